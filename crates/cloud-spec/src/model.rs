@@ -1,0 +1,333 @@
+//! The spec model: what one `specs/<vendor>/<service>.yaml` file says.
+//!
+//! Every struct denies unknown keys, so a typo in a spec is an error, not a silently ignored line.
+//! Maps keep the order of the file (`IndexMap`), so generated code follows the order of the docs.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+
+/// One cloud service at one API version: the whole content of a spec file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// The cloud vendor; decides the wire protocol and the signing scheme.
+    pub vendor: Vendor,
+    /// Short name of the service in the crate name: `mongodb` makes `tencent-mongodb`.
+    pub name: String,
+    /// The vendor's service identifier. Tencent: the name in the host and the TC3 credential
+    /// scope (`mongodb`, `cdb`, `postgres`). Huawei: the catalog name (`gaussdbfornosql`).
+    pub service: String,
+    /// Human title, e.g. `TencentDB for MongoDB`.
+    pub title: String,
+    /// Service-level documentation (Markdown).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub docs: String,
+    /// API version: `2019-07-25` (Tencent, sent as X-TC-Version) or `v3` (Huawei, part of the path).
+    pub version: String,
+    /// How the endpoint host is found from the region.
+    pub endpoint: Endpoint,
+    /// Huawei only: the authentication modes the service accepts. Empty means the vendor default
+    /// (Tencent: TC3; Huawei: AK/SK signing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auth: Vec<AuthMode>,
+    /// Error codes every operation of the service can return, in addition to each operation's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub common_errors: Vec<ErrorCode>,
+    /// Operations by their vendor name (`DescribeInstanceSSL`, `ListSslCertDownloadAddresses`).
+    pub operations: IndexMap<String, Operation>,
+    /// Named structures and enums that members refer to by name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub shapes: IndexMap<String, Shape>,
+}
+
+/// A cloud vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Vendor {
+    /// Tencent Cloud API 3.0: RPC-style JSON POST to `/`, TC3-HMAC-SHA256 signing.
+    Tencent,
+    /// Huawei Cloud: REST (method + path template), SDK-HMAC-SHA256 signing or IAM token.
+    Huawei,
+}
+
+/// Authentication modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthMode {
+    /// Tencent TC3-HMAC-SHA256.
+    Tc3,
+    /// Huawei SDK-HMAC-SHA256 with an access key and secret key.
+    Aksk,
+    /// Huawei IAM token sent as `X-Auth-Token`.
+    Token,
+}
+
+/// Endpoint rules. Host templates may contain `{region}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// Host used when no region is configured (Tencent: `mongodb.tencentcloudapi.com`, which routes
+    /// to the nearest region). Absent when a region is required (Huawei).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<String>,
+    /// Host template for a region: `mongodb.{region}.tencentcloudapi.com`,
+    /// `gaussdb-nosql.{region}.myhuaweicloud.com`.
+    pub regional: String,
+    /// Host for the international site, when the vendor has one (`mongodb.intl.tencentcloudapi.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub international: Option<String>,
+    /// Regions whose host does not follow the template (Huawei `eu-west-101` is on `.myhuaweicloud.eu`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub region_overrides: IndexMap<String, String>,
+}
+
+/// One API operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// What the operation does (Markdown), from the vendor's page.
+    pub docs: String,
+    /// Huawei only: the HTTP binding. Tencent operations are always `POST /` with the action in a header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpBinding>,
+    /// Vendor's documented limit in requests per second (Tencent: 20 for the SSL actions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<u32>,
+    /// Regions the operation is served in, when the docs restrict it. Empty: every region.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// The operation only reads; safe to retry on connection errors and timeouts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub read_only: bool,
+    /// Repeating the operation has no further effect; safe to retry on connection errors and timeouts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub idempotent: bool,
+    /// Marked deprecated by the vendor.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    /// Request members, keyed by their wire name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub input: IndexMap<String, Member>,
+    /// Response members, keyed by their wire name. Tencent's `RequestId` is included.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub output: IndexMap<String, Member>,
+    /// Error codes the docs list for this operation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorCode>,
+    /// Examples from the docs: request members and the response they produce.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    /// For operations that start an asynchronous change: how to see that the change has finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiter: Option<Waiter>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The HTTP binding of a REST (Huawei) operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HttpBinding {
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path template, e.g. `/v3/{project_id}/instances/{instance_id}/ssl-option`. Every `{name}` is
+    /// an input member with `location: path`, except `{project_id}`, which the client fills in
+    /// from its configuration.
+    pub path: String,
+    /// The status code of a successful response (Huawei SwitchSsl answers 202).
+    #[serde(default = "default_success_status")]
+    pub success_status: u16,
+}
+
+fn default_success_status() -> u16 {
+    200
+}
+
+/// HTTP methods used by REST operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[allow(missing_docs)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Delete,
+    Patch,
+}
+
+impl HttpMethod {
+    /// The method as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
+        }
+    }
+}
+
+/// A member of a request, a response or a structure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// Type expression: `string`, `boolean`, `int32`, `int64`, `uint64`, `float`, `timestamp`,
+    /// `json` (any JSON value), `list<T>`, `map<T>` (string keys), or the name of a shape.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Documentation (Markdown), from the vendor's page.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub docs: String,
+    /// Input: the caller must set it. Output: the service always sends it (not null, not absent).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Output: "This field may return null". Makes the Rust field an `Option` even when required.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nullable: bool,
+    /// Timestamps: the text format, e.g. `%Y-%m-%d %H:%M:%S`, and the zone the docs imply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Huawei request members: where the member goes. Default: `body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// An example value from the docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+    /// Rust field name, when the derived snake_case name would collide or is unusable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
+    /// Marked deprecated by the vendor.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+}
+
+/// Where a REST request member is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    /// Substituted into the path template.
+    Path,
+    /// Sent in the query string.
+    Query,
+    /// Sent as an HTTP header; the member's key is the header name.
+    Header,
+    /// A member of the JSON body.
+    Body,
+}
+
+/// A documented error code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    /// The code as the service sends it: `InvalidParameterValue.NotFoundInstance`, `DBS.200823`.
+    pub code: String,
+    /// What it means, from the docs.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub docs: String,
+    /// Huawei: the HTTP status sent with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+}
+
+/// A documented example call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The example's title in the docs.
+    pub title: String,
+    /// Request members, by wire name (Tencent: the JSON body; Huawei: every located member).
+    #[serde(default)]
+    pub input: IndexMap<String, Value>,
+    /// The response: Tencent, the object inside `Response`; Huawei, the body.
+    #[serde(default)]
+    pub output: IndexMap<String, Value>,
+}
+
+/// How a client waits for the asynchronous change an operation starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Waiter {
+    /// The operation to poll, in the same service.
+    pub operation: String,
+    /// Its input: member of the polled operation → member of this operation's input whose value is passed on.
+    pub input: IndexMap<String, String>,
+    /// The change shows when the first condition whose `when` matches holds.
+    pub until: Vec<WaitCondition>,
+}
+
+/// One success condition of a waiter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WaitCondition {
+    /// Applies when this operation's input members have these values. Absent: always.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub when: IndexMap<String, Value>,
+    /// Output member of the polled operation (dot-separated for nested members).
+    pub path: String,
+    /// The value it shows once the change is done.
+    pub equals: Value,
+}
+
+/// A named structure or enum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Shape {
+    /// Documentation (Markdown).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub docs: String,
+    /// Structure members by wire name. Exactly one of `members` and `enum` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<IndexMap<String, Member>>,
+    /// Enum: the wire type of its values.
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub enum_kind: Option<EnumKind>,
+    /// Enum: the documented values. Clients keep values not listed here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<EnumValue>,
+}
+
+/// Wire type of an enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum EnumKind {
+    /// Values are JSON strings (`"ON"`, `"on"`).
+    String,
+    /// Values are JSON integers (`0`, `1`).
+    Integer,
+}
+
+/// One documented enum value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// The value on the wire: a string or an integer, matching the enum kind.
+    pub value: Value,
+    /// The Rust variant name (PascalCase), e.g. `Enabled`.
+    pub name: String,
+    /// What the value means.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub docs: String,
+}

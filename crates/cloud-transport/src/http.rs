@@ -1,0 +1,1 @@
+//! The injectable HTTP layer.

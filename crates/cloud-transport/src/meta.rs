@@ -1,0 +1,98 @@
+//! Static descriptions of services and operations.
+//!
+//! Generated crates emit one `const` [`ServiceInfo`] per crate and one `const` [`OperationInfo`]
+//! per operation; everything else about a call (endpoint, signing, sending, retries, decoding,
+//! errors) happens here, once, in [`Client::call`](crate::Client::call). That is what keeps the
+//! generated code thin.
+
+/// A cloud vendor: decides the wire protocol, the signing scheme and the error format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Vendor {
+    /// Tencent Cloud API 3.0 (RPC-style JSON, TC3-HMAC-SHA256).
+    Tencent,
+    /// Huawei Cloud (REST, SDK-HMAC-SHA256 or IAM token).
+    Huawei,
+}
+
+/// One service at one API version.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceInfo {
+    /// The vendor.
+    pub vendor: Vendor,
+    /// Tencent: the service name in the host and the credential scope (`mongodb`).
+    /// Huawei: the catalog name (`gaussdbfornosql`).
+    pub service: &'static str,
+    /// API version (`2019-07-25`, `v3`).
+    pub version: &'static str,
+    /// Endpoint rules.
+    pub endpoint: EndpointRules,
+    /// Name and version of the crate that calls, for the User-Agent header.
+    pub sdk_name: &'static str,
+    /// Version of that crate.
+    pub sdk_version: &'static str,
+}
+
+/// How the endpoint host follows from the region. Templates contain `{region}`.
+#[derive(Debug, Clone, Copy)]
+pub struct EndpointRules {
+    /// Host when no region is configured, if the vendor has one.
+    pub global: Option<&'static str>,
+    /// Host template for a region.
+    pub regional: &'static str,
+    /// Host of the international site, if any.
+    pub international: Option<&'static str>,
+    /// `(region, host)` pairs that do not follow the template.
+    pub region_overrides: &'static [(&'static str, &'static str)],
+}
+
+/// One operation.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationInfo {
+    /// The vendor's operation name: the Tencent action (`DescribeInstanceSSL`) or the Huawei
+    /// operation id (`ListSslCertDownloadAddresses`).
+    pub name: &'static str,
+    /// Huawei only: the REST binding. `None` for Tencent actions.
+    pub http: Option<HttpBinding>,
+    /// The operation only reads.
+    pub read_only: bool,
+    /// Repeating the operation has no further effect.
+    pub idempotent: bool,
+    /// The documented limit in requests per second, for the optional client-side limiter.
+    pub rate_limit: Option<u32>,
+    /// The regions the operation is served in; empty means all.
+    pub regions: &'static [&'static str],
+}
+
+impl OperationInfo {
+    /// Whether connection errors, timeouts and 502/503/504 may be retried: only when a repeat
+    /// cannot apply a change twice.
+    pub fn is_retry_safe(&self) -> bool {
+        self.read_only || self.idempotent
+    }
+}
+
+/// The REST binding of a Huawei operation.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpBinding {
+    /// `GET`, `POST`, `PUT`, `DELETE` or `PATCH`.
+    pub method: &'static str,
+    /// Path template: `/v3/{project_id}/instances/{instance_id}/ssl-option`. `{project_id}` is
+    /// filled from the configuration; other `{name}`s from path members of the input.
+    pub path: &'static str,
+    /// Status of a successful response.
+    pub success_status: u16,
+    /// Where each non-body input member goes, by wire name. Members not listed go in the JSON body.
+    pub params: &'static [(&'static str, ParamLocation)],
+}
+
+/// Where a REST input member is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// Substituted into the path template (percent-encoded).
+    Path,
+    /// Sent in the query string; lists repeat the key.
+    Query,
+    /// Sent as a header named by the wire name.
+    Header,
+}
