@@ -6,11 +6,16 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bundle;
+mod de;
 pub mod emit;
+pub mod error;
 pub mod generate;
 pub mod load;
 pub mod names;
+pub mod schema;
 pub mod validate;
+pub mod yaml;
 
 use std::path::PathBuf;
 

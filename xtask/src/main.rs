@@ -1,1 +1,119 @@
-fn main() {}
+//! `cargo xtask`: the repository's tasks (alias in `.cargo/config.toml`).
+//!
+//! - `cargo xtask codegen` regenerates every generated file from `specs/`;
+//! - `cargo xtask codegen --check` fails, naming each file, when anything checked in is stale;
+//! - `cargo xtask schema [--check]` does the same for `specs/schema.json` alone;
+//! - `cargo xtask conformance [ARGS...]` runs the conformance suite.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod conformance;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use codegen::generate;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "cloudcall repository tasks",
+    version
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Regenerate the service crates, the spec bundle and specs/schema.json from specs/.
+    Codegen {
+        /// Write nothing; fail (exit code 1), naming each file, if anything checked in is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Regenerate specs/schema.json only (it depends on the spec model, not on the specs).
+    Schema {
+        /// Write nothing; fail if specs/schema.json is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run the conformance suite; every argument (`--help` too) is passed on.
+    #[command(disable_help_flag = true)]
+    Conformance {
+        /// Arguments for the conformance runner.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = repo_root();
+    let result = match cli.command {
+        Command::Codegen { check } => generate::generate_all(&root)
+            .map_err(|e| format!("error: {e}"))
+            .and_then(|files| apply(&root, &files, check, Scope::Everything)),
+        Command::Schema { check } => {
+            let files = [codegen::schema::schema_file()];
+            apply(&root, &files, check, Scope::OnlyTheseFiles)
+        }
+        Command::Conformance { args } => conformance::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives in `<root>/xtask`.
+fn repo_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+/// Whether the files given are everything the generator makes (so other generated files are
+/// stale) or just a part of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Everything,
+    OnlyTheseFiles,
+}
+
+/// Writes `files` (or, with `check`, compares them with what is checked in).
+fn apply(
+    root: &Path,
+    files: &[codegen::GeneratedFile],
+    check: bool,
+    scope: Scope,
+) -> Result<(), String> {
+    let failed = |e: generate::Error| format!("error: {e}");
+    if check {
+        let report = match scope {
+            Scope::Everything => generate::check_all(root, files),
+            Scope::OnlyTheseFiles => generate::check_files(root, files),
+        }
+        .map_err(failed)?;
+        if report.is_fresh() {
+            println!("{} generated files are up to date", files.len());
+            Ok(())
+        } else {
+            Err(report.to_string())
+        }
+    } else {
+        let report = match scope {
+            Scope::Everything => generate::write_all(root, files),
+            Scope::OnlyTheseFiles => generate::write_files(root, files),
+        }
+        .map_err(failed)?;
+        println!("{report}");
+        Ok(())
+    }
+}

@@ -1,10 +1,23 @@
-//! The generic call: endpoint, sign, send, retry, decode.
+//! The generic call: pick the vendor's protocol, then send with timeouts and retries.
+//!
+//! The vendor modules (`tencent`, `huawei`) turn an input into a request builder (called again
+//! for every attempt, so every attempt is signed afresh with the current, corrected time) and a
+//! response decoder. [`Client::send_with_retries`] owns everything around that: the rate
+//! limiter, the per-attempt timeout and overall deadline, the retry policy and backoff, and the
+//! one clock-corrected retry after a signature-expired answer.
 
+use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::{de::DeserializeOwned, Serialize};
+use tracing::{field, Instrument};
 
-use crate::{Config, Error, OperationInfo, Result, ServiceInfo};
+use crate::clock::{parse_http_date, Clock};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::rate_limit::RateLimiter;
+use crate::retry::{is_clock_skew, should_retry};
+use crate::{Config, Error, ErrorKind, OperationInfo, Result, ServiceInfo};
 
 /// A client for one service: its [`ServiceInfo`] plus a [`Config`]. Cheap to clone; clones share
 /// connections and caches.
@@ -17,13 +30,54 @@ pub struct Client {
 struct Inner {
     service: &'static ServiceInfo,
     config: Config,
+    user_agent: String,
+}
+
+/// State shared by every client of one [`Config`] (and its clones).
+#[derive(Default)]
+pub(crate) struct Shared {
+    pub(crate) clock: Clock,
+    pub(crate) rate_limiter: RateLimiter,
+    #[cfg(feature = "tencent")]
+    pub(crate) tencent: crate::tencent::State,
+    #[cfg(feature = "huawei")]
+    pub(crate) huawei: crate::huawei::State,
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Holds cached credentials and tokens: nothing of it is shown.
+        f.write_str("Shared { .. }")
+    }
+}
+
+/// A decoded response: the output object (Tencent: inside `Response`; Huawei: the body) and
+/// what the decode errors of a typed call need.
+#[derive(Debug)]
+pub(crate) struct Outcome {
+    pub(crate) value: serde_json::Value,
+    pub(crate) status: u16,
+    #[cfg_attr(not(feature = "huawei"), allow(dead_code))]
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) request_id: Option<String>,
 }
 
 impl Client {
     /// A client for `service` with `config`.
     pub fn new(service: &'static ServiceInfo, config: Config) -> Client {
+        let user_agent = format!(
+            "{}/{} cloud-transport/{}",
+            service.sdk_name,
+            service.sdk_version,
+            env!("CARGO_PKG_VERSION")
+        );
         Client {
-            inner: Arc::new(Inner { service, config }),
+            inner: Arc::new(Inner {
+                service,
+                config,
+                user_agent,
+            }),
         }
     }
 
@@ -37,31 +91,258 @@ impl Client {
         &self.inner.config
     }
 
-    /// Calls `op` with `input` and decodes the output: for Tencent, the object inside `Response`;
-    /// for Huawei, the body.
+    /// The `User-Agent` sent: `<sdk_name>/<sdk_version> cloud-transport/<version>`.
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
+    }
+
+    /// Calls `op` with `input` and decodes the output: for Tencent, the object inside `Response`
+    /// (`RequestId` included); for Huawei, the body.
+    ///
+    /// An output that does not match `O` is a [`ErrorKind::Decode`] error carrying the HTTP
+    /// status, the start of the body and the request id.
     pub async fn call<I: Serialize, O: DeserializeOwned>(
         &self,
         op: &OperationInfo,
         input: &I,
     ) -> Result<O> {
-        let value = serde_json::to_value(input)
-            .map_err(|e| Error::invalid_input(format!("cannot serialize the input: {e}")))?;
-        let out = self.call_json(op, value).await?;
-        serde_json::from_value(out).map_err(|e| {
-            Error::new(crate::ErrorKind::Decode, format!("{}: {e}", op.name))
+        let value = serde_json::to_value(input).map_err(|e| {
+            Error::invalid_input(format!("{}: cannot serialize the input: {e}", op.name))
+        })?;
+        let Outcome {
+            value,
+            status,
+            body,
+            request_id,
+            ..
+        } = self.execute(op, value).await?;
+        serde_json::from_value(value).map_err(|e| {
+            let error = Error::decode(
+                format!(
+                    "{}: the response does not have the documented shape: {e}",
+                    op.name
+                ),
+                status,
+                &body,
+            );
+            match request_id {
+                Some(id) => error.with_request_id(id),
+                None => error,
+            }
         })
     }
 
-    /// Like [`Client::call`] with untyped JSON in and out (used by the CLI).
+    /// Like [`Client::call`] with untyped JSON in and out (used by the CLI). The input is the JSON
+    /// object of the request members by wire name; `null` is the same as `{}`.
     pub async fn call_json(
         &self,
         op: &OperationInfo,
         input: serde_json::Value,
     ) -> Result<serde_json::Value> {
-        let _ = input;
-        Err(Error::invalid_config(format!(
-            "{}: the transport is not implemented yet",
-            op.name
-        )))
+        self.execute(op, input).await.map(|outcome| outcome.value)
     }
+
+    async fn execute(&self, op: &OperationInfo, input: serde_json::Value) -> Result<Outcome> {
+        let span = tracing::info_span!(
+            "cloud_call",
+            service = self.service().service,
+            action = op.name,
+            attempts = field::Empty,
+            status = field::Empty,
+            request_id = field::Empty,
+            latency_ms = field::Empty,
+        );
+        let started = Instant::now();
+        let deadline = started + self.config().operation_timeout;
+        let result = self
+            .dispatch(op, input, deadline)
+            .instrument(span.clone())
+            .await;
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        let _entered = span.enter();
+        match &result {
+            Ok(outcome) => {
+                span.record("status", outcome.status);
+                if let Some(id) = &outcome.request_id {
+                    span.record("request_id", id.as_str());
+                }
+                tracing::debug!("call succeeded");
+            }
+            Err(error) => {
+                if let Some(status) = error.http_status() {
+                    span.record("status", status);
+                }
+                if let Some(id) = error.request_id() {
+                    span.record("request_id", id);
+                }
+                tracing::debug!(%error, "call failed");
+            }
+        }
+        result
+    }
+
+    async fn dispatch(
+        &self,
+        op: &OperationInfo,
+        input: serde_json::Value,
+        deadline: Instant,
+    ) -> Result<Outcome> {
+        match self.service().vendor {
+            #[cfg(feature = "tencent")]
+            crate::Vendor::Tencent => crate::tencent::execute(self, op, input, deadline).await,
+            #[cfg(feature = "huawei")]
+            crate::Vendor::Huawei => crate::huawei::execute(self, op, input, deadline).await,
+            #[allow(unreachable_patterns)]
+            vendor => {
+                let _ = (input, deadline);
+                Err(Error::invalid_config(format!(
+                    "{}: support for {vendor:?} is not compiled in; enable the `{}` feature of cloud-transport",
+                    op.name,
+                    format!("{vendor:?}").to_ascii_lowercase()
+                )))
+            }
+        }
+    }
+
+    /// Sends `op` until it succeeds, fails for good, runs out of attempts or reaches `deadline`.
+    ///
+    /// `build` makes (and signs) the request for a Unix time; `decode` turns a response into an
+    /// outcome or an error. Each attempt runs in an `attempt` span; the number of attempts is
+    /// recorded on the current span as `attempts`.
+    #[cfg_attr(not(any(feature = "tencent", feature = "huawei")), allow(dead_code))]
+    pub(crate) async fn send_with_retries(
+        &self,
+        op: &OperationInfo,
+        deadline: Instant,
+        build: impl FnMut(i64) -> Result<HttpRequest>,
+        decode: impl Fn(HttpResponse) -> Result<Outcome>,
+    ) -> Result<Outcome> {
+        let mut attempts = 0u32;
+        let result = self
+            .attempt_loop(op, deadline, build, decode, &mut attempts)
+            .await;
+        tracing::Span::current().record("attempts", attempts);
+        result
+    }
+
+    async fn attempt_loop(
+        &self,
+        op: &OperationInfo,
+        deadline: Instant,
+        mut build: impl FnMut(i64) -> Result<HttpRequest>,
+        decode: impl Fn(HttpResponse) -> Result<Outcome>,
+        attempt: &mut u32,
+    ) -> Result<Outcome> {
+        let config = self.config();
+        let shared = &config.shared;
+        let mut clock_corrected = false;
+        loop {
+            *attempt += 1;
+            let attempt = *attempt;
+            let span = tracing::debug_span!("attempt", number = attempt);
+            if config.rate_limit {
+                if let Some(limit) = op.rate_limit {
+                    let key = format!("{}/{}", self.service().service, op.name);
+                    shared
+                        .rate_limiter
+                        .acquire(&key, limit, deadline)
+                        .instrument(span.clone())
+                        .await?;
+                }
+            }
+            let mut request = build(shared.clock.now_unix())?;
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(deadline_error(config.operation_timeout, attempt));
+            }
+            let budget = remaining.min(config.attempt_timeout);
+            request.timeout = Some(budget);
+            let sent_at = Instant::now();
+            let sent = tokio::time::timeout(budget, config.http.send(request))
+                .instrument(span.clone())
+                .await;
+            let sent = match sent {
+                Ok(result) => result,
+                Err(_) if budget < config.attempt_timeout => {
+                    Err(deadline_error(config.operation_timeout, attempt))
+                }
+                Err(_) => Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "no complete response within the attempt timeout of {:?} (attempt {attempt})",
+                        config.attempt_timeout
+                    ),
+                )),
+            };
+            let _entered = span.enter();
+            let latency_ms = sent_at.elapsed().as_millis() as u64;
+            let error = match sent {
+                Ok(response) => {
+                    let status = response.status;
+                    let server_time = response.header("date").and_then(parse_http_date);
+                    match decode(response) {
+                        Ok(outcome) => {
+                            tracing::debug!(status, latency_ms, "attempt succeeded");
+                            return Ok(outcome);
+                        }
+                        Err(error) => {
+                            if is_clock_skew(&error) && !clock_corrected {
+                                if let Some(server_time) = server_time {
+                                    clock_corrected = true;
+                                    let offset = shared.clock.correct_to(server_time);
+                                    tracing::warn!(
+                                        offset_seconds = offset,
+                                        "signature expired: the local clock is off; corrected it \
+                                         from the server's Date header, retrying once"
+                                    );
+                                    continue;
+                                }
+                            }
+                            error
+                        }
+                    }
+                }
+                Err(error) => error,
+            };
+            // The clock-corrected retry does not use up the retry budget.
+            let counted = attempt - u32::from(clock_corrected);
+            tracing::debug!(latency_ms, %error, "attempt failed");
+            if !should_retry(&error, op) || counted >= config.retry.max_attempts() {
+                return Err(error);
+            }
+            let wait = config.retry.backoff(counted, &error);
+            if Instant::now() + wait >= deadline {
+                return Err(error);
+            }
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "retrying after a backoff"
+            );
+            drop(_entered);
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+fn deadline_error(operation_timeout: Duration, attempt: u32) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        format!("the call did not finish within its operation timeout of {operation_timeout:?} (attempt {attempt})"),
+    )
+}
+
+/// The request id a response carries, if any, in a header (`X-Request-Id`) or nowhere.
+#[cfg_attr(not(feature = "huawei"), allow(dead_code))]
+pub(crate) fn header_request_id(response: &HttpResponse) -> Option<String> {
+    response
+        .header("x-request-id")
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The `Retry-After` header in seconds, capped at a minute.
+#[cfg_attr(not(any(feature = "tencent", feature = "huawei")), allow(dead_code))]
+pub(crate) fn retry_after(response: &HttpResponse) -> Option<Duration> {
+    let seconds: u64 = response.header("retry-after")?.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds.min(60)))
 }

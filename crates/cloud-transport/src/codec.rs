@@ -1,2 +1,623 @@
 //! Serde helpers used by generated types: lenient numbers, enums that keep unknown values,
 //! timestamps that keep their text.
+//!
+//! Generated service crates use these so that the small, well-known ways in which cloud APIs drift
+//! from their docs never turn a successful call into a decode error:
+//!
+//! - [`lenient`]: numeric members accept numbers sent as strings (`"TaskId": "100016"`), a
+//!   known Tencent Cloud drift. Use it as `#[serde(deserialize_with = "codec::lenient")]` on
+//!   fields of type `i32`, `i64`, `u64`, `f64`, and `Option`, `Vec` or `BTreeMap<String, _>` of
+//!   them (nested freely).
+//! - Enums: generated enums keep values their crate does not know in an `Unknown(raw)` variant.
+//!   Integer enums deserialize their raw value with [`lenient`] too, so `"1"` reads as `1`.
+//! - [`Timestamp`]: keeps the text the service sent and parses it on demand, so an unexpected
+//!   format never fails a call.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// Deserializes a number, or a container of numbers, that may arrive as JSON strings.
+///
+/// For `#[serde(deserialize_with = "cloud_transport::codec::lenient")]` on fields whose type
+/// implements [`Lenient`]. On `Option` fields, add `default` so that an absent member is `None`.
+///
+/// ```
+/// use cloud_transport::codec;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Output {
+///     #[serde(rename = "TaskId", default, deserialize_with = "codec::lenient")]
+///     task_id: Option<i64>,
+/// }
+///
+/// let out: Output = serde_json::from_str(r#"{"TaskId": "100016"}"#).unwrap();
+/// assert_eq!(out.task_id, Some(100016));
+/// ```
+pub fn lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Lenient,
+{
+    T::deserialize_lenient(deserializer)
+}
+
+/// Types that [`lenient`] can deserialize: numbers that also accept their decimal text, and
+/// `Option`, `Vec` and `BTreeMap<String, _>` of such types.
+pub trait Lenient: Sized {
+    /// Deserializes `Self`, accepting numbers sent as strings.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+/// Wraps a [`Lenient`] type so it can be used where serde expects `Deserialize` (list elements,
+/// map values, `Option` contents).
+struct LenientValue<T>(T);
+
+impl<'de, T: Lenient> Deserialize<'de> for LenientValue<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize_lenient(deserializer).map(LenientValue)
+    }
+}
+
+impl<T: Lenient> Lenient for Option<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Option::<LenientValue<T>>::deserialize(deserializer)?.map(|v| v.0))
+    }
+}
+
+impl<T: Lenient> Lenient for Vec<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let values = Vec::<LenientValue<T>>::deserialize(deserializer)?;
+        Ok(values.into_iter().map(|v| v.0).collect())
+    }
+}
+
+impl<T: Lenient> Lenient for BTreeMap<String, T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let values = BTreeMap::<String, LenientValue<T>>::deserialize(deserializer)?;
+        Ok(values.into_iter().map(|(k, v)| (k, v.0)).collect())
+    }
+}
+
+/// Accepts a JSON number or a string holding one, and converts it to `T`.
+struct NumberVisitor<T>(PhantomData<T>);
+
+/// The number types [`NumberVisitor`] produces.
+trait Number: Sized + std::str::FromStr {
+    const EXPECTING: &'static str;
+    fn from_i64(v: i64) -> Option<Self>;
+    fn from_u64(v: u64) -> Option<Self>;
+    fn from_f64(v: f64) -> Option<Self>;
+}
+
+macro_rules! integer_number {
+    ($($t:ty => $expecting:literal),*) => {$(
+        impl Number for $t {
+            const EXPECTING: &'static str = $expecting;
+            fn from_i64(v: i64) -> Option<Self> {
+                <$t>::try_from(v).ok()
+            }
+            fn from_u64(v: u64) -> Option<Self> {
+                <$t>::try_from(v).ok()
+            }
+            fn from_f64(v: f64) -> Option<Self> {
+                // `3.0` is an integer written as a float; `3.5` is not an integer at all.
+                if v.fract() == 0.0 && v >= <$t>::MIN as f64 && v <= <$t>::MAX as f64 {
+                    Some(v as $t)
+                } else {
+                    None
+                }
+            }
+        }
+
+        impl Lenient for $t {
+            fn deserialize_lenient<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                deserializer.deserialize_any(NumberVisitor::<$t>(PhantomData))
+            }
+        }
+    )*};
+}
+
+integer_number!(
+    i32 => "a 32-bit integer, or a string holding one",
+    i64 => "a 64-bit integer, or a string holding one",
+    u64 => "a non-negative 64-bit integer, or a string holding one"
+);
+
+impl Number for f64 {
+    const EXPECTING: &'static str = "a number, or a string holding one";
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v as f64)
+    }
+    fn from_u64(v: u64) -> Option<Self> {
+        Some(v as f64)
+    }
+    fn from_f64(v: f64) -> Option<Self> {
+        Some(v)
+    }
+}
+
+impl Lenient for f64 {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NumberVisitor::<f64>(PhantomData))
+    }
+}
+
+impl<T: Number> Visitor<'_> for NumberVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        T::from_i64(v).ok_or_else(|| E::invalid_value(de::Unexpected::Signed(v), &self))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        T::from_u64(v).ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        T::from_f64(v).ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        v.trim()
+            .parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+}
+
+/// The UTC offset, in seconds, that [`Timestamp::to_system_time`] assumes for text without a zone:
+/// UTC+08:00, China Standard Time.
+///
+/// Tencent Cloud documents times as `2023-05-01 12:00:00` without a zone; its services write them
+/// in Beijing time, whatever the region. Huawei Cloud's `2019-10-15T01:59:54+0800` style carries
+/// its offset, which then wins.
+pub const ASSUMED_UTC_OFFSET_SECONDS: i32 = 8 * 3600;
+
+/// A point in time as the service wrote it, kept as text.
+///
+/// Keeping the text means an unexpected format never fails a call, and the value serializes back
+/// exactly as it arrived. [`Timestamp::to_system_time`] parses it when you need the instant.
+///
+/// Accepted formats: `YYYY-MM-DD HH:MM:SS` (Tencent), RFC 3339 / ISO 8601 with a `T`, optional
+/// fractional seconds and an optional zone (`Z`, `+08:00`, `+0800`, `+08`), and a bare date
+/// `YYYY-MM-DD` (midnight).
+///
+/// ```
+/// use cloud_transport::codec::Timestamp;
+/// use std::time::{Duration, UNIX_EPOCH};
+///
+/// // No zone in the text: UTC+08:00 is assumed, so this is 04:00:00 UTC.
+/// let t = Timestamp::new("2023-05-01 12:00:00");
+/// assert_eq!(t.to_system_time().unwrap(), UNIX_EPOCH + Duration::from_secs(1_682_913_600));
+/// assert_eq!(t.as_str(), "2023-05-01 12:00:00");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp(String);
+
+impl Timestamp {
+    /// Wraps the text of a timestamp. It is not checked; see [`Timestamp::to_system_time`].
+    pub fn new(text: impl Into<String>) -> Self {
+        Timestamp(text.into())
+    }
+
+    /// The text as the service sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text as the service sent it.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// The instant, assuming [`ASSUMED_UTC_OFFSET_SECONDS`] (UTC+08:00) when the text has no zone.
+    pub fn to_system_time(&self) -> Result<SystemTime, TimestampError> {
+        self.to_system_time_assuming(ASSUMED_UTC_OFFSET_SECONDS)
+    }
+
+    /// The instant, assuming `utc_offset_seconds` east of UTC when the text has no zone
+    /// (`0` for UTC, `8 * 3600` for UTC+08:00).
+    pub fn to_system_time_assuming(
+        &self,
+        utc_offset_seconds: i32,
+    ) -> Result<SystemTime, TimestampError> {
+        let parts = parse_timestamp(&self.0).map_err(|reason| TimestampError {
+            text: self.0.clone(),
+            reason,
+        })?;
+        let offset = i64::from(parts.utc_offset_seconds.unwrap_or(utc_offset_seconds));
+        let days = days_from_civil(parts.year, parts.month, parts.day);
+        let seconds = days * 86_400
+            + i64::from(parts.hour) * 3600
+            + i64::from(parts.minute) * 60
+            + i64::from(parts.second)
+            - offset;
+        let nanos = Duration::from_nanos(u64::from(parts.nanosecond));
+        let instant = if seconds >= 0 {
+            UNIX_EPOCH.checked_add(Duration::from_secs(seconds.unsigned_abs()))
+        } else {
+            UNIX_EPOCH.checked_sub(Duration::from_secs(seconds.unsigned_abs()))
+        };
+        instant
+            .and_then(|t| t.checked_add(nanos))
+            .ok_or_else(|| TimestampError {
+                text: self.0.clone(),
+                reason: "out of the range of this platform's clock",
+            })
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Timestamp {
+    fn from(text: String) -> Self {
+        Timestamp(text)
+    }
+}
+
+impl From<&str> for Timestamp {
+    fn from(text: &str) -> Self {
+        Timestamp(text.to_owned())
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Timestamp)
+    }
+}
+
+/// A [`Timestamp`] whose text is not a date and time this crate understands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimestampError {
+    text: String,
+    reason: &'static str,
+}
+
+impl TimestampError {
+    /// The text that could not be parsed.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for TimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid timestamp {:?}: {}", self.text, self.reason)
+    }
+}
+
+impl std::error::Error for TimestampError {}
+
+/// The fields of a parsed timestamp; `utc_offset_seconds` is `None` when the text has no zone.
+#[derive(Debug, PartialEq, Eq)]
+struct TimestampParts {
+    year: i64,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    nanosecond: u32,
+    utc_offset_seconds: Option<i32>,
+}
+
+/// Reads fixed-width decimal fields from the front of the text.
+struct Cursor<'a> {
+    rest: &'a [u8],
+}
+
+impl Cursor<'_> {
+    fn digits(&mut self, count: usize, what: &'static str) -> Result<u32, &'static str> {
+        if self.rest.len() < count || !self.rest[..count].iter().all(u8::is_ascii_digit) {
+            return Err(what);
+        }
+        let value = self.rest[..count]
+            .iter()
+            .fold(0, |acc, d| acc * 10 + u32::from(d - b'0'));
+        self.rest = &self.rest[count..];
+        Ok(value)
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        if self.rest.first() == Some(&byte) {
+            self.rest = &self.rest[1..];
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, byte: u8, what: &'static str) -> Result<(), &'static str> {
+        if self.eat(byte) {
+            Ok(())
+        } else {
+            Err(what)
+        }
+    }
+}
+
+fn parse_timestamp(text: &str) -> Result<TimestampParts, &'static str> {
+    let mut c = Cursor {
+        rest: text.trim().as_bytes(),
+    };
+    let year = c.digits(4, "expected a four-digit year")?;
+    c.expect(b'-', "expected `-` after the year")?;
+    let month = c.digits(2, "expected a two-digit month")?;
+    c.expect(b'-', "expected `-` after the month")?;
+    let day = c.digits(2, "expected a two-digit day")?;
+    let mut parts = TimestampParts {
+        year: i64::from(year),
+        month,
+        day,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        nanosecond: 0,
+        utc_offset_seconds: None,
+    };
+    if !(1..=12).contains(&month) {
+        return Err("the month is not between 01 and 12");
+    }
+    if day == 0 || day > days_in_month(parts.year, month) {
+        return Err("the day does not exist in that month");
+    }
+    if c.rest.is_empty() {
+        return Ok(parts);
+    }
+    if !(c.eat(b' ') || c.eat(b'T') || c.eat(b't')) {
+        return Err("expected ` ` or `T` between the date and the time");
+    }
+    parts.hour = c.digits(2, "expected a two-digit hour")?;
+    c.expect(b':', "expected `:` after the hour")?;
+    parts.minute = c.digits(2, "expected two-digit minutes")?;
+    c.expect(b':', "expected `:` after the minutes")?;
+    parts.second = c.digits(2, "expected two-digit seconds")?;
+    // 60 is a leap second; it reads as the first second of the next minute.
+    if parts.hour > 23 || parts.minute > 59 || parts.second > 60 {
+        return Err("the time of day is out of range");
+    }
+    if c.eat(b'.') || c.eat(b',') {
+        let mut scale = 100_000_000;
+        let mut any = false;
+        while let Some(d) = c.rest.first().filter(|d| d.is_ascii_digit()) {
+            // Digits beyond nanoseconds are read and dropped.
+            parts.nanosecond += u32::from(d - b'0') * scale;
+            scale /= 10;
+            any = true;
+            c.rest = &c.rest[1..];
+        }
+        if !any {
+            return Err("expected digits after the decimal point");
+        }
+    }
+    let sign = match c.rest.first() {
+        None => return Ok(parts),
+        Some(b'Z' | b'z') => {
+            c.rest = &c.rest[1..];
+            parts.utc_offset_seconds = Some(0);
+            return if c.rest.is_empty() {
+                Ok(parts)
+            } else {
+                Err("unexpected text after the zone")
+            };
+        }
+        Some(b'+') => 1,
+        Some(b'-') => -1,
+        Some(_) => return Err("expected a zone (`Z`, `+08:00`) or the end of the text"),
+    };
+    c.rest = &c.rest[1..];
+    let hours = c.digits(2, "expected a two-digit zone hour")?;
+    let minutes = if c.rest.is_empty() {
+        0
+    } else {
+        c.eat(b':');
+        c.digits(2, "expected two-digit zone minutes")?
+    };
+    if !c.rest.is_empty() {
+        return Err("unexpected text after the zone");
+    }
+    if hours > 23 || minutes > 59 {
+        return Err("the zone offset is out of range");
+    }
+    // Both fit easily: at most 23 * 3600 + 59 * 60.
+    parts.utc_offset_seconds = Some(sign * (hours * 3600 + minutes * 60) as i32);
+    Ok(parts)
+}
+
+fn is_leap_year(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month_from_march = i64::from((month + 9) % 12);
+    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Numbers {
+        #[serde(default, deserialize_with = "lenient")]
+        small: Option<i32>,
+        #[serde(deserialize_with = "lenient")]
+        big: i64,
+        #[serde(default, deserialize_with = "lenient")]
+        unsigned: Option<u64>,
+        #[serde(default, deserialize_with = "lenient")]
+        ratio: Option<f64>,
+        #[serde(default, deserialize_with = "lenient")]
+        list: Option<Vec<i64>>,
+        #[serde(default, deserialize_with = "lenient")]
+        map: BTreeMap<String, Vec<Option<i32>>>,
+    }
+
+    fn numbers(value: serde_json::Value) -> Result<Numbers, serde_json::Error> {
+        serde_json::from_value(value)
+    }
+
+    #[test]
+    fn numbers_as_numbers_and_as_strings_read_the_same() {
+        let plain = numbers(json!({
+            "small": 7, "big": -9007199254740993i64, "unsigned": 18446744073709551615u64,
+            "ratio": 0.5, "list": [1, 2], "map": {"a": [1, null]}
+        }))
+        .unwrap();
+        let strings = numbers(json!({
+            "small": "7", "big": "-9007199254740993", "unsigned": "18446744073709551615",
+            "ratio": "0.5", "list": ["1", 2], "map": {"a": [" 1 ", null]}
+        }))
+        .unwrap();
+        assert_eq!(plain, strings);
+        assert_eq!(strings.big, -9007199254740993);
+        assert_eq!(strings.unsigned, Some(u64::MAX));
+        assert_eq!(strings.map["a"], vec![Some(1), None]);
+    }
+
+    #[test]
+    fn absent_and_null_optional_numbers_are_none() {
+        let n = numbers(json!({"big": 1, "small": null})).unwrap();
+        assert_eq!((n.small, n.ratio, n.list), (None, None, None));
+    }
+
+    #[test]
+    fn integral_floats_are_integers_and_the_rest_are_errors() {
+        assert_eq!(numbers(json!({"big": 3.0})).unwrap().big, 3);
+        for bad in [
+            json!({"big": 3.5}),
+            json!({"big": "three"}),
+            json!({"big": ""}),
+            json!({"big": true}),
+            json!({"big": 1, "small": 4294967296u64}),
+            json!({"big": 1, "unsigned": -1}),
+            json!({"big": 1, "small": "1e3"}),
+        ] {
+            let err = numbers(bad.clone()).expect_err(&bad.to_string());
+            assert!(err.to_string().contains("integer"), "{err}");
+        }
+        // A missing required number is still an error.
+        assert!(numbers(json!({})).is_err());
+    }
+
+    fn instant(text: &str) -> Result<u64, TimestampError> {
+        Timestamp::new(text)
+            .to_system_time()
+            .map(|t| t.duration_since(UNIX_EPOCH).expect("after 1970").as_secs())
+    }
+
+    #[test]
+    fn timestamps_without_zone_are_china_standard_time() {
+        // 2023-05-01 12:00:00 at UTC+8 is 04:00:00 UTC.
+        assert_eq!(instant("2023-05-01 12:00:00").unwrap(), 1_682_913_600);
+        assert_eq!(instant("2023-05-01T04:00:00Z").unwrap(), 1_682_913_600);
+        assert_eq!(
+            Timestamp::new("2023-05-01 04:00:00")
+                .to_system_time_assuming(0)
+                .unwrap(),
+            UNIX_EPOCH + Duration::from_secs(1_682_913_600)
+        );
+    }
+
+    #[test]
+    fn timestamps_with_zones_and_fractions() {
+        let utc = 1_571_104_794; // 2019-10-15T01:59:54Z
+        for text in [
+            "2019-10-15T09:59:54+0800",
+            "2019-10-15T09:59:54+08:00",
+            "2019-10-15T09:59:54+08",
+            "2019-10-14T20:59:54-05:00",
+            "2019-10-15t01:59:54z",
+        ] {
+            assert_eq!(instant(text).unwrap(), utc, "{text}");
+        }
+        let t = Timestamp::new("2019-10-15T01:59:54.123456789123Z")
+            .to_system_time()
+            .unwrap();
+        assert_eq!(
+            t.duration_since(UNIX_EPOCH).unwrap(),
+            Duration::new(utc, 123_456_789)
+        );
+        // A bare date is midnight, in the assumed zone.
+        assert_eq!(instant("1970-01-02").unwrap(), 86_400 - 8 * 3600);
+    }
+
+    #[test]
+    fn timestamps_before_1970_and_on_leap_days() {
+        let t = Timestamp::new("1969-12-31T23:59:59Z")
+            .to_system_time()
+            .unwrap();
+        assert_eq!(
+            UNIX_EPOCH.duration_since(t).unwrap(),
+            Duration::from_secs(1)
+        );
+        assert_eq!(instant("2024-02-29T00:00:00Z").unwrap(), 1_709_164_800);
+        assert_eq!(instant("2000-03-01T00:00:00Z").unwrap(), 951_868_800);
+    }
+
+    #[test]
+    fn bad_timestamps_say_why_and_keep_the_text() {
+        for bad in [
+            "",
+            "yesterday",
+            "2023-13-01 00:00:00",
+            "2023-02-29 00:00:00",
+            "2023-05-01 24:00:00",
+            "2023-05-01 12:00",
+            "2023-05-01 12:00:00 UTC",
+            "2023-05-01T12:00:00.Z",
+            "2023-05-01T12:00:00+8",
+            "2023-05-01T12:00:00Zjunk",
+            "2023-05-01T12:00:00+08:00:00",
+            "２０２３-05-01",
+        ] {
+            let err = Timestamp::new(bad).to_system_time().expect_err(bad);
+            assert_eq!(err.text(), bad);
+            assert!(err.to_string().starts_with("invalid timestamp"), "{err}");
+        }
+    }
+
+    #[test]
+    fn timestamps_round_trip_their_text() {
+        let t: Timestamp = serde_json::from_value(json!("not a date")).unwrap();
+        assert_eq!(serde_json::to_value(&t).unwrap(), json!("not a date"));
+        assert!(serde_json::from_value::<Timestamp>(json!(5)).is_err());
+    }
+}

@@ -1,15 +1,56 @@
 //! Client configuration.
 
-use crate::{Credentials, Error, Result};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::endpoint::BaseUrl;
+use crate::http::{HttpClient, ReqwestHttpClient};
+use crate::retry::RetryConfig;
+use crate::{Credentials, Environment, Error, Result};
+
+#[cfg(feature = "huawei")]
+use crate::credentials::{HuaweiAuth, IamPassword};
+
+/// Default for [`ConfigBuilder::connect_timeout`].
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default for [`ConfigBuilder::attempt_timeout`].
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default for [`ConfigBuilder::operation_timeout`].
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(90);
+/// Default for [`ConfigBuilder::pool_idle_timeout`]: below the 60 s after which Tencent's servers
+/// close idle keep-alive connections, so no request is sent on a connection being closed.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
 
 /// Configuration shared by all calls of a client: region, credentials, endpoint, timeouts,
-/// retries and the HTTP layer. Cheap to clone.
-#[derive(Clone, Debug)]
+/// retries and the HTTP layer.
+///
+/// Cheap to clone. Clones, and every [`Client`](crate::Client) made from them, share the
+/// connection pool and the caches (credentials found by the default chain, IAM tokens, project
+/// ids, the clock correction, the rate limiter). `Debug` never shows a secret.
+#[derive(Clone)]
 pub struct Config {
     pub(crate) region: Option<String>,
     pub(crate) credentials: Option<Credentials>,
-    pub(crate) endpoint: Option<String>,
+    pub(crate) endpoint: Option<BaseUrl>,
+    pub(crate) international: bool,
+    #[cfg(feature = "tencent")]
+    pub(crate) language: Option<String>,
+    #[cfg(feature = "huawei")]
     pub(crate) project_id: Option<String>,
+    #[cfg(feature = "huawei")]
+    pub(crate) huawei_auth: Option<HuaweiAuth>,
+    #[cfg(feature = "huawei")]
+    pub(crate) iam_endpoint: Option<BaseUrl>,
+    pub(crate) allow_insecure_http: bool,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) operation_timeout: Duration,
+    pub(crate) retry: RetryConfig,
+    pub(crate) rate_limit: bool,
+    pub(crate) environment: Environment,
+    pub(crate) http: Arc<dyn HttpClient>,
+    pub(crate) shared: Arc<crate::client::Shared>,
 }
 
 impl Config {
@@ -18,58 +59,332 @@ impl Config {
         ConfigBuilder::default()
     }
 
-    /// The configured region.
+    /// A configuration that takes everything from the environment: credentials, region and
+    /// (Huawei) project id come from the default chain of each client's vendor, on its first
+    /// call (see [`credentials`](crate::credentials)). Same as `Config::builder().build()`.
+    pub fn from_env() -> Result<Config> {
+        Config::builder().build()
+    }
+
+    /// The region given to the builder (the environment's is looked up per vendor at call time).
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
+
+    /// The timeout for establishing a connection.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+
+    /// The timeout for one attempt: sending the request and reading the whole response.
+    pub fn attempt_timeout(&self) -> Duration {
+        self.attempt_timeout
+    }
+
+    /// The deadline of a whole call: every attempt, wait and IAM request included.
+    pub fn operation_timeout(&self) -> Duration {
+        self.operation_timeout
+    }
+
+    /// The retry settings.
+    pub fn retry(&self) -> RetryConfig {
+        self.retry
+    }
 }
 
-/// Builds a [`Config`].
-#[derive(Default, Debug)]
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Config");
+        d.field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("endpoint", &self.endpoint)
+            .field("international", &self.international);
+        #[cfg(feature = "tencent")]
+        d.field("language", &self.language);
+        #[cfg(feature = "huawei")]
+        d.field("project_id", &self.project_id)
+            .field("huawei_auth", &self.huawei_auth)
+            .field("iam_endpoint", &self.iam_endpoint);
+        d.field("allow_insecure_http", &self.allow_insecure_http)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("environment", &self.environment)
+            .field("http", &self.http)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Config`]. Every setting is optional.
+///
+/// Settings not given here come from each vendor's default chain (see
+/// [`credentials`](crate::credentials)): credentials, region, and for Huawei the project id, IAM
+/// token or IAM login. Giving any credential here (AK/SK, token or login) replaces the chain's
+/// credentials as a whole.
+#[derive(Default)]
 pub struct ConfigBuilder {
     region: Option<String>,
     credentials: Option<Credentials>,
     endpoint: Option<String>,
+    international: bool,
+    #[cfg(feature = "tencent")]
+    language: Option<String>,
+    #[cfg(feature = "huawei")]
     project_id: Option<String>,
+    #[cfg(feature = "huawei")]
+    huawei_auth: Option<HuaweiAuth>,
+    #[cfg(feature = "huawei")]
+    iam_endpoint: Option<String>,
+    allow_insecure_http: bool,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    pool_idle_timeout: Option<Duration>,
+    retry: Option<RetryConfig>,
+    rate_limit: bool,
+    environment: Option<Environment>,
+    http: Option<Arc<dyn HttpClient>>,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("ConfigBuilder");
+        d.field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("endpoint", &self.endpoint);
+        #[cfg(feature = "huawei")]
+        d.field("project_id", &self.project_id)
+            .field("huawei_auth", &self.huawei_auth);
+        d.field("environment", &self.environment)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConfigBuilder {
-    /// Sets the region (`ap-guangzhou`, `cn-north-4`).
+    /// Sets the region (`ap-guangzhou`, `cn-north-4`). Tencent services without a region use
+    /// their global endpoint and send no `X-TC-Region`; Huawei services need one (or an
+    /// endpoint override plus a project id).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
 
-    /// Sets static credentials.
+    /// Sets static credentials: Tencent SecretId/SecretKey, or Huawei AK/SK for signing.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
     }
 
-    /// Overrides the endpoint (`https://host` or, for loopback addresses, `http://127.0.0.1:port`).
+    /// Sends every request to this base URL instead of the service's endpoint: `https://host`,
+    /// `https://host:port`, a bare host (taken as https) or, for loopback addresses only,
+    /// `http://127.0.0.1:port` (see [`allow_insecure_http`](Self::allow_insecure_http)). Every
+    /// service shares it; Huawei IAM requests go there too unless an IAM endpoint is set (the
+    /// cloud-emulator serves IAM as well).
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
         self
     }
 
-    /// Huawei: the project id used in `{project_id}` paths.
+    /// Allows `http://` endpoints on non-loopback hosts. Requests then carry signatures and
+    /// tokens in clear text: only for networks you trust. Default `false`.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Uses the service's international-site host when it has one
+    /// (`mongodb.intl.tencentcloudapi.com`). Default `false`.
+    pub fn international(mut self, international: bool) -> Self {
+        self.international = international;
+        self
+    }
+
+    /// Tencent: the language of error messages, sent as `X-TC-Language` (`zh-CN` or `en-US`).
+    #[cfg(feature = "tencent")]
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+
+    /// Huawei: the project id used for `{project_id}` in paths. Without it, the client uses
+    /// `HUAWEICLOUD_SDK_PROJECT_ID`, the profile file's, the one in an IAM token, or looks it up
+    /// once per (AK, region) with IAM `GET /v3/projects?name=<region>`.
+    #[cfg(feature = "huawei")]
     pub fn project_id(mut self, id: impl Into<String>) -> Self {
         self.project_id = Some(id.into());
         self
     }
 
+    /// Huawei: authenticates with this IAM token (`X-Auth-Token`, unsigned) instead of AK/SK.
+    /// The caller keeps it valid: a token lives 24 hours.
+    #[cfg(feature = "huawei")]
+    pub fn huawei_token(mut self, token: impl Into<String>) -> Self {
+        self.huawei_auth = Some(HuaweiAuth::Token(crate::Secret::new(token)));
+        self
+    }
+
+    /// Huawei: authenticates with IAM tokens the client obtains with this login (project
+    /// scope: the region), caches and renews before they expire.
+    #[cfg(feature = "huawei")]
+    pub fn iam_password(mut self, login: IamPassword) -> Self {
+        self.huawei_auth = Some(HuaweiAuth::Password(login));
+        self
+    }
+
+    /// Huawei: the IAM endpoint for tokens and project lookups. Default
+    /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the endpoint override, else
+    /// `https://iam.<region>.<the service's domain>` (`iam.cn-north-4.myhuaweicloud.com`,
+    /// `iam.eu-west-101.myhuaweicloud.eu`). The same http rules as for
+    /// [`endpoint`](Self::endpoint) apply.
+    #[cfg(feature = "huawei")]
+    pub fn iam_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(url.into());
+        self
+    }
+
+    /// How long to wait for a connection. Default [`DEFAULT_CONNECT_TIMEOUT`] (10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long one attempt may take, from sending to the end of the response body. Default
+    /// [`DEFAULT_ATTEMPT_TIMEOUT`] (30 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The deadline of a whole call, all attempts, waits and IAM requests included. Default
+    /// [`DEFAULT_OPERATION_TIMEOUT`] (90 s).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// How long an idle pooled connection is kept. Default [`DEFAULT_POOL_IDLE_TIMEOUT`] (50 s).
+    /// Applies to the built-in HTTP client only.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the retry behaviour. Default [`RetryConfig::standard`] (3 attempts).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Spaces requests per action to stay within the documented limit
+    /// ([`OperationInfo::rate_limit`](crate::OperationInfo::rate_limit)), shared by every client
+    /// of this configuration. Default `false`.
+    pub fn rate_limit(mut self, enabled: bool) -> Self {
+        self.rate_limit = enabled;
+        self
+    }
+
+    /// Where the default chain reads variables and profile files. Default
+    /// [`Environment::process`]; [`Environment::empty`] turns the chain off.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = Some(environment);
+        self
+    }
+
+    /// Uses this HTTP layer instead of the built-in reqwest client (then the connect and
+    /// pool settings are the layer's business; the attempt and operation timeouts still apply).
+    pub fn http_client(mut self, client: Arc<dyn HttpClient>) -> Self {
+        self.http = Some(client);
+        self
+    }
+
     /// Checks the configuration and builds it.
     pub fn build(self) -> Result<Config> {
-        if let Some(e) = &self.endpoint {
-            if e.is_empty() {
-                return Err(Error::invalid_config("the endpoint is empty"));
+        let positive = |name: &str, value: Option<Duration>, default: Duration| {
+            let value = value.unwrap_or(default);
+            if value.is_zero() {
+                Err(Error::invalid_config(format!(
+                    "{name} must be longer than zero"
+                )))
+            } else {
+                Ok(value)
+            }
+        };
+        let connect_timeout = positive(
+            "connect_timeout",
+            self.connect_timeout,
+            DEFAULT_CONNECT_TIMEOUT,
+        )?;
+        let attempt_timeout = positive(
+            "attempt_timeout",
+            self.attempt_timeout,
+            DEFAULT_ATTEMPT_TIMEOUT,
+        )?;
+        let operation_timeout = positive(
+            "operation_timeout",
+            self.operation_timeout,
+            DEFAULT_OPERATION_TIMEOUT,
+        )?;
+        let pool_idle_timeout = positive(
+            "pool_idle_timeout",
+            self.pool_idle_timeout,
+            DEFAULT_POOL_IDLE_TIMEOUT,
+        )?;
+        let retry = self.retry.unwrap_or_default();
+        retry.validate()?;
+        if let Some(region) = &self.region {
+            crate::endpoint::check_region(region)?;
+        }
+        let endpoint = self
+            .endpoint
+            .as_deref()
+            .map(|e| BaseUrl::parse(e, self.allow_insecure_http))
+            .transpose()?;
+        #[cfg(feature = "tencent")]
+        if let Some(language) = &self.language {
+            if language.is_empty()
+                || !language
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
+                return Err(Error::invalid_config(format!(
+                    "`{language}` is not a language tag like zh-CN or en-US"
+                )));
             }
         }
+        #[cfg(feature = "huawei")]
+        let iam_endpoint = self
+            .iam_endpoint
+            .as_deref()
+            .map(|e| BaseUrl::parse(e, self.allow_insecure_http))
+            .transpose()?;
+        let http = match self.http {
+            Some(http) => http,
+            None => Arc::new(ReqwestHttpClient::new(connect_timeout, pool_idle_timeout)?),
+        };
         Ok(Config {
             region: self.region,
             credentials: self.credentials,
-            endpoint: self.endpoint,
+            endpoint,
+            international: self.international,
+            #[cfg(feature = "tencent")]
+            language: self.language,
+            #[cfg(feature = "huawei")]
             project_id: self.project_id,
+            #[cfg(feature = "huawei")]
+            huawei_auth: self.huawei_auth,
+            #[cfg(feature = "huawei")]
+            iam_endpoint,
+            allow_insecure_http: self.allow_insecure_http,
+            connect_timeout,
+            attempt_timeout,
+            operation_timeout,
+            retry,
+            rate_limit: self.rate_limit,
+            environment: self.environment.unwrap_or_default(),
+            http,
+            shared: Arc::default(),
         })
     }
 }

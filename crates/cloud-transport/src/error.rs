@@ -27,7 +27,13 @@ pub enum ErrorKind {
 ///
 /// `Display` always says what happened; for service errors it prints
 /// `Code: message (request id ...)`. Nothing secret is ever part of an error.
+///
+/// One pointer wide (the details are boxed), so `Result<T>` stays small.
 pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
     kind: ErrorKind,
     code: Option<String>,
     message: String,
@@ -46,30 +52,32 @@ impl Error {
     /// An error of `kind` with a message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
-            kind,
-            code: None,
-            message: message.into(),
-            request_id: None,
-            http_status: None,
-            body_snippet: None,
-            encoded_authorization_message: None,
-            retry_after: None,
-            source: None,
+            inner: Box::new(Inner {
+                kind,
+                code: None,
+                message: message.into(),
+                request_id: None,
+                http_status: None,
+                body_snippet: None,
+                encoded_authorization_message: None,
+                retry_after: None,
+                source: None,
+            }),
         }
     }
 
     /// A service error: the code and message the service sent.
     pub fn service(code: impl Into<String>, message: impl Into<String>) -> Self {
         let mut e = Error::new(ErrorKind::Service, message);
-        e.code = Some(code.into());
+        e.inner.code = Some(code.into());
         e
     }
 
     /// A decode error for a response body: keeps the status and a short, char-boundary-safe snippet.
     pub fn decode(message: impl Into<String>, http_status: u16, body: &[u8]) -> Self {
         let mut e = Error::new(ErrorKind::Decode, message);
-        e.http_status = Some(http_status);
-        e.body_snippet = Some(snippet(body));
+        e.inner.http_status = Some(http_status);
+        e.inner.body_snippet = Some(snippet(body));
         e
     }
 
@@ -90,92 +98,101 @@ impl Error {
 
     /// Sets the request id.
     pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
-        self.request_id = Some(id.into());
+        self.inner.request_id = Some(id.into());
         self
     }
 
     /// Sets the HTTP status.
     pub fn with_http_status(mut self, status: u16) -> Self {
-        self.http_status = Some(status);
+        self.inner.http_status = Some(status);
         self
     }
 
     /// Sets Huawei's `encoded_authorization_message`.
     pub fn with_encoded_authorization_message(mut self, m: impl Into<String>) -> Self {
-        self.encoded_authorization_message = Some(m.into());
+        self.inner.encoded_authorization_message = Some(m.into());
         self
     }
 
     /// Sets the delay the server asked for before a retry.
     pub fn with_retry_after(mut self, d: Duration) -> Self {
-        self.retry_after = Some(d);
+        self.inner.retry_after = Some(d);
+        self
+    }
+
+    /// Prefixes the message with what was being done (`obtaining an IAM token: ...`), keeping
+    /// kind, code, status and request id.
+    pub fn with_context(mut self, context: impl fmt::Display) -> Self {
+        self.inner.message = format!("{context}: {}", self.inner.message);
         self
     }
 
     /// Sets the underlying cause. It must not carry secrets.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.inner.source = Some(Box::new(source));
         self
     }
 
     /// What kind of error this is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The service's error code, e.g. `InvalidParameterValue.NotFoundInstance` or `DBS.200823`.
     /// Compare it with the constants in a service crate's `error_codes` module.
     pub fn code(&self) -> Option<&str> {
-        self.code.as_deref()
+        self.inner.code.as_deref()
     }
 
     /// The message: the service's for service errors, ours otherwise.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// The request id the service assigned, when a response arrived.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.inner.request_id.as_deref()
     }
 
     /// The HTTP status, when a response arrived.
     pub fn http_status(&self) -> Option<u16> {
-        self.http_status
+        self.inner.http_status
     }
 
     /// For decode errors: the start of the body that could not be decoded.
     pub fn body_snippet(&self) -> Option<&str> {
-        self.body_snippet.as_deref()
+        self.inner.body_snippet.as_deref()
     }
 
     /// Huawei: the encoded authorization message sent with a permission error.
     pub fn encoded_authorization_message(&self) -> Option<&str> {
-        self.encoded_authorization_message.as_deref()
+        self.inner.encoded_authorization_message.as_deref()
     }
 
     /// The delay the server asked for before retrying, if it said.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.inner.retry_after
     }
 
     /// Whether the service refused because of request rate limits
     /// (Tencent `RequestLimitExceeded*`, Huawei HTTP 429 or `APIGW.0308`).
     pub fn is_throttling(&self) -> bool {
-        self.http_status == Some(429)
-            || self.code.as_deref().is_some_and(|c| {
-                c.starts_with("RequestLimitExceeded") || c == "APIGW.0308"
-            })
+        self.inner.http_status == Some(429)
+            || self
+                .inner
+                .code
+                .as_deref()
+                .is_some_and(|c| c.starts_with("RequestLimitExceeded") || c == "APIGW.0308")
     }
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        self.kind == ErrorKind::Timeout
+        self.inner.kind == ErrorKind::Timeout
     }
 
     /// Whether this is a service error with this code.
     pub fn is_code(&self, code: &str) -> bool {
-        self.code.as_deref() == Some(code)
+        self.inner.code.as_deref() == Some(code)
     }
 
     /// Whether trying again later may succeed for any operation: throttling and server-side
@@ -183,7 +200,7 @@ impl Error {
     /// that are read-only or idempotent; see [`Error::is_transient`].
     pub fn is_retryable(&self) -> bool {
         self.is_throttling()
-            || self.code.as_deref().is_some_and(|c| {
+            || self.inner.code.as_deref().is_some_and(|c| {
                 c == "InternalError.ServiceUnavailable" || c == "ServiceUnavailable"
             })
     }
@@ -191,8 +208,9 @@ impl Error {
     /// Whether the failure is a transport hiccup (connection error, timeout, HTTP 502/503/504)
     /// that a retry may fix, though the first attempt might have reached the service.
     pub fn is_transient(&self) -> bool {
-        matches!(self.kind, ErrorKind::Connection | ErrorKind::Timeout)
-            || matches!(self.http_status, Some(502..=504)) && self.kind != ErrorKind::Service
+        matches!(self.inner.kind, ErrorKind::Connection | ErrorKind::Timeout)
+            || matches!(self.inner.http_status, Some(502..=504))
+                && self.inner.kind != ErrorKind::Service
     }
 }
 
@@ -210,8 +228,8 @@ fn snippet(body: &[u8]) -> String {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.code, self.kind) {
-            (Some(code), _) => write!(f, "{code}: {}", self.message)?,
+        match (&self.inner.code, self.inner.kind) {
+            (Some(code), _) => write!(f, "{code}: {}", self.inner.message)?,
             (None, kind) => {
                 let what = match kind {
                     ErrorKind::Service => "service error",
@@ -222,18 +240,18 @@ impl fmt::Display for Error {
                     ErrorKind::InvalidInput => "invalid input",
                     ErrorKind::InvalidConfig => "invalid configuration",
                 };
-                write!(f, "{what}: {}", self.message)?
+                write!(f, "{what}: {}", self.inner.message)?
             }
         }
-        if let Some(status) = self.http_status {
-            if self.kind != ErrorKind::Service {
+        if let Some(status) = self.inner.http_status {
+            if self.inner.kind != ErrorKind::Service {
                 write!(f, " (HTTP {status})")?;
             }
         }
-        if let Some(snippet) = &self.body_snippet {
+        if let Some(snippet) = &self.inner.body_snippet {
             write!(f, "; body starts: {snippet:?}")?;
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = &self.inner.request_id {
             write!(f, " (request id {id})")?;
         }
         Ok(())
@@ -243,15 +261,18 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Error");
-        d.field("kind", &self.kind)
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("request_id", &self.request_id)
-            .field("http_status", &self.http_status);
-        if let Some(s) = &self.body_snippet {
+        d.field("kind", &self.inner.kind)
+            .field("code", &self.inner.code)
+            .field("message", &self.inner.message)
+            .field("request_id", &self.inner.request_id)
+            .field("http_status", &self.inner.http_status);
+        if let Some(s) = &self.inner.body_snippet {
             d.field("body_snippet", s);
         }
-        if let Some(s) = &self.source {
+        if let Some(s) = &self.inner.encoded_authorization_message {
+            d.field("encoded_authorization_message", s);
+        }
+        if let Some(s) = &self.inner.source {
             d.field("source", s);
         }
         d.finish()
@@ -260,7 +281,8 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.inner
+            .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }

@@ -1,1 +1,301 @@
-//! The injectable HTTP layer.
+//! The injectable HTTP layer: a small object-safe trait, [`HttpClient`], and its default
+//! implementation on reqwest, [`ReqwestHttpClient`].
+//!
+//! The client signs a request completely before handing it over, so an implementation must send
+//! the method, URL, headers and body exactly as given (in particular the `host` header and the
+//! percent-encoding of the URL, which are part of the signature). Plug in your own with
+//! [`ConfigBuilder::http_client`](crate::ConfigBuilder::http_client), e.g. to add a proxy or to
+//! record traffic in tests (feature `test-util` ships a scripted one).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::{Error, ErrorKind, Result};
+
+/// The future an [`HttpClient`] returns.
+pub type HttpFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse>> + Send + 'a>>;
+
+/// Sends one HTTP request and reads the whole response.
+///
+/// Errors should be [`ErrorKind::Connection`] (no connection, or it broke before the full
+/// response arrived) or [`ErrorKind::Timeout`]. Any HTTP status, including 4xx and 5xx, is a
+/// response, not an error. The caller enforces its own timeouts around `send` as well, so an
+/// implementation that ignores [`HttpRequest::timeout`] still cannot hang a call.
+pub trait HttpClient: Send + Sync + fmt::Debug {
+    /// Sends `request`.
+    fn send(&self, request: HttpRequest) -> HttpFuture<'_>;
+}
+
+/// Header names whose values are secret: never printed by the `Debug` of requests and responses.
+const SENSITIVE_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-auth-token",
+    "x-subject-token",
+    "x-tc-token",
+    "x-security-token",
+];
+
+/// Whether the value of header `name` is secret (credentials or tokens). Case-insensitive.
+pub fn is_sensitive_header(name: &str) -> bool {
+    SENSITIVE_HEADERS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// An HTTP request, fully signed.
+///
+/// `Debug` leaves out the values of secret headers (see [`is_sensitive_header`]) and prints only
+/// the body's length, since bodies can hold passwords (the IAM token request does).
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The absolute URL, already percent-encoded.
+    pub url: String,
+    /// Headers in sending order, including `host`.
+    pub headers: Vec<(String, String)>,
+    /// The exact body bytes (empty for none).
+    pub body: Vec<u8>,
+    /// The longest the whole exchange may take.
+    pub timeout: Option<Duration>,
+}
+
+impl HttpRequest {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// An HTTP response with its whole body.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Headers as received (names in any case).
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A response with `status` and `body` and no headers.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        HttpResponse {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+struct RedactedHeaders<'a>(&'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for (name, value) in self.0 {
+            if is_sensitive_header(name) {
+                list.entry(&format_args!("{name}: <redacted>"));
+            } else {
+                list.entry(&format_args!("{name}: {value}"));
+            }
+        }
+        list.finish()
+    }
+}
+
+/// The largest response body read, in bytes. API answers are a few KiB; anything near this is
+/// not an API answer, and reading it all would only waste memory.
+pub const MAX_RESPONSE_BODY: usize = 16 * 1024 * 1024;
+
+/// The default [`HttpClient`]: reqwest with rustls (feature `rustls`, default) or the platform's
+/// TLS (feature `native-tls`, which wins when both are enabled). Redirects are not followed: an
+/// API answers directly, and following one could send a signed request somewhere else.
+#[derive(Debug, Clone)]
+pub struct ReqwestHttpClient {
+    client: reqwest::Client,
+}
+
+impl ReqwestHttpClient {
+    /// A client that gives up connecting after `connect_timeout` and closes pooled connections
+    /// idle for `pool_idle_timeout` (keep it below the server's keep-alive, 60 s at Tencent, so
+    /// a request never goes out on a connection the server is closing).
+    pub fn new(connect_timeout: Duration, pool_idle_timeout: Duration) -> Result<Self> {
+        let builder = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .pool_idle_timeout(pool_idle_timeout)
+            .redirect(reqwest::redirect::Policy::none());
+        #[cfg(feature = "native-tls")]
+        let builder = builder.use_native_tls();
+        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+        let builder = builder.use_rustls_tls();
+        let client = builder.build().map_err(|e| {
+            Error::invalid_config(format!("cannot build the HTTP client: {e}")).with_source(e)
+        })?;
+        Ok(ReqwestHttpClient { client })
+    }
+
+    /// Wraps a reqwest client you configured yourself (proxies, extra root certificates).
+    pub fn from_client(client: reqwest::Client) -> Self {
+        ReqwestHttpClient { client }
+    }
+
+    async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
+            Error::invalid_input(format!("`{}` is not an HTTP method", request.method))
+        })?;
+        let mut builder = self.client.request(method, &request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Some(timeout) = request.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if !request.body.is_empty() {
+            builder = builder.body(request.body);
+        }
+        let mut response = builder.send().await.map_err(map_reqwest_error)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(map_reqwest_error)? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BODY {
+                return Err(Error::decode(
+                    format!("the response body is larger than {MAX_RESPONSE_BODY} bytes"),
+                    status,
+                    &body,
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+impl HttpClient for ReqwestHttpClient {
+    fn send(&self, request: HttpRequest) -> HttpFuture<'_> {
+        Box::pin(self.send_inner(request))
+    }
+}
+
+fn map_reqwest_error(e: reqwest::Error) -> Error {
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else if e.is_builder() {
+        ErrorKind::InvalidInput
+    } else {
+        ErrorKind::Connection
+    };
+    // reqwest's message names the URL, which carries no secret: credentials travel in headers.
+    let message = match std::error::Error::source(&e) {
+        Some(cause) => format!("{e}: {}", root_cause(cause)),
+        None => e.to_string(),
+    };
+    Error::new(kind, message).with_source(e)
+}
+
+fn root_cause(mut e: &(dyn std::error::Error + 'static)) -> String {
+    while let Some(next) = e.source() {
+        e = next;
+    }
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_secret_headers_and_bodies() {
+        let request = HttpRequest {
+            method: "POST".into(),
+            url: "https://iam.cn-north-4.myhuaweicloud.com/v3/auth/tokens".into(),
+            headers: vec![
+                (
+                    "Authorization".into(),
+                    "TC3-HMAC-SHA256 Signature=abcdef".into(),
+                ),
+                ("X-Auth-Token".into(), "MIIsecret-token".into()),
+                ("X-TC-Token".into(), "tc-session-token".into()),
+                ("x-security-token".into(), "hw-session-token".into()),
+                ("Content-Type".into(), "application/json".into()),
+            ],
+            body: br#"{"password":"hunter2"}"#.to_vec(),
+            timeout: None,
+        };
+        let shown = format!("{request:?}");
+        for secret in [
+            "abcdef",
+            "MIIsecret-token",
+            "tc-session-token",
+            "hw-session-token",
+            "hunter2",
+        ] {
+            assert!(!shown.contains(secret), "{secret} leaked in {shown}");
+        }
+        assert!(shown.contains("application/json"), "{shown}");
+        let response = HttpResponse::new(201, "{}").with_header("X-Subject-Token", "MIIsubject");
+        let shown = format!("{response:?}");
+        assert!(!shown.contains("MIIsubject"), "{shown}");
+        assert_eq!(response.header("x-subject-token"), Some("MIIsubject"));
+    }
+}

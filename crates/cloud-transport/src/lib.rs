@@ -6,22 +6,115 @@
 //! or an IAM token), send, retry what is safe to retry, decode the vendor's envelope and map
 //! errors into the one [`Error`] type.
 //!
-//! Cargo features: `tencent`, `huawei` (each vendor's code compiles only when enabled),
-//! `rustls` (default) or `native-tls`, `test-util`.
+//! # Example
+//!
+//! Generated crates wrap this in typed methods; underneath, a call looks like this:
+//!
+//! ```no_run
+//! # #[cfg(feature = "tencent")]
+//! # async fn example() -> cloud_transport::Result<()> {
+//! use cloud_transport::{Client, Config, Credentials, EndpointRules, OperationInfo, ServiceInfo, Vendor};
+//!
+//! static MONGODB: ServiceInfo = ServiceInfo {
+//!     vendor: Vendor::Tencent,
+//!     service: "mongodb",
+//!     version: "2019-07-25",
+//!     endpoint: EndpointRules {
+//!         global: Some("mongodb.tencentcloudapi.com"),
+//!         regional: "mongodb.{region}.tencentcloudapi.com",
+//!         international: Some("mongodb.intl.tencentcloudapi.com"),
+//!         region_overrides: &[],
+//!     },
+//!     sdk_name: "tencent-mongodb",
+//!     sdk_version: "0.1.0",
+//! };
+//! const DESCRIBE_INSTANCE_SSL: OperationInfo = OperationInfo {
+//!     name: "DescribeInstanceSSL",
+//!     http: None,
+//!     read_only: true,
+//!     idempotent: false,
+//!     rate_limit: Some(20),
+//!     regions: &[],
+//! };
+//!
+//! let config = Config::builder()
+//!     .region("ap-guangzhou")
+//!     // Leave this out to use TENCENTCLOUD_SECRET_ID / _KEY or ~/.tencentcloud/credentials.
+//!     .credentials(Credentials::new("AKID...", "secret key"))
+//!     .build()?;
+//! let client = Client::new(&MONGODB, config);
+//! let out = client
+//!     .call_json(&DESCRIBE_INSTANCE_SSL, serde_json::json!({ "InstanceId": "cmgo-p8vnipr5" }))
+//!     .await;
+//! match out {
+//!     Ok(response) => println!("{response}"),
+//!     Err(e) if e.is_code("InvalidParameterValue.NotFoundInstance") => println!("no such instance"),
+//!     Err(e) => eprintln!("{e}"), // `Code: message (request id ...)`
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What a call does
+//!
+//! - **Endpoint**: [`EndpointRules::host_for`] from the region (global host without one,
+//!   `region_overrides`, [`ConfigBuilder::international`]), or [`ConfigBuilder::endpoint`] for
+//!   every service (plain http only to loopback unless [`ConfigBuilder::allow_insecure_http`]).
+//! - **Credentials**: given to the builder, or the vendor's default chain (environment, then the
+//!   official SDKs' profile files), see [`credentials`]. Huawei also takes an IAM token or an IAM
+//!   password login; the client then sends `X-Auth-Token` and renews tokens itself.
+//! - **Timeouts**: connect (10 s), per attempt (30 s) and per call (90 s), see [`ConfigBuilder`].
+//! - **Retries**: see [`retry`]: throttling always, transport failures only for read-only or
+//!   idempotent operations, exponential backoff with full jitter, one clock-corrected retry after
+//!   `AuthFailure.SignatureExpire`.
+//! - **Errors**: one [`Error`] with [`ErrorKind`], code, message, request id and HTTP status.
+//! - **Secrets**: [`Secret`] hides itself; no `Debug`, `Display`, error or log line of this crate
+//!   contains a secret key, token, password or `Authorization` value.
+//! - **Tracing**: a `cloud_call` span per call with `service`, `action`, `attempts`, `status`,
+//!   `request_id` and `latency_ms`; debug events per attempt.
+//!
+//! # Cargo features
+//!
+//! - `tencent`, `huawei`: each vendor's protocol, credentials chain and envelope compile only
+//!   when enabled (a Tencent crate compiles no Huawei code);
+//! - `rustls` (default) or `native-tls`: TLS for the built-in reqwest client (native wins when
+//!   both are on);
+//! - `test-util`: [`test_util::ScriptedHttpClient`], a scripted, recording HTTP layer for tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod client;
+mod clock;
 pub mod codec;
 mod config;
 pub mod credentials;
+mod endpoint;
+mod env;
 mod error;
 pub mod http;
+#[cfg(feature = "huawei")]
+mod huawei;
 mod meta;
+#[cfg(any(feature = "tencent", feature = "huawei"))]
+mod profile;
+mod rate_limit;
+pub mod retry;
+pub mod sign;
+#[cfg(feature = "tencent")]
+mod tencent;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 
 pub use client::Client;
-pub use config::{Config, ConfigBuilder};
+pub use config::{
+    Config, ConfigBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_OPERATION_TIMEOUT, DEFAULT_POOL_IDLE_TIMEOUT,
+};
+#[cfg(feature = "huawei")]
+pub use credentials::IamPassword;
 pub use credentials::{Credentials, Secret};
+pub use env::Environment;
 pub use error::{Error, ErrorKind, Result, BODY_SNIPPET_LIMIT};
 pub use meta::{EndpointRules, HttpBinding, OperationInfo, ParamLocation, ServiceInfo, Vendor};
+pub use retry::RetryConfig;

@@ -1,0 +1,433 @@
+//! The crate around the operations: `Cargo.toml`, `README.md`, `src/lib.rs`, `src/client.rs`,
+//! `src/operations/mod.rs` and `src/error_codes.rs`.
+
+use cloud_spec::Vendor;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::doc_example;
+use super::docs::{self, Docs};
+use super::plan::Plan;
+use super::EmitError;
+use crate::GENERATED_NOTICE;
+
+fn vendor_name(vendor: Vendor) -> (&'static str, &'static str) {
+    match vendor {
+        Vendor::Tencent => ("Tencent Cloud", "tencent"),
+        Vendor::Huawei => ("Huawei Cloud", "huawei"),
+    }
+}
+
+/// One line saying what the crate is.
+fn tagline(plan: &Plan<'_>) -> String {
+    let (vendor, _) = vendor_name(plan.service.vendor);
+    format!(
+        "Typed async client for {} ({vendor} API `{}`), generated from its API description.",
+        plan.service.title, plan.service.version
+    )
+}
+
+fn toml_string(s: &str) -> String {
+    // A TOML basic string is a JSON string minus a few escapes JSON never produces here.
+    serde_json::Value::from(s).to_string()
+}
+
+pub(crate) fn cargo_toml(plan: &Plan<'_>) -> String {
+    let (vendor, feature) = vendor_name(plan.service.vendor);
+    let description = format!(
+        "Typed async Rust client for {} ({vendor} API {}), generated from its API description.",
+        plan.service.title, plan.service.version
+    );
+    let keywords = [
+        format!("{feature}cloud"),
+        plan.service.name.clone(),
+        "cloud".to_owned(),
+        "sdk".to_owned(),
+        "api".to_owned(),
+    ];
+    let mut unique: Vec<String> = Vec::new();
+    for k in keywords {
+        if !unique.contains(&k) && k.len() <= 20 {
+            unique.push(k);
+        }
+    }
+    let keywords: Vec<String> = unique.iter().map(|k| toml_string(k)).collect();
+    format!(
+        r#"# {GENERATED_NOTICE}
+[package]
+name = "{name}"
+description = {description}
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+documentation = "https://docs.rs/{name}"
+readme = "README.md"
+keywords = [{keywords}]
+categories = ["api-bindings", "web-programming::http-client"]
+
+[features]
+# TLS through the platform's native library (OpenSSL, Secure Transport, SChannel) instead of rustls.
+native-tls = ["cloud-transport/native-tls"]
+
+[dependencies]
+cloud-transport = {{ workspace = true, features = ["{feature}", "rustls"] }}
+serde.workspace = true
+serde_json.workspace = true
+
+[dev-dependencies]
+tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
+"#,
+        name = plan.crate_name,
+        description = toml_string(&description),
+        keywords = keywords.join(", "),
+    )
+}
+
+pub(crate) fn readme(plan: &Plan<'_>) -> Result<String, EmitError> {
+    let name = &plan.crate_name;
+    let mut lines = vec![
+        format!("<!-- {GENERATED_NOTICE} -->"),
+        String::new(),
+        format!("# {name}"),
+        String::new(),
+    ];
+    let intro = Docs::new()
+        .para(tagline(plan))
+        .vendor(&plan.service.docs)
+        .lines(["## Usage".to_owned()])
+        .lines([
+            "```sh".to_owned(),
+            format!("cargo add {name}"),
+            "cargo add tokio --features macros,rt-multi-thread".to_owned(),
+            "```".to_owned(),
+        ]);
+    lines.extend(intro.into_lines());
+    lines.push(String::new());
+    lines.push("```rust,no_run".to_owned());
+    lines.extend(doc_example::crate_example(plan)?);
+    lines.push("```".to_owned());
+    lines.push(String::new());
+    lines.push("## Operations".to_owned());
+    lines.push(String::new());
+    lines.push("| Operation | Method | What it does |".to_owned());
+    lines.push("|---|---|---|".to_owned());
+    for op in &plan.operations {
+        lines.push(format!(
+            "| `{}` | `{}` | {} |",
+            op.wire,
+            op.method,
+            docs::summary(&op.spec.docs)
+        ));
+    }
+    let rest = Docs::new()
+        .lines(["## Errors"])
+        .para(format!(
+            "Every call returns `{lib}::Result`. An `Error` says what kind of failure it is \
+             (`ErrorKind`) and, for service errors, carries the code, the message and the request \
+             id; it prints as `Code: message (request id ...)`. The codes the docs list are \
+             constants in `{lib}::error_codes`.",
+            lib = plan.lib_name
+        ))
+        .lines(["## Cargo features"])
+        .para(
+            "TLS goes through rustls with the webpki roots. Enable `native-tls` to use the \
+             platform's TLS library instead.",
+        )
+        .lines(["## License"])
+        .para("MIT OR Apache-2.0.");
+    lines.push(String::new());
+    lines.extend(rest.into_lines());
+    let mut text = lines.join("\n");
+    text.push('\n');
+    Ok(text)
+}
+
+pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
+    let mut example = vec!["```no_run".to_owned()];
+    example.extend(doc_example::crate_example(plan)?);
+    example.push("```".to_owned());
+    let mut table = vec![
+        "| Operation | Method | What it does |".to_owned(),
+        "|---|---|---|".to_owned(),
+    ];
+    for op in &plan.operations {
+        table.push(format!(
+            "| `{}` | [`Client::{}`] | {} |",
+            op.wire,
+            op.method,
+            docs::summary(&op.spec.docs)
+        ));
+    }
+    let docs = Docs::new()
+        .para(tagline(plan))
+        .vendor(&plan.service.docs)
+        .heading("Example")
+        .lines(example)
+        .heading("Operations")
+        .lines(table)
+        .para(
+            "Each method returns a request builder: set the members, then `.send().await`. The \
+             [`operations`] modules hold each operation's input, output and builders.",
+        )
+        .heading("Errors")
+        .para(
+            "Every call returns [`Result`]. An [`Error`] says what kind of failure it is \
+             ([`ErrorKind`]) and, for service errors, carries the code, the message and the \
+             request id. The codes the docs list are constants in [`error_codes`].",
+        )
+        .heading("Cargo features")
+        .para(
+            "TLS goes through rustls with the webpki roots. Enable `native-tls` to use the \
+             platform's TLS library instead.",
+        )
+        .inner();
+    let types_mod = if has_types(plan) {
+        quote!(pub mod types;)
+    } else {
+        TokenStream::new()
+    };
+    Ok(quote! {
+        #docs
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+
+        pub use client::{Client, SERVICE};
+        pub use cloud_transport::{Config, Credentials, Error, ErrorKind, Result};
+
+        mod client;
+        pub mod error_codes;
+        pub mod operations;
+        #types_mod
+
+        /// Compiles the README's example as a doctest.
+        #[doc = include_str!("../README.md")]
+        #[cfg(doctest)]
+        pub struct ReadmeDoctests;
+    })
+}
+
+/// Whether the crate has a `types` module: shapes, or `Timestamp` to re-export.
+pub(crate) fn has_types(plan: &Plan<'_>) -> bool {
+    !plan.shapes.is_empty() || super::shapes::plan_uses_timestamp(plan)
+}
+
+pub(crate) fn client_rs(plan: &Plan<'_>) -> TokenStream {
+    let service = plan.service;
+    let title = &service.title;
+    let vendor = match service.vendor {
+        Vendor::Tencent => quote!(Vendor::Tencent),
+        Vendor::Huawei => quote!(Vendor::Huawei),
+    };
+    let service_name = &service.service;
+    let version = &service.version;
+    let option = |v: &Option<String>| match v {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    };
+    let global = option(&service.endpoint.global);
+    let regional = &service.endpoint.regional;
+    let international = option(&service.endpoint.international);
+    let overrides = service
+        .endpoint
+        .region_overrides
+        .iter()
+        .map(|(region, host)| quote!((#region, #host)));
+    let module_docs = Docs::new()
+        .para(format!("The [`Client`] of {title} and the [`SERVICE`] it calls."))
+        .inner();
+    let service_docs = Docs::new()
+        .para(format!(
+            "{title} as the transport sees it: vendor, service name, API version and endpoints."
+        ))
+        .outer();
+    let client_docs = Docs::new()
+        .para(format!("A client for {title}."))
+        .para(
+            "Cheap to clone: clones share connections and cached credentials. Each operation is a \
+             method that returns a request builder; see the [crate docs](crate) for the list.",
+        )
+        .outer();
+    quote! {
+        #module_docs
+
+        use cloud_transport::{Config, EndpointRules, ServiceInfo, Vendor};
+
+        #service_docs
+        pub const SERVICE: ServiceInfo = ServiceInfo {
+            vendor: #vendor,
+            service: #service_name,
+            version: #version,
+            endpoint: EndpointRules {
+                global: #global,
+                regional: #regional,
+                international: #international,
+                region_overrides: &[#(#overrides),*],
+            },
+            sdk_name: env!("CARGO_PKG_NAME"),
+            sdk_version: env!("CARGO_PKG_VERSION"),
+        };
+
+        #client_docs
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            pub(crate) transport: cloud_transport::Client,
+        }
+
+        impl Client {
+            /// A client with `config`: region, credentials, endpoint, timeouts and retries.
+            pub fn new(config: Config) -> Self {
+                Client {
+                    transport: cloud_transport::Client::new(&SERVICE, config),
+                }
+            }
+
+            /// The configuration this client was built with.
+            pub fn config(&self) -> &Config {
+                self.transport.config()
+            }
+        }
+    }
+}
+
+pub(crate) fn operations_mod(plan: &Plan<'_>) -> TokenStream {
+    let title = &plan.service.title;
+    let docs = Docs::new()
+        .para(format!(
+            "The operations of {title}, one module each: its `OPERATION` constant, its input (with a \
+             builder), its output and the request builder the [`Client`](crate::Client) method \
+             returns."
+        ))
+        .inner();
+    let modules = plan.operations.iter().map(|op| {
+        let name = format_ident!("{}", op.method);
+        quote!(pub mod #name;)
+    });
+    let any_required = plan
+        .operations
+        .iter()
+        .any(|op| op.input.iter().any(|f| !f.optional));
+    let required = if any_required {
+        quote! {
+            use cloud_transport::{Error, OperationInfo, Result};
+
+            /// `value`, or the error naming the required member the caller did not set.
+            fn required<T>(value: Option<T>, operation: &OperationInfo, member: &str) -> Result<T> {
+                let Some(value) = value else {
+                    let operation = operation.name;
+                    let message = format!("{operation}: the required member `{member}` is not set");
+                    return Err(Error::invalid_input(message));
+                };
+                Ok(value)
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #docs
+        #(#modules)*
+        #required
+    }
+}
+
+pub(crate) fn error_codes_rs(plan: &Plan<'_>) -> TokenStream {
+    let title = &plan.service.title;
+    let lib = &plan.lib_name;
+    let mut docs = Docs::new()
+        .para(format!(
+            "The error codes {title} documents, to compare with [`Error::code`](crate::Error::code) \
+             or [`Error::is_code`](crate::Error::is_code)."
+        ))
+        .para(
+            "They are string constants rather than an enum on purpose: services add codes all the \
+             time, and a code this crate does not know yet must never break your build or your \
+             `match`.",
+        );
+    if let Some(first) = doc_example::showcase_error(plan) {
+        docs = docs.lines([
+            "```".to_owned(),
+            format!("use {lib}::{{error_codes, Error}};"),
+            String::new(),
+            "fn explain(err: &Error) -> &'static str {".to_owned(),
+            format!("    if err.is_code(error_codes::{}) {{", first.0),
+            format!("        {:?}", first.1),
+            "    } else {".to_owned(),
+            "        \"something else\"".to_owned(),
+            "    }".to_owned(),
+            "}".to_owned(),
+            "```".to_owned(),
+        ]);
+        docs = docs.heading("By operation");
+        let mut lines = Vec::new();
+        for op in &plan.operations {
+            if op.error_constants.is_empty() {
+                continue;
+            }
+            let links: Vec<String> = op.error_constants.iter().map(|c| format!("[`{c}`]")).collect();
+            lines.extend(docs::wrap(
+                &format!("[`{}`](crate::Client::{}): {}.", op.wire, op.method, links.join(", ")),
+                "- ",
+                "  ",
+            ));
+        }
+        let common: Vec<String> = plan
+            .error_codes
+            .iter()
+            .filter(|c| c.common)
+            .map(|c| format!("[`{}`]", c.name))
+            .collect();
+        if !common.is_empty() {
+            lines.extend(docs::wrap(
+                &format!("Any operation: {}.", common.join(", ")),
+                "- ",
+                "  ",
+            ));
+        }
+        docs = docs.lines(lines);
+    } else {
+        docs = docs.para(
+            "The docs list no codes for this service's operations; compare \
+             [`Error::code`](crate::Error::code) with the codes the vendor's error-code page gives.",
+        );
+    }
+    let docs = docs.inner();
+    let constants = plan.error_codes.iter().map(|c| {
+        let name = format_ident!("{}", c.name);
+        let code = c.code;
+        let mut item_docs = if c.docs.trim().is_empty() {
+            Docs::new().para(format!("`{code}`."))
+        } else {
+            Docs::new().para(format!("`{code}`:")).vendor(c.docs)
+        };
+        let mut facts = Vec::new();
+        if let Some(status) = c.http_status {
+            facts.push(format!("Sent with HTTP status {status}."));
+        }
+        if c.common {
+            facts.push("Any operation may return it.".to_owned());
+        }
+        if !c.operations.is_empty() {
+            let ops: Vec<String> = c
+                .operations
+                .iter()
+                .filter_map(|wire| plan.operations.iter().find(|o| o.wire == *wire))
+                .map(|o| format!("[`{}`](crate::Client::{})", o.wire, o.method))
+                .collect();
+            facts.push(format!("Documented for {}.", ops.join(", ")));
+        }
+        if !facts.is_empty() {
+            item_docs = item_docs.para(facts.join(" "));
+        }
+        let item_docs = item_docs.outer();
+        quote! {
+            #item_docs
+            pub const #name: &str = #code;
+        }
+    });
+    quote! {
+        #docs
+        #(#constants)*
+    }
+}

@@ -1,0 +1,447 @@
+//! `src/operations/<operation>.rs`: one operation's `OPERATION` constant, client method, request
+//! builder, input (with its builder) and output. Everything a call does at run time lives in
+//! `cloud_transport::Client::call`; this file only says what to send and what comes back.
+
+use std::collections::BTreeSet;
+
+use cloud_spec::Location;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::docs::{summary, Docs};
+use super::fields::{deprecated, member_docs, setter_param, struct_field};
+use super::plan::{OperationPlan, Plan};
+use super::values::{Mode, Values};
+use super::{doc_example, EmitError};
+
+pub(crate) fn operation_file(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream, EmitError> {
+    let wire = op.wire;
+    let method = format_ident!("{}", op.method);
+    let input = format_ident!("{}", op.input_type());
+    let input_builder = format_ident!("{}", op.input_builder_type());
+    let output = format_ident!("{}", op.output_type());
+    let fluent = format_ident!("{}", op.fluent_builder_type());
+    let method_link = format!("[`Client::{}`]", op.method);
+
+    let module_docs = Docs::new()
+        .para(format!(
+            "`{wire}`: {} See {method_link}.",
+            lower_first(&summary(&op.spec.docs))
+        ))
+        .inner();
+
+    let uses = uses(op);
+    let operation_const = operation_const(op);
+    let client_method = client_method(plan, op)?;
+
+    // The request builder: the same setters as the input builder, plus `send`.
+    let fluent_setters = op.input.iter().map(|field| {
+        let name = format_ident!("{}", field.name);
+        let (param, _) = setter_param(&field.ty);
+        let docs = member_docs(field).outer();
+        let deprecated = deprecated(field);
+        let allow = if field.member.deprecated {
+            quote!(#[allow(deprecated)])
+        } else {
+            TokenStream::new()
+        };
+        quote! {
+            #docs
+            #deprecated
+            #allow
+            pub fn #name(mut self, value: #param) -> Self {
+                self.input = self.input.#name(value);
+                self
+            }
+        }
+    });
+    let fluent_docs = Docs::new()
+        .para(format!(
+            "A `{wire}` request being prepared, returned by {method_link}: set its members, then \
+             [`send`](Self::send) it."
+        ))
+        .outer();
+    let fluent_item = quote! {
+        #fluent_docs
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #fluent {
+            client: Client,
+            input: #input_builder,
+        }
+
+        impl #fluent {
+            #(#fluent_setters)*
+
+            /// Sends the request and waits for the response.
+            ///
+            /// # Errors
+            ///
+            /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when a required member is
+            /// not set, without sending anything; otherwise whatever the call fails with (see the
+            /// errors of the client method).
+            pub async fn send(self) -> Result<#output> {
+                let input = self.input.build()?;
+                self.client.transport.call(&OPERATION, &input).await
+            }
+        }
+    };
+
+    let input_item = input_items(op, &input, &input_builder);
+    let output_item = output_item(op, &output);
+    Ok(quote! {
+        #module_docs
+        #uses
+        #operation_const
+        #client_method
+        #fluent_item
+        #input_item
+        #output_item
+    })
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        // Keep acronyms (`SSL`) and names (`DescribeSSLStatus`) as they are.
+        Some(c) if c.is_uppercase() && chars.next().is_some_and(char::is_lowercase) => {
+            c.to_lowercase().chain(text.chars().skip(1)).collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// The `use` lines, in rustfmt's order (std, other crates, this crate; sorted within).
+fn uses(op: &OperationPlan<'_>) -> TokenStream {
+    let fields = || op.input.iter().chain(&op.output);
+    let mut out = Vec::new();
+    if fields().any(|f| f.ty.uses_map()) {
+        out.push(quote!(use std::collections::BTreeMap;));
+    }
+    let lenient = fields().any(|f| f.ty.is_lenient());
+    let mut transport = Vec::new();
+    if lenient {
+        transport.push(quote!(codec));
+    }
+    if op.spec.http.is_some() {
+        transport.push(quote!(HttpBinding));
+    }
+    transport.push(quote!(OperationInfo));
+    if !op.params.is_empty() {
+        transport.push(quote!(ParamLocation));
+    }
+    transport.push(quote!(Result));
+    out.push(quote!(use cloud_transport::{#(#transport),*};));
+    out.push(quote!(use serde::{Deserialize, Serialize};));
+    let mut shapes: BTreeSet<String> = fields()
+        .filter_map(|f| f.ty.shape_rust_name().map(str::to_owned))
+        .collect();
+    if fields().any(|f| f.ty.uses_timestamp()) {
+        shapes.insert("Timestamp".to_owned());
+    }
+    match shapes.len() {
+        0 => {}
+        1 => {
+            let name = shapes.iter().map(|s| format_ident!("{}", s));
+            out.push(quote!(use crate::types::#(#name)*;));
+        }
+        _ => {
+            let names = shapes.iter().map(|s| format_ident!("{}", s));
+            out.push(quote!(use crate::types::{#(#names),*};));
+        }
+    }
+    out.push(quote!(use crate::Client;));
+    quote!(#(#out)*)
+}
+
+fn operation_const(op: &OperationPlan<'_>) -> TokenStream {
+    let spec = op.spec;
+    let name = op.wire;
+    let http = match &spec.http {
+        None => quote!(None),
+        Some(http) => {
+            let method = http.method.as_str();
+            let path = &http.path;
+            let status = http.success_status;
+            let params = op.params.iter().filter_map(|(wire, location)| {
+                let location = match location {
+                    Location::Path => quote!(ParamLocation::Path),
+                    Location::Query => quote!(ParamLocation::Query),
+                    Location::Header => quote!(ParamLocation::Header),
+                    // Body members are the default: not listed.
+                    Location::Body => return None,
+                };
+                Some(quote!((#wire, #location)))
+            });
+            quote! {
+                Some(HttpBinding {
+                    method: #method,
+                    path: #path,
+                    success_status: #status,
+                    params: &[#(#params),*],
+                })
+            }
+        }
+    };
+    let read_only = spec.read_only;
+    let idempotent = spec.idempotent;
+    let rate_limit = match spec.rate_limit {
+        Some(limit) => {
+            let limit = proc_macro2::Literal::u32_unsuffixed(limit);
+            quote!(Some(#limit))
+        }
+        None => quote!(None),
+    };
+    let regions = &spec.regions;
+    let how = match &spec.http {
+        Some(http) => format!(
+            "`{} {}`, answering {}",
+            http.method.as_str(),
+            http.path,
+            http.success_status
+        ),
+        None => format!("the action `{name}`"),
+    };
+    let safety = match (read_only, idempotent) {
+        (true, _) => "read-only, so retried after connection errors and timeouts",
+        (false, true) => "idempotent, so retried after connection errors and timeouts",
+        (false, false) => "changes state and is not idempotent, so never retried after a request may have reached the service",
+    };
+    let docs = Docs::new()
+        .para(format!("How `{name}` is called: {how}; {safety}."))
+        .outer();
+    quote! {
+        #docs
+        pub const OPERATION: OperationInfo = OperationInfo {
+            name: #name,
+            http: #http,
+            read_only: #read_only,
+            idempotent: #idempotent,
+            rate_limit: #rate_limit,
+            regions: &[#(#regions),*],
+        };
+    }
+}
+
+fn client_method(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream, EmitError> {
+    let spec = op.spec;
+    let method = format_ident!("{}", op.method);
+    let fluent = format_ident!("{}", op.fluent_builder_type());
+    let input = format_ident!("{}", op.input_type());
+    let mut docs = Docs::new().vendor(&spec.docs);
+    let mut facts = Vec::new();
+    if let Some(limit) = spec.rate_limit {
+        facts.push(format!("The service accepts at most {limit} of these requests per second."));
+    }
+    if !spec.regions.is_empty() {
+        let regions: Vec<String> = spec.regions.iter().map(|r| format!("`{r}`")).collect();
+        facts.push(format!("Served only in these regions: {}.", regions.join(", ")));
+    }
+    if let Some(waiter) = &spec.waiter {
+        let polled = plan
+            .operations
+            .iter()
+            .find(|o| o.wire == waiter.operation)
+            .map(|o| format!("[`Client::{}`]", o.method))
+            .unwrap_or_else(|| format!("`{}`", waiter.operation));
+        let conditions: Vec<String> = waiter
+            .until
+            .iter()
+            .map(|c| {
+                let when: Vec<String> = c.when.iter().map(|(k, v)| format!("`{k}` is `{v}`")).collect();
+                let condition = format!("its `{}` is `{}`", c.path, c.equals);
+                if when.is_empty() {
+                    condition
+                } else {
+                    format!("{condition} when {}", when.join(" and "))
+                }
+            })
+            .collect();
+        facts.push(format!(
+            "The change finishes asynchronously: poll {polled} until {}.",
+            conditions.join("; ")
+        ));
+    }
+    if !facts.is_empty() {
+        docs = docs.para(facts.join(" "));
+    }
+    docs = docs.heading("Errors").para(
+        "Any call can fail with a connection, timeout, credentials or throttling error, or with a \
+         code every operation of the service may return (see [`error_codes`](crate::error_codes)).",
+    );
+    if !spec.errors.is_empty() {
+        let mut lines = vec!["The docs list these codes for this operation:".to_owned(), String::new()];
+        for (error, constant) in spec.errors.iter().zip(&op.error_constants) {
+            let text = summary(&error.docs);
+            let text = if text.is_empty() { String::new() } else { format!(": {text}") };
+            lines.extend(super::docs::wrap(
+                &format!("[`{}`](crate::error_codes::{constant}){text}", error.code),
+                "- ",
+                "  ",
+            ));
+        }
+        docs = docs.lines(lines);
+    }
+    docs = docs.heading("Example").lines(doc_example::operation_example(plan, op)?);
+    let docs = docs.outer();
+    let deprecated = if spec.deprecated {
+        quote!(#[deprecated(note = "deprecated by the vendor")])
+    } else {
+        TokenStream::new()
+    };
+    Ok(quote! {
+        impl Client {
+            #docs
+            #deprecated
+            pub fn #method(&self) -> #fluent {
+                #fluent {
+                    client: self.clone(),
+                    input: #input::builder(),
+                }
+            }
+        }
+    })
+}
+
+fn input_items(op: &OperationPlan<'_>, input: &proc_macro2::Ident, builder: &proc_macro2::Ident) -> TokenStream {
+    let wire = op.wire;
+    let fields = op.input.iter().map(struct_field);
+    let builder_fields = op.input.iter().map(|f| {
+        let name = format_ident!("{}", f.name);
+        let ty = super::values::type_tokens(&f.ty);
+        quote!(#name: Option<#ty>,)
+    });
+    let setters = op.input.iter().map(|field| {
+        let name = format_ident!("{}", field.name);
+        let (param, convert) = setter_param(&field.ty);
+        let docs = member_docs(field).outer();
+        let deprecated = deprecated(field);
+        quote! {
+            #docs
+            #deprecated
+            pub fn #name(mut self, value: #param) -> Self {
+                self.#name = Some(#convert);
+                self
+            }
+        }
+    });
+    let build_fields = op.input.iter().map(|f| {
+        let name = format_ident!("{}", f.name);
+        if f.optional {
+            quote!(#name: self.#name,)
+        } else {
+            let member = f.wire;
+            quote!(#name: super::required(self.#name, &OPERATION, #member)?,)
+        }
+    });
+    let any_deprecated = op.input.iter().any(|f| f.member.deprecated);
+    let allow = if any_deprecated {
+        quote!(#[allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
+    let required: Vec<String> = op
+        .input
+        .iter()
+        .filter(|f| !f.optional)
+        .map(|f| format!("`{}`", f.wire))
+        .collect();
+    let build_errors = if required.is_empty() {
+        "Never fails: every member is optional; the `Result` keeps the signature the same as \
+         other inputs'."
+            .to_owned()
+    } else {
+        format!(
+            "[`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming the first required \
+             member that is not set ({}).",
+            required.join(", ")
+        )
+    };
+    let build_docs = Docs::new().para("Checks that required members are set and builds the input.").heading("Errors").para(build_errors).outer();
+    let input_docs = Docs::new()
+        .para(format!(
+            "The request of `{wire}`: build it with [`{input}::builder`]; serializes to the JSON the \
+             service expects."
+        ))
+        .outer();
+    let builder_docs = Docs::new().para(format!("Builds a [`{input}`].")).outer();
+    quote! {
+        #input_docs
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct #input {
+            #(#fields)*
+        }
+
+        impl #input {
+            /// Starts building the input.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #builder_docs
+        #[derive(Debug, Clone, Default)]
+        #[must_use]
+        pub struct #builder {
+            #(#builder_fields)*
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            #build_docs
+            #allow
+            pub fn build(self) -> Result<#input> {
+                Ok(#input {
+                    #(#build_fields)*
+                })
+            }
+        }
+    }
+}
+
+fn output_item(op: &OperationPlan<'_>, output: &proc_macro2::Ident) -> TokenStream {
+    let wire = op.wire;
+    let fields = op.output.iter().map(struct_field);
+    let docs = Docs::new()
+        .para(format!(
+            "The response of `{wire}`. Members the service adds later are ignored. To build one in \
+             tests, start from `Default::default()` and set its public fields."
+        ))
+        .outer();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct #output {
+            #(#fields)*
+        }
+    }
+}
+
+/// The value each input member takes in examples: the first documented example's, else the
+/// member's own example. Members with neither are left out unless required.
+pub(crate) fn example_inputs<'a>(
+    op: &'a OperationPlan<'_>,
+    values: &Values<'_, '_>,
+) -> Vec<(&'a super::plan::FieldPlan<'a>, Value)> {
+    let first = op.spec.examples.first();
+    op.input
+        .iter()
+        .filter_map(|field| {
+            let from_example = first.and_then(|e| e.input.get(field.wire)).filter(|v| !v.is_null());
+            let value = from_example
+                .or(field.member.example.as_ref())
+                .filter(|v| values.setter_arg(&field.ty, v, "", Mode::Doc).is_ok())
+                .cloned();
+            match value {
+                Some(v) if first.is_none() || from_example.is_some() || !field.optional => Some((field, v)),
+                Some(_) => None,
+                None if field.optional => None,
+                None => Some((field, values.sample(&field.ty, None, 0))),
+            }
+        })
+        .collect()
+}

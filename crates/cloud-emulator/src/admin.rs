@@ -1,0 +1,106 @@
+//! The admin endpoints under `/_emulator/`, for tests written in any language:
+//!
+//! | request | effect |
+//! |---|---|
+//! | `GET /_emulator/health` | `{"status": "ok"}` |
+//! | `GET /_emulator/state` | instances, applied-mutation and request counters |
+//! | `GET /_emulator/services` | the services and operations served |
+//! | `GET /_emulator/faults` | the fault rules still active, and how many faults were injected |
+//! | `POST /_emulator/faults` | add a rule (or a JSON array of rules), see [`FaultRule`](crate::FaultRule) |
+//! | `DELETE /_emulator/faults` | remove every rule |
+//!
+//! Admin requests need no signature and are never throttled or faulted.
+
+use std::time::Instant;
+
+use serde_json::{json, Value};
+
+use crate::faults::FaultRule;
+use crate::reply::Reply;
+use crate::server::{Request, Shared};
+
+/// The prefix of admin paths.
+pub(crate) const PREFIX: &str = "/_emulator";
+
+fn error(status: u16, message: &str) -> Reply {
+    Reply::json(status, &json!({ "error": message }))
+}
+
+pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
+    let path = req.path.trim_end_matches('/');
+    match (req.method.as_str(), path) {
+        ("GET", "/_emulator/health") => Reply::json(200, &json!({"status": "ok"})),
+        ("GET", "/_emulator/state") => Reply::json(200, &shared.store.lock().to_json(Instant::now())),
+        ("GET", "/_emulator/services") => Reply::json(200, &services(shared)),
+        ("GET", "/_emulator/faults") => {
+            let rules: Vec<Value> = shared
+                .faults
+                .pending()
+                .into_iter()
+                .map(|(rule, remaining)| {
+                    let mut v = serde_json::to_value(rule).unwrap_or(Value::Null);
+                    v["remaining"] = json!(remaining);
+                    v
+                })
+                .collect();
+            Reply::json(200, &json!({"rules": rules, "injected": shared.faults.injected_count()}))
+        }
+        ("POST", "/_emulator/faults") => {
+            let rules: Vec<FaultRule> = match serde_json::from_slice::<Value>(&req.body) {
+                Ok(Value::Array(items)) => match items.into_iter().map(serde_json::from_value).collect() {
+                    Ok(rules) => rules,
+                    Err(e) => return error(400, &format!("invalid fault rule: {e}")),
+                },
+                Ok(one) => match serde_json::from_value(one) {
+                    Ok(rule) => vec![rule],
+                    Err(e) => return error(400, &format!("invalid fault rule: {e}")),
+                },
+                Err(e) => return error(400, &format!("the body is not JSON: {e}")),
+            };
+            let count = rules.len();
+            for rule in rules {
+                if let Err(e) = shared.faults.add(rule) {
+                    return error(400, &format!("invalid fault rule: {e}"));
+                }
+            }
+            Reply::json(201, &json!({ "added": count }))
+        }
+        ("DELETE", "/_emulator/faults") => {
+            shared.faults.clear();
+            Reply::json(200, &json!({"cleared": true}))
+        }
+        _ => error(404, &format!("no admin endpoint {} {}", req.method, req.path)),
+    }
+}
+
+fn services(shared: &Shared) -> Value {
+    let services: Vec<Value> = shared
+        .catalog
+        .services
+        .iter()
+        .map(|s| {
+            let operations: Vec<Value> = s
+                .spec
+                .operations
+                .iter()
+                .map(|(name, op)| {
+                    json!({
+                        "name": name,
+                        "method": op.http.as_ref().map(|h| h.method.as_str()),
+                        "path": op.http.as_ref().map(|h| h.path.as_str()),
+                        "read_only": op.read_only,
+                        "rate_limit": op.rate_limit,
+                    })
+                })
+                .collect();
+            json!({
+                "key": s.key,
+                "vendor": s.spec.vendor,
+                "service": s.spec.service,
+                "version": s.spec.version,
+                "operations": operations,
+            })
+        })
+        .collect();
+    json!({ "services": services })
+}

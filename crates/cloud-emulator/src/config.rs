@@ -1,0 +1,193 @@
+//! What the emulator accepts: credentials, IAM users, projects, and its documented demo defaults.
+//!
+//! The demo values are public on purpose: they only ever open this local emulator. Secrets are
+//! still kept in [`Secret`] so they never show up in `Debug` output or logs.
+
+use std::time::Duration;
+
+use cloud_transport::Secret;
+use serde::{Deserialize, Serialize};
+
+/// Demo Tencent SecretId accepted by default.
+pub const DEMO_TENCENT_SECRET_ID: &str = "AKIDEMULATOR000000000000000000000000";
+/// Demo Tencent SecretKey accepted by default.
+pub const DEMO_TENCENT_SECRET_KEY: &str = "EmulatorSecretKey000000000000000";
+/// Demo Tencent temporary SecretId (needs [`DEMO_TENCENT_TOKEN`] in `X-TC-Token`).
+pub const DEMO_TENCENT_TEMP_SECRET_ID: &str = "AKIDEMULATORTEMP00000000000000000000";
+/// Demo Tencent temporary SecretKey.
+pub const DEMO_TENCENT_TEMP_SECRET_KEY: &str = "EmulatorTempSecretKey00000000000";
+/// Demo Tencent session token of the temporary credentials.
+pub const DEMO_TENCENT_TOKEN: &str = "emulator-session-token";
+
+/// Demo Huawei access key (AK) accepted by default.
+pub const DEMO_HUAWEI_AK: &str = "EMULATORAK0000000000";
+/// Demo Huawei secret key (SK) accepted by default.
+pub const DEMO_HUAWEI_SK: &str = "EmulatorSecretAccessKey00000000000000000";
+/// Demo Huawei temporary AK (needs [`DEMO_HUAWEI_SECURITY_TOKEN`] in `X-Security-Token`).
+pub const DEMO_HUAWEI_TEMP_AK: &str = "EMULATORTEMPAK000000";
+/// Demo Huawei temporary SK.
+pub const DEMO_HUAWEI_TEMP_SK: &str = "EmulatorTempSecretKey0000000000000000000";
+/// Demo Huawei security token of the temporary credentials.
+pub const DEMO_HUAWEI_SECURITY_TOKEN: &str = "emulator-security-token";
+
+/// Demo IAM user name for `POST /v3/auth/tokens`.
+pub const DEMO_IAM_USER: &str = "emulator-user";
+/// Demo IAM password.
+pub const DEMO_IAM_PASSWORD: &str = "emulator-password";
+/// Demo IAM account (domain) name.
+pub const DEMO_IAM_DOMAIN: &str = "emulator-domain";
+
+/// Default Huawei region, the name of the default project.
+pub const DEFAULT_HUAWEI_REGION: &str = "cn-north-4";
+/// Default Huawei project id: the one in the GeminiDB documentation examples.
+pub const DEFAULT_HUAWEI_PROJECT_ID: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
+/// Id of the account (domain) that owns the projects.
+pub const DEFAULT_HUAWEI_DOMAIN_ID: &str = "d78cbac186b744899480f25bd022f468";
+
+/// Default delay before an asynchronous change (enable/disable SSL) shows in describe calls.
+pub const DEFAULT_ASYNC_DELAY: Duration = Duration::from_secs(1);
+/// Lifetime of IAM tokens, as on Huawei Cloud.
+pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
+/// Tencent rejects `X-TC-Timestamp` further than this from the server clock.
+pub const TENCENT_MAX_SKEW: Duration = Duration::from_secs(5 * 60);
+/// Huawei rejects `X-Sdk-Date` further than this from the server clock.
+pub const HUAWEI_MAX_SKEW: Duration = Duration::from_secs(15 * 60);
+
+/// An access key pair the emulator accepts: Tencent SecretId/SecretKey or Huawei AK/SK,
+/// optionally temporary (then requests must carry the session token).
+#[derive(Clone, Debug)]
+pub struct AccessKey {
+    /// SecretId / AK.
+    pub id: String,
+    /// SecretKey / SK.
+    pub secret: Secret,
+    /// For temporary credentials: the token requests must send (`X-TC-Token`, `X-Security-Token`).
+    pub session_token: Option<Secret>,
+}
+
+impl AccessKey {
+    /// Long-term credentials.
+    pub fn new(id: impl Into<String>, secret: impl Into<String>) -> Self {
+        AccessKey {
+            id: id.into(),
+            secret: Secret::new(secret),
+            session_token: None,
+        }
+    }
+
+    /// Temporary credentials: requests must also send `token`.
+    pub fn temporary(id: impl Into<String>, secret: impl Into<String>, token: impl Into<String>) -> Self {
+        AccessKey {
+            session_token: Some(Secret::new(token)),
+            ..AccessKey::new(id, secret)
+        }
+    }
+}
+
+/// An IAM user that may obtain tokens with `POST /v3/auth/tokens` (password identity).
+#[derive(Clone, Debug)]
+pub struct IamUser {
+    /// User name.
+    pub name: String,
+    /// Password.
+    pub password: Secret,
+    /// Account (domain) name the user belongs to.
+    pub domain: String,
+}
+
+impl IamUser {
+    /// A user.
+    pub fn new(name: impl Into<String>, password: impl Into<String>, domain: impl Into<String>) -> Self {
+        IamUser {
+            name: name.into(),
+            password: Secret::new(password),
+            domain: domain.into(),
+        }
+    }
+}
+
+/// A Huawei project: a region of the account. Its `name` is the region (`cn-north-4`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// Project id, as in `/v3/{project_id}/...` paths.
+    pub id: String,
+    /// Project name: the region id.
+    pub name: String,
+}
+
+impl Project {
+    /// A project.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Project {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
+
+/// Everything the emulator accepts, with the demo values as defaults.
+#[derive(Clone, Debug)]
+pub(crate) struct Accepted {
+    pub tencent_keys: Vec<AccessKey>,
+    pub huawei_keys: Vec<AccessKey>,
+    pub iam_users: Vec<IamUser>,
+}
+
+impl Accepted {
+    pub(crate) fn demo() -> Self {
+        Accepted {
+            tencent_keys: vec![
+                AccessKey::new(DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY),
+                AccessKey::temporary(
+                    DEMO_TENCENT_TEMP_SECRET_ID,
+                    DEMO_TENCENT_TEMP_SECRET_KEY,
+                    DEMO_TENCENT_TOKEN,
+                ),
+            ],
+            huawei_keys: vec![
+                AccessKey::new(DEMO_HUAWEI_AK, DEMO_HUAWEI_SK),
+                AccessKey::temporary(DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK, DEMO_HUAWEI_SECURITY_TOKEN),
+            ],
+            iam_users: vec![IamUser::new(DEMO_IAM_USER, DEMO_IAM_PASSWORD, DEMO_IAM_DOMAIN)],
+        }
+    }
+
+    pub(crate) fn tencent_key(&self, id: &str) -> Option<&AccessKey> {
+        self.tencent_keys.iter().find(|k| k.id == id)
+    }
+
+    pub(crate) fn huawei_key(&self, id: &str) -> Option<&AccessKey> {
+        self.huawei_keys.iter().find(|k| k.id == id)
+    }
+}
+
+/// Settings fixed at start.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub accepted: Accepted,
+    pub async_delay: Duration,
+    pub token_ttl: Duration,
+    pub rate_limits: bool,
+    pub domain_id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_values_have_realistic_shapes() {
+        assert_eq!(DEMO_TENCENT_SECRET_ID.len(), 36);
+        assert_eq!(DEMO_TENCENT_TEMP_SECRET_ID.len(), 36);
+        assert_eq!(DEMO_TENCENT_SECRET_KEY.len(), 32);
+        assert_eq!(DEMO_TENCENT_TEMP_SECRET_KEY.len(), 32);
+        assert_eq!(DEMO_HUAWEI_AK.len(), 20);
+        assert_eq!(DEMO_HUAWEI_TEMP_AK.len(), 20);
+        assert_eq!(DEMO_HUAWEI_SK.len(), 40);
+        assert_eq!(DEMO_HUAWEI_TEMP_SK.len(), 40);
+        let text = format!("{:?}", Accepted::demo());
+        assert!(!text.contains(DEMO_TENCENT_SECRET_KEY) && !text.contains(DEMO_HUAWEI_SK));
+        assert!(!text.contains(DEMO_IAM_PASSWORD) && !text.contains(DEMO_TENCENT_TOKEN));
+    }
+}

@@ -1,0 +1,411 @@
+//! Starting and stopping an emulator in-process: [`Emulator::builder`] → [`EmulatorBuilder::start`]
+//! → [`RunningEmulator`].
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cloud_spec::{Service, Vendor};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::catalog::Catalog;
+use crate::config::{
+    Accepted, AccessKey, IamUser, Project, Settings, DEFAULT_ASYNC_DELAY, DEFAULT_HUAWEI_DOMAIN_ID,
+    DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEFAULT_TOKEN_TTL,
+};
+use crate::faults::Faults;
+use crate::iam::Iam;
+use crate::ratelimit::RateLimiter;
+use crate::server::{self, Shared};
+use crate::state::{Instance, InstanceSnapshot, Seed, Store};
+
+/// Instances that exist by default: the ids the vendors' documentation examples use. Each is
+/// created when its service is loaded. (Ids found in the specs' examples are added as well.)
+pub const DEFAULT_INSTANCES: &[(&str, &str)] = &[
+    ("tencent-mongodb", "cmgo-eqmoaxxx"),
+    ("tencent-mongodb", "cmgo-p8vnipr5"),
+    ("tencent-cdb", "cdb-je5dfmdl"),
+    ("tencent-postgres", "postgres-5gevh7gr"),
+    ("huawei-geminidb", "e73893ef73754465a8bd2e0857bbf13ein02"),
+];
+
+/// Entry point: `Emulator::builder().start().await`.
+#[derive(Debug)]
+pub struct Emulator;
+
+impl Emulator {
+    /// A builder with the demo defaults: loopback on a random port, the bundled specs, the demo
+    /// credentials, the docs' instances, a one-second async delay and rate limits on.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+}
+
+/// Configures an emulator. Every setting has a documented default.
+#[derive(Debug)]
+pub struct EmulatorBuilder {
+    listen: SocketAddr,
+    services: Option<Vec<Service>>,
+    extra_services: Vec<Service>,
+    accepted: Accepted,
+    projects: Vec<Project>,
+    seed: Seed,
+    async_delay: Duration,
+    token_ttl: Duration,
+    rate_limits: bool,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            services: None,
+            extra_services: Vec::new(),
+            accepted: Accepted::demo(),
+            projects: vec![Project::new(DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION)],
+            seed: Seed::default(),
+            async_delay: DEFAULT_ASYNC_DELAY,
+            token_ttl: DEFAULT_TOKEN_TTL,
+            rate_limits: true,
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The address to listen on (default `127.0.0.1:0`, a random free port).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Serves exactly these services instead of the bundled ones.
+    pub fn services(mut self, services: Vec<Service>) -> Self {
+        self.services = Some(services);
+        self
+    }
+
+    /// Serves this service too; it replaces a loaded one with the same vendor, service and version.
+    pub fn add_service(mut self, service: Service) -> Self {
+        self.extra_services.push(service);
+        self
+    }
+
+    /// Replaces the accepted Tencent credentials (default: the demo ones).
+    pub fn tencent_keys(mut self, keys: Vec<AccessKey>) -> Self {
+        self.accepted.tencent_keys = keys;
+        self
+    }
+
+    /// Accepts one more Tencent key.
+    pub fn add_tencent_key(mut self, key: AccessKey) -> Self {
+        self.accepted.tencent_keys.push(key);
+        self
+    }
+
+    /// Replaces the accepted Huawei AK/SK pairs (default: the demo ones).
+    pub fn huawei_keys(mut self, keys: Vec<AccessKey>) -> Self {
+        self.accepted.huawei_keys = keys;
+        self
+    }
+
+    /// Accepts one more Huawei AK/SK pair.
+    pub fn add_huawei_key(mut self, key: AccessKey) -> Self {
+        self.accepted.huawei_keys.push(key);
+        self
+    }
+
+    /// Replaces the IAM users that may obtain tokens (default: the demo user).
+    pub fn iam_users(mut self, users: Vec<IamUser>) -> Self {
+        self.accepted.iam_users = users;
+        self
+    }
+
+    /// Replaces the default Huawei project (default: `619d3e78f61b4be68bc5aa0b59edcf7b` named `cn-north-4`).
+    pub fn default_project(mut self, project: Project) -> Self {
+        self.projects[0] = project;
+        self
+    }
+
+    /// Adds a Huawei project (a region of the account).
+    pub fn add_project(mut self, project: Project) -> Self {
+        self.projects.push(project);
+        self
+    }
+
+    /// Initial state (instances, projects), e.g. from [`Seed::from_file`].
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How long an async change (SSL on/off) takes to show in describe calls (default 1 s).
+    pub fn async_delay(mut self, delay: Duration) -> Self {
+        self.async_delay = delay;
+        self
+    }
+
+    /// Lifetime of issued IAM tokens (default 24 h).
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
+
+    /// Enforces the specs' per-operation rate limits (default on).
+    pub fn rate_limits(mut self, on: bool) -> Self {
+        self.rate_limits = on;
+        self
+    }
+
+    /// Binds the listener and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> Result<RunningEmulator, StartError> {
+        let mut services = self.services.unwrap_or_else(cloud_spec::bundle::services);
+        for extra in self.extra_services {
+            services.retain(|s| !(s.vendor == extra.vendor && s.service == extra.service && s.version == extra.version));
+            services.push(extra);
+        }
+        let catalog = Catalog::new(services);
+
+        let mut projects = self.projects;
+        for p in self.seed.projects.iter() {
+            if !projects.iter().any(|q| q.id == p.id) {
+                projects.push(p.clone());
+            }
+        }
+        let default_project = projects[0].clone();
+
+        let store = Store::default();
+        {
+            let mut state = store.lock();
+            if !self.seed.replace_defaults {
+                for (service, id) in default_instance_ids(&catalog) {
+                    state.insert_instance(&service, &id, Instance::new(None, None));
+                }
+            }
+            for seeded in &self.seed.instances {
+                let Some(svc) = catalog.service(&seeded.service) else {
+                    return Err(StartError::new(format!(
+                        "the seed names service `{}`, which is not loaded (loaded: {})",
+                        seeded.service,
+                        catalog.services.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(", ")
+                    )));
+                };
+                let mut instance = Instance::new(seeded.region.clone(), seeded.project_id.clone());
+                for (op, overlay) in &seeded.outputs {
+                    if !svc.spec.operations.contains_key(op) {
+                        return Err(StartError::new(format!(
+                            "the seed sets outputs of `{op}`, which is not an operation of `{}`",
+                            svc.key
+                        )));
+                    }
+                    instance.outputs.insert(op.clone(), overlay.clone());
+                }
+                state.insert_instance(&svc.key, &seeded.id, instance);
+            }
+        }
+
+        let listener = TcpListener::bind(self.listen)
+            .await
+            .map_err(|e| StartError::new(format!("cannot listen on {}: {e}", self.listen)))?;
+        let mut addr = listener
+            .local_addr()
+            .map_err(|e| StartError::new(format!("cannot read the listening address: {e}")))?;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(Ipv4Addr::LOCALHOST.into());
+        }
+
+        let shared = Arc::new(Shared {
+            catalog,
+            store,
+            settings: Settings {
+                accepted: self.accepted,
+                async_delay: self.async_delay,
+                token_ttl: self.token_ttl,
+                rate_limits: self.rate_limits,
+                domain_id: DEFAULT_HUAWEI_DOMAIN_ID.to_owned(),
+            },
+            faults: Faults::default(),
+            limiter: RateLimiter::default(),
+            iam: Iam::new(projects),
+        });
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let task = tokio::spawn(server::run(listener, shared.clone(), shutdown_rx));
+        tracing::info!(%addr, services = shared.catalog.services.len(), "emulator started");
+        Ok(RunningEmulator {
+            addr,
+            shared,
+            default_project,
+            shutdown,
+            task: Some(task),
+        })
+    }
+}
+
+/// The ids of the default instances: [`DEFAULT_INSTANCES`] for loaded services, plus every
+/// resource id in the specs' examples (input values and member examples of the members that
+/// name an instance or, for TencentDB for MySQL, a read-only group).
+fn default_instance_ids(catalog: &Catalog) -> Vec<(String, String)> {
+    let mut ids: Vec<(String, String)> = Vec::new();
+    let mut add = |service: &str, id: &str| {
+        let pair = (service.to_owned(), id.to_owned());
+        if !id.is_empty() && !ids.contains(&pair) {
+            ids.push(pair);
+        }
+    };
+    for (service, id) in DEFAULT_INSTANCES {
+        if catalog.services.iter().any(|s| s.key == *service) {
+            add(service, id);
+        }
+    }
+    for svc in &catalog.services {
+        for (name, op) in &svc.spec.operations {
+            let Some(entry) = svc.ops.get(name) else { continue };
+            for member in &entry.resource_members {
+                let from_examples = op.examples.iter().filter_map(|e| e.input.get(member));
+                let from_member = op.input.get(member).and_then(|m| m.example.as_ref());
+                for value in from_examples.chain(from_member) {
+                    if let Some(id) = value.as_str() {
+                        add(&svc.key, id);
+                    }
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// Why an emulator could not start.
+#[derive(Debug)]
+pub struct StartError {
+    message: String,
+}
+
+impl StartError {
+    fn new(message: String) -> Self {
+        StartError { message }
+    }
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// A running emulator. [`shutdown`](RunningEmulator::shutdown) stops it and waits for its
+/// tasks; dropping it stops it without waiting.
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    default_project: Project,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for RunningEmulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunningEmulator").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+impl RunningEmulator {
+    /// `http://127.0.0.1:<port>`: the endpoint to give clients (every service shares it).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The fault rules; add rules to inject faults into matching requests.
+    pub fn faults(&self) -> Faults {
+        self.shared.faults.clone()
+    }
+
+    /// The default Huawei project id (what `{project_id}` should be).
+    pub fn project_id(&self) -> &str {
+        &self.default_project.id
+    }
+
+    /// The default Huawei region (the default project's name).
+    pub fn huawei_region(&self) -> &str {
+        &self.default_project.name
+    }
+
+    /// The configured async delay.
+    pub fn async_delay(&self) -> Duration {
+        self.shared.settings.async_delay
+    }
+
+    /// The keys (`tencent-mongodb`, ...) of the services served.
+    pub fn services(&self) -> Vec<String> {
+        self.shared.catalog.services.iter().map(|s| s.key.clone()).collect()
+    }
+
+    /// How many times mutation `operation` was applied, over all services. A mutation is
+    /// applied when its request passed authentication and validation and its instance exists,
+    /// even if a fault then damaged the answer.
+    pub fn applied_count(&self, operation: &str) -> u64 {
+        self.shared.store.lock().applied_count(None, operation)
+    }
+
+    /// Like [`applied_count`](Self::applied_count) for one service (`tencent-mongodb`).
+    pub fn applied_count_in(&self, service: &str, operation: &str) -> u64 {
+        self.shared.store.lock().applied_count(Some(service), operation)
+    }
+
+    /// How many times `operation` was applied to one instance.
+    pub fn applied_count_on(&self, service: &str, operation: &str, instance_id: &str) -> u64 {
+        self.shared.store.lock().applied_on(service, operation, instance_id)
+    }
+
+    /// How many requests were routed to `operation` (over all services), whatever their outcome.
+    /// Requests answered by a fault `@before` are not routed to it and do not count.
+    pub fn request_count(&self, operation: &str) -> u64 {
+        self.shared.store.lock().request_count(None, operation)
+    }
+
+    /// An instance's current state (changes whose delay has passed are visible).
+    pub fn instance(&self, service: &str, id: &str) -> Option<InstanceSnapshot> {
+        let key = self.shared.catalog.service(service).map(|s| s.key.as_str()).unwrap_or(service);
+        self.shared.store.lock().snapshot(key, id, Instant::now())
+    }
+
+    /// Whether an instance exists.
+    pub fn has_instance(&self, service: &str, id: &str) -> bool {
+        let key = self.shared.catalog.service(service).map(|s| s.key.as_str()).unwrap_or(service);
+        self.shared.store.lock().contains(key, id)
+    }
+
+    /// The vendor of a loaded service, by key or vendor name.
+    pub fn vendor_of(&self, service: &str) -> Option<Vendor> {
+        self.shared.catalog.service(service).map(|s| s.spec.vendor)
+    }
+
+    /// Stops accepting, lets in-flight requests finish (briefly), and waits for every task.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(10), task).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            // Aborting the server task drops its connection set, which aborts every connection.
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! Executes one validated operation call, for either vendor: finds the instance, answers from
+//! the documented example that best matches the input (with the instance's state laid over it),
+//! and for a mutation counts the application and schedules the change its waiter expects.
+
+use std::time::Instant;
+
+use cloud_spec::{Example, IntWidth, Location, Member, Operation, Service, TypeExpr};
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use crate::catalog::{OpEntry, ServiceEntry};
+use crate::config::Settings;
+use crate::ids;
+use crate::quirks;
+use crate::state::{set_path, Store};
+use crate::validate::{member_type, Invalid};
+use crate::wire::loose_name;
+
+/// One call, after authentication and validation.
+pub(crate) struct Call<'a> {
+    pub svc: &'a ServiceEntry,
+    pub name: &'a str,
+    pub op: &'a Operation,
+    pub entry: &'a OpEntry,
+    pub input: Map<String, Value>,
+    /// Tencent: `X-TC-Region`. Huawei: the name of the project in the path.
+    pub region: Option<&'a str>,
+    /// Huawei: the project id in the path.
+    pub project_id: Option<&'a str>,
+}
+
+/// A call that fails.
+#[derive(Debug)]
+pub(crate) enum CallError {
+    /// The input breaks a rule: the protocol layer picks the vendor's code.
+    Invalid(Invalid),
+    /// A documented error code.
+    Coded {
+        code: String,
+        http_status: u16,
+        message: String,
+    },
+}
+
+/// Runs the call; the output without `RequestId` (the protocol layer adds it).
+pub(crate) fn execute(mut call: Call<'_>, store: &Store, settings: &Settings) -> Result<Map<String, Value>, CallError> {
+    let Call { svc, name, op, entry, .. } = call;
+    quirks::apply(&svc.spec.service, name, op, &mut call.input).map_err(CallError::Invalid)?;
+
+    if !op.regions.is_empty() && !call.region.is_some_and(|r| op.regions.iter().any(|x| x == r)) {
+        return Err(CallError::Coded {
+            code: entry.unsupported_region.code.clone(),
+            http_status: entry.unsupported_region.http_status,
+            message: format!(
+                "{name} is not served in region `{}`; it is served in: {}",
+                call.region.unwrap_or("(none)"),
+                op.regions.join(", ")
+            ),
+        });
+    }
+
+    let resource = entry
+        .resource_members
+        .iter()
+        .find_map(|m| call.input.get(m).and_then(Value::as_str).map(|v| (m.as_str(), v.to_owned())));
+    let is_filter = |member: &str| op.input.get(member).is_some_and(|m| m.location == Some(Location::Query));
+    let must_name_instance = entry.per_instance && entry.resource_members.iter().any(|m| !is_filter(m));
+    if resource.is_none() && must_name_instance {
+        let names: Vec<String> = entry.resource_members.iter().map(|m| format!("`{m}`")).collect();
+        return Err(CallError::Invalid(Invalid {
+            message: format!("the request must give {}", names.join(" or ")),
+            ..Invalid::missing(&entry.resource_members[0])
+        }));
+    }
+
+    let now = Instant::now();
+    let mut state = store.lock();
+    let mut output = match &resource {
+        None => answer(&svc.spec, op, &call.input, None, None),
+        Some((member, id)) => {
+            let Some(instance) = state.instance(&svc.key, id, call.region, call.project_id, now) else {
+                if is_filter(member) {
+                    // A filter that matches nothing lists nothing; it is not an error.
+                    return Ok(strip_request_id(synthesize(&svc.spec, &op.output, None)));
+                }
+                return Err(CallError::Coded {
+                    code: entry.not_found.code.clone(),
+                    http_status: entry.not_found.http_status,
+                    message: format!("The instance `{id}` does not exist."),
+                });
+            };
+            let overlay = instance.outputs.get(name);
+            let mut out = answer(&svc.spec, op, &call.input, Some((member, id)), overlay);
+            for (path, value) in overlay.into_iter().flatten() {
+                set_path(&mut out, path, value.clone());
+            }
+            if let Some((polled, values)) = change_to_schedule(&svc.spec, op, entry, &call.input) {
+                instance.schedule(now + settings.async_delay, &polled, values);
+            }
+            out
+        }
+    };
+
+    if !op.read_only {
+        state.record_applied(&svc.key, name, resource.as_ref().map(|(_, id)| id.as_str()));
+    }
+    for member in &entry.flow_members {
+        let ty = op.output.get(member).map(member_type);
+        let value = match ty {
+            Some(TypeExpr::Integer(_)) => Value::from(state.next_flow_number()),
+            Some(TypeExpr::Float) => Value::from(state.next_flow_number() as f64),
+            _ if svc.spec.vendor == cloud_spec::Vendor::Huawei => Value::String(ids::hex32()),
+            _ => Value::String(ids::uuid_like()),
+        };
+        set_path(&mut output, member, value);
+    }
+    drop(state);
+    Ok(strip_request_id(output))
+}
+
+fn strip_request_id(output: Value) -> Map<String, Value> {
+    let mut map = match output {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    map.remove("RequestId");
+    map
+}
+
+/// The answer before state: the best documented example (its instance id replaced by the
+/// caller's), or one synthesized from the output members.
+fn answer(
+    spec: &Service,
+    op: &Operation,
+    input: &Map<String, Value>,
+    resource: Option<(&str, &str)>,
+    overlay: Option<&Map<String, Value>>,
+) -> Value {
+    let Some(example) = pick_example(&op.examples, input, overlay) else {
+        return synthesize(spec, &op.output, resource.map(|(_, id)| id));
+    };
+    let mut out = Value::Object(example.output.clone().into_iter().collect());
+    if let Some((member, id)) = resource {
+        if let Some(Value::String(example_id)) = example.input.get(member) {
+            replace_string(&mut out, example_id, id);
+        }
+    }
+    out
+}
+
+/// The documented example that best fits: first the one whose output already shows the
+/// instance's state (so a disabled instance is described by the "SSL is closed" example), then
+/// the one whose input agrees with the call on the most members; the first on a tie (the docs'
+/// first example is the canonical one).
+fn pick_example<'a>(
+    examples: &'a [Example],
+    input: &Map<String, Value>,
+    overlay: Option<&Map<String, Value>>,
+) -> Option<&'a Example> {
+    let mut best: Option<(usize, &Example)> = None;
+    for example in examples {
+        let output = Value::Object(example.output.clone().into_iter().collect());
+        let state_agrees = overlay
+            .into_iter()
+            .flatten()
+            .filter(|(path, value)| get_path(&output, path) == Some(*value))
+            .count();
+        let input_agrees = example
+            .input
+            .iter()
+            .filter(|(k, v)| input.get(k.as_str()) == Some(*v))
+            .count();
+        let score = state_agrees * 1000 + input_agrees;
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, example));
+        }
+    }
+    best.map(|(_, e)| e)
+}
+
+fn get_path<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(v, |cur, part| match cur {
+        Value::Array(items) => items.get(part.parse::<usize>().ok()?),
+        Value::Object(map) => map.get(part),
+        _ => None,
+    })
+}
+
+/// The overlay a mutation's waiter will look for, plus same-named input members the polled
+/// operation also outputs (`ConnectAddress`): `(polled operation, values by path)`.
+fn change_to_schedule(
+    spec: &Service,
+    op: &Operation,
+    entry: &OpEntry,
+    input: &Map<String, Value>,
+) -> Option<(String, Vec<(String, Value)>)> {
+    let waiter = op.waiter.as_ref()?;
+    let condition = waiter
+        .until
+        .iter()
+        .find(|c| c.when.iter().all(|(k, v)| input.get(k.as_str()) == Some(v)))?;
+    let mut values = vec![(condition.path.clone(), condition.equals.clone())];
+    if let Some(polled) = spec.operations.get(&waiter.operation) {
+        for (k, v) in input {
+            let carried = !v.is_null()
+                && !entry.resource_members.contains(k)
+                && !condition.when.contains_key(k)
+                && polled.output.contains_key(k)
+                && *k != condition.path;
+            if carried {
+                values.push((k.clone(), v.clone()));
+            }
+        }
+    }
+    Some((waiter.operation.clone(), values))
+}
+
+/// Replaces every string equal to `from` with `to` (the example's instance id by the caller's).
+fn replace_string(v: &mut Value, from: &str, to: &str) {
+    match v {
+        Value::String(s) if s == from => *s = to.to_owned(),
+        Value::Array(items) => items.iter_mut().for_each(|x| replace_string(x, from, to)),
+        Value::Object(map) => map.values_mut().for_each(|x| replace_string(x, from, to)),
+        _ => {}
+    }
+}
+
+/// An output for an operation without examples: each member's example value, or a neutral
+/// value of its type. For a call about one instance, lists of structures hold one element
+/// describing it (its `id`-like members set to the instance id) and a `total_count`-like
+/// member counts it; otherwise lists are empty.
+fn synthesize(spec: &Service, members: &IndexMap<String, Member>, instance: Option<&str>) -> Value {
+    let mut listed = 0;
+    let mut out: Map<String, Value> = members
+        .iter()
+        .map(|(name, m)| {
+            let ty = member_type(m);
+            let element_shape = match (&ty, instance) {
+                (TypeExpr::List(item), Some(_)) => item.shape_name().and_then(|n| spec.shapes.get(n)?.members.as_ref()),
+                _ => None,
+            };
+            let v = match (element_shape, instance) {
+                (Some(element), Some(id)) => {
+                    listed = 1;
+                    let item: Map<String, Value> = element
+                        .iter()
+                        .map(|(n, em)| {
+                            let v = if is_id_member(n) {
+                                Value::String(id.to_owned())
+                            } else {
+                                em.example.clone().unwrap_or_else(|| neutral(spec, &member_type(em), 1))
+                            };
+                            (n.clone(), v)
+                        })
+                        .collect();
+                    Value::Array(vec![Value::Object(item)])
+                }
+                _ if matches!(ty, TypeExpr::List(_)) => Value::Array(Vec::new()),
+                _ => m.example.clone().unwrap_or_else(|| neutral(spec, &ty, 0)),
+            };
+            (name.clone(), v)
+        })
+        .collect();
+    for (name, v) in out.iter_mut() {
+        if loose_name(name) == "totalcount" && v.is_number() {
+            *v = Value::from(listed);
+        }
+    }
+    Value::Object(out)
+}
+
+fn is_id_member(name: &str) -> bool {
+    matches!(loose_name(name).as_str(), "id" | "instanceid")
+}
+
+fn neutral(spec: &Service, ty: &TypeExpr, depth: usize) -> Value {
+    match ty {
+        TypeExpr::String | TypeExpr::Timestamp => Value::String(String::new()),
+        TypeExpr::Boolean => Value::Bool(false),
+        TypeExpr::Integer(IntWidth::I32 | IntWidth::I64 | IntWidth::U64) => Value::from(0),
+        TypeExpr::Float => Value::from(0.0),
+        TypeExpr::Json => Value::Null,
+        TypeExpr::List(_) => Value::Array(Vec::new()),
+        TypeExpr::Map(_) => Value::Object(Map::new()),
+        TypeExpr::Shape(name) => match spec.shapes.get(name.as_str()) {
+            // Recursive shapes stop after a few levels.
+            Some(shape) if depth < 4 => match (&shape.members, shape.values.first()) {
+                (Some(members), _) => Value::Object(
+                    members
+                        .iter()
+                        .filter(|(_, m)| m.required)
+                        .map(|(n, m)| (n.clone(), neutral(spec, &member_type(m), depth + 1)))
+                        .collect(),
+                ),
+                (None, Some(first)) => first.value.clone(),
+                (None, None) => Value::Null,
+            },
+            _ => Value::Null,
+        },
+    }
+}

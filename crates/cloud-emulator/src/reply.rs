@@ -1,0 +1,151 @@
+//! Responses in each vendor's format, and the damage a fault can do to them.
+
+use bytes::Bytes;
+use serde_json::{json, Map, Value};
+
+use crate::faults::Failure;
+use crate::ids;
+
+/// The header naming the request id on Huawei responses (Tencent puts it in the body).
+pub(crate) const HUAWEI_REQUEST_ID_HEADER: &str = "X-Request-Id";
+
+/// How the transport of a reply is broken on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Damage {
+    None,
+    /// Reset the connection instead of answering.
+    Reset,
+    /// Send `Content-Length` for the whole body, then only half of it, then close.
+    TruncatedBody,
+}
+
+/// A response before it is written.
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    pub damage: Damage,
+}
+
+impl Reply {
+    pub(crate) fn json(status: u16, value: &Value) -> Self {
+        Reply {
+            status,
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: Bytes::from(serde_json::to_vec(value).unwrap_or_default()),
+            damage: Damage::None,
+        }
+    }
+
+    pub(crate) fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+}
+
+/// Which error format a reply takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    /// `{"Response": {...}}`, always HTTP 200 for service errors.
+    Tencent,
+    /// `{"error_code", "error_msg"}` with an HTTP status and `X-Request-Id`.
+    Huawei,
+}
+
+/// Tencent success: the output with `RequestId` added, inside `Response`.
+pub(crate) fn tencent_ok(mut output: Map<String, Value>, request_id: &str) -> Reply {
+    output.insert("RequestId".to_owned(), Value::String(request_id.to_owned()));
+    Reply::json(200, &json!({ "Response": output }))
+}
+
+/// Tencent error envelope (HTTP 200, like the real service).
+pub(crate) fn tencent_error(code: &str, message: &str, request_id: &str) -> Reply {
+    Reply::json(
+        200,
+        &json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id}}),
+    )
+}
+
+/// Huawei success.
+pub(crate) fn huawei_ok(status: u16, body: Map<String, Value>, request_id: &str) -> Reply {
+    Reply::json(status, &Value::Object(body)).header(HUAWEI_REQUEST_ID_HEADER, request_id)
+}
+
+/// Huawei error body with `X-Request-Id`.
+pub(crate) fn huawei_error(status: u16, code: &str, message: &str, request_id: &str) -> Reply {
+    Reply::json(status, &json!({"error_code": code, "error_msg": message, "request_id": request_id}))
+        .header(HUAWEI_REQUEST_ID_HEADER, request_id)
+}
+
+/// An error in the dialect; `http_status` applies to Huawei only (Tencent errors are 200).
+pub(crate) fn error(dialect: Dialect, http_status: u16, code: &str, message: &str, request_id: &str) -> Reply {
+    match dialect {
+        Dialect::Tencent => tencent_error(code, message, request_id),
+        Dialect::Huawei => huawei_error(http_status, code, message, request_id),
+    }
+}
+
+/// The reply a fault produces in place of (`before`) or out of (`after`) the real reply.
+pub(crate) fn faulty(dialect: Dialect, failure: Failure, real: Option<Reply>) -> Reply {
+    let request_id = match dialect {
+        Dialect::Tencent => ids::uuid_like(),
+        Dialect::Huawei => ids::hex32(),
+    };
+    match failure {
+        Failure::Status(status) => {
+            let message = format!("injected fault: HTTP {status}");
+            let reply = match dialect {
+                Dialect::Tencent => tencent_error("InternalError", &message, &request_id),
+                // Huawei's API gateway answers backend failures with APIGW.02xx codes.
+                Dialect::Huawei => huawei_error(status, "APIGW.0203", &message, &request_id),
+            };
+            Reply { status, ..reply }
+        }
+        Failure::Throttle => throttled(dialect, &request_id, "injected fault: throttled"),
+        Failure::Html(status) => Reply {
+            status,
+            headers: vec![("Content-Type".to_owned(), "text/html; charset=utf-8".to_owned())],
+            body: Bytes::from(format!(
+                "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n\
+                 <center><h1>{status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                 </body>\r\n</html>\r\n"
+            )),
+            damage: Damage::None,
+        },
+        Failure::Reset => Reply {
+            damage: Damage::Reset,
+            ..real.unwrap_or_else(|| Reply::json(200, &Value::Null))
+        },
+        Failure::TruncatedJson => {
+            let real = real.unwrap_or_else(|| Reply::json(200, &json!({})));
+            let half = real.body.len() / 2;
+            Reply {
+                body: real.body.slice(..half),
+                ..real
+            }
+        }
+        Failure::TruncatedBody => Reply {
+            damage: Damage::TruncatedBody,
+            ..real.unwrap_or_else(|| Reply::json(200, &json!({})))
+        },
+        Failure::MalformedJson => {
+            let real = real.unwrap_or_else(|| Reply::json(200, &json!({})));
+            // The start of the real answer, then garbage: a parser gets far enough to fail late.
+            let mut body = real.body[..real.body.len() / 2].to_vec();
+            body.extend_from_slice(b"}}<!-- not json -->");
+            Reply {
+                body: Bytes::from(body),
+                ..real
+            }
+        }
+    }
+}
+
+/// The vendor's throttling answer.
+pub(crate) fn throttled(dialect: Dialect, request_id: &str, message: &str) -> Reply {
+    match dialect {
+        Dialect::Tencent => tencent_error("RequestLimitExceeded", message, request_id),
+        Dialect::Huawei => huawei_error(429, "APIGW.0308", message, request_id),
+    }
+}

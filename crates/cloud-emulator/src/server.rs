@@ -1,0 +1,373 @@
+//! The HTTP server: accepts connections, reads requests, dispatches them to the vendor
+//! protocols, applies faults, and writes replies, including deliberately broken ones (a reset
+//! connection, a body cut short).
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Body, Frame, Incoming, SizeHint};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::catalog::Catalog;
+use crate::clock::{http_date, unix_now};
+use crate::config::Settings;
+use crate::faults::{Fault, Faults, Phase};
+use crate::iam::{self, Iam};
+use crate::ratelimit::RateLimiter;
+use crate::reply::{self, Damage, Dialect, Reply};
+use crate::state::Store;
+use crate::{admin, huawei, ids, tencent};
+
+/// The request header that selects a fault for one request.
+pub const FAULT_HEADER: &str = "X-Emulator-Fault";
+/// The response header naming the fault that was injected.
+pub const FAULT_INJECTED_HEADER: &str = "X-Emulator-Fault-Injected";
+
+/// Largest request body read; larger ones are refused.
+const MAX_BODY: usize = 8 << 20;
+/// How long in-flight requests get to finish at shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+/// A client must send its request headers within this time.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a truncated body waits after its half before the connection closes, so the half
+/// is flushed to the client rather than discarded with the connection.
+const TRUNCATE_FLUSH_DELAY: Duration = Duration::from_millis(50);
+
+/// Everything requests share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub catalog: Catalog,
+    pub store: Store,
+    pub settings: Settings,
+    pub faults: Faults,
+    pub limiter: RateLimiter,
+    pub iam: Iam,
+}
+
+/// A request, read completely.
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub method: String,
+    /// The raw (still percent-encoded) path.
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Request {
+    /// A header's value, if present and visible ASCII. `name` must be lowercase.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+}
+
+/// Accepts connections until `shutdown` turns true (or its sender is dropped), then lets
+/// in-flight requests finish for a short grace period and aborts the rest.
+pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(connection(stream, shared.clone(), shutdown.clone()));
+                }
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::debug!(left = connections.len(), "aborting connections after the grace period");
+    }
+    connections.shutdown().await;
+}
+
+async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    let reset = Arc::new(AtomicBool::new(false));
+    let io = TokioIo::new(ResettableStream {
+        inner: stream,
+        reset: reset.clone(),
+    });
+    let handler_shutdown = shutdown.clone();
+    let service = service_fn(move |req| {
+        let shared = shared.clone();
+        let reset = reset.clone();
+        let shutdown = handler_shutdown.clone();
+        async move { respond(req, &shared, &reset, shutdown).await }
+    });
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .serve_connection(io, service);
+    tokio::pin!(conn);
+    tokio::select! {
+        result = conn.as_mut() => {
+            if let Err(e) = result {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        }
+        _ = shutdown.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE, conn.as_mut()).await;
+        }
+    }
+}
+
+/// A TCP stream that, once `reset` is set, is closed with `SO_LINGER` 0 so the peer sees a
+/// TCP RST instead of an orderly FIN.
+struct ResettableStream {
+    inner: TcpStream,
+    reset: Arc<AtomicBool>,
+}
+
+impl Drop for ResettableStream {
+    fn drop(&mut self) {
+        if self.reset.load(Ordering::SeqCst) {
+            let _ = self.inner.set_zero_linger();
+        }
+    }
+}
+
+impl AsyncRead for ResettableStream {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ResettableStream {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// The body of a reply: whole, or cut short on purpose.
+pub(crate) enum ReplyBody {
+    Full(Option<Bytes>),
+    Truncated {
+        half: Option<Bytes>,
+        wait: Option<Pin<Box<tokio::time::Sleep>>>,
+        failed: bool,
+    },
+}
+
+impl Body for ReplyBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        match self.get_mut() {
+            ReplyBody::Full(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
+            ReplyBody::Truncated { half, wait, failed } => {
+                if let Some(data) = half.take() {
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
+                }
+                if let Some(sleep) = wait {
+                    if sleep.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    *wait = None;
+                }
+                if *failed {
+                    return Poll::Ready(None);
+                }
+                *failed = true;
+                Poll::Ready(Some(Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "injected fault: body truncated",
+                ))))
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, ReplyBody::Full(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            ReplyBody::Full(Some(d)) => SizeHint::with_exact(d.len() as u64),
+            ReplyBody::Full(None) => SizeHint::with_exact(0),
+            ReplyBody::Truncated { .. } => SizeHint::default(),
+        }
+    }
+}
+
+async fn respond(
+    req: hyper::Request<Incoming>,
+    shared: &Shared,
+    reset: &AtomicBool,
+    shutdown: watch::Receiver<bool>,
+) -> Result<Response<ReplyBody>, io::Error> {
+    let (parts, body) = req.into_parts();
+    let dialect = dialect_of(parts.uri.path());
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            let message = format!("the request body could not be read (at most {MAX_BODY} bytes are accepted): {e}");
+            let reply = reply::error(dialect, 413, "InvalidParameter", &message, &request_id(dialect));
+            return Ok(into_response(reply));
+        }
+    };
+    let request = Request {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or("").to_owned(),
+        headers: parts.headers,
+        body,
+    };
+    let reply = dispatch(&request, shared, dialect, shutdown).await;
+    if reply.damage == Damage::Reset {
+        reset.store(true, Ordering::SeqCst);
+        return Err(io::Error::new(io::ErrorKind::ConnectionReset, "injected fault: connection reset"));
+    }
+    Ok(into_response(reply))
+}
+
+fn dialect_of(path: &str) -> Dialect {
+    if path == "/" {
+        Dialect::Tencent
+    } else {
+        Dialect::Huawei
+    }
+}
+
+fn request_id(dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Tencent => ids::uuid_like(),
+        Dialect::Huawei => ids::hex32(),
+    }
+}
+
+/// What a request is for, once routed.
+enum Target<'a> {
+    Tencent(tencent::Route<'a>),
+    Huawei(huawei::Route<'a>),
+    Iam(&'static str),
+}
+
+async fn dispatch(req: &Request, shared: &Shared, dialect: Dialect, mut shutdown: watch::Receiver<bool>) -> Reply {
+    if req.path == admin::PREFIX || req.path.starts_with("/_emulator/") {
+        return admin::serve(req, shared);
+    }
+    let header_fault = match req.header(&FAULT_HEADER.to_ascii_lowercase()).map(str::parse::<Fault>) {
+        None => None,
+        Some(Ok(fault)) => Some(fault),
+        Some(Err(e)) => {
+            let message = format!("{FAULT_HEADER}: {e}");
+            return reply::error(dialect, 400, "InvalidParameter", &message, &request_id(dialect));
+        }
+    };
+
+    let target = if dialect == Dialect::Tencent {
+        match tencent::route(req, shared) {
+            Ok(route) => Target::Tencent(route),
+            Err(reply) => return reply,
+        }
+    } else if let Some(op) = iam::operation(&req.method, &req.path) {
+        Target::Iam(op)
+    } else {
+        match huawei::route(req, shared) {
+            Ok(route) => Target::Huawei(route),
+            Err(reply) => return reply,
+        }
+    };
+    let (service_key, service_name, operation) = match &target {
+        Target::Tencent(r) => (r.svc.key.as_str(), r.svc.spec.service.as_str(), r.name),
+        Target::Huawei(r) => (r.svc.key.as_str(), r.svc.spec.service.as_str(), r.name),
+        Target::Iam(op) => ("huawei-iam", "iam", *op),
+    };
+
+    let fault = header_fault.or_else(|| shared.faults.take(service_key, service_name, operation));
+    if let Some(fault) = fault {
+        shared.faults.count_injection();
+        tracing::info!(service = service_key, operation, fault = %fault, "injecting fault");
+    }
+    if let Some(latency) = fault.and_then(|f| f.latency) {
+        tokio::select! {
+            _ = tokio::time::sleep(latency) => {}
+            _ = shutdown.changed() => {
+                return reply::error(dialect, 503, "InternalError", "the emulator is shutting down", &request_id(dialect));
+            }
+        }
+    }
+    let failure = fault.and_then(|f| f.failure);
+    let mark = |reply: Reply| match fault {
+        Some(f) => reply.header(FAULT_INJECTED_HEADER, f.to_string()),
+        None => reply,
+    };
+    if let Some((failure, Phase::Before)) = failure {
+        return mark(reply::faulty(dialect, failure, None));
+    }
+    let reply = match target {
+        Target::Tencent(route) => tencent::serve(route, req, shared),
+        Target::Huawei(route) => huawei::serve(route, req, shared),
+        Target::Iam(_) => iam::serve(req, shared),
+    };
+    match failure {
+        Some((failure, Phase::After)) => mark(reply::faulty(dialect, failure, Some(reply))),
+        _ => mark(reply),
+    }
+}
+
+fn into_response(reply: Reply) -> Response<ReplyBody> {
+    let full_len = reply.body.len();
+    let body = match reply.damage {
+        Damage::TruncatedBody => ReplyBody::Truncated {
+            half: Some(reply.body.slice(..full_len / 2)),
+            wait: Some(Box::pin(tokio::time::sleep(TRUNCATE_FLUSH_DELAY))),
+            failed: false,
+        },
+        _ => ReplyBody::Full(Some(reply.body)),
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    for (name, value) in &reply.headers {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
+            headers.append(name, value);
+        }
+    }
+    if let Ok(date) = HeaderValue::try_from(http_date(unix_now())) {
+        headers.insert(hyper::header::DATE, date);
+    }
+    if reply.damage == Damage::TruncatedBody {
+        headers.insert(hyper::header::CONTENT_LENGTH, HeaderValue::from(full_len));
+    }
+    response
+}

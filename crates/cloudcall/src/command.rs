@@ -1,0 +1,549 @@
+//! The command tree, built at run time from the specs: one subcommand per service, one per
+//! operation, one flag per input member, help text from the docs.
+
+use clap::builder::ValueParser;
+use clap::{Arg, ArgAction, Command};
+use cloud_spec::{Location, Member, Operation, Service, TypeExpr};
+use serde_json::Value;
+
+use crate::names::cli_name;
+use crate::values::{self, Shapes};
+
+/// Options every invocation accepts, before or after the service and operation.
+pub mod global {
+    /// `--endpoint URL`
+    pub const ENDPOINT: &str = "endpoint";
+    /// `--region REGION`
+    pub const REGION: &str = "region";
+    /// `--project-id ID`
+    pub const PROJECT_ID: &str = "project-id";
+    /// `--output json|table`
+    pub const OUTPUT: &str = "output";
+    /// `--debug`
+    pub const DEBUG: &str = "debug";
+}
+
+/// Options of each operation besides its members.
+pub mod op_flags {
+    /// `--cli-input-json JSON`: the whole input, by wire name.
+    pub const CLI_INPUT_JSON: &str = "cli-input-json";
+    /// `--wait`: wait for the asynchronous change to show.
+    pub const WAIT: &str = "wait";
+    /// `--wait-timeout SECS`
+    pub const WAIT_TIMEOUT: &str = "wait-timeout";
+}
+
+/// The default `--wait-timeout`, in seconds. Enabling SSL restarts instances; ten minutes covers
+/// what the vendors document without letting a script hang for long.
+pub const DEFAULT_WAIT_TIMEOUT_SECS: u64 = 600;
+
+/// Flag names the CLI itself uses; a member with one of these names gets `--param-<name>`.
+const RESERVED: &[&str] = &[
+    global::ENDPOINT,
+    global::REGION,
+    global::PROJECT_ID,
+    global::OUTPUT,
+    global::DEBUG,
+    op_flags::CLI_INPUT_JSON,
+    op_flags::WAIT,
+    op_flags::WAIT_TIMEOUT,
+    "help",
+    "version",
+];
+
+/// Request headers the transport sets itself (authentication); specs may list them because the
+/// vendor page does, but they are not the user's to type.
+const TRANSPORT_HEADERS: &[&str] = &[
+    "x-auth-token",
+    "x-project-id",
+    "x-sdk-date",
+    "authorization",
+    "x-security-token",
+];
+
+/// One input member as a command-line flag.
+#[derive(Debug, Clone)]
+pub struct Param<'a> {
+    /// Wire name: the key in the request (`InstanceId`, `ssl_option`).
+    pub wire: &'a str,
+    /// Flag name without dashes (`instance-id`).
+    pub flag: String,
+    /// The member's type.
+    pub ty: TypeExpr,
+    /// The member.
+    pub member: &'a Member,
+}
+
+impl Param<'_> {
+    /// `--flag`, as users type it.
+    pub fn dashed(&self) -> String {
+        format!("--{}", self.flag)
+    }
+
+    /// Whether the flag may be given more than once (lists).
+    pub fn is_list(&self) -> bool {
+        matches!(self.ty, TypeExpr::List(_))
+    }
+}
+
+/// Whether the transport, not the user, provides this member (authentication headers).
+pub fn is_transport_provided(wire: &str, member: &Member) -> bool {
+    member.location == Some(Location::Header)
+        && TRANSPORT_HEADERS.contains(&wire.to_ascii_lowercase().as_str())
+}
+
+/// The flags of an operation, in spec order. Fails only on a spec whose member type does not parse.
+pub fn params(op: &Operation) -> Result<Vec<Param<'_>>, String> {
+    let mut out: Vec<Param<'_>> = Vec::new();
+    for (wire, member) in &op.input {
+        if is_transport_provided(wire, member) {
+            continue;
+        }
+        let ty = TypeExpr::parse(&member.ty).map_err(|e| format!("input member `{wire}`: {e}"))?;
+        let mut flag = cli_name(wire);
+        if RESERVED.contains(&flag.as_str()) {
+            flag = format!("param-{flag}");
+        }
+        if out.iter().any(|p| p.flag == flag) {
+            // Two wire names with one kebab form (`InstanceId`, `instance_id`): keep the later one
+            // reachable under its wire name.
+            flag = wire.clone();
+        }
+        out.push(Param {
+            wire,
+            flag,
+            ty,
+            member,
+        });
+    }
+    Ok(out)
+}
+
+/// The first paragraph of Markdown docs, on one line: the short help.
+pub fn summary(docs: &str) -> String {
+    let first = docs.trim().split("\n\n").next().unwrap_or("");
+    first.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The root command for `services`.
+pub fn build(services: &[Service]) -> Command {
+    let mut root = Command::new("cloudcall")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Call Tencent Cloud and Huawei Cloud database APIs from the command line")
+        .long_about(
+            "Call Tencent Cloud and Huawei Cloud database APIs from the command line.\n\n\
+             Services, operations, flags and help come from the cloudcall API specs. Credentials come \
+             from the environment (TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY, \
+             HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK, ...) or the vendors' profile files.\n\n\
+             Start with `cloudcall demo`: it runs the whole SSL lifecycle against a local emulator, \
+             with no account and no network.",
+        )
+        .after_help(
+            "Exit status: 0 success, 1 the call failed (service error, network, timeout), 2 usage error.",
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(global_args())
+        .subcommand(
+            Command::new("demo")
+                .about("Run the SSL lifecycle of every service against an in-process emulator")
+                .long_about(
+                    "Starts the cloudcall emulator on a loopback port and walks the whole SSL lifecycle \
+                     on every service: describe, enable and disable (waiting for each change), describe \
+                     again, fetch the certificate links. Prints each step and a summary table; exits 0 \
+                     only if every step did what it should. Needs no account and no network.",
+                )
+                .arg(
+                    Arg::new("delay-ms")
+                        .long("delay-ms")
+                        .value_name("MS")
+                        .value_parser(clap::value_parser!(u64).range(0..=60_000))
+                        .default_value("300")
+                        .help("How long the emulator takes to finish an asynchronous SSL change"),
+                ),
+        );
+    for service in services {
+        root = root.subcommand(service_command(service));
+    }
+    root
+}
+
+/// Help heading of the options every command accepts, listed after the operation's own.
+const GLOBAL_HEADING: &str = "Global options";
+
+fn global_args() -> Vec<Arg> {
+    let args = vec![
+        Arg::new(global::ENDPOINT)
+            .long(global::ENDPOINT)
+            .value_name("URL")
+            .global(true)
+            .help("Send requests to this URL instead of the vendor's endpoint (e.g. a cloud-emulator)"),
+        Arg::new(global::REGION)
+            .long(global::REGION)
+            .value_name("REGION")
+            .global(true)
+            .help("Region, e.g. ap-guangzhou or cn-north-4 (default: from the environment)"),
+        Arg::new(global::PROJECT_ID)
+            .long(global::PROJECT_ID)
+            .value_name("ID")
+            .global(true)
+            .help("Huawei project id (default: HUAWEICLOUD_SDK_PROJECT_ID, the profile, or an IAM lookup)"),
+        Arg::new(global::OUTPUT)
+            .long(global::OUTPUT)
+            .value_name("FORMAT")
+            .value_parser(["json", "table"])
+            .default_value("json")
+            .global(true)
+            .help("Output format"),
+        Arg::new(global::DEBUG)
+            .long(global::DEBUG)
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Print the resolved settings and the request on stderr (secrets are never printed)"),
+    ];
+    args.into_iter()
+        .enumerate()
+        .map(|(i, a)| a.help_heading(GLOBAL_HEADING).display_order(1000 + i))
+        .collect()
+}
+
+fn service_command(service: &Service) -> Command {
+    let mut long = service.title.clone();
+    if !service.docs.trim().is_empty() {
+        long.push_str("\n\n");
+        long.push_str(service.docs.trim());
+    }
+    long.push_str(&format!(
+        "\n\nAPI version {} ({}).",
+        service.version, service.service
+    ));
+    let mut cmd = Command::new(service.crate_name())
+        .about(format!("{} (API {})", service.title, service.version))
+        .long_about(long)
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    for (name, op) in &service.operations {
+        cmd = cmd.subcommand(operation_command(service, name, op));
+    }
+    cmd
+}
+
+fn operation_command(service: &Service, name: &str, op: &Operation) -> Command {
+    let mut about = summary(&op.docs);
+    if op.deprecated {
+        about = format!("[deprecated] {about}");
+    }
+    let mut long = op.docs.trim().to_owned();
+    long.push_str(&format!("\n\nAPI: {name}"));
+    if let Some(http) = &op.http {
+        long.push_str(&format!(" ({} {})", http.method.as_str(), http.path));
+    }
+    if let Some(limit) = op.rate_limit {
+        long.push_str(&format!("\nRate limit: {limit} requests per second."));
+    }
+    if !op.regions.is_empty() {
+        long.push_str(&format!("\nOnly served in: {}.", op.regions.join(", ")));
+    }
+    let mut cmd = Command::new(cli_name(name))
+        .alias(name.to_owned())
+        .about(about)
+        .long_about(long);
+
+    match params(op) {
+        Ok(params) => {
+            for (index, p) in params.iter().enumerate() {
+                cmd = cmd.arg(member_arg(p, &service.shapes).display_order(index));
+            }
+            let examples = examples_text(service, name, op, &params);
+            if !examples.is_empty() {
+                cmd = cmd.after_long_help(examples);
+            }
+        }
+        // Bundled specs are validated by codegen; if one is not, say so instead of panicking.
+        Err(e) => cmd = cmd.after_help(format!("This operation's spec is invalid: {e}")),
+    }
+    cmd = cmd.arg(
+        Arg::new(op_flags::CLI_INPUT_JSON)
+            .long(op_flags::CLI_INPUT_JSON)
+            .value_name("JSON")
+            .display_order(900)
+            .help("The whole input as JSON by wire name (file://PATH reads a file); flags override it"),
+    );
+    if let Some(waiter) = &op.waiter {
+        cmd = cmd
+            .arg(
+                Arg::new(op_flags::WAIT)
+                    .long(op_flags::WAIT)
+                    .action(ArgAction::SetTrue)
+                    .display_order(901)
+                    .help(format!(
+                        "Wait until {} shows the change (progress on stderr)",
+                        cli_name(&waiter.operation)
+                    )),
+            )
+            .arg(
+                Arg::new(op_flags::WAIT_TIMEOUT)
+                    .long(op_flags::WAIT_TIMEOUT)
+                    .value_name("SECS")
+                    .display_order(902)
+                    .value_parser(clap::value_parser!(u64).range(1..=86_400))
+                    .default_value(DEFAULT_WAIT_TIMEOUT_SECS.to_string())
+                    .help("Give up waiting after this many seconds"),
+            );
+    }
+    cmd
+}
+
+/// A list flag's value: the elements of one occurrence.
+#[derive(Debug, Clone)]
+pub struct ListOccurrence(pub Vec<Value>);
+
+fn member_arg(p: &Param<'_>, shapes: &Shapes) -> Arg {
+    let placeholder = placeholder(&p.ty, shapes);
+    let mut help = summary(&p.member.docs);
+    if p.member.required {
+        help = if help.is_empty() {
+            "(required)".to_owned()
+        } else {
+            format!("(required) {help}")
+        };
+    }
+    if p.member.deprecated {
+        help = format!("[deprecated] {help}");
+    }
+    let mut long_help = help.clone();
+    let full = p.member.docs.trim();
+    if full.contains('\n') || full.len() > help.len() + 12 {
+        long_help = format!(
+            "{}{}",
+            if p.member.required { "(required) " } else { "" },
+            full
+        );
+    }
+    if !long_help.is_empty() {
+        long_help.push('\n');
+    }
+    long_help.push_str(&format!("Type: {}.", values::describe_type(&p.ty, shapes)));
+    if let Some(shape) = p.ty.shape_name().and_then(|n| shapes.get(n)) {
+        if shape.enum_kind.is_some() && !shape.values.is_empty() {
+            long_help.push_str("\nValues:");
+            for v in &shape.values {
+                long_help.push_str(&format!("\n  {} ({})", values::wire_text(&v.value), v.name));
+                if !v.docs.is_empty() {
+                    long_help.push_str(&format!(": {}", summary(&v.docs)));
+                }
+            }
+        }
+    }
+    if p.is_list() {
+        long_help.push_str("\nRepeat the flag for each element, or give a JSON array.");
+    }
+    if let Some(example) = &p.member.example {
+        long_help.push_str(&format!("\nExample: {}", values::wire_text(example)));
+    }
+
+    let mut arg = Arg::new(p.wire.to_owned())
+        .long(p.flag.clone())
+        .value_name(placeholder)
+        .help(help)
+        .long_help(long_help)
+        .allow_hyphen_values(true);
+    if p.member.required {
+        // The whole input may come from --cli-input-json instead; `input::collect` checks that case.
+        arg = arg.required_unless_present(op_flags::CLI_INPUT_JSON);
+    }
+    let shapes_for_parser = shapes.clone();
+    match &p.ty {
+        TypeExpr::List(element) => {
+            let element = (**element).clone();
+            arg.action(ArgAction::Append)
+                .value_parser(ValueParser::new(move |raw: &str| {
+                    values::parse_list_occurrence(raw, &element, &shapes_for_parser)
+                        .map(ListOccurrence)
+                }))
+        }
+        ty => {
+            let ty = ty.clone();
+            arg.action(ArgAction::Set)
+                .value_parser(ValueParser::new(move |raw: &str| {
+                    values::parse_flag_value(raw, &ty, &shapes_for_parser)
+                }))
+        }
+    }
+}
+
+/// The value placeholder in usage lines: `<true|false>`, `<0|1>`, `<INT32>`, `<JSON>`.
+fn placeholder(ty: &TypeExpr, shapes: &Shapes) -> String {
+    match ty {
+        TypeExpr::String => "STRING".into(),
+        TypeExpr::Boolean => "true|false".into(),
+        TypeExpr::Integer(w) => {
+            values::describe_type(&TypeExpr::Integer(*w), shapes).to_uppercase()
+        }
+        TypeExpr::Float => "NUMBER".into(),
+        TypeExpr::Timestamp => "TIME".into(),
+        TypeExpr::Json | TypeExpr::Map(_) => "JSON".into(),
+        TypeExpr::List(inner) => placeholder(inner, shapes),
+        TypeExpr::Shape(name) => match shapes.get(name) {
+            Some(shape)
+                if shape.enum_kind.is_some()
+                    && !shape.values.is_empty()
+                    && shape.values.len() <= 6 =>
+            {
+                shape
+                    .values
+                    .iter()
+                    .map(|v| values::wire_text(&v.value))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            }
+            Some(shape) if shape.enum_kind.is_some() => "VALUE".into(),
+            _ => "JSON".into(),
+        },
+    }
+}
+
+/// `Examples:` from the spec's documented examples, as command lines.
+fn examples_text(service: &Service, name: &str, op: &Operation, params: &[Param<'_>]) -> String {
+    let mut out = String::new();
+    for example in &op.examples {
+        let mut line = format!("  cloudcall {} {}", service.crate_name(), cli_name(name));
+        for (wire, value) in &example.input {
+            let Some(p) = params.iter().find(|p| p.wire == wire) else {
+                continue;
+            };
+            match value {
+                Value::Array(items)
+                    if p.is_list() && items.iter().all(|i| !i.is_object() && !i.is_array()) =>
+                {
+                    for item in items {
+                        line.push_str(&format!(
+                            " {} {}",
+                            p.dashed(),
+                            shell_quote(&values::wire_text(item))
+                        ));
+                    }
+                }
+                other => line.push_str(&format!(
+                    " {} {}",
+                    p.dashed(),
+                    shell_quote(&values::wire_text(other))
+                )),
+            }
+        }
+        out.push_str(&format!("  # {}\n{line}\n", example.title.trim()));
+    }
+    if out.is_empty() {
+        out
+    } else {
+        format!("Examples (from the API docs):\n{out}")
+    }
+}
+
+/// Quotes a value for a POSIX shell when it needs it.
+fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/@,+=".contains(c));
+    if plain {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+
+    fn root() -> Command {
+        build(&[fixture::tencent(), fixture::huawei()])
+    }
+
+    #[test]
+    fn the_tree_is_a_valid_clap_command() {
+        root().debug_assert();
+    }
+
+    #[test]
+    fn services_and_operations_are_kebab_case() {
+        let root = root();
+        let names: Vec<&str> = root.get_subcommands().map(|c| c.get_name()).collect();
+        assert_eq!(names, ["demo", "tencent-mongodb", "huawei-geminidb"]);
+        let mongo = root.find_subcommand("tencent-mongodb").unwrap();
+        let ops: Vec<&str> = mongo.get_subcommands().map(|c| c.get_name()).collect();
+        assert_eq!(
+            ops,
+            [
+                "describe-instance-ssl",
+                "instance-enable-ssl",
+                "describe-everything"
+            ]
+        );
+    }
+
+    #[test]
+    fn transport_headers_are_not_flags() {
+        let service = fixture::huawei();
+        let op = &service.operations["ListSslCertDownloadAddresses"];
+        let flags: Vec<String> = params(op).unwrap().into_iter().map(|p| p.flag).collect();
+        assert_eq!(flags, ["instance-id"]);
+    }
+
+    #[test]
+    fn only_waitable_operations_have_wait() {
+        let root = root();
+        let mongo = root.find_subcommand("tencent-mongodb").unwrap();
+        let has_wait = |op: &str| {
+            mongo
+                .find_subcommand(op)
+                .unwrap()
+                .get_arguments()
+                .any(|a| a.get_id() == op_flags::WAIT)
+        };
+        assert!(has_wait("instance-enable-ssl"));
+        assert!(!has_wait("describe-instance-ssl"));
+    }
+
+    #[test]
+    fn help_shows_docs_types_and_examples() {
+        let mut root = root();
+        let mongo = root.find_subcommand_mut("tencent-mongodb").unwrap();
+        let op = mongo.find_subcommand_mut("describe-instance-ssl").unwrap();
+        let help = op.render_long_help().to_string();
+        assert!(help.contains("view the enabling status of SSL"), "{help}");
+        assert!(help.contains("--instance-id <STRING>"), "{help}");
+        assert!(help.contains("(required) Instance ID"), "{help}");
+        assert!(
+            help.contains(
+                "cloudcall tencent-mongodb describe-instance-ssl --instance-id cmgo-eqmoaxxx"
+            ),
+            "{help}"
+        );
+        assert!(help.contains("Rate limit: 20"), "{help}");
+
+        let every = mongo.find_subcommand_mut("describe-everything").unwrap();
+        let help = every.render_long_help().to_string();
+        assert!(help.contains("--status <0|1>"), "{help}");
+        assert!(help.contains("1 (Enabled): SSL is on."), "{help}");
+        assert!(help.contains("--filter <JSON>"), "{help}");
+        assert!(help.contains("Repeat the flag"), "{help}");
+    }
+
+    #[test]
+    fn reserved_names_are_prefixed() {
+        let mut service = fixture::tencent();
+        let op = service.operations.get_mut("DescribeEverything").unwrap();
+        let member = op.input["Limit"].clone();
+        op.input.insert("Region".into(), member);
+        let flags: Vec<String> = params(op).unwrap().into_iter().map(|p| p.flag).collect();
+        assert!(flags.contains(&"param-region".to_owned()), "{flags:?}");
+        build(&[service]).debug_assert();
+    }
+
+    #[test]
+    fn summary_is_the_first_paragraph() {
+        assert_eq!(summary("One\nline.\n\nMore."), "One line.");
+    }
+}

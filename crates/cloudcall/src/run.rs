@@ -1,0 +1,290 @@
+//! One invocation: parse the command line, call the operation, print, wait, pick the exit status.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::time::Duration;
+
+use clap::error::ErrorKind as ClapErrorKind;
+use clap::{ArgMatches, Command};
+use cloud_spec::Service;
+use cloud_transport::{Client, Config, ErrorKind};
+use serde_json::Value;
+
+use crate::command::{self, global, op_flags};
+use crate::names::cli_name;
+use crate::output::{self, Format};
+use crate::wait::{self, StderrProgress, WaitError, WaitOptions};
+use crate::{demo, input, meta};
+
+/// Exit status: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: the call failed (service error, network, timeout, credentials).
+pub const EXIT_FAILED: i32 = 1;
+/// Exit status: usage or configuration error; nothing was sent.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Global settings shared by every operation.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `--endpoint`
+    pub endpoint: Option<String>,
+    /// `--region`
+    pub region: Option<String>,
+    /// `--project-id`
+    pub project_id: Option<String>,
+    /// `--output`
+    pub format: Option<Format>,
+    /// `--debug`
+    pub debug: bool,
+}
+
+impl Settings {
+    fn from_matches(m: &ArgMatches) -> Settings {
+        Settings {
+            endpoint: m.get_one::<String>(global::ENDPOINT).cloned(),
+            region: m.get_one::<String>(global::REGION).cloned(),
+            project_id: m.get_one::<String>(global::PROJECT_ID).cloned(),
+            format: m
+                .get_one::<String>(global::OUTPUT)
+                .map(|s| Format::from_flag(s)),
+            debug: m.get_flag(global::DEBUG),
+        }
+    }
+
+    /// The transport configuration. Credentials are left to the transport's default chain.
+    pub fn config(&self) -> cloud_transport::Result<Config> {
+        let mut builder = Config::builder();
+        if let Some(endpoint) = &self.endpoint {
+            builder = builder.endpoint(endpoint.clone());
+        }
+        if let Some(region) = &self.region {
+            builder = builder.region(region.clone());
+        }
+        if let Some(project_id) = &self.project_id {
+            builder = builder.project_id(project_id.clone());
+        }
+        builder.build()
+    }
+}
+
+/// Runs the CLI on `args` (including the program name) with the given specs; returns the exit status.
+pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
+    let mut root = command::build(services);
+    let matches = match root.try_get_matches_from_mut(args) {
+        Ok(m) => m,
+        Err(e) => {
+            // Help and version go to stdout with status 0; errors to stderr with status 2.
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let Some((sub_name, sub_matches)) = matches.subcommand() else {
+        return EXIT_USAGE; // clap requires a subcommand; kept for completeness
+    };
+    if sub_name == "demo" {
+        let settings = Settings::from_matches(sub_matches);
+        return demo::run(services, sub_matches, &settings);
+    }
+    let Some(service) = services.iter().find(|s| s.crate_name() == sub_name) else {
+        return EXIT_USAGE;
+    };
+    let Some((op_cli_name, op_matches)) = sub_matches.subcommand() else {
+        return EXIT_USAGE;
+    };
+    let Some((op_name, op)) = service
+        .operations
+        .iter()
+        .find(|(n, _)| cli_name(n) == op_cli_name)
+    else {
+        return EXIT_USAGE;
+    };
+    let usage = |root: &mut Command, kind: ClapErrorKind, message: String| -> i32 {
+        let op_cmd = root
+            .find_subcommand_mut(sub_name)
+            .and_then(|s| s.find_subcommand_mut(op_cli_name));
+        match op_cmd {
+            Some(cmd) => {
+                let _ = cmd.error(kind, message).print();
+            }
+            None => eprintln!("error: {message}"),
+        }
+        EXIT_USAGE
+    };
+
+    let input = match input::collect(op, &service.shapes, op_matches) {
+        Ok(input) => input,
+        Err(message) => {
+            let kind = if message.contains("required") {
+                ClapErrorKind::MissingRequiredArgument
+            } else {
+                ClapErrorKind::ValueValidation
+            };
+            return usage(&mut root, kind, message);
+        }
+    };
+    let wants_wait = op_matches.try_get_one::<bool>(op_flags::WAIT).ok().flatten() == Some(&true);
+    let wait_plan = if wants_wait {
+        match wait::plan(service, op_name, op, &input) {
+            Ok(plan) => Some(plan),
+            Err(message) => return usage(&mut root, ClapErrorKind::ArgumentConflict, message),
+        }
+    } else {
+        None
+    };
+    // Operations without a waiter have no --wait-timeout; `try_get_one` says so instead of panicking.
+    let wait_timeout = op_matches
+        .try_get_one::<u64>(op_flags::WAIT_TIMEOUT)
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(command::DEFAULT_WAIT_TIMEOUT_SECS);
+
+    let settings = Settings::from_matches(op_matches);
+    let config = match settings.config() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if settings.debug {
+        debug_request(service, op_name, &settings, &input);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let client = Client::new(meta::service_info(service), config);
+    let info = meta::operation_info(service, op_name, op);
+    let format = settings.format.unwrap_or(Format::Json);
+
+    runtime.block_on(async {
+        let output = match client.call_json(&info, input).await {
+            Ok(output) => output,
+            Err(e) => return report_call_error(op_name, &e),
+        };
+        print_stdout(&output::render(&output, format));
+        let Some(plan) = wait_plan else {
+            return EXIT_OK;
+        };
+        let mut progress = StderrProgress::new(&plan);
+        let options = WaitOptions::with_timeout(Duration::from_secs(wait_timeout));
+        match wait::wait(&client, service, &plan, options, &mut progress).await {
+            Ok(_) => EXIT_OK,
+            Err(WaitError::Timeout { waited, last_seen }) => {
+                eprintln!(
+                    "error: timed out after {:.0}s waiting for {} {} = {} (last seen: {})",
+                    waited.as_secs_f64(),
+                    cli_name(plan.operation),
+                    plan.path,
+                    crate::values::wire_text(&plan.expected),
+                    last_seen.map_or_else(|| "absent".to_owned(), |v| crate::values::wire_text(&v)),
+                );
+                EXIT_FAILED
+            }
+            Err(WaitError::Call(e)) => report_call_error(plan.operation, &e),
+        }
+    })
+}
+
+/// Prints a failed call on stderr (code, message, request id) and picks the exit status.
+pub fn report_call_error(op_name: &str, e: &cloud_transport::Error) -> i32 {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "error: {op_name} failed: {e}");
+    if e.kind() == ErrorKind::Service {
+        let _ = writeln!(err, "  code:       {}", e.code().unwrap_or("-"));
+        let _ = writeln!(err, "  message:    {}", e.message());
+        let _ = writeln!(err, "  request id: {}", e.request_id().unwrap_or("-"));
+        if let Some(status) = e.http_status() {
+            let _ = writeln!(err, "  http status: {status}");
+        }
+    }
+    match e.kind() {
+        ErrorKind::InvalidInput | ErrorKind::InvalidConfig => EXIT_USAGE,
+        _ => EXIT_FAILED,
+    }
+}
+
+fn print_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`cloudcall ... | head`) is not worth a panic.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// `--debug`: what is about to be sent. Members whose names suggest a secret are masked.
+fn debug_request(service: &Service, op_name: &str, settings: &Settings, input: &Value) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "debug: {} {} ({} {}), endpoint {}, region {}, project id {}",
+        service.crate_name(),
+        op_name,
+        service.service,
+        service.version,
+        settings.endpoint.as_deref().unwrap_or("(from the spec)"),
+        settings
+            .region
+            .as_deref()
+            .unwrap_or("(from the environment)"),
+        settings
+            .project_id
+            .as_deref()
+            .unwrap_or("(from the environment)"),
+    );
+    let _ = writeln!(err, "debug: input {}", redact(input));
+    let _ = writeln!(
+        err,
+        "debug: credentials from the default chain (secrets are never printed)"
+    );
+}
+
+/// A copy of `value` with secret-looking members replaced by `***`.
+pub fn redact(value: &Value) -> Value {
+    const SECRET_WORDS: &[&str] = &[
+        "password",
+        "secret",
+        "token",
+        "passwd",
+        "credential",
+        "privatekey",
+    ];
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let key = k.to_ascii_lowercase().replace(['_', '-'], "");
+                    if SECRET_WORDS.iter().any(|w| key.contains(w)) {
+                        (k.clone(), Value::String("***".into()))
+                    } else {
+                        (k.clone(), redact(v))
+                    }
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(redact).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn redact_masks_secret_members_at_any_depth() {
+        let v = json!({"InstanceId": "x", "Password": "p", "Auth": {"session_token": "t"}, "L": [{"SecretKey": "k"}]});
+        assert_eq!(
+            redact(&v),
+            json!({"InstanceId": "x", "Password": "***", "Auth": {"session_token": "***"}, "L": [{"SecretKey": "***"}]})
+        );
+    }
+}
