@@ -64,10 +64,6 @@ impl Docs {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
-
     /// `#[doc = "..."]` attributes, one per line (printed as `///` comments).
     pub fn outer(&self) -> TokenStream {
         let lines = self.lines.iter().map(|l| doc_text(l));

@@ -28,7 +28,9 @@ pub(crate) fn blank_lines_between_items(text: &str) -> String {
                     open_use = !trimmed.ends_with(';');
                     let blank = use_run.is_none_or(|run| run != group);
                     use_run = Some(group);
-                    blank && !previous.is_empty()
+                    // Docs and attributes stay attached to their `use`.
+                    let attached = previous.starts_with("///") || previous.starts_with("#[");
+                    blank && !previous.is_empty() && !attached
                 } else {
                     if level == 0 {
                         use_run = None;

@@ -87,11 +87,17 @@ pub fn emit_service(service: &cloud_spec::Service) -> Result<Vec<GeneratedFile>,
 
 /// Parses generated tokens as a Rust file, formats it with prettyplease, lays it out (blank lines
 /// between items) and puts the "generated" notice first.
+///
+/// Every file also tells rustfmt to leave it alone (`#![cfg_attr(rustfmt, rustfmt::skip)]`):
+/// prettyplease and rustfmt break long lines by different rules (rustfmt's per-construct width
+/// heuristics against prettyplease's single margin), so they cannot agree on every file, and
+/// `cargo fmt` must never rewrite what `cargo xtask codegen --check` compares.
 fn rust_file(path: PathBuf, tokens: TokenStream) -> Result<GeneratedFile, EmitError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
         path: path.display().to_string(),
         message: format!("internal error: the generated code does not parse: {e}"),
     })?;
+    file.attrs.push(syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
     let text = layout::blank_lines_between_items(&prettyplease::unparse(&file));
     Ok(GeneratedFile {
         path,

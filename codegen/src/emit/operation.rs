@@ -17,86 +17,24 @@ use super::{doc_example, EmitError};
 
 pub(crate) fn operation_file(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream, EmitError> {
     let wire = op.wire;
-    let method = format_ident!("{}", op.method);
-    let input = format_ident!("{}", op.input_type());
-    let input_builder = format_ident!("{}", op.input_builder_type());
-    let output = format_ident!("{}", op.output_type());
-    let fluent = format_ident!("{}", op.fluent_builder_type());
-    let method_link = format!("[`Client::{}`]", op.method);
-
     let module_docs = Docs::new()
         .para(format!(
-            "`{wire}`: {} See {method_link}.",
-            lower_first(&summary(&op.spec.docs))
+            "The `{wire}` operation: its input, builder and output. Call it with \
+             [`Client::{}`].",
+            op.method
         ))
         .inner();
-
     let uses = uses(op);
     let operation_const = operation_const(op);
     let client_method = client_method(plan, op)?;
-
-    // The request builder: the same setters as the input builder, plus `send`.
-    let fluent_setters = op.input.iter().map(|field| {
-        let name = format_ident!("{}", field.name);
-        let (param, _) = setter_param(&field.ty);
-        let docs = member_docs(field).outer();
-        let deprecated = deprecated(field);
-        let allow = if field.member.deprecated {
-            quote!(#[allow(deprecated)])
-        } else {
-            TokenStream::new()
-        };
-        quote! {
-            #docs
-            #deprecated
-            #allow
-            pub fn #name(mut self, value: #param) -> Self {
-                self.input = self.input.#name(value);
-                self
-            }
-        }
-    });
-    let fluent_docs = Docs::new()
-        .para(format!(
-            "A `{wire}` request being prepared, returned by {method_link}: set its members, then \
-             [`send`](Self::send) it."
-        ))
-        .outer();
-    let fluent_item = quote! {
-        #fluent_docs
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent"]
-        pub struct #fluent {
-            client: Client,
-            input: #input_builder,
-        }
-
-        impl #fluent {
-            #(#fluent_setters)*
-
-            /// Sends the request and waits for the response.
-            ///
-            /// # Errors
-            ///
-            /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when a required member is
-            /// not set, without sending anything; otherwise whatever the call fails with (see the
-            /// errors of the client method).
-            pub async fn send(self) -> Result<#output> {
-                let input = self.input.build()?;
-                self.client.transport.call(&OPERATION, &input).await
-            }
-        }
-    };
-
-    let input_item = input_items(op, &input, &input_builder);
-    let output_item = output_item(op, &output);
+    let input_items = input_items(op);
+    let output_item = output_item(op);
     Ok(quote! {
         #module_docs
         #uses
         #operation_const
         #client_method
-        #fluent_item
-        #input_item
+        #input_items
         #output_item
     })
 }
@@ -163,7 +101,7 @@ fn operation_const(op: &OperationPlan<'_>) -> TokenStream {
         Some(http) => {
             let method = http.method.as_str();
             let path = &http.path;
-            let status = http.success_status;
+            let status = proc_macro2::Literal::u16_unsuffixed(http.success_status);
             let params = op.params.iter().filter_map(|(wire, location)| {
                 let location = match location {
                     Location::Path => quote!(ParamLocation::Path),
@@ -227,8 +165,8 @@ fn operation_const(op: &OperationPlan<'_>) -> TokenStream {
 fn client_method(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream, EmitError> {
     let spec = op.spec;
     let method = format_ident!("{}", op.method);
-    let fluent = format_ident!("{}", op.fluent_builder_type());
-    let input = format_ident!("{}", op.input_type());
+    let builder = format_ident!("{}", op.builder_type());
+    let fields = op.input.iter().map(|f| format_ident!("{}", f.name));
     let mut docs = Docs::new().vendor(&spec.docs);
     let mut facts = Vec::new();
     if let Some(limit) = spec.rate_limit {
@@ -294,18 +232,25 @@ fn client_method(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream,
         impl Client {
             #docs
             #deprecated
-            pub fn #method(&self) -> #fluent {
-                #fluent {
+            pub fn #method(&self) -> #builder<Client> {
+                #builder {
                     client: self.clone(),
-                    input: #input::builder(),
+                    #(#fields: None,)*
                 }
             }
         }
     })
 }
 
-fn input_items(op: &OperationPlan<'_>, input: &proc_macro2::Ident, builder: &proc_macro2::Ident) -> TokenStream {
+/// The input struct and its builder. The builder's type parameter is `()` when it comes from
+/// `Input::builder()` (it can only build) and `Client` when it comes from the client method (it
+/// can also send): one set of setters serves both.
+fn input_items(op: &OperationPlan<'_>) -> TokenStream {
     let wire = op.wire;
+    let input = format_ident!("{}", op.input_type());
+    let builder = format_ident!("{}", op.builder_type());
+    let output = format_ident!("{}", op.output_type());
+    let method_link = format!("[`Client::{}`]", op.method);
     let fields = op.input.iter().map(struct_field);
     let builder_fields = op.input.iter().map(|f| {
         let name = format_ident!("{}", f.name);
@@ -335,8 +280,7 @@ fn input_items(op: &OperationPlan<'_>, input: &proc_macro2::Ident, builder: &pro
             quote!(#name: super::required(self.#name, &OPERATION, #member)?,)
         }
     });
-    let any_deprecated = op.input.iter().any(|f| f.member.deprecated);
-    let allow = if any_deprecated {
+    let allow = if op.input.iter().any(|f| f.member.deprecated) {
         quote!(#[allow(deprecated)])
     } else {
         TokenStream::new()
@@ -348,9 +292,7 @@ fn input_items(op: &OperationPlan<'_>, input: &proc_macro2::Ident, builder: &pro
         .map(|f| format!("`{}`", f.wire))
         .collect();
     let build_errors = if required.is_empty() {
-        "Never fails: every member is optional; the `Result` keeps the signature the same as \
-         other inputs'."
-            .to_owned()
+        "Never fails: every member is optional.".to_owned()
     } else {
         format!(
             "[`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming the first required \
@@ -358,14 +300,31 @@ fn input_items(op: &OperationPlan<'_>, input: &proc_macro2::Ident, builder: &pro
             required.join(", ")
         )
     };
-    let build_docs = Docs::new().para("Checks that required members are set and builds the input.").heading("Errors").para(build_errors).outer();
-    let input_docs = Docs::new()
+    let build_docs = Docs::new()
+        .para("Checks that the required members are set and builds the input.")
+        .heading("Errors")
+        .para(build_errors)
+        .outer();
+    let send_docs = Docs::new()
+        .para("Sends the request and waits for the response.")
+        .heading("Errors")
         .para(format!(
-            "The request of `{wire}`: build it with [`{input}::builder`]; serializes to the JSON the \
-             service expects."
+            "See {method_link}. A required member that is not set fails with \
+             [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent."
         ))
         .outer();
-    let builder_docs = Docs::new().para(format!("Builds a [`{input}`].")).outer();
+    let input_docs = Docs::new()
+        .para(format!(
+            "The request of `{wire}`, as serialized for the service. Build it with \
+             [`{input}::builder`], or set its members on the builder {method_link} returns."
+        ))
+        .outer();
+    let builder_docs = Docs::new()
+        .para(format!(
+            "Builds a `{wire}` request: [`build`](Self::build) makes the [`{input}`]; when the builder \
+             comes from {method_link}, [`send`](Self::send) sends it."
+        ))
+        .outer();
     quote! {
         #input_docs
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -383,12 +342,13 @@ fn input_items(op: &OperationPlan<'_>, input: &proc_macro2::Ident, builder: &pro
 
         #builder_docs
         #[derive(Debug, Clone, Default)]
-        #[must_use]
-        pub struct #builder {
+        #[must_use = "a builder does nothing until it is built or sent"]
+        pub struct #builder<C = ()> {
+            client: C,
             #(#builder_fields)*
         }
 
-        impl #builder {
+        impl<C> #builder<C> {
             #(#setters)*
 
             #build_docs
@@ -399,11 +359,21 @@ fn input_items(op: &OperationPlan<'_>, input: &proc_macro2::Ident, builder: &pro
                 })
             }
         }
+
+        impl #builder<Client> {
+            #send_docs
+            pub async fn send(self) -> Result<#output> {
+                let client = self.client.clone();
+                let input = self.build()?;
+                client.transport.call(&OPERATION, &input).await
+            }
+        }
     }
 }
 
-fn output_item(op: &OperationPlan<'_>, output: &proc_macro2::Ident) -> TokenStream {
+fn output_item(op: &OperationPlan<'_>) -> TokenStream {
     let wire = op.wire;
+    let output = format_ident!("{}", op.output_type());
     let fields = op.output.iter().map(struct_field);
     let docs = Docs::new()
         .para(format!(

@@ -52,14 +52,12 @@ impl OperationPlan<'_> {
     pub fn input_type(&self) -> String {
         format!("{}Input", self.type_prefix)
     }
-    pub fn input_builder_type(&self) -> String {
-        format!("{}InputBuilder", self.type_prefix)
+    /// The builder of the input, which also sends it when a client made it.
+    pub fn builder_type(&self) -> String {
+        format!("{}Builder", self.type_prefix)
     }
     pub fn output_type(&self) -> String {
         format!("{}Output", self.type_prefix)
-    }
-    pub fn fluent_builder_type(&self) -> String {
-        format!("{}FluentBuilder", self.type_prefix)
     }
 }
 
@@ -595,9 +593,8 @@ fn check_type_names(
         let path = format!("operations.{}", op.wire);
         for name in [
             op.input_type(),
-            op.input_builder_type(),
+            op.builder_type(),
             op.output_type(),
-            op.fluent_builder_type(),
         ] {
             if let Some(other) = owners.insert(name.clone(), path.clone()) {
                 return Err(error(

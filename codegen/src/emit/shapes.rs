@@ -43,10 +43,7 @@ pub(crate) fn types_file(plan: &Plan<'_>) -> TokenStream {
         uses.push(quote!(use std::fmt;));
     }
     if timestamps {
-        uses.push(quote! {
-            /// The text of a point in time as the service sent it, parsed on demand.
-            pub use cloud_transport::codec::Timestamp;
-        });
+        uses.push(quote!(pub use cloud_transport::codec::Timestamp;));
     }
     if lenient {
         uses.push(quote!(use cloud_transport::codec;));

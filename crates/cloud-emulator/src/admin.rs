@@ -30,7 +30,9 @@ pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
     let path = req.path.trim_end_matches('/');
     match (req.method.as_str(), path) {
         ("GET", "/_emulator/health") => Reply::json(200, &json!({"status": "ok"})),
-        ("GET", "/_emulator/state") => Reply::json(200, &shared.store.lock().to_json(Instant::now())),
+        ("GET", "/_emulator/state") => {
+            Reply::json(200, &shared.store.lock().settled_json(Instant::now()))
+        }
         ("GET", "/_emulator/services") => Reply::json(200, &services(shared)),
         ("GET", "/_emulator/faults") => {
             let rules: Vec<Value> = shared
@@ -43,14 +45,19 @@ pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
                     v
                 })
                 .collect();
-            Reply::json(200, &json!({"rules": rules, "injected": shared.faults.injected_count()}))
+            Reply::json(
+                200,
+                &json!({"rules": rules, "injected": shared.faults.injected_count()}),
+            )
         }
         ("POST", "/_emulator/faults") => {
             let rules: Vec<FaultRule> = match serde_json::from_slice::<Value>(&req.body) {
-                Ok(Value::Array(items)) => match items.into_iter().map(serde_json::from_value).collect() {
-                    Ok(rules) => rules,
-                    Err(e) => return error(400, &format!("invalid fault rule: {e}")),
-                },
+                Ok(Value::Array(items)) => {
+                    match items.into_iter().map(serde_json::from_value).collect() {
+                        Ok(rules) => rules,
+                        Err(e) => return error(400, &format!("invalid fault rule: {e}")),
+                    }
+                }
                 Ok(one) => match serde_json::from_value(one) {
                     Ok(rule) => vec![rule],
                     Err(e) => return error(400, &format!("invalid fault rule: {e}")),
@@ -69,7 +76,10 @@ pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
             shared.faults.clear();
             Reply::json(200, &json!({"cleared": true}))
         }
-        _ => error(404, &format!("no admin endpoint {} {}", req.method, req.path)),
+        _ => error(
+            404,
+            &format!("no admin endpoint {} {}", req.method, req.path),
+        ),
     }
 }
 

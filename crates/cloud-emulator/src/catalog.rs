@@ -75,10 +75,12 @@ enum Segment {
 impl PathTemplate {
     pub(crate) fn parse(template: &str) -> Self {
         let segments = split_path(template)
-            .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => Segment::Param(name.to_owned()),
-                None => Segment::Literal(s.to_owned()),
-            })
+            .map(
+                |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(name) => Segment::Param(name.to_owned()),
+                    None => Segment::Literal(s.to_owned()),
+                },
+            )
             .collect();
         PathTemplate { segments }
     }
@@ -115,7 +117,9 @@ pub(crate) enum TencentMiss {
     UnknownService,
     UnknownAction,
     /// The action exists, but not in the requested version.
-    WrongVersion { versions: Vec<String> },
+    WrongVersion {
+        versions: Vec<String>,
+    },
 }
 
 /// All services, indexed.
@@ -176,9 +180,28 @@ impl Catalog {
         &self,
         method: &str,
         raw_path: &str,
-    ) -> Option<(&ServiceEntry, &str, &Operation, &OpEntry, Vec<(String, String)>)> {
-        let mut best: Option<(usize, (&ServiceEntry, &str, &Operation, &OpEntry, Vec<(String, String)>))> = None;
-        for svc in self.services.iter().filter(|s| s.spec.vendor == Vendor::Huawei) {
+    ) -> Option<(
+        &ServiceEntry,
+        &str,
+        &Operation,
+        &OpEntry,
+        Vec<(String, String)>,
+    )> {
+        let mut best: Option<(
+            usize,
+            (
+                &ServiceEntry,
+                &str,
+                &Operation,
+                &OpEntry,
+                Vec<(String, String)>,
+            ),
+        )> = None;
+        for svc in self
+            .services
+            .iter()
+            .filter(|s| s.spec.vendor == Vendor::Huawei)
+        {
             for (name, op) in &svc.spec.operations {
                 let (Some(http), Some(entry)) = (&op.http, svc.ops.get(name)) else {
                     continue;
@@ -199,10 +222,11 @@ impl Catalog {
 
     /// A service by its key (`tencent-mongodb`) or its vendor service name (`mongodb`).
     pub(crate) fn service(&self, name: &str) -> Option<&ServiceEntry> {
-        self.services
-            .iter()
-            .find(|s| s.key == name)
-            .or_else(|| self.services.iter().find(|s| s.spec.service == name || s.spec.name == name))
+        self.services.iter().find(|s| s.key == name).or_else(|| {
+            self.services
+                .iter()
+                .find(|s| s.spec.service == name || s.spec.name == name)
+        })
     }
 }
 
@@ -211,7 +235,12 @@ fn index_service(spec: Service) -> ServiceEntry {
         .operations
         .values()
         .filter_map(|op| op.waiter.as_ref())
-        .map(|w| (w.operation.as_str(), w.input.keys().map(String::as_str).collect()))
+        .map(|w| {
+            (
+                w.operation.as_str(),
+                w.input.keys().map(String::as_str).collect(),
+            )
+        })
         .collect();
     let ops = spec
         .operations
@@ -289,7 +318,10 @@ const HUAWEI_REGION_ERROR: (&str, u16) = ("DBS.200024", 400);
 /// Every documented code an operation may answer with: its own first, then the other
 /// operations' of the service (a page often forgets a code its siblings list), then the
 /// service's common ones.
-fn documented_codes<'a>(spec: &'a Service, op: &'a Operation) -> impl Iterator<Item = &'a ErrorCode> {
+fn documented_codes<'a>(
+    spec: &'a Service,
+    op: &'a Operation,
+) -> impl Iterator<Item = &'a ErrorCode> {
     op.errors
         .iter()
         .chain(spec.operations.values().flat_map(|o| o.errors.iter()))
@@ -328,7 +360,9 @@ fn not_found_code(spec: &Service, op: &Operation) -> ErrorSpec {
         (Vendor::Tencent, Some(e)) => ErrorSpec::new(&e.code, 200),
         (Vendor::Tencent, None) => ErrorSpec::new(TENCENT_RESOURCE_NOT_FOUND, 200),
         (Vendor::Huawei, Some(e)) => ErrorSpec::new(&e.code, e.http_status.unwrap_or(404)),
-        (Vendor::Huawei, None) => ErrorSpec::new(HUAWEI_INSTANCE_NOT_FOUND.0, HUAWEI_INSTANCE_NOT_FOUND.1),
+        (Vendor::Huawei, None) => {
+            ErrorSpec::new(HUAWEI_INSTANCE_NOT_FOUND.0, HUAWEI_INSTANCE_NOT_FOUND.1)
+        }
     }
 }
 

@@ -76,7 +76,11 @@ impl AccessKey {
     }
 
     /// Temporary credentials: requests must also send `token`.
-    pub fn temporary(id: impl Into<String>, secret: impl Into<String>, token: impl Into<String>) -> Self {
+    pub fn temporary(
+        id: impl Into<String>,
+        secret: impl Into<String>,
+        token: impl Into<String>,
+    ) -> Self {
         AccessKey {
             session_token: Some(Secret::new(token)),
             ..AccessKey::new(id, secret)
@@ -97,7 +101,11 @@ pub struct IamUser {
 
 impl IamUser {
     /// A user.
-    pub fn new(name: impl Into<String>, password: impl Into<String>, domain: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        password: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> Self {
         IamUser {
             name: name.into(),
             password: Secret::new(password),
@@ -147,9 +155,17 @@ impl Accepted {
             ],
             huawei_keys: vec![
                 AccessKey::new(DEMO_HUAWEI_AK, DEMO_HUAWEI_SK),
-                AccessKey::temporary(DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK, DEMO_HUAWEI_SECURITY_TOKEN),
+                AccessKey::temporary(
+                    DEMO_HUAWEI_TEMP_AK,
+                    DEMO_HUAWEI_TEMP_SK,
+                    DEMO_HUAWEI_SECURITY_TOKEN,
+                ),
             ],
-            iam_users: vec![IamUser::new(DEMO_IAM_USER, DEMO_IAM_PASSWORD, DEMO_IAM_DOMAIN)],
+            iam_users: vec![IamUser::new(
+                DEMO_IAM_USER,
+                DEMO_IAM_PASSWORD,
+                DEMO_IAM_DOMAIN,
+            )],
         }
     }
 

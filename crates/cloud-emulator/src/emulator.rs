@@ -65,7 +65,10 @@ impl Default for EmulatorBuilder {
             services: None,
             extra_services: Vec::new(),
             accepted: Accepted::demo(),
-            projects: vec![Project::new(DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION)],
+            projects: vec![Project::new(
+                DEFAULT_HUAWEI_PROJECT_ID,
+                DEFAULT_HUAWEI_REGION,
+            )],
             seed: Seed::default(),
             async_delay: DEFAULT_ASYNC_DELAY,
             token_ttl: DEFAULT_TOKEN_TTL,
@@ -163,7 +166,11 @@ impl EmulatorBuilder {
     pub async fn start(self) -> Result<RunningEmulator, StartError> {
         let mut services = self.services.unwrap_or_else(cloud_spec::bundle::services);
         for extra in self.extra_services {
-            services.retain(|s| !(s.vendor == extra.vendor && s.service == extra.service && s.version == extra.version));
+            services.retain(|s| {
+                !(s.vendor == extra.vendor
+                    && s.service == extra.service
+                    && s.version == extra.version)
+            });
             services.push(extra);
         }
         let catalog = Catalog::new(services);
@@ -189,7 +196,12 @@ impl EmulatorBuilder {
                     return Err(StartError::new(format!(
                         "the seed names service `{}`, which is not loaded (loaded: {})",
                         seeded.service,
-                        catalog.services.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(", ")
+                        catalog
+                            .services
+                            .iter()
+                            .map(|s| s.key.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )));
                 };
                 let mut instance = Instance::new(seeded.region.clone(), seeded.project_id.clone());
@@ -261,7 +273,9 @@ fn default_instance_ids(catalog: &Catalog) -> Vec<(String, String)> {
     }
     for svc in &catalog.services {
         for (name, op) in &svc.spec.operations {
-            let Some(entry) = svc.ops.get(name) else { continue };
+            let Some(entry) = svc.ops.get(name) else {
+                continue;
+            };
             for member in &entry.resource_members {
                 let from_examples = op.examples.iter().filter_map(|e| e.input.get(member));
                 let from_member = op.input.get(member).and_then(|m| m.example.as_ref());
@@ -308,7 +322,9 @@ pub struct RunningEmulator {
 
 impl fmt::Debug for RunningEmulator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RunningEmulator").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("RunningEmulator")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -345,7 +361,12 @@ impl RunningEmulator {
 
     /// The keys (`tencent-mongodb`, ...) of the services served.
     pub fn services(&self) -> Vec<String> {
-        self.shared.catalog.services.iter().map(|s| s.key.clone()).collect()
+        self.shared
+            .catalog
+            .services
+            .iter()
+            .map(|s| s.key.clone())
+            .collect()
     }
 
     /// How many times mutation `operation` was applied, over all services. A mutation is
@@ -357,12 +378,18 @@ impl RunningEmulator {
 
     /// Like [`applied_count`](Self::applied_count) for one service (`tencent-mongodb`).
     pub fn applied_count_in(&self, service: &str, operation: &str) -> u64 {
-        self.shared.store.lock().applied_count(Some(service), operation)
+        self.shared
+            .store
+            .lock()
+            .applied_count(Some(service), operation)
     }
 
     /// How many times `operation` was applied to one instance.
     pub fn applied_count_on(&self, service: &str, operation: &str, instance_id: &str) -> u64 {
-        self.shared.store.lock().applied_on(service, operation, instance_id)
+        self.shared
+            .store
+            .lock()
+            .applied_on(service, operation, instance_id)
     }
 
     /// How many requests were routed to `operation` (over all services), whatever their outcome.
@@ -373,13 +400,23 @@ impl RunningEmulator {
 
     /// An instance's current state (changes whose delay has passed are visible).
     pub fn instance(&self, service: &str, id: &str) -> Option<InstanceSnapshot> {
-        let key = self.shared.catalog.service(service).map(|s| s.key.as_str()).unwrap_or(service);
+        let key = self
+            .shared
+            .catalog
+            .service(service)
+            .map(|s| s.key.as_str())
+            .unwrap_or(service);
         self.shared.store.lock().snapshot(key, id, Instant::now())
     }
 
     /// Whether an instance exists.
     pub fn has_instance(&self, service: &str, id: &str) -> bool {
-        let key = self.shared.catalog.service(service).map(|s| s.key.as_str()).unwrap_or(service);
+        let key = self
+            .shared
+            .catalog
+            .service(service)
+            .map(|s| s.key.as_str())
+            .unwrap_or(service);
         self.shared.store.lock().contains(key, id)
     }
 
@@ -393,7 +430,10 @@ impl RunningEmulator {
         let _ = self.shutdown.send(true);
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(10), task).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(10), task)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }

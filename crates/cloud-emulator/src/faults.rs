@@ -62,13 +62,20 @@ pub enum Phase {
 impl Failure {
     fn default_phase(self) -> Phase {
         match self {
-            Failure::Status(_) | Failure::Throttle | Failure::Html(_) | Failure::Reset => Phase::Before,
-            Failure::TruncatedJson | Failure::TruncatedBody | Failure::MalformedJson => Phase::After,
+            Failure::Status(_) | Failure::Throttle | Failure::Html(_) | Failure::Reset => {
+                Phase::Before
+            }
+            Failure::TruncatedJson | Failure::TruncatedBody | Failure::MalformedJson => {
+                Phase::After
+            }
         }
     }
 
     fn damages_the_answer(self) -> bool {
-        matches!(self, Failure::TruncatedJson | Failure::TruncatedBody | Failure::MalformedJson)
+        matches!(
+            self,
+            Failure::TruncatedJson | Failure::TruncatedBody | Failure::MalformedJson
+        )
     }
 }
 
@@ -121,7 +128,11 @@ impl FromStr for Fault {
             let (body, phase) = match item.split_once('@') {
                 Some((b, "before")) => (b, Some(Phase::Before)),
                 Some((b, "after")) => (b, Some(Phase::After)),
-                Some((_, other)) => return Err(err(format!("`@{other}` in `{item}`: use @before or @after"))),
+                Some((_, other)) => {
+                    return Err(err(format!(
+                        "`@{other}` in `{item}`: use @before or @after"
+                    )))
+                }
                 None => (item, None),
             };
             let (kind, arg) = match body.split_once(':') {
@@ -133,7 +144,8 @@ impl FromStr for Fault {
                     Some(a) => a
                         .parse::<u16>()
                         .map_err(|_| err(format!("`{item}`: the status is not a number")))?,
-                    None => default.ok_or_else(|| err(format!("`{item}`: give a status, e.g. status:503")))?,
+                    None => default
+                        .ok_or_else(|| err(format!("`{item}`: give a status, e.g. status:503")))?,
                 };
                 if (400..=599).contains(&code) {
                     Ok(code)
@@ -176,11 +188,15 @@ impl FromStr for Fault {
                 }
             };
             if fault.failure.is_some() {
-                return Err(err("give at most one failure (plus an optional latency)".to_owned()));
+                return Err(err(
+                    "give at most one failure (plus an optional latency)".to_owned()
+                ));
             }
             let phase = phase.unwrap_or(failure.default_phase());
             if failure.damages_the_answer() && phase == Phase::Before {
-                return Err(err(format!("`{item}` damages the real answer, so it cannot happen @before")));
+                return Err(err(format!(
+                    "`{item}` damages the real answer, so it cannot happen @before"
+                )));
             }
             fault.failure = Some((failure, phase));
         }
@@ -445,7 +461,11 @@ mod tests {
     fn rules_skip_then_fire_times() {
         let faults = Faults::default();
         faults
-            .add(FaultRule::new("Op", Fault::failure(Failure::Reset)).times(2).skip(1))
+            .add(
+                FaultRule::new("Op", Fault::failure(Failure::Reset))
+                    .times(2)
+                    .skip(1),
+            )
             .unwrap();
         assert!(faults.take("svc", "s", "Other").is_none());
         assert!(faults.take("svc", "s", "Op").is_none());
@@ -454,8 +474,13 @@ mod tests {
         assert!(faults.take("svc", "s", "Op").is_some());
         assert!(faults.take("svc", "s", "Op").is_none());
         assert!(faults.pending().is_empty());
-        assert!(faults.add(FaultRule::new("Op", Fault::failure(Failure::Reset)).times(0)).is_err());
-        let json: FaultRule = serde_json::from_str(r#"{"operation": "*", "service": "mongodb", "fault": "status:503"}"#).unwrap();
+        assert!(faults
+            .add(FaultRule::new("Op", Fault::failure(Failure::Reset)).times(0))
+            .is_err());
+        let json: FaultRule = serde_json::from_str(
+            r#"{"operation": "*", "service": "mongodb", "fault": "status:503"}"#,
+        )
+        .unwrap();
         assert_eq!(json.times, 1);
         faults.add(json).unwrap();
         assert!(faults.take("tencent-mongodb", "mongodb", "Any").is_some());

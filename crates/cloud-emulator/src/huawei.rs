@@ -114,10 +114,16 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
         ));
     }
     let Some(key) = shared.settings.accepted.huawei_key(&auth.access_key) else {
-        return deny(&format!("the access key `{}` does not exist", auth.access_key));
+        return deny(&format!(
+            "the access key `{}` does not exist",
+            auth.access_key
+        ));
     };
     let query = sig::parse_query(&req.query);
-    let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let query: Vec<(&str, &str)> = query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let headers: Vec<(&str, &str)> = req
         .headers
         .iter()
@@ -135,7 +141,9 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
     }
     if let Some(token) = &key.session_token {
         if req.header("x-security-token") != Some(token.expose()) {
-            return deny("temporary credentials need their X-Security-Token; it is missing or wrong");
+            return deny(
+                "temporary credentials need their X-Security-Token; it is missing or wrong",
+            );
         }
     }
     Ok(Principal::AccessKey)
@@ -144,14 +152,23 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
 /// Authenticates, validates and runs a routed request.
 pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
     let rid = ids::hex32();
-    let Route { svc, name, op, entry, path_params } = route;
+    let Route {
+        svc,
+        name,
+        op,
+        entry,
+        path_params,
+    } = route;
     shared.store.lock().record_request(&svc.key, name);
     let principal = match authenticate(req, shared, &rid) {
         Ok(p) => p,
         Err(reply) => return reply,
     };
 
-    let path_project = path_params.iter().find(|(k, _)| k == "project_id").map(|(_, v)| v.as_str());
+    let path_project = path_params
+        .iter()
+        .find(|(k, _)| k == "project_id")
+        .map(|(_, v)| v.as_str());
     let project = match (path_project, &principal) {
         (None, _) => None,
         (Some(id), Principal::Token { project }) => match project {
@@ -194,7 +211,11 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
         huawei_error(
             code.http_status,
             &code.code,
-            &format!("Parameter error: {}: {}", e.problem.tencent_code(), e.message),
+            &format!(
+                "Parameter error: {}: {}",
+                e.problem.tencent_code(),
+                e.message
+            ),
             &rid,
         )
     };
@@ -203,7 +224,9 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
         Err(e) => return invalid(e),
     };
     let skip = |member: &str| {
-        op.input.get(member).is_some_and(|m| m.location == Some(Location::Header))
+        op.input
+            .get(member)
+            .is_some_and(|m| m.location == Some(Location::Header))
             && AUTH_HEADERS.contains(&member.to_ascii_lowercase().as_str())
     };
     if let Err(e) = check_object(&svc.spec, &op.input, &input, "", &skip) {
@@ -243,12 +266,19 @@ fn assemble_input(
     req: &Request,
 ) -> Result<Map<String, Value>, Invalid> {
     let spec = &svc.spec;
-    let location = |name: &str| op.input.get(name).map(|m| m.location.unwrap_or(Location::Body));
+    let location = |name: &str| {
+        op.input
+            .get(name)
+            .map(|m| m.location.unwrap_or(Location::Body))
+    };
     let mut input = Map::new();
 
     for (name, value) in path_params {
         if let Some(m) = op.input.get(name) {
-            input.insert(name.clone(), coerce_text(spec, &member_type(m), value, name)?);
+            input.insert(
+                name.clone(),
+                coerce_text(spec, &member_type(m), value, name)?,
+            );
         }
     }
 
@@ -262,7 +292,11 @@ fn assemble_input(
     }
     for name in order {
         let values = &query[&name];
-        let Some(m) = op.input.get(&name).filter(|_| location(&name) == Some(Location::Query)) else {
+        let Some(m) = op
+            .input
+            .get(&name)
+            .filter(|_| location(&name) == Some(Location::Query))
+        else {
             return Err(Invalid::unknown(&name));
         };
         let value = match member_type(m) {
@@ -281,7 +315,10 @@ fn assemble_input(
     for (name, m) in &op.input {
         if m.location == Some(Location::Header) {
             if let Some(value) = req.header(&name.to_ascii_lowercase()) {
-                input.insert(name.clone(), coerce_text(spec, &member_type(m), value, name)?);
+                input.insert(
+                    name.clone(),
+                    coerce_text(spec, &member_type(m), value, name)?,
+                );
             }
         }
     }
@@ -298,7 +335,9 @@ fn assemble_input(
             if let Some(loc) = location(&name).filter(|l| *l != Location::Body) {
                 let place = format!("{loc:?}").to_lowercase();
                 return Err(Invalid {
-                    message: format!("the parameter `{name}` belongs in the {place}, not in the body"),
+                    message: format!(
+                        "the parameter `{name}` belongs in the {place}, not in the body"
+                    ),
                     ..Invalid::unknown(&name)
                 });
             }

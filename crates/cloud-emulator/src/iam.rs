@@ -49,7 +49,10 @@ impl Iam {
     /// A valid (issued, unexpired) token.
     pub(crate) fn token(&self, token: &str) -> Option<IssuedToken> {
         let tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        tokens.get(token).filter(|t| t.expires_at > unix_now()).cloned()
+        tokens
+            .get(token)
+            .filter(|t| t.expires_at > unix_now())
+            .cloned()
     }
 
     pub(crate) fn project_by_id(&self, id: &str) -> Option<Project> {
@@ -67,7 +70,13 @@ impl Iam {
         // Drop expired tokens so a long-running emulator does not grow without bound.
         let now = unix_now();
         tokens.retain(|_, t| t.expires_at > now);
-        tokens.insert(token.clone(), IssuedToken { project, expires_at });
+        tokens.insert(
+            token.clone(),
+            IssuedToken {
+                project,
+                expires_at,
+            },
+        );
         (token, expires_at)
     }
 }
@@ -130,10 +139,17 @@ fn create_token(req: &Request, shared: &Shared, rid: &str) -> Reply {
     let known = settings.accepted.iam_users.iter().find(|u| {
         u.name == name
             && u.password.expose() == password
-            && (domain_name == Some(u.domain.as_str()) || domain_id == Some(settings.domain_id.as_str()))
+            && (domain_name == Some(u.domain.as_str())
+                || domain_id == Some(settings.domain_id.as_str()))
     });
     let Some(user) = known else {
-        return iam_error(401, "IAM.0101", "Unauthorized", "The username or password is wrong.", rid);
+        return iam_error(
+            401,
+            "IAM.0101",
+            "Unauthorized",
+            "The username or password is wrong.",
+            rid,
+        );
     };
 
     let scope = &body["auth"]["scope"];
@@ -182,8 +198,14 @@ fn list_projects(req: &Request, shared: &Shared, rid: &str) -> Reply {
         return reply;
     }
     let query = cloud_transport::sign::huawei::parse_query(&req.query);
-    let name = query.iter().find(|(k, _)| k == "name").map(|(_, v)| v.as_str());
-    let base = format!("https://iam.{}.myhuaweicloud.com/v3/projects", name.unwrap_or("emulator"));
+    let name = query
+        .iter()
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v.as_str());
+    let base = format!(
+        "https://iam.{}.myhuaweicloud.com/v3/projects",
+        name.unwrap_or("emulator")
+    );
     let projects: Vec<Value> = shared
         .iam
         .projects()

@@ -36,7 +36,14 @@ fn fresh_hex() -> String {
 /// A UUID-shaped id (`8-4-4-4-12` lowercase hex), as Tencent's `RequestId` looks.
 pub(crate) fn uuid_like() -> String {
     let h = fresh_hex();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// A 32-hex-digit id, as Huawei's `X-Request-Id` and job ids look.

@@ -13,10 +13,11 @@ use std::time::Duration;
 
 use clap::Parser;
 use cloud_emulator::{
-    AccessKey, Emulator, IamUser, Project, Seed, DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEMO_HUAWEI_AK,
-    DEMO_HUAWEI_SECURITY_TOKEN, DEMO_HUAWEI_SK, DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK, DEMO_IAM_DOMAIN,
-    DEMO_IAM_PASSWORD, DEMO_IAM_USER, DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY, DEMO_TENCENT_TEMP_SECRET_ID,
-    DEMO_TENCENT_TEMP_SECRET_KEY, DEMO_TENCENT_TOKEN,
+    AccessKey, Emulator, IamUser, Project, Seed, DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION,
+    DEMO_HUAWEI_AK, DEMO_HUAWEI_SECURITY_TOKEN, DEMO_HUAWEI_SK, DEMO_HUAWEI_TEMP_AK,
+    DEMO_HUAWEI_TEMP_SK, DEMO_IAM_DOMAIN, DEMO_IAM_PASSWORD, DEMO_IAM_USER, DEMO_TENCENT_SECRET_ID,
+    DEMO_TENCENT_SECRET_KEY, DEMO_TENCENT_TEMP_SECRET_ID, DEMO_TENCENT_TEMP_SECRET_KEY,
+    DEMO_TENCENT_TOKEN,
 };
 use cloud_spec::Service;
 
@@ -45,11 +46,11 @@ struct Args {
     tencent_secret_id: String,
 
     /// Tencent SecretKey of --tencent-secret-id.
-    #[arg(long, env = "CLOUD_EMULATOR_TENCENT_SECRET_KEY", default_value = DEMO_TENCENT_SECRET_KEY)]
+    #[arg(long, env = "CLOUD_EMULATOR_TENCENT_SECRET_KEY", hide_env_values = true, default_value = DEMO_TENCENT_SECRET_KEY)]
     tencent_secret_key: String,
 
     /// Makes --tencent-secret-id temporary credentials: requests must send this X-TC-Token.
-    #[arg(long, env = "CLOUD_EMULATOR_TENCENT_TOKEN")]
+    #[arg(long, env = "CLOUD_EMULATOR_TENCENT_TOKEN", hide_env_values = true)]
     tencent_token: Option<String>,
 
     /// Huawei access key (AK) to accept.
@@ -57,11 +58,11 @@ struct Args {
     huawei_ak: String,
 
     /// Huawei secret key (SK) of --huawei-ak.
-    #[arg(long, env = "CLOUD_EMULATOR_HUAWEI_SK", default_value = DEMO_HUAWEI_SK)]
+    #[arg(long, env = "CLOUD_EMULATOR_HUAWEI_SK", hide_env_values = true, default_value = DEMO_HUAWEI_SK)]
     huawei_sk: String,
 
     /// Makes --huawei-ak temporary credentials: requests must send this X-Security-Token.
-    #[arg(long, env = "CLOUD_EMULATOR_HUAWEI_SECURITY_TOKEN")]
+    #[arg(long, env = "CLOUD_EMULATOR_HUAWEI_SECURITY_TOKEN", hide_env_values = true)]
     huawei_security_token: Option<String>,
 
     /// Also accept the built-in temporary demo credentials (Tencent AKIDEMULATORTEMP... with
@@ -75,7 +76,7 @@ struct Args {
     iam_user: String,
 
     /// Password of --iam-user.
-    #[arg(long, env = "CLOUD_EMULATOR_IAM_PASSWORD", default_value = DEMO_IAM_PASSWORD)]
+    #[arg(long, env = "CLOUD_EMULATOR_IAM_PASSWORD", hide_env_values = true, default_value = DEMO_IAM_PASSWORD)]
     iam_password: String,
 
     /// Account (domain) name of --iam-user.
@@ -140,7 +141,9 @@ fn main() -> ExitCode {
 
 async fn run(args: Args) -> Result<(), String> {
     let tencent_key = match &args.tencent_token {
-        Some(token) => AccessKey::temporary(&args.tencent_secret_id, &args.tencent_secret_key, token),
+        Some(token) => {
+            AccessKey::temporary(&args.tencent_secret_id, &args.tencent_secret_key, token)
+        }
         None => AccessKey::new(&args.tencent_secret_id, &args.tencent_secret_key),
     };
     let huawei_key = match &args.huawei_security_token {
@@ -166,7 +169,11 @@ async fn run(args: Args) -> Result<(), String> {
         .listen(args.listen)
         .tencent_keys(tencent_keys)
         .huawei_keys(huawei_keys)
-        .iam_users(vec![IamUser::new(&args.iam_user, &args.iam_password, &args.iam_domain)])
+        .iam_users(vec![IamUser::new(
+            &args.iam_user,
+            &args.iam_password,
+            &args.iam_domain,
+        )])
         .default_project(Project::new(&args.project_id, &args.region))
         .async_delay(Duration::from_millis(args.async_delay_ms))
         .rate_limits(!args.no_rate_limit);
@@ -200,7 +207,8 @@ async fn run(args: Args) -> Result<(), String> {
 }
 
 fn load_spec_dir(dir: &Path) -> Result<Vec<Service>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read --spec-dir {}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read --spec-dir {}: {e}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
@@ -209,8 +217,10 @@ fn load_spec_dir(dir: &Path) -> Result<Vec<Service>, String> {
     paths
         .iter()
         .map(|path| {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            serde_json::from_str(&text).map_err(|e| format!("{} is not a spec: {e}", path.display()))
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            serde_json::from_str(&text)
+                .map_err(|e| format!("{} is not a spec: {e}", path.display()))
         })
         .collect()
 }

@@ -43,11 +43,25 @@ pub(crate) enum CallError {
 }
 
 /// Runs the call; the output without `RequestId` (the protocol layer adds it).
-pub(crate) fn execute(mut call: Call<'_>, store: &Store, settings: &Settings) -> Result<Map<String, Value>, CallError> {
-    let Call { svc, name, op, entry, .. } = call;
+pub(crate) fn execute(
+    mut call: Call<'_>,
+    store: &Store,
+    settings: &Settings,
+) -> Result<Map<String, Value>, CallError> {
+    let Call {
+        svc,
+        name,
+        op,
+        entry,
+        ..
+    } = call;
     quirks::apply(&svc.spec.service, name, op, &mut call.input).map_err(CallError::Invalid)?;
 
-    if !op.regions.is_empty() && !call.region.is_some_and(|r| op.regions.iter().any(|x| x == r)) {
+    if !op.regions.is_empty()
+        && !call
+            .region
+            .is_some_and(|r| op.regions.iter().any(|x| x == r))
+    {
         return Err(CallError::Coded {
             code: entry.unsupported_region.code.clone(),
             http_status: entry.unsupported_region.http_status,
@@ -59,14 +73,25 @@ pub(crate) fn execute(mut call: Call<'_>, store: &Store, settings: &Settings) ->
         });
     }
 
-    let resource = entry
-        .resource_members
-        .iter()
-        .find_map(|m| call.input.get(m).and_then(Value::as_str).map(|v| (m.as_str(), v.to_owned())));
-    let is_filter = |member: &str| op.input.get(member).is_some_and(|m| m.location == Some(Location::Query));
-    let must_name_instance = entry.per_instance && entry.resource_members.iter().any(|m| !is_filter(m));
+    let resource = entry.resource_members.iter().find_map(|m| {
+        call.input
+            .get(m)
+            .and_then(Value::as_str)
+            .map(|v| (m.as_str(), v.to_owned()))
+    });
+    let is_filter = |member: &str| {
+        op.input
+            .get(member)
+            .is_some_and(|m| m.location == Some(Location::Query))
+    };
+    let must_name_instance =
+        entry.per_instance && entry.resource_members.iter().any(|m| !is_filter(m));
     if resource.is_none() && must_name_instance {
-        let names: Vec<String> = entry.resource_members.iter().map(|m| format!("`{m}`")).collect();
+        let names: Vec<String> = entry
+            .resource_members
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect();
         return Err(CallError::Invalid(Invalid {
             message: format!("the request must give {}", names.join(" or ")),
             ..Invalid::missing(&entry.resource_members[0])
@@ -78,7 +103,8 @@ pub(crate) fn execute(mut call: Call<'_>, store: &Store, settings: &Settings) ->
     let mut output = match &resource {
         None => answer(&svc.spec, op, &call.input, None, None),
         Some((member, id)) => {
-            let Some(instance) = state.instance(&svc.key, id, call.region, call.project_id, now) else {
+            let Some(instance) = state.instance(&svc.key, id, call.region, call.project_id, now)
+            else {
                 if is_filter(member) {
                     // A filter that matches nothing lists nothing; it is not an error.
                     return Ok(strip_request_id(synthesize(&svc.spec, &op.output, None)));
@@ -236,7 +262,9 @@ fn synthesize(spec: &Service, members: &IndexMap<String, Member>, instance: Opti
         .map(|(name, m)| {
             let ty = member_type(m);
             let element_shape = match (&ty, instance) {
-                (TypeExpr::List(item), Some(_)) => item.shape_name().and_then(|n| spec.shapes.get(n)?.members.as_ref()),
+                (TypeExpr::List(item), Some(_)) => item
+                    .shape_name()
+                    .and_then(|n| spec.shapes.get(n)?.members.as_ref()),
                 _ => None,
             };
             let v = match (element_shape, instance) {
@@ -248,7 +276,9 @@ fn synthesize(spec: &Service, members: &IndexMap<String, Member>, instance: Opti
                             let v = if is_id_member(n) {
                                 Value::String(id.to_owned())
                             } else {
-                                em.example.clone().unwrap_or_else(|| neutral(spec, &member_type(em), 1))
+                                em.example
+                                    .clone()
+                                    .unwrap_or_else(|| neutral(spec, &member_type(em), 1))
                             };
                             (n.clone(), v)
                         })

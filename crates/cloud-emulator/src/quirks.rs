@@ -111,15 +111,19 @@ pub(crate) fn fill_in_waiters(spec: &mut Service) {
             continue;
         };
         let polled_ok = waiter.input.keys().all(|k| polled.input.contains_key(k))
-            && waiter
-                .until
-                .iter()
-                .all(|c| polled.output.contains_key(c.path.split('.').next().unwrap_or_default()));
+            && waiter.until.iter().all(|c| {
+                polled
+                    .output
+                    .contains_key(c.path.split('.').next().unwrap_or_default())
+            });
         let Some(op) = spec.operations.get_mut(fallback.operation) else {
             continue;
         };
         let op_ok = waiter.input.values().all(|m| op.input.contains_key(m))
-            && waiter.until.iter().all(|c| c.when.keys().all(|k| op.input.contains_key(k)));
+            && waiter
+                .until
+                .iter()
+                .all(|c| c.when.keys().all(|k| op.input.contains_key(k)));
         if op.waiter.is_none() && polled_ok && op_ok {
             op.waiter = Some(waiter);
         }

@@ -18,8 +18,13 @@ impl RateLimiter {
     /// requests do not count, so a client backing off gets through again.
     pub(crate) fn admit(&self, service: &str, op: &str, limit: u32, now: Instant) -> bool {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let window = windows.entry((service.to_owned(), op.to_owned())).or_default();
-        while window.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+        let window = windows
+            .entry((service.to_owned(), op.to_owned()))
+            .or_default();
+        while window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        {
             window.pop_front();
         }
         if window.len() >= limit as usize {

@@ -74,12 +74,21 @@ pub(crate) fn huawei_ok(status: u16, body: Map<String, Value>, request_id: &str)
 
 /// Huawei error body with `X-Request-Id`.
 pub(crate) fn huawei_error(status: u16, code: &str, message: &str, request_id: &str) -> Reply {
-    Reply::json(status, &json!({"error_code": code, "error_msg": message, "request_id": request_id}))
-        .header(HUAWEI_REQUEST_ID_HEADER, request_id)
+    Reply::json(
+        status,
+        &json!({"error_code": code, "error_msg": message, "request_id": request_id}),
+    )
+    .header(HUAWEI_REQUEST_ID_HEADER, request_id)
 }
 
 /// An error in the dialect; `http_status` applies to Huawei only (Tencent errors are 200).
-pub(crate) fn error(dialect: Dialect, http_status: u16, code: &str, message: &str, request_id: &str) -> Reply {
+pub(crate) fn error(
+    dialect: Dialect,
+    http_status: u16,
+    code: &str,
+    message: &str,
+    request_id: &str,
+) -> Reply {
     match dialect {
         Dialect::Tencent => tencent_error(code, message, request_id),
         Dialect::Huawei => huawei_error(http_status, code, message, request_id),
@@ -105,14 +114,20 @@ pub(crate) fn faulty(dialect: Dialect, failure: Failure, real: Option<Reply>) ->
         Failure::Throttle => throttled(dialect, &request_id, "injected fault: throttled"),
         Failure::Html(status) => Reply {
             status,
-            headers: vec![("Content-Type".to_owned(), "text/html; charset=utf-8".to_owned())],
+            headers: vec![(
+                "Content-Type".to_owned(),
+                "text/html; charset=utf-8".to_owned(),
+            )],
             body: Bytes::from(format!(
-                "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n\
-                 <center><h1>{status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
-                 </body>\r\n</html>\r\n"
+                "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n\
+                 <center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                 </body>\r\n</html>\r\n",
+                reason = reason(status)
             )),
             damage: Damage::None,
-        },
+        }
+        // A proxy's page carries no vendor request id; the header still lets a test correlate it.
+        .header(HUAWEI_REQUEST_ID_HEADER, request_id),
         Failure::Reset => Reply {
             damage: Damage::Reset,
             ..real.unwrap_or_else(|| Reply::json(200, &Value::Null))
@@ -147,5 +162,16 @@ pub(crate) fn throttled(dialect: Dialect, request_id: &str, message: &str) -> Re
     match dialect {
         Dialect::Tencent => tencent_error("RequestLimitExceeded", message, request_id),
         Dialect::Huawei => huawei_error(429, "APIGW.0308", message, request_id),
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Temporarily Unavailable",
+        504 => "Gateway Time-out",
+        429 => "Too Many Requests",
+        _ => "Error",
     }
 }

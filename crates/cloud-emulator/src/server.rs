@@ -80,7 +80,11 @@ impl Request {
 
 /// Accepts connections until `shutdown` turns true (or its sender is dropped), then lets
 /// in-flight requests finish for a short grace period and aborts the rest.
-pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn run(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -104,7 +108,10 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, mut shutdown
     })
     .await;
     if drained.is_err() {
-        tracing::debug!(left = connections.len(), "aborting connections after the grace period");
+        tracing::debug!(
+            left = connections.len(),
+            "aborting connections after the grace period"
+        );
     }
     connections.shutdown().await;
 }
@@ -157,13 +164,21 @@ impl Drop for ResettableStream {
 }
 
 impl AsyncRead for ResettableStream {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_read(cx, buf)
     }
 }
 
 impl AsyncWrite for ResettableStream {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
@@ -190,7 +205,10 @@ impl Body for ReplyBody {
     type Data = Bytes;
     type Error = io::Error;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
             ReplyBody::Full(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
             ReplyBody::Truncated { half, wait, failed } => {
@@ -239,8 +257,16 @@ async fn respond(
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) => {
-            let message = format!("the request body could not be read (at most {MAX_BODY} bytes are accepted): {e}");
-            let reply = reply::error(dialect, 413, "InvalidParameter", &message, &request_id(dialect));
+            let message = format!(
+                "the request body could not be read (at most {MAX_BODY} bytes are accepted): {e}"
+            );
+            let reply = reply::error(
+                dialect,
+                413,
+                "InvalidParameter",
+                &message,
+                &request_id(dialect),
+            );
             return Ok(into_response(reply));
         }
     };
@@ -254,7 +280,10 @@ async fn respond(
     let reply = dispatch(&request, shared, dialect, shutdown).await;
     if reply.damage == Damage::Reset {
         reset.store(true, Ordering::SeqCst);
-        return Err(io::Error::new(io::ErrorKind::ConnectionReset, "injected fault: connection reset"));
+        return Err(io::Error::new(
+            io::ErrorKind::ConnectionReset,
+            "injected fault: connection reset",
+        ));
     }
     Ok(into_response(reply))
 }
@@ -281,16 +310,30 @@ enum Target<'a> {
     Iam(&'static str),
 }
 
-async fn dispatch(req: &Request, shared: &Shared, dialect: Dialect, mut shutdown: watch::Receiver<bool>) -> Reply {
+async fn dispatch(
+    req: &Request,
+    shared: &Shared,
+    dialect: Dialect,
+    mut shutdown: watch::Receiver<bool>,
+) -> Reply {
     if req.path == admin::PREFIX || req.path.starts_with("/_emulator/") {
         return admin::serve(req, shared);
     }
-    let header_fault = match req.header(&FAULT_HEADER.to_ascii_lowercase()).map(str::parse::<Fault>) {
+    let header_fault = match req
+        .header(&FAULT_HEADER.to_ascii_lowercase())
+        .map(str::parse::<Fault>)
+    {
         None => None,
         Some(Ok(fault)) => Some(fault),
         Some(Err(e)) => {
             let message = format!("{FAULT_HEADER}: {e}");
-            return reply::error(dialect, 400, "InvalidParameter", &message, &request_id(dialect));
+            return reply::error(
+                dialect,
+                400,
+                "InvalidParameter",
+                &message,
+                &request_id(dialect),
+            );
         }
     };
 
@@ -322,7 +365,8 @@ async fn dispatch(req: &Request, shared: &Shared, dialect: Dialect, mut shutdown
         tokio::select! {
             _ = tokio::time::sleep(latency) => {}
             _ = shutdown.changed() => {
-                return reply::error(dialect, 503, "InternalError", "the emulator is shutting down", &request_id(dialect));
+                let reply = reply::error(dialect, 503, "InternalError", "the emulator is shutting down", &request_id(dialect));
+                return Reply { status: 503, ..reply };
             }
         }
     }
@@ -356,10 +400,14 @@ fn into_response(reply: Reply) -> Response<ReplyBody> {
         _ => ReplyBody::Full(Some(reply.body)),
     };
     let mut response = Response::new(body);
-    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
     for (name, value) in &reply.headers {
-        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
             headers.append(name, value);
         }
     }

@@ -155,7 +155,12 @@ impl Instance {
     }
 
     /// Schedules values to show in `operation`'s output at `ready_at`.
-    pub(crate) fn schedule(&mut self, ready_at: Instant, operation: &str, values: Vec<(String, Value)>) {
+    pub(crate) fn schedule(
+        &mut self,
+        ready_at: Instant,
+        operation: &str,
+        values: Vec<(String, Value)>,
+    ) {
         self.pending.push(PendingChange {
             ready_at,
             operation: operation.to_owned(),
@@ -203,11 +208,13 @@ impl Store {
 
 impl Inner {
     pub(crate) fn insert_instance(&mut self, service: &str, id: &str, instance: Instance) {
-        self.instances.insert((service.to_owned(), id.to_owned()), instance);
+        self.instances
+            .insert((service.to_owned(), id.to_owned()), instance);
     }
 
     pub(crate) fn contains(&self, service: &str, id: &str) -> bool {
-        self.instances.contains_key(&(service.to_owned(), id.to_owned()))
+        self.instances
+            .contains_key(&(service.to_owned(), id.to_owned()))
     }
 
     /// The instance, with its due changes settled, if the request's scope sees it.
@@ -219,17 +226,25 @@ impl Inner {
         project: Option<&str>,
         now: Instant,
     ) -> Option<&mut Instance> {
-        let inst = self.instances.get_mut(&(service.to_owned(), id.to_owned()))?;
+        let inst = self
+            .instances
+            .get_mut(&(service.to_owned(), id.to_owned()))?;
         inst.settle(now);
         inst.visible(region, project).then_some(inst)
     }
 
     pub(crate) fn record_request(&mut self, service: &str, op: &str) {
-        *self.requests.entry((service.to_owned(), op.to_owned())).or_default() += 1;
+        *self
+            .requests
+            .entry((service.to_owned(), op.to_owned()))
+            .or_default() += 1;
     }
 
     pub(crate) fn record_applied(&mut self, service: &str, op: &str, instance: Option<&str>) {
-        *self.applied.entry((service.to_owned(), op.to_owned())).or_default() += 1;
+        *self
+            .applied
+            .entry((service.to_owned(), op.to_owned()))
+            .or_default() += 1;
         if let Some(id) = instance {
             *self
                 .applied_on
@@ -267,8 +282,15 @@ impl Inner {
             .sum()
     }
 
-    pub(crate) fn snapshot(&mut self, service: &str, id: &str, now: Instant) -> Option<InstanceSnapshot> {
-        let inst = self.instances.get_mut(&(service.to_owned(), id.to_owned()))?;
+    pub(crate) fn snapshot(
+        &mut self,
+        service: &str,
+        id: &str,
+        now: Instant,
+    ) -> Option<InstanceSnapshot> {
+        let inst = self
+            .instances
+            .get_mut(&(service.to_owned(), id.to_owned()))?;
         inst.settle(now);
         Some(InstanceSnapshot {
             service: service.to_owned(),
@@ -281,7 +303,7 @@ impl Inner {
     }
 
     /// Everything, as JSON, for `GET /_emulator/state`.
-    pub(crate) fn to_json(&mut self, now: Instant) -> Value {
+    pub(crate) fn settled_json(&mut self, now: Instant) -> Value {
         let keys: Vec<Key> = self.instances.keys().cloned().collect();
         let instances: Vec<Value> = keys
             .iter()
@@ -298,7 +320,9 @@ impl Inner {
             })
             .collect();
         let counts = |m: &IndexMap<Key, u64>| -> Map<String, Value> {
-            m.iter().map(|((s, o), n)| (format!("{s}/{o}"), Value::from(*n))).collect()
+            m.iter()
+                .map(|((s, o), n)| (format!("{s}/{o}"), Value::from(*n)))
+                .collect()
         };
         serde_json::json!({
             "instances": instances,
@@ -312,7 +336,9 @@ impl Inner {
 /// segments index arrays (extending them with nulls when needed).
 pub(crate) fn set_path(target: &mut Value, path: &str, value: Value) {
     let parts: Vec<&str> = path.split('.').collect();
-    let Some((last, init)) = parts.split_last() else { return };
+    let Some((last, init)) = parts.split_last() else {
+        return;
+    };
     let mut cur = target;
     for part in init {
         cur = child(cur, part);
@@ -352,7 +378,10 @@ mod tests {
         set_path(&mut v, "certs.0.category", json!("b"));
         set_path(&mut v, "a.b", json!(true));
         set_path(&mut v, "certs.2", json!("x"));
-        assert_eq!(v, json!({"Status": 0, "certs": [{"category": "b"}, null, "x"], "a": {"b": true}}));
+        assert_eq!(
+            v,
+            json!({"Status": 0, "certs": [{"category": "b"}, null, "x"], "a": {"b": true}})
+        );
     }
 
     #[test]
@@ -361,19 +390,30 @@ mod tests {
         inner.insert_instance("svc", "i1", Instance::new(Some("r1".into()), None));
         let t0 = Instant::now();
         let inst = inner.instance("svc", "i1", None, None, t0).unwrap();
-        inst.schedule(t0 + Duration::from_secs(1), "Describe", vec![("Status".into(), json!(0))]);
+        inst.schedule(
+            t0 + Duration::from_secs(1),
+            "Describe",
+            vec![("Status".into(), json!(0))],
+        );
         assert_eq!(inner.snapshot("svc", "i1", t0).unwrap().pending_changes, 1);
         assert!(inner.snapshot("svc", "i1", t0).unwrap().outputs.is_empty());
-        let later = inner.snapshot("svc", "i1", t0 + Duration::from_secs(1)).unwrap();
+        let later = inner
+            .snapshot("svc", "i1", t0 + Duration::from_secs(1))
+            .unwrap();
         assert_eq!(later.pending_changes, 0);
         assert_eq!(later.outputs["Describe"]["Status"], json!(0));
         assert!(inner.instance("svc", "i1", Some("r2"), None, t0).is_none());
-        assert!(inner.instance("svc", "i1", Some("r1"), Some("p"), t0).is_some());
+        assert!(inner
+            .instance("svc", "i1", Some("r1"), Some("p"), t0)
+            .is_some());
     }
 
     #[test]
     fn seeds_reject_unknown_keys() {
-        assert!(Seed::from_json(r#"{"instances": [{"service": "s", "id": "i", "colour": 1}]}"#).is_err());
+        assert!(
+            Seed::from_json(r#"{"instances": [{"service": "s", "id": "i", "colour": 1}]}"#)
+                .is_err()
+        );
         let seed = Seed::from_json(r#"{"instances": [{"service": "s", "id": "i"}]}"#).unwrap();
         assert_eq!(seed.instances[0].id, "i");
     }

@@ -41,9 +41,19 @@ pub(crate) struct Route<'a> {
     auth: tc3::ParsedAuthorization,
 }
 
-fn header_or_query<'r>(req: &'r Request, header: &str, pairs: &'r [(String, String)], key: &str) -> Option<&'r str> {
+fn header_or_query<'r>(
+    req: &'r Request,
+    header: &str,
+    pairs: &'r [(String, String)],
+    key: &str,
+) -> Option<&'r str> {
     req.header(header)
-        .or_else(|| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()))
+        .or_else(|| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        })
         .filter(|v| !v.is_empty())
 }
 
@@ -54,15 +64,24 @@ pub(crate) fn route<'a>(req: &Request, shared: &'a Shared) -> Result<Route<'a>, 
     if req.method != "POST" && req.method != "GET" {
         return fail(
             "UnsupportedProtocol",
-            format!("HTTP method {} is not supported; API 3.0 takes GET and POST", req.method),
+            format!(
+                "HTTP method {} is not supported; API 3.0 takes GET and POST",
+                req.method
+            ),
         );
     }
     let pairs = parse_query(&req.query).unwrap_or_default();
     let Some(action) = header_or_query(req, "x-tc-action", &pairs, "Action") else {
-        return fail("MissingParameter", "the request has no action (X-TC-Action header)".to_owned());
+        return fail(
+            "MissingParameter",
+            "the request has no action (X-TC-Action header)".to_owned(),
+        );
     };
     let Some(version) = header_or_query(req, "x-tc-version", &pairs, "Version") else {
-        return fail("MissingParameter", "the request has no version (X-TC-Version header)".to_owned());
+        return fail(
+            "MissingParameter",
+            "the request has no version (X-TC-Version header)".to_owned(),
+        );
     };
     let Some(authorization) = req.header("authorization") else {
         let message = if pairs.iter().any(|(k, _)| k == "Signature") {
@@ -74,12 +93,26 @@ pub(crate) fn route<'a>(req: &Request, shared: &'a Shared) -> Result<Route<'a>, 
     };
     let auth = match tc3::parse_authorization(authorization) {
         Ok(a) => a,
-        Err(e) => return fail("AuthFailure.InvalidAuthorization", format!("invalid Authorization header: {e}")),
+        Err(e) => {
+            return fail(
+                "AuthFailure.InvalidAuthorization",
+                format!("invalid Authorization header: {e}"),
+            )
+        }
     };
     match shared.catalog.tencent(&auth.service, version, action) {
         Ok((svc, op, entry)) => match svc.spec.operations.get_key_value(action) {
-            Some((name, _)) => Ok(Route { svc, name, op, entry, auth }),
-            None => fail("InvalidAction", format!("the action `{action}` does not exist")),
+            Some((name, _)) => Ok(Route {
+                svc,
+                name,
+                op,
+                entry,
+                auth,
+            }),
+            None => fail(
+                "InvalidAction",
+                format!("the action `{action}` does not exist"),
+            ),
         },
         Err(TencentMiss::UnknownService) => fail(
             "InvalidAction",
@@ -90,7 +123,10 @@ pub(crate) fn route<'a>(req: &Request, shared: &'a Shared) -> Result<Route<'a>, 
         ),
         Err(TencentMiss::UnknownAction) => fail(
             "InvalidAction",
-            format!("the action `{action}` does not exist in service `{}`", auth.service),
+            format!(
+                "the action `{action}` does not exist in service `{}`",
+                auth.service
+            ),
         ),
         Err(TencentMiss::WrongVersion { versions }) => fail(
             "NoSuchVersion",
@@ -117,15 +153,36 @@ fn failure(code: &str, message: impl Into<String>) -> Failure {
     (code.to_owned(), message.into())
 }
 
-fn serve_inner(route: &Route<'_>, req: &Request, shared: &Shared, rid: &str) -> Result<Map<String, Value>, Failure> {
-    let Route { svc, name, op, entry, auth } = route;
+fn serve_inner(
+    route: &Route<'_>,
+    req: &Request,
+    shared: &Shared,
+    rid: &str,
+) -> Result<Map<String, Value>, Failure> {
+    let Route {
+        svc,
+        name,
+        op,
+        entry,
+        auth,
+    } = route;
     shared.store.lock().record_request(&svc.key, name);
     let pairs = parse_query(&req.query).map_err(|e| failure("InvalidParameter", e))?;
 
     let timestamp: i64 = header_or_query(req, "x-tc-timestamp", &pairs, "Timestamp")
-        .ok_or_else(|| failure("MissingParameter", "the request has no X-TC-Timestamp header"))?
+        .ok_or_else(|| {
+            failure(
+                "MissingParameter",
+                "the request has no X-TC-Timestamp header",
+            )
+        })?
         .parse()
-        .map_err(|_| failure("InvalidParameter", "X-TC-Timestamp is not a Unix timestamp in seconds"))?;
+        .map_err(|_| {
+            failure(
+                "InvalidParameter",
+                "X-TC-Timestamp is not a Unix timestamp in seconds",
+            )
+        })?;
     let now = unix_now();
     if now.abs_diff(timestamp) > TENCENT_MAX_SKEW.as_secs() {
         return Err(failure(
@@ -142,10 +199,18 @@ fn serve_inner(route: &Route<'_>, req: &Request, shared: &Shared, rid: &str) -> 
         .settings
         .accepted
         .tencent_key(&auth.secret_id)
-        .ok_or_else(|| failure("AuthFailure.SecretIdNotFound", format!("the SecretId `{}` does not exist", auth.secret_id)))?;
-    let host = req
-        .header("host")
-        .ok_or_else(|| failure("AuthFailure.SignatureFailure", "the request has no Host header"))?;
+        .ok_or_else(|| {
+            failure(
+                "AuthFailure.SecretIdNotFound",
+                format!("the SecretId `{}` does not exist", auth.secret_id),
+            )
+        })?;
+    let host = req.header("host").ok_or_else(|| {
+        failure(
+            "AuthFailure.SignatureFailure",
+            "the request has no Host header",
+        )
+    })?;
     let is_get = req.method == "GET";
     let signed = tc3::Tc3Request {
         method: &req.method,
@@ -155,8 +220,12 @@ fn serve_inner(route: &Route<'_>, req: &Request, shared: &Shared, rid: &str) -> 
         body: if is_get { b"" } else { &req.body },
         unsigned_payload: req.header("x-tc-content-sha256") == Some(tc3::UNSIGNED_PAYLOAD),
     };
-    tc3::verify(auth, &key.secret, timestamp, &signed)
-        .map_err(|e| failure("AuthFailure.SignatureFailure", format!("the signature does not verify: {e}")))?;
+    tc3::verify(auth, &key.secret, timestamp, &signed).map_err(|e| {
+        failure(
+            "AuthFailure.SignatureFailure",
+            format!("the signature does not verify: {e}"),
+        )
+    })?;
     if let Some(token) = &key.session_token {
         if req.header("x-tc-token") != Some(token.expose()) {
             return Err(failure(
@@ -180,17 +249,29 @@ fn serve_inner(route: &Route<'_>, req: &Request, shared: &Shared, rid: &str) -> 
             .into_iter()
             .filter(|(k, _)| !COMMON_QUERY_PARAMS.contains(&k.as_str()))
             .collect();
-        form_to_json(&svc.spec, &op.input, &business).map_err(|e| failure(e.problem.tencent_code(), e.message))?
+        form_to_json(&svc.spec, &op.input, &business)
+            .map_err(|e| failure(e.problem.tencent_code(), e.message))?
     } else if req.body.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else {
         match serde_json::from_slice::<Value>(&req.body) {
             Ok(Value::Object(map)) => map,
-            Ok(_) => return Err(failure("InvalidParameter", "the request body must be a JSON object")),
-            Err(e) => return Err(failure("InvalidParameter", format!("the request body is not valid JSON: {e}"))),
+            Ok(_) => {
+                return Err(failure(
+                    "InvalidParameter",
+                    "the request body must be a JSON object",
+                ))
+            }
+            Err(e) => {
+                return Err(failure(
+                    "InvalidParameter",
+                    format!("the request body is not valid JSON: {e}"),
+                ))
+            }
         }
     };
-    check_object(&svc.spec, &op.input, &input, "", &|_| false).map_err(|e| failure(e.problem.tencent_code(), e.message))?;
+    check_object(&svc.spec, &op.input, &input, "", &|_| false)
+        .map_err(|e| failure(e.problem.tencent_code(), e.message))?;
 
     let region = req.header("x-tc-region").filter(|r| !r.is_empty());
     let call = Call {

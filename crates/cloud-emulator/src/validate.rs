@@ -156,14 +156,21 @@ fn check_shape(spec: &Service, name: &str, v: &Value, path: &str) -> Result<(), 
         EnumKind::Integer => v.as_i64().is_some(),
     };
     if !type_ok {
-        let expected = if kind == EnumKind::String { "a string" } else { "an integer" };
+        let expected = if kind == EnumKind::String {
+            "a string"
+        } else {
+            "an integer"
+        };
         return Err(Invalid::wrong_type(path, expected));
     }
     if !shape.values.is_empty() && !shape.values.iter().any(|ev| ev.value == *v) {
         let allowed: Vec<String> = shape.values.iter().map(|ev| ev.value.to_string()).collect();
         return Err(Invalid {
             problem: Problem::BadValue,
-            message: format!("the value {v} of `{path}` is not one of {}", allowed.join(", ")),
+            message: format!(
+                "the value {v} of `{path}` is not one of {}",
+                allowed.join(", ")
+            ),
         });
     }
     Ok(())
@@ -184,7 +191,12 @@ fn type_phrase(ty: &TypeExpr) -> &'static str {
 }
 
 /// Converts a text parameter (query, path, header) to the JSON value of its member type.
-pub(crate) fn coerce_text(spec: &Service, ty: &TypeExpr, text: &str, path: &str) -> Result<Value, Invalid> {
+pub(crate) fn coerce_text(
+    spec: &Service,
+    ty: &TypeExpr,
+    text: &str,
+    path: &str,
+) -> Result<Value, Invalid> {
     let bad = || Invalid::wrong_type(path, type_phrase(ty));
     match ty {
         TypeExpr::String | TypeExpr::Timestamp => Ok(Value::String(text.to_owned())),
@@ -201,15 +213,19 @@ pub(crate) fn coerce_text(spec: &Service, ty: &TypeExpr, text: &str, path: &str)
             .and_then(serde_json::Number::from_f64)
             .map(Value::Number)
             .ok_or_else(bad),
-        TypeExpr::Json => Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))),
+        TypeExpr::Json => {
+            Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())))
+        }
         TypeExpr::Shape(name) => match spec.shapes.get(name.as_str()) {
-            Some(shape) if shape.members.is_none() => match shape.enum_kind.unwrap_or(EnumKind::String) {
-                EnumKind::String => Ok(Value::String(text.to_owned())),
-                EnumKind::Integer => text
-                    .parse::<i64>()
-                    .map(Value::from)
-                    .map_err(|_| Invalid::wrong_type(path, "an integer")),
-            },
+            Some(shape) if shape.members.is_none() => {
+                match shape.enum_kind.unwrap_or(EnumKind::String) {
+                    EnumKind::String => Ok(Value::String(text.to_owned())),
+                    EnumKind::Integer => text
+                        .parse::<i64>()
+                        .map(Value::from)
+                        .map_err(|_| Invalid::wrong_type(path, "an integer")),
+                }
+            }
             Some(_) => Err(Invalid::wrong_type(path, "an object")),
             None => Ok(Value::String(text.to_owned())),
         },
@@ -272,7 +288,9 @@ fn insert(root: &mut IndexMap<String, Node>, key: &str, value: &str) -> Result<(
 fn raw(node: Node) -> Value {
     match node {
         Node::Leaf(s) => Value::String(s),
-        Node::Branch(children) => Value::Object(children.into_iter().map(|(k, n)| (k, raw(n))).collect()),
+        Node::Branch(children) => {
+            Value::Object(children.into_iter().map(|(k, n)| (k, raw(n))).collect())
+        }
     }
 }
 
@@ -298,7 +316,11 @@ fn typed(spec: &Service, ty: &TypeExpr, node: Node, path: &str) -> Result<Value,
             Ok(Value::Object(out))
         }
         (TypeExpr::Shape(name), Node::Branch(children)) => {
-            let Some(members) = spec.shapes.get(name.as_str()).and_then(|s| s.members.as_ref()) else {
+            let Some(members) = spec
+                .shapes
+                .get(name.as_str())
+                .and_then(|s| s.members.as_ref())
+            else {
                 return Err(Invalid::wrong_type(path, "a single value"));
             };
             let mut out = Map::new();
@@ -352,18 +374,45 @@ mod tests {
 
     #[test]
     fn json_bodies() {
-        assert_eq!(check(json!({"InstanceId": "i", "Enable": true, "Limit": 3})), Ok(()));
-        assert_eq!(check(json!({"Enable": true})).unwrap_err().problem, Problem::Missing);
-        assert_eq!(check(json!({"InstanceId": null})).unwrap_err().problem, Problem::Missing);
-        assert_eq!(check(json!({"InstanceId": 5})).unwrap_err().problem, Problem::WrongType);
-        assert_eq!(check(json!({"InstanceId": "i", "Enable": "true"})).unwrap_err().problem, Problem::WrongType);
-        assert_eq!(check(json!({"InstanceId": "i", "Limit": 5_000_000_000u64})).unwrap_err().problem, Problem::WrongType);
+        assert_eq!(
+            check(json!({"InstanceId": "i", "Enable": true, "Limit": 3})),
+            Ok(())
+        );
+        assert_eq!(
+            check(json!({"Enable": true})).unwrap_err().problem,
+            Problem::Missing
+        );
+        assert_eq!(
+            check(json!({"InstanceId": null})).unwrap_err().problem,
+            Problem::Missing
+        );
+        assert_eq!(
+            check(json!({"InstanceId": 5})).unwrap_err().problem,
+            Problem::WrongType
+        );
+        assert_eq!(
+            check(json!({"InstanceId": "i", "Enable": "true"}))
+                .unwrap_err()
+                .problem,
+            Problem::WrongType
+        );
+        assert_eq!(
+            check(json!({"InstanceId": "i", "Limit": 5_000_000_000u64}))
+                .unwrap_err()
+                .problem,
+            Problem::WrongType
+        );
         let e = check(json!({"InstanceId": "i", "InstanceID": "i"})).unwrap_err();
         assert_eq!(e.problem, Problem::Unknown);
         assert!(e.message.contains("`InstanceID`"));
         let e = check(json!({"InstanceId": "i", "Filters": [{"Values": ["a"]}]})).unwrap_err();
         assert_eq!(e, Invalid::missing("Filters.0.Name"));
-        assert_eq!(check(json!({"InstanceId": "i", "Mode": 2})).unwrap_err().problem, Problem::BadValue);
+        assert_eq!(
+            check(json!({"InstanceId": "i", "Mode": 2}))
+                .unwrap_err()
+                .problem,
+            Problem::BadValue
+        );
         assert_eq!(check(json!({"InstanceId": "i", "Mode": 1})), Ok(()));
     }
 
@@ -372,12 +421,20 @@ mod tests {
         let s = service();
         let members = &s.operations["Op"].input;
         let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
-            list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+            list.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
         };
         let obj = form_to_json(
             &s,
             members,
-            &pairs(&[("InstanceId", "i"), ("Enable", "true"), ("Filters.1.Name", "b"), ("Filters.0.Name", "a"), ("Filters.0.Values.0", "x")]),
+            &pairs(&[
+                ("InstanceId", "i"),
+                ("Enable", "true"),
+                ("Filters.1.Name", "b"),
+                ("Filters.0.Name", "a"),
+                ("Filters.0.Values.0", "x"),
+            ]),
         )
         .unwrap();
         assert_eq!(
@@ -385,10 +442,17 @@ mod tests {
             json!({"InstanceId": "i", "Enable": true, "Filters": [{"Name": "a", "Values": ["x"]}, {"Name": "b"}]})
         );
         assert_eq!(
-            form_to_json(&s, members, &pairs(&[("Enable", "yes")])).unwrap_err().problem,
+            form_to_json(&s, members, &pairs(&[("Enable", "yes")]))
+                .unwrap_err()
+                .problem,
             Problem::WrongType
         );
-        assert!(form_to_json(&s, members, &pairs(&[("Enable", "true"), ("Enable.x", "1")])).is_err());
+        assert!(form_to_json(
+            &s,
+            members,
+            &pairs(&[("Enable", "true"), ("Enable.x", "1")])
+        )
+        .is_err());
         let unknown = form_to_json(&s, members, &pairs(&[("Other", "1")])).unwrap();
         assert_eq!(unknown["Other"], json!("1"));
     }

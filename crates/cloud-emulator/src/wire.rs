@@ -36,7 +36,10 @@ pub(crate) fn parse_query(raw: &str) -> Result<Vec<(String, String)>, String> {
             let (k, v) = part.split_once('=').unwrap_or((part, ""));
             match (percent_decode(k, true), percent_decode(v, true)) {
                 (Some(k), Some(v)) => Ok((k, v)),
-                _ => Err(format!("the query parameter `{}` is not valid percent-encoding", k)),
+                _ => Err(format!(
+                    "the query parameter `{}` is not valid percent-encoding",
+                    k
+                )),
             }
         })
         .collect()

@@ -122,7 +122,8 @@ impl fmt::Debug for Config {
 /// Settings not given here come from each vendor's default chain (see
 /// [`credentials`](crate::credentials)): credentials, region, and for Huawei the project id, IAM
 /// token or IAM login. Giving any credential here (AK/SK, token or login) replaces the chain's
-/// credentials as a whole.
+/// credentials as a whole. Timeouts must be longer than zero and at most 24 hours; `build`
+/// says which setting is wrong.
 #[derive(Default)]
 pub struct ConfigBuilder {
     region: Option<String>,
@@ -301,11 +302,13 @@ impl ConfigBuilder {
 
     /// Checks the configuration and builds it.
     pub fn build(self) -> Result<Config> {
+        // Bounded above too, so that deadlines computed from them cannot overflow.
+        const LONGEST: Duration = Duration::from_secs(24 * 3600);
         let positive = |name: &str, value: Option<Duration>, default: Duration| {
             let value = value.unwrap_or(default);
-            if value.is_zero() {
+            if value.is_zero() || value > LONGEST {
                 Err(Error::invalid_config(format!(
-                    "{name} must be longer than zero"
+                    "{name} must be longer than zero and at most 24 hours, not {value:?}"
                 )))
             } else {
                 Ok(value)

@@ -79,7 +79,7 @@
 //!   when enabled (a Tencent crate compiles no Huawei code);
 //! - `rustls` (default) or `native-tls`: TLS for the built-in reqwest client (native wins when
 //!   both are on);
-//! - `test-util`: [`test_util::ScriptedHttpClient`], a scripted, recording HTTP layer for tests.
+//! - `test-util`: `test_util::ScriptedHttpClient`, a scripted, recording HTTP layer for tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -100,6 +100,9 @@ impl RetryConfig {
                 self.max_attempts
             )));
         }
+        if self.max_backoff > Duration::from_secs(3600) {
+            return Err(Error::invalid_config("max_backoff must be at most an hour"));
+        }
         if self.initial_backoff > self.max_backoff {
             return Err(Error::invalid_config(
                 "initial_backoff must not be longer than max_backoff",
@@ -227,6 +230,10 @@ mod tests {
             .is_err());
         assert!(RetryConfig::standard()
             .with_initial_backoff(Duration::from_secs(10))
+            .validate()
+            .is_err());
+        assert!(RetryConfig::standard()
+            .with_max_backoff(Duration::MAX)
             .validate()
             .is_err());
     }

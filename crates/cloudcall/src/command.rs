@@ -21,6 +21,8 @@ pub mod global {
     pub const OUTPUT: &str = "output";
     /// `--debug`
     pub const DEBUG: &str = "debug";
+    /// `--allow-insecure-http`
+    pub const ALLOW_INSECURE_HTTP: &str = "allow-insecure-http";
 }
 
 /// Options of each operation besides its members.
@@ -44,6 +46,7 @@ const RESERVED: &[&str] = &[
     global::PROJECT_ID,
     global::OUTPUT,
     global::DEBUG,
+    global::ALLOW_INSECURE_HTTP,
     op_flags::CLI_INPUT_JSON,
     op_flags::WAIT,
     op_flags::WAIT_TIMEOUT,
@@ -139,7 +142,8 @@ pub fn build(services: &[Service]) -> Command {
              with no account and no network.",
         )
         .after_help(
-            "Exit status: 0 success, 1 the call failed (service error, network, timeout), 2 usage error.",
+            "Exit status: 0 success; 1 the call failed (service error, network, timeout, credentials); \
+             2 usage or configuration error (nothing was sent).",
         )
         .subcommand_required(true)
         .arg_required_else_help(true)
@@ -200,6 +204,11 @@ fn global_args() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .global(true)
             .help("Print the resolved settings and the request on stderr (secrets are never printed)"),
+        Arg::new(global::ALLOW_INSECURE_HTTP)
+            .long(global::ALLOW_INSECURE_HTTP)
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Allow an http:// --endpoint that is not on loopback (signatures and tokens travel in clear text)"),
     ];
     args.into_iter()
         .enumerate()

@@ -109,6 +109,10 @@ struct Step {
     service: String,
     what: String,
     ok: bool,
+    /// Describe steps: whether SSL was on.
+    ssl: Option<bool>,
+    /// Certificate steps: the link found.
+    link: Option<String>,
     detail: String,
     elapsed: Duration,
 }
@@ -166,6 +170,8 @@ async fn run_async(services: &[Service], delay: Duration, settings: &Settings) -
                 ok: false,
                 detail: "the service is not in the spec bundle".into(),
                 elapsed: Duration::ZERO,
+                ssl: None,
+                link: None,
             }),
         }
         say("");
@@ -240,16 +246,21 @@ fn client_for(service: &Service, emulator: &Emulator) -> Result<Client, String> 
         .endpoint(emulator.base_url())
         .rate_limit(true);
     let builder = match service.vendor {
-        cloud_spec::Vendor::Tencent => builder.region(TENCENT_REGION).credentials(Credentials::new(
-            cloud_emulator::DEMO_TENCENT_SECRET_ID,
-            cloud_emulator::DEMO_TENCENT_SECRET_KEY,
-        )),
+        cloud_spec::Vendor::Tencent => {
+            builder.region(TENCENT_REGION).credentials(Credentials::new(
+                cloud_emulator::DEMO_TENCENT_SECRET_ID,
+                cloud_emulator::DEMO_TENCENT_SECRET_KEY,
+            ))
+        }
         cloud_spec::Vendor::Huawei => {
             let (region, project_id) = emulator.huawei_project();
             builder
                 .region(region)
                 .project_id(project_id)
-                .credentials(Credentials::new(cloud_emulator::DEMO_HUAWEI_AK, cloud_emulator::DEMO_HUAWEI_SK))
+                .credentials(Credentials::new(
+                    cloud_emulator::DEMO_HUAWEI_AK,
+                    cloud_emulator::DEMO_HUAWEI_SK,
+                ))
         }
     };
     let config = builder.build().map_err(|e| e.to_string())?;
@@ -346,8 +357,10 @@ async fn walk(service: &Service, lc: &Lifecycle, emulator: &Emulator, steps: &mu
     }
 }
 
+/// The wait plan of a switching call: the spec's waiter, else the lifecycle's fallback.
 fn plan_for<'a>(
     service: &'a Service,
+    lc: &Lifecycle,
     op_name: &str,
     input: &Value,
 ) -> Result<WaitPlan<'a>, String> {
@@ -355,7 +368,14 @@ fn plan_for<'a>(
         .operations
         .get(op_name)
         .ok_or_else(|| format!("the spec has no operation {op_name}"))?;
-    wait::plan(service, op_name, op, input)
+    match (&op.waiter, lc.fallback_waiter) {
+        (None, Some(fallback)) => {
+            let mut op = op.clone();
+            op.waiter = Some(fallback());
+            wait::plan(service, op_name, &op, input)
+        }
+        _ => wait::plan(service, op_name, op, input),
+    }
 }
 
 /// Describes and reports whether SSL is on; with `expect`, the step fails unless it matches.
@@ -397,6 +417,9 @@ async fn describe(
                 _ => detail,
             };
             record(steps, &name, what, command, ok, detail, elapsed);
+            if let Some(step) = steps.last_mut() {
+                step.ssl = Some(on);
+            }
             ok.then_some(on)
         }
         Err(e) => {
@@ -546,6 +569,9 @@ async fn fetch_certs(
                     format!("{path} = {link}"),
                     elapsed,
                 );
+                if let Some(step) = steps.last_mut() {
+                    step.link = Some(link.to_owned());
+                }
                 true
             }
             None => {
@@ -619,6 +645,8 @@ fn record(
         ok,
         detail,
         elapsed,
+        ssl: None,
+        link: None,
     });
 }
 
@@ -642,13 +670,15 @@ fn print_summary(steps: &[Step], total: Duration) {
             services.push(&s.service);
         }
     }
+    let lifecycles = lifecycles();
     let header: Vec<String> = [
         "service",
+        "instance",
+        "SSL seen",
+        "certificate link",
         "steps",
-        "passed",
         "time",
         "result",
-        "first failure",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -659,26 +689,43 @@ fn print_summary(steps: &[Step], total: Duration) {
             let mine: Vec<&Step> = steps.iter().filter(|s| s.service == *name).collect();
             let passed = mine.iter().filter(|s| s.ok).count();
             let time: Duration = mine.iter().map(|s| s.elapsed).sum();
-            let failure = mine
+            let seen: Vec<&str> = mine
                 .iter()
-                .find(|s| !s.ok)
-                .map_or_else(String::new, |s| format!("{}: {}", s.what, s.detail));
+                .filter_map(|s| s.ssl)
+                .map(|on| if on { "on" } else { "off" })
+                .collect();
+            let link = mine.iter().find_map(|s| s.link.as_deref()).unwrap_or("-");
+            let instance = lifecycles
+                .iter()
+                .find(|l| l.service == *name)
+                .map_or("-", |l| l.instance.1);
             vec![
                 name.to_string(),
-                mine.len().to_string(),
-                passed.to_string(),
+                instance.to_string(),
+                if seen.is_empty() {
+                    "-".into()
+                } else {
+                    seen.join(" > ")
+                },
+                link.to_string(),
+                format!("{passed}/{} ok", mine.len()),
                 format!("{} ms", time.as_millis()),
                 if passed == mine.len() {
                     "PASS".into()
                 } else {
                     "FAIL".into()
                 },
-                failure,
             ]
         })
         .collect();
     say("Summary");
     print!("{}", output::table(&header, &rows));
+    for failed in steps.iter().filter(|s| !s.ok) {
+        say(&format!(
+            "FAILED {}: {}: {}",
+            failed.service, failed.what, failed.detail
+        ));
+    }
     let failed = steps.iter().filter(|s| !s.ok).count();
     say(&format!(
         "{} steps, {} failed, {:.1}s in total: {}",

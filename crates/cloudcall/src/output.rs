@@ -120,6 +120,13 @@ fn list_table(items: &[Value]) -> String {
             }
         }
     }
+    // Columns empty in every row (absent, null, `{}`, `[]`) only make the table wider.
+    columns.retain(|c| {
+        flat.iter().any(|row| {
+            row.iter()
+                .any(|(k, v)| k == c && !matches!(v.as_str(), "" | "-" | "{}" | "(none)"))
+        })
+    });
     let rows: Vec<Vec<String>> = flat
         .iter()
         .map(|row| {
@@ -243,6 +250,17 @@ certs (1 item)
 +---------------+------------------+
 ";
         assert_eq!(render(&v, Format::Table), expected);
+    }
+
+    #[test]
+    fn columns_empty_in_every_row_are_left_out() {
+        let v = json!({"instances": [
+            {"id": "a", "name": "", "tags": {}, "ssl": "1"},
+            {"id": "b", "name": null, "ssl": "0"}
+        ]});
+        let out = render(&v, Format::Table);
+        assert!(out.contains("| id | ssl |"), "{out}");
+        assert!(!out.contains("name") && !out.contains("tags"), "{out}");
     }
 
     #[test]

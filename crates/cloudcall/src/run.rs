@@ -36,6 +36,8 @@ pub struct Settings {
     pub format: Option<Format>,
     /// `--debug`
     pub debug: bool,
+    /// `--allow-insecure-http`
+    pub allow_insecure_http: bool,
 }
 
 impl Settings {
@@ -48,12 +50,13 @@ impl Settings {
                 .get_one::<String>(global::OUTPUT)
                 .map(|s| Format::from_flag(s)),
             debug: m.get_flag(global::DEBUG),
+            allow_insecure_http: m.get_flag(global::ALLOW_INSECURE_HTTP),
         }
     }
 
     /// The transport configuration. Credentials are left to the transport's default chain.
     pub fn config(&self) -> cloud_transport::Result<Config> {
-        let mut builder = Config::builder();
+        let mut builder = Config::builder().allow_insecure_http(self.allow_insecure_http);
         if let Some(endpoint) = &self.endpoint {
             builder = builder.endpoint(endpoint.clone());
         }
@@ -122,7 +125,11 @@ pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
             return usage(&mut root, kind, message);
         }
     };
-    let wants_wait = op_matches.try_get_one::<bool>(op_flags::WAIT).ok().flatten() == Some(&true);
+    let wants_wait = op_matches
+        .try_get_one::<bool>(op_flags::WAIT)
+        .ok()
+        .flatten()
+        == Some(&true);
     let wait_plan = if wants_wait {
         match wait::plan(service, op_name, op, &input) {
             Ok(plan) => Some(plan),
@@ -142,13 +149,11 @@ pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
     let settings = Settings::from_matches(op_matches);
     let config = match settings.config() {
         Ok(config) => config,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+        Err(e) => return report_call_error(op_name, &e),
     };
     if settings.debug {
         debug_request(service, op_name, &settings, &input);
+        enable_tracing();
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -206,6 +211,25 @@ pub fn report_call_error(op_name: &str, e: &cloud_transport::Error) -> i32 {
             let _ = writeln!(err, "  http status: {status}");
         }
     }
+    if e.kind() == ErrorKind::InvalidConfig {
+        let message = e.message().to_ascii_lowercase();
+        if message.contains("region") {
+            let _ = writeln!(
+                err,
+                "  hint: pass --region, or set TENCENTCLOUD_REGION / HUAWEICLOUD_SDK_REGION"
+            );
+        } else if message.contains("project") {
+            let _ = writeln!(
+                err,
+                "  hint: pass --project-id, or set HUAWEICLOUD_SDK_PROJECT_ID"
+            );
+        } else if message.contains("allow_insecure_http") {
+            let _ = writeln!(
+                err,
+                "  hint: pass --allow-insecure-http to send to this endpoint anyway"
+            );
+        }
+    }
     match e.kind() {
         ErrorKind::InvalidInput | ErrorKind::InvalidConfig => EXIT_USAGE,
         _ => EXIT_FAILED,
@@ -244,6 +268,15 @@ fn debug_request(service: &Service, op_name: &str, settings: &Settings, input: &
         err,
         "debug: credentials from the default chain (secrets are never printed)"
     );
+}
+
+/// Sends the transport's tracing output (calls, attempts, retries, request ids) to stderr.
+fn enable_tracing() {
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }
 
 /// A copy of `value` with secret-looking members replaced by `***`.

@@ -11,10 +11,19 @@ fn demo_walks_the_ssl_lifecycle_of_every_service() {
     let home = std::env::temp_dir().join(format!("cloudcall-demo-home-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
     // No credentials in the environment: the demo needs none.
-    let run = run_binary(&["demo".into(), "--delay-ms".into(), "200".into()], &[], &home);
+    let run = run_binary(
+        &["demo".into(), "--delay-ms".into(), "200".into()],
+        &[],
+        &home,
+    );
     let _ = std::fs::remove_dir_all(&home);
     run.expect_status(0);
-    for service in ["tencent-mongodb", "tencent-cdb", "tencent-postgres", "huawei-geminidb"] {
+    for service in [
+        "tencent-mongodb",
+        "tencent-cdb",
+        "tencent-postgres",
+        "huawei-geminidb",
+    ] {
         let row = run
             .stdout
             .lines()
@@ -22,12 +31,30 @@ fn demo_walks_the_ssl_lifecycle_of_every_service() {
             .unwrap_or_else(|| panic!("no summary row for {service}:\n{}", run.stdout));
         assert!(row.contains("PASS"), "{row}");
     }
-    for step in ["describe", "enable SSL + wait", "disable SSL + wait", "describe again", "fetch certificate link"] {
-        assert!(run.stdout.contains(step), "no `{step}` step:\n{}", run.stdout);
+    for step in [
+        "describe",
+        "enable SSL + wait",
+        "disable SSL + wait",
+        "describe again",
+        "fetch certificate link",
+    ] {
+        assert!(
+            run.stdout.contains(step),
+            "no `{step}` step:\n{}",
+            run.stdout
+        );
     }
-    assert!(run.stdout.contains("every step did what it should"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("every step did what it should"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("FAIL"), "{}", run.stdout);
-    assert!(run.elapsed < Duration::from_secs(30), "the demo took {:?}", run.elapsed);
+    assert!(
+        run.elapsed < Duration::from_secs(30),
+        "the demo took {:?}",
+        run.elapsed
+    );
 }
 
 #[test]
@@ -35,8 +62,19 @@ fn demo_against_a_running_emulator_via_endpoint() {
     let h = Harness::start(Duration::from_millis(100));
     let run = h.cloudcall_env(&["demo"], &[]);
     run.expect_status(0);
-    assert!(run.stdout.contains("Using the emulator at"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Using the emulator at"),
+        "{}",
+        run.stdout
+    );
     // The demo really changed the emulator's state: each switch was applied once per direction.
-    assert_eq!(h.emulator.applied_count_in("tencent-mongodb", "InstanceEnableSSL"), 2);
-    assert_eq!(h.emulator.applied_count_in("huawei-geminidb", "SwitchSsl"), 2);
+    assert_eq!(
+        h.emulator
+            .applied_count_in("tencent-mongodb", "InstanceEnableSSL"),
+        2
+    );
+    assert_eq!(
+        h.emulator.applied_count_in("huawei-geminidb", "SwitchSsl"),
+        2
+    );
 }

@@ -53,6 +53,7 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 pub use client::{Client, SERVICE};
 pub use cloud_transport::{Config, Credentials, Error, ErrorKind, Result};

@@ -9,8 +9,8 @@
 //! use tencent_cdb::{error_codes, Error};
 //!
 //! fn explain(err: &Error) -> &'static str {
-//!     if err.is_code(error_codes::ACTION_OFFLINE) {
-//!         "ActionOffline"
+//!     if err.is_code(error_codes::INTERNAL_ERROR_DB_RECORD_NOT_EXIST_ERROR) {
+//!         "InternalError.DBRecordNotExistError"
 //!     } else {
 //!         "something else"
 //!     }
@@ -40,6 +40,8 @@
 //!   [`RESOURCE_UNAVAILABLE`], [`RESPONSE_SIZE_LIMIT_EXCEEDED`], [`SERVICE_UNAVAILABLE`],
 //!   [`UNAUTHORIZED_OPERATION`], [`UNKNOWN_PARAMETER`], [`UNSUPPORTED_OPERATION`],
 //!   [`UNSUPPORTED_PROTOCOL`], [`UNSUPPORTED_REGION`].
+
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// `ActionOffline`:
 ///

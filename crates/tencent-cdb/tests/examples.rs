@@ -3,6 +3,8 @@
 //! responses that drift from the docs (nulls, unknown members, numbers sent as strings, unknown
 //! enum values) are read.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;

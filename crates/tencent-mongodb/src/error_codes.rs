@@ -9,8 +9,8 @@
 //! use tencent_mongodb::{error_codes, Error};
 //!
 //! fn explain(err: &Error) -> &'static str {
-//!     if err.is_code(error_codes::ACTION_OFFLINE) {
-//!         "ActionOffline"
+//!     if err.is_code(error_codes::INVALID_PARAMETER_VALUE_NOT_FOUND_INSTANCE) {
+//!         "InvalidParameterValue.NotFoundInstance"
 //!     } else {
 //!         "something else"
 //!     }
@@ -45,6 +45,8 @@
 //!   [`RESOURCE_UNAVAILABLE`], [`RESPONSE_SIZE_LIMIT_EXCEEDED`], [`SERVICE_UNAVAILABLE`],
 //!   [`UNAUTHORIZED_OPERATION`], [`UNKNOWN_PARAMETER`], [`UNSUPPORTED_OPERATION`],
 //!   [`UNSUPPORTED_PROTOCOL`], [`UNSUPPORTED_REGION`].
+
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// `ActionOffline`:
 ///

@@ -20,8 +20,10 @@
 //!     let client = Client::new(config);
 //!     match client.describe_instance_ssl().instance_id("cmgo-eqmoaxxx").send().await {
 //!         Ok(output) => println!("{output:?}"),
-//!         Err(err) if err.is_code(error_codes::INTERNAL_ERROR) => {
-//!             eprintln!("InternalError: {err}")
+//!         Err(
+//!             err,
+//!         ) if err.is_code(error_codes::INVALID_PARAMETER_VALUE_NOT_FOUND_INSTANCE) => {
+//!             eprintln!("InvalidParameterValue.NotFoundInstance: {err}")
 //!         }
 //!         Err(err) => return Err(err.into()),
 //!     }
@@ -52,6 +54,7 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 pub use client::{Client, SERVICE};
 pub use cloud_transport::{Config, Credentials, Error, ErrorKind, Result};

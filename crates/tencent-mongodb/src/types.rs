@@ -5,9 +5,9 @@
 //! build one (in tests, say), start from `Default::default()` and set its public fields. Enums
 //! keep values the docs do not list in their `Unknown` variant.
 
-use std::fmt;
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The text of a point in time as the service sent it, parsed on demand.
+use std::fmt;
 
 pub use cloud_transport::codec::Timestamp;
 use cloud_transport::codec;

@@ -44,6 +44,8 @@
 //!   [`UNAUTHORIZED_OPERATION`], [`UNKNOWN_PARAMETER`], [`UNSUPPORTED_OPERATION`],
 //!   [`UNSUPPORTED_PROTOCOL`], [`UNSUPPORTED_REGION`].
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 /// `ActionOffline`:
 ///
 /// This API has been deprecated.

@@ -12,7 +12,7 @@
 //! # Example
 //!
 //! ```no_run
-//! use tencent_postgres::{Client, Config};
+//! use tencent_postgres::{error_codes, Client, Config};
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,12 +20,18 @@
 //!     // the profile file of Tencent Cloud's official SDKs.
 //!     let config = Config::builder().region("ap-guangzhou").build()?;
 //!     let client = Client::new(config);
-//!     let output = client
+//!     match client
 //!         .describe_db_instance_ssl_config()
 //!         .db_instance_id("postgres-hf8jo5pr")
 //!         .send()
-//!         .await?;
-//!     println!("{output:?}");
+//!         .await
+//!     {
+//!         Ok(output) => println!("{output:?}"),
+//!         Err(err) if err.is_code(error_codes::ACTION_OFFLINE) => {
+//!             eprintln!("ActionOffline: {err}")
+//!         }
+//!         Err(err) => return Err(err.into()),
+//!     }
 //!     Ok(())
 //! }
 //! ```
@@ -53,6 +59,7 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 pub use client::{Client, SERVICE};
 pub use cloud_transport::{Config, Credentials, Error, ErrorKind, Result};

@@ -23,7 +23,10 @@ pub fn client() -> reqwest::Client {
 }
 
 pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 /// What came back.
@@ -138,13 +141,19 @@ impl Tencent {
             tc3::Tc3Request::post_json(&host, &body)
         };
         let key = self.signing_key.as_deref().unwrap_or(&self.secret_key);
-        let signed = tc3::sign(&self.secret_id, &Secret::new(key), &self.service, self.timestamp, &request)
-            .expect("sign");
+        let signed = tc3::sign(
+            &self.secret_id,
+            &Secret::new(key),
+            &self.service,
+            self.timestamp,
+            &request,
+        )
+        .expect("sign");
         let client = client();
         let mut builder = if self.get {
             client.get(format!("{base}/?{query}"))
         } else {
-            client.post(format!("{base}/")).body(body)
+            client.post(format!("{base}/")).body(body.clone())
         };
         builder = builder
             .header("Content-Type", request.content_type)
@@ -170,11 +179,17 @@ impl Tencent {
         let host = base.trim_start_matches("http://").to_owned();
         let body = serde_json::to_vec(&self.body).unwrap();
         let request = tc3::Tc3Request::post_json(&host, &body);
-        let signed = tc3::sign(&self.secret_id, &Secret::new(&self.secret_key), &self.service, self.timestamp, &request)
-            .unwrap();
+        let signed = tc3::sign(
+            &self.secret_id,
+            &Secret::new(&self.secret_key),
+            &self.service,
+            self.timestamp,
+            &request,
+        )
+        .unwrap();
         let mut builder = client()
             .post(format!("{base}/"))
-            .body(body)
+            .body(body.clone())
             .header("Content-Type", request.content_type)
             .header("Authorization", &signed.authorization)
             .header("X-TC-Action", &self.action)
@@ -190,7 +205,10 @@ impl Tencent {
             Err(e) => e,
             Ok(response) => match response.bytes().await {
                 Err(e) => e,
-                Ok(body) => panic!("expected a transport error, got a body: {}", String::from_utf8_lossy(&body)),
+                Ok(body) => panic!(
+                    "expected a transport error, got a body: {}",
+                    String::from_utf8_lossy(&body)
+                ),
             },
         }
     }
@@ -200,7 +218,11 @@ pub async fn answer(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.bytes().await.expect("body").to_vec();
-    Answer { status, headers, body }
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }
 
 /// How a Huawei request authenticates.
@@ -274,16 +296,31 @@ impl Huawei {
 
     pub async fn send(&self, base: &str) -> Answer {
         let host = base.trim_start_matches("http://").to_owned();
-        let body = self.body.as_ref().map(|b| serde_json::to_vec(b).unwrap()).unwrap_or_default();
-        let query: Vec<(&str, &str)> = self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let body = self
+            .body
+            .as_ref()
+            .map(|b| serde_json::to_vec(b).unwrap())
+            .unwrap_or_default();
+        let query: Vec<(&str, &str)> = self
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let query_string = huawei::canonical_query(&query);
         let mut headers: Vec<(String, String)> = vec![
             ("Content-Type".into(), "application/json".into()),
             ("Host".into(), host.clone()),
         ];
         match &self.auth {
-            Auth::AkSk { skew, security_token, .. } => {
-                headers.push(("X-Sdk-Date".into(), UtcDateTime::from_unix(now() + skew).basic_iso()));
+            Auth::AkSk {
+                skew,
+                security_token,
+                ..
+            } => {
+                headers.push((
+                    "X-Sdk-Date".into(),
+                    UtcDateTime::from_unix(now() + skew).basic_iso(),
+                ));
                 if let Some(t) = security_token {
                     headers.push(("X-Security-Token".into(), t.clone()));
                 }
@@ -291,8 +328,14 @@ impl Huawei {
             Auth::Token(t) => headers.push(("X-Auth-Token".into(), t.clone())),
             Auth::None => {}
         }
-        if let Auth::AkSk { ak, sk, signing_sk, .. } = &self.auth {
-            let pairs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        if let Auth::AkSk {
+            ak, sk, signing_sk, ..
+        } = &self.auth
+        {
+            let pairs: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             let request = huawei::HuaweiRequest {
                 method: &self.method,
                 path: &self.path,
@@ -341,7 +384,10 @@ pub async fn iam_token(base: &str, project_name: &str) -> String {
         .await
         .expect("token request");
     assert_eq!(response.status().as_u16(), 201);
-    response.headers()["X-Subject-Token"].to_str().unwrap().to_owned()
+    response.headers()["X-Subject-Token"]
+        .to_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// `json` is not enabled on the workspace's reqwest; this sets a JSON body by hand.

@@ -159,11 +159,14 @@ impl State {
         Ok(token)
     }
 
-    /// Forgets every token of `login`, so the next call obtains a new one.
-    pub(crate) async fn forget_token(&self, login: &IamPassword) {
-        self.tokens.lock().await.retain(|k, _| {
-            k.user_name != login.user_name() || k.domain_name != login.domain_name()
-        });
+    /// Forgets every token of `login`, so the next call obtains a new one. Gives up quietly at
+    /// `deadline` (the next call then finds the old token and is refused once more).
+    pub(crate) async fn forget_token(&self, login: &IamPassword, deadline: Instant) {
+        if let Ok(mut tokens) = lock_until(&self.tokens, deadline, "the token cache").await {
+            tokens.retain(|k, _| {
+                k.user_name != login.user_name() || k.domain_name != login.domain_name()
+            });
+        }
     }
 
     /// The id of the project named `region`, looked up once per (identity, region).

@@ -195,7 +195,7 @@ pub(crate) async fn execute(
         if error.http_status() == Some(401) {
             // The cached token was refused (revoked, or the clocks disagree on its expiry): the
             // next call obtains a new one.
-            state.iam.forget_token(login).await;
+            state.iam.forget_token(login, deadline).await;
         }
     }
     result

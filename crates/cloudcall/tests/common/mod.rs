@@ -37,7 +37,11 @@ impl Harness {
             emulator.local_addr().port()
         ));
         std::fs::create_dir_all(&home).expect("temp home");
-        Harness { emulator, runtime, home }
+        Harness {
+            emulator,
+            runtime,
+            home,
+        }
     }
 
     /// `cloudcall --endpoint <emulator> <args>` with the demo credentials in the environment.
@@ -62,13 +66,31 @@ impl Drop for Harness {
 /// The emulator's demo credentials as the default chain reads them, plus regions.
 pub fn demo_env() -> Vec<(&'static str, String)> {
     vec![
-        ("TENCENTCLOUD_SECRET_ID", cloud_emulator::DEMO_TENCENT_SECRET_ID.to_owned()),
-        ("TENCENTCLOUD_SECRET_KEY", cloud_emulator::DEMO_TENCENT_SECRET_KEY.to_owned()),
+        (
+            "TENCENTCLOUD_SECRET_ID",
+            cloud_emulator::DEMO_TENCENT_SECRET_ID.to_owned(),
+        ),
+        (
+            "TENCENTCLOUD_SECRET_KEY",
+            cloud_emulator::DEMO_TENCENT_SECRET_KEY.to_owned(),
+        ),
         ("TENCENTCLOUD_REGION", "ap-guangzhou".to_owned()),
-        ("HUAWEICLOUD_SDK_AK", cloud_emulator::DEMO_HUAWEI_AK.to_owned()),
-        ("HUAWEICLOUD_SDK_SK", cloud_emulator::DEMO_HUAWEI_SK.to_owned()),
-        ("HUAWEICLOUD_SDK_REGION", cloud_emulator::DEFAULT_HUAWEI_REGION.to_owned()),
-        ("HUAWEICLOUD_SDK_PROJECT_ID", cloud_emulator::DEFAULT_HUAWEI_PROJECT_ID.to_owned()),
+        (
+            "HUAWEICLOUD_SDK_AK",
+            cloud_emulator::DEMO_HUAWEI_AK.to_owned(),
+        ),
+        (
+            "HUAWEICLOUD_SDK_SK",
+            cloud_emulator::DEMO_HUAWEI_SK.to_owned(),
+        ),
+        (
+            "HUAWEICLOUD_SDK_REGION",
+            cloud_emulator::DEFAULT_HUAWEI_REGION.to_owned(),
+        ),
+        (
+            "HUAWEICLOUD_SDK_PROJECT_ID",
+            cloud_emulator::DEFAULT_HUAWEI_PROJECT_ID.to_owned(),
+        ),
     ]
 }
 
@@ -84,8 +106,12 @@ pub struct Run {
 impl Run {
     /// The stdout parsed as JSON; panics with both streams when it is not.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 
     /// Panics, showing both streams, unless the exit status is `expected`.

@@ -2,6 +2,8 @@
 //! `ListSslCertDownloadAddresses`: obtaining the SSL Certificate Download Address See
 //! [`Client::list_ssl_cert_download_addresses`].
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use cloud_transport::{HttpBinding, OperationInfo, ParamLocation, Result};
 use serde::{Deserialize, Serialize};
 
@@ -48,7 +50,6 @@ impl Client {
     /// println!("{output:?}");
     /// # Ok(())
     /// # }
-
     /// ```
     pub fn list_ssl_cert_download_addresses(
         &self,
@@ -83,9 +84,8 @@ impl ListSslCertDownloadAddressesFluentBuilder {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when a required member is
-    /// not set, without sending anything; otherwise whatever the call fails with (see the
-    /// errors of the client method).
+    /// See [`Client::list_ssl_cert_download_addresses`]. A required member that is not set fails
+    /// with [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent.
     pub async fn send(self) -> Result<ListSslCertDownloadAddressesOutput> {
         let input = self.input.build()?;
         self.client.transport.call(&OPERATION, &input).await
@@ -119,10 +119,7 @@ pub struct ListSslCertDownloadAddressesInputBuilder {
 }
 
 impl ListSslCertDownloadAddressesInputBuilder {
-    /// Instance ID, which can be obtained by following Querying Instances and Details. If no
-    /// instance is available, call the API by flowing Creating an Instance to create one.
-    ///
-    /// Sent in the request path as `{instance_id}`.
+    /// Sets [`instance_id`](ListSslCertDownloadAddressesInput::instance_id): `instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self

@@ -2,6 +2,8 @@
 //! The operations of GeminiDB, one module each: its `OPERATION` constant, its input (with a
 //! builder), its output and the request builder the [`Client`](crate::Client) method returns.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 pub mod list_ssl_cert_download_addresses;
 pub mod switch_ssl;
 pub mod list_instances;
@@ -10,11 +12,10 @@ use cloud_transport::{Error, OperationInfo, Result};
 
 /// `value`, or the error naming the required member the caller did not set.
 fn required<T>(value: Option<T>, operation: &OperationInfo, member: &str) -> Result<T> {
-    value
-        .ok_or_else(|| {
-            let operation = operation.name;
-            Error::invalid_input(
-                format!("{operation}: the required member `{member}` is not set"),
-            )
-        })
+    let Some(value) = value else {
+        let operation = operation.name;
+        let message = format!("{operation}: the required member `{member}` is not set");
+        return Err(Error::invalid_input(message));
+    };
+    Ok(value)
 }

@@ -3,6 +3,8 @@
 //! (with a builder), its output and the request builder the [`Client`](crate::Client) method
 //! returns.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 pub mod describe_ssl_status;
 pub mod open_ssl;
 pub mod close_ssl;

@@ -2,6 +2,8 @@
 //! `DescribeInstanceSSL`: views the enabling status of Secure Sockets Layer (SSL) for an
 //! instance. See [`Client::describe_instance_ssl`].
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use cloud_transport::{OperationInfo, Result};
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +17,7 @@ pub const OPERATION: OperationInfo = OperationInfo {
     http: None,
     read_only: true,
     idempotent: true,
-    rate_limit: Some(20u32),
+    rate_limit: Some(20),
     regions: &[],
 };
 
@@ -57,7 +59,6 @@ impl Client {
     /// println!("{output:?}");
     /// # Ok(())
     /// # }
-
     /// ```
     pub fn describe_instance_ssl(&self) -> DescribeInstanceSslFluentBuilder {
         DescribeInstanceSslFluentBuilder {
@@ -88,9 +89,8 @@ impl DescribeInstanceSslFluentBuilder {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when a required member is
-    /// not set, without sending anything; otherwise whatever the call fails with (see the
-    /// errors of the client method).
+    /// See [`Client::describe_instance_ssl`]. A required member that is not set fails with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent.
     pub async fn send(self) -> Result<DescribeInstanceSslOutput> {
         let input = self.input.build()?;
         self.client.transport.call(&OPERATION, &input).await
@@ -123,8 +123,7 @@ pub struct DescribeInstanceSslInputBuilder {
 }
 
 impl DescribeInstanceSslInputBuilder {
-    /// Instance ID, in the format of cmgo-p8vnipr5. It is the same as the format of the instance ID
-    /// displayed on the TencentDB for MongoDB console page.
+    /// Sets [`instance_id`](DescribeInstanceSslInput::instance_id): `InstanceId`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self

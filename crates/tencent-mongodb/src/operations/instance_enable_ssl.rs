@@ -2,6 +2,8 @@
 //! `InstanceEnableSSL`: sets the SSL status for an instance. See
 //! [`Client::instance_enable_ssl`].
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use cloud_transport::{codec, OperationInfo, Result};
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +17,7 @@ pub const OPERATION: OperationInfo = OperationInfo {
     http: None,
     read_only: false,
     idempotent: false,
-    rate_limit: Some(20u32),
+    rate_limit: Some(20),
     regions: &[],
 };
 
@@ -62,7 +64,6 @@ impl Client {
     /// println!("{output:?}");
     /// # Ok(())
     /// # }
-
     /// ```
     pub fn instance_enable_ssl(&self) -> InstanceEnableSslFluentBuilder {
         InstanceEnableSslFluentBuilder {
@@ -100,9 +101,8 @@ impl InstanceEnableSslFluentBuilder {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when a required member is
-    /// not set, without sending anything; otherwise whatever the call fails with (see the
-    /// errors of the client method).
+    /// See [`Client::instance_enable_ssl`]. A required member that is not set fails with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent.
     pub async fn send(self) -> Result<InstanceEnableSslOutput> {
         let input = self.input.build()?;
         self.client.transport.call(&OPERATION, &input).await
@@ -140,15 +140,13 @@ pub struct InstanceEnableSslInputBuilder {
 }
 
 impl InstanceEnableSslInputBuilder {
-    /// Instance ID.
+    /// Sets [`instance_id`](InstanceEnableSslInput::instance_id): `InstanceId`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
-    /// Configures whether to enable SSL for access.
-    /// - true: enabled.
-    /// - false: disabled.
+    /// Sets [`enable`](InstanceEnableSslInput::enable): `Enable`.
     pub fn enable(mut self, value: bool) -> Self {
         self.enable = Some(value);
         self

@@ -2,6 +2,8 @@
 //! `DescribeDBInstanceSSLConfig`: queries the SSL configuration of an instance. See
 //! [`Client::describe_db_instance_ssl_config`].
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use cloud_transport::{OperationInfo, Result};
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +16,7 @@ pub const OPERATION: OperationInfo = OperationInfo {
     http: None,
     read_only: true,
     idempotent: true,
-    rate_limit: Some(20u32),
+    rate_limit: Some(20),
     regions: &[
         "ap-bangkok",
         "ap-beijing",
@@ -65,7 +67,6 @@ impl Client {
     /// println!("{output:?}");
     /// # Ok(())
     /// # }
-
     /// ```
     pub fn describe_db_instance_ssl_config(
         &self,
@@ -98,9 +99,8 @@ impl DescribeDbInstanceSslConfigFluentBuilder {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when a required member is
-    /// not set, without sending anything; otherwise whatever the call fails with (see the
-    /// errors of the client method).
+    /// See [`Client::describe_db_instance_ssl_config`]. A required member that is not set fails
+    /// with [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent.
     pub async fn send(self) -> Result<DescribeDbInstanceSslConfigOutput> {
         let input = self.input.build()?;
         self.client.transport.call(&OPERATION, &input).await
@@ -133,8 +133,7 @@ pub struct DescribeDbInstanceSslConfigInputBuilder {
 }
 
 impl DescribeDbInstanceSslConfigInputBuilder {
-    /// Specifies the instance ID, such as postgres-6bwgamo3. obtain through the api
-    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    /// Sets [`db_instance_id`](DescribeDbInstanceSslConfigInput::db_instance_id): `DBInstanceId`.
     pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
         self.db_instance_id = Some(value.into());
         self

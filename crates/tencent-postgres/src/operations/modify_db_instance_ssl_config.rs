@@ -2,6 +2,8 @@
 //! `ModifyDBInstanceSSLConfig`: modify instance SSL configuration. See
 //! [`Client::modify_db_instance_ssl_config`].
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use cloud_transport::{codec, OperationInfo, Result};
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +16,7 @@ pub const OPERATION: OperationInfo = OperationInfo {
     http: None,
     read_only: false,
     idempotent: false,
-    rate_limit: Some(20u32),
+    rate_limit: Some(20),
     regions: &[
         "ap-bangkok",
         "ap-beijing",
@@ -92,7 +94,6 @@ impl Client {
     /// println!("{output:?}");
     /// # Ok(())
     /// # }
-
     /// ```
     pub fn modify_db_instance_ssl_config(
         &self,
@@ -140,9 +141,8 @@ impl ModifyDbInstanceSslConfigFluentBuilder {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when a required member is
-    /// not set, without sending anything; otherwise whatever the call fails with (see the
-    /// errors of the client method).
+    /// See [`Client::modify_db_instance_ssl_config`]. A required member that is not set fails with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent.
     pub async fn send(self) -> Result<ModifyDbInstanceSslConfigOutput> {
         let input = self.input.build()?;
         self.client.transport.call(&OPERATION, &input).await
@@ -186,23 +186,19 @@ pub struct ModifyDbInstanceSslConfigInputBuilder {
 }
 
 impl ModifyDbInstanceSslConfigInputBuilder {
-    /// Instance ID. obtain through the api
-    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    /// Sets [`db_instance_id`](ModifyDbInstanceSslConfigInput::db_instance_id): `DBInstanceId`.
     pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
         self.db_instance_id = Some(value.into());
         self
     }
 
-    /// Turn on or off SSL. true - turn on; false - turn off.
+    /// Sets [`ssl_enabled`](ModifyDbInstanceSslConfigInput::ssl_enabled): `SSLEnabled`.
     pub fn ssl_enabled(mut self, value: bool) -> Self {
         self.ssl_enabled = Some(value);
         self
     }
 
-    /// The unique connection address protected by an SSL certificate. for a primary instance, it
-    /// can be set to private and public IP addresses. for a read-only instance, it can be set to
-    /// the instance IP or read-only group IP. this parameter is required when enabling SSL or
-    /// modifying the SSL-protected connection address. it will be ignored when disabling SSL.
+    /// Sets [`connect_address`](ModifyDbInstanceSslConfigInput::connect_address): `ConnectAddress`.
     pub fn connect_address(mut self, value: impl Into<String>) -> Self {
         self.connect_address = Some(value.into());
         self
