@@ -50,22 +50,28 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     }
 }
 
-/// Every `*.yaml` under `specs/`, relative to `repo_root`, sorted.
+/// Directories under `specs/` that hold something other than specs: the importers' curated
+/// overlays (`specs/overlays/<vendor>/<service>.yaml`), merged into specs on import.
+pub const NOT_SPEC_DIRS: &[&str] = &["overlays"];
+
+/// Every spec file, `specs/<vendor>/<name>.yaml`, relative to `repo_root`, sorted.
 pub fn find_specs(repo_root: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
     let mut misnamed = Vec::new();
-    let mut dirs = vec![PathBuf::from("specs")];
-    while let Some(dir) = dirs.pop() {
+    let specs = repo_root.join("specs");
+    for vendor_dir in std::fs::read_dir(&specs).map_err(io_error(&specs))? {
+        let vendor_dir = vendor_dir.map_err(io_error(&specs))?;
+        let name = vendor_dir.file_name();
+        let is_dir = vendor_dir.file_type().map_err(io_error(&specs))?.is_dir();
+        if !is_dir || NOT_SPEC_DIRS.iter().any(|d| name == *d) {
+            continue;
+        }
+        let dir = PathBuf::from("specs").join(&name);
         let absolute = repo_root.join(&dir);
-        let entries = std::fs::read_dir(&absolute).map_err(io_error(&absolute))?;
-        for entry in entries {
+        for entry in std::fs::read_dir(&absolute).map_err(io_error(&absolute))? {
             let entry = entry.map_err(io_error(&absolute))?;
-            let name = entry.file_name();
-            let relative = dir.join(&name);
-            let file_type = entry.file_type().map_err(io_error(&relative))?;
-            if file_type.is_dir() {
-                dirs.push(relative);
-            } else if relative.extension().is_some_and(|e| e == "yaml") {
+            let relative = dir.join(entry.file_name());
+            if relative.extension().is_some_and(|e| e == "yaml") {
                 found.push(relative);
             } else if relative.extension().is_some_and(|e| e == "yml") {
                 misnamed.push(SpecError {

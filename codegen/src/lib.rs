@@ -8,9 +8,11 @@
 
 pub mod bundle;
 mod de;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod generate;
+pub mod import;
 pub mod load;
 pub mod names;
 pub mod schema;

@@ -912,17 +912,27 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The type at `a.b.c` in an operation's output, walking through structure shapes; `None` when
-    /// a type on the way does not parse or names a missing shape (reported elsewhere).
+    /// The type at `a.b.c` in an operation's output, walking through structure shapes and, with a
+    /// numeric segment (`instances.0.ssl`), into list elements; `None` when a type on the way does
+    /// not parse or names a missing shape (reported elsewhere).
     fn resolve_output_path(
         &self,
         op: &Operation,
         dotted: &str,
     ) -> Result<Option<TypeExpr>, String> {
         let mut members = &op.output;
-        let mut ty = None;
+        let mut ty: Option<TypeExpr> = None;
         for (i, part) in dotted.split('.').enumerate() {
             if i > 0 {
+                if part.bytes().all(|b| b.is_ascii_digit()) && !part.is_empty() {
+                    let Some(TypeExpr::List(item)) = ty else {
+                        return Err(format!(
+                            "`{dotted}`: `{part}` indexes a list, but the member before it is not a list"
+                        ));
+                    };
+                    ty = Some(*item);
+                    continue;
+                }
                 let Some(TypeExpr::Shape(shape)) = &ty else {
                     return Err(format!(
                         "`{dotted}`: only structures have members to step into"

@@ -154,6 +154,25 @@ fn two_specs_for_one_crate_and_misnamed_files_are_errors() {
 }
 
 #[test]
+fn overlays_are_not_specs() {
+    let repo = TempRepo::new("overlays");
+    std::fs::create_dir_all(repo.path("specs/overlays/tencent")).unwrap();
+    std::fs::write(
+        repo.path("specs/overlays/tencent/mongodb.yaml"),
+        "operations: {}\n",
+    )
+    .unwrap();
+    let specs = codegen::generate::find_specs(repo.root()).unwrap();
+    assert_eq!(
+        specs,
+        [
+            PathBuf::from("specs/huawei/geminidb.yaml"),
+            PathBuf::from("specs/tencent/mongodb.yaml")
+        ]
+    );
+}
+
+#[test]
 fn the_bundle_holds_the_specs_as_loaded() {
     let repo = TempRepo::new("bundle");
     let specs = codegen::generate::load_specs(repo.root()).unwrap();

@@ -396,3 +396,19 @@ fn every_problem_is_reported_at_once() {
     let all = common::check(T, &spec).unwrap_err().to_string();
     assert!(all.ends_with("\n4 errors"), "{all}");
 }
+
+#[test]
+fn waiter_paths_index_only_lists() {
+    let spec = edit(
+        TENCENT,
+        "        - when: { Enable: false }\n          path: Status\n",
+        "        - when: { Enable: false }\n          path: Status.0\n",
+    );
+    let found = errors(T, &spec);
+    assert!(
+        found.iter().any(|f| f.ends_with(
+            "waiter.until[1].path: `Status.0`: `0` indexes a list, but the member before it is not a list"
+        )),
+        "{found:#?}"
+    );
+}

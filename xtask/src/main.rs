@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 mod conformance;
+mod import;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,6 +43,10 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Import a spec from the vendors' machine-readable sources or a captured doc page.
+    Import(import::ImportArgs),
+    /// Compare two versions of specs: what changed, breaking or additive, and the semver bump.
+    SpecDiff(import::SpecDiffArgs),
     /// Run the conformance suite; every argument (`--help` too) is passed on.
     #[command(disable_help_flag = true)]
     Conformance {
@@ -63,6 +68,8 @@ fn main() -> ExitCode {
             apply(&root, &files, check, Scope::OnlyTheseFiles)
         }
         Command::Conformance { args } => conformance::run(&args),
+        Command::Import(args) => import::run(&root, args),
+        Command::SpecDiff(args) => import::spec_diff(&root, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

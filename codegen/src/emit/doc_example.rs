@@ -27,7 +27,9 @@ fn format_statements(statements: TokenStream) -> Result<Vec<String>, EmitError> 
     let text = prettyplease::unparse(&file);
     let lines: Vec<&str> = text.lines().collect();
     // `fn wrapper() {`, the body, `}`.
-    let body = lines.get(1..lines.len().saturating_sub(1)).unwrap_or_default();
+    let body = lines
+        .get(1..lines.len().saturating_sub(1))
+        .unwrap_or_default();
     Ok(body
         .iter()
         .map(|l| l.strip_prefix("    ").unwrap_or(l).to_owned())
@@ -35,7 +37,7 @@ fn format_statements(statements: TokenStream) -> Result<Vec<String>, EmitError> 
 }
 
 /// Every identifier in `tokens`.
-fn idents(tokens: &TokenStream, out: &mut BTreeSet<String>) {
+pub(crate) fn idents(tokens: &TokenStream, out: &mut BTreeSet<String>) {
     for tree in tokens.clone() {
         match tree {
             TokenTree::Ident(ident) => {
@@ -49,7 +51,10 @@ fn idents(tokens: &TokenStream, out: &mut BTreeSet<String>) {
 
 /// `client.method().member(value)...` (without `.send()`), and the `use` lines of the types it
 /// names.
-fn request(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<(TokenStream, Vec<String>), EmitError> {
+fn request(
+    plan: &Plan<'_>,
+    op: &OperationPlan<'_>,
+) -> Result<(TokenStream, Vec<String>), EmitError> {
     let values = Values { plan };
     let method = format_ident!("{}", op.method);
     let mut setters = Vec::new();
@@ -84,7 +89,10 @@ fn request(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<(TokenStream, Vec<
 }
 
 /// The example on an operation's client method, fenced.
-pub(crate) fn operation_example(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<Vec<String>, EmitError> {
+pub(crate) fn operation_example(
+    plan: &Plan<'_>,
+    op: &OperationPlan<'_>,
+) -> Result<Vec<String>, EmitError> {
     let (request, uses) = request(plan, op)?;
     let body = format_statements(quote! {
         let output = #request.send().await?;
@@ -92,9 +100,14 @@ pub(crate) fn operation_example(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Resu
     })?;
     let lib = &plan.lib_name;
     let mut lines = vec!["```no_run".to_owned()];
+    if op.spec.deprecated || op.input.iter().any(|f| f.member.deprecated) {
+        lines.push("# #![allow(deprecated)]".to_owned());
+    }
     lines.extend(uses);
     lines.push(format!("# use {lib}::Client;"));
-    lines.push("# async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {".to_owned());
+    lines.push(
+        "# async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+    );
     lines.extend(body);
     lines.push("# Ok(())".to_owned());
     lines.push("# }".to_owned());
@@ -110,25 +123,32 @@ pub(crate) fn showcase<'p, 's>(plan: &'p Plan<'s>) -> Option<&'p OperationPlan<'
         .or_else(|| plan.operations.first())
 }
 
-/// The error code examples match: the showcase operation's first own code (one that is not also
-/// a service-wide code), else its first, else the service's first. `(constant, code)`.
+/// The code the crate example matches: the showcase operation's first own code (one that is
+/// not also service-wide). `(constant, code)`.
 pub(crate) fn showcase_error<'p>(plan: &'p Plan<'_>) -> Option<(&'p str, &'p str)> {
-    let op_codes: Vec<(&str, &str)> = showcase(plan)
-        .map(|op| {
-            op.error_constants
+    own_codes(plan, showcase(plan)?).into_iter().next()
+}
+
+/// The code the `error_codes` example compares with: some operation's own code, else any.
+pub(crate) fn example_error<'p>(plan: &'p Plan<'_>) -> Option<(&'p str, &'p str)> {
+    showcase_error(plan)
+        .or_else(|| {
+            plan.operations
                 .iter()
-                .zip(&op.spec.errors)
-                .map(|(constant, e)| (constant.as_str(), e.code.as_str()))
-                .collect()
+                .find_map(|op| own_codes(plan, op).into_iter().next())
         })
-        .unwrap_or_default();
-    let common = |code: &str| plan.error_codes.iter().any(|c| c.code == code && c.common);
-    op_codes
-        .iter()
-        .find(|(_, code)| !common(code))
-        .or(op_codes.first())
-        .copied()
         .or_else(|| plan.error_codes.first().map(|c| (c.name.as_str(), c.code)))
+}
+
+/// An operation's documented codes that are not service-wide, as `(constant, code)`.
+fn own_codes<'p>(plan: &'p Plan<'_>, op: &'p OperationPlan<'_>) -> Vec<(&'p str, &'p str)> {
+    let common = |code: &str| plan.error_codes.iter().any(|c| c.code == code && c.common);
+    op.error_constants
+        .iter()
+        .zip(&op.spec.errors)
+        .map(|(constant, e)| (constant.as_str(), e.code.as_str()))
+        .filter(|(_, code)| !common(code))
+        .collect()
 }
 
 /// A whole program for the README and the crate docs (without fences): configure, call, and
@@ -176,8 +196,10 @@ pub(crate) fn crate_example(plan: &Plan<'_>) -> Result<Vec<String>, EmitError> {
             async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let config = Config::builder().region(#region).build()?;
                 let client = Client::new(config);
-                let output = #request.send().await?;
-                println!("{output:?}");
+                match #request.send().await {
+                    Ok(output) => println!("{output:?}"),
+                    Err(err) => eprintln!("failed (code {:?}): {err}", err.code()),
+                }
                 Ok(())
             }
         },
@@ -188,7 +210,11 @@ pub(crate) fn crate_example(plan: &Plan<'_>) -> Result<Vec<String>, EmitError> {
     let mut lines: Vec<String> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim_start().starts_with("let config") {
-            lines.extend(credentials.lines().map(|l| format!("    {}", l.trim_start())));
+            lines.extend(
+                credentials
+                    .lines()
+                    .map(|l| format!("    {}", l.trim_start())),
+            );
         }
         if line.starts_with("#[tokio::main]") {
             lines.push(String::new());

@@ -120,8 +120,13 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
     let mut paragraph: Vec<String> = Vec::new();
     let mut item: Option<(String, Vec<String>)> = None; // (marker, words) of an open list item
     let mut fence: Option<String> = None;
+    let mut last_was_item = false;
 
-    fn flush(out: &mut Vec<String>, paragraph: &mut Vec<String>, item: &mut Option<(String, Vec<String>)>) {
+    fn flush(
+        out: &mut Vec<String>,
+        paragraph: &mut Vec<String>,
+        item: &mut Option<(String, Vec<String>)>,
+    ) {
         if !paragraph.is_empty() {
             out.extend(wrap(&paragraph.join(" "), "", ""));
             paragraph.clear();
@@ -144,13 +149,21 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
             continue;
         }
         let trimmed = line.trim_start();
-        if let Some(info) = trimmed.strip_prefix("```").or_else(|| trimmed.strip_prefix("~~~")) {
+        if let Some(info) = trimmed
+            .strip_prefix("```")
+            .or_else(|| trimmed.strip_prefix("~~~"))
+        {
             flush(&mut out, &mut paragraph, &mut item);
+            last_was_item = false;
             blank_before_block(&mut out);
             let marker = trimmed[..3].to_owned();
             // A fence without a language would be compiled and run as a Rust doctest.
             let info = info.trim();
-            let info = if info.is_empty() || info == "rust" { "text" } else { info };
+            let info = if info.is_empty() || info == "rust" {
+                "text"
+            } else {
+                info
+            };
             out.push(format!("{marker}{info}"));
             fence = Some(marker);
             continue;
@@ -163,6 +176,9 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
             continue;
         }
         let escaped = escape_inline(trimmed);
+        if item.is_none() && list_marker(trimmed).is_none() {
+            last_was_item = false;
+        }
         if trimmed.starts_with('|') {
             flush(&mut out, &mut paragraph, &mut item);
             out.push(escaped);
@@ -173,9 +189,21 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
             out.push(String::new());
         } else if let Some(marker) = list_marker(trimmed) {
             flush(&mut out, &mut paragraph, &mut item);
+            if last_was_item {
+                // Items separated only by blank lines (HTML `</li><li>`) stay one tight list.
+                if out.last().is_some_and(String::is_empty) {
+                    out.pop();
+                }
+            } else {
+                blank_before_block(&mut out);
+            }
             let rest = escaped[marker.len()..].trim_start().to_owned();
             item = Some((marker, vec![rest]));
-        } else if trimmed.chars().all(|c| c == '-' || c == '=' || c == '*' || c == '_') {
+            last_was_item = true;
+        } else if trimmed
+            .chars()
+            .all(|c| c == '-' || c == '=' || c == '*' || c == '_')
+        {
             // A rule or a setext underline in vendor text: keep the characters, lose the meaning.
             let escaped: String = trimmed.chars().flat_map(|c| ['\\', c]).collect();
             match &mut item {
@@ -236,8 +264,8 @@ fn convert_html(text: &str) -> String {
         ("</ul>", "\n\n"),
         ("<ol>", "\n\n"),
         ("</ol>", "\n\n"),
-        ("<li>", "\n- "),
-        ("</li>", "\n"),
+        ("<li>", "\n\n- "),
+        ("</li>", "\n\n"),
         ("<b>", "**"),
         ("</b>", "**"),
         ("<strong>", "**"),
@@ -248,9 +276,19 @@ fn convert_html(text: &str) -> String {
     ];
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    'scan: while let Some(i) = rest.find(['<', '&']) {
+    'scan: while let Some(i) = rest.find(['<', '&', '`']) {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
+        // Inline code and fences are copied as they are.
+        if rest.starts_with('`') {
+            let run = rest.chars().take_while(|&c| c == '`').count();
+            let end = rest[run..]
+                .find(&rest[..run])
+                .map_or(run, |end| run + end + run);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
         for (tag, replacement) in TAGS {
             if rest.len() >= tag.len()
                 && rest.is_char_boundary(tag.len())
@@ -335,7 +373,8 @@ fn bare_url_len(s: &str) -> usize {
         .unwrap_or(s.len());
     while len > 0 {
         let last = s[..len].chars().next_back().unwrap_or(' ');
-        let unbalanced_paren = last == ')' && s[..len].matches('(').count() < s[..len].matches(')').count();
+        let unbalanced_paren =
+            last == ')' && s[..len].matches('(').count() < s[..len].matches(')').count();
         if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | ']') || unbalanced_paren {
             len -= last.len_utf8();
         } else {
@@ -419,16 +458,26 @@ mod tests {
 
     #[test]
     fn tencent_html_becomes_markdown() {
-        let lines = sanitize("Status:<br><li>ON: enabled</li><li>OFF: disabled</li>Note: <b>may</b> be null.");
+        let lines = sanitize(
+            "Status:<br><li>ON: enabled</li><li>OFF: disabled</li>Note: <b>may</b> be null.",
+        );
         assert_eq!(
             lines,
-            vec!["Status:", "", "- ON: enabled", "- OFF: disabled", "", "Note: **may** be null."]
+            vec![
+                "Status:",
+                "",
+                "- ON: enabled",
+                "- OFF: disabled",
+                "",
+                "Note: **may** be null."
+            ]
         );
     }
 
     #[test]
     fn fences_get_a_language_and_indentation_is_not_code() {
-        let lines = sanitize("Example:\n```\n{\"a\": [1]}\n```\n    indented text\n```json\n{}\n```");
+        let lines =
+            sanitize("Example:\n```\n{\"a\": [1]}\n```\n    indented text\n```json\n{}\n```");
         assert_eq!(
             lines,
             vec![
@@ -453,7 +502,10 @@ mod tests {
         let text = format!("{} 2. then - and # and > end", "word ".repeat(17));
         for line in sanitize(&text) {
             assert!(line.chars().count() <= WRAP + 3, "{line}");
-            assert!(list_marker(&line).is_none() && !line.starts_with(['#', '>', '-']), "{line}");
+            assert!(
+                list_marker(&line).is_none() && !line.starts_with(['#', '>', '-']),
+                "{line}"
+            );
         }
     }
 

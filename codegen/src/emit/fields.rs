@@ -16,9 +16,19 @@ pub(crate) fn member_docs(field: &FieldPlan<'_>) -> Docs {
     } else {
         Docs::new().vendor(&field.member.docs)
     };
+    let docs = match (&field.ty, &field.member.format) {
+        (RustType::Timestamp, Some(format)) => docs.para(format!(
+            "Text format: `{format}`; [`Timestamp::to_system_time`] parses it."
+        )),
+        _ => docs,
+    };
     match field.member.location {
-        Some(Location::Path) => docs.para(format!("Sent in the request path as `{{{}}}`.", field.wire)),
-        Some(Location::Query) => docs.para(format!("Sent in the query string as `{}`.", field.wire)),
+        Some(Location::Path) => {
+            docs.para(format!("Sent in the request path as `{{{}}}`.", field.wire))
+        }
+        Some(Location::Query) => {
+            docs.para(format!("Sent in the query string as `{}`.", field.wire))
+        }
         Some(Location::Header) => docs.para(format!("Sent as the `{}` header.", field.wire)),
         _ => docs,
     }
@@ -36,7 +46,12 @@ pub(crate) fn deprecated(field: &FieldPlan<'_>) -> TokenStream {
 /// One `pub` field with its docs and serde attributes: rename from the wire name, skip `None`
 /// when writing, and accept numbers sent as strings when reading.
 pub(crate) fn struct_field(field: &FieldPlan<'_>) -> TokenStream {
-    let docs = member_docs(field).outer();
+    field_with_docs(field, member_docs(field))
+}
+
+/// [`struct_field`] with other docs.
+pub(crate) fn field_with_docs(field: &FieldPlan<'_>, docs: Docs) -> TokenStream {
+    let docs = docs.outer();
     let deprecated = deprecated(field);
     let name = format_ident!("{}", field.name);
     let ty = type_tokens(&field.ty);
@@ -46,7 +61,10 @@ pub(crate) fn struct_field(field: &FieldPlan<'_>) -> TokenStream {
         serde_args.push(quote!(rename = #wire));
     }
     if field.optional {
-        serde_args.push(quote!(default));
+        // An absent `Option` member reads as `None` by itself, except with `deserialize_with`.
+        if field.ty.is_lenient() {
+            serde_args.push(quote!(default));
+        }
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     if field.ty.is_lenient() {

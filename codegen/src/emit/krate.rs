@@ -184,7 +184,9 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         )
         .inner();
     let types_mod = if has_types(plan) {
-        quote!(pub mod types;)
+        quote!(
+            pub mod types;
+        )
     } else {
         TokenStream::new()
     };
@@ -235,7 +237,9 @@ pub(crate) fn client_rs(plan: &Plan<'_>) -> TokenStream {
         .iter()
         .map(|(region, host)| quote!((#region, #host)));
     let module_docs = Docs::new()
-        .para(format!("The [`Client`] of {title} and the [`SERVICE`] it calls."))
+        .para(format!(
+            "The [`Client`] of {title} and the [`SERVICE`] it calls."
+        ))
         .inner();
     let service_docs = Docs::new()
         .para(format!(
@@ -345,7 +349,7 @@ pub(crate) fn error_codes_rs(plan: &Plan<'_>) -> TokenStream {
              time, and a code this crate does not know yet must never break your build or your \
              `match`.",
         );
-    if let Some(first) = doc_example::showcase_error(plan) {
+    if let Some(first) = doc_example::example_error(plan) {
         docs = docs.lines([
             "```".to_owned(),
             format!("use {lib}::{{error_codes, Error}};"),
@@ -365,9 +369,18 @@ pub(crate) fn error_codes_rs(plan: &Plan<'_>) -> TokenStream {
             if op.error_constants.is_empty() {
                 continue;
             }
-            let links: Vec<String> = op.error_constants.iter().map(|c| format!("[`{c}`]")).collect();
+            let links: Vec<String> = op
+                .error_constants
+                .iter()
+                .map(|c| format!("[`{c}`]"))
+                .collect();
             lines.extend(docs::wrap(
-                &format!("[`{}`](crate::Client::{}): {}.", op.wire, op.method, links.join(", ")),
+                &format!(
+                    "[`{}`](crate::Client::{}): {}.",
+                    op.wire,
+                    op.method,
+                    links.join(", ")
+                ),
                 "- ",
                 "  ",
             ));

@@ -67,13 +67,21 @@ fn use_group(trimmed: &str) -> Option<u8> {
     let path = trimmed
         .strip_prefix("pub use ")
         .or_else(|| trimmed.strip_prefix("use "))?;
-    Some(if ["std::", "core::", "alloc::"].iter().any(|p| path.starts_with(p)) {
-        0
-    } else if ["crate::", "self::", "super::"].iter().any(|p| path.starts_with(p)) {
-        2
-    } else {
-        1
-    })
+    Some(
+        if ["std::", "core::", "alloc::"]
+            .iter()
+            .any(|p| path.starts_with(p))
+        {
+            0
+        } else if ["crate::", "self::", "super::"]
+            .iter()
+            .any(|p| path.starts_with(p))
+        {
+            2
+        } else {
+            1
+        },
+    )
 }
 
 /// Whether a blank line goes between `previous` and `line` (neither a `use`).

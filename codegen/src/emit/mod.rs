@@ -71,17 +71,31 @@ pub fn emit_service(service: &cloud_spec::Service) -> Result<Vec<GeneratedFile>,
         },
         rust_file(root.join("src/lib.rs"), krate::lib_rs(&plan)?)?,
         rust_file(root.join("src/client.rs"), krate::client_rs(&plan))?,
-        rust_file(root.join("src/error_codes.rs"), krate::error_codes_rs(&plan))?,
-        rust_file(root.join("src/operations/mod.rs"), krate::operations_mod(&plan))?,
+        rust_file(
+            root.join("src/error_codes.rs"),
+            krate::error_codes_rs(&plan),
+        )?,
+        rust_file(
+            root.join("src/operations/mod.rs"),
+            krate::operations_mod(&plan),
+        )?,
     ];
     for op in &plan.operations {
-        let path = root.join("src/operations").join(format!("{}.rs", op.method));
+        let path = root
+            .join("src/operations")
+            .join(format!("{}.rs", op.method));
         files.push(rust_file(path, operation::operation_file(&plan, op)?)?);
     }
     if krate::has_types(&plan) {
-        files.push(rust_file(root.join("src/types.rs"), shapes::types_file(&plan))?);
+        files.push(rust_file(
+            root.join("src/types.rs"),
+            shapes::types_file(&plan),
+        )?);
     }
-    files.push(rust_file(root.join("tests/examples.rs"), tests_file::tests_file(&plan)?)?);
+    files.push(rust_file(
+        root.join("tests/examples.rs"),
+        tests_file::tests_file(&plan)?,
+    )?);
     Ok(files)
 }
 
@@ -97,7 +111,8 @@ fn rust_file(path: PathBuf, tokens: TokenStream) -> Result<GeneratedFile, EmitEr
         path: path.display().to_string(),
         message: format!("internal error: the generated code does not parse: {e}"),
     })?;
-    file.attrs.push(syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
+    file.attrs
+        .push(syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
     let text = layout::blank_lines_between_items(&prettyplease::unparse(&file));
     Ok(GeneratedFile {
         path,

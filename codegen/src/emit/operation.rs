@@ -10,12 +10,15 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::docs::{summary, Docs};
-use super::fields::{deprecated, member_docs, setter_param, struct_field};
+use super::fields::{deprecated, field_with_docs, member_docs, setter_param, struct_field};
 use super::plan::{OperationPlan, Plan};
 use super::values::{Mode, Values};
 use super::{doc_example, EmitError};
 
-pub(crate) fn operation_file(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream, EmitError> {
+pub(crate) fn operation_file(
+    plan: &Plan<'_>,
+    op: &OperationPlan<'_>,
+) -> Result<TokenStream, EmitError> {
     let wire = op.wire;
     let module_docs = Docs::new()
         .para(format!(
@@ -39,23 +42,14 @@ pub(crate) fn operation_file(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<
     })
 }
 
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        // Keep acronyms (`SSL`) and names (`DescribeSSLStatus`) as they are.
-        Some(c) if c.is_uppercase() && chars.next().is_some_and(char::is_lowercase) => {
-            c.to_lowercase().chain(text.chars().skip(1)).collect()
-        }
-        _ => text.to_owned(),
-    }
-}
-
 /// The `use` lines, in rustfmt's order (std, other crates, this crate; sorted within).
 fn uses(op: &OperationPlan<'_>) -> TokenStream {
     let fields = || op.input.iter().chain(&op.output);
     let mut out = Vec::new();
     if fields().any(|f| f.ty.uses_map()) {
-        out.push(quote!(use std::collections::BTreeMap;));
+        out.push(quote!(
+            use std::collections::BTreeMap;
+        ));
     }
     let lenient = fields().any(|f| f.ty.is_lenient());
     let mut transport = Vec::new();
@@ -71,7 +65,9 @@ fn uses(op: &OperationPlan<'_>) -> TokenStream {
     }
     transport.push(quote!(Result));
     out.push(quote!(use cloud_transport::{#(#transport),*};));
-    out.push(quote!(use serde::{Deserialize, Serialize};));
+    out.push(quote!(
+        use serde::{Deserialize, Serialize};
+    ));
     let mut shapes: BTreeSet<String> = fields()
         .filter_map(|f| f.ty.shape_rust_name().map(str::to_owned))
         .collect();
@@ -89,7 +85,9 @@ fn uses(op: &OperationPlan<'_>) -> TokenStream {
             out.push(quote!(use crate::types::{#(#names),*};));
         }
     }
-    out.push(quote!(use crate::Client;));
+    out.push(quote!(
+        use crate::Client;
+    ));
     quote!(#(#out)*)
 }
 
@@ -168,13 +166,21 @@ fn client_method(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream,
     let builder = format_ident!("{}", op.builder_type());
     let fields = op.input.iter().map(|f| format_ident!("{}", f.name));
     let mut docs = Docs::new().vendor(&spec.docs);
-    let mut facts = Vec::new();
+    let mut limits = Vec::new();
     if let Some(limit) = spec.rate_limit {
-        facts.push(format!("The service accepts at most {limit} of these requests per second."));
+        limits.push(format!(
+            "The service accepts at most {limit} of these requests per second."
+        ));
     }
     if !spec.regions.is_empty() {
         let regions: Vec<String> = spec.regions.iter().map(|r| format!("`{r}`")).collect();
-        facts.push(format!("Served only in these regions: {}.", regions.join(", ")));
+        limits.push(format!(
+            "Served only in these regions: {}.",
+            regions.join(", ")
+        ));
+    }
+    if !limits.is_empty() {
+        docs = docs.para(limits.join(" "));
     }
     if let Some(waiter) = &spec.waiter {
         let polled = plan
@@ -183,36 +189,45 @@ fn client_method(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream,
             .find(|o| o.wire == waiter.operation)
             .map(|o| format!("[`Client::{}`]", o.method))
             .unwrap_or_else(|| format!("`{}`", waiter.operation));
-        let conditions: Vec<String> = waiter
-            .until
-            .iter()
-            .map(|c| {
-                let when: Vec<String> = c.when.iter().map(|(k, v)| format!("`{k}` is `{v}`")).collect();
-                let condition = format!("its `{}` is `{}`", c.path, c.equals);
-                if when.is_empty() {
-                    condition
-                } else {
-                    format!("{condition} when {}", when.join(" and "))
-                }
-            })
-            .collect();
-        facts.push(format!(
-            "The change finishes asynchronously: poll {polled} until {}.",
-            conditions.join("; ")
+        docs = docs.para(format!(
+            "The change finishes asynchronously; to wait for it, poll {polled} until:"
         ));
-    }
-    if !facts.is_empty() {
-        docs = docs.para(facts.join(" "));
+        let mut lines = Vec::new();
+        for (i, c) in waiter.until.iter().enumerate() {
+            let when: Vec<String> = c
+                .when
+                .iter()
+                .map(|(k, v)| format!("`{k}` was `{v}`"))
+                .collect();
+            let mut condition = format!("its `{}` is `{}`", c.path, c.equals);
+            if !when.is_empty() {
+                condition.push_str(&format!(", if this request's {}", when.join(" and ")));
+            }
+            condition.push(if i + 1 == waiter.until.len() {
+                '.'
+            } else {
+                ';'
+            });
+            lines.extend(super::docs::wrap(&condition, "- ", "  "));
+        }
+        docs = docs.lines(lines);
     }
     docs = docs.heading("Errors").para(
         "Any call can fail with a connection, timeout, credentials or throttling error, or with a \
          code every operation of the service may return (see [`error_codes`](crate::error_codes)).",
     );
     if !spec.errors.is_empty() {
-        let mut lines = vec!["The docs list these codes for this operation:".to_owned(), String::new()];
+        let mut lines = vec![
+            "The docs list these codes for this operation:".to_owned(),
+            String::new(),
+        ];
         for (error, constant) in spec.errors.iter().zip(&op.error_constants) {
             let text = summary(&error.docs);
-            let text = if text.is_empty() { String::new() } else { format!(": {text}") };
+            let text = if text.is_empty() {
+                String::new()
+            } else {
+                format!(": {text}")
+            };
             lines.extend(super::docs::wrap(
                 &format!("[`{}`](crate::error_codes::{constant}){text}", error.code),
                 "- ",
@@ -221,7 +236,9 @@ fn client_method(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream,
         }
         docs = docs.lines(lines);
     }
-    docs = docs.heading("Example").lines(doc_example::operation_example(plan, op)?);
+    docs = docs
+        .heading("Example")
+        .lines(doc_example::operation_example(plan, op)?);
     let docs = docs.outer();
     let deprecated = if spec.deprecated {
         quote!(#[deprecated(note = "deprecated by the vendor")])
@@ -251,7 +268,11 @@ fn input_items(op: &OperationPlan<'_>) -> TokenStream {
     let builder = format_ident!("{}", op.builder_type());
     let output = format_ident!("{}", op.output_type());
     let method_link = format!("[`Client::{}`]", op.method);
-    let fields = op.input.iter().map(struct_field);
+    // The member docs go on the setters, where callers read them; the fields point there.
+    let fields = op.input.iter().map(|f| {
+        let docs = Docs::new().para(format!("`{}`: see [`{builder}::{}`].", f.wire, f.name));
+        field_with_docs(f, docs)
+    });
     let builder_fields = op.input.iter().map(|f| {
         let name = format_ident!("{}", f.name);
         let ty = super::values::type_tokens(&f.ty);
@@ -401,13 +422,17 @@ pub(crate) fn example_inputs<'a>(
     op.input
         .iter()
         .filter_map(|field| {
-            let from_example = first.and_then(|e| e.input.get(field.wire)).filter(|v| !v.is_null());
+            let from_example = first
+                .and_then(|e| e.input.get(field.wire))
+                .filter(|v| !v.is_null());
             let value = from_example
                 .or(field.member.example.as_ref())
                 .filter(|v| values.setter_arg(&field.ty, v, "", Mode::Doc).is_ok())
                 .cloned();
             match value {
-                Some(v) if first.is_none() || from_example.is_some() || !field.optional => Some((field, v)),
+                Some(v) if first.is_none() || from_example.is_some() || !field.optional => {
+                    Some((field, v))
+                }
                 Some(_) => None,
                 None if field.optional => None,
                 None => Some((field, values.sample(&field.ty, None, 0))),

@@ -9,7 +9,6 @@ use cloud_spec::{
     EnumKind, ErrorCode, IntWidth, Location, Member, Operation, Service, Shape, TypeExpr, Vendor,
 };
 use indexmap::IndexMap;
-use serde_json::Value;
 
 use super::EmitError;
 use crate::names;
@@ -84,7 +83,10 @@ pub(crate) enum RustType {
     List(Box<RustType>),
     Map(Box<RustType>),
     /// A structure shape: spec name and Rust name.
-    Struct { spec: String, rust: String },
+    Struct {
+        spec: String,
+        rust: String,
+    },
     /// An enum shape: spec name, Rust name, wire type.
     Enum {
         spec: String,
@@ -251,6 +253,7 @@ impl<'s> Plan<'s> {
         }
         let lib_name = crate_name.replace('-', "_");
         let shapes = plan_shapes(service)?;
+        check_no_direct_cycles(&shapes)?;
         let operations = plan_operations(service, &shapes)?;
         check_type_names(&shapes, &operations)?;
         let error_codes = plan_error_codes(service)?;
@@ -327,6 +330,40 @@ fn plan_shapes(service: &Service) -> Result<IndexMap<&str, ShapePlan<'_>>, EmitE
     Ok(shapes)
 }
 
+/// A structure that holds itself without a list or map in between has no finite size.
+fn check_no_direct_cycles(shapes: &IndexMap<&str, ShapePlan<'_>>) -> Result<(), EmitError> {
+    fn direct_structs<'a>(shapes: &'a IndexMap<&str, ShapePlan<'_>>, name: &str) -> Vec<&'a str> {
+        match shapes.get(name) {
+            Some(ShapePlan::Struct { fields, .. }) => fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    RustType::Struct { spec, .. } => Some(spec.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    for start in shapes.keys() {
+        // Depth-first from `start`; reaching `start` again is a cycle. `seen` bounds the walk.
+        let mut stack = direct_structs(shapes, start);
+        let mut seen: Vec<&str> = Vec::new();
+        while let Some(next) = stack.pop() {
+            if next == *start {
+                return Err(error(
+                    format!("shapes.{start}"),
+                    format!("`{start}` contains itself without a list or map in between, so it has no finite size"),
+                ));
+            }
+            if !seen.contains(&next) {
+                seen.push(next);
+                stack.extend(direct_structs(shapes, next));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn plan_variants<'s>(
     shape: &'s Shape,
     kind: EnumKind,
@@ -353,21 +390,22 @@ fn plan_variants<'s>(
                 "`Unknown` is the variant for values the docs do not list; pick another name",
             ));
         }
-        let value = match (kind, &v.value) {
-            (EnumKind::Integer, Value::Number(n)) if n.as_i64().is_some() => {
-                EnumWireValue::Integer(n.as_i64().unwrap_or_default())
-            }
-            (EnumKind::String, Value::String(s)) => EnumWireValue::String(s.clone()),
-            (EnumKind::Integer, other) => {
+        let value = match (kind, v.value.as_i64(), v.value.as_str()) {
+            (EnumKind::Integer, Some(i), _) => EnumWireValue::Integer(i),
+            (EnumKind::String, _, Some(text)) => EnumWireValue::String(text.to_owned()),
+            (EnumKind::Integer, None, _) => {
                 return Err(error(
                     format!("{vpath}.value"),
-                    format!("`{other}` is not an integer, as `enum: integer` requires"),
+                    format!(
+                        "`{}` is not an integer, as `enum: integer` requires",
+                        v.value
+                    ),
                 ))
             }
-            (EnumKind::String, other) => {
+            (EnumKind::String, _, None) => {
                 return Err(error(
                     format!("{vpath}.value"),
-                    format!("`{other}` is not a string, as `enum: string` requires"),
+                    format!("`{}` is not a string, as `enum: string` requires", v.value),
                 ))
             }
         };
@@ -485,7 +523,10 @@ fn convert_type(service: &Service, ty: &TypeExpr, path: &str) -> Result<RustType
         TypeExpr::Map(inner) => RustType::Map(Box::new(convert_type(service, inner, path)?)),
         TypeExpr::Shape(name) => {
             let shape = service.shapes.get(name).ok_or_else(|| {
-                error(path, format!("shape `{name}` is not defined under `shapes`"))
+                error(
+                    path,
+                    format!("shape `{name}` is not defined under `shapes`"),
+                )
             })?;
             let rust = names::pascal_case(name);
             match shape.enum_kind {
@@ -511,7 +552,10 @@ fn plan_operations<'s>(
     let mut methods: HashMap<String, &str> = HashMap::new();
     let mut operations = Vec::new();
     if service.operations.is_empty() {
-        return Err(error("operations", "a service needs at least one operation"));
+        return Err(error(
+            "operations",
+            "a service needs at least one operation",
+        ));
     }
     for (wire, op) in &service.operations {
         let path = format!("operations.{wire}");
@@ -531,10 +575,17 @@ fn plan_operations<'s>(
         if let Some(other) = methods.insert(method.clone(), wire) {
             return Err(error(
                 path,
-                format!("operations `{other}` and `{wire}` both become the client method `{method}`"),
+                format!(
+                    "operations `{other}` and `{wire}` both become the client method `{method}`"
+                ),
             ));
         }
-        let input = plan_fields(service, &op.input, &format!("{path}.input"), FieldRole::Input)?;
+        let input = plan_fields(
+            service,
+            &op.input,
+            &format!("{path}.input"),
+            FieldRole::Input,
+        )?;
         let output = plan_fields(
             service,
             &op.output,
@@ -591,11 +642,7 @@ fn check_type_names(
         .collect();
     for op in operations {
         let path = format!("operations.{}", op.wire);
-        for name in [
-            op.input_type(),
-            op.builder_type(),
-            op.output_type(),
-        ] {
+        for name in [op.input_type(), op.builder_type(), op.output_type()] {
             if let Some(other) = owners.insert(name.clone(), path.clone()) {
                 return Err(error(
                     path,

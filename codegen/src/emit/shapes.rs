@@ -11,7 +11,9 @@ use super::plan::{EnumWireValue, FieldPlan, Plan, ShapePlan, VariantPlan};
 pub(crate) fn types_file(plan: &Plan<'_>) -> TokenStream {
     let title = &plan.service.title;
     let docs = Docs::new()
-        .para(format!("Structures and enums of {title} that operations share."))
+        .para(format!(
+            "Structures and enums of {title} that operations share."
+        ))
         .para(
             "Structures are `#[non_exhaustive]`: members the vendor adds later do not break your \
              code. To build one (in tests, say), start from `Default::default()` and set its \
@@ -24,12 +26,23 @@ pub(crate) fn types_file(plan: &Plan<'_>) -> TokenStream {
             ShapePlan::Enum { .. } => &[],
         })
     };
-    let any_struct = plan.shapes.values().any(|s| matches!(s, ShapePlan::Struct { .. }));
-    let any_enum = plan.shapes.values().any(|s| matches!(s, ShapePlan::Enum { .. }));
-    let any_int_enum = plan
+    let any_struct = plan
         .shapes
         .values()
-        .any(|s| matches!(s, ShapePlan::Enum { kind: EnumKind::Integer, .. }));
+        .any(|s| matches!(s, ShapePlan::Struct { .. }));
+    let any_enum = plan
+        .shapes
+        .values()
+        .any(|s| matches!(s, ShapePlan::Enum { .. }));
+    let any_int_enum = plan.shapes.values().any(|s| {
+        matches!(
+            s,
+            ShapePlan::Enum {
+                kind: EnumKind::Integer,
+                ..
+            }
+        )
+    });
     let lenient = fields().any(|f| f.ty.is_lenient()) || any_int_enum;
     let maps = fields().any(|f| f.ty.uses_map());
     let timestamps = plan_uses_timestamp(plan);
@@ -37,21 +50,35 @@ pub(crate) fn types_file(plan: &Plan<'_>) -> TokenStream {
     // `use` lines in the order rustfmt keeps them: std, then other crates, then this crate.
     let mut uses = Vec::new();
     if maps {
-        uses.push(quote!(use std::collections::BTreeMap;));
+        uses.push(quote!(
+            use std::collections::BTreeMap;
+        ));
     }
     if any_enum {
-        uses.push(quote!(use std::fmt;));
+        uses.push(quote!(
+            use std::fmt;
+        ));
     }
     if timestamps {
-        uses.push(quote!(pub use cloud_transport::codec::Timestamp;));
+        uses.push(quote!(
+            pub use cloud_transport::codec::Timestamp;
+        ));
     }
     if lenient {
-        uses.push(quote!(use cloud_transport::codec;));
+        uses.push(quote!(
+            use cloud_transport::codec;
+        ));
     }
     match (any_struct, any_enum) {
-        (true, true) => uses.push(quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};)),
-        (true, false) => uses.push(quote!(use serde::{Deserialize, Serialize};)),
-        (false, true) => uses.push(quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};)),
+        (true, true) => uses.push(quote!(
+            use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        )),
+        (true, false) => uses.push(quote!(
+            use serde::{Deserialize, Serialize};
+        )),
+        (false, true) => uses.push(quote!(
+            use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        )),
         (false, false) => {}
     }
     let items = plan.shapes.values().map(|shape| match shape {
@@ -126,7 +153,9 @@ fn enum_item(docs: &str, rust: &str, kind: EnumKind, variants: &[VariantPlan<'_>
         let mut docs = if v.docs.trim().is_empty() {
             Docs::new().para(format!("`{wire}`."))
         } else {
-            Docs::new().vendor(v.docs).para(format!("On the wire: `{wire}`."))
+            Docs::new()
+                .vendor(v.docs)
+                .para(format!("On the wire: `{wire}`."))
         };
         let default = if i == 0 {
             docs = docs.para(format!(
@@ -149,10 +178,10 @@ fn enum_item(docs: &str, rust: &str, kind: EnumKind, variants: &[VariantPlan<'_>
     };
     let unknown_docs = Docs::new()
         .para(unknown_docs)
-        .para(format!(
+        .para(
             "Build values with `From`, which maps documented values to their variants; a value \
-             that is `Unknown` today may get its own variant in a later version."
-        ))
+             that is `Unknown` today may get its own variant in a later version.",
+        )
         .outer();
     let enum_item = quote! {
         #docs

@@ -25,6 +25,8 @@ use super::EmitError;
 #[derive(Default)]
 struct Names {
     types: BTreeSet<String>,
+    btree_map: bool,
+    error_kind: bool,
     ops: BTreeSet<(String, String)>, // (module, type)
 }
 
@@ -37,22 +39,55 @@ pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         tests.extend(robustness_tests(&values, op, &mut names));
     }
     for (spec, shape) in &plan.shapes {
-        if let ShapePlan::Enum { rust, kind, variants, .. } = shape {
-            names.types.insert(rust.clone());
+        if let ShapePlan::Enum {
+            rust,
+            kind,
+            variants,
+            ..
+        } = shape
+        {
             tests.push(enum_test(spec, rust, *kind, variants));
         }
     }
+    // Import exactly the types the tests name.
+    let mut used = BTreeSet::new();
+    for test in &tests {
+        super::doc_example::idents(test, &mut used);
+    }
+    names.btree_map = used.contains("BTreeMap");
+    names.types = plan
+        .shapes
+        .values()
+        .map(|s| s.rust_name())
+        .chain(["Timestamp"])
+        .filter(|name| used.contains(*name))
+        .map(str::to_owned)
+        .collect();
     let lib = format_ident!("{}", plan.lib_name);
     let mut uses = Vec::new();
-    uses.push(quote!(use serde::de::DeserializeOwned;));
-    uses.push(quote!(use serde::Serialize;));
-    uses.push(quote!(use serde_json::Value;));
+    if names.btree_map {
+        uses.push(quote!(
+            use std::collections::BTreeMap;
+        ));
+    }
+    uses.push(quote!(
+        use serde::de::DeserializeOwned;
+    ));
+    uses.push(quote!(
+        use serde::Serialize;
+    ));
+    uses.push(quote!(
+        use serde_json::Value;
+    ));
     let mut by_module: Vec<(String, Vec<String>)> = Vec::new();
     for (module, ty) in &names.ops {
         match by_module.last_mut() {
             Some((m, types)) if m == module => types.push(ty.clone()),
             _ => by_module.push((module.clone(), vec![ty.clone()])),
         }
+    }
+    if names.error_kind {
+        uses.push(quote!(use #lib::ErrorKind;));
     }
     for (module, types) in &by_module {
         let module = format_ident!("{}", module);
@@ -130,16 +165,24 @@ fn example_tests(
             if op.transport_members.contains(&wire.as_str()) {
                 continue;
             }
-            let field = op.input.iter().find(|f| f.wire == wire).ok_or_else(|| EmitError {
-                path: format!("{path}.input.{wire}"),
-                message: format!("`{wire}` is not an input member of `{}`", op.wire),
-            })?;
+            let field = op
+                .input
+                .iter()
+                .find(|f| f.wire == wire)
+                .ok_or_else(|| EmitError {
+                    path: format!("{path}.input.{wire}"),
+                    message: format!("`{wire}` is not an input member of `{}`", op.wire),
+                })?;
             if value.is_null() {
                 continue;
             }
             let name = format_ident!("{}", field.name);
-            let arg = values.setter_arg(&field.ty, value, &format!("{path}.input.{wire}"), Mode::Test)?;
-            collect_types(&field.ty, names);
+            let arg = values.setter_arg(
+                &field.ty,
+                value,
+                &format!("{path}.input.{wire}"),
+                Mode::Test,
+            )?;
             setters.push(quote!(.#name(#arg)));
             expected.insert(wire.clone(), values.normalize(&field.ty, value));
         }
@@ -176,7 +219,6 @@ fn example_tests(
             let Some(expected) = typed_expectation(values, field, value, &member_path)? else {
                 continue;
             };
-            collect_types(&field.ty, names);
             let name = format_ident!("{}", field.name);
             checks.push(quote! {
                 let expected = #expected;
@@ -241,40 +283,38 @@ fn typed_expectation(
         return Ok(field.optional.then(|| quote!(None)));
     }
     let expr = values.expr(&field.ty, value, path, Mode::Test)?;
-    Ok(Some(if field.optional { quote!(Some(#expr)) } else { expr }))
+    Ok(Some(if field.optional {
+        quote!(Some(#expr))
+    } else {
+        expr
+    }))
 }
 
-fn collect_types(ty: &RustType, names: &mut Names) {
-    match ty {
-        RustType::Timestamp => {
-            names.types.insert("Timestamp".to_owned());
-        }
-        RustType::Enum { rust, .. } | RustType::Struct { rust, .. } => {
-            names.types.insert(rust.clone());
-        }
-        RustType::List(inner) | RustType::Map(inner) => collect_types(inner, names),
-        _ => {}
-    }
-}
-
-fn robustness_tests(values: &Values<'_, '_>, op: &OperationPlan<'_>, names: &mut Names) -> Vec<TokenStream> {
+fn robustness_tests(
+    values: &Values<'_, '_>,
+    op: &OperationPlan<'_>,
+    names: &mut Names,
+) -> Vec<TokenStream> {
     let mut tests = Vec::new();
     let output_type = format_ident!("{}", op.output_type());
     let sample = values.sample_fields(&op.output, 0);
     let sample_text = json_literal(&Value::Object(sample.clone()));
     let wire = op.wire;
-    let mut used = false;
 
     if let Some(with_nulls) = values.with_nulls(&op.output, &sample) {
         let text = json_literal(&Value::Object(with_nulls.clone()));
-        let written = json_literal(&Value::Object(values.normalize_fields(&op.output, &with_nulls)));
+        let written = json_literal(&Value::Object(
+            values.normalize_fields(&op.output, &with_nulls),
+        ));
         let checks = op.output.iter().filter(|f| f.optional).map(|f| {
             let name = format_ident!("{}", f.name);
             quote!(assert!(output.#name.is_none());)
         });
         let test_name = format_ident!("{}_output_reads_null_as_none", op.method);
         let docs = Docs::new()
-            .para(format!("`{wire}`: `null` in every optional member (at any depth) reads as `None`."))
+            .para(format!(
+                "`{wire}`: `null` in every optional member (at any depth) reads as `None`."
+            ))
             .outer();
         tests.push(quote! {
             #docs
@@ -287,14 +327,15 @@ fn robustness_tests(values: &Values<'_, '_>, op: &OperationPlan<'_>, names: &mut
                 assert_eq!(actual, expected);
             }
         });
-        used = true;
     }
 
     let with_unknown = values.with_unknown_members(&op.output, &sample);
     let text = json_literal(&Value::Object(with_unknown));
     let test_name = format_ident!("{}_output_ignores_unknown_members", op.method);
     let docs = Docs::new()
-        .para(format!("`{wire}`: members the docs do not list (at any depth) are ignored."))
+        .para(format!(
+            "`{wire}`: members the docs do not list (at any depth) are ignored."
+        ))
         .outer();
     tests.push(quote! {
         #docs
@@ -324,12 +365,90 @@ fn robustness_tests(values: &Values<'_, '_>, op: &OperationPlan<'_>, names: &mut
             }
         });
     }
-    let _ = used;
+    tests.extend(construction_test(values, op, &sample));
+    tests.extend(missing_member_test(op, names));
     names.ops.insert((op.method.clone(), op.output_type()));
     tests
 }
 
-fn enum_test(spec: &str, rust: &str, kind: EnumKind, variants: &[super::plan::VariantPlan<'_>]) -> TokenStream {
+/// Users build outputs in their own tests from `Default` and the public fields; this does so
+/// from outside the crate, so a change that breaks it fails here.
+fn construction_test(
+    values: &Values<'_, '_>,
+    op: &OperationPlan<'_>,
+    sample: &Map<String, Value>,
+) -> Option<TokenStream> {
+    let output_type = format_ident!("{}", op.output_type());
+    let mut assignments = Vec::new();
+    let mut expected = Map::new();
+    for field in &op.output {
+        let Some(value) = sample.get(field.wire) else {
+            continue;
+        };
+        let Ok(Some(expr)) = typed_expectation(values, field, value, "") else {
+            continue;
+        };
+        let name = format_ident!("{}", field.name);
+        assignments.push(quote!(output.#name = #expr;));
+        expected.insert(field.wire.to_owned(), values.normalize(&field.ty, value));
+    }
+    if assignments.is_empty() {
+        return None;
+    }
+    let expected = json_literal(&Value::Object(expected));
+    let test_name = format_ident!("{}_output_can_be_built_from_default", op.method);
+    let docs = Docs::new()
+        .para(format!(
+            "`{}`: users' tests can build the output from `Default` and its public fields.",
+            op.wire
+        ))
+        .outer();
+    Some(quote! {
+        #docs
+        #[test]
+        fn #test_name() {
+            let mut output = #output_type::default();
+            #(#assignments)*
+            let actual = encode(&output);
+            let expected = json(#expected);
+            assert_eq!(actual, expected);
+        }
+    })
+}
+
+/// The builder names the first required member that is not set, as an `InvalidInput` error.
+fn missing_member_test(op: &OperationPlan<'_>, names: &mut Names) -> Option<TokenStream> {
+    let first = op.input.iter().find(|f| !f.optional)?;
+    let input_type = format_ident!("{}", op.input_type());
+    names.ops.insert((op.method.clone(), op.input_type()));
+    names.error_kind = true;
+    let needle = format!("`{}`", first.wire);
+    let test_name = format_ident!("{}_builder_names_a_missing_required_member", op.method);
+    let docs = Docs::new()
+        .para(format!(
+            "`{}`: building without `{}` fails with `InvalidInput` naming it, before anything is \
+             sent.",
+            op.wire, first.wire
+        ))
+        .outer();
+    Some(quote! {
+        #docs
+        #[test]
+        fn #test_name() {
+            let err = #input_type::builder().build().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidInput);
+            let message = err.to_string();
+            assert!(message.contains(#needle), "{message}");
+        }
+    })
+}
+
+fn enum_test(
+    spec: &str,
+    rust: &str,
+    kind: EnumKind,
+    variants: &[super::plan::VariantPlan<'_>],
+) -> TokenStream {
     let ty = format_ident!("{}", rust);
     let mut steps = Vec::new();
     for v in variants {
@@ -396,7 +515,10 @@ fn enum_test(spec: &str, rust: &str, kind: EnumKind, variants: &[super::plan::Va
             }
         }
     };
-    let test_name = format_ident!("{}_round_trips_documented_and_unknown_values", crate::names::snake_case(spec));
+    let test_name = format_ident!(
+        "{}_round_trips_documented_and_unknown_values",
+        crate::names::snake_case(spec)
+    );
     let docs = Docs::new()
         .para(format!(
             "`{spec}`: documented values read and write as themselves; an unknown one is kept and \

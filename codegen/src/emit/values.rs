@@ -176,7 +176,9 @@ impl<'s> Values<'_, 's> {
                     .collect::<Result<Vec<_>, EmitError>>()?;
                 quote!(BTreeMap::from([#(#entries),*]))
             }
-            RustType::Enum { spec, rust, kind } => self.enum_expr(spec, rust, *kind, value, path)?,
+            RustType::Enum { spec, rust, kind } => {
+                self.enum_expr(spec, rust, *kind, value, path)?
+            }
             RustType::Struct { rust, .. } => {
                 if !value.is_object() {
                     return Err(bad());
@@ -274,8 +276,16 @@ impl<'s> Values<'_, 's> {
                 .and_then(Number::from_f64)
                 .map(Value::Number)
                 .unwrap_or_else(|| v.clone()),
-            (RustType::Enum { kind: EnumKind::Integer, .. }, v) => match as_i128(v) {
-                Some(i) => i64::try_from(i).map(Value::from).unwrap_or_else(|_| v.clone()),
+            (
+                RustType::Enum {
+                    kind: EnumKind::Integer,
+                    ..
+                },
+                v,
+            ) => match as_i128(v) {
+                Some(i) => i64::try_from(i)
+                    .map(Value::from)
+                    .unwrap_or_else(|_| v.clone()),
                 None => v.clone(),
             },
             (RustType::List(inner), Value::Array(items)) => {
@@ -287,20 +297,22 @@ impl<'s> Values<'_, 's> {
                     .map(|(k, v)| (k.clone(), self.normalize(inner, v)))
                     .collect(),
             ),
-            (RustType::Struct { spec, .. }, Value::Object(object)) => {
-                match self.shape(spec) {
-                    Some(ShapePlan::Struct { fields, .. }) => {
-                        Value::Object(self.normalize_fields(fields, object))
-                    }
-                    _ => value.clone(),
+            (RustType::Struct { spec, .. }, Value::Object(object)) => match self.shape(spec) {
+                Some(ShapePlan::Struct { fields, .. }) => {
+                    Value::Object(self.normalize_fields(fields, object))
                 }
-            }
+                _ => value.clone(),
+            },
             _ => value.clone(),
         }
     }
 
     /// [`Values::normalize`] for the members of a struct.
-    pub fn normalize_fields(&self, fields: &[FieldPlan<'_>], object: &Map<String, Value>) -> Map<String, Value> {
+    pub fn normalize_fields(
+        &self,
+        fields: &[FieldPlan<'_>],
+        object: &Map<String, Value>,
+    ) -> Map<String, Value> {
         let mut out = Map::new();
         for field in fields {
             match object.get(field.wire) {
@@ -317,6 +329,10 @@ impl<'s> Values<'_, 's> {
     /// A value of `ty` for robustness tests: the member's documented example when it fits, else a
     /// made-up one. Lists hold one element; recursion stops at `depth` 4.
     pub fn sample(&self, ty: &RustType, example: Option<&Value>, depth: usize) -> Value {
+        if depth > 8 {
+            // Only reachable through required members of recursive structures.
+            return Value::Null;
+        }
         let fits = example.filter(|e| self.expr(ty, e, "", Mode::Test).is_ok() && !e.is_null());
         match ty {
             RustType::String => fits.cloned().unwrap_or_else(|| Value::from("example")),
@@ -331,7 +347,9 @@ impl<'s> Values<'_, 's> {
                 .cloned()
                 .unwrap_or_else(|| Value::from("2023-05-01 12:00:00")),
             RustType::Json => serde_json::json!({"key": ["value", 1]}),
-            RustType::List(inner) if depth < 4 => Value::Array(vec![self.sample(inner, None, depth + 1)]),
+            RustType::List(inner) if depth < 4 => {
+                Value::Array(vec![self.sample(inner, None, depth + 1)])
+            }
             RustType::Map(inner) if depth < 4 => {
                 let mut m = Map::new();
                 m.insert("key".to_owned(), self.sample(inner, None, depth + 1));
@@ -340,15 +358,19 @@ impl<'s> Values<'_, 's> {
             RustType::List(_) => Value::Array(Vec::new()),
             RustType::Map(_) => Value::Object(Map::new()),
             RustType::Enum { spec, .. } => match self.shape(spec) {
-                Some(ShapePlan::Enum { variants, .. }) => match variants.first().map(|v| &v.value) {
-                    Some(EnumWireValue::Integer(i)) => Value::from(*i),
-                    Some(EnumWireValue::String(s)) => Value::from(s.as_str()),
-                    None => Value::Null,
-                },
+                Some(ShapePlan::Enum { variants, .. }) => {
+                    match variants.first().map(|v| &v.value) {
+                        Some(EnumWireValue::Integer(i)) => Value::from(*i),
+                        Some(EnumWireValue::String(s)) => Value::from(s.as_str()),
+                        None => Value::Null,
+                    }
+                }
                 _ => Value::Null,
             },
             RustType::Struct { spec, .. } => match self.shape(spec) {
-                Some(ShapePlan::Struct { fields, .. }) => Value::Object(self.sample_fields(fields, depth + 1)),
+                Some(ShapePlan::Struct { fields, .. }) => {
+                    Value::Object(self.sample_fields(fields, depth + 1))
+                }
                 _ => Value::Object(Map::new()),
             },
         }
@@ -373,11 +395,17 @@ impl<'s> Values<'_, 's> {
 
     /// `value` with every optional member (at any depth) set to `null`. `None` when nothing is
     /// optional.
-    pub fn with_nulls(&self, fields: &[FieldPlan<'_>], object: &Map<String, Value>) -> Option<Map<String, Value>> {
+    pub fn with_nulls(
+        &self,
+        fields: &[FieldPlan<'_>],
+        object: &Map<String, Value>,
+    ) -> Option<Map<String, Value>> {
         let mut changed = false;
         let mut out = Map::new();
         for field in fields {
-            let Some(v) = object.get(field.wire) else { continue };
+            let Some(v) = object.get(field.wire) else {
+                continue;
+            };
             let v = if field.optional {
                 changed = true;
                 Value::Null
@@ -398,11 +426,14 @@ impl<'s> Values<'_, 's> {
     fn nulls_inside(&self, ty: &RustType, value: &Value) -> Option<Value> {
         match (ty, value) {
             (RustType::Struct { spec, .. }, Value::Object(object)) => match self.shape(spec) {
-                Some(ShapePlan::Struct { fields, .. }) => self.with_nulls(fields, object).map(Value::Object),
+                Some(ShapePlan::Struct { fields, .. }) => {
+                    self.with_nulls(fields, object).map(Value::Object)
+                }
                 _ => None,
             },
             (RustType::List(inner), Value::Array(items)) => {
-                let mapped: Vec<Option<Value>> = items.iter().map(|v| self.nulls_inside(inner, v)).collect();
+                let mapped: Vec<Option<Value>> =
+                    items.iter().map(|v| self.nulls_inside(inner, v)).collect();
                 mapped.iter().any(Option::is_some).then(|| {
                     Value::Array(
                         mapped
@@ -418,7 +449,10 @@ impl<'s> Values<'_, 's> {
                 let out = entries
                     .iter()
                     .map(|(k, v)| {
-                        let v = self.nulls_inside(inner, v).inspect(|_| changed = true).unwrap_or_else(|| v.clone());
+                        let v = self
+                            .nulls_inside(inner, v)
+                            .inspect(|_| changed = true)
+                            .unwrap_or_else(|| v.clone());
                         (k.clone(), v)
                     })
                     .collect();
@@ -430,11 +464,17 @@ impl<'s> Values<'_, 's> {
 
     /// `value` with every number of a numeric member or integer enum written as a string. `None`
     /// when there is no number.
-    pub fn numbers_as_strings(&self, fields: &[FieldPlan<'_>], object: &Map<String, Value>) -> Option<Map<String, Value>> {
+    pub fn numbers_as_strings(
+        &self,
+        fields: &[FieldPlan<'_>],
+        object: &Map<String, Value>,
+    ) -> Option<Map<String, Value>> {
         let mut changed = false;
         let mut out = Map::new();
         for field in fields {
-            let Some(v) = object.get(field.wire) else { continue };
+            let Some(v) = object.get(field.wire) else {
+                continue;
+            };
             let v = match self.stringify(&field.ty, v) {
                 Some(v) => {
                     changed = true;
@@ -449,15 +489,24 @@ impl<'s> Values<'_, 's> {
 
     fn stringify(&self, ty: &RustType, value: &Value) -> Option<Value> {
         match (ty, value) {
-            (RustType::Integer(_) | RustType::Float | RustType::Enum { kind: EnumKind::Integer, .. }, Value::Number(n)) => {
-                Some(Value::String(n.to_string()))
-            }
+            (
+                RustType::Integer(_)
+                | RustType::Float
+                | RustType::Enum {
+                    kind: EnumKind::Integer,
+                    ..
+                },
+                Value::Number(n),
+            ) => Some(Value::String(n.to_string())),
             (RustType::Struct { spec, .. }, Value::Object(object)) => match self.shape(spec) {
-                Some(ShapePlan::Struct { fields, .. }) => self.numbers_as_strings(fields, object).map(Value::Object),
+                Some(ShapePlan::Struct { fields, .. }) => {
+                    self.numbers_as_strings(fields, object).map(Value::Object)
+                }
                 _ => None,
             },
             (RustType::List(inner), Value::Array(items)) => {
-                let mapped: Vec<Option<Value>> = items.iter().map(|v| self.stringify(inner, v)).collect();
+                let mapped: Vec<Option<Value>> =
+                    items.iter().map(|v| self.stringify(inner, v)).collect();
                 mapped.iter().any(Option::is_some).then(|| {
                     Value::Array(
                         mapped
@@ -473,7 +522,10 @@ impl<'s> Values<'_, 's> {
                 let out = entries
                     .iter()
                     .map(|(k, v)| {
-                        let v = self.stringify(inner, v).inspect(|_| changed = true).unwrap_or_else(|| v.clone());
+                        let v = self
+                            .stringify(inner, v)
+                            .inspect(|_| changed = true)
+                            .unwrap_or_else(|| v.clone());
                         (k.clone(), v)
                     })
                     .collect();
@@ -484,7 +536,11 @@ impl<'s> Values<'_, 's> {
     }
 
     /// `value` with an undocumented member added to every object of a structure, at any depth.
-    pub fn with_unknown_members(&self, fields: &[FieldPlan<'_>], object: &Map<String, Value>) -> Map<String, Value> {
+    pub fn with_unknown_members(
+        &self,
+        fields: &[FieldPlan<'_>],
+        object: &Map<String, Value>,
+    ) -> Map<String, Value> {
         let mut out = Map::new();
         for field in fields {
             if let Some(v) = object.get(field.wire) {
@@ -501,7 +557,9 @@ impl<'s> Values<'_, 's> {
     fn add_unknown(&self, ty: &RustType, value: &Value) -> Value {
         match (ty, value) {
             (RustType::Struct { spec, .. }, Value::Object(object)) => match self.shape(spec) {
-                Some(ShapePlan::Struct { fields, .. }) => Value::Object(self.with_unknown_members(fields, object)),
+                Some(ShapePlan::Struct { fields, .. }) => {
+                    Value::Object(self.with_unknown_members(fields, object))
+                }
                 _ => value.clone(),
             },
             (RustType::List(inner), Value::Array(items)) => {

@@ -62,7 +62,11 @@ struct Args {
     huawei_sk: String,
 
     /// Makes --huawei-ak temporary credentials: requests must send this X-Security-Token.
-    #[arg(long, env = "CLOUD_EMULATOR_HUAWEI_SECURITY_TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "CLOUD_EMULATOR_HUAWEI_SECURITY_TOKEN",
+        hide_env_values = true
+    )]
     huawei_security_token: Option<String>,
 
     /// Also accept the built-in temporary demo credentials (Tencent AKIDEMULATORTEMP... with

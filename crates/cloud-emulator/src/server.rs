@@ -42,8 +42,10 @@ pub const FAULT_INJECTED_HEADER: &str = "X-Emulator-Fault-Injected";
 const MAX_BODY: usize = 8 << 20;
 /// How long in-flight requests get to finish at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
-/// A client must send its request headers within this time.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// A connection waiting for a request's headers longer than this is closed. It also bounds
+/// idle keep-alive connections, so it is Tencent's server keep-alive: 60 s. (Clients must close
+/// pooled connections before that, as they must against the real service.)
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a truncated body waits after its half before the connection closes, so the half
 /// is flushed to the client rather than discarded with the connection.
 const TRUNCATE_FLUSH_DELAY: Duration = Duration::from_millis(50);

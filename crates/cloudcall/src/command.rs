@@ -135,9 +135,17 @@ pub fn build(services: &[Service]) -> Command {
         .about("Call Tencent Cloud and Huawei Cloud database APIs from the command line")
         .long_about(
             "Call Tencent Cloud and Huawei Cloud database APIs from the command line.\n\n\
-             Services, operations, flags and help come from the cloudcall API specs. Credentials come \
-             from the environment (TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY, \
-             HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK, ...) or the vendors' profile files.\n\n\
+             Services, operations, flags, value checks and help come from the cloudcall API specs; \
+             `cloudcall <service> --help` lists the operations, `cloudcall <service> <operation> \
+             --help` their parameters.\n\n\
+             Credentials come from the same chain as the cloudcall libraries. Tencent Cloud: \
+             TENCENTCLOUD_SECRET_ID + TENCENTCLOUD_SECRET_KEY (+ TENCENTCLOUD_TOKEN), else \
+             ~/.tencentcloud/credentials; region from --region or TENCENTCLOUD_REGION. Huawei Cloud: \
+             HUAWEICLOUD_SDK_AUTH_TOKEN (an IAM token), or HUAWEICLOUD_SDK_USER_NAME + \
+             HUAWEICLOUD_SDK_PASSWORD + HUAWEICLOUD_SDK_DOMAIN_NAME (IAM login, token mode), or \
+             HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (signing), else ~/.huaweicloud/credentials; \
+             region from --region or HUAWEICLOUD_SDK_REGION; project id from --project-id, \
+             HUAWEICLOUD_SDK_PROJECT_ID or an IAM lookup. Secrets are never printed.\n\n\
              Start with `cloudcall demo`: it runs the whole SSL lifecycle against a local emulator, \
              with no account and no network.",
         )
@@ -155,7 +163,9 @@ pub fn build(services: &[Service]) -> Command {
                     "Starts the cloudcall emulator on a loopback port and walks the whole SSL lifecycle \
                      on every service: describe, enable and disable (waiting for each change), describe \
                      again, fetch the certificate links. Prints each step and a summary table; exits 0 \
-                     only if every step did what it should. Needs no account and no network.",
+                     only if every step did what it should. Needs no account and no network.\n\n\
+                     With --endpoint, talks to that emulator instead (e.g. a `cloud-emulator` started \
+                     with its default demo credentials) and leaves it running.",
                 )
                 .arg(
                     Arg::new("delay-ms")

@@ -1,7 +1,7 @@
 //! `cloudcall demo`: the SSL lifecycle of every service against an in-process emulator.
 //!
 //! Which operation describes, enables, disables and lists certificates is the only
-//! service-specific knowledge here ([`LIFECYCLES`]); what "enabled" looks like, and which operation
+//! service-specific knowledge here ([`lifecycles`]); what "enabled" looks like, and which operation
 //! shows it, comes from the spec waiters, exactly as `--wait` uses them.
 
 use std::io::Write;
@@ -120,16 +120,9 @@ struct Step {
 /// Entry point of `cloudcall demo`.
 pub fn run(services: &[Service], matches: &ArgMatches, settings: &Settings) -> i32 {
     let delay = Duration::from_millis(matches.get_one::<u64>("delay-ms").copied().unwrap_or(300));
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::run::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_FAILED;
-        }
+        Err(status) => return status,
     };
     runtime.block_on(run_async(services, delay, settings))
 }
@@ -267,93 +260,222 @@ fn client_for(service: &Service, emulator: &Emulator) -> Result<Client, String> 
     Ok(Client::new(meta::service_info(service), config))
 }
 
+/// One service's walk: its client, and the steps recorded so far.
+struct Walk<'a> {
+    service: &'a Service,
+    lc: &'a Lifecycle,
+    client: Client,
+    steps: &'a mut Vec<Step>,
+}
+
+/// What a step found: its detail line, or why it failed.
+type Found = Result<String, String>;
+
 /// Walks one service: describe, switch to the other state and back (waiting each time), checking
-/// each describe, and fetches the certificate link while SSL is on.
+/// each describe, and fetch the certificate link while SSL is on.
 async fn walk(service: &Service, lc: &Lifecycle, emulator: &Emulator, steps: &mut Vec<Step>) {
-    let name = service.crate_name();
     say(&format!(
         "== {} ({}), instance {} ==",
-        name, service.title, lc.instance.1
+        service.crate_name(),
+        service.title,
+        lc.instance.1
     ));
     let client = match client_for(service, emulator) {
-        Ok(c) => c,
+        Ok(client) => client,
         Err(e) => {
             record(
                 steps,
-                &name,
+                service,
                 "configure client",
-                String::new(),
-                false,
-                e,
+                "",
+                Err(e),
                 Duration::ZERO,
             );
             return;
         }
     };
-    let input_for = |extra: &[(&'static str, Value)]| {
+    let mut walk = Walk {
+        service,
+        lc,
+        client,
+        steps,
+    };
+    walk.run().await;
+}
+
+impl Walk<'_> {
+    async fn run(&mut self) {
+        let enable_input = self.input(self.lc.enable.1);
+        let disable_input = self.input(self.lc.disable.1);
+        let plans = (
+            plan_for(self.service, self.lc, self.lc.enable.0, &enable_input),
+            plan_for(self.service, self.lc, self.lc.disable.0, &disable_input),
+        );
+        let (on_plan, off_plan) = match plans {
+            (Ok(on), Ok(off)) => (on, off),
+            (Err(e), _) | (_, Err(e)) => {
+                self.record("read waiters", "", Err(e), Duration::ZERO);
+                return;
+            }
+        };
+        // Where do we start? Then switch to the other state and back, describing after each switch,
+        // and fetch the certificate link once while SSL is on.
+        let Some(initially_on) = self.describe(&on_plan, None).await else {
+            return;
+        };
+        let enable = (self.lc.enable.0, &enable_input, &on_plan, true);
+        let disable = (self.lc.disable.0, &disable_input, &off_plan, false);
+        let order = if initially_on {
+            [disable, enable]
+        } else {
+            [enable, disable]
+        };
+        if initially_on && !self.fetch_certs().await {
+            return;
+        }
+        for (index, (op_name, input, plan, want_on)) in order.into_iter().enumerate() {
+            if !self.switch(op_name, input, plan, want_on).await
+                || self.describe(&on_plan, Some(want_on)).await.is_none()
+            {
+                return;
+            }
+            if want_on && index == 0 && !self.fetch_certs().await {
+                return;
+            }
+        }
+    }
+
+    /// The instance member plus `extra`.
+    fn input(&self, extra: &[(&'static str, Value)]) -> Value {
         let mut map = Map::new();
-        map.insert(lc.instance.0.into(), json!(lc.instance.1));
+        map.insert(self.lc.instance.0.into(), json!(self.lc.instance.1));
         for (k, v) in extra {
             map.insert((*k).into(), v.clone());
         }
         Value::Object(map)
-    };
-    let enable_input = input_for(lc.enable.1);
-    let disable_input = input_for(lc.disable.1);
-    let plans = (
-        plan_for(service, lc, lc.enable.0, &enable_input),
-        plan_for(service, lc, lc.disable.0, &disable_input),
-    );
-    let (on_plan, off_plan) = match plans {
-        (Ok(on), Ok(off)) => (on, off),
-        (Err(e), _) | (_, Err(e)) => {
-            record(
-                steps,
-                &name,
-                "read waiters",
-                String::new(),
-                false,
-                e,
-                Duration::ZERO,
-            );
-            return;
-        }
-    };
-
-    // 1. Describe: where do we start?
-    let Some(initially_on) = describe(&client, service, &on_plan, None, steps).await else {
-        return;
-    };
-    let (first, second) = if initially_on {
-        (
-            (lc.disable.0, &disable_input, &off_plan),
-            (lc.enable.0, &enable_input, &on_plan),
-        )
-    } else {
-        (
-            (lc.enable.0, &enable_input, &on_plan),
-            (lc.disable.0, &disable_input, &off_plan),
-        )
-    };
-    if initially_on && !fetch_certs(&client, service, lc, &input_for(&[]), steps).await {
-        return;
     }
-    // 2-3. Switch, wait, describe again; 4-5. switch back, wait, describe again.
-    for (index, (op_name, input, plan)) in [first, second].into_iter().enumerate() {
-        let want_on = std::ptr::eq(plan, &on_plan);
-        if !switch(&client, service, op_name, input, plan, want_on, steps).await {
-            return;
+
+    /// Calls `op_name`; returns the equivalent command line and the answer (or error text).
+    async fn call(&self, op_name: &str, input: &Value) -> (String, Result<Value, String>) {
+        let command = command_line(self.service, op_name, input);
+        let Some(op) = self.service.operations.get(op_name) else {
+            return (command, Err(format!("the spec has no operation {op_name}")));
+        };
+        let info = meta::operation_info(self.service, op_name, op);
+        let result = self.client.call_json(&info, input.clone()).await;
+        (command, result.map_err(|e| e.to_string()))
+    }
+
+    fn record(&mut self, what: &str, command: &str, found: Found, elapsed: Duration) -> bool {
+        record(self.steps, self.service, what, command, found, elapsed)
+    }
+
+    /// Describes and says whether SSL is on; with `expect`, the step fails unless it matches.
+    async fn describe(&mut self, on_plan: &WaitPlan<'_>, expect: Option<bool>) -> Option<bool> {
+        let what = if expect.is_some() {
+            "describe again"
+        } else {
+            "describe"
+        };
+        let started = Instant::now();
+        let (command, result) = self.call(on_plan.operation, &on_plan.input).await;
+        let output = match result {
+            Ok(output) => output,
+            Err(e) => {
+                self.record(what, &command, Err(e), started.elapsed());
+                return None;
+            }
+        };
+        let seen = value_at(&output, &on_plan.path).cloned();
+        let on = seen
+            .as_ref()
+            .is_some_and(|v| loosely_equal(v, &on_plan.expected));
+        let state = |on: bool| if on { "on" } else { "off" };
+        let detail = format!(
+            "{} = {} (SSL {})",
+            on_plan.path,
+            seen.as_ref().map_or_else(|| "absent".into(), wire_text),
+            state(on)
+        );
+        let found = match expect {
+            Some(want) if want != on => Err(format!("{detail}, expected SSL {}", state(want))),
+            _ => Ok(detail),
+        };
+        let ok = self.record(what, &command, found, started.elapsed());
+        if let Some(step) = self.steps.last_mut() {
+            step.ssl = Some(on);
         }
-        if describe(&client, service, &on_plan, Some(want_on), steps)
-            .await
-            .is_none()
-        {
-            return;
+        ok.then_some(on)
+    }
+
+    /// Calls the enabling or disabling operation and waits until its waiter's value shows.
+    async fn switch(
+        &mut self,
+        op_name: &str,
+        input: &Value,
+        plan: &WaitPlan<'_>,
+        want_on: bool,
+    ) -> bool {
+        let what = if want_on {
+            "enable SSL + wait"
+        } else {
+            "disable SSL + wait"
+        };
+        let started = Instant::now();
+        let (command, result) = self.call(op_name, input).await;
+        let command = format!("{command} --wait");
+        let handle = match result {
+            Ok(output) => async_handle(&output),
+            Err(e) => return self.record(what, &command, Err(e), started.elapsed()),
+        };
+        let options = WaitOptions {
+            timeout: Duration::from_secs(30),
+            first_interval: Duration::from_millis(50),
+            max_interval: Duration::from_millis(250),
+        };
+        let mut progress = CountingProgress::default();
+        let waited = wait::wait(&self.client, self.service, plan, options, &mut progress).await;
+        let target = format!("{} = {}", plan.path, wire_text(&plan.expected));
+        let found = match waited {
+            Ok(_) => {
+                let polls = progress.polls;
+                Ok(format!(
+                    "{handle}; {target} after {polls} poll{}",
+                    if polls == 1 { "" } else { "s" }
+                ))
+            }
+            Err(WaitError::Timeout { last_seen, .. }) => Err(format!(
+                "{handle}; timed out waiting for {target} (last seen {})",
+                last_seen.map_or_else(|| "absent".into(), |v| wire_text(&v))
+            )),
+            Err(WaitError::Call(e)) => Err(e.to_string()),
+        };
+        self.record(what, &command, found, started.elapsed())
+    }
+
+    /// Fetches the certificate download link; the step fails unless a non-empty link is there.
+    async fn fetch_certs(&mut self) -> bool {
+        let what = "fetch certificate link";
+        let (op_name, path) = self.lc.certs;
+        let started = Instant::now();
+        let (command, result) = self.call(op_name, &self.input(&[])).await;
+        let link = match result {
+            Ok(output) => value_at(&output, path)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .ok_or_else(|| format!("no link at {path}")),
+            Err(e) => Err(e),
+        };
+        let found = link
+            .as_ref()
+            .map(|link| format!("{path} = {link}"))
+            .map_err(Clone::clone);
+        let ok = self.record(what, &command, found, started.elapsed());
+        if let (Some(step), Ok(link)) = (self.steps.last_mut(), link) {
+            step.link = Some(link);
         }
-        if want_on && index == 0 && !fetch_certs(&client, service, lc, &input_for(&[]), steps).await
-        {
-            return;
-        }
+        ok
     }
 }
 
@@ -378,143 +500,8 @@ fn plan_for<'a>(
     }
 }
 
-/// Describes and reports whether SSL is on; with `expect`, the step fails unless it matches.
-async fn describe(
-    client: &Client,
-    service: &Service,
-    on_plan: &WaitPlan<'_>,
-    expect: Option<bool>,
-    steps: &mut Vec<Step>,
-) -> Option<bool> {
-    let name = service.crate_name();
-    let info = meta::operation_info(service, on_plan.operation, on_plan.op);
-    let command = command_line(service, on_plan.operation, &on_plan.input);
-    let started = Instant::now();
-    let result = client.call_json(&info, on_plan.input.clone()).await;
-    let elapsed = started.elapsed();
-    let what = if expect.is_some() {
-        "describe again"
-    } else {
-        "describe"
-    };
-    match result {
-        Ok(output) => {
-            let seen = value_at(&output, &on_plan.path).cloned();
-            let on = seen
-                .as_ref()
-                .is_some_and(|v| loosely_equal(v, &on_plan.expected));
-            let detail = format!(
-                "{} = {} (SSL {})",
-                on_plan.path,
-                seen.as_ref().map_or_else(|| "absent".into(), wire_text),
-                if on { "on" } else { "off" }
-            );
-            let ok = expect.is_none_or(|want| want == on);
-            let detail = match expect {
-                Some(want) if !ok => {
-                    format!("{detail}, expected SSL {}", if want { "on" } else { "off" })
-                }
-                _ => detail,
-            };
-            record(steps, &name, what, command, ok, detail, elapsed);
-            if let Some(step) = steps.last_mut() {
-                step.ssl = Some(on);
-            }
-            ok.then_some(on)
-        }
-        Err(e) => {
-            record(steps, &name, what, command, false, e.to_string(), elapsed);
-            None
-        }
-    }
-}
-
-/// Calls the enabling or disabling operation and waits until its waiter's value shows.
-async fn switch(
-    client: &Client,
-    service: &Service,
-    op_name: &str,
-    input: &Value,
-    plan: &WaitPlan<'_>,
-    want_on: bool,
-    steps: &mut Vec<Step>,
-) -> bool {
-    let name = service.crate_name();
-    let what = if want_on {
-        "enable SSL + wait"
-    } else {
-        "disable SSL + wait"
-    };
-    let Some(op) = service.operations.get(op_name) else {
-        record(
-            steps,
-            &name,
-            what,
-            String::new(),
-            false,
-            format!("no operation {op_name}"),
-            Duration::ZERO,
-        );
-        return false;
-    };
-    let info = meta::operation_info(service, op_name, op);
-    let command = format!("{} --wait", command_line(service, op_name, input));
-    let started = Instant::now();
-    let output = match client.call_json(&info, input.clone()).await {
-        Ok(o) => o,
-        Err(e) => {
-            record(
-                steps,
-                &name,
-                what,
-                command,
-                false,
-                e.to_string(),
-                started.elapsed(),
-            );
-            return false;
-        }
-    };
-    let started_change = summarize_async_id(&output);
-    let options = WaitOptions {
-        timeout: Duration::from_secs(30),
-        first_interval: Duration::from_millis(50),
-        max_interval: Duration::from_millis(250),
-    };
-    let mut progress = CountingProgress::default();
-    let result = wait::wait(client, service, plan, options, &mut progress).await;
-    let elapsed = started.elapsed();
-    match result {
-        Ok(_) => {
-            let detail = format!(
-                "{started_change}; {} = {} after {} poll{}",
-                plan.path,
-                wire_text(&plan.expected),
-                progress.polls,
-                if progress.polls == 1 { "" } else { "s" }
-            );
-            record(steps, &name, what, command, true, detail, elapsed);
-            true
-        }
-        Err(WaitError::Timeout { last_seen, .. }) => {
-            let detail = format!(
-                "{started_change}; timed out waiting for {} = {} (last seen {})",
-                plan.path,
-                wire_text(&plan.expected),
-                last_seen.map_or_else(|| "absent".into(), |v| wire_text(&v))
-            );
-            record(steps, &name, what, command, false, detail, elapsed);
-            false
-        }
-        Err(WaitError::Call(e)) => {
-            record(steps, &name, what, command, false, e.to_string(), elapsed);
-            false
-        }
-    }
-}
-
 /// `FlowId 123`, `TaskId 100016`, `job_id ...`: the handle of the asynchronous change.
-fn summarize_async_id(output: &Value) -> String {
+fn async_handle(output: &Value) -> String {
     let Value::Object(map) = output else {
         return "started".into();
     };
@@ -525,81 +512,6 @@ fn summarize_async_id(output: &Value) -> String {
         })
         .map(|(k, v)| format!("{k} {}", wire_text(v)))
         .unwrap_or_else(|| "started".into())
-}
-
-/// Fetches the certificate download link; the step fails unless a non-empty link is there.
-async fn fetch_certs(
-    client: &Client,
-    service: &Service,
-    lc: &Lifecycle,
-    input: &Value,
-    steps: &mut Vec<Step>,
-) -> bool {
-    let name = service.crate_name();
-    let (op_name, path) = lc.certs;
-    let Some(op) = service.operations.get(op_name) else {
-        record(
-            steps,
-            &name,
-            "fetch certificate link",
-            String::new(),
-            false,
-            format!("no operation {op_name}"),
-            Duration::ZERO,
-        );
-        return false;
-    };
-    let info = meta::operation_info(service, op_name, op);
-    let command = command_line(service, op_name, input);
-    let started = Instant::now();
-    let result = client.call_json(&info, input.clone()).await;
-    let elapsed = started.elapsed();
-    match result {
-        Ok(output) => match value_at(&output, path)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-        {
-            Some(link) => {
-                record(
-                    steps,
-                    &name,
-                    "fetch certificate link",
-                    command,
-                    true,
-                    format!("{path} = {link}"),
-                    elapsed,
-                );
-                if let Some(step) = steps.last_mut() {
-                    step.link = Some(link.to_owned());
-                }
-                true
-            }
-            None => {
-                record(
-                    steps,
-                    &name,
-                    "fetch certificate link",
-                    command,
-                    false,
-                    format!("no link at {path}"),
-                    elapsed,
-                );
-                false
-            }
-        },
-        Err(e) => {
-            record(
-                steps,
-                &name,
-                "fetch certificate link",
-                command,
-                false,
-                e.to_string(),
-                elapsed,
-            );
-            false
-        }
-    }
 }
 
 /// The `cloudcall` command line that makes the same call.
@@ -622,15 +534,17 @@ fn command_line(service: &Service, op_name: &str, input: &Value) -> String {
     line
 }
 
+/// Prints a step and keeps it for the summary; returns whether it succeeded.
 fn record(
     steps: &mut Vec<Step>,
-    service: &str,
+    service: &Service,
     what: &str,
-    command: String,
-    ok: bool,
-    detail: String,
+    command: &str,
+    found: Found,
     elapsed: Duration,
-) {
+) -> bool {
+    let ok = found.is_ok();
+    let detail = found.unwrap_or_else(|e| e);
     say(&format!(
         "  [{}] {what:<23} {detail}  ({} ms)",
         if ok { " ok " } else { "FAIL" },
@@ -640,7 +554,7 @@ fn record(
         say(&format!("         $ {command}"));
     }
     steps.push(Step {
-        service: service.into(),
+        service: service.crate_name(),
         what: what.into(),
         ok,
         detail,
@@ -648,6 +562,7 @@ fn record(
         ssl: None,
         link: None,
     });
+    ok
 }
 
 #[derive(Default)]
@@ -745,16 +660,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn async_handles_are_named() {
+    fn async_handles_are_named_by_their_member() {
         assert_eq!(
-            summarize_async_id(&json!({"FlowId": 12, "RequestId": "r"})),
+            async_handle(&json!({"FlowId": 12, "RequestId": "r"})),
             "FlowId 12"
         );
         assert_eq!(
-            summarize_async_id(&json!({"RequestId": "r", "TaskId": 100016})),
+            async_handle(&json!({"RequestId": "r", "TaskId": 100016})),
             "TaskId 100016"
         );
-        assert_eq!(summarize_async_id(&json!({"job_id": "j-1"})), "job_id j-1");
-        assert_eq!(summarize_async_id(&json!({"RequestId": "r"})), "started");
+        assert_eq!(async_handle(&json!({"job_id": "j-1"})), "job_id j-1");
+        assert_eq!(async_handle(&json!({"RequestId": "r"})), "started");
     }
 }

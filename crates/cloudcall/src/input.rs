@@ -8,12 +8,28 @@ use serde_json::{Map, Value};
 use crate::command::{self, op_flags, ListOccurrence, Param};
 use crate::values::{self, Shapes};
 
-/// Builds the wire input of `op` from the parsed command line. Errors are usage errors and name
-/// the flag (or the JSON member) at fault.
-pub fn collect(op: &Operation, shapes: &Shapes, matches: &ArgMatches) -> Result<Value, String> {
-    let params = command::params(op)?;
+/// Why the input could not be built: a usage error naming the flag or JSON member at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    /// Required parameters are missing (after merging `--cli-input-json` and the flags).
+    Missing(String),
+    /// A value is malformed, of the wrong type, or names an unknown member.
+    Invalid(String),
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::Missing(m) | InputError::Invalid(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Builds the wire input of `op` from the parsed command line.
+pub fn collect(op: &Operation, shapes: &Shapes, matches: &ArgMatches) -> Result<Value, InputError> {
+    let params = command::params(op).map_err(InputError::Invalid)?;
     let mut input = match matches.get_one::<String>(op_flags::CLI_INPUT_JSON) {
-        Some(raw) => from_cli_input_json(raw, op, shapes)?,
+        Some(raw) => from_cli_input_json(raw, op, shapes).map_err(InputError::Invalid)?,
         None => Map::new(),
     };
     for p in &params {
@@ -36,7 +52,7 @@ pub fn collect(op: &Operation, shapes: &Shapes, matches: &ArgMatches) -> Result<
         };
         input.insert(p.wire.to_owned(), value);
     }
-    check_required(&params, &input)?;
+    check_required(&params, &input).map_err(InputError::Missing)?;
     Ok(Value::Object(input))
 }
 
@@ -100,19 +116,26 @@ mod tests {
     use serde_json::json;
 
     fn run(args: &[&str]) -> Result<Value, String> {
+        let (op, service, matches) = parse(args)?;
+        collect(&service.operations[&op], &service.shapes, &matches).map_err(|e| e.to_string())
+    }
+
+    fn parse(args: &[&str]) -> Result<(String, cloud_spec::Service, ArgMatches), String> {
         let service = fixture::tencent();
         let root = command::build(std::slice::from_ref(&service));
         let mut argv = vec!["cloudcall", "tencent-mongodb"];
         argv.extend_from_slice(args);
         let matches = root.try_get_matches_from(argv).map_err(|e| e.to_string())?;
         let (_, svc) = matches.subcommand().unwrap();
-        let (op_name, op_matches) = svc.subcommand().unwrap();
-        let (_, op) = service
+        let (op_cli_name, op_matches) = svc.subcommand().unwrap();
+        let op = service
             .operations
-            .iter()
-            .find(|(n, _)| crate::names::cli_name(n) == op_name)
-            .unwrap();
-        collect(op, &service.shapes, op_matches)
+            .keys()
+            .find(|n| crate::names::cli_name(n) == op_cli_name)
+            .unwrap()
+            .clone();
+        let op_matches = op_matches.clone();
+        Ok((op, service, op_matches))
     }
 
     #[test]
@@ -126,6 +149,19 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(input, json!({"InstanceId": "cmgo-1", "Enable": true}));
+    }
+
+    #[test]
+    fn the_vendor_spelling_of_an_operation_is_an_alias() {
+        let input = run(&[
+            "InstanceEnableSSL",
+            "--instance-id",
+            "cmgo-1",
+            "--enable",
+            "0",
+        ])
+        .unwrap();
+        assert_eq!(input, json!({"InstanceId": "cmgo-1", "Enable": false}));
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub fn service_info(service: &Service) -> &'static ServiceInfo {
     let mut cache = cache
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    *cache
+    cache
         .entry(service.crate_name())
         .or_insert_with(|| Box::leak(Box::new(build_service_info(service))))
 }

@@ -5,15 +5,17 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::error::ErrorKind as ClapErrorKind;
-use clap::{ArgMatches, Command};
-use cloud_spec::Service;
+use clap::ArgMatches;
+use cloud_spec::{Operation, Service};
 use cloud_transport::{Client, Config, ErrorKind};
 use serde_json::Value;
 
 use crate::command::{self, global, op_flags};
+use crate::input::InputError;
 use crate::names::cli_name;
 use crate::output::{self, Format};
-use crate::wait::{self, StderrProgress, WaitError, WaitOptions};
+use crate::values::wire_text;
+use crate::wait::{self, StderrProgress, WaitError, WaitOptions, WaitPlan};
 use crate::{demo, input, meta};
 
 /// Exit status: success.
@@ -81,12 +83,12 @@ pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
             return e.exit_code();
         }
     };
+    // clap has checked the names: a subcommand, service and operation that exist.
     let Some((sub_name, sub_matches)) = matches.subcommand() else {
-        return EXIT_USAGE; // clap requires a subcommand; kept for completeness
+        return EXIT_USAGE;
     };
     if sub_name == "demo" {
-        let settings = Settings::from_matches(sub_matches);
-        return demo::run(services, sub_matches, &settings);
+        return demo::run(services, sub_matches, &Settings::from_matches(sub_matches));
     }
     let Some(service) = services.iter().find(|s| s.crate_name() == sub_name) else {
         return EXIT_USAGE;
@@ -101,11 +103,12 @@ pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
     else {
         return EXIT_USAGE;
     };
-    let usage = |root: &mut Command, kind: ClapErrorKind, message: String| -> i32 {
-        let op_cmd = root
+    // Usage errors found after parsing are printed like clap's own, with the operation's usage.
+    let mut usage_error = |kind: ClapErrorKind, message: String| -> i32 {
+        match root
             .find_subcommand_mut(sub_name)
-            .and_then(|s| s.find_subcommand_mut(op_cli_name));
-        match op_cmd {
+            .and_then(|s| s.find_subcommand_mut(op_cli_name))
+        {
             Some(cmd) => {
                 let _ = cmd.error(kind, message).print();
             }
@@ -113,39 +116,18 @@ pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
         }
         EXIT_USAGE
     };
-
     let input = match input::collect(op, &service.shapes, op_matches) {
         Ok(input) => input,
-        Err(message) => {
-            let kind = if message.contains("required") {
-                ClapErrorKind::MissingRequiredArgument
-            } else {
-                ClapErrorKind::ValueValidation
-            };
-            return usage(&mut root, kind, message);
+        Err(InputError::Missing(m)) => {
+            return usage_error(ClapErrorKind::MissingRequiredArgument, m)
         }
+        Err(InputError::Invalid(m)) => return usage_error(ClapErrorKind::ValueValidation, m),
     };
-    let wants_wait = op_matches
-        .try_get_one::<bool>(op_flags::WAIT)
-        .ok()
-        .flatten()
-        == Some(&true);
-    let wait_plan = if wants_wait {
-        match wait::plan(service, op_name, op, &input) {
-            Ok(plan) => Some(plan),
-            Err(message) => return usage(&mut root, ClapErrorKind::ArgumentConflict, message),
-        }
-    } else {
-        None
+    // The wait plan is made before anything is sent, so a `--wait` that cannot work changes nothing.
+    let wait = match wait_request(service, op_name, op, op_matches, &input) {
+        Ok(wait) => wait,
+        Err(m) => return usage_error(ClapErrorKind::ArgumentConflict, m),
     };
-    // Operations without a waiter have no --wait-timeout; `try_get_one` says so instead of panicking.
-    let wait_timeout = op_matches
-        .try_get_one::<u64>(op_flags::WAIT_TIMEOUT)
-        .ok()
-        .flatten()
-        .copied()
-        .unwrap_or(command::DEFAULT_WAIT_TIMEOUT_SECS);
-
     let settings = Settings::from_matches(op_matches);
     let config = match settings.config() {
         Ok(config) => config,
@@ -155,33 +137,80 @@ pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
         debug_request(service, op_name, &settings, &input);
         enable_tracing();
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = match runtime() {
+        Ok(rt) => rt,
+        Err(status) => return status,
+    };
+    let client = Client::new(meta::service_info(service), config);
+    let call = Call {
+        client: &client,
+        service,
+        op_name,
+        op,
+        format: settings.format.unwrap_or(Format::Json),
+    };
+    runtime.block_on(call.run(input, wait))
+}
+
+/// `--wait` and `--wait-timeout`, when given: the plan and the timeout.
+fn wait_request<'a>(
+    service: &'a Service,
+    op_name: &str,
+    op: &Operation,
+    matches: &ArgMatches,
+    input: &Value,
+) -> Result<Option<(WaitPlan<'a>, Duration)>, String> {
+    // Operations without a waiter have neither flag; `try_get_one` says so instead of panicking.
+    let wanted = matches.try_get_one::<bool>(op_flags::WAIT).ok().flatten() == Some(&true);
+    if !wanted {
+        return Ok(None);
+    }
+    let timeout = matches
+        .try_get_one::<u64>(op_flags::WAIT_TIMEOUT)
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(command::DEFAULT_WAIT_TIMEOUT_SECS);
+    let plan = wait::plan(service, op_name, op, input)?;
+    Ok(Some((plan, Duration::from_secs(timeout))))
+}
+
+/// The async runtime of one invocation (two workers: the demo's emulator serves while it calls).
+pub fn runtime() -> Result<tokio::runtime::Runtime, i32> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
+        .map_err(|e| {
             eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_FAILED;
-        }
-    };
-    let client = Client::new(meta::service_info(service), config);
-    let info = meta::operation_info(service, op_name, op);
-    let format = settings.format.unwrap_or(Format::Json);
+            EXIT_FAILED
+        })
+}
 
-    runtime.block_on(async {
-        let output = match client.call_json(&info, input).await {
+/// One operation call, ready to send.
+struct Call<'a> {
+    client: &'a Client,
+    service: &'a Service,
+    op_name: &'a str,
+    op: &'a Operation,
+    format: Format,
+}
+
+impl Call<'_> {
+    /// Sends, prints the answer on stdout, then waits if asked; returns the exit status.
+    async fn run(&self, input: Value, wait: Option<(WaitPlan<'_>, Duration)>) -> i32 {
+        let info = meta::operation_info(self.service, self.op_name, self.op);
+        let output = match self.client.call_json(&info, input).await {
             Ok(output) => output,
-            Err(e) => return report_call_error(op_name, &e),
+            Err(e) => return report_call_error(self.op_name, &e),
         };
-        print_stdout(&output::render(&output, format));
-        let Some(plan) = wait_plan else {
+        print_stdout(&output::render(&output, self.format));
+        let Some((plan, timeout)) = wait else {
             return EXIT_OK;
         };
         let mut progress = StderrProgress::new(&plan);
-        let options = WaitOptions::with_timeout(Duration::from_secs(wait_timeout));
-        match wait::wait(&client, service, &plan, options, &mut progress).await {
+        let options = WaitOptions::with_timeout(timeout);
+        match wait::wait(self.client, self.service, &plan, options, &mut progress).await {
             Ok(_) => EXIT_OK,
             Err(WaitError::Timeout { waited, last_seen }) => {
                 eprintln!(
@@ -189,14 +218,14 @@ pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
                     waited.as_secs_f64(),
                     cli_name(plan.operation),
                     plan.path,
-                    crate::values::wire_text(&plan.expected),
-                    last_seen.map_or_else(|| "absent".to_owned(), |v| crate::values::wire_text(&v)),
+                    wire_text(&plan.expected),
+                    last_seen.map_or_else(|| "absent".to_owned(), |v| wire_text(&v)),
                 );
                 EXIT_FAILED
             }
             Err(WaitError::Call(e)) => report_call_error(plan.operation, &e),
         }
-    })
+    }
 }
 
 /// Prints a failed call on stderr (code, message, request id) and picks the exit status.

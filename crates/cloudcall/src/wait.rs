@@ -70,6 +70,8 @@ pub enum WaitError {
 pub trait Progress {
     /// After each poll: attempt number, time since the start, the value seen.
     fn polled(&mut self, attempt: u32, elapsed: Duration, seen: Option<&Value>);
+    /// Between polls, a few times a second.
+    fn tick(&mut self, _elapsed: Duration) {}
     /// The wait ended (either way).
     fn finished(&mut self, ok: bool, elapsed: Duration);
 }
@@ -150,7 +152,7 @@ pub async fn wait(
                 last_seen,
             });
         };
-        tokio::time::sleep(interval.min(left)).await;
+        sleep_with_ticks(interval.min(left), start, progress).await;
         let left = options.timeout.saturating_sub(start.elapsed());
         let outcome = tokio::time::timeout(left, client.call_json(&info, plan.input.clone())).await;
         let output = match outcome {
@@ -173,6 +175,20 @@ pub async fn wait(
         interval = (interval + interval / 2).min(options.max_interval);
     }
     unreachable!("the attempt counter does not run out before the timeout")
+}
+
+/// Sleeps `duration`, letting `progress` redraw every quarter second (a live spinner on a terminal).
+async fn sleep_with_ticks(duration: Duration, start: Instant, progress: &mut dyn Progress) {
+    const TICK: Duration = Duration::from_millis(250);
+    let until = Instant::now() + duration;
+    loop {
+        let now = Instant::now();
+        if now >= until {
+            return;
+        }
+        tokio::time::sleep((until - now).min(TICK)).await;
+        progress.tick(start.elapsed());
+    }
 }
 
 /// The member at a dot-separated path; numeric segments index lists (`certs.0.category`).
@@ -202,6 +218,8 @@ pub fn loosely_equal(a: &Value, b: &Value) -> bool {
 pub struct StderrProgress {
     what: String,
     terminal: bool,
+    frame: usize,
+    last: String,
 }
 
 impl StderrProgress {
@@ -215,24 +233,36 @@ impl StderrProgress {
                 crate::values::wire_text(&plan.expected)
             ),
             terminal: std::io::stderr().is_terminal(),
+            frame: 0,
+            last: "not polled yet".to_owned(),
         }
+    }
+
+    /// Redraws the status line (terminals only).
+    fn draw(&mut self, elapsed: Duration) {
+        const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
+        self.frame = self.frame.wrapping_add(1);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[2K{} waiting for {} ({}, {:.1}s)",
+            SPINNER[self.frame % SPINNER.len()],
+            self.what,
+            self.last,
+            elapsed.as_secs_f64()
+        );
+        let _ = err.flush();
     }
 }
 
 impl Progress for StderrProgress {
     fn polled(&mut self, attempt: u32, elapsed: Duration, seen: Option<&Value>) {
-        const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
         let seen = seen.map_or_else(|| "absent".to_owned(), crate::values::wire_text);
-        let mut err = std::io::stderr().lock();
         if self.terminal {
-            let _ = write!(
-                err,
-                "\r\x1b[2K{} waiting for {} (now {seen}, poll {attempt}, {:.1}s)",
-                SPINNER[attempt as usize % SPINNER.len()],
-                self.what,
-                elapsed.as_secs_f64()
-            );
+            self.last = format!("now {seen}, poll {attempt}");
+            self.draw(elapsed);
         } else {
+            let mut err = std::io::stderr().lock();
             let _ = writeln!(
                 err,
                 "waiting for {}: now {seen} (poll {attempt}, {:.1}s)",
@@ -240,7 +270,12 @@ impl Progress for StderrProgress {
                 elapsed.as_secs_f64()
             );
         }
-        let _ = err.flush();
+    }
+
+    fn tick(&mut self, elapsed: Duration) {
+        if self.terminal {
+            self.draw(elapsed);
+        }
     }
 
     fn finished(&mut self, ok: bool, elapsed: Duration) {

@@ -78,3 +78,38 @@ fn demo_against_a_running_emulator_via_endpoint() {
         2
     );
 }
+
+#[test]
+fn demo_exits_1_and_names_the_step_when_one_fails() {
+    use cloud_emulator::{Failure, Fault, FaultRule};
+    let h = Harness::start(Duration::from_millis(100));
+    // CloseSSL is a mutation: a reset connection is not retried, so the step must fail.
+    h.emulator
+        .faults()
+        .add(FaultRule::new("CloseSSL", Fault::failure(Failure::Reset)))
+        .expect("a valid rule");
+    let run = h.cloudcall_env(&["demo"], &[]);
+    run.expect_status(1);
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("| tencent-cdb "))
+        .unwrap_or_else(|| panic!("no cdb row:\n{}", run.stdout));
+    assert!(row.contains("FAIL"), "{row}");
+    assert!(
+        run.stdout
+            .contains("FAILED tencent-cdb: disable SSL + wait"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("SOME STEPS FAILED"), "{}", run.stdout);
+    // The other services still ran to the end.
+    for service in ["tencent-mongodb", "tencent-postgres", "huawei-geminidb"] {
+        let row = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("| {service} ")))
+            .unwrap();
+        assert!(row.contains("PASS"), "{row}");
+    }
+}

@@ -19,12 +19,15 @@
 //!     // or, when unset, from IAM.
 //!     let config = Config::builder().region("cn-north-4").build()?;
 //!     let client = Client::new(config);
-//!     let output = client
+//!     match client
 //!         .list_ssl_cert_download_addresses()
 //!         .instance_id("e73893ef73754465a8bd2e0857bbf13ein02")
 //!         .send()
-//!         .await?;
-//!     println!("{output:?}");
+//!         .await
+//!     {
+//!         Ok(output) => println!("{output:?}"),
+//!         Err(err) => eprintln!("failed (code {:?}): {err}", err.code()),
+//!     }
 //!     Ok(())
 //! }
 //! ```

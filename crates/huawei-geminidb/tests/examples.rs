@@ -8,6 +8,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use huawei_geminidb::ErrorKind;
 use huawei_geminidb::operations::list_instances::ListInstancesOutput;
 use huawei_geminidb::operations::list_ssl_cert_download_addresses::{
     ListSslCertDownloadAddressesInput, ListSslCertDownloadAddressesOutput,
@@ -81,6 +82,16 @@ fn list_ssl_cert_download_addresses_output_ignores_unknown_members() {
         r#"{"certs":[{"category":"international","download_link":"example"}]}"#,
     );
     assert_eq!(with_unknown, documented);
+}
+
+/// `ListSslCertDownloadAddresses`: building without `instance_id` fails with `InvalidInput`
+/// naming it, before anything is sent.
+#[test]
+fn list_ssl_cert_download_addresses_builder_names_a_missing_required_member() {
+    let err = ListSslCertDownloadAddressesInput::builder().build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let message = err.to_string();
+    assert!(message.contains("`instance_id`"), "{message}");
 }
 
 /// `SwitchSsl`, documented example 1 ("Enabling SSL"): the request serializes to the docs'
@@ -165,6 +176,26 @@ fn switch_ssl_output_ignores_unknown_members() {
     assert_eq!(with_unknown, documented);
 }
 
+/// `SwitchSsl`: users' tests can build the output from `Default` and its public fields.
+#[test]
+fn switch_ssl_output_can_be_built_from_default() {
+    let mut output = SwitchSslOutput::default();
+    output.job_id = Some(String::from("f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"));
+    let actual = encode(&output);
+    let expected = json(r#"{"job_id":"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"}"#);
+    assert_eq!(actual, expected);
+}
+
+/// `SwitchSsl`: building without `instance_id` fails with `InvalidInput` naming it, before
+/// anything is sent.
+#[test]
+fn switch_ssl_builder_names_a_missing_required_member() {
+    let err = SwitchSslInput::builder().build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let message = err.to_string();
+    assert!(message.contains("`instance_id`"), "{message}");
+}
+
 /// `ListInstances`: `null` in every optional member (at any depth) reads as `None`.
 #[test]
 fn list_instances_output_reads_null_as_none() {
@@ -198,6 +229,16 @@ fn list_instances_output_reads_numbers_sent_as_strings() {
         r#"{"instances":[{"id":"example","name":"example","status":"normal","port":"example","region":"example","datastore":{"type":"example","version":"example","patch_available":true,"whole_version":"example"},"mode":"Cluster","product_type":"Standard","engine":"example","created":"example","updated":"example","db_user_name":"example","vpc_id":"example","subnet_id":"example","security_group_id":"example","backup_strategy":{"start_time":"example","keep_days":7},"pay_mode":"0","maintenance_window":"example","groups":[{"id":"example","status":"example","nodes":[]}],"enterprise_project_id":"example","dedicated_resource_id":"example","time_zone":"example","actions":["example"],"disk_encryption_id":"example","lb_ip_address":"example","lb_port":"example","availability_zone":"example","dr_instance_id":"example","dual_active_info":{"role":"example","status":"normal","destination_instance_id":"example","destination_region":"example","destination_instance_name":"example","destination_instance_node_num":7,"destination_instance_spec_code":"example"},"ccm_cert_info":{"cert_id":"example","cert_type":"PCA"},"ssl":"0","backup_space_usage":{"backup_usage":7}}],"total_count":7}"#,
     );
     assert_eq!(from_strings, from_numbers);
+}
+
+/// `ListInstances`: users' tests can build the output from `Default` and its public fields.
+#[test]
+fn list_instances_output_can_be_built_from_default() {
+    let mut output = ListInstancesOutput::default();
+    output.total_count = Some(7);
+    let actual = encode(&output);
+    let expected = json(r#"{"total_count":7}"#);
+    assert_eq!(actual, expected);
 }
 
 /// `CertCategory`: documented values read and write as themselves; an unknown one is kept and

@@ -75,6 +75,20 @@ fn describe_ssl_status_output_ignores_unknown_members() {
     assert_eq!(with_unknown, documented);
 }
 
+/// `DescribeSSLStatus`: users' tests can build the output from `Default` and its public fields.
+#[test]
+fn describe_ssl_status_output_can_be_built_from_default() {
+    let mut output = DescribeSslStatusOutput::default();
+    output.status = MysqlSslStatus::On;
+    output.url = String::from("http://testdownload.url");
+    output.request_id = String::from("example");
+    let actual = encode(&output);
+    let expected = json(
+        r#"{"Status":"ON","Url":"http://testdownload.url","RequestId":"example"}"#,
+    );
+    assert_eq!(actual, expected);
+}
+
 /// `OpenSSL`, documented example 1 ("Enable the SSL connection function"): the request
 /// serializes to the docs' JSON.
 #[test]
@@ -115,6 +129,19 @@ fn open_ssl_output_ignores_unknown_members() {
     assert_eq!(with_unknown, documented);
 }
 
+/// `OpenSSL`: users' tests can build the output from `Default` and its public fields.
+#[test]
+fn open_ssl_output_can_be_built_from_default() {
+    let mut output = OpenSslOutput::default();
+    output.async_request_id = String::from("123asd21-2dasdasd-123qcsdw-313213");
+    output.request_id = String::from("example");
+    let actual = encode(&output);
+    let expected = json(
+        r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"example"}"#,
+    );
+    assert_eq!(actual, expected);
+}
+
 /// `CloseSSL`, documented example 1 ("Disable SSL"): the request serializes to the docs' JSON.
 #[test]
 fn close_ssl_example_1_request() {
@@ -152,6 +179,19 @@ fn close_ssl_output_ignores_unknown_members() {
         r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"example"}"#,
     );
     assert_eq!(with_unknown, documented);
+}
+
+/// `CloseSSL`: users' tests can build the output from `Default` and its public fields.
+#[test]
+fn close_ssl_output_can_be_built_from_default() {
+    let mut output = CloseSslOutput::default();
+    output.async_request_id = String::from("123asd21-2dasdasd-123qcsdw-313213");
+    output.request_id = String::from("example");
+    let actual = encode(&output);
+    let expected = json(
+        r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"example"}"#,
+    );
+    assert_eq!(actual, expected);
 }
 
 /// `MysqlSslStatus`: documented values read and write as themselves; an unknown one is kept and

@@ -8,6 +8,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use tencent_mongodb::ErrorKind;
 use tencent_mongodb::operations::describe_instance_ssl::{
     DescribeInstanceSslInput, DescribeInstanceSslOutput,
 };
@@ -104,6 +105,32 @@ fn describe_instance_ssl_output_reads_numbers_sent_as_strings() {
     assert_eq!(from_strings, from_numbers);
 }
 
+/// `DescribeInstanceSSL`: users' tests can build the output from `Default` and its public
+/// fields.
+#[test]
+fn describe_instance_ssl_output_can_be_built_from_default() {
+    let mut output = DescribeInstanceSslOutput::default();
+    output.status = Some(MongoSslStatus::Disabled);
+    output.expired_time = Some(Timestamp::new("2023-05-01 12:00:00"));
+    output.cert_url = Some(String::from("http://abc/cert"));
+    output.request_id = String::from("example");
+    let actual = encode(&output);
+    let expected = json(
+        r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://abc/cert","RequestId":"example"}"#,
+    );
+    assert_eq!(actual, expected);
+}
+
+/// `DescribeInstanceSSL`: building without `InstanceId` fails with `InvalidInput` naming it,
+/// before anything is sent.
+#[test]
+fn describe_instance_ssl_builder_names_a_missing_required_member() {
+    let err = DescribeInstanceSslInput::builder().build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let message = err.to_string();
+    assert!(message.contains("`InstanceId`"), "{message}");
+}
+
 /// `InstanceEnableSSL`, documented example 1 ("Setting the SSL Status for an Instance"): the
 /// request serializes to the docs' JSON.
 #[test]
@@ -177,6 +204,32 @@ fn instance_enable_ssl_output_reads_numbers_sent_as_strings() {
         r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://xxx.xxx/xxx","FlowId":10000,"RequestId":"example"}"#,
     );
     assert_eq!(from_strings, from_numbers);
+}
+
+/// `InstanceEnableSSL`: users' tests can build the output from `Default` and its public fields.
+#[test]
+fn instance_enable_ssl_output_can_be_built_from_default() {
+    let mut output = InstanceEnableSslOutput::default();
+    output.status = Some(MongoSslStatus::Disabled);
+    output.expired_time = Some(Timestamp::new("2023-05-01 12:00:00"));
+    output.cert_url = Some(String::from("http://xxx.xxx/xxx"));
+    output.flow_id = Some(10000);
+    output.request_id = String::from("example");
+    let actual = encode(&output);
+    let expected = json(
+        r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://xxx.xxx/xxx","FlowId":10000,"RequestId":"example"}"#,
+    );
+    assert_eq!(actual, expected);
+}
+
+/// `InstanceEnableSSL`: building without `InstanceId` fails with `InvalidInput` naming it,
+/// before anything is sent.
+#[test]
+fn instance_enable_ssl_builder_names_a_missing_required_member() {
+    let err = InstanceEnableSslInput::builder().build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let message = err.to_string();
+    assert!(message.contains("`InstanceId`"), "{message}");
 }
 
 /// `MongoSslStatus`: documented values read and write as themselves; an unknown one is kept and

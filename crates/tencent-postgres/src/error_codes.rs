@@ -9,8 +9,8 @@
 //! use tencent_postgres::{error_codes, Error};
 //!
 //! fn explain(err: &Error) -> &'static str {
-//!     if err.is_code(error_codes::ACTION_OFFLINE) {
-//!         "ActionOffline"
+//!     if err.is_code(error_codes::FAILED_OPERATION_DATABASE_ACCESS_ERROR) {
+//!         "FailedOperation.DatabaseAccessError"
 //!     } else {
 //!         "something else"
 //!     }

@@ -12,7 +12,7 @@
 //! # Example
 //!
 //! ```no_run
-//! use tencent_postgres::{error_codes, Client, Config};
+//! use tencent_postgres::{Client, Config};
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,10 +27,7 @@
 //!         .await
 //!     {
 //!         Ok(output) => println!("{output:?}"),
-//!         Err(err) if err.is_code(error_codes::ACTION_OFFLINE) => {
-//!             eprintln!("ActionOffline: {err}")
-//!         }
-//!         Err(err) => return Err(err.into()),
+//!         Err(err) => eprintln!("failed (code {:?}): {err}", err.code()),
 //!     }
 //!     Ok(())
 //! }

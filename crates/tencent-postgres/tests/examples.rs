@@ -8,6 +8,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use tencent_postgres::ErrorKind;
 use tencent_postgres::operations::describe_db_instance_ssl_config::{
     DescribeDbInstanceSslConfigInput, DescribeDbInstanceSslConfigOutput,
 };
@@ -134,6 +135,28 @@ fn modify_db_instance_ssl_config_output_reads_numbers_sent_as_strings() {
     assert_eq!(from_strings, from_numbers);
 }
 
+/// `ModifyDBInstanceSSLConfig`: users' tests can build the output from `Default` and its public
+/// fields.
+#[test]
+fn modify_db_instance_ssl_config_output_can_be_built_from_default() {
+    let mut output = ModifyDbInstanceSslConfigOutput::default();
+    output.task_id = Some(5423);
+    output.request_id = String::from("example");
+    let actual = encode(&output);
+    let expected = json(r#"{"TaskId":5423,"RequestId":"example"}"#);
+    assert_eq!(actual, expected);
+}
+
+/// `ModifyDBInstanceSSLConfig`: building without `DBInstanceId` fails with `InvalidInput`
+/// naming it, before anything is sent.
+#[test]
+fn modify_db_instance_ssl_config_builder_names_a_missing_required_member() {
+    let err = ModifyDbInstanceSslConfigInput::builder().build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let message = err.to_string();
+    assert!(message.contains("`DBInstanceId`"), "{message}");
+}
+
 /// `DescribeDBInstanceSSLConfig`, documented example 1 ("Instance SSL Is in Enabled Status"):
 /// the request serializes to the docs' JSON.
 #[test]
@@ -229,4 +252,30 @@ fn describe_db_instance_ssl_config_output_ignores_unknown_members() {
         r#"{"SSLEnabled":true,"CAUrl":"http://testdownload.url","ConnectAddress":"10.0.0.23","RequestId":"example"}"#,
     );
     assert_eq!(with_unknown, documented);
+}
+
+/// `DescribeDBInstanceSSLConfig`: users' tests can build the output from `Default` and its
+/// public fields.
+#[test]
+fn describe_db_instance_ssl_config_output_can_be_built_from_default() {
+    let mut output = DescribeDbInstanceSslConfigOutput::default();
+    output.ssl_enabled = Some(true);
+    output.ca_url = Some(String::from("http://testdownload.url"));
+    output.connect_address = Some(String::from("10.0.0.23"));
+    output.request_id = String::from("example");
+    let actual = encode(&output);
+    let expected = json(
+        r#"{"SSLEnabled":true,"CAUrl":"http://testdownload.url","ConnectAddress":"10.0.0.23","RequestId":"example"}"#,
+    );
+    assert_eq!(actual, expected);
+}
+
+/// `DescribeDBInstanceSSLConfig`: building without `DBInstanceId` fails with `InvalidInput`
+/// naming it, before anything is sent.
+#[test]
+fn describe_db_instance_ssl_config_builder_names_a_missing_required_member() {
+    let err = DescribeDbInstanceSslConfigInput::builder().build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let message = err.to_string();
+    assert!(message.contains("`DBInstanceId`"), "{message}");
 }

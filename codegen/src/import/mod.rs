@@ -1,0 +1,356 @@
+//! Importers: turn the vendors' machine-readable API definitions (and captured doc pages) into
+//! specs.
+//!
+//! - [`tencent`]: `tccli-intl-en` (`api.json`, `examples.json`) and the Python SDK's
+//!   `errorcodes.py`;
+//! - [`huawei`]: the `huaweicloudsdkgaussdbfornosql` Python SDK (operations and models), with the
+//!   Swagger files of `huawei-cloud-api-definitions-GaussDBforNoSQL` for success statuses and
+//!   examples;
+//! - [`doc_page`]: one vendor documentation page, as captured text.
+//!
+//! Every import goes through [`finish`]: the curated [`overlay`] is merged, the selection
+//! (`--only`) applied, unused shapes dropped, and the result rendered as YAML, loaded back and
+//! validated in memory; only a spec that validates is returned, so nothing half-converted is ever
+//! written.
+
+pub mod doc_page;
+pub mod huawei;
+pub mod overlay;
+mod python;
+pub mod tencent;
+pub mod yaml_out;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use cloud_spec::{Service, TypeExpr};
+
+use crate::error::Segment;
+use crate::load;
+use crate::validate;
+
+pub use overlay::{LoadedOverlay, Overlay};
+
+/// An import that cannot be done: names the file and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// The file at fault (a source file, an overlay, or the spec being produced).
+    pub file: PathBuf,
+    /// What is wrong, and what was expected.
+    pub message: String,
+}
+
+impl ImportError {
+    /// An error about `file`.
+    pub fn at(file: impl AsRef<Path>, message: impl Into<String>) -> ImportError {
+        ImportError {
+            file: file.as_ref().to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// A versioned package a spec was imported from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcePackage {
+    /// Package name on its registry (`tccli-intl-en`).
+    pub name: String,
+    /// Its version (`3.1.193.1`).
+    pub version: String,
+    /// What was read from it.
+    pub files: Vec<String>,
+}
+
+/// What an importer read, before the overlay.
+#[derive(Debug, Clone)]
+pub struct RawImport {
+    /// The service, every operation the source has.
+    pub service: Service,
+    /// The packages read.
+    pub sources: Vec<SourcePackage>,
+    /// Things left out of the source, with the reason (examples that are not JSON, ...).
+    pub notes: Vec<String>,
+    /// Facts the spec model cannot carry yet, written as comments into the spec's header
+    /// (members the vendor's SDK masks as sensitive, ...).
+    pub header_notes: Vec<String>,
+}
+
+/// The result of [`finish`].
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The spec file's text: header comment, then the YAML.
+    pub text: String,
+    /// The service as written (what loading `text` gives).
+    pub service: Service,
+    /// What was left out along the way (source problems, examples that do not validate).
+    pub notes: Vec<String>,
+}
+
+/// How [`finish`] selects and checks.
+#[derive(Debug, Clone, Default)]
+pub struct FinishOptions {
+    /// Keep only these operations (and the shapes they reach). `None`: every operation.
+    pub only: Option<Vec<String>>,
+    /// The command that reproduces the import, for the header comment.
+    pub command: String,
+}
+
+/// Merges `overlays` (in order) into `raw`, selects, prunes, renders and validates.
+/// `spec_file` is the path the spec is meant for, relative to the repository root (it decides the
+/// `$schema` reference and names the file in errors).
+pub fn finish(
+    mut raw: RawImport,
+    overlays: &[&LoadedOverlay],
+    options: &FinishOptions,
+    spec_file: &Path,
+) -> Result<Finished, ImportError> {
+    for overlay in overlays {
+        overlay.apply(&mut raw.service)?;
+    }
+    let raw_ops: BTreeSet<String> = raw.service.operations.keys().cloned().collect();
+    let mut service = raw.service;
+    if let Some(only) = &options.only {
+        let missing: Vec<&str> = only
+            .iter()
+            .filter(|name| !service.operations.contains_key(name.as_str()))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Err(ImportError::at(
+                spec_file,
+                format!(
+                    "--only names operations the source does not have: {}",
+                    missing.join(", ")
+                ),
+            ));
+        }
+        service
+            .operations
+            .retain(|name, _| only.iter().any(|o| o == name));
+        // Notes about operations that were not selected are noise here.
+        raw.notes.retain(|note| {
+            let op = note.split(':').next().unwrap_or("");
+            !raw_ops.contains(op) || service.operations.contains_key(op)
+        });
+    }
+    prune_shapes(&mut service);
+
+    let mut notes = raw.notes;
+    // Examples copied from the vendor's docs do not always agree with the vendor's own member
+    // definitions (a required member left out, a number where a string is declared). Such an
+    // example cannot become a generated test; it is left out and named in the notes. Any other
+    // problem is the importer's or the overlay's, and fails the import.
+    for _round in 0..8 {
+        let text = render(&service, &raw.sources, &raw.header_notes, options, spec_file);
+        let loaded = load::load_str(spec_file, &text).map_err(|e| {
+            ImportError::at(spec_file, format!("the produced spec does not load:\n{e}"))
+        })?;
+        let errors = match validate::validate(&loaded) {
+            Ok(()) => {
+                return Ok(Finished {
+                    text,
+                    service: loaded.service,
+                    notes,
+                })
+            }
+            Err(errors) => errors.0,
+        };
+        let mut dropped_examples: BTreeSet<(String, usize)> = BTreeSet::new();
+        let mut dropped_member_examples: Vec<Vec<Segment>> = Vec::new();
+        let mut fatal = Vec::new();
+        for error in errors {
+            let segments = error.path.segments();
+            match example_location(segments) {
+                Some(ExampleAt::Operation(op, index)) => {
+                    if dropped_examples.insert((op.clone(), index)) {
+                        notes.push(format!(
+                            "{op}: example {} left out: {}: {}",
+                            index + 1,
+                            error.path,
+                            error.message
+                        ));
+                    }
+                }
+                Some(ExampleAt::Member(path)) => {
+                    notes.push(format!(
+                        "member example left out: {}: {}",
+                        error.path, error.message
+                    ));
+                    dropped_member_examples.push(path);
+                }
+                None => fatal.push(error.to_string()),
+            }
+        }
+        if !fatal.is_empty() {
+            return Err(ImportError::at(
+                spec_file,
+                format!(
+                    "the produced spec does not validate (nothing was written):\n  {}",
+                    fatal.join("\n  ")
+                ),
+            ));
+        }
+        for (op, index) in dropped_examples.iter().rev() {
+            if let Some(op) = service.operations.get_mut(op) {
+                if *index < op.examples.len() {
+                    op.examples.remove(*index);
+                }
+            }
+        }
+        for path in dropped_member_examples {
+            drop_member_example(&mut service, &path);
+        }
+    }
+    Err(ImportError::at(
+        spec_file,
+        "examples still fail validation after leaving out the failing ones",
+    ))
+}
+
+enum ExampleAt {
+    /// `operations.<op>.examples[<i>]...`
+    Operation(String, usize),
+    /// `...<member>.example...`: the member path up to the member.
+    Member(Vec<Segment>),
+}
+
+fn example_location(segments: &[Segment]) -> Option<ExampleAt> {
+    if let [Segment::Key(first), Segment::Key(op), Segment::Key(examples), Segment::Index(i), ..] =
+        segments
+    {
+        if first == "operations" && examples == "examples" {
+            return Some(ExampleAt::Operation(op.clone(), *i));
+        }
+    }
+    let at = segments
+        .iter()
+        .position(|s| matches!(s, Segment::Key(k) if k == "example"))?;
+    // `example` is a key of a member: operations.X.input.M.example or shapes.S.members.M.example.
+    (at >= 3).then(|| ExampleAt::Member(segments[..at].to_vec()))
+}
+
+fn drop_member_example(service: &mut Service, path: &[Segment]) {
+    let keys: Vec<&str> = path
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Key(k) => Some(k.as_str()),
+            Segment::Index(_) => None,
+        })
+        .collect();
+    let member = match keys.as_slice() {
+        ["operations", op, "input", m] => service
+            .operations
+            .get_mut(*op)
+            .and_then(|o| o.input.get_mut(*m)),
+        ["operations", op, "output", m] => service
+            .operations
+            .get_mut(*op)
+            .and_then(|o| o.output.get_mut(*m)),
+        ["shapes", s, "members", m] => service
+            .shapes
+            .get_mut(*s)
+            .and_then(|s| s.members.as_mut())
+            .and_then(|members| members.get_mut(*m)),
+        _ => None,
+    };
+    if let Some(member) = member {
+        member.example = None;
+    }
+}
+
+/// Drops shapes no operation reaches (directly or through other shapes).
+pub fn prune_shapes(service: &mut Service) {
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    let mut queue: Vec<String> = service
+        .operations
+        .values()
+        .flat_map(|op| op.input.values().chain(op.output.values()))
+        .filter_map(|m| shape_of(&m.ty))
+        .collect();
+    while let Some(name) = queue.pop() {
+        if !reached.insert(name.clone()) {
+            continue;
+        }
+        if let Some(members) = service.shapes.get(&name).and_then(|s| s.members.as_ref()) {
+            queue.extend(members.values().filter_map(|m| shape_of(&m.ty)));
+        }
+    }
+    service.shapes.retain(|name, _| reached.contains(name));
+}
+
+fn shape_of(ty: &str) -> Option<String> {
+    TypeExpr::parse(ty)
+        .ok()
+        .and_then(|t| t.shape_name().map(str::to_owned))
+}
+
+/// The spec file's text: the `$schema` header, where it came from, then the YAML.
+fn render(
+    service: &Service,
+    sources: &[SourcePackage],
+    header_notes: &[String],
+    options: &FinishOptions,
+    spec_file: &Path,
+) -> String {
+    let mut text = format!(
+        "{}{}\n#\n",
+        validate::SCHEMA_HEADER_PREFIX,
+        validate::expected_schema_reference(spec_file)
+    );
+    text.push_str(&format!(
+        "# {} {}: imported, do not edit by hand.\n",
+        service.title, service.version
+    ));
+    if !options.command.is_empty() {
+        text.push_str(&format!("# Regenerate with `{}`.\n", options.command));
+    }
+    text.push_str(&format!(
+        "# Curated knowledge lives in specs/overlays/{}/{}.yaml, merged on every import.\n",
+        match service.vendor {
+            cloud_spec::Vendor::Tencent => "tencent",
+            cloud_spec::Vendor::Huawei => "huawei",
+        },
+        service.name
+    ));
+    text.push_str("#\n# Sources:\n");
+    for source in sources {
+        text.push_str(&format!("#   {} {}", source.name, source.version));
+        if !source.files.is_empty() {
+            text.push_str(&format!(": {}", source.files.join(", ")));
+        }
+        text.push('\n');
+    }
+    for note in header_notes {
+        text.push_str("#\n");
+        for line in note.lines() {
+            text.push_str(&format!("# {line}\n").replace("# \n", "#\n"));
+        }
+    }
+    text.push('\n');
+    let value = serde_json::to_value(service).unwrap_or(serde_json::Value::Null);
+    text.push_str(&yaml_out::to_yaml(&value));
+    text
+}
+
+/// Operation names for `--only`: comma-separated.
+pub fn parse_only(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The operations of a spec, for `--only` taken from the committed spec (`--only-curated`).
+pub fn operation_names(service: &Service) -> Vec<String> {
+    service.operations.keys().cloned().collect()
+}

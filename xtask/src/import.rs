@@ -1,0 +1,330 @@
+//! `cargo xtask import ...` and `cargo xtask spec-diff ...`: the command-line side of
+//! `codegen::import` and `codegen::diff`.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use codegen::import::{self, FinishOptions, LoadedOverlay, RawImport};
+
+/// `cargo xtask import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    source: ImportSource,
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportSource {
+    /// Import a Tencent service from tccli-intl-en (api.json, examples.json) and the Python SDK's
+    /// errorcodes.py, merged with specs/overlays/tencent/{_common,<service>}.yaml.
+    Tencent {
+        /// The tccli service name: mongodb, cdb, postgres, ...
+        #[arg(long)]
+        service: String,
+        /// API version (`2019-07-25`) when the package has several; default: the newest.
+        #[arg(long)]
+        api_version: Option<String>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Import a Huawei service from huaweicloudsdkgaussdbfornosql (operations, models) and the
+    /// Swagger files of huawei-cloud-api-definitions-GaussDBforNoSQL (success statuses, examples).
+    Huawei {
+        /// The spec's service name; only `geminidb` is known.
+        #[arg(long)]
+        service: String,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Turn one captured vendor doc page into the spec of its operation (YAML on stdout).
+    Doc {
+        /// The captured page (text).
+        page: PathBuf,
+        /// Merge the operation into this spec file instead (validated before writing).
+        #[arg(long)]
+        merge: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct CommonArgs {
+    /// Directory filled by scripts/fetch-vendor-sources.sh. Default: target/vendor-sources.
+    #[arg(long)]
+    source: Option<PathBuf>,
+    /// Import only these operations (comma-separated), and the shapes they reach.
+    #[arg(long, conflicts_with = "only_curated")]
+    only: Option<String>,
+    /// Import only the operations the committed spec has.
+    #[arg(long)]
+    only_curated: bool,
+    /// Where to write the spec. Default: specs/<vendor>/<service>.yaml.
+    #[arg(long, conflicts_with_all = ["stdout", "check"])]
+    out: Option<PathBuf>,
+    /// Print the spec instead of writing it.
+    #[arg(long)]
+    stdout: bool,
+    /// Write nothing; fail if the committed spec differs from the import.
+    #[arg(long)]
+    check: bool,
+    /// Print a draft overlay that turns the raw import into the committed spec, for its
+    /// operations (a starting point for specs/overlays/...; add the reasons as comments).
+    #[arg(long, conflicts_with_all = ["out", "stdout", "check"])]
+    derive_overlay: bool,
+}
+
+/// Runs `cargo xtask import ...`.
+pub fn run(root: &Path, args: ImportArgs) -> Result<(), String> {
+    match args.source {
+        ImportSource::Tencent {
+            service,
+            api_version,
+            common,
+        } => {
+            let sources = source_dir(root, &common);
+            let raw = import::tencent::import(&sources, &service, api_version.as_deref())
+                .map_err(|e| format!("error: {e}"))?;
+            let command = format!("cargo xtask import tencent --service {service}");
+            finish(root, raw, "tencent", &service, &common, command)
+        }
+        ImportSource::Huawei { service, common } => {
+            let sources = source_dir(root, &common);
+            let raw = import::huawei::import(&sources, &service).map_err(|e| format!("error: {e}"))?;
+            let command = format!("cargo xtask import huawei --service {service}");
+            finish(root, raw, "huawei", &service, &common, command)
+        }
+        ImportSource::Doc { page, merge } => doc(root, &page, merge.as_deref()),
+    }
+}
+
+fn source_dir(root: &Path, common: &CommonArgs) -> PathBuf {
+    common
+        .source
+        .clone()
+        .unwrap_or_else(|| import::tencent::default_sources(root))
+}
+
+fn finish(
+    root: &Path,
+    raw: RawImport,
+    vendor: &str,
+    service: &str,
+    common: &CommonArgs,
+    mut command: String,
+) -> Result<(), String> {
+    let spec_file = PathBuf::from(format!("specs/{vendor}/{service}.yaml"));
+    let committed = || {
+        codegen::load::load_file(root, &spec_file).map_err(|e| format!("error: {e}"))
+    };
+    if common.derive_overlay {
+        let curated = committed()?;
+        let draft = import::overlay::derive(&raw.service, &curated.service);
+        print!("{}", draft.to_yaml());
+        return Ok(());
+    }
+    let only = if common.only_curated {
+        command.push_str(" --only-curated");
+        Some(import::operation_names(&committed()?.service))
+    } else {
+        common.only.as_deref().map(|list| {
+            command.push_str(&format!(" --only {list}"));
+            import::parse_only(list)
+        })
+    };
+    let overlays = [
+        LoadedOverlay::read(root, Path::new(&format!("specs/overlays/{vendor}/_common.yaml")))
+            .map_err(|e| format!("error: {e}"))?,
+        LoadedOverlay::read(root, Path::new(&format!("specs/overlays/{vendor}/{service}.yaml")))
+            .map_err(|e| format!("error: {e}"))?,
+    ];
+    let overlays: Vec<&LoadedOverlay> = overlays.iter().collect();
+    let options = FinishOptions { only, command };
+    let finished = import::finish(raw, &overlays, &options, &spec_file).map_err(|e| format!("error: {e}"))?;
+    for note in &finished.notes {
+        eprintln!("note: {note}");
+    }
+    let summary = format!(
+        "{} operations, {} shapes, {} lines",
+        finished.service.operations.len(),
+        finished.service.shapes.len(),
+        finished.text.lines().count()
+    );
+    if common.stdout {
+        print!("{}", finished.text);
+        eprintln!("{summary}");
+        return Ok(());
+    }
+    if common.check {
+        let current = std::fs::read_to_string(root.join(&spec_file)).unwrap_or_default();
+        return if current == finished.text {
+            println!("{} is what the import produces ({summary})", spec_file.display());
+            Ok(())
+        } else {
+            Err(format!(
+                "{} differs from the import; run `{}` (or review with `cargo xtask spec-diff`)",
+                spec_file.display(),
+                options.command
+            ))
+        };
+    }
+    let out = common.out.clone().unwrap_or_else(|| spec_file.clone());
+    let out = if out.is_absolute() { out } else { root.join(out) };
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("error: {}: {e}", dir.display()))?;
+    }
+    let unchanged = std::fs::read_to_string(&out).is_ok_and(|t| t == finished.text);
+    if !unchanged {
+        std::fs::write(&out, &finished.text).map_err(|e| format!("error: {}: {e}", out.display()))?;
+    }
+    println!(
+        "{} {} ({summary}, {} bytes)",
+        if unchanged { "unchanged" } else { "wrote" },
+        out.display(),
+        finished.text.len()
+    );
+    Ok(())
+}
+
+fn doc(root: &Path, page: &Path, merge: Option<&Path>) -> Result<(), String> {
+    let text = std::fs::read_to_string(page).map_err(|e| format!("error: {}: {e}", page.display()))?;
+    let parsed = import::doc_page::parse(page, &text).map_err(|e| format!("error: {e}"))?;
+    match merge {
+        None => {
+            print!("{}", import::doc_page::to_yaml(&parsed));
+            Ok(())
+        }
+        Some(spec) => {
+            let relative = spec.strip_prefix(root).unwrap_or(spec).to_path_buf();
+            let loaded = codegen::load::load_file(root, &relative).map_err(|e| format!("error: {e}"))?;
+            let text = import::doc_page::merge_into(&loaded, &parsed).map_err(|e| format!("error: {e}"))?;
+            std::fs::write(root.join(&relative), text)
+                .map_err(|e| format!("error: {}: {e}", relative.display()))?;
+            println!("merged {} into {}", parsed.name, relative.display());
+            Ok(())
+        }
+    }
+}
+
+/// `cargo xtask spec-diff`.
+#[derive(Debug, Args)]
+pub struct SpecDiffArgs {
+    /// Two spec files to compare: OLD NEW. Without them, every spec in specs/ is compared with
+    /// the git revision given by --against.
+    #[arg(num_args = 0..=2)]
+    paths: Vec<PathBuf>,
+    /// The git revision the working tree's specs are compared with (default: HEAD).
+    #[arg(long, conflicts_with = "paths")]
+    against: Option<String>,
+    /// Fail (exit code 1) when a change is breaking.
+    #[arg(long)]
+    deny_breaking: bool,
+}
+
+/// Runs `cargo xtask spec-diff ...`.
+pub fn spec_diff(root: &Path, args: SpecDiffArgs) -> Result<(), String> {
+    let diffs = match args.paths.as_slice() {
+        [old, new] => {
+            let load = |p: &Path| -> Result<codegen::load::LoadedSpec, String> {
+                let text = std::fs::read_to_string(p).map_err(|e| format!("error: {}: {e}", p.display()))?;
+                codegen::load::load_str(p, &text).map_err(|e| format!("error: {e}"))
+            };
+            vec![codegen::diff::diff(&load(old)?.service, &load(new)?.service)]
+        }
+        [] => against_revision(root, args.against.as_deref().unwrap_or("HEAD"))?,
+        _ => return Err("error: give two spec files (OLD NEW), or none with --against REV".to_owned()),
+    };
+    let mut breaking = false;
+    for diff in &diffs {
+        print!("{diff}");
+        if let Some(severity) = diff.severity() {
+            let current = crate_version(root, &diff.crate_name);
+            match current.as_deref().and_then(|v| diff.next_version(v).map(|n| (v.to_owned(), n))) {
+                Some((from, to)) => println!("  semver: {} {from} → {to} ({severity})", diff.crate_name),
+                None => println!("  semver: {severity} change (current version unknown)"),
+            }
+            breaking |= severity == codegen::diff::Severity::Breaking;
+        }
+    }
+    if breaking && args.deny_breaking {
+        return Err("error: breaking changes (see above)".to_owned());
+    }
+    Ok(())
+}
+
+/// Compares every spec of the working tree with the same file at `rev`.
+fn against_revision(root: &Path, rev: &str) -> Result<Vec<codegen::diff::ServiceDiff>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .map_err(|e| format!("error: cannot run git: {e}"))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(format!("error: git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()))
+        }
+    };
+    let old_files: Vec<String> = git(&["ls-tree", "-r", "--name-only", rev, "--", "specs/"])?
+        .lines()
+        .filter(|p| {
+            let parts: Vec<&str> = p.split('/').collect();
+            parts.len() == 3
+                && p.ends_with(".yaml")
+                && !codegen::generate::NOT_SPEC_DIRS.contains(&parts[1])
+        })
+        .map(str::to_owned)
+        .collect();
+    let new_files = codegen::generate::find_specs(root).map_err(|e| format!("error: {e}"))?;
+    let mut diffs = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for file in &new_files {
+        let key = file.to_string_lossy().replace('\\', "/");
+        seen.insert(key.clone());
+        let new = codegen::load::load_file(root, file).map_err(|e| format!("error: {e}"))?.service;
+        if old_files.contains(&key) {
+            let text = git(&["show", &format!("{rev}:{key}")])?;
+            let old = codegen::load::load_str(format!("{rev}:{key}"), &text)
+                .map_err(|e| format!("error: {e}"))?
+                .service;
+            diffs.push(codegen::diff::diff(&old, &new));
+        } else {
+            diffs.push(codegen::diff::added_service(&new));
+        }
+    }
+    for key in old_files.iter().filter(|k| !seen.contains(*k)) {
+        let text = git(&["show", &format!("{rev}:{key}")])?;
+        let old = codegen::load::load_str(format!("{rev}:{key}"), &text)
+            .map_err(|e| format!("error: {e}"))?
+            .service;
+        diffs.push(codegen::diff::removed_service(&old));
+    }
+    Ok(diffs)
+}
+
+/// The version in `crates/<name>/Cargo.toml`, or the workspace's when it inherits it.
+fn crate_version(root: &Path, crate_name: &str) -> Option<String> {
+    let version_in = |text: &str, section: &str| -> Option<String> {
+        let mut in_section = false;
+        for line in text.lines() {
+            let line = line.trim();
+            if line.starts_with('[') {
+                in_section = line == section;
+            } else if in_section {
+                if let Some(rest) = line.strip_prefix("version") {
+                    let rest = rest.trim_start();
+                    if let Some(value) = rest.strip_prefix('=') {
+                        return Some(value.trim().trim_matches('"').to_owned());
+                    }
+                }
+            }
+        }
+        None
+    };
+    let manifest = std::fs::read_to_string(root.join("crates").join(crate_name).join("Cargo.toml")).ok()?;
+    if manifest.contains("version.workspace = true") {
+        let workspace = std::fs::read_to_string(root.join("Cargo.toml")).ok()?;
+        version_in(&workspace, "[workspace.package]")
+    } else {
+        version_in(&manifest, "[package]")
+    }
+}
