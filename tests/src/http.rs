@@ -177,7 +177,11 @@ impl SkewedServerClock {
             )
             .map_err(|_| failed("TC3 signing"))?;
             set_header(&mut request.headers, "X-TC-Timestamp", moved.to_string());
-            set_header(&mut request.headers, "Authorization", signature.authorization);
+            set_header(
+                &mut request.headers,
+                "Authorization",
+                signature.authorization,
+            );
         } else if let Some(date) = request.header(huawei::HEADER_SDK_DATE) {
             let signed_at = huawei::parse_sdk_date(date).map_err(|_| failed("X-Sdk-Date"))?;
             set_header(
@@ -190,8 +194,10 @@ impl SkewedServerClock {
                 .retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
             let (path, query) = split_url(&request.url);
             let query = huawei::parse_query(query);
-            let query: Vec<(&str, &str)> =
-                query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let query: Vec<(&str, &str)> = query
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             let headers: Vec<(&str, &str)> = request
                 .headers
                 .iter()
@@ -251,10 +257,10 @@ impl HttpClient for SkewedServerClock {
 /// Splits an absolute URL into its path and its raw query.
 fn split_url(url: &str) -> (&str, &str) {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path_and_query = after_scheme
-        .find('/')
-        .map_or("/", |i| &after_scheme[i..]);
-    path_and_query.split_once('?').unwrap_or((path_and_query, ""))
+    let path_and_query = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""))
 }
 
 fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {

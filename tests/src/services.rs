@@ -131,7 +131,11 @@ impl Service {
                     .send()
                     .await?;
                 let listed = out.instances.unwrap_or_default();
-                assert_eq!(listed.len(), 1, "ListInstances filtered by id `{instance}`: {listed:?}");
+                assert_eq!(
+                    listed.len(),
+                    1,
+                    "ListInstances filtered by id `{instance}`: {listed:?}"
+                );
                 assert_eq!(listed[0].id.as_deref(), Some(instance));
                 match &listed[0].ssl {
                     Some(InstanceSslState::Enabled) => true,
@@ -148,7 +152,12 @@ impl Service {
     }
 
     /// Turns SSL on or off on `instance`; returns the id of the async flow the service started.
-    pub async fn set_ssl_on(self, clients: &Clients, instance: &str, enable: bool) -> Result<String> {
+    pub async fn set_ssl_on(
+        self,
+        clients: &Clients,
+        instance: &str,
+        enable: bool,
+    ) -> Result<String> {
         Ok(match self {
             Service::MongoDb => {
                 let out = clients
@@ -185,7 +194,11 @@ impl Service {
                 out.task_id.expect("postgres TaskId").to_string()
             }
             Service::GeminiDb => {
-                let option = if enable { SslOption::On } else { SslOption::Off };
+                let option = if enable {
+                    SslOption::On
+                } else {
+                    SslOption::Off
+                };
                 let out = clients
                     .geminidb
                     .switch_ssl()
@@ -201,5 +214,29 @@ impl Service {
     /// Turns SSL on or off on [`instance`](Self::instance).
     pub async fn set_ssl(self, clients: &Clients, enable: bool) -> Result<String> {
         self.set_ssl_on(clients, self.instance(), enable).await
+    }
+}
+
+impl Service {
+    /// Runs `case` for every service at once, each in its own task (and usually with its own
+    /// emulator), for the cases that spend their time waiting. A panic in one fails the test
+    /// with that panic.
+    pub async fn each_concurrently<F, Fut>(case: F)
+    where
+        F: Fn(Service) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let tasks: Vec<_> = Service::ALL
+            .into_iter()
+            .map(|service| tokio::spawn(case(service)))
+            .collect();
+        for task in tasks {
+            if let Err(e) = task.await {
+                match e.try_into_panic() {
+                    Ok(panic) => std::panic::resume_unwind(panic),
+                    Err(e) => panic!("a case was cancelled: {e}"),
+                }
+            }
+        }
     }
 }

@@ -119,9 +119,16 @@ impl Clients {
 
     /// Clients whose configurations are the defaults for `emulator` changed by `adjust` (the
     /// same change for both vendors).
-    pub fn with(emulator: &RunningEmulator, adjust: impl Fn(ConfigBuilder) -> ConfigBuilder) -> Self {
-        let tencent = adjust(tencent_config(emulator)).build().expect("tencent config");
-        let huawei = adjust(huawei_config(emulator)).build().expect("huawei config");
+    pub fn with(
+        emulator: &RunningEmulator,
+        adjust: impl Fn(ConfigBuilder) -> ConfigBuilder,
+    ) -> Self {
+        let tencent = adjust(tencent_config(emulator))
+            .build()
+            .expect("tencent config");
+        let huawei = adjust(huawei_config(emulator))
+            .build()
+            .expect("huawei config");
         Clients::new(tencent, huawei)
     }
 
@@ -185,8 +192,7 @@ impl TestBed {
 
     /// How often the emulator applied `operation` of `service` to `instance`.
     pub fn applied(&self, service: &str, operation: &str, instance: &str) -> u64 {
-        self.emulator
-            .applied_count_on(service, operation, instance)
+        self.emulator.applied_count_on(service, operation, instance)
     }
 
     /// Stops the emulator and waits for it.

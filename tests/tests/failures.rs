@@ -55,12 +55,24 @@ async fn a_wrong_secret_key_is_a_signature_failure_and_not_retried() {
         let bed = TestBed::start().await;
         let recorder = Recorder::new();
         let clients = Clients::through(&bed.emulator, recorder.clone(), |b| {
-            b.credentials(Credentials::new(DEMO_TENCENT_SECRET_ID, "not-the-secret-key"))
+            b.credentials(Credentials::new(
+                DEMO_TENCENT_SECRET_ID,
+                "not-the-secret-key",
+            ))
         });
         let tencent_codes = [
-            (Service::MongoDb, tencent_mongodb::error_codes::AUTH_FAILURE_SIGNATURE_FAILURE),
-            (Service::Cdb, tencent_cdb::error_codes::AUTH_FAILURE_SIGNATURE_FAILURE),
-            (Service::Postgres, tencent_postgres::error_codes::AUTH_FAILURE_SIGNATURE_FAILURE),
+            (
+                Service::MongoDb,
+                tencent_mongodb::error_codes::AUTH_FAILURE_SIGNATURE_FAILURE,
+            ),
+            (
+                Service::Cdb,
+                tencent_cdb::error_codes::AUTH_FAILURE_SIGNATURE_FAILURE,
+            ),
+            (
+                Service::Postgres,
+                tencent_postgres::error_codes::AUTH_FAILURE_SIGNATURE_FAILURE,
+            ),
         ];
         for (service, code) in tencent_codes {
             let err = describe_error(service, &clients).await;
@@ -84,7 +96,11 @@ async fn a_wrong_secret_key_is_a_signature_failure_and_not_retried() {
             .unwrap_err();
         assert_service_error(&err, huawei_codes::APIGW_AUTH_FAILED, 401);
         assert_eq!(recorder.take_api_attempts(), 1);
-        assert_eq!(bed.emulator.applied_count("SwitchSsl"), 0, "a refused call applies nothing");
+        assert_eq!(
+            bed.emulator.applied_count("SwitchSsl"),
+            0,
+            "a refused call applies nothing"
+        );
         bed.shutdown().await;
     })
     .await
@@ -101,14 +117,27 @@ async fn an_unknown_secret_id_or_ak_is_refused() {
             ))
         });
         let codes = [
-            (Service::MongoDb, tencent_mongodb::error_codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND),
-            (Service::Cdb, tencent_cdb::error_codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND),
-            (Service::Postgres, tencent_postgres::error_codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND),
+            (
+                Service::MongoDb,
+                tencent_mongodb::error_codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND,
+            ),
+            (
+                Service::Cdb,
+                tencent_cdb::error_codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND,
+            ),
+            (
+                Service::Postgres,
+                tencent_postgres::error_codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND,
+            ),
             (Service::GeminiDb, huawei_codes::APIGW_AUTH_FAILED),
         ];
         for (service, code) in codes {
             let err = describe_error(service, &clients).await;
-            let status = if service == Service::GeminiDb { 401 } else { 200 };
+            let status = if service == Service::GeminiDb {
+                401
+            } else {
+                200
+            };
             assert_service_error(&err, code, status);
         }
         bed.shutdown().await;
@@ -118,8 +147,8 @@ async fn an_unknown_secret_id_or_ak_is_refused() {
 
 /// The emulator's clock runs an hour ahead of the client's. The first request is refused with
 /// `AuthFailure.SignatureExpire`; the client corrects its clock from the `Date` header and
-/// retries once, even with retries disabled; later calls of the same configuration are right
-/// at once.
+/// retries once, even with retries disabled (so the second attempt can only be that
+/// correction); later calls of the same configuration are right at once.
 #[tokio::test]
 async fn an_expired_timestamp_is_corrected_from_the_date_header() {
     bounded(async {
@@ -142,7 +171,11 @@ async fn an_expired_timestamp_is_corrected_from_the_date_header() {
             .send()
             .await
             .expect("the corrected retry succeeds");
-        assert_eq!(recorder.take_api_attempts(), 2, "refused once, then corrected");
+        assert_eq!(
+            recorder.take_api_attempts(),
+            2,
+            "refused once, then corrected"
+        );
 
         // The correction belongs to the configuration: another client of it is right at once.
         let cdb = tencent_cdb::Client::new(config);
@@ -152,9 +185,6 @@ async fn an_expired_timestamp_is_corrected_from_the_date_header() {
             .await
             .unwrap();
         assert_eq!(recorder.take_api_attempts(), 1);
-
-        // Without the skew wrapper the same timestamps would be an hour off: the wrapper, not
-        // luck, made the first attempt fail.
         bed.shutdown().await;
     })
     .await
@@ -175,9 +205,18 @@ async fn an_expired_timestamp_that_a_correction_cannot_fix_fails_typed() {
             let recorder = Recorder::wrapping(skewed);
             let clients = Clients::through(&bed.emulator, recorder.clone(), |b| b);
             let codes = [
-                (Service::MongoDb, tencent_mongodb::error_codes::AUTH_FAILURE_SIGNATURE_EXPIRE),
-                (Service::Cdb, tencent_cdb::error_codes::AUTH_FAILURE_SIGNATURE_EXPIRE),
-                (Service::Postgres, tencent_postgres::error_codes::AUTH_FAILURE_SIGNATURE_EXPIRE),
+                (
+                    Service::MongoDb,
+                    tencent_mongodb::error_codes::AUTH_FAILURE_SIGNATURE_EXPIRE,
+                ),
+                (
+                    Service::Cdb,
+                    tencent_cdb::error_codes::AUTH_FAILURE_SIGNATURE_EXPIRE,
+                ),
+                (
+                    Service::Postgres,
+                    tencent_postgres::error_codes::AUTH_FAILURE_SIGNATURE_EXPIRE,
+                ),
             ];
             for (service, code) in codes {
                 let err = describe_error(service, &clients).await;
@@ -203,14 +242,19 @@ async fn clock_skew_tolerance_per_vendor() {
         let bed = TestBed::start().await;
         let tencent = Credentials::new(DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY);
         let huawei = Credentials::new(DEMO_HUAWEI_AK, cloud_emulator::DEMO_HUAWEI_SK);
-        for (ahead, huawei_ok) in [(240, true), (-240, true), (600, true), (-1200, false), (1200, false)] {
+        for (ahead, huawei_ok) in [
+            (240, true),
+            (-240, true),
+            (600, true),
+            (-1200, false),
+            (1200, false),
+        ] {
             let tencent_http = Recorder::wrapping(SkewedServerClock::signed(
                 tencent.clone(),
                 ahead,
                 DateHeader::Removed,
             ));
-            let huawei_http =
-                SkewedServerClock::signed(huawei.clone(), ahead, DateHeader::Removed);
+            let huawei_http = SkewedServerClock::signed(huawei.clone(), ahead, DateHeader::Removed);
             let clients = Clients::new(
                 tencent_config(&bed.emulator)
                     .http_client(tencent_http.clone())
@@ -260,7 +304,12 @@ async fn unknown_instances_get_each_operations_not_found_code() {
         let cases: Vec<(&str, Error, &str, u16)> = vec![
             (
                 "DescribeInstanceSSL",
-                c.mongodb.describe_instance_ssl().instance_id(missing).send().await.unwrap_err(),
+                c.mongodb
+                    .describe_instance_ssl()
+                    .instance_id(missing)
+                    .send()
+                    .await
+                    .unwrap_err(),
                 mongodb_code,
                 200,
             ),
@@ -278,19 +327,34 @@ async fn unknown_instances_get_each_operations_not_found_code() {
             ),
             (
                 "DescribeSSLStatus",
-                c.cdb.describe_ssl_status().instance_id(missing).send().await.unwrap_err(),
+                c.cdb
+                    .describe_ssl_status()
+                    .instance_id(missing)
+                    .send()
+                    .await
+                    .unwrap_err(),
                 cdb_code,
                 200,
             ),
             (
                 "OpenSSL",
-                c.cdb.open_ssl().instance_id(missing).send().await.unwrap_err(),
+                c.cdb
+                    .open_ssl()
+                    .instance_id(missing)
+                    .send()
+                    .await
+                    .unwrap_err(),
                 cdb_code,
                 200,
             ),
             (
                 "CloseSSL",
-                c.cdb.close_ssl().instance_id(missing).send().await.unwrap_err(),
+                c.cdb
+                    .close_ssl()
+                    .instance_id(missing)
+                    .send()
+                    .await
+                    .unwrap_err(),
                 cdb_code,
                 200,
             ),
@@ -343,13 +407,26 @@ async fn unknown_instances_get_each_operations_not_found_code() {
         ];
         for (operation, err, code, status) in &cases {
             assert_service_error(err, code, *status);
-            assert!(err.message().contains(missing), "{operation}: names the instance: {err}");
+            assert!(
+                err.message().contains(missing),
+                "{operation}: names the instance: {err}"
+            );
             assert_eq!(bed.emulator.applied_count(operation), 0, "{operation}");
         }
-        assert_eq!(bed.recorder.take_api_attempts(), cases.len(), "none retried");
+        assert_eq!(
+            bed.recorder.take_api_attempts(),
+            cases.len(),
+            "none retried"
+        );
 
         // ListInstances filters by id: an unknown one lists nothing, which is not an error.
-        let listed = c.geminidb.list_instances().id(missing).send().await.unwrap();
+        let listed = c
+            .geminidb
+            .list_instances()
+            .id(missing)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(listed.total_count, Some(0));
         assert!(listed.instances.unwrap_or_default().is_empty());
         bed.shutdown().await;
@@ -365,7 +442,10 @@ async fn missing_required_members_fail_in_the_builder_without_sending() {
         let bed = TestBed::start().await;
         let c = &bed.clients;
         let cases: Vec<(&str, Error)> = vec![
-            ("InstanceId", c.mongodb.describe_instance_ssl().send().await.unwrap_err()),
+            (
+                "InstanceId",
+                c.mongodb.describe_instance_ssl().send().await.unwrap_err(),
+            ),
             (
                 "Enable",
                 c.mongodb
@@ -377,7 +457,11 @@ async fn missing_required_members_fail_in_the_builder_without_sending() {
             ),
             (
                 "DBInstanceId",
-                c.postgres.describe_db_instance_ssl_config().send().await.unwrap_err(),
+                c.postgres
+                    .describe_db_instance_ssl_config()
+                    .send()
+                    .await
+                    .unwrap_err(),
             ),
             (
                 "SSLEnabled",
@@ -390,7 +474,11 @@ async fn missing_required_members_fail_in_the_builder_without_sending() {
             ),
             (
                 "instance_id",
-                c.geminidb.list_ssl_cert_download_addresses().send().await.unwrap_err(),
+                c.geminidb
+                    .list_ssl_cert_download_addresses()
+                    .send()
+                    .await
+                    .unwrap_err(),
             ),
             (
                 "ssl_option",
@@ -408,7 +496,11 @@ async fn missing_required_members_fail_in_the_builder_without_sending() {
             assert_eq!(err.request_id(), None, "nothing was sent");
             assert!(err.message().contains(&format!("`{member}`")), "{err}");
         }
-        assert!(bed.recorder.sent().is_empty(), "nothing sent: {:?}", bed.recorder.sent());
+        assert!(
+            bed.recorder.sent().is_empty(),
+            "nothing sent: {:?}",
+            bed.recorder.sent()
+        );
         bed.shutdown().await;
     })
     .await
@@ -435,14 +527,23 @@ async fn incomplete_requests_are_refused_by_the_service() {
             .unwrap_err();
         assert_service_error(&err, tencent_mongodb::error_codes::INVALID_PARAMETER, 200);
         let err = tencent
-            .call_json(describe, json!({"InstanceId": instances::MONGODB, "Colour": "red"}))
+            .call_json(
+                describe,
+                json!({"InstanceId": instances::MONGODB, "Colour": "red"}),
+            )
             .await
             .unwrap_err();
         assert_service_error(&err, tencent_mongodb::error_codes::UNKNOWN_PARAMETER, 200);
         assert!(err.message().contains("Colour"), "{err}");
 
         // TencentDB for MySQL takes InstanceId or RoGroupId: neither is required alone.
-        let err = bed.clients.cdb.describe_ssl_status().send().await.unwrap_err();
+        let err = bed
+            .clients
+            .cdb
+            .describe_ssl_status()
+            .send()
+            .await
+            .unwrap_err();
         assert_service_error(&err, tencent_cdb::error_codes::MISSING_PARAMETER, 200);
 
         // PostgreSQL needs ConnectAddress when enabling, and the docs say so only in prose.
@@ -486,7 +587,10 @@ async fn incomplete_requests_are_refused_by_the_service() {
 async fn an_unlisted_region_is_unsupported() {
     bounded(async {
         let bed = TestBed::start().await;
-        let config = tencent_config(&bed.emulator).region("ap-mumbai").build().unwrap();
+        let config = tencent_config(&bed.emulator)
+            .region("ap-mumbai")
+            .build()
+            .unwrap();
         let err = tencent_postgres::Client::new(config)
             .describe_db_instance_ssl_config()
             .db_instance_id(instances::POSTGRES)
@@ -535,7 +639,11 @@ async fn a_burst_beyond_the_rate_limit_is_throttled_without_retries() {
         let (results, took) = burst(&tencent_mongodb::Client::new(config)).await;
         let throttled: Vec<&Error> = results.iter().filter_map(|r| r.as_ref().err()).collect();
         for err in &throttled {
-            assert_service_error(err, tencent_mongodb::error_codes::REQUEST_LIMIT_EXCEEDED, 200);
+            assert_service_error(
+                err,
+                tencent_mongodb::error_codes::REQUEST_LIMIT_EXCEEDED,
+                200,
+            );
             assert!(err.is_throttling() && err.is_retryable());
         }
         // The limit is 20 in any one second; refused requests do not count against it.
@@ -605,7 +713,10 @@ async fn the_client_side_rate_limiter_avoids_throttling() {
             r.as_ref().expect("never throttled");
         }
         assert_eq!(recorder.sent().len(), BURST, "no retries needed");
-        assert!(took >= Duration::from_millis(200), "the limiter spaced the burst: {took:?}");
+        assert!(
+            took >= Duration::from_millis(200),
+            "the limiter spaced the burst: {took:?}"
+        );
         bed.shutdown().await;
     })
     .await

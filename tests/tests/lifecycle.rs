@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use cloud_emulator::{Project, DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_IAM_DOMAIN, DEMO_IAM_PASSWORD, DEMO_IAM_USER};
+use cloud_emulator::{
+    Project, DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_IAM_DOMAIN, DEMO_IAM_PASSWORD, DEMO_IAM_USER,
+};
 use cloud_transport::http::HttpRequest;
 use cloud_transport::{Credentials, ErrorKind, IamPassword};
 use cloudcall_tests::http::{real_http, Recorder};
@@ -34,7 +36,10 @@ async fn walk_lifecycle(service: Service, clients: &Clients, bed: &TestBed) {
         // check here; the timing check below still holds.)
         let before = service.ssl_enabled(clients).await.unwrap();
         if sent.elapsed() < delay {
-            assert_eq!(before, !target, "{service:?}: the change showed before the delay");
+            assert_eq!(
+                before, !target,
+                "{service:?}: the change showed before the delay"
+            );
         }
 
         let polled = poll_until(
@@ -97,7 +102,10 @@ async fn postgres_ssl_lifecycle_carries_the_connect_address() {
             .await
             .unwrap();
         assert_eq!(out.ssl_enabled, Some(true));
-        assert_eq!(out.connect_address.as_deref(), Some(POSTGRES_CONNECT_ADDRESS));
+        assert_eq!(
+            out.connect_address.as_deref(),
+            Some(POSTGRES_CONNECT_ADDRESS)
+        );
         bed.shutdown().await;
     })
     .await
@@ -109,7 +117,9 @@ async fn geminidb_ssl_lifecycle_with_ak_sk_and_configured_project() {
         let bed = TestBed::start().await;
         walk_lifecycle(Service::GeminiDb, &bed.clients, &bed).await;
         let sent = bed.recorder.sent();
-        assert!(sent.iter().all(|s| !s.is_iam() && s.signed && !s.auth_token));
+        assert!(sent
+            .iter()
+            .all(|s| !s.is_iam() && s.signed && !s.auth_token));
         bed.shutdown().await;
     })
     .await
@@ -132,7 +142,11 @@ async fn geminidb_ssl_lifecycle_with_ak_sk_and_project_lookup() {
 
         let sent = recorder.sent();
         let lookups: Vec<_> = sent.iter().filter(|s| s.is_iam()).collect();
-        assert_eq!(lookups.len(), 1, "one project lookup, then cached: {sent:?}");
+        assert_eq!(
+            lookups.len(),
+            1,
+            "one project lookup, then cached: {sent:?}"
+        );
         assert_eq!(lookups[0].method, "GET");
         assert_eq!(lookups[0].path, "/v3/projects");
         assert!(lookups[0].signed, "the lookup is AK/SK-signed");
@@ -168,10 +182,16 @@ async fn geminidb_ssl_lifecycle_with_an_iam_password_token() {
         let sent = recorder.sent();
         let iam: Vec<_> = sent.iter().filter(|s| s.is_iam()).collect();
         assert_eq!(iam.len(), 1, "one token request, then cached: {sent:?}");
-        assert_eq!((iam[0].method.as_str(), iam[0].path.as_str()), ("POST", "/v3/auth/tokens"));
+        assert_eq!(
+            (iam[0].method.as_str(), iam[0].path.as_str()),
+            ("POST", "/v3/auth/tokens")
+        );
         let project_path = format!("/v3/{}/", instances::GEMINIDB_PROJECT);
         for call in sent.iter().filter(|s| !s.is_iam()) {
-            assert!(call.auth_token && !call.signed, "token mode, unsigned: {call:?}");
+            assert!(
+                call.auth_token && !call.signed,
+                "token mode, unsigned: {call:?}"
+            );
             assert!(call.path.starts_with(&project_path), "{call:?}");
         }
         bed.shutdown().await;
@@ -208,7 +228,12 @@ async fn issue_token(base_url: &str, project: &str) -> String {
         })
         .await
         .expect("the IAM answers");
-    assert_eq!(response.status, 201, "{:?}", String::from_utf8_lossy(&response.body));
+    assert_eq!(
+        response.status,
+        201,
+        "{:?}",
+        String::from_utf8_lossy(&response.body)
+    );
     response
         .header("x-subject-token")
         .expect("a token in X-Subject-Token")
@@ -260,11 +285,17 @@ async fn geminidb_with_a_given_token() {
 async fn project_lookup_without_exactly_one_match_is_a_config_error() {
     bounded(async {
         let bed = TestBed::start_with(
-            emulator().add_project(Project::new("0123456789abcdef0123456789abcdef", "cn-north-4")),
+            emulator().add_project(Project::new(
+                "0123456789abcdef0123456789abcdef",
+                "cn-north-4",
+            )),
             |b| b,
         )
         .await;
-        for (region, expected) in [("ap-southeast-1", "ap-southeast-1"), ("cn-north-4", "cn-north-4")] {
+        for (region, expected) in [
+            ("ap-southeast-1", "ap-southeast-1"),
+            ("cn-north-4", "cn-north-4"),
+        ] {
             let recorder = Recorder::new();
             let config = huawei_base_config(&bed.emulator)
                 .region(region)
@@ -281,7 +312,10 @@ async fn project_lookup_without_exactly_one_match_is_a_config_error() {
             assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{region}: {err}");
             assert!(err.message().contains(expected), "{region}: {err}");
             let sent = recorder.sent();
-            assert!(sent.iter().all(|s| s.is_iam()), "{region}: no API call: {sent:?}");
+            assert!(
+                sent.iter().all(|s| s.is_iam()),
+                "{region}: no API call: {sent:?}"
+            );
         }
         bed.shutdown().await;
     })
@@ -295,7 +329,11 @@ async fn a_wrong_iam_password_is_refused() {
         let bed = TestBed::start().await;
         let recorder = Recorder::new();
         let config = huawei_base_config(&bed.emulator)
-            .iam_password(IamPassword::new(DEMO_IAM_USER, "wrong-password", DEMO_IAM_DOMAIN))
+            .iam_password(IamPassword::new(
+                DEMO_IAM_USER,
+                "wrong-password",
+                DEMO_IAM_DOMAIN,
+            ))
             .http_client(recorder.clone())
             .build()
             .unwrap();
@@ -308,7 +346,10 @@ async fn a_wrong_iam_password_is_refused() {
         assert_eq!(err.kind(), ErrorKind::Service, "{err}");
         assert_eq!(err.code(), Some("IAM.0101"), "{err}");
         assert_eq!(err.http_status(), Some(401), "{err:?}");
-        assert!(err.message().contains("IAM token"), "says what failed: {err}");
+        assert!(
+            err.message().contains("IAM token"),
+            "says what failed: {err}"
+        );
         assert!(err.request_id().is_some_and(|id| !id.is_empty()), "{err:?}");
         assert!(recorder.sent().iter().all(|s| s.is_iam()));
         bed.shutdown().await;

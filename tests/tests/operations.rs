@@ -4,14 +4,14 @@
 
 use std::collections::HashSet;
 
+use cloud_emulator::{
+    DEMO_HUAWEI_SECURITY_TOKEN, DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK,
+    DEMO_TENCENT_TEMP_SECRET_ID, DEMO_TENCENT_TEMP_SECRET_KEY, DEMO_TENCENT_TOKEN,
+};
 use cloud_spec::Service as Spec;
+use cloud_transport::Credentials;
 use cloudcall_tests::setup::{instances, Clients, TestBed};
 use cloudcall_tests::wait::bounded;
-use cloud_emulator::{
-    DEMO_HUAWEI_SECURITY_TOKEN, DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK, DEMO_TENCENT_TEMP_SECRET_ID,
-    DEMO_TENCENT_TEMP_SECRET_KEY, DEMO_TENCENT_TOKEN,
-};
-use cloud_transport::Credentials;
 use huawei_geminidb::types::{CertCategory, InstanceSslState, SslOption};
 use serde::Serialize;
 use serde_json::Value;
@@ -81,7 +81,10 @@ async fn mongodb_operations_decode_the_documented_state() {
                 &documented_output("mongodb", "DescribeInstanceSSL"),
                 &[],
             );
-            assert!(request_ids.insert(out.request_id.clone()), "request ids repeat");
+            assert!(
+                request_ids.insert(out.request_id.clone()),
+                "request ids repeat"
+            );
         }
 
         let mut flows = HashSet::new();
@@ -101,7 +104,10 @@ async fn mongodb_operations_decode_the_documented_state() {
                 &documented_output("mongodb", "InstanceEnableSSL"),
                 &["FlowId"],
             );
-            assert!(request_ids.insert(out.request_id.clone()), "request ids repeat");
+            assert!(
+                request_ids.insert(out.request_id.clone()),
+                "request ids repeat"
+            );
         }
         assert_eq!(
             bed.applied("tencent-mongodb", "InstanceEnableSSL", instances::MONGODB),
@@ -128,8 +134,18 @@ async fn cdb_operations_decode_the_documented_state() {
         assert!(!out.url.is_empty());
         assert_matches_documented(&out, &documented_output("cdb", "DescribeSSLStatus"), &[]);
 
-        let opened = cdb.open_ssl().instance_id(instances::CDB).send().await.unwrap();
-        let closed = cdb.close_ssl().instance_id(instances::CDB).send().await.unwrap();
+        let opened = cdb
+            .open_ssl()
+            .instance_id(instances::CDB)
+            .send()
+            .await
+            .unwrap();
+        let closed = cdb
+            .close_ssl()
+            .instance_id(instances::CDB)
+            .send()
+            .await
+            .unwrap();
         for (id, request_id) in [
             (&opened.async_request_id, &opened.request_id),
             (&closed.async_request_id, &closed.request_id),
@@ -180,10 +196,17 @@ async fn postgres_operations_decode_the_documented_state() {
             .send()
             .await
             .unwrap();
-        let (a, b) = (enabled.task_id.expect("TaskId"), disabled.task_id.expect("TaskId"));
+        let (a, b) = (
+            enabled.task_id.expect("TaskId"),
+            disabled.task_id.expect("TaskId"),
+        );
         assert!(a > 0 && b > 0 && a != b, "task ids {a} {b}");
         assert_eq!(
-            bed.applied("tencent-postgres", "ModifyDBInstanceSSLConfig", instances::POSTGRES),
+            bed.applied(
+                "tencent-postgres",
+                "ModifyDBInstanceSSLConfig",
+                instances::POSTGRES
+            ),
             2
         );
         bed.shutdown().await;
@@ -310,6 +333,30 @@ async fn temporary_credentials_work_on_every_service() {
             Some(tencent_mongodb::error_codes::AUTH_FAILURE_TOKEN_FAILURE),
             "{err}"
         );
+        bed.shutdown().await;
+    })
+    .await
+}
+
+/// GeminiDB's ListInstances without a filter lists the project's instances.
+///
+/// Fails today: the emulator answers an unfiltered ListInstances with an empty list (it fills
+/// lists only for a call about one instance). Run with `--ignored` once it lists the project's
+/// instances.
+#[tokio::test]
+#[ignore = "cloud-emulator lists no instances for an unfiltered GeminiDB ListInstances"]
+async fn geminidb_list_instances_without_a_filter_lists_the_project() {
+    bounded(async {
+        let bed = TestBed::start().await;
+        let listed = bed.clients.geminidb.list_instances().send().await.unwrap();
+        let ids: Vec<String> = listed
+            .instances
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|i| i.id)
+            .collect();
+        assert!(ids.iter().any(|id| id == instances::GEMINIDB), "{ids:?}");
+        assert_eq!(listed.total_count, Some(ids.len() as i32));
         bed.shutdown().await;
     })
     .await

@@ -1,20 +1,40 @@
 //! `cargo xtask conformance [--update]`: checks cloudcall against the vendors' official Python
-//! SDKs (issue 5).
+//! SDKs (issue 5). What it proves:
+//!
+//! - (a) **our signers produce exactly what the official signers produce** (signing vectors);
+//! - (b) **the official clients work against our emulator** (every operation, decoded values,
+//!   signature errors, not-found codes, enable-then-describe);
+//! - (c) **our clients' requests verify under the official signing code** (the `cloudcall` CLI
+//!   and the generated crates, every operation).
+//!
+//! Steps, each counted (`PASS`/`FAIL` lines; the run ends with `N passed, M failed`):
 //!
 //! 1. `tests/conformance/setup-venv.sh` creates or reuses `.venv-conformance` with the pinned
 //!    SDKs. If PyPI cannot be reached, that fails, and so does every check that needs the venv:
 //!    nothing passes by being skipped.
-//! 2. `signing vectors are current`: `tests/conformance/gen_vectors.py` recomputes the vectors with
-//!    the official signers into a temporary directory; they must equal the committed
-//!    `crates/cloud-transport/tests/vectors/*.json` byte for byte (so a new SDK version that signs
-//!    differently is caught). `--update` rewrites the committed files instead.
+//! 2. `signing vectors are current`, one outcome per vector file: `tests/conformance/gen_vectors.py`
+//!    recomputes the vectors with the official signers into a temporary directory; they must
+//!    equal the committed `crates/cloud-transport/tests/vectors/*.json` byte for byte (so a new
+//!    SDK version that signs differently is caught). `--update` rewrites the committed files.
 //! 3. `our signers match the vectors`: `cargo test -p cloud-transport --test vectors`.
+//! 4. (b) [`official_clients`]: the `cloud-emulator` binary and `official_clients.py`, one
+//!    outcome per driver case plus one for coverage of `specs/`.
+//! 5. (c) [`official_verifier`]: `official_verifier.py`, calibrated with the official clients,
+//!    then the `cloudcall` binary and `cargo test -p cloudcall-tests --test
+//!    conformance_official_verifier -- --ignored`, one outcome per call / verified operation.
 //!
-//! Adding a check (e.g. "official clients → emulator", "our client → official verifier"): write a
-//! `fn(&Context) -> Result<(), String>` and list it in [`checks`]; remove its line from
-//! [`PENDING`]. The function gets the repo root, the venv's Python and a scratch directory, and
-//! must bound every wait ([`run_with_timeout`]). The run ends with the line `N passed, M failed`.
+//! Adding a check: write a `fn(&Context) -> Result<(), String>` ([`Run::One`]) or a
+//! `fn(&Context) -> Vec<Outcome>` ([`Run::Many`], one counted outcome per case) and list it in
+//! [`checks`]. The function gets the repo root, the venv's Python, a scratch directory and the
+//! binaries ([`Context::binaries`], built once), and must bound every wait
+//! ([`run_with_timeout`], [`process`]).
 
+mod keys;
+mod official_clients;
+mod official_verifier;
+mod process;
+
+use std::cell::OnceCell;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
@@ -31,16 +51,69 @@ pub struct Context {
     pub scratch: PathBuf,
     /// `--update` was given: checks that compare against committed files rewrite them instead.
     pub update: bool,
+    /// The binaries, built by the first check that needs them.
+    binaries: OnceCell<Result<Binaries, String>>,
+}
+
+impl Context {
+    /// The `cloud-emulator` and `cloudcall` binaries of this checkout, built (once) with
+    /// `cargo build -p cloud-emulator -p cloudcall`, so a run always tests the current sources.
+    pub fn binaries(&self) -> Result<&Binaries, String> {
+        self.binaries
+            .get_or_init(|| build_binaries(&self.repo))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// Paths of the binaries the checks spawn.
+pub struct Binaries {
+    /// `cloud-emulator`.
+    pub emulator: PathBuf,
+    /// `cloudcall`.
+    pub cloudcall: PathBuf,
+}
+
+/// One counted result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// What it proves, printed with its result.
+    pub name: String,
+    /// `Err` says why it failed.
+    pub result: Result<(), String>,
+}
+
+impl Outcome {
+    /// An outcome with a result.
+    pub fn new(name: impl Into<String>, result: Result<(), String>) -> Outcome {
+        Outcome {
+            name: name.into(),
+            result,
+        }
+    }
+
+    /// A failed outcome.
+    pub fn fail(name: impl Into<String>, why: impl Into<String>) -> Outcome {
+        Outcome::new(name, Err(why.into()))
+    }
+}
+
+/// How a check runs.
+pub enum Run {
+    /// One outcome, named after the check.
+    One(fn(&Context) -> Result<(), String>),
+    /// Any number of named outcomes (e.g. one per driver case), each counted.
+    Many(fn(&Context) -> Vec<Outcome>),
 }
 
 /// One named check.
 pub struct Check {
-    /// What the check proves, printed with its result.
+    /// What the check proves (for [`Run::Many`]: its name if it cannot run at all).
     pub name: &'static str,
     /// Whether it needs the conformance venv (if the venv cannot be set up, it fails).
     pub needs_venv: bool,
     /// The check itself.
-    pub run: fn(&Context) -> Result<(), String>,
+    pub run: Run,
 }
 
 /// The checks, in order.
@@ -49,21 +122,100 @@ pub fn checks() -> Vec<Check> {
         Check {
             name: "signing vectors are current (official SDKs recompute the committed files)",
             needs_venv: true,
-            run: check_vectors_current,
+            run: Run::Many(check_vectors_current),
         },
         Check {
             name: "our signers match every official vector (cargo test -p cloud-transport --test vectors)",
             needs_venv: false,
-            run: check_rust_vectors,
+            run: Run::One(check_rust_vectors),
+        },
+        Check {
+            name: "official clients -> emulator (tests/conformance/official_clients.py)",
+            needs_venv: true,
+            run: Run::Many(official_clients::check),
+        },
+        Check {
+            name: "our clients -> official verifier (tests/conformance/official_verifier.py)",
+            needs_venv: true,
+            run: Run::Many(official_verifier::check),
         },
     ]
 }
 
-/// Parts of issue 5 that have no check yet; printed so a run never looks more complete than it is.
-pub const PENDING: &[&str] = &[
-    "official clients -> emulator (issue 5, part 3)",
-    "our client -> official verifier (issue 5, part 4)",
-];
+/// An operation of a spec in `specs/`, as the checks call it.
+pub struct SpecOperation {
+    /// `tencent-mongodb`: the crate, and the CLI's service name.
+    pub crate_name: String,
+    /// The vendor.
+    pub vendor: cloud_spec::Vendor,
+    /// `DescribeInstanceSSL`.
+    pub name: String,
+    /// The operation.
+    pub op: cloud_spec::Operation,
+}
+
+/// Every operation of every spec in `specs/`, loaded and validated by the generator's loader.
+pub fn spec_operations(repo: &Path) -> Result<Vec<SpecOperation>, String> {
+    let specs = codegen::generate::load_specs(repo)
+        .map_err(|e| format!("the specs in specs/ do not load: {e}"))?;
+    let mut operations = Vec::new();
+    for spec in specs {
+        let service = spec.service;
+        let vendor = match service.vendor {
+            cloud_spec::Vendor::Tencent => "tencent",
+            cloud_spec::Vendor::Huawei => "huawei",
+        };
+        for (name, op) in service.operations {
+            operations.push(SpecOperation {
+                crate_name: format!("{vendor}-{}", service.name),
+                vendor: service.vendor,
+                name,
+                op,
+            });
+        }
+    }
+    if operations.is_empty() {
+        return Err("specs/ has no operations".to_owned());
+    }
+    Ok(operations)
+}
+
+/// Builds the binaries into the target directory xtask itself runs from (so `CARGO_TARGET_DIR`
+/// and the profile follow the `cargo xtask` invocation).
+fn build_binaries(repo: &Path) -> Result<Binaries, String> {
+    let exe = std::env::current_exe()
+        .map_err(|e| format!("cannot find the xtask executable: {e}"))?;
+    let dir = exe
+        .parent()
+        .ok_or("the xtask executable has no directory")?
+        .to_path_buf();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "-p", "cloud-emulator", "-p", "cloudcall"])
+        .current_dir(repo);
+    if dir.file_name().is_some_and(|n| n == "release") {
+        cmd.arg("--release");
+    }
+    let status = run_with_timeout(&mut cmd, CARGO_TEST_TIMEOUT)?;
+    if !status.success() {
+        return Err(format!(
+            "cargo build -p cloud-emulator -p cloudcall exited with {}",
+            describe(status)
+        ));
+    }
+    let binary = |name: &str| {
+        let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!("cargo build did not produce {}", path.display()))
+        }
+    };
+    Ok(Binaries {
+        emulator: binary("cloud-emulator")?,
+        cloudcall: binary("cloudcall")?,
+    })
+}
 
 const SETUP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 const GENERATE_TIMEOUT: Duration = Duration::from_secs(3 * 60);
@@ -105,12 +257,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         repo,
         scratch,
         update,
+        binaries: OnceCell::new(),
     };
+    let started = Instant::now();
     let (passed, failed) = run_checks(&ctx);
     let _ = fs::remove_dir_all(&ctx.scratch);
-    for pending in PENDING {
-        println!("pending (not checked yet): {pending}");
-    }
+    println!(
+        "conformance finished in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     println!("{passed} passed, {failed} failed");
     if failed == 0 {
         Ok(())
@@ -133,22 +288,39 @@ fn run_checks(ctx: &Context) -> (usize, usize) {
         }
     }
     for check in checks() {
-        let outcome = match (&venv, check.needs_venv) {
-            (Err(_), true) => {
-                Err("needs the conformance venv, which could not be set up".to_owned())
-            }
-            _ => (check.run)(ctx),
+        let check_started = Instant::now();
+        let outcomes = match (&venv, check.needs_venv) {
+            (Err(_), true) => vec![Outcome::fail(
+                check.name,
+                "needs the conformance venv, which could not be set up",
+            )],
+            _ => match check.run {
+                Run::One(run) => vec![Outcome::new(check.name, run(ctx))],
+                Run::Many(run) => run(ctx),
+            },
         };
-        match outcome {
-            Ok(()) => {
-                println!("PASS {}", check.name);
-                passed += 1;
-            }
-            Err(e) => {
-                println!("FAIL {}: {e}", check.name);
-                failed += 1;
+        let outcomes = if outcomes.is_empty() {
+            vec![Outcome::fail(check.name, "produced no outcome")]
+        } else {
+            outcomes
+        };
+        for outcome in outcomes {
+            match outcome.result {
+                Ok(()) => {
+                    println!("PASS {}", outcome.name);
+                    passed += 1;
+                }
+                Err(e) => {
+                    println!("FAIL {}: {e}", outcome.name);
+                    failed += 1;
+                }
             }
         }
+        println!(
+            "({} took {:.1} s)",
+            check.name,
+            check_started.elapsed().as_secs_f64()
+        );
     }
     (passed, failed)
 }
@@ -187,7 +359,9 @@ fn setup_venv(ctx: &Context) -> Result<(), String> {
     }
 }
 
-fn check_vectors_current(ctx: &Context) -> Result<(), String> {
+/// One outcome per vector file: the official SDKs recompute it byte for byte.
+fn check_vectors_current(ctx: &Context) -> Vec<Outcome> {
+    let name = |file: &str| format!("signing vectors are current: {VECTOR_DIR}/{file} is what the official SDKs compute");
     let committed = ctx.repo.join(VECTOR_DIR);
     let out_dir = if ctx.update {
         committed.clone()
@@ -199,36 +373,37 @@ fn check_vectors_current(ctx: &Context) -> Result<(), String> {
         .arg("--out-dir")
         .arg(&out_dir)
         .current_dir(&ctx.repo);
-    let status = run_with_timeout(&mut cmd, GENERATE_TIMEOUT)?;
-    if !status.success() {
-        return Err(format!("gen_vectors.py exited with {}", describe(status)));
+    let generated = match run_with_timeout(&mut cmd, GENERATE_TIMEOUT) {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!("gen_vectors.py exited with {}", describe(status))),
+        Err(e) => Err(e),
+    };
+    if let Err(why) = generated {
+        return VECTOR_FILES
+            .iter()
+            .map(|file| Outcome::fail(name(file), why.clone()))
+            .collect();
     }
     if ctx.update {
         println!("updated {VECTOR_DIR}/{{{}}}", VECTOR_FILES.join(","));
-        return Ok(());
     }
-    let mut differing = Vec::new();
-    for file in VECTOR_FILES {
-        let fresh = fs::read(out_dir.join(file))
-            .map_err(|e| format!("gen_vectors.py did not write {file}: {e}"))?;
-        let path = committed.join(file);
-        match fs::read(&path) {
-            Ok(old) if old == fresh => {}
-            Ok(old) => differing.push(format!(
-                "{VECTOR_DIR}/{file} differs from what the official SDKs compute now ({})",
-                first_difference(&old, &fresh)
-            )),
-            Err(e) => differing.push(format!("{VECTOR_DIR}/{file} cannot be read: {e}")),
-        }
-    }
-    if differing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}; if the change is intended, run `cargo xtask conformance --update` and review the diff",
-            differing.join("; ")
-        ))
-    }
+    VECTOR_FILES
+        .iter()
+        .map(|file| {
+            let result = match (fs::read(out_dir.join(file)), fs::read(committed.join(file))) {
+                (Err(e), _) => Err(format!("gen_vectors.py did not write {file}: {e}")),
+                (_, Err(e)) => Err(format!("{VECTOR_DIR}/{file} cannot be read: {e}")),
+                (Ok(fresh), Ok(old)) if old == fresh => Ok(()),
+                (Ok(fresh), Ok(old)) => Err(format!(
+                    "{VECTOR_DIR}/{file} differs from what the official SDKs compute now ({}); \
+                     if the change is intended, run `cargo xtask conformance --update` and review \
+                     the diff",
+                    first_difference(&old, &fresh)
+                )),
+            };
+            Outcome::new(name(file), result)
+        })
+        .collect()
 }
 
 fn check_rust_vectors(ctx: &Context) -> Result<(), String> {

@@ -151,20 +151,14 @@ pub fn import(sources: &Path, service: &str) -> Result<RawImport, ImportError> {
             )],
         });
     }
-    let mut header_notes = Vec::new();
-    if !importer.sensitive.is_empty() {
-        importer.sensitive.sort();
-        importer.sensitive.dedup();
-        header_notes.push(format!(
-            "Members the SDK masks as sensitive (the spec model has no flag for this yet; keep them\nout of logs): {}",
-            importer.sensitive.join(", ")
-        ));
-    }
+    importer.sensitive.sort();
+    importer.sensitive.dedup();
     Ok(RawImport {
         service,
         sources: sources_read,
         notes: importer.notes,
-        header_notes,
+        header_notes: Vec::new(),
+        sensitive: importer.sensitive,
     })
 }
 

@@ -79,9 +79,11 @@ pub struct RawImport {
     pub sources: Vec<SourcePackage>,
     /// Things left out of the source, with the reason (examples that are not JSON, ...).
     pub notes: Vec<String>,
-    /// Facts the spec model cannot carry yet, written as comments into the spec's header
-    /// (members the vendor's SDK masks as sensitive, ...).
+    /// Facts the spec model cannot carry yet, written as comments into the spec's header.
     pub header_notes: Vec<String>,
+    /// Members the vendor's SDK masks as sensitive, as `Operation.member` or `Shape.member`
+    /// (the spec model has no flag for this yet); listed in the header for what is kept.
+    pub sensitive: Vec<String>,
 }
 
 /// The result of [`finish`].
@@ -145,12 +147,28 @@ pub fn finish(
     prune_shapes(&mut service);
 
     let mut notes = raw.notes;
+    let mut header_notes = raw.header_notes;
+    let sensitive: Vec<&str> = raw
+        .sensitive
+        .iter()
+        .map(String::as_str)
+        .filter(|s| {
+            let owner = s.split('.').next().unwrap_or("");
+            service.operations.contains_key(owner) || service.shapes.contains_key(owner)
+        })
+        .collect();
+    if !sensitive.is_empty() {
+        header_notes.push(format!(
+            "Members the vendor's SDK masks as sensitive (the spec model has no flag for this yet;\nkeep them out of logs): {}",
+            sensitive.join(", ")
+        ));
+    }
     // Examples copied from the vendor's docs do not always agree with the vendor's own member
     // definitions (a required member left out, a number where a string is declared). Such an
     // example cannot become a generated test; it is left out and named in the notes. Any other
     // problem is the importer's or the overlay's, and fails the import.
     for _round in 0..8 {
-        let text = render(&service, &raw.sources, &raw.header_notes, options, spec_file);
+        let text = render(&service, &raw.sources, &header_notes, options, spec_file);
         let loaded = load::load_str(spec_file, &text).map_err(|e| {
             ImportError::at(spec_file, format!("the produced spec does not load:\n{e}"))
         })?;

@@ -173,6 +173,7 @@ pub fn import(sources: &Path, service: &str, api_version: Option<&str>) -> Resul
         ],
         notes,
         header_notes: Vec::new(),
+        sensitive: Vec::new(),
     })
 }
 

@@ -131,13 +131,7 @@ pub(crate) struct Catalog {
 impl Catalog {
     pub(crate) fn new(services: Vec<Service>) -> Self {
         Catalog {
-            services: services
-                .into_iter()
-                .map(|mut spec| {
-                    crate::quirks::fill_in_waiters(&mut spec);
-                    index_service(spec)
-                })
-                .collect(),
+            services: services.into_iter().map(index_service).collect(),
         }
     }
 

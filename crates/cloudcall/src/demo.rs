@@ -8,7 +8,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
-use cloud_spec::{Service, Waiter};
+use cloud_spec::Service;
 use cloud_transport::{Client, Config, Credentials, Environment};
 use serde_json::{json, Map, Value};
 
@@ -32,22 +32,6 @@ struct Lifecycle {
     disable: (&'static str, &'static [(&'static str, Value)]),
     /// Operation that returns the certificate download link, and where the link is in its output.
     certs: (&'static str, &'static str),
-    /// The waiter to use while the spec has none for the switching operation (the spec's wins).
-    fallback_waiter: Option<fn() -> Waiter>,
-}
-
-/// GeminiDB's waiter as drafted in `specs/huawei/geminidb.yaml`, where it is parked until the
-/// spec validator accepts list indexes in waiter paths (`instances.0.ssl`).
-fn geminidb_waiter() -> Waiter {
-    serde_json::from_value(json!({
-        "operation": "ListInstances",
-        "input": {"id": "instance_id"},
-        "until": [
-            {"when": {"ssl_option": "on"}, "path": "instances.0.ssl", "equals": "1"},
-            {"when": {"ssl_option": "off"}, "path": "instances.0.ssl", "equals": "0"}
-        ]
-    }))
-    .expect("a well-formed waiter")
 }
 
 /// The Tencent region the demo uses: one where every operation is served (PostgreSQL's SSL
@@ -66,7 +50,6 @@ fn lifecycles() -> Vec<Lifecycle> {
             enable: ("InstanceEnableSSL", extra(vec![("Enable", json!(true))])),
             disable: ("InstanceEnableSSL", extra(vec![("Enable", json!(false))])),
             certs: ("DescribeInstanceSSL", "CertUrl"),
-            fallback_waiter: None,
         },
         Lifecycle {
             service: "tencent-cdb",
@@ -74,7 +57,6 @@ fn lifecycles() -> Vec<Lifecycle> {
             enable: ("OpenSSL", extra(vec![])),
             disable: ("CloseSSL", extra(vec![])),
             certs: ("DescribeSSLStatus", "Url"),
-            fallback_waiter: None,
         },
         Lifecycle {
             service: "tencent-postgres",
@@ -91,7 +73,6 @@ fn lifecycles() -> Vec<Lifecycle> {
                 extra(vec![("SSLEnabled", json!(false))]),
             ),
             certs: ("DescribeDBInstanceSSLConfig", "CAUrl"),
-            fallback_waiter: None,
         },
         Lifecycle {
             service: "huawei-geminidb",
@@ -99,7 +80,6 @@ fn lifecycles() -> Vec<Lifecycle> {
             enable: ("SwitchSsl", extra(vec![("ssl_option", json!("on"))])),
             disable: ("SwitchSsl", extra(vec![("ssl_option", json!("off"))])),
             certs: ("ListSslCertDownloadAddresses", "certs.0.download_link"),
-            fallback_waiter: Some(geminidb_waiter),
         },
     ]
 }
@@ -308,8 +288,8 @@ impl Walk<'_> {
         let enable_input = self.input(self.lc.enable.1);
         let disable_input = self.input(self.lc.disable.1);
         let plans = (
-            plan_for(self.service, self.lc, self.lc.enable.0, &enable_input),
-            plan_for(self.service, self.lc, self.lc.disable.0, &disable_input),
+            plan_for(self.service, self.lc.enable.0, &enable_input),
+            plan_for(self.service, self.lc.disable.0, &disable_input),
         );
         let (on_plan, off_plan) = match plans {
             (Ok(on), Ok(off)) => (on, off),
@@ -479,10 +459,9 @@ impl Walk<'_> {
     }
 }
 
-/// The wait plan of a switching call: the spec's waiter, else the lifecycle's fallback.
+/// The wait plan of a switching call: the spec's waiter for the operation.
 fn plan_for<'a>(
     service: &'a Service,
-    lc: &Lifecycle,
     op_name: &str,
     input: &Value,
 ) -> Result<WaitPlan<'a>, String> {
@@ -490,14 +469,7 @@ fn plan_for<'a>(
         .operations
         .get(op_name)
         .ok_or_else(|| format!("the spec has no operation {op_name}"))?;
-    match (&op.waiter, lc.fallback_waiter) {
-        (None, Some(fallback)) => {
-            let mut op = op.clone();
-            op.waiter = Some(fallback());
-            wait::plan(service, op_name, &op, input)
-        }
-        _ => wait::plan(service, op_name, op, input),
-    }
+    wait::plan(service, op_name, op, input)
 }
 
 /// `FlowId 123`, `TaskId 100016`, `job_id ...`: the handle of the asynchronous change.

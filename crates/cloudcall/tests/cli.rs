@@ -370,32 +370,10 @@ fn wait_polls_until_the_change_shows_on_tencent_services() {
 }
 
 /// GeminiDB's waiter polls ListInstances and reads `instances.0.ssl` (a list index in the path).
-///
-/// `--wait` exists exactly on the operations whose spec has a waiter. The GeminiDB waiter is
-/// drafted but commented out in `specs/huawei/geminidb.yaml` until the spec validator accepts list
-/// indexes in waiter paths; until then this checks that `--wait` is refused as a usage error, and
-/// once the waiter is in the bundle, that it works.
 #[test]
 fn wait_polls_until_the_change_shows_on_huawei_switch_ssl() {
     let delay = Duration::from_millis(400);
     let h = Harness::start(delay);
-    let spec_has_waiter = services()
-        .iter()
-        .find(|s| s.crate_name() == "huawei-geminidb")
-        .and_then(|s| s.operations.get("SwitchSsl"))
-        .is_some_and(|op| op.waiter.is_some());
-    if !spec_has_waiter {
-        eprintln!(
-            "note: SwitchSsl has no waiter in the bundle yet; checking that --wait is refused"
-        );
-        let run = h.cloudcall(&refs(&words(
-            "huawei-geminidb switch-ssl --instance-id {gemini} --ssl-option on --wait",
-        )));
-        run.expect_status(2);
-        assert!(run.stderr.contains("--wait"), "{}", run.stderr);
-        assert_eq!(h.emulator.request_count("SwitchSsl"), 0);
-        return;
-    }
     let describe = "huawei-geminidb list-instances --id {gemini}";
     check_waits(
         &h,

@@ -320,6 +320,10 @@ pub(crate) fn prepare(
             Error::invalid_input(format!("{}: cannot serialize the body: {e}", op.name))
         })?
     };
+    // Member order depends on serde_json's map (sorted, or insertion order with its
+    // `preserve_order` feature); sort by key (stable: a list keeps its order) so the request
+    // does not depend on which features the dependency graph happens to enable.
+    query.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Prepared {
         method: binding.method,
         path,
