@@ -23,9 +23,9 @@ builder's `with_endpoint("http://127.0.0.1:<port>")`, which keeps an `http` sche
    operation's own `*NotFound*` code, else the one its service documents for instances, else
    the common `ResourceNotFound`; GeminiDB: HTTP 404 `DBS.200002` from its error-code page). An
    instance filter that matches nothing lists nothing instead.
-4. **Enable then describe**: every mutation with a waiter (plus the GeminiDB SwitchSsl waiter the
-   spec keeps commented out) is called to flip the state; the polled operation still shows the
-   old state right after the call and the new one after the emulator's async delay, not before.
+4. **Enable then describe**: every mutation with a waiter in the spec is called to flip the
+   state; the polled operation still shows the old state right after the call and the new one
+   after the emulator's async delay, not before.
 5. **Rate limit**: a Tencent operation with a documented `rate_limit` called faster than that
    answers `RequestLimitExceeded` through the official client.
 
@@ -68,18 +68,6 @@ UNKNOWN_INSTANCE = "conformance-no-such-instance-0000"
 # GeminiDB error-code page: 404 DBS.200002 "The DB instance does not exist." The GeminiDB spec
 # lists no per-operation codes (its pages say "See Error Codes"), so it is named here.
 HUAWEI_NOT_FOUND = {"gaussdbfornosql": (404, "DBS.200002")}
-# The SwitchSsl waiter is parked (commented out) in specs/huawei/geminidb.yaml until waiter paths
-# may index lists; the emulator serves exactly this one. Used only while the spec has none.
-FALLBACK_WAITERS = {
-    ("gaussdbfornosql", "SwitchSsl"): {
-        "operation": "ListInstances",
-        "input": {"id": "instance_id"},
-        "until": [
-            {"when": {"ssl_option": "on"}, "path": "instances.0.ssl", "equals": "1"},
-            {"when": {"ssl_option": "off"}, "path": "instances.0.ssl", "equals": "0"},
-        ],
-    },
-}
 TENCENT_REGION = "ap-guangzhou"
 # A value that needs percent-encoding in a Huawei path or query (space, `+`, `~`, `/`, `%`,
 # non-ASCII) and escaping in a Tencent JSON body.
@@ -624,7 +612,7 @@ class Driver:
             groups = {}  # (polled op, polled input) -> [(mutation, input, path, target)]
             for op_name in ops:
                 op = svc["operations"][op_name]
-                waiter = op.get("waiter") or FALLBACK_WAITERS.get((svc["service"], op_name))
+                waiter = op.get("waiter")
                 if not waiter or not op.get("examples") or waiter["operation"] not in ops:
                     continue
                 base = dict(op["examples"][0]["input"])

@@ -134,20 +134,20 @@ async fn tencent_mongodb(setup: &Setup, failures: &mut Failures) {
     ] {
         let client = tencent_mongodb::Client::new(setup.tencent_config(credentials));
         let result = client.describe_instance_ssl().instance_id(id).send().await;
-        failures.check(
-            &format!("tencent-mongodb {what}"),
-            result,
-            |out| {
-                equal("Status", out.status.clone(), Some(MongoSslStatus::Enabled))?;
-                equal(
-                    "ExpiredTime",
-                    out.expired_time.as_ref().map(|t| t.as_str()),
-                    Some("2023-05-04 12:13:00"),
-                )?;
-                equal("CertUrl", out.cert_url.as_deref(), Some("http://sample/cert"))?;
-                equal("RequestId is set", out.request_id.is_empty(), false)
-            },
-        );
+        failures.check(&format!("tencent-mongodb {what}"), result, |out| {
+            equal("Status", out.status.clone(), Some(MongoSslStatus::Enabled))?;
+            equal(
+                "ExpiredTime",
+                out.expired_time.as_ref().map(|t| t.as_str()),
+                Some("2023-05-04 12:13:00"),
+            )?;
+            equal(
+                "CertUrl",
+                out.cert_url.as_deref(),
+                Some("http://sample/cert"),
+            )?;
+            equal("RequestId is set", out.request_id.is_empty(), false)
+        });
     }
     let result = client
         .instance_enable_ssl()
@@ -157,7 +157,11 @@ async fn tencent_mongodb(setup: &Setup, failures: &mut Failures) {
         .await;
     failures.check("tencent-mongodb InstanceEnableSSL", result, |out| {
         equal("Status", out.status.clone(), Some(MongoSslStatus::Enabled))?;
-        equal("CertUrl", out.cert_url.as_deref(), Some("https://cert-****"))?;
+        equal(
+            "CertUrl",
+            out.cert_url.as_deref(),
+            Some("https://cert-****"),
+        )?;
         equal(
             "ExpiredTime",
             out.expired_time.as_ref().map(|t| t.as_str()),
@@ -182,9 +186,11 @@ async fn tencent_cdb(setup: &Setup, failures: &mut Failures) {
         .ro_group_id(TRICKY)
         .send()
         .await;
-    failures.check("tencent-cdb DescribeSSLStatus (escaped RoGroupId)", result, |out| {
-        equal("Status", out.status.clone(), MysqlSslStatus::On)
-    });
+    failures.check(
+        "tencent-cdb DescribeSSLStatus (escaped RoGroupId)",
+        result,
+        |out| equal("Status", out.status.clone(), MysqlSslStatus::On),
+    );
     let result = client.open_ssl().instance_id("cdb-je5egmdl").send().await;
     failures.check("tencent-cdb OpenSSL", result, |out| {
         equal(
@@ -262,7 +268,11 @@ async fn huawei_geminidb(setup: &Setup, failures: &mut Failures) {
             "e73893ef73754465a8bd2e0857bbf13ein02",
             &setup.huawei,
         ),
-        ("ListSslCertDownloadAddresses (escaped path)", TRICKY, &setup.huawei),
+        (
+            "ListSslCertDownloadAddresses (escaped path)",
+            TRICKY,
+            &setup.huawei,
+        ),
         (
             "ListSslCertDownloadAddresses (temporary AK/SK)",
             "e73893ef73754465a8bd2e0857bbf13ein02",

@@ -689,15 +689,8 @@ async fn a_burst_beyond_the_rate_limit_succeeds_with_retries() {
 }
 
 /// The client-side limiter spaces a burst to the documented 20 per second: the service
-/// throttles nothing, and no call needs a retry.
-///
-/// Fails today: cloud-transport's limiter (GCRA) lets a burst of `limit` through at once and
-/// then one request every `1/limit` s, so up to 2 × `limit` go out within one second, and a
-/// service that allows `limit` in any one-second window (the emulator; the docs say "at most
-/// 20 requests per second") throttles the rest. Run with `--ignored` once the limiter keeps
-/// to `limit` per sliding second.
+/// (which allows 20 in any one-second window) throttles nothing, and no call needs a retry.
 #[tokio::test]
-#[ignore = "cloud-transport's rate limiter allows 2x the limit within one second (see the doc comment)"]
 async fn the_client_side_rate_limiter_avoids_throttling() {
     bounded(async {
         let bed = TestBed::start_with(emulator(), |b| b).await;

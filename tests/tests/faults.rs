@@ -8,8 +8,9 @@
 use std::time::{Duration, Instant};
 
 use cloud_transport::{Error, ErrorKind, Result, RetryConfig};
+use cloudcall_tests::http::Recorder;
 use cloudcall_tests::services::Service;
-use cloudcall_tests::setup::{emulator, TestBed};
+use cloudcall_tests::setup::{emulator, Clients, TestBed};
 use cloudcall_tests::wait::{bounded, within};
 
 /// Each service's code for the emulator's generic server error (`status:<5xx>`).
@@ -459,40 +460,19 @@ async fn latency_within_the_attempt_timeout_is_just_slow() {
 #[tokio::test]
 async fn a_closed_port_is_a_connection_error() {
     bounded(async {
-        let bed = TestBed::start().await;
-        let TestBed {
-            emulator,
-            recorder,
-            clients,
-        } = bed;
-        emulator.shutdown().await;
-        let closed = TestBed {
-            emulator: emulator_placeholder().await,
-            recorder,
-            clients,
-        };
+        let stopped = emulator().start().await.expect("the emulator starts");
+        let recorder = Recorder::new();
+        let clients = Clients::through(&stopped, recorder.clone(), |b| b);
+        stopped.shutdown().await;
         for service in Service::ALL {
-            let err = read(&closed, service).await.unwrap_err();
+            let err = service.ssl_enabled(&clients).await.unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Connection, "{service:?}: {err:?}");
-            assert_eq!(
-                closed.recorder.take_api_attempts(),
-                3,
-                "{service:?}: retried"
-            );
-            let err = mutate(&closed, service).await.unwrap_err();
+            assert!(err.is_transient() && err.request_id().is_none());
+            assert_eq!(recorder.take_api_attempts(), 3, "{service:?}: retried");
+            let err = service.set_ssl(&clients, ENABLE).await.unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Connection, "{service:?}: {err:?}");
-            assert_eq!(
-                closed.recorder.take_api_attempts(),
-                1,
-                "{service:?}: not retried"
-            );
+            assert_eq!(recorder.take_api_attempts(), 1, "{service:?}: not retried");
         }
-        closed.shutdown().await;
     })
     .await
-}
-
-/// A second emulator to hold in the test bed while its clients point at the stopped one.
-async fn emulator_placeholder() -> cloud_emulator::RunningEmulator {
-    emulator().start().await.expect("the emulator starts")
 }

@@ -183,8 +183,8 @@ pub fn spec_operations(repo: &Path) -> Result<Vec<SpecOperation>, String> {
 /// Builds the binaries into the target directory xtask itself runs from (so `CARGO_TARGET_DIR`
 /// and the profile follow the `cargo xtask` invocation).
 fn build_binaries(repo: &Path) -> Result<Binaries, String> {
-    let exe = std::env::current_exe()
-        .map_err(|e| format!("cannot find the xtask executable: {e}"))?;
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot find the xtask executable: {e}"))?;
     let dir = exe
         .parent()
         .ok_or("the xtask executable has no directory")?
@@ -361,7 +361,11 @@ fn setup_venv(ctx: &Context) -> Result<(), String> {
 
 /// One outcome per vector file: the official SDKs recompute it byte for byte.
 fn check_vectors_current(ctx: &Context) -> Vec<Outcome> {
-    let name = |file: &str| format!("signing vectors are current: {VECTOR_DIR}/{file} is what the official SDKs compute");
+    let name = |file: &str| {
+        format!(
+            "signing vectors are current: {VECTOR_DIR}/{file} is what the official SDKs compute"
+        )
+    };
     let committed = ctx.repo.join(VECTOR_DIR);
     let out_dir = if ctx.update {
         committed.clone()

@@ -233,6 +233,9 @@ impl LoadedOverlay {
     /// Parses overlay text; `file` names it in errors.
     pub fn parse(file: impl Into<PathBuf>, source: &str) -> Result<LoadedOverlay, ImportError> {
         let file = file.into();
+        if source.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+            return Ok(LoadedOverlay::empty(file));
+        }
         let tree = yaml::parse(source).map_err(|e| {
             ImportError::at(
                 &file,
@@ -255,7 +258,8 @@ impl LoadedOverlay {
                         _ => {}
                     }
                 }
-                let pos = tree.find(&path).node.pos;
+                let found = tree.find(&path);
+                let pos = found.key_pos.filter(|_| found.exact).unwrap_or(found.node.pos);
                 ImportError::at(
                     &file,
                     format!("{}:{}: {path}: {}", pos.line, pos.column, e.inner()),

@@ -63,7 +63,10 @@ pub fn driver_env() -> Vec<(&'static str, &'static str)> {
         ("CONFORMANCE_TENCENT_SECRET_ID", TENCENT_SECRET_ID),
         ("CONFORMANCE_TENCENT_SECRET_KEY", TENCENT_SECRET_KEY),
         ("CONFORMANCE_TENCENT_TEMP_SECRET_ID", TENCENT_TEMP_SECRET_ID),
-        ("CONFORMANCE_TENCENT_TEMP_SECRET_KEY", TENCENT_TEMP_SECRET_KEY),
+        (
+            "CONFORMANCE_TENCENT_TEMP_SECRET_KEY",
+            TENCENT_TEMP_SECRET_KEY,
+        ),
         ("CONFORMANCE_TENCENT_TEMP_TOKEN", TENCENT_TEMP_TOKEN),
         ("CONFORMANCE_HUAWEI_AK", HUAWEI_AK),
         ("CONFORMANCE_HUAWEI_SK", HUAWEI_SK),
@@ -79,9 +82,7 @@ pub fn driver_env() -> Vec<(&'static str, &'static str)> {
 
 /// `CONFORMANCE_VERIFIER_KEYS` for `official_verifier.py`: every key above.
 pub fn verifier_keys_json() -> String {
-    let key = |id: &str, secret: &str, token: Option<&str>| {
-        serde_json::json!({"id": id, "secret": secret, "token": token})
-    };
+    let key = |id: &str, secret: &str, token: Option<&str>| serde_json::json!({"id": id, "secret": secret, "token": token});
     serde_json::json!({
         "tencent": [
             key(TENCENT_SECRET_ID, TENCENT_SECRET_KEY, None),

@@ -79,7 +79,9 @@ fn run(ctx: &Context) -> Result<Vec<Outcome>, String> {
         ));
     }
     for (operation, why) in &report.absent {
-        println!("note: {operation} is not in the official SDK, so no official client calls it ({why})");
+        println!(
+            "note: {operation} is not in the official SDK, so no official client calls it ({why})"
+        );
     }
     let missing: Vec<String> = operations
         .iter()

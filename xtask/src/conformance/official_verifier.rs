@@ -105,7 +105,13 @@ fn run(ctx: &Context, outcomes: &mut Vec<Outcome>) -> Result<(), String> {
     }
     for op in &operations {
         let example = example_input(op);
-        outcomes.push(cli_call(&cli, op, &example, "documented example", &mut log)?);
+        outcomes.push(cli_call(
+            &cli,
+            op,
+            &example,
+            "documented example",
+            &mut log,
+        )?);
         if let Some((tricky, members)) = tricky_input(op, &example) {
             let what = format!("{} = {TRICKY:?}", members.join("/"));
             outcomes.push(cli_call(&cli, op, &tricky, &what, &mut log)?);
@@ -216,7 +222,8 @@ impl Cli<'_> {
         for name in CREDENTIAL_VARIABLES {
             cmd.env_remove(name);
         }
-        cmd.env("HOME", &self.home).args(["--endpoint", self.endpoint]);
+        cmd.env("HOME", &self.home)
+            .args(["--endpoint", self.endpoint]);
         match op.vendor {
             Vendor::Tencent => {
                 cmd.env("TENCENTCLOUD_SECRET_ID", keys::LONG_TERM.tencent_id)
@@ -250,7 +257,11 @@ fn signer_name(vendor: Vendor) -> &'static str {
 }
 
 /// A wrong secret must be refused by the verifier, and `cloudcall` must say so.
-fn cli_wrong_secret(cli: &Cli, op: &SpecOperation, log: &mut VerifierLog) -> Result<Outcome, String> {
+fn cli_wrong_secret(
+    cli: &Cli,
+    op: &SpecOperation,
+    log: &mut VerifierLog,
+) -> Result<Outcome, String> {
     let (code, secret) = match op.vendor {
         Vendor::Tencent => (
             "AuthFailure.SignatureFailure",
@@ -277,9 +288,14 @@ fn cli_wrong_secret(cli: &Cli, op: &SpecOperation, log: &mut VerifierLog) -> Res
             tail(&captured.stderr, "stderr")
         ))
     } else if !captured.stderr.contains(code) {
-        Err(format!("stderr does not name {code}{}", tail(&captured.stderr, "stderr")))
+        Err(format!(
+            "stderr does not name {code}{}",
+            tail(&captured.stderr, "stderr")
+        ))
     } else if verdicts != ["rejected"] {
-        Err(format!("the verifier logged {verdicts:?}, expected one rejected request"))
+        Err(format!(
+            "the verifier logged {verdicts:?}, expected one rejected request"
+        ))
     } else {
         Ok(())
     };
@@ -345,7 +361,9 @@ fn judge_cli_call(
         }
     }
     if printed != answered {
-        return Err(format!("cloudcall printed {printed}, the verifier answered {answered}"));
+        return Err(format!(
+            "cloudcall printed {printed}, the verifier answered {answered}"
+        ));
     }
     Ok(())
 }
@@ -363,7 +381,10 @@ fn example_input(op: &SpecOperation) -> Map<String, Value> {
 }
 
 /// `input` with every string member (Huawei: in the path or query) set to [`TRICKY`].
-fn tricky_input(op: &SpecOperation, input: &Map<String, Value>) -> Option<(Map<String, Value>, Vec<String>)> {
+fn tricky_input(
+    op: &SpecOperation,
+    input: &Map<String, Value>,
+) -> Option<(Map<String, Value>, Vec<String>)> {
     let members: Vec<String> = op
         .op
         .input
@@ -389,7 +410,8 @@ fn tricky_input(op: &SpecOperation, input: &Map<String, Value>) -> Option<(Map<S
 fn add_input(cmd: &mut Command, input: &Map<String, Value>) {
     let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Bool(_) | Value::Number(_));
     if !input.values().all(scalar) {
-        cmd.arg("--cli-input-json").arg(Value::Object(input.clone()).to_string());
+        cmd.arg("--cli-input-json")
+            .arg(Value::Object(input.clone()).to_string());
         return;
     }
     for (name, value) in input {
@@ -481,8 +503,14 @@ mod tests {
 
     #[test]
     fn cli_names_are_kebab_case() {
-        assert_eq!(kebab("DescribeDBInstanceSSLConfig"), "describe-db-instance-ssl-config");
-        assert_eq!(kebab("ListSslCertDownloadAddresses"), "list-ssl-cert-download-addresses");
+        assert_eq!(
+            kebab("DescribeDBInstanceSSLConfig"),
+            "describe-db-instance-ssl-config"
+        );
+        assert_eq!(
+            kebab("ListSslCertDownloadAddresses"),
+            "list-ssl-cert-download-addresses"
+        );
         assert_eq!(kebab("ssl_option"), "ssl-option");
         assert_eq!(kebab("RoGroupId"), "ro-group-id");
     }
@@ -491,17 +519,31 @@ mod tests {
     fn scalar_inputs_become_flags_and_others_json() {
         let mut cmd = Command::new("x");
         let input: Map<String, Value> =
-            serde_json::from_str(r#"{"InstanceId": "cmgo-1", "Enable": true, "Limit": 10}"#).unwrap();
+            serde_json::from_str(r#"{"InstanceId": "cmgo-1", "Enable": true, "Limit": 10}"#)
+                .unwrap();
         add_input(&mut cmd, &input);
-        let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        let args: Vec<String> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         assert_eq!(
             args,
-            ["--instance-id", "cmgo-1", "--enable", "true", "--limit", "10"]
+            [
+                "--instance-id",
+                "cmgo-1",
+                "--enable",
+                "true",
+                "--limit",
+                "10"
+            ]
         );
         let mut cmd = Command::new("x");
         let input: Map<String, Value> = serde_json::from_str(r#"{"Ids": ["a"]}"#).unwrap();
         add_input(&mut cmd, &input);
-        let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        let args: Vec<String> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         assert_eq!(args, ["--cli-input-json", r#"{"Ids":["a"]}"#]);
     }
 }

@@ -70,7 +70,10 @@ impl Server {
                 ))
             }
         };
-        let url = line.trim().strip_prefix("listening on ").unwrap_or_default();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_default();
         if !url.starts_with("http://127.0.0.1:") {
             return Err(format!(
                 "the {name}'s first stdout line is {:?}, not `listening on http://127.0.0.1:<port>`{}",
