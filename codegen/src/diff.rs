@@ -93,7 +93,12 @@ impl fmt::Display for ServiceDiff {
         match self.severity() {
             None => writeln!(f, "{}: no changes", self.crate_name),
             Some(severity) => {
-                writeln!(f, "{}: {} changes, {severity}", self.crate_name, self.changes.len())?;
+                writeln!(
+                    f,
+                    "{}: {} changes, {severity}",
+                    self.crate_name,
+                    self.changes.len()
+                )?;
                 for change in &self.changes {
                     writeln!(f, "  {change}")?;
                 }
@@ -163,7 +168,11 @@ impl Differ {
 
     fn service(&mut self, old: &Service, new: &Service) {
         if old.vendor != new.vendor || old.service != new.service {
-            self.push("service", "a different vendor or service", Severity::Breaking);
+            self.push(
+                "service",
+                "a different vendor or service",
+                Severity::Breaking,
+            );
         }
         if old.version != new.version {
             self.push(
@@ -176,7 +185,11 @@ impl Differ {
             self.push("docs", "service title or docs changed", Severity::Patch);
         }
         if old.endpoint != new.endpoint || old.auth != new.auth {
-            self.push("endpoint", "endpoint rules or authentication modes changed", Severity::Patch);
+            self.push(
+                "endpoint",
+                "endpoint rules or authentication modes changed",
+                Severity::Patch,
+            );
         }
         self.error_codes("common_errors", &old.common_errors, &new.common_errors);
 
@@ -189,7 +202,11 @@ impl Differ {
         }
         for name in new.operations.keys() {
             if !old.operations.contains_key(name) {
-                self.push(format!("operations.{name}"), "operation added", Severity::Additive);
+                self.push(
+                    format!("operations.{name}"),
+                    "operation added",
+                    Severity::Additive,
+                );
             }
         }
 
@@ -228,7 +245,11 @@ impl Differ {
             );
         }
         if old.rate_limit != new.rate_limit || old.regions != new.regions {
-            self.push(format!("{path}"), "rate limit or regions changed", Severity::Patch);
+            self.push(
+                format!("{path}"),
+                "rate limit or regions changed",
+                Severity::Patch,
+            );
         }
         if old.read_only != new.read_only || old.idempotent != new.idempotent {
             self.push(
@@ -243,22 +264,43 @@ impl Differ {
         if old.deprecated != new.deprecated {
             self.push(
                 format!("{path}.deprecated"),
-                if new.deprecated { "now deprecated" } else { "no longer deprecated" },
+                if new.deprecated {
+                    "now deprecated"
+                } else {
+                    "no longer deprecated"
+                },
                 Severity::Patch,
             );
         }
         self.members(&format!("{path}.input"), &old.input, &new.input, Flow::In);
-        self.members(&format!("{path}.output"), &old.output, &new.output, Flow::Out);
+        self.members(
+            &format!("{path}.output"),
+            &old.output,
+            &new.output,
+            Flow::Out,
+        );
         self.error_codes(&format!("{path}.errors"), &old.errors, &new.errors);
         if old.examples != new.examples {
-            self.push(format!("{path}.examples"), "examples changed", Severity::Patch);
+            self.push(
+                format!("{path}.examples"),
+                "examples changed",
+                Severity::Patch,
+            );
         }
         match (&old.waiter, &new.waiter) {
-            (None, Some(_)) => self.push(format!("{path}.waiter"), "waiter added", Severity::Additive),
-            (Some(_), None) => self.push(format!("{path}.waiter"), "waiter removed", Severity::Breaking),
-            (Some(a), Some(b)) if a != b => {
-                self.push(format!("{path}.waiter"), "waiter conditions changed", Severity::Patch)
+            (None, Some(_)) => {
+                self.push(format!("{path}.waiter"), "waiter added", Severity::Additive)
             }
+            (Some(_), None) => self.push(
+                format!("{path}.waiter"),
+                "waiter removed",
+                Severity::Breaking,
+            ),
+            (Some(a), Some(b)) if a != b => self.push(
+                format!("{path}.waiter"),
+                "waiter conditions changed",
+                Severity::Patch,
+            ),
             _ => {}
         }
     }
@@ -283,7 +325,11 @@ impl Differ {
             }
             let path = format!("{path}.{name}");
             if flow == Flow::In && member.required {
-                self.push(path, "required member added: existing calls lack it", Severity::Breaking);
+                self.push(
+                    path,
+                    "required member added: existing calls lack it",
+                    Severity::Breaking,
+                );
             } else {
                 self.push(path, "member added", Severity::Additive);
             }
@@ -292,7 +338,11 @@ impl Differ {
 
     fn member(&mut self, path: &str, old: &Member, new: &Member, flows: &[Flow]) {
         if normalized_type(&old.ty) != normalized_type(&new.ty) {
-            self.push(path, format!("type {} → {}", old.ty, new.ty), Severity::Breaking);
+            self.push(
+                path,
+                format!("type {} → {}", old.ty, new.ty),
+                Severity::Breaking,
+            );
         }
         if old.format != new.format {
             self.push(
@@ -309,7 +359,11 @@ impl Differ {
             self.push(path, "Rust field name changed", Severity::Breaking);
         }
         if old.location != new.location {
-            self.push(path, "request location changed (path/query/header/body)", Severity::Patch);
+            self.push(
+                path,
+                "request location changed (path/query/header/body)",
+                Severity::Patch,
+            );
         }
         for flow in flows {
             match flow {
@@ -329,8 +383,16 @@ impl Differ {
                     if old.nullable != new.nullable {
                         self.push(
                             path,
-                            if new.nullable { "now nullable" } else { "no longer nullable" },
-                            if was_option == is_option { Severity::Patch } else { Severity::Breaking },
+                            if new.nullable {
+                                "now nullable"
+                            } else {
+                                "no longer nullable"
+                            },
+                            if was_option == is_option {
+                                Severity::Patch
+                            } else {
+                                Severity::Breaking
+                            },
                         );
                     }
                     if old.required != new.required {
@@ -341,14 +403,26 @@ impl Differ {
                             } else {
                                 "no longer always sent (not required)"
                             },
-                            if was_option == is_option { Severity::Patch } else { Severity::Breaking },
+                            if was_option == is_option {
+                                Severity::Patch
+                            } else {
+                                Severity::Breaking
+                            },
                         );
                     }
                 }
             }
         }
         if old.deprecated != new.deprecated {
-            self.push(path, if new.deprecated { "now deprecated" } else { "no longer deprecated" }, Severity::Patch);
+            self.push(
+                path,
+                if new.deprecated {
+                    "now deprecated"
+                } else {
+                    "no longer deprecated"
+                },
+                Severity::Patch,
+            );
         }
         if old.docs != new.docs || old.example != new.example {
             self.push(path, "docs or example changed", Severity::Patch);
@@ -427,23 +501,42 @@ impl Differ {
                     }
                 }
             }
-            _ => self.push(path, "changed between structure and enum", Severity::Breaking),
+            _ => self.push(
+                path,
+                "changed between structure and enum",
+                Severity::Breaking,
+            ),
         }
     }
 
-    fn error_codes(&mut self, path: &str, old: &[cloud_spec::ErrorCode], new: &[cloud_spec::ErrorCode]) {
+    fn error_codes(
+        &mut self,
+        path: &str,
+        old: &[cloud_spec::ErrorCode],
+        new: &[cloud_spec::ErrorCode],
+    ) {
         for code in old {
             match new.iter().find(|c| c.code == code.code) {
-                None => self.push(path, format!("error code {} removed", code.code), Severity::Breaking),
-                Some(c) if c != code => {
-                    self.push(path, format!("docs of error code {} changed", code.code), Severity::Patch)
-                }
+                None => self.push(
+                    path,
+                    format!("error code {} removed", code.code),
+                    Severity::Breaking,
+                ),
+                Some(c) if c != code => self.push(
+                    path,
+                    format!("docs of error code {} changed", code.code),
+                    Severity::Patch,
+                ),
                 Some(_) => {}
             }
         }
         for code in new {
             if !old.iter().any(|c| c.code == code.code) {
-                self.push(path, format!("error code {} added", code.code), Severity::Additive);
+                self.push(
+                    path,
+                    format!("error code {} added", code.code),
+                    Severity::Additive,
+                );
             }
         }
     }
@@ -465,15 +558,30 @@ fn flows(service: &Service) -> IndexMap<String, BTreeSet<Flow>> {
     let mut result: IndexMap<String, BTreeSet<Flow>> = IndexMap::new();
     let mut queue: Vec<(String, Flow)> = Vec::new();
     for op in service.operations.values() {
-        queue.extend(op.input.values().filter_map(|m| shape_name(&m.ty)).map(|s| (s, Flow::In)));
-        queue.extend(op.output.values().filter_map(|m| shape_name(&m.ty)).map(|s| (s, Flow::Out)));
+        queue.extend(
+            op.input
+                .values()
+                .filter_map(|m| shape_name(&m.ty))
+                .map(|s| (s, Flow::In)),
+        );
+        queue.extend(
+            op.output
+                .values()
+                .filter_map(|m| shape_name(&m.ty))
+                .map(|s| (s, Flow::Out)),
+        );
     }
     while let Some((name, flow)) = queue.pop() {
         if !result.entry(name.clone()).or_default().insert(flow) {
             continue;
         }
         if let Some(members) = service.shapes.get(&name).and_then(|s| s.members.as_ref()) {
-            queue.extend(members.values().filter_map(|m| shape_name(&m.ty)).map(|s| (s, flow)));
+            queue.extend(
+                members
+                    .values()
+                    .filter_map(|m| shape_name(&m.ty))
+                    .map(|s| (s, flow)),
+            );
         }
     }
     result

@@ -24,11 +24,22 @@ fn reproduce(vendor: &str, service: &str) -> Service {
         .filter(|c| !(c.path == "common_errors" && c.severity == Severity::Additive))
         .map(|c| c.to_string())
         .collect();
-    assert!(changes.is_empty(), "{vendor}/{service} differs from the committed spec:\n{}", changes.join("\n"));
+    assert!(
+        changes.is_empty(),
+        "{vendor}/{service} differs from the committed spec:\n{}",
+        changes.join("\n")
+    );
     assert_eq!(imported.operations, curated.service.operations);
     assert_eq!(imported.shapes, curated.service.shapes);
     assert_eq!(imported.endpoint, curated.service.endpoint);
-    assert_eq!((&imported.title, &imported.docs, &imported.version), (&curated.service.title, &curated.service.docs, &curated.service.version));
+    assert_eq!(
+        (&imported.title, &imported.docs, &imported.version),
+        (
+            &curated.service.title,
+            &curated.service.docs,
+            &curated.service.version
+        )
+    );
     // The curated common errors come first, unchanged.
     assert_eq!(
         imported.common_errors[..curated.service.common_errors.len()],
@@ -41,7 +52,10 @@ fn reproduce(vendor: &str, service: &str) -> Service {
 fn mongodb_import_and_overlay_reproduce_the_curated_spec() {
     let imported = reproduce("tencent", "mongodb");
     // errorcodes.py's codes follow the common ones.
-    assert!(imported.common_errors.iter().any(|c| c.code == "InvalidParameterValue.NotFoundInstance"));
+    assert!(imported
+        .common_errors
+        .iter()
+        .any(|c| c.code == "InvalidParameterValue.NotFoundInstance"));
 }
 
 #[test]
@@ -61,11 +75,29 @@ fn geminidb_import_and_overlay_reproduce_the_curated_spec() {
 
 #[test]
 fn reimporting_unchanged_sources_gives_the_same_bytes() {
-    for (vendor, service) in [("tencent", "mongodb"), ("tencent", "cdb"), ("huawei", "geminidb")] {
-        let first = finish(raw(&fixtures(), vendor, service).unwrap(), vendor, service, None).unwrap();
-        let second = finish(raw(&fixtures(), vendor, service).unwrap(), vendor, service, None).unwrap();
+    for (vendor, service) in [
+        ("tencent", "mongodb"),
+        ("tencent", "cdb"),
+        ("huawei", "geminidb"),
+    ] {
+        let first = finish(
+            raw(&fixtures(), vendor, service).unwrap(),
+            vendor,
+            service,
+            None,
+        )
+        .unwrap();
+        let second = finish(
+            raw(&fixtures(), vendor, service).unwrap(),
+            vendor,
+            service,
+            None,
+        )
+        .unwrap();
         assert_eq!(first.text, second.text, "{vendor}/{service}");
-        assert!(first.text.starts_with("# yaml-language-server: $schema=../schema.json\n"));
+        assert!(first
+            .text
+            .starts_with("# yaml-language-server: $schema=../schema.json\n"));
     }
 }
 
@@ -91,7 +123,10 @@ fn get_examples_with_lists_become_json_bodies() {
     // AssignProject's example is `&InstanceIds.0=cmgo-eqmo****&ProjectId=12`.
     let raw = raw(&fixtures(), "tencent", "mongodb").unwrap();
     let example = &raw.service.operations["AssignProject"].examples[0];
-    assert_eq!(example.input["InstanceIds"], serde_json::json!(["cmgo-eqmo****"]));
+    assert_eq!(
+        example.input["InstanceIds"],
+        serde_json::json!(["cmgo-eqmo****"])
+    );
     assert!(example.input["ProjectId"].is_number());
 }
 
@@ -103,12 +138,24 @@ fn huawei_bodies_are_flattened_and_statuses_come_from_swagger() {
     assert_eq!((http.method.as_str(), http.success_status), ("POST", 202));
     let ssl_option = &switch.input["ssl_option"];
     assert_eq!(ssl_option.location, Some(cloud_spec::Location::Body));
-    assert!(ssl_option.required, "SwitchSslRequestBody assigns ssl_option unconditionally");
-    assert_eq!(switch.input["instance_id"].location, Some(cloud_spec::Location::Path));
+    assert!(
+        ssl_option.required,
+        "SwitchSslRequestBody assigns ssl_option unconditionally"
+    );
+    assert_eq!(
+        switch.input["instance_id"].location,
+        Some(cloud_spec::Location::Path)
+    );
     // X-Auth-Token is the transport's, never a member.
-    assert!(raw.service.operations.values().all(|op| op.input.keys().all(|k| !k.eq_ignore_ascii_case("x-auth-token"))));
+    assert!(raw.service.operations.values().all(|op| op
+        .input
+        .keys()
+        .all(|k| !k.eq_ignore_ascii_case("x-auth-token"))));
     // Response structures never have required members.
-    let result = raw.service.shapes["ListInstancesResult"].members.as_ref().unwrap();
+    let result = raw.service.shapes["ListInstancesResult"]
+        .members
+        .as_ref()
+        .unwrap();
     assert!(result.values().all(|m| !m.required));
     assert!(raw.service.operations["ListInstances"].read_only);
 }

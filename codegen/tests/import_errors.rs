@@ -52,11 +52,18 @@ fn unknown_shapes_of_api_json_are_named() {
     std::fs::write(scratch.path(MONGODB_API), value.to_string()).unwrap();
     let e = raw(&scratch.0, "tencent", "mongodb").unwrap_err();
     let text = err_text(&e);
-    assert!(text.contains("objects.DescribeInstanceSSLRequest.members[0] (`InstanceId`)"), "{e}");
-    assert!(text.contains("type `tuple`") && text.contains("expected"), "{e}");
+    assert!(
+        text.contains("objects.DescribeInstanceSSLRequest.members[0] (`InstanceId`)"),
+        "{e}"
+    );
+    assert!(
+        text.contains("type `tuple`") && text.contains("expected"),
+        "{e}"
+    );
 
     // An action whose request object is not defined.
-    let mut value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(scratch.path(MONGODB_API)).unwrap()).unwrap();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(scratch.path(MONGODB_API)).unwrap()).unwrap();
     value["objects"]["DescribeInstanceSSLRequest"]["members"][0]["type"] = "string".into();
     value["actions"]["DescribeInstanceSSL"]["input"] = "NoSuchRequest".into();
     std::fs::write(scratch.path(MONGODB_API), value.to_string()).unwrap();
@@ -67,13 +74,17 @@ fn unknown_shapes_of_api_json_are_named() {
 #[test]
 fn bad_errorcodes_py_names_the_line() {
     let scratch = Scratch::fixtures("errorcodes");
-    let path = scratch.path("tencentcloud-sdk-python-intl-en/tencentcloud/mongodb/v20190725/errorcodes.py");
+    let path = scratch
+        .path("tencentcloud-sdk-python-intl-en/tencentcloud/mongodb/v20190725/errorcodes.py");
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("\nimport os\n");
     std::fs::write(&path, &text).unwrap();
     let e = raw(&scratch.0, "tencent", "mongodb").unwrap_err();
     assert!(e.file.ends_with("errorcodes.py"), "{e}");
-    assert!(err_text(&e).contains(&format!("line {}", text.lines().count())), "{e}");
+    assert!(
+        err_text(&e).contains(&format!("line {}", text.lines().count())),
+        "{e}"
+    );
 }
 
 #[test]
@@ -94,11 +105,16 @@ fn huawei_source_problems_are_named() {
     let e = raw(&scratch.0, "huawei", "geminidb").unwrap_err();
     assert!(err_text(&e).contains("`SwitchSslRequestBody`"), "{e}");
 
-    let client = scratch.path("huaweicloudsdkgaussdbfornosql/huaweicloudsdkgaussdbfornosql/v3/gaussdbfornosql_client.py");
+    let client = scratch.path(
+        "huaweicloudsdkgaussdbfornosql/huaweicloudsdkgaussdbfornosql/v3/gaussdbfornosql_client.py",
+    );
     std::fs::write(&client, "class GaussDBforNoSQLClient(Client):\n    pass\n").unwrap();
     let e = raw(&scratch.0, "huawei", "geminidb").unwrap_err();
     assert!(e.file.ends_with("gaussdbfornosql_client.py"), "{e}");
-    assert!(err_text(&e).contains("expected the SDK's generated client"), "{e}");
+    assert!(
+        err_text(&e).contains("expected the SDK's generated client"),
+        "{e}"
+    );
 
     let e = raw(&scratch.0, "huawei", "rds").unwrap_err();
     assert!(err_text(&e).contains("expected `geminidb`"), "{e}");
@@ -108,7 +124,9 @@ fn huawei_source_problems_are_named() {
 fn a_model_with_an_unreadable_dict_names_the_line() {
     let scratch = Scratch::fixtures("model");
     let path = scratch.path("huaweicloudsdkgaussdbfornosql/huaweicloudsdkgaussdbfornosql/v3/model/switch_ssl_response.py");
-    let text = std::fs::read_to_string(&path).unwrap().replace("'job_id': 'str'", "'job_id': str");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("'job_id': 'str'", "'job_id': str");
     std::fs::write(&path, text).unwrap();
     let e = raw(&scratch.0, "huawei", "geminidb").unwrap_err();
     assert!(e.file.ends_with("switch_ssl_response.py"), "{e}");
@@ -119,13 +137,19 @@ fn overlay(text: &str) -> LoadedOverlay {
     LoadedOverlay::parse("specs/overlays/tencent/mongodb.yaml", text).expect("overlay parses")
 }
 
-fn finish_with(text: &str, only: Option<Vec<String>>) -> Result<import::Finished, import::ImportError> {
+fn finish_with(
+    text: &str,
+    only: Option<Vec<String>>,
+) -> Result<import::Finished, import::ImportError> {
     let raw = raw(&fixtures(), "tencent", "mongodb").unwrap();
     let o = overlay(text);
     import::finish(
         raw,
         &[&o],
-        &FinishOptions { only, command: String::new() },
+        &FinishOptions {
+            only,
+            command: String::new(),
+        },
         Path::new("specs/tencent/mongodb.yaml"),
     )
 }
@@ -138,11 +162,20 @@ fn stale_overlay_entries_are_errors_all_listed() {
     )
     .unwrap_err();
     let text = err_text(&e);
-    assert!(e.file.ends_with("specs/overlays/tencent/mongodb.yaml"), "{e}");
+    assert!(
+        e.file.ends_with("specs/overlays/tencent/mongodb.yaml"),
+        "{e}"
+    );
     assert!(text.contains("4 overlay entries do not match"), "{e}");
     assert!(text.contains("4:7: operations.DescribeInstanceSSL.input.InstanceIdd: the import has no member `InstanceIdd` here (it has: InstanceId)"), "{e}");
-    assert!(text.contains("operations.NoSuchAction: the import has no operation `NoSuchAction`"), "{e}");
-    assert!(text.contains("shapes.NoSuchShape: the import has no shape `NoSuchShape`"), "{e}");
+    assert!(
+        text.contains("operations.NoSuchAction: the import has no operation `NoSuchAction`"),
+        "{e}"
+    );
+    assert!(
+        text.contains("shapes.NoSuchShape: the import has no shape `NoSuchShape`"),
+        "{e}"
+    );
     assert!(text.contains("rename_shapes.Gone"), "{e}");
 }
 
@@ -153,7 +186,10 @@ fn new_entries_for_what_the_source_now_has_are_errors() {
         None,
     )
     .unwrap_err();
-    assert!(err_text(&e).contains("turn this entry into a patch under `operations`"), "{e}");
+    assert!(
+        err_text(&e).contains("turn this entry into a patch under `operations`"),
+        "{e}"
+    );
     let e = finish_with(
         "operations:\n  DescribeInstanceSSL:\n    input:\n      InstanceId:\n        new: true\n        type: string\n",
         None,
@@ -171,7 +207,10 @@ fn an_overlay_that_breaks_the_spec_fails_validation_and_nothing_is_returned() {
     .unwrap_err();
     let text = err_text(&e);
     assert!(e.file.ends_with("specs/tencent/mongodb.yaml"), "{e}");
-    assert!(text.contains("does not validate (nothing was written)"), "{e}");
+    assert!(
+        text.contains("does not validate (nothing was written)"),
+        "{e}"
+    );
     assert!(text.contains("NoSuchEnum"), "{e}");
 }
 
@@ -187,7 +226,10 @@ fn overlay_typos_are_located() {
 #[test]
 fn only_names_unknown_operations() {
     let e = finish_with("", Some(vec!["DescribeInstanceSSL".into(), "Nope".into()])).unwrap_err();
-    assert!(err_text(&e).contains("--only names operations the source does not have: Nope"), "{e}");
+    assert!(
+        err_text(&e).contains("--only names operations the source does not have: Nope"),
+        "{e}"
+    );
     let ok = finish_with("", Some(vec!["DescribeInstanceSSL".into()])).unwrap();
     assert_eq!(ok.service.operations.len(), 1);
 }
@@ -204,11 +246,28 @@ fn examples_that_contradict_the_members_are_left_out_with_a_note() {
     std::fs::write(&path, text).unwrap();
     let raw = raw(&scratch.0, "tencent", "mongodb").unwrap();
     let o = overlay("");
-    let finished = import::finish(raw, &[&o], &FinishOptions::default(), Path::new("specs/tencent/mongodb.yaml")).unwrap();
-    assert!(finished.service.operations["DescribeInstanceSSL"].examples.is_empty());
-    assert_eq!(finished.service.operations["InstanceEnableSSL"].examples.len(), 1);
+    let finished = import::finish(
+        raw,
+        &[&o],
+        &FinishOptions::default(),
+        Path::new("specs/tencent/mongodb.yaml"),
+    )
+    .unwrap();
+    assert!(finished.service.operations["DescribeInstanceSSL"]
+        .examples
+        .is_empty());
+    assert_eq!(
+        finished.service.operations["InstanceEnableSSL"]
+            .examples
+            .len(),
+        1
+    );
     assert!(
-        finished.notes.iter().any(|n| n.starts_with("DescribeInstanceSSL: example 1 left out") && n.contains("`Unknown` is not a member")),
+        finished
+            .notes
+            .iter()
+            .any(|n| n.starts_with("DescribeInstanceSSL: example 1 left out")
+                && n.contains("`Unknown` is not a member")),
         "{:?}",
         finished.notes
     );

@@ -455,8 +455,8 @@ async fn latency_within_the_attempt_timeout_is_just_slow() {
     .await
 }
 
-/// Nobody listening: a connection error, retried for reads (it never reached a service, but
-/// the client cannot know that in general), not for mutations, and bounded.
+/// Nobody listening: a connection error that says the request was never sent, so it is
+/// retried for reads and mutations alike (nothing can apply twice), and bounded.
 #[tokio::test]
 async fn a_closed_port_is_a_connection_error() {
     bounded(async {
@@ -468,10 +468,16 @@ async fn a_closed_port_is_a_connection_error() {
             let err = service.ssl_enabled(&clients).await.unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Connection, "{service:?}: {err:?}");
             assert!(err.is_transient() && err.request_id().is_none());
+            assert!(err.request_not_sent(), "{service:?}: {err:?}");
             assert_eq!(recorder.take_api_attempts(), 3, "{service:?}: retried");
             let err = service.set_ssl(&clients, ENABLE).await.unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Connection, "{service:?}: {err:?}");
-            assert_eq!(recorder.take_api_attempts(), 1, "{service:?}: not retried");
+            assert!(err.request_not_sent(), "{service:?}: {err:?}");
+            assert_eq!(
+                recorder.take_api_attempts(),
+                3,
+                "{service:?}: never sent, so retried"
+            );
         }
     })
     .await

@@ -88,7 +88,8 @@ pub fn run(root: &Path, args: ImportArgs) -> Result<(), String> {
         }
         ImportSource::Huawei { service, common } => {
             let sources = source_dir(root, &common);
-            let raw = import::huawei::import(&sources, &service).map_err(|e| format!("error: {e}"))?;
+            let raw =
+                import::huawei::import(&sources, &service).map_err(|e| format!("error: {e}"))?;
             let command = format!("cargo xtask import huawei --service {service}");
             finish(root, raw, "huawei", &service, &common, command)
         }
@@ -112,9 +113,8 @@ fn finish(
     mut command: String,
 ) -> Result<(), String> {
     let spec_file = PathBuf::from(format!("specs/{vendor}/{service}.yaml"));
-    let committed = || {
-        codegen::load::load_file(root, &spec_file).map_err(|e| format!("error: {e}"))
-    };
+    let committed =
+        || codegen::load::load_file(root, &spec_file).map_err(|e| format!("error: {e}"));
     if common.derive_overlay {
         let curated = committed()?;
         let draft = import::overlay::derive(&raw.service, &curated.service);
@@ -131,14 +131,21 @@ fn finish(
         })
     };
     let overlays = [
-        LoadedOverlay::read(root, Path::new(&format!("specs/overlays/{vendor}/_common.yaml")))
-            .map_err(|e| format!("error: {e}"))?,
-        LoadedOverlay::read(root, Path::new(&format!("specs/overlays/{vendor}/{service}.yaml")))
-            .map_err(|e| format!("error: {e}"))?,
+        LoadedOverlay::read(
+            root,
+            Path::new(&format!("specs/overlays/{vendor}/_common.yaml")),
+        )
+        .map_err(|e| format!("error: {e}"))?,
+        LoadedOverlay::read(
+            root,
+            Path::new(&format!("specs/overlays/{vendor}/{service}.yaml")),
+        )
+        .map_err(|e| format!("error: {e}"))?,
     ];
     let overlays: Vec<&LoadedOverlay> = overlays.iter().collect();
     let options = FinishOptions { only, command };
-    let finished = import::finish(raw, &overlays, &options, &spec_file).map_err(|e| format!("error: {e}"))?;
+    let finished =
+        import::finish(raw, &overlays, &options, &spec_file).map_err(|e| format!("error: {e}"))?;
     for note in &finished.notes {
         eprintln!("note: {note}");
     }
@@ -156,7 +163,10 @@ fn finish(
     if common.check {
         let current = std::fs::read_to_string(root.join(&spec_file)).unwrap_or_default();
         return if current == finished.text {
-            println!("{} is what the import produces ({summary})", spec_file.display());
+            println!(
+                "{} is what the import produces ({summary})",
+                spec_file.display()
+            );
             Ok(())
         } else {
             Err(format!(
@@ -167,13 +177,18 @@ fn finish(
         };
     }
     let out = common.out.clone().unwrap_or_else(|| spec_file.clone());
-    let out = if out.is_absolute() { out } else { root.join(out) };
+    let out = if out.is_absolute() {
+        out
+    } else {
+        root.join(out)
+    };
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("error: {}: {e}", dir.display()))?;
     }
     let unchanged = std::fs::read_to_string(&out).is_ok_and(|t| t == finished.text);
     if !unchanged {
-        std::fs::write(&out, &finished.text).map_err(|e| format!("error: {}: {e}", out.display()))?;
+        std::fs::write(&out, &finished.text)
+            .map_err(|e| format!("error: {}: {e}", out.display()))?;
     }
     println!(
         "{} {} ({summary}, {} bytes)",
@@ -185,7 +200,8 @@ fn finish(
 }
 
 fn doc(root: &Path, page: &Path, merge: Option<&Path>) -> Result<(), String> {
-    let text = std::fs::read_to_string(page).map_err(|e| format!("error: {}: {e}", page.display()))?;
+    let text =
+        std::fs::read_to_string(page).map_err(|e| format!("error: {}: {e}", page.display()))?;
     let parsed = import::doc_page::parse(page, &text).map_err(|e| format!("error: {e}"))?;
     match merge {
         None => {
@@ -194,8 +210,10 @@ fn doc(root: &Path, page: &Path, merge: Option<&Path>) -> Result<(), String> {
         }
         Some(spec) => {
             let relative = spec.strip_prefix(root).unwrap_or(spec).to_path_buf();
-            let loaded = codegen::load::load_file(root, &relative).map_err(|e| format!("error: {e}"))?;
-            let text = import::doc_page::merge_into(&loaded, &parsed).map_err(|e| format!("error: {e}"))?;
+            let loaded =
+                codegen::load::load_file(root, &relative).map_err(|e| format!("error: {e}"))?;
+            let text = import::doc_page::merge_into(&loaded, &parsed)
+                .map_err(|e| format!("error: {e}"))?;
             std::fs::write(root.join(&relative), text)
                 .map_err(|e| format!("error: {}: {e}", relative.display()))?;
             println!("merged {} into {}", parsed.name, relative.display());
@@ -224,21 +242,34 @@ pub fn spec_diff(root: &Path, args: SpecDiffArgs) -> Result<(), String> {
     let diffs = match args.paths.as_slice() {
         [old, new] => {
             let load = |p: &Path| -> Result<codegen::load::LoadedSpec, String> {
-                let text = std::fs::read_to_string(p).map_err(|e| format!("error: {}: {e}", p.display()))?;
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| format!("error: {}: {e}", p.display()))?;
                 codegen::load::load_str(p, &text).map_err(|e| format!("error: {e}"))
             };
-            vec![codegen::diff::diff(&load(old)?.service, &load(new)?.service)]
+            vec![codegen::diff::diff(
+                &load(old)?.service,
+                &load(new)?.service,
+            )]
         }
         [] => against_revision(root, args.against.as_deref().unwrap_or("HEAD"))?,
-        _ => return Err("error: give two spec files (OLD NEW), or none with --against REV".to_owned()),
+        _ => {
+            return Err(
+                "error: give two spec files (OLD NEW), or none with --against REV".to_owned(),
+            )
+        }
     };
     let mut breaking = false;
     for diff in &diffs {
         print!("{diff}");
         if let Some(severity) = diff.severity() {
             let current = crate_version(root, &diff.crate_name);
-            match current.as_deref().and_then(|v| diff.next_version(v).map(|n| (v.to_owned(), n))) {
-                Some((from, to)) => println!("  semver: {} {from} → {to} ({severity})", diff.crate_name),
+            match current
+                .as_deref()
+                .and_then(|v| diff.next_version(v).map(|n| (v.to_owned(), n)))
+            {
+                Some((from, to)) => {
+                    println!("  semver: {} {from} → {to} ({severity})", diff.crate_name)
+                }
                 None => println!("  semver: {severity} change (current version unknown)"),
             }
             breaking |= severity == codegen::diff::Severity::Breaking;
@@ -261,7 +292,11 @@ fn against_revision(root: &Path, rev: &str) -> Result<Vec<codegen::diff::Service
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         } else {
-            Err(format!("error: git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()))
+            Err(format!(
+                "error: git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
         }
     };
     let old_files: Vec<String> = git(&["ls-tree", "-r", "--name-only", rev, "--", "specs/"])?
@@ -280,7 +315,9 @@ fn against_revision(root: &Path, rev: &str) -> Result<Vec<codegen::diff::Service
     for file in &new_files {
         let key = file.to_string_lossy().replace('\\', "/");
         seen.insert(key.clone());
-        let new = codegen::load::load_file(root, file).map_err(|e| format!("error: {e}"))?.service;
+        let new = codegen::load::load_file(root, file)
+            .map_err(|e| format!("error: {e}"))?
+            .service;
         if old_files.contains(&key) {
             let text = git(&["show", &format!("{rev}:{key}")])?;
             let old = codegen::load::load_str(format!("{rev}:{key}"), &text)
@@ -320,7 +357,8 @@ fn crate_version(root: &Path, crate_name: &str) -> Option<String> {
         }
         None
     };
-    let manifest = std::fs::read_to_string(root.join("crates").join(crate_name).join("Cargo.toml")).ok()?;
+    let manifest =
+        std::fs::read_to_string(root.join("crates").join(crate_name).join("Cargo.toml")).ok()?;
     if manifest.contains("version.workspace = true") {
         let workspace = std::fs::read_to_string(root.join("Cargo.toml")).ok()?;
         version_in(&workspace, "[workspace.package]")

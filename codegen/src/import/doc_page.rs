@@ -47,7 +47,10 @@ pub struct DocOperation {
 pub fn parse(page: &Path, text: &str) -> Result<DocOperation, ImportError> {
     let text = text.replace("\r\n", "\n").replace('\u{a0}', " ");
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    if lines.iter().any(|l| l.starts_with("Domain name for API request:")) {
+    if lines
+        .iter()
+        .any(|l| l.starts_with("Domain name for API request:"))
+    {
         tencent(page, &lines)
     } else if lines.iter().any(|l| *l == "URI") && lines.iter().any(|l| l.starts_with("Table ")) {
         huawei(page, &lines)
@@ -90,13 +93,20 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
             markdown_table(lines, &["Error Code", "Description"]).unwrap_or_default(),
         )
     } else {
-        let input = section(lines, "2. Input Parameters").ok_or_else(|| missing(page, "`2. Input Parameters`"))?;
-        let output = section(lines, "3. Output Parameters").ok_or_else(|| missing(page, "`3. Output Parameters`"))?;
+        let input = section(lines, "2. Input Parameters")
+            .ok_or_else(|| missing(page, "`2. Input Parameters`"))?;
+        let output = section(lines, "3. Output Parameters")
+            .ok_or_else(|| missing(page, "`3. Output Parameters`"))?;
         (
-            text_table(input, "Parameter Name Required Type Description", 3)
-                .ok_or_else(|| missing(page, "the input table (`Parameter Name Required Type Description`)"))?,
-            text_table(output, "Parameter Name Type Description", 2)
-                .ok_or_else(|| missing(page, "the output table (`Parameter Name Type Description`)"))?,
+            text_table(input, "Parameter Name Required Type Description", 3).ok_or_else(|| {
+                missing(
+                    page,
+                    "the input table (`Parameter Name Required Type Description`)",
+                )
+            })?,
+            text_table(output, "Parameter Name Type Description", 2).ok_or_else(|| {
+                missing(page, "the output table (`Parameter Name Type Description`)")
+            })?,
             section(lines, "6. Error Code")
                 .and_then(|s| text_table(s, "Error Code Description", 1))
                 .unwrap_or_default(),
@@ -117,13 +127,22 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
                 let (ty, format) = tencent_type(ty, &row.description);
                 input.insert(
                     param.clone(),
-                    member(ty, format, row.description.clone(), required == "Yes", false),
+                    member(
+                        ty,
+                        format,
+                        row.description.clone(),
+                        required == "Yes",
+                        false,
+                    ),
                 );
             }
         }
     }
     if name.is_empty() {
-        return Err(missing(page, "the `Action` row of the input table (\"The value used for this API: ...\")"));
+        return Err(missing(
+            page,
+            "the `Action` row of the input table (\"The value used for this API: ...\")",
+        ));
     }
     let mut output = IndexMap::new();
     for row in &output_rows {
@@ -131,7 +150,10 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
         let nullable = row.description.contains("may return null");
         let (ty, format) = tencent_type(ty, &row.description);
         let required = param == "RequestId";
-        output.insert(param.clone(), member(ty, format, row.description.clone(), required, nullable));
+        output.insert(
+            param.clone(),
+            member(ty, format, row.description.clone(), required, nullable),
+        );
     }
     let errors = error_rows
         .iter()
@@ -174,7 +196,13 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
     })
 }
 
-fn member(ty: String, format: Option<String>, docs: String, required: bool, nullable: bool) -> Member {
+fn member(
+    ty: String,
+    format: Option<String>,
+    docs: String,
+    required: bool,
+    nullable: bool,
+) -> Member {
     Member {
         ty,
         docs,
@@ -258,7 +286,10 @@ fn section<'a>(lines: &'a [&'a str], title: &str) -> Option<&'a [&'a str]> {
 fn is_numbered_title(line: &str) -> bool {
     let mut parts = line.splitn(2, ". ");
     let number = parts.next().unwrap_or("");
-    !number.is_empty() && number.len() <= 2 && number.chars().all(|c| c.is_ascii_digit()) && parts.next().is_some()
+    !number.is_empty()
+        && number.len() <= 2
+        && number.chars().all(|c| c.is_ascii_digit())
+        && parts.next().is_some()
 }
 
 /// A plain-text table: the header line, then rows of `fixed` single-word cells (a type may be
@@ -295,7 +326,9 @@ fn split_row(line: &str, fixed: usize) -> Option<Row> {
     let mut cells = Vec::new();
     let name = words.next()?;
     let name_ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
         && (fixed == 1 || name.chars().next().is_some_and(|c| c.is_ascii_uppercase()));
     if !name_ok {
         return None;
@@ -337,14 +370,24 @@ fn split_row(line: &str, fixed: usize) -> Option<Row> {
 /// with at least two capitals (so `Was` of "Was this page helpful?" is not one).
 fn is_error_code(word: &str) -> bool {
     word.split('.').all(|part| {
-        part.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+        part.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && part.chars().all(|c| c.is_ascii_alphanumeric())
     }) && word.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
 }
 
 fn is_type_word(word: &str) -> bool {
     matches!(
         word,
-        "String" | "Integer" | "Int64" | "UInt64" | "Boolean" | "Bool" | "Float" | "Timestamp" | "Date" | "Object"
+        "String"
+            | "Integer"
+            | "Int64"
+            | "UInt64"
+            | "Boolean"
+            | "Bool"
+            | "Float"
+            | "Timestamp"
+            | "Date"
+            | "Object"
     ) || (word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && word.chars().all(|c| c.is_ascii_alphanumeric())
         && word.len() > 3
@@ -365,7 +408,10 @@ fn markdown_table(lines: &[&str], header: &[&str]) -> Option<Vec<Row>> {
         .iter()
         .position(|l| l.starts_with('|') && cells(l) == header)?;
     let is_separator = |line: &str| {
-        line.starts_with('|') && cells(line).iter().all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':'))
+        line.starts_with('|')
+            && cells(line)
+                .iter()
+                .all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':'))
     };
     let mut rows = Vec::new();
     let body = &lines[start + 1..];
@@ -385,7 +431,10 @@ fn markdown_table(lines: &[&str], header: &[&str]) -> Option<Vec<Row>> {
             return None;
         }
         let description = row.pop().unwrap_or_default();
-        rows.push(Row { cells: row, description });
+        rows.push(Row {
+            cells: row,
+            description,
+        });
     }
     Some(rows)
 }
@@ -399,7 +448,11 @@ fn description_lines(lines: &[&str]) -> String {
         .map_or(0, |i| i + 1);
     lines[start..]
         .iter()
-        .take_while(|l| !l.starts_with("A maximum of") && !l.starts_with("We recommend") && !l.starts_with("The following request parameter"))
+        .take_while(|l| {
+            !l.starts_with("A maximum of")
+                && !l.starts_with("We recommend")
+                && !l.starts_with("The following request parameter")
+        })
         .filter(|l| !l.is_empty())
         .copied()
         .collect::<Vec<_>>()
@@ -407,7 +460,10 @@ fn description_lines(lines: &[&str]) -> String {
 }
 
 /// Examples: a GET URL or a `POST / HTTP/1.1` request, then the `{"Response": ...}` JSON.
-fn tencent_examples(lines: &[&str], input_members: &IndexMap<String, Member>) -> Result<Vec<Example>, ImportError> {
+fn tencent_examples(
+    lines: &[&str],
+    input_members: &IndexMap<String, Member>,
+) -> Result<Vec<Example>, ImportError> {
     let mut examples = Vec::new();
     let mut title = String::new();
     let mut i = 0;
@@ -457,7 +513,11 @@ fn tencent_examples(lines: &[&str], input_members: &IndexMap<String, Member>) ->
                 .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                 .unwrap_or_default();
             examples.push(Example {
-                title: if title.is_empty() { format!("Example {}", examples.len() + 1) } else { std::mem::take(&mut title) },
+                title: if title.is_empty() {
+                    format!("Example {}", examples.len() + 1)
+                } else {
+                    std::mem::take(&mut title)
+                },
                 input,
                 output,
             });
@@ -470,9 +530,14 @@ fn get_request(query: &str, members: &IndexMap<String, Member>) -> IndexMap<Stri
     let mut out = IndexMap::new();
     for part in query.split(['&', '\n']).skip(1) {
         let part = part.trim();
-        let Some((k, v)) = part.split_once('=') else { continue };
+        let Some((k, v)) = part.split_once('=') else {
+            continue;
+        };
         let value = match members.get(k).map(|m| m.ty.as_str()) {
-            Some("int64") | Some("uint64") => v.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(v)),
+            Some("int64") | Some("uint64") => v
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::from(v)),
             Some("boolean") => match v {
                 "true" => Value::Bool(true),
                 "false" => Value::Bool(false),
@@ -487,7 +552,11 @@ fn get_request(query: &str, members: &IndexMap<String, Member>) -> IndexMap<Stri
 
 /// The first JSON object starting at or after `from` (skipping non-JSON lines), and the line after it.
 fn json_after(lines: &[&str], from: usize) -> (Option<Value>, usize) {
-    let Some(start) = lines[from.min(lines.len())..].iter().position(|l| l.starts_with('{')).map(|p| p + from) else {
+    let Some(start) = lines[from.min(lines.len())..]
+        .iter()
+        .position(|l| l.starts_with('{'))
+        .map(|p| p + from)
+    else {
         return (None, lines.len());
     };
     let mut depth = 0i32;
@@ -513,8 +582,13 @@ fn json_after(lines: &[&str], from: usize) -> (Option<Value>, usize) {
 
 fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
     let lines: Vec<&str> = lines.iter().copied().filter(|l| !l.is_empty()).collect();
-    let uri_at = lines.iter().position(|l| *l == "URI").ok_or_else(|| missing(page, "`URI`"))?;
-    let request_line = lines.get(uri_at + 1).ok_or_else(|| missing(page, "the request line after `URI`"))?;
+    let uri_at = lines
+        .iter()
+        .position(|l| *l == "URI")
+        .ok_or_else(|| missing(page, "`URI`"))?;
+    let request_line = lines
+        .get(uri_at + 1)
+        .ok_or_else(|| missing(page, "the request line after `URI`"))?;
     let (method, path) = request_line
         .split_once(' ')
         .ok_or_else(|| missing(page, "`METHOD /path` after `URI`"))?;
@@ -524,11 +598,24 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
         "PUT" => HttpMethod::Put,
         "DELETE" => HttpMethod::Delete,
         "PATCH" => HttpMethod::Patch,
-        other => return Err(ImportError::at(page, format!("`{other}` after `URI` is not an HTTP method"))),
+        other => {
+            return Err(ImportError::at(
+                page,
+                format!("`{other}` after `URI` is not an HTTP method"),
+            ))
+        }
     };
-    let version = path.trim_start_matches('/').split('/').next().unwrap_or("").to_owned();
+    let version = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_owned();
 
-    let function = lines.iter().position(|l| *l == "Function").ok_or_else(|| missing(page, "`Function`"))?;
+    let function = lines
+        .iter()
+        .position(|l| *l == "Function")
+        .ok_or_else(|| missing(page, "`Function`"))?;
     let title = lines.get(function.wrapping_sub(1)).copied().unwrap_or("");
     let description: Vec<&str> = lines[function + 1..]
         .iter()
@@ -544,7 +631,12 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
     let mut shapes = IndexMap::new();
     let mut table_shapes: IndexMap<String, String> = IndexMap::new();
     for table in &tables {
-        if let Some(name) = table.caption.split_whitespace().last().filter(|_| table.struct_table) {
+        if let Some(name) = table
+            .caption
+            .split_whitespace()
+            .last()
+            .filter(|_| table.struct_table)
+        {
             table_shapes.insert(table.number.clone(), name.to_owned());
         }
     }
@@ -568,10 +660,18 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
                     input.insert(row.name.clone(), m);
                 }
                 None if table.caption.contains("Response body parameters") => {
-                    output.insert(row.name.clone(), member(ty, None, row.definition.clone(), false, false));
+                    output.insert(
+                        row.name.clone(),
+                        member(ty, None, row.definition.clone(), false, false),
+                    );
                 }
                 None if table.struct_table => {
-                    let shape_name = table.caption.split_whitespace().last().unwrap_or("").to_owned();
+                    let shape_name = table
+                        .caption
+                        .split_whitespace()
+                        .last()
+                        .unwrap_or("")
+                        .to_owned();
                     shapes.entry(shape_name.clone()).or_insert_with(|| Shape {
                         docs: String::new(),
                         members: Some(IndexMap::new()),
@@ -584,7 +684,9 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
                         m.ty = enum_name.clone();
                         pending_enum(&mut shapes, enum_name, &row.range);
                     }
-                    if let Some(members) = shapes.get_mut(&shape_name).and_then(|s| s.members.as_mut()) {
+                    if let Some(members) =
+                        shapes.get_mut(&shape_name).and_then(|s| s.members.as_mut())
+                    {
                         members.insert(row.name.clone(), m);
                     }
                 }
@@ -593,11 +695,17 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
         }
     }
     if input.is_empty() && output.is_empty() {
-        return Err(missing(page, "parameter tables (`Table N URI parameters`, `Table N Response body parameters`)"));
+        return Err(missing(
+            page,
+            "parameter tables (`Table N URI parameters`, `Table N Response body parameters`)",
+        ));
     }
     let success_status = lines
         .iter()
-        .find_map(|l| l.strip_prefix("Status code: ").and_then(|s| s.trim().parse().ok()))
+        .find_map(|l| {
+            l.strip_prefix("Status code: ")
+                .and_then(|s| s.trim().parse().ok())
+        })
         .unwrap_or(200);
 
     // Examples: "Example Requests" → method and URL (+ JSON body); "Example Responses" →
@@ -618,8 +726,13 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
             }
         }
         if let (Some(body), _) = json_after(&lines, at + 2) {
-            if let (Value::Object(map), Some(resp_at)) = (&body, lines.iter().position(|l| *l == "Example Responses")) {
-                let body_at = lines[at + 2..].iter().position(|l| l.starts_with('{')).map(|p| p + at + 2);
+            if let (Value::Object(map), Some(resp_at)) =
+                (&body, lines.iter().position(|l| *l == "Example Responses"))
+            {
+                let body_at = lines[at + 2..]
+                    .iter()
+                    .position(|l| l.starts_with('{'))
+                    .map(|p| p + at + 2);
                 if body_at.is_some_and(|b| b < resp_at) {
                     example_input.extend(map.iter().map(|(k, v)| (k.clone(), v.clone())));
                 }
@@ -649,7 +762,9 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
     let action = lines.iter().find_map(|l| {
         let parts: Vec<&str> = l.split(':').collect();
         (parts.len() == 3
-            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric())))
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric())))
         .then(|| (parts[0].to_owned(), pascal(parts[2])))
     });
     let (service, name) = action.unwrap_or_default();
@@ -720,8 +835,15 @@ fn huawei_type(ty: &str, table_shapes: &IndexMap<String, String>) -> String {
         let mut words = rest.split_whitespace();
         let number = words.next().unwrap_or("");
         let kind = words.next().unwrap_or("");
-        let shape = table_shapes.get(number).cloned().unwrap_or_else(|| "Object".to_owned());
-        return if kind == "objects" { format!("list<{shape}>") } else { shape };
+        let shape = table_shapes
+            .get(number)
+            .cloned()
+            .unwrap_or_else(|| "Object".to_owned());
+        return if kind == "objects" {
+            format!("list<{shape}>")
+        } else {
+            shape
+        };
     }
     match ty {
         "String" => "string",
@@ -790,7 +912,8 @@ fn huawei_tables(lines: &[&str]) -> Vec<HuaweiTable> {
         let is_row_start = |k: usize| -> bool {
             let name_ok = lines.get(k).is_some_and(|l| {
                 l.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    && l.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             });
             if has_mandatory {
                 name_ok && matches!(lines.get(k + 1), Some(&"Yes") | Some(&"No"))
@@ -811,7 +934,11 @@ fn huawei_tables(lines: &[&str]) -> Vec<HuaweiTable> {
             row.ty = lines.get(j).copied().unwrap_or("").to_owned();
             j += 1;
             let mut cell = Vec::new();
-            while j < lines.len() && !is_row_start(j) && !lines[j].starts_with("Table ") && !is_huawei_heading(lines[j]) {
+            while j < lines.len()
+                && !is_row_start(j)
+                && !lines[j].starts_with("Table ")
+                && !is_huawei_heading(lines[j])
+            {
                 cell.push(lines[j]);
                 j += 1;
             }
@@ -829,18 +956,36 @@ fn huawei_tables(lines: &[&str]) -> Vec<HuaweiTable> {
 fn is_huawei_type(t: &str) -> bool {
     let table_ref = t.strip_prefix("Table ").is_some_and(|rest| {
         let mut words = rest.split(' ');
-        words.next().is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        words
+            .next()
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
             && matches!(words.next(), Some("object" | "objects"))
             && words.next().is_none()
     });
     table_ref
-        || matches!(t, "String" | "Integer" | "Long" | "Boolean" | "Float" | "Double" | "Number" | "Object" | "Array of strings")
+        || matches!(
+            t,
+            "String"
+                | "Integer"
+                | "Long"
+                | "Boolean"
+                | "Float"
+                | "Double"
+                | "Number"
+                | "Object"
+                | "Array of strings"
+        )
 }
 
 fn is_huawei_heading(line: &str) -> bool {
     matches!(
         line,
-        "Request Parameters" | "Response Parameters" | "Example Requests" | "Example Responses" | "Status Codes" | "Error Codes"
+        "Request Parameters"
+            | "Response Parameters"
+            | "Example Requests"
+            | "Example Responses"
+            | "Status Codes"
+            | "Error Codes"
     ) || line.starts_with("Status code:")
 }
 
@@ -863,7 +1008,11 @@ fn description_cell(cell: &[&str]) -> (String, Vec<(String, String)>) {
                 let item = line.trim_start_matches(['•', '-', ' ']);
                 if let Some((value, meaning)) = item.split_once(": ") {
                     let meaning = meaning.trim().trim_end_matches('.');
-                    let mut docs: String = meaning.chars().take(1).flat_map(char::to_uppercase).collect();
+                    let mut docs: String = meaning
+                        .chars()
+                        .take(1)
+                        .flat_map(char::to_uppercase)
+                        .collect();
                     docs.push_str(&meaning.chars().skip(1).collect::<String>());
                     docs.push('.');
                     range.push((value.trim().to_owned(), docs));
@@ -879,13 +1028,23 @@ fn description_cell(cell: &[&str]) -> (String, Vec<(String, String)>) {
 
 /// The operation as a YAML fragment: `operations: {Name: ...}` and `shapes:`.
 pub fn to_yaml(parsed: &DocOperation) -> String {
-    let name = if parsed.name.is_empty() { "Operation" } else { parsed.name.as_str() };
+    let name = if parsed.name.is_empty() {
+        "Operation"
+    } else {
+        parsed.name.as_str()
+    };
     let mut root = serde_json::Map::new();
     let mut ops = serde_json::Map::new();
-    ops.insert(name.to_owned(), serde_json::to_value(&parsed.operation).unwrap_or(Value::Null));
+    ops.insert(
+        name.to_owned(),
+        serde_json::to_value(&parsed.operation).unwrap_or(Value::Null),
+    );
     root.insert("operations".to_owned(), Value::Object(ops));
     if !parsed.shapes.is_empty() {
-        root.insert("shapes".to_owned(), serde_json::to_value(&parsed.shapes).unwrap_or(Value::Null));
+        root.insert(
+            "shapes".to_owned(),
+            serde_json::to_value(&parsed.shapes).unwrap_or(Value::Null),
+        );
     }
     format!(
         "# From the doc page {} ({:?}, {} {}).\n{}",
@@ -899,17 +1058,31 @@ pub fn to_yaml(parsed: &DocOperation) -> String {
 
 /// Replaces (or adds) the page's operation in `spec`, validates, and returns the new text: the
 /// spec's leading comment block, then the spec as YAML. Comments inside the spec are not kept.
-pub fn merge_into(spec: &crate::load::LoadedSpec, parsed: &DocOperation) -> Result<String, ImportError> {
+pub fn merge_into(
+    spec: &crate::load::LoadedSpec,
+    parsed: &DocOperation,
+) -> Result<String, ImportError> {
     if parsed.name.is_empty() {
-        return Err(ImportError::at(&parsed.page, "the page does not name its operation; cannot merge"));
+        return Err(ImportError::at(
+            &parsed.page,
+            "the page does not name its operation; cannot merge",
+        ));
     }
     let mut service: Service = spec.service.clone();
     if service.vendor != parsed.vendor {
-        return Err(ImportError::at(&spec.file, "the page is from another vendor than the spec"));
+        return Err(ImportError::at(
+            &spec.file,
+            "the page is from another vendor than the spec",
+        ));
     }
-    service.operations.insert(parsed.name.clone(), parsed.operation.clone());
+    service
+        .operations
+        .insert(parsed.name.clone(), parsed.operation.clone());
     for (name, shape) in &parsed.shapes {
-        service.shapes.entry(name.clone()).or_insert_with(|| shape.clone());
+        service
+            .shapes
+            .entry(name.clone())
+            .or_insert_with(|| shape.clone());
     }
     let header: String = spec
         .source
@@ -923,7 +1096,11 @@ pub fn merge_into(spec: &crate::load::LoadedSpec, parsed: &DocOperation) -> Resu
     );
     let loaded = crate::load::load_str(&spec.file, &text)
         .map_err(|e| ImportError::at(&spec.file, format!("the merged spec does not load:\n{e}")))?;
-    crate::validate::validate(&loaded)
-        .map_err(|e| ImportError::at(&spec.file, format!("the merged spec does not validate (nothing written):\n{e}")))?;
+    crate::validate::validate(&loaded).map_err(|e| {
+        ImportError::at(
+            &spec.file,
+            format!("the merged spec does not validate (nothing written):\n{e}"),
+        )
+    })?;
     Ok(text)
 }

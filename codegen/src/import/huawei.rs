@@ -41,7 +41,13 @@ pub const SDK_PACKAGE: &str = "huaweicloudsdkgaussdbfornosql";
 pub const SWAGGER_PACKAGE: &str = "huawei-cloud-api-definitions-GaussDBforNoSQL";
 
 /// Headers the transport sets; never members.
-const TRANSPORT_HEADERS: &[&str] = &["x-auth-token", "content-type", "x-sdk-date", "authorization", "x-project-id"];
+const TRANSPORT_HEADERS: &[&str] = &[
+    "x-auth-token",
+    "content-type",
+    "x-sdk-date",
+    "authorization",
+    "x-project-id",
+];
 
 /// One generated model class.
 #[derive(Debug, Clone)]
@@ -74,7 +80,9 @@ pub fn import(sources: &Path, service: &str) -> Result<RawImport, ImportError> {
     if service != "geminidb" {
         return Err(ImportError::at(
             sources,
-            format!("unknown Huawei service `{service}`; expected `geminidb` (catalog gaussdbfornosql)"),
+            format!(
+                "unknown Huawei service `{service}`; expected `geminidb` (catalog gaussdbfornosql)"
+            ),
         ));
     }
     let sdk = sources.join(SDK_PACKAGE);
@@ -105,7 +113,9 @@ pub fn import(sources: &Path, service: &str) -> Result<RawImport, ImportError> {
     for sdk_op in &operations {
         let mut op = importer.operation(sdk_op)?;
         if swagger_version.is_some() {
-            let file = swagger_dir.join("src").join(format!("{}.json", sdk_op.name));
+            let file = swagger_dir
+                .join("src")
+                .join(format!("{}.json", sdk_op.name));
             if file.exists() {
                 supplement_from_swagger(&file, &sdk_op.name, &mut op, &mut importer.notes)?;
                 swagger_used += 1;
@@ -171,7 +181,10 @@ fn swagger_crate_version(dir: &Path) -> Result<Option<String>, ImportError> {
     let version = text
         .lines()
         .map(str::trim)
-        .find_map(|l| l.strip_prefix("version = ").map(|v| v.trim_matches('"').to_owned()))
+        .find_map(|l| {
+            l.strip_prefix("version = ")
+                .map(|v| v.trim_matches('"').to_owned())
+        })
         .ok_or_else(|| ImportError::at(&manifest, "expected `version = \"...\"` in [package]"))?;
     Ok(Some(version))
 }
@@ -183,18 +196,26 @@ fn parse_client(source: &str) -> Result<Vec<SdkOperation>, String> {
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].trim();
-        let Some(rest) = line.strip_prefix("def _").filter(|r| r.ends_with("_http_info(cls, request):")) else {
+        let Some(rest) = line
+            .strip_prefix("def _")
+            .filter(|r| r.ends_with("_http_info(cls, request):"))
+        else {
             i += 1;
             continue;
         };
-        let snake = rest.trim_end_matches("_http_info(cls, request):").to_owned();
+        let snake = rest
+            .trim_end_matches("_http_info(cls, request):")
+            .to_owned();
         let start = i + 1;
         let mut end = start;
         while end < lines.len() && !lines[end].trim().starts_with("return http_info") {
             end += 1;
         }
         if end == lines.len() {
-            return Err(format!("line {}: `_{snake}_http_info` never returns http_info", i + 1));
+            return Err(format!(
+                "line {}: `_{snake}_http_info` never returns http_info",
+                i + 1
+            ));
         }
         let mut method = None;
         let mut path = None;
@@ -204,7 +225,10 @@ fn parse_client(source: &str) -> Result<Vec<SdkOperation>, String> {
         for (offset, raw) in lines[start..end].iter().enumerate() {
             let l = raw.trim();
             let line_no = start + offset + 1;
-            let quoted = |l: &str| l.split_once(": ").and_then(|(_, v)| python::string_literal(v.trim_end_matches(',')));
+            let quoted = |l: &str| {
+                l.split_once(": ")
+                    .and_then(|(_, v)| python::string_literal(v.trim_end_matches(',')))
+            };
             if l.starts_with("\"method\":") {
                 method = quoted(l);
             } else if l.starts_with("\"resource_path\":") {
@@ -213,7 +237,10 @@ fn parse_client(source: &str) -> Result<Vec<SdkOperation>, String> {
                 response_type = quoted(l);
             } else if let Some(rest) = l.strip_prefix("path_params[") {
                 params.push(assignment(Location::Path, rest, line_no)?);
-            } else if let Some(rest) = l.strip_prefix("header_params[").filter(|_| l.contains("local_var_params")) {
+            } else if let Some(rest) = l
+                .strip_prefix("header_params[")
+                .filter(|_| l.contains("local_var_params"))
+            {
                 params.push(assignment(Location::Header, rest, line_no)?);
             } else if let Some(rest) = l.strip_prefix("query_params.append((") {
                 // query_params.append(('wire', local_var_params['attr']))
@@ -225,7 +252,9 @@ fn parse_client(source: &str) -> Result<Vec<SdkOperation>, String> {
             } else if let Some(rest) = l.strip_prefix("body = local_var_params[") {
                 body_attr = python::string_literal(rest.trim_end_matches(']'));
             } else if l.starts_with("form_params[") {
-                return Err(format!("line {line_no}: form parameters are not supported (expected a JSON body)"));
+                return Err(format!(
+                    "line {line_no}: form parameters are not supported (expected a JSON body)"
+                ));
             }
         }
         let (Some(method), Some(path), Some(response_type)) = (method, path, response_type) else {
@@ -236,7 +265,12 @@ fn parse_client(source: &str) -> Result<Vec<SdkOperation>, String> {
         };
         let name = response_type
             .strip_suffix("Response")
-            .ok_or_else(|| format!("line {}: response type `{response_type}` does not end in Response", i + 1))?
+            .ok_or_else(|| {
+                format!(
+                    "line {}: response type `{response_type}` does not end in Response",
+                    i + 1
+                )
+            })?
             .to_owned();
         let method = match method.as_str() {
             "GET" => HttpMethod::Get,
@@ -262,10 +296,22 @@ fn parse_client(source: &str) -> Result<Vec<SdkOperation>, String> {
 }
 
 /// `'wire'] = local_var_params['attr']` → (location, wire, attr).
-fn assignment(location: Location, rest: &str, line_no: usize) -> Result<(Location, String, String), String> {
+fn assignment(
+    location: Location,
+    rest: &str,
+    line_no: usize,
+) -> Result<(Location, String, String), String> {
     rest.split_once("] = local_var_params[")
-        .and_then(|(w, a)| Some((location, python::string_literal(w)?, python::string_literal(a.trim_end_matches(']'))?)))
-        .ok_or_else(|| format!("line {line_no}: expected `..._params['name'] = local_var_params['attr']`"))
+        .and_then(|(w, a)| {
+            Some((
+                location,
+                python::string_literal(w)?,
+                python::string_literal(a.trim_end_matches(']'))?,
+            ))
+        })
+        .ok_or_else(|| {
+            format!("line {line_no}: expected `..._params['name'] = local_var_params['attr']`")
+        })
 }
 
 /// The summary line and the description of the public method `def <snake>(self, request):`.
@@ -277,7 +323,10 @@ fn docstring(lines: &[&str], snake: &str) -> (String, String) {
     let mut text = Vec::new();
     for line in &lines[start + 1..] {
         let l = line.trim();
-        if l.starts_with("Please refer to HUAWEI cloud API Explorer") || l.starts_with(":param") || l == "\"\"\"" {
+        if l.starts_with("Please refer to HUAWEI cloud API Explorer")
+            || l.starts_with(":param")
+            || l == "\"\"\""
+        {
             break;
         }
         text.push(l.trim_start_matches("r\"\"\"").to_owned());
@@ -291,7 +340,10 @@ fn docstring(lines: &[&str], snake: &str) -> (String, String) {
 
 fn read_models(dir: &Path) -> Result<BTreeMap<String, Model>, ImportError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        ImportError::at(dir, format!("cannot read the models directory ({e}); expected v3/model/*.py"))
+        ImportError::at(
+            dir,
+            format!("cannot read the models directory ({e}); expected v3/model/*.py"),
+        )
     })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -301,17 +353,20 @@ fn read_models(dir: &Path) -> Result<BTreeMap<String, Model>, ImportError> {
     let mut models = BTreeMap::new();
     for file in files {
         let text = read_text(&file)?;
-        let Some(class) = text
-            .lines()
-            .find_map(|l| l.strip_prefix("class ").and_then(|r| r.split([':', '(']).next()))
-        else {
+        let Some(class) = text.lines().find_map(|l| {
+            l.strip_prefix("class ")
+                .and_then(|r| r.split([':', '(']).next())
+        }) else {
             return Err(ImportError::at(&file, "expected a `class <Name>:` model"));
         };
         let dict = |name: &str| -> Result<IndexMap<String, String>, ImportError> {
             match python::dict_of_strings(&text, name) {
                 Some(Ok(map)) => Ok(map),
                 Some(Err(e)) => Err(ImportError::at(&file, e)),
-                None => Err(ImportError::at(&file, format!("expected `{name} = {{...}}` in class {class}"))),
+                None => Err(ImportError::at(
+                    &file,
+                    format!("expected `{name} = {{...}}` in class {class}"),
+                )),
             }
         };
         let types = dict("openapi_types")?;
@@ -363,15 +418,24 @@ impl Importer<'_> {
     }
 
     fn operation(&mut self, sdk: &SdkOperation) -> Result<Operation, ImportError> {
-        let request = self.model(&format!("{}Request", sdk.name), &sdk.name)?.clone();
-        let response = self.model(&format!("{}Response", sdk.name), &sdk.name)?.clone();
+        let request = self
+            .model(&format!("{}Request", sdk.name), &sdk.name)?
+            .clone();
+        let response = self
+            .model(&format!("{}Response", sdk.name), &sdk.name)?
+            .clone();
         let mut input = IndexMap::new();
         for (location, wire, attr) in &sdk.params {
-            if *location == Location::Header && TRANSPORT_HEADERS.contains(&wire.to_ascii_lowercase().as_str()) {
+            if *location == Location::Header
+                && TRANSPORT_HEADERS.contains(&wire.to_ascii_lowercase().as_str())
+            {
                 continue;
             }
             let py_type = request.types.get(attr).ok_or_else(|| {
-                ImportError::at(&request.file, format!("`{attr}` is sent by the client but is not in openapi_types"))
+                ImportError::at(
+                    &request.file,
+                    format!("`{attr}` is sent by the client but is not in openapi_types"),
+                )
             })?;
             let ty = self.type_expr(py_type, &request.file)?;
             if request.sensitive.contains(attr) {
@@ -394,12 +458,18 @@ impl Importer<'_> {
         }
         if let Some(body_attr) = &sdk.body_attr {
             let py_type = request.types.get(body_attr).cloned().ok_or_else(|| {
-                ImportError::at(&request.file, format!("the body `{body_attr}` is not in openapi_types"))
+                ImportError::at(
+                    &request.file,
+                    format!("the body `{body_attr}` is not in openapi_types"),
+                )
             })?;
             let body = self.model(&py_type, &sdk.name).map_err(|_| {
                 ImportError::at(
                     &request.file,
-                    format!("the body of {} has type `{py_type}`; expected a model (a JSON object)", sdk.name),
+                    format!(
+                        "the body of {} has type `{py_type}`; expected a model (a JSON object)",
+                        sdk.name
+                    ),
                 )
             })?;
             let body = body.clone();
@@ -433,7 +503,11 @@ impl Importer<'_> {
         }
         let mut output = IndexMap::new();
         for (attr, py) in &response.types {
-            let wire = response.wire.get(attr).cloned().unwrap_or_else(|| attr.clone());
+            let wire = response
+                .wire
+                .get(attr)
+                .cloned()
+                .unwrap_or_else(|| attr.clone());
             if wire.contains('-') {
                 // A response header the SDK reads (X-Request-Id and the like); not a body member.
                 continue;
@@ -487,7 +561,10 @@ impl Importer<'_> {
         if let Some(inner) = py.strip_prefix("list[").and_then(|r| r.strip_suffix(']')) {
             return Ok(format!("list<{}>", self.type_expr(inner, file)?));
         }
-        if let Some(inner) = py.strip_prefix("dict(str, ").and_then(|r| r.strip_suffix(')')) {
+        if let Some(inner) = py
+            .strip_prefix("dict(str, ")
+            .and_then(|r| r.strip_suffix(')'))
+        {
             return Ok(format!("map<{}>", self.type_expr(inner, file)?));
         }
         Ok(match py {
@@ -527,7 +604,11 @@ impl Importer<'_> {
         );
         let mut members = IndexMap::new();
         for (attr, py) in &model.types {
-            let wire = model.wire.get(attr).cloned().unwrap_or_else(|| attr.clone());
+            let wire = model
+                .wire
+                .get(attr)
+                .cloned()
+                .unwrap_or_else(|| attr.clone());
             let ty = self.type_expr(py, &model.file)?;
             if model.sensitive.contains(attr) {
                 self.sensitive.push(format!("{name}.{wire}"));
@@ -582,20 +663,36 @@ impl Importer<'_> {
 }
 
 fn shape_of(ty: &str) -> Option<String> {
-    TypeExpr::parse(ty).ok().and_then(|t| t.shape_name().map(str::to_owned))
+    TypeExpr::parse(ty)
+        .ok()
+        .and_then(|t| t.shape_name().map(str::to_owned))
 }
 
 /// Success status, examples and the deprecated flag from the operation's Swagger file.
-fn supplement_from_swagger(file: &Path, name: &str, op: &mut Operation, notes: &mut Vec<String>) -> Result<(), ImportError> {
+fn supplement_from_swagger(
+    file: &Path,
+    name: &str,
+    op: &mut Operation,
+    notes: &mut Vec<String>,
+) -> Result<(), ImportError> {
     let doc: Value = super::tencent::read_json(file, "a Swagger 2.0 document with `paths`")?;
     let paths = doc.get("paths").and_then(Value::as_object).ok_or_else(|| {
-        ImportError::at(file, "expected a Swagger 2.0 document with a `paths` object")
+        ImportError::at(
+            file,
+            "expected a Swagger 2.0 document with a `paths` object",
+        )
     })?;
     let Some((path_template, methods)) = paths.iter().next() else {
-        return Err(ImportError::at(file, "`paths` is empty; expected the operation's path"));
+        return Err(ImportError::at(
+            file,
+            "`paths` is empty; expected the operation's path",
+        ));
     };
     let Some(swagger_op) = methods.as_object().and_then(|m| m.values().next()) else {
-        return Err(ImportError::at(file, format!("`paths.{path_template}` has no method")));
+        return Err(ImportError::at(
+            file,
+            format!("`paths.{path_template}` has no method"),
+        ));
     };
     if let Some(binding) = &op.http {
         if &binding.path != path_template {
@@ -608,7 +705,12 @@ fn supplement_from_swagger(file: &Path, name: &str, op: &mut Operation, notes: &
     let responses = swagger_op.get("responses").and_then(Value::as_object);
     let success = responses.and_then(|r| {
         r.iter()
-            .filter_map(|(code, body)| code.parse::<u16>().ok().filter(|c| (200..300).contains(c)).map(|c| (c, body)))
+            .filter_map(|(code, body)| {
+                code.parse::<u16>()
+                    .ok()
+                    .filter(|c| (200..300).contains(c))
+                    .map(|c| (c, body))
+            })
             .min_by_key(|(c, _)| *c)
     });
     if let (Some((status, _)), Some(binding)) = (success, op.http.as_mut()) {
@@ -620,7 +722,11 @@ fn supplement_from_swagger(file: &Path, name: &str, op: &mut Operation, notes: &
     let response_example = success
         .and_then(|(_, body)| body.pointer("/examples/application~1json"))
         .and_then(Value::as_object)
-        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<IndexMap<_, _>>());
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<IndexMap<_, _>>()
+        });
 
     // Request examples: x-request-examples-url-N (method and URL: path and query members) and
     // x-request-examples-N (the body), titled by x-request-examples-description-N.
@@ -629,15 +735,23 @@ fn supplement_from_swagger(file: &Path, name: &str, op: &mut Operation, notes: &
     };
     let mut numbers: Vec<u32> = object
         .keys()
-        .filter_map(|k| k.strip_prefix("x-request-examples-url-").and_then(|n| n.parse().ok()))
+        .filter_map(|k| {
+            k.strip_prefix("x-request-examples-url-")
+                .and_then(|n| n.parse().ok())
+        })
         .collect();
     numbers.sort_unstable();
     for n in numbers {
-        let url = object.get(&format!("x-request-examples-url-{n}")).and_then(Value::as_str).unwrap_or("");
+        let url = object
+            .get(&format!("x-request-examples-url-{n}"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let mut input = match url_members(url, path_template, op) {
             Some(input) => input,
             None => {
-                notes.push(format!("{name}: example {n} left out: its URL `{url}` does not match {path_template}"));
+                notes.push(format!(
+                    "{name}: example {n} left out: its URL `{url}` does not match {path_template}"
+                ));
                 continue;
             }
         };
@@ -645,13 +759,17 @@ fn supplement_from_swagger(file: &Path, name: &str, op: &mut Operation, notes: &
             Some(Value::Object(body)) => {
                 input.extend(body.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
-            Some(Value::String(text)) if !text.trim().is_empty() => match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(body)) => input.extend(body.into_iter()),
-                _ => {
-                    notes.push(format!("{name}: example {n} left out: its body is not a JSON object"));
-                    continue;
+            Some(Value::String(text)) if !text.trim().is_empty() => {
+                match serde_json::from_str::<Value>(text) {
+                    Ok(Value::Object(body)) => input.extend(body.into_iter()),
+                    _ => {
+                        notes.push(format!(
+                            "{name}: example {n} left out: its body is not a JSON object"
+                        ));
+                        continue;
+                    }
                 }
-            },
+            }
             _ => {}
         }
         let title = object
@@ -675,7 +793,9 @@ fn url_members(url: &str, template: &str, op: &Operation) -> Option<IndexMap<Str
     let url = url.split_once(' ').map_or(url, |(_, u)| u).trim();
     let after_host = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path_and_query = &after_host[after_host.find('/')?..];
-    let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
     let actual: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let expected: Vec<&str> = template.trim_end_matches('/').split('/').collect();
     if actual.len() != expected.len() {
@@ -701,7 +821,10 @@ fn url_members(url: &str, template: &str, op: &Operation) -> Option<IndexMap<Str
 
 fn typed(text: &str, member: Option<&Member>) -> Value {
     match member.map(|m| m.ty.as_str()) {
-        Some("int32") | Some("int64") => text.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(text)),
+        Some("int32") | Some("int64") => text
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(text)),
         Some("boolean") => match text {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),

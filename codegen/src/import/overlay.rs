@@ -233,7 +233,10 @@ impl LoadedOverlay {
     /// Parses overlay text; `file` names it in errors.
     pub fn parse(file: impl Into<PathBuf>, source: &str) -> Result<LoadedOverlay, ImportError> {
         let file = file.into();
-        if source.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        if source
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
             return Ok(LoadedOverlay::empty(file));
         }
         let tree = yaml::parse(source).map_err(|e| {
@@ -259,7 +262,10 @@ impl LoadedOverlay {
                     }
                 }
                 let found = tree.find(&path);
-                let pos = found.key_pos.filter(|_| found.exact).unwrap_or(found.node.pos);
+                let pos = found
+                    .key_pos
+                    .filter(|_| found.exact)
+                    .unwrap_or(found.node.pos);
                 ImportError::at(
                     &file,
                     format!("{}:{}: {path}: {}", pos.line, pos.column, e.inner()),
@@ -277,14 +283,22 @@ impl LoadedOverlay {
     pub fn read(repo_root: &Path, relative: &Path) -> Result<LoadedOverlay, ImportError> {
         match std::fs::read_to_string(repo_root.join(relative)) {
             Ok(source) => LoadedOverlay::parse(relative, &source),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LoadedOverlay::empty(relative)),
-            Err(e) => Err(ImportError::at(relative, format!("cannot read the overlay: {e}"))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(LoadedOverlay::empty(relative))
+            }
+            Err(e) => Err(ImportError::at(
+                relative,
+                format!("cannot read the overlay: {e}"),
+            )),
         }
     }
 
     fn stale(&self, path: &SpecPath, message: impl std::fmt::Display) -> String {
         let found = self.tree.find(path);
-        let pos = found.key_pos.filter(|_| found.exact).unwrap_or(found.node.pos);
+        let pos = found
+            .key_pos
+            .filter(|_| found.exact)
+            .unwrap_or(found.node.pos);
         format!("{}:{}: {path}: {message}", pos.line, pos.column)
     }
 
@@ -502,7 +516,11 @@ impl LoadedOverlay {
                         &path,
                         format!(
                             "the import has no member `{name}` here (it has: {})",
-                            if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                            if known.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                known.join(", ")
+                            }
                         ),
                     ));
                 }
@@ -550,7 +568,10 @@ pub fn rename_shape(service: &mut Service, from: &str, to: &str) {
     }
     let rename = |member: &mut Member| member.ty = rename_in_type(&member.ty, from, to);
     for op in service.operations.values_mut() {
-        op.input.values_mut().chain(op.output.values_mut()).for_each(rename);
+        op.input
+            .values_mut()
+            .chain(op.output.values_mut())
+            .for_each(rename);
     }
     for shape in service.shapes.values_mut() {
         if let Some(members) = &mut shape.members {
@@ -610,9 +631,9 @@ pub fn derive(imported: &Service, curated: &Service) -> Overlay {
         }
     }
     let renamed = |ty: &str| {
-        correspondence
-            .iter()
-            .fold(ty.to_owned(), |ty, (from, to)| rename_in_type(&ty, from, to))
+        correspondence.iter().fold(ty.to_owned(), |ty, (from, to)| {
+            rename_in_type(&ty, from, to)
+        })
     };
     for (name, shape) in &curated.shapes {
         let source_name = correspondence
@@ -782,8 +803,12 @@ fn member_patches(
             docs: (from.docs != member.docs).then(|| member.docs.clone()),
             required: (from.required != member.required).then_some(member.required),
             nullable: (from.nullable != member.nullable).then_some(member.nullable),
-            format: (from.format != member.format).then(|| member.format.clone()).flatten(),
-            location: (from.location != member.location).then_some(member.location).flatten(),
+            format: (from.format != member.format)
+                .then(|| member.format.clone())
+                .flatten(),
+            location: (from.location != member.location)
+                .then_some(member.location)
+                .flatten(),
             example: (from.example != member.example).then(|| member.example.clone()),
             rust_name: (from.rust_name != member.rust_name)
                 .then(|| member.rust_name.clone())
@@ -815,7 +840,10 @@ mod tests {
     #[test]
     fn renames_inside_type_expressions() {
         assert_eq!(rename_in_type("list<Foo>", "Foo", "Bar"), "list<Bar>");
-        assert_eq!(rename_in_type("map<list<Foo>>", "Foo", "Bar"), "map<list<Bar>>");
+        assert_eq!(
+            rename_in_type("map<list<Foo>>", "Foo", "Bar"),
+            "map<list<Bar>>"
+        );
         assert_eq!(rename_in_type("FooBar", "Foo", "Bar"), "FooBar");
         assert_eq!(rename_in_type("string", "Foo", "Bar"), "string");
     }

@@ -41,7 +41,11 @@ pub fn error_codes(source: &str) -> Result<Vec<PyErrorCode>, String> {
         let code = string_literal(value.trim()).ok_or_else(|| {
             format!("line {line_no}: expected a quoted error code after `{name} =`")
         })?;
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
             return Err(format!(
                 "line {line_no}: expected an upper-case constant name, found `{name}`"
             ));
@@ -82,7 +86,10 @@ pub fn string_literal(text: &str) -> Option<String> {
 
 /// The entries of the literal dictionary assigned to `name` (`openapi_types = { 'a': 'str', }`),
 /// with string keys and string values, in order. `None` when there is no such assignment.
-pub fn dict_of_strings(source: &str, name: &str) -> Option<Result<IndexMap<String, String>, String>> {
+pub fn dict_of_strings(
+    source: &str,
+    name: &str,
+) -> Option<Result<IndexMap<String, String>, String>> {
     let start = source
         .lines()
         .position(|l| l.trim_start().starts_with(&format!("{name} = {{")))?;
@@ -103,9 +110,9 @@ pub fn dict_of_strings(source: &str, name: &str) -> Option<Result<IndexMap<Strin
         };
         let entry = entry.trim_end_matches(',').trim();
         if !entry.is_empty() {
-            let parsed = entry.split_once(':').and_then(|(k, v)| {
-                Some((string_literal(k.trim())?, string_literal(v.trim())?))
-            });
+            let parsed = entry
+                .split_once(':')
+                .and_then(|(k, v)| Some((string_literal(k.trim())?, string_literal(v.trim())?)));
             match parsed {
                 Some((k, v)) => {
                     map.insert(k, v);
@@ -150,22 +157,34 @@ mod tests {
         assert_eq!(
             codes,
             vec![
-                PyErrorCode { code: "AuthFailure".into(), docs: "CAM signature error".into() },
-                PyErrorCode { code: "A.B".into(), docs: "Two lines.".into() },
+                PyErrorCode {
+                    code: "AuthFailure".into(),
+                    docs: "CAM signature error".into()
+                },
+                PyErrorCode {
+                    code: "A.B".into(),
+                    docs: "Two lines.".into()
+                },
             ]
         );
-        assert!(error_codes("# x\n\nimport os\n").unwrap_err().contains("line 3"));
+        assert!(error_codes("# x\n\nimport os\n")
+            .unwrap_err()
+            .contains("line 3"));
         assert!(error_codes("# only comments\n").is_err());
     }
 
     #[test]
     fn reads_literal_dicts() {
-        let source = "class A:\n    openapi_types = {\n        'a': 'str',\n        'b': 'list[X]'\n    }\n";
+        let source =
+            "class A:\n    openapi_types = {\n        'a': 'str',\n        'b': 'list[X]'\n    }\n";
         let map = dict_of_strings(source, "openapi_types").unwrap().unwrap();
         assert_eq!(map.get("b").map(String::as_str), Some("list[X]"));
         assert!(dict_of_strings(source, "attribute_map").is_none());
         let empty = "    openapi_types = {}\n";
-        assert!(dict_of_strings(empty, "openapi_types").unwrap().unwrap().is_empty());
+        assert!(dict_of_strings(empty, "openapi_types")
+            .unwrap()
+            .unwrap()
+            .is_empty());
         let bad = "    openapi_types = {\n        'a': str,\n    }\n";
         assert!(dict_of_strings(bad, "openapi_types").unwrap().is_err());
         assert_eq!(

@@ -114,14 +114,21 @@ enum Side {
 /// Reads the sources for `service` (e.g. `mongodb`) under `sources` (the directory
 /// `scripts/fetch-vendor-sources.sh` fills). `api_version` (`2019-07-25`) picks a version when
 /// the service has several; by default the newest.
-pub fn import(sources: &Path, service: &str, api_version: Option<&str>) -> Result<RawImport, ImportError> {
+pub fn import(
+    sources: &Path,
+    service: &str,
+    api_version: Option<&str>,
+) -> Result<RawImport, ImportError> {
     let tccli = sources.join(TCCLI_PACKAGE);
     let tccli_version = package_version(&tccli, "tccli_intl_en")?;
     let services = tccli.join("tccli").join("services").join(service);
     let version_dir = pick_version(&services, api_version)?;
     let api_path = services.join(&version_dir).join("api.json");
     let examples_path = services.join(&version_dir).join("examples.json");
-    let api: ApiJson = read_json(&api_path, "tccli's api.json: an object with `actions`, `objects` and `metadata`")?;
+    let api: ApiJson = read_json(
+        &api_path,
+        "tccli's api.json: an object with `actions`, `objects` and `metadata`",
+    )?;
     let examples: ExamplesJson = read_json(
         &examples_path,
         "tccli's examples.json: an object with `actions` (action name → list of {title, input, output})",
@@ -136,7 +143,10 @@ pub fn import(sources: &Path, service: &str, api_version: Option<&str>) -> Resul
         .join("errorcodes.py");
     let errorcodes_text = read_text(&errorcodes_path)?;
     let codes = python::error_codes(&errorcodes_text).map_err(|e| {
-        ImportError::at(&errorcodes_path, format!("{e}; expected the Tencent SDK's errorcodes.py"))
+        ImportError::at(
+            &errorcodes_path,
+            format!("{e}; expected the Tencent SDK's errorcodes.py"),
+        )
     })?;
 
     let mut notes = Vec::new();
@@ -163,7 +173,10 @@ pub fn import(sources: &Path, service: &str, api_version: Option<&str>) -> Resul
             SourcePackage {
                 name: TCCLI_PACKAGE.to_owned(),
                 version: tccli_version,
-                files: vec![relative(&api_path, &tccli), relative(&examples_path, &tccli)],
+                files: vec![
+                    relative(&api_path, &tccli),
+                    relative(&examples_path, &tccli),
+                ],
             },
             SourcePackage {
                 name: SDK_PACKAGE.to_owned(),
@@ -204,7 +217,10 @@ pub(crate) fn package_version(dir: &Path, dist: &str) -> Result<String, ImportEr
         )),
         _ => Err(ImportError::at(
             dir,
-            format!("several versions of {dist} unpacked here ({}); expected one", versions.join(", ")),
+            format!(
+                "several versions of {dist} unpacked here ({}); expected one",
+                versions.join(", ")
+            ),
         )),
     }
 }
@@ -219,7 +235,9 @@ fn pick_version(services: &Path, wanted: Option<&str>) -> Result<String, ImportE
     let mut versions: Vec<String> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.len() == 9 && n.starts_with('v') && n[1..].chars().all(|c| c.is_ascii_digit()))
+        .filter(|n| {
+            n.len() == 9 && n.starts_with('v') && n[1..].chars().all(|c| c.is_ascii_digit())
+        })
         .collect();
     versions.sort();
     match wanted {
@@ -230,21 +248,31 @@ fn pick_version(services: &Path, wanted: Option<&str>) -> Result<String, ImportE
             } else {
                 Err(ImportError::at(
                     services,
-                    format!("no API version {date} (expected directory {dir}); found: {}", versions.join(", ")),
+                    format!(
+                        "no API version {date} (expected directory {dir}); found: {}",
+                        versions.join(", ")
+                    ),
                 ))
             }
         }
         None => versions.pop().ok_or_else(|| {
-            ImportError::at(services, "expected a version directory v<YYYYMMDD> with api.json")
+            ImportError::at(
+                services,
+                "expected a version directory v<YYYYMMDD> with api.json",
+            )
         }),
     }
 }
 
 pub(crate) fn read_text(path: &Path) -> Result<String, ImportError> {
-    std::fs::read_to_string(path).map_err(|e| ImportError::at(path, format!("cannot read the file: {e}")))
+    std::fs::read_to_string(path)
+        .map_err(|e| ImportError::at(path, format!("cannot read the file: {e}")))
 }
 
-pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path, expected: &str) -> Result<T, ImportError> {
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    expected: &str,
+) -> Result<T, ImportError> {
     let text = read_text(path)?;
     let mut de = serde_json::Deserializer::from_str(&text);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -310,8 +338,20 @@ fn convert(
     for (name, action) in &api.actions {
         let input_obj = object(&action.input, name)?;
         let output_obj = object(&action.output, name)?;
-        let input = members(api, api_path, &action.input, &input_obj.members, Side::Input)?;
-        let mut output = members(api, api_path, &action.output, &output_obj.members, Side::Output)?;
+        let input = members(
+            api,
+            api_path,
+            &action.input,
+            &input_obj.members,
+            Side::Input,
+        )?;
+        let mut output = members(
+            api,
+            api_path,
+            &action.output,
+            &output_obj.members,
+            Side::Output,
+        )?;
         if let Some(request_id) = output.get_mut("RequestId") {
             // Tencent API 3.0: every response carries its request ID.
             request_id.required = true;
@@ -393,7 +433,8 @@ fn members(
             continue;
         }
         let at = || format!("objects.{object}.members[{i}] (`{}`)", m.name);
-        let (ty, format) = member_type(api, m).map_err(|e| ImportError::at(api_path, format!("{}: {e}", at())))?;
+        let (ty, format) =
+            member_type(api, m).map_err(|e| ImportError::at(api_path, format!("{}: {e}", at())))?;
         let may_be_null = m.value_allowed_null || m.document.contains("may return null");
         let (required, nullable) = match side {
             Side::Input => (m.required, false),
@@ -401,7 +442,10 @@ fn members(
             Side::Both => (m.required && m.output_required && !may_be_null, may_be_null),
         };
         if out.contains_key(&m.name) {
-            return Err(ImportError::at(api_path, format!("{}: the member name appears twice", at())));
+            return Err(ImportError::at(
+                api_path,
+                format!("{}: the member name appears twice", at()),
+            ));
         }
         out.insert(
             m.name.clone(),
@@ -437,15 +481,22 @@ fn member_type(api: &ApiJson, m: &ApiMember) -> Result<(String, Option<String>),
     let shape = |member: &str| -> Result<String, String> {
         match api.objects.get(member) {
             Some(o) if o.usage.is_some() => Ok(member.to_owned()),
-            Some(_) => Err(format!("`{member}` is a request or response object, not a structure")),
-            None => Err(format!("type `{member}` is neither a scalar nor an object defined in `objects`")),
+            Some(_) => Err(format!(
+                "`{member}` is a request or response object, not a structure"
+            )),
+            None => Err(format!(
+                "type `{member}` is neither a scalar nor an object defined in `objects`"
+            )),
         }
     };
     let expected = "expected type string/int/bool/float (member string, datetime, int64, uint64, bool, float), list, or object";
     match m.ty.as_str() {
         "string" | "int" | "bool" | "float" => match scalar(&m.member) {
             Some((ty, format)) => Ok((ty.to_owned(), format)),
-            None => Err(format!("type `{}` with member `{}`; {expected}", m.ty, m.member)),
+            None => Err(format!(
+                "type `{}` with member `{}`; {expected}",
+                m.ty, m.member
+            )),
         },
         "list" => match scalar(&m.member) {
             Some((ty, format)) => Ok((format!("list<{ty}>"), format)),
@@ -481,11 +532,18 @@ fn example_value(text: &str, ty: &str) -> Option<Value> {
     }
 }
 
-fn convert_example(example: &SourceExample, op: &Operation, shapes: &IndexMap<String, Shape>) -> Result<Example, String> {
+fn convert_example(
+    example: &SourceExample,
+    op: &Operation,
+    shapes: &IndexMap<String, Shape>,
+) -> Result<Example, String> {
     let input_text = example.input.replace("\r\n", "\n");
     let trimmed = input_text.trim_start();
     let input = if trimmed.starts_with("POST") {
-        let body = trimmed.split_once("\n\n").map_or("", |(_, body)| body).trim();
+        let body = trimmed
+            .split_once("\n\n")
+            .map_or("", |(_, body)| body)
+            .trim();
         if body.is_empty() {
             IndexMap::new()
         } else {
@@ -509,7 +567,10 @@ fn convert_example(example: &SourceExample, op: &Operation, shapes: &IndexMap<St
     Ok(Example {
         title: example.title.trim().to_owned(),
         input,
-        output: response.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        output: response
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     })
 }
 
@@ -538,7 +599,9 @@ fn query_example(
             if part.is_empty() || part.starts_with('<') {
                 continue;
             }
-            let (key, value) = part.split_once('=').ok_or_else(|| format!("`{part}` is not key=value"))?;
+            let (key, value) = part
+                .split_once('=')
+                .ok_or_else(|| format!("`{part}` is not key=value"))?;
             if matches!(key, "Action" | "Version" | "Region") {
                 continue;
             }
@@ -571,7 +634,13 @@ fn insert_query_value(
     insert_typed(slot, rest, value, ty.as_deref(), shapes)
 }
 
-fn insert_typed(slot: &mut Value, rest: &[&str], value: &str, ty: Option<&str>, shapes: &IndexMap<String, Shape>) -> Result<(), String> {
+fn insert_typed(
+    slot: &mut Value,
+    rest: &[&str],
+    value: &str,
+    ty: Option<&str>,
+    shapes: &IndexMap<String, Shape>,
+) -> Result<(), String> {
     match (rest.first(), ty) {
         (None, ty) => {
             *slot = typed_scalar(value, ty.unwrap_or("string"));
@@ -582,18 +651,24 @@ fn insert_typed(slot: &mut Value, rest: &[&str], value: &str, ty: Option<&str>, 
             if slot.is_null() {
                 *slot = Value::Array(Vec::new());
             }
-            let items = slot.as_array_mut().ok_or("a key is used as both a list and a value")?;
+            let items = slot
+                .as_array_mut()
+                .ok_or("a key is used as both a list and a value")?;
             while items.len() <= index {
                 items.push(Value::Null);
             }
-            let inner = ty.and_then(|t| t.strip_prefix("list<")).and_then(|t| t.strip_suffix('>'));
+            let inner = ty
+                .and_then(|t| t.strip_prefix("list<"))
+                .and_then(|t| t.strip_suffix('>'));
             insert_typed(&mut items[index], &rest[1..], value, inner, shapes)
         }
         (Some(_), ty) => {
             if slot.is_null() {
                 *slot = Value::Object(serde_json::Map::new());
             }
-            let members = ty.and_then(|t| shapes.get(t)).and_then(|s| s.members.as_ref());
+            let members = ty
+                .and_then(|t| shapes.get(t))
+                .and_then(|s| s.members.as_ref());
             insert_query_value(slot, rest, value, members, shapes)
         }
     }
@@ -603,7 +678,10 @@ fn typed_scalar(value: &str, ty: &str) -> Value {
     let parsed = match ty {
         "int64" => value.parse::<i64>().ok().map(Value::from),
         "uint64" => value.parse::<u64>().ok().map(Value::from),
-        "float" => value.parse::<f64>().ok().and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
+        "float" => value
+            .parse::<f64>()
+            .ok()
+            .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
         "boolean" => match value {
             "true" => Some(Value::Bool(true)),
             "false" => Some(Value::Bool(false)),

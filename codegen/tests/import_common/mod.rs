@@ -21,16 +21,22 @@ pub fn fixtures() -> PathBuf {
 /// The committed overlays for a service (vendor-wide first).
 pub fn overlays(vendor: &str, service: &str) -> Vec<LoadedOverlay> {
     let root = repo_root();
-    [format!("specs/overlays/{vendor}/_common.yaml"), format!("specs/overlays/{vendor}/{service}.yaml")]
-        .iter()
-        .map(|p| LoadedOverlay::read(&root, Path::new(p)).expect("the committed overlay loads"))
-        .collect()
+    [
+        format!("specs/overlays/{vendor}/_common.yaml"),
+        format!("specs/overlays/{vendor}/{service}.yaml"),
+    ]
+    .iter()
+    .map(|p| LoadedOverlay::read(&root, Path::new(p)).expect("the committed overlay loads"))
+    .collect()
 }
 
 /// The committed spec of a service.
 pub fn committed(vendor: &str, service: &str) -> codegen::load::LoadedSpec {
-    codegen::load::load_file(&repo_root(), Path::new(&format!("specs/{vendor}/{service}.yaml")))
-        .expect("the committed spec loads")
+    codegen::load::load_file(
+        &repo_root(),
+        Path::new(&format!("specs/{vendor}/{service}.yaml")),
+    )
+    .expect("the committed spec loads")
 }
 
 /// Raw import from `sources`.
@@ -43,14 +49,24 @@ pub fn raw(sources: &Path, vendor: &str, service: &str) -> Result<RawImport, Imp
 }
 
 /// Import + committed overlays, restricted to `only`.
-pub fn finish(raw: RawImport, vendor: &str, service: &str, only: Option<Vec<String>>) -> Result<Finished, ImportError> {
+pub fn finish(
+    raw: RawImport,
+    vendor: &str,
+    service: &str,
+    only: Option<Vec<String>>,
+) -> Result<Finished, ImportError> {
     let overlays = overlays(vendor, service);
     let refs: Vec<&LoadedOverlay> = overlays.iter().collect();
     let options = FinishOptions {
         only,
         command: String::new(),
     };
-    import::finish(raw, &refs, &options, Path::new(&format!("specs/{vendor}/{service}.yaml")))
+    import::finish(
+        raw,
+        &refs,
+        &options,
+        Path::new(&format!("specs/{vendor}/{service}.yaml")),
+    )
 }
 
 /// A scratch directory, removed when dropped.
@@ -59,7 +75,8 @@ pub struct Scratch(pub PathBuf);
 impl Scratch {
     /// A fresh copy of the fixtures.
     pub fn fixtures(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("cloudcall-import-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("cloudcall-import-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         copy_dir(&fixtures(), &dir);
         Scratch(dir)

@@ -42,6 +42,7 @@ struct Inner {
     body_snippet: Option<String>,
     encoded_authorization_message: Option<String>,
     retry_after: Option<Duration>,
+    request_not_sent: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -61,6 +62,7 @@ impl Error {
                 body_snippet: None,
                 encoded_authorization_message: None,
                 retry_after: None,
+                request_not_sent: false,
                 source: None,
             }),
         }
@@ -203,6 +205,19 @@ impl Error {
             || self.inner.code.as_deref().is_some_and(|c| {
                 c == "InternalError.ServiceUnavailable" || c == "ServiceUnavailable"
             })
+    }
+
+    /// Marks a connection error that happened before any byte of the request left (the
+    /// connection was refused, or DNS or TLS set-up failed), so even a mutation may be retried.
+    pub fn with_request_not_sent(mut self) -> Self {
+        self.inner.request_not_sent = true;
+        self
+    }
+
+    /// Whether the request certainly never reached the service (see
+    /// [`Error::with_request_not_sent`]). Such failures are retried for every operation.
+    pub fn request_not_sent(&self) -> bool {
+        self.inner.request_not_sent
     }
 
     /// Whether the failure is a transport hiccup (connection error, timeout, HTTP 502/503/504)

@@ -250,7 +250,15 @@ fn map_reqwest_error(e: reqwest::Error) -> Error {
         Some(cause) => format!("{e}: {}", root_cause(cause)),
         None => e.to_string(),
     };
-    Error::new(kind, message).with_source(e)
+    // A failed connect means nothing was sent: safe to retry even for a mutation.
+    let not_sent = e.is_connect();
+    let error = Error::new(kind, message);
+    let error = if not_sent {
+        error.with_request_not_sent()
+    } else {
+        error
+    };
+    error.with_source(e)
 }
 
 fn root_cause(mut e: &(dyn std::error::Error + 'static)) -> String {

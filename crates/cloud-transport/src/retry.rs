@@ -3,6 +3,8 @@
 //! The policy:
 //! - throttling (`RequestLimitExceeded*`, HTTP 429, `APIGW.0308`) is always retried: the
 //!   service refused the request before doing anything;
+//! - a connection that could not be made (refused, DNS or TLS set-up failed) is always retried:
+//!   no byte of the request left, so nothing can apply twice ([`Error::request_not_sent`]);
 //! - connection errors, timeouts, HTTP 502/503/504 and `ServiceUnavailable` codes are retried
 //!   only for operations that are read-only or idempotent ([`OperationInfo::is_retry_safe`]):
 //!   the first attempt may have reached the service, and a mutation must never apply twice;
@@ -127,7 +129,7 @@ impl RetryConfig {
 
 /// Whether a failed attempt of `op` may be tried again (see the module docs).
 pub(crate) fn should_retry(error: &Error, op: &OperationInfo) -> bool {
-    if error.is_throttling() {
+    if error.is_throttling() || error.request_not_sent() {
         return true;
     }
     if !op.is_retry_safe() {
@@ -193,6 +195,12 @@ mod tests {
             assert!(!should_retry(e, &MUTATION), "{e}");
         }
         assert!(!should_retry(&denied, &READ));
+        let refused =
+            Error::new(ErrorKind::Connection, "connection refused").with_request_not_sent();
+        assert!(
+            should_retry(&refused, &MUTATION),
+            "never sent: safe to resend"
+        );
     }
 
     #[test]

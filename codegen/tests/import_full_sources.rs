@@ -1,0 +1,72 @@
+//! Imports of the full pinned packages (not only the trimmed fixtures): every action of each
+//! service, valid, and the same bytes twice. The packages are not in the repository; fetch them
+//! first, then run the ignored tests:
+//!
+//! ```text
+//! scripts/fetch-vendor-sources.sh            # into target/vendor-sources
+//! cargo test -p codegen --test import_full_sources -- --ignored
+//! ```
+//!
+//! `CLOUDCALL_VENDOR_SOURCES` points at another directory.
+
+mod import_common;
+
+use std::path::PathBuf;
+
+use import_common::*;
+
+fn sources() -> PathBuf {
+    std::env::var_os("CLOUDCALL_VENDOR_SOURCES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/vendor-sources"))
+}
+
+fn full(vendor: &str, service: &str, operations: usize) {
+    let first = finish(
+        raw(&sources(), vendor, service).unwrap_or_else(|e| panic!("{e}")),
+        vendor,
+        service,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        first.service.operations.len(),
+        operations,
+        "{vendor}/{service}"
+    );
+    let second = finish(
+        raw(&sources(), vendor, service).unwrap(),
+        vendor,
+        service,
+        None,
+    )
+    .unwrap();
+    assert!(
+        first.text == second.text,
+        "{vendor}/{service}: two imports differ"
+    );
+}
+
+#[test]
+#[ignore = "needs scripts/fetch-vendor-sources.sh"]
+fn mongodb_has_69_actions() {
+    full("tencent", "mongodb", 69);
+}
+
+#[test]
+#[ignore = "needs scripts/fetch-vendor-sources.sh"]
+fn cdb_has_165_actions() {
+    full("tencent", "cdb", 165);
+}
+
+#[test]
+#[ignore = "needs scripts/fetch-vendor-sources.sh"]
+fn postgres_has_112_actions() {
+    full("tencent", "postgres", 112);
+}
+
+#[test]
+#[ignore = "needs scripts/fetch-vendor-sources.sh"]
+fn geminidb_has_153_operations() {
+    full("huawei", "geminidb", 153);
+}
