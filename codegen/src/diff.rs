@@ -246,14 +246,14 @@ impl Differ {
         }
         if old.rate_limit != new.rate_limit || old.regions != new.regions {
             self.push(
-                format!("{path}"),
+                path.to_owned(),
                 "rate limit or regions changed",
                 Severity::Patch,
             );
         }
         if old.read_only != new.read_only || old.idempotent != new.idempotent {
             self.push(
-                format!("{path}"),
+                path.to_owned(),
                 format!(
                     "retry hints: read_only {} → {}, idempotent {} → {}",
                     old.read_only, new.read_only, old.idempotent, new.idempotent

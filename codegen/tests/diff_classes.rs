@@ -244,7 +244,7 @@ fn semver_bumps() {
     let mut breaking = old.clone();
     breaking.operations.shift_remove("InstanceEnableSSL");
     let mut patch = old.clone();
-    patch.docs.push_str("x");
+    patch.docs.push_str(" More.");
     assert_eq!(
         diff(&old, &breaking).next_version("0.1.0").as_deref(),
         Some("0.2.0")

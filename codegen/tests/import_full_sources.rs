@@ -70,3 +70,47 @@ fn postgres_has_112_actions() {
 fn geminidb_has_153_operations() {
     full("huawei", "geminidb", 153);
 }
+
+/// The full imports go through the emitter: prints the generated Rust lines per operation of
+/// each crate (what issue 6's footprint budget measures).
+#[test]
+#[ignore = "needs scripts/fetch-vendor-sources.sh"]
+fn full_imports_generate() {
+    let mut specs = Vec::new();
+    for (vendor, service) in [
+        ("tencent", "mongodb"),
+        ("tencent", "cdb"),
+        ("tencent", "postgres"),
+        ("huawei", "geminidb"),
+    ] {
+        let finished = finish(
+            raw(&sources(), vendor, service).unwrap(),
+            vendor,
+            service,
+            None,
+        )
+        .unwrap();
+        specs.push(
+            codegen::load::load_str(format!("specs/{vendor}/{service}.yaml"), &finished.text)
+                .unwrap(),
+        );
+    }
+    let files = codegen::generate::generate_from(&specs).unwrap_or_else(|e| panic!("{e}"));
+    for spec in &specs {
+        let dir = format!("crates/{}/", spec.service.crate_name());
+        let lines: usize = files
+            .iter()
+            .filter(|f| {
+                f.path.to_string_lossy().starts_with(&dir)
+                    && f.path.extension().is_some_and(|e| e == "rs")
+            })
+            .map(|f| f.contents.lines().count())
+            .sum();
+        let ops = spec.service.operations.len();
+        println!(
+            "{}: {ops} operations, {lines} generated Rust lines, {} per operation",
+            spec.service.crate_name(),
+            lines / ops
+        );
+    }
+}

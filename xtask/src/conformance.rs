@@ -180,40 +180,39 @@ pub fn spec_operations(repo: &Path) -> Result<Vec<SpecOperation>, String> {
     Ok(operations)
 }
 
-/// Builds the binaries into the target directory xtask itself runs from (so `CARGO_TARGET_DIR`
-/// and the profile follow the `cargo xtask` invocation).
+/// Builds the binaries with `cargo build` in the repository and takes their paths from cargo's
+/// own artifact messages (so `CARGO_TARGET_DIR` and every other cargo setting are honoured).
 fn build_binaries(repo: &Path) -> Result<Binaries, String> {
-    let exe =
-        std::env::current_exe().map_err(|e| format!("cannot find the xtask executable: {e}"))?;
-    let dir = exe
-        .parent()
-        .ok_or("the xtask executable has no directory")?
-        .to_path_buf();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.args(["build", "-p", "cloud-emulator", "-p", "cloudcall"])
-        .current_dir(repo);
-    if dir.file_name().is_some_and(|n| n == "release") {
-        cmd.arg("--release");
-    }
-    let status = run_with_timeout(&mut cmd, CARGO_TEST_TIMEOUT)?;
-    if !status.success() {
+    cmd.args([
+        "build",
+        "-p",
+        "cloud-emulator",
+        "-p",
+        "cloudcall",
+        "--message-format=json-render-diagnostics",
+    ])
+    .current_dir(repo);
+    let built = process::run_stdout_captured(&mut cmd, CARGO_TEST_TIMEOUT)?;
+    if !built.status.success() {
         return Err(format!(
-            "cargo build -p cloud-emulator -p cloudcall exited with {}",
-            describe(status)
+            "cargo build -p cloud-emulator -p cloudcall exited with {} (see the errors above)",
+            describe(built.status)
         ));
     }
-    let binary = |name: &str| {
-        let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-        if path.is_file() {
-            Ok(path)
-        } else {
-            Err(format!("cargo build did not produce {}", path.display()))
-        }
+    let executable = |name: &str| {
+        built
+            .stdout
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == name)
+            .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
+            .ok_or_else(|| format!("cargo build reported no `{name}` executable"))
     };
     Ok(Binaries {
-        emulator: binary("cloud-emulator")?,
-        cloudcall: binary("cloudcall")?,
+        emulator: executable("cloud-emulator")?,
+        cloudcall: executable("cloudcall")?,
     })
 }
 
@@ -326,9 +325,13 @@ fn run_checks(ctx: &Context) -> (usize, usize) {
 }
 
 /// The repository root: xtask lives in `<repo>/xtask`.
+/// `cargo run` (the `cargo xtask` alias) sets `CARGO_MANIFEST_DIR` for the process too; it wins
+/// over the compile-time value, so a copied checkout with a copied target dir checks itself.
 pub fn repo_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest.parent().unwrap_or(&manifest).to_path_buf()
 }
 
 /// The conformance venv's Python (`$CONFORMANCE_VENV` overrides the location, as in the script).

@@ -52,7 +52,7 @@ pub fn parse(page: &Path, text: &str) -> Result<DocOperation, ImportError> {
         .any(|l| l.starts_with("Domain name for API request:"))
     {
         tencent(page, &lines)
-    } else if lines.iter().any(|l| *l == "URI") && lines.iter().any(|l| l.starts_with("Table ")) {
+    } else if lines.contains(&"URI") && lines.iter().any(|l| l.starts_with("Table ")) {
         huawei(page, &lines)
     } else {
         Err(ImportError::at(
@@ -360,7 +360,7 @@ fn split_row(line: &str, fixed: usize) -> Option<Row> {
         }
     }
     let description = words.collect::<Vec<_>>().join(" ");
-    if fixed == 1 && !is_error_code(name) || description.is_empty() && fixed == 1 {
+    if fixed == 1 && (!is_error_code(name) || description.is_empty()) {
         return None;
     }
     Some(Row { cells, description })

@@ -117,7 +117,13 @@ pub fn import(sources: &Path, service: &str) -> Result<RawImport, ImportError> {
                 .join("src")
                 .join(format!("{}.json", sdk_op.name));
             if file.exists() {
-                supplement_from_swagger(&file, &sdk_op.name, &mut op, &mut importer.notes)?;
+                supplement_from_swagger(
+                    &file,
+                    &sdk_op.name,
+                    &mut op,
+                    &mut importer.shapes,
+                    &mut importer.notes,
+                )?;
                 swagger_used += 1;
             }
         }
@@ -673,9 +679,11 @@ fn supplement_from_swagger(
     file: &Path,
     name: &str,
     op: &mut Operation,
+    shapes: &mut IndexMap<String, Shape>,
     notes: &mut Vec<String>,
 ) -> Result<(), ImportError> {
     let doc: Value = super::tencent::read_json(file, "a Swagger 2.0 document with `paths`")?;
+    widen_integers(&doc, op, shapes);
     let paths = doc.get("paths").and_then(Value::as_object).ok_or_else(|| {
         ImportError::at(
             file,
@@ -761,7 +769,7 @@ fn supplement_from_swagger(
             }
             Some(Value::String(text)) if !text.trim().is_empty() => {
                 match serde_json::from_str::<Value>(text) {
-                    Ok(Value::Object(body)) => input.extend(body.into_iter()),
+                    Ok(Value::Object(body)) => input.extend(body),
                     _ => {
                         notes.push(format!(
                             "{name}: example {n} left out: its body is not a JSON object"
@@ -831,5 +839,121 @@ fn typed(text: &str, member: Option<&Member>) -> Value {
             _ => Value::from(text),
         },
         _ => Value::from(text),
+    }
+}
+
+/// The SDK types every integer `int`; the Swagger file says which are 64-bit (`format: int64`:
+/// millisecond timestamps, sizes). Such members become `int64`, in the operation and in the
+/// structures it reaches (a structure shared with other operations only ever gets wider).
+fn widen_integers(doc: &Value, op: &mut Operation, shapes: &mut IndexMap<String, Shape>) {
+    let Some(swagger_op) = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .and_then(|p| p.values().next())
+        .and_then(Value::as_object)
+        .and_then(|m| m.values().next())
+    else {
+        return;
+    };
+    for param in swagger_op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        match param.get("in").and_then(Value::as_str) {
+            Some("body") => {
+                if let Some(schema) = param.get("schema") {
+                    widen_members(doc, schema, &mut op.input, shapes, 0);
+                }
+            }
+            Some(_) => {
+                let name = param.get("name").and_then(Value::as_str).unwrap_or("");
+                if let Some(member) = op.input.get_mut(name) {
+                    widen_one(param, member);
+                }
+            }
+            None => {}
+        }
+    }
+    let success = swagger_op
+        .get("responses")
+        .and_then(Value::as_object)
+        .and_then(|r| {
+            r.iter()
+                .filter(|(code, _)| code.starts_with('2'))
+                .min_by_key(|(code, _)| code.as_str())
+                .map(|(_, body)| body)
+        });
+    if let Some(schema) = success.and_then(|body| body.get("schema")) {
+        widen_members(doc, schema, &mut op.output, shapes, 0);
+    }
+}
+
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/definitions/"))
+    {
+        Some(name) => doc
+            .pointer(&format!("/definitions/{name}"))
+            .unwrap_or(schema),
+        None => schema,
+    }
+}
+
+fn widen_members(
+    doc: &Value,
+    schema: &Value,
+    members: &mut IndexMap<String, Member>,
+    shapes: &mut IndexMap<String, Shape>,
+    depth: usize,
+) {
+    // Swagger definitions can be recursive; real nesting is a few levels.
+    if depth > 16 {
+        return;
+    }
+    let Some(properties) = resolve(doc, schema)
+        .get("properties")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    for (name, property) in properties {
+        let Some(member) = members.get_mut(name) else {
+            continue;
+        };
+        widen_one(property, member);
+        let inner = match property.get("items") {
+            Some(items) => items,
+            None => property,
+        };
+        if inner.get("$ref").is_none() {
+            continue;
+        }
+        let Some(shape_name) = shape_of(&member.ty) else {
+            continue;
+        };
+        // Take the structure's members out while recursing, so `shapes` can be borrowed again.
+        let Some(mut nested) = shapes.get_mut(&shape_name).and_then(|s| s.members.take()) else {
+            continue;
+        };
+        widen_members(doc, inner, &mut nested, shapes, depth + 1);
+        if let Some(shape) = shapes.get_mut(&shape_name) {
+            shape.members = Some(nested);
+        }
+    }
+}
+
+fn widen_one(schema: &Value, member: &mut Member) {
+    let int64 = |s: &Value| {
+        s.get("type").and_then(Value::as_str) == Some("integer")
+            && s.get("format").and_then(Value::as_str) == Some("int64")
+    };
+    if member.ty == "int32" && int64(schema) {
+        member.ty = "int64".to_owned();
+    } else if member.ty == "list<int32>" && schema.get("items").is_some_and(int64) {
+        member.ty = "list<int64>".to_owned();
     }
 }

@@ -115,6 +115,7 @@ pub fn finish(
     options: &FinishOptions,
     spec_file: &Path,
 ) -> Result<Finished, ImportError> {
+    name_keyword_members(&mut raw.service);
     for overlay in overlays {
         overlay.apply(&mut raw.service)?;
     }
@@ -282,6 +283,28 @@ fn drop_member_example(service: &mut Service, path: &[Segment]) {
     };
     if let Some(member) = member {
         member.example = None;
+    }
+}
+
+/// Members whose Rust field name would be a keyword (`Type` → `type`) get `rust_name: type_`,
+/// as the emitter asks; an overlay may choose a better name.
+fn name_keyword_members(service: &mut Service) {
+    let fix = |members: &mut indexmap::IndexMap<String, cloud_spec::Member>| {
+        for (wire, member) in members.iter_mut() {
+            let snake = crate::names::snake_case(wire);
+            if member.rust_name.is_none() && crate::names::is_rust_keyword(&snake) {
+                member.rust_name = Some(format!("{snake}_"));
+            }
+        }
+    };
+    for op in service.operations.values_mut() {
+        fix(&mut op.input);
+        fix(&mut op.output);
+    }
+    for shape in service.shapes.values_mut() {
+        if let Some(members) = &mut shape.members {
+            fix(members);
+        }
     }
 }
 

@@ -105,13 +105,14 @@ fn run(ctx: &Context, outcomes: &mut Vec<Outcome>) -> Result<(), String> {
     }
     for op in &operations {
         let example = example_input(op);
-        outcomes.push(cli_call(
-            &cli,
-            op,
-            &example,
-            "documented example",
-            &mut log,
-        )?);
+        let what = if !op.op.examples.is_empty() {
+            "documented example"
+        } else if example.is_empty() {
+            "no input"
+        } else {
+            "members' examples"
+        };
+        outcomes.push(cli_call(&cli, op, &example, what, &mut log)?);
         if let Some((tricky, members)) = tricky_input(op, &example) {
             let what = format!("{} = {TRICKY:?}", members.join("/"));
             outcomes.push(cli_call(&cli, op, &tricky, &what, &mut log)?);

@@ -110,11 +110,19 @@ pub struct Captured {
 
 /// Runs `cmd` to completion with stdout and stderr captured, killing it after `timeout`.
 pub fn run_captured(cmd: &mut Command, timeout: Duration) -> Result<Captured, String> {
+    run(cmd.stderr(Stdio::piped()), timeout)
+}
+
+/// Like [`run_captured`], but stderr goes to ours (for cargo's progress and errors).
+pub fn run_stdout_captured(cmd: &mut Command, timeout: Duration) -> Result<Captured, String> {
+    run(cmd.stderr(Stdio::inherit()), timeout)
+}
+
+fn run(cmd: &mut Command, timeout: Duration) -> Result<Captured, String> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start `{program}`: {e}"))?;
     let stdout = child.stdout.take().map(read_in_background);
