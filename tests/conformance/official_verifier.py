@@ -311,7 +311,9 @@ class Verifier:
                     wire_input.update(json.loads(body))
         except Rejected as e:
             self.log("rejected", svc, op_name, request_id, ("%s (%s)" % (e, e.detail)) if e.detail else str(e))
-            return self.error(vendor, request_id, rejection_code(vendor, str(e)), 401, str(e))
+            code = rejection_code(vendor, str(e))
+            message = str(e)[len(code) + 2:] if str(e).startswith(code + ": ") else str(e)
+            return self.error(vendor, request_id, code, 401, message)
         except Unrouted as e:
             self.log("unrouted", svc, op_name, request_id, str(e))
             return self.error(vendor, request_id, "InvalidAction", 404, str(e))

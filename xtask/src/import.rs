@@ -16,7 +16,7 @@ pub struct ImportArgs {
 #[derive(Debug, Subcommand)]
 enum ImportSource {
     /// Import a Tencent service from tccli-intl-en (api.json, examples.json) and the Python SDK's
-    /// errorcodes.py, merged with specs/overlays/tencent/{_common,<service>}.yaml.
+    /// errorcodes.py, merged with `specs/overlays/tencent/{_common,<service>}.yaml`.
     Tencent {
         /// The tccli service name: mongodb, cdb, postgres, ...
         #[arg(long)]
@@ -57,7 +57,7 @@ struct CommonArgs {
     /// Import only the operations the committed spec has.
     #[arg(long)]
     only_curated: bool,
-    /// Where to write the spec. Default: specs/<vendor>/<service>.yaml.
+    /// Where to write the spec. Default: `specs/<vendor>/<service>.yaml`.
     #[arg(long, conflicts_with_all = ["stdout", "check"])]
     out: Option<PathBuf>,
     /// Print the spec instead of writing it.

@@ -146,12 +146,23 @@ mod tests {
                 "SslInfo".into()
             )))))
         );
-        assert_eq!(TypeExpr::parse("list<int32>").unwrap().to_string(), "list<int32>");
+        assert_eq!(
+            TypeExpr::parse("list<int32>").unwrap().to_string(),
+            "list<int32>"
+        );
     }
 
     #[test]
     fn rejects_bad_expressions() {
-        for bad in ["", "list<>", "integer", "Ssl-Info", "list<string", "9Abc", "lowercase"] {
+        for bad in [
+            "",
+            "list<>",
+            "integer",
+            "Ssl-Info",
+            "list<string",
+            "9Abc",
+            "lowercase",
+        ] {
             assert!(TypeExpr::parse(bad).is_err(), "{bad} should not parse");
         }
     }
