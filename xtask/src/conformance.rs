@@ -265,11 +265,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "conformance finished in {:.0} s",
         started.elapsed().as_secs_f64()
     );
-    println!("{passed} passed, {failed} failed");
+    // The summary is the last line either way: on failure it is the error `main` prints (on
+    // stderr, after everything else), so it is not printed twice.
+    let summary = format!("{passed} passed, {failed} failed");
     if failed == 0 {
+        println!("{summary}");
         Ok(())
     } else {
-        Err(format!("conformance: {failed} check(s) failed"))
+        Err(summary)
     }
 }
 

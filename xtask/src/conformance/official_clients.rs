@@ -16,7 +16,7 @@ use super::{keys, spec_operations, Context, Outcome};
 
 /// The emulator's `--async-delay-ms`: long enough to see the old state right after a change on a
 /// busy 2-core machine, short enough to keep the run quick (8 transitions).
-const ASYNC_DELAY_MS: u64 = 1000;
+const ASYNC_DELAY_MS: u64 = 1500;
 const DRIVER_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 const PREFIX: &str = "official clients -> emulator";
 
