@@ -339,12 +339,7 @@ async fn temporary_credentials_work_on_every_service() {
 }
 
 /// GeminiDB's ListInstances without a filter lists the project's instances.
-///
-/// Fails today: the emulator answers an unfiltered ListInstances with an empty list (it fills
-/// lists only for a call about one instance). Run with `--ignored` once it lists the project's
-/// instances.
 #[tokio::test]
-#[ignore = "cloud-emulator lists no instances for an unfiltered GeminiDB ListInstances"]
 async fn geminidb_list_instances_without_a_filter_lists_the_project() {
     bounded(async {
         let bed = TestBed::start().await;

@@ -4,7 +4,7 @@
 //! Everything here is derived from the spec model, so a new operation in a spec is routed,
 //! validated and answered without touching this crate.
 
-use cloud_spec::{ErrorCode, Operation, Service, TypeExpr, Vendor};
+use cloud_spec::{ErrorCode, Location, Operation, Service, TypeExpr, Vendor};
 use indexmap::IndexMap;
 
 use crate::wire::{loose_name, percent_decode};
@@ -46,8 +46,12 @@ pub(crate) struct OpEntry {
     /// Input members that name the instance the call is about (`InstanceId`, `instance_id`).
     pub resource_members: Vec<String>,
     /// The operation changes or shows per-instance state (it has a waiter or is one's target),
-    /// so one of `resource_members` must be given.
+    /// so one of `resource_members` must be given, unless it is an instance filter.
     pub per_instance: bool,
+    /// A read-only listing whose instance is an optional query filter (GeminiDB
+    /// `ListInstances?id=`): given, the call lists that instance (or nothing); absent, every
+    /// instance in scope.
+    pub instance_filter: Option<String>,
     /// The code for an unknown instance.
     pub not_found: ErrorSpec,
     /// Huawei: the code for a request that fails validation.
@@ -284,8 +288,10 @@ fn index_operation(spec: &Service, op: &Operation, targeted_by: &[&str]) -> OpEn
         })
         .cloned()
         .collect();
+    let instance_filter = instance_filter(spec, op, &resource_members);
     OpEntry {
         per_instance: op.waiter.is_some() || !targeted_by.is_empty(),
+        instance_filter,
         resource_members,
         not_found: not_found_code(spec, op),
         invalid_parameter: huawei_code(spec, op, is_parameter_error, HUAWEI_PARAMETER_ERROR),
@@ -296,6 +302,29 @@ fn index_operation(spec: &Service, op: &Operation, targeted_by: &[&str]) -> OpEn
         flow_members,
         route: op.http.as_ref().map(|h| PathTemplate::parse(&h.path)),
     }
+}
+
+/// The member filtering a listing by instance: a read-only operation whose output has a
+/// top-level list of structures, and whose instance member is an optional query parameter.
+fn instance_filter(spec: &Service, op: &Operation, resource_members: &[String]) -> Option<String> {
+    let lists_structures = op.output.values().any(|m| match TypeExpr::parse(&m.ty) {
+        Ok(TypeExpr::List(item)) => item
+            .shape_name()
+            .and_then(|name| spec.shapes.get(name))
+            .is_some_and(|shape| shape.members.is_some()),
+        _ => false,
+    });
+    if !op.read_only || !lists_structures {
+        return None;
+    }
+    resource_members
+        .iter()
+        .find(|name| {
+            op.input
+                .get(name.as_str())
+                .is_some_and(|m| !m.required && m.location == Some(Location::Query))
+        })
+        .cloned()
 }
 
 /// Tencent's common code for an action not served in the requested region.

@@ -8,6 +8,8 @@ use std::time::Duration;
 use cloud_transport::Secret;
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Clock;
+
 /// Demo Tencent SecretId accepted by default.
 pub const DEMO_TENCENT_SECRET_ID: &str = "AKIDEMULATOR000000000000000000000000";
 /// Demo Tencent SecretKey accepted by default.
@@ -52,6 +54,14 @@ pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
 pub const TENCENT_MAX_SKEW: Duration = Duration::from_secs(5 * 60);
 /// Huawei rejects `X-Sdk-Date` further than this from the server clock.
 pub const HUAWEI_MAX_SKEW: Duration = Duration::from_secs(15 * 60);
+/// The largest clock offset accepted ([`EmulatorBuilder::clock_offset`](crate::EmulatorBuilder::clock_offset)),
+/// either way: 100 years, enough to play a client whose clock was reset to 1970, small enough
+/// that every date the emulator writes stays a four-digit year.
+pub const MAX_CLOCK_OFFSET: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+/// The `Retry-After` of throttling answers (rate limit and the `throttle` fault), sent in whole
+/// seconds. Neither vendor documents the header; the emulator sends it because its limits count
+/// requests in a one-second window, so one second is when a retry can be admitted again.
+pub const THROTTLE_RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// An access key pair the emulator accepts: Tencent SecretId/SecretKey or Huawei AK/SK,
 /// optionally temporary (then requests must carry the session token).
@@ -186,6 +196,8 @@ pub(crate) struct Settings {
     pub token_ttl: Duration,
     pub rate_limits: bool,
     pub domain_id: String,
+    /// The emulator's notion of now (the system clock plus the configured offset).
+    pub clock: Clock,
 }
 
 #[cfg(test)]

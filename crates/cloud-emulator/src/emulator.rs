@@ -12,9 +12,10 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::catalog::Catalog;
+use crate::clock::Clock;
 use crate::config::{
     Accepted, AccessKey, IamUser, Project, Settings, DEFAULT_ASYNC_DELAY, DEFAULT_HUAWEI_DOMAIN_ID,
-    DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEFAULT_TOKEN_TTL,
+    DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEFAULT_TOKEN_TTL, MAX_CLOCK_OFFSET,
 };
 use crate::faults::Faults;
 use crate::iam::Iam;
@@ -56,6 +57,7 @@ pub struct EmulatorBuilder {
     async_delay: Duration,
     token_ttl: Duration,
     rate_limits: bool,
+    clock_offset_secs: i64,
 }
 
 impl Default for EmulatorBuilder {
@@ -73,6 +75,7 @@ impl Default for EmulatorBuilder {
             async_delay: DEFAULT_ASYNC_DELAY,
             token_ttl: DEFAULT_TOKEN_TTL,
             rate_limits: true,
+            clock_offset_secs: 0,
         }
     }
 }
@@ -162,8 +165,27 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Runs the emulator's clock `seconds` ahead of the system clock (negative: behind;
+    /// default 0), as a server whose clock differs from the client's: signature skew checks
+    /// (`X-TC-Timestamp`, `X-Sdk-Date`), the `Date` header of every response, and the issue and
+    /// expiry times of IAM tokens all use the shifted time. A client correct to the second is
+    /// then off by `seconds` as far as the emulator is concerned, which is how to test clock
+    /// correction without touching any clock. At most [`MAX_CLOCK_OFFSET`] either way;
+    /// [`start`](Self::start) refuses more.
+    pub fn clock_offset(mut self, seconds: i64) -> Self {
+        self.clock_offset_secs = seconds;
+        self
+    }
+
     /// Binds the listener and starts serving on the current Tokio runtime.
     pub async fn start(self) -> Result<RunningEmulator, StartError> {
+        if self.clock_offset_secs.unsigned_abs() > MAX_CLOCK_OFFSET.as_secs() {
+            return Err(StartError::new(format!(
+                "the clock offset of {} s is larger than the {} s (100 years) allowed either way",
+                self.clock_offset_secs,
+                MAX_CLOCK_OFFSET.as_secs()
+            )));
+        }
         let mut services = self.services.unwrap_or_else(cloud_spec::bundle::services);
         for extra in self.extra_services {
             services.retain(|s| {
@@ -237,6 +259,7 @@ impl EmulatorBuilder {
                 token_ttl: self.token_ttl,
                 rate_limits: self.rate_limits,
                 domain_id: DEFAULT_HUAWEI_DOMAIN_ID.to_owned(),
+                clock: Clock::with_offset(self.clock_offset_secs),
             },
             faults: Faults::default(),
             limiter: RateLimiter::default(),
@@ -359,6 +382,12 @@ impl RunningEmulator {
         self.shared.settings.async_delay
     }
 
+    /// How many seconds the emulator's clock runs ahead of the system clock (negative: behind),
+    /// as set with [`EmulatorBuilder::clock_offset`].
+    pub fn clock_offset(&self) -> i64 {
+        self.shared.settings.clock.offset_secs()
+    }
+
     /// The keys (`tencent-mongodb`, ...) of the services served.
     pub fn services(&self) -> Vec<String> {
         self.shared
@@ -394,6 +423,10 @@ impl RunningEmulator {
 
     /// How many requests were routed to `operation` (over all services), whatever their outcome.
     /// Requests answered by a fault `@before` are not routed to it and do not count.
+    ///
+    /// The emulator's IAM endpoints count too, under the operation names the official SDKs
+    /// give them (and fault rules match): `KeystoneCreateUserTokenByPassword`
+    /// (`POST /v3/auth/tokens`) and `KeystoneListProjects` (`GET /v3/projects`).
     pub fn request_count(&self, operation: &str) -> u64 {
         self.shared.store.lock().request_count(None, operation)
     }

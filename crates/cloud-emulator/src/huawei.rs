@@ -10,11 +10,10 @@ use cloud_transport::sign::{huawei as sig, UtcDateTime};
 use serde_json::{Map, Value};
 
 use crate::catalog::{OpEntry, ServiceEntry};
-use crate::clock::unix_now;
 use crate::config::{Project, HUAWEI_MAX_SKEW};
 use crate::ids;
 use crate::ops::{self, Call, CallError};
-use crate::reply::{huawei_error, huawei_ok, Reply};
+use crate::reply::{huawei_error, huawei_ok, throttled, Dialect, Reply};
 use crate::server::{Request, Shared};
 use crate::validate::{check_object, coerce_text, member_type, Invalid};
 
@@ -87,7 +86,7 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
         ))
     };
     if let Some(token) = req.header("x-auth-token") {
-        return match shared.iam.token(token) {
+        return match shared.iam.token(token, shared.settings.clock.now()) {
             Some(t) => Ok(Principal::Token { project: t.project }),
             None => deny("the X-Auth-Token is unknown or expired"),
         };
@@ -105,7 +104,7 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
     let Ok(signed_at) = UtcDateTime::parse_basic_iso(date) else {
         return deny("X-Sdk-Date is not YYYYMMDDTHHMMSSZ");
     };
-    let now = unix_now();
+    let now = shared.settings.clock.now();
     let skew = now.abs_diff(signed_at.to_unix());
     if skew > HUAWEI_MAX_SKEW.as_secs() {
         return deny(&format!(
@@ -197,11 +196,10 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
 
     if let (true, Some(limit)) = (shared.settings.rate_limits, op.rate_limit) {
         if !shared.limiter.admit(&svc.key, name, limit, Instant::now()) {
-            return huawei_error(
-                429,
-                "APIGW.0308",
-                &format!("The throttling threshold has been reached: {name} allows {limit} requests per second"),
+            return throttled(
+                Dialect::Huawei,
                 &rid,
+                &format!("The throttling threshold has been reached: {name} allows {limit} requests per second"),
             );
         }
     }

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use serde_json::{json, Value};
 
-use crate::clock::{iso8601, unix_now};
+use crate::clock::iso8601;
 use crate::config::Project;
 use crate::huawei::authenticate;
 use crate::ids;
@@ -19,10 +19,12 @@ pub(crate) const TOKENS_PATH: &str = "/v3/auth/tokens";
 /// `GET` here lists projects.
 pub(crate) const PROJECTS_PATH: &str = "/v3/projects";
 
-/// The operation names the official SDKs give these calls; fault rules match them.
-pub(crate) const CREATE_TOKEN_OPERATION: &str = "KeystoneCreateUserTokenByPassword";
-/// See [`CREATE_TOKEN_OPERATION`].
-pub(crate) const LIST_PROJECTS_OPERATION: &str = "KeystoneListProjects";
+/// The operation name of `POST /v3/auth/tokens` (the official SDKs' name for it), under which
+/// [`RunningEmulator::request_count`](crate::RunningEmulator::request_count) counts and fault
+/// rules match IAM token requests.
+pub const IAM_CREATE_TOKEN_OPERATION: &str = "KeystoneCreateUserTokenByPassword";
+/// The operation name of `GET /v3/projects`, like [`IAM_CREATE_TOKEN_OPERATION`].
+pub const IAM_LIST_PROJECTS_OPERATION: &str = "KeystoneListProjects";
 
 /// A token the emulator issued.
 #[derive(Debug, Clone)]
@@ -46,13 +48,10 @@ impl Iam {
         }
     }
 
-    /// A valid (issued, unexpired) token.
-    pub(crate) fn token(&self, token: &str) -> Option<IssuedToken> {
+    /// A valid token: issued, and unexpired at `now` (the emulator's clock).
+    pub(crate) fn token(&self, token: &str, now: i64) -> Option<IssuedToken> {
         let tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        tokens
-            .get(token)
-            .filter(|t| t.expires_at > unix_now())
-            .cloned()
+        tokens.get(token).filter(|t| t.expires_at > now).cloned()
     }
 
     pub(crate) fn project_by_id(&self, id: &str) -> Option<Project> {
@@ -63,12 +62,12 @@ impl Iam {
         &self.projects
     }
 
-    fn issue(&self, project: Option<Project>, ttl_secs: i64) -> (String, i64) {
+    /// Issues a token at `now` (the emulator's clock) living `ttl_secs`; returns it and its expiry.
+    fn issue(&self, project: Option<Project>, now: i64, ttl_secs: i64) -> (String, i64) {
         let token = ids::iam_token();
-        let expires_at = unix_now() + ttl_secs;
+        let expires_at = now.saturating_add(ttl_secs);
         let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         // Drop expired tokens so a long-running emulator does not grow without bound.
-        let now = unix_now();
         tokens.retain(|_, t| t.expires_at > now);
         tokens.insert(
             token.clone(),
@@ -84,8 +83,8 @@ impl Iam {
 /// The fault-matching operation name of an IAM request, if it is one.
 pub(crate) fn operation(method: &str, path: &str) -> Option<&'static str> {
     match (method, path.trim_end_matches('/')) {
-        ("POST", TOKENS_PATH) => Some(CREATE_TOKEN_OPERATION),
-        ("GET", PROJECTS_PATH) => Some(LIST_PROJECTS_OPERATION),
+        ("POST", TOKENS_PATH) => Some(IAM_CREATE_TOKEN_OPERATION),
+        ("GET", PROJECTS_PATH) => Some(IAM_LIST_PROJECTS_OPERATION),
         _ => None,
     }
 }
@@ -104,8 +103,15 @@ fn iam_error(status: u16, code: &str, title: &str, message: &str, rid: &str) -> 
     .header(HUAWEI_REQUEST_ID_HEADER, rid)
 }
 
-/// Serves an IAM request (the caller checked [`operation`]).
-pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
+/// The service key IAM requests are counted and fault-matched under.
+pub(crate) const SERVICE_KEY: &str = "huawei-iam";
+/// The vendor service name IAM requests are fault-matched under.
+pub(crate) const SERVICE_NAME: &str = "iam";
+
+/// Serves an IAM request routed to `operation` (from [`operation`]), counting it like any
+/// other operation's request.
+pub(crate) fn serve(req: &Request, shared: &Shared, operation: &str) -> Reply {
+    shared.store.lock().record_request(SERVICE_KEY, operation);
     let rid = ids::hex32();
     if req.method == "POST" {
         create_token(req, shared, &rid)
@@ -172,11 +178,12 @@ fn create_token(req: &Request, shared: &Shared, rid: &str) -> Reply {
     };
 
     let ttl = i64::try_from(settings.token_ttl.as_secs()).unwrap_or(i64::MAX / 2);
-    let (token, expires_at) = shared.iam.issue(project.clone(), ttl);
+    let now = settings.clock.now();
+    let (token, expires_at) = shared.iam.issue(project.clone(), now, ttl);
     let domain = json!({"id": settings.domain_id, "name": user.domain});
     let mut token_body = json!({
         "expires_at": iso8601(expires_at),
-        "issued_at": iso8601(unix_now()),
+        "issued_at": iso8601(now),
         "methods": ["password"],
         "catalog": [],
         "roles": [{"id": "0", "name": "op_service"}],

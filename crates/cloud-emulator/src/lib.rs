@@ -4,7 +4,8 @@
 //! - **Signatures are verified** like the real services do, with the same code that signs in
 //!   `cloud-transport`: TC3-HMAC-SHA256 (5 minutes of clock skew allowed; every response has a
 //!   `Date` header for clients to correct theirs), Huawei SDK-HMAC-SHA256 (15 minutes), and IAM
-//!   tokens issued by the emulator's own `POST /v3/auth/tokens`.
+//!   tokens issued by the emulator's own `POST /v3/auth/tokens`. [`EmulatorBuilder::clock_offset`]
+//!   shifts the emulator's clock, to test clients' clock correction.
 //! - **Driven by the specs** ([`cloud_spec::bundle::services`] by default): routing (Tencent by
 //!   `X-TC-Action`, `X-TC-Version` and the credential scope's service; Huawei by method and path),
 //!   validation (`MissingParameter`, `InvalidParameter`, `UnknownParameter`), rate limits,
@@ -65,11 +66,12 @@ pub use config::{
     DEMO_HUAWEI_SECURITY_TOKEN, DEMO_HUAWEI_SK, DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK,
     DEMO_IAM_DOMAIN, DEMO_IAM_PASSWORD, DEMO_IAM_USER, DEMO_TENCENT_SECRET_ID,
     DEMO_TENCENT_SECRET_KEY, DEMO_TENCENT_TEMP_SECRET_ID, DEMO_TENCENT_TEMP_SECRET_KEY,
-    DEMO_TENCENT_TOKEN, HUAWEI_MAX_SKEW, TENCENT_MAX_SKEW,
+    DEMO_TENCENT_TOKEN, HUAWEI_MAX_SKEW, MAX_CLOCK_OFFSET, TENCENT_MAX_SKEW, THROTTLE_RETRY_AFTER,
 };
 pub use emulator::{Emulator, EmulatorBuilder, RunningEmulator, StartError, DEFAULT_INSTANCES};
 pub use faults::{
     Failure, Fault, FaultParseError, FaultRule, FaultRuleError, Faults, Phase, MAX_LATENCY,
 };
+pub use iam::{IAM_CREATE_TOKEN_OPERATION, IAM_LIST_PROJECTS_OPERATION};
 pub use server::{FAULT_HEADER, FAULT_INJECTED_HEADER};
 pub use state::{InstanceSnapshot, Seed, SeedError, SeedInstance};

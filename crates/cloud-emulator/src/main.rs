@@ -103,6 +103,18 @@ struct Args {
     #[arg(long, env = "CLOUD_EMULATOR_ASYNC_DELAY_MS", default_value_t = 1000)]
     async_delay_ms: u64,
 
+    /// Run the emulator's clock this many seconds ahead of the system clock (negative: behind):
+    /// signature skew checks, Date headers and IAM token times use the shifted time, so
+    /// clients' clock correction can be tested. At most 100 years either way.
+    #[arg(
+        long,
+        env = "CLOUD_EMULATOR_CLOCK_OFFSET_SECS",
+        default_value_t = 0,
+        allow_negative_numbers = true,
+        value_name = "SECONDS"
+    )]
+    clock_offset_secs: i64,
+
     /// Do not enforce the specs' per-operation rate limits.
     #[arg(long, env = "CLOUD_EMULATOR_NO_RATE_LIMIT")]
     no_rate_limit: bool,
@@ -180,6 +192,7 @@ async fn run(args: Args) -> Result<(), String> {
         )])
         .default_project(Project::new(&args.project_id, &args.region))
         .async_delay(Duration::from_millis(args.async_delay_ms))
+        .clock_offset(args.clock_offset_secs)
         .rate_limits(!args.no_rate_limit);
     if let Some(path) = &args.state {
         builder = builder.seed(Seed::from_file(path).map_err(|e| e.to_string())?);
@@ -201,6 +214,7 @@ async fn run(args: Args) -> Result<(), String> {
         services = %emulator.services().join(", "),
         project_id = emulator.project_id(),
         region = emulator.huawei_region(),
+        clock_offset_secs = emulator.clock_offset(),
         "serving"
     );
 

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use cloud_spec::{Example, IntWidth, Location, Member, Operation, Service, TypeExpr};
+use cloud_spec::{Example, IntWidth, Member, Operation, Service, TypeExpr};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
@@ -12,7 +12,7 @@ use crate::catalog::{OpEntry, ServiceEntry};
 use crate::config::Settings;
 use crate::ids;
 use crate::quirks;
-use crate::state::{set_path, Store};
+use crate::state::{set_path, Inner, Instance, Store};
 use crate::validate::{member_type, Invalid};
 use crate::wire::loose_name;
 
@@ -79,11 +79,7 @@ pub(crate) fn execute(
             .and_then(Value::as_str)
             .map(|v| (m.as_str(), v.to_owned()))
     });
-    let is_filter = |member: &str| {
-        op.input
-            .get(member)
-            .is_some_and(|m| m.location == Some(Location::Query))
-    };
+    let is_filter = |member: &str| entry.instance_filter.as_deref() == Some(member);
     let must_name_instance =
         entry.per_instance && entry.resource_members.iter().any(|m| !is_filter(m));
     if resource.is_none() && must_name_instance {
@@ -100,9 +96,10 @@ pub(crate) fn execute(
 
     let now = Instant::now();
     let mut state = store.lock();
-    let mut output = match &resource {
-        None => answer(&svc.spec, op, &call.input, None, None),
-        Some((member, id)) => {
+    let mut output = match (&resource, &entry.instance_filter) {
+        (None, Some(filter)) => list_every_instance(&call, filter, &mut state, now),
+        (None, None) => answer(&svc.spec, op, &call.input, None, None),
+        (Some((member, id)), _) => {
             let Some(instance) = state.instance(&svc.key, id, call.region, call.project_id, now)
             else {
                 if is_filter(member) {
@@ -115,11 +112,7 @@ pub(crate) fn execute(
                     message: format!("The instance `{id}` does not exist."),
                 });
             };
-            let overlay = instance.outputs.get(name);
-            let mut out = answer(&svc.spec, op, &call.input, Some((member, id)), overlay);
-            for (path, value) in overlay.into_iter().flatten() {
-                set_path(&mut out, path, value.clone());
-            }
+            let out = describe(&call, &call.input, member, id, instance);
             if let Some((polled, values)) = change_to_schedule(&svc.spec, op, entry, &call.input) {
                 instance.schedule(now + settings.async_delay, &polled, values);
             }
@@ -142,6 +135,81 @@ pub(crate) fn execute(
     }
     drop(state);
     Ok(strip_request_id(output))
+}
+
+/// The answer about one instance (named by input `member`): the best example (or a
+/// synthesized answer) for it, with its state laid over it.
+fn describe(
+    call: &Call<'_>,
+    input: &Map<String, Value>,
+    member: &str,
+    id: &str,
+    instance: &Instance,
+) -> Value {
+    let overlay = instance.outputs.get(call.name);
+    let mut out = answer(&call.svc.spec, call.op, input, Some((member, id)), overlay);
+    for (path, value) in overlay.into_iter().flatten() {
+        set_path(&mut out, path, value.clone());
+    }
+    out
+}
+
+/// An unfiltered listing: every instance of the service that the call's region/project sees,
+/// each described as the call filtered by its id would be, merged into one answer. Top-level
+/// lists are concatenated, other members come from the first instance's answer, and an
+/// integer `total_count`-like member counts the instances. Members named like `offset` and
+/// `limit` page through them (`total_count` still counts them all, as the vendors' "total
+/// number of records" does); other filters are not applied.
+fn list_every_instance(call: &Call<'_>, filter: &str, state: &mut Inner, now: Instant) -> Value {
+    let ids = state.visible_ids(&call.svc.key, call.region, call.project_id, now);
+    let total = ids.len();
+    let paging = |loose: &str| {
+        call.input
+            .iter()
+            .find(|(name, _)| loose_name(name) == loose)
+            .and_then(|(_, v)| v.as_u64())
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let offset = paging("offset").unwrap_or(0);
+    let limit = paging("limit").unwrap_or(usize::MAX);
+
+    let mut input = call.input.clone();
+    let mut merged: Option<Map<String, Value>> = None;
+    for id in ids.iter().skip(offset).take(limit) {
+        let Some(instance) = state.instance(&call.svc.key, id, call.region, call.project_id, now)
+        else {
+            continue;
+        };
+        input.insert(filter.to_owned(), Value::String(id.clone()));
+        let one = describe(call, &input, filter, id, instance);
+        let Value::Object(one) = one else { continue };
+        match &mut merged {
+            None => merged = Some(one),
+            Some(all) => {
+                for (name, value) in one {
+                    if let (Some(Value::Array(items)), Value::Array(more)) =
+                        (all.get_mut(&name), value)
+                    {
+                        items.extend(more);
+                    }
+                }
+            }
+        }
+    }
+    let mut merged = match merged {
+        Some(merged) => merged,
+        // Nothing listed: every list empty, counts zero.
+        None => match synthesize(&call.svc.spec, &call.op.output, None) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        },
+    };
+    for (name, m) in &call.op.output {
+        if loose_name(name) == "totalcount" && matches!(member_type(m), TypeExpr::Integer(_)) {
+            merged.insert(name.clone(), Value::from(total));
+        }
+    }
+    Value::Object(merged)
 }
 
 fn strip_request_id(output: Value) -> Map<String, Value> {

@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
+use crate::config::THROTTLE_RETRY_AFTER;
 use crate::faults::Failure;
 use crate::ids;
 
@@ -157,12 +158,21 @@ pub(crate) fn faulty(dialect: Dialect, failure: Failure, real: Option<Reply>) ->
     }
 }
 
-/// The vendor's throttling answer.
+/// Tencent's common code for throttling.
+pub(crate) const TENCENT_THROTTLED: &str = "RequestLimitExceeded";
+/// Huawei API gateway: the throttling threshold has been reached (HTTP 429).
+pub(crate) const HUAWEI_THROTTLED: &str = "APIGW.0308";
+
+/// The vendor's throttling answer, with `Retry-After` (see [`THROTTLE_RETRY_AFTER`]).
 pub(crate) fn throttled(dialect: Dialect, request_id: &str, message: &str) -> Reply {
-    match dialect {
-        Dialect::Tencent => tencent_error("RequestLimitExceeded", message, request_id),
-        Dialect::Huawei => huawei_error(429, "APIGW.0308", message, request_id),
-    }
+    let reply = match dialect {
+        Dialect::Tencent => tencent_error(TENCENT_THROTTLED, message, request_id),
+        Dialect::Huawei => huawei_error(429, HUAWEI_THROTTLED, message, request_id),
+    };
+    reply.header(
+        "Retry-After",
+        THROTTLE_RETRY_AFTER.as_secs().max(1).to_string(),
+    )
 }
 
 fn reason(status: u16) -> &'static str {

@@ -24,7 +24,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::catalog::Catalog;
-use crate::clock::{http_date, unix_now};
+use crate::clock::http_date;
 use crate::config::Settings;
 use crate::faults::{Fault, Faults, Phase};
 use crate::iam::{self, Iam};
@@ -269,7 +269,7 @@ async fn respond(
                 &message,
                 &request_id(dialect),
             );
-            return Ok(into_response(reply));
+            return Ok(into_response(reply, shared.settings.clock.now()));
         }
     };
     let request = Request {
@@ -287,7 +287,7 @@ async fn respond(
             "injected fault: connection reset",
         ));
     }
-    Ok(into_response(reply))
+    Ok(into_response(reply, shared.settings.clock.now()))
 }
 
 fn dialect_of(path: &str) -> Dialect {
@@ -355,7 +355,7 @@ async fn dispatch(
     let (service_key, service_name, operation) = match &target {
         Target::Tencent(r) => (r.svc.key.as_str(), r.svc.spec.service.as_str(), r.name),
         Target::Huawei(r) => (r.svc.key.as_str(), r.svc.spec.service.as_str(), r.name),
-        Target::Iam(op) => ("huawei-iam", "iam", *op),
+        Target::Iam(op) => (iam::SERVICE_KEY, iam::SERVICE_NAME, *op),
     };
 
     let fault = header_fault.or_else(|| shared.faults.take(service_key, service_name, operation));
@@ -383,7 +383,7 @@ async fn dispatch(
     let reply = match target {
         Target::Tencent(route) => tencent::serve(route, req, shared),
         Target::Huawei(route) => huawei::serve(route, req, shared),
-        Target::Iam(_) => iam::serve(req, shared),
+        Target::Iam(op) => iam::serve(req, shared, op),
     };
     match failure {
         Some((failure, Phase::After)) => mark(reply::faulty(dialect, failure, Some(reply))),
@@ -391,7 +391,9 @@ async fn dispatch(
     }
 }
 
-fn into_response(reply: Reply) -> Response<ReplyBody> {
+/// The HTTP response for a reply, dated `now` (the emulator's clock, offset included, so
+/// clients correct their skew against the emulator's time).
+fn into_response(reply: Reply, now: i64) -> Response<ReplyBody> {
     let full_len = reply.body.len();
     let body = match reply.damage {
         Damage::TruncatedBody => ReplyBody::Truncated {
@@ -413,7 +415,7 @@ fn into_response(reply: Reply) -> Response<ReplyBody> {
             headers.append(name, value);
         }
     }
-    if let Ok(date) = HeaderValue::try_from(http_date(unix_now())) {
+    if let Ok(date) = HeaderValue::try_from(http_date(now)) {
         headers.insert(hyper::header::DATE, date);
     }
     if reply.damage == Damage::TruncatedBody {

@@ -233,6 +233,25 @@ impl Inner {
         inst.visible(region, project).then_some(inst)
     }
 
+    /// The ids of a service's instances that a request scoped to `region`/`project` sees, in
+    /// creation order, with their due changes settled.
+    pub(crate) fn visible_ids(
+        &mut self,
+        service: &str,
+        region: Option<&str>,
+        project: Option<&str>,
+        now: Instant,
+    ) -> Vec<String> {
+        self.instances
+            .iter_mut()
+            .filter(|((s, _), _)| s == service)
+            .filter_map(|((_, id), inst)| {
+                inst.settle(now);
+                inst.visible(region, project).then(|| id.clone())
+            })
+            .collect()
+    }
+
     pub(crate) fn record_request(&mut self, service: &str, op: &str) {
         *self
             .requests

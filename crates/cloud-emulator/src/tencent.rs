@@ -8,11 +8,10 @@ use cloud_transport::sign::tc3;
 use serde_json::{Map, Value};
 
 use crate::catalog::{OpEntry, ServiceEntry, TencentMiss};
-use crate::clock::unix_now;
 use crate::config::TENCENT_MAX_SKEW;
 use crate::ids;
 use crate::ops::{self, Call, CallError};
-use crate::reply::{tencent_error, tencent_ok, Reply};
+use crate::reply::{tencent_error, tencent_ok, throttled, Dialect, Reply, TENCENT_THROTTLED};
 use crate::server::{Request, Shared};
 use crate::validate::{check_object, form_to_json};
 use crate::wire::parse_query;
@@ -143,6 +142,9 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
     let rid = ids::uuid_like();
     match serve_inner(&route, req, shared, &rid) {
         Ok(output) => tencent_ok(output, &rid),
+        Err((code, message)) if code == TENCENT_THROTTLED => {
+            throttled(Dialect::Tencent, &rid, &message)
+        }
         Err((code, message)) => tencent_error(&code, &message, &rid),
     }
 }
@@ -183,7 +185,7 @@ fn serve_inner(
                 "X-TC-Timestamp is not a Unix timestamp in seconds",
             )
         })?;
-    let now = unix_now();
+    let now = shared.settings.clock.now();
     if now.abs_diff(timestamp) > TENCENT_MAX_SKEW.as_secs() {
         return Err(failure(
             "AuthFailure.SignatureExpire",
@@ -238,7 +240,7 @@ fn serve_inner(
     if let (true, Some(limit)) = (shared.settings.rate_limits, op.rate_limit) {
         if !shared.limiter.admit(&svc.key, name, limit, Instant::now()) {
             return Err(failure(
-                "RequestLimitExceeded",
+                TENCENT_THROTTLED,
                 format!("{name} allows at most {limit} requests per second"),
             ));
         }

@@ -22,8 +22,14 @@ impl Drop for Running {
 
 /// Spawns the binary and reads its first stdout line within a bound.
 fn spawn(args: &[&str]) -> (Running, String) {
+    spawn_with_env(args, &[])
+}
+
+/// Like [`spawn`], with environment variables set.
+fn spawn_with_env(args: &[&str], env: &[(&str, &str)]) -> (Running, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cloud-emulator"))
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -116,6 +122,46 @@ async fn flags_set_the_accepted_credentials() {
     );
 }
 
+#[tokio::test]
+async fn the_clock_offset_comes_from_the_flag_or_the_environment() {
+    let call = mongodb(
+        "DescribeInstanceSSL",
+        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+    );
+    for (args, env, offset) in [
+        (&["--clock-offset-secs", "-7200"][..], &[][..], -7200),
+        (
+            &[][..],
+            &[("CLOUD_EMULATOR_CLOCK_OFFSET_SECS", "7200")][..],
+            7200,
+        ),
+    ] {
+        let (_child, line) = spawn_with_env(args, env);
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_owned();
+        let refused = call.send(&base).await;
+        assert_eq!(
+            refused.tencent_code().as_deref(),
+            Some("AuthFailure.SignatureExpire"),
+            "{args:?} {env:?}"
+        );
+        let server_time = parse_http_date(refused.header("date").unwrap());
+        assert!(
+            (server_time - (now() + offset)).abs() <= 5,
+            "{args:?} {env:?}: Date {server_time}"
+        );
+        let corrected = call
+            .clone()
+            .with(|t| t.timestamp = server_time)
+            .send(&base)
+            .await;
+        assert_eq!(corrected.tencent_code(), None, "{args:?} {env:?}");
+    }
+}
+
 #[test]
 fn bad_flags_fail_with_a_message() {
     let out = Command::new(env!("CARGO_BIN_EXE_cloud-emulator"))
@@ -135,6 +181,14 @@ fn bad_flags_fail_with_a_message() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/seed.json"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_cloud-emulator"))
+        .args(["--clock-offset-secs", "9999999999"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("clock offset"));
+    assert!(out.stdout.is_empty());
 }
 
 #[test]
@@ -158,6 +212,8 @@ fn help_documents_every_flag() {
         "--state",
         "--async-delay-ms",
         "--no-rate-limit",
+        "--clock-offset-secs",
+        "CLOUD_EMULATOR_CLOCK_OFFSET_SECS",
         "--spec-dir",
         "X-Emulator-Fault",
         "AKIDEMULATOR000000000000000000000000",

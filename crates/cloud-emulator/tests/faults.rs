@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use cloud_emulator::{
     Emulator, Failure, Fault, FaultRule, Phase, RunningEmulator, FAULT_INJECTED_HEADER,
+    IAM_CREATE_TOKEN_OPERATION,
 };
 use common::*;
 use serde_json::json;
@@ -77,6 +78,12 @@ async fn http_errors_html_pages_and_throttling() {
         throttled.tencent_code().as_deref(),
         Some("RequestLimitExceeded")
     );
+    assert_eq!(throttled.header("retry-after"), Some("1"));
+    assert_eq!(
+        a.header("retry-after"),
+        None,
+        "only throttling says when to retry"
+    );
 
     let hw = huawei(
         "GET",
@@ -87,6 +94,15 @@ async fn http_errors_html_pages_and_throttling() {
     .await;
     assert_eq!(hw.status, 429);
     assert_eq!(hw.json()["error_code"], "APIGW.0308");
+    assert_eq!(
+        hw.header("retry-after"),
+        Some(
+            cloud_emulator::THROTTLE_RETRY_AFTER
+                .as_secs()
+                .to_string()
+                .as_str()
+        )
+    );
     let hw500 = huawei(
         "GET",
         &gemini_path(emu.project_id(), GEMINI_INSTANCE, "ssl-cert/download-link"),
@@ -418,6 +434,8 @@ async fn iam_calls_can_be_faulted_by_rule() {
     assert_eq!(first.status().as_u16(), 500);
     let token = iam_token(&emu.base_url(), "cn-north-4").await;
     assert!(!token.is_empty());
+    // A request answered by a fault before it was processed is not counted; the second is.
+    assert_eq!(emu.request_count(IAM_CREATE_TOKEN_OPERATION), 1);
     emu.shutdown().await;
 }
 

@@ -3,9 +3,12 @@
 
 mod common;
 
+use std::time::Duration;
+
 use cloud_emulator::{
-    Emulator, RunningEmulator, DEFAULT_HUAWEI_PROJECT_ID, DEMO_HUAWEI_SECURITY_TOKEN,
+    Emulator, RunningEmulator, Seed, DEFAULT_HUAWEI_PROJECT_ID, DEMO_HUAWEI_SECURITY_TOKEN,
     DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK, DEMO_IAM_DOMAIN, DEMO_IAM_PASSWORD, DEMO_IAM_USER,
+    IAM_CREATE_TOKEN_OPERATION, IAM_LIST_PROJECTS_OPERATION,
 };
 use common::*;
 use serde_json::json;
@@ -223,6 +226,19 @@ async fn project_lookup_by_region() {
         .send(&base)
         .await;
     assert_eq!(unsigned.status, 401);
+    // IAM requests are counted like any operation's, whatever their outcome.
+    assert_eq!(emu.request_count(IAM_LIST_PROJECTS_OPERATION), 3);
+    assert_eq!(emu.request_count("KeystoneListProjects"), 3);
+    assert_eq!(emu.request_count(IAM_CREATE_TOKEN_OPERATION), 0);
+    iam_token(&base, "cn-north-4").await;
+    assert_eq!(emu.request_count("KeystoneCreateUserTokenByPassword"), 1);
+    let state = client()
+        .get(format!("{base}/_emulator/state"))
+        .send()
+        .await
+        .unwrap();
+    let state: serde_json::Value = serde_json::from_slice(&state.bytes().await.unwrap()).unwrap();
+    assert_eq!(state["requests"]["huawei-iam/KeystoneListProjects"], 3);
     emu.shutdown().await;
 }
 
@@ -295,5 +311,173 @@ async fn routing_validation_and_not_found() {
     .send(&base)
     .await;
     assert_eq!(unknown_project.status, 403);
+    emu.shutdown().await;
+}
+
+/// `ListInstances` without `id` lists every GeminiDB instance the project sees, each entry as
+/// the call filtered by its id answers it, with `total_count` counting them; `offset`/`limit`
+/// page through them.
+#[tokio::test]
+async fn list_instances_without_a_filter_lists_the_project() {
+    const OTHER_PROJECT: &str = "0123456789abcdef0123456789abcdef";
+    let seed = Seed::from_json(&format!(
+        r#"{{
+            "instances": [
+                {{"service": "huawei-geminidb", "id": "aaaa0000000000000000000000000001in06",
+                  "project_id": "{DEFAULT_HUAWEI_PROJECT_ID}",
+                  "outputs": {{"ListInstances": {{"instances.0.ssl": "1"}}}}}},
+                {{"service": "huawei-geminidb", "id": "bbbb0000000000000000000000000002in06",
+                  "project_id": "{OTHER_PROJECT}"}}
+            ],
+            "projects": [{{"id": "{OTHER_PROJECT}", "name": "ap-southeast-1"}}]
+        }}"#
+    ))
+    .unwrap();
+    let emu = Emulator::builder()
+        .seed(seed)
+        .async_delay(Duration::from_millis(100))
+        .start()
+        .await
+        .unwrap();
+    let base = emu.base_url();
+    let instances_path = format!("/v3/{DEFAULT_HUAWEI_PROJECT_ID}/instances");
+    let list = huawei("GET", &instances_path);
+
+    let all = list.send(&base).await;
+    assert_eq!(all.status, 200, "{}", String::from_utf8_lossy(&all.body));
+    let all = all.json();
+    let entries = all["instances"].as_array().unwrap().clone();
+    let ids: Vec<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&GEMINI_INSTANCE), "{ids:?}");
+    assert!(
+        ids.contains(&"aaaa0000000000000000000000000001in06"),
+        "{ids:?}"
+    );
+    assert!(
+        !ids.contains(&"bbbb0000000000000000000000000002in06"),
+        "another project's instance is not listed: {ids:?}"
+    );
+    assert_eq!(all["total_count"], json!(ids.len()));
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "each instance once: {ids:?}");
+    // Each entry is what the call filtered by that id answers.
+    for entry in &entries {
+        let id = entry["id"].as_str().unwrap();
+        let one = list.clone().query("id", id).send(&base).await.json();
+        assert_eq!(one["total_count"], 1, "{id}");
+        assert_eq!(&one["instances"][0], entry, "{id}");
+    }
+    let seeded = entries
+        .iter()
+        .find(|e| e["id"] == "aaaa0000000000000000000000000001in06")
+        .unwrap();
+    assert_eq!(seeded["ssl"], "1", "the seeded state shows in the listing");
+
+    // A change shows in the unfiltered listing too, once its delay has passed.
+    let switched = huawei(
+        "POST",
+        &gemini_path(DEFAULT_HUAWEI_PROJECT_ID, GEMINI_INSTANCE, "ssl-option"),
+    )
+    .body(json!({"ssl_option": "on"}))
+    .send(&base)
+    .await;
+    assert_eq!(switched.status, 202);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = list.send(&base).await.json();
+    let gemini = after["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == GEMINI_INSTANCE)
+        .unwrap()
+        .clone();
+    assert_eq!(gemini["ssl"], "1");
+
+    // Paging: `total_count` still counts every instance.
+    let first = list.clone().query("limit", "1").send(&base).await.json();
+    assert_eq!(first["instances"].as_array().unwrap().len(), 1);
+    assert_eq!(first["instances"][0]["id"], ids[0]);
+    assert_eq!(first["total_count"], json!(ids.len()));
+    let rest = list.clone().query("offset", "1").send(&base).await.json();
+    let rest_ids: Vec<&str> = rest["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rest_ids, ids[1..].to_vec());
+
+    // The other project lists its own instance (and the unscoped default ones).
+    let other = huawei("GET", &format!("/v3/{OTHER_PROJECT}/instances"))
+        .send(&base)
+        .await
+        .json();
+    let other_ids: Vec<&str> = other["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert!(other_ids.contains(&"bbbb0000000000000000000000000002in06"));
+    assert!(!other_ids.contains(&"aaaa0000000000000000000000000001in06"));
+    assert_eq!(other["total_count"], json!(other_ids.len()));
+    // Five listings plus one filtered call per instance.
+    assert_eq!(emu.request_count("ListInstances"), 5 + ids.len() as u64);
+    emu.shutdown().await;
+
+    // No instance at all: an empty list and a zero count, not an error.
+    let empty = Emulator::builder()
+        .seed(Seed::from_json(r#"{"replace_defaults": true}"#).unwrap())
+        .start()
+        .await
+        .unwrap();
+    let none = huawei("GET", &instances_path).send(&empty.base_url()).await;
+    assert_eq!(none.status, 200);
+    assert_eq!(none.json()["instances"], json!([]));
+    assert_eq!(none.json()["total_count"], 0);
+    empty.shutdown().await;
+}
+
+/// A Huawei operation with a rate limit in its spec answers the excess with the gateway's 429
+/// `APIGW.0308` and `Retry-After`.
+#[tokio::test]
+async fn rate_limited_calls_are_429_with_retry_after() {
+    let mut geminidb = cloud_spec::bundle::services()
+        .into_iter()
+        .find(|s| s.crate_name() == "huawei-geminidb")
+        .expect("the bundle has huawei-geminidb");
+    geminidb
+        .operations
+        .get_mut("ListSslCertDownloadAddresses")
+        .unwrap()
+        .rate_limit = Some(2);
+    let emu = Emulator::builder()
+        .add_service(geminidb)
+        .start()
+        .await
+        .unwrap();
+    let base = emu.base_url();
+    let started = std::time::Instant::now();
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        answers.push(huawei("GET", &certs_path()).send(&base).await);
+    }
+    for a in &answers {
+        match a.status {
+            200 => assert_eq!(a.header("retry-after"), None),
+            429 => {
+                assert_eq!(a.json()["error_code"], "APIGW.0308");
+                assert_eq!(a.header("retry-after"), Some("1"));
+                assert!(a.header("x-request-id").is_some());
+            }
+            other => panic!("unexpected {other}: {}", String::from_utf8_lossy(&a.body)),
+        }
+    }
+    if started.elapsed() < Duration::from_millis(900) {
+        let statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+        assert_eq!(statuses, [200, 200, 429], "two per second pass");
+    }
     emu.shutdown().await;
 }

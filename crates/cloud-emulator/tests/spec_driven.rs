@@ -159,3 +159,86 @@ async fn every_bundled_operation_answers_its_first_example() {
     assert!(checked >= 6, "only {checked} operations have examples");
     emu.shutdown().await;
 }
+
+/// A made-up Huawei service whose listing is filtered by an optional `instance_id` query
+/// parameter and answered from a documented example.
+fn widgets_service() -> Service {
+    serde_json::from_value(json!({
+        "vendor": "huawei", "name": "widgets", "service": "widgets", "title": "Widgets", "version": "v3",
+        "endpoint": {"regional": "widgets.{region}.example.com"},
+        "operations": {
+            "ListWidgets": {
+                "docs": "Lists widgets.",
+                "http": {"method": "GET", "path": "/v3/{project_id}/widgets", "success_status": 200},
+                "read_only": true,
+                "input": {
+                    "instance_id": {"type": "string", "location": "query"},
+                    "colour": {"type": "string", "location": "query"}
+                },
+                "output": {
+                    "widgets": {"type": "list<Widget>"},
+                    "TotalCount": {"type": "int64"},
+                    "marker": {"type": "string"}
+                },
+                "examples": [{"title": "One widget", "input": {"instance_id": "wdg-example"},
+                              "output": {"widgets": [{"instance_id": "wdg-example", "size": 3}],
+                                         "TotalCount": 1, "marker": "m-1"}}]
+            }
+        },
+        "shapes": {
+            "Widget": {"members": {"instance_id": {"type": "string"}, "size": {"type": "int32"}}}
+        }
+    }))
+    .expect("a valid spec")
+}
+
+#[tokio::test]
+async fn an_unfiltered_listing_lists_every_instance_from_the_spec_alone() {
+    let seed = cloud_emulator::Seed::from_json(
+        r#"{"instances": [{"service": "huawei-widgets", "id": "wdg-1"},
+                          {"service": "huawei-widgets", "id": "wdg-2"}],
+            "replace_defaults": true}"#,
+    )
+    .unwrap();
+    let emu = Emulator::builder()
+        .services(vec![widgets_service()])
+        .seed(seed)
+        .start()
+        .await
+        .unwrap();
+    let base = emu.base_url();
+    let path = format!("/v3/{}/widgets", emu.project_id());
+
+    let all = huawei("GET", &path).send(&base).await;
+    assert_eq!(all.status, 200, "{}", String::from_utf8_lossy(&all.body));
+    assert_eq!(
+        all.json(),
+        json!({
+            "widgets": [{"instance_id": "wdg-1", "size": 3}, {"instance_id": "wdg-2", "size": 3}],
+            "TotalCount": 2,
+            "marker": "m-1"
+        })
+    );
+    // Filters the emulator cannot evaluate are accepted and not applied.
+    let coloured = huawei("GET", &path)
+        .query("colour", "red")
+        .send(&base)
+        .await;
+    assert_eq!(coloured.json()["TotalCount"], 2);
+
+    let one = huawei("GET", &path)
+        .query("instance_id", "wdg-2")
+        .send(&base)
+        .await;
+    assert_eq!(
+        one.json(),
+        json!({"widgets": [{"instance_id": "wdg-2", "size": 3}], "TotalCount": 1, "marker": "m-1"})
+    );
+    let none = huawei("GET", &path)
+        .query("instance_id", "wdg-nope")
+        .send(&base)
+        .await;
+    assert_eq!(none.status, 200);
+    assert_eq!(none.json()["widgets"], json!([]));
+    emu.shutdown().await;
+}

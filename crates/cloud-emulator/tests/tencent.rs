@@ -436,7 +436,14 @@ async fn rate_limit_per_action_per_second() {
     let started = std::time::Instant::now();
     let mut codes = Vec::new();
     for _ in 0..25 {
-        codes.push(call.send(&base).await.tencent_code());
+        let answer = call.send(&base).await;
+        let code = answer.tencent_code();
+        let retry_after = answer.header("retry-after");
+        match code.as_deref() {
+            Some("RequestLimitExceeded") => assert_eq!(retry_after, Some("1")),
+            _ => assert_eq!(retry_after, None),
+        }
+        codes.push(code);
     }
     let elapsed = started.elapsed();
     let limited = codes

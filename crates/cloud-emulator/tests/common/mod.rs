@@ -408,3 +408,45 @@ pub fn gemini_path(project: &str, instance: &str, tail: &str) -> String {
 }
 
 pub const GEMINI_INSTANCE: &str = "e73893ef73754465a8bd2e0857bbf13ein02";
+
+/// Unix seconds of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the `Date` header's form.
+pub fn parse_http_date(value: &str) -> i64 {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parts: Vec<&str> = value.split([' ', ':']).collect();
+    let [_, day, month, year, hour, minute, second, "GMT"] = parts[..] else {
+        panic!("not an IMF-fixdate: {value:?}");
+    };
+    let number = |s: &str| s.parse::<u32>().unwrap_or_else(|_| panic!("{value:?}"));
+    UtcDateTime {
+        year: i64::from(number(year)),
+        month: MONTHS.iter().position(|m| *m == month).expect("a month") as u32 + 1,
+        day: number(day),
+        hour: number(hour),
+        minute: number(minute),
+        second: number(second),
+    }
+    .to_unix()
+}
+
+/// Unix seconds of IAM's `2024-01-02T03:04:05.000000Z`.
+pub fn parse_iam_time(value: &str) -> i64 {
+    let digits: Vec<u32> = value
+        .split(['-', 'T', ':', '.', 'Z'])
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap_or_else(|_| panic!("{value:?}")))
+        .collect();
+    let [year, month, day, hour, minute, second, ..] = digits[..] else {
+        panic!("not an IAM time: {value:?}");
+    };
+    UtcDateTime {
+        year: i64::from(year),
+        month,
+        day,
+        hour,
+        minute,
+        second,
+    }
+    .to_unix()
+}
