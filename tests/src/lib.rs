@@ -19,3 +19,8 @@ pub mod http;
 pub mod services;
 pub mod setup;
 pub mod wait;
+
+/// The repository README, compiled: its Rust examples are doc tests of this crate, so they
+/// cannot drift from the API.
+#[doc = include_str!("../../README.md")]
+pub mod readme {}
