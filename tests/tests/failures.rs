@@ -12,7 +12,9 @@ use cloudcall_tests::setup::{
     emulator, huawei_config, instances, tencent_config, Clients, TestBed,
 };
 use cloudcall_tests::wait::bounded;
+use huawei_geminidb::operations::SwitchSslInput;
 use serde_json::json;
+use tencent_mongodb::operations::DescribeInstanceSslInput;
 
 /// GeminiDB's spec lists no error codes (the generated `error_codes` module is empty), so the
 /// codes from Huawei's API Gateway and GeminiDB error-code pages are named here.
@@ -503,7 +505,7 @@ async fn incomplete_requests_are_refused_by_the_service() {
             &tencent_mongodb::SERVICE,
             tencent_config(&bed.emulator).build().unwrap(),
         );
-        let describe = &tencent_mongodb::operations::describe_instance_ssl::OPERATION;
+        let describe = &<DescribeInstanceSslInput as tencent_mongodb::operations::Operation>::INFO;
         let err = tencent.call_json(describe, json!({})).await.unwrap_err();
         assert_service_error(&err, tencent_mongodb::error_codes::MISSING_PARAMETER, 200);
         assert!(err.message().contains("InstanceId"), "{err}");
@@ -553,7 +555,7 @@ async fn incomplete_requests_are_refused_by_the_service() {
         );
         let err = huawei
             .call_json(
-                &huawei_geminidb::operations::switch_ssl::OPERATION,
+                &<SwitchSslInput as huawei_geminidb::operations::Operation>::INFO,
                 json!({"instance_id": instances::GEMINIDB}),
             )
             .await

@@ -88,31 +88,70 @@ fn request(
     Ok((request, uses))
 }
 
-/// The example on an operation's client method, fenced.
+/// The example on an operation's client method, fenced: the call with the documented example's
+/// members, inside a hidden `async fn` that rustdoc compiles (`no_run`: it would call the service).
 pub(crate) fn operation_example(
     plan: &Plan<'_>,
     op: &OperationPlan<'_>,
 ) -> Result<Vec<String>, EmitError> {
     let (request, uses) = request(plan, op)?;
-    let body = format_statements(quote! {
-        let output = #request.send().await?;
-        println!("{output:?}");
-    })?;
+    let mut used = BTreeSet::new();
+    idents(&request, &mut used);
+    let body = match short_call(plan, op)? {
+        Some(lines) => lines,
+        None => format_statements(quote! {
+            let output = #request.send().await?;
+        })?,
+    };
     let lib = &plan.lib_name;
+    // Building a structure from its documented JSON can fail too, with a serde_json error.
+    let result = if used.contains("serde_json") {
+        "Result<(), Box<dyn std::error::Error>>".to_owned()
+    } else {
+        format!("{lib}::Result<()>")
+    };
     let mut lines = vec!["```no_run".to_owned()];
-    if op.spec.deprecated || op.input.iter().any(|f| f.member.deprecated) {
-        lines.push("# #![allow(deprecated)]".to_owned());
-    }
     lines.extend(uses);
-    lines.push(format!("# use {lib}::Client;"));
-    lines.push(
-        "# async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
-    );
+    if op.spec.deprecated || op.input.iter().any(|f| f.member.deprecated) {
+        lines.push("# #[allow(deprecated)]".to_owned());
+    }
+    lines.push(format!(
+        "# async fn example(client: {lib}::Client) -> {result} {{"
+    ));
     lines.extend(body);
-    lines.push("# Ok(())".to_owned());
-    lines.push("# }".to_owned());
+    lines.push("# Ok(()) }".to_owned());
     lines.push("```".to_owned());
     Ok(lines)
+}
+
+/// The call of [`operation_example`] on one line, or on two (`let request = ...;` then
+/// `let output = request.send().await?;`), when that fits in a 100-column doc comment
+/// (prettyplease breaks a chain of calls earlier, one call a line).
+fn short_call(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<Option<Vec<String>>, EmitError> {
+    const WIDTH: usize = 100 - "    /// ".len();
+    let values = Values { plan };
+    let mut request = format!("client.{}()", op.method);
+    for (field, value) in example_inputs(op, &values) {
+        let path = format!("operations.{}.input.{}", op.wire, field.wire);
+        let arg = values.setter_arg(&field.ty, &value, &path, Mode::Doc)?;
+        let formatted = format_statements(quote!(#arg;))?;
+        let [arg] = formatted.as_slice() else {
+            return Ok(None);
+        };
+        request.push_str(&format!(".{}({})", field.name, arg.trim_end_matches(';')));
+    }
+    let one = format!("let output = {request}.send().await?;");
+    let first = format!("let request = {request};");
+    Ok(if one.chars().count() <= WIDTH {
+        Some(vec![one])
+    } else if first.chars().count() <= WIDTH {
+        Some(vec![
+            first,
+            "let output = request.send().await?;".to_owned(),
+        ])
+    } else {
+        None
+    })
 }
 
 /// The operation the crate-level example calls: the first read-only one, else the first.

@@ -194,6 +194,12 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
                 if out.last().is_some_and(String::is_empty) {
                     out.pop();
                 }
+            } else if interrupts_paragraph(&marker) && ends_with_paragraph(&out) {
+                // A bullet list (or one starting at 1) may follow its paragraph directly, as in
+                // "Valid values:" followed by the values.
+                if out.last().is_some_and(String::is_empty) {
+                    out.pop();
+                }
             } else {
                 blank_before_block(&mut out);
             }
@@ -227,6 +233,24 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
     // Collapse runs of blank lines.
     out.dedup_by(|a, b| a.is_empty() && b.is_empty());
     out
+}
+
+/// Whether a list with this marker may start right after a paragraph line (CommonMark: bullet
+/// lists, and ordered lists that start at 1).
+fn interrupts_paragraph(marker: &str) -> bool {
+    matches!(marker, "- " | "* " | "+ " | "1. " | "1) ")
+}
+
+/// Whether the text so far ends with a paragraph line (possibly followed by one blank line).
+fn ends_with_paragraph(out: &[String]) -> bool {
+    let last = match out {
+        [.., line, blank] if blank.is_empty() => line,
+        [.., line] => line,
+        [] => return false,
+    };
+    !last.is_empty()
+        && list_marker(last).is_none()
+        && !last.starts_with([' ', '|', '#', '`', '>', '~'])
 }
 
 fn blank_before_block(out: &mut Vec<String>) {
@@ -465,7 +489,6 @@ mod tests {
             lines,
             vec![
                 "Status:",
-                "",
                 "- ON: enabled",
                 "- OFF: disabled",
                 "",

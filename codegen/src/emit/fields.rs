@@ -1,25 +1,111 @@
 //! Struct fields and builder setters, shared by operation inputs and outputs and by shapes.
+//!
+//! Serde attributes are kept to what a hand-written struct would need: one `rename_all` on the
+//! struct when the wire names follow a case convention, `rename` on the members that do not
+//! (acronyms: `DBInstanceId`), and `skip_serializing_if` on optional members of the structures
+//! requests hold (an input's own absent members are left out by `operations::Request`, which
+//! sends the input). Numbers sent as strings need no attribute: responses are decoded with
+//! `cloud_transport::codec::from_value`, which accepts them wherever a number is expected.
 
-use cloud_spec::Location;
+use cloud_spec::{Location, Vendor};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::Docs;
 use super::plan::{FieldPlan, RustType};
-use super::values::type_tokens;
+use super::values::{type_tokens_in, Scope};
+
+/// A serde `rename_all` rule and the name it gives a Rust field on the wire, as serde computes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RenameRule {
+    /// The Rust name as it is (snake_case).
+    None,
+    /// `db_instance_id` → `DbInstanceId`.
+    Pascal,
+    /// `db_instance_id` → `dbInstanceId`.
+    Camel,
+}
+
+impl RenameRule {
+    /// The wire name serde gives `field` under this rule.
+    pub fn apply(self, field: &str) -> String {
+        match self {
+            RenameRule::None => field.to_owned(),
+            RenameRule::Pascal => {
+                let mut out = String::with_capacity(field.len());
+                let mut capitalize = true;
+                for c in field.chars() {
+                    if c == '_' {
+                        capitalize = true;
+                    } else if capitalize {
+                        out.push(c.to_ascii_uppercase());
+                        capitalize = false;
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            }
+            RenameRule::Camel => {
+                let pascal = RenameRule::Pascal.apply(field);
+                let mut chars = pascal.chars();
+                match chars.next() {
+                    Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+                    None => pascal,
+                }
+            }
+        }
+    }
+
+    /// The rule that leaves the fewest members needing their own `rename` (ties: none, then
+    /// PascalCase).
+    pub fn for_fields(fields: &[FieldPlan<'_>]) -> RenameRule {
+        let misses = |rule: RenameRule| {
+            fields
+                .iter()
+                .filter(|f| rule.apply(&f.name) != f.wire)
+                .count()
+        };
+        let mut best = RenameRule::None;
+        for rule in [RenameRule::Pascal, RenameRule::Camel] {
+            if misses(rule) < misses(best) {
+                best = rule;
+            }
+        }
+        best
+    }
+
+    /// `#[serde(rename_all = "...")]`, or nothing.
+    pub fn container_attr(self) -> TokenStream {
+        match self {
+            RenameRule::None => TokenStream::new(),
+            RenameRule::Pascal => quote!(#[serde(rename_all = "PascalCase")]),
+            RenameRule::Camel => quote!(#[serde(rename_all = "camelCase")]),
+        }
+    }
+}
 
 /// The docs of a member: the vendor's text, or a line naming it when the spec has none, plus where
 /// a REST member is sent.
-pub(crate) fn member_docs(field: &FieldPlan<'_>) -> Docs {
-    let docs = if field.member.docs.trim().is_empty() {
+pub(crate) fn member_docs(vendor: Vendor, field: &FieldPlan<'_>, scope: Scope) -> Docs {
+    let docs = if vendor == Vendor::Tencent && field.wire == "RequestId" {
+        // Every Tencent response ends with the same three lines about it.
+        Docs::new().para("The request ID: quote it when asking Tencent Cloud about this call.")
+    } else if field.member.docs.trim().is_empty() {
         Docs::new().para(format!("The `{}` member.", field.wire))
     } else {
         Docs::new().vendor(&field.member.docs)
     };
     let docs = match (&field.ty, &field.member.format) {
-        (RustType::Timestamp, Some(format)) => docs.para(format!(
-            "Text format: `{format}`; [`Timestamp::to_system_time`] parses it."
-        )),
+        (RustType::Timestamp, Some(format)) => {
+            let path = match scope {
+                Scope::Types => "Timestamp",
+                Scope::Operations => "types::Timestamp",
+            };
+            docs.para(format!(
+                "Text format: `{format}`; [`{path}::to_system_time`] parses it."
+            ))
+        }
         _ => docs,
     };
     match field.member.location {
@@ -43,32 +129,26 @@ pub(crate) fn deprecated(field: &FieldPlan<'_>) -> TokenStream {
     }
 }
 
-/// One `pub` field with its docs and serde attributes: rename from the wire name, skip `None`
-/// when writing, and accept numbers sent as strings when reading.
-pub(crate) fn struct_field(field: &FieldPlan<'_>) -> TokenStream {
-    field_with_docs(field, member_docs(field))
-}
-
-/// [`struct_field`] with other docs.
-pub(crate) fn field_with_docs(field: &FieldPlan<'_>, docs: Docs) -> TokenStream {
-    let docs = docs.outer();
+/// One `pub` field with its docs and serde attributes. `skip_none`: the struct is written into
+/// requests, where an absent member is left out rather than sent as `null`.
+pub(crate) fn struct_field(
+    vendor: Vendor,
+    field: &FieldPlan<'_>,
+    rule: RenameRule,
+    skip_none: bool,
+    scope: Scope,
+) -> TokenStream {
+    let docs = member_docs(vendor, field, scope).outer();
     let deprecated = deprecated(field);
     let name = format_ident!("{}", field.name);
-    let ty = type_tokens(&field.ty);
+    let ty = type_tokens_in(&field.ty, scope);
     let mut serde_args = Vec::new();
-    if field.wire != field.name {
+    if rule.apply(&field.name) != field.wire {
         let wire = field.wire;
         serde_args.push(quote!(rename = #wire));
     }
-    if field.optional {
-        // An absent `Option` member reads as `None` by itself, except with `deserialize_with`.
-        if field.ty.is_lenient() {
-            serde_args.push(quote!(default));
-        }
+    if field.optional && skip_none {
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-    }
-    if field.ty.is_lenient() {
-        serde_args.push(quote!(deserialize_with = "codec::lenient"));
     }
     let serde_attr = if serde_args.is_empty() {
         TokenStream::new()
@@ -90,21 +170,37 @@ pub(crate) fn field_with_docs(field: &FieldPlan<'_>, docs: Docs) -> TokenStream 
 
 /// The parameter type of a setter and the expression that turns the parameter into the value:
 /// string-like members take `impl Into<_>`, lists any iterator.
-pub(crate) fn setter_param(ty: &RustType) -> (TokenStream, TokenStream) {
+pub(crate) fn setter_param(ty: &RustType, scope: Scope) -> (TokenStream, TokenStream) {
     match ty {
         RustType::String => (quote!(impl Into<String>), quote!(value.into())),
-        RustType::Timestamp => (quote!(impl Into<Timestamp>), quote!(value.into())),
+        RustType::Timestamp => {
+            let ty = type_tokens_in(ty, scope);
+            (quote!(impl Into<#ty>), quote!(value.into()))
+        }
         RustType::List(inner) if **inner == RustType::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(impl IntoIterator<Item: Into<String>>),
             quote!(value.into_iter().map(Into::into).collect()),
         ),
         RustType::List(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, scope);
             (
                 quote!(impl IntoIterator<Item = #inner>),
                 quote!(value.into_iter().collect()),
             )
         }
-        other => (type_tokens(other), quote!(value)),
+        other => (type_tokens_in(other, scope), quote!(value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RenameRule;
+
+    #[test]
+    fn rename_rules_match_serde() {
+        assert_eq!(RenameRule::Pascal.apply("db_instance_id"), "DbInstanceId");
+        assert_eq!(RenameRule::Pascal.apply("ipv6_address"), "Ipv6Address");
+        assert_eq!(RenameRule::Camel.apply("ssl_option"), "sslOption");
+        assert_eq!(RenameRule::None.apply("ssl_option"), "ssl_option");
     }
 }

@@ -58,7 +58,8 @@ pub(crate) fn cargo_toml(plan: &Plan<'_>) -> String {
 name = "{name}"
 description = {description}
 version.workspace = true
-edition.workspace = true
+# Edition 2024 compiles all doctests of the crate as one program (an example per operation).
+edition = "2024"
 rust-version.workspace = true
 license.workspace = true
 repository.workspace = true
@@ -168,8 +169,9 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         .heading("Operations")
         .lines(table)
         .para(
-            "Each method returns a request builder: set the members, then `.send().await`. The \
-             [`operations`] modules hold each operation's input, output and builders.",
+            "Each method returns a request builder: set the members, then `.send().await`. \
+             [`operations`] holds each operation's input and output, and the builder they share, \
+             [`Request`](operations::Request).",
         )
         .heading("Errors")
         .para(
@@ -184,9 +186,10 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         )
         .inner();
     let types_mod = if has_types(plan) {
-        quote!(
+        quote! {
+            #[rustfmt::skip]
             pub mod types;
-        )
+        }
     } else {
         TokenStream::new()
     };
@@ -198,8 +201,12 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         pub use client::{Client, SERVICE};
         pub use cloud_transport::{Config, Credentials, Error, ErrorKind, Result};
 
+        // Generated modules are formatted by the generator, never by rustfmt.
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         pub mod error_codes;
+        #[rustfmt::skip]
         pub mod operations;
         #types_mod
 
@@ -215,7 +222,7 @@ pub(crate) fn has_types(plan: &Plan<'_>) -> bool {
     !plan.shapes.is_empty() || super::shapes::plan_uses_timestamp(plan)
 }
 
-pub(crate) fn client_rs(plan: &Plan<'_>) -> TokenStream {
+pub(crate) fn client_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     let service = plan.service;
     let title = &service.title;
     let vendor = match service.vendor {
@@ -238,7 +245,7 @@ pub(crate) fn client_rs(plan: &Plan<'_>) -> TokenStream {
         .map(|(region, host)| quote!((#region, #host)));
     let module_docs = Docs::new()
         .para(format!(
-            "The [`Client`] of {title} and the [`SERVICE`] it calls."
+            "The [`Client`] of {title}, one method per operation, and the [`SERVICE`] it calls."
         ))
         .inner();
     let service_docs = Docs::new()
@@ -253,10 +260,17 @@ pub(crate) fn client_rs(plan: &Plan<'_>) -> TokenStream {
              method that returns a request builder; see the [crate docs](crate) for the list.",
         )
         .outer();
-    quote! {
+    let methods = plan
+        .operations
+        .iter()
+        .map(|op| super::operation::client_method(plan, op))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(quote! {
         #module_docs
 
         use cloud_transport::{Config, EndpointRules, ServiceInfo, Vendor};
+
+        use crate::operations::*;
 
         #service_docs
         pub const SERVICE: ServiceInfo = ServiceInfo {
@@ -291,48 +305,174 @@ pub(crate) fn client_rs(plan: &Plan<'_>) -> TokenStream {
             pub fn config(&self) -> &Config {
                 self.transport.config()
             }
+
+            #(#methods)*
         }
-    }
+    })
 }
 
-pub(crate) fn operations_mod(plan: &Plan<'_>) -> TokenStream {
+/// `src/operations.rs`: what every operation shares (the [`Operation`] trait, the `Request`
+/// builder), then each operation's items.
+pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
     let title = &plan.service.title;
     let docs = Docs::new()
         .para(format!(
-            "The operations of {title}, one module each: its `OPERATION` constant, its input (with a \
-             builder), its output and the request builder the [`Client`](crate::Client) method \
-             returns."
+            "The operations of {title}: for each, its input (`<Operation>Input`), how it is called \
+             (its [`Operation`] impl) and its output (`<Operation>Output`). Inputs and outputs are \
+             `#[non_exhaustive]`: to build an output in tests, start from `Default::default()` and \
+             set its public fields."
         ))
+        .para(
+            "Every operation's builder is a [`Request`] of its input: set members with the \
+             operation's setters, then [`build`](Request::build) the input or, when a \
+             [`Client`] method made the request, [`send`](Request::send) it.",
+        )
         .inner();
-    let modules = plan.operations.iter().map(|op| {
-        let name = format_ident!("{}", op.method);
-        quote!(pub mod #name;)
-    });
-    let any_required = plan
+    let items = plan
         .operations
         .iter()
-        .any(|op| op.input.iter().any(|f| !f.optional));
-    let required = if any_required {
-        quote! {
-            use cloud_transport::{Error, OperationInfo, Result};
-
-            /// `value`, or the error naming the required member the caller did not set.
-            fn required<T>(value: Option<T>, operation: &OperationInfo, member: &str) -> Result<T> {
-                let Some(value) = value else {
-                    let operation = operation.name;
-                    let message = format!("{operation}: the required member `{member}` is not set");
-                    return Err(Error::invalid_input(message));
-                };
-                Ok(value)
-            }
-        }
+        .map(|op| super::operation::operation_items(plan, op));
+    let example = plan.operations.first().map_or(String::new(), |op| {
+        format!(" (`Request<{}, C>` for `{}`)", op.input_type(), op.wire)
+    });
+    let request_docs = Docs::new()
+        .para(format!(
+            "A request being built: the builder of every operation{example}. Each operation's \
+             setters are in its own `impl` block below."
+        ))
+        .para(
+            "From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) \
+             itself; from `<Operation>Input::builder()` (`C = ()`), it can only \
+             [`build`](Self::build) the input.",
+        )
+        .outer();
+    let fields = || {
+        plan.operations
+            .iter()
+            .flat_map(|op| op.input.iter().chain(&op.output))
+    };
+    let btree_map = if fields().any(|f| f.ty.uses_map()) {
+        quote!(
+            use std::collections::BTreeMap;
+        )
     } else {
         TokenStream::new()
     };
+    let transport = if plan.operations.iter().any(|op| !op.params.is_empty()) {
+        quote!(
+            use cloud_transport::{Error, OperationInfo, ParamLocation, Result};
+        )
+    } else {
+        quote!(
+            use cloud_transport::{Error, OperationInfo, Result};
+        )
+    };
+    let crate_uses = if has_types(plan) {
+        quote!(
+            use crate::{types, Client};
+        )
+    } else {
+        quote!(
+            use crate::Client;
+        )
+    };
     quote! {
         #docs
-        #(#modules)*
-        #required
+
+        #btree_map
+        #transport
+        use serde::de::DeserializeOwned;
+        use serde::{Deserialize, Serialize};
+        use serde_json::Value;
+
+        #crate_uses
+
+        /// An operation, as its input knows it: how it is called and what it answers.
+        /// Implemented by every `<Operation>Input` of this crate.
+        pub trait Operation: Serialize {
+            /// The response.
+            type Output: DeserializeOwned;
+            /// How the operation is called: name, REST binding, whether it may be retried.
+            const INFO: OperationInfo;
+            /// Wire names of the members that must be set.
+            const REQUIRED: &'static [&'static str] = &[];
+        }
+
+        #request_docs
+        #[derive(Debug, Clone, Default)]
+        #[must_use = "a request does nothing until it is built or sent"]
+        pub struct Request<I, C = Client> {
+            client: C,
+            input: I,
+        }
+
+        impl<I: Default> Request<I, Client> {
+            /// An empty request that `client` will send.
+            pub(crate) fn new(client: Client) -> Self {
+                Request {
+                    client,
+                    input: I::default(),
+                }
+            }
+        }
+
+        impl<I: Operation, C> Request<I, C> {
+            /// Checks that the required members are set and returns the input.
+            ///
+            /// # Errors
+            ///
+            /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming the first
+            /// required member that is not set.
+            pub fn build(self) -> Result<I> {
+                checked_json(&self.input)?;
+                Ok(self.input)
+            }
+
+            /// The input as the JSON object [`send`](Self::send) passes on, members by wire name
+            /// and absent members left out (for REST operations, the transport then moves path,
+            /// query and header members out of it).
+            ///
+            /// # Errors
+            ///
+            /// As [`build`](Self::build).
+            pub fn to_json(&self) -> Result<Value> {
+                checked_json(&self.input)
+            }
+        }
+
+        impl<I: Operation> Request<I, Client> {
+            /// Sends the request and waits for the response.
+            ///
+            /// # Errors
+            ///
+            /// A required member that is not set fails with
+            /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is
+            /// sent; the rest is [`cloud_transport::Client::call`]'s.
+            pub async fn send(self) -> Result<I::Output> {
+                let input = checked_json(&self.input)?;
+                self.client.transport.call(&I::INFO, &input).await
+            }
+        }
+
+        /// The input as the JSON object sent, without its absent (`null`) members, or the error
+        /// naming the first required member it lacks.
+        fn checked_json<I: Operation>(input: &I) -> Result<Value> {
+            let operation = I::INFO.name;
+            let mut json = serde_json::to_value(input).map_err(|e| {
+                Error::invalid_input(format!("{operation}: cannot serialize the input: {e}"))
+            })?;
+            if let Value::Object(members) = &mut json {
+                members.retain(|_, value| !value.is_null());
+            }
+            match I::REQUIRED.iter().find(|member| json.get(**member).is_none()) {
+                Some(member) => Err(Error::invalid_input(format!(
+                    "{operation}: the required member `{member}` is not set"
+                ))),
+                None => Ok(json),
+            }
+        }
+
+        #(#items)*
     }
 }
 
@@ -385,18 +525,8 @@ pub(crate) fn error_codes_rs(plan: &Plan<'_>) -> TokenStream {
                 "  ",
             ));
         }
-        let common: Vec<String> = plan
-            .error_codes
-            .iter()
-            .filter(|c| c.common)
-            .map(|c| format!("[`{}`]", c.name))
-            .collect();
-        if !common.is_empty() {
-            lines.extend(docs::wrap(
-                &format!("Any operation: {}.", common.join(", ")),
-                "- ",
-                "  ",
-            ));
+        if plan.error_codes.iter().any(|c| c.common) {
+            lines.push("- Any operation: the codes marked *any operation* below.".to_owned());
         }
         docs = docs.lines(lines);
     } else {
@@ -409,31 +539,35 @@ pub(crate) fn error_codes_rs(plan: &Plan<'_>) -> TokenStream {
     let constants = plan.error_codes.iter().map(|c| {
         let name = format_ident!("{}", c.name);
         let code = c.code;
-        let mut item_docs = if c.docs.trim().is_empty() {
-            Docs::new().para(format!("`{code}`."))
-        } else {
-            Docs::new().para(format!("`{code}`:")).vendor(c.docs)
-        };
         let mut facts = Vec::new();
         if let Some(status) = c.http_status {
-            facts.push(format!("Sent with HTTP status {status}."));
+            facts.push(format!("HTTP {status}"));
         }
         if c.common {
-            facts.push("Any operation may return it.".to_owned());
+            facts.push("any operation".to_owned());
         }
-        if !c.operations.is_empty() {
-            let ops: Vec<String> = c
-                .operations
-                .iter()
-                .filter_map(|wire| plan.operations.iter().find(|o| o.wire == *wire))
-                .map(|o| format!("[`{}`](crate::Client::{})", o.wire, o.method))
-                .collect();
-            facts.push(format!("Documented for {}.", ops.join(", ")));
+        let facts = if facts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", facts.join("; "))
+        };
+        // One paragraph: the code, what the vendor says about it, and the facts.
+        let vendor = docs::sanitize(c.docs);
+        let one_paragraph = !vendor
+            .iter()
+            .any(|l| l.is_empty() || l.starts_with(['|', '#', '`', '-', '*', '+']));
+        let item_docs = if one_paragraph {
+            let text = vendor.join(" ");
+            let text = text.trim_end_matches('.');
+            if text.is_empty() {
+                Docs::new().para(format!("`{code}`{facts}."))
+            } else {
+                Docs::new().para(format!("`{code}`{facts}: {text}."))
+            }
+        } else {
+            Docs::new().para(format!("`{code}`{facts}:")).vendor(c.docs)
         }
-        if !facts.is_empty() {
-            item_docs = item_docs.para(facts.join(" "));
-        }
-        let item_docs = item_docs.outer();
+        .outer();
         quote! {
             #item_docs
             pub const #name: &str = #code;

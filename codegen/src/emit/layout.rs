@@ -99,6 +99,15 @@ fn separates(previous: &str, line: &str) -> bool {
         return !trimmed.starts_with("#![");
     }
     let level = indent(line);
+    // After an item whose last line is indented: `pub const X: T = a\n    .b();`.
+    if level == 0
+        && indent(previous) > 0
+        && previous_trimmed.ends_with(';')
+        && !previous_trimmed.starts_with("//")
+        && starts_item(trimmed)
+    {
+        return true;
+    }
     if (level != 0 && level != 4) || indent(previous) != level || !starts_item(trimmed) {
         return false;
     }
@@ -111,6 +120,10 @@ fn separates(previous: &str, line: &str) -> bool {
         return true;
     }
     if previous_trimmed.ends_with(';') && !previous_trimmed.starts_with("///") {
+        // One-line associated items (`type Output = X;`, `const INFO: ... = ...;`) stay together.
+        if level == 4 && trimmed.ends_with(';') {
+            return false;
+        }
         // Runs of `mod x;` stay together.
         return item_kind(previous_trimmed) != item_kind(trimmed);
     }

@@ -9,10 +9,10 @@
 //!
 //! | file | made by |
 //! |---|---|
-//! | `Cargo.toml`, `README.md`, `src/lib.rs`, `src/client.rs`, `src/operations/mod.rs`, `src/error_codes.rs` | [`krate`] |
-//! | `src/operations/<operation>.rs` | [`operation`] |
+//! | `Cargo.toml`, `README.md`, `src/lib.rs`, `src/client.rs`, `src/operations.rs`, `src/error_codes.rs` | [`krate`] |
+//! | each operation's items in `src/operations.rs` and method in `src/client.rs` | [`operation`] |
 //! | `src/types.rs` | [`shapes`] |
-//! | `tests/examples.rs` | [`tests_file`] |
+//! | `tests/examples.rs`, `tests/examples.json` | [`tests_file`] |
 
 use std::fmt;
 use std::path::PathBuf;
@@ -69,50 +69,94 @@ pub fn emit_service(service: &cloud_spec::Service) -> Result<Vec<GeneratedFile>,
             path: root.join("README.md"),
             contents: krate::readme(&plan)?,
         },
-        rust_file(root.join("src/lib.rs"), krate::lib_rs(&plan)?)?,
-        rust_file(root.join("src/client.rs"), krate::client_rs(&plan))?,
-        rust_file(
+        format_file(
+            root.join("src/lib.rs"),
+            krate::lib_rs(&plan)?,
+            Rustfmt::SkipFile,
+        )?,
+        rust_file(root.join("src/client.rs"), krate::client_rs(&plan)?)?,
+        constants_file(rust_file(
             root.join("src/error_codes.rs"),
             krate::error_codes_rs(&plan),
-        )?,
-        rust_file(
-            root.join("src/operations/mod.rs"),
-            krate::operations_mod(&plan),
-        )?,
+        )?),
+        rust_file(root.join("src/operations.rs"), krate::operations_rs(&plan))?,
     ];
-    for op in &plan.operations {
-        let path = root
-            .join("src/operations")
-            .join(format!("{}.rs", op.method));
-        files.push(rust_file(path, operation::operation_file(&plan, op)?)?);
-    }
     if krate::has_types(&plan) {
         files.push(rust_file(
             root.join("src/types.rs"),
             shapes::types_file(&plan),
         )?);
     }
-    files.push(rust_file(
+    let (tests, data) = tests_file::tests_file(&plan)?;
+    files.push(format_file(
         root.join("tests/examples.rs"),
-        tests_file::tests_file(&plan)?,
+        tests,
+        Rustfmt::SkipFile,
     )?);
+    files.push(GeneratedFile {
+        path: root.join("tests/examples.json"),
+        contents: data,
+    });
     Ok(files)
+}
+
+/// A file of documented constants, read like a table: no blank line between one constant and the
+/// docs of the next.
+fn constants_file(mut file: GeneratedFile) -> GeneratedFile {
+    let mut out = String::with_capacity(file.contents.len());
+    let mut lines = file.contents.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let next_is_docs = || {
+            let mut ahead = lines.clone();
+            ahead.next().is_some_and(str::is_empty)
+                && ahead.next().is_some_and(|l| l.starts_with("///"))
+        };
+        if line.starts_with("pub const ") && next_is_docs() {
+            lines.next();
+        }
+    }
+    file.contents = out;
+    file
 }
 
 /// Parses generated tokens as a Rust file, formats it with prettyplease, lays it out (blank lines
 /// between items) and puts the "generated" notice first.
 ///
-/// Every file also tells rustfmt to leave it alone (`#![cfg_attr(rustfmt, rustfmt::skip)]`):
-/// prettyplease and rustfmt break long lines by different rules (rustfmt's per-construct width
-/// heuristics against prettyplease's single margin), so they cannot agree on every file, and
-/// `cargo fmt` must never rewrite what `cargo xtask codegen --check` compares.
+/// rustfmt must leave generated files alone: prettyplease and rustfmt break long lines by
+/// different rules (rustfmt's per-construct width heuristics against prettyplease's single
+/// margin), so they cannot agree on every file, and `cargo fmt` must never rewrite what
+/// `cargo xtask codegen --check` compares. The crate roots (`src/lib.rs`, `tests/examples.rs`)
+/// say so themselves (`#![cfg_attr(rustfmt, rustfmt::skip)]`, [`Rustfmt::SkipFile`]); `lib.rs`
+/// marks its `mod` declarations `#[rustfmt::skip]`, which rustfmt honours for the module files
+/// and everything under them.
 fn rust_file(path: PathBuf, tokens: TokenStream) -> Result<GeneratedFile, EmitError> {
+    format_file(path, tokens, Rustfmt::SkippedByParent)
+}
+
+/// How a generated file keeps rustfmt away.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rustfmt {
+    /// A crate root: says so itself.
+    SkipFile,
+    /// A module whose `mod` declaration carries `#[rustfmt::skip]`.
+    SkippedByParent,
+}
+
+fn format_file(
+    path: PathBuf,
+    tokens: TokenStream,
+    rustfmt: Rustfmt,
+) -> Result<GeneratedFile, EmitError> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
         path: path.display().to_string(),
         message: format!("internal error: the generated code does not parse: {e}"),
     })?;
-    file.attrs
-        .push(syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
+    if rustfmt == Rustfmt::SkipFile {
+        file.attrs
+            .push(syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
+    }
     let text = layout::blank_lines_between_items(&prettyplease::unparse(&file));
     Ok(GeneratedFile {
         path,

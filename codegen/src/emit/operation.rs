@@ -1,186 +1,165 @@
-//! `src/operations/<operation>.rs`: one operation's `OPERATION` constant, client method, request
-//! builder, input (with its builder) and output. Everything a call does at run time lives in
-//! `cloud_transport::Client::call`; this file only says what to send and what comes back.
-
-use std::collections::BTreeSet;
+//! One operation's code: its items in `src/operations.rs` (input, setters, how it is called,
+//! output) and its method on `Client`.
+//!
+//! Everything an operation shares with the others lives once: building, checking and sending
+//! a request in `operations::Request`, the call itself in `cloud_transport::Client::call`. Per
+//! operation, the code only says what to send and what comes back.
 
 use cloud_spec::Location;
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::docs::{summary, Docs};
-use super::fields::{deprecated, field_with_docs, member_docs, setter_param, struct_field};
-use super::plan::{OperationPlan, Plan};
-use super::values::{Mode, Values};
+use super::docs::Docs;
+use super::fields::{deprecated, setter_param, struct_field, RenameRule};
+use super::plan::{FieldPlan, OperationPlan, Plan, RustType};
+use super::values::{Mode, Scope, Values};
 use super::{doc_example, EmitError};
 
-pub(crate) fn operation_file(
-    plan: &Plan<'_>,
-    op: &OperationPlan<'_>,
-) -> Result<TokenStream, EmitError> {
+/// An operation's items in `src/operations.rs`: its input, `builder()`, [`Operation`] impl (how
+/// it is called, its output, its required members), setters, and output.
+pub(crate) fn operation_items(plan: &Plan<'_>, op: &OperationPlan<'_>) -> TokenStream {
+    let vendor = plan.service.vendor;
     let wire = op.wire;
-    let module_docs = Docs::new()
-        .para(format!(
-            "The `{wire}` operation: its input, builder and output. Call it with \
-             [`Client::{}`].",
-            op.method
-        ))
-        .inner();
-    let uses = uses(op);
-    let operation_const = operation_const(op);
-    let client_method = client_method(plan, op)?;
-    let input_items = input_items(op);
-    let output_item = output_item(op);
-    Ok(quote! {
-        #module_docs
-        #uses
-        #operation_const
-        #client_method
-        #input_items
-        #output_item
-    })
-}
-
-/// The `use` lines, in rustfmt's order (std, other crates, this crate; sorted within).
-fn uses(op: &OperationPlan<'_>) -> TokenStream {
-    let fields = || op.input.iter().chain(&op.output);
-    let mut out = Vec::new();
-    if fields().any(|f| f.ty.uses_map()) {
-        out.push(quote!(
-            use std::collections::BTreeMap;
-        ));
-    }
-    let lenient = fields().any(|f| f.ty.is_lenient());
-    let mut transport = Vec::new();
-    if lenient {
-        transport.push(quote!(codec));
-    }
-    if op.spec.http.is_some() {
-        transport.push(quote!(HttpBinding));
-    }
-    transport.push(quote!(OperationInfo));
-    if !op.params.is_empty() {
-        transport.push(quote!(ParamLocation));
-    }
-    transport.push(quote!(Result));
-    out.push(quote!(use cloud_transport::{#(#transport),*};));
-    out.push(quote!(
-        use serde::{Deserialize, Serialize};
-    ));
-    let mut shapes: BTreeSet<String> = fields()
-        .filter_map(|f| f.ty.shape_rust_name().map(str::to_owned))
+    let input = format_ident!("{}", op.input_type());
+    let output = format_ident!("{}", op.output_type());
+    let rule = RenameRule::for_fields(&op.input);
+    let container = rule.container_attr();
+    let fields = op
+        .input
+        .iter()
+        .map(|f| struct_field(vendor, f, rule, false, Scope::Operations));
+    let setters = op.input.iter().map(|field| setter(op, field));
+    let required: Vec<&str> = op
+        .input
+        .iter()
+        .filter(|f| f.member.required)
+        .map(|f| f.wire)
         .collect();
-    if fields().any(|f| f.ty.uses_timestamp()) {
-        shapes.insert("Timestamp".to_owned());
-    }
-    match shapes.len() {
-        0 => {}
-        1 => {
-            let name = shapes.iter().map(|s| format_ident!("{}", s));
-            out.push(quote!(use crate::types::#(#name)*;));
-        }
-        _ => {
-            let names = shapes.iter().map(|s| format_ident!("{}", s));
-            out.push(quote!(use crate::types::{#(#names),*};));
-        }
-    }
-    out.push(quote!(
-        use crate::Client;
-    ));
-    quote!(#(#out)*)
-}
-
-fn operation_const(op: &OperationPlan<'_>) -> TokenStream {
-    let spec = op.spec;
-    let name = op.wire;
-    let http = match &spec.http {
-        None => quote!(None),
-        Some(http) => {
-            let method = http.method.as_str();
-            let path = &http.path;
-            let status = proc_macro2::Literal::u16_unsuffixed(http.success_status);
-            let params = op.params.iter().filter_map(|(wire, location)| {
-                let location = match location {
-                    Location::Path => quote!(ParamLocation::Path),
-                    Location::Query => quote!(ParamLocation::Query),
-                    Location::Header => quote!(ParamLocation::Header),
-                    // Body members are the default: not listed.
-                    Location::Body => return None,
-                };
-                Some(quote!((#wire, #location)))
-            });
-            quote! {
-                Some(HttpBinding {
-                    method: #method,
-                    path: #path,
-                    success_status: #status,
-                    params: &[#(#params),*],
-                })
+    let required = if required.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(const REQUIRED: &'static [&'static str] = &[#(#required),*];)
+    };
+    let info = operation_info(op);
+    let input_docs = Docs::new()
+        .para(format!("The request of `{wire}`."))
+        .outer();
+    let allow = if op.input.iter().any(|f| f.member.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
+    let setters_impl = if op.input.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            #allow
+            impl<C> Request<#input, C> {
+                #(#setters)*
             }
         }
     };
-    let read_only = spec.read_only;
-    let idempotent = spec.idempotent;
-    let rate_limit = match spec.rate_limit {
-        Some(limit) => {
-            let limit = proc_macro2::Literal::u32_unsuffixed(limit);
-            quote!(Some(#limit))
-        }
-        None => quote!(None),
-    };
-    let regions = &spec.regions;
-    let how = match &spec.http {
-        Some(http) => format!(
-            "`{} {}`, answering {}",
-            http.method.as_str(),
-            http.path,
-            http.success_status
-        ),
-        None => format!("the action `{name}`"),
-    };
-    let safety = match (read_only, idempotent) {
-        (true, _) => "read-only, so retried after connection errors and timeouts",
-        (false, true) => "idempotent, so retried after connection errors and timeouts",
-        (false, false) => "changes state and is not idempotent, so never retried after a request may have reached the service",
-    };
-    let docs = Docs::new()
-        .para(format!("How `{name}` is called: {how}; {safety}."))
-        .outer();
+    let output_item = output_item(plan, op);
     quote! {
-        #docs
-        pub const OPERATION: OperationInfo = OperationInfo {
-            name: #name,
-            http: #http,
-            read_only: #read_only,
-            idempotent: #idempotent,
-            rate_limit: #rate_limit,
-            regions: &[#(#regions),*],
-        };
+        #input_docs
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+        #container
+        #[non_exhaustive]
+        pub struct #input {
+            #(#fields)*
+        }
+
+        impl #input {
+            /// Starts building the input.
+            pub fn builder() -> Request<Self, ()> {
+                Request::default()
+            }
+        }
+
+        impl Operation for #input {
+            type Output = #output;
+            const INFO: OperationInfo = #info;
+            #required
+        }
+
+        #setters_impl
+
+        #output_item
     }
 }
 
-fn client_method(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream, EmitError> {
+/// `OperationInfo::action("X").read_only()...`: how the operation is called.
+fn operation_info(op: &OperationPlan<'_>) -> TokenStream {
+    let spec = op.spec;
+    let name = op.wire;
+    let mut chain = match &spec.http {
+        None => quote!(OperationInfo::action(#name)),
+        Some(http) => {
+            let method = http.method.as_str();
+            let path = &http.path;
+            let status = Literal::u16_unsuffixed(http.success_status);
+            quote!(OperationInfo::rest(#name, #method, #path, #status))
+        }
+    };
+    // Reading is idempotent: `read_only()` says both.
+    if spec.read_only {
+        chain = quote!(#chain.read_only());
+    } else if spec.idempotent {
+        chain = quote!(#chain.idempotent());
+    }
+    if let Some(limit) = spec.rate_limit {
+        let limit = Literal::u32_unsuffixed(limit);
+        chain = quote!(#chain.rate_limit(#limit));
+    }
+    if !spec.regions.is_empty() {
+        let regions = &spec.regions;
+        chain = quote!(#chain.regions(&[#(#regions),*]));
+    }
+    let params: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter_map(|(wire, location)| {
+            let location = match location {
+                Location::Path => quote!(ParamLocation::Path),
+                Location::Query => quote!(ParamLocation::Query),
+                Location::Header => quote!(ParamLocation::Header),
+                // Body members are the default: not listed.
+                Location::Body => return None,
+            };
+            Some(quote!((#wire, #location)))
+        })
+        .collect();
+    if !params.is_empty() {
+        chain = quote!(#chain.params(&[#(#params),*]));
+    }
+    chain
+}
+
+/// The operation's method on `Client` (in `src/client.rs`), with its docs and example.
+pub(crate) fn client_method(
+    plan: &Plan<'_>,
+    op: &OperationPlan<'_>,
+) -> Result<TokenStream, EmitError> {
     let spec = op.spec;
     let method = format_ident!("{}", op.method);
-    let builder = format_ident!("{}", op.builder_type());
-    let fields = op.input.iter().map(|f| format_ident!("{}", f.name));
+    let input = format_ident!("{}", op.input_type());
     let mut docs = Docs::new().vendor(&spec.docs);
-    let mut limits = Vec::new();
+    let mut notes = Vec::new();
     if let Some(limit) = spec.rate_limit {
-        limits.push(format!(
+        notes.push(format!(
             "The service accepts at most {limit} of these requests per second."
         ));
     }
     if !spec.regions.is_empty() {
         let regions: Vec<String> = spec.regions.iter().map(|r| format!("`{r}`")).collect();
-        limits.push(format!(
+        notes.push(format!(
             "Served only in these regions: {}.",
             regions.join(", ")
         ));
     }
-    if !limits.is_empty() {
-        docs = docs.para(limits.join(" "));
+    if !notes.is_empty() {
+        docs = docs.para(notes.join(" "));
     }
     if let Some(waiter) = &spec.waiter {
         let polled = plan
@@ -212,199 +191,66 @@ fn client_method(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Result<TokenStream,
         }
         docs = docs.lines(lines);
     }
-    docs = docs.heading("Errors").para(
-        "Any call can fail with a connection, timeout, credentials or throttling error, or with a \
-         code every operation of the service may return (see [`error_codes`](crate::error_codes)).",
-    );
-    if !spec.errors.is_empty() {
-        let mut lines = vec![
-            "The docs list these codes for this operation:".to_owned(),
-            String::new(),
-        ];
-        for (error, constant) in spec.errors.iter().zip(&op.error_constants) {
-            let text = summary(&error.docs);
-            let text = if text.is_empty() {
-                String::new()
-            } else {
-                format!(": {text}")
-            };
-            lines.extend(super::docs::wrap(
-                &format!("[`{}`](crate::error_codes::{constant}){text}", error.code),
-                "- ",
-                "  ",
-            ));
-        }
-        docs = docs.lines(lines);
-    }
-    docs = docs
-        .heading("Example")
-        .lines(doc_example::operation_example(plan, op)?);
-    let docs = docs.outer();
+    let docs = docs
+        .lines(doc_example::operation_example(plan, op)?)
+        .outer();
     let deprecated = if spec.deprecated {
         quote!(#[deprecated(note = "deprecated by the vendor")])
     } else {
         TokenStream::new()
     };
     Ok(quote! {
-        impl Client {
-            #docs
-            #deprecated
-            pub fn #method(&self) -> #builder<Client> {
-                #builder {
-                    client: self.clone(),
-                    #(#fields: None,)*
-                }
-            }
+        #docs
+        #deprecated
+        pub fn #method(&self) -> Request<#input> {
+            Request::new(self.clone())
         }
     })
 }
 
-/// The input struct and its builder. The builder's type parameter is `()` when it comes from
-/// `Input::builder()` (it can only build) and `Client` when it comes from the client method (it
-/// can also send): one set of setters serves both.
-fn input_items(op: &OperationPlan<'_>) -> TokenStream {
-    let wire = op.wire;
-    let input = format_ident!("{}", op.input_type());
-    let builder = format_ident!("{}", op.builder_type());
-    let output = format_ident!("{}", op.output_type());
-    let method_link = format!("[`Client::{}`]", op.method);
-    // The member docs go on the setters, where callers read them; the fields point there.
-    let fields = op.input.iter().map(|f| {
-        let docs = Docs::new().para(format!("`{}`: see [`{builder}::{}`].", f.wire, f.name));
-        field_with_docs(f, docs)
-    });
-    let builder_fields = op.input.iter().map(|f| {
-        let name = format_ident!("{}", f.name);
-        let ty = super::values::type_tokens(&f.ty);
-        quote!(#name: Option<#ty>,)
-    });
-    let setters = op.input.iter().map(|field| {
-        let name = format_ident!("{}", field.name);
-        let (param, convert) = setter_param(&field.ty);
-        let docs = member_docs(field).outer();
-        let deprecated = deprecated(field);
-        quote! {
-            #docs
-            #deprecated
-            pub fn #name(mut self, value: #param) -> Self {
-                self.#name = Some(#convert);
-                self
-            }
-        }
-    });
-    let build_fields = op.input.iter().map(|f| {
-        let name = format_ident!("{}", f.name);
-        if f.optional {
-            quote!(#name: self.#name,)
-        } else {
-            let member = f.wire;
-            quote!(#name: super::required(self.#name, &OPERATION, #member)?,)
-        }
-    });
-    let allow = if op.input.iter().any(|f| f.member.deprecated) {
-        quote!(#[allow(deprecated)])
+/// `pub fn member(mut self, value: T) -> Self`, documented by a link to the input's field.
+fn setter(op: &OperationPlan<'_>, field: &FieldPlan<'_>) -> TokenStream {
+    let name = format_ident!("{}", field.name);
+    let (param, convert) = setter_param(&field.ty, Scope::Operations);
+    let required = if field.member.required {
+        " (required)"
     } else {
-        TokenStream::new()
+        ""
     };
-    let required: Vec<String> = op
-        .input
-        .iter()
-        .filter(|f| !f.optional)
-        .map(|f| format!("`{}`", f.wire))
-        .collect();
-    let build_errors = if required.is_empty() {
-        "Never fails: every member is optional.".to_owned()
-    } else {
-        format!(
-            "[`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming the first required \
-             member that is not set ({}).",
-            required.join(", ")
-        )
-    };
-    let build_docs = Docs::new()
-        .para("Checks that the required members are set and builds the input.")
-        .heading("Errors")
-        .para(build_errors)
-        .outer();
-    let send_docs = Docs::new()
-        .para("Sends the request and waits for the response.")
-        .heading("Errors")
+    let docs = Docs::new()
         .para(format!(
-            "See {method_link}. A required member that is not set fails with \
-             [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent."
+            "Sets [`{}`]({}::{}){required}.",
+            field.name,
+            op.input_type(),
+            field.name
         ))
         .outer();
-    let input_docs = Docs::new()
-        .para(format!(
-            "The request of `{wire}`, as serialized for the service. Build it with \
-             [`{input}::builder`], or set its members on the builder {method_link} returns."
-        ))
-        .outer();
-    let builder_docs = Docs::new()
-        .para(format!(
-            "Builds a `{wire}` request: [`build`](Self::build) makes the [`{input}`]; when the builder \
-             comes from {method_link}, [`send`](Self::send) sends it."
-        ))
-        .outer();
+    let deprecated = deprecated(field);
     quote! {
-        #input_docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct #input {
-            #(#fields)*
-        }
-
-        impl #input {
-            /// Starts building the input.
-            pub fn builder() -> #builder {
-                #builder::default()
-            }
-        }
-
-        #builder_docs
-        #[derive(Debug, Clone, Default)]
-        #[must_use = "a builder does nothing until it is built or sent"]
-        pub struct #builder<C = ()> {
-            client: C,
-            #(#builder_fields)*
-        }
-
-        impl<C> #builder<C> {
-            #(#setters)*
-
-            #build_docs
-            #allow
-            pub fn build(self) -> Result<#input> {
-                Ok(#input {
-                    #(#build_fields)*
-                })
-            }
-        }
-
-        impl #builder<Client> {
-            #send_docs
-            pub async fn send(self) -> Result<#output> {
-                let client = self.client.clone();
-                let input = self.build()?;
-                client.transport.call(&OPERATION, &input).await
-            }
+        #docs
+        #deprecated
+        pub fn #name(mut self, value: #param) -> Self {
+            self.input.#name = Some(#convert);
+            self
         }
     }
 }
 
-fn output_item(op: &OperationPlan<'_>) -> TokenStream {
-    let wire = op.wire;
+fn output_item(plan: &Plan<'_>, op: &OperationPlan<'_>) -> TokenStream {
     let output = format_ident!("{}", op.output_type());
-    let fields = op.output.iter().map(struct_field);
+    let rule = RenameRule::for_fields(&op.output);
+    let container = rule.container_attr();
+    let fields = op
+        .output
+        .iter()
+        .map(|f| struct_field(plan.service.vendor, f, rule, false, Scope::Operations));
     let docs = Docs::new()
-        .para(format!(
-            "The response of `{wire}`. Members the service adds later are ignored. To build one in \
-             tests, start from `Default::default()` and set its public fields."
-        ))
+        .para(format!("The response of `{}`.", op.wire))
         .outer();
     quote! {
         #docs
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #container
         #[non_exhaustive]
         pub struct #output {
             #(#fields)*
@@ -412,31 +258,61 @@ fn output_item(op: &OperationPlan<'_>) -> TokenStream {
     }
 }
 
-/// The value each input member takes in examples: the first documented example's, else the
-/// member's own example. Members with neither are left out unless required.
+/// The members a doc example sets, with their values: every required member, then optional
+/// members of simple types (no structures) that the first documented example sets, up to
+/// [`EXAMPLE_SETTERS`] in all. Values come from the first documented example, else the member's
+/// own example, else a sample.
 pub(crate) fn example_inputs<'a>(
     op: &'a OperationPlan<'_>,
     values: &Values<'_, '_>,
-) -> Vec<(&'a super::plan::FieldPlan<'a>, Value)> {
+) -> Vec<(&'a FieldPlan<'a>, Value)> {
     let first = op.spec.examples.first();
-    op.input
+    let fits = |field: &FieldPlan<'_>, v: &&Value| {
+        !v.is_null() && values.setter_arg(&field.ty, v, "", Mode::Doc).is_ok()
+    };
+    let from_example = |field: &FieldPlan<'_>| {
+        first
+            .and_then(|e| e.input.get(field.wire))
+            .filter(|v| fits(field, v))
+    };
+    let mut chosen: Vec<(&FieldPlan<'_>, Value)> = op
+        .input
         .iter()
-        .filter_map(|field| {
-            let from_example = first
-                .and_then(|e| e.input.get(field.wire))
-                .filter(|v| !v.is_null());
-            let value = from_example
-                .or(field.member.example.as_ref())
-                .filter(|v| values.setter_arg(&field.ty, v, "", Mode::Doc).is_ok())
-                .cloned();
-            match value {
-                Some(v) if first.is_none() || from_example.is_some() || !field.optional => {
-                    Some((field, v))
-                }
-                Some(_) => None,
-                None if field.optional => None,
-                None => Some((field, values.sample(&field.ty, None, 0))),
-            }
+        .filter(|field| field.member.required)
+        .map(|field| {
+            let value = from_example(field)
+                .or(field.member.example.as_ref().filter(|v| fits(field, v)))
+                .cloned()
+                .unwrap_or_else(|| values.sample(&field.ty, None, 0));
+            (field, value)
         })
-        .collect()
+        .collect();
+    for field in op
+        .input
+        .iter()
+        .filter(|f| !f.member.required && is_simple(&f.ty))
+    {
+        if chosen.len() >= EXAMPLE_SETTERS {
+            break;
+        }
+        if let Some(value) = from_example(field) {
+            chosen.push((field, value.clone()));
+        }
+    }
+    // In the order of the input's members.
+    chosen.sort_by_key(|(field, _)| op.input.iter().position(|f| f.wire == field.wire));
+    chosen
+}
+
+/// How many members a doc example sets at most, unless more are required: enough to show the
+/// shape of a call; every documented example is in the generated tests.
+const EXAMPLE_SETTERS: usize = 3;
+
+/// Members a doc example can set in a line: not structures, maps or JSON.
+fn is_simple(ty: &RustType) -> bool {
+    match ty {
+        RustType::Struct { .. } | RustType::Map(_) | RustType::Json => false,
+        RustType::List(inner) => is_simple(inner),
+        _ => true,
+    }
 }

@@ -3,7 +3,7 @@
 //! (name collisions, keywords, bad enum values, unknown shapes) are found here and reported as
 //! [`EmitError`]s naming the spec path.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use cloud_spec::{
     EnumKind, ErrorCode, IntWidth, Location, Member, Operation, Service, Shape, TypeExpr, Vendor,
@@ -25,6 +25,9 @@ pub(crate) struct Plan<'s> {
     pub shapes: IndexMap<&'s str, ShapePlan<'s>>,
     /// Every documented error code, sorted by code.
     pub error_codes: Vec<ErrorConstant<'s>>,
+    /// Shapes (spec names) that requests can hold, directly or nested: their `None` members are
+    /// left out when serializing, as they are from inputs.
+    pub input_shapes: BTreeSet<&'s str>,
 }
 
 /// One operation, resolved.
@@ -51,10 +54,6 @@ impl OperationPlan<'_> {
     pub fn input_type(&self) -> String {
         format!("{}Input", self.type_prefix)
     }
-    /// The builder of the input, which also sends it when a client made it.
-    pub fn builder_type(&self) -> String {
-        format!("{}Builder", self.type_prefix)
-    }
     pub fn output_type(&self) -> String {
         format!("{}Output", self.type_prefix)
     }
@@ -67,7 +66,8 @@ pub(crate) struct FieldPlan<'s> {
     /// The Rust field (and setter) name.
     pub name: String,
     pub ty: RustType,
-    /// The field is `Option<ty>`.
+    /// The field is `Option<ty>`: every input member (required ones are checked when the input
+    /// is built), and output members that are not required or may be `null`.
     pub optional: bool,
 }
 
@@ -96,26 +96,6 @@ pub(crate) enum RustType {
 }
 
 impl RustType {
-    /// Whether numbers inside this type need [`codec::lenient`]: plain numbers and lists or maps of
-    /// them. (Numbers inside shapes are handled by the shape's own fields; integer enums by the
-    /// enum's `Deserialize`.)
-    pub fn is_lenient(&self) -> bool {
-        match self {
-            RustType::Integer(_) | RustType::Float => true,
-            RustType::List(inner) | RustType::Map(inner) => inner.is_lenient(),
-            _ => false,
-        }
-    }
-
-    /// The shapes this type refers to, directly or through lists and maps.
-    pub fn shape_rust_name(&self) -> Option<&str> {
-        match self {
-            RustType::Struct { rust, .. } | RustType::Enum { rust, .. } => Some(rust),
-            RustType::List(inner) | RustType::Map(inner) => inner.shape_rust_name(),
-            _ => None,
-        }
-    }
-
     /// Whether this is (a list or map of) `Timestamp`.
     pub fn uses_timestamp(&self) -> bool {
         match self {
@@ -191,6 +171,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Client",
     "Config",
     "Credentials",
+    "Debug",
     "Default",
     "Deserialize",
     "Deserializer",
@@ -203,6 +184,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
     "OperationInfo",
     "ParamLocation",
+    "Request",
     "Result",
     "Serialize",
     "Serializer",
@@ -217,8 +199,8 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// Methods the generated `Client` has besides the operations (and trait methods it must not shadow).
 const RESERVED_CLIENT_METHODS: &[&str] = &["new", "config", "clone", "fmt"];
 
-/// Setter names that would collide with a builder's own methods.
-const RESERVED_INPUT_SETTERS: &[&str] = &["build", "send"];
+/// Setter names that would collide with the methods every builder (an `operations::Request`) has.
+const RESERVED_INPUT_SETTERS: &[&str] = &["build", "send", "new"];
 
 fn error(path: impl Into<String>, message: impl Into<String>) -> EmitError {
     EmitError {
@@ -257,6 +239,7 @@ impl<'s> Plan<'s> {
         let operations = plan_operations(service, &shapes)?;
         check_type_names(&shapes, &operations)?;
         let error_codes = plan_error_codes(service)?;
+        let input_shapes = reachable_shapes(&shapes, operations.iter().flat_map(|op| &op.input));
         let mut plan = Plan {
             service,
             crate_name,
@@ -264,6 +247,7 @@ impl<'s> Plan<'s> {
             operations,
             shapes,
             error_codes,
+            input_shapes,
         };
         let by_code: HashMap<&str, String> = plan
             .error_codes
@@ -328,6 +312,37 @@ fn plan_shapes(service: &Service) -> Result<IndexMap<&str, ShapePlan<'_>>, EmitE
         shapes.insert(spec_name.as_str(), plan);
     }
     Ok(shapes)
+}
+
+/// The shapes `fields` refer to, directly or through other shapes.
+fn reachable_shapes<'s, 'f>(
+    shapes: &IndexMap<&'s str, ShapePlan<'s>>,
+    fields: impl Iterator<Item = &'f FieldPlan<'s>>,
+) -> BTreeSet<&'s str>
+where
+    's: 'f,
+{
+    fn shape_spec(ty: &RustType) -> Option<&str> {
+        match ty {
+            RustType::Struct { spec, .. } | RustType::Enum { spec, .. } => Some(spec),
+            RustType::List(inner) | RustType::Map(inner) => shape_spec(inner),
+            _ => None,
+        }
+    }
+    let mut found = BTreeSet::new();
+    let mut pending: Vec<&str> = fields.filter_map(|f| shape_spec(&f.ty)).collect();
+    while let Some(name) = pending.pop() {
+        let Some((&key, shape)) = shapes.get_key_value(name) else {
+            continue;
+        };
+        if !found.insert(key) {
+            continue;
+        }
+        if let ShapePlan::Struct { fields, .. } = shape {
+            pending.extend(fields.iter().filter_map(|f| shape_spec(&f.ty)));
+        }
+    }
+    found
 }
 
 /// A structure that holds itself without a list or map in between has no finite size.
@@ -492,7 +507,7 @@ fn plan_fields<'s>(
         }
         let ty = rust_type(service, &member.ty, &format!("{mpath}.type"))?;
         let optional = match role {
-            FieldRole::Input => !member.required,
+            FieldRole::Input => true,
             FieldRole::Output | FieldRole::Shape => !member.required || member.nullable,
         };
         fields.push(FieldPlan {
@@ -630,8 +645,8 @@ fn plan_operations<'s>(
     Ok(operations)
 }
 
-/// Every generated type name is unique across the crate: shapes, and each operation's input,
-/// builder, output and request types (operation files import the shapes they use).
+/// Every generated type name is unique across the crate: shapes, and each operation's input and
+/// output.
 fn check_type_names(
     shapes: &IndexMap<&str, ShapePlan<'_>>,
     operations: &[OperationPlan<'_>],
@@ -642,7 +657,7 @@ fn check_type_names(
         .collect();
     for op in operations {
         let path = format!("operations.{}", op.wire);
-        for name in [op.input_type(), op.builder_type(), op.output_type()] {
+        for name in [op.input_type(), op.output_type()] {
             if let Some(other) = owners.insert(name.clone(), path.clone()) {
                 return Err(error(
                     path,

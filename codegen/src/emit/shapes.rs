@@ -5,8 +5,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::Docs;
-use super::fields::struct_field;
+use super::fields::{struct_field, RenameRule};
 use super::plan::{EnumWireValue, FieldPlan, Plan, ShapePlan, VariantPlan};
+use super::values::Scope;
 
 pub(crate) fn types_file(plan: &Plan<'_>) -> TokenStream {
     let title = &plan.service.title;
@@ -43,7 +44,7 @@ pub(crate) fn types_file(plan: &Plan<'_>) -> TokenStream {
             }
         )
     });
-    let lenient = fields().any(|f| f.ty.is_lenient()) || any_int_enum;
+    let lenient = any_int_enum;
     let maps = fields().any(|f| f.ty.uses_map());
     let timestamps = plan_uses_timestamp(plan);
 
@@ -81,8 +82,11 @@ pub(crate) fn types_file(plan: &Plan<'_>) -> TokenStream {
         )),
         (false, false) => {}
     }
-    let items = plan.shapes.values().map(|shape| match shape {
-        ShapePlan::Struct { spec, rust, fields } => struct_item(&spec.docs, rust, fields),
+    let items = plan.shapes.iter().map(|(name, shape)| match shape {
+        ShapePlan::Struct { spec, rust, fields } => {
+            let skip_none = plan.input_shapes.contains(name);
+            struct_item(plan, &spec.docs, rust, fields, skip_none)
+        }
         ShapePlan::Enum {
             spec,
             rust,
@@ -118,13 +122,24 @@ fn shape_docs(docs: &str, rust: &str) -> Docs {
     }
 }
 
-fn struct_item(docs: &str, rust: &str, fields: &[FieldPlan<'_>]) -> TokenStream {
+fn struct_item(
+    plan: &Plan<'_>,
+    docs: &str,
+    rust: &str,
+    fields: &[FieldPlan<'_>],
+    skip_none: bool,
+) -> TokenStream {
     let docs = shape_docs(docs, rust).outer();
     let name = format_ident!("{}", rust);
-    let fields = fields.iter().map(struct_field);
+    let rule = RenameRule::for_fields(fields);
+    let container = rule.container_attr();
+    let fields = fields
+        .iter()
+        .map(|f| struct_field(plan.service.vendor, f, rule, skip_none, Scope::Types));
     quote! {
         #docs
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #container
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

@@ -54,9 +54,16 @@ fn output_is_deterministic_and_every_file_says_it_is_generated() {
                 Some("rs") => format!("// {GENERATED_NOTICE}"),
                 Some("toml") => format!("# {GENERATED_NOTICE}"),
                 Some("md") => format!("<!-- {GENERATED_NOTICE} -->"),
+                // JSON has no comments: the notice is the first member.
+                Some("json") => "{".to_owned(),
                 other => panic!("unexpected file type {other:?}"),
             };
             assert_eq!(first_line, expected, "{}", f.path.display());
+            assert!(
+                crate::generate::is_generated(&f.contents),
+                "{}",
+                f.path.display()
+            );
             assert!(f.path.starts_with("crates"), "{}", f.path.display());
             assert!(
                 !f.contents.contains(" \n"),
@@ -80,10 +87,9 @@ fn crate_layout() {
             "crates/tencent-fixture/src/client.rs",
             "crates/tencent-fixture/src/error_codes.rs",
             "crates/tencent-fixture/src/lib.rs",
-            "crates/tencent-fixture/src/operations/describe_things.rs",
-            "crates/tencent-fixture/src/operations/mod.rs",
-            "crates/tencent-fixture/src/operations/toggle_thing.rs",
+            "crates/tencent-fixture/src/operations.rs",
             "crates/tencent-fixture/src/types.rs",
+            "crates/tencent-fixture/tests/examples.json",
             "crates/tencent-fixture/tests/examples.rs",
         ]
     );
@@ -91,6 +97,7 @@ fn crate_layout() {
     assert!(cargo
         .contains(r#"cloud-transport = { workspace = true, features = ["tencent", "rustls"] }"#));
     assert!(cargo.contains(r#"native-tls = ["cloud-transport/native-tls"]"#));
+    assert!(cargo.contains("edition = \"2024\""), "merged doctests");
     for key in [
         "description =",
         "license.workspace",
@@ -108,50 +115,54 @@ fn crate_layout() {
 #[test]
 fn names_types_and_serde_attributes() {
     let files = emit(kitchen_sink()).unwrap();
-    let op = file(
-        &files,
-        "crates/tencent-fixture/src/operations/describe_things.rs",
-    );
-    // Wire names are kept for serde; Rust names are snake_case with acronyms as words.
-    assert!(
-        op.contains(r#"#[serde(rename = "IPv6Address", skip_serializing_if = "Option::is_none")]"#)
-    );
-    assert!(op.contains("pub ipv6_address: Option<String>,"));
-    assert!(op.contains(r#"#[serde(rename = "type", skip_serializing_if = "Option::is_none")]"#));
-    assert!(op.contains("pub kind: Option<String>,"));
-    // Numbers accept strings, and an absent optional number is `None`.
+    let op = file(&files, "crates/tencent-fixture/src/operations.rs");
+    // Wire names follow the struct's `rename_all` rule, or are renamed one by one.
     assert!(op.contains(
-        "    #[serde(\n        rename = \"Limit\",\n        default,\n        \
-         skip_serializing_if = \"Option::is_none\",\n        \
-         deserialize_with = \"codec::lenient\"\n    )]\n    pub limit: Option<i32>,"
+        "#[serde(rename_all = \"PascalCase\")]\n#[non_exhaustive]\npub struct DescribeThingsInput {"
     ));
+    assert!(op
+        .contains("    #[serde(rename = \"IPv6Address\")]\n    pub ipv6_address: Option<String>,"));
+    assert!(op.contains("    #[serde(rename = \"type\")]\n    pub kind: Option<String>,"));
+    assert!(op.contains("    /// Page size.\n    pub limit: Option<i32>,"));
+    // Inputs: every member is an `Option` (required ones are checked when built), and no
+    // per-member attribute is needed to leave absent ones out or to read numbers sent as strings.
+    assert!(op.contains("pub thing_ids: Option<Vec<String>>,"));
+    assert!(!op.contains("skip_serializing_if") && !op.contains("deserialize_with"));
+    assert!(op.contains("const REQUIRED: &'static [&'static str] = &[\"ThingIds\"];"));
+    // Outputs: required members are plain, nullable or optional ones `Option`; shapes are
+    // named through `types`.
     assert!(op.contains("pub total: u64,"));
-    assert!(op.contains("pub things: Option<Vec<Thing>>,"));
+    assert!(op.contains("pub things: Option<Vec<types::Thing>>,"));
     assert!(op.contains("pub scores: Option<BTreeMap<String, f64>>,"));
     assert!(op.contains("pub meta: Option<serde_json::Value>,"));
+    // Shapes that requests hold leave absent members out; the others write `null`.
+    let types = file(&files, "crates/tencent-fixture/src/types.rs");
+    let filter = &types[types.find("pub struct Filter").unwrap()..];
+    assert!(filter[..filter.find('}').unwrap()].contains("skip_serializing_if"));
+    let thing = &types[types.find("pub struct Thing ").unwrap()..];
+    assert!(!thing[..thing.find('}').unwrap()].contains("skip_serializing_if"));
     // Deprecated members and operations say so.
     assert!(op.contains("#[deprecated(note = \"deprecated by the vendor\")]"));
-    let toggle = file(
-        &files,
-        "crates/tencent-fixture/src/operations/toggle_thing.rs",
-    );
-    assert!(toggle
+    let client = file(&files, "crates/tencent-fixture/src/client.rs");
+    assert!(client
         .contains("#[deprecated(note = \"deprecated by the vendor\")]\n    pub fn toggle_thing"));
-    // The builder: one set of setters; `send` only with a client.
-    assert!(op.contains("pub struct DescribeThingsBuilder<C = ()> {"));
-    assert!(op.contains("impl DescribeThingsBuilder<Client> {"));
-    assert!(op.contains("pub fn describe_things(&self) -> DescribeThingsBuilder<Client> {"));
-    assert!(
-        op.contains("values: impl IntoIterator<Item = impl Into<String>>")
-            || op.contains("value: impl IntoIterator<Item = impl Into<String>>")
-    );
-    assert!(op.contains("regions: &[\"ap-guangzhou\", \"ap-shanghai-fsi\"],"));
-    assert!(op.contains("rate_limit: Some(20),"));
+    // One builder for all operations; setters per input; `send` only with a client.
+    assert!(op.contains("pub struct Request<I, C = Client> {"));
+    assert!(op.contains("impl<I: Operation> Request<I, Client> {"));
+    assert!(op.contains("impl<C> Request<DescribeThingsInput, C> {"));
+    assert!(client.contains("pub fn describe_things(&self) -> Request<DescribeThingsInput> {"));
+    assert!(op.contains("value: impl IntoIterator<Item: Into<String>>"));
+    assert!(op.contains("/// Sets [`thing_ids`](DescribeThingsInput::thing_ids) (required)."));
+    // How each operation is called, as one `const` expression.
+    assert!(op.contains(
+        "const INFO: OperationInfo = OperationInfo::action(\"DescribeThings\")\n        .read_only()\n        .rate_limit(20)\n        .regions(&[\"ap-guangzhou\", \"ap-shanghai-fsi\"]);"
+    ));
     // Waiters and regions reach the docs.
-    assert!(toggle.contains(
+    assert!(client.contains(
         "poll [`Client::describe_things`] until:\n    ///\n    /// - its `Total` is `1`."
     ));
-    let types = file(&files, "crates/tencent-fixture/src/types.rs");
+    assert!(client.contains("Served only in these regions:"));
+    assert!(client.contains("`ap-guangzhou`, `ap-shanghai-fsi`."));
     assert!(types.contains("    Unknown(i64),"));
     assert!(types.contains("    Unknown(String),"));
     assert!(types.contains("-1 => Self::Off,"));
@@ -165,12 +176,10 @@ fn vendor_docs_are_made_safe_for_rustdoc() {
     assert!(lib.contains("<https://example.com/docs>"));
     assert!(lib.contains("list](https://example.com/list)") && !lib.contains("\\[the"));
     assert!(lib.contains("**bold**\\[1\\]"));
-    let op = file(
-        &files,
-        "crates/tencent-fixture/src/operations/describe_things.rs",
-    );
-    assert!(op.contains("/// ```text\n    /// {\"not\": \"rust\"}"));
-    assert!(op.contains("/// indented, not code"));
+    let client = file(&files, "crates/tencent-fixture/src/client.rs");
+    assert!(client.contains("/// ```text\n    /// {\"not\": \"rust\"}"));
+    assert!(client.contains("/// indented, not code"));
+    let op = file(&files, "crates/tencent-fixture/src/operations.rs");
     assert!(op.contains("IDs \\[up to 100\\]."));
 }
 
@@ -178,35 +187,31 @@ fn vendor_docs_are_made_safe_for_rustdoc() {
 fn error_codes_are_constants_documented_per_operation() {
     let files = emit(kitchen_sink()).unwrap();
     let codes = file(&files, "crates/tencent-fixture/src/error_codes.rs");
-    assert!(
-        codes.contains("pub const RESOURCE_NOT_FOUND_THING: &str = \"ResourceNotFound.Thing\";")
-    );
+    assert!(codes.contains(
+        "/// `ResourceNotFound.Thing`: No such thing.\npub const RESOURCE_NOT_FOUND_THING: &str = \"ResourceNotFound.Thing\";"
+    ));
     assert_eq!(
         codes.matches("pub const INTERNAL_ERROR: &str").count(),
         1,
         "de-duplicated"
     );
-    assert!(codes.contains("Any operation may return it. Documented for\n/// [`DescribeThings`]"));
+    assert!(codes.contains("/// `InternalError` (any operation): Internal error.\n"));
+    // Constants read like a table: no blank line between one and the next one's docs.
+    assert!(!codes.contains("\";\n\n///"));
+    assert!(codes.contains("# By operation"));
     assert!(codes
         .contains("- [`ToggleThing`](crate::Client::toggle_thing): [`FAILED_OPERATION_LOCKED`]."));
-    let op = file(
-        &files,
-        "crates/tencent-fixture/src/operations/describe_things.rs",
-    );
-    assert!(op.contains(
-        "[`ResourceNotFound.Thing`](crate::error_codes::RESOURCE_NOT_FOUND_THING): No such thing."
-    ));
 }
 
 #[test]
 fn rest_members_go_where_the_binding_says_and_transport_members_are_not_fields() {
     let files = emit(rest_service()).unwrap();
-    let op = file(
-        &files,
-        "crates/huawei-restful/src/operations/switch_thing.rs",
-    );
-    assert!(op.contains("path: \"/v3/{project_id}/things/{thing_id}\","));
-    assert!(op.contains("success_status: 202,"));
+    let op = file(&files, "crates/huawei-restful/src/operations.rs");
+    let info = &op[op.find("OperationInfo::rest(").expect("a REST operation")..];
+    let info: String = info[..info.find(';').unwrap()].split_whitespace().collect();
+    assert!(info.starts_with(
+        "OperationInfo::rest(\"SwitchThing\",\"POST\",\"/v3/{project_id}/things/{thing_id}\",202,)"
+    ), "{info}");
     assert!(op.contains("(\"thing_id\", ParamLocation::Path)"));
     assert!(op.contains("(\"X-Language\", ParamLocation::Header)"));
     assert!(op.contains("(\"dry_run\", ParamLocation::Query)"));
@@ -220,8 +225,8 @@ fn rest_members_go_where_the_binding_says_and_transport_members_are_not_fields()
         "region_overrides: &[(\"eu-west-101\", \"rest.eu-west-101.myhuaweicloud.eu\")],"
     ));
     // The example's project_id is left out of the expected request, the rest kept.
-    let tests = file(&files, "crates/huawei-restful/tests/examples.rs");
-    assert!(tests.contains(r##"json(r#"{"thing_id":"t1","option":"on","X-Language":"en-us"}"#)"##));
+    let data = file(&files, "crates/huawei-restful/tests/examples.json");
+    assert!(data.contains(r#"{"request":{"thing_id":"t1","option":"on","X-Language":"en-us"}"#));
 }
 
 fn with(mut spec: Value, pointer: &str, value: Value) -> Value {

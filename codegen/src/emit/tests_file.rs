@@ -1,13 +1,20 @@
-//! `tests/examples.rs`: tests generated from the spec.
+//! `tests/examples.rs` and its data, `tests/examples.json`: tests generated from the spec, one per
+//! operation and one per enum.
 //!
-//! - every documented example request, built with the input builder, serializes to the JSON of the
-//!   docs;
-//! - every documented example response deserializes to the documented values (top-level members
-//!   compared one by one, and the whole response written back compared with the docs' JSON);
-//! - robustness, from a sample response made from the types: `null` in every optional member reads
-//!   as `None`, unknown members are ignored, numbers sent as strings read like numbers;
-//! - every enum reads and writes its documented values, and keeps (and writes back) one it does not
-//!   know.
+//! For each operation:
+//! - every documented example request, built with the input's builder, is the JSON of the docs;
+//! - every documented example response decodes, and writes back the documented values (compared
+//!   as JSON, so nested structures are compared too);
+//! - a sample response made from the types still reads the same with members the docs do not list
+//!   (at any depth) and with numbers sent as strings, and `null` in every optional member reads
+//!   as an absent member;
+//! - building without a required member fails with `InvalidInput` naming it.
+//!
+//! Each enum reads and writes its documented values and keeps (and writes back) one it does not
+//! know. One test builds an output from `Default` and its public fields, as users' tests do.
+//!
+//! The JSON (documented requests and responses, what the types write back, the drifted samples)
+//! is data, in `examples.json`; a test holds what must be Rust: the builder calls and the types.
 
 use std::collections::BTreeSet;
 
@@ -17,27 +24,23 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use super::docs::Docs;
-use super::plan::{EnumWireValue, FieldPlan, OperationPlan, Plan, RustType, ShapePlan};
+use super::plan::{
+    EnumWireValue, FieldPlan, OperationPlan, Plan, RustType, ShapePlan, VariantPlan,
+};
 use super::values::{raw_string, Mode, Values};
 use super::EmitError;
 
-/// Types a test file names, collected while writing it (for its `use` lines).
-#[derive(Default)]
-struct Names {
-    types: BTreeSet<String>,
-    btree_map: bool,
-    error_kind: bool,
-    ops: BTreeSet<(String, String)>, // (module, type)
-}
-
-pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
+/// The test file and its JSON data.
+pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<(TokenStream, String), EmitError> {
     let values = Values { plan };
-    let mut names = Names::default();
     let mut tests = Vec::new();
+    let mut data = Vec::new();
     for op in &plan.operations {
-        tests.extend(example_tests(plan, &values, op, &mut names)?);
-        tests.extend(robustness_tests(&values, op, &mut names));
+        let (test, op_data) = operation_test(&values, op)?;
+        tests.push(test);
+        data.push((op.wire, op_data));
     }
+    tests.extend(construction_test(&values));
     for (spec, shape) in &plan.shapes {
         if let ShapePlan::Enum {
             rust,
@@ -54,22 +57,22 @@ pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     for test in &tests {
         super::doc_example::idents(test, &mut used);
     }
-    names.btree_map = used.contains("BTreeMap");
-    names.types = plan
-        .shapes
-        .values()
-        .map(|s| s.rust_name())
-        .chain(["Timestamp"])
-        .filter(|name| used.contains(*name))
-        .map(str::to_owned)
-        .collect();
     let lib = format_ident!("{}", plan.lib_name);
     let mut uses = Vec::new();
-    if names.btree_map {
+    if used.contains("BTreeMap") {
         uses.push(quote!(
             use std::collections::BTreeMap;
         ));
     }
+    uses.push(quote!(
+        use std::fmt::Debug;
+    ));
+    uses.push(quote!(
+        use std::sync::OnceLock;
+    ));
+    uses.push(quote!(
+        use cloud_transport::codec;
+    ));
     uses.push(quote!(
         use serde::de::DeserializeOwned;
     ));
@@ -79,32 +82,31 @@ pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     uses.push(quote!(
         use serde_json::Value;
     ));
-    let mut by_module: Vec<(String, Vec<String>)> = Vec::new();
-    for (module, ty) in &names.ops {
-        match by_module.last_mut() {
-            Some((m, types)) if m == module => types.push(ty.clone()),
-            _ => by_module.push((module.clone(), vec![ty.clone()])),
-        }
+    // The operations' types by glob; the trait and the builder by path, as a shape may be
+    // named like them.
+    uses.push(quote!(use #lib::operations::{self, *};));
+    if used.contains("assert_missing") {
+        uses.push(quote!(use #lib::{Error, ErrorKind};));
     }
-    if names.error_kind {
-        uses.push(quote!(use #lib::ErrorKind;));
-    }
-    for (module, types) in &by_module {
-        let module = format_ident!("{}", module);
-        let types = types.iter().map(|t| format_ident!("{}", t));
-        uses.push(quote!(use #lib::operations::#module::{#(#types),*};));
-    }
-    let used_types: Vec<Ident> = names.types.iter().map(|t| format_ident!("{}", t)).collect();
-    match used_types.len() {
-        0 => {}
-        1 => uses.push(quote!(use #lib::types::#(#used_types)*;)),
-        _ => uses.push(quote!(use #lib::types::{#(#used_types),*};)),
+    let used_types: Vec<Ident> = plan
+        .shapes
+        .values()
+        .map(|s| s.rust_name())
+        .chain(["Timestamp"])
+        .filter(|name| used.contains(*name))
+        .map(|t| format_ident!("{}", t))
+        .collect();
+    match used_types.as_slice() {
+        [] => {}
+        [one] => uses.push(quote!(use #lib::types::#one;)),
+        many => uses.push(quote!(use #lib::types::{#(#many),*};)),
     }
     let any_deprecated = plan
         .operations
         .iter()
         .flat_map(|op| op.input.iter().chain(&op.output))
-        .any(|f| f.member.deprecated);
+        .any(|f| f.member.deprecated)
+        || plan.operations.iter().any(|op| op.spec.deprecated);
     let allow = if any_deprecated {
         quote!(#![allow(deprecated)])
     } else {
@@ -118,60 +120,209 @@ pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
             plan.service.title
         ))
         .inner();
-    Ok(quote! {
+    // The helpers the tests call.
+    let parse = if used.contains("parse") {
+        quote! {
+            /// A value the documented JSON `text` gives (a structure in a request, say).
+            fn parse<T: DeserializeOwned>(text: &str) -> T {
+                serde_json::from_str(text).unwrap_or_else(|e| panic!("cannot parse {text}: {e}"))
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let assert_missing = if used.contains("assert_missing") {
+        quote! {
+            /// Building without a required member fails with `InvalidInput` naming it.
+            fn assert_missing<T: Debug>(built: Result<T, Error>, member: &str) {
+                let err = built.unwrap_err();
+                assert_eq!(err.kind(), ErrorKind::InvalidInput);
+                let named = err.to_string().contains(&format!("`{member}`"));
+                assert!(named, "{err}");
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let assert_read = if used.contains("assert_read") {
+        quote! {
+            /// The JSON string `text` reads as `value` (integer enums sent as strings).
+            fn assert_read<T: DeserializeOwned + PartialEq + Debug>(text: &str, value: T) {
+                let read: T = read(&Value::from(text));
+                assert_eq!(read, value);
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let assert_round_trip = if used.contains("assert_round_trip") {
+        quote! {
+            /// `value` reads from and writes back as `json`.
+            fn assert_round_trip<T>(value: T, json: &str)
+            where
+                T: DeserializeOwned + Serialize + PartialEq + Debug,
+            {
+                let read: T = read(&serde_json::from_str(json).expect("JSON"));
+                assert_eq!(read, value);
+                assert_json(&value, json);
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let file = quote! {
         #docs
         #allow
         #(#uses)*
 
-        /// Parses JSON the generator wrote.
-        fn json(text: &str) -> Value {
-            serde_json::from_str(text).expect("the generator writes valid JSON")
+        /// The data of every operation's test, by operation.
+        fn data(operation: &str) -> &'static Value {
+            static DATA: OnceLock<Value> = OnceLock::new();
+            let data = DATA.get_or_init(|| {
+                serde_json::from_str(include_str!("examples.json")).expect("examples.json is JSON")
+            });
+            &data[operation]
         }
 
-        /// Reads `T` from JSON text, failing the test with serde's message if it cannot.
-        fn decode<T: DeserializeOwned>(text: &str) -> T {
-            serde_json::from_str(text).unwrap_or_else(|e| panic!("cannot decode {text}: {e}"))
+        #parse
+
+        /// Reads `T` from JSON the way the client reads responses.
+        fn read<T: DeserializeOwned>(json: &Value) -> T {
+            codec::from_value(json.clone()).unwrap_or_else(|e| panic!("cannot decode {json}: {e}"))
         }
 
-        /// Writes `value` as JSON.
-        fn encode<T: Serialize>(value: &T) -> Value {
-            serde_json::to_value(value).expect("generated types serialize")
+        /// `value` serializes to the JSON text `expected`.
+        fn assert_json<T: Serialize>(value: &T, expected: &str) {
+            let actual = serde_json::to_value(value).expect("generated types serialize");
+            let expected: Value = serde_json::from_str(expected).expect("JSON");
+            assert_eq!(actual, expected);
         }
+
+        /// Documented example `n` of the operation: built with the builder, the request is the
+        /// docs' JSON.
+        fn assert_request<I: operations::Operation>(n: usize, request: operations::Request<I, ()>) {
+            let json = request.to_json().unwrap_or_else(|e| panic!("example {n}: {e}"));
+            let expected = data(I::INFO.name)["examples"][n]["request"].clone();
+            assert_eq!(json, expected, "example {n}");
+        }
+
+        /// Every documented response of the operation decodes and writes back the documented
+        /// values; and a response that drifts from the docs reads like the documented `sample`:
+        /// with members the docs do not list, with numbers sent as strings, and with `null` in
+        /// every optional member (which reads as if the member were absent).
+        fn assert_responses<I: operations::Operation>()
+        where
+            I::Output: Serialize + PartialEq + Debug,
+        {
+            type T<I> = <I as operations::Operation>::Output;
+            let data = data(I::INFO.name);
+            let examples = data["examples"].as_array().expect("examples");
+            for (n, example) in examples.iter().enumerate() {
+                let written = serde_json::to_value(read::<T<I>>(&example["response"])).unwrap();
+                let expected = example["written"].clone();
+                assert_eq!(written, expected, "example {n}");
+            }
+            let documented: T<I> = read(&data["sample"]);
+            let unknown: T<I> = read(&data["unknown"]);
+            assert_eq!(unknown, documented, "members the docs do not list");
+            if !data["strings"].is_null() {
+                let strings: T<I> = read(&data["strings"]);
+                assert_eq!(strings, documented, "numbers sent as strings");
+            }
+            if !data["nulls"].is_null() {
+                let absent = without_nulls(data["nulls"].clone());
+                let (nulls, absent): (T<I>, T<I>) = (read(&data["nulls"]), read(&absent));
+                assert_eq!(nulls, absent, "null members");
+            }
+        }
+
+        /// `value` without the object members that are `null`, at any depth.
+        fn without_nulls(value: Value) -> Value {
+            match value {
+                Value::Object(members) => members
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k, without_nulls(v)))
+                    .collect(),
+                Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+                other => other,
+            }
+        }
+
+        #assert_missing
+
+        #assert_round_trip
+
+        #assert_read
 
         #(#tests)*
-    })
+    };
+    Ok((file, data_file(data)))
+}
+
+/// `examples.json`: one member per operation, its values on one line each.
+fn data_file(data: Vec<(&str, Map<String, Value>)>) -> String {
+    let mut out = String::from("{\n");
+    out.push_str(&format!(
+        "  \"$comment\": {},\n",
+        Value::from(crate::GENERATED_NOTICE)
+    ));
+    for (i, (operation, members)) in data.iter().enumerate() {
+        out.push_str(&format!("  {}: {{\n", Value::from(*operation)));
+        for (j, (key, value)) in members.iter().enumerate() {
+            let comma = if j + 1 < members.len() { "," } else { "" };
+            match value {
+                Value::Array(items) if !items.is_empty() => {
+                    out.push_str(&format!("    {}: [\n", Value::from(key.as_str())));
+                    for (k, item) in items.iter().enumerate() {
+                        let comma = if k + 1 < items.len() { "," } else { "" };
+                        out.push_str(&format!("      {item}{comma}\n"));
+                    }
+                    out.push_str(&format!("    ]{comma}\n"));
+                }
+                _ => out.push_str(&format!(
+                    "    {}: {value}{comma}\n",
+                    Value::from(key.as_str())
+                )),
+            }
+        }
+        let comma = if i + 1 < data.len() { "," } else { "" };
+        out.push_str(&format!("  }}{comma}\n"));
+    }
+    out.push_str("}\n");
+    out
 }
 
 fn json_literal(value: &Value) -> TokenStream {
     raw_string(&value.to_string())
 }
 
-fn example_tests(
-    plan: &Plan<'_>,
+/// The test of one operation (its examples, how its response drifts, its required members) and
+/// its data.
+fn operation_test(
     values: &Values<'_, '_>,
     op: &OperationPlan<'_>,
-    names: &mut Names,
-) -> Result<Vec<TokenStream>, EmitError> {
-    let mut tests = Vec::new();
+) -> Result<(TokenStream, Map<String, Value>), EmitError> {
+    let wire = op.wire;
     let input_type = format_ident!("{}", op.input_type());
-    let output_type = format_ident!("{}", op.output_type());
+    let mut steps = Vec::new();
+    let mut examples = Vec::new();
     for (i, example) in op.spec.examples.iter().enumerate() {
-        let n = i + 1;
-        let path = format!("operations.{}.examples[{i}]", op.wire);
-        // The request: built with the builder, serialized, compared with the docs' JSON.
+        let path = format!("operations.{wire}.examples[{i}]");
+        // The request: built with the builder, compared with the docs' JSON.
         let mut setters = Vec::new();
-        let mut expected = Map::new();
-        for (wire, value) in &example.input {
-            if op.transport_members.contains(&wire.as_str()) {
+        let mut request = Map::new();
+        for (member, value) in &example.input {
+            if op.transport_members.contains(&member.as_str()) {
                 continue;
             }
             let field = op
                 .input
                 .iter()
-                .find(|f| f.wire == wire)
+                .find(|f| f.wire == member)
                 .ok_or_else(|| EmitError {
-                    path: format!("{path}.input.{wire}"),
-                    message: format!("`{wire}` is not an input member of `{}`", op.wire),
+                    path: format!("{path}.input.{member}"),
+                    message: format!("`{member}` is not an input member of `{wire}`"),
                 })?;
             if value.is_null() {
                 continue;
@@ -180,95 +331,122 @@ fn example_tests(
             let arg = values.setter_arg(
                 &field.ty,
                 value,
-                &format!("{path}.input.{wire}"),
+                &format!("{path}.input.{member}"),
                 Mode::Test,
             )?;
             setters.push(quote!(.#name(#arg)));
-            expected.insert(wire.clone(), values.normalize(&field.ty, value));
+            request.insert(member.clone(), values.normalize(&field.ty, value));
         }
-        names.ops.insert((op.method.clone(), op.input_type()));
-        let expected = json_literal(&Value::Object(expected));
-        let test_name = format_ident!("{}_example_{}_request", op.method, n);
-        let docs = Docs::new()
-            .para(format!(
-                "`{}`, documented example {n} ({}): the request serializes to the docs' JSON.",
-                op.wire,
-                example_title(&example.title)
-            ))
-            .outer();
-        tests.push(quote! {
-            #docs
-            #[test]
-            fn #test_name() {
-                let input = #input_type::builder() #(#setters)* .build().unwrap();
-                let actual = encode(&input);
-                let expected = json(#expected);
-                assert_eq!(actual, expected);
-            }
+        let n = proc_macro2::Literal::usize_unsuffixed(i);
+        steps.push(quote! {
+            assert_request(#n, #input_type::builder() #(#setters)*);
         });
+        // The response: decoded and written back, compared with the documented values.
+        let response: Map<String, Value> = example.output.clone().into_iter().collect();
+        let written = values.normalize_fields(&op.output, &response, false);
+        let mut entry = Map::new();
+        entry.insert("request".to_owned(), Value::Object(request));
+        entry.insert("response".to_owned(), Value::Object(response));
+        entry.insert("written".to_owned(), Value::Object(written));
+        examples.push(Value::Object(entry));
+    }
+    steps.push(quote!(assert_responses::<#input_type>();));
+    if let Some(first) = op.input.iter().find(|f| f.member.required) {
+        let member = first.wire;
+        steps.push(quote!(assert_missing(#input_type::builder().build(), #member);));
+    }
+    let mut data = Map::new();
+    data.insert("examples".to_owned(), Value::Array(examples));
+    let sample = values.sample_fields(&op.output, 0);
+    data.insert(
+        "unknown".to_owned(),
+        Value::Object(values.with_unknown_members(&op.output, &sample)),
+    );
+    data.insert(
+        "strings".to_owned(),
+        values
+            .numbers_as_strings(&op.output, &sample)
+            .map_or(Value::Null, Value::Object),
+    );
+    data.insert(
+        "nulls".to_owned(),
+        values
+            .with_nulls(&op.output, &sample)
+            .map_or(Value::Null, Value::Object),
+    );
+    data.insert("sample".to_owned(), Value::Object(sample));
+    let name = format_ident!("{}_as_documented", op.method);
+    let docs = Docs::new()
+        .para(format!(
+            "`{wire}`: examples, responses that drift from the docs, required members."
+        ))
+        .outer();
+    let test = quote! {
+        #docs
+        #[test]
+        fn #name() {
+            #(#steps)*
+        }
+    };
+    Ok((test, data))
+}
 
-        // The response: decoded, checked member by member, written back.
-        let response = Value::Object(example.output.clone().into_iter().collect());
-        let response_text = json_literal(&response);
-        let mut checks = Vec::new();
-        for (wire, value) in &example.output {
-            let Some(field) = op.output.iter().find(|f| f.wire == wire) else {
-                continue; // Undocumented in the spec: ignored when decoding, as it should be.
-            };
-            let member_path = format!("{path}.output.{wire}");
-            let Some(expected) = typed_expectation(values, field, value, &member_path)? else {
+/// Users build outputs in their own tests from `Default` and the public fields; this does so for
+/// the first operation with simple members, from outside the crate, so a change that breaks it
+/// fails here.
+fn construction_test(values: &Values<'_, '_>) -> Option<TokenStream> {
+    for op in &values.plan.operations {
+        let sample = values.sample_fields(&op.output, 0);
+        let mut assignments = Vec::new();
+        let mut expected = Map::new();
+        for field in &op.output {
+            let Some(value) = sample.get(field.wire) else {
                 continue;
             };
-            let name = format_ident!("{}", field.name);
-            checks.push(quote! {
-                let expected = #expected;
-                assert_eq!(output.#name, expected);
-            });
+            let written = match simple_expectation(values, field, value) {
+                Some(expr) => {
+                    let name = format_ident!("{}", field.name);
+                    assignments.push(quote!(output.#name = #expr;));
+                    values.normalize(&field.ty, value)
+                }
+                // Left at its default.
+                None if field.optional => Value::Null,
+                None => continue,
+            };
+            expected.insert(field.wire.to_owned(), written);
         }
-        let written = Value::Object(values.normalize_fields(&op.output, &object(&response)));
-        let written = json_literal(&written);
-        names.ops.insert((op.method.clone(), op.output_type()));
-        let test_name = format_ident!("{}_example_{}_response", op.method, n);
+        if assignments.is_empty() || expected.len() != op.output.len() {
+            continue;
+        }
+        let output_type = format_ident!("{}", op.output_type());
+        let expected = json_literal(&Value::Object(expected));
         let docs = Docs::new()
             .para(format!(
-                "`{}`, documented example {n} ({}): the response decodes to the documented values.",
-                op.wire,
-                example_title(&example.title)
+                "Users' tests can build outputs from `Default` and their public fields (here \
+                 `{}`'s).",
+                op.wire
             ))
             .outer();
-        tests.push(quote! {
+        return Some(quote! {
             #docs
             #[test]
-            fn #test_name() {
-                let output: #output_type = decode(#response_text);
-                #(#checks)*
-                let actual = encode(&output);
-                let expected = json(#written);
-                assert_eq!(actual, expected);
+            fn outputs_can_be_built_from_default() {
+                let mut output = #output_type::default();
+                #(#assignments)*
+                assert_json(&output, #expected);
             }
         });
     }
-    let _ = plan;
-    Ok(tests)
+    None
 }
 
-fn example_title(title: &str) -> String {
-    let title = title.trim().trim_end_matches('.');
-    format!("\"{}\"", title.replace('`', "'"))
-}
-
-fn object(value: &Value) -> Map<String, Value> {
-    value.as_object().cloned().unwrap_or_default()
-}
-
-/// The expected Rust value of an output member, for members compared one by one (not structures,
-/// maps or JSON: those are compared through the JSON written back).
-fn typed_expectation(
+/// The Rust value of a simple member (not a structure, map or JSON), wrapped in `Some` when the
+/// field is an `Option`.
+fn simple_expectation(
     values: &Values<'_, '_>,
     field: &FieldPlan<'_>,
     value: &Value,
-    path: &str,
-) -> Result<Option<TokenStream>, EmitError> {
+) -> Option<TokenStream> {
     fn simple(ty: &RustType) -> bool {
         match ty {
             RustType::Struct { .. } | RustType::Map(_) | RustType::Json => false,
@@ -276,179 +454,18 @@ fn typed_expectation(
             _ => true,
         }
     }
-    if !simple(&field.ty) {
-        return Ok(None);
+    if !simple(&field.ty) || value.is_null() {
+        return None;
     }
-    if value.is_null() {
-        return Ok(field.optional.then(|| quote!(None)));
-    }
-    let expr = values.expr(&field.ty, value, path, Mode::Test)?;
-    Ok(Some(if field.optional {
+    let expr = values.expr(&field.ty, value, "", Mode::Test).ok()?;
+    Some(if field.optional {
         quote!(Some(#expr))
     } else {
         expr
-    }))
-}
-
-fn robustness_tests(
-    values: &Values<'_, '_>,
-    op: &OperationPlan<'_>,
-    names: &mut Names,
-) -> Vec<TokenStream> {
-    let mut tests = Vec::new();
-    let output_type = format_ident!("{}", op.output_type());
-    let sample = values.sample_fields(&op.output, 0);
-    let sample_text = json_literal(&Value::Object(sample.clone()));
-    let wire = op.wire;
-
-    if let Some(with_nulls) = values.with_nulls(&op.output, &sample) {
-        let text = json_literal(&Value::Object(with_nulls.clone()));
-        let written = json_literal(&Value::Object(
-            values.normalize_fields(&op.output, &with_nulls),
-        ));
-        let checks = op.output.iter().filter(|f| f.optional).map(|f| {
-            let name = format_ident!("{}", f.name);
-            quote!(assert!(output.#name.is_none());)
-        });
-        let test_name = format_ident!("{}_output_reads_null_as_none", op.method);
-        let docs = Docs::new()
-            .para(format!(
-                "`{wire}`: `null` in every optional member (at any depth) reads as `None`."
-            ))
-            .outer();
-        tests.push(quote! {
-            #docs
-            #[test]
-            fn #test_name() {
-                let output: #output_type = decode(#text);
-                #(#checks)*
-                let actual = encode(&output);
-                let expected = json(#written);
-                assert_eq!(actual, expected);
-            }
-        });
-    }
-
-    let with_unknown = values.with_unknown_members(&op.output, &sample);
-    let text = json_literal(&Value::Object(with_unknown));
-    let test_name = format_ident!("{}_output_ignores_unknown_members", op.method);
-    let docs = Docs::new()
-        .para(format!(
-            "`{wire}`: members the docs do not list (at any depth) are ignored."
-        ))
-        .outer();
-    tests.push(quote! {
-        #docs
-        #[test]
-        fn #test_name() {
-            let with_unknown: #output_type = decode(#text);
-            let documented: #output_type = decode(#sample_text);
-            assert_eq!(with_unknown, documented);
-        }
-    });
-
-    if let Some(as_strings) = values.numbers_as_strings(&op.output, &sample) {
-        let text = json_literal(&Value::Object(as_strings));
-        let test_name = format_ident!("{}_output_reads_numbers_sent_as_strings", op.method);
-        let docs = Docs::new()
-            .para(format!(
-                "`{wire}`: numbers sent as strings (`\"7\"`), a known drift, read like numbers."
-            ))
-            .outer();
-        tests.push(quote! {
-            #docs
-            #[test]
-            fn #test_name() {
-                let from_strings: #output_type = decode(#text);
-                let from_numbers: #output_type = decode(#sample_text);
-                assert_eq!(from_strings, from_numbers);
-            }
-        });
-    }
-    tests.extend(construction_test(values, op, &sample));
-    tests.extend(missing_member_test(op, names));
-    names.ops.insert((op.method.clone(), op.output_type()));
-    tests
-}
-
-/// Users build outputs in their own tests from `Default` and the public fields; this does so
-/// from outside the crate, so a change that breaks it fails here.
-fn construction_test(
-    values: &Values<'_, '_>,
-    op: &OperationPlan<'_>,
-    sample: &Map<String, Value>,
-) -> Option<TokenStream> {
-    let output_type = format_ident!("{}", op.output_type());
-    let mut assignments = Vec::new();
-    let mut expected = Map::new();
-    for field in &op.output {
-        let Some(value) = sample.get(field.wire) else {
-            continue;
-        };
-        let Ok(Some(expr)) = typed_expectation(values, field, value, "") else {
-            continue;
-        };
-        let name = format_ident!("{}", field.name);
-        assignments.push(quote!(output.#name = #expr;));
-        expected.insert(field.wire.to_owned(), values.normalize(&field.ty, value));
-    }
-    if assignments.is_empty() {
-        return None;
-    }
-    let expected = json_literal(&Value::Object(expected));
-    let test_name = format_ident!("{}_output_can_be_built_from_default", op.method);
-    let docs = Docs::new()
-        .para(format!(
-            "`{}`: users' tests can build the output from `Default` and its public fields.",
-            op.wire
-        ))
-        .outer();
-    Some(quote! {
-        #docs
-        #[test]
-        fn #test_name() {
-            let mut output = #output_type::default();
-            #(#assignments)*
-            let actual = encode(&output);
-            let expected = json(#expected);
-            assert_eq!(actual, expected);
-        }
     })
 }
 
-/// The builder names the first required member that is not set, as an `InvalidInput` error.
-fn missing_member_test(op: &OperationPlan<'_>, names: &mut Names) -> Option<TokenStream> {
-    let first = op.input.iter().find(|f| !f.optional)?;
-    let input_type = format_ident!("{}", op.input_type());
-    names.ops.insert((op.method.clone(), op.input_type()));
-    names.error_kind = true;
-    let needle = format!("`{}`", first.wire);
-    let test_name = format_ident!("{}_builder_names_a_missing_required_member", op.method);
-    let docs = Docs::new()
-        .para(format!(
-            "`{}`: building without `{}` fails with `InvalidInput` naming it, before anything is \
-             sent.",
-            op.wire, first.wire
-        ))
-        .outer();
-    Some(quote! {
-        #docs
-        #[test]
-        fn #test_name() {
-            let err = #input_type::builder().build().unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::InvalidInput);
-            let message = err.to_string();
-            assert!(message.contains(#needle), "{message}");
-        }
-    })
-}
-
-fn enum_test(
-    spec: &str,
-    rust: &str,
-    kind: EnumKind,
-    variants: &[super::plan::VariantPlan<'_>],
-) -> TokenStream {
+fn enum_test(spec: &str, rust: &str, kind: EnumKind, variants: &[VariantPlan<'_>]) -> TokenStream {
     let ty = format_ident!("{}", rust);
     let mut steps = Vec::new();
     for v in variants {
@@ -458,19 +475,10 @@ fn enum_test(
             EnumWireValue::String(s) => Value::from(s.as_str()).to_string(),
         };
         let text = raw_string(&text);
-        steps.push(quote! {
-            let value: #ty = decode(#text);
-            assert_eq!(value, #ty::#variant);
-            let actual = encode(&value);
-            let expected = json(#text);
-            assert_eq!(actual, expected);
-        });
+        steps.push(quote!(assert_round_trip(#ty::#variant, #text);));
         if let EnumWireValue::Integer(i) = &v.value {
-            let as_string = raw_string(&format!("\"{i}\""));
-            steps.push(quote! {
-                let value: #ty = decode(#as_string);
-                assert_eq!(value, #ty::#variant);
-            });
+            let as_string = i.to_string();
+            steps.push(quote!(assert_read(#as_string, #ty::#variant);));
         }
     }
     let unknown = match kind {
@@ -485,13 +493,7 @@ fn enum_test(
             let fresh = (1000..).find(|i| !known.contains(i)).unwrap_or(1000);
             let text = raw_string(&fresh.to_string());
             let lit = proc_macro2::Literal::i64_unsuffixed(fresh);
-            quote! {
-                let value: #ty = decode(#text);
-                assert_eq!(value, #ty::Unknown(#lit));
-                let actual = encode(&value);
-                let expected = json(#text);
-                assert_eq!(actual, expected);
-            }
+            quote!(assert_round_trip(#ty::Unknown(#lit), #text);)
         }
         EnumKind::String => {
             let known: BTreeSet<&str> = variants
@@ -506,13 +508,7 @@ fn enum_test(
                 .find(|s| !known.contains(s.as_str()))
                 .unwrap_or_default();
             let text = raw_string(&Value::from(fresh.as_str()).to_string());
-            quote! {
-                let value: #ty = decode(#text);
-                assert_eq!(value, #ty::Unknown(String::from(#fresh)));
-                let actual = encode(&value);
-                let expected = json(#text);
-                assert_eq!(actual, expected);
-            }
+            quote!(assert_round_trip(#ty::Unknown(String::from(#fresh)), #text);)
         }
     };
     let test_name = format_ident!(

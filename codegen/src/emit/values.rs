@@ -29,8 +29,29 @@ fn mismatch(path: &str, ty: &RustType, value: &Value) -> EmitError {
     }
 }
 
-/// The Rust type, as written in generated code (shapes, `Timestamp` and `BTreeMap` imported).
+/// Where a type is written: next to the shapes (`src/types.rs`, and tests and examples, which
+/// import them), or in `src/operations.rs`, which names them through the module
+/// (`types::Filter`), so that no shape name can clash with the operations' own items.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Types,
+    Operations,
+}
+
+/// The Rust type, as written in generated code (`BTreeMap` imported).
 pub(crate) fn type_tokens(ty: &RustType) -> TokenStream {
+    type_tokens_in(ty, Scope::Types)
+}
+
+/// [`type_tokens`] for code written in `scope`.
+pub(crate) fn type_tokens_in(ty: &RustType, scope: Scope) -> TokenStream {
+    let shape = |name: &str| {
+        let ident = format_ident!("{}", name);
+        match scope {
+            Scope::Types => quote!(#ident),
+            Scope::Operations => quote!(types::#ident),
+        }
+    };
     match ty {
         RustType::String => quote!(String),
         RustType::Bool => quote!(bool),
@@ -38,20 +59,17 @@ pub(crate) fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::Integer(IntWidth::I64) => quote!(i64),
         RustType::Integer(IntWidth::U64) => quote!(u64),
         RustType::Float => quote!(f64),
-        RustType::Timestamp => quote!(Timestamp),
+        RustType::Timestamp => shape("Timestamp"),
         RustType::Json => quote!(serde_json::Value),
         RustType::List(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, scope);
             quote!(Vec<#inner>)
         }
         RustType::Map(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, scope);
             quote!(BTreeMap<String, #inner>)
         }
-        RustType::Struct { rust, .. } | RustType::Enum { rust, .. } => {
-            let ident = format_ident!("{}", rust);
-            quote!(#ident)
-        }
+        RustType::Struct { rust, .. } | RustType::Enum { rust, .. } => shape(rust),
     }
 }
 
@@ -261,8 +279,9 @@ impl<'s> Values<'_, 's> {
         }
     }
 
-    /// The JSON the generated type writes for `value`: absent optional members and `null`s
-    /// dropped, unknown members dropped, numbers as numbers of the member's type.
+    /// The JSON the generated type writes for `value`: unknown members dropped, numbers as
+    /// numbers of the member's type, and absent or `null` optional members left out (structures
+    /// requests hold) or written as `null` (the rest).
     pub fn normalize(&self, ty: &RustType, value: &Value) -> Value {
         match (ty, value) {
             (RustType::Integer(_), v) => match as_i128(v) {
@@ -299,7 +318,8 @@ impl<'s> Values<'_, 's> {
             ),
             (RustType::Struct { spec, .. }, Value::Object(object)) => match self.shape(spec) {
                 Some(ShapePlan::Struct { fields, .. }) => {
-                    Value::Object(self.normalize_fields(fields, object))
+                    let skip_none = self.plan.input_shapes.contains(spec.as_str());
+                    Value::Object(self.normalize_fields(fields, object, skip_none))
                 }
                 _ => value.clone(),
             },
@@ -307,15 +327,20 @@ impl<'s> Values<'_, 's> {
         }
     }
 
-    /// [`Values::normalize`] for the members of a struct.
+    /// [`Values::normalize`] for the members of a struct; `skip_none`: the struct leaves out
+    /// `None` members rather than writing `null`.
     pub fn normalize_fields(
         &self,
         fields: &[FieldPlan<'_>],
         object: &Map<String, Value>,
+        skip_none: bool,
     ) -> Map<String, Value> {
         let mut out = Map::new();
         for field in fields {
             match object.get(field.wire) {
+                None | Some(Value::Null) if field.optional && !skip_none => {
+                    out.insert(field.wire.to_owned(), Value::Null);
+                }
                 None => {}
                 Some(Value::Null) if field.optional => {}
                 Some(v) => {
@@ -579,11 +604,12 @@ impl<'s> Values<'_, 's> {
 /// The member name robustness tests add to see that unknown members are ignored.
 pub(crate) const UNKNOWN_MEMBER: &str = "MemberAddedInALaterApiVersion";
 
-/// `serde_json::from_str::<T>(r#"..."#)` plus `.unwrap()` or `?`.
+/// A structure (or JSON) from its JSON text: in tests, `parse(r#"..."#)`, the tests' helper whose
+/// type the setter it is passed to decides; in doc examples, `serde_json::from_str::<T>(r#"..."#)?`.
 fn parse_json_expr(ty: TokenStream, value: &Value, mode: Mode) -> TokenStream {
     let text = raw_string(&value.to_string());
     match mode {
-        Mode::Test => quote!(serde_json::from_str::<#ty>(#text).unwrap()),
+        Mode::Test => quote!(parse(#text)),
         Mode::Doc => quote!(serde_json::from_str::<#ty>(#text)?),
     }
 }

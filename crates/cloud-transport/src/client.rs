@@ -99,8 +99,10 @@ impl Client {
     /// Calls `op` with `input` and decodes the output: for Tencent, the object inside `Response`
     /// (`RequestId` included); for Huawei, the body.
     ///
-    /// An output that does not match `O` is a [`ErrorKind::Decode`] error carrying the HTTP
-    /// status, the start of the body and the request id.
+    /// The output is decoded with [`codec::from_value`](crate::codec::from_value), which reads
+    /// numbers sent as strings as numbers. An output that does not match `O` is a
+    /// [`ErrorKind::Decode`] error carrying the HTTP status, the start of the body and the
+    /// request id.
     pub async fn call<I: Serialize, O: DeserializeOwned>(
         &self,
         op: &OperationInfo,
@@ -116,7 +118,7 @@ impl Client {
             request_id,
             ..
         } = self.execute(op, value).await?;
-        serde_json::from_value(value).map_err(|e| {
+        crate::codec::from_value(value).map_err(|e| {
             let error = Error::decode(
                 format!(
                     "{}: the response does not have the documented shape: {e}",

@@ -64,7 +64,77 @@ pub struct OperationInfo {
     pub regions: &'static [&'static str],
 }
 
+/// `const` constructors, so that a generated operation reads as one line:
+/// `OperationInfo::action("DescribeInstanceSSL").read_only().rate_limit(20)`.
 impl OperationInfo {
+    /// A Tencent action (RPC style, no REST binding) that changes state and is not idempotent,
+    /// with no rate limit and served in every region; the other `const fn`s say otherwise.
+    pub const fn action(name: &'static str) -> Self {
+        OperationInfo {
+            name,
+            http: None,
+            read_only: false,
+            idempotent: false,
+            rate_limit: None,
+            regions: &[],
+        }
+    }
+
+    /// A REST operation (`GET /v3/{project_id}/instances`, answering `success_status`) whose input
+    /// members all go in the JSON body until [`params`](Self::params) places some elsewhere.
+    /// Like [`action`](Self::action), it starts as a non-idempotent change.
+    pub const fn rest(
+        name: &'static str,
+        method: &'static str,
+        path: &'static str,
+        success_status: u16,
+    ) -> Self {
+        let http = HttpBinding {
+            method,
+            path,
+            success_status,
+            params: &[],
+        };
+        OperationInfo {
+            http: Some(http),
+            ..OperationInfo::action(name)
+        }
+    }
+
+    /// Marks the operation read-only, and so idempotent.
+    pub const fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self.idempotent = true;
+        self
+    }
+
+    /// Marks the operation idempotent.
+    pub const fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    /// The documented limit in requests per second.
+    pub const fn rate_limit(mut self, per_second: u32) -> Self {
+        self.rate_limit = Some(per_second);
+        self
+    }
+
+    /// The only regions the operation is served in.
+    pub const fn regions(mut self, regions: &'static [&'static str]) -> Self {
+        self.regions = regions;
+        self
+    }
+
+    /// REST only: where non-body input members go, by wire name. Does nothing for an action.
+    pub const fn params(mut self, params: &'static [(&'static str, ParamLocation)]) -> Self {
+        if let Some(mut http) = self.http {
+            http.params = params;
+            self.http = Some(http);
+        }
+        self
+    }
+
     /// Whether connection errors, timeouts and 502/503/504 may be retried: only when a repeat
     /// cannot apply a change twice.
     pub fn is_retry_safe(&self) -> bool {
@@ -95,4 +165,45 @@ pub enum ParamLocation {
     Query,
     /// Sent as a header named by the wire name.
     Header,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DESCRIBE: OperationInfo = OperationInfo::action("DescribeInstanceSSL")
+        .read_only()
+        .rate_limit(20)
+        .regions(&["ap-guangzhou"]);
+    const SWITCH: OperationInfo =
+        OperationInfo::rest("SwitchSsl", "POST", "/v3/{project_id}/x", 202)
+            .idempotent()
+            .params(&[("instance_id", ParamLocation::Path)]);
+
+    #[test]
+    fn const_constructors_set_what_they_say_and_nothing_else() {
+        // The constants prove the constructors are `const`; the tests read copies.
+        let (describe, switch) = (DESCRIBE, SWITCH);
+        assert_eq!(describe.name, "DescribeInstanceSSL");
+        assert!(describe.http.is_none());
+        assert!(
+            describe.read_only && describe.idempotent,
+            "reading is idempotent"
+        );
+        assert_eq!(describe.rate_limit, Some(20));
+        assert_eq!(describe.regions, ["ap-guangzhou"]);
+        let plain = OperationInfo::action("OpenSSL");
+        assert!(!plain.read_only && !plain.idempotent && !plain.is_retry_safe());
+        assert_eq!((plain.rate_limit, plain.regions.len()), (None, 0));
+        // `params` on an action has nothing to change.
+        assert!(plain.params(&[("x", ParamLocation::Query)]).http.is_none());
+
+        let http = switch.http.expect("a REST binding");
+        assert_eq!(
+            (http.method, http.path, http.success_status),
+            ("POST", "/v3/{project_id}/x", 202)
+        );
+        assert_eq!(http.params, [("instance_id", ParamLocation::Path)]);
+        assert!(switch.idempotent && !switch.read_only && switch.is_retry_safe());
+    }
 }

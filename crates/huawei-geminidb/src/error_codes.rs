@@ -7,5 +7,3 @@
 //!
 //! The docs list no codes for this service's operations; compare
 //! [`Error::code`](crate::Error::code) with the codes the vendor's error-code page gives.
-
-#![cfg_attr(rustfmt, rustfmt::skip)]

@@ -40,8 +40,9 @@
 //! | `SwitchSsl` | [`Client::switch_ssl`] | Enabling or Disabling SSL |
 //! | `ListInstances` | [`Client::list_instances`] | Querying Instances and Details |
 //!
-//! Each method returns a request builder: set the members, then `.send().await`. The
-//! [`operations`] modules hold each operation's input, output and builders.
+//! Each method returns a request builder: set the members, then `.send().await`. [`operations`]
+//! holds each operation's input and output, and the builder they share,
+//! [`Request`](operations::Request).
 //!
 //! # Errors
 //!
@@ -61,9 +62,16 @@
 pub use client::{Client, SERVICE};
 pub use cloud_transport::{Config, Credentials, Error, ErrorKind, Result};
 
+#[rustfmt::skip]
 mod client;
+
+#[rustfmt::skip]
 pub mod error_codes;
+
+#[rustfmt::skip]
 pub mod operations;
+
+#[rustfmt::skip]
 pub mod types;
 
 /// Compiles the README's example as a doctest.

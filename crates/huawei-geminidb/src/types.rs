@@ -5,11 +5,8 @@
 //! build one (in tests, say), start from `Default::default()` and set its public fields. Enums
 //! keep values the docs do not list in their `Unknown` variant.
 
-#![cfg_attr(rustfmt, rustfmt::skip)]
-
 use std::fmt;
 
-use cloud_transport::codec;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An SSL certificate and where to download it.
@@ -17,10 +14,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[non_exhaustive]
 pub struct CertInfo {
     /// Certificate type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<CertCategory>,
     /// Certificate download link
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_link: Option<String>,
 }
 
@@ -631,102 +626,70 @@ impl<'de> Deserialize<'de> for PayMode {
 #[non_exhaustive]
 pub struct InstanceDetail {
     /// Instance ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Instance name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Instance status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<InstanceStatus>,
     /// Database port.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Region where the instance is deployed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Database information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datastore: Option<InstanceDatastore>,
     /// Instance type. Same values as the request parameter `mode`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<InstanceMode>,
     /// Product type. Returned for GeminiDB Redis cluster instances with cloud native deployment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ProductType>,
     /// Storage engine. The value is `rocksDB`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
     /// Time when the instance was created. The docs give no format or time zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// Time of the latest change made by an operation on the instance. The docs give no format or
     /// time zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
     /// Default username. The value is `rwuser`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub db_user_name: Option<String>,
     /// VPC ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID. For GeminiDB Cassandra instances that use several subnets, see `subnet_id` of
     /// each node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Security group ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Automated backup policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_strategy: Option<BackupStrategy>,
     /// Billing mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<PayMode>,
     /// Maintenance window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_window: Option<String>,
     /// Group information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<InstanceGroup>>,
     /// Enterprise project ID. The value `0` indicates the default enterprise project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Dedicated resource ID. Returned only when the instance belongs to a dedicated resource pool.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_id: Option<String>,
     /// Time zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// Operations the instance is performing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<String>>,
     /// ID of the key used for disk encryption.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_encryption_id: Option<String>,
     /// Load balancer IP address. Returned only when the instance has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lb_ip_address: Option<String>,
     /// Load balancer port. Returned only when the instance has a load balancer IP address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lb_port: Option<String>,
     /// Availability zone of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// ID of the disaster recovery instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dr_instance_id: Option<String>,
     /// Active-active information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dual_active_info: Option<DualActiveInfo>,
     /// Cloud Certificate Manager (CCM) certificate of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ccm_cert_info: Option<CcmCertInfo>,
     /// Whether SSL is enabled. "0" means not enabled; "1" means enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl: Option<InstanceSslState>,
     /// Backup space usage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_space_usage: Option<BackupSpaceUsage>,
 }
 
@@ -735,17 +698,14 @@ pub struct InstanceDetail {
 #[non_exhaustive]
 pub struct InstanceDatastore {
     /// Database engine.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub datastore_type: Option<String>,
     /// Database version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Whether a database patch version is available. When true, the database can be upgraded with
     /// the patch upgrade API; otherwise patch upgrades are not allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub patch_available: Option<bool>,
     /// Complete database version (currently returned only for GeminiDB Cassandra).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub whole_version: Option<String>,
 }
 
@@ -754,14 +714,8 @@ pub struct InstanceDatastore {
 #[non_exhaustive]
 pub struct BackupStrategy {
     /// Backup time window, in UTC. Automated backups are triggered within this window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Number of days backup files are kept, from 0 to 35.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codec::lenient"
-    )]
     pub keep_days: Option<i32>,
 }
 
@@ -770,16 +724,12 @@ pub struct BackupStrategy {
 #[non_exhaustive]
 pub struct InstanceGroup {
     /// Group ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Group status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Storage of the group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<Volume>,
     /// Node information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<InstanceNode>>,
 }
 
@@ -788,13 +738,10 @@ pub struct InstanceGroup {
 #[non_exhaustive]
 pub struct Volume {
     /// Storage space, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Used storage space, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub used: Option<String>,
     /// Storage space given free of charge, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_size: Option<String>,
 }
 
@@ -803,36 +750,26 @@ pub struct Volume {
 #[non_exhaustive]
 pub struct InstanceNode {
     /// Node ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Node name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Node status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Node role. Only valid for GeminiDB Mongo replica set instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// ID of the subnet the node is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Private IP address of the node. It has a value once the ECS hosting the node has been
     /// created; before that it is "".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Bound EIP. Only valid for nodes with an EIP bound.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
     /// Resource specification code. See `flavors.spec_code` in the response of Querying All
     /// Instance Specifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_code: Option<String>,
     /// Availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// Whether the node can be removed (true) or not (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_reduce: Option<bool>,
 }
 
@@ -841,29 +778,18 @@ pub struct InstanceNode {
 #[non_exhaustive]
 pub struct DualActiveInfo {
     /// Active-active role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Active-active status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DualActiveStatus>,
     /// ID of the peer instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_instance_id: Option<String>,
     /// Region of the peer instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_region: Option<String>,
     /// Name of the peer instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_instance_name: Option<String>,
     /// Number of nodes of the peer instance.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codec::lenient"
-    )]
     pub destination_instance_node_num: Option<i32>,
     /// Specification code of the peer instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_instance_spec_code: Option<String>,
 }
 
@@ -937,10 +863,8 @@ impl<'de> Deserialize<'de> for DualActiveStatus {
 #[non_exhaustive]
 pub struct CcmCertInfo {
     /// Certificate ID, as returned by the CCM certificate list API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
     /// Certificate type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_type: Option<CcmCertType>,
 }
 
@@ -1014,10 +938,5 @@ impl<'de> Deserialize<'de> for CcmCertType {
 #[non_exhaustive]
 pub struct BackupSpaceUsage {
     /// Backup space usage. The docs do not state the unit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codec::lenient"
-    )]
     pub backup_usage: Option<i64>,
 }

@@ -5,513 +5,293 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use std::fmt::Debug;
+use std::sync::OnceLock;
+
+use cloud_transport::codec;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use huawei_geminidb::ErrorKind;
-use huawei_geminidb::operations::list_instances::ListInstancesOutput;
-use huawei_geminidb::operations::list_ssl_cert_download_addresses::{
-    ListSslCertDownloadAddressesInput, ListSslCertDownloadAddressesOutput,
-};
-use huawei_geminidb::operations::switch_ssl::{SwitchSslInput, SwitchSslOutput};
+use huawei_geminidb::operations::{self, *};
+use huawei_geminidb::{Error, ErrorKind};
 use huawei_geminidb::types::{
-    CcmCertType, CertCategory, DatastoreType, DualActiveStatus, InstanceMode,
-    InstanceSslState, InstanceStatus, PayMode, ProductType, SslOption,
+    CertCategory, SslOption, InstanceSslState, DatastoreType, InstanceMode,
+    InstanceStatus, ProductType, PayMode, DualActiveStatus, CcmCertType,
 };
 
-/// Parses JSON the generator wrote.
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).expect("the generator writes valid JSON")
+/// The data of every operation's test, by operation.
+fn data(operation: &str) -> &'static Value {
+    static DATA: OnceLock<Value> = OnceLock::new();
+    let data = DATA
+        .get_or_init(|| {
+            serde_json::from_str(include_str!("examples.json"))
+                .expect("examples.json is JSON")
+        });
+    &data[operation]
 }
 
-/// Reads `T` from JSON text, failing the test with serde's message if it cannot.
-fn decode<T: DeserializeOwned>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("cannot decode {text}: {e}"))
+/// Reads `T` from JSON the way the client reads responses.
+fn read<T: DeserializeOwned>(json: &Value) -> T {
+    codec::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("cannot decode {json}: {e}"))
 }
 
-/// Writes `value` as JSON.
-fn encode<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("generated types serialize")
-}
-
-/// `ListSslCertDownloadAddresses`, documented example 1 ("Successful response"): the request
-/// serializes to the docs' JSON.
-#[test]
-fn list_ssl_cert_download_addresses_example_1_request() {
-    let input = ListSslCertDownloadAddressesInput::builder()
-        .instance_id("e73893ef73754465a8bd2e0857bbf13ein02")
-        .build()
-        .unwrap();
-    let actual = encode(&input);
-    let expected = json(r#"{"instance_id":"e73893ef73754465a8bd2e0857bbf13ein02"}"#);
+/// `value` serializes to the JSON text `expected`.
+fn assert_json<T: Serialize>(value: &T, expected: &str) {
+    let actual = serde_json::to_value(value).expect("generated types serialize");
+    let expected: Value = serde_json::from_str(expected).expect("JSON");
     assert_eq!(actual, expected);
 }
 
-/// `ListSslCertDownloadAddresses`, documented example 1 ("Successful response"): the response
-/// decodes to the documented values.
-#[test]
-fn list_ssl_cert_download_addresses_example_1_response() {
-    let output: ListSslCertDownloadAddressesOutput = decode(
-        r#"{"certs":[{"category":"international","download_link":"https://obs.xxx.myhuaweicloud.com/xxx/xxx/ca.crt"}]}"#,
-    );
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"certs":[{"category":"international","download_link":"https://obs.xxx.myhuaweicloud.com/xxx/xxx/ca.crt"}]}"#,
-    );
-    assert_eq!(actual, expected);
+/// Documented example `n` of the operation: built with the builder, the request is the
+/// docs' JSON.
+fn assert_request<I: operations::Operation>(
+    n: usize,
+    request: operations::Request<I, ()>,
+) {
+    let json = request.to_json().unwrap_or_else(|e| panic!("example {n}: {e}"));
+    let expected = data(I::INFO.name)["examples"][n]["request"].clone();
+    assert_eq!(json, expected, "example {n}");
 }
 
-/// `ListSslCertDownloadAddresses`: `null` in every optional member (at any depth) reads as
-/// `None`.
-#[test]
-fn list_ssl_cert_download_addresses_output_reads_null_as_none() {
-    let output: ListSslCertDownloadAddressesOutput = decode(r#"{"certs":null}"#);
-    assert!(output.certs.is_none());
-    let actual = encode(&output);
-    let expected = json(r#"{}"#);
-    assert_eq!(actual, expected);
+/// Every documented response of the operation decodes and writes back the documented
+/// values; and a response that drifts from the docs reads like the documented `sample`:
+/// with members the docs do not list, with numbers sent as strings, and with `null` in
+/// every optional member (which reads as if the member were absent).
+fn assert_responses<I: operations::Operation>()
+where
+    I::Output: Serialize + PartialEq + Debug,
+{
+    type T<I> = <I as operations::Operation>::Output;
+    let data = data(I::INFO.name);
+    let examples = data["examples"].as_array().expect("examples");
+    for (n, example) in examples.iter().enumerate() {
+        let written = serde_json::to_value(read::<T<I>>(&example["response"])).unwrap();
+        let expected = example["written"].clone();
+        assert_eq!(written, expected, "example {n}");
+    }
+    let documented: T<I> = read(&data["sample"]);
+    let unknown: T<I> = read(&data["unknown"]);
+    assert_eq!(unknown, documented, "members the docs do not list");
+    if !data["strings"].is_null() {
+        let strings: T<I> = read(&data["strings"]);
+        assert_eq!(strings, documented, "numbers sent as strings");
+    }
+    if !data["nulls"].is_null() {
+        let absent = without_nulls(data["nulls"].clone());
+        let (nulls, absent): (T<I>, T<I>) = (read(&data["nulls"]), read(&absent));
+        assert_eq!(nulls, absent, "null members");
+    }
 }
 
-/// `ListSslCertDownloadAddresses`: members the docs do not list (at any depth) are ignored.
-#[test]
-fn list_ssl_cert_download_addresses_output_ignores_unknown_members() {
-    let with_unknown: ListSslCertDownloadAddressesOutput = decode(
-        r#"{"certs":[{"category":"international","download_link":"example","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}],"MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}"#,
-    );
-    let documented: ListSslCertDownloadAddressesOutput = decode(
-        r#"{"certs":[{"category":"international","download_link":"example"}]}"#,
-    );
-    assert_eq!(with_unknown, documented);
+/// `value` without the object members that are `null`, at any depth.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(members) => {
+            members
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect()
+        }
+        Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+        other => other,
+    }
 }
 
-/// `ListSslCertDownloadAddresses`: building without `instance_id` fails with `InvalidInput`
-/// naming it, before anything is sent.
-#[test]
-fn list_ssl_cert_download_addresses_builder_names_a_missing_required_member() {
-    let err = ListSslCertDownloadAddressesInput::builder().build().unwrap_err();
+/// Building without a required member fails with `InvalidInput` naming it.
+fn assert_missing<T: Debug>(built: Result<T, Error>, member: &str) {
+    let err = built.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let message = err.to_string();
-    assert!(message.contains("`instance_id`"), "{message}");
+    let named = err.to_string().contains(&format!("`{member}`"));
+    assert!(named, "{err}");
 }
 
-/// `SwitchSsl`, documented example 1 ("Enabling SSL"): the request serializes to the docs'
-/// JSON.
+/// `value` reads from and writes back as `json`.
+fn assert_round_trip<T>(value: T, json: &str)
+where
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    let read: T = read(&serde_json::from_str(json).expect("JSON"));
+    assert_eq!(read, value);
+    assert_json(&value, json);
+}
+
+/// `ListSslCertDownloadAddresses`: examples, responses that drift from the docs, required
+/// members.
 #[test]
-fn switch_ssl_example_1_request() {
-    let input = SwitchSslInput::builder()
-        .instance_id("944bdc55da6c4b33b260b34185ac86bein13")
-        .ssl_option(SslOption::On)
-        .build()
-        .unwrap();
-    let actual = encode(&input);
-    let expected = json(
-        r#"{"instance_id":"944bdc55da6c4b33b260b34185ac86bein13","ssl_option":"on"}"#,
+fn list_ssl_cert_download_addresses_as_documented() {
+    assert_request(
+        0,
+        ListSslCertDownloadAddressesInput::builder()
+            .instance_id("e73893ef73754465a8bd2e0857bbf13ein02"),
     );
-    assert_eq!(actual, expected);
+    assert_responses::<ListSslCertDownloadAddressesInput>();
+    assert_missing(ListSslCertDownloadAddressesInput::builder().build(), "instance_id");
 }
 
-/// `SwitchSsl`, documented example 1 ("Enabling SSL"): the response decodes to the documented
-/// values.
+/// `SwitchSsl`: examples, responses that drift from the docs, required members.
 #[test]
-fn switch_ssl_example_1_response() {
-    let output: SwitchSslOutput = decode(
-        r#"{"job_id":"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"}"#,
+fn switch_ssl_as_documented() {
+    assert_request(
+        0,
+        SwitchSslInput::builder()
+            .instance_id("944bdc55da6c4b33b260b34185ac86bein13")
+            .ssl_option(SslOption::On),
     );
-    let expected = Some(String::from("f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"));
-    assert_eq!(output.job_id, expected);
-    let actual = encode(&output);
-    let expected = json(r#"{"job_id":"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `SwitchSsl`, documented example 2 ("Disabling SSL"): the request serializes to the docs'
-/// JSON.
-#[test]
-fn switch_ssl_example_2_request() {
-    let input = SwitchSslInput::builder()
-        .instance_id("944bdc55da6c4b33b260b34185ac86bein13")
-        .ssl_option(SslOption::Off)
-        .build()
-        .unwrap();
-    let actual = encode(&input);
-    let expected = json(
-        r#"{"instance_id":"944bdc55da6c4b33b260b34185ac86bein13","ssl_option":"off"}"#,
+    assert_request(
+        1,
+        SwitchSslInput::builder()
+            .instance_id("944bdc55da6c4b33b260b34185ac86bein13")
+            .ssl_option(SslOption::Off),
     );
-    assert_eq!(actual, expected);
+    assert_responses::<SwitchSslInput>();
+    assert_missing(SwitchSslInput::builder().build(), "instance_id");
 }
 
-/// `SwitchSsl`, documented example 2 ("Disabling SSL"): the response decodes to the documented
-/// values.
+/// `ListInstances`: examples, responses that drift from the docs, required members.
 #[test]
-fn switch_ssl_example_2_response() {
-    let output: SwitchSslOutput = decode(
-        r#"{"job_id":"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"}"#,
-    );
-    let expected = Some(String::from("f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"));
-    assert_eq!(output.job_id, expected);
-    let actual = encode(&output);
-    let expected = json(r#"{"job_id":"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"}"#);
-    assert_eq!(actual, expected);
+fn list_instances_as_documented() {
+    assert_responses::<ListInstancesInput>();
 }
 
-/// `SwitchSsl`: `null` in every optional member (at any depth) reads as `None`.
+/// Users' tests can build outputs from `Default` and their public fields (here `SwitchSsl`'s).
 #[test]
-fn switch_ssl_output_reads_null_as_none() {
-    let output: SwitchSslOutput = decode(r#"{"job_id":null}"#);
-    assert!(output.job_id.is_none());
-    let actual = encode(&output);
-    let expected = json(r#"{}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `SwitchSsl`: members the docs do not list (at any depth) are ignored.
-#[test]
-fn switch_ssl_output_ignores_unknown_members() {
-    let with_unknown: SwitchSslOutput = decode(
-        r#"{"job_id":"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}"#,
-    );
-    let documented: SwitchSslOutput = decode(
-        r#"{"job_id":"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"}"#,
-    );
-    assert_eq!(with_unknown, documented);
-}
-
-/// `SwitchSsl`: users' tests can build the output from `Default` and its public fields.
-#[test]
-fn switch_ssl_output_can_be_built_from_default() {
+fn outputs_can_be_built_from_default() {
     let mut output = SwitchSslOutput::default();
     output.job_id = Some(String::from("f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"));
-    let actual = encode(&output);
-    let expected = json(r#"{"job_id":"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `SwitchSsl`: building without `instance_id` fails with `InvalidInput` naming it, before
-/// anything is sent.
-#[test]
-fn switch_ssl_builder_names_a_missing_required_member() {
-    let err = SwitchSslInput::builder().build().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let message = err.to_string();
-    assert!(message.contains("`instance_id`"), "{message}");
-}
-
-/// `ListInstances`: `null` in every optional member (at any depth) reads as `None`.
-#[test]
-fn list_instances_output_reads_null_as_none() {
-    let output: ListInstancesOutput = decode(r#"{"instances":null,"total_count":null}"#);
-    assert!(output.instances.is_none());
-    assert!(output.total_count.is_none());
-    let actual = encode(&output);
-    let expected = json(r#"{}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `ListInstances`: members the docs do not list (at any depth) are ignored.
-#[test]
-fn list_instances_output_ignores_unknown_members() {
-    let with_unknown: ListInstancesOutput = decode(
-        r#"{"instances":[{"id":"example","name":"example","status":"normal","port":"example","region":"example","datastore":{"type":"example","version":"example","patch_available":true,"whole_version":"example","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}},"mode":"Cluster","product_type":"Standard","engine":"example","created":"example","updated":"example","db_user_name":"example","vpc_id":"example","subnet_id":"example","security_group_id":"example","backup_strategy":{"start_time":"example","keep_days":7,"MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}},"pay_mode":"0","maintenance_window":"example","groups":[{"id":"example","status":"example","nodes":[],"MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}],"enterprise_project_id":"example","dedicated_resource_id":"example","time_zone":"example","actions":["example"],"disk_encryption_id":"example","lb_ip_address":"example","lb_port":"example","availability_zone":"example","dr_instance_id":"example","dual_active_info":{"role":"example","status":"normal","destination_instance_id":"example","destination_region":"example","destination_instance_name":"example","destination_instance_node_num":7,"destination_instance_spec_code":"example","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}},"ccm_cert_info":{"cert_id":"example","cert_type":"PCA","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}},"ssl":"0","backup_space_usage":{"backup_usage":7,"MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}},"MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}],"total_count":7,"MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}"#,
-    );
-    let documented: ListInstancesOutput = decode(
-        r#"{"instances":[{"id":"example","name":"example","status":"normal","port":"example","region":"example","datastore":{"type":"example","version":"example","patch_available":true,"whole_version":"example"},"mode":"Cluster","product_type":"Standard","engine":"example","created":"example","updated":"example","db_user_name":"example","vpc_id":"example","subnet_id":"example","security_group_id":"example","backup_strategy":{"start_time":"example","keep_days":7},"pay_mode":"0","maintenance_window":"example","groups":[{"id":"example","status":"example","nodes":[]}],"enterprise_project_id":"example","dedicated_resource_id":"example","time_zone":"example","actions":["example"],"disk_encryption_id":"example","lb_ip_address":"example","lb_port":"example","availability_zone":"example","dr_instance_id":"example","dual_active_info":{"role":"example","status":"normal","destination_instance_id":"example","destination_region":"example","destination_instance_name":"example","destination_instance_node_num":7,"destination_instance_spec_code":"example"},"ccm_cert_info":{"cert_id":"example","cert_type":"PCA"},"ssl":"0","backup_space_usage":{"backup_usage":7}}],"total_count":7}"#,
-    );
-    assert_eq!(with_unknown, documented);
-}
-
-/// `ListInstances`: numbers sent as strings (`"7"`), a known drift, read like numbers.
-#[test]
-fn list_instances_output_reads_numbers_sent_as_strings() {
-    let from_strings: ListInstancesOutput = decode(
-        r#"{"instances":[{"id":"example","name":"example","status":"normal","port":"example","region":"example","datastore":{"type":"example","version":"example","patch_available":true,"whole_version":"example"},"mode":"Cluster","product_type":"Standard","engine":"example","created":"example","updated":"example","db_user_name":"example","vpc_id":"example","subnet_id":"example","security_group_id":"example","backup_strategy":{"start_time":"example","keep_days":"7"},"pay_mode":"0","maintenance_window":"example","groups":[{"id":"example","status":"example","nodes":[]}],"enterprise_project_id":"example","dedicated_resource_id":"example","time_zone":"example","actions":["example"],"disk_encryption_id":"example","lb_ip_address":"example","lb_port":"example","availability_zone":"example","dr_instance_id":"example","dual_active_info":{"role":"example","status":"normal","destination_instance_id":"example","destination_region":"example","destination_instance_name":"example","destination_instance_node_num":"7","destination_instance_spec_code":"example"},"ccm_cert_info":{"cert_id":"example","cert_type":"PCA"},"ssl":"0","backup_space_usage":{"backup_usage":"7"}}],"total_count":"7"}"#,
-    );
-    let from_numbers: ListInstancesOutput = decode(
-        r#"{"instances":[{"id":"example","name":"example","status":"normal","port":"example","region":"example","datastore":{"type":"example","version":"example","patch_available":true,"whole_version":"example"},"mode":"Cluster","product_type":"Standard","engine":"example","created":"example","updated":"example","db_user_name":"example","vpc_id":"example","subnet_id":"example","security_group_id":"example","backup_strategy":{"start_time":"example","keep_days":7},"pay_mode":"0","maintenance_window":"example","groups":[{"id":"example","status":"example","nodes":[]}],"enterprise_project_id":"example","dedicated_resource_id":"example","time_zone":"example","actions":["example"],"disk_encryption_id":"example","lb_ip_address":"example","lb_port":"example","availability_zone":"example","dr_instance_id":"example","dual_active_info":{"role":"example","status":"normal","destination_instance_id":"example","destination_region":"example","destination_instance_name":"example","destination_instance_node_num":7,"destination_instance_spec_code":"example"},"ccm_cert_info":{"cert_id":"example","cert_type":"PCA"},"ssl":"0","backup_space_usage":{"backup_usage":7}}],"total_count":7}"#,
-    );
-    assert_eq!(from_strings, from_numbers);
-}
-
-/// `ListInstances`: users' tests can build the output from `Default` and its public fields.
-#[test]
-fn list_instances_output_can_be_built_from_default() {
-    let mut output = ListInstancesOutput::default();
-    output.total_count = Some(7);
-    let actual = encode(&output);
-    let expected = json(r#"{"total_count":7}"#);
-    assert_eq!(actual, expected);
+    assert_json(&output, r#"{"job_id":"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae"}"#);
 }
 
 /// `CertCategory`: documented values read and write as themselves; an unknown one is kept and
 /// written back unchanged.
 #[test]
 fn cert_category_round_trips_documented_and_unknown_values() {
-    let value: CertCategory = decode(r#""international""#);
-    assert_eq!(value, CertCategory::International);
-    let actual = encode(&value);
-    let expected = json(r#""international""#);
-    assert_eq!(actual, expected);
-    let value: CertCategory = decode(r#""value-added-later-0""#);
-    assert_eq!(value, CertCategory::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(CertCategory::International, r#""international""#);
+    assert_round_trip(
+        CertCategory::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }
 
 /// `SslOption`: documented values read and write as themselves; an unknown one is kept and
 /// written back unchanged.
 #[test]
 fn ssl_option_round_trips_documented_and_unknown_values() {
-    let value: SslOption = decode(r#""on""#);
-    assert_eq!(value, SslOption::On);
-    let actual = encode(&value);
-    let expected = json(r#""on""#);
-    assert_eq!(actual, expected);
-    let value: SslOption = decode(r#""off""#);
-    assert_eq!(value, SslOption::Off);
-    let actual = encode(&value);
-    let expected = json(r#""off""#);
-    assert_eq!(actual, expected);
-    let value: SslOption = decode(r#""value-added-later-0""#);
-    assert_eq!(value, SslOption::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(SslOption::On, r#""on""#);
+    assert_round_trip(SslOption::Off, r#""off""#);
+    assert_round_trip(
+        SslOption::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }
 
 /// `InstanceSslState`: documented values read and write as themselves; an unknown one is kept
 /// and written back unchanged.
 #[test]
 fn instance_ssl_state_round_trips_documented_and_unknown_values() {
-    let value: InstanceSslState = decode(r#""0""#);
-    assert_eq!(value, InstanceSslState::Disabled);
-    let actual = encode(&value);
-    let expected = json(r#""0""#);
-    assert_eq!(actual, expected);
-    let value: InstanceSslState = decode(r#""1""#);
-    assert_eq!(value, InstanceSslState::Enabled);
-    let actual = encode(&value);
-    let expected = json(r#""1""#);
-    assert_eq!(actual, expected);
-    let value: InstanceSslState = decode(r#""value-added-later-0""#);
-    assert_eq!(value, InstanceSslState::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(InstanceSslState::Disabled, r#""0""#);
+    assert_round_trip(InstanceSslState::Enabled, r#""1""#);
+    assert_round_trip(
+        InstanceSslState::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }
 
 /// `DatastoreType`: documented values read and write as themselves; an unknown one is kept and
 /// written back unchanged.
 #[test]
 fn datastore_type_round_trips_documented_and_unknown_values() {
-    let value: DatastoreType = decode(r#""cassandra""#);
-    assert_eq!(value, DatastoreType::Cassandra);
-    let actual = encode(&value);
-    let expected = json(r#""cassandra""#);
-    assert_eq!(actual, expected);
-    let value: DatastoreType = decode(r#""mongodb""#);
-    assert_eq!(value, DatastoreType::MongoDb);
-    let actual = encode(&value);
-    let expected = json(r#""mongodb""#);
-    assert_eq!(actual, expected);
-    let value: DatastoreType = decode(r#""influxdb""#);
-    assert_eq!(value, DatastoreType::InfluxDb);
-    let actual = encode(&value);
-    let expected = json(r#""influxdb""#);
-    assert_eq!(actual, expected);
-    let value: DatastoreType = decode(r#""redis""#);
-    assert_eq!(value, DatastoreType::Redis);
-    let actual = encode(&value);
-    let expected = json(r#""redis""#);
-    assert_eq!(actual, expected);
-    let value: DatastoreType = decode(r#""dynamodb""#);
-    assert_eq!(value, DatastoreType::DynamoDb);
-    let actual = encode(&value);
-    let expected = json(r#""dynamodb""#);
-    assert_eq!(actual, expected);
-    let value: DatastoreType = decode(r#""hbase""#);
-    assert_eq!(value, DatastoreType::HBase);
-    let actual = encode(&value);
-    let expected = json(r#""hbase""#);
-    assert_eq!(actual, expected);
-    let value: DatastoreType = decode(r#""value-added-later-0""#);
-    assert_eq!(value, DatastoreType::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(DatastoreType::Cassandra, r#""cassandra""#);
+    assert_round_trip(DatastoreType::MongoDb, r#""mongodb""#);
+    assert_round_trip(DatastoreType::InfluxDb, r#""influxdb""#);
+    assert_round_trip(DatastoreType::Redis, r#""redis""#);
+    assert_round_trip(DatastoreType::DynamoDb, r#""dynamodb""#);
+    assert_round_trip(DatastoreType::HBase, r#""hbase""#);
+    assert_round_trip(
+        DatastoreType::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }
 
 /// `InstanceMode`: documented values read and write as themselves; an unknown one is kept and
 /// written back unchanged.
 #[test]
 fn instance_mode_round_trips_documented_and_unknown_values() {
-    let value: InstanceMode = decode(r#""Cluster""#);
-    assert_eq!(value, InstanceMode::Cluster);
-    let actual = encode(&value);
-    let expected = json(r#""Cluster""#);
-    assert_eq!(actual, expected);
-    let value: InstanceMode = decode(r#""CloudNativeCluster""#);
-    assert_eq!(value, InstanceMode::CloudNativeCluster);
-    let actual = encode(&value);
-    let expected = json(r#""CloudNativeCluster""#);
-    assert_eq!(actual, expected);
-    let value: InstanceMode = decode(r#""RedisCluster""#);
-    assert_eq!(value, InstanceMode::RedisCluster);
-    let actual = encode(&value);
-    let expected = json(r#""RedisCluster""#);
-    assert_eq!(actual, expected);
-    let value: InstanceMode = decode(r#""Replication""#);
-    assert_eq!(value, InstanceMode::Replication);
-    let actual = encode(&value);
-    let expected = json(r#""Replication""#);
-    assert_eq!(actual, expected);
-    let value: InstanceMode = decode(r#""InfluxdbSingle""#);
-    assert_eq!(value, InstanceMode::InfluxdbSingle);
-    let actual = encode(&value);
-    let expected = json(r#""InfluxdbSingle""#);
-    assert_eq!(actual, expected);
-    let value: InstanceMode = decode(r#""EnhancedCluster""#);
-    assert_eq!(value, InstanceMode::EnhancedCluster);
-    let actual = encode(&value);
-    let expected = json(r#""EnhancedCluster""#);
-    assert_eq!(actual, expected);
-    let value: InstanceMode = decode(r#""ReplicaSet""#);
-    assert_eq!(value, InstanceMode::ReplicaSet);
-    let actual = encode(&value);
-    let expected = json(r#""ReplicaSet""#);
-    assert_eq!(actual, expected);
-    let value: InstanceMode = decode(r#""value-added-later-0""#);
-    assert_eq!(value, InstanceMode::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(InstanceMode::Cluster, r#""Cluster""#);
+    assert_round_trip(InstanceMode::CloudNativeCluster, r#""CloudNativeCluster""#);
+    assert_round_trip(InstanceMode::RedisCluster, r#""RedisCluster""#);
+    assert_round_trip(InstanceMode::Replication, r#""Replication""#);
+    assert_round_trip(InstanceMode::InfluxdbSingle, r#""InfluxdbSingle""#);
+    assert_round_trip(InstanceMode::EnhancedCluster, r#""EnhancedCluster""#);
+    assert_round_trip(InstanceMode::ReplicaSet, r#""ReplicaSet""#);
+    assert_round_trip(
+        InstanceMode::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }
 
 /// `InstanceStatus`: documented values read and write as themselves; an unknown one is kept and
 /// written back unchanged.
 #[test]
 fn instance_status_round_trips_documented_and_unknown_values() {
-    let value: InstanceStatus = decode(r#""normal""#);
-    assert_eq!(value, InstanceStatus::Normal);
-    let actual = encode(&value);
-    let expected = json(r#""normal""#);
-    assert_eq!(actual, expected);
-    let value: InstanceStatus = decode(r#""abnormal""#);
-    assert_eq!(value, InstanceStatus::Abnormal);
-    let actual = encode(&value);
-    let expected = json(r#""abnormal""#);
-    assert_eq!(actual, expected);
-    let value: InstanceStatus = decode(r#""creating""#);
-    assert_eq!(value, InstanceStatus::Creating);
-    let actual = encode(&value);
-    let expected = json(r#""creating""#);
-    assert_eq!(actual, expected);
-    let value: InstanceStatus = decode(r#""frozen""#);
-    assert_eq!(value, InstanceStatus::Frozen);
-    let actual = encode(&value);
-    let expected = json(r#""frozen""#);
-    assert_eq!(actual, expected);
-    let value: InstanceStatus = decode(r#""data_disk_full""#);
-    assert_eq!(value, InstanceStatus::DataDiskFull);
-    let actual = encode(&value);
-    let expected = json(r#""data_disk_full""#);
-    assert_eq!(actual, expected);
-    let value: InstanceStatus = decode(r#""createfail""#);
-    assert_eq!(value, InstanceStatus::CreateFail);
-    let actual = encode(&value);
-    let expected = json(r#""createfail""#);
-    assert_eq!(actual, expected);
-    let value: InstanceStatus = decode(r#""enlargefail""#);
-    assert_eq!(value, InstanceStatus::EnlargeFail);
-    let actual = encode(&value);
-    let expected = json(r#""enlargefail""#);
-    assert_eq!(actual, expected);
-    let value: InstanceStatus = decode(r#""value-added-later-0""#);
-    assert_eq!(value, InstanceStatus::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(InstanceStatus::Normal, r#""normal""#);
+    assert_round_trip(InstanceStatus::Abnormal, r#""abnormal""#);
+    assert_round_trip(InstanceStatus::Creating, r#""creating""#);
+    assert_round_trip(InstanceStatus::Frozen, r#""frozen""#);
+    assert_round_trip(InstanceStatus::DataDiskFull, r#""data_disk_full""#);
+    assert_round_trip(InstanceStatus::CreateFail, r#""createfail""#);
+    assert_round_trip(InstanceStatus::EnlargeFail, r#""enlargefail""#);
+    assert_round_trip(
+        InstanceStatus::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }
 
 /// `ProductType`: documented values read and write as themselves; an unknown one is kept and
 /// written back unchanged.
 #[test]
 fn product_type_round_trips_documented_and_unknown_values() {
-    let value: ProductType = decode(r#""Standard""#);
-    assert_eq!(value, ProductType::Standard);
-    let actual = encode(&value);
-    let expected = json(r#""Standard""#);
-    assert_eq!(actual, expected);
-    let value: ProductType = decode(r#""Capacity""#);
-    assert_eq!(value, ProductType::Capacity);
-    let actual = encode(&value);
-    let expected = json(r#""Capacity""#);
-    assert_eq!(actual, expected);
-    let value: ProductType = decode(r#""value-added-later-0""#);
-    assert_eq!(value, ProductType::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(ProductType::Standard, r#""Standard""#);
+    assert_round_trip(ProductType::Capacity, r#""Capacity""#);
+    assert_round_trip(
+        ProductType::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }
 
 /// `PayMode`: documented values read and write as themselves; an unknown one is kept and
 /// written back unchanged.
 #[test]
 fn pay_mode_round_trips_documented_and_unknown_values() {
-    let value: PayMode = decode(r#""0""#);
-    assert_eq!(value, PayMode::PayPerUse);
-    let actual = encode(&value);
-    let expected = json(r#""0""#);
-    assert_eq!(actual, expected);
-    let value: PayMode = decode(r#""1""#);
-    assert_eq!(value, PayMode::YearlyMonthly);
-    let actual = encode(&value);
-    let expected = json(r#""1""#);
-    assert_eq!(actual, expected);
-    let value: PayMode = decode(r#""value-added-later-0""#);
-    assert_eq!(value, PayMode::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(PayMode::PayPerUse, r#""0""#);
+    assert_round_trip(PayMode::YearlyMonthly, r#""1""#);
+    assert_round_trip(
+        PayMode::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }
 
 /// `DualActiveStatus`: documented values read and write as themselves; an unknown one is kept
 /// and written back unchanged.
 #[test]
 fn dual_active_status_round_trips_documented_and_unknown_values() {
-    let value: DualActiveStatus = decode(r#""normal""#);
-    assert_eq!(value, DualActiveStatus::Normal);
-    let actual = encode(&value);
-    let expected = json(r#""normal""#);
-    assert_eq!(actual, expected);
-    let value: DualActiveStatus = decode(r#""abnormal""#);
-    assert_eq!(value, DualActiveStatus::Abnormal);
-    let actual = encode(&value);
-    let expected = json(r#""abnormal""#);
-    assert_eq!(actual, expected);
-    let value: DualActiveStatus = decode(r#""value-added-later-0""#);
-    assert_eq!(value, DualActiveStatus::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(DualActiveStatus::Normal, r#""normal""#);
+    assert_round_trip(DualActiveStatus::Abnormal, r#""abnormal""#);
+    assert_round_trip(
+        DualActiveStatus::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }
 
 /// `CcmCertType`: documented values read and write as themselves; an unknown one is kept and
 /// written back unchanged.
 #[test]
 fn ccm_cert_type_round_trips_documented_and_unknown_values() {
-    let value: CcmCertType = decode(r#""PCA""#);
-    assert_eq!(value, CcmCertType::Pca);
-    let actual = encode(&value);
-    let expected = json(r#""PCA""#);
-    assert_eq!(actual, expected);
-    let value: CcmCertType = decode(r#""SSL""#);
-    assert_eq!(value, CcmCertType::Ssl);
-    let actual = encode(&value);
-    let expected = json(r#""SSL""#);
-    assert_eq!(actual, expected);
-    let value: CcmCertType = decode(r#""value-added-later-0""#);
-    assert_eq!(value, CcmCertType::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(CcmCertType::Pca, r#""PCA""#);
+    assert_round_trip(CcmCertType::Ssl, r#""SSL""#);
+    assert_round_trip(
+        CcmCertType::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }

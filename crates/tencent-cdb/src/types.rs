@@ -5,8 +5,6 @@
 //! build one (in tests, say), start from `Default::default()` and set its public fields. Enums
 //! keep values the docs do not list in their `Unknown` variant.
 
-#![cfg_attr(rustfmt, rustfmt::skip)]
-
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

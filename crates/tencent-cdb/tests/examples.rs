@@ -5,212 +5,149 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use std::fmt::Debug;
+use std::sync::OnceLock;
+
+use cloud_transport::codec;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use tencent_cdb::operations::close_ssl::{CloseSslInput, CloseSslOutput};
-use tencent_cdb::operations::describe_ssl_status::{
-    DescribeSslStatusInput, DescribeSslStatusOutput,
-};
-use tencent_cdb::operations::open_ssl::{OpenSslInput, OpenSslOutput};
+use tencent_cdb::operations::{self, *};
 use tencent_cdb::types::MysqlSslStatus;
 
-/// Parses JSON the generator wrote.
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).expect("the generator writes valid JSON")
+/// The data of every operation's test, by operation.
+fn data(operation: &str) -> &'static Value {
+    static DATA: OnceLock<Value> = OnceLock::new();
+    let data = DATA
+        .get_or_init(|| {
+            serde_json::from_str(include_str!("examples.json"))
+                .expect("examples.json is JSON")
+        });
+    &data[operation]
 }
 
-/// Reads `T` from JSON text, failing the test with serde's message if it cannot.
-fn decode<T: DeserializeOwned>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("cannot decode {text}: {e}"))
+/// Reads `T` from JSON the way the client reads responses.
+fn read<T: DeserializeOwned>(json: &Value) -> T {
+    codec::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("cannot decode {json}: {e}"))
 }
 
-/// Writes `value` as JSON.
-fn encode<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("generated types serialize")
-}
-
-/// `DescribeSSLStatus`, documented example 1 ("Query SSL activation status and certificate
-/// download URL"): the request serializes to the docs' JSON.
-#[test]
-fn describe_ssl_status_example_1_request() {
-    let input = DescribeSslStatusInput::builder()
-        .instance_id("cdb-je5dfmdl")
-        .build()
-        .unwrap();
-    let actual = encode(&input);
-    let expected = json(r#"{"InstanceId":"cdb-je5dfmdl"}"#);
+/// `value` serializes to the JSON text `expected`.
+fn assert_json<T: Serialize>(value: &T, expected: &str) {
+    let actual = serde_json::to_value(value).expect("generated types serialize");
+    let expected: Value = serde_json::from_str(expected).expect("JSON");
     assert_eq!(actual, expected);
 }
 
-/// `DescribeSSLStatus`, documented example 1 ("Query SSL activation status and certificate
-/// download URL"): the response decodes to the documented values.
-#[test]
-fn describe_ssl_status_example_1_response() {
-    let output: DescribeSslStatusOutput = decode(
-        r#"{"Status":"ON","Url":"http://***download.url","RequestId":"6EF60BEC-0242-43AF-BB20-270359FB54A7"}"#,
-    );
-    let expected = MysqlSslStatus::On;
-    assert_eq!(output.status, expected);
-    let expected = String::from("http://***download.url");
-    assert_eq!(output.url, expected);
-    let expected = String::from("6EF60BEC-0242-43AF-BB20-270359FB54A7");
-    assert_eq!(output.request_id, expected);
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"Status":"ON","Url":"http://***download.url","RequestId":"6EF60BEC-0242-43AF-BB20-270359FB54A7"}"#,
-    );
-    assert_eq!(actual, expected);
+/// Documented example `n` of the operation: built with the builder, the request is the
+/// docs' JSON.
+fn assert_request<I: operations::Operation>(
+    n: usize,
+    request: operations::Request<I, ()>,
+) {
+    let json = request.to_json().unwrap_or_else(|e| panic!("example {n}: {e}"));
+    let expected = data(I::INFO.name)["examples"][n]["request"].clone();
+    assert_eq!(json, expected, "example {n}");
 }
 
-/// `DescribeSSLStatus`: members the docs do not list (at any depth) are ignored.
-#[test]
-fn describe_ssl_status_output_ignores_unknown_members() {
-    let with_unknown: DescribeSslStatusOutput = decode(
-        r#"{"Status":"ON","Url":"http://testdownload.url","RequestId":"example","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}"#,
-    );
-    let documented: DescribeSslStatusOutput = decode(
-        r#"{"Status":"ON","Url":"http://testdownload.url","RequestId":"example"}"#,
-    );
-    assert_eq!(with_unknown, documented);
+/// Every documented response of the operation decodes and writes back the documented
+/// values; and a response that drifts from the docs reads like the documented `sample`:
+/// with members the docs do not list, with numbers sent as strings, and with `null` in
+/// every optional member (which reads as if the member were absent).
+fn assert_responses<I: operations::Operation>()
+where
+    I::Output: Serialize + PartialEq + Debug,
+{
+    type T<I> = <I as operations::Operation>::Output;
+    let data = data(I::INFO.name);
+    let examples = data["examples"].as_array().expect("examples");
+    for (n, example) in examples.iter().enumerate() {
+        let written = serde_json::to_value(read::<T<I>>(&example["response"])).unwrap();
+        let expected = example["written"].clone();
+        assert_eq!(written, expected, "example {n}");
+    }
+    let documented: T<I> = read(&data["sample"]);
+    let unknown: T<I> = read(&data["unknown"]);
+    assert_eq!(unknown, documented, "members the docs do not list");
+    if !data["strings"].is_null() {
+        let strings: T<I> = read(&data["strings"]);
+        assert_eq!(strings, documented, "numbers sent as strings");
+    }
+    if !data["nulls"].is_null() {
+        let absent = without_nulls(data["nulls"].clone());
+        let (nulls, absent): (T<I>, T<I>) = (read(&data["nulls"]), read(&absent));
+        assert_eq!(nulls, absent, "null members");
+    }
 }
 
-/// `DescribeSSLStatus`: users' tests can build the output from `Default` and its public fields.
+/// `value` without the object members that are `null`, at any depth.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(members) => {
+            members
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect()
+        }
+        Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+        other => other,
+    }
+}
+
+/// `value` reads from and writes back as `json`.
+fn assert_round_trip<T>(value: T, json: &str)
+where
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    let read: T = read(&serde_json::from_str(json).expect("JSON"));
+    assert_eq!(read, value);
+    assert_json(&value, json);
+}
+
+/// `DescribeSSLStatus`: examples, responses that drift from the docs, required members.
 #[test]
-fn describe_ssl_status_output_can_be_built_from_default() {
+fn describe_ssl_status_as_documented() {
+    assert_request(0, DescribeSslStatusInput::builder().instance_id("cdb-je5dfmdl"));
+    assert_responses::<DescribeSslStatusInput>();
+}
+
+/// `OpenSSL`: examples, responses that drift from the docs, required members.
+#[test]
+fn open_ssl_as_documented() {
+    assert_request(0, OpenSslInput::builder().instance_id("cdb-je5egmdl"));
+    assert_responses::<OpenSslInput>();
+}
+
+/// `CloseSSL`: examples, responses that drift from the docs, required members.
+#[test]
+fn close_ssl_as_documented() {
+    assert_request(0, CloseSslInput::builder().instance_id("cdb-je5egmdl"));
+    assert_responses::<CloseSslInput>();
+}
+
+/// Users' tests can build outputs from `Default` and their public fields (here
+/// `DescribeSSLStatus`'s).
+#[test]
+fn outputs_can_be_built_from_default() {
     let mut output = DescribeSslStatusOutput::default();
     output.status = MysqlSslStatus::On;
     output.url = String::from("http://testdownload.url");
     output.request_id = String::from("example");
-    let actual = encode(&output);
-    let expected = json(
+    assert_json(
+        &output,
         r#"{"Status":"ON","Url":"http://testdownload.url","RequestId":"example"}"#,
     );
-    assert_eq!(actual, expected);
-}
-
-/// `OpenSSL`, documented example 1 ("Enable the SSL connection function"): the request
-/// serializes to the docs' JSON.
-#[test]
-fn open_ssl_example_1_request() {
-    let input = OpenSslInput::builder().instance_id("cdb-je5egmdl").build().unwrap();
-    let actual = encode(&input);
-    let expected = json(r#"{"InstanceId":"cdb-je5egmdl"}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `OpenSSL`, documented example 1 ("Enable the SSL connection function"): the response decodes
-/// to the documented values.
-#[test]
-fn open_ssl_example_1_response() {
-    let output: OpenSslOutput = decode(
-        r#"{"RequestId":"6EF60BEC-0242-43AF-BB20-270359FB54A7","AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213"}"#,
-    );
-    let expected = String::from("6EF60BEC-0242-43AF-BB20-270359FB54A7");
-    assert_eq!(output.request_id, expected);
-    let expected = String::from("123asd21-2dasdasd-123qcsdw-313213");
-    assert_eq!(output.async_request_id, expected);
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"6EF60BEC-0242-43AF-BB20-270359FB54A7"}"#,
-    );
-    assert_eq!(actual, expected);
-}
-
-/// `OpenSSL`: members the docs do not list (at any depth) are ignored.
-#[test]
-fn open_ssl_output_ignores_unknown_members() {
-    let with_unknown: OpenSslOutput = decode(
-        r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"example","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}"#,
-    );
-    let documented: OpenSslOutput = decode(
-        r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"example"}"#,
-    );
-    assert_eq!(with_unknown, documented);
-}
-
-/// `OpenSSL`: users' tests can build the output from `Default` and its public fields.
-#[test]
-fn open_ssl_output_can_be_built_from_default() {
-    let mut output = OpenSslOutput::default();
-    output.async_request_id = String::from("123asd21-2dasdasd-123qcsdw-313213");
-    output.request_id = String::from("example");
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"example"}"#,
-    );
-    assert_eq!(actual, expected);
-}
-
-/// `CloseSSL`, documented example 1 ("Disable SSL"): the request serializes to the docs' JSON.
-#[test]
-fn close_ssl_example_1_request() {
-    let input = CloseSslInput::builder().instance_id("cdb-je5egmdl").build().unwrap();
-    let actual = encode(&input);
-    let expected = json(r#"{"InstanceId":"cdb-je5egmdl"}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `CloseSSL`, documented example 1 ("Disable SSL"): the response decodes to the documented
-/// values.
-#[test]
-fn close_ssl_example_1_response() {
-    let output: CloseSslOutput = decode(
-        r#"{"RequestId":"6EF60BEC-0242-43AF-BB20-270359FB54A7","AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213"}"#,
-    );
-    let expected = String::from("6EF60BEC-0242-43AF-BB20-270359FB54A7");
-    assert_eq!(output.request_id, expected);
-    let expected = String::from("123asd21-2dasdasd-123qcsdw-313213");
-    assert_eq!(output.async_request_id, expected);
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"6EF60BEC-0242-43AF-BB20-270359FB54A7"}"#,
-    );
-    assert_eq!(actual, expected);
-}
-
-/// `CloseSSL`: members the docs do not list (at any depth) are ignored.
-#[test]
-fn close_ssl_output_ignores_unknown_members() {
-    let with_unknown: CloseSslOutput = decode(
-        r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"example","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}"#,
-    );
-    let documented: CloseSslOutput = decode(
-        r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"example"}"#,
-    );
-    assert_eq!(with_unknown, documented);
-}
-
-/// `CloseSSL`: users' tests can build the output from `Default` and its public fields.
-#[test]
-fn close_ssl_output_can_be_built_from_default() {
-    let mut output = CloseSslOutput::default();
-    output.async_request_id = String::from("123asd21-2dasdasd-123qcsdw-313213");
-    output.request_id = String::from("example");
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"AsyncRequestId":"123asd21-2dasdasd-123qcsdw-313213","RequestId":"example"}"#,
-    );
-    assert_eq!(actual, expected);
 }
 
 /// `MysqlSslStatus`: documented values read and write as themselves; an unknown one is kept and
 /// written back unchanged.
 #[test]
 fn mysql_ssl_status_round_trips_documented_and_unknown_values() {
-    let value: MysqlSslStatus = decode(r#""ON""#);
-    assert_eq!(value, MysqlSslStatus::On);
-    let actual = encode(&value);
-    let expected = json(r#""ON""#);
-    assert_eq!(actual, expected);
-    let value: MysqlSslStatus = decode(r#""OFF""#);
-    assert_eq!(value, MysqlSslStatus::Off);
-    let actual = encode(&value);
-    let expected = json(r#""OFF""#);
-    assert_eq!(actual, expected);
-    let value: MysqlSslStatus = decode(r#""value-added-later-0""#);
-    assert_eq!(value, MysqlSslStatus::Unknown(String::from("value-added-later-0")));
-    let actual = encode(&value);
-    let expected = json(r#""value-added-later-0""#);
-    assert_eq!(actual, expected);
+    assert_round_trip(MysqlSslStatus::On, r#""ON""#);
+    assert_round_trip(MysqlSslStatus::Off, r#""OFF""#);
+    assert_round_trip(
+        MysqlSslStatus::Unknown(String::from("value-added-later-0")),
+        r#""value-added-later-0""#,
+    );
 }

@@ -38,8 +38,9 @@
 //! | `DescribeInstanceSSL` | [`Client::describe_instance_ssl`] | Views the enabling status of Secure Sockets Layer (SSL) for an instance. |
 //! | `InstanceEnableSSL` | [`Client::instance_enable_ssl`] | Sets the SSL status for an instance. |
 //!
-//! Each method returns a request builder: set the members, then `.send().await`. The
-//! [`operations`] modules hold each operation's input, output and builders.
+//! Each method returns a request builder: set the members, then `.send().await`. [`operations`]
+//! holds each operation's input and output, and the builder they share,
+//! [`Request`](operations::Request).
 //!
 //! # Errors
 //!
@@ -59,9 +60,16 @@
 pub use client::{Client, SERVICE};
 pub use cloud_transport::{Config, Credentials, Error, ErrorKind, Result};
 
+#[rustfmt::skip]
 mod client;
+
+#[rustfmt::skip]
 pub mod error_codes;
+
+#[rustfmt::skip]
 pub mod operations;
+
+#[rustfmt::skip]
 pub mod types;
 
 /// Compiles the README's example as a doctest.

@@ -5,254 +5,162 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use std::fmt::Debug;
+use std::sync::OnceLock;
+
+use cloud_transport::codec;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use tencent_mongodb::ErrorKind;
-use tencent_mongodb::operations::describe_instance_ssl::{
-    DescribeInstanceSslInput, DescribeInstanceSslOutput,
-};
-use tencent_mongodb::operations::instance_enable_ssl::{
-    InstanceEnableSslInput, InstanceEnableSslOutput,
-};
+use tencent_mongodb::operations::{self, *};
+use tencent_mongodb::{Error, ErrorKind};
 use tencent_mongodb::types::{MongoSslStatus, Timestamp};
 
-/// Parses JSON the generator wrote.
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).expect("the generator writes valid JSON")
+/// The data of every operation's test, by operation.
+fn data(operation: &str) -> &'static Value {
+    static DATA: OnceLock<Value> = OnceLock::new();
+    let data = DATA
+        .get_or_init(|| {
+            serde_json::from_str(include_str!("examples.json"))
+                .expect("examples.json is JSON")
+        });
+    &data[operation]
 }
 
-/// Reads `T` from JSON text, failing the test with serde's message if it cannot.
-fn decode<T: DeserializeOwned>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("cannot decode {text}: {e}"))
+/// Reads `T` from JSON the way the client reads responses.
+fn read<T: DeserializeOwned>(json: &Value) -> T {
+    codec::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("cannot decode {json}: {e}"))
 }
 
-/// Writes `value` as JSON.
-fn encode<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("generated types serialize")
-}
-
-/// `DescribeInstanceSSL`, documented example 1 ("Viewing the Enabling Status of SSL for an
-/// Instance"): the request serializes to the docs' JSON.
-#[test]
-fn describe_instance_ssl_example_1_request() {
-    let input = DescribeInstanceSslInput::builder()
-        .instance_id("cmgo-eqmoaxxx")
-        .build()
-        .unwrap();
-    let actual = encode(&input);
-    let expected = json(r#"{"InstanceId":"cmgo-eqmoaxxx"}"#);
+/// `value` serializes to the JSON text `expected`.
+fn assert_json<T: Serialize>(value: &T, expected: &str) {
+    let actual = serde_json::to_value(value).expect("generated types serialize");
+    let expected: Value = serde_json::from_str(expected).expect("JSON");
     assert_eq!(actual, expected);
 }
 
-/// `DescribeInstanceSSL`, documented example 1 ("Viewing the Enabling Status of SSL for an
-/// Instance"): the response decodes to the documented values.
-#[test]
-fn describe_instance_ssl_example_1_response() {
-    let output: DescribeInstanceSslOutput = decode(
-        r#"{"Status":1,"ExpiredTime":"2023-05-04 12:13:00","CertUrl":"http://sample/cert","RequestId":"12345-abcdef"}"#,
-    );
-    let expected = Some(MongoSslStatus::Enabled);
-    assert_eq!(output.status, expected);
-    let expected = Some(Timestamp::new("2023-05-04 12:13:00"));
-    assert_eq!(output.expired_time, expected);
-    let expected = Some(String::from("http://sample/cert"));
-    assert_eq!(output.cert_url, expected);
-    let expected = String::from("12345-abcdef");
-    assert_eq!(output.request_id, expected);
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"Status":1,"ExpiredTime":"2023-05-04 12:13:00","CertUrl":"http://sample/cert","RequestId":"12345-abcdef"}"#,
-    );
-    assert_eq!(actual, expected);
+/// Documented example `n` of the operation: built with the builder, the request is the
+/// docs' JSON.
+fn assert_request<I: operations::Operation>(
+    n: usize,
+    request: operations::Request<I, ()>,
+) {
+    let json = request.to_json().unwrap_or_else(|e| panic!("example {n}: {e}"));
+    let expected = data(I::INFO.name)["examples"][n]["request"].clone();
+    assert_eq!(json, expected, "example {n}");
 }
 
-/// `DescribeInstanceSSL`: `null` in every optional member (at any depth) reads as `None`.
-#[test]
-fn describe_instance_ssl_output_reads_null_as_none() {
-    let output: DescribeInstanceSslOutput = decode(
-        r#"{"Status":null,"ExpiredTime":null,"CertUrl":null,"RequestId":"example"}"#,
-    );
-    assert!(output.status.is_none());
-    assert!(output.expired_time.is_none());
-    assert!(output.cert_url.is_none());
-    let actual = encode(&output);
-    let expected = json(r#"{"RequestId":"example"}"#);
-    assert_eq!(actual, expected);
+/// Every documented response of the operation decodes and writes back the documented
+/// values; and a response that drifts from the docs reads like the documented `sample`:
+/// with members the docs do not list, with numbers sent as strings, and with `null` in
+/// every optional member (which reads as if the member were absent).
+fn assert_responses<I: operations::Operation>()
+where
+    I::Output: Serialize + PartialEq + Debug,
+{
+    type T<I> = <I as operations::Operation>::Output;
+    let data = data(I::INFO.name);
+    let examples = data["examples"].as_array().expect("examples");
+    for (n, example) in examples.iter().enumerate() {
+        let written = serde_json::to_value(read::<T<I>>(&example["response"])).unwrap();
+        let expected = example["written"].clone();
+        assert_eq!(written, expected, "example {n}");
+    }
+    let documented: T<I> = read(&data["sample"]);
+    let unknown: T<I> = read(&data["unknown"]);
+    assert_eq!(unknown, documented, "members the docs do not list");
+    if !data["strings"].is_null() {
+        let strings: T<I> = read(&data["strings"]);
+        assert_eq!(strings, documented, "numbers sent as strings");
+    }
+    if !data["nulls"].is_null() {
+        let absent = without_nulls(data["nulls"].clone());
+        let (nulls, absent): (T<I>, T<I>) = (read(&data["nulls"]), read(&absent));
+        assert_eq!(nulls, absent, "null members");
+    }
 }
 
-/// `DescribeInstanceSSL`: members the docs do not list (at any depth) are ignored.
-#[test]
-fn describe_instance_ssl_output_ignores_unknown_members() {
-    let with_unknown: DescribeInstanceSslOutput = decode(
-        r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://abc/cert","RequestId":"example","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}"#,
-    );
-    let documented: DescribeInstanceSslOutput = decode(
-        r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://abc/cert","RequestId":"example"}"#,
-    );
-    assert_eq!(with_unknown, documented);
+/// `value` without the object members that are `null`, at any depth.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(members) => {
+            members
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect()
+        }
+        Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+        other => other,
+    }
 }
 
-/// `DescribeInstanceSSL`: numbers sent as strings (`"7"`), a known drift, read like numbers.
-#[test]
-fn describe_instance_ssl_output_reads_numbers_sent_as_strings() {
-    let from_strings: DescribeInstanceSslOutput = decode(
-        r#"{"Status":"0","ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://abc/cert","RequestId":"example"}"#,
-    );
-    let from_numbers: DescribeInstanceSslOutput = decode(
-        r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://abc/cert","RequestId":"example"}"#,
-    );
-    assert_eq!(from_strings, from_numbers);
+/// Building without a required member fails with `InvalidInput` naming it.
+fn assert_missing<T: Debug>(built: Result<T, Error>, member: &str) {
+    let err = built.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let named = err.to_string().contains(&format!("`{member}`"));
+    assert!(named, "{err}");
 }
 
-/// `DescribeInstanceSSL`: users' tests can build the output from `Default` and its public
-/// fields.
+/// `value` reads from and writes back as `json`.
+fn assert_round_trip<T>(value: T, json: &str)
+where
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    let read: T = read(&serde_json::from_str(json).expect("JSON"));
+    assert_eq!(read, value);
+    assert_json(&value, json);
+}
+
+/// The JSON string `text` reads as `value` (integer enums sent as strings).
+fn assert_read<T: DeserializeOwned + PartialEq + Debug>(text: &str, value: T) {
+    let read: T = read(&Value::from(text));
+    assert_eq!(read, value);
+}
+
+/// `DescribeInstanceSSL`: examples, responses that drift from the docs, required members.
 #[test]
-fn describe_instance_ssl_output_can_be_built_from_default() {
+fn describe_instance_ssl_as_documented() {
+    assert_request(0, DescribeInstanceSslInput::builder().instance_id("cmgo-eqmoaxxx"));
+    assert_responses::<DescribeInstanceSslInput>();
+    assert_missing(DescribeInstanceSslInput::builder().build(), "InstanceId");
+}
+
+/// `InstanceEnableSSL`: examples, responses that drift from the docs, required members.
+#[test]
+fn instance_enable_ssl_as_documented() {
+    assert_request(
+        0,
+        InstanceEnableSslInput::builder().instance_id("cmgo-eqmoaxxx").enable(true),
+    );
+    assert_responses::<InstanceEnableSslInput>();
+    assert_missing(InstanceEnableSslInput::builder().build(), "InstanceId");
+}
+
+/// Users' tests can build outputs from `Default` and their public fields (here
+/// `DescribeInstanceSSL`'s).
+#[test]
+fn outputs_can_be_built_from_default() {
     let mut output = DescribeInstanceSslOutput::default();
     output.status = Some(MongoSslStatus::Disabled);
     output.expired_time = Some(Timestamp::new("2023-05-01 12:00:00"));
     output.cert_url = Some(String::from("http://abc/cert"));
     output.request_id = String::from("example");
-    let actual = encode(&output);
-    let expected = json(
+    assert_json(
+        &output,
         r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://abc/cert","RequestId":"example"}"#,
     );
-    assert_eq!(actual, expected);
-}
-
-/// `DescribeInstanceSSL`: building without `InstanceId` fails with `InvalidInput` naming it,
-/// before anything is sent.
-#[test]
-fn describe_instance_ssl_builder_names_a_missing_required_member() {
-    let err = DescribeInstanceSslInput::builder().build().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let message = err.to_string();
-    assert!(message.contains("`InstanceId`"), "{message}");
-}
-
-/// `InstanceEnableSSL`, documented example 1 ("Setting the SSL Status for an Instance"): the
-/// request serializes to the docs' JSON.
-#[test]
-fn instance_enable_ssl_example_1_request() {
-    let input = InstanceEnableSslInput::builder()
-        .instance_id("cmgo-eqmoaxxx")
-        .enable(true)
-        .build()
-        .unwrap();
-    let actual = encode(&input);
-    let expected = json(r#"{"InstanceId":"cmgo-eqmoaxxx","Enable":true}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `InstanceEnableSSL`, documented example 1 ("Setting the SSL Status for an Instance"): the
-/// response decodes to the documented values.
-#[test]
-fn instance_enable_ssl_example_1_response() {
-    let output: InstanceEnableSslOutput = decode(
-        r#"{"CertUrl":"https://cert-****","ExpiredTime":"2024-03-29 13:40:56","RequestId":"5297ebe2-63f8-465f-be7d-41058ce438","Status":1}"#,
-    );
-    let expected = Some(String::from("https://cert-****"));
-    assert_eq!(output.cert_url, expected);
-    let expected = Some(Timestamp::new("2024-03-29 13:40:56"));
-    assert_eq!(output.expired_time, expected);
-    let expected = String::from("5297ebe2-63f8-465f-be7d-41058ce438");
-    assert_eq!(output.request_id, expected);
-    let expected = Some(MongoSslStatus::Enabled);
-    assert_eq!(output.status, expected);
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"Status":1,"ExpiredTime":"2024-03-29 13:40:56","CertUrl":"https://cert-****","RequestId":"5297ebe2-63f8-465f-be7d-41058ce438"}"#,
-    );
-    assert_eq!(actual, expected);
-}
-
-/// `InstanceEnableSSL`: `null` in every optional member (at any depth) reads as `None`.
-#[test]
-fn instance_enable_ssl_output_reads_null_as_none() {
-    let output: InstanceEnableSslOutput = decode(
-        r#"{"Status":null,"ExpiredTime":null,"CertUrl":null,"FlowId":null,"RequestId":"example"}"#,
-    );
-    assert!(output.status.is_none());
-    assert!(output.expired_time.is_none());
-    assert!(output.cert_url.is_none());
-    assert!(output.flow_id.is_none());
-    let actual = encode(&output);
-    let expected = json(r#"{"RequestId":"example"}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `InstanceEnableSSL`: members the docs do not list (at any depth) are ignored.
-#[test]
-fn instance_enable_ssl_output_ignores_unknown_members() {
-    let with_unknown: InstanceEnableSslOutput = decode(
-        r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://xxx.xxx/xxx","FlowId":10000,"RequestId":"example","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}"#,
-    );
-    let documented: InstanceEnableSslOutput = decode(
-        r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://xxx.xxx/xxx","FlowId":10000,"RequestId":"example"}"#,
-    );
-    assert_eq!(with_unknown, documented);
-}
-
-/// `InstanceEnableSSL`: numbers sent as strings (`"7"`), a known drift, read like numbers.
-#[test]
-fn instance_enable_ssl_output_reads_numbers_sent_as_strings() {
-    let from_strings: InstanceEnableSslOutput = decode(
-        r#"{"Status":"0","ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://xxx.xxx/xxx","FlowId":"10000","RequestId":"example"}"#,
-    );
-    let from_numbers: InstanceEnableSslOutput = decode(
-        r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://xxx.xxx/xxx","FlowId":10000,"RequestId":"example"}"#,
-    );
-    assert_eq!(from_strings, from_numbers);
-}
-
-/// `InstanceEnableSSL`: users' tests can build the output from `Default` and its public fields.
-#[test]
-fn instance_enable_ssl_output_can_be_built_from_default() {
-    let mut output = InstanceEnableSslOutput::default();
-    output.status = Some(MongoSslStatus::Disabled);
-    output.expired_time = Some(Timestamp::new("2023-05-01 12:00:00"));
-    output.cert_url = Some(String::from("http://xxx.xxx/xxx"));
-    output.flow_id = Some(10000);
-    output.request_id = String::from("example");
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"Status":0,"ExpiredTime":"2023-05-01 12:00:00","CertUrl":"http://xxx.xxx/xxx","FlowId":10000,"RequestId":"example"}"#,
-    );
-    assert_eq!(actual, expected);
-}
-
-/// `InstanceEnableSSL`: building without `InstanceId` fails with `InvalidInput` naming it,
-/// before anything is sent.
-#[test]
-fn instance_enable_ssl_builder_names_a_missing_required_member() {
-    let err = InstanceEnableSslInput::builder().build().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let message = err.to_string();
-    assert!(message.contains("`InstanceId`"), "{message}");
 }
 
 /// `MongoSslStatus`: documented values read and write as themselves; an unknown one is kept and
 /// written back unchanged.
 #[test]
 fn mongo_ssl_status_round_trips_documented_and_unknown_values() {
-    let value: MongoSslStatus = decode(r#"0"#);
-    assert_eq!(value, MongoSslStatus::Disabled);
-    let actual = encode(&value);
-    let expected = json(r#"0"#);
-    assert_eq!(actual, expected);
-    let value: MongoSslStatus = decode(r#""0""#);
-    assert_eq!(value, MongoSslStatus::Disabled);
-    let value: MongoSslStatus = decode(r#"1"#);
-    assert_eq!(value, MongoSslStatus::Enabled);
-    let actual = encode(&value);
-    let expected = json(r#"1"#);
-    assert_eq!(actual, expected);
-    let value: MongoSslStatus = decode(r#""1""#);
-    assert_eq!(value, MongoSslStatus::Enabled);
-    let value: MongoSslStatus = decode(r#"1000"#);
-    assert_eq!(value, MongoSslStatus::Unknown(1000));
-    let actual = encode(&value);
-    let expected = json(r#"1000"#);
-    assert_eq!(actual, expected);
+    assert_round_trip(MongoSslStatus::Disabled, r#"0"#);
+    assert_read("0", MongoSslStatus::Disabled);
+    assert_round_trip(MongoSslStatus::Enabled, r#"1"#);
+    assert_read("1", MongoSslStatus::Enabled);
+    assert_round_trip(MongoSslStatus::Unknown(1000), r#"1000"#);
 }

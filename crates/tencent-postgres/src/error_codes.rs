@@ -27,348 +27,114 @@
 //!   [`OPERATION_DENIED_INSTANCE_ACCESS_DENIED_ERROR`],
 //!   [`OPERATION_DENIED_INSTANCE_STATUS_LIMIT_ERROR`],
 //!   [`RESOURCE_NOT_FOUND_INSTANCE_NOT_FOUND_ERROR`].
-//! - Any operation: [`ACTION_OFFLINE`], [`AUTH_FAILURE_INVALID_AUTHORIZATION`],
-//!   [`AUTH_FAILURE_INVALID_SECRET_ID`], [`AUTH_FAILURE_MFA_FAILURE`],
-//!   [`AUTH_FAILURE_SECRET_ID_NOT_FOUND`], [`AUTH_FAILURE_SIGNATURE_EXPIRE`],
-//!   [`AUTH_FAILURE_SIGNATURE_FAILURE`], [`AUTH_FAILURE_TOKEN_FAILURE`],
-//!   [`AUTH_FAILURE_UNAUTHORIZED_OPERATION`], [`DRY_RUN_OPERATION`], [`FAILED_OPERATION`],
-//!   [`INTERNAL_ERROR`], [`INVALID_ACTION`], [`INVALID_PARAMETER`],
-//!   [`INVALID_PARAMETER_VALUE`], [`INVALID_REQUEST`], [`IP_IN_BLACKLIST`],
-//!   [`IP_NOT_IN_WHITELIST`], [`LIMIT_EXCEEDED`], [`MISSING_PARAMETER`], [`NO_SUCH_PRODUCT`],
-//!   [`NO_SUCH_VERSION`], [`REQUEST_LIMIT_EXCEEDED`],
-//!   [`REQUEST_LIMIT_EXCEEDED_GLOBAL_REGION_UIN_LIMIT_EXCEEDED`],
-//!   [`REQUEST_LIMIT_EXCEEDED_IP_LIMIT_EXCEEDED`],
-//!   [`REQUEST_LIMIT_EXCEEDED_UIN_LIMIT_EXCEEDED`], [`REQUEST_SIZE_LIMIT_EXCEEDED`],
-//!   [`RESOURCE_IN_USE`], [`RESOURCE_INSUFFICIENT`], [`RESOURCE_NOT_FOUND`],
-//!   [`RESOURCE_UNAVAILABLE`], [`RESPONSE_SIZE_LIMIT_EXCEEDED`], [`SERVICE_UNAVAILABLE`],
-//!   [`UNAUTHORIZED_OPERATION`], [`UNKNOWN_PARAMETER`], [`UNSUPPORTED_OPERATION`],
-//!   [`UNSUPPORTED_PROTOCOL`], [`UNSUPPORTED_REGION`].
+//! - Any operation: the codes marked *any operation* below.
 
-#![cfg_attr(rustfmt, rustfmt::skip)]
-
-/// `ActionOffline`:
-///
-/// This API has been deprecated.
-///
-/// Any operation may return it.
+/// `ActionOffline` (any operation): This API has been deprecated.
 pub const ACTION_OFFLINE: &str = "ActionOffline";
-
-/// `AuthFailure.InvalidAuthorization`:
-///
-/// The `Authorization` header of the request is invalid.
-///
-/// Any operation may return it.
+/// `AuthFailure.InvalidAuthorization` (any operation): The `Authorization` header of the
+/// request is invalid.
 pub const AUTH_FAILURE_INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";
-
-/// `AuthFailure.InvalidSecretId`:
-///
-/// Invalid key (not a TencentCloud API key type).
-///
-/// Any operation may return it.
+/// `AuthFailure.InvalidSecretId` (any operation): Invalid key (not a TencentCloud API key
+/// type).
 pub const AUTH_FAILURE_INVALID_SECRET_ID: &str = "AuthFailure.InvalidSecretId";
-
-/// `AuthFailure.MFAFailure`:
-///
-/// MFA failed.
-///
-/// Any operation may return it.
+/// `AuthFailure.MFAFailure` (any operation): MFA failed.
 pub const AUTH_FAILURE_MFA_FAILURE: &str = "AuthFailure.MFAFailure";
-
-/// `AuthFailure.SecretIdNotFound`:
-///
-/// The key does not exist. Check whether the key has been deleted or disabled in the console;
-/// if not, check that it was entered correctly, without leading or trailing whitespace.
-///
-/// Any operation may return it.
+/// `AuthFailure.SecretIdNotFound` (any operation): The key does not exist. Check whether the
+/// key has been deleted or disabled in the console; if not, check that it was entered
+/// correctly, without leading or trailing whitespace.
 pub const AUTH_FAILURE_SECRET_ID_NOT_FOUND: &str = "AuthFailure.SecretIdNotFound";
-
-/// `AuthFailure.SignatureExpire`:
-///
-/// Signature expired. The request timestamp and the server time may differ by at most five
-/// minutes; check that the local clock is synchronized.
-///
-/// Any operation may return it.
+/// `AuthFailure.SignatureExpire` (any operation): Signature expired. The request timestamp and
+/// the server time may differ by at most five minutes; check that the local clock is
+/// synchronized.
 pub const AUTH_FAILURE_SIGNATURE_EXPIRE: &str = "AuthFailure.SignatureExpire";
-
-/// `AuthFailure.SignatureFailure`:
-///
-/// Invalid signature. The signature was calculated incorrectly; check the calculation against
-/// the signature method documentation.
-///
-/// Any operation may return it.
+/// `AuthFailure.SignatureFailure` (any operation): Invalid signature. The signature was
+/// calculated incorrectly; check the calculation against the signature method documentation.
 pub const AUTH_FAILURE_SIGNATURE_FAILURE: &str = "AuthFailure.SignatureFailure";
-
-/// `AuthFailure.TokenFailure`:
-///
-/// Token error.
-///
-/// Any operation may return it.
+/// `AuthFailure.TokenFailure` (any operation): Token error.
 pub const AUTH_FAILURE_TOKEN_FAILURE: &str = "AuthFailure.TokenFailure";
-
-/// `AuthFailure.UnauthorizedOperation`:
-///
-/// The request is not authorized by CAM.
-///
-/// Any operation may return it.
+/// `AuthFailure.UnauthorizedOperation` (any operation): The request is not authorized by CAM.
 pub const AUTH_FAILURE_UNAUTHORIZED_OPERATION: &str = "AuthFailure.UnauthorizedOperation";
-
-/// `DryRunOperation`:
-///
-/// DryRun operation; the request would have succeeded, but the DryRun parameter was passed.
-///
-/// Any operation may return it.
+/// `DryRunOperation` (any operation): DryRun operation; the request would have succeeded, but
+/// the DryRun parameter was passed.
 pub const DRY_RUN_OPERATION: &str = "DryRunOperation";
-
-/// `FailedOperation`:
-///
-/// Operation failed.
-///
-/// Any operation may return it.
+/// `FailedOperation` (any operation): Operation failed.
 pub const FAILED_OPERATION: &str = "FailedOperation";
-
-/// `FailedOperation.DatabaseAccessError`:
-///
-/// Failed to access database management service. Please try again later. If the problem
-/// persists, please contact customer service.
-///
-/// Documented for [`ModifyDBInstanceSSLConfig`](crate::Client::modify_db_instance_ssl_config).
+/// `FailedOperation.DatabaseAccessError`: Failed to access database management service. Please
+/// try again later. If the problem persists, please contact customer service.
 pub const FAILED_OPERATION_DATABASE_ACCESS_ERROR: &str = "FailedOperation.DatabaseAccessError";
-
-/// `FailedOperation.FailedOperationError`:
-///
-/// Operation failed. Please try again later.
-///
-/// Documented for [`ModifyDBInstanceSSLConfig`](crate::Client::modify_db_instance_ssl_config).
+/// `FailedOperation.FailedOperationError`: Operation failed. Please try again later.
 pub const FAILED_OPERATION_FAILED_OPERATION_ERROR: &str = "FailedOperation.FailedOperationError";
-
-/// `FailedOperation.FlowCreateError`:
-///
-/// Failed to create a task. Please try again later. If the problem persists, please contact
-/// customer service.
-///
-/// Documented for [`ModifyDBInstanceSSLConfig`](crate::Client::modify_db_instance_ssl_config).
+/// `FailedOperation.FlowCreateError`: Failed to create a task. Please try again later. If the
+/// problem persists, please contact customer service.
 pub const FAILED_OPERATION_FLOW_CREATE_ERROR: &str = "FailedOperation.FlowCreateError";
-
-/// `InternalError`:
-///
-/// Internal error.
-///
-/// Any operation may return it.
+/// `InternalError` (any operation): Internal error.
 pub const INTERNAL_ERROR: &str = "InternalError";
-
-/// `InvalidAction`:
-///
-/// The API does not exist.
-///
-/// Any operation may return it.
+/// `InvalidAction` (any operation): The API does not exist.
 pub const INVALID_ACTION: &str = "InvalidAction";
-
-/// `InvalidParameter`:
-///
-/// Incorrect parameter (format, type, ...).
-///
-/// Any operation may return it.
+/// `InvalidParameter` (any operation): Incorrect parameter (format, type, ...).
 pub const INVALID_PARAMETER: &str = "InvalidParameter";
-
-/// `InvalidParameterValue`:
-///
-/// Invalid parameter value.
-///
-/// Any operation may return it.
+/// `InvalidParameterValue` (any operation): Invalid parameter value.
 pub const INVALID_PARAMETER_VALUE: &str = "InvalidParameterValue";
-
-/// `InvalidParameterValue.InvalidParameterValueError`:
-///
-/// Incorrect parameter value
-///
-/// Documented for [`ModifyDBInstanceSSLConfig`](crate::Client::modify_db_instance_ssl_config).
+/// `InvalidParameterValue.InvalidParameterValueError`: Incorrect parameter value.
 pub const INVALID_PARAMETER_VALUE_INVALID_PARAMETER_VALUE_ERROR: &str = "InvalidParameterValue.InvalidParameterValueError";
-
-/// `InvalidParameterValue.ParameterCharacterLimitError`:
-///
-/// The parameter is invalid. Please modify it and try again.
-///
-/// Documented for [`ModifyDBInstanceSSLConfig`](crate::Client::modify_db_instance_ssl_config).
+/// `InvalidParameterValue.ParameterCharacterLimitError`: The parameter is invalid. Please
+/// modify it and try again.
 pub const INVALID_PARAMETER_VALUE_PARAMETER_CHARACTER_LIMIT_ERROR: &str = "InvalidParameterValue.ParameterCharacterLimitError";
-
-/// `InvalidRequest`:
-///
-/// The multipart format of the request body is incorrect.
-///
-/// Any operation may return it.
+/// `InvalidRequest` (any operation): The multipart format of the request body is incorrect.
 pub const INVALID_REQUEST: &str = "InvalidRequest";
-
-/// `IpInBlacklist`:
-///
-/// The IP address is in the blocklist.
-///
-/// Any operation may return it.
+/// `IpInBlacklist` (any operation): The IP address is in the blocklist.
 pub const IP_IN_BLACKLIST: &str = "IpInBlacklist";
-
-/// `IpNotInWhitelist`:
-///
-/// The IP address is not in the allowlist.
-///
-/// Any operation may return it.
+/// `IpNotInWhitelist` (any operation): The IP address is not in the allowlist.
 pub const IP_NOT_IN_WHITELIST: &str = "IpNotInWhitelist";
-
-/// `LimitExceeded`:
-///
-/// Quota limit exceeded.
-///
-/// Any operation may return it.
+/// `LimitExceeded` (any operation): Quota limit exceeded.
 pub const LIMIT_EXCEEDED: &str = "LimitExceeded";
-
-/// `MissingParameter`:
-///
-/// A required parameter is missing.
-///
-/// Any operation may return it.
+/// `MissingParameter` (any operation): A required parameter is missing.
 pub const MISSING_PARAMETER: &str = "MissingParameter";
-
-/// `NoSuchProduct`:
-///
-/// The product does not exist.
-///
-/// Any operation may return it.
+/// `NoSuchProduct` (any operation): The product does not exist.
 pub const NO_SUCH_PRODUCT: &str = "NoSuchProduct";
-
-/// `NoSuchVersion`:
-///
-/// The API version does not exist.
-///
-/// Any operation may return it.
+/// `NoSuchVersion` (any operation): The API version does not exist.
 pub const NO_SUCH_VERSION: &str = "NoSuchVersion";
-
-/// `OperationDenied.InstanceAccessDeniedError`:
-///
-/// You do not have the permission to operate this resource.
-///
-/// Documented for [`ModifyDBInstanceSSLConfig`](crate::Client::modify_db_instance_ssl_config).
+/// `OperationDenied.InstanceAccessDeniedError`: You do not have the permission to operate this
+/// resource.
 pub const OPERATION_DENIED_INSTANCE_ACCESS_DENIED_ERROR: &str = "OperationDenied.InstanceAccessDeniedError";
-
-/// `OperationDenied.InstanceStatusLimitError`:
-///
-/// This operation cannot be performed on an instance in this status.
-///
-/// Documented for [`ModifyDBInstanceSSLConfig`](crate::Client::modify_db_instance_ssl_config).
+/// `OperationDenied.InstanceStatusLimitError`: This operation cannot be performed on an
+/// instance in this status.
 pub const OPERATION_DENIED_INSTANCE_STATUS_LIMIT_ERROR: &str = "OperationDenied.InstanceStatusLimitError";
-
-/// `RequestLimitExceeded`:
-///
-/// The number of requests exceeds the frequency limit.
-///
-/// Any operation may return it.
+/// `RequestLimitExceeded` (any operation): The number of requests exceeds the frequency limit.
 pub const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
-
-/// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`:
-///
-/// The account (UIN) exceeds the frequency limit of the global region.
-///
-/// Any operation may return it.
+/// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (any operation): The account (UIN)
+/// exceeds the frequency limit of the global region.
 pub const REQUEST_LIMIT_EXCEEDED_GLOBAL_REGION_UIN_LIMIT_EXCEEDED: &str = "RequestLimitExceeded.GlobalRegionUinLimitExceeded";
-
-/// `RequestLimitExceeded.IPLimitExceeded`:
-///
-/// The number of requests from this IP address exceeds the frequency limit.
-///
-/// Any operation may return it.
+/// `RequestLimitExceeded.IPLimitExceeded` (any operation): The number of requests from this IP
+/// address exceeds the frequency limit.
 pub const REQUEST_LIMIT_EXCEEDED_IP_LIMIT_EXCEEDED: &str = "RequestLimitExceeded.IPLimitExceeded";
-
-/// `RequestLimitExceeded.UinLimitExceeded`:
-///
-/// The number of requests from this account (UIN) exceeds the frequency limit.
-///
-/// Any operation may return it.
+/// `RequestLimitExceeded.UinLimitExceeded` (any operation): The number of requests from this
+/// account (UIN) exceeds the frequency limit.
 pub const REQUEST_LIMIT_EXCEEDED_UIN_LIMIT_EXCEEDED: &str = "RequestLimitExceeded.UinLimitExceeded";
-
-/// `RequestSizeLimitExceeded`:
-///
-/// The request body is too large.
-///
-/// Any operation may return it.
+/// `RequestSizeLimitExceeded` (any operation): The request body is too large.
 pub const REQUEST_SIZE_LIMIT_EXCEEDED: &str = "RequestSizeLimitExceeded";
-
-/// `ResourceInUse`:
-///
-/// The resource is in use.
-///
-/// Any operation may return it.
+/// `ResourceInUse` (any operation): The resource is in use.
 pub const RESOURCE_IN_USE: &str = "ResourceInUse";
-
-/// `ResourceInsufficient`:
-///
-/// Insufficient resources.
-///
-/// Any operation may return it.
+/// `ResourceInsufficient` (any operation): Insufficient resources.
 pub const RESOURCE_INSUFFICIENT: &str = "ResourceInsufficient";
-
-/// `ResourceNotFound`:
-///
-/// The resource does not exist.
-///
-/// Any operation may return it.
+/// `ResourceNotFound` (any operation): The resource does not exist.
 pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
-
-/// `ResourceNotFound.InstanceNotFoundError`:
-///
-/// The instance does not exist.
-///
-/// Documented for [`ModifyDBInstanceSSLConfig`](crate::Client::modify_db_instance_ssl_config).
+/// `ResourceNotFound.InstanceNotFoundError`: The instance does not exist.
 pub const RESOURCE_NOT_FOUND_INSTANCE_NOT_FOUND_ERROR: &str = "ResourceNotFound.InstanceNotFoundError";
-
-/// `ResourceUnavailable`:
-///
-/// The resource is unavailable.
-///
-/// Any operation may return it.
+/// `ResourceUnavailable` (any operation): The resource is unavailable.
 pub const RESOURCE_UNAVAILABLE: &str = "ResourceUnavailable";
-
-/// `ResponseSizeLimitExceeded`:
-///
-/// The response is too large.
-///
-/// Any operation may return it.
+/// `ResponseSizeLimitExceeded` (any operation): The response is too large.
 pub const RESPONSE_SIZE_LIMIT_EXCEEDED: &str = "ResponseSizeLimitExceeded";
-
-/// `ServiceUnavailable`:
-///
-/// The service is unavailable now.
-///
-/// Any operation may return it.
+/// `ServiceUnavailable` (any operation): The service is unavailable now.
 pub const SERVICE_UNAVAILABLE: &str = "ServiceUnavailable";
-
-/// `UnauthorizedOperation`:
-///
-/// Unauthorized operation.
-///
-/// Any operation may return it.
+/// `UnauthorizedOperation` (any operation): Unauthorized operation.
 pub const UNAUTHORIZED_OPERATION: &str = "UnauthorizedOperation";
-
-/// `UnknownParameter`:
-///
-/// Unknown parameter.
-///
-/// Any operation may return it.
+/// `UnknownParameter` (any operation): Unknown parameter.
 pub const UNKNOWN_PARAMETER: &str = "UnknownParameter";
-
-/// `UnsupportedOperation`:
-///
-/// Unsupported operation.
-///
-/// Any operation may return it.
+/// `UnsupportedOperation` (any operation): Unsupported operation.
 pub const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
-
-/// `UnsupportedProtocol`:
-///
-/// HTTP(S) request protocol error; only GET and POST requests are supported.
-///
-/// Any operation may return it.
+/// `UnsupportedProtocol` (any operation): HTTP(S) request protocol error; only GET and POST
+/// requests are supported.
 pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
-
-/// `UnsupportedRegion`:
-///
-/// The API does not support the requested region.
-///
-/// Any operation may return it.
+/// `UnsupportedRegion` (any operation): The API does not support the requested region.
 pub const UNSUPPORTED_REGION: &str = "UnsupportedRegion";

@@ -40,8 +40,9 @@
 //! | `ModifyDBInstanceSSLConfig` | [`Client::modify_db_instance_ssl_config`] | Modify instance SSL configuration. |
 //! | `DescribeDBInstanceSSLConfig` | [`Client::describe_db_instance_ssl_config`] | Queries the SSL configuration of an instance. |
 //!
-//! Each method returns a request builder: set the members, then `.send().await`. The
-//! [`operations`] modules hold each operation's input, output and builders.
+//! Each method returns a request builder: set the members, then `.send().await`. [`operations`]
+//! holds each operation's input and output, and the builder they share,
+//! [`Request`](operations::Request).
 //!
 //! # Errors
 //!
@@ -61,8 +62,13 @@
 pub use client::{Client, SERVICE};
 pub use cloud_transport::{Config, Credentials, Error, ErrorKind, Result};
 
+#[rustfmt::skip]
 mod client;
+
+#[rustfmt::skip]
 pub mod error_codes;
+
+#[rustfmt::skip]
 pub mod operations;
 
 /// Compiles the README's example as a doctest.

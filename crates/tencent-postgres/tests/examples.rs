@@ -5,277 +5,146 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use std::fmt::Debug;
+use std::sync::OnceLock;
+
+use cloud_transport::codec;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use tencent_postgres::ErrorKind;
-use tencent_postgres::operations::describe_db_instance_ssl_config::{
-    DescribeDbInstanceSslConfigInput, DescribeDbInstanceSslConfigOutput,
-};
-use tencent_postgres::operations::modify_db_instance_ssl_config::{
-    ModifyDbInstanceSslConfigInput, ModifyDbInstanceSslConfigOutput,
-};
+use tencent_postgres::operations::{self, *};
+use tencent_postgres::{Error, ErrorKind};
 
-/// Parses JSON the generator wrote.
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).expect("the generator writes valid JSON")
+/// The data of every operation's test, by operation.
+fn data(operation: &str) -> &'static Value {
+    static DATA: OnceLock<Value> = OnceLock::new();
+    let data = DATA
+        .get_or_init(|| {
+            serde_json::from_str(include_str!("examples.json"))
+                .expect("examples.json is JSON")
+        });
+    &data[operation]
 }
 
-/// Reads `T` from JSON text, failing the test with serde's message if it cannot.
-fn decode<T: DeserializeOwned>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("cannot decode {text}: {e}"))
+/// Reads `T` from JSON the way the client reads responses.
+fn read<T: DeserializeOwned>(json: &Value) -> T {
+    codec::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("cannot decode {json}: {e}"))
 }
 
-/// Writes `value` as JSON.
-fn encode<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("generated types serialize")
-}
-
-/// `ModifyDBInstanceSSLConfig`, documented example 1 ("Disable SSL"): the request serializes to
-/// the docs' JSON.
-#[test]
-fn modify_db_instance_ssl_config_example_1_request() {
-    let input = ModifyDbInstanceSslConfigInput::builder()
-        .db_instance_id("postgres-5gevh7gr")
-        .ssl_enabled(false)
-        .build()
-        .unwrap();
-    let actual = encode(&input);
-    let expected = json(r#"{"DBInstanceId":"postgres-5gevh7gr","SSLEnabled":false}"#);
+/// `value` serializes to the JSON text `expected`.
+fn assert_json<T: Serialize>(value: &T, expected: &str) {
+    let actual = serde_json::to_value(value).expect("generated types serialize");
+    let expected: Value = serde_json::from_str(expected).expect("JSON");
     assert_eq!(actual, expected);
 }
 
-/// `ModifyDBInstanceSSLConfig`, documented example 1 ("Disable SSL"): the response decodes to
-/// the documented values.
-#[test]
-fn modify_db_instance_ssl_config_example_1_response() {
-    let output: ModifyDbInstanceSslConfigOutput = decode(
-        r#"{"RequestId":"5878440a-028f-4fe4-8786-240665d0105e","TaskId":100015}"#,
-    );
-    let expected = String::from("5878440a-028f-4fe4-8786-240665d0105e");
-    assert_eq!(output.request_id, expected);
-    let expected = Some(100015);
-    assert_eq!(output.task_id, expected);
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"TaskId":100015,"RequestId":"5878440a-028f-4fe4-8786-240665d0105e"}"#,
-    );
-    assert_eq!(actual, expected);
+/// Documented example `n` of the operation: built with the builder, the request is the
+/// docs' JSON.
+fn assert_request<I: operations::Operation>(
+    n: usize,
+    request: operations::Request<I, ()>,
+) {
+    let json = request.to_json().unwrap_or_else(|e| panic!("example {n}: {e}"));
+    let expected = data(I::INFO.name)["examples"][n]["request"].clone();
+    assert_eq!(json, expected, "example {n}");
 }
 
-/// `ModifyDBInstanceSSLConfig`, documented example 2 ("Enabling SSL"): the request serializes
-/// to the docs' JSON.
-#[test]
-fn modify_db_instance_ssl_config_example_2_request() {
-    let input = ModifyDbInstanceSslConfigInput::builder()
-        .db_instance_id("postgres-5gevh7gr")
-        .ssl_enabled(true)
-        .connect_address("10.6.0.4")
-        .build()
-        .unwrap();
-    let actual = encode(&input);
-    let expected = json(
-        r#"{"DBInstanceId":"postgres-5gevh7gr","SSLEnabled":true,"ConnectAddress":"10.6.0.4"}"#,
-    );
-    assert_eq!(actual, expected);
+/// Every documented response of the operation decodes and writes back the documented
+/// values; and a response that drifts from the docs reads like the documented `sample`:
+/// with members the docs do not list, with numbers sent as strings, and with `null` in
+/// every optional member (which reads as if the member were absent).
+fn assert_responses<I: operations::Operation>()
+where
+    I::Output: Serialize + PartialEq + Debug,
+{
+    type T<I> = <I as operations::Operation>::Output;
+    let data = data(I::INFO.name);
+    let examples = data["examples"].as_array().expect("examples");
+    for (n, example) in examples.iter().enumerate() {
+        let written = serde_json::to_value(read::<T<I>>(&example["response"])).unwrap();
+        let expected = example["written"].clone();
+        assert_eq!(written, expected, "example {n}");
+    }
+    let documented: T<I> = read(&data["sample"]);
+    let unknown: T<I> = read(&data["unknown"]);
+    assert_eq!(unknown, documented, "members the docs do not list");
+    if !data["strings"].is_null() {
+        let strings: T<I> = read(&data["strings"]);
+        assert_eq!(strings, documented, "numbers sent as strings");
+    }
+    if !data["nulls"].is_null() {
+        let absent = without_nulls(data["nulls"].clone());
+        let (nulls, absent): (T<I>, T<I>) = (read(&data["nulls"]), read(&absent));
+        assert_eq!(nulls, absent, "null members");
+    }
 }
 
-/// `ModifyDBInstanceSSLConfig`, documented example 2 ("Enabling SSL"): the response decodes to
-/// the documented values.
-#[test]
-fn modify_db_instance_ssl_config_example_2_response() {
-    let output: ModifyDbInstanceSslConfigOutput = decode(
-        r#"{"RequestId":"e39921c1-2d50-4c55-8bca-8bdff0a387e8","TaskId":100016}"#,
-    );
-    let expected = String::from("e39921c1-2d50-4c55-8bca-8bdff0a387e8");
-    assert_eq!(output.request_id, expected);
-    let expected = Some(100016);
-    assert_eq!(output.task_id, expected);
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"TaskId":100016,"RequestId":"e39921c1-2d50-4c55-8bca-8bdff0a387e8"}"#,
-    );
-    assert_eq!(actual, expected);
+/// `value` without the object members that are `null`, at any depth.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(members) => {
+            members
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect()
+        }
+        Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+        other => other,
+    }
 }
 
-/// `ModifyDBInstanceSSLConfig`: `null` in every optional member (at any depth) reads as `None`.
-#[test]
-fn modify_db_instance_ssl_config_output_reads_null_as_none() {
-    let output: ModifyDbInstanceSslConfigOutput = decode(
-        r#"{"TaskId":null,"RequestId":"example"}"#,
-    );
-    assert!(output.task_id.is_none());
-    let actual = encode(&output);
-    let expected = json(r#"{"RequestId":"example"}"#);
-    assert_eq!(actual, expected);
+/// Building without a required member fails with `InvalidInput` naming it.
+fn assert_missing<T: Debug>(built: Result<T, Error>, member: &str) {
+    let err = built.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let named = err.to_string().contains(&format!("`{member}`"));
+    assert!(named, "{err}");
 }
 
-/// `ModifyDBInstanceSSLConfig`: members the docs do not list (at any depth) are ignored.
+/// `ModifyDBInstanceSSLConfig`: examples, responses that drift from the docs, required members.
 #[test]
-fn modify_db_instance_ssl_config_output_ignores_unknown_members() {
-    let with_unknown: ModifyDbInstanceSslConfigOutput = decode(
-        r#"{"TaskId":5423,"RequestId":"example","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}"#,
+fn modify_db_instance_ssl_config_as_documented() {
+    assert_request(
+        0,
+        ModifyDbInstanceSslConfigInput::builder()
+            .db_instance_id("postgres-5gevh7gr")
+            .ssl_enabled(false),
     );
-    let documented: ModifyDbInstanceSslConfigOutput = decode(
-        r#"{"TaskId":5423,"RequestId":"example"}"#,
+    assert_request(
+        1,
+        ModifyDbInstanceSslConfigInput::builder()
+            .db_instance_id("postgres-5gevh7gr")
+            .ssl_enabled(true)
+            .connect_address("10.6.0.4"),
     );
-    assert_eq!(with_unknown, documented);
+    assert_responses::<ModifyDbInstanceSslConfigInput>();
+    assert_missing(ModifyDbInstanceSslConfigInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyDBInstanceSSLConfig`: numbers sent as strings (`"7"`), a known drift, read like
-/// numbers.
+/// `DescribeDBInstanceSSLConfig`: examples, responses that drift from the docs, required
+/// members.
 #[test]
-fn modify_db_instance_ssl_config_output_reads_numbers_sent_as_strings() {
-    let from_strings: ModifyDbInstanceSslConfigOutput = decode(
-        r#"{"TaskId":"5423","RequestId":"example"}"#,
+fn describe_db_instance_ssl_config_as_documented() {
+    assert_request(
+        0,
+        DescribeDbInstanceSslConfigInput::builder().db_instance_id("postgres-hf8jo5pr"),
     );
-    let from_numbers: ModifyDbInstanceSslConfigOutput = decode(
-        r#"{"TaskId":5423,"RequestId":"example"}"#,
+    assert_request(
+        1,
+        DescribeDbInstanceSslConfigInput::builder().db_instance_id("postgres-6bwgamo3"),
     );
-    assert_eq!(from_strings, from_numbers);
+    assert_responses::<DescribeDbInstanceSslConfigInput>();
+    assert_missing(DescribeDbInstanceSslConfigInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyDBInstanceSSLConfig`: users' tests can build the output from `Default` and its public
-/// fields.
+/// Users' tests can build outputs from `Default` and their public fields (here
+/// `ModifyDBInstanceSSLConfig`'s).
 #[test]
-fn modify_db_instance_ssl_config_output_can_be_built_from_default() {
+fn outputs_can_be_built_from_default() {
     let mut output = ModifyDbInstanceSslConfigOutput::default();
     output.task_id = Some(5423);
     output.request_id = String::from("example");
-    let actual = encode(&output);
-    let expected = json(r#"{"TaskId":5423,"RequestId":"example"}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `ModifyDBInstanceSSLConfig`: building without `DBInstanceId` fails with `InvalidInput`
-/// naming it, before anything is sent.
-#[test]
-fn modify_db_instance_ssl_config_builder_names_a_missing_required_member() {
-    let err = ModifyDbInstanceSslConfigInput::builder().build().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let message = err.to_string();
-    assert!(message.contains("`DBInstanceId`"), "{message}");
-}
-
-/// `DescribeDBInstanceSSLConfig`, documented example 1 ("Instance SSL Is in Enabled Status"):
-/// the request serializes to the docs' JSON.
-#[test]
-fn describe_db_instance_ssl_config_example_1_request() {
-    let input = DescribeDbInstanceSslConfigInput::builder()
-        .db_instance_id("postgres-hf8jo5pr")
-        .build()
-        .unwrap();
-    let actual = encode(&input);
-    let expected = json(r#"{"DBInstanceId":"postgres-hf8jo5pr"}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `DescribeDBInstanceSSLConfig`, documented example 1 ("Instance SSL Is in Enabled Status"):
-/// the response decodes to the documented values.
-#[test]
-fn describe_db_instance_ssl_config_example_1_response() {
-    let output: DescribeDbInstanceSslConfigOutput = decode(
-        r#"{"RequestId":"25cc2555-14a2-454f-af08-6bd691315335","SSLEnabled":true,"CAUrl":"http://testdownload.url","ConnectAddress":"10.0.0.4"}"#,
-    );
-    let expected = String::from("25cc2555-14a2-454f-af08-6bd691315335");
-    assert_eq!(output.request_id, expected);
-    let expected = Some(true);
-    assert_eq!(output.ssl_enabled, expected);
-    let expected = Some(String::from("http://testdownload.url"));
-    assert_eq!(output.ca_url, expected);
-    let expected = Some(String::from("10.0.0.4"));
-    assert_eq!(output.connect_address, expected);
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"SSLEnabled":true,"CAUrl":"http://testdownload.url","ConnectAddress":"10.0.0.4","RequestId":"25cc2555-14a2-454f-af08-6bd691315335"}"#,
-    );
-    assert_eq!(actual, expected);
-}
-
-/// `DescribeDBInstanceSSLConfig`, documented example 2 ("Instance SSL Is Closed"): the request
-/// serializes to the docs' JSON.
-#[test]
-fn describe_db_instance_ssl_config_example_2_request() {
-    let input = DescribeDbInstanceSslConfigInput::builder()
-        .db_instance_id("postgres-6bwgamo3")
-        .build()
-        .unwrap();
-    let actual = encode(&input);
-    let expected = json(r#"{"DBInstanceId":"postgres-6bwgamo3"}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `DescribeDBInstanceSSLConfig`, documented example 2 ("Instance SSL Is Closed"): the response
-/// decodes to the documented values.
-#[test]
-fn describe_db_instance_ssl_config_example_2_response() {
-    let output: DescribeDbInstanceSslConfigOutput = decode(
-        r#"{"CAUrl":"","ConnectAddress":"","RequestId":"042e21a5-14b2-4b41-8dd4-4cf870ae10bf","SSLEnabled":false}"#,
-    );
-    let expected = Some(String::from(""));
-    assert_eq!(output.ca_url, expected);
-    let expected = Some(String::from(""));
-    assert_eq!(output.connect_address, expected);
-    let expected = String::from("042e21a5-14b2-4b41-8dd4-4cf870ae10bf");
-    assert_eq!(output.request_id, expected);
-    let expected = Some(false);
-    assert_eq!(output.ssl_enabled, expected);
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"SSLEnabled":false,"CAUrl":"","ConnectAddress":"","RequestId":"042e21a5-14b2-4b41-8dd4-4cf870ae10bf"}"#,
-    );
-    assert_eq!(actual, expected);
-}
-
-/// `DescribeDBInstanceSSLConfig`: `null` in every optional member (at any depth) reads as
-/// `None`.
-#[test]
-fn describe_db_instance_ssl_config_output_reads_null_as_none() {
-    let output: DescribeDbInstanceSslConfigOutput = decode(
-        r#"{"SSLEnabled":null,"CAUrl":null,"ConnectAddress":null,"RequestId":"example"}"#,
-    );
-    assert!(output.ssl_enabled.is_none());
-    assert!(output.ca_url.is_none());
-    assert!(output.connect_address.is_none());
-    let actual = encode(&output);
-    let expected = json(r#"{"RequestId":"example"}"#);
-    assert_eq!(actual, expected);
-}
-
-/// `DescribeDBInstanceSSLConfig`: members the docs do not list (at any depth) are ignored.
-#[test]
-fn describe_db_instance_ssl_config_output_ignores_unknown_members() {
-    let with_unknown: DescribeDbInstanceSslConfigOutput = decode(
-        r#"{"SSLEnabled":true,"CAUrl":"http://testdownload.url","ConnectAddress":"10.0.0.23","RequestId":"example","MemberAddedInALaterApiVersion":{"Nested":[1,"two",null],"Flag":true}}"#,
-    );
-    let documented: DescribeDbInstanceSslConfigOutput = decode(
-        r#"{"SSLEnabled":true,"CAUrl":"http://testdownload.url","ConnectAddress":"10.0.0.23","RequestId":"example"}"#,
-    );
-    assert_eq!(with_unknown, documented);
-}
-
-/// `DescribeDBInstanceSSLConfig`: users' tests can build the output from `Default` and its
-/// public fields.
-#[test]
-fn describe_db_instance_ssl_config_output_can_be_built_from_default() {
-    let mut output = DescribeDbInstanceSslConfigOutput::default();
-    output.ssl_enabled = Some(true);
-    output.ca_url = Some(String::from("http://testdownload.url"));
-    output.connect_address = Some(String::from("10.0.0.23"));
-    output.request_id = String::from("example");
-    let actual = encode(&output);
-    let expected = json(
-        r#"{"SSLEnabled":true,"CAUrl":"http://testdownload.url","ConnectAddress":"10.0.0.23","RequestId":"example"}"#,
-    );
-    assert_eq!(actual, expected);
-}
-
-/// `DescribeDBInstanceSSLConfig`: building without `DBInstanceId` fails with `InvalidInput`
-/// naming it, before anything is sent.
-#[test]
-fn describe_db_instance_ssl_config_builder_names_a_missing_required_member() {
-    let err = DescribeDbInstanceSslConfigInput::builder().build().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let message = err.to_string();
-    assert!(message.contains("`DBInstanceId`"), "{message}");
+    assert_json(&output, r#"{"TaskId":5423,"RequestId":"example"}"#);
 }
