@@ -252,16 +252,21 @@ async fn tencent_postgres(setup: &Setup, failures: &mut Failures) {
 
 async fn huawei_geminidb(setup: &Setup, failures: &mut Failures) {
     let client = huawei_geminidb::Client::new(setup.huawei_config(&setup.huawei));
-    let documented_cert = |out: &huawei_geminidb::operations::ListSslCertDownloadAddressesOutput| {
-        let certs = out.certs.as_deref().unwrap_or_default();
-        equal("number of certs", certs.len(), 1)?;
-        equal("category", certs[0].category.clone(), Some(CertCategory::International))?;
-        equal(
-            "download_link",
-            certs[0].download_link.as_deref(),
-            Some("https://obs.xxx.myhuaweicloud.com/xxx/xxx/ca.crt"),
-        )
-    };
+    let documented_cert =
+        |out: &huawei_geminidb::operations::ListSslCertDownloadAddressesOutput| {
+            let certs = out.certs.as_deref().unwrap_or_default();
+            equal("number of certs", certs.len(), 1)?;
+            equal(
+                "category",
+                certs[0].category.clone(),
+                Some(CertCategory::International),
+            )?;
+            equal(
+                "download_link",
+                certs[0].download_link.as_deref(),
+                Some("https://obs.xxx.myhuaweicloud.com/xxx/xxx/ca.crt"),
+            )
+        };
     for (what, id, credentials) in [
         (
             "ListSslCertDownloadAddresses",

@@ -14,7 +14,7 @@
 //!   query, headers and body; the body model's members are flattened into the input with
 //!   `location: body` (the SDK wraps them in `<Op>RequestBody`);
 //! - `str` → string, `int` → int32, `bool` → boolean, `float` → float, `object` → json,
-//!   `datetime` → timestamp, `list[T]` → list<T>, `dict(str, T)` → map<T>, other names → shapes;
+//!   `datetime` → timestamp, `list[T]` → `list<T>`, `dict(str, T)` → `map<T>`, other names → shapes;
 //! - request members are required when the model's constructor assigns them unconditionally;
 //!   response members and the members of structures that appear in responses are never
 //!   `required` (the SDK does not enforce its flags on responses, and a strict decoder would reject
