@@ -360,11 +360,11 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
     };
     let transport = if plan.operations.iter().any(|op| !op.params.is_empty()) {
         quote!(
-            use cloud_transport::{Error, OperationInfo, ParamLocation, Result};
+            use cloud_transport::{OperationInfo, ParamLocation, Result};
         )
     } else {
         quote!(
-            use cloud_transport::{Error, OperationInfo, Result};
+            use cloud_transport::{OperationInfo, Result};
         )
     };
     let crate_uses = if has_types(plan) {
@@ -424,7 +424,7 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
             /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming the first
             /// required member that is not set.
             pub fn build(self) -> Result<I> {
-                checked_json(&self.input)?;
+                cloud_transport::codec::request_json(&self.input, I::INFO.name, I::REQUIRED)?;
                 Ok(self.input)
             }
 
@@ -436,7 +436,7 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
             ///
             /// As [`build`](Self::build).
             pub fn to_json(&self) -> Result<Value> {
-                checked_json(&self.input)
+                cloud_transport::codec::request_json(&self.input, I::INFO.name, I::REQUIRED)
             }
         }
 
@@ -449,26 +449,8 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
             /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is
             /// sent; the rest is [`cloud_transport::Client::call`]'s.
             pub async fn send(self) -> Result<I::Output> {
-                let input = checked_json(&self.input)?;
+                let input = cloud_transport::codec::request_json(&self.input, I::INFO.name, I::REQUIRED)?;
                 self.client.transport.call(&I::INFO, &input).await
-            }
-        }
-
-        /// The input as the JSON object sent, without its absent (`null`) members, or the error
-        /// naming the first required member it lacks.
-        fn checked_json<I: Operation>(input: &I) -> Result<Value> {
-            let operation = I::INFO.name;
-            let mut json = serde_json::to_value(input).map_err(|e| {
-                Error::invalid_input(format!("{operation}: cannot serialize the input: {e}"))
-            })?;
-            if let Value::Object(members) = &mut json {
-                members.retain(|_, value| !value.is_null());
-            }
-            match I::REQUIRED.iter().find(|member| json.get(**member).is_none()) {
-                Some(member) => Err(Error::invalid_input(format!(
-                    "{operation}: the required member `{member}` is not set"
-                ))),
-                None => Ok(json),
             }
         }
 

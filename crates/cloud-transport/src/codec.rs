@@ -12,6 +12,7 @@
 //!   `u64`, `f64`, and `Option`, `Vec` or `BTreeMap<String, _>` of them (nested freely).
 //! - Enums: generated enums keep values their crate does not know in an `Unknown(raw)` variant.
 //!   Integer enums deserialize their raw value with [`lenient`] too, so `"1"` reads as `1`.
+//! - [`request_json`]: how inputs are encoded: absent members left out, required ones checked.
 //! - [`Timestamp`]: keeps the text the service sent and parses it on demand, so an unexpected
 //!   format never fails a call.
 
@@ -673,6 +674,28 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
+}
+
+/// The input of `operation` as the JSON object sent, without its absent (`null`) members, or an
+/// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error naming the first member of
+/// `required` (wire names) it lacks. Generated request builders call this before sending.
+pub fn request_json<I: Serialize>(
+    input: &I,
+    operation: &str,
+    required: &[&str],
+) -> crate::Result<Value> {
+    let mut json = serde_json::to_value(input).map_err(|e| {
+        crate::Error::invalid_input(format!("{operation}: cannot serialize the input: {e}"))
+    })?;
+    if let Value::Object(members) = &mut json {
+        members.retain(|_, value| !value.is_null());
+    }
+    match required.iter().find(|member| json.get(**member).is_none()) {
+        Some(member) => Err(crate::Error::invalid_input(format!(
+            "{operation}: the required member `{member}` is not set"
+        ))),
+        None => Ok(json),
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! setters, then [`build`](Request::build) the input or, when a [`Client`] method made the
 //! request, [`send`](Request::send) it.
 
-use cloud_transport::{Error, OperationInfo, ParamLocation, Result};
+use cloud_transport::{OperationInfo, ParamLocation, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -59,7 +59,7 @@ impl<I: Operation, C> Request<I, C> {
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming the first
     /// required member that is not set.
     pub fn build(self) -> Result<I> {
-        checked_json(&self.input)?;
+        cloud_transport::codec::request_json(&self.input, I::INFO.name, I::REQUIRED)?;
         Ok(self.input)
     }
 
@@ -71,7 +71,7 @@ impl<I: Operation, C> Request<I, C> {
     ///
     /// As [`build`](Self::build).
     pub fn to_json(&self) -> Result<Value> {
-        checked_json(&self.input)
+        cloud_transport::codec::request_json(&self.input, I::INFO.name, I::REQUIRED)
     }
 }
 
@@ -84,31 +84,12 @@ impl<I: Operation> Request<I, Client> {
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is
     /// sent; the rest is [`cloud_transport::Client::call`]'s.
     pub async fn send(self) -> Result<I::Output> {
-        let input = checked_json(&self.input)?;
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        )?;
         self.client.transport.call(&I::INFO, &input).await
-    }
-}
-
-/// The input as the JSON object sent, without its absent (`null`) members, or the error
-/// naming the first required member it lacks.
-fn checked_json<I: Operation>(input: &I) -> Result<Value> {
-    let operation = I::INFO.name;
-    let mut json = serde_json::to_value(input)
-        .map_err(|e| {
-            Error::invalid_input(format!("{operation}: cannot serialize the input: {e}"))
-        })?;
-    if let Value::Object(members) = &mut json {
-        members.retain(|_, value| !value.is_null());
-    }
-    match I::REQUIRED.iter().find(|member| json.get(**member).is_none()) {
-        Some(member) => {
-            Err(
-                Error::invalid_input(
-                    format!("{operation}: the required member `{member}` is not set"),
-                ),
-            )
-        }
-        None => Ok(json),
     }
 }
 
