@@ -2,8 +2,8 @@
 # Footprint benchmark (issue 6, item 7). Not a test: it measures and prints, it does not judge.
 #
 # In one run, on this machine, it builds
-#   - a full-coverage `tencent-postgres` crate, generated from target/import-preview into a
-#     throwaway workspace (specs/ is not touched), and
+#   - the full-coverage `tencent-postgres` crate, generated from specs/tencent/postgres.yaml (or
+#     $SPEC, e.g. an import preview) into a throwaway workspace (crates/ is not touched), and
 #   - `aws-sdk-docdb`, the comparable AWS crate (latest 1.x from crates.io),
 # each alone, debug profile, clean, in its own target directory under target/footprint/, and
 # reports:
@@ -16,7 +16,7 @@
 #
 # Usage: scripts/footprint.sh
 # Environment: JOBS (default 2), RUNS (hyperfine runs, default 3),
-#              SPEC (default target/import-preview/tencent/postgres.yaml),
+#              SPEC (default specs/tencent/postgres.yaml),
 #              FOOTPRINT_DIR (default target/footprint).
 # Needs: cargo, python3, network access to crates.io for the AWS crates (first run);
 #        hyperfine if installed (`apt-get install -y hyperfine`), else /usr/bin/time.
@@ -25,7 +25,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JOBS=${JOBS:-2}
 RUNS=${RUNS:-3}
-SPEC=${SPEC:-$ROOT/target/import-preview/tencent/postgres.yaml}
+SPEC=${SPEC:-$ROOT/specs/tencent/postgres.yaml}
 FP=${FOOTPRINT_DIR:-$ROOT/target/footprint}
 OURS=$FP/ours
 AWS=$FP/aws
@@ -36,9 +36,7 @@ say() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'footprint: %s\n' "$*" >&2; exit 1; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-[ -f "$SPEC" ] || die "no full-coverage spec at $SPEC; make it with
-  bash scripts/fetch-vendor-sources.sh
-  cargo xtask import tencent --service postgres --out $SPEC"
+[ -f "$SPEC" ] || die "no spec at $SPEC"
 command -v python3 >/dev/null || die "python3 is needed to read cargo's and hyperfine's JSON"
 mkdir -p "$FP"
 

@@ -424,6 +424,18 @@ impl Differ {
                 Severity::Patch,
             );
         }
+        if old.sensitive != new.sensitive {
+            // Only `Debug` output changes; the wire and the API stay the same.
+            self.push(
+                path,
+                if new.sensitive {
+                    "now secret: hidden in `Debug` output"
+                } else {
+                    "no longer secret: shown in `Debug` output"
+                },
+                Severity::Patch,
+            );
+        }
         if old.docs != new.docs || old.example != new.example {
             self.push(path, "docs or example changed", Severity::Patch);
         }

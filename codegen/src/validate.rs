@@ -528,6 +528,12 @@ impl<'a> Checker<'a> {
                 self.error(&path.key("format"), "the format is empty");
             }
         }
+        if member.sensitive && !can_hold_secret(&ty) {
+            self.error(
+                &path.key("sensitive"),
+                format!("`sensitive` marks text that holds a secret (`string`, `json`, or a list or map of them), not `{ty}`; for a structure, mark its secret members"),
+            );
+        }
         if member.nullable && context == MemberContext::OperationInput {
             self.error(
                 &path.key("nullable"),
@@ -1126,6 +1132,16 @@ fn enum_kind_name(kind: EnumKind) -> &'static str {
     match kind {
         EnumKind::String => "string",
         EnumKind::Integer => "integer",
+    }
+}
+
+/// Whether a member of this type can hold a secret, and so be `sensitive`: text (`string`,
+/// `json`) or a list or map of it. A structure cannot; its secret members are marked instead.
+pub fn can_hold_secret(ty: &TypeExpr) -> bool {
+    match ty {
+        TypeExpr::String | TypeExpr::Json => true,
+        TypeExpr::List(inner) | TypeExpr::Map(inner) => can_hold_secret(inner),
+        _ => false,
     }
 }
 

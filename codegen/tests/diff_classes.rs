@@ -23,6 +23,7 @@ fn member(ty: &str, required: bool) -> Member {
         example: None,
         rust_name: None,
         deprecated: false,
+        sensitive: false,
     }
 }
 
@@ -202,6 +203,22 @@ fn error_codes_docs_and_hints() {
         s.operations["InstanceEnableSSL"].waiter = None;
     });
     assert_eq!(s, Severity::Breaking);
+}
+
+#[test]
+fn marking_a_secret_is_a_patch() {
+    // Only `Debug` output changes: the field, its type and the wire stay the same.
+    let (s, path, what) = one_change(|s| {
+        s.operations["InstanceEnableSSL"].input["InstanceId"].sensitive = true;
+    });
+    assert_eq!(
+        (s, path.as_str()),
+        (
+            Severity::Patch,
+            "operations.InstanceEnableSSL.input.InstanceId"
+        )
+    );
+    assert!(what.contains("now secret"), "{what}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Imports of the full pinned packages (not only the trimmed fixtures): every action of each
-//! service, valid, and the same bytes twice. The packages are not in the repository; fetch them
-//! first, then run the ignored tests:
+//! service, valid, the same bytes twice, and the same bytes as the committed spec. The packages
+//! are not in the repository; fetch them first, then run the ignored tests:
 //!
 //! ```text
 //! scripts/fetch-vendor-sources.sh            # into target/vendor-sources
@@ -44,6 +44,15 @@ fn full(vendor: &str, service: &str, operations: usize) {
     assert!(
         first.text == second.text,
         "{vendor}/{service}: two imports differ"
+    );
+    // The committed spec is exactly what the import writes: re-importing unchanged sources gives
+    // no diff, and nobody edited the file by hand.
+    let file = format!("specs/{vendor}/{service}.yaml");
+    let committed = std::fs::read_to_string(repo_root().join(&file)).unwrap();
+    assert!(
+        first.text == committed,
+        "{file} is not what `cargo xtask import {vendor} --service {service}` writes from the \
+         pinned sources: run it and commit the result"
     );
 }
 

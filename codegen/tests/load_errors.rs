@@ -21,7 +21,7 @@ fn unknown_key_is_located_at_the_key_with_a_suggestion() {
         errors(FILE, &spec),
         ["specs/tencent/mongodb.yaml:31:9: operations.DescribeInstanceSSL.output.Status.nulable: \
           unknown key `nulable`; did you mean `nullable`? (allowed: type, docs, required, nullable, \
-          format, location, example, rust_name, deprecated)"]
+          format, location, example, rust_name, deprecated, sensitive)"]
     );
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{edit, errors, HUAWEI, TENCENT};
+use common::{check, edit, errors, HUAWEI, TENCENT};
 
 const T: &str = "specs/tencent/mongodb.yaml";
 const H: &str = "specs/huawei/geminidb.yaml";
@@ -410,5 +410,33 @@ fn waiter_paths_index_only_lists() {
             "waiter.until[1].path: `Status.0`: `0` indexes a list, but the member before it is not a list"
         )),
         "{found:#?}"
+    );
+}
+
+#[test]
+fn only_text_members_can_be_secret() {
+    // A secret string is fine; a secret timestamp or enum is a mistake.
+    let spec = edit(
+        TENCENT,
+        "      CertUrl:\n        type: string\n        nullable: true\n        docs: Certificate download",
+        "      CertUrl:\n        type: string\n        sensitive: true\n        nullable: true\n        docs: Certificate download",
+    );
+    let loaded = check(T, &spec).expect("a secret string is valid");
+    let cert_url = &loaded.service.operations["DescribeInstanceSSL"].output["CertUrl"];
+    assert!(cert_url.sensitive);
+    let spec = edit(
+        TENCENT,
+        STATUS_TYPE,
+        &STATUS_TYPE.replacen(
+            "        nullable: true\n",
+            "        nullable: true\n        sensitive: true\n",
+            1,
+        ),
+    );
+    assert_eq!(
+        errors(T, &spec),
+        ["specs/tencent/mongodb.yaml:32:20: operations.DescribeInstanceSSL.output.Status.sensitive: \
+          `sensitive` marks text that holds a secret (`string`, `json`, or a list or map of them), \
+          not `SslStatus`; for a structure, mark its secret members"]
     );
 }

@@ -1,42 +1,51 @@
 #!/usr/bin/env python3
 """Drives the vendors' OFFICIAL Python SDK clients against a running cloud-emulator.
 
-Issue 5, part 3: the official clients must work against our emulator. For every operation of
-every service in the spec bundle (crates/cloud-spec/bundle/*.json, generated from specs/) that
-the official SDK has, this script calls it through the official client pointed at the emulator
-(Tencent: `HttpProfile(protocol="http", endpoint="127.0.0.1:<port>")`; Huawei: the client
-builder's `with_endpoint("http://127.0.0.1:<port>")`, which keeps an `http` scheme) and checks:
+Issue 5, part 3: the official clients must work against our emulator. What to call and what to
+expect comes from the run's plan (`--plan`, written by `cargo xtask conformance` from the spec
+bundle; see tests/conformance/README.md): per operation, the documented examples to call (an
+example repeating an earlier one's input is skipped, with the reason), or one input synthesized
+by `cloud_spec::sample::sample_input` when the docs have none; the member naming the instance
+and the code an unknown one must answer with; and the output members the emulator generates per
+call. This script synthesizes nothing itself. The spec bundle (crates/cloud-spec/bundle/*.json)
+gives the structure: member locations, output types, waiters.
 
-1. **Examples**: each documented example's input, sent by the official client, decodes through
-   the official response model to the documented output (read-only operations exactly; for
-   mutations every member except the id of the async task it starts, which must be present, of
-   the declared type and new on every call). Official request and response models must know
-   every member the spec sends and the emulator returns (Tencent models warn "fileds are
-   useless" on unknown members; Huawei models drop them silently, so the raw body is compared
-   with the decoded model). An operation without examples that filters by instance (GeminiDB
-   ListInstances `id`) must list exactly the instance asked for, for each documented instance.
-2. **Wrong secret** on every operation: the vendor's signature error (Tencent
-   `AuthFailure.SignatureFailure`; Huawei HTTP 401 `APIGW.0301`). Tencent also: unknown SecretId
-   `AuthFailure.SecretIdNotFound`; temporary credentials work with their token and fail with
-   `AuthFailure.TokenFailure` with a wrong one. Huawei temporary credentials (X-Security-Token).
-3. **Unknown instance** on every operation that names one: the documented not-found code (the
-   operation's own `*NotFound*` code, else the one its service documents for instances, else
-   the common `ResourceNotFound`; GeminiDB: HTTP 404 `DBS.200002` from its error-code page). An
-   instance filter that matches nothing lists nothing instead.
-4. **Enable then describe**: every mutation with a waiter in the spec is called to flip the
-   state; the polled operation still shows the old state right after the call and the new one
-   after the emulator's async delay, not before.
-5. **Rate limit**: a Tencent operation with a documented `rate_limit` called faster than that
-   answers `RequestLimitExceeded` through the official client.
+Every operation the official SDK has is called through its official client pointed at the
+emulator (Tencent: `HttpProfile(protocol="http", endpoint="127.0.0.1:<port>")`; Huawei: the
+client builder's `with_endpoint("http://127.0.0.1:<port>")`), and:
 
-Output, one line each, flushed: `PASS <case>`, `FAIL <case>: <why>`, `COVERED <crate> <Op>`
-(the official client called it successfully), `ABSENT <crate> <Op>: <why>` (the official SDK has
-no such method), and last `DONE <passed> <failed>`. Exit status 0 only if nothing failed.
+1. **Calls**: each planned input, sent by the official client, decodes through the official
+   response model. Against a documented output, every member must be equal (absent and null
+   are the same, at every level), except the members the emulator generates per call, which
+   must be present, of the declared type and new on every call. Every required output member
+   must be present. Official request and response models must know every member the plan sends
+   and the emulator returns (Tencent models warn "fileds are useless" on unknown members;
+   Huawei models drop them silently, so the raw body is compared with the decoded model).
+   Huawei: the HTTP status is the documented success status, and an operation answering 204
+   answers no body (there is nothing to decode).
+2. **Instance filters**: a listing filtered by each documented instance lists exactly that one.
+3. **Wrong secret** on every operation: the vendor's signature error (Tencent
+   `AuthFailure.SignatureFailure`; Huawei HTTP 401 `APIGW.0301`). Per service also: Tencent
+   unknown SecretId `AuthFailure.SecretIdNotFound`, temporary credentials with their token
+   succeed and with a wrong one fail `AuthFailure.TokenFailure`; Huawei temporary AK/SK.
+4. **Unknown instance** on every operation that names one: the planned not-found code; a
+   listing filtered by an unknown instance lists nothing instead.
+5. **Enable then describe**: every mutation with a waiter in the spec flips the state; the
+   polled operation still shows the old state right after the call and the new one after the
+   emulator's async delay, not before.
+6. **Rate limit**: a Tencent operation with a documented `rate_limit` called faster than that
+   answers `RequestLimitExceeded`.
 
-Usage: official_clients.py --endpoint http://127.0.0.1:PORT --async-delay-ms N
-       official_clients.py --endpoint http://127.0.0.1:PORT --verifier-control
-(the second form calibrates official_verifier.py: the official clients' requests must verify
-there, and the credential cases must be refused with the vendor's codes.)
+Output, one tab-separated line each, flushed: `PASS\t<case>`, `FAIL\t<case>\t<why>`,
+`SKIP\t<case>\t<category>: <detail>`, `COVERED\t<crate> <Op>` (the official client called it
+successfully), and last `DONE\t<passed>\t<failed>\t<skipped>`. Every case starts with its crate
+name. Exit status 0 only if nothing failed.
+
+Usage: official_clients.py --plan PLAN.json --endpoint http://127.0.0.1:PORT --async-delay-ms N
+       official_clients.py --plan PLAN.json --endpoint http://127.0.0.1:PORT --verifier-control
+(the second form calibrates official_verifier.py: the official clients' requests, with the
+planned sample input and with values needing percent-encoding, must verify there, and the
+credential cases must be refused with the vendor's codes.)
 Credentials (the ones the emulator was started with) come from the environment:
 CONFORMANCE_TENCENT_SECRET_ID/_KEY, CONFORMANCE_TENCENT_TEMP_SECRET_ID/_KEY/_TOKEN,
 CONFORMANCE_HUAWEI_AK/_SK, CONFORMANCE_HUAWEI_TEMP_AK/_SK/_SECURITY_TOKEN,
@@ -56,45 +65,41 @@ import warnings
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUNDLE_DIR = os.path.join(REPO, "crates", "cloud-spec", "bundle")
-
-# Output members that carry the id of the asynchronous task a mutation starts ("Process ID",
-# "Task ID", "Asynchronous request ID"): new on every call, so never equal to the example's.
-TASK_ID_MEMBER = re.compile(r"(?i)^(flow|task|job|asyncrequest)_?id$")
-# Input members that name the instance an operation acts on (`InstanceId`, `DBInstanceId`,
-# `instance_id`) or filters by (`id` of Huawei list operations).
-INSTANCE_MEMBER = re.compile(r"(?i)^((db)?instance_?id|id)$")
-UNKNOWN_INSTANCE = "conformance-no-such-instance-0000"
-
-# GeminiDB error-code page: 404 DBS.200002 "The DB instance does not exist." The GeminiDB spec
-# lists no per-operation codes (its pages say "See Error Codes"), so it is named here.
-HUAWEI_NOT_FOUND = {"gaussdbfornosql": (404, "DBS.200002")}
 TENCENT_REGION = "ap-guangzhou"
-# A value that needs percent-encoding in a Huawei path or query (space, `+`, `~`, `/`, `%`,
-# non-ASCII) and escaping in a Tencent JSON body.
-TRICKY = "a b+c~d/é%"
 POLL_INTERVAL = 0.1  # 10 describe calls per second, well under the 20/s rate limits
+# Skip categories (the part before ": " is what the run's summary counts).
+ABSENT = "the official SDK lacks this operation"
 
 
 # ---------------------------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------------------------
 
+def one_line(text):
+    return str(text).replace("\t", " ").replace("\n", "\\n")
+
+
 class Results:
     def __init__(self):
         self.passed = 0
         self.failed = 0
+        self.skipped = 0
 
-    def emit(self, line):
-        sys.stdout.write(line.replace("\n", "\\n") + "\n")
+    def emit(self, *fields):
+        sys.stdout.write("\t".join(one_line(f) for f in fields) + "\n")
         sys.stdout.flush()
 
     def ok(self, case):
         self.passed += 1
-        self.emit("PASS " + case)
+        self.emit("PASS", case)
 
     def fail(self, case, why):
         self.failed += 1
-        self.emit("FAIL %s: %s" % (case, why))
+        self.emit("FAIL", case, why)
+
+    def skip(self, case, reason):
+        self.skipped += 1
+        self.emit("SKIP", case, reason)
 
     def check(self, case, fn):
         """Runs `fn`; it returns None (pass) or a reason (fail); an exception is a failure too."""
@@ -102,6 +107,8 @@ class Results:
             why = fn()
         except CaseFailure as e:
             why = str(e)
+        except ServiceError as e:
+            why = "the call failed: %s" % e
         except Exception as e:  # noqa: BLE001 - every surprise is reported as the case's failure
             why = "unexpected %s: %s\n%s" % (type(e).__name__, e, traceback.format_exc(limit=3))
         if why is None:
@@ -120,22 +127,16 @@ def expect(condition, why):
 
 
 # ---------------------------------------------------------------------------------------------
-# Spec helpers
+# Values
 # ---------------------------------------------------------------------------------------------
 
-def load_services():
-    services = []
-    for name in sorted(os.listdir(BUNDLE_DIR)):
-        if name.endswith(".json"):
-            with open(os.path.join(BUNDLE_DIR, name), encoding="utf-8") as f:
-                services.append(json.load(f)["service"])
-    if not services:
-        raise SystemExit("official_clients: no spec bundle files in %s" % BUNDLE_DIR)
-    return services
-
-
-def crate(svc):
-    return "%s-%s" % (svc["vendor"], svc["name"])
+def normalized(value):
+    """`value` with every null member removed, at every level: absent and null are alike."""
+    if isinstance(value, dict):
+        return {k: normalized(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [normalized(v) for v in value]
+    return value
 
 
 def get_path(value, path):
@@ -150,51 +151,21 @@ def get_path(value, path):
     return value
 
 
-def instance_member(op):
-    for name, member in op.get("input", {}).items():
-        if INSTANCE_MEMBER.match(name) and member.get("type") == "string":
-            return name
-    return None
-
-
-def is_filter(op, member):
-    return op["input"][member].get("location") == "query" and not op["input"][member].get("required")
-
-
-def not_found_code(svc, op_name):
-    """The code a call on an unknown instance must return (see the module docs)."""
-    if svc["vendor"] == "huawei":
-        return HUAWEI_NOT_FOUND.get(svc["service"])
-    def about_instances(e):
-        return "NotFound" in e["code"] and "nstance" in e["code"] + " " + e.get("docs", "")
-
-    own = [e["code"] for e in svc["operations"][op_name].get("errors", []) if about_instances(e)]
-    if own:
-        return own[0]
-    for other in svc["operations"].values():
-        for e in other.get("errors", []):
-            if about_instances(e):
-                return e["code"]
-    return "ResourceNotFound"
-
-
 def python_type_ok(spec_type, value):
     if spec_type in ("int32", "int64", "uint64"):
         return isinstance(value, int) and not isinstance(value, bool)
+    if spec_type == "float":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     if spec_type == "string":
         return isinstance(value, str) and value != ""
+    if spec_type.startswith("list<"):
+        return isinstance(value, list) and len(value) > 0
     return value is not None
 
 
-def known_instances(svc):
-    """Instance ids the service's examples use (the emulator seeds each of them)."""
-    ids = []
-    for op in svc["operations"].values():
-        for ex in op.get("examples", []):
-            for name, value in ex.get("input", {}).items():
-                if INSTANCE_MEMBER.match(name) and isinstance(value, str) and value not in ids:
-                    ids.append(value)
-    return ids
+def shown(value, limit=600):
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,7 +185,6 @@ class ServiceError(Exception):
 class TencentAdapter:
     def __init__(self, svc, endpoint, env):
         self.svc = svc
-        self.env = env
         host = endpoint.split("://", 1)[1].rstrip("/")
         base = "tencentcloud.%s.v%s" % (svc["service"], svc["version"].replace("-", ""))
         self.models = importlib.import_module(base + ".models")
@@ -230,6 +200,7 @@ class TencentAdapter:
 
         self.profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=host, reqTimeout=15))
         self.good = (env["CONFORMANCE_TENCENT_SECRET_ID"], env["CONFORMANCE_TENCENT_SECRET_KEY"], None)
+        self.clients = {}
 
     def has(self, op_name):
         if not callable(getattr(self.client_cls, op_name, None)):
@@ -239,12 +210,17 @@ class TencentAdapter:
         return None
 
     def client(self, creds=None, region=TENCENT_REGION):
+        """One client per credentials and region, reused (it keeps its connection)."""
         from tencentcloud.common.credential import Credential
 
-        secret_id, secret_key, token = creds or self.good
-        return self.client_cls(Credential(secret_id, secret_key, token), region, self.profile)
+        key = (creds or self.good, region)
+        if key not in self.clients:
+            secret_id, secret_key, token = key[0]
+            self.clients[key] = self.client_cls(Credential(secret_id, secret_key, token), region, self.profile)
+        return self.clients[key]
 
     def call(self, op_name, wire_input, creds=None, region=TENCENT_REGION):
+        """The decoded output; `status` is None (Tencent answers HTTP 200 to everything)."""
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
         with warnings.catch_warnings(record=True) as caught:
@@ -261,13 +237,12 @@ class TencentAdapter:
         expect(not unknown_out, "the official response model does not know: %s" % unknown_out)
         decoded = json.loads(response.to_json_string())
         expect(decoded.get("RequestId"), "the decoded response has no RequestId")
-        return decoded
+        return Answer(decoded, None, True)
 
 
 class HuaweiAdapter:
     def __init__(self, svc, endpoint, env):
         self.svc = svc
-        self.env = env
         self.endpoint = endpoint.rstrip("/")
         self.pkg = importlib.import_module("huaweicloudsdk%s.%s" % (svc["service"], svc["version"]))
         from huaweicloudsdkcore.client import Client
@@ -278,6 +253,7 @@ class HuaweiAdapter:
             and hasattr(c, "new_builder"))
         self.project_id = env["CONFORMANCE_HUAWEI_PROJECT_ID"]
         self.good = (env["CONFORMANCE_HUAWEI_AK"], env["CONFORMANCE_HUAWEI_SK"], None)
+        self.clients = {}
 
     @staticmethod
     def method_name(op_name):
@@ -291,17 +267,21 @@ class HuaweiAdapter:
         return None
 
     def client(self, creds=None):
+        """One client per credentials, reused."""
         from huaweicloudsdkcore.auth.credentials import BasicCredentials
         from huaweicloudsdkcore.http.http_config import HttpConfig
 
-        ak, sk, token = creds or self.good
-        credentials = BasicCredentials(ak, sk, self.project_id)
-        if token:
-            credentials = credentials.with_security_token(token)
-        config = HttpConfig.get_default_config()
-        config.timeout = (5, 15)
-        return (self.client_cls.new_builder().with_http_config(config).with_credentials(credentials)
-                .with_endpoint(self.endpoint).build())
+        key = creds or self.good
+        if key not in self.clients:
+            ak, sk, token = key
+            credentials = BasicCredentials(ak, sk, self.project_id)
+            if token:
+                credentials = credentials.with_security_token(token)
+            config = HttpConfig.get_default_config()
+            config.timeout = (5, 15)
+            self.clients[key] = (self.client_cls.new_builder().with_http_config(config)
+                                 .with_credentials(credentials).with_endpoint(self.endpoint).build())
+        return self.clients[key]
 
     def request(self, op_name, wire_input):
         op = self.svc["operations"][op_name]
@@ -330,10 +310,9 @@ class HuaweiAdapter:
         request = self.request(op_name, wire_input)
         try:
             response = getattr(self.client(creds), self.method_name(op_name))(request)
-        except hx.ClientRequestException as e:
+        except (hx.ClientRequestException, hx.ServerResponseException) as e:
             raise ServiceError(e.error_code, e.error_msg, e.request_id, e.status_code)
-        except hx.ServerResponseException as e:
-            raise ServiceError(e.error_code, e.error_msg, e.request_id, e.status_code)
+        has_body = bool(response.raw_content)
         raw = response.to_json_object() or {}
         unknown = unknown_members(raw, response, "")
         expect(not unknown, "the official response model does not know: %s" % unknown)
@@ -342,7 +321,16 @@ class HuaweiAdapter:
                    and get_path(raw, p) is not None]
         expect(not differs, "the official model decodes these members to other values than sent "
                "(type mismatch between the spec and the SDK): %s" % differs[:5])
-        return decoded
+        return Answer(decoded, response.status_code, has_body)
+
+
+class Answer:
+    """A decoded answer: wire-named members, the HTTP status (Huawei) and whether it had a body."""
+
+    def __init__(self, members, status, has_body):
+        self.members = members
+        self.status = status
+        self.has_body = has_body
 
 
 def is_model(obj):
@@ -390,16 +378,42 @@ def leaf_paths(value, prefix=""):
         yield prefix[:-1]
 
 
-def adapter_for(svc, endpoint, env):
-    return (TencentAdapter if svc["vendor"] == "tencent" else HuaweiAdapter)(svc, endpoint, env)
-
-
-def call(adapter, op_name, wire_input, **kw):
-    return adapter.call(op_name, wire_input, **kw)
-
-
 def wrong_secret(secret):
     return secret[:-1] + ("x" if secret[-1] != "x" else "y")
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan and the specs
+# ---------------------------------------------------------------------------------------------
+
+def load_bundle():
+    services = {}
+    for name in sorted(os.listdir(BUNDLE_DIR)):
+        if name.endswith(".json"):
+            with open(os.path.join(BUNDLE_DIR, name), encoding="utf-8") as f:
+                svc = json.load(f)["service"]
+            services["%s-%s" % (svc["vendor"], svc["name"])] = svc
+    if not services:
+        raise SystemExit("official_clients: no spec bundle files in %s" % BUNDLE_DIR)
+    return services
+
+
+class Service:
+    """One service of the plan: its spec, its official client and its planned operations."""
+
+    def __init__(self, plan, spec, adapter):
+        self.plan = plan
+        self.crate = plan["crate"]
+        self.spec = spec
+        self.adapter = adapter
+        self.vendor = plan["vendor"]
+        self.ops = []  # the planned operations the official SDK has
+
+    def op_spec(self, op):
+        return self.spec["operations"][op["name"]]
+
+    def case(self, op, what):
+        return "%s %s: %s" % (self.crate, op["name"] if isinstance(op, dict) else op, what)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,257 +421,274 @@ def wrong_secret(secret):
 # ---------------------------------------------------------------------------------------------
 
 class Driver:
-    def __init__(self, endpoint, async_delay, env):
+    def __init__(self, plan, endpoint, async_delay, env):
+        self.plan = plan
         self.endpoint = endpoint
         self.delay = async_delay
         self.env = env
         self.results = Results()
-        self.services = []  # (svc, adapter, [operation names the SDK has])
-        self.task_ids = set()
+        self.services = []
+        self.generated_seen = set()
         self.covered = set()
 
     def cover(self, svc, op_name):
-        if (crate(svc), op_name) not in self.covered:
-            self.covered.add((crate(svc), op_name))
-            self.results.emit("COVERED %s %s" % (crate(svc), op_name))
+        if (svc.crate, op_name) not in self.covered:
+            self.covered.add((svc.crate, op_name))
+            self.results.emit("COVERED", "%s %s" % (svc.crate, op_name))
 
     def setup(self):
-        for svc in load_services():
-            name = crate(svc)
+        bundle = load_bundle()
+        for plan in self.plan["services"]:
+            spec = bundle.get(plan["crate"])
+            if spec is None:
+                self.results.fail("%s: the plan's service is in the spec bundle" % plan["crate"],
+                                  "the bundle has no %s; regenerate the plan" % plan["crate"])
+                continue
+            holder = []
 
-            def make(svc=svc):
-                adapter = adapter_for(svc, self.endpoint, self.env)
-                self.services.append((svc, adapter, []))
+            def make(plan=plan, spec=spec, holder=holder):
+                adapter = (TencentAdapter if plan["vendor"] == "tencent" else HuaweiAdapter)(
+                    spec, self.endpoint, self.env)
+                holder.append(Service(plan, spec, adapter))
 
-            self.results.check("%s: the official SDK client is found and points at the emulator" % name, make)
-        for svc, adapter, ops in self.services:
-            for op_name in svc["operations"]:
-                absent = adapter.has(op_name)
+            self.results.check("%s: the official SDK client is found and points at the server"
+                               % plan["crate"], make)
+            if not holder:
+                continue
+            svc = holder[0]
+            self.services.append(svc)
+            for op in plan["operations"]:
+                absent = svc.adapter.has(op["name"])
                 if absent:
-                    self.results.emit("ABSENT %s %s: %s" % (crate(svc), op_name, absent))
+                    self.results.skip(svc.case(op, "every case"), "%s: %s" % (ABSENT, absent))
                 else:
-                    ops.append(op_name)
+                    svc.ops.append(op)
 
-    # 1. examples ------------------------------------------------------------------------------
+    def call(self, svc, op, wire_input, **kw):
+        """Calls through the official client; checks what every successful answer must be."""
+        answer = svc.adapter.call(op["name"], wire_input, **kw)
+        http = svc.op_spec(op).get("http") or {}
+        if svc.vendor == "huawei":
+            expected = http.get("success_status", 200)
+            expect(answer.status == expected, "HTTP %s, the spec's success status is %s"
+                   % (answer.status, expected))
+        if op["empty_response"]:
+            expect(not answer.has_body, "the operation answers without a body (HTTP %s), the "
+                   "emulator sent %s" % (http.get("success_status"), shown(answer.members)))
+        return answer.members
 
-    def examples(self):
+    # 1. calls ---------------------------------------------------------------------------------
+
+    def calls(self):
         # Read-only operations first, on the state the emulator starts with.
         for read_only in (True, False):
-            for svc, adapter, ops in self.services:
-                for op_name in ops:
-                    op = svc["operations"][op_name]
-                    if bool(op.get("read_only")) != read_only:
+            for svc in self.services:
+                for op in svc.ops:
+                    if bool(svc.op_spec(op).get("read_only")) != read_only:
                         continue
-                    if not op.get("examples"):
-                        self.results.check(
-                            "%s %s: filtered by each documented instance, the official client "
-                            "decodes exactly that instance" % (crate(svc), op_name),
-                            lambda svc=svc, adapter=adapter, op_name=op_name:
-                                self.no_example(svc, adapter, op_name))
-                    for i, ex in enumerate(op.get("examples", [])):
-                        self.results.check(
-                            "%s %s: example %d (%s) decodes through the official client to the "
-                            "documented output" % (crate(svc), op_name, i + 1, ex["title"]),
-                            lambda svc=svc, adapter=adapter, op_name=op_name, ex=ex:
-                                self.example(svc, adapter, op_name, ex))
+                    for skip in op["skips"]:
+                        self.results.skip(svc.case(op, skip["case"]), skip["reason"])
+                    for planned in op["calls"]:
+                        what = ("%s decodes through the official client to the documented output"
+                                if planned["output"] is not None else
+                                "%s succeeds through the official client with every required "
+                                "output member")
+                        self.results.check(svc.case(op, what % planned["case"]),
+                                           lambda svc=svc, op=op, planned=planned:
+                                               self.planned_call(svc, op, planned))
 
-    def example(self, svc, adapter, op_name, ex):
-        op = svc["operations"][op_name]
-        decoded = call(adapter, op_name, ex["input"])
-        self.cover(svc, op_name)
+    def planned_call(self, svc, op, planned):
+        spec = svc.op_spec(op)
+        decoded = self.call(svc, op, planned["input"])
+        self.cover(svc, op["name"])
         problems = []
-        for name, expected in ex["output"].items():
-            if name == "RequestId":
+        generated = set(op["generated"])
+        for name, expected in (planned["output"] or {}).items():
+            if name == "RequestId" or name in generated:
                 continue
-            got = decoded.get(name)
-            if not op.get("read_only") and TASK_ID_MEMBER.match(name):
-                continue
-            if got != expected:
-                problems.append("%s: documented %r, decoded %r" % (name, expected, got))
-        for name, member in op["output"].items():
-            if not op.get("read_only") and TASK_ID_MEMBER.match(name):
-                problems += self.task_id_problems(name, member, decoded)
-            elif member.get("required") and decoded.get(name) is None:
+            got = normalized(decoded.get(name))
+            if got != normalized(expected):
+                problems.append("%s: documented %s, decoded %s" % (name, shown(expected), shown(got)))
+        for name in op["generated"]:
+            problems += self.generated_problems(spec, name, decoded)
+        for name, member in spec.get("output", {}).items():
+            if member.get("required") and name not in generated and decoded.get(name) is None:
                 problems.append("required member %s missing" % name)
         return "; ".join(problems) or None
 
-    def task_id_problems(self, name, member, decoded):
+    def generated_problems(self, spec, name, decoded):
+        member = spec.get("output", {}).get(name)
+        if member is None:
+            return ["the emulator says it generates %s, which the spec's output lacks" % name]
         value = decoded.get(name)
         if not python_type_ok(member["type"], value):
-            return ["%s (the async task id) is %r, not a %s" % (name, value, member["type"])]
-        if (name, value) in self.task_ids:
-            return ["%s %r was returned before: task ids must be new per call" % (name, value)]
-        self.task_ids.add((name, value))
+            return ["%s (generated per call) is %r, not a %s" % (name, value, member["type"])]
+        seen = (name, json.dumps(value, sort_keys=True))
+        if seen in self.generated_seen:
+            return ["%s %r was returned before: generated ids must be new per call" % (name, value)]
+        self.generated_seen.add(seen)
         return []
 
-    def no_example(self, svc, adapter, op_name):
-        op = svc["operations"][op_name]
-        member = instance_member(op)
-        if member is None:
-            call(adapter, op_name, {})
-            self.cover(svc, op_name)
-            return None
-        expected = known_instances(svc)
-        expect(expected, "the service's examples name no instance to look for")
-        for instance in expected:
-            decoded = call(adapter, op_name, {member: instance})
-            self.cover(svc, op_name)
-            listed = [x.get("id") for v in decoded.values() if isinstance(v, list)
-                      for x in v if isinstance(x, dict)]
-            expect(listed == [instance], "%s=%s lists %s" % (member, instance, listed))
+    # 2. instance filters ----------------------------------------------------------------------
+
+    def instance_filters(self):
+        for svc in self.services:
+            for op in svc.ops:
+                instance = op["instance"]
+                if not instance or not instance["filter"]:
+                    continue
+                self.results.check(
+                    svc.case(op, "filtered by each documented instance (%d), the official client "
+                                 "decodes exactly that instance" % len(svc.plan["instances"])),
+                    lambda svc=svc, op=op: self.lists_each_instance(svc, op))
+
+    def lists_each_instance(self, svc, op):
+        instance = op["instance"]
+        listing, item_member = instance["filter"]["list"], instance["filter"]["item_member"]
+        expect(svc.plan["instances"], "the service's examples name no instance to look for")
+        for id_ in svc.plan["instances"]:
+            decoded = self.call(svc, op, {instance["member"]: id_})
+            self.cover(svc, op["name"])
+            listed = [x.get(item_member) for x in decoded.get(listing) or []]
+            expect(listed == [id_], "%s=%s lists %s" % (instance["member"], id_, listed))
             counts = [v for k, v in decoded.items() if k.endswith("count")]
             expect(all(c == 1 for c in counts), "%s=%s: count members %s, 1 instance listed"
-                   % (member, instance, counts))
+                   % (instance["member"], id_, counts))
         return None
 
-    # 2. credentials ---------------------------------------------------------------------------
+    # 3. credentials ---------------------------------------------------------------------------
 
     def credentials(self):
         env = self.env
-        for svc, adapter, ops in self.services:
-            for op_name in ops:
-                good_input = self.some_input(svc, op_name)
-                if svc["vendor"] == "tencent":
+        for svc in self.services:
+            for op in svc.ops:
+                if svc.vendor == "tencent":
                     sid, key = env["CONFORMANCE_TENCENT_SECRET_ID"], env["CONFORMANCE_TENCENT_SECRET_KEY"]
-                    self.expect_error(
-                        "%s %s: wrong SecretKey -> AuthFailure.SignatureFailure" % (crate(svc), op_name),
-                        adapter, op_name, good_input, "AuthFailure.SignatureFailure", None,
-                        creds=(sid, wrong_secret(key), None))
+                    self.expect_error(svc, op, "wrong SecretKey", op["sample"],
+                                      "AuthFailure.SignatureFailure", None,
+                                      creds=(sid, wrong_secret(key), None))
                 else:
                     ak, sk = env["CONFORMANCE_HUAWEI_AK"], env["CONFORMANCE_HUAWEI_SK"]
-                    self.expect_error(
-                        "%s %s: wrong SK -> HTTP 401 APIGW.0301" % (crate(svc), op_name),
-                        adapter, op_name, good_input, "APIGW.0301", 401, creds=(ak, wrong_secret(sk), None))
-            if not ops:
-                continue
-            op_name = ops[0]
-            good_input = self.some_input(svc, op_name)
-            if svc["vendor"] == "tencent":
-                temp = (env["CONFORMANCE_TENCENT_TEMP_SECRET_ID"], env["CONFORMANCE_TENCENT_TEMP_SECRET_KEY"],
-                        env["CONFORMANCE_TENCENT_TEMP_TOKEN"])
-                self.results.check(
-                    "%s %s: temporary credentials with their X-TC-Token succeed" % (crate(svc), op_name),
-                    lambda adapter=adapter, op_name=op_name, good_input=good_input, temp=temp:
-                        call(adapter, op_name, good_input, creds=temp) and None)
-                self.expect_error(
-                    "%s %s: temporary credentials with a wrong token -> AuthFailure.TokenFailure"
-                    % (crate(svc), op_name), adapter, op_name, good_input, "AuthFailure.TokenFailure",
-                    None, creds=(temp[0], temp[1], temp[2] + "-wrong"))
-                self.expect_error(
-                    "%s %s: unknown SecretId -> AuthFailure.SecretIdNotFound" % (crate(svc), op_name),
-                    adapter, op_name, good_input, "AuthFailure.SecretIdNotFound", None,
-                    creds=("AKIDCONFORMANCEUNKNOWN00000000000000", "x" * 32, None))
-            else:
-                temp = (env["CONFORMANCE_HUAWEI_TEMP_AK"], env["CONFORMANCE_HUAWEI_TEMP_SK"],
-                        env["CONFORMANCE_HUAWEI_TEMP_SECURITY_TOKEN"])
-                self.results.check(
-                    "%s %s: temporary AK/SK with their X-Security-Token succeed" % (crate(svc), op_name),
-                    lambda adapter=adapter, op_name=op_name, good_input=good_input, temp=temp:
-                        call(adapter, op_name, good_input, creds=temp) and None)
+                    self.expect_error(svc, op, "wrong SK", op["sample"], "APIGW.0301", 401,
+                                      creds=(ak, wrong_secret(sk), None))
+            self.temporary_credentials(svc)
 
-    def some_input(self, svc, op_name):
-        examples = svc["operations"][op_name].get("examples", [])
-        return dict(examples[0]["input"]) if examples else {}
+    def temporary_credentials(self, svc):
+        env = self.env
+        # A read-only operation, so calling it again changes nothing.
+        op = next((o for o in svc.ops if svc.op_spec(o).get("read_only")), svc.ops[0] if svc.ops else None)
+        if op is None:
+            return
+        if svc.vendor == "tencent":
+            temp = (env["CONFORMANCE_TENCENT_TEMP_SECRET_ID"], env["CONFORMANCE_TENCENT_TEMP_SECRET_KEY"],
+                    env["CONFORMANCE_TENCENT_TEMP_TOKEN"])
+            self.results.check(svc.case(op, "temporary credentials with their X-TC-Token succeed"),
+                               lambda: self.succeeds(svc, op, op["sample"], creds=temp))
+            self.expect_error(svc, op, "temporary credentials with a wrong token", op["sample"],
+                              "AuthFailure.TokenFailure", None, creds=(temp[0], temp[1], temp[2] + "-wrong"))
+            self.expect_error(svc, op, "unknown SecretId", op["sample"], "AuthFailure.SecretIdNotFound",
+                              None, creds=("AKIDCONFORMANCEUNKNOWN00000000000000", "x" * 32, None))
+        else:
+            temp = (env["CONFORMANCE_HUAWEI_TEMP_AK"], env["CONFORMANCE_HUAWEI_TEMP_SK"],
+                    env["CONFORMANCE_HUAWEI_TEMP_SECURITY_TOKEN"])
+            self.results.check(svc.case(op, "temporary AK/SK with their X-Security-Token succeed"),
+                               lambda: self.succeeds(svc, op, op["sample"], creds=temp))
 
-    def expect_error(self, case, adapter, op_name, wire_input, code, http_status, **kw):
+    def expect_error(self, svc, op, what, wire_input, code, http_status, **kw):
         def run():
             try:
-                decoded = call(adapter, op_name, wire_input, **kw)
+                decoded = svc.adapter.call(op["name"], wire_input, **kw).members
             except ServiceError as e:
                 expect(e.code == code, "expected %s, the official client reported %s" % (code, e))
                 expect(http_status is None or e.http_status == http_status,
                        "expected HTTP %s, got %s" % (http_status, e))
                 expect(e.request_id, "the error has no request id: %s" % e)
                 return None
-            return "expected %s, the call succeeded: %s" % (code, decoded)
+            return "expected %s, the call succeeded: %s" % (code, shown(decoded))
 
-        self.results.check(case, run)
+        status = " HTTP %d" % http_status if http_status else ""
+        self.results.check(svc.case(op, "%s ->%s %s" % (what, status, code)), run)
 
-    # 3. unknown instances ---------------------------------------------------------------------
+    # 4. unknown instances ---------------------------------------------------------------------
 
     def unknown_instances(self):
-        for svc, adapter, ops in self.services:
-            for op_name in ops:
-                op = svc["operations"][op_name]
-                member = instance_member(op)
-                if member is None:
+        unknown = self.plan["unknown_instance"]
+        for svc in self.services:
+            for op in svc.ops:
+                instance = op["instance"]
+                if not instance:
                     continue
-                wire_input = self.some_input(svc, op_name)
-                wire_input[member] = UNKNOWN_INSTANCE
-                if is_filter(op, member):
-                    self.results.check(
-                        "%s %s: filtering by an unknown instance lists nothing" % (crate(svc), op_name),
-                        lambda adapter=adapter, op_name=op_name, wire_input=wire_input:
-                            self.lists_nothing(adapter, op_name, wire_input))
+                wire_input = dict(op["sample"], **{instance["member"]: unknown})
+                if instance["filter"]:
+                    self.results.check(svc.case(op, "filtering by an unknown instance lists nothing"),
+                                       lambda svc=svc, op=op, wire_input=wire_input:
+                                           self.lists_nothing(svc, op, wire_input))
                     continue
-                if svc["vendor"] == "tencent":
-                    code, status = not_found_code(svc, op_name), None
-                else:
-                    status, code = not_found_code(svc, op_name)
-                self.expect_error(
-                    "%s %s: unknown instance -> %s" % (crate(svc), op_name, code),
-                    adapter, op_name, wire_input, code, status)
+                not_found = instance["not_found"]
+                self.expect_error(svc, op, "unknown instance", wire_input, not_found["code"],
+                                  not_found["http_status"])
 
-    def lists_nothing(self, adapter, op_name, wire_input):
-        decoded = call(adapter, op_name, wire_input)
-        lists = {k: v for k, v in decoded.items() if isinstance(v, list) and v}
+    def lists_nothing(self, svc, op, wire_input):
+        decoded = self.call(svc, op, wire_input)
+        listing = decoded.get(op["instance"]["filter"]["list"])
         counts = {k: v for k, v in decoded.items() if k.endswith("count") and v}
-        expect(not lists and not counts, "expected an empty list, got %s" % decoded)
+        expect(not listing and not counts, "expected an empty list, got %s" % shown(decoded))
         return None
 
-    # 4. enable then describe -------------------------------------------------------------------
+    # 5. enable then describe ------------------------------------------------------------------
 
     def lifecycles(self):
-        for svc, adapter, ops in self.services:
+        for svc in self.services:
+            names = {op["name"] for op in svc.ops}
             groups = {}  # (polled op, polled input) -> [(mutation, input, path, target)]
-            for op_name in ops:
-                op = svc["operations"][op_name]
-                waiter = op.get("waiter")
-                if not waiter or not op.get("examples") or waiter["operation"] not in ops:
+            for op in svc.ops:
+                spec = svc.op_spec(op)
+                waiter = spec.get("waiter")
+                if not waiter or not spec.get("examples") or waiter["operation"] not in names:
                     continue
-                base = dict(op["examples"][0]["input"])
+                base = dict(spec["examples"][0]["input"])
                 polled_input = {p: base[m] for p, m in waiter["input"].items() if m in base}
                 for clause in waiter["until"]:
                     when = clause.get("when", {})
                     mutation_input = next(
-                        (dict(ex["input"]) for ex in op["examples"]
+                        (dict(ex["input"]) for ex in spec["examples"]
                          if all(ex["input"].get(k) == v for k, v in when.items())),
                         dict(base, **when))
                     key = (waiter["operation"], json.dumps(polled_input, sort_keys=True))
                     groups.setdefault(key, []).append(
-                        (op_name, mutation_input, clause["path"], clause["equals"]))
+                        (op, mutation_input, clause["path"], clause["equals"]))
+            polled_ops = {op["name"]: op for op in svc.ops}
             for (polled, polled_json), steps in groups.items():
-                self.lifecycle(svc, adapter, polled, json.loads(polled_json), steps)
+                self.lifecycle(svc, polled_ops[polled], json.loads(polled_json), steps)
 
-    def lifecycle(self, svc, adapter, polled, polled_input, steps):
+    def lifecycle(self, svc, polled, polled_input, steps):
         def observe(path):
-            return get_path(call(adapter, polled, polled_input), path)
+            return get_path(self.call(svc, polled, polled_input), path)
 
         remaining = list(steps)
         while remaining:
             try:
                 current = {path: observe(path) for (_, _, path, _) in remaining}
             except Exception as e:  # noqa: BLE001
-                self.results.fail("%s %s: describe before a change" % (crate(svc), polled), str(e))
+                self.results.fail(svc.case(polled, "describe before a change"), str(e))
                 return
             step = next((s for s in remaining if current[s[2]] != s[3]), remaining[0])
             remaining.remove(step)
-            op_name, mutation_input, path, target = step
-            shown = ", ".join("%s=%s" % (k, json.dumps(v)) for k, v in mutation_input.items())
-            case = ("%s %s(%s): %s.%s shows %s after the async delay, not before"
-                    % (crate(svc), op_name, shown, polled, path, json.dumps(target)))
+            op, mutation_input, path, target = step
+            args = ", ".join("%s=%s" % (k, json.dumps(v)) for k, v in mutation_input.items())
+            case = svc.case(op, "(%s): %s.%s shows %s after the async delay, not before"
+                            % (args, polled["name"], path, json.dumps(target)))
             self.results.check(case, lambda: self.transition(
-                svc, adapter, op_name, mutation_input, observe, path, target, current[path]))
+                svc, op, mutation_input, observe, path, target, current[path]))
 
-    def transition(self, svc, adapter, op_name, mutation_input, observe, path, target, before):
-        op = svc["operations"][op_name]
+    def transition(self, svc, op, mutation_input, observe, path, target, before):
+        spec = svc.op_spec(op)
         started = time.monotonic()
-        decoded = call(adapter, op_name, mutation_input)
-        self.cover(svc, op_name)
+        decoded = self.call(svc, op, mutation_input)
+        self.cover(svc, op["name"])
         problems = []
-        for name, member in op["output"].items():
-            if TASK_ID_MEMBER.match(name):
-                problems += self.task_id_problems(name, member, decoded)
+        for name in op["generated"]:
+            problems += self.generated_problems(spec, name, decoded)
         expect(not problems, "; ".join(problems))
         right_after = observe(path)
         if before != target:
@@ -681,30 +712,26 @@ class Driver:
                    "the %.1f s async delay" % (seen - started, self.delay))
         return None
 
-    # 5. rate limit -----------------------------------------------------------------------------
+    # 6. rate limit ----------------------------------------------------------------------------
 
     def rate_limits(self):
-        for svc, adapter, ops in self.services:
-            if svc["vendor"] != "tencent":
+        for svc in self.services:
+            if svc.vendor != "tencent":
                 continue
-            op_name = next((o for o in ops if svc["operations"][o].get("read_only")
-                            and svc["operations"][o].get("rate_limit")
-                            and svc["operations"][o].get("examples")), None)
-            if op_name is None:
+            op = next((o for o in svc.ops if svc.op_spec(o).get("read_only")
+                       and svc.op_spec(o).get("rate_limit")
+                       and o["sample"] and svc.op_spec(o).get("examples")), None)
+            if op is None:
                 continue
-            limit = svc["operations"][op_name]["rate_limit"]
+            limit = svc.op_spec(op)["rate_limit"]
             self.results.check(
-                "%s %s: more than %d calls in a second -> RequestLimitExceeded"
-                % (crate(svc), op_name, limit),
-                lambda svc=svc, adapter=adapter, op_name=op_name, limit=limit:
-                    self.rate_limit(svc, adapter, op_name, limit))
+                svc.case(op, "more than %d calls in a second -> RequestLimitExceeded" % limit),
+                lambda svc=svc, op=op, limit=limit: self.rate_limit(svc, op, limit))
 
-    def rate_limit(self, svc, adapter, op_name, limit):
-        wire_input = self.some_input(svc, op_name)
-
+    def rate_limit(self, svc, op, limit):
         def one(_):
             try:
-                call(adapter, op_name, wire_input)
+                svc.adapter.call(op["name"], op["sample"])
                 return "ok"
             except ServiceError as e:
                 return e.code
@@ -720,41 +747,33 @@ class Driver:
 
     # Calibration of the official verifier (official_verifier.py) ------------------------------
 
+    def succeeds(self, svc, op, wire_input, **kw):
+        """A check that passes when the call succeeds (`call` raises otherwise)."""
+        self.call(svc, op, wire_input, **kw)
+        self.cover(svc, op["name"])
+        return None
+
     def verifier_control(self):
         """Against the verifier: every operation signed by the official SDK is accepted, and the
         credential cases are refused with the vendor's codes. Proves the verifier accepts what
         the official signers produce, so a rejection of our client's request is our fault."""
-        for svc, adapter, ops in self.services:
-            for op_name in ops:
+        tricky = self.plan["tricky"]
+        for svc in self.services:
+            for op in svc.ops:
                 self.results.check(
-                    "%s %s: the official client's request verifies" % (crate(svc), op_name),
-                    lambda svc=svc, adapter=adapter, op_name=op_name:
-                        self.cover(svc, op_name) if call(adapter, op_name, self.some_input(svc, op_name))
-                        else "empty answer")
-                tricky = self.tricky_input(svc, op_name)
-                if tricky is not None:
+                    svc.case(op, "the official client's request (%s input) verifies" % op["sample_source"]),
+                    lambda svc=svc, op=op: self.succeeds(svc, op, op["sample"]))
+                if op["tricky"]:
                     self.results.check(
-                        "%s %s: the official client's request with %s = %r verifies"
-                        % (crate(svc), op_name, "/".join(sorted(tricky[1])), TRICKY),
-                        lambda adapter=adapter, op_name=op_name, tricky=tricky:
-                            None if call(adapter, op_name, tricky[0]) else "empty answer")
+                        svc.case(op, "the official client's request with %s = %r verifies"
+                                 % ("/".join(op["tricky"]["members"]), tricky)),
+                        lambda svc=svc, op=op: self.succeeds(svc, op, op["tricky"]["input"]))
         self.credentials()
-
-    def tricky_input(self, svc, op_name):
-        """The operation's input with every string member (Huawei: in the path or query) set to
-        a value that needs percent-encoding or JSON escaping; None if it has no such member."""
-        op = svc["operations"][op_name]
-        wire_input = self.some_input(svc, op_name)
-        names = [n for n, m in op["input"].items() if m.get("type") == "string"
-                 and (svc["vendor"] == "tencent" or m.get("location") in ("path", "query"))]
-        if not names:
-            return None
-        wire_input.update({n: TRICKY for n in names})
-        return wire_input, names
 
     def run(self):
         self.setup()
-        self.examples()
+        self.calls()
+        self.instance_filters()
         self.credentials()
         self.unknown_instances()
         self.lifecycles()
@@ -763,7 +782,8 @@ class Driver:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--endpoint", required=True, help="the emulator, http://127.0.0.1:PORT")
+    parser.add_argument("--plan", required=True, help="the run's plan (JSON, from cargo xtask conformance)")
+    parser.add_argument("--endpoint", required=True, help="the server, http://127.0.0.1:PORT")
     parser.add_argument("--async-delay-ms", type=int, default=None,
                         help="the emulator's --async-delay-ms")
     parser.add_argument("--verifier-control", action="store_true",
@@ -782,14 +802,19 @@ def main():
     missing = [n for n in needed if not os.environ.get(n)]
     if missing:
         raise SystemExit("official_clients: set %s" % ", ".join(missing))
-    driver = Driver(args.endpoint, (args.async_delay_ms or 0) / 1000.0, os.environ)
+    try:
+        with open(args.plan, encoding="utf-8") as f:
+            plan = json.load(f)
+    except (OSError, ValueError) as e:
+        raise SystemExit("official_clients: cannot read the plan %s: %s" % (args.plan, e))
+    driver = Driver(plan, args.endpoint, (args.async_delay_ms or 0) / 1000.0, os.environ)
     if args.verifier_control:
         driver.setup()
         driver.verifier_control()
     else:
         driver.run()
     results = driver.results
-    results.emit("DONE %d %d" % (results.passed, results.failed))
+    results.emit("DONE", results.passed, results.failed, results.skipped)
     sys.exit(1 if results.failed else 0)
 
 

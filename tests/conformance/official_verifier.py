@@ -17,16 +17,21 @@ checked by recomputing its signature with the official SDK code, not with a re-i
   minutes of now. Temporary credentials must send (and sign) their `X-Security-Token`.
 
 A request that verifies is routed by the spec bundle (Tencent: the credential scope's service,
-`X-TC-Version`, `X-TC-Action`; Huawei: method and path template), its required members are
-checked, and it is answered with the operation's documented example (the one whose input matches
-best; without examples, an output with every top-level member empty), so callers decode a real
-vendor-shaped answer. A request that does not verify gets the vendor's signature error (Tencent
-`AuthFailure.SignatureFailure` in a `Response.Error`, Huawei HTTP 401 `APIGW.0301`).
+`X-TC-Version`, `X-TC-Action`; Huawei: method and path template, the template with the most
+literal segments winning), its required members are checked, and it is answered with the
+operation's documented example (the one whose input matches best; without examples, an output
+with every top-level member empty; an operation answering HTTP 204 gets no body), so callers
+decode a real vendor-shaped answer. A request that does not verify gets the vendor's signature
+error (Tencent `AuthFailure.SignatureFailure` in a `Response.Error`, Huawei HTTP 401
+`APIGW.0301`).
 
 Every request appends one tab-separated line to the `--log` file before it is answered:
 `<verdict>\t<crate>\t<operation>\t<request id>\t<detail>` with verdict `verified`, `rejected`,
-`unrouted` or `invalid` (`-` where unknown). Readers can therefore count a caller's requests as
-soon as the caller has its answers.
+`unrouted` or `invalid` (`-` where unknown); for `verified`, `<detail>` is the answer (JSON) and a
+sixth field the input as received (JSON, by wire name: Tencent the JSON body or the query; Huawei
+path, query (a repeated key as a list) and header members as text, body members as sent).
+Readers can therefore count a caller's requests, and compare what was sent with what the caller
+was asked to send, as soon as the caller has its answers.
 
 The first stdout line is `listening on http://127.0.0.1:<port>`. The server stops when its stdin
 closes (the parent exits or closes the pipe) or after `--max-seconds`, whichever comes first.
@@ -106,7 +111,10 @@ def huawei_routes(services):
                 continue
             names = re.findall(r"\{([^}]+)\}", http["path"])
             pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(http["path"])) + "/?$"
-            routes.append((http["method"].upper(), re.compile(pattern), names, svc, op_name))
+            literals = len([s for s in http["path"].split("/") if s and not s.startswith("{")])
+            routes.append((http["method"].upper(), re.compile(pattern), names, svc, op_name, literals))
+    # `/instances/backups` before `/instances/{instance_id}`: more literal segments first.
+    routes.sort(key=lambda route: -route[5])
     return routes
 
 
@@ -208,6 +216,18 @@ def parse_query(raw):
     return pairs
 
 
+def query_members(pairs):
+    """Query pairs by key; a repeated key is a list of its values, in order."""
+    members = {}
+    for key, value in pairs:
+        if key in members:
+            previous = members[key]
+            members[key] = (previous if isinstance(previous, list) else [previous]) + [value]
+        else:
+            members[key] = value
+    return members
+
+
 def verify_huawei(method, path, query, headers, body, keys):
     received = headers.get("Authorization", "")
     fields = auth_fields(received, "SDK-HMAC-SHA256")
@@ -272,9 +292,11 @@ class Verifier:
         self.lock = threading.Lock()
         open(log_path, "w").close()
 
-    def log(self, verdict, svc, op_name, request_id, detail):
-        line = "\t".join([verdict, crate(svc) if svc else "-", op_name or "-", request_id,
-                          detail.replace("\t", " ").replace("\n", " ")])
+    def log(self, verdict, svc, op_name, request_id, detail, received=None):
+        fields = [verdict, crate(svc) if svc else "-", op_name or "-", request_id, detail]
+        if received is not None:
+            fields.append(received)
+        line = "\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields)
         with self.lock, open(self.log_path, "a", encoding="utf-8") as f:
             f.write(line + "\n")
             f.flush()
@@ -304,9 +326,12 @@ class Verifier:
                               if r[0] == method and m), None)
                 if route is None:
                     raise Unrouted("no Huawei operation is %s %s" % (method, path))
-                (_, _, names, svc, op_name), match = route
+                (_, _, names, svc, op_name, _), match = route
                 wire_input = {n: unquote(v) for n, v in zip(names, match.groups()) if n != "project_id"}
-                wire_input.update(parse_query(query))
+                wire_input.update(query_members(parse_query(query)))
+                for name, member in svc["operations"][op_name].get("input", {}).items():
+                    if member.get("location") == "header" and headers.get(name) is not None:
+                        wire_input[name] = headers.get(name)
                 if body:
                     wire_input.update(json.loads(body))
         except Rejected as e:
@@ -326,12 +351,15 @@ class Verifier:
         if missing:
             self.log("invalid", svc, op_name, request_id, "missing required %s" % missing)
             return self.error(vendor, request_id, "MissingParameter", 400, "missing %s" % missing)
-        output = answer(op, wire_input)
-        self.log("verified", svc, op_name, request_id, json.dumps(output, sort_keys=True))
+        status = (op.get("http") or {}).get("success_status", 200)
+        output = {} if status == 204 else answer(op, wire_input)
+        self.log("verified", svc, op_name, request_id, json.dumps(output, sort_keys=True),
+                 json.dumps(wire_input, sort_keys=True, ensure_ascii=False))
         if vendor == "tencent":
             output["RequestId"] = request_id
             return 200, {"Content-Type": "application/json"}, json.dumps({"Response": output}).encode()
-        status = (op.get("http") or {}).get("success_status", 200)
+        if status == 204:
+            return status, {"X-Request-Id": request_id}, b""
         return status, {"Content-Type": "application/json", "X-Request-Id": request_id}, json.dumps(output).encode()
 
     @staticmethod
@@ -346,6 +374,9 @@ class Verifier:
 def make_handler(verifier):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body are separate writes: with Nagle's algorithm on, each keep-alive answer
+        # waits out the client's delayed ACK (~40 ms a request).
+        disable_nagle_algorithm = True
 
         def log_message(self, fmt, *args):  # quiet: the log file is the record
             pass
@@ -362,7 +393,8 @@ def make_handler(verifier):
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(payload)))
+            if status != 204:  # a 204 has no body and no Content-Length (RFC 9110 8.6)
+                self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
 

@@ -3,12 +3,24 @@
 //!
 //! `cargo xtask conformance` starts `tests/conformance/official_verifier.py` (TC3 checked by
 //! `tencentcloud-sdk-python-common`, AK/SK by `huaweicloudsdkcore`), then runs this test with
-//! `--ignored` and the verifier's URL and keys in the environment. The verifier answers a request
-//! that verifies with the operation's documented example and refuses any other; afterwards
-//! xtask reads the verifier's log and fails unless every operation of every spec was verified
-//! and nothing was refused. This test calls every operation of the four generated crates (plus
-//! values that need percent-encoding or JSON escaping, and temporary credentials) and checks
-//! that each answer decodes to the documented example.
+//! `--ignored`, the verifier's URL and keys and the run's plan (`CONFORMANCE_PLAN`: every
+//! operation's input) in the environment. The verifier answers a request that verifies with the
+//! operation's documented example and refuses any other; afterwards xtask reads the verifier's
+//! log and fails unless every operation of every spec was verified and nothing was refused.
+//!
+//! Two tests, which xtask runs one at a time (`--exact`) so the verifier's log attributes every
+//! request:
+//! - [`every_operation_verifies_under_the_official_signers`]: every operation of every service
+//!   in the plan, in order, with its planned input and then with values that need
+//!   percent-encoding or JSON escaping (xtask compares each logged request with that input),
+//!   through each generated crate's `SERVICE` description and the transport the crates call
+//!   (`cloud_transport::Client`), with each operation's call description built from the spec as
+//!   the generator builds the crates' (their `Operation::INFO`). The request body of each typed
+//!   builder is the spec's JSON by the crates' own generated example tests, so this signs what
+//!   the crates send, for ~500 operations in one process.
+//! - [`typed_calls_verify_and_decode_the_documented_examples`]: the generated crates' typed
+//!   builders and outputs for the SSL lifecycle, plus temporary credentials; each answer must
+//!   decode to the documented example.
 //!
 //! It is `#[ignore]`d because it needs that server: a plain `cargo test` lists it as ignored
 //! instead of passing without checking anything. By hand (from the repository root):
@@ -19,7 +31,10 @@
 
 #![forbid(unsafe_code)]
 
+use cloud_spec::{Location, Operation, Service};
+use cloud_transport::{HttpBinding, OperationInfo, ParamLocation, ServiceInfo};
 use huawei_geminidb::types::{CertCategory, SslOption};
+use serde_json::Value;
 use tencent_cdb::types::MysqlSslStatus;
 use tencent_mongodb::types::MongoSslStatus;
 use tencent_mongodb::{Config, Credentials};
@@ -332,7 +347,7 @@ async fn huawei_geminidb(setup: &Setup, failures: &mut Failures) {
 
 #[tokio::test]
 #[ignore = "needs tests/conformance/official_verifier.py; run by `cargo xtask conformance`"]
-async fn every_operation_verifies_under_the_official_signers() {
+async fn typed_calls_verify_and_decode_the_documented_examples() {
     let setup = Setup::from_env();
     let mut failures = Failures::default();
     tencent_mongodb(&setup, &mut failures).await;
@@ -344,5 +359,149 @@ async fn every_operation_verifies_under_the_official_signers() {
         "{} call(s) failed against the official verifier:\n{}",
         failures.0.len(),
         failures.0.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every operation of every service
+// ---------------------------------------------------------------------------------------------
+
+/// The generated crate's description of a service, by crate name.
+fn crate_service(crate_name: &str) -> Option<&'static ServiceInfo> {
+    match crate_name {
+        "tencent-mongodb" => Some(&tencent_mongodb::SERVICE),
+        "tencent-cdb" => Some(&tencent_cdb::SERVICE),
+        "tencent-postgres" => Some(&tencent_postgres::SERVICE),
+        "huawei-geminidb" => Some(&huawei_geminidb::SERVICE),
+        _ => None,
+    }
+}
+
+/// The transport wants `&'static` call descriptions, as the crates' `const`s are; this test
+/// process builds ~500 once and exits.
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+/// An operation's call description, from its spec: what the generator writes as the crate's
+/// `Operation::INFO` (name, REST binding with the located members, retry and rate facts).
+fn operation_info(name: &str, op: &Operation) -> OperationInfo {
+    let http = op.http.as_ref().map(|binding| {
+        let params: Vec<(&'static str, ParamLocation)> = op
+            .input
+            .iter()
+            .filter_map(|(wire, member)| {
+                let location = match member.location? {
+                    Location::Path => ParamLocation::Path,
+                    Location::Query => ParamLocation::Query,
+                    Location::Header => ParamLocation::Header,
+                    Location::Body => return None,
+                };
+                Some((leak(wire), location))
+            })
+            .collect();
+        HttpBinding {
+            method: binding.method.as_str(),
+            path: leak(&binding.path),
+            success_status: binding.success_status,
+            params: Box::leak(params.into_boxed_slice()),
+        }
+    });
+    let regions: Vec<&'static str> = op.regions.iter().map(|r| leak(r)).collect();
+    OperationInfo {
+        name: leak(name),
+        http,
+        read_only: op.read_only,
+        idempotent: op.idempotent,
+        rate_limit: op.rate_limit,
+        regions: Box::leak(regions.into_boxed_slice()),
+    }
+}
+
+/// The plan xtask wrote (`CONFORMANCE_PLAN`).
+fn plan() -> Value {
+    let path = var("CONFORMANCE_PLAN");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read the plan {path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("the plan {path} is not JSON: {e}"))
+}
+
+/// What a successful answer must look like: Tencent's `Response` with a `RequestId`; Huawei's
+/// body, a JSON object (empty for HTTP 204, which has none).
+fn answer_problem(service: &Service, op: &Operation, answer: &Value) -> Option<String> {
+    match service.vendor {
+        cloud_spec::Vendor::Tencent => match answer.get("RequestId").and_then(Value::as_str) {
+            Some(id) if !id.is_empty() => None,
+            _ => Some(format!("the answer has no RequestId: {answer}")),
+        },
+        cloud_spec::Vendor::Huawei => {
+            let no_content = op.http.as_ref().is_some_and(|h| h.success_status == 204);
+            match answer {
+                Value::Object(members) if !no_content || members.is_empty() => None,
+                Value::Null if no_content => None,
+                _ => Some(format!("unexpected answer: {answer}")),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs tests/conformance/official_verifier.py; run by `cargo xtask conformance`"]
+async fn every_operation_verifies_under_the_official_signers() {
+    let setup = Setup::from_env();
+    let plan = plan();
+    let mut failures = Vec::new();
+    let mut calls = 0;
+    for planned in plan["services"]
+        .as_array()
+        .expect("the plan lists services")
+    {
+        let crate_name = planned["crate"].as_str().expect("a crate name");
+        let Some(info) = crate_service(crate_name) else {
+            failures.push(format!(
+                "{crate_name}: no generated crate in this test's list"
+            ));
+            continue;
+        };
+        let service = cloud_spec::bundle::service(crate_name)
+            .unwrap_or_else(|| panic!("{crate_name} is not in the spec bundle"));
+        let config = match service.vendor {
+            cloud_spec::Vendor::Tencent => setup.tencent_config(&setup.tencent),
+            cloud_spec::Vendor::Huawei => setup.huawei_config(&setup.huawei),
+        };
+        let client = cloud_transport::Client::new(info, config);
+        for planned_op in planned["operations"].as_array().expect("operations") {
+            let name = planned_op["name"].as_str().expect("an operation name");
+            let Some(op) = service.operations.get(name) else {
+                failures.push(format!("{crate_name} {name}: not in the spec bundle"));
+                continue;
+            };
+            let info = operation_info(name, op);
+            let inputs = [
+                ("planned input", Some(&planned_op["sample"])),
+                ("escaped input", planned_op["tricky"].get("input")),
+            ];
+            for (what, input) in inputs {
+                let Some(input) = input else {
+                    continue;
+                };
+                calls += 1;
+                match client.call_json(&info, input.clone()).await {
+                    Ok(answer) => {
+                        if let Some(problem) = answer_problem(&service, op, &answer) {
+                            failures.push(format!("{crate_name} {name} ({what}): {problem}"));
+                        }
+                    }
+                    Err(err) => failures.push(format!("{crate_name} {name} ({what}): {err}")),
+                }
+            }
+        }
+    }
+    assert!(calls > 0, "the plan has no operations");
+    assert!(
+        failures.is_empty(),
+        "{} of {calls} call(s) failed against the official verifier:\n{}",
+        failures.len(),
+        failures.join("\n")
     );
 }

@@ -108,7 +108,7 @@ pub(crate) fn member_docs(vendor: Vendor, field: &FieldPlan<'_>, scope: Scope) -
         }
         _ => docs,
     };
-    match field.member.location {
+    let docs = match field.member.location {
         Some(Location::Path) => {
             docs.para(format!("Sent in the request path as `{{{}}}`.", field.wire))
         }
@@ -117,6 +117,62 @@ pub(crate) fn member_docs(vendor: Vendor, field: &FieldPlan<'_>, scope: Scope) -
         }
         Some(Location::Header) => docs.para(format!("Sent as the `{}` header.", field.wire)),
         _ => docs,
+    };
+    if field.member.sensitive {
+        docs.para("A secret: `Debug` output shows `***` in its place.")
+    } else {
+        docs
+    }
+}
+
+/// `Debug, ` for a struct's derive list, unless a member holds a secret: the struct then gets
+/// [`debug_impl`] instead.
+pub(crate) fn derive_debug(fields: &[FieldPlan<'_>]) -> TokenStream {
+    if has_secrets(fields) {
+        TokenStream::new()
+    } else {
+        quote!(Debug,)
+    }
+}
+
+/// Whether a member holds a secret (`sensitive` in the spec).
+pub(crate) fn has_secrets(fields: &[FieldPlan<'_>]) -> bool {
+    fields.iter().any(|f| f.member.sensitive)
+}
+
+/// For a struct with secret members, the `Debug` impl `derive` would write, except that secrets
+/// print as `***` (`Some("***")` when set, `None` when not, so the output still says whether one
+/// was given). Nothing otherwise: the struct derives `Debug`.
+pub(crate) fn debug_impl(name: &str, fields: &[FieldPlan<'_>]) -> TokenStream {
+    if !has_secrets(fields) {
+        return TokenStream::new();
+    }
+    let ident = format_ident!("{}", name);
+    let entries = fields.iter().map(|f| {
+        let field = format_ident!("{}", f.name);
+        let label = &f.name;
+        let value = match (f.member.sensitive, f.optional) {
+            (false, _) => quote!(&self.#field),
+            (true, true) => quote!(&self.#field.as_ref().map(|_| "***")),
+            (true, false) => quote!(&"***"),
+        };
+        quote!(.field(#label, #value))
+    });
+    let allow = if fields.iter().any(|f| f.member.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        /// Like the derived `Debug`, with secrets shown as `***`.
+        #allow
+        impl fmt::Debug for #ident {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(#name)
+                    #(#entries)*
+                    .finish()
+            }
+        }
     }
 }
 

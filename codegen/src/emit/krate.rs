@@ -78,6 +78,8 @@ serde.workspace = true
 serde_json.workspace = true
 
 [dev-dependencies]
+# The checks of the generated tests (tests/examples.rs).
+cloud-transport = {{ workspace = true, features = ["test-util"] }}
 tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
 "#,
         name = plan.crate_name,
@@ -161,7 +163,7 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
             docs::summary(&op.spec.docs)
         ));
     }
-    let docs = Docs::new()
+    let mut docs = Docs::new()
         .para(tagline(plan))
         .vendor(&plan.service.docs)
         .heading("Example")
@@ -172,7 +174,15 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
             "Each method returns a request builder: set the members, then `.send().await`. \
              [`operations`] holds each operation's input and output, and the builder they share, \
              [`Request`](operations::Request).",
-        )
+        );
+    if has_secrets(plan) {
+        docs = docs.para(
+            "Members that hold secrets (passwords, keys) are sent and received as they are, but \
+             print as `***` in `Debug` output, so that logging a request or a response does not \
+             leak them.",
+        );
+    }
+    let docs = docs
         .heading("Errors")
         .para(
             "Every call returns [`Result`]. An [`Error`] says what kind of failure it is \
@@ -215,6 +225,19 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         #[cfg(doctest)]
         pub struct ReadmeDoctests;
     })
+}
+
+/// Whether any input, output or structure has a secret member.
+fn has_secrets(plan: &Plan<'_>) -> bool {
+    let shape_fields = plan.shapes.values().flat_map(|s| match s {
+        super::plan::ShapePlan::Struct { fields, .. } => fields.as_slice(),
+        super::plan::ShapePlan::Enum { .. } => &[],
+    });
+    plan.operations
+        .iter()
+        .flat_map(|op| op.input.iter().chain(&op.output))
+        .chain(shape_fields)
+        .any(|f| f.member.sensitive)
 }
 
 /// Whether the crate has a `types` module: shapes, or `Timestamp` to re-export.
@@ -358,6 +381,14 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    // Inputs and outputs with secret members write their own `Debug`.
+    let fmt = if fields().any(|f| f.member.sensitive) {
+        quote!(
+            use std::fmt;
+        )
+    } else {
+        TokenStream::new()
+    };
     let transport = if plan.operations.iter().any(|op| !op.params.is_empty()) {
         quote!(
             use cloud_transport::{OperationInfo, ParamLocation, Result};
@@ -380,6 +411,7 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
         #docs
 
         #btree_map
+        #fmt
         #transport
         use serde::de::DeserializeOwned;
         use serde::{Deserialize, Serialize};

@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::docs::Docs;
-use super::fields::{deprecated, setter_param, struct_field, RenameRule};
+use super::fields::{debug_impl, deprecated, derive_debug, setter_param, struct_field, RenameRule};
 use super::plan::{FieldPlan, OperationPlan, Plan, RustType};
 use super::values::{Mode, Scope, Values};
 use super::{doc_example, EmitError};
@@ -61,14 +61,18 @@ pub(crate) fn operation_items(plan: &Plan<'_>, op: &OperationPlan<'_>) -> TokenS
         }
     };
     let output_item = output_item(plan, op);
+    let debug = derive_debug(&op.input);
+    let debug_impl = debug_impl(&op.input_type(), &op.input);
     quote! {
         #input_docs
-        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+        #[derive(#debug Clone, Default, PartialEq, Serialize)]
         #container
         #[non_exhaustive]
         pub struct #input {
             #(#fields)*
         }
+
+        #debug_impl
 
         impl #input {
             /// Starts building the input.
@@ -247,14 +251,18 @@ fn output_item(plan: &Plan<'_>, op: &OperationPlan<'_>) -> TokenStream {
     let docs = Docs::new()
         .para(format!("The response of `{}`.", op.wire))
         .outer();
+    let debug = derive_debug(&op.output);
+    let debug_impl = debug_impl(&op.output_type(), &op.output);
     quote! {
         #docs
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[derive(#debug Clone, Default, PartialEq, Serialize, Deserialize)]
         #container
         #[non_exhaustive]
         pub struct #output {
             #(#fields)*
         }
+
+        #debug_impl
     }
 }
 

@@ -506,6 +506,17 @@ fn plan_fields<'s>(
             ));
         }
         let ty = rust_type(service, &member.ty, &format!("{mpath}.type"))?;
+        if member.sensitive
+            && !TypeExpr::parse(&member.ty).is_ok_and(|t| crate::validate::can_hold_secret(&t))
+        {
+            return Err(error(
+                format!("{mpath}.sensitive"),
+                format!(
+                    "`sensitive` marks text that holds a secret, not `{}`",
+                    member.ty
+                ),
+            ));
+        }
         let optional = match role {
             FieldRole::Input => true,
             FieldRole::Output | FieldRole::Shape => !member.required || member.nullable,

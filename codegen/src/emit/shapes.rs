@@ -5,7 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::Docs;
-use super::fields::{struct_field, RenameRule};
+use super::fields::{debug_impl, derive_debug, struct_field, RenameRule};
 use super::plan::{EnumWireValue, FieldPlan, Plan, ShapePlan, VariantPlan};
 use super::values::Scope;
 
@@ -55,7 +55,8 @@ pub(crate) fn types_file(plan: &Plan<'_>) -> TokenStream {
             use std::collections::BTreeMap;
         ));
     }
-    if any_enum {
+    let any_secret = fields().any(|f| f.member.sensitive);
+    if any_enum || any_secret {
         uses.push(quote!(
             use std::fmt;
         ));
@@ -133,17 +134,21 @@ fn struct_item(
     let name = format_ident!("{}", rust);
     let rule = RenameRule::for_fields(fields);
     let container = rule.container_attr();
+    let debug = derive_debug(fields);
+    let debug_impl = debug_impl(rust, fields);
     let fields = fields
         .iter()
         .map(|f| struct_field(plan.service.vendor, f, rule, skip_none, Scope::Types));
     quote! {
         #docs
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[derive(#debug Clone, Default, PartialEq, Serialize, Deserialize)]
         #container
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #debug_impl
     }
 }
 

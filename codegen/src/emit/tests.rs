@@ -215,7 +215,10 @@ fn rest_members_go_where_the_binding_says_and_transport_members_are_not_fields()
     assert!(op.contains("(\"thing_id\", ParamLocation::Path)"));
     assert!(op.contains("(\"X-Language\", ParamLocation::Header)"));
     assert!(op.contains("(\"dry_run\", ParamLocation::Query)"));
-    assert!(!op.contains("(\"option\""), "body members are not listed");
+    assert!(
+        !op.contains("(\"option\", ParamLocation"),
+        "body members are not listed"
+    );
     assert!(
         !op.contains("project_id:") && !op.contains("x_auth_token"),
         "the transport fills these"
@@ -224,9 +227,85 @@ fn rest_members_go_where_the_binding_says_and_transport_members_are_not_fields()
     assert!(client.contains(
         "region_overrides: &[(\"eu-west-101\", \"rest.eu-west-101.myhuaweicloud.eu\")],"
     ));
-    // The example's project_id is left out of the expected request, the rest kept.
+    // The example's project_id is left out of the expected request, the rest kept (the secret
+    // too: it is only hidden from `Debug`).
     let data = file(&files, "crates/huawei-restful/tests/examples.json");
-    assert!(data.contains(r#"{"request":{"thing_id":"t1","option":"on","X-Language":"en-us"}"#));
+    assert!(data.contains(
+        r#"{"request":{"thing_id":"t1","option":"on","X-Language":"en-us","password":"Confirm-123"}"#
+    ));
+}
+
+#[test]
+fn secrets_are_hidden_from_debug_and_tested() {
+    let files = emit(kitchen_sink()).unwrap();
+    let ops = file(&files, "crates/tencent-fixture/src/operations.rs");
+    let flat: String = ops.split_whitespace().collect();
+    // Structs with a secret write their own `Debug`; the others derive it.
+    assert!(flat.contains(
+        "#[derive(Clone,Default,PartialEq,Serialize)]#[serde(rename_all=\"PascalCase\")]#[non_exhaustive]pubstructToggleThingInput{"
+    ), "{ops}");
+    assert!(
+        flat.contains("#[derive(Debug,Clone,Default,PartialEq,Serialize)]"),
+        "{ops}"
+    );
+    assert!(
+        flat.contains("#[allow(deprecated)]implfmt::DebugforToggleThingInput{"),
+        "{ops}"
+    );
+    for field in [
+        r#".field("thing_id",&self.thing_id)"#,
+        r#".field("admin_password",&self.admin_password.as_ref().map(|_|"***"))"#,
+        r#".field("recovery_codes",&self.recovery_codes.as_ref().map(|_|"***"))"#,
+        // A required output member is not an `Option`.
+        r#".field("decryption_key",&"***")"#,
+    ] {
+        assert!(flat.contains(field), "{field} in {ops}");
+    }
+    assert!(ops.contains("use std::fmt;"));
+    assert!(ops.contains("/// A secret: `Debug` output shows `***` in its place."));
+    // The secret is still a plain, serialized field.
+    assert!(ops.contains("pub admin_password: Option<String>,"));
+    let types = file(&files, "crates/tencent-fixture/src/types.rs");
+    let flat: String = types.split_whitespace().collect();
+    assert!(
+        flat.contains(r#".field("access_tokens",&self.access_tokens.as_ref().map(|_|"***"))"#),
+        "{types}"
+    );
+    let tests = file(&files, "crates/tencent-fixture/tests/examples.rs");
+    let flat: String = tests.split_whitespace().collect();
+    for test in [
+        r#"fntoggle_thing_input_keeps_secrets_out_of_debug(){letmutvalue=ToggleThingInput::default();value.admin_password=Some(String::from("secret-AdminPassword"));value.recovery_codes=Some(Vec::from([String::from("secret-RecoveryCodes")]));value.old_secret=Some(String::from("secret-OldSecret"));assert_redacted(&value,&["secret-AdminPassword","secret-RecoveryCodes","secret-OldSecret""#,
+        r#"fntoggle_thing_output_keeps_secrets_out_of_debug(){letmutvalue=ToggleThingOutput::default();value.decryption_key=String::from("secret-DecryptionKey");assert_redacted(&value,&["secret-DecryptionKey"]);}"#,
+        r#"fnthing_keeps_secrets_out_of_debug(){letmutvalue=Thing::default();value.access_tokens=Some(BTreeMap::from([(String::from("key"),String::from("secret-AccessTokens"))]),);assert_redacted(&value,&["secret-AccessTokens"]);}"#,
+    ] {
+        assert!(flat.contains(test), "{test} in {tests}");
+    }
+    assert!(
+        !flat.contains("describe_things_input_keeps_secrets"),
+        "no secret, no test"
+    );
+    let lib = file(&files, "crates/tencent-fixture/src/lib.rs");
+    let words: Vec<&str> = lib.split_whitespace().filter(|w| *w != "//!").collect();
+    assert!(
+        words.join(" ").contains("print as `***` in `Debug` output"),
+        "{lib}"
+    );
+    let rest = emit(rest_service()).unwrap();
+    let ops = file(&rest, "crates/huawei-restful/src/operations.rs");
+    assert!(ops.contains(r#".field("password", &self.password.as_ref().map(|_| "***"))"#));
+}
+
+#[test]
+fn only_text_can_be_secret() {
+    let spec = insert(
+        kitchen_sink(),
+        "/operations/ToggleThing/input/Mode",
+        "sensitive",
+        json!(true),
+    );
+    let err = emit_error(spec);
+    assert_eq!(err.path, "operations.ToggleThing.input.Mode.sensitive");
+    assert!(err.message.contains("not `ThingMode`"), "{err}");
 }
 
 fn with(mut spec: Value, pointer: &str, value: Value) -> Value {

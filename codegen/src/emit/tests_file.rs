@@ -11,10 +11,14 @@
 //! - building without a required member fails with `InvalidInput` naming it.
 //!
 //! Each enum reads and writes its documented values and keeps (and writes back) one it does not
-//! know. One test builds an output from `Default` and its public fields, as users' tests do.
+//! know. One test builds an output from `Default` and its public fields, as users' tests do. Each
+//! input, output and structure with secret members shows none in its `Debug` output, and sends
+//! them all.
 //!
 //! The JSON (documented requests and responses, what the types write back, the drifted samples)
-//! is data, in `examples.json`; a test holds what must be Rust: the builder calls and the types.
+//! is data, in `examples.json`; the checks are `cloud_transport::example_checks` (feature
+//! `test-util`, a dev-dependency of every generated crate); a test holds what must be Rust: the
+//! builder calls and the types.
 
 use std::collections::BTreeSet;
 
@@ -24,6 +28,7 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use super::docs::Docs;
+use super::fields::has_secrets;
 use super::plan::{
     EnumWireValue, FieldPlan, OperationPlan, Plan, RustType, ShapePlan, VariantPlan,
 };
@@ -52,7 +57,8 @@ pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<(TokenStream, String), EmitE
             tests.push(enum_test(spec, rust, *kind, variants));
         }
     }
-    // Import exactly the types the tests name.
+    tests.extend(secret_tests(&values)?);
+    // Import exactly the types and checks the tests name.
     let mut used = BTreeSet::new();
     for test in &tests {
         super::doc_example::idents(test, &mut used);
@@ -67,27 +73,19 @@ pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<(TokenStream, String), EmitE
     uses.push(quote!(
         use std::fmt::Debug;
     ));
-    uses.push(quote!(
-        use std::sync::OnceLock;
-    ));
-    uses.push(quote!(
-        use cloud_transport::codec;
-    ));
-    uses.push(quote!(
-        use serde::de::DeserializeOwned;
-    ));
+    let checks: Vec<Ident> = CHECKS
+        .iter()
+        .filter(|name| used.contains(**name))
+        .chain(&["Examples"])
+        .map(|name| format_ident!("{}", name))
+        .collect();
+    uses.push(quote!(use cloud_transport::example_checks::{#(#checks),*};));
     uses.push(quote!(
         use serde::Serialize;
-    ));
-    uses.push(quote!(
-        use serde_json::Value;
     ));
     // The operations' types by glob; the trait and the builder by path, as a shape may be
     // named like them.
     uses.push(quote!(use #lib::operations::{self, *};));
-    if used.contains("assert_missing") {
-        uses.push(quote!(use #lib::{Error, ErrorKind};));
-    }
     let used_types: Vec<Ident> = plan
         .shapes
         .values()
@@ -105,6 +103,10 @@ pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<(TokenStream, String), EmitE
         .operations
         .iter()
         .flat_map(|op| op.input.iter().chain(&op.output))
+        .chain(plan.shapes.values().flat_map(|s| match s {
+            ShapePlan::Struct { fields, .. } => fields.as_slice(),
+            ShapePlan::Enum { .. } => &[],
+        }))
         .any(|f| f.member.deprecated)
         || plan.operations.iter().any(|op| op.spec.deprecated);
     let allow = if any_deprecated {
@@ -114,151 +116,50 @@ pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<(TokenStream, String), EmitE
     };
     let docs = Docs::new()
         .para(format!(
-            "Tests generated from the spec of {}: the documented examples, and how responses that \
+            "Tests generated from the spec of {}: the documented examples, how responses that \
              drift from the docs (nulls, unknown members, numbers sent as strings, unknown enum \
-             values) are read.",
+             values) are read, and that secrets stay out of `Debug` output. The checks are \
+             `cloud_transport::example_checks`; the JSON they compare with is `examples.json`.",
             plan.service.title
         ))
         .inner();
-    // The helpers the tests call.
-    let parse = if used.contains("parse") {
-        quote! {
-            /// A value the documented JSON `text` gives (a structure in a request, say).
-            fn parse<T: DeserializeOwned>(text: &str) -> T {
-                serde_json::from_str(text).unwrap_or_else(|e| panic!("cannot parse {text}: {e}"))
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-    let assert_missing = if used.contains("assert_missing") {
-        quote! {
-            /// Building without a required member fails with `InvalidInput` naming it.
-            fn assert_missing<T: Debug>(built: Result<T, Error>, member: &str) {
-                let err = built.unwrap_err();
-                assert_eq!(err.kind(), ErrorKind::InvalidInput);
-                let named = err.to_string().contains(&format!("`{member}`"));
-                assert!(named, "{err}");
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-    let assert_read = if used.contains("assert_read") {
-        quote! {
-            /// The JSON string `text` reads as `value` (integer enums sent as strings).
-            fn assert_read<T: DeserializeOwned + PartialEq + Debug>(text: &str, value: T) {
-                let read: T = read(&Value::from(text));
-                assert_eq!(read, value);
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-    let assert_round_trip = if used.contains("assert_round_trip") {
-        quote! {
-            /// `value` reads from and writes back as `json`.
-            fn assert_round_trip<T>(value: T, json: &str)
-            where
-                T: DeserializeOwned + Serialize + PartialEq + Debug,
-            {
-                let read: T = read(&serde_json::from_str(json).expect("JSON"));
-                assert_eq!(read, value);
-                assert_json(&value, json);
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
     let file = quote! {
         #docs
         #allow
         #(#uses)*
 
-        /// The data of every operation's test, by operation.
-        fn data(operation: &str) -> &'static Value {
-            static DATA: OnceLock<Value> = OnceLock::new();
-            let data = DATA.get_or_init(|| {
-                serde_json::from_str(include_str!("examples.json")).expect("examples.json is JSON")
-            });
-            &data[operation]
-        }
+        /// The documented examples and drifted responses of every operation.
+        static EXAMPLES: Examples = Examples::new(include_str!("examples.json"));
 
-        #parse
-
-        /// Reads `T` from JSON the way the client reads responses.
-        fn read<T: DeserializeOwned>(json: &Value) -> T {
-            codec::from_value(json.clone()).unwrap_or_else(|e| panic!("cannot decode {json}: {e}"))
-        }
-
-        /// `value` serializes to the JSON text `expected`.
-        fn assert_json<T: Serialize>(value: &T, expected: &str) {
-            let actual = serde_json::to_value(value).expect("generated types serialize");
-            let expected: Value = serde_json::from_str(expected).expect("JSON");
-            assert_eq!(actual, expected);
-        }
-
-        /// Documented example `n` of the operation: built with the builder, the request is the
+        /// Documented example `n` of `I`'s operation: built with the builder, the request is the
         /// docs' JSON.
         fn assert_request<I: operations::Operation>(n: usize, request: operations::Request<I, ()>) {
-            let json = request.to_json().unwrap_or_else(|e| panic!("example {n}: {e}"));
-            let expected = data(I::INFO.name)["examples"][n]["request"].clone();
-            assert_eq!(json, expected, "example {n}");
+            EXAMPLES.assert_request(I::INFO.name, n, request.to_json());
         }
 
-        /// Every documented response of the operation decodes and writes back the documented
-        /// values; and a response that drifts from the docs reads like the documented `sample`:
-        /// with members the docs do not list, with numbers sent as strings, and with `null` in
-        /// every optional member (which reads as if the member were absent).
+        /// `I`'s output reads the documented responses, and responses that drift from the docs,
+        /// as it should.
         fn assert_responses<I: operations::Operation>()
         where
             I::Output: Serialize + PartialEq + Debug,
         {
-            type T<I> = <I as operations::Operation>::Output;
-            let data = data(I::INFO.name);
-            let examples = data["examples"].as_array().expect("examples");
-            for (n, example) in examples.iter().enumerate() {
-                let written = serde_json::to_value(read::<T<I>>(&example["response"])).unwrap();
-                let expected = example["written"].clone();
-                assert_eq!(written, expected, "example {n}");
-            }
-            let documented: T<I> = read(&data["sample"]);
-            let unknown: T<I> = read(&data["unknown"]);
-            assert_eq!(unknown, documented, "members the docs do not list");
-            if !data["strings"].is_null() {
-                let strings: T<I> = read(&data["strings"]);
-                assert_eq!(strings, documented, "numbers sent as strings");
-            }
-            if !data["nulls"].is_null() {
-                let absent = without_nulls(data["nulls"].clone());
-                let (nulls, absent): (T<I>, T<I>) = (read(&data["nulls"]), read(&absent));
-                assert_eq!(nulls, absent, "null members");
-            }
+            EXAMPLES.assert_responses::<I::Output>(I::INFO.name);
         }
-
-        /// `value` without the object members that are `null`, at any depth.
-        fn without_nulls(value: Value) -> Value {
-            match value {
-                Value::Object(members) => members
-                    .into_iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(k, v)| (k, without_nulls(v)))
-                    .collect(),
-                Value::Array(items) => items.into_iter().map(without_nulls).collect(),
-                other => other,
-            }
-        }
-
-        #assert_missing
-
-        #assert_round_trip
-
-        #assert_read
 
         #(#tests)*
     };
     Ok((file, data_file(data)))
 }
+
+/// The functions of `cloud_transport::example_checks` the tests may call, imported when they do.
+const CHECKS: &[&str] = &[
+    "assert_json",
+    "assert_missing",
+    "assert_read",
+    "assert_redacted",
+    "assert_round_trip",
+    "parse",
+];
 
 /// `examples.json`: one member per operation, its values on one line each.
 fn data_file(data: Vec<(&str, Map<String, Value>)>) -> String {
@@ -389,6 +290,81 @@ fn operation_test(
         }
     };
     Ok((test, data))
+}
+
+/// For each input, output and structure with secret members: set each secret, and its `Debug`
+/// output shows none of them while its JSON (what is sent, or was received) has every one.
+fn secret_tests(values: &Values<'_, '_>) -> Result<Vec<TokenStream>, EmitError> {
+    let plan = values.plan;
+    let mut holders: Vec<(String, String, &[FieldPlan<'_>])> = Vec::new();
+    for op in &plan.operations {
+        let path = format!("operations.{}", op.wire);
+        holders.push((op.input_type(), format!("{path}.input"), &op.input));
+        holders.push((op.output_type(), format!("{path}.output"), &op.output));
+    }
+    for (spec, shape) in &plan.shapes {
+        if let ShapePlan::Struct { rust, fields, .. } = shape {
+            holders.push((rust.clone(), format!("shapes.{spec}.members"), fields));
+        }
+    }
+    let mut tests = Vec::new();
+    for (type_name, path, fields) in holders {
+        if !has_secrets(fields) {
+            continue;
+        }
+        let mut assignments = Vec::new();
+        let mut secrets = Vec::new();
+        for field in fields.iter().filter(|f| f.member.sensitive) {
+            let secret = format!("secret-{}", field.wire);
+            let value = values.expr(
+                &field.ty,
+                &secret_value(&field.ty, &secret),
+                &format!("{path}.{}", field.wire),
+                Mode::Test,
+            )?;
+            let value = if field.optional {
+                quote!(Some(#value))
+            } else {
+                value
+            };
+            let name = format_ident!("{}", field.name);
+            assignments.push(quote!(value.#name = #value;));
+            secrets.push(secret);
+        }
+        let ty = format_ident!("{}", type_name);
+        let test_name = format_ident!(
+            "{}_keeps_secrets_out_of_debug",
+            crate::names::snake_case(&type_name)
+        );
+        let docs = Docs::new()
+            .para(format!(
+                "`{type_name}`: `Debug` shows none of its secrets; its JSON has them all."
+            ))
+            .outer();
+        tests.push(quote! {
+            #docs
+            #[test]
+            fn #test_name() {
+                let mut value = #ty::default();
+                #(#assignments)*
+                assert_redacted(&value, &[#(#secrets),*]);
+            }
+        });
+    }
+    Ok(tests)
+}
+
+/// A value of `ty` (which can hold text: the spec validator checks `sensitive` members) that
+/// holds `secret`.
+fn secret_value(ty: &RustType, secret: &str) -> Value {
+    match ty {
+        RustType::List(inner) => Value::Array(vec![secret_value(inner, secret)]),
+        RustType::Map(inner) => Value::Object(Map::from_iter([(
+            "key".to_owned(),
+            secret_value(inner, secret),
+        )])),
+        _ => Value::from(secret),
+    }
 }
 
 /// Users build outputs in their own tests from `Default` and the public fields; this does so for

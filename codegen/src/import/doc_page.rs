@@ -213,6 +213,7 @@ fn member(
         example: None,
         rust_name: None,
         deprecated: false,
+        sensitive: false,
     }
 }
 

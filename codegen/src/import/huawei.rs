@@ -459,6 +459,7 @@ impl Importer<'_> {
                     example: None,
                     rust_name: None,
                     deprecated: false,
+                    sensitive: false,
                 },
             );
         }
@@ -503,6 +504,7 @@ impl Importer<'_> {
                         example: None,
                         rust_name: None,
                         deprecated: false,
+                        sensitive: false,
                     },
                 );
             }
@@ -531,6 +533,7 @@ impl Importer<'_> {
                     example: None,
                     rust_name: None,
                     deprecated: false,
+                    sensitive: false,
                 },
             );
         }
@@ -633,6 +636,7 @@ impl Importer<'_> {
                     example: None,
                     rust_name: None,
                     deprecated: false,
+                    sensitive: false,
                 },
             );
         }

@@ -8,15 +8,16 @@
 //!   examples;
 //! - [`doc_page`]: one vendor documentation page, as captured text.
 //!
-//! Every import goes through [`finish`]: the curated [`overlay`] is merged, the selection
-//! (`--only`) applied, unused shapes dropped, and the result rendered as YAML, loaded back and
-//! validated in memory; only a spec that validates is returned, so nothing half-converted is ever
-//! written.
+//! Every import goes through [`finish`]: secrets are marked ([`sensitive`]), the curated
+//! [`overlay`] is merged, the selection (`--only`) applied, unused shapes dropped, and the result
+//! rendered as YAML, loaded back and validated in memory; only a spec that validates is
+//! returned, so nothing half-converted is ever written.
 
 pub mod doc_page;
 pub mod huawei;
 pub mod overlay;
 mod python;
+pub mod sensitive;
 pub mod tencent;
 pub mod yaml_out;
 
@@ -81,8 +82,9 @@ pub struct RawImport {
     pub notes: Vec<String>,
     /// Facts the spec model cannot carry yet, written as comments into the spec's header.
     pub header_notes: Vec<String>,
-    /// Members the vendor's SDK masks as sensitive, as `Operation.member` or `Shape.member`
-    /// (the spec model has no flag for this yet); listed in the header for what is kept.
+    /// Members the vendor's SDK masks as sensitive, as `Operation.member` or `Shape.member`;
+    /// [`finish`] marks them `sensitive`, as it does the members [`sensitive::is_secret_name`]
+    /// picks.
     pub sensitive: Vec<String>,
 }
 
@@ -116,6 +118,10 @@ pub fn finish(
     spec_file: &Path,
 ) -> Result<Finished, ImportError> {
     name_keyword_members(&mut raw.service);
+    // Before the overlays: an overlay's `sensitive` must win over the rule, and the SDK's list
+    // names shapes as imported (an overlay may rename them).
+    sensitive::mark_by_name(&mut raw.service);
+    sensitive::mark_listed(&mut raw.service, &raw.sensitive);
     for overlay in overlays {
         overlay.apply(&mut raw.service)?;
     }
@@ -148,22 +154,7 @@ pub fn finish(
     prune_shapes(&mut service);
 
     let mut notes = raw.notes;
-    let mut header_notes = raw.header_notes;
-    let sensitive: Vec<&str> = raw
-        .sensitive
-        .iter()
-        .map(String::as_str)
-        .filter(|s| {
-            let owner = s.split('.').next().unwrap_or("");
-            service.operations.contains_key(owner) || service.shapes.contains_key(owner)
-        })
-        .collect();
-    if !sensitive.is_empty() {
-        header_notes.push(format!(
-            "Members the vendor's SDK masks as sensitive (the spec model has no flag for this yet;\nkeep them out of logs): {}",
-            sensitive.join(", ")
-        ));
-    }
+    let header_notes = raw.header_notes;
     // Examples copied from the vendor's docs do not always agree with the vendor's own member
     // definitions (a required member left out, a number where a string is declared). Such an
     // example cannot become a generated test; it is left out and named in the notes. Any other

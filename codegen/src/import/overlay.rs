@@ -184,6 +184,10 @@ pub struct MemberPatch {
     /// Deprecated flag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<bool>,
+    /// Secret flag: `true` for a secret the name rule misses, `false` for a member the rule
+    /// marks but that holds no secret (see `import::sensitive`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<bool>,
 }
 
 /// Replacements for one imported structure.
@@ -497,6 +501,7 @@ impl LoadedOverlay {
                     example: None,
                     rust_name: None,
                     deprecated: false,
+                    sensitive: false,
                 };
                 apply_member_patch(&mut member, patch);
                 members.insert(name.clone(), member);
@@ -556,6 +561,9 @@ fn apply_member_patch(member: &mut Member, patch: &MemberPatch) {
     }
     if let Some(v) = patch.deprecated {
         member.deprecated = v;
+    }
+    if let Some(v) = patch.sensitive {
+        member.sensitive = v;
     }
 }
 
@@ -791,6 +799,7 @@ fn member_patches(
                     example: member.example.clone().map(Some),
                     rust_name: member.rust_name.clone(),
                     deprecated: member.deprecated.then_some(true),
+                    sensitive: member.sensitive.then_some(true),
                     remove: false,
                 },
             );
@@ -814,6 +823,7 @@ fn member_patches(
                 .then(|| member.rust_name.clone())
                 .flatten(),
             deprecated: (from.deprecated != member.deprecated).then_some(member.deprecated),
+            sensitive: (from.sensitive != member.sensitive).then_some(member.sensitive),
         };
         if patch != MemberPatch::default() {
             patches.insert(name.clone(), patch);

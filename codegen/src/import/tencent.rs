@@ -459,6 +459,7 @@ fn members(
                 location: None,
                 rust_name: None,
                 deprecated: false,
+                sensitive: false,
             },
         );
     }

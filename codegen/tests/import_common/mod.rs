@@ -57,9 +57,11 @@ pub fn finish(
 ) -> Result<Finished, ImportError> {
     let overlays = overlays(vendor, service);
     let refs: Vec<&LoadedOverlay> = overlays.iter().collect();
+    // The command `cargo xtask import` names in the spec's header, so that a full import gives
+    // the committed file's bytes.
     let options = FinishOptions {
         only,
-        command: String::new(),
+        command: format!("cargo xtask import {vendor} --service {service}"),
     };
     import::finish(
         raw,

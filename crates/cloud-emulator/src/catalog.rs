@@ -6,6 +6,7 @@
 
 use cloud_spec::{ErrorCode, Location, Operation, Service, TypeExpr, Vendor};
 use indexmap::IndexMap;
+use serde_json::Value;
 
 use crate::wire::{loose_name, percent_decode};
 
@@ -48,10 +49,10 @@ pub(crate) struct OpEntry {
     /// The operation changes or shows per-instance state (it has a waiter or is one's target),
     /// so one of `resource_members` must be given, unless it is an instance filter.
     pub per_instance: bool,
-    /// A read-only listing whose instance is an optional query filter (GeminiDB
-    /// `ListInstances?id=`): given, the call lists that instance (or nothing); absent, every
-    /// instance in scope.
-    pub instance_filter: Option<String>,
+    /// A read-only listing of the service's instances, filtered by an optional query member
+    /// holding the instance's own id (GeminiDB `ListInstances?id=`): given, the call lists that
+    /// instance (or nothing); absent, every instance in scope.
+    pub listing: Option<Listing>,
     /// The code for an unknown instance.
     pub not_found: ErrorSpec,
     /// Huawei: the code for a request that fails validation.
@@ -62,6 +63,18 @@ pub(crate) struct OpEntry {
     pub flow_members: Vec<String>,
     /// Huawei: the path template, parsed.
     pub route: Option<PathTemplate>,
+}
+
+/// How a listing operation lists instances: `GET /v3/{project_id}/instances?id=...` answers
+/// `{"instances": [{"id": ...}], "total_count": 1}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Listing {
+    /// The optional query member filtering by instance id (`id`).
+    pub filter: String,
+    /// The top-level output list whose items are the instances (`instances`).
+    pub items: String,
+    /// The member of an item that holds the instance's id (`id`).
+    pub item_id: String,
 }
 
 /// A path template such as `/v3/{project_id}/instances/{instance_id}/ssl-option`.
@@ -229,28 +242,11 @@ impl Catalog {
 }
 
 fn index_service(spec: Service) -> ServiceEntry {
-    let waiter_targets: Vec<(&str, Vec<&str>)> = spec
-        .operations
-        .values()
-        .filter_map(|op| op.waiter.as_ref())
-        .map(|w| {
-            (
-                w.operation.as_str(),
-                w.input.keys().map(String::as_str).collect(),
-            )
-        })
-        .collect();
+    let fills = WaiterFills::of(&spec);
     let ops = spec
         .operations
         .iter()
-        .map(|(name, op)| {
-            let targeted_by: Vec<&str> = waiter_targets
-                .iter()
-                .filter(|(target, _)| *target == name)
-                .flat_map(|(_, members)| members.iter().copied())
-                .collect();
-            (name.clone(), index_operation(&spec, op, &targeted_by))
-        })
+        .map(|(name, op)| (name.clone(), index_operation(&spec, &fills, name, op)))
         .collect();
     ServiceEntry {
         key: spec.crate_name(),
@@ -259,14 +255,49 @@ fn index_service(spec: Service) -> ServiceEntry {
     }
 }
 
-fn index_operation(spec: &Service, op: &Operation, targeted_by: &[&str]) -> OpEntry {
+/// The input members of each operation that other operations' waiters fill in when they poll
+/// it (`ListInstances`' `id`, filled with `SwitchSsl`'s `instance_id`).
+struct WaiterFills<'a> {
+    /// `(polled operation, its member)` pairs.
+    pairs: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> WaiterFills<'a> {
+    fn of(spec: &'a Service) -> Self {
+        let pairs = spec
+            .operations
+            .values()
+            .filter_map(|op| op.waiter.as_ref())
+            .flat_map(|w| w.input.keys().map(|m| (w.operation.as_str(), m.as_str())))
+            .collect();
+        WaiterFills { pairs }
+    }
+
+    fn of_operation(&self, name: &str) -> Vec<&'a str> {
+        self.pairs
+            .iter()
+            .filter(|(polled, _)| *polled == name)
+            .map(|(_, member)| *member)
+            .collect()
+    }
+}
+
+/// The input members of operation `name` that name the instance a call is about: string
+/// members named like an instance id (`InstanceId`, `DBInstanceId`, `source_instance_id`), the
+/// members the operation's waiter passes on to the operation it polls, and the members a
+/// waiter polling this operation fills in.
+pub(crate) fn resource_members(spec: &Service, name: &str, op: &Operation) -> Vec<String> {
+    resource_members_with(&WaiterFills::of(spec), name, op)
+}
+
+fn resource_members_with(fills: &WaiterFills<'_>, name: &str, op: &Operation) -> Vec<String> {
     let waiter_members: Vec<&str> = op
         .waiter
         .iter()
         .flat_map(|w| w.input.values().map(String::as_str))
         .collect();
-    let resource_members: Vec<String> = op
-        .input
+    let targeted_by = fills.of_operation(name);
+    op.input
         .iter()
         .filter(|(name, m)| {
             let named_like_instance = loose_name(name).ends_with("instanceid")
@@ -276,9 +307,93 @@ fn index_operation(spec: &Service, op: &Operation, targeted_by: &[&str]) -> OpEn
                 || targeted_by.contains(&name.as_str())
         })
         .map(|(name, _)| name.clone())
-        .collect();
-    let flow_members = op
-        .output
+        .collect()
+}
+
+/// Every instance id the service's docs use, in document order without repeats: the values of
+/// the instance-naming members (see [`resource_members`]) in the operations' examples, and
+/// those members' own example values.
+pub(crate) fn documented_instance_ids(spec: &Service) -> Vec<String> {
+    let fills = WaiterFills::of(spec);
+    let mut ids: Vec<String> = Vec::new();
+    for (name, op) in &spec.operations {
+        for member in resource_members_with(&fills, name, op) {
+            let from_examples = op.examples.iter().filter_map(|e| e.input.get(&member));
+            let from_member = op.input.get(&member).and_then(|m| m.example.as_ref());
+            for id in from_examples.chain(from_member).filter_map(Value::as_str) {
+                if !id.is_empty() && !ids.iter().any(|known| known == id) {
+                    ids.push(id.to_owned());
+                }
+            }
+        }
+    }
+    ids
+}
+
+fn index_operation(spec: &Service, fills: &WaiterFills<'_>, name: &str, op: &Operation) -> OpEntry {
+    let resource_members = resource_members_with(fills, name, op);
+    let listing = listing(spec, op, &resource_members);
+    OpEntry {
+        per_instance: op.waiter.is_some() || !fills.of_operation(name).is_empty(),
+        listing,
+        resource_members,
+        not_found: not_found_code(spec, op),
+        invalid_parameter: huawei_code(spec, op, is_parameter_error, HUAWEI_PARAMETER_ERROR),
+        unsupported_region: match spec.vendor {
+            Vendor::Tencent => ErrorSpec::new(TENCENT_UNSUPPORTED_REGION, 200),
+            Vendor::Huawei => huawei_code(spec, op, is_region_error, HUAWEI_REGION_ERROR),
+        },
+        flow_members: flow_members(op),
+        route: op.http.as_ref().map(|h| PathTemplate::parse(&h.path)),
+    }
+}
+
+/// The listing an operation is, if it is one: read-only, with a top-level list of structures
+/// whose identifying member (`id`, else one named like `instance_id`) has the same name as an
+/// optional query member that names an instance. Only then is that member the listed
+/// instance's *own* id: GeminiDB `ListDbCacheMappings?source_instance_id=` filters mappings (whose
+/// own id is `id`) by an instance, and lists mappings, not instances.
+fn listing(spec: &Service, op: &Operation, resource_members: &[String]) -> Option<Listing> {
+    if !op.read_only {
+        return None;
+    }
+    op.output.iter().find_map(|(items, m)| {
+        let TypeExpr::List(item) = TypeExpr::parse(&m.ty).ok()? else {
+            return None;
+        };
+        let item_members = spec.shapes.get(item.shape_name()?)?.members.as_ref()?;
+        let item_id = item_members
+            .keys()
+            .find(|n| loose_name(n) == "id")
+            .or_else(|| item_members.keys().find(|n| names_an_instance(n)))?;
+        let filter = resource_members.iter().find(|name| {
+            loose_name(name) == loose_name(item_id)
+                && op
+                    .input
+                    .get(name.as_str())
+                    .is_some_and(|m| !m.required && m.location == Some(Location::Query))
+        })?;
+        Some(Listing {
+            filter: filter.clone(),
+            items: items.clone(),
+            item_id: item_id.clone(),
+        })
+    })
+}
+
+/// Whether a member's name says it holds an instance's own id (`InstanceId`, `instance_id`,
+/// postgres `DBInstanceId`), as opposed to a related one (`source_instance_id`).
+pub(crate) fn names_an_instance(name: &str) -> bool {
+    matches!(loose_name(name).as_str(), "instanceid" | "dbinstanceid")
+}
+
+/// Output members named like the id of an async flow: the emulator generates a fresh one for
+/// every mutation (a read reports an existing flow's id, so it answers the documented one).
+fn flow_members(op: &Operation) -> Vec<String> {
+    if op.read_only {
+        return Vec::new();
+    }
+    op.output
         .keys()
         .filter(|name| {
             matches!(
@@ -287,45 +402,36 @@ fn index_operation(spec: &Service, op: &Operation, targeted_by: &[&str]) -> OpEn
             )
         })
         .cloned()
-        .collect();
-    let instance_filter = instance_filter(spec, op, &resource_members);
-    OpEntry {
-        per_instance: op.waiter.is_some() || !targeted_by.is_empty(),
-        instance_filter,
-        resource_members,
-        not_found: not_found_code(spec, op),
-        invalid_parameter: huawei_code(spec, op, is_parameter_error, HUAWEI_PARAMETER_ERROR),
-        unsupported_region: match spec.vendor {
-            Vendor::Tencent => ErrorSpec::new(TENCENT_UNSUPPORTED_REGION, 200),
-            Vendor::Huawei => huawei_code(spec, op, is_region_error, HUAWEI_REGION_ERROR),
-        },
-        flow_members,
-        route: op.http.as_ref().map(|h| PathTemplate::parse(&h.path)),
-    }
+        .collect()
 }
 
-/// The member filtering a listing by instance: a read-only operation whose output has a
-/// top-level list of structures, and whose instance member is an optional query parameter.
-fn instance_filter(spec: &Service, op: &Operation, resource_members: &[String]) -> Option<String> {
-    let lists_structures = op.output.values().any(|m| match TypeExpr::parse(&m.ty) {
-        Ok(TypeExpr::List(item)) => item
-            .shape_name()
-            .and_then(|name| spec.shapes.get(name))
-            .is_some_and(|shape| shape.members.is_some()),
-        _ => false,
-    });
-    if !op.read_only || !lists_structures {
-        return None;
+/// The output members of `operation` whose values the emulator generates for every call
+/// instead of answering the documented ones: Tencent's `RequestId`, and on a mutation the id
+/// of the async flow it starts (`FlowId`, `TaskId`, `JobId`, `AsyncRequestId`, GeminiDB `job_id`;
+/// a fresh integer or string, as the member's type says).
+///
+/// A harness comparing an answer with the operation's documented example skips these members
+/// (and can check that they are present); everything else in an answer built from an example
+/// is the example's, with the example's instance id replaced by the requested one.
+///
+/// ```
+/// let spec = cloud_spec::bundle::service("tencent-mongodb").unwrap();
+/// let enable = &spec.operations["InstanceEnableSSL"];
+/// assert_eq!(
+///     cloud_emulator::generated_output_members(&spec, enable),
+///     ["FlowId", "RequestId"]
+/// );
+/// ```
+pub fn generated_output_members(service: &Service, operation: &Operation) -> Vec<String> {
+    let mut members = flow_members(operation);
+    if service.vendor == Vendor::Tencent && operation.output.contains_key(TENCENT_REQUEST_ID) {
+        members.push(TENCENT_REQUEST_ID.to_owned());
     }
-    resource_members
-        .iter()
-        .find(|name| {
-            op.input
-                .get(name.as_str())
-                .is_some_and(|m| !m.required && m.location == Some(Location::Query))
-        })
-        .cloned()
+    members
 }
+
+/// The output member carrying Tencent's request id, set by the protocol layer on every answer.
+pub(crate) const TENCENT_REQUEST_ID: &str = "RequestId";
 
 /// Tencent's common code for an action not served in the requested region.
 pub(crate) const TENCENT_UNSUPPORTED_REGION: &str = "UnsupportedRegion";

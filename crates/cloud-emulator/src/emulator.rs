@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::catalog::Catalog;
+use crate::catalog::{documented_instance_ids, Catalog};
 use crate::clock::Clock;
 use crate::config::{
     Accepted, AccessKey, IamUser, Project, Settings, DEFAULT_ASYNC_DELAY, DEFAULT_HUAWEI_DOMAIN_ID,
@@ -279,35 +279,42 @@ impl EmulatorBuilder {
 }
 
 /// The ids of the default instances: [`DEFAULT_INSTANCES`] for loaded services, plus every
-/// resource id in the specs' examples (input values and member examples of the members that
+/// instance id in the specs' examples (input values and member examples of the members that
 /// name an instance or, for TencentDB for MySQL, a read-only group).
 fn default_instance_ids(catalog: &Catalog) -> Vec<(String, String)> {
-    let mut ids: Vec<(String, String)> = Vec::new();
-    let mut add = |service: &str, id: &str| {
-        let pair = (service.to_owned(), id.to_owned());
-        if !id.is_empty() && !ids.contains(&pair) {
-            ids.push(pair);
-        }
-    };
-    for (service, id) in DEFAULT_INSTANCES {
-        if catalog.services.iter().any(|s| s.key == *service) {
-            add(service, id);
-        }
-    }
-    for svc in &catalog.services {
-        for (name, op) in &svc.spec.operations {
-            let Some(entry) = svc.ops.get(name) else {
-                continue;
-            };
-            for member in &entry.resource_members {
-                let from_examples = op.examples.iter().filter_map(|e| e.input.get(member));
-                let from_member = op.input.get(member).and_then(|m| m.example.as_ref());
-                for value in from_examples.chain(from_member) {
-                    if let Some(id) = value.as_str() {
-                        add(&svc.key, id);
-                    }
-                }
-            }
+    catalog
+        .services
+        .iter()
+        .flat_map(|svc| {
+            default_instances_of(&svc.spec)
+                .into_iter()
+                .map(|id| (svc.key.clone(), id))
+        })
+        .collect()
+}
+
+/// The first default instance of one service (see [`default_instances_of`]).
+pub(crate) fn first_default_instance(spec: &Service) -> Option<String> {
+    let key = spec.crate_name();
+    DEFAULT_INSTANCES
+        .iter()
+        .find(|(service, _)| *service == key)
+        .map(|(_, id)| (*id).to_owned())
+        .or_else(|| documented_instance_ids(spec).into_iter().next())
+}
+
+/// The default instances of one service, without repeats: [`DEFAULT_INSTANCES`] first, then
+/// the ids its docs use.
+pub(crate) fn default_instances_of(spec: &Service) -> Vec<String> {
+    let key = spec.crate_name();
+    let mut ids: Vec<String> = DEFAULT_INSTANCES
+        .iter()
+        .filter(|(service, _)| *service == key)
+        .map(|(_, id)| (*id).to_owned())
+        .collect();
+    for id in documented_instance_ids(spec) {
+        if !ids.contains(&id) {
+            ids.push(id);
         }
     }
     ids

@@ -13,7 +13,7 @@ use crate::catalog::{OpEntry, ServiceEntry};
 use crate::config::{Project, HUAWEI_MAX_SKEW};
 use crate::ids;
 use crate::ops::{self, Call, CallError};
-use crate::reply::{huawei_error, huawei_ok, throttled, Dialect, Reply};
+use crate::reply::{huawei_empty, huawei_error, huawei_ok, throttled, Dialect, Reply};
 use crate::server::{Request, Shared};
 use crate::validate::{check_object, coerce_text, member_type, Invalid};
 
@@ -244,7 +244,12 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
     match ops::execute(call, &shared.store, &shared.settings) {
         Ok(output) => {
             let status = op.http.as_ref().map_or(200, |h| h.success_status);
-            huawei_ok(status, output, &rid)
+            if status == 204 || op.output.is_empty() {
+                // 204 has no body by definition; an operation documenting no output sends none.
+                huawei_empty(status, &rid)
+            } else {
+                huawei_ok(status, output, &rid)
+            }
         }
         Err(CallError::Invalid(e)) => invalid(e),
         Err(CallError::Coded {

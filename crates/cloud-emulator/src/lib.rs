@@ -10,7 +10,12 @@
 //!   `X-TC-Action`, `X-TC-Version` and the credential scope's service; Huawei by method and path),
 //!   validation (`MissingParameter`, `InvalidParameter`, `UnknownParameter`), rate limits,
 //!   regions, documented error codes, and answers (the documented example that best matches
-//!   the request). A new operation in a spec is served without code changes.
+//!   the request, or one synthesized from the output members when the docs have none; every
+//!   answer decodes as the spec says). A new operation in a spec is served without code changes.
+//! - **For harnesses** that call every operation: [`sample_input`] (an input for any
+//!   operation, naming instances the emulator has), [`instance_members`] (the members that must
+//!   name an existing instance) and [`generated_output_members`] (the members answered with
+//!   fresh values rather than the documented ones).
 //! - **State**: instances from the docs' examples or a [`Seed`]; a mutation with a waiter in the
 //!   spec (enable/disable SSL) returns a flow id at once and shows in the describe operation
 //!   after [`EmulatorBuilder::async_delay`]; applications are counted per operation.
@@ -54,12 +59,15 @@ mod ops;
 mod quirks;
 mod ratelimit;
 mod reply;
+mod sample;
 mod server;
 mod state;
+mod synth;
 mod tencent;
 mod validate;
 mod wire;
 
+pub use catalog::generated_output_members;
 pub use config::{
     AccessKey, IamUser, Project, DEFAULT_ASYNC_DELAY, DEFAULT_HUAWEI_DOMAIN_ID,
     DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEFAULT_TOKEN_TTL, DEMO_HUAWEI_AK,
@@ -73,5 +81,6 @@ pub use faults::{
     Failure, Fault, FaultParseError, FaultRule, FaultRuleError, Faults, Phase, MAX_LATENCY,
 };
 pub use iam::{IAM_CREATE_TOKEN_OPERATION, IAM_LIST_PROJECTS_OPERATION};
+pub use sample::{instance_members, sample_input};
 pub use server::{FAULT_HEADER, FAULT_INJECTED_HEADER};
 pub use state::{InstanceSnapshot, Seed, SeedError, SeedInstance};

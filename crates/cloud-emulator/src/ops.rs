@@ -4,15 +4,15 @@
 
 use std::time::Instant;
 
-use cloud_spec::{Example, IntWidth, Member, Operation, Service, TypeExpr};
-use indexmap::IndexMap;
+use cloud_spec::{Example, Operation, Service, TypeExpr};
 use serde_json::{Map, Value};
 
-use crate::catalog::{OpEntry, ServiceEntry};
+use crate::catalog::{Listing, OpEntry, ServiceEntry, TENCENT_REQUEST_ID};
 use crate::config::Settings;
 use crate::ids;
 use crate::quirks;
 use crate::state::{set_path, Inner, Instance, Store};
+use crate::synth;
 use crate::validate::{member_type, Invalid};
 use crate::wire::loose_name;
 
@@ -79,7 +79,8 @@ pub(crate) fn execute(
             .and_then(Value::as_str)
             .map(|v| (m.as_str(), v.to_owned()))
     });
-    let is_filter = |member: &str| entry.instance_filter.as_deref() == Some(member);
+    let listing = entry.listing.as_ref();
+    let is_filter = |member: &str| listing.is_some_and(|l| l.filter == member);
     let must_name_instance =
         entry.per_instance && entry.resource_members.iter().any(|m| !is_filter(m));
     if resource.is_none() && must_name_instance {
@@ -96,15 +97,16 @@ pub(crate) fn execute(
 
     let now = Instant::now();
     let mut state = store.lock();
-    let mut output = match (&resource, &entry.instance_filter) {
-        (None, Some(filter)) => list_every_instance(&call, filter, &mut state, now),
+    let mut output = match (&resource, listing) {
+        (None, Some(listing)) => list_every_instance(&call, listing, &mut state, now),
         (None, None) => answer(&svc.spec, op, &call.input, None, None),
         (Some((member, id)), _) => {
+            let filtering = listing.filter(|l| l.filter == *member);
             let Some(instance) = state.instance(&svc.key, id, call.region, call.project_id, now)
             else {
-                if is_filter(member) {
+                if let Some(listing) = filtering {
                     // A filter that matches nothing lists nothing; it is not an error.
-                    return Ok(strip_request_id(synthesize(&svc.spec, &op.output, None)));
+                    return Ok(strip_request_id(list_nothing(&svc.spec, op, listing)));
                 }
                 return Err(CallError::Coded {
                     code: entry.not_found.code.clone(),
@@ -112,7 +114,7 @@ pub(crate) fn execute(
                     message: format!("The instance `{id}` does not exist."),
                 });
             };
-            let out = describe(&call, &call.input, member, id, instance);
+            let out = describe(&call, &call.input, member, id, instance, filtering);
             if let Some((polled, values)) = change_to_schedule(&svc.spec, op, entry, &call.input) {
                 instance.schedule(now + settings.async_delay, &polled, values);
             }
@@ -138,16 +140,27 @@ pub(crate) fn execute(
 }
 
 /// The answer about one instance (named by input `member`): the best example (or a
-/// synthesized answer) for it, with its state laid over it.
+/// synthesized answer) for it, with its state laid over it. Through a `listing` filtered by
+/// it, the listed items are that instance.
 fn describe(
     call: &Call<'_>,
     input: &Map<String, Value>,
     member: &str,
     id: &str,
     instance: &Instance,
+    listing: Option<&Listing>,
 ) -> Value {
     let overlay = instance.outputs.get(call.name);
     let mut out = answer(&call.svc.spec, call.op, input, Some((member, id)), overlay);
+    if let Some(listing) = listing {
+        if let Some(Value::Array(items)) = out.get_mut(&listing.items) {
+            for item in items.iter_mut().filter(|item| item.is_object()) {
+                item[listing.item_id.as_str()] = Value::String(id.to_owned());
+            }
+            let listed = items.len();
+            set_total_count(&mut out, call.op, listed);
+        }
+    }
     for (path, value) in overlay.into_iter().flatten() {
         set_path(&mut out, path, value.clone());
     }
@@ -155,12 +168,17 @@ fn describe(
 }
 
 /// An unfiltered listing: every instance of the service that the call's region/project sees,
-/// each described as the call filtered by its id would be, merged into one answer. Top-level
-/// lists are concatenated, other members come from the first instance's answer, and an
-/// integer `total_count`-like member counts the instances. Members named like `offset` and
-/// `limit` page through them (`total_count` still counts them all, as the vendors' "total
-/// number of records" does); other filters are not applied.
-fn list_every_instance(call: &Call<'_>, filter: &str, state: &mut Inner, now: Instant) -> Value {
+/// each described as the call filtered by its id would be, merged into one answer. The
+/// listing's items are concatenated; every other member comes from the first instance's
+/// answer, but an integer `total_count`-like member counts the instances. Members named like
+/// `offset` and `limit` page through them (`total_count` still counts them all, as the vendors'
+/// "total number of records" does); other filters are not applied.
+fn list_every_instance(
+    call: &Call<'_>,
+    listing: &Listing,
+    state: &mut Inner,
+    now: Instant,
+) -> Value {
     let ids = state.visible_ids(&call.svc.key, call.region, call.project_id, now);
     let total = ids.len();
     let paging = |loose: &str| {
@@ -180,36 +198,46 @@ fn list_every_instance(call: &Call<'_>, filter: &str, state: &mut Inner, now: In
         else {
             continue;
         };
-        input.insert(filter.to_owned(), Value::String(id.clone()));
-        let one = describe(call, &input, filter, id, instance);
-        let Value::Object(one) = one else { continue };
+        input.insert(listing.filter.clone(), Value::String(id.clone()));
+        let one = describe(call, &input, &listing.filter, id, instance, Some(listing));
+        let Value::Object(mut one) = one else {
+            continue;
+        };
         match &mut merged {
             None => merged = Some(one),
             Some(all) => {
-                for (name, value) in one {
-                    if let (Some(Value::Array(items)), Value::Array(more)) =
-                        (all.get_mut(&name), value)
-                    {
-                        items.extend(more);
-                    }
+                if let (Some(Value::Array(items)), Some(Value::Array(more))) =
+                    (all.get_mut(&listing.items), one.remove(&listing.items))
+                {
+                    items.extend(more);
                 }
             }
         }
     }
     let mut merged = match merged {
-        Some(merged) => merged,
-        // Nothing listed: every list empty, counts zero.
-        None => match synthesize(&call.svc.spec, &call.op.output, None) {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        },
+        Some(merged) => Value::Object(merged),
+        None => list_nothing(&call.svc.spec, call.op, listing),
     };
-    for (name, m) in &call.op.output {
+    set_total_count(&mut merged, call.op, total);
+    merged
+}
+
+/// A listing that lists nothing: a well-typed answer whose items are empty and whose
+/// `total_count`-like member is zero.
+fn list_nothing(spec: &Service, op: &Operation, listing: &Listing) -> Value {
+    let mut out = Value::Object(synth::synthesize(spec, &op.output, None));
+    out[listing.items.as_str()] = Value::Array(Vec::new());
+    set_total_count(&mut out, op, 0);
+    out
+}
+
+/// Sets the integer output members named like `total_count` to `total`.
+fn set_total_count(out: &mut Value, op: &Operation, total: usize) {
+    for (name, m) in &op.output {
         if loose_name(name) == "totalcount" && matches!(member_type(m), TypeExpr::Integer(_)) {
-            merged.insert(name.clone(), Value::from(total));
+            out[name.as_str()] = Value::from(total);
         }
     }
-    Value::Object(merged)
 }
 
 fn strip_request_id(output: Value) -> Map<String, Value> {
@@ -217,12 +245,12 @@ fn strip_request_id(output: Value) -> Map<String, Value> {
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    map.remove("RequestId");
+    map.remove(TENCENT_REQUEST_ID);
     map
 }
 
 /// The answer before state: the best documented example (its instance id replaced by the
-/// caller's), or one synthesized from the output members.
+/// caller's), made to decode as the spec says, or one synthesized from the output members.
 fn answer(
     spec: &Service,
     op: &Operation,
@@ -230,13 +258,23 @@ fn answer(
     resource: Option<(&str, &str)>,
     overlay: Option<&Map<String, Value>>,
 ) -> Value {
+    let instance = resource.map(|(_, id)| id);
     let Some(example) = pick_example(&op.examples, input, overlay) else {
-        return synthesize(spec, &op.output, resource.map(|(_, id)| id));
+        return Value::Object(synth::synthesize(spec, &op.output, instance));
     };
     let mut out = Value::Object(example.output.clone().into_iter().collect());
     if let Some((member, id)) = resource {
         if let Some(Value::String(example_id)) = example.input.get(member) {
             replace_string(&mut out, example_id, id);
+        }
+    }
+    if let Value::Object(map) = &mut out {
+        let repaired = synth::conform(spec, &op.output, map, instance);
+        if !repaired.is_empty() {
+            tracing::debug!(
+                ?repaired,
+                "the documented example does not decode as its spec says; repaired"
+            );
         }
     }
     out
@@ -316,84 +354,5 @@ fn replace_string(v: &mut Value, from: &str, to: &str) {
         Value::Array(items) => items.iter_mut().for_each(|x| replace_string(x, from, to)),
         Value::Object(map) => map.values_mut().for_each(|x| replace_string(x, from, to)),
         _ => {}
-    }
-}
-
-/// An output for an operation without examples: each member's example value, or a neutral
-/// value of its type. For a call about one instance, lists of structures hold one element
-/// describing it (its `id`-like members set to the instance id) and a `total_count`-like
-/// member counts it; otherwise lists are empty.
-fn synthesize(spec: &Service, members: &IndexMap<String, Member>, instance: Option<&str>) -> Value {
-    let mut listed = 0;
-    let mut out: Map<String, Value> = members
-        .iter()
-        .map(|(name, m)| {
-            let ty = member_type(m);
-            let element_shape = match (&ty, instance) {
-                (TypeExpr::List(item), Some(_)) => item
-                    .shape_name()
-                    .and_then(|n| spec.shapes.get(n)?.members.as_ref()),
-                _ => None,
-            };
-            let v = match (element_shape, instance) {
-                (Some(element), Some(id)) => {
-                    listed = 1;
-                    let item: Map<String, Value> = element
-                        .iter()
-                        .map(|(n, em)| {
-                            let v = if is_id_member(n) {
-                                Value::String(id.to_owned())
-                            } else {
-                                em.example
-                                    .clone()
-                                    .unwrap_or_else(|| neutral(spec, &member_type(em), 1))
-                            };
-                            (n.clone(), v)
-                        })
-                        .collect();
-                    Value::Array(vec![Value::Object(item)])
-                }
-                _ if matches!(ty, TypeExpr::List(_)) => Value::Array(Vec::new()),
-                _ => m.example.clone().unwrap_or_else(|| neutral(spec, &ty, 0)),
-            };
-            (name.clone(), v)
-        })
-        .collect();
-    for (name, v) in out.iter_mut() {
-        if loose_name(name) == "totalcount" && v.is_number() {
-            *v = Value::from(listed);
-        }
-    }
-    Value::Object(out)
-}
-
-fn is_id_member(name: &str) -> bool {
-    matches!(loose_name(name).as_str(), "id" | "instanceid")
-}
-
-fn neutral(spec: &Service, ty: &TypeExpr, depth: usize) -> Value {
-    match ty {
-        TypeExpr::String | TypeExpr::Timestamp => Value::String(String::new()),
-        TypeExpr::Boolean => Value::Bool(false),
-        TypeExpr::Integer(IntWidth::I32 | IntWidth::I64 | IntWidth::U64) => Value::from(0),
-        TypeExpr::Float => Value::from(0.0),
-        TypeExpr::Json => Value::Null,
-        TypeExpr::List(_) => Value::Array(Vec::new()),
-        TypeExpr::Map(_) => Value::Object(Map::new()),
-        TypeExpr::Shape(name) => match spec.shapes.get(name.as_str()) {
-            // Recursive shapes stop after a few levels.
-            Some(shape) if depth < 4 => match (&shape.members, shape.values.first()) {
-                (Some(members), _) => Value::Object(
-                    members
-                        .iter()
-                        .filter(|(_, m)| m.required)
-                        .map(|(n, m)| (n.clone(), neutral(spec, &member_type(m), depth + 1)))
-                        .collect(),
-                ),
-                (None, Some(first)) => first.value.clone(),
-                (None, None) => Value::Null,
-            },
-            _ => Value::Null,
-        },
     }
 }

@@ -73,6 +73,17 @@ pub(crate) fn huawei_ok(status: u16, body: Map<String, Value>, request_id: &str)
     Reply::json(status, &Value::Object(body)).header(HUAWEI_REQUEST_ID_HEADER, request_id)
 }
 
+/// Huawei success without a body (HTTP 204, or an operation that documents no output).
+pub(crate) fn huawei_empty(status: u16, request_id: &str) -> Reply {
+    Reply {
+        status,
+        headers: Vec::new(),
+        body: Bytes::new(),
+        damage: Damage::None,
+    }
+    .header(HUAWEI_REQUEST_ID_HEADER, request_id)
+}
+
 /// Huawei error body with `X-Request-Id`.
 pub(crate) fn huawei_error(status: u16, code: &str, message: &str, request_id: &str) -> Reply {
     Reply::json(

@@ -255,7 +255,12 @@ async fn respond(
     shutdown: watch::Receiver<bool>,
 ) -> Result<Response<ReplyBody>, io::Error> {
     let (parts, body) = req.into_parts();
-    let dialect = dialect_of(parts.uri.path());
+    let dialect = dialect_of(
+        &shared.catalog,
+        parts.method.as_str(),
+        &parts.uri,
+        &parts.headers,
+    );
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) => {
@@ -290,11 +295,28 @@ async fn respond(
     Ok(into_response(reply, shared.settings.clock.now()))
 }
 
-fn dialect_of(path: &str) -> Dialect {
-    if path == "/" {
-        Dialect::Tencent
-    } else {
+/// Which vendor a request is for. Only Tencent API 3.0 requests name an action, in
+/// `X-TC-Action` (or, in the GET form, an `Action` query parameter), or are TC3-signed; they go
+/// to `/`. Huawei paths can be `/` too (GeminiDB `ListApiVersion` is `GET /`), so a request to
+/// `/` without those marks is Huawei's when a Huawei operation serves its method there, and
+/// otherwise Tencent's (most likely a Tencent request missing its action, which the Tencent
+/// error then names).
+fn dialect_of(catalog: &Catalog, method: &str, uri: &hyper::Uri, headers: &HeaderMap) -> Dialect {
+    if uri.path() != "/" {
+        return Dialect::Huawei;
+    }
+    let names_action = headers.contains_key("x-tc-action")
+        || uri
+            .query()
+            .is_some_and(|q| q.split('&').any(|pair| pair.starts_with("Action=")));
+    let tc3_signed = headers
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("TC3-"));
+    if !names_action && !tc3_signed && catalog.huawei(method, "/").is_some() {
         Dialect::Huawei
+    } else {
+        Dialect::Tencent
     }
 }
 

@@ -314,6 +314,51 @@ async fn routing_validation_and_not_found() {
     emu.shutdown().await;
 }
 
+/// `GET /` is Huawei's too (GeminiDB `ListApiVersion`): a request to `/` is Tencent's when it
+/// names a Tencent action (`X-TC-Action`) or is TC3-signed, or when no Huawei operation serves
+/// its method there.
+#[tokio::test]
+async fn the_root_path_is_routed_by_what_the_request_carries() {
+    let emu = start().await;
+    let base = emu.base_url();
+    let versions = huawei("GET", "/").send(&base).await;
+    assert_eq!(
+        versions.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&versions.body)
+    );
+    assert_eq!(versions.json()["versions"][0]["id"], "v3");
+    assert_eq!(emu.request_count("ListApiVersion"), 1);
+
+    let unsigned = client().get(format!("{base}/")).send().await.unwrap();
+    let unsigned = answer(unsigned).await;
+    assert_auth_failure(&unsigned);
+
+    // A TC3-signed request to `/` without its action is still Tencent's, and says what is missing.
+    let no_action = client()
+        .post(format!("{base}/"))
+        .header("Authorization", "TC3-HMAC-SHA256 Credential=x/2024-01-01/cdb/tc3_request, SignedHeaders=host, Signature=00")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    let no_action = answer(no_action).await;
+    assert_eq!(no_action.status, 200);
+    assert_eq!(
+        no_action.tencent_code().as_deref(),
+        Some("MissingParameter")
+    );
+    let tencent = mongodb(
+        "DescribeInstanceSSL",
+        json!({"InstanceId": "cmgo-p8vnipr5"}),
+    )
+    .send(&base)
+    .await;
+    assert_eq!(tencent.tencent_code(), None, "{:?}", tencent.response());
+    emu.shutdown().await;
+}
+
 /// `ListInstances` without `id` lists every GeminiDB instance the project sees, each entry as
 /// the call filtered by its id answers it, with `total_count` counting them; `offset`/`limit`
 /// page through them.

@@ -10,6 +10,7 @@
 
 pub mod bundle;
 mod model;
+pub mod sample;
 mod types;
 
 pub use model::*;

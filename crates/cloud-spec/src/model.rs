@@ -214,6 +214,16 @@ pub struct Member {
     /// Marked deprecated by the vendor.
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
+    /// The value is a secret (a password, a private or decryption key, an access token): clients
+    /// keep it out of `Debug` output, logs and error messages, and send it on the wire unchanged.
+    ///
+    /// Why a flag and not a type: a secret is an ordinary string on the wire, and the docs do
+    /// not say which members hold one. The importers set it from the member's wire name
+    /// (`codegen::import::sensitive` documents the rule); an overlay corrects it where the name
+    /// misleads. Only members whose values can hold text take it: `string`, `json`, and lists
+    /// and maps of those.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sensitive: bool,
 }
 
 /// Where a REST request member is sent.

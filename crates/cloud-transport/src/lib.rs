@@ -79,7 +79,8 @@
 //!   when enabled (a Tencent crate compiles no Huawei code);
 //! - `rustls` (default) or `native-tls`: TLS for the built-in reqwest client (native wins when
 //!   both are on);
-//! - `test-util`: `test_util::ScriptedHttpClient`, a scripted, recording HTTP layer for tests.
+//! - `test-util`: `test_util::ScriptedHttpClient`, a scripted, recording HTTP layer for tests;
+//!   and `example_checks`, what the service crates' generated example tests check.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -92,6 +93,8 @@ pub mod credentials;
 mod endpoint;
 mod env;
 mod error;
+#[cfg(feature = "test-util")]
+pub mod example_checks;
 pub mod http;
 #[cfg(feature = "huawei")]
 mod huawei;

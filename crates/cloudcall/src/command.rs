@@ -1,5 +1,10 @@
 //! The command tree, built at run time from the specs: one subcommand per service, one per
-//! operation, one flag per input member, help text from the docs.
+//! operation, one flag per input member, help text from the docs. Only the parts a command line
+//! can reach get their flags ([`Reach`]).
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::sync::Arc;
 
 use clap::builder::ValueParser;
 use clap::{Arg, ArgAction, Command};
@@ -7,6 +12,7 @@ use cloud_spec::{Location, Member, Operation, Service, TypeExpr};
 use serde_json::Value;
 
 use crate::names::cli_name;
+use crate::text;
 use crate::values::{self, Shapes};
 
 /// Options every invocation accepts, before or after the service and operation.
@@ -78,6 +84,12 @@ pub struct Param<'a> {
 }
 
 impl Param<'_> {
+    /// The clap id of the flag: the wire name in a namespace of its own, so a member named like
+    /// a global option's id (`region`, `output`) cannot be mistaken for it.
+    pub fn id(&self) -> String {
+        format!("input:{}", self.wire)
+    }
+
     /// `--flag`, as users type it.
     pub fn dashed(&self) -> String {
         format!("--{}", self.flag)
@@ -122,18 +134,51 @@ pub fn params(op: &Operation) -> Result<Vec<Param<'_>>, String> {
     Ok(out)
 }
 
-/// The first paragraph of Markdown docs, on one line: the short help.
-pub fn summary(docs: &str) -> String {
-    let first = docs.trim().split("\n\n").next().unwrap_or("");
-    first.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Which parts of the command tree a command line can reach.
+///
+/// clap matches a subcommand only by its name or alias, so a service or operation whose name is
+/// not among the command line's words can never be matched: it needs its name and one-line
+/// description (for help listings and suggestions) but not its flags. Building the flags of only
+/// the operation named keeps start-up cost flat as operations are added.
+#[derive(Debug, Clone)]
+pub struct Reach {
+    /// The command line's words; `None` reaches everything.
+    words: Option<HashSet<String>>,
 }
 
-/// The root command for `services`.
-pub fn build(services: &[Service]) -> Command {
+impl Reach {
+    /// Every service and operation fully built (for tests of the whole tree).
+    #[cfg(test)]
+    pub fn everything() -> Reach {
+        Reach { words: None }
+    }
+
+    /// What the command line `args` can reach.
+    pub fn of(args: &[OsString]) -> Reach {
+        Reach {
+            words: Some(
+                args.iter()
+                    .filter_map(|a| a.to_str())
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+        }
+    }
+
+    fn reaches(&self, names: &[&str]) -> bool {
+        match &self.words {
+            None => true,
+            Some(words) => names.iter().any(|n| words.contains(*n)),
+        }
+    }
+}
+
+/// The root command for `services`, with the parts `reach` can reach fully built.
+pub fn build(services: &[Service], reach: &Reach) -> Command {
     let mut root = Command::new("cloudcall")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Call Tencent Cloud and Huawei Cloud database APIs from the command line")
-        .long_about(
+        .long_about(text::wrap(
             "Call Tencent Cloud and Huawei Cloud database APIs from the command line.\n\n\
              Services, operations, flags, value checks and help come from the cloudcall API specs; \
              `cloudcall <service> --help` lists the operations, `cloudcall <service> <operation> \
@@ -148,25 +193,28 @@ pub fn build(services: &[Service]) -> Command {
              HUAWEICLOUD_SDK_PROJECT_ID or an IAM lookup. Secrets are never printed.\n\n\
              Start with `cloudcall demo`: it runs the whole SSL lifecycle against a local emulator, \
              with no account and no network.",
-        )
-        .after_help(
+            text::WRAP_WIDTH,
+        ))
+        .after_help(text::wrap(
             "Exit status: 0 success; 1 the call failed (service error, network, timeout, credentials); \
              2 usage or configuration error (nothing was sent).",
-        )
+            text::WRAP_WIDTH,
+        ))
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(global_args())
         .subcommand(
             Command::new("demo")
                 .about("Run the SSL lifecycle of every service against an in-process emulator")
-                .long_about(
+                .long_about(text::wrap(
                     "Starts the cloudcall emulator on a loopback port and walks the whole SSL lifecycle \
                      on every service: describe, enable and disable (waiting for each change), describe \
                      again, fetch the certificate links. Prints each step and a summary table; exits 0 \
                      only if every step did what it should. Needs no account and no network.\n\n\
                      With --endpoint, talks to that emulator instead (e.g. a `cloud-emulator` started \
                      with its default demo credentials) and leaves it running.",
-                )
+                    text::WRAP_WIDTH,
+                ))
                 .arg(
                     Arg::new("delay-ms")
                         .long("delay-ms")
@@ -177,7 +225,7 @@ pub fn build(services: &[Service]) -> Command {
                 ),
         );
     for service in services {
-        root = root.subcommand(service_command(service));
+        root = root.subcommand(service_command(service, reach));
     }
     root
 }
@@ -226,33 +274,79 @@ fn global_args() -> Vec<Arg> {
         .collect()
 }
 
-fn service_command(service: &Service) -> Command {
+fn service_command(service: &Service, reach: &Reach) -> Command {
+    let name = service.crate_name();
+    let about = format!(
+        "{} (API {}, {} operations)",
+        service.title,
+        service.version,
+        service.operations.len()
+    );
+    if !reach.reaches(&[&name]) {
+        return Command::new(name).about(about);
+    }
     let mut long = service.title.clone();
     if !service.docs.trim().is_empty() {
         long.push_str("\n\n");
-        long.push_str(service.docs.trim());
+        long.push_str(&text::wrap(
+            &text::plain(service.docs.trim()),
+            text::WRAP_WIDTH,
+        ));
     }
     long.push_str(&format!(
-        "\n\nAPI version {} ({}).",
-        service.version, service.service
+        "\n\nAPI version {} ({}), {} operations.",
+        service.version,
+        service.service,
+        service.operations.len()
     ));
-    let mut cmd = Command::new(service.crate_name())
-        .about(format!("{} (API {})", service.title, service.version))
+    let mut cmd = Command::new(name.clone())
+        .about(about)
         .long_about(long)
         .subcommand_required(true)
-        .arg_required_else_help(true);
-    for (name, op) in &service.operations {
-        cmd = cmd.subcommand(operation_command(service, name, op));
+        .arg_required_else_help(true)
+        .subcommand_value_name("OPERATION")
+        .subcommand_help_heading("Operations")
+        // No terminal-width heuristics: clap would otherwise move every description under its
+        // name (two lines per operation) as soon as one long name and one long line meet.
+        .term_width(0)
+        .after_help(format!(
+            "`cloudcall {name} <OPERATION> --help` shows an operation's parameters. The \
+             vendor's spelling of an operation name (e.g. `{}`) works too.",
+            service
+                .operations
+                .keys()
+                .next()
+                .map_or("DescribeX", String::as_str)
+        ));
+    // One `Arc` of the shapes for every flag's value parser, instead of a copy per flag.
+    let shapes = Arc::new(service.shapes.clone());
+    for (op_name, op) in &service.operations {
+        cmd = cmd.subcommand(operation_command(service, op_name, op, reach, &shapes));
     }
     cmd
 }
 
-fn operation_command(service: &Service, name: &str, op: &Operation) -> Command {
-    let mut about = summary(&op.docs);
+/// An operation's subcommand: its name, vendor alias and one-line description, plus, when the
+/// command line can reach it, its flags and full help.
+fn operation_command(
+    service: &Service,
+    name: &str,
+    op: &Operation,
+    reach: &Reach,
+    shapes: &Arc<Shapes>,
+) -> Command {
+    let cli = cli_name(name);
+    let mut about = text::one_line(&op.docs);
     if op.deprecated {
         about = format!("[deprecated] {about}");
     }
-    let mut long = op.docs.trim().to_owned();
+    let cmd = Command::new(cli.clone())
+        .alias(name.to_owned())
+        .about(about);
+    if !reach.reaches(&[&cli, name]) {
+        return cmd;
+    }
+    let mut long = text::wrap(&text::plain(op.docs.trim()), text::WRAP_WIDTH);
     long.push_str(&format!("\n\nAPI: {name}"));
     if let Some(http) = &op.http {
         long.push_str(&format!(" ({} {})", http.method.as_str(), http.path));
@@ -263,15 +357,12 @@ fn operation_command(service: &Service, name: &str, op: &Operation) -> Command {
     if !op.regions.is_empty() {
         long.push_str(&format!("\nOnly served in: {}.", op.regions.join(", ")));
     }
-    let mut cmd = Command::new(cli_name(name))
-        .alias(name.to_owned())
-        .about(about)
-        .long_about(long);
+    let mut cmd = cmd.long_about(long);
 
     match params(op) {
         Ok(params) => {
             for (index, p) in params.iter().enumerate() {
-                cmd = cmd.arg(member_arg(p, &service.shapes).display_order(index));
+                cmd = cmd.arg(member_arg(p, shapes).display_order(index));
             }
             let examples = examples_text(service, name, op, &params);
             if !examples.is_empty() {
@@ -317,40 +408,70 @@ fn operation_command(service: &Service, name: &str, op: &Operation) -> Command {
 #[derive(Debug, Clone)]
 pub struct ListOccurrence(pub Vec<Value>);
 
-fn member_arg(p: &Param<'_>, shapes: &Shapes) -> Arg {
+/// Enum values listed in a flag's one-line help, at most; the long help lists them all.
+const SHORT_HELP_ENUM_VALUES: usize = 8;
+
+/// A member's flag. Short help (`-h`): one line, `(required)`, the docs' first sentence and the
+/// enum values. Long help (`--help`): the whole docs, the type (with a structure's members), the
+/// documented values and the example.
+fn member_arg(p: &Param<'_>, shapes: &Arc<Shapes>) -> Arg {
     let placeholder = placeholder(&p.ty, shapes);
-    let mut help = summary(&p.member.docs);
-    if p.member.required {
-        help = if help.is_empty() {
-            "(required)".to_owned()
-        } else {
-            format!("(required) {help}")
-        };
-    }
+    let enum_shape =
+        p.ty.shape_name()
+            .and_then(|n| shapes.get(n))
+            .filter(|s| s.enum_kind.is_some() && !s.values.is_empty());
+    let mut flags_note = Vec::new();
     if p.member.deprecated {
-        help = format!("[deprecated] {help}");
+        flags_note.push("[deprecated]".to_owned());
     }
-    let mut long_help = help.clone();
-    let full = p.member.docs.trim();
-    if full.contains('\n') || full.len() > help.len() + 12 {
-        long_help = format!(
-            "{}{}",
-            if p.member.required { "(required) " } else { "" },
-            full
-        );
+    if p.member.required {
+        flags_note.push("(required)".to_owned());
     }
+    let mut help = flags_note.clone();
+    let sentence = text::one_line(&p.member.docs);
+    if !sentence.is_empty() {
+        help.push(sentence);
+    }
+    if let Some(shape) = enum_shape {
+        let mut shown: Vec<String> = shape
+            .values
+            .iter()
+            .take(SHORT_HELP_ENUM_VALUES)
+            .map(|v| values::wire_text(&v.value))
+            .collect();
+        if shape.values.len() > SHORT_HELP_ENUM_VALUES {
+            shown.push("…".into());
+        }
+        help.push(format!("[values: {}]", shown.join(", ")));
+    }
+    if p.is_list() {
+        help.push("[repeatable]".into());
+    }
+    let help = help.join(" ");
+
+    let mut long_help = flags_note;
+    let docs = text::plain(&p.member.docs);
+    if !docs.is_empty() {
+        long_help.push(docs);
+    }
+    let mut long_help = text::wrap(&long_help.join(" "), text::WRAP_WIDTH);
     if !long_help.is_empty() {
         long_help.push('\n');
     }
     long_help.push_str(&format!("Type: {}.", values::describe_type(&p.ty, shapes)));
-    if let Some(shape) = p.ty.shape_name().and_then(|n| shapes.get(n)) {
-        if shape.enum_kind.is_some() && !shape.values.is_empty() {
-            long_help.push_str("\nValues:");
-            for v in &shape.values {
-                long_help.push_str(&format!("\n  {} ({})", values::wire_text(&v.value), v.name));
-                if !v.docs.is_empty() {
-                    long_help.push_str(&format!(": {}", summary(&v.docs)));
-                }
+    if let Some(layout) = structure_layout(&p.ty, shapes) {
+        long_help.push_str(&format!(
+            "\n{}",
+            text::wrap(&format!("JSON: {layout}"), text::WRAP_WIDTH)
+        ));
+    }
+    if let Some(shape) = enum_shape {
+        long_help.push_str("\nValues:");
+        for v in &shape.values {
+            long_help.push_str(&format!("\n  {} ({})", values::wire_text(&v.value), v.name));
+            let docs = text::one_line(&v.docs);
+            if !docs.is_empty() {
+                long_help.push_str(&format!(": {docs}"));
             }
         }
     }
@@ -358,10 +479,13 @@ fn member_arg(p: &Param<'_>, shapes: &Shapes) -> Arg {
         long_help.push_str("\nRepeat the flag for each element, or give a JSON array.");
     }
     if let Some(example) = &p.member.example {
-        long_help.push_str(&format!("\nExample: {}", values::wire_text(example)));
+        long_help.push_str(&format!(
+            "\nExample: {}",
+            text::truncate(&values::wire_text(example), 300)
+        ));
     }
 
-    let mut arg = Arg::new(p.wire.to_owned())
+    let mut arg = Arg::new(p.id())
         .long(p.flag.clone())
         .value_name(placeholder)
         .help(help)
@@ -371,7 +495,7 @@ fn member_arg(p: &Param<'_>, shapes: &Shapes) -> Arg {
         // The whole input may come from --cli-input-json instead; `input::collect` checks that case.
         arg = arg.required_unless_present(op_flags::CLI_INPUT_JSON);
     }
-    let shapes_for_parser = shapes.clone();
+    let shapes_for_parser = Arc::clone(shapes);
     match &p.ty {
         TypeExpr::List(element) => {
             let element = (**element).clone();
@@ -389,6 +513,35 @@ fn member_arg(p: &Param<'_>, shapes: &Shapes) -> Arg {
                 }))
         }
     }
+}
+
+/// The JSON layout of a structure type (or a list or map of one), one level deep:
+/// `{"Name": string (required), "Values": [string]}`.
+fn structure_layout(ty: &TypeExpr, shapes: &Shapes) -> Option<String> {
+    let (wrap_open, wrap_close, name) = match ty {
+        TypeExpr::Shape(name) => ("", "", name),
+        TypeExpr::List(inner) => match &**inner {
+            TypeExpr::Shape(name) => ("[", ", ...]", name),
+            _ => return None,
+        },
+        TypeExpr::Map(inner) => match &**inner {
+            TypeExpr::Shape(name) => ("{\"KEY\": ", ", ...}", name),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let members = shapes.get(name)?.members.as_ref()?;
+    let fields: Vec<String> = members
+        .iter()
+        .map(|(wire, member)| {
+            let ty = TypeExpr::parse(&member.ty)
+                .map(|t| values::describe_type(&t, shapes))
+                .unwrap_or_else(|_| member.ty.clone());
+            let required = if member.required { " (required)" } else { "" };
+            format!("\"{wire}\": {ty}{required}")
+        })
+        .collect();
+    Some(format!("{wrap_open}{{{}}}{wrap_close}", fields.join(", ")))
 }
 
 /// The value placeholder in usage lines: `<true|false>`, `<0|1>`, `<INT32>`, `<JSON>`.
@@ -477,7 +630,10 @@ mod tests {
     use crate::fixture;
 
     fn root() -> Command {
-        build(&[fixture::tencent(), fixture::huawei()])
+        build(
+            &[fixture::tencent(), fixture::huawei()],
+            &Reach::everything(),
+        )
     }
 
     #[test]
@@ -558,11 +714,65 @@ mod tests {
         op.input.insert("Region".into(), member);
         let flags: Vec<String> = params(op).unwrap().into_iter().map(|p| p.flag).collect();
         assert!(flags.contains(&"param-region".to_owned()), "{flags:?}");
-        build(&[service]).debug_assert();
+        build(&[service], &Reach::everything()).debug_assert();
+    }
+
+    /// clap checks a command's consistency (unique names, flags, ids) in debug builds and panics
+    /// on a bad one; every bundled operation must pass, fully built.
+    #[test]
+    fn every_bundled_operation_builds_a_valid_command() {
+        let services = cloud_spec::bundle::services();
+        let root = build(&services, &Reach::everything());
+        root.clone().debug_assert();
+        let operations: usize = root
+            .get_subcommands()
+            .map(|service| service.get_subcommands().count())
+            .sum();
+        let expected: usize = services.iter().map(|s| s.operations.len()).sum();
+        assert_eq!(operations, expected);
     }
 
     #[test]
-    fn summary_is_the_first_paragraph() {
-        assert_eq!(summary("One\nline.\n\nMore."), "One line.");
+    fn a_command_line_builds_only_the_operation_it_names() {
+        let services = [fixture::tencent(), fixture::huawei()];
+        let args: Vec<OsString> = [
+            "cloudcall",
+            "tencent-mongodb",
+            "describe-instance-ssl",
+            "-h",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        let root = build(&services, &Reach::of(&args));
+        let flag_count = |service: &str, op: &str| {
+            root.find_subcommand(service)
+                .and_then(|s| s.find_subcommand(op))
+                .map(|c| c.get_arguments().count())
+        };
+        assert!(flag_count("tencent-mongodb", "describe-instance-ssl").unwrap() >= 2);
+        // Listed (for help and suggestions) but without flags.
+        assert_eq!(
+            flag_count("tencent-mongodb", "instance-enable-ssl"),
+            Some(0)
+        );
+        // A service not named: no operations at all.
+        let huawei = root.find_subcommand("huawei-geminidb").unwrap();
+        assert_eq!(huawei.get_subcommands().count(), 0);
+        // The vendor spelling reaches the operation too.
+        let args: Vec<OsString> = ["cloudcall", "tencent-mongodb", "InstanceEnableSSL"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        let root = build(&services, &Reach::of(&args));
+        let mongo = root.find_subcommand("tencent-mongodb").unwrap();
+        assert!(
+            mongo
+                .find_subcommand("instance-enable-ssl")
+                .unwrap()
+                .get_arguments()
+                .count()
+                >= 2
+        );
     }
 }

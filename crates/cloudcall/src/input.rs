@@ -33,19 +33,20 @@ pub fn collect(op: &Operation, shapes: &Shapes, matches: &ArgMatches) -> Result<
         None => Map::new(),
     };
     for p in &params {
-        if matches.value_source(p.wire) != Some(ValueSource::CommandLine) {
+        let id = p.id();
+        if matches.value_source(&id) != Some(ValueSource::CommandLine) {
             continue;
         }
         let value = if p.is_list() {
             let items: Vec<Value> = matches
-                .get_many::<ListOccurrence>(p.wire)
+                .get_many::<ListOccurrence>(&id)
                 .into_iter()
                 .flatten()
                 .flat_map(|occurrence| occurrence.0.iter().cloned())
                 .collect();
             Value::Array(items)
         } else {
-            match matches.get_one::<Value>(p.wire) {
+            match matches.get_one::<Value>(&id) {
                 Some(v) => v.clone(),
                 None => continue,
             }
@@ -122,7 +123,10 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<(String, cloud_spec::Service, ArgMatches), String> {
         let service = fixture::tencent();
-        let root = command::build(std::slice::from_ref(&service));
+        let root = command::build(
+            std::slice::from_ref(&service),
+            &command::Reach::everything(),
+        );
         let mut argv = vec!["cloudcall", "tencent-mongodb"];
         argv.extend_from_slice(args);
         let matches = root.try_get_matches_from(argv).map_err(|e| e.to_string())?;
@@ -136,6 +140,54 @@ mod tests {
             .clone();
         let op_matches = op_matches.clone();
         Ok((op, service, op_matches))
+    }
+
+    #[test]
+    fn members_named_like_global_options_are_separate_flags() {
+        let mut service = fixture::tencent();
+        let op = service.operations.get_mut("DescribeEverything").unwrap();
+        let member = op.input["Limit"].clone();
+        op.input.insert("region".into(), member.clone());
+        op.input.insert("Output".into(), member);
+        let root = command::build(
+            std::slice::from_ref(&service),
+            &command::Reach::everything(),
+        );
+        let argv = [
+            "cloudcall",
+            "--region",
+            "ap-guangzhou",
+            "tencent-mongodb",
+            "describe-everything",
+            "--param-region",
+            "5",
+            "--param-output",
+            "6",
+            "--output",
+            "table",
+        ];
+        let matches = root.try_get_matches_from(argv).unwrap();
+        let (_, svc) = matches.subcommand().unwrap();
+        let (_, op_matches) = svc.subcommand().unwrap();
+        let input = collect(
+            &service.operations["DescribeEverything"],
+            &service.shapes,
+            op_matches,
+        )
+        .unwrap();
+        assert_eq!(input, json!({"region": 5, "Output": 6}));
+        assert_eq!(
+            op_matches
+                .get_one::<String>(command::global::REGION)
+                .unwrap(),
+            "ap-guangzhou"
+        );
+        assert_eq!(
+            op_matches
+                .get_one::<String>(command::global::OUTPUT)
+                .unwrap(),
+            "table"
+        );
     }
 
     #[test]

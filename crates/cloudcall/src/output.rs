@@ -26,6 +26,22 @@ impl Format {
     }
 }
 
+/// Renders the response of operation `op` (its CLI name): [`render`], except that an empty
+/// response (HTTP 204, or an empty body) is `{}` in JSON, so scripts can always parse stdout,
+/// and a sentence saying so in a table.
+pub fn render_response(op: &str, value: &Value, format: Format) -> String {
+    let empty = match value {
+        Value::Null => true,
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    };
+    match (empty, format) {
+        (true, Format::Json) => "{}\n".to_owned(),
+        (true, Format::Table) => format!("{op}: done; the response has no content.\n"),
+        (false, _) => render(value, format),
+    }
+}
+
 /// Renders `value` in `format`, ending with a newline.
 pub fn render(value: &Value, format: Format) -> String {
     match format {
@@ -219,6 +235,22 @@ mod tests {
         assert_eq!(
             render(&v, Format::Json),
             "{\n  \"Status\": 1,\n  \"RequestId\": \"r-1\"\n}\n"
+        );
+    }
+
+    #[test]
+    fn empty_responses_are_an_empty_object_or_a_sentence() {
+        for empty in [json!({}), Value::Null] {
+            assert_eq!(render_response("delete-x", &empty, Format::Json), "{}\n");
+            assert_eq!(
+                render_response("delete-x", &empty, Format::Table),
+                "delete-x: done; the response has no content.\n"
+            );
+        }
+        let v = json!({"job_id": "j"});
+        assert_eq!(
+            render_response("x", &v, Format::Json),
+            render(&v, Format::Json)
         );
     }
 

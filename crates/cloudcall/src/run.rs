@@ -1,22 +1,22 @@
 //! One invocation: parse the command line, call the operation, print, wait, pick the exit status.
 
 use std::ffi::OsString;
-use std::io::Write;
 use std::time::Duration;
 
-use clap::error::ErrorKind as ClapErrorKind;
+use clap::error::{ContextKind, ContextValue, ErrorKind as ClapErrorKind};
 use clap::ArgMatches;
 use cloud_spec::{Operation, Service};
-use cloud_transport::{Client, Config, ErrorKind};
+use cloud_transport::{Client, Config, Environment, ErrorKind};
 use serde_json::Value;
 
 use crate::command::{self, global, op_flags};
+use crate::console::Console;
 use crate::input::InputError;
 use crate::names::cli_name;
 use crate::output::{self, Format};
 use crate::values::wire_text;
-use crate::wait::{self, StderrProgress, WaitError, WaitOptions, WaitPlan};
-use crate::{demo, input, meta};
+use crate::wait::{self, ConsoleProgress, WaitError, WaitOptions, WaitPlan};
+use crate::{demo, input, meta, suggest};
 
 /// Exit status: success.
 pub const EXIT_OK: i32 = 0;
@@ -56,9 +56,12 @@ impl Settings {
         }
     }
 
-    /// The transport configuration. Credentials are left to the transport's default chain.
-    pub fn config(&self) -> cloud_transport::Result<Config> {
-        let mut builder = Config::builder().allow_insecure_http(self.allow_insecure_http);
+    /// The transport configuration. Credentials are left to the transport's default chain,
+    /// which reads `environment`.
+    pub fn config(&self, environment: Environment) -> cloud_transport::Result<Config> {
+        let mut builder = Config::builder()
+            .environment(environment)
+            .allow_insecure_http(self.allow_insecure_http);
         if let Some(endpoint) = &self.endpoint {
             builder = builder.endpoint(endpoint.clone());
         }
@@ -72,14 +75,47 @@ impl Settings {
     }
 }
 
-/// Runs the CLI on `args` (including the program name) with the given specs; returns the exit status.
-pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
-    let mut root = command::build(services);
-    let matches = match root.try_get_matches_from_mut(args) {
+/// Runs the CLI on `args` (including the program name) with the given specs, writing to
+/// `console`; returns the exit status ([`EXIT_OK`], [`EXIT_FAILED`] or [`EXIT_USAGE`]).
+///
+/// `services` is what [`crate::services_for`] returns for `args` (or any set of specs, e.g. a
+/// test's). Credentials, region and project id come from the process environment and profile
+/// files, as for the binary. Help and errors are printed as the binary prints them;
+/// `cloudcall demo` prints its walk-through, and `--debug` the transport's trace (a process-wide
+/// subscriber), on the process's own streams.
+pub fn run<I, T>(args: I, services: &[Service], console: &mut Console<'_>) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString>,
+{
+    run_with_environment(args, services, Environment::process(), console)
+}
+
+/// [`run`] with the credential chain reading `environment` instead of the process's variables
+/// and home directory (e.g. [`Environment::from_vars`] in a test, so parallel invocations never
+/// touch the process environment).
+pub fn run_with_environment<I, T>(
+    args: I,
+    services: &[Service],
+    environment: Environment,
+    console: &mut Console<'_>,
+) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString>,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let mut root = command::build(services, &command::Reach::of(&args));
+    let matches = match root.try_get_matches_from_mut(args.iter().cloned()) {
         Ok(m) => m,
         Err(e) => {
+            if e.kind() == ClapErrorKind::InvalidSubcommand {
+                if let Some(status) = unknown_operation(&mut root, &args, services, &e, console) {
+                    return status;
+                }
+            }
             // Help and version go to stdout with status 0; errors to stderr with status 2.
-            let _ = e.print();
+            console.clap_message(&e);
             return e.exit_code();
         }
     };
@@ -104,37 +140,40 @@ pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
         return EXIT_USAGE;
     };
     // Usage errors found after parsing are printed like clap's own, with the operation's usage.
-    let mut usage_error = |kind: ClapErrorKind, message: String| -> i32 {
-        match root
-            .find_subcommand_mut(sub_name)
-            .and_then(|s| s.find_subcommand_mut(op_cli_name))
-        {
-            Some(cmd) => {
-                let _ = cmd.error(kind, message).print();
+    let mut usage_error =
+        |console: &mut Console<'_>, kind: ClapErrorKind, message: String| -> i32 {
+            match root
+                .find_subcommand_mut(sub_name)
+                .and_then(|s| s.find_subcommand_mut(op_cli_name))
+            {
+                Some(cmd) => console.clap_message(&cmd.error(kind, message)),
+                None => {
+                    let _ = writeln!(console.err(), "error: {message}");
+                }
             }
-            None => eprintln!("error: {message}"),
-        }
-        EXIT_USAGE
-    };
+            EXIT_USAGE
+        };
     let input = match input::collect(op, &service.shapes, op_matches) {
         Ok(input) => input,
         Err(InputError::Missing(m)) => {
-            return usage_error(ClapErrorKind::MissingRequiredArgument, m)
+            return usage_error(console, ClapErrorKind::MissingRequiredArgument, m)
         }
-        Err(InputError::Invalid(m)) => return usage_error(ClapErrorKind::ValueValidation, m),
+        Err(InputError::Invalid(m)) => {
+            return usage_error(console, ClapErrorKind::ValueValidation, m)
+        }
     };
     // The wait plan is made before anything is sent, so a `--wait` that cannot work changes nothing.
     let wait = match wait_request(service, op_name, op, op_matches, &input) {
         Ok(wait) => wait,
-        Err(m) => return usage_error(ClapErrorKind::ArgumentConflict, m),
+        Err(m) => return usage_error(console, ClapErrorKind::ArgumentConflict, m),
     };
     let settings = Settings::from_matches(op_matches);
-    let config = match settings.config() {
+    let config = match settings.config(environment) {
         Ok(config) => config,
-        Err(e) => return report_call_error(op_name, &e),
+        Err(e) => return report_call_error(console, op_name, &e),
     };
     if settings.debug {
-        debug_request(service, op_name, &settings, &input);
+        debug_request(console, service, op_name, &settings, &input);
         enable_tracing();
     }
     let runtime = match runtime() {
@@ -149,7 +188,45 @@ pub fn main_with(args: Vec<OsString>, services: &[Service]) -> i32 {
         op,
         format: settings.format.unwrap_or(Format::Json),
     };
-    runtime.block_on(call.run(input, wait))
+    runtime.block_on(call.run(input, wait, console))
+}
+
+/// An operation name clap did not find: a usage error listing the closest operations of the
+/// service named (clap's own suggestions list dozens of names at this size). `None` when the
+/// unknown word is not in an operation's place.
+fn unknown_operation(
+    root: &mut clap::Command,
+    args: &[OsString],
+    services: &[Service],
+    error: &clap::Error,
+    console: &mut Console<'_>,
+) -> Option<i32> {
+    let Some(ContextValue::String(typed)) = error.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let words: Vec<&str> = args.iter().map(|a| a.to_str().unwrap_or("")).collect();
+    let typed_at = words.iter().position(|w| w == typed)?;
+    // The service named before the unknown word.
+    let service = words[..typed_at]
+        .iter()
+        .find_map(|w| services.iter().find(|s| s.crate_name() == *w))?;
+    let name = service.crate_name();
+    let names: Vec<String> = service.operations.keys().map(|n| cli_name(n)).collect();
+    let close = suggest::closest(typed, names.iter().map(String::as_str));
+    let mut message = format!("unrecognized operation '{typed}' for {name}\n");
+    if !close.is_empty() {
+        message.push_str(&format!(
+            "\n  tip: similar operations: {}",
+            close.join(", ")
+        ));
+    }
+    message.push_str(&format!(
+        "\n  tip: `cloudcall {name} --help` lists its {} operations",
+        names.len()
+    ));
+    let cmd = root.find_subcommand_mut(&name)?;
+    console.clap_message(&cmd.error(ClapErrorKind::InvalidSubcommand, message));
+    Some(EXIT_USAGE)
 }
 
 /// `--wait` and `--wait-timeout`, when given: the plan and the timeout.
@@ -197,23 +274,36 @@ struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// Sends, prints the answer on stdout, then waits if asked; returns the exit status.
-    async fn run(&self, input: Value, wait: Option<(WaitPlan<'_>, Duration)>) -> i32 {
+    /// Sends, prints the answer, then waits if asked; returns the exit status.
+    async fn run(
+        &self,
+        input: Value,
+        wait: Option<(WaitPlan<'_>, Duration)>,
+        console: &mut Console<'_>,
+    ) -> i32 {
         let info = meta::operation_info(self.service, self.op_name, self.op);
         let output = match self.client.call_json(&info, input).await {
             Ok(output) => output,
-            Err(e) => return report_call_error(self.op_name, &e),
+            Err(e) => return report_call_error(console, self.op_name, &e),
         };
-        print_stdout(&output::render(&output, self.format));
+        console.print(&output::render_response(
+            &cli_name(self.op_name),
+            &output,
+            self.format,
+        ));
         let Some((plan, timeout)) = wait else {
             return EXIT_OK;
         };
-        let mut progress = StderrProgress::new(&plan);
         let options = WaitOptions::with_timeout(timeout);
-        match wait::wait(self.client, self.service, &plan, options, &mut progress).await {
+        let result = {
+            let mut progress = ConsoleProgress::new(&plan, console);
+            wait::wait(self.client, self.service, &plan, options, &mut progress).await
+        };
+        match result {
             Ok(_) => EXIT_OK,
             Err(WaitError::Timeout { waited, last_seen }) => {
-                eprintln!(
+                let _ = writeln!(
+                    console.err(),
                     "error: timed out after {:.0}s waiting for {} {} = {} (last seen: {})",
                     waited.as_secs_f64(),
                     cli_name(plan.operation),
@@ -223,14 +313,18 @@ impl Call<'_> {
                 );
                 EXIT_FAILED
             }
-            Err(WaitError::Call(e)) => report_call_error(plan.operation, &e),
+            Err(WaitError::Call(e)) => report_call_error(console, plan.operation, &e),
         }
     }
 }
 
-/// Prints a failed call on stderr (code, message, request id) and picks the exit status.
-pub fn report_call_error(op_name: &str, e: &cloud_transport::Error) -> i32 {
-    let mut err = std::io::stderr().lock();
+/// Prints a failed call (code, message, request id) and picks the exit status.
+pub fn report_call_error(
+    console: &mut Console<'_>,
+    op_name: &str,
+    e: &cloud_transport::Error,
+) -> i32 {
+    let err = console.err();
     let _ = writeln!(err, "error: {op_name} failed: {e}");
     if e.kind() == ErrorKind::Service {
         let _ = writeln!(err, "  code:       {}", e.code().unwrap_or("-"));
@@ -265,16 +359,15 @@ pub fn report_call_error(op_name: &str, e: &cloud_transport::Error) -> i32 {
     }
 }
 
-fn print_stdout(text: &str) {
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`cloudcall ... | head`) is not worth a panic.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
-}
-
 /// `--debug`: what is about to be sent. Members whose names suggest a secret are masked.
-fn debug_request(service: &Service, op_name: &str, settings: &Settings, input: &Value) {
-    let mut err = std::io::stderr().lock();
+fn debug_request(
+    console: &mut Console<'_>,
+    service: &Service,
+    op_name: &str,
+    settings: &Settings,
+    input: &Value,
+) {
+    let err = console.err();
     let _ = writeln!(
         err,
         "debug: {} {} ({} {}), endpoint {}, region {}, project id {}",

@@ -53,7 +53,7 @@ pub fn parse_list_occurrence(
 
 fn parse_json_of(raw: &str, ty: &TypeExpr, shapes: &Shapes) -> Result<Value, String> {
     let value: Value = serde_json::from_str(raw)
-        .map_err(|e| format!("expected JSON for a {}: {e}", describe_type(ty, shapes)))?;
+        .map_err(|e| format!("expected JSON ({}): {e}", describe_type(ty, shapes)))?;
     check_json(&value, ty, shapes, "")?;
     Ok(value)
 }

@@ -5,13 +5,13 @@
 //! error without changing anything. Polling backs off from `first_interval` to `max_interval`
 //! and gives up at `timeout`; every call is also bounded by the time left.
 
-use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use cloud_spec::{Operation, Service};
 use cloud_transport::Client;
 use serde_json::{Map, Value};
 
+use crate::console::Console;
 use crate::meta;
 use crate::names::cli_name;
 
@@ -214,25 +214,28 @@ pub fn loosely_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Progress on stderr: a self-overwriting line on a terminal, one line per poll otherwise.
-pub struct StderrProgress {
+/// Progress on the console's messages stream: a self-overwriting line on a terminal, one line
+/// per poll otherwise.
+pub struct ConsoleProgress<'c, 'a> {
+    console: &'c mut Console<'a>,
     what: String,
     terminal: bool,
     frame: usize,
     last: String,
 }
 
-impl StderrProgress {
+impl<'c, 'a> ConsoleProgress<'c, 'a> {
     /// Progress for waiting until `path` of `operation` equals `expected`.
-    pub fn new(plan: &WaitPlan<'_>) -> StderrProgress {
-        StderrProgress {
+    pub fn new(plan: &WaitPlan<'_>, console: &'c mut Console<'a>) -> ConsoleProgress<'c, 'a> {
+        ConsoleProgress {
             what: format!(
                 "{} {} = {}",
                 cli_name(plan.operation),
                 plan.path,
                 crate::values::wire_text(&plan.expected)
             ),
-            terminal: std::io::stderr().is_terminal(),
+            terminal: console.err_is_terminal(),
+            console,
             frame: 0,
             last: "not polled yet".to_owned(),
         }
@@ -242,7 +245,7 @@ impl StderrProgress {
     fn draw(&mut self, elapsed: Duration) {
         const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
         self.frame = self.frame.wrapping_add(1);
-        let mut err = std::io::stderr().lock();
+        let err = self.console.err();
         let _ = write!(
             err,
             "\r\x1b[2K{} waiting for {} ({}, {:.1}s)",
@@ -255,16 +258,15 @@ impl StderrProgress {
     }
 }
 
-impl Progress for StderrProgress {
+impl Progress for ConsoleProgress<'_, '_> {
     fn polled(&mut self, attempt: u32, elapsed: Duration, seen: Option<&Value>) {
         let seen = seen.map_or_else(|| "absent".to_owned(), crate::values::wire_text);
         if self.terminal {
             self.last = format!("now {seen}, poll {attempt}");
             self.draw(elapsed);
         } else {
-            let mut err = std::io::stderr().lock();
             let _ = writeln!(
-                err,
+                self.console.err(),
                 "waiting for {}: now {seen} (poll {attempt}, {:.1}s)",
                 self.what,
                 elapsed.as_secs_f64()
@@ -279,18 +281,16 @@ impl Progress for StderrProgress {
     }
 
     fn finished(&mut self, ok: bool, elapsed: Duration) {
-        let mut err = std::io::stderr().lock();
-        if self.terminal {
+        let terminal = self.terminal;
+        let what = self.what.clone();
+        let err = self.console.err();
+        if terminal {
             let _ = write!(err, "\r\x1b[2K");
         }
         if ok {
-            let _ = writeln!(
-                err,
-                "done: {} after {:.1}s",
-                self.what,
-                elapsed.as_secs_f64()
-            );
+            let _ = writeln!(err, "done: {what} after {:.1}s", elapsed.as_secs_f64());
         }
+        let _ = err.flush();
     }
 }
 

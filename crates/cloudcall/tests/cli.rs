@@ -1,14 +1,19 @@
-//! The `cloudcall` binary against an in-process emulator over loopback HTTP: every operation,
+//! `cloudcall` against an in-process emulator over loopback HTTP: every operation (in-process
+//! through the library entry point, and the binary for a representative subset),
 //! stdout/stderr and exit statuses (0 success, 1 failed call, 2 usage error), `--wait`,
 //! `--output table`, help, credentials and secrets.
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use cloud_spec::{Location, Service};
-use common::{demo_env, Harness};
+use cloud_spec::sample::SampleSource;
+use cloud_spec::{Location, Service, TypeExpr};
+use common::{demo_env, Harness, Run};
 use heck::ToKebabCase;
+use indexmap::IndexMap;
 use serde_json::{json, Value};
 
 const MONGO: &str = "cmgo-p8vnipr5";
@@ -41,27 +46,71 @@ fn services() -> Vec<Service> {
     services
 }
 
-/// The command line for `input` (wire names → flags), written independently of the CLI's code:
-/// kebab case of the wire name, lists as repeated flags, structures as JSON.
-fn flags_for(
-    service: &Service,
-    op_name: &str,
-    input: &serde_json::Map<String, Value>,
-) -> Vec<String> {
+/// Flag names the CLI keeps for itself; a member with one of these names is `--param-<name>`
+/// (the documented rule).
+const RESERVED_FLAGS: &[&str] = &[
+    "endpoint",
+    "region",
+    "project-id",
+    "output",
+    "debug",
+    "allow-insecure-http",
+    "cli-input-json",
+    "wait",
+    "wait-timeout",
+    "help",
+    "version",
+];
+
+/// Header members the transport sets itself; they have no flag.
+fn transport_header(wire: &str, member: &cloud_spec::Member) -> bool {
+    member.location == Some(Location::Header)
+        && [
+            "x-auth-token",
+            "x-project-id",
+            "x-sdk-date",
+            "authorization",
+            "x-security-token",
+        ]
+        .contains(&wire.to_ascii_lowercase().as_str())
+}
+
+/// The flag of a member, by the documented rule (written independently of the CLI's code).
+fn flag_of(wire: &str) -> String {
+    let kebab = wire.to_kebab_case();
+    if RESERVED_FLAGS.contains(&kebab.as_str()) {
+        format!("--param-{kebab}")
+    } else {
+        format!("--{kebab}")
+    }
+}
+
+/// The command line for `input` given as flags: scalars as text, lists of scalars as repeated
+/// flags, everything else (structures, maps, `json` members, lists of structures) as JSON.
+fn flags_for(service: &Service, op_name: &str, input: &IndexMap<String, Value>) -> Vec<String> {
     let op = &service.operations[op_name];
     let mut args = vec![service.crate_name(), op_name.to_kebab_case()];
     for (wire, value) in input {
         let member = &op.input[wire];
-        if member.location == Some(Location::Header) && wire.eq_ignore_ascii_case("X-Auth-Token") {
-            continue; // the transport's business
+        if transport_header(wire, member) {
+            continue;
         }
-        let flag = format!("--{}", wire.to_kebab_case());
+        let flag = flag_of(wire);
+        let is_json_member = member.ty == "json";
         match value {
-            Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            Value::Array(items)
+                if !is_json_member
+                    && !items.is_empty()
+                    && items.iter().all(|i| !i.is_object() && !i.is_array()) =>
+            {
                 for item in items {
                     args.push(flag.clone());
                     args.push(text(item));
                 }
+            }
+            other if is_json_member => {
+                args.push(flag);
+                args.push(other.to_string());
             }
             other => {
                 args.push(flag);
@@ -72,6 +121,26 @@ fn flags_for(
     args
 }
 
+/// The command line for `input` given whole as `--cli-input-json`.
+fn cli_input_json_for(
+    service: &Service,
+    op_name: &str,
+    input: &IndexMap<String, Value>,
+) -> Vec<String> {
+    let op = &service.operations[op_name];
+    let body: serde_json::Map<String, Value> = input
+        .iter()
+        .filter(|(wire, _)| !transport_header(wire, &op.input[*wire]))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    vec![
+        service.crate_name(),
+        op_name.to_kebab_case(),
+        "--cli-input-json".into(),
+        Value::Object(body).to_string(),
+    ]
+}
+
 fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -79,46 +148,285 @@ fn text(v: &Value) -> String {
     }
 }
 
-#[test]
-fn every_operation_succeeds_with_its_documented_example() {
-    let h = Harness::start(Duration::from_millis(50));
-    let mut ran = 0;
-    for service in services() {
-        for (op_name, op) in &service.operations {
-            // The documented example's input, else the members' own examples for the required ones.
-            let input = match op.examples.first() {
-                Some(example) => example.input.clone().into_iter().collect(),
-                None => op
-                    .input
-                    .iter()
-                    .filter(|(_, m)| m.required)
-                    .filter_map(|(k, m)| m.example.clone().map(|e| (k.clone(), e)))
-                    .collect(),
-            };
-            let argv = flags_for(&service, op_name, &input);
-            let run = h.cloudcall(&refs(&argv));
-            run.expect_status(0);
-            let out = run.json();
-            assert!(out.is_object(), "{argv:?}: {out}");
-            if service.vendor == cloud_spec::Vendor::Tencent {
-                assert!(
-                    out["RequestId"].is_string(),
-                    "{argv:?}: no RequestId in {out}"
-                );
-                assert!(
-                    out.get("Response").is_none(),
-                    "{argv:?}: the envelope must be removed: {out}"
-                );
+/// The kinds of operation the binary must be run for at least once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Shape {
+    NoInput,
+    ListInput,
+    NestedInput,
+    EnumInput,
+    TimestampInput,
+    EmptyResponse,
+}
+
+/// The shape classes of an operation called with `input`.
+fn shapes_of(
+    service: &Service,
+    op: &cloud_spec::Operation,
+    input: &IndexMap<String, Value>,
+) -> Vec<Shape> {
+    let mut found = Vec::new();
+    if op.input.iter().all(|(wire, m)| transport_header(wire, m)) {
+        found.push(Shape::NoInput);
+    }
+    if op.http.as_ref().is_some_and(|h| h.success_status == 204) {
+        found.push(Shape::EmptyResponse);
+    }
+    for (wire, value) in input {
+        let Ok(ty) = TypeExpr::parse(&op.input[wire].ty) else {
+            continue;
+        };
+        let element = match &ty {
+            TypeExpr::List(inner) => {
+                found.push(Shape::ListInput);
+                (**inner).clone()
             }
-            assert!(
-                run.stderr.is_empty(),
-                "{argv:?}: unexpected stderr {}",
-                run.stderr
-            );
-            ran += 1;
+            other => other.clone(),
+        };
+        if value.is_object()
+            || value
+                .as_array()
+                .is_some_and(|a| a.iter().any(Value::is_object))
+        {
+            found.push(Shape::NestedInput);
+        }
+        match &element {
+            TypeExpr::Timestamp => found.push(Shape::TimestampInput),
+            TypeExpr::Shape(name)
+                if service
+                    .shapes
+                    .get(name)
+                    .is_some_and(|s| s.enum_kind.is_some()) =>
+            {
+                found.push(Shape::EnumInput)
+            }
+            _ => {}
         }
     }
-    assert!(ran >= 9, "only {ran} operations in the bundle");
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// One operation to call, its sample input two ways, and its shape classes.
+struct Case {
+    service: usize,
+    op_name: String,
+    source: SampleSource,
+    flags: Vec<String>,
+    cli_input_json: Vec<String>,
+    shapes: Vec<Shape>,
+    empty_response: bool,
+}
+
+fn cases(services: &[Service]) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for (index, service) in services.iter().enumerate() {
+        for (op_name, op) in &service.operations {
+            // `cloud_spec::sample::sample_input`, with members naming an instance pointed at
+            // one the emulator has (a synthesized placeholder would be "not found").
+            let (input, source) =
+                cloud_emulator::sample_input(service, op_name).expect("the operation exists");
+            cases.push(Case {
+                service: index,
+                op_name: op_name.clone(),
+                source,
+                flags: flags_for(service, op_name, &input),
+                cli_input_json: cli_input_json_for(service, op_name, &input),
+                shapes: shapes_of(service, op, &input),
+                empty_response: op.http.as_ref().is_some_and(|h| h.success_status == 204),
+            });
+        }
+    }
+    cases
+}
+
+/// What a successful call must print: a JSON object on stdout (`{}` for an empty response;
+/// Tencent: the `Response` envelope removed, `RequestId` kept) and nothing on stderr.
+fn check_success(service: &Service, case: &Case, argv: &[String], run: &Run) -> Result<(), String> {
+    let what = format!(
+        "{} {}: cloudcall {}",
+        service.crate_name(),
+        case.op_name,
+        argv.join(" ")
+    );
+    if run.status != 0 {
+        return Err(format!(
+            "{what}\n    exit status {}\n    stderr: {}",
+            run.status,
+            run.stderr.trim().replace('\n', "\n            ")
+        ));
+    }
+    let out: Value = serde_json::from_str(&run.stdout)
+        .map_err(|e| format!("{what}\n    stdout is not JSON ({e}): {}", run.stdout))?;
+    if !out.is_object() {
+        return Err(format!("{what}\n    stdout is not a JSON object: {out}"));
+    }
+    if service.vendor == cloud_spec::Vendor::Tencent
+        && (!out["RequestId"].is_string() || out.get("Response").is_some())
+    {
+        return Err(format!(
+            "{what}\n    not the inside of the Tencent envelope: {out}"
+        ));
+    }
+    if case.empty_response && run.stdout != "{}\n" {
+        return Err(format!(
+            "{what}\n    an empty response must print `{{}}`: {}",
+            run.stdout
+        ));
+    }
+    if !run.stderr.is_empty() {
+        return Err(format!("{what}\n    unexpected stderr: {}", run.stderr));
+    }
+    Ok(())
+}
+
+/// Runs `job` for each item on `threads` threads; returns the failures, in item order.
+fn in_pool<T: Sync>(
+    items: &[T],
+    threads: usize,
+    job: impl Fn(&T) -> Vec<String> + Sync,
+) -> Vec<String> {
+    let next = AtomicUsize::new(0);
+    let failures = Mutex::new(Vec::<(usize, String)>::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(index) else {
+                    break;
+                };
+                let found = job(item);
+                failures
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(found.into_iter().map(|f| (index, f)));
+            });
+        }
+    });
+    let mut failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
+    failures.sort_by_key(|(index, _)| *index);
+    failures.into_iter().map(|(_, f)| f).collect()
+}
+
+fn report(what: &str, total: usize, failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{what}: {} of {total} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Every bundled operation, called in-process through the CLI's entry point with its sample
+/// input (the documented example, or one synthesized from the spec): once with the input as
+/// flags, once as `--cli-input-json`, each against its own emulator (a mutation in one pass
+/// cannot disturb the other). Failures are collected into one report.
+#[test]
+fn every_operation_succeeds_with_its_sample_input_as_flags_and_as_json() {
+    let services = services();
+    let cases = cases(&services);
+    let by_flags = Harness::start(Duration::from_millis(50));
+    let by_json = Harness::start(Duration::from_millis(50));
+    let failures = in_pool(&cases, 3, |case| {
+        let service = &services[case.service];
+        let mut found = Vec::new();
+        for (harness, argv) in [(&by_flags, &case.flags), (&by_json, &case.cli_input_json)] {
+            // What the binary loads for this command line: the one service it names.
+            let run = harness.cloudcall_in_process(&refs(argv), std::slice::from_ref(service));
+            if let Err(e) = check_success(service, case, argv, &run) {
+                found.push(e);
+            }
+        }
+        found
+    });
+    report("operations called in-process", cases.len() * 2, &failures);
+    let total: usize = services.iter().map(|s| s.operations.len()).sum();
+    assert_eq!(cases.len(), total);
+    assert!(total >= 400, "only {total} operations in the bundle");
+    let synthesized = cases
+        .iter()
+        .filter(|c| c.source == SampleSource::Synthesized)
+        .count();
+    assert!(
+        synthesized > 0,
+        "every operation has an example: the synthesized path is untested"
+    );
+}
+
+/// The real binary, spawned for a representative subset: for every service, its first operation
+/// and the first operation of each shape class (no input, list, nested structure, enum,
+/// timestamp, empty response). The in-process test above covers the rest through the same entry
+/// point the binary calls.
+#[test]
+fn representative_operations_succeed_through_the_binary() {
+    let services = services();
+    let cases = cases(&services);
+    let mut picked: Vec<&Case> = Vec::new();
+    let mut classes_seen: Vec<Shape> = Vec::new();
+    for (index, _) in services.iter().enumerate() {
+        let mine: Vec<&Case> = cases.iter().filter(|c| c.service == index).collect();
+        let mut seen: Vec<Shape> = Vec::new();
+        for (position, case) in mine.iter().enumerate() {
+            let new_class = case.shapes.iter().any(|s| !seen.contains(s));
+            if position == 0 || new_class {
+                seen.extend(case.shapes.iter().copied());
+                picked.push(case);
+            }
+        }
+        classes_seen.extend(seen);
+    }
+    classes_seen.sort();
+    classes_seen.dedup();
+    assert_eq!(
+        classes_seen,
+        [
+            Shape::NoInput,
+            Shape::ListInput,
+            Shape::NestedInput,
+            Shape::EnumInput,
+            Shape::TimestampInput,
+            Shape::EmptyResponse
+        ],
+        "the bundle no longer has an operation of every class"
+    );
+    let h = Harness::start(Duration::from_millis(50));
+    let failures = in_pool(&picked, 2, |case| {
+        let service = &services[case.service];
+        let run = h.cloudcall(&refs(&case.flags));
+        check_success(service, case, &case.flags, &run)
+            .err()
+            .into_iter()
+            .collect()
+    });
+    report("operations run through the binary", picked.len(), &failures);
+}
+
+/// An empty (HTTP 204) response: `{}` in JSON, a sentence in a table, exit 0.
+#[test]
+fn empty_responses_print_an_empty_object_or_a_sentence() {
+    let services = services();
+    let cases = cases(&services);
+    let case = cases
+        .iter()
+        .find(|c| c.empty_response)
+        .expect("an operation answering 204");
+    let service = &services[case.service];
+    let h = Harness::start(Duration::from_millis(50));
+    let run = h.cloudcall_in_process(&refs(&case.flags), std::slice::from_ref(service));
+    run.expect_status(0);
+    assert_eq!(run.stdout, "{}\n");
+    let mut table = vec!["--output".to_owned(), "table".to_owned()];
+    table.extend(case.flags.iter().cloned());
+    let run = h.cloudcall_in_process(&refs(&table), std::slice::from_ref(service));
+    run.expect_status(0);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{}: done; the response has no content.\n",
+            case.op_name.to_kebab_case()
+        )
+    );
 }
 
 #[test]
@@ -653,4 +961,246 @@ fn missing_credentials_fail_clearly_before_sending() {
         run.stderr
     );
     assert_eq!(h.emulator.request_count("DescribeInstanceSSL"), 0);
+}
+
+/// `cloudcall <service> --help` at full size: every operation, one line each (name and the first
+/// sentence of its docs), plus the count.
+#[test]
+fn service_help_lists_every_operation_on_one_line() {
+    let h = Harness::start(Duration::from_millis(50));
+    for service in services() {
+        let name = service.crate_name();
+        let run = h.cloudcall_in_process(&[&name, "--help"], std::slice::from_ref(&service));
+        run.expect_status(0);
+        let listing: Vec<&str> = run
+            .stdout
+            .lines()
+            .skip_while(|l| *l != "Operations:")
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let mut listed = 0;
+        for (op_name, op) in &service.operations {
+            let cli = op_name.to_kebab_case();
+            let line = listing
+                .iter()
+                .find(|l| l.split_whitespace().next() == Some(cli.as_str()))
+                .unwrap_or_else(|| panic!("{name} --help does not list {cli}:\n{}", run.stdout));
+            let description = line.trim_start()[cli.len()..].trim();
+            assert!(
+                !description.is_empty() || op.docs.trim().is_empty(),
+                "{name} {cli}: no description on its line: {line:?}"
+            );
+            assert!(
+                description.chars().count() <= 95,
+                "{name} {cli}: description longer than one line: {description:?}"
+            );
+            listed += 1;
+        }
+        // One line per operation, plus clap's own `help`.
+        assert_eq!(listing.len(), listed + 1, "{name}:\n{}", run.stdout);
+        assert!(
+            run.stdout
+                .contains(&format!("{} operations", service.operations.len())),
+            "{name}: no operation count:\n{}",
+            run.stdout
+        );
+    }
+    // The root lists the services with their size.
+    let all = services();
+    let run = h.cloudcall_in_process(&["--help"], &all);
+    run.expect_status(0);
+    for service in &all {
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&service.crate_name()))
+            .unwrap_or_else(|| panic!("no line for {}:\n{}", service.crate_name(), run.stdout));
+        assert!(
+            line.contains(&format!("{} operations", service.operations.len())),
+            "{line}"
+        );
+    }
+}
+
+/// `cloudcall <service> <operation> --help`: each member's flag with its type, `(required)`, the
+/// docs, enum values, and a structure's JSON layout; `-h` keeps each member to one line.
+#[test]
+fn operation_help_shows_types_required_enum_values_and_structures() {
+    let h = Harness::start(Duration::from_millis(50));
+    let geminidb = cloud_spec::bundle::service("huawei-geminidb").expect("bundled");
+    let run = h.cloudcall_in_process(
+        &["huawei-geminidb", "switch-ssl", "--help"],
+        std::slice::from_ref(&geminidb),
+    );
+    run.expect_status(0);
+    for expected in [
+        "--instance-id <STRING>",
+        "(required) Instance ID",
+        "--ssl-option <on|off>",
+        "Type: SslOption enum.",
+        "Values:",
+        "API: SwitchSsl (POST /v3/{project_id}/instances/{instance_id}/ssl-option)",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "no `{expected}`:\n{}",
+            run.stdout
+        );
+    }
+    let cdb = cloud_spec::bundle::service("tencent-cdb").expect("bundled");
+    let run = h.cloudcall_in_process(
+        &["tencent-cdb", "create-accounts", "--help"],
+        std::slice::from_ref(&cdb),
+    );
+    run.expect_status(0);
+    for expected in [
+        "--accounts <JSON>",
+        "Type: list of Account structure.",
+        "JSON: [{\"User\": string",
+        "Repeat the flag for each element, or give a JSON array.",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "no `{expected}`:\n{}",
+            run.stdout
+        );
+    }
+    assert!(
+        !run.stdout.contains("<p>") && !run.stdout.contains("<br>"),
+        "HTML in help:\n{}",
+        run.stdout
+    );
+    // Short help: one line per member, enum values inline.
+    let run = h.cloudcall_in_process(
+        &["huawei-geminidb", "switch-ssl", "-h"],
+        std::slice::from_ref(&geminidb),
+    );
+    run.expect_status(0);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("--ssl-option"))
+        .expect("a --ssl-option line");
+    let help = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.contains("--ssl-option"))
+        .find(|l| l.contains("(required)"))
+        .unwrap_or(line);
+    assert!(help.contains("[values: on, off]"), "{}", run.stdout);
+}
+
+/// Mistyped operation names get a few close suggestions, not clap's dozens; exit 2.
+#[test]
+fn unknown_operations_suggest_close_names() {
+    let h = Harness::start(Duration::from_millis(50));
+    let cdb = cloud_spec::bundle::service("tencent-cdb").expect("bundled");
+    for (typed, first) in [
+        ("describe-ssl", "describe-ssl-status"),
+        ("DescribeSslStatus", "describe-ssl-status"),
+        ("descrbe-ssl-status", "describe-ssl-status"),
+        ("open-ssll", "open-ssl"),
+    ] {
+        let run = h.cloudcall_in_process(&["tencent-cdb", typed], std::slice::from_ref(&cdb));
+        run.expect_status(2);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        let tip = run
+            .stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("tip: similar operations: "))
+            .unwrap_or_else(|| panic!("{typed}: no suggestion:\n{}", run.stderr));
+        let names: Vec<&str> = tip.split(", ").collect();
+        assert_eq!(names[0], first, "{typed}: {tip}");
+        assert!(names.len() <= 5, "{typed}: {tip}");
+        assert!(
+            run.stderr
+                .contains(&format!("unrecognized operation '{typed}' for tencent-cdb")),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = h.cloudcall_in_process(&["tencent-cdb", "frobnicate"], std::slice::from_ref(&cdb));
+    run.expect_status(2);
+    assert!(!run.stderr.contains("similar operations"), "{}", run.stderr);
+    let count = format!("lists its {} operations", cdb.operations.len());
+    assert!(run.stderr.contains(&count), "{}", run.stderr);
+}
+
+/// Wrong types, in flags and in `--cli-input-json`, at any depth: exit 2, the flag or member
+/// named, nothing sent, no panic.
+#[test]
+fn wrong_types_are_usage_errors_naming_the_member() {
+    let h = Harness::start(Duration::from_millis(50));
+    let cdb = cloud_spec::bundle::service("tencent-cdb").expect("bundled");
+    let cases: [(&[&str], &[&str]); 6] = [
+        (
+            &["describe-db-instances", "--limit", "abc"],
+            &["--limit", "expected an integer"],
+        ),
+        (
+            &["describe-db-instances", "--instance-types", "x"],
+            &["--instance-types", "expected an integer"],
+        ),
+        (
+            &[
+                "create-accounts",
+                "--instance-id",
+                "cdb-je5dfmdl",
+                "--password",
+                "p",
+                "--accounts",
+                "{bad",
+            ],
+            &["--accounts", "expected JSON"],
+        ),
+        (
+            &[
+                "create-accounts",
+                "--instance-id",
+                "cdb-je5dfmdl",
+                "--password",
+                "p",
+                "--accounts",
+                r#"[{"User":1}]"#,
+            ],
+            &["--accounts", "User", "expected a string"],
+        ),
+        (
+            &[
+                "create-accounts",
+                "--cli-input-json",
+                r#"{"InstanceId":"cdb-je5dfmdl","Password":"p","Accounts":[{"User":"u","Host":3}]}"#,
+            ],
+            &["--cli-input-json", "Accounts[0].Host", "expected a string"],
+        ),
+        (
+            &[
+                "describe-db-instances",
+                "--cli-input-json",
+                r#"{"Limit":"ten"}"#,
+            ],
+            &["--cli-input-json", "Limit", "expected an integer"],
+        ),
+    ];
+    for (args, named) in cases {
+        let mut argv = vec!["tencent-cdb"];
+        argv.extend_from_slice(args);
+        let run = h.cloudcall_in_process(&argv, std::slice::from_ref(&cdb));
+        run.expect_status(2);
+        for word in named {
+            assert!(
+                run.stderr.contains(word),
+                "{args:?}: stderr does not name {word}:\n{}",
+                run.stderr
+            );
+        }
+    }
+    for op in ["DescribeDBInstances", "CreateAccounts"] {
+        assert_eq!(
+            h.emulator.request_count(op),
+            0,
+            "{op} was sent despite a usage error"
+        );
+    }
 }

@@ -44,6 +44,1232 @@ impl Client {
         self.transport.config()
     }
 
+    /// 应用参数模板
+    ///
+    /// 将参数模板应用到实例，可以指定一个或多个实例。
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .apply_configuration()
+    ///     .config_id("cf49bbd7d2384878bc3808733c9e9d8bpr06")
+    ///     .instance_ids([
+    ///         "73ea2bf70c73497f89ee0ad4ee008aa2in06",
+    ///         "fe5f5a07539c431181fc78220713aebein06",
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "deprecated by the vendor")]
+    pub fn apply_configuration(&self) -> Request<ApplyConfigurationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 应用参数模板
+    ///
+    /// 将参数模板应用到实例，可以指定一个或多个实例。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .apply_configuration_to_instances()
+    ///     .config_id("cf49bbd7d2384878bc3808733c9e9d8bpr06")
+    ///     .instance_ids([
+    ///         "73ea2bf70c73497f89ee0ad4ee008aa2in06",
+    ///         "fe5f5a07539c431181fc78220713aebein06",
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn apply_configuration_to_instances(
+        &self,
+    ) -> Request<ApplyConfigurationToInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 批量删除手动备份
+    ///
+    /// 批量删除数据库实例的手动备份。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.batch_delete_manual_backup().backup_ids(["example"]).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn batch_delete_manual_backup(&self) -> Request<BatchDeleteManualBackupInput> {
+        Request::new(self.clone())
+    }
+
+    /// 批量添加或删除资源标签
+    ///
+    /// 批量添加或删除指定数据库实例的标签。
+    ///
+    /// ```no_run
+    /// use huawei_geminidb::types::BatchTagActionTagOption;
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .batch_tag_action()
+    ///     .instance_id("example")
+    ///     .action("example")
+    ///     .tags([
+    ///         serde_json::from_str::<
+    ///             BatchTagActionTagOption,
+    ///         >(r#"{"key":"example","value":"example"}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn batch_tag_action(&self) -> Request<BatchTagActionInput> {
+        Request::new(self.clone())
+    }
+
+    /// 批量数据库补丁升级
+    ///
+    /// 批量升级数据库补丁版本。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.batch_upgrade_database_version().instance_ids(["example"]);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn batch_upgrade_database_version(
+        &self,
+    ) -> Request<BatchUpgradeDatabaseVersionInput> {
+        Request::new(self.clone())
+    }
+
+    /// 取消定时任务
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .cancel_instance_schedule_window()
+    ///     .job_id("56d3c1138dcf4f1da73b0170700c78d0")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn cancel_instance_schedule_window(
+        &self,
+    ) -> Request<CancelInstanceScheduleWindowInput> {
+        Request::new(self.clone())
+    }
+
+    /// 校验实例是否可以与指定实例建立/解除容灾关系
+    ///
+    /// 校验实例是否可以与指定实例建立/解除容灾关系。若接口返回成功，表示可以与指定实例建立/解除容灾关系。
+    /// 该接口需要对建立/解除容灾关系的两个实例各调用一次，2次调用都响应成功才能进行容灾关系的搭建/解除。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .check_disaster_recovery_operation()
+    ///     .instance_id("f90458c41aea4c26a9dcbb5740f2ff76in12")
+    ///     .operation("construction")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn check_disaster_recovery_operation(
+        &self,
+    ) -> Request<CheckDisasterRecoveryOperationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 判断弱密码
+    ///
+    /// 判断弱密码。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.check_week_password().password("xxxxxx").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn check_week_password(&self) -> Request<CheckWeekPasswordInput> {
+        Request::new(self.clone())
+    }
+
+    /// 关闭实例所有节点会话
+    ///
+    /// 关闭实例所有节点会话。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .clear_instance_sessions()
+    ///     .instance_id("e73893ef73754465a8bd2e0857bbf13ein12")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn clear_instance_sessions(&self) -> Request<ClearInstanceSessionsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 参数模板比较
+    ///
+    /// 比较两个参数模板之间的差异
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .compare_configuration()
+    ///     .source_configuration_id("0764fdcd949b411ba76c2b762b80c212pr06")
+    ///     .target_configuration_id("fa42c57bb62844e490052f2ff9d5a264pr06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn compare_configuration(&self) -> Request<CompareConfigurationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 复制参数模板
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .copy_configuration()
+    ///     .config_id("e02e76567ae04662a2753492b77f965bpr06")
+    ///     .name("paramsGroup-2434")
+    ///     .description("复制参数模板")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn copy_configuration(&self) -> Request<CopyConfigurationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 创建手动备份
+    ///
+    /// 创建手动备份。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .create_back()
+    ///     .instance_id("example")
+    ///     .name("example")
+    ///     .description("example")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_back(&self) -> Request<CreateBackInput> {
+        Request::new(self.clone())
+    }
+
+    /// ‘创建冷数据存储’
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .create_cold_volume()
+    ///     .instance_id("4d77eb5d9b9d407d88bbeba254b81aa0in13")
+    ///     .size(500)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_cold_volume(&self) -> Request<CreateColdVolumeInput> {
+        Request::new(self.clone())
+    }
+
+    /// 创建参数模板
+    ///
+    /// 创建参数模板。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .create_configuration()
+    ///     .name("configuration_test")
+    ///     .description("configuration_test")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_configuration(&self) -> Request<CreateConfigurationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 创建内存加速映射
+    ///
+    /// 创建内存加速映射。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .create_db_cache_mapping()
+    ///     .source_instance_id("example")
+    ///     .target_instance_id("example")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_db_cache_mapping(&self) -> Request<CreateDbCacheMappingInput> {
+        Request::new(self.clone())
+    }
+
+    /// 创建内存加速规则
+    ///
+    /// 创建内存加速规则。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .create_db_cache_rule()
+    ///     .dbcache_mapping_id("e6f8526c-8b9c-4811-9218-4d2d7c1ddde1")
+    ///     .name("mysql_a1-to-redis_01")
+    ///     .source_db_schema("test")
+    ///     .source_db_table("students_info_t")
+    ///     .storage_type("hash")
+    ///     .target_database("0")
+    ///     .key_columns(["sno", "sname"])
+    ///     .value_columns(["sno", "sname", "age"])
+    ///     .key_separator(":")
+    ///     .key_prefix("prefix1")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_db_cache_rule(&self) -> Request<CreateDbCacheRuleInput> {
+        Request::new(self.clone())
+    }
+
+    /// 创建Redis数据库账号
+    ///
+    /// 在Redis实例中创建数据库帐号。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.create_db_user().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_db_user(&self) -> Request<CreateDbUserInput> {
+        Request::new(self.clone())
+    }
+
+    /// 搭建实例与特定实例的容灾关系
+    ///
+    /// 搭建实例与特定实例的容灾关系。 该接口需要对搭建容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功搭建容灾关系。
+    ///
+    /// ```no_run
+    /// use huawei_geminidb::types::ConstructDisasterRecoveryInstance;
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_disaster_recovery()
+    ///     .instance_id("example")
+    ///     .alias("example")
+    ///     .password("example")
+    ///     .instance_role("example")
+    ///     .disaster_recovery_instance(
+    ///         serde_json::from_str::<
+    ///             ConstructDisasterRecoveryInstance,
+    ///         >(
+    ///             r#"{"id":"example","region_code":"example","subnet_cidrs":["example"],"node_ips":["example"]}"#,
+    ///         )?,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_disaster_recovery(&self) -> Request<CreateDisasterRecoveryInput> {
+        Request::new(self.clone())
+    }
+
+    /// 搭建双活
+    ///
+    /// 为了实现跨区域实例数据同步，GeminiDB提供了异地双活功能，即创建异地双活实例。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .create_gemini_db_dual_active()
+    ///     .instance_id("a4d8ea2584e047439a667703c0684119in06")
+    ///     .destination_region("cn-north-4")
+    ///     .destination_instance_id("a4d8ea2584e047439a667703c0684119in06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_gemini_db_dual_active(
+        &self,
+    ) -> Request<CreateGeminiDbDualActiveInput> {
+        Request::new(self.clone())
+    }
+
+    /// 创建实例
+    ///
+    /// 创建数据库实例。
+    ///
+    /// ```no_run
+    /// use huawei_geminidb::types::{CreateInstanceFlavorOption, DatastoreOption};
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_instance()
+    ///     .name("example")
+    ///     .datastore(
+    ///         serde_json::from_str::<
+    ///             DatastoreOption,
+    ///         >(r#"{"type":"example","version":"example","storage_engine":"example"}"#)?,
+    ///     )
+    ///     .region("example")
+    ///     .availability_zone("example")
+    ///     .vpc_id("example")
+    ///     .subnet_id("example")
+    ///     .security_group_id("example")
+    ///     .password("example")
+    ///     .mode("example")
+    ///     .flavor([
+    ///         serde_json::from_str::<
+    ///             CreateInstanceFlavorOption,
+    ///         >(
+    ///             r#"{"num":"example","storage":"example","size":"example","spec_code":"example"}"#,
+    ///         )?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_instance(&self) -> Request<CreateInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// 删除手动备份
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.delete_backup().backup_id("5b0ae36cb8a746b68685a8fb588d8a15br06");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_backup(&self) -> Request<DeleteBackupInput> {
+        Request::new(self.clone())
+    }
+
+    /// 删除参数模板
+    ///
+    /// 删除指定参数模板。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .delete_configuration()
+    ///     .config_id("e02e76567ae04662a2753492b77f965bpr06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_configuration(&self) -> Request<DeleteConfigurationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 解除内存加速映射
+    ///
+    /// 解除指定内存加速映射。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.delete_db_cache_mapping().id("1094e5d3-c140-4095-9b13-242de267c175");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_db_cache_mapping(&self) -> Request<DeleteDbCacheMappingInput> {
+        Request::new(self.clone())
+    }
+
+    /// 删除内存加速规则
+    ///
+    /// 删除内存加速规则。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.delete_db_cache_rule().id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_db_cache_rule(&self) -> Request<DeleteDbCacheRuleInput> {
+        Request::new(self.clone())
+    }
+
+    /// 删除Redis数据库账号
+    ///
+    /// 删除Redis实例的数据库账号。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .delete_db_user()
+    ///     .instance_id("9136fd2a9fcd405ea4674276ce36dae8in12")
+    ///     .names(["test1", "test2"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_db_user(&self) -> Request<DeleteDbUserInput> {
+        Request::new(self.clone())
+    }
+
+    /// 解除实例与特定实例的容灾关系
+    ///
+    /// 解除实例与特定实例的容灾关系。 该接口需要对搭建容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功解除容灾关系。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .delete_disaster_recovery()
+    ///     .instance_id("f90458c41aea4c26a9dcbb5740f2ff76in12")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_disaster_recovery(&self) -> Request<DeleteDisasterRecoveryInput> {
+        Request::new(self.clone())
+    }
+
+    /// 删除扩容失败的节点
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .delete_enlarge_fail_node()
+    ///     .instance_id("c865f921f3dd45198f209a607533a779in06")
+    ///     .node_id("b60f00f19cd044fc8d7b52908978f629no06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_enlarge_fail_node(&self) -> Request<DeleteEnlargeFailNodeInput> {
+        Request::new(self.clone())
+    }
+
+    /// 解除双活
+    ///
+    /// 解除跨区域双活。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .delete_gemini_db_dual_active()
+    ///     .instance_id("a4d8ea2584e047439a667703c0684119in06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_gemini_db_dual_active(
+        &self,
+    ) -> Request<DeleteGeminiDbDualActiveInput> {
+        Request::new(self.clone())
+    }
+
+    /// 删除实例
+    ///
+    /// 删除数据库实例。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.delete_instance().instance_id("3d39c18788b54a919bab633874c159dfin02");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_instance(&self) -> Request<DeleteInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// 关闭实例节点会话
+    ///
+    /// 关闭实例节点会话。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.delete_instances_session().node_id("example").is_all(true);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_instances_session(&self) -> Request<DeleteInstancesSessionInput> {
+        Request::new(self.clone())
+    }
+
+    /// 解除关联LTS日志流
+    ///
+    /// 将实例日志与LTS日志流解除关联，后台将取消上传实例日志到的LTS日志流里。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .delete_lts_configs()
+    ///     .instance_ids([
+    ///         "fe45815ce8a6413ab7fa290da1db1614in12",
+    ///         "362b42f769ff45d884e1866f8ee00bb4in12",
+    ///     ])
+    ///     .log_type("slow_log")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_lts_configs(&self) -> Request<DeleteLtsConfigsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 删除Redis禁用命令
+    ///
+    /// 删除Redis禁用命令。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .delete_redis_disabled_commands()
+    ///     .instance_id("0a9a2be86bdf493981d17626ad2f8668in12")
+    ///     .disabled_type("command")
+    ///     .commands(["keys", "hkeys"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_redis_disabled_commands(
+        &self,
+    ) -> Request<DeleteRedisDisabledCommandsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 扩容指定集群实例的节点数量
+    ///
+    /// 扩容指定集群实例的节点数量。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .expand_instance_node()
+    ///     .instance_id("054e292c9880d4992f02c0196d3ein06")
+    ///     .num(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn expand_instance_node(&self) -> Request<ExpandInstanceNodeInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询实例可变更规格
+    ///
+    /// 查询实例可变更规格。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_available_flavor_infos().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_available_flavor_infos(&self) -> Request<ListAvailableFlavorInfosInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询备份列表（推荐）
+    ///
+    /// 根据指定条件查询备份列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_backups()
+    ///     .instance_id("c0c9f155c7b7423a9d30f0175998b63bin06")
+    ///     .type_("DatabaseTable")
+    ///     .limit(2)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_backups(&self) -> Request<ListBackupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询实例可搭建双活关系的候选实例
+    ///
+    /// 查询实例在目标Region可搭建双活关系的候选实例列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_biactive_instance_candidates()
+    ///     .instance_id("3149aee486d748f68db1ee81e95b9f56in06")
+    ///     .target_region_code("cn-north-4a")
+    ///     .offset(0)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_biactive_instance_candidates(
+        &self,
+    ) -> Request<ListBiactiveInstanceCandidatesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询GeminiDB(for Cassandra)数据库慢日志
+    ///
+    /// 查询GeminiDB(for Cassandra)数据库慢日志信息，支持日志关键字搜索。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_cassandra_slow_logs()
+    ///     .instance_id("853f97101a9a4f618202f281cda82e92in06")
+    ///     .start_time("2023-01-06T10:41:14+0800")
+    ///     .end_time("2023-01-10T10:41:14+0800")
+    ///     .limit(100)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_cassandra_slow_logs(&self) -> Request<ListCassandraSlowLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询支持参数模板的接口信息
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_configuration_datastores().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_configuration_datastores(
+        &self,
+    ) -> Request<ListConfigurationDatastoresInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取参数模板列表
+    ///
+    /// 获取参数模板列表，包括所有数据库的默认参数模板和用户创建的参数模板。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_configuration_templates().offset(0).limit(10).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_configuration_templates(
+        &self,
+    ) -> Request<ListConfigurationTemplatesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取参数模板列表
+    ///
+    /// 获取参数模板列表，包括所有数据库的默认参数模板和用户创建的参数模板。
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_configurations().send().await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "deprecated by the vendor")]
+    pub fn list_configurations(&self) -> Request<ListConfigurationsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询指定实例类型的数据库版本信息
+    ///
+    /// 查询指定实例类型的数据库版本信息。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_datastores().datastore_name("cassandra").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_datastores(&self) -> Request<ListDatastoresInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询内存加速映射列表和详情
+    ///
+    /// 根据指定条件查询内存加速映射关系列表和详情。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_db_cache_mappings().offset(0).limit(10).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_db_cache_mappings(&self) -> Request<ListDbCacheMappingsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询内存加速规则列表和详情
+    ///
+    /// 查询内存加速规则列表和详情。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_db_cache_rules().dbcache_mapping_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_db_cache_rules(&self) -> Request<ListDbCacheRulesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取Redis数据库账号列表和详情
+    ///
+    /// 获取Redis数据库账号列表和详情。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.list_db_users().instance_id("9136fd2a9fcd405ea4674276ce36dae8in12");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_db_users(&self) -> Request<ListDbUsersInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询专属资源列表
+    ///
+    /// 查询专属资源列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_dedicated_resources().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_dedicated_resources(&self) -> Request<ListDedicatedResourcesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询企业项目配额
+    ///
+    /// 查询企业项目配额。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.list_eps_quotas().enterprise_project_name("test").offset(1).limit(10);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_eps_quotas(&self) -> Request<ListEpsQuotasInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询数据库规格
+    ///
+    /// 查询指定条件下的实例规格信息。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.list_flavor_infos().engine_name("cassandra").offset(0).limit(10);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_flavor_infos(&self) -> Request<ListFlavorInfosInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询所有实例规格信息
+    ///
+    /// 查询指定条件下的所有实例规格信息。
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.list_flavors().region("cn-north-7").engine_name("cassandra");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "deprecated by the vendor")]
+    pub fn list_flavors(&self) -> Request<ListFlavorsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询GeminiDB(for influxdb)数据库慢日志
+    ///
+    /// 查询GeminiDB(for influxdb)数据库慢日志信息，支持日志关键字搜索。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_influxdb_slow_logs()
+    ///     .instance_id("example")
+    ///     .start_time("example")
+    ///     .end_time("example")
+    ///     .limit(7)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_influxdb_slow_logs(&self) -> Request<ListInfluxdbSlowLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取Redis实例数据库列表
+    ///
+    /// 获取Redis实例数据库列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_instance_databases()
+    ///     .instance_id("9136fd2a9fcd405ea4674276ce36dae8in12")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_instance_databases(&self) -> Request<ListInstanceDatabasesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询实例可维护时间段
+    ///
+    /// 查询实例可维护时间段。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_instance_maintenance_window()
+    ///     .instance_id("e73893ef73754465a8bd2e0857bbf13ein02")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_instance_maintenance_window(
+        &self,
+    ) -> Request<ListInstanceMaintenanceWindowInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取实例的会话
+    ///
+    /// 获取实例的会话。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_instance_sessions().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_instance_sessions(&self) -> Request<ListInstanceSessionsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询资源标签
+    ///
+    /// 查询指定实例的标签信息。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_instance_tags()
+    ///     .instance_id("afbf982b46ca421e9118f7db916058b5in02")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_instance_tags(&self) -> Request<ListInstanceTagsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Querying Instances and Details
+    ///
+    /// This API is used to query instances and details based on specified conditions.
+    ///
+    /// This API supports GeminiDB Cassandra, GeminiDB Mongo, GeminiDB Influx and GeminiDB Redis
+    /// instances. Each instance's `ssl` member shows whether SSL is enabled.
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_instances().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_instances(&self) -> Request<ListInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询资源实例
+    ///
+    /// 根据标签查询指定的数据库实例。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_instances_by_resource_tags().action("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_instances_by_resource_tags(
+        &self,
+    ) -> Request<ListInstancesByResourceTagsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询资源实例
+    ///
+    /// 根据标签查询指定的数据库实例。
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_instances_by_tags().action("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "deprecated by the vendor")]
+    pub fn list_instances_by_tags(&self) -> Request<ListInstancesByTagsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取节点会话列表
+    ///
+    /// 获取节点会话列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_instances_session().node_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_instances_session(&self) -> Request<ListInstancesSessionInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询实例节点会话统计信息
+    ///
+    /// 查询实例节点会话统计信息。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_instances_session_statistics().node_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_instances_session_statistics(
+        &self,
+    ) -> Request<ListInstancesSessionStatisticsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询任务列表和详情
+    ///
+    /// 查询任务列表和详情，默认查询任务列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_jobs().id("89a0cde6-9c46-4b89-a92c-573e1083ff23").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_jobs(&self) -> Request<ListJobsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询LTS日志配置信息
+    ///
+    /// 分页查询实例关联的LTS日志配置信息。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_lts_configs()
+    ///     .offset(0)
+    ///     .limit(10)
+    ///     .instance_id("362b42f769ff45d884e1866f8ee00bb4in12")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_lts_configs(&self) -> Request<ListLtsConfigsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询GeminiDB(for Mongo)数据库错误日志
+    ///
+    /// 查询GeminiDB(for Mongo)数据库错误日志信息，支持日志关键字搜索。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_mongodb_error_logs()
+    ///     .instance_id("916de02c35fe4abaa3e707ebd916d3f8in10")
+    ///     .start_time("2023-01-06T10:41:14+0800")
+    ///     .end_time("2023-01-10T10:41:14+0800")
+    ///     .limit(100)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_mongodb_error_logs(&self) -> Request<ListMongodbErrorLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询GeminiDB(for Mongo)数据库慢日志
+    ///
+    /// 查询GeminiDB(for Mongo)数据库慢日志信息，支持日志关键字搜索。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_mongodb_slow_logs()
+    ///     .instance_id("916de02c35fe4abaa3e707ebd916d3f8in10")
+    ///     .start_time("2021-01-06T10:41:14+0800")
+    ///     .end_time("2023-01-10T10:41:14+0800")
+    ///     .limit(100)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_mongodb_slow_logs(&self) -> Request<ListMongodbSlowLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询定时任务列表
+    ///
+    /// 根据指定条件查询定时任务列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_nosql_task_list().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_nosql_task_list(&self) -> Request<ListNosqlTaskListInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询项目标签
+    ///
+    /// 查询指定项目的标签信息。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_project_tags().offset(1).limit(10).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_project_tags(&self) -> Request<ListProjectTagsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询回收站实例列表
+    ///
+    /// 查询回收站所有引擎的实例列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_recycle_instances().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_recycle_instances(&self) -> Request<ListRecycleInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询Redis可恢复时间点
+    ///
+    /// 查询Redis可恢复时间点。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_redis_pitr_restore_time()
+    ///     .instance_id("e73893ef73754465a8bd2e0857bbf13ein12")
+    ///     .start_time("2022-06-01T18:50:20+0800")
+    ///     .end_time("2022-06-01T19:50:20+0800")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_redis_pitr_restore_time(
+        &self,
+    ) -> Request<ListRedisPitrRestoreTimeInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询GeminiDB(for Redis)数据库慢日志
+    ///
+    /// 查询GeminiDB(for Redis)数据库慢日志信息，支持日志关键字搜索。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_redis_slow_logs()
+    ///     .instance_id("a6d3c8a9857b4c81b3c1fe4802dfa4d0in12")
+    ///     .start_time("2022-09-06T10:41:14+0800")
+    ///     .end_time("2022-09-16T10:41:14+0800")
+    ///     .limit(100)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_redis_slow_logs(&self) -> Request<ListRedisSlowLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取GeminiDB(for Cassandra)实例表级恢复的数据库信息
+    ///
+    /// 获取GeminiDB(for Cassandra)实例表级恢复的数据库信息。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_restore_databases()
+    ///     .instance_id("a6d3c8a9857b4c81b3c1fe4802dfa4d0in06")
+    ///     .offset(0)
+    ///     .limit(10)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_restore_databases(&self) -> Request<ListRestoreDatabasesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取GeminiDB(for Cassandra)实例表级恢复的表信息
+    ///
+    /// 获取GeminiDB(for Cassandra)实例表级恢复的表信息。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_restore_tables()
+    ///     .instance_id("a6d3c8a9857b4c81b3c1fe4802dfa4d0in06")
+    ///     .database_name("db01")
+    ///     .offset(0)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_restore_tables(&self) -> Request<ListRestoreTablesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询实例可恢复的时间段
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_restore_time()
+    ///     .instance_id("a4d8ea2584e047439a667703c0684119in06")
+    ///     .start_time("2022-06-01T18:50:20+0800")
+    ///     .end_time("2022-06-01T19:50:20+0800")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_restore_time(&self) -> Request<ListRestoreTimeInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询数据库慢日志
+    ///
+    /// 查询数据库慢日志信息。
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .list_slow_logs()
+    ///     .instance_id("6ade8143870047b8999aba8f1891b48ein02")
+    ///     .start_date("2018-08-06T10:41:14+0800")
+    ///     .end_date("2018-08-07T10:41:14+0800")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "deprecated by the vendor")]
+    pub fn list_slow_logs(&self) -> Request<ListSlowLogsInput> {
+        Request::new(self.clone())
+    }
+
     /// Obtaining the SSL Certificate Download Address
     ///
     /// This API is used to obtain the SSL certificate download address.
@@ -60,6 +1286,1127 @@ impl Client {
     pub fn list_ssl_cert_download_addresses(
         &self,
     ) -> Request<ListSslCertDownloadAddressesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 设置节点自动扩容策略
+    ///
+    /// 设置节点自动扩容策略。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .modify_auto_node_expansion_policy()
+    ///     .instance_id("example")
+    ///     .switch_option(true)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_auto_node_expansion_policy(
+        &self,
+    ) -> Request<ModifyAutoNodeExpansionPolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改Redis数据库帐号权限
+    ///
+    /// 修改Redis数据库帐号权限。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .modify_db_user_privilege()
+    ///     .instance_id("3d39c18788b54a919bab633874c159dfin12")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_user_privilege(&self) -> Request<ModifyDbUserPrivilegeInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改企业项目配额
+    ///
+    /// 修改企业项目配额。
+    ///
+    /// ```no_run
+    /// use huawei_geminidb::types::NoSqlRequestEpsQuota;
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_eps_quotas()
+    ///     .quotas([
+    ///         serde_json::from_str::<
+    ///             NoSqlRequestEpsQuota,
+    ///         >(
+    ///             r#"{"enterprise_project_id":"4d05638e-d4c6-477c-9b51-9620fa257a11","quota":{"instance":1000,"vcpus":500,"ram":1024}}"#,
+    ///         )?,
+    ///         serde_json::from_str::<
+    ///             NoSqlRequestEpsQuota,
+    ///         >(
+    ///             r#"{"enterprise_project_id":"92450d0e-8c4b-48e1-9909-4d9d2f086ce4","quota":{"ram":512}}"#,
+    ///         )?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_eps_quotas(&self) -> Request<ModifyEpsQuotasInput> {
+        Request::new(self.clone())
+    }
+
+    /// 设置实例可维护时间段
+    ///
+    /// 设置指定实例可维护时间段。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .modify_instance_maintenance_window()
+    ///     .instance_id("b0965c9010f44ffca9af4ee00746aa8din12")
+    ///     .start_time("02:00")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_instance_maintenance_window(
+        &self,
+    ) -> Request<ModifyInstanceMaintenanceWindowInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改数据库端口
+    ///
+    /// 修改数据库实例的端口。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .modify_port()
+    ///     .instance_id("c865f921f3dd45198f209a607533a779in06")
+    ///     .port(8888)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_port(&self) -> Request<ModifyPortInput> {
+        Request::new(self.clone())
+    }
+
+    /// 绑定/解绑弹性公网IP
+    ///
+    /// 实例下的节点绑定弹性公网IP/解绑弹性公网IP
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .modify_public_ip()
+    ///     .instance_id("61f554065802400c9c33f87e8114f081in10")
+    ///     .node_id("1345bb07d1834f8fb0b4acbc26e989aano10")
+    ///     .action("BIND")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_public_ip(&self) -> Request<ModifyPublicIpInput> {
+        Request::new(self.clone())
+    }
+
+    /// 变更实例存储容量
+    ///
+    /// 变更实例的存储容量大小
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.modify_volume().instance_id("example").size(7).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_volume(&self) -> Request<ModifyVolumeInput> {
+        Request::new(self.clone())
+    }
+
+    /// 支持节点的开关机
+    ///
+    /// 当底层故障导致节点无法正常工作时，可以对该节点执行关机操作，关机后会由其他节点接管业务。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .offline_nodes()
+    ///     .instance_id("b31f6915c8be45e38958eac14e96a5d2in12")
+    ///     .action("shutdown")
+    ///     .node_ids([
+    ///         "d96eaf85e4b44b2aa800dcf2a5981711no12",
+    ///         "e76f07fb1dae420791af867fc2ac4c35no12",
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn offline_nodes(&self) -> Request<OfflineNodesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 暂停/恢复具备容灾关系的实例数据同步
+    ///
+    /// 该接口用于暂停/恢复具备容灾关系的实例数据同步。
+    ///
+    /// 该接口需要对具备容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功暂停/恢复容灾实例数据同步。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .pause_resume_data_synchronization()
+    ///     .instance_id("example")
+    ///     .action("example")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn pause_resume_data_synchronization(
+        &self,
+    ) -> Request<PauseResumeDataSynchronizationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 重置Redis数据库账号密码
+    ///
+    /// 重置Redis数据库账号密码。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .reset_db_user_password()
+    ///     .instance_id("3d39c18788b54a919bab633874c159dfin12")
+    ///     .name("db_user1")
+    ///     .password("********")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reset_db_user_password(&self) -> Request<ResetDbUserPasswordInput> {
+        Request::new(self.clone())
+    }
+
+    /// 重置自定义参数模板
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .reset_param_group_template()
+    ///     .config_id("384b6bfbe562407d9e8c4dd6ed15cb42pr13")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reset_param_group_template(&self) -> Request<ResetParamGroupTemplateInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改实例的管理员密码
+    ///
+    /// 修改实例的管理员密码。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .reset_password()
+    ///     .instance_id("e73893ef73754465a8bd2e0857bbf13ein06")
+    ///     .password("NoSQL@123")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reset_password(&self) -> Request<ResetPasswordInput> {
+        Request::new(self.clone())
+    }
+
+    /// 扩容冷数据存储
+    ///
+    /// 扩容冷数据存储。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .resize_cold_volume()
+    ///     .instance_id("944bdc55da6c4b33b260b34185ac86bein13")
+    ///     .size(1000)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn resize_cold_volume(&self) -> Request<ResizeColdVolumeInput> {
+        Request::new(self.clone())
+    }
+
+    /// 变更实例规格
+    ///
+    /// 变更实例的规格。
+    ///
+    /// ```no_run
+    /// use huawei_geminidb::types::ResizeInstanceOption;
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .resize_instance()
+    ///     .instance_id("054e292c9880d4992f02c0196d3eain02")
+    ///     .resize(
+    ///         serde_json::from_str::<
+    ///             ResizeInstanceOption,
+    ///         >(r#"{"target_spec_code":"geminidb.cassandra.4xlarge.4"}"#)?,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn resize_instance(&self) -> Request<ResizeInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// 扩容实例存储容量
+    ///
+    /// 扩容实例的存储容量大小。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .resize_instance_volume()
+    ///     .instance_id("054e292c9880d4992f02c0196d3ein06")
+    ///     .size(550)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn resize_instance_volume(&self) -> Request<ResizeInstanceVolumeInput> {
+        Request::new(self.clone())
+    }
+
+    /// 重启实例或节点
+    ///
+    /// 重启实例或节点的数据库服务。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.restart_instance().instance_id("944bdc55da6c4b33b260b34185ac86bein13");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn restart_instance(&self) -> Request<RestartInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// 恢复到已有实例
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .restore_existing_instance()
+    ///     .instance_id("a4d8ea2584e047439a667703c0684119in06")
+    ///     .backup_id("a8114c9b30cf42b6ba7752bfa62dee0bbr10")
+    ///     .password("******")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn restore_existing_instance(&self) -> Request<RestoreExistingInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// 数据文件导入已有实例
+    ///
+    /// 数据导入已有实例。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .restore_redis_data()
+    ///     .instance_id("a4d8ea2584e047439a667703c0684119in06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn restore_redis_data(&self) -> Request<RestoreRedisDataInput> {
+        Request::new(self.clone())
+    }
+
+    /// 恢复当前Redis实例到指定时间点
+    ///
+    /// 恢复当前Redis实例到指定时间点。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .restore_redis_pitr()
+    ///     .instance_id("e73893ef73754465a8bd2e0857bbf13ein12")
+    ///     .restore_time("2022-06-01T18:50:20+0800")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn restore_redis_pitr(&self) -> Request<RestoreRedisPitrInput> {
+        Request::new(self.clone())
+    }
+
+    /// 关联LTS日志流
+    /// - 将实例日志与LTS日志流关联，后台将自动上传实例日志到关联的LTS日志流里。
+    /// - 关联成功后，会产生一定费用，具体计费可参考云日志服务（LTS）的定价详情。
+    /// - 系统会为当前选择的日志流创建对应日志类型的结构化配置，若该日志流已存在其他日志类型的结构化配置，系统会进行覆盖。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .save_lts_configs()
+    ///     .instance_ids([
+    ///         "fe45815ce8a6413ab7fa290da1db1614in12",
+    ///         "362b42f769ff45d884e1866f8ee00bb4in12",
+    ///     ])
+    ///     .log_type("slow_log")
+    ///     .lts_group_id("65442dd4-b8de-4e9f-8a80-b60aa0698354")
+    ///     .lts_stream_id("5992dd29-fd11-4228-a852-5f6e578789c5")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn save_lts_configs(&self) -> Request<SaveLtsConfigsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 设置Redis禁用命令
+    ///
+    /// 设置Redis禁用命令。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .save_redis_disabled_commands()
+    ///     .instance_id("0a9a2be86bdf493981d17626ad2f8668in12")
+    ///     .disabled_type("type")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn save_redis_disabled_commands(
+        &self,
+    ) -> Request<SaveRedisDisabledCommandsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 设置磁盘自动扩容策略
+    ///
+    /// 设置磁盘自动扩容策略。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .set_auto_enlarge_policy()
+    ///     .instance_ids(["93e4b3eda14349b1b870f72829bc3b9bin06"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_auto_enlarge_policy(&self) -> Request<SetAutoEnlargePolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// 设置自动备份策略
+    ///
+    /// 设置自动备份策略。
+    ///
+    /// ```no_run
+    /// use huawei_geminidb::types::BackupPolicy;
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .set_backup_policy()
+    ///     .instance_id("3d39c18788b54a919bab633874c159dfin02")
+    ///     .backup_policy(
+    ///         serde_json::from_str::<
+    ///             BackupPolicy,
+    ///         >(r#"{"keep_days":9,"start_time":"08:15-09:15","period":"1,4,5,6,7"}"#)?,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_backup_policy(&self) -> Request<SetBackupPolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// 设置实例容灾切换的故障节点比例
+    ///
+    /// 设置实例容灾切换的故障节点比例。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.set_disaster_recovery_settings().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_disaster_recovery_settings(
+        &self,
+    ) -> Request<SetDisasterRecoverySettingsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 开启/关闭实例数据导出
+    ///
+    /// 开启/关闭实例数据导出。 当前支持将InfluxDB数据转为parquet格式文件然后上传到指定的OBS桶中。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .set_instance_data_dump()
+    ///     .instance_id("0a9a2be86bdf493981d17626ad2f8668in13")
+    ///     .bucket_name("influxdb-obs")
+    ///     .action("open")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_instance_data_dump(&self) -> Request<SetInstanceDataDumpInput> {
+        Request::new(self.clone())
+    }
+
+    /// 设置回收策略
+    ///
+    /// 设置已删除实例保留天数，修改保留天数后删除的实例按照新的天数保留，修改之前已在回收站的实例保留天数不变。
+    ///
+    /// ```no_run
+    /// use huawei_geminidb::types::RecyclePolicy;
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .set_recycle_policy()
+    ///     .recycle_policy(
+    ///         serde_json::from_str::<RecyclePolicy>(r#"{"retention_period_in_days":3}"#)?,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_recycle_policy(&self) -> Request<SetRecyclePolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// 设置Redis恢复到指定时间点策略
+    ///
+    /// 设置Redis恢复到指定时间点策略。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .set_redis_pitr_policy()
+    ///     .instance_id("e73893ef73754465a8bd2e0857bbf13ein12")
+    ///     .enabled(true)
+    ///     .interval(20)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_redis_pitr_policy(&self) -> Request<SetRedisPitrPolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询备份列表
+    ///
+    /// 根据指定条件查询备份列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_all_instances_backups()
+    ///     .offset(1)
+    ///     .limit(10)
+    ///     .datastore_type("cassandra")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_all_instances_backups(&self) -> Request<ShowAllInstancesBackupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询备份列表（推荐）
+    ///
+    /// 根据指定条件查询备份列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_all_instances_backups_new()
+    ///     .instance_id("c0c9f155c7b7423a9d30f0175998b63bin06")
+    ///     .type_("DatabaseTable")
+    ///     .limit(2)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_all_instances_backups_new(
+        &self,
+    ) -> Request<ShowAllInstancesBackupsNewInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询参数模板可应用的实例列表
+    ///
+    /// 查询参数模板可应用的实例列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_applicable_instances()
+    ///     .config_id("9e80bf6bbd7142f49761c07e9c32dd04pr06")
+    ///     .offset(0)
+    ///     .limit(10)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_applicable_instances(&self) -> Request<ShowApplicableInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询参数模板应用历史
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.show_apply_history().config_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_apply_history(&self) -> Request<ShowApplyHistoryInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询磁盘自动扩容策略
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_auto_enlarge_policy()
+    ///     .instance_id("93e4b3eda14349b1b870f72829bc3b9bin06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_auto_enlarge_policy(&self) -> Request<ShowAutoEnlargePolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询节点自动扩容策略
+    ///
+    /// 查询节点自动扩容策略。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.show_auto_node_expansion_policy().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_auto_node_expansion_policy(
+        &self,
+    ) -> Request<ShowAutoNodeExpansionPolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询自动备份策略
+    ///
+    /// 查询自动备份策略。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_backup_policies()
+    ///     .instance_id("3d39c18788b54a919bab633874c159dfin02")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_backup_policies(&self) -> Request<ShowBackupPoliciesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询自动备份策略
+    ///
+    /// 查询自动备份策略。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_backup_policy()
+    ///     .instance_id("3d39c18788b54a919bab633874c159dfin02")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_backup_policy(&self) -> Request<ShowBackupPolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取指定参数模板的参数
+    ///
+    /// 获取指定参数模板的详细信息。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_configuration_detail()
+    ///     .config_id("07fc12a8e0e94df7a3fcf53d0b5e1605pr06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_configuration_detail(&self) -> Request<ShowConfigurationDetailInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询实例容灾切换的故障节点比例
+    ///
+    /// 查询实例容灾切换的故障节点比例。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.show_disaster_recovery_settings().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_disaster_recovery_settings(
+        &self,
+    ) -> Request<ShowDisasterRecoverySettingsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询实例负载均衡的IP访问黑白名单
+    ///
+    /// 查询实例负载均衡的IP访问黑白名单。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.show_elb_ip_group().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_elb_ip_group(&self) -> Request<ShowElbIpGroupInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询数据库错误日志信息
+    ///
+    /// 查询数据库错误日志
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_error_log()
+    ///     .instance_id("example")
+    ///     .start_time("example")
+    ///     .end_time("example")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_error_log(&self) -> Request<ShowErrorLogInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询高危命令
+    ///
+    /// 查询Redis的高危命令
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_high_risk_commands()
+    ///     .instance_id("f90458c41aea4c26a9dcbb5740f2ff76in12")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_high_risk_commands(&self) -> Request<ShowHighRiskCommandsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询实例可搭建双活关系的Region
+    ///
+    /// 查询实例可搭建双活关系的Region。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_instance_biactive_regions()
+    ///     .instance_id("3149aee486d748f68db1ee81e95b9f56in06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_instance_biactive_regions(
+        &self,
+    ) -> Request<ShowInstanceBiactiveRegionsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询实例参数配置
+    ///
+    /// 查询实例参数配置。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_instance_configuration()
+    ///     .instance_id("3d39c18788b54a919bab633874c159dfin06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_instance_configuration(
+        &self,
+    ) -> Request<ShowInstanceConfigurationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取容灾实例主/备角色信息
+    ///
+    /// 该接口用于获取容灾实例主/备角色信息，以便后续容灾实例备升主和容灾实例主降备接口调用。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_instance_role()
+    ///     .instance_id("341f3291813f4fb6a523a8448aa86570in12")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_instance_role(&self) -> Request<ShowInstanceRoleInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询创建实例或扩容节点时需要的IP数量
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_ip_num_requirement()
+    ///     .node_num(3)
+    ///     .engine_name("cassandra")
+    ///     .instance_mode("Circle")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_ip_num_requirement(&self) -> Request<ShowIpNumRequirementInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询参数组修改历史。
+    ///
+    /// 查询指定实例的参数组修改历史记录，支持分页查询，支持参数搜索。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_modify_history()
+    ///     .instance_id("c4e095105bc64797bc3be633ae7201eein10")
+    ///     .offset(0)
+    ///     .limit(10)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_modify_history(&self) -> Request<ShowModifyHistoryInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取GeminiDB Redis的免密配置
+    ///
+    /// 获取GeminiDB Redis的免密配置。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_passwordless_config()
+    ///     .instance_id("b31f6915c8be45e38958eac14e96a5d2in12")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_passwordless_config(&self) -> Request<ShowPasswordlessConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// 获取容灾实例数据同步状态
+    ///
+    /// 获取容灾实例数据同步状态，主备实例id，数据同步指标值，以及倒换和切换场景下的RPO，RTO指标值。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_pause_resume_stutus()
+    ///     .instance_id("b0965c9010f44ffca9af4ee00746aa8din12")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_pause_resume_stutus(&self) -> Request<ShowPauseResumeStutusInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询配额
+    ///
+    /// 查询单租户在GeminiDB服务下的资源配额。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.show_quotas().datastore_type("influxdb").mode("InfluxdbSingle");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_quotas(&self) -> Request<ShowQuotasInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询回收策略
+    ///
+    /// 查询回收策略。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.show_recycle_policy().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_recycle_policy(&self) -> Request<ShowRecyclePolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询Redis实例的大key
+    ///
+    /// 支持查询Redis实例的大key。value长度大于bigkeys-string-threshold参数的string类型的key或者元素数大于bigkeys-composite-threshold参数的hash/list/zset/set/stream类型key，会被判断为大key。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.show_redis_big_keys().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_redis_big_keys(&self) -> Request<ShowRedisBigKeysInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询Redis禁用命令
+    ///
+    /// 查询Redis禁用命令。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.show_redis_disabled_commands().instance_id("example").type_("example");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_redis_disabled_commands(
+        &self,
+    ) -> Request<ShowRedisDisabledCommandsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询Redis实例的热key
+    ///
+    /// 支持查询Redis实例的热key。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.show_redis_hot_keys().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_redis_hot_keys(&self) -> Request<ShowRedisHotKeysInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询Redis实例指定时间点恢复所占用的存储空间
+    ///
+    /// 查询Redis实例指定时间点恢复所占用的存储空间。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.show_redis_pitr_info().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_redis_pitr_info(&self) -> Request<ShowRedisPitrInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询Redis恢复到指定时间点策略
+    ///
+    /// 查询Redis恢复到指定时间点策略。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.show_redis_pitr_policy().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_redis_pitr_policy(&self) -> Request<ShowRedisPitrPolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询可恢复的实例列表
+    ///
+    /// 查询用户可恢复的实例列表
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_restorable_list()
+    ///     .backup_id("2b19a3348108411baf7c46cf8d668e90br10")
+    ///     .offset(0)
+    ///     .limit(100)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_restorable_list(&self) -> Request<ShowRestorableListInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询秒级监控配置
+    ///
+    /// 查询秒级监控配置。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.show_second_level_monitoring_status().instance_id("example");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_second_level_monitoring_status(
+        &self,
+    ) -> Request<ShowSecondLevelMonitoringStatusInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询慢日志脱敏状态
+    ///
+    /// 查询慢日志脱敏状态。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .show_slow_log_desensitization()
+    ///     .instance_id("094424666ef04f79a2dfbe9f5b8b31a5in06")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_slow_log_desensitization(
+        &self,
+    ) -> Request<ShowSlowLogDesensitizationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 缩容指定集群实例的节点数量
+    ///
+    /// 缩容指定集群实例的节点数量。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .shrink_instance_node()
+    ///     .instance_id("054e292c9880d4992f02c0196d3ein06")
+    ///     .num(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn shrink_instance_node(&self) -> Request<ShrinkInstanceNodeInput> {
+        Request::new(self.clone())
+    }
+
+    /// 停止备份
+    ///
+    /// 支持紧急情况下停止备份功能。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.stop_backup().backup_id("example").action("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stop_backup(&self) -> Request<StopBackupInput> {
+        Request::new(self.clone())
+    }
+
+    /// 设置实例负载均衡的IP访问黑白名单
+    ///
+    /// 设置实例负载均衡的IP访问黑白名单，黑名单、白名单只能选一种，每次调用此接口覆盖之前的设置。关闭后不限制连接的源IP地址。
+    ///
+    /// ```no_run
+    /// use huawei_geminidb::types::SwitchIpGroupRequestBodyIpGroups;
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .switch_ip_group()
+    ///     .instance_id("example")
+    ///     .type_("example")
+    ///     .enabled(true)
+    ///     .ip_groups([
+    ///         serde_json::from_str::<
+    ///             SwitchIpGroupRequestBodyIpGroups,
+    ///         >(r#"{"ip":"example","description":"example"}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_ip_group(&self) -> Request<SwitchIpGroupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Redis主备切换
+    ///
+    /// 切换实例的主备节点。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.switch_over().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_over(&self) -> Request<SwitchOverInput> {
+        Request::new(self.clone())
+    }
+
+    /// 容灾实例倒换
+    ///
+    /// 容灾实例倒换。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.switch_over_disaster_recovery().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_over_disaster_recovery(
+        &self,
+    ) -> Request<SwitchOverDisasterRecoveryInput> {
+        Request::new(self.clone())
+    }
+
+    /// 开启/关闭秒级监控
+    ///
+    /// 开启或关闭指定实例的5秒级监控。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.switch_second_level_monitoring().instance_id("example").enabled(true);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_second_level_monitoring(
+        &self,
+    ) -> Request<SwitchSecondLevelMonitoringInput> {
+        Request::new(self.clone())
+    }
+
+    /// 设置慢日志脱敏状态
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .switch_slowlog_desensitization()
+    ///     .instance_id("9136fd2a9fcd405ea4674276ce36dae8in10")
+    ///     .desensitization_status("off")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_slowlog_desensitization(
+        &self,
+    ) -> Request<SwitchSlowlogDesensitizationInput> {
         Request::new(self.clone())
     }
 
@@ -97,19 +2444,261 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// Querying Instances and Details
+    /// 容灾实例备升主
     ///
-    /// This API is used to query instances and details based on specified conditions.
-    ///
-    /// This API supports GeminiDB Cassandra, GeminiDB Mongo, GeminiDB Influx and GeminiDB Redis
-    /// instances. Each instance's `ssl` member shows whether SSL is enabled.
+    /// 该接口用于对已经搭建容灾关系的实例，将备实例升级为主实例。
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
-    /// let output = client.list_instances().send().await?;
+    /// let request = client.switch_to_master().instance_id("054e292c9880d4992f02c0196d3ein12");
+    /// let output = request.send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn list_instances(&self) -> Request<ListInstancesInput> {
+    pub fn switch_to_master(&self) -> Request<SwitchToMasterInput> {
+        Request::new(self.clone())
+    }
+
+    /// 容灾实例主降备
+    ///
+    /// 该接口用于对已经搭建容灾关系的实例，将主实例降级为备实例。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.switch_to_slave().instance_id("054e292c9880d4992f02c0196d3ein12");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_to_slave(&self) -> Request<SwitchToSlaveInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改副本集跨网段访问配置
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .update_client_network()
+    ///     .instance_id("9136fd2a9fcd405ea4674276ce36dae8in10")
+    ///     .client_network_ranges(["192.168.0.0/16"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_client_network(&self) -> Request<UpdateClientNetworkInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改参数模板参数
+    ///
+    /// 修改参数模板参数。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .update_configuration()
+    ///     .config_id("07fc12a8e0e94df7a3fcf53d0b5e1605pr06")
+    ///     .name("configuration_test")
+    ///     .description("configuration_test")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_configuration(&self) -> Request<UpdateConfigurationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 操作GeminDB实例数据库
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.update_databases().instance_id("example").action("example");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_databases(&self) -> Request<UpdateDatabasesInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改内存加速规则
+    ///
+    /// 修改指定内存加速规则。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .update_db_cache_rule()
+    ///     .dbcache_rule_id("example")
+    ///     .value_columns(["example"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_db_cache_rule(&self) -> Request<UpdateDbCacheRuleInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改高危命令
+    ///
+    /// 批量修改高危命令
+    ///
+    /// ```no_run
+    /// use huawei_geminidb::types::CommandInfo;
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .update_high_risk_commands()
+    ///     .instance_id("example")
+    ///     .commands([
+    ///         serde_json::from_str::<
+    ///             CommandInfo,
+    ///         >(r#"{"origin_name":"example","name":"example"}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_high_risk_commands(&self) -> Request<UpdateHighRiskCommandsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改指定实例的参数
+    ///
+    /// 修改指定实例的参数。
+    ///
+    /// ```no_run
+    /// use std::collections::BTreeMap;
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .update_instance_configuration()
+    ///     .instance_id("example")
+    ///     .values(BTreeMap::from([(String::from("key"), String::from("example"))]))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_instance_configuration(
+        &self,
+    ) -> Request<UpdateInstanceConfigurationInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改指定实例的参数
+    ///
+    /// 修改指定实例的参数。
+    ///
+    /// ```no_run
+    /// use std::collections::BTreeMap;
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .update_instance_configurations()
+    ///     .instance_id("example")
+    ///     .values(BTreeMap::from([(String::from("key"), String::from("example"))]))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_instance_configurations(
+        &self,
+    ) -> Request<UpdateInstanceConfigurationsInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改负载均衡地址
+    ///
+    /// 修改负载均衡地址。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.update_instance_lb().instance_id("example").ip("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_instance_lb(&self) -> Request<UpdateInstanceLbInput> {
+        Request::new(self.clone())
+    }
+
+    /// 修改实例名称
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let request = client.update_instance_name().instance_id("example").name("example");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_instance_name(&self) -> Request<UpdateInstanceNameInput> {
+        Request::new(self.clone())
+    }
+
+    /// 支持修改GeminiDB Redis的免密配置
+    ///
+    /// 支持修改GeminiDB Redis的免密配置。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .update_passwordless_config()
+    ///     .instance_id("example")
+    ///     .config_ips(["example"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_passwordless_config(&self) -> Request<UpdatePasswordlessConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// 变更实例安全组
+    ///
+    /// 变更实例关联的安全组
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client
+    ///     .update_security_group()
+    ///     .instance_id("example")
+    ///     .security_group_id("example")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_security_group(&self) -> Request<UpdateSecurityGroupInput> {
+        Request::new(self.clone())
+    }
+
+    /// 数据库补丁升级
+    ///
+    /// 升级数据库补丁版本
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.upgrade_db_version().instance_id("example").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upgrade_db_version(&self) -> Request<UpgradeDbVersionInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询当前支持的API版本信息列表
+    ///
+    /// 查询当前支持的API版本信息列表。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.list_api_version().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_api_version(&self) -> Request<ListApiVersionInput> {
+        Request::new(self.clone())
+    }
+
+    /// 查询指定API版本信息
+    ///
+    /// 查询指定API版本信息。
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let output = client.show_api_version().version("v3").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn show_api_version(&self) -> Request<ShowApiVersionInput> {
         Request::new(self.clone())
     }
 }

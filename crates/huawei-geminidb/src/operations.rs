@@ -8,6 +8,9 @@
 //! setters, then [`build`](Request::build) the input or, when a [`Client`] method made the
 //! request, [`send`](Request::send) it.
 
+use std::collections::BTreeMap;
+use std::fmt;
+
 use cloud_transport::{OperationInfo, ParamLocation, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -28,9 +31,8 @@ pub trait Operation: Serialize {
     const REQUIRED: &'static [&'static str] = &[];
 }
 
-/// A request being built: the builder of every operation
-/// (`Request<ListSslCertDownloadAddressesInput, C>` for `ListSslCertDownloadAddresses`). Each
-/// operation's setters are in its own `impl` block below.
+/// A request being built: the builder of every operation (`Request<ApplyConfigurationInput, C>`
+/// for `ApplyConfiguration`). Each operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
 /// from `<Operation>Input::builder()` (`C = ()`), it can only [`build`](Self::build) the input.
@@ -93,31 +95,3899 @@ impl<I: Operation> Request<I, Client> {
     }
 }
 
-/// The request of `ListSslCertDownloadAddresses`.
+/// The request of `ApplyConfiguration`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct ListSslCertDownloadAddressesInput {
-    /// Instance ID, which can be obtained by following Querying Instances and Details. If no
-    /// instance is available, call the API by flowing Creating an Instance to create one.
+pub struct ApplyConfigurationInput {
+    /// 参数模板ID。
     ///
-    /// Sent in the request path as `{instance_id}`.
-    pub instance_id: Option<String>,
+    /// Sent in the request path as `{config_id}`.
+    pub config_id: Option<String>,
+    /// 实例ID列表对象。
+    pub instance_ids: Option<Vec<String>>,
 }
 
-impl ListSslCertDownloadAddressesInput {
+impl ApplyConfigurationInput {
     /// Starts building the input.
     pub fn builder() -> Request<Self, ()> {
         Request::default()
     }
 }
 
-impl Operation for ListSslCertDownloadAddressesInput {
-    type Output = ListSslCertDownloadAddressesOutput;
+impl Operation for ApplyConfigurationInput {
+    type Output = ApplyConfigurationOutput;
 
     const INFO: OperationInfo = OperationInfo::rest(
-            "ListSslCertDownloadAddresses",
+            "ApplyConfiguration",
+            "PUT",
+            "/v3/{project_id}/configurations/{config_id}/apply",
+            200,
+        )
+        .params(&[("config_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["config_id", "instance_ids"];
+}
+
+impl<C> Request<ApplyConfigurationInput, C> {
+    /// Sets [`config_id`](ApplyConfigurationInput::config_id) (required).
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.input.config_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_ids`](ApplyConfigurationInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `ApplyConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ApplyConfigurationOutput {
+    /// 应用参数模板的异步任务ID。
+    pub job_id: Option<String>,
+    /// 应用参数模板任务是否提交成功。 - 取值为“true”，表示任务提交成功。 - 取值为“false”，表示任务提交失败。
+    pub success: Option<bool>,
+}
+
+/// The request of `ApplyConfigurationToInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ApplyConfigurationToInstancesInput {
+    /// 参数模板ID。
+    ///
+    /// Sent in the request path as `{config_id}`.
+    pub config_id: Option<String>,
+    /// 实例ID列表对象。
+    pub instance_ids: Option<Vec<String>>,
+}
+
+impl ApplyConfigurationToInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ApplyConfigurationToInstancesInput {
+    type Output = ApplyConfigurationToInstancesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ApplyConfigurationToInstances",
+            "PUT",
+            "/v3.1/{project_id}/configurations/{config_id}/apply",
+            202,
+        )
+        .params(&[("config_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["config_id", "instance_ids"];
+}
+
+impl<C> Request<ApplyConfigurationToInstancesInput, C> {
+    /// Sets [`config_id`](ApplyConfigurationToInstancesInput::config_id) (required).
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.input.config_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_ids`](ApplyConfigurationToInstancesInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `ApplyConfigurationToInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ApplyConfigurationToInstancesOutput {
+    /// 应用参数模板的异步任务ID。
+    pub job_id: Option<String>,
+    /// 应用参数模板任务是否提交成功。 - 取值为“true”，表示任务提交成功。 - 取值为“false”，表示任务提交失败。
+    pub success: Option<bool>,
+}
+
+/// The request of `BatchDeleteManualBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BatchDeleteManualBackupInput {
+    /// 语言。
+    ///
+    /// Sent as the `X-Language` header.
+    #[serde(rename = "X-Language")]
+    pub x_language: Option<String>,
+    /// 需要批量删除的手动备份id列表，最多一次不超过10条
+    pub backup_ids: Option<Vec<String>>,
+}
+
+impl BatchDeleteManualBackupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for BatchDeleteManualBackupInput {
+    type Output = BatchDeleteManualBackupOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "BatchDeleteManualBackup",
+            "DELETE",
+            "/v3/{project_id}/instances/backups",
+            200,
+        )
+        .params(&[("X-Language", ParamLocation::Header)]);
+    const REQUIRED: &'static [&'static str] = &["backup_ids"];
+}
+
+impl<C> Request<BatchDeleteManualBackupInput, C> {
+    /// Sets [`x_language`](BatchDeleteManualBackupInput::x_language).
+    pub fn x_language(mut self, value: impl Into<String>) -> Self {
+        self.input.x_language = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_ids`](BatchDeleteManualBackupInput::backup_ids) (required).
+    pub fn backup_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.backup_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `BatchDeleteManualBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BatchDeleteManualBackupOutput {}
+
+/// The request of `BatchTagAction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BatchTagActionInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 操作标识。取值： - create，表示添加标签。 - delete，表示删除标签。
+    pub action: Option<String>,
+    /// 标签列表。
+    pub tags: Option<Vec<types::BatchTagActionTagOption>>,
+}
+
+impl BatchTagActionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for BatchTagActionInput {
+    type Output = BatchTagActionOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "BatchTagAction",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/tags/action",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "action", "tags"];
+}
+
+impl<C> Request<BatchTagActionInput, C> {
+    /// Sets [`instance_id`](BatchTagActionInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`action`](BatchTagActionInput::action) (required).
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.input.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`tags`](BatchTagActionInput::tags) (required).
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = types::BatchTagActionTagOption>,
+    ) -> Self {
+        self.input.tags = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `BatchTagAction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BatchTagActionOutput {}
+
+/// The request of `BatchUpgradeDatabaseVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BatchUpgradeDatabaseVersionInput {
+    /// 指定需要升级数据库补丁版本的实例ID列表。 一次最多可传入10个实例ID，且为同一引擎的实例。
+    pub instance_ids: Option<Vec<String>>,
+}
+
+impl BatchUpgradeDatabaseVersionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for BatchUpgradeDatabaseVersionInput {
+    type Output = BatchUpgradeDatabaseVersionOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "BatchUpgradeDatabaseVersion",
+        "POST",
+        "/v3/{project_id}/instances/db-upgrade",
+        202,
+    );
+    const REQUIRED: &'static [&'static str] = &["instance_ids"];
+}
+
+impl<C> Request<BatchUpgradeDatabaseVersionInput, C> {
+    /// Sets [`instance_ids`](BatchUpgradeDatabaseVersionInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `BatchUpgradeDatabaseVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BatchUpgradeDatabaseVersionOutput {
+    /// 批量升级结果。
+    pub upgrade_results: Option<Vec<types::UpgradeResult>>,
+}
+
+/// The request of `CancelInstanceScheduleWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CancelInstanceScheduleWindowInput {
+    /// 任务ID，取值为定时任务列表返回job_id字段。
+    ///
+    /// Sent in the request path as `{job_id}`.
+    pub job_id: Option<String>,
+}
+
+impl CancelInstanceScheduleWindowInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CancelInstanceScheduleWindowInput {
+    type Output = CancelInstanceScheduleWindowOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "CancelInstanceScheduleWindow",
+            "DELETE",
+            "/v3/{project_id}/scheduled-jobs/{job_id}",
+            204,
+        )
+        .params(&[("job_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["job_id"];
+}
+
+impl<C> Request<CancelInstanceScheduleWindowInput, C> {
+    /// Sets [`job_id`](CancelInstanceScheduleWindowInput::job_id) (required).
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.input.job_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CancelInstanceScheduleWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CancelInstanceScheduleWindowOutput {}
+
+/// The request of `CheckDisasterRecoveryOperation`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CheckDisasterRecoveryOperationInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 指定预校验的具体容灾操作。
+    pub operation: Option<String>,
+    /// The disaster_recovery_instance of this PrecheckDisasterRecoveryOperationBody.
+    pub disaster_recovery_instance: Option<types::PrecheckDisasterRecoveryInstance>,
+}
+
+impl CheckDisasterRecoveryOperationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CheckDisasterRecoveryOperationInput {
+    type Output = CheckDisasterRecoveryOperationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "CheckDisasterRecoveryOperation",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/disaster-recovery/precheck",
+            204,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "operation"];
+}
+
+impl<C> Request<CheckDisasterRecoveryOperationInput, C> {
+    /// Sets [`instance_id`](CheckDisasterRecoveryOperationInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`operation`](CheckDisasterRecoveryOperationInput::operation) (required).
+    pub fn operation(mut self, value: impl Into<String>) -> Self {
+        self.input.operation = Some(value.into());
+        self
+    }
+
+    /// Sets
+    /// [`disaster_recovery_instance`](CheckDisasterRecoveryOperationInput::disaster_recovery_instance).
+    pub fn disaster_recovery_instance(
+        mut self,
+        value: types::PrecheckDisasterRecoveryInstance,
+    ) -> Self {
+        self.input.disaster_recovery_instance = Some(value);
+        self
+    }
+}
+
+/// The response of `CheckDisasterRecoveryOperation`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CheckDisasterRecoveryOperationOutput {}
+
+/// The request of `CheckWeekPassword`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CheckWeekPasswordInput {
+    /// 密码
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CheckWeekPasswordInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CheckWeekPasswordInput")
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl CheckWeekPasswordInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CheckWeekPasswordInput {
+    type Output = CheckWeekPasswordOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "CheckWeekPassword",
+        "POST",
+        "/v3/{project_id}/weak-password-verification",
+        202,
+    );
+    const REQUIRED: &'static [&'static str] = &["password"];
+}
+
+impl<C> Request<CheckWeekPasswordInput, C> {
+    /// Sets [`password`](CheckWeekPasswordInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CheckWeekPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CheckWeekPasswordOutput {
+    /// 是否是弱密码。 - true:是弱密码。 - false:不是弱密码。
+    pub weak: Option<bool>,
+}
+
+/// The request of `ClearInstanceSessions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ClearInstanceSessionsInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 节点ID。
+    ///
+    /// Sent in the query string as `node_id`.
+    pub node_id: Option<String>,
+}
+
+impl ClearInstanceSessionsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ClearInstanceSessionsInput {
+    type Output = ClearInstanceSessionsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ClearInstanceSessions",
+            "DELETE",
+            "/v3/{project_id}/instances/{instance_id}/sessions",
+            200,
+        )
+        .params(
+            &[("instance_id", ParamLocation::Path), ("node_id", ParamLocation::Query)],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ClearInstanceSessionsInput, C> {
+    /// Sets [`instance_id`](ClearInstanceSessionsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](ClearInstanceSessionsInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ClearInstanceSessions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ClearInstanceSessionsOutput {}
+
+/// The request of `CompareConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CompareConfigurationInput {
+    /// 需要进行比较的源参数模板ID。
+    pub source_configuration_id: Option<String>,
+    /// 需要进行比较的目标参数模板ID。
+    pub target_configuration_id: Option<String>,
+}
+
+impl CompareConfigurationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CompareConfigurationInput {
+    type Output = CompareConfigurationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "CompareConfiguration",
+        "POST",
+        "/v3/{project_id}/configurations/comparison",
+        200,
+    );
+
+    const REQUIRED: &'static [&'static str] = &[
+        "source_configuration_id",
+        "target_configuration_id",
+    ];
+}
+
+impl<C> Request<CompareConfigurationInput, C> {
+    /// Sets [`source_configuration_id`](CompareConfigurationInput::source_configuration_id)
+    /// (required).
+    pub fn source_configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.input.source_configuration_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_configuration_id`](CompareConfigurationInput::target_configuration_id)
+    /// (required).
+    pub fn target_configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.input.target_configuration_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CompareConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CompareConfigurationOutput {
+    /// 参数之间的区别集合。
+    pub differences: Option<Vec<types::DifferentDetails>>,
+}
+
+/// The request of `CopyConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CopyConfigurationInput {
+    /// 参数模板ID。
+    ///
+    /// Sent in the request path as `{config_id}`.
+    pub config_id: Option<String>,
+    /// 复制后的参数模板名称。最长64个字符，只允许大写字母、小写字母、数字、和“-_.”特殊字符。
+    pub name: Option<String>,
+    /// 参数模板描述。最长256个字符，不支持&gt;!&lt;\&quot;&amp;&#39;&#x3D;特殊字符。默认为空。
+    pub description: Option<String>,
+}
+
+impl CopyConfigurationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CopyConfigurationInput {
+    type Output = CopyConfigurationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "CopyConfiguration",
+            "POST",
+            "/v3/{project_id}/configurations/{config_id}/copy",
+            202,
+        )
+        .params(&[("config_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["config_id", "name"];
+}
+
+impl<C> Request<CopyConfigurationInput, C> {
+    /// Sets [`config_id`](CopyConfigurationInput::config_id) (required).
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.input.config_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](CopyConfigurationInput::name) (required).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](CopyConfigurationInput::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CopyConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CopyConfigurationOutput {
+    /// 复制后的参数模板ID。
+    pub config_id: Option<String>,
+}
+
+/// The request of `CreateBack`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateBackInput {
+    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 手动备份名称。 **约束限制：**
+    /// 长度为4~64位，必须以字母开头（A~Z或a~z），区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。 **取值范围：** 不涉及。
+    /// **默认取值：** 不涉及。
+    pub name: Option<String>,
+    /// **参数解释：** 手动备份描述。 **约束限制：** 长度不超过256位，且不能包含&gt;!&lt;\&quot;&amp;&#39;&#x3D;特殊字符。 **取值范围：**
+    /// 不涉及。 **默认取值：** 不涉及。
+    pub description: Option<String>,
+    /// **参数解释：** 备份里的库表信息。 **约束限制：** 该参数仅针对GeminiDB Cassandra。 **取值范围：** - 字段为空，表示创建实例级备份。 -
+    /// 字段非空，表示创建库表级备份。 **默认取值：** 不涉及。
+    pub database_tables: Option<Vec<types::DatabaseTable>>,
+}
+
+impl CreateBackInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateBackInput {
+    type Output = CreateBackOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "CreateBack",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/backups",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "name", "description"];
+}
+
+impl<C> Request<CreateBackInput, C> {
+    /// Sets [`instance_id`](CreateBackInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](CreateBackInput::name) (required).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](CreateBackInput::description) (required).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`database_tables`](CreateBackInput::database_tables).
+    pub fn database_tables(
+        mut self,
+        value: impl IntoIterator<Item = types::DatabaseTable>,
+    ) -> Self {
+        self.input.database_tables = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `CreateBack`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateBackOutput {
+    /// **参数解释：** 任务ID。 **取值范围：** 不涉及。
+    pub job_id: Option<String>,
+    /// **参数解释：** 备份ID。 **取值范围：** 不涉及。
+    pub backup_id: Option<String>,
+}
+
+/// The request of `CreateColdVolume`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateColdVolumeInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 创建的冷数据存储大小，最小申请规格为500GB，最大申请规格为100000GB。单位：GB
+    pub size: Option<i32>,
+    /// 创建包年包月实例的冷数据存储时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 -
+    /// false，表示手动从账户中支付，默认为该方式。
+    pub is_auto_pay: Option<String>,
+}
+
+impl CreateColdVolumeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateColdVolumeInput {
+    type Output = CreateColdVolumeOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "CreateColdVolume",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/cold-volume",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "size"];
+}
+
+impl<C> Request<CreateColdVolumeInput, C> {
+    /// Sets [`instance_id`](CreateColdVolumeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`size`](CreateColdVolumeInput::size) (required).
+    pub fn size(mut self, value: i32) -> Self {
+        self.input.size = Some(value);
+        self
+    }
+
+    /// Sets [`is_auto_pay`](CreateColdVolumeInput::is_auto_pay).
+    pub fn is_auto_pay(mut self, value: impl Into<String>) -> Self {
+        self.input.is_auto_pay = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateColdVolume`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateColdVolumeOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+    /// 订单ID，仅创建包年包月实例的冷数据存储时返回该参数
+    pub order_id: Option<String>,
+}
+
+/// The request of `CreateConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateConfigurationInput {
+    /// **参数解释：** 参数模板名称。 **约束限制：** 最长64个字符，只允许大写字母、小写字母、数字、和“-_.”特殊字符。 **取值范围：** 不涉及。 **默认取值：**
+    /// 不涉及。
+    pub name: Option<String>,
+    /// **参数解释：** 参数模板描述。 **约束限制：** 最长256个字符，不支持&gt;!&lt;\&quot;&amp;&#39;&#x3D;特殊字符。 **取值范围：** 不涉及。
+    /// **默认取值：** 空。
+    pub description: Option<String>,
+    /// The datastore of this CreateConfigurationRequestBody.
+    pub datastore: Option<types::CreateConfigurationDatastoreOption>,
+    /// **参数解释：** 参数值对象，用户基于默认参数模板自定义的参数值。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 默认不修改参数值。
+    pub values: Option<BTreeMap<String, String>>,
+    /// **参数解释：** 实例ID。 **约束限制：** 实例ID可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    /// 若传入此参数，则会基于此实例的参数信息创建参数模板。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    pub instance_id: Option<String>,
+}
+
+impl CreateConfigurationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateConfigurationInput {
+    type Output = CreateConfigurationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "CreateConfiguration",
+        "POST",
+        "/v3/{project_id}/configurations",
+        200,
+    );
+    const REQUIRED: &'static [&'static str] = &["name"];
+}
+
+impl<C> Request<CreateConfigurationInput, C> {
+    /// Sets [`name`](CreateConfigurationInput::name) (required).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](CreateConfigurationInput::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`datastore`](CreateConfigurationInput::datastore).
+    pub fn datastore(
+        mut self,
+        value: types::CreateConfigurationDatastoreOption,
+    ) -> Self {
+        self.input.datastore = Some(value);
+        self
+    }
+
+    /// Sets [`values`](CreateConfigurationInput::values).
+    pub fn values(mut self, value: BTreeMap<String, String>) -> Self {
+        self.input.values = Some(value);
+        self
+    }
+
+    /// Sets [`instance_id`](CreateConfigurationInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateConfigurationOutput {
+    /// The configuration of this CreateConfigurationResponse.
+    pub configuration: Option<types::CreateConfigurationResult>,
+}
+
+/// The request of `CreateDbCacheMapping`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateDbCacheMappingInput {
+    /// 内存加速源实例ID。当前支持云数据库RDS for MySQL和GaussDB(for MySQL)实例。
+    pub source_instance_id: Option<String>,
+    /// 内存加速目标实例ID。当前仅支持GeminiDB Redis主备类型实例。
+    pub target_instance_id: Option<String>,
+}
+
+impl CreateDbCacheMappingInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDbCacheMappingInput {
+    type Output = CreateDbCacheMappingOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "CreateDbCacheMapping",
+        "POST",
+        "/v3/{project_id}/dbcache/mapping",
+        202,
+    );
+
+    const REQUIRED: &'static [&'static str] = &[
+        "source_instance_id",
+        "target_instance_id",
+    ];
+}
+
+impl<C> Request<CreateDbCacheMappingInput, C> {
+    /// Sets [`source_instance_id`](CreateDbCacheMappingInput::source_instance_id) (required).
+    pub fn source_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.source_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_instance_id`](CreateDbCacheMappingInput::target_instance_id) (required).
+    pub fn target_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.target_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateDbCacheMapping`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateDbCacheMappingOutput {
+    /// 创建内存加速任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `CreateDbCacheRule`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateDbCacheRuleInput {
+    /// 内存加速映射ID。
+    pub dbcache_mapping_id: Option<String>,
+    /// 内存加速规则名称。不超过256字符，需要确保在当前映射下唯一。
+    pub name: Option<String>,
+    /// 源端数据库。
+    pub source_db_schema: Option<String>,
+    /// 源端数据表。
+    pub source_db_table: Option<String>,
+    /// 目标数据存储类型。 取值为： hash。
+    pub storage_type: Option<String>,
+    /// 目标数据库。取值范围： \[0-999\]。
+    pub target_database: Option<String>,
+    /// 映射的key使用的column列表。
+    pub key_columns: Option<Vec<String>>,
+    /// 映射的value使用的column列表。
+    pub value_columns: Option<Vec<String>>,
+    /// key的生存时间。单位:ms。不传该值，默认取2592000000，表示30天。
+    pub ttl: Option<String>,
+    /// 映射的key分隔符。只允许一个字符。
+    pub key_separator: Option<String>,
+    /// 映射的value分隔符。只允许一个字符。
+    pub value_separator: Option<String>,
+    /// 键前缀。最长限制1024字符。需确保key_prefix和target_database在当前映射下唯一。
+    pub key_prefix: Option<String>,
+}
+
+impl CreateDbCacheRuleInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDbCacheRuleInput {
+    type Output = CreateDbCacheRuleOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "CreateDbCacheRule",
+        "POST",
+        "/v3/{project_id}/dbcache/rule",
+        200,
+    );
+
+    const REQUIRED: &'static [&'static str] = &[
+        "dbcache_mapping_id",
+        "name",
+        "source_db_schema",
+        "source_db_table",
+        "storage_type",
+        "target_database",
+        "key_columns",
+        "value_columns",
+        "key_separator",
+        "key_prefix",
+    ];
+}
+
+impl<C> Request<CreateDbCacheRuleInput, C> {
+    /// Sets [`dbcache_mapping_id`](CreateDbCacheRuleInput::dbcache_mapping_id) (required).
+    pub fn dbcache_mapping_id(mut self, value: impl Into<String>) -> Self {
+        self.input.dbcache_mapping_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](CreateDbCacheRuleInput::name) (required).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_db_schema`](CreateDbCacheRuleInput::source_db_schema) (required).
+    pub fn source_db_schema(mut self, value: impl Into<String>) -> Self {
+        self.input.source_db_schema = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_db_table`](CreateDbCacheRuleInput::source_db_table) (required).
+    pub fn source_db_table(mut self, value: impl Into<String>) -> Self {
+        self.input.source_db_table = Some(value.into());
+        self
+    }
+
+    /// Sets [`storage_type`](CreateDbCacheRuleInput::storage_type) (required).
+    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
+        self.input.storage_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_database`](CreateDbCacheRuleInput::target_database) (required).
+    pub fn target_database(mut self, value: impl Into<String>) -> Self {
+        self.input.target_database = Some(value.into());
+        self
+    }
+
+    /// Sets [`key_columns`](CreateDbCacheRuleInput::key_columns) (required).
+    pub fn key_columns(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.key_columns = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`value_columns`](CreateDbCacheRuleInput::value_columns) (required).
+    pub fn value_columns(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.value_columns = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`ttl`](CreateDbCacheRuleInput::ttl).
+    pub fn ttl(mut self, value: impl Into<String>) -> Self {
+        self.input.ttl = Some(value.into());
+        self
+    }
+
+    /// Sets [`key_separator`](CreateDbCacheRuleInput::key_separator) (required).
+    pub fn key_separator(mut self, value: impl Into<String>) -> Self {
+        self.input.key_separator = Some(value.into());
+        self
+    }
+
+    /// Sets [`value_separator`](CreateDbCacheRuleInput::value_separator).
+    pub fn value_separator(mut self, value: impl Into<String>) -> Self {
+        self.input.value_separator = Some(value.into());
+        self
+    }
+
+    /// Sets [`key_prefix`](CreateDbCacheRuleInput::key_prefix) (required).
+    pub fn key_prefix(mut self, value: impl Into<String>) -> Self {
+        self.input.key_prefix = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateDbCacheRule`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateDbCacheRuleOutput {
+    /// 内存加速规则ID。
+    pub id: Option<String>,
+}
+
+/// The request of `CreateDbUser`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateDbUserInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 需要创建的账号列表
+    pub users: Option<Vec<types::RedisUserForCreation>>,
+}
+
+impl CreateDbUserInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDbUserInput {
+    type Output = CreateDbUserOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "CreateDbUser",
+            "POST",
+            "/v3/{project_id}/redis/instances/{instance_id}/db-users",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<CreateDbUserInput, C> {
+    /// Sets [`instance_id`](CreateDbUserInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`users`](CreateDbUserInput::users).
+    pub fn users(
+        mut self,
+        value: impl IntoIterator<Item = types::RedisUserForCreation>,
+    ) -> Self {
+        self.input.users = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `CreateDbUser`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateDbUserOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `CreateDisasterRecovery`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateDisasterRecoveryInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 容灾ID。 对容灾角色为主的实例下发搭建容灾接口时不传该参数，接口成功响应后返回生成的容灾ID。 对容灾角色为备的实例下发建容灾接口时必传该参数，且必须与上述生成的容灾ID保持一致。
+    pub id: Option<String>,
+    /// 搭建容灾关系的别名。
+    pub alias: Option<String>,
+    /// 建立容灾关系所需要的容灾密码，搭建同一容灾关系的两次调用容灾密码必须保持一致。 容灾密码为容灾集群内部数据通信所用，不能用于客户端连接使用。
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// 指定当前实例的容灾角色。取值为master或slave，表示在容灾关系中角色为主或备。
+    pub instance_role: Option<String>,
+    /// The disaster_recovery_instance of this ConstructDisasterRecoveryBody.
+    pub disaster_recovery_instance: Option<types::ConstructDisasterRecoveryInstance>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateDisasterRecoveryInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateDisasterRecoveryInput")
+            .field("instance_id", &self.instance_id)
+            .field("id", &self.id)
+            .field("alias", &self.alias)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("instance_role", &self.instance_role)
+            .field("disaster_recovery_instance", &self.disaster_recovery_instance)
+            .finish()
+    }
+}
+
+impl CreateDisasterRecoveryInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDisasterRecoveryInput {
+    type Output = CreateDisasterRecoveryOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "CreateDisasterRecovery",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/disaster-recovery/construction",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &[
+        "instance_id",
+        "alias",
+        "password",
+        "instance_role",
+        "disaster_recovery_instance",
+    ];
+}
+
+impl<C> Request<CreateDisasterRecoveryInput, C> {
+    /// Sets [`instance_id`](CreateDisasterRecoveryInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](CreateDisasterRecoveryInput::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`alias`](CreateDisasterRecoveryInput::alias) (required).
+    pub fn alias(mut self, value: impl Into<String>) -> Self {
+        self.input.alias = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](CreateDisasterRecoveryInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_role`](CreateDisasterRecoveryInput::instance_role) (required).
+    pub fn instance_role(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_role = Some(value.into());
+        self
+    }
+
+    /// Sets [`disaster_recovery_instance`](CreateDisasterRecoveryInput::disaster_recovery_instance)
+    /// (required).
+    pub fn disaster_recovery_instance(
+        mut self,
+        value: types::ConstructDisasterRecoveryInstance,
+    ) -> Self {
+        self.input.disaster_recovery_instance = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateDisasterRecovery`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateDisasterRecoveryOutput {
+    /// 搭建容灾关系的工作ID。
+    pub job_id: Option<String>,
+    /// 容灾ID。
+    pub disaster_recovery_id: Option<String>,
+}
+
+/// The request of `CreateGeminiDbDualActive`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateGeminiDbDualActiveInput {
+    /// 参数解释
+    /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    /// 约束限制 不涉及。 取值范围 不涉及。 默认取值 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 搭建双活目标实例所在的region。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    pub destination_region: Option<String>,
+    /// **参数解释：** 搭建双活目标实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    pub destination_instance_id: Option<String>,
+    /// The tables of this DualActiveRequestBody.
+    pub tables: Option<Vec<String>>,
+}
+
+impl CreateGeminiDbDualActiveInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateGeminiDbDualActiveInput {
+    type Output = CreateGeminiDbDualActiveOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "CreateGeminiDbDualActive",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/dual-active-relationship",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &[
+        "instance_id",
+        "destination_region",
+        "destination_instance_id",
+    ];
+}
+
+impl<C> Request<CreateGeminiDbDualActiveInput, C> {
+    /// Sets [`instance_id`](CreateGeminiDbDualActiveInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`destination_region`](CreateGeminiDbDualActiveInput::destination_region) (required).
+    pub fn destination_region(mut self, value: impl Into<String>) -> Self {
+        self.input.destination_region = Some(value.into());
+        self
+    }
+
+    /// Sets [`destination_instance_id`](CreateGeminiDbDualActiveInput::destination_instance_id)
+    /// (required).
+    pub fn destination_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.destination_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`tables`](CreateGeminiDbDualActiveInput::tables).
+    pub fn tables(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.tables = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `CreateGeminiDbDualActive`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateGeminiDbDualActiveOutput {
+    /// 工作流ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `CreateInstance`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateInstanceInput {
+    /// **参数解释：** 实例名称，允许和已有名称重复。 **约束限制：** 区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。
+    /// **取值范围：** 长度为4~64位，必须以字母开头（A~Z或a~z）。 **默认取值：** 不涉及。
+    pub name: Option<String>,
+    /// The datastore of this CreateInstanceRequestBody.
+    pub datastore: Option<types::DatastoreOption>,
+    /// **参数解释：** 区域ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 非空。
+    pub region: Option<String>,
+    /// **参数解释：** 可用区ID。 **约束限制：** 不涉及。 **取值范围：** 取值：请参见查询所有实例规格信息中返回的“az_status”
+    /// ，支持创建3可用区实例，中间以逗号隔开。 **默认取值：** 不涉及。
+    pub availability_zone: Option<String>,
+    /// **参数解释：** 虚拟私有云ID。 **约束限制：** 获取方法如下： - 方法1：登录虚拟私有云服务的控制台界面，在虚拟私有云的详情页面查找VPC ID。 -
+    /// 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询VPC列表。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    pub vpc_id: Option<String>,
+    /// **参数解释：** 子网的网络ID。 **约束限制：** 不涉及。 **取值范围：** 获取方法如下： -
+    /// 方法1：登录虚拟私有云服务的控制台界面，单击VPC下的子网，进入子网详情页面，查找网络ID。 - 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询子网列表。
+    /// **默认取值：** 不涉及。
+    pub subnet_id: Option<String>,
+    /// **参数解释：** 安全组ID。 **约束限制：** 不涉及。 **取值范围：** 获取方法如下： - 方法1：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组ID。 -
+    /// 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询安全组列表。 **默认取值：** 不涉及。
+    pub security_group_id: Option<String>,
+    /// **参数解释：** 数据库密码。 **约束限制：** 不涉及。 **取值范围：**
+    /// 长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_&#x3D;+?的组合。建议您输入高强度密码，以提高安全性，防止出现密码被暴力破解等安全风险。
+    /// **默认取值：** 不涉及。
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// **参数解释：** 实例类型。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra支持经典部署模式集群类型，取值为“Cluster”。 -
+    /// GeminiDB Cassandra支持云原生部署模式集群类型，取值“CloudNativeCluster”。 - GeminiDB
+    /// Mongo4.0版本支持副本集类型，取值为“ReplicaSet”。 - GeminiDB Influx支持经典部署模式集群类型，取值为“Cluster”。 - GeminiDB
+    /// Influx支持云原生部署模式集群增强类型，取值为“CloudNativeCluster”。 - GeminiDB
+    /// Influx支持经典部署模式单节点类型，取值为“InfluxdbSingle”。 - GeminiDB
+    /// Influx支持经典部署模式集群增强类型，取值为“EnhancedCluster”。 - GeminiDB Redis支持经典部署模式Proxy集群类型，取值为“Cluster”。 -
+    /// GeminiDB redis支持云原生部署模式集群类型，取值为“CloudNativeCluster”。 - GeminiDB
+    /// Redis支持经典部署模式Cluster集群类型，取值为“RedisCluster” - GeminiDB Redis支持经典部署模式主备类型，取值为“Replication”。 -
+    /// GeminiDB兼容DynamoDB支持经典部署模式集群类型，取值为“Cluster”。 -
+    /// GeminiDB兼容DynamoDB支持云原生部署模式集群类型，取值“CloudNativeCluster”。 - GeminiDB
+    /// HBase支持经典部署模式集群类型，取值为“Cluster”。 - GeminiDB HBase支持云原生部署模式集群类型，取值“CloudNativeCluster”。
+    /// **默认取值：** 不涉及。
+    pub mode: Option<String>,
+    /// **参数解释：** 产品类型。 **约束限制：** 当创建GeminiDB Redis云原生部署模式集群类型必传此参数。 **取值范围：** - Capacity 容量型
+    /// **默认取值：** 不涉及。
+    pub product_type: Option<String>,
+    /// **参数解释：** 实例规格详情。 **约束限制：** 获取方法请参见查询所有实例规格信息中响应“flavors”字段下参数的值。 **取值范围：** 不涉及。 **默认取值：**
+    /// 不涉及。
+    pub flavor: Option<Vec<types::CreateInstanceFlavorOption>>,
+    /// **参数解释：** 磁盘加密时的密钥ID，创建实例时不传该参数，表示不进行磁盘加密。 **约束限制：**
+    /// 备份恢复新实例时不支持指定该参数，如果原实例使用了磁盘加密，新实例复用原实例加密的密钥ID。 该参数仅GeminiDB influx 云原生部署模式集群增强版实例类型、GeminiDB
+    /// Cassandra经典部署模式实例类型、GeminiDB兼容DynamoDB实例类型支持。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    pub disk_encryption_id: Option<String>,
+    /// **参数解释：** &#39;参数模板ID。&#39; **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    pub configuration_id: Option<String>,
+    /// The backup_strategy of this CreateInstanceRequestBody.
+    pub backup_strategy: Option<types::BackupStrategyOption>,
+    /// **参数解释：** &#39;企业项目ID。&#39; **约束限制：** -对于未开通企业多项目服务的用户，不传该参数。
+    /// -对于已开通企业多项目服务的用户，不传该参数时，表示为default企业项目。获取方式请参见《企业管理API参考》的“查询企业项目列表”响应消息表“enterprise_project字段数据结构说明”的“id”。
+    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    pub enterprise_project_id: Option<String>,
+    /// **参数解释：** &#39;专属资源ID。&#39; **约束限制：** 只有开通专属资源池后才可以下发此参数。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    pub dedicated_resource_id: Option<String>,
+    /// **参数解释：** SSL开关选项。 **约束限制：** 不涉及。 **取值范围：** - 取“0”，表示DDS实例默认不启用SSL连接。 -
+    /// 取“1”，表示DDS实例默认启用SSL连接。 - 不传该参数时，默认不启用SSL连接。 **默认取值：** 不涉及。
+    pub ssl_option: Option<String>,
+    /// The charge_info of this CreateInstanceRequestBody.
+    pub charge_info: Option<types::ChargeInfoOption>,
+    /// The restore_info of this CreateInstanceRequestBody.
+    pub restore_info: Option<types::RestoreInfo>,
+    /// The dr_info of this CreateInstanceRequestBody.
+    pub dr_info: Option<types::DrInfo>,
+    /// **参数解释：** 数据库访问端口号。 **约束限制：** 目前仅支持GeminiDB
+    /// Redis实例支持自定义端口，取值范围为：1024~65535，禁用端口号为：2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
+    /// 不指定端口时，创建GeminiDB Redis实例的访问端口默认为6379。 如果该实例计划用于搭建双活容灾场景，请配置为8635端口。 **取值范围：**
+    /// 取值范围为：1024~65535，禁用端口号为：2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
+    /// **默认取值：** 6379。
+    pub port: Option<String>,
+    /// The availability_zone_detail of this CreateInstanceRequestBody.
+    pub availability_zone_detail: Option<types::AvailabilityZoneDetail>,
+    /// The lb_access_control_settings of this CreateInstanceRequestBody.
+    pub lb_access_control_settings: Option<types::LbAccessControlSettings>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateInstanceInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateInstanceInput")
+            .field("name", &self.name)
+            .field("datastore", &self.datastore)
+            .field("region", &self.region)
+            .field("availability_zone", &self.availability_zone)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("security_group_id", &self.security_group_id)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("mode", &self.mode)
+            .field("product_type", &self.product_type)
+            .field("flavor", &self.flavor)
+            .field("disk_encryption_id", &self.disk_encryption_id)
+            .field("configuration_id", &self.configuration_id)
+            .field("backup_strategy", &self.backup_strategy)
+            .field("enterprise_project_id", &self.enterprise_project_id)
+            .field("dedicated_resource_id", &self.dedicated_resource_id)
+            .field("ssl_option", &self.ssl_option)
+            .field("charge_info", &self.charge_info)
+            .field("restore_info", &self.restore_info)
+            .field("dr_info", &self.dr_info)
+            .field("port", &self.port)
+            .field("availability_zone_detail", &self.availability_zone_detail)
+            .field("lb_access_control_settings", &self.lb_access_control_settings)
+            .finish()
+    }
+}
+
+impl CreateInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateInstanceInput {
+    type Output = CreateInstanceOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "CreateInstance",
+        "POST",
+        "/v3/{project_id}/instances",
+        202,
+    );
+
+    const REQUIRED: &'static [&'static str] = &[
+        "name",
+        "datastore",
+        "region",
+        "availability_zone",
+        "vpc_id",
+        "subnet_id",
+        "security_group_id",
+        "password",
+        "mode",
+        "flavor",
+    ];
+}
+
+impl<C> Request<CreateInstanceInput, C> {
+    /// Sets [`name`](CreateInstanceInput::name) (required).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`datastore`](CreateInstanceInput::datastore) (required).
+    pub fn datastore(mut self, value: types::DatastoreOption) -> Self {
+        self.input.datastore = Some(value);
+        self
+    }
+
+    /// Sets [`region`](CreateInstanceInput::region) (required).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.input.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`availability_zone`](CreateInstanceInput::availability_zone) (required).
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.availability_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_id`](CreateInstanceInput::vpc_id) (required).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](CreateInstanceInput::subnet_id) (required).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_group_id`](CreateInstanceInput::security_group_id) (required).
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.security_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](CreateInstanceInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`mode`](CreateInstanceInput::mode) (required).
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.input.mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`product_type`](CreateInstanceInput::product_type).
+    pub fn product_type(mut self, value: impl Into<String>) -> Self {
+        self.input.product_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`flavor`](CreateInstanceInput::flavor) (required).
+    pub fn flavor(
+        mut self,
+        value: impl IntoIterator<Item = types::CreateInstanceFlavorOption>,
+    ) -> Self {
+        self.input.flavor = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`disk_encryption_id`](CreateInstanceInput::disk_encryption_id).
+    pub fn disk_encryption_id(mut self, value: impl Into<String>) -> Self {
+        self.input.disk_encryption_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`configuration_id`](CreateInstanceInput::configuration_id).
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.input.configuration_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_strategy`](CreateInstanceInput::backup_strategy).
+    pub fn backup_strategy(mut self, value: types::BackupStrategyOption) -> Self {
+        self.input.backup_strategy = Some(value);
+        self
+    }
+
+    /// Sets [`enterprise_project_id`](CreateInstanceInput::enterprise_project_id).
+    pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
+        self.input.enterprise_project_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`dedicated_resource_id`](CreateInstanceInput::dedicated_resource_id).
+    pub fn dedicated_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.input.dedicated_resource_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ssl_option`](CreateInstanceInput::ssl_option).
+    pub fn ssl_option(mut self, value: impl Into<String>) -> Self {
+        self.input.ssl_option = Some(value.into());
+        self
+    }
+
+    /// Sets [`charge_info`](CreateInstanceInput::charge_info).
+    pub fn charge_info(mut self, value: types::ChargeInfoOption) -> Self {
+        self.input.charge_info = Some(value);
+        self
+    }
+
+    /// Sets [`restore_info`](CreateInstanceInput::restore_info).
+    pub fn restore_info(mut self, value: types::RestoreInfo) -> Self {
+        self.input.restore_info = Some(value);
+        self
+    }
+
+    /// Sets [`dr_info`](CreateInstanceInput::dr_info).
+    pub fn dr_info(mut self, value: types::DrInfo) -> Self {
+        self.input.dr_info = Some(value);
+        self
+    }
+
+    /// Sets [`port`](CreateInstanceInput::port).
+    pub fn port(mut self, value: impl Into<String>) -> Self {
+        self.input.port = Some(value.into());
+        self
+    }
+
+    /// Sets [`availability_zone_detail`](CreateInstanceInput::availability_zone_detail).
+    pub fn availability_zone_detail(
+        mut self,
+        value: types::AvailabilityZoneDetail,
+    ) -> Self {
+        self.input.availability_zone_detail = Some(value);
+        self
+    }
+
+    /// Sets [`lb_access_control_settings`](CreateInstanceInput::lb_access_control_settings).
+    pub fn lb_access_control_settings(
+        mut self,
+        value: types::LbAccessControlSettings,
+    ) -> Self {
+        self.input.lb_access_control_settings = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateInstanceOutput {
+    /// 实例ID。
+    pub id: Option<String>,
+    /// The datastore of this CreateInstanceResponse.
+    pub datastore: Option<types::DatastoreResult>,
+    /// 实例名称，与请求参数相同。
+    pub name: Option<String>,
+    /// 创建时间为本地时间，格式为“yyyy-mm-dd hh:mm:ss”。
+    pub created: Option<String>,
+    /// 实例状态，取值为“creating”。
+    pub status: Option<String>,
+    /// 区域ID，与请求参数相同。
+    pub region: Option<String>,
+    /// 可用区ID，与请求参数相同。
+    pub availability_zone: Option<String>,
+    /// 虚拟私有云ID，与请求参数相同。
+    pub vpc_id: Option<String>,
+    /// 子网ID，与请求参数相同。
+    pub subnet_id: Option<String>,
+    /// 实例所属的安全组ID，与请求参数相同。
+    pub security_group_id: Option<String>,
+    /// 实例类型，与请求参数相同。
+    pub mode: Option<String>,
+    /// 实例规格详情，与请求参数相同。
+    pub flavor: Option<Vec<types::CreateInstanceFlavorResult>>,
+    /// The backup_strategy of this CreateInstanceResponse.
+    pub backup_strategy: Option<types::BackupStrategyResult>,
+    /// 企业项目ID。取值为“0”，表示为default企业项目。
+    pub enterprise_project_id: Option<String>,
+    /// 专属资源ID，只有创建在专属资源上的实例才会返回该字段。
+    pub dedicated_resource_id: Option<String>,
+    /// SSL开关选项，与请求参数相同。
+    pub ssl_option: Option<String>,
+    /// 创建实例的任务ID, 仅创建按需实例时会返回该参数。
+    pub job_id: Option<String>,
+    /// 创建实例的订单ID，仅创建包年包月时返回该参数。
+    pub order_id: Option<String>,
+    /// The charge_info of this CreateInstanceResponse.
+    pub charge_info: Option<types::ChargeInfoResult>,
+}
+
+/// The request of `DeleteBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteBackupInput {
+    /// 备份文件ID。
+    ///
+    /// Sent in the request path as `{backup_id}`.
+    pub backup_id: Option<String>,
+}
+
+impl DeleteBackupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteBackupInput {
+    type Output = DeleteBackupOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "DeleteBackup",
+            "DELETE",
+            "/v3/{project_id}/backups/{backup_id}",
+            202,
+        )
+        .params(&[("backup_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["backup_id"];
+}
+
+impl<C> Request<DeleteBackupInput, C> {
+    /// Sets [`backup_id`](DeleteBackupInput::backup_id) (required).
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteBackupOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `DeleteConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteConfigurationInput {
+    /// 参数模板ID。
+    ///
+    /// Sent in the request path as `{config_id}`.
+    pub config_id: Option<String>,
+}
+
+impl DeleteConfigurationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteConfigurationInput {
+    type Output = DeleteConfigurationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "DeleteConfiguration",
+            "DELETE",
+            "/v3/{project_id}/configurations/{config_id}",
+            200,
+        )
+        .params(&[("config_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["config_id"];
+}
+
+impl<C> Request<DeleteConfigurationInput, C> {
+    /// Sets [`config_id`](DeleteConfigurationInput::config_id) (required).
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.input.config_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteConfigurationOutput {}
+
+/// The request of `DeleteDbCacheMapping`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteDbCacheMappingInput {
+    /// 内存加速映射ID。
+    pub id: Option<String>,
+}
+
+impl DeleteDbCacheMappingInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteDbCacheMappingInput {
+    type Output = DeleteDbCacheMappingOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "DeleteDbCacheMapping",
+        "DELETE",
+        "/v3/{project_id}/dbcache/mapping",
+        202,
+    );
+    const REQUIRED: &'static [&'static str] = &["id"];
+}
+
+impl<C> Request<DeleteDbCacheMappingInput, C> {
+    /// Sets [`id`](DeleteDbCacheMappingInput::id) (required).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.input.id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteDbCacheMapping`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteDbCacheMappingOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `DeleteDbCacheRule`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteDbCacheRuleInput {
+    /// 内存加速规则ID。
+    pub id: Option<String>,
+}
+
+impl DeleteDbCacheRuleInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteDbCacheRuleInput {
+    type Output = DeleteDbCacheRuleOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "DeleteDbCacheRule",
+        "DELETE",
+        "/v3/{project_id}/dbcache/rule",
+        200,
+    );
+    const REQUIRED: &'static [&'static str] = &["id"];
+}
+
+impl<C> Request<DeleteDbCacheRuleInput, C> {
+    /// Sets [`id`](DeleteDbCacheRuleInput::id) (required).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.input.id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteDbCacheRule`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteDbCacheRuleOutput {}
+
+/// The request of `DeleteDbUser`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteDbUserInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 需要删除的数据库账号名称列表。
+    pub names: Option<Vec<String>>,
+}
+
+impl DeleteDbUserInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteDbUserInput {
+    type Output = DeleteDbUserOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "DeleteDbUser",
+            "DELETE",
+            "/v3/{project_id}/redis/instances/{instance_id}/db-users",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "names"];
+}
+
+impl<C> Request<DeleteDbUserInput, C> {
+    /// Sets [`instance_id`](DeleteDbUserInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`names`](DeleteDbUserInput::names) (required).
+    pub fn names(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `DeleteDbUser`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteDbUserOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `DeleteDisasterRecovery`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteDisasterRecoveryInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl DeleteDisasterRecoveryInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteDisasterRecoveryInput {
+    type Output = DeleteDisasterRecoveryOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "DeleteDisasterRecovery",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/disaster-recovery/deconstruction",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<DeleteDisasterRecoveryInput, C> {
+    /// Sets [`instance_id`](DeleteDisasterRecoveryInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteDisasterRecovery`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteDisasterRecoveryOutput {
+    /// 解除容灾关系的工作ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `DeleteEnlargeFailNode`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteEnlargeFailNodeInput {
+    /// 实例ID，可以调用\[5.3.3
+    /// 查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
+    /// 创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 节点ID
+    pub node_id: Option<String>,
+}
+
+impl DeleteEnlargeFailNodeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteEnlargeFailNodeInput {
+    type Output = DeleteEnlargeFailNodeOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "DeleteEnlargeFailNode",
+            "DELETE",
+            "/v3/{project_id}/instances/{instance_id}/enlarge-failed-nodes",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "node_id"];
+}
+
+impl<C> Request<DeleteEnlargeFailNodeInput, C> {
+    /// Sets [`instance_id`](DeleteEnlargeFailNodeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](DeleteEnlargeFailNodeInput::node_id) (required).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteEnlargeFailNode`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteEnlargeFailNodeOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `DeleteGeminiDbDualActive`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteGeminiDbDualActiveInput {
+    /// 参数解释
+    /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    /// 约束限制 不涉及。 取值范围 不涉及。 默认取值 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl DeleteGeminiDbDualActiveInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteGeminiDbDualActiveInput {
+    type Output = DeleteGeminiDbDualActiveOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "DeleteGeminiDbDualActive",
+            "DELETE",
+            "/v3/{project_id}/instances/{instance_id}/dual-active-relationship",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<DeleteGeminiDbDualActiveInput, C> {
+    /// Sets [`instance_id`](DeleteGeminiDbDualActiveInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteGeminiDbDualActive`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteGeminiDbDualActiveOutput {
+    /// 工作流ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `DeleteInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteInstanceInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl DeleteInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteInstanceInput {
+    type Output = DeleteInstanceOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "DeleteInstance",
+            "DELETE",
+            "/v3/{project_id}/instances/{instance_id}",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<DeleteInstanceInput, C> {
+    /// Sets [`instance_id`](DeleteInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteInstanceOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `DeleteInstancesSession`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteInstancesSessionInput {
+    /// 节点ID。
+    ///
+    /// Sent in the request path as `{node_id}`.
+    pub node_id: Option<String>,
+    /// 是否删除全部会话。
+    pub is_all: Option<bool>,
+    /// 需要删除的会话id。is_all为false的时候，session_ids为必填，不能为空。
+    pub session_ids: Option<Vec<String>>,
+}
+
+impl DeleteInstancesSessionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteInstancesSessionInput {
+    type Output = DeleteInstancesSessionOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "DeleteInstancesSession",
+            "DELETE",
+            "/v3/{project_id}/redis/nodes/{node_id}/sessions",
+            200,
+        )
+        .params(&[("node_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["node_id", "is_all"];
+}
+
+impl<C> Request<DeleteInstancesSessionInput, C> {
+    /// Sets [`node_id`](DeleteInstancesSessionInput::node_id) (required).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_all`](DeleteInstancesSessionInput::is_all) (required).
+    pub fn is_all(mut self, value: bool) -> Self {
+        self.input.is_all = Some(value);
+        self
+    }
+
+    /// Sets [`session_ids`](DeleteInstancesSessionInput::session_ids).
+    pub fn session_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.session_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `DeleteInstancesSession`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteInstancesSessionOutput {}
+
+/// The request of `DeleteLtsConfigs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteLtsConfigsInput {
+    /// 语言。
+    ///
+    /// Sent as the `X-Language` header.
+    #[serde(rename = "X-Language")]
+    pub x_language: Option<String>,
+    /// 需要解除关联的实例ID列表。
+    pub instance_ids: Option<Vec<String>>,
+    /// 日志类型。slow_log表示慢日志。
+    pub log_type: Option<String>,
+}
+
+impl DeleteLtsConfigsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteLtsConfigsInput {
+    type Output = DeleteLtsConfigsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "DeleteLtsConfigs",
+            "DELETE",
+            "/v3/{project_id}/instances/logs/lts-configs",
+            200,
+        )
+        .params(&[("X-Language", ParamLocation::Header)]);
+    const REQUIRED: &'static [&'static str] = &["instance_ids", "log_type"];
+}
+
+impl<C> Request<DeleteLtsConfigsInput, C> {
+    /// Sets [`x_language`](DeleteLtsConfigsInput::x_language).
+    pub fn x_language(mut self, value: impl Into<String>) -> Self {
+        self.input.x_language = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_ids`](DeleteLtsConfigsInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_type`](DeleteLtsConfigsInput::log_type) (required).
+    pub fn log_type(mut self, value: impl Into<String>) -> Self {
+        self.input.log_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteLtsConfigs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteLtsConfigsOutput {}
+
+/// The request of `DeleteRedisDisabledCommands`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeleteRedisDisabledCommandsInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 禁用类型。
+    pub disabled_type: Option<String>,
+    /// disabled_type为command时传入该参数。
+    pub commands: Option<Vec<String>>,
+    /// disabled_type为key时传入该参数，最多20个。
+    pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
+}
+
+impl DeleteRedisDisabledCommandsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteRedisDisabledCommandsInput {
+    type Output = DeleteRedisDisabledCommandsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "DeleteRedisDisabledCommands",
+            "DELETE",
+            "/v3/{project_id}/redis/instances/{instance_id}/disabled-commands",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "disabled_type"];
+}
+
+impl<C> Request<DeleteRedisDisabledCommandsInput, C> {
+    /// Sets [`instance_id`](DeleteRedisDisabledCommandsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`disabled_type`](DeleteRedisDisabledCommandsInput::disabled_type) (required).
+    pub fn disabled_type(mut self, value: impl Into<String>) -> Self {
+        self.input.disabled_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`commands`](DeleteRedisDisabledCommandsInput::commands).
+    pub fn commands(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.commands = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`keys`](DeleteRedisDisabledCommandsInput::keys).
+    pub fn keys(
+        mut self,
+        value: impl IntoIterator<Item = types::RedisDisabledCommandsDetail>,
+    ) -> Self {
+        self.input.keys = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DeleteRedisDisabledCommands`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteRedisDisabledCommandsOutput {}
+
+/// The request of `ExpandInstanceNode`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ExpandInstanceNodeInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 新增加的节点数量。
+    pub num: Option<i32>,
+    /// 扩容的节点所使用的子网的ID。 - 该参数仅只支持GeminiDB Cassandra数据库实例扩容节点时传入。 - 所传入的子网ID必须属于实例当前所在的VPC。 -
+    /// 不传该参数时，系统会在当前实例所使用的子网中为当前扩容的节点选择一个IP容量较为充足的子网。
+    pub subnet_id: Option<String>,
+    /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
+    pub is_auto_pay: Option<String>,
+}
+
+impl ExpandInstanceNodeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ExpandInstanceNodeInput {
+    type Output = ExpandInstanceNodeOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ExpandInstanceNode",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/enlarge-node",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "num"];
+}
+
+impl<C> Request<ExpandInstanceNodeInput, C> {
+    /// Sets [`instance_id`](ExpandInstanceNodeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`num`](ExpandInstanceNodeInput::num) (required).
+    pub fn num(mut self, value: i32) -> Self {
+        self.input.num = Some(value);
+        self
+    }
+
+    /// Sets [`subnet_id`](ExpandInstanceNodeInput::subnet_id).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_auto_pay`](ExpandInstanceNodeInput::is_auto_pay).
+    pub fn is_auto_pay(mut self, value: impl Into<String>) -> Self {
+        self.input.is_auto_pay = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ExpandInstanceNode`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ExpandInstanceNodeOutput {
+    /// 任务ID，仅按需实例时会返回该参数。
+    pub job_id: Option<String>,
+    /// 订单ID，仅创建包年包月实例时返回该参数。
+    pub order_id: Option<String>,
+}
+
+/// The request of `ListAvailableFlavorInfos`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListAvailableFlavorInfosInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListAvailableFlavorInfosInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListAvailableFlavorInfosInput {
+    type Output = ListAvailableFlavorInfosOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListAvailableFlavorInfos",
             "GET",
-            "/v3/{project_id}/instances/{instance_id}/ssl-cert/download-link",
+            "/v3/{project_id}/instances/{instance_id}/available-flavors",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ListAvailableFlavorInfosInput, C> {
+    /// Sets [`instance_id`](ListAvailableFlavorInfosInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListAvailableFlavorInfosInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListAvailableFlavorInfosInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListAvailableFlavorInfos`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListAvailableFlavorInfosOutput {
+    /// 实例id。
+    pub instance_id: Option<String>,
+    /// 实例名称。
+    pub instance_name: Option<String>,
+    /// The current_flavor of this ListAvailableFlavorInfosResponse.
+    pub current_flavor: Option<types::ComputeFlavor>,
+    /// The optional_flavors of this ListAvailableFlavorInfosResponse.
+    pub optional_flavors: Option<types::OptionalFlavorsInfo>,
+}
+
+/// The request of `ListBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListBackupsInput {
+    /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
+    /// **默认取值：** 不涉及。
+    ///
+    /// Sent in the query string as `instance_id`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 数据库类型。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** - cassandra - redis - mongodb -
+    /// influxdb
+    ///
+    /// Sent in the query string as `datastore_type`.
+    pub datastore_type: Option<String>,
+    /// 备份ID。
+    ///
+    /// Sent in the query string as `backup_id`.
+    pub backup_id: Option<String>,
+    /// **参数解释：** 备份类型，大小写敏感。 **约束限制：** 不涉及。 **取值范围：** - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。 -
+    /// 当该字段未传入值时，默认只查询所有的全量备份(包含库表级)，包括自动全备备份和手动全量备份。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the query string as `backup_type`.
+    pub backup_type: Option<String>,
+    /// **参数解释：** 备份策略类型。 **约束限制：** 不涉及。 **取值范围：** - Instance 表示查询实例级备份。 - DatabaseTable 表示查询库表级备份。
+    /// **默认取值：** Instance。
+    ///
+    /// Sent in the query string as `type`.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// **参数解释：** 查询备份个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 不传该参数时，默认查询前100条实例信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+    /// **参数解释：** 索引位置偏移量，表示从指定project ID下最新的备份创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的备份信息。 **约束限制：**
+    /// 取值大于或等于0。 **取值范围：** 取值大于或等于0。 **默认取值：** 不传该参数时，查询偏移量默认为0，表示从最新的备份创建时间对应的备份开始查询。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// **参数解释：** 查询备份开始的时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** -
+    /// “end_time”有值时，“begin_time”必选。 **取值范围：** 不涉及。 **默认取值：** 默认为空。
+    ///
+    /// Sent in the query string as `begin_time`.
+    pub begin_time: Option<String>,
+    /// **参数解释：** 查询备份开始的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** -
+    /// “begin_time”有值时，“end_time”必选。 **取值范围：** 不涉及。 **默认取值：** 默认为空。
+    ///
+    /// Sent in the query string as `end_time`.
+    pub end_time: Option<String>,
+}
+
+impl ListBackupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListBackupsInput {
+    type Output = ListBackupsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListBackups",
+            "GET",
+            "/v4/{project_id}/backups",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Query),
+                ("datastore_type", ParamLocation::Query),
+                ("backup_id", ParamLocation::Query),
+                ("backup_type", ParamLocation::Query),
+                ("type", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("begin_time", ParamLocation::Query),
+                ("end_time", ParamLocation::Query),
+            ],
+        );
+}
+
+impl<C> Request<ListBackupsInput, C> {
+    /// Sets [`instance_id`](ListBackupsInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`datastore_type`](ListBackupsInput::datastore_type).
+    pub fn datastore_type(mut self, value: impl Into<String>) -> Self {
+        self.input.datastore_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_id`](ListBackupsInput::backup_id).
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_type`](ListBackupsInput::backup_type).
+    pub fn backup_type(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](ListBackupsInput::type_).
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.input.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ListBackupsInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](ListBackupsInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`begin_time`](ListBackupsInput::begin_time).
+    pub fn begin_time(mut self, value: impl Into<String>) -> Self {
+        self.input.begin_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ListBackupsInput::end_time).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListBackupsOutput {
+    /// 备份总数量。
+    pub total_count: Option<i32>,
+    /// The backups of this ListBackupsResponse.
+    pub backups: Option<Vec<types::Backup>>,
+}
+
+/// The request of `ListBiactiveInstanceCandidates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListBiactiveInstanceCandidatesInput {
+    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 目标Region的编码。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the query string as `target_region_code`.
+    pub target_region_code: Option<String>,
+    /// **参数解释：** 按目标实例名称过滤。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the query string as `target_instance_name`.
+    pub target_instance_name: Option<String>,
+    /// **参数解释：** 数据同步模式。 **约束限制：** 不涉及。 **取值范围：** - TABLE：表级数据同步模式。 **默认取值：** 不传该参数时表示实例级数据同步模式。
+    ///
+    /// Sent in the query string as `data_sync_mode`.
+    pub data_sync_mode: Option<String>,
+    /// **参数解释：** 索引位置偏移量，表示从最新一条记录开始偏移offset条数据后查询。 **约束限制：** 取值大于或等于0。 **取值范围：** 不涉及。 **默认取值：**
+    /// 不传该参数时，查询偏移量默认为0。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// **参数解释：** 查询实例个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 不传该参数时，默认查询前100条实例信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListBiactiveInstanceCandidatesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListBiactiveInstanceCandidatesInput {
+    type Output = ListBiactiveInstanceCandidatesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListBiactiveInstanceCandidates",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/disaster-recovery/biactive-instance-candidates",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("target_region_code", ParamLocation::Query),
+                ("target_instance_name", ParamLocation::Query),
+                ("data_sync_mode", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id", "target_region_code"];
+}
+
+impl<C> Request<ListBiactiveInstanceCandidatesInput, C> {
+    /// Sets [`instance_id`](ListBiactiveInstanceCandidatesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_region_code`](ListBiactiveInstanceCandidatesInput::target_region_code)
+    /// (required).
+    pub fn target_region_code(mut self, value: impl Into<String>) -> Self {
+        self.input.target_region_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_instance_name`](ListBiactiveInstanceCandidatesInput::target_instance_name).
+    pub fn target_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.target_instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`data_sync_mode`](ListBiactiveInstanceCandidatesInput::data_sync_mode).
+    pub fn data_sync_mode(mut self, value: impl Into<String>) -> Self {
+        self.input.data_sync_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListBiactiveInstanceCandidatesInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListBiactiveInstanceCandidatesInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListBiactiveInstanceCandidates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListBiactiveInstanceCandidatesOutput {
+    /// 总记录数。
+    pub total_count: Option<i32>,
+    /// **参数解释：** 候选实例列表。 **取值范围：** 不涉及。
+    pub instances: Option<Vec<types::BiactiveInstanceV3>>,
+}
+
+/// The request of `ListCassandraSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListCassandraSlowLogsInput {
+    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    pub start_time: Option<String>,
+    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    pub end_time: Option<String>,
+    /// 表示每次查询的日志条数，最大限制100条。
+    pub limit: Option<i32>,
+    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    pub line_num: Option<String>,
+    /// 语句类型，取空值，表示查询所有语句类型。 取值：select
+    pub operate_type: Option<String>,
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    pub node_id: Option<String>,
+    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    pub keywords: Option<Vec<String>>,
+    /// 根据多个键空间关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过48个字符。
+    pub keyspace_keywords: Option<Vec<String>>,
+    /// 根据多个数据库表名关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过48个字符。
+    pub table_keywords: Option<Vec<String>>,
+    /// 支持根据最大执行时间范围查找日志。单位：ms
+    pub max_cost_time: Option<i32>,
+    /// 支持根据最小执行时间范围查找日志。单位：ms
+    pub min_cost_time: Option<i32>,
+}
+
+impl ListCassandraSlowLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListCassandraSlowLogsInput {
+    type Output = ListCassandraSlowLogsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListCassandraSlowLogs",
+            "POST",
+            "/v3/{project_id}/cassandra/instances/{instance_id}/slow-logs",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &[
+        "instance_id",
+        "start_time",
+        "end_time",
+        "limit",
+    ];
+}
+
+impl<C> Request<ListCassandraSlowLogsInput, C> {
+    /// Sets [`instance_id`](ListCassandraSlowLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ListCassandraSlowLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ListCassandraSlowLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ListCassandraSlowLogsInput::limit) (required).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`line_num`](ListCassandraSlowLogsInput::line_num).
+    pub fn line_num(mut self, value: impl Into<String>) -> Self {
+        self.input.line_num = Some(value.into());
+        self
+    }
+
+    /// Sets [`operate_type`](ListCassandraSlowLogsInput::operate_type).
+    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
+        self.input.operate_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](ListCassandraSlowLogsInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`keywords`](ListCassandraSlowLogsInput::keywords).
+    pub fn keywords(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.keywords = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`keyspace_keywords`](ListCassandraSlowLogsInput::keyspace_keywords).
+    pub fn keyspace_keywords(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.keyspace_keywords = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`table_keywords`](ListCassandraSlowLogsInput::table_keywords).
+    pub fn table_keywords(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.table_keywords = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`max_cost_time`](ListCassandraSlowLogsInput::max_cost_time).
+    pub fn max_cost_time(mut self, value: i32) -> Self {
+        self.input.max_cost_time = Some(value);
+        self
+    }
+
+    /// Sets [`min_cost_time`](ListCassandraSlowLogsInput::min_cost_time).
+    pub fn min_cost_time(mut self, value: i32) -> Self {
+        self.input.min_cost_time = Some(value);
+        self
+    }
+}
+
+/// The response of `ListCassandraSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCassandraSlowLogsOutput {
+    /// 慢日志具体信息。
+    pub slow_logs: Option<Vec<types::CassandraSlowLogDetail>>,
+}
+
+/// The request of `ListConfigurationDatastores`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListConfigurationDatastoresInput {}
+
+impl ListConfigurationDatastoresInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListConfigurationDatastoresInput {
+    type Output = ListConfigurationDatastoresOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListConfigurationDatastores",
+            "GET",
+            "/v3/{project_id}/configurations/datastores",
+            200,
+        )
+        .read_only();
+}
+
+/// The response of `ListConfigurationDatastores`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListConfigurationDatastoresOutput {
+    /// 引擎信息。
+    pub datastores: Option<Vec<types::DataStoreList>>,
+}
+
+/// The request of `ListConfigurationTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListConfigurationTemplatesInput {
+    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 - 取值必须为数字，不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询个数上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+    /// 【参数解释】 数据库名称。 【约束限制】 不限制。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB
+    /// Redis实例。 influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。 【默认取值】
+    /// 不传该参数，则表示查询所有数据库类型。
+    ///
+    /// Sent in the query string as `datastore_name`.
+    pub datastore_name: Option<String>,
+    /// 【参数解释】 数据库实例类型。 【约束限制】 不限制。 【取值范围】 * 取值为“CloudNativeCluster”, 表示查询支持GeminiDB
+    /// Cassandra云原生部署模式实例的参数模板。 * 取值为“Cluster”, 表示查询GeminiDB Cassandra经典部署模式实例、GeminiDB
+    /// Influx经典部署模式实例、GeminiDB Redis Proxy集群经典部署模式实例支持的参数模板。 * 取值为“Replication”, 表示查询支持GeminiDB
+    /// Redis经典部署模式主备类型实例的参数组。 * 取值为“InfluxdbSingle”, 表示查询支持GeminiDB Influx经典部署模式单节点类型实例的参数组。 *
+    /// 取值为“ReplicaSet”, 表示查询支持GeminiDB Mongo副本集类型实例的参数组。 * 取值为“All”， 表示查询所有部署模式的参数模板。 【默认取值】
+    /// 不传该参数，则表示查询经典部署模式实例支持的参数组。
+    ///
+    /// Sent in the query string as `mode`.
+    pub mode: Option<String>,
+}
+
+impl ListConfigurationTemplatesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListConfigurationTemplatesInput {
+    type Output = ListConfigurationTemplatesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListConfigurationTemplates",
+            "GET",
+            "/v3.1/{project_id}/configurations",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+                ("datastore_name", ParamLocation::Query),
+                ("mode", ParamLocation::Query),
+            ],
+        );
+}
+
+impl<C> Request<ListConfigurationTemplatesInput, C> {
+    /// Sets [`offset`](ListConfigurationTemplatesInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListConfigurationTemplatesInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`datastore_name`](ListConfigurationTemplatesInput::datastore_name).
+    pub fn datastore_name(mut self, value: impl Into<String>) -> Self {
+        self.input.datastore_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`mode`](ListConfigurationTemplatesInput::mode).
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.input.mode = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListConfigurationTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListConfigurationTemplatesOutput {
+    /// 总记录数。
+    pub count: Option<i32>,
+    /// 用户可创建的自定义参数模板最大数量。
+    pub quota: Option<i32>,
+    /// The configurations of this ListConfigurationTemplatesResponse.
+    pub configurations: Option<Vec<types::ListConfigurationsResult>>,
+}
+
+/// The request of `ListConfigurations`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListConfigurationsInput {
+    /// 【参数解释】 数据库名称。 【约束限制】 不限制。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB
+    /// Redis实例。 influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。 【默认取值】
+    /// 不传该参数，则表示查询所有数据库类型。
+    ///
+    /// Sent in the query string as `datastore_name`.
+    pub datastore_name: Option<String>,
+    /// 【参数解释】 数据库实例类型。 【约束限制】 不限制。 【取值范围】 * 取值为“CloudNativeCluster”, 表示查询支持GeminiDB
+    /// Cassandra云原生部署模式实例的参数模板。 * 取值为“Cluster”, 表示查询GeminiDB Cassandra经典部署模式实例、GeminiDB
+    /// Influx经典部署模式实例、GeminiDB Redis Proxy集群经典部署模式实例支持的参数模板。 * 取值为“Replication”, 表示查询支持GeminiDB
+    /// Redis经典部署模式主备类型实例的参数组。 * 取值为“InfluxdbSingle”, 表示查询支持GeminiDB Influx经典部署模式单节点类型实例的参数组。 *
+    /// 取值为“ReplicaSet”, 表示查询支持GeminiDB Mongo副本集类型实例的参数组。 * 取值为“All”， 表示查询所有部署模式的参数模板。 【默认取值】
+    /// 不传该参数，则表示查询经典部署模式实例支持的参数组。
+    ///
+    /// Sent in the query string as `mode`.
+    pub mode: Option<String>,
+}
+
+impl ListConfigurationsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListConfigurationsInput {
+    type Output = ListConfigurationsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListConfigurations",
+            "GET",
+            "/v3/{project_id}/configurations",
+            200,
+        )
+        .read_only()
+        .params(
+            &[("datastore_name", ParamLocation::Query), ("mode", ParamLocation::Query)],
+        );
+}
+
+impl<C> Request<ListConfigurationsInput, C> {
+    /// Sets [`datastore_name`](ListConfigurationsInput::datastore_name).
+    pub fn datastore_name(mut self, value: impl Into<String>) -> Self {
+        self.input.datastore_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`mode`](ListConfigurationsInput::mode).
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.input.mode = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListConfigurations`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListConfigurationsOutput {
+    /// 总记录数。
+    pub count: Option<i32>,
+    /// 用户可创建的自定义参数模板最大数量。
+    pub quota: Option<i32>,
+    /// The configurations of this ListConfigurationsResponse.
+    pub configurations: Option<Vec<types::ListConfigurationsResult>>,
+}
+
+/// The request of `ListDatastores`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListDatastoresInput {
+    /// 数据库类型。 - GeminiDB Cassandra数据库实例，取值为“cassandra”。 - GeminiDB Mongo数据库实例，取值为“mongodb”。 -
+    /// GeminiDB Influx数据库实例，取值为“influxdb”。 - GeminiDB Redis数据库实例，取值为“redis”。
+    ///
+    /// Sent in the request path as `{datastore_name}`.
+    pub datastore_name: Option<String>,
+}
+
+impl ListDatastoresInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListDatastoresInput {
+    type Output = ListDatastoresOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListDatastores",
+            "GET",
+            "/v3/{project_id}/datastores/{datastore_name}/versions",
+            200,
+        )
+        .read_only()
+        .params(&[("datastore_name", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["datastore_name"];
+}
+
+impl<C> Request<ListDatastoresInput, C> {
+    /// Sets [`datastore_name`](ListDatastoresInput::datastore_name) (required).
+    pub fn datastore_name(mut self, value: impl Into<String>) -> Self {
+        self.input.datastore_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListDatastores`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListDatastoresOutput {
+    /// The versions of this ListDatastoresResponse.
+    pub versions: Option<Vec<String>>,
+}
+
+/// The request of `ListDbCacheMappings`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListDbCacheMappingsInput {
+    /// 映射ID，可以调用“查询内存加速映射列表和详情”接口获取。
+    ///
+    /// Sent in the query string as `id`.
+    pub id: Option<String>,
+    /// 映射名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    ///
+    /// Sent in the query string as `name`.
+    pub name: Option<String>,
+    /// 源实例ID。
+    ///
+    /// Sent in the query string as `source_instance_id`.
+    pub source_instance_id: Option<String>,
+    /// 源实例名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    ///
+    /// Sent in the query string as `source_instance_name`.
+    pub source_instance_name: Option<String>,
+    /// 目标实例ID。
+    ///
+    /// Sent in the query string as `target_instance_id`.
+    pub target_instance_id: Option<String>,
+    /// 目标实例名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    ///
+    /// Sent in the query string as `target_instance_name`.
+    pub target_instance_name: Option<String>,
+    /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListDbCacheMappingsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListDbCacheMappingsInput {
+    type Output = ListDbCacheMappingsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListDbCacheMappings",
+            "GET",
+            "/v3/{project_id}/dbcache/mappings",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("id", ParamLocation::Query),
+                ("name", ParamLocation::Query),
+                ("source_instance_id", ParamLocation::Query),
+                ("source_instance_name", ParamLocation::Query),
+                ("target_instance_id", ParamLocation::Query),
+                ("target_instance_name", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+}
+
+impl<C> Request<ListDbCacheMappingsInput, C> {
+    /// Sets [`id`](ListDbCacheMappingsInput::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](ListDbCacheMappingsInput::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_instance_id`](ListDbCacheMappingsInput::source_instance_id).
+    pub fn source_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.source_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_instance_name`](ListDbCacheMappingsInput::source_instance_name).
+    pub fn source_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.source_instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_instance_id`](ListDbCacheMappingsInput::target_instance_id).
+    pub fn target_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.target_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_instance_name`](ListDbCacheMappingsInput::target_instance_name).
+    pub fn target_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.target_instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListDbCacheMappingsInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListDbCacheMappingsInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListDbCacheMappings`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListDbCacheMappingsOutput {
+    /// 总记录数。
+    pub total_count: Option<i32>,
+    /// 内存加速映射信息。
+    pub dbcache_mappings: Option<Vec<types::QueryDbCacheMappingResponse>>,
+}
+
+/// The request of `ListDbCacheRules`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListDbCacheRulesInput {
+    /// 内存加速映射ID。
+    ///
+    /// Sent in the query string as `dbcache_mapping_id`.
+    pub dbcache_mapping_id: Option<String>,
+    /// 内存加速规则ID。
+    ///
+    /// Sent in the query string as `rule_id`.
+    pub rule_id: Option<String>,
+    /// 内存加速规则名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    ///
+    /// Sent in the query string as `rule_name`.
+    pub rule_name: Option<String>,
+    /// 源端数据库名。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    ///
+    /// Sent in the query string as `source_db_schema`.
+    pub source_db_schema: Option<String>,
+    /// 源端数据表名。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    ///
+    /// Sent in the query string as `source_db_table`.
+    pub source_db_table: Option<String>,
+    /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<String>,
+    /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<String>,
+}
+
+impl ListDbCacheRulesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListDbCacheRulesInput {
+    type Output = ListDbCacheRulesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListDbCacheRules",
+            "GET",
+            "/v3/{project_id}/dbcache/rules",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("dbcache_mapping_id", ParamLocation::Query),
+                ("rule_id", ParamLocation::Query),
+                ("rule_name", ParamLocation::Query),
+                ("source_db_schema", ParamLocation::Query),
+                ("source_db_table", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["dbcache_mapping_id"];
+}
+
+impl<C> Request<ListDbCacheRulesInput, C> {
+    /// Sets [`dbcache_mapping_id`](ListDbCacheRulesInput::dbcache_mapping_id) (required).
+    pub fn dbcache_mapping_id(mut self, value: impl Into<String>) -> Self {
+        self.input.dbcache_mapping_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`rule_id`](ListDbCacheRulesInput::rule_id).
+    pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+        self.input.rule_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`rule_name`](ListDbCacheRulesInput::rule_name).
+    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
+        self.input.rule_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_db_schema`](ListDbCacheRulesInput::source_db_schema).
+    pub fn source_db_schema(mut self, value: impl Into<String>) -> Self {
+        self.input.source_db_schema = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_db_table`](ListDbCacheRulesInput::source_db_table).
+    pub fn source_db_table(mut self, value: impl Into<String>) -> Self {
+        self.input.source_db_table = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListDbCacheRulesInput::offset).
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.input.offset = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ListDbCacheRulesInput::limit).
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
+        self.input.limit = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListDbCacheRules`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListDbCacheRulesOutput {
+    /// 总记录数。
+    pub total_count: Option<i32>,
+    /// 内存加速映射ID。
+    pub dbcache_mapping_id: Option<String>,
+    /// 内存加速规则详情。
+    pub rules: Option<Vec<types::QueryDbCacheRuleResponse>>,
+}
+
+/// The request of `ListDbUsers`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListDbUsersInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 数据库账号名。若传此参数，则查询指定账号的信息，否则返回所有数据库账号信息。
+    ///
+    /// Sent in the query string as `name`.
+    pub name: Option<String>,
+    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListDbUsersInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListDbUsersInput {
+    type Output = ListDbUsersOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListDbUsers",
+            "GET",
+            "/v3/{project_id}/redis/instances/{instance_id}/db-users",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("name", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ListDbUsersInput, C> {
+    /// Sets [`instance_id`](ListDbUsersInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](ListDbUsersInput::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListDbUsersInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListDbUsersInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListDbUsers`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListDbUsersOutput {
+    /// 数据库用户信息列表。
+    pub users: Option<Vec<types::RedisDbUserInfo>>,
+    /// 总记录数。
+    pub total_count: Option<i32>,
+}
+
+/// The request of `ListDedicatedResources`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListDedicatedResourcesInput {
+    /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
+    /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListDedicatedResourcesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListDedicatedResourcesInput {
+    type Output = ListDedicatedResourcesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListDedicatedResources",
+            "GET",
+            "/v3/{project_id}/dedicated-resources",
+            200,
+        )
+        .read_only()
+        .params(&[("offset", ParamLocation::Query), ("limit", ParamLocation::Query)]);
+}
+
+impl<C> Request<ListDedicatedResourcesInput, C> {
+    /// Sets [`offset`](ListDedicatedResourcesInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListDedicatedResourcesInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListDedicatedResources`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListDedicatedResourcesOutput {
+    /// 总记录数。
+    pub total_count: Option<i32>,
+    /// 专属资源信息列表。
+    pub resources: Option<Vec<types::ListDedicatedResourceResult>>,
+}
+
+/// The request of `ListEpsQuotas`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListEpsQuotasInput {
+    /// 企业项目名称。支持模糊搜索，若不指定则返回所有企业项目配额。
+    ///
+    /// Sent in the query string as `enterprise_project_name`.
+    pub enterprise_project_name: Option<String>,
+    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListEpsQuotasInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListEpsQuotasInput {
+    type Output = ListEpsQuotasOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListEpsQuotas",
+            "GET",
+            "/v3/{project_id}/enterprise-projects/quotas",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("enterprise_project_name", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+}
+
+impl<C> Request<ListEpsQuotasInput, C> {
+    /// Sets [`enterprise_project_name`](ListEpsQuotasInput::enterprise_project_name).
+    pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
+        self.input.enterprise_project_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListEpsQuotasInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListEpsQuotasInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListEpsQuotas`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListEpsQuotasOutput {
+    /// 总记录数。
+    pub total_count: Option<i32>,
+    /// 企业项目配额信息列表。
+    pub quotas: Option<Vec<types::NoSqlQueryEpsQuotaInfo>>,
+}
+
+/// The request of `ListFlavorInfos`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListFlavorInfosInput {
+    /// 数据库类型。 - 取值为“cassandra”，表示查询GeminiDB Cassandra数据库实例支持的规格。 - 取值为“mongodb”，表示查询GeminiDB
+    /// Mongo数据库实例支持的规格。 - 取值为“influxdb”，表示查询GeminiDB Influx数据库实例支持的规格。 - 取值为“redis”，表示查询GeminiDB
+    /// Redis数据库实例支持的规格。 - 如果不传该参数，默认为“cassandra”。
+    ///
+    /// Sent in the query string as `engine_name`.
+    pub engine_name: Option<String>,
+    /// - 取值为“CloudNativeCluster”, 表示查询云原生部署模式支持的规格。 - 取值为“EnhancedCluster”, 表示查询GeminiDB
+    ///   Influx经典部署模式集群增强版实例支持的规格。 - 不传该参数表示查询数据库类型下的所有经典部署模式支持的规格。
+    ///
+    /// Sent in the query string as `mode`.
+    pub mode: Option<String>,
+    /// 产品类型。 - Standard 标准型 - Capacity 容量型 当创建GeminiDB Redis云原生部署模式集群类型必传此参数。
+    ///
+    /// Sent in the query string as `product_type`.
+    pub product_type: Option<String>,
+    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 - 取值必须为数字，不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询规格信息上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条规格信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListFlavorInfosInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListFlavorInfosInput {
+    type Output = ListFlavorInfosOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListFlavorInfos",
+            "GET",
+            "/v3.1/{project_id}/flavors",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("engine_name", ParamLocation::Query),
+                ("mode", ParamLocation::Query),
+                ("product_type", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+}
+
+impl<C> Request<ListFlavorInfosInput, C> {
+    /// Sets [`engine_name`](ListFlavorInfosInput::engine_name).
+    pub fn engine_name(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`mode`](ListFlavorInfosInput::mode).
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.input.mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`product_type`](ListFlavorInfosInput::product_type).
+    pub fn product_type(mut self, value: impl Into<String>) -> Self {
+        self.input.product_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListFlavorInfosInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListFlavorInfosInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListFlavorInfos`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListFlavorInfosOutput {
+    /// 总记录数。
+    pub total_count: Option<i32>,
+    /// 实例规格信息列表。
+    pub flavors: Option<Vec<types::ListFlavorsResult>>,
+}
+
+/// The request of `ListFlavors`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListFlavorsInput {
+    /// 实例所在区域。
+    ///
+    /// Sent in the query string as `region`.
+    pub region: Option<String>,
+    /// 数据库类型。 - 取值为“cassandra”，表示查询GeminiDB Cassandra数据库实例支持的规格。 - 取值为“mongodb”，表示查询GeminiDB
+    /// Mongo数据库实例支持的规格。 - 取值为“influxdb”，表示查询GeminiDB Influx数据库实例支持的规格。 - 取值为“redis”，表示查询GeminiDB
+    /// Redis数据库实例支持的规格。 - 如果不传该参数，默认为“cassandra”。
+    ///
+    /// Sent in the query string as `engine_name`.
+    pub engine_name: Option<String>,
+}
+
+impl ListFlavorsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListFlavorsInput {
+    type Output = ListFlavorsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListFlavors",
+            "GET",
+            "/v3/{project_id}/flavors",
+            200,
+        )
+        .read_only()
+        .params(
+            &[("region", ParamLocation::Query), ("engine_name", ParamLocation::Query)],
+        );
+}
+
+impl<C> Request<ListFlavorsInput, C> {
+    /// Sets [`region`](ListFlavorsInput::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.input.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`engine_name`](ListFlavorsInput::engine_name).
+    pub fn engine_name(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListFlavors`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListFlavorsOutput {
+    /// 总记录数。
+    pub total_count: Option<i32>,
+    /// 实例规格信息列表。
+    pub flavors: Option<Vec<types::ListFlavorsResult>>,
+}
+
+/// The request of `ListInfluxdbSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListInfluxdbSlowLogsInput {
+    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    pub start_time: Option<String>,
+    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    pub end_time: Option<String>,
+    /// 表示每次查询的日志条数，最大限制100条。
+    pub limit: Option<i32>,
+    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    pub line_num: Option<String>,
+    /// 语句类型，取空值，表示查询所有语句类型。 可取值：SELECT、DELETE 、SHOW 、DROP 、CREATE 、ALTER
+    pub operate_type: Option<String>,
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    pub node_id: Option<String>,
+    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    pub keywords: Option<String>,
+    /// 支持根据最大执行时间范围查找日志。单位：ms
+    pub max_cost_time: Option<i32>,
+    /// 支持根据最小执行时间范围查找日志。单位：ms
+    pub min_cost_time: Option<i32>,
+    /// 数据库名称。
+    pub database: Option<String>,
+    /// 保留策略。
+    pub retention_policy: Option<String>,
+}
+
+impl ListInfluxdbSlowLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListInfluxdbSlowLogsInput {
+    type Output = ListInfluxdbSlowLogsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListInfluxdbSlowLogs",
+            "POST",
+            "/v3/{project_id}/influxdb/instances/{instance_id}/slow-logs",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &[
+        "instance_id",
+        "start_time",
+        "end_time",
+        "limit",
+    ];
+}
+
+impl<C> Request<ListInfluxdbSlowLogsInput, C> {
+    /// Sets [`instance_id`](ListInfluxdbSlowLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ListInfluxdbSlowLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ListInfluxdbSlowLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ListInfluxdbSlowLogsInput::limit) (required).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`line_num`](ListInfluxdbSlowLogsInput::line_num).
+    pub fn line_num(mut self, value: impl Into<String>) -> Self {
+        self.input.line_num = Some(value.into());
+        self
+    }
+
+    /// Sets [`operate_type`](ListInfluxdbSlowLogsInput::operate_type).
+    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
+        self.input.operate_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](ListInfluxdbSlowLogsInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`keywords`](ListInfluxdbSlowLogsInput::keywords).
+    pub fn keywords(mut self, value: impl Into<String>) -> Self {
+        self.input.keywords = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_cost_time`](ListInfluxdbSlowLogsInput::max_cost_time).
+    pub fn max_cost_time(mut self, value: i32) -> Self {
+        self.input.max_cost_time = Some(value);
+        self
+    }
+
+    /// Sets [`min_cost_time`](ListInfluxdbSlowLogsInput::min_cost_time).
+    pub fn min_cost_time(mut self, value: i32) -> Self {
+        self.input.min_cost_time = Some(value);
+        self
+    }
+
+    /// Sets [`database`](ListInfluxdbSlowLogsInput::database).
+    pub fn database(mut self, value: impl Into<String>) -> Self {
+        self.input.database = Some(value.into());
+        self
+    }
+
+    /// Sets [`retention_policy`](ListInfluxdbSlowLogsInput::retention_policy).
+    pub fn retention_policy(mut self, value: impl Into<String>) -> Self {
+        self.input.retention_policy = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListInfluxdbSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListInfluxdbSlowLogsOutput {
+    /// Influxdb慢日志列表
+    pub slow_logs: Option<Vec<types::InfluxdbSlowLogDetail>>,
+}
+
+/// The request of `ListInstanceDatabases`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListInstanceDatabasesInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListInstanceDatabasesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListInstanceDatabasesInput {
+    type Output = ListInstanceDatabasesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListInstanceDatabases",
+            "GET",
+            "/v3/{project_id}/redis/instances/{instance_id}/databases",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ListInstanceDatabasesInput, C> {
+    /// Sets [`instance_id`](ListInstanceDatabasesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListInstanceDatabasesInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListInstanceDatabasesInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListInstanceDatabases`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListInstanceDatabasesOutput {
+    /// Redis实例数据库列表。
+    pub databases: Option<Vec<String>>,
+    /// 总记录数。
+    pub total_count: Option<i32>,
+}
+
+/// The request of `ListInstanceMaintenanceWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListInstanceMaintenanceWindowInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ListInstanceMaintenanceWindowInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListInstanceMaintenanceWindowInput {
+    type Output = ListInstanceMaintenanceWindowOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListInstanceMaintenanceWindow",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/ops-window",
             200,
         )
         .read_only()
@@ -125,76 +3995,126 @@ impl Operation for ListSslCertDownloadAddressesInput {
     const REQUIRED: &'static [&'static str] = &["instance_id"];
 }
 
-impl<C> Request<ListSslCertDownloadAddressesInput, C> {
-    /// Sets [`instance_id`](ListSslCertDownloadAddressesInput::instance_id) (required).
+impl<C> Request<ListInstanceMaintenanceWindowInput, C> {
+    /// Sets [`instance_id`](ListInstanceMaintenanceWindowInput::instance_id) (required).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
 }
 
-/// The response of `ListSslCertDownloadAddresses`.
+/// The response of `ListInstanceMaintenanceWindow`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ListSslCertDownloadAddressesOutput {
-    /// Certificate list
-    pub certs: Option<Vec<types::CertInfo>>,
+pub struct ListInstanceMaintenanceWindowOutput {
+    /// **参数解释：** 实例的可维护时间窗。
+    pub maintenance_window: Option<String>,
 }
 
-/// The request of `SwitchSsl`.
+/// The request of `ListInstanceSessions`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct SwitchSslInput {
-    /// Instance ID.
+pub struct ListInstanceSessionsInput {
+    /// 实例ID。
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// Whether SSL is enabled. The value can be:
-    /// - on, indicating that SSL is enabled by default.
-    /// - off, indicating that SSL is not enabled by default.
-    pub ssl_option: Option<types::SslOption>,
+    /// 节点ID。
+    ///
+    /// Sent in the query string as `node_id`.
+    pub node_id: Option<String>,
 }
 
-impl SwitchSslInput {
+impl ListInstanceSessionsInput {
     /// Starts building the input.
     pub fn builder() -> Request<Self, ()> {
         Request::default()
     }
 }
 
-impl Operation for SwitchSslInput {
-    type Output = SwitchSslOutput;
+impl Operation for ListInstanceSessionsInput {
+    type Output = ListInstanceSessionsOutput;
 
     const INFO: OperationInfo = OperationInfo::rest(
-            "SwitchSsl",
-            "POST",
-            "/v3/{project_id}/instances/{instance_id}/ssl-option",
-            202,
+            "ListInstanceSessions",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/sessions",
+            200,
         )
-        .params(&[("instance_id", ParamLocation::Path)]);
-    const REQUIRED: &'static [&'static str] = &["instance_id", "ssl_option"];
+        .read_only()
+        .params(
+            &[("instance_id", ParamLocation::Path), ("node_id", ParamLocation::Query)],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
 }
 
-impl<C> Request<SwitchSslInput, C> {
-    /// Sets [`instance_id`](SwitchSslInput::instance_id) (required).
+impl<C> Request<ListInstanceSessionsInput, C> {
+    /// Sets [`instance_id`](ListInstanceSessionsInput::instance_id) (required).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
 
-    /// Sets [`ssl_option`](SwitchSslInput::ssl_option) (required).
-    pub fn ssl_option(mut self, value: types::SslOption) -> Self {
-        self.input.ssl_option = Some(value);
+    /// Sets [`node_id`](ListInstanceSessionsInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
         self
     }
 }
 
-/// The response of `SwitchSsl`.
+/// The response of `ListInstanceSessions`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct SwitchSslOutput {
-    /// Task ID.
-    pub job_id: Option<String>,
+pub struct ListInstanceSessionsOutput {
+    /// 节点的会话信息列表。
+    pub node_sessions: Option<Vec<types::ListNodeSessionsResult>>,
+}
+
+/// The request of `ListInstanceTags`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListInstanceTagsInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ListInstanceTagsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListInstanceTagsInput {
+    type Output = ListInstanceTagsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListInstanceTags",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/tags",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ListInstanceTagsInput, C> {
+    /// Sets [`instance_id`](ListInstanceTagsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListInstanceTags`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListInstanceTagsOutput {
+    /// 标签列表。
+    pub tags: Option<Vec<types::ListInstanceTagsResult>>,
 }
 
 /// The request of `ListInstances`.
@@ -331,4 +4251,6830 @@ pub struct ListInstancesOutput {
     pub instances: Option<Vec<types::InstanceDetail>>,
     /// Total number of records.
     pub total_count: Option<i32>,
+}
+
+/// The request of `ListInstancesByResourceTags`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListInstancesByResourceTagsInput {
+    /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。 - “action”值为“count”时，不传该参数。 -
+    /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。&#39;
+    pub offset: Option<String>,
+    /// 查询记录数。 - “action”值为“count”时，不传该参数。 - “action”值为“filter”时，取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    pub limit: Option<String>,
+    /// 操作标识。 - 取值为“filter”，表示根据标签过滤条件查询实例。 - 取值为“count”，表示仅返回总记录数，禁止返回其他字段。
+    pub action: Option<String>,
+    /// 搜索字段。 - 该字段值为空，表示不按照实例名称或实例ID查询。 - 该字段值不为空
+    pub matches: Option<Vec<types::MatchOption>>,
+    /// 包含标签，最多包含20个key。
+    pub tags: Option<Vec<types::TagOption>>,
+}
+
+impl ListInstancesByResourceTagsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListInstancesByResourceTagsInput {
+    type Output = ListInstancesByResourceTagsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "ListInstancesByResourceTags",
+        "POST",
+        "/v3/{project_id}/instances/resource-instances/action",
+        200,
+    );
+    const REQUIRED: &'static [&'static str] = &["action"];
+}
+
+impl<C> Request<ListInstancesByResourceTagsInput, C> {
+    /// Sets [`offset`](ListInstancesByResourceTagsInput::offset).
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.input.offset = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ListInstancesByResourceTagsInput::limit).
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
+        self.input.limit = Some(value.into());
+        self
+    }
+
+    /// Sets [`action`](ListInstancesByResourceTagsInput::action) (required).
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.input.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`matches`](ListInstancesByResourceTagsInput::matches).
+    pub fn matches(
+        mut self,
+        value: impl IntoIterator<Item = types::MatchOption>,
+    ) -> Self {
+        self.input.matches = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`tags`](ListInstancesByResourceTagsInput::tags).
+    pub fn tags(mut self, value: impl IntoIterator<Item = types::TagOption>) -> Self {
+        self.input.tags = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ListInstancesByResourceTags`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListInstancesByResourceTagsOutput {
+    /// 实例列表。
+    pub instances: Option<Vec<types::InstanceResult>>,
+    /// 总记录数。
+    pub total_count: Option<i32>,
+}
+
+/// The request of `ListInstancesByTags`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListInstancesByTagsInput {
+    /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。 - “action”值为“count”时，不传该参数。 -
+    /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。&#39;
+    pub offset: Option<String>,
+    /// 查询记录数。 - “action”值为“count”时，不传该参数。 - “action”值为“filter”时，取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    pub limit: Option<String>,
+    /// 操作标识。 - 取值为“filter”，表示根据标签过滤条件查询实例。 - 取值为“count”，表示仅返回总记录数，禁止返回其他字段。
+    pub action: Option<String>,
+    /// 搜索字段。 - 该字段值为空，表示不按照实例名称或实例ID查询。 - 该字段值不为空
+    pub matches: Option<Vec<types::MatchOption>>,
+    /// 包含标签，最多包含20个key。
+    pub tags: Option<Vec<types::TagOption>>,
+}
+
+impl ListInstancesByTagsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListInstancesByTagsInput {
+    type Output = ListInstancesByTagsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "ListInstancesByTags",
+        "POST",
+        "/v3/{project_id}/instances/resource_instances/action",
+        200,
+    );
+    const REQUIRED: &'static [&'static str] = &["action"];
+}
+
+impl<C> Request<ListInstancesByTagsInput, C> {
+    /// Sets [`offset`](ListInstancesByTagsInput::offset).
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.input.offset = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ListInstancesByTagsInput::limit).
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
+        self.input.limit = Some(value.into());
+        self
+    }
+
+    /// Sets [`action`](ListInstancesByTagsInput::action) (required).
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.input.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`matches`](ListInstancesByTagsInput::matches).
+    pub fn matches(
+        mut self,
+        value: impl IntoIterator<Item = types::MatchOption>,
+    ) -> Self {
+        self.input.matches = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`tags`](ListInstancesByTagsInput::tags).
+    pub fn tags(mut self, value: impl IntoIterator<Item = types::TagOption>) -> Self {
+        self.input.tags = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ListInstancesByTags`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListInstancesByTagsOutput {
+    /// 实例列表。
+    pub instances: Option<Vec<types::InstanceResult>>,
+    /// 总记录数。
+    pub total_count: Option<i32>,
+}
+
+/// The request of `ListInstancesSession`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListInstancesSessionInput {
+    /// 节点ID。
+    ///
+    /// Sent in the request path as `{node_id}`.
+    pub node_id: Option<String>,
+    /// 索引位置，偏移量。取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从最新创建的实例节点连接开始查询。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 分页查询页数。不传该参数时，默认每页50条实例节点连接信息，最大100条。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+    /// 用户端地址前缀匹配字符串。完整的地址由ip和端口号组成。不传默认查询所有。
+    ///
+    /// Sent in the query string as `addr_prefix`.
+    pub addr_prefix: Option<String>,
+}
+
+impl ListInstancesSessionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListInstancesSessionInput {
+    type Output = ListInstancesSessionOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListInstancesSession",
+            "GET",
+            "/v3/{project_id}/redis/nodes/{node_id}/sessions",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("node_id", ParamLocation::Path),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+                ("addr_prefix", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["node_id"];
+}
+
+impl<C> Request<ListInstancesSessionInput, C> {
+    /// Sets [`node_id`](ListInstancesSessionInput::node_id) (required).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListInstancesSessionInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListInstancesSessionInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`addr_prefix`](ListInstancesSessionInput::addr_prefix).
+    pub fn addr_prefix(mut self, value: impl Into<String>) -> Self {
+        self.input.addr_prefix = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListInstancesSession`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListInstancesSessionOutput {
+    /// 符合查询条件的总会话数。
+    pub total_count: Option<i32>,
+    /// 实例会话详细信息列表。
+    pub sessions: Option<Vec<types::ListInstancesSessionRespondBodySessions>>,
+}
+
+/// The request of `ListInstancesSessionStatistics`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListInstancesSessionStatisticsInput {
+    /// 节点ID。
+    ///
+    /// Sent in the request path as `{node_id}`.
+    pub node_id: Option<String>,
+}
+
+impl ListInstancesSessionStatisticsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListInstancesSessionStatisticsInput {
+    type Output = ListInstancesSessionStatisticsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListInstancesSessionStatistics",
+            "GET",
+            "/v3/{project_id}/redis/nodes/{node_id}/session-statistics",
+            200,
+        )
+        .read_only()
+        .params(&[("node_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["node_id"];
+}
+
+impl<C> Request<ListInstancesSessionStatisticsInput, C> {
+    /// Sets [`node_id`](ListInstancesSessionStatisticsInput::node_id) (required).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListInstancesSessionStatistics`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListInstancesSessionStatisticsOutput {
+    /// 总客户端连接数。
+    pub total_connection_count: Option<i32>,
+    /// active_connection_count
+    pub active_connection_count: Option<i32>,
+    /// 节点连接的各个客户端连接数汇总，从大到小取前十个，最多十个，展示客户端的ip地址和连接总数。
+    pub top_source_ips: Option<
+        Vec<types::ListInstancesSessionStatisticsRespondBodyTopSourceIps>,
+    >,
+    /// 节点各数据库连接的客户端的ip和该ip连接节点的连接数，按连接数从高到低取前十个，最多十个。
+    pub top_dbs: Option<serde_json::Value>,
+}
+
+/// The request of `ListJobs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListJobsInput {
+    /// 任务ID。
+    ///
+    /// Sent in the query string as `id`.
+    pub id: Option<String>,
+    /// 查询开始时间，默认当前时间往前30天，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始，Z指时区偏移量
+    ///
+    /// Sent in the query string as `start_time`.
+    pub start_time: Option<String>,
+    /// 查询结束时间，默认当前时间，格式为“yyyy-mm-ddThh:mm:ssZ”，且大于查询开始时间，时间跨度不超过30天。 其中，T指某个时间的开始，Z指时区偏移量。
+    ///
+    /// Sent in the query string as `end_time`.
+    pub end_time: Option<String>,
+    /// 任务状态： 取值为“Running”为执行中； 取值为“Completed”为完成； 取值为“Failed” 为失败。
+    ///
+    /// Sent in the query string as `status`.
+    pub status: Option<String>,
+    /// 任务名称。对应取值如下： - \&quot;CreateInstance\&quot;：创建实例 - \&quot;RestoreNewInstance\&quot;：恢复到新实例 -
+    /// \&quot;EnlargeInstance\&quot;：扩容实例 - \&quot;ReduceInstance\&quot;：缩容实例 -
+    /// \&quot;RestartInstance\&quot;：重启实例 - \&quot;RestartNode\&quot;：重启节点 -
+    /// \&quot;EnlargeInstanceVolume\&quot;：扩容实例磁盘 - \&quot;ReduceInstanceVolume\&quot;：缩容实例磁盘 -
+    /// \&quot;ResizeInstance\&quot;：规格变更实例 - \&quot;UpgradeDbVersion\&quot;：升级数据库版本 -
+    /// \&quot;BindPublicIP\&quot;：绑定公网IP - \&quot;UnbindPublicIP\&quot;：解绑公网IP -
+    /// \&quot;DeleteInstance\&quot;：删除实例 - \&quot;EnlargeInstanceColdVolume\&quot;：扩容实例冷存储 -
+    /// \&quot;AddInstanceColdVolume\&quot;：增加实例冷存储 - \&quot;ModifySecurityGroup\&quot;：修改安全组 -
+    /// \&quot;ModifyPort\&quot;：修改端口 - \&quot;ConstructDisasterRecovery\&quot;：构造容灾关系 -
+    /// \&quot;DeConstructDisasterRecovery\&quot;：解除容灾关系 -
+    /// \&quot;SwitchOverDisasterRecovery\&quot;：切换容灾关系 - \&quot;BuildBiActiveInstance\&quot;：构建双活实例 -
+    /// \&quot;ReleaseBiActiveInstance\&quot;：解除双活实例关系 - \&quot;BackupInstance\&quot;：备份实例
+    ///
+    /// Sent in the query string as `name`.
+    pub name: Option<String>,
+    /// 索引位置，偏移量。从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询），必须为数字，不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询记录数。取值 10 20 50 ，默认为50。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListJobsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListJobsInput {
+    type Output = ListJobsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListJobs",
+            "GET",
+            "/v3/{project_id}/jobs",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("id", ParamLocation::Query),
+                ("start_time", ParamLocation::Query),
+                ("end_time", ParamLocation::Query),
+                ("status", ParamLocation::Query),
+                ("name", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+}
+
+impl<C> Request<ListJobsInput, C> {
+    /// Sets [`id`](ListJobsInput::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ListJobsInput::start_time).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ListJobsInput::end_time).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](ListJobsInput::status).
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.input.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](ListJobsInput::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListJobsInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListJobsInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListJobs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListJobsOutput {
+    /// 任务列表。
+    pub jobs: Option<Vec<types::JobDetail>>,
+    /// 任务列表总数
+    pub total_count: Option<i32>,
+}
+
+/// The request of `ListLtsConfigs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListLtsConfigsInput {
+    /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询记录数。取值范围：1~100，必须为数字。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+    /// 根据实例ID精确搜索。
+    ///
+    /// Sent in the query string as `instance_id`.
+    pub instance_id: Option<String>,
+    /// 根据实例名称模糊搜索。
+    ///
+    /// Sent in the query string as `instance_name`.
+    pub instance_name: Option<String>,
+    /// 根据企业项目ID精确搜索。
+    ///
+    /// Sent in the query string as `enterprise_project_id`.
+    pub enterprise_project_id: Option<String>,
+    /// 语言。
+    ///
+    /// Sent as the `X-Language` header.
+    #[serde(rename = "X-Language")]
+    pub x_language: Option<String>,
+}
+
+impl ListLtsConfigsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListLtsConfigsInput {
+    type Output = ListLtsConfigsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListLtsConfigs",
+            "GET",
+            "/v3/{project_id}/instances/logs/lts-configs",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+                ("instance_id", ParamLocation::Query),
+                ("instance_name", ParamLocation::Query),
+                ("enterprise_project_id", ParamLocation::Query),
+                ("X-Language", ParamLocation::Header),
+            ],
+        );
+}
+
+impl<C> Request<ListLtsConfigsInput, C> {
+    /// Sets [`offset`](ListLtsConfigsInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListLtsConfigsInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`instance_id`](ListLtsConfigsInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_name`](ListLtsConfigsInput::instance_name).
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`enterprise_project_id`](ListLtsConfigsInput::enterprise_project_id).
+    pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
+        self.input.enterprise_project_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`x_language`](ListLtsConfigsInput::x_language).
+    pub fn x_language(mut self, value: impl Into<String>) -> Self {
+        self.input.x_language = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListLtsConfigs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListLtsConfigsOutput {
+    /// 实例总记录数。
+    pub total_count: Option<i32>,
+    /// 实例-LTS日志配置信息列表。
+    pub instance_lts_configs: Option<Vec<types::InstanceLogConfig>>,
+}
+
+/// The request of `ListMongodbErrorLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListMongodbErrorLogsInput {
+    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    pub start_time: Option<String>,
+    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    pub end_time: Option<String>,
+    /// 表示每次查询的日志条数，最大限制100条。
+    pub limit: Option<i32>,
+    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    pub line_num: Option<String>,
+    /// 日志级别，取空值，表示查询所有日志级别的日志。
+    pub severity: Option<String>,
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    pub node_id: Option<String>,
+    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    pub keywords: Option<Vec<String>>,
+}
+
+impl ListMongodbErrorLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListMongodbErrorLogsInput {
+    type Output = ListMongodbErrorLogsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListMongodbErrorLogs",
+            "POST",
+            "/v3/{project_id}/mongodb/instances/{instance_id}/error-logs",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &[
+        "instance_id",
+        "start_time",
+        "end_time",
+        "limit",
+    ];
+}
+
+impl<C> Request<ListMongodbErrorLogsInput, C> {
+    /// Sets [`instance_id`](ListMongodbErrorLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ListMongodbErrorLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ListMongodbErrorLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ListMongodbErrorLogsInput::limit) (required).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`line_num`](ListMongodbErrorLogsInput::line_num).
+    pub fn line_num(mut self, value: impl Into<String>) -> Self {
+        self.input.line_num = Some(value.into());
+        self
+    }
+
+    /// Sets [`severity`](ListMongodbErrorLogsInput::severity).
+    pub fn severity(mut self, value: impl Into<String>) -> Self {
+        self.input.severity = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](ListMongodbErrorLogsInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`keywords`](ListMongodbErrorLogsInput::keywords).
+    pub fn keywords(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.keywords = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `ListMongodbErrorLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListMongodbErrorLogsOutput {
+    /// 错误日志具体信息。
+    pub error_logs: Option<Vec<types::MongodbErrorLogDetail>>,
+}
+
+/// The request of `ListMongodbSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListMongodbSlowLogsInput {
+    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    pub start_time: Option<String>,
+    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    pub end_time: Option<String>,
+    /// 表示每次查询的日志条数，最大限制100条。
+    pub limit: Option<i32>,
+    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    pub line_num: Option<String>,
+    /// 语句类型，取空值，表示查询所有语句类型。
+    pub operate_type: Option<String>,
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    pub node_id: Option<String>,
+    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    pub keywords: Option<Vec<String>>,
+    /// 根据多个数据库库名关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过64个字符。
+    pub database_keywords: Option<Vec<String>>,
+    /// 根据多个数据库集合名称关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过128个字符。
+    pub collection_keywords: Option<Vec<String>>,
+    /// 支持根据最大执行时间范围查找日志。单位：ms
+    pub max_cost_time: Option<i32>,
+    /// 支持根据最小执行时间范围查找日志。单位：ms
+    pub min_cost_time: Option<i32>,
+}
+
+impl ListMongodbSlowLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListMongodbSlowLogsInput {
+    type Output = ListMongodbSlowLogsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListMongodbSlowLogs",
+            "POST",
+            "/v3/{project_id}/mongodb/instances/{instance_id}/slow-logs",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &[
+        "instance_id",
+        "start_time",
+        "end_time",
+        "limit",
+    ];
+}
+
+impl<C> Request<ListMongodbSlowLogsInput, C> {
+    /// Sets [`instance_id`](ListMongodbSlowLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ListMongodbSlowLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ListMongodbSlowLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ListMongodbSlowLogsInput::limit) (required).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`line_num`](ListMongodbSlowLogsInput::line_num).
+    pub fn line_num(mut self, value: impl Into<String>) -> Self {
+        self.input.line_num = Some(value.into());
+        self
+    }
+
+    /// Sets [`operate_type`](ListMongodbSlowLogsInput::operate_type).
+    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
+        self.input.operate_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](ListMongodbSlowLogsInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`keywords`](ListMongodbSlowLogsInput::keywords).
+    pub fn keywords(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.keywords = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`database_keywords`](ListMongodbSlowLogsInput::database_keywords).
+    pub fn database_keywords(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.database_keywords = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`collection_keywords`](ListMongodbSlowLogsInput::collection_keywords).
+    pub fn collection_keywords(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.collection_keywords = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`max_cost_time`](ListMongodbSlowLogsInput::max_cost_time).
+    pub fn max_cost_time(mut self, value: i32) -> Self {
+        self.input.max_cost_time = Some(value);
+        self
+    }
+
+    /// Sets [`min_cost_time`](ListMongodbSlowLogsInput::min_cost_time).
+    pub fn min_cost_time(mut self, value: i32) -> Self {
+        self.input.min_cost_time = Some(value);
+        self
+    }
+}
+
+/// The response of `ListMongodbSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListMongodbSlowLogsOutput {
+    /// 慢日志具体信息。
+    pub slow_logs: Option<Vec<types::MongodbSlowLogDetail>>,
+}
+
+/// The request of `ListNosqlTaskList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListNosqlTaskListInput {
+    /// 任务名称，默认为空。对应取值如下：  \&quot;REBOOT\&quot;：重启实例  \&quot;RESIZE_FLAVOR\&quot;：变更实例的CPU和内存规格 
+    /// \&quot;UPGRADE_DATABASE\&quot;：补丁升级
+    ///
+    /// Sent in the query string as `job_name`.
+    pub job_name: Option<String>,
+    /// 任务执行状态，默认为空。 取值：  值为\&quot;Pending\&quot;，表示任务未执行。  值为\&quot;Running\&quot;，表示任务正在执行。 
+    /// 值为\&quot;Completed\&quot;，表示任务执行成功。  值为\&quot;Failed\&quot;，表示任务执行失败。 
+    /// 值为\&quot;Canceled\&quot;，表示任务取消执行。
+    ///
+    /// Sent in the query string as `job_status`.
+    pub job_status: Option<String>,
+    /// 实例ID，不传该值默认查所有符合条件的实例。
+    ///
+    /// Sent in the query string as `instance_id`.
+    pub instance_id: Option<String>,
+    /// 任务创建起始时间，格式为\&quot;yyyy-mm-ddThh:mm:ssZ\&quot;。
+    /// 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间前七天。
+    ///
+    /// Sent in the query string as `start_time`.
+    pub start_time: Option<String>,
+    /// 任务创建结束时间，格式为\&quot;yyyy-mm-ddThh:mm:ssZ\&quot;。
+    /// 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间。
+    ///
+    /// Sent in the query string as `end_time`.
+    pub end_time: Option<String>,
+    /// 索引位置，偏移量。从第一条数据偏移offset条数据后开始查询，默认为0。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<String>,
+    /// 查询记录数。不传该参数时，默认为10,取值范围1-100。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<String>,
+}
+
+impl ListNosqlTaskListInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListNosqlTaskListInput {
+    type Output = ListNosqlTaskListOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListNosqlTaskList",
+            "GET",
+            "/v3/{project_id}/scheduled-jobs",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("job_name", ParamLocation::Query),
+                ("job_status", ParamLocation::Query),
+                ("instance_id", ParamLocation::Query),
+                ("start_time", ParamLocation::Query),
+                ("end_time", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+}
+
+impl<C> Request<ListNosqlTaskListInput, C> {
+    /// Sets [`job_name`](ListNosqlTaskListInput::job_name).
+    pub fn job_name(mut self, value: impl Into<String>) -> Self {
+        self.input.job_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`job_status`](ListNosqlTaskListInput::job_status).
+    pub fn job_status(mut self, value: impl Into<String>) -> Self {
+        self.input.job_status = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_id`](ListNosqlTaskListInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ListNosqlTaskListInput::start_time).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ListNosqlTaskListInput::end_time).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListNosqlTaskListInput::offset).
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.input.offset = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ListNosqlTaskListInput::limit).
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
+        self.input.limit = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListNosqlTaskList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListNosqlTaskListOutput {
+    /// 记录总数。
+    pub total_count: Option<String>,
+    /// 任务详情。
+    pub schedules: Option<Vec<types::ScheduleDetailInfo>>,
+}
+
+/// The request of `ListProjectTags`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListProjectTagsInput {
+    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListProjectTagsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListProjectTagsInput {
+    type Output = ListProjectTagsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListProjectTags",
+            "GET",
+            "/v3/{project_id}/tags",
+            200,
+        )
+        .read_only()
+        .params(&[("offset", ParamLocation::Query), ("limit", ParamLocation::Query)]);
+}
+
+impl<C> Request<ListProjectTagsInput, C> {
+    /// Sets [`offset`](ListProjectTagsInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListProjectTagsInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListProjectTags`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListProjectTagsOutput {
+    /// 标签列表。
+    pub tags: Option<Vec<types::Tag>>,
+    /// 总记录数。
+    pub total_count: Option<i32>,
+}
+
+/// The request of `ListRecycleInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListRecycleInstancesInput {
+    /// **参数解释：** 索引位置，偏移量。 索引位置偏移量。从第一条数据偏移offset条数据后开始查询。 **约束限制：** 大于或等于0。 **取值范围：** 不涉及。
+    /// **默认取值：** 0，表示从第一条数据开始查询。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 100。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+    /// 语言。
+    ///
+    /// Sent as the `X-Language` header.
+    #[serde(rename = "X-Language")]
+    pub x_language: Option<String>,
+}
+
+impl ListRecycleInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListRecycleInstancesInput {
+    type Output = ListRecycleInstancesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListRecycleInstances",
+            "GET",
+            "/v3/{project_id}/recycle-instances",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+                ("X-Language", ParamLocation::Header),
+            ],
+        );
+}
+
+impl<C> Request<ListRecycleInstancesInput, C> {
+    /// Sets [`offset`](ListRecycleInstancesInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListRecycleInstancesInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`x_language`](ListRecycleInstancesInput::x_language).
+    pub fn x_language(mut self, value: impl Into<String>) -> Self {
+        self.input.x_language = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListRecycleInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListRecycleInstancesOutput {
+    /// **参数解释：** 总记录数。 **取值范围：** 不涉及。
+    pub total_count: Option<i32>,
+    /// **参数解释：** 实例信息。 **取值范围：** 不涉及。
+    pub instances: Option<Vec<types::RecycleInstance>>,
+}
+
+/// The request of `ListRedisPitrRestoreTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListRedisPitrRestoreTimeInput {
+    /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
+    /// **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 查询可恢复时间点的开始时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** 不涉及。
+    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the query string as `start_time`.
+    pub start_time: Option<String>,
+    /// **参数解释：** 查询可恢复时间点的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** 不涉及。
+    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the query string as `end_time`.
+    pub end_time: Option<String>,
+    /// **参数解释：** 偏移量，表示查询该偏移量后面的记录量。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 0。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// **参数解释：** 查询返回记录的数量上限值。 **约束限制：** 不涉及。 **取值范围：** 1~300。 **默认取值：** 300。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListRedisPitrRestoreTimeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListRedisPitrRestoreTimeInput {
+    type Output = ListRedisPitrRestoreTimeOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListRedisPitrRestoreTime",
+            "GET",
+            "/v3/{project_id}/redis/instances/{instance_id}/pitr/restorable-time-periods",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("start_time", ParamLocation::Query),
+                ("end_time", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id", "start_time", "end_time"];
+}
+
+impl<C> Request<ListRedisPitrRestoreTimeInput, C> {
+    /// Sets [`instance_id`](ListRedisPitrRestoreTimeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ListRedisPitrRestoreTimeInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ListRedisPitrRestoreTimeInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListRedisPitrRestoreTimeInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListRedisPitrRestoreTimeInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListRedisPitrRestoreTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListRedisPitrRestoreTimeOutput {
+    /// **参数解释：** Redis可恢复时间点列表。yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **取值范围：** 不涉及。
+    pub restore_time: Option<Vec<String>>,
+    /// **参数解释：** Redis实例可恢复时间点总数。 **取值范围：** 不涉及。
+    pub total_count: Option<i32>,
+}
+
+/// The request of `ListRedisSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListRedisSlowLogsInput {
+    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    pub start_time: Option<String>,
+    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    pub end_time: Option<String>,
+    /// 表示每次查询的日志条数，最大限制100条。
+    pub limit: Option<i32>,
+    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    pub line_num: Option<String>,
+    /// 语句类型，取空值，表示查询所有语句类型。支持查询的所有语句类型如下（以\&quot;|\&quot;分割）：
+    /// set|get|del|incr|incrby|incrbyfloat|decr|decrby|getset|append|mget|keys|setnx|setex|psetex|delvx|mset|
+    /// msetnx|getrange|substr|setrange|strlen|exists|expire|pexpire|expireat|pexpireat|ttl|pttl|persist|type|
+    /// scanx|pksetexat|sort|hdel|hset|hget|hgetall|hexists|hincrby|hincrbyfloat|hkeys|hlen|hmget|hmset|hsetnx|
+    /// hstrlen|hvals|hscan|hscanx|pkhscanrange|pkhrscanrange|lindex|linsert|llen|lpop|lpush|lpushx|lrange|lrem|
+    /// lset|ltrim|rpop|rpoplpush|rpush|rpushx|zadd|zcard|zscan|zincrby|zrange|zrevrange|zrangebyscore|
+    /// zrevrangebyscore|zcount|zrem|zunionstore|zinterstore|zrank|zrevrank|zscore|zrangebylex|zrevrangebylex|
+    /// zlexcount|zremrangebyrank|zremrangebyscore|zremrangebylex|zpopmax|zpopmin|sadd|spop|scard|smembers|sscan|
+    /// srem|sunion|sunionstore|sinter|sinterstore|sismember|sdiff|sdiffstore|smove|srandmember|bitset|bitget|
+    /// bitcount|bitpos|bitop|bitfield|pfadd|pfcount|pfmerge|geoadd|georadiusbymember|georadius|geohash|geodist|
+    /// geopos|xadd|xack|xgroup|xdel|xtrim|xlen|xrange|xrevrange|xclaim|xpending|xinfo|xread|xreadgroup|
+    pub operate_type: Option<String>,
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    pub node_id: Option<String>,
+    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    pub keywords: Option<Vec<String>>,
+    /// 支持根据最大执行时间范围查找日志。单位：ms
+    pub max_cost_time: Option<f64>,
+    /// 支持根据最小执行时间范围查找日志。单位：ms
+    pub min_cost_time: Option<f64>,
+}
+
+impl ListRedisSlowLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListRedisSlowLogsInput {
+    type Output = ListRedisSlowLogsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListRedisSlowLogs",
+            "POST",
+            "/v3/{project_id}/redis/instances/{instance_id}/slow-logs",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &[
+        "instance_id",
+        "start_time",
+        "end_time",
+        "limit",
+    ];
+}
+
+impl<C> Request<ListRedisSlowLogsInput, C> {
+    /// Sets [`instance_id`](ListRedisSlowLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ListRedisSlowLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ListRedisSlowLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ListRedisSlowLogsInput::limit) (required).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`line_num`](ListRedisSlowLogsInput::line_num).
+    pub fn line_num(mut self, value: impl Into<String>) -> Self {
+        self.input.line_num = Some(value.into());
+        self
+    }
+
+    /// Sets [`operate_type`](ListRedisSlowLogsInput::operate_type).
+    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
+        self.input.operate_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](ListRedisSlowLogsInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`keywords`](ListRedisSlowLogsInput::keywords).
+    pub fn keywords(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.keywords = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`max_cost_time`](ListRedisSlowLogsInput::max_cost_time).
+    pub fn max_cost_time(mut self, value: f64) -> Self {
+        self.input.max_cost_time = Some(value);
+        self
+    }
+
+    /// Sets [`min_cost_time`](ListRedisSlowLogsInput::min_cost_time).
+    pub fn min_cost_time(mut self, value: f64) -> Self {
+        self.input.min_cost_time = Some(value);
+        self
+    }
+}
+
+/// The response of `ListRedisSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListRedisSlowLogsOutput {
+    /// 慢日志具体信息。
+    pub slow_logs: Option<Vec<types::RedisSlowLogDetail>>,
+}
+
+/// The request of `ListRestoreDatabases`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListRestoreDatabasesInput {
+    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
+    /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListRestoreDatabasesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListRestoreDatabasesInput {
+    type Output = ListRestoreDatabasesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListRestoreDatabases",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/databases",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ListRestoreDatabasesInput, C> {
+    /// Sets [`instance_id`](ListRestoreDatabasesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListRestoreDatabasesInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListRestoreDatabasesInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListRestoreDatabases`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListRestoreDatabasesOutput {
+    /// 总记录数。
+    pub total_count: Option<i32>,
+    /// 数据库名称列表。
+    pub database_names: Option<Vec<String>>,
+}
+
+/// The request of `ListRestoreTables`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListRestoreTablesInput {
+    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 数据库名。
+    ///
+    /// Sent in the query string as `database_name`.
+    pub database_name: Option<String>,
+    /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
+    /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListRestoreTablesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListRestoreTablesInput {
+    type Output = ListRestoreTablesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListRestoreTables",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/tables",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("database_name", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id", "database_name"];
+}
+
+impl<C> Request<ListRestoreTablesInput, C> {
+    /// Sets [`instance_id`](ListRestoreTablesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`database_name`](ListRestoreTablesInput::database_name) (required).
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.input.database_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListRestoreTablesInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListRestoreTablesInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListRestoreTables`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListRestoreTablesOutput {
+    /// 总记录数。
+    pub total_count: Option<i32>,
+    /// 数据表名称列表。
+    pub table_names: Option<Vec<String>>,
+}
+
+/// The request of `ListRestoreTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListRestoreTimeInput {
+    /// 实例Id，可以调用\[5.3.3
+    /// 查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
+    /// 创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 查询的可恢复时间段的开始时间点，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
+    /// \[例如北京时间偏移显示为+0800。默认值为当前查询时间的前一天。\]
+    ///
+    /// Sent in the query string as `start_time`.
+    pub start_time: Option<String>,
+    /// 查询的可恢复时间段的结束时间点，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
+    /// \[例如北京时间偏移显示为+0800。默认值为当前查询时间。\]
+    ///
+    /// Sent in the query string as `end_time`.
+    pub end_time: Option<String>,
+    /// 偏移量，表示查询该偏移量后面的记录，默认值为0。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询返回记录的数量上限值，取值范围为0~1000，默认值为1000。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListRestoreTimeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListRestoreTimeInput {
+    type Output = ListRestoreTimeOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListRestoreTime",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/backups/restorable-time-periods",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("start_time", ParamLocation::Query),
+                ("end_time", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ListRestoreTimeInput, C> {
+    /// Sets [`instance_id`](ListRestoreTimeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ListRestoreTimeInput::start_time).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ListRestoreTimeInput::end_time).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListRestoreTimeInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListRestoreTimeInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListRestoreTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListRestoreTimeOutput {
+    /// 实例可恢复时间段总数
+    pub total_count: Option<i32>,
+    /// 实例可恢复的时间段
+    pub restorable_time_periods: Option<Vec<types::RestorableTime>>,
+}
+
+/// The request of `ListSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListSlowLogsInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// Sent in the query string as `start_date`.
+    pub start_date: Option<String>,
+    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。
+    /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。只能查询当前时间前一个月内的慢日志。注：结束时间不能晚于当前时间。
+    ///
+    /// Sent in the query string as `end_date`.
+    pub end_date: Option<String>,
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    ///
+    /// Sent in the query string as `node_id`.
+    pub node_id: Option<String>,
+    /// 语句类型，取空值，表示查询所有语句类型，也可指定如下日志类型： - SELECT
+    ///
+    /// Sent in the query string as `type`.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// 索引位置，偏移量。取值范围为 \[0, 1999\]。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询），必须为数字，不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 注意： limit 与 offset 的和需要满足 &lt;&#x3D; 2000的条件。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ListSlowLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListSlowLogsInput {
+    type Output = ListSlowLogsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListSlowLogs",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/slowlog",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("start_date", ParamLocation::Query),
+                ("end_date", ParamLocation::Query),
+                ("node_id", ParamLocation::Query),
+                ("type", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id", "start_date", "end_date"];
+}
+
+impl<C> Request<ListSlowLogsInput, C> {
+    /// Sets [`instance_id`](ListSlowLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_date`](ListSlowLogsInput::start_date) (required).
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.input.start_date = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_date`](ListSlowLogsInput::end_date) (required).
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.input.end_date = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](ListSlowLogsInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](ListSlowLogsInput::type_).
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.input.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ListSlowLogsInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ListSlowLogsInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ListSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListSlowLogsOutput {
+    /// 具体信息。
+    pub slow_log_list: Option<Vec<types::SlowlogResult>>,
+    /// 数据库版本总记录数。
+    pub total_record: Option<i32>,
+}
+
+/// The request of `ListSslCertDownloadAddresses`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListSslCertDownloadAddressesInput {
+    /// Instance ID, which can be obtained by following Querying Instances and Details. If no
+    /// instance is available, call the API by flowing Creating an Instance to create one.
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ListSslCertDownloadAddressesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListSslCertDownloadAddressesInput {
+    type Output = ListSslCertDownloadAddressesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ListSslCertDownloadAddresses",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/ssl-cert/download-link",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ListSslCertDownloadAddressesInput, C> {
+    /// Sets [`instance_id`](ListSslCertDownloadAddressesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ListSslCertDownloadAddresses`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListSslCertDownloadAddressesOutput {
+    /// Certificate list
+    pub certs: Option<Vec<types::CertInfo>>,
+}
+
+/// The request of `ModifyAutoNodeExpansionPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ModifyAutoNodeExpansionPolicyInput {
+    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 语言。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent as the `X-Language` header.
+    #[serde(rename = "X-Language")]
+    pub x_language: Option<String>,
+    /// **参数解释：** 节点扩容是否开启。 **约束限制：** 不涉及。 **取值范围：** true为开启。 false为关闭。 **默认取值：** 不涉及。
+    pub switch_option: Option<bool>,
+    /// **参数解释：** 超负载节点比例。如当前实例3个节点，需要当2个节点满足阈值时触发扩容，因2÷3≈67%，可设置为67（向上取整） **约束限制：** 不涉及。 **取值范围：**
+    /// 1-100的正整数。 **默认取值：** 不涉及。
+    pub overload_node_threshold: Option<i32>,
+    /// **参数解释：** 触发节点自动扩容的CPU使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数 **默认取值：** 默认为80。
+    pub cpu_threshold: Option<i32>,
+    /// **参数解释：** 触发节点自动扩容的内存使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的数字 **默认取值：** 默认为80。
+    pub mem_threshold: Option<i32>,
+    /// **参数解释：** 每次扩容的节点个数。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过可扩容的节点上限。 **默认取值：** 默认为3。
+    pub step: Option<i32>,
+    /// **参数解释：** 自动扩容所能达到的节点上限。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过当前实例可扩容的节点上限。 **默认取值：**
+    /// 默认为当前实例可扩容的节点上限。
+    pub node_limit: Option<i32>,
+}
+
+impl ModifyAutoNodeExpansionPolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAutoNodeExpansionPolicyInput {
+    type Output = ModifyAutoNodeExpansionPolicyOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ModifyAutoNodeExpansionPolicy",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/node-auto-expansion-policy",
+            200,
+        )
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("X-Language", ParamLocation::Header),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id", "switch_option"];
+}
+
+impl<C> Request<ModifyAutoNodeExpansionPolicyInput, C> {
+    /// Sets [`instance_id`](ModifyAutoNodeExpansionPolicyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`x_language`](ModifyAutoNodeExpansionPolicyInput::x_language).
+    pub fn x_language(mut self, value: impl Into<String>) -> Self {
+        self.input.x_language = Some(value.into());
+        self
+    }
+
+    /// Sets [`switch_option`](ModifyAutoNodeExpansionPolicyInput::switch_option) (required).
+    pub fn switch_option(mut self, value: bool) -> Self {
+        self.input.switch_option = Some(value);
+        self
+    }
+
+    /// Sets
+    /// [`overload_node_threshold`](ModifyAutoNodeExpansionPolicyInput::overload_node_threshold).
+    pub fn overload_node_threshold(mut self, value: i32) -> Self {
+        self.input.overload_node_threshold = Some(value);
+        self
+    }
+
+    /// Sets [`cpu_threshold`](ModifyAutoNodeExpansionPolicyInput::cpu_threshold).
+    pub fn cpu_threshold(mut self, value: i32) -> Self {
+        self.input.cpu_threshold = Some(value);
+        self
+    }
+
+    /// Sets [`mem_threshold`](ModifyAutoNodeExpansionPolicyInput::mem_threshold).
+    pub fn mem_threshold(mut self, value: i32) -> Self {
+        self.input.mem_threshold = Some(value);
+        self
+    }
+
+    /// Sets [`step`](ModifyAutoNodeExpansionPolicyInput::step).
+    pub fn step(mut self, value: i32) -> Self {
+        self.input.step = Some(value);
+        self
+    }
+
+    /// Sets [`node_limit`](ModifyAutoNodeExpansionPolicyInput::node_limit).
+    pub fn node_limit(mut self, value: i32) -> Self {
+        self.input.node_limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyAutoNodeExpansionPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ModifyAutoNodeExpansionPolicyOutput {}
+
+/// The request of `ModifyDbUserPrivilege`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ModifyDbUserPrivilegeInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// The users of this RedisModifyDBUserPrivilegeRequest.
+    pub users: Option<Vec<types::RedisModifyDbUserPrivilegeRequestBody>>,
+}
+
+impl ModifyDbUserPrivilegeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbUserPrivilegeInput {
+    type Output = ModifyDbUserPrivilegeOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ModifyDbUserPrivilege",
+            "PUT",
+            "/v3/{project_id}/redis/instances/{instance_id}/db-users/privilege",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ModifyDbUserPrivilegeInput, C> {
+    /// Sets [`instance_id`](ModifyDbUserPrivilegeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`users`](ModifyDbUserPrivilegeInput::users).
+    pub fn users(
+        mut self,
+        value: impl IntoIterator<Item = types::RedisModifyDbUserPrivilegeRequestBody>,
+    ) -> Self {
+        self.input.users = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyDbUserPrivilege`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ModifyDbUserPrivilegeOutput {
+    /// 任务ID.
+    pub job_id: Option<String>,
+}
+
+/// The request of `ModifyEpsQuotas`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ModifyEpsQuotasInput {
+    /// 需要修改的企业项目配额信息列表。
+    pub quotas: Option<Vec<types::NoSqlRequestEpsQuota>>,
+}
+
+impl ModifyEpsQuotasInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyEpsQuotasInput {
+    type Output = ModifyEpsQuotasOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "ModifyEpsQuotas",
+        "PUT",
+        "/v3/{project_id}/enterprise-projects/quotas",
+        204,
+    );
+    const REQUIRED: &'static [&'static str] = &["quotas"];
+}
+
+impl<C> Request<ModifyEpsQuotasInput, C> {
+    /// Sets [`quotas`](ModifyEpsQuotasInput::quotas) (required).
+    pub fn quotas(
+        mut self,
+        value: impl IntoIterator<Item = types::NoSqlRequestEpsQuota>,
+    ) -> Self {
+        self.input.quotas = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyEpsQuotas`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ModifyEpsQuotasOutput {}
+
+/// The request of `ModifyInstanceMaintenanceWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ModifyInstanceMaintenanceWindowInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 开始时间，格式必须为HH:MM且有效，时间为UTC时间，只能为整点。结束时间默认与开始时间相隔四个小时。 **约束限制：** 不涉及。
+    pub start_time: Option<String>,
+}
+
+impl ModifyInstanceMaintenanceWindowInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyInstanceMaintenanceWindowInput {
+    type Output = ModifyInstanceMaintenanceWindowOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ModifyInstanceMaintenanceWindow",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/maintenance-window",
+            204,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "start_time"];
+}
+
+impl<C> Request<ModifyInstanceMaintenanceWindowInput, C> {
+    /// Sets [`instance_id`](ModifyInstanceMaintenanceWindowInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ModifyInstanceMaintenanceWindowInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyInstanceMaintenanceWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ModifyInstanceMaintenanceWindowOutput {}
+
+/// The request of `ModifyPort`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ModifyPortInput {
+    /// 实例Id，可以调用\[5.3.3
+    /// 查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
+    /// 创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 新端口号。端口有效范围为2100~9500，暂不支持8636、8637和8638。GeminiDB
+    /// Mongo副本集4.0数据库实例端口有效范围为2100~9500，暂不支持8636、8637和8638。 GeminiDB
+    /// Cassandra数据库实例端口有效范围为2100~9500，暂不支持7000，7001，7199，8636，8479，8484，8999，8018，2180，2887，3887，8079，8091，8092。
+    /// GeminiDB
+    /// Redis数据库实例端口有效范围为1024~65535，暂不支持2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
+    pub port: Option<i32>,
+}
+
+impl ModifyPortInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyPortInput {
+    type Output = ModifyPortOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ModifyPort",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/port",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "port"];
+}
+
+impl<C> Request<ModifyPortInput, C> {
+    /// Sets [`instance_id`](ModifyPortInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`port`](ModifyPortInput::port) (required).
+    pub fn port(mut self, value: i32) -> Self {
+        self.input.port = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyPort`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ModifyPortOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `ModifyPublicIp`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ModifyPublicIpInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 实例节点ID。
+    ///
+    /// Sent in the request path as `{node_id}`.
+    pub node_id: Option<String>,
+    /// 操作标识。取值： - BIND，表示绑定弹性公网IP。 - UNBIND，表示解绑弹性公网IP。
+    pub action: Option<String>,
+    /// 弹性公网IP。
+    pub public_ip: Option<String>,
+    /// 弹性公网IP的ID。
+    pub public_ip_id: Option<String>,
+}
+
+impl ModifyPublicIpInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyPublicIpInput {
+    type Output = ModifyPublicIpOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ModifyPublicIp",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/public-ip",
+            202,
+        )
+        .params(
+            &[("instance_id", ParamLocation::Path), ("node_id", ParamLocation::Path)],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id", "node_id", "action"];
+}
+
+impl<C> Request<ModifyPublicIpInput, C> {
+    /// Sets [`instance_id`](ModifyPublicIpInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](ModifyPublicIpInput::node_id) (required).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`action`](ModifyPublicIpInput::action) (required).
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.input.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`public_ip`](ModifyPublicIpInput::public_ip).
+    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
+        self.input.public_ip = Some(value.into());
+        self
+    }
+
+    /// Sets [`public_ip_id`](ModifyPublicIpInput::public_ip_id).
+    pub fn public_ip_id(mut self, value: impl Into<String>) -> Self {
+        self.input.public_ip_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyPublicIp`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ModifyPublicIpOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `ModifyVolume`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ModifyVolumeInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 待变更到的磁盘容量。单位GB，取值为整数。 扩容场景下，必须大于当前磁盘容量。 缩容场景下，必须大于已用量的125%，向上取整。 磁盘容量的上下限与所选引擎类型以及规格相关。 -
+    /// \[GeminiDB
+    /// Cassandra请参见[数据库实例规格](https://support.huaweicloud.com/cassandraug-nosql/nosql_05_0017.html)。\](tag:hc) -
+    /// \[GeminiDB
+    /// Cassandra请参见[数据库实例规格。](https://support.huaweicloud.com/intl/zh-cn/cassandraug-nosql/nosql_05_0017.html)\](tag:hk) -
+    /// \[GeminiDB
+    /// Redis请参见[数据库实例规格。](https://support.huaweicloud.com/redisug-nosql/nosql_05_0059.html)\](tag:hc) -
+    /// \[GeminiDB
+    /// Redis请参见[数据库实例规格。](https://support.huaweicloud.com/intl/zh-cn/redisug-nosql/nosql_05_0059.html)\](tag:hk)
+    pub size: Option<i32>,
+    /// 扩容包年包月实例存储容量时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
+    pub is_auto_pay: Option<bool>,
+}
+
+impl ModifyVolumeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyVolumeInput {
+    type Output = ModifyVolumeOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ModifyVolume",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/volume",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "size"];
+}
+
+impl<C> Request<ModifyVolumeInput, C> {
+    /// Sets [`instance_id`](ModifyVolumeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`size`](ModifyVolumeInput::size) (required).
+    pub fn size(mut self, value: i32) -> Self {
+        self.input.size = Some(value);
+        self
+    }
+
+    /// Sets [`is_auto_pay`](ModifyVolumeInput::is_auto_pay).
+    pub fn is_auto_pay(mut self, value: bool) -> Self {
+        self.input.is_auto_pay = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyVolume`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ModifyVolumeOutput {
+    /// 任务ID，仅按需实例时会返回该参数。
+    pub job_id: Option<String>,
+    /// 订单ID，仅变更包年包月实例存储容量时返回该参数。
+    pub order_id: Option<String>,
+}
+
+/// The request of `OfflineNodes`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OfflineNodesInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 操作类型 ,shutdown代表关机,开机是startup。
+    pub action: Option<String>,
+    /// 节点ID列表,最多10个。
+    pub node_ids: Option<Vec<String>>,
+}
+
+impl OfflineNodesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for OfflineNodesInput {
+    type Output = OfflineNodesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "OfflineNodes",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/nodes",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "action", "node_ids"];
+}
+
+impl<C> Request<OfflineNodesInput, C> {
+    /// Sets [`instance_id`](OfflineNodesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`action`](OfflineNodesInput::action) (required).
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.input.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_ids`](OfflineNodesInput::node_ids) (required).
+    pub fn node_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.node_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `OfflineNodes`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OfflineNodesOutput {
+    /// 工作流ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `PauseResumeDataSynchronization`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PauseResumeDataSynchronizationInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 指定容灾实例数据同步操作。 取值pause，表示暂停容灾实例的数据同步。 取值resume，表示恢复容灾实例的数据同步。
+    pub action: Option<String>,
+}
+
+impl PauseResumeDataSynchronizationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for PauseResumeDataSynchronizationInput {
+    type Output = PauseResumeDataSynchronizationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "PauseResumeDataSynchronization",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/disaster-recovery/data-synchronization",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "action"];
+}
+
+impl<C> Request<PauseResumeDataSynchronizationInput, C> {
+    /// Sets [`instance_id`](PauseResumeDataSynchronizationInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`action`](PauseResumeDataSynchronizationInput::action) (required).
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.input.action = Some(value.into());
+        self
+    }
+}
+
+/// The response of `PauseResumeDataSynchronization`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PauseResumeDataSynchronizationOutput {
+    /// 暂停/恢复具备容灾关系的实例数据同步的工作ID
+    pub job_id: Option<String>,
+}
+
+/// The request of `ResetDbUserPassword`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ResetDbUserPasswordInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
+    pub name: Option<String>,
+    /// 需重置的密码。 - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&amp;*()_+-&#x3D; 。
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for ResetDbUserPasswordInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResetDbUserPasswordInput")
+            .field("instance_id", &self.instance_id)
+            .field("name", &self.name)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl ResetDbUserPasswordInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ResetDbUserPasswordInput {
+    type Output = ResetDbUserPasswordOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ResetDbUserPassword",
+            "PUT",
+            "/v3/{project_id}/redis/instances/{instance_id}/db-users/password",
+            204,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "name", "password"];
+}
+
+impl<C> Request<ResetDbUserPasswordInput, C> {
+    /// Sets [`instance_id`](ResetDbUserPasswordInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](ResetDbUserPasswordInput::name) (required).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](ResetDbUserPasswordInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ResetDbUserPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResetDbUserPasswordOutput {}
+
+/// The request of `ResetParamGroupTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ResetParamGroupTemplateInput {
+    /// 参数模板ID
+    ///
+    /// Sent in the request path as `{config_id}`.
+    pub config_id: Option<String>,
+}
+
+impl ResetParamGroupTemplateInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ResetParamGroupTemplateInput {
+    type Output = ResetParamGroupTemplateOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ResetParamGroupTemplate",
+            "POST",
+            "/v3/{project_id}/configurations/{config_id}/reset",
+            200,
+        )
+        .params(&[("config_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["config_id"];
+}
+
+impl<C> Request<ResetParamGroupTemplateInput, C> {
+    /// Sets [`config_id`](ResetParamGroupTemplateInput::config_id) (required).
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.input.config_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ResetParamGroupTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResetParamGroupTemplateOutput {}
+
+/// The request of `ResetPassword`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ResetPasswordInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 数据库密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_&#x3D;+?的组合。
+    /// 建议您输入高强度密码，以提高安全性，防止出现密码被暴力破解等安全风险。
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for ResetPasswordInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResetPasswordInput")
+            .field("instance_id", &self.instance_id)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl ResetPasswordInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ResetPasswordInput {
+    type Output = ResetPasswordOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ResetPassword",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/password",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "password"];
+}
+
+impl<C> Request<ResetPasswordInput, C> {
+    /// Sets [`instance_id`](ResetPasswordInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](ResetPasswordInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ResetPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResetPasswordOutput {}
+
+/// The request of `ResizeColdVolume`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ResizeColdVolumeInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 待扩容后冷存储空间大小,单位：GB。用户每次至少选择1GB扩容量，且必须为整数。待扩容后的最大存储空间为100000GB。
+    pub size: Option<i32>,
+    /// 扩容包年包月实例的冷数据存储容量时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 ·true，表示自动从账户中支付。
+    /// ·false，表示手动从账户中支付，默认为该方式。
+    pub is_auto_pay: Option<String>,
+}
+
+impl ResizeColdVolumeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ResizeColdVolumeInput {
+    type Output = ResizeColdVolumeOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ResizeColdVolume",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/cold-volume",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "size"];
+}
+
+impl<C> Request<ResizeColdVolumeInput, C> {
+    /// Sets [`instance_id`](ResizeColdVolumeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`size`](ResizeColdVolumeInput::size) (required).
+    pub fn size(mut self, value: i32) -> Self {
+        self.input.size = Some(value);
+        self
+    }
+
+    /// Sets [`is_auto_pay`](ResizeColdVolumeInput::is_auto_pay).
+    pub fn is_auto_pay(mut self, value: impl Into<String>) -> Self {
+        self.input.is_auto_pay = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ResizeColdVolume`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResizeColdVolumeOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+    /// 订单ID，仅扩容包年包月实例的存储容量时返回该参数。
+    pub order_id: Option<String>,
+}
+
+/// The request of `ResizeInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ResizeInstanceInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// The resize of this ResizeInstanceRequestBody.
+    pub resize: Option<types::ResizeInstanceOption>,
+    /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - 对于降低规格场景，该字段无效。 - 对于扩大规格场景： - true，表示自动从账户中支付。 -
+    /// false，表示手动从账户中支付，默认为该方式。
+    pub is_auto_pay: Option<String>,
+}
+
+impl ResizeInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ResizeInstanceInput {
+    type Output = ResizeInstanceOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ResizeInstance",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/resize",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "resize"];
+}
+
+impl<C> Request<ResizeInstanceInput, C> {
+    /// Sets [`instance_id`](ResizeInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`resize`](ResizeInstanceInput::resize) (required).
+    pub fn resize(mut self, value: types::ResizeInstanceOption) -> Self {
+        self.input.resize = Some(value);
+        self
+    }
+
+    /// Sets [`is_auto_pay`](ResizeInstanceInput::is_auto_pay).
+    pub fn is_auto_pay(mut self, value: impl Into<String>) -> Self {
+        self.input.is_auto_pay = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ResizeInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResizeInstanceOutput {
+    /// 任务ID，仅按需实例时会返回该参数。
+    pub job_id: Option<String>,
+    /// 订单ID，仅创建包年包月实例时返回该参数。
+    pub order_id: Option<String>,
+}
+
+/// The request of `ResizeInstanceVolume`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ResizeInstanceVolumeInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 待扩容到的磁盘容量。取值为整数，并且大于当前磁盘容量。磁盘容量最大值的大小与所选引擎类型以及规格相关，具体请参见数据库实例规格。
+    pub size: Option<i32>,
+    /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
+    pub is_auto_pay: Option<String>,
+}
+
+impl ResizeInstanceVolumeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ResizeInstanceVolumeInput {
+    type Output = ResizeInstanceVolumeOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ResizeInstanceVolume",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/extend-volume",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "size"];
+}
+
+impl<C> Request<ResizeInstanceVolumeInput, C> {
+    /// Sets [`instance_id`](ResizeInstanceVolumeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`size`](ResizeInstanceVolumeInput::size) (required).
+    pub fn size(mut self, value: i32) -> Self {
+        self.input.size = Some(value);
+        self
+    }
+
+    /// Sets [`is_auto_pay`](ResizeInstanceVolumeInput::is_auto_pay).
+    pub fn is_auto_pay(mut self, value: impl Into<String>) -> Self {
+        self.input.is_auto_pay = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ResizeInstanceVolume`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResizeInstanceVolumeOutput {
+    /// 任务ID，仅按需实例时会返回该参数。
+    pub job_id: Option<String>,
+    /// 订单ID，仅创建包年包月实例时返回该参数。
+    pub order_id: Option<String>,
+}
+
+/// The request of `RestartInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RestartInstanceInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 待重启的节点ID。 仅GeminiDB Redis云原生部署模式集群实例支持传入节点ID重启对应节点。 不传则重启整个实例。
+    pub node_id: Option<String>,
+}
+
+impl RestartInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RestartInstanceInput {
+    type Output = RestartInstanceOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "RestartInstance",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/restart",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<RestartInstanceInput, C> {
+    /// Sets [`instance_id`](RestartInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](RestartInstanceInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `RestartInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RestartInstanceOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `RestoreExistingInstance`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RestoreExistingInstanceInput {
+    /// 实例Id，可以调用\[5.3.3
+    /// 查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
+    /// 创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 备份文件名称。根据备份文件恢复到已有的实例。
+    pub backup_id: Option<String>,
+    /// 实例密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_&#x3D;+?的组合。 -
+    /// 不传入密码时，恢复后，备份文件中保留的密码将覆盖原有实例的密码。 - 传入密码时，恢复后，将使用该密码覆盖原有实例的密码。
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for RestoreExistingInstanceInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RestoreExistingInstanceInput")
+            .field("instance_id", &self.instance_id)
+            .field("backup_id", &self.backup_id)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl RestoreExistingInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RestoreExistingInstanceInput {
+    type Output = RestoreExistingInstanceOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "RestoreExistingInstance",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/recovery",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "backup_id"];
+}
+
+impl<C> Request<RestoreExistingInstanceInput, C> {
+    /// Sets [`instance_id`](RestoreExistingInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_id`](RestoreExistingInstanceInput::backup_id) (required).
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](RestoreExistingInstanceInput::password).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+}
+
+/// The response of `RestoreExistingInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RestoreExistingInstanceOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `RestoreRedisData`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RestoreRedisDataInput {
+    /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
+    /// **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// The recovery_info of this RestoreRedisDataRequestBody.
+    pub recovery_info: Option<types::RecoveryInfo>,
+}
+
+impl RestoreRedisDataInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RestoreRedisDataInput {
+    type Output = RestoreRedisDataOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "RestoreRedisData",
+            "POST",
+            "/v3/{project_id}/redis/instances/{instance_id}/recovery",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<RestoreRedisDataInput, C> {
+    /// Sets [`instance_id`](RestoreRedisDataInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`recovery_info`](RestoreRedisDataInput::recovery_info).
+    pub fn recovery_info(mut self, value: types::RecoveryInfo) -> Self {
+        self.input.recovery_info = Some(value);
+        self
+    }
+}
+
+/// The response of `RestoreRedisData`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RestoreRedisDataOutput {
+    /// **参数解释：** 任务ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    pub job_id: Option<String>,
+}
+
+/// The request of `RestoreRedisPitr`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RestoreRedisPitrInput {
+    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 恢复的指定时间点, 格式为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 获取方法请参见 查询Redis可恢复时间点
+    /// 中响应“restore_time”字段下参数的值。 **取值范围：** 不涉及。
+    pub restore_time: Option<String>,
+}
+
+impl RestoreRedisPitrInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RestoreRedisPitrInput {
+    type Output = RestoreRedisPitrOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "RestoreRedisPitr",
+            "PUT",
+            "/v3/{project_id}/redis/instances/{instance_id}/pitr",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "restore_time"];
+}
+
+impl<C> Request<RestoreRedisPitrInput, C> {
+    /// Sets [`instance_id`](RestoreRedisPitrInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`restore_time`](RestoreRedisPitrInput::restore_time) (required).
+    pub fn restore_time(mut self, value: impl Into<String>) -> Self {
+        self.input.restore_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `RestoreRedisPitr`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RestoreRedisPitrOutput {
+    /// **参数解释：** 任务ID。 **取值范围：** 不涉及。
+    pub job_id: Option<String>,
+}
+
+/// The request of `SaveLtsConfigs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SaveLtsConfigsInput {
+    /// 语言。
+    ///
+    /// Sent as the `X-Language` header.
+    #[serde(rename = "X-Language")]
+    pub x_language: Option<String>,
+    /// 需要建立关联的实例ID列表。
+    pub instance_ids: Option<Vec<String>>,
+    /// 日志类型。slow_log表示慢日志。
+    pub log_type: Option<String>,
+    /// LTS日志组ID。可通过云日志服务-“查询账号下所有日志组”API接口获取。
+    pub lts_group_id: Option<String>,
+    /// LTS日志流ID。可通过云日志服务-“查询指定日志组下的所有日志流”API接口获取。
+    pub lts_stream_id: Option<String>,
+}
+
+impl SaveLtsConfigsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SaveLtsConfigsInput {
+    type Output = SaveLtsConfigsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SaveLtsConfigs",
+            "POST",
+            "/v3/{project_id}/instances/logs/lts-configs",
+            200,
+        )
+        .params(&[("X-Language", ParamLocation::Header)]);
+    const REQUIRED: &'static [&'static str] = &[
+        "instance_ids",
+        "log_type",
+        "lts_group_id",
+        "lts_stream_id",
+    ];
+}
+
+impl<C> Request<SaveLtsConfigsInput, C> {
+    /// Sets [`x_language`](SaveLtsConfigsInput::x_language).
+    pub fn x_language(mut self, value: impl Into<String>) -> Self {
+        self.input.x_language = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_ids`](SaveLtsConfigsInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_type`](SaveLtsConfigsInput::log_type) (required).
+    pub fn log_type(mut self, value: impl Into<String>) -> Self {
+        self.input.log_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`lts_group_id`](SaveLtsConfigsInput::lts_group_id) (required).
+    pub fn lts_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.lts_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`lts_stream_id`](SaveLtsConfigsInput::lts_stream_id) (required).
+    pub fn lts_stream_id(mut self, value: impl Into<String>) -> Self {
+        self.input.lts_stream_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SaveLtsConfigs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SaveLtsConfigsOutput {}
+
+/// The request of `SaveRedisDisabledCommands`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SaveRedisDisabledCommandsInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 禁用类型。
+    pub disabled_type: Option<String>,
+    /// disabled_type为command时传入该参数。
+    pub commands: Option<Vec<String>>,
+    /// disabled_type为key时传入该参数，最多20个。
+    pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
+}
+
+impl SaveRedisDisabledCommandsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SaveRedisDisabledCommandsInput {
+    type Output = SaveRedisDisabledCommandsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SaveRedisDisabledCommands",
+            "POST",
+            "/v3/{project_id}/redis/instances/{instance_id}/disabled-commands",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "disabled_type"];
+}
+
+impl<C> Request<SaveRedisDisabledCommandsInput, C> {
+    /// Sets [`instance_id`](SaveRedisDisabledCommandsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`disabled_type`](SaveRedisDisabledCommandsInput::disabled_type) (required).
+    pub fn disabled_type(mut self, value: impl Into<String>) -> Self {
+        self.input.disabled_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`commands`](SaveRedisDisabledCommandsInput::commands).
+    pub fn commands(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.commands = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`keys`](SaveRedisDisabledCommandsInput::keys).
+    pub fn keys(
+        mut self,
+        value: impl IntoIterator<Item = types::RedisDisabledCommandsDetail>,
+    ) -> Self {
+        self.input.keys = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `SaveRedisDisabledCommands`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SaveRedisDisabledCommandsOutput {}
+
+/// The request of `SetAutoEnlargePolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SetAutoEnlargePolicyInput {
+    /// 设置磁盘自动扩容的实例组ID。
+    pub instance_ids: Option<Vec<String>>,
+    /// 自动扩容开关。  “on”，表示开启磁盘自动扩容策略。  “off”，表示关闭磁盘自动扩容策略。 默认值为“on”。
+    pub switch_option: Option<String>,
+    /// The policy of this SetAutoPolicyRequestBody.
+    pub policy: Option<types::DiskAutoExpansionPolicy>,
+}
+
+impl SetAutoEnlargePolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SetAutoEnlargePolicyInput {
+    type Output = SetAutoEnlargePolicyOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "SetAutoEnlargePolicy",
+        "PUT",
+        "/v3/{project_id}/instances/disk-auto-expansion",
+        200,
+    );
+    const REQUIRED: &'static [&'static str] = &["instance_ids"];
+}
+
+impl<C> Request<SetAutoEnlargePolicyInput, C> {
+    /// Sets [`instance_ids`](SetAutoEnlargePolicyInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`switch_option`](SetAutoEnlargePolicyInput::switch_option).
+    pub fn switch_option(mut self, value: impl Into<String>) -> Self {
+        self.input.switch_option = Some(value.into());
+        self
+    }
+
+    /// Sets [`policy`](SetAutoEnlargePolicyInput::policy).
+    pub fn policy(mut self, value: types::DiskAutoExpansionPolicy) -> Self {
+        self.input.policy = Some(value);
+        self
+    }
+}
+
+/// The response of `SetAutoEnlargePolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SetAutoEnlargePolicyOutput {
+    /// **参数解释：** 设置磁盘自动扩容策略失败的实例信息列表。 **取值范围：** 不涉及
+    pub error_results: Option<Vec<types::SetAutoPolicyErrorResults>>,
+}
+
+/// The request of `SetBackupPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SetBackupPolicyInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// The backup_policy of this SetBackupPolicyRequestBody.
+    pub backup_policy: Option<types::BackupPolicy>,
+}
+
+impl SetBackupPolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SetBackupPolicyInput {
+    type Output = SetBackupPolicyOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SetBackupPolicy",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/backups/policy",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "backup_policy"];
+}
+
+impl<C> Request<SetBackupPolicyInput, C> {
+    /// Sets [`instance_id`](SetBackupPolicyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_policy`](SetBackupPolicyInput::backup_policy) (required).
+    pub fn backup_policy(mut self, value: types::BackupPolicy) -> Self {
+        self.input.backup_policy = Some(value);
+        self
+    }
+}
+
+/// The response of `SetBackupPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SetBackupPolicyOutput {}
+
+/// The request of `SetDisasterRecoverySettings`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SetDisasterRecoverySettingsInput {
+    /// **参数解释：** 容灾切换的故障节点比例列表。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    pub disaster_recovery_settings: Option<Vec<types::SetSwitchoverRatioInfo>>,
+}
+
+impl SetDisasterRecoverySettingsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SetDisasterRecoverySettingsInput {
+    type Output = SetDisasterRecoverySettingsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "SetDisasterRecoverySettings",
+        "PUT",
+        "/v3/{project_id}/instances/disaster-recovery/settings",
+        200,
+    );
+}
+
+impl<C> Request<SetDisasterRecoverySettingsInput, C> {
+    /// Sets
+    /// [`disaster_recovery_settings`](SetDisasterRecoverySettingsInput::disaster_recovery_settings).
+    pub fn disaster_recovery_settings(
+        mut self,
+        value: impl IntoIterator<Item = types::SetSwitchoverRatioInfo>,
+    ) -> Self {
+        self.input.disaster_recovery_settings = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `SetDisasterRecoverySettings`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SetDisasterRecoverySettingsOutput {
+    /// 设置容灾切换故障节点比例成功的实例列表。
+    pub successed_instance_ids: Option<Vec<String>>,
+}
+
+/// The request of `SetInstanceDataDump`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SetInstanceDataDumpInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// OBS桶名。
+    pub bucket_name: Option<String>,
+    /// 开启/关闭实例数据导出。
+    pub action: Option<String>,
+}
+
+impl SetInstanceDataDumpInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SetInstanceDataDumpInput {
+    type Output = SetInstanceDataDumpOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SetInstanceDataDump",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/data-dump",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "bucket_name", "action"];
+}
+
+impl<C> Request<SetInstanceDataDumpInput, C> {
+    /// Sets [`instance_id`](SetInstanceDataDumpInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`bucket_name`](SetInstanceDataDumpInput::bucket_name) (required).
+    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.input.bucket_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`action`](SetInstanceDataDumpInput::action) (required).
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.input.action = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SetInstanceDataDump`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SetInstanceDataDumpOutput {}
+
+/// The request of `SetRecyclePolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SetRecyclePolicyInput {
+    /// The recycle_policy of this RecyclePolicyRequestBody.
+    pub recycle_policy: Option<types::RecyclePolicy>,
+}
+
+impl SetRecyclePolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SetRecyclePolicyInput {
+    type Output = SetRecyclePolicyOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "SetRecyclePolicy",
+        "PUT",
+        "/v3/{project_id}/instances/recycle-policy",
+        200,
+    );
+    const REQUIRED: &'static [&'static str] = &["recycle_policy"];
+}
+
+impl<C> Request<SetRecyclePolicyInput, C> {
+    /// Sets [`recycle_policy`](SetRecyclePolicyInput::recycle_policy) (required).
+    pub fn recycle_policy(mut self, value: types::RecyclePolicy) -> Self {
+        self.input.recycle_policy = Some(value);
+        self
+    }
+}
+
+/// The response of `SetRecyclePolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SetRecyclePolicyOutput {}
+
+/// The request of `SetRedisPitrPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SetRedisPitrPolicyInput {
+    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 标识Redis实例是否开启指定时间点恢复。 **取值范围：** - “true”，表示实例开启Redis指定时间点恢复功能。 -
+    /// “false”，表示实例不启用Redis指定时间点恢复功能。
+    pub enabled: Option<bool>,
+    /// **参数解释：** 数据备份的时间间隔，该数据备份控制redis实例可恢复时间点的间隔，默认值为 20分钟。 例如，当interval
+    /// 为20min时，可恢复时间点的间隔为20min，其interval约小，对性能影响越大，存储空间膨胀约明显。 **取值范围：** 5～120 单位：分钟
+    pub interval: Option<i32>,
+    /// **参数解释：** 指定已生成的备份文件可以保存的天数，默认值为 1 天。 **取值范围：** 1～7 单位：天
+    pub keep_days: Option<i32>,
+}
+
+impl SetRedisPitrPolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SetRedisPitrPolicyInput {
+    type Output = SetRedisPitrPolicyOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SetRedisPitrPolicy",
+            "PUT",
+            "/v3/{project_id}/redis/instances/{instance_id}/pitr/policy",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "enabled"];
+}
+
+impl<C> Request<SetRedisPitrPolicyInput, C> {
+    /// Sets [`instance_id`](SetRedisPitrPolicyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`enabled`](SetRedisPitrPolicyInput::enabled) (required).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.input.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`interval`](SetRedisPitrPolicyInput::interval).
+    pub fn interval(mut self, value: i32) -> Self {
+        self.input.interval = Some(value);
+        self
+    }
+
+    /// Sets [`keep_days`](SetRedisPitrPolicyInput::keep_days).
+    pub fn keep_days(mut self, value: i32) -> Self {
+        self.input.keep_days = Some(value);
+        self
+    }
+}
+
+/// The response of `SetRedisPitrPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SetRedisPitrPolicyOutput {}
+
+/// The request of `ShowAllInstancesBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowAllInstancesBackupsInput {
+    /// 分页页码。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 每页条数。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+    /// 引擎类型 不传该参数则查询所有的引擎。
+    ///
+    /// Sent in the query string as `datastore_type`.
+    pub datastore_type: Option<String>,
+    /// 实例ID 不传该参数则查询所有备份列表。
+    ///
+    /// Sent in the query string as `instance_id`.
+    pub instance_id: Option<String>,
+    /// 备份ID。
+    ///
+    /// Sent in the query string as `backup_id`.
+    pub backup_id: Option<String>,
+    /// 备份类型。
+    ///
+    /// Sent in the query string as `backup_type`.
+    pub backup_type: Option<String>,
+    /// 查询备份开始的时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
+    ///
+    /// Sent in the query string as `begin_time`.
+    pub begin_time: Option<String>,
+    /// 查询备份开始的结束时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
+    ///
+    /// Sent in the query string as `end_time`.
+    pub end_time: Option<String>,
+}
+
+impl ShowAllInstancesBackupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowAllInstancesBackupsInput {
+    type Output = ShowAllInstancesBackupsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowAllInstancesBackups",
+            "GET",
+            "/v3/{project_id}/backups",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+                ("datastore_type", ParamLocation::Query),
+                ("instance_id", ParamLocation::Query),
+                ("backup_id", ParamLocation::Query),
+                ("backup_type", ParamLocation::Query),
+                ("begin_time", ParamLocation::Query),
+                ("end_time", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["offset", "limit"];
+}
+
+impl<C> Request<ShowAllInstancesBackupsInput, C> {
+    /// Sets [`offset`](ShowAllInstancesBackupsInput::offset) (required).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowAllInstancesBackupsInput::limit) (required).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`datastore_type`](ShowAllInstancesBackupsInput::datastore_type).
+    pub fn datastore_type(mut self, value: impl Into<String>) -> Self {
+        self.input.datastore_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_id`](ShowAllInstancesBackupsInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_id`](ShowAllInstancesBackupsInput::backup_id).
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_type`](ShowAllInstancesBackupsInput::backup_type).
+    pub fn backup_type(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`begin_time`](ShowAllInstancesBackupsInput::begin_time).
+    pub fn begin_time(mut self, value: impl Into<String>) -> Self {
+        self.input.begin_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ShowAllInstancesBackupsInput::end_time).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowAllInstancesBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowAllInstancesBackupsOutput {
+    /// 总记录数。
+    pub total_count: Option<i64>,
+    /// 备份列表信息。
+    pub backups: Option<Vec<types::QueryInstanceBackupResponseBodyBackups>>,
+}
+
+/// The request of `ShowAllInstancesBackupsNew`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowAllInstancesBackupsNewInput {
+    /// 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    ///
+    /// Sent in the query string as `instance_id`.
+    pub instance_id: Option<String>,
+    /// 数据库类型。 - cassandra - redis - mongodb - influxdb
+    ///
+    /// Sent in the query string as `datastore_type`.
+    pub datastore_type: Option<String>,
+    /// 备份ID。
+    ///
+    /// Sent in the query string as `backup_id`.
+    pub backup_id: Option<String>,
+    /// 备份类型，大小写敏感。 - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。 -
+    /// 当该字段未传入值时，默认只查询所有的全量备份(包含库表级)，包括自动全备备份和手动全量备份。
+    ///
+    /// Sent in the query string as `backup_type`.
+    pub backup_type: Option<String>,
+    /// 备份策略类型。可取值: - Instance 表示查询实例级备份 - DatabaseTable 表示查询库表级备份 - 默认取值 Instance
+    ///
+    /// Sent in the query string as `type`.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// 查询备份个数上限值。取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+    /// 索引位置偏移量，表示从指定project
+    /// ID下最新的备份创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的备份信息。取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从最新的备份创建时间对应的备份开始查询。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询备份开始的时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量，默认为空。 - “end_time”有值时，“begin_time”必选。
+    ///
+    /// Sent in the query string as `begin_time`.
+    pub begin_time: Option<String>,
+    /// 查询备份开始的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量，默认为空。 -
+    /// “begin_time”有值时，“end_time”必选。
+    ///
+    /// Sent in the query string as `end_time`.
+    pub end_time: Option<String>,
+}
+
+impl ShowAllInstancesBackupsNewInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowAllInstancesBackupsNewInput {
+    type Output = ShowAllInstancesBackupsNewOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowAllInstancesBackupsNew",
+            "GET",
+            "/v3.1/{project_id}/backups",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Query),
+                ("datastore_type", ParamLocation::Query),
+                ("backup_id", ParamLocation::Query),
+                ("backup_type", ParamLocation::Query),
+                ("type", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("begin_time", ParamLocation::Query),
+                ("end_time", ParamLocation::Query),
+            ],
+        );
+}
+
+impl<C> Request<ShowAllInstancesBackupsNewInput, C> {
+    /// Sets [`instance_id`](ShowAllInstancesBackupsNewInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`datastore_type`](ShowAllInstancesBackupsNewInput::datastore_type).
+    pub fn datastore_type(mut self, value: impl Into<String>) -> Self {
+        self.input.datastore_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_id`](ShowAllInstancesBackupsNewInput::backup_id).
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_type`](ShowAllInstancesBackupsNewInput::backup_type).
+    pub fn backup_type(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](ShowAllInstancesBackupsNewInput::type_).
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.input.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](ShowAllInstancesBackupsNewInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](ShowAllInstancesBackupsNewInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`begin_time`](ShowAllInstancesBackupsNewInput::begin_time).
+    pub fn begin_time(mut self, value: impl Into<String>) -> Self {
+        self.input.begin_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ShowAllInstancesBackupsNewInput::end_time).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowAllInstancesBackupsNew`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowAllInstancesBackupsNewOutput {
+    /// 备份总数量。
+    pub total_count: Option<i32>,
+    /// The backups of this ShowAllInstancesBackupsNewResponse.
+    pub backups: Option<Vec<types::Backup>>,
+}
+
+/// The request of `ShowApplicableInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowApplicableInstancesInput {
+    /// 参数模板id
+    ///
+    /// Sent in the request path as `{config_id}`.
+    pub config_id: Option<String>,
+    /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询个数上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+    /// **参数解释：** 实例名称，支持模糊搜索。 **约束限制：** 不涉及。 **取值范围：** 不涉及 **默认取值：** 不涉及
+    ///
+    /// Sent in the query string as `instance_name`.
+    pub instance_name: Option<String>,
+    /// **参数解释：** 实例ID，支持模糊搜索。 **约束限制：** 不涉及。 **取值范围：** 不涉及 **默认取值：** 不涉及
+    ///
+    /// Sent in the query string as `instance_id`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowApplicableInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowApplicableInstancesInput {
+    type Output = ShowApplicableInstancesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowApplicableInstances",
+            "GET",
+            "/v3/{project_id}/configurations/{config_id}/applicable-instances",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("config_id", ParamLocation::Path),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+                ("instance_name", ParamLocation::Query),
+                ("instance_id", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["config_id"];
+}
+
+impl<C> Request<ShowApplicableInstancesInput, C> {
+    /// Sets [`config_id`](ShowApplicableInstancesInput::config_id) (required).
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.input.config_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ShowApplicableInstancesInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowApplicableInstancesInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`instance_name`](ShowApplicableInstancesInput::instance_name).
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_id`](ShowApplicableInstancesInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowApplicableInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowApplicableInstancesOutput {
+    /// 实例列表
+    pub instances: Option<Vec<types::ApplicableInstanceRsp>>,
+    /// 应用参数的实例数量限制。
+    pub count: Option<i32>,
+}
+
+/// The request of `ShowApplyHistory`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowApplyHistoryInput {
+    /// **参数解释：** 参数组id。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{config_id}`.
+    pub config_id: Option<String>,
+    /// **参数解释：** 索引位置，偏移量。 **约束限制：** 不涉及。 **取值范围：** 取值必须为数字，不能为负数。 **默认取值：**
+    /// 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 取值范围: 1~100。 **默认取值：** 不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ShowApplyHistoryInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowApplyHistoryInput {
+    type Output = ShowApplyHistoryOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowApplyHistory",
+            "GET",
+            "/v3/{project_id}/configurations/{config_id}/applied-histories",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("config_id", ParamLocation::Path),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["config_id"];
+}
+
+impl<C> Request<ShowApplyHistoryInput, C> {
+    /// Sets [`config_id`](ShowApplyHistoryInput::config_id) (required).
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.input.config_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ShowApplyHistoryInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowApplyHistoryInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ShowApplyHistory`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowApplyHistoryOutput {
+    /// **参数解释：** 总记录数。 **取值范围：** 不涉及。
+    pub total_count: Option<i32>,
+    /// **参数解释：** 参数组模板应用历史列表。 **取值范围：** 不涉及。
+    pub histories: Option<Vec<types::ApplyHistoryRsp>>,
+}
+
+/// The request of `ShowAutoEnlargePolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowAutoEnlargePolicyInput {
+    /// 实例Id，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowAutoEnlargePolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowAutoEnlargePolicyInput {
+    type Output = ShowAutoEnlargePolicyOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowAutoEnlargePolicy",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/disk-auto-expansion",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowAutoEnlargePolicyInput, C> {
+    /// Sets [`instance_id`](ShowAutoEnlargePolicyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowAutoEnlargePolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowAutoEnlargePolicyOutput {
+    /// The policy of this ShowAutoEnlargePolicyResponse.
+    pub policy: Option<types::DiskAutoExpansionPolicy>,
+}
+
+/// The request of `ShowAutoNodeExpansionPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowAutoNodeExpansionPolicyInput {
+    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 语言。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent as the `X-Language` header.
+    #[serde(rename = "X-Language")]
+    pub x_language: Option<String>,
+}
+
+impl ShowAutoNodeExpansionPolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowAutoNodeExpansionPolicyInput {
+    type Output = ShowAutoNodeExpansionPolicyOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowAutoNodeExpansionPolicy",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/node-auto-expansion-policy",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("X-Language", ParamLocation::Header),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowAutoNodeExpansionPolicyInput, C> {
+    /// Sets [`instance_id`](ShowAutoNodeExpansionPolicyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`x_language`](ShowAutoNodeExpansionPolicyInput::x_language).
+    pub fn x_language(mut self, value: impl Into<String>) -> Self {
+        self.input.x_language = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowAutoNodeExpansionPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowAutoNodeExpansionPolicyOutput {
+    /// **参数解释：** 节点扩容是否开启。 **约束限制：** 不涉及。 **取值范围：** true为开启。 false为关闭。 **默认取值：** 不涉及。
+    pub switch_option: Option<bool>,
+    /// **参数解释：** 超负载节点比例。当大等于overload_node_threshold%的节点，节点内存使用率或cpu使用率满足条件时，触发自动扩容节点。 **约束限制：**
+    /// 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    pub overload_node_threshold: Option<i32>,
+    /// **参数解释：** 触发节点自动扩容的CPU使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    pub cpu_threshold: Option<i32>,
+    /// **参数解释：** 触发节点自动扩容的内存使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    pub mem_threshold: Option<i32>,
+    /// **参数解释：** 每次扩容的节点个数。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过可扩容的节点上限。 **默认取值：** 不涉及。
+    pub step: Option<i32>,
+    /// **参数解释：** 自动扩容所能达到的节点上限。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过当前实例可扩容的节点上限。 **默认取值：** 不涉及。
+    pub node_limit: Option<i32>,
+}
+
+/// The request of `ShowBackupPolicies`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowBackupPoliciesInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowBackupPoliciesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowBackupPoliciesInput {
+    type Output = ShowBackupPoliciesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowBackupPolicies",
+            "GET",
+            "/v3.1/{project_id}/instances/{instance_id}/backups/policy",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowBackupPoliciesInput, C> {
+    /// Sets [`instance_id`](ShowBackupPoliciesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowBackupPolicies`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowBackupPoliciesOutput {
+    /// The backup_policy of this ShowBackupPoliciesResponse.
+    pub backup_policy: Option<types::ShowBackupPolicyResult>,
+}
+
+/// The request of `ShowBackupPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowBackupPolicyInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowBackupPolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowBackupPolicyInput {
+    type Output = ShowBackupPolicyOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowBackupPolicy",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/backups/policy",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowBackupPolicyInput, C> {
+    /// Sets [`instance_id`](ShowBackupPolicyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowBackupPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowBackupPolicyOutput {
+    /// The backup_policy of this ShowBackupPolicyResponse.
+    pub backup_policy: Option<types::ShowBackupPolicyResult>,
+}
+
+/// The request of `ShowConfigurationDetail`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowConfigurationDetailInput {
+    /// 参数模板ID。
+    ///
+    /// Sent in the request path as `{config_id}`.
+    pub config_id: Option<String>,
+}
+
+impl ShowConfigurationDetailInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowConfigurationDetailInput {
+    type Output = ShowConfigurationDetailOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowConfigurationDetail",
+            "GET",
+            "/v3/{project_id}/configurations/{config_id}",
+            200,
+        )
+        .read_only()
+        .params(&[("config_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["config_id"];
+}
+
+impl<C> Request<ShowConfigurationDetailInput, C> {
+    /// Sets [`config_id`](ShowConfigurationDetailInput::config_id) (required).
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.input.config_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowConfigurationDetail`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowConfigurationDetailOutput {
+    /// 参数模板ID。
+    pub id: Option<String>,
+    /// 参数模板名称。
+    pub name: Option<String>,
+    /// 参数模板描述。
+    pub description: Option<String>,
+    /// 数据库版本名称。
+    pub datastore_version_name: Option<String>,
+    /// 数据库名称。
+    pub datastore_name: Option<String>,
+    /// 【参数解释】 数据库实例类型。 【取值范围】 GeminiDB Cassandra经典部署模式集群类型为\&quot;Cluster\&quot;。 GeminiDB
+    /// Cassandra云原生部署模式集群类型为\&quot;CloudNativeCluster\&quot;。 GeminiDB
+    /// Mongo副本集类型为\&quot;ReplicaSet\&quot;。 GeminiDB Mongo集群类型为\&quot;Sharding\&quot;。 GeminiDB
+    /// Influx经典部署模式集群类型为\&quot;Cluster\&quot;。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
+    pub mode: Option<String>,
+    /// 创建时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    pub created: Option<String>,
+    /// 更新时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    pub updated: Option<String>,
+    /// 参数对象，用户基于默认参数模板自定义的参数配置。
+    pub configuration_parameters: Option<Vec<types::ConfigurationParameterResult>>,
+}
+
+/// The request of `ShowDisasterRecoverySettings`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowDisasterRecoverySettingsInput {
+    /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
+    /// **默认取值：** 不涉及。
+    ///
+    /// Sent in the query string as `instance_id`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 **约束限制：**
+    /// 取值必须为数字，不能为负数。 **取值范围：** 非负整数。 **默认取值：** 0。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~50。 **默认取值：** 50。不传该参数时，默认查询前50条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ShowDisasterRecoverySettingsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowDisasterRecoverySettingsInput {
+    type Output = ShowDisasterRecoverySettingsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowDisasterRecoverySettings",
+            "GET",
+            "/v3/{project_id}/instances/disaster-recovery/settings",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+}
+
+impl<C> Request<ShowDisasterRecoverySettingsInput, C> {
+    /// Sets [`instance_id`](ShowDisasterRecoverySettingsInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ShowDisasterRecoverySettingsInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowDisasterRecoverySettingsInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ShowDisasterRecoverySettings`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowDisasterRecoverySettingsOutput {
+    /// **参数解释：** 容灾切换的故障节点比例列表。 **取值范围：** 不涉及。
+    pub disaster_recovery_settings: Option<Vec<types::QuerySwitchoverRatioInfo>>,
+    /// **参数解释：** 参数修改历史记录总条数。 **取值范围：** 不涉及。
+    pub total_count: Option<i32>,
+}
+
+/// The request of `ShowElbIpGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowElbIpGroupInput {
+    /// 实例id。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowElbIpGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowElbIpGroupInput {
+    type Output = ShowElbIpGroupOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowElbIpGroup",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/lb/access-control",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowElbIpGroupInput, C> {
+    /// Sets [`instance_id`](ShowElbIpGroupInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowElbIpGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowElbIpGroupOutput {
+    /// 类型选项，取值： - whiteList：白名单，只允许指定ip或网段访问。 - blackList：黑名单，不允许指定ip或网段访问。
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// IP地址组中包含的IP或网段列表。
+    pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
+    /// true：开启，false：关闭。
+    pub enabled: Option<bool>,
+}
+
+/// The request of `ShowErrorLog`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowErrorLogInput {
+    /// 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。其中，T指某个时间的开始，Z指时区偏移量，例如北京时间偏移显示为+0800。开始时间不得早于当前时间31天。
+    ///
+    /// Sent in the query string as `start_time`.
+    pub start_time: Option<String>,
+    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// 只能查询当前时间前一个月内的错误日志。结束时间不能晚于当前时间。
+    ///
+    /// Sent in the query string as `end_time`.
+    pub end_time: Option<String>,
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。
+    ///
+    /// Sent in the query string as `node_id`.
+    pub node_id: Option<String>,
+    /// 语句类型，取空值，表示查询所有语句类型，也可指定如下日志类型： - Warning - Error
+    ///
+    /// Sent in the query string as `type`.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// 索引位置，偏移量。取值范围为 \[0, 1999\]。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询） - 必须为数字，不能为负数。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 - limit 与 offset的和需要满足小于等于2000的条件。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ShowErrorLogInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowErrorLogInput {
+    type Output = ShowErrorLogOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowErrorLog",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/error-log",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("start_time", ParamLocation::Query),
+                ("end_time", ParamLocation::Query),
+                ("node_id", ParamLocation::Query),
+                ("type", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id", "start_time", "end_time"];
+}
+
+impl<C> Request<ShowErrorLogInput, C> {
+    /// Sets [`instance_id`](ShowErrorLogInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](ShowErrorLogInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](ShowErrorLogInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](ShowErrorLogInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](ShowErrorLogInput::type_).
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.input.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ShowErrorLogInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowErrorLogInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ShowErrorLog`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowErrorLogOutput {
+    /// 总记录数。
+    pub total_count: Option<i32>,
+    /// The error_log_list of this ShowErrorLogResponse.
+    pub error_log_list: Option<Vec<types::ErrorLogList>>,
+}
+
+/// The request of `ShowHighRiskCommands`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowHighRiskCommandsInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowHighRiskCommandsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowHighRiskCommandsInput {
+    type Output = ShowHighRiskCommandsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowHighRiskCommands",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/high-risk-commands",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowHighRiskCommandsInput, C> {
+    /// Sets [`instance_id`](ShowHighRiskCommandsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowHighRiskCommands`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowHighRiskCommandsOutput {
+    /// 高危命令与对应重命名命令。
+    pub commands: Option<Vec<types::CommandInfo>>,
+}
+
+/// The request of `ShowInstanceBiactiveRegions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowInstanceBiactiveRegionsInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowInstanceBiactiveRegionsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowInstanceBiactiveRegionsInput {
+    type Output = ShowInstanceBiactiveRegionsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowInstanceBiactiveRegions",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/disaster-recovery/regions",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowInstanceBiactiveRegionsInput, C> {
+    /// Sets [`instance_id`](ShowInstanceBiactiveRegionsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowInstanceBiactiveRegions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowInstanceBiactiveRegionsOutput {
+    /// The region_codes of this ShowInstanceBiactiveRegionsResponse.
+    pub region_codes: Option<Vec<String>>,
+}
+
+/// The request of `ShowInstanceConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowInstanceConfigurationInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowInstanceConfigurationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowInstanceConfigurationInput {
+    type Output = ShowInstanceConfigurationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowInstanceConfiguration",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/configurations",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowInstanceConfigurationInput, C> {
+    /// Sets [`instance_id`](ShowInstanceConfigurationInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowInstanceConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowInstanceConfigurationOutput {
+    /// 数据库版本名称。
+    pub datastore_version_name: Option<String>,
+    /// 数据库名称。
+    pub datastore_name: Option<String>,
+    /// 创建时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    pub created: Option<String>,
+    /// 更新时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    pub updated: Option<String>,
+    /// 参数模板ID。
+    pub id: Option<String>,
+    /// 数据库实例类型。 取值范围: GeminiDB Cassandra经典部署模式集群类型为\&quot;Cluster\&quot;。 GeminiDB
+    /// Cassandra云原生部署模式集群类型为\&quot;CloudNativeCluster\&quot;。 GeminiDB
+    /// Mongo副本集类型为\&quot;ReplicaSet\&quot;。 GeminiDB Mongo集群类型为\&quot;Sharding\&quot;。 GeminiDB
+    /// Influx经典部署模式集群类型为\&quot;Cluster\&quot;。 GeminiDB
+    /// Influx经典部署模式单节点类型为\&quot;InfluxdbSingle\&quot;。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
+    pub mode: Option<String>,
+    /// 参数对象，用户基于默认参数模板自定义的参数配置。
+    pub configuration_parameters: Option<Vec<types::ConfigurationParameterResult>>,
+}
+
+/// The request of `ShowInstanceRole`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowInstanceRoleInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowInstanceRoleInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowInstanceRoleInput {
+    type Output = ShowInstanceRoleOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowInstanceRole",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/instance-role",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowInstanceRoleInput, C> {
+    /// Sets [`instance_id`](ShowInstanceRoleInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowInstanceRole`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowInstanceRoleOutput {
+    /// 枚举类型(master、slave)代表实例是主实例还是备实例。
+    pub role: Option<String>,
+}
+
+/// The request of `ShowIpNumRequirement`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowIpNumRequirementInput {
+    /// 创建实例或扩容节点的个数。最大支持输入200。
+    ///
+    /// Sent in the query string as `node_num`.
+    pub node_num: Option<i32>,
+    /// 数据库引擎名称。没有传入实例ID的时候该字段为必传。 - 取值为“cassandra”，表示GeminiDB Cassandra数据库引擎。 -
+    /// 取值为“mongodb”，表示GeminiDB Mongo数据库引擎。 - 取值为“influxdb”，表示GeminiDB Influx数据库引擎。 -
+    /// 取值为“redis”，表示GeminiDB Redis数据库引擎。
+    ///
+    /// Sent in the query string as `engine_name`.
+    pub engine_name: Option<String>,
+    /// 实例类型。没有传入实例ID的时候该字段为必传。 - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis
+    /// Proxy经典部署模式集群实例类型。 - 取值为“CloudNativeCluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB
+    /// Redis云原生部署模式集群实例类型。 - 取值为“RedisCluster”，表示GeminiDB Redis Cluster经典部署模式集群实例类型。 -
+    /// 取值为“Replication”，表示GeminiDB Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB
+    /// Influx经典部署模式单节点实例类型。 - 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。
+    ///
+    /// Sent in the query string as `instance_mode`.
+    pub instance_mode: Option<String>,
+    /// 实例Id，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
+    ///
+    /// Sent in the query string as `instance_id`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowIpNumRequirementInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowIpNumRequirementInput {
+    type Output = ShowIpNumRequirementOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowIpNumRequirement",
+            "GET",
+            "/v3/{project_id}/ip-num-requirement",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("node_num", ParamLocation::Query),
+                ("engine_name", ParamLocation::Query),
+                ("instance_mode", ParamLocation::Query),
+                ("instance_id", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["node_num"];
+}
+
+impl<C> Request<ShowIpNumRequirementInput, C> {
+    /// Sets [`node_num`](ShowIpNumRequirementInput::node_num) (required).
+    pub fn node_num(mut self, value: i32) -> Self {
+        self.input.node_num = Some(value);
+        self
+    }
+
+    /// Sets [`engine_name`](ShowIpNumRequirementInput::engine_name).
+    pub fn engine_name(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_mode`](ShowIpNumRequirementInput::instance_mode).
+    pub fn instance_mode(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_id`](ShowIpNumRequirementInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowIpNumRequirement`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowIpNumRequirementOutput {
+    /// 消耗的IP个数
+    pub count: Option<i32>,
+}
+
+/// The request of `ShowModifyHistory`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowModifyHistoryInput {
+    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 参数名称，支持模糊查询。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the query string as `parameter_name`.
+    pub parameter_name: Option<String>,
+    /// **参数解释：** 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 **约束限制：**
+    /// 取值必须为数字，不能为负数。 **取值范围：** 非负整数。 **默认取值：** 0
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 100。不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ShowModifyHistoryInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowModifyHistoryInput {
+    type Output = ShowModifyHistoryOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowModifyHistory",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/configuration-histories",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("parameter_name", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowModifyHistoryInput, C> {
+    /// Sets [`instance_id`](ShowModifyHistoryInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameter_name`](ShowModifyHistoryInput::parameter_name).
+    pub fn parameter_name(mut self, value: impl Into<String>) -> Self {
+        self.input.parameter_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ShowModifyHistoryInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowModifyHistoryInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ShowModifyHistory`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowModifyHistoryOutput {
+    /// 实例参数的修改历史列表。
+    pub histories: Option<Vec<types::ConfigurationHistoryRsp>>,
+    /// **参数解释：** 参数修改历史记录总条数。 **约束限制：** 默认返回参数历史修改记录总条数。若为参数名搜索，返回符合要求的记录总条数。 **取值范围：** 不涉及。
+    /// **默认取值：** 不涉及。
+    pub total_count: Option<i32>,
+}
+
+/// The request of `ShowPasswordlessConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowPasswordlessConfigInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 索引位置偏移量，表示从查询到的免密配置列表偏移offset条数据后查询对应的免密配置。 取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从第一条记录开始查询。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询个数上限值。 取值范围：1~100。不传该参数时，默认查询前100条记录。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ShowPasswordlessConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowPasswordlessConfigInput {
+    type Output = ShowPasswordlessConfigOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowPasswordlessConfig",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/passwordless-config",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowPasswordlessConfigInput, C> {
+    /// Sets [`instance_id`](ShowPasswordlessConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ShowPasswordlessConfigInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowPasswordlessConfigInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ShowPasswordlessConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowPasswordlessConfigOutput {
+    /// 免密配置,IP与网段的列表,仅支持ipv4的IP或网段。
+    pub config_ips: Option<Vec<String>>,
+    /// 免密配置的总数。
+    pub total_count: Option<i32>,
+}
+
+/// The request of `ShowPauseResumeStutus`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowPauseResumeStutusInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowPauseResumeStutusInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowPauseResumeStutusInput {
+    type Output = ShowPauseResumeStutusOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowPauseResumeStutus",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/disaster-recovery/data-synchronization",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowPauseResumeStutusInput, C> {
+    /// Sets [`instance_id`](ShowPauseResumeStutusInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowPauseResumeStutus`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowPauseResumeStutusOutput {
+    /// 主实例id
+    pub master_instance_id: Option<String>,
+    /// 备实例id
+    pub slave_instance_id: Option<String>,
+    /// 容灾实例数据同步状态 - NA：实例尚未搭建容灾关系 - NEW：尚未启动的数据同步状态 - SYNCING：数据同步正常进行中 - SUSPENDING：正在暂停数据同步 -
+    /// SUSPENDED：数据同步已暂停 - RECOVERYING：正在恢复数据同步
+    pub status: Option<String>,
+    /// The data_sync_indicators of this ShowPauseResumeStutusResponse.
+    pub data_sync_indicators: Option<types::NoSqlDrDateSyncIndicators>,
+    /// 切换或倒换RPO和RTO值，仅当请求实例id为主实例时有值
+    pub rto_and_rpo_indicators: Option<Vec<types::NoSqlDrRpoAndRto>>,
+}
+
+/// The request of `ShowQuotas`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowQuotasInput {
+    /// 数据库类型。 取值为“cassandra”，表示查询GeminiDB Cassandra数据库实例配额。 取值为“mongodb”，表示GeminiDB Mongo查询数据库实例配额。
+    /// 取值为“influxdb”，表示查询GeminiDB Influx数据库实例配额。 取值为“redis”，表示查询GeminiDB Redis数据库实例配额。
+    /// 如果不传该参数，表示查询所有数据库实例配额。
+    ///
+    /// Sent in the query string as `datastore_type`.
+    pub datastore_type: Option<String>,
+    /// 实例类型。 - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis Proxy经典部署模式集群实例类型。 -
+    /// 取值为“CloudNativeCluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis云原生部署模式集群实例类型。 -
+    /// 取值为“RedisCluster”，表示GeminiDB Redis Cluster经典部署模式集群实例类型。 - 取值为“Replication”，表示GeminiDB
+    /// Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB Influx经典部署模式单节点实例类型。 -
+    /// 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。 - 如果不传datastore_type参数，自动忽略该参数设置。
+    ///
+    /// Sent in the query string as `mode`.
+    pub mode: Option<String>,
+    /// 产品类型。 - Capacity 容量型 - Standard 标准型 当查询GeminiDB redis云原生部署模式集群类型配额必传此参数。
+    ///
+    /// Sent in the query string as `product_type`.
+    pub product_type: Option<String>,
+}
+
+impl ShowQuotasInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowQuotasInput {
+    type Output = ShowQuotasOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowQuotas",
+            "GET",
+            "/v3/{project_id}/quotas",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("datastore_type", ParamLocation::Query),
+                ("mode", ParamLocation::Query),
+                ("product_type", ParamLocation::Query),
+            ],
+        );
+}
+
+impl<C> Request<ShowQuotasInput, C> {
+    /// Sets [`datastore_type`](ShowQuotasInput::datastore_type).
+    pub fn datastore_type(mut self, value: impl Into<String>) -> Self {
+        self.input.datastore_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`mode`](ShowQuotasInput::mode).
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.input.mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`product_type`](ShowQuotasInput::product_type).
+    pub fn product_type(mut self, value: impl Into<String>) -> Self {
+        self.input.product_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowQuotas`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowQuotasOutput {
+    /// The quotas of this ShowQuotasResponse.
+    pub quotas: Option<types::ShowResourcesListResponseBody>,
+}
+
+/// The request of `ShowRecyclePolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowRecyclePolicyInput {
+    /// 语言。
+    ///
+    /// Sent as the `X-Language` header.
+    #[serde(rename = "X-Language")]
+    pub x_language: Option<String>,
+}
+
+impl ShowRecyclePolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowRecyclePolicyInput {
+    type Output = ShowRecyclePolicyOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowRecyclePolicy",
+            "GET",
+            "/v3/{project_id}/instances/recycle-policy",
+            200,
+        )
+        .read_only()
+        .params(&[("X-Language", ParamLocation::Header)]);
+}
+
+impl<C> Request<ShowRecyclePolicyInput, C> {
+    /// Sets [`x_language`](ShowRecyclePolicyInput::x_language).
+    pub fn x_language(mut self, value: impl Into<String>) -> Self {
+        self.input.x_language = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowRecyclePolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowRecyclePolicyOutput {
+    /// The recycle_policy of this ShowRecyclePolicyResponse.
+    pub recycle_policy: Option<types::RecyclePolicy>,
+}
+
+/// The request of `ShowRedisBigKeys`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowRedisBigKeysInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 索引位置偏移量，表示从查询到的大key列表偏移offset条数据后查询对应的大key信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从第一条大key开始查询。
+    pub offset: Option<i32>,
+    /// 查询个数上限值。 取值范围：1~100。不传该参数时，默认查询前100条大key。
+    pub limit: Option<i32>,
+    /// 大key的类型,一个字符串列表,支持\&quot;string\&quot;,\&quot;hash\&quot;,\&quot;zset\&quot;,\&quot;set\&quot;,\&quot;list\&quot;,\&quot;stream\&quot;六种类型。
+    pub key_types: Option<Vec<String>>,
+}
+
+impl ShowRedisBigKeysInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowRedisBigKeysInput {
+    type Output = ShowRedisBigKeysOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowRedisBigKeys",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/big-keys",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowRedisBigKeysInput, C> {
+    /// Sets [`instance_id`](ShowRedisBigKeysInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ShowRedisBigKeysInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowRedisBigKeysInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`key_types`](ShowRedisBigKeysInput::key_types).
+    pub fn key_types(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.key_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `ShowRedisBigKeys`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowRedisBigKeysOutput {
+    /// 查询到的大Key列表。
+    pub keys: Option<Vec<types::BigKeysInfoResponseBody>>,
+    /// 大Key的总数。
+    pub count: Option<i32>,
+}
+
+/// The request of `ShowRedisDisabledCommands`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowRedisDisabledCommandsInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 指令类型
+    ///
+    /// Sent in the query string as `type`.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// 索引位置偏移量，表示从指定offset条数据后查询对应的实例信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询专属资源个数上限值。 - 取值范围：1~50。不传该参数时，默认查询前50条实例信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ShowRedisDisabledCommandsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowRedisDisabledCommandsInput {
+    type Output = ShowRedisDisabledCommandsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowRedisDisabledCommands",
+            "GET",
+            "/v3/{project_id}/redis/instances/{instance_id}/disabled-commands",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("type", ParamLocation::Query),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id", "type"];
+}
+
+impl<C> Request<ShowRedisDisabledCommandsInput, C> {
+    /// Sets [`instance_id`](ShowRedisDisabledCommandsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](ShowRedisDisabledCommandsInput::type_) (required).
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.input.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ShowRedisDisabledCommandsInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowRedisDisabledCommandsInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ShowRedisDisabledCommands`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowRedisDisabledCommandsOutput {
+    /// 总数。
+    pub total_count: Option<i32>,
+    /// 禁用类型。
+    pub disabled_type: Option<String>,
+    /// disabled_type为command时展示该参数。
+    pub commands: Option<Vec<String>>,
+    /// disabled_type为key时展示该参数，最多20个。
+    pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
+}
+
+/// The request of `ShowRedisHotKeys`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowRedisHotKeysInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 索引位置偏移量，表示从指定offset条数据后查询对应的实例信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询数据的上限值。 - 取值范围：1~50。不传该参数时，默认查询前50条实例信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ShowRedisHotKeysInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowRedisHotKeysInput {
+    type Output = ShowRedisHotKeysOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowRedisHotKeys",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/hot-keys",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("instance_id", ParamLocation::Path),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowRedisHotKeysInput, C> {
+    /// Sets [`instance_id`](ShowRedisHotKeysInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ShowRedisHotKeysInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowRedisHotKeysInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ShowRedisHotKeys`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowRedisHotKeysOutput {
+    /// 查询到的热Key列表。
+    pub keys: Option<Vec<types::HotKeysInfoResponseBody>>,
+    /// 总数。
+    pub count: Option<i32>,
+}
+
+/// The request of `ShowRedisPitrInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowRedisPitrInfoInput {
+    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowRedisPitrInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowRedisPitrInfoInput {
+    type Output = ShowRedisPitrInfoOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowRedisPitrInfo",
+            "GET",
+            "/v3/{project_id}/redis/instances/{instance_id}/pitr",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowRedisPitrInfoInput, C> {
+    /// Sets [`instance_id`](ShowRedisPitrInfoInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowRedisPitrInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowRedisPitrInfoOutput {
+    /// **参数解释：** 查询Redis实例指定时间点恢复所占用的存储空间。单位：GB **取值范围：** 不涉及。
+    pub storage: Option<String>,
+}
+
+/// The request of `ShowRedisPitrPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowRedisPitrPolicyInput {
+    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowRedisPitrPolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowRedisPitrPolicyInput {
+    type Output = ShowRedisPitrPolicyOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowRedisPitrPolicy",
+            "GET",
+            "/v3/{project_id}/redis/instances/{instance_id}/pitr/policy",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowRedisPitrPolicyInput, C> {
+    /// Sets [`instance_id`](ShowRedisPitrPolicyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowRedisPitrPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowRedisPitrPolicyOutput {
+    /// **参数解释：** 标识Redis实例是否开启指定时间点恢复。 **取值范围：** - “true”，表示实例开启Redis指定时间点恢复功能。 -
+    /// “false”，表示实例不启用Redis指定时间点恢复功能。
+    pub enabled: Option<bool>,
+    /// **参数解释：** 数据备份的时间间隔，该数据备份控制redis实例可恢复时间点的间隔，仅在开启时返回。 **取值范围：** 不涉及。
+    pub interval: Option<i32>,
+    /// **参数解释：** 指定已生成的备份文件可以保存的天数，仅在开启时返回。 **取值范围：** 不涉及。
+    pub keep_days: Option<i32>,
+}
+
+/// The request of `ShowRestorableList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowRestorableListInput {
+    /// 备份文件ID
+    ///
+    /// Sent in the request path as `{backup_id}`.
+    pub backup_id: Option<String>,
+    /// 索引位置偏移量。取值大于或等于0。不传该参数时，查询偏移量默认为0。
+    ///
+    /// Sent in the query string as `offset`.
+    pub offset: Option<i32>,
+    /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
+    ///
+    /// Sent in the query string as `limit`.
+    pub limit: Option<i32>,
+}
+
+impl ShowRestorableListInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowRestorableListInput {
+    type Output = ShowRestorableListOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowRestorableList",
+            "GET",
+            "/v3/{project_id}/backups/{backup_id}/restorable-instances",
+            200,
+        )
+        .read_only()
+        .params(
+            &[
+                ("backup_id", ParamLocation::Path),
+                ("offset", ParamLocation::Query),
+                ("limit", ParamLocation::Query),
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["backup_id"];
+}
+
+impl<C> Request<ShowRestorableListInput, C> {
+    /// Sets [`backup_id`](ShowRestorableListInput::backup_id) (required).
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](ShowRestorableListInput::offset).
+    pub fn offset(mut self, value: i32) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](ShowRestorableListInput::limit).
+    pub fn limit(mut self, value: i32) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ShowRestorableList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowRestorableListOutput {
+    /// 可恢复的实例总数
+    pub total_count: Option<i32>,
+    /// 可恢复的实例信息
+    pub restorable_instances: Option<Vec<types::QueryRestoreList>>,
+}
+
+/// The request of `ShowSecondLevelMonitoringStatus`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowSecondLevelMonitoringStatusInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowSecondLevelMonitoringStatusInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowSecondLevelMonitoringStatusInput {
+    type Output = ShowSecondLevelMonitoringStatusOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowSecondLevelMonitoringStatus",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/monitoring-by-seconds/switch",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowSecondLevelMonitoringStatusInput, C> {
+    /// Sets [`instance_id`](ShowSecondLevelMonitoringStatusInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowSecondLevelMonitoringStatus`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowSecondLevelMonitoringStatusOutput {
+    /// 秒级监控开启状态。 - true: 开启; - false: 关闭。
+    pub enabled: Option<bool>,
+}
+
+/// The request of `ShowSlowLogDesensitization`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowSlowLogDesensitizationInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl ShowSlowLogDesensitizationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowSlowLogDesensitizationInput {
+    type Output = ShowSlowLogDesensitizationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowSlowLogDesensitization",
+            "GET",
+            "/v3/{project_id}/instances/{instance_id}/slowlog-desensitization",
+            200,
+        )
+        .read_only()
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShowSlowLogDesensitizationInput, C> {
+    /// Sets [`instance_id`](ShowSlowLogDesensitizationInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowSlowLogDesensitization`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowSlowLogDesensitizationOutput {
+    /// 实例慢日志脱敏开启状态，取值： - on 开启 - off 关闭
+    pub desensitization_status: Option<String>,
+}
+
+/// The request of `ShrinkInstanceNode`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShrinkInstanceNodeInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 随机缩减的节点数量。 - GeminiDB Cassandra实例该字段取值为1~10。 - GeminiDB Redis该字段取值为1。 说明：
+    /// 如果客户端采用直连节点方式，不推荐使用随机节点缩容。
+    pub num: Option<i32>,
+    /// 指定缩容节点的ID，且该节点必须支持节点缩容。如果该字段不传指定缩减的节点ID，将根据系统内部策略缩减指定个数的节点。说明： - num与node_list必须有一个字段传值。 -
+    /// 如果node_list传值时，GeminiDB Cassandra长度必须为1~10，GeminiDB Redis 长度必须为1。 -
+    /// 如果num与node_list同时传值时，则以node_list的值为主。 -
+    /// 如果node_list取值为空时，缩容以随机节点缩容进行；node_list字段取值不为空，缩容以指定节点ID进行。 - 节点缩容前，请避免直连节点，以防该节点缩容导致业务中断。
+    pub node_list: Option<Vec<String>>,
+}
+
+impl ShrinkInstanceNodeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShrinkInstanceNodeInput {
+    type Output = ShrinkInstanceNodeOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShrinkInstanceNode",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/reduce-node",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<ShrinkInstanceNodeInput, C> {
+    /// Sets [`instance_id`](ShrinkInstanceNodeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`num`](ShrinkInstanceNodeInput::num).
+    pub fn num(mut self, value: i32) -> Self {
+        self.input.num = Some(value);
+        self
+    }
+
+    /// Sets [`node_list`](ShrinkInstanceNodeInput::node_list).
+    pub fn node_list(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.node_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `ShrinkInstanceNode`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShrinkInstanceNodeOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+    /// 订单ID，仅创建包年包月实例时返回该参数。
+    pub order_id: Option<String>,
+}
+
+/// The request of `StopBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StopBackupInput {
+    /// 备份ID。
+    ///
+    /// Sent in the request path as `{backup_id}`.
+    pub backup_id: Option<String>,
+    /// 操作。stop代表停止。
+    pub action: Option<String>,
+}
+
+impl StopBackupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for StopBackupInput {
+    type Output = StopBackupOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "StopBackup",
+            "PUT",
+            "/v3/{project_id}/backups/{backup_id}",
+            200,
+        )
+        .params(&[("backup_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["backup_id", "action"];
+}
+
+impl<C> Request<StopBackupInput, C> {
+    /// Sets [`backup_id`](StopBackupInput::backup_id) (required).
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`action`](StopBackupInput::action) (required).
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.input.action = Some(value.into());
+        self
+    }
+}
+
+/// The response of `StopBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StopBackupOutput {
+    /// 任务流ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `SwitchIpGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SwitchIpGroupInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 类型选项，取值： - whiteList：白名单，只允许指定ip或网段访问。 - blackList：黑名单，不允许指定ip或网段访问。
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// true 开启，false 关闭。
+    pub enabled: Option<bool>,
+    /// IP地址组中包含的IP或网段列表。
+    pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
+}
+
+impl SwitchIpGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchIpGroupInput {
+    type Output = SwitchIpGroupOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SwitchIpGroup",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/lb/access-control",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &[
+        "instance_id",
+        "type",
+        "enabled",
+        "ip_groups",
+    ];
+}
+
+impl<C> Request<SwitchIpGroupInput, C> {
+    /// Sets [`instance_id`](SwitchIpGroupInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](SwitchIpGroupInput::type_) (required).
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.input.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`enabled`](SwitchIpGroupInput::enabled) (required).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.input.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`ip_groups`](SwitchIpGroupInput::ip_groups) (required).
+    pub fn ip_groups(
+        mut self,
+        value: impl IntoIterator<Item = types::SwitchIpGroupRequestBodyIpGroups>,
+    ) -> Self {
+        self.input.ip_groups = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `SwitchIpGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SwitchIpGroupOutput {}
+
+/// The request of `SwitchOver`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SwitchOverInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl SwitchOverInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchOverInput {
+    type Output = SwitchOverOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SwitchOver",
+            "PUT",
+            "/v3/{project_id}/instance/{instance_id}/switchover",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<SwitchOverInput, C> {
+    /// Sets [`instance_id`](SwitchOverInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SwitchOver`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SwitchOverOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `SwitchOverDisasterRecovery`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SwitchOverDisasterRecoveryInput {
+    /// **参数解释：** 源实例ID或容灾实例ID。实例ID可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。
+    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl SwitchOverDisasterRecoveryInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchOverDisasterRecoveryInput {
+    type Output = SwitchOverDisasterRecoveryOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SwitchOverDisasterRecovery",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/disaster-recovery/switchover",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<SwitchOverDisasterRecoveryInput, C> {
+    /// Sets [`instance_id`](SwitchOverDisasterRecoveryInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SwitchOverDisasterRecovery`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SwitchOverDisasterRecoveryOutput {
+    /// **参数解释：** 容灾倒换任务ID。 **取值范围：** 不涉及
+    pub job_id: Option<String>,
+}
+
+/// The request of `SwitchSecondLevelMonitoring`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SwitchSecondLevelMonitoringInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 是否开启秒级监控。 - true: 开启; - false: 关闭。
+    pub enabled: Option<bool>,
+}
+
+impl SwitchSecondLevelMonitoringInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchSecondLevelMonitoringInput {
+    type Output = SwitchSecondLevelMonitoringOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SwitchSecondLevelMonitoring",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/monitoring-by-seconds/switch",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "enabled"];
+}
+
+impl<C> Request<SwitchSecondLevelMonitoringInput, C> {
+    /// Sets [`instance_id`](SwitchSecondLevelMonitoringInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`enabled`](SwitchSecondLevelMonitoringInput::enabled) (required).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.input.enabled = Some(value);
+        self
+    }
+}
+
+/// The response of `SwitchSecondLevelMonitoring`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SwitchSecondLevelMonitoringOutput {}
+
+/// The request of `SwitchSlowlogDesensitization`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SwitchSlowlogDesensitizationInput {
+    /// 实例ID，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 实例慢日志脱敏开关开启状态，取值： - off 关闭
+    pub desensitization_status: Option<String>,
+}
+
+impl SwitchSlowlogDesensitizationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchSlowlogDesensitizationInput {
+    type Output = SwitchSlowlogDesensitizationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SwitchSlowlogDesensitization",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/slowlog-desensitization",
+            204,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "desensitization_status"];
+}
+
+impl<C> Request<SwitchSlowlogDesensitizationInput, C> {
+    /// Sets [`instance_id`](SwitchSlowlogDesensitizationInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`desensitization_status`](SwitchSlowlogDesensitizationInput::desensitization_status)
+    /// (required).
+    pub fn desensitization_status(mut self, value: impl Into<String>) -> Self {
+        self.input.desensitization_status = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SwitchSlowlogDesensitization`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SwitchSlowlogDesensitizationOutput {}
+
+/// The request of `SwitchSsl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SwitchSslInput {
+    /// Instance ID.
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// Whether SSL is enabled. The value can be:
+    /// - on, indicating that SSL is enabled by default.
+    /// - off, indicating that SSL is not enabled by default.
+    pub ssl_option: Option<types::SslOption>,
+}
+
+impl SwitchSslInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchSslInput {
+    type Output = SwitchSslOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SwitchSsl",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/ssl-option",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "ssl_option"];
+}
+
+impl<C> Request<SwitchSslInput, C> {
+    /// Sets [`instance_id`](SwitchSslInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ssl_option`](SwitchSslInput::ssl_option) (required).
+    pub fn ssl_option(mut self, value: types::SslOption) -> Self {
+        self.input.ssl_option = Some(value);
+        self
+    }
+}
+
+/// The response of `SwitchSsl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SwitchSslOutput {
+    /// Task ID.
+    pub job_id: Option<String>,
+}
+
+/// The request of `SwitchToMaster`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SwitchToMasterInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 是否强制备实例升主。 若为True，则强制备实例升主，用于在主实例异常的状态下，快速恢复服务的场景：允许备实例强制升为特殊主实例，独立提供读写服务。
+    /// 默认为False，用于正常状态下备实例平缓升主。
+    pub force: Option<bool>,
+}
+
+impl SwitchToMasterInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchToMasterInput {
+    type Output = SwitchToMasterOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SwitchToMaster",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/switchover-master",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<SwitchToMasterInput, C> {
+    /// Sets [`instance_id`](SwitchToMasterInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`force`](SwitchToMasterInput::force).
+    pub fn force(mut self, value: bool) -> Self {
+        self.input.force = Some(value);
+        self
+    }
+}
+
+/// The response of `SwitchToMaster`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SwitchToMasterOutput {
+    /// 容灾实例主备倒换的工作ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `SwitchToSlave`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SwitchToSlaveInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl SwitchToSlaveInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchToSlaveInput {
+    type Output = SwitchToSlaveOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "SwitchToSlave",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/switchover-slave",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<SwitchToSlaveInput, C> {
+    /// Sets [`instance_id`](SwitchToSlaveInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SwitchToSlave`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SwitchToSlaveOutput {
+    /// 容灾实例主备倒换的工作ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `UpdateClientNetwork`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateClientNetworkInput {
+    /// 实例Id，可以调用\[5.3.3
+    /// 查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
+    /// 创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 客户端所在网段。 -
+    /// 跨网段访问配置只有在客户端与副本集实例部署在不同网段的情况下才需要配置，例如访问副本集的客户端所在网段为192.168.0.0/16，副本集所在的网段为172.16.0.0/24，则需要添加跨网段配置192.168.0.0/16才能正常访问。 -
+    /// 例如配置的源端网段为192.168.0.0/xx，则xx的输入值必须在8到32之间。 - 源端ECS连接实例的前提是与实例节点网络通信正常，如果网络不通，可以参考对等连接进行相关配置。
+    pub client_network_ranges: Option<Vec<String>>,
+}
+
+impl UpdateClientNetworkInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdateClientNetworkInput {
+    type Output = UpdateClientNetworkOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpdateClientNetwork",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/client-network",
+            202,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "client_network_ranges"];
+}
+
+impl<C> Request<UpdateClientNetworkInput, C> {
+    /// Sets [`instance_id`](UpdateClientNetworkInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_network_ranges`](UpdateClientNetworkInput::client_network_ranges) (required).
+    pub fn client_network_ranges(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.client_network_ranges = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+}
+
+/// The response of `UpdateClientNetwork`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateClientNetworkOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `UpdateConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateConfigurationInput {
+    /// 参数模板ID。
+    ///
+    /// Sent in the request path as `{config_id}`.
+    pub config_id: Option<String>,
+    /// 参数模板名称。最长64个字符，只允许大写字母、小写字母、数字和特殊字符中划线、下划线和点。
+    pub name: Option<String>,
+    /// 参数模板描述。最长256个字符，不支持!&lt;&gt;&#x3D;&amp;\&quot;&#39;特殊字符。默认为空。
+    pub description: Option<String>,
+    /// 参数值对象，用户基于默认参数模板自定义的参数值。为空时不修改参数值。
+    pub values: Option<BTreeMap<String, String>>,
+}
+
+impl UpdateConfigurationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdateConfigurationInput {
+    type Output = UpdateConfigurationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpdateConfiguration",
+            "PUT",
+            "/v3/{project_id}/configurations/{config_id}",
+            200,
+        )
+        .params(&[("config_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["config_id"];
+}
+
+impl<C> Request<UpdateConfigurationInput, C> {
+    /// Sets [`config_id`](UpdateConfigurationInput::config_id) (required).
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.input.config_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](UpdateConfigurationInput::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](UpdateConfigurationInput::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`values`](UpdateConfigurationInput::values).
+    pub fn values(mut self, value: BTreeMap<String, String>) -> Self {
+        self.input.values = Some(value);
+        self
+    }
+}
+
+/// The response of `UpdateConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateConfigurationOutput {}
+
+/// The request of `UpdateDatabases`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateDatabasesInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 对实例的操作: flush:清理数据
+    pub action: Option<String>,
+    /// 指定需要清理的DB_ID,当action为flush时,才会生效。
+    pub db_id: Option<i32>,
+}
+
+impl UpdateDatabasesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdateDatabasesInput {
+    type Output = UpdateDatabasesOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpdateDatabases",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/databases",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "action"];
+}
+
+impl<C> Request<UpdateDatabasesInput, C> {
+    /// Sets [`instance_id`](UpdateDatabasesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`action`](UpdateDatabasesInput::action) (required).
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.input.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_id`](UpdateDatabasesInput::db_id).
+    pub fn db_id(mut self, value: i32) -> Self {
+        self.input.db_id = Some(value);
+        self
+    }
+}
+
+/// The response of `UpdateDatabases`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateDatabasesOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `UpdateDbCacheRule`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateDbCacheRuleInput {
+    /// 内存加速规则ID。
+    pub dbcache_rule_id: Option<String>,
+    /// 映射的value使用的column列表。
+    pub value_columns: Option<Vec<String>>,
+    /// key的生存时间。单位:ms。不传该值，默认取2592000000，表示30天。
+    pub ttl: Option<String>,
+    /// 映射的value分隔符。只允许一个字符。
+    pub value_separator: Option<String>,
+}
+
+impl UpdateDbCacheRuleInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdateDbCacheRuleInput {
+    type Output = UpdateDbCacheRuleOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+        "UpdateDbCacheRule",
+        "PUT",
+        "/v3/{project_id}/dbcache/rule",
+        200,
+    );
+    const REQUIRED: &'static [&'static str] = &["dbcache_rule_id", "value_columns"];
+}
+
+impl<C> Request<UpdateDbCacheRuleInput, C> {
+    /// Sets [`dbcache_rule_id`](UpdateDbCacheRuleInput::dbcache_rule_id) (required).
+    pub fn dbcache_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.input.dbcache_rule_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`value_columns`](UpdateDbCacheRuleInput::value_columns) (required).
+    pub fn value_columns(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.value_columns = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`ttl`](UpdateDbCacheRuleInput::ttl).
+    pub fn ttl(mut self, value: impl Into<String>) -> Self {
+        self.input.ttl = Some(value.into());
+        self
+    }
+
+    /// Sets [`value_separator`](UpdateDbCacheRuleInput::value_separator).
+    pub fn value_separator(mut self, value: impl Into<String>) -> Self {
+        self.input.value_separator = Some(value.into());
+        self
+    }
+}
+
+/// The response of `UpdateDbCacheRule`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateDbCacheRuleOutput {}
+
+/// The request of `UpdateHighRiskCommands`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateHighRiskCommandsInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 高危命令与对应重命名命令。
+    pub commands: Option<Vec<types::CommandInfo>>,
+}
+
+impl UpdateHighRiskCommandsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdateHighRiskCommandsInput {
+    type Output = UpdateHighRiskCommandsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpdateHighRiskCommands",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/high-risk-commands",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "commands"];
+}
+
+impl<C> Request<UpdateHighRiskCommandsInput, C> {
+    /// Sets [`instance_id`](UpdateHighRiskCommandsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`commands`](UpdateHighRiskCommandsInput::commands) (required).
+    pub fn commands(
+        mut self,
+        value: impl IntoIterator<Item = types::CommandInfo>,
+    ) -> Self {
+        self.input.commands = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `UpdateHighRiskCommands`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateHighRiskCommandsOutput {}
+
+/// The request of `UpdateInstanceConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateInstanceConfigurationInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 参数值对象，用户基于默认参数模板自定义的参数值。为空时不修改参数值。
+    pub values: Option<BTreeMap<String, String>>,
+}
+
+impl UpdateInstanceConfigurationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdateInstanceConfigurationInput {
+    type Output = UpdateInstanceConfigurationOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpdateInstanceConfiguration",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/configurations",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "values"];
+}
+
+impl<C> Request<UpdateInstanceConfigurationInput, C> {
+    /// Sets [`instance_id`](UpdateInstanceConfigurationInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`values`](UpdateInstanceConfigurationInput::values) (required).
+    pub fn values(mut self, value: BTreeMap<String, String>) -> Self {
+        self.input.values = Some(value);
+        self
+    }
+}
+
+/// The response of `UpdateInstanceConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateInstanceConfigurationOutput {
+    /// 修改实例参数的异步任务ID。
+    pub job_id: Option<String>,
+    /// 实例是否需要重启。 - “true”需要重启。 - “false”不需要重启。
+    pub restart_required: Option<bool>,
+}
+
+/// The request of `UpdateInstanceConfigurations`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateInstanceConfigurationsInput {
+    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// **参数解释：** 参数值对象，用户基于默认参数模板自定义的参数值。 **约束限制:** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 为空时不修改参数值。
+    pub values: Option<BTreeMap<String, String>>,
+}
+
+impl UpdateInstanceConfigurationsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdateInstanceConfigurationsInput {
+    type Output = UpdateInstanceConfigurationsOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpdateInstanceConfigurations",
+            "PUT",
+            "/v3.1/{project_id}/instances/{instance_id}/configurations",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "values"];
+}
+
+impl<C> Request<UpdateInstanceConfigurationsInput, C> {
+    /// Sets [`instance_id`](UpdateInstanceConfigurationsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`values`](UpdateInstanceConfigurationsInput::values) (required).
+    pub fn values(mut self, value: BTreeMap<String, String>) -> Self {
+        self.input.values = Some(value);
+        self
+    }
+}
+
+/// The response of `UpdateInstanceConfigurations`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateInstanceConfigurationsOutput {
+    /// 修改实例参数的异步任务ID。
+    pub job_id: Option<String>,
+    /// **参数解释：** 实例是否需要重启。 **取值范围：** - “true”需要重启。 - “false”不需要重启。
+    pub restart_required: Option<bool>,
+}
+
+/// The request of `UpdateInstanceLb`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateInstanceLbInput {
+    /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
+    /// **默认取值：** 不涉及。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 新的负载均衡IP。
+    pub ip: Option<String>,
+}
+
+impl UpdateInstanceLbInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdateInstanceLbInput {
+    type Output = UpdateInstanceLbOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpdateInstanceLb",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/lb",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "ip"];
+}
+
+impl<C> Request<UpdateInstanceLbInput, C> {
+    /// Sets [`instance_id`](UpdateInstanceLbInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ip`](UpdateInstanceLbInput::ip) (required).
+    pub fn ip(mut self, value: impl Into<String>) -> Self {
+        self.input.ip = Some(value.into());
+        self
+    }
+}
+
+/// The response of `UpdateInstanceLb`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateInstanceLbOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `UpdateInstanceName`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateInstanceNameInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 新实例名称。用于表示实例的名称。取值范围：长度为4~64位，必须以字母开头（A~Z或a~z），区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。
+    pub name: Option<String>,
+}
+
+impl UpdateInstanceNameInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdateInstanceNameInput {
+    type Output = UpdateInstanceNameOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpdateInstanceName",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/name",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "name"];
+}
+
+impl<C> Request<UpdateInstanceNameInput, C> {
+    /// Sets [`instance_id`](UpdateInstanceNameInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](UpdateInstanceNameInput::name) (required).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `UpdateInstanceName`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateInstanceNameOutput {}
+
+/// The request of `UpdatePasswordlessConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdatePasswordlessConfigInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 要设置的免密配置,ip与网段的列表,空列表表示清空免密配置。
+    pub config_ips: Option<Vec<String>>,
+}
+
+impl UpdatePasswordlessConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdatePasswordlessConfigInput {
+    type Output = UpdatePasswordlessConfigOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpdatePasswordlessConfig",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/passwordless-config",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "config_ips"];
+}
+
+impl<C> Request<UpdatePasswordlessConfigInput, C> {
+    /// Sets [`instance_id`](UpdatePasswordlessConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`config_ips`](UpdatePasswordlessConfigInput::config_ips) (required).
+    pub fn config_ips(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.config_ips = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `UpdatePasswordlessConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdatePasswordlessConfigOutput {}
+
+/// The request of `UpdateSecurityGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateSecurityGroupInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+    /// 新的安全组ID。
+    pub security_group_id: Option<String>,
+}
+
+impl UpdateSecurityGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpdateSecurityGroupInput {
+    type Output = UpdateSecurityGroupOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpdateSecurityGroup",
+            "PUT",
+            "/v3/{project_id}/instances/{instance_id}/security-group",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id", "security_group_id"];
+}
+
+impl<C> Request<UpdateSecurityGroupInput, C> {
+    /// Sets [`instance_id`](UpdateSecurityGroupInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_group_id`](UpdateSecurityGroupInput::security_group_id) (required).
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.security_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `UpdateSecurityGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateSecurityGroupOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `UpgradeDbVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpgradeDbVersionInput {
+    /// 实例ID。
+    ///
+    /// Sent in the request path as `{instance_id}`.
+    pub instance_id: Option<String>,
+}
+
+impl UpgradeDbVersionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpgradeDbVersionInput {
+    type Output = UpgradeDbVersionOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "UpgradeDbVersion",
+            "POST",
+            "/v3/{project_id}/instances/{instance_id}/db-upgrade",
+            200,
+        )
+        .params(&[("instance_id", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["instance_id"];
+}
+
+impl<C> Request<UpgradeDbVersionInput, C> {
+    /// Sets [`instance_id`](UpgradeDbVersionInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `UpgradeDbVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpgradeDbVersionOutput {
+    /// 任务ID。
+    pub job_id: Option<String>,
+}
+
+/// The request of `ListApiVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ListApiVersionInput {}
+
+impl ListApiVersionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ListApiVersionInput {
+    type Output = ListApiVersionOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest("ListApiVersion", "GET", "/", 200)
+        .read_only();
+}
+
+/// The response of `ListApiVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListApiVersionOutput {
+    /// API版本详细信息列表。
+    pub versions: Option<Vec<types::ApiVersionResponse>>,
+}
+
+/// The request of `ShowApiVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShowApiVersionInput {
+    /// API版本
+    ///
+    /// Sent in the request path as `{version}`.
+    pub version: Option<String>,
+}
+
+impl ShowApiVersionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ShowApiVersionInput {
+    type Output = ShowApiVersionOutput;
+
+    const INFO: OperationInfo = OperationInfo::rest(
+            "ShowApiVersion",
+            "GET",
+            "/{version}",
+            200,
+        )
+        .read_only()
+        .params(&[("version", ParamLocation::Path)]);
+    const REQUIRED: &'static [&'static str] = &["version"];
+}
+
+impl<C> Request<ShowApiVersionInput, C> {
+    /// Sets [`version`](ShowApiVersionInput::version) (required).
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.input.version = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ShowApiVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ShowApiVersionOutput {
+    /// The version of this ShowApiVersionResponse.
+    pub version: Option<types::ApiVersionResponse>,
 }

@@ -44,6 +44,1696 @@ impl Client {
         self.transport.config()
     }
 
+    /// Adds a maintenance time window.
+    ///
+    /// This API is used to add a maintenance time window for cloud database instances to specify
+    /// which time periods allow automatic execution of access operations.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .add_time_window()
+    ///     .instance_id("cdb-eb2w7dto")
+    ///     .monday(["02:00-03:00"])
+    ///     .max_delay_time(10)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn add_time_window(&self) -> Request<AddTimeWindowInput> {
+        Request::new(self.clone())
+    }
+
+    /// Adjusts the configuration of database proxy.
+    ///
+    /// This API is used to adjust database proxy configuration.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::ProxyNodeCustom;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .adjust_cdb_proxy()
+    ///     .instance_id("cdb-aykuksx3")
+    ///     .proxy_group_id("proxy-il2nlsdn")
+    ///     .proxy_node_custom([
+    ///         serde_json::from_str::<
+    ///             ProxyNodeCustom,
+    ///         >(
+    ///             r#"{"NodeCount":2,"Cpu":2,"Mem":4000,"Region":"ap-guangzhou","Zone":"ap-guangzhou-1"}"#,
+    ///         )?,
+    ///     ])
+    ///     .reload_balance("auto")
+    ///     .upgrade_time("nowTime")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn adjust_cdb_proxy(&self) -> Request<AdjustCdbProxyInput> {
+        Request::new(self.clone())
+    }
+
+    /// Adjusts database proxy address.
+    ///
+    /// This API is used to adjust the database proxy address configuration.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .adjust_cdb_proxy_address()
+    ///     .proxy_group_id("proxy-il2nlsdn")
+    ///     .weight_mode("custom")
+    ///     .is_kick_out(true)
+    ///     .min_count(1)
+    ///     .max_delay(10)
+    ///     .fail_over(true)
+    ///     .auto_add_ro(true)
+    ///     .read_only(false)
+    ///     .proxy_address_id("proxy-il2nlsdn")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn adjust_cdb_proxy_address(&self) -> Request<AdjustCdbProxyAddressInput> {
+        Request::new(self.clone())
+    }
+
+    /// Analyzes audit log.
+    ///
+    /// This API is used to perform aggregation statistics on specified data columns in audit log
+    /// result sets with different filter criteria.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::AggregationCondition;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .analyze_audit_logs()
+    ///     .instance_id("cdb-r9bpb9gs")
+    ///     .start_time("2023-02-16 00:00:20")
+    ///     .end_time("2023-02-16 00:10:20")
+    ///     .aggregation_conditions([
+    ///         serde_json::from_str::<
+    ///             AggregationCondition,
+    ///         >(r#"{"AggregationField":"host","Offset":0,"Limit":3}"#)?,
+    ///         serde_json::from_str::<
+    ///             AggregationCondition,
+    ///         >(r#"{"AggregationField":"sqlType","Offset":3,"Limit":3}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn analyze_audit_logs(&self) -> Request<AnalyzeAuditLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Binds security groups in batches.
+    ///
+    /// This API (AssociateSecurityGroups) is used to bind security groups to instances in batches.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .associate_security_groups()
+    ///     .security_group_id("sg-ajr1jzgj")
+    ///     .instance_ids(["cdb-eb2w7dto"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn associate_security_groups(&self) -> Request<AssociateSecurityGroupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Rebalances the loads of instances in RO group.
+    ///
+    /// This API is used to rebalance the loads of instances in an RO group. Please note that the
+    /// database connections to those instances will be interrupted transiently; therefore, you
+    /// should ensure that your application can reconnect to the databases. This operation should be
+    /// performed with caution.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.balance_ro_group_load().ro_group_id("cdbrg-eb2w7dto").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn balance_ro_group_load(&self) -> Request<BalanceRoGroupLoadInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disables the audit service for an instance.
+    ///
+    /// This API is used to disable the audit service for an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.close_audit_service().instance_id("cdb-6990cckk").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn close_audit_service(&self) -> Request<CloseAuditServiceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disables database proxy.
+    ///
+    /// This API is used to disable the database proxy.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .close_cdb_proxy()
+    ///     .instance_id("cdb-93hvfedd")
+    ///     .proxy_group_id("proxy-ixw3ll2d")
+    ///     .only_close_rw(true)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn close_cdb_proxy(&self) -> Request<CloseCdbProxyInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disables database proxy address.
+    ///
+    /// This API is used to disable database proxy.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .close_cdb_proxy_address()
+    ///     .proxy_group_id("proxy-il2nlsdn")
+    ///     .proxy_address_id("proxyaddr-mc0efsw0")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn close_cdb_proxy_address(&self) -> Request<CloseCdbProxyAddressInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disable SSL.
+    ///
+    /// This API is used to close the SSL connectivity function. The change finishes asynchronously:
+    /// the response carries an `AsyncRequestId`; poll DescribeSSLStatus until `Status` is `OFF`.
+    ///
+    /// Specify either `InstanceId` (two-node or three-node instance) or `RoGroupId` (read-only
+    /// group).
+    ///
+    /// The service accepts at most 20 of these requests per second.
+    ///
+    /// The change finishes asynchronously; to wait for it, poll [`Client::describe_ssl_status`]
+    /// until:
+    ///
+    /// - its `Status` is `"OFF"`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.close_ssl().instance_id("cdb-je5egmdl").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn close_ssl(&self) -> Request<CloseSslInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disables public network access for an instance.
+    ///
+    /// This API (CloseWanService) is used to disable public network access for TencentDB instance,
+    /// which will make public IP addresses inaccessible.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.close_wan_service().instance_id("cdb-ezq1vzem").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn close_wan_service(&self) -> Request<CloseWanServiceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a TencentDB account.
+    ///
+    /// This API is used to create cloud database accounts. It requires specifying a new account
+    /// name and domain name as well as the corresponding password. You can also set the account's
+    /// remark information and maximum number of available connections.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::Account;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_accounts()
+    ///     .instance_id("cdb-f35wr6wj")
+    ///     .accounts([
+    ///         serde_json::from_str::<Account>(r#"{"User":"ajnnw","Host":"127.0.0.1"}"#)?,
+    ///     ])
+    ///     .password("fsdgfdgfd")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_accounts(&self) -> Request<CreateAccountsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates an audit log file.
+    ///
+    /// This API is used to create an audit log file for a TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .create_audit_log_file()
+    ///     .instance_id("cdb-qwerasdf")
+    ///     .start_time("2017-07-12 10:29:20")
+    ///     .end_time("2017-07-13 10:29:20")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_audit_log_file(&self) -> Request<CreateAuditLogFileInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates an audit policy.
+    ///
+    /// This API is used to create an audit policy for a TencentDB instance by associating an audit
+    /// rule with the TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .create_audit_policy()
+    ///     .name("audit_policy_1")
+    ///     .rule_id("cdbrule-asdfghjk")
+    ///     .instance_id("cdb-qwerasdf")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_audit_policy(&self) -> Request<CreateAuditPolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates an audit rule template.
+    ///
+    /// This API is used to create an audit rule template.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::RuleFilters;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_audit_rule_template()
+    ///     .rule_filters([
+    ///         serde_json::from_str::<
+    ///             RuleFilters,
+    ///         >(
+    ///             r#"{"Type":"host","Compare":"EQS","Value":["100.122.76.176","10.0.0.9"]}"#,
+    ///         )?,
+    ///         serde_json::from_str::<
+    ///             RuleFilters,
+    ///         >(r#"{"Type":"user","Compare":"EQS","Value":["wy"]}"#)?,
+    ///         serde_json::from_str::<
+    ///             RuleFilters,
+    ///         >(r#"{"Type":"sqlType","Compare":"EQS","Value":["Update","Delete"]}"#)?,
+    ///     ])
+    ///     .rule_template_name("andy")
+    ///     .description("Rule template for testing")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_audit_rule_template(&self) -> Request<CreateAuditRuleTemplateInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a TencentDB instance backup.
+    ///
+    /// This API is used to create a database backup.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.create_backup().instance_id("cdb-c1nl9rpv").backup_method("logical");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_backup(&self) -> Request<CreateBackupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a database proxy.
+    ///
+    /// This API is used to create a database proxy for the primary instance.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::ProxyNodeCustom;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_cdb_proxy()
+    ///     .instance_id("cdb-aykuksx3")
+    ///     .uniq_vpc_id("vpc-ixw3ll2d")
+    ///     .uniq_subnet_id("subnet-0z3r56vq")
+    ///     .proxy_node_custom([
+    ///         serde_json::from_str::<
+    ///             ProxyNodeCustom,
+    ///         >(
+    ///             r#"{"NodeCount":2,"Cpu":1,"Mem":1000,"Region":"ap-guangzhou","Zone":"ap-guangzhou-1"}"#,
+    ///         )?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_cdb_proxy(&self) -> Request<CreateCdbProxyInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a database proxy address.
+    ///
+    /// This API is used to add a proxy address for database proxy.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::ProxyAllocation;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_cdb_proxy_address()
+    ///     .proxy_group_id("proxy-il2nlsdn")
+    ///     .weight_mode("custom")
+    ///     .is_kick_out(true)
+    ///     .min_count(1)
+    ///     .max_delay(10)
+    ///     .fail_over(true)
+    ///     .auto_add_ro(true)
+    ///     .read_only(false)
+    ///     .trans_split(false)
+    ///     .proxy_allocation([
+    ///         serde_json::from_str::<
+    ///             ProxyAllocation,
+    ///         >(
+    ///             r#"{"Region":"ap-guangzhou","Zone":"ap-guangzhou-2","ProxyInstance":[{"InstanceId":"cdb-aykuksx3","Weight":100}]}"#,
+    ///         )?,
+    ///     ])
+    ///     .uniq_vpc_id("vpc-ixw3ll2d")
+    ///     .uniq_subnet_id("subnet-0z3r56vq")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_cdb_proxy_address(&self) -> Request<CreateCdbProxyAddressInput> {
+        Request::new(self.clone())
+    }
+
+    /// Clones an instance.
+    ///
+    /// This API is used to create a clone instance from the source instance. You can specify a
+    /// physical backup file or a rollback time point for the clone instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .create_clone_instance()
+    ///     .instance_id("cdb-9303wd4x")
+    ///     .specified_rollback_time("2020-08-01 16:27:43")
+    ///     .uniq_vpc_id("vpc-594gwq4l")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_clone_instance(&self) -> Request<CreateCloneInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a data import task.
+    ///
+    /// This API is used to create a cloud database data import task. Note that the file for the
+    /// data import task must be uploaded to Tencent Cloud in advance. The user must perform file
+    /// import on the console.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .create_db_import_job()
+    ///     .instance_id("cdb-ids6j1b3")
+    ///     .user("andy")
+    ///     .file_name("andy.sql")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_db_import_job(&self) -> Request<CreateDbImportJobInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a yearly/monthly subscribed TencentDB instance.
+    ///
+    /// This API is used to create a cloud database instance with an annual/monthly subscription,
+    /// including primary instance, disaster recovery instance, and read-only instance. You can
+    /// create a cloud database instance by importing instance specification, MySQL version number,
+    /// purchase period, and quantity information.
+    ///
+    /// This API is an asynchronous API. You can also use the query instance list API
+    /// (<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>) to query the
+    /// instance details. When the Status of the instance is 1 and TaskStatus is 0, it means the
+    /// instance has been delivered successfully.
+    /// 1. First, please use the API for the query
+    ///    (<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>) to obtain the
+    ///    purchasable specifications of cloud databases, then please use the API for the query
+    ///    (<https://www.tencentcloud.com/document/api/236/18566?from_cn_redirect=1>) to query
+    ///    database price.
+    /// 2. You can create up to 100 instances at a time, with a maximum instance duration of 36
+    ///    months.
+    /// 3. Support creating MySQL 5.5, MySQL 5.6, MySQL 5.7, and MySQL 8.0 versions.
+    /// 4. Support creating primary instance, read-only instance, disaster recovery instance.
+    /// 5. When ParamTemplateId or AlarmPolicyList is specified in the input parameters, you need to
+    ///    upgrade the SDK to the latest version to support it.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.create_db_instance().memory(1000).volume(200).period(12).goods_num(1);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_db_instance(&self) -> Request<CreateDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates pay-as-you-go TencentDB instance.
+    ///
+    /// This API is used to create pay-as-you-go instances. You can create a cloud database instance
+    /// by inputting the instance specification, MySQL version number, quantity, etc. It supports
+    /// the creation of primary instances, disaster recovery instances, and read-only instances.
+    ///
+    /// This API is an async API. You can also use the API for the query
+    /// (<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>) to check the
+    /// instance details. When the instance Status is 1 and TaskStatus is 0, it means the instance
+    /// has been delivered successfully.
+    /// 1. First, please use the API for the query
+    ///    (<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>) to obtain the
+    ///    purchasable specifications of cloud databases, then please use the API for the query
+    ///    (<https://www.tencentcloud.com/document/api/236/18566?from_cn_redirect=1>) to query the
+    ///    instance selling price.
+    /// 2. Supports a maximum of 100 instances created at a time, with a maximum duration of 36
+    ///    months;
+    /// 3. Support creating MySQL 5.5, MySQL 5.6, MySQL 5.7, and MySQL 8.0 versions.
+    /// 4. Support creating primary instances, disaster recovery instances, and read-only instances.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.create_db_instance_hour().goods_num(1).memory(1000).volume(150);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_db_instance_hour(&self) -> Request<CreateDbInstanceHourInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a database.
+    ///
+    /// This API is used to create a database in a TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .create_database()
+    ///     .instance_id("cdb-c1nl9rpv")
+    ///     .db_name("db1")
+    ///     .character_set_name("utf8")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_database(&self) -> Request<CreateDatabaseInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a parameter template.
+    ///
+    /// This API is used to create a parameter template. Description: The parameter template is a
+    /// common component, effective across all regions once configured. For api calls, Guangzhou or
+    /// Singapore is available to configure region.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .create_param_template()
+    ///     .name("mysql1")
+    ///     .engine_version("5.7")
+    ///     .template_type("HIGH_STABILITY")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_param_template(&self) -> Request<CreateParamTemplateInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a VIP exclusive to a TencentDB read-only instance.
+    ///
+    /// This API is used to create a VIP exclusive to a TencentDB read-only instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .create_ro_instance_ip()
+    ///     .instance_id("cdbro-c1nl9rpv")
+    ///     .uniq_subnet_id("subnet-1typ0s7d")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_ro_instance_ip(&self) -> Request<CreateRoInstanceIpInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enable password rotation.
+    ///
+    /// This API is used to enable password rotation.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::Account;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_rotation_password()
+    ///     .instance_id("cdb-0zgqlqmd")
+    ///     .accounts([
+    ///         serde_json::from_str::<Account>(r#"{"User":"andy","Host":"192.1.1.1"}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_rotation_password(&self) -> Request<CreateRotationPasswordInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes TencentDB accounts.
+    ///
+    /// This API is used to delete CDB accounts.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::Account;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .delete_accounts()
+    ///     .instance_id("cdb-0zgqlqmd")
+    ///     .accounts([
+    ///         serde_json::from_str::<Account>(r#"{"User":"user1","Host":"192.168.1.1"}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_accounts(&self) -> Request<DeleteAccountsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes an audit log file.
+    ///
+    /// This API is used to delete an audit log file of a TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .delete_audit_log_file()
+    ///     .file_name("test.csv")
+    ///     .instance_id("cdb-test1234")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_audit_log_file(&self) -> Request<DeleteAuditLogFileInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes an audit policy.
+    ///
+    /// This API is used to delete an audit policy.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .delete_audit_policy()
+    ///     .policy_id("cdbpolicy-234")
+    ///     .instance_id("cdb-xxxxxxx")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_audit_policy(&self) -> Request<DeleteAuditPolicyInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes audit rule templates.
+    ///
+    /// This API is used to delete audit rule templates.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.delete_audit_rule_templates().rule_template_ids(["cdb-rt-ws23fwu8"]);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_audit_rule_templates(&self) -> Request<DeleteAuditRuleTemplatesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes a TencentDB instance backup.
+    ///
+    /// This API is used to delete database backups. It only supports deleting manually initiated
+    /// backups.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.delete_backup().instance_id("cdb-c1nl9rpv").backup_id(173381);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_backup(&self) -> Request<DeleteBackupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Drop a database.
+    ///
+    /// This API is used to delete a database in a cloud database instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.delete_database().instance_id("cdb-ebefaxxx").db_name("db_test1");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_database(&self) -> Request<DeleteDatabaseInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes a parameter template.
+    ///
+    /// This API is used to delete parameter template. Description: The parameter template is a
+    /// common component, effective across all regions once configured. For api calls, Guangzhou or
+    /// Singapore is available to configure region.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.delete_param_template().template_id(17192).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_param_template(&self) -> Request<DeleteParamTemplateInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disable password rotation.
+    ///
+    /// This API is used to close instance account password rotation.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .delete_rotation_password()
+    ///     .instance_id("cdb-0zgqlqmd")
+    ///     .user("andy")
+    ///     .host("192.1.1.1")
+    ///     .password("Andy454545")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_rotation_password(&self) -> Request<DeleteRotationPasswordInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes a maintenance time window.
+    ///
+    /// This API is used to delete the maintenance time window of a cloud database instance. After
+    /// deleting the instance maintenance window, the default maintenance period is 03:00-04:00
+    /// daily with a data validation delay threshold of 10 seconds. When switching to a new instance
+    /// during the maintenance time window, the switch is performed by default at 03:00-04:00.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.delete_time_window().instance_id("cdb-eb2w7dto").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_time_window(&self) -> Request<DeleteTimeWindowInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the information of TencentDB account permissions.
+    ///
+    /// This API is used to query the permission information supported by a cloud database account.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_account_privileges()
+    ///     .instance_id("cdb-f35wr6wj")
+    ///     .user("ajnnw")
+    ///     .host("127.0.0.1")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_account_privileges(
+        &self,
+    ) -> Request<DescribeAccountPrivilegesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the information of all TencentDB accounts.
+    ///
+    /// This API is used to query ALL account information of the cloud database.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_accounts().instance_id("cdb-f35wr6wj").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_accounts(&self) -> Request<DescribeAccountsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the execution result of an async task.
+    ///
+    /// This API (DescribeAsyncRequestInfo) is used to query the async task execution result of a
+    /// TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_async_request_info()
+    ///     .async_request_id("f96e4f3c-8fc96c86-2ec79ac8-cb63a7a7")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_async_request_info(&self) -> Request<DescribeAsyncRequestInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries audit service configurations.
+    ///
+    /// This API is used to query the service configurations for a TencentDB audit policy, including
+    /// the audit log retention period.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_audit_config().instance_id("cdbro-6zpy4ei1").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_config(&self) -> Request<DescribeAuditConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Obtains the list of audit instances.
+    ///
+    /// This API is used to obtain the list of audit instances.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_audit_instance_list().audit_switch(0).audit_mode(0).limit(1);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_instance_list(
+        &self,
+    ) -> Request<DescribeAuditInstanceListInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries audit log files.
+    ///
+    /// This API is used to query the audit log files of a TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_audit_log_files().instance_id("cdb-qwerasdf").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_log_files(&self) -> Request<DescribeAuditLogFilesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries a database audit log.
+    ///
+    /// This API is used to query database audit logs.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_audit_logs()
+    ///     .instance_id("cdb-0ei6rgrp")
+    ///     .start_time("2023-08-01 00:00:00")
+    ///     .end_time("2023-08-07 00:00:00")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_logs(&self) -> Request<DescribeAuditLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the audit policies.
+    ///
+    /// This API is used to query audit policies of cloud database instances.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_audit_policies()
+    ///     .instance_id("cdb-qwerasdf")
+    ///     .policy_id("cdbpolicy-asdfqwer")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_policies(&self) -> Request<DescribeAuditPoliciesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the change history of rule templates.
+    ///
+    /// This API is used to query the change history of rule templates.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_audit_rule_template_modify_history()
+    ///     .rule_template_ids(["cdb-art-8qx2kcr7"])
+    ///     .start_time("2023-07-26 00:00:00")
+    ///     .end_time("2023-07-27 00:00:00")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_rule_template_modify_history(
+        &self,
+    ) -> Request<DescribeAuditRuleTemplateModifyHistoryInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries audit rule templates.
+    ///
+    /// This API is used to query the information of audit rule templates.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_audit_rule_templates()
+    ///     .rule_template_names(["template_1"])
+    ///     .limit(10)
+    ///     .offset(0)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_rule_templates(
+        &self,
+    ) -> Request<DescribeAuditRuleTemplatesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the audit rules.
+    ///
+    /// This API is used to create audit rules no longer supported.
+    ///
+    /// This API is used to query audit rules in current region.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_audit_rules().rule_id("\"cdbrule-qwerasdf\"").send().await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "deprecated by the vendor")]
+    pub fn describe_audit_rules(&self) -> Request<DescribeAuditRulesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the configuration information of a TencentDB instance backup.
+    ///
+    /// This API is used to query database backup configuration info.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_backup_config().instance_id("cdb-c1nl9rpv").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_config(&self) -> Request<DescribeBackupConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the decryption key of a backup file.
+    ///
+    /// This API is used to query the decryption key of a backup file.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_backup_decryption_key()
+    ///     .instance_id("cdb-fybaegd8")
+    ///     .backup_id(12445233)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_decryption_key(
+        &self,
+    ) -> Request<DescribeBackupDecryptionKeyInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries backup download restrictions.
+    ///
+    /// This API is used to query the restrictions of downloading backups in a region.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_backup_download_restriction().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_download_restriction(
+        &self,
+    ) -> Request<DescribeBackupDownloadRestrictionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the default encryption status of an instance backup.
+    ///
+    /// This API is used to query the default encryption status of an instance backup.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_backup_encryption_status().instance_id("cdb-XXXX");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_encryption_status(
+        &self,
+    ) -> Request<DescribeBackupEncryptionStatusInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries backup overview.
+    ///
+    /// This API is used to query the backup overview of a user. It will return the user's current
+    /// total number of backups, total capacity used by backups, capacity in the free tier, and paid
+    /// capacity (all capacity values are in bytes).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_backup_overview().product("mysql").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_overview(&self) -> Request<DescribeBackupOverviewInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries real-time backup statistics.
+    ///
+    /// This API is used to query backup statistics, return the occupied capacity of backups by
+    /// instance as well as the count and capacity of data backup and log backup for each instance
+    /// (in bytes).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_backup_summaries().product("mysql").limit(1).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_summaries(&self) -> Request<DescribeBackupSummariesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries data backup file list.
+    ///
+    /// This API (DescribeBackups) is used to query the backups of a TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_backups().instance_id("cdb-c1nl9rpv").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backups(&self) -> Request<DescribeBackupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries log backup overview.
+    ///
+    /// This API is used to query the log backup overview of a user in the current region.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_binlog_backup_overview().product("mysql").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_binlog_backup_overview(
+        &self,
+    ) -> Request<DescribeBinlogBackupOverviewInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries binlog backup file list.
+    ///
+    /// This API is used to query the list of binlog files of a TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_binlogs().instance_id("cdb-c1nl9rpv").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_binlogs(&self) -> Request<DescribeBinlogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query the elastic expansion strategy info of an instance CPU.
+    ///
+    /// This API is used to query the CPU Elastic Scaling information of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_cpu_expand_strategy_info().instance_id("cdb-xxdasd");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_cpu_expand_strategy_info(
+        &self,
+    ) -> Request<DescribeCpuExpandStrategyInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the details of a database proxy.
+    ///
+    /// This API is used to query database proxy detailed information.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_cdb_proxy_info().instance_id("cdb-aykuksx3").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_cdb_proxy_info(&self) -> Request<DescribeCdbProxyInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the AZ and the purchasable specifications of the database.
+    ///
+    /// This API is used to query the purchasable specifications of TencentDB instances in a region.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_cdb_zone_config().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_cdb_zone_config(&self) -> Request<DescribeCdbZoneConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the clone task list.
+    ///
+    /// This API is used to query the clone task list of a user instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_clone_list().instance_id("cdb-9303wd4x").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_clone_list(&self) -> Request<DescribeCloneListInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query a cloud disk edition instance.
+    ///
+    /// This API is used to query cloud disk edition instance info.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_cluster_info().instance_id("cdb-dctw4edd").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_cluster_info(&self) -> Request<DescribeClusterInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the version attributes of an instance.
+    ///
+    /// This API is used to query cloud database version attributes, including whether database
+    /// encryption and database audit are supported, and other features.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_db_features().instance_id("cdb-qwerasdf").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_features(&self) -> Request<DescribeDbFeaturesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries import task records.
+    ///
+    /// This API (DescribeDBImportRecords) is used to query the records of import tasks in a
+    /// TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_db_import_records().instance_id("cdb-7r8h0h61").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_import_records(&self) -> Request<DescribeDbImportRecordsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the character set of a TencentDB instance.
+    ///
+    /// This API (DescribeDBInstanceCharset) is used to query the character set and its name of a
+    /// TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_db_instance_charset().instance_id("cdb-f35wr6wj");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_charset(
+        &self,
+    ) -> Request<DescribeDbInstanceCharsetInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the configuration information of a TencentDB instance.
+    ///
+    /// This API is used to query the configuration message of a cloud database instance, including
+    /// sync mode and deployment mode.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_db_instance_config().instance_id("cdbro-j99ornco");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_config(&self) -> Request<DescribeDbInstanceConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries whether GTID is activated for a TencentDB instance.
+    ///
+    /// This API (DescribeDBInstanceGTID) is used to query whether GTID is activated for a TencentDB
+    /// instance. Instances on or below version 5.5 are not supported.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_db_instance_gtid().instance_id("cdb-f35wr6wj").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_gtid(&self) -> Request<DescribeDbInstanceGtidInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the basic information of instance.
+    ///
+    /// This API is used to query the basic information of an instance, including instance ID,
+    /// instance name, and whether encryption is enabled. Querying read-only instances is not
+    /// supported.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_db_instance_info().instance_id("cdb-oaj9cbla").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_info(&self) -> Request<DescribeDbInstanceInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query configurations of sending instance logs to CLS.
+    ///
+    /// This API is used to query the configuration of slow log and error log delivery to CLS for an
+    /// instance. It filters out the present instance log delivery configuration to CLS by AppId,
+    /// Region, and instance ID.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_db_instance_log_to_cls().instance_id("cdb-70zdmgg1");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_log_to_cls(
+        &self,
+    ) -> Request<DescribeDbInstanceLogToClsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the estimated restart time of a TencentDB instance.
+    ///
+    /// This API is used to query the expected time required to restart a cloud database instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_db_instance_reboot_time().instance_ids(["cdb-f35wr6wj"]);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_reboot_time(
+        &self,
+    ) -> Request<DescribeDbInstanceRebootTimeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of instances.
+    ///
+    /// This API is used to query the list of TencentDB for MySQL instances. It supports filtering
+    /// instances by conditions such as project ID, instance ID, access address, and instance
+    /// status. It also supports querying the list of information about primary instances, disaster
+    /// recovery instances, and read-only instances. This API is used to return the availability
+    /// zone (AZ) status during purchase, which does not change along with the proactive HA switch.
+    /// If you want to know the AZ status in real time, query through the
+    /// [DescribeDBInstanceConfig](https://www.tencentcloud.com/document/product/236/17491?from_cn_redirect=1)
+    /// API.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_db_instances().instance_ids(["cdb-70zdmgg1"]).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instances(&self) -> Request<DescribeDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the prices of TencentDB instances.
+    ///
+    /// This API is used to query the price of purchasing or renewing a cloud database instance. It
+    /// supports querying the price of pay-as-you-go or yearly/monthly subscription. You can input
+    /// instance type, purchase period, purchase quantity, memory size, disk capacity and
+    /// availability zone information to query instance price. You can input instance name to query
+    /// instance renewal price.
+    ///
+    /// Note: To request a price for a certain region, please use the access point of the
+    /// corresponding region. For access point information, please refer to the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/15832?from_cn_redirect=1>"&gt;service
+    /// address&lt;/a&gt; document. For example, to request a price for the Guangzhou region, send
+    /// the request to: cdb.ap-guangzhou.tencentcloudapi.com. Likewise, for the Shanghai region,
+    /// send the request to: cdb.ap-shanghai.tencentcloudapi.com.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_db_price().period(24).zone("ap-guangzhou-1").goods_num(1);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_price(&self) -> Request<DescribeDbPriceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the security group information.
+    ///
+    /// This API (DescribeDBSecurityGroups) is used to query the security group details of an
+    /// instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_db_security_groups().instance_id("cdb-eb2w7dto").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_security_groups(&self) -> Request<DescribeDbSecurityGroupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the instance switch records.
+    ///
+    /// This API (DescribeDBSwitchRecords) is used to query the instance switch records.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_db_switch_records().instance_id("cdb-nrdbtr5o").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_switch_records(&self) -> Request<DescribeDbSwitchRecordsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries data backup overview.
+    ///
+    /// This API is used to query the data backup overview of a user in the current region.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_data_backup_overview().product("mysql").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_data_backup_overview(
+        &self,
+    ) -> Request<DescribeDataBackupOverviewInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries databases.
+    ///
+    /// This API is used to query the information of databases in a TencentDB instance which must be
+    /// a source or disaster recovery instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_databases().instance_id("cdb-f35wr6wj").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_databases(&self) -> Request<DescribeDatabasesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of default configurable parameters.
+    ///
+    /// This API (DescribeDefaultParams) is used to query the list of default configurable
+    /// parameters.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_default_params().engine_version("5.7").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_default_params(&self) -> Request<DescribeDefaultParamsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the monitoring information of a physical machine.
+    ///
+    /// This API (DescribeDeviceMonitorInfo) is used to query the monitoring information of a
+    /// TencentDB physical machine on the day. Currently, it only supports instances with 488 GB
+    /// memory and 6 TB disk.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_device_monitor_info().instance_id("cdb-uns231ns").count(2);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_device_monitor_info(
+        &self,
+    ) -> Request<DescribeDeviceMonitorInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries instance error log details.
+    ///
+    /// This API is used to query the error logs of an instance over the past month by search
+    /// criteria. Note: the HTTP response packet will be very large if it contain a single large
+    /// error log, which causes the API call to time out. If this happens, we recommend you lower
+    /// the value of the input parameter `Limit` to reduce the packet size so that the API can
+    /// respond timely.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_error_log_data()
+    ///     .instance_id("cdb-c1nl9rpv")
+    ///     .start_time(1585142640)
+    ///     .end_time(1585142640)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_error_log_data(&self) -> Request<DescribeErrorLogDataInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query event information of an instance occurrence.
+    ///
+    /// This API is used to query event information of instance occurrence.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_instance_alarm_events()
+    ///     .instance_id("cdb-fbd5agyt")
+    ///     .start_time("2024-11-15 00:00:00")
+    ///     .end_time("2024-12-15 00:00:00")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_instance_alarm_events(
+        &self,
+    ) -> Request<DescribeInstanceAlarmEventsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the parameter modification records.
+    ///
+    /// This API (DescribeInstanceParamRecords) is used to query the parameter modification records
+    /// of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_instance_param_records().instance_id("cdb-f35wr6wj");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_instance_param_records(
+        &self,
+    ) -> Request<DescribeInstanceParamRecordsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of configurable parameters for an instance.
+    ///
+    /// This API (DescribeInstanceParams) is used to query the list of parameters for an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_instance_params().instance_id("cdb-ezq1vzem").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_instance_params(&self) -> Request<DescribeInstanceParamsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query the password complexity of an instance.
+    ///
+    /// This API is used to query the password complexity parameter list of the instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_instance_password_complexity().instance_id("cdb-1urqrvpf");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_instance_password_complexity(
+        &self,
+    ) -> Request<DescribeInstancePasswordComplexityInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query the instance version upgrade validation task.
+    ///
+    /// This API is used to query the instance version upgrade validation task.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_instance_upgrade_check_job()
+    ///     .instance_id("037c0b3b-1320-11ee-b0c3-6c92bf629868")
+    ///     .dst_mysql_version("8.0")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_instance_upgrade_check_job(
+        &self,
+    ) -> Request<DescribeInstanceUpgradeCheckJobInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query the upgrade type of a database instance.
+    ///
+    /// This API is used to query the upgrade type of a database instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_instance_upgrade_type()
+    ///     .instance_id("cdb-2wpip1dd")
+    ///     .dst_cpu(1.0)
+    ///     .dst_memory(1000)
+    ///     .dst_disk(200)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_instance_upgrade_type(
+        &self,
+    ) -> Request<DescribeInstanceUpgradeTypeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the retention policy of local binlog.
+    ///
+    /// This API is used to query the retention policy of local binlog of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_local_binlog_config().instance_id("cdb-c1nl9rpv");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_local_binlog_config(
+        &self,
+    ) -> Request<DescribeLocalBinlogConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the parameter template details.
+    ///
+    /// This API is used to query parameter template details. Description: The parameter template is
+    /// a common component, effective across all regions once configured. For api calls, Guangzhou
+    /// or Singapore is available to configure region.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_param_template_info().template_id(233).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_param_template_info(
+        &self,
+    ) -> Request<DescribeParamTemplateInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of parameter templates.
+    ///
+    /// This API is used to query the parameter template list. Description: The parameter template
+    /// is a common component, effective across all regions once configured. For api calls,
+    /// Guangzhou or Singapore is available to configure region.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_param_templates().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_param_templates(&self) -> Request<DescribeParamTemplatesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the security group information of a project.
+    ///
+    /// This API (DescribeProjectSecurityGroups) is used to query the security group details of a
+    /// project.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_project_security_groups().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_project_security_groups(
+        &self,
+    ) -> Request<DescribeProjectSecurityGroupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the proxy configuration.
+    ///
+    /// This API is used to query the proxy configuration.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_proxy_custom_conf().instance_id("cdb-2wpip1dd").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_proxy_custom_conf(&self) -> Request<DescribeProxyCustomConfInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the supported proxy versions and parameters for an instance.
+    ///
+    /// This API is used to query instance support proxy version and parameters.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_proxy_support_param().instance_id("cdb-aykuksx3");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_proxy_support_param(
+        &self,
+    ) -> Request<DescribeProxySupportParamInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the configuration information of a remote TencentDB instance backup.
+    ///
+    /// This API is used to query the configuration information of a remote TencentDB instance
+    /// backup.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_remote_backup_config().instance_id("cdb-c1nl9rpv");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_remote_backup_config(
+        &self,
+    ) -> Request<DescribeRemoteBackupConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the information of all RO groups of TencentDB instance.
+    ///
+    /// This API is used to query all RO groups of a cloud database instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_ro_groups().instance_id("cdb-93hvfefg").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_ro_groups(&self) -> Request<DescribeRoGroupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the minimum specification of a read-only instance that can be purchased or upgraded
+    /// to.
+    ///
+    /// This API is used to query the minimum specification of a read-only instance that can be
+    /// purchased or upgraded to.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_ro_min_scale()
+    ///     .ro_instance_id("cdbro-831kwfnh")
+    ///     .master_instance_id("cdb-r66ityd5")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_ro_min_scale(&self) -> Request<DescribeRoMinScaleInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the time range available for rollback.
+    ///
+    /// This API (DescribeRollbackRangeTime) is used to query the time range available for instance
+    /// rollback.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_rollback_range_time()
+    ///     .instance_ids(["cdb-bdf7h3j1", "cdb-fix44sxh"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_rollback_range_time(
+        &self,
+    ) -> Request<DescribeRollbackRangeTimeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries rollback task details.
+    ///
+    /// This API is used to query the rollback task detail of a cloud database instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_rollback_task_detail().instance_id("cdb-qwer1234").limit(1);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_rollback_task_detail(
+        &self,
+    ) -> Request<DescribeRollbackTaskDetailInput> {
+        Request::new(self.clone())
+    }
+
     /// Query SSL activation status.
     ///
     /// This API is used to query the SSL enabling status. If the SSL is enabled, the certificate
@@ -59,6 +1749,884 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn describe_ssl_status(&self) -> Request<DescribeSslStatusInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries instance slow logs.
+    ///
+    /// This API is used to search for instance slow logs under usage conditions. Only allow viewing
+    /// slow logs within one month. During use, pay attention: a single slow log may be too large,
+    /// causing the entire http request return content to be too large, furthermore leading to API
+    /// timeout. Once timed out, narrow down the Limit parameter value when querying, thereby
+    /// reducing the size and enabling the API to return content promptly.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_slow_log_data()
+    ///     .instance_id("cdb-c1nl9rpv")
+    ///     .start_time(1585142640)
+    ///     .end_time(1585142640)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_slow_log_data(&self) -> Request<DescribeSlowLogDataInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries slow logs.
+    ///
+    /// This API is used to obtain the slow query log of a cloud database instance. Description: If
+    /// the data volume is too large in a single query, it may lead to response timeout. We
+    /// recommend shortening the query time range per request, such as one hour, to avoid timeout.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_slow_logs().instance_id("cdb-c1nl9rpv").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_slow_logs(&self) -> Request<DescribeSlowLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the information of TencentDB instance permissions.
+    ///
+    /// This API (DescribeSupportedPrivileges) is used to query the information of TencentDB account
+    /// permissions, including global permissions, database permissions, table permissions, and
+    /// column permissions.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_supported_privileges().instance_id("cdb-f35wr6wj");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_supported_privileges(
+        &self,
+    ) -> Request<DescribeSupportedPrivilegesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query a column of the cloud database instance.
+    ///
+    /// This API is used to query table column information of a designated database in a cloud
+    /// database instance. It only supports primary instance and disaster recovery instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_table_columns()
+    ///     .instance_id("cdb-c1nl9rpv")
+    ///     .database("information_schema")
+    ///     .table("COLUMNS")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_table_columns(&self) -> Request<DescribeTableColumnsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries database tables.
+    ///
+    /// This API is used to query the information of database tables in a TencentDB instance. It
+    /// only supports source or disaster recovery instances.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.describe_tables().instance_id("cdb-c1nl9rpv").database("mysql");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_tables(&self) -> Request<DescribeTablesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries instance tags.
+    ///
+    /// This API is used to access tag information of the instance for cloud databases.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .describe_tags_of_instance_ids()
+    ///     .instance_ids(["cdb-uns231ns"])
+    ///     .offset(0)
+    ///     .limit(10)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_tags_of_instance_ids(
+        &self,
+    ) -> Request<DescribeTagsOfInstanceIdsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of tasks for a TencentDB instance.
+    ///
+    /// This API (DescribeTasks) is used to query the list of tasks for a TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_tasks().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_tasks(&self) -> Request<DescribeTasksInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries a maintenance time window.
+    ///
+    /// This API (DescribeTimeWindow) is used to query the maintenance time window of a TencentDB
+    /// instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_time_window().instance_id("cdb-eb2w7dto").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_time_window(&self) -> Request<DescribeTimeWindowInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of imported SQL files (deprecated).
+    ///
+    /// This API is used to query the list of SQL files imported by users. The common request
+    /// parameter `Region` must be `ap-shanghai`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.describe_uploaded_files().path("100000983328").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_uploaded_files(&self) -> Request<DescribeUploadedFilesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Unbinds security groups in batches.
+    ///
+    /// This API (DisassociateSecurityGroups) is used to unbind security groups from instances in
+    /// batches.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .disassociate_security_groups()
+    ///     .security_group_id("sg-ajr1jzgj")
+    ///     .instance_ids(["cdb-eb2w7dto"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn disassociate_security_groups(
+        &self,
+    ) -> Request<DisassociateSecurityGroupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Isolates a TencentDB instance.
+    ///
+    /// This API is used to isolate a cloud database instance. After an instance is isolated, you
+    /// cannot access the database via IP and port. The isolated instance can be started in the
+    /// recycle bin. If the instance is isolated due to arrears, please recharge as soon as
+    /// possible.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.isolate_db_instance().instance_id("cdb-ezq1vzem").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn isolate_db_instance(&self) -> Request<IsolateDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the remarks of a TencentDB instance account.
+    ///
+    /// This API (ModifyAccountDescription) is used to modify the remarks of a TencentDB instance
+    /// account.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::Account;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_account_description()
+    ///     .instance_id("cdb-1hindhe")
+    ///     .accounts([
+    ///         serde_json::from_str::<Account>(r#"{"User":"user1","Host":"192.168.1.1"}"#)?,
+    ///     ])
+    ///     .description("andy")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_account_description(&self) -> Request<ModifyAccountDescriptionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the maximum connections of one or more TencentDB instance accounts.
+    ///
+    /// This API is used to modify the maximum number of available connections for a cloud database
+    /// account.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::Account;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_account_max_user_connections()
+    ///     .accounts([
+    ///         serde_json::from_str::<Account>(r#"{"User":"ajnnw","Host":"127.0.0.1"}"#)?,
+    ///     ])
+    ///     .instance_id("cdb-f35wr6wj")
+    ///     .max_user_connections(100)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_account_max_user_connections(
+        &self,
+    ) -> Request<ModifyAccountMaxUserConnectionsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the password of a TencentDB instance account.
+    ///
+    /// This API (ModifyAccountPassword) is used to modify the password of a TencentDB instance
+    /// account.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::Account;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_account_password()
+    ///     .instance_id("cdb-xxxx")
+    ///     .new_password("your_new_password")
+    ///     .accounts([serde_json::from_str::<Account>(r#"{"User":"user1","Host":"%"}"#)?])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_account_password(&self) -> Request<ModifyAccountPasswordInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the permissions of a TencentDB instance account.
+    ///
+    /// This API is used to modify the permissions of a TencentDB instance account.
+    ///
+    /// Note that when modifying account permissions, you need to pass in the full permission
+    /// information of the account. You can \[query the account permission information
+    /// \](<https://intl.cloud.tencent.com/document/api/236/17500?from_cn_redirect=1>) first before
+    /// modifying permissions.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::Account;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_account_privileges()
+    ///     .instance_id("cdb-f35wr6wj")
+    ///     .accounts([
+    ///         serde_json::from_str::<Account>(r#"{"User":"ajnnw","Host":"127.0.0.1"}"#)?,
+    ///     ])
+    ///     .global_privileges(["SELECT"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_account_privileges(&self) -> Request<ModifyAccountPrivilegesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies audit service configurations.
+    ///
+    /// This API is used to modify the service configurations for a TencentDB audit policy,
+    /// including the audit log retention period.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.modify_audit_config().instance_id("cdb-txcniupi").log_expire_day(365);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_audit_config(&self) -> Request<ModifyAuditConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies audit rule templates.
+    ///
+    /// This API is used to modify audit rule templates.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_audit_rule_templates()
+    ///     .rule_template_ids(["cdb-rt-ws23fwu8"])
+    ///     .rule_template_name("andyrule")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_audit_rule_templates(&self) -> Request<ModifyAuditRuleTemplatesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the audit service for an instance.
+    ///
+    /// This API is used to modify the service configurations for a TencentDB instance, including
+    /// the audit log retention period and the audit rules.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_audit_service()
+    ///     .instance_id("cdb-6990cckk")
+    ///     .log_expire_day(30)
+    ///     .high_log_expire_day(7)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_audit_service(&self) -> Request<ModifyAuditServiceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the auto-renewal flag of a TencentDB instance.
+    ///
+    /// This API is used to modify the auto-renewal flag of a TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.modify_auto_renew_flag().instance_ids(["cdb-f35wr6wj"]).auto_renew(1);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_auto_renew_flag(&self) -> Request<ModifyAutoRenewFlagInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the database backup configuration.
+    ///
+    /// This API is used to modify database backup configuration.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_backup_config()
+    ///     .instance_id("cdb-c1nl9rpv")
+    ///     .expire_days(10)
+    ///     .start_time("02:00-06:00")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_backup_config(&self) -> Request<ModifyBackupConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies backup download restrictions.
+    ///
+    /// This API is used to modify the restrictions of downloading backups in a region. You can
+    /// specify which types of networks (private, or both private and public), VPCs, and IPs to
+    /// download backups.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_backup_download_restriction()
+    ///     .limit_type("Customize")
+    ///     .vpc_comparison_symbol("In")
+    ///     .ip_comparison_symbol("NotIn")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_backup_download_restriction(
+        &self,
+    ) -> Request<ModifyBackupDownloadRestrictionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Sets the default encryption status of an instance backup.
+    ///
+    /// This API is used to set the encryption status of an instance backup.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_backup_encryption_status()
+    ///     .instance_id("cdb-XXXX")
+    ///     .encryption_status("on")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_backup_encryption_status(
+        &self,
+    ) -> Request<ModifyBackupEncryptionStatusInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the description of a proxy address.
+    ///
+    /// This API is used to modify the proxy address description.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_cdb_proxy_address_desc()
+    ///     .proxy_group_id("proxy-il2nlsdn")
+    ///     .proxy_address_id("proxyaddr-mc0efsw0")
+    ///     .desc("Zone 1 proxy")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_cdb_proxy_address_desc(
+        &self,
+    ) -> Request<ModifyCdbProxyAddressDescInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the VPC of the database proxy address.
+    ///
+    /// This API is used to modify the database proxy address VPC information.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_cdb_proxy_address_vip_and_v_port()
+    ///     .proxy_group_id("proxy-il2nlsdn")
+    ///     .proxy_address_id("proxyaddr-mc0efsw0")
+    ///     .uniq_vpc_id("vpc-ixw3ll2d")
+    ///     .uniq_subnet_id("subnet-0z3r56vq")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_cdb_proxy_address_vip_and_v_port(
+        &self,
+    ) -> Request<ModifyCdbProxyAddressVipAndVPortInput> {
+        Request::new(self.clone())
+    }
+
+    /// Configures the database proxy parameters.
+    ///
+    /// This API is used to configure database proxy parameters.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_cdb_proxy_param()
+    ///     .instance_id("cdb-aykuksx3")
+    ///     .proxy_group_id("proxy-ixw3ll2d")
+    ///     .connection_pool_limit(10)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_cdb_proxy_param(&self) -> Request<ModifyCdbProxyParamInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enable or disable the feature of sending CDB logs to CLS.
+    ///
+    /// This API is used to enable or disable the feature of sending CDB slow and error logs to CLS.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_log_to_cls()
+    ///     .instance_id("cdb-ewa3b")
+    ///     .log_type("error")
+    ///     .status("ON")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_log_to_cls(
+        &self,
+    ) -> Request<ModifyDbInstanceLogToClsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modify the mode of CDB.
+    ///
+    /// This API is used to change the mode of a cloud database.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_modes()
+    ///     .instance_id("cdb-5cahthon")
+    ///     .mode("protectMode")
+    ///     .protect_mode(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_modes(&self) -> Request<ModifyDbInstanceModesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Renames a TencentDB instance.
+    ///
+    /// This API (ModifyDBInstanceName) is used to rename a TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_name()
+    ///     .instance_id("cdb-f35wr6wj")
+    ///     .instance_name("MyInstance")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_name(&self) -> Request<ModifyDbInstanceNameInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the project to which a TencentDB instance belongs.
+    ///
+    /// This API (ModifyDBInstanceProject) is used to modify the project to which a TencentDB
+    /// instance belongs.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_project()
+    ///     .instance_ids(["cdb-f35wr6wj"])
+    ///     .new_project_id(11954)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_project(&self) -> Request<ModifyDbInstanceProjectInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the security groups bound to a TencentDB instance.
+    ///
+    /// This API (ModifyDBInstanceSecurityGroups) is used to modify the security groups bound to a
+    /// TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_security_groups()
+    ///     .instance_id("cdb-eb2w7dto")
+    ///     .security_group_ids(["sg-ajr1jzgj"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_security_groups(
+        &self,
+    ) -> Request<ModifyDbInstanceSecurityGroupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the IP and port number of a TencentDB instance.
+    ///
+    /// This API is used to modify the IP and port number of a cloud database instance. It can also
+    /// perform basic network to VPC network and subnet change under VPC network.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_vip_vport()
+    ///     .instance_id("cdb-f35wr6wj")
+    ///     .dst_ip("10.0.1.1")
+    ///     .dst_port(1025)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_vip_vport(
+        &self,
+    ) -> Request<ModifyDbInstanceVipVportInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies instance parameters.
+    ///
+    /// This API (ModifyInstanceParam) is used to modify instance parameters.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_instance_param()
+    ///     .instance_ids(["cdb-atjl8gns"])
+    ///     .template_id(0)
+    ///     .wait_switch(0)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_instance_param(&self) -> Request<ModifyInstanceParamInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the password complexity of a TencentDB instance.
+    ///
+    /// This API is used to modify the password complexity of a cloud database instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.modify_instance_password_complexity().instance_ids(["cdb-93hvf1d"]);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_instance_password_complexity(
+        &self,
+    ) -> Request<ModifyInstancePasswordComplexityInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies an instance tag.
+    ///
+    /// This API (ModifyInstanceTag) is used to add, modify, or delete an instance tag.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.modify_instance_tag().instance_id("cdb-uns231ns").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_instance_tag(&self) -> Request<ModifyInstanceTagInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the retention policy of local binlog.
+    ///
+    /// This API is used to modify the local binlog retention policy of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_local_binlog_config()
+    ///     .instance_id("cdb-c1nl9rpv")
+    ///     .save_hours(72)
+    ///     .max_usage(30)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_local_binlog_config(&self) -> Request<ModifyLocalBinlogConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the name or description of a placement group.
+    ///
+    /// This API is used to modify the name or description of a placement group.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_name_or_desc_by_dp_id()
+    ///     .deploy_group_id("172837")
+    ///     .deploy_group_name("cdb-ezq1vzem")
+    ///     .description("Zone 1 group")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_name_or_desc_by_dp_id(&self) -> Request<ModifyNameOrDescByDpIdInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies a parameter template.
+    ///
+    /// This API is used to modify parameter templates. Description: The parameter template is a
+    /// common component, effective across all regions once configured. For api calls, Guangzhou or
+    /// Singapore is available to configure region.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.modify_param_template().template_id(11231).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_param_template(&self) -> Request<ModifyParamTemplateInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modify the synchronization method of an instance.
+    ///
+    /// This API is used to modify the sync method of an instance. Description: This API can be
+    /// called only by an exclusive cluster. This API is about to go offline.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.modify_protect_mode().protect_mode(1).instance_id("cdb-ezq1vzem");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_protect_mode(&self) -> Request<ModifyProtectModeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the configuration information of a remote TencentDB instance backup.
+    ///
+    /// This API is used to modify the configuration information of a remote TencentDB instance
+    /// backup.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_remote_backup_config()
+    ///     .instance_id("cdb-c1nl9rpv")
+    ///     .remote_backup_save("on")
+    ///     .remote_binlog_save("on")
+    ///     .remote_region(["ap-guangzhou"])
+    ///     .expire_days(7)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_remote_backup_config(&self) -> Request<ModifyRemoteBackupConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Updates RO instance group.
+    ///
+    /// This API is used to update the information of a TencentDB RO group, such as configuring a
+    /// read-only instance removal policy in case of excessive delay, setting read weights of
+    /// read-only instances, and setting the replication delay.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.modify_ro_group_info().ro_group_id("cdbrg-iup41a4t").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_ro_group_info(&self) -> Request<ModifyRoGroupInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modify the vip and vport of a Ro group.
+    ///
+    /// This API is used to modify the vip and vport of a Ro group.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.modify_ro_group_vip_vport().u_group_id("cdbrg-***").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_ro_group_vip_vport(&self) -> Request<ModifyRoGroupVipVportInput> {
+        Request::new(self.clone())
+    }
+
+    /// Updates a maintenance time window.
+    ///
+    /// This API (ModifyTimeWindow) is used to update the maintenance time window of a TencentDB
+    /// instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .modify_time_window()
+    ///     .instance_id("cdb-eb2w7dto")
+    ///     .time_ranges(["03:00-03:30"])
+    ///     .weekdays(["monday"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_time_window(&self) -> Request<ModifyTimeWindowInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deactivates isolated TencentDB instances.
+    ///
+    /// This api is used to deactivate cloud database instances in quarantined state now. The
+    /// instance Status for row operations must be quarantined state, such as instances with Status
+    /// value 5 queried through the query instance list api.
+    ///
+    /// This API is used to perform asynchronous operation, and delays may occur when reclaiming
+    /// partial resources. You can query by using the query instance list API
+    /// (<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>) with specified
+    /// instance InstanceId and status Status as \[5,6,7\]. Among them, 5 represents isolated, 6
+    /// represents offline, and 7 represents Offline. If the return instance is empty, all instance
+    /// resources have been released.
+    ///
+    /// Note that after the instance goes offline, relevant resources and data cannot be recovered.
+    /// Proceed with caution.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.offline_isolated_instances().instance_ids(["cdb-70zdmgg1"]);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn offline_isolated_instances(&self) -> Request<OfflineIsolatedInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enables the audit service.
+    ///
+    /// This API is used to activate audit service for CDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .open_audit_service()
+    ///     .instance_id("cdb-3u8h3h1w")
+    ///     .log_expire_day(30)
+    ///     .high_log_expire_day(7)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn open_audit_service(&self) -> Request<OpenAuditServiceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enables data storage encryption.
+    ///
+    /// This API is used to enable data storage encryption for instance and support users to specify
+    /// custom keys.
+    ///
+    /// Note that before enabling data storage encryption for instance, perform the following
+    /// operations:
+    /// 1. Perform instance initialization
+    ///    (<https://www.tencentcloud.com/document/api/236/15873?from_cn_redirect=1>).
+    /// 2. Enable the KMS service (<https://console.cloud.tencent.com/kms2>).
+    /// 3. Grant the cloud database (MySQL) permission to access the KMS key
+    ///    (<https://console.cloud.tencent.com/cam/role>). The role name is MySQL_QCSRole and the
+    ///    preset policy name is QcloudAccessForMySQLRole.
+    /// 4. Closing is not allowed after encryption being enabled.
+    ///
+    /// This API may take up to 10s, and the client may timeout. If the API call returns
+    /// InternalError, please call
+    /// [DescribeDBInstanceInfo](https://www.tencentcloud.com/document/product/236/44160?from_cn_redirect=1)
+    /// to confirm whether backend encryption is successfully enabled. After calling, if the
+    /// parameter Encryption is YES, it means activation is successful.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .open_db_instance_encryption()
+    ///     .instance_id("cdb-qwer1234")
+    ///     .key_id("KMS-CDB")
+    ///     .key_region("ap-guangzhou")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn open_db_instance_encryption(&self) -> Request<OpenDbInstanceEncryptionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enables GTID for an instance.
+    ///
+    /// This API (OpenDBInstanceGTID) is used to enable GTID for a TencentDB instance. Only
+    /// instances on or above version 5.6 are supported.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.open_db_instance_gtid().instance_id("cdb-f35wr6wj").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn open_db_instance_gtid(&self) -> Request<OpenDbInstanceGtidInput> {
         Request::new(self.clone())
     }
 
@@ -86,27 +2654,409 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// Disable SSL.
+    /// Enables public network access for an instance.
     ///
-    /// This API is used to close the SSL connectivity function. The change finishes asynchronously:
-    /// the response carries an `AsyncRequestId`; poll DescribeSSLStatus until `Status` is `OFF`.
+    /// This API (OpenWanService) is used to enable public network access for an instance.
     ///
-    /// Specify either `InstanceId` (two-node or three-node instance) or `RoGroupId` (read-only
-    /// group).
-    ///
-    /// The service accepts at most 20 of these requests per second.
-    ///
-    /// The change finishes asynchronously; to wait for it, poll [`Client::describe_ssl_status`]
-    /// until:
-    ///
-    /// - its `Status` is `"OFF"`.
+    /// Note that before enabling public network access, you need to first [initialize the
+    /// instance](https://intl.cloud.tencent.com/document/api/236/15873?from_cn_redirect=1).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
-    /// let output = client.close_ssl().instance_id("cdb-je5egmdl").send().await?;
+    /// let output = client.open_wan_service().instance_id("cdb-ezq1vzem").send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn close_ssl(&self) -> Request<CloseSslInput> {
+    pub fn open_wan_service(&self) -> Request<OpenWanServiceInput> {
+        Request::new(self.clone())
+    }
+
+    /// De-isolate a pay-as-you-go cloud database instance.
+    ///
+    /// This API is used to restore isolated cloud database instances. It is only used for
+    /// de-isolating pay-as-you-go instances. For monthly subscription instances, please use
+    /// RenewDBInstance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.release_isolated_db_instances().instance_ids(["cdb-f35wr6wj"]);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn release_isolated_db_instances(
+        &self,
+    ) -> Request<ReleaseIsolatedDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Rebalances the load on database proxy.
+    ///
+    /// This API is used to rebalance the load on database proxy.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.reload_balance_proxy_node().proxy_group_id("proxy-test").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reload_balance_proxy_node(&self) -> Request<ReloadBalanceProxyNodeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Renews a TencentDB instance.
+    ///
+    /// This API is used to renew cloud database instances. It supports yearly/monthly subscription
+    /// instances. Pay-as-you-go instances can be renewed as yearly/monthly subscription instances
+    /// through this API.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.renew_db_instance().instance_id("cdb-ezq1vzem").time_span(1);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn renew_db_instance(&self) -> Request<RenewDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Manually refresh the rotation password.
+    ///
+    /// Manually refresh rotation passwords
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .reset_password()
+    ///     .instance_id("cdb-c1nl9rpv")
+    ///     .user("andy")
+    ///     .host("172.1.1.1")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reset_password(&self) -> Request<ResetPasswordInput> {
+        Request::new(self.clone())
+    }
+
+    /// Resets the root account.
+    ///
+    /// This API is used to reset the root account and initialize the account permissions.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.reset_root_account().instance_id("cdb-ksixa").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reset_root_account(&self) -> Request<ResetRootAccountInput> {
+        Request::new(self.clone())
+    }
+
+    /// Restarts instances.
+    ///
+    /// This API is used to restart cloud database instances.
+    ///
+    /// Note: This API supports performing a restart operation on primary instances, read-only
+    /// instances, and disaster recovery instances.
+    ///
+    /// 2. The instance status must be normal and no other async tasks are in progress.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.restart_db_instances().instance_ids(["cdb-f35wr6wj"]).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn restart_db_instances(&self) -> Request<RestartDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Rolls back database tables.
+    ///
+    /// This API (StartBatchRollback) is used to roll back the tables of a TencentDB instance in
+    /// batches.
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::RollbackInstancesInfo;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .start_batch_rollback()
+    ///     .instances([
+    ///         serde_json::from_str::<
+    ///             RollbackInstancesInfo,
+    ///         >(
+    ///             r#"{"InstanceId":"cdb-xxxxxxxx","Strategy":"full","RollbackTime":"2018-08-01 16:27:43","Databases":[{"DatabaseName":"old_db","NewDatabaseName":"new_db"}]}"#,
+    ///         )?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn start_batch_rollback(&self) -> Request<StartBatchRollbackInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enable CPU Elastic Scaling.
+    ///
+    /// This API is used to enable CPU Elastic Scaling, including one-time manual scale-out and
+    /// automatic elastic scaling.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .start_cpu_expand()
+    ///     .instance_id("cdb-himitj11")
+    ///     .type_("manual")
+    ///     .expand_cpu(4)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn start_cpu_expand(&self) -> Request<StartCpuExpandInput> {
+        Request::new(self.clone())
+    }
+
+    /// Starts replication.
+    ///
+    /// This API is used to enable RO replication and sync data from the primary instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.start_replication().instance_id("cdbro-lsjh9i11").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn start_replication(&self) -> Request<StartReplicationInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disables elastic CPU expansion.
+    ///
+    /// This API is used to disable elastic CPU expansion.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.stop_cpu_expand().instance_id("cdb-himitj11").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stop_cpu_expand(&self) -> Request<StopCpuExpandInput> {
+        Request::new(self.clone())
+    }
+
+    /// Stops a data import task.
+    ///
+    /// This API is used to terminate a data import task. Description: Only incomplete import jobs
+    /// support termination, and the executed SQL part is retained after termination.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .stop_db_import_job()
+    ///     .async_request_id("434e366f-beaf56d6-508b7f33-2abdb382")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stop_db_import_job(&self) -> Request<StopDbImportJobInput> {
+        Request::new(self.clone())
+    }
+
+    /// Stops replication.
+    ///
+    /// This API is used to stop RO replication and interrupt data sync from the primary instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.stop_replication().instance_id("cdbro-himitj11").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stop_replication(&self) -> Request<StopReplicationInput> {
+        Request::new(self.clone())
+    }
+
+    /// Cancels a rollback task.
+    ///
+    /// This api is used to revoke an ongoing rollback task of an instance. The api response returns
+    /// an Asynchronous Task ID. The revocation result can be queried through
+    /// [DescribeAsyncRequestInfo](https://www.tencentcloud.com/document/api/236/20410?from_cn_redirect=1)
+    /// for task execution.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.stop_rollback().instance_id("cdb-9303wd4x").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stop_rollback(&self) -> Request<StopRollbackInput> {
+        Request::new(self.clone())
+    }
+
+    /// Submit the instance version upgrade check task.
+    ///
+    /// This API is used to submit an instance version upgrade validation task.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .submit_instance_upgrade_check_job()
+    ///     .instance_id("cdb-g3rbtabc")
+    ///     .dst_mysql_version("8.0")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn submit_instance_upgrade_check_job(
+        &self,
+    ) -> Request<SubmitInstanceUpgradeCheckJobInput> {
+        Request::new(self.clone())
+    }
+
+    /// Switches database proxy.
+    ///
+    /// This API is used to manually initiate an immediate switch after database proxy configuration
+    /// modification or edition upgrade.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .switch_cdb_proxy()
+    ///     .instance_id("cdb-pr1rb3j1")
+    ///     .proxy_group_id("proxy-p11rb3j9")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_cdb_proxy(&self) -> Request<SwitchCdbProxyInput> {
+        Request::new(self.clone())
+    }
+
+    /// Performs source-to-replica switch.
+    ///
+    /// This API is used for source-to-replica switch.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .switch_db_instance_master_slave()
+    ///     .instance_id("cdb-rqd2jndd")
+    ///     .dst_slave("second")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_db_instance_master_slave(
+        &self,
+    ) -> Request<SwitchDbInstanceMasterSlaveInput> {
+        Request::new(self.clone())
+    }
+
+    /// Promotes a disaster recovery instance to source instance.
+    ///
+    /// This API is used to switch a cloud database disaster recovery instance to primary instance.
+    /// Note that the request must be sent to the region where the disaster recovery instance is
+    /// located.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let request = client.switch_dr_instance_to_master().instance_id("cdb-9kq0g26l");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_dr_instance_to_master(
+        &self,
+    ) -> Request<SwitchDrInstanceToMasterInput> {
+        Request::new(self.clone())
+    }
+
+    /// Switches to a new instance.
+    ///
+    /// This API (SwitchForUpgrade) is used to switch to a new instance. You can initiate this
+    /// process when the primary instance being upgraded is pending switch.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client.switch_for_upgrade().instance_id("cdb-eb2w7dto").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_for_upgrade(&self) -> Request<SwitchForUpgradeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Upgrades the version of database proxy.
+    ///
+    /// This API is used to upgrade the database proxy version.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .upgrade_cdb_proxy_version()
+    ///     .instance_id("cdb-pr1rb3j1")
+    ///     .proxy_group_id("proxy-p11rb3j9")
+    ///     .src_proxy_version("1.1.2")
+    ///     .dst_proxy_version("1.0.1")
+    ///     .upgrade_time("nowTime")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upgrade_cdb_proxy_version(&self) -> Request<UpgradeCdbProxyVersionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the configurations of TencentDB instance.
+    ///
+    /// This API is used to upgrade or downgrade the configuration of a cloud database instance.
+    /// Supported instance types include primary instance, disaster recovery instance and read-only
+    /// instance. If you need to migrate business, fill in the instance specification (CPU, memory),
+    /// otherwise the system will use the minimum allowed specification by default.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .upgrade_db_instance()
+    ///     .instance_id("cdb-bxtgirxj")
+    ///     .memory(2000)
+    ///     .volume(110)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upgrade_db_instance(&self) -> Request<UpgradeDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Upgrades the version of an instance.
+    ///
+    /// This API is used to upgrade the version of a cloud database instance. Supported instance
+    /// types include primary instance, disaster recovery instance, and read-only instance. Before
+    /// upgrade, submit an upgrade check task via SubmitInstanceUpgradeCheckJob
+    /// (<https://www.tencentcloud.com/document/product/236/110468?from_cn_redirect=1>).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .upgrade_db_instance_engine_version()
+    ///     .instance_id("cdb-8qrg9t04")
+    ///     .engine_version("5.7")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upgrade_db_instance_engine_version(
+        &self,
+    ) -> Request<UpgradeDbInstanceEngineVersionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Upgrade a read-only group to network forwarding mode.
+    ///
+    /// This API is used to upgrade a read-only group to a pure network forwarding mode.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let output = client
+    ///     .upgrade_ro_group()
+    ///     .instance_id("cdb-xxx")
+    ///     .uniq_ro_group_id("cdbrg-xxx")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upgrade_ro_group(&self) -> Request<UpgradeRoGroupInput> {
         Request::new(self.clone())
     }
 }

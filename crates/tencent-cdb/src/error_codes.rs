@@ -9,8 +9,8 @@
 //! use tencent_cdb::{error_codes, Error};
 //!
 //! fn explain(err: &Error) -> &'static str {
-//!     if err.is_code(error_codes::INTERNAL_ERROR_DB_RECORD_NOT_EXIST_ERROR) {
-//!         "InternalError.DBRecordNotExistError"
+//!     if err.is_code(error_codes::ACTION_OFFLINE) {
+//!         "ActionOffline"
 //!     } else {
 //!         "something else"
 //!     }
@@ -28,6 +28,8 @@
 
 /// `ActionOffline` (any operation): This API has been deprecated.
 pub const ACTION_OFFLINE: &str = "ActionOffline";
+/// `AuthFailure` (any operation): CAM signature/authentication error.
+pub const AUTH_FAILURE: &str = "AuthFailure";
 /// `AuthFailure.InvalidAuthorization` (any operation): The `Authorization` header of the
 /// request is invalid.
 pub const AUTH_FAILURE_INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";
@@ -47,33 +49,307 @@ pub const AUTH_FAILURE_SIGNATURE_EXPIRE: &str = "AuthFailure.SignatureExpire";
 /// `AuthFailure.SignatureFailure` (any operation): Invalid signature. The signature was
 /// calculated incorrectly; check the calculation against the signature method documentation.
 pub const AUTH_FAILURE_SIGNATURE_FAILURE: &str = "AuthFailure.SignatureFailure";
+/// `AuthFailure.SubAccountDenied` (any operation): The sub-account has no permissions.
+pub const AUTH_FAILURE_SUB_ACCOUNT_DENIED: &str = "AuthFailure.SubAccountDenied";
 /// `AuthFailure.TokenFailure` (any operation): Token error.
 pub const AUTH_FAILURE_TOKEN_FAILURE: &str = "AuthFailure.TokenFailure";
 /// `AuthFailure.UnauthorizedOperation` (any operation): The request is not authorized by CAM.
 pub const AUTH_FAILURE_UNAUTHORIZED_OPERATION: &str = "AuthFailure.UnauthorizedOperation";
+/// `CdbError` (any operation): Backend or process error.
+pub const CDB_ERROR: &str = "CdbError";
+/// `CdbError.BackupError` (any operation): Backup error.
+pub const CDB_ERROR_BACKUP_ERROR: &str = "CdbError.BackupError";
+/// `CdbError.DatabaseError` (any operation): Backend database error.
+pub const CDB_ERROR_DATABASE_ERROR: &str = "CdbError.DatabaseError";
+/// `CdbError.ImportError` (any operation): Import task error.
+pub const CDB_ERROR_IMPORT_ERROR: &str = "CdbError.ImportError";
+/// `CdbError.TaskError` (any operation): Backend task error.
+pub const CDB_ERROR_TASK_ERROR: &str = "CdbError.TaskError";
 /// `DryRunOperation` (any operation): DryRun operation; the request would have succeeded, but
 /// the DryRun parameter was passed.
 pub const DRY_RUN_OPERATION: &str = "DryRunOperation";
 /// `FailedOperation` (any operation): Operation failed.
 pub const FAILED_OPERATION: &str = "FailedOperation";
+/// `FailedOperation.AsyncTaskStatusError` (any operation): Async task exception.
+pub const FAILED_OPERATION_ASYNC_TASK_STATUS_ERROR: &str = "FailedOperation.AsyncTaskStatusError";
+/// `FailedOperation.AuditConfigNotExist` (any operation): Audit not found.
+pub const FAILED_OPERATION_AUDIT_CONFIG_NOT_EXIST: &str = "FailedOperation.AuditConfigNotExist";
+/// `FailedOperation.CdbInstanceLockFailError` (any operation): Failed to lock the instance
+/// while performing exclusive operations. Please try again later.
+pub const FAILED_OPERATION_CDB_INSTANCE_LOCK_FAIL_ERROR: &str = "FailedOperation.CdbInstanceLockFailError";
+/// `FailedOperation.CreateAccountError` (any operation): Creation failed. Please check whether
+/// the user already exists.
+pub const FAILED_OPERATION_CREATE_ACCOUNT_ERROR: &str = "FailedOperation.CreateAccountError";
+/// `FailedOperation.CreateAuditFailError` (any operation): Failed to create the audit rule.
+pub const FAILED_OPERATION_CREATE_AUDIT_FAIL_ERROR: &str = "FailedOperation.CreateAuditFailError";
+/// `FailedOperation.CreateAuditLogFileError` (any operation): Failed to create an audit log
+/// file.
+pub const FAILED_OPERATION_CREATE_AUDIT_LOG_FILE_ERROR: &str = "FailedOperation.CreateAuditLogFileError";
+/// `FailedOperation.CreateRoVipError` (any operation): Failed to assign an exclusive VIP to the
+/// read-only replica.
+pub const FAILED_OPERATION_CREATE_RO_VIP_ERROR: &str = "FailedOperation.CreateRoVipError";
+/// `FailedOperation.DBOperationActionError` (any operation): Database operation failed.
+pub const FAILED_OPERATION_DB_OPERATION_ACTION_ERROR: &str = "FailedOperation.DBOperationActionError";
+/// `FailedOperation.DescribeProxyGroupError` (any operation): Failed to query database proxy.
+pub const FAILED_OPERATION_DESCRIBE_PROXY_GROUP_ERROR: &str = "FailedOperation.DescribeProxyGroupError";
+/// `FailedOperation.FailedOperationError` (any operation): Unsupported operation.
+pub const FAILED_OPERATION_FAILED_OPERATION_ERROR: &str = "FailedOperation.FailedOperationError";
+/// `FailedOperation.GetPrivilegeError` (any operation): An error occurred while obtaining
+/// permissions.
+pub const FAILED_OPERATION_GET_PRIVILEGE_ERROR: &str = "FailedOperation.GetPrivilegeError";
+/// `FailedOperation.InstanceQueryError` (any operation): Query failed.
+pub const FAILED_OPERATION_INSTANCE_QUERY_ERROR: &str = "FailedOperation.InstanceQueryError";
+/// `FailedOperation.InstanceTaskConflictError` (any operation): An error occurred due to
+/// instance task conflict.
+pub const FAILED_OPERATION_INSTANCE_TASK_CONFLICT_ERROR: &str = "FailedOperation.InstanceTaskConflictError";
+/// `FailedOperation.JsonUnmarshalError` (any operation): Failed to deserialize JSON.
+pub const FAILED_OPERATION_JSON_UNMARSHAL_ERROR: &str = "FailedOperation.JsonUnmarshalError";
+/// `FailedOperation.LogContentOverLimit` (any operation): Data volume is too large. Reduce the
+/// data query range.
+pub const FAILED_OPERATION_LOG_CONTENT_OVER_LIMIT: &str = "FailedOperation.LogContentOverLimit";
+/// `FailedOperation.NotChangeStrategy` (any operation): No policy modification detected.
+pub const FAILED_OPERATION_NOT_CHANGE_STRATEGY: &str = "FailedOperation.NotChangeStrategy";
+/// `FailedOperation.NotDelayRo` (any operation): It is not a read-only instance with delayed
+/// replication enabled.
+pub const FAILED_OPERATION_NOT_DELAY_RO: &str = "FailedOperation.NotDelayRo";
+/// `FailedOperation.OperationInConflictError` (any operation): The instance is busy with other
+/// operations. Please try again later.
+pub const FAILED_OPERATION_OPERATION_IN_CONFLICT_ERROR: &str = "FailedOperation.OperationInConflictError";
+/// `FailedOperation.PrivilegeDataIllegal` (any operation): The executed operation to modify
+/// permissions is invalid. You can refer to product documentation for more information about
+/// permissions that can be modified for this instance. If you have any questions, please
+/// contact customer service.
+pub const FAILED_OPERATION_PRIVILEGE_DATA_ILLEGAL: &str = "FailedOperation.PrivilegeDataIllegal";
+/// `FailedOperation.ProxyGroupStatusError` (any operation): Database proxy in an exceptional
+/// status.
+pub const FAILED_OPERATION_PROXY_GROUP_STATUS_ERROR: &str = "FailedOperation.ProxyGroupStatusError";
+/// `FailedOperation.QueryAuditTaskFailError` (any operation): Failed to query the audit task.
+pub const FAILED_OPERATION_QUERY_AUDIT_TASK_FAIL_ERROR: &str = "FailedOperation.QueryAuditTaskFailError";
+/// `FailedOperation.QueryLogError` (any operation): Log query failed.
+pub const FAILED_OPERATION_QUERY_LOG_ERROR: &str = "FailedOperation.QueryLogError";
+/// `FailedOperation.RemoteCallUnmarshalError` (any operation): Cross-region deserialization
+/// failed for the high-availability service.
+pub const FAILED_OPERATION_REMOTE_CALL_UNMARSHAL_ERROR: &str = "FailedOperation.RemoteCallUnmarshalError";
+/// `FailedOperation.RepeatCreateProxyError` (any operation): The proxy is being created or
+/// already exists. You cannot create it again.
+pub const FAILED_OPERATION_REPEAT_CREATE_PROXY_ERROR: &str = "FailedOperation.RepeatCreateProxyError";
+/// `FailedOperation.ResponseValueError` (any operation): Exception with the backend request for
+/// the service. Please contact customer service.
+pub const FAILED_OPERATION_RESPONSE_VALUE_ERROR: &str = "FailedOperation.ResponseValueError";
+/// `FailedOperation.ResultSetOverLimit` (any operation): The result set size of queried logs
+/// exceeds the limit. Please select a shorter time range.
+pub const FAILED_OPERATION_RESULT_SET_OVER_LIMIT: &str = "FailedOperation.ResultSetOverLimit";
+/// `FailedOperation.ServiceAccessError` (any operation): Log query failed. Please retry later
+/// or narrow down the query scope. If it continues to be unsuccessful, contact our customer
+/// service for handling.
+pub const FAILED_OPERATION_SERVICE_ACCESS_ERROR: &str = "FailedOperation.ServiceAccessError";
+/// `FailedOperation.StartFlowError` (any operation): Failed to initiate the operation. Please
+/// try again later. If the operation remains unsuccessful, please contact customer service.
+pub const FAILED_OPERATION_START_FLOW_ERROR: &str = "FailedOperation.StartFlowError";
+/// `FailedOperation.StatusConflict` (any operation): Task status conflict.
+pub const FAILED_OPERATION_STATUS_CONFLICT: &str = "FailedOperation.StatusConflict";
+/// `FailedOperation.SubmitAsyncTaskError` (any operation): Failed to submit the task. Please
+/// try again later. If the submission remains unsuccessful, please contact customer service.
+pub const FAILED_OPERATION_SUBMIT_ASYNC_TASK_ERROR: &str = "FailedOperation.SubmitAsyncTaskError";
+/// `FailedOperation.TaskConflictError` (any operation): A same task already exists.
+pub const FAILED_OPERATION_TASK_CONFLICT_ERROR: &str = "FailedOperation.TaskConflictError";
+/// `FailedOperation.TimeoutError` (any operation): The query timed out.
+pub const FAILED_OPERATION_TIMEOUT_ERROR: &str = "FailedOperation.TimeoutError";
+/// `FailedOperation.TypeInConflict` (any operation): This type of operations cannot be
+/// performed.
+pub const FAILED_OPERATION_TYPE_IN_CONFLICT: &str = "FailedOperation.TypeInConflict";
+/// `FailedOperation.VpcIpInUseError` (any operation): The IP has been occupied.
+pub const FAILED_OPERATION_VPC_IP_IN_USE_ERROR: &str = "FailedOperation.VpcIpInUseError";
+/// `FailedOperation.VpcIpInvalidError` (any operation): Invalid IP address.
+pub const FAILED_OPERATION_VPC_IP_INVALID_ERROR: &str = "FailedOperation.VpcIpInvalidError";
+/// `FailedOperation.VpcIpNotInSubnetError` (any operation): The IP doesn’t exist in the subnet.
+pub const FAILED_OPERATION_VPC_IP_NOT_IN_SUBNET_ERROR: &str = "FailedOperation.VpcIpNotInSubnetError";
 /// `InternalError` (any operation): Internal error.
 pub const INTERNAL_ERROR: &str = "InternalError";
-/// `InternalError.DBRecordNotExistError`: The database record does not exist.
+/// `InternalError.AsyncRequestError` (any operation): An error occurred while querying async
+/// tasks.
+pub const INTERNAL_ERROR_ASYNC_REQUEST_ERROR: &str = "InternalError.AsyncRequestError";
+/// `InternalError.AuditCreateLogFileError` (any operation): Error creating an audit log file.
+pub const INTERNAL_ERROR_AUDIT_CREATE_LOG_FILE_ERROR: &str = "InternalError.AuditCreateLogFileError";
+/// `InternalError.AuditDeleteLogFileError` (any operation): Error deleting the audit log.
+pub const INTERNAL_ERROR_AUDIT_DELETE_LOG_FILE_ERROR: &str = "InternalError.AuditDeleteLogFileError";
+/// `InternalError.AuditDeletePolicyError` (any operation): Internal audit service error.
+pub const INTERNAL_ERROR_AUDIT_DELETE_POLICY_ERROR: &str = "InternalError.AuditDeletePolicyError";
+/// `InternalError.AuditDescribeLogError` (any operation): Failed to query the audit log.
+pub const INTERNAL_ERROR_AUDIT_DESCRIBE_LOG_ERROR: &str = "InternalError.AuditDescribeLogError";
+/// `InternalError.AuditError` (any operation): An error occurred in the internal service of the
+/// audit service.
+pub const INTERNAL_ERROR_AUDIT_ERROR: &str = "InternalError.AuditError";
+/// `InternalError.AuditModifyStatusError` (any operation): Failed to modify audit status.
+pub const INTERNAL_ERROR_AUDIT_MODIFY_STATUS_ERROR: &str = "InternalError.AuditModifyStatusError";
+/// `InternalError.AuditOssLogicError` (any operation): Internal exception of the audit service.
+pub const INTERNAL_ERROR_AUDIT_OSS_LOGIC_ERROR: &str = "InternalError.AuditOssLogicError";
+/// `InternalError.AuthError` (any operation): Authentication failed.
+pub const INTERNAL_ERROR_AUTH_ERROR: &str = "InternalError.AuthError";
+/// `InternalError.CauthError` (any operation): Authentication failed.
+pub const INTERNAL_ERROR_CAUTH_ERROR: &str = "InternalError.CauthError";
+/// `InternalError.CdbCgwError` (any operation): Internal system error.
+pub const INTERNAL_ERROR_CDB_CGW_ERROR: &str = "InternalError.CdbCgwError";
+/// `InternalError.CdbError` (any operation): System error.
+pub const INTERNAL_ERROR_CDB_ERROR: &str = "InternalError.CdbError";
+/// `InternalError.CosError` (any operation): Failed to obtain file information.
+pub const INTERNAL_ERROR_COS_ERROR: &str = "InternalError.CosError";
+/// `InternalError.DBError` (any operation): Database exception.
+pub const INTERNAL_ERROR_DB_ERROR: &str = "InternalError.DBError";
+/// `InternalError.DBOperationError` (any operation): Database operation failed.
+pub const INTERNAL_ERROR_DB_OPERATION_ERROR: &str = "InternalError.DBOperationError";
+/// `InternalError.DBRecordNotExistError` (any operation): The database instance does not exist.
 pub const INTERNAL_ERROR_DB_RECORD_NOT_EXIST_ERROR: &str = "InternalError.DBRecordNotExistError";
-/// `InternalError.ExecHttpRequestError`: Failed to execute the HTTP request.
+/// `InternalError.DatabaseAccessError` (any operation): Internal database error.
+pub const INTERNAL_ERROR_DATABASE_ACCESS_ERROR: &str = "InternalError.DatabaseAccessError";
+/// `InternalError.DesError` (any operation): Internal system error.
+pub const INTERNAL_ERROR_DES_ERROR: &str = "InternalError.DesError";
+/// `InternalError.DfwError` (any operation): Security group operation error.
+pub const INTERNAL_ERROR_DFW_ERROR: &str = "InternalError.DfwError";
+/// `InternalError.ExeSqlError` (any operation): SQL statement error.
+pub const INTERNAL_ERROR_EXE_SQL_ERROR: &str = "InternalError.ExeSqlError";
+/// `InternalError.ExecHttpRequestError` (any operation): Failed to execute the HTTP request.
 pub const INTERNAL_ERROR_EXEC_HTTP_REQUEST_ERROR: &str = "InternalError.ExecHttpRequestError";
-/// `InternalError.UnknownError`: Unknown error.
+/// `InternalError.ExecuteSQLError` (any operation): Failed to execute SQL statement.
+pub const INTERNAL_ERROR_EXECUTE_SQL_ERROR: &str = "InternalError.ExecuteSQLError";
+/// `InternalError.FtpError` (any operation): File transfer exception.
+pub const INTERNAL_ERROR_FTP_ERROR: &str = "InternalError.FtpError";
+/// `InternalError.HttpError` (any operation): Exceptional HTTP request.
+pub const INTERNAL_ERROR_HTTP_ERROR: &str = "InternalError.HttpError";
+/// `InternalError.HttpRequestError` (any operation): Request failed.
+pub const INTERNAL_ERROR_HTTP_REQUEST_ERROR: &str = "InternalError.HttpRequestError";
+/// `InternalError.ImportError` (any operation): Import failed.
+pub const INTERNAL_ERROR_IMPORT_ERROR: &str = "InternalError.ImportError";
+/// `InternalError.InnerCommonError` (any operation): Internal service error.
+pub const INTERNAL_ERROR_INNER_COMMON_ERROR: &str = "InternalError.InnerCommonError";
+/// `InternalError.InternalAssertError` (any operation): Internal service error. Please contact
+/// customer service.
+pub const INTERNAL_ERROR_INTERNAL_ASSERT_ERROR: &str = "InternalError.InternalAssertError";
+/// `InternalError.InternalHttpServerError` (any operation): An exception occurred while
+/// executing the request.
+pub const INTERNAL_ERROR_INTERNAL_HTTP_SERVER_ERROR: &str = "InternalError.InternalHttpServerError";
+/// `InternalError.InternalInnerServiceError` (any operation): Internal service exception. Try
+/// again later.
+pub const INTERNAL_ERROR_INTERNAL_INNER_SERVICE_ERROR: &str = "InternalError.InternalInnerServiceError";
+/// `InternalError.InternalRequestError` (any operation): The backend failed to request the
+/// service. Please contact customer service.
+pub const INTERNAL_ERROR_INTERNAL_REQUEST_ERROR: &str = "InternalError.InternalRequestError";
+/// `InternalError.InternalServiceErrorErr` (any operation): An error occurred while accessing
+/// internal service.
+pub const INTERNAL_ERROR_INTERNAL_SERVICE_ERROR_ERR: &str = "InternalError.InternalServiceErrorErr";
+/// `InternalError.JSONError` (any operation): Failed to parse JSON.
+pub const INTERNAL_ERROR_JSON_ERROR: &str = "InternalError.JSONError";
+/// `InternalError.KmsError` (any operation): Failed to enable encryption.
+pub const INTERNAL_ERROR_KMS_ERROR: &str = "InternalError.KmsError";
+/// `InternalError.NetworkError` (any operation): Network error.
+pub const INTERNAL_ERROR_NETWORK_ERROR: &str = "InternalError.NetworkError";
+/// `InternalError.OssError` (any operation): An error occurred in TencentDB for MySQL
+/// High-Availability Edition database service.
+pub const INTERNAL_ERROR_OSS_ERROR: &str = "InternalError.OssError";
+/// `InternalError.ParamError` (any operation): Parameter error.
+pub const INTERNAL_ERROR_PARAM_ERROR: &str = "InternalError.ParamError";
+/// `InternalError.RegexpCompileError` (any operation): Regular expression compilation error.
+pub const INTERNAL_ERROR_REGEXP_COMPILE_ERROR: &str = "InternalError.RegexpCompileError";
+/// `InternalError.ResourceNotMatch` (any operation): The resource does not match.
+pub const INTERNAL_ERROR_RESOURCE_NOT_MATCH: &str = "InternalError.ResourceNotMatch";
+/// `InternalError.ResourceNotUnique` (any operation): The resource is not unique.
+pub const INTERNAL_ERROR_RESOURCE_NOT_UNIQUE: &str = "InternalError.ResourceNotUnique";
+/// `InternalError.SecurityGroupError` (any operation): Security group error.
+pub const INTERNAL_ERROR_SECURITY_GROUP_ERROR: &str = "InternalError.SecurityGroupError";
+/// `InternalError.ServerError` (any operation): Internal error of the system.
+pub const INTERNAL_ERROR_SERVER_ERROR: &str = "InternalError.ServerError";
+/// `InternalError.ServiceError` (any operation): An exception occurred in the internal service.
+pub const INTERNAL_ERROR_SERVICE_ERROR: &str = "InternalError.ServiceError";
+/// `InternalError.TagError` (any operation): Failed to modify the tag. Please try again later.
+pub const INTERNAL_ERROR_TAG_ERROR: &str = "InternalError.TagError";
+/// `InternalError.TaskError` (any operation): Task exception.
+pub const INTERNAL_ERROR_TASK_ERROR: &str = "InternalError.TaskError";
+/// `InternalError.TaskFrameError` (any operation): Async task error.
+pub const INTERNAL_ERROR_TASK_FRAME_ERROR: &str = "InternalError.TaskFrameError";
+/// `InternalError.TimeWindowError` (any operation): Time window error.
+pub const INTERNAL_ERROR_TIME_WINDOW_ERROR: &str = "InternalError.TimeWindowError";
+/// `InternalError.TradeError` (any operation): Transaction system error.
+pub const INTERNAL_ERROR_TRADE_ERROR: &str = "InternalError.TradeError";
+/// `InternalError.TransactioBeginError` (any operation): Failed to start the transaction.
+pub const INTERNAL_ERROR_TRANSACTIO_BEGIN_ERROR: &str = "InternalError.TransactioBeginError";
+/// `InternalError.TransactionBeginError` (any operation): Operation failed.
+pub const INTERNAL_ERROR_TRANSACTION_BEGIN_ERROR: &str = "InternalError.TransactionBeginError";
+/// `InternalError.UndefinedError` (any operation): Unknown error.
+pub const INTERNAL_ERROR_UNDEFINED_ERROR: &str = "InternalError.UndefinedError";
+/// `InternalError.UnknownError` (any operation): Unknown error.
 pub const INTERNAL_ERROR_UNKNOWN_ERROR: &str = "InternalError.UnknownError";
+/// `InternalError.VpcError` (any operation): VPC or subnet error.
+pub const INTERNAL_ERROR_VPC_ERROR: &str = "InternalError.VpcError";
 /// `InvalidAction` (any operation): The API does not exist.
 pub const INVALID_ACTION: &str = "InvalidAction";
 /// `InvalidParameter` (any operation): Incorrect parameter (format, type, ...).
 pub const INVALID_PARAMETER: &str = "InvalidParameter";
-/// `InvalidParameter.ControllerNotFoundError`: This API was not found.
+/// `InvalidParameter.ControllerNotFoundError` (any operation): This API was not found.
 pub const INVALID_PARAMETER_CONTROLLER_NOT_FOUND_ERROR: &str = "InvalidParameter.ControllerNotFoundError";
-/// `InvalidParameter.JsonUnmarshalError`: Failed to deserialize JSON.
+/// `InvalidParameter.DeployGroupNotEmpty` (any operation): There are resources in the placement
+/// group.
+pub const INVALID_PARAMETER_DEPLOY_GROUP_NOT_EMPTY: &str = "InvalidParameter.DeployGroupNotEmpty";
+/// `InvalidParameter.ExceptionParam` (any operation): Parameter exception.
+pub const INVALID_PARAMETER_EXCEPTION_PARAM: &str = "InvalidParameter.ExceptionParam";
+/// `InvalidParameter.InstanceNameNotFound` (any operation): The instance is not found.
+pub const INVALID_PARAMETER_INSTANCE_NAME_NOT_FOUND: &str = "InvalidParameter.InstanceNameNotFound";
+/// `InvalidParameter.InstanceNotFound` (any operation): The instance does not exist.
+pub const INVALID_PARAMETER_INSTANCE_NOT_FOUND: &str = "InvalidParameter.InstanceNotFound";
+/// `InvalidParameter.InvalidAsyncRequestId` (any operation): The async task does not exist.
+pub const INVALID_PARAMETER_INVALID_ASYNC_REQUEST_ID: &str = "InvalidParameter.InvalidAsyncRequestId";
+/// `InvalidParameter.InvalidName` (any operation): Invalid name.
+pub const INVALID_PARAMETER_INVALID_NAME: &str = "InvalidParameter.InvalidName";
+/// `InvalidParameter.InvalidParameterError` (any operation): Invalid parameter value.
+pub const INVALID_PARAMETER_INVALID_PARAMETER_ERROR: &str = "InvalidParameter.InvalidParameterError";
+/// `InvalidParameter.JsonUnmarshalError` (any operation): Failed to deserialize JSON.
 pub const INVALID_PARAMETER_JSON_UNMARSHAL_ERROR: &str = "InvalidParameter.JsonUnmarshalError";
+/// `InvalidParameter.OverDeployGroupQuota` (any operation): The quota of placement group
+/// resources has been exceeded.
+pub const INVALID_PARAMETER_OVER_DEPLOY_GROUP_QUOTA: &str = "InvalidParameter.OverDeployGroupQuota";
+/// `InvalidParameter.ResourceExists` (any operation): The resource already exists.
+pub const INVALID_PARAMETER_RESOURCE_EXISTS: &str = "InvalidParameter.ResourceExists";
+/// `InvalidParameter.ResourceNotExists` (any operation): The resource does not exist.
+pub const INVALID_PARAMETER_RESOURCE_NOT_EXISTS: &str = "InvalidParameter.ResourceNotExists";
+/// `InvalidParameter.ResourceNotFound` (any operation): The resource is not found.
+pub const INVALID_PARAMETER_RESOURCE_NOT_FOUND: &str = "InvalidParameter.ResourceNotFound";
 /// `InvalidParameterValue` (any operation): Invalid parameter value.
 pub const INVALID_PARAMETER_VALUE: &str = "InvalidParameterValue";
+/// `InvalidParameterValue.AccountDescriptionCharacterError` (any operation): The account
+/// description contains special characters.
+pub const INVALID_PARAMETER_VALUE_ACCOUNT_DESCRIPTION_CHARACTER_ERROR: &str = "InvalidParameterValue.AccountDescriptionCharacterError";
+/// `InvalidParameterValue.AccountDescriptionLengthError` (any operation): The account
+/// description should not exceed 255 characters.
+pub const INVALID_PARAMETER_VALUE_ACCOUNT_DESCRIPTION_LENGTH_ERROR: &str = "InvalidParameterValue.AccountDescriptionLengthError";
+/// `InvalidParameterValue.AccountHostRuleError` (any operation): Incorrect format of the `host`
+/// parameter in the account.
+pub const INVALID_PARAMETER_VALUE_ACCOUNT_HOST_RULE_ERROR: &str = "InvalidParameterValue.AccountHostRuleError";
+/// `InvalidParameterValue.AccountPasswordCharacterError` (any operation): The account password
+/// contains invalid characters.
+pub const INVALID_PARAMETER_VALUE_ACCOUNT_PASSWORD_CHARACTER_ERROR: &str = "InvalidParameterValue.AccountPasswordCharacterError";
+/// `InvalidParameterValue.AccountPasswordLengthError` (any operation): The account password is
+/// too long or too short.
+pub const INVALID_PARAMETER_VALUE_ACCOUNT_PASSWORD_LENGTH_ERROR: &str = "InvalidParameterValue.AccountPasswordLengthError";
+/// `InvalidParameterValue.AccountPasswordRuleError` (any operation): The password format is
+/// incorrect. It should contain 8 to 64 characters and must contain at least two character sets
+/// of the following: letters, digits, and special symbols (_+-&=!@#$%^*()).
+pub const INVALID_PARAMETER_VALUE_ACCOUNT_PASSWORD_RULE_ERROR: &str = "InvalidParameterValue.AccountPasswordRuleError";
+/// `InvalidParameterValue.DataConvertError` (any operation): Data conversion failed.
+pub const INVALID_PARAMETER_VALUE_DATA_CONVERT_ERROR: &str = "InvalidParameterValue.DataConvertError";
+/// `InvalidParameterValue.InvalidParameterValueError` (any operation): Invalid parameter value.
+pub const INVALID_PARAMETER_VALUE_INVALID_PARAMETER_VALUE_ERROR: &str = "InvalidParameterValue.InvalidParameterValueError";
+/// `InvalidParameterValue.UserNameRuleError` (any operation): Incorrect format of the account
+/// username.
+pub const INVALID_PARAMETER_VALUE_USER_NAME_RULE_ERROR: &str = "InvalidParameterValue.UserNameRuleError";
+/// `InvalidParameterValue.UserNotExistError` (any operation): The account does not exist.
+pub const INVALID_PARAMETER_VALUE_USER_NOT_EXIST_ERROR: &str = "InvalidParameterValue.UserNotExistError";
+/// `InvalidParameterValue.VerifyAccountNoRootError` (any operation): No root account found.
+pub const INVALID_PARAMETER_VALUE_VERIFY_ACCOUNT_NO_ROOT_ERROR: &str = "InvalidParameterValue.VerifyAccountNoRootError";
+/// `InvalidParameterValue.VerifyAccountPasswordError` (any operation): Invalid account
+/// password.
+pub const INVALID_PARAMETER_VALUE_VERIFY_ACCOUNT_PASSWORD_ERROR: &str = "InvalidParameterValue.VerifyAccountPasswordError";
+/// `InvalidParameterValue.VerifyAccountPrivError` (any operation): The account does not have
+/// the GRANT permission.
+pub const INVALID_PARAMETER_VALUE_VERIFY_ACCOUNT_PRIV_ERROR: &str = "InvalidParameterValue.VerifyAccountPrivError";
 /// `InvalidRequest` (any operation): The multipart format of the request body is incorrect.
 pub const INVALID_REQUEST: &str = "InvalidRequest";
 /// `IpInBlacklist` (any operation): The IP address is in the blocklist.
@@ -84,12 +360,141 @@ pub const IP_NOT_IN_WHITELIST: &str = "IpNotInWhitelist";
 pub const LIMIT_EXCEEDED: &str = "LimitExceeded";
 /// `MissingParameter` (any operation): A required parameter is missing.
 pub const MISSING_PARAMETER: &str = "MissingParameter";
-/// `MissingParameter.MissingParamError`: Required parameters are missing.
+/// `MissingParameter.AccountMissingParameterError` (any operation): Account-related parameters
+/// are missing.
+pub const MISSING_PARAMETER_ACCOUNT_MISSING_PARAMETER_ERROR: &str = "MissingParameter.AccountMissingParameterError";
+/// `MissingParameter.MissingParamError` (any operation): Required parameters are missing.
 pub const MISSING_PARAMETER_MISSING_PARAM_ERROR: &str = "MissingParameter.MissingParamError";
 /// `NoSuchProduct` (any operation): The product does not exist.
 pub const NO_SUCH_PRODUCT: &str = "NoSuchProduct";
 /// `NoSuchVersion` (any operation): The API version does not exist.
 pub const NO_SUCH_VERSION: &str = "NoSuchVersion";
+/// `OperationDenied` (any operation): Operation denied.
+pub const OPERATION_DENIED: &str = "OperationDenied";
+/// `OperationDenied.AccountOperationDenied` (any operation): The Tencent Cloud account is not
+/// allowed to perform the operation due to insufficient permissions.
+pub const OPERATION_DENIED_ACCOUNT_OPERATION_DENIED: &str = "OperationDenied.AccountOperationDenied";
+/// `OperationDenied.ActionInProcess` (any operation): The instance is performing another task.
+pub const OPERATION_DENIED_ACTION_IN_PROCESS: &str = "OperationDenied.ActionInProcess";
+/// `OperationDenied.ActionNotSupport` (any operation): Unsupported operation.
+pub const OPERATION_DENIED_ACTION_NOT_SUPPORT: &str = "OperationDenied.ActionNotSupport";
+/// `OperationDenied.AtLeastAllRuleAuditPolicyError` (any operation): Security audit is enabled.
+/// At least one full audit policy must be retained.
+pub const OPERATION_DENIED_AT_LEAST_ALL_RULE_AUDIT_POLICY_ERROR: &str = "OperationDenied.AtLeastAllRuleAuditPolicyError";
+/// `OperationDenied.AtLeastAuditPolicyError` (any operation): At least one audit policy must be
+/// retained.
+pub const OPERATION_DENIED_AT_LEAST_AUDIT_POLICY_ERROR: &str = "OperationDenied.AtLeastAuditPolicyError";
+/// `OperationDenied.AuditFileOverQuotaError` (any operation): Number of audit log files exceeds
+/// the maximum limit.
+pub const OPERATION_DENIED_AUDIT_FILE_OVER_QUOTA_ERROR: &str = "OperationDenied.AuditFileOverQuotaError";
+/// `OperationDenied.AuditPolicyConflictError` (any operation): The audit policies conflict.
+pub const OPERATION_DENIED_AUDIT_POLICY_CONFLICT_ERROR: &str = "OperationDenied.AuditPolicyConflictError";
+/// `OperationDenied.AuditPolicyExistError` (any operation): The audit policy already exists.
+pub const OPERATION_DENIED_AUDIT_POLICY_EXIST_ERROR: &str = "OperationDenied.AuditPolicyExistError";
+/// `OperationDenied.AuditPolicyNotExistError` (any operation): Audit policy not found.
+pub const OPERATION_DENIED_AUDIT_POLICY_NOT_EXIST_ERROR: &str = "OperationDenied.AuditPolicyNotExistError";
+/// `OperationDenied.AuditPolicyOverQuotaError` (any operation): The number of audit policies
+/// exceeds the limit.
+pub const OPERATION_DENIED_AUDIT_POLICY_OVER_QUOTA_ERROR: &str = "OperationDenied.AuditPolicyOverQuotaError";
+/// `OperationDenied.AuditRuleHasBind` (any operation): The audit rule has been associated.
+pub const OPERATION_DENIED_AUDIT_RULE_HAS_BIND: &str = "OperationDenied.AuditRuleHasBind";
+/// `OperationDenied.AuditRuleNotExistError` (any operation): The audit rule does not exist.
+pub const OPERATION_DENIED_AUDIT_RULE_NOT_EXIST_ERROR: &str = "OperationDenied.AuditRuleNotExistError";
+/// `OperationDenied.AuditStatusError` (any operation): Exceptional audit status.
+pub const OPERATION_DENIED_AUDIT_STATUS_ERROR: &str = "OperationDenied.AuditStatusError";
+/// `OperationDenied.AuditTaskConflictError` (any operation): The audit tasks conflict.
+pub const OPERATION_DENIED_AUDIT_TASK_CONFLICT_ERROR: &str = "OperationDenied.AuditTaskConflictError";
+/// `OperationDenied.ConflictRoStatus` (any operation): The operation is not allowed as the RO
+/// group contains an invalid read-only instance.
+pub const OPERATION_DENIED_CONFLICT_RO_STATUS: &str = "OperationDenied.ConflictRoStatus";
+/// `OperationDenied.ConflictStatus` (any operation): The configuration of read-only group is
+/// being modified. Please do not make repeated requests.
+pub const OPERATION_DENIED_CONFLICT_STATUS: &str = "OperationDenied.ConflictStatus";
+/// `OperationDenied.DBBrainPolicyConflict` (any operation): You have enabled the compliance
+/// audit feature of DBbrain, so you cannot enable the rule-based audit.
+pub const OPERATION_DENIED_DB_BRAIN_POLICY_CONFLICT: &str = "OperationDenied.DBBrainPolicyConflict";
+/// `OperationDenied.DelayReplicationRunning` (any operation): The operation is not allowed
+/// during the delayed replication.
+pub const OPERATION_DENIED_DELAY_REPLICATION_RUNNING: &str = "OperationDenied.DelayReplicationRunning";
+/// `OperationDenied.DeleteRootAccountError` (any operation): The root account cannot be
+/// deleted.
+pub const OPERATION_DENIED_DELETE_ROOT_ACCOUNT_ERROR: &str = "OperationDenied.DeleteRootAccountError";
+/// `OperationDenied.FlowConflict` (any operation): Process conflict, try again later.
+pub const OPERATION_DENIED_FLOW_CONFLICT: &str = "OperationDenied.FlowConflict";
+/// `OperationDenied.FunctionDenied` (any operation): This instance needs permissions to use
+/// this feature.
+pub const OPERATION_DENIED_FUNCTION_DENIED: &str = "OperationDenied.FunctionDenied";
+/// `OperationDenied.InstTypeNotSupport` (any operation): The current instance type does not
+/// support this operation.
+pub const OPERATION_DENIED_INST_TYPE_NOT_SUPPORT: &str = "OperationDenied.InstTypeNotSupport";
+/// `OperationDenied.InstanceLockerConflict` (any operation): Instance locks are in conflict.
+/// Please try again later.
+pub const OPERATION_DENIED_INSTANCE_LOCKER_CONFLICT: &str = "OperationDenied.InstanceLockerConflict";
+/// `OperationDenied.InstanceStatusError` (any operation): Exceptional instance status.
+pub const OPERATION_DENIED_INSTANCE_STATUS_ERROR: &str = "OperationDenied.InstanceStatusError";
+/// `OperationDenied.InstanceTaskRunning` (any operation): Delayed replication is not allowed
+/// because the instance is executing another task.
+pub const OPERATION_DENIED_INSTANCE_TASK_RUNNING: &str = "OperationDenied.InstanceTaskRunning";
+/// `OperationDenied.InstanceTaskStatusError` (any operation): Abnormal instance task status.
+pub const OPERATION_DENIED_INSTANCE_TASK_STATUS_ERROR: &str = "OperationDenied.InstanceTaskStatusError";
+/// `OperationDenied.InstanceUnsupportedOperateError` (any operation): The instance does not
+/// support this operation.
+pub const OPERATION_DENIED_INSTANCE_UNSUPPORTED_OPERATE_ERROR: &str = "OperationDenied.InstanceUnsupportedOperateError";
+/// `OperationDenied.ModifyAuditStatusError` (any operation): Failed to modify audit status.
+pub const OPERATION_DENIED_MODIFY_AUDIT_STATUS_ERROR: &str = "OperationDenied.ModifyAuditStatusError";
+/// `OperationDenied.NotSupportBasic` (any operation): Basic instances do not support this
+/// operation (feature).
+pub const OPERATION_DENIED_NOT_SUPPORT_BASIC: &str = "OperationDenied.NotSupportBasic";
+/// `OperationDenied.NotSupportModifyLocalRootHostError` (any operation): The host information
+/// of the local root account cannot be modified.
+pub const OPERATION_DENIED_NOT_SUPPORT_MODIFY_LOCAL_ROOT_HOST_ERROR: &str = "OperationDenied.NotSupportModifyLocalRootHostError";
+/// `OperationDenied.OperationDeniedError` (any operation): Operation denied.
+pub const OPERATION_DENIED_OPERATION_DENIED_ERROR: &str = "OperationDenied.OperationDeniedError";
+/// `OperationDenied.OtherOderInProcess` (any operation): There are other orders being
+/// submitted. Please try again later.
+pub const OPERATION_DENIED_OTHER_ODER_IN_PROCESS: &str = "OperationDenied.OtherOderInProcess";
+/// `OperationDenied.OverQuota` (any operation): Resource quota exceeded.
+pub const OPERATION_DENIED_OVER_QUOTA: &str = "OperationDenied.OverQuota";
+/// `OperationDenied.ProxyAddressLimitError` (any operation): The number of the proxy addresses
+/// exceeds the limit.
+pub const OPERATION_DENIED_PROXY_ADDRESS_LIMIT_ERROR: &str = "OperationDenied.ProxyAddressLimitError";
+/// `OperationDenied.ProxyAddressNotFund` (any operation): Proxy address is not found.
+pub const OPERATION_DENIED_PROXY_ADDRESS_NOT_FUND: &str = "OperationDenied.ProxyAddressNotFund";
+/// `OperationDenied.ProxyNodeCountLimitError` (any operation): The number of the proxy nodes
+/// exceeds the limit.
+pub const OPERATION_DENIED_PROXY_NODE_COUNT_LIMIT_ERROR: &str = "OperationDenied.ProxyNodeCountLimitError";
+/// `OperationDenied.ProxyUpgradeTaskStatusError` (any operation): This operation is not allowed
+/// during database proxy upgrade task.
+pub const OPERATION_DENIED_PROXY_UPGRADE_TASK_STATUS_ERROR: &str = "OperationDenied.ProxyUpgradeTaskStatusError";
+/// `OperationDenied.QueryAuditLogsError` (any operation): Failed to query the audit log.
+pub const OPERATION_DENIED_QUERY_AUDIT_LOGS_ERROR: &str = "OperationDenied.QueryAuditLogsError";
+/// `OperationDenied.ResourceNotFoundError` (any operation): The resource was not found.
+pub const OPERATION_DENIED_RESOURCE_NOT_FOUND_ERROR: &str = "OperationDenied.ResourceNotFoundError";
+/// `OperationDenied.ResourceNotFundError` (any operation): The resource was not found.
+pub const OPERATION_DENIED_RESOURCE_NOT_FUND_ERROR: &str = "OperationDenied.ResourceNotFundError";
+/// `OperationDenied.ResultOverLimit` (any operation): The maximum number of results has been
+/// reached. Please narrow down your query.
+pub const OPERATION_DENIED_RESULT_OVER_LIMIT: &str = "OperationDenied.ResultOverLimit";
+/// `OperationDenied.SubAccountOperationDenied` (any operation): The Tencent Cloud sub-account
+/// is not allowed to perform the operation due to insufficient permissions.
+pub const OPERATION_DENIED_SUB_ACCOUNT_OPERATION_DENIED: &str = "OperationDenied.SubAccountOperationDenied";
+/// `OperationDenied.UnSupportRefundError` (any operation): This instance is not refundable.
+pub const OPERATION_DENIED_UN_SUPPORT_REFUND_ERROR: &str = "OperationDenied.UnSupportRefundError";
+/// `OperationDenied.UnsupportCreateAddressError` (any operation): Creating a proxy address is
+/// not supported.
+pub const OPERATION_DENIED_UNSUPPORT_CREATE_ADDRESS_ERROR: &str = "OperationDenied.UnsupportCreateAddressError";
+/// `OperationDenied.UnsupportOpenAuditError` (any operation): The audit feature cannot be
+/// enabled.
+pub const OPERATION_DENIED_UNSUPPORT_OPEN_AUDIT_ERROR: &str = "OperationDenied.UnsupportOpenAuditError";
+/// `OperationDenied.UserHasNoStrategy` (any operation): This account is not authorized to
+/// access the requested resource.
+pub const OPERATION_DENIED_USER_HAS_NO_STRATEGY: &str = "OperationDenied.UserHasNoStrategy";
+/// `OperationDenied.WrongPassword` (any operation): Incorrect password or verification failed.
+pub const OPERATION_DENIED_WRONG_PASSWORD: &str = "OperationDenied.WrongPassword";
+/// `OperationDenied.WrongStatus` (any operation): The backend task status is invalid.
+pub const OPERATION_DENIED_WRONG_STATUS: &str = "OperationDenied.WrongStatus";
+/// `OverQuota` (any operation): Limit exceeded.
+pub const OVER_QUOTA: &str = "OverQuota";
 /// `RequestLimitExceeded` (any operation): The number of requests exceeds the frequency limit.
 pub const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
 /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (any operation): The account (UIN)
@@ -109,8 +514,13 @@ pub const RESOURCE_IN_USE: &str = "ResourceInUse";
 pub const RESOURCE_INSUFFICIENT: &str = "ResourceInsufficient";
 /// `ResourceNotFound` (any operation): The resource does not exist.
 pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
-/// `ResourceNotFound.InstanceNotFoundError`: High-availability instance doesn’t exist.
+/// `ResourceNotFound.CdbInstanceNotFoundError` (any operation): The instance cannot be found.
+/// Please check whether your instance status is normal.
+pub const RESOURCE_NOT_FOUND_CDB_INSTANCE_NOT_FOUND_ERROR: &str = "ResourceNotFound.CdbInstanceNotFoundError";
+/// `ResourceNotFound.InstanceNotFoundError` (any operation): The instance does not exist.
 pub const RESOURCE_NOT_FOUND_INSTANCE_NOT_FOUND_ERROR: &str = "ResourceNotFound.InstanceNotFoundError";
+/// `ResourceNotFound.InstanceNotFundError` (any operation): The instance does not exist.
+pub const RESOURCE_NOT_FOUND_INSTANCE_NOT_FUND_ERROR: &str = "ResourceNotFound.InstanceNotFundError";
 /// `ResourceUnavailable` (any operation): The resource is unavailable.
 pub const RESOURCE_UNAVAILABLE: &str = "ResourceUnavailable";
 /// `ResponseSizeLimitExceeded` (any operation): The response is too large.
@@ -119,10 +529,18 @@ pub const RESPONSE_SIZE_LIMIT_EXCEEDED: &str = "ResponseSizeLimitExceeded";
 pub const SERVICE_UNAVAILABLE: &str = "ServiceUnavailable";
 /// `UnauthorizedOperation` (any operation): Unauthorized operation.
 pub const UNAUTHORIZED_OPERATION: &str = "UnauthorizedOperation";
+/// `UnauthorizedOperation.NotEnoughPrivileges` (any operation): Verification failed.
+/// Insufficient permissions.
+pub const UNAUTHORIZED_OPERATION_NOT_ENOUGH_PRIVILEGES: &str = "UnauthorizedOperation.NotEnoughPrivileges";
 /// `UnknownParameter` (any operation): Unknown parameter.
 pub const UNKNOWN_PARAMETER: &str = "UnknownParameter";
 /// `UnsupportedOperation` (any operation): Unsupported operation.
 pub const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
+/// `UnsupportedOperation.NotSupportNormalInstance` (any operation): The current operation is
+/// not supported for instances with no resource usage limit.
+pub const UNSUPPORTED_OPERATION_NOT_SUPPORT_NORMAL_INSTANCE: &str = "UnsupportedOperation.NotSupportNormalInstance";
+/// `UnsupportedOperation.PrivilegesUnsupportedError` (any operation): Unsupported permission.
+pub const UNSUPPORTED_OPERATION_PRIVILEGES_UNSUPPORTED_ERROR: &str = "UnsupportedOperation.PrivilegesUnsupportedError";
 /// `UnsupportedProtocol` (any operation): HTTP(S) request protocol error; only GET and POST
 /// requests are supported.
 pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";

@@ -2,18 +2,21 @@
 //! Typed async client for TencentDB for MySQL (Tencent Cloud API `2017-03-20`), generated from
 //! its API description.
 //!
-//! TencentDB for MySQL (service `cdb`, API version 2017-03-20): query, enable and disable SSL
-//! (TLS) for an instance or a read-only group, and get the CA certificate download link.
+//! TencentDB for MySQL (service `cdb`, API version 2017-03-20): every action of the service:
+//! instances and read-only groups, accounts and privileges, databases, backups and rollbacks,
+//! parameters and templates, logs and audit, database proxy, security groups, and SSL (TLS).
 //!
 //! SSL is supported on two-node and three-node instances and on read-only groups; single-node
 //! (cloud disk) and Cluster Edition instances do not support it.
 //!
-//! Every action documented here is limited to 20 requests per second.
+//! Rate limits come from the vendor's pages and are set on the operations whose pages were
+//! checked (the SSL actions: 20 requests per second); an operation without one has no limit
+//! stated here, not no limit at the server.
 //!
 //! # Example
 //!
 //! ```no_run
-//! use tencent_cdb::{error_codes, Client, Config};
+//! use tencent_cdb::{Client, Config};
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,14 +24,16 @@
 //!     // the profile file of Tencent Cloud's official SDKs.
 //!     let config = Config::builder().region("ap-guangzhou").build()?;
 //!     let client = Client::new(config);
-//!     match client.describe_ssl_status().instance_id("cdb-je5dfmdl").send().await {
+//!     match client
+//!         .describe_account_privileges()
+//!         .instance_id("cdb-f35wr6wj")
+//!         .user("ajnnw")
+//!         .host("127.0.0.1")
+//!         .send()
+//!         .await
+//!     {
 //!         Ok(output) => println!("{output:?}"),
-//!         Err(
-//!             err,
-//!         ) if err.is_code(error_codes::INTERNAL_ERROR_DB_RECORD_NOT_EXIST_ERROR) => {
-//!             eprintln!("InternalError.DBRecordNotExistError: {err}")
-//!         }
-//!         Err(err) => return Err(err.into()),
+//!         Err(err) => eprintln!("failed (code {:?}): {err}", err.code()),
 //!     }
 //!     Ok(())
 //! }
@@ -38,13 +43,178 @@
 //!
 //! | Operation | Method | What it does |
 //! |---|---|---|
-//! | `DescribeSSLStatus` | [`Client::describe_ssl_status`] | Query SSL activation status. |
-//! | `OpenSSL` | [`Client::open_ssl`] | Enable SSL. |
+//! | `AddTimeWindow` | [`Client::add_time_window`] | Adds a maintenance time window. |
+//! | `AdjustCdbProxy` | [`Client::adjust_cdb_proxy`] | Adjusts the configuration of database proxy. |
+//! | `AdjustCdbProxyAddress` | [`Client::adjust_cdb_proxy_address`] | Adjusts database proxy address. |
+//! | `AnalyzeAuditLogs` | [`Client::analyze_audit_logs`] | Analyzes audit log. |
+//! | `AssociateSecurityGroups` | [`Client::associate_security_groups`] | Binds security groups in batches. |
+//! | `BalanceRoGroupLoad` | [`Client::balance_ro_group_load`] | Rebalances the loads of instances in RO group. |
+//! | `CloseAuditService` | [`Client::close_audit_service`] | Disables the audit service for an instance. |
+//! | `CloseCDBProxy` | [`Client::close_cdb_proxy`] | Disables database proxy. |
+//! | `CloseCdbProxyAddress` | [`Client::close_cdb_proxy_address`] | Disables database proxy address. |
 //! | `CloseSSL` | [`Client::close_ssl`] | Disable SSL. |
+//! | `CloseWanService` | [`Client::close_wan_service`] | Disables public network access for an instance. |
+//! | `CreateAccounts` | [`Client::create_accounts`] | Creates a TencentDB account. |
+//! | `CreateAuditLogFile` | [`Client::create_audit_log_file`] | Creates an audit log file. |
+//! | `CreateAuditPolicy` | [`Client::create_audit_policy`] | Creates an audit policy. |
+//! | `CreateAuditRuleTemplate` | [`Client::create_audit_rule_template`] | Creates an audit rule template. |
+//! | `CreateBackup` | [`Client::create_backup`] | Creates a TencentDB instance backup. |
+//! | `CreateCdbProxy` | [`Client::create_cdb_proxy`] | Creates a database proxy. |
+//! | `CreateCdbProxyAddress` | [`Client::create_cdb_proxy_address`] | Creates a database proxy address. |
+//! | `CreateCloneInstance` | [`Client::create_clone_instance`] | Clones an instance. |
+//! | `CreateDBImportJob` | [`Client::create_db_import_job`] | Creates a data import task. |
+//! | `CreateDBInstance` | [`Client::create_db_instance`] | Creates a yearly/monthly subscribed TencentDB instance. |
+//! | `CreateDBInstanceHour` | [`Client::create_db_instance_hour`] | Creates pay-as-you-go TencentDB instance. |
+//! | `CreateDatabase` | [`Client::create_database`] | Creates a database. |
+//! | `CreateParamTemplate` | [`Client::create_param_template`] | Creates a parameter template. |
+//! | `CreateRoInstanceIp` | [`Client::create_ro_instance_ip`] | Creates a VIP exclusive to a TencentDB read-only instance. |
+//! | `CreateRotationPassword` | [`Client::create_rotation_password`] | Enable password rotation. |
+//! | `DeleteAccounts` | [`Client::delete_accounts`] | Deletes TencentDB accounts. |
+//! | `DeleteAuditLogFile` | [`Client::delete_audit_log_file`] | Deletes an audit log file. |
+//! | `DeleteAuditPolicy` | [`Client::delete_audit_policy`] | Deletes an audit policy. |
+//! | `DeleteAuditRuleTemplates` | [`Client::delete_audit_rule_templates`] | Deletes audit rule templates. |
+//! | `DeleteBackup` | [`Client::delete_backup`] | Deletes a TencentDB instance backup. |
+//! | `DeleteDatabase` | [`Client::delete_database`] | Drop a database. |
+//! | `DeleteParamTemplate` | [`Client::delete_param_template`] | Deletes a parameter template. |
+//! | `DeleteRotationPassword` | [`Client::delete_rotation_password`] | Disable password rotation. |
+//! | `DeleteTimeWindow` | [`Client::delete_time_window`] | Deletes a maintenance time window. |
+//! | `DescribeAccountPrivileges` | [`Client::describe_account_privileges`] | Queries the information of TencentDB account permissions. |
+//! | `DescribeAccounts` | [`Client::describe_accounts`] | Queries the information of all TencentDB accounts. |
+//! | `DescribeAsyncRequestInfo` | [`Client::describe_async_request_info`] | Queries the execution result of an async task. |
+//! | `DescribeAuditConfig` | [`Client::describe_audit_config`] | Queries audit service configurations. |
+//! | `DescribeAuditInstanceList` | [`Client::describe_audit_instance_list`] | Obtains the list of audit instances. |
+//! | `DescribeAuditLogFiles` | [`Client::describe_audit_log_files`] | Queries audit log files. |
+//! | `DescribeAuditLogs` | [`Client::describe_audit_logs`] | Queries a database audit log. |
+//! | `DescribeAuditPolicies` | [`Client::describe_audit_policies`] | Queries the audit policies. |
+//! | `DescribeAuditRuleTemplateModifyHistory` | [`Client::describe_audit_rule_template_modify_history`] | Queries the change history of rule templates. |
+//! | `DescribeAuditRuleTemplates` | [`Client::describe_audit_rule_templates`] | Queries audit rule templates. |
+//! | `DescribeAuditRules` | [`Client::describe_audit_rules`] | Queries the audit rules. |
+//! | `DescribeBackupConfig` | [`Client::describe_backup_config`] | Queries the configuration information of a TencentDB instance backup. |
+//! | `DescribeBackupDecryptionKey` | [`Client::describe_backup_decryption_key`] | Queries the decryption key of a backup file. |
+//! | `DescribeBackupDownloadRestriction` | [`Client::describe_backup_download_restriction`] | Queries backup download restrictions. |
+//! | `DescribeBackupEncryptionStatus` | [`Client::describe_backup_encryption_status`] | Queries the default encryption status of an instance backup. |
+//! | `DescribeBackupOverview` | [`Client::describe_backup_overview`] | Queries backup overview. |
+//! | `DescribeBackupSummaries` | [`Client::describe_backup_summaries`] | Queries real-time backup statistics. |
+//! | `DescribeBackups` | [`Client::describe_backups`] | Queries data backup file list. |
+//! | `DescribeBinlogBackupOverview` | [`Client::describe_binlog_backup_overview`] | Queries log backup overview. |
+//! | `DescribeBinlogs` | [`Client::describe_binlogs`] | Queries binlog backup file list. |
+//! | `DescribeCPUExpandStrategyInfo` | [`Client::describe_cpu_expand_strategy_info`] | Query the elastic expansion strategy info of an instance CPU. |
+//! | `DescribeCdbProxyInfo` | [`Client::describe_cdb_proxy_info`] | Queries the details of a database proxy. |
+//! | `DescribeCdbZoneConfig` | [`Client::describe_cdb_zone_config`] | Queries the AZ and the purchasable specifications of the database. |
+//! | `DescribeCloneList` | [`Client::describe_clone_list`] | Queries the clone task list. |
+//! | `DescribeClusterInfo` | [`Client::describe_cluster_info`] | Query a cloud disk edition instance. |
+//! | `DescribeDBFeatures` | [`Client::describe_db_features`] | Queries the version attributes of an instance. |
+//! | `DescribeDBImportRecords` | [`Client::describe_db_import_records`] | Queries import task records. |
+//! | `DescribeDBInstanceCharset` | [`Client::describe_db_instance_charset`] | Queries the character set of a TencentDB instance. |
+//! | `DescribeDBInstanceConfig` | [`Client::describe_db_instance_config`] | Queries the configuration information of a TencentDB instance. |
+//! | `DescribeDBInstanceGTID` | [`Client::describe_db_instance_gtid`] | Queries whether GTID is activated for a TencentDB instance. |
+//! | `DescribeDBInstanceInfo` | [`Client::describe_db_instance_info`] | Queries the basic information of instance. |
+//! | `DescribeDBInstanceLogToCLS` | [`Client::describe_db_instance_log_to_cls`] | Query configurations of sending instance logs to CLS. |
+//! | `DescribeDBInstanceRebootTime` | [`Client::describe_db_instance_reboot_time`] | Queries the estimated restart time of a TencentDB instance. |
+//! | `DescribeDBInstances` | [`Client::describe_db_instances`] | Queries the list of instances. |
+//! | `DescribeDBPrice` | [`Client::describe_db_price`] | Queries the prices of TencentDB instances. |
+//! | `DescribeDBSecurityGroups` | [`Client::describe_db_security_groups`] | Queries the security group information. |
+//! | `DescribeDBSwitchRecords` | [`Client::describe_db_switch_records`] | Queries the instance switch records. |
+//! | `DescribeDataBackupOverview` | [`Client::describe_data_backup_overview`] | Queries data backup overview. |
+//! | `DescribeDatabases` | [`Client::describe_databases`] | Queries databases. |
+//! | `DescribeDefaultParams` | [`Client::describe_default_params`] | Queries the list of default configurable parameters. |
+//! | `DescribeDeviceMonitorInfo` | [`Client::describe_device_monitor_info`] | Queries the monitoring information of a physical machine. |
+//! | `DescribeErrorLogData` | [`Client::describe_error_log_data`] | Queries instance error log details. |
+//! | `DescribeInstanceAlarmEvents` | [`Client::describe_instance_alarm_events`] | Query event information of an instance occurrence. |
+//! | `DescribeInstanceParamRecords` | [`Client::describe_instance_param_records`] | Queries the parameter modification records. |
+//! | `DescribeInstanceParams` | [`Client::describe_instance_params`] | Queries the list of configurable parameters for an instance. |
+//! | `DescribeInstancePasswordComplexity` | [`Client::describe_instance_password_complexity`] | Query the password complexity of an instance. |
+//! | `DescribeInstanceUpgradeCheckJob` | [`Client::describe_instance_upgrade_check_job`] | Query the instance version upgrade validation task. |
+//! | `DescribeInstanceUpgradeType` | [`Client::describe_instance_upgrade_type`] | Query the upgrade type of a database instance. |
+//! | `DescribeLocalBinlogConfig` | [`Client::describe_local_binlog_config`] | Queries the retention policy of local binlog. |
+//! | `DescribeParamTemplateInfo` | [`Client::describe_param_template_info`] | Queries the parameter template details. |
+//! | `DescribeParamTemplates` | [`Client::describe_param_templates`] | Queries the list of parameter templates. |
+//! | `DescribeProjectSecurityGroups` | [`Client::describe_project_security_groups`] | Queries the security group information of a project. |
+//! | `DescribeProxyCustomConf` | [`Client::describe_proxy_custom_conf`] | Queries the proxy configuration. |
+//! | `DescribeProxySupportParam` | [`Client::describe_proxy_support_param`] | Queries the supported proxy versions and parameters for an instance. |
+//! | `DescribeRemoteBackupConfig` | [`Client::describe_remote_backup_config`] | Queries the configuration information of a remote TencentDB instance backup. |
+//! | `DescribeRoGroups` | [`Client::describe_ro_groups`] | Queries the information of all RO groups of TencentDB instance. |
+//! | `DescribeRoMinScale` | [`Client::describe_ro_min_scale`] | Queries the minimum specification of a read-only instance that can be purchased or upgraded to. |
+//! | `DescribeRollbackRangeTime` | [`Client::describe_rollback_range_time`] | Queries the time range available for rollback. |
+//! | `DescribeRollbackTaskDetail` | [`Client::describe_rollback_task_detail`] | Queries rollback task details. |
+//! | `DescribeSSLStatus` | [`Client::describe_ssl_status`] | Query SSL activation status. |
+//! | `DescribeSlowLogData` | [`Client::describe_slow_log_data`] | Queries instance slow logs. |
+//! | `DescribeSlowLogs` | [`Client::describe_slow_logs`] | Queries slow logs. |
+//! | `DescribeSupportedPrivileges` | [`Client::describe_supported_privileges`] | Queries the information of TencentDB instance permissions. |
+//! | `DescribeTableColumns` | [`Client::describe_table_columns`] | Query a column of the cloud database instance. |
+//! | `DescribeTables` | [`Client::describe_tables`] | Queries database tables. |
+//! | `DescribeTagsOfInstanceIds` | [`Client::describe_tags_of_instance_ids`] | Queries instance tags. |
+//! | `DescribeTasks` | [`Client::describe_tasks`] | Queries the list of tasks for a TencentDB instance. |
+//! | `DescribeTimeWindow` | [`Client::describe_time_window`] | Queries a maintenance time window. |
+//! | `DescribeUploadedFiles` | [`Client::describe_uploaded_files`] | Queries the list of imported SQL files (deprecated). |
+//! | `DisassociateSecurityGroups` | [`Client::disassociate_security_groups`] | Unbinds security groups in batches. |
+//! | `IsolateDBInstance` | [`Client::isolate_db_instance`] | Isolates a TencentDB instance. |
+//! | `ModifyAccountDescription` | [`Client::modify_account_description`] | Modifies the remarks of a TencentDB instance account. |
+//! | `ModifyAccountMaxUserConnections` | [`Client::modify_account_max_user_connections`] | Modifies the maximum connections of one or more TencentDB instance accounts. |
+//! | `ModifyAccountPassword` | [`Client::modify_account_password`] | Modifies the password of a TencentDB instance account. |
+//! | `ModifyAccountPrivileges` | [`Client::modify_account_privileges`] | Modifies the permissions of a TencentDB instance account. |
+//! | `ModifyAuditConfig` | [`Client::modify_audit_config`] | Modifies audit service configurations. |
+//! | `ModifyAuditRuleTemplates` | [`Client::modify_audit_rule_templates`] | Modifies audit rule templates. |
+//! | `ModifyAuditService` | [`Client::modify_audit_service`] | Modifies the audit service for an instance. |
+//! | `ModifyAutoRenewFlag` | [`Client::modify_auto_renew_flag`] | Modifies the auto-renewal flag of a TencentDB instance. |
+//! | `ModifyBackupConfig` | [`Client::modify_backup_config`] | Modifies the database backup configuration. |
+//! | `ModifyBackupDownloadRestriction` | [`Client::modify_backup_download_restriction`] | Modifies backup download restrictions. |
+//! | `ModifyBackupEncryptionStatus` | [`Client::modify_backup_encryption_status`] | Sets the default encryption status of an instance backup. |
+//! | `ModifyCdbProxyAddressDesc` | [`Client::modify_cdb_proxy_address_desc`] | Modifies the description of a proxy address. |
+//! | `ModifyCdbProxyAddressVipAndVPort` | [`Client::modify_cdb_proxy_address_vip_and_v_port`] | Modifies the VPC of the database proxy address. |
+//! | `ModifyCdbProxyParam` | [`Client::modify_cdb_proxy_param`] | Configures the database proxy parameters. |
+//! | `ModifyDBInstanceLogToCLS` | [`Client::modify_db_instance_log_to_cls`] | Enable or disable the feature of sending CDB logs to CLS. |
+//! | `ModifyDBInstanceModes` | [`Client::modify_db_instance_modes`] | Modify the mode of CDB. |
+//! | `ModifyDBInstanceName` | [`Client::modify_db_instance_name`] | Renames a TencentDB instance. |
+//! | `ModifyDBInstanceProject` | [`Client::modify_db_instance_project`] | Modifies the project to which a TencentDB instance belongs. |
+//! | `ModifyDBInstanceSecurityGroups` | [`Client::modify_db_instance_security_groups`] | Modifies the security groups bound to a TencentDB instance. |
+//! | `ModifyDBInstanceVipVport` | [`Client::modify_db_instance_vip_vport`] | Modifies the IP and port number of a TencentDB instance. |
+//! | `ModifyInstanceParam` | [`Client::modify_instance_param`] | Modifies instance parameters. |
+//! | `ModifyInstancePasswordComplexity` | [`Client::modify_instance_password_complexity`] | Modifies the password complexity of a TencentDB instance. |
+//! | `ModifyInstanceTag` | [`Client::modify_instance_tag`] | Modifies an instance tag. |
+//! | `ModifyLocalBinlogConfig` | [`Client::modify_local_binlog_config`] | Modifies the retention policy of local binlog. |
+//! | `ModifyNameOrDescByDpId` | [`Client::modify_name_or_desc_by_dp_id`] | Modifies the name or description of a placement group. |
+//! | `ModifyParamTemplate` | [`Client::modify_param_template`] | Modifies a parameter template. |
+//! | `ModifyProtectMode` | [`Client::modify_protect_mode`] | Modify the synchronization method of an instance. |
+//! | `ModifyRemoteBackupConfig` | [`Client::modify_remote_backup_config`] | Modifies the configuration information of a remote TencentDB instance backup. |
+//! | `ModifyRoGroupInfo` | [`Client::modify_ro_group_info`] | Updates RO instance group. |
+//! | `ModifyRoGroupVipVport` | [`Client::modify_ro_group_vip_vport`] | Modify the vip and vport of a Ro group. |
+//! | `ModifyTimeWindow` | [`Client::modify_time_window`] | Updates a maintenance time window. |
+//! | `OfflineIsolatedInstances` | [`Client::offline_isolated_instances`] | Deactivates isolated TencentDB instances. |
+//! | `OpenAuditService` | [`Client::open_audit_service`] | Enables the audit service. |
+//! | `OpenDBInstanceEncryption` | [`Client::open_db_instance_encryption`] | Enables data storage encryption. |
+//! | `OpenDBInstanceGTID` | [`Client::open_db_instance_gtid`] | Enables GTID for an instance. |
+//! | `OpenSSL` | [`Client::open_ssl`] | Enable SSL. |
+//! | `OpenWanService` | [`Client::open_wan_service`] | Enables public network access for an instance. |
+//! | `ReleaseIsolatedDBInstances` | [`Client::release_isolated_db_instances`] | De-isolate a pay-as-you-go cloud database instance. |
+//! | `ReloadBalanceProxyNode` | [`Client::reload_balance_proxy_node`] | Rebalances the load on database proxy. |
+//! | `RenewDBInstance` | [`Client::renew_db_instance`] | Renews a TencentDB instance. |
+//! | `ResetPassword` | [`Client::reset_password`] | Manually refresh the rotation password. |
+//! | `ResetRootAccount` | [`Client::reset_root_account`] | Resets the root account. |
+//! | `RestartDBInstances` | [`Client::restart_db_instances`] | Restarts instances. |
+//! | `StartBatchRollback` | [`Client::start_batch_rollback`] | Rolls back database tables. |
+//! | `StartCpuExpand` | [`Client::start_cpu_expand`] | Enable CPU Elastic Scaling. |
+//! | `StartReplication` | [`Client::start_replication`] | Starts replication. |
+//! | `StopCpuExpand` | [`Client::stop_cpu_expand`] | Disables elastic CPU expansion. |
+//! | `StopDBImportJob` | [`Client::stop_db_import_job`] | Stops a data import task. |
+//! | `StopReplication` | [`Client::stop_replication`] | Stops replication. |
+//! | `StopRollback` | [`Client::stop_rollback`] | Cancels a rollback task. |
+//! | `SubmitInstanceUpgradeCheckJob` | [`Client::submit_instance_upgrade_check_job`] | Submit the instance version upgrade check task. |
+//! | `SwitchCDBProxy` | [`Client::switch_cdb_proxy`] | Switches database proxy. |
+//! | `SwitchDBInstanceMasterSlave` | [`Client::switch_db_instance_master_slave`] | Performs source-to-replica switch. |
+//! | `SwitchDrInstanceToMaster` | [`Client::switch_dr_instance_to_master`] | Promotes a disaster recovery instance to source instance. |
+//! | `SwitchForUpgrade` | [`Client::switch_for_upgrade`] | Switches to a new instance. |
+//! | `UpgradeCDBProxyVersion` | [`Client::upgrade_cdb_proxy_version`] | Upgrades the version of database proxy. |
+//! | `UpgradeDBInstance` | [`Client::upgrade_db_instance`] | Modifies the configurations of TencentDB instance. |
+//! | `UpgradeDBInstanceEngineVersion` | [`Client::upgrade_db_instance_engine_version`] | Upgrades the version of an instance. |
+//! | `UpgradeRoGroup` | [`Client::upgrade_ro_group`] | Upgrade a read-only group to network forwarding mode. |
 //!
 //! Each method returns a request builder: set the members, then `.send().await`. [`operations`]
 //! holds each operation's input and output, and the builder they share,
 //! [`Request`](operations::Request).
+//!
+//! Members that hold secrets (passwords, keys) are sent and received as they are, but print as
+//! `***` in `Debug` output, so that logging a request or a response does not leak them.
 //!
 //! # Errors
 //!

@@ -8,6 +8,8 @@
 //! setters, then [`build`](Request::build) the input or, when a [`Client`] method made the
 //! request, [`send`](Request::send) it.
 
+use std::fmt;
+
 use cloud_transport::{OperationInfo, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -28,8 +30,8 @@ pub trait Operation: Serialize {
     const REQUIRED: &'static [&'static str] = &[];
 }
 
-/// A request being built: the builder of every operation (`Request<DescribeSslStatusInput, C>`
-/// for `DescribeSSLStatus`). Each operation's setters are in its own `impl` block below.
+/// A request being built: the builder of every operation (`Request<AddTimeWindowInput, C>` for
+/// `AddTimeWindow`). Each operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
 /// from `<Operation>Input::builder()` (`C = ()`), it can only [`build`](Self::build) the input.
@@ -90,6 +92,8407 @@ impl<I: Operation> Request<I, Client> {
         )?;
         self.client.transport.call(&I::INFO, &input).await
     }
+}
+
+/// The request of `AddTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AddTimeWindowInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Maintenance window on Monday. The format should be 10:00-12:00. You can set multiple time
+    /// windows on a day. Each time window lasts from half an hour to three hours, and must start
+    /// and end on the hour or half hour. At least one time window is required in a week. The same
+    /// rule applies to the following parameters.
+    pub monday: Option<Vec<String>>,
+    /// Maintenance window on Tuesday. At least one time window is required in a week.
+    pub tuesday: Option<Vec<String>>,
+    /// Maintenance window on Wednesday. At least one time window is required in a week.
+    pub wednesday: Option<Vec<String>>,
+    /// Maintenance window on Thursday. At least one time window is required in a week.
+    pub thursday: Option<Vec<String>>,
+    /// Maintenance window on Friday. At least one time window is required in a week.
+    pub friday: Option<Vec<String>>,
+    /// Maintenance window on Saturday. At least one time window is required in a week.
+    pub saturday: Option<Vec<String>>,
+    /// Maintenance window on Sunday. At least one time window is required in a week.
+    pub sunday: Option<Vec<String>>,
+    /// Maximum delay threshold (seconds), only applicable to primary instance and disaster recovery
+    /// instance. Default value: 10. Value ranges from 1 to 10 integers.
+    pub max_delay_time: Option<u64>,
+}
+
+impl AddTimeWindowInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for AddTimeWindowInput {
+    type Output = AddTimeWindowOutput;
+    const INFO: OperationInfo = OperationInfo::action("AddTimeWindow");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<AddTimeWindowInput, C> {
+    /// Sets [`instance_id`](AddTimeWindowInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`monday`](AddTimeWindowInput::monday).
+    pub fn monday(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.monday = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`tuesday`](AddTimeWindowInput::tuesday).
+    pub fn tuesday(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.tuesday = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`wednesday`](AddTimeWindowInput::wednesday).
+    pub fn wednesday(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.wednesday = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`thursday`](AddTimeWindowInput::thursday).
+    pub fn thursday(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.thursday = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`friday`](AddTimeWindowInput::friday).
+    pub fn friday(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.friday = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`saturday`](AddTimeWindowInput::saturday).
+    pub fn saturday(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.saturday = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`sunday`](AddTimeWindowInput::sunday).
+    pub fn sunday(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.sunday = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`max_delay_time`](AddTimeWindowInput::max_delay_time).
+    pub fn max_delay_time(mut self, value: u64) -> Self {
+        self.input.max_delay_time = Some(value);
+        self
+    }
+}
+
+/// The response of `AddTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AddTimeWindowOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `AdjustCdbProxy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AdjustCdbProxyInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Proxy group ID, which can be obtained through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_group_id: Option<String>,
+    /// Node specification configuration Remark: Database proxy supported node specifications are
+    /// 2C4000MB, 4C8000MB, 8C16000MB. Parameter description in the example. NodeCount: Number of
+    /// nodes Region: Node region Zone: Node availability zone Cpu: Number of node cores for one
+    /// agent (Unit: core) Mem: Memory size of each proxy node (unit: MB)
+    pub proxy_node_custom: Option<Vec<types::ProxyNodeCustom>>,
+    /// Rebalance. Valid values: `auto` (automatic), `manual` (manual).
+    pub reload_balance: Option<String>,
+    /// The upgrade switch time. Valid values: `nowTime` (upgrade immediately), `timeWindow`
+    /// (upgrade during instance maintenance time).
+    pub upgrade_time: Option<String>,
+}
+
+impl AdjustCdbProxyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for AdjustCdbProxyInput {
+    type Output = AdjustCdbProxyOutput;
+    const INFO: OperationInfo = OperationInfo::action("AdjustCdbProxy");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "ProxyGroupId",
+        "ProxyNodeCustom",
+        "ReloadBalance",
+        "UpgradeTime",
+    ];
+}
+
+impl<C> Request<AdjustCdbProxyInput, C> {
+    /// Sets [`instance_id`](AdjustCdbProxyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_group_id`](AdjustCdbProxyInput::proxy_group_id) (required).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_node_custom`](AdjustCdbProxyInput::proxy_node_custom) (required).
+    pub fn proxy_node_custom(
+        mut self,
+        value: impl IntoIterator<Item = types::ProxyNodeCustom>,
+    ) -> Self {
+        self.input.proxy_node_custom = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`reload_balance`](AdjustCdbProxyInput::reload_balance) (required).
+    pub fn reload_balance(mut self, value: impl Into<String>) -> Self {
+        self.input.reload_balance = Some(value.into());
+        self
+    }
+
+    /// Sets [`upgrade_time`](AdjustCdbProxyInput::upgrade_time) (required).
+    pub fn upgrade_time(mut self, value: impl Into<String>) -> Self {
+        self.input.upgrade_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `AdjustCdbProxy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AdjustCdbProxyOutput {
+    /// Asynchronous Task ID
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `AdjustCdbProxyAddress`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AdjustCdbProxyAddressInput {
+    /// Proxy group ID, which can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1>"&gt;DescribeCdbProxyInfo&lt;/a&gt;
+    /// API.
+    pub proxy_group_id: Option<String>,
+    /// Weight allocation mode,
+    ///
+    /// system Auto-Assignment: "system", custom: "custom"
+    pub weight_mode: Option<String>,
+    /// Whether delay removal is enabled. Value: "true" | "false"
+    pub is_kick_out: Option<bool>,
+    /// Minimum retention quantity, minimum value: 0.
+    ///
+    /// Description: Valid only when IsKickOut is true.
+    pub min_count: Option<u64>,
+    /// Delay removal threshold, minimum value: 1, value ranges from 1 to 10000, integer.
+    pub max_delay: Option<u64>,
+    /// Whether fault migration is enabled, value: "true" | "false"
+    pub fail_over: Option<bool>,
+    /// Automatically add RO. Parameter: "true" | "false"
+    pub auto_add_ro: Option<bool>,
+    /// Whether it is read-only. Value: "true" | "false".
+    pub read_only: Option<bool>,
+    /// Proxy group address ID. Obtain through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1>"&gt;DescribeCdbProxyInfo&lt;/a&gt;
+    /// API.
+    pub proxy_address_id: Option<String>,
+    /// Whether transaction splitting is enabled. Value: "true" | "false". Default value: false.
+    pub trans_split: Option<bool>,
+    /// Whether the connection pool is enabled. Off by default.
+    ///
+    /// Note: If you need to use the database proxy connection pool capability, the kernel minor
+    /// version of the MySQL 8.0 primary instance must be at least MySQL 8.0 20230630.
+    pub connection_pool: Option<bool>,
+    /// Read-write weight allocation. If WeightMode is passed in as system, the passed-in weight
+    /// does not take effect and the default weight is assigned by the system.
+    pub proxy_allocation: Option<Vec<types::ProxyAllocation>>,
+    /// Whether self-adaptive load balancing is enabled. Off by default.
+    pub auto_load_balance: Option<bool>,
+    /// Access mode: nearby - proximity access, balance - balanced allocation. Default is proximity
+    /// access.
+    pub access_mode: Option<String>,
+    /// Whether to treat the libra node as an ordinary RO node
+    pub ap_node_as_ro_node: Option<bool>,
+    /// Whether to forward to other nodes in case of a libra node fault
+    pub ap_query_to_other_node: Option<bool>,
+}
+
+impl AdjustCdbProxyAddressInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for AdjustCdbProxyAddressInput {
+    type Output = AdjustCdbProxyAddressOutput;
+    const INFO: OperationInfo = OperationInfo::action("AdjustCdbProxyAddress");
+    const REQUIRED: &'static [&'static str] = &[
+        "ProxyGroupId",
+        "WeightMode",
+        "IsKickOut",
+        "MinCount",
+        "MaxDelay",
+        "FailOver",
+        "AutoAddRo",
+        "ReadOnly",
+        "ProxyAddressId",
+    ];
+}
+
+impl<C> Request<AdjustCdbProxyAddressInput, C> {
+    /// Sets [`proxy_group_id`](AdjustCdbProxyAddressInput::proxy_group_id) (required).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`weight_mode`](AdjustCdbProxyAddressInput::weight_mode) (required).
+    pub fn weight_mode(mut self, value: impl Into<String>) -> Self {
+        self.input.weight_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_kick_out`](AdjustCdbProxyAddressInput::is_kick_out) (required).
+    pub fn is_kick_out(mut self, value: bool) -> Self {
+        self.input.is_kick_out = Some(value);
+        self
+    }
+
+    /// Sets [`min_count`](AdjustCdbProxyAddressInput::min_count) (required).
+    pub fn min_count(mut self, value: u64) -> Self {
+        self.input.min_count = Some(value);
+        self
+    }
+
+    /// Sets [`max_delay`](AdjustCdbProxyAddressInput::max_delay) (required).
+    pub fn max_delay(mut self, value: u64) -> Self {
+        self.input.max_delay = Some(value);
+        self
+    }
+
+    /// Sets [`fail_over`](AdjustCdbProxyAddressInput::fail_over) (required).
+    pub fn fail_over(mut self, value: bool) -> Self {
+        self.input.fail_over = Some(value);
+        self
+    }
+
+    /// Sets [`auto_add_ro`](AdjustCdbProxyAddressInput::auto_add_ro) (required).
+    pub fn auto_add_ro(mut self, value: bool) -> Self {
+        self.input.auto_add_ro = Some(value);
+        self
+    }
+
+    /// Sets [`read_only`](AdjustCdbProxyAddressInput::read_only) (required).
+    pub fn read_only(mut self, value: bool) -> Self {
+        self.input.read_only = Some(value);
+        self
+    }
+
+    /// Sets [`proxy_address_id`](AdjustCdbProxyAddressInput::proxy_address_id) (required).
+    pub fn proxy_address_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_address_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`trans_split`](AdjustCdbProxyAddressInput::trans_split).
+    pub fn trans_split(mut self, value: bool) -> Self {
+        self.input.trans_split = Some(value);
+        self
+    }
+
+    /// Sets [`connection_pool`](AdjustCdbProxyAddressInput::connection_pool).
+    pub fn connection_pool(mut self, value: bool) -> Self {
+        self.input.connection_pool = Some(value);
+        self
+    }
+
+    /// Sets [`proxy_allocation`](AdjustCdbProxyAddressInput::proxy_allocation).
+    pub fn proxy_allocation(
+        mut self,
+        value: impl IntoIterator<Item = types::ProxyAllocation>,
+    ) -> Self {
+        self.input.proxy_allocation = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`auto_load_balance`](AdjustCdbProxyAddressInput::auto_load_balance).
+    pub fn auto_load_balance(mut self, value: bool) -> Self {
+        self.input.auto_load_balance = Some(value);
+        self
+    }
+
+    /// Sets [`access_mode`](AdjustCdbProxyAddressInput::access_mode).
+    pub fn access_mode(mut self, value: impl Into<String>) -> Self {
+        self.input.access_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`ap_node_as_ro_node`](AdjustCdbProxyAddressInput::ap_node_as_ro_node).
+    pub fn ap_node_as_ro_node(mut self, value: bool) -> Self {
+        self.input.ap_node_as_ro_node = Some(value);
+        self
+    }
+
+    /// Sets [`ap_query_to_other_node`](AdjustCdbProxyAddressInput::ap_query_to_other_node).
+    pub fn ap_query_to_other_node(mut self, value: bool) -> Self {
+        self.input.ap_query_to_other_node = Some(value);
+        self
+    }
+}
+
+/// The response of `AdjustCdbProxyAddress`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AdjustCdbProxyAddressOutput {
+    /// Asynchronous Task ID
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `AnalyzeAuditLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AnalyzeAuditLogsInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Start time of the log to be analyzed in the format of `2023-02-16 00:00:20`.
+    pub start_time: Option<String>,
+    /// End time of the log to be analyzed in the format of `2023-02-16 00:00:20`.
+    pub end_time: Option<String>,
+    /// Sorting conditions for aggregation dimension
+    pub aggregation_conditions: Option<Vec<types::AggregationCondition>>,
+    /// The result set of the audit log filtered by this condition is set as the analysis Log.
+    pub log_filter: Option<Vec<types::InstanceAuditLogFilters>>,
+}
+
+impl AnalyzeAuditLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for AnalyzeAuditLogsInput {
+    type Output = AnalyzeAuditLogsOutput;
+    const INFO: OperationInfo = OperationInfo::action("AnalyzeAuditLogs");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "StartTime",
+        "EndTime",
+        "AggregationConditions",
+    ];
+}
+
+impl<C> Request<AnalyzeAuditLogsInput, C> {
+    /// Sets [`instance_id`](AnalyzeAuditLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](AnalyzeAuditLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](AnalyzeAuditLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`aggregation_conditions`](AnalyzeAuditLogsInput::aggregation_conditions) (required).
+    pub fn aggregation_conditions(
+        mut self,
+        value: impl IntoIterator<Item = types::AggregationCondition>,
+    ) -> Self {
+        self.input.aggregation_conditions = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`log_filter`](AnalyzeAuditLogsInput::log_filter).
+    pub fn log_filter(
+        mut self,
+        value: impl IntoIterator<Item = types::InstanceAuditLogFilters>,
+    ) -> Self {
+        self.input.log_filter = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `AnalyzeAuditLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AnalyzeAuditLogsOutput {
+    /// Returned aggregation bucket information set
+    pub items: Vec<types::AuditLogAggregationResult>,
+    /// Number of logs scanned
+    pub total_count: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `AssociateSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AssociateSecurityGroupsInput {
+    /// Security group ID, which can be obtained through the
+    /// [DescribeDBSecurityGroups](https://www.tencentcloud.com/document/api/236/15854?from_cn_redirect=1)
+    /// API.
+    pub security_group_id: Option<String>,
+    /// Instance ID list, an array consisting of one or more instance IDs. You can obtain it through
+    /// the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_ids: Option<Vec<String>>,
+    /// This parameter takes effect only when the IDs of read-only replicas are passed in. If this
+    /// parameter is set to `False` or left empty, the security group will be bound to the RO groups
+    /// of these read-only replicas. If this parameter is set to `True`, the security group will be
+    /// bound to the read-only replicas themselves.
+    pub for_readonly_instance: Option<bool>,
+}
+
+impl AssociateSecurityGroupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for AssociateSecurityGroupsInput {
+    type Output = AssociateSecurityGroupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("AssociateSecurityGroups");
+    const REQUIRED: &'static [&'static str] = &["SecurityGroupId", "InstanceIds"];
+}
+
+impl<C> Request<AssociateSecurityGroupsInput, C> {
+    /// Sets [`security_group_id`](AssociateSecurityGroupsInput::security_group_id) (required).
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.security_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_ids`](AssociateSecurityGroupsInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`for_readonly_instance`](AssociateSecurityGroupsInput::for_readonly_instance).
+    pub fn for_readonly_instance(mut self, value: bool) -> Self {
+        self.input.for_readonly_instance = Some(value);
+        self
+    }
+}
+
+/// The response of `AssociateSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AssociateSecurityGroupsOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `BalanceRoGroupLoad`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BalanceRoGroupLoadInput {
+    /// ID of the RO group, in the format of cdbrg-c1nl9rpv. You can obtain it via
+    /// [DescribeRoGroups](https://www.tencentcloud.com/document/api/236/40939?from_cn_redirect=1).
+    pub ro_group_id: Option<String>,
+}
+
+impl BalanceRoGroupLoadInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for BalanceRoGroupLoadInput {
+    type Output = BalanceRoGroupLoadOutput;
+    const INFO: OperationInfo = OperationInfo::action("BalanceRoGroupLoad");
+    const REQUIRED: &'static [&'static str] = &["RoGroupId"];
+}
+
+impl<C> Request<BalanceRoGroupLoadInput, C> {
+    /// Sets [`ro_group_id`](BalanceRoGroupLoadInput::ro_group_id) (required).
+    pub fn ro_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ro_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `BalanceRoGroupLoad`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BalanceRoGroupLoadOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CloseAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseAuditServiceInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+}
+
+impl CloseAuditServiceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CloseAuditServiceInput {
+    type Output = CloseAuditServiceOutput;
+    const INFO: OperationInfo = OperationInfo::action("CloseAuditService");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<CloseAuditServiceInput, C> {
+    /// Sets [`instance_id`](CloseAuditServiceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CloseAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseAuditServiceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CloseCDBProxy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseCdbProxyInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Proxy group ID, which can be obtained through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_group_id: Option<String>,
+    /// Whether only to disable read/write separation. Valid values: `true`, `false`. Default value:
+    /// `false`.
+    #[serde(rename = "OnlyCloseRW")]
+    pub only_close_rw: Option<bool>,
+}
+
+impl CloseCdbProxyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CloseCdbProxyInput {
+    type Output = CloseCdbProxyOutput;
+    const INFO: OperationInfo = OperationInfo::action("CloseCDBProxy");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<CloseCdbProxyInput, C> {
+    /// Sets [`instance_id`](CloseCdbProxyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_group_id`](CloseCdbProxyInput::proxy_group_id).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`only_close_rw`](CloseCdbProxyInput::only_close_rw).
+    pub fn only_close_rw(mut self, value: bool) -> Self {
+        self.input.only_close_rw = Some(value);
+        self
+    }
+}
+
+/// The response of `CloseCDBProxy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseCdbProxyOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CloseCdbProxyAddress`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseCdbProxyAddressInput {
+    /// Proxy group ID, which can be obtained through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_group_id: Option<String>,
+    /// Proxy group address ID. You can obtain it through the API
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1).
+    pub proxy_address_id: Option<String>,
+}
+
+impl CloseCdbProxyAddressInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CloseCdbProxyAddressInput {
+    type Output = CloseCdbProxyAddressOutput;
+    const INFO: OperationInfo = OperationInfo::action("CloseCdbProxyAddress");
+    const REQUIRED: &'static [&'static str] = &["ProxyGroupId", "ProxyAddressId"];
+}
+
+impl<C> Request<CloseCdbProxyAddressInput, C> {
+    /// Sets [`proxy_group_id`](CloseCdbProxyAddressInput::proxy_group_id) (required).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_address_id`](CloseCdbProxyAddressInput::proxy_address_id) (required).
+    pub fn proxy_address_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_address_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CloseCdbProxyAddress`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseCdbProxyAddressOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CloseSSL`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseSslInput {
+    /// Instance ID. Required when the read-only group ID is empty. Can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Read-only group ID. Required when the instance ID is empty. Can be obtained through the
+    /// [DescribeRoGroups](https://www.tencentcloud.com/document/api/236/40939?from_cn_redirect=1)
+    /// API.
+    pub ro_group_id: Option<String>,
+}
+
+impl CloseSslInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CloseSslInput {
+    type Output = CloseSslOutput;
+    const INFO: OperationInfo = OperationInfo::action("CloseSSL").rate_limit(20);
+}
+
+impl<C> Request<CloseSslInput, C> {
+    /// Sets [`instance_id`](CloseSslInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ro_group_id`](CloseSslInput::ro_group_id).
+    pub fn ro_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ro_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CloseSSL`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseSslOutput {
+    /// Asynchronous request ID.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CloseWanService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseWanServiceInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console. Use the query instance list API
+    /// (<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>) to obtain it,
+    /// with its value being the InstanceId field in the output parameter. Input the read-only group
+    /// ID to disable public network access for the read-only group.
+    pub instance_id: Option<String>,
+    /// When updating the read-only group of a cloud disk edition instance, specify the instance ID
+    /// in InstanceId and this parameter to indicate the operation is for the read-only group. If
+    /// you perform the operation on the read-write node, this parameter is not required.
+    pub op_resource_id: Option<String>,
+}
+
+impl CloseWanServiceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CloseWanServiceInput {
+    type Output = CloseWanServiceOutput;
+    const INFO: OperationInfo = OperationInfo::action("CloseWanService");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<CloseWanServiceInput, C> {
+    /// Sets [`instance_id`](CloseWanServiceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`op_resource_id`](CloseWanServiceInput::op_resource_id).
+    pub fn op_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.input.op_resource_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CloseWanService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseWanServiceOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateAccounts`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAccountsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed in
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// List of TencentDB accounts
+    pub accounts: Option<Vec<types::Account>>,
+    /// Password of the new account. Note:
+    /// 1. Within 8–64 characters (recommend not exceeding 12).
+    /// 2. At least two of the following items: lowercase letter a – z or uppercase letter A – Z,
+    ///    digit 0 – 9, _+-,&=!@#$%^*().|.
+    /// 3. Cannot contain invalid characters.
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// Remark information. Input limit: 255 characters.
+    pub description: Option<String>,
+    /// Maximum connections of the new account. Default value: `10240`. Maximum value: `10240`.
+    pub max_user_connections: Option<i64>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateAccountsInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateAccountsInput")
+            .field("instance_id", &self.instance_id)
+            .field("accounts", &self.accounts)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("description", &self.description)
+            .field("max_user_connections", &self.max_user_connections)
+            .finish()
+    }
+}
+
+impl CreateAccountsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateAccountsInput {
+    type Output = CreateAccountsOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateAccounts");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Accounts", "Password"];
+}
+
+impl<C> Request<CreateAccountsInput, C> {
+    /// Sets [`instance_id`](CreateAccountsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`accounts`](CreateAccountsInput::accounts) (required).
+    pub fn accounts(mut self, value: impl IntoIterator<Item = types::Account>) -> Self {
+        self.input.accounts = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`password`](CreateAccountsInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](CreateAccountsInput::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_user_connections`](CreateAccountsInput::max_user_connections).
+    pub fn max_user_connections(mut self, value: i64) -> Self {
+        self.input.max_user_connections = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateAccounts`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAccountsOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateAuditLogFile`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAuditLogFileInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Start time. We recommend that the interval between start and end time does not exceed 7
+    /// days.
+    pub start_time: Option<String>,
+    /// End time. We recommend that the interval between start and end time does not exceed 7 days.
+    pub end_time: Option<String>,
+    /// Sort order. Valid values: "ASC" - Ascending order, "DESC" - Descending order. Default value:
+    /// "DESC".
+    pub order: Option<String>,
+    /// Field to sort by. Valid values: "timestamp" - Timestamp; "affectRows" - Number of affected
+    /// rows; "execTime" - Execution time. Default value: "timestamp".
+    pub order_by: Option<String>,
+    /// Filter conditions. You can filter logs based on these conditions.
+    pub log_filter: Option<Vec<types::InstanceAuditLogFilters>>,
+    /// Columns to include in the download.
+    pub column_filter: Option<Vec<String>>,
+}
+
+impl CreateAuditLogFileInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateAuditLogFileInput {
+    type Output = CreateAuditLogFileOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateAuditLogFile");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<CreateAuditLogFileInput, C> {
+    /// Sets [`instance_id`](CreateAuditLogFileInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](CreateAuditLogFileInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](CreateAuditLogFileInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`order`](CreateAuditLogFileInput::order).
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.input.order = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by`](CreateAuditLogFileInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`log_filter`](CreateAuditLogFileInput::log_filter).
+    pub fn log_filter(
+        mut self,
+        value: impl IntoIterator<Item = types::InstanceAuditLogFilters>,
+    ) -> Self {
+        self.input.log_filter = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`column_filter`](CreateAuditLogFileInput::column_filter).
+    pub fn column_filter(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.column_filter = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `CreateAuditLogFile`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAuditLogFileOutput {
+    /// Audit log file name.
+    pub file_name: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateAuditPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAuditPolicyInput {
+    /// Audit policy name.
+    pub name: Option<String>,
+    /// Audit rule ID.
+    pub rule_id: Option<String>,
+    /// Instance ID in the format of cdb-c1nl9rpv or cdbro-c1nl9rpv. It is the same as the instance
+    /// ID displayed in the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Retention period of audit logs. Valid values: 7: seven days (a week); 30: 30 days (a month);
+    /// 180: 180 days (six months); 365: 365 days (a year); 1095: 1095 days (three years); 1825:
+    /// 1825 days (five years). This parameter specifies the retention period (30 days by default)
+    /// of audit logs, which is valid when you create the first audit policy for an instance. If the
+    /// instance already has audit policies, this parameter is invalid, but you can use the
+    /// `ModifyAuditConfig` API to modify the retention period.
+    pub log_expire_day: Option<i64>,
+}
+
+impl CreateAuditPolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateAuditPolicyInput {
+    type Output = CreateAuditPolicyOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateAuditPolicy");
+    const REQUIRED: &'static [&'static str] = &["Name", "RuleId", "InstanceId"];
+}
+
+impl<C> Request<CreateAuditPolicyInput, C> {
+    /// Sets [`name`](CreateAuditPolicyInput::name) (required).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`rule_id`](CreateAuditPolicyInput::rule_id) (required).
+    pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+        self.input.rule_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_id`](CreateAuditPolicyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`log_expire_day`](CreateAuditPolicyInput::log_expire_day).
+    pub fn log_expire_day(mut self, value: i64) -> Self {
+        self.input.log_expire_day = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateAuditPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAuditPolicyOutput {
+    /// Audit policy ID.
+    pub policy_id: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateAuditRuleTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAuditRuleTemplateInput {
+    /// Audit rule.
+    pub rule_filters: Option<Vec<types::RuleFilters>>,
+    /// Rule template name. Up to 30 characters are allowed.
+    pub rule_template_name: Option<String>,
+    /// Rule template description. Up to 200 characters are allowed.
+    pub description: Option<String>,
+    /// Alarm level. Valid values: 1 - Low risk, 2 - Medium risk, 3 - High risk. Default value: 1.
+    pub alarm_level: Option<u64>,
+    /// Alarm policy. Valid values: 0 - Alarm disabled, 1 - Alarm enabled. Default value: 0.
+    pub alarm_policy: Option<u64>,
+}
+
+impl CreateAuditRuleTemplateInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateAuditRuleTemplateInput {
+    type Output = CreateAuditRuleTemplateOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateAuditRuleTemplate");
+    const REQUIRED: &'static [&'static str] = &["RuleFilters", "RuleTemplateName"];
+}
+
+impl<C> Request<CreateAuditRuleTemplateInput, C> {
+    /// Sets [`rule_filters`](CreateAuditRuleTemplateInput::rule_filters) (required).
+    pub fn rule_filters(
+        mut self,
+        value: impl IntoIterator<Item = types::RuleFilters>,
+    ) -> Self {
+        self.input.rule_filters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`rule_template_name`](CreateAuditRuleTemplateInput::rule_template_name) (required).
+    pub fn rule_template_name(mut self, value: impl Into<String>) -> Self {
+        self.input.rule_template_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](CreateAuditRuleTemplateInput::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`alarm_level`](CreateAuditRuleTemplateInput::alarm_level).
+    pub fn alarm_level(mut self, value: u64) -> Self {
+        self.input.alarm_level = Some(value);
+        self
+    }
+
+    /// Sets [`alarm_policy`](CreateAuditRuleTemplateInput::alarm_policy).
+    pub fn alarm_policy(mut self, value: u64) -> Self {
+        self.input.alarm_policy = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateAuditRuleTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAuditRuleTemplateOutput {
+    /// Generated rule template ID.
+    pub rule_template_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateBackupInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Target backup method. Valid values: `logical` (logical cold backup), `physical` (physical
+    /// cold backup), `snapshot` (snapshot backup). Basic Edition instances only support snapshot
+    /// backups.
+    pub backup_method: Option<String>,
+    /// Database table information to be backed up. If this parameter is not set, the whole instance
+    /// is backed up by default. This parameter can only be set when BackupMethod=logical. The
+    /// specified database and tables must exist. Otherwise, backup may fail. If necessary to back
+    /// up tables tb1 and tb2 in database db1 and database db2, configure the parameter as \[{"Db":
+    /// "db1", "Table": "tb1"}, {"Db": "db1", "Table": "tb2"}, {"Db": "db2"}\].
+    #[serde(rename = "BackupDBTableList")]
+    pub backup_db_table_list: Option<Vec<types::BackupItem>>,
+    /// Manually back up the alias. Keep the input length within 60 characters.
+    pub manual_backup_name: Option<String>,
+    /// Whether the physical backup needs encryption, optional values: on - yes, off - no. This
+    /// value is meaningful only when BackupMethod is physical. If not specified, use the default
+    /// encryption policy of instance backup. Here, the default encryption policy refers to the
+    /// current instance encryption policy queried via the api for the query
+    /// [DescribeBackupEncryptionStatus](https://www.tencentcloud.com/document/product/236/86508?from_cn_redirect=1).
+    pub encryption_flag: Option<String>,
+}
+
+impl CreateBackupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateBackupInput {
+    type Output = CreateBackupOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateBackup");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "BackupMethod"];
+}
+
+impl<C> Request<CreateBackupInput, C> {
+    /// Sets [`instance_id`](CreateBackupInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_method`](CreateBackupInput::backup_method) (required).
+    pub fn backup_method(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_method = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_db_table_list`](CreateBackupInput::backup_db_table_list).
+    pub fn backup_db_table_list(
+        mut self,
+        value: impl IntoIterator<Item = types::BackupItem>,
+    ) -> Self {
+        self.input.backup_db_table_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`manual_backup_name`](CreateBackupInput::manual_backup_name).
+    pub fn manual_backup_name(mut self, value: impl Into<String>) -> Self {
+        self.input.manual_backup_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`encryption_flag`](CreateBackupInput::encryption_flag).
+    pub fn encryption_flag(mut self, value: impl Into<String>) -> Self {
+        self.input.encryption_flag = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateBackupOutput {
+    /// Backup task ID
+    pub backup_id: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateCdbProxy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateCdbProxyInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// VPC ID. Obtain through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub uniq_vpc_id: Option<String>,
+    /// Private subnet ID. Obtain through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub uniq_subnet_id: Option<String>,
+    /// Node specification configuration. Parameter description in the example. NodeCount: Number of
+    /// nodes. Region: Node region. Zone: Node availability zone. Cpu: Number of cores per proxy
+    /// node (unit: core). Mem: Memory size of each proxy node (unit: MB). Remarks:
+    /// 1. Database proxy supported node specifications are: 2C4000MB, 4C8000MB, 8C16000MB.
+    /// 2. The above parameters (such as number of nodes, availability zone) are required. When
+    ///    calling the API, if incomplete, creation may fail.
+    pub proxy_node_custom: Option<Vec<types::ProxyNodeCustom>>,
+    /// Security group
+    pub security_group: Option<Vec<String>>,
+    /// Description
+    pub desc: Option<String>,
+    /// Connection pool threshold Note: If you need to use the database proxy connection pool
+    /// capability, the kernel minor version of the MySQL 8.0 primary instance must be equal to or
+    /// greater than MySQL 8.0 20230630.
+    pub connection_pool_limit: Option<u64>,
+    /// Specify the Linux kernel version of the purchased proxy. Leave it blank to ship the latest
+    /// version by default.
+    pub proxy_version: Option<String>,
+}
+
+impl CreateCdbProxyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateCdbProxyInput {
+    type Output = CreateCdbProxyOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateCdbProxy");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "UniqVpcId",
+        "UniqSubnetId",
+        "ProxyNodeCustom",
+    ];
+}
+
+impl<C> Request<CreateCdbProxyInput, C> {
+    /// Sets [`instance_id`](CreateCdbProxyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_vpc_id`](CreateCdbProxyInput::uniq_vpc_id) (required).
+    pub fn uniq_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_subnet_id`](CreateCdbProxyInput::uniq_subnet_id) (required).
+    pub fn uniq_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_node_custom`](CreateCdbProxyInput::proxy_node_custom) (required).
+    pub fn proxy_node_custom(
+        mut self,
+        value: impl IntoIterator<Item = types::ProxyNodeCustom>,
+    ) -> Self {
+        self.input.proxy_node_custom = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`security_group`](CreateCdbProxyInput::security_group).
+    pub fn security_group(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`desc`](CreateCdbProxyInput::desc).
+    pub fn desc(mut self, value: impl Into<String>) -> Self {
+        self.input.desc = Some(value.into());
+        self
+    }
+
+    /// Sets [`connection_pool_limit`](CreateCdbProxyInput::connection_pool_limit).
+    pub fn connection_pool_limit(mut self, value: u64) -> Self {
+        self.input.connection_pool_limit = Some(value);
+        self
+    }
+
+    /// Sets [`proxy_version`](CreateCdbProxyInput::proxy_version).
+    pub fn proxy_version(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_version = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateCdbProxy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateCdbProxyOutput {
+    /// Asynchronous Task ID
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateCdbProxyAddress`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateCdbProxyAddressInput {
+    /// Proxy group ID, which can be obtained through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_group_id: Option<String>,
+    /// Assignment mode of weights. Valid values: `system` (auto-assigned), `custom`.
+    pub weight_mode: Option<String>,
+    /// Whether to remove delayed read-only instances from the proxy group. Valid values: `true`,
+    /// `false`.
+    pub is_kick_out: Option<bool>,
+    /// Least read-only instances. Minimum value: `0`
+    pub min_count: Option<u64>,
+    /// Delay removal threshold, minimum value: 1, range: 1–10000. The value is an integer.
+    pub max_delay: Option<u64>,
+    /// Whether to enable failover. Valid values: `true`, `false`.
+    pub fail_over: Option<bool>,
+    /// Whether to automatically add newly created read-only instances. Valid values: `true`,
+    /// `false`.
+    pub auto_add_ro: Option<bool>,
+    /// Whether it is read-only. Valid values: `true`, `false`.
+    pub read_only: Option<bool>,
+    /// Whether to enable transaction splitting. Valid values: `true`, `false`.
+    pub trans_split: Option<bool>,
+    /// Assignment of read/write weights
+    pub proxy_allocation: Option<Vec<types::ProxyAllocation>>,
+    /// VPC ID. Obtain through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub uniq_vpc_id: Option<String>,
+    /// Private subnet ID. Obtain through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub uniq_subnet_id: Option<String>,
+    /// Whether to enable connection pool. Off by default. Note: If you need to use the database
+    /// proxy connection pool capability, the kernel minor version of the MySQL 8.0 primary instance
+    /// must be equal to or greater than MySQL 8.0 20230630.
+    pub connection_pool: Option<bool>,
+    /// Description
+    pub desc: Option<String>,
+    /// IP. Leave it blank to default to a random supported IP in the selected VPC.
+    pub vip: Option<String>,
+    /// Port. Default value 3306.
+    pub v_port: Option<u64>,
+    /// Security group
+    pub security_group: Option<Vec<String>>,
+    /// Connection pool type. Available values: transaction (transaction-level connection pool),
+    /// connection (session-level connection pool). This parameter is valid only when ConnectionPool
+    /// is true. Default value: connection.
+    pub connection_pool_type: Option<String>,
+    /// Whether adaptive load balancing is enabled. Off by default.
+    pub auto_load_balance: Option<bool>,
+    /// Access mode. nearBy - proximity access, balance - balanced allocation. Default value:
+    /// nearBy.
+    pub access_mode: Option<String>,
+}
+
+impl CreateCdbProxyAddressInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateCdbProxyAddressInput {
+    type Output = CreateCdbProxyAddressOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateCdbProxyAddress");
+    const REQUIRED: &'static [&'static str] = &[
+        "ProxyGroupId",
+        "WeightMode",
+        "IsKickOut",
+        "MinCount",
+        "MaxDelay",
+        "FailOver",
+        "AutoAddRo",
+        "ReadOnly",
+        "TransSplit",
+        "ProxyAllocation",
+        "UniqVpcId",
+        "UniqSubnetId",
+    ];
+}
+
+impl<C> Request<CreateCdbProxyAddressInput, C> {
+    /// Sets [`proxy_group_id`](CreateCdbProxyAddressInput::proxy_group_id) (required).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`weight_mode`](CreateCdbProxyAddressInput::weight_mode) (required).
+    pub fn weight_mode(mut self, value: impl Into<String>) -> Self {
+        self.input.weight_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_kick_out`](CreateCdbProxyAddressInput::is_kick_out) (required).
+    pub fn is_kick_out(mut self, value: bool) -> Self {
+        self.input.is_kick_out = Some(value);
+        self
+    }
+
+    /// Sets [`min_count`](CreateCdbProxyAddressInput::min_count) (required).
+    pub fn min_count(mut self, value: u64) -> Self {
+        self.input.min_count = Some(value);
+        self
+    }
+
+    /// Sets [`max_delay`](CreateCdbProxyAddressInput::max_delay) (required).
+    pub fn max_delay(mut self, value: u64) -> Self {
+        self.input.max_delay = Some(value);
+        self
+    }
+
+    /// Sets [`fail_over`](CreateCdbProxyAddressInput::fail_over) (required).
+    pub fn fail_over(mut self, value: bool) -> Self {
+        self.input.fail_over = Some(value);
+        self
+    }
+
+    /// Sets [`auto_add_ro`](CreateCdbProxyAddressInput::auto_add_ro) (required).
+    pub fn auto_add_ro(mut self, value: bool) -> Self {
+        self.input.auto_add_ro = Some(value);
+        self
+    }
+
+    /// Sets [`read_only`](CreateCdbProxyAddressInput::read_only) (required).
+    pub fn read_only(mut self, value: bool) -> Self {
+        self.input.read_only = Some(value);
+        self
+    }
+
+    /// Sets [`trans_split`](CreateCdbProxyAddressInput::trans_split) (required).
+    pub fn trans_split(mut self, value: bool) -> Self {
+        self.input.trans_split = Some(value);
+        self
+    }
+
+    /// Sets [`proxy_allocation`](CreateCdbProxyAddressInput::proxy_allocation) (required).
+    pub fn proxy_allocation(
+        mut self,
+        value: impl IntoIterator<Item = types::ProxyAllocation>,
+    ) -> Self {
+        self.input.proxy_allocation = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`uniq_vpc_id`](CreateCdbProxyAddressInput::uniq_vpc_id) (required).
+    pub fn uniq_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_subnet_id`](CreateCdbProxyAddressInput::uniq_subnet_id) (required).
+    pub fn uniq_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`connection_pool`](CreateCdbProxyAddressInput::connection_pool).
+    pub fn connection_pool(mut self, value: bool) -> Self {
+        self.input.connection_pool = Some(value);
+        self
+    }
+
+    /// Sets [`desc`](CreateCdbProxyAddressInput::desc).
+    pub fn desc(mut self, value: impl Into<String>) -> Self {
+        self.input.desc = Some(value.into());
+        self
+    }
+
+    /// Sets [`vip`](CreateCdbProxyAddressInput::vip).
+    pub fn vip(mut self, value: impl Into<String>) -> Self {
+        self.input.vip = Some(value.into());
+        self
+    }
+
+    /// Sets [`v_port`](CreateCdbProxyAddressInput::v_port).
+    pub fn v_port(mut self, value: u64) -> Self {
+        self.input.v_port = Some(value);
+        self
+    }
+
+    /// Sets [`security_group`](CreateCdbProxyAddressInput::security_group).
+    pub fn security_group(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`connection_pool_type`](CreateCdbProxyAddressInput::connection_pool_type).
+    pub fn connection_pool_type(mut self, value: impl Into<String>) -> Self {
+        self.input.connection_pool_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`auto_load_balance`](CreateCdbProxyAddressInput::auto_load_balance).
+    pub fn auto_load_balance(mut self, value: bool) -> Self {
+        self.input.auto_load_balance = Some(value);
+        self
+    }
+
+    /// Sets [`access_mode`](CreateCdbProxyAddressInput::access_mode).
+    pub fn access_mode(mut self, value: impl Into<String>) -> Self {
+        self.input.access_mode = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateCdbProxyAddress`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateCdbProxyAddressOutput {
+    /// Asynchronous Task ID
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateCloneInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateCloneInstanceInput {
+    /// Clone source instance ID, which can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// API.
+    pub instance_id: Option<String>,
+    /// If necessary, specify this value when cloning an instance and rolling back to a specified
+    /// time. The time format is yyyy-mm-dd hh:mm:ss.
+    ///
+    /// Note: This parameter and the SpecifiedBackupId parameter require a choice between the two
+    /// for configuration.
+    pub specified_rollback_time: Option<String>,
+    /// If necessary to clone an instance and roll back to a designated backup set, specify this
+    /// value as the Id of the backup file. Please use &lt;a href="/document/api/236/15842"&gt;query
+    /// data backup file list&lt;/a&gt;.
+    ///
+    /// If it is a clone of a two-node, three-node, or four-node instance, the backup file is a
+    /// physical backup. If it is a clone of a single-node or cloud disk edition instance, the
+    /// backup file is a snapshot backup.
+    pub specified_backup_id: Option<i64>,
+    /// VPC ID. Please use &lt;a href="/document/api/215/15778"&gt;Querying VPC List&lt;/a&gt;.
+    pub uniq_vpc_id: Option<String>,
+    /// Subnet ID in the private network. If UniqVpcId is set up, UniqSubnetId is required. Please
+    /// use &lt;a href="/document/api/215/15784"&gt;query subnet list&lt;/a&gt;.
+    pub uniq_subnet_id: Option<String>,
+    /// Instance memory size, unit: MB, must not be less than the clone source instance. Default is
+    /// same as the source instance.
+    pub memory: Option<i64>,
+    /// Instance disk size, unit: GB, must not be less than the clone source instance. Default is
+    /// same as the source instance.
+    pub volume: Option<i64>,
+    /// Name of the newly generated clone instance. Support input of up to 60 characters.
+    pub instance_name: Option<String>,
+    /// Security group parameters. Use the API &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/15850?from_cn_redirect=1>"&gt;Query
+    /// Project Security Group Information&lt;/a&gt; to query security group details of a certain
+    /// project.
+    pub security_group: Option<Vec<String>>,
+    /// Tag information of the instance.
+    pub resource_tags: Option<Vec<types::TagInfo>>,
+    /// Instance Cpu cores, must not be less than the clone source instance. Default is same as the
+    /// source instance.
+    pub cpu: Option<i64>,
+    /// Data replication method, defaults to 0. Supported values include: 0 - means async
+    /// replication, 1 - means semi-sync replication, 2 - means strong sync replication.
+    pub protect_mode: Option<i64>,
+    /// Multiple Availability Zones, defaults to 0. Supported values include: 0 - means single
+    /// availability zone, 1 - means multi-availability zone.
+    pub deploy_mode: Option<i64>,
+    /// The AZ information of the newly generated clone instance standby 1 is the same as the source
+    /// instance Zone by default.
+    pub slave_zone: Option<String>,
+    /// AZ information of standby 2, empty by default. Specify this parameter when you clone a
+    /// strong sync primary instance.
+    pub backup_zone: Option<String>,
+    /// Clone instance type. Supported values include: "UNIVERSAL" - general-purpose instance,
+    /// "EXCLUSIVE" - dedicated instance, "CLOUD_NATIVE_CLUSTER" - standard type for CLOUD disk,
+    /// "CLOUD_NATIVE_CLUSTER_EXCLUSIVE" - enhanced type for CLOUD disk. If not specified, it
+    /// defaults to general-purpose instance.
+    pub device_type: Option<String>,
+    /// Number of nodes in the new clone instance.
+    ///
+    /// To clone a three-node instance, set this value to 3 or specify the BackupZone parameter. To
+    /// clone a dual-node instance, set this value to 2. By default, a dual-node instance is cloned.
+    /// To clone a four-node instance, set this value to 4 or specify the FourthZone parameter.
+    pub instance_nodes: Option<i64>,
+    /// Placement group ID.
+    pub deploy_group_id: Option<String>,
+    /// Whether to only pre-check this request. true: Send a check request without creating an
+    /// instance. Check items include required parameters, request format, and service limits. If
+    /// the check fails, return the corresponding error code; if the check passes, return RequestId.
+    /// Default false: Send a normal request and create the instance directly after passing the
+    /// check.
+    pub dry_run: Option<bool>,
+    /// Financial Enclosure ID.
+    pub cage_id: Option<String>,
+    /// Project ID. Default project ID 0.
+    pub project_id: Option<u64>,
+    /// Payment type. Valid values: PRE_PAID (prepaid, also known as yearly/monthly subscription)
+    /// and USED_PAID (pay-as-you-go). Default billing mode is pay-as-you-go.
+    pub pay_type: Option<String>,
+    /// Instance duration, required when PayType is PRE_PAID, measurement unit: month, optional
+    /// values include \[1,2,3,4,5,6,7,8,9,10,11,12,24,36\].
+    pub period: Option<i64>,
+    /// Topology configuration for cloud disk edition nodes.
+    pub cluster_topology: Option<types::ClusterTopology>,
+    /// Original instance region. Required when importing a remote backup, for example: ap-guangzhou
+    pub src_region: Option<String>,
+    /// Offsite data backup id
+    pub specified_sub_backup_id: Option<i64>,
+    /// The AZ information of the newly generated clone instance's primary database defaults to the
+    /// same as the source instance's Zone.
+    pub zone: Option<String>,
+    /// AZ information of standby 3, empty by default. Specify this parameter when you proceed to
+    /// purchase a four-node primary instance.
+    pub fourth_zone: Option<String>,
+}
+
+impl CreateCloneInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateCloneInstanceInput {
+    type Output = CreateCloneInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateCloneInstance");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<CreateCloneInstanceInput, C> {
+    /// Sets [`instance_id`](CreateCloneInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`specified_rollback_time`](CreateCloneInstanceInput::specified_rollback_time).
+    pub fn specified_rollback_time(mut self, value: impl Into<String>) -> Self {
+        self.input.specified_rollback_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`specified_backup_id`](CreateCloneInstanceInput::specified_backup_id).
+    pub fn specified_backup_id(mut self, value: i64) -> Self {
+        self.input.specified_backup_id = Some(value);
+        self
+    }
+
+    /// Sets [`uniq_vpc_id`](CreateCloneInstanceInput::uniq_vpc_id).
+    pub fn uniq_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_subnet_id`](CreateCloneInstanceInput::uniq_subnet_id).
+    pub fn uniq_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`memory`](CreateCloneInstanceInput::memory).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`volume`](CreateCloneInstanceInput::volume).
+    pub fn volume(mut self, value: i64) -> Self {
+        self.input.volume = Some(value);
+        self
+    }
+
+    /// Sets [`instance_name`](CreateCloneInstanceInput::instance_name).
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_group`](CreateCloneInstanceInput::security_group).
+    pub fn security_group(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`resource_tags`](CreateCloneInstanceInput::resource_tags).
+    pub fn resource_tags(
+        mut self,
+        value: impl IntoIterator<Item = types::TagInfo>,
+    ) -> Self {
+        self.input.resource_tags = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`cpu`](CreateCloneInstanceInput::cpu).
+    pub fn cpu(mut self, value: i64) -> Self {
+        self.input.cpu = Some(value);
+        self
+    }
+
+    /// Sets [`protect_mode`](CreateCloneInstanceInput::protect_mode).
+    pub fn protect_mode(mut self, value: i64) -> Self {
+        self.input.protect_mode = Some(value);
+        self
+    }
+
+    /// Sets [`deploy_mode`](CreateCloneInstanceInput::deploy_mode).
+    pub fn deploy_mode(mut self, value: i64) -> Self {
+        self.input.deploy_mode = Some(value);
+        self
+    }
+
+    /// Sets [`slave_zone`](CreateCloneInstanceInput::slave_zone).
+    pub fn slave_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.slave_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_zone`](CreateCloneInstanceInput::backup_zone).
+    pub fn backup_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`device_type`](CreateCloneInstanceInput::device_type).
+    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+        self.input.device_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_nodes`](CreateCloneInstanceInput::instance_nodes).
+    pub fn instance_nodes(mut self, value: i64) -> Self {
+        self.input.instance_nodes = Some(value);
+        self
+    }
+
+    /// Sets [`deploy_group_id`](CreateCloneInstanceInput::deploy_group_id).
+    pub fn deploy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.deploy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`dry_run`](CreateCloneInstanceInput::dry_run).
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.input.dry_run = Some(value);
+        self
+    }
+
+    /// Sets [`cage_id`](CreateCloneInstanceInput::cage_id).
+    pub fn cage_id(mut self, value: impl Into<String>) -> Self {
+        self.input.cage_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`project_id`](CreateCloneInstanceInput::project_id).
+    pub fn project_id(mut self, value: u64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+
+    /// Sets [`pay_type`](CreateCloneInstanceInput::pay_type).
+    pub fn pay_type(mut self, value: impl Into<String>) -> Self {
+        self.input.pay_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`period`](CreateCloneInstanceInput::period).
+    pub fn period(mut self, value: i64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`cluster_topology`](CreateCloneInstanceInput::cluster_topology).
+    pub fn cluster_topology(mut self, value: types::ClusterTopology) -> Self {
+        self.input.cluster_topology = Some(value);
+        self
+    }
+
+    /// Sets [`src_region`](CreateCloneInstanceInput::src_region).
+    pub fn src_region(mut self, value: impl Into<String>) -> Self {
+        self.input.src_region = Some(value.into());
+        self
+    }
+
+    /// Sets [`specified_sub_backup_id`](CreateCloneInstanceInput::specified_sub_backup_id).
+    pub fn specified_sub_backup_id(mut self, value: i64) -> Self {
+        self.input.specified_sub_backup_id = Some(value);
+        self
+    }
+
+    /// Sets [`zone`](CreateCloneInstanceInput::zone).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`fourth_zone`](CreateCloneInstanceInput::fourth_zone).
+    pub fn fourth_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.fourth_zone = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateCloneInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateCloneInstanceOutput {
+    /// Request ID of the asynchronous task. Use this ID to query the outcome of the async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateDBImportJob`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbImportJobInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// TencentDB username
+    pub user: Option<String>,
+    /// Filename. The file must be a .sql file uploaded to Tencent Cloud.
+    pub file_name: Option<String>,
+    /// Password of a TencentDB instance user account
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// Name of the target database. If this parameter is not passed in, no database is specified.
+    pub db_name: Option<String>,
+    /// URL of a .sql file stored in COS. Either `FileName` or `CosUrl` must be specified.
+    pub cos_url: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateDbImportJobInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateDbImportJobInput")
+            .field("instance_id", &self.instance_id)
+            .field("user", &self.user)
+            .field("file_name", &self.file_name)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("db_name", &self.db_name)
+            .field("cos_url", &self.cos_url)
+            .finish()
+    }
+}
+
+impl CreateDbImportJobInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDbImportJobInput {
+    type Output = CreateDbImportJobOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateDBImportJob");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "User"];
+}
+
+impl<C> Request<CreateDbImportJobInput, C> {
+    /// Sets [`instance_id`](CreateDbImportJobInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user`](CreateDbImportJobInput::user) (required).
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.input.user = Some(value.into());
+        self
+    }
+
+    /// Sets [`file_name`](CreateDbImportJobInput::file_name).
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.input.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](CreateDbImportJobInput::password).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_name`](CreateDbImportJobInput::db_name).
+    pub fn db_name(mut self, value: impl Into<String>) -> Self {
+        self.input.db_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`cos_url`](CreateDbImportJobInput::cos_url).
+    pub fn cos_url(mut self, value: impl Into<String>) -> Self {
+        self.input.cos_url = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateDBImportJob`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbImportJobOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateDBInstance`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceInput {
+    /// Instance memory size. Unit: MB. Please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API to obtain creatable memory
+    /// specifications.
+    pub memory: Option<i64>,
+    /// Instance disk size, unit: GB. Please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the creatable disk
+    /// range.
+    pub volume: Option<i64>,
+    /// Instance duration, measurement unit: month, optional values include
+    /// \[1,2,3,4,5,6,7,8,9,10,11,12,24,36\].
+    pub period: Option<i64>,
+    /// Instance count. Default value is 1, minimum value 1, maximum value 100.
+    pub goods_num: Option<i64>,
+    /// For AZ information, please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;Obtain
+    /// the Purchasable Specifications of Cloud Databases&lt;/a&gt; API to obtain the availability
+    /// zones where instances can be created.
+    ///
+    /// If you create a single-node, two-node, three-node, or four-node instance, this parameter is
+    /// required. Specify an availability zone. If no availability zone is specified, the system
+    /// will automatically select one (possibly not the availability zone you want to deploy in). If
+    /// you create a cloud disk-based cluster instance, leave this parameter blank and configure the
+    /// availability zones for RWNode and read-only nodes with parameter ClusterTopology.
+    pub zone: Option<String>,
+    /// VPC ID. Please use &lt;a href="/document/api/215/15778"&gt;Querying VPC List&lt;/a&gt;.
+    ///
+    /// Description: If you create a cloud disk edition instance, this item is required and must be
+    /// VPC type. If this item is left blank, the system will select the default VPC by default.
+    pub uniq_vpc_id: Option<String>,
+    /// Subnet ID in the private network. If UniqVpcId is set up, UniqSubnetId is required. Please
+    /// use &lt;a href="/document/api/215/15784"&gt;query subnet list&lt;/a&gt;.
+    ///
+    /// Description: If this item is not filled, the system will select the default subnet in the
+    /// Default VPC.
+    pub uniq_subnet_id: Option<String>,
+    /// Project ID. The default project is used if left empty. When you purchase a read-only
+    /// instance or disaster recovery instance, the project ID is consistent with the primary
+    /// instance by default.
+    pub project_id: Option<i64>,
+    /// Custom port. Supported range: \[1024-65535\].
+    ///
+    /// Description: If this item is left blank, it defaults to 3306.
+    pub port: Option<i64>,
+    /// Instance type. Supported values include: master - primary instance, dr - disaster recovery
+    /// instance, ro - read-only instance.
+    ///
+    /// Description: Select instance type. master is selected by default if left blank.
+    pub instance_role: Option<String>,
+    /// Instance ID, required when purchasing a read-only instance or disaster recovery instance.
+    /// This field represents the primary instance ID of the read-only instance or disaster recovery
+    /// instance. Please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>"&gt;Query
+    /// Instance List&lt;/a&gt; API to query the cloud database instance ID.
+    pub master_instance_id: Option<String>,
+    /// MySQL version, including 5.5, 5.6, 5.7, and 8.0. Please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the instance version
+    /// created.
+    ///
+    /// Note: When creating a non-cloud disk edition instance, specify the instance version as
+    /// needed (recommend 5.7 or 8.0). If this parameter is left blank, the default value is 8.0. If
+    /// creating a cloud disk edition instance, this parameter can only be set to 5.7 or 8.0.
+    pub engine_version: Option<String>,
+    /// Set the root account password. The password must contain 8 to 64 characters and at least two
+    /// of the following: letters, digits, or characters (supported characters: _+-&amp;=!@#$%^*()).
+    /// You can specify this parameter when purchasing a primary instance. This parameter is invalid
+    /// when purchasing a read-only instance or disaster recovery instance.
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// Data replication method, defaults to 0. Supported values include: 0 - means async
+    /// replication, 1 - means semi-sync replication, 2 - means strong sync replication.
+    pub protect_mode: Option<i64>,
+    /// Multiple Availability Zones, defaults to 0. Supported values include: 0 - means single
+    /// availability zone, 1 - means multi-availability zone.
+    pub deploy_mode: Option<i64>,
+    /// AZ information of standby database 1.
+    ///
+    /// For two-node, three-node, or four-node instances, specify this parameter. If not specified,
+    /// it defaults to the Zone value. For cloud disk edition instances, this parameter is optional.
+    /// Configure the AZ for read-write and read-only nodes with parameter ClusterTopology.
+    /// Single-node instances are in a single availability zone, so no need to specify this
+    /// parameter.
+    pub slave_zone: Option<String>,
+    /// Parameter list. The parameter format is
+    /// ParamList.0.Name=auto_increment&amp;ParamList.0.Value=1. You can query the configurable
+    /// parameters by referring to &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/32662?from_cn_redirect=1>"&gt;querying
+    /// the default configurable parameter list&lt;/a&gt;.
+    ///
+    /// Description: table Name case sensitivity can be turned on or off by setting the parameter
+    /// lower_case_table_names. a parameter Value of 0 means enabling, and a Value of 1 means
+    /// disabling. If not set, the default Value is 0. If you create a MySQL 8.0 edition instance,
+    /// you need to set the lower_case_table_names parameter when creating the instance to turn on
+    /// or off table Name case sensitivity. After the instance is created, the parameter cannot be
+    /// modified, meaning table Name case sensitivity cannot be changed once created. Instances of
+    /// other database versions support modifying the lower_case_table_names parameter after
+    /// creation. For the function invocation method to set table Name case sensitivity when
+    /// creating an instance, please see example 3 in this document.
+    pub param_list: Option<Vec<types::ParamInfo>>,
+    /// AZ information of standby 2, empty by default.
+    ///
+    /// Specify this parameter when you proceed to purchase a three-node primary instance or a
+    /// four-node primary instance.
+    pub backup_zone: Option<String>,
+    /// Auto-renewal flag. Available values are: 0 - no auto-renewal; 1 - auto-renewal. Default is 0.
+    pub auto_renew_flag: Option<i64>,
+    /// Region of the primary instance. This field is required when you purchase a disaster recovery
+    /// or RO instance.
+    pub master_region: Option<String>,
+    /// Security group parameters. Use the API &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/15850?from_cn_redirect=1>"&gt;Query
+    /// Project Security Group Information&lt;/a&gt; to query security group details of a certain
+    /// project.
+    pub security_group: Option<Vec<String>>,
+    /// Read-only instance parameter. This parameter is required when you purchase a read-only
+    /// instance.
+    pub ro_group: Option<types::RoGroup>,
+    /// Instance name. When you purchase multiple instances only once, suffix numbers are used for
+    /// case-sensitive instance naming. For example, instnaceName=db and goodsNum=3, the instance
+    /// names are db1, db2, and db3 respectively.
+    pub instance_name: Option<String>,
+    /// Tag information of the instance.
+    pub resource_tags: Option<Vec<types::TagInfo>>,
+    /// Placement group ID.
+    pub deploy_group_id: Option<String>,
+    /// String used to ensure request idempotency. This string is generated by the customer and must
+    /// be unique between different requests within 48 hours, with a maximum value of 64 ASCII
+    /// characters. If not specified, request idempotency cannot be guaranteed.
+    pub client_token: Option<String>,
+    /// Instance isolation type.
+    ///
+    /// Enumeration values:
+    ///
+    /// \-
+    ///
+    /// UNIVERSAL: General-purpose instance
+    ///
+    /// \-
+    ///
+    /// EXCLUSIVE: Dedicated instance
+    ///
+    /// \-
+    ///
+    /// CLOUD_NATIVE_CLUSTER: Standard type of cloud disk edition
+    ///
+    /// \-
+    ///
+    /// CLOUD_NATIVE_CLUSTER_EXCLUSIVE: Enhanced type of cloud disk edition
+    ///
+    /// \-
+    ///
+    /// CLOUD_NATIVE_CLUSTER_ULTRA: Premium type of cloud disk edition
+    ///
+    /// \-
+    ///
+    /// If this parameter is not specified, it defaults to general-purpose instance.
+    ///
+    /// \-
+    ///
+    /// Required if you create a cloud disk edition instance.
+    ///
+    /// \-
+    ///
+    /// If you create a single-node instance, fill in this parameter as CLOUD_NATIVE_CLUSTER and
+    /// specify parameter InstanceNodes equal to 1.
+    pub device_type: Option<String>,
+    /// Parameter template ID.
+    ///
+    /// Remark: If you use a custom parameter template ID, you can input the custom parameter
+    /// template ID. If you plan to use the default parameter template, the input ID is invalid and
+    /// you need to set ParamTemplateType.
+    pub param_template_id: Option<i64>,
+    /// Array of alarm policy IDs. OriginId returned by the Tencent Cloud observability platform
+    /// DescribeAlarmPolicy API.
+    pub alarm_policy_list: Option<Vec<i64>>,
+    /// Number of instance nodes.
+    ///
+    /// For RO and single-node instances, the default value is 1. To purchase a three-node instance,
+    /// set this value to 3 or specify the BackupZone parameter. When purchasing a primary instance
+    /// without specifying this parameter or the BackupZone parameter, the default value is 2,
+    /// meaning a dual-node instance will be purchased. To purchase a four-node instance, set this
+    /// value to 4 or specify the FourthZone parameter.
+    pub instance_nodes: Option<i64>,
+    /// Number of Cpu cores of the instance.
+    ///
+    /// When multiple Cpu configurations exist for the Memory specification (for example, 64000MB
+    /// Memory corresponds to 8-core/16-core/32-core), the Cpu parameter must be provided.
+    pub cpu: Option<i64>,
+    /// Whether to automatically initiate disaster recovery sync. This parameter only takes effect
+    /// when purchasing a disaster recovery instance. Available values are: 0 - Do not automatically
+    /// initiate disaster recovery sync; 1 - Automatically initiate disaster recovery sync. The
+    /// default is 0.
+    pub auto_sync_flag: Option<i64>,
+    /// Financial Enclosure ID.
+    pub cage_id: Option<String>,
+    /// Default parameter template type. Supported values include "HIGH_STABILITY" - HIGH-STABILITY
+    /// template, "HIGH_PERFORMANCE" - HIGH-PERFORMANCE template.
+    ///
+    /// Remark: If you need to use TencentDB for MySQL default parameter template, set up
+    /// ParamTemplateType.
+    pub param_template_type: Option<String>,
+    /// Alarm policy name array, such as \["policy-uyoee9wg"\]. This parameter is invalid when
+    /// AlarmPolicyList is not empty.
+    pub alarm_policy_id_list: Option<Vec<String>>,
+    /// Whether to perform a pre-check only for this request. true: Send a check request without
+    /// creating an instance. Check items include whether required parameters are filled, request
+    /// format, and service limit. If the check fails, return the corresponding error code; if the
+    /// check passes, return RequestId. false: Send a normal request and create an instance directly
+    /// after the check passes.
+    ///
+    /// Default to false.
+    pub dry_run: Option<bool>,
+    /// Instance engine type, defaults to "InnoDB". Supported values include "InnoDB" and "RocksDB".
+    pub engine_type: Option<String>,
+    /// Specify the IP list of the instance. Only the primary instance is supported. Process by
+    /// instance sequence. Handle as unspecified if insufficient.
+    pub vips: Option<Vec<String>>,
+    /// The data protection space size of the cloud disk edition instance, in GB, has a setting
+    /// range of 1 - 10.
+    pub data_protect_volume: Option<i64>,
+    /// Topology configuration of cloud disk edition instance nodes.
+    ///
+    /// If a cloud disk edition instance is purchased, this parameter is required. Set the topology
+    /// of RW and RO nodes for the cloud disk edition instance. The node scope of RO nodes is 1-5.
+    /// Set at least 1 RO node.
+    pub cluster_topology: Option<types::ClusterTopology>,
+    /// Disk type. This parameter can be specified for single-node (cloud disk edition) or cloud
+    /// disk edition instances. CLOUD_SSD means SSD Cloud Block Storage, CLOUD_HSSD means enhanced
+    /// SSD cloud disk, and CLOUD_PREMIUM means high-performance cloud block storage.
+    ///
+    /// Note: The supported regions for hard disk types of single-node (cloud disk edition) and
+    /// cloud disk edition instances vary slightly. For specific support situation, refer to &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/8458?from_cn_redirect=1>"&gt;Regions
+    /// and Availability Zones&lt;/a&gt;.
+    pub disk_type: Option<String>,
+    /// Turn on or off instance destruction protection. on - turn on, off - turn off.
+    pub destroy_protect: Option<String>,
+    /// AZ information of standby 3, empty by default. Specify this parameter when you proceed to
+    /// purchase a four-node primary instance.
+    pub fourth_zone: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateDbInstanceInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateDbInstanceInput")
+            .field("memory", &self.memory)
+            .field("volume", &self.volume)
+            .field("period", &self.period)
+            .field("goods_num", &self.goods_num)
+            .field("zone", &self.zone)
+            .field("uniq_vpc_id", &self.uniq_vpc_id)
+            .field("uniq_subnet_id", &self.uniq_subnet_id)
+            .field("project_id", &self.project_id)
+            .field("port", &self.port)
+            .field("instance_role", &self.instance_role)
+            .field("master_instance_id", &self.master_instance_id)
+            .field("engine_version", &self.engine_version)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("protect_mode", &self.protect_mode)
+            .field("deploy_mode", &self.deploy_mode)
+            .field("slave_zone", &self.slave_zone)
+            .field("param_list", &self.param_list)
+            .field("backup_zone", &self.backup_zone)
+            .field("auto_renew_flag", &self.auto_renew_flag)
+            .field("master_region", &self.master_region)
+            .field("security_group", &self.security_group)
+            .field("ro_group", &self.ro_group)
+            .field("instance_name", &self.instance_name)
+            .field("resource_tags", &self.resource_tags)
+            .field("deploy_group_id", &self.deploy_group_id)
+            .field("client_token", &self.client_token)
+            .field("device_type", &self.device_type)
+            .field("param_template_id", &self.param_template_id)
+            .field("alarm_policy_list", &self.alarm_policy_list)
+            .field("instance_nodes", &self.instance_nodes)
+            .field("cpu", &self.cpu)
+            .field("auto_sync_flag", &self.auto_sync_flag)
+            .field("cage_id", &self.cage_id)
+            .field("param_template_type", &self.param_template_type)
+            .field("alarm_policy_id_list", &self.alarm_policy_id_list)
+            .field("dry_run", &self.dry_run)
+            .field("engine_type", &self.engine_type)
+            .field("vips", &self.vips)
+            .field("data_protect_volume", &self.data_protect_volume)
+            .field("cluster_topology", &self.cluster_topology)
+            .field("disk_type", &self.disk_type)
+            .field("destroy_protect", &self.destroy_protect)
+            .field("fourth_zone", &self.fourth_zone)
+            .finish()
+    }
+}
+
+impl CreateDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDbInstanceInput {
+    type Output = CreateDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateDBInstance");
+    const REQUIRED: &'static [&'static str] = &[
+        "Memory",
+        "Volume",
+        "Period",
+        "GoodsNum",
+    ];
+}
+
+impl<C> Request<CreateDbInstanceInput, C> {
+    /// Sets [`memory`](CreateDbInstanceInput::memory) (required).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`volume`](CreateDbInstanceInput::volume) (required).
+    pub fn volume(mut self, value: i64) -> Self {
+        self.input.volume = Some(value);
+        self
+    }
+
+    /// Sets [`period`](CreateDbInstanceInput::period) (required).
+    pub fn period(mut self, value: i64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`goods_num`](CreateDbInstanceInput::goods_num) (required).
+    pub fn goods_num(mut self, value: i64) -> Self {
+        self.input.goods_num = Some(value);
+        self
+    }
+
+    /// Sets [`zone`](CreateDbInstanceInput::zone).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_vpc_id`](CreateDbInstanceInput::uniq_vpc_id).
+    pub fn uniq_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_subnet_id`](CreateDbInstanceInput::uniq_subnet_id).
+    pub fn uniq_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`project_id`](CreateDbInstanceInput::project_id).
+    pub fn project_id(mut self, value: i64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+
+    /// Sets [`port`](CreateDbInstanceInput::port).
+    pub fn port(mut self, value: i64) -> Self {
+        self.input.port = Some(value);
+        self
+    }
+
+    /// Sets [`instance_role`](CreateDbInstanceInput::instance_role).
+    pub fn instance_role(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_role = Some(value.into());
+        self
+    }
+
+    /// Sets [`master_instance_id`](CreateDbInstanceInput::master_instance_id).
+    pub fn master_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.master_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`engine_version`](CreateDbInstanceInput::engine_version).
+    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](CreateDbInstanceInput::password).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`protect_mode`](CreateDbInstanceInput::protect_mode).
+    pub fn protect_mode(mut self, value: i64) -> Self {
+        self.input.protect_mode = Some(value);
+        self
+    }
+
+    /// Sets [`deploy_mode`](CreateDbInstanceInput::deploy_mode).
+    pub fn deploy_mode(mut self, value: i64) -> Self {
+        self.input.deploy_mode = Some(value);
+        self
+    }
+
+    /// Sets [`slave_zone`](CreateDbInstanceInput::slave_zone).
+    pub fn slave_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.slave_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_list`](CreateDbInstanceInput::param_list).
+    pub fn param_list(
+        mut self,
+        value: impl IntoIterator<Item = types::ParamInfo>,
+    ) -> Self {
+        self.input.param_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`backup_zone`](CreateDbInstanceInput::backup_zone).
+    pub fn backup_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`auto_renew_flag`](CreateDbInstanceInput::auto_renew_flag).
+    pub fn auto_renew_flag(mut self, value: i64) -> Self {
+        self.input.auto_renew_flag = Some(value);
+        self
+    }
+
+    /// Sets [`master_region`](CreateDbInstanceInput::master_region).
+    pub fn master_region(mut self, value: impl Into<String>) -> Self {
+        self.input.master_region = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_group`](CreateDbInstanceInput::security_group).
+    pub fn security_group(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`ro_group`](CreateDbInstanceInput::ro_group).
+    pub fn ro_group(mut self, value: types::RoGroup) -> Self {
+        self.input.ro_group = Some(value);
+        self
+    }
+
+    /// Sets [`instance_name`](CreateDbInstanceInput::instance_name).
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_tags`](CreateDbInstanceInput::resource_tags).
+    pub fn resource_tags(
+        mut self,
+        value: impl IntoIterator<Item = types::TagInfo>,
+    ) -> Self {
+        self.input.resource_tags = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`deploy_group_id`](CreateDbInstanceInput::deploy_group_id).
+    pub fn deploy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.deploy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_token`](CreateDbInstanceInput::client_token).
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`device_type`](CreateDbInstanceInput::device_type).
+    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+        self.input.device_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_template_id`](CreateDbInstanceInput::param_template_id).
+    pub fn param_template_id(mut self, value: i64) -> Self {
+        self.input.param_template_id = Some(value);
+        self
+    }
+
+    /// Sets [`alarm_policy_list`](CreateDbInstanceInput::alarm_policy_list).
+    pub fn alarm_policy_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.input.alarm_policy_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`instance_nodes`](CreateDbInstanceInput::instance_nodes).
+    pub fn instance_nodes(mut self, value: i64) -> Self {
+        self.input.instance_nodes = Some(value);
+        self
+    }
+
+    /// Sets [`cpu`](CreateDbInstanceInput::cpu).
+    pub fn cpu(mut self, value: i64) -> Self {
+        self.input.cpu = Some(value);
+        self
+    }
+
+    /// Sets [`auto_sync_flag`](CreateDbInstanceInput::auto_sync_flag).
+    pub fn auto_sync_flag(mut self, value: i64) -> Self {
+        self.input.auto_sync_flag = Some(value);
+        self
+    }
+
+    /// Sets [`cage_id`](CreateDbInstanceInput::cage_id).
+    pub fn cage_id(mut self, value: impl Into<String>) -> Self {
+        self.input.cage_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_template_type`](CreateDbInstanceInput::param_template_type).
+    pub fn param_template_type(mut self, value: impl Into<String>) -> Self {
+        self.input.param_template_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`alarm_policy_id_list`](CreateDbInstanceInput::alarm_policy_id_list).
+    pub fn alarm_policy_id_list(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.alarm_policy_id_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`dry_run`](CreateDbInstanceInput::dry_run).
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.input.dry_run = Some(value);
+        self
+    }
+
+    /// Sets [`engine_type`](CreateDbInstanceInput::engine_type).
+    pub fn engine_type(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`vips`](CreateDbInstanceInput::vips).
+    pub fn vips(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.vips = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`data_protect_volume`](CreateDbInstanceInput::data_protect_volume).
+    pub fn data_protect_volume(mut self, value: i64) -> Self {
+        self.input.data_protect_volume = Some(value);
+        self
+    }
+
+    /// Sets [`cluster_topology`](CreateDbInstanceInput::cluster_topology).
+    pub fn cluster_topology(mut self, value: types::ClusterTopology) -> Self {
+        self.input.cluster_topology = Some(value);
+        self
+    }
+
+    /// Sets [`disk_type`](CreateDbInstanceInput::disk_type).
+    pub fn disk_type(mut self, value: impl Into<String>) -> Self {
+        self.input.disk_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`destroy_protect`](CreateDbInstanceInput::destroy_protect).
+    pub fn destroy_protect(mut self, value: impl Into<String>) -> Self {
+        self.input.destroy_protect = Some(value.into());
+        self
+    }
+
+    /// Sets [`fourth_zone`](CreateDbInstanceInput::fourth_zone).
+    pub fn fourth_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.fourth_zone = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceOutput {
+    /// Billing sub-order ID.
+    pub deal_ids: Vec<String>,
+    /// Instance ID list.
+    pub instance_ids: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateDBInstanceHour`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceHourInput {
+    /// Instance count. Default value is 1, minimum value 1, maximum value 100.
+    pub goods_num: Option<i64>,
+    /// Instance memory size. Unit: MB. Please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API to obtain creatable memory
+    /// specifications.
+    pub memory: Option<i64>,
+    /// Instance disk size, unit: GB. Please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the creatable disk
+    /// range.
+    pub volume: Option<i64>,
+    /// MySQL version, including 5.5, 5.6, 5.7, and 8.0. Please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the instance version
+    /// created.
+    ///
+    /// Note: When creating a non-cloud disk edition instance, specify the instance version as
+    /// needed (recommend 5.7 or 8.0). If this parameter is left blank, the default value is 8.0. If
+    /// creating a cloud disk edition instance, this parameter can only be set to 5.7 or 8.0.
+    pub engine_version: Option<String>,
+    /// VPC ID. Please use &lt;a href="/document/api/215/15778"&gt;Querying VPC List&lt;/a&gt;.
+    ///
+    /// Description: If you create a cloud disk edition instance, this item is required and must be
+    /// VPC type. If this item is left blank, the system will select the default VPC by default.
+    pub uniq_vpc_id: Option<String>,
+    /// Subnet ID in the private network. If UniqVpcId is set up, UniqSubnetId is required. Please
+    /// use &lt;a href="/document/api/215/15784"&gt;query subnet list&lt;/a&gt;.
+    ///
+    /// Description: If this item is not filled, the system will select the default subnet in the
+    /// Default VPC.
+    pub uniq_subnet_id: Option<String>,
+    /// Project ID. If this is left empty, the default project will be used.
+    pub project_id: Option<i64>,
+    /// For AZ information, please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;Obtain
+    /// the Purchasable Specifications of Cloud Databases&lt;/a&gt; API to obtain the availability
+    /// zones where instances can be created.
+    ///
+    /// If you create a single-node, two-node, three-node, or four-node instance, this parameter is
+    /// required. Specify an availability zone. If no availability zone is specified, the system
+    /// will automatically select one (possibly not the availability zone you want to deploy in). If
+    /// you create a cloud disk-based cluster instance, leave this parameter blank and configure the
+    /// availability zones for RWNode and read-only nodes with parameter ClusterTopology.
+    pub zone: Option<String>,
+    /// Instance ID, required when you purchase a read-only instance or disaster recovery instance.
+    /// This field represents the primary instance ID of the read-only instance or disaster recovery
+    /// instance. Please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>"&gt;Query
+    /// Instance List&lt;/a&gt; API to query the cloud database instance ID.
+    pub master_instance_id: Option<String>,
+    /// Instance type. Supported values include: master - primary instance, dr - disaster recovery
+    /// instance, ro - read-only instance.
+    ///
+    /// Description: Select instance type. master is selected by default if left blank.
+    pub instance_role: Option<String>,
+    /// Region of the primary instance. This field is required when you purchase a disaster recovery
+    /// or RO instance.
+    pub master_region: Option<String>,
+    /// Custom port. Supported range: \[1024-65535\].
+    ///
+    /// Description: If left blank, it defaults to 3306.
+    pub port: Option<i64>,
+    /// Set the root account password. The password must contain 8 to 64 characters and at least two
+    /// of the following: letters, digits, or characters (supported characters: _+-&amp;=!@#$%^*()).
+    /// You can specify this parameter when purchasing a primary instance. This parameter is invalid
+    /// when purchasing a read-only instance or disaster recovery instance.
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// Parameter list. The parameter format is
+    /// ParamList.0.Name=auto_increment&amp;ParamList.0.Value=1.
+    ///
+    /// Query the configurable parameters by referring to &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/32662?from_cn_redirect=1>"&gt;querying
+    /// the default configurable parameter list&lt;/a&gt;.
+    ///
+    /// Note: table Name case sensitivity can be enabled or disabled with the parameter
+    /// lower_case_table_names. a parameter Value of 0 means enabling, and a Value of 1 means
+    /// disabling. If not set, the default Value is 0. If you create a MySQL 8.0 edition instance,
+    /// you need to set the lower_case_table_names parameter when creating the instance to enable or
+    /// disable table Name case sensitivity. After the instance is created, the parameter cannot be
+    /// modified, meaning table Name case sensitivity cannot be changed once created. Instances of
+    /// other database versions support modifying the lower_case_table_names parameter after
+    /// creation. For the function invocation method to set table Name case sensitivity when
+    /// creating an instance, please see examples in this document.
+    pub param_list: Option<Vec<types::ParamInfo>>,
+    /// Data replication method, defaults to 0. Supported values include: 0 - means async
+    /// replication, 1 - means semi-sync replication, 2 - means strong sync replication. You can
+    /// specify this parameter when purchasing a primary instance. This parameter is invalid when
+    /// purchasing a read-only instance or disaster recovery instance.
+    pub protect_mode: Option<i64>,
+    /// Multiple Availability Zones, defaults to 0. Supported values include: 0 - means single
+    /// availability zone, 1 - means multi-availability zone. Specify this parameter when purchasing
+    /// the primary instance. This parameter is invalid when purchasing a read-only instance or
+    /// disaster recovery instance.
+    pub deploy_mode: Option<i64>,
+    /// AZ information of standby database 1.
+    ///
+    /// For two-node, three-node, or four-node instances, specify this parameter. If not specified,
+    /// it defaults to the Zone value. For cloud disk edition instances, this parameter is optional.
+    /// Configure the AZ for read-write and read-only nodes with parameter ClusterTopology.
+    /// Single-node instances are in a single availability zone, so no need to specify this
+    /// parameter.
+    pub slave_zone: Option<String>,
+    /// AZ information of standby 2, empty by default.
+    ///
+    /// Specify this parameter when you proceed to purchase a three-node primary instance or a
+    /// four-node primary instance.
+    pub backup_zone: Option<String>,
+    /// Security group parameters. Use the API &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/15850?from_cn_redirect=1>"&gt;Query
+    /// Project Security Group Information&lt;/a&gt; to query security group details of a certain
+    /// project.
+    pub security_group: Option<Vec<String>>,
+    /// Read-only instance information. This parameter is required when you purchase a read-only
+    /// instance.
+    pub ro_group: Option<types::RoGroup>,
+    /// This field is meaningless for pay-as-you-go instances.
+    pub auto_renew_flag: Option<i64>,
+    /// Instance name. When you purchase multiple instances only once, suffix numbers are used for
+    /// case-sensitive instance naming. For example, instanceName=db and goodsNum=3, the instance
+    /// names are db1, db2, and db3 respectively.
+    pub instance_name: Option<String>,
+    /// Tag information of the instance.
+    pub resource_tags: Option<Vec<types::TagInfo>>,
+    /// Placement group ID.
+    pub deploy_group_id: Option<String>,
+    /// String used to ensure request idempotency. This string is generated by the customer and must
+    /// be unique between different requests within 48 hours, with a maximum value of 64 ASCII
+    /// characters. If not specified, request idempotency cannot be guaranteed.
+    pub client_token: Option<String>,
+    /// Instance isolation type.
+    ///
+    /// Enumeration values:
+    ///
+    /// \-
+    ///
+    /// UNIVERSAL: General-purpose instance
+    ///
+    /// \-
+    ///
+    /// EXCLUSIVE: Dedicated instance
+    ///
+    /// \-
+    ///
+    /// CLOUD_NATIVE_CLUSTER: Standard type of cloud disk edition
+    ///
+    /// \-
+    ///
+    /// CLOUD_NATIVE_CLUSTER_EXCLUSIVE: Enhanced type of cloud disk edition
+    ///
+    /// \-
+    ///
+    /// CLOUD_NATIVE_CLUSTER_ULTRA: Premium type of cloud disk edition
+    ///
+    /// \-
+    ///
+    /// If this parameter is not specified, it defaults to general-purpose instance.
+    ///
+    /// \-
+    ///
+    /// Required if you create a cloud disk edition instance.
+    ///
+    /// \-
+    ///
+    /// If you create a single-node instance, fill in this parameter as CLOUD_NATIVE_CLUSTER and
+    /// specify parameter InstanceNodes equal to 1.
+    pub device_type: Option<String>,
+    /// Parameter template ID.
+    ///
+    /// Remark: If you use a custom parameter template ID, you can input the custom parameter
+    /// template ID. If you plan to use the default parameter template, the input ID is invalid and
+    /// you need to set ParamTemplateType.
+    pub param_template_id: Option<i64>,
+    /// Array of alarm policy IDs. OriginId returned by the Tencent Cloud observability platform
+    /// DescribeAlarmPolicy API.
+    pub alarm_policy_list: Option<Vec<i64>>,
+    /// Number of instance nodes.
+    ///
+    /// For RO and single-node instances, the default value is 1. To purchase a three-node instance,
+    /// set this value to 3 or specify the BackupZone parameter. When purchasing a primary instance
+    /// without specifying this parameter or the BackupZone parameter, the default value is 2,
+    /// meaning a dual-node instance will be purchased. To purchase a four-node instance, set this
+    /// value to 4 or specify the FourthZone parameter.
+    pub instance_nodes: Option<i64>,
+    /// Number of Cpu cores of the instance.
+    ///
+    /// When multiple Cpu configurations exist for the Memory specification (for example, 64000MB
+    /// Memory corresponds to 8-core/16-core/32-core), the Cpu parameter must be provided.
+    pub cpu: Option<i64>,
+    /// Whether to automatically initiate disaster recovery sync. This parameter only takes effect
+    /// when purchasing a disaster recovery instance. Available values are: 0 - Do not automatically
+    /// initiate disaster recovery sync; 1 - Automatically initiate disaster recovery sync. The
+    /// default is 0.
+    pub auto_sync_flag: Option<i64>,
+    /// Financial Enclosure ID.
+    pub cage_id: Option<String>,
+    /// Default parameter template type. Supported values include "HIGH_STABILITY" - HIGH-STABILITY
+    /// template, "HIGH_PERFORMANCE" - HIGH-PERFORMANCE template. Default value is "HIGH_STABILITY".
+    ///
+    /// Remark: If you need to use the cloud database MySQL default parameter template, set up
+    /// ParamTemplateType.
+    pub param_template_type: Option<String>,
+    /// Alarm policy name array, such as \["policy-uyoee9wg"\]. This parameter is invalid when
+    /// AlarmPolicyList is not empty.
+    pub alarm_policy_id_list: Option<Vec<String>>,
+    /// Whether to only pre-check this request. true: Send a check request without creating an
+    /// instance. Check items include required parameters, request format, and service limits. If
+    /// the check fails, return the corresponding error code; if the check passes, return RequestId.
+    /// Default false: Send a normal request and create the instance directly after passing the
+    /// check.
+    pub dry_run: Option<bool>,
+    /// Instance engine type, defaults to "InnoDB". Supported values include "InnoDB" and "RocksDB".
+    pub engine_type: Option<String>,
+    /// Specify the IP list of the instance. Only the primary instance is supported. Process by
+    /// instance sequence. Handle as unspecified if insufficient.
+    pub vips: Option<Vec<String>>,
+    /// The data protection space size of the cloud disk edition instance, in GB, has a setting
+    /// range of 1 - 10.
+    pub data_protect_volume: Option<i64>,
+    /// Topology configuration for cloud disk edition nodes.
+    ///
+    /// Description: If a cloud disk edition instance is purchased, this parameter is required. Set
+    /// the topology for RW and RO nodes of the cloud disk edition instance. The node scope for RO
+    /// nodes is 1-5. Set at least 1 RO node.
+    pub cluster_topology: Option<types::ClusterTopology>,
+    /// Disk type. This parameter can be specified for single-node (cloud disk) or cloud disk
+    /// edition instances. CLOUD_SSD means SSD Cloud Block Storage, CLOUD_HSSD means enhanced SSD
+    /// cloud disk, and CLOUD_PREMIUM means high-performance cloud block storage.
+    ///
+    /// Note: The supported regions for disk types of single-node (cloud disk) and cloud disk
+    /// edition instances vary slightly. For specific support situation, refer to &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/8458?from_cn_redirect=1>"&gt;Regions
+    /// and Availability Zones&lt;/a&gt;.
+    pub disk_type: Option<String>,
+    /// ClusterType: cage-Financial Enclosure, cdc-CDB ON CDC; dedicate-dedicated cluster
+    pub cluster_type: Option<String>,
+    /// Turn on or off instance destruction protection. on - turn on, off - turn off.
+    pub destroy_protect: Option<String>,
+    /// AZ information of standby 3, empty by default. Specify this parameter when you proceed to
+    /// purchase a four-node primary instance.
+    pub fourth_zone: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateDbInstanceHourInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateDbInstanceHourInput")
+            .field("goods_num", &self.goods_num)
+            .field("memory", &self.memory)
+            .field("volume", &self.volume)
+            .field("engine_version", &self.engine_version)
+            .field("uniq_vpc_id", &self.uniq_vpc_id)
+            .field("uniq_subnet_id", &self.uniq_subnet_id)
+            .field("project_id", &self.project_id)
+            .field("zone", &self.zone)
+            .field("master_instance_id", &self.master_instance_id)
+            .field("instance_role", &self.instance_role)
+            .field("master_region", &self.master_region)
+            .field("port", &self.port)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("param_list", &self.param_list)
+            .field("protect_mode", &self.protect_mode)
+            .field("deploy_mode", &self.deploy_mode)
+            .field("slave_zone", &self.slave_zone)
+            .field("backup_zone", &self.backup_zone)
+            .field("security_group", &self.security_group)
+            .field("ro_group", &self.ro_group)
+            .field("auto_renew_flag", &self.auto_renew_flag)
+            .field("instance_name", &self.instance_name)
+            .field("resource_tags", &self.resource_tags)
+            .field("deploy_group_id", &self.deploy_group_id)
+            .field("client_token", &self.client_token)
+            .field("device_type", &self.device_type)
+            .field("param_template_id", &self.param_template_id)
+            .field("alarm_policy_list", &self.alarm_policy_list)
+            .field("instance_nodes", &self.instance_nodes)
+            .field("cpu", &self.cpu)
+            .field("auto_sync_flag", &self.auto_sync_flag)
+            .field("cage_id", &self.cage_id)
+            .field("param_template_type", &self.param_template_type)
+            .field("alarm_policy_id_list", &self.alarm_policy_id_list)
+            .field("dry_run", &self.dry_run)
+            .field("engine_type", &self.engine_type)
+            .field("vips", &self.vips)
+            .field("data_protect_volume", &self.data_protect_volume)
+            .field("cluster_topology", &self.cluster_topology)
+            .field("disk_type", &self.disk_type)
+            .field("cluster_type", &self.cluster_type)
+            .field("destroy_protect", &self.destroy_protect)
+            .field("fourth_zone", &self.fourth_zone)
+            .finish()
+    }
+}
+
+impl CreateDbInstanceHourInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDbInstanceHourInput {
+    type Output = CreateDbInstanceHourOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateDBInstanceHour");
+    const REQUIRED: &'static [&'static str] = &["GoodsNum", "Memory", "Volume"];
+}
+
+impl<C> Request<CreateDbInstanceHourInput, C> {
+    /// Sets [`goods_num`](CreateDbInstanceHourInput::goods_num) (required).
+    pub fn goods_num(mut self, value: i64) -> Self {
+        self.input.goods_num = Some(value);
+        self
+    }
+
+    /// Sets [`memory`](CreateDbInstanceHourInput::memory) (required).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`volume`](CreateDbInstanceHourInput::volume) (required).
+    pub fn volume(mut self, value: i64) -> Self {
+        self.input.volume = Some(value);
+        self
+    }
+
+    /// Sets [`engine_version`](CreateDbInstanceHourInput::engine_version).
+    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_vpc_id`](CreateDbInstanceHourInput::uniq_vpc_id).
+    pub fn uniq_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_subnet_id`](CreateDbInstanceHourInput::uniq_subnet_id).
+    pub fn uniq_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`project_id`](CreateDbInstanceHourInput::project_id).
+    pub fn project_id(mut self, value: i64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+
+    /// Sets [`zone`](CreateDbInstanceHourInput::zone).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`master_instance_id`](CreateDbInstanceHourInput::master_instance_id).
+    pub fn master_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.master_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_role`](CreateDbInstanceHourInput::instance_role).
+    pub fn instance_role(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_role = Some(value.into());
+        self
+    }
+
+    /// Sets [`master_region`](CreateDbInstanceHourInput::master_region).
+    pub fn master_region(mut self, value: impl Into<String>) -> Self {
+        self.input.master_region = Some(value.into());
+        self
+    }
+
+    /// Sets [`port`](CreateDbInstanceHourInput::port).
+    pub fn port(mut self, value: i64) -> Self {
+        self.input.port = Some(value);
+        self
+    }
+
+    /// Sets [`password`](CreateDbInstanceHourInput::password).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_list`](CreateDbInstanceHourInput::param_list).
+    pub fn param_list(
+        mut self,
+        value: impl IntoIterator<Item = types::ParamInfo>,
+    ) -> Self {
+        self.input.param_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`protect_mode`](CreateDbInstanceHourInput::protect_mode).
+    pub fn protect_mode(mut self, value: i64) -> Self {
+        self.input.protect_mode = Some(value);
+        self
+    }
+
+    /// Sets [`deploy_mode`](CreateDbInstanceHourInput::deploy_mode).
+    pub fn deploy_mode(mut self, value: i64) -> Self {
+        self.input.deploy_mode = Some(value);
+        self
+    }
+
+    /// Sets [`slave_zone`](CreateDbInstanceHourInput::slave_zone).
+    pub fn slave_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.slave_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_zone`](CreateDbInstanceHourInput::backup_zone).
+    pub fn backup_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_group`](CreateDbInstanceHourInput::security_group).
+    pub fn security_group(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`ro_group`](CreateDbInstanceHourInput::ro_group).
+    pub fn ro_group(mut self, value: types::RoGroup) -> Self {
+        self.input.ro_group = Some(value);
+        self
+    }
+
+    /// Sets [`auto_renew_flag`](CreateDbInstanceHourInput::auto_renew_flag).
+    pub fn auto_renew_flag(mut self, value: i64) -> Self {
+        self.input.auto_renew_flag = Some(value);
+        self
+    }
+
+    /// Sets [`instance_name`](CreateDbInstanceHourInput::instance_name).
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_tags`](CreateDbInstanceHourInput::resource_tags).
+    pub fn resource_tags(
+        mut self,
+        value: impl IntoIterator<Item = types::TagInfo>,
+    ) -> Self {
+        self.input.resource_tags = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`deploy_group_id`](CreateDbInstanceHourInput::deploy_group_id).
+    pub fn deploy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.deploy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_token`](CreateDbInstanceHourInput::client_token).
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`device_type`](CreateDbInstanceHourInput::device_type).
+    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+        self.input.device_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_template_id`](CreateDbInstanceHourInput::param_template_id).
+    pub fn param_template_id(mut self, value: i64) -> Self {
+        self.input.param_template_id = Some(value);
+        self
+    }
+
+    /// Sets [`alarm_policy_list`](CreateDbInstanceHourInput::alarm_policy_list).
+    pub fn alarm_policy_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.input.alarm_policy_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`instance_nodes`](CreateDbInstanceHourInput::instance_nodes).
+    pub fn instance_nodes(mut self, value: i64) -> Self {
+        self.input.instance_nodes = Some(value);
+        self
+    }
+
+    /// Sets [`cpu`](CreateDbInstanceHourInput::cpu).
+    pub fn cpu(mut self, value: i64) -> Self {
+        self.input.cpu = Some(value);
+        self
+    }
+
+    /// Sets [`auto_sync_flag`](CreateDbInstanceHourInput::auto_sync_flag).
+    pub fn auto_sync_flag(mut self, value: i64) -> Self {
+        self.input.auto_sync_flag = Some(value);
+        self
+    }
+
+    /// Sets [`cage_id`](CreateDbInstanceHourInput::cage_id).
+    pub fn cage_id(mut self, value: impl Into<String>) -> Self {
+        self.input.cage_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_template_type`](CreateDbInstanceHourInput::param_template_type).
+    pub fn param_template_type(mut self, value: impl Into<String>) -> Self {
+        self.input.param_template_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`alarm_policy_id_list`](CreateDbInstanceHourInput::alarm_policy_id_list).
+    pub fn alarm_policy_id_list(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.alarm_policy_id_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`dry_run`](CreateDbInstanceHourInput::dry_run).
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.input.dry_run = Some(value);
+        self
+    }
+
+    /// Sets [`engine_type`](CreateDbInstanceHourInput::engine_type).
+    pub fn engine_type(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`vips`](CreateDbInstanceHourInput::vips).
+    pub fn vips(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.vips = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`data_protect_volume`](CreateDbInstanceHourInput::data_protect_volume).
+    pub fn data_protect_volume(mut self, value: i64) -> Self {
+        self.input.data_protect_volume = Some(value);
+        self
+    }
+
+    /// Sets [`cluster_topology`](CreateDbInstanceHourInput::cluster_topology).
+    pub fn cluster_topology(mut self, value: types::ClusterTopology) -> Self {
+        self.input.cluster_topology = Some(value);
+        self
+    }
+
+    /// Sets [`disk_type`](CreateDbInstanceHourInput::disk_type).
+    pub fn disk_type(mut self, value: impl Into<String>) -> Self {
+        self.input.disk_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`cluster_type`](CreateDbInstanceHourInput::cluster_type).
+    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`destroy_protect`](CreateDbInstanceHourInput::destroy_protect).
+    pub fn destroy_protect(mut self, value: impl Into<String>) -> Self {
+        self.input.destroy_protect = Some(value.into());
+        self
+    }
+
+    /// Sets [`fourth_zone`](CreateDbInstanceHourInput::fourth_zone).
+    pub fn fourth_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.fourth_zone = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateDBInstanceHour`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceHourOutput {
+    /// Short order ID.
+    pub deal_ids: Vec<String>,
+    /// Instance ID list.
+    pub instance_ids: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateDatabase`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDatabaseInput {
+    /// Instance ID in the format of `cdb-c1nl9rpv`, which is the same as the one displayed in the
+    /// TencentDB console.
+    pub instance_id: Option<String>,
+    /// Database name, length not exceeding 64.
+    #[serde(rename = "DBName")]
+    pub db_name: Option<String>,
+    /// Character set. Valid values: `utf8`, `gbk`, `latin1`, `utf8mb4`.
+    pub character_set_name: Option<String>,
+}
+
+impl CreateDatabaseInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDatabaseInput {
+    type Output = CreateDatabaseOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateDatabase");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "DBName",
+        "CharacterSetName",
+    ];
+}
+
+impl<C> Request<CreateDatabaseInput, C> {
+    /// Sets [`instance_id`](CreateDatabaseInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_name`](CreateDatabaseInput::db_name) (required).
+    pub fn db_name(mut self, value: impl Into<String>) -> Self {
+        self.input.db_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`character_set_name`](CreateDatabaseInput::character_set_name) (required).
+    pub fn character_set_name(mut self, value: impl Into<String>) -> Self {
+        self.input.character_set_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateDatabase`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDatabaseOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateParamTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateParamTemplateInput {
+    /// Parameter template name. Up to 60 characters are allowed.
+    pub name: Option<String>,
+    /// Parameter template description.
+    pub description: Option<String>,
+    /// MySQL version number. Available values: 5.6, 5.7, and 8.0.
+    pub engine_version: Option<String>,
+    /// Source parameter template ID, which can be obtained through the
+    /// [DescribeParamTemplates](https://www.tencentcloud.com/document/api/236/32659?from_cn_redirect=1)
+    /// API.
+    pub template_id: Option<i64>,
+    /// List of parameters.
+    pub param_list: Option<Vec<types::Parameter>>,
+    /// Type of the default parameter template. Valid values: `HIGH_STABILITY` (high-stability
+    /// template), `HIGH_PERFORMANCE` (high-performance template).
+    pub template_type: Option<String>,
+    /// Instance engine type, defaults to "InnoDB". Supported values include "InnoDB" and "RocksDB".
+    /// Description: RocksDB is only supported in database versions MySQL 5.7 and MySQL 8.0.
+    pub engine_type: Option<String>,
+}
+
+impl CreateParamTemplateInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateParamTemplateInput {
+    type Output = CreateParamTemplateOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateParamTemplate");
+    const REQUIRED: &'static [&'static str] = &["Name"];
+}
+
+impl<C> Request<CreateParamTemplateInput, C> {
+    /// Sets [`name`](CreateParamTemplateInput::name) (required).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](CreateParamTemplateInput::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`engine_version`](CreateParamTemplateInput::engine_version).
+    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`template_id`](CreateParamTemplateInput::template_id).
+    pub fn template_id(mut self, value: i64) -> Self {
+        self.input.template_id = Some(value);
+        self
+    }
+
+    /// Sets [`param_list`](CreateParamTemplateInput::param_list).
+    pub fn param_list(
+        mut self,
+        value: impl IntoIterator<Item = types::Parameter>,
+    ) -> Self {
+        self.input.param_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`template_type`](CreateParamTemplateInput::template_type).
+    pub fn template_type(mut self, value: impl Into<String>) -> Self {
+        self.input.template_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`engine_type`](CreateParamTemplateInput::engine_type).
+    pub fn engine_type(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateParamTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateParamTemplateOutput {
+    /// Parameter template ID.
+    pub template_id: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateRoInstanceIp`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateRoInstanceIpInput {
+    /// Read-only instance ID in the format of "cdbro-3i70uj0k". Its value is the same as the
+    /// read-only instance ID in the TencentDB Console.
+    pub instance_id: Option<String>,
+    /// Subnet descriptor, such as "subnet-1typ0s7d".
+    pub uniq_subnet_id: Option<String>,
+    /// VPC descriptor, such as "vpc-a23yt67j". If this field is passed in, `UniqSubnetId` will be
+    /// required.
+    pub uniq_vpc_id: Option<String>,
+}
+
+impl CreateRoInstanceIpInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateRoInstanceIpInput {
+    type Output = CreateRoInstanceIpOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateRoInstanceIp");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<CreateRoInstanceIpInput, C> {
+    /// Sets [`instance_id`](CreateRoInstanceIpInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_subnet_id`](CreateRoInstanceIpInput::uniq_subnet_id).
+    pub fn uniq_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_vpc_id`](CreateRoInstanceIpInput::uniq_vpc_id).
+    pub fn uniq_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_vpc_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateRoInstanceIp`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateRoInstanceIpOutput {
+    /// VPC ID of the read-only instance.
+    pub ro_vpc_id: Option<i64>,
+    /// Subnet ID of the read-only instance.
+    pub ro_subnet_id: Option<i64>,
+    /// Private IP address of the read-only instance.
+    pub ro_vip: Option<String>,
+    /// Private port number of the read-only instance.
+    pub ro_vport: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateRotationPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateRotationPasswordInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Currently, enable password rotation for account information, including account name and host
+    /// name.
+    pub accounts: Option<Vec<types::Account>>,
+}
+
+impl CreateRotationPasswordInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateRotationPasswordInput {
+    type Output = CreateRotationPasswordOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateRotationPassword");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Accounts"];
+}
+
+impl<C> Request<CreateRotationPasswordInput, C> {
+    /// Sets [`instance_id`](CreateRotationPasswordInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`accounts`](CreateRotationPasswordInput::accounts) (required).
+    pub fn accounts(mut self, value: impl IntoIterator<Item = types::Account>) -> Self {
+        self.input.accounts = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `CreateRotationPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateRotationPasswordOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteAccounts`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAccountsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// TencentDB account.
+    pub accounts: Option<Vec<types::Account>>,
+}
+
+impl DeleteAccountsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteAccountsInput {
+    type Output = DeleteAccountsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteAccounts");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Accounts"];
+}
+
+impl<C> Request<DeleteAccountsInput, C> {
+    /// Sets [`instance_id`](DeleteAccountsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`accounts`](DeleteAccountsInput::accounts) (required).
+    pub fn accounts(mut self, value: impl IntoIterator<Item = types::Account>) -> Self {
+        self.input.accounts = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DeleteAccounts`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAccountsOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteAuditLogFile`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAuditLogFileInput {
+    /// Audit log file name, which can be obtained through the
+    /// [DescribeAuditLogFiles](https://www.tencentcloud.com/document/api/236/45454?from_cn_redirect=1)
+    /// API.
+    pub file_name: Option<String>,
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+}
+
+impl DeleteAuditLogFileInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteAuditLogFileInput {
+    type Output = DeleteAuditLogFileOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteAuditLogFile");
+    const REQUIRED: &'static [&'static str] = &["FileName", "InstanceId"];
+}
+
+impl<C> Request<DeleteAuditLogFileInput, C> {
+    /// Sets [`file_name`](DeleteAuditLogFileInput::file_name) (required).
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.input.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_id`](DeleteAuditLogFileInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteAuditLogFile`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAuditLogFileOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteAuditPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAuditPolicyInput {
+    /// Audit policy ID.
+    pub policy_id: Option<String>,
+    /// Instance ID.
+    pub instance_id: Option<String>,
+}
+
+impl DeleteAuditPolicyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteAuditPolicyInput {
+    type Output = DeleteAuditPolicyOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteAuditPolicy");
+    const REQUIRED: &'static [&'static str] = &["PolicyId"];
+}
+
+impl<C> Request<DeleteAuditPolicyInput, C> {
+    /// Sets [`policy_id`](DeleteAuditPolicyInput::policy_id) (required).
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.input.policy_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_id`](DeleteAuditPolicyInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteAuditPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAuditPolicyOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteAuditRuleTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAuditRuleTemplatesInput {
+    /// Audit rule template ID, which can be obtained through the
+    /// [DescribeAuditRuleTemplates](https://www.tencentcloud.com/document/api/236/101811?from_cn_redirect=1)
+    /// API. A maximum of 5 rule templates can be deleted per request.
+    pub rule_template_ids: Option<Vec<String>>,
+}
+
+impl DeleteAuditRuleTemplatesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteAuditRuleTemplatesInput {
+    type Output = DeleteAuditRuleTemplatesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteAuditRuleTemplates");
+    const REQUIRED: &'static [&'static str] = &["RuleTemplateIds"];
+}
+
+impl<C> Request<DeleteAuditRuleTemplatesInput, C> {
+    /// Sets [`rule_template_ids`](DeleteAuditRuleTemplatesInput::rule_template_ids) (required).
+    pub fn rule_template_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.rule_template_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `DeleteAuditRuleTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAuditRuleTemplatesOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteBackupInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Backup task ID. Confirm it by querying the data backup file list
+    /// (<https://www.tencentcloud.com/document/api/236/15842?from_cn_redirect=1>) to get the target
+    /// backup task ID.
+    pub backup_id: Option<i64>,
+}
+
+impl DeleteBackupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteBackupInput {
+    type Output = DeleteBackupOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteBackup");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "BackupId"];
+}
+
+impl<C> Request<DeleteBackupInput, C> {
+    /// Sets [`instance_id`](DeleteBackupInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_id`](DeleteBackupInput::backup_id) (required).
+    pub fn backup_id(mut self, value: i64) -> Self {
+        self.input.backup_id = Some(value);
+        self
+    }
+}
+
+/// The response of `DeleteBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteBackupOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteDatabase`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteDatabaseInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Database name, length not exceeding 64.
+    #[serde(rename = "DBName")]
+    pub db_name: Option<String>,
+}
+
+impl DeleteDatabaseInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteDatabaseInput {
+    type Output = DeleteDatabaseOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteDatabase");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "DBName"];
+}
+
+impl<C> Request<DeleteDatabaseInput, C> {
+    /// Sets [`instance_id`](DeleteDatabaseInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_name`](DeleteDatabaseInput::db_name) (required).
+    pub fn db_name(mut self, value: impl Into<String>) -> Self {
+        self.input.db_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteDatabase`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteDatabaseOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteParamTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteParamTemplateInput {
+    /// Parameter template ID, which can be obtained through the API
+    /// [DescribeParamTemplates](https://www.tencentcloud.com/document/api/236/32659?from_cn_redirect=1).
+    pub template_id: Option<i64>,
+}
+
+impl DeleteParamTemplateInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteParamTemplateInput {
+    type Output = DeleteParamTemplateOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteParamTemplate");
+    const REQUIRED: &'static [&'static str] = &["TemplateId"];
+}
+
+impl<C> Request<DeleteParamTemplateInput, C> {
+    /// Sets [`template_id`](DeleteParamTemplateInput::template_id) (required).
+    pub fn template_id(mut self, value: i64) -> Self {
+        self.input.template_id = Some(value);
+        self
+    }
+}
+
+/// The response of `DeleteParamTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteParamTemplateOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteRotationPassword`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteRotationPasswordInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Instance account name with password rotation disabled, such as root
+    pub user: Option<String>,
+    /// Disable the domain name of the instance account with password rotation, such as%
+    pub host: Option<String>,
+    /// The latest password of the instance account after disabling password rotation
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// If the input is not null, the password is encrypted.
+    pub encrypt_method: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for DeleteRotationPasswordInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeleteRotationPasswordInput")
+            .field("instance_id", &self.instance_id)
+            .field("user", &self.user)
+            .field("host", &self.host)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("encrypt_method", &self.encrypt_method)
+            .finish()
+    }
+}
+
+impl DeleteRotationPasswordInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteRotationPasswordInput {
+    type Output = DeleteRotationPasswordOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteRotationPassword");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "User",
+        "Host",
+        "Password",
+    ];
+}
+
+impl<C> Request<DeleteRotationPasswordInput, C> {
+    /// Sets [`instance_id`](DeleteRotationPasswordInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user`](DeleteRotationPasswordInput::user) (required).
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.input.user = Some(value.into());
+        self
+    }
+
+    /// Sets [`host`](DeleteRotationPasswordInput::host) (required).
+    pub fn host(mut self, value: impl Into<String>) -> Self {
+        self.input.host = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](DeleteRotationPasswordInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`encrypt_method`](DeleteRotationPasswordInput::encrypt_method).
+    pub fn encrypt_method(mut self, value: impl Into<String>) -> Self {
+        self.input.encrypt_method = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteRotationPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteRotationPasswordOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteTimeWindowInput {
+    /// Instance ID in the format of cdb-c1nl9rpv or cdbro-c1nl9rpv. It is the same as the instance
+    /// ID displayed on the TencentDB Console page.
+    pub instance_id: Option<String>,
+}
+
+impl DeleteTimeWindowInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteTimeWindowInput {
+    type Output = DeleteTimeWindowOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteTimeWindow");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DeleteTimeWindowInput, C> {
+    /// Sets [`instance_id`](DeleteTimeWindowInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteTimeWindowOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAccountPrivileges`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAccountPrivilegesInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Account name of the database. Obtain through the
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/api/236/17499?from_cn_redirect=1)
+    /// API.
+    pub user: Option<String>,
+    /// Domain name of the database account. Obtain through the API
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/api/236/17499?from_cn_redirect=1).
+    pub host: Option<String>,
+}
+
+impl DescribeAccountPrivilegesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAccountPrivilegesInput {
+    type Output = DescribeAccountPrivilegesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAccountPrivileges")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "User", "Host"];
+}
+
+impl<C> Request<DescribeAccountPrivilegesInput, C> {
+    /// Sets [`instance_id`](DescribeAccountPrivilegesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user`](DescribeAccountPrivilegesInput::user) (required).
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.input.user = Some(value.into());
+        self
+    }
+
+    /// Sets [`host`](DescribeAccountPrivilegesInput::host) (required).
+    pub fn host(mut self, value: impl Into<String>) -> Self {
+        self.input.host = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAccountPrivileges`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAccountPrivilegesOutput {
+    /// Array of global permissions.
+    pub global_privileges: Vec<String>,
+    /// Array of database permissions.
+    pub database_privileges: Vec<types::DatabasePrivilege>,
+    /// Array of table permissions in the database.
+    pub table_privileges: Vec<types::TablePrivilege>,
+    /// Array of column permissions in the table.
+    pub column_privileges: Vec<types::ColumnPrivilege>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAccounts`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAccountsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed in
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Record offset. Default value: `0`.
+    pub offset: Option<i64>,
+    /// Number of results to be returned for a single request. Value range: 1-100. Default value:
+    /// `20`.
+    pub limit: Option<i64>,
+    /// Regex for matching account names, which complies with the rules at MySQL's official website
+    pub account_regexp: Option<String>,
+    /// Default none, support: ASC, DESC, asc, desc
+    pub sort_by: Option<String>,
+    /// Time field for sorting. Options: CreateTime (account creation time), ModifyTime (update
+    /// time), ModifyPasswordTime (password modification time).
+    pub order_by: Option<String>,
+    /// Regular expression to match the account host address (Host). The rule is the same as that on
+    /// the MySQL official website.
+    pub host_regexp: Option<String>,
+}
+
+impl DescribeAccountsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAccountsInput {
+    type Output = DescribeAccountsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeAccounts").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeAccountsInput, C> {
+    /// Sets [`instance_id`](DescribeAccountsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeAccountsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeAccountsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`account_regexp`](DescribeAccountsInput::account_regexp).
+    pub fn account_regexp(mut self, value: impl Into<String>) -> Self {
+        self.input.account_regexp = Some(value.into());
+        self
+    }
+
+    /// Sets [`sort_by`](DescribeAccountsInput::sort_by).
+    pub fn sort_by(mut self, value: impl Into<String>) -> Self {
+        self.input.sort_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by`](DescribeAccountsInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`host_regexp`](DescribeAccountsInput::host_regexp).
+    pub fn host_regexp(mut self, value: impl Into<String>) -> Self {
+        self.input.host_regexp = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAccounts`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAccountsOutput {
+    /// Number of eligible accounts
+    pub total_count: i64,
+    /// Details of eligible accounts
+    pub items: Vec<types::AccountInfo>,
+    /// The maximum number of instance connections
+    pub max_user_connections: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAsyncRequestInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAsyncRequestInfoInput {
+    /// Async task request ID.
+    pub async_request_id: Option<String>,
+}
+
+impl DescribeAsyncRequestInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAsyncRequestInfoInput {
+    type Output = DescribeAsyncRequestInfoOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAsyncRequestInfo")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["AsyncRequestId"];
+}
+
+impl<C> Request<DescribeAsyncRequestInfoInput, C> {
+    /// Sets [`async_request_id`](DescribeAsyncRequestInfoInput::async_request_id) (required).
+    pub fn async_request_id(mut self, value: impl Into<String>) -> Self {
+        self.input.async_request_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAsyncRequestInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAsyncRequestInfoOutput {
+    /// Task execution result. Possible values: INITIAL - Initialization, RUNNING - Running, SUCCESS -
+    /// Execution successful, FAILED - Execution failed, KILLED - Terminated, REMOVED - Deleted,
+    /// PAUSED - Terminating.
+    pub status: String,
+    /// Task execution information description.
+    pub info: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditConfigInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv or cdbro-c1nl9rpv. This matches the instance
+    /// ID displayed on the TencentDB console.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeAuditConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditConfigInput {
+    type Output = DescribeAuditConfigOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditConfig").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeAuditConfigInput, C> {
+    /// Sets [`instance_id`](DescribeAuditConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAuditConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditConfigOutput {
+    /// Audit log retention period. Valid values: \[0, 7, 30, 180, 365, 1095, 1825\].
+    pub log_expire_day: i64,
+    /// Audit log storage type. Valid value: "storage" - Storage type.
+    pub log_type: String,
+    /// Whether the audit service is being disabled. Valid values: "false" - No, "true" - Yes.
+    pub is_closing: String,
+    /// Whether the audit service is being enabled. Valid values: "false" - No, "true" - Yes.
+    pub is_opening: Option<String>,
+    /// Time when the audit service was activated.
+    pub create_time: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditInstanceList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditInstanceListInput {
+    /// Whether audit is enabled for the instance. Valid values: 1 - Enabled; 0 - Disabled.
+    pub audit_switch: Option<i64>,
+    /// Filter conditions for querying the instance list.
+    pub filters: Option<Vec<types::AuditInstanceFilters>>,
+    /// Audit rule mode for the instance. Valid values: 1 - Rule-based audit; 0 - Full audit.
+    pub audit_mode: Option<i64>,
+    /// Number of entries to return per request. Default value: 30. Maximum value: 20000.
+    pub limit: Option<u64>,
+    /// Offset. Default value: 0.
+    pub offset: Option<u64>,
+}
+
+impl DescribeAuditInstanceListInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditInstanceListInput {
+    type Output = DescribeAuditInstanceListOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditInstanceList")
+        .read_only();
+}
+
+impl<C> Request<DescribeAuditInstanceListInput, C> {
+    /// Sets [`audit_switch`](DescribeAuditInstanceListInput::audit_switch).
+    pub fn audit_switch(mut self, value: i64) -> Self {
+        self.input.audit_switch = Some(value);
+        self
+    }
+
+    /// Sets [`filters`](DescribeAuditInstanceListInput::filters).
+    pub fn filters(
+        mut self,
+        value: impl IntoIterator<Item = types::AuditInstanceFilters>,
+    ) -> Self {
+        self.input.filters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`audit_mode`](DescribeAuditInstanceListInput::audit_mode).
+    pub fn audit_mode(mut self, value: i64) -> Self {
+        self.input.audit_mode = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditInstanceListInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditInstanceListInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeAuditInstanceList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditInstanceListOutput {
+    /// Total number of eligible instances.
+    pub total_count: u64,
+    /// List of audit instance details.Note: This field may return null, indicating that no valid
+    /// values can be obtained.
+    pub items: Option<Vec<types::InstanceDbAuditStatus>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditLogFiles`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogFilesInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv or cdbro-c1nl9rpv. This matches the instance
+    /// ID displayed on the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Page size. Default value: 20; minimum value: 1; maximum value: 300.
+    pub limit: Option<i64>,
+    /// Pagination offset.
+    pub offset: Option<i64>,
+    /// Audit log file name.
+    pub file_name: Option<String>,
+}
+
+impl DescribeAuditLogFilesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditLogFilesInput {
+    type Output = DescribeAuditLogFilesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditLogFiles")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeAuditLogFilesInput, C> {
+    /// Sets [`instance_id`](DescribeAuditLogFilesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditLogFilesInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditLogFilesInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`file_name`](DescribeAuditLogFilesInput::file_name).
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.input.file_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAuditLogFiles`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogFilesOutput {
+    /// Number of eligible audit log files.
+    pub total_count: i64,
+    /// Audit log file details.
+    pub items: Vec<types::AuditLogFile>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogsInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Start time. We recommend that the interval between start and end time does not exceed 7
+    /// days.
+    pub start_time: Option<String>,
+    /// End time. We recommend that the interval between start and end time does not exceed 7 days.
+    pub end_time: Option<String>,
+    /// The pagination parameter, which specifies the number of entries per page. Maximum value: 100
+    /// (default).
+    pub limit: Option<i64>,
+    /// Log offset, supports up to 65535 log entries for offset querying. Fill in the range: 0 -
+    /// 65535.
+    pub offset: Option<i64>,
+    /// Sort order. Valid values: "ASC" - Ascending order, "DESC" - Descending order. Default value:
+    /// "DESC".
+    pub order: Option<String>,
+    /// Field to sort by. Valid values: "timestamp" - timestamp; "affectRows" - Number of affected
+    /// rows. "execTime" - Execution time.
+    pub order_by: Option<String>,
+    /// Filter. Multiple values are in `AND` relationship.
+    pub log_filter: Option<Vec<types::InstanceAuditLogFilters>>,
+}
+
+impl DescribeAuditLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditLogsInput {
+    type Output = DescribeAuditLogsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditLogs").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeAuditLogsInput, C> {
+    /// Sets [`instance_id`](DescribeAuditLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeAuditLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeAuditLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditLogsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditLogsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order`](DescribeAuditLogsInput::order).
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.input.order = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by`](DescribeAuditLogsInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`log_filter`](DescribeAuditLogsInput::log_filter).
+    pub fn log_filter(
+        mut self,
+        value: impl IntoIterator<Item = types::InstanceAuditLogFilters>,
+    ) -> Self {
+        self.input.log_filter = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DescribeAuditLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogsOutput {
+    /// Number of eligible audit logs
+    pub total_count: i64,
+    /// Audit log details Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub items: Option<Vec<types::AuditLog>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditPolicies`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditPoliciesInput {
+    /// Instance ID in the format of cdb-c1nl9rpv or cdbro-c1nl9rpv. It is the same as the instance
+    /// ID displayed in the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Audit policy ID.
+    pub policy_id: Option<String>,
+    /// Audit policy name. Fuzzy match query is supported.
+    pub policy_name: Option<String>,
+    /// Number of entries per page. Value range: 1-100. Default value: 20.
+    pub limit: Option<i64>,
+    /// Pagination offset
+    pub offset: Option<i64>,
+    /// Audit rule ID, which can be used to query its associated audit policies. Note: At least one
+    /// of the parameters (“RuleId”, “PolicyId”, PolicyId”, or “PolicyName”) must be passed in.
+    pub rule_id: Option<String>,
+    /// Instance name
+    pub instance_name: Option<String>,
+}
+
+impl DescribeAuditPoliciesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditPoliciesInput {
+    type Output = DescribeAuditPoliciesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditPolicies")
+        .read_only();
+}
+
+impl<C> Request<DescribeAuditPoliciesInput, C> {
+    /// Sets [`instance_id`](DescribeAuditPoliciesInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`policy_id`](DescribeAuditPoliciesInput::policy_id).
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.input.policy_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`policy_name`](DescribeAuditPoliciesInput::policy_name).
+    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
+        self.input.policy_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditPoliciesInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditPoliciesInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`rule_id`](DescribeAuditPoliciesInput::rule_id).
+    pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+        self.input.rule_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_name`](DescribeAuditPoliciesInput::instance_name).
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAuditPolicies`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditPoliciesOutput {
+    /// Number of eligible audit policies
+    pub total_count: i64,
+    /// Audit policy details.
+    pub items: Vec<types::AuditPolicy>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditRuleTemplateModifyHistory`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditRuleTemplateModifyHistoryInput {
+    /// Audit rule template ID, which can be obtained through the
+    /// [DescribeAuditRuleTemplates](https://www.tencentcloud.com/document/api/236/101811?from_cn_redirect=1)
+    /// API.
+    pub rule_template_ids: Option<Vec<String>>,
+    /// Start time of the query range.
+    pub start_time: Option<String>,
+    /// End time of the query range.
+    pub end_time: Option<String>,
+    /// Number of entries to return. Default value: 20. Maximum value: 1000.
+    pub limit: Option<u64>,
+    /// Offset.
+    pub offset: Option<u64>,
+    /// Sort order. DESC - Sorted by modification time in descending order, ASC - Ascending order.
+    /// Default value: DESC.
+    pub order: Option<String>,
+}
+
+impl DescribeAuditRuleTemplateModifyHistoryInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditRuleTemplateModifyHistoryInput {
+    type Output = DescribeAuditRuleTemplateModifyHistoryOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+            "DescribeAuditRuleTemplateModifyHistory",
+        )
+        .read_only();
+}
+
+impl<C> Request<DescribeAuditRuleTemplateModifyHistoryInput, C> {
+    /// Sets [`rule_template_ids`](DescribeAuditRuleTemplateModifyHistoryInput::rule_template_ids).
+    pub fn rule_template_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.rule_template_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeAuditRuleTemplateModifyHistoryInput::start_time).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeAuditRuleTemplateModifyHistoryInput::end_time).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditRuleTemplateModifyHistoryInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditRuleTemplateModifyHistoryInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order`](DescribeAuditRuleTemplateModifyHistoryInput::order).
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.input.order = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAuditRuleTemplateModifyHistory`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditRuleTemplateModifyHistoryOutput {
+    /// Total number of entries.
+    pub total_count: Option<i64>,
+    /// Change details.
+    pub items: Option<Vec<types::RuleTemplateRecordInfo>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditRuleTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditRuleTemplatesInput {
+    /// Rule template ID.
+    pub rule_template_ids: Option<Vec<String>>,
+    /// Rule template name.
+    pub rule_template_names: Option<Vec<String>>,
+    /// Number of entries to return per request. Default value: 20. Maximum value: 1000.
+    pub limit: Option<u64>,
+    /// Offset. Default value: 0.
+    pub offset: Option<u64>,
+    /// Alarm level. Valid values: 1 - Low risk, 2 - Medium risk, 3 - High risk.
+    pub alarm_level: Option<u64>,
+    /// Alarm policy. Valid values: 0 - Alarm disabled, 1 - Alarm enabled.
+    pub alarm_policy: Option<u64>,
+}
+
+impl DescribeAuditRuleTemplatesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditRuleTemplatesInput {
+    type Output = DescribeAuditRuleTemplatesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditRuleTemplates")
+        .read_only();
+}
+
+impl<C> Request<DescribeAuditRuleTemplatesInput, C> {
+    /// Sets [`rule_template_ids`](DescribeAuditRuleTemplatesInput::rule_template_ids).
+    pub fn rule_template_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.rule_template_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`rule_template_names`](DescribeAuditRuleTemplatesInput::rule_template_names).
+    pub fn rule_template_names(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.rule_template_names = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditRuleTemplatesInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditRuleTemplatesInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`alarm_level`](DescribeAuditRuleTemplatesInput::alarm_level).
+    pub fn alarm_level(mut self, value: u64) -> Self {
+        self.input.alarm_level = Some(value);
+        self
+    }
+
+    /// Sets [`alarm_policy`](DescribeAuditRuleTemplatesInput::alarm_policy).
+    pub fn alarm_policy(mut self, value: u64) -> Self {
+        self.input.alarm_policy = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeAuditRuleTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditRuleTemplatesOutput {
+    /// Total number of eligible instances.
+    pub total_count: u64,
+    /// List of rule template details.
+    pub items: Vec<types::AuditRuleTemplateInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditRules`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditRulesInput {
+    /// Audit rule ID.
+    pub rule_id: Option<String>,
+    /// Audit rule name. Fuzzy match query is supported.
+    pub rule_name: Option<String>,
+    /// Number of entries per page. Value range: 1-100. Default value: 20.
+    pub limit: Option<i64>,
+    /// Pagination offset. Default value: 0
+    pub offset: Option<i64>,
+}
+
+impl DescribeAuditRulesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditRulesInput {
+    type Output = DescribeAuditRulesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditRules").read_only();
+}
+
+impl<C> Request<DescribeAuditRulesInput, C> {
+    /// Sets [`rule_id`](DescribeAuditRulesInput::rule_id).
+    pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+        self.input.rule_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`rule_name`](DescribeAuditRulesInput::rule_name).
+    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
+        self.input.rule_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditRulesInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditRulesInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeAuditRules`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditRulesOutput {
+    /// Number of eligible audit rules
+    pub total_count: i64,
+    /// Audit rule details Note: This field may return `null`, indicating that no valid value was
+    /// found.
+    pub items: Option<Vec<types::AuditRule>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupConfigInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeBackupConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupConfigInput {
+    type Output = DescribeBackupConfigOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupConfig")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeBackupConfigInput, C> {
+    /// Sets [`instance_id`](DescribeBackupConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeBackupConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupConfigOutput {
+    /// Backup file retention period in days.
+    pub backup_expire_days: i64,
+    /// Backup mode. Value range: physical, logical
+    pub backup_method: String,
+    /// Binlog file retention period in days.
+    pub binlog_expire_days: i64,
+    /// Time window for automatic instance backup.
+    pub backup_time_window: types::CommonTimeWindow,
+    /// Switch for archive backup retention. Valid values: `off` (disable), `on` (enable). Default
+    /// value:`off`.
+    pub enable_backup_period_save: String,
+    /// Maximum days of archive backup retention. Valid range: 90-3650. Default value: 1080.
+    pub backup_period_save_days: i64,
+    /// Archive backup retention period. Valid values: `weekly` (a week), `monthly` (a month),
+    /// `quarterly` (a quarter), `yearly` (a year). Default value: `monthly`.
+    pub backup_period_save_interval: String,
+    /// Number of archive backups. Minimum value: `1`, Maximum value: Number of non-archive backups
+    /// in archive backup retention period. Default value: `1`.
+    pub backup_period_save_count: i64,
+    /// The start time in the format: yyyy-mm-dd HH:MM:SS, which is used to enable archive backup
+    /// retention policy.
+    pub start_backup_period_save_date: String,
+    /// Whether to enable the archive backup. Valid values: `off` (disable), `on` (enable). Default
+    /// value: `off`.
+    pub enable_backup_archive: String,
+    /// The period (in days) of how long a data backup is retained before being archived, which
+    /// falls between 180 days and the number of days from the time it is created until it expires.
+    pub backup_archive_days: i64,
+    /// Whether to enable the archive backup of logs. Valid values: `off` (disable), `on` (enable).
+    /// Default value: `off`.
+    pub enable_binlog_archive: String,
+    /// The period (in days) of how long a log backup is retained before being archived, which falls
+    /// between 180 days and the number of days from the time it is created until it expires.
+    pub binlog_archive_days: i64,
+    /// Whether to enable the standard storage policy for data backup. Valid values: `off`
+    /// (disable), `on` (enable). Default value: `off`.
+    pub enable_backup_standby: String,
+    /// The period (in days) of how long a data backup is retained before switching to standard
+    /// storage, which falls between 30 days and the number of days from the time it is created
+    /// until it expires. If the archive backup is enabled, this period cannot be greater than
+    /// archive backup period.
+    pub backup_standby_days: i64,
+    /// Whether to enable the standard storage policy for log backup. Valid values: `off` (disable),
+    /// `on` (enable). Default value: `off`.
+    pub enable_binlog_standby: String,
+    /// The period (in days) of how long a log backup is retained before switching to standard
+    /// storage, which falls between 30 days and the number of days from the time it is created
+    /// until it expires. If the archive backup is enabled, this period cannot be greater than
+    /// archive backup period.
+    pub binlog_standby_days: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupDecryptionKey`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupDecryptionKeyInput {
+    /// Instance ID, in the format such as cdb-fybaegd8. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Backup ID of the instance, which can be obtained through the
+    /// [DescribeBackups](https://www.tencentcloud.com/document/api/236/15842?from_cn_redirect=1)
+    /// API.
+    pub backup_id: Option<i64>,
+    /// Backup type. data - data backup, binlog - log backup. The default value is data.
+    pub backup_type: Option<String>,
+}
+
+impl DescribeBackupDecryptionKeyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupDecryptionKeyInput {
+    type Output = DescribeBackupDecryptionKeyOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupDecryptionKey")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "BackupId"];
+}
+
+impl<C> Request<DescribeBackupDecryptionKeyInput, C> {
+    /// Sets [`instance_id`](DescribeBackupDecryptionKeyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_id`](DescribeBackupDecryptionKeyInput::backup_id) (required).
+    pub fn backup_id(mut self, value: i64) -> Self {
+        self.input.backup_id = Some(value);
+        self
+    }
+
+    /// Sets [`backup_type`](DescribeBackupDecryptionKeyInput::backup_type).
+    pub fn backup_type(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeBackupDecryptionKey`.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupDecryptionKeyOutput {
+    /// The decryption key of a backup file
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub decryption_key: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for DescribeBackupDecryptionKeyOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DescribeBackupDecryptionKeyOutput")
+            .field("decryption_key", &"***")
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+
+/// The request of `DescribeBackupDownloadRestriction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeBackupDownloadRestrictionInput {}
+
+impl DescribeBackupDownloadRestrictionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupDownloadRestrictionInput {
+    type Output = DescribeBackupDownloadRestrictionOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+            "DescribeBackupDownloadRestriction",
+        )
+        .read_only();
+}
+
+/// The response of `DescribeBackupDownloadRestriction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupDownloadRestrictionOutput {
+    /// Valid values: `NoLimit` (backups can be downloaded over both private and public networks
+    /// with any IPs), `LimitOnlyIntranet` (backups can be downloaded over the private network with
+    /// any private IPs), `Customize` (backups can be downloaded over specified VPCs with specified
+    /// IPs). The `LimitVpc` and `LimitIp` parameters are valid only when this parameter is set to
+    /// `Customize`.
+    pub limit_type: Option<String>,
+    /// Valid value: `In` (backups can only be downloaded over the VPCs specified in `LimitVpc`).
+    pub vpc_comparison_symbol: Option<String>,
+    /// Valid values: `In` (backups can only be downloaded with the IPs specified in `LimitIp`),
+    /// `NotIn` (backups cannot be downloaded with the IPs specified in `LimitIp`).
+    pub ip_comparison_symbol: Option<String>,
+    /// VPCs used to restrict backup download.
+    pub limit_vpc: Option<Vec<types::BackupLimitVpcItem>>,
+    /// IPs used to restrict backup download.
+    pub limit_ip: Option<Vec<String>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupEncryptionStatus`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupEncryptionStatusInput {
+    /// Instance ID in the format of cdb-XXXX, which is the same as that displayed in the TencentDB
+    /// console.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeBackupEncryptionStatusInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupEncryptionStatusInput {
+    type Output = DescribeBackupEncryptionStatusOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupEncryptionStatus")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeBackupEncryptionStatusInput, C> {
+    /// Sets [`instance_id`](DescribeBackupEncryptionStatusInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeBackupEncryptionStatus`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupEncryptionStatusOutput {
+    /// Whether the physical cold backup is enabled for the instance. Valid values: `on`, `off`.
+    pub encryption_status: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupOverview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupOverviewInput {
+    /// The cloud database product type for which a backup overview needs to be queried. The value
+    /// can be mysql (two-node/three-node high-availability instances), mysql-basic (single-node
+    /// cloud disk edition instance), or mysql-cluster (cloud disk edition instance).
+    pub product: Option<String>,
+}
+
+impl DescribeBackupOverviewInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupOverviewInput {
+    type Output = DescribeBackupOverviewOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupOverview")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["Product"];
+}
+
+impl<C> Request<DescribeBackupOverviewInput, C> {
+    /// Sets [`product`](DescribeBackupOverviewInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeBackupOverview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupOverviewOutput {
+    /// Total number of backups of a user in the current region (including data backups and log
+    /// backups).
+    pub backup_count: i64,
+    /// Total capacity of backups of a user in the current region.
+    pub backup_volume: i64,
+    /// Paid capacity of backups of a user in the current region, i.e., capacity that exceeds the
+    /// free tier.
+    pub billing_volume: i64,
+    /// Backup capacity in the free tier of a user in the current region.
+    pub free_volume: i64,
+    /// Total offsite backup capacity of the user in current region.
+    pub remote_backup_volume: i64,
+    /// Archive backup capacity, including data backup and log backup.
+    pub backup_archive_volume: i64,
+    /// Standard storage backup capacity includes data backup and log backup.
+    pub backup_standby_volume: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupSummaries`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupSummariesInput {
+    /// The cloud database product type for which real-time backup statistics need to be queried.
+    /// The value can be mysql (two-node/three-node high-availability instances), mysql-basic
+    /// (single-node cloud disk edition instance), or mysql-cluster (cloud disk edition instance).
+    pub product: Option<String>,
+    /// Paginated query offset. Default value: `0`.
+    pub offset: Option<i64>,
+    /// Maximum entries returned per page, which ranges from 1 to 100. Default value: `20`.
+    pub limit: Option<i64>,
+    /// Sorting criterion. Valid values: `BackupVolume` (backup capacity), `DataBackupVolume` (data
+    /// backup capacity), `BinlogBackupVolume` (log backup capacity), `AutoBackupVolume` (automatic
+    /// backup capacity), `ManualBackupVolume` (manual backup capacity). Default value:
+    /// `BackupVolume`.
+    pub order_by: Option<String>,
+    /// Sorting order. Valid values: `ASC` (ascending), `DESC` (descending). Default value: `ASC`.
+    pub order_direction: Option<String>,
+}
+
+impl DescribeBackupSummariesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupSummariesInput {
+    type Output = DescribeBackupSummariesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupSummaries")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["Product"];
+}
+
+impl<C> Request<DescribeBackupSummariesInput, C> {
+    /// Sets [`product`](DescribeBackupSummariesInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeBackupSummariesInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeBackupSummariesInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeBackupSummariesInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_direction`](DescribeBackupSummariesInput::order_direction).
+    pub fn order_direction(mut self, value: impl Into<String>) -> Self {
+        self.input.order_direction = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeBackupSummaries`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupSummariesOutput {
+    /// Statistical items of instance backup.
+    pub items: Vec<types::BackupSummaryItem>,
+    /// Total number of instance backups.
+    pub total_count: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupsInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Offset. Minimum value: 0.
+    pub offset: Option<i64>,
+    /// Page size. Default value: 20. Minimum value: 1. Maximum value: 1000.
+    pub limit: Option<i64>,
+}
+
+impl DescribeBackupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupsInput {
+    type Output = DescribeBackupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackups").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeBackupsInput, C> {
+    /// Sets [`instance_id`](DescribeBackupsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeBackupsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeBackupsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupsOutput {
+    /// Number of eligible instances.
+    pub total_count: i64,
+    /// Details of eligible backups.
+    pub items: Vec<types::BackupInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBinlogBackupOverview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBinlogBackupOverviewInput {
+    /// The cloud database product type for which a log backup overview needs to be queried. The
+    /// value can be mysql (two-node/three-node high-availability instances), mysql-basic
+    /// (single-node cloud disk edition instance), or mysql-cluster (cloud disk edition instance).
+    pub product: Option<String>,
+}
+
+impl DescribeBinlogBackupOverviewInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBinlogBackupOverviewInput {
+    type Output = DescribeBinlogBackupOverviewOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeBinlogBackupOverview")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["Product"];
+}
+
+impl<C> Request<DescribeBinlogBackupOverviewInput, C> {
+    /// Sets [`product`](DescribeBinlogBackupOverviewInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeBinlogBackupOverview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBinlogBackupOverviewOutput {
+    /// Total capacity of log backups in bytes (including remote log backups)
+    pub binlog_backup_volume: i64,
+    /// Total number of log backups (include remote log backups)
+    pub binlog_backup_count: i64,
+    /// Capacity of remote log backups in bytes
+    pub remote_binlog_volume: i64,
+    /// Number of remote backups
+    pub remote_binlog_count: i64,
+    /// Capacity of archive log backups in bytes
+    pub binlog_archive_volume: i64,
+    /// Number of archived log backups
+    pub binlog_archive_count: i64,
+    /// Log backup capacity of standard storage in bytes
+    pub binlog_standby_volume: i64,
+    /// Number of log backups of standard storage
+    pub binlog_standby_count: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBinlogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBinlogsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Offset. Minimum value: 0.
+    pub offset: Option<i64>,
+    /// Page size. Default value: 20. Minimum value: 1. Maximum value: 1000.
+    pub limit: Option<i64>,
+    /// The earliest start time of binlog in the format of 2016-03-17 02:10:37.
+    pub min_start_time: Option<String>,
+    /// The latest start time of binlog in the format of 2016-03-17 02:10:37.
+    pub max_start_time: Option<String>,
+    /// Whether the binlog list contains the starting node MinStartTime, no by default
+    pub contains_min_start_time: Option<bool>,
+}
+
+impl DescribeBinlogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBinlogsInput {
+    type Output = DescribeBinlogsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeBinlogs").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeBinlogsInput, C> {
+    /// Sets [`instance_id`](DescribeBinlogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeBinlogsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeBinlogsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`min_start_time`](DescribeBinlogsInput::min_start_time).
+    pub fn min_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.min_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_start_time`](DescribeBinlogsInput::max_start_time).
+    pub fn max_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.max_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`contains_min_start_time`](DescribeBinlogsInput::contains_min_start_time).
+    pub fn contains_min_start_time(mut self, value: bool) -> Self {
+        self.input.contains_min_start_time = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeBinlogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBinlogsOutput {
+    /// Number of eligible log files.
+    pub total_count: i64,
+    /// Number of eligible binlog files.
+    pub items: Vec<types::BinlogInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeCPUExpandStrategyInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCpuExpandStrategyInfoInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeCpuExpandStrategyInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeCpuExpandStrategyInfoInput {
+    type Output = DescribeCpuExpandStrategyInfoOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeCPUExpandStrategyInfo")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeCpuExpandStrategyInfoInput, C> {
+    /// Sets [`instance_id`](DescribeCpuExpandStrategyInfoInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeCPUExpandStrategyInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCpuExpandStrategyInfoOutput {
+    /// Policy type. Output value: auto, manual, timeInterval, period. Description: 1. auto means
+    /// auto-scaling. 2. manual means custom scaling with immediate effect. 3. timeInterval means
+    /// custom scaling by time. 4. period means custom scaling by cycle. 5. If the return is NULL,
+    /// the elastic expansion strategy is not yet opened. Note: This field may return null,
+    /// indicating that no valid values can be obtained.
+    pub type_: Option<String>,
+    /// Custom expansion with CPU that takes effect immediately. Valid when Type is manual. Note:
+    /// This field may return null, indicating that no valid values can be obtained.
+    pub expand_cpu: Option<i64>,
+    /// Auto scale-out policy. Valid when Type is auto. Note: This field may return null, indicating
+    /// that no valid values can be obtained.
+    pub auto_strategy: Option<types::AutoStrategy>,
+    /// Scaling policy by cycle. Valid when Type is period.
+    pub period_strategy: Option<types::PeriodStrategy>,
+    /// Scaling policy by time period. Valid when Type is timeInterval.
+    pub time_interval_strategy: Option<types::TimeIntervalStrategy>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeCdbProxyInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCdbProxyInfoInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Proxy group ID.
+    pub proxy_group_id: Option<String>,
+}
+
+impl DescribeCdbProxyInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeCdbProxyInfoInput {
+    type Output = DescribeCdbProxyInfoOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeCdbProxyInfo")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeCdbProxyInfoInput, C> {
+    /// Sets [`instance_id`](DescribeCdbProxyInfoInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_group_id`](DescribeCdbProxyInfoInput::proxy_group_id).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeCdbProxyInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCdbProxyInfoOutput {
+    /// Number of proxy groups
+    pub count: u64,
+    /// Proxy group information
+    pub proxy_infos: Vec<types::ProxyGroupInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeCdbZoneConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeCdbZoneConfigInput {}
+
+impl DescribeCdbZoneConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeCdbZoneConfigInput {
+    type Output = DescribeCdbZoneConfigOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeCdbZoneConfig")
+        .read_only();
+}
+
+/// The response of `DescribeCdbZoneConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCdbZoneConfigOutput {
+    /// List of purchasable specification and region information
+    pub data_result: types::CdbZoneDataResult,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeCloneList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCloneListInput {
+    /// Query the cloning task list of the specified source instance. Obtain the instance ID through
+    /// the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Paginated query offset. Default value: `0`.
+    pub offset: Option<i64>,
+    /// Number of entries per page for paging query. Default value: 20. Maximum value: 100
+    /// recommended.
+    pub limit: Option<i64>,
+}
+
+impl DescribeCloneListInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeCloneListInput {
+    type Output = DescribeCloneListOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeCloneList").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeCloneListInput, C> {
+    /// Sets [`instance_id`](DescribeCloneListInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeCloneListInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeCloneListInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeCloneList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCloneListOutput {
+    /// The number of results which meet the conditions
+    pub total_count: i64,
+    /// Clone task list
+    pub items: Vec<types::CloneItem>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeClusterInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeClusterInfoInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API. Description: Only able to input the instance ID of instances with cloud disk
+    /// architecture, corresponding to console instance configurations displayed as "Cloud Disk
+    /// Edition (Cloud Disk)".
+    pub instance_id: Option<String>,
+}
+
+impl DescribeClusterInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeClusterInfoInput {
+    type Output = DescribeClusterInfoOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeClusterInfo").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeClusterInfoInput, C> {
+    /// Sets [`instance_id`](DescribeClusterInfoInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeClusterInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeClusterInfoOutput {
+    /// Instance name.
+    pub cluster_name: Option<String>,
+    /// Address information for reading and writing of the cloud disk edition instance.
+    pub read_write_address: Option<types::AddressInfo>,
+    /// Read-only address information of the cloud disk edition instance.
+    pub read_only_address: Option<Vec<types::AddressInfo>>,
+    /// Node list information of the Cloud Disk Edition instance.
+    pub node_list: Option<Vec<types::ClusterNodeInfo>>,
+    /// Read-only space protection threshold, GB
+    pub readonly_limit: Option<i64>,
+    /// Number of instance nodes.
+    pub node_count: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBFeatures`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbFeaturesInput {
+    /// Instance ID in the format of cdb-c1nl9rpv or cdbro-c1nl9rpv. It is the same as the instance
+    /// ID displayed in the TencentDB console.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeDbFeaturesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbFeaturesInput {
+    type Output = DescribeDbFeaturesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBFeatures").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbFeaturesInput, C> {
+    /// Sets [`instance_id`](DescribeDbFeaturesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBFeatures`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbFeaturesOutput {
+    /// Whether database audit is supported
+    pub is_support_audit: bool,
+    /// Whether enabling audit requires a kernel version upgrade
+    pub audit_need_upgrade: bool,
+    /// Whether database encryption is supported
+    pub is_support_encryption: bool,
+    /// Whether enabling encryption requires a kernel version upgrade
+    pub encryption_need_upgrade: bool,
+    /// Whether the instance is a remote read-only instance
+    pub is_remote_ro: bool,
+    /// Primary instance region. Description: This parameter may return null. You can ignore this
+    /// return value. If needed, you can call the [Query Instance
+    /// List](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1) API to
+    /// obtain the instance region details.
+    pub master_region: Option<String>,
+    /// Whether minor version upgrade is supported
+    pub is_support_update_sub_version: bool,
+    /// The current kernel version
+    pub current_sub_version: String,
+    /// Available kernel version for upgrade
+    pub target_sub_version: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBImportRecords`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbImportRecordsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Start time in the format of yyyy-MM-dd HH:mm:ss, such as 2016-01-01 00:00:01.
+    pub start_time: Option<String>,
+    /// End time in the format of yyyy-MM-dd HH:mm:ss, such as 2016-01-01 23:59:59.
+    pub end_time: Option<String>,
+    /// Pagination parameter indicating the offset. Default value: 0.
+    pub offset: Option<i64>,
+    /// Pagination parameter indicating the number of results to be returned for a single request.
+    /// Value range: 1-100. Default value: 20.
+    pub limit: Option<i64>,
+}
+
+impl DescribeDbImportRecordsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbImportRecordsInput {
+    type Output = DescribeDbImportRecordsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBImportRecords")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbImportRecordsInput, C> {
+    /// Sets [`instance_id`](DescribeDbImportRecordsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeDbImportRecordsInput::start_time).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeDbImportRecordsInput::end_time).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeDbImportRecordsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeDbImportRecordsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeDBImportRecords`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbImportRecordsOutput {
+    /// Number of eligible import task operation logs.
+    pub total_count: i64,
+    /// List of import operation records.
+    pub items: Vec<types::ImportRecord>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceCharset`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceCharsetInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page. You can use the [instance list querying
+    /// API](https://intl.cloud.tencent.com/document/api/236/15872?from_cn_redirect=1) to query the
+    /// ID, whose value is the `InstanceId` value in output parameters.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeDbInstanceCharsetInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceCharsetInput {
+    type Output = DescribeDbInstanceCharsetOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceCharset")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceCharsetInput, C> {
+    /// Sets [`instance_id`](DescribeDbInstanceCharsetInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceCharset`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceCharsetOutput {
+    /// Default character set of the instance, such as "latin1" and "utf8".
+    pub charset: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceConfigInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeDbInstanceConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceConfigInput {
+    type Output = DescribeDbInstanceConfigOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceConfig")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceConfigInput, C> {
+    /// Sets [`instance_id`](DescribeDbInstanceConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceConfigOutput {
+    /// Data protection method of the primary instance, possible returned values: 0 - asynchronous
+    /// replication mode, 1 - semi-sync replication mode, 2 - strong sync replication mode.
+    pub protect_mode: i64,
+    /// Primary instance deployment mode. Possible returned values: 0 - single AZ deployment, 1 -
+    /// multi-AZ deployment.
+    pub deploy_mode: i64,
+    /// Primary AZ information of the instance, in the format of "ap-shanghai-2".
+    pub zone: String,
+    /// Configuration message of the first standby for two-node, three-node, and four-node
+    /// instances.
+    ///
+    /// When querying a two-node instance, this parameter returns the standby information of the
+    /// two-node instance. When querying a three-node or four-node instance, this parameter returns
+    /// the first standby information of the instance.
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    pub slave_config: Option<types::SlaveConfig>,
+    /// Configuration message of the second standby database for three-node and 4-node instances.
+    ///
+    /// When querying three-node and 4-node instances, this parameter returns the information of the
+    /// second standby database.
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    pub backup_config: Option<types::BackupConfig>,
+    /// Whether to switch over to the standby database.
+    pub switched: bool,
+    /// Configuration message of the third standby database in a 4-node instance.
+    ///
+    /// When querying a 4-node instance, this parameter returns the info of the third standby
+    /// database.
+    pub fourth_config: Option<types::BackupConfig>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceGTID`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceGtidInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page. You can use the [instance list querying
+    /// API](https://intl.cloud.tencent.com/document/api/236/15872?from_cn_redirect=1) to query the
+    /// ID, whose value is the `InstanceId` value in output parameters.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeDbInstanceGtidInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceGtidInput {
+    type Output = DescribeDbInstanceGtidOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceGTID")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceGtidInput, C> {
+    /// Sets [`instance_id`](DescribeDbInstanceGtidInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceGTID`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceGtidOutput {
+    /// GTID enablement flag. Value range: 0 (not enabled), 1 (enabled).
+    #[serde(rename = "IsGTIDOpen")]
+    pub is_gtid_open: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceInfoInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API. Description: Only the primary instance supports querying. This item only supports input
+    /// of the primary instance ID.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeDbInstanceInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceInfoInput {
+    type Output = DescribeDbInstanceInfoOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceInfo")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceInfoInput, C> {
+    /// Sets [`instance_id`](DescribeDbInstanceInfoInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceInfoOutput {
+    /// Instance ID.
+    pub instance_id: String,
+    /// Instance name.
+    pub instance_name: String,
+    /// Whether encryption is enabled. YES: enabled, NO: not enabled.
+    pub encryption: String,
+    /// Key ID used for encryption.
+    pub key_id: String,
+    /// Key region.
+    pub key_region: String,
+    /// The default region of the KMS service used by the current CDB backend service.
+    pub default_kms_region: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceLogToCLS`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceLogToClsInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Region of the CLS service
+    pub cls_region: Option<String>,
+}
+
+impl DescribeDbInstanceLogToClsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceLogToClsInput {
+    type Output = DescribeDbInstanceLogToClsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceLogToCLS")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceLogToClsInput, C> {
+    /// Sets [`instance_id`](DescribeDbInstanceLogToClsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`cls_region`](DescribeDbInstanceLogToClsInput::cls_region).
+    pub fn cls_region(mut self, value: impl Into<String>) -> Self {
+        self.input.cls_region = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceLogToCLS`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceLogToClsOutput {
+    /// Error log delivery CLS configuration
+    pub error_log: Option<types::LogToClsConfig>,
+    /// Slow log delivery CLS configuration
+    pub slow_log: Option<types::LogToClsConfig>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceRebootTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceRebootTimeInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console. Description: Multiple instance IDs allowed for query. json format as
+    /// follows. \[ "cdb-30z11v8s", "cdb-93h11efg" \]
+    pub instance_ids: Option<Vec<String>>,
+}
+
+impl DescribeDbInstanceRebootTimeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceRebootTimeInput {
+    type Output = DescribeDbInstanceRebootTimeOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceRebootTime")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceIds"];
+}
+
+impl<C> Request<DescribeDbInstanceRebootTimeInput, C> {
+    /// Sets [`instance_ids`](DescribeDbInstanceRebootTimeInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceRebootTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceRebootTimeOutput {
+    /// Number of eligible instances.
+    pub total_count: i64,
+    /// Returned parameter information.
+    pub items: Vec<types::InstanceRebootTime>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstancesInput {
+    /// Project ID.
+    pub project_id: Option<i64>,
+    /// Instance type. Valid values: 1 - Primary instance, 2 - Disaster recovery instance, 3 -
+    /// Read-only instance.
+    pub instance_types: Option<Vec<u64>>,
+    /// Private IP address of the instance.
+    pub vips: Option<Vec<String>>,
+    /// Instance status. Valid values:
+    ///
+    /// 0 - Creating
+    ///
+    /// 1 - Running
+    ///
+    /// 4 - Isolation operation in progress
+    ///
+    /// 5 - Isolated (can be restored from the Recycle Bin)
+    pub status: Option<Vec<u64>>,
+    /// Offset. Default value is 0.
+    pub offset: Option<u64>,
+    /// Number of items returned per request. Default value: 20. Maximum value: 2000.
+    pub limit: Option<u64>,
+    /// Security group ID. When using security group ID as the filter condition, the
+    /// WithSecurityGroup parameter needs to be specified as 1.
+    pub security_group_id: Option<String>,
+    /// Payment type. Valid values: 0 - yearly/monthly subscription; 1 - bill by hour.
+    pub pay_types: Option<Vec<u64>>,
+    /// Instance name.
+    pub instance_names: Option<Vec<String>>,
+    /// Instance task status, possible values:
+    ///
+    /// 0 - No tasks
+    ///
+    /// 1 - Upgrading
+    ///
+    /// 2 - Data import in progress
+    ///
+    /// 3 - Enabling Slave
+    ///
+    /// 4 - Enabling public network access
+    ///
+    /// 5 - Batch operation in progress
+    ///
+    /// 6 - Rolling back
+    ///
+    /// 7 - Disabling public network access
+    ///
+    /// 8 - Password change in progress
+    ///
+    /// 9 - Renaming instance
+    ///
+    /// 10 - Restarting
+    ///
+    /// 12 - Self-built migration in progress
+    ///
+    /// 13 - Deleting database table
+    ///
+    /// 14 - Disaster recovery instance creation sync in progress
+    ///
+    /// 15 - Upgrade pending switch
+    ///
+    /// 16 - Upgrade and switch in progress
+    ///
+    /// 17 - Switch completed
+    ///
+    /// 19 - Parameter setting pending execution
+    ///
+    /// 34 - Node in-place upgrade to be executed
+    pub task_status: Option<Vec<u64>>,
+    /// Database engine version of the instance. Possible values: 5.1, 5.5, 5.6, and 5.7.
+    pub engine_versions: Option<Vec<String>>,
+    /// VPC ID.
+    pub vpc_ids: Option<Vec<u64>>,
+    /// Availability zone ID.
+    pub zone_ids: Option<Vec<u64>>,
+    /// Subnet ID.
+    pub subnet_ids: Option<Vec<u64>>,
+    /// Whether to set the lock flag. Available values: 0 - not lock, 1 - lock. Default is 0.
+    pub cdb_errors: Option<Vec<i64>>,
+    /// Sorting field of the returned result set. Currently supports: "instanceId", "instanceName",
+    /// "createTime", and "deadlineTime".
+    pub order_by: Option<String>,
+    /// Sorting method of the returned result set. Valid values: "ASC" - ascending order; "DESC" -
+    /// descending order. The default is "DESC".
+    pub order_direction: Option<String>,
+    /// Whether to use security group ID as the filter condition.
+    ///
+    /// Description: 0 indicates no, 1 indicates yes.
+    pub with_security_group: Option<i64>,
+    /// Whether the exclusive cluster detail is included. Value range: 0 - not contained, 1 -
+    /// contained.
+    pub with_ex_cluster: Option<i64>,
+    /// Dedicated cluster ID.
+    pub ex_cluster_id: Option<String>,
+    /// Instance ID.
+    pub instance_ids: Option<Vec<String>>,
+    /// Initialization flag. Valid values: 0 - uninitialized, 1 - initialized.
+    pub init_flag: Option<i64>,
+    /// Whether the corresponding instance in the disaster recovery relationship is included. Valid
+    /// values: 0 - excluding, 1 - included. Default value: 1. If pulling the primary instance, the
+    /// data of the disaster recovery relationship is in the DrInfo field. If pulling the disaster
+    /// recovery instance, the data of the disaster recovery relationship is in the MasterInfo
+    /// field. The disaster recovery relationship only contains partial basic data. Detailed data
+    /// must be pulled manually via the interface.
+    pub with_dr: Option<i64>,
+    /// Whether it contains read-only instances. Valid values: 0 - does not include, 1 - includes.
+    /// Default value is 1.
+    pub with_ro: Option<i64>,
+    /// Whether the primary instance is included. Valid values: 0 - does not include, 1 - includes.
+    /// Default value is 1.
+    pub with_master: Option<i64>,
+    /// Placement group ID list.
+    pub deploy_group_ids: Option<Vec<String>>,
+    /// Filter by tag key.
+    pub tag_keys_for_search: Option<Vec<String>>,
+    /// Financial Enclosure ID.
+    pub cage_ids: Option<Vec<String>>,
+    /// Tag value
+    pub tag_values: Option<Vec<String>>,
+    /// Character type VPC ID
+    pub unique_vpc_ids: Option<Vec<String>>,
+    /// VPC character type subnetId
+    pub uniq_subnet_ids: Option<Vec<String>>,
+    /// Tag key value
+    ///
+    /// Please note, tags of the instance being created are unable to query.
+    pub tags: Option<Vec<types::Tag>>,
+    /// Database proxy IP.
+    pub proxy_vips: Option<Vec<String>>,
+    /// Database proxy ID.
+    pub proxy_ids: Option<Vec<String>>,
+    /// Database engine type. Valid values: InnoDB, RocksDB.
+    pub engine_types: Option<Vec<String>>,
+    /// Whether to obtain the Cluster Edition instance node information. Valid values: true or
+    /// false. The default value is false.
+    pub query_cluster_info: Option<bool>,
+}
+
+impl DescribeDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstancesInput {
+    type Output = DescribeDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstances").read_only();
+}
+
+impl<C> Request<DescribeDbInstancesInput, C> {
+    /// Sets [`project_id`](DescribeDbInstancesInput::project_id).
+    pub fn project_id(mut self, value: i64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+
+    /// Sets [`instance_types`](DescribeDbInstancesInput::instance_types).
+    pub fn instance_types(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.input.instance_types = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`vips`](DescribeDbInstancesInput::vips).
+    pub fn vips(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.vips = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`status`](DescribeDbInstancesInput::status).
+    pub fn status(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.input.status = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`offset`](DescribeDbInstancesInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeDbInstancesInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`security_group_id`](DescribeDbInstancesInput::security_group_id).
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.security_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`pay_types`](DescribeDbInstancesInput::pay_types).
+    pub fn pay_types(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.input.pay_types = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`instance_names`](DescribeDbInstancesInput::instance_names).
+    pub fn instance_names(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.instance_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`task_status`](DescribeDbInstancesInput::task_status).
+    pub fn task_status(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.input.task_status = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`engine_versions`](DescribeDbInstancesInput::engine_versions).
+    pub fn engine_versions(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.engine_versions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`vpc_ids`](DescribeDbInstancesInput::vpc_ids).
+    pub fn vpc_ids(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.input.vpc_ids = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`zone_ids`](DescribeDbInstancesInput::zone_ids).
+    pub fn zone_ids(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.input.zone_ids = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`subnet_ids`](DescribeDbInstancesInput::subnet_ids).
+    pub fn subnet_ids(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.input.subnet_ids = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`cdb_errors`](DescribeDbInstancesInput::cdb_errors).
+    pub fn cdb_errors(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.input.cdb_errors = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`order_by`](DescribeDbInstancesInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_direction`](DescribeDbInstancesInput::order_direction).
+    pub fn order_direction(mut self, value: impl Into<String>) -> Self {
+        self.input.order_direction = Some(value.into());
+        self
+    }
+
+    /// Sets [`with_security_group`](DescribeDbInstancesInput::with_security_group).
+    pub fn with_security_group(mut self, value: i64) -> Self {
+        self.input.with_security_group = Some(value);
+        self
+    }
+
+    /// Sets [`with_ex_cluster`](DescribeDbInstancesInput::with_ex_cluster).
+    pub fn with_ex_cluster(mut self, value: i64) -> Self {
+        self.input.with_ex_cluster = Some(value);
+        self
+    }
+
+    /// Sets [`ex_cluster_id`](DescribeDbInstancesInput::ex_cluster_id).
+    pub fn ex_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ex_cluster_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_ids`](DescribeDbInstancesInput::instance_ids).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`init_flag`](DescribeDbInstancesInput::init_flag).
+    pub fn init_flag(mut self, value: i64) -> Self {
+        self.input.init_flag = Some(value);
+        self
+    }
+
+    /// Sets [`with_dr`](DescribeDbInstancesInput::with_dr).
+    pub fn with_dr(mut self, value: i64) -> Self {
+        self.input.with_dr = Some(value);
+        self
+    }
+
+    /// Sets [`with_ro`](DescribeDbInstancesInput::with_ro).
+    pub fn with_ro(mut self, value: i64) -> Self {
+        self.input.with_ro = Some(value);
+        self
+    }
+
+    /// Sets [`with_master`](DescribeDbInstancesInput::with_master).
+    pub fn with_master(mut self, value: i64) -> Self {
+        self.input.with_master = Some(value);
+        self
+    }
+
+    /// Sets [`deploy_group_ids`](DescribeDbInstancesInput::deploy_group_ids).
+    pub fn deploy_group_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.deploy_group_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`tag_keys_for_search`](DescribeDbInstancesInput::tag_keys_for_search).
+    pub fn tag_keys_for_search(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.tag_keys_for_search = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`cage_ids`](DescribeDbInstancesInput::cage_ids).
+    pub fn cage_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.cage_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`tag_values`](DescribeDbInstancesInput::tag_values).
+    pub fn tag_values(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.tag_values = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`unique_vpc_ids`](DescribeDbInstancesInput::unique_vpc_ids).
+    pub fn unique_vpc_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.unique_vpc_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`uniq_subnet_ids`](DescribeDbInstancesInput::uniq_subnet_ids).
+    pub fn uniq_subnet_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.uniq_subnet_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`tags`](DescribeDbInstancesInput::tags).
+    pub fn tags(mut self, value: impl IntoIterator<Item = types::Tag>) -> Self {
+        self.input.tags = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`proxy_vips`](DescribeDbInstancesInput::proxy_vips).
+    pub fn proxy_vips(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.proxy_vips = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`proxy_ids`](DescribeDbInstancesInput::proxy_ids).
+    pub fn proxy_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.proxy_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`engine_types`](DescribeDbInstancesInput::engine_types).
+    pub fn engine_types(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.engine_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`query_cluster_info`](DescribeDbInstancesInput::query_cluster_info).
+    pub fn query_cluster_info(mut self, value: bool) -> Self {
+        self.input.query_cluster_info = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstancesOutput {
+    /// Total number of eligible instances.
+    pub total_count: i64,
+    /// Instance detail list.
+    pub items: Vec<types::InstanceInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBPrice`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbPriceInput {
+    /// Instance duration, in months, minimum value 1, maximum value 36. This field is invalid when
+    /// querying the pay-as-you-go rate.
+    pub period: Option<i64>,
+    /// AZ information, in the format of "ap-guangzhou-2". For available values, query the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;DescribeDBZoneConfig&lt;/a&gt;
+    /// api. This parameter is required when InstanceId is empty.
+    pub zone: Option<String>,
+    /// Instance count. Default value is 1, minimum value 1, maximum value 100. This parameter is
+    /// required when InstanceId is empty.
+    pub goods_num: Option<i64>,
+    /// Instance memory size, measurement unit: MB. Required when InstanceId is empty. To ensure the
+    /// input value is valid, please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API to obtain the saleable
+    /// instance memory size range.
+    pub memory: Option<i64>,
+    /// Instance disk size, unit: GB. This parameter is required when InstanceId is empty. To ensure
+    /// the input value is valid, please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the saleable disk
+    /// size range.
+    pub volume: Option<i64>,
+    /// Instance type, defaults to master. Supported values include: master - primary instance, ro -
+    /// read-only instance, dr - disaster recovery instance. Required when InstanceId is empty.
+    pub instance_role: Option<String>,
+    /// Payment type. Supported values: PRE_PAID (yearly/monthly subscription) and HOUR_PAID
+    /// (pay-as-you-go). This parameter is required when InstanceId is empty.
+    pub pay_type: Option<String>,
+    /// Data replication method, defaults to 0. Supported values include: 0 - means async
+    /// replication, 1 - means semi-sync replication, 2 - means strong sync replication.
+    pub protect_mode: Option<i64>,
+    /// Instance isolation type.
+    ///
+    /// Enumeration value:
+    /// - UNIVERSAL: General-purpose instance
+    /// - EXCLUSIVE: Dedicated instance
+    /// - CLOUD_NATIVE_CLUSTER: Standard type of cloud disk edition
+    /// - CLOUD_NATIVE_CLUSTER_EXCLUSIVE: Enhanced type of cloud disk edition
+    /// - CLOUD_NATIVE_CLUSTER_ULTRA: Flagship type of cloud disk edition
+    ///
+    /// Default value: UNIVERSAL
+    ///
+    /// If needed to query the price of a single-node instance of cloud disk edition, set up this
+    /// parameter as CLOUD_NATIVE_CLUSTER and specify parameter InstanceNodes as 1.
+    pub device_type: Option<String>,
+    /// Number of instance nodes.
+    /// 1. When querying the price of a read-only instance or a single-node instance, the value of
+    ///    this field is 1.
+    /// 2. When querying the price of a dual-node instance, the value of this field is 2.
+    /// 3. When querying the price of a three-node instance, the value of this field is 3.
+    /// 4. When querying the price of a cloud disk edition instance, the value range of this field
+    ///    can be 2 - 6. A value of 2 means the cloud disk edition instance has 1 read-write node +
+    ///    1 read-only node. A value of 6 means the cloud disk edition instance has 1 read-write
+    ///    node + 5 read-only nodes. For other values (3 - 5), the rule is 1 read-write node +
+    ///    (value - 1) read-only nodes.
+    pub instance_nodes: Option<i64>,
+    /// The number of CPU cores of the price-query instance, measurement unit: core. To ensure the
+    /// validity of the input CPU value, please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API acquisition to get the
+    /// saleable number of cores. When this value is not specified, a default value will be padded
+    /// based on the Memory size.
+    pub cpu: Option<i64>,
+    /// Query the ID of the instance to be renewed. If needed, fill in InstanceId and Period to
+    /// query instance renewal price.
+    pub instance_id: Option<String>,
+    /// Usage-based billing tier. Valid only when PayType=HOUR_PAID. Supported values include: 1, 2, 3.
+    /// For step duration, see
+    /// <https://www.tencentcloud.com/document/product/236/18335.?from_cn_redirect=1>
+    pub ladder: Option<u64>,
+    /// Disk Type. Specify this parameter when querying the price of CLOUD disk edition or
+    /// single-node instance of CLOUD disk edition. Default value: SSD CLOUD Block Storage.
+    ///
+    /// Supported values include:
+    ///
+    /// "CLOUD_SSD" - SSD CLOUD Block Storage.
+    ///
+    /// "CLOUD_HSSD" - Enhanced SSD CLOUD Disk.
+    ///
+    /// "CLOUD_PREMIUM" - High-performance CLOUD Block Storage.
+    pub disk_type: Option<String>,
+}
+
+impl DescribeDbPriceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbPriceInput {
+    type Output = DescribeDbPriceOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBPrice").read_only();
+    const REQUIRED: &'static [&'static str] = &["Period"];
+}
+
+impl<C> Request<DescribeDbPriceInput, C> {
+    /// Sets [`period`](DescribeDbPriceInput::period) (required).
+    pub fn period(mut self, value: i64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`zone`](DescribeDbPriceInput::zone).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`goods_num`](DescribeDbPriceInput::goods_num).
+    pub fn goods_num(mut self, value: i64) -> Self {
+        self.input.goods_num = Some(value);
+        self
+    }
+
+    /// Sets [`memory`](DescribeDbPriceInput::memory).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`volume`](DescribeDbPriceInput::volume).
+    pub fn volume(mut self, value: i64) -> Self {
+        self.input.volume = Some(value);
+        self
+    }
+
+    /// Sets [`instance_role`](DescribeDbPriceInput::instance_role).
+    pub fn instance_role(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_role = Some(value.into());
+        self
+    }
+
+    /// Sets [`pay_type`](DescribeDbPriceInput::pay_type).
+    pub fn pay_type(mut self, value: impl Into<String>) -> Self {
+        self.input.pay_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`protect_mode`](DescribeDbPriceInput::protect_mode).
+    pub fn protect_mode(mut self, value: i64) -> Self {
+        self.input.protect_mode = Some(value);
+        self
+    }
+
+    /// Sets [`device_type`](DescribeDbPriceInput::device_type).
+    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+        self.input.device_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_nodes`](DescribeDbPriceInput::instance_nodes).
+    pub fn instance_nodes(mut self, value: i64) -> Self {
+        self.input.instance_nodes = Some(value);
+        self
+    }
+
+    /// Sets [`cpu`](DescribeDbPriceInput::cpu).
+    pub fn cpu(mut self, value: i64) -> Self {
+        self.input.cpu = Some(value);
+        self
+    }
+
+    /// Sets [`instance_id`](DescribeDbPriceInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ladder`](DescribeDbPriceInput::ladder).
+    pub fn ladder(mut self, value: u64) -> Self {
+        self.input.ladder = Some(value);
+        self
+    }
+
+    /// Sets [`disk_type`](DescribeDbPriceInput::disk_type).
+    pub fn disk_type(mut self, value: impl Into<String>) -> Self {
+        self.input.disk_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBPrice`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbPriceOutput {
+    /// Instance price, unit: cent.
+    pub price: i64,
+    /// Original price of instance. Measurement unit: cent.
+    pub original_price: i64,
+    /// Currency unit. CNY - RMB, USD - USD.
+    pub currency: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbSecurityGroupsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv or cdbro-c1nl9rpv. It is the same as the instance
+    /// ID displayed on the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// This parameter takes effect only when the ID of a read-only instance is passed in. If the
+    /// parameter is set to `False` or left empty, the security groups bound with the RO groups of
+    /// the read-only instance can only be queried. If it is set to `True`, the security groups can
+    /// be modified.
+    pub for_readonly_instance: Option<bool>,
+    /// When updating the read-only group of a cluster edition instance, specify the instance id in
+    /// InstanceId and this parameter to indicate the operation is for the read-only group. If you
+    /// perform the operation on the read-write node, this parameter is not required.
+    pub op_resource_id: Option<String>,
+}
+
+impl DescribeDbSecurityGroupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbSecurityGroupsInput {
+    type Output = DescribeDbSecurityGroupsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBSecurityGroups")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbSecurityGroupsInput, C> {
+    /// Sets [`instance_id`](DescribeDbSecurityGroupsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`for_readonly_instance`](DescribeDbSecurityGroupsInput::for_readonly_instance).
+    pub fn for_readonly_instance(mut self, value: bool) -> Self {
+        self.input.for_readonly_instance = Some(value);
+        self
+    }
+
+    /// Sets [`op_resource_id`](DescribeDbSecurityGroupsInput::op_resource_id).
+    pub fn op_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.input.op_resource_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbSecurityGroupsOutput {
+    /// Security group details.
+    pub groups: Vec<types::SecurityGroup>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBSwitchRecords`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbSwitchRecordsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv or cdbro-c1nl9rpv. It is the same as the instance
+    /// ID displayed on the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Pagination offset.
+    pub offset: Option<i64>,
+    /// Page size. Default value: 50. Minimum value: 1. Maximum value: 1000.
+    pub limit: Option<i64>,
+}
+
+impl DescribeDbSwitchRecordsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbSwitchRecordsInput {
+    type Output = DescribeDbSwitchRecordsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBSwitchRecords")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbSwitchRecordsInput, C> {
+    /// Sets [`instance_id`](DescribeDbSwitchRecordsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeDbSwitchRecordsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeDbSwitchRecordsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeDBSwitchRecords`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbSwitchRecordsOutput {
+    /// Number of instance switches.
+    pub total_count: i64,
+    /// Details of instance switches.
+    pub items: Vec<types::DbSwitchInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDataBackupOverview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDataBackupOverviewInput {
+    /// The cloud database product type for which you need to query the data backup overview. Value
+    /// is: mysql refers to two-node/three-node high-availability instances, mysql-basic refers to
+    /// single-node (cloud disk) instances, mysql-cluster refers to cloud disk edition instances.
+    pub product: Option<String>,
+}
+
+impl DescribeDataBackupOverviewInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDataBackupOverviewInput {
+    type Output = DescribeDataBackupOverviewOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDataBackupOverview")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["Product"];
+}
+
+impl<C> Request<DescribeDataBackupOverviewInput, C> {
+    /// Sets [`product`](DescribeDataBackupOverviewInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDataBackupOverview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDataBackupOverviewOutput {
+    /// Total capacity of data backups in bytes in the current region (including automatic backups
+    /// and manual backups).
+    pub data_backup_volume: i64,
+    /// Total number of data backups in the current region.
+    pub data_backup_count: i64,
+    /// Total capacity of automatic backups in the current region.
+    pub auto_backup_volume: i64,
+    /// Total number of automatic backups in the current region.
+    pub auto_backup_count: i64,
+    /// Total capacity of manual backups in the current region.
+    pub manual_backup_volume: i64,
+    /// Total number of manual backups in the current region.
+    pub manual_backup_count: i64,
+    /// Total capacity of remote backups
+    pub remote_backup_volume: i64,
+    /// Total number of remote backups
+    pub remote_backup_count: i64,
+    /// Total capacity of archive backups in the current region
+    pub data_backup_archive_volume: i64,
+    /// Total number of archive backups in the current region
+    pub data_backup_archive_count: i64,
+    /// Total backup capacity of standard storage in current region
+    pub data_backup_standby_volume: i64,
+    /// Total number of standard storage backups in current region
+    pub data_backup_standby_count: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDatabases`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDatabasesInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Offset. Minimum value: 0.
+    pub offset: Option<i64>,
+    /// Number of entries per request. Default value: 20. Minimum value: 1. Maximum value: 5000.
+    pub limit: Option<i64>,
+    /// Regular expression for matching database names.
+    pub database_regexp: Option<String>,
+}
+
+impl DescribeDatabasesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDatabasesInput {
+    type Output = DescribeDatabasesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDatabases").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDatabasesInput, C> {
+    /// Sets [`instance_id`](DescribeDatabasesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeDatabasesInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeDatabasesInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`database_regexp`](DescribeDatabasesInput::database_regexp).
+    pub fn database_regexp(mut self, value: impl Into<String>) -> Self {
+        self.input.database_regexp = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDatabases`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDatabasesOutput {
+    /// Number of eligible instances.
+    pub total_count: i64,
+    /// Information of an instance.
+    pub items: Vec<String>,
+    /// Database name and character set
+    pub database_list: Vec<types::DatabasesWithCharacterLists>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDefaultParams`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDefaultParamsInput {
+    /// Engine version. Currently supports \["5.1", "5.5", "5.6", "5.7", "8.0"\]. Description:
+    /// Engine version is required.
+    pub engine_version: Option<String>,
+    /// Default parameter template type. Supported values include "HIGH_STABILITY" - high-stability
+    /// template, "HIGH_PERFORMANCE" - high-performance template. Default value: HIGH_STABILITY.
+    pub template_type: Option<String>,
+    /// Parameter template engine, default value: InnoDB, valid values: InnoDB, RocksDB.
+    pub engine_type: Option<String>,
+}
+
+impl DescribeDefaultParamsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDefaultParamsInput {
+    type Output = DescribeDefaultParamsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDefaultParams")
+        .read_only();
+}
+
+impl<C> Request<DescribeDefaultParamsInput, C> {
+    /// Sets [`engine_version`](DescribeDefaultParamsInput::engine_version).
+    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`template_type`](DescribeDefaultParamsInput::template_type).
+    pub fn template_type(mut self, value: impl Into<String>) -> Self {
+        self.input.template_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`engine_type`](DescribeDefaultParamsInput::engine_type).
+    pub fn engine_type(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDefaultParams`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDefaultParamsOutput {
+    /// Number of parameters
+    pub total_count: i64,
+    /// Parameter details.
+    pub items: Vec<types::ParameterDetail>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDeviceMonitorInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDeviceMonitorInfoInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// This parameter is used to return the monitoring data of Count 5-minute time periods on the
+    /// day. Value range: 1-288. If this parameter is not passed in, all monitoring data in a
+    /// 5-minute granularity on the day will be returned by default.
+    pub count: Option<u64>,
+}
+
+impl DescribeDeviceMonitorInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDeviceMonitorInfoInput {
+    type Output = DescribeDeviceMonitorInfoOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDeviceMonitorInfo")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDeviceMonitorInfoInput, C> {
+    /// Sets [`instance_id`](DescribeDeviceMonitorInfoInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`count`](DescribeDeviceMonitorInfoInput::count).
+    pub fn count(mut self, value: u64) -> Self {
+        self.input.count = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeDeviceMonitorInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDeviceMonitorInfoOutput {
+    /// CPU monitoring data of the instance
+    pub cpu: types::DeviceCpuInfo,
+    /// Memory monitoring data of the instance
+    pub mem: types::DeviceMemInfo,
+    /// Network monitoring data of the instance
+    pub net: types::DeviceNetInfo,
+    /// Disk monitoring data of the instance
+    pub disk: types::DeviceDiskInfo,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeErrorLogData`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeErrorLogDataInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Start timestamp. For example, 1585142640, in seconds.
+    pub start_time: Option<u64>,
+    /// End timestamp. For example, 1585142640, in seconds.
+    pub end_time: Option<u64>,
+    /// Keyword list to match, supports up to 15 keywords with fuzzy matching support.
+    pub key_words: Option<Vec<String>>,
+    /// The number of results per page in paginated queries. Default value: 100. Maximum value: 400.
+    pub limit: Option<i64>,
+    /// Offset. Default value: 0.
+    pub offset: Option<i64>,
+    /// This parameter is valid only for source or disaster recovery instances. Valid value:
+    /// `slave`, which indicates pulling logs from the replica.
+    pub inst_type: Option<String>,
+}
+
+impl DescribeErrorLogDataInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeErrorLogDataInput {
+    type Output = DescribeErrorLogDataOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeErrorLogData")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeErrorLogDataInput, C> {
+    /// Sets [`instance_id`](DescribeErrorLogDataInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeErrorLogDataInput::start_time) (required).
+    pub fn start_time(mut self, value: u64) -> Self {
+        self.input.start_time = Some(value);
+        self
+    }
+
+    /// Sets [`end_time`](DescribeErrorLogDataInput::end_time) (required).
+    pub fn end_time(mut self, value: u64) -> Self {
+        self.input.end_time = Some(value);
+        self
+    }
+
+    /// Sets [`key_words`](DescribeErrorLogDataInput::key_words).
+    pub fn key_words(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.key_words = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`limit`](DescribeErrorLogDataInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeErrorLogDataInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`inst_type`](DescribeErrorLogDataInput::inst_type).
+    pub fn inst_type(mut self, value: impl Into<String>) -> Self {
+        self.input.inst_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeErrorLogData`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeErrorLogDataOutput {
+    /// Number of eligible entries.
+    pub total_count: i64,
+    /// Returned records.
+    pub items: Vec<types::ErrlogItem>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeInstanceAlarmEvents`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceAlarmEventsInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Event query range start time, closed interval.
+    pub start_time: Option<String>,
+    /// End time of the event query range, closed interval.
+    pub end_time: Option<String>,
+    /// Event name. Outofmemory - Memory OOM (status event); Switch - primary-secondary switch
+    /// (status event); Roremove - read-only instance removal (status event); MemoryUsedHigh - high
+    /// memory utilization (status event); CPUExpansion - CPU performance scale-out (stateless
+    /// event); CPUExpansionFailed - CPU performance scale-out failed (stateless event);
+    /// CPUContraction - CPU performance scale-in (stateless event); Restart - instance restart
+    /// (status event); ServerFailureNodeMigration - ServerFailureNodeMigration (status event);
+    /// PlannedSwitch - planned active/standby switch (stateless event); OverusedReadonlySet -
+    /// instance will be locked (stateless event); OverusedReadWriteSet - instance unlock (stateless
+    /// event).
+    pub event_name: Option<Vec<String>>,
+    /// Event status. "1" - Event; "0" - Recovery event; "-" - Stateless event.
+    pub event_status: Option<String>,
+    /// Sorting method. Sort by event occurrence. "DESC" - inverted; "ASC" - in order. Default is
+    /// inverted.
+    pub order: Option<String>,
+    /// Number of displayed events. Default is 100, maximum is 200.
+    pub limit: Option<String>,
+    /// Offset.
+    pub offset: Option<String>,
+    /// Node ID.
+    pub node_id: Option<String>,
+}
+
+impl DescribeInstanceAlarmEventsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeInstanceAlarmEventsInput {
+    type Output = DescribeInstanceAlarmEventsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeInstanceAlarmEvents")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeInstanceAlarmEventsInput, C> {
+    /// Sets [`instance_id`](DescribeInstanceAlarmEventsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeInstanceAlarmEventsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeInstanceAlarmEventsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`event_name`](DescribeInstanceAlarmEventsInput::event_name).
+    pub fn event_name(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.event_name = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`event_status`](DescribeInstanceAlarmEventsInput::event_status).
+    pub fn event_status(mut self, value: impl Into<String>) -> Self {
+        self.input.event_status = Some(value.into());
+        self
+    }
+
+    /// Sets [`order`](DescribeInstanceAlarmEventsInput::order).
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.input.order = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeInstanceAlarmEventsInput::limit).
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
+        self.input.limit = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeInstanceAlarmEventsInput::offset).
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.input.offset = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](DescribeInstanceAlarmEventsInput::node_id).
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.node_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeInstanceAlarmEvents`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceAlarmEventsOutput {
+    /// Number of events.
+    pub total_count: Option<i64>,
+    /// Event information. Items is null when info is not found.
+    pub items: Option<Vec<types::InstEventInfo>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeInstanceParamRecords`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceParamRecordsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page. You can use the [instance list querying
+    /// API](https://intl.cloud.tencent.com/document/api/236/15872?from_cn_redirect=1) to query the
+    /// ID, whose value is the `InstanceId` value in output parameters.
+    pub instance_id: Option<String>,
+    /// Pagination offset. Default value: 0.
+    pub offset: Option<i64>,
+    /// Page size. Default value: 20. Maximum value: 100.
+    pub limit: Option<i64>,
+}
+
+impl DescribeInstanceParamRecordsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeInstanceParamRecordsInput {
+    type Output = DescribeInstanceParamRecordsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeInstanceParamRecords")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeInstanceParamRecordsInput, C> {
+    /// Sets [`instance_id`](DescribeInstanceParamRecordsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeInstanceParamRecordsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeInstanceParamRecordsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeInstanceParamRecords`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceParamRecordsOutput {
+    /// Number of eligible records.
+    pub total_count: i64,
+    /// Parameter modification records.
+    pub items: Vec<types::ParamRecord>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeInstanceParams`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceParamsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page. You can use the [instance list querying
+    /// API](https://intl.cloud.tencent.com/document/api/236/15872?from_cn_redirect=1) to query the
+    /// ID, whose value is the `InstanceId` value in output parameters.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeInstanceParamsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeInstanceParamsInput {
+    type Output = DescribeInstanceParamsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeInstanceParams")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeInstanceParamsInput, C> {
+    /// Sets [`instance_id`](DescribeInstanceParamsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeInstanceParams`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceParamsOutput {
+    /// Number of instance parameters.
+    pub total_count: i64,
+    /// Parameter details.
+    pub items: Vec<types::ParameterDetail>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeInstancePasswordComplexity`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstancePasswordComplexityInput {
+    /// Instance ID.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeInstancePasswordComplexityInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeInstancePasswordComplexityInput {
+    type Output = DescribeInstancePasswordComplexityOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+            "DescribeInstancePasswordComplexity",
+        )
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeInstancePasswordComplexityInput, C> {
+    /// Sets [`instance_id`](DescribeInstancePasswordComplexityInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeInstancePasswordComplexity`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstancePasswordComplexityOutput {
+    /// Total number of password complexity related parameters
+    pub total_count: i64,
+    /// Password complexity parameter details. The policy value ranges from "" to "LOW" or "MEDIUM".
+    /// Empty or LOW means password complexity is off. MEDIUM means password complexity is on. When
+    /// the policy parameter value is MEDIUM, the following parameters take effect. length: value
+    /// ranges from 8 to 64, means the minimum number of characters. mixed_case_count: value ranges
+    /// from 1 to 16, means the minimum count of uppercase and lowercase letters. number_count:
+    /// value ranges from 1 to 16, means the minimum count of numeric characters.
+    /// special_char_count: value ranges from 1 to 16, means the minimum count of special
+    /// characters.
+    pub items: Vec<types::ParameterDetail>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeInstanceUpgradeCheckJob`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceUpgradeCheckJobInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Target database version. Description: Available values 5.6, 5.7, 8.0. Cross-version upgrade
+    /// is not supported. Downgrade is not supported after upgrade.
+    pub dst_mysql_version: Option<String>,
+}
+
+impl DescribeInstanceUpgradeCheckJobInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeInstanceUpgradeCheckJobInput {
+    type Output = DescribeInstanceUpgradeCheckJobOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeInstanceUpgradeCheckJob")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "DstMysqlVersion"];
+}
+
+impl<C> Request<DescribeInstanceUpgradeCheckJobInput, C> {
+    /// Sets [`instance_id`](DescribeInstanceUpgradeCheckJobInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_mysql_version`](DescribeInstanceUpgradeCheckJobInput::dst_mysql_version)
+    /// (required).
+    pub fn dst_mysql_version(mut self, value: impl Into<String>) -> Self {
+        self.input.dst_mysql_version = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeInstanceUpgradeCheckJob`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceUpgradeCheckJobOutput {
+    /// Existence of historic upgrade validation task within 24 hours
+    pub exist_upgrade_check_job: bool,
+    /// Task ID.
+    pub job_id: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeInstanceUpgradeType`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceUpgradeTypeInput {
+    /// Instance ID, which can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// API.
+    pub instance_id: Option<String>,
+    /// The number of CPU cores of the target instance. To ensure the input value is valid, please
+    /// use &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// to get the saleable CPU range of the instance.
+    pub dst_cpu: Option<f64>,
+    /// Target instance memory size, measurement unit: MB. To ensure the input value is valid,
+    /// please use &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// to get the saleable memory size range of the instance.
+    pub dst_memory: Option<u64>,
+    /// Target instance disk size, unit: GB. To ensure the input value is valid, please use &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// to get the saleable disk size range of the instance.
+    pub dst_disk: Option<u64>,
+    /// Target instance database version. Available values: 5.6, 5.7, 8.0.
+    pub dst_version: Option<String>,
+    /// Deployment model of the target instance. Defaults to 0. Supported values include: 0 - means
+    /// single availability zone, 1 - means multi-availability zone.
+    pub dst_deploy_mode: Option<i64>,
+    /// Replication type of the target instance. Supported values include: 0 - means async
+    /// replication, 1 - means semi-sync replication, 2 - means strong sync replication.
+    pub dst_protect_mode: Option<i64>,
+    /// AZ ID of the standby instance 1 of the target instance. You can use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// API to obtain the availability zone ID.
+    pub dst_slave_zone: Option<i64>,
+    /// AZ ID of the standby instance 2. You can use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// API to obtain the AZ ID.
+    pub dst_backup_zone: Option<i64>,
+    /// Target instance type. Supported values include: "CUSTOM" - general-purpose instance,
+    /// "EXCLUSIVE" - dedicated instance, "ONTKE" - ONTKE single-node instance,
+    /// "CLOUD_NATIVE_CLUSTER" - standard type for CLOUD disk, "CLOUD_NATIVE_CLUSTER_EXCLUSIVE" -
+    /// enhanced type for CLOUD disk.
+    pub dst_cdb_type: Option<String>,
+    /// Primary availability zone ID of the target instance. You can use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// API to obtain the AZ ID.
+    pub dst_zone_id: Option<i64>,
+    /// Node distribution of CDB instances in the dedicated cluster.
+    pub node_distribution: Option<types::NodeDistribution>,
+    /// Topology configuration for cloud disk edition nodes. Nodeld information can be obtained
+    /// through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/105116?from_cn_redirect=1>"&gt;DescribeClusterInfo&lt;/a&gt;
+    /// API.
+    pub cluster_topology: Option<types::ClusterTopology>,
+    /// AZ ID of the standby instance 3 in the target instance. Use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// API to obtain the availability zone ID.
+    pub dst_fourth_zone: Option<i64>,
+}
+
+impl DescribeInstanceUpgradeTypeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeInstanceUpgradeTypeInput {
+    type Output = DescribeInstanceUpgradeTypeOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeInstanceUpgradeType")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "DstCpu",
+        "DstMemory",
+        "DstDisk",
+    ];
+}
+
+impl<C> Request<DescribeInstanceUpgradeTypeInput, C> {
+    /// Sets [`instance_id`](DescribeInstanceUpgradeTypeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_cpu`](DescribeInstanceUpgradeTypeInput::dst_cpu) (required).
+    pub fn dst_cpu(mut self, value: f64) -> Self {
+        self.input.dst_cpu = Some(value);
+        self
+    }
+
+    /// Sets [`dst_memory`](DescribeInstanceUpgradeTypeInput::dst_memory) (required).
+    pub fn dst_memory(mut self, value: u64) -> Self {
+        self.input.dst_memory = Some(value);
+        self
+    }
+
+    /// Sets [`dst_disk`](DescribeInstanceUpgradeTypeInput::dst_disk) (required).
+    pub fn dst_disk(mut self, value: u64) -> Self {
+        self.input.dst_disk = Some(value);
+        self
+    }
+
+    /// Sets [`dst_version`](DescribeInstanceUpgradeTypeInput::dst_version).
+    pub fn dst_version(mut self, value: impl Into<String>) -> Self {
+        self.input.dst_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_deploy_mode`](DescribeInstanceUpgradeTypeInput::dst_deploy_mode).
+    pub fn dst_deploy_mode(mut self, value: i64) -> Self {
+        self.input.dst_deploy_mode = Some(value);
+        self
+    }
+
+    /// Sets [`dst_protect_mode`](DescribeInstanceUpgradeTypeInput::dst_protect_mode).
+    pub fn dst_protect_mode(mut self, value: i64) -> Self {
+        self.input.dst_protect_mode = Some(value);
+        self
+    }
+
+    /// Sets [`dst_slave_zone`](DescribeInstanceUpgradeTypeInput::dst_slave_zone).
+    pub fn dst_slave_zone(mut self, value: i64) -> Self {
+        self.input.dst_slave_zone = Some(value);
+        self
+    }
+
+    /// Sets [`dst_backup_zone`](DescribeInstanceUpgradeTypeInput::dst_backup_zone).
+    pub fn dst_backup_zone(mut self, value: i64) -> Self {
+        self.input.dst_backup_zone = Some(value);
+        self
+    }
+
+    /// Sets [`dst_cdb_type`](DescribeInstanceUpgradeTypeInput::dst_cdb_type).
+    pub fn dst_cdb_type(mut self, value: impl Into<String>) -> Self {
+        self.input.dst_cdb_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_zone_id`](DescribeInstanceUpgradeTypeInput::dst_zone_id).
+    pub fn dst_zone_id(mut self, value: i64) -> Self {
+        self.input.dst_zone_id = Some(value);
+        self
+    }
+
+    /// Sets [`node_distribution`](DescribeInstanceUpgradeTypeInput::node_distribution).
+    pub fn node_distribution(mut self, value: types::NodeDistribution) -> Self {
+        self.input.node_distribution = Some(value);
+        self
+    }
+
+    /// Sets [`cluster_topology`](DescribeInstanceUpgradeTypeInput::cluster_topology).
+    pub fn cluster_topology(mut self, value: types::ClusterTopology) -> Self {
+        self.input.cluster_topology = Some(value);
+        self
+    }
+
+    /// Sets [`dst_fourth_zone`](DescribeInstanceUpgradeTypeInput::dst_fourth_zone).
+    pub fn dst_fourth_zone(mut self, value: i64) -> Self {
+        self.input.dst_fourth_zone = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeInstanceUpgradeType`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceUpgradeTypeOutput {
+    /// Instance ID.
+    pub instance_id: String,
+    /// Instance upgrade type. Trsf - Migration upgrade, InPlace - In-place upgrade, Topology -
+    /// Architecture upgrade.
+    pub upgrade_type: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeLocalBinlogConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeLocalBinlogConfigInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed in
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeLocalBinlogConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeLocalBinlogConfigInput {
+    type Output = DescribeLocalBinlogConfigOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeLocalBinlogConfig")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeLocalBinlogConfigInput, C> {
+    /// Sets [`instance_id`](DescribeLocalBinlogConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeLocalBinlogConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeLocalBinlogConfigOutput {
+    /// Binlog retention policy of the instance.
+    pub local_binlog_config: Option<types::LocalBinlogConfig>,
+    /// Default binlog retention policy in the region.
+    pub local_binlog_config_default: Option<types::LocalBinlogConfigDefault>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeParamTemplateInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeParamTemplateInfoInput {
+    /// Parameter template ID, which can be obtained through the
+    /// [DescribeParamTemplates](https://www.tencentcloud.com/document/api/236/32659?from_cn_redirect=1)
+    /// API.
+    pub template_id: Option<i64>,
+}
+
+impl DescribeParamTemplateInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeParamTemplateInfoInput {
+    type Output = DescribeParamTemplateInfoOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeParamTemplateInfo")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["TemplateId"];
+}
+
+impl<C> Request<DescribeParamTemplateInfoInput, C> {
+    /// Sets [`template_id`](DescribeParamTemplateInfoInput::template_id) (required).
+    pub fn template_id(mut self, value: i64) -> Self {
+        self.input.template_id = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeParamTemplateInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeParamTemplateInfoOutput {
+    /// Parameter template ID.
+    pub template_id: i64,
+    /// Parameter template name.
+    pub name: String,
+    /// The parameter template corresponds to the instance version. Valid values: 5.5, 5.6, 5.7,
+    /// 8.0.
+    pub engine_version: String,
+    /// Number of parameters in the parameter template
+    pub total_count: i64,
+    /// Parameter details
+    pub items: Vec<types::ParameterDetail>,
+    /// Parameter template description
+    pub description: String,
+    /// Type of the parameter template. Valid values: `HIGH_STABILITY` (high-stability template),
+    /// `HIGH_PERFORMANCE` (high-performance template).
+    pub template_type: String,
+    /// Parameter template engine. Supported values include "InnoDB", "RocksDB".
+    pub engine_type: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeParamTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeParamTemplatesInput {
+    /// Engine version. Query all if default. Valid values: 5.5, 5.6, 5.7, 8.0.
+    pub engine_versions: Option<Vec<String>>,
+    /// Engine type. Query all if default. Valid values: InnoDB, RocksDB. Case-insensitive.
+    pub engine_types: Option<Vec<String>>,
+    /// Template name. Query all if default. Support fuzzy matching.
+    pub template_names: Option<Vec<String>>,
+    /// Template ID. Query all if default.
+    pub template_ids: Option<Vec<i64>>,
+}
+
+impl DescribeParamTemplatesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeParamTemplatesInput {
+    type Output = DescribeParamTemplatesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeParamTemplates")
+        .read_only();
+}
+
+impl<C> Request<DescribeParamTemplatesInput, C> {
+    /// Sets [`engine_versions`](DescribeParamTemplatesInput::engine_versions).
+    pub fn engine_versions(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.engine_versions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`engine_types`](DescribeParamTemplatesInput::engine_types).
+    pub fn engine_types(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.engine_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`template_names`](DescribeParamTemplatesInput::template_names).
+    pub fn template_names(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.template_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`template_ids`](DescribeParamTemplatesInput::template_ids).
+    pub fn template_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.input.template_ids = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DescribeParamTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeParamTemplatesOutput {
+    /// Number of parameter templates of the user.
+    pub total_count: i64,
+    /// Parameter template details.
+    pub items: Vec<types::ParamTemplateInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeProjectSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeProjectSecurityGroupsInput {
+    /// Project ID. You can obtain it through the
+    /// [DescribeProjects](https://www.tencentcloud.com/document/api/651/78725?from_cn_redirect=1)
+    /// API.
+    pub project_id: Option<i64>,
+}
+
+impl DescribeProjectSecurityGroupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeProjectSecurityGroupsInput {
+    type Output = DescribeProjectSecurityGroupsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeProjectSecurityGroups")
+        .read_only();
+}
+
+impl<C> Request<DescribeProjectSecurityGroupsInput, C> {
+    /// Sets [`project_id`](DescribeProjectSecurityGroupsInput::project_id).
+    pub fn project_id(mut self, value: i64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeProjectSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeProjectSecurityGroupsOutput {
+    /// Security group details.
+    pub groups: Vec<types::SecurityGroup>,
+    /// Number of security group rules
+    pub total_count: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeProxyCustomConf`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeProxyCustomConfInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Paginated query offset
+    pub offset: Option<u64>,
+    /// Maximum entries returned per page
+    pub limit: Option<u64>,
+}
+
+impl DescribeProxyCustomConfInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeProxyCustomConfInput {
+    type Output = DescribeProxyCustomConfOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeProxyCustomConf")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeProxyCustomConfInput, C> {
+    /// Sets [`instance_id`](DescribeProxyCustomConfInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeProxyCustomConfInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeProxyCustomConfInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeProxyCustomConf`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeProxyCustomConfOutput {
+    /// Number of proxy configurations
+    pub count: u64,
+    /// Weight limit
+    pub weight_rule: types::Rule,
+    /// proxy configuration
+    pub custom_conf_info: Vec<types::CustomConfig>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeProxySupportParam`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeProxySupportParamInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeProxySupportParamInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeProxySupportParamInput {
+    type Output = DescribeProxySupportParamOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeProxySupportParam")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeProxySupportParamInput, C> {
+    /// Sets [`instance_id`](DescribeProxySupportParamInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeProxySupportParam`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeProxySupportParamOutput {
+    /// Proxy supports the maximum version
+    pub proxy_version: String,
+    /// Whether connection pool is supported
+    pub support_pool: bool,
+    /// Minimum value of the connection pool
+    pub pool_min: u64,
+    /// Maximum value of connection pool
+    pub pool_max: u64,
+    /// Whether transaction split is supported
+    pub support_trans_split: bool,
+    /// Minimum proxy version that supports connection pool
+    pub support_pool_min_version: String,
+    /// Minimum proxy version supporting transaction split
+    pub support_trans_split_min_version: String,
+    /// Whether setting as read-only is supported.
+    pub support_read_only: bool,
+    /// Whether to automatically balance the load
+    pub support_auto_load_balance: bool,
+    /// Whether support access mode
+    pub support_access_mode: bool,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeRemoteBackupConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRemoteBackupConfigInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed in
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeRemoteBackupConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeRemoteBackupConfigInput {
+    type Output = DescribeRemoteBackupConfigOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeRemoteBackupConfig")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeRemoteBackupConfigInput, C> {
+    /// Sets [`instance_id`](DescribeRemoteBackupConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeRemoteBackupConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRemoteBackupConfigOutput {
+    /// Remote backup retention period in days
+    pub expire_days: i64,
+    /// Remote data backup. Valid values:`off` (disable), `on` (enable).
+    pub remote_backup_save: String,
+    /// Remote log backup. Valid values: `off` (disable), `on` (enable). Only when the parameter
+    /// `RemoteBackupSave` is `on`, the `RemoteBinlogSave` parameter can be set to `on`.
+    pub remote_binlog_save: String,
+    /// List of configured remote backup regions
+    pub remote_region: Vec<String>,
+    /// List of remote backup regions
+    pub region_list: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeRoGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRoGroupsInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeRoGroupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeRoGroupsInput {
+    type Output = DescribeRoGroupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeRoGroups").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeRoGroupsInput, C> {
+    /// Sets [`instance_id`](DescribeRoGroupsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeRoGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRoGroupsOutput {
+    /// RO group information array. An instance can associate with multiple RO groups.
+    pub ro_groups: Vec<types::RoGroup>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeRoMinScale`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRoMinScaleInput {
+    /// Read-only instance ID in the format of "cdbro-c1nl9rpv". Its value is the same as the
+    /// instance ID in the TencentDB Console. This parameter and the `MasterInstanceId` parameter
+    /// cannot both be empty.
+    pub ro_instance_id: Option<String>,
+    /// Primary instance ID in the format of "cdbro-c1nl9rpv". Its value is the same as the instance
+    /// ID in the TencentDB Console. This parameter and the `RoInstanceId` parameter cannot both be
+    /// empty. Note: when the parameters are passed in with `RoInstanceId`, the return value refers
+    /// to the minimum specification to which a read-only instance can be upgraded; when the
+    /// parameters are passed in with `MasterInstanceId` but without `RoInstanceId`, the return
+    /// value refers to the minimum purchasable specification for a read-only instance.
+    pub master_instance_id: Option<String>,
+}
+
+impl DescribeRoMinScaleInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeRoMinScaleInput {
+    type Output = DescribeRoMinScaleOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeRoMinScale").read_only();
+}
+
+impl<C> Request<DescribeRoMinScaleInput, C> {
+    /// Sets [`ro_instance_id`](DescribeRoMinScaleInput::ro_instance_id).
+    pub fn ro_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ro_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`master_instance_id`](DescribeRoMinScaleInput::master_instance_id).
+    pub fn master_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.master_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeRoMinScale`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRoMinScaleOutput {
+    /// Memory size in MB.
+    pub memory: Option<i64>,
+    /// Disk size in GB.
+    pub volume: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeRollbackRangeTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRollbackRangeTimeInput {
+    /// Instance ID list. An instance ID is in the format of cdb-c1nl9rpv, which is the same as the
+    /// instance ID displayed on the TencentDB Console page.
+    pub instance_ids: Option<Vec<String>>,
+    /// Whether the clone instance and the source instance are in the same AZ. Valid values: `true`
+    /// (yes), `false` (no).
+    pub is_remote_zone: Option<String>,
+    /// The region of the clone instance, such as `ap-guangzhou`.
+    pub backup_region: Option<String>,
+}
+
+impl DescribeRollbackRangeTimeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeRollbackRangeTimeInput {
+    type Output = DescribeRollbackRangeTimeOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeRollbackRangeTime")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceIds"];
+}
+
+impl<C> Request<DescribeRollbackRangeTimeInput, C> {
+    /// Sets [`instance_ids`](DescribeRollbackRangeTimeInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`is_remote_zone`](DescribeRollbackRangeTimeInput::is_remote_zone).
+    pub fn is_remote_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.is_remote_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_region`](DescribeRollbackRangeTimeInput::backup_region).
+    pub fn backup_region(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_region = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeRollbackRangeTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRollbackRangeTimeOutput {
+    /// Number of eligible instances.
+    pub total_count: i64,
+    /// Returned parameter information.
+    pub items: Vec<types::InstanceRollbackRangeTime>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeRollbackTaskDetail`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRollbackTaskDetailInput {
+    /// Instance ID, which is the same as the instance ID displayed in the TencentDB Console. You
+    /// can use the [DescribeDBInstances
+    /// API](https://intl.cloud.tencent.com/document/api/236/15872?from_cn_redirect=1) to query the
+    /// ID.
+    pub instance_id: Option<String>,
+    /// Async task ID.
+    pub async_request_id: Option<String>,
+    /// Pagination parameter. Number of records returned per request. Default value: 20. Maximum
+    /// value: 100 is recommended.
+    pub limit: Option<i64>,
+    /// Pagination offset. Default value: 0.
+    pub offset: Option<i64>,
+}
+
+impl DescribeRollbackTaskDetailInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeRollbackTaskDetailInput {
+    type Output = DescribeRollbackTaskDetailOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeRollbackTaskDetail")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeRollbackTaskDetailInput, C> {
+    /// Sets [`instance_id`](DescribeRollbackTaskDetailInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`async_request_id`](DescribeRollbackTaskDetailInput::async_request_id).
+    pub fn async_request_id(mut self, value: impl Into<String>) -> Self {
+        self.input.async_request_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeRollbackTaskDetailInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeRollbackTaskDetailInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeRollbackTaskDetail`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRollbackTaskDetailOutput {
+    /// Number of eligible entries.
+    pub total_count: i64,
+    /// Rollback task details.
+    pub items: Vec<types::RollbackTask>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
 }
 
 /// The request of `DescribeSSLStatus`.
@@ -153,6 +8556,3452 @@ pub struct DescribeSslStatusOutput {
     pub request_id: String,
 }
 
+/// The request of `DescribeSlowLogData`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowLogDataInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Session start timestamp. For example, 1585142640. Description: This parameter is a timestamp
+    /// in seconds.
+    pub start_time: Option<u64>,
+    /// End timestamp. Example: 1585142640. Description: This parameter is a timestamp in seconds.
+    pub end_time: Option<u64>,
+    /// Client `Host` list.
+    pub user_hosts: Option<Vec<String>>,
+    /// Client username list.
+    pub user_names: Option<Vec<String>>,
+    /// Accessed database list.
+    pub data_bases: Option<Vec<String>>,
+    /// Sorting field. Currently supported fields and their meanings are as follows. Default value
+    /// is Timestamp.
+    /// 1. Timestamp: SQL execution time
+    /// 2. QueryTime: SQL execution duration (seconds)
+    /// 3. LockTime: Lock duration (seconds)
+    /// 4. RowsExamined: Number of scanned rows
+    /// 5. RowsSent: Result set row count
+    pub sort_by: Option<String>,
+    /// Ascending or descending order. Valid values: "ASC" - Ascending order, "DESC" - Descending
+    /// order. Default value: "ASC".
+    pub order_by: Option<String>,
+    /// Offset. The default is 0, and the maximum is 9999.
+    pub offset: Option<i64>,
+    /// The number of records returned in a single use, default is 100, maximum is 800.
+    pub limit: Option<i64>,
+    /// This parameter is valid only for source or disaster recovery instances. Valid value:
+    /// `slave`, which indicates pulling logs from the replica.
+    pub inst_type: Option<String>,
+    /// Node ID.
+    pub op_resource_id: Option<String>,
+}
+
+impl DescribeSlowLogDataInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeSlowLogDataInput {
+    type Output = DescribeSlowLogDataOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeSlowLogData").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeSlowLogDataInput, C> {
+    /// Sets [`instance_id`](DescribeSlowLogDataInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeSlowLogDataInput::start_time) (required).
+    pub fn start_time(mut self, value: u64) -> Self {
+        self.input.start_time = Some(value);
+        self
+    }
+
+    /// Sets [`end_time`](DescribeSlowLogDataInput::end_time) (required).
+    pub fn end_time(mut self, value: u64) -> Self {
+        self.input.end_time = Some(value);
+        self
+    }
+
+    /// Sets [`user_hosts`](DescribeSlowLogDataInput::user_hosts).
+    pub fn user_hosts(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.user_hosts = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`user_names`](DescribeSlowLogDataInput::user_names).
+    pub fn user_names(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.user_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`data_bases`](DescribeSlowLogDataInput::data_bases).
+    pub fn data_bases(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.data_bases = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`sort_by`](DescribeSlowLogDataInput::sort_by).
+    pub fn sort_by(mut self, value: impl Into<String>) -> Self {
+        self.input.sort_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by`](DescribeSlowLogDataInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeSlowLogDataInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeSlowLogDataInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`inst_type`](DescribeSlowLogDataInput::inst_type).
+    pub fn inst_type(mut self, value: impl Into<String>) -> Self {
+        self.input.inst_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`op_resource_id`](DescribeSlowLogDataInput::op_resource_id).
+    pub fn op_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.input.op_resource_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeSlowLogData`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowLogDataOutput {
+    /// Number of eligible entries.
+    pub total_count: i64,
+    /// Queried records.
+    pub items: Vec<types::SlowLogItem>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowLogsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Pagination offset, starting from `0`. Default value: `0`.
+    pub offset: Option<i64>,
+    /// Page size. Default value: 20. Minimum value: 1. Maximum value: 1000.
+    pub limit: Option<i64>,
+}
+
+impl DescribeSlowLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeSlowLogsInput {
+    type Output = DescribeSlowLogsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeSlowLogs").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeSlowLogsInput, C> {
+    /// Sets [`instance_id`](DescribeSlowLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeSlowLogsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeSlowLogsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowLogsOutput {
+    /// Number of eligible slow logs.
+    pub total_count: i64,
+    /// Details of eligible slow logs.
+    pub items: Vec<types::SlowLogInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeSupportedPrivileges`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSupportedPrivilegesInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeSupportedPrivilegesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeSupportedPrivilegesInput {
+    type Output = DescribeSupportedPrivilegesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeSupportedPrivileges")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeSupportedPrivilegesInput, C> {
+    /// Sets [`instance_id`](DescribeSupportedPrivilegesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeSupportedPrivileges`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSupportedPrivilegesOutput {
+    /// Global permissions supported by the instance
+    pub global_supported_privileges: Option<Vec<String>>,
+    /// Database permissions supported by the instance.
+    pub database_supported_privileges: Option<Vec<String>>,
+    /// Table permissions supported by the instance.
+    pub table_supported_privileges: Option<Vec<String>>,
+    /// Column permissions supported by the instance.
+    pub column_supported_privileges: Option<Vec<String>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeTableColumns`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTableColumnsInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console. You can obtain it through the [Query Instance
+    /// List](https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1) API. Its value
+    /// is the InstanceId field in the output parameter.
+    pub instance_id: Option<String>,
+    /// Database name. Obtain through the [Query
+    /// Database](https://www.tencentcloud.com/document/api/236/17493?from_cn_redirect=1) API.
+    pub database: Option<String>,
+    /// Name of the table in the database.
+    pub table: Option<String>,
+}
+
+impl DescribeTableColumnsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeTableColumnsInput {
+    type Output = DescribeTableColumnsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeTableColumns")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Database", "Table"];
+}
+
+impl<C> Request<DescribeTableColumnsInput, C> {
+    /// Sets [`instance_id`](DescribeTableColumnsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`database`](DescribeTableColumnsInput::database) (required).
+    pub fn database(mut self, value: impl Into<String>) -> Self {
+        self.input.database = Some(value.into());
+        self
+    }
+
+    /// Sets [`table`](DescribeTableColumnsInput::table) (required).
+    pub fn table(mut self, value: impl Into<String>) -> Self {
+        self.input.table = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeTableColumns`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTableColumnsOutput {
+    /// Total number of eligible instances.
+    pub total_count: i64,
+    /// Returned database column information.
+    pub items: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeTables`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTablesInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Database name.
+    pub database: Option<String>,
+    /// Record offset. Default value: 0.
+    pub offset: Option<i64>,
+    /// Number of items returned per request. Default value: 20. Maximum value: 5000.
+    pub limit: Option<i64>,
+    /// Regular expression for matching table names, which complies with the rules at MySQL's
+    /// official website
+    pub table_regexp: Option<String>,
+}
+
+impl DescribeTablesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeTablesInput {
+    type Output = DescribeTablesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeTables").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Database"];
+}
+
+impl<C> Request<DescribeTablesInput, C> {
+    /// Sets [`instance_id`](DescribeTablesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`database`](DescribeTablesInput::database) (required).
+    pub fn database(mut self, value: impl Into<String>) -> Self {
+        self.input.database = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeTablesInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeTablesInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`table_regexp`](DescribeTablesInput::table_regexp).
+    pub fn table_regexp(mut self, value: impl Into<String>) -> Self {
+        self.input.table_regexp = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeTables`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTablesOutput {
+    /// Number of eligible tables.
+    pub total_count: i64,
+    /// Information of a table.
+    pub items: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeTagsOfInstanceIds`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTagsOfInstanceIdsInput {
+    /// Instance list. Instance ID can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API. The length of the array passed in is not limited.
+    pub instance_ids: Option<Vec<String>>,
+    /// Pagination offset.
+    pub offset: Option<i64>,
+    /// Page size. Defaults to 15.
+    pub limit: Option<i64>,
+}
+
+impl DescribeTagsOfInstanceIdsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeTagsOfInstanceIdsInput {
+    type Output = DescribeTagsOfInstanceIdsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeTagsOfInstanceIds")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceIds"];
+}
+
+impl<C> Request<DescribeTagsOfInstanceIdsInput, C> {
+    /// Sets [`instance_ids`](DescribeTagsOfInstanceIdsInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`offset`](DescribeTagsOfInstanceIdsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeTagsOfInstanceIdsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeTagsOfInstanceIds`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTagsOfInstanceIdsOutput {
+    /// Pagination offset.
+    pub offset: i64,
+    /// Number of entries per page.
+    pub limit: i64,
+    /// Instance tag information.
+    pub rows: Vec<types::TagsInfoOfInstance>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeTasks`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTasksInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page. You can use the [instance list querying
+    /// API](https://intl.cloud.tencent.com/document/api/236/15872?from_cn_redirect=1) to query the
+    /// ID, whose value is the `InstanceId` value in output parameters.
+    pub instance_id: Option<String>,
+    /// ID of an async task request, i.e., `AsyncRequestId` returned by relevant TencentDB
+    /// operations.
+    pub async_request_id: Option<String>,
+    /// Task type. If no value is passed in, all task types will be queried. Valid values: 1 -
+    /// rolling back a database; 2 - performing an SQL operation; 3 - importing data; 5 - setting a
+    /// parameter; 6 - initializing a TencentDB instance; 7 - restarting a TencentDB instance; 8 -
+    /// enabling GTID of a TencentDB instance; 9 - upgrading a read-only instance; 10 - rolling back
+    /// databases in batches; 11 - upgrading a primary instance; 12 - deleting a TencentDB table; 13 -
+    /// promoting a disaster recovery instance.
+    pub task_types: Option<Vec<i64>>,
+    /// Task status. If no value is passed in, all task statuses will be queried. Valid values: -1 -
+    /// undefined; 0 - initializing; 1 - running; 2 - succeeded; 3 - failed; 4 - terminated; 5 -
+    /// deleted; 6 - paused.
+    pub task_status: Option<Vec<i64>>,
+    /// Start time of the first task in the format of yyyy-MM-dd HH:mm:ss, such as 2017-12-31
+    /// 10:40:01. It is used for queries by time range.
+    pub start_time_begin: Option<String>,
+    /// End time of the last task in the format of yyyy-MM-dd HH:mm:ss, such as 2017-12-31 10:40:01.
+    /// It is used for queries by time range.
+    pub start_time_end: Option<String>,
+    /// Record offset. Default value: 0.
+    pub offset: Option<i64>,
+    /// Number of results to be returned for a single request. Default value: 20. Maximum value: 100.
+    pub limit: Option<i64>,
+}
+
+impl DescribeTasksInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeTasksInput {
+    type Output = DescribeTasksOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeTasks").read_only();
+}
+
+impl<C> Request<DescribeTasksInput, C> {
+    /// Sets [`instance_id`](DescribeTasksInput::instance_id).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`async_request_id`](DescribeTasksInput::async_request_id).
+    pub fn async_request_id(mut self, value: impl Into<String>) -> Self {
+        self.input.async_request_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`task_types`](DescribeTasksInput::task_types).
+    pub fn task_types(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.input.task_types = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`task_status`](DescribeTasksInput::task_status).
+    pub fn task_status(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.input.task_status = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`start_time_begin`](DescribeTasksInput::start_time_begin).
+    pub fn start_time_begin(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time_begin = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time_end`](DescribeTasksInput::start_time_end).
+    pub fn start_time_end(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time_end = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeTasksInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeTasksInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeTasks`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTasksOutput {
+    /// Number of eligible instances.
+    pub total_count: i64,
+    /// Information of an instance task.
+    pub items: Vec<types::TaskDetail>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTimeWindowInput {
+    /// Instance ID in the format of cdb-c1nl9rpv or cdbro-c1nl9rpv. It is the same as the instance
+    /// ID displayed on the TencentDB Console page.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeTimeWindowInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeTimeWindowInput {
+    type Output = DescribeTimeWindowOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeTimeWindow").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeTimeWindowInput, C> {
+    /// Sets [`instance_id`](DescribeTimeWindowInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTimeWindowOutput {
+    /// List of maintenance time windows on Monday.
+    pub monday: Option<Vec<String>>,
+    /// List of maintenance time windows on Tuesday.
+    pub tuesday: Option<Vec<String>>,
+    /// List of maintenance time windows on Wednesday.
+    pub wednesday: Option<Vec<String>>,
+    /// List of maintenance time windows on Thursday.
+    pub thursday: Option<Vec<String>>,
+    /// List of maintenance time windows on Friday.
+    pub friday: Option<Vec<String>>,
+    /// List of maintenance time windows on Saturday.
+    pub saturday: Option<Vec<String>>,
+    /// List of maintenance time windows on Sunday.
+    pub sunday: Option<Vec<String>>,
+    /// Maximum data delay threshold
+    pub max_delay_time: Option<u64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeUploadedFiles`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeUploadedFilesInput {
+    /// File path. `OwnerUin` information of the root account should be entered in this field.
+    pub path: Option<String>,
+    /// Record offset. Default value: 0.
+    pub offset: Option<i64>,
+    /// Number of results to be returned for a single request. Default value: 20.
+    pub limit: Option<i64>,
+}
+
+impl DescribeUploadedFilesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeUploadedFilesInput {
+    type Output = DescribeUploadedFilesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeUploadedFiles")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["Path"];
+}
+
+impl<C> Request<DescribeUploadedFilesInput, C> {
+    /// Sets [`path`](DescribeUploadedFilesInput::path) (required).
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.input.path = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeUploadedFilesInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeUploadedFilesInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeUploadedFiles`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeUploadedFilesOutput {
+    /// Number of eligible SQL files.
+    pub total_count: i64,
+    /// List of returned SQL files.
+    pub items: Vec<types::SqlFileInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DisassociateSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DisassociateSecurityGroupsInput {
+    /// Security group ID. Obtain through the
+    /// [DescribeDBSecurityGroups](https://www.tencentcloud.com/document/api/236/15854?from_cn_redirect=1)
+    /// API.
+    pub security_group_id: Option<String>,
+    /// Instance ID list, an array consisting of one or more instance IDs, which can be obtained
+    /// through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_ids: Option<Vec<String>>,
+    /// When importing a read-only instance ID, the default operation is performed on the
+    /// corresponding security group of the read-only group. If necessary to operate the security
+    /// group of the read-only instance ID, set this input parameter to True. Default False.
+    pub for_readonly_instance: Option<bool>,
+}
+
+impl DisassociateSecurityGroupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DisassociateSecurityGroupsInput {
+    type Output = DisassociateSecurityGroupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DisassociateSecurityGroups");
+    const REQUIRED: &'static [&'static str] = &["SecurityGroupId", "InstanceIds"];
+}
+
+impl<C> Request<DisassociateSecurityGroupsInput, C> {
+    /// Sets [`security_group_id`](DisassociateSecurityGroupsInput::security_group_id) (required).
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.security_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_ids`](DisassociateSecurityGroupsInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`for_readonly_instance`](DisassociateSecurityGroupsInput::for_readonly_instance).
+    pub fn for_readonly_instance(mut self, value: bool) -> Self {
+        self.input.for_readonly_instance = Some(value);
+        self
+    }
+}
+
+/// The response of `DisassociateSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DisassociateSecurityGroupsOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `IsolateDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct IsolateDbInstanceInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page. You can use the [instance list querying
+    /// API](https://intl.cloud.tencent.com/document/api/236/15872?from_cn_redirect=1) to query the
+    /// ID, whose value is the `InstanceId` value in output parameters.
+    pub instance_id: Option<String>,
+}
+
+impl IsolateDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for IsolateDbInstanceInput {
+    type Output = IsolateDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("IsolateDBInstance");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<IsolateDbInstanceInput, C> {
+    /// Sets [`instance_id`](IsolateDbInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `IsolateDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct IsolateDbInstanceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAccountDescription`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountDescriptionInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// TDSQL for MySQL accounts. Obtain through the
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/api/236/17499?from_cn_redirect=1)
+    /// API.
+    pub accounts: Option<Vec<types::Account>>,
+    /// Remark information of the database account. Input limit: 255 characters.
+    pub description: Option<String>,
+}
+
+impl ModifyAccountDescriptionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAccountDescriptionInput {
+    type Output = ModifyAccountDescriptionOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAccountDescription");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Accounts"];
+}
+
+impl<C> Request<ModifyAccountDescriptionInput, C> {
+    /// Sets [`instance_id`](ModifyAccountDescriptionInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`accounts`](ModifyAccountDescriptionInput::accounts) (required).
+    pub fn accounts(mut self, value: impl IntoIterator<Item = types::Account>) -> Self {
+        self.input.accounts = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`description`](ModifyAccountDescriptionInput::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyAccountDescription`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountDescriptionOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAccountMaxUserConnections`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountMaxUserConnectionsInput {
+    /// Cloud Database account. Obtain through the
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/api/236/17499?from_cn_redirect=1)
+    /// API.
+    pub accounts: Option<Vec<types::Account>>,
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed in
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Maximum connections of the account. Maximum value: `10240`.
+    pub max_user_connections: Option<i64>,
+}
+
+impl ModifyAccountMaxUserConnectionsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAccountMaxUserConnectionsInput {
+    type Output = ModifyAccountMaxUserConnectionsOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAccountMaxUserConnections");
+    const REQUIRED: &'static [&'static str] = &[
+        "Accounts",
+        "InstanceId",
+        "MaxUserConnections",
+    ];
+}
+
+impl<C> Request<ModifyAccountMaxUserConnectionsInput, C> {
+    /// Sets [`accounts`](ModifyAccountMaxUserConnectionsInput::accounts) (required).
+    pub fn accounts(mut self, value: impl IntoIterator<Item = types::Account>) -> Self {
+        self.input.accounts = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`instance_id`](ModifyAccountMaxUserConnectionsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_user_connections`](ModifyAccountMaxUserConnectionsInput::max_user_connections)
+    /// (required).
+    pub fn max_user_connections(mut self, value: i64) -> Self {
+        self.input.max_user_connections = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyAccountMaxUserConnections`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountMaxUserConnectionsOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAccountPassword`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountPasswordInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// New password of the database account. It can only contain 8-64 characters and must contain
+    /// at least two of the following types of characters: letters, digits, and special characters
+    /// (_+-&=!@#$%^*()).
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub new_password: Option<String>,
+    /// TDSQL for MySQL accounts. Obtain through the
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/api/236/17499?from_cn_redirect=1)
+    /// API.
+    pub accounts: Option<Vec<types::Account>>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for ModifyAccountPasswordInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ModifyAccountPasswordInput")
+            .field("instance_id", &self.instance_id)
+            .field("new_password", &self.new_password.as_ref().map(|_| "***"))
+            .field("accounts", &self.accounts)
+            .finish()
+    }
+}
+
+impl ModifyAccountPasswordInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAccountPasswordInput {
+    type Output = ModifyAccountPasswordOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAccountPassword");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "NewPassword", "Accounts"];
+}
+
+impl<C> Request<ModifyAccountPasswordInput, C> {
+    /// Sets [`instance_id`](ModifyAccountPasswordInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`new_password`](ModifyAccountPasswordInput::new_password) (required).
+    pub fn new_password(mut self, value: impl Into<String>) -> Self {
+        self.input.new_password = Some(value.into());
+        self
+    }
+
+    /// Sets [`accounts`](ModifyAccountPasswordInput::accounts) (required).
+    pub fn accounts(mut self, value: impl IntoIterator<Item = types::Account>) -> Self {
+        self.input.accounts = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyAccountPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountPasswordOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAccountPrivileges`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountPrivilegesInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Database account, includes users and domain name. Obtain through the API
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/api/236/17499?from_cn_redirect=1).
+    pub accounts: Option<Vec<types::Account>>,
+    /// Global permission. Valid values: "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE",
+    /// "PROCESS", "DROP", "REFERENCES", "INDEX", "ALTER", "SHOW DATABASES", "CREATE TEMPORARY
+    /// TABLES", "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW", "CREATE ROUTINE", "ALTER
+    /// ROUTINE", "EVENT", "TRIGGER", "CREATE USER", "RELOAD", "REPLICATION CLIENT", "REPLICATION
+    /// SLAVE". Note: When “ModifyAction” is empty, if `GlobalPrivileges` is not passed in, it
+    /// indicates the global permission will become ineffective.
+    pub global_privileges: Option<Vec<String>>,
+    /// Database permission. Valid values: "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP",
+    /// "REFERENCES", "INDEX", "ALTER", "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "CREATE
+    /// VIEW", "SHOW VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER". Note: When
+    /// “ModifyAction” is empty, if `DatabasePrivileges` is not passed in, it indicates the
+    /// permission of the database will become ineffective.
+    pub database_privileges: Option<Vec<types::DatabasePrivilege>>,
+    /// Table permission in the database. Valid values: "SELECT", "INSERT", "UPDATE", "DELETE",
+    /// "CREATE", "DROP", "REFERENCES", "INDEX", "ALTER", "CREATE VIEW", "SHOW VIEW", "TRIGGER".
+    /// Note: When “ModifyAction” is empty, if `TablePrivileges` is not passed in, it indicates the
+    /// permission of the table will become ineffective.
+    pub table_privileges: Option<Vec<types::TablePrivilege>>,
+    /// Column permission in the table. Valid values: "SELECT", "INSERT", "UPDATE", "REFERENCES".
+    /// Note: When “ModifyAction” is empty, if `ColumnPrivileges` is not passed in, it indicates the
+    /// permission of the column will become ineffective.
+    pub column_privileges: Option<Vec<types::ColumnPrivilege>>,
+    /// When this parameter is not empty, it indicates that the permission will be modified. Valid
+    /// values: `grant` (grant permission), `revoke` (revoke permission)
+    pub modify_action: Option<String>,
+}
+
+impl ModifyAccountPrivilegesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAccountPrivilegesInput {
+    type Output = ModifyAccountPrivilegesOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAccountPrivileges");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Accounts"];
+}
+
+impl<C> Request<ModifyAccountPrivilegesInput, C> {
+    /// Sets [`instance_id`](ModifyAccountPrivilegesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`accounts`](ModifyAccountPrivilegesInput::accounts) (required).
+    pub fn accounts(mut self, value: impl IntoIterator<Item = types::Account>) -> Self {
+        self.input.accounts = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`global_privileges`](ModifyAccountPrivilegesInput::global_privileges).
+    pub fn global_privileges(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.global_privileges = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`database_privileges`](ModifyAccountPrivilegesInput::database_privileges).
+    pub fn database_privileges(
+        mut self,
+        value: impl IntoIterator<Item = types::DatabasePrivilege>,
+    ) -> Self {
+        self.input.database_privileges = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`table_privileges`](ModifyAccountPrivilegesInput::table_privileges).
+    pub fn table_privileges(
+        mut self,
+        value: impl IntoIterator<Item = types::TablePrivilege>,
+    ) -> Self {
+        self.input.table_privileges = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`column_privileges`](ModifyAccountPrivilegesInput::column_privileges).
+    pub fn column_privileges(
+        mut self,
+        value: impl IntoIterator<Item = types::ColumnPrivilege>,
+    ) -> Self {
+        self.input.column_privileges = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`modify_action`](ModifyAccountPrivilegesInput::modify_action).
+    pub fn modify_action(mut self, value: impl Into<String>) -> Self {
+        self.input.modify_action = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyAccountPrivileges`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountPrivilegesOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAuditConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAuditConfigInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Audit log retention period. Valid values:7 - One week;30 - One month;180 - Six months;365 -
+    /// One year;1095 - Three years;1825 - Five years.
+    pub log_expire_day: Option<i64>,
+    /// Whether to disable the audit service. Valid values: true - Disable; false - Do not disable.
+    /// Default value: false.Notes:1. When the audit service is disabled, your audit logs and files
+    /// will be deleted, and all audit policies for this instance will be removed.2. At least one of
+    /// CloseAudit and LogExpireDay must be provided. If both are provided, CloseAudit takes
+    /// priority.3. You can use this parameter to disable the audit service. Once disabled, the
+    /// audit service cannot be re-enabled via this API.
+    pub close_audit: Option<bool>,
+    /// High-frequency audit log retention period. Valid values:7 - One week;30 - One month;180 -
+    /// Six months;365 - One year;1095 - Three years;1825 - Five years.
+    pub high_log_expire_day: Option<i64>,
+}
+
+impl ModifyAuditConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAuditConfigInput {
+    type Output = ModifyAuditConfigOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAuditConfig");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<ModifyAuditConfigInput, C> {
+    /// Sets [`instance_id`](ModifyAuditConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`log_expire_day`](ModifyAuditConfigInput::log_expire_day).
+    pub fn log_expire_day(mut self, value: i64) -> Self {
+        self.input.log_expire_day = Some(value);
+        self
+    }
+
+    /// Sets [`close_audit`](ModifyAuditConfigInput::close_audit).
+    pub fn close_audit(mut self, value: bool) -> Self {
+        self.input.close_audit = Some(value);
+        self
+    }
+
+    /// Sets [`high_log_expire_day`](ModifyAuditConfigInput::high_log_expire_day).
+    pub fn high_log_expire_day(mut self, value: i64) -> Self {
+        self.input.high_log_expire_day = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyAuditConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAuditConfigOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAuditRuleTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAuditRuleTemplatesInput {
+    /// Audit rule template ID, which can be obtained through the
+    /// [DescribeAuditRuleTemplates](https://www.tencentcloud.com/document/api/236/101811?from_cn_redirect=1)
+    /// API.
+    pub rule_template_ids: Option<Vec<String>>,
+    /// Modified audit rule.
+    pub rule_filters: Option<Vec<types::RuleFilters>>,
+    /// Modified rule template name.
+    pub rule_template_name: Option<String>,
+    /// Modified rule template description.
+    pub description: Option<String>,
+    /// Alarm level. Valid values: 1 - Low risk, 2 - Medium risk, 3 - High risk.
+    pub alarm_level: Option<u64>,
+    /// Alarm policy. Valid values: 0 - Alarm disabled, 1 - Alarm enabled.
+    pub alarm_policy: Option<u64>,
+}
+
+impl ModifyAuditRuleTemplatesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAuditRuleTemplatesInput {
+    type Output = ModifyAuditRuleTemplatesOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAuditRuleTemplates");
+    const REQUIRED: &'static [&'static str] = &["RuleTemplateIds"];
+}
+
+impl<C> Request<ModifyAuditRuleTemplatesInput, C> {
+    /// Sets [`rule_template_ids`](ModifyAuditRuleTemplatesInput::rule_template_ids) (required).
+    pub fn rule_template_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.rule_template_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`rule_filters`](ModifyAuditRuleTemplatesInput::rule_filters).
+    pub fn rule_filters(
+        mut self,
+        value: impl IntoIterator<Item = types::RuleFilters>,
+    ) -> Self {
+        self.input.rule_filters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`rule_template_name`](ModifyAuditRuleTemplatesInput::rule_template_name).
+    pub fn rule_template_name(mut self, value: impl Into<String>) -> Self {
+        self.input.rule_template_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](ModifyAuditRuleTemplatesInput::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`alarm_level`](ModifyAuditRuleTemplatesInput::alarm_level).
+    pub fn alarm_level(mut self, value: u64) -> Self {
+        self.input.alarm_level = Some(value);
+        self
+    }
+
+    /// Sets [`alarm_policy`](ModifyAuditRuleTemplatesInput::alarm_policy).
+    pub fn alarm_policy(mut self, value: u64) -> Self {
+        self.input.alarm_policy = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyAuditRuleTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAuditRuleTemplatesOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAuditServiceInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Log retention period. Valid values:7 - One week;30 - One month;90 - Three months;180 - Six
+    /// months;365 - One year;1095 - Three years;1825 - Five years.
+    pub log_expire_day: Option<u64>,
+    /// High-frequency log retention period. Default value: 7. This value must be less than or equal
+    /// to LogExpireDay. Valid values include:3 - 3 days;7 - One week;30 - One month;90 - Three
+    /// months;180 - Six months;365 - One year;1095 - Three years;1825 - Five years.
+    pub high_log_expire_day: Option<u64>,
+    /// Modifies the instance audit rule to Full audit.
+    pub audit_all: Option<bool>,
+    /// Rule template ID, which can be obtained through the
+    /// [DescribeAuditRuleTemplates](https://www.tencentcloud.com/document/api/236/101811?from_cn_redirect=1)
+    /// API.
+    pub rule_template_ids: Option<Vec<String>>,
+}
+
+impl ModifyAuditServiceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAuditServiceInput {
+    type Output = ModifyAuditServiceOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAuditService");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<ModifyAuditServiceInput, C> {
+    /// Sets [`instance_id`](ModifyAuditServiceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`log_expire_day`](ModifyAuditServiceInput::log_expire_day).
+    pub fn log_expire_day(mut self, value: u64) -> Self {
+        self.input.log_expire_day = Some(value);
+        self
+    }
+
+    /// Sets [`high_log_expire_day`](ModifyAuditServiceInput::high_log_expire_day).
+    pub fn high_log_expire_day(mut self, value: u64) -> Self {
+        self.input.high_log_expire_day = Some(value);
+        self
+    }
+
+    /// Sets [`audit_all`](ModifyAuditServiceInput::audit_all).
+    pub fn audit_all(mut self, value: bool) -> Self {
+        self.input.audit_all = Some(value);
+        self
+    }
+
+    /// Sets [`rule_template_ids`](ModifyAuditServiceInput::rule_template_ids).
+    pub fn rule_template_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.rule_template_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `ModifyAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAuditServiceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAutoRenewFlag`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAutoRenewFlagInput {
+    /// Instance ID, in the format of cdb-c1nl9rpv. This is identical to the instance ID displayed
+    /// on the TencentDB console. Description: Multiple instance IDs can be entered for
+    /// modification. The json format is as follows. \[ "cdb-30z11v8s", "cdb-93h11efg" \]
+    pub instance_ids: Option<Vec<String>>,
+    /// Auto-renewal flag. Value range: 0 (auto-renewal not enabled), 1 (auto-renewal enabled).
+    pub auto_renew: Option<i64>,
+}
+
+impl ModifyAutoRenewFlagInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAutoRenewFlagInput {
+    type Output = ModifyAutoRenewFlagOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAutoRenewFlag");
+    const REQUIRED: &'static [&'static str] = &["InstanceIds", "AutoRenew"];
+}
+
+impl<C> Request<ModifyAutoRenewFlagInput, C> {
+    /// Sets [`instance_ids`](ModifyAutoRenewFlagInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`auto_renew`](ModifyAutoRenewFlagInput::auto_renew) (required).
+    pub fn auto_renew(mut self, value: i64) -> Self {
+        self.input.auto_renew = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyAutoRenewFlag`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAutoRenewFlagOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyBackupConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupConfigInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Retention time of the data backup file, in days.
+    /// 1. MySQL two-node, three-node, and cloud disk edition data backup files can be retained for
+    ///    7-1830 days.
+    /// 2. MySQL single-node (cloud disk) data backup files can be retained for 7-30 days.
+    pub expire_days: Option<i64>,
+    /// (This parameter will be disused. The `BackupTimeWindow` parameter is recommended.) Backup
+    /// time range in the format of 02:00-06:00, with the start time and end time on the hour. Valid
+    /// values: 00:00-12:00, 02:00-06:00, 06:00-10:00, 10:00-14:00, 14:00-18:00, 18:00-22:00,
+    /// 22:00-02:00.
+    pub start_time: Option<String>,
+    /// Automatic backup mode. Only `physical` (physical cold backup) is supported
+    pub backup_method: Option<String>,
+    /// binlog retention time in days.
+    /// 1. MySQL two-node, three-node, and cloud disk log backup files can be retained for 7 to 3650
+    ///    days.
+    /// 2. MySQL single-node (cloud disk) log backup files can be retained for 7-30 days.
+    pub binlog_expire_days: Option<i64>,
+    /// Backup time window; for example, to set up backup between 10:00 and 14:00 on every Tuesday
+    /// and Sunday, you should set this parameter as follows: {"Monday": "", "Tuesday":
+    /// "10:00-14:00", "Wednesday": "", "Thursday": "", "Friday": "", "Saturday": "", "Sunday":
+    /// "10:00-14:00"} (Note: You can set up backup on different days, but the backup time windows
+    /// need to be the same. If this field is set, the `StartTime` field will be ignored)
+    pub backup_time_window: Option<types::CommonTimeWindow>,
+    /// Periodic backup retention switch. off - periodic backup retention policy is not enabled, on -
+    /// periodic backup retention policy is enabled. Default is off.
+    pub enable_backup_period_save: Option<String>,
+    /// Switch for long-term backup retention (This field can be ignored, for its feature hasn’t
+    /// been launched). Valid values: `off` (disable), `on` (enable). Default value: `off`. Once
+    /// enabled, the parameters (BackupPeriodSaveDays, BackupPeriodSaveInterval, and
+    /// BackupPeriodSaveCount) will be invalid.
+    pub enable_backup_period_long_term_save: Option<String>,
+    /// Maximum days of archive backup retention. Valid range: 90-3650. Default value: 1080.
+    pub backup_period_save_days: Option<i64>,
+    /// Archive backup retention period. Valid values: `weekly` (a week), `monthly` (a month),
+    /// `quarterly` (a quarter), `yearly` (a year). Default value: `monthly`.
+    pub backup_period_save_interval: Option<String>,
+    /// Number of archive backups. Minimum value: `1`, Maximum value: Number of non-archive backups
+    /// in archive backup retention period. Default value: `1`.
+    pub backup_period_save_count: Option<i64>,
+    /// The start time in the format of yyyy-mm-dd HH:MM:SS, which is used to enable archive backup
+    /// retention policy.
+    pub start_backup_period_save_date: Option<String>,
+    /// Whether the data backup/archive policy is enabled. off - disabled, on - enabled. If not
+    /// specified, remain unchanged.
+    pub enable_backup_archive: Option<String>,
+    /// The period (in days) of how long a data backup is retained before being archived, which
+    /// falls between 180 days and the number of days from the time it is created until it expires.
+    pub backup_archive_days: Option<i64>,
+    /// The period (in days) of how long a log backup is retained before being archived, which falls
+    /// between 180 days and the number of days from the time it is created until it expires.
+    pub binlog_archive_days: Option<i64>,
+    /// Whether to enable log backup archive strategy. off - off, on - on. If not specified, remain
+    /// unchanged.
+    pub enable_binlog_archive: Option<String>,
+    /// Whether to enable the standard storage policy for data backup. off - disabled, on - enabled.
+    /// If not specified, it remains unchanged.
+    pub enable_backup_standby: Option<String>,
+    /// The period (in days) of how long a data backup is retained before switching to standard
+    /// storage, which falls between 30 days and the number of days from the time it is created
+    /// until it expires. If the archive backup is enabled, this period cannot be greater than
+    /// archive backup period.
+    pub backup_standby_days: Option<i64>,
+    /// Whether to enable log backup standard storage policy. off - off, on - on. If not specified,
+    /// remain unchanged.
+    pub enable_binlog_standby: Option<String>,
+    /// The period (in days) of how long a log backup is retained before switching to standard
+    /// storage, which falls between 30 days and the number of days from the time it is created
+    /// until it expires. If the archive backup is enabled, this period cannot be greater than
+    /// archive backup period.
+    pub binlog_standby_days: Option<i64>,
+}
+
+impl ModifyBackupConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyBackupConfigInput {
+    type Output = ModifyBackupConfigOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyBackupConfig");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<ModifyBackupConfigInput, C> {
+    /// Sets [`instance_id`](ModifyBackupConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`expire_days`](ModifyBackupConfigInput::expire_days).
+    pub fn expire_days(mut self, value: i64) -> Self {
+        self.input.expire_days = Some(value);
+        self
+    }
+
+    /// Sets [`start_time`](ModifyBackupConfigInput::start_time).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_method`](ModifyBackupConfigInput::backup_method).
+    pub fn backup_method(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_method = Some(value.into());
+        self
+    }
+
+    /// Sets [`binlog_expire_days`](ModifyBackupConfigInput::binlog_expire_days).
+    pub fn binlog_expire_days(mut self, value: i64) -> Self {
+        self.input.binlog_expire_days = Some(value);
+        self
+    }
+
+    /// Sets [`backup_time_window`](ModifyBackupConfigInput::backup_time_window).
+    pub fn backup_time_window(mut self, value: types::CommonTimeWindow) -> Self {
+        self.input.backup_time_window = Some(value);
+        self
+    }
+
+    /// Sets [`enable_backup_period_save`](ModifyBackupConfigInput::enable_backup_period_save).
+    pub fn enable_backup_period_save(mut self, value: impl Into<String>) -> Self {
+        self.input.enable_backup_period_save = Some(value.into());
+        self
+    }
+
+    /// Sets
+    /// [`enable_backup_period_long_term_save`](ModifyBackupConfigInput::enable_backup_period_long_term_save).
+    pub fn enable_backup_period_long_term_save(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.input.enable_backup_period_long_term_save = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_period_save_days`](ModifyBackupConfigInput::backup_period_save_days).
+    pub fn backup_period_save_days(mut self, value: i64) -> Self {
+        self.input.backup_period_save_days = Some(value);
+        self
+    }
+
+    /// Sets [`backup_period_save_interval`](ModifyBackupConfigInput::backup_period_save_interval).
+    pub fn backup_period_save_interval(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_period_save_interval = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_period_save_count`](ModifyBackupConfigInput::backup_period_save_count).
+    pub fn backup_period_save_count(mut self, value: i64) -> Self {
+        self.input.backup_period_save_count = Some(value);
+        self
+    }
+
+    /// Sets
+    /// [`start_backup_period_save_date`](ModifyBackupConfigInput::start_backup_period_save_date).
+    pub fn start_backup_period_save_date(mut self, value: impl Into<String>) -> Self {
+        self.input.start_backup_period_save_date = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_backup_archive`](ModifyBackupConfigInput::enable_backup_archive).
+    pub fn enable_backup_archive(mut self, value: impl Into<String>) -> Self {
+        self.input.enable_backup_archive = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_archive_days`](ModifyBackupConfigInput::backup_archive_days).
+    pub fn backup_archive_days(mut self, value: i64) -> Self {
+        self.input.backup_archive_days = Some(value);
+        self
+    }
+
+    /// Sets [`binlog_archive_days`](ModifyBackupConfigInput::binlog_archive_days).
+    pub fn binlog_archive_days(mut self, value: i64) -> Self {
+        self.input.binlog_archive_days = Some(value);
+        self
+    }
+
+    /// Sets [`enable_binlog_archive`](ModifyBackupConfigInput::enable_binlog_archive).
+    pub fn enable_binlog_archive(mut self, value: impl Into<String>) -> Self {
+        self.input.enable_binlog_archive = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_backup_standby`](ModifyBackupConfigInput::enable_backup_standby).
+    pub fn enable_backup_standby(mut self, value: impl Into<String>) -> Self {
+        self.input.enable_backup_standby = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_standby_days`](ModifyBackupConfigInput::backup_standby_days).
+    pub fn backup_standby_days(mut self, value: i64) -> Self {
+        self.input.backup_standby_days = Some(value);
+        self
+    }
+
+    /// Sets [`enable_binlog_standby`](ModifyBackupConfigInput::enable_binlog_standby).
+    pub fn enable_binlog_standby(mut self, value: impl Into<String>) -> Self {
+        self.input.enable_binlog_standby = Some(value.into());
+        self
+    }
+
+    /// Sets [`binlog_standby_days`](ModifyBackupConfigInput::binlog_standby_days).
+    pub fn binlog_standby_days(mut self, value: i64) -> Self {
+        self.input.binlog_standby_days = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyBackupConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupConfigOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyBackupDownloadRestriction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupDownloadRestrictionInput {
+    /// Valid values: `NoLimit` (backups can be downloaded over both private and public networks
+    /// with any IPs), `LimitOnlyIntranet` (backups can be downloaded over the private network with
+    /// any private IPs), `Customize` (backups can be downloaded over specified VPCs with specified
+    /// IPs). The `LimitVpc` and `LimitIp` parameters are valid only when this parameter is set to
+    /// `Customize`.
+    pub limit_type: Option<String>,
+    /// Valid value: `In` (backups can only be downloaded over the VPCs specified in `LimitVpc`).
+    /// Default value: `In`.
+    pub vpc_comparison_symbol: Option<String>,
+    /// Valid values: `In` (backups can only be downloaded with the IPs specified in `LimitIp`),
+    /// `NotIn` (backups cannot be downloaded with the IPs specified in `LimitIp`). Default value:
+    /// `In`.
+    pub ip_comparison_symbol: Option<String>,
+    /// VPCs used to restrict backup download.
+    pub limit_vpc: Option<Vec<types::BackupLimitVpcItem>>,
+    /// IPs used to restrict backup download.
+    pub limit_ip: Option<Vec<String>>,
+}
+
+impl ModifyBackupDownloadRestrictionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyBackupDownloadRestrictionInput {
+    type Output = ModifyBackupDownloadRestrictionOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyBackupDownloadRestriction");
+    const REQUIRED: &'static [&'static str] = &["LimitType"];
+}
+
+impl<C> Request<ModifyBackupDownloadRestrictionInput, C> {
+    /// Sets [`limit_type`](ModifyBackupDownloadRestrictionInput::limit_type) (required).
+    pub fn limit_type(mut self, value: impl Into<String>) -> Self {
+        self.input.limit_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_comparison_symbol`](ModifyBackupDownloadRestrictionInput::vpc_comparison_symbol).
+    pub fn vpc_comparison_symbol(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_comparison_symbol = Some(value.into());
+        self
+    }
+
+    /// Sets [`ip_comparison_symbol`](ModifyBackupDownloadRestrictionInput::ip_comparison_symbol).
+    pub fn ip_comparison_symbol(mut self, value: impl Into<String>) -> Self {
+        self.input.ip_comparison_symbol = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit_vpc`](ModifyBackupDownloadRestrictionInput::limit_vpc).
+    pub fn limit_vpc(
+        mut self,
+        value: impl IntoIterator<Item = types::BackupLimitVpcItem>,
+    ) -> Self {
+        self.input.limit_vpc = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`limit_ip`](ModifyBackupDownloadRestrictionInput::limit_ip).
+    pub fn limit_ip(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.limit_ip = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `ModifyBackupDownloadRestriction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupDownloadRestrictionOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyBackupEncryptionStatus`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupEncryptionStatusInput {
+    /// Instance ID in the format of cdb-XXXX, which is the same as that displayed in the TencentDB
+    /// console.
+    pub instance_id: Option<String>,
+    /// Default encryption status for the new auto-generated physical backup files. Valid values:
+    /// `on`, `off`.
+    pub encryption_status: Option<String>,
+    /// Set the default encryption status of the newly-added automated log backup file for the
+    /// instance. Available values are on or off.
+    pub binlog_encryption_status: Option<String>,
+}
+
+impl ModifyBackupEncryptionStatusInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyBackupEncryptionStatusInput {
+    type Output = ModifyBackupEncryptionStatusOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyBackupEncryptionStatus");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "EncryptionStatus"];
+}
+
+impl<C> Request<ModifyBackupEncryptionStatusInput, C> {
+    /// Sets [`instance_id`](ModifyBackupEncryptionStatusInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`encryption_status`](ModifyBackupEncryptionStatusInput::encryption_status) (required).
+    pub fn encryption_status(mut self, value: impl Into<String>) -> Self {
+        self.input.encryption_status = Some(value.into());
+        self
+    }
+
+    /// Sets
+    /// [`binlog_encryption_status`](ModifyBackupEncryptionStatusInput::binlog_encryption_status).
+    pub fn binlog_encryption_status(mut self, value: impl Into<String>) -> Self {
+        self.input.binlog_encryption_status = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyBackupEncryptionStatus`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupEncryptionStatusOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyCdbProxyAddressDesc`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyCdbProxyAddressDescInput {
+    /// Proxy group ID, which can be obtained through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_group_id: Option<String>,
+    /// Proxy group address ID. You can obtain it through the API
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1).
+    pub proxy_address_id: Option<String>,
+    /// Description
+    pub desc: Option<String>,
+}
+
+impl ModifyCdbProxyAddressDescInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyCdbProxyAddressDescInput {
+    type Output = ModifyCdbProxyAddressDescOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyCdbProxyAddressDesc");
+    const REQUIRED: &'static [&'static str] = &["ProxyGroupId", "ProxyAddressId"];
+}
+
+impl<C> Request<ModifyCdbProxyAddressDescInput, C> {
+    /// Sets [`proxy_group_id`](ModifyCdbProxyAddressDescInput::proxy_group_id) (required).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_address_id`](ModifyCdbProxyAddressDescInput::proxy_address_id) (required).
+    pub fn proxy_address_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_address_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`desc`](ModifyCdbProxyAddressDescInput::desc).
+    pub fn desc(mut self, value: impl Into<String>) -> Self {
+        self.input.desc = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyCdbProxyAddressDesc`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyCdbProxyAddressDescOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyCdbProxyAddressVipAndVPort`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyCdbProxyAddressVipAndVPortInput {
+    /// Proxy group ID. Obtain through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_group_id: Option<String>,
+    /// Proxy group address ID. Obtain through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_address_id: Option<String>,
+    /// VPC ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub uniq_vpc_id: Option<String>,
+    /// Private subnet ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub uniq_subnet_id: Option<String>,
+    /// IP. If not specified, the system will assign an available IP under subnet.
+    pub vip: Option<String>,
+    /// Port. Default value 3306, value ranges from 1024 to 65535.
+    pub v_port: Option<u64>,
+    /// Old IP valid hours. Measurement unit: hr, default value: 24, value ranges from 0 to 168.
+    pub release_duration: Option<u64>,
+}
+
+impl ModifyCdbProxyAddressVipAndVPortInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyCdbProxyAddressVipAndVPortInput {
+    type Output = ModifyCdbProxyAddressVipAndVPortOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+        "ModifyCdbProxyAddressVipAndVPort",
+    );
+
+    const REQUIRED: &'static [&'static str] = &[
+        "ProxyGroupId",
+        "ProxyAddressId",
+        "UniqVpcId",
+        "UniqSubnetId",
+    ];
+}
+
+impl<C> Request<ModifyCdbProxyAddressVipAndVPortInput, C> {
+    /// Sets [`proxy_group_id`](ModifyCdbProxyAddressVipAndVPortInput::proxy_group_id) (required).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_address_id`](ModifyCdbProxyAddressVipAndVPortInput::proxy_address_id)
+    /// (required).
+    pub fn proxy_address_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_address_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_vpc_id`](ModifyCdbProxyAddressVipAndVPortInput::uniq_vpc_id) (required).
+    pub fn uniq_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_subnet_id`](ModifyCdbProxyAddressVipAndVPortInput::uniq_subnet_id) (required).
+    pub fn uniq_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`vip`](ModifyCdbProxyAddressVipAndVPortInput::vip).
+    pub fn vip(mut self, value: impl Into<String>) -> Self {
+        self.input.vip = Some(value.into());
+        self
+    }
+
+    /// Sets [`v_port`](ModifyCdbProxyAddressVipAndVPortInput::v_port).
+    pub fn v_port(mut self, value: u64) -> Self {
+        self.input.v_port = Some(value);
+        self
+    }
+
+    /// Sets [`release_duration`](ModifyCdbProxyAddressVipAndVPortInput::release_duration).
+    pub fn release_duration(mut self, value: u64) -> Self {
+        self.input.release_duration = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyCdbProxyAddressVipAndVPort`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyCdbProxyAddressVipAndVPortOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyCdbProxyParam`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyCdbProxyParamInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Proxy group ID, which can be obtained through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_group_id: Option<String>,
+    /// Connection pool threshold. Value ranges from above 0 to less than or equal to 300. Note: If
+    /// you need to use the database proxy connection pool capability, the kernel minor version of
+    /// the MySQL 8.0 primary instance must be equal to or greater than MySQL 8.0 20230630.
+    pub connection_pool_limit: Option<u64>,
+}
+
+impl ModifyCdbProxyParamInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyCdbProxyParamInput {
+    type Output = ModifyCdbProxyParamOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyCdbProxyParam");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "ProxyGroupId",
+        "ConnectionPoolLimit",
+    ];
+}
+
+impl<C> Request<ModifyCdbProxyParamInput, C> {
+    /// Sets [`instance_id`](ModifyCdbProxyParamInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_group_id`](ModifyCdbProxyParamInput::proxy_group_id) (required).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`connection_pool_limit`](ModifyCdbProxyParamInput::connection_pool_limit) (required).
+    pub fn connection_pool_limit(mut self, value: u64) -> Self {
+        self.input.connection_pool_limit = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyCdbProxyParam`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyCdbProxyParamOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceLogToCLS`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceLogToClsInput {
+    /// Instance ID, which can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// API.
+    pub instance_id: Option<String>,
+    /// Log type. Error: error log, slowlog: slow log.
+    pub log_type: Option<String>,
+    /// Delivery status. ON: enabled, OFF: disabled.
+    pub status: Option<String>,
+    /// Whether required to create logset. Default to false.
+    pub create_logset: Option<bool>,
+    /// Logset name when creating a logset; logset ID when selecting an existing logset. Empty by
+    /// default.
+    ///
+    /// Description: When the Status parameter is ON, either the Logset or LogTopic parameter must
+    /// be filled.
+    pub logset: Option<String>,
+    /// Whether required to create log topic. Default to false.
+    pub create_log_topic: Option<bool>,
+    /// Enter a log topic name when creating a log topic, or enter a log topic ID when selecting an
+    /// existing log topic. Empty by default.
+    ///
+    /// Description: When the Status parameter is set to ON, either the Logset or LogTopic parameter
+    /// must be specified.
+    pub log_topic: Option<String>,
+    /// Valid period of the log topic. Default value: 30 days if left empty. Maximum value: 3600
+    /// days.
+    pub period: Option<i64>,
+    /// Whether to create an index when creating a log topic. Defaults to false.
+    pub create_index: Option<bool>,
+    /// CLS region. If left empty, it defaults to the Region parameter value.
+    pub cls_region: Option<String>,
+    /// Selectable when creating a log topic. Cannot exceed 10 tags
+    pub resource_tags: Option<Vec<types::TagInfoItem>>,
+}
+
+impl ModifyDbInstanceLogToClsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceLogToClsInput {
+    type Output = ModifyDbInstanceLogToClsOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceLogToCLS");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "LogType", "Status"];
+}
+
+impl<C> Request<ModifyDbInstanceLogToClsInput, C> {
+    /// Sets [`instance_id`](ModifyDbInstanceLogToClsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`log_type`](ModifyDbInstanceLogToClsInput::log_type) (required).
+    pub fn log_type(mut self, value: impl Into<String>) -> Self {
+        self.input.log_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](ModifyDbInstanceLogToClsInput::status) (required).
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.input.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`create_logset`](ModifyDbInstanceLogToClsInput::create_logset).
+    pub fn create_logset(mut self, value: bool) -> Self {
+        self.input.create_logset = Some(value);
+        self
+    }
+
+    /// Sets [`logset`](ModifyDbInstanceLogToClsInput::logset).
+    pub fn logset(mut self, value: impl Into<String>) -> Self {
+        self.input.logset = Some(value.into());
+        self
+    }
+
+    /// Sets [`create_log_topic`](ModifyDbInstanceLogToClsInput::create_log_topic).
+    pub fn create_log_topic(mut self, value: bool) -> Self {
+        self.input.create_log_topic = Some(value);
+        self
+    }
+
+    /// Sets [`log_topic`](ModifyDbInstanceLogToClsInput::log_topic).
+    pub fn log_topic(mut self, value: impl Into<String>) -> Self {
+        self.input.log_topic = Some(value.into());
+        self
+    }
+
+    /// Sets [`period`](ModifyDbInstanceLogToClsInput::period).
+    pub fn period(mut self, value: i64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`create_index`](ModifyDbInstanceLogToClsInput::create_index).
+    pub fn create_index(mut self, value: bool) -> Self {
+        self.input.create_index = Some(value);
+        self
+    }
+
+    /// Sets [`cls_region`](ModifyDbInstanceLogToClsInput::cls_region).
+    pub fn cls_region(mut self, value: impl Into<String>) -> Self {
+        self.input.cls_region = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_tags`](ModifyDbInstanceLogToClsInput::resource_tags).
+    pub fn resource_tags(
+        mut self,
+        value: impl IntoIterator<Item = types::TagInfoItem>,
+    ) -> Self {
+        self.input.resource_tags = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceLogToCLS`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceLogToClsOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceModes`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceModesInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// The mode of cloud databases currently only supports input "protectMode" to modify the
+    /// Primary-standby sync mode.
+    pub mode: Option<String>,
+    /// Data synchronization mode, available values: 0 - async replication, 1 - semi-sync
+    /// replication, 2 - strong sync replication.
+    pub protect_mode: Option<i64>,
+}
+
+impl ModifyDbInstanceModesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceModesInput {
+    type Output = ModifyDbInstanceModesOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceModes");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Mode"];
+}
+
+impl<C> Request<ModifyDbInstanceModesInput, C> {
+    /// Sets [`instance_id`](ModifyDbInstanceModesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`mode`](ModifyDbInstanceModesInput::mode) (required).
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.input.mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`protect_mode`](ModifyDbInstanceModesInput::protect_mode).
+    pub fn protect_mode(mut self, value: i64) -> Self {
+        self.input.protect_mode = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceModes`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceModesOutput {
+    /// Request ID of the asynchronous task. Use this ID to query the outcome of the async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceName`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceNameInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page. You can use the [instance list querying
+    /// API](https://intl.cloud.tencent.com/document/api/236/15872?from_cn_redirect=1) to query the
+    /// ID, whose value is the `InstanceId` value in output parameters.
+    pub instance_id: Option<String>,
+    /// Modified instance name, which can only contain digits, English uppercase and lowercase
+    /// letters, Chinese, and special characters -_./()\[\]（）+=:：@. Its length cannot exceed 60.
+    pub instance_name: Option<String>,
+}
+
+impl ModifyDbInstanceNameInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceNameInput {
+    type Output = ModifyDbInstanceNameOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceName");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "InstanceName"];
+}
+
+impl<C> Request<ModifyDbInstanceNameInput, C> {
+    /// Sets [`instance_id`](ModifyDbInstanceNameInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_name`](ModifyDbInstanceNameInput::instance_name) (required).
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceName`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceNameOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceProject`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceProjectInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console. You can obtain it through the query instance list API
+    /// (<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>). The value is the
+    /// InstanceId field in the output parameter. Description: Multiple instance IDs can be entered
+    /// for modification. The json format is as follows. \[ "cdb-30z11v8s", "cdb-93h11efg" \]
+    pub instance_ids: Option<Vec<String>>,
+    /// ID of the project to which instance belongs can be queried on the Projects page in the
+    /// account center. Description: This item is required.
+    pub new_project_id: Option<i64>,
+}
+
+impl ModifyDbInstanceProjectInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceProjectInput {
+    type Output = ModifyDbInstanceProjectOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceProject");
+    const REQUIRED: &'static [&'static str] = &["InstanceIds"];
+}
+
+impl<C> Request<ModifyDbInstanceProjectInput, C> {
+    /// Sets [`instance_ids`](ModifyDbInstanceProjectInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`new_project_id`](ModifyDbInstanceProjectInput::new_project_id).
+    pub fn new_project_id(mut self, value: i64) -> Self {
+        self.input.new_project_id = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceProject`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceProjectOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceSecurityGroupsInput {
+    /// Instance ID in the format of cdb-c1nl9rpv or cdbro-c1nl9rpv. It is the same as the instance
+    /// ID displayed on the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// List of security group IDs to modify, an array of security group IDs. It can be obtained
+    /// through the API
+    /// [DescribeDBSecurityGroups](https://www.tencentcloud.com/document/product/236/15854?from_cn_redirect=1).
+    /// The input security group ID array has no length limit. **Note**: This input parameter
+    /// performs a full replacement on all existing collections but not an incremental update. To
+    /// modify it, import the expected full collections.
+    pub security_group_ids: Option<Vec<String>>,
+    /// When importing a read-only instance ID, the default operation is performed on the
+    /// corresponding security group of the read-only group. If necessary to operate the security
+    /// group of the read-only instance ID, set this input parameter to True. Default False.
+    pub for_readonly_instance: Option<bool>,
+    /// When updating the read-only group of a cloud disk edition instance, specify the instance ID
+    /// in InstanceId and this parameter to indicate the operation is for the read-only group. If
+    /// you perform the operation on the read-write node, this parameter is not required.
+    pub op_resource_id: Option<String>,
+}
+
+impl ModifyDbInstanceSecurityGroupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceSecurityGroupsInput {
+    type Output = ModifyDbInstanceSecurityGroupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceSecurityGroups");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "SecurityGroupIds"];
+}
+
+impl<C> Request<ModifyDbInstanceSecurityGroupsInput, C> {
+    /// Sets [`instance_id`](ModifyDbInstanceSecurityGroupsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_group_ids`](ModifyDbInstanceSecurityGroupsInput::security_group_ids)
+    /// (required).
+    pub fn security_group_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`for_readonly_instance`](ModifyDbInstanceSecurityGroupsInput::for_readonly_instance).
+    pub fn for_readonly_instance(mut self, value: bool) -> Self {
+        self.input.for_readonly_instance = Some(value);
+        self
+    }
+
+    /// Sets [`op_resource_id`](ModifyDbInstanceSecurityGroupsInput::op_resource_id).
+    pub fn op_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.input.op_resource_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceSecurityGroupsOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceVipVport`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceVipVportInput {
+    /// Instance ID in the format of cdb-c1nl9rpv, cdbro-c2nl9rpv, or cdbrg-c3nl9rpv. It is the same
+    /// as the instance ID displayed on the TencentDB Console page. You can use the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872) API to query
+    /// the ID, which is the value of the `InstanceId` output parameter.
+    pub instance_id: Option<String>,
+    /// Target IP address.
+    pub dst_ip: Option<String>,
+    /// Destination port. Support scope: \[1024-65535\].
+    pub dst_port: Option<i64>,
+    /// Unified VPC ID
+    pub uniq_vpc_id: Option<String>,
+    /// Unified subnet ID
+    pub uniq_subnet_id: Option<String>,
+    /// Repossession duration in hours for old IP in the original network when changing from classic
+    /// network to VPC or changing the VPC subnet. Value range: 0–168. Default value: `24`.
+    pub release_duration: Option<i64>,
+    /// When updating the read-only group of a cluster edition instance, specify the instance id in
+    /// InstanceId and this parameter is required to indicate the operation is for the read-only
+    /// group. If you perform the operation on the read-write node, this parameter is not required.
+    pub op_resource_id: Option<String>,
+}
+
+impl ModifyDbInstanceVipVportInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceVipVportInput {
+    type Output = ModifyDbInstanceVipVportOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceVipVport");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<ModifyDbInstanceVipVportInput, C> {
+    /// Sets [`instance_id`](ModifyDbInstanceVipVportInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_ip`](ModifyDbInstanceVipVportInput::dst_ip).
+    pub fn dst_ip(mut self, value: impl Into<String>) -> Self {
+        self.input.dst_ip = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_port`](ModifyDbInstanceVipVportInput::dst_port).
+    pub fn dst_port(mut self, value: i64) -> Self {
+        self.input.dst_port = Some(value);
+        self
+    }
+
+    /// Sets [`uniq_vpc_id`](ModifyDbInstanceVipVportInput::uniq_vpc_id).
+    pub fn uniq_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_subnet_id`](ModifyDbInstanceVipVportInput::uniq_subnet_id).
+    pub fn uniq_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`release_duration`](ModifyDbInstanceVipVportInput::release_duration).
+    pub fn release_duration(mut self, value: i64) -> Self {
+        self.input.release_duration = Some(value);
+        self
+    }
+
+    /// Sets [`op_resource_id`](ModifyDbInstanceVipVportInput::op_resource_id).
+    pub fn op_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.input.op_resource_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceVipVport`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceVipVportOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyInstanceParam`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyInstanceParamInput {
+    /// Instance ID list, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_ids: Option<Vec<String>>,
+    /// List of parameters to be modified. Every element is a combination of `Name` (parameter name)
+    /// and `CurrentValue` (new value).
+    pub param_list: Option<Vec<types::Parameter>>,
+    /// Template ID. At least one of ParamList and TemplateId must be provided. It can be obtained
+    /// through the API
+    /// [DescribeParamTemplates](https://www.tencentcloud.com/document/api/236/32659?from_cn_redirect=1).
+    pub template_id: Option<i64>,
+    /// When to perform the parameter adjustment task. Default value: 0. Valid values: 0 - execute
+    /// immediately, 1 - execute during window. When its value is 1, only one instance ID can be
+    /// passed in (i.e., only one `InstanceIds` can be passed in).
+    pub wait_switch: Option<i64>,
+    /// Whether to sync the parameters to read-only instance of the source instance. Valid values:
+    /// `true` (not sync), `false` (sync). Default value: `false`.
+    pub not_sync_ro: Option<bool>,
+    /// Whether to sync the parameters to disaster recovery instance of the source instance. Valid
+    /// values: `true` (not sync), `false` (sync). Default value: `false`.
+    pub not_sync_dr: Option<bool>,
+}
+
+impl ModifyInstanceParamInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyInstanceParamInput {
+    type Output = ModifyInstanceParamOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyInstanceParam");
+    const REQUIRED: &'static [&'static str] = &["InstanceIds"];
+}
+
+impl<C> Request<ModifyInstanceParamInput, C> {
+    /// Sets [`instance_ids`](ModifyInstanceParamInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`param_list`](ModifyInstanceParamInput::param_list).
+    pub fn param_list(
+        mut self,
+        value: impl IntoIterator<Item = types::Parameter>,
+    ) -> Self {
+        self.input.param_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`template_id`](ModifyInstanceParamInput::template_id).
+    pub fn template_id(mut self, value: i64) -> Self {
+        self.input.template_id = Some(value);
+        self
+    }
+
+    /// Sets [`wait_switch`](ModifyInstanceParamInput::wait_switch).
+    pub fn wait_switch(mut self, value: i64) -> Self {
+        self.input.wait_switch = Some(value);
+        self
+    }
+
+    /// Sets [`not_sync_ro`](ModifyInstanceParamInput::not_sync_ro).
+    pub fn not_sync_ro(mut self, value: bool) -> Self {
+        self.input.not_sync_ro = Some(value);
+        self
+    }
+
+    /// Sets [`not_sync_dr`](ModifyInstanceParamInput::not_sync_dr).
+    pub fn not_sync_dr(mut self, value: bool) -> Self {
+        self.input.not_sync_dr = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyInstanceParam`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyInstanceParamOutput {
+    /// Async task ID, which can be used to query task progress.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyInstancePasswordComplexity`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyInstancePasswordComplexityInput {
+    /// Instance ID of the instance for which the password complexity needs to be modified. The
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API can be called to obtain it. Description: Support multiple instance IDs for modification.
+    pub instance_ids: Option<Vec<String>>,
+    /// Options to modify password complexity. Each option is written in metric combinations. A
+    /// group includes Name and CurrentValue. Among them, Name refers to the parameter name of the
+    /// corresponding option, and CurrentValue represents the parameter value. For example:
+    /// \[{"Name": "validate_password.length", "CurrentValue": "10"}\] means changing the minimum
+    /// number of characters in a password to 10. Description: The options for modifying password
+    /// complexity vary by database version of instances as follows.
+    /// 1. MySQL 8.0: The option validate_password.policy means the switch for password complexity.
+    ///    A value of LOW means disabling; a value of MEDIUM means enabling. The option
+    ///    validate_password.length indicates the minimum number of characters for the total code
+    ///    length. The option validate_password.mixed_case_count indicates the minimum number of
+    ///    lowercase and uppercase letters. Option validate_password.number_count indicates the
+    ///    minimum number of digits. The option validate_password.special_char_count indicates the
+    ///    minimum number of special characters.
+    /// 2. MySQL 5.6,MySQL 5.7: The option validate_password_policy means the password complexity
+    ///    switch. A value of LOW means disabling; a value of MEDIUM means enabling. The option
+    ///    validate_password_length indicates the minimum number of characters for the total code
+    ///    length. The option validate_password_mixed_case_count means the minimum number of
+    ///    uppercase and lowercase letters. Option validate_password_number_count means the minimum
+    ///    number of digits. Option validate_password_special_char_count indicates the minimum
+    ///    number of special characters.
+    pub param_list: Option<Vec<types::Parameter>>,
+}
+
+impl ModifyInstancePasswordComplexityInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyInstancePasswordComplexityInput {
+    type Output = ModifyInstancePasswordComplexityOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+        "ModifyInstancePasswordComplexity",
+    );
+    const REQUIRED: &'static [&'static str] = &["InstanceIds"];
+}
+
+impl<C> Request<ModifyInstancePasswordComplexityInput, C> {
+    /// Sets [`instance_ids`](ModifyInstancePasswordComplexityInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`param_list`](ModifyInstancePasswordComplexityInput::param_list).
+    pub fn param_list(
+        mut self,
+        value: impl IntoIterator<Item = types::Parameter>,
+    ) -> Self {
+        self.input.param_list = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyInstancePasswordComplexity`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyInstancePasswordComplexityOutput {
+    /// Async task ID, which can be used to query task progress.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyInstanceTag`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyInstanceTagInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Tags to add or modify. ReplaceTags or DeleteTags is mandatory to fill in one.
+    pub replace_tags: Option<Vec<types::TagInfo>>,
+    /// Tag to delete. ReplaceTags or DeleteTags is mandatory to fill in one.
+    pub delete_tags: Option<Vec<types::TagInfo>>,
+}
+
+impl ModifyInstanceTagInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyInstanceTagInput {
+    type Output = ModifyInstanceTagOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyInstanceTag");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<ModifyInstanceTagInput, C> {
+    /// Sets [`instance_id`](ModifyInstanceTagInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`replace_tags`](ModifyInstanceTagInput::replace_tags).
+    pub fn replace_tags(
+        mut self,
+        value: impl IntoIterator<Item = types::TagInfo>,
+    ) -> Self {
+        self.input.replace_tags = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`delete_tags`](ModifyInstanceTagInput::delete_tags).
+    pub fn delete_tags(
+        mut self,
+        value: impl IntoIterator<Item = types::TagInfo>,
+    ) -> Self {
+        self.input.delete_tags = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyInstanceTag`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyInstanceTagOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyLocalBinlogConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyLocalBinlogConfigInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Local binlog retention duration. Values for different instances are as follows:
+    /// 1. The local binlog retention duration (hr) for cloud disk edition instances, dual-node
+    ///    instances, and three-node instances defaults to 120, with a range of 6 - 168.
+    /// 2. The retention duration of local binlog for disaster recovery instance defaults to 120 hr,
+    ///    with a range of 120 - 168.
+    /// 3. The retention duration (hr) of local binlog for a single-node cloud disk instance
+    ///    defaults to 120, with a range of 0 - 168.
+    /// 4. If a dual-node instance or three-node instance has no disaster recovery instance, the
+    ///    retention duration (hr) of local binlog for the primary instance ranges from 6 to 168. If
+    ///    a dual-node instance or three-node instance has a disaster recovery instance, or you want
+    ///    to add a disaster recovery instance to a dual-node instance or three-node instance, to
+    ///    avoid synchronization exception, the retention duration (hr) of local binlog for the
+    ///    primary instance cannot be set to less than 120 hr, ranging from 120 to 168.
+    pub save_hours: Option<i64>,
+    /// Local binlog space utilization. Valid values: \[30,50\].
+    pub max_usage: Option<i64>,
+}
+
+impl ModifyLocalBinlogConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyLocalBinlogConfigInput {
+    type Output = ModifyLocalBinlogConfigOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyLocalBinlogConfig");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "SaveHours", "MaxUsage"];
+}
+
+impl<C> Request<ModifyLocalBinlogConfigInput, C> {
+    /// Sets [`instance_id`](ModifyLocalBinlogConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`save_hours`](ModifyLocalBinlogConfigInput::save_hours) (required).
+    pub fn save_hours(mut self, value: i64) -> Self {
+        self.input.save_hours = Some(value);
+        self
+    }
+
+    /// Sets [`max_usage`](ModifyLocalBinlogConfigInput::max_usage) (required).
+    pub fn max_usage(mut self, value: i64) -> Self {
+        self.input.max_usage = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyLocalBinlogConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyLocalBinlogConfigOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyNameOrDescByDpId`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyNameOrDescByDpIdInput {
+    /// Placement group ID
+    pub deploy_group_id: Option<String>,
+    /// Name of a placement group, which can contain up to 60 characters. The placement group name
+    /// and description can’t be empty.
+    pub deploy_group_name: Option<String>,
+    /// Description of a placement group, which can contain up to 200 characters. The placement
+    /// group name and description can’t be empty.
+    pub description: Option<String>,
+}
+
+impl ModifyNameOrDescByDpIdInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyNameOrDescByDpIdInput {
+    type Output = ModifyNameOrDescByDpIdOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyNameOrDescByDpId");
+    const REQUIRED: &'static [&'static str] = &["DeployGroupId"];
+}
+
+impl<C> Request<ModifyNameOrDescByDpIdInput, C> {
+    /// Sets [`deploy_group_id`](ModifyNameOrDescByDpIdInput::deploy_group_id) (required).
+    pub fn deploy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.deploy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`deploy_group_name`](ModifyNameOrDescByDpIdInput::deploy_group_name).
+    pub fn deploy_group_name(mut self, value: impl Into<String>) -> Self {
+        self.input.deploy_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](ModifyNameOrDescByDpIdInput::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyNameOrDescByDpId`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyNameOrDescByDpIdOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyParamTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyParamTemplateInput {
+    /// Template ID, which can be obtained through the
+    /// [DescribeParamTemplates](https://www.tencentcloud.com/document/api/236/32659?from_cn_redirect=1)
+    /// API.
+    pub template_id: Option<i64>,
+    /// Template name, supports numbers, English uppercase and lowercase letters, Chinese, and
+    /// special characters _-./()\[\]+=:@, and the length cannot exceed 60.
+    pub name: Option<String>,
+    /// Template description (up to 255 characters)
+    pub description: Option<String>,
+    /// List of parameters.
+    pub param_list: Option<Vec<types::Parameter>>,
+}
+
+impl ModifyParamTemplateInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyParamTemplateInput {
+    type Output = ModifyParamTemplateOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyParamTemplate");
+    const REQUIRED: &'static [&'static str] = &["TemplateId"];
+}
+
+impl<C> Request<ModifyParamTemplateInput, C> {
+    /// Sets [`template_id`](ModifyParamTemplateInput::template_id) (required).
+    pub fn template_id(mut self, value: i64) -> Self {
+        self.input.template_id = Some(value);
+        self
+    }
+
+    /// Sets [`name`](ModifyParamTemplateInput::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](ModifyParamTemplateInput::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_list`](ModifyParamTemplateInput::param_list).
+    pub fn param_list(
+        mut self,
+        value: impl IntoIterator<Item = types::Parameter>,
+    ) -> Self {
+        self.input.param_list = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyParamTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyParamTemplateOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyProtectMode`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyProtectModeInput {
+    /// Data replication method, defaults to 0. Supported values include: 0 - asynchronous
+    /// replication, 1 - semi-sync replication, 2 - strong sync replication.
+    pub protect_mode: Option<i64>,
+    /// Instance ID.
+    pub instance_id: Option<String>,
+}
+
+impl ModifyProtectModeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyProtectModeInput {
+    type Output = ModifyProtectModeOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyProtectMode");
+    const REQUIRED: &'static [&'static str] = &["ProtectMode", "InstanceId"];
+}
+
+impl<C> Request<ModifyProtectModeInput, C> {
+    /// Sets [`protect_mode`](ModifyProtectModeInput::protect_mode) (required).
+    pub fn protect_mode(mut self, value: i64) -> Self {
+        self.input.protect_mode = Some(value);
+        self
+    }
+
+    /// Sets [`instance_id`](ModifyProtectModeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyProtectMode`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyProtectModeOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyRemoteBackupConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyRemoteBackupConfigInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed in
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Remote data backup. Valid values:`off` (disable), `on` (enable).
+    pub remote_backup_save: Option<String>,
+    /// Remote log backup. Valid values: `off` (disable), `on` (enable). Only when the parameter
+    /// `RemoteBackupSave` is `on`, the `RemoteBinlogSave` parameter can be set to `on`.
+    pub remote_binlog_save: Option<String>,
+    /// The custom backup region list
+    pub remote_region: Option<Vec<String>>,
+    /// Remote backup retention period in days
+    pub expire_days: Option<i64>,
+}
+
+impl ModifyRemoteBackupConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyRemoteBackupConfigInput {
+    type Output = ModifyRemoteBackupConfigOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyRemoteBackupConfig");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "RemoteBackupSave",
+        "RemoteBinlogSave",
+        "RemoteRegion",
+        "ExpireDays",
+    ];
+}
+
+impl<C> Request<ModifyRemoteBackupConfigInput, C> {
+    /// Sets [`instance_id`](ModifyRemoteBackupConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`remote_backup_save`](ModifyRemoteBackupConfigInput::remote_backup_save) (required).
+    pub fn remote_backup_save(mut self, value: impl Into<String>) -> Self {
+        self.input.remote_backup_save = Some(value.into());
+        self
+    }
+
+    /// Sets [`remote_binlog_save`](ModifyRemoteBackupConfigInput::remote_binlog_save) (required).
+    pub fn remote_binlog_save(mut self, value: impl Into<String>) -> Self {
+        self.input.remote_binlog_save = Some(value.into());
+        self
+    }
+
+    /// Sets [`remote_region`](ModifyRemoteBackupConfigInput::remote_region) (required).
+    pub fn remote_region(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.remote_region = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`expire_days`](ModifyRemoteBackupConfigInput::expire_days) (required).
+    pub fn expire_days(mut self, value: i64) -> Self {
+        self.input.expire_days = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyRemoteBackupConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyRemoteBackupConfigOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyRoGroupInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyRoGroupInfoInput {
+    /// ID of the RO group, which can be obtained through the
+    /// [DescribeRoGroups](https://www.tencentcloud.com/document/api/236/40939?from_cn_redirect=1)
+    /// API.
+    pub ro_group_id: Option<String>,
+    /// RO group details.
+    pub ro_group_info: Option<types::RoGroupAttr>,
+    /// Weight of instances in the RO group. If modification is needed to set the weight mode of the
+    /// RO group to user-defined mode (custom), this parameter must be set, and the weight value of
+    /// each read-only instance needs to be set. The RO instance ID can be obtained through the
+    /// [DescribeRoGroups](https://www.tencentcloud.com/document/api/236/40939?from_cn_redirect=1)
+    /// API.
+    pub ro_weight_values: Option<Vec<types::RoWeightValue>>,
+    /// Whether to rebalance the loads of read-only replicas in the RO group. Valid values: `1`
+    /// (yes), `0` (no). Default value: `0`. If this parameter is set to `1`, connections to the
+    /// read-only replicas in the RO group will be interrupted transiently. Please ensure that your
+    /// application has a reconnection mechanism.
+    pub is_balance_ro_load: Option<i64>,
+}
+
+impl ModifyRoGroupInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyRoGroupInfoInput {
+    type Output = ModifyRoGroupInfoOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyRoGroupInfo");
+    const REQUIRED: &'static [&'static str] = &["RoGroupId"];
+}
+
+impl<C> Request<ModifyRoGroupInfoInput, C> {
+    /// Sets [`ro_group_id`](ModifyRoGroupInfoInput::ro_group_id) (required).
+    pub fn ro_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ro_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ro_group_info`](ModifyRoGroupInfoInput::ro_group_info).
+    pub fn ro_group_info(mut self, value: types::RoGroupAttr) -> Self {
+        self.input.ro_group_info = Some(value);
+        self
+    }
+
+    /// Sets [`ro_weight_values`](ModifyRoGroupInfoInput::ro_weight_values).
+    pub fn ro_weight_values(
+        mut self,
+        value: impl IntoIterator<Item = types::RoWeightValue>,
+    ) -> Self {
+        self.input.ro_weight_values = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`is_balance_ro_load`](ModifyRoGroupInfoInput::is_balance_ro_load).
+    pub fn is_balance_ro_load(mut self, value: i64) -> Self {
+        self.input.is_balance_ro_load = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyRoGroupInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyRoGroupInfoOutput {
+    /// Asynchronous Task ID.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyRoGroupVipVport`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyRoGroupVipVportInput {
+    /// ID of the RO group.
+    pub u_group_id: Option<String>,
+    /// Target IP address.
+    pub dst_ip: Option<String>,
+    /// Target Port.
+    pub dst_port: Option<i64>,
+}
+
+impl ModifyRoGroupVipVportInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyRoGroupVipVportInput {
+    type Output = ModifyRoGroupVipVportOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyRoGroupVipVport");
+    const REQUIRED: &'static [&'static str] = &["UGroupId"];
+}
+
+impl<C> Request<ModifyRoGroupVipVportInput, C> {
+    /// Sets [`u_group_id`](ModifyRoGroupVipVportInput::u_group_id) (required).
+    pub fn u_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.u_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_ip`](ModifyRoGroupVipVportInput::dst_ip).
+    pub fn dst_ip(mut self, value: impl Into<String>) -> Self {
+        self.input.dst_ip = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_port`](ModifyRoGroupVipVportInput::dst_port).
+    pub fn dst_port(mut self, value: i64) -> Self {
+        self.input.dst_port = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyRoGroupVipVport`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyRoGroupVipVportOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyTimeWindowInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// The modified maintenance time slot. Among them, each time period is in the format of
+    /// 10:00-12:00. The start and end time is aligned by half hour. The shortest is half hour and
+    /// the longest is three hours. Up to two time periods can be set. The start and end time ranges
+    /// from \[00:00, 24:00\]. Description: The following is an example of setting two time periods
+    /// in json. \[ "01:00-01:30", "02:00-02:30" \]
+    pub time_ranges: Option<Vec<String>>,
+    /// Specify which day to modify the maintenance time slot. Possible values are: monday, tuesday,
+    /// wednesday, thursday, friday, saturday, sunday. If not specified or empty, modify all seven
+    /// days of the week by default. Description: The json example for modifying more than one day
+    /// is as follows. \[ "monday", "tuesday" \]
+    pub weekdays: Option<Vec<String>>,
+    /// Data latency threshold (seconds), only applicable to primary instance and disaster recovery
+    /// instance. No modification by default to keep the original threshold. Value ranges from 1 to
+    /// 10 integers.
+    pub max_delay_time: Option<u64>,
+}
+
+impl ModifyTimeWindowInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyTimeWindowInput {
+    type Output = ModifyTimeWindowOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyTimeWindow");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "TimeRanges"];
+}
+
+impl<C> Request<ModifyTimeWindowInput, C> {
+    /// Sets [`instance_id`](ModifyTimeWindowInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`time_ranges`](ModifyTimeWindowInput::time_ranges) (required).
+    pub fn time_ranges(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.time_ranges = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`weekdays`](ModifyTimeWindowInput::weekdays).
+    pub fn weekdays(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.weekdays = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`max_delay_time`](ModifyTimeWindowInput::max_delay_time).
+    pub fn max_delay_time(mut self, value: u64) -> Self {
+        self.input.max_delay_time = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyTimeWindowOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `OfflineIsolatedInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OfflineIsolatedInstancesInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_ids: Option<Vec<String>>,
+}
+
+impl OfflineIsolatedInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for OfflineIsolatedInstancesInput {
+    type Output = OfflineIsolatedInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("OfflineIsolatedInstances");
+    const REQUIRED: &'static [&'static str] = &["InstanceIds"];
+}
+
+impl<C> Request<OfflineIsolatedInstancesInput, C> {
+    /// Sets [`instance_ids`](OfflineIsolatedInstancesInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `OfflineIsolatedInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OfflineIsolatedInstancesOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `OpenAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenAuditServiceInput {
+    /// CDB instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Audit log retention period. Supported values include: 7 - A week; 30 - one month 90 - three
+    /// months; 180 - 6 months; 365 - One year; 1095 - Three years; 1825 - Five years.
+    pub log_expire_day: Option<u64>,
+    /// High frequency audit log retention period. Default value is 7. This item must take value
+    /// less than or equal to LogExpireDay. Supported values include: 3 - 3 days; 7 - A week; 30 -
+    /// one month 90 - three months; 180 - 6 months; 365 - One year; 1095 - Three years; 1825 - Five
+    /// years.
+    pub high_log_expire_day: Option<u64>,
+    /// Rule template ID.
+    pub rule_template_ids: Option<Vec<String>>,
+    /// Audit type. true - full audit; default false - rule audit.
+    pub audit_all: Option<bool>,
+}
+
+impl OpenAuditServiceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for OpenAuditServiceInput {
+    type Output = OpenAuditServiceOutput;
+    const INFO: OperationInfo = OperationInfo::action("OpenAuditService");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "LogExpireDay"];
+}
+
+impl<C> Request<OpenAuditServiceInput, C> {
+    /// Sets [`instance_id`](OpenAuditServiceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`log_expire_day`](OpenAuditServiceInput::log_expire_day) (required).
+    pub fn log_expire_day(mut self, value: u64) -> Self {
+        self.input.log_expire_day = Some(value);
+        self
+    }
+
+    /// Sets [`high_log_expire_day`](OpenAuditServiceInput::high_log_expire_day).
+    pub fn high_log_expire_day(mut self, value: u64) -> Self {
+        self.input.high_log_expire_day = Some(value);
+        self
+    }
+
+    /// Sets [`rule_template_ids`](OpenAuditServiceInput::rule_template_ids).
+    pub fn rule_template_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.rule_template_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`audit_all`](OpenAuditServiceInput::audit_all).
+    pub fn audit_all(mut self, value: bool) -> Self {
+        self.input.audit_all = Some(value);
+        self
+    }
+}
+
+/// The response of `OpenAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenAuditServiceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `OpenDBInstanceEncryption`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenDbInstanceEncryptionInput {
+    /// Cloud database instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Custom key ID, the unique identifier of CMK. If left empty, the automatically generated key
+    /// KMS-CDB by using Tencent Cloud will be used.
+    pub key_id: Option<String>,
+    /// Storage region of the custom key. For example: ap-guangzhou. This parameter is required when
+    /// KeyId is not empty.
+    pub key_region: Option<String>,
+}
+
+impl OpenDbInstanceEncryptionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for OpenDbInstanceEncryptionInput {
+    type Output = OpenDbInstanceEncryptionOutput;
+    const INFO: OperationInfo = OperationInfo::action("OpenDBInstanceEncryption");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<OpenDbInstanceEncryptionInput, C> {
+    /// Sets [`instance_id`](OpenDbInstanceEncryptionInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`key_id`](OpenDbInstanceEncryptionInput::key_id).
+    pub fn key_id(mut self, value: impl Into<String>) -> Self {
+        self.input.key_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`key_region`](OpenDbInstanceEncryptionInput::key_region).
+    pub fn key_region(mut self, value: impl Into<String>) -> Self {
+        self.input.key_region = Some(value.into());
+        self
+    }
+}
+
+/// The response of `OpenDBInstanceEncryption`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenDbInstanceEncryptionOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `OpenDBInstanceGTID`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenDbInstanceGtidInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+}
+
+impl OpenDbInstanceGtidInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for OpenDbInstanceGtidInput {
+    type Output = OpenDbInstanceGtidOutput;
+    const INFO: OperationInfo = OperationInfo::action("OpenDBInstanceGTID");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<OpenDbInstanceGtidInput, C> {
+    /// Sets [`instance_id`](OpenDbInstanceGtidInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `OpenDBInstanceGTID`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenDbInstanceGtidOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
 /// The request of `OpenSSL`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -205,53 +12054,1499 @@ pub struct OpenSslOutput {
     pub request_id: String,
 }
 
-/// The request of `CloseSSL`.
+/// The request of `OpenWanService`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
-pub struct CloseSslInput {
-    /// Instance ID. Required when the read-only group ID is empty. Can be obtained through the
-    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
-    /// API.
+pub struct OpenWanServiceInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console. You can obtain it through the query instance list API
+    /// (<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>). The value is the
+    /// InstanceId field in the output parameter. The read-only group ID can be passed in.
     pub instance_id: Option<String>,
-    /// Read-only group ID. Required when the instance ID is empty. Can be obtained through the
-    /// [DescribeRoGroups](https://www.tencentcloud.com/document/api/236/40939?from_cn_redirect=1)
-    /// API.
-    pub ro_group_id: Option<String>,
+    /// When updating the read-only group of a cluster edition instance, specify the instance id in
+    /// InstanceId and this parameter is required to indicate the operation is for the read-only
+    /// group. If you perform the operation on the read-write node, this parameter is not required.
+    pub op_resource_id: Option<String>,
 }
 
-impl CloseSslInput {
+impl OpenWanServiceInput {
     /// Starts building the input.
     pub fn builder() -> Request<Self, ()> {
         Request::default()
     }
 }
 
-impl Operation for CloseSslInput {
-    type Output = CloseSslOutput;
-    const INFO: OperationInfo = OperationInfo::action("CloseSSL").rate_limit(20);
+impl Operation for OpenWanServiceInput {
+    type Output = OpenWanServiceOutput;
+    const INFO: OperationInfo = OperationInfo::action("OpenWanService");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
 }
 
-impl<C> Request<CloseSslInput, C> {
-    /// Sets [`instance_id`](CloseSslInput::instance_id).
+impl<C> Request<OpenWanServiceInput, C> {
+    /// Sets [`instance_id`](OpenWanServiceInput::instance_id) (required).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
 
-    /// Sets [`ro_group_id`](CloseSslInput::ro_group_id).
-    pub fn ro_group_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ro_group_id = Some(value.into());
+    /// Sets [`op_resource_id`](OpenWanServiceInput::op_resource_id).
+    pub fn op_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.input.op_resource_id = Some(value.into());
         self
     }
 }
 
-/// The response of `CloseSSL`.
+/// The response of `OpenWanService`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
-pub struct CloseSslOutput {
-    /// Asynchronous request ID.
+pub struct OpenWanServiceOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ReleaseIsolatedDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ReleaseIsolatedDbInstancesInput {
+    /// Instance ID. The instance ID is in the format such as cdb-c1nl9rpv. This matches the
+    /// instance ID displayed on the TencentDB console. You can obtain it through the API for
+    /// querying the instance list
+    /// (<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>). The value is the
+    /// InstanceId field in the output parameter. Description: Multiple instance IDs can be entered
+    /// for operations. The json format is as follows. \[ "cdb-30z11v8s", "cdb-93h11efg" \]
+    pub instance_ids: Option<Vec<String>>,
+}
+
+impl ReleaseIsolatedDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ReleaseIsolatedDbInstancesInput {
+    type Output = ReleaseIsolatedDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("ReleaseIsolatedDBInstances");
+    const REQUIRED: &'static [&'static str] = &["InstanceIds"];
+}
+
+impl<C> Request<ReleaseIsolatedDbInstancesInput, C> {
+    /// Sets [`instance_ids`](ReleaseIsolatedDbInstancesInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `ReleaseIsolatedDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ReleaseIsolatedDbInstancesOutput {
+    /// Deisolation result set.
+    pub items: Vec<types::ReleaseResult>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ReloadBalanceProxyNode`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ReloadBalanceProxyNodeInput {
+    /// Proxy group ID, which can be obtained through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_group_id: Option<String>,
+    /// Proxy group address ID. You can obtain it through the API
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1).
+    /// Note:
+    /// 1. For dual-node instances, this parameter is optional. If not provided, load balancing will
+    ///    be performed for ALL proxy group addresses.
+    /// 2. For cloud disk edition instances, this parameter is required.
+    pub proxy_address_id: Option<String>,
+}
+
+impl ReloadBalanceProxyNodeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ReloadBalanceProxyNodeInput {
+    type Output = ReloadBalanceProxyNodeOutput;
+    const INFO: OperationInfo = OperationInfo::action("ReloadBalanceProxyNode");
+    const REQUIRED: &'static [&'static str] = &["ProxyGroupId"];
+}
+
+impl<C> Request<ReloadBalanceProxyNodeInput, C> {
+    /// Sets [`proxy_group_id`](ReloadBalanceProxyNodeInput::proxy_group_id) (required).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_address_id`](ReloadBalanceProxyNodeInput::proxy_address_id).
+    pub fn proxy_address_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_address_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ReloadBalanceProxyNode`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ReloadBalanceProxyNodeOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RenewDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RenewDbInstanceInput {
+    /// ID of the instance to be renewed in the format of cdb-c1nl9rpv, which is the same as the
+    /// instance ID displayed in the TencentDB console. You can use the
+    /// [DescribeDBInstances](https://intl.cloud.tencent.com/document/api/236/15872?from_cn_redirect=1)
+    /// API to query the ID.
+    pub instance_id: Option<String>,
+    /// Renewal period in months. Valid values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`,
+    /// `11`, `12`, `24`, `36`.
+    pub time_span: Option<i64>,
+    /// To renew a pay-as-you-go instance to a yearly/monthly subscribed one, you need to set this
+    /// parameter to `PREPAID`.
+    pub modify_pay_type: Option<String>,
+    /// Auto-renewal flag. 0 means no auto-renewal, 1 means auto-renewal.
+    pub auto_renew: Option<i64>,
+}
+
+impl RenewDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RenewDbInstanceInput {
+    type Output = RenewDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("RenewDBInstance");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "TimeSpan"];
+}
+
+impl<C> Request<RenewDbInstanceInput, C> {
+    /// Sets [`instance_id`](RenewDbInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`time_span`](RenewDbInstanceInput::time_span) (required).
+    pub fn time_span(mut self, value: i64) -> Self {
+        self.input.time_span = Some(value);
+        self
+    }
+
+    /// Sets [`modify_pay_type`](RenewDbInstanceInput::modify_pay_type).
+    pub fn modify_pay_type(mut self, value: impl Into<String>) -> Self {
+        self.input.modify_pay_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`auto_renew`](RenewDbInstanceInput::auto_renew).
+    pub fn auto_renew(mut self, value: i64) -> Self {
+        self.input.auto_renew = Some(value);
+        self
+    }
+}
+
+/// The response of `RenewDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RenewDbInstanceOutput {
+    /// Order ID
+    pub deal_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ResetPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ResetPasswordInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: Option<String>,
+    /// Instance account name with manually refreshed rotation password, such as root
+    pub user: Option<String>,
+    /// Manually refresh the domain name of the instance account with a rotated password, such as %
+    pub host: Option<String>,
+}
+
+impl ResetPasswordInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ResetPasswordInput {
+    type Output = ResetPasswordOutput;
+    const INFO: OperationInfo = OperationInfo::action("ResetPassword");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "User", "Host"];
+}
+
+impl<C> Request<ResetPasswordInput, C> {
+    /// Sets [`instance_id`](ResetPasswordInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user`](ResetPasswordInput::user) (required).
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.input.user = Some(value.into());
+        self
+    }
+
+    /// Sets [`host`](ResetPasswordInput::host) (required).
+    pub fn host(mut self, value: impl Into<String>) -> Self {
+        self.input.host = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ResetPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ResetPasswordOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ResetRootAccount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ResetRootAccountInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+}
+
+impl ResetRootAccountInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ResetRootAccountInput {
+    type Output = ResetRootAccountOutput;
+    const INFO: OperationInfo = OperationInfo::action("ResetRootAccount");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<ResetRootAccountInput, C> {
+    /// Sets [`instance_id`](ResetRootAccountInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ResetRootAccount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ResetRootAccountOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RestartDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RestartDbInstancesInput {
+    /// Array of instance IDs in the format of cdb-c1nl9rpv. It is the same as the instance ID
+    /// displayed on the TencentDB Console page.
+    pub instance_ids: Option<Vec<String>>,
+}
+
+impl RestartDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RestartDbInstancesInput {
+    type Output = RestartDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("RestartDBInstances");
+    const REQUIRED: &'static [&'static str] = &["InstanceIds"];
+}
+
+impl<C> Request<RestartDbInstancesInput, C> {
+    /// Sets [`instance_ids`](RestartDbInstancesInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `RestartDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RestartDbInstancesOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `StartBatchRollback`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StartBatchRollbackInput {
+    /// Details of the instance for rollback
+    pub instances: Option<Vec<types::RollbackInstancesInfo>>,
+}
+
+impl StartBatchRollbackInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for StartBatchRollbackInput {
+    type Output = StartBatchRollbackOutput;
+    const INFO: OperationInfo = OperationInfo::action("StartBatchRollback");
+    const REQUIRED: &'static [&'static str] = &["Instances"];
+}
+
+impl<C> Request<StartBatchRollbackInput, C> {
+    /// Sets [`instances`](StartBatchRollbackInput::instances) (required).
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = types::RollbackInstancesInfo>,
+    ) -> Self {
+        self.input.instances = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `StartBatchRollback`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StartBatchRollbackOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `StartCpuExpand`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StartCpuExpandInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Scale-out type supports auto-scaling and custom scaling. Description: 1. auto means
+    /// automatic scaling. 2. manual means custom scaling with immediate effect. 3. timeInterval
+    /// means custom scaling by time. 4. period means custom scaling by cycle.
+    pub type_: Option<String>,
+    /// Number of CPU cores for scale-out during customization. Description: 1. This parameter is
+    /// required when Type is set to manual, timeInterval, or period. 2. The maximum number of CPU
+    /// cores to increase is the current instance's CPU core number. For example, an 8-core 16GB
+    /// instance can scale out up to 8 CPU cores, with a range of 1 - 8.
+    pub expand_cpu: Option<i64>,
+    /// Automatic scale-out policy. This parameter is required when Type is set to auto.
+    pub auto_strategy: Option<types::AutoStrategy>,
+    /// Scaling policy by time period. Description: When Type is timeInterval, TimeIntervalStrategy
+    /// is required.
+    pub time_interval_strategy: Option<types::TimeIntervalStrategy>,
+    /// Scale by cycle. Description: When Type is period, PeriodStrategy is required.
+    pub period_strategy: Option<types::PeriodStrategy>,
+}
+
+impl StartCpuExpandInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for StartCpuExpandInput {
+    type Output = StartCpuExpandOutput;
+    const INFO: OperationInfo = OperationInfo::action("StartCpuExpand");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Type"];
+}
+
+impl<C> Request<StartCpuExpandInput, C> {
+    /// Sets [`instance_id`](StartCpuExpandInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](StartCpuExpandInput::type_) (required).
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.input.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`expand_cpu`](StartCpuExpandInput::expand_cpu).
+    pub fn expand_cpu(mut self, value: i64) -> Self {
+        self.input.expand_cpu = Some(value);
+        self
+    }
+
+    /// Sets [`auto_strategy`](StartCpuExpandInput::auto_strategy).
+    pub fn auto_strategy(mut self, value: types::AutoStrategy) -> Self {
+        self.input.auto_strategy = Some(value);
+        self
+    }
+
+    /// Sets [`time_interval_strategy`](StartCpuExpandInput::time_interval_strategy).
+    pub fn time_interval_strategy(mut self, value: types::TimeIntervalStrategy) -> Self {
+        self.input.time_interval_strategy = Some(value);
+        self
+    }
+
+    /// Sets [`period_strategy`](StartCpuExpandInput::period_strategy).
+    pub fn period_strategy(mut self, value: types::PeriodStrategy) -> Self {
+        self.input.period_strategy = Some(value);
+        self
+    }
+}
+
+/// The response of `StartCpuExpand`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StartCpuExpandOutput {
+    /// Asynchronous Task ID. Call the API DescribeAsyncRequest and input the ID to query the task
+    /// execution progress.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `StartReplication`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StartReplicationInput {
+    /// Instance ID. It only supports read-only instances. It can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+}
+
+impl StartReplicationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for StartReplicationInput {
+    type Output = StartReplicationOutput;
+    const INFO: OperationInfo = OperationInfo::action("StartReplication");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<StartReplicationInput, C> {
+    /// Sets [`instance_id`](StartReplicationInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `StartReplication`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StartReplicationOutput {
+    /// Asynchronous Task ID.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `StopCpuExpand`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StopCpuExpandInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+}
+
+impl StopCpuExpandInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for StopCpuExpandInput {
+    type Output = StopCpuExpandOutput;
+    const INFO: OperationInfo = OperationInfo::action("StopCpuExpand");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<StopCpuExpandInput, C> {
+    /// Sets [`instance_id`](StopCpuExpandInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `StopCpuExpand`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StopCpuExpandOutput {
+    /// Asynchronous Task ID. When calling
+    /// [DescribeAsyncRequestInfo](https://www.tencentcloud.com/document/api/236/20410?from_cn_redirect=1)
+    /// to query the task execution progress, you can pass in this ID.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `StopDBImportJob`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StopDbImportJobInput {
+    /// Async task request ID.
+    pub async_request_id: Option<String>,
+}
+
+impl StopDbImportJobInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for StopDbImportJobInput {
+    type Output = StopDbImportJobOutput;
+    const INFO: OperationInfo = OperationInfo::action("StopDBImportJob");
+    const REQUIRED: &'static [&'static str] = &["AsyncRequestId"];
+}
+
+impl<C> Request<StopDbImportJobInput, C> {
+    /// Sets [`async_request_id`](StopDbImportJobInput::async_request_id) (required).
+    pub fn async_request_id(mut self, value: impl Into<String>) -> Self {
+        self.input.async_request_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `StopDBImportJob`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StopDbImportJobOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `StopReplication`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StopReplicationInput {
+    /// Instance ID. It only supports read-only instances. It can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+}
+
+impl StopReplicationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for StopReplicationInput {
+    type Output = StopReplicationOutput;
+    const INFO: OperationInfo = OperationInfo::action("StopReplication");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<StopReplicationInput, C> {
+    /// Sets [`instance_id`](StopReplicationInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `StopReplication`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StopReplicationOutput {
+    /// Asynchronous Task ID.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `StopRollback`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StopRollbackInput {
+    /// Revoke the corresponding instance ID of the rollback task. Obtain through the API
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1).
+    pub instance_id: Option<String>,
+}
+
+impl StopRollbackInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for StopRollbackInput {
+    type Output = StopRollbackOutput;
+    const INFO: OperationInfo = OperationInfo::action("StopRollback");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<StopRollbackInput, C> {
+    /// Sets [`instance_id`](StopRollbackInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `StopRollback`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct StopRollbackOutput {
+    /// Asynchronous Task ID of the execution request.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `SubmitInstanceUpgradeCheckJob`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SubmitInstanceUpgradeCheckJobInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Target database version. Description: Available values: 5.6, 5.7, 8.0. Cross-version upgrade
+    /// is not supported. Version downgrade is unsupported after upgrade.
+    pub dst_mysql_version: Option<String>,
+}
+
+impl SubmitInstanceUpgradeCheckJobInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SubmitInstanceUpgradeCheckJobInput {
+    type Output = SubmitInstanceUpgradeCheckJobOutput;
+    const INFO: OperationInfo = OperationInfo::action("SubmitInstanceUpgradeCheckJob");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "DstMysqlVersion"];
+}
+
+impl<C> Request<SubmitInstanceUpgradeCheckJobInput, C> {
+    /// Sets [`instance_id`](SubmitInstanceUpgradeCheckJobInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_mysql_version`](SubmitInstanceUpgradeCheckJobInput::dst_mysql_version)
+    /// (required).
+    pub fn dst_mysql_version(mut self, value: impl Into<String>) -> Self {
+        self.input.dst_mysql_version = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SubmitInstanceUpgradeCheckJob`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SubmitInstanceUpgradeCheckJobOutput {
+    /// Task ID
+    pub job_id: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `SwitchCDBProxy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SwitchCdbProxyInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Database proxy ID, which can be obtained through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_group_id: Option<String>,
+}
+
+impl SwitchCdbProxyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchCdbProxyInput {
+    type Output = SwitchCdbProxyOutput;
+    const INFO: OperationInfo = OperationInfo::action("SwitchCDBProxy");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "ProxyGroupId"];
+}
+
+impl<C> Request<SwitchCdbProxyInput, C> {
+    /// Sets [`instance_id`](SwitchCdbProxyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_group_id`](SwitchCdbProxyInput::proxy_group_id) (required).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SwitchCDBProxy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SwitchCdbProxyOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `SwitchDBInstanceMasterSlave`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SwitchDbInstanceMasterSlaveInput {
+    /// Instance ID
+    pub instance_id: Option<String>,
+    /// Specifies the replica server to switched to. Valid values: `first` (the first replica
+    /// server), `second` (the second replica server). Default value: `first`. `second` is valid
+    /// only for a multi-AZ instance.
+    pub dst_slave: Option<String>,
+    /// Whether to force the switch. Valid values: `True`, `False` (default). If this parameter is
+    /// set to `True`, instance data may be lost during the switch.
+    pub force_switch: Option<bool>,
+    /// Whether to perform the switch during a time window. Valid values: `True`, `False` (default).
+    /// If `ForceSwitch` is set to `True`, this parameter is invalid.
+    pub wait_switch: Option<bool>,
+    /// Trigger primary-secondary switch for the designated node ID of the cluster edition instance.
+    pub dst_node_id: Option<String>,
+}
+
+impl SwitchDbInstanceMasterSlaveInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchDbInstanceMasterSlaveInput {
+    type Output = SwitchDbInstanceMasterSlaveOutput;
+    const INFO: OperationInfo = OperationInfo::action("SwitchDBInstanceMasterSlave");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<SwitchDbInstanceMasterSlaveInput, C> {
+    /// Sets [`instance_id`](SwitchDbInstanceMasterSlaveInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_slave`](SwitchDbInstanceMasterSlaveInput::dst_slave).
+    pub fn dst_slave(mut self, value: impl Into<String>) -> Self {
+        self.input.dst_slave = Some(value.into());
+        self
+    }
+
+    /// Sets [`force_switch`](SwitchDbInstanceMasterSlaveInput::force_switch).
+    pub fn force_switch(mut self, value: bool) -> Self {
+        self.input.force_switch = Some(value);
+        self
+    }
+
+    /// Sets [`wait_switch`](SwitchDbInstanceMasterSlaveInput::wait_switch).
+    pub fn wait_switch(mut self, value: bool) -> Self {
+        self.input.wait_switch = Some(value);
+        self
+    }
+
+    /// Sets [`dst_node_id`](SwitchDbInstanceMasterSlaveInput::dst_node_id).
+    pub fn dst_node_id(mut self, value: impl Into<String>) -> Self {
+        self.input.dst_node_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SwitchDBInstanceMasterSlave`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SwitchDbInstanceMasterSlaveOutput {
+    /// Async task ID
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `SwitchDrInstanceToMaster`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SwitchDrInstanceToMasterInput {
+    /// Disaster recovery instance ID, in the format such as cdb-c1nl9rpv. This matches the instance
+    /// ID displayed on the TencentDB console.
+    pub instance_id: Option<String>,
+}
+
+impl SwitchDrInstanceToMasterInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchDrInstanceToMasterInput {
+    type Output = SwitchDrInstanceToMasterOutput;
+    const INFO: OperationInfo = OperationInfo::action("SwitchDrInstanceToMaster");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<SwitchDrInstanceToMasterInput, C> {
+    /// Sets [`instance_id`](SwitchDrInstanceToMasterInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SwitchDrInstanceToMaster`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SwitchDrInstanceToMasterOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `SwitchForUpgrade`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SwitchForUpgradeInput {
+    /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
+    /// the TencentDB Console page.
+    pub instance_id: Option<String>,
+    /// Whether to enable association switchover. Enable for true and shutdown for false. Default
+    /// false.
+    pub is_related_switch: Option<bool>,
+}
+
+impl SwitchForUpgradeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchForUpgradeInput {
+    type Output = SwitchForUpgradeOutput;
+    const INFO: OperationInfo = OperationInfo::action("SwitchForUpgrade");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<SwitchForUpgradeInput, C> {
+    /// Sets [`instance_id`](SwitchForUpgradeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_related_switch`](SwitchForUpgradeInput::is_related_switch).
+    pub fn is_related_switch(mut self, value: bool) -> Self {
+        self.input.is_related_switch = Some(value);
+        self
+    }
+}
+
+/// The response of `SwitchForUpgrade`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SwitchForUpgradeOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `UpgradeCDBProxyVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeCdbProxyVersionInput {
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
+    /// API.
+    pub instance_id: Option<String>,
+    /// Database proxy ID, which can be obtained through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
+    /// API.
+    pub proxy_group_id: Option<String>,
+    /// Current version of database proxy
+    pub src_proxy_version: Option<String>,
+    /// Target version of database proxy
+    pub dst_proxy_version: Option<String>,
+    /// Upgrade time. Valid values: `nowTime` (upgrade immediately), `timeWindow` (upgrade during
+    /// instance maintenance time)
+    pub upgrade_time: Option<String>,
+}
+
+impl UpgradeCdbProxyVersionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpgradeCdbProxyVersionInput {
+    type Output = UpgradeCdbProxyVersionOutput;
+    const INFO: OperationInfo = OperationInfo::action("UpgradeCDBProxyVersion");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "ProxyGroupId",
+        "SrcProxyVersion",
+        "DstProxyVersion",
+        "UpgradeTime",
+    ];
+}
+
+impl<C> Request<UpgradeCdbProxyVersionInput, C> {
+    /// Sets [`instance_id`](UpgradeCdbProxyVersionInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_group_id`](UpgradeCdbProxyVersionInput::proxy_group_id) (required).
+    pub fn proxy_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.proxy_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`src_proxy_version`](UpgradeCdbProxyVersionInput::src_proxy_version) (required).
+    pub fn src_proxy_version(mut self, value: impl Into<String>) -> Self {
+        self.input.src_proxy_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`dst_proxy_version`](UpgradeCdbProxyVersionInput::dst_proxy_version) (required).
+    pub fn dst_proxy_version(mut self, value: impl Into<String>) -> Self {
+        self.input.dst_proxy_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`upgrade_time`](UpgradeCdbProxyVersionInput::upgrade_time) (required).
+    pub fn upgrade_time(mut self, value: impl Into<String>) -> Self {
+        self.input.upgrade_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `UpgradeCDBProxyVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeCdbProxyVersionOutput {
+    /// Async Processing ID
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `UpgradeDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv or cdbro-c1nl9rpv. This matches the instance
+    /// ID displayed on the TencentDB console. You can obtain it through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>"&gt;Query
+    /// Instance List&lt;/a&gt; API, with its value being the InstanceId field in the output
+    /// parameter.
+    pub instance_id: Option<String>,
+    /// Memory size after upgrade, unit: MB. To ensure the validity of the imported Memory value,
+    /// please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the upgradeable
+    /// memory specifications.
+    ///
+    /// Note: If you perform business migration, fill in the instance specification (CPU, memory),
+    /// otherwise the system will use the minimum allowed specification by default.
+    pub memory: Option<i64>,
+    /// Disk size after upgrade, unit: GB. To ensure the validity of the imported Volume value,
+    /// please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the upgradeable disk
+    /// range.
+    pub volume: Option<i64>,
+    /// Data replication method. Supported values include: 0 - async replication, 1 - semi-sync
+    /// replication, 2 - strong sync replication. Specify this parameter when upgrading the primary
+    /// instance. This parameter is invalid when upgrading a read-only instance or disaster recovery
+    /// instance.
+    pub protect_mode: Option<i64>,
+    /// Deployment mode, defaults to 0. Supported values include: 0 - single-AZ deployment, 1 -
+    /// multi-AZ deployment. You can specify this parameter when upgrading the primary instance.
+    /// This parameter is invalid when upgrading a read-only instance or disaster recovery instance.
+    pub deploy_mode: Option<i64>,
+    /// The availability zone information of standby database 1 matches the Zone parameter of the
+    /// instance by default. You can specify this parameter when upgrading the primary instance to
+    /// multi-AZ deployment. This parameter is invalid when upgrading a read-only instance or
+    /// disaster recovery instance. You can query the supported availability zones via the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API.
+    pub slave_zone: Option<String>,
+    /// Database engine version of the primary instance. Supported values include 5.5, 5.6, 5.7, and
+    /// 8.0.
+    ///
+    /// Note: Please use the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/15870?from_cn_redirect=1>"&gt;UpgradeDBInstanceEngineVersion&lt;/a&gt;
+    /// API to upgrade the database version.
+    pub engine_version: Option<String>,
+    /// The way to switch to a new instance defaults to 0. Supported values include: 0 - switch
+    /// immediately, 1 - switch within a time window. When the value is 1, during the upgrade, the
+    /// process to switch to a new instance will be performed within the time window, or the user
+    /// can actively call the API &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/15864?from_cn_redirect=1>"&gt;Switch
+    /// to a New Instance&lt;/a&gt; to trigger the process.
+    pub wait_switch: Option<i64>,
+    /// The availability zone information of standby 2 is empty by default. You can specify this
+    /// parameter when upgrading the primary instance, but it is invalid when upgrading a read-only
+    /// instance or disaster recovery instance. Query the supported AZs via the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
+    /// the purchasable specifications of cloud databases&lt;/a&gt; API.
+    ///
+    /// Remark: To downgrade a three-node instance to a two-node one, set this parameter to empty to
+    /// achieve it.
+    pub backup_zone: Option<String>,
+    /// Instance type, defaults to master. Supported values include: master - refers to the primary
+    /// instance, dr - refers to the disaster recovery instance, ro - refers to the read-only
+    /// instance.
+    pub instance_role: Option<String>,
+    /// Instance isolation type. Supported values include "UNIVERSAL" - general-purpose instance,
+    /// "EXCLUSIVE" - dedicated instance, "BASIC" - BASIC edition instance.
+    pub device_type: Option<String>,
+    /// Number of cpu cores of the instance after upgrade. If not provided, the system will
+    /// automatically fill in the minimum allowed specification based on the Memory size specified
+    /// by Memory.
+    ///
+    /// Description: If you need to migrate business, make sure to fill in the instance
+    /// specification (cpu, Memory). Otherwise, the system will use the minimum allowed
+    /// specification by default.
+    pub cpu: Option<i64>,
+    /// Whether to perform Rapid Configuration Change. 0-Normal upgrade, 1-Rapid Configuration
+    /// Change, 2-Precedence to rapid change. Selecting Rapid Configuration Change will validate
+    /// whether it is possible to perform ultra-fast reconfiguration based on resource status. If
+    /// conditions are met, ultra-fast reconfiguration will be performed; otherwise, error
+    /// information will be returned.
+    pub fast_upgrade: Option<i64>,
+    /// Delay threshold. Value ranges from 1 to 10, default value is 10.
+    pub max_delay_time: Option<i64>,
+    /// Whether to perform cross-region migration. 0 - ordinary migration, 1 - cross-region
+    /// migration, default value is 0. When set to 1, it supports changes to the primary node
+    /// availability zone of the instance.
+    pub cross_cluster: Option<i64>,
+    /// Primary node availability zone. This parameter is valid only when cross-AZ migration. You
+    /// can only migrate in the same region.
+    pub zone_id: Option<String>,
+    /// For cross-cluster migration scenarios, select the processing logic for intra-AZ read-only
+    /// instances. together-intra-AZ read-only instances migrate with the primary instance to the
+    /// target availability zone (default option), severally-intra-AZ read-only instances maintain
+    /// the original deployment mode and do not move to the target availability zone.
+    pub ro_trans_type: Option<String>,
+    /// Topology configuration of cloud disk edition nodes.
+    pub cluster_topology: Option<types::ClusterTopology>,
+    /// Check whether in-place upgrade requires restart. 1-Check, 0-Do not check. If the value is 1
+    /// and the check shows that in-place upgrade must be restarted, the upgrade will be stopped and
+    /// a notification will be returned. If in-place upgrade does not require restart, the upgrade
+    /// process will proceed normally.
+    pub check_fast_upgrade_reboot: Option<i64>,
+    /// Data validation sensitivity. This parameter is used for non-Rapid Configuration Change
+    /// scenarios. Sensitivity is calculated based on current instance specifications to determine
+    /// cpu resource usage for data comparison during the migration process. Corresponding options
+    /// are: "high", "normal", "low", empty by default. Parameter explanation: "high": Corresponds
+    /// to high in the console, not recommended when database load is too high. "normal":
+    /// Corresponds to standard in the console. "low": Corresponds to low in the console.
+    pub data_check_sensitive: Option<String>,
+    /// AZ information of standby database 3 is empty by default. You can specify this parameter
+    /// when you proceed to purchase a four-node primary instance.
+    pub fourth_zone: Option<String>,
+}
+
+impl UpgradeDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpgradeDbInstanceInput {
+    type Output = UpgradeDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("UpgradeDBInstance");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Memory", "Volume"];
+}
+
+impl<C> Request<UpgradeDbInstanceInput, C> {
+    /// Sets [`instance_id`](UpgradeDbInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`memory`](UpgradeDbInstanceInput::memory) (required).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`volume`](UpgradeDbInstanceInput::volume) (required).
+    pub fn volume(mut self, value: i64) -> Self {
+        self.input.volume = Some(value);
+        self
+    }
+
+    /// Sets [`protect_mode`](UpgradeDbInstanceInput::protect_mode).
+    pub fn protect_mode(mut self, value: i64) -> Self {
+        self.input.protect_mode = Some(value);
+        self
+    }
+
+    /// Sets [`deploy_mode`](UpgradeDbInstanceInput::deploy_mode).
+    pub fn deploy_mode(mut self, value: i64) -> Self {
+        self.input.deploy_mode = Some(value);
+        self
+    }
+
+    /// Sets [`slave_zone`](UpgradeDbInstanceInput::slave_zone).
+    pub fn slave_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.slave_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`engine_version`](UpgradeDbInstanceInput::engine_version).
+    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`wait_switch`](UpgradeDbInstanceInput::wait_switch).
+    pub fn wait_switch(mut self, value: i64) -> Self {
+        self.input.wait_switch = Some(value);
+        self
+    }
+
+    /// Sets [`backup_zone`](UpgradeDbInstanceInput::backup_zone).
+    pub fn backup_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_role`](UpgradeDbInstanceInput::instance_role).
+    pub fn instance_role(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_role = Some(value.into());
+        self
+    }
+
+    /// Sets [`device_type`](UpgradeDbInstanceInput::device_type).
+    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+        self.input.device_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`cpu`](UpgradeDbInstanceInput::cpu).
+    pub fn cpu(mut self, value: i64) -> Self {
+        self.input.cpu = Some(value);
+        self
+    }
+
+    /// Sets [`fast_upgrade`](UpgradeDbInstanceInput::fast_upgrade).
+    pub fn fast_upgrade(mut self, value: i64) -> Self {
+        self.input.fast_upgrade = Some(value);
+        self
+    }
+
+    /// Sets [`max_delay_time`](UpgradeDbInstanceInput::max_delay_time).
+    pub fn max_delay_time(mut self, value: i64) -> Self {
+        self.input.max_delay_time = Some(value);
+        self
+    }
+
+    /// Sets [`cross_cluster`](UpgradeDbInstanceInput::cross_cluster).
+    pub fn cross_cluster(mut self, value: i64) -> Self {
+        self.input.cross_cluster = Some(value);
+        self
+    }
+
+    /// Sets [`zone_id`](UpgradeDbInstanceInput::zone_id).
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.input.zone_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ro_trans_type`](UpgradeDbInstanceInput::ro_trans_type).
+    pub fn ro_trans_type(mut self, value: impl Into<String>) -> Self {
+        self.input.ro_trans_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`cluster_topology`](UpgradeDbInstanceInput::cluster_topology).
+    pub fn cluster_topology(mut self, value: types::ClusterTopology) -> Self {
+        self.input.cluster_topology = Some(value);
+        self
+    }
+
+    /// Sets [`check_fast_upgrade_reboot`](UpgradeDbInstanceInput::check_fast_upgrade_reboot).
+    pub fn check_fast_upgrade_reboot(mut self, value: i64) -> Self {
+        self.input.check_fast_upgrade_reboot = Some(value);
+        self
+    }
+
+    /// Sets [`data_check_sensitive`](UpgradeDbInstanceInput::data_check_sensitive).
+    pub fn data_check_sensitive(mut self, value: impl Into<String>) -> Self {
+        self.input.data_check_sensitive = Some(value.into());
+        self
+    }
+
+    /// Sets [`fourth_zone`](UpgradeDbInstanceInput::fourth_zone).
+    pub fn fourth_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.fourth_zone = Some(value.into());
+        self
+    }
+}
+
+/// The response of `UpgradeDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceOutput {
+    /// Order ID.
+    pub deal_ids: Vec<String>,
+    /// Request ID of the async task. Use this ID to &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/20410?from_cn_redirect=1>"&gt;query
+    /// the outcome of the async task&lt;/a&gt;.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `UpgradeDBInstanceEngineVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceEngineVersionInput {
+    /// Instance ID, in the format such as cdb-c1nl9rpv or cdbro-c1nl9rpv. This matches the instance
+    /// ID displayed on the TencentDB console. You can obtain it through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>"&gt;Query
+    /// Instance List&lt;/a&gt; API, with its value being the InstanceId field in the output
+    /// parameter.
+    pub instance_id: Option<String>,
+    /// Database engine version of the primary instance. Supported values include 5.6, 5.7, 8.0.
+    ///
+    /// Description: Cross-version upgrade is not supported. Downgrade is not supported after
+    /// upgrade.
+    pub engine_version: Option<String>,
+    /// The way to switch to a new instance defaults to 0. Supported values include: 0 - switch
+    /// immediately, 1 - switch in a time window. When the value is 1, during the upgrade process,
+    /// the switchover to a new instance will be performed in the time window, or the user can
+    /// proactively call the API &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/236/15864?from_cn_redirect=1>"&gt;switch
+    /// to a new instance&lt;/a&gt; to trigger the process.
+    pub wait_switch: Option<i64>,
+    /// Whether to upgrade the kernel subversion. Supported values: 1 - upgrade kernel subversion; 0 -
+    /// upgrade database engine version. No default value. Specify the version type to upgrade.
+    pub upgrade_subversion: Option<i64>,
+    /// Delay threshold. Value ranges from 1 to 10. No default value. When not specified, the delay
+    /// threshold is 0, which means the delay threshold is not set.
+    pub max_delay_time: Option<i64>,
+    /// Whether to ignore keyword errors when upgrading from 5.7 to 8.0. The value ranges from 0 to 1.
+    /// 1 means ignored, 0 means not ignored. No default value. Not specified means no action taken.
+    pub ignore_err_keyword: Option<i64>,
+    /// Upgrade support for specified parameters
+    pub param_list: Option<Vec<types::UpgradeEngineVersionParams>>,
+}
+
+impl UpgradeDbInstanceEngineVersionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpgradeDbInstanceEngineVersionInput {
+    type Output = UpgradeDbInstanceEngineVersionOutput;
+    const INFO: OperationInfo = OperationInfo::action("UpgradeDBInstanceEngineVersion");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "EngineVersion"];
+}
+
+impl<C> Request<UpgradeDbInstanceEngineVersionInput, C> {
+    /// Sets [`instance_id`](UpgradeDbInstanceEngineVersionInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`engine_version`](UpgradeDbInstanceEngineVersionInput::engine_version) (required).
+    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`wait_switch`](UpgradeDbInstanceEngineVersionInput::wait_switch).
+    pub fn wait_switch(mut self, value: i64) -> Self {
+        self.input.wait_switch = Some(value);
+        self
+    }
+
+    /// Sets [`upgrade_subversion`](UpgradeDbInstanceEngineVersionInput::upgrade_subversion).
+    pub fn upgrade_subversion(mut self, value: i64) -> Self {
+        self.input.upgrade_subversion = Some(value);
+        self
+    }
+
+    /// Sets [`max_delay_time`](UpgradeDbInstanceEngineVersionInput::max_delay_time).
+    pub fn max_delay_time(mut self, value: i64) -> Self {
+        self.input.max_delay_time = Some(value);
+        self
+    }
+
+    /// Sets [`ignore_err_keyword`](UpgradeDbInstanceEngineVersionInput::ignore_err_keyword).
+    pub fn ignore_err_keyword(mut self, value: i64) -> Self {
+        self.input.ignore_err_keyword = Some(value);
+        self
+    }
+
+    /// Sets [`param_list`](UpgradeDbInstanceEngineVersionInput::param_list).
+    pub fn param_list(
+        mut self,
+        value: impl IntoIterator<Item = types::UpgradeEngineVersionParams>,
+    ) -> Self {
+        self.input.param_list = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `UpgradeDBInstanceEngineVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceEngineVersionOutput {
+    /// Asynchronous Task ID. Use &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/236/20410?from_cn_redirect=1>"&gt;Query
+    /// Asynchronous Task&lt;/a&gt; to get its execution situation.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `UpgradeRoGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeRoGroupInput {
+    /// Instance ID.
+    pub instance_id: Option<String>,
+    /// ID of the RO group.
+    pub uniq_ro_group_id: Option<String>,
+}
+
+impl UpgradeRoGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpgradeRoGroupInput {
+    type Output = UpgradeRoGroupOutput;
+    const INFO: OperationInfo = OperationInfo::action("UpgradeRoGroup");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "UniqRoGroupId"];
+}
+
+impl<C> Request<UpgradeRoGroupInput, C> {
+    /// Sets [`instance_id`](UpgradeRoGroupInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`uniq_ro_group_id`](UpgradeRoGroupInput::uniq_ro_group_id) (required).
+    pub fn uniq_ro_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.uniq_ro_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `UpgradeRoGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeRoGroupOutput {
+    /// Asynchronous task ID.
     pub async_request_id: String,
     /// The request ID: quote it when asking Tencent Cloud about this call.
     pub request_id: String,

@@ -7,7 +7,2513 @@
 
 use std::fmt;
 
+pub use cloud_transport::codec::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// TencentDB account information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Account {
+    /// Account name, enter 1-32 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Account's host. Note:
+    /// 1. IP format. You can specify a percent sign (%).
+    /// 2. Multiple hosts are separated by a separator, which supports ;, |, line break, and space.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+}
+
+/// Account details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AccountInfo {
+    /// Account remarks
+    pub notes: String,
+    /// Account domain name
+    pub host: String,
+    /// Account name
+    pub user: String,
+    /// Account information modification time
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`Timestamp::to_system_time`] parses it.
+    pub modify_time: Timestamp,
+    /// Password modification time
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`Timestamp::to_system_time`] parses it.
+    pub modify_password_time: Timestamp,
+    /// The maximum number of instance connections supported by an account
+    pub max_user_connections: i64,
+    /// Is password rotation enabled for the user account?
+    pub open_cam: bool,
+}
+
+/// Instance address information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AddressInfo {
+    /// Resource ID identifier of the address.
+    pub resource_id: String,
+    /// The vpc where the address resides.
+    pub uniq_vpc_id: String,
+    /// The subnet where the address resides.
+    pub uniq_subnet_id: String,
+    /// vip address.
+    pub vip: String,
+    /// The port of the address.
+    pub v_port: i64,
+    /// Public network address domain name.
+    pub wan_domain: Option<String>,
+    /// Public network address port.
+    pub wan_port: Option<i64>,
+}
+
+/// Aggregation condition for an audit log
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AggregationCondition {
+    /// Aggregation field. Valid values: `host` (source IP), `user` （username), `dbName` (database
+    /// name), `sqlType` (SQL type).
+    pub aggregation_field: String,
+    /// Offset
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    /// Number of buckets returned under this field. Maximum value: `100`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+}
+
+/// Analysis engine node information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AnalysisNodeInfo {
+    /// Node ID.
+    pub node_id: String,
+    /// Node status.
+    pub status: Option<String>,
+    /// Data loading status.
+    pub data_status: Option<String>,
+    /// Number of CPU cores, in cores.
+    pub cpu: Option<u64>,
+    /// Memory size, in MB.
+    pub memory: Option<u64>,
+    /// Disk size, in GB.
+    pub storage: Option<u64>,
+    /// Node AZ.
+    pub zone: Option<String>,
+    /// Data synchronization error message.
+    pub message: Option<String>,
+}
+
+/// Audit rule filters
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditFilter {
+    /// Filter parameter names. Valid values: SrcIp: Client IP; User: Database account; DB: Database
+    /// name.
+    pub type_: String,
+    /// Filter match type. Valid value: `INC`: Include; `EXC`: Exclude; `EQ`: Equal to; `NEQ`: Not
+    /// equal to.
+    pub compare: String,
+    /// Filter match value
+    pub value: String,
+}
+
+/// Filter conditions for querying audit instances.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditInstanceFilters {
+    /// Filter condition name. Valid values: InstanceId - Instance ID, InstanceName - Instance name,
+    /// ProjectId - Project ID, TagKey - Tag key, Tag - Tag (using a vertical bar as separator, for
+    /// example: TagKey|Tagvalue).
+    pub name: String,
+    /// true indicates exact matching; false indicates fuzzy matching.
+    pub exact_match: bool,
+    /// Filter value.
+    pub values: Vec<String>,
+}
+
+/// Audit instance details.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditInstanceInfo {
+    /// Project ID.
+    pub project_id: i64,
+    /// Tag information.
+    pub tag_list: Vec<TagInfoUnit>,
+    /// Database kernel type.
+    pub db_type: String,
+    /// Database kernel version.
+    pub db_version: String,
+}
+
+/// Audit log details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditLog {
+    /// Number of affected rows
+    pub affect_rows: i64,
+    /// The error code
+    pub err_code: i64,
+    /// The `SqlType` member.
+    pub sql_type: String,
+    /// Audit policy name, which will be unavailable soon.
+    pub policy_name: String,
+    /// The `DBName` member.
+    #[serde(rename = "DBName")]
+    pub db_name: String,
+    /// The `Sql` member.
+    pub sql: String,
+    /// Client address
+    pub host: String,
+    /// Username
+    pub user: String,
+    /// Execution time (μs)
+    pub exec_time: i64,
+    /// Time
+    pub timestamp: String,
+    /// Number of returned rows
+    pub sent_rows: i64,
+    /// Thread ID
+    pub thread_id: i64,
+    /// Number of scanned rows.
+    pub check_rows: i64,
+    /// cpu execution time, µs.
+    pub cpu_time: f64,
+    /// IO wait time, µs.
+    pub io_wait_time: u64,
+    /// Lock waiting time (unit: microsecond).
+    pub lock_wait_time: u64,
+    /// Start time, which combines with timestamp to form a time accurate to nanoseconds.
+    pub ns_time: u64,
+    /// Transaction duration, µs.
+    pub trx_living_time: u64,
+    /// Basic info of the log hit rule template
+    pub template_info: Option<Vec<LogRuleTemplateInfo>>,
+    /// Transaction ID
+    pub trx_id: Option<i64>,
+    /// Port. Note: This field may return null, indicating that no valid values can be obtained.
+    pub client_port: Option<i64>,
+}
+
+/// Analysis result of an audit log
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditLogAggregationResult {
+    /// Aggregation dimension
+    pub aggregation_field: String,
+    /// Aggregate bucket result set
+    pub buckets: Vec<Bucket>,
+}
+
+/// Audit log file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditLogFile {
+    /// Audit log file name.
+    pub file_name: String,
+    /// Creation time of the audit log file, in the format: "2019-03-20 17:09:13".
+    pub create_time: String,
+    /// File status. Possible return values:"creating" - Generating;"failed" - Creation
+    /// failed;"success" - Generated.
+    pub status: String,
+    /// File size in KB.
+    pub file_size: i64,
+    /// Download URL for the audit log.
+    pub download_url: String,
+    /// Error message.
+    pub err_msg: String,
+}
+
+/// Audit Policy
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditPolicy {
+    /// Audit policy ID.
+    pub policy_id: String,
+    /// Audit policy status. Valid values: `creating`; `running`, `paused`; `failed`.
+    pub status: String,
+    /// Database instance ID
+    pub instance_id: String,
+    /// Creation time of audit policy in the format of 2019-03-20 17:09:13
+    pub create_time: String,
+    /// Last modified time of audit policy in the format of 2019-03-20 17:09:13
+    pub modify_time: String,
+    /// Audit policy name
+    pub policy_name: String,
+    /// Audit rule ID
+    pub rule_id: String,
+    /// Audit rule name.
+    pub rule_name: String,
+    /// Database instance name
+    pub instance_name: String,
+}
+
+/// Audit rule
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditRule {
+    /// Audit rule ID
+    pub rule_id: String,
+    /// Creation time of audit rule in the format of 2019-03-20 17:09:13
+    pub create_time: String,
+    /// Last modified time of audit rule in the format of 2019-03-20 17:09:13
+    pub modify_time: String,
+    /// Audit rule name Note: This field may return `null`, indicating that no valid value was
+    /// found.
+    pub rule_name: Option<String>,
+    /// Audit rule description Note: This field may return `null`, indicating that no valid value
+    /// was found.
+    pub description: Option<String>,
+    /// Audit rule filters Note: This field may return `null`, indicating that no valid value was
+    /// found.
+    pub rule_filters: Option<Vec<AuditFilter>>,
+    /// Whether to enable full audit
+    pub audit_all: bool,
+}
+
+/// Details of an audit rule template.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditRuleTemplateInfo {
+    /// Rule template ID.
+    pub rule_template_id: String,
+    /// Rule template name.
+    pub rule_template_name: String,
+    /// Filter conditions of the rule template.
+    pub rule_filters: Vec<RuleFilters>,
+    /// Rule template description.
+    pub description: String,
+    /// Rule template creation time.
+    pub create_at: String,
+    /// Alarm level. Valid values: 1 - Low risk, 2 - Medium risk, 3 - High risk.
+    pub alarm_level: Option<u64>,
+    /// Alarm policy. Valid values: 0 - Alarm disabled, 1 - Alarm enabled.
+    pub alarm_policy: Option<u64>,
+    /// Instances to which this rule template is applied.
+    pub affected_instances: Option<Vec<String>>,
+    /// Template status. Valid values: 0 - No task, 1 - modifying.
+    pub status: Option<u64>,
+    /// Template update time.
+    pub update_at: Option<String>,
+}
+
+/// CPU Elastic Scaling auto scale-out policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AutoStrategy {
+    /// Auto scaling threshold. Available values: 40, 50, 60, 70, 80, 90. Represents the CPU
+    /// utilization reaches 40%, 50%, 60%, 70%, 80%, or 90% to trigger auto scaling in the
+    /// background.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand_threshold: Option<i64>,
+    /// CPU utilization threshold (percent value). Valid values: 10, 20, and 30. Automatic scale-in
+    /// will be triggered when CPU utilization reaches the set threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shrink_threshold: Option<i64>,
+    /// Elastic scaling observation period (in seconds). Value is 15, 30, 45, 60, 180, 300, 600,
+    /// 900, or 1800.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand_second_period: Option<i64>,
+    /// Scale-down observation period (in seconds). Valid values: 300, 600, 900, 1800.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shrink_second_period: Option<i64>,
+}
+
+/// Configuration information of ECDB secondary database 2. This field is only applicable to
+/// ECDB instances
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BackupConfig {
+    /// Replication mode of secondary database 2. Value range: async, semi-sync
+    pub replication_mode: String,
+    /// The canonical name of the second secondary availability zone, for example ap-shanghai-2
+    pub zone: String,
+    /// Private IP address of secondary database 2
+    pub vip: String,
+    /// Access port of secondary database 2
+    pub vport: u64,
+}
+
+/// Backup details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BackupInfo {
+    /// Backup file name
+    pub name: String,
+    /// Backup file size, unit: Byte
+    pub size: i64,
+    /// Backup snapshot time. Time format: 2016-03-17 02:10:37
+    pub date: String,
+    /// Download link
+    pub intranet_url: String,
+    /// Download link
+    pub internet_url: String,
+    /// Specific type of logs. Possible values: "logical": logical cold backup, "physical": physical
+    /// cold backup.
+    pub type_: String,
+    /// ID of the backup subtask, used when deleting backup files
+    pub backup_id: i64,
+    /// Backup task status. Possible values: "SUCCESS": backup successful, "FAILED": backup FAILED,
+    /// "RUNNING": backup in progress.
+    pub status: String,
+    /// Backup task completion time
+    pub finish_time: String,
+    /// (This value will be deprecated and is not recommended for use) Creator of the backup. Valid
+    /// values: SYSTEM - generated by the system, Uin - Uin value of the initiator.
+    pub creator: String,
+    /// Start time of the backup task
+    pub start_time: String,
+    /// Backup method. Possible values are "full": full backup, "partial": partial backup.
+    pub method: String,
+    /// Backup method. Possible values are "manual": manual backup, "automatic": automatic backup.
+    pub way: String,
+    /// Manual backup alias
+    pub manual_backup_name: String,
+    /// Backup retention type, save_mode_regular - Regular backup saving, save_mode_period -
+    /// Periodic backup
+    pub save_mode: String,
+    /// Local backup region
+    pub region: String,
+    /// Detailed information of offsite backup
+    pub remote_info: Vec<RemoteBackupInfo>,
+    /// Storage method: 0 - regular storage, 1 - archive storage, 2 - standard storage, defaults to 0.
+    pub cos_storage_type: i64,
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: String,
+    /// Backup completion progress
+    pub progress: i64,
+    /// Whether the backup file is encrypted, on-encrypted, off-unencrypted
+    pub encryption_flag: String,
+    /// Backup GTID position
+    #[serde(rename = "ExecutedGTIDSet")]
+    pub executed_gtid_set: Option<String>,
+    /// MD5 value of the backup file
+    #[serde(rename = "MD5")]
+    pub md5: Option<String>,
+}
+
+/// When creating a backup, you need to specify the information of the table to be backed up.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BackupItem {
+    /// Name of the database to be backed up
+    pub db: String,
+    /// Name of the table to be backed up. If this parameter is passed in, the specified table in
+    /// the database will be backed up; otherwise, the database will be backed up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+}
+
+/// VPCs used to restrict backup download
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BackupLimitVpcItem {
+    /// The region where the backup download restrictions take effect. It must be the same as the
+    /// common request parameter `Region` of the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The list of VPCs used to restrict backup download
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_list: Option<Vec<String>>,
+}
+
+/// Statistical items of instance backup
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BackupSummaryItem {
+    /// Instance ID.
+    pub instance_id: String,
+    /// Number of automatic data backups of an instance.
+    pub auto_backup_count: i64,
+    /// Capacity of automatic data backups of an instance.
+    pub auto_backup_volume: i64,
+    /// Number of manual data backups of an instance.
+    pub manual_backup_count: i64,
+    /// Capacity of manual data backups of an instance.
+    pub manual_backup_volume: i64,
+    /// Total number of data backups of an instance (including automatic backups and manual
+    /// backups).
+    pub data_backup_count: i64,
+    /// Total capacity of data backups of an instance.
+    pub data_backup_volume: i64,
+    /// Number of log backups of an instance.
+    pub binlog_backup_count: i64,
+    /// Capacity of log backups of an instance.
+    pub binlog_backup_volume: i64,
+    /// Total capacity of backups of an instance (including data backups and log backups).
+    pub backup_volume: i64,
+}
+
+/// Binlog information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BinlogInfo {
+    /// binlog backup file name
+    pub name: String,
+    /// Backup file size, unit: Byte
+    pub size: i64,
+    /// File storage time. Time format: 2016-03-17 02:10:37
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`Timestamp::to_system_time`] parses it.
+    pub date: Timestamp,
+    /// Download link
+    ///
+    /// Description: This download link is the same as the download address of the parameter
+    /// InternetUrl.
+    pub intranet_url: String,
+    /// Download address
+    ///
+    /// Description: This download address is the same as the IntranetUrl download address.
+    pub internet_url: String,
+    /// Log specific type. Possible values: binlog - binary log
+    pub type_: String,
+    /// binlog file start time
+    pub binlog_start_time: String,
+    /// binlog file expiration time
+    pub binlog_finish_time: String,
+    /// Region where local binlog files are located
+    pub region: String,
+    /// Backup task status. Possible values: "SUCCESS": backup successful, "FAILED": backup FAILED,
+    /// "RUNNING": backup in progress.
+    pub status: String,
+    /// Detailed information of binlog offsite backup
+    pub remote_info: Vec<RemoteBackupInfo>,
+    /// Storage method: 0 - regular storage, 1 - archive storage, 2 - standard storage, defaults to 0.
+    pub cos_storage_type: i64,
+    /// Backup completion progress
+    pub progress: i64,
+}
+
+/// Information of an aggregation bucket
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Bucket {
+    /// None
+    pub key: String,
+    /// Number of occurrences of the key value
+    pub count: u64,
+}
+
+/// The purchasable configuration in a region
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CdbRegionSellConf {
+    /// Region name
+    pub region_name: Option<String>,
+    /// Area
+    pub area: Option<String>,
+    /// Whether it is a default region
+    pub is_default_region: Option<i64>,
+    /// Region name
+    pub region: Option<String>,
+    /// The purchasable configuration in an AZ in a region
+    pub region_config: Option<Vec<CdbZoneSellConf>>,
+}
+
+/// The details of purchasable configuration
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CdbSellConfig {
+    /// Memory size in MB
+    pub memory: i64,
+    /// CPU core count
+    pub cpu: i64,
+    /// Minimum disk size in GB
+    pub volume_min: i64,
+    /// Maximum disk size in GB
+    pub volume_max: i64,
+    /// Disk capacity increment in GB
+    pub volume_step: i64,
+    /// IO operations per second
+    pub iops: i64,
+    /// Application scenario description
+    pub info: String,
+    /// Status. The value `0` indicates that this specification is available.
+    pub status: i64,
+    /// Instance type, possible value ranges from UNIVERSAL (universal type), EXCLUSIVE (exclusive),
+    /// BASIC (basic), to BASIC_V2 (basic v2).
+    pub device_type: String,
+    /// Engine type description. Valid values: `Innodb`, `RocksDB`.
+    pub engine_type: String,
+    /// Purchasable specifications ID
+    pub id: i64,
+}
+
+/// Purchasable instance type
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CdbSellType {
+    /// Purchasable instance name. Z3: High-availability, corresponds to the specified specification
+    /// DeviceType, including UNIVERSAL and EXCLUSIVE. CVM: It is a basic edition type, and the
+    /// DeviceType in the corresponding specifications is BASIC (Offline). TKE: It is the basic
+    /// version v2 type, and the DeviceType in the corresponding specifications is BASIC_V2.
+    /// CLOUD_NATIVE_CLUSTER: Represents the standard type of cloud disk edition.
+    /// CLOUD_NATIVE_CLUSTER_EXCLUSIVE: Indicates the enhanced cloud disk edition. ECONOMICAL: Means
+    /// economical.
+    pub type_name: String,
+    /// Engine version number
+    pub engine_version: Vec<String>,
+    /// Purchasable specifications ID
+    pub config_ids: Vec<i64>,
+}
+
+/// The purchasable specifications in a region
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CdbZoneDataResult {
+    /// List of purchasable specifications
+    pub configs: Option<Vec<CdbSellConfig>>,
+    /// List of AZs in purchasable regions
+    pub regions: Option<Vec<CdbRegionSellConf>>,
+}
+
+/// Purchasable specifications in an AZ
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CdbZoneSellConf {
+    /// AZ status, which is used to indicate whether instances are purchasable. Valid values: `1`
+    /// (purchasable), `3` (not purchasable), `4` (AZ not displayed)
+    pub status: i64,
+    /// AZ name
+    pub zone_name: String,
+    /// Whether it is a custom instance type
+    pub is_custom: bool,
+    /// Whether disaster recovery is supported
+    pub is_support_dr: bool,
+    /// Whether VPC is supported
+    pub is_support_vpc: bool,
+    /// Maximum purchasable quantity of hourly billed instances
+    pub hour_instance_sale_max_num: i64,
+    /// Whether it is a default AZ
+    pub is_default_zone: bool,
+    /// Whether it is a BM zone
+    pub is_bm: bool,
+    /// Supported billing method. Valid values: `0` (yearly/monthly subscribed), `1` (hourly
+    /// billed), `2` (pay-as-you-go)
+    pub pay_type: Vec<String>,
+    /// Data replication type. Valid values: `0` (async), `1` (semi-sync), `2` (strong sync)
+    pub protect_mode: Vec<String>,
+    /// AZ name
+    pub zone: String,
+    /// Multi-AZ information
+    pub zone_conf: ZoneConf,
+    /// Information of supported disaster recovery AZs
+    pub dr_zone: Vec<String>,
+    /// Whether cross-AZ read-only access is supported
+    pub is_support_remote_ro: bool,
+    /// Information of supported cross-AZ read-only zone
+    pub remote_ro_zone: Vec<String>,
+    /// AZ status, which is used to indicate whether dedicated instances are purchasable. Valid
+    /// values: `1 (purchasable), `3` (not purchasable), `4` (AZ not displayed)
+    pub ex_cluster_status: i64,
+    /// Information of cross-AZ read-only zones supported by a dedicated instance
+    pub ex_cluster_remote_ro_zone: Vec<String>,
+    /// AZ information of a multi-AZ deployed dedicated instance.
+    pub ex_cluster_zone_conf: ZoneConf,
+    /// Array of purchasable instance types. The value of `configIds` and `configs` have a
+    /// one-to-one correspondence.
+    pub sell_type: Vec<CdbSellType>,
+    /// AZ ID
+    pub zone_id: i64,
+    /// Whether IPv6 is supported
+    pub is_support_ipv6: bool,
+    /// Supported engine types for purchasable database
+    pub engine_type: Vec<String>,
+    /// Sales status of the cloud disk edition instance in the current availability zone. Possible
+    /// returned values: 1-launched; 3-not available for sale; 4-not displayed.
+    pub cloud_native_cluster_status: Option<i64>,
+    /// Cloud disk edition or single-node basic edition supported disk type.
+    pub disk_type_conf: Option<Vec<DiskTypeConfigItem>>,
+}
+
+/// Clone task information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloneItem {
+    /// ID of the original instance in a clone task
+    pub src_instance_id: String,
+    /// ID of the cloned instance in a clone task
+    pub dst_instance_id: String,
+    /// Clone task ID
+    pub clone_job_id: i64,
+    /// The policy used in a clone task. Valid values: `timepoint` (roll back to a specific point in
+    /// time), `backupset` (roll back by using a specific backup file).
+    pub rollback_strategy: String,
+    /// The point in time to which the cloned instance will be rolled back
+    pub rollback_target_time: String,
+    /// Task start time
+    pub start_time: String,
+    /// Task end time
+    pub end_time: String,
+    /// Task status. Valid values: `initial`, `running`, `wait_complete`, `success`, `failed`.
+    pub task_status: String,
+    /// Clone instance region ID
+    pub new_region_id: i64,
+    /// Source instance region ID
+    pub src_region_id: i64,
+}
+
+/// Cluster Edition node information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ClusterInfo {
+    /// Node ID.
+    pub node_id: Option<String>,
+    /// Node type: primary node and secondary node.
+    pub role: Option<String>,
+    /// Region.
+    pub zone: Option<String>,
+}
+
+/// Cluster Edition instance node information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ClusterNodeInfo {
+    /// node id.
+    pub node_id: Option<String>,
+    /// Node role.
+    pub role: Option<String>,
+    /// Node AZ.
+    pub zone: Option<String>,
+    /// Weight of the node
+    pub weight: Option<u64>,
+    /// Node status.
+    pub status: Option<String>,
+}
+
+/// Topology configuration of nodes for cloud disk edition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ClusterTopology {
+    /// RW node topology. Description: NodeId can be obtained through
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_write_node: Option<ReadWriteNode>,
+    /// RO node topology. Description: NodeId can be obtained through
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only_nodes: Option<Vec<ReadonlyNode>>,
+}
+
+/// Column permission information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ColumnPrivilege {
+    /// Database name
+    pub database: String,
+    /// Table name
+    pub table: String,
+    /// Column name
+    pub column: String,
+    /// Permission information
+    pub privileges: Vec<String>,
+}
+
+/// Common time window
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CommonTimeWindow {
+    /// Time window on Monday in the format of 02:00-06:00
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monday: Option<String>,
+    /// Time window on Tuesday in the format of 02:00-06:00
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tuesday: Option<String>,
+    /// Time window on Wednesday in the format of 02:00-06:00
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wednesday: Option<String>,
+    /// Time window on Thursday in the format of 02:00-06:00
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thursday: Option<String>,
+    /// Time window on Friday in the format of 02:00-06:00
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub friday: Option<String>,
+    /// Time window on Saturday in the format of 02:00-06:00
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saturday: Option<String>,
+    /// Time window on Sunday in the format of 02:00-06:00
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sunday: Option<String>,
+    /// Non-archive backup retention policy. Valid values: `weekly` (back up by week), monthly (back
+    /// up by month), default value: `weekly`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_period_strategy: Option<String>,
+    /// If `BackupPeriodStrategy` is `monthly`, you need to pass in the specific backup dates. The
+    /// time interval between any two adjacent dates cannot exceed 2 days, for example,
+    /// \[1,4,7,9,11,14,17,19,22,25,28,30,31\].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<i64>>,
+    /// Backup time by month in the format of 02:00–06:00, which is required when
+    /// `BackupPeriodStrategy` is `monthly`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_period_time: Option<String>,
+}
+
+/// Proxy configuration
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CustomConfig {
+    /// device
+    pub device: String,
+    /// Type.
+    pub type_: String,
+    /// Device type
+    pub device_type: String,
+    /// Memory, measured in MB
+    pub memory: u64,
+    /// Number of cores
+    pub cpu: u64,
+}
+
+/// TencentDB instance switch records
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DbSwitchInfo {
+    /// Switch time in the format of yyyy-MM-dd HH:mm:ss, such as 2017-09-03 01:34:31
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`Timestamp::to_system_time`] parses it.
+    pub switch_time: Timestamp,
+    /// Switch type. Value range: TRANSFER (data migration), MASTER2SLAVE (primary/secondary
+    /// switch), RECOVERY (primary/secondary recovery)
+    pub switch_type: String,
+}
+
+/// Database permission
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DatabasePrivilege {
+    /// Permission information
+    pub privileges: Vec<String>,
+    /// Database name
+    pub database: String,
+}
+
+/// Database name and character set
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DatabasesWithCharacterLists {
+    /// Database name
+    pub database_name: String,
+    /// Character set
+    pub character_set: String,
+}
+
+/// CPU load
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeviceCpuInfo {
+    /// Average instance CPU utilization
+    pub rate: Vec<DeviceCpuRateInfo>,
+    /// CPU monitoring data of the instance
+    pub load: Vec<i64>,
+}
+
+/// Average instance CPU utilization
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeviceCpuRateInfo {
+    /// CPU core number
+    pub cpu_core: i64,
+    /// CPU utilization
+    pub rate: Vec<i64>,
+}
+
+/// Disk monitoring data of the instance
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeviceDiskInfo {
+    /// Time percentage of IO operations per second
+    pub io_ratio_per_sec: Vec<i64>,
+    /// Average wait time of device I/O operations * 100 in milliseconds. For example, if the value
+    /// is 201, the average wait time of I/O operations is 201/100 = 2.1 milliseconds.
+    pub io_wait_time: Vec<i64>,
+    /// Average number of read operations completed by the disk per second * 100. For example, if
+    /// the value is 2,002, the average number of read operations completed by the disk per second
+    /// is 2,002/100=20.2.
+    pub read: Vec<i64>,
+    /// Average number of write operations completed by the disk per second * 100. For example, if
+    /// the value is 30,001, the average number of write operations completed by the disk per second
+    /// is 30,001/100=300.01.
+    pub write: Vec<i64>,
+    /// Disk capacity. Each value is comprised of two data, with the first data representing the
+    /// used capacity and the second one representing the total disk capacity.
+    pub capacity_ratio: Vec<i64>,
+}
+
+/// Memory monitoring information of the physical server where the instance is located
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeviceMemInfo {
+    /// Total memory size in KB, which is the value of `total` in the `Mem:` in the `free` command
+    pub total: Vec<i64>,
+    /// Used memory size in KB, which is the value of `used` in the `Mem:` row in the `free` command
+    pub used: Vec<i64>,
+}
+
+/// Network monitoring information of the physical server where the instance is located
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeviceNetInfo {
+    /// Number of TCP connections
+    pub conn: Vec<i64>,
+    /// ENI inbound packets per second
+    pub package_in: Vec<i64>,
+    /// ENI outbound packets per second
+    pub package_out: Vec<i64>,
+    /// Inbound traffic in Kbps
+    pub flow_in: Vec<i64>,
+    /// Outbound traffic in Kbps
+    pub flow_out: Vec<i64>,
+}
+
+/// Disk sale type
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DiskTypeConfigItem {
+    /// Type of instance corresponding to the disk. Only support single node (cloud disk) and cloud
+    /// disk edition.
+    pub device_type: Option<String>,
+    /// List of disk types to choose.
+    pub disk_type: Option<Vec<String>>,
+}
+
+/// Disaster recovery instance information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DrInfo {
+    /// Disaster recovery instance status
+    pub status: i64,
+    /// AZ information
+    pub zone: String,
+    /// Instance ID
+    pub instance_id: String,
+    /// Region information
+    pub region: String,
+    /// Instance sync status. Possible returned values include: 0 - disaster recovery not synced; 1 -
+    /// disaster recovery syncing; 2 - disaster recovery synced successfully; 3 - disaster recovery
+    /// sync failed; 4 - repairing disaster recovery sync;
+    pub sync_status: i64,
+    /// Instance name
+    pub instance_name: String,
+    /// Instance type
+    pub instance_type: i64,
+}
+
+/// Structured error log details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ErrlogItem {
+    /// Error occurrence time. Timestamp in seconds.
+    pub timestamp: u64,
+    /// Error details
+    pub content: String,
+}
+
+/// Import task records
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ImportRecord {
+    /// Status value. 0 - Initializing, 1 - Running, 2 - Operation successful, 3 - Operation
+    /// failure.
+    pub status: i64,
+    /// Status value. Task exception when the value is negative.
+    pub code: i64,
+    /// Execution time, unit: seconds.
+    pub cost_time: i64,
+    /// Instance ID
+    pub instance_id: String,
+    /// Backend task ID
+    pub work_id: String,
+    /// Name of the file to be imported
+    pub file_name: String,
+    /// Execution progress, measurement unit: percentage.
+    pub process: i64,
+    /// Task creation time
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`Timestamp::to_system_time`] parses it.
+    pub create_time: Timestamp,
+    /// File size, unit: byte.
+    pub file_size: String,
+    /// Task execution information
+    pub message: String,
+    /// Task ID
+    pub job_id: i64,
+    /// Name of the table to be imported
+    pub db_name: String,
+    /// Async task request ID
+    pub async_request_id: String,
+}
+
+/// Security group inbound rule
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Inbound {
+    /// Policy, which can be ACCEPT or DROP
+    pub action: String,
+    /// Source IP or IP range, such as 192.168.0.0/16
+    pub cidr_ip: String,
+    /// Port
+    pub port_range: String,
+    /// Network protocol. UDP and TCP are supported.
+    pub ip_protocol: String,
+    /// The direction of the rule, which is INPUT for inbound rules
+    pub dir: String,
+    /// Address module
+    pub address_module: String,
+    /// Rule ID, rule ID of the nested security group
+    pub id: String,
+    /// Rule description
+    pub desc: String,
+}
+
+/// Instance event information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstEventInfo {
+    /// Event name.
+    pub event_name: Option<String>,
+    /// Event status.
+    pub event_status: Option<String>,
+    /// Event occurrence time.
+    pub occur_time: Option<String>,
+    /// Instance ID.
+    pub instance_id: Option<String>,
+    /// Node ID.
+    pub node_id: Option<String>,
+}
+
+/// Search filter for audit log
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceAuditLogFilters {
+    /// Filter condition. The search conditions are supported as follows:
+    ///
+    /// Include/Exclude, and Include/Exclude (segment dimension) can be used to search for: `sql` -
+    /// SQL details.
+    ///
+    /// `Equal to`, `Not equal to`, `Include`, and `Exclude` can be used to search for: `host` -
+    /// Client IP, `user` - Username, `DBName` - Database name.
+    ///
+    /// `Equal to` and `Not equal to` can be used to search for: `sqlType` - SQL type, `errCode` -
+    /// Error code, `threadId` - Thread ID.
+    ///
+    /// Range search is supported for: `execTime`- Execution time (μs), `lockWaitTime` - Lock wait
+    /// time (μs), `ioWaitTime` - IO wait time (μs), `trxLivingTime` - Transaction duration (μs),
+    /// `cpuTime` - CPU time (μs), `checkRows` - Number of scanned rows, `affectRows` - Number of
+    /// affected rows, `sentRows` - Number of returned rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Filter. Valid values: `WINC` - Include (segment dimension) `WEXC` - Exclude (segment
+    /// dimension) `INC` - Include, `EXC` - Exclude, `EQS` - Equal to, `NEQ` - Not equal to. `RA` -
+    /// Range
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare: Option<String>,
+    /// The filter value. In a reverse query, multiple values are in an "AND" relationship; while in
+    /// a forward query, multiple values are in an "OR" relationship.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<String>>,
+}
+
+/// Instance audit details.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceDbAuditStatus {
+    /// Instance ID.
+    pub instance_id: String,
+    /// Audit status. ON - Audit is enabled, OFF - Audit is disabled.
+    pub audit_status: String,
+    /// Task status. Valid values: 0 - No task; 1 - Enabling audit; 2 - Disabling audit.
+    pub audit_task: u64,
+    /// Log retention period. Valid values:7 - One week;30 - One month;90 - Three months;180 - Six
+    /// months;365 - One year;1095 - Three years;1825 - Five years.
+    pub log_expire_day: u64,
+    /// High-frequency storage period. Valid values:3 - 3 days;7 - One week;30 - One month;90 -
+    /// Three months;180 - Six months;365 - One year;1095 - Three years;1825 - Five years.
+    pub high_log_expire_day: u64,
+    /// Low-frequency storage period (in days). This equals the log retention period minus the
+    /// high-frequency storage period.
+    pub low_log_expire_day: u64,
+    /// Log storage volume (in GB).
+    pub billing_amount: f64,
+    /// High-frequency storage volume (in GB).
+    pub high_real_storage: f64,
+    /// Low-frequency storage volume (in GB).
+    pub low_real_storage: f64,
+    /// Whether full audit is enabled. true - Full audit.
+    pub audit_all: bool,
+    /// Time when the audit service was activated.
+    pub create_at: String,
+    /// Related information about the instance.
+    pub instance_info: AuditInstanceInfo,
+    /// Total storage volume (in GB).
+    pub real_storage: f64,
+    /// Whether an audit policy is configured.
+    pub old_rule: bool,
+    /// Rule template applied to the instance.
+    pub rule_template_ids: Option<Vec<String>>,
+    /// Trial status.
+    pub trial_status: Option<String>,
+    /// Trial start time.
+    pub trial_start_time: Option<i64>,
+    /// Trial duration.
+    pub trial_duration: Option<i64>,
+    /// Trial end time.
+    pub trial_close_time: Option<i64>,
+    /// Log query time limit during the trial period.
+    pub trial_describe_log_hours: Option<i64>,
+}
+
+/// Instance details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceInfo {
+    /// Public network status. Possible returned values: 0 - External network not enabled; 1 -
+    /// Public network enabled; 2 - Public network disabled
+    pub wan_status: i64,
+    /// AZ information
+    pub zone: String,
+    /// Initialization flag. Possible returned values: 0 - uninitialized; 1 - initialized.
+    pub init_flag: i64,
+    /// Read-only vip information. This field is available only for read-only instances with
+    /// separate instance access enabled.
+    pub ro_vip_info: RoVipInfo,
+    /// Memory capacity, in MB.
+    pub memory: i64,
+    /// Instance status. Valid values: 0: creating; 1: running; 4: isolation operation in progress;
+    /// 5: isolated.
+    pub status: i64,
+    /// VPC ID, for example: 51102
+    pub vpc_id: i64,
+    /// Secondary server information
+    pub slave_info: SlaveInfo,
+    /// Instance ID
+    pub instance_id: String,
+    /// Disk capacity, in GB.
+    pub volume: i64,
+    /// Auto-renewal flag. Possible returned values: 0 - auto-renewal is not enabled; 1 -
+    /// auto-renewal is enabled; 2 - automatic renewal is disabled.
+    pub auto_renew: i64,
+    /// Data replication mode. 0 - async replication; 1 - semi-sync replication; 2 - strong sync
+    /// replication
+    pub protect_mode: i64,
+    /// Read-only group detailed information
+    pub ro_groups: Vec<RoGroup>,
+    /// Subnet ID, for example: 2333
+    pub subnet_id: i64,
+    /// Instance type. Possible returned values: 1 - Primary instance; 2 - Disaster recovery
+    /// instance; 3 - Read-only instance.
+    pub instance_type: i64,
+    /// Project ID
+    pub project_id: i64,
+    /// Regional information
+    pub region: String,
+    /// Instance expiration time
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`Timestamp::to_system_time`] parses it.
+    pub deadline_time: Timestamp,
+    /// Availability Zone Deployment method. Valid values: 0 - single availability zone; 1 -
+    /// multi-availability zone.
+    pub deploy_mode: i64,
+    /// Instance task status. 0 - No tasks, 1 - Upgrading, 2 - Data import, 3 - Opening Slave, 4 -
+    /// Public network access enabling, 5 - Batch operation executing, 6 - Rolling back, 7 - Public
+    /// network access disabling, 8 - Password modification, 9 - Renaming instance, 10 - Restarting,
+    /// 12 - Self-built migration, 13 - Database deletion, 14 - Disaster recovery instance creation
+    /// sync, 15 - Upgrade pending switch, 16 - Upgrade and switch, 17 - Upgrade and switch
+    /// completed
+    pub task_status: i64,
+    /// Detailed information about the primary instance.
+    pub master_info: MasterInfo,
+    /// Instance type
+    pub device_type: String,
+    /// Kernel version
+    pub engine_version: String,
+    /// Instance name
+    pub instance_name: String,
+    /// Disaster recovery instance details
+    pub dr_info: Vec<DrInfo>,
+    /// public network domain name
+    pub wan_domain: String,
+    /// Public network port number
+    pub wan_port: i64,
+    /// Billing type
+    pub pay_type: i64,
+    /// Instance creation time
+    pub create_time: String,
+    /// Instance IP
+    pub vip: String,
+    /// Port number
+    pub vport: i64,
+    /// Whether disk write is locked (data write volume of the instance exceeds disk quota). 0 -
+    /// Unlocked 1 - Locked
+    pub cdb_error: i64,
+    /// Private network descriptor, for example: "vpc-5v8wn9mg"
+    pub uniq_vpc_id: String,
+    /// Subnet descriptor, such as "subnet-1typ0s7d"
+    pub uniq_subnet_id: String,
+    /// Physical ID
+    pub physical_id: String,
+    /// Core count
+    pub cpu: i64,
+    /// Queries per second.
+    pub qps: i64,
+    /// Chinese Name of Availability Zone
+    pub zone_name: String,
+    /// Physical machine model
+    pub device_class: String,
+    /// Placement group ID
+    pub deploy_group_id: String,
+    /// Availability zone ID
+    pub zone_id: i64,
+    /// Number of nodes
+    pub instance_nodes: i64,
+    /// Tag list
+    pub tag_list: Vec<TagInfoItem>,
+    /// Engine type
+    pub engine_type: String,
+    /// Maximum delay threshold
+    pub max_delay_time: i64,
+    /// Instance disk type. Only CLOUD disk edition and single-node (CLOUD disk) instances will
+    /// return a valid value.
+    ///
+    /// Description:
+    /// - If "DiskType": "CLOUD_HSSD" is returned, it indicates that the instance disk type is
+    ///   enhanced SSD CLOUD disk.
+    /// - If "DiskType": "CLOUD_SSD" is returned, it indicates that the instance disk type is SSD
+    ///   CLOUD Block Storage.
+    /// - If "DiskType": "" is returned and the DeviceType parameter value is UNIVERSAL or
+    ///   EXCLUSIVE, it means that the instance uses local SSD.
+    pub disk_type: String,
+    /// Current number of CPU cores for scale-out.
+    pub expand_cpu: Option<i64>,
+    /// Cloud Disk Edition instance node information
+    pub cluster_info: Option<Vec<ClusterInfo>>,
+    /// Analysis engine node list
+    pub analysis_node_infos: Option<Vec<AnalysisNodeInfo>>,
+    /// Device bandwidth, in G. This parameter is valid only when DeviceClass is not empty. For
+    /// example, 25 means the current device bandwidth is 25G; 10 means the current device bandwidth
+    /// is 10G.
+    pub device_bandwidth: Option<u64>,
+    /// Instance termination protection status. on indicates enabled; otherwise, the protection is
+    /// disabled.
+    pub destroy_protect: Option<String>,
+    /// TDSQL engine parameters
+    pub cpu_model: Option<String>,
+    /// Analysis engine instance version upgrade information
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    pub analysis_upgrade_version_info: Option<UpgradeAnalysisInstanceVersionInfo>,
+}
+
+/// Estimated time of instance restart
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceRebootTime {
+    /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
+    /// the TencentDB console.
+    pub instance_id: String,
+    /// Expected restart time, unit: second.
+    pub time_in_seconds: i64,
+}
+
+/// Time range available for instance rollback
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceRollbackRangeTime {
+    /// Query database error codes. 0 - Normal, 1600001 - Internal error, 1600003 - Input parameter
+    /// exception, 1600009 - Instance does not exist, 1624001 - DB access exception.
+    pub code: i64,
+    /// Queries database error message
+    pub message: String,
+    /// List of instance IDs. An instance ID is in the format of cdb-c1nl9rpv, which is the same as
+    /// the instance ID displayed on the TencentDB Console page.
+    pub instance_id: String,
+    /// Time range available for rollback
+    pub times: Vec<RollbackTimeRange>,
+}
+
+/// Local binlog retention configuration
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct LocalBinlogConfig {
+    /// Local binlog retention duration. Valid values: \[6,168\].
+    pub save_hours: i64,
+    /// Local binlog space utilization. Valid values: \[30,50\].
+    pub max_usage: i64,
+}
+
+/// Default configuration of local binlog retention policy
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct LocalBinlogConfigDefault {
+    /// Local binlog retention duration. Valid values: \[6,168\].
+    pub save_hours: i64,
+    /// Local binlog space utilization. Valid values: \[30,50\].
+    pub max_usage: i64,
+}
+
+/// Basic information on the rule template hit by the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct LogRuleTemplateInfo {
+    /// Template ID.
+    pub rule_template_id: Option<String>,
+    /// Rule template name
+    pub rule_template_name: Option<String>,
+    /// Alarm level. Valid values: 1 - Low risk, 2 - Medium risk, 3 - High risk.
+    pub alarm_level: Option<String>,
+    /// Rule template change status. Valid values: 0 - Not changed, 1 - changed, 2 - deleted.
+    pub rule_template_status: Option<i64>,
+}
+
+/// Configurations of sending slow and error logs of a CDB instance to CLS.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct LogToClsConfig {
+    /// Delivery status on or turn off
+    pub status: Option<String>,
+    /// CLS Logset ID
+    pub log_set_id: Option<String>,
+    /// Log topic ID
+    pub log_topic_id: Option<String>,
+    /// Region of the CLS service
+    pub cls_region: Option<String>,
+}
+
+/// Master instance information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct MasterInfo {
+    /// Regional information
+    pub region: String,
+    /// Region ID
+    pub region_id: i64,
+    /// Availability zone ID.
+    pub zone_id: i64,
+    /// AZ information
+    pub zone: String,
+    /// Instance ID.
+    pub instance_id: String,
+    /// Instance long ID
+    pub resource_id: String,
+    /// Instance status
+    pub status: i64,
+    /// Instance name
+    pub instance_name: String,
+    /// Instance type
+    pub instance_type: i64,
+    /// Task status.
+    pub task_status: i64,
+    /// Memory capacity
+    pub memory: i64,
+    /// Disk capacity
+    pub volume: i64,
+    /// Instance model
+    pub device_type: String,
+    /// Queries per second.
+    pub qps: i64,
+    /// VPC ID
+    pub vpc_id: i64,
+    /// subnet ID
+    pub subnet_id: i64,
+    /// Dedicated cluster ID
+    pub ex_cluster_id: String,
+    /// Dedicated cluster name
+    pub ex_cluster_name: String,
+}
+
+/// Node distribution of the dedicated cluster CDB instance
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct NodeDistribution {
+    /// Host ID of the Master node of the primary instance or host ID of the read-only instance
+    pub node: String,
+    /// Host ID where the first Slave node of the primary instance resides
+    pub slave_node_one: String,
+    /// Host ID where the second Slave node of the primary instance resides
+    pub slave_node_two: String,
+}
+
+/// Security group outbound rule
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Outbound {
+    /// Policy, which can be ACCEPT or DROP
+    pub action: Option<String>,
+    /// Destination IP or IP range, such as 172.16.0.0/12
+    pub cidr_ip: Option<String>,
+    /// Port or port range
+    pub port_range: Option<String>,
+    /// Network protocol. UDP and TCP are supported
+    pub ip_protocol: Option<String>,
+    /// The direction of the rule, which is OUTPUT for inbound rules
+    pub dir: Option<String>,
+    /// Address module
+    pub address_module: Option<String>,
+    /// Rule description
+    pub desc: Option<String>,
+}
+
+/// Instance parameter information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ParamInfo {
+    /// Parameter name
+    pub name: String,
+    /// Parameter value
+    pub value: String,
+}
+
+/// Parameter modification records
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ParamRecord {
+    /// Instance ID
+    pub instance_id: String,
+    /// Parameter name
+    pub param_name: String,
+    /// Parameter value before modification
+    pub old_value: String,
+    /// Parameter value after modification
+    pub new_value: String,
+    /// Modification time
+    pub modify_time: String,
+    /// Indicates whether the parameter is modified successfully.
+    pub is_success: bool,
+}
+
+/// Parameter template information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ParamTemplateInfo {
+    /// parameter template ID
+    pub template_id: i64,
+    /// Parameter template name
+    pub name: String,
+    /// Parameter template description
+    pub description: String,
+    /// Instance engine version. Values: 5.5, 5.6, 5.7, and 8.0.
+    pub engine_version: String,
+    /// Parameter template type. Valid values: HIGH_STABILITY, HIGH_PERFORMANCE.
+    pub template_type: String,
+    /// Parameter template engine, values: InnoDB, RocksDB.
+    pub engine_type: String,
+}
+
+/// Database instance parameter
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Parameter {
+    /// Parameter name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Parameter value
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_value: Option<String>,
+}
+
+/// Instance parameter details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ParameterDetail {
+    /// Parameter name
+    pub name: String,
+    /// Parameter type. Valid values: `integer`, `enum`, `float`, `string`, `func`
+    pub param_type: String,
+    /// Default value of the parameter
+    pub default: String,
+    /// Parameter description
+    pub description: String,
+    /// Current value of the parameter
+    pub current_value: String,
+    /// Whether the database needs to be restarted for the modified parameter to take effect. Value
+    /// range: 0 (no); 1 (yes)
+    pub need_reboot: i64,
+    /// Maximum value of the parameter
+    pub max: i64,
+    /// Minimum value of the parameter
+    pub min: i64,
+    /// Enumerated values of the parameter. It is null if the parameter is non-enumerated
+    pub enum_value: Vec<String>,
+    /// Maximum parameter value, which is valid only when `ParamType` is set to `func`
+    pub max_func: String,
+    /// Minimum parameter value, which is valid only when `ParamType` is set to `func`
+    pub min_func: String,
+    /// Whether the parameter cannot be modified
+    pub is_not_support_edit: bool,
+}
+
+/// Scale by the selected period in the scaling policy
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct PeriodStrategy {
+    /// Scale-out period
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_cycle: Option<TImeCycle>,
+    /// Time interval
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_interval: Option<TimeInterval>,
+}
+
+/// Information of the database proxy address
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ProxyAddress {
+    /// Address ID of the proxy group
+    pub proxy_address_id: String,
+    /// VPC ID
+    pub uniq_vpc_id: String,
+    /// VPC subnet ID
+    pub uniq_subnet_id: String,
+    /// IP address
+    pub vip: String,
+    /// Port
+    pub v_port: u64,
+    /// Weight allocation mode. System Auto-Assignment: "system", Custom: "custom"
+    pub weight_mode: String,
+    /// Whether to enable delay removal. Parameter value: "true" | "false"
+    pub is_kick_out: bool,
+    /// Minimum retention quantity, minimum value: 0.
+    pub min_count: u64,
+    /// Delay removal threshold, minimum value: 0
+    pub max_delay: u64,
+    /// Automatically add RO. Value: "true" | "false"
+    pub auto_add_ro: bool,
+    /// Whether it is read-only. Value: "true" | "false".
+    pub read_only: bool,
+    /// Whether transaction splitting is enabled
+    pub trans_split: bool,
+    /// Whether fault migration is enabled
+    pub fail_over: bool,
+    /// Whether to enable connection pool
+    pub connection_pool: bool,
+    /// Description
+    pub desc: String,
+    /// Read weight distribution of an instance
+    pub proxy_allocation: Vec<ProxyAllocation>,
+    /// Access mode
+    pub access_mode: Option<String>,
+    /// Whether automatic CLB is enabled
+    pub auto_load_balance: Option<bool>,
+    /// Whether to treat libra as a read-only node
+    pub ap_node_as_ro_node: Option<bool>,
+    /// libra node fault, whether to forward to other nodes
+    pub ap_query_to_other_node: Option<bool>,
+}
+
+/// Weight allocation for a proxy node
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ProxyAllocation {
+    /// Proxy node region
+    pub region: String,
+    /// AZ of proxy node region
+    pub zone: String,
+    /// Proxy instance allocation
+    pub proxy_instance: Vec<ProxyInst>,
+}
+
+/// Details of proxy group
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ProxyGroupInfo {
+    /// Proxy group ID
+    pub proxy_group_id: String,
+    /// proxy version
+    pub proxy_version: String,
+    /// Proxy supports edition upgrade
+    pub support_upgrade_proxy_version: String,
+    /// Agent status. 0 - Initializing, 1 - Online, 2 - Online - Read-write separation, 3 - Offline,
+    /// 4 - Terminated.
+    pub status: String,
+    /// Agent task status, Upgrading - upgrading, UpgradeTo - upgrade pending switch,
+    /// UpgradeSwitching - upgrade and switch in progress, ProxyCreateAddress - configuring address,
+    /// ProxyModifyAddress - changing address, ProxyCloseAddress - closing address.
+    pub task_status: String,
+    /// Proxy group node information
+    pub proxy_node: Vec<ProxyNode>,
+    /// Proxy group address information
+    pub proxy_address: Vec<ProxyAddress>,
+    /// Connection pool threshold
+    pub connection_pool_limit: u64,
+    /// Support creating an address
+    pub support_create_proxy_address: bool,
+    /// cdb version required for proxy version upgrade
+    pub support_upgrade_proxy_mysql_version: String,
+}
+
+/// Proxy instance
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ProxyInst {
+    /// Instance ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Instance name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// Instance type: 1 master primary instance; 2 read-only instance; 3 dr disaster recovery
+    /// instance; 4 sdr (small disaster recovery) instance
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<i64>,
+    /// Instance status. Valid values: 0: creating; 1: running; 4: isolation; 5: isolated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+    /// Read-only weight. If the weight is automatically assigned by the system, this value does not
+    /// take effect and only indicates whether the instance is enabled or not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<u64>,
+    /// Instance region
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Availability zone to which the instance belongs
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// Instance Node ID
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inst_node_id: Option<String>,
+    /// Node role
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inst_node_role: Option<String>,
+}
+
+/// Proxy node
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ProxyNode {
+    /// Proxy node ID
+    pub proxy_id: String,
+    /// Number of CPU cores.
+    pub cpu: u64,
+    /// Memory size, measured in MB.
+    pub mem: u64,
+    /// Node status: 0 - Initializing, 1 - Online, 2 - Offline, 3 - Being destroyed, 4 - Recovering,
+    /// 5 - Node fault, 6 - Switching.
+    pub status: String,
+    /// Proxy node availability zone
+    pub zone: String,
+    /// Proxy Node Region
+    pub region: String,
+    /// Number of connections
+    pub connection: u64,
+}
+
+/// The specification configuration of a node
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ProxyNodeCustom {
+    /// Number of nodes
+    pub node_count: u64,
+    /// Number of CPU cores
+    pub cpu: u64,
+    /// Memory size
+    pub mem: u64,
+    /// Region
+    pub region: String,
+    /// AZ
+    pub zone: String,
+}
+
+/// Configuration of the cloud disk edition RW node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ReadWriteNode {
+    /// Availability zone where the RW node is located.
+    pub zone: String,
+    /// When upgrading a cloud disk edition instance, if you need to adjust the Availability Zone of
+    /// Read-Only Nodes, you must specify the node ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+}
+
+/// RO node configuration for cloud disk edition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ReadonlyNode {
+    /// Whether distributed in a random availability Zone. Import YES means random availability
+    /// Zone. Otherwise used specified availability Zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_random_zone: Option<String>,
+    /// Specify the availability zone for node distribution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// When upgrading a cloud disk edition instance, if you need to adjust the Availability Zone of
+    /// Read-Only Nodes, you must specify the node ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+}
+
+/// Deisolation task result
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ReleaseResult {
+    /// Instance ID.
+    pub instance_id: String,
+    /// Result value of instance deisolation. A returned value of 0 indicates success.
+    pub code: i64,
+    /// Error message for instance deisolation.
+    pub message: String,
+}
+
+/// Information of the remote backup
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RemoteBackupInfo {
+    /// ID of the remote backup subtask
+    pub sub_backup_id: i64,
+    /// The region where the remote backup resides
+    pub region: String,
+    /// Backup task status. Valid values: `SUCCESS` (backup succeeded), `FAILED` (backup failed),
+    /// `RUNNING` (backup is in progress).
+    pub status: String,
+    /// The start time of remote backup
+    pub start_time: String,
+    /// The end time of remote backup
+    pub finish_time: String,
+    /// The download address
+    pub url: String,
+}
+
+/// Read-only group parameter
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RoGroup {
+    /// Read-only group mode. Available values are: alone-automatic allocation by the system;
+    /// allinone-create a read-only group; join-use an existing read-only group.
+    pub ro_group_mode: String,
+    /// Read-only group ID.
+    ///
+    /// Note: If the data structure is used during instance purchase, this item is required only
+    /// when the read-only group mode is set to join.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_group_id: Option<String>,
+    /// Read-only group name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_group_name: Option<String>,
+    /// Whether to enable the feature to isolate an instance that exceeds the latency threshold.
+    /// After enabling this feature, if the delay between a read-only instance and the primary
+    /// instance exceeds the delay threshold, the read-only instance will be isolated. Available
+    /// values: 1-enable; 0-disable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_offline_delay: Option<i64>,
+    /// Delay threshold, in seconds. Value range: 1–10000. The value is an integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_max_delay_time: Option<i64>,
+    /// Minimum number of instances to retain. If the number of read-only instances purchased is
+    /// less than the set number, removal will not occur.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_ro_in_group: Option<i64>,
+    /// Read-write weight allocation mode. Available values: system-automatic allocation by the
+    /// system; custom-customization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_mode: Option<String>,
+    /// This field is deprecated and meaningless. To view the weight of a read-only instance, check
+    /// the Weight value in the RoInstances field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+    /// Details of read-only instances in the read-only group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_instances: Option<Vec<RoInstanceInfo>>,
+    /// Private IP address of the read-only group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vip: Option<String>,
+    /// Private network port number of the read-only group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vport: Option<i64>,
+    /// VPC ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uniq_vpc_id: Option<String>,
+    /// Subnet ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uniq_subnet_id: Option<String>,
+    /// Region of the read-only group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_group_region: Option<String>,
+    /// AZ of the read-only group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_group_zone: Option<String>,
+    /// Replication delay time, in seconds. Value range: 1–259200. The value is an integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_replication_time: Option<i64>,
+}
+
+/// RO group configuration information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RoGroupAttr {
+    /// RO group name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_group_name: Option<String>,
+    /// Maximum delay threshold for the RO instance. Unit: seconds, minimum value is 1. Range:
+    /// \[1,10000\], integer. Note: The RO group must have enabled the instance latency removal
+    /// policy for this value to be valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_max_delay_time: Option<i64>,
+    /// Whether to enable instance removal. Valid values: 1 (enabled), 0 (not enabled). Please note
+    /// that if instance removal is enabled, the delay threshold parameter (`RoMaxDelayTime`) must
+    /// be set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_offline_delay: Option<i64>,
+    /// Minimum reserved instances. Can be set to any value ≤ the number of instances in the RO
+    /// group. Default value: 1. Note: If the set value is larger than the RO instance count, do not
+    /// remove. If set to 0, all instances with delay above the limit will be excluded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_ro_in_group: Option<i64>,
+    /// Weighting mode. Supported values include `system` (automatically assigned by the system) and
+    /// `custom` (defined by user). Please note that if the `custom` mode is selected, the RO
+    /// instance weight configuration parameter (RoWeightValues) must be set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_mode: Option<String>,
+    /// Delayed replication time. Unit: second, range: 1 - 259200 seconds, not required to enable
+    /// delayed replication for the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replication_delay_time: Option<i64>,
+}
+
+/// RO instance details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RoInstanceInfo {
+    /// Master instance ID corresponding to the RO group
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master_instance_id: Option<String>,
+    /// RO instance status in the RO group. Value range: online, offline
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro_status: Option<String>,
+    /// Last deactivation time of a RO instance in the RO group
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offline_time: Option<String>,
+    /// RO instance weight in the RO group
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+    /// RO instance region name, such as ap-shanghai
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Canonical name of the RO Availability Zone, for example ap-shanghai-2
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// RO instance ID in the format of cdbro-c1nl9rpv
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// RO instance status. Valid values: `0` (creating), `1` (running), `3` (remote RO), `4`
+    /// (deleting). When the `DescribeDBInstances` API is used to query the information of the
+    /// source instance, if the source instance is associated with a remote read-only instance, the
+    /// returned status value of the remote read-only instance always shows 3.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+    /// Instance type. Value range: 1 (primary), 2 (disaster recovery), 3 (read-only)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<i64>,
+    /// RO instance name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// Pay-as-you-go status. Valid values: 1 - normal; 2 - in arrears.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hour_fee_status: Option<i64>,
+    /// RO instance task status. Value range:
+    ///
+    /// 0 - no task
+    ///
+    /// 1 - upgrading
+    ///
+    /// 2 - importing data
+    ///
+    /// 3 - activating secondary
+    ///
+    /// 4 - public network access enabled
+    ///
+    /// 5 - batch operation in progress
+    ///
+    /// 6 - rolling back
+    ///
+    /// 7 - public network access not enabled
+    ///
+    /// 8 - modifying password
+    ///
+    /// 9 - renaming instance
+    ///
+    /// 10 - restarting
+    ///
+    /// 12 - migrating self-built instance
+    ///
+    /// 13 - dropping table
+    ///
+    /// 14 - creating and syncing disaster recovery instance
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_status: Option<i64>,
+    /// RO instance memory size in MB
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i64>,
+    /// RO instance disk size in GB
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume: Option<i64>,
+    /// Queries per second
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qps: Option<i64>,
+    /// Private IP address of the RO instance
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vip: Option<String>,
+    /// Access port of the RO instance
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vport: Option<i64>,
+    /// VPC ID of the RO instance
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<i64>,
+    /// VPC subnet ID of the RO instance
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<i64>,
+    /// RO instance specification description. Value range: CUSTOM
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_type: Option<String>,
+    /// Database engine version of the read-only replica. Valid values: `5.1`, `5.5`, `5.6`, `5.7`,
+    /// `8.0`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    /// RO instance expiration time in the format of yyyy-mm-dd hh:mm:ss. If it is a pay-as-you-go
+    /// instance, the value of this field is 0000-00-00 00:00:00
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline_time: Option<String>,
+    /// Billing type of the RO instance. Valid values: 0 - yearly/monthly subscription; 1 -
+    /// pay-as-you-go; 2-postpaid by month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_type: Option<i64>,
+    /// RO replication delay status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replication_status: Option<String>,
+}
+
+/// VIP information of the read-only instance
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RoVipInfo {
+    /// VIP status of the read-only instance
+    pub ro_vip_status: i64,
+    /// VPC subnet of the read-only instance
+    pub ro_subnet_id: i64,
+    /// VPC of the read-only instance
+    pub ro_vpc_id: i64,
+    /// VIP port number of the read-only instance
+    pub ro_vport: i64,
+    /// VIP of the read-only instance
+    pub ro_vip: String,
+}
+
+/// RO instance weight value
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RoWeightValue {
+    /// RO instance ID.
+    pub instance_id: String,
+    /// Weight value. Value range: \[0, 100\].
+    pub weight: i64,
+}
+
+/// Name of the database for rollback
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RollbackDbName {
+    /// Original database name before rollback
+    pub database_name: String,
+    /// Name of the rolled back database
+    pub new_database_name: String,
+}
+
+/// Details of the instance for rollback
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RollbackInstancesInfo {
+    /// Cloud database instance ID.
+    pub instance_id: String,
+    /// Rollback strategy. Optional values: table, db, full. table - Ultra-fast rollback mode, only
+    /// imports selected table-level backups and binlog. If there are cross-table operations and the
+    /// associated table hasn't been selected, it will cause rollback failure. In this mode,
+    /// parameter Databases must be empty. db - Quick mode, only imports selected database-level
+    /// backups and binlog. If there are cross-database operations and the associated database
+    /// hasn't been selected, it will cause rollback failure. full - Standard rollback mode, imports
+    /// backups and binlog of the entire instance, speed is not as fast.
+    pub strategy: String,
+    /// Database rollback time in the format of yyyy-mm-dd hh:mm:ss.
+    pub rollback_time: String,
+    /// Database information to be rolled back, which means database rollback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub databases: Option<Vec<RollbackDbName>>,
+    /// Database table information to be rolled back, which means rollback by table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tables: Option<Vec<RollbackTables>>,
+}
+
+/// Name of the table for rollback
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RollbackTableName {
+    /// Original database table name before rollback
+    pub table_name: String,
+    /// Rolled back database table name
+    pub new_table_name: String,
+}
+
+/// Details of the table for rollback
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RollbackTables {
+    /// Database name
+    pub database: String,
+    /// Database table details
+    pub table: Vec<RollbackTableName>,
+}
+
+/// Rollback task details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RollbackTask {
+    /// Task execution information.
+    pub info: String,
+    /// Task execution result. Valid values: INITIAL: initializing, RUNNING: running, SUCCESS:
+    /// succeeded, FAILED: failed, KILLED: terminated, REMOVED: deleted, PAUSED: paused.
+    pub status: String,
+    /// Task execution progress. Value range: \[0,100\].
+    pub progress: i64,
+    /// Task start time.
+    pub start_time: String,
+    /// Task end time.
+    pub end_time: String,
+    /// Rollback task detail.
+    pub detail: Vec<RollbackInstancesInfo>,
+}
+
+/// Time range available for rollback
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RollbackTimeRange {
+    /// Start time available for rollback in the format of yyyy-MM-dd HH:mm:ss, such as 2016-10-29
+    /// 01:06:04
+    pub begin: String,
+    /// End time available for rollback in the format of yyyy-MM-dd HH:mm:ss, such as 2016-11-02
+    /// 11:44:47
+    pub end: String,
+}
+
+/// Weight rule
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Rule {
+    /// Division ceiling
+    pub less_than: u64,
+    /// Weight
+    pub weight: u64,
+}
+
+/// Filter of the audit rule
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RuleFilters {
+    /// Parameter name of the audit rule filter. Valid values: `host` (client IP), `user` (database
+    /// account), `dbName` (database name), `sqlType` (SQL type), `sql` (SQL statement),
+    /// `affectRows` (affected rows), `sentRows` (returned rows), `checkRows` (scanned rows),
+    /// `execTime` (execution rows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Filter match value of the audit rule Valid values: `INC` (including), `EXC` (excluding),
+    /// `EQS` (equal to), `NEQ` (not equal to), `REG` (regex), `GT` (greater than), `LT` (less
+    /// than).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare: Option<String>,
+    /// Filter match value of the audit rule Valid values for `sqlType`: `alter`, `changeuser`,
+    /// `create`, `delete`, `drop`, `execute`, `insert`, `login`, `logout`, `other`, `replace`,
+    /// `select`, `set, `update`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<String>>,
+}
+
+/// Rule template content.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RuleTemplateInfo {
+    /// Rule template ID.
+    pub rule_template_id: Option<String>,
+    /// Rule template name.
+    pub rule_template_name: Option<String>,
+    /// Rule content.
+    pub rule_filters: Option<Vec<RuleFilters>>,
+    /// Alarm level. Valid values: 1 - Low risk, 2 - Medium risk, 3 - High risk.
+    pub alarm_level: Option<i64>,
+    /// Alarm policy. Valid values: 0 - Alarm disabled, 1 - Alarm enabled.
+    pub alarm_policy: Option<i64>,
+    /// Rule description.
+    pub description: Option<String>,
+}
+
+/// Rule template change history.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RuleTemplateRecordInfo {
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// Details of the original rule template.
+    pub modify_before_info: Option<RuleTemplateInfo>,
+    /// Details of the modified rule template.
+    pub modify_after_info: Option<RuleTemplateInfo>,
+    /// Affected instances.
+    pub affected_instances: Option<Vec<String>>,
+    /// Operator (account UIN).
+    pub operator: Option<String>,
+    /// Time of the change.
+    pub update_time: Option<String>,
+}
+
+/// Security group details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SecurityGroup {
+    /// Project ID
+    pub project_id: i64,
+    /// Creation time in the format of yyyy-mm-dd hh:mm:ss
+    pub create_time: String,
+    /// Inbound rule
+    pub inbound: Vec<Inbound>,
+    /// Outbound rule
+    pub outbound: Vec<Outbound>,
+    /// Security group ID
+    pub security_group_id: String,
+    /// Security group name
+    pub security_group_name: String,
+    /// Security group remarks
+    pub security_group_remark: String,
+}
+
+/// Configuration information of the salve database
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SlaveConfig {
+    /// Replication mode of the secondary database. Value range: async, semi-sync
+    pub replication_mode: String,
+    /// Canonical name of the read-only availability zone, for example ap-shanghai-2
+    pub zone: String,
+}
+
+/// Slave server information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SlaveInfo {
+    /// Secondary server information of the top spot
+    pub first: SlaveInstanceInfo,
+    /// Second standby machine information
+    pub second: SlaveInstanceInfo,
+}
+
+/// Slave server information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SlaveInstanceInfo {
+    /// Port number
+    pub vport: Option<i64>,
+    /// Region information
+    pub region: Option<String>,
+    /// Virtual IP information
+    pub vip: Option<String>,
+    /// AZ information
+    pub zone: Option<String>,
+}
+
+/// Slow log details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SlowLogInfo {
+    /// Backup filename
+    pub name: String,
+    /// Backup file size in bytes
+    pub size: i64,
+    /// Backup snapshot time. Time format: 2016-03-17.
+    pub date: String,
+    /// Download address on the private network
+    pub intranet_url: String,
+    /// Download address on the public network
+    pub internet_url: String,
+    /// Log type. Value range: slowlog (slow log)
+    pub type_: String,
+}
+
+/// Structured slow log details
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SlowLogItem {
+    /// Sql execution time. Unix second-level timestamp.
+    pub timestamp: u64,
+    /// Execution duration of Sql (seconds).
+    pub query_time: f64,
+    /// Sql statement.
+    pub sql_text: String,
+    /// Client IP address.
+    pub user_host: String,
+    /// Username.
+    pub user_name: String,
+    /// Database name.
+    pub database: String,
+    /// Lock duration (unit: second).
+    pub lock_time: f64,
+    /// Number of scanned rows.
+    pub rows_examined: i64,
+    /// Result set row count.
+    pub rows_sent: i64,
+    /// Sql Template.
+    pub sql_template: String,
+    /// md5 of the Sql statement.
+    pub md5: String,
+}
+
+/// SQL file information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SqlFileInfo {
+    /// Upload time
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`Timestamp::to_system_time`] parses it.
+    pub upload_time: Timestamp,
+    /// Upload progress
+    pub upload_info: UploadInfo,
+    /// Filename
+    pub file_name: String,
+    /// File size in bytes
+    pub file_size: i64,
+    /// Whether upload is finished. Valid values: 0 (not completed), 1 (completed)
+    pub is_upload_finished: i64,
+    /// File ID
+    pub file_id: String,
+}
+
+/// Scale-out period
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TImeCycle {
+    /// Whether to choose Monday for scaling during the period. Description: Value "true" means
+    /// select, value "false" means not select.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monday: Option<bool>,
+    /// During scaling, whether to choose Tuesday for expansion. Description: Value "true" means
+    /// select, value "false" means not select.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tuesday: Option<bool>,
+    /// Whether to choose Wednesday for scaling during the period. Description: Value "true" means
+    /// select, value "false" means not select.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wednesday: Option<bool>,
+    /// Whether to choose Thursday for scaling during the period. Description: Value "true" means
+    /// select, value "false" means not select.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thursday: Option<bool>,
+    /// Whether to choose Friday for scaling during the period. Description: Value "true" means
+    /// select, value "false" means not select.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub friday: Option<bool>,
+    /// Whether to choose Saturday for scaling during the period. Description: Value "true" means
+    /// select, value "false" means not select.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saturday: Option<bool>,
+    /// Whether to choose Sunday for scaling during the period. Description: Value "true" means
+    /// select, value "false" means not select.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sunday: Option<bool>,
+}
+
+/// Table permission
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TablePrivilege {
+    /// Database name
+    pub database: String,
+    /// Table name
+    pub table: String,
+    /// Permission information
+    pub privileges: Vec<String>,
+}
+
+/// Tag structure
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Tag {
+    /// Tag key
+    pub key: String,
+    /// Tag value
+    pub value: String,
+}
+
+/// Tag information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TagInfo {
+    /// Tag key
+    pub tag_key: String,
+    /// Tag value
+    pub tag_value: Vec<String>,
+}
+
+/// Tag information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TagInfoItem {
+    /// Tag key.
+    pub tag_key: String,
+    /// Tag value.
+    pub tag_value: String,
+}
+
+/// Tag information unit
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TagInfoUnit {
+    /// Tag key
+    pub tag_key: String,
+    /// Tag value
+    pub tag_value: String,
+}
+
+/// Instance tag information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TagsInfoOfInstance {
+    /// Instance ID
+    pub instance_id: String,
+    /// Tag information
+    pub tags: Vec<TagInfoUnit>,
+}
+
+/// Some tasks in the task list support specific additional information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TaskAttachInfo {
+    /// Upgrade task "FastUpgradeStatus": Indicates the upgrade type. 1 - in-place upgrade; 0 -
+    /// normal upgrade.
+    pub attach_key: Option<String>,
+    /// Upgrade task "FastUpgradeStatus": Indicates the upgrade type. 1 - In-place upgrade; 0 -
+    /// Normal upgrade.
+    pub attach_value: Option<String>,
+}
+
+/// Details of an instance task
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TaskDetail {
+    /// Error code. `0` indicates success. Other values correspond to different error scenarios.
+    pub code: i64,
+    /// Error message.
+    pub message: String,
+    /// ID of an instance task.
+    pub job_id: i64,
+    /// Instance task progress.
+    pub progress: i64,
+    /// Instance task status. Valid values: "UNDEFINED" - undefined; "INITIAL" - initializing;
+    /// "RUNNING" - running; "SUCCEED" - succeeded; "FAILED" - failed; "KILLED" - terminated;
+    /// "REMOVED" - deleted; "PAUSED" - paused. "WAITING" - waiting (which can be canceled)
+    pub task_status: String,
+    /// Instance task type. Valid values: "ROLLBACK" - rolling back a database; "SQL OPERATION" -
+    /// performing an SQL operation; "IMPORT DATA" - importing data; "MODIFY PARAM" - setting a
+    /// parameter; "INITIAL" - initializing a TencentDB instance; "REBOOT" - restarting a TencentDB
+    /// instance; "OPEN GTID" - enabling GTID of a TencentDB instance; "UPGRADE RO" - upgrading a
+    /// read-only instance; "BATCH ROLLBACK" - rolling back databases in batches; "UPGRADE MASTER" -
+    /// upgrading a primary instance; "DROP TABLES" - dropping a TencentDB table; "SWITCH DR TO
+    /// MASTER" - promoting a disaster recovery instance.
+    pub task_type: String,
+    /// Instance task start time.
+    pub start_time: String,
+    /// Instance task end time.
+    pub end_time: String,
+    /// ID of the associated instance.
+    pub instance_ids: Vec<String>,
+    /// Async task request ID.
+    pub async_request_id: String,
+    /// Additional information of the task.
+    pub task_attach_info: Option<Vec<TaskAttachInfo>>,
+}
+
+/// Time period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TimeInterval {
+    /// Start time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// End time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+}
+
+/// Scaling policy by time period
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TimeIntervalStrategy {
+    /// Expansion time started. Description: This value is a timestamp in seconds in Integer format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// Expansion time ended. Description: This value is a timestamp in seconds in Integer format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+}
+
+/// Analysis engine instance version upgrade info
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeAnalysisInstanceVersionInfo {
+    /// Grayscale ip for version upgrade
+    pub vip: Option<String>,
+    /// Grayscale port for version upgrade
+    pub vport: Option<i64>,
+    /// Upgrade to a later version
+    pub engine_version: Option<String>,
+    /// Grayscale event for instance upgrade
+    ///
+    /// Unit: day
+    pub expire_time: Option<i64>,
+}
+
+/// Structure of specified parameters for upgrade from 5.7 to 8.0
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeEngineVersionParams {
+    /// Parameter name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Parameter value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// File upload description
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UploadInfo {
+    /// Number of parts of file
+    pub all_slice_num: i64,
+    /// Number of completed parts
+    pub complete_num: i64,
+}
+
+/// Multi-AZ information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ZoneConf {
+    /// AZ deployment mode. Value range: 0 (single-AZ), 1 (multi-AZ)
+    pub deploy_mode: Vec<i64>,
+    /// AZ where the primary instance is located
+    pub master_zone: Vec<String>,
+    /// AZ where salve database 1 is located when the instance is deployed in multi-AZ mode
+    pub slave_zone: Vec<String>,
+    /// AZ where salve database 2 is located when the instance is deployed in multi-AZ mode
+    pub backup_zone: Vec<String>,
+}
 
 /// Whether SSL is enabled on a TencentDB for MySQL instance or read-only group, a string on the
 /// wire (TencentDB for MongoDB uses the integers 0/1 for the same idea).

@@ -44,6 +44,525 @@ impl Client {
         self.transport.config()
     }
 
+    /// Specifies the project to which a TencentDB instance belongs.
+    ///
+    /// This API is used to specify the project of a TencentDB for MongoDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.assign_project().instance_ids(["cmgo-eqmo****"]).project_id(12);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn assign_project(&self) -> Request<AssignProjectInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disabling Audit.
+    ///
+    /// This API is used to close the audit service.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.close_audit_service().instance_id("cmgo-l0w4cf5v").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn close_audit_service(&self) -> Request<CloseAuditServiceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates an account.
+    ///
+    /// This API is used to customize an account to access the instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .create_account_user()
+    ///     .instance_id("cmgo-9d0p****")
+    ///     .user_name("test_user")
+    ///     .password("Abc@123...")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_account_user(&self) -> Request<CreateAccountUserInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates instance backups.
+    ///
+    /// This API is used to back up an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .create_backup_db_instance()
+    ///     .instance_id("cmgo-xxxxxx")
+    ///     .backup_method(0)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_backup_db_instance(&self) -> Request<CreateBackupDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a backup download task.
+    ///
+    /// This API is used to create a backup download task.
+    ///
+    /// ```no_run
+    /// use tencent_mongodb::types::ReplicaSetInfo;
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_backup_download_task()
+    ///     .instance_id("cmgo-dygv1rnp")
+    ///     .backup_name("cmgo-dygv1rnp_2021-03-26 10:44")
+    ///     .backup_sets([
+    ///         serde_json::from_str::<
+    ///             ReplicaSetInfo,
+    ///         >(r#"{"ReplicaSetId":"cmgo-dygv1rnp_0"}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_backup_download_task(&self) -> Request<CreateBackupDownloadTaskInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a monthly subscription TencentDB instance.
+    ///
+    /// This API is used to create a yearly/monthly subscription TencentDB for MongoDB instance. The
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/34701) API can be
+    /// called to query and obtain the supported sales specifications.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .create_db_instance()
+    ///     .node_num(3)
+    ///     .memory(4)
+    ///     .volume(250)
+    ///     .mongo_version("MONGO_40_WT")
+    ///     .goods_num(1)
+    ///     .zone("ap-guangzhou-2")
+    ///     .period(1)
+    ///     .machine_code("HIO10G")
+    ///     .cluster_type("REPLSET")
+    ///     .replicate_set_num(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_db_instance(&self) -> Request<CreateDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a pay-as-you-go TencentDB instance.
+    ///
+    /// This API is used to create a pay-as-you-go TencentDB for MongoDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .create_db_instance_hour()
+    ///     .memory(4)
+    ///     .volume(250)
+    ///     .replicate_set_num(1)
+    ///     .node_num(2)
+    ///     .mongo_version("MONGO_50_WT")
+    ///     .machine_code("HIO10G")
+    ///     .goods_num(1)
+    ///     .zone("ap-guangzhou-3")
+    ///     .cluster_type("REPLSET")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_db_instance_hour(&self) -> Request<CreateDbInstanceHourInput> {
+        Request::new(self.clone())
+    }
+
+    /// Create a database parameter template.
+    ///
+    /// This API is used to create a parameter template for TencentDB for MongoDB. **Description:**
+    /// The CreateDBInstanceParamTpl API is in public beta. During this period, this API is only
+    /// applicable to beta test participants.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .create_db_instance_param_tpl()
+    ///     .tpl_name("test-4.4")
+    ///     .mongo_version("MONGO_44_WT")
+    ///     .cluster_type("SHARD")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_db_instance_param_tpl(
+        &self,
+    ) -> Request<CreateDbInstanceParamTplInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a log download task.
+    ///
+    /// This API is used to create a log download task.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .create_log_download_task()
+    ///     .instance_id("cmgo-k2p5su09")
+    ///     .start_time("2024-03-07 9:22:15")
+    ///     .end_time("2024-03-07 15:33:15")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_log_download_task(&self) -> Request<CreateLogDownloadTaskInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes an account.
+    ///
+    /// This API is used to delete a custom account of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .delete_account_user()
+    ///     .instance_id("cmgo-9d0p****")
+    ///     .user_name("test_user")
+    ///     .mongo_user_password("Abc@123")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_account_user(&self) -> Request<DeleteAccountUserInput> {
+        Request::new(self.clone())
+    }
+
+    /// Delete a full backup.
+    ///
+    /// This API is used to delete full backups.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.delete_db_backups().instance_id("cmgo-51l0dj35").backup_ids([39983]);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_db_backups(&self) -> Request<DeleteDbBackupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes a log download task.
+    ///
+    /// This API is used to delete a log download task.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .delete_log_download_task()
+    ///     .instance_id("cmgo-k2p5su09")
+    ///     .task_id("export-28439fb3-90a6-4ca2-bd2f-ad99e99a14e9")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_log_download_task(&self) -> Request<DeleteLogDownloadTaskInput> {
+        Request::new(self.clone())
+    }
+
+    /// DescribeAccountUsers.
+    ///
+    /// This API is used to obtain all accounts of the current instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.describe_account_users().instance_id("cmgo-9d0p****").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_account_users(&self) -> Request<DescribeAccountUsersInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries async task status.
+    ///
+    /// This API is used to query the asynchronous task status.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.describe_async_request_info().async_request_id("4762").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_async_request_info(&self) -> Request<DescribeAsyncRequestInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries audit service configurations.
+    ///
+    /// This API is used to query the service configurations for a TencentDB audit policy, including
+    /// the audit log retention period.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.describe_audit_config().instance_id("cmgo-bfyv0sy7").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_config(&self) -> Request<DescribeAuditConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries audit log files.
+    ///
+    /// This API is used to query audit log files of a cloud database instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.describe_audit_log_files().instance_id("cmgo-xfts****").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_log_files(&self) -> Request<DescribeAuditLogFilesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query database audit logs.
+    ///
+    /// This API is used to query database audit logs.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .describe_audit_logs()
+    ///     .instance_id("cmgo-f0vo457l")
+    ///     .start_time("2022-09-28 14:25:38")
+    ///     .end_time("2026-09-28 15:25:38")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_logs(&self) -> Request<DescribeAuditLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries backup download task information.
+    ///
+    /// This API is used to query information about the backup download task.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.describe_backup_download_task().instance_id("cmgo-74sjf5mt");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_download_task(
+        &self,
+    ) -> Request<DescribeBackupDownloadTaskInput> {
+        Request::new(self.clone())
+    }
+
+    /// Obtains the automatic backup configuration of a TencentDB for MongoDB instance.
+    ///
+    /// This API is used to obtain the automatic backup configuration information of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.describe_backup_rules().instance_id("cmgo-xxxxx").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_rules(&self) -> Request<DescribeBackupRulesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries client connection information of an instance.
+    ///
+    /// This API is used to query the client connection information on an instance, including the IP
+    /// address for connection and the number of connections.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.describe_client_connections().instance_id("cmgo-eqmoaxxx");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_client_connections(
+        &self,
+    ) -> Request<DescribeClientConnectionsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the operation currently being performed on a TencentDB for MongoDB instance.
+    ///
+    /// This API is used to query the operation currently being performed on a TencentDB for MongoDB
+    /// instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.describe_current_op().instance_id("cmgo-r3p8****").state("primary");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_current_op(&self) -> Request<DescribeCurrentOpInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of instance backups.
+    ///
+    /// This API is used to query the list of instance backups. Currently, only backups created in
+    /// the last seven days can be queried.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.describe_db_backups().instance_id("cmgo-fdzf****").backup_method(0);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_backups(&self) -> Request<DescribeDbBackupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Gets order details of an instance.
+    ///
+    /// This API is used to get order details of purchase, renewal, and specification adjustment of
+    /// a MongoDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.describe_db_instance_deal().deal_id("20200420111635").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_deal(&self) -> Request<DescribeDbInstanceDealInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the databases and tables of an instance.
+    ///
+    /// This API is used to query the table information on a database.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.describe_db_instance_namespace().instance_id("cmgo-qny2****");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_namespace(
+        &self,
+    ) -> Request<DescribeDbInstanceNamespaceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries node attributes.
+    ///
+    /// This API is used to query node attributes, such as the AZ, node name, address, role, status,
+    /// delay between primary and secondary nodes, priority, voting right, and tags.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.describe_db_instance_node_property().instance_id("cmgo-by909vwp");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_node_property(
+        &self,
+    ) -> Request<DescribeDbInstanceNodePropertyInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query instance parameter template list.
+    ///
+    /// This API is used to query ALL MongoDB database parameter templates under the current
+    /// account. **Description:** The DescribeDBInstanceParamTpl API is in public beta. During this
+    /// period, this API is only applicable to beta test participants.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.describe_db_instance_param_tpl().tpl_ids(["tpl-eykkk2khs"]);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_param_tpl(
+        &self,
+    ) -> Request<DescribeDbInstanceParamTplInput> {
+        Request::new(self.clone())
+    }
+
+    /// Parameter template details.
+    ///
+    /// This API is used to query parameter template details of a cloud database instance for
+    /// MongoDB. **Description:** The DescribeDBInstanceParamTplDetail API is in public beta. During
+    /// this period, this interface is only applicable to beta test participants.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.describe_db_instance_param_tpl_detail().tpl_id("tpl-2284g3nmw");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_param_tpl_detail(
+        &self,
+    ) -> Request<DescribeDbInstanceParamTplDetailInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of TencentDB instances.
+    ///
+    /// This API is used to query the list of TencentDB for MongoDB instances. It supports filtering
+    /// primary instances, disaster recovery instances, and read-only instances by project ID,
+    /// instance ID, instance status, and other conditions.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .describe_db_instances()
+    ///     .instance_ids(["cmgo-3vgr****"])
+    ///     .instance_type(0)
+    ///     .cluster_type(0)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instances(&self) -> Request<DescribeDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query instance slow log details.
+    ///
+    /// This API is used to query slow log details of the instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .describe_detailed_slow_logs()
+    ///     .instance_id("cmgo-r3p8****")
+    ///     .start_time("2025-09-22 11:53:15")
+    ///     .end_time("2025-09-23 11:53:15")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_detailed_slow_logs(&self) -> Request<DescribeDetailedSlowLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the modifiable parameter list.
+    ///
+    /// This API is used to query the list of parameters that can be modified for the current
+    /// instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.describe_instance_params().instance_id("cmgo-9d0p****").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_instance_params(&self) -> Request<DescribeInstanceParamsInput> {
+        Request::new(self.clone())
+    }
+
     /// Views the enabling status of Secure Sockets Layer (SSL) for an instance.
     ///
     /// This API is used to view the enabling status of Secure Sockets Layer (SSL) for an instance.
@@ -56,6 +575,320 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn describe_instance_ssl(&self) -> Request<DescribeInstanceSslInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries a log download task.
+    ///
+    /// This API is used to query a log download task.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .describe_log_download_tasks()
+    ///     .instance_id("cmgo-k2p5su09")
+    ///     .start_time("2024-03-07 9:22:15")
+    ///     .end_time("2024-03-07 15:33:15")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_log_download_tasks(&self) -> Request<DescribeLogDownloadTasksInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries logs.
+    ///
+    /// This API is used to query running logs.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .describe_mongodb_logs()
+    ///     .instance_id("cmgo-k2p5su09")
+    ///     .start_time("2024-03-07 9:22:15")
+    ///     .end_time("2024-03-07 15:33:15")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_mongodb_logs(&self) -> Request<DescribeMongodbLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query the rotation status of a password.
+    ///
+    /// Retrieve the rotation status info
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.describe_password_rotation().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_password_rotation(&self) -> Request<DescribePasswordRotationInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query the current SRV access domain of an instance.
+    ///
+    /// This API is used to query the current domain information of the MongoDB database.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.describe_srv_connection_domain().instance_id("cmgo-p8vnipr5");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_srv_connection_domain(
+        &self,
+    ) -> Request<DescribeSrvConnectionDomainInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the security groups associated with an instance.
+    ///
+    /// This API is used to query security groups bound to an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.describe_security_group().instance_id("cmgo-p8vn****").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_security_group(&self) -> Request<DescribeSecurityGroupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Gets slow log statistics.
+    ///
+    /// This API is used to get the slow log statistics of a database instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .describe_slow_log_patterns()
+    ///     .instance_id("cmgo-a3bm****")
+    ///     .start_time("2020-04-20 00:00:00")
+    ///     .end_time("2020-04-20 22:00:00")
+    ///     .slow_ms(100)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_slow_log_patterns(&self) -> Request<DescribeSlowLogPatternsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Gets slow log information.
+    ///
+    /// This API is used to get the slow log information of a TencentDB instance. Only slow logs for
+    /// the last 7 days can be queried.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .describe_slow_logs()
+    ///     .instance_id("cmgo-r3p8****")
+    ///     .start_time("2025-09-22 00:00:00")
+    ///     .end_time("2025-09-23 00:00:00")
+    ///     .slow_ms(100)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_slow_logs(&self) -> Request<DescribeSlowLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the specifications of purchasable TencentDB instances.
+    ///
+    /// This API is used to query the sales specification of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.describe_spec_info().zone("ap-guangzhou-3").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_spec_info(&self) -> Request<DescribeSpecInfoInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disable the SRV access address of the instance.
+    ///
+    /// This API is used to close the SRV Access Address of the MongoDB database.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.disable_srv_connection_url().instance_id("cmgo-gnu9vvnr").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn disable_srv_connection_url(&self) -> Request<DisableSrvConnectionUrlInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enable password rotation.
+    ///
+    /// Enable password rotation
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.enable_password_rotation().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn enable_password_rotation(&self) -> Request<EnablePasswordRotationInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enable the SRV access address of the instance.
+    ///
+    /// This API is used to enable the SRV Access Address for MongoDB database.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.enable_srv_connection_url().instance_id("cmgo-gnu9vvnr").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn enable_srv_connection_url(&self) -> Request<EnableSrvConnectionUrlInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enables TDE for an instance.
+    ///
+    /// This API is used to enable the transparent data encryption (TDE) capability for TencentDB
+    /// for MongoDB.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .enable_transparent_data_encryption()
+    ///     .instance_id("cmgo-igjy****")
+    ///     .kms_region("ap-guangzhou")
+    ///     .key_id("AKID********************************")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn enable_transparent_data_encryption(
+        &self,
+    ) -> Request<EnableTransparentDataEncryptionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enable public network access.
+    ///
+    /// This API is used to enable the public network access address of the current instance.
+    ///
+    /// ```no_run
+    /// use tencent_mongodb::types::WanServiceNodeList;
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .enable_wan_service()
+    ///     .instance_id("cmgo-qwla****")
+    ///     .load_balancer_id("lb-94d6****")
+    ///     .node_list([
+    ///         serde_json::from_str::<
+    ///             WanServiceNodeList,
+    ///         >(r#"{"VipVport":"10.0.30.*:27017","ListenerPort":"10001"}"#)?,
+    ///         serde_json::from_str::<
+    ///             WanServiceNodeList,
+    ///         >(r#"{"VipVport":"10.0.30.*:27017","ListenerPort":"10002"}"#)?,
+    ///         serde_json::from_str::<
+    ///             WanServiceNodeList,
+    ///         >(r#"{"VipVport":"10.0.30.1*:27017","ListenerPort":"10003"}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn enable_wan_service(&self) -> Request<EnableWanServiceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Flushes router configuration.
+    ///
+    /// This API is used to run the `FlushRouterConfig` command on all mongos instances.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.flush_instance_router_config().instance_id("cmgo-a3bm93hf");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn flush_instance_router_config(
+        &self,
+    ) -> Request<FlushInstanceRouterConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries price of instance creation.
+    ///
+    /// This API is used to query price of instance creation. The `region` parameter must be passed
+    /// in this API, otherwise verification will fail. This API allows queries only for purchasable
+    /// instance specifications.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .inquire_price_create_db_instances()
+    ///     .zone("ap-guangzhou-4")
+    ///     .node_num(3)
+    ///     .memory(4)
+    ///     .volume(100)
+    ///     .mongo_version("MONGO_50_WT")
+    ///     .machine_code("HIO10G")
+    ///     .goods_num(2)
+    ///     .cluster_type("REPLSET")
+    ///     .replicate_set_num(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn inquire_price_create_db_instances(
+        &self,
+    ) -> Request<InquirePriceCreateDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries price of specification adjustment.
+    ///
+    /// This API is used to query the price of instance specification adjustment.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .inquire_price_modify_db_instance_spec()
+    ///     .instance_id("cmgo-8oij5631")
+    ///     .memory(8)
+    ///     .volume(200)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn inquire_price_modify_db_instance_spec(
+        &self,
+    ) -> Request<InquirePriceModifyDbInstanceSpecInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the renewal price of an instance.
+    ///
+    /// This API is used to query the renewal price of a monthly subscription instance.
+    ///
+    /// ```no_run
+    /// use tencent_mongodb::types::InstanceChargePrepaid;
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .inquire_price_renew_db_instances()
+    ///     .instance_ids(["cmgo-8oij5631"])
+    ///     .instance_charge_prepaid(
+    ///         serde_json::from_str::<InstanceChargePrepaid>(r#"{"Period":1}"#)?,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn inquire_price_renew_db_instances(
+        &self,
+    ) -> Request<InquirePriceRenewDbInstancesInput> {
         Request::new(self.clone())
     }
 
@@ -80,6 +913,407 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn instance_enable_ssl(&self) -> Request<InstanceEnableSslInput> {
+        Request::new(self.clone())
+    }
+
+    /// Isolates a TencentDB Instance.
+    ///
+    /// This API is used to isolate a pay-as-you-go TencentDB for MongoDB instance. After isolation,
+    /// the instance is retained in the recycle bin, and data cannot be written into it. After a
+    /// certain period of isolation, the instance is deleted permanently. For the retention time in
+    /// the recycle bin, see the pay-as-you-go service terms. The deleted pay-as-you-go instance
+    /// cannot be recovered. Proceed with caution.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.isolate_db_instance().instance_id("cmgo-f555zzzz").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn isolate_db_instance(&self) -> Request<IsolateDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Terminates a specific operation performed on a TencentDB for MongoDB instance.
+    ///
+    /// This API is used to terminate a specific operation performed on a TencentDB for MongoDB
+    /// instance.
+    ///
+    /// ```no_run
+    /// use tencent_mongodb::types::Operation;
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .kill_ops()
+    ///     .instance_id("cmgo-p8vnipr5")
+    ///     .operations([
+    ///         serde_json::from_str::<
+    ///             Operation,
+    ///         >(
+    ///             r#"{"ReplicaSetName":"cmgo-p8vnipr5_0","NodeName":"10.108.93.135:7017:39920912","OpId":61}"#,
+    ///         )?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn kill_ops(&self) -> Request<KillOpsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modify backup expiration time.
+    ///
+    /// Modify backup expiration time
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .modify_backup_expire_time()
+    ///     .instance_id("cmgo-********")
+    ///     .expire_time("2026-06-06 04:02:00")
+    ///     .backup_ids([11123430])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_backup_expire_time(&self) -> Request<ModifyBackupExpireTimeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the network settings of TencentDB instances.
+    ///
+    /// This API is used to modify the network information on a TencentDB for MongoDB instance. It
+    /// supports switching from a basic network to a VPC network or from one VPC network to another
+    /// VPC network.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_network_address()
+    ///     .instance_id("cmgo-9d0p****")
+    ///     .old_ip_expired_time(1)
+    ///     .new_uniq_vpc_id("vpc-gfb3****")
+    ///     .new_uniq_subnet_id("subnet-6fe2****")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_network_address(
+        &self,
+    ) -> Request<ModifyDbInstanceNetworkAddressInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the security groups associated with an instance.
+    ///
+    /// This API is used to modify security groups bound to an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_security_group()
+    ///     .instance_id("cmgo-14i5****'")
+    ///     .security_group_ids(["sg-l7ip****"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_security_group(
+        &self,
+    ) -> Request<ModifyDbInstanceSecurityGroupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Adjusts the configurations of a TencentDB instance.
+    ///
+    /// This API is used to adjust the TencentDB for MongoDB instance configuration. The
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
+    /// API can be called to query and obtain the supported sales specifications.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_spec()
+    ///     .instance_id("cmgo-p8vn****")
+    ///     .memory(4)
+    ///     .volume(250)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_spec(&self) -> Request<ModifyDbInstanceSpecInput> {
+        Request::new(self.clone())
+    }
+
+    /// Adjust the availability zone of a cloud database instance node.
+    ///
+    /// This API is used to adjust the availability zone distribution of MongoDB cloud database
+    /// nodes. You can specify the primary AZ and total availability zone distribution info to
+    /// complete node distribution adjustment.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .modify_instance_az()
+    ///     .instance_id("cmgo-p8vnipr5")
+    ///     .primary_node_zone("ap-guangzhou-2")
+    ///     .secondary_node_zone(["ap-guangzhou-2", "ap-guangzhou-3"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_instance_az(&self) -> Request<ModifyInstanceAzInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies parameters of a TencentDB for MongoDB instance.
+    ///
+    /// This API is used to modify the parameter configuration of a TencentDB for MongoDB instance.
+    ///
+    /// ```no_run
+    /// use tencent_mongodb::types::ModifyMongoDbParamType;
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_instance_params()
+    ///     .instance_id("cmgo-9d0p6umb")
+    ///     .instance_params([
+    ///         serde_json::from_str::<
+    ///             ModifyMongoDbParamType,
+    ///         >(
+    ///             r#"{"Key":"operation.profiling.slowOpThresholdMs","Value":"operation.profiling.slowOpThresholdMs"}"#,
+    ///         )?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_instance_params(&self) -> Request<ModifyInstanceParamsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modify the custom domain name of the SRV access address of an instance.
+    ///
+    /// This API is used to modify the TTL duration of the SRV Access Address for a MongoDB
+    /// database.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .modify_srv_connection_url()
+    ///     .instance_id("cmgo-gnu9vvnr")
+    ///     .custom_domain("myinstancedomain")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_srv_connection_url(&self) -> Request<ModifySrvConnectionUrlInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deactivates isolated TencentDB instances.
+    ///
+    /// This API is used to deactivate isolated TencentDB instances immediately. The instances must
+    /// be in isolated status.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.offline_isolated_db_instance().instance_id("cmgo-f555zzzz");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn offline_isolated_db_instance(
+        &self,
+    ) -> Request<OfflineIsolatedDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Renames an instance.
+    ///
+    /// This API is used to rename a TencentDB instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.rename_instance().instance_id("cmgo-eqmoa5sf").new_name("test_name");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn rename_instance(&self) -> Request<RenameInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Renews a TencentDB instance.
+    ///
+    /// This API is used to renew a monthly subscription TencentDB instance. Only monthly
+    /// subscription instances are supported, while pay-as-you-go instances do not need to be
+    /// renewed.
+    ///
+    /// ```no_run
+    /// use tencent_mongodb::types::InstanceChargePrepaid;
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .renew_db_instances()
+    ///     .instance_ids(["cmgo-gzo03o75"])
+    ///     .instance_charge_prepaid(
+    ///         serde_json::from_str::<InstanceChargePrepaid>(r#"{"Period":1}"#)?,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn renew_db_instances(&self) -> Request<RenewDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies instance password.
+    ///
+    /// This API is used to reset the instance access password.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .reset_db_instance_password()
+    ///     .instance_id("cmgo-7pje****")
+    ///     .user_name("rwuser")
+    ///     .password("*******")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reset_db_instance_password(&self) -> Request<ResetDbInstancePasswordInput> {
+        Request::new(self.clone())
+    }
+
+    /// Rollback an instance.
+    ///
+    /// This API is used to rollback the database instance to a specified time point.
+    ///
+    /// ```no_run
+    /// use tencent_mongodb::types::RestoreDatabases;
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .restore_db_instance()
+    ///     .instance_id("cmgo-o59c****")
+    ///     .restore_time("2026-03-16 17:45:24")
+    ///     .databases([
+    ///         serde_json::from_str::<
+    ///             RestoreDatabases,
+    ///         >(
+    ///             r#"{"Db":"testdb","Collections":[{"OldCollection":"users","NewCollection":"users_bak0316174524"}]}"#,
+    ///         )?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn restore_db_instance(&self) -> Request<RestoreDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Sets account permissions.
+    ///
+    /// This API is used to set the account permissions of an instance.
+    ///
+    /// ```no_run
+    /// use tencent_mongodb::types::Auth;
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .set_account_user_privilege()
+    ///     .instance_id("cmgo-9d0p6umb")
+    ///     .user_name("test_user")
+    ///     .auth_role([
+    ///         serde_json::from_str::<Auth>(r#"{"Mask":0,"NameSpace":"eg_collection"}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_account_user_privilege(&self) -> Request<SetAccountUserPrivilegeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Sets instance termination protection.
+    ///
+    /// This API is used to set instance termination protection.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .set_db_instance_deletion_protection()
+    ///     .instance_ids(["cmgo-8l3r6yyt"])
+    ///     .enable_deletion_protection(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_db_instance_deletion_protection(
+        &self,
+    ) -> Request<SetDbInstanceDeletionProtectionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Sets the instance maintenance time.
+    ///
+    /// This API is used to set the instance maintenance window.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .set_instance_maintenance()
+    ///     .instance_id("cmgo-9d0p****")
+    ///     .maintenance_start("20:00")
+    ///     .maintenance_end("21:00")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_instance_maintenance(&self) -> Request<SetInstanceMaintenanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Monthly subscription return and refund.
+    ///
+    /// This API is used to terminate monthly subscription billing instances.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client.terminate_db_instances().instance_id("cmgo-7pje****").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn terminate_db_instances(&self) -> Request<TerminateDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Upgrades the kernel minor version number of the instance.
+    ///
+    /// This API is used to upgrade the kernel version of the database instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let request = client.upgrade_db_instance_kernel_version().instance_id("cmgo-p8vnipr5");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upgrade_db_instance_kernel_version(
+        &self,
+    ) -> Request<UpgradeDbInstanceKernelVersionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Upgrades the database version.
+    ///
+    /// This API is used to upgrade database version. **Description**: Upgrade to version 3.6 and
+    /// above is supported. Only upgrading from a lower version to a higher version step by step is
+    /// allowed. Cross-version upgrade or version downgrade is not supported.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let output = client
+    ///     .upgrade_db_instance_version()
+    ///     .instance_id("cmgo-p8vn****")
+    ///     .mongo_version("MONGO_42_WT")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upgrade_db_instance_version(&self) -> Request<UpgradeDbInstanceVersionInput> {
         Request::new(self.clone())
     }
 }

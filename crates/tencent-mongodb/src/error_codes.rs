@@ -9,8 +9,8 @@
 //! use tencent_mongodb::{error_codes, Error};
 //!
 //! fn explain(err: &Error) -> &'static str {
-//!     if err.is_code(error_codes::INVALID_PARAMETER_VALUE_NOT_FOUND_INSTANCE) {
-//!         "InvalidParameterValue.NotFoundInstance"
+//!     if err.is_code(error_codes::ACTION_OFFLINE) {
+//!         "ActionOffline"
 //!     } else {
 //!         "something else"
 //!     }
@@ -33,6 +33,8 @@
 
 /// `ActionOffline` (any operation): This API has been deprecated.
 pub const ACTION_OFFLINE: &str = "ActionOffline";
+/// `AuthFailure` (any operation): CAM signature/authentication error.
+pub const AUTH_FAILURE: &str = "AuthFailure";
 /// `AuthFailure.InvalidAuthorization` (any operation): The `Authorization` header of the
 /// request is invalid.
 pub const AUTH_FAILURE_INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";
@@ -61,18 +63,212 @@ pub const AUTH_FAILURE_UNAUTHORIZED_OPERATION: &str = "AuthFailure.UnauthorizedO
 pub const DRY_RUN_OPERATION: &str = "DryRunOperation";
 /// `FailedOperation` (any operation): Operation failed.
 pub const FAILED_OPERATION: &str = "FailedOperation";
+/// `FailedOperation.DeletionProtectionEnabled` (any operation): Termination protection is
+/// enabled for the instance. destruction is not allowed.
+pub const FAILED_OPERATION_DELETION_PROTECTION_ENABLED: &str = "FailedOperation.DeletionProtectionEnabled";
+/// `FailedOperation.KernelResponseTimeout` (any operation): Kernel response timed out.
+pub const FAILED_OPERATION_KERNEL_RESPONSE_TIMEOUT: &str = "FailedOperation.KernelResponseTimeout";
+/// `FailedOperation.NotAllowModifyAddrAfterOpenWanService` (any operation): Public network
+/// access has been enabled for the current instance.
+pub const FAILED_OPERATION_NOT_ALLOW_MODIFY_ADDR_AFTER_OPEN_WAN_SERVICE: &str = "FailedOperation.NotAllowModifyAddrAfterOpenWanService";
+/// `FailedOperation.OperationNotAllowedInInstanceLocking` (any operation): Operations are not
+/// allowed to be performed while the instance is locked.
+pub const FAILED_OPERATION_OPERATION_NOT_ALLOWED_IN_INSTANCE_LOCKING: &str = "FailedOperation.OperationNotAllowedInInstanceLocking";
+/// `FailedOperation.TransparentDataEncryptionAlreadyOpen` (any operation): Physical backup is
+/// not supported when transparent data encryption is enabled for the instance.
+pub const FAILED_OPERATION_TRANSPARENT_DATA_ENCRYPTION_ALREADY_OPEN: &str = "FailedOperation.TransparentDataEncryptionAlreadyOpen";
 /// `InternalError` (any operation): Internal error.
 pub const INTERNAL_ERROR: &str = "InternalError";
+/// `InternalError.AuditCreateLogFileError` (any operation): Error creating an audit log file.
+pub const INTERNAL_ERROR_AUDIT_CREATE_LOG_FILE_ERROR: &str = "InternalError.AuditCreateLogFileError";
+/// `InternalError.AuditDeleteLogFileError` (any operation): Error deleting the audit log.
+pub const INTERNAL_ERROR_AUDIT_DELETE_LOG_FILE_ERROR: &str = "InternalError.AuditDeleteLogFileError";
+/// `InternalError.AuditDescribeLogError` (any operation): Error querying the audit log.
+pub const INTERNAL_ERROR_AUDIT_DESCRIBE_LOG_ERROR: &str = "InternalError.AuditDescribeLogError";
+/// `InternalError.AuditError` (any operation): Internal audit service error.
+pub const INTERNAL_ERROR_AUDIT_ERROR: &str = "InternalError.AuditError";
+/// `InternalError.AuditModifyStatusError` (any operation): Failed to modify audit status.
+pub const INTERNAL_ERROR_AUDIT_MODIFY_STATUS_ERROR: &str = "InternalError.AuditModifyStatusError";
+/// `InternalError.CheckAppIdFailed` (any operation):
+///
+/// `appId` verification failed.
+pub const INTERNAL_ERROR_CHECK_APP_ID_FAILED: &str = "InternalError.CheckAppIdFailed";
+/// `InternalError.CosError` (any operation): Get file information failed.
+pub const INTERNAL_ERROR_COS_ERROR: &str = "InternalError.CosError";
+/// `InternalError.DBError` (any operation): Database exception.
+pub const INTERNAL_ERROR_DB_ERROR: &str = "InternalError.DBError";
+/// `InternalError.DBOperateError` (any operation): An internal data storage exception occurs.
+pub const INTERNAL_ERROR_DB_OPERATE_ERROR: &str = "InternalError.DBOperateError";
+/// `InternalError.DBOperationError` (any operation): Database operation failed.
+pub const INTERNAL_ERROR_DB_OPERATION_ERROR: &str = "InternalError.DBOperationError";
+/// `InternalError.DatabaseAccessError` (any operation): Database internal error.
+pub const INTERNAL_ERROR_DATABASE_ACCESS_ERROR: &str = "InternalError.DatabaseAccessError";
+/// `InternalError.FindInstanceFailed` (any operation): Failed to query the instance.
+pub const INTERNAL_ERROR_FIND_INSTANCE_FAILED: &str = "InternalError.FindInstanceFailed";
+/// `InternalError.InnerCommonError` (any operation): Internal service error.
+pub const INTERNAL_ERROR_INNER_COMMON_ERROR: &str = "InternalError.InnerCommonError";
+/// `InternalError.JSONError` (any operation): json parsing failure.
+pub const INTERNAL_ERROR_JSON_ERROR: &str = "InternalError.JSONError";
+/// `InternalError.JsonUnmarshalError` (any operation): Json deserialization error.
+pub const INTERNAL_ERROR_JSON_UNMARSHAL_ERROR: &str = "InternalError.JsonUnmarshalError";
+/// `InternalError.PasswordError` (any operation): The password is different from the previously
+/// recorded one.
+pub const INTERNAL_ERROR_PASSWORD_ERROR: &str = "InternalError.PasswordError";
+/// `InternalError.TradeError` (any operation): Transaction system error.
+pub const INTERNAL_ERROR_TRADE_ERROR: &str = "InternalError.TradeError";
+/// `InternalError.UnknownError` (any operation): Unknown error.
+pub const INTERNAL_ERROR_UNKNOWN_ERROR: &str = "InternalError.UnknownError";
 /// `InvalidAction` (any operation): The API does not exist.
 pub const INVALID_ACTION: &str = "InvalidAction";
 /// `InvalidParameter` (any operation): Incorrect parameter (format, type, ...).
 pub const INVALID_PARAMETER: &str = "InvalidParameter";
+/// `InvalidParameter.ActionNotFound` (any operation): API does not exist. Please confirm
+/// whether the API name in the request is correct.
+pub const INVALID_PARAMETER_ACTION_NOT_FOUND: &str = "InvalidParameter.ActionNotFound";
+/// `InvalidParameter.CurrentInstanceNotSupportModifyParams` (any operation): The instance does
+/// not support parameter setting.
+pub const INVALID_PARAMETER_CURRENT_INSTANCE_NOT_SUPPORT_MODIFY_PARAMS: &str = "InvalidParameter.CurrentInstanceNotSupportModifyParams";
+/// `InvalidParameter.InvalidParameter` (any operation): Invalid parameter value.
+pub const INVALID_PARAMETER_INVALID_PARAMETER: &str = "InvalidParameter.InvalidParameter";
+/// `InvalidParameter.InvalidParameterError` (any operation): Parameter is invalid.
+pub const INVALID_PARAMETER_INVALID_PARAMETER_ERROR: &str = "InvalidParameter.InvalidParameterError";
+/// `InvalidParameter.InvalidVip` (any operation): Invalid Vip information.
+pub const INVALID_PARAMETER_INVALID_VIP: &str = "InvalidParameter.InvalidVip";
+/// `InvalidParameter.ModifyMongodbParams` (any operation): The parameter name is incorrect.
+pub const INVALID_PARAMETER_MODIFY_MONGODB_PARAMS: &str = "InvalidParameter.ModifyMongodbParams";
+/// `InvalidParameter.PermissionDenied` (any operation): The current sub-account has no
+/// permission to perform this operation.
+pub const INVALID_PARAMETER_PERMISSION_DENIED: &str = "InvalidParameter.PermissionDenied";
+/// `InvalidParameter.ZoneClosed` (any operation): Instances are not purchasable in this AZ.
+pub const INVALID_PARAMETER_ZONE_CLOSED: &str = "InvalidParameter.ZoneClosed";
 /// `InvalidParameterValue` (any operation): Invalid parameter value.
 pub const INVALID_PARAMETER_VALUE: &str = "InvalidParameterValue";
-/// `InvalidParameterValue.LockFailed`: Instance lock failed.
+/// `InvalidParameterValue.BackupFileNotFound` (any operation): The backup file was not found.
+pub const INVALID_PARAMETER_VALUE_BACKUP_FILE_NOT_FOUND: &str = "InvalidParameterValue.BackupFileNotFound";
+/// `InvalidParameterValue.CheckAppIdFailed` (any operation):
+///
+/// `appId` verification failed.
+pub const INVALID_PARAMETER_VALUE_CHECK_APP_ID_FAILED: &str = "InvalidParameterValue.CheckAppIdFailed";
+/// `InvalidParameterValue.ClusterTypeError` (any operation): Invalid instance type.
+pub const INVALID_PARAMETER_VALUE_CLUSTER_TYPE_ERROR: &str = "InvalidParameterValue.ClusterTypeError";
+/// `InvalidParameterValue.DataConvertError` (any operation): Data conversion failed.
+pub const INVALID_PARAMETER_VALUE_DATA_CONVERT_ERROR: &str = "InvalidParameterValue.DataConvertError";
+/// `InvalidParameterValue.IllegalInstanceName` (any operation): Invalid instance name.
+pub const INVALID_PARAMETER_VALUE_ILLEGAL_INSTANCE_NAME: &str = "InvalidParameterValue.IllegalInstanceName";
+/// `InvalidParameterValue.IllegalInstanceStatus` (any operation): Invalid instance status.
+pub const INVALID_PARAMETER_VALUE_ILLEGAL_INSTANCE_STATUS: &str = "InvalidParameterValue.IllegalInstanceStatus";
+/// `InvalidParameterValue.IllegalStatusToOffline` (any operation): The instance cannot be
+/// deactivated in the current status. Only isolated instances can be deactivated.
+pub const INVALID_PARAMETER_VALUE_ILLEGAL_STATUS_TO_OFFLINE: &str = "InvalidParameterValue.IllegalStatusToOffline";
+/// `InvalidParameterValue.InstanceHasBeenDeleted` (any operation): The instance has been
+/// deleted.
+pub const INVALID_PARAMETER_VALUE_INSTANCE_HAS_BEEN_DELETED: &str = "InvalidParameterValue.InstanceHasBeenDeleted";
+/// `InvalidParameterValue.InstanceHasBeenIsolated` (any operation): The instance has been
+/// isolated.
+pub const INVALID_PARAMETER_VALUE_INSTANCE_HAS_BEEN_ISOLATED: &str = "InvalidParameterValue.InstanceHasBeenIsolated";
+/// `InvalidParameterValue.InvalidTradeOperation` (any operation): Billing error. Corresponding
+/// purchase/renewal/configuration change operations are not allowed for the current instance.
+pub const INVALID_PARAMETER_VALUE_INVALID_TRADE_OPERATION: &str = "InvalidParameterValue.InvalidTradeOperation";
+/// `InvalidParameterValue.LimitParaOutOfRange` (any operation): limit value ranges from 1 to 100.
+pub const INVALID_PARAMETER_VALUE_LIMIT_PARA_OUT_OF_RANGE: &str = "InvalidParameterValue.LimitParaOutOfRange";
+/// `InvalidParameterValue.LockFailed` (any operation): Instance lock failed.
 pub const INVALID_PARAMETER_VALUE_LOCK_FAILED: &str = "InvalidParameterValue.LockFailed";
-/// `InvalidParameterValue.NotFoundInstance`: The instance was not found.
+/// `InvalidParameterValue.MachineTypeError` (any operation): Incorrect model.
+pub const INVALID_PARAMETER_VALUE_MACHINE_TYPE_ERROR: &str = "InvalidParameterValue.MachineTypeError";
+/// `InvalidParameterValue.ModifyModeError` (any operation): Memory and disk must be upgraded or
+/// degraded simultaneously.
+pub const INVALID_PARAMETER_VALUE_MODIFY_MODE_ERROR: &str = "InvalidParameterValue.ModifyModeError";
+/// `InvalidParameterValue.ModifyMongodbParams` (any operation): The parameter value is
+/// incorrect.
+pub const INVALID_PARAMETER_VALUE_MODIFY_MONGODB_PARAMS: &str = "InvalidParameterValue.ModifyMongodbParams";
+/// `InvalidParameterValue.MongoVersionError` (any operation): The instance version is
+/// incorrect.
+pub const INVALID_PARAMETER_VALUE_MONGO_VERSION_ERROR: &str = "InvalidParameterValue.MongoVersionError";
+/// `InvalidParameterValue.MongoVersionNotSupportQueryClient` (any operation): The instance
+/// version does not support querying the instance client information.
+pub const INVALID_PARAMETER_VALUE_MONGO_VERSION_NOT_SUPPORT_QUERY_CLIENT: &str = "InvalidParameterValue.MongoVersionNotSupportQueryClient";
+/// `InvalidParameterValue.NodeNotFoundInReplica` (any operation): The node is not found in the
+/// current replica set/shard.
+pub const INVALID_PARAMETER_VALUE_NODE_NOT_FOUND_IN_REPLICA: &str = "InvalidParameterValue.NodeNotFoundInReplica";
+/// `InvalidParameterValue.NotFoundInstance` (any operation): The instance was not found.
 pub const INVALID_PARAMETER_VALUE_NOT_FOUND_INSTANCE: &str = "InvalidParameterValue.NotFoundInstance";
+/// `InvalidParameterValue.OffsetParaOutOfRange` (any operation): offset value ranges from 0 to
+/// 10000.
+pub const INVALID_PARAMETER_VALUE_OFFSET_PARA_OUT_OF_RANGE: &str = "InvalidParameterValue.OffsetParaOutOfRange";
+/// `InvalidParameterValue.OplogSizeOutOfRange` (any operation): The `OplogSize` parameter is
+/// set incorrectly and should be between 10% and 90% of the disk capacity.
+pub const INVALID_PARAMETER_VALUE_OPLOG_SIZE_OUT_OF_RANGE: &str = "InvalidParameterValue.OplogSizeOutOfRange";
+/// `InvalidParameterValue.PasswordRuleFailed` (any operation): The password is non-compliant.
+pub const INVALID_PARAMETER_VALUE_PASSWORD_RULE_FAILED: &str = "InvalidParameterValue.PasswordRuleFailed";
+/// `InvalidParameterValue.PostPaidInstanceBeyondLimit` (any operation): The number of postpaid
+/// instances in a single region exceeds the limit.
+pub const INVALID_PARAMETER_VALUE_POST_PAID_INSTANCE_BEYOND_LIMIT: &str = "InvalidParameterValue.PostPaidInstanceBeyondLimit";
+/// `InvalidParameterValue.PrePaidInstanceUnableToIsolate` (any operation): Prepaid instances
+/// cannot be terminated.
+pub const INVALID_PARAMETER_VALUE_PRE_PAID_INSTANCE_UNABLE_TO_ISOLATE: &str = "InvalidParameterValue.PrePaidInstanceUnableToIsolate";
+/// `InvalidParameterValue.ProjectNotFound` (any operation): The project does not exist.
+pub const INVALID_PARAMETER_VALUE_PROJECT_NOT_FOUND: &str = "InvalidParameterValue.ProjectNotFound";
+/// `InvalidParameterValue.ProxyNotSupportQueryClient` (any operation): The proxy version does
+/// not support querying the instance client information. Please submit a ticket for upgrade.
+pub const INVALID_PARAMETER_VALUE_PROXY_NOT_SUPPORT_QUERY_CLIENT: &str = "InvalidParameterValue.ProxyNotSupportQueryClient";
+/// `InvalidParameterValue.QueryOutOfRange` (any operation): The query offset is out of range.
+pub const INVALID_PARAMETER_VALUE_QUERY_OUT_OF_RANGE: &str = "InvalidParameterValue.QueryOutOfRange";
+/// `InvalidParameterValue.QueryTimeOutOfRange` (any operation): Only slow logs generated in the
+/// past seven days can be queried.
+pub const INVALID_PARAMETER_VALUE_QUERY_TIME_OUT_OF_RANGE: &str = "InvalidParameterValue.QueryTimeOutOfRange";
+/// `InvalidParameterValue.QueryTimeRangeBeyondLimit` (any operation): Only slow logs generated
+/// in the past seven days can be queried.
+pub const INVALID_PARAMETER_VALUE_QUERY_TIME_RANGE_BEYOND_LIMIT: &str = "InvalidParameterValue.QueryTimeRangeBeyondLimit";
+/// `InvalidParameterValue.RegionError` (any operation): Invalid region.
+pub const INVALID_PARAMETER_VALUE_REGION_ERROR: &str = "InvalidParameterValue.RegionError";
+/// `InvalidParameterValue.RegionNotSupportOperation` (any operation): The current region does
+/// not support this operation.
+pub const INVALID_PARAMETER_VALUE_REGION_NOT_SUPPORT_OPERATION: &str = "InvalidParameterValue.RegionNotSupportOperation";
+/// `InvalidParameterValue.RegionNotSupportQueryClient` (any operation): The region does not
+/// support querying the instance client information.
+pub const INVALID_PARAMETER_VALUE_REGION_NOT_SUPPORT_QUERY_CLIENT: &str = "InvalidParameterValue.RegionNotSupportQueryClient";
+/// `InvalidParameterValue.ReplicaNotFound` (any operation): The replica set/shard is not found.
+pub const INVALID_PARAMETER_VALUE_REPLICA_NOT_FOUND: &str = "InvalidParameterValue.ReplicaNotFound";
+/// `InvalidParameterValue.ReplicaSetNumError` (any operation): Incorrect number of replica sets
+/// (shards).
+pub const INVALID_PARAMETER_VALUE_REPLICA_SET_NUM_ERROR: &str = "InvalidParameterValue.ReplicaSetNumError";
+/// `InvalidParameterValue.SecondaryNumError` (any operation): Incorrect number of secondary
+/// nodes.
+pub const INVALID_PARAMETER_VALUE_SECONDARY_NUM_ERROR: &str = "InvalidParameterValue.SecondaryNumError";
+/// `InvalidParameterValue.SecurityGroupId` (any operation): Invalid security group ID.
+pub const INVALID_PARAMETER_VALUE_SECURITY_GROUP_ID: &str = "InvalidParameterValue.SecurityGroupId";
+/// `InvalidParameterValue.SecurityLevelNotAllowOpenWanService` (any operation): The current
+/// instance has enabled Password-free Access or is not bound to a security group, with a low
+/// security level that does not allow public network access service.
+pub const INVALID_PARAMETER_VALUE_SECURITY_LEVEL_NOT_ALLOW_OPEN_WAN_SERVICE: &str = "InvalidParameterValue.SecurityLevelNotAllowOpenWanService";
+/// `InvalidParameterValue.SetDiskLessThanUsed` (any operation): The disk size to be set cannot
+/// be less than 1.2 times the used disk capacity.
+pub const INVALID_PARAMETER_VALUE_SET_DISK_LESS_THAN_USED: &str = "InvalidParameterValue.SetDiskLessThanUsed";
+/// `InvalidParameterValue.SlowMSBelowLimit` (any operation): The value range of the slowMS
+/// parameter is \[100,65536\].
+pub const INVALID_PARAMETER_VALUE_SLOW_MS_BELOW_LIMIT: &str = "InvalidParameterValue.SlowMSBelowLimit";
+/// `InvalidParameterValue.SpecNotOnSale` (any operation): Incorrect purchasable specification.
+pub const INVALID_PARAMETER_VALUE_SPEC_NOT_ON_SALE: &str = "InvalidParameterValue.SpecNotOnSale";
+/// `InvalidParameterValue.StartTimeNotBeforeThanEndTime` (any operation): The start time should
+/// be earlier than the end time.
+pub const INVALID_PARAMETER_VALUE_START_TIME_NOT_BEFORE_THAN_END_TIME: &str = "InvalidParameterValue.StartTimeNotBeforeThanEndTime";
+/// `InvalidParameterValue.StatusAbnormal` (any operation): The instance is in a status where
+/// operations are not allowed.
+pub const INVALID_PARAMETER_VALUE_STATUS_ABNORMAL: &str = "InvalidParameterValue.StatusAbnormal";
+/// `InvalidParameterValue.TagNotFound` (any operation): The specified tag was not found.
+pub const INVALID_PARAMETER_VALUE_TAG_NOT_FOUND: &str = "InvalidParameterValue.TagNotFound";
+/// `InvalidParameterValue.TimeFormatErr` (any operation): Illegal time format.
+pub const INVALID_PARAMETER_VALUE_TIME_FORMAT_ERR: &str = "InvalidParameterValue.TimeFormatErr";
+/// `InvalidParameterValue.UserNotFound` (any operation): The user account does not exist.
+pub const INVALID_PARAMETER_VALUE_USER_NOT_FOUND: &str = "InvalidParameterValue.UserNotFound";
+/// `InvalidParameterValue.VpcIdOrSubnetIdNotFound` (any operation): The VPC (subnet) was not
+/// found.
+pub const INVALID_PARAMETER_VALUE_VPC_ID_OR_SUBNET_ID_NOT_FOUND: &str = "InvalidParameterValue.VpcIdOrSubnetIdNotFound";
+/// `InvalidParameterValue.ZoneClosed` (any operation): Instances are not purchasable in this
+/// AZ.
+pub const INVALID_PARAMETER_VALUE_ZONE_CLOSED: &str = "InvalidParameterValue.ZoneClosed";
+/// `InvalidParameterValue.ZoneError` (any operation): Invalid availability zone.
+pub const INVALID_PARAMETER_VALUE_ZONE_ERROR: &str = "InvalidParameterValue.ZoneError";
 /// `InvalidRequest` (any operation): The multipart format of the request body is incorrect.
 pub const INVALID_REQUEST: &str = "InvalidRequest";
 /// `IpInBlacklist` (any operation): The IP address is in the blocklist.
@@ -81,12 +277,33 @@ pub const IP_IN_BLACKLIST: &str = "IpInBlacklist";
 pub const IP_NOT_IN_WHITELIST: &str = "IpNotInWhitelist";
 /// `LimitExceeded` (any operation): Quota limit exceeded.
 pub const LIMIT_EXCEEDED: &str = "LimitExceeded";
+/// `LimitExceeded.TooManyRequests` (any operation): The API frequency limit is triggered due to
+/// frequent requests.
+pub const LIMIT_EXCEEDED_TOO_MANY_REQUESTS: &str = "LimitExceeded.TooManyRequests";
 /// `MissingParameter` (any operation): A required parameter is missing.
 pub const MISSING_PARAMETER: &str = "MissingParameter";
 /// `NoSuchProduct` (any operation): The product does not exist.
 pub const NO_SUCH_PRODUCT: &str = "NoSuchProduct";
 /// `NoSuchVersion` (any operation): The API version does not exist.
 pub const NO_SUCH_VERSION: &str = "NoSuchVersion";
+/// `OperationDenied.AuditPolicyConflictError` (any operation): Audit policy conflict.
+pub const OPERATION_DENIED_AUDIT_POLICY_CONFLICT_ERROR: &str = "OperationDenied.AuditPolicyConflictError";
+/// `OperationDenied.AuditPolicyExistError` (any operation): Audit policy already exists.
+pub const OPERATION_DENIED_AUDIT_POLICY_EXIST_ERROR: &str = "OperationDenied.AuditPolicyExistError";
+/// `OperationDenied.AuditPolicyNotExistError` (any operation): Audit policy not found.
+pub const OPERATION_DENIED_AUDIT_POLICY_NOT_EXIST_ERROR: &str = "OperationDenied.AuditPolicyNotExistError";
+/// `OperationDenied.AuditPolicyOverQuotaError` (any operation): Number of audit policies
+/// exceeds the limit.
+pub const OPERATION_DENIED_AUDIT_POLICY_OVER_QUOTA_ERROR: &str = "OperationDenied.AuditPolicyOverQuotaError";
+/// `OperationDenied.AuditStatusError` (any operation): The audit status is abnormal.
+pub const OPERATION_DENIED_AUDIT_STATUS_ERROR: &str = "OperationDenied.AuditStatusError";
+/// `OperationDenied.AuditTaskConflictError` (any operation): Audit task conflict.
+pub const OPERATION_DENIED_AUDIT_TASK_CONFLICT_ERROR: &str = "OperationDenied.AuditTaskConflictError";
+/// `OperationDenied.ResourceNotFundError` (any operation): Resource is not found.
+pub const OPERATION_DENIED_RESOURCE_NOT_FUND_ERROR: &str = "OperationDenied.ResourceNotFundError";
+/// `OperationDenied.UnsupportOpenAuditError` (any operation): Audit activation is not
+/// supported.
+pub const OPERATION_DENIED_UNSUPPORT_OPEN_AUDIT_ERROR: &str = "OperationDenied.UnsupportOpenAuditError";
 /// `RequestLimitExceeded` (any operation): The number of requests exceeds the frequency limit.
 pub const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
 /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (any operation): The account (UIN)
@@ -118,12 +335,14 @@ pub const UNAUTHORIZED_OPERATION: &str = "UnauthorizedOperation";
 pub const UNKNOWN_PARAMETER: &str = "UnknownParameter";
 /// `UnsupportedOperation` (any operation): Unsupported operation.
 pub const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
-/// `UnsupportedOperation.KernelVersionNotSupport`: Not supported for kernel versions.
+/// `UnsupportedOperation.KernelVersionNotSupport` (any operation): Not supported for kernel
+/// versions.
 pub const UNSUPPORTED_OPERATION_KERNEL_VERSION_NOT_SUPPORT: &str = "UnsupportedOperation.KernelVersionNotSupport";
-/// `UnsupportedOperation.SecondaryVersionNotSupportAudit`: Not supported for minor versions.
+/// `UnsupportedOperation.SecondaryVersionNotSupportAudit` (any operation): Not supported for
+/// minor versions.
 pub const UNSUPPORTED_OPERATION_SECONDARY_VERSION_NOT_SUPPORT_AUDIT: &str = "UnsupportedOperation.SecondaryVersionNotSupportAudit";
-/// `UnsupportedOperation.VersionNotSupport`: The current version does not support the
-/// operation.
+/// `UnsupportedOperation.VersionNotSupport` (any operation): The current version does not
+/// support the operation.
 pub const UNSUPPORTED_OPERATION_VERSION_NOT_SUPPORT: &str = "UnsupportedOperation.VersionNotSupport";
 /// `UnsupportedProtocol` (any operation): HTTP(S) request protocol error; only GET and POST
 /// requests are supported.

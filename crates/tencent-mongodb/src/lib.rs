@@ -2,15 +2,18 @@
 //! Typed async client for TencentDB for MongoDB (Tencent Cloud API `2019-07-25`), generated
 //! from its API description.
 //!
-//! TencentDB for MongoDB (API version 2019-07-25): view and change the SSL (TLS) setting of an
-//! instance and get its CA certificate.
+//! TencentDB for MongoDB (API version 2019-07-25): every action of the service: instances
+//! (create, describe, resize, renew, isolate, terminate), accounts and privileges, backups and
+//! restores, parameters, logs, security groups, networking, audit, and SSL (TLS).
 //!
-//! Every action documented here is limited to 20 requests per second.
+//! Rate limits come from the vendor's pages and are set on the operations whose pages were
+//! checked (the SSL actions: 20 requests per second); an operation without one has no limit
+//! stated here, not no limit at the server.
 //!
 //! # Example
 //!
 //! ```no_run
-//! use tencent_mongodb::{error_codes, Client, Config};
+//! use tencent_mongodb::{Client, Config};
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,14 +21,9 @@
 //!     // the profile file of Tencent Cloud's official SDKs.
 //!     let config = Config::builder().region("ap-guangzhou").build()?;
 //!     let client = Client::new(config);
-//!     match client.describe_instance_ssl().instance_id("cmgo-eqmoaxxx").send().await {
+//!     match client.describe_account_users().instance_id("cmgo-9d0p****").send().await {
 //!         Ok(output) => println!("{output:?}"),
-//!         Err(
-//!             err,
-//!         ) if err.is_code(error_codes::INVALID_PARAMETER_VALUE_NOT_FOUND_INSTANCE) => {
-//!             eprintln!("InvalidParameterValue.NotFoundInstance: {err}")
-//!         }
-//!         Err(err) => return Err(err.into()),
+//!         Err(err) => eprintln!("failed (code {:?}): {err}", err.code()),
 //!     }
 //!     Ok(())
 //! }
@@ -35,12 +33,82 @@
 //!
 //! | Operation | Method | What it does |
 //! |---|---|---|
+//! | `AssignProject` | [`Client::assign_project`] | Specifies the project to which a TencentDB instance belongs. |
+//! | `CloseAuditService` | [`Client::close_audit_service`] | Disabling Audit. |
+//! | `CreateAccountUser` | [`Client::create_account_user`] | Creates an account. |
+//! | `CreateBackupDBInstance` | [`Client::create_backup_db_instance`] | Creates instance backups. |
+//! | `CreateBackupDownloadTask` | [`Client::create_backup_download_task`] | Creates a backup download task. |
+//! | `CreateDBInstance` | [`Client::create_db_instance`] | Creates a monthly subscription TencentDB instance. |
+//! | `CreateDBInstanceHour` | [`Client::create_db_instance_hour`] | Creates a pay-as-you-go TencentDB instance. |
+//! | `CreateDBInstanceParamTpl` | [`Client::create_db_instance_param_tpl`] | Create a database parameter template. |
+//! | `CreateLogDownloadTask` | [`Client::create_log_download_task`] | Creates a log download task. |
+//! | `DeleteAccountUser` | [`Client::delete_account_user`] | Deletes an account. |
+//! | `DeleteDBBackups` | [`Client::delete_db_backups`] | Delete a full backup. |
+//! | `DeleteLogDownloadTask` | [`Client::delete_log_download_task`] | Deletes a log download task. |
+//! | `DescribeAccountUsers` | [`Client::describe_account_users`] | DescribeAccountUsers. |
+//! | `DescribeAsyncRequestInfo` | [`Client::describe_async_request_info`] | Queries async task status. |
+//! | `DescribeAuditConfig` | [`Client::describe_audit_config`] | Queries audit service configurations. |
+//! | `DescribeAuditLogFiles` | [`Client::describe_audit_log_files`] | Queries audit log files. |
+//! | `DescribeAuditLogs` | [`Client::describe_audit_logs`] | Query database audit logs. |
+//! | `DescribeBackupDownloadTask` | [`Client::describe_backup_download_task`] | Queries backup download task information. |
+//! | `DescribeBackupRules` | [`Client::describe_backup_rules`] | Obtains the automatic backup configuration of a TencentDB for MongoDB instance. |
+//! | `DescribeClientConnections` | [`Client::describe_client_connections`] | Queries client connection information of an instance. |
+//! | `DescribeCurrentOp` | [`Client::describe_current_op`] | Queries the operation currently being performed on a TencentDB for MongoDB instance. |
+//! | `DescribeDBBackups` | [`Client::describe_db_backups`] | Queries the list of instance backups. |
+//! | `DescribeDBInstanceDeal` | [`Client::describe_db_instance_deal`] | Gets order details of an instance. |
+//! | `DescribeDBInstanceNamespace` | [`Client::describe_db_instance_namespace`] | Queries the databases and tables of an instance. |
+//! | `DescribeDBInstanceNodeProperty` | [`Client::describe_db_instance_node_property`] | Queries node attributes. |
+//! | `DescribeDBInstanceParamTpl` | [`Client::describe_db_instance_param_tpl`] | Query instance parameter template list. |
+//! | `DescribeDBInstanceParamTplDetail` | [`Client::describe_db_instance_param_tpl_detail`] | Parameter template details. |
+//! | `DescribeDBInstances` | [`Client::describe_db_instances`] | Queries the list of TencentDB instances. |
+//! | `DescribeDetailedSlowLogs` | [`Client::describe_detailed_slow_logs`] | Query instance slow log details. |
+//! | `DescribeInstanceParams` | [`Client::describe_instance_params`] | Queries the modifiable parameter list. |
 //! | `DescribeInstanceSSL` | [`Client::describe_instance_ssl`] | Views the enabling status of Secure Sockets Layer (SSL) for an instance. |
+//! | `DescribeLogDownloadTasks` | [`Client::describe_log_download_tasks`] | Queries a log download task. |
+//! | `DescribeMongodbLogs` | [`Client::describe_mongodb_logs`] | Queries logs. |
+//! | `DescribePasswordRotation` | [`Client::describe_password_rotation`] | Query the rotation status of a password. |
+//! | `DescribeSRVConnectionDomain` | [`Client::describe_srv_connection_domain`] | Query the current SRV access domain of an instance. |
+//! | `DescribeSecurityGroup` | [`Client::describe_security_group`] | Queries the security groups associated with an instance. |
+//! | `DescribeSlowLogPatterns` | [`Client::describe_slow_log_patterns`] | Gets slow log statistics. |
+//! | `DescribeSlowLogs` | [`Client::describe_slow_logs`] | Gets slow log information. |
+//! | `DescribeSpecInfo` | [`Client::describe_spec_info`] | Queries the specifications of purchasable TencentDB instances. |
+//! | `DisableSRVConnectionUrl` | [`Client::disable_srv_connection_url`] | Disable the SRV access address of the instance. |
+//! | `EnablePasswordRotation` | [`Client::enable_password_rotation`] | Enable password rotation. |
+//! | `EnableSRVConnectionUrl` | [`Client::enable_srv_connection_url`] | Enable the SRV access address of the instance. |
+//! | `EnableTransparentDataEncryption` | [`Client::enable_transparent_data_encryption`] | Enables TDE for an instance. |
+//! | `EnableWanService` | [`Client::enable_wan_service`] | Enable public network access. |
+//! | `FlushInstanceRouterConfig` | [`Client::flush_instance_router_config`] | Flushes router configuration. |
+//! | `InquirePriceCreateDBInstances` | [`Client::inquire_price_create_db_instances`] | Queries price of instance creation. |
+//! | `InquirePriceModifyDBInstanceSpec` | [`Client::inquire_price_modify_db_instance_spec`] | Queries price of specification adjustment. |
+//! | `InquirePriceRenewDBInstances` | [`Client::inquire_price_renew_db_instances`] | Queries the renewal price of an instance. |
 //! | `InstanceEnableSSL` | [`Client::instance_enable_ssl`] | Sets the SSL status for an instance. |
+//! | `IsolateDBInstance` | [`Client::isolate_db_instance`] | Isolates a TencentDB Instance. |
+//! | `KillOps` | [`Client::kill_ops`] | Terminates a specific operation performed on a TencentDB for MongoDB instance. |
+//! | `ModifyBackupExpireTime` | [`Client::modify_backup_expire_time`] | Modify backup expiration time. |
+//! | `ModifyDBInstanceNetworkAddress` | [`Client::modify_db_instance_network_address`] | Modifies the network settings of TencentDB instances. |
+//! | `ModifyDBInstanceSecurityGroup` | [`Client::modify_db_instance_security_group`] | Modifies the security groups associated with an instance. |
+//! | `ModifyDBInstanceSpec` | [`Client::modify_db_instance_spec`] | Adjusts the configurations of a TencentDB instance. |
+//! | `ModifyInstanceAz` | [`Client::modify_instance_az`] | Adjust the availability zone of a cloud database instance node. |
+//! | `ModifyInstanceParams` | [`Client::modify_instance_params`] | Modifies parameters of a TencentDB for MongoDB instance. |
+//! | `ModifySRVConnectionUrl` | [`Client::modify_srv_connection_url`] | Modify the custom domain name of the SRV access address of an instance. |
+//! | `OfflineIsolatedDBInstance` | [`Client::offline_isolated_db_instance`] | Deactivates isolated TencentDB instances. |
+//! | `RenameInstance` | [`Client::rename_instance`] | Renames an instance. |
+//! | `RenewDBInstances` | [`Client::renew_db_instances`] | Renews a TencentDB instance. |
+//! | `ResetDBInstancePassword` | [`Client::reset_db_instance_password`] | Modifies instance password. |
+//! | `RestoreDBInstance` | [`Client::restore_db_instance`] | Rollback an instance. |
+//! | `SetAccountUserPrivilege` | [`Client::set_account_user_privilege`] | Sets account permissions. |
+//! | `SetDBInstanceDeletionProtection` | [`Client::set_db_instance_deletion_protection`] | Sets instance termination protection. |
+//! | `SetInstanceMaintenance` | [`Client::set_instance_maintenance`] | Sets the instance maintenance time. |
+//! | `TerminateDBInstances` | [`Client::terminate_db_instances`] | Monthly subscription return and refund. |
+//! | `UpgradeDBInstanceKernelVersion` | [`Client::upgrade_db_instance_kernel_version`] | Upgrades the kernel minor version number of the instance. |
+//! | `UpgradeDbInstanceVersion` | [`Client::upgrade_db_instance_version`] | Upgrades the database version. |
 //!
 //! Each method returns a request builder: set the members, then `.send().await`. [`operations`]
 //! holds each operation's input and output, and the builder they share,
 //! [`Request`](operations::Request).
+//!
+//! Members that hold secrets (passwords, keys) are sent and received as they are, but print as
+//! `***` in `Debug` output, so that logging a request or a response does not leak them.
 //!
 //! # Errors
 //!

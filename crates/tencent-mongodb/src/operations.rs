@@ -8,6 +8,8 @@
 //! setters, then [`build`](Request::build) the input or, when a [`Client`] method made the
 //! request, [`send`](Request::send) it.
 
+use std::fmt;
+
 use cloud_transport::{OperationInfo, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -28,8 +30,8 @@ pub trait Operation: Serialize {
     const REQUIRED: &'static [&'static str] = &[];
 }
 
-/// A request being built: the builder of every operation (`Request<DescribeInstanceSslInput,
-/// C>` for `DescribeInstanceSSL`). Each operation's setters are in its own `impl` block below.
+/// A request being built: the builder of every operation (`Request<AssignProjectInput, C>` for
+/// `AssignProject`). Each operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
 /// from `<Operation>Input::builder()` (`C = ()`), it can only [`build`](Self::build) the input.
@@ -92,6 +94,3251 @@ impl<I: Operation> Request<I, Client> {
     }
 }
 
+/// The request of `AssignProject`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AssignProjectInput {
+    /// Instance ID list. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/MongoDB) and copy the instance ID from the
+    /// instance list.
+    pub instance_ids: Option<Vec<String>>,
+    /// Project ID, the unique ID of the project created by the user. Go to the [project
+    /// management](https://console.cloud.tencent.com/project) area of the account center in the
+    /// console to copy the project ID.
+    pub project_id: Option<u64>,
+}
+
+impl AssignProjectInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for AssignProjectInput {
+    type Output = AssignProjectOutput;
+    const INFO: OperationInfo = OperationInfo::action("AssignProject");
+    const REQUIRED: &'static [&'static str] = &["InstanceIds", "ProjectId"];
+}
+
+impl<C> Request<AssignProjectInput, C> {
+    /// Sets [`instance_ids`](AssignProjectInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`project_id`](AssignProjectInput::project_id) (required).
+    pub fn project_id(mut self, value: u64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+}
+
+/// The response of `AssignProject`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AssignProjectOutput {
+    /// Lists async task ids returned.
+    pub flow_ids: Vec<u64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CloseAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseAuditServiceInput {
+    /// Instance ID, in the format of cmgo-test1234. It is the same as the instance ID displayed on
+    /// the TencentDB console page.
+    pub instance_id: Option<String>,
+}
+
+impl CloseAuditServiceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CloseAuditServiceInput {
+    type Output = CloseAuditServiceOutput;
+    const INFO: OperationInfo = OperationInfo::action("CloseAuditService");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<CloseAuditServiceInput, C> {
+    /// Sets [`instance_id`](CloseAuditServiceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CloseAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseAuditServiceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateAccountUser`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAccountUserInput {
+    /// Instance ID. For example, cmgo-p8vn****. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/MongoDB), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// New account name. The format requirements are as follows:
+    /// - The value range for the character length is \[1, 64\].
+    /// - Allowed characters include uppercase letters, lowercase letters, digits (1–9), underscores
+    ///   (\_), and hyphens (-).
+    pub user_name: Option<String>,
+    /// New account password. The password complexity requirements are as follows:
+    /// - The value range for the character length is \[8, 32\].
+    /// - It should include at least two of the following: letters, digits, and special characters
+    ///   (the exclamation mark (!), at sign (@), number sign (#), percent sign (%), caret (^),
+    ///   asterisk (*), parentheses (), and underscore (_)).
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// Password corresponding to the mongouser account. mongouser is the default account of the
+    /// system; it indicates the password set during instance creation.
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub mongo_user_password: Option<String>,
+    /// Account remarks.
+    pub user_desc: Option<String>,
+    /// Read/Write permission information of the account.
+    pub auth_role: Option<Vec<types::Auth>>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateAccountUserInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateAccountUserInput")
+            .field("instance_id", &self.instance_id)
+            .field("user_name", &self.user_name)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field(
+                "mongo_user_password",
+                &self.mongo_user_password.as_ref().map(|_| "***"),
+            )
+            .field("user_desc", &self.user_desc)
+            .field("auth_role", &self.auth_role)
+            .finish()
+    }
+}
+
+impl CreateAccountUserInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateAccountUserInput {
+    type Output = CreateAccountUserOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateAccountUser");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "UserName", "Password"];
+}
+
+impl<C> Request<CreateAccountUserInput, C> {
+    /// Sets [`instance_id`](CreateAccountUserInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](CreateAccountUserInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](CreateAccountUserInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`mongo_user_password`](CreateAccountUserInput::mongo_user_password).
+    pub fn mongo_user_password(mut self, value: impl Into<String>) -> Self {
+        self.input.mongo_user_password = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_desc`](CreateAccountUserInput::user_desc).
+    pub fn user_desc(mut self, value: impl Into<String>) -> Self {
+        self.input.user_desc = Some(value.into());
+        self
+    }
+
+    /// Sets [`auth_role`](CreateAccountUserInput::auth_role).
+    pub fn auth_role(mut self, value: impl IntoIterator<Item = types::Auth>) -> Self {
+        self.input.auth_role = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `CreateAccountUser`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAccountUserOutput {
+    /// Creates a task ID.
+    pub flow_id: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateBackupDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateBackupDbInstanceInput {
+    /// Instance ID. For example, cmgo-p8vn****. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/MongoDB) and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Sets the backup method.
+    /// - 0: logical backup.
+    /// - 1: physical backup.
+    /// - 3: snapshot backup. **Note**:
+    /// 1. The General Edition instance supports logical and physical backup. The Cloud Disk Edition
+    ///    instance supports physical and snapshot backup, but does not support logical backup
+    ///    currently.
+    /// 2. Physical backup is not supported when storage encryption is enabled for the instance.
+    pub backup_method: Option<i64>,
+    /// Backup remarks information.
+    pub backup_remark: Option<String>,
+}
+
+impl CreateBackupDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateBackupDbInstanceInput {
+    type Output = CreateBackupDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateBackupDBInstance");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "BackupMethod"];
+}
+
+impl<C> Request<CreateBackupDbInstanceInput, C> {
+    /// Sets [`instance_id`](CreateBackupDbInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_method`](CreateBackupDbInstanceInput::backup_method) (required).
+    pub fn backup_method(mut self, value: i64) -> Self {
+        self.input.backup_method = Some(value);
+        self
+    }
+
+    /// Sets [`backup_remark`](CreateBackupDbInstanceInput::backup_remark).
+    pub fn backup_remark(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_remark = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateBackupDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateBackupDbInstanceOutput {
+    /// Request ID.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateBackupDownloadTask`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateBackupDownloadTaskInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Name of the backup file to be downloaded. The
+    /// [DescribeDBBackups](https://www.tencentcloud.com/document/product/240/38574?from_cn_redirect=1)
+    /// API can be called to obtain it.
+    pub backup_name: Option<String>,
+    /// Specifies the node ID of the replica set to be downloaded or the shard node ID list of the
+    /// sharded cluster.
+    /// - If the replica set instance ID is cmgo-p8vnipr5, for example,
+    ///   BackupSets.0=cmgo-p8vnipr5_0, full data can be downloaded.
+    /// - If the sharded cluster instance ID is cmgo-p8vnipr5, for example,
+    ///   BackupSets.0=cmgo-p8vnipr5_0&BackupSets.1=cmgo-p8vnipr5_1, download the data of Shard 0
+    ///   and Shard 1. If a full download is needed for the sharded cluster, import all shard names
+    ///   as shown in the example.
+    pub backup_sets: Option<Vec<types::ReplicaSetInfo>>,
+}
+
+impl CreateBackupDownloadTaskInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateBackupDownloadTaskInput {
+    type Output = CreateBackupDownloadTaskOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateBackupDownloadTask");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "BackupName",
+        "BackupSets",
+    ];
+}
+
+impl<C> Request<CreateBackupDownloadTaskInput, C> {
+    /// Sets [`instance_id`](CreateBackupDownloadTaskInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_name`](CreateBackupDownloadTaskInput::backup_name) (required).
+    pub fn backup_name(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_sets`](CreateBackupDownloadTaskInput::backup_sets) (required).
+    pub fn backup_sets(
+        mut self,
+        value: impl IntoIterator<Item = types::ReplicaSetInfo>,
+    ) -> Self {
+        self.input.backup_sets = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `CreateBackupDownloadTask`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateBackupDownloadTaskOutput {
+    /// Status of the download task.
+    pub tasks: Vec<types::BackupDownloadTaskStatus>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateDBInstance`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceInput {
+    /// - Specifies the number of primary and secondary nodes for each replica set during replica
+    ///   set instance creation. Call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to obtain the maximum and minimum number of nodes supported for each replica set.
+    /// - Specifies the number of primary and secondary nodes for each shard during sharded cluster
+    ///   instance creation. Call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to obtain the maximum and minimum number of nodes supported for each shard.
+    pub node_num: Option<u64>,
+    /// Instance memory size. Unit: GB. Call the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// API to obtain specific saleable memory specifications.
+    pub memory: Option<u64>,
+    /// Instance disk size. Unit: GB. Call the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// API to obtain the maximum and minimum disk sizes corresponding to each CPU specification.
+    pub volume: Option<u64>,
+    /// Refers to version information. For supported versions, use the interface &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// to query.
+    /// - MONGO_40_WT: MongoDB 4.0 WiredTiger engine version.
+    /// - MONGO_42_WT: MongoDB 4.2 WiredTiger engine version.
+    /// - MONGO_44_WT: MongoDB 4.4 WiredTiger engine version.
+    /// - MONGO_50_WT: MongoDB 5.0 WiredTiger engine version.
+    /// - MONGO_60_WT: MongoDB 6.0 WiredTiger engine version.
+    /// - MONGO_70_WT: MongoDB 7.0 WiredTiger engine version.
+    /// - MONGO_80_WT: MongoDB 8.0 WiredTiger engine version.
+    pub mongo_version: Option<String>,
+    /// Number of instances. The minimum value is 1, and the maximum value is 30.
+    pub goods_num: Option<u64>,
+    /// AZ information. The input format must be ap-guangzhou-2.
+    /// - For details, use the interface &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   to obtain them.
+    /// - This parameter is the primary AZ. If multi-AZ deployment is used, Zone must be one of
+    ///   AvailabilityZoneList.
+    pub zone: Option<String>,
+    /// Specifies the purchase duration during instance purchase. Valid values: 1, 2, 3, 4, 5, 6, 7,
+    /// 8, 9, 10, 11, 12, 24, and 36. Unit: months.
+    pub period: Option<u64>,
+    /// Recommended product specification types:
+    /// - GE.LD.T1: Local disk (Common I).
+    /// - GE.CD.T1: Cloud disk (Common I).
+    ///
+    /// Product allowlist specification types:
+    /// - HIO10G: Local disk (High IO 10G).
+    /// - HCD: Cloud disk (Cloud disk edition).
+    ///
+    /// Note: Allowlist specification types are under allowlist control. If needed, &lt;a
+    /// href="<https://console.cloud.tencent.com/workorder/category>"&gt;submit a ticket&lt;/a&gt;
+    /// to apply.
+    pub machine_code: Option<String>,
+    /// Instance architecture type.
+    /// - REPLSET (replica set)
+    /// - SHARD (sharded cluster)
+    pub cluster_type: Option<String>,
+    /// - Specifies the number of replica sets during replica set instance creation. This parameter
+    ///   can only be 1.
+    /// - Specifies the number of shards during sharded cluster instance creation. Call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to query the range of shard quantity. The parameters MinReplicateSetNum and
+    ///   MaxReplicateSetNum in the returned data structure SpecItems correspond to the minimum
+    ///   value and maximum value, respectively.
+    pub replicate_set_num: Option<u64>,
+    /// Project ID.
+    /// - If this parameter is not set, the default project is used.
+    /// - You can obtain the project ID on the &lt;a
+    ///   href="<https://console.cloud.tencent.com/project>"&gt;MongoDB console project
+    ///   management&lt;/a&gt; page.
+    pub project_id: Option<i64>,
+    /// VPC ID.
+    /// - Only private networks can be configured, and a private network in the same region as the
+    ///   instance must be selected. Log in to the &lt;a
+    ///   href="<https://console.cloud.tencent.com/vpc>"&gt;VPC console&lt;/a&gt; to obtain a used
+    ///   private network ID.
+    /// - After successful instance creation, VPC replacement is allowed. For detailed operations,
+    ///   see &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1>"&gt;Changing
+    ///   the Network&lt;/a&gt;.
+    pub vpc_id: Option<String>,
+    /// Subnet ID of the VPC.
+    /// - You must specify a subnet within the selected private network. Log in to the &lt;a
+    ///   href="<https://console.cloud.tencent.com/vpc>"&gt;VPC console&lt;/a&gt; to obtain the
+    ///   subnet ID.
+    /// - After the instance is successfully created, replacement of the private network and subnet
+    ///   is allowed. For detailed operations, please refer to &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1>"&gt;Network
+    ///   Change&lt;/a&gt;.
+    pub subnet_id: Option<String>,
+    /// Instance password. The requirements are as follows:
+    /// - Character count is \[8,32\].
+    /// - Enter characters within \[A,Z\], \[a,z\], \[0,9\].
+    /// - Special characters include: exclamation mark "!", at "@", pound sign "#", percent sign
+    ///   "%", caret "^", asterisk "*", brackets "()", underscore "_".
+    /// - Cannot set a single letter or number.
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// Instance tag information.
+    pub tags: Option<Vec<types::TagInfo>>,
+    /// Auto-renewal flag.
+    /// - 0: no auto-renewal.
+    /// - 1: auto-renewal.
+    pub auto_renew_flag: Option<u64>,
+    /// Indicates whether to automatically select voucher.
+    /// - 1: Yes.
+    /// - 0: No. Default is 0.
+    pub auto_voucher: Option<u64>,
+    /// Instance type.
+    /// - 1: Formal instance.
+    /// - 3: Read-only instance.
+    /// - 4: Disaster recovery instance.
+    /// - 5: Clone instance. Note: RestoreTime is a required item when you clone an instance.
+    pub clone: Option<i64>,
+    /// Parent instance ID.
+    /// - When the **Clone** parameter is 3 or 4, that is, the instance is read-only or a disaster
+    ///   recovery instance, this parameter must be configured.
+    /// - Log in to the &lt;a href="<https://console.cloud.tencent.com/mongodb>"&gt;MongoDB
+    ///   console&lt;/a&gt; and copy the parent instance ID in the instance list.
+    pub father: Option<String>,
+    /// Security group ID. Log in to the &lt;a
+    /// href="<https://console.cloud.tencent.com/vpc/security-group>"&gt;security group
+    /// console&lt;/a&gt; to obtain the ID of the security group within the same region as the
+    /// database instance.
+    pub security_group: Option<Vec<String>>,
+    /// Rollback time of the cloned instance. It is required when the Clone value is 5 or 6. - This
+    /// parameter is required for cloned instances. Format: 2021-08-13 16:30:00. - Rollback time
+    /// range: Only data within the last 7 days can be rolled back.
+    pub restore_time: Option<String>,
+    /// Instance name. Only Chinese, English, digits, underscores (_), and hyphens (-) are
+    /// supported, with a maximum length of 128 characters. When purchasing database instances in
+    /// batches, you can efficiently set instance names by using custom pattern strings and
+    /// automatically ascending numeric suffixes.
+    /// - Basic mode: prefix + automatic ascending number (starting from 1 by default). Only a
+    ///   custom instance name prefix is required for **lnstanceName**. For example, it can be set
+    ///   to cmgo. If the purchase quantity is set to 5, after purchase, the instances will be
+    ///   sequentially named cmgo1, cmgo2, cmgo3, cmgo4, and cmgo5, respectively.
+    /// - Custom starting number mode: prefix + {R:x} (x is the custom starting number).
+    ///   **InstanceName** requires "prefix{R:x}". For example, cmgo{R:3}. If the purchase quantity
+    ///   is set to 5, the instance names will be cmgo3, cmgo4, cmgo5, cmgo6, and cmgo7.
+    /// - Composite pattern string: prefix1{R:x} + prefix2{R:y} + ⋯ + fixed suffix, where x and y
+    ///   are the starting numbers for each prefix. **InstanceName** requires a composite pattern
+    ///   string. For example, cmgo{R:10}_node{R:12}_db. If the batch purchase quantity is set to 5,
+    ///   the instance names will be cmgo10_node12_db, cmgo11_node13_db, cmgo12_node14_db,
+    ///   cmgo13_node15_db, and cmgo14_node16_db.
+    pub instance_name: Option<String>,
+    /// For cloud database instances in multi-AZ deployment, specify the availability zone list.
+    /// - For instances in multi-AZ deployment mode, the **Zone** parameter specifies the primary
+    ///   AZ, and **AvailabilityZoneList** specifies all AZs, including the primary AZ. Format:
+    ///   \[ap-guangzhou-2,ap-guangzhou-3,ap-guangzhou-4\].
+    /// - Use the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to access cloud databases and obtain availability zone information planned for
+    ///   different regions, so that you can assign valid AZs.
+    /// - Nodes in multi-AZ deployment can only be deployed in 3 different availability zones.
+    ///   Deploying most nodes of a cluster in the same availability zone is not supported. For
+    ///   example, a 3-node cluster does not support deploying 2 nodes in the same zone.
+    pub availability_zone_list: Option<Vec<String>>,
+    /// Number of Mongos node CPU cores. Valid values: 1, 2, 4, 8, and 16. This parameter is
+    /// required during sharded cluster instance purchase.
+    pub mongos_cpu: Option<u64>,
+    /// Mongos node memory size.
+    /// - This parameter is required during sharded cluster instance purchase.
+    /// - Unit: GB. Valid values: 2 (for 1 core), 4 (for 2 cores), 8 (for 4 cores), 16 (for 8
+    ///   cores), and 32 (for 16 cores).
+    pub mongos_memory: Option<u64>,
+    /// Number of Mongos nodes. This parameter is required during sharded cluster instance purchase.
+    /// - For single-AZ deployment instances, the quantity range is \[3,32\].
+    /// - For instances deployed across multiple availability zones, the quantity range is \[6,32\].
+    pub mongos_node_num: Option<u64>,
+    /// Number of read-only nodes. Value ranges from 0 to 5.
+    pub readonly_node_num: Option<u64>,
+    /// Array of AZs of read-only nodes. This parameter is required for instances in multi-AZ
+    /// deployment mode when **ReadonlyNodeNum** is not set to **0**.
+    pub readonly_node_availability_zone_list: Option<Vec<String>>,
+    /// Availability zone of the Hidden node. To deploy instances across availability zones, you
+    /// must configure this parameter.
+    pub hidden_zone: Option<String>,
+    /// Parameter template ID.
+    /// - A parameter template is a collection of preset specific parameters applicable to quick
+    ///   configuration of new MongoDB instances. Proper use of parameter templates can effectively
+    ///   improve database deployment efficiency and operating performance.
+    /// - The parameter template ID can be obtained through the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/109155?from_cn_redirect=1>"&gt;DescribeDBInstanceParamTpl&lt;/a&gt;
+    ///   API. Please select the parameter template ID corresponding to your instance version and
+    ///   architecture.
+    pub param_template_id: Option<String>,
+    /// Instance CPU core size. Unit: C. Call the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// API to obtain specific saleable CPU specifications.
+    ///
+    /// Note: CPU size must be set for common I Instance Type.
+    pub cpu_core: Option<i64>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateDbInstanceInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateDbInstanceInput")
+            .field("node_num", &self.node_num)
+            .field("memory", &self.memory)
+            .field("volume", &self.volume)
+            .field("mongo_version", &self.mongo_version)
+            .field("goods_num", &self.goods_num)
+            .field("zone", &self.zone)
+            .field("period", &self.period)
+            .field("machine_code", &self.machine_code)
+            .field("cluster_type", &self.cluster_type)
+            .field("replicate_set_num", &self.replicate_set_num)
+            .field("project_id", &self.project_id)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("tags", &self.tags)
+            .field("auto_renew_flag", &self.auto_renew_flag)
+            .field("auto_voucher", &self.auto_voucher)
+            .field("clone", &self.clone)
+            .field("father", &self.father)
+            .field("security_group", &self.security_group)
+            .field("restore_time", &self.restore_time)
+            .field("instance_name", &self.instance_name)
+            .field("availability_zone_list", &self.availability_zone_list)
+            .field("mongos_cpu", &self.mongos_cpu)
+            .field("mongos_memory", &self.mongos_memory)
+            .field("mongos_node_num", &self.mongos_node_num)
+            .field("readonly_node_num", &self.readonly_node_num)
+            .field(
+                "readonly_node_availability_zone_list",
+                &self.readonly_node_availability_zone_list,
+            )
+            .field("hidden_zone", &self.hidden_zone)
+            .field("param_template_id", &self.param_template_id)
+            .field("cpu_core", &self.cpu_core)
+            .finish()
+    }
+}
+
+impl CreateDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDbInstanceInput {
+    type Output = CreateDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateDBInstance");
+    const REQUIRED: &'static [&'static str] = &[
+        "NodeNum",
+        "Memory",
+        "Volume",
+        "MongoVersion",
+        "GoodsNum",
+        "Zone",
+        "Period",
+        "MachineCode",
+        "ClusterType",
+        "ReplicateSetNum",
+    ];
+}
+
+impl<C> Request<CreateDbInstanceInput, C> {
+    /// Sets [`node_num`](CreateDbInstanceInput::node_num) (required).
+    pub fn node_num(mut self, value: u64) -> Self {
+        self.input.node_num = Some(value);
+        self
+    }
+
+    /// Sets [`memory`](CreateDbInstanceInput::memory) (required).
+    pub fn memory(mut self, value: u64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`volume`](CreateDbInstanceInput::volume) (required).
+    pub fn volume(mut self, value: u64) -> Self {
+        self.input.volume = Some(value);
+        self
+    }
+
+    /// Sets [`mongo_version`](CreateDbInstanceInput::mongo_version) (required).
+    pub fn mongo_version(mut self, value: impl Into<String>) -> Self {
+        self.input.mongo_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`goods_num`](CreateDbInstanceInput::goods_num) (required).
+    pub fn goods_num(mut self, value: u64) -> Self {
+        self.input.goods_num = Some(value);
+        self
+    }
+
+    /// Sets [`zone`](CreateDbInstanceInput::zone) (required).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`period`](CreateDbInstanceInput::period) (required).
+    pub fn period(mut self, value: u64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`machine_code`](CreateDbInstanceInput::machine_code) (required).
+    pub fn machine_code(mut self, value: impl Into<String>) -> Self {
+        self.input.machine_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`cluster_type`](CreateDbInstanceInput::cluster_type) (required).
+    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`replicate_set_num`](CreateDbInstanceInput::replicate_set_num) (required).
+    pub fn replicate_set_num(mut self, value: u64) -> Self {
+        self.input.replicate_set_num = Some(value);
+        self
+    }
+
+    /// Sets [`project_id`](CreateDbInstanceInput::project_id).
+    pub fn project_id(mut self, value: i64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+
+    /// Sets [`vpc_id`](CreateDbInstanceInput::vpc_id).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](CreateDbInstanceInput::subnet_id).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](CreateDbInstanceInput::password).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`tags`](CreateDbInstanceInput::tags).
+    pub fn tags(mut self, value: impl IntoIterator<Item = types::TagInfo>) -> Self {
+        self.input.tags = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`auto_renew_flag`](CreateDbInstanceInput::auto_renew_flag).
+    pub fn auto_renew_flag(mut self, value: u64) -> Self {
+        self.input.auto_renew_flag = Some(value);
+        self
+    }
+
+    /// Sets [`auto_voucher`](CreateDbInstanceInput::auto_voucher).
+    pub fn auto_voucher(mut self, value: u64) -> Self {
+        self.input.auto_voucher = Some(value);
+        self
+    }
+
+    /// Sets [`clone`](CreateDbInstanceInput::clone).
+    pub fn clone(mut self, value: i64) -> Self {
+        self.input.clone = Some(value);
+        self
+    }
+
+    /// Sets [`father`](CreateDbInstanceInput::father).
+    pub fn father(mut self, value: impl Into<String>) -> Self {
+        self.input.father = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_group`](CreateDbInstanceInput::security_group).
+    pub fn security_group(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`restore_time`](CreateDbInstanceInput::restore_time).
+    pub fn restore_time(mut self, value: impl Into<String>) -> Self {
+        self.input.restore_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_name`](CreateDbInstanceInput::instance_name).
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`availability_zone_list`](CreateDbInstanceInput::availability_zone_list).
+    pub fn availability_zone_list(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.availability_zone_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`mongos_cpu`](CreateDbInstanceInput::mongos_cpu).
+    pub fn mongos_cpu(mut self, value: u64) -> Self {
+        self.input.mongos_cpu = Some(value);
+        self
+    }
+
+    /// Sets [`mongos_memory`](CreateDbInstanceInput::mongos_memory).
+    pub fn mongos_memory(mut self, value: u64) -> Self {
+        self.input.mongos_memory = Some(value);
+        self
+    }
+
+    /// Sets [`mongos_node_num`](CreateDbInstanceInput::mongos_node_num).
+    pub fn mongos_node_num(mut self, value: u64) -> Self {
+        self.input.mongos_node_num = Some(value);
+        self
+    }
+
+    /// Sets [`readonly_node_num`](CreateDbInstanceInput::readonly_node_num).
+    pub fn readonly_node_num(mut self, value: u64) -> Self {
+        self.input.readonly_node_num = Some(value);
+        self
+    }
+
+    /// Sets
+    /// [`readonly_node_availability_zone_list`](CreateDbInstanceInput::readonly_node_availability_zone_list).
+    pub fn readonly_node_availability_zone_list(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.readonly_node_availability_zone_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`hidden_zone`](CreateDbInstanceInput::hidden_zone).
+    pub fn hidden_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.hidden_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_template_id`](CreateDbInstanceInput::param_template_id).
+    pub fn param_template_id(mut self, value: impl Into<String>) -> Self {
+        self.input.param_template_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`cpu_core`](CreateDbInstanceInput::cpu_core).
+    pub fn cpu_core(mut self, value: i64) -> Self {
+        self.input.cpu_core = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceOutput {
+    /// Order ID
+    pub deal_id: String,
+    /// List of instance created IDs
+    pub instance_ids: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateDBInstanceHour`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceHourInput {
+    /// Instance memory size. Unit: GB. Call the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// API to obtain specific saleable memory specifications.
+    pub memory: Option<u64>,
+    /// Instance disk size. Unit: GB. Call the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// API to obtain the maximum and minimum disk sizes corresponding to each CPU specification.
+    pub volume: Option<u64>,
+    /// - Specifies the number of replica sets during replica set instance creation. This parameter
+    ///   can only be 1.
+    /// - Specifies the number of shards during sharded cluster instance creation. Call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to query the range of shard quantity. The parameters MinReplicateSetNum and
+    ///   MaxReplicateSetNum in the returned data structure SpecItems correspond to the minimum
+    ///   value and maximum value, respectively.
+    pub replicate_set_num: Option<u64>,
+    /// - Specifies the number of primary and secondary nodes for each replica set during replica
+    ///   set instance creation. Call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to obtain the maximum and minimum number of nodes supported for each replica set.
+    /// - Specifies the number of primary and secondary nodes for each shard during sharded cluster
+    ///   instance creation. Call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to obtain the maximum and minimum number of nodes supported for each shard.
+    pub node_num: Option<u64>,
+    /// Refers to version information. For supported versions, use the interface &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// to query.
+    /// - MONGO_40_WT: MongoDB 4.0 WiredTiger engine version.
+    /// - MONGO_42_WT: MongoDB 4.2 WiredTiger engine version.
+    /// - MONGO_44_WT: MongoDB 4.4 WiredTiger engine version.
+    /// - MONGO_50_WT: MongoDB 5.0 WiredTiger engine version.
+    /// - MONGO_60_WT: MongoDB 6.0 WiredTiger engine version.
+    /// - MONGO_70_WT: MongoDB 7.0 WiredTiger engine version.
+    /// - MONGO_80_WT: MongoDB 8.0 WiredTiger engine version.
+    pub mongo_version: Option<String>,
+    /// Recommended product specification types:
+    /// - GE.LD.T1: Local disk (Common I).
+    /// - GE.CD.T1: Cloud disk (Common I).
+    ///
+    /// Product allowlist specification types:
+    /// - HIO10G: Local disk (High IO 10G).
+    /// - HCD: Cloud disk (Cloud disk edition).
+    ///
+    /// Note: Allowlist specification types are under allowlist control. If needed, &lt;a
+    /// href="<https://console.cloud.tencent.com/workorder/category>"&gt;submit a ticket&lt;/a&gt;
+    /// to apply.
+    pub machine_code: Option<String>,
+    /// Number of instances. The minimum value is 1, and the maximum value is 30.
+    pub goods_num: Option<u64>,
+    /// AZ information. The input format must be ap-guangzhou-2.
+    /// - For details, use the interface &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   to obtain them.
+    /// - This parameter is the primary AZ. If multi-AZ deployment is used, Zone must be one of
+    ///   AvailabilityZoneList.
+    pub zone: Option<String>,
+    /// Instance architecture type.
+    /// - REPLSET (replica set)
+    /// - SHARD (sharded cluster)
+    pub cluster_type: Option<String>,
+    /// VPC ID.
+    /// - Only supports configuration of private networks. A private network in the same region as
+    ///   the instance must be selected. Log in to the &lt;a
+    ///   href="<https://console.cloud.tencent.com/vpc>"&gt;VPC console&lt;/a&gt; to obtain a usable
+    ///   VPC ID.
+    /// - After successful instance creation, VPC replacement is allowed. For detailed operations,
+    ///   see &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1>"&gt;Changing
+    ///   the Network&lt;/a&gt;.
+    pub vpc_id: Option<String>,
+    /// Subnet ID of the VPC.
+    /// - You must specify a subnet within the selected private network. Log in to the &lt;a
+    ///   href="<https://console.cloud.tencent.com/vpc>"&gt;VPC console&lt;/a&gt; to obtain the
+    ///   subnet ID.
+    /// - After the instance is successfully created, replacement of the private network and subnet
+    ///   is allowed. For detailed operations, please refer to &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1>"&gt;Network
+    ///   Change&lt;/a&gt;.
+    pub subnet_id: Option<String>,
+    /// Instance password. The requirements are as follows:
+    /// - Character count is \[8,32\].
+    /// - Enter characters within \[A,Z\], \[a,z\], \[0,9\].
+    /// - Special characters include: exclamation mark "!", at "@", pound sign "#", percent sign
+    ///   "%", caret "^", asterisk "*", brackets "()", underscore "_".
+    /// - Cannot set a single letter or number.
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// Project ID.
+    /// - If this parameter is not set, the default project is used.
+    /// - You can obtain the project ID on the &lt;a
+    ///   href="<https://console.cloud.tencent.com/project>"&gt;MongoDB console project
+    ///   management&lt;/a&gt; page.
+    pub project_id: Option<i64>,
+    /// Instance tag information.
+    pub tags: Option<Vec<types::TagInfo>>,
+    /// Instance type.
+    /// - 1: Formal instance.
+    /// - 3: Read-only instance.
+    /// - 4: Disaster recovery instance.
+    /// - 5: Clone instance. Note: RestoreTime is a required item when you clone an instance.
+    pub clone: Option<i64>,
+    /// Parent instance ID.
+    /// - When the **Clone** parameter is 3 or 4, that is, the instance is read-only or a disaster
+    ///   recovery instance, this parameter must be configured.
+    /// - Log in to the &lt;a href="<https://console.cloud.tencent.com/mongodb>"&gt;MongoDB
+    ///   console&lt;/a&gt; and copy the parent instance ID in the instance list.
+    pub father: Option<String>,
+    /// Security group ID. Log in to the &lt;a
+    /// href="<https://console.cloud.tencent.com/vpc/security-group>"&gt;security group
+    /// console&lt;/a&gt; to obtain the ID of the security group within the same region as the
+    /// database instance.
+    pub security_group: Option<Vec<String>>,
+    /// Rollback time of the cloned instance.
+    /// - This parameter is required for cloned instances. Format: 2021-08-13 16:30:00.
+    /// - Rollback time range: Only data within the last 7 days can be rolled back.
+    pub restore_time: Option<String>,
+    /// Instance name. Only Chinese, English, digits, underscores (_), and hyphens (-) are
+    /// supported, with a maximum length of 128 characters. When purchasing database instances in
+    /// batches, you can efficiently set instance names by using custom pattern strings and
+    /// automatically ascending numeric suffixes.
+    /// - Basic mode: prefix + automatic ascending number (starting from 1 by default). Only a
+    ///   custom instance name prefix is required for **lnstanceName**. For example, it can be set
+    ///   to cmgo. If the purchase quantity is set to 5, after purchase, the instances will be
+    ///   sequentially named cmgo1, cmgo2, cmgo3, cmgo4, and cmgo5, respectively.
+    /// - Custom starting number mode: prefix + {R:x} (x is the custom starting number).
+    ///   **InstanceName** requires "prefix{R:x}". For example, cmgo{R:3}. If the purchase quantity
+    ///   is set to 5, the instance names will be cmgo3, cmgo4, cmgo5, cmgo6, and cmgo7.
+    /// - Composite pattern string: prefix1{R:x} + prefix2{R:y} + ... + fixed suffix, where x and y
+    ///   are the starting numbers for each prefix. **InstanceName** requires a composite pattern
+    ///   string. For example, cmgo{R:10}_node{R:12}_db. If the batch purchase quantity is set to 5,
+    ///   the instance names will be cmgo10_node12_db, cmgo11_node13_db, cmgo12_node14_db,
+    ///   cmgo13_node15_db, and cmgo14_node16_db.
+    pub instance_name: Option<String>,
+    /// For cloud database instances in multi-AZ deployment, specify the availability zone list.
+    /// - For instances in multi-AZ deployment mode, the **Zone** parameter specifies the primary
+    ///   AZ, and **AvailabilityZoneList** specifies all AZs, including the primary AZ. Format:
+    ///   \[ap-guangzhou-2,ap-guangzhou-3,ap-guangzhou-4\].
+    /// - Use the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to access cloud databases and obtain availability zone information planned for
+    ///   different regions, so that you can assign valid AZs.
+    /// - Nodes in multi-AZ deployment can only be deployed in 3 different availability zones.
+    ///   Deploying most nodes of a cluster in the same availability zone is not supported. For
+    ///   example, a 3-node cluster does not support deploying 2 nodes in the same zone.
+    pub availability_zone_list: Option<Vec<String>>,
+    /// Number of Mongos node CPU cores. Valid values: 1, 2, 4, 8, and 16. This parameter is
+    /// required during sharded cluster instance purchase.
+    pub mongos_cpu: Option<u64>,
+    /// Mongos node memory size.
+    /// - This parameter is required during sharded cluster instance purchase.
+    /// - Unit: GB. Valid values: 2 (for 1 core), 4 (for 2 cores), 8 (for 4 cores), 16 (for 8
+    ///   cores), and 32 (for 16 cores).
+    pub mongos_memory: Option<u64>,
+    /// Number of Mongos nodes. This parameter is required during sharded cluster instance purchase.
+    /// - For single-AZ deployment instances, the quantity range is \[3,32\].
+    /// - For instances deployed across multiple availability zones, the quantity range is \[6,32\].
+    pub mongos_node_num: Option<u64>,
+    /// Number of read-only nodes. Value ranges from 0 to 5.
+    pub readonly_node_num: Option<u64>,
+    /// Array of AZs of read-only nodes. This parameter is required for instances in multi-AZ
+    /// deployment mode when **ReadonlyNodeNum** is not set to **0**.
+    pub readonly_node_availability_zone_list: Option<Vec<String>>,
+    /// Availability zone of the Hidden node. To deploy instances across availability zones, you
+    /// must configure this parameter.
+    pub hidden_zone: Option<String>,
+    /// Parameter template ID.
+    /// - A parameter template is a collection of preset specific parameters applicable to quick
+    ///   configuration of new MongoDB instances. Proper use of parameter templates can effectively
+    ///   improve database deployment efficiency and operating performance.
+    /// - The parameter template ID can be obtained through the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/80022>"&gt;DescribeDBInstanceParamTpl&lt;/a&gt;
+    ///   API. Please select the parameter template ID corresponding to your instance version and
+    ///   architecture.
+    pub param_template_id: Option<String>,
+    /// Instance CPU core size. Unit: C. Call the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// API to obtain specific saleable CPU specifications.
+    ///
+    /// Note: CPU size must be set for common I Instance Type.
+    pub cpu_core: Option<i64>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateDbInstanceHourInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateDbInstanceHourInput")
+            .field("memory", &self.memory)
+            .field("volume", &self.volume)
+            .field("replicate_set_num", &self.replicate_set_num)
+            .field("node_num", &self.node_num)
+            .field("mongo_version", &self.mongo_version)
+            .field("machine_code", &self.machine_code)
+            .field("goods_num", &self.goods_num)
+            .field("zone", &self.zone)
+            .field("cluster_type", &self.cluster_type)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("project_id", &self.project_id)
+            .field("tags", &self.tags)
+            .field("clone", &self.clone)
+            .field("father", &self.father)
+            .field("security_group", &self.security_group)
+            .field("restore_time", &self.restore_time)
+            .field("instance_name", &self.instance_name)
+            .field("availability_zone_list", &self.availability_zone_list)
+            .field("mongos_cpu", &self.mongos_cpu)
+            .field("mongos_memory", &self.mongos_memory)
+            .field("mongos_node_num", &self.mongos_node_num)
+            .field("readonly_node_num", &self.readonly_node_num)
+            .field(
+                "readonly_node_availability_zone_list",
+                &self.readonly_node_availability_zone_list,
+            )
+            .field("hidden_zone", &self.hidden_zone)
+            .field("param_template_id", &self.param_template_id)
+            .field("cpu_core", &self.cpu_core)
+            .finish()
+    }
+}
+
+impl CreateDbInstanceHourInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDbInstanceHourInput {
+    type Output = CreateDbInstanceHourOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateDBInstanceHour");
+    const REQUIRED: &'static [&'static str] = &[
+        "Memory",
+        "Volume",
+        "ReplicateSetNum",
+        "NodeNum",
+        "MongoVersion",
+        "MachineCode",
+        "GoodsNum",
+        "Zone",
+        "ClusterType",
+    ];
+}
+
+impl<C> Request<CreateDbInstanceHourInput, C> {
+    /// Sets [`memory`](CreateDbInstanceHourInput::memory) (required).
+    pub fn memory(mut self, value: u64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`volume`](CreateDbInstanceHourInput::volume) (required).
+    pub fn volume(mut self, value: u64) -> Self {
+        self.input.volume = Some(value);
+        self
+    }
+
+    /// Sets [`replicate_set_num`](CreateDbInstanceHourInput::replicate_set_num) (required).
+    pub fn replicate_set_num(mut self, value: u64) -> Self {
+        self.input.replicate_set_num = Some(value);
+        self
+    }
+
+    /// Sets [`node_num`](CreateDbInstanceHourInput::node_num) (required).
+    pub fn node_num(mut self, value: u64) -> Self {
+        self.input.node_num = Some(value);
+        self
+    }
+
+    /// Sets [`mongo_version`](CreateDbInstanceHourInput::mongo_version) (required).
+    pub fn mongo_version(mut self, value: impl Into<String>) -> Self {
+        self.input.mongo_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`machine_code`](CreateDbInstanceHourInput::machine_code) (required).
+    pub fn machine_code(mut self, value: impl Into<String>) -> Self {
+        self.input.machine_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`goods_num`](CreateDbInstanceHourInput::goods_num) (required).
+    pub fn goods_num(mut self, value: u64) -> Self {
+        self.input.goods_num = Some(value);
+        self
+    }
+
+    /// Sets [`zone`](CreateDbInstanceHourInput::zone) (required).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`cluster_type`](CreateDbInstanceHourInput::cluster_type) (required).
+    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_id`](CreateDbInstanceHourInput::vpc_id).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](CreateDbInstanceHourInput::subnet_id).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](CreateDbInstanceHourInput::password).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`project_id`](CreateDbInstanceHourInput::project_id).
+    pub fn project_id(mut self, value: i64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+
+    /// Sets [`tags`](CreateDbInstanceHourInput::tags).
+    pub fn tags(mut self, value: impl IntoIterator<Item = types::TagInfo>) -> Self {
+        self.input.tags = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`clone`](CreateDbInstanceHourInput::clone).
+    pub fn clone(mut self, value: i64) -> Self {
+        self.input.clone = Some(value);
+        self
+    }
+
+    /// Sets [`father`](CreateDbInstanceHourInput::father).
+    pub fn father(mut self, value: impl Into<String>) -> Self {
+        self.input.father = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_group`](CreateDbInstanceHourInput::security_group).
+    pub fn security_group(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`restore_time`](CreateDbInstanceHourInput::restore_time).
+    pub fn restore_time(mut self, value: impl Into<String>) -> Self {
+        self.input.restore_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_name`](CreateDbInstanceHourInput::instance_name).
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`availability_zone_list`](CreateDbInstanceHourInput::availability_zone_list).
+    pub fn availability_zone_list(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.availability_zone_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`mongos_cpu`](CreateDbInstanceHourInput::mongos_cpu).
+    pub fn mongos_cpu(mut self, value: u64) -> Self {
+        self.input.mongos_cpu = Some(value);
+        self
+    }
+
+    /// Sets [`mongos_memory`](CreateDbInstanceHourInput::mongos_memory).
+    pub fn mongos_memory(mut self, value: u64) -> Self {
+        self.input.mongos_memory = Some(value);
+        self
+    }
+
+    /// Sets [`mongos_node_num`](CreateDbInstanceHourInput::mongos_node_num).
+    pub fn mongos_node_num(mut self, value: u64) -> Self {
+        self.input.mongos_node_num = Some(value);
+        self
+    }
+
+    /// Sets [`readonly_node_num`](CreateDbInstanceHourInput::readonly_node_num).
+    pub fn readonly_node_num(mut self, value: u64) -> Self {
+        self.input.readonly_node_num = Some(value);
+        self
+    }
+
+    /// Sets
+    /// [`readonly_node_availability_zone_list`](CreateDbInstanceHourInput::readonly_node_availability_zone_list).
+    pub fn readonly_node_availability_zone_list(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.readonly_node_availability_zone_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`hidden_zone`](CreateDbInstanceHourInput::hidden_zone).
+    pub fn hidden_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.hidden_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_template_id`](CreateDbInstanceHourInput::param_template_id).
+    pub fn param_template_id(mut self, value: impl Into<String>) -> Self {
+        self.input.param_template_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`cpu_core`](CreateDbInstanceHourInput::cpu_core).
+    pub fn cpu_core(mut self, value: i64) -> Self {
+        self.input.cpu_core = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateDBInstanceHour`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceHourOutput {
+    /// Order ID.
+    pub deal_id: String,
+    /// List of instance created IDs.
+    pub instance_ids: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateDBInstanceParamTpl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceParamTplInput {
+    /// Parameter template name.
+    pub tpl_name: Option<String>,
+    /// Template version number. This field is required when **MirrorTplId** is empty. For the
+    /// purchasable versions supported by the parameter template, use the interface
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/34701).
+    /// - MONGO_36_WT: Version of the MongoDB 3.6 WiredTiger storage engine.
+    /// - MONGO_40_WT: Version of the MongoDB 4.0 WiredTiger storage engine.
+    /// - MONGO_42_WT: Version of the MongoDB 4.2 WiredTiger storage engine.
+    /// - MONGO_44_WT: Version of the MongoDB 4.4 WiredTiger storage engine.
+    /// - MONGO_50_WT: Version of the MongoDB 5.0 WiredTiger storage engine.
+    /// - MONGO_60_WT: version of the MongoDB 6.0 WiredTiger storage engine.
+    /// - MONGO_70_WT: version of the MongoDB 7.0 WiredTiger storage engine.
+    /// - MONGO_80_WT: version of the MongoDB 8.0 WiredTiger storage engine.
+    pub mongo_version: Option<String>,
+    /// Instance type. This parameter is required when MirrorTplId is empty.
+    /// - REPLSET: replica set instance.
+    /// - SHARD: shard instance. -STANDALONE: Single-node instance.
+    pub cluster_type: Option<String>,
+    /// Template description information.
+    pub tpl_desc: Option<String>,
+    /// Template parameter. If this parameter is not configured, the system default template is used
+    /// as the version parameter.
+    pub params: Option<Vec<types::ParamType>>,
+    /// Image template ID. If an image template is specified, a new template is cloned from this
+    /// template. **Note**: When MirrorTplId is not empty, MongoVersion and ClusterType will follow
+    /// the template version and instance type of MirrorTpl.
+    pub mirror_tpl_id: Option<String>,
+}
+
+impl CreateDbInstanceParamTplInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDbInstanceParamTplInput {
+    type Output = CreateDbInstanceParamTplOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateDBInstanceParamTpl");
+    const REQUIRED: &'static [&'static str] = &["TplName"];
+}
+
+impl<C> Request<CreateDbInstanceParamTplInput, C> {
+    /// Sets [`tpl_name`](CreateDbInstanceParamTplInput::tpl_name) (required).
+    pub fn tpl_name(mut self, value: impl Into<String>) -> Self {
+        self.input.tpl_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`mongo_version`](CreateDbInstanceParamTplInput::mongo_version).
+    pub fn mongo_version(mut self, value: impl Into<String>) -> Self {
+        self.input.mongo_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`cluster_type`](CreateDbInstanceParamTplInput::cluster_type).
+    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`tpl_desc`](CreateDbInstanceParamTplInput::tpl_desc).
+    pub fn tpl_desc(mut self, value: impl Into<String>) -> Self {
+        self.input.tpl_desc = Some(value.into());
+        self
+    }
+
+    /// Sets [`params`](CreateDbInstanceParamTplInput::params).
+    pub fn params(mut self, value: impl IntoIterator<Item = types::ParamType>) -> Self {
+        self.input.params = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`mirror_tpl_id`](CreateDbInstanceParamTplInput::mirror_tpl_id).
+    pub fn mirror_tpl_id(mut self, value: impl Into<String>) -> Self {
+        self.input.mirror_tpl_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateDBInstanceParamTpl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceParamTplOutput {
+    /// Template ID.
+    pub tpl_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateLogDownloadTask`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateLogDownloadTaskInput {
+    /// Instance ID.
+    pub instance_id: Option<String>,
+    /// Start time.
+    pub start_time: Option<String>,
+    /// End time.
+    pub end_time: Option<String>,
+    /// Node name.
+    pub node_names: Option<Vec<String>>,
+    /// Log category.
+    pub log_components: Option<Vec<String>>,
+    /// Log level.
+    pub log_levels: Option<Vec<String>>,
+    /// Log ID.
+    pub log_ids: Option<Vec<String>>,
+    /// Log connection information.
+    pub log_connections: Option<Vec<String>>,
+    /// Filtering fields for log details.
+    pub log_detail_params: Option<Vec<String>>,
+}
+
+impl CreateLogDownloadTaskInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateLogDownloadTaskInput {
+    type Output = CreateLogDownloadTaskOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateLogDownloadTask");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<CreateLogDownloadTaskInput, C> {
+    /// Sets [`instance_id`](CreateLogDownloadTaskInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](CreateLogDownloadTaskInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](CreateLogDownloadTaskInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_names`](CreateLogDownloadTaskInput::node_names).
+    pub fn node_names(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.node_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_components`](CreateLogDownloadTaskInput::log_components).
+    pub fn log_components(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.log_components = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_levels`](CreateLogDownloadTaskInput::log_levels).
+    pub fn log_levels(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.log_levels = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_ids`](CreateLogDownloadTaskInput::log_ids).
+    pub fn log_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.log_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_connections`](CreateLogDownloadTaskInput::log_connections).
+    pub fn log_connections(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.log_connections = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_detail_params`](CreateLogDownloadTaskInput::log_detail_params).
+    pub fn log_detail_params(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.log_detail_params = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `CreateLogDownloadTask`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateLogDownloadTaskOutput {
+    /// Task status.
+    pub status: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteAccountUser`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAccountUserInput {
+    /// Specifies the instance ID for the account to be deleted. For example, cmgo-p8vn****. Log in
+    /// to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/mongodb), and copy
+    /// the instance ID from the instance list.
+    pub instance_id: Option<String>,
+    /// Configures the name of the account to be deleted.
+    pub user_name: Option<String>,
+    /// Configures the password corresponding to the mongouser account. mongouser is the default
+    /// account of the system. Enter the password corresponding to it.
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub mongo_user_password: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for DeleteAccountUserInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeleteAccountUserInput")
+            .field("instance_id", &self.instance_id)
+            .field("user_name", &self.user_name)
+            .field(
+                "mongo_user_password",
+                &self.mongo_user_password.as_ref().map(|_| "***"),
+            )
+            .finish()
+    }
+}
+
+impl DeleteAccountUserInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteAccountUserInput {
+    type Output = DeleteAccountUserOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteAccountUser");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "UserName",
+        "MongoUserPassword",
+    ];
+}
+
+impl<C> Request<DeleteAccountUserInput, C> {
+    /// Sets [`instance_id`](DeleteAccountUserInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](DeleteAccountUserInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`mongo_user_password`](DeleteAccountUserInput::mongo_user_password) (required).
+    pub fn mongo_user_password(mut self, value: impl Into<String>) -> Self {
+        self.input.mongo_user_password = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteAccountUser`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAccountUserOutput {
+    /// Account deletion task ID.
+    pub flow_id: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteDBBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteDbBackupsInput {
+    /// Instance id, cmgo-xxxx
+    pub instance_id: Option<String>,
+    /// File id list
+    pub backup_ids: Option<Vec<i64>>,
+}
+
+impl DeleteDbBackupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteDbBackupsInput {
+    type Output = DeleteDbBackupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteDBBackups");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "BackupIds"];
+}
+
+impl<C> Request<DeleteDbBackupsInput, C> {
+    /// Sets [`instance_id`](DeleteDbBackupsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_ids`](DeleteDbBackupsInput::backup_ids) (required).
+    pub fn backup_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.input.backup_ids = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DeleteDBBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteDbBackupsOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteLogDownloadTask`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteLogDownloadTaskInput {
+    /// Instance ID.
+    pub instance_id: Option<String>,
+    /// Task ID.
+    pub task_id: Option<String>,
+}
+
+impl DeleteLogDownloadTaskInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteLogDownloadTaskInput {
+    type Output = DeleteLogDownloadTaskOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteLogDownloadTask");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "TaskId"];
+}
+
+impl<C> Request<DeleteLogDownloadTaskInput, C> {
+    /// Sets [`instance_id`](DeleteLogDownloadTaskInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`task_id`](DeleteLogDownloadTaskInput::task_id) (required).
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.input.task_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteLogDownloadTask`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteLogDownloadTaskOutput {
+    /// Task status. 0: successful.
+    pub status: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAccountUsers`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAccountUsersInput {
+    /// Specifies the ID of the instance for obtaining accounts. For example, cmgo-p8vn****. Log in
+    /// to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/MongoDB) and copy
+    /// the instance ID from the instance list.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeAccountUsersInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAccountUsersInput {
+    type Output = DescribeAccountUsersOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAccountUsers")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeAccountUsersInput, C> {
+    /// Sets [`instance_id`](DescribeAccountUsersInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAccountUsers`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAccountUsersOutput {
+    /// The list of instance accounts.
+    pub users: Option<Vec<types::UserInfo>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAsyncRequestInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAsyncRequestInfoInput {
+    /// Specifies the ID of the asynchronous request to be queried. When an asynchronous process is
+    /// involved in the API operation (such as
+    /// [CreateBackupDBInstance](https://www.tencentcloud.com/document/product/240/46599?from_cn_redirect=1)),
+    /// the response value of AsyncRequestId is the ID to be filled in for this parameter.
+    pub async_request_id: Option<String>,
+}
+
+impl DescribeAsyncRequestInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAsyncRequestInfoInput {
+    type Output = DescribeAsyncRequestInfoOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAsyncRequestInfo")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["AsyncRequestId"];
+}
+
+impl<C> Request<DescribeAsyncRequestInfoInput, C> {
+    /// Sets [`async_request_id`](DescribeAsyncRequestInfoInput::async_request_id) (required).
+    pub fn async_request_id(mut self, value: impl Into<String>) -> Self {
+        self.input.async_request_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAsyncRequestInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAsyncRequestInfoOutput {
+    /// Status. Valid values: `initial` (initializing), `running`, `paused` (paused due to failure),
+    /// `undoed` (rolled back due to failure), `failed` (ended due to failure), `success`
+    pub status: String,
+    /// Task execution start time.
+    pub start_time: Option<String>,
+    /// Task execution end time.
+    pub end_time: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditConfigInput {
+    /// Instance ID, in the format of cmgo-xftsghuy. It is the same as the instance ID displayed on
+    /// the TencentDB console page.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeAuditConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditConfigInput {
+    type Output = DescribeAuditConfigOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditConfig").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeAuditConfigInput, C> {
+    /// Sets [`instance_id`](DescribeAuditConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAuditConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditConfigOutput {
+    /// Instance ID. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub instance_id: Option<String>,
+    /// Instance name. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub instance_name: Option<String>,
+    /// true indicates full audit, false indicates rule audit Note: This field may return null,
+    /// indicating that no valid values can be obtained.
+    pub audit_all: Option<bool>,
+    /// The time when the instance enables database audit.
+    pub create_time: String,
+    /// Audit log retention period. Unit: day. Currently supports retention duration including 0,
+    /// 30, 180, 365, 1095, 1825. Note: This field may return null, indicating that no valid values
+    /// can be obtained.
+    pub log_expire_day: Option<i64>,
+    /// Audit log storage type. Currently only support "storage": Storage type.
+    pub log_type: String,
+    /// Whether the auditing feature is being disabled.
+    /// - true: Yes.
+    /// - false: No.
+    pub is_closing: String,
+    /// Whether the audit feature is being enabled.
+    /// - true: Yes.
+    /// - false: No.
+    pub is_opening: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditLogFiles`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogFilesInput {
+    /// Instance ID, in the format of cmgo-xfts****. It is the same as the instance ID displayed on
+    /// the TencentDB console page.
+    pub instance_id: Option<String>,
+    /// Page size. Default value: 20; value ranges from 1 to 100.
+    pub limit: Option<u64>,
+    /// Pagination offset.
+    pub offset: Option<u64>,
+    /// Audit log file name. This API filters related audit log files based on this parameter.
+    pub file_name: Option<String>,
+}
+
+impl DescribeAuditLogFilesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditLogFilesInput {
+    type Output = DescribeAuditLogFilesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditLogFiles")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeAuditLogFilesInput, C> {
+    /// Sets [`instance_id`](DescribeAuditLogFilesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditLogFilesInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditLogFilesInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`file_name`](DescribeAuditLogFilesInput::file_name).
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.input.file_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAuditLogFiles`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogFilesOutput {
+    /// Number of eligible audit log files.
+    pub total_count: u64,
+    /// Audit log file details. Note: This field may return null, indicating that no valid values
+    /// can be obtained.
+    pub items: Option<Vec<types::AuditLogFile>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogsInput {
+    /// Instance ID, in the format of cmgo-xftsghuy. It is the same as the instance ID displayed on
+    /// the TencentDB console page.
+    pub instance_id: Option<String>,
+    /// Start time, format: "2017-07-12 10:29:20".
+    pub start_time: Option<String>,
+    /// End time, format: "2017-07-12 10:29:20".
+    pub end_time: Option<String>,
+    /// Filter conditions. You can filter logs based on these conditions.
+    pub filter: Option<types::AuditLogFilter>,
+    /// Pagination parameter indicates the number of returned data entries. Default value is 100.
+    /// Maximum value is 100.
+    pub limit: Option<u64>,
+    /// Pagination offset.
+    pub offset: Option<u64>,
+    /// Sorting method of the audit log.
+    /// - ASC: ascending.
+    /// - DESC: descending order.
+    pub order: Option<String>,
+    /// Sorting field of the audit log, including:
+    /// - timestamp: Timestamp.
+    /// - affectRows: Number of affected rows.
+    /// - execTime: Execution time.
+    pub order_by: Option<String>,
+}
+
+impl DescribeAuditLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditLogsInput {
+    type Output = DescribeAuditLogsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditLogs").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeAuditLogsInput, C> {
+    /// Sets [`instance_id`](DescribeAuditLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeAuditLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeAuditLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](DescribeAuditLogsInput::filter).
+    pub fn filter(mut self, value: types::AuditLogFilter) -> Self {
+        self.input.filter = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditLogsInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditLogsInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order`](DescribeAuditLogsInput::order).
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.input.order = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by`](DescribeAuditLogsInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAuditLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogsOutput {
+    /// Number of eligible audit log entries.
+    pub total_count: u64,
+    /// Audit log details. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub items: Option<Vec<types::AuditLog>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupDownloadTask`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupDownloadTaskInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Specifies the backup file name for filtering download tasks of the specified file. The
+    /// [DescribeDBBackups](https://www.tencentcloud.com/document/product/240/38574?from_cn_redirect=1)
+    /// API can be called to obtain the backup file name.
+    pub backup_name: Option<String>,
+    /// Specifies the task within the query time range, and StartTime specifies the start time. If
+    /// not specified, there are no limitations on the start time by default.
+    pub start_time: Option<String>,
+    /// Specifies the task within the query time range, and EndTime specifies the end time. If not
+    /// specified, there are no limitations on the end time by default.
+    pub end_time: Option<String>,
+    /// Number of entries returned for this query. Value range: 1–100. The default value is 20.
+    pub limit: Option<i64>,
+    /// Specifies the number of pages returned for this query. The default value is 0.
+    pub offset: Option<i64>,
+    /// Sorting field.
+    /// - createTime: sort by the creation time of the backup download task. The default value is
+    ///   createTime.
+    /// - finishTime: sort by the completion time of the backup download task.
+    pub order_by: Option<String>,
+    /// Sorting method.
+    /// - asc: ascending order.
+    /// - desc: descending order. The default value is desc.
+    pub order_by_type: Option<String>,
+    /// Specifies the task status for filtering download tasks. If this parameter is not configured,
+    /// tasks of all status types will be returned.
+    /// - 0: wait for execution.
+    /// - 1: downloading.
+    /// - 2: download completed.
+    /// - 3: download failed.
+    /// - 4: wait for retry.
+    pub status: Option<Vec<i64>>,
+}
+
+impl DescribeBackupDownloadTaskInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupDownloadTaskInput {
+    type Output = DescribeBackupDownloadTaskOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupDownloadTask")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeBackupDownloadTaskInput, C> {
+    /// Sets [`instance_id`](DescribeBackupDownloadTaskInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_name`](DescribeBackupDownloadTaskInput::backup_name).
+    pub fn backup_name(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeBackupDownloadTaskInput::start_time).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeBackupDownloadTaskInput::end_time).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeBackupDownloadTaskInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeBackupDownloadTaskInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeBackupDownloadTaskInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeBackupDownloadTaskInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](DescribeBackupDownloadTaskInput::status).
+    pub fn status(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.input.status = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DescribeBackupDownloadTask`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupDownloadTaskOutput {
+    /// All entries that meet the query conditions.
+    pub total_count: i64,
+    /// Download task list.
+    pub tasks: Vec<types::BackupDownloadTask>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupRules`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupRulesInput {
+    /// Specifies the instance ID. For example, cmgo-p8vn****. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeBackupRulesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupRulesInput {
+    type Output = DescribeBackupRulesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupRules").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeBackupRulesInput, C> {
+    /// Sets [`instance_id`](DescribeBackupRulesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeBackupRules`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupRulesOutput {
+    /// Retention period for backup data, in days.
+    pub backup_save_time: u64,
+    /// Backup frequency. Backup interval in hours. Value: 12, 24.
+    pub backup_frequency: Option<i64>,
+    /// Automatic backup start time.
+    pub backup_time: u64,
+    /// Backup mode.
+    /// - 0: logical backup.
+    /// - 1: physical backup. -3: Snapshot backup. **Description**:
+    /// 1. The General Edition instance supports logical and physical backup. The Cloud Disk Edition
+    ///    instance supports physical and snapshot backup, but does not support logical backup
+    ///    currently.
+    /// 2. Physical backup is not supported when storage encryption is enabled for the instance.
+    pub backup_method: u64,
+    /// Day of week for backup, 0-6, separated by commas
+    pub active_weekdays: Option<String>,
+    /// Long-term backup period. weekly - by week, monthly - by month, empty means not enabled.
+    pub long_term_interval: Option<String>,
+    /// Date of long-term backup, week 0-6, month 1-31
+    pub long_term_active_days: Option<String>,
+    /// Long-term backup retention period
+    pub long_term_expired_days: Option<i64>,
+    /// Incremental backup retention period
+    pub oplog_expired_days: Option<i64>,
+    /// Backup version. 0 - Old backup method, 1 - Advanced backup.
+    pub backup_version: Option<i64>,
+    /// Backup size
+    pub backup_total_size: Option<types::BackupTotalSize>,
+    /// alarm limit
+    pub alert_threshold: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeClientConnections`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeClientConnectionsInput {
+    /// Specifies the ID of the instance to be queried. For example, cmgo-p8vn****. Log in to the
+    /// [TencentDB for MongoDB console](https://console.cloud.tencent.com/MongoDB) and copy the
+    /// instance ID from the instance list.
+    pub instance_id: Option<String>,
+    /// Number of entries returned per request. Minimum value: 1. Maximum value: 1000. Default
+    /// value: 1000.
+    pub limit: Option<u64>,
+    /// Offset. Default value: 0. Offset = Limit x (page number - 1).
+    pub offset: Option<u64>,
+}
+
+impl DescribeClientConnectionsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeClientConnectionsInput {
+    type Output = DescribeClientConnectionsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeClientConnections")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeClientConnectionsInput, C> {
+    /// Sets [`instance_id`](DescribeClientConnectionsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeClientConnectionsInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeClientConnectionsInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeClientConnections`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeClientConnectionsOutput {
+    /// Client connection information, including the numbers of connections of the client IP address
+    /// and the database access IP address.
+    pub clients: Option<Vec<types::ClientConnection>>,
+    /// The total number of records that meet the query condition, which can be used for paginated
+    /// queries.
+    pub total_count: Option<u64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeCurrentOp`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCurrentOpInput {
+    /// Specifies the instance ID to be queried. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Namespace where the operation belongs, in the format of db.collection.
+    pub ns: Option<String>,
+    /// Sets the query and filtering condition to the execution time of the operation task.
+    /// - The default value is 0, and the value range is \[0, 3600000\], in milliseconds.
+    /// - The result will return the operation whose execution time exceeds the set time.
+    pub millisecond_running: Option<u64>,
+    /// Sets the query and filtering condition to the type of the operation task. Valid values:
+    /// - none: special status; idle connections or internal tasks.
+    /// - update: update data.
+    /// - insert: insertion operation.
+    /// - query: query operation.
+    /// - command: command operation.
+    /// - getmore: obtain more data.
+    /// - remove: deletion operation.
+    /// - killcursors: operation of releasing the query cursor.
+    pub op: Option<String>,
+    /// Filtering condition, such as the shard name.
+    pub replica_set_name: Option<String>,
+    /// Sets the query and filtering condition to the node role.
+    /// - primary: primary node.
+    /// - secondary: secondary node.
+    pub state: Option<String>,
+    /// Number of entries returned per request. The default value is 100, and the value range is
+    /// \[0, 100\].
+    pub limit: Option<u64>,
+    /// Offset. The default value is 0, and the value range is \[0, 10000\].
+    pub offset: Option<u64>,
+    /// Sorting field of the returned result set. Currently, sorting by MicrosecsRunning (execution
+    /// time of the operation task) is supported.
+    pub order_by: Option<String>,
+    /// Sorting method of the returned result set.
+    /// - ASC: ascending order. The default value is ASC, which indicates sorting in ascending
+    ///   order.
+    /// - DESC: descending order.
+    pub order_by_type: Option<String>,
+}
+
+impl DescribeCurrentOpInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeCurrentOpInput {
+    type Output = DescribeCurrentOpOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeCurrentOp").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeCurrentOpInput, C> {
+    /// Sets [`instance_id`](DescribeCurrentOpInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ns`](DescribeCurrentOpInput::ns).
+    pub fn ns(mut self, value: impl Into<String>) -> Self {
+        self.input.ns = Some(value.into());
+        self
+    }
+
+    /// Sets [`millisecond_running`](DescribeCurrentOpInput::millisecond_running).
+    pub fn millisecond_running(mut self, value: u64) -> Self {
+        self.input.millisecond_running = Some(value);
+        self
+    }
+
+    /// Sets [`op`](DescribeCurrentOpInput::op).
+    pub fn op(mut self, value: impl Into<String>) -> Self {
+        self.input.op = Some(value.into());
+        self
+    }
+
+    /// Sets [`replica_set_name`](DescribeCurrentOpInput::replica_set_name).
+    pub fn replica_set_name(mut self, value: impl Into<String>) -> Self {
+        self.input.replica_set_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](DescribeCurrentOpInput::state).
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.input.state = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeCurrentOpInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeCurrentOpInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeCurrentOpInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeCurrentOpInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeCurrentOp`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCurrentOpOutput {
+    /// Total number of operations meeting the query conditions.
+    pub total_count: u64,
+    /// List of the current operations.
+    pub current_ops: Vec<types::CurrentOp>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbBackupsInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Backup method.
+    /// - 0: logical backup.
+    /// - 1: physical backup.
+    /// - 3: snapshot backup. **Note**:
+    /// 1. The General Edition instance supports logical and physical backup. The Cloud Disk Edition
+    ///    instance supports physical and snapshot backup, but does not support logical backup
+    ///    currently.
+    /// 2. Physical backup is not supported when storage encryption is enabled for the instance.
+    pub backup_method: Option<i64>,
+    /// Number of entries per page. Maximum value: `100`. If this parameter is left empty, all
+    /// entries will be returned.
+    pub limit: Option<u64>,
+    /// Pagination offset, starting from `0`. Default value: `0`.
+    pub offset: Option<u64>,
+}
+
+impl DescribeDbBackupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbBackupsInput {
+    type Output = DescribeDbBackupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBBackups").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbBackupsInput, C> {
+    /// Sets [`instance_id`](DescribeDbBackupsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_method`](DescribeDbBackupsInput::backup_method).
+    pub fn backup_method(mut self, value: i64) -> Self {
+        self.input.backup_method = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeDbBackupsInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeDbBackupsInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeDBBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbBackupsOutput {
+    /// Backup list.
+    pub backup_list: Vec<types::BackupInfo>,
+    /// Number of backups.
+    pub total_count: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceDeal`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceDealInput {
+    /// Order ID.
+    /// - Pay-as-you-go instance. It can be obtained through the output parameter **DealId** of the
+    ///   [CreateDBInstanceHour](https://www.tencentcloud.com/document/product/240/38570?from_cn_redirect=1)
+    ///   API.
+    /// - Yearly/monthly subscription instance. It can be obtained through the output parameter
+    ///   **DealId** of the
+    ///   [CreateDBInstance](https://www.tencentcloud.com/document/product/240/38571?from_cn_redirect=1)
+    ///   API.
+    pub deal_id: Option<String>,
+}
+
+impl DescribeDbInstanceDealInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceDealInput {
+    type Output = DescribeDbInstanceDealOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceDeal")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DealId"];
+}
+
+impl<C> Request<DescribeDbInstanceDealInput, C> {
+    /// Sets [`deal_id`](DescribeDbInstanceDealInput::deal_id) (required).
+    pub fn deal_id(mut self, value: impl Into<String>) -> Self {
+        self.input.deal_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceDeal`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceDealOutput {
+    /// Order status.
+    /// - 1: unpaid.
+    /// - 2: paid.
+    /// - 3: delivering.
+    /// - 4: delivered successfully.
+    /// - 5: delivery failed.
+    /// - 6: refund.
+    /// - 7: order closed.
+    /// - 8: closed due to unpaid timeout.
+    pub status: i64,
+    /// Original price of the order, in USD.
+    pub original_price: f64,
+    /// Discount price of the order, in USD.
+    pub discount_price: f64,
+    /// Order operation behavior.
+    /// - purchase: newly purchased.
+    /// - renew: renewed.
+    /// - upgrade: configuration upgraded.
+    /// - downgrade: configuration downgraded.
+    /// - refund: return and refund.
+    pub action: String,
+    /// Instance ID of the current order.
+    pub instance_id: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceNamespace`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceNamespaceInput {
+    /// Specifies the instance ID for querying the database. Batch querying is supported. Log in to
+    /// the [TencentDB for MongoDB console](https://console.cloud.tencent.com/MongoDB) and copy the
+    /// instance ID from the instance list.
+    pub instance_id: Option<String>,
+    /// Specifies the database name for querying. If this parameter is left blank, a list of all
+    /// databases of the current instance is returned.
+    pub db_name: Option<String>,
+}
+
+impl DescribeDbInstanceNamespaceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceNamespaceInput {
+    type Output = DescribeDbInstanceNamespaceOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceNamespace")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceNamespaceInput, C> {
+    /// Sets [`instance_id`](DescribeDbInstanceNamespaceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_name`](DescribeDbInstanceNamespaceInput::db_name).
+    pub fn db_name(mut self, value: impl Into<String>) -> Self {
+        self.input.db_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceNamespace`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceNamespaceOutput {
+    /// List of databases of the queried instance. If no database is specified for querying with
+    /// DbName, a list of databases of only the queried instance is returned instead of the
+    /// information indicated by Collections.
+    pub databases: Option<Vec<String>>,
+    /// Queried collection information. If DbName is specified, a list of collections of only this
+    /// database is returned.
+    pub collections: Option<Vec<String>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceNodeProperty`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceNodePropertyInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Node ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), go to Node Management, and copy the
+    /// node ID.
+    pub node_ids: Option<Vec<String>>,
+    /// Node role. Valid values:
+    /// - PRIMARY: primary node.
+    /// - SECONDARY: secondary node.
+    /// - READONLY: read-only node.
+    /// - ARBITER: arbitration node.
+    pub roles: Option<Vec<String>>,
+    /// Whether the node is a hidden node. Default value: false.
+    pub only_hidden: Option<bool>,
+    /// Priority of the node for electing it as the new primary node. Value range: \[0, 100\]. A
+    /// larger value indicates a higher priority.
+    pub priority: Option<i64>,
+    /// Node voting right.- 1: The node has the right to vote.
+    /// - 0: The node does not have the right to vote.
+    pub votes: Option<i64>,
+    /// Node tag.
+    pub tags: Option<Vec<types::NodeTag>>,
+}
+
+impl DescribeDbInstanceNodePropertyInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceNodePropertyInput {
+    type Output = DescribeDbInstanceNodePropertyOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceNodeProperty")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceNodePropertyInput, C> {
+    /// Sets [`instance_id`](DescribeDbInstanceNodePropertyInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_ids`](DescribeDbInstanceNodePropertyInput::node_ids).
+    pub fn node_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.node_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`roles`](DescribeDbInstanceNodePropertyInput::roles).
+    pub fn roles(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.roles = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`only_hidden`](DescribeDbInstanceNodePropertyInput::only_hidden).
+    pub fn only_hidden(mut self, value: bool) -> Self {
+        self.input.only_hidden = Some(value);
+        self
+    }
+
+    /// Sets [`priority`](DescribeDbInstanceNodePropertyInput::priority).
+    pub fn priority(mut self, value: i64) -> Self {
+        self.input.priority = Some(value);
+        self
+    }
+
+    /// Sets [`votes`](DescribeDbInstanceNodePropertyInput::votes).
+    pub fn votes(mut self, value: i64) -> Self {
+        self.input.votes = Some(value);
+        self
+    }
+
+    /// Sets [`tags`](DescribeDbInstanceNodePropertyInput::tags).
+    pub fn tags(mut self, value: impl IntoIterator<Item = types::NodeTag>) -> Self {
+        self.input.tags = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceNodeProperty`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceNodePropertyOutput {
+    /// Mongos node attributes.
+    pub mongos: Option<Vec<types::NodeProperty>>,
+    /// Replica set node information.
+    pub replicate_sets: Vec<types::ReplicateSetInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceParamTpl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceParamTplInput {
+    /// Parameter template ID. Use the
+    /// [DescribeDBInstanceParamTpl](https://www.tencentcloud.com/document/product/240/109155?from_cn_redirect=1)
+    /// interface to obtain template ID.
+    pub tpl_ids: Option<Vec<String>>,
+    /// Specifies the template name for query.
+    pub tpl_names: Option<Vec<String>>,
+    /// Specifies the database version number of the parameter template to query. For supported
+    /// versions, use the
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
+    /// API.
+    /// - MONGO_36_WT: Version of the MongoDB 3.6 WiredTiger storage engine.
+    /// - MONGO_40_WT: Version of the MongoDB 4.0 WiredTiger storage engine.
+    /// - MONGO_42_WT: Version of the MongoDB 4.2 WiredTiger storage engine.
+    /// - MONGO_44_WT: Version of the MongoDB 4.4 WiredTiger storage engine.
+    /// - MONGO_50_WT: Version of the MongoDB 5.0 WiredTiger storage engine.
+    /// - MONGO_60_WT: version of the MongoDB 6.0 WiredTiger storage engine.
+    /// - MONGO_70_WT: version of the MongoDB 7.0 WiredTiger storage engine.
+    /// - MONGO_80_WT: version of the MongoDB 8.0 WiredTiger storage engine.
+    pub mongo_version: Option<Vec<String>>,
+    /// Specifies the template type for query. -DEFAULT: System default template. -CUSTOMIZE: custom
+    /// template.
+    pub tpl_type: Option<String>,
+}
+
+impl DescribeDbInstanceParamTplInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceParamTplInput {
+    type Output = DescribeDbInstanceParamTplOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceParamTpl")
+        .read_only();
+}
+
+impl<C> Request<DescribeDbInstanceParamTplInput, C> {
+    /// Sets [`tpl_ids`](DescribeDbInstanceParamTplInput::tpl_ids).
+    pub fn tpl_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.tpl_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`tpl_names`](DescribeDbInstanceParamTplInput::tpl_names).
+    pub fn tpl_names(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.tpl_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`mongo_version`](DescribeDbInstanceParamTplInput::mongo_version).
+    pub fn mongo_version(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.mongo_version = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`tpl_type`](DescribeDbInstanceParamTplInput::tpl_type).
+    pub fn tpl_type(mut self, value: impl Into<String>) -> Self {
+        self.input.tpl_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceParamTpl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceParamTplOutput {
+    /// Parameter template list info.
+    pub param_tpls: Vec<types::ParamTpl>,
+    /// Total number of parameter templates.
+    pub total_count: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceParamTplDetail`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceParamTplDetailInput {
+    /// Parameter template ID. Use the
+    /// [DescribeDBInstanceParamTpl](https://www.tencentcloud.com/document/product/240/109155?from_cn_redirect=1)
+    /// interface to obtain template ID.
+    pub tpl_id: Option<String>,
+    /// Parameter name. Pass in this value to retrieve parameter details of this field. Leave it
+    /// empty to return all parameters.
+    pub param_name: Option<String>,
+}
+
+impl DescribeDbInstanceParamTplDetailInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceParamTplDetailInput {
+    type Output = DescribeDbInstanceParamTplDetailOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceParamTplDetail")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["TplId"];
+}
+
+impl<C> Request<DescribeDbInstanceParamTplDetailInput, C> {
+    /// Sets [`tpl_id`](DescribeDbInstanceParamTplDetailInput::tpl_id) (required).
+    pub fn tpl_id(mut self, value: impl Into<String>) -> Self {
+        self.input.tpl_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_name`](DescribeDbInstanceParamTplDetailInput::param_name).
+    pub fn param_name(mut self, value: impl Into<String>) -> Self {
+        self.input.param_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceParamTplDetail`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceParamTplDetailOutput {
+    /// Enumeration class parameter details list.
+    pub instance_enum_params: Option<Vec<types::InstanceEnumParam>>,
+    /// Integer parameter detail list.
+    pub instance_integer_params: Option<Vec<types::InstanceIntegerParam>>,
+    /// Text parameter details list.
+    pub instance_text_params: Option<Vec<types::InstanceTextParam>>,
+    /// Multi-value parameter details list.
+    pub instance_multi_params: Option<Vec<types::InstanceMultiParam>>,
+    /// Total number of parameters.
+    pub total_count: Option<i64>,
+    /// Instance version supported by the template.
+    /// - MONGO_36_WT: Version of the MongoDB 3.6 WiredTiger storage engine.
+    /// - MONGO_40_WT: Version of the MongoDB 4.0 WiredTiger storage engine.
+    /// - MONGO_42_WT: Version of the MongoDB 4.2 WiredTiger storage engine.
+    /// - MONGO_44_WT: Version of the MongoDB 4.4 WiredTiger storage engine.
+    /// - MONGO_50_WT: Version of the MongoDB 5.0 WiredTiger storage engine.
+    /// - MONGO_60_WT: version of the MongoDB 6.0 WiredTiger storage engine.
+    /// - MONGO_70_WT: version of the MongoDB 7.0 WiredTiger storage engine.
+    /// - MONGO_80_WT: version of the MongoDB 8.0 WiredTiger storage engine.
+    pub mongo_version: Option<String>,
+    /// Template adapts to cluster type.
+    /// - REPLSET: replica set instance.
+    /// - SHARD: shard instance. -STANDALONE: Single-node instance.
+    pub cluster_type: Option<String>,
+    /// Parameter template name.
+    pub tpl_name: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstancesInput {
+    /// Instance ID list. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_ids: Option<Vec<String>>,
+    /// Specifies the instance type for querying. Valid values:
+    /// - 0: all instances.
+    /// - 1: formal instance.
+    /// - 2: temporary instance.
+    /// - 3: read-only instance.
+    /// - -1: the query range includes the formal, read-only, and disaster recovery instances
+    ///   simultaneously.
+    pub instance_type: Option<i64>,
+    /// Specifies the cluster type of the instance to be queried. Valid values:
+    /// - 0: replica set instance.
+    /// - 1: sharded cluster instance.
+    /// - -1: replica set and sharded cluster instance.
+    pub cluster_type: Option<i64>,
+    /// Specifies the current status of the instance to be queried. Valid values:
+    /// - 0: to be initialized.
+    /// - 1: processing, such as specification changes and parameter modifications.
+    /// - 2: running normally.
+    /// - -2: isolated (yearly/monthly subscription).
+    /// - -3: isolated (pay-as-you-go).
+    pub status: Option<Vec<i64>>,
+    /// VPC ID.
+    /// - You do not need to specify this parameter for basic networks.
+    /// - Log in to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/MongoDB),
+    ///   click a VPC name in the instance list, and obtain the ID on the **VPC** page.
+    pub vpc_id: Option<String>,
+    /// VPC subnet ID.
+    /// - You do not need to specify this parameter for basic networks.
+    /// - Log in to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/MongoDB),
+    ///   click a VPC name in the instance list, and obtain the subnet ID on the **VPC** page.
+    pub subnet_id: Option<String>,
+    /// Billing type. Valid value: 0 (pay-as-you-go)
+    pub pay_mode: Option<i64>,
+    /// Number of entries returned per request. The default value is 20, and the value range is (1,
+    /// 100\].
+    pub limit: Option<u64>,
+    /// Offset. Default value: `0`.
+    pub offset: Option<u64>,
+    /// Configures the field for sorting returned results. Currently, "ProjectId", "InstanceName",
+    /// and "CreateTime" are supported for sorting.
+    pub order_by: Option<String>,
+    /// Configures the method for sorting returned results.
+    /// - ASC: ascending order.
+    /// - DESC: descending order.
+    pub order_by_type: Option<String>,
+    /// Project ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/MongoDB) and select Project Management in the
+    /// account information drop-down menu at the top right corner to query projects.
+    pub project_ids: Option<Vec<u64>>,
+    /// Specifies the keyword for search. Specific instance IDs, instance names, or private IP
+    /// addresses are supported.
+    pub search_key: Option<String>,
+    /// Tag information, including the tag key and tag value.
+    pub tags: Option<Vec<types::TagInfo>>,
+}
+
+impl DescribeDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstancesInput {
+    type Output = DescribeDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstances").read_only();
+}
+
+impl<C> Request<DescribeDbInstancesInput, C> {
+    /// Sets [`instance_ids`](DescribeDbInstancesInput::instance_ids).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`instance_type`](DescribeDbInstancesInput::instance_type).
+    pub fn instance_type(mut self, value: i64) -> Self {
+        self.input.instance_type = Some(value);
+        self
+    }
+
+    /// Sets [`cluster_type`](DescribeDbInstancesInput::cluster_type).
+    pub fn cluster_type(mut self, value: i64) -> Self {
+        self.input.cluster_type = Some(value);
+        self
+    }
+
+    /// Sets [`status`](DescribeDbInstancesInput::status).
+    pub fn status(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.input.status = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`vpc_id`](DescribeDbInstancesInput::vpc_id).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](DescribeDbInstancesInput::subnet_id).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`pay_mode`](DescribeDbInstancesInput::pay_mode).
+    pub fn pay_mode(mut self, value: i64) -> Self {
+        self.input.pay_mode = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeDbInstancesInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeDbInstancesInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeDbInstancesInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeDbInstancesInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`project_ids`](DescribeDbInstancesInput::project_ids).
+    pub fn project_ids(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.input.project_ids = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`search_key`](DescribeDbInstancesInput::search_key).
+    pub fn search_key(mut self, value: impl Into<String>) -> Self {
+        self.input.search_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`tags`](DescribeDbInstancesInput::tags).
+    pub fn tags(mut self, value: impl IntoIterator<Item = types::TagInfo>) -> Self {
+        self.input.tags = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstancesOutput {
+    /// Number of eligible instances
+    pub total_count: u64,
+    /// List of instance details
+    pub instance_details: Vec<types::InstanceDetail>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDetailedSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDetailedSlowLogsInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Specifies the start time for querying slow logs. - Format: yyyy-mm-dd hh:mm:ss. For example,
+    /// 2019-06-01 10:00:00. - The query start and end time interval cannot exceed 24 hours. Only
+    /// slow logs within the last 7 days can be queried.
+    pub start_time: Option<String>,
+    /// Specifies the end time for querying slow logs.
+    /// - Format: yyyy-mm-dd hh:mm:ss. For example, 2019-06-02 12:00:00.
+    /// - The query start and end time interval cannot exceed 24 hours. Only slow logs within the
+    ///   last 7 days can be queried.
+    pub end_time: Option<String>,
+    /// Specifies the threshold for querying slow logs, in milliseconds. It indicates that the
+    /// execution time of the slow log query exceeds this value. The default value is 100.
+    pub exec_time: Option<i64>,
+    /// Specifies the command type for querying slow logs.
+    pub commands: Option<Vec<String>>,
+    /// Full-text search keyword. The logical operator among multiple keywords is OR.
+    pub texts: Option<Vec<String>>,
+    /// Specifies the node name for querying slow logs. The
+    /// [DescribeDBInstanceNodeProperty](https://www.tencentcloud.com/document/product/240/82022?from_cn_redirect=1)
+    /// API can be called to query the node name.
+    pub node_names: Option<Vec<String>>,
+    /// Specifies the queryHash value to be queried.
+    pub query_hash: Option<Vec<String>>,
+    /// Pagination offset. The default value is 0, and the value range is \[0, 100\].
+    pub offset: Option<i64>,
+    /// Number of returned entries. The default value is 20, and the value range is \[0, 10000\].
+    pub limit: Option<i64>,
+    /// Specifies the sorting condition for slow logs.
+    /// - StartTime: sort by the generation time of slow logs.
+    /// - ExecTime: sort by the execution time of slow logs.
+    pub order_by: Option<String>,
+    /// Specifies the sorting method.
+    /// - desc: descending order.
+    /// - asc: ascending order.
+    pub order_by_type: Option<String>,
+}
+
+impl DescribeDetailedSlowLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDetailedSlowLogsInput {
+    type Output = DescribeDetailedSlowLogsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDetailedSlowLogs")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeDetailedSlowLogsInput, C> {
+    /// Sets [`instance_id`](DescribeDetailedSlowLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeDetailedSlowLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeDetailedSlowLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`exec_time`](DescribeDetailedSlowLogsInput::exec_time).
+    pub fn exec_time(mut self, value: i64) -> Self {
+        self.input.exec_time = Some(value);
+        self
+    }
+
+    /// Sets [`commands`](DescribeDetailedSlowLogsInput::commands).
+    pub fn commands(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.commands = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`texts`](DescribeDetailedSlowLogsInput::texts).
+    pub fn texts(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.texts = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`node_names`](DescribeDetailedSlowLogsInput::node_names).
+    pub fn node_names(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.node_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`query_hash`](DescribeDetailedSlowLogsInput::query_hash).
+    pub fn query_hash(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.query_hash = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`offset`](DescribeDetailedSlowLogsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeDetailedSlowLogsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeDetailedSlowLogsInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeDetailedSlowLogsInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDetailedSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDetailedSlowLogsOutput {
+    /// Number of slow logs that meet the conditions.
+    pub total_count: Option<i64>,
+    /// Slow log details.
+    pub detailed_slow_logs: Option<Vec<types::SlowLogItem>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeInstanceParams`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceParamsInput {
+    /// Specifies the instance ID for querying the parameter list. For example, cmgo-p8vn****. Log
+    /// in to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/MongoDB) and
+    /// copy the instance ID from the instance list.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeInstanceParamsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeInstanceParamsInput {
+    type Output = DescribeInstanceParamsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeInstanceParams")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeInstanceParamsInput, C> {
+    /// Sets [`instance_id`](DescribeInstanceParamsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeInstanceParams`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeInstanceParamsOutput {
+    /// Collection of parameters whose values are of the Enum type.
+    pub instance_enum_param: Vec<types::InstanceEnumParam>,
+    /// Collection of parameters whose values are of the Integer type.
+    pub instance_integer_param: Vec<types::InstanceIntegerParam>,
+    /// Collection of parameters whose values are of the Text type.
+    pub instance_text_param: Vec<types::InstanceTextParam>,
+    /// Collection of parameters whose values are of different types.
+    pub instance_multi_param: Vec<types::InstanceMultiParam>,
+    /// Number of modifiable parameters supported by the current instance.
+    pub total_count: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
 /// The request of `DescribeInstanceSSL`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -144,6 +3391,1332 @@ pub struct DescribeInstanceSslOutput {
     /// Certificate download URL. Note: This field may return null, indicating that no valid values
     /// can be obtained.
     pub cert_url: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeLogDownloadTasks`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeLogDownloadTasksInput {
+    /// Instance ID.
+    pub instance_id: Option<String>,
+    /// Number of queries.
+    pub limit: Option<i64>,
+    /// Page number.
+    pub offset: Option<i64>,
+    /// Start time of the download task.
+    pub start_time: Option<String>,
+    /// End time of the download task.
+    pub end_time: Option<String>,
+}
+
+impl DescribeLogDownloadTasksInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeLogDownloadTasksInput {
+    type Output = DescribeLogDownloadTasksOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeLogDownloadTasks")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeLogDownloadTasksInput, C> {
+    /// Sets [`instance_id`](DescribeLogDownloadTasksInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeLogDownloadTasksInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeLogDownloadTasksInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`start_time`](DescribeLogDownloadTasksInput::start_time).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeLogDownloadTasksInput::end_time).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeLogDownloadTasks`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeLogDownloadTasksOutput {
+    /// Quantity.
+    pub total_count: i64,
+    /// Task list. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub tasks: Option<Vec<types::Task>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeMongodbLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeMongodbLogsInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb#/), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Start time for querying logs.
+    /// - Format: yyyy-mm-dd hh:mm:ss. For example, 2019-06-01 10:00:00.
+    /// - Query time range: Only log data within the last 7 days can be queried.
+    pub start_time: Option<String>,
+    /// End time for querying logs.
+    /// - Format: yyyy-mm-dd hh:mm:ss. For example, 2019-06-01 10:00:00.
+    /// - Query time range: Only log data within the last 7 days can be queried.
+    pub end_time: Option<String>,
+    /// Node ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and go to the **Node Management** page
+    /// to obtain the ID of the node to be queried.
+    pub node_names: Option<Vec<String>>,
+    /// Log category.
+    /// - Log categories include but are not limited to COMMAND, ACCESS, CONTROL, FTDC, INDEX,
+    ///   NETWORK, QUERY, REPL, SHARDING, STORAGE, RECOVERY, JOURNAL, and WRITE. The specific
+    ///   supported categories may vary depending on the MongoDB version. For details, see [Log
+    ///   Messages](https://www.mongodb.com/docs/v5.0/reference/log-messages/#log-message-examples).
+    /// - Log in to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/mongodb),
+    ///   and view the **log category** on the **Error Log** tab of the **Log Management** page.
+    pub log_components: Option<Vec<String>>,
+    /// Log level.
+    /// - The log levels are ranked by severity from high to low: FATAL, ERROR, and WARNING. -Log in
+    ///   to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/mongodb), and
+    ///   view the **log level** on the **Error Log** tab of the **Log Management** page.
+    pub log_levels: Option<Vec<String>>,
+    /// Log ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and view the **log ID** on the **Error
+    /// Log** tab of the **Log Management** page.
+    pub log_ids: Option<Vec<String>>,
+    /// Log connection information. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and view the **log connection
+    /// information** on the **Error Log** tab of the **Log Management** page.
+    pub log_connections: Option<Vec<String>>,
+    /// Specifies the field for filtering the logs.
+    pub log_detail_params: Option<Vec<String>>,
+    /// Offset. The minimum value is 0, and the maximum value is 10000. The default value is 0.
+    pub offset: Option<i64>,
+    /// Pagination size. The minimum value is 1, and the maximum value is 100. The default value is 20.
+    pub limit: Option<i64>,
+}
+
+impl DescribeMongodbLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeMongodbLogsInput {
+    type Output = DescribeMongodbLogsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeMongodbLogs").read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeMongodbLogsInput, C> {
+    /// Sets [`instance_id`](DescribeMongodbLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeMongodbLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeMongodbLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_names`](DescribeMongodbLogsInput::node_names).
+    pub fn node_names(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.node_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_components`](DescribeMongodbLogsInput::log_components).
+    pub fn log_components(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.log_components = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_levels`](DescribeMongodbLogsInput::log_levels).
+    pub fn log_levels(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.log_levels = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_ids`](DescribeMongodbLogsInput::log_ids).
+    pub fn log_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.log_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_connections`](DescribeMongodbLogsInput::log_connections).
+    pub fn log_connections(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.log_connections = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_detail_params`](DescribeMongodbLogsInput::log_detail_params).
+    pub fn log_detail_params(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.log_detail_params = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`offset`](DescribeMongodbLogsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeMongodbLogsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeMongodbLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeMongodbLogsOutput {
+    /// Total number of logs.
+    pub total_count: Option<i64>,
+    /// List of log details. Note: This field may return null, indicating that no valid values can
+    /// be obtained.
+    pub log_list: Option<Vec<types::LogInfo>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribePasswordRotation`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribePasswordRotationInput {}
+
+impl DescribePasswordRotationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribePasswordRotationInput {
+    type Output = DescribePasswordRotationOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribePasswordRotation")
+        .read_only();
+}
+
+/// The response of `DescribePasswordRotation`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribePasswordRotationOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeSRVConnectionDomain`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSrvConnectionDomainInput {
+    /// Instance ID. For example, cmgo-p8vn****. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeSrvConnectionDomainInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeSrvConnectionDomainInput {
+    type Output = DescribeSrvConnectionDomainOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeSRVConnectionDomain")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeSrvConnectionDomainInput, C> {
+    /// Sets [`instance_id`](DescribeSrvConnectionDomainInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeSRVConnectionDomain`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSrvConnectionDomainOutput {
+    /// srv domain information of the current instance.
+    pub domain: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeSecurityGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSecurityGroupInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+}
+
+impl DescribeSecurityGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeSecurityGroupInput {
+    type Output = DescribeSecurityGroupOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeSecurityGroup")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DescribeSecurityGroupInput, C> {
+    /// Sets [`instance_id`](DescribeSecurityGroupInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeSecurityGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSecurityGroupOutput {
+    /// Information on security groups bound to the instance.
+    pub groups: Vec<types::SecurityGroup>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeSlowLogPatterns`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowLogPatternsInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Slow log start time.
+    /// - Format: yyyy-mm-dd hh:mm:ss. For example, 2019-06-01 10:00:00.
+    /// - The query start and end time interval cannot exceed 24 hours. Only slow logs within the
+    ///   last 7 days can be queried.
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`types::Timestamp::to_system_time`] parses it.
+    pub start_time: Option<types::Timestamp>,
+    /// Slow log end time.
+    /// - Format: yyyy-mm-dd hh:mm:ss. For example, 2019-06-02 12:00:00.
+    /// - The query start and end time interval cannot exceed 24 hours. Only slow logs within the
+    ///   last 7 days can be queried.
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`types::Timestamp::to_system_time`] parses it.
+    pub end_time: Option<types::Timestamp>,
+    /// Threshold of slow log execution time in milliseconds. Minimum value: 100. Slow logs whose
+    /// execution time exceeds the threshold will be returned.
+    #[serde(rename = "SlowMS")]
+    pub slow_ms: Option<u64>,
+    /// Offset. Minimum value: 0. Maximum value: 10000. Default value: 0.
+    pub offset: Option<u64>,
+    /// Number of entries per page. Minimum value: 1. Maximum value: 100. Default value: 20.
+    pub limit: Option<u64>,
+    /// Slow log format, which can be JSON. If this parameter is left empty, the slow log will be
+    /// returned in its native format.
+    pub format: Option<String>,
+}
+
+impl DescribeSlowLogPatternsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeSlowLogPatternsInput {
+    type Output = DescribeSlowLogPatternsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeSlowLogPatterns")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "StartTime",
+        "EndTime",
+        "SlowMS",
+    ];
+}
+
+impl<C> Request<DescribeSlowLogPatternsInput, C> {
+    /// Sets [`instance_id`](DescribeSlowLogPatternsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeSlowLogPatternsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<types::Timestamp>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeSlowLogPatternsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<types::Timestamp>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`slow_ms`](DescribeSlowLogPatternsInput::slow_ms) (required).
+    pub fn slow_ms(mut self, value: u64) -> Self {
+        self.input.slow_ms = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeSlowLogPatternsInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeSlowLogPatternsInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`format`](DescribeSlowLogPatternsInput::format).
+    pub fn format(mut self, value: impl Into<String>) -> Self {
+        self.input.format = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeSlowLogPatterns`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowLogPatternsOutput {
+    /// Total number of slow logs
+    pub count: u64,
+    /// Slow log statistics
+    pub slow_log_patterns: Vec<types::SlowLogPattern>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowLogsInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Slow log start time.
+    /// - Format: yyyy-mm-dd hh:mm:ss. For example, 2019-06-01 10:00:00.
+    /// - The query start and end time interval cannot exceed 24 hours. Only slow logs within the
+    ///   last 7 days can be queried.
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`types::Timestamp::to_system_time`] parses it.
+    pub start_time: Option<types::Timestamp>,
+    /// Slow log end time.
+    /// - Format: yyyy-mm-dd hh:mm:ss. For example, 2019-06-02 12:00:00.- The query start and end
+    ///   time interval cannot exceed 24 hours. Only slow logs within the last 7 days can be
+    ///   queried.
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`types::Timestamp::to_system_time`] parses it.
+    pub end_time: Option<types::Timestamp>,
+    /// Threshold of slow log execution time in milliseconds. Minimum value: 100. Slow logs whose
+    /// execution time exceeds the threshold will be returned.
+    #[serde(rename = "SlowMS")]
+    pub slow_ms: Option<u64>,
+    /// Offset. Minimum value: 0. Maximum value: 10000. Default value: 0.
+    pub offset: Option<u64>,
+    /// Number of entries per page. Minimum value: 1. Maximum value: 100. Default value: 20.
+    pub limit: Option<u64>,
+    /// Return format of slow log. The original slow log format is returned by default, and the
+    /// format can be set to JSON on versions 4.4 and later.
+    pub format: Option<String>,
+}
+
+impl DescribeSlowLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeSlowLogsInput {
+    type Output = DescribeSlowLogsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeSlowLogs").read_only();
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "StartTime",
+        "EndTime",
+        "SlowMS",
+    ];
+}
+
+impl<C> Request<DescribeSlowLogsInput, C> {
+    /// Sets [`instance_id`](DescribeSlowLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeSlowLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<types::Timestamp>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeSlowLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<types::Timestamp>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`slow_ms`](DescribeSlowLogsInput::slow_ms) (required).
+    pub fn slow_ms(mut self, value: u64) -> Self {
+        self.input.slow_ms = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeSlowLogsInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeSlowLogsInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`format`](DescribeSlowLogsInput::format).
+    pub fn format(mut self, value: impl Into<String>) -> Self {
+        self.input.format = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeSlowLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowLogsOutput {
+    /// Total number of slow logs.
+    pub count: u64,
+    /// Slow log details.
+    pub slow_logs: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeSpecInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSpecInfoInput {
+    /// AZ to be queried. For currently supported AZs, see [Regions and
+    /// AZs](https://www.tencentcloud.com/document/product/240/3637?from_cn_redirect=1).
+    pub zone: Option<String>,
+}
+
+impl DescribeSpecInfoInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeSpecInfoInput {
+    type Output = DescribeSpecInfoOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeSpecInfo").read_only();
+}
+
+impl<C> Request<DescribeSpecInfoInput, C> {
+    /// Sets [`zone`](DescribeSpecInfoInput::zone).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeSpecInfo`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSpecInfoOutput {
+    /// List of sales specification information on the instance.
+    pub spec_info_list: Vec<types::SpecificationInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DisableSRVConnectionUrl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DisableSrvConnectionUrlInput {
+    /// Instance ID. For example, cmgo-p8vn****. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+}
+
+impl DisableSrvConnectionUrlInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DisableSrvConnectionUrlInput {
+    type Output = DisableSrvConnectionUrlOutput;
+    const INFO: OperationInfo = OperationInfo::action("DisableSRVConnectionUrl");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<DisableSrvConnectionUrlInput, C> {
+    /// Sets [`instance_id`](DisableSrvConnectionUrlInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DisableSRVConnectionUrl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DisableSrvConnectionUrlOutput {
+    /// Start the task ID.
+    pub flow_id: Option<u64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `EnablePasswordRotation`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EnablePasswordRotationInput {}
+
+impl EnablePasswordRotationInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for EnablePasswordRotationInput {
+    type Output = EnablePasswordRotationOutput;
+    const INFO: OperationInfo = OperationInfo::action("EnablePasswordRotation");
+}
+
+/// The response of `EnablePasswordRotation`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct EnablePasswordRotationOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `EnableSRVConnectionUrl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct EnableSrvConnectionUrlInput {
+    /// Instance ID. For example, cmgo-p8vn****. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+}
+
+impl EnableSrvConnectionUrlInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for EnableSrvConnectionUrlInput {
+    type Output = EnableSrvConnectionUrlOutput;
+    const INFO: OperationInfo = OperationInfo::action("EnableSRVConnectionUrl");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<EnableSrvConnectionUrlInput, C> {
+    /// Sets [`instance_id`](EnableSrvConnectionUrlInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `EnableSRVConnectionUrl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct EnableSrvConnectionUrlOutput {
+    /// Start the task ID.
+    pub flow_id: Option<u64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `EnableTransparentDataEncryption`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct EnableTransparentDataEncryptionInput {
+    /// Instance ID. For example, cmgo-p8vn****. Log in to the[TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb) to copy the instance ID from the
+    /// instance list. Currently, the supported general versions include 4.4 and 5.0, and Cloud Disk
+    /// Edition is not supported.
+    pub instance_id: Option<String>,
+    /// Region where the [Key Management Service
+    /// (KMS)](https://www.tencentcloud.com/document/product/573/18809?from_cn_redirect=1) instance
+    /// is located. For example, ap-shanghai.
+    pub kms_region: Option<String>,
+    /// Key ID. If the parameter is left unspecified, there is no specific key ID, Tencent Cloud
+    /// will generate the key automatically.
+    pub key_id: Option<String>,
+}
+
+impl EnableTransparentDataEncryptionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for EnableTransparentDataEncryptionInput {
+    type Output = EnableTransparentDataEncryptionOutput;
+    const INFO: OperationInfo = OperationInfo::action("EnableTransparentDataEncryption");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "KmsRegion"];
+}
+
+impl<C> Request<EnableTransparentDataEncryptionInput, C> {
+    /// Sets [`instance_id`](EnableTransparentDataEncryptionInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`kms_region`](EnableTransparentDataEncryptionInput::kms_region) (required).
+    pub fn kms_region(mut self, value: impl Into<String>) -> Self {
+        self.input.kms_region = Some(value.into());
+        self
+    }
+
+    /// Sets [`key_id`](EnableTransparentDataEncryptionInput::key_id).
+    pub fn key_id(mut self, value: impl Into<String>) -> Self {
+        self.input.key_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `EnableTransparentDataEncryption`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct EnableTransparentDataEncryptionOutput {
+    /// Asynchronous process ID for enabling TDE, which is used for querying the process status.
+    pub flow_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `EnableWanService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct EnableWanServiceInput {
+    /// Instance ID.
+    pub instance_id: Option<String>,
+    /// CLB ID.
+    pub load_balancer_id: Option<String>,
+    /// Node and listening port information.
+    pub node_list: Option<Vec<types::WanServiceNodeList>>,
+}
+
+impl EnableWanServiceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for EnableWanServiceInput {
+    type Output = EnableWanServiceOutput;
+    const INFO: OperationInfo = OperationInfo::action("EnableWanService");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "LoadBalancerId",
+        "NodeList",
+    ];
+}
+
+impl<C> Request<EnableWanServiceInput, C> {
+    /// Sets [`instance_id`](EnableWanServiceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`load_balancer_id`](EnableWanServiceInput::load_balancer_id) (required).
+    pub fn load_balancer_id(mut self, value: impl Into<String>) -> Self {
+        self.input.load_balancer_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_list`](EnableWanServiceInput::node_list) (required).
+    pub fn node_list(
+        mut self,
+        value: impl IntoIterator<Item = types::WanServiceNodeList>,
+    ) -> Self {
+        self.input.node_list = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `EnableWanService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct EnableWanServiceOutput {
+    /// Asynchronous task ID.
+    pub flow_id: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `FlushInstanceRouterConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct FlushInstanceRouterConfigInput {
+    /// Instance ID
+    pub instance_id: Option<String>,
+}
+
+impl FlushInstanceRouterConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for FlushInstanceRouterConfigInput {
+    type Output = FlushInstanceRouterConfigOutput;
+    const INFO: OperationInfo = OperationInfo::action("FlushInstanceRouterConfig");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<FlushInstanceRouterConfigInput, C> {
+    /// Sets [`instance_id`](FlushInstanceRouterConfigInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `FlushInstanceRouterConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct FlushInstanceRouterConfigOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `InquirePriceCreateDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquirePriceCreateDbInstancesInput {
+    /// Region and AZ information of the instance. For details, please see &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/3637?from_cn_redirect=1>"&gt;Regions
+    /// and Availability Zones&lt;/a&gt;.
+    pub zone: Option<String>,
+    /// - Specifies the number of primary and secondary nodes for each replica set during replica
+    ///   set instance creation. Call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to obtain the maximum and minimum number of nodes supported for each replica set.
+    /// - Specifies the number of primary and secondary nodes for each shard during sharded cluster
+    ///   instance creation. Call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to obtain the maximum and minimum number of nodes supported for each shard.
+    pub node_num: Option<i64>,
+    /// Instance memory size.
+    /// - Unit: GB.
+    /// - For the value range, call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API. The CPU and Memory parameters in the returned data structure SpecItems correspond to
+    ///   the number of CPU cores and the memory specifications, respectively.
+    pub memory: Option<i64>,
+    /// Instance disk size.
+    /// - Unit: GB.
+    /// - For the value range, call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API. The MinStorage and MaxStorage parameters in the returned data structure SpecItems
+    ///   correspond to the minimum and maximum disk specifications, respectively.
+    pub volume: Option<i64>,
+    /// Instance version information. The &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// API can be called to obtain specific supported versions. The MongoVersionCode parameter in
+    /// the returned data structure SpecItems indicates the information on versions supported by
+    /// instances. The corresponding relationship between version information and version number is
+    /// as follows:
+    /// - MONGO_40_WT: MongoDB 4.0 WiredTiger storage engine version.
+    /// - MONGO_42_WT: MongoDB 4.2 WiredTiger storage engine version.
+    /// - MONGO_44_WT: MongoDB 4.4 WiredTiger storage engine version.
+    /// - MONGO_50_WT: MongoDB 5.0 WiredTiger storage engine version.
+    /// - MONGO_60_WT: MongoDB 6.0 WiredTiger storage engine version.
+    /// - MONGO_70_WT: MongoDB 7.0 WiredTiger storage engine version.
+    /// - MONGO_80_WT: MongoDB 8.0 WiredTiger storage engine version.
+    pub mongo_version: Option<String>,
+    /// Recommended product specification types:
+    /// - GE.LD.T1: Local disk (Common I).
+    /// - GE.CD.T1: Cloud disk (Common I).
+    ///
+    /// Product allowlist specification types:
+    /// - HIO10G: Local disk (High IO 10G).
+    /// - HCD: Cloud disk (Cloud disk edition).
+    ///
+    /// Note: Allowlist specification types are under allowlist control. If needed, &lt;a
+    /// href="<https://console.cloud.tencent.com/workorder/category>"&gt;submit a ticket&lt;/a&gt;
+    /// to apply.
+    pub machine_code: Option<String>,
+    /// Number of instances. Value range: \[1,10\].
+    pub goods_num: Option<i64>,
+    /// Instance type.
+    /// - REPLSET (replica set)
+    /// - SHARD (sharded cluster)
+    pub cluster_type: Option<String>,
+    /// - Specifies the number of replica sets during replica set instance creation. This parameter
+    ///   can only be 1.
+    /// - Specifies the number of shards during sharded cluster instance creation. Call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API to query the range of shard quantity. The parameters MinReplicateSetNum and
+    ///   MaxReplicateSetNum in the returned data structure SpecItems correspond to the minimum
+    ///   value and maximum value, respectively.
+    pub replicate_set_num: Option<i64>,
+    /// - When the monthly subscription mode is selected, that is, when **InstanceChargeType** is
+    ///   set to **PREPAID**, this parameter is required for specifying the purchase duration of
+    ///   instances. Valid values: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, and 36. Unit: months.
+    /// - When the pay-as-you-go mode is selected, that is, when **InstanceChargeType** is set to
+    ///   **POSTPAID_BY_HOUR**, this parameter can only be set to 1.
+    pub period: Option<i64>,
+    /// Instance payment method.
+    /// - PREPAID: Annual and monthly subscription.
+    /// - POSTPAID_BY_HOUR: Pay-As-You-Go.
+    pub instance_charge_type: Option<String>,
+    /// Number of Mongos node CPU cores. Valid values: 1, 2, 4, 8, and 16. This parameter is
+    /// required during sharded cluster instance purchase. If this parameter is left blank, the
+    /// default value 2 is used.
+    pub mongos_cpu: Option<u64>,
+    /// Mongos node memory size. - This parameter is required during sharded cluster instance
+    /// purchase. - Unit: GB. Valid values: 2 (for 1 core), 4 (for 2 cores), 8 (for 4 cores), 16
+    /// (for 8 cores), and 32 (for 16 cores). If this parameter is left blank, the default value 4
+    /// is used.
+    pub mongos_memory: Option<u64>,
+    /// Specifies the number of Mongos nodes. Value range: \[3,32\]. For querying the price of
+    /// sharded cluster instances, this parameter is required. If it is left blank, the default
+    /// value 3 is used.
+    pub mongos_num: Option<u64>,
+    /// Refers to the number of ConfigServer CPU cores, value fixed at 1, unit: GB. This parameter
+    /// can be left blank.
+    pub config_server_cpu: Option<u64>,
+    /// Specifies the ConfigServer memory size. The value is fixed as 2. Unit: GB. This parameter
+    /// can be left blank.
+    pub config_server_memory: Option<u64>,
+    /// Specifies the ConfigServer disk size. The value is fixed at 20. Unit: GB. This parameter can
+    /// be left blank.
+    pub config_server_volume: Option<u64>,
+    /// - Create a replica set instance. It refers to the read-only node quantity in each replica
+    ///   set.
+    /// - Create a sharded cluster instance. It refers to the read-only node quantity in each shard.
+    ///
+    /// Value range: \[1,5\].
+    pub readonly_node_num: Option<i64>,
+    /// CPU size of the instance.
+    /// - Unit: C.
+    /// - Value range: Call the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API. The CPU and Memory parameters in the returned data structure SpecItems correspond to
+    ///   the number of CPU cores and the memory specifications, respectively.
+    /// - Note: You need to pass in the CPU core size corresponding to the memory when querying the
+    ///   price of a Common I Instance Type.
+    pub cpu: Option<i64>,
+}
+
+impl InquirePriceCreateDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for InquirePriceCreateDbInstancesInput {
+    type Output = InquirePriceCreateDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("InquirePriceCreateDBInstances");
+    const REQUIRED: &'static [&'static str] = &[
+        "Zone",
+        "NodeNum",
+        "Memory",
+        "Volume",
+        "MongoVersion",
+        "MachineCode",
+        "GoodsNum",
+        "ClusterType",
+        "ReplicateSetNum",
+    ];
+}
+
+impl<C> Request<InquirePriceCreateDbInstancesInput, C> {
+    /// Sets [`zone`](InquirePriceCreateDbInstancesInput::zone) (required).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_num`](InquirePriceCreateDbInstancesInput::node_num) (required).
+    pub fn node_num(mut self, value: i64) -> Self {
+        self.input.node_num = Some(value);
+        self
+    }
+
+    /// Sets [`memory`](InquirePriceCreateDbInstancesInput::memory) (required).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`volume`](InquirePriceCreateDbInstancesInput::volume) (required).
+    pub fn volume(mut self, value: i64) -> Self {
+        self.input.volume = Some(value);
+        self
+    }
+
+    /// Sets [`mongo_version`](InquirePriceCreateDbInstancesInput::mongo_version) (required).
+    pub fn mongo_version(mut self, value: impl Into<String>) -> Self {
+        self.input.mongo_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`machine_code`](InquirePriceCreateDbInstancesInput::machine_code) (required).
+    pub fn machine_code(mut self, value: impl Into<String>) -> Self {
+        self.input.machine_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`goods_num`](InquirePriceCreateDbInstancesInput::goods_num) (required).
+    pub fn goods_num(mut self, value: i64) -> Self {
+        self.input.goods_num = Some(value);
+        self
+    }
+
+    /// Sets [`cluster_type`](InquirePriceCreateDbInstancesInput::cluster_type) (required).
+    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`replicate_set_num`](InquirePriceCreateDbInstancesInput::replicate_set_num)
+    /// (required).
+    pub fn replicate_set_num(mut self, value: i64) -> Self {
+        self.input.replicate_set_num = Some(value);
+        self
+    }
+
+    /// Sets [`period`](InquirePriceCreateDbInstancesInput::period).
+    pub fn period(mut self, value: i64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`instance_charge_type`](InquirePriceCreateDbInstancesInput::instance_charge_type).
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_charge_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`mongos_cpu`](InquirePriceCreateDbInstancesInput::mongos_cpu).
+    pub fn mongos_cpu(mut self, value: u64) -> Self {
+        self.input.mongos_cpu = Some(value);
+        self
+    }
+
+    /// Sets [`mongos_memory`](InquirePriceCreateDbInstancesInput::mongos_memory).
+    pub fn mongos_memory(mut self, value: u64) -> Self {
+        self.input.mongos_memory = Some(value);
+        self
+    }
+
+    /// Sets [`mongos_num`](InquirePriceCreateDbInstancesInput::mongos_num).
+    pub fn mongos_num(mut self, value: u64) -> Self {
+        self.input.mongos_num = Some(value);
+        self
+    }
+
+    /// Sets [`config_server_cpu`](InquirePriceCreateDbInstancesInput::config_server_cpu).
+    pub fn config_server_cpu(mut self, value: u64) -> Self {
+        self.input.config_server_cpu = Some(value);
+        self
+    }
+
+    /// Sets [`config_server_memory`](InquirePriceCreateDbInstancesInput::config_server_memory).
+    pub fn config_server_memory(mut self, value: u64) -> Self {
+        self.input.config_server_memory = Some(value);
+        self
+    }
+
+    /// Sets [`config_server_volume`](InquirePriceCreateDbInstancesInput::config_server_volume).
+    pub fn config_server_volume(mut self, value: u64) -> Self {
+        self.input.config_server_volume = Some(value);
+        self
+    }
+
+    /// Sets [`readonly_node_num`](InquirePriceCreateDbInstancesInput::readonly_node_num).
+    pub fn readonly_node_num(mut self, value: i64) -> Self {
+        self.input.readonly_node_num = Some(value);
+        self
+    }
+
+    /// Sets [`cpu`](InquirePriceCreateDbInstancesInput::cpu).
+    pub fn cpu(mut self, value: i64) -> Self {
+        self.input.cpu = Some(value);
+        self
+    }
+}
+
+/// The response of `InquirePriceCreateDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquirePriceCreateDbInstancesOutput {
+    /// Price
+    pub price: types::DbInstancePrice,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `InquirePriceModifyDBInstanceSpec`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquirePriceModifyDbInstanceSpecInput {
+    /// Instance ID. For example, cmgo-p8vn****. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Instance memory size after configuration changes, in GB. The
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
+    /// API can be called to obtain the specific sales specifications for memory.
+    pub memory: Option<i64>,
+    /// Instance disk size after configuration changes, in GB. The
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
+    /// API can be called to obtain the maximum and minimum disk sizes corresponding to each CPU
+    /// specification.
+    pub volume: Option<i64>,
+    /// Number of instance nodes. The
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
+    /// API can be called to obtain the number of instance nodes.
+    /// - Replica set instance, which refers to the number of primary and secondary nodes for the
+    ///   instance after configuration changes.
+    /// - Sharded cluster instance, which refers to the number of primary and secondary nodes per
+    ///   shard for the instance after configuration changes. **Note**: Do not initiate tasks of
+    ///   adjusting the number of nodes and shards and the node specifications simultaneously.
+    pub node_num: Option<i64>,
+    /// Sharded cluster instance, which refers to the number of shards for the instance after
+    /// configuration changes. Value range: \[2, 36\]. **Note**: The number of shards after changes
+    /// cannot be less than the current number. Do not initiate tasks of adjusting the number of
+    /// nodes and shards and the node specifications simultaneously.
+    pub replicate_set_num: Option<i64>,
+    /// CPU size after configuration changes, in C. The
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
+    /// API can be called to obtain the specific sales specifications for CPU. Note: For Common I
+    /// Instance Type pricing, you need to pass in the CPU core size corresponding to the memory.
+    pub cpu: Option<i64>,
+}
+
+impl InquirePriceModifyDbInstanceSpecInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for InquirePriceModifyDbInstanceSpecInput {
+    type Output = InquirePriceModifyDbInstanceSpecOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+        "InquirePriceModifyDBInstanceSpec",
+    );
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Memory", "Volume"];
+}
+
+impl<C> Request<InquirePriceModifyDbInstanceSpecInput, C> {
+    /// Sets [`instance_id`](InquirePriceModifyDbInstanceSpecInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`memory`](InquirePriceModifyDbInstanceSpecInput::memory) (required).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`volume`](InquirePriceModifyDbInstanceSpecInput::volume) (required).
+    pub fn volume(mut self, value: i64) -> Self {
+        self.input.volume = Some(value);
+        self
+    }
+
+    /// Sets [`node_num`](InquirePriceModifyDbInstanceSpecInput::node_num).
+    pub fn node_num(mut self, value: i64) -> Self {
+        self.input.node_num = Some(value);
+        self
+    }
+
+    /// Sets [`replicate_set_num`](InquirePriceModifyDbInstanceSpecInput::replicate_set_num).
+    pub fn replicate_set_num(mut self, value: i64) -> Self {
+        self.input.replicate_set_num = Some(value);
+        self
+    }
+
+    /// Sets [`cpu`](InquirePriceModifyDbInstanceSpecInput::cpu).
+    pub fn cpu(mut self, value: i64) -> Self {
+        self.input.cpu = Some(value);
+        self
+    }
+}
+
+/// The response of `InquirePriceModifyDBInstanceSpec`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquirePriceModifyDbInstanceSpecOutput {
+    /// Price.
+    pub price: types::DbInstancePrice,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `InquirePriceRenewDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquirePriceRenewDbInstancesInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/MongoDB) and copy the instance ID from the
+    /// instance list. Up to 5 instances can be queried at a time.
+    pub instance_ids: Option<Vec<String>>,
+    /// The parameter setting for the prepaid mode (monthly subscription mode). This parameter can
+    /// specify the renewal period, whether to set automatic renewal, and other attributes of the
+    /// monthly subscription instance.
+    pub instance_charge_prepaid: Option<types::InstanceChargePrepaid>,
+}
+
+impl InquirePriceRenewDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for InquirePriceRenewDbInstancesInput {
+    type Output = InquirePriceRenewDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("InquirePriceRenewDBInstances");
+    const REQUIRED: &'static [&'static str] = &["InstanceIds", "InstanceChargePrepaid"];
+}
+
+impl<C> Request<InquirePriceRenewDbInstancesInput, C> {
+    /// Sets [`instance_ids`](InquirePriceRenewDbInstancesInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`instance_charge_prepaid`](InquirePriceRenewDbInstancesInput::instance_charge_prepaid)
+    /// (required).
+    pub fn instance_charge_prepaid(
+        mut self,
+        value: types::InstanceChargePrepaid,
+    ) -> Self {
+        self.input.instance_charge_prepaid = Some(value);
+        self
+    }
+}
+
+/// The response of `InquirePriceRenewDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquirePriceRenewDbInstancesOutput {
+    /// Price.
+    pub price: types::DbInstancePrice,
     /// The request ID: quote it when asking Tencent Cloud about this call.
     pub request_id: String,
 }
@@ -212,6 +4785,1373 @@ pub struct InstanceEnableSslOutput {
     pub cert_url: Option<String>,
     /// Process ID.
     pub flow_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `IsolateDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct IsolateDbInstanceInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the ID of the instance to be
+    /// isolated from the instance list.
+    pub instance_id: Option<String>,
+}
+
+impl IsolateDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for IsolateDbInstanceInput {
+    type Output = IsolateDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("IsolateDBInstance");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<IsolateDbInstanceInput, C> {
+    /// Sets [`instance_id`](IsolateDbInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `IsolateDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct IsolateDbInstanceOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `KillOps`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct KillOpsInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Operation to be terminated.
+    pub operations: Option<Vec<types::Operation>>,
+}
+
+impl KillOpsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for KillOpsInput {
+    type Output = KillOpsOutput;
+    const INFO: OperationInfo = OperationInfo::action("KillOps");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Operations"];
+}
+
+impl<C> Request<KillOpsInput, C> {
+    /// Sets [`instance_id`](KillOpsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`operations`](KillOpsInput::operations) (required).
+    pub fn operations(
+        mut self,
+        value: impl IntoIterator<Item = types::Operation>,
+    ) -> Self {
+        self.input.operations = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `KillOps`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct KillOpsOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyBackupExpireTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupExpireTimeInput {
+    /// Instance ID.
+    pub instance_id: Option<String>,
+    /// Expiration time
+    ///
+    /// Parameter format: YYYY-MM-DD hh:mm:ss
+    pub expire_time: Option<String>,
+    /// Backup ID.
+    pub backup_ids: Option<Vec<i64>>,
+}
+
+impl ModifyBackupExpireTimeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyBackupExpireTimeInput {
+    type Output = ModifyBackupExpireTimeOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyBackupExpireTime");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "ExpireTime", "BackupIds"];
+}
+
+impl<C> Request<ModifyBackupExpireTimeInput, C> {
+    /// Sets [`instance_id`](ModifyBackupExpireTimeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`expire_time`](ModifyBackupExpireTimeInput::expire_time) (required).
+    pub fn expire_time(mut self, value: impl Into<String>) -> Self {
+        self.input.expire_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_ids`](ModifyBackupExpireTimeInput::backup_ids) (required).
+    pub fn backup_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.input.backup_ids = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyBackupExpireTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupExpireTimeOutput {
+    /// Failed backup ID.
+    pub failed_backups: Option<Vec<i64>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceNetworkAddress`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceNetworkAddressInput {
+    /// Specifies the ID of the instance for modifying the network. For example, cmgo-p8vn****. Log
+    /// in to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/MongoDB) and
+    /// copy the instance ID from the instance list.
+    pub instance_id: Option<String>,
+    /// Retention period of the original IP address.
+    /// - Unit: minutes. 0 means that the IP address is immediately repossessed.
+    /// - The original IP address will be released after a scheduled period. Both the original and
+    ///   new IP addresses are accessible before release.
+    pub old_ip_expired_time: Option<u64>,
+    /// VPC ID after the switch. If the instance is using a basic network, this field is not
+    /// required. The
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/240/38568?from_cn_redirect=1)
+    /// API can be called to obtain the VPC ID.
+    pub new_uniq_vpc_id: Option<String>,
+    /// VPC subnet ID after the switch. If the instance is using a basic network, this field is not
+    /// required. The
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/240/38568?from_cn_redirect=1)
+    /// API can be called to obtain the subnet ID of the VPC.
+    pub new_uniq_subnet_id: Option<String>,
+    /// IP address information, including the new IP address and the original IP address.
+    pub network_addresses: Option<Vec<types::ModifyNetworkAddress>>,
+}
+
+impl ModifyDbInstanceNetworkAddressInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceNetworkAddressInput {
+    type Output = ModifyDbInstanceNetworkAddressOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceNetworkAddress");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "OldIpExpiredTime",
+        "NewUniqVpcId",
+        "NewUniqSubnetId",
+    ];
+}
+
+impl<C> Request<ModifyDbInstanceNetworkAddressInput, C> {
+    /// Sets [`instance_id`](ModifyDbInstanceNetworkAddressInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`old_ip_expired_time`](ModifyDbInstanceNetworkAddressInput::old_ip_expired_time)
+    /// (required).
+    pub fn old_ip_expired_time(mut self, value: u64) -> Self {
+        self.input.old_ip_expired_time = Some(value);
+        self
+    }
+
+    /// Sets [`new_uniq_vpc_id`](ModifyDbInstanceNetworkAddressInput::new_uniq_vpc_id) (required).
+    pub fn new_uniq_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.new_uniq_vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`new_uniq_subnet_id`](ModifyDbInstanceNetworkAddressInput::new_uniq_subnet_id)
+    /// (required).
+    pub fn new_uniq_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.new_uniq_subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`network_addresses`](ModifyDbInstanceNetworkAddressInput::network_addresses).
+    pub fn network_addresses(
+        mut self,
+        value: impl IntoIterator<Item = types::ModifyNetworkAddress>,
+    ) -> Self {
+        self.input.network_addresses = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceNetworkAddress`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceNetworkAddressOutput {
+    /// ID of the asynchronous process task for modifying the network information.
+    pub flow_id: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceSecurityGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceSecurityGroupInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Target security group ID. Log in to the [security group
+    /// console](https://console.cloud.tencent.com/vpc/security-group) page to copy the target
+    /// security group ID. **Note**: This input parameter performs a full replacement on all
+    /// existing collections but not an incremental update. To modify it, import the expected full
+    /// collections.
+    pub security_group_ids: Option<Vec<String>>,
+}
+
+impl ModifyDbInstanceSecurityGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceSecurityGroupInput {
+    type Output = ModifyDbInstanceSecurityGroupOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceSecurityGroup");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "SecurityGroupIds"];
+}
+
+impl<C> Request<ModifyDbInstanceSecurityGroupInput, C> {
+    /// Sets [`instance_id`](ModifyDbInstanceSecurityGroupInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_group_ids`](ModifyDbInstanceSecurityGroupInput::security_group_ids)
+    /// (required).
+    pub fn security_group_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceSecurityGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceSecurityGroupOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceSpec`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceSpecInput {
+    /// Instance ID. Log in to the &lt;a
+    /// href="<https://console.cloud.tencent.com/mongodb>"&gt;MongoDB console&lt;/a&gt; and copy the
+    /// instance ID from the instance list.
+    pub instance_id: Option<String>,
+    /// Memory size after instance configuration modification. Unit: GB. The current instance memory
+    /// size is used by default if this parameter is left blank. For supported memory
+    /// specifications, please refer to &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1>"&gt;product
+    /// specifications&lt;/a&gt;.
+    ///
+    /// **Note**: Memory and disk configurations should be upgraded or downgraded at the same time,
+    /// meaning that Memory and Volume should be modified at the same time.
+    pub memory: Option<u64>,
+    /// Hard disk size after instance configuration modification. Unit: GB. The current instance
+    /// disk size is used by default if this parameter is left blank. For supported disk capacity,
+    /// please refer to &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1>"&gt;product
+    /// specification&lt;/a&gt;.
+    /// - Memory and disk configurations should be upgraded or downgraded at the same time, meaning
+    ///   that Memory and Volume should be modified simultaneously.
+    /// - When downgrading, the disk capacity after modification must be greater than 1.2 times the
+    ///   used disk capacity.
+    pub volume: Option<u64>,
+    /// Number of mongod nodes after instance change (excluding read-only nodes).
+    /// - Replica set node count: Use the MinNodeNum and MaxNodeNum parameters in the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API response to obtain the node count range.
+    /// - Number of shard nodes in a sharded cluster: Use the MinReplicateSetNodeNum and
+    ///   MaxReplicateSetNodeNum parameters in the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API response to obtain the node count range.
+    ///
+    /// **Note**: When modifying the CPU or memory specifications of mongod or mongos, you may not
+    /// configure this parameter or enter the current number of mongod or mongos nodes (excluding
+    /// read-only nodes).
+    pub node_num: Option<u64>,
+    /// Number of shards after instance change.
+    /// - The value range for the number of instance shards can be obtained through the response
+    ///   parameters **MinReplicateSetNum** and **MaxReplicateSetNum** of the &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   API.
+    /// - Only allow adding shards, not reducing them.
+    pub replicate_set_num: Option<u64>,
+    /// Switch time for instance configuration change.
+    /// - 0: Immediately execute the configuration modification task upon completion of adjustment.
+    ///   Default is 0.
+    /// - 1: Execute the configuration modification task within the maintenance window.
+    ///
+    /// **Note**: Adjusting the number of nodes and shard quantity is unsupported within the
+    /// **maintenance window**.
+    pub in_maintenance: Option<u64>,
+    /// Memory size of mongos after sharding instance configuration change. Unit: GB. For instance
+    /// support specifications, see &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1>"&gt;product
+    /// specification&lt;/a&gt;.
+    pub mongos_memory: Option<String>,
+    /// List of nodes to be added, containing the node type and AZ information.
+    pub add_node_list: Option<Vec<types::AddNodeList>>,
+    /// Delete node list.
+    ///
+    /// **Note**: Based on the consistency principle of sharded instance nodes, when deleting shard
+    /// instance nodes, only need to specify the node corresponding to shard 0, for example:
+    /// cmgo-9nl1czif_0-node-readonly0 will delete the first read-only node of each shard.
+    pub remove_node_list: Option<Vec<types::RemoveNodeList>>,
+    /// CPU size after instance configuration changes. Unit: C. If empty, the default value is the
+    /// current CPU size of the instance. For currently supported CPU specifications, see &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1>"&gt;Product
+    /// Specifications&lt;/a&gt;.
+    pub cpu: Option<i64>,
+    /// The product specification type after instance configuration change. If empty, the default
+    /// value is the current instance product specification type.
+    ///
+    /// Currently supported product specification types are as follows:
+    ///
+    /// Recommended product specification types:
+    /// - GE.LD.T1: Local disk (Common I).
+    /// - GE.CD.T1: Cloud disk (Common I).
+    ///
+    /// Product allowlist specification types:
+    /// - HIO10G: Local disk (High IO 10G).
+    /// - HCD: Cloud disk (Cloud Disk Edition).
+    ///
+    /// Note:
+    /// - Allowlist specification types are controlled by allowlist. If needed, &lt;a
+    ///   href="<https://console.cloud.tencent.com/workorder/category>"&gt;submit a ticket&lt;/a&gt;
+    ///   to apply.
+    /// - Common I cannot be changed to allowlist specification types.
+    pub machine_code: Option<String>,
+}
+
+impl ModifyDbInstanceSpecInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceSpecInput {
+    type Output = ModifyDbInstanceSpecOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceSpec");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<ModifyDbInstanceSpecInput, C> {
+    /// Sets [`instance_id`](ModifyDbInstanceSpecInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`memory`](ModifyDbInstanceSpecInput::memory).
+    pub fn memory(mut self, value: u64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`volume`](ModifyDbInstanceSpecInput::volume).
+    pub fn volume(mut self, value: u64) -> Self {
+        self.input.volume = Some(value);
+        self
+    }
+
+    /// Sets [`node_num`](ModifyDbInstanceSpecInput::node_num).
+    pub fn node_num(mut self, value: u64) -> Self {
+        self.input.node_num = Some(value);
+        self
+    }
+
+    /// Sets [`replicate_set_num`](ModifyDbInstanceSpecInput::replicate_set_num).
+    pub fn replicate_set_num(mut self, value: u64) -> Self {
+        self.input.replicate_set_num = Some(value);
+        self
+    }
+
+    /// Sets [`in_maintenance`](ModifyDbInstanceSpecInput::in_maintenance).
+    pub fn in_maintenance(mut self, value: u64) -> Self {
+        self.input.in_maintenance = Some(value);
+        self
+    }
+
+    /// Sets [`mongos_memory`](ModifyDbInstanceSpecInput::mongos_memory).
+    pub fn mongos_memory(mut self, value: impl Into<String>) -> Self {
+        self.input.mongos_memory = Some(value.into());
+        self
+    }
+
+    /// Sets [`add_node_list`](ModifyDbInstanceSpecInput::add_node_list).
+    pub fn add_node_list(
+        mut self,
+        value: impl IntoIterator<Item = types::AddNodeList>,
+    ) -> Self {
+        self.input.add_node_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`remove_node_list`](ModifyDbInstanceSpecInput::remove_node_list).
+    pub fn remove_node_list(
+        mut self,
+        value: impl IntoIterator<Item = types::RemoveNodeList>,
+    ) -> Self {
+        self.input.remove_node_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`cpu`](ModifyDbInstanceSpecInput::cpu).
+    pub fn cpu(mut self, value: i64) -> Self {
+        self.input.cpu = Some(value);
+        self
+    }
+
+    /// Sets [`machine_code`](ModifyDbInstanceSpecInput::machine_code).
+    pub fn machine_code(mut self, value: impl Into<String>) -> Self {
+        self.input.machine_code = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceSpec`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceSpecOutput {
+    /// Order ID.
+    pub deal_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyInstanceAz`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyInstanceAzInput {
+    /// Instance ID, such as cmgo-p8vn****. Log in to the &lt;a
+    /// href="<https://console.cloud.tencent.com/mongodb>"&gt;MongoDB console&lt;/a&gt; and copy the
+    /// instance ID from the instance list.
+    pub instance_id: Option<String>,
+    /// Availability zone ID where the primary node is located. For the method for obtaining, please
+    /// see &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/240/3637?from_cn_redirect=1>"&gt;Regions
+    /// and Availability Zones&lt;/a&gt;.
+    pub primary_node_zone: Option<String>,
+    /// ID list of the availability zone where the secondary node resides.
+    ///
+    /// **Note**: It cannot contain the availability zones where the primary node and Hidden nodes
+    /// reside.
+    pub secondary_node_zone: Option<Vec<String>>,
+    /// If the current instance has no configuration for Hidden nodes, this parameter is not
+    /// required.
+    pub hidden_node_zone: Option<String>,
+    /// List of AZ IDs where read-only nodes reside.
+    ///
+    /// **Note**: If the current instance contains read-only nodes, this parameter is required.
+    pub readonly_node_zone: Option<Vec<String>>,
+    /// Specify the time policy for executing the availability zone switch.
+    /// - 0: Execute the switch immediately.
+    /// - 1: Execute the switch within the set maintenance window. For details, please refer to
+    ///   &lt;a
+    ///   href="<https://www.tencentcloud.com/document/product/240/19910?from_cn_redirect=1>"&gt;setting
+    ///   instance maintenance time&lt;/a&gt;.
+    pub in_maintenance: Option<u64>,
+}
+
+impl ModifyInstanceAzInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyInstanceAzInput {
+    type Output = ModifyInstanceAzOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyInstanceAz");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "PrimaryNodeZone",
+        "SecondaryNodeZone",
+    ];
+}
+
+impl<C> Request<ModifyInstanceAzInput, C> {
+    /// Sets [`instance_id`](ModifyInstanceAzInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`primary_node_zone`](ModifyInstanceAzInput::primary_node_zone) (required).
+    pub fn primary_node_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.primary_node_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`secondary_node_zone`](ModifyInstanceAzInput::secondary_node_zone) (required).
+    pub fn secondary_node_zone(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.secondary_node_zone = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`hidden_node_zone`](ModifyInstanceAzInput::hidden_node_zone).
+    pub fn hidden_node_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.hidden_node_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`readonly_node_zone`](ModifyInstanceAzInput::readonly_node_zone).
+    pub fn readonly_node_zone(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.readonly_node_zone = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`in_maintenance`](ModifyInstanceAzInput::in_maintenance).
+    pub fn in_maintenance(mut self, value: u64) -> Self {
+        self.input.in_maintenance = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyInstanceAz`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyInstanceAzOutput {
+    /// Order ID for availability zone adjustment.
+    pub deal_id: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyInstanceParams`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyInstanceParamsInput {
+    /// Specifies the instance ID. For example, cmgo-p8vn****. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Specifies the parameter name and value to be modified. For details about the currently
+    /// supported parameter names and the corresponding valid values, see
+    /// [DescribeInstanceParams](https://www.tencentcloud.com/document/product/240/65903?from_cn_redirect=1).
+    pub instance_params: Option<Vec<types::ModifyMongoDbParamType>>,
+    /// Operation type. Valid values:
+    /// - IMMEDIATELY: immediate adjustment.
+    /// - DELAY: delayed adjustment. It is an optional field. The default value is immediate
+    ///   adjustment if this parameter is left unspecified.
+    pub modify_type: Option<String>,
+}
+
+impl ModifyInstanceParamsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyInstanceParamsInput {
+    type Output = ModifyInstanceParamsOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyInstanceParams");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "InstanceParams"];
+}
+
+impl<C> Request<ModifyInstanceParamsInput, C> {
+    /// Sets [`instance_id`](ModifyInstanceParamsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_params`](ModifyInstanceParamsInput::instance_params) (required).
+    pub fn instance_params(
+        mut self,
+        value: impl IntoIterator<Item = types::ModifyMongoDbParamType>,
+    ) -> Self {
+        self.input.instance_params = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`modify_type`](ModifyInstanceParamsInput::modify_type).
+    pub fn modify_type(mut self, value: impl Into<String>) -> Self {
+        self.input.modify_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyInstanceParams`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyInstanceParamsOutput {
+    /// Whether the modification on the parameter configuration takes effect.
+    /// - true: the modified parameter value has taken effect.
+    /// - false: execution failed.
+    pub changed: bool,
+    /// This parameter is temporarily meaningless (to be compatible with the earlier versions,
+    /// reserve this parameter at the frontend).
+    pub task_id: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifySRVConnectionUrl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifySrvConnectionUrlInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Custom instance access domain name.
+    pub custom_domain: Option<String>,
+}
+
+impl ModifySrvConnectionUrlInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifySrvConnectionUrlInput {
+    type Output = ModifySrvConnectionUrlOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifySRVConnectionUrl");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "CustomDomain"];
+}
+
+impl<C> Request<ModifySrvConnectionUrlInput, C> {
+    /// Sets [`instance_id`](ModifySrvConnectionUrlInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`custom_domain`](ModifySrvConnectionUrlInput::custom_domain) (required).
+    pub fn custom_domain(mut self, value: impl Into<String>) -> Self {
+        self.input.custom_domain = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifySRVConnectionUrl`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifySrvConnectionUrlOutput {
+    /// Start the task ID.
+    pub flow_id: Option<u64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `OfflineIsolatedDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OfflineIsolatedDbInstanceInput {
+    /// Instance ID. Log in to the [TencentDB for MongoDB console recycle
+    /// bin](https://console.cloud.tencent.com/mongodb/recycle), and copy the ID of the instance to
+    /// be eliminated from the instance list.
+    pub instance_id: Option<String>,
+}
+
+impl OfflineIsolatedDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for OfflineIsolatedDbInstanceInput {
+    type Output = OfflineIsolatedDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("OfflineIsolatedDBInstance");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<OfflineIsolatedDbInstanceInput, C> {
+    /// Sets [`instance_id`](OfflineIsolatedDbInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `OfflineIsolatedDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OfflineIsolatedDbInstanceOutput {
+    /// Async task request ID, which can be used to query the execution result of an async task.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RenameInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RenameInstanceInput {
+    /// Instance ID. Format: cmgo-p8vnipr5. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/MongoDB#/) and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Custom instance name. It can contain any character, with a length from 1 to 128 characters.
+    pub new_name: Option<String>,
+}
+
+impl RenameInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RenameInstanceInput {
+    type Output = RenameInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("RenameInstance");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "NewName"];
+}
+
+impl<C> Request<RenameInstanceInput, C> {
+    /// Sets [`instance_id`](RenameInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`new_name`](RenameInstanceInput::new_name) (required).
+    pub fn new_name(mut self, value: impl Into<String>) -> Self {
+        self.input.new_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `RenameInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RenameInstanceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RenewDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RenewDbInstancesInput {
+    /// Specifies the ID or IDs of one or multiple instances to be renewed.
+    /// - It can be obtained through the response parameter **InstanceId** of the
+    ///   [DescribeDBInstances](https://www.tencentcloud.com/document/product/240/38568?from_cn_redirect=1)
+    ///   API.
+    /// - The maximum number of instances for each renewal request is 100.
+    pub instance_ids: Option<Vec<String>>,
+    /// The parameter setting for the prepaid mode (monthly subscription mode). This parameter can
+    /// specify the renewal period, whether to set automatic renewal, and other attributes of the
+    /// monthly subscription instance. This parameter is mandatory in monthly subscription.
+    pub instance_charge_prepaid: Option<types::InstanceChargePrepaid>,
+}
+
+impl RenewDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RenewDbInstancesInput {
+    type Output = RenewDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("RenewDBInstances");
+    const REQUIRED: &'static [&'static str] = &["InstanceIds", "InstanceChargePrepaid"];
+}
+
+impl<C> Request<RenewDbInstancesInput, C> {
+    /// Sets [`instance_ids`](RenewDbInstancesInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`instance_charge_prepaid`](RenewDbInstancesInput::instance_charge_prepaid) (required).
+    pub fn instance_charge_prepaid(
+        mut self,
+        value: types::InstanceChargePrepaid,
+    ) -> Self {
+        self.input.instance_charge_prepaid = Some(value);
+        self
+    }
+}
+
+/// The response of `RenewDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RenewDbInstancesOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ResetDBInstancePassword`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ResetDbInstancePasswordInput {
+    /// Specifies the instance ID. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Specifies the account name for which the password needs to be changed. The
+    /// [DescribeAccountUsers](https://www.tencentcloud.com/document/product/240/79919) API can be
+    /// called to obtain the account list and copy the account name for which the password needs to
+    /// be changed.
+    pub user_name: Option<String>,
+    /// Specifies a new password for the account. Password complexity requirements:
+    /// - It should contain 8-32 characters.
+    /// - It should contain at least two types of the following: letters, digits, and special
+    ///   characters (!@#%^\*()\_).
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for ResetDbInstancePasswordInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResetDbInstancePasswordInput")
+            .field("instance_id", &self.instance_id)
+            .field("user_name", &self.user_name)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl ResetDbInstancePasswordInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ResetDbInstancePasswordInput {
+    type Output = ResetDbInstancePasswordOutput;
+    const INFO: OperationInfo = OperationInfo::action("ResetDBInstancePassword");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "UserName", "Password"];
+}
+
+impl<C> Request<ResetDbInstancePasswordInput, C> {
+    /// Sets [`instance_id`](ResetDbInstancePasswordInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](ResetDbInstancePasswordInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](ResetDbInstancePasswordInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ResetDBInstancePassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ResetDbInstancePasswordOutput {
+    /// Task request ID.
+    pub async_request_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RestoreDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RestoreDbInstanceInput {
+    /// Instance ID. Log in to the &lt;a
+    /// href="<https://console.cloud.tencent.com/mongodb/instance>"&gt;MongoDB console&lt;/a&gt; and
+    /// copy the instance ID from the instance list.
+    pub instance_id: Option<String>,
+    /// Specify the target time point to roll back. The time must be in the backup retention period
+    /// of the instance.
+    ///
+    /// Parameter format: YYYY-MM-DD hh:mm:ss
+    pub restore_time: Option<String>,
+    /// Database table information to be rolled back.
+    pub databases: Option<Vec<types::RestoreDatabases>>,
+}
+
+impl RestoreDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RestoreDbInstanceInput {
+    type Output = RestoreDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("RestoreDBInstance");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "RestoreTime",
+        "Databases",
+    ];
+}
+
+impl<C> Request<RestoreDbInstanceInput, C> {
+    /// Sets [`instance_id`](RestoreDbInstanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`restore_time`](RestoreDbInstanceInput::restore_time) (required).
+    pub fn restore_time(mut self, value: impl Into<String>) -> Self {
+        self.input.restore_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`databases`](RestoreDbInstanceInput::databases) (required).
+    pub fn databases(
+        mut self,
+        value: impl IntoIterator<Item = types::RestoreDatabases>,
+    ) -> Self {
+        self.input.databases = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `RestoreDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RestoreDbInstanceOutput {
+    /// Rollback task process ID.
+    pub flow_id: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `SetAccountUserPrivilege`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SetAccountUserPrivilegeInput {
+    /// Specifies the instance ID for the account to be configured. For example, cmgo-p8vn****. Log
+    /// in to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/MongoDB), and
+    /// copy the instance ID from the instance list.
+    pub instance_id: Option<String>,
+    /// Sets the account name to access the instance. The setting requirements are as follows: The
+    /// name should be started with a letter and its length should be 1–64 characters. Only
+    /// uppercase letters, lowercase letters, digits (1–9), underscores (_), and hyphens (-) can be
+    /// entered.
+    pub user_name: Option<String>,
+    /// Sets the permission information.
+    pub auth_role: Option<Vec<types::Auth>>,
+}
+
+impl SetAccountUserPrivilegeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SetAccountUserPrivilegeInput {
+    type Output = SetAccountUserPrivilegeOutput;
+    const INFO: OperationInfo = OperationInfo::action("SetAccountUserPrivilege");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "UserName", "AuthRole"];
+}
+
+impl<C> Request<SetAccountUserPrivilegeInput, C> {
+    /// Sets [`instance_id`](SetAccountUserPrivilegeInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](SetAccountUserPrivilegeInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`auth_role`](SetAccountUserPrivilegeInput::auth_role) (required).
+    pub fn auth_role(mut self, value: impl IntoIterator<Item = types::Auth>) -> Self {
+        self.input.auth_role = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `SetAccountUserPrivilege`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SetAccountUserPrivilegeOutput {
+    /// Task ID.
+    pub flow_id: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `SetDBInstanceDeletionProtection`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SetDbInstanceDeletionProtectionInput {
+    /// Instance ID list, in the format of cmgo-p8vnipr5. It is the same as the format of the
+    /// instance ID displayed on the TencentDB for MongoDB console page.
+    pub instance_ids: Option<Vec<String>>,
+    /// Instance termination protection switch. Valid values: 0 - disabled; 1 - enabled.
+    pub enable_deletion_protection: Option<u64>,
+}
+
+impl SetDbInstanceDeletionProtectionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SetDbInstanceDeletionProtectionInput {
+    type Output = SetDbInstanceDeletionProtectionOutput;
+    const INFO: OperationInfo = OperationInfo::action("SetDBInstanceDeletionProtection");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceIds",
+        "EnableDeletionProtection",
+    ];
+}
+
+impl<C> Request<SetDbInstanceDeletionProtectionInput, C> {
+    /// Sets [`instance_ids`](SetDbInstanceDeletionProtectionInput::instance_ids) (required).
+    pub fn instance_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets
+    /// [`enable_deletion_protection`](SetDbInstanceDeletionProtectionInput::enable_deletion_protection)
+    /// (required).
+    pub fn enable_deletion_protection(mut self, value: u64) -> Self {
+        self.input.enable_deletion_protection = Some(value);
+        self
+    }
+}
+
+/// The response of `SetDBInstanceDeletionProtection`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SetDbInstanceDeletionProtectionOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `SetInstanceMaintenance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SetInstanceMaintenanceInput {
+    /// Specifies the instance ID. For example, cmgo-p8vn****. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+    /// Start time of the maintenance window. The value range is any hour or half-hour between 00:00
+    /// and 23:00, such as 00:00 or 00:30.
+    pub maintenance_start: Option<String>,
+    /// End time of the maintenance window.
+    /// - The value range is any hour or half-hour between 00:00 and 23:00. The minimum value of
+    ///   maintenance time is 30 minutes, and the maximum value is 3 hours.
+    /// - The end time should be later than the start time.
+    pub maintenance_end: Option<String>,
+}
+
+impl SetInstanceMaintenanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SetInstanceMaintenanceInput {
+    type Output = SetInstanceMaintenanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("SetInstanceMaintenance");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "MaintenanceStart",
+        "MaintenanceEnd",
+    ];
+}
+
+impl<C> Request<SetInstanceMaintenanceInput, C> {
+    /// Sets [`instance_id`](SetInstanceMaintenanceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`maintenance_start`](SetInstanceMaintenanceInput::maintenance_start) (required).
+    pub fn maintenance_start(mut self, value: impl Into<String>) -> Self {
+        self.input.maintenance_start = Some(value.into());
+        self
+    }
+
+    /// Sets [`maintenance_end`](SetInstanceMaintenanceInput::maintenance_end) (required).
+    pub fn maintenance_end(mut self, value: impl Into<String>) -> Self {
+        self.input.maintenance_end = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SetInstanceMaintenance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SetInstanceMaintenanceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `TerminateDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TerminateDbInstancesInput {
+    /// Specifies the ID of the pre-isolated instance. Log in to the [TencentDB for MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
+    /// instance list.
+    pub instance_id: Option<String>,
+}
+
+impl TerminateDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for TerminateDbInstancesInput {
+    type Output = TerminateDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("TerminateDBInstances");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<TerminateDbInstancesInput, C> {
+    /// Sets [`instance_id`](TerminateDbInstancesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `TerminateDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TerminateDbInstancesOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `UpgradeDBInstanceKernelVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceKernelVersionInput {
+    /// List of instance IDs, which are in the format of cmgo-p8vnipr5. It is the same as the format
+    /// of the instance ID displayed on the TencentDB for MongoDB console page.
+    pub instance_id: Option<String>,
+    /// Whether to perform the upgrade during the maintenance period. 0 - no; 1 - yes.
+    pub in_maintenance: Option<i64>,
+}
+
+impl UpgradeDbInstanceKernelVersionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpgradeDbInstanceKernelVersionInput {
+    type Output = UpgradeDbInstanceKernelVersionOutput;
+    const INFO: OperationInfo = OperationInfo::action("UpgradeDBInstanceKernelVersion");
+    const REQUIRED: &'static [&'static str] = &["InstanceId"];
+}
+
+impl<C> Request<UpgradeDbInstanceKernelVersionInput, C> {
+    /// Sets [`instance_id`](UpgradeDbInstanceKernelVersionInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`in_maintenance`](UpgradeDbInstanceKernelVersionInput::in_maintenance).
+    pub fn in_maintenance(mut self, value: i64) -> Self {
+        self.input.in_maintenance = Some(value);
+        self
+    }
+}
+
+/// The response of `UpgradeDBInstanceKernelVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceKernelVersionOutput {
+    /// Asynchronous process task ID.
+    pub flow_id: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `UpgradeDbInstanceVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceVersionInput {
+    /// List of instance IDs, which are in the format of cmgo-p8vnipr5. It is the same as the format
+    /// of the instance ID displayed on the TencentDB for MongoDB console page.
+    pub instance_id: Option<String>,
+    /// The newly upgraded database version. Currently supported versions are as follows. Upgrade
+    /// from an earlier version to a high version is supported. Cross-version upgrade is not
+    /// supported.
+    /// - MONGO_40_WT: Version 4.0.
+    /// - MONGO_42_WT: Version 4.2.
+    /// - MONGO_44_WT: Version 4.4.
+    /// - MONGO_50_WT: Version 5.0.
+    /// - MONGO_60_WT: Version 6.0. -MONGO_70_WT: Version 7.0.
+    /// - MONGO_80_WT: Version 8.0.
+    pub mongo_version: Option<String>,
+    /// Specify whether to perform the upgrade during the maintenance period. -0: Upgrade now.
+    /// - 1: Upgrade during the maintenance window.
+    pub in_maintenance: Option<i64>,
+}
+
+impl UpgradeDbInstanceVersionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpgradeDbInstanceVersionInput {
+    type Output = UpgradeDbInstanceVersionOutput;
+    const INFO: OperationInfo = OperationInfo::action("UpgradeDbInstanceVersion");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "MongoVersion"];
+}
+
+impl<C> Request<UpgradeDbInstanceVersionInput, C> {
+    /// Sets [`instance_id`](UpgradeDbInstanceVersionInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`mongo_version`](UpgradeDbInstanceVersionInput::mongo_version) (required).
+    pub fn mongo_version(mut self, value: impl Into<String>) -> Self {
+        self.input.mongo_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`in_maintenance`](UpgradeDbInstanceVersionInput::in_maintenance).
+    pub fn in_maintenance(mut self, value: i64) -> Self {
+        self.input.in_maintenance = Some(value);
+        self
+    }
+}
+
+/// The response of `UpgradeDbInstanceVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceVersionOutput {
+    /// Asynchronous process task ID.
+    pub flow_id: u64,
     /// The request ID: quote it when asking Tencent Cloud about this call.
     pub request_id: String,
 }

@@ -11,6 +11,1097 @@ pub use cloud_transport::codec::Timestamp;
 use cloud_transport::codec;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Node details of the instance to be modified.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AddNodeList {
+    /// Roles of nodes to be added.
+    /// - SECONDARY: Mongod node.
+    /// - READONLY: read-only node.
+    /// - MONGOS: Mongos node.
+    pub role: String,
+    /// AZ corresponding to the node. For the currently supported AZs, see [Regions and
+    /// AZs](https://www.tencentcloud.com/document/product/240/3637?from_cn_redirect=1).
+    /// - Single AZ: All nodes are in the same AZ.
+    /// - Multiple AZs: The current standard specification involves three AZs. The primary and
+    ///   secondary nodes are not in the same AZ. Note: AZs corresponding to the nodes to be added
+    ///   should be specified. After addition, the number of nodes in any 2 AZs should be greater
+    ///   than that in the third AZ.
+    pub zone: String,
+}
+
+/// Audit log
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditLog {
+    /// Number of affected rows
+    pub affect_rows: Option<u64>,
+    /// Operation type. For example: grantRolesToRole, dropRole.
+    pub atype: Option<String>,
+    /// Execution time. Unit: ms.
+    pub exec_time: Option<u64>,
+    /// Client IP address.
+    pub host: Option<String>,
+    /// Operation parameter. Includes operation parameter information.
+    pub param: Option<String>,
+    /// Execution result. 0 indicates success, non-0 indicates failure.
+    pub result: Option<i64>,
+    /// User role list. Format: role@db,role@db.
+    pub roles: Option<String>,
+    /// Operation timestamp. Format: YYYY-MM-DD HH:mm:ss.
+    pub timestamp: Option<String>,
+    /// Username. Format: user@db.
+    pub user: Option<String>,
+}
+
+/// Audit log file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditLogFile {
+    /// Audit log file name.
+    pub file_name: String,
+    /// Creation time of the audit log file, in the format: "2019-03-20 17:09:13".
+    pub create_time: String,
+    /// File status value. May return the following values: "creating" - generating "Failed" -
+    /// Creation failed. "success" - generated.
+    pub status: String,
+    /// File size in KB. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub file_size: Option<u64>,
+    /// Download URL for the audit log. Note: This field may return null, indicating that no valid
+    /// values can be obtained.
+    pub download_url: Option<String>,
+    /// Error message. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub err_msg: Option<String>,
+    /// Download progress
+    pub progress_rate: Option<u64>,
+}
+
+/// Audit log filter criteria
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AuditLogFilter {
+    /// Client IP address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<Vec<String>>,
+    /// Username.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<Vec<String>>,
+    /// Execution time. Unit: ms. Filter audit logs with execution time more than this value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exec_time: Option<u64>,
+    /// Number of affected rows. Filter audit logs with affected rows more than this value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affect_rows: Option<u64>,
+    /// Operation type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub atype: Option<Vec<String>>,
+    /// Execution result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<Vec<String>>,
+    /// Filter logs using this keyword
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param: Option<Vec<String>>,
+}
+
+/// User Permissions
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Auth {
+    /// Permission information of the current account.
+    /// - 0: no permissions.
+    /// - 1: read-only.
+    /// - 3: read-write. Note: This field may return null, indicating that no valid values can be
+    ///   obtained.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mask: Option<i64>,
+    /// Specifies the name of the database that has the current account permissions.
+    /// - \*: indicates all databases.
+    /// - db.name: indicates the database with a specific name. Note: This field may return null,
+    ///   indicating that no valid values can be obtained.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_space: Option<String>,
+}
+
+/// Backup download task information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BackupDownloadTask {
+    /// Task creation time.
+    pub create_time: String,
+    /// Backup file name.
+    pub backup_name: String,
+    /// Shard name.
+    pub replica_set_id: String,
+    /// Backup data size, in bytes.
+    pub backup_size: i64,
+    /// Task status.
+    /// - 0: wait for execution.
+    /// - 1: downloading.
+    /// - 2: download completed.
+    /// - 3: download failed.
+    /// - 4: wait for retry.
+    pub status: i64,
+    /// Task progress percentage.
+    pub percent: i64,
+    /// Duration, in seconds.
+    pub time_spend: i64,
+    /// Download link for backup data.
+    pub url: String,
+    /// Backup method.
+    /// - 0: logical backup.
+    /// - 1: physical backup.
+    /// - 3: snapshot backup. **Note**:
+    /// 1. The General Edition instance supports logical and physical backup. The Cloud Disk Edition
+    ///    instance supports physical and snapshot backup, but does not support logical backup
+    ///    currently.
+    /// 2. Physical backup is not supported when storage encryption is enabled for the instance.
+    pub backup_method: i64,
+    /// Specified remarks for initiating backup tasks.
+    pub backup_desc: Option<String>,
+    /// Region information.
+    pub region: String,
+    /// Bucket information.
+    pub bucket: String,
+}
+
+/// Result of creating a backup download task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BackupDownloadTaskStatus {
+    /// Shard name.
+    pub replica_set_id: String,
+    /// Current status of the task.
+    /// - 0: wait for execution.
+    /// - 1: downloading.
+    /// - 2: download completed.
+    /// - 3: download failed.
+    /// - 4: wait for retry.
+    pub status: i64,
+}
+
+/// Backup information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BackupInfo {
+    /// Instance ID.
+    pub instance_id: String,
+    /// Backup method.
+    /// - 0: Automatic backup.
+    /// - 1: Manual backup.
+    pub backup_type: u64,
+    /// Backup file name.
+    pub backup_name: String,
+    /// Backup task notes.
+    pub backup_desc: Option<String>,
+    /// Backup file size, in KB.
+    pub backup_size: Option<u64>,
+    /// Backup start time.
+    pub start_time: Option<String>,
+    /// Backup end time.
+    pub end_time: Option<String>,
+    /// Backup status.
+    /// - 1: Backup in progress.
+    /// - 2: Backup successful.
+    pub status: u64,
+    /// Backup method.
+    /// - 0: Logical backup.
+    /// - 1: Physical backup.
+    /// - 3: Snapshot backup.
+    ///
+    /// **Description:**
+    /// - The General Edition instance supports logical and physical backup. The Cloud Disk Edition
+    ///   instance supports physical and snapshot backup, but does not support logical backup
+    ///   currently.
+    /// - If storage encryption is activated for the instance, physical backup is not supported.
+    pub backup_method: u64,
+    /// Backup record ID.
+    pub back_id: Option<i64>,
+    /// Backup deletion time.
+    pub delete_time: Option<String>,
+    /// Backup region in a different location.
+    pub backup_region: Option<String>,
+    /// Rollback time supported by the backup.
+    pub restore_time: Option<String>,
+}
+
+/// Total size of instance backup
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct BackupTotalSize {
+    /// Total size of full backup, in bytes
+    pub snapshot_size: i64,
+    /// Incremental backup total size
+    pub oplog_size: i64,
+    /// free quota
+    pub free_quota: i64,
+}
+
+/// Client connection information, including client IP and number of connections
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ClientConnection {
+    /// IP address of the connected client.
+    #[serde(rename = "IP")]
+    pub ip: String,
+    /// Number of connections corresponding to the client IP address.
+    pub count: u64,
+    /// Whether it is an internal IP address.
+    pub internal_service: bool,
+}
+
+/// Current operation on the TencentDB for MongoDB instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CurrentOp {
+    /// Operation number.
+    pub op_id: i64,
+    /// Namespace where the operation is located, in the format of db.collection.
+    pub ns: String,
+    /// Execution statement of the operation.
+    pub query: String,
+    /// Operation type.
+    /// - none: special status; idle connections or internal tasks.
+    /// - update: update data.
+    /// - insert: insertion operation.
+    /// - query: query operation.
+    /// - command: command operation.
+    /// - getmore: obtain more data.
+    /// - remove: deletion operation.
+    /// - killcursors: operation of releasing the query cursor.
+    pub op: String,
+    /// Name of the shard where the operation is performed.
+    pub replica_set_name: String,
+    /// Name of the node where the operation is performed.
+    pub node_name: String,
+    /// Detailed information about the operation.
+    pub operation: String,
+    /// Node role.
+    /// - primary: primary node.
+    /// - secondary: secondary node.
+    pub state: String,
+    /// Execution time of the operation, in ms.
+    pub microsecs_running: u64,
+    /// Information about the node where the current operation is performed.
+    pub exec_node: String,
+}
+
+/// Instance information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DbInstanceInfo {
+    /// Instance ID
+    pub instance_id: String,
+    /// Region information
+    pub region: String,
+}
+
+/// Instance price
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DbInstancePrice {
+    /// Unit price of the instance, in USD.
+    pub unit_price: Option<f64>,
+    /// Original price of the instance, in USD.
+    pub original_price: f64,
+    /// Discount price of the instance, in USD.
+    pub discount_price: f64,
+}
+
+/// Description on the billing mode of an instance
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceChargePrepaid {
+    /// Instance purchase duration. Unit: months. Valid values: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    /// 12, 24, and 36. Default value: 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    /// Automatic renewal flag. Valid values:
+    /// - NOTIFY_AND_AUTO_RENEW: A notification is sent upon expiration, and the instance is renewed
+    ///   automatically. If the account balance is sufficient, the instance will be renewed
+    ///   automatically on a monthly basis after expiration.
+    /// - NOTIFY_AND_MANUAL_RENEW: A notification is sent upon expiration, but the instance is not
+    ///   renewed automatically. Default value: NOTIFY_AND_MANUAL_RENEW.
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: No notification is sent upon expiration, and the instance
+    ///   is not renewed automatically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renew_flag: Option<String>,
+}
+
+/// Instance details.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceDetail {
+    /// Instance ID.
+    pub instance_id: String,
+    /// Instance name
+    pub instance_name: String,
+    /// Billing type. Valid value: 0 (pay-as-you-go)
+    pub pay_mode: u64,
+    /// Project ID.
+    pub project_id: u64,
+    /// Cluster type.
+    /// - 0: replica set instance.
+    /// - 1: sharded cluster instance.
+    pub cluster_type: u64,
+    /// Region information
+    pub region: String,
+    /// AZ information
+    pub zone: String,
+    /// Network type.
+    /// - 0: basic network.
+    /// - 1: VPC.
+    pub net_type: u64,
+    /// VPC ID
+    pub vpc_id: String,
+    /// Subnet ID of VPC
+    pub subnet_id: String,
+    /// Instance status.
+    /// - 0: to be initialized.
+    /// - 1: processing, such as specification changes and parameter modifications.
+    /// - 2: running normally.
+    /// - -2: isolated (yearly/monthly subscription).
+    /// - -3: isolated (pay-as-you-go).
+    pub status: i64,
+    /// Instance IP
+    pub vip: String,
+    /// Port number
+    pub vport: u64,
+    /// Instance creation time
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`Timestamp::to_system_time`] parses it.
+    pub create_time: Timestamp,
+    /// Instance expiration time
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`Timestamp::to_system_time`] parses it.
+    pub dead_line: Timestamp,
+    /// Storage engine version information on instances.
+    /// - MONGO_36_WT: version of the MongoDB 3.6 WiredTiger storage engine.
+    /// - MONGO_40_WT: version of the MongoDB 4.0 WiredTiger storage engine.
+    /// - MONGO_42_WT: version of the MongoDB 4.2 WiredTiger storage engine.
+    /// - MONGO_44_WT: version of the MongoDB 4.4 WiredTiger storage engine.
+    /// - MONGO_50_WT: version of the MongoDB 5.0 WiredTiger storage engine.
+    /// - MONGO_60_WT: version of the MongoDB 6.0 WiredTiger storage engine.
+    /// - MONGO_70_WT: version of the MongoDB 7.0 WiredTiger storage engine.
+    /// - MONGO_80_WT: version of the MongoDB 8.0 WiredTiger storage engine.
+    pub mongo_version: String,
+    /// Instance memory specification, in MB.
+    pub memory: u64,
+    /// Instance disk specification, in MB.
+    pub volume: u64,
+    /// Number of the instance CPU cores.
+    pub cpu_num: u64,
+    /// Instance machine type.
+    /// - HIO10G: general HIO 10GE type.
+    /// - HCD: Cloud Disk Edition type.
+    pub machine_type: String,
+    /// Number of secondary nodes of an instance
+    pub secondary_num: u64,
+    /// Number of instance shards
+    pub replication_set_num: u64,
+    /// Automatic renewal flag for the instance.
+    /// - 0: manual renewal.
+    /// - 1: automatic renewal.
+    /// - 2: no renewal after confirmation.
+    pub auto_renew_flag: i64,
+    /// Used capacity, in MB.
+    pub used_volume: u64,
+    /// Start time of the maintenance time
+    pub maintenance_start: String,
+    /// End time of the maintenance time
+    pub maintenance_end: String,
+    /// Shard information
+    pub replica_sets: Vec<ShardInfo>,
+    /// Information of read-only instances
+    pub readonly_instances: Vec<DbInstanceInfo>,
+    /// Information of disaster recovery instances
+    pub standby_instances: Vec<DbInstanceInfo>,
+    /// Information of temp instances
+    pub clone_instances: Vec<DbInstanceInfo>,
+    /// Information of associated instances. For a regular instance, this field represents the
+    /// information of its temp instance; for a temp instance, this field represents the information
+    /// of its regular instance; and for a read-only instance or a disaster recovery instance, this
+    /// field represents the information of its primary instance.
+    pub related_instance: DbInstanceInfo,
+    /// Instance tag information set
+    pub tags: Vec<TagInfo>,
+    /// Instance version
+    pub instance_ver: u64,
+    /// Instance version
+    pub cluster_ver: u64,
+    /// Protocol information: mongodb.
+    pub protocol: u64,
+    /// Instance type.
+    /// - 0: all instances.
+    /// - 1: formal instance.
+    /// - 2: temporary instance.
+    /// - 3: read-only instance.
+    /// - -1: include the formal, read-only, and disaster recovery instance simultaneously.
+    pub instance_type: u64,
+    /// Instance status description.
+    pub instance_status_desc: String,
+    /// Physical instance ID corresponding to the instance. The instances that have been rolled back
+    /// and replaced have different InstanceIds and RealInstanceIds, which need to be obtained
+    /// through the physical ID in scenarios such as obtaining monitoring data from Barad.
+    pub real_instance_id: String,
+    /// Number of Mongos nodes.
+    pub mongos_node_num: Option<u64>,
+    /// Mongos node memory, in MB.
+    pub mongos_memory: Option<u64>,
+    /// Number of Mongos node CPU cores.
+    pub mongos_cpu_num: Option<u64>,
+    /// Number of ConfigServer nodes.
+    pub config_server_node_num: Option<u64>,
+    /// Config Server node memory, in MB.
+    pub config_server_memory: Option<u64>,
+    /// Config Server node disk size, in MB.
+    pub config_server_volume: Option<u64>,
+    /// Number of ConfigServer node CPU cores.
+    pub config_server_cpu_num: Option<u64>,
+    /// Number of read-only nodes.
+    pub readonly_node_num: Option<u64>,
+}
+
+/// The collection of modifiable enum parameters of an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceEnumParam {
+    /// Current parameter value.
+    pub current_value: String,
+    /// Default parameter value.
+    pub default_value: String,
+    /// Enumerated values, which indicate all supported values.
+    pub enum_value: Vec<String>,
+    /// Whether a restart is required for the parameters to take effect after modification.
+    /// - 1: Restart is required for the parameters to take effect.
+    /// - 0: Restart is not required. Once set, the parameters take effect immediately.
+    pub need_restart: String,
+    /// Parameter name.
+    pub param_name: String,
+    /// Parameter description.
+    pub tips: Vec<String>,
+    /// Parameter type description.
+    pub value_type: String,
+    /// Whether the parameter values are used during running.
+    /// - 1. parameter values used during running.
+    /// - 0: parameter values not used during running.
+    pub status: u64,
+}
+
+/// Collection of modifiable instance parameters of the Integer type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceIntegerParam {
+    /// Current parameter value.
+    pub current_value: String,
+    /// Default parameter value.
+    pub default_value: String,
+    /// Maximum parameter value.
+    pub max: String,
+    /// Minimum value.
+    pub min: String,
+    /// Whether a restart is required for the parameters to take effect after modification.
+    /// - 1: Restart is required for the parameters to take effect.
+    /// - 0: Restart is not required. Once set, the parameters take effect immediately.
+    pub need_restart: String,
+    /// Parameter name.
+    pub param_name: String,
+    /// Parameter description.
+    pub tips: Vec<String>,
+    /// Parameter type.
+    pub value_type: String,
+    /// Whether the parameter values are used during running.
+    /// - 1. parameter values used during running.
+    /// - 0: parameter values not used during running.
+    pub status: u64,
+    /// Redundant field. It can be ignored.
+    pub unit: String,
+}
+
+/// The collection of modifiable string parameters of an instance which are used to represent
+/// time ranges.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceMultiParam {
+    /// Current parameter value.
+    pub current_value: String,
+    /// Default parameter value.
+    pub default_value: String,
+    /// Reference value range.
+    pub enum_value: Vec<String>,
+    /// Whether a restart is required for the parameters to take effect after modification.
+    /// - 1: Restart is required for the parameters to take effect.
+    /// - 0: Restart is not required. Once set, the parameters take effect immediately.
+    pub need_restart: String,
+    /// Parameter name.
+    pub param_name: String,
+    /// Whether the parameter values are used during running.
+    /// - 1. parameter values used during running.
+    /// - 0: parameter values not used during running.
+    pub status: u64,
+    /// Parameter description.
+    pub tips: Vec<String>,
+    /// Describes the type of the current values. Default value: multi.
+    pub value_type: String,
+}
+
+/// Collection of modifiable instance parameters whose values are of the Text type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InstanceTextParam {
+    /// Current parameter value.
+    pub current_value: String,
+    /// Default parameter value.
+    pub default_value: String,
+    /// Whether a restart is required after the parameter values are modified.
+    pub need_restart: String,
+    /// Parameter name.
+    pub param_name: String,
+    /// Corresponding values of the Text-type parameters.
+    pub text_value: String,
+    /// Parameter description.
+    pub tips: Vec<String>,
+    /// Parameter type description.
+    pub value_type: String,
+    /// Whether the parameter values are used during running.
+    /// - 1. parameter values used during running.
+    /// - 0: parameter values not used during running.
+    pub status: String,
+}
+
+/// Log details.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct LogInfo {
+    /// Log category. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub log_component: Option<String>,
+    /// Log level. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub log_level: Option<String>,
+    /// Log generation time. Note: This field may return null, indicating that no valid values can
+    /// be obtained.
+    pub log_time: Option<String>,
+    /// Log details. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub log_detail: Option<String>,
+    /// Log connection information. Note: This field may return null, indicating that no valid
+    /// values can be obtained.
+    pub log_connection: Option<String>,
+    /// Log ID. Note: This field may return null, indicating that no valid values can be obtained.
+    pub log_id: Option<String>,
+}
+
+/// Modifies the request parameters of a TencentDB for MongoDB instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyMongoDbParamType {
+    /// Parameter name to be modified. Strictly refer to the parameter names supported by the
+    /// current instance, which are obtained through DescribeInstanceParams.
+    pub key: String,
+    /// Corresponding value of the parameter name to be modified. Strictly refer to the value ranges
+    /// corresponding to the parameters obtained through DescribeInstanceParams.
+    pub value: String,
+}
+
+/// Database IP to be modified
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyNetworkAddress {
+    /// New IP
+    #[serde(rename = "NewIPAddress")]
+    pub new_ip_address: String,
+    /// Old IP
+    pub old_ip_address: String,
+}
+
+/// Node attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct NodeProperty {
+    /// Node AZ.
+    pub zone: Option<String>,
+    /// Node name.
+    pub node_name: Option<String>,
+    /// Node access address.
+    pub address: Option<String>,
+    /// Public network access address (IP address or domain name) of the node. The example value is
+    /// an IP address.
+    pub wan_service_address: Option<String>,
+    /// Node role.
+    /// - PRIMARY: primary node.
+    /// - SECONDARY: secondary node.
+    /// - READONLY: read-only node.
+    /// - ARBITER: arbitration node.
+    pub role: Option<String>,
+    /// Whether the node is a hidden node.
+    /// - true: a hidden node.
+    /// - false: not a hidden node.
+    pub hidden: Option<bool>,
+    /// Node status.
+    /// - NORMAL: running normally.
+    /// - STARTUP: starting.
+    /// - STARTUP2: starting and processing the intermediate data.
+    /// - RECOVERING: recovering and not available.
+    /// - DOWN: offline.
+    /// - UNKNOWN: unknown status.
+    /// - ROLLBACK: rolling back.
+    /// - REMOVED: removed.
+    pub status: Option<String>,
+    /// Delay time of primary-secondary synchronization, in seconds.
+    pub slave_delay: Option<i64>,
+    /// Node priority. Value range: \[0, 100\]. A larger value indicates a higher priority.
+    pub priority: Option<i64>,
+    /// Node voting right.
+    /// - 1: The node has the right to vote.
+    /// - 0: The node does not have the right to vote.
+    pub votes: Option<i64>,
+    /// Node tag. Note: This field may return null, indicating that no valid values can be obtained.
+    pub tags: Option<Vec<NodeTag>>,
+    /// Replica set ID.
+    pub replicate_set_id: Option<String>,
+}
+
+/// Node tag.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct NodeTag {
+    /// Node tag key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_key: Option<String>,
+    /// Node tag value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_value: Option<String>,
+}
+
+/// Operation to be terminated.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Operation {
+    /// Name of the shard where the operation is performed. The
+    /// [DescribeCurrentOp](https://www.tencentcloud.com/document/product/240/48120?from_cn_redirect=1)
+    /// API can be called to query the shard name.
+    pub replica_set_name: String,
+    /// Name of the node where the operation is performed. The
+    /// [DescribeCurrentOp](https://www.tencentcloud.com/document/product/240/48120?from_cn_redirect=1)
+    /// API can be called to query the node name.
+    pub node_name: String,
+    /// Operation number. The
+    /// [DescribeCurrentOp](https://www.tencentcloud.com/document/product/240/48120?from_cn_redirect=1)
+    /// API can be called to query the operation number.
+    pub op_id: i64,
+}
+
+/// Database parameter template
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ParamTpl {
+    /// Parameter template name.
+    pub tpl_name: String,
+    /// Parameter template ID.
+    pub tpl_id: String,
+    /// Database versions applicable to the parameter template.
+    /// - MONGO_36_WT: Version of the MongoDB 3.6 WiredTiger storage engine.
+    /// - MONGO_40_WT: Version of the MongoDB 4.0 WiredTiger storage engine.
+    /// - MONGO_42_WT: Version of the MongoDB 4.2 WiredTiger storage engine.
+    /// - MONGO_44_WT: Version of the MongoDB 4.4 WiredTiger storage engine.
+    /// - MONGO_50_WT: Version of the MongoDB 5.0 WiredTiger storage engine.
+    /// - MONGO_60_WT: version of the MongoDB 6.0 WiredTiger storage engine.
+    /// - MONGO_70_WT: version of the MongoDB 7.0 WiredTiger storage engine.
+    /// - MONGO_80_WT: version of the MongoDB 8.0 WiredTiger storage engine.
+    pub mongo_version: String,
+    /// Database type that the parameter template applies to.
+    /// - REPLSET: replica set instance.
+    /// - SHARD: shard instance.
+    /// - STANDALONE: Single-node instance.
+    pub cluster_type: String,
+    /// Parameter template description.
+    pub tpl_desc: String,
+    /// Template type.
+    /// - DEFAULT: System default template.
+    /// - CUSTOMIZE: custom template.
+    pub tpl_type: String,
+}
+
+/// Database parameter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ParamType {
+    /// Parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Parameter value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// Node details of the instance to be modified.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RemoveNodeList {
+    /// Roles of nodes to be deleted.
+    /// - SECONDARY: Mongod secondary node.
+    /// - READONLY: read-only node.
+    /// - MONGOS: Mongos node.
+    pub role: String,
+    /// IDs of nodes to be deleted. For a sharded cluster instance, specify the names of nodes to be
+    /// deleted on one shard. Nodes with the same names on other shards will also be deleted.
+    /// - Obtaining method: Log in to the [TencentDB for MongoDB
+    ///   console](https://console.cloud.tencent.com/mongodb), go to the **Node Management** tab,
+    ///   and obtain the **node ID**.
+    /// - Note: For a sharded cluster instance, specify the IDs of nodes on shard 0. For example,
+    ///   cmgo-6hfk\*\*\*\*\_0-node-primary.
+    pub node_name: String,
+    /// AZ corresponding to the node. For the currently supported AZs, see [Regions and
+    /// AZs](https://www.tencentcloud.com/document/product/240/3637?from_cn_redirect=1).
+    /// - Single AZ: all nodes are in the same AZ.
+    /// - Multiple AZs: The current standard specification involves three AZs. The primary and
+    ///   secondary nodes are not in the same AZ. Note: AZs corresponding to the nodes to be deleted
+    ///   should be specified. After deletion, the number of nodes in any 2 AZs should be larger
+    ///   than that in the third AZ.
+    pub zone: String,
+}
+
+/// Shard information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ReplicaSetInfo {
+    /// Replica set ID.
+    pub replica_set_id: String,
+}
+
+/// Replica set information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ReplicateSetInfo {
+    /// Node attributes.
+    pub nodes: Option<Vec<NodeProperty>>,
+}
+
+/// collection to be rolled back
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RestoreCollection {
+    /// Original collection to be rolled back
+    pub old_collection: String,
+    /// Rolled-back collection
+    pub new_collection: String,
+}
+
+/// Rollback database and table to new instance, database table information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RestoreDatabases {
+    /// DB name.
+    pub db: String,
+    /// Collection information to be rolled back.
+    pub collections: Vec<RestoreCollection>,
+}
+
+/// Security group information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SecurityGroup {
+    /// Associated project ID.
+    pub project_id: i64,
+    /// Security group creation time.
+    pub create_time: String,
+    /// Security group inbound rule.
+    pub inbound: Vec<SecurityGroupBound>,
+    /// Security group outbound rule.
+    pub outbound: Vec<SecurityGroupBound>,
+    /// Security group ID.
+    pub security_group_id: String,
+    /// Security group name.
+    pub security_group_name: String,
+    /// Security group remarks.
+    pub security_group_remark: String,
+}
+
+/// Security group rule
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SecurityGroupBound {
+    /// Execution policy.
+    /// - ACCEPT: allow. Access requests for the port can be released.
+    /// - DROP: reject. Data packets are discarded without any response.
+    pub action: String,
+    /// Inbound IP address or IP range for database access.
+    pub cidr_ip: String,
+    /// Port for database access.
+    pub port_range: String,
+    /// Transport layer protocol: TCP.
+    pub ip_protocol: String,
+    /// Security group ID.
+    pub id: String,
+    /// Parameter template ID for the IP address or IP address group. Log in to the [parameter
+    /// template console](https://console.cloud.tencent.com/vpc/template/ip) to obtain the parameter
+    /// template IP address details.
+    pub address_module: String,
+    /// Parameter template ID for the protocol port or protocol port group. Log in to the [parameter
+    /// template console](https://console.cloud.tencent.com/vpc/template/protoport) to obtain the
+    /// parameter template protocol port details.
+    pub service_module: String,
+    /// Security group description information.
+    pub desc: String,
+}
+
+/// Details of an instance shard
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ShardInfo {
+    /// Used shard capacity
+    pub used_volume: f64,
+    /// Shard ID
+    pub replica_set_id: String,
+    /// Shard name
+    pub replica_set_name: String,
+    /// Shard memory size in MB
+    pub memory: u64,
+    /// Shard disk size in MB
+    pub volume: u64,
+    /// Shard oplog size in MB
+    pub oplog_size: u64,
+    /// Number of secondary nodes of a shard
+    pub secondary_num: u64,
+    /// Shard physical ID
+    pub real_replica_set_id: String,
+}
+
+/// Slow log details.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SlowLogItem {
+    /// Slow log details.
+    pub log: Option<String>,
+    /// Node name.
+    pub node_name: Option<String>,
+    /// Queries the hash value.
+    pub query_hash: Option<String>,
+}
+
+/// Slow log statistics of MongoDB database
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SlowLogPattern {
+    /// Slow log output format: database name.table name.command.
+    pub pattern: String,
+    /// queryHash value carried during slow log recording. It can be used to identify a query type.
+    pub query_hash: Option<String>,
+    /// Maximum execution time, in milliseconds.
+    pub max_time: u64,
+    /// Average execution time, in milliseconds.
+    pub average_time: u64,
+    /// Number of slow logs.
+    pub total: u64,
+}
+
+/// TencentDB for MongoDB instance sales specification.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SpecItem {
+    /// Specification information identifier. Format: mongo.HIO10G.128G. It consists of three parts:
+    /// node type, specification type, and memory specification.
+    /// - Node type: **mongo** indicates a Mongod node; **mongos** indicates a Mongos node;
+    ///   **cfgstr** indicates a ConfigServer node.
+    /// - Specification type: **HIO10G** indicates the general HIO 10GE type; **HCD** indicates the
+    ///   Cloud Disk Edition type.
+    /// - Memory specification, in GB. Valid values: 4, 8, 16, 32, 64, 128, 240, and 512. 128g
+    ///   indicates 128 GB.
+    pub spec_code: String,
+    /// Saleable specification status flag. Valid values are as follows:
+    /// - 0: selling stopped.
+    /// - 1: available for sale.
+    pub status: u64,
+    /// Computing resource specification, indicating the number of CPU cores.
+    pub cpu: u64,
+    /// Memory specification. Unit: MB.
+    pub memory: u64,
+    /// Default disk specification. Unit: MB.
+    pub default_storage: u64,
+    /// Maximum disk specification. Unit: MB.
+    pub max_storage: u64,
+    /// Minimum disk specification. Unit: MB.
+    pub min_storage: u64,
+    /// Maximum number of requests per second. Unit: requests/second.
+    pub qps: u64,
+    /// Maximum number of connections supported for the specification.
+    pub conns: u64,
+    /// Storage engine version information on instances.
+    /// - MONGO_40_WT: version of the MongoDB 4.0 WiredTiger storage engine.
+    /// - MONGO_42_WT: version of the MongoDB 4.2 WiredTiger storage engine.
+    /// - MONGO_44_WT: version of the MongoDB 4.4 WiredTiger storage engine.
+    /// - MONGO_50_WT: version of the MongoDB 5.0 WiredTiger storage engine.
+    /// - MONGO_60_WT: version of the MongoDB 6.0 WiredTiger storage engine.
+    /// - MONGO_70_WT: version of the MongoDB 7.0 WiredTiger storage engine.
+    /// - MONGO_80_WT: version of the MongoDB 8.0 WiredTiger storage engine.
+    pub mongo_version_code: String,
+    /// Digital version corresponding to the instance version.
+    /// - MongoDB version 3.2: 2.
+    /// - MongoDB version 3.6: 4.
+    /// - MongoDB version 4.0: 5.
+    /// - MongoDB version 4.2: 9.
+    /// - MongoDB version 4.4: 10.
+    /// - MongoDB version 5.0: 11.
+    /// - MongoDB version 6.0: 12.
+    /// - MongoDB version 7.0: 13.
+    /// - MongoDB version 8.0: 14.
+    pub mongo_version_value: u64,
+    /// Instance version information. Valid values: 4.2, 4.4, 5.0, 6.0, 7.0, and 8.0.
+    pub version: String,
+    /// Storage engine. Only WiredTiger is supported.
+    pub engine_name: String,
+    /// Cluster type. Valid values are as follows:
+    /// - 1: sharded cluster.
+    /// - 0: replica set cluster.
+    pub cluster_type: u64,
+    /// Minimum number of nodes for each replica set.
+    pub min_node_num: u64,
+    /// Maximum number of nodes for each replica set.
+    pub max_node_num: u64,
+    /// Minimum number of shards.
+    pub min_replicate_set_num: u64,
+    /// Maximum number of shards.
+    pub max_replicate_set_num: u64,
+    /// Minimum number of nodes for each shard.
+    pub min_replicate_set_node_num: u64,
+    /// Maximum number of nodes for each shard.
+    pub max_replicate_set_node_num: u64,
+    /// Cluster specification type. Valid values are as follows:
+    /// - HIO10G: general high-I/O 10GE type.
+    /// - HCD: cloud disk type.
+    pub machine_type: String,
+}
+
+/// Instance specification information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SpecificationInfo {
+    /// Region information.
+    pub region: String,
+    /// AZ information.
+    pub zone: String,
+    /// Sales specification information.
+    pub spec_items: Vec<SpecItem>,
+    /// Whether cross-AZ deployment is supported.
+    /// - 1: supported.
+    /// - 0: not supported.
+    #[serde(rename = "SupportMultiAZ")]
+    pub support_multi_az: i64,
+}
+
+/// Instance tag information
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TagInfo {
+    /// Tag key
+    pub tag_key: String,
+    /// Tag value
+    pub tag_value: String,
+}
+
+/// Log download task description.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Task {
+    /// Download task type. 0: slow log; 1: error log.
+    pub task_type: Option<i64>,
+    /// Task ID.
+    pub task_id: Option<String>,
+    /// Creation time. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub create_time: Option<String>,
+    /// Update time. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub update_time: Option<String>,
+    /// File size. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub file_size: Option<i64>,
+    /// Task status. 0: initialized; 1: running; 2: successful; 3: failed. Note: This field may
+    /// return null, indicating that no valid values can be obtained.
+    pub status: Option<i64>,
+    /// Percentage. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub percent: Option<i64>,
+    /// Download URL. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub url: Option<String>,
+}
+
+/// The `UserInfo` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UserInfo {
+    /// The account name.
+    pub user_name: String,
+    /// The account permission details.
+    pub auth_role: Vec<Auth>,
+    /// The time when the account was created.
+    pub create_time: String,
+    /// The time when the account was last updated.
+    pub update_time: String,
+    /// The remarks for the account.
+    pub user_desc: String,
+    /// The time when the console password was last updated.
+    pub console_pass_update_time: Option<String>,
+}
+
+/// mongodb public network service node information.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct WanServiceNodeList {
+    /// vip and port information of the instance node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vip_vport: Option<String>,
+    /// The listening port of a CLB listener ranges from 1 to 65535.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listener_port: Option<String>,
+}
+
 /// SSL enabling status of a TencentDB for MongoDB instance, an integer on the wire (TencentDB
 /// for MySQL uses the strings "ON"/"OFF" for the same idea).
 ///

@@ -44,6 +44,1672 @@ impl Client {
         self.transport.config()
     }
 
+    /// Adds a read-only replica to an RO group.
+    ///
+    /// This API is used to add a read-only replica to an RO group.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .add_db_instance_to_read_only_group()
+    ///     .db_instance_id("pgro-k95qzetn")
+    ///     .read_only_group_id("pgrogrp-test")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn add_db_instance_to_read_only_group(
+        &self,
+    ) -> Request<AddDbInstanceToReadOnlyGroupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Clones an instance.
+    ///
+    /// This API is used to clone an instance by specifying a backup set or a point in time.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .clone_db_instance()
+    ///     .db_instance_id("postgres-abcd1234")
+    ///     .spec_code("cdb.pg.z1.2g")
+    ///     .storage(10)
+    ///     .period(1)
+    ///     .auto_renew_flag(1)
+    ///     .vpc_id("vpc-2ot3acw1")
+    ///     .subnet_id("subnet-ppv9iw34")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn clone_db_instance(&self) -> Request<CloneDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disable CAM verification for a database account.
+    ///
+    /// This API is used to disable CAM verification service for a database account.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .close_account_cam()
+    ///     .db_instance_id("postgres-r95q23pn")
+    ///     .user_name("root")
+    ///     .password("1359Qwe!")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn close_account_cam(&self) -> Request<CloseAccountCamInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disable database audit.
+    ///
+    /// This API is used to disable the audit feature for a database instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .close_audit_service()
+    ///     .instance_id("postgres-nqg1hcnj")
+    ///     .product("postgres")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn close_audit_service(&self) -> Request<CloseAuditServiceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Disables the public network address of an instance.
+    ///
+    /// This API is used to disable the public network address of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.close_db_extranet_access().db_instance_id("postgres-apzvwncr");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn close_db_extranet_access(&self) -> Request<CloseDbExtranetAccessInput> {
+        Request::new(self.clone())
+    }
+
+    /// Create a database account.
+    ///
+    /// This API is used to create a data account. The returned Oid is the unique identifier of the
+    /// account, which matches the oid recorded in the database system table pg_roles.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .create_account()
+    ///     .db_instance_id("postgres-5cz25tr5")
+    ///     .user_name("user_normal")
+    ///     .type_("normal")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_account(&self) -> Request<CreateAccountInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates an audit log file.
+    ///
+    /// Creating an Audit Log File
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .create_audit_log_file()
+    ///     .instance_id("postgres-nqg1hcnj")
+    ///     .start_time("2026-03-25 00:00:00")
+    ///     .end_time("2026-03-25 01:00:00")
+    ///     .product("postgres")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_audit_log_file(&self) -> Request<CreateAuditLogFileInput> {
+        Request::new(self.clone())
+    }
+
+    /// Create a backup plan.
+    ///
+    /// This API is used to create a backup policy.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .create_backup_plan()
+    ///     .db_instance_id("postgres-kwk4tq23")
+    ///     .plan_name("plan1")
+    ///     .backup_period_type("month")
+    ///     .backup_period(["1", "2"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_backup_plan(&self) -> Request<CreateBackupPlanInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a data backup for an instance.
+    ///
+    /// This API is used to create a data backup of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.create_base_backup().db_instance_id("postgres-dzg9p3kb").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_base_backup(&self) -> Request<CreateBaseBackupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a network for an instance.
+    ///
+    /// This API is used to create instance networks. Each instance allows a maximum of 2 network
+    /// configurations and a minimum of 1.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .create_db_instance_network_access()
+    ///     .db_instance_id("postgres-6bwgamo3")
+    ///     .vpc_id("vpc-gaestjaf")
+    ///     .subnet_id("subnet-4s9dejli")
+    ///     .is_assign_vip(false)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_db_instance_network_access(
+        &self,
+    ) -> Request<CreateDbInstanceNetworkAccessInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a database.
+    ///
+    /// This API is used to create a database, requiring the specified database name and owner.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .create_database()
+    ///     .db_instance_id("postgres-5cz25tr5")
+    ///     .database_name("mydatabase")
+    ///     .database_owner("data_team")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_database(&self) -> Request<CreateDatabaseInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates an instance.
+    ///
+    /// This API is used to create one or more PostgreSQL instances. Instances created through this
+    /// interface do not need to be initialized and can be used directly.
+    /// - After an instance is successfully created, it will automatically start up, and its status
+    ///   changes to "Running".
+    /// - For prepaid instances, the required amount for the instance purchase will be deducted in
+    ///   advance. For post-paid hourly instances, the amount required for the purchase within the
+    ///   first hour will be temporarily frozen. Please ensure that your account balance is
+    ///   sufficient before calling this interface.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .create_instances()
+    ///     .spec_code("cdb.pg.z1.2g")
+    ///     .storage(10)
+    ///     .instance_count(1)
+    ///     .period(1)
+    ///     .charset("UTF8")
+    ///     .admin_name("test2313")
+    ///     .admin_password(" xxxxxxx")
+    ///     .zone("ap-guangzhou-2")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_instances(&self) -> Request<CreateInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a parameter template.
+    ///
+    /// This API is used to create a parameter template.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .create_parameter_template()
+    ///     .template_name("test_template")
+    ///     .db_major_version("13")
+    ///     .db_engine("postgresql")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_parameter_template(&self) -> Request<CreateParameterTemplateInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates read-only replicas.
+    ///
+    /// This API is used to create read-only replicas.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .create_read_only_db_instance()
+    ///     .zone("ap-guangzhou-1")
+    ///     .master_db_instance_id("postgres-efacxt00")
+    ///     .spec_code("pg.it.large8")
+    ///     .storage(100)
+    ///     .instance_count(1)
+    ///     .period(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_read_only_db_instance(
+        &self,
+    ) -> Request<CreateReadOnlyDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates an RO group.
+    ///
+    /// This API is used to create an RO group.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .create_read_only_group()
+    ///     .master_db_instance_id("postgres-k95qzetn")
+    ///     .name("name")
+    ///     .project_id(0)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_read_only_group(&self) -> Request<CreateReadOnlyGroupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Creates a network for an RO group.
+    ///
+    /// This API is used to create network for RO groups. The largest quantity of networks to create
+    /// is 2.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .create_read_only_group_network_access()
+    ///     .read_only_group_id("pgrogrp-4t9c6g7k")
+    ///     .vpc_id("vpc-gaestjaf")
+    ///     .subnet_id("subnet-4s9dejli")
+    ///     .is_assign_vip(false)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create_read_only_group_network_access(
+        &self,
+    ) -> Request<CreateReadOnlyGroupNetworkAccessInput> {
+        Request::new(self.clone())
+    }
+
+    /// Delete a database account.
+    ///
+    /// This API is used to delete a database account. Oid and UserName must be input simultaneously
+    /// to avoid accidental deletion. Note: This API is reentrant. If the account no longer exists,
+    /// calling this API to delete it will not trigger an error.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .delete_account()
+    ///     .db_instance_id("postgres-5cz25tr5")
+    ///     .user_name("asdfghjkl")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_account(&self) -> Request<DeleteAccountInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes an audit log file.
+    ///
+    /// Deletes an audit log file
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .delete_audit_log_file()
+    ///     .instance_id("postgres-nqg1hcnj")
+    ///     .product("postgres")
+    ///     .file_name("1253431691_postgres-nqg1hcnj_1774420264_151841011.csv")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_audit_log_file(&self) -> Request<DeleteAuditLogFileInput> {
+        Request::new(self.clone())
+    }
+
+    /// Delete a backup plan.
+    ///
+    /// This API is used to delete a backup policy.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .delete_backup_plan()
+    ///     .db_instance_id("postgres-herclkx7")
+    ///     .plan_id("0ee6843a-475b-5514-bd29-c432b75bb036")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_backup_plan(&self) -> Request<DeleteBackupPlanInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes a data backup for an instance.
+    ///
+    /// This API is used to delete a specified data backup for an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .delete_base_backup()
+    ///     .db_instance_id("postgres-9n26zs6n")
+    ///     .base_backup_id("88d3a71e-b822-5728-9d41-d8cfc0d0556e")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_base_backup(&self) -> Request<DeleteBaseBackupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes a network of an instance.
+    ///
+    /// This API is used to delete a network from an instance while keeping at least one network.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .delete_db_instance_network_access()
+    ///     .db_instance_id("postgres-6bwgamo3")
+    ///     .vpc_id("vpc-gaestjaf")
+    ///     .subnet_id("subnet-4s9dejli")
+    ///     .vip("127.*.*.*")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_db_instance_network_access(
+        &self,
+    ) -> Request<DeleteDbInstanceNetworkAccessInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes a log backup of an instance.
+    ///
+    /// This API is used to delete the specified log backup of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .delete_log_backup()
+    ///     .db_instance_id("postgres-2xmqduu9")
+    ///     .log_backup_id("7b85234b-4f46-5047-b658-acb172074bf6")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_log_backup(&self) -> Request<DeleteLogBackupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes a parameter template.
+    ///
+    /// This API is used to delete a parameter template.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .delete_parameter_template()
+    ///     .template_id("497857b4-4676-5583-8359-b697fe5968d9")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_parameter_template(&self) -> Request<DeleteParameterTemplateInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes an RO group.
+    ///
+    /// This API is used to delete an RO group.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.delete_read_only_group().read_only_group_id("pgrogrp-k95qzetn");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_read_only_group(&self) -> Request<DeleteReadOnlyGroupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Deletes a network of an RO group.
+    ///
+    /// This API is used to delete a network from an RO group (at least 1 network must remain).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .delete_read_only_group_network_access()
+    ///     .read_only_group_id("pgrogrp-4t9c6g7k")
+    ///     .vpc_id("vpc-gaestjaf")
+    ///     .subnet_id("subnet-4s9dejli")
+    ///     .vip("127.*.*.*")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_read_only_group_network_access(
+        &self,
+    ) -> Request<DeleteReadOnlyGroupNetworkAccessInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query database account permission information.
+    ///
+    /// This API is used to query the permission list of a database account on a database object.
+    ///
+    /// ```no_run
+    /// use tencent_postgres::types::DatabaseObject;
+    /// # async fn example(client: tencent_postgres::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_account_privileges()
+    ///     .db_instance_id("postgres-5cz25tr5")
+    ///     .user_name("user_without_permission")
+    ///     .database_object_set([
+    ///         serde_json::from_str::<
+    ///             DatabaseObject,
+    ///         >(r#"{"ObjectType":"account","ObjectName":"user_without_permission"}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_account_privileges(
+        &self,
+    ) -> Request<DescribeAccountPrivilegesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of the database accounts for an instance.
+    ///
+    /// This API is used to query the list of the database accounts for an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_accounts().db_instance_id("postgres-apzvwncr").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_accounts(&self) -> Request<DescribeAccountsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query the audit instance list.
+    ///
+    /// Query the audit instance list
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_audit_instance_list()
+    ///     .product("postgres")
+    ///     .audit_switch(0)
+    ///     .limit(10)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_instance_list(
+        &self,
+    ) -> Request<DescribeAuditInstanceListInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries audit log files.
+    ///
+    /// Queries audit log files
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_audit_log_files()
+    ///     .instance_id("postgres-nqg1hcnj")
+    ///     .product("postgres")
+    ///     .file_name(
+    ///         "postgres-2pxzpfux_20260325-113149_to_20260325-143149_1774420313536.tar.gz",
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_log_files(&self) -> Request<DescribeAuditLogFilesInput> {
+        Request::new(self.clone())
+    }
+
+    /// This API is used to query an audit log.
+    ///
+    /// This API is used to query a Database Audit log.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_audit_logs()
+    ///     .instance_id("postgres-loe5jryf")
+    ///     .start_time("2026-04-15 22:42:59")
+    ///     .end_time("2026-04-15 23:42:59")
+    ///     .limit(1)
+    ///     .product("postgres")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_audit_logs(&self) -> Request<DescribeAuditLogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the available restoration time of an instance.
+    ///
+    /// This API is used to query the available restoration time of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_available_recovery_time().db_instance_id("postgres-apzvwncr");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_available_recovery_time(
+        &self,
+    ) -> Request<DescribeAvailableRecoveryTimeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the backup download restrictions.
+    ///
+    /// This API is used to query the backup download restrictions.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_backup_download_restriction().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_download_restriction(
+        &self,
+    ) -> Request<DescribeBackupDownloadRestrictionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the download address of a backup set.
+    ///
+    /// u200cThis API is used to query the download address of a specified backup set, including
+    /// full backup sets and incremental log backup sets.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_backup_download_url()
+    ///     .db_instance_id("postgres-oamgybor")
+    ///     .backup_type("LogBackup")
+    ///     .backup_id("f9509fc2-2281-551c-b937-86d38cf79f3b")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_download_url(
+        &self,
+    ) -> Request<DescribeBackupDownloadUrlInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the backup overview.
+    ///
+    /// This API is used to query the backup overview. It will return the current number and size of
+    /// backups, free backup space size, and paid backup space size (all size values are in bytes).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_backup_overview().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_overview(&self) -> Request<DescribeBackupOverviewInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries backup plans.
+    ///
+    /// This API is used to query all backup plans of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_backup_plans().db_instance_id("postgres-1xm16x1d");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_plans(&self) -> Request<DescribeBackupPlansInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the backup statistics.
+    ///
+    /// This API is used to query the backup statistics of an instance. It will return the number
+    /// and size (bytes) of backups of the instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_backup_summaries().limit(1).offset(0).order_by_type("desc");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_backup_summaries(&self) -> Request<DescribeBackupSummariesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of data backups.
+    ///
+    /// This API is used to query the list of data backups.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_base_backups().limit(1).offset(0).order_by("FinishTime");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_base_backups(&self) -> Request<DescribeBaseBackupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries purchasable specifications.
+    ///
+    /// This API is used to query purchasable instance specifications.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_classes()
+    ///     .zone("ap-guangzhou-3")
+    ///     .db_engine("postgresql")
+    ///     .db_major_version("12")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_classes(&self) -> Request<DescribeClassesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the purchasable specification of a clone instance.
+    ///
+    /// This API is used to query the minimum specification required by a cloned instance, including
+    /// `SpecCode` and disk specification.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_clone_db_instance_spec()
+    ///     .db_instance_id("postgres-apzvwncr")
+    ///     .recovery_target_time("2021-12-24 03:41:50")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_clone_db_instance_spec(
+        &self,
+    ) -> Request<DescribeCloneDbInstanceSpecInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query an instance backup list.
+    ///
+    /// This api is used to query instance backup list. This interface belongs to early stage and
+    /// stopped feature iteration. We recommend using api
+    /// [DescribeBaseBackups](https://www.tencentcloud.com/document/product/409/54343) as an
+    /// alternative.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_db_backups()
+    ///     .db_instance_id("postgres-6fego161")
+    ///     .type_(1)
+    ///     .start_time("2018-06-10 17:06:38")
+    ///     .end_time("2018-06-11 17:06:38")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_backups(&self) -> Request<DescribeDbBackupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries an error log.
+    ///
+    /// This API is used to query an error log.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_db_errlogs()
+    ///     .db_instance_id("postgres-nykju5pj")
+    ///     .start_time("2026-04-15 17:54:50")
+    ///     .end_time("2026-04-17 17:54:50")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_errlogs(&self) -> Request<DescribeDbErrlogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries instance details.
+    ///
+    /// This API is used to query the details of one instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_db_instance_attribute().db_instance_id("postgres-xxxxxxxx");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_attribute(
+        &self,
+    ) -> Request<DescribeDbInstanceAttributeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the HA configuration of an instance.
+    ///
+    /// This API (DescribeDBInstanceHConfig) is used to query instance HA configuration information.
+    /// The HA configuration information includes:
+    /// - This API is used to configure conditions for allowing a secondary node to switch over to a
+    ///   primary node.
+    ///
+    /// .
+    /// - This API is used to configure conditions for using synchronous or asynchronous replication
+    ///   in semi-sync instances.
+    ///
+    /// .
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_db_instance_ha_config().db_instance_id("postgres-32d4mmv9");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_ha_config(
+        &self,
+    ) -> Request<DescribeDbInstanceHaConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the parameters of an instance.
+    ///
+    /// This API is used to query the parameters of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_db_instance_parameters()
+    ///     .db_instance_id("postgres-lzrwgg6d")
+    ///     .param_name("max_connections")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_parameters(
+        &self,
+    ) -> Request<DescribeDbInstanceParametersInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the SSL configuration of an instance.
+    ///
+    /// This API is used to query the SSL status of an instance.
+    ///
+    /// The service accepts at most 20 of these requests per second. Served only in these regions:
+    /// `ap-bangkok`, `ap-beijing`, `ap-chengdu`, `ap-chongqing`, `ap-guangzhou`, `ap-hongkong`,
+    /// `ap-jakarta`, `ap-nanjing`, `ap-seoul`, `ap-shanghai`, `ap-shanghai-fsi`, `ap-shenzhen-fsi`,
+    /// `ap-singapore`, `ap-tokyo`, `eu-frankfurt`, `na-ashburn`, `na-siliconvalley`, `sa-saopaulo`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_db_instance_ssl_config().db_instance_id("postgres-hf8jo5pr");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_ssl_config(
+        &self,
+    ) -> Request<DescribeDbInstanceSslConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the security group of an instance.
+    ///
+    /// This API is used to query the security group of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_db_instance_security_groups().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instance_security_groups(
+        &self,
+    ) -> Request<DescribeDbInstanceSecurityGroupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries instance list.
+    ///
+    /// This API is used to query the details of one or more instances.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_db_instances().limit(10).offset(0).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_instances(&self) -> Request<DescribeDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of supported database versions.
+    ///
+    /// This API is used to query the list of supported database versions.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_db_versions().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_versions(&self) -> Request<DescribeDbVersionsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Get the Xlog list of an instance.
+    ///
+    /// This api is used to get instance Xlog list. This interface belongs to early api and has
+    /// stopped feature iteration. We recommend using api
+    /// [DescribeLogBackups](https://www.tencentcloud.com/document/api/409/89021?from_cn_redirect=1)
+    /// as substitution.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_db_xlogs()
+    ///     .db_instance_id("postgres-apzvwncr")
+    ///     .start_time("2018-06-10 17:06:38")
+    ///     .end_time("2018-06-11 17:06:38")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_db_xlogs(&self) -> Request<DescribeDbXlogsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query a database object list.
+    ///
+    /// This API is used to query database object list, such as the mode list in test database.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_database_objects()
+    ///     .db_instance_id("postgres-5cz25tr5")
+    ///     .object_type("database")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_database_objects(&self) -> Request<DescribeDatabaseObjectsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the database list of an instance.
+    ///
+    /// This API is used to query the database list of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_databases().db_instance_id("postgres-hf8jo5pr").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_databases(&self) -> Request<DescribeDatabasesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries an exclusive cluster.
+    ///
+    /// This API is used to query an exclusive cluster.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_dedicated_clusters().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_dedicated_clusters(
+        &self,
+    ) -> Request<DescribeDedicatedClustersInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of default parameters.
+    ///
+    /// This API is used to query all parameters supported by a database version and engine.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_default_parameters()
+    ///     .db_major_version("13")
+    ///     .db_engine("postgresql")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_default_parameters(
+        &self,
+    ) -> Request<DescribeDefaultParametersInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the instance key list.
+    ///
+    /// This API is used to query the instance key list.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_encryption_keys().db_instance_id(" postgres-abcdefg");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_encryption_keys(&self) -> Request<DescribeEncryptionKeysInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of log backups.
+    ///
+    /// This API is used to query the list of log backups.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_log_backups().limit(1).offset(0).order_by("FinishTime");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_log_backups(&self) -> Request<DescribeLogBackupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query the maintenance time window.
+    ///
+    /// This API is used to query instance maintenance window.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_maintain_time_window().db_instance_id("postgres-rwwbeuyx");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_maintain_time_window(
+        &self,
+    ) -> Request<DescribeMaintainTimeWindowInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the order information.
+    ///
+    /// This API is used to query the order information.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_orders().deal_names(["20180615110033"]).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_orders(&self) -> Request<DescribeOrdersInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the details of a parameter template.
+    ///
+    /// This API is used to query the details of a parameter template, including basic information
+    /// and parameter information.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_parameter_template_attributes()
+    ///     .template_id("423984bb-97fe-5693-a74f-63cc8dfb6c5d")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_parameter_template_attributes(
+        &self,
+    ) -> Request<DescribeParameterTemplateAttributesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of parameter templates.
+    ///
+    /// This API is used to query the list of parameter templates.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_parameter_templates()
+    ///     .limit(10)
+    ///     .offset(0)
+    ///     .order_by("CreateTime")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_parameter_templates(
+        &self,
+    ) -> Request<DescribeParameterTemplatesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the parameter modification event.
+    ///
+    /// This API is used to query the parameter modification event.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.describe_params_event().db_instance_id("postgres-nbvqjlhf");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_params_event(&self) -> Request<DescribeParamsEventInput> {
+        Request::new(self.clone())
+    }
+
+    /// Query sales specification configuration.
+    ///
+    /// This api is used to query sales specification configuration. This interface belongs to the
+    /// early stage and has stopped feature iteration. It is recommended to use the new api
+    /// [DescribeClasses](https://www.tencentcloud.com/document/api/409/89019?from_cn_redirect=1) as
+    /// an alternative.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_product_config().zone("ap-guangzhou-3").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_product_config(&self) -> Request<DescribeProductConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the list of RO groups.
+    ///
+    /// This API is used to query the list of RO groups.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_read_only_groups().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_read_only_groups(&self) -> Request<DescribeReadOnlyGroupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries purchasable regions.
+    ///
+    /// This API is used to query the purchasable regions.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_regions().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_regions(&self) -> Request<DescribeRegionsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Gets the statistical analysis list of slow queries.
+    ///
+    /// This API is used to count and analyze slow query statements during the specified period of
+    /// time and return aggregated statistical analysis results which are classified by statement
+    /// with abstract parameter values.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_slow_query_analysis()
+    ///     .db_instance_id("postgres-1xm16x1d")
+    ///     .start_time("2025-07-21 20:00:00")
+    ///     .end_time("2025-07-21 21:00:00")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_slow_query_analysis(
+        &self,
+    ) -> Request<DescribeSlowQueryAnalysisInput> {
+        Request::new(self.clone())
+    }
+
+    /// Gets the slow query list.
+    ///
+    /// This API is used to get the slow queries during the specified period of time.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .describe_slow_query_list()
+    ///     .db_instance_id("postgres-nbvqjlhf")
+    ///     .start_time("7/22/2021 10:00:07 AM")
+    ///     .end_time("7/27/2021 20:15:07")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_slow_query_list(&self) -> Request<DescribeSlowQueryListInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the task list.
+    ///
+    /// This API is used to query the task list and show the progress of async task execution. This
+    /// API is used to show summarized steps, which may be adjusted during version iteration. It is
+    /// not recommended for key logic usage.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_tasks().limit(1).offset(0).order_by("StartTime").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_tasks(&self) -> Request<DescribeTasksInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries purchasable AZs.
+    ///
+    /// This API is used to query the supported AZs.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.describe_zones().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn describe_zones(&self) -> Request<DescribeZonesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Terminates an instance.
+    ///
+    /// This API is used to terminate an isolated instance by specifying the `DBInstanceId`
+    /// parameter. The data of a terminated instance will be deleted and cannot be recovered. Be
+    /// cautious with this API calling. Only the instance in isolation can be terminated.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.destroy_db_instance().db_instance_id("postgres-19nmz2xb").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn destroy_db_instance(&self) -> Request<DestroyDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Removes instances from isolation.
+    ///
+    /// This API is used to remove one or more instances from isolation.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .dis_isolate_db_instances()
+    ///     .db_instance_id_set(["postgres-xxxxxxxx"])
+    ///     .period(1)
+    ///     .auto_voucher(false)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn dis_isolate_db_instances(&self) -> Request<DisIsolateDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the purchase price of an instance.
+    ///
+    /// This API is used to query the purchase price of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .inquiry_price_create_db_instances()
+    ///     .zone("ap-guangzhou-2")
+    ///     .spec_code("cdb.pg.z1.2g")
+    ///     .storage(100)
+    ///     .instance_count(1)
+    ///     .period(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn inquiry_price_create_db_instances(
+        &self,
+    ) -> Request<InquiryPriceCreateDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the renewal price of instance.
+    ///
+    /// This API is used to query the renewal price of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .inquiry_price_renew_db_instance()
+    ///     .db_instance_id("postgres-6fego161")
+    ///     .period(12)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn inquiry_price_renew_db_instance(
+        &self,
+    ) -> Request<InquiryPriceRenewDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Queries the upgrade price of instance.
+    ///
+    /// This API is used to query the fees of upgrading a specified database instance. Only
+    /// pay-as-you-go instance is supported.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .inquiry_price_upgrade_db_instance()
+    ///     .storage(500)
+    ///     .memory(4)
+    ///     .db_instance_id("postgres-6fego161")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn inquiry_price_upgrade_db_instance(
+        &self,
+    ) -> Request<InquiryPriceUpgradeDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Isolates instances.
+    ///
+    /// This API is used to isolate an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.isolate_db_instances().db_instance_id_set(["postgres-xxxxxxxx"]);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn isolate_db_instances(&self) -> Request<IsolateDbInstancesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Locks a database account.
+    ///
+    /// This API is used to lock a database account. After being locked, the current connection will
+    /// disconnect and unable to establish a new connection.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .lock_account()
+    ///     .db_instance_id("postgres-4sfuv15b")
+    ///     .user_name("app_user")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn lock_account(&self) -> Request<LockAccountInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modify database account permission and type.
+    ///
+    /// This API is used to modify the permission of an account on a database object and modify the
+    /// account type.
+    ///
+    /// ```no_run
+    /// use tencent_postgres::types::ModifyPrivilege;
+    /// # async fn example(client: tencent_postgres::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_account_privileges()
+    ///     .db_instance_id("postgres-5cz25tr5")
+    ///     .user_name("without_per")
+    ///     .modify_privilege_set([
+    ///         serde_json::from_str::<
+    ///             ModifyPrivilege,
+    ///         >(
+    ///             r#"{"DatabasePrivilege":{"Object":{"ObjectType":"schema","ObjectName":"user_schema","DatabaseName":"user_database"},"PrivilegeSet":["USAGE"]},"ModifyType":"revokeObject","IsCascade":false}"#,
+    ///         )?,
+    ///         serde_json::from_str::<
+    ///             ModifyPrivilege,
+    ///         >(
+    ///             r#"{"DatabasePrivilege":{"Object":{"ObjectType":"schema","ObjectName":"user_schema","DatabaseName":"user_database"},"PrivilegeSet":["CREATE"]},"ModifyType":"grantObject"}"#,
+    ///         )?,
+    ///         serde_json::from_str::<
+    ///             ModifyPrivilege,
+    ///         >(
+    ///             r#"{"DatabasePrivilege":{"Object":{"ObjectType":"table","ObjectName":"users","DatabaseName":"user_database","SchemaName":"user_schema"},"PrivilegeSet":["SELECT"]},"ModifyType":"grantObject"}"#,
+    ///         )?,
+    ///         serde_json::from_str::<
+    ///             ModifyPrivilege,
+    ///         >(
+    ///             r#"{"DatabasePrivilege":{"Object":{"ObjectType":"account","ObjectName":"without_per"},"PrivilegeSet":["tencentDBSuper"]},"ModifyType":"alterRole"}"#,
+    ///         )?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_account_privileges(&self) -> Request<ModifyAccountPrivilegesInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies account remarks.
+    ///
+    /// This API is used to modify account remarks.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_account_remark()
+    ///     .db_instance_id("postgres-6bwgamo3")
+    ///     .user_name("webapp_user")
+    ///     .remark("testModifyRemark")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_account_remark(&self) -> Request<ModifyAccountRemarkInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modify Database Audit.
+    ///
+    /// Modify the audit feature of the database instance
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_audit_service()
+    ///     .instance_id("postgres-nqg1hcnj")
+    ///     .log_expire_day(7)
+    ///     .hot_log_expire_day(7)
+    ///     .audit_type("complex")
+    ///     .product("postgres")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_audit_service(&self) -> Request<ModifyAuditServiceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the backup download restrictions.
+    ///
+    /// This API is used to modify the backup download restrictions.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_backup_download_restriction()
+    ///     .restriction_type("CUSTOMIZE")
+    ///     .vpc_restriction_effect("ALLOW")
+    ///     .vpc_id_set(["vpc-15ld6dhr"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_backup_download_restriction(
+        &self,
+    ) -> Request<ModifyBackupDownloadRestrictionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies a backup plan.
+    ///
+    /// This API is used to modify the backup plan of an instance, such as modifying the backup
+    /// start time. By default, a full backup starts at midnight every day and the generated backup
+    /// files will be retained for seven days.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_backup_plan()
+    ///     .db_instance_id("postgres-xxxxxxxx")
+    ///     .min_backup_start_time("01:00:00")
+    ///     .max_backup_start_time("02:00:00")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_backup_plan(&self) -> Request<ModifyBackupPlanInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the expiration time of a data backup.
+    ///
+    /// This API is used to modify the expiration time of a specified data backup for an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_base_backup_expire_time()
+    ///     .db_instance_id("postgres-9n26zs6n")
+    ///     .base_backup_id("88d3a71e-b822-5728-9d41-d8cfc0d0556e")
+    ///     .new_expire_time("2023-02-18 23:59:59")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_base_backup_expire_time(
+        &self,
+    ) -> Request<ModifyBaseBackupExpireTimeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the instance billing mode.
+    ///
+    /// This API is used to switch the instance billing mode from pay-as-you-go to yearly/monthly
+    /// subscription.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_charge_type()
+    ///     .db_instance_id("postgres-apzvwncr")
+    ///     .instance_charge_type("POSTPAID_BY_HOUR")
+    ///     .period(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_charge_type(
+        &self,
+    ) -> Request<ModifyDbInstanceChargeTypeInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modify instance deletion protection.
+    ///
+    /// This interface (DeletionProtection) is used to enable or disable instance destruction
+    /// protection.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_deletion_protection()
+    ///     .db_instance_id("postgres-iqmv0kaz")
+    ///     .deletion_protection(true)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_deletion_protection(
+        &self,
+    ) -> Request<ModifyDbInstanceDeletionProtectionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the instance deployment mode.
+    ///
+    /// This API is used to modify the AZs where the nodes of a source instance reside.
+    ///
+    /// ```no_run
+    /// use tencent_postgres::types::DbNode;
+    /// # async fn example(client: tencent_postgres::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_db_instance_deployment()
+    ///     .db_instance_id("postgres-abcd1234")
+    ///     .db_node_set([
+    ///         serde_json::from_str::<
+    ///             DbNode,
+    ///         >(r#"{"Role":"Standby","Zone":"ap-guangzhou-3"}"#)?,
+    ///         serde_json::from_str::<
+    ///             DbNode,
+    ///         >(r#"{"Role":"Primary","Zone":"ap-guangzhou-3"}"#)?,
+    ///     ])
+    ///     .switch_tag(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_deployment(
+        &self,
+    ) -> Request<ModifyDbInstanceDeploymentInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the HA configuration of an instance.
+    ///
+    /// This API is used to modify instance HA configuration info. Among them, HA configuration info
+    /// includes:.
+    /// - This API is used to configure conditions for allowing a secondary node to switch over to a
+    ///   primary node.
+    ///
+    /// .
+    /// - This API is used to configure conditions for using synchronous replication or async
+    ///   replication in semi-sync instances.
+    ///
+    /// .
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_ha_config()
+    ///     .db_instance_id("postgres-32d4mmv9")
+    ///     .sync_mode("Async")
+    ///     .max_standby_latency(10737418240)
+    ///     .max_standby_lag(10)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_ha_config(
+        &self,
+    ) -> Request<ModifyDbInstanceHaConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Renames instance.
+    ///
+    /// This API is used to rename a TencentDB for PostgreSQL instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_name()
+    ///     .db_instance_id("postgres-6fego161")
+    ///     .instance_name("testModifyInstanceName")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_name(&self) -> Request<ModifyDbInstanceNameInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies instance parameters.
+    ///
+    /// This API is used to modify instance parameters.
+    ///
+    /// ```no_run
+    /// use tencent_postgres::types::ParamEntry;
+    /// # async fn example(client: tencent_postgres::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_db_instance_parameters()
+    ///     .db_instance_id("postgres-lzrwgg6d")
+    ///     .param_list([
+    ///         serde_json::from_str::<
+    ///             ParamEntry,
+    ///         >(r#"{"Name":"max_replication_slots","ExpectedValue":"20"}"#)?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_parameters(
+        &self,
+    ) -> Request<ModifyDbInstanceParametersInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the RO group of an instance.
+    ///
+    /// This API is used to modify the RO group of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_read_only_group()
+    ///     .db_instance_id("pgro-k95qzetn")
+    ///     .read_only_group_id("pgrogrp-mnwtmp20")
+    ///     .new_read_only_group_id("pgrogrp-nqwpkjbu")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_read_only_group(
+        &self,
+    ) -> Request<ModifyDbInstanceReadOnlyGroupInput> {
+        Request::new(self.clone())
+    }
+
     /// Modify instance SSL configuration.
     ///
     /// This API is used to modify the SSL configuration of an instance, including enabling,
@@ -79,24 +1745,459 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// Queries the SSL configuration of an instance.
+    /// Modifies the security group of an instance.
     ///
-    /// This API is used to query the SSL status of an instance.
-    ///
-    /// The service accepts at most 20 of these requests per second. Served only in these regions:
-    /// `ap-bangkok`, `ap-beijing`, `ap-chengdu`, `ap-chongqing`, `ap-guangzhou`, `ap-hongkong`,
-    /// `ap-jakarta`, `ap-nanjing`, `ap-seoul`, `ap-shanghai`, `ap-shanghai-fsi`, `ap-shenzhen-fsi`,
-    /// `ap-singapore`, `ap-tokyo`, `eu-frankfurt`, `na-ashburn`, `na-siliconvalley`, `sa-saopaulo`.
+    /// This API is used to modify the security group of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
-    /// let request = client.describe_db_instance_ssl_config().db_instance_id("postgres-hf8jo5pr");
+    /// let output = client
+    ///     .modify_db_instance_security_groups()
+    ///     .security_group_id_set(["sg-91jbmkp1"])
+    ///     .db_instance_id("postgres-i2q4utnp")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_security_groups(
+        &self,
+    ) -> Request<ModifyDbInstanceSecurityGroupsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies instance specifications.
+    ///
+    /// This API is used to modify instance specifications, including memory, Disk and Cpu.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_db_instance_spec()
+    ///     .db_instance_id("postgres-6bwgamo3")
+    ///     .memory(2)
+    ///     .storage(200)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instance_spec(&self) -> Request<ModifyDbInstanceSpecInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the project of an instance.
+    ///
+    /// This API is used to modify the project of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_db_instances_project()
+    ///     .db_instance_id_set(["postgres-lnp6j6172", "postgres-6bwgamo3"])
+    ///     .project_id("10467")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_db_instances_project(&self) -> Request<ModifyDbInstancesProjectInput> {
+        Request::new(self.clone())
+    }
+
+    /// Changes the database owner.
+    ///
+    /// This API is used to change database owner.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_database_owner()
+    ///     .db_instance_id("postgres-mnhbbw99")
+    ///     .database_name("alice_database")
+    ///     .database_owner("alice")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_database_owner(&self) -> Request<ModifyDatabaseOwnerInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modify the maintenance time window.
+    ///
+    /// This API is used to modify the instance maintenance window.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_maintain_time_window()
+    ///     .db_instance_id("postgres-c4wtbx1f")
+    ///     .maintain_start_time("23:00")
+    ///     .maintain_duration(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_maintain_time_window(&self) -> Request<ModifyMaintainTimeWindowInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies a parameter template.
+    ///
+    /// This API is used to modify the configurations, such as parameter template name and
+    /// description. It can also be used to manage the parameter list in the parameter template.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_parameter_template()
+    ///     .template_id("497857b4-4676-5583-8359-b697fe5968d9")
+    ///     .template_name("test_template")
+    ///     .template_description("ThisTemplateIsUsedForTestingEnvironment")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_parameter_template(&self) -> Request<ModifyParameterTemplateInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modify the read-only instance weight.
+    ///
+    /// This API is used to modify the read-only instance weight.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_read_only_db_instance_weight()
+    ///     .db_instance_id("pgro-e0tfm161")
+    ///     .read_only_group_id("pgrogp-test")
+    ///     .weight(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_read_only_db_instance_weight(
+        &self,
+    ) -> Request<ModifyReadOnlyDbInstanceWeightInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies RO group configuration.
+    ///
+    /// This API is used to modify RO group configuration.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_read_only_group_config()
+    ///     .read_only_group_id("pgrogrp-e0tfm161")
+    ///     .read_only_group_name("ReadOnlyGroupName")
+    ///     .replay_lag_eliminate(0)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_read_only_group_config(
+        &self,
+    ) -> Request<ModifyReadOnlyGroupConfigInput> {
+        Request::new(self.clone())
+    }
+
+    /// Modifies the switch time after configuration upgrade.
+    ///
+    /// This API is used to perform a primary-standby switch for an instance waiting for the switch
+    /// after it is upgraded.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .modify_switch_time_period()
+    ///     .db_instance_id("postgres-19nmz2xb")
+    ///     .switch_tag(0)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify_switch_time_period(&self) -> Request<ModifySwitchTimePeriodInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enable CAM verification for a database account.
+    ///
+    /// This API is used to enable CAM verification service for a database account.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .open_account_cam()
+    ///     .db_instance_id("postgres-r95q23pn")
+    ///     .user_name("root")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn open_account_cam(&self) -> Request<OpenAccountCamInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enable Database Audit.
+    ///
+    /// Enable the audit feature of the database instance
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .open_audit_service()
+    ///     .instance_id("postgres-nqg1hcnj")
+    ///     .log_expire_day(7)
+    ///     .hot_log_expire_day(7)
+    ///     .audit_type("complex")
+    ///     .product("postgres")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn open_audit_service(&self) -> Request<OpenAuditServiceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enables the public network access of an instance.
+    ///
+    /// This API is used to enable the public network access of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.open_db_extranet_access().db_instance_id("postgres-apzvwncr");
     /// let output = request.send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn describe_db_instance_ssl_config(
+    pub fn open_db_extranet_access(&self) -> Request<OpenDbExtranetAccessInput> {
+        Request::new(self.clone())
+    }
+
+    /// Rebalances the loads of read-only replicas in an RO group.
+    ///
+    /// This API is used to rebalance the loads of read-only replicas in an RO group. Please note
+    /// that connections to those read-only replicas will be interrupted transiently; therefore, you
+    /// should ensure that your application can reconnect to the databases. This operation should be
+    /// performed with caution.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.rebalance_read_only_group().read_only_group_id("pgrogrp-e0tfm161");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn rebalance_read_only_group(&self) -> Request<RebalanceReadOnlyGroupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Update the account password with CAM verification enabled.
+    ///
+    /// This API is used to manually reset the password for an account with CAM Verification
+    /// enabled.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .refresh_account_password()
+    ///     .db_instance_id("postgres-r95q23pn")
+    ///     .user_name("root")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn refresh_account_password(&self) -> Request<RefreshAccountPasswordInput> {
+        Request::new(self.clone())
+    }
+
+    /// Removes a read-only replica from an RO group.
+    ///
+    /// This API is used to remove a read-only replica from an RO group.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .remove_db_instance_from_read_only_group()
+    ///     .db_instance_id("pgro-k95qzetn")
+    ///     .read_only_group_id("pgrogrp-k95qzetn")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn remove_db_instance_from_read_only_group(
         &self,
-    ) -> Request<DescribeDbInstanceSslConfigInput> {
+    ) -> Request<RemoveDbInstanceFromReadOnlyGroupInput> {
+        Request::new(self.clone())
+    }
+
+    /// Renews instance.
+    ///
+    /// This API is used to renew an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.renew_instance().db_instance_id("postgres-apzvwncr").period(1);
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn renew_instance(&self) -> Request<RenewInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Resets account password.
+    ///
+    /// This API is used to reset the account password of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .reset_account_password()
+    ///     .db_instance_id("postgres-lnp6j6172")
+    ///     .user_name("test_app")
+    ///     .password("1234Qwer()")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reset_account_password(&self) -> Request<ResetAccountPasswordInput> {
+        Request::new(self.clone())
+    }
+
+    /// Restarts instance.
+    ///
+    /// This API is used to restart an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client.restart_db_instance().db_instance_id("postgres-apzvwncr").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn restart_db_instance(&self) -> Request<RestartDbInstanceInput> {
+        Request::new(self.clone())
+    }
+
+    /// Recovers database objects.
+    ///
+    /// This API is used to recover database-related objects such as databases and tables on the
+    /// original instance based on the backup set or recovery target time.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .restore_db_instance_objects()
+    ///     .db_instance_id("postgres-abcd1234")
+    ///     .restore_objects(["user"])
+    ///     .restore_target_time("2024-03-25 01:27:35")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn restore_db_instance_objects(&self) -> Request<RestoreDbInstanceObjectsInput> {
+        Request::new(self.clone())
+    }
+
+    /// Sets auto-renewal.
+    ///
+    /// This API is used to set auto-renewal.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .set_auto_renew_flag()
+    ///     .db_instance_id_set(["postgres-6fego161"])
+    ///     .auto_renew_flag(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_auto_renew_flag(&self) -> Request<SetAutoRenewFlagInput> {
+        Request::new(self.clone())
+    }
+
+    /// Enables the primary-standby switch of an instance.
+    ///
+    /// This API is used to switch over primary and replica nodes.
+    /// - This API is used to verify whether the business can correctly handle instance
+    ///   primary/backup switch scenarios by initiating switch proactively.
+    ///
+    /// .
+    /// - This API is used to force a primary-secondary switch when the backup node latency fails to
+    ///   satisfy the switch condition by using forced switching.
+    ///
+    /// .
+    /// - This API is used to perform this operation on the primary instance only.
+    ///
+    /// .
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let request = client.switch_db_instance_primary().db_instance_id("postgres-idabksrn");
+    /// let output = request.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn switch_db_instance_primary(&self) -> Request<SwitchDbInstancePrimaryInput> {
+        Request::new(self.clone())
+    }
+
+    /// Unlock a database account.
+    ///
+    /// This API is used to unlock a database account. The account can log in to the database after
+    /// being unlocked.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .unlock_account()
+    ///     .db_instance_id("postgres-4sfuv15b")
+    ///     .user_name("bob_admin")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn unlock_account(&self) -> Request<UnlockAccountInput> {
+        Request::new(self.clone())
+    }
+
+    /// Upgrades the kernel version of an instance.
+    ///
+    /// This API is used to upgrade the kernel version of an instance.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .upgrade_db_instance_kernel_version()
+    ///     .db_instance_id("pgro-g7w4itfg")
+    ///     .target_db_kernel_version("v12.7_r1.5")
+    ///     .dry_run(true)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upgrade_db_instance_kernel_version(
+        &self,
+    ) -> Request<UpgradeDbInstanceKernelVersionInput> {
+        Request::new(self.clone())
+    }
+
+    /// Upgrades the kernel major version of an instance.
+    ///
+    /// This API is used to upgrade the major kernel version of an instance, for example, from
+    /// PostgreSQL 12 to PostgreSQL 15.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let output = client
+    ///     .upgrade_db_instance_major_version()
+    ///     .db_instance_id("postgres-qwe12k98")
+    ///     .target_db_kernel_version("v15.1_r1.6")
+    ///     .upgrade_check(false)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upgrade_db_instance_major_version(
+        &self,
+    ) -> Request<UpgradeDbInstanceMajorVersionInput> {
         Request::new(self.clone())
     }
 }

@@ -9,8 +9,8 @@
 //! use tencent_postgres::{error_codes, Error};
 //!
 //! fn explain(err: &Error) -> &'static str {
-//!     if err.is_code(error_codes::FAILED_OPERATION_DATABASE_ACCESS_ERROR) {
-//!         "FailedOperation.DatabaseAccessError"
+//!     if err.is_code(error_codes::ACCOUNT_NOT_EXIST) {
+//!         "AccountNotExist"
 //!     } else {
 //!         "something else"
 //!     }
@@ -29,8 +29,12 @@
 //!   [`RESOURCE_NOT_FOUND_INSTANCE_NOT_FOUND_ERROR`].
 //! - Any operation: the codes marked *any operation* below.
 
+/// `AccountNotExist` (any operation): The current account does not exist.
+pub const ACCOUNT_NOT_EXIST: &str = "AccountNotExist";
 /// `ActionOffline` (any operation): This API has been deprecated.
 pub const ACTION_OFFLINE: &str = "ActionOffline";
+/// `AuthFailure` (any operation): CAM signature/authentication error.
+pub const AUTH_FAILURE: &str = "AuthFailure";
 /// `AuthFailure.InvalidAuthorization` (any operation): The `Authorization` header of the
 /// request is invalid.
 pub const AUTH_FAILURE_INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";
@@ -54,32 +58,409 @@ pub const AUTH_FAILURE_SIGNATURE_FAILURE: &str = "AuthFailure.SignatureFailure";
 pub const AUTH_FAILURE_TOKEN_FAILURE: &str = "AuthFailure.TokenFailure";
 /// `AuthFailure.UnauthorizedOperation` (any operation): The request is not authorized by CAM.
 pub const AUTH_FAILURE_UNAUTHORIZED_OPERATION: &str = "AuthFailure.UnauthorizedOperation";
+/// `DBError` (any operation): Backend database execution error.
+pub const DB_ERROR: &str = "DBError";
 /// `DryRunOperation` (any operation): DryRun operation; the request would have succeeded, but
 /// the DryRun parameter was passed.
 pub const DRY_RUN_OPERATION: &str = "DryRunOperation";
 /// `FailedOperation` (any operation): Operation failed.
 pub const FAILED_OPERATION: &str = "FailedOperation";
-/// `FailedOperation.DatabaseAccessError`: Failed to access database management service. Please
+/// `FailedOperation.AllocateQuotasError` (any operation): Failed to request a quota for
+/// resource tags.
+pub const FAILED_OPERATION_ALLOCATE_QUOTAS_ERROR: &str = "FailedOperation.AllocateQuotasError";
+/// `FailedOperation.BaseNetworkAccessError` (any operation): Failed to access classic network.
+/// Please try again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_BASE_NETWORK_ACCESS_ERROR: &str = "FailedOperation.BaseNetworkAccessError";
+/// `FailedOperation.CMQResponseError` (any operation): Failed to access CMQ.
+pub const FAILED_OPERATION_CMQ_RESPONSE_ERROR: &str = "FailedOperation.CMQResponseError";
+/// `FailedOperation.CamAuthFailed` (any operation): CAM authentication failed.
+pub const FAILED_OPERATION_CAM_AUTH_FAILED: &str = "FailedOperation.CamAuthFailed";
+/// `FailedOperation.CamCheckResourceError` (any operation): Failed to get permissions. Please
 /// try again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_CAM_CHECK_RESOURCE_ERROR: &str = "FailedOperation.CamCheckResourceError";
+/// `FailedOperation.CamCheckResourceFailed` (any operation): Failed to check resource
+/// permissions through CAM.
+pub const FAILED_OPERATION_CAM_CHECK_RESOURCE_FAILED: &str = "FailedOperation.CamCheckResourceFailed";
+/// `FailedOperation.CamSigAndAuthError` (any operation): Authentication failed. Please try
+/// again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_CAM_SIG_AND_AUTH_ERROR: &str = "FailedOperation.CamSigAndAuthError";
+/// `FailedOperation.CdbCgwConnectError` (any operation): Failed to get project information.
+/// Please try again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_CDB_CGW_CONNECT_ERROR: &str = "FailedOperation.CdbCgwConnectError";
+/// `FailedOperation.CheckAccountCAMCloseError` (any operation): Checking database account
+/// status error: the account has enabled CAM verification. the current operation is not
+/// supported.
+pub const FAILED_OPERATION_CHECK_ACCOUNT_CAM_CLOSE_ERROR: &str = "FailedOperation.CheckAccountCAMCloseError";
+/// `FailedOperation.CheckAccountCAMOpenError` (any operation): Check database account status
+/// error: disabled for account CAM verification. the current operation is not supported.
+pub const FAILED_OPERATION_CHECK_ACCOUNT_CAM_OPEN_ERROR: &str = "FailedOperation.CheckAccountCAMOpenError";
+/// `FailedOperation.CreateBasicNetworkDeniedError` (any operation): Classic network creation is
+/// unsupported.
+pub const FAILED_OPERATION_CREATE_BASIC_NETWORK_DENIED_ERROR: &str = "FailedOperation.CreateBasicNetworkDeniedError";
+/// `FailedOperation.CreateOrderFailed` (any operation): Failed to create the renewal order.
+pub const FAILED_OPERATION_CREATE_ORDER_FAILED: &str = "FailedOperation.CreateOrderFailed";
+/// `FailedOperation.DBError` (any operation): Database access failed.
+pub const FAILED_OPERATION_DB_ERROR: &str = "FailedOperation.DBError";
+/// `FailedOperation.DatabaseAccessError` (any operation): Failed to access database management
+/// service. Please try again later. If the problem persists, please contact customer service.
 pub const FAILED_OPERATION_DATABASE_ACCESS_ERROR: &str = "FailedOperation.DatabaseAccessError";
-/// `FailedOperation.FailedOperationError`: Operation failed. Please try again later.
+/// `FailedOperation.DatabaseAffectedError` (any operation): Data operation failed. Please
+/// contact customer service.
+pub const FAILED_OPERATION_DATABASE_AFFECTED_ERROR: &str = "FailedOperation.DatabaseAffectedError";
+/// `FailedOperation.DeleteAllRoute` (any operation): Failed to delete VPC routes.
+pub const FAILED_OPERATION_DELETE_ALL_ROUTE: &str = "FailedOperation.DeleteAllRoute";
+/// `FailedOperation.DeleteResourceProjectTagError` (any operation): Failed to unbind resources
+/// from a project.
+pub const FAILED_OPERATION_DELETE_RESOURCE_PROJECT_TAG_ERROR: &str = "FailedOperation.DeleteResourceProjectTagError";
+/// `FailedOperation.DeleteResourcesToTagError` (any operation): Failed to unbind the resource
+/// from the tag.
+pub const FAILED_OPERATION_DELETE_RESOURCES_TO_TAG_ERROR: &str = "FailedOperation.DeleteResourcesToTagError";
+/// `FailedOperation.ESConnectError` (any operation): Failed to access ES. Please try again
+/// later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_ES_CONNECT_ERROR: &str = "FailedOperation.ESConnectError";
+/// `FailedOperation.ESQueryError` (any operation): Failed to query ES. Please try again later.
+/// If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_ES_QUERY_ERROR: &str = "FailedOperation.ESQueryError";
+/// `FailedOperation.FailedOperationError` (any operation): Operation failed. Please try again
+/// later.
 pub const FAILED_OPERATION_FAILED_OPERATION_ERROR: &str = "FailedOperation.FailedOperationError";
-/// `FailedOperation.FlowCreateError`: Failed to create a task. Please try again later. If the
-/// problem persists, please contact customer service.
+/// `FailedOperation.FlowCreateError` (any operation): Failed to create a task. Please try again
+/// later. If the problem persists, please contact customer service.
 pub const FAILED_OPERATION_FLOW_CREATE_ERROR: &str = "FailedOperation.FlowCreateError";
+/// `FailedOperation.GetInstanceByResourceIdError` (any operation): Failed to query the instance
+/// information. Please try again later.
+pub const FAILED_OPERATION_GET_INSTANCE_BY_RESOURCE_ID_ERROR: &str = "FailedOperation.GetInstanceByResourceIdError";
+/// `FailedOperation.GetPurchaseRecordFailed` (any operation): Failed to get the purchase
+/// record.
+pub const FAILED_OPERATION_GET_PURCHASE_RECORD_FAILED: &str = "FailedOperation.GetPurchaseRecordFailed";
+/// `FailedOperation.GetSubnetError` (any operation): Failed to query VPC subnets.
+pub const FAILED_OPERATION_GET_SUBNET_ERROR: &str = "FailedOperation.GetSubnetError";
+/// `FailedOperation.GetVpcInfoError` (any operation): Failed to query VPC information. Please
+/// try again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_GET_VPC_INFO_ERROR: &str = "FailedOperation.GetVpcInfoError";
+/// `FailedOperation.IllegalROInstanceNum` (any operation): Invalid number of read-only
+/// replicas.
+pub const FAILED_OPERATION_ILLEGAL_RO_INSTANCE_NUM: &str = "FailedOperation.IllegalROInstanceNum";
+/// `FailedOperation.InvalidAccountStatus` (any operation): The account status is incorrect, so
+/// the operation is not allowed.
+pub const FAILED_OPERATION_INVALID_ACCOUNT_STATUS: &str = "FailedOperation.InvalidAccountStatus";
+/// `FailedOperation.InvalidTradeOperate` (any operation): Billing error. Corresponding
+/// purchase/renewal/configuration change operations are not allowed for the current instance.
+pub const FAILED_OPERATION_INVALID_TRADE_OPERATE: &str = "FailedOperation.InvalidTradeOperate";
+/// `FailedOperation.LimitOperation` (any operation): Operations are not allowed on the
+/// instance.
+pub const FAILED_OPERATION_LIMIT_OPERATION: &str = "FailedOperation.LimitOperation";
+/// `FailedOperation.MasterInstanceQueryError` (any operation): Failed to query the primary
+/// instance information.
+pub const FAILED_OPERATION_MASTER_INSTANCE_QUERY_ERROR: &str = "FailedOperation.MasterInstanceQueryError";
+/// `FailedOperation.ModifyROGroupError` (any operation): Failed to modify RO group
+/// configuration.
+pub const FAILED_OPERATION_MODIFY_RO_GROUP_ERROR: &str = "FailedOperation.ModifyROGroupError";
+/// `FailedOperation.NetworkNumLimitError` (any operation): The number of networks does not meet
+/// resource requirements.
+pub const FAILED_OPERATION_NETWORK_NUM_LIMIT_ERROR: &str = "FailedOperation.NetworkNumLimitError";
+/// `FailedOperation.NoAvailableStandby` (any operation): The instance has no available standby
+/// server.
+pub const FAILED_OPERATION_NO_AVAILABLE_STANDBY: &str = "FailedOperation.NoAvailableStandby";
+/// `FailedOperation.OperateFrequencyLimitedError` (any operation): The operation frequency
+/// limit is exceeded. Try again later. If the problem persists, contact customer service.
+pub const FAILED_OPERATION_OPERATE_FREQUENCY_LIMITED_ERROR: &str = "FailedOperation.OperateFrequencyLimitedError";
+/// `FailedOperation.OssAccessError` (any operation): Failed to access database management
+/// service. Please try again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_OSS_ACCESS_ERROR: &str = "FailedOperation.OssAccessError";
+/// `FailedOperation.OssOperationFailed` (any operation): Failed to request the backend API.
+pub const FAILED_OPERATION_OSS_OPERATION_FAILED: &str = "FailedOperation.OssOperationFailed";
+/// `FailedOperation.PayOrderFailed` (any operation): Failed to make order payment.
+pub const FAILED_OPERATION_PAY_ORDER_FAILED: &str = "FailedOperation.PayOrderFailed";
+/// `FailedOperation.PostPaidUnblockError` (any operation): Failed to unfreeze the account of a
+/// pay-as-you-go instance. Please try again later. If the problem persists, please contact
+/// customer service.
+pub const FAILED_OPERATION_POST_PAID_UNBLOCK_ERROR: &str = "FailedOperation.PostPaidUnblockError";
+/// `FailedOperation.PreCheckError` (any operation): Pre-check failed.
+pub const FAILED_OPERATION_PRE_CHECK_ERROR: &str = "FailedOperation.PreCheckError";
+/// `FailedOperation.PresignedURLGetError` (any operation): An error occurred while getting the
+/// pre-signed authorization URL.
+pub const FAILED_OPERATION_PRESIGNED_URL_GET_ERROR: &str = "FailedOperation.PresignedURLGetError";
+/// `FailedOperation.QueryDealFailed` (any operation): Failed to query the order information.
+pub const FAILED_OPERATION_QUERY_DEAL_FAILED: &str = "FailedOperation.QueryDealFailed";
+/// `FailedOperation.QueryInstanceBatchError` (any operation): Failed to query instance
+/// information in batches. Please try again later. If the problem persists, please contact
+/// customer service.
+pub const FAILED_OPERATION_QUERY_INSTANCE_BATCH_ERROR: &str = "FailedOperation.QueryInstanceBatchError";
+/// `FailedOperation.QueryPriceFailed` (any operation): Failed to query the price.
+pub const FAILED_OPERATION_QUERY_PRICE_FAILED: &str = "FailedOperation.QueryPriceFailed";
+/// `FailedOperation.QuerySpecBySpecCodeError` (any operation): Failed to query specifications.
+pub const FAILED_OPERATION_QUERY_SPEC_BY_SPEC_CODE_ERROR: &str = "FailedOperation.QuerySpecBySpecCodeError";
+/// `FailedOperation.QuerySpecError` (any operation): Failed to query specifications. Please try
+/// again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_QUERY_SPEC_ERROR: &str = "FailedOperation.QuerySpecError";
+/// `FailedOperation.QueryTradeStatusError` (any operation): Failed to query the order status.
+pub const FAILED_OPERATION_QUERY_TRADE_STATUS_ERROR: &str = "FailedOperation.QueryTradeStatusError";
+/// `FailedOperation.QueryVpcFailed` (any operation): Failed to query VPC.
+pub const FAILED_OPERATION_QUERY_VPC_FAILED: &str = "FailedOperation.QueryVpcFailed";
+/// `FailedOperation.QueryVpcFalied` (any operation): Failed to get VPC details.
+pub const FAILED_OPERATION_QUERY_VPC_FALIED: &str = "FailedOperation.QueryVpcFalied";
+/// `FailedOperation.ROGroupCannotBeDeletedError` (any operation): This RO group has at least
+/// one read-only replica, so it cannot be deleted.
+pub const FAILED_OPERATION_RO_GROUP_CANNOT_BE_DELETED_ERROR: &str = "FailedOperation.ROGroupCannotBeDeletedError";
+/// `FailedOperation.ROGroupMasterInstanceNotRight` (any operation): The primary instance
+/// information of the RO group is not matched.
+pub const FAILED_OPERATION_RO_GROUP_MASTER_INSTANCE_NOT_RIGHT: &str = "FailedOperation.ROGroupMasterInstanceNotRight";
+/// `FailedOperation.ROGroupNotFoundError` (any operation): The RO group does not exist.
+pub const FAILED_OPERATION_RO_GROUP_NOT_FOUND_ERROR: &str = "FailedOperation.ROGroupNotFoundError";
+/// `FailedOperation.ROGroupNumExceedError` (any operation): The maximum number of RO groups has
+/// been reached.
+pub const FAILED_OPERATION_RO_GROUP_NUM_EXCEED_ERROR: &str = "FailedOperation.ROGroupNumExceedError";
+/// `FailedOperation.ROInstanceHasInROGroupError` (any operation): This read-only replica
+/// already belongs to another RO group.
+pub const FAILED_OPERATION_RO_INSTANCE_HAS_IN_RO_GROUP_ERROR: &str = "FailedOperation.ROInstanceHasInROGroupError";
+/// `FailedOperation.ServerlessNotSupportedError` (any operation): Serverless instances do not
+/// support the operation.
+pub const FAILED_OPERATION_SERVERLESS_NOT_SUPPORTED_ERROR: &str = "FailedOperation.ServerlessNotSupportedError";
+/// `FailedOperation.ServiceAccessError` (any operation): Failed to access internal service.
+/// Please try again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_SERVICE_ACCESS_ERROR: &str = "FailedOperation.ServiceAccessError";
+/// `FailedOperation.SetAutoRenewFlagError` (any operation): Failed to set the auto-renewal
+/// flag.
+pub const FAILED_OPERATION_SET_AUTO_RENEW_FLAG_ERROR: &str = "FailedOperation.SetAutoRenewFlagError";
+/// `FailedOperation.StorageMemoryCheckError` (any operation): The memory and storage capacity
+/// to which an instance is upgraded should be higher than its original memory and storage
+/// capacity.
+pub const FAILED_OPERATION_STORAGE_MEMORY_CHECK_ERROR: &str = "FailedOperation.StorageMemoryCheckError";
+/// `FailedOperation.StorePathSplitError` (any operation): Incorrect storage path format.
+pub const FAILED_OPERATION_STORE_PATH_SPLIT_ERROR: &str = "FailedOperation.StorePathSplitError";
+/// `FailedOperation.TradeAccessError` (any operation): Failed to access the billing platform.
+/// Please try again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_TRADE_ACCESS_ERROR: &str = "FailedOperation.TradeAccessError";
+/// `FailedOperation.TradeCreateError` (any operation): Failed to request the billing platform
+/// to create an order.
+pub const FAILED_OPERATION_TRADE_CREATE_ERROR: &str = "FailedOperation.TradeCreateError";
+/// `FailedOperation.TradePayOrdersError` (any operation): Failed to request to pay for the
+/// order.
+pub const FAILED_OPERATION_TRADE_PAY_ORDERS_ERROR: &str = "FailedOperation.TradePayOrdersError";
+/// `FailedOperation.TradeQueryOrderError` (any operation): Failed to query order information.
+/// Please try again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_TRADE_QUERY_ORDER_ERROR: &str = "FailedOperation.TradeQueryOrderError";
+/// `FailedOperation.TradeQueryPriceError` (any operation): Failed to query pricing information.
+/// Please try again later. If the problem persists, please contact customer service.
+pub const FAILED_OPERATION_TRADE_QUERY_PRICE_ERROR: &str = "FailedOperation.TradeQueryPriceError";
+/// `FailedOperation.UpdateResourceProjectTagValueError` (any operation): Failed to modify the
+/// resource tag.
+pub const FAILED_OPERATION_UPDATE_RESOURCE_PROJECT_TAG_VALUE_ERROR: &str = "FailedOperation.UpdateResourceProjectTagValueError";
+/// `FailedOperation.VPCResetServiceError` (any operation): Failed to configure the VPC.
+pub const FAILED_OPERATION_VPC_RESET_SERVICE_ERROR: &str = "FailedOperation.VPCResetServiceError";
+/// `FailedOperation.VPCUpdateRouteError` (any operation): Failed to update VPC routes.
+pub const FAILED_OPERATION_VPC_UPDATE_ROUTE_ERROR: &str = "FailedOperation.VPCUpdateRouteError";
+/// `FailedOperation.WhitelistConnectError` (any operation): Failed to query the allowlist. Try
+/// again later. If the problem persists, contact customer service.
+pub const FAILED_OPERATION_WHITELIST_CONNECT_ERROR: &str = "FailedOperation.WhitelistConnectError";
+/// `FlowError` (any operation): Failed to create the task.
+pub const FLOW_ERROR: &str = "FlowError";
+/// `InstanceNotExist` (any operation): The current instance does not exist.
+pub const INSTANCE_NOT_EXIST: &str = "InstanceNotExist";
+/// `InterfaceNameNotFound` (any operation):
+///
+/// `ACTION` input error.
+pub const INTERFACE_NAME_NOT_FOUND: &str = "InterfaceNameNotFound";
 /// `InternalError` (any operation): Internal error.
 pub const INTERNAL_ERROR: &str = "InternalError";
+/// `InternalError.CgwError` (any operation): CGW error.
+pub const INTERNAL_ERROR_CGW_ERROR: &str = "InternalError.CgwError";
+/// `InternalError.CnsError` (any operation): Basic network error.
+pub const INTERNAL_ERROR_CNS_ERROR: &str = "InternalError.CnsError";
+/// `InternalError.DBError` (any operation): Backend database execution error.
+pub const INTERNAL_ERROR_DB_ERROR: &str = "InternalError.DBError";
+/// `InternalError.DfwError` (any operation): DFW error.
+pub const INTERNAL_ERROR_DFW_ERROR: &str = "InternalError.DfwError";
+/// `InternalError.FlowError` (any operation): Failed to create the flow.
+pub const INTERNAL_ERROR_FLOW_ERROR: &str = "InternalError.FlowError";
+/// `InternalError.HttpError` (any operation): Service exception. please retry later.
+pub const INTERNAL_ERROR_HTTP_ERROR: &str = "InternalError.HttpError";
+/// `InternalError.InstanceDataError` (any operation): Failed to access database management
+/// service. Please contact customer service.
+pub const INTERNAL_ERROR_INSTANCE_DATA_ERROR: &str = "InternalError.InstanceDataError";
+/// `InternalError.InternalHttpServerError` (any operation): An exception occurred while
+/// executing the request.
+pub const INTERNAL_ERROR_INTERNAL_HTTP_SERVER_ERROR: &str = "InternalError.InternalHttpServerError";
+/// `InternalError.JsonParseError` (any operation): Json data parsing failed. contact our
+/// customer service for assistance.
+pub const INTERNAL_ERROR_JSON_PARSE_ERROR: &str = "InternalError.JsonParseError";
+/// `InternalError.ListInstancesError` (any operation): Instance does not exist.
+pub const INTERNAL_ERROR_LIST_INSTANCES_ERROR: &str = "InternalError.ListInstancesError";
+/// `InternalError.MarshalError` (any operation): Failed to parse background data. Please
+/// contact customer service.
+pub const INTERNAL_ERROR_MARSHAL_ERROR: &str = "InternalError.MarshalError";
+/// `InternalError.SystemError` (any operation): System error. When this error occurs, please
+/// contact customer service for assistance.
+pub const INTERNAL_ERROR_SYSTEM_ERROR: &str = "InternalError.SystemError";
+/// `InternalError.TransactioBeginError` (any operation): Failed to enable transactions.
+pub const INTERNAL_ERROR_TRANSACTIO_BEGIN_ERROR: &str = "InternalError.TransactioBeginError";
+/// `InternalError.UnknownError` (any operation): Unknown error. When this error occurs, please
+/// contact customer service for assistance.
+pub const INTERNAL_ERROR_UNKNOWN_ERROR: &str = "InternalError.UnknownError";
+/// `InternalError.VpcError` (any operation): VPC error.
+pub const INTERNAL_ERROR_VPC_ERROR: &str = "InternalError.VpcError";
+/// `InvalidAccountPassword` (any operation): Incorrect account password.
+pub const INVALID_ACCOUNT_PASSWORD: &str = "InvalidAccountPassword";
+/// `InvalidAccountStatus` (any operation): The current account status is incorrect, so the
+/// operation is not allowed.
+pub const INVALID_ACCOUNT_STATUS: &str = "InvalidAccountStatus";
 /// `InvalidAction` (any operation): The API does not exist.
 pub const INVALID_ACTION: &str = "InvalidAction";
+/// `InvalidInstanceStatus` (any operation): Incorrect instance status.
+pub const INVALID_INSTANCE_STATUS: &str = "InvalidInstanceStatus";
 /// `InvalidParameter` (any operation): Incorrect parameter (format, type, ...).
 pub const INVALID_PARAMETER: &str = "InvalidParameter";
+/// `InvalidParameter.ExceptionParam` (any operation): Parameter exception.
+pub const INVALID_PARAMETER_EXCEPTION_PARAM: &str = "InvalidParameter.ExceptionParam";
+/// `InvalidParameter.IllegalInputParameter` (any operation): Invalid parameters.
+pub const INVALID_PARAMETER_ILLEGAL_INPUT_PARAMETER: &str = "InvalidParameter.IllegalInputParameter";
+/// `InvalidParameter.InvalidParameterError` (any operation): Invalid parameters.
+pub const INVALID_PARAMETER_INVALID_PARAMETER_ERROR: &str = "InvalidParameter.InvalidParameterError";
+/// `InvalidParameter.ParameterCheckError` (any operation): Failed to check the parameter.
+pub const INVALID_PARAMETER_PARAMETER_CHECK_ERROR: &str = "InvalidParameter.ParameterCheckError";
+/// `InvalidParameter.ParametersNotSet` (any operation): You can't left all parameters empty.You
+/// need to set at least one of the parameters.
+pub const INVALID_PARAMETER_PARAMETERS_NOT_SET: &str = "InvalidParameter.ParametersNotSet";
+/// `InvalidParameter.TradeAccessDeniedError` (any operation): Incorrect PID.
+pub const INVALID_PARAMETER_TRADE_ACCESS_DENIED_ERROR: &str = "InvalidParameter.TradeAccessDeniedError";
+/// `InvalidParameter.VpcNotFoundError` (any operation): Failed to query VPC information.
+pub const INVALID_PARAMETER_VPC_NOT_FOUND_ERROR: &str = "InvalidParameter.VpcNotFoundError";
 /// `InvalidParameterValue` (any operation): Invalid parameter value.
 pub const INVALID_PARAMETER_VALUE: &str = "InvalidParameterValue";
-/// `InvalidParameterValue.InvalidParameterValueError`: Incorrect parameter value.
+/// `InvalidParameterValue.AccountExist` (any operation): The current account already exists.
+pub const INVALID_PARAMETER_VALUE_ACCOUNT_EXIST: &str = "InvalidParameterValue.AccountExist";
+/// `InvalidParameterValue.AccountNotExist` (any operation): The current account does not exist.
+pub const INVALID_PARAMETER_VALUE_ACCOUNT_NOT_EXIST: &str = "InvalidParameterValue.AccountNotExist";
+/// `InvalidParameterValue.AccountNotExistError` (any operation): The account does not exist.
+pub const INVALID_PARAMETER_VALUE_ACCOUNT_NOT_EXIST_ERROR: &str = "InvalidParameterValue.AccountNotExistError";
+/// `InvalidParameterValue.BadSpec` (any operation): The instance specification to upgrade to is
+/// not purchasable.
+pub const INVALID_PARAMETER_VALUE_BAD_SPEC: &str = "InvalidParameterValue.BadSpec";
+/// `InvalidParameterValue.CharsetNotFoundError` (any operation): Incorrect database character
+/// set.
+pub const INVALID_PARAMETER_VALUE_CHARSET_NOT_FOUND_ERROR: &str = "InvalidParameterValue.CharsetNotFoundError";
+/// `InvalidParameterValue.DataConvertError` (any operation): Failed to convert data format.
+/// Please contact customer service.
+pub const INVALID_PARAMETER_VALUE_DATA_CONVERT_ERROR: &str = "InvalidParameterValue.DataConvertError";
+/// `InvalidParameterValue.DecryptPasswordFailed` (any operation): Decrypting the password
+/// failed. confirm whether the password encryption is correct.
+pub const INVALID_PARAMETER_VALUE_DECRYPT_PASSWORD_FAILED: &str = "InvalidParameterValue.DecryptPasswordFailed";
+/// `InvalidParameterValue.IllegalChargeType` (any operation): Unsupported billing type.
+pub const INVALID_PARAMETER_VALUE_ILLEGAL_CHARGE_TYPE: &str = "InvalidParameterValue.IllegalChargeType";
+/// `InvalidParameterValue.IllegalInstanceChargeType` (any operation): Incorrect billing mode.
+pub const INVALID_PARAMETER_VALUE_ILLEGAL_INSTANCE_CHARGE_TYPE: &str = "InvalidParameterValue.IllegalInstanceChargeType";
+/// `InvalidParameterValue.IllegalProjectId` (any operation): Invalid `ProjectId`.
+pub const INVALID_PARAMETER_VALUE_ILLEGAL_PROJECT_ID: &str = "InvalidParameterValue.IllegalProjectId";
+/// `InvalidParameterValue.IllegalRegion` (any operation): Invalid `Region` parameter.
+pub const INVALID_PARAMETER_VALUE_ILLEGAL_REGION: &str = "InvalidParameterValue.IllegalRegion";
+/// `InvalidParameterValue.IllegalZone` (any operation): Invalid `Zone` parameter.
+pub const INVALID_PARAMETER_VALUE_ILLEGAL_ZONE: &str = "InvalidParameterValue.IllegalZone";
+/// `InvalidParameterValue.InstanceNotExist` (any operation): The current instance does not
+/// exist.
+pub const INVALID_PARAMETER_VALUE_INSTANCE_NOT_EXIST: &str = "InvalidParameterValue.InstanceNotExist";
+/// `InvalidParameterValue.InterfaceNameNotFound` (any operation): Incorrect `ACTION`.
+pub const INVALID_PARAMETER_VALUE_INTERFACE_NAME_NOT_FOUND: &str = "InvalidParameterValue.InterfaceNameNotFound";
+/// `InvalidParameterValue.InvalidAccountError` (any operation): Invalid account. The account
+/// name is case-insensitive, must contain 1-16 characters comprised of letters, digits,
+/// underscores, and should neither be "postgres" nor start with a digit or "pg_".
+pub const INVALID_PARAMETER_VALUE_INVALID_ACCOUNT_ERROR: &str = "InvalidParameterValue.InvalidAccountError";
+/// `InvalidParameterValue.InvalidAccountFormat` (any operation): Incorrect account format.
+pub const INVALID_PARAMETER_VALUE_INVALID_ACCOUNT_FORMAT: &str = "InvalidParameterValue.InvalidAccountFormat";
+/// `InvalidParameterValue.InvalidAccountName` (any operation): The current account name cannot
+/// be a reserved character.
+pub const INVALID_PARAMETER_VALUE_INVALID_ACCOUNT_NAME: &str = "InvalidParameterValue.InvalidAccountName";
+/// `InvalidParameterValue.InvalidAccountNameError` (any operation): The account setting is
+/// invalid. please follow the account naming rules: the account name must be 1-16 characters,
+/// can only consist of letters, digits, or underscores; cannot be postgres; cannot start with a
+/// digit, pg_, or tencentdb_; all rules are case-insensitive.
+pub const INVALID_PARAMETER_VALUE_INVALID_ACCOUNT_NAME_ERROR: &str = "InvalidParameterValue.InvalidAccountNameError";
+/// `InvalidParameterValue.InvalidAccountNameFormatError` (any operation): The account is
+/// invalid. follow the account naming rules: it must consist of letters (a-z, a-z), digits
+/// (0-9), and underscores (_), start with a letter or underscore (_), and be no more than 63
+/// characters. system reserved keywords cannot be used, 'postgres' is not allowed, and it
+/// cannot start with 'pg_' or 'tencentdb_'.
+pub const INVALID_PARAMETER_VALUE_INVALID_ACCOUNT_NAME_FORMAT_ERROR: &str = "InvalidParameterValue.InvalidAccountNameFormatError";
+/// `InvalidParameterValue.InvalidCharset` (any operation): Incorrect database character set.
+/// Currently, only `UTF8` and `LATIN1` are supported.
+pub const INVALID_PARAMETER_VALUE_INVALID_CHARSET: &str = "InvalidParameterValue.InvalidCharset";
+/// `InvalidParameterValue.InvalidDatabaseNameFormatError` (any operation): The database name is
+/// invalid. follow the naming rule: it must be made up of letters (a-z, a-z), digits (0-9), or
+/// underscores (_), start with a letter or underscore (_), and be no more than 63 characters.
+/// system reserved keywords cannot be used.
+pub const INVALID_PARAMETER_VALUE_INVALID_DATABASE_NAME_FORMAT_ERROR: &str = "InvalidParameterValue.InvalidDatabaseNameFormatError";
+/// `InvalidParameterValue.InvalidDatabaseObjectName` (any operation): Currently only support
+/// database objects with operation names composed of english, underscore, digits, and special
+/// symbols \[\]. functions and stored procedures additionally support three special symbols
+/// (,).
+pub const INVALID_PARAMETER_VALUE_INVALID_DATABASE_OBJECT_NAME: &str = "InvalidParameterValue.InvalidDatabaseObjectName";
+/// `InvalidParameterValue.InvalidInstanceNum` (any operation): The number of purchased
+/// instances exceeds the limit.
+pub const INVALID_PARAMETER_VALUE_INVALID_INSTANCE_NUM: &str = "InvalidParameterValue.InvalidInstanceNum";
+/// `InvalidParameterValue.InvalidInstanceVolume` (any operation): The instance specification to
+/// upgrade to cannot be lower than the current instance specification.
+pub const INVALID_PARAMETER_VALUE_INVALID_INSTANCE_VOLUME: &str = "InvalidParameterValue.InvalidInstanceVolume";
+/// `InvalidParameterValue.InvalidOrderNum` (any operation): Billing error. Invalid order type
+/// ID.
+pub const INVALID_PARAMETER_VALUE_INVALID_ORDER_NUM: &str = "InvalidParameterValue.InvalidOrderNum";
+/// `InvalidParameterValue.InvalidParameterValueError` (any operation): Incorrect parameter
+/// value.
 pub const INVALID_PARAMETER_VALUE_INVALID_PARAMETER_VALUE_ERROR: &str = "InvalidParameterValue.InvalidParameterValueError";
-/// `InvalidParameterValue.ParameterCharacterLimitError`: The parameter is invalid. Please
-/// modify it and try again.
+/// `InvalidParameterValue.InvalidPasswordFormat` (any operation): Incorrect password format.
+pub const INVALID_PARAMETER_VALUE_INVALID_PASSWORD_FORMAT: &str = "InvalidParameterValue.InvalidPasswordFormat";
+/// `InvalidParameterValue.InvalidPasswordLengthError` (any operation): Invalid password. The
+/// password length does not meet the requirements.
+pub const INVALID_PARAMETER_VALUE_INVALID_PASSWORD_LENGTH_ERROR: &str = "InvalidParameterValue.InvalidPasswordLengthError";
+/// `InvalidParameterValue.InvalidPasswordValueError` (any operation): Invalid password. The
+/// password must contain uppercase letters, lowercase letters, digits, and symbols
+/// (()`~!@#$%^&*-+=_|{}\[\]:;'&lt;&gt;,.?/), and cannot start with a slash (/).
+pub const INVALID_PARAMETER_VALUE_INVALID_PASSWORD_VALUE_ERROR: &str = "InvalidParameterValue.InvalidPasswordValueError";
+/// `InvalidParameterValue.InvalidPid` (any operation): Incorrect `PID` parameter.
+pub const INVALID_PARAMETER_VALUE_INVALID_PID: &str = "InvalidParameterValue.InvalidPid";
+/// `InvalidParameterValue.InvalidReadOnlyGroupStatus` (any operation): RO group in incorrect
+/// status.
+pub const INVALID_PARAMETER_VALUE_INVALID_READ_ONLY_GROUP_STATUS: &str = "InvalidParameterValue.InvalidReadOnlyGroupStatus";
+/// `InvalidParameterValue.InvalidRegionIdError` (any operation): Invalid region.
+pub const INVALID_PARAMETER_VALUE_INVALID_REGION_ID_ERROR: &str = "InvalidParameterValue.InvalidRegionIdError";
+/// `InvalidParameterValue.InvalidZoneIdError` (any operation): Invalid availability zone.
+pub const INVALID_PARAMETER_VALUE_INVALID_ZONE_ID_ERROR: &str = "InvalidParameterValue.InvalidZoneIdError";
+/// `InvalidParameterValue.NullDealNames` (any operation): Empty order name.
+pub const INVALID_PARAMETER_VALUE_NULL_DEAL_NAMES: &str = "InvalidParameterValue.NullDealNames";
+/// `InvalidParameterValue.ParameterCharacterError` (any operation): Invalid parameter. The
+/// parameter can contain only letters, digits, underscores, and hyphens.
+pub const INVALID_PARAMETER_VALUE_PARAMETER_CHARACTER_ERROR: &str = "InvalidParameterValue.ParameterCharacterError";
+/// `InvalidParameterValue.ParameterCharacterLimitError` (any operation): The parameter is
+/// invalid. Please modify it and try again.
 pub const INVALID_PARAMETER_VALUE_PARAMETER_CHARACTER_LIMIT_ERROR: &str = "InvalidParameterValue.ParameterCharacterLimitError";
+/// `InvalidParameterValue.ParameterHandleError` (any operation): Failed to process the
+/// parameter. Please check if the parameter value is valid.
+pub const INVALID_PARAMETER_VALUE_PARAMETER_HANDLE_ERROR: &str = "InvalidParameterValue.ParameterHandleError";
+/// `InvalidParameterValue.ParameterLengthLimitError` (any operation): The length of parameter
+/// exceeds the limit.
+pub const INVALID_PARAMETER_VALUE_PARAMETER_LENGTH_LIMIT_ERROR: &str = "InvalidParameterValue.ParameterLengthLimitError";
+/// `InvalidParameterValue.ParameterOutOfRange` (any operation): Invalid parameter.
+pub const INVALID_PARAMETER_VALUE_PARAMETER_OUT_OF_RANGE: &str = "InvalidParameterValue.ParameterOutOfRange";
+/// `InvalidParameterValue.ParameterOutRangeError` (any operation): Invalid parameter values.
+pub const INVALID_PARAMETER_VALUE_PARAMETER_OUT_RANGE_ERROR: &str = "InvalidParameterValue.ParameterOutRangeError";
+/// `InvalidParameterValue.ParameterValueExceedError` (any operation): The maximum value of the
+/// parameter has been reached.
+pub const INVALID_PARAMETER_VALUE_PARAMETER_VALUE_EXCEED_ERROR: &str = "InvalidParameterValue.ParameterValueExceedError";
+/// `InvalidParameterValue.ReadOnlyGroupNotExist` (any operation): The RO group does not exist.
+pub const INVALID_PARAMETER_VALUE_READ_ONLY_GROUP_NOT_EXIST: &str = "InvalidParameterValue.ReadOnlyGroupNotExist";
+/// `InvalidParameterValue.RegionNotSupported` (any operation): The current region is not
+/// supported.
+pub const INVALID_PARAMETER_VALUE_REGION_NOT_SUPPORTED: &str = "InvalidParameterValue.RegionNotSupported";
+/// `InvalidParameterValue.SpecNotRecognizedError` (any operation): Failed to identify the
+/// specification ({{1}}).
+pub const INVALID_PARAMETER_VALUE_SPEC_NOT_RECOGNIZED_ERROR: &str = "InvalidParameterValue.SpecNotRecognizedError";
+/// `InvalidParameterValue.StructParseFailed` (any operation): An error occurred while parsing
+/// parameters.
+pub const INVALID_PARAMETER_VALUE_STRUCT_PARSE_FAILED: &str = "InvalidParameterValue.StructParseFailed";
+/// `InvalidParameterValue.UnsupportedRegionError` (any operation): The incoming region does not
+/// support this API feature.
+pub const INVALID_PARAMETER_VALUE_UNSUPPORTED_REGION_ERROR: &str = "InvalidParameterValue.UnsupportedRegionError";
+/// `InvalidPid` (any operation): Incorrect `PID` parameter.
+pub const INVALID_PID: &str = "InvalidPid";
 /// `InvalidRequest` (any operation): The multipart format of the request body is incorrect.
 pub const INVALID_REQUEST: &str = "InvalidRequest";
 /// `IpInBlacklist` (any operation): The IP address is in the blocklist.
@@ -88,18 +469,84 @@ pub const IP_IN_BLACKLIST: &str = "IpInBlacklist";
 pub const IP_NOT_IN_WHITELIST: &str = "IpNotInWhitelist";
 /// `LimitExceeded` (any operation): Quota limit exceeded.
 pub const LIMIT_EXCEEDED: &str = "LimitExceeded";
+/// `LimitOperation` (any operation): Operations are not allowed on the instance.
+pub const LIMIT_OPERATION: &str = "LimitOperation";
 /// `MissingParameter` (any operation): A required parameter is missing.
 pub const MISSING_PARAMETER: &str = "MissingParameter";
 /// `NoSuchProduct` (any operation): The product does not exist.
 pub const NO_SUCH_PRODUCT: &str = "NoSuchProduct";
 /// `NoSuchVersion` (any operation): The API version does not exist.
 pub const NO_SUCH_VERSION: &str = "NoSuchVersion";
-/// `OperationDenied.InstanceAccessDeniedError`: You do not have the permission to operate this
-/// resource.
+/// `OperationDenied.AccountOperationDenied` (any operation): No user permissions.
+pub const OPERATION_DENIED_ACCOUNT_OPERATION_DENIED: &str = "OperationDenied.AccountOperationDenied";
+/// `OperationDenied.AuditFileOverQuotaError` (any operation): Download task limit exceeded.
+pub const OPERATION_DENIED_AUDIT_FILE_OVER_QUOTA_ERROR: &str = "OperationDenied.AuditFileOverQuotaError";
+/// `OperationDenied.CamDeniedError` (any operation): This operation cannot be performed.
+pub const OPERATION_DENIED_CAM_DENIED_ERROR: &str = "OperationDenied.CamDeniedError";
+/// `OperationDenied.DTSInstanceStatusError` (any operation): The target instance failed the
+/// status check.
+pub const OPERATION_DENIED_DTS_INSTANCE_STATUS_ERROR: &str = "OperationDenied.DTSInstanceStatusError";
+/// `OperationDenied.DeleteRunningBackupTaskErr` (any operation): In-progress backups cannot be
+/// deleted.
+pub const OPERATION_DENIED_DELETE_RUNNING_BACKUP_TASK_ERR: &str = "OperationDenied.DeleteRunningBackupTaskErr";
+/// `OperationDenied.InstanceAccessDeniedError` (any operation): You do not have the permission
+/// to operate this resource.
 pub const OPERATION_DENIED_INSTANCE_ACCESS_DENIED_ERROR: &str = "OperationDenied.InstanceAccessDeniedError";
-/// `OperationDenied.InstanceStatusLimitError`: This operation cannot be performed on an
-/// instance in this status.
+/// `OperationDenied.InstanceIpv6NotSupportedError` (any operation): IPv6 is not supported.
+pub const OPERATION_DENIED_INSTANCE_IPV6_NOT_SUPPORTED_ERROR: &str = "OperationDenied.InstanceIpv6NotSupportedError";
+/// `OperationDenied.InstanceStatusDeniedError` (any operation): This operation cannot be
+/// performed on an instance in this status.
+pub const OPERATION_DENIED_INSTANCE_STATUS_DENIED_ERROR: &str = "OperationDenied.InstanceStatusDeniedError";
+/// `OperationDenied.InstanceStatusLimitError` (any operation): This operation cannot be
+/// performed on an instance in this status.
 pub const OPERATION_DENIED_INSTANCE_STATUS_LIMIT_ERROR: &str = "OperationDenied.InstanceStatusLimitError";
+/// `OperationDenied.InstanceStatusLimitOpError` (any operation): This operation cannot be
+/// performed on an instance in this status.
+pub const OPERATION_DENIED_INSTANCE_STATUS_LIMIT_OP_ERROR: &str = "OperationDenied.InstanceStatusLimitOpError";
+/// `OperationDenied.InstanceTypeDenied` (any operation): Invalid instance type.
+pub const OPERATION_DENIED_INSTANCE_TYPE_DENIED: &str = "OperationDenied.InstanceTypeDenied";
+/// `OperationDenied.InsufficientBalanceError` (any operation): Insufficient account balance.
+pub const OPERATION_DENIED_INSUFFICIENT_BALANCE_ERROR: &str = "OperationDenied.InsufficientBalanceError";
+/// `OperationDenied.InternalTradeErrorErr` (any operation): Billing failure.
+pub const OPERATION_DENIED_INTERNAL_TRADE_ERROR_ERR: &str = "OperationDenied.InternalTradeErrorErr";
+/// `OperationDenied.KernelVersionError` (any operation): The kernel version is too low, causing
+/// the instance to fail to create a tencentDBSuper account. if you want to use this feature,
+/// upgrade the kernel.
+pub const OPERATION_DENIED_KERNEL_VERSION_ERROR: &str = "OperationDenied.KernelVersionError";
+/// `OperationDenied.PayModeError` (any operation): Unsupported billing mode.
+pub const OPERATION_DENIED_PAY_MODE_ERROR: &str = "OperationDenied.PayModeError";
+/// `OperationDenied.PostPaidPayModeError` (any operation): Pay-as-you-go instances cannot be
+/// renewed.
+pub const OPERATION_DENIED_POST_PAID_PAY_MODE_ERROR: &str = "OperationDenied.PostPaidPayModeError";
+/// `OperationDenied.ROGroupStatusError` (any operation): This operation cannot be performed on
+/// an RO group in this status.
+pub const OPERATION_DENIED_RO_GROUP_STATUS_ERROR: &str = "OperationDenied.ROGroupStatusError";
+/// `OperationDenied.ROInstanceIpv6NotSupportedError` (any operation): Read-only instances do
+/// not support IPv6.
+pub const OPERATION_DENIED_RO_INSTANCE_IPV6_NOT_SUPPORTED_ERROR: &str = "OperationDenied.ROInstanceIpv6NotSupportedError";
+/// `OperationDenied.ROInstanceStatusLimitOpError` (any operation): This operation cannot be
+/// performed on a read-only instance in this status.
+pub const OPERATION_DENIED_RO_INSTANCE_STATUS_LIMIT_OP_ERROR: &str = "OperationDenied.ROInstanceStatusLimitOpError";
+/// `OperationDenied.ResourceNotFoundError` (any operation): The instance does not exist.
+pub const OPERATION_DENIED_RESOURCE_NOT_FOUND_ERROR: &str = "OperationDenied.ResourceNotFoundError";
+/// `OperationDenied.ResourceNotFundError` (any operation): The instance does not exist.
+pub const OPERATION_DENIED_RESOURCE_NOT_FUND_ERROR: &str = "OperationDenied.ResourceNotFundError";
+/// `OperationDenied.RoInstanceCountExeedError` (any operation): The total number of read-only
+/// nodes should not exceed the upper limit.
+pub const OPERATION_DENIED_RO_INSTANCE_COUNT_EXEED_ERROR: &str = "OperationDenied.RoInstanceCountExeedError";
+/// `OperationDenied.TradePermissionError` (any operation): No payment permission. activation
+/// failed.
+pub const OPERATION_DENIED_TRADE_PERMISSION_ERROR: &str = "OperationDenied.TradePermissionError";
+/// `OperationDenied.UserNotAuthenticatedError` (any operation): You need to verify your
+/// identity to make a purchase.
+pub const OPERATION_DENIED_USER_NOT_AUTHENTICATED_ERROR: &str = "OperationDenied.UserNotAuthenticatedError";
+/// `OperationDenied.UserNotInWhiteListError` (any operation): User not in allowlist.
+pub const OPERATION_DENIED_USER_NOT_IN_WHITE_LIST_ERROR: &str = "OperationDenied.UserNotInWhiteListError";
+/// `OperationDenied.VpcDeniedError` (any operation): You do not have the permission to operate
+/// the VPC.
+pub const OPERATION_DENIED_VPC_DENIED_ERROR: &str = "OperationDenied.VpcDeniedError";
+/// `RegionNotSupported` (any operation): The region is not supported.
+pub const REGION_NOT_SUPPORTED: &str = "RegionNotSupported";
 /// `RequestLimitExceeded` (any operation): The number of requests exceeds the frequency limit.
 pub const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
 /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (any operation): The account (UIN)
@@ -117,20 +564,48 @@ pub const REQUEST_SIZE_LIMIT_EXCEEDED: &str = "RequestSizeLimitExceeded";
 pub const RESOURCE_IN_USE: &str = "ResourceInUse";
 /// `ResourceInsufficient` (any operation): Insufficient resources.
 pub const RESOURCE_INSUFFICIENT: &str = "ResourceInsufficient";
+/// `ResourceInsufficient.ResourceNotEnough` (any operation): There are not enough resources to
+/// purchase instances of this specification in the current region.
+pub const RESOURCE_INSUFFICIENT_RESOURCE_NOT_ENOUGH: &str = "ResourceInsufficient.ResourceNotEnough";
 /// `ResourceNotFound` (any operation): The resource does not exist.
 pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
-/// `ResourceNotFound.InstanceNotFoundError`: The instance does not exist.
+/// `ResourceNotFound.InstanceNotFoundError` (any operation): The instance does not exist.
 pub const RESOURCE_NOT_FOUND_INSTANCE_NOT_FOUND_ERROR: &str = "ResourceNotFound.InstanceNotFoundError";
 /// `ResourceUnavailable` (any operation): The resource is unavailable.
 pub const RESOURCE_UNAVAILABLE: &str = "ResourceUnavailable";
+/// `ResourceUnavailable.InvalidInstanceStatus` (any operation): Incorrect instance status.
+pub const RESOURCE_UNAVAILABLE_INVALID_INSTANCE_STATUS: &str = "ResourceUnavailable.InvalidInstanceStatus";
+/// `ResourceUnavailable.ResourceNoPermission` (any operation): No permission for the VPC.
+pub const RESOURCE_UNAVAILABLE_RESOURCE_NO_PERMISSION: &str = "ResourceUnavailable.ResourceNoPermission";
+/// `ResourceUnavailable.VpcResourceNotFound` (any operation): Failed to get the information of
+/// the VPC where the instance resides.
+pub const RESOURCE_UNAVAILABLE_VPC_RESOURCE_NOT_FOUND: &str = "ResourceUnavailable.VpcResourceNotFound";
 /// `ResponseSizeLimitExceeded` (any operation): The response is too large.
 pub const RESPONSE_SIZE_LIMIT_EXCEEDED: &str = "ResponseSizeLimitExceeded";
 /// `ServiceUnavailable` (any operation): The service is unavailable now.
 pub const SERVICE_UNAVAILABLE: &str = "ServiceUnavailable";
+/// `StructParseFailed` (any operation): An error occurred while parsing parameters.
+pub const STRUCT_PARSE_FAILED: &str = "StructParseFailed";
+/// `SystemError` (any operation): System error. When this error occurs, please contact customer
+/// service for assistance.
+pub const SYSTEM_ERROR: &str = "SystemError";
 /// `UnauthorizedOperation` (any operation): Unauthorized operation.
 pub const UNAUTHORIZED_OPERATION: &str = "UnauthorizedOperation";
+/// `UnauthorizedOperation.UserHasNoRealnameAuthentication` (any operation): Unverified user.
+pub const UNAUTHORIZED_OPERATION_USER_HAS_NO_REALNAME_AUTHENTICATION: &str = "UnauthorizedOperation.UserHasNoRealnameAuthentication";
+/// `UnknownError` (any operation): Unknown error. When this error occurs, please contact
+/// customer service for assistance.
+pub const UNKNOWN_ERROR: &str = "UnknownError";
 /// `UnknownParameter` (any operation): Unknown parameter.
 pub const UNKNOWN_PARAMETER: &str = "UnknownParameter";
+/// `UnknownParameter.CreateAuditLogFileError` (any operation): Error creating an audit log
+/// file.
+pub const UNKNOWN_PARAMETER_CREATE_AUDIT_LOG_FILE_ERROR: &str = "UnknownParameter.CreateAuditLogFileError";
+/// `UnknownParameter.HttpError` (any operation): Service exception. please retry later.
+pub const UNKNOWN_PARAMETER_HTTP_ERROR: &str = "UnknownParameter.HttpError";
+/// `UnknownParameter.InternalInnerServiceError` (any operation): Internal service exception.
+/// Please retry later.
+pub const UNKNOWN_PARAMETER_INTERNAL_INNER_SERVICE_ERROR: &str = "UnknownParameter.InternalInnerServiceError";
 /// `UnsupportedOperation` (any operation): Unsupported operation.
 pub const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
 /// `UnsupportedProtocol` (any operation): HTTP(S) request protocol error; only GET and POST
@@ -138,3 +613,5 @@ pub const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
 pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
 /// `UnsupportedRegion` (any operation): The API does not support the requested region.
 pub const UNSUPPORTED_REGION: &str = "UnsupportedRegion";
+/// `VpcError` (any operation): VPC error.
+pub const VPC_ERROR: &str = "VpcError";

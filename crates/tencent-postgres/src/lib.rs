@@ -2,17 +2,19 @@
 //! Typed async client for TencentDB for PostgreSQL (Tencent Cloud API `2017-03-12`), generated
 //! from its API description.
 //!
-//! TencentDB for PostgreSQL (API version 2017-03-12): query and change the SSL (TLS)
-//! configuration of an instance: enable or disable SSL, choose the connection address the
-//! server certificate protects, and get the cloud root (CA) certificate.
+//! TencentDB for PostgreSQL (API version 2017-03-12): every action of the service: instances
+//! and read-only groups, accounts and privileges, backups and clones, parameters and templates,
+//! logs, networking, security groups, and SSL (TLS) configuration.
 //!
-//! Both actions are served only in the regions listed on their pages, and are limited to 20
-//! requests per second.
+//! The SSL actions are served only in the regions listed on their pages, and are limited to 20
+//! requests per second; an operation without a rate limit has none stated here, not none at the
+//! server.
 //!
 //! # Example
 //!
 //! ```no_run
 //! use tencent_postgres::{Client, Config};
+//! use tencent_postgres::types::DatabaseObject;
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,8 +23,14 @@
 //!     let config = Config::builder().region("ap-guangzhou").build()?;
 //!     let client = Client::new(config);
 //!     match client
-//!         .describe_db_instance_ssl_config()
-//!         .db_instance_id("postgres-hf8jo5pr")
+//!         .describe_account_privileges()
+//!         .db_instance_id("postgres-5cz25tr5")
+//!         .user_name("user_without_permission")
+//!         .database_object_set([
+//!             serde_json::from_str::<
+//!                 DatabaseObject,
+//!             >(r#"{"ObjectType":"account","ObjectName":"user_without_permission"}"#)?,
+//!         ])
 //!         .send()
 //!         .await
 //!     {
@@ -37,12 +45,125 @@
 //!
 //! | Operation | Method | What it does |
 //! |---|---|---|
-//! | `ModifyDBInstanceSSLConfig` | [`Client::modify_db_instance_ssl_config`] | Modify instance SSL configuration. |
+//! | `AddDBInstanceToReadOnlyGroup` | [`Client::add_db_instance_to_read_only_group`] | Adds a read-only replica to an RO group. |
+//! | `CloneDBInstance` | [`Client::clone_db_instance`] | Clones an instance. |
+//! | `CloseAccountCAM` | [`Client::close_account_cam`] | Disable CAM verification for a database account. |
+//! | `CloseAuditService` | [`Client::close_audit_service`] | Disable database audit. |
+//! | `CloseDBExtranetAccess` | [`Client::close_db_extranet_access`] | Disables the public network address of an instance. |
+//! | `CreateAccount` | [`Client::create_account`] | Create a database account. |
+//! | `CreateAuditLogFile` | [`Client::create_audit_log_file`] | Creates an audit log file. |
+//! | `CreateBackupPlan` | [`Client::create_backup_plan`] | Create a backup plan. |
+//! | `CreateBaseBackup` | [`Client::create_base_backup`] | Creates a data backup for an instance. |
+//! | `CreateDBInstanceNetworkAccess` | [`Client::create_db_instance_network_access`] | Creates a network for an instance. |
+//! | `CreateDatabase` | [`Client::create_database`] | Creates a database. |
+//! | `CreateInstances` | [`Client::create_instances`] | Creates an instance. |
+//! | `CreateParameterTemplate` | [`Client::create_parameter_template`] | Creates a parameter template. |
+//! | `CreateReadOnlyDBInstance` | [`Client::create_read_only_db_instance`] | Creates read-only replicas. |
+//! | `CreateReadOnlyGroup` | [`Client::create_read_only_group`] | Creates an RO group. |
+//! | `CreateReadOnlyGroupNetworkAccess` | [`Client::create_read_only_group_network_access`] | Creates a network for an RO group. |
+//! | `DeleteAccount` | [`Client::delete_account`] | Delete a database account. |
+//! | `DeleteAuditLogFile` | [`Client::delete_audit_log_file`] | Deletes an audit log file. |
+//! | `DeleteBackupPlan` | [`Client::delete_backup_plan`] | Delete a backup plan. |
+//! | `DeleteBaseBackup` | [`Client::delete_base_backup`] | Deletes a data backup for an instance. |
+//! | `DeleteDBInstanceNetworkAccess` | [`Client::delete_db_instance_network_access`] | Deletes a network of an instance. |
+//! | `DeleteLogBackup` | [`Client::delete_log_backup`] | Deletes a log backup of an instance. |
+//! | `DeleteParameterTemplate` | [`Client::delete_parameter_template`] | Deletes a parameter template. |
+//! | `DeleteReadOnlyGroup` | [`Client::delete_read_only_group`] | Deletes an RO group. |
+//! | `DeleteReadOnlyGroupNetworkAccess` | [`Client::delete_read_only_group_network_access`] | Deletes a network of an RO group. |
+//! | `DescribeAccountPrivileges` | [`Client::describe_account_privileges`] | Query database account permission information. |
+//! | `DescribeAccounts` | [`Client::describe_accounts`] | Queries the list of the database accounts for an instance. |
+//! | `DescribeAuditInstanceList` | [`Client::describe_audit_instance_list`] | Query the audit instance list. |
+//! | `DescribeAuditLogFiles` | [`Client::describe_audit_log_files`] | Queries audit log files. |
+//! | `DescribeAuditLogs` | [`Client::describe_audit_logs`] | This API is used to query an audit log. |
+//! | `DescribeAvailableRecoveryTime` | [`Client::describe_available_recovery_time`] | Queries the available restoration time of an instance. |
+//! | `DescribeBackupDownloadRestriction` | [`Client::describe_backup_download_restriction`] | Queries the backup download restrictions. |
+//! | `DescribeBackupDownloadURL` | [`Client::describe_backup_download_url`] | Queries the download address of a backup set. |
+//! | `DescribeBackupOverview` | [`Client::describe_backup_overview`] | Queries the backup overview. |
+//! | `DescribeBackupPlans` | [`Client::describe_backup_plans`] | Queries backup plans. |
+//! | `DescribeBackupSummaries` | [`Client::describe_backup_summaries`] | Queries the backup statistics. |
+//! | `DescribeBaseBackups` | [`Client::describe_base_backups`] | Queries the list of data backups. |
+//! | `DescribeClasses` | [`Client::describe_classes`] | Queries purchasable specifications. |
+//! | `DescribeCloneDBInstanceSpec` | [`Client::describe_clone_db_instance_spec`] | Queries the purchasable specification of a clone instance. |
+//! | `DescribeDBBackups` | [`Client::describe_db_backups`] | Query an instance backup list. |
+//! | `DescribeDBErrlogs` | [`Client::describe_db_errlogs`] | Queries an error log. |
+//! | `DescribeDBInstanceAttribute` | [`Client::describe_db_instance_attribute`] | Queries instance details. |
+//! | `DescribeDBInstanceHAConfig` | [`Client::describe_db_instance_ha_config`] | Queries the HA configuration of an instance. |
+//! | `DescribeDBInstanceParameters` | [`Client::describe_db_instance_parameters`] | Queries the parameters of an instance. |
 //! | `DescribeDBInstanceSSLConfig` | [`Client::describe_db_instance_ssl_config`] | Queries the SSL configuration of an instance. |
+//! | `DescribeDBInstanceSecurityGroups` | [`Client::describe_db_instance_security_groups`] | Queries the security group of an instance. |
+//! | `DescribeDBInstances` | [`Client::describe_db_instances`] | Queries instance list. |
+//! | `DescribeDBVersions` | [`Client::describe_db_versions`] | Queries the list of supported database versions. |
+//! | `DescribeDBXlogs` | [`Client::describe_db_xlogs`] | Get the Xlog list of an instance. |
+//! | `DescribeDatabaseObjects` | [`Client::describe_database_objects`] | Query a database object list. |
+//! | `DescribeDatabases` | [`Client::describe_databases`] | Queries the database list of an instance. |
+//! | `DescribeDedicatedClusters` | [`Client::describe_dedicated_clusters`] | Queries an exclusive cluster. |
+//! | `DescribeDefaultParameters` | [`Client::describe_default_parameters`] | Queries the list of default parameters. |
+//! | `DescribeEncryptionKeys` | [`Client::describe_encryption_keys`] | Queries the instance key list. |
+//! | `DescribeLogBackups` | [`Client::describe_log_backups`] | Queries the list of log backups. |
+//! | `DescribeMaintainTimeWindow` | [`Client::describe_maintain_time_window`] | Query the maintenance time window. |
+//! | `DescribeOrders` | [`Client::describe_orders`] | Queries the order information. |
+//! | `DescribeParameterTemplateAttributes` | [`Client::describe_parameter_template_attributes`] | Queries the details of a parameter template. |
+//! | `DescribeParameterTemplates` | [`Client::describe_parameter_templates`] | Queries the list of parameter templates. |
+//! | `DescribeParamsEvent` | [`Client::describe_params_event`] | Queries the parameter modification event. |
+//! | `DescribeProductConfig` | [`Client::describe_product_config`] | Query sales specification configuration. |
+//! | `DescribeReadOnlyGroups` | [`Client::describe_read_only_groups`] | Queries the list of RO groups. |
+//! | `DescribeRegions` | [`Client::describe_regions`] | Queries purchasable regions. |
+//! | `DescribeSlowQueryAnalysis` | [`Client::describe_slow_query_analysis`] | Gets the statistical analysis list of slow queries. |
+//! | `DescribeSlowQueryList` | [`Client::describe_slow_query_list`] | Gets the slow query list. |
+//! | `DescribeTasks` | [`Client::describe_tasks`] | Queries the task list. |
+//! | `DescribeZones` | [`Client::describe_zones`] | Queries purchasable AZs. |
+//! | `DestroyDBInstance` | [`Client::destroy_db_instance`] | Terminates an instance. |
+//! | `DisIsolateDBInstances` | [`Client::dis_isolate_db_instances`] | Removes instances from isolation. |
+//! | `InquiryPriceCreateDBInstances` | [`Client::inquiry_price_create_db_instances`] | Queries the purchase price of an instance. |
+//! | `InquiryPriceRenewDBInstance` | [`Client::inquiry_price_renew_db_instance`] | Queries the renewal price of instance. |
+//! | `InquiryPriceUpgradeDBInstance` | [`Client::inquiry_price_upgrade_db_instance`] | Queries the upgrade price of instance. |
+//! | `IsolateDBInstances` | [`Client::isolate_db_instances`] | Isolates instances. |
+//! | `LockAccount` | [`Client::lock_account`] | Locks a database account. |
+//! | `ModifyAccountPrivileges` | [`Client::modify_account_privileges`] | Modify database account permission and type. |
+//! | `ModifyAccountRemark` | [`Client::modify_account_remark`] | Modifies account remarks. |
+//! | `ModifyAuditService` | [`Client::modify_audit_service`] | Modify Database Audit. |
+//! | `ModifyBackupDownloadRestriction` | [`Client::modify_backup_download_restriction`] | Modifies the backup download restrictions. |
+//! | `ModifyBackupPlan` | [`Client::modify_backup_plan`] | Modifies a backup plan. |
+//! | `ModifyBaseBackupExpireTime` | [`Client::modify_base_backup_expire_time`] | Modifies the expiration time of a data backup. |
+//! | `ModifyDBInstanceChargeType` | [`Client::modify_db_instance_charge_type`] | Modifies the instance billing mode. |
+//! | `ModifyDBInstanceDeletionProtection` | [`Client::modify_db_instance_deletion_protection`] | Modify instance deletion protection. |
+//! | `ModifyDBInstanceDeployment` | [`Client::modify_db_instance_deployment`] | Modifies the instance deployment mode. |
+//! | `ModifyDBInstanceHAConfig` | [`Client::modify_db_instance_ha_config`] | Modifies the HA configuration of an instance. |
+//! | `ModifyDBInstanceName` | [`Client::modify_db_instance_name`] | Renames instance. |
+//! | `ModifyDBInstanceParameters` | [`Client::modify_db_instance_parameters`] | Modifies instance parameters. |
+//! | `ModifyDBInstanceReadOnlyGroup` | [`Client::modify_db_instance_read_only_group`] | Modifies the RO group of an instance. |
+//! | `ModifyDBInstanceSSLConfig` | [`Client::modify_db_instance_ssl_config`] | Modify instance SSL configuration. |
+//! | `ModifyDBInstanceSecurityGroups` | [`Client::modify_db_instance_security_groups`] | Modifies the security group of an instance. |
+//! | `ModifyDBInstanceSpec` | [`Client::modify_db_instance_spec`] | Modifies instance specifications. |
+//! | `ModifyDBInstancesProject` | [`Client::modify_db_instances_project`] | Modifies the project of an instance. |
+//! | `ModifyDatabaseOwner` | [`Client::modify_database_owner`] | Changes the database owner. |
+//! | `ModifyMaintainTimeWindow` | [`Client::modify_maintain_time_window`] | Modify the maintenance time window. |
+//! | `ModifyParameterTemplate` | [`Client::modify_parameter_template`] | Modifies a parameter template. |
+//! | `ModifyReadOnlyDBInstanceWeight` | [`Client::modify_read_only_db_instance_weight`] | Modify the read-only instance weight. |
+//! | `ModifyReadOnlyGroupConfig` | [`Client::modify_read_only_group_config`] | Modifies RO group configuration. |
+//! | `ModifySwitchTimePeriod` | [`Client::modify_switch_time_period`] | Modifies the switch time after configuration upgrade. |
+//! | `OpenAccountCAM` | [`Client::open_account_cam`] | Enable CAM verification for a database account. |
+//! | `OpenAuditService` | [`Client::open_audit_service`] | Enable Database Audit. |
+//! | `OpenDBExtranetAccess` | [`Client::open_db_extranet_access`] | Enables the public network access of an instance. |
+//! | `RebalanceReadOnlyGroup` | [`Client::rebalance_read_only_group`] | Rebalances the loads of read-only replicas in an RO group. |
+//! | `RefreshAccountPassword` | [`Client::refresh_account_password`] | Update the account password with CAM verification enabled. |
+//! | `RemoveDBInstanceFromReadOnlyGroup` | [`Client::remove_db_instance_from_read_only_group`] | Removes a read-only replica from an RO group. |
+//! | `RenewInstance` | [`Client::renew_instance`] | Renews instance. |
+//! | `ResetAccountPassword` | [`Client::reset_account_password`] | Resets account password. |
+//! | `RestartDBInstance` | [`Client::restart_db_instance`] | Restarts instance. |
+//! | `RestoreDBInstanceObjects` | [`Client::restore_db_instance_objects`] | Recovers database objects. |
+//! | `SetAutoRenewFlag` | [`Client::set_auto_renew_flag`] | Sets auto-renewal. |
+//! | `SwitchDBInstancePrimary` | [`Client::switch_db_instance_primary`] | Enables the primary-standby switch of an instance. |
+//! | `UnlockAccount` | [`Client::unlock_account`] | Unlock a database account. |
+//! | `UpgradeDBInstanceKernelVersion` | [`Client::upgrade_db_instance_kernel_version`] | Upgrades the kernel version of an instance. |
+//! | `UpgradeDBInstanceMajorVersion` | [`Client::upgrade_db_instance_major_version`] | Upgrades the kernel major version of an instance. |
 //!
 //! Each method returns a request builder: set the members, then `.send().await`. [`operations`]
 //! holds each operation's input and output, and the builder they share,
 //! [`Request`](operations::Request).
+//!
+//! Members that hold secrets (passwords, keys) are sent and received as they are, but print as
+//! `***` in `Debug` output, so that logging a request or a response does not leak them.
 //!
 //! # Errors
 //!
@@ -70,6 +191,9 @@ pub mod error_codes;
 
 #[rustfmt::skip]
 pub mod operations;
+
+#[rustfmt::skip]
+pub mod types;
 
 /// Compiles the README's example as a doctest.
 #[doc = include_str!("../README.md")]

@@ -8,12 +8,14 @@
 //! setters, then [`build`](Request::build) the input or, when a [`Client`] method made the
 //! request, [`send`](Request::send) it.
 
+use std::fmt;
+
 use cloud_transport::{OperationInfo, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::Client;
+use crate::{types, Client};
 
 /// An operation, as its input knows it: how it is called and what it answers.
 /// Implemented by every `<Operation>Input` of this crate.
@@ -29,7 +31,7 @@ pub trait Operation: Serialize {
 }
 
 /// A request being built: the builder of every operation
-/// (`Request<ModifyDbInstanceSslConfigInput, C>` for `ModifyDBInstanceSSLConfig`). Each
+/// (`Request<AddDbInstanceToReadOnlyGroupInput, C>` for `AddDBInstanceToReadOnlyGroup`). Each
 /// operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
@@ -91,6 +93,7098 @@ impl<I: Operation> Request<I, Client> {
         )?;
         self.client.transport.call(&I::INFO, &input).await
     }
+}
+
+/// The request of `AddDBInstanceToReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AddDbInstanceToReadOnlyGroupInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// ReadOnlyGroupId. specifies the read-only group ID, which can be obtained through the api
+    /// [DescribeReadOnlyGroups](https://www.tencentcloud.com/document/product/409/39725).
+    pub read_only_group_id: Option<String>,
+}
+
+impl AddDbInstanceToReadOnlyGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for AddDbInstanceToReadOnlyGroupInput {
+    type Output = AddDbInstanceToReadOnlyGroupOutput;
+    const INFO: OperationInfo = OperationInfo::action("AddDBInstanceToReadOnlyGroup");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "ReadOnlyGroupId"];
+}
+
+impl<C> Request<AddDbInstanceToReadOnlyGroupInput, C> {
+    /// Sets [`db_instance_id`](AddDbInstanceToReadOnlyGroupInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`read_only_group_id`](AddDbInstanceToReadOnlyGroupInput::read_only_group_id)
+    /// (required).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `AddDBInstanceToReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AddDbInstanceToReadOnlyGroupOutput {
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CloneDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloneDbInstanceInput {
+    /// The source instance ID to be cloned. can be obtained through the DescribeDBInstances api
+    /// (<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Purchasable code, which can be obtained from the `SpecCode` field in the return value of the
+    /// [DescribeClasses](https://intl.cloud.tencent.com/document/api/409/89019?from_cn_redirect=1)
+    /// API.
+    pub spec_code: Option<String>,
+    /// Instance disk capacity size. set step size to 10. unit: GB.
+    pub storage: Option<i64>,
+    /// Purchase duration, in months.
+    /// - Prepaid: Supports `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `24`, and
+    ///   `36`.
+    /// - Pay-as-you-go: Only supports `1`.
+    pub period: Option<i64>,
+    /// Specifies the auto-renewal flag. this parameter is valid only when the billing mode is
+    /// prepaid. Valid values:.
+    /// - `0`: specifies manual renewal. -`1`: specifies auto-renewal.
+    ///
+    /// Default value: 0
+    pub auto_renew_flag: Option<i64>,
+    /// VPC ID in the format of `vpc-xxxxxxx`, which can be obtained in the console or from the
+    /// `unVpcId` field in the return value of the DescribeVpcEx API.
+    pub vpc_id: Option<String>,
+    /// VPC subnet ID in the format of `subnet-xxxxxxxx`, which can be obtained in the console or
+    /// from the `unSubnetId` field in the return value of the
+    /// [DescribeSubnets](https://intl.cloud.tencent.com/document/api/215/15784?from_cn_redirect=1)
+    /// API.
+    pub subnet_id: Option<String>,
+    /// Specifies the instance name for new purchase, only supports chinese/english/digits/"_"/"-"
+    /// with length less than 60. displays "source instance name-Copy" by default if no instance
+    /// name is specified.
+    pub name: Option<String>,
+    /// Instance billing type, which currently supports:
+    /// - PREPAID: Prepaid, i.e., yearly/monthly subscription
+    /// - POSTPAID_BY_HOUR: Pay-as-you-go, i.e., pay by consumption
+    ///
+    /// Default value: PREPAID
+    pub instance_charge_type: Option<String>,
+    /// Security group to which an instance belongs. obtain this parameter by calling the
+    /// SecurityGroupId field in the return value of
+    /// [DescribeSecurityGroups](https://www.tencentcloud.com/document/api/215/15808?from_cn_redirect=1).
+    /// if not specified, the default security group is bound.
+    pub security_group_ids: Option<Vec<String>>,
+    /// Project ID. default value is 0, which means it belongs to the default project.
+    pub project_id: Option<i64>,
+    /// The information of tags to be bound with the instance, which is left empty by default. This
+    /// parameter can be obtained from the `Tags` field in the return value of the
+    /// [DescribeTags](https://intl.cloud.tencent.com/document/api/651/35316?from_cn_redirect=1)
+    /// API.
+    pub tag_list: Option<Vec<types::Tag>>,
+    /// Deployment information of instance nodes. the availability zone of primary and secondary
+    /// nodes is required. when multi-availability zone deployment is supported, the availability
+    /// zone information for each node must be specified. AZ information can be obtained by calling
+    /// the DescribeZones api
+    /// (<https://www.tencentcloud.com/document/api/409/16769?from_cn_redirect=1>) and checking the
+    /// Zone field in the returned value.
+    #[serde(rename = "DBNodeSet")]
+    pub db_node_set: Option<Vec<types::DbNode>>,
+    /// Whether to automatically use coupons:
+    /// - 0: No
+    /// - 1: Yes
+    ///
+    /// Default value: 0
+    pub auto_voucher: Option<i64>,
+    /// Voucher ID list.
+    pub voucher_ids: Option<String>,
+    /// Campaign ID.
+    pub activity_id: Option<i64>,
+    /// Basic backup set ID. either `BackupSetId` or `RecoveryTargetTime` must be provided, and
+    /// cannot include both.
+    pub backup_set_id: Option<String>,
+    /// Specifies the recovery time point. either `BackupSetId` or `RecoveryTargetTime` must be
+    /// provided, and cannot include both.
+    pub recovery_target_time: Option<String>,
+    /// Primary-standby sync mode, which supports:
+    /// - Semi-sync: Semi-sync
+    /// - Async: Asynchronous
+    ///
+    /// Default value for the primary instance: Semi-sync Default value for the read-only instance:
+    /// Async
+    pub sync_mode: Option<String>,
+    /// Specifies whether to enable deletion protection for the instance. valid values: true (enable
+    /// deletion protection), false (disable deletion protection).
+    pub deletion_protection: Option<bool>,
+}
+
+impl CloneDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CloneDbInstanceInput {
+    type Output = CloneDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("CloneDBInstance");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "SpecCode",
+        "Storage",
+        "Period",
+        "AutoRenewFlag",
+        "VpcId",
+        "SubnetId",
+    ];
+}
+
+impl<C> Request<CloneDbInstanceInput, C> {
+    /// Sets [`db_instance_id`](CloneDbInstanceInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`spec_code`](CloneDbInstanceInput::spec_code) (required).
+    pub fn spec_code(mut self, value: impl Into<String>) -> Self {
+        self.input.spec_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`storage`](CloneDbInstanceInput::storage) (required).
+    pub fn storage(mut self, value: i64) -> Self {
+        self.input.storage = Some(value);
+        self
+    }
+
+    /// Sets [`period`](CloneDbInstanceInput::period) (required).
+    pub fn period(mut self, value: i64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`auto_renew_flag`](CloneDbInstanceInput::auto_renew_flag) (required).
+    pub fn auto_renew_flag(mut self, value: i64) -> Self {
+        self.input.auto_renew_flag = Some(value);
+        self
+    }
+
+    /// Sets [`vpc_id`](CloneDbInstanceInput::vpc_id) (required).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](CloneDbInstanceInput::subnet_id) (required).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](CloneDbInstanceInput::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_charge_type`](CloneDbInstanceInput::instance_charge_type).
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_charge_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_group_ids`](CloneDbInstanceInput::security_group_ids).
+    pub fn security_group_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`project_id`](CloneDbInstanceInput::project_id).
+    pub fn project_id(mut self, value: i64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+
+    /// Sets [`tag_list`](CloneDbInstanceInput::tag_list).
+    pub fn tag_list(mut self, value: impl IntoIterator<Item = types::Tag>) -> Self {
+        self.input.tag_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`db_node_set`](CloneDbInstanceInput::db_node_set).
+    pub fn db_node_set(
+        mut self,
+        value: impl IntoIterator<Item = types::DbNode>,
+    ) -> Self {
+        self.input.db_node_set = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`auto_voucher`](CloneDbInstanceInput::auto_voucher).
+    pub fn auto_voucher(mut self, value: i64) -> Self {
+        self.input.auto_voucher = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_ids`](CloneDbInstanceInput::voucher_ids).
+    pub fn voucher_ids(mut self, value: impl Into<String>) -> Self {
+        self.input.voucher_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`activity_id`](CloneDbInstanceInput::activity_id).
+    pub fn activity_id(mut self, value: i64) -> Self {
+        self.input.activity_id = Some(value);
+        self
+    }
+
+    /// Sets [`backup_set_id`](CloneDbInstanceInput::backup_set_id).
+    pub fn backup_set_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_set_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`recovery_target_time`](CloneDbInstanceInput::recovery_target_time).
+    pub fn recovery_target_time(mut self, value: impl Into<String>) -> Self {
+        self.input.recovery_target_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`sync_mode`](CloneDbInstanceInput::sync_mode).
+    pub fn sync_mode(mut self, value: impl Into<String>) -> Self {
+        self.input.sync_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`deletion_protection`](CloneDbInstanceInput::deletion_protection).
+    pub fn deletion_protection(mut self, value: bool) -> Self {
+        self.input.deletion_protection = Some(value);
+        self
+    }
+}
+
+/// The response of `CloneDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloneDbInstanceOutput {
+    /// Order number.
+    pub deal_name: String,
+    /// Order transaction number.
+    pub bill_id: String,
+    /// Specifies the instance ID of the cloned instance. only support postpaid return this value.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CloseAccountCAM`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseAccountCamInput {
+    /// Instance ID.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Account name of the CAM service to be disabled.
+    pub user_name: Option<String>,
+    /// Specifies the new password necessary to log on to this account after CAM is disabled.
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// Indicates whether the password is encrypted.
+    pub password_encrypt: Option<bool>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CloseAccountCamInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CloseAccountCamInput")
+            .field("db_instance_id", &self.db_instance_id)
+            .field("user_name", &self.user_name)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("password_encrypt", &self.password_encrypt)
+            .finish()
+    }
+}
+
+impl CloseAccountCamInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CloseAccountCamInput {
+    type Output = CloseAccountCamOutput;
+    const INFO: OperationInfo = OperationInfo::action("CloseAccountCAM");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "UserName", "Password"];
+}
+
+impl<C> Request<CloseAccountCamInput, C> {
+    /// Sets [`db_instance_id`](CloseAccountCamInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](CloseAccountCamInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](CloseAccountCamInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`password_encrypt`](CloseAccountCamInput::password_encrypt).
+    pub fn password_encrypt(mut self, value: bool) -> Self {
+        self.input.password_encrypt = Some(value);
+        self
+    }
+}
+
+/// The response of `CloseAccountCAM`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseAccountCamOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CloseAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseAuditServiceInput {
+    /// Instance ID
+    pub instance_id: Option<String>,
+    /// Product name
+    ///
+    /// Input parameter limit: postgres
+    pub product: Option<String>,
+}
+
+impl CloseAuditServiceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CloseAuditServiceInput {
+    type Output = CloseAuditServiceOutput;
+    const INFO: OperationInfo = OperationInfo::action("CloseAuditService");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Product"];
+}
+
+impl<C> Request<CloseAuditServiceInput, C> {
+    /// Sets [`instance_id`](CloseAuditServiceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`product`](CloseAuditServiceInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CloseAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseAuditServiceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CloseDBExtranetAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseDbExtranetAccessInput {
+    /// Specifies the instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en). such
+    /// as postgres-6r233v55.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Specifies whether to close public network Ipv6. 1: yes. 0: no. default value: 0.
+    pub is_ipv6: Option<i64>,
+}
+
+impl CloseDbExtranetAccessInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CloseDbExtranetAccessInput {
+    type Output = CloseDbExtranetAccessOutput;
+    const INFO: OperationInfo = OperationInfo::action("CloseDBExtranetAccess");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<CloseDbExtranetAccessInput, C> {
+    /// Sets [`db_instance_id`](CloseDbExtranetAccessInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_ipv6`](CloseDbExtranetAccessInput::is_ipv6).
+    pub fn is_ipv6(mut self, value: i64) -> Self {
+        self.input.is_ipv6 = Some(value);
+        self
+    }
+}
+
+/// The response of `CloseDBExtranetAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CloseDbExtranetAccessOutput {
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateAccount`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAccountInput {
+    /// Instance ID. can be obtained through the DescribeDBInstances api
+    /// (<https://www.tencentcloud.com/document/product/409/16773?lang=en>).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// The name of the account created. Consists of letters (a-z, A-Z), numbers (0-9), underscores
+    /// (_), starts with a letter or (_), up to 63 characters. Cannot use system reserved keywords,
+    /// cannot be postgres, and cannot begin with pg_or tencentdb_
+    pub user_name: Option<String>,
+    /// Account type. currently supported: normal, tencentDBSuper. normal references a general user,
+    /// tencentDBSuper is an account that possesses the pg_tencentdb_superuser role.
+    pub type_: Option<String>,
+    /// Specifies the corresponding password for the account. the password rules are as follows:.
+    /// - Specifies a length of 8 to 32 characters. a password of more than 12 characters is
+    ///   recommended.
+    ///
+    /// .
+    /// - Cannot start with "/".
+    ///
+    /// .
+    /// - Specifies the following four items must be included.
+    ///
+    /// .
+    ///
+    /// Valid values: a to z (lowercase letters). Uppercase letters: A - Z. Valid values: 0 - 9.
+    /// Special symbols: ()`~!@#$%^&*-+=_|{}\[\]:&lt;&gt;,.?/.
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+    /// Account remark. only allow english letters, digits, underscore, hyphen, and chinese
+    /// characters, limited to 60 characters.
+    pub remark: Option<String>,
+    /// Specifies whether CAM verification is enabled for the account.
+    pub open_cam: Option<bool>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateAccountInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateAccountInput")
+            .field("db_instance_id", &self.db_instance_id)
+            .field("user_name", &self.user_name)
+            .field("type_", &self.type_)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("remark", &self.remark)
+            .field("open_cam", &self.open_cam)
+            .finish()
+    }
+}
+
+impl CreateAccountInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateAccountInput {
+    type Output = CreateAccountOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateAccount");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "UserName", "Type"];
+}
+
+impl<C> Request<CreateAccountInput, C> {
+    /// Sets [`db_instance_id`](CreateAccountInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](CreateAccountInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](CreateAccountInput::type_) (required).
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.input.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](CreateAccountInput::password).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`remark`](CreateAccountInput::remark).
+    pub fn remark(mut self, value: impl Into<String>) -> Self {
+        self.input.remark = Some(value.into());
+        self
+    }
+
+    /// Sets [`open_cam`](CreateAccountInput::open_cam).
+    pub fn open_cam(mut self, value: bool) -> Self {
+        self.input.open_cam = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateAccount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAccountOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateAuditLogFile`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAuditLogFileInput {
+    /// Instance ID
+    pub instance_id: Option<String>,
+    /// Start time
+    ///
+    /// Parameter format: 2026-03-25 00:00:00
+    pub start_time: Option<String>,
+    /// End time
+    ///
+    /// Parameter format: 2026-03-25 01:00:00
+    pub end_time: Option<String>,
+    /// Product name
+    ///
+    /// Input parameter limit: postgres
+    pub product: Option<String>,
+    /// Filter criteria
+    pub filter: Option<types::AuditLogFilter>,
+}
+
+impl CreateAuditLogFileInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateAuditLogFileInput {
+    type Output = CreateAuditLogFileOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateAuditLogFile");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "StartTime",
+        "EndTime",
+        "Product",
+    ];
+}
+
+impl<C> Request<CreateAuditLogFileInput, C> {
+    /// Sets [`instance_id`](CreateAuditLogFileInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](CreateAuditLogFileInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](CreateAuditLogFileInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`product`](CreateAuditLogFileInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](CreateAuditLogFileInput::filter).
+    pub fn filter(mut self, value: types::AuditLogFilter) -> Self {
+        self.input.filter = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateAuditLogFile`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAuditLogFileOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateBackupPlan`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateBackupPlanInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Specifies the name of the backup plan.
+    pub plan_name: Option<String>,
+    /// Specifies the schedule type of the backup created. currently only support month.
+    pub backup_period_type: Option<String>,
+    /// Backup date. example: enable backup on the 2nd of every month.
+    pub backup_period: Option<Vec<String>>,
+    /// Specifies the backup start time. if not passed, it follows the default backup plan.
+    pub min_backup_start_time: Option<String>,
+    /// Backup end time. follows the default plan if not specified.
+    pub max_backup_start_time: Option<String>,
+    /// Specifies the data backup retention duration in days. value range: \[0,30000).
+    /// BackupPeriodType defaults to 7 when set to week and 31 when set to month.
+    pub base_backup_retention_period: Option<u64>,
+}
+
+impl CreateBackupPlanInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateBackupPlanInput {
+    type Output = CreateBackupPlanOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateBackupPlan");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "PlanName",
+        "BackupPeriodType",
+        "BackupPeriod",
+    ];
+}
+
+impl<C> Request<CreateBackupPlanInput, C> {
+    /// Sets [`db_instance_id`](CreateBackupPlanInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`plan_name`](CreateBackupPlanInput::plan_name) (required).
+    pub fn plan_name(mut self, value: impl Into<String>) -> Self {
+        self.input.plan_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_period_type`](CreateBackupPlanInput::backup_period_type) (required).
+    pub fn backup_period_type(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_period_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_period`](CreateBackupPlanInput::backup_period) (required).
+    pub fn backup_period(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.backup_period = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`min_backup_start_time`](CreateBackupPlanInput::min_backup_start_time).
+    pub fn min_backup_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.min_backup_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_backup_start_time`](CreateBackupPlanInput::max_backup_start_time).
+    pub fn max_backup_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.max_backup_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`base_backup_retention_period`](CreateBackupPlanInput::base_backup_retention_period).
+    pub fn base_backup_retention_period(mut self, value: u64) -> Self {
+        self.input.base_backup_retention_period = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateBackupPlan`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateBackupPlanOutput {
+    /// Backup policy ID.
+    pub plan_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateBaseBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateBaseBackupInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl CreateBaseBackupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateBaseBackupInput {
+    type Output = CreateBaseBackupOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateBaseBackup");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<CreateBaseBackupInput, C> {
+    /// Sets [`db_instance_id`](CreateBaseBackupInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateBaseBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateBaseBackupOutput {
+    /// Data backup set ID
+    pub base_backup_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateDBInstanceNetworkAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceNetworkAccessInput {
+    /// Specifies the instance ID, such as postgres-6bwgamo3. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Unified VPC ID.
+    pub vpc_id: Option<String>,
+    /// Subnet ID.
+    pub subnet_id: Option<String>,
+    /// Whether to manually assign the VIP. Valid values: `true` (manually assign), `false`
+    /// (automatically assign).
+    pub is_assign_vip: Option<bool>,
+    /// Target VIP address. when this parameter is not specified and IsAssignVip is true, the system
+    /// automatically assigns a VIP by default.
+    pub vip: Option<String>,
+}
+
+impl CreateDbInstanceNetworkAccessInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDbInstanceNetworkAccessInput {
+    type Output = CreateDbInstanceNetworkAccessOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateDBInstanceNetworkAccess");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "VpcId",
+        "SubnetId",
+        "IsAssignVip",
+    ];
+}
+
+impl<C> Request<CreateDbInstanceNetworkAccessInput, C> {
+    /// Sets [`db_instance_id`](CreateDbInstanceNetworkAccessInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_id`](CreateDbInstanceNetworkAccessInput::vpc_id) (required).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](CreateDbInstanceNetworkAccessInput::subnet_id) (required).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_assign_vip`](CreateDbInstanceNetworkAccessInput::is_assign_vip) (required).
+    pub fn is_assign_vip(mut self, value: bool) -> Self {
+        self.input.is_assign_vip = Some(value);
+        self
+    }
+
+    /// Sets [`vip`](CreateDbInstanceNetworkAccessInput::vip).
+    pub fn vip(mut self, value: impl Into<String>) -> Self {
+        self.input.vip = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateDBInstanceNetworkAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDbInstanceNetworkAccessOutput {
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateDatabase`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDatabaseInput {
+    /// Specifies the instance ID, such as postgres-6fego161. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Specifies the user-created database name. Name specification: consists of letters (a-z,
+    /// a-z), digits (0-9), and underscores (_), starting with a letter or underscore (_), up to 63
+    /// characters. system reserved keywords cannot be used, and 'postgres' is not allowed.
+    pub database_name: Option<String>,
+    /// Owner of the database. obtain through the api
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/product/409/18109).
+    pub database_owner: Option<String>,
+    /// Specifies the character encoding of the database. Supported character sets include UTF8,
+    /// LATIN1, LATIN2, WIN1250, WIN1251, WIN1252, KOI8R, EUC_JP, and EUC_KR. Default value: UTF8.
+    pub encoding: Option<String>,
+    /// Specifies the database sorting rule.
+    pub collate: Option<String>,
+    /// Specifies the character category of the database.
+    pub ctype: Option<String>,
+}
+
+impl CreateDatabaseInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateDatabaseInput {
+    type Output = CreateDatabaseOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateDatabase");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "DatabaseName",
+        "DatabaseOwner",
+    ];
+}
+
+impl<C> Request<CreateDatabaseInput, C> {
+    /// Sets [`db_instance_id`](CreateDatabaseInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`database_name`](CreateDatabaseInput::database_name) (required).
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.input.database_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`database_owner`](CreateDatabaseInput::database_owner) (required).
+    pub fn database_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.database_owner = Some(value.into());
+        self
+    }
+
+    /// Sets [`encoding`](CreateDatabaseInput::encoding).
+    pub fn encoding(mut self, value: impl Into<String>) -> Self {
+        self.input.encoding = Some(value.into());
+        self
+    }
+
+    /// Sets [`collate`](CreateDatabaseInput::collate).
+    pub fn collate(mut self, value: impl Into<String>) -> Self {
+        self.input.collate = Some(value.into());
+        self
+    }
+
+    /// Sets [`ctype`](CreateDatabaseInput::ctype).
+    pub fn ctype(mut self, value: impl Into<String>) -> Self {
+        self.input.ctype = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateDatabase`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateDatabaseOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateInstances`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateInstancesInput {
+    /// Purchasable specification code. Obtain this parameter by calling the `SpecCode` field in the
+    /// return value of &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/89019?from_cn_redirect=1>"&gt;DescribeClasses&lt;/a&gt;.
+    pub spec_code: Option<String>,
+    /// Instance disk capacity size, unit: GB. The step length for parameter settings is 10.
+    pub storage: Option<u64>,
+    /// Number of instances to purchase, value ranges from 1 to 10. Single transaction supports a
+    /// maximum quantity of 10. If exceeding this quantity, multiple calls can be performed to
+    /// purchase.
+    pub instance_count: Option<u64>,
+    /// Purchase duration, unit: month.
+    /// - Prepaid: Supports `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `24`, and
+    ///   `36`.
+    /// - Postpaid: Supports only `1`.
+    pub period: Option<u64>,
+    /// Instance character set, which currently supports only:
+    /// - UTF8
+    /// - LATIN1
+    pub charset: Option<String>,
+    /// Username of the instance root account. Specific specifications are as follows:
+    /// - The username must consist of 1-16 characters, which can only be letters, digits, or
+    ///   underscores.
+    /// - Cannot be postgres.
+    /// - Cannot begin with digits or pg_.
+    /// - All rules are case-insensitive.
+    pub admin_name: Option<String>,
+    /// Password for the instance root account username, with a length of 8-32 characters. It is
+    /// recommended to use a password of more than 12 characters and it cannot start with "/".
+    ///
+    /// Must contain the following four character types:
+    /// - Lowercase letter: \[a-z\]
+    /// - Uppercase letter: \[a-z\]
+    /// - Number: 0-9
+    /// - Special character: ()`~!@#$%^&*-+=_|{}\[\]:;'&lt;&gt;,.?/
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub admin_password: Option<String>,
+    /// The primary availability zone of the instance, for example: ap-guangzhou-3. If needed to
+    /// support multiple AZs, add primary and secondary AZ information in the DBNodeSet.N field.
+    ///
+    /// AZ information can be obtained by calling the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/16769?from_cn_redirect=1>"&gt;DescribeZones&lt;/a&gt;
+    /// api and checking the Zone field in the returned value.
+    pub zone: Option<String>,
+    /// PostgreSQL major version number (this parameter is currently required). Version information
+    /// can be obtained from &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1>"&gt;DescribeDBVersions&lt;/a&gt;.
+    /// Currently supports major versions 10, 11, 12, 13, 14, and 15. For details, see &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/409/67018?from_cn_redirect=1>"&gt;kernel
+    /// version overview&lt;/a&gt;.
+    ///
+    /// When this parameter is entered, an instance running the latest kernel version of the latest
+    /// minor version will be created based on this major version number.
+    #[serde(rename = "DBMajorVersion")]
+    pub db_major_version: Option<String>,
+    /// PostgreSQL community major version + minor version number.
+    ///
+    /// It's generally not recommended to pass in this parameter. If needed, only the latest minor
+    /// version number under the current major version can be passed.
+    #[serde(rename = "DBVersion")]
+    pub db_version: Option<String>,
+    /// PostgreSQL kernel version number.
+    ///
+    /// It's generally not recommended to pass in this parameter. If needed, only the latest kernel
+    /// version number under the current major version can be passed.
+    #[serde(rename = "DBKernelVersion")]
+    pub db_kernel_version: Option<String>,
+    /// Instance billing type. Currently supports:
+    /// - PREPAID: Prepayment, i.e., yearly/monthly subscription
+    /// - POSTPAID_BY_HOUR: Postpaid, i.e., pay-as-you-go
+    ///
+    /// Default value: PREPAID
+    pub instance_charge_type: Option<String>,
+    /// VPC ID, such as vpc-xxxxxxxx (this parameter is currently required). A valid VPC ID can be
+    /// obtained by logging in to the console to query or by calling the API DescribeVpcEx and
+    /// acquiring the unVpcId field in the API return.
+    pub vpc_id: Option<String>,
+    /// VPC subnet ID, such as subnet-xxxxxxxx (this parameter is currently required). Effective VPC
+    /// subnet IDs can be queried by logging in to the console or by calling the API &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/215/15784?from_cn_redirect=1>"&gt;DescribeSubnets&lt;/a&gt;
+    /// and acquiring the unSubnetId field in the API return.
+    pub subnet_id: Option<String>,
+    /// Instance node deployment information. When multi-availability zone deployment is supported,
+    /// it requires specifying the AZ information for each node.
+    ///
+    /// AZ information can be obtained from the Zone field in the returned value by calling the
+    /// &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/16769?from_cn_redirect=1>"&gt;DescribeZones&lt;/a&gt;
+    /// API.
+    #[serde(rename = "DBNodeSet")]
+    pub db_node_set: Option<Vec<types::DbNode>>,
+    /// Auto-renewal flag:
+    /// - 0: Manual renewal
+    /// - 1: Auto renewal
+    ///
+    /// Default value: 0
+    pub auto_renew_flag: Option<i64>,
+    /// Whether to automatically use a voucher:
+    /// - 0: No
+    /// - 1: Yes
+    ///
+    /// Default value: 0
+    pub auto_voucher: Option<u64>,
+    /// Voucher ID list. Currently only support specifying one voucher.
+    pub voucher_ids: Option<Vec<String>>,
+    /// Project ID. The default value is 0, which means it belongs to the default project.
+    pub project_id: Option<i64>,
+    /// Activity ID.
+    pub activity_id: Option<i64>,
+    /// Instance name only supports Chinese/English/number/"_"/"-" with length less than 60. If no
+    /// instance name is specified, "unnamed" is displayed by default.
+    pub name: Option<String>,
+    /// Tag information that should be bound to the instance is empty by default. You can get it by
+    /// calling &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/651/35316?from_cn_redirect=1>"&gt;DescribeTags&lt;/a&gt;
+    /// and checking the Tags field in the return value.
+    pub tag_list: Option<Vec<types::Tag>>,
+    /// Security group to which an instance belongs. Obtain this parameter by calling the sgId field
+    /// in the returned value of &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/215/15808?from_cn_redirect=1>"&gt;DescribeSecurityGroups&lt;/a&gt;.
+    /// If not specified, the default security group is bound.
+    pub security_group_ids: Option<Vec<String>>,
+    /// Whether data transparent encryption is required:
+    /// - 0: No
+    /// - 1: Yes
+    ///
+    /// Default value: 0. See [Overview of Data Transparent
+    /// Encryption](https://www.tencentcloud.com/document/product/409/71748?from_cn_redirect=1).
+    #[serde(rename = "NeedSupportTDE")]
+    pub need_support_tde: Option<u64>,
+    /// The KeyId of the custom key. If you select custom key encryption, you need to input the
+    /// KeyId of the custom key. KeyId is the unique identifier of CMK.
+    ///
+    /// For related reference on KeyId creation and retrieval, see &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/409/71749?from_cn_redirect=1>"&gt;Enable
+    /// Transparent Data Encryption&lt;/a&gt;
+    #[serde(rename = "KMSKeyId")]
+    pub kms_key_id: Option<String>,
+    /// For regions using the KMS service, KMSRegion is empty by default and the local region KMS is
+    /// used. If the local region is not supported, select another KMS supported region.
+    ///
+    /// For details about KMSRegion, see &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/409/71749?from_cn_redirect=1>"&gt;enable
+    /// transparent data encryption&lt;/a&gt;
+    #[serde(rename = "KMSRegion")]
+    pub kms_region: Option<String>,
+    /// Designate the service cluster for KMS. If KMSClusterId is empty, use the KMS of the Default
+    /// Cluster. To select the specified KMS cluster, require the input of KMSClusterId. For details
+    /// about KMSClusterId, see enable transparent data encryption.
+    #[serde(rename = "KMSClusterId")]
+    pub kms_cluster_id: Option<String>,
+    /// Database engine, support:
+    /// - `postgresql`: TencentDB for PostgreSQL
+    /// - `mssql_compatible`: MSSQL compatible - TencentDB for PostgreSQL
+    ///
+    /// Default value: postgresql
+    #[serde(rename = "DBEngine")]
+    pub db_engine: Option<String>,
+    /// Configuration information for the database engine. The configuration format is as follows:
+    ///
+    /// {&quot;$key1&quot;:&quot;$value1&quot;, &quot;$key2&quot;:&quot;$value2&quot;}
+    ///
+    /// Supported engines:
+    ///
+    /// mssql_compatible engine:
+    /// - migrationMode: Database schema, optional parameter. Valid values: single-db
+    ///   (single-database mode), multi-db (multi-database mode). Default is single-db.
+    /// - defaultLocale: Sorting area rule, optional parameter, cannot be modified after
+    ///   initialization. Default is en_US. Valid values include: "af_ZA", "sq_AL", "ar_DZ",
+    ///   "ar_BH", "ar_EG", "ar_IQ", "ar_JO", "ar_KW", "ar_LB", "ar_LY", "ar_MA", "ar_OM", "ar_QA",
+    ///   "ar_SA", "ar_SY", "ar_TN", "ar_AE", "ar_YE", "hy_AM", "az_Cyrl_AZ", "az_Latn_AZ", "eu_ES",
+    ///   "be_BY", "bg_BG", "ca_ES", "zh_HK", "zh_MO", "zh_CN", "zh_SG", "zh_TW", "hr_HR", "cs_CZ",
+    ///   "da_DK", "nl_BE", "nl_NL", "en_AU", "en_BZ", "en_CA", "en_IE", "en_JM", "en_NZ", "en_PH",
+    ///   "en_ZA", "en_TT", "en_GB", "en_US", "en_ZW", "et_EE", "fo_FO", "fa_IR", "fi_FI", "fr_BE",
+    ///   "fr_CA", "fr_FR", "fr_LU", "fr_MC", "fr_CH", "mk_MK", "ka_GE", "de_AT", "de_DE", "de_LI",
+    ///   "de_LU", "de_CH", "el_GR", "gu_IN", "he_IL", "hi_IN", "hu_HU", "is_IS", "id_ID", "it_IT",
+    ///   "it_CH", "ja_JP", "kn_IN", "kok_IN", "ko_KR", "ky_KG", "lv_LV", "lt_LT", "ms_BN", "ms_MY",
+    ///   "mr_IN", "mn_MN", "nb_NO", "nn_NO", "pl_PL", "pt_BR", "pt_PT", "pa_IN", "ro_RO", "ru_RU",
+    ///   "sa_IN", "sr_Cyrl_RS", "sr_Latn_RS", "sk_SK", "sl_SI", "es_AR", "es_BO", "es_CL", "es_CO",
+    ///   "es_CR", "es_DO", "es_EC", "es_SV", "es_GT", "es_HN", "es_MX", "es_NI", "es_PA",
+    ///   "es_PY","es_PE", "es_PR", "es_ES", "es_TRADITIONAL", "es_UY", "es_VE", "sw_KE", "sv_FI",
+    ///   "sv_SE", "tt_RU", "te_IN", "th_TH", "tr_TR", "uk_UA", "ur_IN", "ur_PK", "uz_Cyrl_UZ",
+    ///   "uz_Latn_UZ", "vi_VN".
+    /// - serverCollationName: Collation name, optional parameter, cannot be modified after
+    ///   initialization. Default is sql_latin1_general_cp1_ci_as. Valid values include:
+    ///   "bbf_unicode_general_ci_as", "bbf_unicode_cp1_ci_as", "bbf_unicode_CP1250_ci_as",
+    ///   "bbf_unicode_CP1251_ci_as", "bbf_unicode_cp1253_ci_as", "bbf_unicode_cp1254_ci_as",
+    ///   "bbf_unicode_cp1255_ci_as", "bbf_unicode_cp1256_ci_as", "bbf_unicode_cp1257_ci_as",
+    ///   "bbf_unicode_cp1258_ci_as", "bbf_unicode_cp874_ci_as", "sql_latin1_general_cp1250_ci_as",
+    ///   "sql_latin1_general_cp1251_ci_as", "sql_latin1_general_cp1_ci_as",
+    ///   "sql_latin1_general_cp1253_ci_as", "sql_latin1_general_cp1254_ci_as",
+    ///   "sql_latin1_general_cp1255_ci_as","sql_latin1_general_cp1256_ci_as",
+    ///   "sql_latin1_general_cp1257_ci_as", "sql_latin1_general_cp1258_ci_as", "chinese_prc_ci_as",
+    ///   "cyrillic_general_ci_as", "finnish_swedish_ci_as", "french_ci_as", "japanese_ci_as",
+    ///   "korean_wansung_ci_as", "latin1_general_ci_as", "modern_spanish_ci_as", "polish_ci_as",
+    ///   "thai_ci_as", "traditional_spanish_ci_as", "turkish_ci_as", "ukrainian_ci_as",
+    ///   "vietnamese_ci_as".
+    #[serde(rename = "DBEngineConfig")]
+    pub db_engine_config: Option<String>,
+    /// Primary-standby sync mode, supports:
+    /// - Semi-sync: semi-synchronous
+    /// - Async: asynchronous
+    ///
+    /// Default value for the primary instance: Semi-syncDefault value for the read-only instance:
+    /// Async
+    pub sync_mode: Option<String>,
+    /// Whether required to support Ipv6:
+    /// - 0: No
+    /// - 1: Yes
+    ///
+    /// Default value: 0
+    pub need_support_ipv6: Option<u64>,
+    /// Whether to enable deletion protection for the instance: true-enable deletion protection;
+    /// false-disable deletion protection.
+    pub deletion_protection: Option<bool>,
+    /// Instance storage type. Available values: PHYSICAL_LOCAL_SSD: LOCAL SSD hard disk of PHYSICAL
+    /// machine; CLOUD_PREMIUM: high-performance CLOUD block storage; CLOUD_SSD: SSD CLOUD disk;
+    /// CLOUD_HSSD: enhanced SSD CLOUD disk.
+    pub storage_type: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for CreateInstancesInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateInstancesInput")
+            .field("spec_code", &self.spec_code)
+            .field("storage", &self.storage)
+            .field("instance_count", &self.instance_count)
+            .field("period", &self.period)
+            .field("charset", &self.charset)
+            .field("admin_name", &self.admin_name)
+            .field("admin_password", &self.admin_password.as_ref().map(|_| "***"))
+            .field("zone", &self.zone)
+            .field("db_major_version", &self.db_major_version)
+            .field("db_version", &self.db_version)
+            .field("db_kernel_version", &self.db_kernel_version)
+            .field("instance_charge_type", &self.instance_charge_type)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("db_node_set", &self.db_node_set)
+            .field("auto_renew_flag", &self.auto_renew_flag)
+            .field("auto_voucher", &self.auto_voucher)
+            .field("voucher_ids", &self.voucher_ids)
+            .field("project_id", &self.project_id)
+            .field("activity_id", &self.activity_id)
+            .field("name", &self.name)
+            .field("tag_list", &self.tag_list)
+            .field("security_group_ids", &self.security_group_ids)
+            .field("need_support_tde", &self.need_support_tde)
+            .field("kms_key_id", &self.kms_key_id)
+            .field("kms_region", &self.kms_region)
+            .field("kms_cluster_id", &self.kms_cluster_id)
+            .field("db_engine", &self.db_engine)
+            .field("db_engine_config", &self.db_engine_config)
+            .field("sync_mode", &self.sync_mode)
+            .field("need_support_ipv6", &self.need_support_ipv6)
+            .field("deletion_protection", &self.deletion_protection)
+            .field("storage_type", &self.storage_type)
+            .finish()
+    }
+}
+
+impl CreateInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateInstancesInput {
+    type Output = CreateInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateInstances");
+    const REQUIRED: &'static [&'static str] = &[
+        "SpecCode",
+        "Storage",
+        "InstanceCount",
+        "Period",
+        "Charset",
+        "AdminName",
+        "AdminPassword",
+        "Zone",
+    ];
+}
+
+impl<C> Request<CreateInstancesInput, C> {
+    /// Sets [`spec_code`](CreateInstancesInput::spec_code) (required).
+    pub fn spec_code(mut self, value: impl Into<String>) -> Self {
+        self.input.spec_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`storage`](CreateInstancesInput::storage) (required).
+    pub fn storage(mut self, value: u64) -> Self {
+        self.input.storage = Some(value);
+        self
+    }
+
+    /// Sets [`instance_count`](CreateInstancesInput::instance_count) (required).
+    pub fn instance_count(mut self, value: u64) -> Self {
+        self.input.instance_count = Some(value);
+        self
+    }
+
+    /// Sets [`period`](CreateInstancesInput::period) (required).
+    pub fn period(mut self, value: u64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`charset`](CreateInstancesInput::charset) (required).
+    pub fn charset(mut self, value: impl Into<String>) -> Self {
+        self.input.charset = Some(value.into());
+        self
+    }
+
+    /// Sets [`admin_name`](CreateInstancesInput::admin_name) (required).
+    pub fn admin_name(mut self, value: impl Into<String>) -> Self {
+        self.input.admin_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`admin_password`](CreateInstancesInput::admin_password) (required).
+    pub fn admin_password(mut self, value: impl Into<String>) -> Self {
+        self.input.admin_password = Some(value.into());
+        self
+    }
+
+    /// Sets [`zone`](CreateInstancesInput::zone) (required).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_major_version`](CreateInstancesInput::db_major_version).
+    pub fn db_major_version(mut self, value: impl Into<String>) -> Self {
+        self.input.db_major_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_version`](CreateInstancesInput::db_version).
+    pub fn db_version(mut self, value: impl Into<String>) -> Self {
+        self.input.db_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_kernel_version`](CreateInstancesInput::db_kernel_version).
+    pub fn db_kernel_version(mut self, value: impl Into<String>) -> Self {
+        self.input.db_kernel_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_charge_type`](CreateInstancesInput::instance_charge_type).
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_charge_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_id`](CreateInstancesInput::vpc_id).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](CreateInstancesInput::subnet_id).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_node_set`](CreateInstancesInput::db_node_set).
+    pub fn db_node_set(
+        mut self,
+        value: impl IntoIterator<Item = types::DbNode>,
+    ) -> Self {
+        self.input.db_node_set = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`auto_renew_flag`](CreateInstancesInput::auto_renew_flag).
+    pub fn auto_renew_flag(mut self, value: i64) -> Self {
+        self.input.auto_renew_flag = Some(value);
+        self
+    }
+
+    /// Sets [`auto_voucher`](CreateInstancesInput::auto_voucher).
+    pub fn auto_voucher(mut self, value: u64) -> Self {
+        self.input.auto_voucher = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_ids`](CreateInstancesInput::voucher_ids).
+    pub fn voucher_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.voucher_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`project_id`](CreateInstancesInput::project_id).
+    pub fn project_id(mut self, value: i64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+
+    /// Sets [`activity_id`](CreateInstancesInput::activity_id).
+    pub fn activity_id(mut self, value: i64) -> Self {
+        self.input.activity_id = Some(value);
+        self
+    }
+
+    /// Sets [`name`](CreateInstancesInput::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`tag_list`](CreateInstancesInput::tag_list).
+    pub fn tag_list(mut self, value: impl IntoIterator<Item = types::Tag>) -> Self {
+        self.input.tag_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`security_group_ids`](CreateInstancesInput::security_group_ids).
+    pub fn security_group_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`need_support_tde`](CreateInstancesInput::need_support_tde).
+    pub fn need_support_tde(mut self, value: u64) -> Self {
+        self.input.need_support_tde = Some(value);
+        self
+    }
+
+    /// Sets [`kms_key_id`](CreateInstancesInput::kms_key_id).
+    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.input.kms_key_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`kms_region`](CreateInstancesInput::kms_region).
+    pub fn kms_region(mut self, value: impl Into<String>) -> Self {
+        self.input.kms_region = Some(value.into());
+        self
+    }
+
+    /// Sets [`kms_cluster_id`](CreateInstancesInput::kms_cluster_id).
+    pub fn kms_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.input.kms_cluster_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_engine`](CreateInstancesInput::db_engine).
+    pub fn db_engine(mut self, value: impl Into<String>) -> Self {
+        self.input.db_engine = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_engine_config`](CreateInstancesInput::db_engine_config).
+    pub fn db_engine_config(mut self, value: impl Into<String>) -> Self {
+        self.input.db_engine_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`sync_mode`](CreateInstancesInput::sync_mode).
+    pub fn sync_mode(mut self, value: impl Into<String>) -> Self {
+        self.input.sync_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`need_support_ipv6`](CreateInstancesInput::need_support_ipv6).
+    pub fn need_support_ipv6(mut self, value: u64) -> Self {
+        self.input.need_support_ipv6 = Some(value);
+        self
+    }
+
+    /// Sets [`deletion_protection`](CreateInstancesInput::deletion_protection).
+    pub fn deletion_protection(mut self, value: bool) -> Self {
+        self.input.deletion_protection = Some(value);
+        self
+    }
+
+    /// Sets [`storage_type`](CreateInstancesInput::storage_type).
+    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
+        self.input.storage_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateInstancesOutput {
+    /// Order number list. Each instance corresponds to an order number.
+    pub deal_names: Vec<String>,
+    /// Frozen transaction ID.
+    pub bill_id: String,
+    /// ID set of successfully created instances. Return value is available only in pay scenarios.
+    #[serde(rename = "DBInstanceIdSet")]
+    pub db_instance_id_set: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateParameterTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateParameterTemplateInput {
+    /// Template name, which can contain 1-60 letters, digits, and symbols (-_./()\[\]()+=:@).
+    pub template_name: Option<String>,
+    /// Specifies the major version of database, such as 11, 12, 13. can be obtained through the
+    /// [DescribeDBVersions](https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1)
+    /// api.
+    #[serde(rename = "DBMajorVersion")]
+    pub db_major_version: Option<String>,
+    /// Database engine, such as postgresql, mssql_compatible.
+    #[serde(rename = "DBEngine")]
+    pub db_engine: Option<String>,
+    /// Parameter template description, which can contain 1-60 letters, digits, and symbols
+    /// (-_./()\[\]()+=:@).
+    pub template_description: Option<String>,
+}
+
+impl CreateParameterTemplateInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateParameterTemplateInput {
+    type Output = CreateParameterTemplateOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateParameterTemplate");
+    const REQUIRED: &'static [&'static str] = &[
+        "TemplateName",
+        "DBMajorVersion",
+        "DBEngine",
+    ];
+}
+
+impl<C> Request<CreateParameterTemplateInput, C> {
+    /// Sets [`template_name`](CreateParameterTemplateInput::template_name) (required).
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.input.template_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_major_version`](CreateParameterTemplateInput::db_major_version) (required).
+    pub fn db_major_version(mut self, value: impl Into<String>) -> Self {
+        self.input.db_major_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_engine`](CreateParameterTemplateInput::db_engine) (required).
+    pub fn db_engine(mut self, value: impl Into<String>) -> Self {
+        self.input.db_engine = Some(value.into());
+        self
+    }
+
+    /// Sets [`template_description`](CreateParameterTemplateInput::template_description).
+    pub fn template_description(mut self, value: impl Into<String>) -> Self {
+        self.input.template_description = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateParameterTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateParameterTemplateOutput {
+    /// Parameter template ID, which uniquely identifies a parameter template.
+    pub template_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateReadOnlyDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateReadOnlyDbInstanceInput {
+    /// Primary availability zone of the instance, such as: ap-guangzhou-3.
+    ///
+    /// The availability zone can be obtained from the returned Zone field of the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/16769?from_cn_redirect=1>"&gt;DescribeZones&lt;/a&gt;
+    /// API.
+    pub zone: Option<String>,
+    /// Primary instance ID of the read-only instance, which can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// API.
+    #[serde(rename = "MasterDBInstanceId")]
+    pub master_db_instance_id: Option<String>,
+    /// Purchasable specification code. The value of this parameter can be obtained from the
+    /// returned SpecCode field of the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/89019?from_cn_redirect=1>"&gt;DescribeClasses&lt;/a&gt;
+    /// API.
+    pub spec_code: Option<String>,
+    /// Instance disk capacity, in GB. The value for this parameter must be set in increments of 10.
+    pub storage: Option<u64>,
+    /// Number of instances to purchase. Value range: \[1-6\]. The maximum allowed number is 6.
+    pub instance_count: Option<u64>,
+    /// Purchase duration, in months.
+    /// - Prepaid: supports 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, and 36.
+    /// - Postpaid: supports only 1.
+    pub period: Option<u64>,
+    /// VPC ID, such as vpc-xxxxxxxx (this parameter is required). A valid VPC ID can be queried by
+    /// logging in to the console. You can also call the DescribeVpcEx API to obtain it from the
+    /// unVpcId field in the return value.
+    pub vpc_id: Option<String>,
+    /// VPC subnet ID, such as subnet-xxxxxxxx (this parameter is required). A valid VPC subnet ID
+    /// can be queried by logging in to the console. You can also call the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/215/15784?from_cn_redirect=1>"&gt;DescribeSubnets&lt;/a&gt;
+    /// API and obtain it from the unSubnetId field in the return value.
+    pub subnet_id: Option<String>,
+    /// Instance billing type. Valid values:
+    /// - PREPAID: prepaid (yearly/monthly subscription).
+    /// - POSTPAID_BY_HOUR: postpaid (pay-as-you-go).
+    ///
+    /// Default value: PREPAID. If the primary instance is postpaid, the read-only instance must
+    /// also be postpaid.
+    pub instance_charge_type: Option<String>,
+    /// Indicates whether to use vouchers automatically:
+    /// - 0: No.
+    /// - 1: Yes.
+    ///
+    /// Default value: 0.
+    pub auto_voucher: Option<u64>,
+    /// Voucher ID list. Only one voucher can be specified.
+    pub voucher_ids: Option<Vec<String>>,
+    /// Renewal flag:
+    /// - 0: manual renewal.
+    /// - 1: auto-renewal.
+    ///
+    /// Default value: 0.
+    pub auto_renew_flag: Option<i64>,
+    /// Project ID. The default value is 0, which means it belongs to the default project.
+    pub project_id: Option<u64>,
+    /// Discount offer ID.
+    pub activity_id: Option<i64>,
+    /// Read-only group ID.
+    pub read_only_group_id: Option<String>,
+    /// Tags to be bound to the instance. This is empty by default. Tags can be obtained from the
+    /// returned Tags field of the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/651/35316?from_cn_redirect=1>"&gt;DescribeTags&lt;/a&gt;
+    /// API.
+    pub tag_list: Option<types::Tag>,
+    /// Security group to which the instance belongs. The value of this parameter can be obtained
+    /// from the returned sgId field of the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/215/15808?from_cn_redirect=1>"&gt;DescribeSecurityGroups&lt;/a&gt;
+    /// API. If this parameter is not specified, the default security group is bound.
+    pub security_group_ids: Option<Vec<String>>,
+    /// Indicates whether to support IPv6:
+    /// - 0: No.
+    /// - 1: Yes.
+    ///
+    /// Default value: 0.
+    pub need_support_ipv6: Option<u64>,
+    /// Instance name. The name can contain only Chinese characters, letters, digits, underscores
+    /// (&quot;_&quot;), and hyphens (&quot;-&quot;), with a length of less than 60.
+    pub name: Option<String>,
+    /// Dedicated cluster ID.
+    pub dedicated_cluster_id: Option<String>,
+    /// Indicates whether to enable deletion protection for the instance: true - enables deletion
+    /// protection. false - disables deletion protection.
+    pub deletion_protection: Option<bool>,
+}
+
+impl CreateReadOnlyDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateReadOnlyDbInstanceInput {
+    type Output = CreateReadOnlyDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateReadOnlyDBInstance");
+    const REQUIRED: &'static [&'static str] = &[
+        "Zone",
+        "MasterDBInstanceId",
+        "SpecCode",
+        "Storage",
+        "InstanceCount",
+        "Period",
+    ];
+}
+
+impl<C> Request<CreateReadOnlyDbInstanceInput, C> {
+    /// Sets [`zone`](CreateReadOnlyDbInstanceInput::zone) (required).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`master_db_instance_id`](CreateReadOnlyDbInstanceInput::master_db_instance_id)
+    /// (required).
+    pub fn master_db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.master_db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`spec_code`](CreateReadOnlyDbInstanceInput::spec_code) (required).
+    pub fn spec_code(mut self, value: impl Into<String>) -> Self {
+        self.input.spec_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`storage`](CreateReadOnlyDbInstanceInput::storage) (required).
+    pub fn storage(mut self, value: u64) -> Self {
+        self.input.storage = Some(value);
+        self
+    }
+
+    /// Sets [`instance_count`](CreateReadOnlyDbInstanceInput::instance_count) (required).
+    pub fn instance_count(mut self, value: u64) -> Self {
+        self.input.instance_count = Some(value);
+        self
+    }
+
+    /// Sets [`period`](CreateReadOnlyDbInstanceInput::period) (required).
+    pub fn period(mut self, value: u64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`vpc_id`](CreateReadOnlyDbInstanceInput::vpc_id).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](CreateReadOnlyDbInstanceInput::subnet_id).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_charge_type`](CreateReadOnlyDbInstanceInput::instance_charge_type).
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_charge_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`auto_voucher`](CreateReadOnlyDbInstanceInput::auto_voucher).
+    pub fn auto_voucher(mut self, value: u64) -> Self {
+        self.input.auto_voucher = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_ids`](CreateReadOnlyDbInstanceInput::voucher_ids).
+    pub fn voucher_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.voucher_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`auto_renew_flag`](CreateReadOnlyDbInstanceInput::auto_renew_flag).
+    pub fn auto_renew_flag(mut self, value: i64) -> Self {
+        self.input.auto_renew_flag = Some(value);
+        self
+    }
+
+    /// Sets [`project_id`](CreateReadOnlyDbInstanceInput::project_id).
+    pub fn project_id(mut self, value: u64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+
+    /// Sets [`activity_id`](CreateReadOnlyDbInstanceInput::activity_id).
+    pub fn activity_id(mut self, value: i64) -> Self {
+        self.input.activity_id = Some(value);
+        self
+    }
+
+    /// Sets [`read_only_group_id`](CreateReadOnlyDbInstanceInput::read_only_group_id).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`tag_list`](CreateReadOnlyDbInstanceInput::tag_list).
+    pub fn tag_list(mut self, value: types::Tag) -> Self {
+        self.input.tag_list = Some(value);
+        self
+    }
+
+    /// Sets [`security_group_ids`](CreateReadOnlyDbInstanceInput::security_group_ids).
+    pub fn security_group_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`need_support_ipv6`](CreateReadOnlyDbInstanceInput::need_support_ipv6).
+    pub fn need_support_ipv6(mut self, value: u64) -> Self {
+        self.input.need_support_ipv6 = Some(value);
+        self
+    }
+
+    /// Sets [`name`](CreateReadOnlyDbInstanceInput::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`dedicated_cluster_id`](CreateReadOnlyDbInstanceInput::dedicated_cluster_id).
+    pub fn dedicated_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.input.dedicated_cluster_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`deletion_protection`](CreateReadOnlyDbInstanceInput::deletion_protection).
+    pub fn deletion_protection(mut self, value: bool) -> Self {
+        self.input.deletion_protection = Some(value);
+        self
+    }
+}
+
+/// The response of `CreateReadOnlyDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateReadOnlyDbInstanceOutput {
+    /// Order number list. Each instance corresponds to an order number.
+    pub deal_names: Vec<String>,
+    /// Frozen bill ID.
+    pub bill_id: String,
+    /// ID set of successfully created instances. The return value is available only in postpaid
+    /// scenarios.
+    #[serde(rename = "DBInstanceIdSet")]
+    pub db_instance_id_set: Vec<String>,
+    /// The output parameter has a value only when the input parameter BillingParameters has a
+    /// value. The value is the parameters for product order placement.
+    pub billing_parameters: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateReadOnlyGroupInput {
+    /// Primary instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "MasterDBInstanceId")]
+    pub master_db_instance_id: Option<String>,
+    /// Read-Only group name. only supports chinese, english, digits, "_", or "-" with length less
+    /// than 60.
+    pub name: Option<String>,
+    /// Project ID. default value is 0, means it belongs to the default project.
+    pub project_id: Option<u64>,
+    /// VPC ID. note: uses classic networks by default. currently, basic networks are not supported,
+    /// so this parameter is required.
+    pub vpc_id: Option<String>,
+    /// Subnet ID. note: uses classic networks by default. currently, basic networks are not
+    /// supported, so this parameter is required.
+    pub subnet_id: Option<String>,
+    /// Delay time size switch: 0 for off, 1 for on. this parameter is required.
+    pub replay_lag_eliminate: Option<u64>,
+    /// Delay space size switch: 0 for off, 1 for on. this parameter must match ReplayLagEliminate.
+    pub replay_latency_eliminate: Option<u64>,
+    /// The size threshold of the delay time, a positive integer with unit: s. this parameter is
+    /// required when ReplayLagEliminate is 1 and must be set to 0 when ReplayLagEliminate is 0.
+    pub max_replay_lag: Option<u64>,
+    /// Delay threshold for space size, a positive integer in MB. this parameter is required when
+    /// ReplayLatencyEliminate is 1 and must be set to 0 when ReplayLatencyEliminate is 0.
+    pub max_replay_latency: Option<u64>,
+    /// Specifies the minimum number of instances to retain with delay removal. value range
+    /// \[0,100\]. this parameter is required when ReplayLatencyEliminate is 1 and invalid when
+    /// ReplayLagEliminate is 0.
+    pub min_delay_eliminate_reserve: Option<u64>,
+    /// Security group ID
+    pub security_group_ids: Option<Vec<String>>,
+}
+
+impl CreateReadOnlyGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateReadOnlyGroupInput {
+    type Output = CreateReadOnlyGroupOutput;
+    const INFO: OperationInfo = OperationInfo::action("CreateReadOnlyGroup");
+    const REQUIRED: &'static [&'static str] = &["MasterDBInstanceId", "Name"];
+}
+
+impl<C> Request<CreateReadOnlyGroupInput, C> {
+    /// Sets [`master_db_instance_id`](CreateReadOnlyGroupInput::master_db_instance_id) (required).
+    pub fn master_db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.master_db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](CreateReadOnlyGroupInput::name) (required).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`project_id`](CreateReadOnlyGroupInput::project_id).
+    pub fn project_id(mut self, value: u64) -> Self {
+        self.input.project_id = Some(value);
+        self
+    }
+
+    /// Sets [`vpc_id`](CreateReadOnlyGroupInput::vpc_id).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](CreateReadOnlyGroupInput::subnet_id).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`replay_lag_eliminate`](CreateReadOnlyGroupInput::replay_lag_eliminate).
+    pub fn replay_lag_eliminate(mut self, value: u64) -> Self {
+        self.input.replay_lag_eliminate = Some(value);
+        self
+    }
+
+    /// Sets [`replay_latency_eliminate`](CreateReadOnlyGroupInput::replay_latency_eliminate).
+    pub fn replay_latency_eliminate(mut self, value: u64) -> Self {
+        self.input.replay_latency_eliminate = Some(value);
+        self
+    }
+
+    /// Sets [`max_replay_lag`](CreateReadOnlyGroupInput::max_replay_lag).
+    pub fn max_replay_lag(mut self, value: u64) -> Self {
+        self.input.max_replay_lag = Some(value);
+        self
+    }
+
+    /// Sets [`max_replay_latency`](CreateReadOnlyGroupInput::max_replay_latency).
+    pub fn max_replay_latency(mut self, value: u64) -> Self {
+        self.input.max_replay_latency = Some(value);
+        self
+    }
+
+    /// Sets [`min_delay_eliminate_reserve`](CreateReadOnlyGroupInput::min_delay_eliminate_reserve).
+    pub fn min_delay_eliminate_reserve(mut self, value: u64) -> Self {
+        self.input.min_delay_eliminate_reserve = Some(value);
+        self
+    }
+
+    /// Sets [`security_group_ids`](CreateReadOnlyGroupInput::security_group_ids).
+    pub fn security_group_ids(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+}
+
+/// The response of `CreateReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateReadOnlyGroupOutput {
+    /// RO group ID
+    pub read_only_group_id: String,
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `CreateReadOnlyGroupNetworkAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateReadOnlyGroupNetworkAccessInput {
+    /// ROGroupId specifies the read-only group ID in the format of pgrogrp-4t9c6g7k. it can be
+    /// obtained through the DescribeReadOnlyGroups api
+    /// (<https://www.tencentcloud.com/document/product/409/39725?lang=en>).
+    pub read_only_group_id: Option<String>,
+    /// Unified VPC ID.
+    pub vpc_id: Option<String>,
+    /// Subnet ID.
+    pub subnet_id: Option<String>,
+    /// Whether to manually assign the VIP. Valid values: `true` (manually assign), `false`
+    /// (automatically assign).
+    pub is_assign_vip: Option<bool>,
+    /// Target VIP address. when this parameter is not specified and IsAssignVip is true, the system
+    /// automatically assigns a VIP by default.
+    pub vip: Option<String>,
+}
+
+impl CreateReadOnlyGroupNetworkAccessInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for CreateReadOnlyGroupNetworkAccessInput {
+    type Output = CreateReadOnlyGroupNetworkAccessOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+        "CreateReadOnlyGroupNetworkAccess",
+    );
+
+    const REQUIRED: &'static [&'static str] = &[
+        "ReadOnlyGroupId",
+        "VpcId",
+        "SubnetId",
+        "IsAssignVip",
+    ];
+}
+
+impl<C> Request<CreateReadOnlyGroupNetworkAccessInput, C> {
+    /// Sets [`read_only_group_id`](CreateReadOnlyGroupNetworkAccessInput::read_only_group_id)
+    /// (required).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_id`](CreateReadOnlyGroupNetworkAccessInput::vpc_id) (required).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](CreateReadOnlyGroupNetworkAccessInput::subnet_id) (required).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_assign_vip`](CreateReadOnlyGroupNetworkAccessInput::is_assign_vip) (required).
+    pub fn is_assign_vip(mut self, value: bool) -> Self {
+        self.input.is_assign_vip = Some(value);
+        self
+    }
+
+    /// Sets [`vip`](CreateReadOnlyGroupNetworkAccessInput::vip).
+    pub fn vip(mut self, value: impl Into<String>) -> Self {
+        self.input.vip = Some(value.into());
+        self
+    }
+}
+
+/// The response of `CreateReadOnlyGroupNetworkAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateReadOnlyGroupNetworkAccessOutput {
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteAccount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAccountInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Account name to be deleted. obtain through the api
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/product/409/18109).
+    pub user_name: Option<String>,
+}
+
+impl DeleteAccountInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteAccountInput {
+    type Output = DeleteAccountOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteAccount");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "UserName"];
+}
+
+impl<C> Request<DeleteAccountInput, C> {
+    /// Sets [`db_instance_id`](DeleteAccountInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](DeleteAccountInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteAccount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAccountOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteAuditLogFile`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAuditLogFileInput {
+    /// Instance ID
+    pub instance_id: Option<String>,
+    /// Product name, fixed value: postgres
+    pub product: Option<String>,
+    /// Audit log file name
+    pub file_name: Option<String>,
+}
+
+impl DeleteAuditLogFileInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteAuditLogFileInput {
+    type Output = DeleteAuditLogFileOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteAuditLogFile");
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Product", "FileName"];
+}
+
+impl<C> Request<DeleteAuditLogFileInput, C> {
+    /// Sets [`instance_id`](DeleteAuditLogFileInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`product`](DeleteAuditLogFileInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+
+    /// Sets [`file_name`](DeleteAuditLogFileInput::file_name) (required).
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.input.file_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteAuditLogFile`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteAuditLogFileOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteBackupPlan`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteBackupPlanInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Backup plan ID. obtain through the api
+    /// [DescribeBackupPlans](https://www.tencentcloud.com/document/product/409/45151?lang=en).
+    pub plan_id: Option<String>,
+}
+
+impl DeleteBackupPlanInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteBackupPlanInput {
+    type Output = DeleteBackupPlanOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteBackupPlan");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "PlanId"];
+}
+
+impl<C> Request<DeleteBackupPlanInput, C> {
+    /// Sets [`db_instance_id`](DeleteBackupPlanInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`plan_id`](DeleteBackupPlanInput::plan_id) (required).
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
+        self.input.plan_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteBackupPlan`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteBackupPlanOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteBaseBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteBaseBackupInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Data backup ID. obtain through the api
+    /// [DescribeBaseBackups](https://www.tencentcloud.com/document/product/409/54343?lang=en).
+    /// automatic backup sets cannot be deleted within 7 days.
+    pub base_backup_id: Option<String>,
+}
+
+impl DeleteBaseBackupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteBaseBackupInput {
+    type Output = DeleteBaseBackupOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteBaseBackup");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "BaseBackupId"];
+}
+
+impl<C> Request<DeleteBaseBackupInput, C> {
+    /// Sets [`db_instance_id`](DeleteBaseBackupInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`base_backup_id`](DeleteBaseBackupInput::base_backup_id) (required).
+    pub fn base_backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.base_backup_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteBaseBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteBaseBackupOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteDBInstanceNetworkAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteDbInstanceNetworkAccessInput {
+    /// Specifies the instance ID, such as postgres-6bwgamo3. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Unified VPC ID. If you want to delete the classic network, set the parameter to `0`.
+    pub vpc_id: Option<String>,
+    /// Subnet ID. If you want to delete the classic network, set the parameter to `0`.
+    pub subnet_id: Option<String>,
+    /// Target VIP.
+    pub vip: Option<String>,
+}
+
+impl DeleteDbInstanceNetworkAccessInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteDbInstanceNetworkAccessInput {
+    type Output = DeleteDbInstanceNetworkAccessOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteDBInstanceNetworkAccess");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "VpcId",
+        "SubnetId",
+        "Vip",
+    ];
+}
+
+impl<C> Request<DeleteDbInstanceNetworkAccessInput, C> {
+    /// Sets [`db_instance_id`](DeleteDbInstanceNetworkAccessInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_id`](DeleteDbInstanceNetworkAccessInput::vpc_id) (required).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](DeleteDbInstanceNetworkAccessInput::subnet_id) (required).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`vip`](DeleteDbInstanceNetworkAccessInput::vip) (required).
+    pub fn vip(mut self, value: impl Into<String>) -> Self {
+        self.input.vip = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteDBInstanceNetworkAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteDbInstanceNetworkAccessOutput {
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteLogBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteLogBackupInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Log backup ID. obtain through the api
+    /// [DescribeLogBackups](https://www.tencentcloud.com/document/api/409/89021?from_cn_redirect=1).
+    /// note: automatic backup sets cannot be deleted within 7 days.
+    pub log_backup_id: Option<String>,
+}
+
+impl DeleteLogBackupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteLogBackupInput {
+    type Output = DeleteLogBackupOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteLogBackup");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "LogBackupId"];
+}
+
+impl<C> Request<DeleteLogBackupInput, C> {
+    /// Sets [`db_instance_id`](DeleteLogBackupInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`log_backup_id`](DeleteLogBackupInput::log_backup_id) (required).
+    pub fn log_backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.log_backup_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteLogBackup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteLogBackupOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteParameterTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteParameterTemplateInput {
+    /// Specifies the parameter template ID, which uniquely identifies the parameter template to be
+    /// operated. it can be obtained through the api
+    /// [DescribeParameterTemplates](https://www.tencentcloud.com/document/api/409/84067?from_cn_redirect=1).
+    pub template_id: Option<String>,
+}
+
+impl DeleteParameterTemplateInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteParameterTemplateInput {
+    type Output = DeleteParameterTemplateOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteParameterTemplate");
+    const REQUIRED: &'static [&'static str] = &["TemplateId"];
+}
+
+impl<C> Request<DeleteParameterTemplateInput, C> {
+    /// Sets [`template_id`](DeleteParameterTemplateInput::template_id) (required).
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.input.template_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteParameterTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteParameterTemplateOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteReadOnlyGroupInput {
+    /// ID of the RO group to be deleted
+    pub read_only_group_id: Option<String>,
+}
+
+impl DeleteReadOnlyGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteReadOnlyGroupInput {
+    type Output = DeleteReadOnlyGroupOutput;
+    const INFO: OperationInfo = OperationInfo::action("DeleteReadOnlyGroup");
+    const REQUIRED: &'static [&'static str] = &["ReadOnlyGroupId"];
+}
+
+impl<C> Request<DeleteReadOnlyGroupInput, C> {
+    /// Sets [`read_only_group_id`](DeleteReadOnlyGroupInput::read_only_group_id) (required).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteReadOnlyGroupOutput {
+    /// Process ID
+    pub flow_id: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DeleteReadOnlyGroupNetworkAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteReadOnlyGroupNetworkAccessInput {
+    /// ROGroupId specifies the read-only group ID in the format of pgrogrp-4t9c6g7k. it can be
+    /// obtained through the DescribeReadOnlyGroups api
+    /// (<https://www.tencentcloud.com/document/api/409/52599?from_cn_redirect=1>).
+    pub read_only_group_id: Option<String>,
+    /// Unified VPC ID. If you want to delete the classic network, set the parameter to `0`.
+    pub vpc_id: Option<String>,
+    /// Subnet ID. If you want to delete the classic network, set the parameter to `0`.
+    pub subnet_id: Option<String>,
+    /// Target VIP.
+    pub vip: Option<String>,
+}
+
+impl DeleteReadOnlyGroupNetworkAccessInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DeleteReadOnlyGroupNetworkAccessInput {
+    type Output = DeleteReadOnlyGroupNetworkAccessOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+        "DeleteReadOnlyGroupNetworkAccess",
+    );
+
+    const REQUIRED: &'static [&'static str] = &[
+        "ReadOnlyGroupId",
+        "VpcId",
+        "SubnetId",
+        "Vip",
+    ];
+}
+
+impl<C> Request<DeleteReadOnlyGroupNetworkAccessInput, C> {
+    /// Sets [`read_only_group_id`](DeleteReadOnlyGroupNetworkAccessInput::read_only_group_id)
+    /// (required).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_id`](DeleteReadOnlyGroupNetworkAccessInput::vpc_id) (required).
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`subnet_id`](DeleteReadOnlyGroupNetworkAccessInput::subnet_id) (required).
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`vip`](DeleteReadOnlyGroupNetworkAccessInput::vip) (required).
+    pub fn vip(mut self, value: impl Into<String>) -> Self {
+        self.input.vip = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DeleteReadOnlyGroupNetworkAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DeleteReadOnlyGroupNetworkAccessOutput {
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAccountPrivileges`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAccountPrivilegesInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Describes the permissions owned by this account for a database object. the account name can
+    /// be obtained through the
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/product/409/18109?lang=en) api.
+    pub user_name: Option<String>,
+    /// Specifies the database object information to query.
+    pub database_object_set: Option<Vec<types::DatabaseObject>>,
+}
+
+impl DescribeAccountPrivilegesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAccountPrivilegesInput {
+    type Output = DescribeAccountPrivilegesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAccountPrivileges")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "UserName",
+        "DatabaseObjectSet",
+    ];
+}
+
+impl<C> Request<DescribeAccountPrivilegesInput, C> {
+    /// Sets [`db_instance_id`](DescribeAccountPrivilegesInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](DescribeAccountPrivilegesInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`database_object_set`](DescribeAccountPrivilegesInput::database_object_set)
+    /// (required).
+    pub fn database_object_set(
+        mut self,
+        value: impl IntoIterator<Item = types::DatabaseObject>,
+    ) -> Self {
+        self.input.database_object_set = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DescribeAccountPrivileges`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAccountPrivilegesOutput {
+    /// Specifies that the user has CREATE, CONNECT, and TEMPORARY permissions on the database
+    /// user_database.
+    pub privilege_set: Option<Vec<types::DatabasePrivilege>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAccounts`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAccountsInput {
+    /// Instance ID, such as postgres-6fego161. can be obtained through the DescribeDBInstances api
+    /// (<https://www.tencentcloud.com/document/product/409/16773?lang=en>).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Pagination return. maximum return per page. default 20. value range 1-100.
+    pub limit: Option<i64>,
+    /// Data offset, which starts from 0.
+    pub offset: Option<i64>,
+    /// Return data is sorted by creation time or username. valid values: createTime, name,
+    /// updateTime. createTime - sort by creation time; name - sort by username; updateTime - sort
+    /// by update time. Default value: createTime.
+    pub order_by: Option<String>,
+    /// Specifies whether the returned results are in ascending or descending order. valid values:
+    /// desc or asc. desc - descending order; asc - ascending order. Default value: desc.
+    pub order_by_type: Option<String>,
+}
+
+impl DescribeAccountsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAccountsInput {
+    type Output = DescribeAccountsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeAccounts").read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeAccountsInput, C> {
+    /// Sets [`db_instance_id`](DescribeAccountsInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeAccountsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAccountsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeAccountsInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeAccountsInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAccounts`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAccountsOutput {
+    /// Number of date entries returned for this API call.
+    pub total_count: i64,
+    /// Detailed account list information. when the CreateTime field is 0000-00-00 00:00:00, it
+    /// means the corresponding account is created by direct connection database, not through the
+    /// CreateAccount api.
+    pub details: Vec<types::AccountInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditInstanceList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditInstanceListInput {
+    /// Product name: postgres
+    pub product: Option<String>,
+    /// Whether to enable
+    ///
+    /// Enumeration value:
+    /// - 0: Not enabled
+    /// - 1: Enabled
+    pub audit_switch: Option<u64>,
+    /// Pagination limit
+    pub limit: Option<u64>,
+    /// Page offset amount
+    pub offset: Option<u64>,
+    /// Instance filtering parameters
+    ///
+    /// Input parameter limitation: Supported filter criteria: InstanceId-instance ID,
+    /// InstanceName-instance name
+    pub filters: Option<Vec<types::Filter>>,
+}
+
+impl DescribeAuditInstanceListInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditInstanceListInput {
+    type Output = DescribeAuditInstanceListOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditInstanceList")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["Product", "AuditSwitch", "Limit"];
+}
+
+impl<C> Request<DescribeAuditInstanceListInput, C> {
+    /// Sets [`product`](DescribeAuditInstanceListInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+
+    /// Sets [`audit_switch`](DescribeAuditInstanceListInput::audit_switch) (required).
+    pub fn audit_switch(mut self, value: u64) -> Self {
+        self.input.audit_switch = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditInstanceListInput::limit) (required).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditInstanceListInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`filters`](DescribeAuditInstanceListInput::filters).
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::Filter>) -> Self {
+        self.input.filters = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DescribeAuditInstanceList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditInstanceListOutput {
+    /// Instance count
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    pub total_count: Option<u64>,
+    /// Instance log information
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    pub items: Option<Vec<types::AuditInstanceInfo>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditLogFiles`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogFilesInput {
+    /// Instance ID
+    pub instance_id: Option<String>,
+    /// Product name
+    ///
+    /// Input parameter limit: postgres
+    pub product: Option<String>,
+    /// Log file name
+    pub file_name: Option<String>,
+    /// Query limit
+    ///
+    /// Value range: \[1, 300\]
+    pub limit: Option<u64>,
+    /// Offset
+    ///
+    /// Value range: \[0, 1000\]
+    pub offset: Option<u64>,
+}
+
+impl DescribeAuditLogFilesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditLogFilesInput {
+    type Output = DescribeAuditLogFilesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditLogFiles")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["InstanceId", "Product"];
+}
+
+impl<C> Request<DescribeAuditLogFilesInput, C> {
+    /// Sets [`instance_id`](DescribeAuditLogFilesInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`product`](DescribeAuditLogFilesInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+
+    /// Sets [`file_name`](DescribeAuditLogFilesInput::file_name).
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.input.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditLogFilesInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditLogFilesInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeAuditLogFiles`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogFilesOutput {
+    /// Total number of queries
+    pub total_count: Option<u64>,
+    /// Audit log file list
+    pub items: Option<Vec<types::AuditLogFile>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAuditLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogsInput {
+    /// Instance ID
+    pub instance_id: Option<String>,
+    /// Start time
+    ///
+    /// Parameter format: 2026-03-25 00:00:00
+    pub start_time: Option<String>,
+    /// End time
+    ///
+    /// Parameter format: 2026-03-25 01:00:00
+    pub end_time: Option<String>,
+    /// Query limit
+    ///
+    /// Value range: \[1, 100\]
+    pub limit: Option<u64>,
+    /// Product name
+    ///
+    /// Parameter format: postgres
+    pub product: Option<String>,
+    /// Offset
+    ///
+    /// Value range: \[0, 10000\]
+    pub offset: Option<u64>,
+    /// Sorting method
+    ///
+    /// Input parameter limitation: Timestamp,AffectRows,ExecTime
+    pub order: Option<String>,
+    /// Sorting field
+    ///
+    /// Input limit: ASC, DESC
+    pub order_by: Option<String>,
+    /// Filter criteria
+    pub filter: Option<types::AuditLogFilter>,
+}
+
+impl DescribeAuditLogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAuditLogsInput {
+    type Output = DescribeAuditLogsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeAuditLogs").read_only();
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "StartTime",
+        "EndTime",
+        "Limit",
+        "Product",
+    ];
+}
+
+impl<C> Request<DescribeAuditLogsInput, C> {
+    /// Sets [`instance_id`](DescribeAuditLogsInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeAuditLogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeAuditLogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeAuditLogsInput::limit) (required).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`product`](DescribeAuditLogsInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeAuditLogsInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order`](DescribeAuditLogsInput::order).
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.input.order = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by`](DescribeAuditLogsInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](DescribeAuditLogsInput::filter).
+    pub fn filter(mut self, value: types::AuditLogFilter) -> Self {
+        self.input.filter = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeAuditLogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAuditLogsOutput {
+    /// log count
+    pub total_count: Option<u64>,
+    /// log details
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
+    pub items: Option<Vec<types::AuditLog>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeAvailableRecoveryTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeAvailableRecoveryTimeInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl DescribeAvailableRecoveryTimeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeAvailableRecoveryTimeInput {
+    type Output = DescribeAvailableRecoveryTimeOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeAvailableRecoveryTime")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeAvailableRecoveryTimeInput, C> {
+    /// Sets [`db_instance_id`](DescribeAvailableRecoveryTimeInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeAvailableRecoveryTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeAvailableRecoveryTimeOutput {
+    /// The earliest restoration time (UTC+8).
+    pub recovery_begin_time: String,
+    /// The latest restoration time (UTC+8).
+    pub recovery_end_time: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupDownloadRestriction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeBackupDownloadRestrictionInput {}
+
+impl DescribeBackupDownloadRestrictionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupDownloadRestrictionInput {
+    type Output = DescribeBackupDownloadRestrictionOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+            "DescribeBackupDownloadRestriction",
+        )
+        .read_only();
+}
+
+/// The response of `DescribeBackupDownloadRestriction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupDownloadRestrictionOutput {
+    /// Type of the network restrictions for downloading a backup file. Valid values: `NONE`
+    /// (backups can be downloaded over both private and public networks), `INTRANET` (backups can
+    /// only be downloaded over the private network), `CUSTOMIZE` (backups can be downloaded over
+    /// specified VPCs or at specified IPs).
+    pub restriction_type: String,
+    /// Specifies the vpc limit effectiveness. valid values: ALLOW (permission), DENY (DENY).
+    pub vpc_restriction_effect: String,
+    /// Specifies the vpc id list to allow or deny downloading backup files.
+    pub vpc_id_set: Vec<String>,
+    /// ip limit effectiveness. valid values: ALLOW (permission), DENY (DENY).
+    pub ip_restriction_effect: String,
+    /// Specifies the ip list to allow or deny downloading the backup file.
+    pub ip_set: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupDownloadURL`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupDownloadUrlInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Backup type. Valid values: `LogBackup`, `BaseBackup`.
+    pub backup_type: Option<String>,
+    /// Unique backup ID.
+    pub backup_id: Option<String>,
+    /// Validity time of the connection. value range: \[0,36\]. default value: 12 hours.
+    #[serde(rename = "URLExpireTime")]
+    pub url_expire_time: Option<u64>,
+    /// Backup download restriction
+    pub backup_download_restriction: Option<types::BackupDownloadRestriction>,
+}
+
+impl DescribeBackupDownloadUrlInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupDownloadUrlInput {
+    type Output = DescribeBackupDownloadUrlOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupDownloadURL")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "BackupType",
+        "BackupId",
+    ];
+}
+
+impl<C> Request<DescribeBackupDownloadUrlInput, C> {
+    /// Sets [`db_instance_id`](DescribeBackupDownloadUrlInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_type`](DescribeBackupDownloadUrlInput::backup_type) (required).
+    pub fn backup_type(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_id`](DescribeBackupDownloadUrlInput::backup_id) (required).
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`url_expire_time`](DescribeBackupDownloadUrlInput::url_expire_time).
+    pub fn url_expire_time(mut self, value: u64) -> Self {
+        self.input.url_expire_time = Some(value);
+        self
+    }
+
+    /// Sets
+    /// [`backup_download_restriction`](DescribeBackupDownloadUrlInput::backup_download_restriction).
+    pub fn backup_download_restriction(
+        mut self,
+        value: types::BackupDownloadRestriction,
+    ) -> Self {
+        self.input.backup_download_restriction = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeBackupDownloadURL`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupDownloadUrlOutput {
+    /// Backup download URL
+    #[serde(rename = "BackupDownloadURL")]
+    pub backup_download_url: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupOverview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeBackupOverviewInput {}
+
+impl DescribeBackupOverviewInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupOverviewInput {
+    type Output = DescribeBackupOverviewOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupOverview")
+        .read_only();
+}
+
+/// The response of `DescribeBackupOverview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupOverviewOutput {
+    /// Total free space size in bytes
+    pub total_free_size: Option<u64>,
+    /// Used free space size in bytes
+    pub used_free_size: Option<u64>,
+    /// Used paid space size in bytes
+    pub used_billing_size: Option<u64>,
+    /// Number of log backups
+    pub log_backup_count: Option<u64>,
+    /// Log backup size in bytes
+    pub log_backup_size: Option<u64>,
+    /// Number of manually created full backups
+    pub manual_base_backup_count: Option<u64>,
+    /// Size of manually created full backups in bytes
+    pub manual_base_backup_size: Option<u64>,
+    /// Number of automatically created full backups
+    pub auto_base_backup_count: Option<u64>,
+    /// Size of automatically created full backups in bytes
+    pub auto_base_backup_size: Option<u64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupPlans`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeBackupPlansInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl DescribeBackupPlansInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupPlansInput {
+    type Output = DescribeBackupPlansOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupPlans").read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeBackupPlansInput, C> {
+    /// Sets [`db_instance_id`](DescribeBackupPlansInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeBackupPlans`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupPlansOutput {
+    /// The set of instance backup plans
+    pub plans: Vec<types::BackupPlan>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBackupSummaries`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupSummariesInput {
+    /// The maximum number of results returned per page. Value range: 1-100. Default: `10`
+    pub limit: Option<u64>,
+    /// Data offset, which starts from 0.
+    pub offset: Option<u64>,
+    /// Query using one or more filter criteria. filter criteria currently supported include:.
+    /// db-instance-id: filter by instance id (string type). db-instance-name: specifies the
+    /// instance name to filter by, supports fuzzy matching (string type). db-instance-ip: specifies
+    /// the instance VPC ip for filtering (string type).
+    pub filters: Option<Vec<types::Filter>>,
+    /// Sorting field, supports TotalBackupSize - total size of backups, LogBackupSize - size of
+    /// backup logs, ManualBaseBackupSize - size of manual backup data, AutoBaseBackupSize - size of
+    /// automatic data backup. if this parameter is not input, no sorting is performed by default.
+    pub order_by: Option<String>,
+    /// Sorting method, including ascending: `asc` and descending: `desc`. the default value is
+    /// `asc`.
+    pub order_by_type: Option<String>,
+}
+
+impl DescribeBackupSummariesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBackupSummariesInput {
+    type Output = DescribeBackupSummariesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeBackupSummaries")
+        .read_only();
+}
+
+impl<C> Request<DescribeBackupSummariesInput, C> {
+    /// Sets [`limit`](DescribeBackupSummariesInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeBackupSummariesInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`filters`](DescribeBackupSummariesInput::filters).
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::Filter>) -> Self {
+        self.input.filters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`order_by`](DescribeBackupSummariesInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeBackupSummariesInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeBackupSummaries`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBackupSummariesOutput {
+    /// Backup statistics list.
+    pub backup_summary_set: Vec<types::BackupSummary>,
+    /// Number of all queried backups.
+    pub total_count: u64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeBaseBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBaseBackupsInput {
+    /// Minimum end time of a backup in the format of `2018-01-01 00:00:00`. It is 7 days ago by
+    /// default.
+    pub min_finish_time: Option<String>,
+    /// Maximum end time of a backup in the format of `2018-01-01 00:00:00`. It is the current time
+    /// by default.
+    pub max_finish_time: Option<String>,
+    /// Query using one or more filter criteria. filter criteria currently supported include:.
+    /// db-instance-id: filter by instance id (string type). db-instance-name: specifies the
+    /// instance name to filter by, supports fuzzy matching (string type). db-instance-ip: specifies
+    /// the instance VPC ip for filtering (string type). base-backup-id: filter by backup set id (in
+    /// string format). db-instance-status: filter by instance status (in string format). valid
+    /// values refer to the DBInstanceStatus field in the DBInstance structure
+    /// (<https://www.tencentcloud.com/document/product/409/16778#dbinstance>).
+    pub filters: Option<Vec<types::Filter>>,
+    /// The maximum number of results returned per page. Value range: 1-100. Default: `10`
+    pub limit: Option<u64>,
+    /// Data offset, which starts from 0.
+    pub offset: Option<u64>,
+    /// Specifies the sorting field, supports StartTime, FinishTime, and Size. default value:
+    /// StartTime.
+    pub order_by: Option<String>,
+    /// Sorting method, including ascending: `asc` and descending: `desc`. the default value is
+    /// `desc`.
+    pub order_by_type: Option<String>,
+}
+
+impl DescribeBaseBackupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeBaseBackupsInput {
+    type Output = DescribeBaseBackupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeBaseBackups").read_only();
+}
+
+impl<C> Request<DescribeBaseBackupsInput, C> {
+    /// Sets [`min_finish_time`](DescribeBaseBackupsInput::min_finish_time).
+    pub fn min_finish_time(mut self, value: impl Into<String>) -> Self {
+        self.input.min_finish_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_finish_time`](DescribeBaseBackupsInput::max_finish_time).
+    pub fn max_finish_time(mut self, value: impl Into<String>) -> Self {
+        self.input.max_finish_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`filters`](DescribeBaseBackupsInput::filters).
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::Filter>) -> Self {
+        self.input.filters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`limit`](DescribeBaseBackupsInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeBaseBackupsInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeBaseBackupsInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeBaseBackupsInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeBaseBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeBaseBackupsOutput {
+    /// Number of queried data backups.
+    pub total_count: u64,
+    /// Detailed data backup information list.
+    pub base_backup_set: Vec<types::BaseBackup>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeClasses`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeClassesInput {
+    /// Availability zone name, which can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/409/16769?from_cn_redirect=1>"&gt;DescribeZones&lt;/a&gt;
+    /// API.
+    pub zone: Option<String>,
+    /// Database engine. Valid values:
+    /// 1. postgresql (TencentDB for PostgreSQL).
+    /// 2. mssql_compatible (MSSQL compatible - TencentDB for PostgreSQL).
+    #[serde(rename = "DBEngine")]
+    pub db_engine: Option<String>,
+    /// Database major version number, such as 12 or 13, which can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/409/89018?from_cn_redirect=1>"&gt;DescribeDBVersions&lt;/a&gt;
+    /// API.
+    #[serde(rename = "DBMajorVersion")]
+    pub db_major_version: Option<String>,
+    /// Instance storage type. The supported specifications are returned based on the storage type.
+    ///
+    /// Enumeration values:
+    /// - PHYSICAL_LOCAL_SSD: local SSD of physical machine.
+    /// - CLOUD_PREMIUM: Premium Disk.
+    /// - CLOUD_SSD: Cloud SSD.
+    /// - CLOUD_HSSD: Enhanced SSD.
+    ///
+    /// Default value: PHYSICAL_LOCAL_SSD.
+    pub storage_type: Option<String>,
+}
+
+impl DescribeClassesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeClassesInput {
+    type Output = DescribeClassesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeClasses").read_only();
+    const REQUIRED: &'static [&'static str] = &["Zone", "DBEngine", "DBMajorVersion"];
+}
+
+impl<C> Request<DescribeClassesInput, C> {
+    /// Sets [`zone`](DescribeClassesInput::zone) (required).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_engine`](DescribeClassesInput::db_engine) (required).
+    pub fn db_engine(mut self, value: impl Into<String>) -> Self {
+        self.input.db_engine = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_major_version`](DescribeClassesInput::db_major_version) (required).
+    pub fn db_major_version(mut self, value: impl Into<String>) -> Self {
+        self.input.db_major_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`storage_type`](DescribeClassesInput::storage_type).
+    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
+        self.input.storage_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeClasses`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeClassesOutput {
+    /// Database specification list.
+    pub class_info_set: Vec<types::ClassInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeCloneDBInstanceSpec`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCloneDbInstanceSpecInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Basic backup set ID. obtain through the api
+    /// [DescribeBaseBackups](https://www.tencentcloud.com/document/product/409/54343?lang=en). this
+    /// parameter and RecoveryTargetTime must be selected. if set simultaneously with
+    /// RecoveryTargetTime, this parameter takes precedence.
+    pub backup_set_id: Option<String>,
+    /// Restoration time (UTC+8). Either this parameter or `BackupSetId` must be passed in.
+    pub recovery_target_time: Option<String>,
+}
+
+impl DescribeCloneDbInstanceSpecInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeCloneDbInstanceSpecInput {
+    type Output = DescribeCloneDbInstanceSpecOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeCloneDBInstanceSpec")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeCloneDbInstanceSpecInput, C> {
+    /// Sets [`db_instance_id`](DescribeCloneDbInstanceSpecInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`backup_set_id`](DescribeCloneDbInstanceSpecInput::backup_set_id).
+    pub fn backup_set_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_set_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`recovery_target_time`](DescribeCloneDbInstanceSpecInput::recovery_target_time).
+    pub fn recovery_target_time(mut self, value: impl Into<String>) -> Self {
+        self.input.recovery_target_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeCloneDBInstanceSpec`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeCloneDbInstanceSpecOutput {
+    /// Code of the minimum specification available for purchase.
+    pub min_spec_code: String,
+    /// The minimum disk capacity in GB available for purchase.
+    pub min_storage: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbBackupsInput {
+    /// Instance ID in the format of postgres-4wdeb0zv.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Backup mode (1: full). Currently, only full backup is supported. The value is 1.
+    pub type_: Option<i64>,
+    /// Query start time in the format of 2018-06-10 17:06:38, which cannot be more than 7 days ago
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`types::Timestamp::to_system_time`] parses it.
+    pub start_time: Option<types::Timestamp>,
+    /// Query end time in the format of 2018-06-10 17:06:38
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`types::Timestamp::to_system_time`] parses it.
+    pub end_time: Option<types::Timestamp>,
+    /// Number of entries to be returned per page for backup list. Default value: 20. Minimum value: 1.
+    /// Maximum value: 100. (If this parameter is left empty or 0, the default value will be used)
+    pub limit: Option<i64>,
+    /// Page number for data return in paged query. Pagination starts from 0. Default value: 0.
+    pub offset: Option<i64>,
+}
+
+impl DescribeDbBackupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbBackupsInput {
+    type Output = DescribeDbBackupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBBackups").read_only();
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "Type",
+        "StartTime",
+        "EndTime",
+    ];
+}
+
+impl<C> Request<DescribeDbBackupsInput, C> {
+    /// Sets [`db_instance_id`](DescribeDbBackupsInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](DescribeDbBackupsInput::type_) (required).
+    pub fn type_(mut self, value: i64) -> Self {
+        self.input.type_ = Some(value);
+        self
+    }
+
+    /// Sets [`start_time`](DescribeDbBackupsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<types::Timestamp>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeDbBackupsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<types::Timestamp>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeDbBackupsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeDbBackupsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeDBBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbBackupsOutput {
+    /// Number of backup files in the returned backup list
+    pub total_count: i64,
+    /// Backup list
+    pub backup_list: Vec<types::DbBackup>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBErrlogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbErrlogsInput {
+    /// Instance ID. It can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// API.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Query start time, such as 2018-01-01 00:00:00. Log retention time defaults to 7 days. Start
+    /// time cannot exceed the retention period.
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`types::Timestamp::to_system_time`] parses it.
+    pub start_time: Option<types::Timestamp>,
+    /// Query end time, in the format of 2018-01-01 00:00:00.
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`types::Timestamp::to_system_time`] parses it.
+    pub end_time: Option<types::Timestamp>,
+    /// Database name
+    pub database_name: Option<String>,
+    /// Search keywords.
+    pub search_keys: Option<Vec<String>>,
+    /// Number of results returned per page, with a value range of 1-100. The default value is `50`.
+    pub limit: Option<i64>,
+    /// Data offset, which starts from 0. The default value is 0.
+    pub offset: Option<i64>,
+    /// Log filter criteria. Format is \[{Type: "ApplicationName", Compare: "INC", Value:
+    /// \["123"\]}\].
+    pub log_filters: Option<Vec<types::LogFilter>>,
+}
+
+impl DescribeDbErrlogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbErrlogsInput {
+    type Output = DescribeDbErrlogsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBErrlogs").read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeDbErrlogsInput, C> {
+    /// Sets [`db_instance_id`](DescribeDbErrlogsInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeDbErrlogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<types::Timestamp>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeDbErrlogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<types::Timestamp>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`database_name`](DescribeDbErrlogsInput::database_name).
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.input.database_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`search_keys`](DescribeDbErrlogsInput::search_keys).
+    pub fn search_keys(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.search_keys = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`limit`](DescribeDbErrlogsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeDbErrlogsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`log_filters`](DescribeDbErrlogsInput::log_filters).
+    pub fn log_filters(
+        mut self,
+        value: impl IntoIterator<Item = types::LogFilter>,
+    ) -> Self {
+        self.input.log_filters = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DescribeDBErrlogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbErrlogsOutput {
+    /// The number of logs queried. Maximum value is 10,000.
+    pub total_count: i64,
+    /// Error log details collection.
+    pub details: Vec<types::ErrLogDetail>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceAttribute`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeDbInstanceAttributeInput {
+    /// Instance ID. can be obtained through the DescribeDBInstances api
+    /// (<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl DescribeDbInstanceAttributeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceAttributeInput {
+    type Output = DescribeDbInstanceAttributeOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceAttribute")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceAttributeInput, C> {
+    /// Sets [`db_instance_id`](DescribeDbInstanceAttributeInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceAttribute`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceAttributeOutput {
+    /// Instance details.
+    #[serde(rename = "DBInstance")]
+    pub db_instance: types::DbInstance,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceHAConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeDbInstanceHaConfigInput {
+    /// Instance ID. can be obtained through the DescribeDBInstances api
+    /// (<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl DescribeDbInstanceHaConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceHaConfigInput {
+    type Output = DescribeDbInstanceHaConfigOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceHAConfig")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceHaConfigInput, C> {
+    /// Sets [`db_instance_id`](DescribeDbInstanceHaConfigInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceHAConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceHaConfigOutput {
+    /// Primary-Standby sync mode.
+    /// - Semi-Sync: semi-sync
+    ///
+    /// .
+    /// - Async: asynchronous
+    ///
+    /// .
+    pub sync_mode: String,
+    /// Specifies the maximum delayed data volume of the high-availability standby server. the
+    /// backup node can switchover to the primary node when its latency data volume is less than or
+    /// equal to this value and its delay time is less than or equal to MaxStandbyLag.
+    /// - Unit: byte
+    ///
+    /// .
+    /// - Value range: \[1073741824, 322122547200\]
+    ///
+    /// .
+    pub max_standby_latency: u64,
+    /// Maximum delay time of the high-availability standby server. the secondary node can be
+    /// switched to the primary node when the backup node latency is less than or equal to this
+    /// value and the delayed data volume is less than or equal to MaxStandbyLatency.
+    /// - Specifies the unit in seconds.
+    ///
+    /// .
+    /// - Parameter range: \[5, 10\].
+    ///
+    /// .
+    pub max_standby_lag: u64,
+    /// Maximum data sync lag for standby server. If data lag of the standby node and the delay time
+    /// are both less than or equals to the values of `MaxSyncStandbyLatency` and
+    /// `MaxSyncStandbyLag` respectively, the standby server adopts semi-sync replication; if not,
+    /// it adopts async replication. This value is only valid for the instance with `SyncMode` set
+    /// to `Semi-sync`. This field returns null for async instance and semi-sync (non-downgradable
+    /// to async) instance. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub max_sync_standby_latency: Option<u64>,
+    /// Maximum sync delay time for standby server. If the delay time for standby server and the
+    /// data lag are both less than or equals to the values of `MaxSyncStandbyLag` and
+    /// `MaxSyncStandbyLatency` respectively, the standby server adopts sync replication mode; if
+    /// not, it adopts async replication. This value is only valid for the instance with `SyncMode`
+    /// set to `Semi-sync`. This field will not return for async instance and semi-sync
+    /// (non-downgradable to async) instance. Note: This field may return null, indicating that no
+    /// valid values can be obtained.
+    pub max_sync_standby_lag: Option<u64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceParameters`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceParametersInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Name of the parameter to be queried. If `ParamName` is left empty or not passed in, the list
+    /// of all parameters will be returned.
+    pub param_name: Option<String>,
+}
+
+impl DescribeDbInstanceParametersInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceParametersInput {
+    type Output = DescribeDbInstanceParametersOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceParameters")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceParametersInput, C> {
+    /// Sets [`db_instance_id`](DescribeDbInstanceParametersInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_name`](DescribeDbInstanceParametersInput::param_name).
+    pub fn param_name(mut self, value: impl Into<String>) -> Self {
+        self.input.param_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceParameters`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceParametersOutput {
+    /// Total number of the parameters in the returned list
+    pub total_count: i64,
+    /// Details of the returned parameter list
+    pub detail: Vec<types::ParamInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceSSLConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeDbInstanceSslConfigInput {
+    /// Specifies the instance ID, such as postgres-6bwgamo3. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl DescribeDbInstanceSslConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceSslConfigInput {
+    type Output = DescribeDbInstanceSslConfigOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceSSLConfig")
+        .read_only()
+        .rate_limit(20)
+        .regions(
+            &[
+                "ap-bangkok",
+                "ap-beijing",
+                "ap-chengdu",
+                "ap-chongqing",
+                "ap-guangzhou",
+                "ap-hongkong",
+                "ap-jakarta",
+                "ap-nanjing",
+                "ap-seoul",
+                "ap-shanghai",
+                "ap-shanghai-fsi",
+                "ap-shenzhen-fsi",
+                "ap-singapore",
+                "ap-tokyo",
+                "eu-frankfurt",
+                "na-ashburn",
+                "na-siliconvalley",
+                "sa-saopaulo",
+            ],
+        );
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeDbInstanceSslConfigInput, C> {
+    /// Sets [`db_instance_id`](DescribeDbInstanceSslConfigInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceSSLConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceSslConfigOutput {
+    /// true represents enabled. false represents not enabled.
+    #[serde(rename = "SSLEnabled")]
+    pub ssl_enabled: Option<bool>,
+    /// Certificate download url for the cloud root certificate.
+    #[serde(rename = "CAUrl")]
+    pub ca_url: Option<String>,
+    /// Specifies the intranet or public network connection address in the server certificate.
+    pub connect_address: Option<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstanceSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceSecurityGroupsInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    /// specify either DBInstanceId or ReadOnlyGroupId. if both are provided, ReadOnlyGroupId is
+    /// ignored.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// ReadOnlyGroupId. specifies the read-only group ID, which can be obtained through the api
+    /// [DescribeReadOnlyGroups](https://www.tencentcloud.com/document/product/409/39725?lang=en).
+    /// valid values: DBInstanceId and ReadOnlyGroupId (at least one is required). if you need to
+    /// query the associated security group of the read-only group, only ReadOnlyGroupId is
+    /// required.
+    pub read_only_group_id: Option<String>,
+}
+
+impl DescribeDbInstanceSecurityGroupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstanceSecurityGroupsInput {
+    type Output = DescribeDbInstanceSecurityGroupsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceSecurityGroups")
+        .read_only();
+}
+
+impl<C> Request<DescribeDbInstanceSecurityGroupsInput, C> {
+    /// Sets [`db_instance_id`](DescribeDbInstanceSecurityGroupsInput::db_instance_id).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`read_only_group_id`](DescribeDbInstanceSecurityGroupsInput::read_only_group_id).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstanceSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstanceSecurityGroupsOutput {
+    /// Information of security groups in array
+    pub security_group_set: Vec<types::SecurityGroup>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstancesInput {
+    /// Query using one or more filter criteria. filter criteria currently supported include:.
+    /// db-instance-id: Filter by instance ID, type string db-instance-name: specifies the instance
+    /// name to filter by, supports fuzzy matching (string type). db-project-id: Filter by project
+    /// ID, type integer db-pay-mode: filter by instance billing mode (prepaid - prepayment;
+    /// postpaid - postpayment). string type. db-tag-key: specifies the tag key to filter by (string
+    /// type). db-private-ip: Filter by instance Private Cloud IP, type string db-public-address:
+    /// filter by instance public network address (in string format) db-dedicated-cluster-id: Filter
+    /// by private cluster Id, type string
+    pub filters: Option<Vec<types::Filter>>,
+    /// Number of results displayed per page. value range: 0-100. input 0 to use the default
+    /// configuration. default is 10.
+    pub limit: Option<u64>,
+    /// Data offset, which starts from 0.
+    pub offset: Option<u64>,
+    /// Specifies the sorting index, such as instance Name and creation time. supports DBInstanceId,
+    /// CreateTime, Name, and EndTime. default value: CreateTime.
+    pub order_by: Option<String>,
+    /// Sorting method, including ascending: `asc` and descending: `desc`. the default value is
+    /// `asc`.
+    pub order_by_type: Option<String>,
+}
+
+impl DescribeDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbInstancesInput {
+    type Output = DescribeDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstances").read_only();
+}
+
+impl<C> Request<DescribeDbInstancesInput, C> {
+    /// Sets [`filters`](DescribeDbInstancesInput::filters).
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::Filter>) -> Self {
+        self.input.filters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`limit`](DescribeDbInstancesInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeDbInstancesInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeDbInstancesInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeDbInstancesInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbInstancesOutput {
+    /// Number of instances found.
+    pub total_count: u64,
+    /// Instance details set.
+    #[serde(rename = "DBInstanceSet")]
+    pub db_instance_set: Vec<types::DbInstance>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBVersions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbVersionsInput {
+    /// Instance storage type. The supported versions are returned based on the disk type.
+    ///
+    /// Enumeration values:
+    /// - PHYSICAL_LOCAL_SSD: local SSD of physical machine.
+    /// - CLOUD_PREMIUM: Premium Disk.
+    /// - CLOUD_SSD: Cloud SSD.
+    /// - CLOUD_HSSD: Enhanced SSD.
+    ///
+    /// Default value: PHYSICAL_LOCAL_SSD.
+    pub storage_type: Option<String>,
+}
+
+impl DescribeDbVersionsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbVersionsInput {
+    type Output = DescribeDbVersionsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBVersions").read_only();
+}
+
+impl<C> Request<DescribeDbVersionsInput, C> {
+    /// Sets [`storage_type`](DescribeDbVersionsInput::storage_type).
+    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
+        self.input.storage_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDBVersions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbVersionsOutput {
+    /// Database version information list.
+    pub version_set: Vec<types::Version>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDBXlogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbXlogsInput {
+    /// Instance ID. for example, postgres-4wdeb0zv.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Query start time, such as 2018-06-10 17:06:38. start time should not be less than 7 days
+    /// ago.
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`types::Timestamp::to_system_time`] parses it.
+    pub start_time: Option<types::Timestamp>,
+    /// Query end time, in the format of 2018-06-10 17:06:38.
+    ///
+    /// Text format: `%Y-%m-%d %H:%M:%S`; [`types::Timestamp::to_system_time`] parses it.
+    pub end_time: Option<types::Timestamp>,
+    /// Pagination return indicates which page of entries to return. counting begins from page 0.
+    pub offset: Option<i64>,
+    /// Pagination return indicates how many items per page. value range: 1-100.
+    pub limit: Option<i64>,
+}
+
+impl DescribeDbXlogsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDbXlogsInput {
+    type Output = DescribeDbXlogsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDBXlogs").read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeDbXlogsInput, C> {
+    /// Sets [`db_instance_id`](DescribeDbXlogsInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeDbXlogsInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<types::Timestamp>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeDbXlogsInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<types::Timestamp>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`offset`](DescribeDbXlogsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeDbXlogsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeDBXlogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDbXlogsOutput {
+    /// Indicates how many data entries are returned.
+    pub total_count: i64,
+    /// Xlog list.
+    pub xlog_list: Vec<types::Xlog>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDatabaseObjects`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDatabaseObjectsInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Specifies the object type for querying. supported objects: database, schema, sequence,
+    /// procedure, type, function, table, view, matview, column.
+    pub object_type: Option<String>,
+    /// Number of items displayed at a time. default 20. value range 0-100.
+    pub limit: Option<i64>,
+    /// Data offset, starting from 0.
+    pub offset: Option<i64>,
+    /// Describes the database the query object belongs to. this parameter is required when the
+    /// query object type is not database.
+    pub database_name: Option<String>,
+    /// Specifies the mode belonging to the query object. this parameter is required when the query
+    /// object type is not database or schema.
+    pub schema_name: Option<String>,
+    /// Specifies the table belonging to the query object. this parameter is required when the query
+    /// object type is column.
+    pub table_name: Option<String>,
+}
+
+impl DescribeDatabaseObjectsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDatabaseObjectsInput {
+    type Output = DescribeDatabaseObjectsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDatabaseObjects")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "ObjectType"];
+}
+
+impl<C> Request<DescribeDatabaseObjectsInput, C> {
+    /// Sets [`db_instance_id`](DescribeDatabaseObjectsInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`object_type`](DescribeDatabaseObjectsInput::object_type) (required).
+    pub fn object_type(mut self, value: impl Into<String>) -> Self {
+        self.input.object_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeDatabaseObjectsInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeDatabaseObjectsInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`database_name`](DescribeDatabaseObjectsInput::database_name).
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.input.database_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`schema_name`](DescribeDatabaseObjectsInput::schema_name).
+    pub fn schema_name(mut self, value: impl Into<String>) -> Self {
+        self.input.schema_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`table_name`](DescribeDatabaseObjectsInput::table_name).
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDatabaseObjects`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDatabaseObjectsOutput {
+    /// Query object list. Note: This field may return null, indicating that no valid values can be
+    /// obtained.
+    pub object_set: Option<Vec<String>>,
+    /// Specifies the total number of objects.
+    pub total_count: Option<u64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDatabases`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDatabasesInput {
+    /// Instance ID. obtain through the API
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Query using one or more filter criteria. Filter criteria currently supported include:
+    /// database-name: filter by database name (in string format). Fuzzy matching is used to search
+    /// for databases that meet the criteria.
+    pub filters: Option<Vec<types::Filter>>,
+    /// Data offset, which starts from 0.
+    pub offset: Option<u64>,
+    /// Number of items displayed at a time. the maximum value is recommended to be 100. Default
+    /// value: 20.
+    pub limit: Option<u64>,
+}
+
+impl DescribeDatabasesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDatabasesInput {
+    type Output = DescribeDatabasesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeDatabases").read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeDatabasesInput, C> {
+    /// Sets [`db_instance_id`](DescribeDatabasesInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`filters`](DescribeDatabasesInput::filters).
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::Filter>) -> Self {
+        self.input.filters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`offset`](DescribeDatabasesInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](DescribeDatabasesInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeDatabases`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDatabasesOutput {
+    /// Database information
+    pub items: Vec<String>,
+    /// Total number of databases
+    pub total_count: u64,
+    /// Specifies the database details list.
+    pub databases: Vec<types::Database>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDedicatedClusters`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDedicatedClustersInput {
+    /// Query using one or more filter criteria. filter criteria currently supported include:.
+    /// dedicated-cluster-id: filters by dedicated cluster id. string type.
+    pub filters: Option<Vec<types::Filter>>,
+}
+
+impl DescribeDedicatedClustersInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDedicatedClustersInput {
+    type Output = DescribeDedicatedClustersOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDedicatedClusters")
+        .read_only();
+}
+
+impl<C> Request<DescribeDedicatedClustersInput, C> {
+    /// Sets [`filters`](DescribeDedicatedClustersInput::filters).
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::Filter>) -> Self {
+        self.input.filters = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `DescribeDedicatedClusters`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDedicatedClustersOutput {
+    /// Exclusive cluster information.
+    pub dedicated_cluster_set: Option<Vec<types::DedicatedCluster>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeDefaultParameters`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeDefaultParametersInput {
+    /// Database version. specifies the major version number, such as 11, 12, 13. can be obtained
+    /// from the
+    /// [DescribeDBVersions](https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1)
+    /// api.
+    #[serde(rename = "DBMajorVersion")]
+    pub db_major_version: Option<String>,
+    /// Database engine, such as postgresql, mssql_compatible.
+    #[serde(rename = "DBEngine")]
+    pub db_engine: Option<String>,
+}
+
+impl DescribeDefaultParametersInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeDefaultParametersInput {
+    type Output = DescribeDefaultParametersOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeDefaultParameters")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBMajorVersion", "DBEngine"];
+}
+
+impl<C> Request<DescribeDefaultParametersInput, C> {
+    /// Sets [`db_major_version`](DescribeDefaultParametersInput::db_major_version) (required).
+    pub fn db_major_version(mut self, value: impl Into<String>) -> Self {
+        self.input.db_major_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_engine`](DescribeDefaultParametersInput::db_engine) (required).
+    pub fn db_engine(mut self, value: impl Into<String>) -> Self {
+        self.input.db_engine = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeDefaultParameters`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeDefaultParametersOutput {
+    /// Number of parameters
+    pub total_count: i64,
+    /// Parameter information Note: This field may return null, indicating that no valid values can
+    /// be obtained.
+    pub param_info_set: Option<Vec<types::ParamInfo>>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeEncryptionKeys`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeEncryptionKeysInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl DescribeEncryptionKeysInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeEncryptionKeysInput {
+    type Output = DescribeEncryptionKeysOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeEncryptionKeys")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeEncryptionKeysInput, C> {
+    /// Sets [`db_instance_id`](DescribeEncryptionKeysInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeEncryptionKeys`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeEncryptionKeysOutput {
+    /// Specifies the key information list of the instance.
+    pub encryption_keys: Vec<types::EncryptionKey>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeLogBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeLogBackupsInput {
+    /// Minimum end time of a backup in the format of `2018-01-01 00:00:00`. It is 7 days ago by
+    /// default.
+    pub min_finish_time: Option<String>,
+    /// Maximum end time of a backup in the format of `2018-01-01 00:00:00`. It is the current time
+    /// by default.
+    pub max_finish_time: Option<String>,
+    /// Query using one or more filter criteria. filter criteria currently supported include:.
+    /// db-instance-id: filter by instance id (string type). db-instance-name: specifies the
+    /// instance name to filter by, supports fuzzy matching (string type). db-instance-ip: specifies
+    /// the instance VPC ip for filtering (string type). db-instance-status: filter by instance
+    /// status (in string format). valid values refer to the DBInstanceStatus field in the
+    /// DBInstance structure
+    /// (<https://www.tencentcloud.com/document/api/409/16778?from_cn_redirect=1#DBInstance>).
+    pub filters: Option<Vec<types::Filter>>,
+    /// The maximum number of results returned per page. Value range: 1-100. Default: `10`.
+    pub limit: Option<u64>,
+    /// Data offset, which starts from 0.
+    pub offset: Option<u64>,
+    /// Sorting field, supports StartTime, FinishTime, and Size. default value: StartTime.
+    pub order_by: Option<String>,
+    /// Sorting method, including ascending: `asc` and descending: `desc`. the default value is
+    /// `desc`.
+    pub order_by_type: Option<String>,
+}
+
+impl DescribeLogBackupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeLogBackupsInput {
+    type Output = DescribeLogBackupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeLogBackups").read_only();
+}
+
+impl<C> Request<DescribeLogBackupsInput, C> {
+    /// Sets [`min_finish_time`](DescribeLogBackupsInput::min_finish_time).
+    pub fn min_finish_time(mut self, value: impl Into<String>) -> Self {
+        self.input.min_finish_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_finish_time`](DescribeLogBackupsInput::max_finish_time).
+    pub fn max_finish_time(mut self, value: impl Into<String>) -> Self {
+        self.input.max_finish_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`filters`](DescribeLogBackupsInput::filters).
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::Filter>) -> Self {
+        self.input.filters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`limit`](DescribeLogBackupsInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeLogBackupsInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeLogBackupsInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeLogBackupsInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeLogBackups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeLogBackupsOutput {
+    /// Number of queried log backups
+    pub total_count: u64,
+    /// List of log backup details
+    pub log_backup_set: Vec<types::LogBackup>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeMaintainTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeMaintainTimeWindowInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl DescribeMaintainTimeWindowInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeMaintainTimeWindowInput {
+    type Output = DescribeMaintainTimeWindowOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeMaintainTimeWindow")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeMaintainTimeWindowInput, C> {
+    /// Sets [`db_instance_id`](DescribeMaintainTimeWindowInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeMaintainTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeMaintainTimeWindowOutput {
+    /// Instance ID
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: String,
+    /// Maintenance start time. time zone is UTC+8.
+    pub maintain_start_time: String,
+    /// Maintenance duration. unit: hr.
+    pub maintain_duration: u64,
+    /// Specifies the maintenance period.
+    pub maintain_week_days: Vec<String>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeOrders`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeOrdersInput {
+    /// Order name set
+    pub deal_names: Option<Vec<String>>,
+}
+
+impl DescribeOrdersInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeOrdersInput {
+    type Output = DescribeOrdersOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeOrders").read_only();
+    const REQUIRED: &'static [&'static str] = &["DealNames"];
+}
+
+impl<C> Request<DescribeOrdersInput, C> {
+    /// Sets [`deal_names`](DescribeOrdersInput::deal_names) (required).
+    pub fn deal_names(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.deal_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `DescribeOrders`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeOrdersOutput {
+    /// Number of orders
+    pub total_count: i64,
+    /// Order array
+    pub deals: Vec<types::PgDeal>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeParameterTemplateAttributes`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeParameterTemplateAttributesInput {
+    /// Specifies the parameter template ID, which can be obtained through the api
+    /// [DescribeParameterTemplates](https://www.tencentcloud.com/document/api/409/84067?from_cn_redirect=1).
+    pub template_id: Option<String>,
+}
+
+impl DescribeParameterTemplateAttributesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeParameterTemplateAttributesInput {
+    type Output = DescribeParameterTemplateAttributesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+            "DescribeParameterTemplateAttributes",
+        )
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["TemplateId"];
+}
+
+impl<C> Request<DescribeParameterTemplateAttributesInput, C> {
+    /// Sets [`template_id`](DescribeParameterTemplateAttributesInput::template_id) (required).
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.input.template_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeParameterTemplateAttributes`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeParameterTemplateAttributesOutput {
+    /// Specifies the parameter template ID.
+    pub template_id: String,
+    /// Specifies the number of parameters in the parameter template.
+    pub total_count: i64,
+    /// Parameter information contained in the parameter template Note: This field may return null,
+    /// indicating that no valid values can be obtained.
+    pub param_info_set: Option<Vec<types::ParamInfo>>,
+    /// Parameter template name
+    pub template_name: String,
+    /// Specifies the database version the parameter template applies to.
+    #[serde(rename = "DBMajorVersion")]
+    pub db_major_version: String,
+    /// Specifies the database engine the parameter template applies to.
+    #[serde(rename = "DBEngine")]
+    pub db_engine: String,
+    /// Parameter template description
+    pub template_description: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeParameterTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeParameterTemplatesInput {
+    /// Filter criteria currently supported: TemplateName, TemplateId, DBMajorVersion, DBEngine.
+    /// fuzzy matching is not supported for TemplateName.
+    pub filters: Option<Vec<types::Filter>>,
+    /// The maximum number of results returned per page. Value range: 0-100. Default: `20`.
+    pub limit: Option<i64>,
+    /// Data offset
+    pub offset: Option<i64>,
+    /// Sorting metric, enumeration value, supports: CreateTime, TemplateName, DBMajorVersion. if
+    /// this parameter is not set, it defaults to sorting by the parameter template number in
+    /// reverse order, which means that newly added parameter templates appear at the top.
+    pub order_by: Option<String>,
+    /// Sorting method, enumeration value, supports: `asc` (ascending) and `desc` (descending). the
+    /// default value is `asc`. when OrderBy is not specified, this parameter becomes invalid, at
+    /// which point the sorting method follows the default sorting order provided in the OrderBy
+    /// parameter description.
+    pub order_by_type: Option<String>,
+}
+
+impl DescribeParameterTemplatesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeParameterTemplatesInput {
+    type Output = DescribeParameterTemplatesOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeParameterTemplates")
+        .read_only();
+}
+
+impl<C> Request<DescribeParameterTemplatesInput, C> {
+    /// Sets [`filters`](DescribeParameterTemplatesInput::filters).
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::Filter>) -> Self {
+        self.input.filters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`limit`](DescribeParameterTemplatesInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeParameterTemplatesInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeParameterTemplatesInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeParameterTemplatesInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeParameterTemplates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeParameterTemplatesOutput {
+    /// The total number of eligible parameter templates
+    pub total_count: i64,
+    /// Parameter template list
+    pub parameter_template_set: Vec<types::ParameterTemplate>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeParamsEvent`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeParamsEventInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl DescribeParamsEventInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeParamsEventInput {
+    type Output = DescribeParamsEventOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeParamsEvent").read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DescribeParamsEventInput, C> {
+    /// Sets [`db_instance_id`](DescribeParamsEventInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeParamsEvent`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeParamsEventOutput {
+    /// Total number of modified parameters
+    pub total_count: i64,
+    /// Details of parameter modification events
+    pub event_items: Vec<types::EventItem>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeProductConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeProductConfigInput {
+    /// Availability zone name.
+    pub zone: Option<String>,
+    /// Database engine. Valid values:
+    /// 1. postgresql (TencentDB for PostgreSQL).
+    /// 2. mssql_compatible (MSSQL compatible - TencentDB for PostgreSQL).
+    ///
+    /// If this parameter is not specified, the default value is postgresql.
+    #[serde(rename = "DBEngine")]
+    pub db_engine: Option<String>,
+    /// Instance storage type. The supported versions and specifications are returned based on the
+    /// storage type.
+    ///
+    /// Enumeration values:
+    /// - PHYSICAL_LOCAL_SSD: local SSD of physical machine.
+    /// - CLOUD_PREMIUM: Premium Disk.
+    /// - CLOUD_SSD: Cloud SSD.
+    /// - CLOUD_HSSD: Enhanced SSD.
+    ///
+    /// Default value: PHYSICAL_LOCAL_SSD.
+    pub storage_type: Option<String>,
+}
+
+impl DescribeProductConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeProductConfigInput {
+    type Output = DescribeProductConfigOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeProductConfig")
+        .read_only();
+}
+
+impl<C> Request<DescribeProductConfigInput, C> {
+    /// Sets [`zone`](DescribeProductConfigInput::zone).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_engine`](DescribeProductConfigInput::db_engine).
+    pub fn db_engine(mut self, value: impl Into<String>) -> Self {
+        self.input.db_engine = Some(value.into());
+        self
+    }
+
+    /// Sets [`storage_type`](DescribeProductConfigInput::storage_type).
+    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
+        self.input.storage_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeProductConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeProductConfigOutput {
+    /// Purchasable specification list.
+    pub spec_info_list: Vec<types::SpecInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeReadOnlyGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeReadOnlyGroupsInput {
+    /// Query using one or more filter criteria. filter criteria currently supported include:.
+    /// db-master-instance-id: specifies the primary instance to filter by (in string format).
+    /// read-only-group-id: Filter by read-only group ID, type string. Note: in the filter criteria
+    /// of this parameter, db-master-instance-id must be specified.
+    pub filters: Option<Vec<types::Filter>>,
+    /// Specifies the number of items per page. default value: 10. maximum value: 99.
+    pub page_size: Option<i64>,
+    /// Specify which page is displayed. Default value: 1 (the first page).
+    pub page_number: Option<i64>,
+    /// Specifies the sorting basis for queries. currently supports: ROGroupId, CreateTime, Name.
+    /// default value: CreateTime.
+    pub order_by: Option<String>,
+    /// Specifies the sorting basis type for queries. currently supports: desc, asc. default value:
+    /// asc.
+    pub order_by_type: Option<String>,
+}
+
+impl DescribeReadOnlyGroupsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeReadOnlyGroupsInput {
+    type Output = DescribeReadOnlyGroupsOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeReadOnlyGroups")
+        .read_only();
+}
+
+impl<C> Request<DescribeReadOnlyGroupsInput, C> {
+    /// Sets [`filters`](DescribeReadOnlyGroupsInput::filters).
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::Filter>) -> Self {
+        self.input.filters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`page_size`](DescribeReadOnlyGroupsInput::page_size).
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.input.page_size = Some(value);
+        self
+    }
+
+    /// Sets [`page_number`](DescribeReadOnlyGroupsInput::page_number).
+    pub fn page_number(mut self, value: i64) -> Self {
+        self.input.page_number = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeReadOnlyGroupsInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeReadOnlyGroupsInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeReadOnlyGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeReadOnlyGroupsOutput {
+    /// RO group list
+    pub read_only_group_list: Vec<types::ReadOnlyGroup>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeRegions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeRegionsInput {}
+
+impl DescribeRegionsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeRegionsInput {
+    type Output = DescribeRegionsOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeRegions").read_only();
+}
+
+/// The response of `DescribeRegions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeRegionsOutput {
+    /// Number of returned results.
+    pub total_count: i64,
+    /// Region information set.
+    pub region_set: Vec<types::RegionInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeSlowQueryAnalysis`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowQueryAnalysisInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Query start time, in the format of 2018-01-01 00:00:00. The log is retained for seven days
+    /// by default, so the start time must fall within the retention period.
+    pub start_time: Option<String>,
+    /// Query end time, in the format of 2018-01-01 00:00:00.
+    pub end_time: Option<String>,
+    /// Database name
+    pub database_name: Option<String>,
+    /// Sorting field, with valid values `[CallNum, CostTime, AvgCostTime]`. The default value is
+    /// `CallNum`.
+    pub order_by: Option<String>,
+    /// Sorting method, including ascending: `asc` and descending: `desc`. The default value is
+    /// `desc`.
+    pub order_by_type: Option<String>,
+    /// Number of results returned per page, with a value range of 1-100. The default value is `50`.
+    pub limit: Option<i64>,
+    /// Data offset, which starts from 0. The default value is `0`.
+    pub offset: Option<i64>,
+}
+
+impl DescribeSlowQueryAnalysisInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeSlowQueryAnalysisInput {
+    type Output = DescribeSlowQueryAnalysisOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeSlowQueryAnalysis")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeSlowQueryAnalysisInput, C> {
+    /// Sets [`db_instance_id`](DescribeSlowQueryAnalysisInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeSlowQueryAnalysisInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeSlowQueryAnalysisInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`database_name`](DescribeSlowQueryAnalysisInput::database_name).
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.input.database_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by`](DescribeSlowQueryAnalysisInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeSlowQueryAnalysisInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeSlowQueryAnalysisInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeSlowQueryAnalysisInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeSlowQueryAnalysis`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowQueryAnalysisOutput {
+    /// Total number found, with a maximum of 10,000 entries.
+    pub total_count: i64,
+    /// Collection of detailed information on slow SQL statistical analysis found.
+    pub detail: types::Detail,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeSlowQueryList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowQueryListInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Query start time, in the format of 2018-01-01 00:00:00. The log is retained for seven days
+    /// by default, so the start time must fall within the retention period.
+    pub start_time: Option<String>,
+    /// Query end time, in the format of 2018-01-01 00:00:00.
+    pub end_time: Option<String>,
+    /// Database name.
+    pub database_name: Option<String>,
+    /// Sorting method, including ascending: `asc` and descending: `desc`. The default value is
+    /// `desc`.
+    pub order_by_type: Option<String>,
+    /// Sorting field, with a value range of `[SessionStartTime, Duration]`. The default value is
+    /// `SessionStartTime`.
+    pub order_by: Option<String>,
+    /// Number of results returned per page, with a value range of 1-100. The default value is `50`.
+    pub limit: Option<i64>,
+    /// Data offset, which starts from 0. The default value is `0`.
+    pub offset: Option<i64>,
+}
+
+impl DescribeSlowQueryListInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeSlowQueryListInput {
+    type Output = DescribeSlowQueryListOutput;
+
+    const INFO: OperationInfo = OperationInfo::action("DescribeSlowQueryList")
+        .read_only();
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "StartTime", "EndTime"];
+}
+
+impl<C> Request<DescribeSlowQueryListInput, C> {
+    /// Sets [`db_instance_id`](DescribeSlowQueryListInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](DescribeSlowQueryListInput::start_time) (required).
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](DescribeSlowQueryListInput::end_time) (required).
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`database_name`](DescribeSlowQueryListInput::database_name).
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.input.database_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeSlowQueryListInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by`](DescribeSlowQueryListInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeSlowQueryListInput::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeSlowQueryListInput::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+}
+
+/// The response of `DescribeSlowQueryList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeSlowQueryListOutput {
+    /// Number of slow logs found, with a maximum of 10,000 entries.
+    pub total_count: i64,
+    /// Describes the segmented analysis results of the duration of the queried slow logs.
+    pub duration_analysis: Vec<types::DurationAnalysis>,
+    /// Collection of detailed information on slow logs found.
+    pub raw_slow_query_list: Vec<types::RawSlowQuery>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeTasks`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTasksInput {
+    /// Query by task ID. the FlowId and TaskId returned in other cloud apis are equivalent.
+    pub task_id: Option<u64>,
+    /// Query by database instance ID.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Earliest start time of the task, such as 2024-08-23 00:00:00. default shows data within the
+    /// last 180 days.
+    pub min_start_time: Option<String>,
+    /// Latest start time of the task, such as 2024-08-23 00:00:00, defaults to the current time.
+    pub max_start_time: Option<String>,
+    /// Number of results displayed per page. value range 1-100. default 20.
+    pub limit: Option<u64>,
+    /// Data offset, starting from 0.
+    pub offset: Option<u64>,
+    /// Sorting field, supports StartTime and EndTime. defaults to StartTime.
+    pub order_by: Option<String>,
+    /// Specifies the sorting method, including ascending: `asc` and descending: `desc`. defaults to
+    /// `desc`.
+    pub order_by_type: Option<String>,
+}
+
+impl DescribeTasksInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeTasksInput {
+    type Output = DescribeTasksOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeTasks").read_only();
+}
+
+impl<C> Request<DescribeTasksInput, C> {
+    /// Sets [`task_id`](DescribeTasksInput::task_id).
+    pub fn task_id(mut self, value: u64) -> Self {
+        self.input.task_id = Some(value);
+        self
+    }
+
+    /// Sets [`db_instance_id`](DescribeTasksInput::db_instance_id).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`min_start_time`](DescribeTasksInput::min_start_time).
+    pub fn min_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.min_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_start_time`](DescribeTasksInput::max_start_time).
+    pub fn max_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.max_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](DescribeTasksInput::limit).
+    pub fn limit(mut self, value: u64) -> Self {
+        self.input.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](DescribeTasksInput::offset).
+    pub fn offset(mut self, value: u64) -> Self {
+        self.input.offset = Some(value);
+        self
+    }
+
+    /// Sets [`order_by`](DescribeTasksInput::order_by).
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_by_type`](DescribeTasksInput::order_by_type).
+    pub fn order_by_type(mut self, value: impl Into<String>) -> Self {
+        self.input.order_by_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DescribeTasks`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTasksOutput {
+    /// Number of queried tasks.
+    pub total_count: u64,
+    /// Task Information List
+    pub task_set: Vec<types::TaskSet>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DescribeZones`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DescribeZonesInput {}
+
+impl DescribeZonesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DescribeZonesInput {
+    type Output = DescribeZonesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DescribeZones").read_only();
+}
+
+/// The response of `DescribeZones`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeZonesOutput {
+    /// Number of returned results.
+    pub total_count: i64,
+    /// AZ information set.
+    pub zone_set: Vec<types::ZoneInfo>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DestroyDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DestroyDbInstanceInput {
+    /// ID of the instance to be shut down
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl DestroyDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DestroyDbInstanceInput {
+    type Output = DestroyDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("DestroyDBInstance");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<DestroyDbInstanceInput, C> {
+    /// Sets [`db_instance_id`](DestroyDbInstanceInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `DestroyDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DestroyDbInstanceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `DisIsolateDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DisIsolateDbInstancesInput {
+    /// Instance ID list, which can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// API. Supports simultaneous de-isolation of multiple instances.
+    #[serde(rename = "DBInstanceIdSet")]
+    pub db_instance_id_set: Option<Vec<String>>,
+    /// Purchase duration, in months.
+    /// - Prepaid: supports 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, and 36.
+    /// - Postpaid: this parameter does not take effect.
+    pub period: Option<i64>,
+    /// Whether to use a voucher:
+    /// - true: Use
+    /// - false: Non-use
+    ///
+    /// Default value: false
+    pub auto_voucher: Option<bool>,
+    /// Voucher id list.
+    pub voucher_ids: Option<Vec<String>>,
+}
+
+impl DisIsolateDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for DisIsolateDbInstancesInput {
+    type Output = DisIsolateDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("DisIsolateDBInstances");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceIdSet"];
+}
+
+impl<C> Request<DisIsolateDbInstancesInput, C> {
+    /// Sets [`db_instance_id_set`](DisIsolateDbInstancesInput::db_instance_id_set) (required).
+    pub fn db_instance_id_set(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.db_instance_id_set = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`period`](DisIsolateDbInstancesInput::period).
+    pub fn period(mut self, value: i64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`auto_voucher`](DisIsolateDbInstancesInput::auto_voucher).
+    pub fn auto_voucher(mut self, value: bool) -> Self {
+        self.input.auto_voucher = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_ids`](DisIsolateDbInstancesInput::voucher_ids).
+    pub fn voucher_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.voucher_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `DisIsolateDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DisIsolateDbInstancesOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `InquiryPriceCreateDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquiryPriceCreateDbInstancesInput {
+    /// Availability zone name. The value of this parameter can be obtained from the returned Zone
+    /// field of the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/409/16769?from_cn_redirect=1>"&gt;DescribeZones&lt;/a&gt;
+    /// API.
+    pub zone: Option<String>,
+    /// Specification ID. The value of this parameter can be obtained from the returned SpecCode
+    /// field of the &lt;a
+    /// href="<https://www.tencentcloud.com/document/product/409/89019?from_cn_redirect=1>"&gt;DescribeClasses&lt;/a&gt;
+    /// API.
+    pub spec_code: Option<String>,
+    /// Storage capacity, in GB. The value for this parameter must be set in increments of 10.
+    pub storage: Option<u64>,
+    /// Instance quantity. The maximum allowed quantity is no more than 100. If you need to create
+    /// more instances at a time, please contact customer service.
+    pub instance_count: Option<u64>,
+    /// Purchased duration, in months. Only 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, and 36 are
+    /// supported.
+    pub period: Option<u64>,
+    /// \[Deprecated and no longer effective\] Billing ID. The value of this parameter can be
+    /// obtained from the returned Pid field of the DescribeProductConfig API.
+    pub pid: Option<u64>,
+    /// Instance billing type. Valid values: PREPAID (prepaid, also known as yearly/monthly
+    /// subscription) and POSTPAID (pay-as-you-go).
+    ///
+    /// Default value: PREPAID.
+    pub instance_charge_type: Option<String>,
+    /// Instance type. The default value is primary. Valid values:
+    ///
+    /// primary (dual-server high availability (one primary and one standby)).
+    ///
+    /// readonly (read-only instance).
+    pub instance_type: Option<String>,
+    /// Database engine. The default value is postgresql. Valid values:
+    ///
+    /// postgresql (TencentDB for PostgreSQL).
+    ///
+    /// mssql_compatible (MSSQL compatible - TencentDB for PostgreSQL).
+    #[serde(rename = "DBEngine")]
+    pub db_engine: Option<String>,
+    /// Instance storage type. Valid values: PHYSICAL_LOCAL_SSD: local SSD of physical machine.
+    /// CLOUD_PREMIUM: Premium Disk. CLOUD_SSD: Cloud SSD. CLOUD_HSSD: Enhanced SSD.
+    pub storage_type: Option<String>,
+}
+
+impl InquiryPriceCreateDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for InquiryPriceCreateDbInstancesInput {
+    type Output = InquiryPriceCreateDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("InquiryPriceCreateDBInstances");
+    const REQUIRED: &'static [&'static str] = &[
+        "Zone",
+        "SpecCode",
+        "Storage",
+        "InstanceCount",
+        "Period",
+    ];
+}
+
+impl<C> Request<InquiryPriceCreateDbInstancesInput, C> {
+    /// Sets [`zone`](InquiryPriceCreateDbInstancesInput::zone) (required).
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.input.zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`spec_code`](InquiryPriceCreateDbInstancesInput::spec_code) (required).
+    pub fn spec_code(mut self, value: impl Into<String>) -> Self {
+        self.input.spec_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`storage`](InquiryPriceCreateDbInstancesInput::storage) (required).
+    pub fn storage(mut self, value: u64) -> Self {
+        self.input.storage = Some(value);
+        self
+    }
+
+    /// Sets [`instance_count`](InquiryPriceCreateDbInstancesInput::instance_count) (required).
+    pub fn instance_count(mut self, value: u64) -> Self {
+        self.input.instance_count = Some(value);
+        self
+    }
+
+    /// Sets [`period`](InquiryPriceCreateDbInstancesInput::period) (required).
+    pub fn period(mut self, value: u64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`pid`](InquiryPriceCreateDbInstancesInput::pid).
+    pub fn pid(mut self, value: u64) -> Self {
+        self.input.pid = Some(value);
+        self
+    }
+
+    /// Sets [`instance_charge_type`](InquiryPriceCreateDbInstancesInput::instance_charge_type).
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_charge_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_type`](InquiryPriceCreateDbInstancesInput::instance_type).
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_engine`](InquiryPriceCreateDbInstancesInput::db_engine).
+    pub fn db_engine(mut self, value: impl Into<String>) -> Self {
+        self.input.db_engine = Some(value.into());
+        self
+    }
+
+    /// Sets [`storage_type`](InquiryPriceCreateDbInstancesInput::storage_type).
+    pub fn storage_type(mut self, value: impl Into<String>) -> Self {
+        self.input.storage_type = Some(value.into());
+        self
+    }
+}
+
+/// The response of `InquiryPriceCreateDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquiryPriceCreateDbInstancesOutput {
+    /// List price, in cents.
+    pub original_price: u64,
+    /// Actual payment amount after discount, in cents.
+    pub price: u64,
+    /// Currency, such as USD.
+    pub currency: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `InquiryPriceRenewDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquiryPriceRenewDbInstanceInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    /// This API only supports prepaid instance queries.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Renewal period, calculated on a monthly basis.
+    pub period: Option<i64>,
+}
+
+impl InquiryPriceRenewDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for InquiryPriceRenewDbInstanceInput {
+    type Output = InquiryPriceRenewDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("InquiryPriceRenewDBInstance");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "Period"];
+}
+
+impl<C> Request<InquiryPriceRenewDbInstanceInput, C> {
+    /// Sets [`db_instance_id`](InquiryPriceRenewDbInstanceInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`period`](InquiryPriceRenewDbInstanceInput::period) (required).
+    pub fn period(mut self, value: i64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+}
+
+/// The response of `InquiryPriceRenewDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquiryPriceRenewDbInstanceOutput {
+    /// Published price in cents. For example, 24650 indicates 246.5 USD.
+    pub original_price: i64,
+    /// Discounted total amount. For example, 24650 indicates 246.5 USD.
+    pub price: i64,
+    /// Currency, such as USD.
+    pub currency: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `InquiryPriceUpgradeDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquiryPriceUpgradeDbInstanceInput {
+    /// Instance disk size in GB
+    pub storage: Option<i64>,
+    /// Instance memory size in GB
+    pub memory: Option<i64>,
+    /// Specifies the instance ID, such as postgres-hez4fh0v. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Specifies the instance Cpu size in unit Core. If this parameter is not input, the Cpu is set
+    /// based on the corresponding sales specification determined by Memory. for example, if Memory
+    /// is 2 and the supported sales specification is 1-core 2GiB, the Cpu defaults to 1 when not
+    /// input.
+    pub cpu: Option<i64>,
+}
+
+impl InquiryPriceUpgradeDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for InquiryPriceUpgradeDbInstanceInput {
+    type Output = InquiryPriceUpgradeDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("InquiryPriceUpgradeDBInstance");
+    const REQUIRED: &'static [&'static str] = &["Storage", "Memory", "DBInstanceId"];
+}
+
+impl<C> Request<InquiryPriceUpgradeDbInstanceInput, C> {
+    /// Sets [`storage`](InquiryPriceUpgradeDbInstanceInput::storage) (required).
+    pub fn storage(mut self, value: i64) -> Self {
+        self.input.storage = Some(value);
+        self
+    }
+
+    /// Sets [`memory`](InquiryPriceUpgradeDbInstanceInput::memory) (required).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`db_instance_id`](InquiryPriceUpgradeDbInstanceInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`cpu`](InquiryPriceUpgradeDbInstanceInput::cpu).
+    pub fn cpu(mut self, value: i64) -> Self {
+        self.input.cpu = Some(value);
+        self
+    }
+}
+
+/// The response of `InquiryPriceUpgradeDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct InquiryPriceUpgradeDbInstanceOutput {
+    /// Total cost before discount.
+    pub original_price: i64,
+    /// Discounted total amount
+    pub price: i64,
+    /// Currency, such as USD.
+    pub currency: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `IsolateDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct IsolateDbInstancesInput {
+    /// Instance ID collection, which can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// API. Note: Simultaneous isolation of multiple instances is not recommended. It is advisable
+    /// to import a single instance ID per operation.
+    #[serde(rename = "DBInstanceIdSet")]
+    pub db_instance_id_set: Option<Vec<String>>,
+}
+
+impl IsolateDbInstancesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for IsolateDbInstancesInput {
+    type Output = IsolateDbInstancesOutput;
+    const INFO: OperationInfo = OperationInfo::action("IsolateDBInstances");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceIdSet"];
+}
+
+impl<C> Request<IsolateDbInstancesInput, C> {
+    /// Sets [`db_instance_id_set`](IsolateDbInstancesInput::db_instance_id_set) (required).
+    pub fn db_instance_id_set(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.db_instance_id_set = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+}
+
+/// The response of `IsolateDBInstances`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct IsolateDbInstancesOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `LockAccount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct LockAccountInput {
+    /// Instance ID.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Account name.
+    pub user_name: Option<String>,
+}
+
+impl LockAccountInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for LockAccountInput {
+    type Output = LockAccountOutput;
+    const INFO: OperationInfo = OperationInfo::action("LockAccount");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "UserName"];
+}
+
+impl<C> Request<LockAccountInput, C> {
+    /// Sets [`db_instance_id`](LockAccountInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](LockAccountInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `LockAccount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct LockAccountOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAccountPrivileges`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountPrivilegesInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Modify the permission of this account for a database object. obtain through the
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/product/409/18109) api.
+    pub user_name: Option<String>,
+    /// Permission information to modify. supports batch modification. the maximum number of
+    /// modifications per batch is 50.
+    pub modify_privilege_set: Option<Vec<types::ModifyPrivilege>>,
+}
+
+impl ModifyAccountPrivilegesInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAccountPrivilegesInput {
+    type Output = ModifyAccountPrivilegesOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAccountPrivileges");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "UserName",
+        "ModifyPrivilegeSet",
+    ];
+}
+
+impl<C> Request<ModifyAccountPrivilegesInput, C> {
+    /// Sets [`db_instance_id`](ModifyAccountPrivilegesInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](ModifyAccountPrivilegesInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`modify_privilege_set`](ModifyAccountPrivilegesInput::modify_privilege_set)
+    /// (required).
+    pub fn modify_privilege_set(
+        mut self,
+        value: impl IntoIterator<Item = types::ModifyPrivilege>,
+    ) -> Self {
+        self.input.modify_privilege_set = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyAccountPrivileges`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountPrivilegesOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAccountRemark`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountRemarkInput {
+    /// Instance ID in the format of postgres-4wdeb0zv
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Instance username
+    pub user_name: Option<String>,
+    /// New remarks corresponding to user `UserName`
+    pub remark: Option<String>,
+}
+
+impl ModifyAccountRemarkInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAccountRemarkInput {
+    type Output = ModifyAccountRemarkOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAccountRemark");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "UserName", "Remark"];
+}
+
+impl<C> Request<ModifyAccountRemarkInput, C> {
+    /// Sets [`db_instance_id`](ModifyAccountRemarkInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](ModifyAccountRemarkInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`remark`](ModifyAccountRemarkInput::remark) (required).
+    pub fn remark(mut self, value: impl Into<String>) -> Self {
+        self.input.remark = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyAccountRemark`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAccountRemarkOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAuditServiceInput {
+    /// Instance ID
+    pub instance_id: Option<String>,
+    /// Log retention duration (days)
+    ///
+    /// Enumeration value:
+    /// - 7: 7 days
+    /// - 30: 30 days
+    /// - 90: 90 days
+    /// - 180: 180 days
+    /// - 365: 365 days
+    /// - 1095: 1095 days
+    /// - 1825: 1825 days
+    pub log_expire_day: Option<u64>,
+    /// High-frequency storage duration (days)
+    ///
+    /// Enumeration value:
+    /// - 7: 7 days
+    /// - 30: 30 days
+    /// - 90: 90 days
+    /// - 180: 180 days
+    /// - 365: 365 days
+    /// - 1095: 1095 days
+    /// - 1825: 1825 days
+    pub hot_log_expire_day: Option<u64>,
+    /// Audit type
+    ///
+    /// Enumeration value:
+    /// - complex: Granular audit. The audit log is more comprehensive, including object types and
+    ///   objects. Once enabled, it has a certain impact on performance.
+    /// - simple: Fast Audit. The audit log covers most fields. When enabled, it has a smaller
+    ///   impact on performance.
+    pub audit_type: Option<String>,
+    /// Product name
+    ///
+    /// Input parameter limit: postgres
+    pub product: Option<String>,
+}
+
+impl ModifyAuditServiceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyAuditServiceInput {
+    type Output = ModifyAuditServiceOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyAuditService");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "LogExpireDay",
+        "HotLogExpireDay",
+        "AuditType",
+        "Product",
+    ];
+}
+
+impl<C> Request<ModifyAuditServiceInput, C> {
+    /// Sets [`instance_id`](ModifyAuditServiceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`log_expire_day`](ModifyAuditServiceInput::log_expire_day) (required).
+    pub fn log_expire_day(mut self, value: u64) -> Self {
+        self.input.log_expire_day = Some(value);
+        self
+    }
+
+    /// Sets [`hot_log_expire_day`](ModifyAuditServiceInput::hot_log_expire_day) (required).
+    pub fn hot_log_expire_day(mut self, value: u64) -> Self {
+        self.input.hot_log_expire_day = Some(value);
+        self
+    }
+
+    /// Sets [`audit_type`](ModifyAuditServiceInput::audit_type) (required).
+    pub fn audit_type(mut self, value: impl Into<String>) -> Self {
+        self.input.audit_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`product`](ModifyAuditServiceInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyAuditServiceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyBackupDownloadRestriction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupDownloadRestrictionInput {
+    /// Backup file download restriction type. valid values: NONE (unlimited, allows download from
+    /// both private and public networks), INTRANET (only allows private network download),
+    /// CUSTOMIZE (custom limits for download by vpc or ip). when the parameter value is CUSTOMIZE,
+    /// at least one item must be filled in for vpc restriction and ip restriction.
+    pub restriction_type: Option<String>,
+    /// Whether VPC is allowed. Valid values: `ALLOW` (allow), `DENY` (deny).
+    pub vpc_restriction_effect: Option<String>,
+    /// Specifies the vpc id list to allow or deny downloading backup files. **Note:** This input
+    /// parameter performs a full replacement on all existing collections but not an incremental
+    /// update. To modify it, import the expected full collections.
+    pub vpc_id_set: Option<Vec<String>>,
+    /// Whether IP is allowed. Valid values: `ALLOW` (allow), `DENY` (deny).
+    pub ip_restriction_effect: Option<String>,
+    /// Specifies the ip list to allow or deny downloading backup files. **Note:** This input
+    /// parameter performs a full replacement on all existing collections but not an incremental
+    /// update. To modify it, import the expected full collections.
+    pub ip_set: Option<Vec<String>>,
+}
+
+impl ModifyBackupDownloadRestrictionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyBackupDownloadRestrictionInput {
+    type Output = ModifyBackupDownloadRestrictionOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyBackupDownloadRestriction");
+    const REQUIRED: &'static [&'static str] = &["RestrictionType"];
+}
+
+impl<C> Request<ModifyBackupDownloadRestrictionInput, C> {
+    /// Sets [`restriction_type`](ModifyBackupDownloadRestrictionInput::restriction_type)
+    /// (required).
+    pub fn restriction_type(mut self, value: impl Into<String>) -> Self {
+        self.input.restriction_type = Some(value.into());
+        self
+    }
+
+    /// Sets
+    /// [`vpc_restriction_effect`](ModifyBackupDownloadRestrictionInput::vpc_restriction_effect).
+    pub fn vpc_restriction_effect(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_restriction_effect = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_id_set`](ModifyBackupDownloadRestrictionInput::vpc_id_set).
+    pub fn vpc_id_set(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.vpc_id_set = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`ip_restriction_effect`](ModifyBackupDownloadRestrictionInput::ip_restriction_effect).
+    pub fn ip_restriction_effect(mut self, value: impl Into<String>) -> Self {
+        self.input.ip_restriction_effect = Some(value.into());
+        self
+    }
+
+    /// Sets [`ip_set`](ModifyBackupDownloadRestrictionInput::ip_set).
+    pub fn ip_set(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.ip_set = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `ModifyBackupDownloadRestriction`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupDownloadRestrictionOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyBackupPlan`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupPlanInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// The earliest time to start a backup
+    pub min_backup_start_time: Option<String>,
+    /// The latest time to start a backup
+    pub max_backup_start_time: Option<String>,
+    /// Backup retention period in days. Value range: 7-1830
+    pub base_backup_retention_period: Option<u64>,
+    /// Instance backup period. if by week, format is lowercase english word of week and set at
+    /// least two days for backup. if by month, format is digits such as \["1","2"\].
+    pub backup_period: Option<Vec<String>>,
+    /// Instance log backup retention duration, with a value range of 7-1830 and a unit of day
+    pub log_backup_retention_period: Option<u64>,
+    /// Backup plan ID. specifies which backup plan to modify. if left empty, the default backup
+    /// plan will be modified.
+    pub plan_id: Option<String>,
+    /// Specifies the name of the backup plan to modify.
+    pub plan_name: Option<String>,
+}
+
+impl ModifyBackupPlanInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyBackupPlanInput {
+    type Output = ModifyBackupPlanOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyBackupPlan");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<ModifyBackupPlanInput, C> {
+    /// Sets [`db_instance_id`](ModifyBackupPlanInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`min_backup_start_time`](ModifyBackupPlanInput::min_backup_start_time).
+    pub fn min_backup_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.min_backup_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_backup_start_time`](ModifyBackupPlanInput::max_backup_start_time).
+    pub fn max_backup_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.max_backup_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`base_backup_retention_period`](ModifyBackupPlanInput::base_backup_retention_period).
+    pub fn base_backup_retention_period(mut self, value: u64) -> Self {
+        self.input.base_backup_retention_period = Some(value);
+        self
+    }
+
+    /// Sets [`backup_period`](ModifyBackupPlanInput::backup_period).
+    pub fn backup_period(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.backup_period = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`log_backup_retention_period`](ModifyBackupPlanInput::log_backup_retention_period).
+    pub fn log_backup_retention_period(mut self, value: u64) -> Self {
+        self.input.log_backup_retention_period = Some(value);
+        self
+    }
+
+    /// Sets [`plan_id`](ModifyBackupPlanInput::plan_id).
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
+        self.input.plan_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`plan_name`](ModifyBackupPlanInput::plan_name).
+    pub fn plan_name(mut self, value: impl Into<String>) -> Self {
+        self.input.plan_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyBackupPlan`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBackupPlanOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyBaseBackupExpireTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBaseBackupExpireTimeInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Data backup ID. obtain through the api
+    /// [DescribeBaseBackups](https://www.tencentcloud.com/document/product/409/54343?lang=en).
+    pub base_backup_id: Option<String>,
+    /// New expiration time
+    pub new_expire_time: Option<String>,
+}
+
+impl ModifyBaseBackupExpireTimeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyBaseBackupExpireTimeInput {
+    type Output = ModifyBaseBackupExpireTimeOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyBaseBackupExpireTime");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "BaseBackupId",
+        "NewExpireTime",
+    ];
+}
+
+impl<C> Request<ModifyBaseBackupExpireTimeInput, C> {
+    /// Sets [`db_instance_id`](ModifyBaseBackupExpireTimeInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`base_backup_id`](ModifyBaseBackupExpireTimeInput::base_backup_id) (required).
+    pub fn base_backup_id(mut self, value: impl Into<String>) -> Self {
+        self.input.base_backup_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`new_expire_time`](ModifyBaseBackupExpireTimeInput::new_expire_time) (required).
+    pub fn new_expire_time(mut self, value: impl Into<String>) -> Self {
+        self.input.new_expire_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyBaseBackupExpireTime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyBaseBackupExpireTimeOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceChargeType`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceChargeTypeInput {
+    /// Specifies the instance ID, such as postgres-6fego161. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Instance billing type, which currently supports:.
+    /// - PREPAID: prepaid, i.e., yearly/monthly subscription
+    ///
+    /// .
+    /// - POSTPAID_BY_HOUR: pay-as-you-go, i.e., pay by consumption.
+    ///
+    /// . Default value: PREPAID
+    pub instance_charge_type: Option<String>,
+    /// Purchase duration, in months.
+    /// - Prepaid: supports `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `24`, and
+    ///   `36`.
+    ///
+    /// .
+    /// - Pay-as-you-go: Only supports `1`.
+    pub period: Option<i64>,
+    /// Specifies the auto-renewal flag.
+    /// - `0`: manual renewal.
+    ///
+    /// .
+    /// - `1`: auto-renewal
+    ///
+    /// . Default value: 0
+    pub auto_renew_flag: Option<i64>,
+    /// Specifies whether to automatically use a voucher.
+    /// - 0: no.
+    ///
+    /// .
+    /// - `1`: yes.
+    ///
+    /// . Default value: 0
+    pub auto_voucher: Option<i64>,
+}
+
+impl ModifyDbInstanceChargeTypeInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceChargeTypeInput {
+    type Output = ModifyDbInstanceChargeTypeOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceChargeType");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "InstanceChargeType",
+        "Period",
+    ];
+}
+
+impl<C> Request<ModifyDbInstanceChargeTypeInput, C> {
+    /// Sets [`db_instance_id`](ModifyDbInstanceChargeTypeInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_charge_type`](ModifyDbInstanceChargeTypeInput::instance_charge_type)
+    /// (required).
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_charge_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`period`](ModifyDbInstanceChargeTypeInput::period) (required).
+    pub fn period(mut self, value: i64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`auto_renew_flag`](ModifyDbInstanceChargeTypeInput::auto_renew_flag).
+    pub fn auto_renew_flag(mut self, value: i64) -> Self {
+        self.input.auto_renew_flag = Some(value);
+        self
+    }
+
+    /// Sets [`auto_voucher`](ModifyDbInstanceChargeTypeInput::auto_voucher).
+    pub fn auto_voucher(mut self, value: i64) -> Self {
+        self.input.auto_voucher = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceChargeType`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceChargeTypeOutput {
+    /// Order name
+    pub deal_name: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceDeletionProtection`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceDeletionProtectionInput {
+    /// Instance ID. can be obtained through the DescribeDBInstances api
+    /// (<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Specifies whether to enable instance deletion protection. valid values: true (enable), false
+    /// (disable).
+    pub deletion_protection: Option<bool>,
+}
+
+impl ModifyDbInstanceDeletionProtectionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceDeletionProtectionInput {
+    type Output = ModifyDbInstanceDeletionProtectionOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+        "ModifyDBInstanceDeletionProtection",
+    );
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "DeletionProtection"];
+}
+
+impl<C> Request<ModifyDbInstanceDeletionProtectionInput, C> {
+    /// Sets [`db_instance_id`](ModifyDbInstanceDeletionProtectionInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`deletion_protection`](ModifyDbInstanceDeletionProtectionInput::deletion_protection)
+    /// (required).
+    pub fn deletion_protection(mut self, value: bool) -> Self {
+        self.input.deletion_protection = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceDeletionProtection`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceDeletionProtectionOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceDeployment`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceDeploymentInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Deployment information of the instance node, which will display the information of each AZ
+    /// when the instance node is deployed across multiple AZs. The information of AZ can be
+    /// obtained from the `Zone` field in the returned value of the
+    /// [DescribeZones](https://intl.cloud.tencent.com/document/api/409/16769?from_cn_redirect=1)
+    /// API.
+    #[serde(rename = "DBNodeSet")]
+    pub db_node_set: Option<Vec<types::DbNode>>,
+    /// Specifies the switch time after instance configuration change.
+    /// - 0: switch immediately
+    ///
+    /// .
+    /// - 1: switch at specified time
+    ///
+    /// .
+    /// - 2: switch during maintenance time window.
+    ///
+    /// .
+    pub switch_tag: Option<i64>,
+    /// Switch start time in the format of `HH:MM:SS`, such as 01:00:00. When `SwitchTag` is 0 or 2,
+    /// this parameter becomes invalid.
+    pub switch_start_time: Option<String>,
+    /// Switch end time in the format of `HH:MM:SS`, such as 01:30:00. When `SwitchTag` is 0 or 2,
+    /// this parameter becomes invalid.
+    pub switch_end_time: Option<String>,
+}
+
+impl ModifyDbInstanceDeploymentInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceDeploymentInput {
+    type Output = ModifyDbInstanceDeploymentOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceDeployment");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "DBNodeSet",
+        "SwitchTag",
+    ];
+}
+
+impl<C> Request<ModifyDbInstanceDeploymentInput, C> {
+    /// Sets [`db_instance_id`](ModifyDbInstanceDeploymentInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`db_node_set`](ModifyDbInstanceDeploymentInput::db_node_set) (required).
+    pub fn db_node_set(
+        mut self,
+        value: impl IntoIterator<Item = types::DbNode>,
+    ) -> Self {
+        self.input.db_node_set = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`switch_tag`](ModifyDbInstanceDeploymentInput::switch_tag) (required).
+    pub fn switch_tag(mut self, value: i64) -> Self {
+        self.input.switch_tag = Some(value);
+        self
+    }
+
+    /// Sets [`switch_start_time`](ModifyDbInstanceDeploymentInput::switch_start_time).
+    pub fn switch_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.switch_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`switch_end_time`](ModifyDbInstanceDeploymentInput::switch_end_time).
+    pub fn switch_end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.switch_end_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceDeployment`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceDeploymentOutput {
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceHAConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceHaConfigInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Primary-Standby sync mode.
+    /// - Semi-Sync: semi-sync
+    ///
+    /// .
+    /// - Async: asynchronous
+    ///
+    /// .
+    pub sync_mode: Option<String>,
+    /// Maximum delayed data volume for high-availability standby server. switchover to primary node
+    /// is allowed when backup node latency is less than or equal to this value and standby lag time
+    /// is less than or equal to MaxStandbyLag.
+    /// - Unit: byte.
+    ///
+    /// .
+    /// - Value range: \[1073741824, 322122547200\]
+    ///
+    /// .
+    pub max_standby_latency: Option<u64>,
+    /// Maximum delay time for high-availability standby servers. a backup node can switchover to
+    /// the primary node when its latency is less than or equal to this value and its data volume is
+    /// less than or equal to MaxStandbyLatency.
+    /// - Unit: s.
+    ///
+    /// .
+    /// - Value range: \[5, 10\]
+    ///
+    /// .
+    pub max_standby_lag: Option<u64>,
+    /// Maximum data sync lag for standby server. If data lag of the standby node and the delay ime
+    /// are both less than or equals to the values of `MaxSyncStandbyLatency` and
+    /// `MaxSyncStandbyLag`, the standby server adopts semi-sync replication; if not, it adopts
+    /// async replication. This value is only valid for the instance with `SyncMode` set to
+    /// `Semi-sync`. When the semi-sync replication mode of the instance is not allowed to downgrade
+    /// to async replication, `MaxSyncStandbyLatency` and `MaxSyncStandbyLag` are not required. When
+    /// the semi-sync instance is allowed to downgrade to async replication, `MaxSyncStandbyLatency`
+    /// is required and `MaxSyncStandbyLag` must be left empty for PostgreSQL 9;
+    /// `MaxSyncStandbyLatency` and MaxSyncStandbyLag` are required for PostgreSQL 10 and later.
+    pub max_sync_standby_latency: Option<u64>,
+    /// Maximum delay for sync standby server. If the delay time for standby server and the data lag
+    /// are both less than or equals to the value of `MaxSyncStandbyLag` and `MaxSyncStandbyLatency`
+    /// respectively, the standby server adopts sync replication mode; if not, it adopts async
+    /// replication. This value is only valid for the instance with `SyncMode` set to `Semi-sync`.
+    /// When the semi-sync replication mode of the instance is not allowed to downgrade to async
+    /// replication, `MaxSyncStandbyLatency` and `MaxSyncStandbyLag` are not required. When the
+    /// semi-sync instance is allowed to downgrade to async replication, `MaxSyncStandbyLatency` is
+    /// required and `MaxSyncStandbyLag` must be left empty for PostgreSQL 9;
+    /// `MaxSyncStandbyLatency` and MaxSyncStandbyLag` are required for PostgreSQL 10 and later.
+    pub max_sync_standby_lag: Option<u64>,
+}
+
+impl ModifyDbInstanceHaConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceHaConfigInput {
+    type Output = ModifyDbInstanceHaConfigOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceHAConfig");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "SyncMode",
+        "MaxStandbyLatency",
+        "MaxStandbyLag",
+    ];
+}
+
+impl<C> Request<ModifyDbInstanceHaConfigInput, C> {
+    /// Sets [`db_instance_id`](ModifyDbInstanceHaConfigInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`sync_mode`](ModifyDbInstanceHaConfigInput::sync_mode) (required).
+    pub fn sync_mode(mut self, value: impl Into<String>) -> Self {
+        self.input.sync_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_standby_latency`](ModifyDbInstanceHaConfigInput::max_standby_latency) (required).
+    pub fn max_standby_latency(mut self, value: u64) -> Self {
+        self.input.max_standby_latency = Some(value);
+        self
+    }
+
+    /// Sets [`max_standby_lag`](ModifyDbInstanceHaConfigInput::max_standby_lag) (required).
+    pub fn max_standby_lag(mut self, value: u64) -> Self {
+        self.input.max_standby_lag = Some(value);
+        self
+    }
+
+    /// Sets [`max_sync_standby_latency`](ModifyDbInstanceHaConfigInput::max_sync_standby_latency).
+    pub fn max_sync_standby_latency(mut self, value: u64) -> Self {
+        self.input.max_sync_standby_latency = Some(value);
+        self
+    }
+
+    /// Sets [`max_sync_standby_lag`](ModifyDbInstanceHaConfigInput::max_sync_standby_lag).
+    pub fn max_sync_standby_lag(mut self, value: u64) -> Self {
+        self.input.max_sync_standby_lag = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceHAConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceHaConfigOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceName`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceNameInput {
+    /// Specifies the database instance ID, such as postgres-6fego161. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Instance name. only supports chinese, english, digits, "_", or "-" with length less than 60.
+    pub instance_name: Option<String>,
+}
+
+impl ModifyDbInstanceNameInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceNameInput {
+    type Output = ModifyDbInstanceNameOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceName");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "InstanceName"];
+}
+
+impl<C> Request<ModifyDbInstanceNameInput, C> {
+    /// Sets [`db_instance_id`](ModifyDbInstanceNameInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`instance_name`](ModifyDbInstanceNameInput::instance_name) (required).
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceName`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceNameOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceParameters`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceParametersInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Parameters to be modified and expected values.
+    pub param_list: Option<Vec<types::ParamEntry>>,
+}
+
+impl ModifyDbInstanceParametersInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceParametersInput {
+    type Output = ModifyDbInstanceParametersOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceParameters");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "ParamList"];
+}
+
+impl<C> Request<ModifyDbInstanceParametersInput, C> {
+    /// Sets [`db_instance_id`](ModifyDbInstanceParametersInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`param_list`](ModifyDbInstanceParametersInput::param_list) (required).
+    pub fn param_list(
+        mut self,
+        value: impl IntoIterator<Item = types::ParamEntry>,
+    ) -> Self {
+        self.input.param_list = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceParameters`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceParametersOutput {
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceReadOnlyGroupInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// ID of the RO group to which the read-only replica belongs
+    pub read_only_group_id: Option<String>,
+    /// ID of the new RO group into which the read-only replica will move
+    pub new_read_only_group_id: Option<String>,
+}
+
+impl ModifyDbInstanceReadOnlyGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceReadOnlyGroupInput {
+    type Output = ModifyDbInstanceReadOnlyGroupOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceReadOnlyGroup");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "ReadOnlyGroupId",
+        "NewReadOnlyGroupId",
+    ];
+}
+
+impl<C> Request<ModifyDbInstanceReadOnlyGroupInput, C> {
+    /// Sets [`db_instance_id`](ModifyDbInstanceReadOnlyGroupInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`read_only_group_id`](ModifyDbInstanceReadOnlyGroupInput::read_only_group_id)
+    /// (required).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`new_read_only_group_id`](ModifyDbInstanceReadOnlyGroupInput::new_read_only_group_id)
+    /// (required).
+    pub fn new_read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.new_read_only_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceReadOnlyGroupOutput {
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
 }
 
 /// The request of `ModifyDBInstanceSSLConfig`.
@@ -180,75 +7274,1773 @@ pub struct ModifyDbInstanceSslConfigOutput {
     pub request_id: String,
 }
 
-/// The request of `DescribeDBInstanceSSLConfig`.
+/// The request of `ModifyDBInstanceSecurityGroups`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
-pub struct DescribeDbInstanceSslConfigInput {
-    /// Specifies the instance ID, such as postgres-6bwgamo3. obtain through the api
-    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+pub struct ModifyDbInstanceSecurityGroupsInput {
+    /// Specifies the security group list to bind to the instance or read-only group. Security group
+    /// information can be queried by calling the sgId field in the return value of
+    /// [DescribeSecurityGroups](https://www.tencentcloud.com/document/api/215/15808?from_cn_redirect=1).
+    /// **Note:** This input parameter performs a full replacement on all existing collections but
+    /// not an incremental update. To modify it, import the expected full collections.
+    pub security_group_id_set: Option<Vec<String>>,
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    /// specify either DBInstanceId or ReadOnlyGroupId. if both are provided, ReadOnlyGroupId is
+    /// ignored.
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
+    /// ReadOnlyGroupId. specifies the read-only group ID, which can be obtained through the api
+    /// [DescribeReadOnlyGroups](https://www.tencentcloud.com/document/product/409/39725). valid
+    /// values: DBInstanceId and ReadOnlyGroupId (at least one is required). if you need to modify
+    /// the associated security group of the read-only group, only ReadOnlyGroupId is required.
+    pub read_only_group_id: Option<String>,
 }
 
-impl DescribeDbInstanceSslConfigInput {
+impl ModifyDbInstanceSecurityGroupsInput {
     /// Starts building the input.
     pub fn builder() -> Request<Self, ()> {
         Request::default()
     }
 }
 
-impl Operation for DescribeDbInstanceSslConfigInput {
-    type Output = DescribeDbInstanceSslConfigOutput;
+impl Operation for ModifyDbInstanceSecurityGroupsInput {
+    type Output = ModifyDbInstanceSecurityGroupsOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceSecurityGroups");
+    const REQUIRED: &'static [&'static str] = &["SecurityGroupIdSet"];
+}
 
-    const INFO: OperationInfo = OperationInfo::action("DescribeDBInstanceSSLConfig")
-        .read_only()
-        .rate_limit(20)
-        .regions(
-            &[
-                "ap-bangkok",
-                "ap-beijing",
-                "ap-chengdu",
-                "ap-chongqing",
-                "ap-guangzhou",
-                "ap-hongkong",
-                "ap-jakarta",
-                "ap-nanjing",
-                "ap-seoul",
-                "ap-shanghai",
-                "ap-shanghai-fsi",
-                "ap-shenzhen-fsi",
-                "ap-singapore",
-                "ap-tokyo",
-                "eu-frankfurt",
-                "na-ashburn",
-                "na-siliconvalley",
-                "sa-saopaulo",
-            ],
+impl<C> Request<ModifyDbInstanceSecurityGroupsInput, C> {
+    /// Sets [`security_group_id_set`](ModifyDbInstanceSecurityGroupsInput::security_group_id_set)
+    /// (required).
+    pub fn security_group_id_set(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.security_group_id_set = Some(
+            value.into_iter().map(Into::into).collect(),
         );
+        self
+    }
+
+    /// Sets [`db_instance_id`](ModifyDbInstanceSecurityGroupsInput::db_instance_id).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`read_only_group_id`](ModifyDbInstanceSecurityGroupsInput::read_only_group_id).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceSecurityGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceSecurityGroupsOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstanceSpec`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceSpecInput {
+    /// Specifies the instance ID, such as postgres-6bwgamo3. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Instance memory size in GiB after modification.
+    pub memory: Option<u64>,
+    /// Instance disk size after modification in GiB. specifies the step length for parameter
+    /// settings as 10.
+    pub storage: Option<u64>,
+    /// Whether to automatically use coupons:
+    /// - `0`: no
+    /// - `1`: yes
+    ///
+    /// Default value: 0
+    pub auto_voucher: Option<u64>,
+    /// Voucher ID list. Currently, you can specify only one voucher.
+    pub voucher_ids: Option<Vec<String>>,
+    /// Campaign ID.
+    pub activity_id: Option<u64>,
+    /// Switch time after instance configurations are modified.
+    /// - 0: Switch immediately
+    /// - 1: Switch at specified time
+    /// - 2: Switch during maintenance time window
+    ///
+    /// Default value: 0
+    pub switch_tag: Option<u64>,
+    /// Switch start time in the format of `HH:MM:SS`, such as 01:00:00. When `SwitchTag` is 0 or 2,
+    /// this parameter becomes invalid.
+    pub switch_start_time: Option<String>,
+    /// Switch end time in the format of `HH:MM:SS`, such as 01:30:00. When `SwitchTag` is 0 or 2,
+    /// this parameter becomes invalid.
+    pub switch_end_time: Option<String>,
+    /// Instance CPU size in cores after modification. if this parameter is not specified, the CPU
+    /// size is determined based on Memory by default. for example, if Memory is 2 and the supported
+    /// specifications include 1 Core 2 GiB, the default CPU value is 1 when not imported.
+    pub cpu: Option<u64>,
+}
+
+impl ModifyDbInstanceSpecInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstanceSpecInput {
+    type Output = ModifyDbInstanceSpecOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceSpec");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "Memory", "Storage"];
+}
+
+impl<C> Request<ModifyDbInstanceSpecInput, C> {
+    /// Sets [`db_instance_id`](ModifyDbInstanceSpecInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`memory`](ModifyDbInstanceSpecInput::memory) (required).
+    pub fn memory(mut self, value: u64) -> Self {
+        self.input.memory = Some(value);
+        self
+    }
+
+    /// Sets [`storage`](ModifyDbInstanceSpecInput::storage) (required).
+    pub fn storage(mut self, value: u64) -> Self {
+        self.input.storage = Some(value);
+        self
+    }
+
+    /// Sets [`auto_voucher`](ModifyDbInstanceSpecInput::auto_voucher).
+    pub fn auto_voucher(mut self, value: u64) -> Self {
+        self.input.auto_voucher = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_ids`](ModifyDbInstanceSpecInput::voucher_ids).
+    pub fn voucher_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.voucher_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`activity_id`](ModifyDbInstanceSpecInput::activity_id).
+    pub fn activity_id(mut self, value: u64) -> Self {
+        self.input.activity_id = Some(value);
+        self
+    }
+
+    /// Sets [`switch_tag`](ModifyDbInstanceSpecInput::switch_tag).
+    pub fn switch_tag(mut self, value: u64) -> Self {
+        self.input.switch_tag = Some(value);
+        self
+    }
+
+    /// Sets [`switch_start_time`](ModifyDbInstanceSpecInput::switch_start_time).
+    pub fn switch_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.switch_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`switch_end_time`](ModifyDbInstanceSpecInput::switch_end_time).
+    pub fn switch_end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.switch_end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`cpu`](ModifyDbInstanceSpecInput::cpu).
+    pub fn cpu(mut self, value: u64) -> Self {
+        self.input.cpu = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyDBInstanceSpec`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstanceSpecOutput {
+    /// Order ID.
+    pub deal_name: String,
+    /// Bill ID of frozen fees.
+    pub bill_id: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDBInstancesProject`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstancesProjectInput {
+    /// Specifies the instance ID set. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    /// supports operating multiple instances simultaneously.
+    #[serde(rename = "DBInstanceIdSet")]
+    pub db_instance_id_set: Option<Vec<String>>,
+    /// ID of the new project it belongs to. obtain through the
+    /// [DescribeProjects](https://www.tencentcloud.com/document/api/651/78725?from_cn_redirect=1)
+    /// api.
+    pub project_id: Option<String>,
+}
+
+impl ModifyDbInstancesProjectInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDbInstancesProjectInput {
+    type Output = ModifyDbInstancesProjectOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDBInstancesProject");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceIdSet", "ProjectId"];
+}
+
+impl<C> Request<ModifyDbInstancesProjectInput, C> {
+    /// Sets [`db_instance_id_set`](ModifyDbInstancesProjectInput::db_instance_id_set) (required).
+    pub fn db_instance_id_set(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.db_instance_id_set = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`project_id`](ModifyDbInstancesProjectInput::project_id) (required).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.input.project_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyDBInstancesProject`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDbInstancesProjectOutput {
+    /// Number of successfully transferred instances
+    pub count: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyDatabaseOwner`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDatabaseOwnerInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Database name. obtain through the api
+    /// [DescribeDatabases](https://www.tencentcloud.com/document/product/409/37118).
+    pub database_name: Option<String>,
+    /// New owner of the database. obtain through the api
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/product/409/18109).
+    pub database_owner: Option<String>,
+}
+
+impl ModifyDatabaseOwnerInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyDatabaseOwnerInput {
+    type Output = ModifyDatabaseOwnerOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyDatabaseOwner");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "DatabaseName",
+        "DatabaseOwner",
+    ];
+}
+
+impl<C> Request<ModifyDatabaseOwnerInput, C> {
+    /// Sets [`db_instance_id`](ModifyDatabaseOwnerInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`database_name`](ModifyDatabaseOwnerInput::database_name) (required).
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.input.database_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`database_owner`](ModifyDatabaseOwnerInput::database_owner) (required).
+    pub fn database_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.database_owner = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ModifyDatabaseOwner`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyDatabaseOwnerOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyMaintainTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyMaintainTimeWindowInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Maintenance start time. time zone is UTC+8.
+    pub maintain_start_time: Option<String>,
+    /// Maintenance duration. unit: hr. value range: \[1,4\].
+    pub maintain_duration: Option<u64>,
+    /// Specifies the maintenance period.
+    pub maintain_week_days: Option<Vec<String>>,
+}
+
+impl ModifyMaintainTimeWindowInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyMaintainTimeWindowInput {
+    type Output = ModifyMaintainTimeWindowOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyMaintainTimeWindow");
     const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
 }
 
-impl<C> Request<DescribeDbInstanceSslConfigInput, C> {
-    /// Sets [`db_instance_id`](DescribeDbInstanceSslConfigInput::db_instance_id) (required).
+impl<C> Request<ModifyMaintainTimeWindowInput, C> {
+    /// Sets [`db_instance_id`](ModifyMaintainTimeWindowInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`maintain_start_time`](ModifyMaintainTimeWindowInput::maintain_start_time).
+    pub fn maintain_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.maintain_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`maintain_duration`](ModifyMaintainTimeWindowInput::maintain_duration).
+    pub fn maintain_duration(mut self, value: u64) -> Self {
+        self.input.maintain_duration = Some(value);
+        self
+    }
+
+    /// Sets [`maintain_week_days`](ModifyMaintainTimeWindowInput::maintain_week_days).
+    pub fn maintain_week_days(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.maintain_week_days = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+}
+
+/// The response of `ModifyMaintainTimeWindow`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyMaintainTimeWindowOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyParameterTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyParameterTemplateInput {
+    /// Specifies the parameter template ID, which uniquely identifies the parameter template and
+    /// cannot be modified. it can be obtained through the api
+    /// [DescribeParameterTemplates](https://www.tencentcloud.com/document/product/409/52651?lang=en).
+    pub template_id: Option<String>,
+    /// Parameter template name, which can contain 1-60 letters, digits, and symbols
+    /// (-_./()\[\]()+=:@). If this field is empty, the original parameter template name will be
+    /// used.
+    pub template_name: Option<String>,
+    /// Parameter template description, which can contain 1-60 letters, digits, and symbols
+    /// (-_./()\[\]()+=:@). If this parameter is not passed in, the original parameter template
+    /// description will be used.
+    pub template_description: Option<String>,
+    /// The set of parameters to be modified or added. A parameter cannot be put to
+    /// `ModifyParamEntrySet` and `DeleteParamSet` at the same time, that is, it cannot be
+    /// modified/added and deleted at the same time.
+    pub modify_param_entry_set: Option<Vec<types::ParamEntry>>,
+    /// The set of parameters to be deleted in the template. A parameter cannot be put to
+    /// `ModifyParamEntrySet` and `DeleteParamSet` at the same time, that is, it cannot be
+    /// modified/added and deleted at the same time.
+    pub delete_param_set: Option<Vec<String>>,
+}
+
+impl ModifyParameterTemplateInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyParameterTemplateInput {
+    type Output = ModifyParameterTemplateOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyParameterTemplate");
+    const REQUIRED: &'static [&'static str] = &["TemplateId"];
+}
+
+impl<C> Request<ModifyParameterTemplateInput, C> {
+    /// Sets [`template_id`](ModifyParameterTemplateInput::template_id) (required).
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.input.template_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`template_name`](ModifyParameterTemplateInput::template_name).
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.input.template_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`template_description`](ModifyParameterTemplateInput::template_description).
+    pub fn template_description(mut self, value: impl Into<String>) -> Self {
+        self.input.template_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`modify_param_entry_set`](ModifyParameterTemplateInput::modify_param_entry_set).
+    pub fn modify_param_entry_set(
+        mut self,
+        value: impl IntoIterator<Item = types::ParamEntry>,
+    ) -> Self {
+        self.input.modify_param_entry_set = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets [`delete_param_set`](ModifyParameterTemplateInput::delete_param_set).
+    pub fn delete_param_set(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.delete_param_set = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `ModifyParameterTemplate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyParameterTemplateOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyReadOnlyDBInstanceWeight`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyReadOnlyDbInstanceWeightInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// ReadOnlyGroupId. specifies the read-only group ID, which can be obtained through the api
+    /// [DescribeReadOnlyGroups](https://www.tencentcloud.com/document/product/409/39725?lang=en).
+    pub read_only_group_id: Option<String>,
+    /// Specifies the traffic weight of the read-only instance in the read-only group. valid values:
+    /// 1-50.
+    pub weight: Option<i64>,
+}
+
+impl ModifyReadOnlyDbInstanceWeightInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyReadOnlyDbInstanceWeightInput {
+    type Output = ModifyReadOnlyDbInstanceWeightOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyReadOnlyDBInstanceWeight");
+    const REQUIRED: &'static [&'static str] = &[
+        "DBInstanceId",
+        "ReadOnlyGroupId",
+        "Weight",
+    ];
+}
+
+impl<C> Request<ModifyReadOnlyDbInstanceWeightInput, C> {
+    /// Sets [`db_instance_id`](ModifyReadOnlyDbInstanceWeightInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`read_only_group_id`](ModifyReadOnlyDbInstanceWeightInput::read_only_group_id)
+    /// (required).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`weight`](ModifyReadOnlyDbInstanceWeightInput::weight) (required).
+    pub fn weight(mut self, value: i64) -> Self {
+        self.input.weight = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyReadOnlyDBInstanceWeight`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyReadOnlyDbInstanceWeightOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifyReadOnlyGroupConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyReadOnlyGroupConfigInput {
+    /// Read-Only group ID.
+    pub read_only_group_id: Option<String>,
+    /// Read-Only group name. only supports chinese, english, digits, "_", or "-" with length less
+    /// than 60.
+    pub read_only_group_name: Option<String>,
+    /// Whether to remove a read-only replica from an RO group if the delay between the read-only
+    /// replica and the primary instance exceeds the threshold. Valid values: `0` (no), `1` (yes).
+    pub replay_lag_eliminate: Option<u64>,
+    /// Whether to remove a read-only replica from an RO group if the sync log size difference
+    /// between the read-only replica and the primary instance exceeds the threshold. Valid values:
+    /// `0` (no), `1` (yes).
+    pub replay_latency_eliminate: Option<u64>,
+    /// Delay log size threshold in MB. specifies a positive integer when enabling the delay log
+    /// size configuration.
+    pub max_replay_latency: Option<u64>,
+    /// Delay time size threshold, unit: s. when enabling the delay time configuration, manually
+    /// input a positive integer.
+    pub max_replay_lag: Option<u64>,
+    /// Whether to enable automatic load balancing. Valid values: `0` (disable), `1` (enable).
+    pub rebalance: Option<u64>,
+    /// Specifies the minimum number of instances to retain with delay removal. value range
+    /// \[0,100\].
+    pub min_delay_eliminate_reserve: Option<u64>,
+}
+
+impl ModifyReadOnlyGroupConfigInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifyReadOnlyGroupConfigInput {
+    type Output = ModifyReadOnlyGroupConfigOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifyReadOnlyGroupConfig");
+    const REQUIRED: &'static [&'static str] = &["ReadOnlyGroupId"];
+}
+
+impl<C> Request<ModifyReadOnlyGroupConfigInput, C> {
+    /// Sets [`read_only_group_id`](ModifyReadOnlyGroupConfigInput::read_only_group_id) (required).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`read_only_group_name`](ModifyReadOnlyGroupConfigInput::read_only_group_name).
+    pub fn read_only_group_name(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`replay_lag_eliminate`](ModifyReadOnlyGroupConfigInput::replay_lag_eliminate).
+    pub fn replay_lag_eliminate(mut self, value: u64) -> Self {
+        self.input.replay_lag_eliminate = Some(value);
+        self
+    }
+
+    /// Sets [`replay_latency_eliminate`](ModifyReadOnlyGroupConfigInput::replay_latency_eliminate).
+    pub fn replay_latency_eliminate(mut self, value: u64) -> Self {
+        self.input.replay_latency_eliminate = Some(value);
+        self
+    }
+
+    /// Sets [`max_replay_latency`](ModifyReadOnlyGroupConfigInput::max_replay_latency).
+    pub fn max_replay_latency(mut self, value: u64) -> Self {
+        self.input.max_replay_latency = Some(value);
+        self
+    }
+
+    /// Sets [`max_replay_lag`](ModifyReadOnlyGroupConfigInput::max_replay_lag).
+    pub fn max_replay_lag(mut self, value: u64) -> Self {
+        self.input.max_replay_lag = Some(value);
+        self
+    }
+
+    /// Sets [`rebalance`](ModifyReadOnlyGroupConfigInput::rebalance).
+    pub fn rebalance(mut self, value: u64) -> Self {
+        self.input.rebalance = Some(value);
+        self
+    }
+
+    /// Sets
+    /// [`min_delay_eliminate_reserve`](ModifyReadOnlyGroupConfigInput::min_delay_eliminate_reserve).
+    pub fn min_delay_eliminate_reserve(mut self, value: u64) -> Self {
+        self.input.min_delay_eliminate_reserve = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifyReadOnlyGroupConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifyReadOnlyGroupConfigOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ModifySwitchTimePeriod`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifySwitchTimePeriodInput {
+    /// ID of the instance that is waiting for a switch, which can be obtained through the &lt;a
+    /// href="<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// API.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// If the value of the input parameter is 0, it indicates to switch immediately.
+    pub switch_tag: Option<u64>,
+}
+
+impl ModifySwitchTimePeriodInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ModifySwitchTimePeriodInput {
+    type Output = ModifySwitchTimePeriodOutput;
+    const INFO: OperationInfo = OperationInfo::action("ModifySwitchTimePeriod");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "SwitchTag"];
+}
+
+impl<C> Request<ModifySwitchTimePeriodInput, C> {
+    /// Sets [`db_instance_id`](ModifySwitchTimePeriodInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`switch_tag`](ModifySwitchTimePeriodInput::switch_tag) (required).
+    pub fn switch_tag(mut self, value: u64) -> Self {
+        self.input.switch_tag = Some(value);
+        self
+    }
+}
+
+/// The response of `ModifySwitchTimePeriod`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ModifySwitchTimePeriodOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `OpenAccountCAM`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenAccountCamInput {
+    /// Database instance ID.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Account name that requires enabling the CAM service.
+    pub user_name: Option<String>,
+}
+
+impl OpenAccountCamInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for OpenAccountCamInput {
+    type Output = OpenAccountCamOutput;
+    const INFO: OperationInfo = OperationInfo::action("OpenAccountCAM");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "UserName"];
+}
+
+impl<C> Request<OpenAccountCamInput, C> {
+    /// Sets [`db_instance_id`](OpenAccountCamInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](OpenAccountCamInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `OpenAccountCAM`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenAccountCamOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `OpenAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenAuditServiceInput {
+    /// Instance ID
+    pub instance_id: Option<String>,
+    /// Log retention duration
+    ///
+    /// Enumeration value:
+    /// - 7: 7 days
+    /// - 30: 30 days
+    /// - 90: 90 days
+    /// - 180: 180 days
+    /// - 365: 365 days
+    /// - 1095: 1095 days
+    /// - 1825: 1825 days
+    pub log_expire_day: Option<u64>,
+    /// High-frequency storage duration
+    ///
+    /// Enumeration value:
+    /// - 7: 7 days
+    /// - 30: 30 days
+    /// - 90: 90 days
+    /// - 180: 180 days
+    /// - 365: 365 days
+    /// - 1095: 1095 days
+    /// - 1825: 1825 days
+    pub hot_log_expire_day: Option<u64>,
+    /// Audit type
+    ///
+    /// Enumeration value:
+    /// - complex: Granular audit. The audit log is more comprehensive, including object types and
+    ///   objects. Once enabled, it has a certain impact on performance.
+    /// - simple: Fast Audit. The audit log covers most fields. When enabled, it has a smaller
+    ///   impact on performance.
+    pub audit_type: Option<String>,
+    /// Product name
+    ///
+    /// Input parameter limit: postgres
+    pub product: Option<String>,
+}
+
+impl OpenAuditServiceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for OpenAuditServiceInput {
+    type Output = OpenAuditServiceOutput;
+    const INFO: OperationInfo = OperationInfo::action("OpenAuditService");
+    const REQUIRED: &'static [&'static str] = &[
+        "InstanceId",
+        "LogExpireDay",
+        "HotLogExpireDay",
+        "AuditType",
+        "Product",
+    ];
+}
+
+impl<C> Request<OpenAuditServiceInput, C> {
+    /// Sets [`instance_id`](OpenAuditServiceInput::instance_id) (required).
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`log_expire_day`](OpenAuditServiceInput::log_expire_day) (required).
+    pub fn log_expire_day(mut self, value: u64) -> Self {
+        self.input.log_expire_day = Some(value);
+        self
+    }
+
+    /// Sets [`hot_log_expire_day`](OpenAuditServiceInput::hot_log_expire_day) (required).
+    pub fn hot_log_expire_day(mut self, value: u64) -> Self {
+        self.input.hot_log_expire_day = Some(value);
+        self
+    }
+
+    /// Sets [`audit_type`](OpenAuditServiceInput::audit_type) (required).
+    pub fn audit_type(mut self, value: impl Into<String>) -> Self {
+        self.input.audit_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`product`](OpenAuditServiceInput::product) (required).
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.input.product = Some(value.into());
+        self
+    }
+}
+
+/// The response of `OpenAuditService`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenAuditServiceOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `OpenDBExtranetAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenDbExtranetAccessInput {
+    /// Specifies the instance ID, such as postgres-hez4fh0v. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Specifies whether to enable public network Ipv6. valid values: 1 (yes), 0 (no). Default
+    /// value: 0
+    pub is_ipv6: Option<i64>,
+}
+
+impl OpenDbExtranetAccessInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for OpenDbExtranetAccessInput {
+    type Output = OpenDbExtranetAccessOutput;
+    const INFO: OperationInfo = OperationInfo::action("OpenDBExtranetAccess");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<OpenDbExtranetAccessInput, C> {
+    /// Sets [`db_instance_id`](OpenDbExtranetAccessInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_ipv6`](OpenDbExtranetAccessInput::is_ipv6).
+    pub fn is_ipv6(mut self, value: i64) -> Self {
+        self.input.is_ipv6 = Some(value);
+        self
+    }
+}
+
+/// The response of `OpenDBExtranetAccess`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct OpenDbExtranetAccessOutput {
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RebalanceReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RebalanceReadOnlyGroupInput {
+    /// ReadOnlyGroupId. specifies the read-only group ID, which can be obtained through the api
+    /// [DescribeReadOnlyGroups](https://www.tencentcloud.com/document/product/409/39725).
+    pub read_only_group_id: Option<String>,
+}
+
+impl RebalanceReadOnlyGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RebalanceReadOnlyGroupInput {
+    type Output = RebalanceReadOnlyGroupOutput;
+    const INFO: OperationInfo = OperationInfo::action("RebalanceReadOnlyGroup");
+    const REQUIRED: &'static [&'static str] = &["ReadOnlyGroupId"];
+}
+
+impl<C> Request<RebalanceReadOnlyGroupInput, C> {
+    /// Sets [`read_only_group_id`](RebalanceReadOnlyGroupInput::read_only_group_id) (required).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `RebalanceReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RebalanceReadOnlyGroupOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RefreshAccountPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RefreshAccountPasswordInput {
+    /// Instance ID.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Account name
+    pub user_name: Option<String>,
+}
+
+impl RefreshAccountPasswordInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RefreshAccountPasswordInput {
+    type Output = RefreshAccountPasswordOutput;
+    const INFO: OperationInfo = OperationInfo::action("RefreshAccountPassword");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "UserName"];
+}
+
+impl<C> Request<RefreshAccountPasswordInput, C> {
+    /// Sets [`db_instance_id`](RefreshAccountPasswordInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](RefreshAccountPasswordInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `RefreshAccountPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RefreshAccountPasswordOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RemoveDBInstanceFromReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RemoveDbInstanceFromReadOnlyGroupInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// ReadOnlyGroupId. specifies the read-only group ID, which can be obtained through the api
+    /// [DescribeReadOnlyGroups](https://www.tencentcloud.com/zh/document/product/409/39725).
+    pub read_only_group_id: Option<String>,
+}
+
+impl RemoveDbInstanceFromReadOnlyGroupInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RemoveDbInstanceFromReadOnlyGroupInput {
+    type Output = RemoveDbInstanceFromReadOnlyGroupOutput;
+
+    const INFO: OperationInfo = OperationInfo::action(
+        "RemoveDBInstanceFromReadOnlyGroup",
+    );
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "ReadOnlyGroupId"];
+}
+
+impl<C> Request<RemoveDbInstanceFromReadOnlyGroupInput, C> {
+    /// Sets [`db_instance_id`](RemoveDbInstanceFromReadOnlyGroupInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`read_only_group_id`](RemoveDbInstanceFromReadOnlyGroupInput::read_only_group_id)
+    /// (required).
+    pub fn read_only_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.read_only_group_id = Some(value.into());
+        self
+    }
+}
+
+/// The response of `RemoveDBInstanceFromReadOnlyGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RemoveDbInstanceFromReadOnlyGroupOutput {
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RenewInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RenewInstanceInput {
+    /// Specifies the instance ID, such as postgres-6fego161. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    /// only supports prepaid (annual/monthly subscription) instances.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Purchase duration, in months.
+    /// - Prepaid: supports `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `24`, and
+    ///   `36`.
+    ///
+    /// .
+    pub period: Option<i64>,
+    /// Specifies whether to automatically use a voucher.
+    /// - 0: no.
+    ///
+    /// .
+    /// - `1`: yes.
+    ///
+    /// . Default value: 0
+    pub auto_voucher: Option<i64>,
+    /// Voucher ID list (only one voucher can be specified currently)
+    pub voucher_ids: Option<Vec<String>>,
+}
+
+impl RenewInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RenewInstanceInput {
+    type Output = RenewInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("RenewInstance");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "Period"];
+}
+
+impl<C> Request<RenewInstanceInput, C> {
+    /// Sets [`db_instance_id`](RenewInstanceInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`period`](RenewInstanceInput::period) (required).
+    pub fn period(mut self, value: i64) -> Self {
+        self.input.period = Some(value);
+        self
+    }
+
+    /// Sets [`auto_voucher`](RenewInstanceInput::auto_voucher).
+    pub fn auto_voucher(mut self, value: i64) -> Self {
+        self.input.auto_voucher = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_ids`](RenewInstanceInput::voucher_ids).
+    pub fn voucher_ids(mut self, value: impl IntoIterator<Item: Into<String>>) -> Self {
+        self.input.voucher_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `RenewInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RenewInstanceOutput {
+    /// Order name
+    pub deal_name: String,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `ResetAccountPassword`.
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ResetAccountPasswordInput {
+    /// Specifies the instance ID, such as postgres-4wdeb0zv. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Instance account name. obtain through the api
+    /// [DescribeAccounts](https://www.tencentcloud.com/document/product/409/18109).
+    pub user_name: Option<String>,
+    /// Specifies the new password for the UserName account. Password settings rule specifies the
+    /// following:.
+    /// - valid values: 8 to 32 characters. a password with more than 12 characters is recommended.
+    /// - Must not start with "/".
+    /// - Must include the following four items:. Lowercase letters a - z. Uppercase letters: A - Z.
+    ///   Digits: 0-9. Special symbols: ()`~!@#$%^&*-+=_|{}\[\]:&lt;&gt;,.?/.
+    ///
+    /// A secret: `Debug` output shows `***` in its place.
+    pub password: Option<String>,
+}
+
+/// Like the derived `Debug`, with secrets shown as `***`.
+impl fmt::Debug for ResetAccountPasswordInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResetAccountPasswordInput")
+            .field("db_instance_id", &self.db_instance_id)
+            .field("user_name", &self.user_name)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl ResetAccountPasswordInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for ResetAccountPasswordInput {
+    type Output = ResetAccountPasswordOutput;
+    const INFO: OperationInfo = OperationInfo::action("ResetAccountPassword");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "UserName", "Password"];
+}
+
+impl<C> Request<ResetAccountPasswordInput, C> {
+    /// Sets [`db_instance_id`](ResetAccountPasswordInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](ResetAccountPasswordInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](ResetAccountPasswordInput::password) (required).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.input.password = Some(value.into());
+        self
+    }
+}
+
+/// The response of `ResetAccountPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ResetAccountPasswordOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RestartDBInstance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RestartDbInstanceInput {
+    /// Specifies the instance ID, such as postgres-6r233v55. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+}
+
+impl RestartDbInstanceInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RestartDbInstanceInput {
+    type Output = RestartDbInstanceOutput;
+    const INFO: OperationInfo = OperationInfo::action("RestartDBInstance");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<RestartDbInstanceInput, C> {
+    /// Sets [`db_instance_id`](RestartDbInstanceInput::db_instance_id) (required).
     pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.db_instance_id = Some(value.into());
         self
     }
 }
 
-/// The response of `DescribeDBInstanceSSLConfig`.
+/// The response of `RestartDBInstance`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
-pub struct DescribeDbInstanceSslConfigOutput {
-    /// true represents enabled. false represents not enabled.
-    #[serde(rename = "SSLEnabled")]
-    pub ssl_enabled: Option<bool>,
-    /// Certificate download url for the cloud root certificate.
-    #[serde(rename = "CAUrl")]
-    pub ca_url: Option<String>,
-    /// Specifies the intranet or public network connection address in the server certificate.
-    pub connect_address: Option<String>,
+pub struct RestartDbInstanceOutput {
+    /// Process ID. FlowId is equivalent to TaskId.
+    pub flow_id: i64,
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `RestoreDBInstanceObjects`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RestoreDbInstanceObjectsInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// List of objects to be restored. if the object to be restored is named user, the restored
+    /// name is user_bak_${LinuxTime}. ${LinuxTime} cannot be specified and is set by the system
+    /// based on the linux time at task initiation.
+    pub restore_objects: Option<Vec<String>>,
+    /// Backup set used for recovery. either `BackupSetId` or `RestoreTargetTime` must be provided,
+    /// and only one can be passed. obtain through the api
+    /// [DescribeBaseBackups](https://www.tencentcloud.com/document/product/409/54343).
+    pub backup_set_id: Option<String>,
+    /// Recovery target time, Beijing Time (UTC+8). Either `BackupSetId` or `RestoreTargetTime` must
+    /// be provided, and only one can be passed.
+    pub restore_target_time: Option<String>,
+}
+
+impl RestoreDbInstanceObjectsInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for RestoreDbInstanceObjectsInput {
+    type Output = RestoreDbInstanceObjectsOutput;
+    const INFO: OperationInfo = OperationInfo::action("RestoreDBInstanceObjects");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "RestoreObjects"];
+}
+
+impl<C> Request<RestoreDbInstanceObjectsInput, C> {
+    /// Sets [`db_instance_id`](RestoreDbInstanceObjectsInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`restore_objects`](RestoreDbInstanceObjectsInput::restore_objects) (required).
+    pub fn restore_objects(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.restore_objects = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`backup_set_id`](RestoreDbInstanceObjectsInput::backup_set_id).
+    pub fn backup_set_id(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_set_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`restore_target_time`](RestoreDbInstanceObjectsInput::restore_target_time).
+    pub fn restore_target_time(mut self, value: impl Into<String>) -> Self {
+        self.input.restore_target_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `RestoreDBInstanceObjects`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RestoreDbInstanceObjectsOutput {
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `SetAutoRenewFlag`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SetAutoRenewFlagInput {
+    /// Instance ID set. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    /// only supports prepaid (annual/monthly subscription) instances. supports operating multiple
+    /// instances simultaneously.
+    #[serde(rename = "DBInstanceIdSet")]
+    pub db_instance_id_set: Option<Vec<String>>,
+    /// Renewal flag. 0: normal renewal, 1: auto-renewal, 2: no renewal upon expiration
+    pub auto_renew_flag: Option<i64>,
+}
+
+impl SetAutoRenewFlagInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SetAutoRenewFlagInput {
+    type Output = SetAutoRenewFlagOutput;
+    const INFO: OperationInfo = OperationInfo::action("SetAutoRenewFlag");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceIdSet", "AutoRenewFlag"];
+}
+
+impl<C> Request<SetAutoRenewFlagInput, C> {
+    /// Sets [`db_instance_id_set`](SetAutoRenewFlagInput::db_instance_id_set) (required).
+    pub fn db_instance_id_set(
+        mut self,
+        value: impl IntoIterator<Item: Into<String>>,
+    ) -> Self {
+        self.input.db_instance_id_set = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`auto_renew_flag`](SetAutoRenewFlagInput::auto_renew_flag) (required).
+    pub fn auto_renew_flag(mut self, value: i64) -> Self {
+        self.input.auto_renew_flag = Some(value);
+        self
+    }
+}
+
+/// The response of `SetAutoRenewFlag`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SetAutoRenewFlagOutput {
+    /// Number of successfully set instances
+    pub count: i64,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `SwitchDBInstancePrimary`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SwitchDbInstancePrimaryInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Whether to force a switch. forced switching initiates a switch as long as the secondary node
+    /// is accessible, regardless of the primary/secondary delay. only when SwitchTag is 0 can you
+    /// use switch immediately.
+    /// - Default: false
+    ///
+    /// .
+    pub force: Option<bool>,
+    /// Specifies the switch time after instance configuration change.
+    /// - 0: switch immediately
+    ///
+    /// .
+    /// - 1: switch at specified time
+    ///
+    /// .
+    /// - 2: switch during maintenance time window.
+    ///
+    /// . Default value: 0
+    pub switch_tag: Option<u64>,
+    /// The earliest time to start a switch in the format of "HH:MM:SS", such as "01:00:00". This
+    /// parameter is invalid when `SwitchTag` is `0` or `2`.
+    pub switch_start_time: Option<String>,
+    /// The latest time to start a switch in the format of "HH:MM:SS", such as "01:30:00". This
+    /// parameter is invalid when `SwitchTag` is `0` or `2`. The difference between
+    /// `SwitchStartTime` and `SwitchEndTime` cannot be less than 30 minutes.
+    pub switch_end_time: Option<String>,
+}
+
+impl SwitchDbInstancePrimaryInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for SwitchDbInstancePrimaryInput {
+    type Output = SwitchDbInstancePrimaryOutput;
+    const INFO: OperationInfo = OperationInfo::action("SwitchDBInstancePrimary");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId"];
+}
+
+impl<C> Request<SwitchDbInstancePrimaryInput, C> {
+    /// Sets [`db_instance_id`](SwitchDbInstancePrimaryInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`force`](SwitchDbInstancePrimaryInput::force).
+    pub fn force(mut self, value: bool) -> Self {
+        self.input.force = Some(value);
+        self
+    }
+
+    /// Sets [`switch_tag`](SwitchDbInstancePrimaryInput::switch_tag).
+    pub fn switch_tag(mut self, value: u64) -> Self {
+        self.input.switch_tag = Some(value);
+        self
+    }
+
+    /// Sets [`switch_start_time`](SwitchDbInstancePrimaryInput::switch_start_time).
+    pub fn switch_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.switch_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`switch_end_time`](SwitchDbInstancePrimaryInput::switch_end_time).
+    pub fn switch_end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.switch_end_time = Some(value.into());
+        self
+    }
+}
+
+/// The response of `SwitchDBInstancePrimary`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct SwitchDbInstancePrimaryOutput {
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `UnlockAccount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UnlockAccountInput {
+    /// Instance ID.
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Account name.
+    pub user_name: Option<String>,
+}
+
+impl UnlockAccountInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UnlockAccountInput {
+    type Output = UnlockAccountOutput;
+    const INFO: OperationInfo = OperationInfo::action("UnlockAccount");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "UserName"];
+}
+
+impl<C> Request<UnlockAccountInput, C> {
+    /// Sets [`db_instance_id`](UnlockAccountInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_name`](UnlockAccountInput::user_name) (required).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.input.user_name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `UnlockAccount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UnlockAccountOutput {
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `UpgradeDBInstanceKernelVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceKernelVersionInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Target kernel version, which can be obtained in the `AvailableUpgradeTarget` field in the
+    /// returned value of the
+    /// [DescribeDBVersions](https://intl.cloud.tencent.com/document/api/409/89018?from_cn_redirect=1)
+    /// API.
+    #[serde(rename = "TargetDBKernelVersion")]
+    pub target_db_kernel_version: Option<String>,
+    /// Specifies the switch time after upgrading the kernel for the specified instance. valid
+    /// values:.
+    /// - 0: switch immediately.
+    ///
+    /// .
+    /// - 1: switch at specified time
+    ///
+    /// .
+    /// - 2: switch during maintenance time window.
+    ///
+    /// . Default value: 0
+    pub switch_tag: Option<u64>,
+    /// Switch start time in the format of `HH:MM:SS`, such as 01:00:00. When `SwitchTag` is `0` or
+    /// `2`, this parameter is invalid.
+    pub switch_start_time: Option<String>,
+    /// Switch end time in the format of `HH:MM:SS`, such as 01:30:00. When `SwitchTag` is `0` or
+    /// `2`, this parameter is invalid. The difference between `SwitchStartTime` and `SwitchEndTime`
+    /// cannot be less than 30 minutes.
+    pub switch_end_time: Option<String>,
+    /// Specifies whether to perform a pre-check for the instance kernel version upgrade operation
+    /// this time.
+    /// - true: performs a pre-check without upgrading the kernel. check items include request
+    ///   parameters, kernel version compatibility, and instance parameters.
+    ///
+    /// .
+    /// - false: send a normal request (default value). after passing the check, directly upgrade
+    ///   the kernel.
+    ///
+    /// . Default value: `false`.
+    pub dry_run: Option<bool>,
+}
+
+impl UpgradeDbInstanceKernelVersionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpgradeDbInstanceKernelVersionInput {
+    type Output = UpgradeDbInstanceKernelVersionOutput;
+    const INFO: OperationInfo = OperationInfo::action("UpgradeDBInstanceKernelVersion");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "TargetDBKernelVersion"];
+}
+
+impl<C> Request<UpgradeDbInstanceKernelVersionInput, C> {
+    /// Sets [`db_instance_id`](UpgradeDbInstanceKernelVersionInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets
+    /// [`target_db_kernel_version`](UpgradeDbInstanceKernelVersionInput::target_db_kernel_version)
+    /// (required).
+    pub fn target_db_kernel_version(mut self, value: impl Into<String>) -> Self {
+        self.input.target_db_kernel_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`switch_tag`](UpgradeDbInstanceKernelVersionInput::switch_tag).
+    pub fn switch_tag(mut self, value: u64) -> Self {
+        self.input.switch_tag = Some(value);
+        self
+    }
+
+    /// Sets [`switch_start_time`](UpgradeDbInstanceKernelVersionInput::switch_start_time).
+    pub fn switch_start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.switch_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`switch_end_time`](UpgradeDbInstanceKernelVersionInput::switch_end_time).
+    pub fn switch_end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.switch_end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`dry_run`](UpgradeDbInstanceKernelVersionInput::dry_run).
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.input.dry_run = Some(value);
+        self
+    }
+}
+
+/// The response of `UpgradeDBInstanceKernelVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceKernelVersionOutput {
+    /// Task ID.
+    pub task_id: Option<i64>,
+    /// The request ID: quote it when asking Tencent Cloud about this call.
+    pub request_id: String,
+}
+
+/// The request of `UpgradeDBInstanceMajorVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceMajorVersionInput {
+    /// Instance ID. obtain through the api
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
+    #[serde(rename = "DBInstanceId")]
+    pub db_instance_id: Option<String>,
+    /// Specifies the target kernel version number, where upgradeable target kernel version numbers
+    /// can be obtained through API
+    /// [DescribeDBVersions](https://www.tencentcloud.com/document/product/409/89018?from_cn_redirect=1).
+    #[serde(rename = "TargetDBKernelVersion")]
+    pub target_db_kernel_version: Option<String>,
+    /// Whether it is verification mode: if UpgradeCheck is True, it means only kernel version
+    /// compatibility check will be conducted, without actual upgrade operations, and there will be
+    /// no affect on the original instance. The check results can be viewed through the upgrade
+    /// logs.
+    pub upgrade_check: Option<bool>,
+    /// Pre-upgrade backup option: True means a full backup is required before upgrade, and False
+    /// means a full backup is not required before upgrade. If there is an existing backup set that
+    /// can restore the instance to its pre-upgrade state, False can be selected; otherwise, True
+    /// should be specified. This parameter is invalid when UpgradeCheck is True.
+    pub backup_before_upgrade: Option<bool>,
+    /// Statistics collection option, which is used to run ANALYZE on the primary instance to update
+    /// system statistics after the upgrade. Valid values include: 0: No statistics collection
+    /// required; 1: Collect statistics before instance recovery write; 3: Collect statistics after
+    /// instance recovery write. This parameter is invalid when UpgradeCheck is True.
+    pub statistics_refresh_option: Option<i64>,
+    /// Plugin upgrade option. pg_upgrade does not upgrade any plugins, and "ALTER EXTENSION UPDATE"
+    /// needs to be executed on the database where the plugins were created after the upgrade. When
+    /// initiating a major version upgrade of an instance, you can specify whether the upgrade task
+    /// automatically upgrades the plugin version before/after the instance recovery write. Valid
+    /// values include: 0: No automatic plugin upgrade required; 1: Upgrade plugins before recovery
+    /// write; 2: Upgrade plugins after recovery write. This parameter is invalid when UpgradeCheck
+    /// is True.
+    pub extension_upgrade_option: Option<i64>,
+    /// Upgrade time option. During the upgrade process, there will be a period when the instance is
+    /// read-only, and there will be a second-level flash disconnection. When initiating an upgrade,
+    /// you need to choose the time window for this impact. Valid values include: 0: Execute
+    /// automatically, no specific time window required; 1: Specify the time window for this upgrade
+    /// task, which is set via UpgradeTimeBegin and UpgradeTimeEnd parameters; 2: Execute during the
+    /// instance operation and maintenance time window. This parameter is invalid when UpgradeCheck
+    /// is True.
+    pub upgrade_time_option: Option<i64>,
+    /// Upgrade window start time, and the time format is HH:MM:SS, for example: 01:00:00. This
+    /// parameter is valid when UpgradeTimeOption is set to `1`. This parameter is invalid when
+    /// UpgradeCheck is True.
+    pub upgrade_time_begin: Option<String>,
+    /// Upgrade window end time, and the time format is HH:MM:SS, for example: 2:00:00 AM. This
+    /// parameter is valid when UpgradeTimeOption is set to `1`. This parameter is invalid when
+    /// UpgradeCheck is True.
+    pub upgrade_time_end: Option<String>,
+}
+
+impl UpgradeDbInstanceMajorVersionInput {
+    /// Starts building the input.
+    pub fn builder() -> Request<Self, ()> {
+        Request::default()
+    }
+}
+
+impl Operation for UpgradeDbInstanceMajorVersionInput {
+    type Output = UpgradeDbInstanceMajorVersionOutput;
+    const INFO: OperationInfo = OperationInfo::action("UpgradeDBInstanceMajorVersion");
+    const REQUIRED: &'static [&'static str] = &["DBInstanceId", "TargetDBKernelVersion"];
+}
+
+impl<C> Request<UpgradeDbInstanceMajorVersionInput, C> {
+    /// Sets [`db_instance_id`](UpgradeDbInstanceMajorVersionInput::db_instance_id) (required).
+    pub fn db_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.db_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets
+    /// [`target_db_kernel_version`](UpgradeDbInstanceMajorVersionInput::target_db_kernel_version)
+    /// (required).
+    pub fn target_db_kernel_version(mut self, value: impl Into<String>) -> Self {
+        self.input.target_db_kernel_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`upgrade_check`](UpgradeDbInstanceMajorVersionInput::upgrade_check).
+    pub fn upgrade_check(mut self, value: bool) -> Self {
+        self.input.upgrade_check = Some(value);
+        self
+    }
+
+    /// Sets [`backup_before_upgrade`](UpgradeDbInstanceMajorVersionInput::backup_before_upgrade).
+    pub fn backup_before_upgrade(mut self, value: bool) -> Self {
+        self.input.backup_before_upgrade = Some(value);
+        self
+    }
+
+    /// Sets
+    /// [`statistics_refresh_option`](UpgradeDbInstanceMajorVersionInput::statistics_refresh_option).
+    pub fn statistics_refresh_option(mut self, value: i64) -> Self {
+        self.input.statistics_refresh_option = Some(value);
+        self
+    }
+
+    /// Sets
+    /// [`extension_upgrade_option`](UpgradeDbInstanceMajorVersionInput::extension_upgrade_option).
+    pub fn extension_upgrade_option(mut self, value: i64) -> Self {
+        self.input.extension_upgrade_option = Some(value);
+        self
+    }
+
+    /// Sets [`upgrade_time_option`](UpgradeDbInstanceMajorVersionInput::upgrade_time_option).
+    pub fn upgrade_time_option(mut self, value: i64) -> Self {
+        self.input.upgrade_time_option = Some(value);
+        self
+    }
+
+    /// Sets [`upgrade_time_begin`](UpgradeDbInstanceMajorVersionInput::upgrade_time_begin).
+    pub fn upgrade_time_begin(mut self, value: impl Into<String>) -> Self {
+        self.input.upgrade_time_begin = Some(value.into());
+        self
+    }
+
+    /// Sets [`upgrade_time_end`](UpgradeDbInstanceMajorVersionInput::upgrade_time_end).
+    pub fn upgrade_time_end(mut self, value: impl Into<String>) -> Self {
+        self.input.upgrade_time_end = Some(value.into());
+        self
+    }
+}
+
+/// The response of `UpgradeDBInstanceMajorVersion`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpgradeDbInstanceMajorVersionOutput {
+    /// Task ID.
+    pub task_id: Option<i64>,
     /// The request ID: quote it when asking Tencent Cloud about this call.
     pub request_id: String,
 }

@@ -10,53 +10,33 @@
 //!    request below is then our signer's fault, not the verifier's.
 //! 2. **`cloudcall`, negative control**: one call per vendor with a wrong secret must be refused
 //!    (exit 1, the vendor's code on stderr, one `rejected` log line).
-//! 3. **`cloudcall`, every operation** in `specs/`, with its documented example input (flags
-//!    when every value is a scalar, `--cli-input-json` otherwise) and again with values that need
-//!    percent-encoding or JSON escaping: exactly one `verified` request per call, exit 0, and
-//!    stdout equal to what the verifier answered (Tencent: plus its `RequestId`).
-//! 4. **The Rust crates**: `cargo test -p cloudcall-tests --test conformance_official_verifier
-//!    -- --ignored` calls every operation of the four generated crates; every request must
-//!    verify, and every operation in `specs/` must have been verified at least once.
+//! 3. **`cloudcall`** ([`cli`]): the binary, spawned, for one operation per class of input (the
+//!    plan's `cli_class`: HTTP method or Tencent action × where the members go × flags,
+//!    `--cli-input-json` or no input) and once per vendor and location of string members with
+//!    values that need percent-encoding or JSON escaping; and every operation in-process
+//!    (`cloudcall::run_with_environment`, what the binary runs), with its planned input and its
+//!    percent-encoding variant: exactly one `verified` request per call, exit 0, and output equal
+//!    to what the verifier answered (Tencent: plus its `RequestId`).
+//! 4. **The Rust crates**: the test `tests/tests/conformance_official_verifier.rs`, run with
+//!    `--ignored`, calls every operation of every service in-process, with the plan's input and
+//!    its percent-encoding variant; every request must verify, and every operation must have
+//!    been verified at least once.
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use cloud_spec::{Location, Vendor};
-use serde_json::{Map, Value};
-
+use super::cli::{self, signer_name, Cli};
 use super::official_clients::DriverReport;
-use super::process::{run_captured, tail, Server};
-use super::{keys, spec_operations, Context, Outcome, SpecOperation};
+use super::process::{run_captured, Server};
+use super::{keys, Context, Outcome, TEST_TIMEOUT};
 
-const CALIBRATION_TIMEOUT: Duration = Duration::from_secs(5 * 60);
-const CLI_TIMEOUT: Duration = Duration::from_secs(60);
-const CARGO_TEST_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+const CALIBRATION_TIMEOUT: Duration = Duration::from_secs(3 * 60);
 /// The verifier stops by itself after this long, even if nothing stops it.
 const VERIFIER_MAX_SECONDS: u64 = 60 * 60;
-/// The same value the official clients send in the calibration (`TRICKY` in
-/// official_clients.py): space, `+`, `~`, `/`, `%` and non-ASCII.
-const TRICKY: &str = "a b+c~d/é%";
-/// Variables of the vendors' credential chains, cleared so only the conformance keys are used.
-const CREDENTIAL_VARIABLES: &[&str] = &[
-    "TENCENTCLOUD_SECRET_ID",
-    "TENCENTCLOUD_SECRET_KEY",
-    "TENCENTCLOUD_TOKEN",
-    "TENCENTCLOUD_REGION",
-    "TENCENTCLOUD_CREDENTIALS_FILE",
-    "HUAWEICLOUD_SDK_AK",
-    "HUAWEICLOUD_SDK_SK",
-    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-    "HUAWEICLOUD_SDK_PROJECT_ID",
-    "HUAWEICLOUD_SDK_REGION",
-    "HUAWEICLOUD_SDK_IAM_ENDPOINT",
-    "HUAWEICLOUD_SDK_AUTH_TOKEN",
-    "HUAWEICLOUD_SDK_USER_NAME",
-    "HUAWEICLOUD_SDK_PASSWORD",
-    "HUAWEICLOUD_SDK_DOMAIN_NAME",
-    "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
-];
 
 /// Runs the check; see the module docs.
 pub fn check(ctx: &Context) -> Vec<Outcome> {
@@ -71,7 +51,8 @@ pub fn check(ctx: &Context) -> Vec<Outcome> {
 }
 
 fn run(ctx: &Context, outcomes: &mut Vec<Outcome>) -> Result<(), String> {
-    let operations = spec_operations(&ctx.repo)?;
+    let plan = ctx.plan()?;
+    let plan_path = super::write_plan(ctx)?;
     let binaries = ctx.binaries()?;
     let log_path = ctx.scratch.join("verifier.log");
     let mut verifier_cmd = Command::new(&ctx.python);
@@ -89,8 +70,13 @@ fn run(ctx: &Context, outcomes: &mut Vec<Outcome>) -> Result<(), String> {
     )?;
     let mut log = VerifierLog::new(log_path);
 
-    calibrate(ctx, &verifier, outcomes)?;
+    let started = Instant::now();
+    calibrate(ctx, &plan_path, &verifier, outcomes)?;
     log.take_new()?;
+    println!(
+        "(verifier calibration took {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
 
     let cli = Cli {
         binary: &binaries.cloudcall,
@@ -98,52 +84,41 @@ fn run(ctx: &Context, outcomes: &mut Vec<Outcome>) -> Result<(), String> {
         home: ctx.scratch.join("home"),
     };
     std::fs::create_dir_all(&cli.home).map_err(|e| format!("cannot create a HOME: {e}"))?;
-    for vendor in [Vendor::Tencent, Vendor::Huawei] {
-        if let Some(op) = operations.iter().find(|op| op.vendor == vendor) {
-            outcomes.push(cli_wrong_secret(&cli, op, &mut log)?);
-        }
-    }
-    for op in &operations {
-        let example = example_input(op);
-        let what = if !op.op.examples.is_empty() {
-            "documented example"
-        } else if example.is_empty() {
-            "no input"
-        } else {
-            "members' examples"
-        };
-        outcomes.push(cli_call(&cli, op, &example, what, &mut log)?);
-        if let Some((tricky, members)) = tricky_input(op, &example) {
-            let what = format!("{} = {TRICKY:?}", members.join("/"));
-            outcomes.push(cli_call(&cli, op, &tricky, &what, &mut log)?);
-        }
-    }
+    cli::check(ctx, &cli, plan, &mut log, outcomes)?;
 
-    rust_crates(ctx, &verifier, &operations, &mut log, outcomes)?;
+    let started = Instant::now();
+    rust_crates(ctx, &plan_path, &verifier, plan, &mut log, outcomes)?;
+    println!(
+        "(rust crates took {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
     drop(verifier);
     Ok(())
 }
 
-fn calibrate(ctx: &Context, verifier: &Server, outcomes: &mut Vec<Outcome>) -> Result<(), String> {
+fn calibrate(
+    ctx: &Context,
+    plan_path: &Path,
+    verifier: &Server,
+    outcomes: &mut Vec<Outcome>,
+) -> Result<(), String> {
     const PREFIX: &str = "verifier calibration (official clients)";
     let mut driver = Command::new(&ctx.python);
     driver
         .arg(ctx.repo.join("tests/conformance/official_clients.py"))
+        .arg("--plan")
+        .arg(plan_path)
         .args(["--endpoint", &verifier.url, "--verifier-control"])
         .envs(keys::driver_env())
         .current_dir(&ctx.repo);
-    let captured = run_captured(&mut driver, CALIBRATION_TIMEOUT)?;
+    let captured = run_captured(&mut driver, ctx.timeout(CALIBRATION_TIMEOUT)?)?;
     let report = DriverReport::parse(&captured.stdout, PREFIX);
+    let unfinished = report.unfinished(&captured, "official_clients.py --verifier-control");
     outcomes.extend(report.outcomes);
-    if !report.done || (!captured.status.success() && report.failed == 0) {
+    if let Some(why) = unfinished {
         outcomes.push(Outcome::fail(
             format!("{PREFIX}: the driver finished"),
-            format!(
-                "official_clients.py --verifier-control exited with {} before its DONE line{}{}",
-                super::describe(captured.status),
-                tail(&captured.stderr, "driver stderr"),
-                verifier.stderr_tail()
-            ),
+            format!("{why}{}", verifier.stderr_tail()),
         ));
     }
     Ok(())
@@ -155,310 +130,186 @@ fn calibrate(ctx: &Context, verifier: &Server, outcomes: &mut Vec<Outcome>) -> R
 
 /// One request as the verifier judged it.
 #[derive(Debug, Clone)]
-struct LogLine {
-    verdict: String,
-    operation: String,
-    request_id: String,
-    detail: String,
+pub struct LogLine {
+    /// `verified`, `rejected`, `unrouted` or `invalid`.
+    pub verdict: String,
+    /// `<crate> <Operation>` (`- -` when the request was refused before routing).
+    pub operation: String,
+    /// The request id the verifier answered with.
+    pub request_id: String,
+    /// The answer (JSON) of a verified request, else why it was refused.
+    pub detail: String,
+    /// A verified request's input as the verifier received it, by wire name (Huawei path, query
+    /// and header members as text).
+    pub received: Option<serde_json::Value>,
 }
 
 impl LogLine {
-    fn describe(&self) -> String {
+    /// The line, for a failure message.
+    pub fn describe(&self) -> String {
         format!(
             "{} {} (request {}): {}",
             self.verdict, self.operation, self.request_id, self.detail
         )
     }
+
+    fn parse(line: &str) -> LogLine {
+        let mut fields = line.splitn(6, '\t');
+        let mut next = || fields.next().unwrap_or_default().to_owned();
+        let verdict = next();
+        let crate_name = next();
+        let operation = next();
+        let request_id = next();
+        let detail = next();
+        LogLine {
+            verdict,
+            operation: format!("{crate_name} {operation}"),
+            request_id,
+            detail,
+            received: serde_json::from_str(&next()).ok(),
+        }
+    }
 }
 
-/// Reads the lines the verifier appended since the last read.
-struct VerifierLog {
+/// Reads the lines the verifier appended since the last read. The verifier writes (and
+/// flushes) a request's line before answering it, so once a caller has its answers, their
+/// lines are there.
+pub struct VerifierLog {
     path: PathBuf,
-    seen: usize,
+    reader: Option<BufReader<File>>,
+    /// The start of a line still being written.
+    partial: String,
 }
 
 impl VerifierLog {
     fn new(path: PathBuf) -> VerifierLog {
-        VerifierLog { path, seen: 0 }
-    }
-
-    fn take_new(&mut self) -> Result<Vec<LogLine>, String> {
-        let text = std::fs::read_to_string(&self.path)
-            .map_err(|e| format!("cannot read the verifier log {}: {e}", self.path.display()))?;
-        let lines: Vec<&str> = text.lines().collect();
-        let new = lines[self.seen.min(lines.len())..]
-            .iter()
-            .map(|line| {
-                let mut fields = line.splitn(5, '\t');
-                let mut next = || fields.next().unwrap_or_default().to_owned();
-                let verdict = next();
-                let crate_name = next();
-                let operation = next();
-                LogLine {
-                    verdict,
-                    operation: format!("{crate_name} {operation}"),
-                    request_id: next(),
-                    detail: next(),
-                }
-            })
-            .collect();
-        self.seen = lines.len();
-        Ok(new)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// cloudcall
-// ---------------------------------------------------------------------------------------------
-
-struct Cli<'a> {
-    binary: &'a Path,
-    endpoint: &'a str,
-    home: PathBuf,
-}
-
-impl Cli<'_> {
-    fn command(&self, op: &SpecOperation, secret: &str) -> Command {
-        let mut cmd = Command::new(self.binary);
-        for name in CREDENTIAL_VARIABLES {
-            cmd.env_remove(name);
-        }
-        cmd.env("HOME", &self.home)
-            .args(["--endpoint", self.endpoint]);
-        match op.vendor {
-            Vendor::Tencent => {
-                cmd.env("TENCENTCLOUD_SECRET_ID", keys::LONG_TERM.tencent_id)
-                    .env("TENCENTCLOUD_SECRET_KEY", secret)
-                    .args(["--region", keys::TENCENT_REGION]);
-            }
-            Vendor::Huawei => {
-                cmd.env("HUAWEICLOUD_SDK_AK", keys::LONG_TERM.huawei_ak)
-                    .env("HUAWEICLOUD_SDK_SK", secret)
-                    .args(["--region", keys::HUAWEI_REGION])
-                    .args(["--project-id", keys::HUAWEI_PROJECT_ID]);
-            }
-        }
-        cmd.arg(&op.crate_name).arg(kebab(&op.name));
-        cmd
-    }
-
-    fn secret(vendor: Vendor) -> &'static str {
-        match vendor {
-            Vendor::Tencent => keys::LONG_TERM.tencent_key,
-            Vendor::Huawei => keys::LONG_TERM.huawei_sk,
+        VerifierLog {
+            path,
+            reader: None,
+            partial: String::new(),
         }
     }
-}
 
-fn signer_name(vendor: Vendor) -> &'static str {
-    match vendor {
-        Vendor::Tencent => "TC3 code (tencentcloud-sdk-python-common)",
-        Vendor::Huawei => "AK/SK signer (huaweicloudsdkcore)",
-    }
-}
-
-/// A wrong secret must be refused by the verifier, and `cloudcall` must say so.
-fn cli_wrong_secret(
-    cli: &Cli,
-    op: &SpecOperation,
-    log: &mut VerifierLog,
-) -> Result<Outcome, String> {
-    let (code, secret) = match op.vendor {
-        Vendor::Tencent => (
-            "AuthFailure.SignatureFailure",
-            format!("{}x", &keys::LONG_TERM.tencent_key[1..]),
-        ),
-        Vendor::Huawei => (
-            "APIGW.0301",
-            format!("{}x", &keys::LONG_TERM.huawei_sk[1..]),
-        ),
-    };
-    let name = format!(
-        "cloudcall -> official verifier: a wrong secret is refused ({} {} -> {code}, exit 1)",
-        op.crate_name, op.name
-    );
-    let mut cmd = cli.command(op, &secret);
-    add_input(&mut cmd, &example_input(op));
-    let captured = run_captured(&mut cmd, CLI_TIMEOUT)?;
-    let lines = log.take_new()?;
-    let verdicts: Vec<&str> = lines.iter().map(|l| l.verdict.as_str()).collect();
-    let result = if captured.status.code() != Some(1) {
-        Err(format!(
-            "cloudcall exited with {}, expected 1{}",
-            super::describe(captured.status),
-            tail(&captured.stderr, "stderr")
-        ))
-    } else if !captured.stderr.contains(code) {
-        Err(format!(
-            "stderr does not name {code}{}",
-            tail(&captured.stderr, "stderr")
-        ))
-    } else if verdicts != ["rejected"] {
-        Err(format!(
-            "the verifier logged {verdicts:?}, expected one rejected request"
-        ))
-    } else {
-        Ok(())
-    };
-    Ok(Outcome::new(name, result))
-}
-
-/// One call: exactly one request, verified; exit 0; stdout is the verifier's answer.
-fn cli_call(
-    cli: &Cli,
-    op: &SpecOperation,
-    input: &Map<String, Value>,
-    what: &str,
-    log: &mut VerifierLog,
-) -> Result<Outcome, String> {
-    let name = format!(
-        "cloudcall -> official verifier: {} {} ({what}) verified by the official {}, answer printed",
-        op.crate_name,
-        op.name,
-        signer_name(op.vendor)
-    );
-    let mut cmd = cli.command(op, Cli::secret(op.vendor));
-    add_input(&mut cmd, input);
-    let captured = run_captured(&mut cmd, CLI_TIMEOUT)?;
-    let lines = log.take_new()?;
-    Ok(Outcome::new(name, judge_cli_call(op, &captured, &lines)))
-}
-
-fn judge_cli_call(
-    op: &SpecOperation,
-    captured: &super::process::Captured,
-    lines: &[LogLine],
-) -> Result<(), String> {
-    let expected_operation = format!("{} {}", op.crate_name, op.name);
-    let [line] = lines else {
-        let shown: Vec<String> = lines.iter().map(LogLine::describe).collect();
-        return Err(format!(
-            "expected exactly one request, the verifier logged {}: {shown:?}{}",
-            lines.len(),
-            tail(&captured.stderr, "cloudcall stderr")
-        ));
-    };
-    if line.verdict != "verified" || line.operation != expected_operation {
-        return Err(format!(
-            "the verifier logged {}{}",
-            line.describe(),
-            tail(&captured.stderr, "cloudcall stderr")
-        ));
-    }
-    if !captured.status.success() {
-        return Err(format!(
-            "the request verified but cloudcall exited with {}{}",
-            super::describe(captured.status),
-            tail(&captured.stderr, "stderr")
-        ));
-    }
-    let printed: Value = serde_json::from_str(&captured.stdout)
-        .map_err(|e| format!("stdout is not JSON ({e}): {:?}", captured.stdout))?;
-    let mut answered: Value = serde_json::from_str(&line.detail)
-        .map_err(|e| format!("the verifier's logged answer is not JSON ({e})"))?;
-    if op.vendor == Vendor::Tencent {
-        if let Value::Object(map) = &mut answered {
-            map.insert("RequestId".into(), Value::String(line.request_id.clone()));
-        }
-    }
-    if printed != answered {
-        return Err(format!(
-            "cloudcall printed {printed}, the verifier answered {answered}"
-        ));
-    }
-    Ok(())
-}
-
-/// The first documented example's input, else the members' own examples, else nothing.
-fn example_input(op: &SpecOperation) -> Map<String, Value> {
-    if let Some(example) = op.op.examples.first() {
-        return example.input.clone().into_iter().collect();
-    }
-    op.op
-        .input
-        .iter()
-        .filter_map(|(name, m)| m.example.clone().map(|v| (name.clone(), v)))
-        .collect()
-}
-
-/// `input` with every string member (Huawei: in the path or query) set to [`TRICKY`].
-fn tricky_input(
-    op: &SpecOperation,
-    input: &Map<String, Value>,
-) -> Option<(Map<String, Value>, Vec<String>)> {
-    let members: Vec<String> = op
-        .op
-        .input
-        .iter()
-        .filter(|(_, m)| {
-            m.ty == "string"
-                && (op.vendor == Vendor::Tencent
-                    || matches!(m.location, Some(Location::Path | Location::Query)))
-        })
-        .map(|(name, _)| name.clone())
-        .collect();
-    if members.is_empty() {
-        return None;
-    }
-    let mut tricky = input.clone();
-    for name in &members {
-        tricky.insert(name.clone(), Value::String(TRICKY.to_owned()));
-    }
-    Some((tricky, members))
-}
-
-/// `--<member> <value>` per member when every value is a scalar, else `--cli-input-json`.
-fn add_input(cmd: &mut Command, input: &Map<String, Value>) {
-    let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Bool(_) | Value::Number(_));
-    if !input.values().all(scalar) {
-        cmd.arg("--cli-input-json")
-            .arg(Value::Object(input.clone()).to_string());
-        return;
-    }
-    for (name, value) in input {
-        cmd.arg(format!("--{}", kebab(name)));
-        match value {
-            Value::String(s) => cmd.arg(s),
-            other => cmd.arg(other.to_string()),
+    /// The complete lines appended since the last call.
+    pub fn take_new(&mut self) -> Result<Vec<LogLine>, String> {
+        let cannot = |e: std::io::Error| {
+            format!("cannot read the verifier log {}: {e}", self.path.display())
         };
+        if self.reader.is_none() {
+            self.reader = Some(BufReader::new(File::open(&self.path).map_err(cannot)?));
+        }
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(Vec::new());
+        };
+        let mut lines = Vec::new();
+        while reader.read_line(&mut self.partial).map_err(cannot)? > 0 {
+            let Some(line) = self.partial.strip_suffix('\n') else {
+                break;
+            };
+            lines.push(LogLine::parse(line));
+            self.partial.clear();
+        }
+        Ok(lines)
     }
-}
-
-/// The CLI's name of an operation or member: `DescribeDBInstanceSSLConfig` →
-/// `describe-db-instance-ssl-config`, `ssl_option` → `ssl-option`.
-fn kebab(name: &str) -> String {
-    codegen::names::snake_case(name).replace('_', "-")
 }
 
 // ---------------------------------------------------------------------------------------------
 // The Rust crates
 // ---------------------------------------------------------------------------------------------
 
+/// The Rust test's two tests, run one after the other so the verifier's log attributes every
+/// request: every operation (each request compared with the input it was given, in the order
+/// the test sends them: the plan's input, then its percent-encoding variant), then the typed
+/// calls.
 fn rust_crates(
     ctx: &Context,
+    plan_path: &Path,
     verifier: &Server,
-    operations: &[SpecOperation],
+    plan: &super::plan::Plan,
     log: &mut VerifierLog,
     outcomes: &mut Vec<Outcome>,
 ) -> Result<(), String> {
-    const PREFIX: &str = "rust crates -> official verifier";
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.args([
-        "test",
-        "-p",
-        "cloudcall-tests",
-        "--test",
-        "conformance_official_verifier",
-        "--",
-        "--ignored",
-    ])
-    .env("CONFORMANCE_VERIFIER_ENDPOINT", &verifier.url)
-    .envs(keys::driver_env())
-    .current_dir(&ctx.repo);
-    let status = super::run_with_timeout(&mut cmd, CARGO_TEST_TIMEOUT)?;
+    rust_test(ctx, plan_path, verifier, EVERY_OPERATION_TEST, outcomes)?;
+    let lines = log.take_new()?;
+    let mut verified: BTreeMap<&str, Vec<&LogLine>> = BTreeMap::new();
+    for line in &lines {
+        if line.verdict == "verified" {
+            verified
+                .entry(line.operation.as_str())
+                .or_default()
+                .push(line);
+        } else {
+            outcomes.push(refused(line));
+        }
+    }
+    for service in &plan.services {
+        for op in &service.operations {
+            let key = format!("{} {}", service.crate_name, op.name);
+            let sent = verified
+                .get(key.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let inputs: Vec<_> = std::iter::once(&op.sample)
+                .chain(op.tricky.as_ref().map(|(input, _)| input))
+                .collect();
+            let result = if sent.len() != inputs.len() {
+                Err(format!(
+                    "{} request(s) verified, the test sends {}",
+                    sent.len(),
+                    inputs.len()
+                ))
+            } else {
+                inputs.iter().zip(sent).try_for_each(|(input, line)| {
+                    cli::sent_as_planned(service, op, input, line.received.as_ref())
+                })
+            };
+            outcomes.push(
+                Outcome::new(
+                    format!(
+                        "{RUST_PREFIX}: {key}: verified by the official {}, each request carrying \
+                         its input ({} request(s))",
+                        signer_name(service.vendor),
+                        inputs.len()
+                    ),
+                    result,
+                )
+                .about(&service.crate_name),
+            );
+        }
+    }
+
+    rust_test(ctx, plan_path, verifier, TYPED_TEST, outcomes)?;
+    for line in log.take_new()? {
+        if line.verdict != "verified" {
+            outcomes.push(refused(&line));
+        }
+    }
+    Ok(())
+}
+
+const RUST_PREFIX: &str = "rust crates -> official verifier";
+/// The tests of `tests/tests/conformance_official_verifier.rs`.
+const EVERY_OPERATION_TEST: &str = "every_operation_verifies_under_the_official_signers";
+const TYPED_TEST: &str = "typed_calls_verify_and_decode_the_documented_examples";
+
+/// Runs one test of the Rust test executable (one outcome); its requests are in the log after.
+fn rust_test(
+    ctx: &Context,
+    plan_path: &Path,
+    verifier: &Server,
+    test: &str,
+    outcomes: &mut Vec<Outcome>,
+) -> Result<(), String> {
+    let mut cmd = Command::new(&ctx.binaries()?.verifier_test);
+    cmd.args(["--ignored", "--exact", test])
+        .env("CONFORMANCE_VERIFIER_ENDPOINT", &verifier.url)
+        .env("CONFORMANCE_PLAN", plan_path)
+        .envs(keys::driver_env())
+        // Where `cargo test -p cloudcall-tests` would run it.
+        .current_dir(ctx.repo.join("tests"));
+    let status = super::run_with_timeout(&mut cmd, ctx.timeout(TEST_TIMEOUT)?)?;
     outcomes.push(Outcome::new(
-        format!("{PREFIX}: cargo test -p cloudcall-tests --test conformance_official_verifier -- --ignored"),
+        format!("{RUST_PREFIX}: tests/tests/conformance_official_verifier.rs {test}"),
         if status.success() {
             Ok(())
         } else {
@@ -468,83 +319,15 @@ fn rust_crates(
             ))
         },
     ));
-    let lines = log.take_new()?;
-    let mut verified: BTreeMap<&str, usize> = BTreeMap::new();
-    for line in &lines {
-        if line.verdict == "verified" {
-            *verified.entry(line.operation.as_str()).or_default() += 1;
-        } else {
-            outcomes.push(Outcome::fail(
-                format!("{PREFIX}: request {} verifies", line.request_id),
-                line.describe(),
-            ));
-        }
-    }
-    for op in operations {
-        let key = format!("{} {}", op.crate_name, op.name);
-        let count = verified.get(key.as_str()).copied().unwrap_or(0);
-        outcomes.push(Outcome::new(
-            format!(
-                "{PREFIX}: {key} verified by the official {} ({count} request(s))",
-                signer_name(op.vendor)
-            ),
-            if count > 0 {
-                Ok(())
-            } else {
-                Err("the Rust crates never called it successfully".to_owned())
-            },
-        ));
-    }
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cli_names_are_kebab_case() {
-        assert_eq!(
-            kebab("DescribeDBInstanceSSLConfig"),
-            "describe-db-instance-ssl-config"
-        );
-        assert_eq!(
-            kebab("ListSslCertDownloadAddresses"),
-            "list-ssl-cert-download-addresses"
-        );
-        assert_eq!(kebab("ssl_option"), "ssl-option");
-        assert_eq!(kebab("RoGroupId"), "ro-group-id");
-    }
-
-    #[test]
-    fn scalar_inputs_become_flags_and_others_json() {
-        let mut cmd = Command::new("x");
-        let input: Map<String, Value> =
-            serde_json::from_str(r#"{"InstanceId": "cmgo-1", "Enable": true, "Limit": 10}"#)
-                .unwrap();
-        add_input(&mut cmd, &input);
-        let args: Vec<String> = cmd
-            .get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(
-            args,
-            [
-                "--instance-id",
-                "cmgo-1",
-                "--enable",
-                "true",
-                "--limit",
-                "10"
-            ]
-        );
-        let mut cmd = Command::new("x");
-        let input: Map<String, Value> = serde_json::from_str(r#"{"Ids": ["a"]}"#).unwrap();
-        add_input(&mut cmd, &input);
-        let args: Vec<String> = cmd
-            .get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(args, ["--cli-input-json", r#"{"Ids":["a"]}"#]);
-    }
+/// A request the verifier did not accept.
+fn refused(line: &LogLine) -> Outcome {
+    let service = line.operation.split(' ').next().unwrap_or_default();
+    Outcome::fail(
+        format!("{RUST_PREFIX}: request {} verifies", line.request_id),
+        line.describe(),
+    )
+    .about(service)
 }

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 /// How long a server may take to print its `listening on http://...` line.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long to wait for a finished command's pipes to close.
+const PIPE_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A server started for one check. Dropping it kills the process and waits for it, so a check
 /// that fails half-way (or panics) never leaves a server behind.
@@ -98,17 +100,20 @@ impl Drop for Server {
     }
 }
 
-/// What a finished command printed.
+/// What a command printed until it finished or was killed.
 pub struct Captured {
     /// How it exited.
     pub status: ExitStatus,
+    /// It did not finish in time and was killed; the output is what it printed until then.
+    pub timed_out: bool,
     /// Everything on stdout.
     pub stdout: String,
     /// Everything on stderr.
     pub stderr: String,
 }
 
-/// Runs `cmd` to completion with stdout and stderr captured, killing it after `timeout`.
+/// Runs `cmd` to completion with stdout and stderr captured, killing it after `timeout` (the
+/// output printed until then is kept: a driver's finished cases still count).
 pub fn run_captured(cmd: &mut Command, timeout: Duration) -> Result<Captured, String> {
     run(cmd.stderr(Stdio::piped()), timeout)
 }
@@ -128,39 +133,45 @@ fn run(cmd: &mut Command, timeout: Duration) -> Result<Captured, String> {
     let stdout = child.stdout.take().map(read_in_background);
     let stderr = child.stderr.take().map(read_in_background);
     let deadline = Instant::now() + timeout;
+    let mut timed_out = false;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() >= deadline => {
+                timed_out = true;
                 let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "`{program}` did not finish within {} s and was killed",
-                    timeout.as_secs()
-                ));
+                match child.wait() {
+                    Ok(status) => break status,
+                    Err(e) => return Err(format!("waiting for `{program}` failed: {e}")),
+                }
             }
             Ok(None) => thread::sleep(Duration::from_millis(20)),
             Err(e) => return Err(format!("waiting for `{program}` failed: {e}")),
         }
     };
-    let collect = |reader: Option<thread::JoinHandle<String>>| {
+    // A grandchild that outlives the command (a test binary of a killed `cargo test`) may hold
+    // the pipes open: what was read by then is enough.
+    let collect = |reader: Option<mpsc::Receiver<String>>| {
         reader
-            .map(|r| r.join().unwrap_or_default())
+            .and_then(|r| r.recv_timeout(PIPE_DRAIN_TIMEOUT).ok())
             .unwrap_or_default()
     };
     Ok(Captured {
         status,
+        timed_out,
         stdout: collect(stdout),
         stderr: collect(stderr),
     })
 }
 
-fn read_in_background(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+fn read_in_background(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (sender, receiver) = mpsc::channel();
     thread::spawn(move || {
         let mut bytes = Vec::new();
         let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+        let _ = sender.send(String::from_utf8_lossy(&bytes).into_owned());
+    });
+    receiver
 }
 
 /// The last lines of a text, formatted to follow an error message (empty if there are none).

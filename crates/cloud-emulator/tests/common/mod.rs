@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod transport;
+pub mod well_typed;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cloud_emulator::{
@@ -295,6 +298,11 @@ impl Huawei {
     }
 
     pub async fn send(&self, base: &str) -> Answer {
+        self.send_with(&client(), base).await
+    }
+
+    /// Sends with `client`: a loop of many calls reuses one client and its connections.
+    pub async fn send_with(&self, client: &reqwest::Client, base: &str) -> Answer {
         let host = base.trim_start_matches("http://").to_owned();
         let body = self
             .body
@@ -353,7 +361,7 @@ impl Huawei {
             format!("{base}{}?{query_string}", self.path)
         };
         let method = reqwest::Method::from_bytes(self.method.as_bytes()).unwrap();
-        let mut builder = client().request(method, url);
+        let mut builder = client.request(method, url);
         for (k, v) in &headers {
             if k != "Host" {
                 builder = builder.header(k, v);

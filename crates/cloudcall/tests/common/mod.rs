@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cloud_emulator::{Emulator, RunningEmulator};
+use cloud_spec::Service;
 
 /// The longest any one `cloudcall` run may take before the test kills it and fails.
 pub const RUN_LIMIT: Duration = Duration::from_secs(60);
@@ -54,6 +55,35 @@ impl Harness {
         let mut full = vec!["--endpoint".to_owned(), self.emulator.base_url()];
         full.extend(args.iter().map(|s| s.to_string()));
         run_binary(&full, env, &self.home)
+    }
+}
+
+impl Harness {
+    /// Like [`Harness::cloudcall`], but run in-process through the library entry point with
+    /// `services` (what the binary would load for this command line), the demo credentials
+    /// given as a fixed environment (no process variables, no profile files).
+    pub fn cloudcall_in_process(&self, args: &[&str], services: &[Service]) -> Run {
+        let started = Instant::now();
+        let mut argv = vec![
+            "cloudcall".to_owned(),
+            "--endpoint".to_owned(),
+            self.emulator.base_url(),
+        ];
+        argv.extend(args.iter().map(|s| s.to_string()));
+        let environment = cloudcall::Environment::from_vars(demo_env());
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = cloudcall::run_with_environment(
+            argv,
+            services,
+            environment,
+            &mut cloudcall::Console::capture(&mut out, &mut err),
+        );
+        Run {
+            status,
+            stdout: String::from_utf8_lossy(&out).into_owned(),
+            stderr: String::from_utf8_lossy(&err).into_owned(),
+            elapsed: started.elapsed(),
+        }
     }
 }
 

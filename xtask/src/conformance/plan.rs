@@ -1,0 +1,579 @@
+//! The plan of a conformance run: for every operation of every bundled service, the inputs the
+//! callers (official clients, `cloudcall`, the Rust crates) send and what each answer must be.
+//!
+//! The drivers are Python; they read this plan as JSON (`Plan::to_json`) instead of deriving
+//! inputs themselves, so inputs are synthesized in one place: [`cloud_emulator::sample_input`],
+//! which is [`cloud_spec::sample::sample_input`] (the first documented example, else every
+//! required member from its example or a placeholder of its type) with placeholder instance ids
+//! replaced by instances the emulator has. The output members the emulator generates per call
+//! (flow/task/job ids, Tencent's `RequestId`) are its own answer,
+//! [`cloud_emulator::generated_output_members`]. Everything else is derived from the specs here.
+
+use std::collections::BTreeSet;
+
+use cloud_spec::sample::SampleSource;
+use cloud_spec::{Location, Operation, Service, TypeExpr, Vendor};
+use serde_json::{json, Map, Value};
+
+/// A value that needs percent-encoding in a Huawei path or query (space, `+`, `~`, `/`, `%`,
+/// non-ASCII) and escaping in a Tencent JSON body.
+pub const TRICKY: &str = "a b+c~d/é%";
+
+/// An instance id no service has.
+pub const UNKNOWN_INSTANCE: &str = "conformance-no-such-instance-0000";
+
+/// GeminiDB's error-code page: HTTP 404 `DBS.200002` "The DB instance does not exist." The
+/// GeminiDB spec lists no error codes (its pages say "See Error Codes"), so it is named here.
+const HUAWEI_INSTANCE_NOT_FOUND: (&str, u16) = ("DBS.200002", 404);
+/// Tencent's common code for a missing resource, when the spec names no better one.
+const TENCENT_RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
+
+/// The plan for every service.
+pub struct Plan {
+    /// One per bundled service, sorted by crate name.
+    pub services: Vec<ServicePlan>,
+}
+
+/// The plan for one service.
+pub struct ServicePlan {
+    /// `tencent-cdb`: the crate, and the CLI's service name.
+    pub crate_name: String,
+    /// The vendor.
+    pub vendor: Vendor,
+    /// The spec.
+    pub spec: Service,
+    /// Instance ids the service's documented examples and member examples use, in order of
+    /// appearance: the emulator starts with each of them.
+    pub instances: Vec<String>,
+    /// One per operation, in spec order.
+    pub operations: Vec<OperationPlan>,
+}
+
+/// The plan for one operation.
+pub struct OperationPlan {
+    /// `DescribeSSLStatus`.
+    pub name: String,
+    /// The calls whose answers are checked: each documented example with a distinct input, or
+    /// one synthesized input when the docs have none.
+    pub calls: Vec<PlannedCall>,
+    /// Documented examples not called, and why.
+    pub skips: Vec<(String, String)>,
+    /// The input for checks that need one valid call (credentials, the verifier, the CLI).
+    pub sample: Map<String, Value>,
+    /// Where `sample` comes from.
+    pub sample_source: SampleSource,
+    /// `sample` with every string member (Huawei: in the path or query) set to [`TRICKY`],
+    /// and the names of those members; `None` if it has no such member.
+    pub tricky: Option<(Map<String, Value>, Vec<String>)>,
+    /// Huawei: the operation answers HTTP 204, without a body (nothing to decode).
+    pub empty_response: bool,
+    /// The member that names the instance the operation acts on or filters by.
+    pub instance: Option<InstanceMember>,
+    /// Part of the `cloudcall` sample: the class of inputs it stands for.
+    pub cli_class: Option<String>,
+    /// Output members the emulator generates per call instead of answering the documented
+    /// ones: they must be present, of their type, and new on every call.
+    pub generated: Vec<String>,
+}
+
+/// One call to check.
+pub struct PlannedCall {
+    /// `example 1 (Querying SSL status)` or `synthesized input`.
+    pub case: String,
+    /// The input, by wire name.
+    pub input: Map<String, Value>,
+    /// The documented output (`None` for a synthesized input: the docs show none).
+    pub output: Option<Map<String, Value>>,
+}
+
+/// The input member that names an instance.
+pub struct InstanceMember {
+    /// Its wire name.
+    pub member: String,
+    /// It filters a listing (an optional query member of a read-only operation that answers a
+    /// list of structures): an unknown instance lists nothing rather than failing.
+    pub filter: Option<ListingFilter>,
+    /// The code an unknown instance must answer with, and (Huawei) the HTTP status.
+    pub not_found: (String, Option<u16>),
+}
+
+/// How a listing shows the instances it lists.
+pub struct ListingFilter {
+    /// The listing's top-level output member holding the list.
+    pub list: String,
+    /// The member of each listed item that holds the instance id.
+    pub item_member: String,
+}
+
+impl Plan {
+    /// The plan for `services`.
+    pub fn new(services: Vec<Service>) -> Result<Plan, String> {
+        if services.iter().all(|s| s.operations.is_empty()) {
+            return Err("the spec bundle has no operations".to_owned());
+        }
+        Ok(Plan {
+            services: services.into_iter().map(ServicePlan::new).collect(),
+        })
+    }
+
+    /// The plan as the drivers read it (documented in `tests/conformance/README.md`).
+    pub fn to_json(&self) -> Value {
+        let services: Vec<Value> = self.services.iter().map(ServicePlan::to_json).collect();
+        json!({
+            "tricky": TRICKY,
+            "unknown_instance": UNKNOWN_INSTANCE,
+            "services": services,
+        })
+    }
+}
+
+impl ServicePlan {
+    fn new(spec: Service) -> ServicePlan {
+        let instances = documented_instances(&spec);
+        let mut cli_classes = BTreeSet::new();
+        let operations = spec
+            .operations
+            .iter()
+            .map(|(name, op)| {
+                let mut plan = OperationPlan::new(&spec, name, op);
+                let class = cli_class(&spec, op, &plan.sample);
+                if cli_classes.insert(class.clone()) {
+                    plan.cli_class = Some(class);
+                }
+                plan
+            })
+            .collect();
+        ServicePlan {
+            crate_name: spec.crate_name(),
+            vendor: spec.vendor,
+            instances,
+            operations,
+            spec,
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let operations: Vec<Value> = self.operations.iter().map(OperationPlan::to_json).collect();
+        json!({
+            "crate": self.crate_name,
+            "vendor": vendor_name(self.vendor),
+            "service": self.spec.service,
+            "version": self.spec.version,
+            "instances": self.instances,
+            "operations": operations,
+        })
+    }
+}
+
+impl OperationPlan {
+    fn new(spec: &Service, name: &str, op: &Operation) -> OperationPlan {
+        let instance = instance_member(spec, op).map(|member| InstanceMember {
+            filter: listing_filter(spec, op, member),
+            not_found: not_found_code(spec, name),
+            member: member.to_owned(),
+        });
+        let (sample, sample_source) = cloud_emulator::sample_input(spec, name)
+            .unwrap_or_else(|| (Default::default(), SampleSource::Synthesized));
+        let sample: Map<String, Value> = sample.into_iter().collect();
+
+        let mut calls = Vec::new();
+        let mut skips = Vec::new();
+        for (i, example) in op.examples.iter().enumerate() {
+            let case = format!("example {} ({})", i + 1, example.title.trim());
+            let input: Map<String, Value> = example.input.clone().into_iter().collect();
+            match op.examples[..i]
+                .iter()
+                .position(|e| e.input == example.input)
+            {
+                Some(first) => skips.push((
+                    case,
+                    format!(
+                        "same input as an earlier example: example {}; a server answers one \
+                         input one way",
+                        first + 1
+                    ),
+                )),
+                None => calls.push(PlannedCall {
+                    case,
+                    input,
+                    output: Some(example.output.clone().into_iter().collect()),
+                }),
+            }
+        }
+        if calls.is_empty() {
+            calls.push(PlannedCall {
+                case: "synthesized input (no documented example)".to_owned(),
+                input: sample.clone(),
+                output: None,
+            });
+        }
+
+        let empty_response = op.http.as_ref().is_some_and(|h| h.success_status == 204);
+        OperationPlan {
+            name: name.to_owned(),
+            calls,
+            skips,
+            tricky: tricky_input(spec, op, &sample),
+            sample,
+            sample_source,
+            empty_response,
+            instance,
+            cli_class: None,
+            generated: cloud_emulator::generated_output_members(spec, op),
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let calls: Vec<Value> = self
+            .calls
+            .iter()
+            .map(|c| json!({"case": c.case, "input": c.input, "output": c.output}))
+            .collect();
+        let skips: Vec<Value> = self
+            .skips
+            .iter()
+            .map(|(case, reason)| json!({"case": case, "reason": reason}))
+            .collect();
+        let instance = self.instance.as_ref().map(|i| {
+            json!({
+                "member": i.member,
+                "filter": i.filter.as_ref().map(|f| json!({"list": f.list, "item_member": f.item_member})),
+                "not_found": {"code": i.not_found.0, "http_status": i.not_found.1},
+            })
+        });
+        json!({
+            "name": self.name,
+            "calls": calls,
+            "skips": skips,
+            "sample": self.sample,
+            "sample_source": match self.sample_source {
+                SampleSource::Documented => "documented",
+                SampleSource::Synthesized => "synthesized",
+            },
+            "tricky": self.tricky.as_ref().map(|(input, members)| json!({"input": input, "members": members})),
+            "empty_response": self.empty_response,
+            "instance": instance,
+            "generated": self.generated,
+        })
+    }
+}
+
+fn vendor_name(vendor: Vendor) -> &'static str {
+    match vendor {
+        Vendor::Tencent => "tencent",
+        Vendor::Huawei => "huawei",
+    }
+}
+
+/// Lowercase, without `_` and `-`: `instance_id`, `InstanceId` and `instance-id` are alike.
+fn loose(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The input member naming the instance the operation acts on or filters by: a string member
+/// named `InstanceId`, `DBInstanceId` or `instance_id`; or `id` where the REST path is a
+/// collection of instances (GeminiDB `GET .../instances?id=`). Elsewhere `id` names something
+/// else (a cache mapping, a job), so a call with an unknown one cannot answer "no such instance".
+fn instance_member<'a>(spec: &Service, op: &'a Operation) -> Option<&'a str> {
+    let addresses_instances = op.http.as_ref().is_some_and(|h| {
+        h.path
+            .split('/')
+            .rfind(|s| !s.is_empty() && !s.starts_with('{'))
+            == Some("instances")
+    });
+    op.input
+        .iter()
+        .find(|(name, member)| {
+            let is_string = matches!(TypeExpr::parse(&member.ty), Ok(TypeExpr::String));
+            is_string
+                && (names_an_instance(name)
+                    || (name.as_str() == "id"
+                        && addresses_instances
+                        && spec.vendor == Vendor::Huawei))
+        })
+        .map(|(name, _)| name.as_str())
+}
+
+/// `member` filters a listing by instance: the operation only reads, takes the instance as an
+/// optional query member, and answers a top-level list of structures whose identifying member
+/// (`id`, else one named like an instance id) has the filter's name. The listed items are then
+/// the instances themselves (GeminiDB `ListInstances?id=`) or one item per instance
+/// (`ListLtsConfigs?instance_id=`), and an unknown instance lists nothing. A listing of things
+/// with their own ids (`ListBackups?instance_id=`: backups, identified by `id`) is not one: there
+/// an unknown instance is not found.
+fn listing_filter(spec: &Service, op: &Operation, member: &str) -> Option<ListingFilter> {
+    let input = op.input.get(member)?;
+    if !op.read_only || input.required || input.location != Some(Location::Query) {
+        return None;
+    }
+    op.output.iter().find_map(|(list, m)| {
+        let TypeExpr::List(item) = TypeExpr::parse(&m.ty).ok()? else {
+            return None;
+        };
+        let fields = spec.shapes.get(item.shape_name()?)?.members.as_ref()?;
+        let item_id = fields
+            .keys()
+            .find(|f| loose(f) == "id")
+            .or_else(|| fields.keys().find(|f| names_an_instance(f)))?;
+        (loose(item_id) == loose(member)).then(|| ListingFilter {
+            list: list.clone(),
+            item_member: item_id.clone(),
+        })
+    })
+}
+
+/// A name for an instance's own id (`InstanceId`, `DBInstanceId`, `instance_id`), not a related
+/// one (`source_instance_id`).
+fn names_an_instance(name: &str) -> bool {
+    matches!(loose(name).as_str(), "instanceid" | "dbinstanceid")
+}
+
+/// The code a call about an unknown instance must answer with: the operation's own documented
+/// `*NotFound*` code about instances, else the first such code of another operation of the
+/// service, else of the service's common codes, else Tencent's common `ResourceNotFound`.
+/// GeminiDB documents no codes in its spec: its error-code page's `DBS.200002` (HTTP 404).
+fn not_found_code(spec: &Service, op_name: &str) -> (String, Option<u16>) {
+    if spec.vendor == Vendor::Huawei {
+        let (code, status) = HUAWEI_INSTANCE_NOT_FOUND;
+        return (code.to_owned(), Some(status));
+    }
+    let about_instances = |e: &&cloud_spec::ErrorCode| {
+        e.code.contains("NotFound") && format!("{} {}", e.code, e.docs).contains("nstance")
+    };
+    let own = spec
+        .operations
+        .get(op_name)
+        .into_iter()
+        .flat_map(|op| &op.errors);
+    let others = spec.operations.values().flat_map(|op| &op.errors);
+    let code = own
+        .chain(others)
+        .chain(&spec.common_errors)
+        .find(about_instances)
+        .map_or(TENCENT_RESOURCE_NOT_FOUND, |e| e.code.as_str());
+    (code.to_owned(), None)
+}
+
+/// Instance ids in the service's examples and member examples (the emulator seeds each).
+fn documented_instances(spec: &Service) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for op in spec.operations.values() {
+        let Some(member) = instance_member(spec, op) else {
+            continue;
+        };
+        let from_examples = op.examples.iter().filter_map(|e| e.input.get(member));
+        let from_member = op.input.get(member).and_then(|m| m.example.as_ref());
+        for id in from_examples.chain(from_member).filter_map(Value::as_str) {
+            if !id.is_empty() && !ids.iter().any(|known| known == id) {
+                ids.push(id.to_owned());
+            }
+        }
+    }
+    ids
+}
+
+/// `input` with every string member (Huawei: in the path or query) set to [`TRICKY`].
+fn tricky_input(
+    spec: &Service,
+    op: &Operation,
+    input: &Map<String, Value>,
+) -> Option<(Map<String, Value>, Vec<String>)> {
+    let members: Vec<String> = op
+        .input
+        .iter()
+        .filter(|(_, m)| {
+            matches!(TypeExpr::parse(&m.ty), Ok(TypeExpr::String))
+                && (spec.vendor == Vendor::Tencent
+                    || matches!(m.location, Some(Location::Path | Location::Query)))
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    if members.is_empty() {
+        return None;
+    }
+    let mut tricky = input.clone();
+    for name in &members {
+        tricky.insert(name.clone(), Value::String(TRICKY.to_owned()));
+    }
+    Some((tricky, members))
+}
+
+/// The class of an operation's sample input as the CLI sees it: HTTP method (or a Tencent
+/// action), where its members go, and whether they are given as flags or as
+/// `--cli-input-json`. The CLI is run once per class (it is a separate process per call, too
+/// slow to run for each of ~500 operations); the Rust crates call every operation in-process.
+fn cli_class(spec: &Service, op: &Operation, sample: &Map<String, Value>) -> String {
+    let method = op.http.as_ref().map_or("action", |h| h.method.as_str());
+    let locations: BTreeSet<&str> = sample
+        .keys()
+        .map(|k| match op.input.get(k).and_then(|m| m.location) {
+            Some(Location::Path) => "path",
+            Some(Location::Query) => "query",
+            Some(Location::Header) => "header",
+            Some(Location::Body) | None => "body",
+        })
+        .collect();
+    let style = if sample.is_empty() {
+        "no input"
+    } else if sample
+        .values()
+        .all(|v| matches!(v, Value::String(_) | Value::Bool(_) | Value::Number(_)))
+    {
+        "flags"
+    } else {
+        "--cli-input-json"
+    };
+    let locations: Vec<&str> = locations.into_iter().collect();
+    format!(
+        "{} {method}, {} members, {style}",
+        vendor_name(spec.vendor),
+        if locations.is_empty() {
+            "no".to_owned()
+        } else {
+            locations.join("+")
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(spec: Value) -> Service {
+        serde_json::from_value(spec).expect("a test spec")
+    }
+
+    fn huawei() -> Value {
+        json!({
+            "vendor": "huawei", "name": "demo", "service": "demo", "version": "v3", "title": "Demo",
+            "endpoint": {"regional": "demo.{region}.example.com"},
+            "operations": {
+                "ListInstances": {
+                    "docs": "Lists.", "read_only": true,
+                    "http": {"method": "GET", "path": "/v3/{project_id}/instances"},
+                    "input": {"id": {"type": "string", "location": "query"}},
+                    "output": {"instances": {"type": "list<Instance>"}, "total_count": {"type": "int32"}}
+                },
+                "DeleteMapping": {
+                    "docs": "Deletes.",
+                    "http": {"method": "DELETE", "path": "/v3/{project_id}/dbcache/mapping", "success_status": 204},
+                    "input": {"id": {"type": "string", "required": true}}
+                },
+                "Resize": {
+                    "docs": "Resizes.",
+                    "http": {"method": "PUT", "path": "/v3/{project_id}/instances/{instance_id}/volume"},
+                    "input": {
+                        "instance_id": {"type": "string", "required": true, "location": "path"},
+                        "size": {"type": "int32", "required": true}
+                    },
+                    "output": {"job_id": {"type": "string"}}
+                },
+                "Rename": {
+                    "docs": "Renames.",
+                    "http": {"method": "PUT", "path": "/v3/{project_id}/instances/{instance_id}/name"},
+                    "input": {
+                        "instance_id": {"type": "string", "required": true, "location": "path"},
+                        "name": {"type": "string", "required": true}
+                    },
+                    "output": {"job_id": {"type": "string"}},
+                    "examples": [
+                        {"title": "a", "input": {"instance_id": "ins-1", "name": "x"}, "output": {"job_id": "j1"}},
+                        {"title": "b", "input": {"instance_id": "ins-1", "name": "x"}, "output": {"job_id": "j2"}},
+                        {"title": "c", "input": {"instance_id": "ins-2", "name": "y"}, "output": {"job_id": "j3"}}
+                    ]
+                }
+            },
+            "shapes": {"Instance": {"members": {"id": {"type": "string"}, "name": {"type": "string"}}}}
+        })
+    }
+
+    #[test]
+    fn examples_with_a_repeated_input_are_skipped_with_the_reason() {
+        let plan = ServicePlan::new(service(huawei()));
+        let rename = &plan.operations[3];
+        let cases: Vec<&str> = rename.calls.iter().map(|c| c.case.as_str()).collect();
+        assert_eq!(cases, ["example 1 (a)", "example 3 (c)"]);
+        assert_eq!(rename.skips.len(), 1);
+        assert!(rename.skips[0]
+            .1
+            .starts_with("same input as an earlier example: example 1;"));
+        assert_eq!(plan.instances, ["ins-1", "ins-2"]);
+    }
+
+    #[test]
+    fn synthesized_inputs_name_a_documented_instance() {
+        let plan = ServicePlan::new(service(huawei()));
+        let resize = &plan.operations[2];
+        assert_eq!(resize.sample_source, SampleSource::Synthesized);
+        assert_eq!(resize.sample["instance_id"], json!("ins-1"));
+        assert_eq!(resize.sample["size"], json!(1));
+        assert_eq!(resize.calls.len(), 1);
+        assert!(resize.calls[0].output.is_none());
+        let instance = resize.instance.as_ref().expect("instance member");
+        assert!(instance.filter.is_none());
+        assert_eq!(instance.not_found, ("DBS.200002".to_owned(), Some(404)));
+    }
+
+    #[test]
+    fn id_names_an_instance_only_in_a_collection_of_instances() {
+        let plan = ServicePlan::new(service(huawei()));
+        let list = &plan.operations[0];
+        let filter = list.instance.as_ref().and_then(|i| i.filter.as_ref());
+        let filter = filter.expect("ListInstances filters by id");
+        assert_eq!(
+            (filter.list.as_str(), filter.item_member.as_str()),
+            ("instances", "id")
+        );
+        let delete = &plan.operations[1];
+        assert!(delete.instance.is_none(), "a mapping id is no instance");
+        assert!(delete.empty_response);
+    }
+
+    #[test]
+    fn tricky_inputs_cover_path_and_query_strings_only() {
+        let plan = ServicePlan::new(service(huawei()));
+        let (input, members) = plan.operations[3].tricky.clone().expect("tricky");
+        assert_eq!(members, ["instance_id"]);
+        assert_eq!(input["instance_id"], json!(TRICKY));
+        assert_eq!(input["name"], json!("x"), "a body member keeps its value");
+    }
+
+    #[test]
+    fn each_cli_class_is_sampled_once() {
+        let plan = ServicePlan::new(service(huawei()));
+        let classes: Vec<Option<&str>> = plan
+            .operations
+            .iter()
+            .map(|o| o.cli_class.as_deref())
+            .collect();
+        assert_eq!(
+            classes,
+            [
+                Some("huawei GET, no members, no input"),
+                Some("huawei DELETE, body members, flags"),
+                Some("huawei PUT, body+path members, flags"),
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn tencent_not_found_codes_come_from_the_spec() {
+        let spec = service(json!({
+            "vendor": "tencent", "name": "demo", "service": "demo", "version": "2020-01-01",
+            "title": "Demo", "endpoint": {"regional": "demo.{region}.example.com"},
+            "operations": {
+                "A": {"docs": "A.", "input": {"InstanceId": {"type": "string", "required": true}}},
+                "B": {"docs": "B.", "input": {"InstanceId": {"type": "string"}},
+                      "errors": [{"code": "ResourceNotFound.InstanceNotFound", "docs": "No such instance."}]}
+            }
+        }));
+        assert_eq!(
+            not_found_code(&spec, "A").0,
+            "ResourceNotFound.InstanceNotFound"
+        );
+    }
+}
