@@ -31,8 +31,8 @@
 
 #![forbid(unsafe_code)]
 
-use cloud_spec::{Location, Operation, Service};
-use cloud_transport::{HttpBinding, OperationInfo, ParamLocation, ServiceInfo};
+use cloud_spec::{Operation, Service};
+use cloud_transport::ServiceInfo;
 use huawei_geminidb::types::{CertCategory, SslOption};
 use serde_json::Value;
 use tencent_cdb::types::MysqlSslStatus;
@@ -377,47 +377,6 @@ fn crate_service(crate_name: &str) -> Option<&'static ServiceInfo> {
     }
 }
 
-/// The transport wants `&'static` call descriptions, as the crates' `const`s are; this test
-/// process builds ~500 once and exits.
-fn leak(s: &str) -> &'static str {
-    Box::leak(s.to_owned().into_boxed_str())
-}
-
-/// An operation's call description, from its spec: what the generator writes as the crate's
-/// `Operation::INFO` (name, REST binding with the located members, retry and rate facts).
-fn operation_info(name: &str, op: &Operation) -> OperationInfo {
-    let http = op.http.as_ref().map(|binding| {
-        let params: Vec<(&'static str, ParamLocation)> = op
-            .input
-            .iter()
-            .filter_map(|(wire, member)| {
-                let location = match member.location? {
-                    Location::Path => ParamLocation::Path,
-                    Location::Query => ParamLocation::Query,
-                    Location::Header => ParamLocation::Header,
-                    Location::Body => return None,
-                };
-                Some((leak(wire), location))
-            })
-            .collect();
-        HttpBinding {
-            method: binding.method.as_str(),
-            path: leak(&binding.path),
-            success_status: binding.success_status,
-            params: Box::leak(params.into_boxed_slice()),
-        }
-    });
-    let regions: Vec<&'static str> = op.regions.iter().map(|r| leak(r)).collect();
-    OperationInfo {
-        name: leak(name),
-        http,
-        read_only: op.read_only,
-        idempotent: op.idempotent,
-        rate_limit: op.rate_limit,
-        regions: Box::leak(regions.into_boxed_slice()),
-    }
-}
-
 /// The plan xtask wrote (`CONFORMANCE_PLAN`).
 fn plan() -> Value {
     let path = var("CONFORMANCE_PLAN");
@@ -476,7 +435,7 @@ async fn every_operation_verifies_under_the_official_signers() {
                 failures.push(format!("{crate_name} {name}: not in the spec bundle"));
                 continue;
             };
-            let info = operation_info(name, op);
+            let info = cloud_spec::transport::operation_info(name, op);
             let inputs = [
                 ("planned input", Some(&planned_op["sample"])),
                 ("escaped input", planned_op["tricky"].get("input")),

@@ -11,6 +11,8 @@
 pub mod bundle;
 mod model;
 pub mod sample;
+#[cfg(feature = "transport")]
+pub mod transport;
 mod types;
 
 pub use model::*;
