@@ -355,6 +355,10 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
         .operations
         .iter()
         .map(|op| super::operation::operation_items(plan, op));
+    let inputs = plan
+        .operations
+        .iter()
+        .map(|op| format_ident!("{}", op.input_type()));
     let example = plan.operations.first().map_or(String::new(), |op| {
         format!(" (`Request<{}, C>` for `{}`)", op.input_type(), op.wire)
     });
@@ -487,6 +491,10 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
         }
 
         #(#items)*
+
+        /// Every operation's call description ([`Operation::INFO`]), in the spec's order: for
+        /// tools that list the operations or check them against the spec.
+        pub const ALL: &[OperationInfo] = &[#(<#inputs as Operation>::INFO),*];
     }
 }
 

@@ -47,7 +47,7 @@ pub struct EndpointRules {
 }
 
 /// One operation.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationInfo {
     /// The vendor's operation name: the Tencent action (`DescribeInstanceSSL`) or the Huawei
     /// operation id (`ListSslCertDownloadAddresses`).
@@ -143,7 +143,7 @@ impl OperationInfo {
 }
 
 /// The REST binding of a Huawei operation.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HttpBinding {
     /// `GET`, `POST`, `PUT`, `DELETE` or `PATCH`.
     pub method: &'static str,
