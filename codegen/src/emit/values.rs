@@ -425,66 +425,7 @@ impl<'s> Values<'_, 's> {
         fields: &[FieldPlan<'_>],
         object: &Map<String, Value>,
     ) -> Option<Map<String, Value>> {
-        let mut changed = false;
-        let mut out = Map::new();
-        for field in fields {
-            let Some(v) = object.get(field.wire) else {
-                continue;
-            };
-            let v = if field.optional {
-                changed = true;
-                Value::Null
-            } else {
-                match self.nulls_inside(&field.ty, v) {
-                    Some(v) => {
-                        changed = true;
-                        v
-                    }
-                    None => v.clone(),
-                }
-            };
-            out.insert(field.wire.to_owned(), v);
-        }
-        changed.then_some(out)
-    }
-
-    fn nulls_inside(&self, ty: &RustType, value: &Value) -> Option<Value> {
-        match (ty, value) {
-            (RustType::Struct { spec, .. }, Value::Object(object)) => match self.shape(spec) {
-                Some(ShapePlan::Struct { fields, .. }) => {
-                    self.with_nulls(fields, object).map(Value::Object)
-                }
-                _ => None,
-            },
-            (RustType::List(inner), Value::Array(items)) => {
-                let mapped: Vec<Option<Value>> =
-                    items.iter().map(|v| self.nulls_inside(inner, v)).collect();
-                mapped.iter().any(Option::is_some).then(|| {
-                    Value::Array(
-                        mapped
-                            .into_iter()
-                            .zip(items)
-                            .map(|(m, v)| m.unwrap_or_else(|| v.clone()))
-                            .collect(),
-                    )
-                })
-            }
-            (RustType::Map(inner), Value::Object(entries)) => {
-                let mut changed = false;
-                let out = entries
-                    .iter()
-                    .map(|(k, v)| {
-                        let v = self
-                            .nulls_inside(inner, v)
-                            .inspect(|_| changed = true)
-                            .unwrap_or_else(|| v.clone());
-                        (k.clone(), v)
-                    })
-                    .collect();
-                changed.then_some(Value::Object(out))
-            }
-            _ => None,
-        }
+        self.rewrite_fields(fields, object, Rewrite::OptionalsToNull)
     }
 
     /// `value` with every number of a numeric member or integer enum written as a string. `None`
@@ -494,25 +435,34 @@ impl<'s> Values<'_, 's> {
         fields: &[FieldPlan<'_>],
         object: &Map<String, Value>,
     ) -> Option<Map<String, Value>> {
+        self.rewrite_fields(fields, object, Rewrite::NumbersToStrings)
+    }
+
+    /// `object` with `rewrite` applied to its members at any depth; `None` when nothing changed.
+    fn rewrite_fields(
+        &self,
+        fields: &[FieldPlan<'_>],
+        object: &Map<String, Value>,
+        rewrite: Rewrite,
+    ) -> Option<Map<String, Value>> {
         let mut changed = false;
         let mut out = Map::new();
         for field in fields {
             let Some(v) = object.get(field.wire) else {
                 continue;
             };
-            let v = match self.stringify(&field.ty, v) {
-                Some(v) => {
-                    changed = true;
-                    v
-                }
-                None => v.clone(),
+            let new = if rewrite == Rewrite::OptionalsToNull && field.optional {
+                Some(Value::Null)
+            } else {
+                self.rewrite_value(&field.ty, v, rewrite)
             };
-            out.insert(field.wire.to_owned(), v);
+            changed |= new.is_some();
+            out.insert(field.wire.to_owned(), new.unwrap_or_else(|| v.clone()));
         }
         changed.then_some(out)
     }
 
-    fn stringify(&self, ty: &RustType, value: &Value) -> Option<Value> {
+    fn rewrite_value(&self, ty: &RustType, value: &Value, rewrite: Rewrite) -> Option<Value> {
         match (ty, value) {
             (
                 RustType::Integer(_)
@@ -522,16 +472,18 @@ impl<'s> Values<'_, 's> {
                     ..
                 },
                 Value::Number(n),
-            ) => Some(Value::String(n.to_string())),
+            ) if rewrite == Rewrite::NumbersToStrings => Some(Value::String(n.to_string())),
             (RustType::Struct { spec, .. }, Value::Object(object)) => match self.shape(spec) {
-                Some(ShapePlan::Struct { fields, .. }) => {
-                    self.numbers_as_strings(fields, object).map(Value::Object)
-                }
+                Some(ShapePlan::Struct { fields, .. }) => self
+                    .rewrite_fields(fields, object, rewrite)
+                    .map(Value::Object),
                 _ => None,
             },
             (RustType::List(inner), Value::Array(items)) => {
-                let mapped: Vec<Option<Value>> =
-                    items.iter().map(|v| self.stringify(inner, v)).collect();
+                let mapped: Vec<Option<Value>> = items
+                    .iter()
+                    .map(|v| self.rewrite_value(inner, v, rewrite))
+                    .collect();
                 mapped.iter().any(Option::is_some).then(|| {
                     Value::Array(
                         mapped
@@ -548,7 +500,7 @@ impl<'s> Values<'_, 's> {
                     .iter()
                     .map(|(k, v)| {
                         let v = self
-                            .stringify(inner, v)
+                            .rewrite_value(inner, v, rewrite)
                             .inspect(|_| changed = true)
                             .unwrap_or_else(|| v.clone());
                         (k.clone(), v)
@@ -612,4 +564,13 @@ fn parse_json_expr(ty: TokenStream, value: &Value, mode: Mode) -> TokenStream {
         Mode::Test => quote!(parse(#text)),
         Mode::Doc => quote!(serde_json::from_str::<#ty>(#text)?),
     }
+}
+
+/// How [`Values`]' test-data variants change a sample response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rewrite {
+    /// Every optional member becomes `null` ("This field may return null").
+    OptionalsToNull,
+    /// Every number of a numeric member becomes a JSON string (Tencent sometimes sends them so).
+    NumbersToStrings,
 }
