@@ -14,6 +14,7 @@
 //! returned, so nothing half-converted is ever written.
 
 pub mod doc_page;
+mod html;
 pub mod huawei;
 pub mod overlay;
 mod python;
@@ -118,6 +119,7 @@ pub fn finish(
     spec_file: &Path,
 ) -> Result<Finished, ImportError> {
     name_keyword_members(&mut raw.service);
+    docs_to_markdown(&mut raw.service);
     // Before the overlays: an overlay's `sensitive` must win over the rule, and the SDK's list
     // names shapes as imported (an overlay may rename them).
     sensitive::mark_by_name(&mut raw.service);
@@ -385,4 +387,36 @@ pub fn parse_only(list: &str) -> Vec<String> {
 /// The operations of a spec, for `--only` taken from the committed spec (`--only-curated`).
 pub fn operation_names(service: &Service) -> Vec<String> {
     service.operations.keys().cloned().collect()
+}
+
+/// Every docs field of `service` from the sources' HTML to Markdown (see [`html`]); before the
+/// overlays, whose docs are Markdown already.
+fn docs_to_markdown(service: &mut cloud_spec::Service) {
+    let site = match service.vendor {
+        cloud_spec::Vendor::Tencent => "https://www.tencentcloud.com",
+        cloud_spec::Vendor::Huawei => "https://support.huaweicloud.com",
+    };
+    let convert = |docs: &mut String| *docs = html::to_markdown(docs, site);
+    convert(&mut service.docs);
+    for error in &mut service.common_errors {
+        convert(&mut error.docs);
+    }
+    for op in service.operations.values_mut() {
+        convert(&mut op.docs);
+        for member in op.input.values_mut().chain(op.output.values_mut()) {
+            convert(&mut member.docs);
+        }
+        for error in &mut op.errors {
+            convert(&mut error.docs);
+        }
+    }
+    for shape in service.shapes.values_mut() {
+        convert(&mut shape.docs);
+        for member in shape.members.iter_mut().flat_map(|m| m.values_mut()) {
+            convert(&mut member.docs);
+        }
+        for value in &mut shape.values {
+            convert(&mut value.docs);
+        }
+    }
 }

@@ -646,7 +646,7 @@ pub struct CopyConfigurationInput {
     pub config_id: Option<String>,
     /// 复制后的参数模板名称。最长64个字符，只允许大写字母、小写字母、数字、和“-_.”特殊字符。
     pub name: Option<String>,
-    /// 参数模板描述。最长256个字符，不支持&gt;!&lt;\&quot;&amp;&#39;&#x3D;特殊字符。默认为空。
+    /// 参数模板描述。最长256个字符，不支持&gt;!&lt;\"&'=特殊字符。默认为空。
     pub description: Option<String>,
 }
 
@@ -710,8 +710,7 @@ pub struct CreateBackInput {
     /// 长度为4~64位，必须以字母开头（A~Z或a~z），区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。 **取值范围：** 不涉及。
     /// **默认取值：** 不涉及。
     pub name: Option<String>,
-    /// **参数解释：** 手动备份描述。 **约束限制：** 长度不超过256位，且不能包含&gt;!&lt;\&quot;&amp;&#39;&#x3D;特殊字符。 **取值范围：**
-    /// 不涉及。 **默认取值：** 不涉及。
+    /// **参数解释：** 手动备份描述。 **约束限制：** 长度不超过256位，且不能包含&gt;!&lt;\"&'=特殊字符。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     pub description: Option<String>,
     /// **参数解释：** 备份里的库表信息。 **约束限制：** 该参数仅针对GeminiDB Cassandra。 **取值范围：** - 字段为空，表示创建实例级备份。 -
     /// 字段非空，表示创建库表级备份。 **默认取值：** 不涉及。
@@ -849,8 +848,7 @@ pub struct CreateConfigurationInput {
     /// **参数解释：** 参数模板名称。 **约束限制：** 最长64个字符，只允许大写字母、小写字母、数字、和“-_.”特殊字符。 **取值范围：** 不涉及。 **默认取值：**
     /// 不涉及。
     pub name: Option<String>,
-    /// **参数解释：** 参数模板描述。 **约束限制：** 最长256个字符，不支持&gt;!&lt;\&quot;&amp;&#39;&#x3D;特殊字符。 **取值范围：** 不涉及。
-    /// **默认取值：** 空。
+    /// **参数解释：** 参数模板描述。 **约束限制：** 最长256个字符，不支持&gt;!&lt;\"&'=特殊字符。 **取值范围：** 不涉及。 **默认取值：** 空。
     pub description: Option<String>,
     /// The datastore of this CreateConfigurationRequestBody.
     pub datastore: Option<types::CreateConfigurationDatastoreOption>,
@@ -1300,7 +1298,7 @@ pub struct CreateDisasterRecoveryOutput {
 #[non_exhaustive]
 pub struct CreateGeminiDbDualActiveInput {
     /// 参数解释
-    /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     /// 约束限制 不涉及。 取值范围 不涉及。 默认取值 不涉及。
     ///
     /// Sent in the request path as `{instance_id}`.
@@ -1397,7 +1395,7 @@ pub struct CreateInstanceInput {
     /// 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询安全组列表。 **默认取值：** 不涉及。
     pub security_group_id: Option<String>,
     /// **参数解释：** 数据库密码。 **约束限制：** 不涉及。 **取值范围：**
-    /// 长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_&#x3D;+?的组合。建议您输入高强度密码，以提高安全性，防止出现密码被暴力破解等安全风险。
+    /// 长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。建议您输入高强度密码，以提高安全性，防止出现密码被暴力破解等安全风险。
     /// **默认取值：** 不涉及。
     ///
     /// A secret: `Debug` output shows `***` in its place.
@@ -1425,15 +1423,15 @@ pub struct CreateInstanceInput {
     /// 备份恢复新实例时不支持指定该参数，如果原实例使用了磁盘加密，新实例复用原实例加密的密钥ID。 该参数仅GeminiDB influx 云原生部署模式集群增强版实例类型、GeminiDB
     /// Cassandra经典部署模式实例类型、GeminiDB兼容DynamoDB实例类型支持。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     pub disk_encryption_id: Option<String>,
-    /// **参数解释：** &#39;参数模板ID。&#39; **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// **参数解释：** '参数模板ID。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     pub configuration_id: Option<String>,
     /// The backup_strategy of this CreateInstanceRequestBody.
     pub backup_strategy: Option<types::BackupStrategyOption>,
-    /// **参数解释：** &#39;企业项目ID。&#39; **约束限制：** -对于未开通企业多项目服务的用户，不传该参数。
+    /// **参数解释：** '企业项目ID。' **约束限制：** -对于未开通企业多项目服务的用户，不传该参数。
     /// -对于已开通企业多项目服务的用户，不传该参数时，表示为default企业项目。获取方式请参见《企业管理API参考》的“查询企业项目列表”响应消息表“enterprise_project字段数据结构说明”的“id”。
     /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
     pub enterprise_project_id: Option<String>,
-    /// **参数解释：** &#39;专属资源ID。&#39; **约束限制：** 只有开通专属资源池后才可以下发此参数。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// **参数解释：** '专属资源ID。' **约束限制：** 只有开通专属资源池后才可以下发此参数。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     pub dedicated_resource_id: Option<String>,
     /// **参数解释：** SSL开关选项。 **约束限制：** 不涉及。 **取值范围：** - 取“0”，表示DDS实例默认不启用SSL连接。 -
     /// 取“1”，表示DDS实例默认启用SSL连接。 - 不传该参数时，默认不启用SSL连接。 **默认取值：** 不涉及。
@@ -1988,8 +1986,8 @@ pub struct DeleteDisasterRecoveryOutput {
 #[non_exhaustive]
 pub struct DeleteEnlargeFailNodeInput {
     /// 实例ID，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
+    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -2044,7 +2042,7 @@ pub struct DeleteEnlargeFailNodeOutput {
 #[non_exhaustive]
 pub struct DeleteGeminiDbDualActiveInput {
     /// 参数解释
-    /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     /// 约束限制 不涉及。 取值范围 不涉及。 默认取值 不涉及。
     ///
     /// Sent in the request path as `{instance_id}`.
@@ -2750,7 +2748,7 @@ pub struct ListCassandraSlowLogsInput {
     pub line_num: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型。 取值：select
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
     pub node_id: Option<String>,
     /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
     pub keywords: Option<Vec<String>>,
@@ -3768,7 +3766,7 @@ pub struct ListInfluxdbSlowLogsInput {
     pub line_num: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型。 可取值：SELECT、DELETE 、SHOW 、DROP 、CREATE 、ALTER
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
     pub node_id: Option<String>,
     /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
     pub keywords: Option<String>,
@@ -4258,7 +4256,7 @@ pub struct ListInstancesOutput {
 #[non_exhaustive]
 pub struct ListInstancesByResourceTagsInput {
     /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。 - “action”值为“count”时，不传该参数。 -
-    /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。&#39;
+    /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。'
     pub offset: Option<String>,
     /// 查询记录数。 - “action”值为“count”时，不传该参数。 - “action”值为“filter”时，取值范围：1~100。不传该参数时，默认查询前100条实例信息。
     pub limit: Option<String>,
@@ -4339,7 +4337,7 @@ pub struct ListInstancesByResourceTagsOutput {
 #[non_exhaustive]
 pub struct ListInstancesByTagsInput {
     /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。 - “action”值为“count”时，不传该参数。 -
-    /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。&#39;
+    /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。'
     pub offset: Option<String>,
     /// 查询记录数。 - “action”值为“count”时，不传该参数。 - “action”值为“filter”时，取值范围：1~100。不传该参数时，默认查询前100条实例信息。
     pub limit: Option<String>,
@@ -4576,18 +4574,15 @@ pub struct ListJobsInput {
     ///
     /// Sent in the query string as `status`.
     pub status: Option<String>,
-    /// 任务名称。对应取值如下： - \&quot;CreateInstance\&quot;：创建实例 - \&quot;RestoreNewInstance\&quot;：恢复到新实例 -
-    /// \&quot;EnlargeInstance\&quot;：扩容实例 - \&quot;ReduceInstance\&quot;：缩容实例 -
-    /// \&quot;RestartInstance\&quot;：重启实例 - \&quot;RestartNode\&quot;：重启节点 -
-    /// \&quot;EnlargeInstanceVolume\&quot;：扩容实例磁盘 - \&quot;ReduceInstanceVolume\&quot;：缩容实例磁盘 -
-    /// \&quot;ResizeInstance\&quot;：规格变更实例 - \&quot;UpgradeDbVersion\&quot;：升级数据库版本 -
-    /// \&quot;BindPublicIP\&quot;：绑定公网IP - \&quot;UnbindPublicIP\&quot;：解绑公网IP -
-    /// \&quot;DeleteInstance\&quot;：删除实例 - \&quot;EnlargeInstanceColdVolume\&quot;：扩容实例冷存储 -
-    /// \&quot;AddInstanceColdVolume\&quot;：增加实例冷存储 - \&quot;ModifySecurityGroup\&quot;：修改安全组 -
-    /// \&quot;ModifyPort\&quot;：修改端口 - \&quot;ConstructDisasterRecovery\&quot;：构造容灾关系 -
-    /// \&quot;DeConstructDisasterRecovery\&quot;：解除容灾关系 -
-    /// \&quot;SwitchOverDisasterRecovery\&quot;：切换容灾关系 - \&quot;BuildBiActiveInstance\&quot;：构建双活实例 -
-    /// \&quot;ReleaseBiActiveInstance\&quot;：解除双活实例关系 - \&quot;BackupInstance\&quot;：备份实例
+    /// 任务名称。对应取值如下： - \"CreateInstance\"：创建实例 - \"RestoreNewInstance\"：恢复到新实例 -
+    /// \"EnlargeInstance\"：扩容实例 - \"ReduceInstance\"：缩容实例 - \"RestartInstance\"：重启实例 -
+    /// \"RestartNode\"：重启节点 - \"EnlargeInstanceVolume\"：扩容实例磁盘 - \"ReduceInstanceVolume\"：缩容实例磁盘 -
+    /// \"ResizeInstance\"：规格变更实例 - \"UpgradeDbVersion\"：升级数据库版本 - \"BindPublicIP\"：绑定公网IP -
+    /// \"UnbindPublicIP\"：解绑公网IP - \"DeleteInstance\"：删除实例 - \"EnlargeInstanceColdVolume\"：扩容实例冷存储 -
+    /// \"AddInstanceColdVolume\"：增加实例冷存储 - \"ModifySecurityGroup\"：修改安全组 - \"ModifyPort\"：修改端口 -
+    /// \"ConstructDisasterRecovery\"：构造容灾关系 - \"DeConstructDisasterRecovery\"：解除容灾关系 -
+    /// \"SwitchOverDisasterRecovery\"：切换容灾关系 - \"BuildBiActiveInstance\"：构建双活实例 -
+    /// \"ReleaseBiActiveInstance\"：解除双活实例关系 - \"BackupInstance\"：备份实例
     ///
     /// Sent in the query string as `name`.
     pub name: Option<String>,
@@ -4811,7 +4806,7 @@ pub struct ListMongodbErrorLogsInput {
     pub line_num: Option<String>,
     /// 日志级别，取空值，表示查询所有日志级别的日志。
     pub severity: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
     pub node_id: Option<String>,
     /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
     pub keywords: Option<Vec<String>>,
@@ -4918,7 +4913,7 @@ pub struct ListMongodbSlowLogsInput {
     pub line_num: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型。
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
     pub node_id: Option<String>,
     /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
     pub keywords: Option<Vec<String>>,
@@ -5051,14 +5046,13 @@ pub struct ListMongodbSlowLogsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListNosqlTaskListInput {
-    /// 任务名称，默认为空。对应取值如下：  \&quot;REBOOT\&quot;：重启实例  \&quot;RESIZE_FLAVOR\&quot;：变更实例的CPU和内存规格 
-    /// \&quot;UPGRADE_DATABASE\&quot;：补丁升级
+    /// 任务名称，默认为空。对应取值如下：  \"REBOOT\"：重启实例  \"RESIZE_FLAVOR\"：变更实例的CPU和内存规格 
+    /// \"UPGRADE_DATABASE\"：补丁升级
     ///
     /// Sent in the query string as `job_name`.
     pub job_name: Option<String>,
-    /// 任务执行状态，默认为空。 取值：  值为\&quot;Pending\&quot;，表示任务未执行。  值为\&quot;Running\&quot;，表示任务正在执行。 
-    /// 值为\&quot;Completed\&quot;，表示任务执行成功。  值为\&quot;Failed\&quot;，表示任务执行失败。 
-    /// 值为\&quot;Canceled\&quot;，表示任务取消执行。
+    /// 任务执行状态，默认为空。 取值：  值为\"Pending\"，表示任务未执行。  值为\"Running\"，表示任务正在执行。 
+    /// 值为\"Completed\"，表示任务执行成功。  值为\"Failed\"，表示任务执行失败。  值为\"Canceled\"，表示任务取消执行。
     ///
     /// Sent in the query string as `job_status`.
     pub job_status: Option<String>,
@@ -5066,13 +5060,11 @@ pub struct ListNosqlTaskListInput {
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// 任务创建起始时间，格式为\&quot;yyyy-mm-ddThh:mm:ssZ\&quot;。
-    /// 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间前七天。
+    /// 任务创建起始时间，格式为\"yyyy-mm-ddThh:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间前七天。
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// 任务创建结束时间，格式为\&quot;yyyy-mm-ddThh:mm:ssZ\&quot;。
-    /// 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间。
+    /// 任务创建结束时间，格式为\"yyyy-mm-ddThh:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间。
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
@@ -5420,7 +5412,7 @@ pub struct ListRedisSlowLogsInput {
     pub limit: Option<i32>,
     /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
     pub line_num: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型。支持查询的所有语句类型如下（以\&quot;|\&quot;分割）：
+    /// 语句类型，取空值，表示查询所有语句类型。支持查询的所有语句类型如下（以\"|\"分割）：
     /// set|get|del|incr|incrby|incrbyfloat|decr|decrby|getset|append|mget|keys|setnx|setex|psetex|delvx|mset|
     /// msetnx|getrange|substr|setrange|strlen|exists|expire|pexpire|expireat|pexpireat|ttl|pttl|persist|type|
     /// scanx|pksetexat|sort|hdel|hset|hget|hgetall|hexists|hincrby|hincrbyfloat|hkeys|hlen|hmget|hmset|hsetnx|
@@ -5432,7 +5424,7 @@ pub struct ListRedisSlowLogsInput {
     /// bitcount|bitpos|bitop|bitfield|pfadd|pfcount|pfmerge|geoadd|georadiusbymember|georadius|geohash|geodist|
     /// geopos|xadd|xack|xgroup|xdel|xtrim|xlen|xrange|xrevrange|xclaim|xpending|xinfo|xread|xreadgroup|
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
     pub node_id: Option<String>,
     /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
     pub keywords: Option<Vec<String>>,
@@ -5705,8 +5697,8 @@ pub struct ListRestoreTablesOutput {
 #[non_exhaustive]
 pub struct ListRestoreTimeInput {
     /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
+    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -5818,7 +5810,7 @@ pub struct ListSlowLogsInput {
     ///
     /// Sent in the query string as `end_date`.
     pub end_date: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\&quot;ListInstances\&quot;中nodes字段数据结构说明的“id”。
+    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
@@ -5831,7 +5823,7 @@ pub struct ListSlowLogsInput {
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 注意： limit 与 offset 的和需要满足 &lt;&#x3D; 2000的条件。
+    /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 注意： limit 与 offset 的和需要满足 &lt;= 2000的条件。
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -6236,8 +6228,8 @@ pub struct ModifyInstanceMaintenanceWindowOutput {}
 #[non_exhaustive]
 pub struct ModifyPortInput {
     /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
+    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -6571,7 +6563,7 @@ pub struct ResetDbUserPasswordInput {
     pub instance_id: Option<String>,
     /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
     pub name: Option<String>,
-    /// 需重置的密码。 - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&amp;*()_+-&#x3D; 。
+    /// 需重置的密码。 - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&*()_+-= 。
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -6684,7 +6676,7 @@ pub struct ResetPasswordInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 数据库密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_&#x3D;+?的组合。
+    /// 数据库密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。
     /// 建议您输入高强度密码，以提高安全性，防止出现密码被暴力破解等安全风险。
     ///
     /// A secret: `Debug` output shows `***` in its place.
@@ -6993,14 +6985,14 @@ pub struct RestartInstanceOutput {
 #[non_exhaustive]
 pub struct RestoreExistingInstanceInput {
     /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
+    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 备份文件名称。根据备份文件恢复到已有的实例。
     pub backup_id: Option<String>,
-    /// 实例密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_&#x3D;+?的组合。 -
+    /// 实例密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。 -
     /// 不传入密码时，恢复后，备份文件中保留的密码将覆盖原有实例的密码。 - 传入密码时，恢复后，将使用该密码覆盖原有实例的密码。
     ///
     /// A secret: `Debug` output shows `***` in its place.
@@ -8366,14 +8358,14 @@ pub struct ShowConfigurationDetailOutput {
     pub datastore_version_name: Option<String>,
     /// 数据库名称。
     pub datastore_name: Option<String>,
-    /// 【参数解释】 数据库实例类型。 【取值范围】 GeminiDB Cassandra经典部署模式集群类型为\&quot;Cluster\&quot;。 GeminiDB
-    /// Cassandra云原生部署模式集群类型为\&quot;CloudNativeCluster\&quot;。 GeminiDB
-    /// Mongo副本集类型为\&quot;ReplicaSet\&quot;。 GeminiDB Mongo集群类型为\&quot;Sharding\&quot;。 GeminiDB
-    /// Influx经典部署模式集群类型为\&quot;Cluster\&quot;。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
+    /// 【参数解释】 数据库实例类型。 【取值范围】 GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
+    /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
+    /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
+    /// Redis经典部署模式集群类型为“Cluster”。
     pub mode: Option<String>,
-    /// 创建时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     pub created: Option<String>,
-    /// 更新时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     pub updated: Option<String>,
     /// 参数对象，用户基于默认参数模板自定义的参数配置。
     pub configuration_parameters: Option<Vec<types::ConfigurationParameterResult>>,
@@ -8769,17 +8761,16 @@ pub struct ShowInstanceConfigurationOutput {
     pub datastore_version_name: Option<String>,
     /// 数据库名称。
     pub datastore_name: Option<String>,
-    /// 创建时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     pub created: Option<String>,
-    /// 更新时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     pub updated: Option<String>,
     /// 参数模板ID。
     pub id: Option<String>,
-    /// 数据库实例类型。 取值范围: GeminiDB Cassandra经典部署模式集群类型为\&quot;Cluster\&quot;。 GeminiDB
-    /// Cassandra云原生部署模式集群类型为\&quot;CloudNativeCluster\&quot;。 GeminiDB
-    /// Mongo副本集类型为\&quot;ReplicaSet\&quot;。 GeminiDB Mongo集群类型为\&quot;Sharding\&quot;。 GeminiDB
-    /// Influx经典部署模式集群类型为\&quot;Cluster\&quot;。 GeminiDB
-    /// Influx经典部署模式单节点类型为\&quot;InfluxdbSingle\&quot;。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
+    /// 数据库实例类型。 取值范围: GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
+    /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
+    /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
+    /// Influx经典部署模式单节点类型为\"InfluxdbSingle\"。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
     pub mode: Option<String>,
     /// 参数对象，用户基于默认参数模板自定义的参数配置。
     pub configuration_parameters: Option<Vec<types::ConfigurationParameterResult>>,
@@ -9278,7 +9269,7 @@ pub struct ShowRedisBigKeysInput {
     pub offset: Option<i32>,
     /// 查询个数上限值。 取值范围：1~100。不传该参数时，默认查询前100条大key。
     pub limit: Option<i32>,
-    /// 大key的类型,一个字符串列表,支持\&quot;string\&quot;,\&quot;hash\&quot;,\&quot;zset\&quot;,\&quot;set\&quot;,\&quot;list\&quot;,\&quot;stream\&quot;六种类型。
+    /// 大key的类型,一个字符串列表,支持\"string\",\"hash\",\"zset\",\"set\",\"list\",\"stream\"六种类型。
     pub key_types: Option<Vec<String>>,
 }
 
@@ -10328,8 +10319,8 @@ pub struct SwitchToSlaveOutput {
 #[non_exhaustive]
 pub struct UpdateClientNetworkInput {
     /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file&#x3D;zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file&#x3D;zh-cn_topic_0000001397139461.xml)接口创建。
+    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
+    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -10396,7 +10387,7 @@ pub struct UpdateConfigurationInput {
     pub config_id: Option<String>,
     /// 参数模板名称。最长64个字符，只允许大写字母、小写字母、数字和特殊字符中划线、下划线和点。
     pub name: Option<String>,
-    /// 参数模板描述。最长256个字符，不支持!&lt;&gt;&#x3D;&amp;\&quot;&#39;特殊字符。默认为空。
+    /// 参数模板描述。最长256个字符，不支持!&lt;&gt;=&\"'特殊字符。默认为空。
     pub description: Option<String>,
     /// 参数值对象，用户基于默认参数模板自定义的参数值。为空时不修改参数值。
     pub values: Option<BTreeMap<String, String>>,

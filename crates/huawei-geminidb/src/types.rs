@@ -80,22 +80,19 @@ pub struct DatabaseTable {
 #[non_exhaustive]
 pub struct CreateConfigurationDatastoreOption {
     /// **参数解释：** 数据库类型。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例取值为“cassandra”。 - GeminiDB
-    /// Mongo实例取值为\&quot;mongodb\&quot;。 - GeminiDB Influx实例取值为\&quot;influxdb\&quot;。 - GeminiDB
-    /// Redis实例取值为\&quot;redis\&quot;。 - GeminiDB DynamoDB实例取值为\&quot;dynamodb\&quot;。 - GeminiDB
-    /// HBase实例取值为\&quot;hbase\&quot;。 **默认取值：** 不涉及。
+    /// Mongo实例取值为\"mongodb\"。 - GeminiDB Influx实例取值为\"influxdb\"。 - GeminiDB Redis实例取值为\"redis\"。 -
+    /// GeminiDB DynamoDB实例取值为\"dynamodb\"。 - GeminiDB HBase实例取值为\"hbase\"。 **默认取值：** 不涉及。
     pub type_: String,
     /// **参数解释：** 数据库版本。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 -
-    /// GeminiDB Mongo实例支持4.0版本，取值为\\\&quot;4.0\\\&quot;。 - GeminiDB
-    /// Influx实例支持1.8版本，取值\\\&quot;1.8\\\&quot;。 - GeminiDB Redis实例支持5.0版本，取值\\\&quot;5.0\\\&quot;。
-    /// **默认取值：** 不涉及。
+    /// GeminiDB Mongo实例支持4.0版本，取值为\\\"4.0\\\"。 - GeminiDB Influx实例支持1.8版本，取值\\\"1.8\\\"。 - GeminiDB
+    /// Redis实例支持5.0版本，取值\\\"5.0\\\"。 **默认取值：** 不涉及。
     pub version: String,
     /// **参数解释：** 数据库实例类型。 **约束限制：** 当创建支持GeminiDB Mongo、GeminiDB Cassandra云原生部署模式实例的参数模板， 该参数必选。
-    /// **取值范围：** - GeminiDB Mongo副本集实例取值为\\\&quot;ReplicaSet\\\&quot;。 - GeminiDB Influx
-    /// 单节点实例取值为\\\&quot;InfluxdbSingle\\\&quot;。 - GeminiDB Influx
-    /// 集群增强版实例取值为\\\&quot;EnhancedCluster\\\&quot;。 - GeminiDB
-    /// Cassandra云原生部署模式实例取值为\\\&quot;CloudNativeCluster\\\&quot;。 - GeminiDB Influx
-    /// 云原生部署模式实例取值为\\\&quot;CloudNativeCluster\\\&quot;。 - GeminiDB
-    /// Redis云原生部署模式实例取值为\\\&quot;CloudNativeCluster\\\&quot;。 **默认取值：** 不传该参数，对GeminiDB
+    /// **取值范围：** - GeminiDB Mongo副本集实例取值为\\\"ReplicaSet\\\"。 - GeminiDB Influx
+    /// 单节点实例取值为\\\"InfluxdbSingle\\\"。 - GeminiDB Influx 集群增强版实例取值为\\\"EnhancedCluster\\\"。 -
+    /// GeminiDB Cassandra云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 - GeminiDB Influx
+    /// 云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 - GeminiDB
+    /// Redis云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 **默认取值：** 不传该参数，对GeminiDB
     /// Cassandra实例默认创建支持经典部署模式实例的参数模板。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
@@ -115,13 +112,12 @@ pub struct CreateConfigurationResult {
     pub datastore_version_name: Option<String>,
     /// 数据库名称。
     pub datastore_name: Option<String>,
-    /// 【参数解释】 数据库实例类型。 【取值范围】 - GeminiDB Mongo 副本集实例取值为\&quot;ReplicaSet\&quot;。 - GeminiDB Influx
-    /// 单节点实例取值为\&quot;InfluxdbSingle\&quot;。 - GeminiDB
-    /// Cassandra云原生部署模式实例取值为\&quot;CloudNativeCluster\&quot;。
+    /// 【参数解释】 数据库实例类型。 【取值范围】 - GeminiDB Mongo 副本集实例取值为\"ReplicaSet\"。 - GeminiDB Influx
+    /// 单节点实例取值为\"InfluxdbSingle\"。 - GeminiDB Cassandra云原生部署模式实例取值为\"CloudNativeCluster\"。
     pub mode: Option<String>,
-    /// 创建时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     pub created: Option<String>,
-    /// 更新时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     pub updated: Option<String>,
 }
 
@@ -131,13 +127,13 @@ pub struct CreateConfigurationResult {
 pub struct RedisUserForCreation {
     /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
     pub name: String,
-    /// - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&amp;*()_+-&#x3D; 。
+    /// - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&*()_+-= 。
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: String,
     /// 账号授权的数据库名称列表，至少指定一个数据库。
     pub databases: Vec<String>,
-    /// 账号权限。 - 取值\&quot;ReadOnly\&quot;：账号为只读权限； - 取值\&quot;ReadWrite\&quot;：账号为读写权限。
+    /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
     pub privilege: String,
 }
 
@@ -179,7 +175,7 @@ pub struct DatastoreOption {
     #[serde(rename = "type")]
     pub type_: String,
     /// **参数解释：** 数据库版本。 **约束限制：** - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 - GeminiDB
-    /// Mongo实例支持4.0版本，取值为4.0\&quot;。 - GeminiDB Influ经典部署模式集群类型实例支持1.8版本，取值为“1.8”。 - GeminiDB
+    /// Mongo实例支持4.0版本，取值为4.0\"。 - GeminiDB Influ经典部署模式集群类型实例支持1.8版本，取值为“1.8”。 - GeminiDB
     /// Influx云原生部署模式集群类型实例支持1.7版本，取值为“1.7”。 - GeminiDB Redis实例支持5.0版本，取值为“5.0”。 - GeminiDB
     /// DynamoDB实例取值为“”。 - GeminiDB HBase实例取值为“”。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     pub version: String,
@@ -323,8 +319,8 @@ pub struct DatastoreResult {
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 数据库版本。 - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 - GeminiDB
-    /// Mongo实例支持3.4，4.0版本，取值为\&quot;3.4\&quot;或\&quot;4.0\&quot;。 - GeminiDB
-    /// Influx实例支持1.7版本，取值为“1.7”。 - GeminiDB DynamoDB取值为“”。 - GeminiDB HBase取值为“”。
+    /// Mongo实例支持3.4，4.0版本，取值为\"3.4\"或\"4.0\"。 - GeminiDB Influx实例支持1.7版本，取值为“1.7”。 - GeminiDB
+    /// DynamoDB取值为“”。 - GeminiDB HBase取值为“”。
     pub version: Option<String>,
     /// 存储引擎。 - GeminiDB Cassandra实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB
     /// Mongo实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB Influx实例支持RocksDB存储引擎，取值为“rocksDB”。
@@ -554,15 +550,14 @@ pub struct ListConfigurationsResult {
     /// 数据库名称。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB Redis实例。
     /// influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。
     pub datastore_name: Option<String>,
-    /// 创建时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800
+    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800
     pub created: Option<String>,
-    /// 更新时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     pub updated: Option<String>,
-    /// 数据库实例类型。 GeminiDB Cassandra经典部署模式集群类型为\&quot;Cluster\&quot;。 GeminiDB
-    /// Cassandra云原生部署模式集群类型为\&quot;CloudNativeCluster\&quot;。 GeminiDB
-    /// Mongo副本集类型为\&quot;ReplicaSet\&quot;。 GeminiDB Mongo集群类型为\&quot;Sharding\&quot;。 GeminiDB
-    /// Influx经典部署模式集群类型为\&quot;Cluster\&quot;。 GeminiDB
-    /// Influx经典部署模式单节点类型为\&quot;InfluxdbSingle\&quot;。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
+    /// 数据库实例类型。 GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
+    /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
+    /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
+    /// Influx经典部署模式单节点类型为\"InfluxdbSingle\"。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
     pub mode: Option<String>,
     /// 是否是用户自定义参数模板： - false，表示为系统默认参数模板。 - true，表示为用户自定义参数模板。
     pub user_defined: Option<bool>,
@@ -636,7 +631,7 @@ pub struct RedisDbUserInfo {
     pub name: Option<String>,
     /// 账号类型。 - rwuser：管理员用户 - acluser：普通用户
     pub type_: Option<String>,
-    /// 账号权限。 - 取值\&quot;ReadOnly\&quot;：账号为只读权限； - 取值\&quot;ReadWrite\&quot;：账号为读写权限。
+    /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
     pub privilege: Option<String>,
     /// 账号已授权的数据库名称列表。
     pub databases: Option<Vec<String>>,
@@ -1342,7 +1337,7 @@ pub struct CertInfo {
 pub struct RedisModifyDbUserPrivilegeRequestBody {
     /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
     pub name: String,
-    /// 账号权限。 - 取值\&quot;ReadOnly\&quot;：账号为只读权限； - 取值\&quot;ReadWrite\&quot;：账号为读写权限。
+    /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
     pub privilege: String,
     /// 账号授权database列表。 不传值则对账号授权的db不做修改。
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1386,9 +1381,9 @@ pub struct ResizeInstanceOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecoveryInfo {
-    /// **参数解释：** &#39;备份文件所在OBS bucket。&#39; **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// **参数解释：** '备份文件所在OBS bucket。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     pub bucket_name: String,
-    /// **参数解释：** &#39;备份文件名。&#39; **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// **参数解释：** '备份文件名。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     pub files: Vec<String>,
 }
 
@@ -1517,7 +1512,7 @@ pub struct ApplyHistoryRsp {
     pub instance_id: Option<String>,
     /// **参数解释：** 实例名称。 **取值范围：** 不涉及。
     pub instance_name: Option<String>,
-    /// **参数解释：** 生效时间，格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// **参数解释：** 生效时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     /// 其中，T指某个时间的开始；Z指时区偏移量。 **取值范围：** 不涉及。
     pub applied_at: Option<Timestamp>,
     /// **参数解释：** 应用结果。 **取值范围：** - SUCCESS：应用成功。 - FAILED:应用失败。 - APPLYING: 应用中。
@@ -1623,10 +1618,10 @@ pub struct ConfigurationHistoryRsp {
     pub update_result: Option<String>,
     /// **参数解释：** 是否生效。 **约束限制：** 不涉及。 **取值范围：** - true:已生效。 - false:未生效。 **默认取值：** 不涉及。
     pub applied: Option<bool>,
-    /// **参数解释：** 更新时间。 **约束限制：** 不涉及。 **取值范围：** 格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。
+    /// **参数解释：** 更新时间。 **约束限制：** 不涉及。 **取值范围：** 格式为\"yyyy-MM-ddTHH:mm:ssZ\"。
     /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。 **默认取值：** 不涉及。
     pub updated_at: Option<String>,
-    /// **参数解释：** 生效时间。 **约束限制：** 不涉及。 **取值范围：** 格式为\&quot;yyyy-MM-ddTHH:mm:ssZ\&quot;。
+    /// **参数解释：** 生效时间。 **约束限制：** 不涉及。 **取值范围：** 格式为\"yyyy-MM-ddTHH:mm:ssZ\"。
     /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。 **默认取值：** 不涉及。
     pub applied_at: Option<String>,
 }
@@ -1757,7 +1752,7 @@ pub struct ApiVersionResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Links {
-    /// 对应该API的URL，该字段为\&quot;\&quot;。
+    /// 对应该API的URL，该字段为\"\"。
     pub href: Option<String>,
     /// 值为“self”，表示URL为本地链接。
     pub rel: Option<String>,

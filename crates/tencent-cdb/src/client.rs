@@ -1319,11 +1319,11 @@ impl Client {
     /// instance renewal price.
     ///
     /// Note: To request a price for a certain region, please use the access point of the
-    /// corresponding region. For access point information, please refer to the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/15832?from_cn_redirect=1>"&gt;service
-    /// address&lt;/a&gt; document. For example, to request a price for the Guangzhou region, send
-    /// the request to: cdb.ap-guangzhou.tencentcloudapi.com. Likewise, for the Shanghai region,
-    /// send the request to: cdb.ap-shanghai.tencentcloudapi.com.
+    /// corresponding region. For access point information, please refer to the [service
+    /// address](https://www.tencentcloud.com/document/api/236/15832?from_cn_redirect=1) document.
+    /// For example, to request a price for the Guangzhou region, send the request to:
+    /// cdb.ap-guangzhou.tencentcloudapi.com. Likewise, for the Shanghai region, send the request
+    /// to: cdb.ap-shanghai.tencentcloudapi.com.
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {

@@ -298,8 +298,8 @@ pub struct AdjustCdbProxyOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AdjustCdbProxyAddressInput {
-    /// Proxy group ID, which can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1>"&gt;DescribeCdbProxyInfo&lt;/a&gt;
+    /// Proxy group ID, which can be obtained through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
     /// API.
     pub proxy_group_id: Option<String>,
     /// Weight allocation mode,
@@ -320,8 +320,8 @@ pub struct AdjustCdbProxyAddressInput {
     pub auto_add_ro: Option<bool>,
     /// Whether it is read-only. Value: "true" | "false".
     pub read_only: Option<bool>,
-    /// Proxy group address ID. Obtain through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1>"&gt;DescribeCdbProxyInfo&lt;/a&gt;
+    /// Proxy group address ID. Obtain through the
+    /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
     /// API.
     pub proxy_address_id: Option<String>,
     /// Whether transaction splitting is enabled. Value: "true" | "false". Default value: false.
@@ -1710,8 +1710,8 @@ pub struct CreateCdbProxyAddressOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateCloneInstanceInput {
-    /// Clone source instance ID, which can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// Clone source instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1)
     /// API.
     pub instance_id: Option<String>,
     /// If necessary, specify this value when cloning an instance and rolling back to a specified
@@ -1721,17 +1721,17 @@ pub struct CreateCloneInstanceInput {
     /// for configuration.
     pub specified_rollback_time: Option<String>,
     /// If necessary to clone an instance and roll back to a designated backup set, specify this
-    /// value as the Id of the backup file. Please use &lt;a href="/document/api/236/15842"&gt;query
-    /// data backup file list&lt;/a&gt;.
+    /// value as the Id of the backup file. Please use [query data backup file
+    /// list](https://www.tencentcloud.com/document/api/236/15842).
     ///
     /// If it is a clone of a two-node, three-node, or four-node instance, the backup file is a
     /// physical backup. If it is a clone of a single-node or cloud disk edition instance, the
     /// backup file is a snapshot backup.
     pub specified_backup_id: Option<i64>,
-    /// VPC ID. Please use &lt;a href="/document/api/215/15778"&gt;Querying VPC List&lt;/a&gt;.
+    /// VPC ID. Please use [Querying VPC List](https://www.tencentcloud.com/document/api/215/15778).
     pub uniq_vpc_id: Option<String>,
     /// Subnet ID in the private network. If UniqVpcId is set up, UniqSubnetId is required. Please
-    /// use &lt;a href="/document/api/215/15784"&gt;query subnet list&lt;/a&gt;.
+    /// use [query subnet list](https://www.tencentcloud.com/document/api/215/15784).
     pub uniq_subnet_id: Option<String>,
     /// Instance memory size, unit: MB, must not be less than the clone source instance. Default is
     /// same as the source instance.
@@ -1741,10 +1741,9 @@ pub struct CreateCloneInstanceInput {
     pub volume: Option<i64>,
     /// Name of the newly generated clone instance. Support input of up to 60 characters.
     pub instance_name: Option<String>,
-    /// Security group parameters. Use the API &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/15850?from_cn_redirect=1>"&gt;Query
-    /// Project Security Group Information&lt;/a&gt; to query security group details of a certain
-    /// project.
+    /// Security group parameters. Use the API [Query Project Security Group
+    /// Information](https://www.tencentcloud.com/document/api/236/15850?from_cn_redirect=1) to
+    /// query security group details of a certain project.
     pub security_group: Option<Vec<String>>,
     /// Tag information of the instance.
     pub resource_tags: Option<Vec<types::TagInfo>>,
@@ -2109,25 +2108,22 @@ pub struct CreateDbImportJobOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateDbInstanceInput {
-    /// Instance memory size. Unit: MB. Please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API to obtain creatable memory
-    /// specifications.
+    /// Instance memory size. Unit: MB. Please use the [obtain the purchasable specifications of
+    /// cloud databases](https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1) API
+    /// to obtain creatable memory specifications.
     pub memory: Option<i64>,
-    /// Instance disk size, unit: GB. Please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the creatable disk
-    /// range.
+    /// Instance disk size, unit: GB. Please use the [obtain the purchasable specifications of cloud
+    /// databases](https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1) API to
+    /// get the creatable disk range.
     pub volume: Option<i64>,
     /// Instance duration, measurement unit: month, optional values include
     /// \[1,2,3,4,5,6,7,8,9,10,11,12,24,36\].
     pub period: Option<i64>,
     /// Instance count. Default value is 1, minimum value 1, maximum value 100.
     pub goods_num: Option<i64>,
-    /// For AZ information, please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;Obtain
-    /// the Purchasable Specifications of Cloud Databases&lt;/a&gt; API to obtain the availability
-    /// zones where instances can be created.
+    /// For AZ information, please use the [Obtain the Purchasable Specifications of Cloud
+    /// Databases](https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1) API to
+    /// obtain the availability zones where instances can be created.
     ///
     /// If you create a single-node, two-node, three-node, or four-node instance, this parameter is
     /// required. Specify an availability zone. If no availability zone is specified, the system
@@ -2135,13 +2131,13 @@ pub struct CreateDbInstanceInput {
     /// you create a cloud disk-based cluster instance, leave this parameter blank and configure the
     /// availability zones for RWNode and read-only nodes with parameter ClusterTopology.
     pub zone: Option<String>,
-    /// VPC ID. Please use &lt;a href="/document/api/215/15778"&gt;Querying VPC List&lt;/a&gt;.
+    /// VPC ID. Please use [Querying VPC List](https://www.tencentcloud.com/document/api/215/15778).
     ///
     /// Description: If you create a cloud disk edition instance, this item is required and must be
     /// VPC type. If this item is left blank, the system will select the default VPC by default.
     pub uniq_vpc_id: Option<String>,
     /// Subnet ID in the private network. If UniqVpcId is set up, UniqSubnetId is required. Please
-    /// use &lt;a href="/document/api/215/15784"&gt;query subnet list&lt;/a&gt;.
+    /// use [query subnet list](https://www.tencentcloud.com/document/api/215/15784).
     ///
     /// Description: If this item is not filled, the system will select the default subnet in the
     /// Default VPC.
@@ -2161,22 +2157,22 @@ pub struct CreateDbInstanceInput {
     pub instance_role: Option<String>,
     /// Instance ID, required when purchasing a read-only instance or disaster recovery instance.
     /// This field represents the primary instance ID of the read-only instance or disaster recovery
-    /// instance. Please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>"&gt;Query
-    /// Instance List&lt;/a&gt; API to query the cloud database instance ID.
+    /// instance. Please use the [Query Instance
+    /// List](https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1) API to query
+    /// the cloud database instance ID.
     pub master_instance_id: Option<String>,
-    /// MySQL version, including 5.5, 5.6, 5.7, and 8.0. Please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the instance version
-    /// created.
+    /// MySQL version, including 5.5, 5.6, 5.7, and 8.0. Please use the [obtain the purchasable
+    /// specifications of cloud
+    /// databases](https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1) API to
+    /// get the instance version created.
     ///
     /// Note: When creating a non-cloud disk edition instance, specify the instance version as
     /// needed (recommend 5.7 or 8.0). If this parameter is left blank, the default value is 8.0. If
     /// creating a cloud disk edition instance, this parameter can only be set to 5.7 or 8.0.
     pub engine_version: Option<String>,
     /// Set the root account password. The password must contain 8 to 64 characters and at least two
-    /// of the following: letters, digits, or characters (supported characters: _+-&amp;=!@#$%^*()).
-    /// You can specify this parameter when purchasing a primary instance. This parameter is invalid
+    /// of the following: letters, digits, or characters (supported characters: _+-&=!@#$%^*()). You
+    /// can specify this parameter when purchasing a primary instance. This parameter is invalid
     /// when purchasing a read-only instance or disaster recovery instance.
     ///
     /// A secret: `Debug` output shows `***` in its place.
@@ -2195,11 +2191,9 @@ pub struct CreateDbInstanceInput {
     /// Single-node instances are in a single availability zone, so no need to specify this
     /// parameter.
     pub slave_zone: Option<String>,
-    /// Parameter list. The parameter format is
-    /// ParamList.0.Name=auto_increment&amp;ParamList.0.Value=1. You can query the configurable
-    /// parameters by referring to &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/32662?from_cn_redirect=1>"&gt;querying
-    /// the default configurable parameter list&lt;/a&gt;.
+    /// Parameter list. The parameter format is ParamList.0.Name=auto_increment&ParamList.0.Value=1.
+    /// You can query the configurable parameters by referring to [querying the default configurable
+    /// parameter list](https://www.tencentcloud.com/document/api/236/32662?from_cn_redirect=1).
     ///
     /// Description: table Name case sensitivity can be turned on or off by setting the parameter
     /// lower_case_table_names. a parameter Value of 0 means enabling, and a Value of 1 means
@@ -2221,10 +2215,9 @@ pub struct CreateDbInstanceInput {
     /// Region of the primary instance. This field is required when you purchase a disaster recovery
     /// or RO instance.
     pub master_region: Option<String>,
-    /// Security group parameters. Use the API &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/15850?from_cn_redirect=1>"&gt;Query
-    /// Project Security Group Information&lt;/a&gt; to query security group details of a certain
-    /// project.
+    /// Security group parameters. Use the API [Query Project Security Group
+    /// Information](https://www.tencentcloud.com/document/api/236/15850?from_cn_redirect=1) to
+    /// query security group details of a certain project.
     pub security_group: Option<Vec<String>>,
     /// Read-only instance parameter. This parameter is required when you purchase a read-only
     /// instance.
@@ -2244,39 +2237,15 @@ pub struct CreateDbInstanceInput {
     /// Instance isolation type.
     ///
     /// Enumeration values:
-    ///
-    /// \-
-    ///
-    /// UNIVERSAL: General-purpose instance
-    ///
-    /// \-
-    ///
-    /// EXCLUSIVE: Dedicated instance
-    ///
-    /// \-
-    ///
-    /// CLOUD_NATIVE_CLUSTER: Standard type of cloud disk edition
-    ///
-    /// \-
-    ///
-    /// CLOUD_NATIVE_CLUSTER_EXCLUSIVE: Enhanced type of cloud disk edition
-    ///
-    /// \-
-    ///
-    /// CLOUD_NATIVE_CLUSTER_ULTRA: Premium type of cloud disk edition
-    ///
-    /// \-
-    ///
-    /// If this parameter is not specified, it defaults to general-purpose instance.
-    ///
-    /// \-
-    ///
-    /// Required if you create a cloud disk edition instance.
-    ///
-    /// \-
-    ///
-    /// If you create a single-node instance, fill in this parameter as CLOUD_NATIVE_CLUSTER and
-    /// specify parameter InstanceNodes equal to 1.
+    /// - UNIVERSAL: General-purpose instance
+    /// - EXCLUSIVE: Dedicated instance
+    /// - CLOUD_NATIVE_CLUSTER: Standard type of cloud disk edition
+    /// - CLOUD_NATIVE_CLUSTER_EXCLUSIVE: Enhanced type of cloud disk edition
+    /// - CLOUD_NATIVE_CLUSTER_ULTRA: Premium type of cloud disk edition
+    /// - If this parameter is not specified, it defaults to general-purpose instance.
+    /// - Required if you create a cloud disk edition instance.
+    /// - If you create a single-node instance, fill in this parameter as CLOUD_NATIVE_CLUSTER and
+    ///   specify parameter InstanceNodes equal to 1.
     pub device_type: Option<String>,
     /// Parameter template ID.
     ///
@@ -2343,9 +2312,9 @@ pub struct CreateDbInstanceInput {
     /// SSD cloud disk, and CLOUD_PREMIUM means high-performance cloud block storage.
     ///
     /// Note: The supported regions for hard disk types of single-node (cloud disk edition) and
-    /// cloud disk edition instances vary slightly. For specific support situation, refer to &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/8458?from_cn_redirect=1>"&gt;Regions
-    /// and Availability Zones&lt;/a&gt;.
+    /// cloud disk edition instances vary slightly. For specific support situation, refer to
+    /// [Regions and Availability
+    /// Zones](https://www.tencentcloud.com/document/product/236/8458?from_cn_redirect=1).
     pub disk_type: Option<String>,
     /// Turn on or off instance destruction protection. on - turn on, off - turn off.
     pub destroy_protect: Option<String>,
@@ -2717,42 +2686,39 @@ pub struct CreateDbInstanceOutput {
 pub struct CreateDbInstanceHourInput {
     /// Instance count. Default value is 1, minimum value 1, maximum value 100.
     pub goods_num: Option<i64>,
-    /// Instance memory size. Unit: MB. Please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API to obtain creatable memory
-    /// specifications.
+    /// Instance memory size. Unit: MB. Please use the [obtain the purchasable specifications of
+    /// cloud databases](https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1) API
+    /// to obtain creatable memory specifications.
     pub memory: Option<i64>,
-    /// Instance disk size, unit: GB. Please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the creatable disk
-    /// range.
+    /// Instance disk size, unit: GB. Please use the [obtain the purchasable specifications of cloud
+    /// databases](https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1) API to
+    /// get the creatable disk range.
     pub volume: Option<i64>,
-    /// MySQL version, including 5.5, 5.6, 5.7, and 8.0. Please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the instance version
-    /// created.
+    /// MySQL version, including 5.5, 5.6, 5.7, and 8.0. Please use the [obtain the purchasable
+    /// specifications of cloud
+    /// databases](https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1) API to
+    /// get the instance version created.
     ///
     /// Note: When creating a non-cloud disk edition instance, specify the instance version as
     /// needed (recommend 5.7 or 8.0). If this parameter is left blank, the default value is 8.0. If
     /// creating a cloud disk edition instance, this parameter can only be set to 5.7 or 8.0.
     pub engine_version: Option<String>,
-    /// VPC ID. Please use &lt;a href="/document/api/215/15778"&gt;Querying VPC List&lt;/a&gt;.
+    /// VPC ID. Please use [Querying VPC List](https://www.tencentcloud.com/document/api/215/15778).
     ///
     /// Description: If you create a cloud disk edition instance, this item is required and must be
     /// VPC type. If this item is left blank, the system will select the default VPC by default.
     pub uniq_vpc_id: Option<String>,
     /// Subnet ID in the private network. If UniqVpcId is set up, UniqSubnetId is required. Please
-    /// use &lt;a href="/document/api/215/15784"&gt;query subnet list&lt;/a&gt;.
+    /// use [query subnet list](https://www.tencentcloud.com/document/api/215/15784).
     ///
     /// Description: If this item is not filled, the system will select the default subnet in the
     /// Default VPC.
     pub uniq_subnet_id: Option<String>,
     /// Project ID. If this is left empty, the default project will be used.
     pub project_id: Option<i64>,
-    /// For AZ information, please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;Obtain
-    /// the Purchasable Specifications of Cloud Databases&lt;/a&gt; API to obtain the availability
-    /// zones where instances can be created.
+    /// For AZ information, please use the [Obtain the Purchasable Specifications of Cloud
+    /// Databases](https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1) API to
+    /// obtain the availability zones where instances can be created.
     ///
     /// If you create a single-node, two-node, three-node, or four-node instance, this parameter is
     /// required. Specify an availability zone. If no availability zone is specified, the system
@@ -2762,9 +2728,9 @@ pub struct CreateDbInstanceHourInput {
     pub zone: Option<String>,
     /// Instance ID, required when you purchase a read-only instance or disaster recovery instance.
     /// This field represents the primary instance ID of the read-only instance or disaster recovery
-    /// instance. Please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>"&gt;Query
-    /// Instance List&lt;/a&gt; API to query the cloud database instance ID.
+    /// instance. Please use the [Query Instance
+    /// List](https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1) API to query
+    /// the cloud database instance ID.
     pub master_instance_id: Option<String>,
     /// Instance type. Supported values include: master - primary instance, dr - disaster recovery
     /// instance, ro - read-only instance.
@@ -2779,18 +2745,16 @@ pub struct CreateDbInstanceHourInput {
     /// Description: If left blank, it defaults to 3306.
     pub port: Option<i64>,
     /// Set the root account password. The password must contain 8 to 64 characters and at least two
-    /// of the following: letters, digits, or characters (supported characters: _+-&amp;=!@#$%^*()).
-    /// You can specify this parameter when purchasing a primary instance. This parameter is invalid
+    /// of the following: letters, digits, or characters (supported characters: _+-&=!@#$%^*()). You
+    /// can specify this parameter when purchasing a primary instance. This parameter is invalid
     /// when purchasing a read-only instance or disaster recovery instance.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
-    /// Parameter list. The parameter format is
-    /// ParamList.0.Name=auto_increment&amp;ParamList.0.Value=1.
+    /// Parameter list. The parameter format is ParamList.0.Name=auto_increment&ParamList.0.Value=1.
     ///
-    /// Query the configurable parameters by referring to &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/32662?from_cn_redirect=1>"&gt;querying
-    /// the default configurable parameter list&lt;/a&gt;.
+    /// Query the configurable parameters by referring to [querying the default configurable
+    /// parameter list](https://www.tencentcloud.com/document/api/236/32662?from_cn_redirect=1).
     ///
     /// Note: table Name case sensitivity can be enabled or disabled with the parameter
     /// lower_case_table_names. a parameter Value of 0 means enabling, and a Value of 1 means
@@ -2825,10 +2789,9 @@ pub struct CreateDbInstanceHourInput {
     /// Specify this parameter when you proceed to purchase a three-node primary instance or a
     /// four-node primary instance.
     pub backup_zone: Option<String>,
-    /// Security group parameters. Use the API &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/15850?from_cn_redirect=1>"&gt;Query
-    /// Project Security Group Information&lt;/a&gt; to query security group details of a certain
-    /// project.
+    /// Security group parameters. Use the API [Query Project Security Group
+    /// Information](https://www.tencentcloud.com/document/api/236/15850?from_cn_redirect=1) to
+    /// query security group details of a certain project.
     pub security_group: Option<Vec<String>>,
     /// Read-only instance information. This parameter is required when you purchase a read-only
     /// instance.
@@ -2850,39 +2813,15 @@ pub struct CreateDbInstanceHourInput {
     /// Instance isolation type.
     ///
     /// Enumeration values:
-    ///
-    /// \-
-    ///
-    /// UNIVERSAL: General-purpose instance
-    ///
-    /// \-
-    ///
-    /// EXCLUSIVE: Dedicated instance
-    ///
-    /// \-
-    ///
-    /// CLOUD_NATIVE_CLUSTER: Standard type of cloud disk edition
-    ///
-    /// \-
-    ///
-    /// CLOUD_NATIVE_CLUSTER_EXCLUSIVE: Enhanced type of cloud disk edition
-    ///
-    /// \-
-    ///
-    /// CLOUD_NATIVE_CLUSTER_ULTRA: Premium type of cloud disk edition
-    ///
-    /// \-
-    ///
-    /// If this parameter is not specified, it defaults to general-purpose instance.
-    ///
-    /// \-
-    ///
-    /// Required if you create a cloud disk edition instance.
-    ///
-    /// \-
-    ///
-    /// If you create a single-node instance, fill in this parameter as CLOUD_NATIVE_CLUSTER and
-    /// specify parameter InstanceNodes equal to 1.
+    /// - UNIVERSAL: General-purpose instance
+    /// - EXCLUSIVE: Dedicated instance
+    /// - CLOUD_NATIVE_CLUSTER: Standard type of cloud disk edition
+    /// - CLOUD_NATIVE_CLUSTER_EXCLUSIVE: Enhanced type of cloud disk edition
+    /// - CLOUD_NATIVE_CLUSTER_ULTRA: Premium type of cloud disk edition
+    /// - If this parameter is not specified, it defaults to general-purpose instance.
+    /// - Required if you create a cloud disk edition instance.
+    /// - If you create a single-node instance, fill in this parameter as CLOUD_NATIVE_CLUSTER and
+    ///   specify parameter InstanceNodes equal to 1.
     pub device_type: Option<String>,
     /// Parameter template ID.
     ///
@@ -2947,9 +2886,9 @@ pub struct CreateDbInstanceHourInput {
     /// cloud disk, and CLOUD_PREMIUM means high-performance cloud block storage.
     ///
     /// Note: The supported regions for disk types of single-node (cloud disk) and cloud disk
-    /// edition instances vary slightly. For specific support situation, refer to &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/8458?from_cn_redirect=1>"&gt;Regions
-    /// and Availability Zones&lt;/a&gt;.
+    /// edition instances vary slightly. For specific support situation, refer to [Regions and
+    /// Availability
+    /// Zones](https://www.tencentcloud.com/document/product/236/8458?from_cn_redirect=1).
     pub disk_type: Option<String>,
     /// ClusterType: cage-Financial Enclosure, cdc-CDB ON CDC; dedicate-dedicated cluster
     pub cluster_type: Option<String>,
@@ -6651,24 +6590,22 @@ pub struct DescribeDbPriceInput {
     /// Instance duration, in months, minimum value 1, maximum value 36. This field is invalid when
     /// querying the pay-as-you-go rate.
     pub period: Option<i64>,
-    /// AZ information, in the format of "ap-guangzhou-2". For available values, query the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1>"&gt;DescribeDBZoneConfig&lt;/a&gt;
+    /// AZ information, in the format of "ap-guangzhou-2". For available values, query the
+    /// [DescribeDBZoneConfig](https://www.tencentcloud.com/document/api/236/17229?from_cn_redirect=1)
     /// api. This parameter is required when InstanceId is empty.
     pub zone: Option<String>,
     /// Instance count. Default value is 1, minimum value 1, maximum value 100. This parameter is
     /// required when InstanceId is empty.
     pub goods_num: Option<i64>,
     /// Instance memory size, measurement unit: MB. Required when InstanceId is empty. To ensure the
-    /// input value is valid, please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API to obtain the saleable
-    /// instance memory size range.
+    /// input value is valid, please use the [obtain the purchasable specifications of cloud
+    /// databases](https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1) API
+    /// to obtain the saleable instance memory size range.
     pub memory: Option<i64>,
     /// Instance disk size, unit: GB. This parameter is required when InstanceId is empty. To ensure
-    /// the input value is valid, please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the saleable disk
-    /// size range.
+    /// the input value is valid, please use the [obtain the purchasable specifications of cloud
+    /// databases](https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1) API
+    /// to get the saleable disk size range.
     pub volume: Option<i64>,
     /// Instance type, defaults to master. Supported values include: master - primary instance, ro -
     /// read-only instance, dr - disaster recovery instance. Required when InstanceId is empty.
@@ -6705,11 +6642,10 @@ pub struct DescribeDbPriceInput {
     ///    (value - 1) read-only nodes.
     pub instance_nodes: Option<i64>,
     /// The number of CPU cores of the price-query instance, measurement unit: core. To ensure the
-    /// validity of the input CPU value, please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API acquisition to get the
-    /// saleable number of cores. When this value is not specified, a default value will be padded
-    /// based on the Memory size.
+    /// validity of the input CPU value, please use the [obtain the purchasable specifications of
+    /// cloud databases](https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1)
+    /// API acquisition to get the saleable number of cores. When this value is not specified, a
+    /// default value will be padded based on the Memory size.
     pub cpu: Option<i64>,
     /// Query the ID of the instance to be renewed. If needed, fill in InstanceId and Period to
     /// query instance renewal price.
@@ -7676,22 +7612,22 @@ pub struct DescribeInstanceUpgradeCheckJobOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceUpgradeTypeInput {
-    /// Instance ID, which can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
     /// API.
     pub instance_id: Option<String>,
     /// The number of CPU cores of the target instance. To ensure the input value is valid, please
-    /// use &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// use
+    /// [DescribeCdbZoneConfig](https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1)
     /// to get the saleable CPU range of the instance.
     pub dst_cpu: Option<f64>,
     /// Target instance memory size, measurement unit: MB. To ensure the input value is valid,
-    /// please use &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// please use
+    /// [DescribeCdbZoneConfig](https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1)
     /// to get the saleable memory size range of the instance.
     pub dst_memory: Option<u64>,
-    /// Target instance disk size, unit: GB. To ensure the input value is valid, please use &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// Target instance disk size, unit: GB. To ensure the input value is valid, please use
+    /// [DescribeCdbZoneConfig](https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1)
     /// to get the saleable disk size range of the instance.
     pub dst_disk: Option<u64>,
     /// Target instance database version. Available values: 5.6, 5.7, 8.0.
@@ -7702,12 +7638,12 @@ pub struct DescribeInstanceUpgradeTypeInput {
     /// Replication type of the target instance. Supported values include: 0 - means async
     /// replication, 1 - means semi-sync replication, 2 - means strong sync replication.
     pub dst_protect_mode: Option<i64>,
-    /// AZ ID of the standby instance 1 of the target instance. You can use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// AZ ID of the standby instance 1 of the target instance. You can use the
+    /// [DescribeCdbZoneConfig](https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1)
     /// API to obtain the availability zone ID.
     pub dst_slave_zone: Option<i64>,
-    /// AZ ID of the standby instance 2. You can use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// AZ ID of the standby instance 2. You can use the
+    /// [DescribeCdbZoneConfig](https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1)
     /// API to obtain the AZ ID.
     pub dst_backup_zone: Option<i64>,
     /// Target instance type. Supported values include: "CUSTOM" - general-purpose instance,
@@ -7715,19 +7651,19 @@ pub struct DescribeInstanceUpgradeTypeInput {
     /// "CLOUD_NATIVE_CLUSTER" - standard type for CLOUD disk, "CLOUD_NATIVE_CLUSTER_EXCLUSIVE" -
     /// enhanced type for CLOUD disk.
     pub dst_cdb_type: Option<String>,
-    /// Primary availability zone ID of the target instance. You can use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// Primary availability zone ID of the target instance. You can use the
+    /// [DescribeCdbZoneConfig](https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1)
     /// API to obtain the AZ ID.
     pub dst_zone_id: Option<i64>,
     /// Node distribution of CDB instances in the dedicated cluster.
     pub node_distribution: Option<types::NodeDistribution>,
     /// Topology configuration for cloud disk edition nodes. Nodeld information can be obtained
-    /// through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/105116?from_cn_redirect=1>"&gt;DescribeClusterInfo&lt;/a&gt;
+    /// through the
+    /// [DescribeClusterInfo](https://www.tencentcloud.com/document/api/236/105116?from_cn_redirect=1)
     /// API.
     pub cluster_topology: Option<types::ClusterTopology>,
-    /// AZ ID of the standby instance 3 in the target instance. Use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1>"&gt;DescribeCdbZoneConfig&lt;/a&gt;
+    /// AZ ID of the standby instance 3 in the target instance. Use the
+    /// [DescribeCdbZoneConfig](https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1)
     /// API to obtain the availability zone ID.
     pub dst_fourth_zone: Option<i64>,
 }
@@ -10556,8 +10492,8 @@ pub struct ModifyCdbProxyParamOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyDbInstanceLogToClsInput {
-    /// Instance ID, which can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// Instance ID, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
     /// API.
     pub instance_id: Option<String>,
     /// Log type. Error: error log, slowlog: slow log.
@@ -13125,25 +13061,22 @@ pub struct UpgradeCdbProxyVersionOutput {
 #[non_exhaustive]
 pub struct UpgradeDbInstanceInput {
     /// Instance ID, in the format such as cdb-c1nl9rpv or cdbro-c1nl9rpv. This matches the instance
-    /// ID displayed on the TencentDB console. You can obtain it through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>"&gt;Query
-    /// Instance List&lt;/a&gt; API, with its value being the InstanceId field in the output
-    /// parameter.
+    /// ID displayed on the TencentDB console. You can obtain it through the [Query Instance
+    /// List](https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1) API, with its
+    /// value being the InstanceId field in the output parameter.
     pub instance_id: Option<String>,
     /// Memory size after upgrade, unit: MB. To ensure the validity of the imported Memory value,
-    /// please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the upgradeable
-    /// memory specifications.
+    /// please use the [obtain the purchasable specifications of cloud
+    /// databases](https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1) API
+    /// to get the upgradeable memory specifications.
     ///
     /// Note: If you perform business migration, fill in the instance specification (CPU, memory),
     /// otherwise the system will use the minimum allowed specification by default.
     pub memory: Option<i64>,
     /// Disk size after upgrade, unit: GB. To ensure the validity of the imported Volume value,
-    /// please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API to get the upgradeable disk
-    /// range.
+    /// please use the [obtain the purchasable specifications of cloud
+    /// databases](https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1) API
+    /// to get the upgradeable disk range.
     pub volume: Option<i64>,
     /// Data replication method. Supported values include: 0 - async replication, 1 - semi-sync
     /// replication, 2 - strong sync replication. Specify this parameter when upgrading the primary
@@ -13157,29 +13090,29 @@ pub struct UpgradeDbInstanceInput {
     /// The availability zone information of standby database 1 matches the Zone parameter of the
     /// instance by default. You can specify this parameter when upgrading the primary instance to
     /// multi-AZ deployment. This parameter is invalid when upgrading a read-only instance or
-    /// disaster recovery instance. You can query the supported availability zones via the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API.
+    /// disaster recovery instance. You can query the supported availability zones via the [obtain
+    /// the purchasable specifications of cloud
+    /// databases](https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1) API.
     pub slave_zone: Option<String>,
     /// Database engine version of the primary instance. Supported values include 5.5, 5.6, 5.7, and
     /// 8.0.
     ///
-    /// Note: Please use the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/15870?from_cn_redirect=1>"&gt;UpgradeDBInstanceEngineVersion&lt;/a&gt;
+    /// Note: Please use the
+    /// [UpgradeDBInstanceEngineVersion](https://www.tencentcloud.com/document/api/236/15870?from_cn_redirect=1)
     /// API to upgrade the database version.
     pub engine_version: Option<String>,
     /// The way to switch to a new instance defaults to 0. Supported values include: 0 - switch
     /// immediately, 1 - switch within a time window. When the value is 1, during the upgrade, the
     /// process to switch to a new instance will be performed within the time window, or the user
-    /// can actively call the API &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/15864?from_cn_redirect=1>"&gt;Switch
-    /// to a New Instance&lt;/a&gt; to trigger the process.
+    /// can actively call the API [Switch to a New
+    /// Instance](https://www.tencentcloud.com/document/product/236/15864?from_cn_redirect=1) to
+    /// trigger the process.
     pub wait_switch: Option<i64>,
     /// The availability zone information of standby 2 is empty by default. You can specify this
     /// parameter when upgrading the primary instance, but it is invalid when upgrading a read-only
-    /// instance or disaster recovery instance. Query the supported AZs via the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1>"&gt;obtain
-    /// the purchasable specifications of cloud databases&lt;/a&gt; API.
+    /// instance or disaster recovery instance. Query the supported AZs via the [obtain the
+    /// purchasable specifications of cloud
+    /// databases](https://www.tencentcloud.com/document/product/236/17229?from_cn_redirect=1) API.
     ///
     /// Remark: To downgrade a three-node instance to a two-node one, set this parameter to empty to
     /// achieve it.
@@ -13386,9 +13319,8 @@ impl<C> Request<UpgradeDbInstanceInput, C> {
 pub struct UpgradeDbInstanceOutput {
     /// Order ID.
     pub deal_ids: Vec<String>,
-    /// Request ID of the async task. Use this ID to &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/20410?from_cn_redirect=1>"&gt;query
-    /// the outcome of the async task&lt;/a&gt;.
+    /// Request ID of the async task. Use this ID to [query the outcome of the async
+    /// task](https://www.tencentcloud.com/document/product/236/20410?from_cn_redirect=1).
     pub async_request_id: String,
     /// The request ID: quote it when asking Tencent Cloud about this call.
     pub request_id: String,
@@ -13400,10 +13332,9 @@ pub struct UpgradeDbInstanceOutput {
 #[non_exhaustive]
 pub struct UpgradeDbInstanceEngineVersionInput {
     /// Instance ID, in the format such as cdb-c1nl9rpv or cdbro-c1nl9rpv. This matches the instance
-    /// ID displayed on the TencentDB console. You can obtain it through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1>"&gt;Query
-    /// Instance List&lt;/a&gt; API, with its value being the InstanceId field in the output
-    /// parameter.
+    /// ID displayed on the TencentDB console. You can obtain it through the [Query Instance
+    /// List](https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1) API, with its
+    /// value being the InstanceId field in the output parameter.
     pub instance_id: Option<String>,
     /// Database engine version of the primary instance. Supported values include 5.6, 5.7, 8.0.
     ///
@@ -13413,9 +13344,9 @@ pub struct UpgradeDbInstanceEngineVersionInput {
     /// The way to switch to a new instance defaults to 0. Supported values include: 0 - switch
     /// immediately, 1 - switch in a time window. When the value is 1, during the upgrade process,
     /// the switchover to a new instance will be performed in the time window, or the user can
-    /// proactively call the API &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/236/15864?from_cn_redirect=1>"&gt;switch
-    /// to a new instance&lt;/a&gt; to trigger the process.
+    /// proactively call the API [switch to a new
+    /// instance](https://www.tencentcloud.com/document/product/236/15864?from_cn_redirect=1) to
+    /// trigger the process.
     pub wait_switch: Option<i64>,
     /// Whether to upgrade the kernel subversion. Supported values: 1 - upgrade kernel subversion; 0 -
     /// upgrade database engine version. No default value. Specify the version type to upgrade.
@@ -13495,9 +13426,9 @@ impl<C> Request<UpgradeDbInstanceEngineVersionInput, C> {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpgradeDbInstanceEngineVersionOutput {
-    /// Asynchronous Task ID. Use &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/236/20410?from_cn_redirect=1>"&gt;Query
-    /// Asynchronous Task&lt;/a&gt; to get its execution situation.
+    /// Asynchronous Task ID. Use [Query Asynchronous
+    /// Task](https://www.tencentcloud.com/document/api/236/20410?from_cn_redirect=1) to get its
+    /// execution situation.
     pub async_request_id: String,
     /// The request ID: quote it when asking Tencent Cloud about this call.
     pub request_id: String,

@@ -446,24 +446,24 @@ pub struct CreateBackupDownloadTaskOutput {
 #[non_exhaustive]
 pub struct CreateDbInstanceInput {
     /// - Specifies the number of primary and secondary nodes for each replica set during replica
-    ///   set instance creation. Call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   set instance creation. Call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to obtain the maximum and minimum number of nodes supported for each replica set.
     /// - Specifies the number of primary and secondary nodes for each shard during sharded cluster
-    ///   instance creation. Call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   instance creation. Call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to obtain the maximum and minimum number of nodes supported for each shard.
     pub node_num: Option<u64>,
-    /// Instance memory size. Unit: GB. Call the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// Instance memory size. Unit: GB. Call the
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     /// API to obtain specific saleable memory specifications.
     pub memory: Option<u64>,
-    /// Instance disk size. Unit: GB. Call the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// Instance disk size. Unit: GB. Call the
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     /// API to obtain the maximum and minimum disk sizes corresponding to each CPU specification.
     pub volume: Option<u64>,
-    /// Refers to version information. For supported versions, use the interface &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// Refers to version information. For supported versions, use the interface
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     /// to query.
     /// - MONGO_40_WT: MongoDB 4.0 WiredTiger engine version.
     /// - MONGO_42_WT: MongoDB 4.2 WiredTiger engine version.
@@ -476,8 +476,8 @@ pub struct CreateDbInstanceInput {
     /// Number of instances. The minimum value is 1, and the maximum value is 30.
     pub goods_num: Option<u64>,
     /// AZ information. The input format must be ap-guangzhou-2.
-    /// - For details, use the interface &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - For details, use the interface
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   to obtain them.
     /// - This parameter is the primary AZ. If multi-AZ deployment is used, Zone must be one of
     ///   AvailabilityZoneList.
@@ -493,9 +493,8 @@ pub struct CreateDbInstanceInput {
     /// - HIO10G: Local disk (High IO 10G).
     /// - HCD: Cloud disk (Cloud disk edition).
     ///
-    /// Note: Allowlist specification types are under allowlist control. If needed, &lt;a
-    /// href="<https://console.cloud.tencent.com/workorder/category>"&gt;submit a ticket&lt;/a&gt;
-    /// to apply.
+    /// Note: Allowlist specification types are under allowlist control. If needed, [submit a
+    /// ticket](https://console.cloud.tencent.com/workorder/category) to apply.
     pub machine_code: Option<String>,
     /// Instance architecture type.
     /// - REPLSET (replica set)
@@ -503,36 +502,31 @@ pub struct CreateDbInstanceInput {
     pub cluster_type: Option<String>,
     /// - Specifies the number of replica sets during replica set instance creation. This parameter
     ///   can only be 1.
-    /// - Specifies the number of shards during sharded cluster instance creation. Call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - Specifies the number of shards during sharded cluster instance creation. Call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to query the range of shard quantity. The parameters MinReplicateSetNum and
     ///   MaxReplicateSetNum in the returned data structure SpecItems correspond to the minimum
     ///   value and maximum value, respectively.
     pub replicate_set_num: Option<u64>,
     /// Project ID.
     /// - If this parameter is not set, the default project is used.
-    /// - You can obtain the project ID on the &lt;a
-    ///   href="<https://console.cloud.tencent.com/project>"&gt;MongoDB console project
-    ///   management&lt;/a&gt; page.
+    /// - You can obtain the project ID on the [MongoDB console project
+    ///   management](https://console.cloud.tencent.com/project) page.
     pub project_id: Option<i64>,
     /// VPC ID.
     /// - Only private networks can be configured, and a private network in the same region as the
-    ///   instance must be selected. Log in to the &lt;a
-    ///   href="<https://console.cloud.tencent.com/vpc>"&gt;VPC console&lt;/a&gt; to obtain a used
-    ///   private network ID.
+    ///   instance must be selected. Log in to the [VPC
+    ///   console](https://console.cloud.tencent.com/vpc) to obtain a used private network ID.
     /// - After successful instance creation, VPC replacement is allowed. For detailed operations,
-    ///   see &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1>"&gt;Changing
-    ///   the Network&lt;/a&gt;.
+    ///   see [Changing the
+    ///   Network](https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1).
     pub vpc_id: Option<String>,
     /// Subnet ID of the VPC.
-    /// - You must specify a subnet within the selected private network. Log in to the &lt;a
-    ///   href="<https://console.cloud.tencent.com/vpc>"&gt;VPC console&lt;/a&gt; to obtain the
-    ///   subnet ID.
+    /// - You must specify a subnet within the selected private network. Log in to the [VPC
+    ///   console](https://console.cloud.tencent.com/vpc) to obtain the subnet ID.
     /// - After the instance is successfully created, replacement of the private network and subnet
-    ///   is allowed. For detailed operations, please refer to &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1>"&gt;Network
-    ///   Change&lt;/a&gt;.
+    ///   is allowed. For detailed operations, please refer to [Network
+    ///   Change](https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1).
     pub subnet_id: Option<String>,
     /// Instance password. The requirements are as follows:
     /// - Character count is \[8,32\].
@@ -562,13 +556,12 @@ pub struct CreateDbInstanceInput {
     /// Parent instance ID.
     /// - When the **Clone** parameter is 3 or 4, that is, the instance is read-only or a disaster
     ///   recovery instance, this parameter must be configured.
-    /// - Log in to the &lt;a href="<https://console.cloud.tencent.com/mongodb>"&gt;MongoDB
-    ///   console&lt;/a&gt; and copy the parent instance ID in the instance list.
+    /// - Log in to the [MongoDB console](https://console.cloud.tencent.com/mongodb) and copy the
+    ///   parent instance ID in the instance list.
     pub father: Option<String>,
-    /// Security group ID. Log in to the &lt;a
-    /// href="<https://console.cloud.tencent.com/vpc/security-group>"&gt;security group
-    /// console&lt;/a&gt; to obtain the ID of the security group within the same region as the
-    /// database instance.
+    /// Security group ID. Log in to the [security group
+    /// console](https://console.cloud.tencent.com/vpc/security-group) to obtain the ID of the
+    /// security group within the same region as the database instance.
     pub security_group: Option<Vec<String>>,
     /// Rollback time of the cloned instance. It is required when the Clone value is 5 or 6. - This
     /// parameter is required for cloned instances. Format: 2021-08-13 16:30:00. - Rollback time
@@ -595,8 +588,8 @@ pub struct CreateDbInstanceInput {
     /// - For instances in multi-AZ deployment mode, the **Zone** parameter specifies the primary
     ///   AZ, and **AvailabilityZoneList** specifies all AZs, including the primary AZ. Format:
     ///   \[ap-guangzhou-2,ap-guangzhou-3,ap-guangzhou-4\].
-    /// - Use the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - Use the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to access cloud databases and obtain availability zone information planned for
     ///   different regions, so that you can assign valid AZs.
     /// - Nodes in multi-AZ deployment can only be deployed in 3 different availability zones.
@@ -627,13 +620,13 @@ pub struct CreateDbInstanceInput {
     /// - A parameter template is a collection of preset specific parameters applicable to quick
     ///   configuration of new MongoDB instances. Proper use of parameter templates can effectively
     ///   improve database deployment efficiency and operating performance.
-    /// - The parameter template ID can be obtained through the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/109155?from_cn_redirect=1>"&gt;DescribeDBInstanceParamTpl&lt;/a&gt;
+    /// - The parameter template ID can be obtained through the
+    ///   [DescribeDBInstanceParamTpl](https://www.tencentcloud.com/document/product/240/109155?from_cn_redirect=1)
     ///   API. Please select the parameter template ID corresponding to your instance version and
     ///   architecture.
     pub param_template_id: Option<String>,
-    /// Instance CPU core size. Unit: C. Call the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// Instance CPU core size. Unit: C. Call the
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     /// API to obtain specific saleable CPU specifications.
     ///
     /// Note: CPU size must be set for common I Instance Type.
@@ -926,33 +919,33 @@ pub struct CreateDbInstanceOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateDbInstanceHourInput {
-    /// Instance memory size. Unit: GB. Call the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// Instance memory size. Unit: GB. Call the
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     /// API to obtain specific saleable memory specifications.
     pub memory: Option<u64>,
-    /// Instance disk size. Unit: GB. Call the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// Instance disk size. Unit: GB. Call the
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     /// API to obtain the maximum and minimum disk sizes corresponding to each CPU specification.
     pub volume: Option<u64>,
     /// - Specifies the number of replica sets during replica set instance creation. This parameter
     ///   can only be 1.
-    /// - Specifies the number of shards during sharded cluster instance creation. Call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - Specifies the number of shards during sharded cluster instance creation. Call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to query the range of shard quantity. The parameters MinReplicateSetNum and
     ///   MaxReplicateSetNum in the returned data structure SpecItems correspond to the minimum
     ///   value and maximum value, respectively.
     pub replicate_set_num: Option<u64>,
     /// - Specifies the number of primary and secondary nodes for each replica set during replica
-    ///   set instance creation. Call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   set instance creation. Call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to obtain the maximum and minimum number of nodes supported for each replica set.
     /// - Specifies the number of primary and secondary nodes for each shard during sharded cluster
-    ///   instance creation. Call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   instance creation. Call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to obtain the maximum and minimum number of nodes supported for each shard.
     pub node_num: Option<u64>,
-    /// Refers to version information. For supported versions, use the interface &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// Refers to version information. For supported versions, use the interface
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     /// to query.
     /// - MONGO_40_WT: MongoDB 4.0 WiredTiger engine version.
     /// - MONGO_42_WT: MongoDB 4.2 WiredTiger engine version.
@@ -970,15 +963,14 @@ pub struct CreateDbInstanceHourInput {
     /// - HIO10G: Local disk (High IO 10G).
     /// - HCD: Cloud disk (Cloud disk edition).
     ///
-    /// Note: Allowlist specification types are under allowlist control. If needed, &lt;a
-    /// href="<https://console.cloud.tencent.com/workorder/category>"&gt;submit a ticket&lt;/a&gt;
-    /// to apply.
+    /// Note: Allowlist specification types are under allowlist control. If needed, [submit a
+    /// ticket](https://console.cloud.tencent.com/workorder/category) to apply.
     pub machine_code: Option<String>,
     /// Number of instances. The minimum value is 1, and the maximum value is 30.
     pub goods_num: Option<u64>,
     /// AZ information. The input format must be ap-guangzhou-2.
-    /// - For details, use the interface &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - For details, use the interface
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   to obtain them.
     /// - This parameter is the primary AZ. If multi-AZ deployment is used, Zone must be one of
     ///   AvailabilityZoneList.
@@ -989,22 +981,18 @@ pub struct CreateDbInstanceHourInput {
     pub cluster_type: Option<String>,
     /// VPC ID.
     /// - Only supports configuration of private networks. A private network in the same region as
-    ///   the instance must be selected. Log in to the &lt;a
-    ///   href="<https://console.cloud.tencent.com/vpc>"&gt;VPC console&lt;/a&gt; to obtain a usable
-    ///   VPC ID.
+    ///   the instance must be selected. Log in to the [VPC
+    ///   console](https://console.cloud.tencent.com/vpc) to obtain a usable VPC ID.
     /// - After successful instance creation, VPC replacement is allowed. For detailed operations,
-    ///   see &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1>"&gt;Changing
-    ///   the Network&lt;/a&gt;.
+    ///   see [Changing the
+    ///   Network](https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1).
     pub vpc_id: Option<String>,
     /// Subnet ID of the VPC.
-    /// - You must specify a subnet within the selected private network. Log in to the &lt;a
-    ///   href="<https://console.cloud.tencent.com/vpc>"&gt;VPC console&lt;/a&gt; to obtain the
-    ///   subnet ID.
+    /// - You must specify a subnet within the selected private network. Log in to the [VPC
+    ///   console](https://console.cloud.tencent.com/vpc) to obtain the subnet ID.
     /// - After the instance is successfully created, replacement of the private network and subnet
-    ///   is allowed. For detailed operations, please refer to &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1>"&gt;Network
-    ///   Change&lt;/a&gt;.
+    ///   is allowed. For detailed operations, please refer to [Network
+    ///   Change](https://www.tencentcloud.com/document/product/239/30910?from_cn_redirect=1).
     pub subnet_id: Option<String>,
     /// Instance password. The requirements are as follows:
     /// - Character count is \[8,32\].
@@ -1017,9 +1005,8 @@ pub struct CreateDbInstanceHourInput {
     pub password: Option<String>,
     /// Project ID.
     /// - If this parameter is not set, the default project is used.
-    /// - You can obtain the project ID on the &lt;a
-    ///   href="<https://console.cloud.tencent.com/project>"&gt;MongoDB console project
-    ///   management&lt;/a&gt; page.
+    /// - You can obtain the project ID on the [MongoDB console project
+    ///   management](https://console.cloud.tencent.com/project) page.
     pub project_id: Option<i64>,
     /// Instance tag information.
     pub tags: Option<Vec<types::TagInfo>>,
@@ -1032,13 +1019,12 @@ pub struct CreateDbInstanceHourInput {
     /// Parent instance ID.
     /// - When the **Clone** parameter is 3 or 4, that is, the instance is read-only or a disaster
     ///   recovery instance, this parameter must be configured.
-    /// - Log in to the &lt;a href="<https://console.cloud.tencent.com/mongodb>"&gt;MongoDB
-    ///   console&lt;/a&gt; and copy the parent instance ID in the instance list.
+    /// - Log in to the [MongoDB console](https://console.cloud.tencent.com/mongodb) and copy the
+    ///   parent instance ID in the instance list.
     pub father: Option<String>,
-    /// Security group ID. Log in to the &lt;a
-    /// href="<https://console.cloud.tencent.com/vpc/security-group>"&gt;security group
-    /// console&lt;/a&gt; to obtain the ID of the security group within the same region as the
-    /// database instance.
+    /// Security group ID. Log in to the [security group
+    /// console](https://console.cloud.tencent.com/vpc/security-group) to obtain the ID of the
+    /// security group within the same region as the database instance.
     pub security_group: Option<Vec<String>>,
     /// Rollback time of the cloned instance.
     /// - This parameter is required for cloned instances. Format: 2021-08-13 16:30:00.
@@ -1065,8 +1051,8 @@ pub struct CreateDbInstanceHourInput {
     /// - For instances in multi-AZ deployment mode, the **Zone** parameter specifies the primary
     ///   AZ, and **AvailabilityZoneList** specifies all AZs, including the primary AZ. Format:
     ///   \[ap-guangzhou-2,ap-guangzhou-3,ap-guangzhou-4\].
-    /// - Use the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - Use the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to access cloud databases and obtain availability zone information planned for
     ///   different regions, so that you can assign valid AZs.
     /// - Nodes in multi-AZ deployment can only be deployed in 3 different availability zones.
@@ -1097,13 +1083,13 @@ pub struct CreateDbInstanceHourInput {
     /// - A parameter template is a collection of preset specific parameters applicable to quick
     ///   configuration of new MongoDB instances. Proper use of parameter templates can effectively
     ///   improve database deployment efficiency and operating performance.
-    /// - The parameter template ID can be obtained through the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/80022>"&gt;DescribeDBInstanceParamTpl&lt;/a&gt;
-    ///   API. Please select the parameter template ID corresponding to your instance version and
+    /// - The parameter template ID can be obtained through the
+    ///   [DescribeDBInstanceParamTpl](https://www.tencentcloud.com/document/product/240/80022) API.
+    ///   Please select the parameter template ID corresponding to your instance version and
     ///   architecture.
     pub param_template_id: Option<String>,
-    /// Instance CPU core size. Unit: C. Call the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// Instance CPU core size. Unit: C. Call the
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     /// API to obtain specific saleable CPU specifications.
     ///
     /// Note: CPU size must be set for common I Instance Type.
@@ -4293,35 +4279,34 @@ pub struct FlushInstanceRouterConfigOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct InquirePriceCreateDbInstancesInput {
-    /// Region and AZ information of the instance. For details, please see &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/3637?from_cn_redirect=1>"&gt;Regions
-    /// and Availability Zones&lt;/a&gt;.
+    /// Region and AZ information of the instance. For details, please see [Regions and Availability
+    /// Zones](https://www.tencentcloud.com/document/product/240/3637?from_cn_redirect=1).
     pub zone: Option<String>,
     /// - Specifies the number of primary and secondary nodes for each replica set during replica
-    ///   set instance creation. Call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   set instance creation. Call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to obtain the maximum and minimum number of nodes supported for each replica set.
     /// - Specifies the number of primary and secondary nodes for each shard during sharded cluster
-    ///   instance creation. Call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   instance creation. Call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to obtain the maximum and minimum number of nodes supported for each shard.
     pub node_num: Option<i64>,
     /// Instance memory size.
     /// - Unit: GB.
-    /// - For the value range, call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - For the value range, call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API. The CPU and Memory parameters in the returned data structure SpecItems correspond to
     ///   the number of CPU cores and the memory specifications, respectively.
     pub memory: Option<i64>,
     /// Instance disk size.
     /// - Unit: GB.
-    /// - For the value range, call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - For the value range, call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API. The MinStorage and MaxStorage parameters in the returned data structure SpecItems
     ///   correspond to the minimum and maximum disk specifications, respectively.
     pub volume: Option<i64>,
-    /// Instance version information. The &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// Instance version information. The
+    /// [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     /// API can be called to obtain specific supported versions. The MongoVersionCode parameter in
     /// the returned data structure SpecItems indicates the information on versions supported by
     /// instances. The corresponding relationship between version information and version number is
@@ -4342,9 +4327,8 @@ pub struct InquirePriceCreateDbInstancesInput {
     /// - HIO10G: Local disk (High IO 10G).
     /// - HCD: Cloud disk (Cloud disk edition).
     ///
-    /// Note: Allowlist specification types are under allowlist control. If needed, &lt;a
-    /// href="<https://console.cloud.tencent.com/workorder/category>"&gt;submit a ticket&lt;/a&gt;
-    /// to apply.
+    /// Note: Allowlist specification types are under allowlist control. If needed, [submit a
+    /// ticket](https://console.cloud.tencent.com/workorder/category) to apply.
     pub machine_code: Option<String>,
     /// Number of instances. Value range: \[1,10\].
     pub goods_num: Option<i64>,
@@ -4354,8 +4338,8 @@ pub struct InquirePriceCreateDbInstancesInput {
     pub cluster_type: Option<String>,
     /// - Specifies the number of replica sets during replica set instance creation. This parameter
     ///   can only be 1.
-    /// - Specifies the number of shards during sharded cluster instance creation. Call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - Specifies the number of shards during sharded cluster instance creation. Call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API to query the range of shard quantity. The parameters MinReplicateSetNum and
     ///   MaxReplicateSetNum in the returned data structure SpecItems correspond to the minimum
     ///   value and maximum value, respectively.
@@ -4395,13 +4379,12 @@ pub struct InquirePriceCreateDbInstancesInput {
     /// - Create a replica set instance. It refers to the read-only node quantity in each replica
     ///   set.
     /// - Create a sharded cluster instance. It refers to the read-only node quantity in each shard.
-    ///
-    /// Value range: \[1,5\].
+    ///   Value range: \[1,5\].
     pub readonly_node_num: Option<i64>,
     /// CPU size of the instance.
     /// - Unit: C.
-    /// - Value range: Call the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - Value range: Call the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API. The CPU and Memory parameters in the returned data structure SpecItems correspond to
     ///   the number of CPU cores and the memory specifications, respectively.
     /// - Note: You need to pass in the CPU core size corresponding to the memory when querying the
@@ -5101,61 +5084,54 @@ pub struct ModifyDbInstanceSecurityGroupOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyDbInstanceSpecInput {
-    /// Instance ID. Log in to the &lt;a
-    /// href="<https://console.cloud.tencent.com/mongodb>"&gt;MongoDB console&lt;/a&gt; and copy the
-    /// instance ID from the instance list.
+    /// Instance ID. Log in to the [MongoDB console](https://console.cloud.tencent.com/mongodb) and
+    /// copy the instance ID from the instance list.
     pub instance_id: Option<String>,
     /// Memory size after instance configuration modification. Unit: GB. The current instance memory
     /// size is used by default if this parameter is left blank. For supported memory
-    /// specifications, please refer to &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1>"&gt;product
-    /// specifications&lt;/a&gt;.
+    /// specifications, please refer to [product
+    /// specifications](https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1).
     ///
     /// **Note**: Memory and disk configurations should be upgraded or downgraded at the same time,
     /// meaning that Memory and Volume should be modified at the same time.
     pub memory: Option<u64>,
     /// Hard disk size after instance configuration modification. Unit: GB. The current instance
     /// disk size is used by default if this parameter is left blank. For supported disk capacity,
-    /// please refer to &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1>"&gt;product
-    /// specification&lt;/a&gt;.
+    /// please refer to [product
+    /// specification](https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1).
     /// - Memory and disk configurations should be upgraded or downgraded at the same time, meaning
     ///   that Memory and Volume should be modified simultaneously.
     /// - When downgrading, the disk capacity after modification must be greater than 1.2 times the
     ///   used disk capacity.
     pub volume: Option<u64>,
     /// Number of mongod nodes after instance change (excluding read-only nodes).
-    /// - Replica set node count: Use the MinNodeNum and MaxNodeNum parameters in the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    /// - Replica set node count: Use the MinNodeNum and MaxNodeNum parameters in the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API response to obtain the node count range.
     /// - Number of shard nodes in a sharded cluster: Use the MinReplicateSetNodeNum and
-    ///   MaxReplicateSetNodeNum parameters in the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
-    ///   API response to obtain the node count range.
-    ///
-    /// **Note**: When modifying the CPU or memory specifications of mongod or mongos, you may not
-    /// configure this parameter or enter the current number of mongod or mongos nodes (excluding
-    /// read-only nodes).
+    ///   MaxReplicateSetNodeNum parameters in the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
+    ///   API response to obtain the node count range. **Note**: When modifying the CPU or memory
+    ///   specifications of mongod or mongos, you may not configure this parameter or enter the
+    ///   current number of mongod or mongos nodes (excluding read-only nodes).
     pub node_num: Option<u64>,
     /// Number of shards after instance change.
     /// - The value range for the number of instance shards can be obtained through the response
-    ///   parameters **MinReplicateSetNum** and **MaxReplicateSetNum** of the &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1>"&gt;DescribeSpecInfo&lt;/a&gt;
+    ///   parameters **MinReplicateSetNum** and **MaxReplicateSetNum** of the
+    ///   [DescribeSpecInfo](https://www.tencentcloud.com/document/product/240/38567?from_cn_redirect=1)
     ///   API.
     /// - Only allow adding shards, not reducing them.
     pub replicate_set_num: Option<u64>,
     /// Switch time for instance configuration change.
     /// - 0: Immediately execute the configuration modification task upon completion of adjustment.
     ///   Default is 0.
-    /// - 1: Execute the configuration modification task within the maintenance window.
-    ///
-    /// **Note**: Adjusting the number of nodes and shard quantity is unsupported within the
-    /// **maintenance window**.
+    /// - 1: Execute the configuration modification task within the maintenance window. **Note**:
+    ///   Adjusting the number of nodes and shard quantity is unsupported within the **maintenance
+    ///   window**.
     pub in_maintenance: Option<u64>,
     /// Memory size of mongos after sharding instance configuration change. Unit: GB. For instance
-    /// support specifications, see &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1>"&gt;product
-    /// specification&lt;/a&gt;.
+    /// support specifications, see [product
+    /// specification](https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1).
     pub mongos_memory: Option<String>,
     /// List of nodes to be added, containing the node type and AZ information.
     pub add_node_list: Option<Vec<types::AddNodeList>>,
@@ -5166,9 +5142,8 @@ pub struct ModifyDbInstanceSpecInput {
     /// cmgo-9nl1czif_0-node-readonly0 will delete the first read-only node of each shard.
     pub remove_node_list: Option<Vec<types::RemoveNodeList>>,
     /// CPU size after instance configuration changes. Unit: C. If empty, the default value is the
-    /// current CPU size of the instance. For currently supported CPU specifications, see &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1>"&gt;Product
-    /// Specifications&lt;/a&gt;.
+    /// current CPU size of the instance. For currently supported CPU specifications, see [Product
+    /// Specifications](https://www.tencentcloud.com/document/product/240/64125?from_cn_redirect=1).
     pub cpu: Option<i64>,
     /// The product specification type after instance configuration change. If empty, the default
     /// value is the current instance product specification type.
@@ -5184,9 +5159,8 @@ pub struct ModifyDbInstanceSpecInput {
     /// - HCD: Cloud disk (Cloud Disk Edition).
     ///
     /// Note:
-    /// - Allowlist specification types are controlled by allowlist. If needed, &lt;a
-    ///   href="<https://console.cloud.tencent.com/workorder/category>"&gt;submit a ticket&lt;/a&gt;
-    ///   to apply.
+    /// - Allowlist specification types are controlled by allowlist. If needed, [submit a
+    ///   ticket](https://console.cloud.tencent.com/workorder/category) to apply.
     /// - Common I cannot be changed to allowlist specification types.
     pub machine_code: Option<String>,
 }
@@ -5294,14 +5268,13 @@ pub struct ModifyDbInstanceSpecOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceAzInput {
-    /// Instance ID, such as cmgo-p8vn****. Log in to the &lt;a
-    /// href="<https://console.cloud.tencent.com/mongodb>"&gt;MongoDB console&lt;/a&gt; and copy the
-    /// instance ID from the instance list.
+    /// Instance ID, such as cmgo-p8vn****. Log in to the [MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb) and copy the instance ID from the
+    /// instance list.
     pub instance_id: Option<String>,
     /// Availability zone ID where the primary node is located. For the method for obtaining, please
-    /// see &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/240/3637?from_cn_redirect=1>"&gt;Regions
-    /// and Availability Zones&lt;/a&gt;.
+    /// see [Regions and Availability
+    /// Zones](https://www.tencentcloud.com/document/product/240/3637?from_cn_redirect=1).
     pub primary_node_zone: Option<String>,
     /// ID list of the availability zone where the secondary node resides.
     ///
@@ -5318,9 +5291,8 @@ pub struct ModifyInstanceAzInput {
     /// Specify the time policy for executing the availability zone switch.
     /// - 0: Execute the switch immediately.
     /// - 1: Execute the switch within the set maintenance window. For details, please refer to
-    ///   &lt;a
-    ///   href="<https://www.tencentcloud.com/document/product/240/19910?from_cn_redirect=1>"&gt;setting
-    ///   instance maintenance time&lt;/a&gt;.
+    ///   [setting instance maintenance
+    ///   time](https://www.tencentcloud.com/document/product/240/19910?from_cn_redirect=1).
     pub in_maintenance: Option<u64>,
 }
 
@@ -5754,9 +5726,9 @@ pub struct ResetDbInstancePasswordOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RestoreDbInstanceInput {
-    /// Instance ID. Log in to the &lt;a
-    /// href="<https://console.cloud.tencent.com/mongodb/instance>"&gt;MongoDB console&lt;/a&gt; and
-    /// copy the instance ID from the instance list.
+    /// Instance ID. Log in to the [MongoDB
+    /// console](https://console.cloud.tencent.com/mongodb/instance) and copy the instance ID from
+    /// the instance list.
     pub instance_id: Option<String>,
     /// Specify the target time point to roll back. The time must be in the backup retention period
     /// of the instance.

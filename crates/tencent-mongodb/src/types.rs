@@ -216,9 +216,7 @@ pub struct BackupInfo {
     /// Backup method.
     /// - 0: Logical backup.
     /// - 1: Physical backup.
-    /// - 3: Snapshot backup.
-    ///
-    /// **Description:**
+    /// - 3: Snapshot backup. **Description:**
     /// - The General Edition instance supports logical and physical backup. The Cloud Disk Edition
     ///   instance supports physical and snapshot backup, but does not support logical backup
     ///   currently.

@@ -852,13 +852,9 @@ impl Client {
     /// This API (DescribeDBInstanceHConfig) is used to query instance HA configuration information.
     /// The HA configuration information includes:
     /// - This API is used to configure conditions for allowing a secondary node to switch over to a
-    ///   primary node.
-    ///
-    /// .
+    ///   primary node..
     /// - This API is used to configure conditions for using synchronous or asynchronous replication
-    ///   in semi-sync instances.
-    ///
-    /// .
+    ///   in semi-sync instances..
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -1620,13 +1616,9 @@ impl Client {
     /// This API is used to modify instance HA configuration info. Among them, HA configuration info
     /// includes:.
     /// - This API is used to configure conditions for allowing a secondary node to switch over to a
-    ///   primary node.
-    ///
-    /// .
+    ///   primary node..
     /// - This API is used to configure conditions for using synchronous replication or async
-    ///   replication in semi-sync instances.
-    ///
-    /// .
+    ///   replication in semi-sync instances..
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -2118,16 +2110,10 @@ impl Client {
     ///
     /// This API is used to switch over primary and replica nodes.
     /// - This API is used to verify whether the business can correctly handle instance
-    ///   primary/backup switch scenarios by initiating switch proactively.
-    ///
-    /// .
+    ///   primary/backup switch scenarios by initiating switch proactively..
     /// - This API is used to force a primary-secondary switch when the backup node latency fails to
-    ///   satisfy the switch condition by using forced switching.
-    ///
-    /// .
-    /// - This API is used to perform this operation on the primary instance only.
-    ///
-    /// .
+    ///   satisfy the switch condition by using forced switching..
+    /// - This API is used to perform this operation on the primary instance only..
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {

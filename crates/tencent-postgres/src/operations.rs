@@ -232,10 +232,8 @@ pub struct CloneDbInstanceInput {
     pub recovery_target_time: Option<String>,
     /// Primary-standby sync mode, which supports:
     /// - Semi-sync: Semi-sync
-    /// - Async: Asynchronous
-    ///
-    /// Default value for the primary instance: Semi-sync Default value for the read-only instance:
-    /// Async
+    /// - Async: Asynchronous Default value for the primary instance: Semi-sync Default value for
+    ///   the read-only instance: Async
     pub sync_mode: Option<String>,
     /// Specifies whether to enable deletion protection for the instance. valid values: true (enable
     /// deletion protection), false (disable deletion protection).
@@ -608,15 +606,9 @@ pub struct CreateAccountInput {
     pub type_: Option<String>,
     /// Specifies the corresponding password for the account. the password rules are as follows:.
     /// - Specifies a length of 8 to 32 characters. a password of more than 12 characters is
-    ///   recommended.
-    ///
-    /// .
-    /// - Cannot start with "/".
-    ///
-    /// .
-    /// - Specifies the following four items must be included.
-    ///
-    /// .
+    ///   recommended..
+    /// - Cannot start with "/"..
+    /// - Specifies the following four items must be included..
     ///
     /// Valid values: a to z (lowercase letters). Uppercase letters: A - Z. Valid values: 0 - 9.
     /// Special symbols: ()`~!@#$%^&*-+=_|{}\[\]:&lt;&gt;,.?/.
@@ -1107,8 +1099,8 @@ pub struct CreateDatabaseOutput {
 #[non_exhaustive]
 pub struct CreateInstancesInput {
     /// Purchasable specification code. Obtain this parameter by calling the `SpecCode` field in the
-    /// return value of &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/89019?from_cn_redirect=1>"&gt;DescribeClasses&lt;/a&gt;.
+    /// return value of
+    /// [DescribeClasses](https://www.tencentcloud.com/document/api/409/89019?from_cn_redirect=1).
     pub spec_code: Option<String>,
     /// Instance disk capacity size, unit: GB. The step length for parameter settings is 10.
     pub storage: Option<u64>,
@@ -1146,16 +1138,16 @@ pub struct CreateInstancesInput {
     /// The primary availability zone of the instance, for example: ap-guangzhou-3. If needed to
     /// support multiple AZs, add primary and secondary AZ information in the DBNodeSet.N field.
     ///
-    /// AZ information can be obtained by calling the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/16769?from_cn_redirect=1>"&gt;DescribeZones&lt;/a&gt;
-    /// api and checking the Zone field in the returned value.
+    /// AZ information can be obtained by calling the
+    /// [DescribeZones](https://www.tencentcloud.com/document/api/409/16769?from_cn_redirect=1) api
+    /// and checking the Zone field in the returned value.
     pub zone: Option<String>,
     /// PostgreSQL major version number (this parameter is currently required). Version information
-    /// can be obtained from &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1>"&gt;DescribeDBVersions&lt;/a&gt;.
-    /// Currently supports major versions 10, 11, 12, 13, 14, and 15. For details, see &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/409/67018?from_cn_redirect=1>"&gt;kernel
-    /// version overview&lt;/a&gt;.
+    /// can be obtained from
+    /// [DescribeDBVersions](https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1).
+    /// Currently supports major versions 10, 11, 12, 13, 14, and 15. For details, see [kernel
+    /// version
+    /// overview](https://www.tencentcloud.com/document/product/409/67018?from_cn_redirect=1).
     ///
     /// When this parameter is entered, an instance running the latest kernel version of the latest
     /// minor version will be created based on this major version number.
@@ -1175,39 +1167,31 @@ pub struct CreateInstancesInput {
     pub db_kernel_version: Option<String>,
     /// Instance billing type. Currently supports:
     /// - PREPAID: Prepayment, i.e., yearly/monthly subscription
-    /// - POSTPAID_BY_HOUR: Postpaid, i.e., pay-as-you-go
-    ///
-    /// Default value: PREPAID
+    /// - POSTPAID_BY_HOUR: Postpaid, i.e., pay-as-you-goDefault value: PREPAID
     pub instance_charge_type: Option<String>,
     /// VPC ID, such as vpc-xxxxxxxx (this parameter is currently required). A valid VPC ID can be
     /// obtained by logging in to the console to query or by calling the API DescribeVpcEx and
     /// acquiring the unVpcId field in the API return.
     pub vpc_id: Option<String>,
     /// VPC subnet ID, such as subnet-xxxxxxxx (this parameter is currently required). Effective VPC
-    /// subnet IDs can be queried by logging in to the console or by calling the API &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/215/15784?from_cn_redirect=1>"&gt;DescribeSubnets&lt;/a&gt;
+    /// subnet IDs can be queried by logging in to the console or by calling the API
+    /// [DescribeSubnets](https://www.tencentcloud.com/document/api/215/15784?from_cn_redirect=1)
     /// and acquiring the unSubnetId field in the API return.
     pub subnet_id: Option<String>,
     /// Instance node deployment information. When multi-availability zone deployment is supported,
     /// it requires specifying the AZ information for each node.
     ///
     /// AZ information can be obtained from the Zone field in the returned value by calling the
-    /// &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/16769?from_cn_redirect=1>"&gt;DescribeZones&lt;/a&gt;
-    /// API.
+    /// [DescribeZones](https://www.tencentcloud.com/document/api/409/16769?from_cn_redirect=1) API.
     #[serde(rename = "DBNodeSet")]
     pub db_node_set: Option<Vec<types::DbNode>>,
     /// Auto-renewal flag:
     /// - 0: Manual renewal
-    /// - 1: Auto renewal
-    ///
-    /// Default value: 0
+    /// - 1: Auto renewalDefault value: 0
     pub auto_renew_flag: Option<i64>,
     /// Whether to automatically use a voucher:
     /// - 0: No
-    /// - 1: Yes
-    ///
-    /// Default value: 0
+    /// - 1: YesDefault value: 0
     pub auto_voucher: Option<u64>,
     /// Voucher ID list. Currently only support specifying one voucher.
     pub voucher_ids: Option<Vec<String>>,
@@ -1219,37 +1203,33 @@ pub struct CreateInstancesInput {
     /// instance name is specified, "unnamed" is displayed by default.
     pub name: Option<String>,
     /// Tag information that should be bound to the instance is empty by default. You can get it by
-    /// calling &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/651/35316?from_cn_redirect=1>"&gt;DescribeTags&lt;/a&gt;
-    /// and checking the Tags field in the return value.
+    /// calling
+    /// [DescribeTags](https://www.tencentcloud.com/document/api/651/35316?from_cn_redirect=1) and
+    /// checking the Tags field in the return value.
     pub tag_list: Option<Vec<types::Tag>>,
     /// Security group to which an instance belongs. Obtain this parameter by calling the sgId field
-    /// in the returned value of &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/215/15808?from_cn_redirect=1>"&gt;DescribeSecurityGroups&lt;/a&gt;.
+    /// in the returned value of
+    /// [DescribeSecurityGroups](https://www.tencentcloud.com/document/api/215/15808?from_cn_redirect=1).
     /// If not specified, the default security group is bound.
     pub security_group_ids: Option<Vec<String>>,
     /// Whether data transparent encryption is required:
     /// - 0: No
-    /// - 1: Yes
-    ///
-    /// Default value: 0. See [Overview of Data Transparent
-    /// Encryption](https://www.tencentcloud.com/document/product/409/71748?from_cn_redirect=1).
+    /// - 1: YesDefault value: 0. See [Overview of Data Transparent
+    ///   Encryption](https://www.tencentcloud.com/document/product/409/71748?from_cn_redirect=1).
     #[serde(rename = "NeedSupportTDE")]
     pub need_support_tde: Option<u64>,
     /// The KeyId of the custom key. If you select custom key encryption, you need to input the
     /// KeyId of the custom key. KeyId is the unique identifier of CMK.
     ///
-    /// For related reference on KeyId creation and retrieval, see &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/409/71749?from_cn_redirect=1>"&gt;Enable
-    /// Transparent Data Encryption&lt;/a&gt;
+    /// For related reference on KeyId creation and retrieval, see [Enable Transparent Data
+    /// Encryption](https://www.tencentcloud.com/document/product/409/71749?from_cn_redirect=1)
     #[serde(rename = "KMSKeyId")]
     pub kms_key_id: Option<String>,
     /// For regions using the KMS service, KMSRegion is empty by default and the local region KMS is
     /// used. If the local region is not supported, select another KMS supported region.
     ///
-    /// For details about KMSRegion, see &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/409/71749?from_cn_redirect=1>"&gt;enable
-    /// transparent data encryption&lt;/a&gt;
+    /// For details about KMSRegion, see [enable transparent data
+    /// encryption](https://www.tencentcloud.com/document/product/409/71749?from_cn_redirect=1)
     #[serde(rename = "KMSRegion")]
     pub kms_region: Option<String>,
     /// Designate the service cluster for KMS. If KMSClusterId is empty, use the KMS of the Default
@@ -1259,14 +1239,12 @@ pub struct CreateInstancesInput {
     pub kms_cluster_id: Option<String>,
     /// Database engine, support:
     /// - `postgresql`: TencentDB for PostgreSQL
-    /// - `mssql_compatible`: MSSQL compatible - TencentDB for PostgreSQL
-    ///
-    /// Default value: postgresql
+    /// - `mssql_compatible`: MSSQL compatible - TencentDB for PostgreSQLDefault value: postgresql
     #[serde(rename = "DBEngine")]
     pub db_engine: Option<String>,
     /// Configuration information for the database engine. The configuration format is as follows:
     ///
-    /// {&quot;$key1&quot;:&quot;$value1&quot;, &quot;$key2&quot;:&quot;$value2&quot;}
+    /// {"$key1":"$value1", "$key2":"$value2"}
     ///
     /// Supported engines:
     ///
@@ -1307,16 +1285,12 @@ pub struct CreateInstancesInput {
     pub db_engine_config: Option<String>,
     /// Primary-standby sync mode, supports:
     /// - Semi-sync: semi-synchronous
-    /// - Async: asynchronous
-    ///
-    /// Default value for the primary instance: Semi-syncDefault value for the read-only instance:
-    /// Async
+    /// - Async: asynchronousDefault value for the primary instance: Semi-syncDefault value for the
+    ///   read-only instance: Async
     pub sync_mode: Option<String>,
     /// Whether required to support Ipv6:
     /// - 0: No
-    /// - 1: Yes
-    ///
-    /// Default value: 0
+    /// - 1: YesDefault value: 0
     pub need_support_ipv6: Option<u64>,
     /// Whether to enable deletion protection for the instance: true-enable deletion protection;
     /// false-disable deletion protection.
@@ -1695,18 +1669,17 @@ pub struct CreateParameterTemplateOutput {
 pub struct CreateReadOnlyDbInstanceInput {
     /// Primary availability zone of the instance, such as: ap-guangzhou-3.
     ///
-    /// The availability zone can be obtained from the returned Zone field of the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/16769?from_cn_redirect=1>"&gt;DescribeZones&lt;/a&gt;
-    /// API.
+    /// The availability zone can be obtained from the returned Zone field of the
+    /// [DescribeZones](https://www.tencentcloud.com/document/api/409/16769?from_cn_redirect=1) API.
     pub zone: Option<String>,
-    /// Primary instance ID of the read-only instance, which can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// Primary instance ID of the read-only instance, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1)
     /// API.
     #[serde(rename = "MasterDBInstanceId")]
     pub master_db_instance_id: Option<String>,
     /// Purchasable specification code. The value of this parameter can be obtained from the
-    /// returned SpecCode field of the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/89019?from_cn_redirect=1>"&gt;DescribeClasses&lt;/a&gt;
+    /// returned SpecCode field of the
+    /// [DescribeClasses](https://www.tencentcloud.com/document/api/409/89019?from_cn_redirect=1)
     /// API.
     pub spec_code: Option<String>,
     /// Instance disk capacity, in GB. The value for this parameter must be set in increments of 10.
@@ -1722,30 +1695,24 @@ pub struct CreateReadOnlyDbInstanceInput {
     /// unVpcId field in the return value.
     pub vpc_id: Option<String>,
     /// VPC subnet ID, such as subnet-xxxxxxxx (this parameter is required). A valid VPC subnet ID
-    /// can be queried by logging in to the console. You can also call the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/215/15784?from_cn_redirect=1>"&gt;DescribeSubnets&lt;/a&gt;
+    /// can be queried by logging in to the console. You can also call the
+    /// [DescribeSubnets](https://www.tencentcloud.com/document/api/215/15784?from_cn_redirect=1)
     /// API and obtain it from the unSubnetId field in the return value.
     pub subnet_id: Option<String>,
     /// Instance billing type. Valid values:
     /// - PREPAID: prepaid (yearly/monthly subscription).
-    /// - POSTPAID_BY_HOUR: postpaid (pay-as-you-go).
-    ///
-    /// Default value: PREPAID. If the primary instance is postpaid, the read-only instance must
-    /// also be postpaid.
+    /// - POSTPAID_BY_HOUR: postpaid (pay-as-you-go).Default value: PREPAID. If the primary instance
+    ///   is postpaid, the read-only instance must also be postpaid.
     pub instance_charge_type: Option<String>,
     /// Indicates whether to use vouchers automatically:
     /// - 0: No.
-    /// - 1: Yes.
-    ///
-    /// Default value: 0.
+    /// - 1: Yes.Default value: 0.
     pub auto_voucher: Option<u64>,
     /// Voucher ID list. Only one voucher can be specified.
     pub voucher_ids: Option<Vec<String>>,
     /// Renewal flag:
     /// - 0: manual renewal.
-    /// - 1: auto-renewal.
-    ///
-    /// Default value: 0.
+    /// - 1: auto-renewal.Default value: 0.
     pub auto_renew_flag: Option<i64>,
     /// Project ID. The default value is 0, which means it belongs to the default project.
     pub project_id: Option<u64>,
@@ -1754,23 +1721,20 @@ pub struct CreateReadOnlyDbInstanceInput {
     /// Read-only group ID.
     pub read_only_group_id: Option<String>,
     /// Tags to be bound to the instance. This is empty by default. Tags can be obtained from the
-    /// returned Tags field of the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/651/35316?from_cn_redirect=1>"&gt;DescribeTags&lt;/a&gt;
-    /// API.
+    /// returned Tags field of the
+    /// [DescribeTags](https://www.tencentcloud.com/document/api/651/35316?from_cn_redirect=1) API.
     pub tag_list: Option<types::Tag>,
     /// Security group to which the instance belongs. The value of this parameter can be obtained
-    /// from the returned sgId field of the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/215/15808?from_cn_redirect=1>"&gt;DescribeSecurityGroups&lt;/a&gt;
+    /// from the returned sgId field of the
+    /// [DescribeSecurityGroups](https://www.tencentcloud.com/document/api/215/15808?from_cn_redirect=1)
     /// API. If this parameter is not specified, the default security group is bound.
     pub security_group_ids: Option<Vec<String>>,
     /// Indicates whether to support IPv6:
     /// - 0: No.
-    /// - 1: Yes.
-    ///
-    /// Default value: 0.
+    /// - 1: Yes.Default value: 0.
     pub need_support_ipv6: Option<u64>,
     /// Instance name. The name can contain only Chinese characters, letters, digits, underscores
-    /// (&quot;_&quot;), and hyphens (&quot;-&quot;), with a length of less than 60.
+    /// ("_"), and hyphens ("-"), with a length of less than 60.
     pub name: Option<String>,
     /// Dedicated cluster ID.
     pub dedicated_cluster_id: Option<String>,
@@ -3578,8 +3542,8 @@ pub struct DescribeBaseBackupsOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeClassesInput {
-    /// Availability zone name, which can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/409/16769?from_cn_redirect=1>"&gt;DescribeZones&lt;/a&gt;
+    /// Availability zone name, which can be obtained through the
+    /// [DescribeZones](https://www.tencentcloud.com/document/product/409/16769?from_cn_redirect=1)
     /// API.
     pub zone: Option<String>,
     /// Database engine. Valid values:
@@ -3587,8 +3551,8 @@ pub struct DescribeClassesInput {
     /// 2. mssql_compatible (MSSQL compatible - TencentDB for PostgreSQL).
     #[serde(rename = "DBEngine")]
     pub db_engine: Option<String>,
-    /// Database major version number, such as 12 or 13, which can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/409/89018?from_cn_redirect=1>"&gt;DescribeDBVersions&lt;/a&gt;
+    /// Database major version number, such as 12 or 13, which can be obtained through the
+    /// [DescribeDBVersions](https://www.tencentcloud.com/document/product/409/89018?from_cn_redirect=1)
     /// API.
     #[serde(rename = "DBMajorVersion")]
     pub db_major_version: Option<String>,
@@ -3819,8 +3783,8 @@ pub struct DescribeDbBackupsOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeDbErrlogsInput {
-    /// Instance ID. It can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// Instance ID. It can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1)
     /// API.
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
@@ -4009,32 +3973,20 @@ impl<C> Request<DescribeDbInstanceHaConfigInput, C> {
 #[non_exhaustive]
 pub struct DescribeDbInstanceHaConfigOutput {
     /// Primary-Standby sync mode.
-    /// - Semi-Sync: semi-sync
-    ///
-    /// .
-    /// - Async: asynchronous
-    ///
-    /// .
+    /// - Semi-Sync: semi-sync.
+    /// - Async: asynchronous.
     pub sync_mode: String,
     /// Specifies the maximum delayed data volume of the high-availability standby server. the
     /// backup node can switchover to the primary node when its latency data volume is less than or
     /// equal to this value and its delay time is less than or equal to MaxStandbyLag.
-    /// - Unit: byte
-    ///
-    /// .
-    /// - Value range: \[1073741824, 322122547200\]
-    ///
-    /// .
+    /// - Unit: byte.
+    /// - Value range: \[1073741824, 322122547200\].
     pub max_standby_latency: u64,
     /// Maximum delay time of the high-availability standby server. the secondary node can be
     /// switched to the primary node when the backup node latency is less than or equal to this
     /// value and the delayed data volume is less than or equal to MaxStandbyLatency.
-    /// - Specifies the unit in seconds.
-    ///
-    /// .
-    /// - Parameter range: \[5, 10\].
-    ///
-    /// .
+    /// - Specifies the unit in seconds..
+    /// - Parameter range: \[5, 10\]..
     pub max_standby_lag: u64,
     /// Maximum data sync lag for standby server. If data lag of the standby node and the delay time
     /// are both less than or equals to the values of `MaxSyncStandbyLatency` and
@@ -5726,8 +5678,8 @@ pub struct DestroyDbInstanceOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DisIsolateDbInstancesInput {
-    /// Instance ID list, which can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// Instance ID list, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1)
     /// API. Supports simultaneous de-isolation of multiple instances.
     #[serde(rename = "DBInstanceIdSet")]
     pub db_instance_id_set: Option<Vec<String>>,
@@ -5737,9 +5689,7 @@ pub struct DisIsolateDbInstancesInput {
     pub period: Option<i64>,
     /// Whether to use a voucher:
     /// - true: Use
-    /// - false: Non-use
-    ///
-    /// Default value: false
+    /// - false: Non-useDefault value: false
     pub auto_voucher: Option<bool>,
     /// Voucher id list.
     pub voucher_ids: Option<Vec<String>>,
@@ -5804,13 +5754,13 @@ pub struct DisIsolateDbInstancesOutput {
 #[non_exhaustive]
 pub struct InquiryPriceCreateDbInstancesInput {
     /// Availability zone name. The value of this parameter can be obtained from the returned Zone
-    /// field of the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/409/16769?from_cn_redirect=1>"&gt;DescribeZones&lt;/a&gt;
+    /// field of the
+    /// [DescribeZones](https://www.tencentcloud.com/document/product/409/16769?from_cn_redirect=1)
     /// API.
     pub zone: Option<String>,
     /// Specification ID. The value of this parameter can be obtained from the returned SpecCode
-    /// field of the &lt;a
-    /// href="<https://www.tencentcloud.com/document/product/409/89019?from_cn_redirect=1>"&gt;DescribeClasses&lt;/a&gt;
+    /// field of the
+    /// [DescribeClasses](https://www.tencentcloud.com/document/product/409/89019?from_cn_redirect=1)
     /// API.
     pub spec_code: Option<String>,
     /// Storage capacity, in GB. The value for this parameter must be set in increments of 10.
@@ -6077,8 +6027,8 @@ pub struct InquiryPriceUpgradeDbInstanceOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct IsolateDbInstancesInput {
-    /// Instance ID collection, which can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// Instance ID collection, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1)
     /// API. Note: Simultaneous isolation of multiple instances is not recommended. It is advisable
     /// to import a single instance ID per operation.
     #[serde(rename = "DBInstanceIdSet")]
@@ -6648,35 +6598,21 @@ pub struct ModifyDbInstanceChargeTypeInput {
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
     /// Instance billing type, which currently supports:.
-    /// - PREPAID: prepaid, i.e., yearly/monthly subscription
-    ///
-    /// .
-    /// - POSTPAID_BY_HOUR: pay-as-you-go, i.e., pay by consumption.
-    ///
-    /// . Default value: PREPAID
+    /// - PREPAID: prepaid, i.e., yearly/monthly subscription.
+    /// - POSTPAID_BY_HOUR: pay-as-you-go, i.e., pay by consumption.. Default value: PREPAID
     pub instance_charge_type: Option<String>,
     /// Purchase duration, in months.
     /// - Prepaid: supports `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `24`, and
-    ///   `36`.
-    ///
-    /// .
+    ///   `36`..
     /// - Pay-as-you-go: Only supports `1`.
     pub period: Option<i64>,
     /// Specifies the auto-renewal flag.
-    /// - `0`: manual renewal.
-    ///
-    /// .
-    /// - `1`: auto-renewal
-    ///
-    /// . Default value: 0
+    /// - `0`: manual renewal..
+    /// - `1`: auto-renewal. Default value: 0
     pub auto_renew_flag: Option<i64>,
     /// Specifies whether to automatically use a voucher.
-    /// - 0: no.
-    ///
-    /// .
-    /// - `1`: yes.
-    ///
-    /// . Default value: 0
+    /// - 0: no..
+    /// - `1`: yes.. Default value: 0
     pub auto_voucher: Option<i64>,
 }
 
@@ -6812,15 +6748,9 @@ pub struct ModifyDbInstanceDeploymentInput {
     #[serde(rename = "DBNodeSet")]
     pub db_node_set: Option<Vec<types::DbNode>>,
     /// Specifies the switch time after instance configuration change.
-    /// - 0: switch immediately
-    ///
-    /// .
-    /// - 1: switch at specified time
-    ///
-    /// .
-    /// - 2: switch during maintenance time window.
-    ///
-    /// .
+    /// - 0: switch immediately.
+    /// - 1: switch at specified time.
+    /// - 2: switch during maintenance time window..
     pub switch_tag: Option<i64>,
     /// Switch start time in the format of `HH:MM:SS`, such as 01:00:00. When `SwitchTag` is 0 or 2,
     /// this parameter becomes invalid.
@@ -6903,32 +6833,20 @@ pub struct ModifyDbInstanceHaConfigInput {
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
     /// Primary-Standby sync mode.
-    /// - Semi-Sync: semi-sync
-    ///
-    /// .
-    /// - Async: asynchronous
-    ///
-    /// .
+    /// - Semi-Sync: semi-sync.
+    /// - Async: asynchronous.
     pub sync_mode: Option<String>,
     /// Maximum delayed data volume for high-availability standby server. switchover to primary node
     /// is allowed when backup node latency is less than or equal to this value and standby lag time
     /// is less than or equal to MaxStandbyLag.
-    /// - Unit: byte.
-    ///
-    /// .
-    /// - Value range: \[1073741824, 322122547200\]
-    ///
-    /// .
+    /// - Unit: byte..
+    /// - Value range: \[1073741824, 322122547200\].
     pub max_standby_latency: Option<u64>,
     /// Maximum delay time for high-availability standby servers. a backup node can switchover to
     /// the primary node when its latency is less than or equal to this value and its data volume is
     /// less than or equal to MaxStandbyLatency.
-    /// - Unit: s.
-    ///
-    /// .
-    /// - Value range: \[5, 10\]
-    ///
-    /// .
+    /// - Unit: s..
+    /// - Value range: \[5, 10\].
     pub max_standby_lag: Option<u64>,
     /// Maximum data sync lag for standby server. If data lag of the standby node and the delay ime
     /// are both less than or equals to the values of `MaxSyncStandbyLatency` and
@@ -7362,9 +7280,7 @@ pub struct ModifyDbInstanceSpecInput {
     pub storage: Option<u64>,
     /// Whether to automatically use coupons:
     /// - `0`: no
-    /// - `1`: yes
-    ///
-    /// Default value: 0
+    /// - `1`: yes Default value: 0
     pub auto_voucher: Option<u64>,
     /// Voucher ID list. Currently, you can specify only one voucher.
     pub voucher_ids: Option<Vec<String>>,
@@ -7373,9 +7289,7 @@ pub struct ModifyDbInstanceSpecInput {
     /// Switch time after instance configurations are modified.
     /// - 0: Switch immediately
     /// - 1: Switch at specified time
-    /// - 2: Switch during maintenance time window
-    ///
-    /// Default value: 0
+    /// - 2: Switch during maintenance time window Default value: 0
     pub switch_tag: Option<u64>,
     /// Switch start time in the format of `HH:MM:SS`, such as 01:00:00. When `SwitchTag` is 0 or 2,
     /// this parameter becomes invalid.
@@ -7928,8 +7842,8 @@ pub struct ModifyReadOnlyGroupConfigOutput {
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySwitchTimePeriodInput {
-    /// ID of the instance that is waiting for a switch, which can be obtained through the &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>"&gt;DescribeDBInstances&lt;/a&gt;
+    /// ID of the instance that is waiting for a switch, which can be obtained through the
+    /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1)
     /// API.
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
@@ -8336,17 +8250,11 @@ pub struct RenewInstanceInput {
     pub db_instance_id: Option<String>,
     /// Purchase duration, in months.
     /// - Prepaid: supports `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `24`, and
-    ///   `36`.
-    ///
-    /// .
+    ///   `36`..
     pub period: Option<i64>,
     /// Specifies whether to automatically use a voucher.
-    /// - 0: no.
-    ///
-    /// .
-    /// - `1`: yes.
-    ///
-    /// . Default value: 0
+    /// - 0: no..
+    /// - `1`: yes.. Default value: 0
     pub auto_voucher: Option<i64>,
     /// Voucher ID list (only one voucher can be specified currently)
     pub voucher_ids: Option<Vec<String>>,
@@ -8667,20 +8575,12 @@ pub struct SwitchDbInstancePrimaryInput {
     /// Whether to force a switch. forced switching initiates a switch as long as the secondary node
     /// is accessible, regardless of the primary/secondary delay. only when SwitchTag is 0 can you
     /// use switch immediately.
-    /// - Default: false
-    ///
-    /// .
+    /// - Default: false.
     pub force: Option<bool>,
     /// Specifies the switch time after instance configuration change.
-    /// - 0: switch immediately
-    ///
-    /// .
-    /// - 1: switch at specified time
-    ///
-    /// .
-    /// - 2: switch during maintenance time window.
-    ///
-    /// . Default value: 0
+    /// - 0: switch immediately.
+    /// - 1: switch at specified time.
+    /// - 2: switch during maintenance time window.. Default value: 0
     pub switch_tag: Option<u64>,
     /// The earliest time to start a switch in the format of "HH:MM:SS", such as "01:00:00". This
     /// parameter is invalid when `SwitchTag` is `0` or `2`.
@@ -8812,15 +8712,9 @@ pub struct UpgradeDbInstanceKernelVersionInput {
     pub target_db_kernel_version: Option<String>,
     /// Specifies the switch time after upgrading the kernel for the specified instance. valid
     /// values:.
-    /// - 0: switch immediately.
-    ///
-    /// .
-    /// - 1: switch at specified time
-    ///
-    /// .
-    /// - 2: switch during maintenance time window.
-    ///
-    /// . Default value: 0
+    /// - 0: switch immediately..
+    /// - 1: switch at specified time.
+    /// - 2: switch during maintenance time window.. Default value: 0
     pub switch_tag: Option<u64>,
     /// Switch start time in the format of `HH:MM:SS`, such as 01:00:00. When `SwitchTag` is `0` or
     /// `2`, this parameter is invalid.
@@ -8832,13 +8726,9 @@ pub struct UpgradeDbInstanceKernelVersionInput {
     /// Specifies whether to perform a pre-check for the instance kernel version upgrade operation
     /// this time.
     /// - true: performs a pre-check without upgrading the kernel. check items include request
-    ///   parameters, kernel version compatibility, and instance parameters.
-    ///
-    /// .
+    ///   parameters, kernel version compatibility, and instance parameters..
     /// - false: send a normal request (default value). after passing the check, directly upgrade
-    ///   the kernel.
-    ///
-    /// . Default value: `false`.
+    ///   the kernel.. Default value: `false`.
     pub dry_run: Option<bool>,
 }
 

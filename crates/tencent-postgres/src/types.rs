@@ -422,13 +422,13 @@ pub struct DbInstance {
     /// the Zone field in ZoneSet.
     pub zone: String,
     /// VPC ID, such as vpc-e6w23k31. A valid VPC ID can be obtained by logging in to the console to
-    /// query or by calling the API &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/215/15778?from_cn_redirect=1>"&gt;DescribeVpcs&lt;/a&gt;
-    /// and acquiring the unVpcId field in API return.
+    /// query or by calling the API
+    /// [DescribeVpcs](https://www.tencentcloud.com/document/api/215/15778?from_cn_redirect=1) and
+    /// acquiring the unVpcId field in API return.
     pub vpc_id: String,
     /// VPC subnet ID, such as subnet-51lcif9y. An effective VPC subnet ID can be obtained by
-    /// logging in to the console to query. You can also call API &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/215/15784?from_cn_redirect=1>"&gt;DescribeSubnets&lt;/a&gt;
+    /// logging in to the console to query. You can also call API
+    /// [DescribeSubnets](https://www.tencentcloud.com/document/api/215/15784?from_cn_redirect=1)
     /// and get it from the unSubnetId field in API return.
     pub subnet_id: String,
     /// Instance ID.
@@ -462,19 +462,18 @@ pub struct DbInstance {
     /// Purchasable specification ID.
     #[serde(rename = "DBInstanceClass")]
     pub db_instance_class: String,
-    /// PostgreSQL major version number. Version information can be obtained from &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1>"&gt;DescribeDBVersions&lt;/a&gt;.
+    /// PostgreSQL major version number. Version information can be obtained from
+    /// [DescribeDBVersions](https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1).
     /// Currently supports major versions 10, 11, 12, 13, 14, and 15.
     #[serde(rename = "DBMajorVersion")]
     pub db_major_version: String,
     /// PostgreSQL community major version + minor version number, such as 12.4. Version information
-    /// can be obtained from &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1>"&gt;DescribeDBVersions&lt;/a&gt;.
+    /// can be obtained from
+    /// [DescribeDBVersions](https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1).
     #[serde(rename = "DBVersion")]
     pub db_version: String,
     /// PostgreSQL Kernel Version, for example v12.7_r1.8. Version information can be obtained from
-    /// &lt;a
-    /// href="<https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1>"&gt;DescribeDBVersions&lt;/a&gt;.
+    /// [DescribeDBVersions](https://www.tencentcloud.com/document/api/409/89018?from_cn_redirect=1).
     #[serde(rename = "DBKernelVersion")]
     pub db_kernel_version: String,
     /// Instance types:
@@ -515,9 +514,7 @@ pub struct DbInstance {
     pub pay_type: String,
     /// Auto-renewal or not:
     /// - 0: Manual renewal
-    /// - 1: Auto renewal
-    ///
-    /// Default value: 0
+    /// - 1: Auto renewalDefault value: 0
     pub auto_renew: u64,
     /// Instance network connection information.
     #[serde(rename = "DBInstanceNetInfo")]
@@ -548,22 +545,18 @@ pub struct DbInstance {
     pub db_node_set: Option<Vec<DbNode>>,
     /// Whether the instance supports TDE data encryption:
     /// - 0: Not supported
-    /// - 1: Supported
-    ///
-    /// Default value: 0. For TDE data encryption, see [Overview of Data Transparent
-    /// Encryption](https://www.tencentcloud.com/document/product/409/71748?from_cn_redirect=1).
+    /// - 1: SupportedDefault value: 0. For TDE data encryption, see [Overview of Data Transparent
+    ///   Encryption](https://www.tencentcloud.com/document/product/409/71748?from_cn_redirect=1).
     #[serde(rename = "IsSupportTDE")]
     pub is_support_tde: i64,
     /// Database engine, support:
     /// - `postgresql`: TencentDB for PostgreSQL
-    /// - `mssql_compatible`: MSSQL compatible - TencentDB for PostgreSQL
-    ///
-    /// Default value: postgresql
+    /// - `mssql_compatible`: MSSQL compatible - TencentDB for PostgreSQLDefault value: postgresql
     #[serde(rename = "DBEngine")]
     pub db_engine: String,
     /// Configuration information for the database engine. The configuration format is as follows:
     ///
-    /// {&quot;$key1&quot;:&quot;$value1&quot;, &quot;$key2&quot;:&quot;$value2&quot;}
+    /// {"$key1":"$value1", "$key2":"$value2"}
     ///
     /// Supported engines:
     ///
@@ -608,9 +601,7 @@ pub struct DbInstance {
     pub network_access_list: Option<Vec<NetworkAccess>>,
     /// Whether the instance supports Ipv6:
     /// - 0: No
-    /// - 1: Yes
-    ///
-    /// Default value: 0
+    /// - 1: YesDefault value: 0
     pub support_ipv6: u64,
     /// Number of cpu cores that have been elastically scaled out for the instance
     pub expanded_cpu: Option<u64>,
