@@ -2,8 +2,9 @@
 //!
 //! Spec docs are Markdown copied from vendor pages, which contain things rustdoc reads differently
 //! or rejects under `-D warnings`: `[brackets]` (taken for intra-doc links), `<tags>` (HTML),
-//! bare URLs, indented lines (taken for Rust code and run as doctests), bare ``` fences (also
-//! doctests), and the HTML that Tencent's API descriptions use (`<br>`, `<li>`). [`Docs`]
+//! bare URLs, indented lines (taken for Rust code and run as doctests) and bare ``` fences (also
+//! doctests). (The HTML of Tencent's API descriptions is Markdown by then: the importers convert
+//! it, `crate::import::html`.) [`Docs`]
 //! sanitizes vendor text, keeps Markdown structure (paragraphs, lists, tables, fences) and wraps
 //! paragraphs so the generated source reads like hand-written docs.
 
@@ -115,7 +116,6 @@ pub(crate) fn summary(text: &str) -> String {
 
 /// Vendor text → safe rustdoc Markdown lines, paragraphs wrapped, no trailing blank lines.
 pub(crate) fn sanitize(text: &str) -> Vec<String> {
-    let text = convert_html(text);
     let mut out: Vec<String> = Vec::new();
     let mut paragraph: Vec<String> = Vec::new();
     let mut item: Option<(String, Vec<String>)> = None; // (marker, words) of an open list item
@@ -276,60 +276,6 @@ fn list_marker(line: &str) -> Option<String> {
     None
 }
 
-/// The HTML Tencent's API descriptions use, as Markdown. Other tags are escaped later.
-fn convert_html(text: &str) -> String {
-    const TAGS: &[(&str, &str)] = &[
-        ("<br/>", "\n\n"),
-        ("<br />", "\n\n"),
-        ("<br>", "\n\n"),
-        ("<p>", "\n\n"),
-        ("</p>", "\n\n"),
-        ("<ul>", "\n\n"),
-        ("</ul>", "\n\n"),
-        ("<ol>", "\n\n"),
-        ("</ol>", "\n\n"),
-        ("<li>", "\n\n- "),
-        ("</li>", "\n\n"),
-        ("<b>", "**"),
-        ("</b>", "**"),
-        ("<strong>", "**"),
-        ("</strong>", "**"),
-        ("<code>", "`"),
-        ("</code>", "`"),
-        ("&nbsp;", " "),
-    ];
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    'scan: while let Some(i) = rest.find(['<', '&', '`']) {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        // Inline code and fences are copied as they are.
-        if rest.starts_with('`') {
-            let run = rest.chars().take_while(|&c| c == '`').count();
-            let end = rest[run..]
-                .find(&rest[..run])
-                .map_or(run, |end| run + end + run);
-            out.push_str(&rest[..end]);
-            rest = &rest[end..];
-            continue;
-        }
-        for (tag, replacement) in TAGS {
-            if rest.len() >= tag.len()
-                && rest.is_char_boundary(tag.len())
-                && rest[..tag.len()].eq_ignore_ascii_case(tag)
-            {
-                out.push_str(replacement);
-                rest = &rest[tag.len()..];
-                continue 'scan;
-            }
-        }
-        out.push_str(&rest[..1]);
-        rest = &rest[1..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Escapes what rustdoc would misread in one line of vendor prose, keeping inline code, Markdown
 /// links and autolinks, and turning bare URLs into autolinks.
 fn escape_inline(line: &str) -> String {
@@ -482,9 +428,11 @@ mod tests {
 
     #[test]
     fn tencent_html_becomes_markdown() {
-        let lines = sanitize(
+        // The importers turn the sources' HTML into Markdown; the emitter lays it out.
+        let lines = sanitize(&crate::import::html::to_markdown(
             "Status:<br><li>ON: enabled</li><li>OFF: disabled</li>Note: <b>may</b> be null.",
-        );
+            "https://www.tencentcloud.com",
+        ));
         assert_eq!(
             lines,
             vec![

@@ -17,6 +17,7 @@ pub fn to_markdown(text: &str, site: &str) -> String {
         site,
         lists: 0,
         links: Vec::new(),
+        stray_item_ended: false,
     };
     let mut rest = text;
     while let Some(start) = rest.find('<') {
@@ -100,19 +101,14 @@ fn numeric_entity(text: &str) -> Option<(char, usize)> {
 enum Tag {
     Paragraph,
     Break,
-    List {
-        close: bool,
-    },
+    List { close: bool },
     Item,
-    Link {
-        href: Option<String>,
-    },
+    ItemEnd,
+    Link { href: Option<String> },
     LinkEnd,
     Strong,
     Emphasis,
     Code,
-    /// A closing tag with nothing to write (`</p>` aside, `</li>`).
-    Ignored,
 }
 
 impl Tag {
@@ -137,7 +133,7 @@ impl Tag {
             ("br", _) => Tag::Break,
             ("ul" | "ol", close) => Tag::List { close },
             ("li", false) => Tag::Item,
-            ("li", true) => Tag::Ignored,
+            ("li", true) => Tag::ItemEnd,
             ("a", false) => Tag::Link {
                 href: attribute(attributes, "href"),
             },
@@ -168,11 +164,22 @@ struct Converter<'a> {
     lists: usize,
     /// Open `<a>`s: their href, if any.
     links: Vec<Option<String>>,
+    /// A `</li>` outside any list was the last thing seen.
+    stray_item_ended: bool,
 }
 
 impl Converter<'_> {
     fn text(&mut self, text: &str) {
-        self.out.push_str(&decode_entities(text));
+        let text = decode_entities(text);
+        // After an item outside any list, new words start a paragraph; trailing punctuation
+        // (`</li>.`) stays on the item.
+        if self.stray_item_ended && !text.trim().is_empty() {
+            if text.trim_start().starts_with(char::is_alphanumeric) {
+                self.paragraph_break();
+            }
+            self.stray_item_ended = false;
+        }
+        self.out.push_str(&text);
     }
 
     fn paragraph_break(&mut self) {
@@ -180,6 +187,9 @@ impl Converter<'_> {
     }
 
     fn tag(&mut self, tag: Tag) {
+        if tag != Tag::ItemEnd {
+            self.stray_item_ended = false;
+        }
         match tag {
             Tag::Paragraph if self.lists > 0 => {}
             Tag::Paragraph => self.paragraph_break(),
@@ -205,6 +215,10 @@ impl Converter<'_> {
                     .push_str(&"  ".repeat(self.lists.saturating_sub(1)));
                 self.out.push_str("- ");
             }
+            // Tencent also writes items without a list around them (`Status:<br><li>ON</li>`):
+            // the text after the last one is not part of it.
+            Tag::ItemEnd if self.lists == 0 => self.stray_item_ended = true,
+            Tag::ItemEnd => {}
             Tag::Link { href } => {
                 if href.is_some() {
                     self.out.push('[');
@@ -224,7 +238,6 @@ impl Converter<'_> {
             Tag::Strong => self.out.push_str("**"),
             Tag::Emphasis => self.out.push('*'),
             Tag::Code => self.out.push('`'),
-            Tag::Ignored => {}
         }
     }
 }
@@ -307,6 +320,22 @@ mod tests {
                 SITE
             ),
             "Values:\n\n- **0**: off\n- 1: on\n  (default)\n\nAfter."
+        );
+    }
+
+    #[test]
+    fn items_without_a_list_end_before_the_next_text() {
+        assert_eq!(
+            to_markdown(
+                "Status:<br><li>ON: enabled</li><li>OFF: disabled</li>Note: <b>may</b> be null.",
+                SITE
+            ),
+            "Status:\n\n- ON: enabled\n- OFF: disabled\n\nNote: **may** be null."
+        );
+        // Punctuation after an item stays on it.
+        assert_eq!(
+            to_markdown("<li>Eight characters.</li>.<li>No slash.</li>.", SITE),
+            "- Eight characters..\n- No slash.."
         );
     }
 

@@ -14,7 +14,7 @@
 //! returned, so nothing half-converted is ever written.
 
 pub mod doc_page;
-mod html;
+pub(crate) mod html;
 pub mod huawei;
 pub mod overlay;
 mod python;

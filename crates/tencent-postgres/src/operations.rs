@@ -232,8 +232,10 @@ pub struct CloneDbInstanceInput {
     pub recovery_target_time: Option<String>,
     /// Primary-standby sync mode, which supports:
     /// - Semi-sync: Semi-sync
-    /// - Async: Asynchronous Default value for the primary instance: Semi-sync Default value for
-    ///   the read-only instance: Async
+    /// - Async: Asynchronous
+    ///
+    /// Default value for the primary instance: Semi-sync Default value for the read-only instance:
+    /// Async
     pub sync_mode: Option<String>,
     /// Specifies whether to enable deletion protection for the instance. valid values: true (enable
     /// deletion protection), false (disable deletion protection).
@@ -1167,7 +1169,9 @@ pub struct CreateInstancesInput {
     pub db_kernel_version: Option<String>,
     /// Instance billing type. Currently supports:
     /// - PREPAID: Prepayment, i.e., yearly/monthly subscription
-    /// - POSTPAID_BY_HOUR: Postpaid, i.e., pay-as-you-goDefault value: PREPAID
+    /// - POSTPAID_BY_HOUR: Postpaid, i.e., pay-as-you-go
+    ///
+    /// Default value: PREPAID
     pub instance_charge_type: Option<String>,
     /// VPC ID, such as vpc-xxxxxxxx (this parameter is currently required). A valid VPC ID can be
     /// obtained by logging in to the console to query or by calling the API DescribeVpcEx and
@@ -1187,11 +1191,15 @@ pub struct CreateInstancesInput {
     pub db_node_set: Option<Vec<types::DbNode>>,
     /// Auto-renewal flag:
     /// - 0: Manual renewal
-    /// - 1: Auto renewalDefault value: 0
+    /// - 1: Auto renewal
+    ///
+    /// Default value: 0
     pub auto_renew_flag: Option<i64>,
     /// Whether to automatically use a voucher:
     /// - 0: No
-    /// - 1: YesDefault value: 0
+    /// - 1: Yes
+    ///
+    /// Default value: 0
     pub auto_voucher: Option<u64>,
     /// Voucher ID list. Currently only support specifying one voucher.
     pub voucher_ids: Option<Vec<String>>,
@@ -1214,8 +1222,10 @@ pub struct CreateInstancesInput {
     pub security_group_ids: Option<Vec<String>>,
     /// Whether data transparent encryption is required:
     /// - 0: No
-    /// - 1: YesDefault value: 0. See [Overview of Data Transparent
-    ///   Encryption](https://www.tencentcloud.com/document/product/409/71748?from_cn_redirect=1).
+    /// - 1: Yes
+    ///
+    /// Default value: 0. See [Overview of Data Transparent
+    /// Encryption](https://www.tencentcloud.com/document/product/409/71748?from_cn_redirect=1).
     #[serde(rename = "NeedSupportTDE")]
     pub need_support_tde: Option<u64>,
     /// The KeyId of the custom key. If you select custom key encryption, you need to input the
@@ -1239,7 +1249,9 @@ pub struct CreateInstancesInput {
     pub kms_cluster_id: Option<String>,
     /// Database engine, support:
     /// - `postgresql`: TencentDB for PostgreSQL
-    /// - `mssql_compatible`: MSSQL compatible - TencentDB for PostgreSQLDefault value: postgresql
+    /// - `mssql_compatible`: MSSQL compatible - TencentDB for PostgreSQL
+    ///
+    /// Default value: postgresql
     #[serde(rename = "DBEngine")]
     pub db_engine: Option<String>,
     /// Configuration information for the database engine. The configuration format is as follows:
@@ -1285,12 +1297,16 @@ pub struct CreateInstancesInput {
     pub db_engine_config: Option<String>,
     /// Primary-standby sync mode, supports:
     /// - Semi-sync: semi-synchronous
-    /// - Async: asynchronousDefault value for the primary instance: Semi-syncDefault value for the
-    ///   read-only instance: Async
+    /// - Async: asynchronous
+    ///
+    /// Default value for the primary instance: Semi-syncDefault value for the read-only instance:
+    /// Async
     pub sync_mode: Option<String>,
     /// Whether required to support Ipv6:
     /// - 0: No
-    /// - 1: YesDefault value: 0
+    /// - 1: Yes
+    ///
+    /// Default value: 0
     pub need_support_ipv6: Option<u64>,
     /// Whether to enable deletion protection for the instance: true-enable deletion protection;
     /// false-disable deletion protection.
@@ -1701,18 +1717,24 @@ pub struct CreateReadOnlyDbInstanceInput {
     pub subnet_id: Option<String>,
     /// Instance billing type. Valid values:
     /// - PREPAID: prepaid (yearly/monthly subscription).
-    /// - POSTPAID_BY_HOUR: postpaid (pay-as-you-go).Default value: PREPAID. If the primary instance
-    ///   is postpaid, the read-only instance must also be postpaid.
+    /// - POSTPAID_BY_HOUR: postpaid (pay-as-you-go).
+    ///
+    /// Default value: PREPAID. If the primary instance is postpaid, the read-only instance must
+    /// also be postpaid.
     pub instance_charge_type: Option<String>,
     /// Indicates whether to use vouchers automatically:
     /// - 0: No.
-    /// - 1: Yes.Default value: 0.
+    /// - 1: Yes.
+    ///
+    /// Default value: 0.
     pub auto_voucher: Option<u64>,
     /// Voucher ID list. Only one voucher can be specified.
     pub voucher_ids: Option<Vec<String>>,
     /// Renewal flag:
     /// - 0: manual renewal.
-    /// - 1: auto-renewal.Default value: 0.
+    /// - 1: auto-renewal.
+    ///
+    /// Default value: 0.
     pub auto_renew_flag: Option<i64>,
     /// Project ID. The default value is 0, which means it belongs to the default project.
     pub project_id: Option<u64>,
@@ -1731,7 +1753,9 @@ pub struct CreateReadOnlyDbInstanceInput {
     pub security_group_ids: Option<Vec<String>>,
     /// Indicates whether to support IPv6:
     /// - 0: No.
-    /// - 1: Yes.Default value: 0.
+    /// - 1: Yes.
+    ///
+    /// Default value: 0.
     pub need_support_ipv6: Option<u64>,
     /// Instance name. The name can contain only Chinese characters, letters, digits, underscores
     /// ("_"), and hyphens ("-"), with a length of less than 60.
@@ -5689,7 +5713,9 @@ pub struct DisIsolateDbInstancesInput {
     pub period: Option<i64>,
     /// Whether to use a voucher:
     /// - true: Use
-    /// - false: Non-useDefault value: false
+    /// - false: Non-use
+    ///
+    /// Default value: false
     pub auto_voucher: Option<bool>,
     /// Voucher id list.
     pub voucher_ids: Option<Vec<String>>,
@@ -7280,7 +7306,9 @@ pub struct ModifyDbInstanceSpecInput {
     pub storage: Option<u64>,
     /// Whether to automatically use coupons:
     /// - `0`: no
-    /// - `1`: yes Default value: 0
+    /// - `1`: yes
+    ///
+    /// Default value: 0
     pub auto_voucher: Option<u64>,
     /// Voucher ID list. Currently, you can specify only one voucher.
     pub voucher_ids: Option<Vec<String>>,
@@ -7289,7 +7317,9 @@ pub struct ModifyDbInstanceSpecInput {
     /// Switch time after instance configurations are modified.
     /// - 0: Switch immediately
     /// - 1: Switch at specified time
-    /// - 2: Switch during maintenance time window Default value: 0
+    /// - 2: Switch during maintenance time window
+    ///
+    /// Default value: 0
     pub switch_tag: Option<u64>,
     /// Switch start time in the format of `HH:MM:SS`, such as 01:00:00. When `SwitchTag` is 0 or 2,
     /// this parameter becomes invalid.

@@ -514,7 +514,9 @@ pub struct DbInstance {
     pub pay_type: String,
     /// Auto-renewal or not:
     /// - 0: Manual renewal
-    /// - 1: Auto renewalDefault value: 0
+    /// - 1: Auto renewal
+    ///
+    /// Default value: 0
     pub auto_renew: u64,
     /// Instance network connection information.
     #[serde(rename = "DBInstanceNetInfo")]
@@ -545,13 +547,17 @@ pub struct DbInstance {
     pub db_node_set: Option<Vec<DbNode>>,
     /// Whether the instance supports TDE data encryption:
     /// - 0: Not supported
-    /// - 1: SupportedDefault value: 0. For TDE data encryption, see [Overview of Data Transparent
-    ///   Encryption](https://www.tencentcloud.com/document/product/409/71748?from_cn_redirect=1).
+    /// - 1: Supported
+    ///
+    /// Default value: 0. For TDE data encryption, see [Overview of Data Transparent
+    /// Encryption](https://www.tencentcloud.com/document/product/409/71748?from_cn_redirect=1).
     #[serde(rename = "IsSupportTDE")]
     pub is_support_tde: i64,
     /// Database engine, support:
     /// - `postgresql`: TencentDB for PostgreSQL
-    /// - `mssql_compatible`: MSSQL compatible - TencentDB for PostgreSQLDefault value: postgresql
+    /// - `mssql_compatible`: MSSQL compatible - TencentDB for PostgreSQL
+    ///
+    /// Default value: postgresql
     #[serde(rename = "DBEngine")]
     pub db_engine: String,
     /// Configuration information for the database engine. The configuration format is as follows:
@@ -601,7 +607,9 @@ pub struct DbInstance {
     pub network_access_list: Option<Vec<NetworkAccess>>,
     /// Whether the instance supports Ipv6:
     /// - 0: No
-    /// - 1: YesDefault value: 0
+    /// - 1: Yes
+    ///
+    /// Default value: 0
     pub support_ipv6: u64,
     /// Number of cpu cores that have been elastically scaled out for the instance
     pub expanded_cpu: Option<u64>,
