@@ -584,6 +584,13 @@ cloud-transport = {{ path = "{transport}", default-features = false }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 tokio = {{ version = "1", default-features = false }}
+
+# As in the repository's manifest: dependencies' debug info would only cost link time and disk.
+[profile.dev]
+debug = "line-tables-only"
+
+[profile.dev.package."*"]
+debug = false
 "#,
         members = members.join(", "),
         transport = transport.display(),

@@ -1,6 +1,13 @@
 //! Secrets (SecretKey, SK, tokens, passwords, Authorization headers) never reach the logs or
 //! error messages, even at trace level.
+//!
+//! Its own test binary, apart from `tests/integration/`: whether anyone listens at a `tracing`
+//! callsite is decided process-wide. While this test's thread-local subscriber is the only one
+//! registered, a callsite that another test's thread reaches first is cached as unwanted
+//! (tracing-core's single-dispatcher shortcut), and this test would capture nothing.
 
+#[allow(dead_code)] // the helpers of the other tests too
+#[path = "integration/common/mod.rs"]
 mod common;
 
 use std::io::Write;

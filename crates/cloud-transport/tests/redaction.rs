@@ -1,9 +1,15 @@
 //! Secrets never show: every credential and configuration type formatted with `Debug` (and
 //! `Display` where it exists), and everything `tracing` emits at TRACE level during real calls
 //! in every authentication mode, errors included.
+//!
+//! Its own test binary, apart from `tests/integration/`: whether anyone listens at a `tracing`
+//! callsite is decided process-wide. While this test's thread-local subscriber is the only one
+//! registered, a callsite that another test's thread reaches first is cached as unwanted
+//! (tracing-core's single-dispatcher shortcut), and this test would capture nothing.
 
 #![cfg(all(feature = "tencent", feature = "huawei"))]
 
+#[path = "integration/common/mod.rs"]
 mod common;
 
 use cloud_transport::http::{HttpRequest, HttpResponse};

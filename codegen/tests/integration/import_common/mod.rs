@@ -1,0 +1,108 @@
+//! Helpers shared by the importer tests (`import_*`).
+
+use std::path::{Path, PathBuf};
+
+use codegen::import::{self, FinishOptions, Finished, ImportError, LoadedOverlay, RawImport};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("codegen lives in the repository root")
+        .to_path_buf()
+}
+
+/// The trimmed vendor packages (see fixtures/import/make-fixtures.py).
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import")
+}
+
+/// The committed overlays for a service (vendor-wide first).
+pub fn overlays(vendor: &str, service: &str) -> Vec<LoadedOverlay> {
+    let root = repo_root();
+    [
+        format!("specs/overlays/{vendor}/_common.yaml"),
+        format!("specs/overlays/{vendor}/{service}.yaml"),
+    ]
+    .iter()
+    .map(|p| LoadedOverlay::read(&root, Path::new(p)).expect("the committed overlay loads"))
+    .collect()
+}
+
+/// The committed spec of a service.
+pub fn committed(vendor: &str, service: &str) -> codegen::load::LoadedSpec {
+    codegen::load::load_file(
+        &repo_root(),
+        Path::new(&format!("specs/{vendor}/{service}.yaml")),
+    )
+    .expect("the committed spec loads")
+}
+
+/// Raw import from `sources`.
+pub fn raw(sources: &Path, vendor: &str, service: &str) -> Result<RawImport, ImportError> {
+    match vendor {
+        "tencent" => import::tencent::import(sources, service, None),
+        "huawei" => import::huawei::import(sources, service),
+        other => panic!("unknown vendor {other}"),
+    }
+}
+
+/// Import + committed overlays, restricted to `only`.
+pub fn finish(
+    raw: RawImport,
+    vendor: &str,
+    service: &str,
+    only: Option<Vec<String>>,
+) -> Result<Finished, ImportError> {
+    let overlays = overlays(vendor, service);
+    let refs: Vec<&LoadedOverlay> = overlays.iter().collect();
+    // The command `cargo xtask import` names in the spec's header, so that a full import gives
+    // the committed file's bytes.
+    let options = FinishOptions {
+        only,
+        command: format!("cargo xtask import {vendor} --service {service}"),
+    };
+    import::finish(
+        raw,
+        &refs,
+        &options,
+        Path::new(&format!("specs/{vendor}/{service}.yaml")),
+    )
+}
+
+/// A scratch directory, removed when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    /// A fresh copy of the fixtures.
+    pub fn fixtures(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("cloudcall-import-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(&fixtures(), &dir);
+        Scratch(dir)
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.0.join(relative)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create scratch dir");
+    for entry in std::fs::read_dir(from).expect("read fixtures") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy fixture");
+        }
+    }
+}

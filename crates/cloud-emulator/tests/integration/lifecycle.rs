@@ -1,0 +1,259 @@
+//! The SSL lifecycle on every service: a mutation returns a flow id at once, the describe
+//! operation shows the change only after the async delay, and applications are counted.
+
+use crate::common;
+
+use std::time::Duration;
+
+use cloud_emulator::{Emulator, RunningEmulator, Seed};
+use common::*;
+use serde_json::{json, Value};
+
+const DELAY: Duration = Duration::from_millis(400);
+
+async fn start() -> RunningEmulator {
+    Emulator::builder()
+        .async_delay(DELAY)
+        .start()
+        .await
+        .expect("start")
+}
+
+/// Polls `describe` until `check` holds, failing after a bound.
+async fn eventually(base: &str, describe: &Tencent, check: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..40 {
+        let r = describe.send(base).await.response();
+        if check(&r) {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the change never showed");
+}
+
+#[tokio::test]
+async fn mongodb_enable_ssl_shows_after_the_delay() {
+    let emu = start().await;
+    let base = emu.base_url();
+    let describe = mongodb(
+        "DescribeInstanceSSL",
+        json!({"InstanceId": "cmgo-p8vnipr5"}),
+    );
+    assert_eq!(describe.send(&base).await.response()["Status"], 1);
+
+    let started = std::time::Instant::now();
+    let disable = mongodb(
+        "InstanceEnableSSL",
+        json!({"InstanceId": "cmgo-p8vnipr5", "Enable": false}),
+    )
+    .send(&base)
+    .await
+    .response();
+    assert!(disable["FlowId"].as_i64().is_some(), "{disable}");
+    // Not yet visible.
+    assert_eq!(describe.send(&base).await.response()["Status"], 1);
+    let snapshot = emu.instance("tencent-mongodb", "cmgo-p8vnipr5").unwrap();
+    assert_eq!(snapshot.pending_changes, 1);
+
+    eventually(&base, &describe, |r| r["Status"] == 0).await;
+    assert!(started.elapsed() >= DELAY, "shown only after the delay");
+    // Another instance is untouched.
+    let other = mongodb(
+        "DescribeInstanceSSL",
+        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+    )
+    .send(&base)
+    .await;
+    assert_eq!(other.response()["Status"], 1);
+
+    mongodb(
+        "InstanceEnableSSL",
+        json!({"InstanceId": "cmgo-p8vnipr5", "Enable": true}),
+    )
+    .send(&base)
+    .await;
+    eventually(&base, &describe, |r| r["Status"] == 1).await;
+    assert_eq!(emu.applied_count("InstanceEnableSSL"), 2);
+    assert_eq!(
+        emu.applied_count_on("tencent-mongodb", "InstanceEnableSSL", "cmgo-p8vnipr5"),
+        2
+    );
+    assert_eq!(
+        emu.applied_count("DescribeInstanceSSL"),
+        0,
+        "reads are not applications"
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn cdb_close_and_open_ssl() {
+    let emu = start().await;
+    let base = emu.base_url();
+    let describe = cdb("DescribeSSLStatus", json!({"InstanceId": "cdb-je5dfmdl"}));
+    assert_eq!(describe.send(&base).await.response()["Status"], "ON");
+    let close = cdb("CloseSSL", json!({"InstanceId": "cdb-je5dfmdl"}))
+        .send(&base)
+        .await
+        .response();
+    let flow = close["AsyncRequestId"].as_str().unwrap().to_owned();
+    assert_ne!(
+        flow, "123asd21-2dasdasd-123qcsdw-313213",
+        "a fresh flow id, not the example's"
+    );
+    assert_eq!(describe.send(&base).await.response()["Status"], "ON");
+    eventually(&base, &describe, |r| r["Status"] == "OFF").await;
+    cdb("OpenSSL", json!({"InstanceId": "cdb-je5dfmdl"}))
+        .send(&base)
+        .await;
+    eventually(&base, &describe, |r| r["Status"] == "ON").await;
+    assert_eq!(emu.applied_count("OpenSSL"), 1);
+    assert_eq!(emu.applied_count("CloseSSL"), 1);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn postgres_modify_ssl_config_carries_the_connect_address() {
+    let emu = start().await;
+    let base = emu.base_url();
+    let describe = postgres(
+        "DescribeDBInstanceSSLConfig",
+        json!({"DBInstanceId": "postgres-5gevh7gr"}),
+    );
+    postgres(
+        "ModifyDBInstanceSSLConfig",
+        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": false}),
+    )
+    .send(&base)
+    .await;
+    let off = eventually(&base, &describe, |r| r["SSLEnabled"] == false).await;
+    // The documented "SSL is closed" example describes a disabled instance.
+    assert_eq!(off["CAUrl"], "", "{off}");
+    postgres(
+        "ModifyDBInstanceSSLConfig",
+        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": true, "ConnectAddress": "10.6.0.9"}),
+    )
+    .send(&base)
+    .await;
+    let on = eventually(&base, &describe, |r| r["SSLEnabled"] == true).await;
+    assert_eq!(on["ConnectAddress"], "10.6.0.9", "{on}");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn geminidb_switch_ssl_shows_in_list_instances() {
+    let emu = start().await;
+    let base = emu.base_url();
+    let project = emu.project_id().to_owned();
+    let list = huawei("GET", &format!("/v3/{project}/instances")).query("id", GEMINI_INSTANCE);
+    let before = list.send(&base).await;
+    assert_eq!(
+        before.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&before.body)
+    );
+    let before = before.json();
+    assert_eq!(before["instances"][0]["id"], GEMINI_INSTANCE);
+    assert_eq!(before["total_count"], 1);
+    let initial = before["instances"][0]["ssl"].clone();
+    let (target, option) = if initial == "1" {
+        ("0", "off")
+    } else {
+        ("1", "on")
+    };
+
+    let switch = huawei(
+        "POST",
+        &gemini_path(&project, GEMINI_INSTANCE, "ssl-option"),
+    )
+    .body(json!({"ssl_option": option}))
+    .send(&base)
+    .await;
+    assert_eq!(switch.status, 202);
+    assert_eq!(switch.json()["job_id"].as_str().unwrap().len(), 32);
+    assert_eq!(
+        list.send(&base).await.json()["instances"][0]["ssl"],
+        initial
+    );
+    let mut shown = false;
+    for _ in 0..40 {
+        if list.send(&base).await.json()["instances"][0]["ssl"] == target {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(shown, "ListInstances never showed ssl={target}");
+    assert_eq!(emu.applied_count_in("huawei-geminidb", "SwitchSsl"), 1);
+
+    // A filter that matches nothing lists nothing.
+    let none = list
+        .clone()
+        .with(|h| h.query = vec![("id".into(), "nope".into())])
+        .send(&base)
+        .await;
+    assert_eq!(none.status, 200);
+    assert_eq!(none.json()["instances"], json!([]));
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn seeds_create_instances_with_their_state() {
+    let seed = Seed::from_json(
+        r#"{
+            "instances": [
+                {"service": "mongodb", "id": "cmgo-seeded1", "region": "ap-shanghai",
+                 "outputs": {"DescribeInstanceSSL": {"Status": 0, "CertUrl": null}}}
+            ],
+            "replace_defaults": true
+        }"#,
+    )
+    .unwrap();
+    let emu = Emulator::builder().seed(seed).start().await.unwrap();
+    let base = emu.base_url();
+    let seeded = mongodb("DescribeInstanceSSL", json!({"InstanceId": "cmgo-seeded1"}))
+        .with(|t| t.region = Some("ap-shanghai".into()))
+        .send(&base)
+        .await
+        .response();
+    assert_eq!(seeded["Status"], 0);
+    assert_eq!(seeded["CertUrl"], Value::Null);
+    let elsewhere = mongodb("DescribeInstanceSSL", json!({"InstanceId": "cmgo-seeded1"}))
+        .with(|t| t.region = Some("ap-beijing".into()))
+        .send(&base)
+        .await;
+    assert_eq!(
+        elsewhere.tencent_code().as_deref(),
+        Some("InvalidParameterValue.NotFoundInstance")
+    );
+    let default_gone = mongodb(
+        "DescribeInstanceSSL",
+        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+    )
+    .send(&base)
+    .await;
+    assert_eq!(
+        default_gone.tencent_code().as_deref(),
+        Some("InvalidParameterValue.NotFoundInstance")
+    );
+    emu.shutdown().await;
+
+    let bad = Seed::from_json(r#"{"instances": [{"service": "nosuch", "id": "x"}]}"#).unwrap();
+    let err = Emulator::builder()
+        .seed(bad)
+        .start()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("nosuch"), "{err}");
+}
+
+#[tokio::test]
+async fn default_instances_are_the_documented_ones() {
+    let emu = Emulator::builder().start().await.unwrap();
+    for (service, id) in cloud_emulator::DEFAULT_INSTANCES {
+        assert!(emu.has_instance(service, id), "{service} {id}");
+    }
+    emu.shutdown().await;
+}

@@ -1,0 +1,15 @@
+//! Integration tests of cloud-emulator, one module per area.
+//!
+//! One test binary rather than one per file: each binary links the whole dependency graph, and on
+//! two-core CI those links cost more time and disk than the tests themselves.
+
+mod common;
+
+mod binary;
+mod clock;
+mod faults;
+mod huawei;
+mod lifecycle;
+mod robustness;
+mod spec_driven;
+mod tencent;

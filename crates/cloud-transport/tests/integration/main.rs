@@ -1,0 +1,12 @@
+//! Integration tests of cloud-transport, one module per area.
+//!
+//! One test binary rather than one per file: each binary links the whole dependency graph, and on
+//! two-core CI those links cost more time and disk than the tests themselves.
+
+mod common;
+
+mod credentials;
+mod endpoints;
+mod huawei;
+mod tencent;
+mod timeouts;

@@ -1,0 +1,9 @@
+//! Integration tests of cloudcall, one module per area.
+//!
+//! One test binary rather than one per file: each binary links the whole dependency graph, and on
+//! two-core CI those links cost more time and disk than the tests themselves.
+
+mod common;
+
+mod cli;
+mod demo;

@@ -1,0 +1,11 @@
+//! Integration tests of cloudcall-tests, one module per area.
+//!
+//! One test binary rather than one per file: each binary links the whole dependency graph, and on
+//! two-core CI those links cost more time and disk than the tests themselves.
+
+mod call_descriptions;
+mod failures;
+mod faults;
+mod lifecycle;
+mod operations;
+mod secrets;
