@@ -242,16 +242,18 @@ impl Client {
             *attempt += 1;
             let attempt = *attempt;
             let span = tracing::debug_span!("attempt", number = attempt);
-            if config.rate_limit {
-                if let Some(limit) = op.rate_limit {
+            let permit = match op.rate_limit.filter(|_| config.rate_limit) {
+                Some(limit) => {
                     let key = format!("{}/{}", self.service().service, op.name);
-                    shared
+                    let permit = shared
                         .rate_limiter
                         .acquire(&key, limit, deadline)
                         .instrument(span.clone())
                         .await?;
+                    Some(permit)
                 }
-            }
+                None => None,
+            };
             let mut request = build(shared.clock.now_unix())?;
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
@@ -276,6 +278,8 @@ impl Client {
                     ),
                 )),
             };
+            // The request has reached the server or never will: its window starts now.
+            drop(permit);
             let _entered = span.enter();
             let latency_ms = sent_at.elapsed().as_millis() as u64;
             let error = match sent {

@@ -281,6 +281,11 @@ impl ConfigBuilder {
     /// Spaces requests per action to stay within the documented limit
     /// ([`OperationInfo::rate_limit`](crate::OperationInfo::rate_limit)), shared by every client
     /// of this configuration. Default `false`.
+    ///
+    /// A request counts against the limit from when it is sent until one second after its
+    /// answer, so the service never sees more than the limit in one second, however long the
+    /// requests take to arrive. A request that would have to wait past the operation's deadline
+    /// fails at once with a timeout.
     pub fn rate_limit(mut self, enabled: bool) -> Self {
         self.rate_limit = enabled;
         self

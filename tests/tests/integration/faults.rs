@@ -320,9 +320,11 @@ async fn throttling_is_retried_for_reads_and_mutations() {
     .await
 }
 
-/// The attempt timeout of the latency tests, and the latency that exceeds it.
-const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(300);
-const SLOW: &str = "latency:3000";
+/// The attempt timeout of the latency tests, and the latency that exceeds it. The timeout leaves
+/// a request ample time to reach the emulator (and use the injected fault) on a loaded machine.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
+const SLOW_LATENCY: Duration = Duration::from_secs(4);
+const SLOW: &str = "latency:4000";
 
 #[tokio::test]
 async fn latency_beyond_the_attempt_timeout_on_a_read() {
@@ -335,8 +337,8 @@ async fn latency_beyond_the_attempt_timeout_on_a_read() {
             .await
             .unwrap_or_else(|e| panic!("{service:?}: {e}"));
         assert!(
-            started.elapsed() < Duration::from_secs(2),
-            "{:?}",
+            started.elapsed() < SLOW_LATENCY,
+            "did not wait out the latency: {:?}",
             started.elapsed()
         );
         assert_eq!(attempts(&bed), 2, "{service:?}");
@@ -355,7 +357,7 @@ async fn latency_beyond_the_attempt_timeout_on_a_read() {
         assert_eq!(err.kind(), ErrorKind::Timeout, "{service:?}: {err:?}");
         assert!(err.is_timeout() && err.is_transient());
         assert!(
-            took >= ATTEMPT_TIMEOUT && took < Duration::from_secs(2),
+            took >= ATTEMPT_TIMEOUT && took < SLOW_LATENCY,
             "{service:?}: gave up after {took:?}"
         );
         assert_eq!(attempts(&bed), 1);
@@ -367,7 +369,7 @@ async fn latency_beyond_the_attempt_timeout_on_a_read() {
 #[tokio::test]
 async fn latency_beyond_the_attempt_timeout_on_a_mutation() {
     bounded(Service::each_concurrently(|service| async move {
-        let latency = Duration::from_millis(600);
+        let latency = Duration::from_millis(2500);
         let bed = TestBed::start_with(emulator(), |b| b.attempt_timeout(ATTEMPT_TIMEOUT)).await;
         inject_mutation(
             &bed,
@@ -404,7 +406,7 @@ async fn latency_beyond_the_attempt_timeout_on_a_mutation() {
 #[tokio::test]
 async fn the_operation_timeout_bounds_all_attempts() {
     bounded(Service::each_concurrently(|service| async move {
-        let operation_timeout = Duration::from_millis(800);
+        let operation_timeout = Duration::from_millis(2500);
         let bed = TestBed::start_with(emulator(), |b| {
             b.attempt_timeout(ATTEMPT_TIMEOUT)
                 .operation_timeout(operation_timeout)
@@ -414,8 +416,8 @@ async fn the_operation_timeout_bounds_all_attempts() {
         inject_read(&bed, service, SLOW, 10);
         let started = Instant::now();
         let err = within(
-            Duration::from_secs(3),
-            "a call bounded by 800 ms",
+            Duration::from_secs(6),
+            "a call bounded by 2.5 s",
             read(&bed, service),
         )
         .await
