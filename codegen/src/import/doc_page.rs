@@ -191,6 +191,8 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
             errors,
             examples,
             waiter: None,
+            task: None,
+            pagination: None,
         },
         shapes: IndexMap::new(),
     })
@@ -793,6 +795,8 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
             errors: Vec::new(),
             examples,
             waiter: None,
+            task: None,
+            pagination: None,
         },
         shapes,
     })

@@ -148,6 +148,8 @@ pub fn import(sources: &Path, service: &str) -> Result<RawImport, ImportError> {
         common_errors: Vec::new(),
         operations: ops,
         shapes: importer.shapes,
+        tasks: IndexMap::new(),
+        resource: None,
     };
     let mut sources_read = vec![SourcePackage {
         name: SDK_PACKAGE.to_owned(),
@@ -561,6 +563,8 @@ impl Importer<'_> {
             errors: Vec::new(),
             examples: Vec::new(),
             waiter: None,
+            task: None,
+            pagination: None,
         })
     }
 

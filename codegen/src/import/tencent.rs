@@ -382,6 +382,8 @@ fn convert(
             errors: Vec::new(),
             examples: Vec::new(),
             waiter: None,
+            task: None,
+            pagination: None,
         };
         for (i, example) in examples.actions.get(name).into_iter().flatten().enumerate() {
             match convert_example(example, &op, &shapes) {
@@ -417,6 +419,8 @@ fn convert(
         common_errors: Vec::new(),
         operations,
         shapes,
+        tasks: IndexMap::new(),
+        resource: None,
     })
 }
 

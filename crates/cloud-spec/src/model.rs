@@ -43,6 +43,15 @@ pub struct Service {
     /// Named structures and enums that members refer to by name.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub shapes: IndexMap<String, Shape>,
+    /// The service's task APIs, by a name that operations' [`TaskHandle::api`] refers to: how
+    /// to follow an asynchronous task whose handle an operation returns.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub tasks: IndexMap<String, TaskApi>,
+    /// The service's main resource (the database instance): its id, its states and the
+    /// operations of its lifecycle. Clients build their state waiters from it; the emulator
+    /// keeps real state for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Resource>,
 }
 
 /// A cloud vendor.
@@ -129,6 +138,13 @@ pub struct Operation {
     /// For operations that start an asynchronous change: how to see that the change has finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiter: Option<Waiter>,
+    /// The output member that is the handle of an asynchronous task the operation starts, and
+    /// the task API that reports the task's progress.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskHandle>,
+    /// How the operation pages through a list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -340,4 +356,184 @@ pub struct EnumValue {
     /// What the value means.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub docs: String,
+}
+
+/// An operation's task handle: `FlowId`, `AsyncRequestId`, `TaskId`, `job_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TaskHandle {
+    /// The output member holding the handle (a string or an integer; not null once the call
+    /// succeeded).
+    pub handle: String,
+    /// The key of the service's [`TaskApi`] (in [`Service::tasks`]) that follows the task.
+    pub api: String,
+}
+
+/// A task API: the operation that reports the progress of an asynchronous task, and what its
+/// status values mean.
+///
+/// Why values listed in three sets and not an enum: vendors add states (`PAUSED`, `WaitSwitch`)
+/// without notice, and a waiter must tell "still going" from "finished" for each. A value in
+/// none of the sets counts as still running.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TaskApi {
+    /// The operation that reports a task's progress (`DescribeAsyncRequestInfo`, `ListJobs`).
+    pub operation: String,
+    /// Its input member that takes the handle (`AsyncRequestId`, `TaskId`, `id`). The handle is
+    /// converted to the member's type (a numeric `FlowId` is sent as text to a `string` member).
+    pub handle: String,
+    /// Dot-separated path of the task's status in the output; numeric segments index lists
+    /// (`Status`, `TaskSet.0.Status`, `jobs.0.status`). An absent status means the API does not
+    /// know the handle.
+    pub status: String,
+    /// Dot-separated path of a text that explains a failure, when the API has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Status values of a task that is still going.
+    pub running: Vec<Value>,
+    /// Status values of a task that finished well.
+    pub succeeded: Vec<Value>,
+    /// Status values of a task that failed or was cancelled.
+    pub failed: Vec<Value>,
+}
+
+/// How a list operation pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// What the `offset` member counts.
+    #[serde(default, skip_serializing_if = "PageStyle::is_offset")]
+    pub style: PageStyle,
+    /// The input member that says where the page starts (`Offset`, `offset`, `PageNumber`).
+    pub offset: String,
+    /// The input member that says how many items a page holds (`Limit`, `limit`, `PageSize`).
+    pub limit: String,
+    /// Dot-separated path of the list of items in the output (`Items`, `instances`).
+    pub items: String,
+    /// Dot-separated path of the total number of items in the output, when the operation gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
+    /// The largest page size the vendor allows (a paginator asks for this by default).
+    pub max_page_size: u32,
+}
+
+/// What a paged operation's `offset` member counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum PageStyle {
+    /// Items to skip: the next page starts at offset + items received.
+    #[default]
+    Offset,
+    /// Page number, the first page being 0.
+    Page0,
+    /// Page number, the first page being 1.
+    Page1,
+}
+
+impl PageStyle {
+    fn is_offset(&self) -> bool {
+        *self == PageStyle::Offset
+    }
+}
+
+/// The service's main resource (its database instance) and its lifecycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    /// What one is called, lower case, singular: `instance`. Waiters are named after it
+    /// (`wait_until_instance_running`).
+    pub name: String,
+    /// The input member that names one in the operations that act on a single resource
+    /// (`InstanceId`, `instance_id`).
+    pub id: String,
+    /// The format of new ids, for the emulator: literal text with `{alnum:N}` (lower-case
+    /// letters and digits) and `{hex:N}` placeholders (`cmgo-{alnum:8}`, `{hex:32}in06`).
+    pub id_format: String,
+    /// How resources are listed and described.
+    pub list: ResourceList,
+    /// The status values, by what they mean.
+    pub states: ResourceStates,
+    /// Operations that create resources → dot-separated output path of the new id (a string)
+    /// or ids (a list of strings).
+    pub create: IndexMap<String, String>,
+    /// Operations that change a resource → their input member → the member of a listed item
+    /// (dot-separated) that shows the new value.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub modify: IndexMap<String, IndexMap<String, String>>,
+    /// Operations that take a resource out of service → where the resource ends.
+    pub remove: IndexMap<String, Removal>,
+}
+
+/// How a service lists its resources.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResourceList {
+    /// The list operation (`DescribeDBInstances`, `ListInstances`); it has a `pagination`.
+    pub operation: String,
+    /// Member of a listed item that holds the id.
+    pub id: String,
+    /// Member of a listed item that holds the name, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Member of a listed item that holds the status.
+    pub status: String,
+    /// Input members of the list operation that filter: by id, by name, by status. A filter
+    /// member may take one value or a list.
+    #[serde(default)]
+    pub filters: ResourceFilters,
+}
+
+/// A list operation's filter members.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResourceFilters {
+    /// Filters by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Filters by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Filters by status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// A resource's status values, by what they mean. The first value of each set is the one the
+/// emulator reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResourceStates {
+    /// Being created.
+    pub creating: Vec<Value>,
+    /// Running and usable.
+    pub running: Vec<Value>,
+    /// Running, with a change in progress.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changing: Vec<Value>,
+    /// Isolated (in the recycle bin): not usable, not gone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub isolated: Vec<Value>,
+    /// Being deleted or deleted; a deleted resource may also simply stop being listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<Value>,
+}
+
+/// Where an operation that takes a resource out of service leaves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Removal {
+    /// Isolated: listed with an isolated status until destroyed.
+    Isolated,
+    /// Deleted: gone once the change finishes; calls naming it get the not-found code.
+    Deleted,
 }
