@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use cloud_spec::{Example, Operation, Service, TypeExpr};
+use cloud_transport::json_path::{loosely_equal, value_at};
 use serde_json::{Map, Value};
 
 use crate::catalog::{Listing, OpEntry, ServiceEntry, TENCENT_REQUEST_ID};
@@ -286,7 +287,7 @@ fn pick_example<'a>(
         let state_agrees = overlay
             .into_iter()
             .flatten()
-            .filter(|(path, value)| get_path(&output, path) == Some(*value))
+            .filter(|(path, value)| value_at(&output, path) == Some(*value))
             .count();
         let input_agrees = example
             .input
@@ -301,14 +302,6 @@ fn pick_example<'a>(
     best.map(|(_, e)| e)
 }
 
-fn get_path<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(v, |cur, part| match cur {
-        Value::Array(items) => items.get(part.parse::<usize>().ok()?),
-        Value::Object(map) => map.get(part),
-        _ => None,
-    })
-}
-
 /// The overlay a mutation's waiter will look for, plus same-named input members the polled
 /// operation also outputs (`ConnectAddress`): `(polled operation, values by path)`.
 fn change_to_schedule(
@@ -318,10 +311,13 @@ fn change_to_schedule(
     input: &Map<String, Value>,
 ) -> Option<(String, Vec<(String, Value)>)> {
     let waiter = op.waiter.as_ref()?;
-    let condition = waiter
-        .until
-        .iter()
-        .find(|c| c.when.iter().all(|(k, v)| input.get(k.as_str()) == Some(v)))?;
+    let condition = waiter.until.iter().find(|c| {
+        c.when.iter().all(|(k, v)| {
+            input
+                .get(k.as_str())
+                .is_some_and(|have| loosely_equal(have, v))
+        })
+    })?;
     let mut values = vec![(condition.path.clone(), condition.equals.clone())];
     if let Some(polled) = spec.operations.get(&waiter.operation) {
         for (k, v) in input {

@@ -98,6 +98,7 @@ pub mod example_checks;
 pub mod http;
 #[cfg(feature = "huawei")]
 mod huawei;
+pub mod json_path;
 mod meta;
 #[cfg(any(feature = "tencent", feature = "huawei"))]
 mod profile;

@@ -18,7 +18,8 @@ use crate::names::cli_name;
 use crate::output;
 use crate::run::{Settings, EXIT_FAILED, EXIT_OK};
 use crate::values::wire_text;
-use crate::wait::{self, loosely_equal, value_at, Progress, WaitError, WaitOptions, WaitPlan};
+use crate::wait::{self, Progress, WaitError, WaitOptions, WaitPlan};
+use cloud_transport::json_path::{loosely_equal, value_at};
 
 /// How to walk one service's SSL lifecycle.
 struct Lifecycle {

@@ -8,6 +8,7 @@
 use std::time::{Duration, Instant};
 
 use cloud_spec::{Operation, Service};
+use cloud_transport::json_path::{loosely_equal, value_at};
 use cloud_transport::Client;
 use serde_json::{Map, Value};
 
@@ -191,29 +192,6 @@ async fn sleep_with_ticks(duration: Duration, start: Instant, progress: &mut dyn
     }
 }
 
-/// The member at a dot-separated path; numeric segments index lists (`certs.0.category`).
-pub fn value_at<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(value, |v, segment| match v {
-        Value::Object(map) => map.get(segment),
-        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
-        _ => None,
-    })
-}
-
-/// Equal as JSON, or the same number sent as text (a known Tencent drift: `"1"` for `1`).
-pub fn loosely_equal(a: &Value, b: &Value) -> bool {
-    if a == b {
-        return true;
-    }
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::String(s), Value::Number(n)) | (Value::Number(n), Value::String(s)) => {
-            s.trim().parse::<f64>().ok() == n.as_f64()
-        }
-        _ => false,
-    }
-}
-
 /// Progress on the console's messages stream: a self-overwriting line on a terminal, one line
 /// per poll otherwise.
 pub struct ConsoleProgress<'c, 'a> {
@@ -333,16 +311,5 @@ mod tests {
             e.contains("describe-instance-ssl has nothing to wait for"),
             "{e}"
         );
-    }
-
-    #[test]
-    fn paths_and_loose_equality() {
-        let v = json!({"a": {"b": [{"c": "1"}]}});
-        assert_eq!(value_at(&v, "a.b.0.c"), Some(&json!("1")));
-        assert_eq!(value_at(&v, "a.x"), None);
-        assert!(loosely_equal(&json!("1"), &json!(1)));
-        assert!(loosely_equal(&json!(1.0), &json!(1)));
-        assert!(!loosely_equal(&json!("ON"), &json!("on")));
-        assert!(!loosely_equal(&json!(true), &json!(1)));
     }
 }
