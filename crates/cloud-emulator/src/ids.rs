@@ -1,4 +1,4 @@
-//! Request ids, flow ids and IAM tokens.
+//! Request ids, flow ids, instance ids and IAM tokens.
 //!
 //! Ids only need to be unique and unpredictable enough for a test server: SHA-256 over a
 //! per-process random seed, a counter and the clock. That avoids a random-number dependency.
@@ -51,6 +51,58 @@ pub(crate) fn hex32() -> String {
     fresh_hex()[..32].to_owned()
 }
 
+/// A fresh id in a spec's `id_format`: literal text with `{alnum:N}` (N lower-case letters and
+/// digits) and `{hex:N}` (N lower-case hex digits) placeholders, e.g. `cmgo-{alnum:8}`,
+/// `{hex:32}in06`. Text in braces that is not such a placeholder is kept as written.
+pub(crate) fn from_format(format: &str) -> String {
+    const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(format.len() + 32);
+    let mut rest = format;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let Some(close) = after.find('}') else {
+            out.push_str(after);
+            return out;
+        };
+        let placeholder = &after[1..close];
+        let parsed = placeholder
+            .split_once(':')
+            .and_then(|(kind, n)| Some((kind, n.parse::<usize>().ok()?)));
+        match parsed {
+            Some(("hex", n)) => out.push_str(&fresh_digits(n, |byte| {
+                char::from_digit(u32::from(byte % 16), 16).unwrap_or('0')
+            })),
+            Some(("alnum", n)) => out.push_str(&fresh_digits(n, |byte| {
+                char::from(ALNUM[usize::from(byte) % ALNUM.len()])
+            })),
+            _ => out.push_str(&after[..=close]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `n` characters, each `pick` applied to a fresh pseudo-random byte.
+fn fresh_digits(n: usize, pick: impl Fn(u8) -> char) -> String {
+    let mut out = String::with_capacity(n);
+    while out.len() < n {
+        let hex = fresh_hex();
+        for pair in hex.as_bytes().chunks(2) {
+            if out.len() == n {
+                break;
+            }
+            let byte = std::str::from_utf8(pair)
+                .ok()
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                .unwrap_or(0);
+            out.push(pick(byte));
+        }
+    }
+    out
+}
+
 /// An opaque IAM token. Real ones are long base64 blobs; the length and the prefix keep it
 /// recognisable in a capture without carrying any meaning.
 pub(crate) fn iam_token() -> String {
@@ -70,5 +122,22 @@ mod tests {
         assert_eq!(groups, [8, 4, 4, 4, 12]);
         assert_eq!(hex32().len(), 32);
         assert!(iam_token().len() > 100);
+    }
+
+    #[test]
+    fn ids_follow_the_spec_format() {
+        let mongo = from_format("cmgo-{alnum:8}");
+        assert_eq!(mongo.len(), 13);
+        assert!(mongo.starts_with("cmgo-"));
+        assert!(mongo[5..]
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        let gemini = from_format("{hex:32}in06");
+        assert_eq!(gemini.len(), 36);
+        assert!(gemini.ends_with("in06"));
+        assert!(gemini[..32].chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(from_format("{hex:40}"), from_format("{hex:40}"));
+        assert_eq!(from_format("a{b}c{hex:x}"), "a{b}c{hex:x}");
+        assert_eq!(from_format("open{"), "open{");
     }
 }

@@ -51,18 +51,25 @@ mod catalog;
 mod clock;
 mod config;
 mod emulator;
+mod examples;
 pub mod faults;
 mod huawei;
 mod iam;
 mod ids;
+mod inferred_listing;
+mod lifecycle;
+mod listing;
 mod ops;
 mod quirks;
 mod ratelimit;
 mod reply;
+mod resource;
 mod sample;
 mod server;
 mod state;
 mod synth;
+mod task_failures;
+mod tasks;
 mod tencent;
 mod validate;
 mod wire;
@@ -83,4 +90,7 @@ pub use faults::{
 pub use iam::{IAM_CREATE_TOKEN_OPERATION, IAM_LIST_PROJECTS_OPERATION};
 pub use sample::{instance_members, sample_input};
 pub use server::{FAULT_HEADER, FAULT_INJECTED_HEADER};
-pub use state::{InstanceSnapshot, Seed, SeedError, SeedInstance};
+pub use state::{InstanceSnapshot, InstanceState, Seed, SeedError, SeedInstance};
+pub use task_failures::{
+    TaskFailureRule, TaskFailureRuleError, TaskFailures, DEFAULT_TASK_FAILURE_MESSAGE,
+};
