@@ -10,6 +10,7 @@ mod clock;
 mod faults;
 mod huawei;
 mod lifecycle;
+mod resources;
 mod robustness;
 mod spec_driven;
 mod tencent;
