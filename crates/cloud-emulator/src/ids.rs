@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use cloud_spec::lifecycle::{parse_id_format, IdFormatPart};
 use cloud_transport::sign::sha256_hex;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -51,36 +52,30 @@ pub(crate) fn hex32() -> String {
     fresh_hex()[..32].to_owned()
 }
 
-/// A fresh id in a spec's `id_format`: literal text with `{alnum:N}` (N lower-case letters and
-/// digits) and `{hex:N}` (N lower-case hex digits) placeholders, e.g. `cmgo-{alnum:8}`,
-/// `{hex:32}in06`. Text in braces that is not such a placeholder is kept as written.
+/// A fresh id in a spec's `id_format` ([`cloud_spec::lifecycle::parse_id_format`]): literal
+/// text with `{alnum:N}` (N lower-case letters and digits) and `{hex:N}` (N lower-case hex
+/// digits) placeholders, e.g. `cmgo-{alnum:8}`, `{hex:32}in06`. A format that does not parse
+/// (the spec validator refuses it) gets eight hex digits after its text, so ids stay distinct.
 pub(crate) fn from_format(format: &str) -> String {
     const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let parts = parse_id_format(format).unwrap_or_else(|_| {
+        vec![
+            IdFormatPart::Literal(format.to_owned()),
+            IdFormatPart::Hex(8),
+        ]
+    });
     let mut out = String::with_capacity(format.len() + 32);
-    let mut rest = format;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open..];
-        let Some(close) = after.find('}') else {
-            out.push_str(after);
-            return out;
-        };
-        let placeholder = &after[1..close];
-        let parsed = placeholder
-            .split_once(':')
-            .and_then(|(kind, n)| Some((kind, n.parse::<usize>().ok()?)));
-        match parsed {
-            Some(("hex", n)) => out.push_str(&fresh_digits(n, |byte| {
+    for part in parts {
+        match part {
+            IdFormatPart::Literal(text) => out.push_str(&text),
+            IdFormatPart::Hex(n) => out.push_str(&fresh_digits(n, |byte| {
                 char::from_digit(u32::from(byte % 16), 16).unwrap_or('0')
             })),
-            Some(("alnum", n)) => out.push_str(&fresh_digits(n, |byte| {
+            IdFormatPart::Alnum(n) => out.push_str(&fresh_digits(n, |byte| {
                 char::from(ALNUM[usize::from(byte) % ALNUM.len()])
             })),
-            _ => out.push_str(&after[..=close]),
         }
-        rest = &after[close + 1..];
     }
-    out.push_str(rest);
     out
 }
 
@@ -137,7 +132,8 @@ mod tests {
         assert!(gemini.ends_with("in06"));
         assert!(gemini[..32].chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(from_format("{hex:40}"), from_format("{hex:40}"));
-        assert_eq!(from_format("a{b}c{hex:x}"), "a{b}c{hex:x}");
-        assert_eq!(from_format("open{"), "open{");
+        let unparsed = from_format("no-placeholder-");
+        assert_eq!(unparsed.len(), "no-placeholder-".len() + 8);
+        assert_ne!(unparsed, from_format("no-placeholder-"));
     }
 }

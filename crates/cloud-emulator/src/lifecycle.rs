@@ -218,9 +218,10 @@ pub(crate) fn show_in_answer(
 fn changes_of(call: &Call<'_>, res: &ResourceIndex, sets: &[(String, String)]) -> Vec<Change> {
     let mut steps = Vec::new();
     for (member, path) in sets {
-        let Some(value) = call.input.get(member).filter(|v| !v.is_null()) else {
+        let Some(given) = call.input.get(member).filter(|v| !v.is_null()) else {
             continue;
         };
+        let value = &res.shown_value(call.name, member, given);
         match (value, &res.spec.list.name) {
             (Value::String(name), Some(name_path)) if name_path == path => {
                 steps.push(Change::Name(name.clone()));

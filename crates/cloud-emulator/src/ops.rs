@@ -197,7 +197,7 @@ fn about_instances(
     let Call { svc, op, entry, .. } = *call;
     let listing = entry.listing.as_ref();
     let targets = match (&entry.role, svc.resource.as_ref()) {
-        (Role::Modify | Role::Remove(_), Some(res)) => res.named_ids(op, &call.input),
+        (Role::Modify | Role::Remove(_), Some(res)) => res.named_ids(call.name, &call.input),
         _ => Vec::new(),
     };
     let named = resource.iter().map(|(_, id)| id.clone());

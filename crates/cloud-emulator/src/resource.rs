@@ -6,14 +6,13 @@
 //! service whose spec has no `resource` keeps the emulator's older behaviour (answers from the
 //! documented examples, listings found by `catalog::Listing`).
 
-use cloud_spec::{Member, Operation, Pagination, Resource, Service, TypeExpr};
-use cloud_transport::json_path::is_one_of;
+use cloud_spec::{Member, Pagination, Resource, Service, TypeExpr};
+use cloud_transport::json_path::{is_one_of, loosely_equal};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::state::InstanceState;
 use crate::validate::member_type;
-use crate::wire::loose_name;
 
 /// A service's resource, indexed.
 #[derive(Debug, Clone)]
@@ -34,47 +33,41 @@ pub(crate) struct ResourceIndex {
     pub status_filter: Option<FilterMember>,
 }
 
-/// A list operation's filter member: `Member` (a value or a list of values) or
-/// `Member[filter-name]`, Tencent's `[{"Name": filter-name, "Values": [...]}]`.
+/// A list operation's filter member, as [`cloud_spec::lifecycle::FilterMember`] reads the
+/// spec's text: `Member` (a value or a list of values) or `Member[filter-name]`, Tencent's
+/// `[{"Name": filter-name, "Values": [...]}]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum FilterMember {
-    Member(String),
-    Named { member: String, name: String },
+pub(crate) struct FilterMember {
+    member: String,
+    filter_name: Option<String>,
 }
 
 impl FilterMember {
-    pub(crate) fn parse(text: &str) -> FilterMember {
-        match text
-            .strip_suffix(']')
-            .and_then(|t| t.split_once('['))
-            .filter(|(member, name)| !member.is_empty() && !name.is_empty())
-        {
-            Some((member, name)) => FilterMember::Named {
-                member: member.to_owned(),
-                name: name.to_owned(),
-            },
-            None => FilterMember::Member(text.to_owned()),
-        }
+    /// The filter `text` states; `None` if it does not parse (the spec validator refuses it).
+    pub(crate) fn parse(text: &str) -> Option<FilterMember> {
+        let parsed = cloud_spec::lifecycle::FilterMember::parse(text).ok()?;
+        Some(FilterMember {
+            member: parsed.member.to_owned(),
+            filter_name: parsed.filter_name.map(str::to_owned),
+        })
     }
 
     /// The values the request filters by; `None` when it does not filter by this member (absent,
     /// null, or an empty list, which the vendors treat as "no filter").
     pub(crate) fn values(&self, input: &Map<String, Value>) -> Option<Vec<Value>> {
-        let values = match self {
-            FilterMember::Member(member) => match input.get(member)? {
-                Value::Null => return None,
-                Value::Array(items) => items.clone(),
-                one => vec![one.clone()],
-            },
-            FilterMember::Named { member, name } => input
-                .get(member)?
-                .as_array()?
+        let given = input.get(&self.member)?;
+        let values = match (&self.filter_name, given) {
+            (_, Value::Null) => return None,
+            (None, Value::Array(items)) => items.clone(),
+            (None, one) => vec![one.clone()],
+            (Some(name), Value::Array(filters)) => filters
                 .iter()
                 .filter(|f| f.get(TENCENT_FILTER_NAME).and_then(Value::as_str) == Some(name))
                 .filter_map(|f| f.get(TENCENT_FILTER_VALUES)?.as_array())
                 .flatten()
                 .cloned()
                 .collect(),
+            (Some(_), _) => return None,
         };
         (!values.is_empty()).then_some(values)
     }
@@ -115,9 +108,9 @@ impl ResourceIndex {
             items,
             pagination,
             item_shape,
-            id_filter: filters.id.as_deref().map(FilterMember::parse),
-            name_filter: filters.name.as_deref().map(FilterMember::parse),
-            status_filter: filters.status.as_deref().map(FilterMember::parse),
+            id_filter: filters.id.as_deref().and_then(FilterMember::parse),
+            name_filter: filters.name.as_deref().and_then(FilterMember::parse),
+            status_filter: filters.status.as_deref().and_then(FilterMember::parse),
         })
     }
 
@@ -157,25 +150,30 @@ impl ResourceIndex {
         }
     }
 
-    /// The instances a call of `op` names: the resource's id member (`InstanceId`), or the
-    /// lists of strings named after it (`InstanceIds`, `DBInstanceIdSet`) that operations
-    /// acting on several instances take. (The model states the id member; its plural forms
-    /// are read from the name.)
-    pub(crate) fn named_ids(&self, op: &Operation, input: &Map<String, Value>) -> Vec<String> {
-        if let Some(Value::String(id)) = input.get(&self.spec.id) {
-            return vec![id.clone()];
+    /// The instances a call of operation `name` names: its `id_members` entry (postgres
+    /// `IsolateDBInstances`' `DBInstanceIdSet`, a list of strings) or the resource's id member.
+    pub(crate) fn named_ids(&self, name: &str, input: &Map<String, Value>) -> Vec<String> {
+        let member = self.spec.id_members.get(name).unwrap_or(&self.spec.id);
+        match input.get(member) {
+            Some(Value::String(id)) => vec![id.clone()],
+            Some(Value::Array(ids)) => ids
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
         }
-        let id = loose_name(&self.spec.id);
-        op.input
-            .iter()
-            .filter(|(name, m)| {
-                loose_name(name).starts_with(&id)
-                    && matches!(member_type(m), TypeExpr::List(item) if *item == TypeExpr::String)
-            })
-            .filter_map(|(name, _)| input.get(name)?.as_array())
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect()
+    }
+
+    /// The value the listed item shows for `value`, given to input `member` of modify
+    /// operation `name` (`modify_values`: GeminiDB `SwitchSsl`'s `ssl_option: on` shows as
+    /// `ssl: "1"`); the value itself without a mapping.
+    pub(crate) fn shown_value(&self, name: &str, member: &str, value: &Value) -> Value {
+        self.spec
+            .modify_values
+            .get(name)
+            .and_then(|members| members.get(member))
+            .and_then(|mappings| mappings.iter().find(|m| loosely_equal(&m.input, value)))
+            .map_or_else(|| value.clone(), |m| m.shows.clone())
     }
 }
 
@@ -238,7 +236,7 @@ mod tests {
                         {"Name": "db-instance-name", "Values": ["x", "y"]}]
         });
         let input = input.as_object().unwrap();
-        let values = |text: &str| FilterMember::parse(text).values(input);
+        let values = |text: &str| FilterMember::parse(text).unwrap().values(input);
         assert_eq!(values("InstanceIds"), Some(vec![json!("a"), json!("b")]));
         assert_eq!(values("Name"), Some(vec![json!("n")]));
         assert_eq!(values("Empty"), None);
@@ -249,9 +247,7 @@ mod tests {
             Some(vec![json!("x"), json!("y")])
         );
         assert_eq!(values("Filters[db-instance-status]"), None);
-        assert_eq!(
-            FilterMember::parse("Filters[]"),
-            FilterMember::Member("Filters[]".into())
-        );
+        assert_eq!(values("Name[x]"), None, "not a list of filters");
+        assert!(FilterMember::parse("Filters[]").is_none());
     }
 }

@@ -19,8 +19,8 @@ const DELAY: Duration = Duration::from_millis(300);
 
 /// Widgets: created with `CreateWidgets` (ids in `WidgetIds`, a flow in `FlowId`), listed by
 /// `DescribeWidgets` (filters `WidgetIds`, `Filters[widget-name]`, `Status`; `Offset`/`Limit`,
-/// at most 5 a page), renamed, switched to SSL (a waiter), isolated (an async request) and
-/// destroyed (a flow). Flows are reported in a list (`FlowSet.0.Status`), async requests at
+/// at most 5 a page), renamed, switched to SSL (a waiter, and a change the list shows as
+/// `Ssl: on/off`), isolated (an async request) and destroyed (a flow, by a list of ids). Flows are reported in a list (`FlowSet.0.Status`), async requests at
 /// the top (`Status`).
 pub fn widgets_service() -> Service {
     serde_json::from_value(json!({
@@ -67,7 +67,7 @@ pub fn widgets_service() -> Service {
                 "examples": [{"title": "e", "input": {"WidgetIds": ["wdg-example1"]},
                               "output": {"TotalCount": 1, "RequestId": "r", "WidgetSet": [
                                   {"WidgetId": "wdg-example1", "WidgetName": "documented", "Status": 2,
-                                   "Size": 10, "Primary": "wdg-example1"}]}}],
+                                   "Size": 10, "Ssl": "on", "Primary": "wdg-example1"}]}}],
                 "pagination": {"offset": "Offset", "limit": "Limit", "items": "WidgetSet",
                                "total": "TotalCount", "max_page_size": 5}
             },
@@ -153,6 +153,7 @@ pub fn widgets_service() -> Service {
                                    "WidgetName": {"type": "string"},
                                    "Status": {"type": "int64", "required": true},
                                    "Size": {"type": "int64"},
+                                   "Ssl": {"type": "string"},
                                    "Primary": {"type": "string"}}},
             "Flow": {"members": {"FlowId": {"type": "int64", "required": true},
                                  "Status": {"type": "string", "required": true},
@@ -175,8 +176,11 @@ pub fn widgets_service() -> Service {
                        "deleted": [-3]},
             "create": {"CreateWidgets": "WidgetIds"},
             "modify": {"RenameWidget": {"NewName": "WidgetName"},
-                       "CreateWidgets": {"WidgetName": "WidgetName"}},
-            "remove": {"IsolateWidget": "isolated", "DestroyWidgets": "deleted"}
+                       "SwitchWidgetSSL": {"Enable": "Ssl"}},
+            "modify_values": {"SwitchWidgetSSL": {"Enable": [{"input": true, "shows": "on"},
+                                                            {"input": false, "shows": "off"}]}},
+            "remove": {"IsolateWidget": "isolated", "DestroyWidgets": "deleted"},
+            "id_members": {"DestroyWidgets": "WidgetIds"}
         }
     }))
     .expect("a valid spec")
@@ -301,9 +305,12 @@ async fn a_widget_lives_from_creation_to_gone() {
     assert_eq!(switch["Status"], 0, "{switch}");
     let ssl = c.ok("DescribeWidgetSSL", json!({"WidgetId": id})).await;
     assert_eq!(ssl["Status"], 1, "not before the delay");
+    assert_eq!(listed(&c, &id).await.unwrap()["Ssl"], "on");
     until_flow(&c, &switch["FlowId"], "Success").await;
     let ssl = c.ok("DescribeWidgetSSL", json!({"WidgetId": id})).await;
     assert_eq!(ssl["Status"], 0);
+    // The listed item shows the switch as the spec's value mapping says.
+    assert_eq!(listed(&c, &id).await.unwrap()["Ssl"], "off");
 
     // A rename shows in the list and in describe at once.
     c.ok(
@@ -477,6 +484,7 @@ async fn injected_task_failures_are_reported_and_undo_the_change() {
     assert_eq!(message, DEFAULT_TASK_FAILURE_MESSAGE);
     let ssl = c.ok("DescribeWidgetSSL", json!({"WidgetId": id})).await;
     assert_eq!(ssl["Status"], 1, "a failed switch changes nothing");
+    assert_eq!(listed(&c, &id).await.unwrap()["Ssl"], "on");
 
     // An isolation that fails (a rule added in Rust) leaves the widget running.
     emu.task_failures()
