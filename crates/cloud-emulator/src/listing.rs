@@ -130,7 +130,7 @@ fn wanted(
 
 /// The page the request asks for. Without a limit, or with 0 (postgres: "input 0 to use the
 /// default"), a page holds the largest number the vendor allows, as does a larger limit.
-fn page(
+pub(crate) fn page(
     pagination: Option<&Pagination>,
     input: &Map<String, Value>,
     items: Vec<Value>,
