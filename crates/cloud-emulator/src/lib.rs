@@ -16,9 +16,18 @@
 //!   operation, naming instances the emulator has), [`instance_members`] (the members that must
 //!   name an existing instance) and [`generated_output_members`] (the members answered with
 //!   fresh values rather than the documented ones).
-//! - **State**: instances from the docs' examples or a [`Seed`]; a mutation with a waiter in the
-//!   spec (enable/disable SSL) returns a flow id at once and shows in the describe operation
-//!   after [`EmulatorBuilder::async_delay`]; applications are counted per operation.
+//! - **Instances as real state** where the spec models the service's resource
+//!   (`cloud_spec::Resource`): a create makes an instance with a new id in the vendor's format,
+//!   creating and then running after [`EmulatorBuilder::async_delay`]; the list operation lists
+//!   the real instances, filtered and paged as the spec says; modify operations show; removals
+//!   isolate or delete until the instance is gone and every call naming it gets the not-found
+//!   code. Instances also come from the docs' examples or a [`Seed`]. A mutation with a waiter
+//!   in the spec (enable/disable SSL) shows in the describe operation after the delay;
+//!   applications are counted per operation.
+//! - **Tasks**: a mutation whose spec has a `task` answers a fresh handle that the service's
+//!   task API reports running, then succeeded; a [`TaskFailureRule`] (builder
+//!   [`EmulatorBuilder::fail_tasks`], [`RunningEmulator::task_failures`] or
+//!   `POST /_emulator/task-failures`) makes the next task of an operation or instance fail.
 //! - **Faults** per request (`X-Emulator-Fault` header) or per rule ([`Faults`], or
 //!   `POST /_emulator/faults`): latency, HTTP errors, throttling, HTML pages, connection resets,
 //!   truncated and malformed bodies. See [`faults`] for the syntax.

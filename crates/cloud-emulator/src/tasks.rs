@@ -62,8 +62,15 @@ pub(crate) struct Tasks {
     tasks: IndexMap<(String, String), Task>,
 }
 
+/// The most tasks kept: a long-running emulator forgets its oldest tasks rather than grow
+/// without bound (their handles then answer as unknown ones do).
+const MAX_TASKS: usize = 100_000;
+
 impl Tasks {
     pub(crate) fn register(&mut self, service: &str, handle: &str, task: Task) {
+        if self.tasks.len() >= MAX_TASKS {
+            self.tasks.shift_remove_index(0);
+        }
         self.tasks
             .insert((service.to_owned(), handle.to_owned()), task);
     }
