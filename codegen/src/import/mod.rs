@@ -133,7 +133,7 @@ pub fn finish(
     // overlays' per-operation `task` and `pagination` then correct them.
     let findings = lifecycle::apply_rules(&mut raw.service, &overlay::rule_settings(overlays));
     for overlay in overlays {
-        overlay.apply_lifecycle(&mut raw.service)?;
+        overlay.apply_lifecycle(&mut raw.service, &findings)?;
     }
     // What the rules left undecided and no overlay decided (a `pagination: null` decides too).
     for (op, reason) in &findings.undecided_pagination {
@@ -145,7 +145,7 @@ pub fn finish(
         });
         if !decided {
             raw.notes.push(format!(
-                "{op}: no pagination: {reason}; decide it in the overlay"
+                "{op}: no pagination: {reason} (an overlay `pagination:` entry decides it)"
             ));
         }
     }

@@ -533,7 +533,14 @@ impl LoadedOverlay {
     /// `import::lifecycle` have run (the patches correct the rules). Reports, all together,
     /// every entry that changes nothing: a `task_handles` member no operation's output has, a
     /// `null` that removes nothing, a patch that gives what the rule gives.
-    pub fn apply_lifecycle(&self, service: &mut Service) -> Result<(), ImportError> {
+    ///
+    /// `undecided` holds the operations the pagination rule could not decide: a
+    /// `pagination: null` records the decision to leave one without pagination.
+    pub fn apply_lifecycle(
+        &self,
+        service: &mut Service,
+        undecided: &super::lifecycle::RuleFindings,
+    ) -> Result<(), ImportError> {
         let mut problems = Vec::new();
         let o = &self.overlay;
         let root = SpecPath::root();
@@ -572,10 +579,15 @@ impl LoadedOverlay {
             }
             match &patch.pagination {
                 None => {}
-                Some(None) if op.pagination.is_none() => problems.push(self.stale(
-                    &path.key("pagination"),
-                    "the rule gives this operation no pagination: there is nothing to remove",
-                )),
+                Some(None)
+                    if op.pagination.is_none()
+                        && !undecided.undecided_pagination.contains_key(name) =>
+                {
+                    problems.push(self.stale(
+                        &path.key("pagination"),
+                        "the rule gives this operation no pagination and has nothing to decide: there is nothing to remove",
+                    ))
+                }
                 Some(None) => op.pagination = None,
                 Some(Some(pagination)) => match pagination.apply(op.pagination.as_ref()) {
                     Ok(patched) if Some(&patched) == op.pagination.as_ref() => {

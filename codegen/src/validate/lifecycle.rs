@@ -314,6 +314,7 @@ impl<'a> Checker<'a> {
             ("changing", &states.changing),
             ("isolated", &states.isolated),
             ("deleted", &states.deleted),
+            ("failed", &states.failed),
         ];
         self.value_sets(
             &sets,

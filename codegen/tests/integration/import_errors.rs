@@ -285,7 +285,7 @@ fn lifecycle_overlay_entries_that_change_nothing_are_errors() {
     for expected in [
         "2:3: task_handles.JobHandle: no operation that changes something has a string or integer output member `JobHandle` (for task API `jobs`)",
         "5:5: operations.DescribeInstanceSSL.task: the rule gives this operation no task: there is nothing to remove",
-        "6:5: operations.DescribeInstanceSSL.pagination: the rule gives this operation no pagination: there is nothing to remove",
+        "6:5: operations.DescribeInstanceSSL.pagination: the rule gives this operation no pagination and has nothing to decide: there is nothing to remove",
         "8:5: operations.InstanceEnableSSL.pagination: the rule gave this operation no pagination, so the patch must give all of offset, limit, items and max_page_size (missing: offset, limit, items)",
     ] {
         assert!(text.contains(expected), "missing {expected}\nin {e}");
@@ -361,7 +361,7 @@ fn undecided_pagination_is_a_note_until_the_overlay_decides() {
         .pagination
         .is_none());
     assert!(
-        done.notes.iter().any(|n| n == "DescribeTasks: no pagination: the docs of `Limit` state no maximum and the overlay sets no `default_max_page_size`; decide it in the overlay"),
+        done.notes.iter().any(|n| n == "DescribeTasks: no pagination: the docs of `Limit` state no maximum and the overlay sets no `default_max_page_size` (an overlay `pagination:` entry decides it)"),
         "{:#?}",
         done.notes
     );
@@ -378,6 +378,15 @@ fn undecided_pagination_is_a_note_until_the_overlay_decides() {
         ),
         ("Items", Some("TotalCount"), 20)
     );
+    assert!(!done
+        .notes
+        .iter()
+        .any(|n| n.starts_with("DescribeTasks: no pagination")));
+    // `null` records the decision to leave it without pagination; the note goes.
+    let done = finish_cdb("operations:\n  DescribeTasks:\n    pagination: null\n");
+    assert!(done.service.operations["DescribeTasks"]
+        .pagination
+        .is_none());
     assert!(!done
         .notes
         .iter()

@@ -47,6 +47,10 @@ fn reproduce(vendor: &str, service: &str) -> Service {
     assert_eq!(imported.shapes, expected.shapes);
     assert_eq!(imported.common_errors, expected.common_errors);
     assert_eq!(imported.endpoint, committed.endpoint);
+    // The fixtures hold every operation the lifecycle entries name, so those come out whole.
+    assert_eq!(imported.tasks, committed.tasks);
+    assert_eq!(imported.resource, committed.resource);
+    assert!(imported.resource.is_some() && !imported.tasks.is_empty());
     assert_eq!(
         (&imported.title, &imported.docs, &imported.version),
         (&committed.title, &committed.docs, &committed.version)

@@ -561,6 +561,10 @@ pub struct ResourceStates {
     /// Being deleted or deleted; a deleted resource may also simply stop being listed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deleted: Vec<Value>,
+    /// A state the resource does not leave by itself (GeminiDB `createfail`): a waiter for
+    /// another state stops there with an error instead of waiting until its deadline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed: Vec<Value>,
 }
 
 /// Where an operation that takes a resource out of service leaves it.
