@@ -2,8 +2,11 @@
 //! instance with a new id in the spec's `id_format`, creating until the async delay has
 //! passed, then running; a change sets the listed item's members (at once, or when its task
 //! finishes); a removal isolates the instance (changing, then isolated) or deletes it (deleted,
-//! then gone). A change whose task was made to fail takes its failure steps instead: a creation
-//! ends gone, a removal leaves the instance in the state it had.
+//! then gone). A state the spec has no values for is skipped: the instance keeps showing the
+//! state it had (mongodb lists no deleted values, so an instance being deleted stays isolated
+//! until it is gone). A change whose task was made to fail takes its failure steps instead: a
+//! creation ends failed (where the spec has a failed state, GeminiDB `createfail`) or gone, a
+//! removal leaves the instance in the state it had.
 
 use std::time::Instant;
 
@@ -82,12 +85,20 @@ pub(crate) fn create(
     for step in steps {
         inst.apply(step);
     }
+    let on_failure = if res.has(InstanceState::Failed) {
+        Change::State {
+            from: InstanceState::Creating,
+            to: InstanceState::Failed,
+        }
+    } else {
+        Change::Gone
+    };
     inst.schedule(timing.change(
         vec![Change::State {
             from: InstanceState::Creating,
             to: InstanceState::Running,
         }],
-        vec![Change::Gone],
+        vec![on_failure],
     ));
 
     let spec = &call.svc.spec;
@@ -160,6 +171,7 @@ pub(crate) fn modify(
 /// Starts taking the named instances out of service.
 pub(crate) fn remove(
     call: &Call<'_>,
+    res: &ResourceIndex,
     removal: Removal,
     ids: &[String],
     state: &mut Inner,
@@ -173,14 +185,13 @@ pub(crate) fn remove(
         };
         let before = inst.state;
         let (during, on_success) = match removal {
-            Removal::Isolated => (
-                InstanceState::Changing,
-                Change::State {
-                    from: InstanceState::Changing,
-                    to: InstanceState::Isolated,
-                },
-            ),
-            Removal::Deleted => (InstanceState::Deleted, Change::Gone),
+            Removal::Isolated => (InstanceState::Changing, Some(InstanceState::Isolated)),
+            Removal::Deleted => (InstanceState::Deleted, None),
+        };
+        let during = if res.has(during) { during } else { before };
+        let on_success = match on_success {
+            Some(to) => Change::State { from: during, to },
+            None => Change::Gone,
         };
         inst.state = during;
         inst.schedule(timing.change(

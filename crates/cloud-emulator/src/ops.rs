@@ -269,8 +269,8 @@ fn about_instances(
             let has_task = entry.task.is_some();
             lifecycle::modify(call, res, &entry.sets, &about, state, timing, has_task);
         }
-        (Role::Remove(removal), Some(_)) => {
-            lifecycle::remove(call, *removal, &about, state, timing);
+        (Role::Remove(removal), Some(res)) => {
+            lifecycle::remove(call, res, *removal, &about, state, timing);
         }
         _ => {}
     }

@@ -115,8 +115,8 @@ impl ResourceIndex {
     }
 
     /// The status values of `state`. A state whose set the spec leaves empty shows as running
-    /// (a service without isolation never isolates; one whose deleted instances simply vanish
-    /// shows them running until they do).
+    /// (an instance only gets there from a seed: a call moves an instance only to states the
+    /// spec has values for, see [`has`](Self::has)).
     pub(crate) fn values_of(&self, state: InstanceState) -> &[Value] {
         let states = &self.spec.states;
         let set = match state {
@@ -125,11 +125,24 @@ impl ResourceIndex {
             InstanceState::Changing => &states.changing,
             InstanceState::Isolated => &states.isolated,
             InstanceState::Deleted => &states.deleted,
+            InstanceState::Failed => &states.failed,
         };
         if set.is_empty() {
             &states.running
         } else {
             set
+        }
+    }
+
+    /// Whether the spec has status values for `state` (`creating` and `running` always have).
+    pub(crate) fn has(&self, state: InstanceState) -> bool {
+        let states = &self.spec.states;
+        match state {
+            InstanceState::Creating | InstanceState::Running => true,
+            InstanceState::Changing => !states.changing.is_empty(),
+            InstanceState::Isolated => !states.isolated.is_empty(),
+            InstanceState::Deleted => !states.deleted.is_empty(),
+            InstanceState::Failed => !states.failed.is_empty(),
         }
     }
 

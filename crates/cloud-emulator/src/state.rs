@@ -125,6 +125,9 @@ pub enum InstanceState {
     Isolated,
     /// Being deleted; gone once the async delay has passed.
     Deleted,
+    /// Failed, and stays so (GeminiDB `createfail`: a creation whose task failed, in a service
+    /// whose spec has such a state).
+    Failed,
 }
 
 impl InstanceState {
@@ -136,6 +139,7 @@ impl InstanceState {
             InstanceState::Changing => "changing",
             InstanceState::Isolated => "isolated",
             InstanceState::Deleted => "deleted",
+            InstanceState::Failed => "failed",
         }
     }
 }
