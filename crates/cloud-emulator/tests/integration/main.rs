@@ -12,5 +12,6 @@ mod huawei;
 mod lifecycle;
 mod resources;
 mod robustness;
+mod services;
 mod spec_driven;
 mod tencent;
