@@ -289,6 +289,11 @@ impl Under {
     }
 
     async fn create(&mut self, name: &str) -> String {
+        self.create_answer(name).await.0
+    }
+
+    /// Creates an instance; its id and the create operation's answer.
+    async fn create_answer(&mut self, name: &str) -> (String, Value) {
         let (op, input) = self.create_input(name);
         let out = self.mutate(&op, input).await;
         let at = value_at(&out, &self.res.create[&op]).cloned().unwrap();
@@ -299,7 +304,7 @@ impl Under {
             }
             one => one,
         };
-        id.as_str().expect("a string id").to_owned()
+        (id.as_str().expect("a string id").to_owned(), out)
     }
 
     /// An input naming instance `id` for operation `op`: its `id_members` member (a list of one
@@ -338,8 +343,12 @@ impl Under {
 async fn walk(x: Expect) {
     let started = Instant::now();
     let mut u = Under::start(x.crate_name, None).await;
-    let id = u.create("walk-one").await;
+    let (id, created) = u.create_answer("walk-one").await;
     assert!(id.starts_with(x.id_prefix) && id.len() == x.id_len, "{id}");
+    // An answer that echoes the new instance's status shows it creating (GeminiDB `status`).
+    if let Some(status) = created.get(&u.res.list.status) {
+        assert_eq!(*status, x.creating, "{created}");
+    }
 
     // Listed at once, creating; running only after the delay.
     let item = u.listed(&id).await.expect("listed after its creation");
