@@ -169,3 +169,46 @@ fn huawei_bodies_are_flattened_and_statuses_come_from_swagger() {
     assert!(result.values().all(|m| !m.required));
     assert!(raw.service.operations["ListInstances"].read_only);
 }
+
+#[test]
+fn a_selection_keeps_only_the_lifecycle_entries_it_can_follow() {
+    let raw_import = || raw(&fixtures(), "tencent", "mongodb").unwrap();
+    // Without the task API's operation, the task API and the handles that follow it go; without
+    // the list operation, the resource goes. What remains validates.
+    let only = vec![
+        "DescribeInstanceSSL".to_owned(),
+        "InstanceEnableSSL".to_owned(),
+    ];
+    let service = finish(raw_import(), "tencent", "mongodb", Some(only))
+        .unwrap()
+        .service;
+    assert!(service.tasks.is_empty());
+    assert!(service.resource.is_none());
+    assert_eq!(service.operations["InstanceEnableSSL"].task, None);
+    // With them, the entries stay, cut down to the selected operations.
+    let only = [
+        "DescribeInstanceSSL",
+        "InstanceEnableSSL",
+        "DescribeAsyncRequestInfo",
+        "DescribeDBInstances",
+        "RenameInstance",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let service = finish(raw_import(), "tencent", "mongodb", Some(only))
+        .unwrap()
+        .service;
+    assert_eq!(
+        service.operations["InstanceEnableSSL"]
+            .task
+            .as_ref()
+            .map(|t| t.api.as_str()),
+        Some("async-request")
+    );
+    let resource = service.resource.unwrap();
+    assert!(resource.create.is_empty() && resource.remove.is_empty());
+    assert_eq!(
+        resource.modify.keys().collect::<Vec<_>>(),
+        ["RenameInstance"]
+    );
+}
