@@ -130,14 +130,16 @@ pub(crate) fn execute(
         Some((api, handle.clone()))
     });
 
-    let (mut output, about, failure): Outcome = match (&entry.role, svc.resource.as_ref()) {
-        (Role::List, Some(res)) => (listing::list(&call, res, &mut state, now), Vec::new(), None),
-        _ if task_handle.is_some() => {
-            let (api, handle) = task_handle.expect("checked to be some");
+    let role = (&entry.role, svc.resource.as_ref(), task_handle);
+    let (mut output, about, failure): Outcome = match role {
+        (Role::List, Some(res), _) => {
+            (listing::list(&call, res, &mut state, now), Vec::new(), None)
+        }
+        (_, _, Some((api, handle))) => {
             let out = tasks::answer(&call, api, &handle, &state, now)?;
             (out, Vec::new(), None)
         }
-        (Role::Create { ids }, Some(res)) => {
+        (Role::Create { ids }, Some(res), None) => {
             let failure = fails_for(&[]);
             let timing = Timing {
                 now,
