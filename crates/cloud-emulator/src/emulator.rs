@@ -150,7 +150,8 @@ impl EmulatorBuilder {
         self
     }
 
-    /// How long an async change (SSL on/off) takes to show in describe calls (default 1 s).
+    /// How long an async change takes (default 1 s): a creation, an SSL switch, an isolation
+    /// or a deletion shows, and the task it started finishes, after this long.
     pub fn async_delay(mut self, delay: Duration) -> Self {
         self.async_delay = delay;
         self

@@ -353,6 +353,25 @@ async fn walk(x: Expect) {
     // Listed at once, creating; running only after the delay.
     let item = u.listed(&id).await.expect("listed after its creation");
     assert_eq!(*u.status(&item), x.creating, "{item}");
+    // The admin state shows it too.
+    let state = common::client()
+        .get(format!("{}/_emulator/state", u.emu.base_url()))
+        .send()
+        .await
+        .unwrap();
+    let state: Value = serde_json::from_slice(&state.bytes().await.unwrap()).unwrap();
+    let shown = state["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .expect("the new instance in /_emulator/state")
+        .clone();
+    assert_eq!(shown["service"], x.crate_name);
+    assert_eq!(
+        (&shown["state"], &shown["status"]),
+        (&json!("creating"), &x.creating)
+    );
     let item = u
         .until_listed(&id, |i| i.is_some_and(|i| *u.status(i) == x.running))
         .await
