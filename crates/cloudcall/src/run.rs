@@ -1,6 +1,7 @@
 //! One invocation: parse the command line, call the operation, print, wait, pick the exit status.
 
 use std::ffi::OsString;
+use std::io::Write;
 use std::time::Duration;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind as ClapErrorKind};
@@ -324,7 +325,7 @@ pub fn report_call_error(
     op_name: &str,
     e: &cloud_transport::Error,
 ) -> i32 {
-    let err = console.err();
+    let mut err = console.err();
     let _ = writeln!(err, "error: {op_name} failed: {e}");
     if e.kind() == ErrorKind::Service {
         let _ = writeln!(err, "  code:       {}", e.code().unwrap_or("-"));
@@ -367,7 +368,7 @@ fn debug_request(
     settings: &Settings,
     input: &Value,
 ) {
-    let err = console.err();
+    let mut err = console.err();
     let _ = writeln!(
         err,
         "debug: {} {} ({} {}), endpoint {}, region {}, project id {}",

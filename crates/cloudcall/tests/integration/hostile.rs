@@ -1,0 +1,93 @@
+//! A hostile or broken endpoint cannot reach the user's terminal through the CLI: the control
+//! characters in what it sends are shown, not obeyed.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::Duration;
+
+use crate::common::{demo_env, run_binary};
+
+/// Serves `connections` requests on a loopback port, each answered with `body` (HTTP 200, JSON),
+/// then stops; returns the base URL.
+fn fixed_answer_server(body: &'static str, connections: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(connections) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            // Read the request head and body (small: one signed JSON call) before answering.
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stream.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request);
+                if let Some(head_end) = text.find("\r\n\r\n") {
+                    let length = text[..head_end]
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= head_end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn server_error_texts_reach_stderr_with_their_control_characters_escaped() {
+    // ESC sequences (set the window title, clear the screen), BEL, CR and a C1 CSI in the
+    // code, the message and the request id.
+    const BODY: &str = r#"{"Response":{"Error":{"Code":"Bad\u001b]0;pwned\u0007Code","Message":"looks fine\r\u001b[2Jgone \u009b31m"},"RequestId":"req\u001b[1A-1"}}"#;
+    let url = fixed_answer_server(BODY, 4);
+    let home = std::env::temp_dir().join(format!("cloudcall-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&home).expect("temp home");
+    let args: Vec<String> = [
+        "--endpoint",
+        url.as_str(),
+        "tencent-mongodb",
+        "describe-instance-ssl",
+        "--instance-id",
+        "cmgo-p8vnipr5",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let run = run_binary(&args, &demo_env(), &home);
+    let _ = std::fs::remove_dir_all(&home);
+    run.expect_status(1);
+    for raw in ['\u{1b}', '\u{7}', '\r', '\u{9b}'] {
+        assert!(
+            !run.stderr.contains(raw) && !run.stdout.contains(raw),
+            "raw {raw:?} reached the terminal:\n{:?}",
+            run.stderr
+        );
+    }
+    // What the server said is still all there, made visible.
+    for shown in [
+        r"Bad\u{1b}]0;pwned\u{7}Code",
+        r"looks fine\u{d}\u{1b}[2Jgone \u{9b}31m",
+        r"req\u{1b}[1A-1",
+    ] {
+        assert!(
+            run.stderr.contains(shown),
+            "{shown} missing in:\n{}",
+            run.stderr
+        );
+    }
+}
