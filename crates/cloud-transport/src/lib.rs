@@ -118,7 +118,7 @@ pub use config::{
 #[cfg(feature = "huawei")]
 pub use credentials::IamPassword;
 pub use credentials::{Credentials, Secret};
-pub use env::Environment;
+pub use env::{read_file_limited, Environment};
 pub use error::{Error, ErrorKind, Result, BODY_SNIPPET_LIMIT};
 pub use meta::{EndpointRules, HttpBinding, OperationInfo, ParamLocation, ServiceInfo, Vendor};
 pub use retry::RetryConfig;

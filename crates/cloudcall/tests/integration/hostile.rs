@@ -91,3 +91,40 @@ fn server_error_texts_reach_stderr_with_their_control_characters_escaped() {
         );
     }
 }
+
+#[test]
+fn endless_or_huge_files_fail_at_once_with_the_limit_named() {
+    let h = crate::common::Harness::start(Duration::from_millis(50));
+    // --cli-input-json from a device that never ends: a usage error, nothing sent.
+    let run = h.cloudcall(&[
+        "tencent-mongodb",
+        "describe-instance-ssl",
+        "--cli-input-json",
+        "file:///dev/zero",
+    ]);
+    run.expect_status(2);
+    assert!(run.stderr.contains("limit of 10485760 bytes"), "{}", run.stderr);
+    assert!(run.elapsed < Duration::from_secs(20), "took {:?}", run.elapsed);
+
+    // A credentials file that never ends: a credentials error naming the file, nothing sent.
+    let env: Vec<(&str, String)> = vec![
+        ("TENCENTCLOUD_CREDENTIALS_FILE", "/dev/zero".to_owned()),
+        ("TENCENTCLOUD_REGION", "ap-guangzhou".to_owned()),
+    ];
+    let run = h.cloudcall_env(
+        &[
+            "tencent-mongodb",
+            "describe-instance-ssl",
+            "--instance-id",
+            "cmgo-p8vnipr5",
+        ],
+        &env,
+    );
+    run.expect_status(1);
+    assert!(
+        run.stderr.contains("/dev/zero") && run.stderr.contains("limit of 1048576 bytes"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(h.emulator.request_count("DescribeInstanceSSL"), 0);
+}
