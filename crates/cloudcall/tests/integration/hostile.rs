@@ -103,8 +103,16 @@ fn endless_or_huge_files_fail_at_once_with_the_limit_named() {
         "file:///dev/zero",
     ]);
     run.expect_status(2);
-    assert!(run.stderr.contains("limit of 10485760 bytes"), "{}", run.stderr);
-    assert!(run.elapsed < Duration::from_secs(20), "took {:?}", run.elapsed);
+    assert!(
+        run.stderr.contains("limit of 10485760 bytes"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.elapsed < Duration::from_secs(20),
+        "took {:?}",
+        run.elapsed
+    );
 
     // A credentials file that never ends: a credentials error naming the file, nothing sent.
     let env: Vec<(&str, String)> = vec![
@@ -127,4 +135,30 @@ fn endless_or_huge_files_fail_at_once_with_the_limit_named() {
         run.stderr
     );
     assert_eq!(h.emulator.request_count("DescribeInstanceSSL"), 0);
+}
+
+#[test]
+fn proxy_variables_never_carry_a_loopback_request() {
+    // A "proxy" that counts the connections it gets and answers none of them usefully.
+    let proxy = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let proxy_url = format!("http://{}", proxy.local_addr().expect("address"));
+    proxy.set_nonblocking(true).expect("nonblocking");
+    let h = crate::common::Harness::start(Duration::from_millis(50));
+    let mut env = demo_env();
+    for var in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "ALL_PROXY"] {
+        env.push((var, proxy_url.clone()));
+    }
+    let run = h.cloudcall_env(
+        &[
+            "tencent-mongodb",
+            "describe-instance-ssl",
+            "--instance-id",
+            "cmgo-p8vnipr5",
+        ],
+        &env,
+    );
+    let proxied = std::iter::from_fn(|| proxy.accept().ok()).count();
+    assert_eq!(proxied, 0, "the signed request went through the proxy");
+    run.expect_status(0);
+    assert_eq!(h.emulator.request_count("DescribeInstanceSSL"), 1);
 }
