@@ -269,7 +269,19 @@ fn map_reqwest_error(e: reqwest::Error) -> Error {
     };
     // reqwest's message names the URL, which carries no secret: credentials travel in headers.
     let message = match std::error::Error::source(&e) {
-        Some(cause) => format!("{e}: {}", root_cause(cause)),
+        Some(cause) => {
+            let cause = root_cause(cause);
+            if cause.contains("invalid peer certificate") {
+                format!(
+                    "{e}: the server's TLS certificate is not trusted ({cause}): it is self-signed, \
+                     issued by an unknown authority, expired or for another host; use an endpoint \
+                     with a trusted certificate, or add its root certificate to a reqwest client \
+                     given to ConfigBuilder::http_client"
+                )
+            } else {
+                format!("{e}: {cause}")
+            }
+        }
         None => e.to_string(),
     };
     // A failed connect means nothing was sent: safe to retry even for a mutation.

@@ -40,9 +40,9 @@ impl State {
             Some(credentials) => credentials.clone(),
             None => tencent_default_chain(&config.environment)?.ok_or_else(|| {
                 Error::credentials(format!(
-                    "no Tencent Cloud credentials: set {} and {}, write them to \
-                     ~/.tencentcloud/credentials (or the file {} names), or pass \
-                     ConfigBuilder::credentials",
+                    "no Tencent Cloud credentials: set {} and {}, or write them to \
+                     ~/.tencentcloud/credentials (or the file {} names); a program can also \
+                     give them to its client configuration",
                     env_vars::TENCENTCLOUD_SECRET_ID,
                     env_vars::TENCENTCLOUD_SECRET_KEY,
                     env_vars::TENCENTCLOUD_CREDENTIALS_FILE,

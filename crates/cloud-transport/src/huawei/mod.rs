@@ -58,7 +58,7 @@ impl State {
                     Error::credentials(format!(
                         "no Huawei Cloud credentials: set {} and {} (AK/SK), {} (IAM token) or \
                          {}, {} and {} (IAM login), write ~/.huaweicloud/credentials (or the \
-                         file {} names), or pass them to the ConfigBuilder",
+                         file {} names); a program can also give them to its client configuration",
                         env_vars::HUAWEICLOUD_SDK_AK,
                         env_vars::HUAWEICLOUD_SDK_SK,
                         env_vars::HUAWEICLOUD_SDK_AUTH_TOKEN,
