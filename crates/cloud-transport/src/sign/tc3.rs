@@ -522,20 +522,31 @@ pub fn parse_authorization(header: &str) -> Result<ParsedAuthorization, SignErro
 }
 
 /// Checks a parsed `Authorization` header against the request it came with, the way Tencent's
-/// gateway does: the signed headers must be `content-type;host`, the scope date must be the UTC
-/// date of `timestamp` (`X-TC-Timestamp`), and the signature must match. Checking that
-/// `timestamp` is recent is the caller's business (Tencent allows 5 minutes).
+/// gateway does, for a request signed over `content-type;host` (what the official SDKs sign).
+/// See [`verify_with_headers`] for requests that sign more headers.
 pub fn verify(
     auth: &ParsedAuthorization,
     secret_key: &Secret,
     timestamp: i64,
     req: &Tc3Request<'_>,
 ) -> Result<(), SignError> {
-    if auth.signed_headers != SIGNED_HEADERS {
-        return Err(SignError::Mismatch(
-            "SignedHeaders is not content-type;host",
-        ));
-    }
+    verify_with_headers(auth, secret_key, timestamp, req, |_| None)
+}
+
+/// Checks a parsed `Authorization` header against the request it came with: the signed headers
+/// must be lower-case names in ascending order without repeats that include `content-type` and
+/// `host` (some signers also sign `x-tc-action`), the scope date must be the UTC date of
+/// `timestamp` (`X-TC-Timestamp`), and the signature must match. `header` looks up the value
+/// of a signed header other than those two, by lower-case name, as it was sent. Checking that
+/// `timestamp` is recent is the caller's business (Tencent allows 5 minutes).
+pub fn verify_with_headers<'h>(
+    auth: &ParsedAuthorization,
+    secret_key: &Secret,
+    timestamp: i64,
+    req: &Tc3Request<'_>,
+    header: impl Fn(&str) -> Option<&'h str>,
+) -> Result<(), SignError> {
+    let canonical = canonical_request_signing(req, &auth.signed_headers, header)?;
     if auth.date != scope_date(timestamp) {
         return Err(SignError::Mismatch(
             "the credential date is not the date of X-TC-Timestamp",
@@ -543,15 +554,68 @@ pub fn verify(
     }
     let key = derive_signing_key(secret_key, &auth.date, &auth.service);
     let scope = auth.credential_scope();
-    let expected = signature(
-        &key,
-        &string_to_sign(timestamp, &scope, &canonical_request(req)),
-    );
+    let expected = signature(&key, &string_to_sign(timestamp, &scope, &canonical));
     if signatures_equal(&expected, &auth.signature) {
         Ok(())
     } else {
         Err(SignError::Mismatch("the signature does not match"))
     }
+}
+
+/// The canonical request over the headers `signed_headers` lists. `content-type` and `host` go in
+/// exactly as sent (as the official SDKs sign them, and as [`canonical_request`] does); any other
+/// header's value is trimmed and lower-cased, as Tencent's signature documentation says (and as
+/// the Go SDK does for `x-tc-action`).
+fn canonical_request_signing<'h>(
+    req: &Tc3Request<'_>,
+    signed_headers: &str,
+    header: impl Fn(&str) -> Option<&'h str>,
+) -> Result<String, SignError> {
+    if signed_headers == SIGNED_HEADERS {
+        return Ok(canonical_request(req));
+    }
+    let names: Vec<&str> = signed_headers.split(';').collect();
+    let well_formed = names.iter().all(|n| {
+        !n.is_empty()
+            && n.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }) && names.windows(2).all(|w| w[0] < w[1]);
+    if !well_formed {
+        return Err(SignError::Mismatch(
+            "SignedHeaders must be lower-case header names in ascending order, without repeats",
+        ));
+    }
+    if !names.contains(&"content-type") || !names.contains(&"host") {
+        return Err(SignError::Mismatch(
+            "SignedHeaders must include content-type and host",
+        ));
+    }
+    let mut canonical_headers = String::new();
+    for name in &names {
+        let value = match *name {
+            "content-type" => req.content_type.to_owned(),
+            "host" => req.host.to_owned(),
+            other => header(other)
+                .ok_or(SignError::Mismatch(
+                    "a header named in SignedHeaders is not in the request",
+                ))?
+                .trim()
+                .to_ascii_lowercase(),
+        };
+        canonical_headers.push_str(name);
+        canonical_headers.push(':');
+        canonical_headers.push_str(&value);
+        canonical_headers.push('\n');
+    }
+    Ok(format!(
+        "{}\n{}\n{}\n{}\n{}\n{}",
+        req.method,
+        CANONICAL_URI,
+        req.query,
+        canonical_headers,
+        signed_headers,
+        payload_hash(req.body, req.unsigned_payload)
+    ))
 }
 
 #[cfg(test)]
@@ -565,6 +629,49 @@ mod tests {
         Tc3Request {
             content_type: "application/json; charset=utf-8",
             ..Tc3Request::post_json("cvm.tencentcloudapi.com", BODY)
+        }
+    }
+
+    /// A request signed over `content-type;host;x-tc-action` the way the Go SDK signs it (the
+    /// action lower-cased in the canonical headers), computed here step by step.
+    #[test]
+    fn more_signed_headers_verify_and_must_include_content_type_and_host() {
+        let secret = Secret::new("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE");
+        let req = published_request();
+        let timestamp = 1551113065;
+        let signed_headers = "content-type;host;x-tc-action";
+        let canonical = format!(
+            "POST\n/\n\ncontent-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\nx-tc-action:describeinstances\n\n{signed_headers}\n{}",
+            sha256_hex(BODY)
+        );
+        let scope = credential_scope("2019-02-25", "cvm");
+        let key = derive_signing_key(&secret, "2019-02-25", "cvm");
+        let sig = signature(&key, &string_to_sign(timestamp, &scope, &canonical));
+        let header = format!(
+            "TC3-HMAC-SHA256 Credential=AKID/{scope}, SignedHeaders={signed_headers}, Signature={sig}"
+        );
+        let auth = parse_authorization(&header).unwrap();
+        let lookup = |name: &str| (name == "x-tc-action").then_some(" DescribeInstances");
+        verify_with_headers(&auth, &secret, timestamp, &req, lookup).unwrap();
+        // Without the header's value, or with another value, it does not verify.
+        assert!(verify(&auth, &secret, timestamp, &req).is_err());
+        let other = |name: &str| (name == "x-tc-action").then_some("RunInstances");
+        assert!(verify_with_headers(&auth, &secret, timestamp, &req, other).is_err());
+
+        for bad in [
+            "host;content-type",
+            "content-type;x-tc-action",
+            "content-type;content-type;host",
+            "Content-Type;host",
+        ] {
+            let header = format!(
+                "TC3-HMAC-SHA256 Credential=AKID/{scope}, SignedHeaders={bad}, Signature={sig}"
+            );
+            let auth = parse_authorization(&header).unwrap();
+            assert!(
+                verify_with_headers(&auth, &secret, timestamp, &req, lookup).is_err(),
+                "{bad} accepted"
+            );
         }
     }
 
