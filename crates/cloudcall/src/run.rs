@@ -17,7 +17,7 @@ use crate::names::cli_name;
 use crate::output::{self, Format};
 use crate::values::wire_text;
 use crate::wait::{self, ConsoleProgress, WaitError, WaitOptions, WaitPlan};
-use crate::{demo, input, meta, suggest};
+use crate::{input, meta, suggest};
 
 /// Exit status: success.
 pub const EXIT_OK: i32 = 0;
@@ -124,8 +124,9 @@ where
     let Some((sub_name, sub_matches)) = matches.subcommand() else {
         return EXIT_USAGE;
     };
+    #[cfg(feature = "demo")]
     if sub_name == "demo" {
-        return demo::run(services, sub_matches, &Settings::from_matches(sub_matches));
+        return crate::demo::run(services, sub_matches, &Settings::from_matches(sub_matches));
     }
     let Some(service) = services.iter().find(|s| s.crate_name() == sub_name) else {
         return EXIT_USAGE;
