@@ -105,9 +105,9 @@ pub(crate) async fn execute(
     let url = base.url("/", "");
     let credentials = &settings.credentials;
     let build = |timestamp: i64| -> Result<HttpRequest> {
-        let signature = state
+        let authorization = state
             .signer
-            .sign(
+            .authorization(
                 credentials.access_key_id(),
                 credentials.secret(),
                 service.service,
@@ -132,7 +132,7 @@ pub(crate) async fn execute(
             headers.push(("X-TC-Language".to_owned(), language.clone()));
         }
         headers.push(("User-Agent".to_owned(), client.user_agent().to_owned()));
-        headers.push(("Authorization".to_owned(), signature.authorization));
+        headers.push(("Authorization".to_owned(), authorization));
         Ok(HttpRequest {
             method: "POST".to_owned(),
             url: url.clone(),
