@@ -17,4 +17,5 @@ mod import_full_sources;
 mod import_sensitive;
 mod load_errors;
 mod readme;
+mod translation;
 mod validate_errors;

@@ -48,6 +48,9 @@ impl Client {
     ///
     /// 将参数模板应用到实例，可以指定一个或多个实例。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # #[allow(deprecated)]
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -70,6 +73,9 @@ impl Client {
     /// 应用参数模板
     ///
     /// 将参数模板应用到实例，可以指定一个或多个实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -94,6 +100,9 @@ impl Client {
     ///
     /// 批量删除数据库实例的手动备份。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.batch_delete_manual_backup().backup_ids(["example"]).send().await?;
@@ -106,6 +115,9 @@ impl Client {
     /// 批量添加或删除资源标签
     ///
     /// 批量添加或删除指定数据库实例的标签。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// use huawei_geminidb::types::BatchTagActionTagOption;
@@ -131,6 +143,9 @@ impl Client {
     ///
     /// 批量升级数据库补丁版本。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.batch_upgrade_database_version().instance_ids(["example"]);
@@ -144,6 +159,9 @@ impl Client {
     }
 
     /// 取消定时任务
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -165,6 +183,9 @@ impl Client {
     /// 校验实例是否可以与指定实例建立/解除容灾关系。若接口返回成功，表示可以与指定实例建立/解除容灾关系。
     /// 该接口需要对建立/解除容灾关系的两个实例各调用一次，2次调用都响应成功才能进行容灾关系的搭建/解除。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -185,6 +206,9 @@ impl Client {
     ///
     /// 判断弱密码。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.check_week_password().password("xxxxxx").send().await?;
@@ -197,6 +221,9 @@ impl Client {
     /// 关闭实例所有节点会话
     ///
     /// 关闭实例所有节点会话。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -215,6 +242,9 @@ impl Client {
     ///
     /// 比较两个参数模板之间的差异
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -230,6 +260,9 @@ impl Client {
     }
 
     /// 复制参数模板
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -250,6 +283,9 @@ impl Client {
     ///
     /// 创建手动备份。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -266,6 +302,9 @@ impl Client {
     }
 
     /// ‘创建冷数据存储’
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -285,6 +324,9 @@ impl Client {
     ///
     /// 创建参数模板。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -303,6 +345,9 @@ impl Client {
     ///
     /// 创建内存加速映射。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -320,6 +365,9 @@ impl Client {
     /// 创建内存加速规则
     ///
     /// 创建内存加速规则。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -347,6 +395,9 @@ impl Client {
     ///
     /// 在Redis实例中创建数据库帐号。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.create_db_user().instance_id("example").send().await?;
@@ -359,6 +410,9 @@ impl Client {
     /// 搭建实例与特定实例的容灾关系
     ///
     /// 搭建实例与特定实例的容灾关系。 该接口需要对搭建容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功搭建容灾关系。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// use huawei_geminidb::types::ConstructDisasterRecoveryInstance;
@@ -388,6 +442,9 @@ impl Client {
     ///
     /// 为了实现跨区域实例数据同步，GeminiDB提供了异地双活功能，即创建异地双活实例。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -408,6 +465,9 @@ impl Client {
     /// 创建实例
     ///
     /// 创建数据库实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// use huawei_geminidb::types::{CreateInstanceFlavorOption, DatastoreOption};
@@ -444,6 +504,9 @@ impl Client {
 
     /// 删除手动备份
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.delete_backup().backup_id("5b0ae36cb8a746b68685a8fb588d8a15br06");
@@ -457,6 +520,9 @@ impl Client {
     /// 删除参数模板
     ///
     /// 删除指定参数模板。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -475,6 +541,9 @@ impl Client {
     ///
     /// 解除指定内存加速映射。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.delete_db_cache_mapping().id("1094e5d3-c140-4095-9b13-242de267c175");
@@ -489,6 +558,9 @@ impl Client {
     ///
     /// 删除内存加速规则。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.delete_db_cache_rule().id("example").send().await?;
@@ -501,6 +573,9 @@ impl Client {
     /// 删除Redis数据库账号
     ///
     /// 删除Redis实例的数据库账号。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -520,6 +595,9 @@ impl Client {
     ///
     /// 解除实例与特定实例的容灾关系。 该接口需要对搭建容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功解除容灾关系。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -534,6 +612,9 @@ impl Client {
     }
 
     /// 删除扩容失败的节点
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -552,6 +633,9 @@ impl Client {
     /// 解除双活
     ///
     /// 解除跨区域双活。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -572,6 +656,9 @@ impl Client {
     ///
     /// 删除数据库实例。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.delete_instance().instance_id("3d39c18788b54a919bab633874c159dfin02");
@@ -586,6 +673,9 @@ impl Client {
     ///
     /// 关闭实例节点会话。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.delete_instances_session().node_id("example").is_all(true);
@@ -599,6 +689,9 @@ impl Client {
     /// 解除关联LTS日志流
     ///
     /// 将实例日志与LTS日志流解除关联，后台将取消上传实例日志到的LTS日志流里。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -621,6 +714,9 @@ impl Client {
     ///
     /// 删除Redis禁用命令。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -642,6 +738,9 @@ impl Client {
     ///
     /// 扩容指定集群实例的节点数量。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -660,6 +759,9 @@ impl Client {
     ///
     /// 查询实例可变更规格。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_available_flavor_infos().instance_id("example").send().await?;
@@ -672,6 +774,9 @@ impl Client {
     /// 查询备份列表（推荐）
     ///
     /// 根据指定条件查询备份列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -691,6 +796,9 @@ impl Client {
     /// 查询实例可搭建双活关系的候选实例
     ///
     /// 查询实例在目标Region可搭建双活关系的候选实例列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -713,6 +821,9 @@ impl Client {
     ///
     /// 查询GeminiDB(for Cassandra)数据库慢日志信息，支持日志关键字搜索。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -731,6 +842,9 @@ impl Client {
 
     /// 查询支持参数模板的接口信息
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_configuration_datastores().send().await?;
@@ -745,6 +859,9 @@ impl Client {
     /// 获取参数模板列表
     ///
     /// 获取参数模板列表，包括所有数据库的默认参数模板和用户创建的参数模板。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -761,6 +878,9 @@ impl Client {
     ///
     /// 获取参数模板列表，包括所有数据库的默认参数模板和用户创建的参数模板。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # #[allow(deprecated)]
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -776,6 +896,9 @@ impl Client {
     ///
     /// 查询指定实例类型的数据库版本信息。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_datastores().datastore_name("cassandra").send().await?;
@@ -788,6 +911,9 @@ impl Client {
     /// 查询内存加速映射列表和详情
     ///
     /// 根据指定条件查询内存加速映射关系列表和详情。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -802,6 +928,9 @@ impl Client {
     ///
     /// 查询内存加速规则列表和详情。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_db_cache_rules().dbcache_mapping_id("example").send().await?;
@@ -814,6 +943,9 @@ impl Client {
     /// 获取Redis数据库账号列表和详情
     ///
     /// 获取Redis数据库账号列表和详情。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -829,6 +961,9 @@ impl Client {
     ///
     /// 查询专属资源列表。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_dedicated_resources().send().await?;
@@ -841,6 +976,9 @@ impl Client {
     /// 查询企业项目配额
     ///
     /// 查询企业项目配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -856,6 +994,9 @@ impl Client {
     ///
     /// 查询指定条件下的实例规格信息。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.list_flavor_infos().engine_name("cassandra").offset(0).limit(10);
@@ -869,6 +1010,9 @@ impl Client {
     /// 查询所有实例规格信息
     ///
     /// 查询指定条件下的所有实例规格信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -885,6 +1029,9 @@ impl Client {
     /// 查询GeminiDB(for influxdb)数据库慢日志
     ///
     /// 查询GeminiDB(for influxdb)数据库慢日志信息，支持日志关键字搜索。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -906,6 +1053,9 @@ impl Client {
     ///
     /// 获取Redis实例数据库列表。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -922,6 +1072,9 @@ impl Client {
     /// 查询实例可维护时间段
     ///
     /// 查询实例可维护时间段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -942,6 +1095,9 @@ impl Client {
     ///
     /// 获取实例的会话。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_instance_sessions().instance_id("example").send().await?;
@@ -954,6 +1110,9 @@ impl Client {
     /// 查询资源标签
     ///
     /// 查询指定实例的标签信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -988,6 +1147,9 @@ impl Client {
     ///
     /// 根据标签查询指定的数据库实例。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_instances_by_resource_tags().action("example").send().await?;
@@ -1002,6 +1164,9 @@ impl Client {
     /// 查询资源实例
     ///
     /// 根据标签查询指定的数据库实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -1018,6 +1183,9 @@ impl Client {
     ///
     /// 获取节点会话列表。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_instances_session().node_id("example").send().await?;
@@ -1030,6 +1198,9 @@ impl Client {
     /// 查询实例节点会话统计信息
     ///
     /// 查询实例节点会话统计信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1046,6 +1217,9 @@ impl Client {
     ///
     /// 查询任务列表和详情，默认查询任务列表。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_jobs().id("89a0cde6-9c46-4b89-a92c-573e1083ff23").send().await?;
@@ -1058,6 +1232,9 @@ impl Client {
     /// 查询LTS日志配置信息
     ///
     /// 分页查询实例关联的LTS日志配置信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1077,6 +1254,9 @@ impl Client {
     /// 查询GeminiDB(for Mongo)数据库错误日志
     ///
     /// 查询GeminiDB(for Mongo)数据库错误日志信息，支持日志关键字搜索。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1098,6 +1278,9 @@ impl Client {
     ///
     /// 查询GeminiDB(for Mongo)数据库慢日志信息，支持日志关键字搜索。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1118,6 +1301,9 @@ impl Client {
     ///
     /// 根据指定条件查询定时任务列表。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_nosql_task_list().send().await?;
@@ -1130,6 +1316,9 @@ impl Client {
     /// 查询项目标签
     ///
     /// 查询指定项目的标签信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1144,6 +1333,9 @@ impl Client {
     ///
     /// 查询回收站所有引擎的实例列表。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_recycle_instances().send().await?;
@@ -1156,6 +1348,9 @@ impl Client {
     /// 查询Redis可恢复时间点
     ///
     /// 查询Redis可恢复时间点。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1178,6 +1373,9 @@ impl Client {
     ///
     /// 查询GeminiDB(for Redis)数据库慢日志信息，支持日志关键字搜索。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1198,6 +1396,9 @@ impl Client {
     ///
     /// 获取GeminiDB(for Cassandra)实例表级恢复的数据库信息。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1217,6 +1418,9 @@ impl Client {
     ///
     /// 获取GeminiDB(for Cassandra)实例表级恢复的表信息。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1233,6 +1437,9 @@ impl Client {
     }
 
     /// 查询实例可恢复的时间段
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1252,6 +1459,9 @@ impl Client {
     /// 查询数据库慢日志
     ///
     /// 查询数据库慢日志信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -1293,6 +1503,9 @@ impl Client {
     ///
     /// 设置节点自动扩容策略。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1313,6 +1526,9 @@ impl Client {
     ///
     /// 修改Redis数据库帐号权限。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1329,6 +1545,9 @@ impl Client {
     /// 修改企业项目配额
     ///
     /// 修改企业项目配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// use huawei_geminidb::types::NoSqlRequestEpsQuota;
@@ -1359,6 +1578,9 @@ impl Client {
     ///
     /// 设置指定实例可维护时间段。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1379,6 +1601,9 @@ impl Client {
     ///
     /// 修改数据库实例的端口。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1396,6 +1621,9 @@ impl Client {
     /// 绑定/解绑弹性公网IP
     ///
     /// 实例下的节点绑定弹性公网IP/解绑弹性公网IP
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1416,6 +1644,9 @@ impl Client {
     ///
     /// 变更实例的存储容量大小
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.modify_volume().instance_id("example").size(7).send().await?;
@@ -1428,6 +1659,9 @@ impl Client {
     /// 支持节点的开关机
     ///
     /// 当底层故障导致节点无法正常工作时，可以对该节点执行关机操作，关机后会由其他节点接管业务。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1453,6 +1687,9 @@ impl Client {
     ///
     /// 该接口需要对具备容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功暂停/恢复容灾实例数据同步。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1473,6 +1710,9 @@ impl Client {
     ///
     /// 重置Redis数据库账号密码。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1490,6 +1730,9 @@ impl Client {
 
     /// 重置自定义参数模板
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1503,9 +1746,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改实例的管理员密码
+    /// Changing the Administrator Password of an Instance
     ///
-    /// 修改实例的管理员密码。
+    /// Changes the administrator password of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1525,6 +1768,9 @@ impl Client {
     ///
     /// 扩容冷数据存储。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1542,6 +1788,9 @@ impl Client {
     /// 变更实例规格
     ///
     /// 变更实例的规格。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// use huawei_geminidb::types::ResizeInstanceOption;
@@ -1566,6 +1815,9 @@ impl Client {
     ///
     /// 扩容实例的存储容量大小。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1584,6 +1836,9 @@ impl Client {
     ///
     /// 重启实例或节点的数据库服务。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.restart_instance().instance_id("944bdc55da6c4b33b260b34185ac86bein13");
@@ -1595,6 +1850,9 @@ impl Client {
     }
 
     /// 恢复到已有实例
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1615,6 +1873,9 @@ impl Client {
     ///
     /// 数据导入已有实例。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1631,6 +1892,9 @@ impl Client {
     /// 恢复当前Redis实例到指定时间点
     ///
     /// 恢复当前Redis实例到指定时间点。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1650,6 +1914,9 @@ impl Client {
     /// - 将实例日志与LTS日志流关联，后台将自动上传实例日志到关联的LTS日志流里。
     /// - 关联成功后，会产生一定费用，具体计费可参考云日志服务（LTS）的定价详情。
     /// - 系统会为当前选择的日志流创建对应日志类型的结构化配置，若该日志流已存在其他日志类型的结构化配置，系统会进行覆盖。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1674,6 +1941,9 @@ impl Client {
     ///
     /// 设置Redis禁用命令。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1694,6 +1964,9 @@ impl Client {
     ///
     /// 设置磁盘自动扩容策略。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1710,6 +1983,9 @@ impl Client {
     /// 设置自动备份策略
     ///
     /// 设置自动备份策略。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// use huawei_geminidb::types::BackupPolicy;
@@ -1734,6 +2010,9 @@ impl Client {
     ///
     /// 设置实例容灾切换的故障节点比例。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.set_disaster_recovery_settings().send().await?;
@@ -1748,6 +2027,9 @@ impl Client {
     /// 开启/关闭实例数据导出
     ///
     /// 开启/关闭实例数据导出。 当前支持将InfluxDB数据转为parquet格式文件然后上传到指定的OBS桶中。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1767,6 +2049,9 @@ impl Client {
     /// 设置回收策略
     ///
     /// 设置已删除实例保留天数，修改保留天数后删除的实例按照新的天数保留，修改之前已在回收站的实例保留天数不变。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// use huawei_geminidb::types::RecyclePolicy;
@@ -1788,6 +2073,9 @@ impl Client {
     ///
     /// 设置Redis恢复到指定时间点策略。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1807,6 +2095,9 @@ impl Client {
     ///
     /// 根据指定条件查询备份列表。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1825,6 +2116,9 @@ impl Client {
     /// 查询备份列表（推荐）
     ///
     /// 根据指定条件查询备份列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1847,6 +2141,9 @@ impl Client {
     ///
     /// 查询参数模板可应用的实例列表。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1864,6 +2161,9 @@ impl Client {
 
     /// 查询参数模板应用历史
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_apply_history().config_id("example").send().await?;
@@ -1874,6 +2174,9 @@ impl Client {
     }
 
     /// 查询磁盘自动扩容策略
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1892,6 +2195,9 @@ impl Client {
     ///
     /// 查询节点自动扩容策略。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_auto_node_expansion_policy().instance_id("example").send().await?;
@@ -1906,6 +2212,9 @@ impl Client {
     /// 查询自动备份策略
     ///
     /// 查询自动备份策略。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1924,6 +2233,9 @@ impl Client {
     ///
     /// 查询自动备份策略。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1940,6 +2252,9 @@ impl Client {
     /// 获取指定参数模板的参数
     ///
     /// 获取指定参数模板的详细信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1958,6 +2273,9 @@ impl Client {
     ///
     /// 查询实例容灾切换的故障节点比例。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_disaster_recovery_settings().send().await?;
@@ -1973,6 +2291,9 @@ impl Client {
     ///
     /// 查询实例负载均衡的IP访问黑白名单。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_elb_ip_group().instance_id("example").send().await?;
@@ -1985,6 +2306,9 @@ impl Client {
     /// 查询数据库错误日志信息
     ///
     /// 查询数据库错误日志
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2005,6 +2329,9 @@ impl Client {
     ///
     /// 查询Redis的高危命令
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2021,6 +2348,9 @@ impl Client {
     /// 查询实例可搭建双活关系的Region
     ///
     /// 查询实例可搭建双活关系的Region。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2041,6 +2371,9 @@ impl Client {
     ///
     /// 查询实例参数配置。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2060,6 +2393,9 @@ impl Client {
     ///
     /// 该接口用于获取容灾实例主/备角色信息，以便后续容灾实例备升主和容灾实例主降备接口调用。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2074,6 +2410,9 @@ impl Client {
     }
 
     /// 查询创建实例或扩容节点时需要的IP数量
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2094,6 +2433,9 @@ impl Client {
     ///
     /// 查询指定实例的参数组修改历史记录，支持分页查询，支持参数搜索。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2113,6 +2455,9 @@ impl Client {
     ///
     /// 获取GeminiDB Redis的免密配置。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2129,6 +2474,9 @@ impl Client {
     /// 获取容灾实例数据同步状态
     ///
     /// 获取容灾实例数据同步状态，主备实例id，数据同步指标值，以及倒换和切换场景下的RPO，RTO指标值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2147,6 +2495,9 @@ impl Client {
     ///
     /// 查询单租户在GeminiDB服务下的资源配额。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.show_quotas().datastore_type("influxdb").mode("InfluxdbSingle");
@@ -2161,6 +2512,9 @@ impl Client {
     ///
     /// 查询回收策略。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_recycle_policy().send().await?;
@@ -2174,6 +2528,9 @@ impl Client {
     ///
     /// 支持查询Redis实例的大key。value长度大于bigkeys-string-threshold参数的string类型的key或者元素数大于bigkeys-composite-threshold参数的hash/list/zset/set/stream类型key，会被判断为大key。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_redis_big_keys().instance_id("example").send().await?;
@@ -2186,6 +2543,9 @@ impl Client {
     /// 查询Redis禁用命令
     ///
     /// 查询Redis禁用命令。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2203,6 +2563,9 @@ impl Client {
     ///
     /// 支持查询Redis实例的热key。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_redis_hot_keys().instance_id("example").send().await?;
@@ -2215,6 +2578,9 @@ impl Client {
     /// 查询Redis实例指定时间点恢复所占用的存储空间
     ///
     /// 查询Redis实例指定时间点恢复所占用的存储空间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2229,6 +2595,9 @@ impl Client {
     ///
     /// 查询Redis恢复到指定时间点策略。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_redis_pitr_policy().instance_id("example").send().await?;
@@ -2241,6 +2610,9 @@ impl Client {
     /// 查询可恢复的实例列表
     ///
     /// 查询用户可恢复的实例列表
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2261,6 +2633,9 @@ impl Client {
     ///
     /// 查询秒级监控配置。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.show_second_level_monitoring_status().instance_id("example");
@@ -2276,6 +2651,9 @@ impl Client {
     /// 查询慢日志脱敏状态
     ///
     /// 查询慢日志脱敏状态。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2296,6 +2674,9 @@ impl Client {
     ///
     /// 缩容指定集群实例的节点数量。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2314,6 +2695,9 @@ impl Client {
     ///
     /// 支持紧急情况下停止备份功能。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.stop_backup().backup_id("example").action("example").send().await?;
@@ -2326,6 +2710,9 @@ impl Client {
     /// 设置实例负载均衡的IP访问黑白名单
     ///
     /// 设置实例负载均衡的IP访问黑白名单，黑名单、白名单只能选一种，每次调用此接口覆盖之前的设置。关闭后不限制连接的源IP地址。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// use huawei_geminidb::types::SwitchIpGroupRequestBodyIpGroups;
@@ -2352,6 +2739,9 @@ impl Client {
     ///
     /// 切换实例的主备节点。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.switch_over().instance_id("example").send().await?;
@@ -2364,6 +2754,9 @@ impl Client {
     /// 容灾实例倒换
     ///
     /// 容灾实例倒换。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2380,6 +2773,9 @@ impl Client {
     ///
     /// 开启或关闭指定实例的5秒级监控。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.switch_second_level_monitoring().instance_id("example").enabled(true);
@@ -2393,6 +2789,9 @@ impl Client {
     }
 
     /// 设置慢日志脱敏状态
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2448,6 +2847,9 @@ impl Client {
     ///
     /// 该接口用于对已经搭建容灾关系的实例，将备实例升级为主实例。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.switch_to_master().instance_id("054e292c9880d4992f02c0196d3ein12");
@@ -2462,6 +2864,9 @@ impl Client {
     ///
     /// 该接口用于对已经搭建容灾关系的实例，将主实例降级为备实例。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.switch_to_slave().instance_id("054e292c9880d4992f02c0196d3ein12");
@@ -2473,6 +2878,9 @@ impl Client {
     }
 
     /// 修改副本集跨网段访问配置
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2492,6 +2900,9 @@ impl Client {
     ///
     /// 修改参数模板参数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2509,6 +2920,9 @@ impl Client {
 
     /// 操作GeminDB实例数据库
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.update_databases().instance_id("example").action("example");
@@ -2522,6 +2936,9 @@ impl Client {
     /// 修改内存加速规则
     ///
     /// 修改指定内存加速规则。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2540,6 +2957,9 @@ impl Client {
     /// 修改高危命令
     ///
     /// 批量修改高危命令
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// use huawei_geminidb::types::CommandInfo;
@@ -2564,6 +2984,9 @@ impl Client {
     ///
     /// 修改指定实例的参数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// use std::collections::BTreeMap;
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2584,6 +3007,9 @@ impl Client {
     /// 修改指定实例的参数
     ///
     /// 修改指定实例的参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// use std::collections::BTreeMap;
@@ -2606,6 +3032,9 @@ impl Client {
     ///
     /// 修改负载均衡地址。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.update_instance_lb().instance_id("example").ip("example").send().await?;
@@ -2616,6 +3045,9 @@ impl Client {
     }
 
     /// 修改实例名称
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2630,6 +3062,9 @@ impl Client {
     /// 支持修改GeminiDB Redis的免密配置
     ///
     /// 支持修改GeminiDB Redis的免密配置。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2649,6 +3084,9 @@ impl Client {
     ///
     /// 变更实例关联的安全组
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2667,6 +3105,9 @@ impl Client {
     ///
     /// 升级数据库补丁版本
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.upgrade_db_version().instance_id("example").send().await?;
@@ -2680,6 +3121,9 @@ impl Client {
     ///
     /// 查询当前支持的API版本信息列表。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_api_version().send().await?;
@@ -2692,6 +3136,9 @@ impl Client {
     /// 查询指定API版本信息
     ///
     /// 查询指定API版本信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {

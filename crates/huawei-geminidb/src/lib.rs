@@ -116,7 +116,7 @@
 //! | `PauseResumeDataSynchronization` | [`Client::pause_resume_data_synchronization`] | 暂停/恢复具备容灾关系的实例数据同步 |
 //! | `ResetDbUserPassword` | [`Client::reset_db_user_password`] | 重置Redis数据库账号密码 |
 //! | `ResetParamGroupTemplate` | [`Client::reset_param_group_template`] | 重置自定义参数模板 |
-//! | `ResetPassword` | [`Client::reset_password`] | 修改实例的管理员密码 |
+//! | `ResetPassword` | [`Client::reset_password`] | Changing the Administrator Password of an Instance |
 //! | `ResizeColdVolume` | [`Client::resize_cold_volume`] | 扩容冷数据存储 |
 //! | `ResizeInstance` | [`Client::resize_instance`] | 变更实例规格 |
 //! | `ResizeInstanceVolume` | [`Client::resize_instance_volume`] | 扩容实例存储容量 |
@@ -193,6 +193,18 @@
 //!
 //! Members that hold secrets (passwords, keys) are sent and received as they are, but print as
 //! `***` in `Debug` output, so that logging a request or a response does not leak them.
+//!
+//! # About the English documentation
+//!
+//! Huawei Cloud publishes the machine-readable description of this API (its SDK and Swagger
+//! files) in Chinese only. The English descriptions of operations, members and values here are
+//! the cloudcall project's own translation of those Chinese texts, kept in
+//! `specs/overlays/huawei/geminidb.en.yaml` in the cloudcall repository; a few come from
+//! Huawei's English API pages. Names of operations, members, values and error codes are the
+//! vendor's. If a description looks wrong or unclear, compare it with Huawei's API reference
+//! and report it at <https://github.com/cloudcall/cloudcall/issues>, naming the operation and
+//! member (for example `SwitchSsl`, `ssl_option`); the fix goes into the translation memory and
+//! reaches the crate with the next import.
 //!
 //! # Errors
 //!

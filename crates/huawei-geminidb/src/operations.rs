@@ -101,9 +101,15 @@ impl<I: Operation> Request<I, Client> {
 pub struct ApplyConfigurationInput {
     /// 参数模板ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
     /// 实例ID列表对象。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_ids: Option<Vec<String>>,
 }
 
@@ -146,8 +152,14 @@ impl<C> Request<ApplyConfigurationInput, C> {
 #[non_exhaustive]
 pub struct ApplyConfigurationOutput {
     /// 应用参数模板的异步任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 应用参数模板任务是否提交成功。 - 取值为“true”，表示任务提交成功。 - 取值为“false”，表示任务提交失败。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub success: Option<bool>,
 }
 
@@ -157,9 +169,15 @@ pub struct ApplyConfigurationOutput {
 pub struct ApplyConfigurationToInstancesInput {
     /// 参数模板ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
     /// 实例ID列表对象。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_ids: Option<Vec<String>>,
 }
 
@@ -202,8 +220,14 @@ impl<C> Request<ApplyConfigurationToInstancesInput, C> {
 #[non_exhaustive]
 pub struct ApplyConfigurationToInstancesOutput {
     /// 应用参数模板的异步任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 应用参数模板任务是否提交成功。 - 取值为“true”，表示任务提交成功。 - 取值为“false”，表示任务提交失败。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub success: Option<bool>,
 }
 
@@ -213,10 +237,16 @@ pub struct ApplyConfigurationToInstancesOutput {
 pub struct BatchDeleteManualBackupInput {
     /// 语言。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
     /// 需要批量删除的手动备份id列表，最多一次不超过10条
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub backup_ids: Option<Vec<String>>,
 }
 
@@ -263,13 +293,19 @@ pub struct BatchDeleteManualBackupOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchTagActionInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 操作标识。取值： - create，表示添加标签。 - delete，表示删除标签。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub action: Option<String>,
     /// 标签列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub tags: Option<Vec<types::BatchTagActionTagOption>>,
 }
 
@@ -326,6 +362,9 @@ pub struct BatchTagActionOutput {}
 #[non_exhaustive]
 pub struct BatchUpgradeDatabaseVersionInput {
     /// 指定需要升级数据库补丁版本的实例ID列表。 一次最多可传入10个实例ID，且为同一引擎的实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_ids: Option<Vec<String>>,
 }
 
@@ -361,6 +400,9 @@ impl<C> Request<BatchUpgradeDatabaseVersionInput, C> {
 #[non_exhaustive]
 pub struct BatchUpgradeDatabaseVersionOutput {
     /// 批量升级结果。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub upgrade_results: Option<Vec<types::UpgradeResult>>,
 }
 
@@ -369,6 +411,9 @@ pub struct BatchUpgradeDatabaseVersionOutput {
 #[non_exhaustive]
 pub struct CancelInstanceScheduleWindowInput {
     /// 任务ID，取值为定时任务列表返回job_id字段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{job_id}`.
     pub job_id: Option<String>,
@@ -411,11 +456,14 @@ pub struct CancelInstanceScheduleWindowOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckDisasterRecoveryOperationInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 指定预校验的具体容灾操作。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub operation: Option<String>,
     /// The disaster_recovery_instance of this PrecheckDisasterRecoveryOperationBody.
     pub disaster_recovery_instance: Option<types::PrecheckDisasterRecoveryInstance>,
@@ -476,6 +524,9 @@ pub struct CheckDisasterRecoveryOperationOutput {}
 pub struct CheckWeekPasswordInput {
     /// 密码
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
 }
@@ -521,6 +572,9 @@ impl<C> Request<CheckWeekPasswordInput, C> {
 #[non_exhaustive]
 pub struct CheckWeekPasswordOutput {
     /// 是否是弱密码。 - true:是弱密码。 - false:不是弱密码。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub weak: Option<bool>,
 }
 
@@ -528,11 +582,14 @@ pub struct CheckWeekPasswordOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClearInstanceSessionsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 节点ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
@@ -584,8 +641,14 @@ pub struct ClearInstanceSessionsOutput {}
 #[non_exhaustive]
 pub struct CompareConfigurationInput {
     /// 需要进行比较的源参数模板ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub source_configuration_id: Option<String>,
     /// 需要进行比较的目标参数模板ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub target_configuration_id: Option<String>,
 }
 
@@ -633,6 +696,9 @@ impl<C> Request<CompareConfigurationInput, C> {
 #[non_exhaustive]
 pub struct CompareConfigurationOutput {
     /// 参数之间的区别集合。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub differences: Option<Vec<types::DifferentDetails>>,
 }
 
@@ -642,11 +708,20 @@ pub struct CompareConfigurationOutput {
 pub struct CopyConfigurationInput {
     /// 参数模板ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
     /// 复制后的参数模板名称。最长64个字符，只允许大写字母、小写字母、数字、和“-_.”特殊字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
-    /// 参数模板描述。最长256个字符，不支持&gt;!&lt;\"&'=特殊字符。默认为空。
+    /// 参数模板描述。最长256个字符，不支持\>!\<\"&'=特殊字符。默认为空。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: Option<String>,
 }
 
@@ -695,6 +770,9 @@ impl<C> Request<CopyConfigurationInput, C> {
 #[non_exhaustive]
 pub struct CopyConfigurationOutput {
     /// 复制后的参数模板ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub config_id: Option<String>,
 }
 
@@ -702,18 +780,27 @@ pub struct CopyConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateBackInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 手动备份名称。 **约束限制：**
     /// 长度为4~64位，必须以字母开头（A~Z或a~z），区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。 **取值范围：** 不涉及。
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
-    /// **参数解释：** 手动备份描述。 **约束限制：** 长度不超过256位，且不能包含&gt;!&lt;\"&'=特殊字符。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// **参数解释：** 手动备份描述。 **约束限制：** 长度不超过256位，且不能包含\>!\<\"&'=特殊字符。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: Option<String>,
     /// **参数解释：** 备份里的库表信息。 **约束限制：** 该参数仅针对GeminiDB Cassandra。 **取值范围：** - 字段为空，表示创建实例级备份。 -
     /// 字段非空，表示创建库表级备份。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub database_tables: Option<Vec<types::DatabaseTable>>,
 }
 
@@ -771,8 +858,14 @@ impl<C> Request<CreateBackInput, C> {
 #[non_exhaustive]
 pub struct CreateBackOutput {
     /// **参数解释：** 任务ID。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// **参数解释：** 备份ID。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub backup_id: Option<String>,
 }
 
@@ -780,14 +873,20 @@ pub struct CreateBackOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateColdVolumeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 创建的冷数据存储大小，最小申请规格为500GB，最大申请规格为100000GB。单位：GB
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub size: Option<i32>,
     /// 创建包年包月实例的冷数据存储时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 -
     /// false，表示手动从账户中支付，默认为该方式。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub is_auto_pay: Option<String>,
 }
 
@@ -836,8 +935,14 @@ impl<C> Request<CreateColdVolumeInput, C> {
 #[non_exhaustive]
 pub struct CreateColdVolumeOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 订单ID，仅创建包年包月实例的冷数据存储时返回该参数
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub order_id: Option<String>,
 }
 
@@ -847,15 +952,27 @@ pub struct CreateColdVolumeOutput {
 pub struct CreateConfigurationInput {
     /// **参数解释：** 参数模板名称。 **约束限制：** 最长64个字符，只允许大写字母、小写字母、数字、和“-_.”特殊字符。 **取值范围：** 不涉及。 **默认取值：**
     /// 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
-    /// **参数解释：** 参数模板描述。 **约束限制：** 最长256个字符，不支持&gt;!&lt;\"&'=特殊字符。 **取值范围：** 不涉及。 **默认取值：** 空。
+    /// **参数解释：** 参数模板描述。 **约束限制：** 最长256个字符，不支持\>!\<\"&'=特殊字符。 **取值范围：** 不涉及。 **默认取值：** 空。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: Option<String>,
     /// The datastore of this CreateConfigurationRequestBody.
     pub datastore: Option<types::CreateConfigurationDatastoreOption>,
     /// **参数解释：** 参数值对象，用户基于默认参数模板自定义的参数值。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 默认不修改参数值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub values: Option<BTreeMap<String, String>>,
     /// **参数解释：** 实例ID。 **约束限制：** 实例ID可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
     /// 若传入此参数，则会基于此实例的参数信息创建参数模板。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_id: Option<String>,
 }
 
@@ -926,8 +1043,14 @@ pub struct CreateConfigurationOutput {
 #[non_exhaustive]
 pub struct CreateDbCacheMappingInput {
     /// 内存加速源实例ID。当前支持云数据库RDS for MySQL和GaussDB(for MySQL)实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub source_instance_id: Option<String>,
     /// 内存加速目标实例ID。当前仅支持GeminiDB Redis主备类型实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub target_instance_id: Option<String>,
 }
 
@@ -973,6 +1096,9 @@ impl<C> Request<CreateDbCacheMappingInput, C> {
 #[non_exhaustive]
 pub struct CreateDbCacheMappingOutput {
     /// 创建内存加速任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -981,28 +1107,64 @@ pub struct CreateDbCacheMappingOutput {
 #[non_exhaustive]
 pub struct CreateDbCacheRuleInput {
     /// 内存加速映射ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub dbcache_mapping_id: Option<String>,
     /// 内存加速规则名称。不超过256字符，需要确保在当前映射下唯一。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 源端数据库。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub source_db_schema: Option<String>,
     /// 源端数据表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub source_db_table: Option<String>,
     /// 目标数据存储类型。 取值为： hash。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub storage_type: Option<String>,
     /// 目标数据库。取值范围： \[0-999\]。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub target_database: Option<String>,
     /// 映射的key使用的column列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key_columns: Option<Vec<String>>,
     /// 映射的value使用的column列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value_columns: Option<Vec<String>>,
     /// key的生存时间。单位:ms。不传该值，默认取2592000000，表示30天。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ttl: Option<String>,
     /// 映射的key分隔符。只允许一个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key_separator: Option<String>,
     /// 映射的value分隔符。只允许一个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value_separator: Option<String>,
     /// 键前缀。最长限制1024字符。需确保key_prefix和target_database在当前映射下唯一。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key_prefix: Option<String>,
 }
 
@@ -1119,6 +1281,9 @@ impl<C> Request<CreateDbCacheRuleInput, C> {
 #[non_exhaustive]
 pub struct CreateDbCacheRuleOutput {
     /// 内存加速规则ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
 }
 
@@ -1126,11 +1291,14 @@ pub struct CreateDbCacheRuleOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDbUserInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 需要创建的账号列表
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub users: Option<Vec<types::RedisUserForCreation>>,
 }
 
@@ -1176,6 +1344,9 @@ impl<C> Request<CreateDbUserInput, C> {
 #[non_exhaustive]
 pub struct CreateDbUserOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -1183,19 +1354,31 @@ pub struct CreateDbUserOutput {
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoveryInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 容灾ID。 对容灾角色为主的实例下发搭建容灾接口时不传该参数，接口成功响应后返回生成的容灾ID。 对容灾角色为备的实例下发建容灾接口时必传该参数，且必须与上述生成的容灾ID保持一致。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 搭建容灾关系的别名。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub alias: Option<String>,
     /// 建立容灾关系所需要的容灾密码，搭建同一容灾关系的两次调用容灾密码必须保持一致。 容灾密码为容灾集群内部数据通信所用，不能用于客户端连接使用。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
     /// 指定当前实例的容灾角色。取值为master或slave，表示在容灾关系中角色为主或备。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_role: Option<String>,
     /// The disaster_recovery_instance of this ConstructDisasterRecoveryBody.
     pub disaster_recovery_instance: Option<types::ConstructDisasterRecoveryInstance>,
@@ -1288,8 +1471,14 @@ impl<C> Request<CreateDisasterRecoveryInput, C> {
 #[non_exhaustive]
 pub struct CreateDisasterRecoveryOutput {
     /// 搭建容灾关系的工作ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 容灾ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub disaster_recovery_id: Option<String>,
 }
 
@@ -1301,11 +1490,20 @@ pub struct CreateGeminiDbDualActiveInput {
     /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     /// 约束限制 不涉及。 取值范围 不涉及。 默认取值 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 搭建双活目标实例所在的region。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub destination_region: Option<String>,
     /// **参数解释：** 搭建双活目标实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub destination_instance_id: Option<String>,
     /// The tables of this DualActiveRequestBody.
     pub tables: Option<Vec<String>>,
@@ -1367,6 +1565,9 @@ impl<C> Request<CreateGeminiDbDualActiveInput, C> {
 #[non_exhaustive]
 pub struct CreateGeminiDbDualActiveOutput {
     /// 工作流ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -1376,27 +1577,48 @@ pub struct CreateGeminiDbDualActiveOutput {
 pub struct CreateInstanceInput {
     /// **参数解释：** 实例名称，允许和已有名称重复。 **约束限制：** 区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。
     /// **取值范围：** 长度为4~64位，必须以字母开头（A~Z或a~z）。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// The datastore of this CreateInstanceRequestBody.
     pub datastore: Option<types::DatastoreOption>,
     /// **参数解释：** 区域ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 非空。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub region: Option<String>,
     /// **参数解释：** 可用区ID。 **约束限制：** 不涉及。 **取值范围：** 取值：请参见查询所有实例规格信息中返回的“az_status”
     /// ，支持创建3可用区实例，中间以逗号隔开。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub availability_zone: Option<String>,
     /// **参数解释：** 虚拟私有云ID。 **约束限制：** 获取方法如下： - 方法1：登录虚拟私有云服务的控制台界面，在虚拟私有云的详情页面查找VPC ID。 -
     /// 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询VPC列表。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub vpc_id: Option<String>,
     /// **参数解释：** 子网的网络ID。 **约束限制：** 不涉及。 **取值范围：** 获取方法如下： -
     /// 方法1：登录虚拟私有云服务的控制台界面，单击VPC下的子网，进入子网详情页面，查找网络ID。 - 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询子网列表。
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub subnet_id: Option<String>,
     /// **参数解释：** 安全组ID。 **约束限制：** 不涉及。 **取值范围：** 获取方法如下： - 方法1：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组ID。 -
     /// 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询安全组列表。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub security_group_id: Option<String>,
     /// **参数解释：** 数据库密码。 **约束限制：** 不涉及。 **取值范围：**
     /// 长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。建议您输入高强度密码，以提高安全性，防止出现密码被暴力破解等安全风险。
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -1412,29 +1634,53 @@ pub struct CreateInstanceInput {
     /// GeminiDB兼容DynamoDB支持云原生部署模式集群类型，取值“CloudNativeCluster”。 - GeminiDB
     /// HBase支持经典部署模式集群类型，取值为“Cluster”。 - GeminiDB HBase支持云原生部署模式集群类型，取值“CloudNativeCluster”。
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mode: Option<String>,
     /// **参数解释：** 产品类型。 **约束限制：** 当创建GeminiDB Redis云原生部署模式集群类型必传此参数。 **取值范围：** - Capacity 容量型
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub product_type: Option<String>,
     /// **参数解释：** 实例规格详情。 **约束限制：** 获取方法请参见查询所有实例规格信息中响应“flavors”字段下参数的值。 **取值范围：** 不涉及。 **默认取值：**
     /// 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub flavor: Option<Vec<types::CreateInstanceFlavorOption>>,
     /// **参数解释：** 磁盘加密时的密钥ID，创建实例时不传该参数，表示不进行磁盘加密。 **约束限制：**
     /// 备份恢复新实例时不支持指定该参数，如果原实例使用了磁盘加密，新实例复用原实例加密的密钥ID。 该参数仅GeminiDB influx 云原生部署模式集群增强版实例类型、GeminiDB
     /// Cassandra经典部署模式实例类型、GeminiDB兼容DynamoDB实例类型支持。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub disk_encryption_id: Option<String>,
     /// **参数解释：** '参数模板ID。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub configuration_id: Option<String>,
     /// The backup_strategy of this CreateInstanceRequestBody.
     pub backup_strategy: Option<types::BackupStrategyOption>,
     /// **参数解释：** '企业项目ID。' **约束限制：** -对于未开通企业多项目服务的用户，不传该参数。
     /// -对于已开通企业多项目服务的用户，不传该参数时，表示为default企业项目。获取方式请参见《企业管理API参考》的“查询企业项目列表”响应消息表“enterprise_project字段数据结构说明”的“id”。
     /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enterprise_project_id: Option<String>,
     /// **参数解释：** '专属资源ID。' **约束限制：** 只有开通专属资源池后才可以下发此参数。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub dedicated_resource_id: Option<String>,
     /// **参数解释：** SSL开关选项。 **约束限制：** 不涉及。 **取值范围：** - 取“0”，表示DDS实例默认不启用SSL连接。 -
     /// 取“1”，表示DDS实例默认启用SSL连接。 - 不传该参数时，默认不启用SSL连接。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ssl_option: Option<String>,
     /// The charge_info of this CreateInstanceRequestBody.
     pub charge_info: Option<types::ChargeInfoOption>,
@@ -1447,6 +1693,9 @@ pub struct CreateInstanceInput {
     /// 不指定端口时，创建GeminiDB Redis实例的访问端口默认为6379。 如果该实例计划用于搭建双活容灾场景，请配置为8635端口。 **取值范围：**
     /// 取值范围为：1024~65535，禁用端口号为：2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
     /// **默认取值：** 6379。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub port: Option<String>,
     /// The availability_zone_detail of this CreateInstanceRequestBody.
     pub availability_zone_detail: Option<types::AvailabilityZoneDetail>,
@@ -1669,41 +1918,86 @@ impl<C> Request<CreateInstanceInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
-    /// 实例ID。
+    /// Instance ID.
     pub id: Option<String>,
     /// The datastore of this CreateInstanceResponse.
     pub datastore: Option<types::DatastoreResult>,
     /// 实例名称，与请求参数相同。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 创建时间为本地时间，格式为“yyyy-mm-dd hh:mm:ss”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub created: Option<String>,
     /// 实例状态，取值为“creating”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
     /// 区域ID，与请求参数相同。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub region: Option<String>,
     /// 可用区ID，与请求参数相同。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub availability_zone: Option<String>,
     /// 虚拟私有云ID，与请求参数相同。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub vpc_id: Option<String>,
     /// 子网ID，与请求参数相同。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub subnet_id: Option<String>,
     /// 实例所属的安全组ID，与请求参数相同。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub security_group_id: Option<String>,
     /// 实例类型，与请求参数相同。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mode: Option<String>,
     /// 实例规格详情，与请求参数相同。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub flavor: Option<Vec<types::CreateInstanceFlavorResult>>,
     /// The backup_strategy of this CreateInstanceResponse.
     pub backup_strategy: Option<types::BackupStrategyResult>,
     /// 企业项目ID。取值为“0”，表示为default企业项目。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enterprise_project_id: Option<String>,
     /// 专属资源ID，只有创建在专属资源上的实例才会返回该字段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub dedicated_resource_id: Option<String>,
     /// SSL开关选项，与请求参数相同。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ssl_option: Option<String>,
     /// 创建实例的任务ID, 仅创建按需实例时会返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 创建实例的订单ID，仅创建包年包月时返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub order_id: Option<String>,
     /// The charge_info of this CreateInstanceResponse.
     pub charge_info: Option<types::ChargeInfoResult>,
@@ -1714,6 +2008,9 @@ pub struct CreateInstanceOutput {
 #[non_exhaustive]
 pub struct DeleteBackupInput {
     /// 备份文件ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{backup_id}`.
     pub backup_id: Option<String>,
@@ -1752,6 +2049,9 @@ impl<C> Request<DeleteBackupInput, C> {
 #[non_exhaustive]
 pub struct DeleteBackupOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -1760,6 +2060,9 @@ pub struct DeleteBackupOutput {
 #[non_exhaustive]
 pub struct DeleteConfigurationInput {
     /// 参数模板ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
@@ -1803,6 +2106,9 @@ pub struct DeleteConfigurationOutput {}
 #[non_exhaustive]
 pub struct DeleteDbCacheMappingInput {
     /// 内存加速映射ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
 }
 
@@ -1838,6 +2144,9 @@ impl<C> Request<DeleteDbCacheMappingInput, C> {
 #[non_exhaustive]
 pub struct DeleteDbCacheMappingOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -1846,6 +2155,9 @@ pub struct DeleteDbCacheMappingOutput {
 #[non_exhaustive]
 pub struct DeleteDbCacheRuleInput {
     /// 内存加速规则ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
 }
 
@@ -1885,11 +2197,14 @@ pub struct DeleteDbCacheRuleOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteDbUserInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 需要删除的数据库账号名称列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub names: Option<Vec<String>>,
 }
 
@@ -1932,6 +2247,9 @@ impl<C> Request<DeleteDbUserInput, C> {
 #[non_exhaustive]
 pub struct DeleteDbUserOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -1939,7 +2257,7 @@ pub struct DeleteDbUserOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteDisasterRecoveryInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -1978,6 +2296,9 @@ impl<C> Request<DeleteDisasterRecoveryInput, C> {
 #[non_exhaustive]
 pub struct DeleteDisasterRecoveryOutput {
     /// 解除容灾关系的工作ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -1989,9 +2310,15 @@ pub struct DeleteEnlargeFailNodeInput {
     /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
     /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 节点ID
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
 }
 
@@ -2034,6 +2361,9 @@ impl<C> Request<DeleteEnlargeFailNodeInput, C> {
 #[non_exhaustive]
 pub struct DeleteEnlargeFailNodeOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -2044,6 +2374,9 @@ pub struct DeleteGeminiDbDualActiveInput {
     /// 参数解释
     /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     /// 约束限制 不涉及。 取值范围 不涉及。 默认取值 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -2082,6 +2415,9 @@ impl<C> Request<DeleteGeminiDbDualActiveInput, C> {
 #[non_exhaustive]
 pub struct DeleteGeminiDbDualActiveOutput {
     /// 工作流ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -2089,7 +2425,7 @@ pub struct DeleteGeminiDbDualActiveOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteInstanceInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -2128,6 +2464,9 @@ impl<C> Request<DeleteInstanceInput, C> {
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -2137,11 +2476,20 @@ pub struct DeleteInstanceOutput {
 pub struct DeleteInstancesSessionInput {
     /// 节点ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
     /// 是否删除全部会话。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub is_all: Option<bool>,
     /// 需要删除的会话id。is_all为false的时候，session_ids为必填，不能为空。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub session_ids: Option<Vec<String>>,
 }
 
@@ -2196,12 +2544,21 @@ pub struct DeleteInstancesSessionOutput {}
 pub struct DeleteLtsConfigsInput {
     /// 语言。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
     /// 需要解除关联的实例ID列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_ids: Option<Vec<String>>,
     /// 日志类型。slow_log表示慢日志。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub log_type: Option<String>,
 }
 
@@ -2254,15 +2611,24 @@ pub struct DeleteLtsConfigsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteRedisDisabledCommandsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 禁用类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub disabled_type: Option<String>,
     /// disabled_type为command时传入该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub commands: Option<Vec<String>>,
     /// disabled_type为key时传入该参数，最多20个。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
@@ -2324,16 +2690,25 @@ pub struct DeleteRedisDisabledCommandsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ExpandInstanceNodeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 新增加的节点数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub num: Option<i32>,
     /// 扩容的节点所使用的子网的ID。 - 该参数仅只支持GeminiDB Cassandra数据库实例扩容节点时传入。 - 所传入的子网ID必须属于实例当前所在的VPC。 -
     /// 不传该参数时，系统会在当前实例所使用的子网中为当前扩容的节点选择一个IP容量较为充足的子网。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub subnet_id: Option<String>,
     /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub is_auto_pay: Option<String>,
 }
 
@@ -2388,8 +2763,14 @@ impl<C> Request<ExpandInstanceNodeInput, C> {
 #[non_exhaustive]
 pub struct ExpandInstanceNodeOutput {
     /// 任务ID，仅按需实例时会返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 订单ID，仅创建包年包月实例时返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub order_id: Option<String>,
 }
 
@@ -2397,15 +2778,21 @@ pub struct ExpandInstanceNodeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListAvailableFlavorInfosInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -2463,8 +2850,14 @@ impl<C> Request<ListAvailableFlavorInfosInput, C> {
 #[non_exhaustive]
 pub struct ListAvailableFlavorInfosOutput {
     /// 实例id。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_id: Option<String>,
     /// 实例名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_name: Option<String>,
     /// The current_flavor of this ListAvailableFlavorInfosResponse.
     pub current_flavor: Option<types::ComputeFlavor>,
@@ -2479,44 +2872,71 @@ pub struct ListBackupsInput {
     /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
     /// **默认取值：** 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
     /// **参数解释：** 数据库类型。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** - cassandra - redis - mongodb -
     /// influxdb
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
     /// 备份ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
     /// **参数解释：** 备份类型，大小写敏感。 **约束限制：** 不涉及。 **取值范围：** - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。 -
     /// 当该字段未传入值时，默认只查询所有的全量备份(包含库表级)，包括自动全备备份和手动全量备份。 **默认取值：** 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `backup_type`.
     pub backup_type: Option<String>,
     /// **参数解释：** 备份策略类型。 **约束限制：** 不涉及。 **取值范围：** - Instance 表示查询实例级备份。 - DatabaseTable 表示查询库表级备份。
     /// **默认取值：** Instance。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// **参数解释：** 查询备份个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 不传该参数时，默认查询前100条实例信息。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
     /// **参数解释：** 索引位置偏移量，表示从指定project ID下最新的备份创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的备份信息。 **约束限制：**
     /// 取值大于或等于0。 **取值范围：** 取值大于或等于0。 **默认取值：** 不传该参数时，查询偏移量默认为0，表示从最新的备份创建时间对应的备份开始查询。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// **参数解释：** 查询备份开始的时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** -
     /// “end_time”有值时，“begin_time”必选。 **取值范围：** 不涉及。 **默认取值：** 默认为空。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `begin_time`.
     pub begin_time: Option<String>,
     /// **参数解释：** 查询备份开始的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** -
     /// “begin_time”有值时，“end_time”必选。 **取值范围：** 不涉及。 **默认取值：** 默认为空。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
@@ -2615,6 +3035,9 @@ impl<C> Request<ListBackupsInput, C> {
 #[non_exhaustive]
 pub struct ListBackupsOutput {
     /// 备份总数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// The backups of this ListBackupsResponse.
     pub backups: Option<Vec<types::Backup>>,
@@ -2624,28 +3047,43 @@ pub struct ListBackupsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListBiactiveInstanceCandidatesInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 目标Region的编码。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `target_region_code`.
     pub target_region_code: Option<String>,
     /// **参数解释：** 按目标实例名称过滤。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `target_instance_name`.
     pub target_instance_name: Option<String>,
     /// **参数解释：** 数据同步模式。 **约束限制：** 不涉及。 **取值范围：** - TABLE：表级数据同步模式。 **默认取值：** 不传该参数时表示实例级数据同步模式。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `data_sync_mode`.
     pub data_sync_mode: Option<String>,
     /// **参数解释：** 索引位置偏移量，表示从最新一条记录开始偏移offset条数据后查询。 **约束限制：** 取值大于或等于0。 **取值范围：** 不涉及。 **默认取值：**
     /// 不传该参数时，查询偏移量默认为0。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// **参数解释：** 查询实例个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 不传该参数时，默认查询前100条实例信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -2725,8 +3163,14 @@ impl<C> Request<ListBiactiveInstanceCandidatesInput, C> {
 #[non_exhaustive]
 pub struct ListBiactiveInstanceCandidatesOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// **参数解释：** 候选实例列表。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instances: Option<Vec<types::BiactiveInstanceV3>>,
 }
 
@@ -2736,29 +3180,65 @@ pub struct ListBiactiveInstanceCandidatesOutput {
 pub struct ListCassandraSlowLogsInput {
     /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<String>,
     /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub end_time: Option<String>,
     /// 表示每次查询的日志条数，最大限制100条。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub limit: Option<i32>,
     /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub line_num: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型。 取值：select
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub operate_type: Option<String>,
     /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keywords: Option<Vec<String>>,
     /// 根据多个键空间关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过48个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keyspace_keywords: Option<Vec<String>>,
     /// 根据多个数据库表名关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过48个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub table_keywords: Option<Vec<String>>,
     /// 支持根据最大执行时间范围查找日志。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub max_cost_time: Option<i32>,
     /// 支持根据最小执行时间范围查找日志。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub min_cost_time: Option<i32>,
 }
 
@@ -2872,6 +3352,9 @@ impl<C> Request<ListCassandraSlowLogsInput, C> {
 #[non_exhaustive]
 pub struct ListCassandraSlowLogsOutput {
     /// 慢日志具体信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub slow_logs: Option<Vec<types::CassandraSlowLogDetail>>,
 }
 
@@ -2904,6 +3387,9 @@ impl Operation for ListConfigurationDatastoresInput {
 #[non_exhaustive]
 pub struct ListConfigurationDatastoresOutput {
     /// 引擎信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub datastores: Option<Vec<types::DataStoreList>>,
 }
 
@@ -2913,15 +3399,24 @@ pub struct ListConfigurationDatastoresOutput {
 pub struct ListConfigurationTemplatesInput {
     /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 - 取值必须为数字，不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询个数上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
     /// 【参数解释】 数据库名称。 【约束限制】 不限制。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB
     /// Redis实例。 influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。 【默认取值】
     /// 不传该参数，则表示查询所有数据库类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `datastore_name`.
     pub datastore_name: Option<String>,
@@ -2931,6 +3426,9 @@ pub struct ListConfigurationTemplatesInput {
     /// Redis经典部署模式主备类型实例的参数组。 * 取值为“InfluxdbSingle”, 表示查询支持GeminiDB Influx经典部署模式单节点类型实例的参数组。 *
     /// 取值为“ReplicaSet”, 表示查询支持GeminiDB Mongo副本集类型实例的参数组。 * 取值为“All”， 表示查询所有部署模式的参数模板。 【默认取值】
     /// 不传该参数，则表示查询经典部署模式实例支持的参数组。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
@@ -2994,8 +3492,14 @@ impl<C> Request<ListConfigurationTemplatesInput, C> {
 #[non_exhaustive]
 pub struct ListConfigurationTemplatesOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub count: Option<i32>,
     /// 用户可创建的自定义参数模板最大数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub quota: Option<i32>,
     /// The configurations of this ListConfigurationTemplatesResponse.
     pub configurations: Option<Vec<types::ListConfigurationsResult>>,
@@ -3009,6 +3513,9 @@ pub struct ListConfigurationsInput {
     /// Redis实例。 influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。 【默认取值】
     /// 不传该参数，则表示查询所有数据库类型。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `datastore_name`.
     pub datastore_name: Option<String>,
     /// 【参数解释】 数据库实例类型。 【约束限制】 不限制。 【取值范围】 * 取值为“CloudNativeCluster”, 表示查询支持GeminiDB
@@ -3017,6 +3524,9 @@ pub struct ListConfigurationsInput {
     /// Redis经典部署模式主备类型实例的参数组。 * 取值为“InfluxdbSingle”, 表示查询支持GeminiDB Influx经典部署模式单节点类型实例的参数组。 *
     /// 取值为“ReplicaSet”, 表示查询支持GeminiDB Mongo副本集类型实例的参数组。 * 取值为“All”， 表示查询所有部署模式的参数模板。 【默认取值】
     /// 不传该参数，则表示查询经典部署模式实例支持的参数组。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
@@ -3063,8 +3573,14 @@ impl<C> Request<ListConfigurationsInput, C> {
 #[non_exhaustive]
 pub struct ListConfigurationsOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub count: Option<i32>,
     /// 用户可创建的自定义参数模板最大数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub quota: Option<i32>,
     /// The configurations of this ListConfigurationsResponse.
     pub configurations: Option<Vec<types::ListConfigurationsResult>>,
@@ -3076,6 +3592,9 @@ pub struct ListConfigurationsOutput {
 pub struct ListDatastoresInput {
     /// 数据库类型。 - GeminiDB Cassandra数据库实例，取值为“cassandra”。 - GeminiDB Mongo数据库实例，取值为“mongodb”。 -
     /// GeminiDB Influx数据库实例，取值为“influxdb”。 - GeminiDB Redis数据库实例，取值为“redis”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{datastore_name}`.
     pub datastore_name: Option<String>,
@@ -3124,33 +3643,57 @@ pub struct ListDatastoresOutput {
 pub struct ListDbCacheMappingsInput {
     /// 映射ID，可以调用“查询内存加速映射列表和详情”接口获取。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `id`.
     pub id: Option<String>,
     /// 映射名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `name`.
     pub name: Option<String>,
     /// 源实例ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `source_instance_id`.
     pub source_instance_id: Option<String>,
     /// 源实例名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `source_instance_name`.
     pub source_instance_name: Option<String>,
     /// 目标实例ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `target_instance_id`.
     pub target_instance_id: Option<String>,
     /// 目标实例名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `target_instance_name`.
     pub target_instance_name: Option<String>,
     /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3242,8 +3785,14 @@ impl<C> Request<ListDbCacheMappingsInput, C> {
 #[non_exhaustive]
 pub struct ListDbCacheMappingsOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 内存加速映射信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub dbcache_mappings: Option<Vec<types::QueryDbCacheMappingResponse>>,
 }
 
@@ -3253,29 +3802,50 @@ pub struct ListDbCacheMappingsOutput {
 pub struct ListDbCacheRulesInput {
     /// 内存加速映射ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `dbcache_mapping_id`.
     pub dbcache_mapping_id: Option<String>,
     /// 内存加速规则ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `rule_id`.
     pub rule_id: Option<String>,
     /// 内存加速规则名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `rule_name`.
     pub rule_name: Option<String>,
     /// 源端数据库名。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `source_db_schema`.
     pub source_db_schema: Option<String>,
     /// 源端数据表名。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `source_db_table`.
     pub source_db_table: Option<String>,
     /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<String>,
     /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<String>,
@@ -3361,10 +3931,19 @@ impl<C> Request<ListDbCacheRulesInput, C> {
 #[non_exhaustive]
 pub struct ListDbCacheRulesOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 内存加速映射ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub dbcache_mapping_id: Option<String>,
     /// 内存加速规则详情。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rules: Option<Vec<types::QueryDbCacheRuleResponse>>,
 }
 
@@ -3372,19 +3951,28 @@ pub struct ListDbCacheRulesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDbUsersInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 数据库账号名。若传此参数，则查询指定账号的信息，否则返回所有数据库账号信息。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `name`.
     pub name: Option<String>,
     /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3449,8 +4037,14 @@ impl<C> Request<ListDbUsersInput, C> {
 #[non_exhaustive]
 pub struct ListDbUsersOutput {
     /// 数据库用户信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub users: Option<Vec<types::RedisDbUserInfo>>,
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -3461,9 +4055,15 @@ pub struct ListDedicatedResourcesInput {
     /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
     /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3508,8 +4108,14 @@ impl<C> Request<ListDedicatedResourcesInput, C> {
 #[non_exhaustive]
 pub struct ListDedicatedResourcesOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 专属资源信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub resources: Option<Vec<types::ListDedicatedResourceResult>>,
 }
 
@@ -3519,13 +4125,22 @@ pub struct ListDedicatedResourcesOutput {
 pub struct ListEpsQuotasInput {
     /// 企业项目名称。支持模糊搜索，若不指定则返回所有企业项目配额。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `enterprise_project_name`.
     pub enterprise_project_name: Option<String>,
     /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3582,8 +4197,14 @@ impl<C> Request<ListEpsQuotasInput, C> {
 #[non_exhaustive]
 pub struct ListEpsQuotasOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 企业项目配额信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub quotas: Option<Vec<types::NoSqlQueryEpsQuotaInfo>>,
 }
 
@@ -3595,22 +4216,37 @@ pub struct ListFlavorInfosInput {
     /// Mongo数据库实例支持的规格。 - 取值为“influxdb”，表示查询GeminiDB Influx数据库实例支持的规格。 - 取值为“redis”，表示查询GeminiDB
     /// Redis数据库实例支持的规格。 - 如果不传该参数，默认为“cassandra”。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `engine_name`.
     pub engine_name: Option<String>,
     /// - 取值为“CloudNativeCluster”, 表示查询云原生部署模式支持的规格。 - 取值为“EnhancedCluster”, 表示查询GeminiDB
     ///   Influx经典部署模式集群增强版实例支持的规格。 - 不传该参数表示查询数据库类型下的所有经典部署模式支持的规格。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
     /// 产品类型。 - Standard 标准型 - Capacity 容量型 当创建GeminiDB Redis云原生部署模式集群类型必传此参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `product_type`.
     pub product_type: Option<String>,
     /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 - 取值必须为数字，不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询规格信息上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条规格信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3681,8 +4317,14 @@ impl<C> Request<ListFlavorInfosInput, C> {
 #[non_exhaustive]
 pub struct ListFlavorInfosOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 实例规格信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub flavors: Option<Vec<types::ListFlavorsResult>>,
 }
 
@@ -3692,11 +4334,17 @@ pub struct ListFlavorInfosOutput {
 pub struct ListFlavorsInput {
     /// 实例所在区域。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `region`.
     pub region: Option<String>,
     /// 数据库类型。 - 取值为“cassandra”，表示查询GeminiDB Cassandra数据库实例支持的规格。 - 取值为“mongodb”，表示查询GeminiDB
     /// Mongo数据库实例支持的规格。 - 取值为“influxdb”，表示查询GeminiDB Influx数据库实例支持的规格。 - 取值为“redis”，表示查询GeminiDB
     /// Redis数据库实例支持的规格。 - 如果不传该参数，默认为“cassandra”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `engine_name`.
     pub engine_name: Option<String>,
@@ -3743,8 +4391,14 @@ impl<C> Request<ListFlavorsInput, C> {
 #[non_exhaustive]
 pub struct ListFlavorsOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 实例规格信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub flavors: Option<Vec<types::ListFlavorsResult>>,
 }
 
@@ -3754,29 +4408,65 @@ pub struct ListFlavorsOutput {
 pub struct ListInfluxdbSlowLogsInput {
     /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<String>,
     /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub end_time: Option<String>,
     /// 表示每次查询的日志条数，最大限制100条。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub limit: Option<i32>,
     /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub line_num: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型。 可取值：SELECT、DELETE 、SHOW 、DROP 、CREATE 、ALTER
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub operate_type: Option<String>,
     /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keywords: Option<String>,
     /// 支持根据最大执行时间范围查找日志。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub max_cost_time: Option<i32>,
     /// 支持根据最小执行时间范围查找日志。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub min_cost_time: Option<i32>,
     /// 数据库名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub database: Option<String>,
     /// 保留策略。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub retention_policy: Option<String>,
 }
 
@@ -3884,6 +4574,9 @@ impl<C> Request<ListInfluxdbSlowLogsInput, C> {
 #[non_exhaustive]
 pub struct ListInfluxdbSlowLogsOutput {
     /// Influxdb慢日志列表
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub slow_logs: Option<Vec<types::InfluxdbSlowLogDetail>>,
 }
 
@@ -3891,15 +4584,21 @@ pub struct ListInfluxdbSlowLogsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceDatabasesInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3957,8 +4656,14 @@ impl<C> Request<ListInstanceDatabasesInput, C> {
 #[non_exhaustive]
 pub struct ListInstanceDatabasesOutput {
     /// Redis实例数据库列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub databases: Option<Vec<String>>,
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -3966,7 +4671,7 @@ pub struct ListInstanceDatabasesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceMaintenanceWindowInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -4006,6 +4711,9 @@ impl<C> Request<ListInstanceMaintenanceWindowInput, C> {
 #[non_exhaustive]
 pub struct ListInstanceMaintenanceWindowOutput {
     /// **参数解释：** 实例的可维护时间窗。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub maintenance_window: Option<String>,
 }
 
@@ -4013,11 +4721,14 @@ pub struct ListInstanceMaintenanceWindowOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceSessionsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 节点ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
@@ -4065,6 +4776,9 @@ impl<C> Request<ListInstanceSessionsInput, C> {
 #[non_exhaustive]
 pub struct ListInstanceSessionsOutput {
     /// 节点的会话信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_sessions: Option<Vec<types::ListNodeSessionsResult>>,
 }
 
@@ -4072,7 +4786,7 @@ pub struct ListInstanceSessionsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceTagsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -4112,6 +4826,9 @@ impl<C> Request<ListInstanceTagsInput, C> {
 #[non_exhaustive]
 pub struct ListInstanceTagsOutput {
     /// 标签列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub tags: Option<Vec<types::ListInstanceTagsResult>>,
 }
 
@@ -4257,14 +4974,29 @@ pub struct ListInstancesOutput {
 pub struct ListInstancesByResourceTagsInput {
     /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。 - “action”值为“count”时，不传该参数。 -
     /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。'
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub offset: Option<String>,
     /// 查询记录数。 - “action”值为“count”时，不传该参数。 - “action”值为“filter”时，取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub limit: Option<String>,
     /// 操作标识。 - 取值为“filter”，表示根据标签过滤条件查询实例。 - 取值为“count”，表示仅返回总记录数，禁止返回其他字段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub action: Option<String>,
     /// 搜索字段。 - 该字段值为空，表示不按照实例名称或实例ID查询。 - 该字段值不为空
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub matches: Option<Vec<types::MatchOption>>,
     /// 包含标签，最多包含20个key。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub tags: Option<Vec<types::TagOption>>,
 }
 
@@ -4327,8 +5059,14 @@ impl<C> Request<ListInstancesByResourceTagsInput, C> {
 #[non_exhaustive]
 pub struct ListInstancesByResourceTagsOutput {
     /// 实例列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instances: Option<Vec<types::InstanceResult>>,
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -4338,14 +5076,29 @@ pub struct ListInstancesByResourceTagsOutput {
 pub struct ListInstancesByTagsInput {
     /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。 - “action”值为“count”时，不传该参数。 -
     /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。'
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub offset: Option<String>,
     /// 查询记录数。 - “action”值为“count”时，不传该参数。 - “action”值为“filter”时，取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub limit: Option<String>,
     /// 操作标识。 - 取值为“filter”，表示根据标签过滤条件查询实例。 - 取值为“count”，表示仅返回总记录数，禁止返回其他字段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub action: Option<String>,
     /// 搜索字段。 - 该字段值为空，表示不按照实例名称或实例ID查询。 - 该字段值不为空
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub matches: Option<Vec<types::MatchOption>>,
     /// 包含标签，最多包含20个key。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub tags: Option<Vec<types::TagOption>>,
 }
 
@@ -4408,8 +5161,14 @@ impl<C> Request<ListInstancesByTagsInput, C> {
 #[non_exhaustive]
 pub struct ListInstancesByTagsOutput {
     /// 实例列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instances: Option<Vec<types::InstanceResult>>,
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -4419,17 +5178,29 @@ pub struct ListInstancesByTagsOutput {
 pub struct ListInstancesSessionInput {
     /// 节点ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
     /// 索引位置，偏移量。取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从最新创建的实例节点连接开始查询。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 分页查询页数。不传该参数时，默认每页50条实例节点连接信息，最大100条。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
     /// 用户端地址前缀匹配字符串。完整的地址由ip和端口号组成。不传默认查询所有。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `addr_prefix`.
     pub addr_prefix: Option<String>,
@@ -4494,8 +5265,14 @@ impl<C> Request<ListInstancesSessionInput, C> {
 #[non_exhaustive]
 pub struct ListInstancesSessionOutput {
     /// 符合查询条件的总会话数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 实例会话详细信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub sessions: Option<Vec<types::ListInstancesSessionRespondBodySessions>>,
 }
 
@@ -4504,6 +5281,9 @@ pub struct ListInstancesSessionOutput {
 #[non_exhaustive]
 pub struct ListInstancesSessionStatisticsInput {
     /// 节点ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
@@ -4543,14 +5323,23 @@ impl<C> Request<ListInstancesSessionStatisticsInput, C> {
 #[non_exhaustive]
 pub struct ListInstancesSessionStatisticsOutput {
     /// 总客户端连接数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_connection_count: Option<i32>,
     /// active_connection_count
     pub active_connection_count: Option<i32>,
     /// 节点连接的各个客户端连接数汇总，从大到小取前十个，最多十个，展示客户端的ip地址和连接总数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub top_source_ips: Option<
         Vec<types::ListInstancesSessionStatisticsRespondBodyTopSourceIps>,
     >,
     /// 节点各数据库连接的客户端的ip和该ip连接节点的连接数，按连接数从高到低取前十个，最多十个。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub top_dbs: Option<serde_json::Value>,
 }
 
@@ -4560,17 +5349,29 @@ pub struct ListInstancesSessionStatisticsOutput {
 pub struct ListJobsInput {
     /// 任务ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `id`.
     pub id: Option<String>,
     /// 查询开始时间，默认当前时间往前30天，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始，Z指时区偏移量
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
     /// 查询结束时间，默认当前时间，格式为“yyyy-mm-ddThh:mm:ssZ”，且大于查询开始时间，时间跨度不超过30天。 其中，T指某个时间的开始，Z指时区偏移量。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
     /// 任务状态： 取值为“Running”为执行中； 取值为“Completed”为完成； 取值为“Failed” 为失败。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `status`.
     pub status: Option<String>,
@@ -4584,13 +5385,22 @@ pub struct ListJobsInput {
     /// \"SwitchOverDisasterRecovery\"：切换容灾关系 - \"BuildBiActiveInstance\"：构建双活实例 -
     /// \"ReleaseBiActiveInstance\"：解除双活实例关系 - \"BackupInstance\"：备份实例
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `name`.
     pub name: Option<String>,
     /// 索引位置，偏移量。从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询），必须为数字，不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询记录数。取值 10 20 50 ，默认为50。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -4675,8 +5485,14 @@ impl<C> Request<ListJobsInput, C> {
 #[non_exhaustive]
 pub struct ListJobsOutput {
     /// 任务列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub jobs: Option<Vec<types::JobDetail>>,
     /// 任务列表总数
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -4686,25 +5502,43 @@ pub struct ListJobsOutput {
 pub struct ListLtsConfigsInput {
     /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询记录数。取值范围：1~100，必须为数字。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
     /// 根据实例ID精确搜索。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
     /// 根据实例名称模糊搜索。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `instance_name`.
     pub instance_name: Option<String>,
     /// 根据企业项目ID精确搜索。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `enterprise_project_id`.
     pub enterprise_project_id: Option<String>,
     /// 语言。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -4783,8 +5617,14 @@ impl<C> Request<ListLtsConfigsInput, C> {
 #[non_exhaustive]
 pub struct ListLtsConfigsOutput {
     /// 实例总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 实例-LTS日志配置信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_lts_configs: Option<Vec<types::InstanceLogConfig>>,
 }
 
@@ -4794,21 +5634,45 @@ pub struct ListLtsConfigsOutput {
 pub struct ListMongodbErrorLogsInput {
     /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<String>,
     /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub end_time: Option<String>,
     /// 表示每次查询的日志条数，最大限制100条。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub limit: Option<i32>,
     /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub line_num: Option<String>,
     /// 日志级别，取空值，表示查询所有日志级别的日志。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub severity: Option<String>,
     /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keywords: Option<Vec<String>>,
 }
 
@@ -4892,6 +5756,9 @@ impl<C> Request<ListMongodbErrorLogsInput, C> {
 #[non_exhaustive]
 pub struct ListMongodbErrorLogsOutput {
     /// 错误日志具体信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub error_logs: Option<Vec<types::MongodbErrorLogDetail>>,
 }
 
@@ -4901,29 +5768,65 @@ pub struct ListMongodbErrorLogsOutput {
 pub struct ListMongodbSlowLogsInput {
     /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<String>,
     /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub end_time: Option<String>,
     /// 表示每次查询的日志条数，最大限制100条。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub limit: Option<i32>,
     /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub line_num: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub operate_type: Option<String>,
     /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keywords: Option<Vec<String>>,
     /// 根据多个数据库库名关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过64个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub database_keywords: Option<Vec<String>>,
     /// 根据多个数据库集合名称关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过128个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub collection_keywords: Option<Vec<String>>,
     /// 支持根据最大执行时间范围查找日志。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub max_cost_time: Option<i32>,
     /// 支持根据最小执行时间范围查找日志。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub min_cost_time: Option<i32>,
 }
 
@@ -5039,6 +5942,9 @@ impl<C> Request<ListMongodbSlowLogsInput, C> {
 #[non_exhaustive]
 pub struct ListMongodbSlowLogsOutput {
     /// 慢日志具体信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub slow_logs: Option<Vec<types::MongodbSlowLogDetail>>,
 }
 
@@ -5049,30 +5955,51 @@ pub struct ListNosqlTaskListInput {
     /// 任务名称，默认为空。对应取值如下：  \"REBOOT\"：重启实例  \"RESIZE_FLAVOR\"：变更实例的CPU和内存规格 
     /// \"UPGRADE_DATABASE\"：补丁升级
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `job_name`.
     pub job_name: Option<String>,
     /// 任务执行状态，默认为空。 取值：  值为\"Pending\"，表示任务未执行。  值为\"Running\"，表示任务正在执行。 
     /// 值为\"Completed\"，表示任务执行成功。  值为\"Failed\"，表示任务执行失败。  值为\"Canceled\"，表示任务取消执行。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `job_status`.
     pub job_status: Option<String>,
     /// 实例ID，不传该值默认查所有符合条件的实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
     /// 任务创建起始时间，格式为\"yyyy-mm-ddThh:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间前七天。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
     /// 任务创建结束时间，格式为\"yyyy-mm-ddThh:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
     /// 索引位置，偏移量。从第一条数据偏移offset条数据后开始查询，默认为0。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<String>,
     /// 查询记录数。不传该参数时，默认为10,取值范围1-100。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<String>,
@@ -5157,8 +6084,14 @@ impl<C> Request<ListNosqlTaskListInput, C> {
 #[non_exhaustive]
 pub struct ListNosqlTaskListOutput {
     /// 记录总数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<String>,
     /// 任务详情。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub schedules: Option<Vec<types::ScheduleDetailInfo>>,
 }
 
@@ -5168,9 +6101,15 @@ pub struct ListNosqlTaskListOutput {
 pub struct ListProjectTagsInput {
     /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5215,8 +6154,14 @@ impl<C> Request<ListProjectTagsInput, C> {
 #[non_exhaustive]
 pub struct ListProjectTagsOutput {
     /// 标签列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub tags: Option<Vec<types::Tag>>,
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -5227,13 +6172,22 @@ pub struct ListRecycleInstancesInput {
     /// **参数解释：** 索引位置，偏移量。 索引位置偏移量。从第一条数据偏移offset条数据后开始查询。 **约束限制：** 大于或等于0。 **取值范围：** 不涉及。
     /// **默认取值：** 0，表示从第一条数据开始查询。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 100。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
     /// 语言。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -5291,8 +6245,14 @@ impl<C> Request<ListRecycleInstancesInput, C> {
 #[non_exhaustive]
 pub struct ListRecycleInstancesOutput {
     /// **参数解释：** 总记录数。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// **参数解释：** 实例信息。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instances: Option<Vec<types::RecycleInstance>>,
 }
 
@@ -5303,23 +6263,38 @@ pub struct ListRedisPitrRestoreTimeInput {
     /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
     /// **默认取值：** 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 查询可恢复时间点的开始时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** 不涉及。
     /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
     /// **参数解释：** 查询可恢复时间点的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** 不涉及。
     /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
     /// **参数解释：** 偏移量，表示查询该偏移量后面的记录量。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 0。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// **参数解释：** 查询返回记录的数量上限值。 **约束限制：** 不涉及。 **取值范围：** 1~300。 **默认取值：** 300。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5391,8 +6366,14 @@ impl<C> Request<ListRedisPitrRestoreTimeInput, C> {
 #[non_exhaustive]
 pub struct ListRedisPitrRestoreTimeOutput {
     /// **参数解释：** Redis可恢复时间点列表。yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub restore_time: Option<Vec<String>>,
     /// **参数解释：** Redis实例可恢复时间点总数。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -5402,15 +6383,30 @@ pub struct ListRedisPitrRestoreTimeOutput {
 pub struct ListRedisSlowLogsInput {
     /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<String>,
     /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub end_time: Option<String>,
     /// 表示每次查询的日志条数，最大限制100条。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub limit: Option<i32>,
     /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub line_num: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型。支持查询的所有语句类型如下（以\"|\"分割）：
     /// set|get|del|incr|incrby|incrbyfloat|decr|decrby|getset|append|mget|keys|setnx|setex|psetex|delvx|mset|
@@ -5423,14 +6419,29 @@ pub struct ListRedisSlowLogsInput {
     /// srem|sunion|sunionstore|sinter|sinterstore|sismember|sdiff|sdiffstore|smove|srandmember|bitset|bitget|
     /// bitcount|bitpos|bitop|bitfield|pfadd|pfcount|pfmerge|geoadd|georadiusbymember|georadius|geohash|geodist|
     /// geopos|xadd|xack|xgroup|xdel|xtrim|xlen|xrange|xrevrange|xclaim|xpending|xinfo|xread|xreadgroup|
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub operate_type: Option<String>,
     /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keywords: Option<Vec<String>>,
     /// 支持根据最大执行时间范围查找日志。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub max_cost_time: Option<f64>,
     /// 支持根据最小执行时间范围查找日志。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub min_cost_time: Option<f64>,
 }
 
@@ -5526,6 +6537,9 @@ impl<C> Request<ListRedisSlowLogsInput, C> {
 #[non_exhaustive]
 pub struct ListRedisSlowLogsOutput {
     /// 慢日志具体信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub slow_logs: Option<Vec<types::RedisSlowLogDetail>>,
 }
 
@@ -5535,14 +6549,23 @@ pub struct ListRedisSlowLogsOutput {
 pub struct ListRestoreDatabasesInput {
     /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
     /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5600,8 +6623,14 @@ impl<C> Request<ListRestoreDatabasesInput, C> {
 #[non_exhaustive]
 pub struct ListRestoreDatabasesOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 数据库名称列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub database_names: Option<Vec<String>>,
 }
 
@@ -5611,18 +6640,30 @@ pub struct ListRestoreDatabasesOutput {
 pub struct ListRestoreTablesInput {
     /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 数据库名。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `database_name`.
     pub database_name: Option<String>,
     /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
     /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5687,8 +6728,14 @@ impl<C> Request<ListRestoreTablesInput, C> {
 #[non_exhaustive]
 pub struct ListRestoreTablesOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 数据表名称列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub table_names: Option<Vec<String>>,
 }
 
@@ -5700,23 +6747,38 @@ pub struct ListRestoreTimeInput {
     /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
     /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 查询的可恢复时间段的开始时间点，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
     /// \[例如北京时间偏移显示为+0800。默认值为当前查询时间的前一天。\]
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
     /// 查询的可恢复时间段的结束时间点，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
     /// \[例如北京时间偏移显示为+0800。默认值为当前查询时间。\]
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
     /// 偏移量，表示查询该偏移量后面的记录，默认值为0。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询返回记录的数量上限值，取值范围为0~1000，默认值为1000。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5788,8 +6850,14 @@ impl<C> Request<ListRestoreTimeInput, C> {
 #[non_exhaustive]
 pub struct ListRestoreTimeOutput {
     /// 实例可恢复时间段总数
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 实例可恢复的时间段
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub restorable_time_periods: Option<Vec<types::RestorableTime>>,
 }
 
@@ -5797,33 +6865,51 @@ pub struct ListRestoreTimeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListSlowLogsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `start_date`.
     pub start_date: Option<String>,
     /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。
     /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。只能查询当前时间前一个月内的慢日志。注：结束时间不能晚于当前时间。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `end_date`.
     pub end_date: Option<String>,
     /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型，也可指定如下日志类型： - SELECT
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 索引位置，偏移量。取值范围为 \[0, 1999\]。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询），必须为数字，不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 注意： limit 与 offset 的和需要满足 &lt;= 2000的条件。
+    /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 注意： limit 与 offset 的和需要满足 \<= 2000的条件。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5909,8 +6995,14 @@ impl<C> Request<ListSlowLogsInput, C> {
 #[non_exhaustive]
 pub struct ListSlowLogsOutput {
     /// 具体信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub slow_log_list: Option<Vec<types::SlowlogResult>>,
     /// 数据库版本总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_record: Option<i32>,
 }
 
@@ -5966,28 +7058,49 @@ pub struct ListSslCertDownloadAddressesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyAutoNodeExpansionPolicyInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 语言。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
     /// **参数解释：** 节点扩容是否开启。 **约束限制：** 不涉及。 **取值范围：** true为开启。 false为关闭。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub switch_option: Option<bool>,
     /// **参数解释：** 超负载节点比例。如当前实例3个节点，需要当2个节点满足阈值时触发扩容，因2÷3≈67%，可设置为67（向上取整） **约束限制：** 不涉及。 **取值范围：**
     /// 1-100的正整数。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub overload_node_threshold: Option<i32>,
     /// **参数解释：** 触发节点自动扩容的CPU使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数 **默认取值：** 默认为80。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub cpu_threshold: Option<i32>,
     /// **参数解释：** 触发节点自动扩容的内存使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的数字 **默认取值：** 默认为80。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mem_threshold: Option<i32>,
     /// **参数解释：** 每次扩容的节点个数。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过可扩容的节点上限。 **默认取值：** 默认为3。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub step: Option<i32>,
     /// **参数解释：** 自动扩容所能达到的节点上限。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过当前实例可扩容的节点上限。 **默认取值：**
     /// 默认为当前实例可扩容的节点上限。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_limit: Option<i32>,
 }
 
@@ -6076,7 +7189,7 @@ pub struct ModifyAutoNodeExpansionPolicyOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyDbUserPrivilegeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -6126,6 +7239,9 @@ impl<C> Request<ModifyDbUserPrivilegeInput, C> {
 #[non_exhaustive]
 pub struct ModifyDbUserPrivilegeOutput {
     /// 任务ID.
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -6134,6 +7250,9 @@ pub struct ModifyDbUserPrivilegeOutput {
 #[non_exhaustive]
 pub struct ModifyEpsQuotasInput {
     /// 需要修改的企业项目配额信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub quotas: Option<Vec<types::NoSqlRequestEpsQuota>>,
 }
 
@@ -6176,11 +7295,14 @@ pub struct ModifyEpsQuotasOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceMaintenanceWindowInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 开始时间，格式必须为HH:MM且有效，时间为UTC时间，只能为整点。结束时间默认与开始时间相隔四个小时。 **约束限制：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<String>,
 }
 
@@ -6231,6 +7353,9 @@ pub struct ModifyPortInput {
     /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
     /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 新端口号。端口有效范围为2100~9500，暂不支持8636、8637和8638。GeminiDB
@@ -6238,6 +7363,9 @@ pub struct ModifyPortInput {
     /// Cassandra数据库实例端口有效范围为2100~9500，暂不支持7000，7001，7199，8636，8479，8484，8999，8018，2180，2887，3887，8079，8091，8092。
     /// GeminiDB
     /// Redis数据库实例端口有效范围为1024~65535，暂不支持2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub port: Option<i32>,
 }
 
@@ -6280,6 +7408,9 @@ impl<C> Request<ModifyPortInput, C> {
 #[non_exhaustive]
 pub struct ModifyPortOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -6287,19 +7418,31 @@ pub struct ModifyPortOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPublicIpInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 实例节点ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
     /// 操作标识。取值： - BIND，表示绑定弹性公网IP。 - UNBIND，表示解绑弹性公网IP。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub action: Option<String>,
     /// 弹性公网IP。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub public_ip: Option<String>,
     /// 弹性公网IP的ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub public_ip_id: Option<String>,
 }
 
@@ -6362,6 +7505,9 @@ impl<C> Request<ModifyPublicIpInput, C> {
 #[non_exhaustive]
 pub struct ModifyPublicIpOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -6369,7 +7515,7 @@ pub struct ModifyPublicIpOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyVolumeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -6382,8 +7528,14 @@ pub struct ModifyVolumeInput {
     /// Redis请参见[数据库实例规格。](https://support.huaweicloud.com/redisug-nosql/nosql_05_0059.html)\](tag:hc) -
     /// \[GeminiDB
     /// Redis请参见[数据库实例规格。](https://support.huaweicloud.com/intl/zh-cn/redisug-nosql/nosql_05_0059.html)\](tag:hk)
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub size: Option<i32>,
     /// 扩容包年包月实例存储容量时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub is_auto_pay: Option<bool>,
 }
 
@@ -6432,8 +7584,14 @@ impl<C> Request<ModifyVolumeInput, C> {
 #[non_exhaustive]
 pub struct ModifyVolumeOutput {
     /// 任务ID，仅按需实例时会返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 订单ID，仅变更包年包月实例存储容量时返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub order_id: Option<String>,
 }
 
@@ -6441,13 +7599,19 @@ pub struct ModifyVolumeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OfflineNodesInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 操作类型 ,shutdown代表关机,开机是startup。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub action: Option<String>,
     /// 节点ID列表,最多10个。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_ids: Option<Vec<String>>,
 }
 
@@ -6496,6 +7660,9 @@ impl<C> Request<OfflineNodesInput, C> {
 #[non_exhaustive]
 pub struct OfflineNodesOutput {
     /// 工作流ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -6503,11 +7670,14 @@ pub struct OfflineNodesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PauseResumeDataSynchronizationInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 指定容灾实例数据同步操作。 取值pause，表示暂停容灾实例的数据同步。 取值resume，表示恢复容灾实例的数据同步。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub action: Option<String>,
 }
 
@@ -6550,6 +7720,9 @@ impl<C> Request<PauseResumeDataSynchronizationInput, C> {
 #[non_exhaustive]
 pub struct PauseResumeDataSynchronizationOutput {
     /// 暂停/恢复具备容灾关系的实例数据同步的工作ID
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -6557,13 +7730,19 @@ pub struct PauseResumeDataSynchronizationOutput {
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetDbUserPasswordInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 需重置的密码。 - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&*()_+-= 。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -6631,6 +7810,9 @@ pub struct ResetDbUserPasswordOutput {}
 pub struct ResetParamGroupTemplateInput {
     /// 参数模板ID
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
 }
@@ -6672,12 +7854,15 @@ pub struct ResetParamGroupTemplateOutput {}
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetPasswordInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 数据库密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。
-    /// 建议您输入高强度密码，以提高安全性，防止出现密码被暴力破解等安全风险。
+    /// Database password. It must be 8 to 32 characters long and combine uppercase letters (A to
+    /// Z), lowercase letters (a to z), digits (0 to 9) and the special characters `~!@#%^*-_=+?`.
+    ///
+    /// Use a strong password to improve security and guard against risks such as brute-force
+    /// cracking.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -6736,14 +7921,20 @@ pub struct ResetPasswordOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResizeColdVolumeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 待扩容后冷存储空间大小,单位：GB。用户每次至少选择1GB扩容量，且必须为整数。待扩容后的最大存储空间为100000GB。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub size: Option<i32>,
     /// 扩容包年包月实例的冷数据存储容量时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 ·true，表示自动从账户中支付。
     /// ·false，表示手动从账户中支付，默认为该方式。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub is_auto_pay: Option<String>,
 }
 
@@ -6792,8 +7983,14 @@ impl<C> Request<ResizeColdVolumeInput, C> {
 #[non_exhaustive]
 pub struct ResizeColdVolumeOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 订单ID，仅扩容包年包月实例的存储容量时返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub order_id: Option<String>,
 }
 
@@ -6801,7 +7998,7 @@ pub struct ResizeColdVolumeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -6809,6 +8006,9 @@ pub struct ResizeInstanceInput {
     pub resize: Option<types::ResizeInstanceOption>,
     /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - 对于降低规格场景，该字段无效。 - 对于扩大规格场景： - true，表示自动从账户中支付。 -
     /// false，表示手动从账户中支付，默认为该方式。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub is_auto_pay: Option<String>,
 }
 
@@ -6857,8 +8057,14 @@ impl<C> Request<ResizeInstanceInput, C> {
 #[non_exhaustive]
 pub struct ResizeInstanceOutput {
     /// 任务ID，仅按需实例时会返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 订单ID，仅创建包年包月实例时返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub order_id: Option<String>,
 }
 
@@ -6866,13 +8072,19 @@ pub struct ResizeInstanceOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceVolumeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 待扩容到的磁盘容量。取值为整数，并且大于当前磁盘容量。磁盘容量最大值的大小与所选引擎类型以及规格相关，具体请参见数据库实例规格。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub size: Option<i32>,
     /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub is_auto_pay: Option<String>,
 }
 
@@ -6921,8 +8133,14 @@ impl<C> Request<ResizeInstanceVolumeInput, C> {
 #[non_exhaustive]
 pub struct ResizeInstanceVolumeOutput {
     /// 任务ID，仅按需实例时会返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 订单ID，仅创建包年包月实例时返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub order_id: Option<String>,
 }
 
@@ -6930,11 +8148,14 @@ pub struct ResizeInstanceVolumeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RestartInstanceInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 待重启的节点ID。 仅GeminiDB Redis云原生部署模式集群实例支持传入节点ID重启对应节点。 不传则重启整个实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
 }
 
@@ -6977,6 +8198,9 @@ impl<C> Request<RestartInstanceInput, C> {
 #[non_exhaustive]
 pub struct RestartInstanceOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -6988,12 +8212,21 @@ pub struct RestoreExistingInstanceInput {
     /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
     /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 备份文件名称。根据备份文件恢复到已有的实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub backup_id: Option<String>,
     /// 实例密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。 -
     /// 不传入密码时，恢复后，备份文件中保留的密码将覆盖原有实例的密码。 - 传入密码时，恢复后，将使用该密码覆盖原有实例的密码。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -7055,6 +8288,9 @@ impl<C> Request<RestoreExistingInstanceInput, C> {
 #[non_exhaustive]
 pub struct RestoreExistingInstanceOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -7064,6 +8300,9 @@ pub struct RestoreExistingInstanceOutput {
 pub struct RestoreRedisDataInput {
     /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -7110,6 +8349,9 @@ impl<C> Request<RestoreRedisDataInput, C> {
 #[non_exhaustive]
 pub struct RestoreRedisDataOutput {
     /// **参数解释：** 任务ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -7117,12 +8359,15 @@ pub struct RestoreRedisDataOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RestoreRedisPitrInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 恢复的指定时间点, 格式为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 获取方法请参见 查询Redis可恢复时间点
     /// 中响应“restore_time”字段下参数的值。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub restore_time: Option<String>,
 }
 
@@ -7165,6 +8410,9 @@ impl<C> Request<RestoreRedisPitrInput, C> {
 #[non_exhaustive]
 pub struct RestoreRedisPitrOutput {
     /// **参数解释：** 任务ID。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -7174,16 +8422,31 @@ pub struct RestoreRedisPitrOutput {
 pub struct SaveLtsConfigsInput {
     /// 语言。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
     /// 需要建立关联的实例ID列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_ids: Option<Vec<String>>,
     /// 日志类型。slow_log表示慢日志。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub log_type: Option<String>,
     /// LTS日志组ID。可通过云日志服务-“查询账号下所有日志组”API接口获取。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub lts_group_id: Option<String>,
     /// LTS日志流ID。可通过云日志服务-“查询指定日志组下的所有日志流”API接口获取。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub lts_stream_id: Option<String>,
 }
 
@@ -7253,15 +8516,24 @@ pub struct SaveLtsConfigsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SaveRedisDisabledCommandsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 禁用类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub disabled_type: Option<String>,
     /// disabled_type为command时传入该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub commands: Option<Vec<String>>,
     /// disabled_type为key时传入该参数，最多20个。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
@@ -7324,8 +8596,14 @@ pub struct SaveRedisDisabledCommandsOutput {}
 #[non_exhaustive]
 pub struct SetAutoEnlargePolicyInput {
     /// 设置磁盘自动扩容的实例组ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_ids: Option<Vec<String>>,
     /// 自动扩容开关。  “on”，表示开启磁盘自动扩容策略。  “off”，表示关闭磁盘自动扩容策略。 默认值为“on”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub switch_option: Option<String>,
     /// The policy of this SetAutoPolicyRequestBody.
     pub policy: Option<types::DiskAutoExpansionPolicy>,
@@ -7375,6 +8653,9 @@ impl<C> Request<SetAutoEnlargePolicyInput, C> {
 #[non_exhaustive]
 pub struct SetAutoEnlargePolicyOutput {
     /// **参数解释：** 设置磁盘自动扩容策略失败的实例信息列表。 **取值范围：** 不涉及
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub error_results: Option<Vec<types::SetAutoPolicyErrorResults>>,
 }
 
@@ -7382,7 +8663,7 @@ pub struct SetAutoEnlargePolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetBackupPolicyInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -7434,6 +8715,9 @@ pub struct SetBackupPolicyOutput {}
 #[non_exhaustive]
 pub struct SetDisasterRecoverySettingsInput {
     /// **参数解释：** 容灾切换的故障节点比例列表。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub disaster_recovery_settings: Option<Vec<types::SetSwitchoverRatioInfo>>,
 }
 
@@ -7472,6 +8756,9 @@ impl<C> Request<SetDisasterRecoverySettingsInput, C> {
 #[non_exhaustive]
 pub struct SetDisasterRecoverySettingsOutput {
     /// 设置容灾切换故障节点比例成功的实例列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub successed_instance_ids: Option<Vec<String>>,
 }
 
@@ -7479,13 +8766,19 @@ pub struct SetDisasterRecoverySettingsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetInstanceDataDumpInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// OBS桶名。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub bucket_name: Option<String>,
     /// 开启/关闭实例数据导出。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub action: Option<String>,
 }
 
@@ -7578,17 +8871,26 @@ pub struct SetRecyclePolicyOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetRedisPitrPolicyInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 标识Redis实例是否开启指定时间点恢复。 **取值范围：** - “true”，表示实例开启Redis指定时间点恢复功能。 -
     /// “false”，表示实例不启用Redis指定时间点恢复功能。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enabled: Option<bool>,
     /// **参数解释：** 数据备份的时间间隔，该数据备份控制redis实例可恢复时间点的间隔，默认值为 20分钟。 例如，当interval
     /// 为20min时，可恢复时间点的间隔为20min，其interval约小，对性能影响越大，存储空间膨胀约明显。 **取值范围：** 5～120 单位：分钟
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub interval: Option<i32>,
     /// **参数解释：** 指定已生成的备份文件可以保存的天数，默认值为 1 天。 **取值范围：** 1～7 单位：天
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keep_days: Option<i32>,
 }
 
@@ -7649,33 +8951,57 @@ pub struct SetRedisPitrPolicyOutput {}
 pub struct ShowAllInstancesBackupsInput {
     /// 分页页码。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 每页条数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
     /// 引擎类型 不传该参数则查询所有的引擎。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
     /// 实例ID 不传该参数则查询所有备份列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
     /// 备份ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
     /// 备份类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `backup_type`.
     pub backup_type: Option<String>,
     /// 查询备份开始的时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `begin_time`.
     pub begin_time: Option<String>,
     /// 查询备份开始的结束时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
@@ -7768,8 +9094,14 @@ impl<C> Request<ShowAllInstancesBackupsInput, C> {
 #[non_exhaustive]
 pub struct ShowAllInstancesBackupsOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i64>,
     /// 备份列表信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub backups: Option<Vec<types::QueryInstanceBackupResponseBodyBackups>>,
 }
 
@@ -7779,41 +9111,68 @@ pub struct ShowAllInstancesBackupsOutput {
 pub struct ShowAllInstancesBackupsNewInput {
     /// 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
     /// 数据库类型。 - cassandra - redis - mongodb - influxdb
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
     /// 备份ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
     /// 备份类型，大小写敏感。 - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。 -
     /// 当该字段未传入值时，默认只查询所有的全量备份(包含库表级)，包括自动全备备份和手动全量备份。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `backup_type`.
     pub backup_type: Option<String>,
     /// 备份策略类型。可取值: - Instance 表示查询实例级备份 - DatabaseTable 表示查询库表级备份 - 默认取值 Instance
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 查询备份个数上限值。取值范围：1~100。不传该参数时，默认查询前100条实例信息。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
     /// 索引位置偏移量，表示从指定project
     /// ID下最新的备份创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的备份信息。取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从最新的备份创建时间对应的备份开始查询。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询备份开始的时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量，默认为空。 - “end_time”有值时，“begin_time”必选。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `begin_time`.
     pub begin_time: Option<String>,
     /// 查询备份开始的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量，默认为空。 -
     /// “begin_time”有值时，“end_time”必选。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
@@ -7912,6 +9271,9 @@ impl<C> Request<ShowAllInstancesBackupsNewInput, C> {
 #[non_exhaustive]
 pub struct ShowAllInstancesBackupsNewOutput {
     /// 备份总数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// The backups of this ShowAllInstancesBackupsNewResponse.
     pub backups: Option<Vec<types::Backup>>,
@@ -7923,21 +9285,36 @@ pub struct ShowAllInstancesBackupsNewOutput {
 pub struct ShowApplicableInstancesInput {
     /// 参数模板id
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
     /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询个数上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条信息。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
     /// **参数解释：** 实例名称，支持模糊搜索。 **约束限制：** 不涉及。 **取值范围：** 不涉及 **默认取值：** 不涉及
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `instance_name`.
     pub instance_name: Option<String>,
     /// **参数解释：** 实例ID，支持模糊搜索。 **约束限制：** 不涉及。 **取值范围：** 不涉及 **默认取值：** 不涉及
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
@@ -8009,8 +9386,14 @@ impl<C> Request<ShowApplicableInstancesInput, C> {
 #[non_exhaustive]
 pub struct ShowApplicableInstancesOutput {
     /// 实例列表
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instances: Option<Vec<types::ApplicableInstanceRsp>>,
     /// 应用参数的实例数量限制。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub count: Option<i32>,
 }
 
@@ -8020,14 +9403,23 @@ pub struct ShowApplicableInstancesOutput {
 pub struct ShowApplyHistoryInput {
     /// **参数解释：** 参数组id。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
     /// **参数解释：** 索引位置，偏移量。 **约束限制：** 不涉及。 **取值范围：** 取值必须为数字，不能为负数。 **默认取值：**
     /// 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 取值范围: 1~100。 **默认取值：** 不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -8085,8 +9477,14 @@ impl<C> Request<ShowApplyHistoryInput, C> {
 #[non_exhaustive]
 pub struct ShowApplyHistoryOutput {
     /// **参数解释：** 总记录数。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// **参数解释：** 参数组模板应用历史列表。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub histories: Option<Vec<types::ApplyHistoryRsp>>,
 }
 
@@ -8095,6 +9493,9 @@ pub struct ShowApplyHistoryOutput {
 #[non_exhaustive]
 pub struct ShowAutoEnlargePolicyInput {
     /// 实例Id，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8141,11 +9542,14 @@ pub struct ShowAutoEnlargePolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowAutoNodeExpansionPolicyInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 语言。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -8197,17 +9601,35 @@ impl<C> Request<ShowAutoNodeExpansionPolicyInput, C> {
 #[non_exhaustive]
 pub struct ShowAutoNodeExpansionPolicyOutput {
     /// **参数解释：** 节点扩容是否开启。 **约束限制：** 不涉及。 **取值范围：** true为开启。 false为关闭。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub switch_option: Option<bool>,
     /// **参数解释：** 超负载节点比例。当大等于overload_node_threshold%的节点，节点内存使用率或cpu使用率满足条件时，触发自动扩容节点。 **约束限制：**
     /// 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub overload_node_threshold: Option<i32>,
     /// **参数解释：** 触发节点自动扩容的CPU使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub cpu_threshold: Option<i32>,
     /// **参数解释：** 触发节点自动扩容的内存使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mem_threshold: Option<i32>,
     /// **参数解释：** 每次扩容的节点个数。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过可扩容的节点上限。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub step: Option<i32>,
     /// **参数解释：** 自动扩容所能达到的节点上限。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过当前实例可扩容的节点上限。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_limit: Option<i32>,
 }
 
@@ -8215,7 +9637,7 @@ pub struct ShowAutoNodeExpansionPolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowBackupPoliciesInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8262,7 +9684,7 @@ pub struct ShowBackupPoliciesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowBackupPolicyInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8311,6 +9733,9 @@ pub struct ShowBackupPolicyOutput {
 pub struct ShowConfigurationDetailInput {
     /// 参数模板ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
 }
@@ -8349,25 +9774,52 @@ impl<C> Request<ShowConfigurationDetailInput, C> {
 #[non_exhaustive]
 pub struct ShowConfigurationDetailOutput {
     /// 参数模板ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 参数模板名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 参数模板描述。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: Option<String>,
     /// 数据库版本名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub datastore_version_name: Option<String>,
     /// 数据库名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub datastore_name: Option<String>,
     /// 【参数解释】 数据库实例类型。 【取值范围】 GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
     /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
     /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
     /// Redis经典部署模式集群类型为“Cluster”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mode: Option<String>,
     /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub created: Option<String>,
     /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub updated: Option<String>,
     /// 参数对象，用户基于默认参数模板自定义的参数配置。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub configuration_parameters: Option<Vec<types::ConfigurationParameterResult>>,
 }
 
@@ -8378,14 +9830,23 @@ pub struct ShowDisasterRecoverySettingsInput {
     /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
     /// **默认取值：** 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
     /// **参数解释：** 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 **约束限制：**
     /// 取值必须为数字，不能为负数。 **取值范围：** 非负整数。 **默认取值：** 0。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~50。 **默认取值：** 50。不传该参数时，默认查询前50条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -8442,8 +9903,14 @@ impl<C> Request<ShowDisasterRecoverySettingsInput, C> {
 #[non_exhaustive]
 pub struct ShowDisasterRecoverySettingsOutput {
     /// **参数解释：** 容灾切换的故障节点比例列表。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub disaster_recovery_settings: Option<Vec<types::QuerySwitchoverRatioInfo>>,
     /// **参数解释：** 参数修改历史记录总条数。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -8452,6 +9919,9 @@ pub struct ShowDisasterRecoverySettingsOutput {
 #[non_exhaustive]
 pub struct ShowElbIpGroupInput {
     /// 实例id。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8491,11 +9961,20 @@ impl<C> Request<ShowElbIpGroupInput, C> {
 #[non_exhaustive]
 pub struct ShowElbIpGroupOutput {
     /// 类型选项，取值： - whiteList：白名单，只允许指定ip或网段访问。 - blackList：黑名单，不允许指定ip或网段访问。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// IP地址组中包含的IP或网段列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
     /// true：开启，false：关闭。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enabled: Option<bool>,
 }
 
@@ -8505,31 +9984,52 @@ pub struct ShowElbIpGroupOutput {
 pub struct ShowErrorLogInput {
     /// 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。其中，T指某个时间的开始，Z指时区偏移量，例如北京时间偏移显示为+0800。开始时间不得早于当前时间31天。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
     /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     /// 只能查询当前时间前一个月内的错误日志。结束时间不能晚于当前时间。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
     /// 节点ID，取空值，表示查询实例下所有允许查询的节点。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型，也可指定如下日志类型： - Warning - Error
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 索引位置，偏移量。取值范围为 \[0, 1999\]。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询） - 必须为数字，不能为负数。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 - limit 与 offset的和需要满足小于等于2000的条件。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -8615,6 +10115,9 @@ impl<C> Request<ShowErrorLogInput, C> {
 #[non_exhaustive]
 pub struct ShowErrorLogOutput {
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// The error_log_list of this ShowErrorLogResponse.
     pub error_log_list: Option<Vec<types::ErrorLogList>>,
@@ -8624,7 +10127,7 @@ pub struct ShowErrorLogOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowHighRiskCommandsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8664,6 +10167,9 @@ impl<C> Request<ShowHighRiskCommandsInput, C> {
 #[non_exhaustive]
 pub struct ShowHighRiskCommandsOutput {
     /// 高危命令与对应重命名命令。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub commands: Option<Vec<types::CommandInfo>>,
 }
 
@@ -8671,7 +10177,7 @@ pub struct ShowHighRiskCommandsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowInstanceBiactiveRegionsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8718,7 +10224,7 @@ pub struct ShowInstanceBiactiveRegionsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowInstanceConfigurationInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8758,21 +10264,42 @@ impl<C> Request<ShowInstanceConfigurationInput, C> {
 #[non_exhaustive]
 pub struct ShowInstanceConfigurationOutput {
     /// 数据库版本名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub datastore_version_name: Option<String>,
     /// 数据库名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub datastore_name: Option<String>,
     /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub created: Option<String>,
     /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub updated: Option<String>,
     /// 参数模板ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 数据库实例类型。 取值范围: GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
     /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
     /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
     /// Influx经典部署模式单节点类型为\"InfluxdbSingle\"。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mode: Option<String>,
     /// 参数对象，用户基于默认参数模板自定义的参数配置。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub configuration_parameters: Option<Vec<types::ConfigurationParameterResult>>,
 }
 
@@ -8780,7 +10307,7 @@ pub struct ShowInstanceConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowInstanceRoleInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8820,6 +10347,9 @@ impl<C> Request<ShowInstanceRoleInput, C> {
 #[non_exhaustive]
 pub struct ShowInstanceRoleOutput {
     /// 枚举类型(master、slave)代表实例是主实例还是备实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub role: Option<String>,
 }
 
@@ -8829,11 +10359,17 @@ pub struct ShowInstanceRoleOutput {
 pub struct ShowIpNumRequirementInput {
     /// 创建实例或扩容节点的个数。最大支持输入200。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `node_num`.
     pub node_num: Option<i32>,
     /// 数据库引擎名称。没有传入实例ID的时候该字段为必传。 - 取值为“cassandra”，表示GeminiDB Cassandra数据库引擎。 -
     /// 取值为“mongodb”，表示GeminiDB Mongo数据库引擎。 - 取值为“influxdb”，表示GeminiDB Influx数据库引擎。 -
     /// 取值为“redis”，表示GeminiDB Redis数据库引擎。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `engine_name`.
     pub engine_name: Option<String>,
@@ -8843,9 +10379,15 @@ pub struct ShowIpNumRequirementInput {
     /// 取值为“Replication”，表示GeminiDB Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB
     /// Influx经典部署模式单节点实例类型。 - 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `instance_mode`.
     pub instance_mode: Option<String>,
     /// 实例Id，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
@@ -8910,6 +10452,9 @@ impl<C> Request<ShowIpNumRequirementInput, C> {
 #[non_exhaustive]
 pub struct ShowIpNumRequirementOutput {
     /// 消耗的IP个数
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub count: Option<i32>,
 }
 
@@ -8917,20 +10462,29 @@ pub struct ShowIpNumRequirementOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowModifyHistoryInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 参数名称，支持模糊查询。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `parameter_name`.
     pub parameter_name: Option<String>,
     /// **参数解释：** 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 **约束限制：**
     /// 取值必须为数字，不能为负数。 **取值范围：** 非负整数。 **默认取值：** 0
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 100。不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -8995,9 +10549,15 @@ impl<C> Request<ShowModifyHistoryInput, C> {
 #[non_exhaustive]
 pub struct ShowModifyHistoryOutput {
     /// 实例参数的修改历史列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub histories: Option<Vec<types::ConfigurationHistoryRsp>>,
     /// **参数解释：** 参数修改历史记录总条数。 **约束限制：** 默认返回参数历史修改记录总条数。若为参数名搜索，返回符合要求的记录总条数。 **取值范围：** 不涉及。
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -9005,15 +10565,21 @@ pub struct ShowModifyHistoryOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowPasswordlessConfigInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 索引位置偏移量，表示从查询到的免密配置列表偏移offset条数据后查询对应的免密配置。 取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从第一条记录开始查询。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询个数上限值。 取值范围：1~100。不传该参数时，默认查询前100条记录。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9071,8 +10637,14 @@ impl<C> Request<ShowPasswordlessConfigInput, C> {
 #[non_exhaustive]
 pub struct ShowPasswordlessConfigOutput {
     /// 免密配置,IP与网段的列表,仅支持ipv4的IP或网段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub config_ips: Option<Vec<String>>,
     /// 免密配置的总数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -9080,7 +10652,7 @@ pub struct ShowPasswordlessConfigOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowPauseResumeStutusInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9120,15 +10692,27 @@ impl<C> Request<ShowPauseResumeStutusInput, C> {
 #[non_exhaustive]
 pub struct ShowPauseResumeStutusOutput {
     /// 主实例id
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub master_instance_id: Option<String>,
     /// 备实例id
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub slave_instance_id: Option<String>,
     /// 容灾实例数据同步状态 - NA：实例尚未搭建容灾关系 - NEW：尚未启动的数据同步状态 - SYNCING：数据同步正常进行中 - SUSPENDING：正在暂停数据同步 -
     /// SUSPENDED：数据同步已暂停 - RECOVERYING：正在恢复数据同步
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
     /// The data_sync_indicators of this ShowPauseResumeStutusResponse.
     pub data_sync_indicators: Option<types::NoSqlDrDateSyncIndicators>,
     /// 切换或倒换RPO和RTO值，仅当请求实例id为主实例时有值
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rto_and_rpo_indicators: Option<Vec<types::NoSqlDrRpoAndRto>>,
 }
 
@@ -9140,6 +10724,9 @@ pub struct ShowQuotasInput {
     /// 取值为“influxdb”，表示查询GeminiDB Influx数据库实例配额。 取值为“redis”，表示查询GeminiDB Redis数据库实例配额。
     /// 如果不传该参数，表示查询所有数据库实例配额。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
     /// 实例类型。 - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis Proxy经典部署模式集群实例类型。 -
@@ -9148,9 +10735,15 @@ pub struct ShowQuotasInput {
     /// Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB Influx经典部署模式单节点实例类型。 -
     /// 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。 - 如果不传datastore_type参数，自动忽略该参数设置。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
     /// 产品类型。 - Capacity 容量型 - Standard 标准型 当查询GeminiDB redis云原生部署模式集群类型配额必传此参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `product_type`.
     pub product_type: Option<String>,
@@ -9216,6 +10809,9 @@ pub struct ShowQuotasOutput {
 pub struct ShowRecyclePolicyInput {
     /// 语言。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
@@ -9261,15 +10857,24 @@ pub struct ShowRecyclePolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRedisBigKeysInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 索引位置偏移量，表示从查询到的大key列表偏移offset条数据后查询对应的大key信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从第一条大key开始查询。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub offset: Option<i32>,
     /// 查询个数上限值。 取值范围：1~100。不传该参数时，默认查询前100条大key。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub limit: Option<i32>,
     /// 大key的类型,一个字符串列表,支持\"string\",\"hash\",\"zset\",\"set\",\"list\",\"stream\"六种类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key_types: Option<Vec<String>>,
 }
 
@@ -9324,8 +10929,14 @@ impl<C> Request<ShowRedisBigKeysInput, C> {
 #[non_exhaustive]
 pub struct ShowRedisBigKeysOutput {
     /// 查询到的大Key列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keys: Option<Vec<types::BigKeysInfoResponseBody>>,
     /// 大Key的总数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub count: Option<i32>,
 }
 
@@ -9333,20 +10944,29 @@ pub struct ShowRedisBigKeysOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRedisDisabledCommandsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 指令类型
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 索引位置偏移量，表示从指定offset条数据后查询对应的实例信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询专属资源个数上限值。 - 取值范围：1~50。不传该参数时，默认查询前50条实例信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9411,12 +11031,24 @@ impl<C> Request<ShowRedisDisabledCommandsInput, C> {
 #[non_exhaustive]
 pub struct ShowRedisDisabledCommandsOutput {
     /// 总数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 禁用类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub disabled_type: Option<String>,
     /// disabled_type为command时展示该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub commands: Option<Vec<String>>,
     /// disabled_type为key时展示该参数，最多20个。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
@@ -9424,15 +11056,21 @@ pub struct ShowRedisDisabledCommandsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRedisHotKeysInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 索引位置偏移量，表示从指定offset条数据后查询对应的实例信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询数据的上限值。 - 取值范围：1~50。不传该参数时，默认查询前50条实例信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9490,8 +11128,14 @@ impl<C> Request<ShowRedisHotKeysInput, C> {
 #[non_exhaustive]
 pub struct ShowRedisHotKeysOutput {
     /// 查询到的热Key列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keys: Option<Vec<types::HotKeysInfoResponseBody>>,
     /// 总数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub count: Option<i32>,
 }
 
@@ -9499,7 +11143,7 @@ pub struct ShowRedisHotKeysOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRedisPitrInfoInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9539,6 +11183,9 @@ impl<C> Request<ShowRedisPitrInfoInput, C> {
 #[non_exhaustive]
 pub struct ShowRedisPitrInfoOutput {
     /// **参数解释：** 查询Redis实例指定时间点恢复所占用的存储空间。单位：GB **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub storage: Option<String>,
 }
 
@@ -9546,7 +11193,7 @@ pub struct ShowRedisPitrInfoOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRedisPitrPolicyInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9587,10 +11234,19 @@ impl<C> Request<ShowRedisPitrPolicyInput, C> {
 pub struct ShowRedisPitrPolicyOutput {
     /// **参数解释：** 标识Redis实例是否开启指定时间点恢复。 **取值范围：** - “true”，表示实例开启Redis指定时间点恢复功能。 -
     /// “false”，表示实例不启用Redis指定时间点恢复功能。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enabled: Option<bool>,
     /// **参数解释：** 数据备份的时间间隔，该数据备份控制redis实例可恢复时间点的间隔，仅在开启时返回。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub interval: Option<i32>,
     /// **参数解释：** 指定已生成的备份文件可以保存的天数，仅在开启时返回。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keep_days: Option<i32>,
 }
 
@@ -9600,13 +11256,22 @@ pub struct ShowRedisPitrPolicyOutput {
 pub struct ShowRestorableListInput {
     /// 备份文件ID
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{backup_id}`.
     pub backup_id: Option<String>,
     /// 索引位置偏移量。取值大于或等于0。不传该参数时，查询偏移量默认为0。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
     /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9664,8 +11329,14 @@ impl<C> Request<ShowRestorableListInput, C> {
 #[non_exhaustive]
 pub struct ShowRestorableListOutput {
     /// 可恢复的实例总数
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 可恢复的实例信息
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub restorable_instances: Option<Vec<types::QueryRestoreList>>,
 }
 
@@ -9673,7 +11344,7 @@ pub struct ShowRestorableListOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowSecondLevelMonitoringStatusInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9713,6 +11384,9 @@ impl<C> Request<ShowSecondLevelMonitoringStatusInput, C> {
 #[non_exhaustive]
 pub struct ShowSecondLevelMonitoringStatusOutput {
     /// 秒级监控开启状态。 - true: 开启; - false: 关闭。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enabled: Option<bool>,
 }
 
@@ -9720,7 +11394,7 @@ pub struct ShowSecondLevelMonitoringStatusOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowSlowLogDesensitizationInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9760,6 +11434,9 @@ impl<C> Request<ShowSlowLogDesensitizationInput, C> {
 #[non_exhaustive]
 pub struct ShowSlowLogDesensitizationOutput {
     /// 实例慢日志脱敏开启状态，取值： - on 开启 - off 关闭
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub desensitization_status: Option<String>,
 }
 
@@ -9767,17 +11444,23 @@ pub struct ShowSlowLogDesensitizationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShrinkInstanceNodeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 随机缩减的节点数量。 - GeminiDB Cassandra实例该字段取值为1~10。 - GeminiDB Redis该字段取值为1。 说明：
     /// 如果客户端采用直连节点方式，不推荐使用随机节点缩容。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub num: Option<i32>,
     /// 指定缩容节点的ID，且该节点必须支持节点缩容。如果该字段不传指定缩减的节点ID，将根据系统内部策略缩减指定个数的节点。说明： - num与node_list必须有一个字段传值。 -
     /// 如果node_list传值时，GeminiDB Cassandra长度必须为1~10，GeminiDB Redis 长度必须为1。 -
     /// 如果num与node_list同时传值时，则以node_list的值为主。 -
     /// 如果node_list取值为空时，缩容以随机节点缩容进行；node_list字段取值不为空，缩容以指定节点ID进行。 - 节点缩容前，请避免直连节点，以防该节点缩容导致业务中断。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_list: Option<Vec<String>>,
 }
 
@@ -9826,8 +11509,14 @@ impl<C> Request<ShrinkInstanceNodeInput, C> {
 #[non_exhaustive]
 pub struct ShrinkInstanceNodeOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 订单ID，仅创建包年包月实例时返回该参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub order_id: Option<String>,
 }
 
@@ -9837,9 +11526,15 @@ pub struct ShrinkInstanceNodeOutput {
 pub struct StopBackupInput {
     /// 备份ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{backup_id}`.
     pub backup_id: Option<String>,
     /// 操作。stop代表停止。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub action: Option<String>,
 }
 
@@ -9882,6 +11577,9 @@ impl<C> Request<StopBackupInput, C> {
 #[non_exhaustive]
 pub struct StopBackupOutput {
     /// 任务流ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -9889,16 +11587,25 @@ pub struct StopBackupOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchIpGroupInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 类型选项，取值： - whiteList：白名单，只允许指定ip或网段访问。 - blackList：黑名单，不允许指定ip或网段访问。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// true 开启，false 关闭。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enabled: Option<bool>,
     /// IP地址组中包含的IP或网段列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
 }
 
@@ -9965,7 +11672,7 @@ pub struct SwitchIpGroupOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchOverInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -10004,6 +11711,9 @@ impl<C> Request<SwitchOverInput, C> {
 #[non_exhaustive]
 pub struct SwitchOverOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -10013,6 +11723,9 @@ pub struct SwitchOverOutput {
 pub struct SwitchOverDisasterRecoveryInput {
     /// **参数解释：** 源实例ID或容灾实例ID。实例ID可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。
     /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -10051,6 +11764,9 @@ impl<C> Request<SwitchOverDisasterRecoveryInput, C> {
 #[non_exhaustive]
 pub struct SwitchOverDisasterRecoveryOutput {
     /// **参数解释：** 容灾倒换任务ID。 **取值范围：** 不涉及
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -10058,11 +11774,14 @@ pub struct SwitchOverDisasterRecoveryOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchSecondLevelMonitoringInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 是否开启秒级监控。 - true: 开启; - false: 关闭。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enabled: Option<bool>,
 }
 
@@ -10111,9 +11830,15 @@ pub struct SwitchSecondLevelMonitoringOutput {}
 pub struct SwitchSlowlogDesensitizationInput {
     /// 实例ID，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 实例慢日志脱敏开关开启状态，取值： - off 关闭
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub desensitization_status: Option<String>,
 }
 
@@ -10217,12 +11942,15 @@ pub struct SwitchSslOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchToMasterInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 是否强制备实例升主。 若为True，则强制备实例升主，用于在主实例异常的状态下，快速恢复服务的场景：允许备实例强制升为特殊主实例，独立提供读写服务。
     /// 默认为False，用于正常状态下备实例平缓升主。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub force: Option<bool>,
 }
 
@@ -10265,6 +11993,9 @@ impl<C> Request<SwitchToMasterInput, C> {
 #[non_exhaustive]
 pub struct SwitchToMasterOutput {
     /// 容灾实例主备倒换的工作ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -10272,7 +12003,7 @@ pub struct SwitchToMasterOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchToSlaveInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -10311,6 +12042,9 @@ impl<C> Request<SwitchToSlaveInput, C> {
 #[non_exhaustive]
 pub struct SwitchToSlaveOutput {
     /// 容灾实例主备倒换的工作ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -10322,11 +12056,17 @@ pub struct UpdateClientNetworkInput {
     /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
     /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 客户端所在网段。 -
     /// 跨网段访问配置只有在客户端与副本集实例部署在不同网段的情况下才需要配置，例如访问副本集的客户端所在网段为192.168.0.0/16，副本集所在的网段为172.16.0.0/24，则需要添加跨网段配置192.168.0.0/16才能正常访问。 -
     /// 例如配置的源端网段为192.168.0.0/xx，则xx的输入值必须在8到32之间。 - 源端ECS连接实例的前提是与实例节点网络通信正常，如果网络不通，可以参考对等连接进行相关配置。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub client_network_ranges: Option<Vec<String>>,
 }
 
@@ -10374,6 +12114,9 @@ impl<C> Request<UpdateClientNetworkInput, C> {
 #[non_exhaustive]
 pub struct UpdateClientNetworkOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -10383,13 +12126,25 @@ pub struct UpdateClientNetworkOutput {
 pub struct UpdateConfigurationInput {
     /// 参数模板ID。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
     /// 参数模板名称。最长64个字符，只允许大写字母、小写字母、数字和特殊字符中划线、下划线和点。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
-    /// 参数模板描述。最长256个字符，不支持!&lt;&gt;=&\"'特殊字符。默认为空。
+    /// 参数模板描述。最长256个字符，不支持!\<\>=&\"'特殊字符。默认为空。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: Option<String>,
     /// 参数值对象，用户基于默认参数模板自定义的参数值。为空时不修改参数值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub values: Option<BTreeMap<String, String>>,
 }
 
@@ -10448,13 +12203,19 @@ pub struct UpdateConfigurationOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateDatabasesInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 对实例的操作: flush:清理数据
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub action: Option<String>,
     /// 指定需要清理的DB_ID,当action为flush时,才会生效。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub db_id: Option<i32>,
 }
 
@@ -10503,6 +12264,9 @@ impl<C> Request<UpdateDatabasesInput, C> {
 #[non_exhaustive]
 pub struct UpdateDatabasesOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -10511,12 +12275,24 @@ pub struct UpdateDatabasesOutput {
 #[non_exhaustive]
 pub struct UpdateDbCacheRuleInput {
     /// 内存加速规则ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub dbcache_rule_id: Option<String>,
     /// 映射的value使用的column列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value_columns: Option<Vec<String>>,
     /// key的生存时间。单位:ms。不传该值，默认取2592000000，表示30天。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ttl: Option<String>,
     /// 映射的value分隔符。只允许一个字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value_separator: Option<String>,
 }
 
@@ -10577,11 +12353,14 @@ pub struct UpdateDbCacheRuleOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateHighRiskCommandsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 高危命令与对应重命名命令。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub commands: Option<Vec<types::CommandInfo>>,
 }
 
@@ -10631,11 +12410,14 @@ pub struct UpdateHighRiskCommandsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 参数值对象，用户基于默认参数模板自定义的参数值。为空时不修改参数值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub values: Option<BTreeMap<String, String>>,
 }
 
@@ -10678,8 +12460,14 @@ impl<C> Request<UpdateInstanceConfigurationInput, C> {
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationOutput {
     /// 修改实例参数的异步任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// 实例是否需要重启。 - “true”需要重启。 - “false”不需要重启。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub restart_required: Option<bool>,
 }
 
@@ -10687,11 +12475,14 @@ pub struct UpdateInstanceConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationsInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// **参数解释：** 参数值对象，用户基于默认参数模板自定义的参数值。 **约束限制:** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 为空时不修改参数值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub values: Option<BTreeMap<String, String>>,
 }
 
@@ -10734,8 +12525,14 @@ impl<C> Request<UpdateInstanceConfigurationsInput, C> {
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationsOutput {
     /// 修改实例参数的异步任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
     /// **参数解释：** 实例是否需要重启。 **取值范围：** - “true”需要重启。 - “false”不需要重启。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub restart_required: Option<bool>,
 }
 
@@ -10746,9 +12543,15 @@ pub struct UpdateInstanceLbInput {
     /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
     /// **默认取值：** 不涉及。
     ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
+    ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 新的负载均衡IP。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ip: Option<String>,
 }
 
@@ -10791,6 +12594,9 @@ impl<C> Request<UpdateInstanceLbInput, C> {
 #[non_exhaustive]
 pub struct UpdateInstanceLbOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -10798,11 +12604,14 @@ pub struct UpdateInstanceLbOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceNameInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 新实例名称。用于表示实例的名称。取值范围：长度为4~64位，必须以字母开头（A~Z或a~z），区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
 }
 
@@ -10849,11 +12658,14 @@ pub struct UpdateInstanceNameOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdatePasswordlessConfigInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 要设置的免密配置,ip与网段的列表,空列表表示清空免密配置。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub config_ips: Option<Vec<String>>,
 }
 
@@ -10900,11 +12712,14 @@ pub struct UpdatePasswordlessConfigOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// 新的安全组ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub security_group_id: Option<String>,
 }
 
@@ -10947,6 +12762,9 @@ impl<C> Request<UpdateSecurityGroupInput, C> {
 #[non_exhaustive]
 pub struct UpdateSecurityGroupOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -10954,7 +12772,7 @@ pub struct UpdateSecurityGroupOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpgradeDbVersionInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -10993,6 +12811,9 @@ impl<C> Request<UpgradeDbVersionInput, C> {
 #[non_exhaustive]
 pub struct UpgradeDbVersionOutput {
     /// 任务ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
 }
 
@@ -11020,6 +12841,9 @@ impl Operation for ListApiVersionInput {
 #[non_exhaustive]
 pub struct ListApiVersionOutput {
     /// API版本详细信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub versions: Option<Vec<types::ApiVersionResponse>>,
 }
 
@@ -11028,6 +12852,9 @@ pub struct ListApiVersionOutput {
 #[non_exhaustive]
 pub struct ShowApiVersionInput {
     /// API版本
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// Sent in the request path as `{version}`.
     pub version: Option<String>,

@@ -16,10 +16,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[non_exhaustive]
 pub struct BatchTagActionTagOption {
     /// 标签键。最大长度36个unicode字符，不能为null或者空字符串，不能为空格，校验和使用之前会自动过滤掉前后空格。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key: String,
     /// 标签值。最大长度43个unicode字符，可以为空字符串，不能为空格，校验和使用之前会自动过滤掉前后空格。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。 -
     /// “action”值为“create”时，该参数必选。 - “action”值为“delete”时，该参数可选。 说明:
     /// 删除标签时，如果value有值，则按照key/value匹配删除；如果value没有值，则按照key删除。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -29,12 +35,21 @@ pub struct BatchTagActionTagOption {
 #[non_exhaustive]
 pub struct UpgradeResult {
     /// 任务ID。仅当补丁版本升级任务提交成功时返回该字段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub job_id: Option<String>,
-    /// 实例ID。
+    /// Instance ID.
     pub instance_id: Option<String>,
     /// 错误码。仅当补丁版本升级任务提交失败时返回该字段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub error_code: Option<String>,
     /// 失败原因。仅当补丁版本升级任务提交失败时返回该字段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub error_message: Option<String>,
 }
 
@@ -43,10 +58,19 @@ pub struct UpgradeResult {
 #[non_exhaustive]
 pub struct PrecheckDisasterRecoveryInstance {
     /// 与当前实例建立容灾关系实例的vpc网段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub vpc_cidr: String,
     /// 与当前实例建立容灾关系实例的规格码。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub spec_code: String,
     /// 与当前实例建立容灾关系实例的节点IP列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_ips: Vec<String>,
 }
 
@@ -55,10 +79,19 @@ pub struct PrecheckDisasterRecoveryInstance {
 #[non_exhaustive]
 pub struct DifferentDetails {
     /// 参数名称
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub parameter_name: Option<String>,
     /// 源参数模板中的参数值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub source_value: Option<String>,
     /// 目标参数模板中的参数值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub target_value: Option<String>,
 }
 
@@ -67,9 +100,15 @@ pub struct DifferentDetails {
 #[non_exhaustive]
 pub struct DatabaseTable {
     /// **参数解释：** 数据库名称。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub database_name: String,
     /// **参数解释：** 数据表名称列表。 **约束限制：** 不涉及。 **取值范围：** - table_names为空的时候，表示库级别备份。 -
     /// table_names非空的时候，表示表级别备份。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table_names: Option<Vec<String>>,
 }
@@ -82,10 +121,16 @@ pub struct CreateConfigurationDatastoreOption {
     /// **参数解释：** 数据库类型。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例取值为“cassandra”。 - GeminiDB
     /// Mongo实例取值为\"mongodb\"。 - GeminiDB Influx实例取值为\"influxdb\"。 - GeminiDB Redis实例取值为\"redis\"。 -
     /// GeminiDB DynamoDB实例取值为\"dynamodb\"。 - GeminiDB HBase实例取值为\"hbase\"。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub type_: String,
     /// **参数解释：** 数据库版本。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 -
     /// GeminiDB Mongo实例支持4.0版本，取值为\\\"4.0\\\"。 - GeminiDB Influx实例支持1.8版本，取值\\\"1.8\\\"。 - GeminiDB
     /// Redis实例支持5.0版本，取值\\\"5.0\\\"。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub version: String,
     /// **参数解释：** 数据库实例类型。 **约束限制：** 当创建支持GeminiDB Mongo、GeminiDB Cassandra云原生部署模式实例的参数模板， 该参数必选。
     /// **取值范围：** - GeminiDB Mongo副本集实例取值为\\\"ReplicaSet\\\"。 - GeminiDB Influx
@@ -94,6 +139,9 @@ pub struct CreateConfigurationDatastoreOption {
     /// 云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 - GeminiDB
     /// Redis云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 **默认取值：** 不传该参数，对GeminiDB
     /// Cassandra实例默认创建支持经典部署模式实例的参数模板。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }
@@ -103,21 +151,45 @@ pub struct CreateConfigurationDatastoreOption {
 #[non_exhaustive]
 pub struct CreateConfigurationResult {
     /// 参数模板ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 参数模板名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 参数模板描述。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: Option<String>,
     /// 数据库版本名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub datastore_version_name: Option<String>,
     /// 数据库名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub datastore_name: Option<String>,
     /// 【参数解释】 数据库实例类型。 【取值范围】 - GeminiDB Mongo 副本集实例取值为\"ReplicaSet\"。 - GeminiDB Influx
     /// 单节点实例取值为\"InfluxdbSingle\"。 - GeminiDB Cassandra云原生部署模式实例取值为\"CloudNativeCluster\"。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mode: Option<String>,
     /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub created: Option<String>,
     /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub updated: Option<String>,
 }
 
@@ -126,14 +198,26 @@ pub struct CreateConfigurationResult {
 #[non_exhaustive]
 pub struct RedisUserForCreation {
     /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: String,
     /// - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&*()_+-= 。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: String,
     /// 账号授权的数据库名称列表，至少指定一个数据库。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub databases: Vec<String>,
     /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub privilege: String,
 }
 
@@ -154,12 +238,24 @@ impl fmt::Debug for RedisUserForCreation {
 #[non_exhaustive]
 pub struct ConstructDisasterRecoveryInstance {
     /// 容灾实例的ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: String,
     /// 容灾实例所在Region的code。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub region_code: String,
     /// 与当前实例建立容灾关系实例所在子网的CIDR列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub subnet_cidrs: Vec<String>,
     /// 与当前实例建立容灾关系实例的所有节点的IP列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_ips: Vec<String>,
 }
 
@@ -172,16 +268,25 @@ pub struct DatastoreOption {
     /// 取值为“mongodb”，表示创建GeminiDB Mongo数据库实例。 - 取值为“influxdb”，表示创建GeminiDB Influx数据库实例。 -
     /// 取值为“redis”，表示创建GeminiDB Redis数据库实例。 - 取值为“dynamodb”，表示创建GeminiDB兼容DynamoDB数据库实例。 -
     /// 取值为“hbase”，表示创建GeminiDB HBase数据库实例。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(rename = "type")]
     pub type_: String,
     /// **参数解释：** 数据库版本。 **约束限制：** - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 - GeminiDB
     /// Mongo实例支持4.0版本，取值为4.0\"。 - GeminiDB Influ经典部署模式集群类型实例支持1.8版本，取值为“1.8”。 - GeminiDB
     /// Influx云原生部署模式集群类型实例支持1.7版本，取值为“1.7”。 - GeminiDB Redis实例支持5.0版本，取值为“5.0”。 - GeminiDB
     /// DynamoDB实例取值为“”。 - GeminiDB HBase实例取值为“”。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub version: String,
     /// **参数解释：** 存储引擎。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例支持RocksDB存储引擎，取值为“rocksDB”。 -
     /// GeminiDB Mongo实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB Influx实例支持RocksDB存储引擎，取值为“rocksDB”。 -
     /// GeminiDB Redis实例支持RocksDB存储引擎，取值为“rocksDB”。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub storage_engine: String,
 }
 
@@ -192,16 +297,28 @@ pub struct CreateInstanceFlavorOption {
     /// **参数解释：** 节点数量。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例的节点数量可取3~60。 - GeminiDB Mongo
     /// 4.0版本副本集实例的节点数量为3。 - GeminiDB Influx集群实例的节点数量可取3~16。 - GeminiDB Influx单节点实例的节点数量可取1。 -
     /// GeminiDB Redis实例的节点数量可取3~12。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub num: String,
     /// **参数解释：** 磁盘类型。 **约束限制：** 不涉及。 **取值范围：** 取值为“ULTRAHIGH”，表示SSD盘。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub storage: String,
     /// **参数解释：** 磁盘大小。必须为整数，单位为GB。 **约束限制：** GeminiDB Cassandra，GeminiDB Mongo，GeminiDB
     /// Influx的最小磁盘容量100GB，最大磁盘容量与实例的性能规格有关。GeminiDB Redis的最大和最小磁盘容量与节点数和实例的性能规格有关。 **取值范围：** -
     /// GeminiDB Cassandra请参见数据库实例规格。 - GeminiDB Mongo请参见数据库实例规格。 - GeminiDB Influx请参见数据库实例规格。 -
     /// GeminiDB Redis请参见数据库实例规格。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub size: String,
     /// -| **参数解释：** 资源规格编码。 **约束限制：** 不涉及。 **取值范围：** 获取方法请参见查询数据库规格 -
     /// QueryingInstanceSpecifications中响应参数“spec_code”的值。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub spec_code: String,
 }
 
@@ -212,9 +329,15 @@ pub struct BackupStrategyOption {
     /// **参数解释：** 备份时间段。自动备份将在该时间段内触发。 **约束限制：** 非空，格式必须为hh:mm-HH:MM且有效，当前时间指UTC时间。 - HH取值必须比hh大1。 -
     /// mm和MM取值必须相同，且取值必须为00、15、30或45。 - 不传该参数，默认的备份时间段为00:00-01:00。 - 取值示例：23:00-00:00。 **取值范围：**
     /// 不涉及。 **默认取值：** 默认的备份时间段为00:00-01:00。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: String,
     /// **参数解释：** 指定已生成的备份文件可以保存的天数。 **约束限制：** 不涉及。 **取值范围：** 0~35。 - 取0值，表示不设置自动备份策略。 -
     /// 不传该参数，默认开启自动备份策略，备份文件默认保存7天。 **默认取值：** 7。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_days: Option<i32>,
 }
@@ -225,21 +348,36 @@ pub struct BackupStrategyOption {
 pub struct ChargeInfoOption {
     /// **参数解释：** 计费模式。 **约束限制：** 不涉及。 **取值范围：** - prePaid：预付费，即包年/包月。 - postPaid：后付费，即按需付费。
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub charge_mode: String,
     /// **参数解释：** 订购周期类型。 **约束限制：** “charge_mode”为“prePaid”时生效，且为必选值。 **取值范围：** - month：包月。 -
     /// year：包年。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period_type: Option<String>,
     /// **参数解释：** 指定订购的时间。 **约束限制：** “charge_mode”为“prePaid”时生效，且为必选值。 **取值范围：** -
     /// 当“period_type”为“month”时，取值为1~9。 - 当“period_type”为“year”时，取值为1~3 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period_num: Option<String>,
     /// **参数解释：** 创建包周期实例时可指定，表示是否自动续订，续订的周期和原周期相同，且续订时会自动支付。 **约束限制：** 不涉及。 **取值范围：** -
     /// true，表示自动续订。 - false，表示不自动续订，默认为该方式。 **默认取值：** false。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<String>,
     /// **参数解释：** 创建包周期实例时可指定，表示是否自动从账户中支付，该字段不影响自动续订的支付方式。 **约束限制：** 不涉及。 **取值范围：** -
     /// true，表示自动从账户中支付 - false，表示手动从账户中支付，默认为该支付方式 **默认取值：** false。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<String>,
 }
@@ -250,15 +388,24 @@ pub struct ChargeInfoOption {
 pub struct RestoreInfo {
     /// **参数解释：** 全量备份文件ID。 **约束限制：** 用于根据指定备份恢复数据到一个新创建的实例的场景，此场景下该字段取值不能为空。 **取值范围：** 不涉及。
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
     /// **参数解释：** 数据恢复参考的指定实例的ID。 **约束限制：** 用于恢复指定实例的指定时间点的数据到一个新创建的实例的场景，此场景下该字段取值不能为空。 **取值范围：**
     /// 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance_id: Option<String>,
     /// **参数解释：** 数据恢复的指定的时间点。 **约束限制：** 用于恢复指定实例的指定时间点的数据到一个新创建的实例的场景，此场景下该字段取值不能为空。 **取值范围：**
     /// 取值为UTC 13位毫秒数，可通过查询实例可恢复的时间段 - QueryingtheTimeWindowWhenaBackupCanBeRestored接口进行查询。
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_time: Option<i64>,
 }
@@ -270,6 +417,9 @@ pub struct DrInfo {
     /// **参数解释：** 容灾源实例ID。可以调用查询实例列表和详情-QueryingInstancesandDetails接口获取。 **约束限制：** -
     /// 创建容灾实例时该参数必传，表示为该源实例创建容灾实例。 - 源实例为GeminiDB Cassandra实例。 - 源实例状态为正常。 -
     /// 传该参数时，Datastore的type参数的值必须为“cassandra”。 - 一个源实例只能有一个容灾实例。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance_id: Option<String>,
 }
@@ -279,8 +429,14 @@ pub struct DrInfo {
 #[non_exhaustive]
 pub struct AvailabilityZoneDetail {
     /// **参数解释：** 主可用区，应为单可用区且和备可用区不同。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub primary_availability_zone: String,
     /// **参数解释：** 备可用区，应为单可用区且和主可用区不同。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub secondary_availability_zone: String,
 }
 
@@ -289,12 +445,21 @@ pub struct AvailabilityZoneDetail {
 #[non_exhaustive]
 pub struct LbAccessControlSettings {
     /// **参数解释：** 是否开启负载均衡访问控制。 **约束限制：** 不涉及。 **取值范围：** -true。 -false。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enabled: bool,
     /// **参数解释：** 黑白名单类型。 **约束限制：** 仅支持设置黑名单或白名单中的一种，当配置切换时，原配置会失效。 **取值范围：** -blackList黑名单
     /// -whiteList白名单。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(rename = "type")]
     pub type_: String,
     /// **参数解释：** IP地址组中包含的IP或网段列表。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ip_groups: Vec<IpGroupsDetail>,
 }
 
@@ -303,8 +468,14 @@ pub struct LbAccessControlSettings {
 #[non_exhaustive]
 pub struct IpGroupsDetail {
     /// **参数解释：** IP地址或网段。 **约束限制：** 支持IPv4。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ip: String,
     /// **参数解释：** 备注信息。 **约束限制：** 最长255字符。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: String,
 }
 
@@ -316,14 +487,23 @@ pub struct DatastoreResult {
     /// 取值为“cassandra”，表示创建GeminiDB Cassandra数据库实例。 - 取值为“mongodb”，表示创建GeminiDB Mongo数据库实例。 -
     /// 取值为“influxdb”，表示创建GeminiDB Influx数据库实例。 - 取值为“dynamodb”，表示创建GeminiDB DynamoDB数据库实例。 -
     /// 取值为“hbase”，表示创建GeminiDB Hbase数据库实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 数据库版本。 - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 - GeminiDB
     /// Mongo实例支持3.4，4.0版本，取值为\"3.4\"或\"4.0\"。 - GeminiDB Influx实例支持1.7版本，取值为“1.7”。 - GeminiDB
     /// DynamoDB取值为“”。 - GeminiDB HBase取值为“”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub version: Option<String>,
     /// 存储引擎。 - GeminiDB Cassandra实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB
     /// Mongo实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB Influx实例支持RocksDB存储引擎，取值为“rocksDB”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub storage_engine: Option<String>,
 }
 
@@ -333,12 +513,24 @@ pub struct DatastoreResult {
 pub struct CreateInstanceFlavorResult {
     /// 节点数量。 - GeminiDB Cassandra实例的节点数量可取3~12。 - GeminiDB Mongo4.0版本副本集实例的节点数量可取3。 - GeminiDB
     /// Influx实例的节点数量可取3~16。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub num: Option<String>,
     /// 磁盘类型。 取值为“ULTRAHIGH”，表示SSD盘。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub storage: Option<String>,
     /// 磁盘大小。必须为10的整数倍。单位为GB。最小磁盘容量100GB，最大磁盘容量与实例的性能规格有关，详见数据库实例规格。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub size: Option<String>,
     /// 资源规格编码。获取方法请参见查询所有实例规格信息中响应参数“spec_code”的值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub spec_code: Option<String>,
 }
 
@@ -348,8 +540,14 @@ pub struct CreateInstanceFlavorResult {
 pub struct BackupStrategyResult {
     /// 备份时间段。自动备份将在该时间段内触发。 取值范围：非空，格式必须为hh:mm-HH:MM且有效，当前时间指UTC时间。 - HH取值必须比hh大1。 -
     /// mm和MM取值必须相同，且取值必须为00、30。 - 不传该参数，默认的备份时间段为00:00-01:00。 - 取值示例：23:00-00:00。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<String>,
     /// 指定已生成的备份文件可以保存的天数。 取值范围：0~35。 - 取0值，表示不设置自动备份策略。 - 不传该参数，默认开启自动备份策略，备份文件默认保存7天。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keep_days: Option<String>,
 }
 
@@ -358,16 +556,31 @@ pub struct BackupStrategyResult {
 #[non_exhaustive]
 pub struct ChargeInfoResult {
     /// 计费模式。 **取值范围：** - prePaid：预付费，即包年/包月。 - postPaid：后付费，即按需付费。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub charge_mode: Option<String>,
     /// 订购周期类型。 “charge_mode”为“prePaid”时生效，且为必选值。 **取值范围：** - month：包月。 - year：包年。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub period_type: Option<String>,
     /// “charge_mode”为“prePaid”时生效，且为必选值，指定订购的时间。 **取值范围：** - 当“period_type”为“month”时，取值为1~9。 -
     /// 当“period_type”为“year”时，取值为1~3
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub period_num: Option<String>,
     /// 创建包周期实例时可指定，表示是否自动续订，续订的周期和原周期相同，且续订时会自动支付。 **取值范围：** - true，表示自动续订。 - false，表示不自动续订，默认为该方式。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub is_auto_renew: Option<String>,
     /// 创建包周期实例时可指定，表示是否自动从账户中支付，该字段不影响自动续订的支付方式。 **取值范围：** - true，表示自动从账户中支付 -
     /// false，表示手动从账户中支付，默认为该支付方式。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub is_auto_pay: Option<String>,
 }
 
@@ -376,12 +589,21 @@ pub struct ChargeInfoResult {
 #[non_exhaustive]
 pub struct RedisDisabledCommandsDetail {
     /// key所在的DB。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub db_id: Option<String>,
     /// key名。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// 命令列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<String>>,
 }
@@ -391,14 +613,29 @@ pub struct RedisDisabledCommandsDetail {
 #[non_exhaustive]
 pub struct ComputeFlavor {
     /// cpu核数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub vcpus: Option<String>,
     /// 内存大小，单位为GB。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ram: Option<String>,
     /// 规格码。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub spec_code: Option<String>,
     /// 可用区状态。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub az_status: Option<BTreeMap<String, String>>,
     /// Region状态。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub region_status: Option<String>,
 }
 
@@ -407,8 +644,14 @@ pub struct ComputeFlavor {
 #[non_exhaustive]
 pub struct OptionalFlavorsInfo {
     /// 实例规格变更时可用的规格列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub list: Option<Vec<ComputeFlavor>>,
     /// 总记录数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
 }
 
@@ -417,29 +660,62 @@ pub struct OptionalFlavorsInfo {
 #[non_exhaustive]
 pub struct Backup {
     /// 备份ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 备份描述信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: Option<String>,
     /// 备份所属的实例ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_id: Option<String>,
     /// 备份所属的实例名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_name: Option<String>,
     /// The datastore of this Backup.
     pub datastore: Option<Datastore>,
     /// 备份名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 备份大小，单位：KB。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub size: Option<f64>,
     /// 备份状态。取值： - BUILDING：备份中。 - COMPLETED：备份完成。 - FAILED：备份失败。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
     /// 备份开始时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub begin_time: Option<String>,
     /// 备份结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub end_time: Option<String>,
     /// 备份里的库表信息 - 实例级查询时该字段为空，可忽略 - 库表级查询时该字段非空（存在库表级备份的话）
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub database_tables: Option<Vec<QueryDatabaseTableInfo>>,
 }
 
@@ -449,8 +725,14 @@ pub struct Backup {
 #[non_exhaustive]
 pub struct Datastore {
     /// 数据库类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub type_: Option<String>,
     /// 数据库版本。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub version: Option<String>,
 }
 
@@ -459,8 +741,14 @@ pub struct Datastore {
 #[non_exhaustive]
 pub struct QueryDatabaseTableInfo {
     /// 数据库名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub database_name: Option<String>,
     /// 表名称列表。 - table_names为空的时候，表示库级别查询。 - table_names非空的时候，表示表级别查询。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub table_names: Option<Vec<String>>,
 }
 
@@ -468,31 +756,67 @@ pub struct QueryDatabaseTableInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BiactiveInstanceV3 {
-    /// **参数解释：** 实例ID。 **取值范围：** 不涉及。
+    /// Instance ID.
     pub id: Option<String>,
     /// **参数解释：** 实例名称。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// **参数解释：** 实例状态。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
     /// **参数解释：** 实例当前支持的操作。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub actions: Option<Vec<String>>,
     /// **参数解释：** 项目ID。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub project_id: Option<String>,
     /// **参数解释：** 项目名称。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub project_name: Option<String>,
     /// **参数解释：** 区域。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub region_code: Option<String>,
     /// **参数解释：** 节点数量。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_num: Option<i32>,
     /// **参数解释：** vCPU数量。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub vcpus: Option<String>,
     /// **参数解释：** 内存大小，单位GB。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ram: Option<String>,
     /// **参数解释：** 磁盘大小，单位GB。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub disk_size: Option<String>,
     /// **参数解释：** 已使用磁盘大小，单位GB。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub used_disk_size: Option<String>,
     /// **参数解释：** VPC CIDR。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub cidr: Option<String>,
 }
 
@@ -501,22 +825,49 @@ pub struct BiactiveInstanceV3 {
 #[non_exhaustive]
 pub struct CassandraSlowLogDetail {
     /// 节点名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_name: Option<String>,
     /// 节点ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 执行语句。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub whole_message: Option<String>,
     /// 语句类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub operate_type: Option<String>,
     /// 执行时间。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub cost_time: Option<i32>,
     /// 数据库键空间
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keyspace: Option<String>,
     /// 数据库表名
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub table: Option<String>,
     /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub log_time: Option<String>,
     /// 日志单行序列号
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub line_num: Option<String>,
 }
 
@@ -525,13 +876,22 @@ pub struct CassandraSlowLogDetail {
 #[non_exhaustive]
 pub struct DataStoreList {
     /// 数据库引擎。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub datastore_name: Option<String>,
     /// 数据库引擎版本。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub version: Option<String>,
     /// 数据库实例类型。 **取值范围：** 取值为“Cluster”，表示GeminiDB Cassandra经典部署模式集群、GeminiDB
     /// Influx经典部署模式集群、GeminiDB Redis Proxy集群经典部署模式集群实例类型。 取值为“CloudNativeCluster”, 表示GeminiDB
     /// Cassandra云原生部署模式实例类型。 取值为“InfluxdbSingle”，表示GeminiDB Influx经典部署模式单节点类型实例类型。
     /// 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mode: Option<String>,
 }
 
@@ -540,26 +900,53 @@ pub struct DataStoreList {
 #[non_exhaustive]
 pub struct ListConfigurationsResult {
     /// 参数模板ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 参数模板名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 参数模板描述。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: Option<String>,
     /// 数据库版本名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub datastore_version_name: Option<String>,
     /// 数据库名称。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB Redis实例。
     /// influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub datastore_name: Option<String>,
     /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub created: Option<String>,
     /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub updated: Option<String>,
     /// 数据库实例类型。 GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
     /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
     /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
     /// Influx经典部署模式单节点类型为\"InfluxdbSingle\"。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mode: Option<String>,
     /// 是否是用户自定义参数模板： - false，表示为系统默认参数模板。 - true，表示为用户自定义参数模板。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub user_defined: Option<bool>,
 }
 
@@ -568,25 +955,55 @@ pub struct ListConfigurationsResult {
 #[non_exhaustive]
 pub struct QueryDbCacheMappingResponse {
     /// 内存加速映射ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 内存加速映射名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 源实例ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub source_instance_id: Option<String>,
     /// 源实例名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub source_instance_name: Option<String>,
     /// 目标实例ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub target_instance_id: Option<String>,
     /// 目标实例名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub target_instance_name: Option<String>,
     /// 内存加速映射关系。 - normal： 表示内存加速映射正常。 - creating： 表示内存加速映射创建中。 - createfail： 表示内存加速映射创建失败。 -
     /// deleting： 表示内存加速映射解除中。 - stopped： 表示内存加速映射停止。 - deleted： 表示内存加速映射已解除。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
     /// 内存加速映射创建时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub created: Option<String>,
     /// 内存加速映射最新变更的时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub updated: Option<String>,
     /// 该内存加速映射下的规则数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rule_count: Option<i32>,
 }
 
@@ -595,30 +1012,69 @@ pub struct QueryDbCacheMappingResponse {
 #[non_exhaustive]
 pub struct QueryDbCacheRuleResponse {
     /// 内存加速规则ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 内存加速规则名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 内存加速规则状态。 - normal,正常; - createfail, 创建失败;
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
     /// 源端数据库。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub source_db_schema: Option<String>,
     /// 源端数据表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub source_db_table: Option<String>,
     /// 目标数据存储类型。取值为： hash。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub storage_type: Option<String>,
     /// 目标数据库。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub target_database: Option<String>,
     /// 映射的key使用的column列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key_columns: Option<Vec<String>>,
     /// 映射的value使用的column列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value_columns: Option<Vec<String>>,
     /// key的生存时间。单位:ms。不传该值，默认取-1，表示永久存储。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ttl: Option<String>,
     /// 映射的key分隔符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key_separator: Option<String>,
     /// 映射的value分隔符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value_separator: Option<String>,
     /// 键前缀。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key_prefix: Option<String>,
 }
 
@@ -628,12 +1084,24 @@ pub struct QueryDbCacheRuleResponse {
 #[non_exhaustive]
 pub struct RedisDbUserInfo {
     /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 账号类型。 - rwuser：管理员用户 - acluser：普通用户
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub type_: Option<String>,
     /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub privilege: Option<String>,
     /// 账号已授权的数据库名称列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub databases: Option<Vec<String>>,
 }
 
@@ -642,18 +1110,36 @@ pub struct RedisDbUserInfo {
 #[non_exhaustive]
 pub struct ListDedicatedResourceResult {
     /// 专属资源ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 专属资源的名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub resource_name: Option<String>,
     /// 引擎名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub engine_name: Option<String>,
     /// 可用区信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub availability_zone: Option<String>,
     /// 专属资源的计算架构。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub architecture: Option<String>,
     /// The capacity of this ListDedicatedResourceResult.
     pub capacity: Option<DedicatedResourceCapacity>,
     /// 专属资源的状态信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
 }
 
@@ -662,10 +1148,19 @@ pub struct ListDedicatedResourceResult {
 #[non_exhaustive]
 pub struct DedicatedResourceCapacity {
     /// CPU核数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub vcpus: Option<i32>,
     /// 内存大小，单位GB。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ram: Option<i32>,
     /// 存储大小，单位GB
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub volume: Option<i32>,
 }
 
@@ -674,8 +1169,14 @@ pub struct DedicatedResourceCapacity {
 #[non_exhaustive]
 pub struct NoSqlQueryEpsQuotaInfo {
     /// 企业项目ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enterprise_project_id: Option<String>,
     /// 企业项目名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enterprise_project_name: Option<String>,
     /// The quota of this NoSqlQueryEpsQuotaInfo.
     pub quota: Option<NoSqlEpsQuotaTotal>,
@@ -688,10 +1189,19 @@ pub struct NoSqlQueryEpsQuotaInfo {
 #[non_exhaustive]
 pub struct NoSqlEpsQuotaTotal {
     /// 实例配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance: Option<i32>,
     /// vcpus配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub vcpus: Option<i32>,
     /// ram配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ram: Option<i32>,
 }
 
@@ -700,10 +1210,19 @@ pub struct NoSqlEpsQuotaTotal {
 #[non_exhaustive]
 pub struct NoSqlEpsQuotaUsed {
     /// 已使用实例配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance: Option<i32>,
     /// 已使用vcpus配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub vcpus: Option<i32>,
     /// 已使用ram配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ram: Option<i32>,
 }
 
@@ -712,19 +1231,40 @@ pub struct NoSqlEpsQuotaUsed {
 #[non_exhaustive]
 pub struct ListFlavorsResult {
     /// 引擎名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub engine_name: Option<String>,
     /// 引擎版本。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub engine_version: Option<String>,
     /// CPU核数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub vcpus: Option<String>,
     /// 内存大小，单位为兆字节。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub ram: Option<String>,
     /// 资源规格编码。例如：geminidb.cassandra.8xlarge.4 - “geminidb.cassandra”表示云数据库GeminiDB的Cassandra数据库产品。 -
     /// “8xlarge.4”表示节点性能规格。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub spec_code: Option<String>,
     /// 支持该规格的可用区ID。 - 该字段已废弃，请不要使用。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub availability_zone: Option<Vec<String>>,
     /// 规格在可用区内的状态，包含以下状态： - normal，在售。 - unsupported，暂不支持该规格。 - sellout，售罄。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub az_status: Option<serde_json::Value>,
 }
 
@@ -733,22 +1273,49 @@ pub struct ListFlavorsResult {
 #[non_exhaustive]
 pub struct InfluxdbSlowLogDetail {
     /// 节点ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 节点名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_name: Option<String>,
     /// 执行语句。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub whole_message: Option<String>,
     /// 语句类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub operate_type: Option<String>,
     /// 执行时间。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub cost_time: Option<i32>,
     /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub log_time: Option<String>,
     /// 数据库名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub database: Option<String>,
     /// 保留策略。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub retention_policy: Option<String>,
     /// 日志单行序列号。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub line_num: Option<String>,
 }
 
@@ -757,10 +1324,19 @@ pub struct InfluxdbSlowLogDetail {
 #[non_exhaustive]
 pub struct ListNodeSessionsResult {
     /// 节点ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 总会话数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub total_count: Option<i32>,
     /// 节点会话详细信息列表。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub sessions: Option<Vec<ListNodeSessionsResultSessions>>,
 }
 
@@ -769,26 +1345,59 @@ pub struct ListNodeSessionsResult {
 #[non_exhaustive]
 pub struct ListNodeSessionsResultSessions {
     /// 会话ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 连接名。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 最近一次执行的命令。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub cmd: Option<String>,
     /// 以秒计算的已连接时长。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub age: Option<String>,
     /// 以秒计算的空闲时长。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub idle: Option<String>,
     /// 该客户端正在使用的数据库ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub db: Option<String>,
     /// 客户端的地址和端口。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub addr: Option<String>,
     /// 套接字所使用的文件描述符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub fd: Option<String>,
     /// 已订阅频道的数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub sub: Option<String>,
     /// 已订阅模式的数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub psub: Option<String>,
     /// 在事务中被执行的命令数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub multi: Option<String>,
 }
 
@@ -797,8 +1406,14 @@ pub struct ListNodeSessionsResultSessions {
 #[non_exhaustive]
 pub struct ListInstanceTagsResult {
     /// 标签键。最大长度36个unicode字符，key不能为空。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key: Option<String>,
     /// 标签值。最大长度43个unicode字符，可以为空字符串。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value: Option<String>,
 }
 
@@ -997,8 +1612,14 @@ pub struct BackupSpaceUsage {
 #[non_exhaustive]
 pub struct MatchOption {
     /// 取值为“instance_name”或“instance_id”，分别表示按实例名称或按实例ID匹配查询。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key: String,
     /// 待匹配的实例名称或实例ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value: String,
 }
 
@@ -1007,8 +1628,14 @@ pub struct MatchOption {
 #[non_exhaustive]
 pub struct TagOption {
     /// 标签键。最大长度36个unicode字符，key不能为空或者空字符串，不能为空格，校验和使用之前先排除前后半角空格。搜索时不对该参数做字符集校验。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key: String,
     /// 标签值列表。最大长度43个unicode字符，不能为空格，校验和使用之前先排除前后半角空格。如果values为空列表，则表示查询任意value。value之间为或的关系。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub values: Vec<String>,
 }
 
@@ -1016,11 +1643,17 @@ pub struct TagOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceResult {
-    /// 实例ID。
+    /// Instance ID.
     pub instance_id: Option<String>,
     /// 实例名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_name: Option<String>,
     /// 标签列表。如果没有标签，默认为空数组。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub tags: Option<Vec<InstanceTagResult>>,
 }
 
@@ -1029,8 +1662,14 @@ pub struct InstanceResult {
 #[non_exhaustive]
 pub struct InstanceTagResult {
     /// 标签键。最大长度36个unicode字符，key不能为空。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key: Option<String>,
     /// 标签值。最大长度43个unicode字符，可以为空字符串。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value: Option<String>,
 }
 
@@ -1039,26 +1678,59 @@ pub struct InstanceTagResult {
 #[non_exhaustive]
 pub struct ListInstancesSessionRespondBodySessions {
     /// 客户端的地址和端口。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub addr: Option<String>,
     /// 会话id。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 连接名。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 最近一次执行的命令。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub cmd: Option<String>,
     /// 以秒计算的已连接时长。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub age: Option<String>,
     /// 以秒计算的空闲时长。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub idle: Option<String>,
     /// 该客户端正在使用的数据库 ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub db: Option<String>,
     /// 套接字所使用的文件描述符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub fd: Option<String>,
     /// 已订阅频道的数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub sub: Option<String>,
     /// 已订阅模式的数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub psub: Option<String>,
     /// 在事务中被执行的命令数量。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub multi: Option<String>,
 }
 
@@ -1067,8 +1739,14 @@ pub struct ListInstancesSessionRespondBodySessions {
 #[non_exhaustive]
 pub struct ListInstancesSessionStatisticsRespondBodyTopSourceIps {
     /// 客户端ip地址。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub client_ip: Option<String>,
     /// 客户端连接数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub connection_count: Option<i32>,
 }
 
@@ -1077,21 +1755,42 @@ pub struct ListInstancesSessionStatisticsRespondBodyTopSourceIps {
 #[non_exhaustive]
 pub struct JobDetail {
     /// 任务ID
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 任务名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 任务执行状态。 取值： Running：表示任务正在执行。 Completed：表示任务执行成功。 Failed：表示任务执行失败。 枚举值： Running Completed
     /// Failed
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
     /// 创建时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量\[，例如北京时间偏移显示为+0800。\](tag:hc)
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<String>,
     /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量\[，例如北京时间偏移显示为+0800。\](tag:hc)
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub end_time: Option<String>,
-    /// 任务执行进度。 &gt; 执行中状态才返回执行进度，例如“60%”，表示任务执行进度为60%，否则返回“”。
+    /// 任务执行进度。 \> 执行中状态才返回执行进度，例如“60%”，表示任务执行进度为60%，否则返回“”。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub progress: Option<String>,
     /// The instance of this JobDetail.
     pub instance: Option<JobInstanceInfo>,
     /// 任务执行失败时的错误信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub fail_reason: Option<String>,
 }
 
@@ -1099,9 +1798,12 @@ pub struct JobDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct JobInstanceInfo {
-    /// 实例ID。
+    /// Instance ID.
     pub id: Option<String>,
     /// 实例名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
 }
 
@@ -1112,6 +1814,9 @@ pub struct InstanceLogConfig {
     /// The instance of this InstanceLogConfig.
     pub instance: Option<LogInstanceInfo>,
     /// LTS日志配置明细。从未设置LTS日志流，不返回该字段。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub lts_configs: Option<Vec<InstanceLogConfigDetail>>,
 }
 
@@ -1119,23 +1824,41 @@ pub struct InstanceLogConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LogInstanceInfo {
-    /// 实例ID。
+    /// Instance ID.
     pub id: Option<String>,
     /// 实例名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 实例状态。 取值： - normal，表示实例正常。 - abnormal，表示实例异常。 - creating，表示实例创建中。 - frozen，表示实例被冻结。 -
     /// data_disk_full，表示实例磁盘已满。 - createfail，表示实例创建失败。 - enlargefail，表示实例扩容节点失败。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
     /// 实例类型。 - 取值为“Cluster”，表示GeminiDB Redis经典部署模式集群实例类型。 - 取值为“CloudNativeCluster”，表示GeminiDB
     /// Redis云原生部署模式集群实例类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mode: Option<String>,
     /// The datastore of this LogInstanceInfo.
     pub datastore: Option<InstancesDatastoreResult>,
     /// 实例正在执行的动作。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub actions: Option<Vec<String>>,
     /// 企业项目ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enterprise_project_id: Option<String>,
     /// 日志类型。slow_log表示慢日志，audit_log表示审计日志。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub supported_log_types: Option<Vec<String>>,
 }
 
@@ -1145,8 +1868,14 @@ pub struct LogInstanceInfo {
 #[non_exhaustive]
 pub struct InstancesDatastoreResult {
     /// 数据库引擎。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub type_: Option<String>,
     /// 数据库版本号。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub version: Option<String>,
 }
 
@@ -1155,12 +1884,24 @@ pub struct InstancesDatastoreResult {
 #[non_exhaustive]
 pub struct InstanceLogConfigDetail {
     /// 日志类型。slow_log表示慢日志。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub log_type: Option<String>,
     /// 关联的LTS日志组ID，若enabled为false，表示最近一次关联的LTS日志组ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub lts_group_id: Option<String>,
     /// 关联的LTS日志流ID，若enabled为false，表示最近一次关联的LTS日志流ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub lts_stream_id: Option<String>,
     /// 关联的LTS日志流是否启用，true代表已启用，false代表未启用。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enabled: Option<bool>,
 }
 
@@ -1169,16 +1910,34 @@ pub struct InstanceLogConfigDetail {
 #[non_exhaustive]
 pub struct MongodbErrorLogDetail {
     /// 节点名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_name: Option<String>,
     /// 节点ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 描述信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub raw_message: Option<String>,
     /// 日志级别。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub severity: Option<String>,
     /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub log_time: Option<String>,
     /// 日志单行序列号
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub line_num: Option<String>,
 }
 
@@ -1187,28 +1946,64 @@ pub struct MongodbErrorLogDetail {
 #[non_exhaustive]
 pub struct MongodbSlowLogDetail {
     /// 节点名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_name: Option<String>,
     /// 节点ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 执行语句。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub whole_message: Option<String>,
     /// 语句类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub operate_type: Option<String>,
     /// 执行时间。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub cost_time: Option<i32>,
     /// 等待锁时间。单位：us
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub lock_time: Option<i32>,
     /// 慢查询返回的文档数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub docs_returned: Option<i32>,
     /// 慢查询扫描的文档数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub docs_scanned: Option<i32>,
     /// 数据库库名
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub database: Option<String>,
     /// 数据库集合名称
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub collection: Option<String>,
     /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub log_time: Option<String>,
     /// 日志单行序列号
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub line_num: Option<String>,
 }
 
@@ -1223,10 +2018,19 @@ pub struct ScheduleDetailInfo {}
 #[non_exhaustive]
 pub struct Tag {
     /// 标签类型: - user - system
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub type_: Option<String>,
     /// 标签键。最大长度36个unicode字符，key不能为空。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key: Option<String>,
     /// 标签值列表。每个标签值最大长度43个unicode字符，可以为空字符串。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub values: Option<Vec<String>>,
 }
 
@@ -1234,31 +2038,58 @@ pub struct Tag {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecycleInstance {
-    /// **参数解释：** 实例ID。 **取值范围：** 不涉及。
+    /// Instance ID.
     pub id: Option<String>,
     /// **参数解释：** 实例名称。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// **参数解释：** 实例类型。 **取值范围：** - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis
     /// Proxy经典部署模式集群实例类型。 - 取值为“CloudNativeCluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB
     /// Redis云原生部署模式集群实例类型。 - 取值为“RedisCluster”，表示GeminiDB Redis Cluster经典部署模式集群实例类型。 -
     /// 取值为“Replication”，表示GeminiDB Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB
     /// Influx经典部署模式单节点实例类型。 - 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub mode: Option<String>,
     /// **参数解释：** 产品类型。 **取值范围：** GeminiDB Redis云原生部署模式集群涉及此字段，取值： - Standard 标准型 - Capacity 容量型
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub product_type: Option<String>,
     /// The data_store of this RecycleInstance.
     pub data_store: Option<RecycleDatastore>,
     /// **参数解释：** 计费方式。 **取值范围：** - prePaid：预付费，即包年/包月。 - postPaid：后付费，即按需付费。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub charge_type: Option<String>,
     /// **参数解释：** 企业项目ID，取值为“0”，表示为default企业项目 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enterprise_project_id: Option<String>,
     /// **参数解释：** 备份ID。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub backup_id: Option<String>,
     /// **参数解释：** 实例创建时间。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub created_at: Option<String>,
     /// **参数解释：** 实例删除时间。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub deleted_at: Option<String>,
     /// **参数解释：** 回收备份保留截止时间。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub retained_until: Option<String>,
 }
 
@@ -1269,8 +2100,14 @@ pub struct RecycleInstance {
 pub struct RecycleDatastore {
     /// 数据库类型。 - 取值为“cassandra”，表示GeminiDB Cassandra数据库实例。 - 取值为“mongodb”，表示GeminiDB Mongo数据库实例。 -
     /// 取值为“influxdb”，表示GeminiDB Influx数据库实例。 - 取值为“redis”，表示GeminiDB Redis数据库实例。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub type_: Option<String>,
     /// 数据库版本。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub version: Option<String>,
 }
 
@@ -1279,18 +2116,39 @@ pub struct RecycleDatastore {
 #[non_exhaustive]
 pub struct RedisSlowLogDetail {
     /// 节点名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_name: Option<String>,
     /// 节点ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_id: Option<String>,
     /// 执行语句。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub whole_message: Option<String>,
     /// 语句类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub operate_type: Option<String>,
     /// 执行时间。单位：ms
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub cost_time: Option<f64>,
     /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub log_time: Option<String>,
     /// 日志单行序列号
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub line_num: Option<String>,
 }
 
@@ -1299,8 +2157,14 @@ pub struct RedisSlowLogDetail {
 #[non_exhaustive]
 pub struct RestorableTime {
     /// 可恢复时间段的开始时间点，UNIX时间戳格式，单位是毫秒，时区是UTC。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<i64>,
     /// 可恢复时间段的结束时间点， UNIX时间戳格式，单位是毫秒，时区是UTC。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub end_time: Option<i64>,
 }
 
@@ -1309,15 +2173,30 @@ pub struct RestorableTime {
 #[non_exhaustive]
 pub struct SlowlogResult {
     /// 执行时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub time: Option<String>,
     /// 所属数据库。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub database: Option<String>,
     /// 执行语法。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub query_sample: Option<String>,
     /// 语句类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 发生时间，UTC时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<String>,
 }
 
@@ -1336,10 +2215,19 @@ pub struct CertInfo {
 #[non_exhaustive]
 pub struct RedisModifyDbUserPrivilegeRequestBody {
     /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: String,
     /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub privilege: String,
     /// 账号授权database列表。 不传值则对账号授权的db不做修改。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<String>>,
 }
@@ -1349,6 +2237,9 @@ pub struct RedisModifyDbUserPrivilegeRequestBody {
 #[non_exhaustive]
 pub struct NoSqlRequestEpsQuota {
     /// 企业项目ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub enterprise_project_id: String,
     /// The quota of this NoSqlRequestEpsQuota.
     pub quota: NoSqlEpsQuotaRequestInfo,
@@ -1359,12 +2250,21 @@ pub struct NoSqlRequestEpsQuota {
 #[non_exhaustive]
 pub struct NoSqlEpsQuotaRequestInfo {
     /// 实例配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<i32>,
     /// vcpus配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vcpus: Option<i32>,
     /// ram配额。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i32>,
 }
@@ -1374,6 +2274,9 @@ pub struct NoSqlEpsQuotaRequestInfo {
 #[non_exhaustive]
 pub struct ResizeInstanceOption {
     /// 变更至新规格的资源规格编码。获取方法请参见查询数据库规格中响应参数“flavors.spec_code”的值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub target_spec_code: String,
 }
 
@@ -1382,8 +2285,14 @@ pub struct ResizeInstanceOption {
 #[non_exhaustive]
 pub struct RecoveryInfo {
     /// **参数解释：** '备份文件所在OBS bucket。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub bucket_name: String,
     /// **参数解释：** '备份文件名。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub files: Vec<String>,
 }
 
@@ -1392,12 +2301,21 @@ pub struct RecoveryInfo {
 #[non_exhaustive]
 pub struct DiskAutoExpansionPolicy {
     /// 触发自动扩容阈值，只支持输入80、85和90。默认阈值为90，即当已使用存储空间达到总存储空间的90%或者可用空间小于10GB时就会触发扩容。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
     /// 扩容步长（s%），默认为10，支持输入10、15和20。当触发自动扩容的时候，自动扩容当前存储空间的s%（非10倍数向上取整。小数点后四舍五入，默认一次最小100G，账户余额不足时，会导致包年包月实例扩容失败）
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<i32>,
     /// 实例通过自动扩容所能达到的存储空间上限,单位：GB。需要大于等于实例购买的存储空间大小，且最大上限不能超过实例当前规格支持的最大存储容量。批量自动扩容时，不支持自定义存储自动扩容上限，默认扩容至所选实例对应的最大存储空间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
 }
@@ -1406,9 +2324,12 @@ pub struct DiskAutoExpansionPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetAutoPolicyErrorResults {
-    /// **参数解释：** 实例ID。 **取值范围：** 不涉及
+    /// Instance ID.
     pub instance_id: Option<String>,
     /// **参数解释：** 错误信息。 **取值范围：** 不涉及
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub error_message: Option<String>,
 }
 
@@ -1417,13 +2338,22 @@ pub struct SetAutoPolicyErrorResults {
 #[non_exhaustive]
 pub struct BackupPolicy {
     /// 指定已生成的备份文件可以保存的天数。 取值范围：0～35。取0值，表示关闭自动备份策略。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keep_days: i32,
     /// 备份时间段。自动备份将在该时间段内触发。开启自动备份策略时，该参数必选；关闭自动备份策略时，不传该参数。 取值范围：格式必须为hh:mm-HH:MM，且有效，当前时间指UTC时间。 -
     /// HH取值必须比hh大1。 - mm和MM取值必须相同，且取值必须为00、30。 - 不传该参数，默认的备份时间段为00:00-01:00。 - 取值示例：23:00-00:00。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// 备份周期配置。自动备份将在每星期指定的天进行。 取值范围：格式为半角逗号隔开的数字，数字代表星期。保留天数取值不同，备份周期约束如下： - 0天，不传该参数。 -
     /// 1～6天，备份周期全选，取值为：1,2,3,4,5,6,7。 - 7～732天，备份周期至少选择一周中的一天。示例：1,2,3,4。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
 }
@@ -1434,13 +2364,22 @@ pub struct BackupPolicy {
 pub struct SetSwitchoverRatioInfo {
     /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
     /// **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_id: String,
     /// **参数解释：** 容灾切换的故障节点比例。 **约束限制**： 下限是50，步长是10，最大是100。 **取值范围：** - 50 - 60 - 70 - 80 - 90 -
     /// 100 **默认取值：** 100。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switchover_ratio: Option<i32>,
     /// **参数解释：** 容灾实例数据同步时延，单位s。备实例和主实例同步时延超过该值时，不进行容灾倒换。默认不判断时延。 **约束限制：** 若需指定此参数，最小为10s。
     /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_delay: Option<i64>,
 }
@@ -1450,6 +2389,9 @@ pub struct SetSwitchoverRatioInfo {
 #[non_exhaustive]
 pub struct RecyclePolicy {
     /// 策略保持时长（1-7天），天数为正整数，默认7天。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_period_in_days: Option<i32>,
 }
@@ -1459,25 +2401,52 @@ pub struct RecyclePolicy {
 #[non_exhaustive]
 pub struct QueryInstanceBackupResponseBodyBackups {
     /// 备份ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 备份名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 备份描述信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: Option<String>,
     /// 备份开始时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub begin_time: Option<Timestamp>,
     /// 备份结束时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub end_time: Option<Timestamp>,
     /// 备份状态。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
     /// 备份大小，单位：KB。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub size: Option<f64>,
     /// 备份类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 实例ID。
+    /// Instance ID.
     pub instance_id: Option<String>,
     /// 实例名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_name: Option<String>,
     /// The datastore of this QueryInstanceBackupResponseBodyBackups.
     pub datastore: Option<QueryInstanceBackupResponseBodyDatastore>,
@@ -1489,8 +2458,14 @@ pub struct QueryInstanceBackupResponseBodyBackups {
 #[non_exhaustive]
 pub struct QueryInstanceBackupResponseBodyDatastore {
     /// 数据库类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub type_: Option<String>,
     /// 数据库版本。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub version: Option<String>,
 }
 
@@ -1498,9 +2473,12 @@ pub struct QueryInstanceBackupResponseBodyDatastore {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplicableInstanceRsp {
-    /// 实例ID。
+    /// Instance ID.
     pub id: Option<String>,
     /// 实例名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
 }
 
@@ -1508,16 +2486,28 @@ pub struct ApplicableInstanceRsp {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplyHistoryRsp {
-    /// **参数解释：** 实例ID。 **取值范围：** 不涉及。
+    /// Instance ID.
     pub instance_id: Option<String>,
     /// **参数解释：** 实例名称。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_name: Option<String>,
     /// **参数解释：** 生效时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     /// 其中，T指某个时间的开始；Z指时区偏移量。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub applied_at: Option<Timestamp>,
     /// **参数解释：** 应用结果。 **取值范围：** - SUCCESS：应用成功。 - FAILED:应用失败。 - APPLYING: 应用中。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub apply_result: Option<String>,
     /// **参数解释：** 失败原因。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub failure_reason: Option<String>,
 }
 
@@ -1526,10 +2516,19 @@ pub struct ApplyHistoryRsp {
 #[non_exhaustive]
 pub struct ShowBackupPolicyResult {
     /// 备份文件可以保存的天数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub keep_days: Option<i32>,
     /// 备份时间段。自动备份将在该时间段内触发。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub start_time: Option<String>,
     /// 备份周期配置。自动备份将在每星期指定的天进行。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub period: Option<String>,
 }
 
@@ -1538,19 +2537,40 @@ pub struct ShowBackupPolicyResult {
 #[non_exhaustive]
 pub struct ConfigurationParameterResult {
     /// 参数名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 参数值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value: Option<String>,
     /// 是否需要重启。 - 取值为“false”，不需要重启。 - 取值为“true”，需要重启。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub restart_required: Option<bool>,
     /// 是否只读。 - 取值为“false”，非只读参数。 - 取值为“true”，只读参数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub readonly: Option<bool>,
     /// 参数值范围，如integer取值0-1、boolean取值true|false等。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub value_range: Option<String>,
     /// 参数类型，取值为“string”、“integer”、“boolean”、“list”或“float”之一。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 参数描述。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub description: Option<String>,
 }
 
@@ -1559,10 +2579,19 @@ pub struct ConfigurationParameterResult {
 #[non_exhaustive]
 pub struct QuerySwitchoverRatioInfo {
     /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_id: Option<String>,
     /// **参数解释：** 容灾切换的故障节点比例。 **取值范围：** - 50 - 60 - 70 - 80 - 90 - 100
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub switchover_ratio: Option<i32>,
     /// **参数解释：** 容灾实例数据同步时延，单位s。备实例和主实例同步时延超过该值时，不进行容灾倒换。默认不判断时延。 **取值范围：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub sync_delay: Option<i32>,
 }
 
@@ -1571,9 +2600,15 @@ pub struct QuerySwitchoverRatioInfo {
 #[non_exhaustive]
 pub struct SwitchIpGroupRequestBodyIpGroups {
     /// IP地址或网段。支持IPv4、IPv6。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// 备注信息，最长255字符。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -1583,12 +2618,24 @@ pub struct SwitchIpGroupRequestBodyIpGroups {
 #[non_exhaustive]
 pub struct ErrorLogList {
     /// 节点名称。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub node_name: Option<String>,
     /// 日志级别。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub level: Option<String>,
     /// 发生时间，UTC时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub time: Option<String>,
     /// 日志内容。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub content: Option<String>,
 }
 
@@ -1597,9 +2644,15 @@ pub struct ErrorLogList {
 #[non_exhaustive]
 pub struct CommandInfo {
     /// 原高危命令，当前支持的有：keys、flushdb、flushall、hgetall、hkeys、hvals、smembers
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_name: Option<String>,
     /// 当前生效的命令名称，当为空时表示命令禁用，允许修改为30个字符以内数字、字母和下划线的组合
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -1609,20 +2662,41 @@ pub struct CommandInfo {
 #[non_exhaustive]
 pub struct ConfigurationHistoryRsp {
     /// **参数解释：** 参数名称。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub parameter_name: Option<String>,
     /// **参数解释：** 参数旧值。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub old_value: Option<String>,
     /// **参数解释：** 参数新值。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub new_value: Option<String>,
     /// **参数解释：** 更新结果。 **约束限制：** 不涉及。 **取值范围：** - SUCCESS：成功。 - FAILED：失败。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub update_result: Option<String>,
     /// **参数解释：** 是否生效。 **约束限制：** 不涉及。 **取值范围：** - true:已生效。 - false:未生效。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub applied: Option<bool>,
     /// **参数解释：** 更新时间。 **约束限制：** 不涉及。 **取值范围：** 格式为\"yyyy-MM-ddTHH:mm:ssZ\"。
     /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub updated_at: Option<String>,
     /// **参数解释：** 生效时间。 **约束限制：** 不涉及。 **取值范围：** 格式为\"yyyy-MM-ddTHH:mm:ssZ\"。
     /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。 **默认取值：** 不涉及。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub applied_at: Option<String>,
 }
 
@@ -1631,18 +2705,39 @@ pub struct ConfigurationHistoryRsp {
 #[non_exhaustive]
 pub struct NoSqlDrDateSyncIndicators {
     /// 节点内同步命令的执行速率,每秒多少条数据；
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rsync_ops: Option<i64>,
     /// 节点内的同步WAL堆积大小,单位MB；
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rsync_wal_size: Option<i64>,
     /// 同步消息从放入消息队列，直到收到对端响应的平均耗时，单位us；
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rsync_push_cost: Option<i64>,
     /// 同步消息从消息队列取出，直到收到对端响应的平均耗时，单位us；
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rsync_send_cost: Option<i64>,
     /// 采集周期内rsync的同步推送耗时最大值，单位us;
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rsync_max_push_cost: Option<i64>,
     /// 采集周期内rsync的同步发送耗时最大值，单位us;
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rsync_max_send_cost: Option<i64>,
     /// rsync的同步状态，1表示正在同步，0表示没有同步;
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rsync_status: Option<i32>,
 }
 
@@ -1651,10 +2746,19 @@ pub struct NoSqlDrDateSyncIndicators {
 #[non_exhaustive]
 pub struct NoSqlDrRpoAndRto {
     /// 场景，枚举值 FAILOVER 强制切换; SWITCHOVER 主备倒换
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub scene: Option<String>,
     /// 倒换或切换丢失数据时长，单位：秒（s）
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rpo: Option<i64>,
     /// 倒换或切换恢复时长，单位：秒（s）
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rto: Option<i64>,
 }
 
@@ -1663,6 +2767,9 @@ pub struct NoSqlDrRpoAndRto {
 #[non_exhaustive]
 pub struct ShowResourcesListResponseBody {
     /// 资源列表对象
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub resources: Option<Vec<ShowResourcesDetailResponseBody>>,
 }
 
@@ -1672,10 +2779,19 @@ pub struct ShowResourcesListResponseBody {
 #[non_exhaustive]
 pub struct ShowResourcesDetailResponseBody {
     /// 配额资源类型，当前配额类型仅支持实例类型（instance）。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub type_: Option<String>,
     /// 当前配额值。 取值为0时，表示不限制当前配额值。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub quota: Option<i32>,
     /// 已使用的资源数。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub used: Option<i32>,
 }
 
@@ -1684,12 +2800,24 @@ pub struct ShowResourcesDetailResponseBody {
 #[non_exhaustive]
 pub struct BigKeysInfoResponseBody {
     /// 大Key所在的DB。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub db_id: Option<i32>,
     /// 大Key类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key_type: Option<String>,
     /// 大Key名。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key_name: Option<String>,
     /// 大Key的长度。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub key_size: Option<i32>,
 }
 
@@ -1698,15 +2826,30 @@ pub struct BigKeysInfoResponseBody {
 #[non_exhaustive]
 pub struct HotKeysInfoResponseBody {
     /// 热Key名。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub name: Option<String>,
     /// 热Key类型。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 热Key命令。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub command: Option<String>,
     /// 热Key QPS。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub qps: Option<i32>,
     /// 热key所在的DB。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub db_id: Option<i32>,
 }
 
@@ -1715,18 +2858,39 @@ pub struct HotKeysInfoResponseBody {
 #[non_exhaustive]
 pub struct QueryRestoreList {
     /// 实例ID
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_id: Option<String>,
     /// 实例模式
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub instance_mode: Option<String>,
     /// 引擎名称
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub engine_name: Option<String>,
     /// 引擎版本
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub engine_version: Option<String>,
     /// VPC ID。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub vpc_id: Option<String>,
     /// 子网ID列表
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub subnet_ids: Option<Vec<String>>,
     /// 安全组ID列表
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub security_group_ids: Option<Vec<String>>,
 }
 
@@ -1735,16 +2899,34 @@ pub struct QueryRestoreList {
 #[non_exhaustive]
 pub struct ApiVersionResponse {
     /// API版本号。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub id: Option<String>,
     /// 对应API的链接信息,v3版本该字段为\[\]。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub links: Option<Vec<Links>>,
     /// 版本状态。 取值为“CURRENT”，表示该版本目前已对外公布。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub status: Option<String>,
     /// API版本的子版本信息。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub version: Option<String>,
     /// API版本的最小版本号。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub min_version: Option<String>,
     /// 版本更新时间。格式为“yyyy-mm-dd Thh:mm:ssZ”。其中，T指某个时间的开始，Z指UTC时间。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub updated: Option<String>,
 }
 
@@ -1753,8 +2935,14 @@ pub struct ApiVersionResponse {
 #[non_exhaustive]
 pub struct Links {
     /// 对应该API的URL，该字段为\"\"。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub href: Option<String>,
     /// 值为“self”，表示URL为本地链接。
+    ///
+    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
+    /// yet.)*
     pub rel: Option<String>,
 }
 
