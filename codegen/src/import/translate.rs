@@ -394,7 +394,7 @@ impl Run<'_> {
                 continue;
             }
             let english = if !needs_english(&part) {
-                part.clone()
+                inline_list(&part).unwrap_or_else(|| part.clone())
             } else if let Some(entry) = self.memory.entries.get(&part) {
                 self.used_as_part.insert(part.clone());
                 entry.en.clone()
@@ -434,11 +434,28 @@ fn mark(text: &mut String) {
     text.push_str(MARKER);
 }
 
+/// A part with no Chinese that lists values inline (`- cassandra - redis`, `- 50 - 60`) as a
+/// Markdown list of literal values, one per line.
+fn inline_list(part: &str) -> Option<String> {
+    let items: Vec<&str> = part
+        .strip_prefix("- ")?
+        .split(" - ")
+        .map(str::trim)
+        .collect();
+    let literal = |item: &&str| !item.is_empty() && !item.contains(char::is_whitespace);
+    (items.len() > 1 && items.iter().all(literal)).then(|| {
+        items
+            .iter()
+            .map(|item| format!("- `{item}`"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+/// Whether `text` starts a Markdown list that may follow a paragraph line directly: a bullet, or
+/// an ordered list from 1 (`50. When ...` is a sentence, kept on the label's line).
 fn starts_list(text: &str) -> bool {
-    text.starts_with("- ")
-        || text
-            .split_once(". ")
-            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    text.starts_with("- ") || text.starts_with("1. ")
 }
 
 fn short(text: &str) -> String {
@@ -767,6 +784,12 @@ entries:
             text,
             "Billing mode.\n\n**Range:**\n- `prePaid`: yearly/monthly.\n- `postPaid`: pay-per-use."
         );
+        // A number ending a sentence does not start a list.
+        let (text, _) = translate("**参数解释：** 实例ID。 **默认取值：** 1~50。");
+        assert_eq!(text, "Instance ID.\n\n**Default:** 1 to 50.");
+        // Values the vendor lists inline, with no Chinese, become a list.
+        let (text, _) = translate("**参数解释：** 实例ID。 **取值范围：** - 50 - 60 - 70");
+        assert_eq!(text, "Instance ID.\n\n**Range:**\n- `50`\n- `60`\n- `70`");
         // Table residue before the first label is dropped.
         let (text, _) = translate("-| **参数解释：** 实例ID。 **约束限制：** 不涉及。");
         assert_eq!(text, "Instance ID.");
