@@ -44,12 +44,9 @@ impl Client {
         self.transport.config()
     }
 
-    /// 应用参数模板
+    /// Applying a Parameter Template
     ///
-    /// 将参数模板应用到实例，可以指定一个或多个实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Applies a parameter template to instances. One or more instances can be specified.
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -70,12 +67,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 应用参数模板
+    /// Applying a Parameter Template
     ///
-    /// 将参数模板应用到实例，可以指定一个或多个实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Applies a parameter template to instances. One or more instances can be specified.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -96,12 +90,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 批量删除手动备份
+    /// Deleting Manual Backups in Batches
     ///
-    /// 批量删除数据库实例的手动备份。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Deletes manual backups of DB instances in batches.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -112,12 +103,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 批量添加或删除资源标签
+    /// Adding or Deleting Resource Tags in Batches
     ///
-    /// 批量添加或删除指定数据库实例的标签。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Adds tags to or deletes tags from a DB instance in batches.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::BatchTagActionTagOption;
@@ -139,12 +127,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 批量数据库补丁升级
+    /// Upgrading Database Patches in Batches
     ///
-    /// 批量升级数据库补丁版本。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Upgrades the database patch version of instances in batches.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -158,10 +143,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 取消定时任务
+    /// Canceling a Scheduled Task
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Cancels a scheduled task.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -178,13 +162,13 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 校验实例是否可以与指定实例建立/解除容灾关系
+    /// Checking Whether a DR Relationship Can Be Set Up or Removed
     ///
-    /// 校验实例是否可以与指定实例建立/解除容灾关系。若接口返回成功，表示可以与指定实例建立/解除容灾关系。
-    /// 该接口需要对建立/解除容灾关系的两个实例各调用一次，2次调用都响应成功才能进行容灾关系的搭建/解除。
+    /// Checks whether a disaster recovery (DR) relationship can be set up with, or removed from, a
+    /// specified instance. A successful response means it can.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Call this API once for each of the two instances of the DR relationship; the relationship
+    /// can be set up or removed only when both calls succeed.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -202,12 +186,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 判断弱密码
+    /// Checking for a Weak Password
     ///
-    /// 判断弱密码。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Checks whether a password is weak.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -218,12 +199,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 关闭实例所有节点会话
+    /// Closing All Sessions of an Instance's Nodes
     ///
-    /// 关闭实例所有节点会话。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Closes the sessions of all nodes of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -238,12 +216,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 参数模板比较
+    /// Comparing Parameter Templates
     ///
-    /// 比较两个参数模板之间的差异
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Compares two parameter templates and shows their differences.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -259,10 +234,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 复制参数模板
+    /// Copying a Parameter Template
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Copies a parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -270,7 +244,7 @@ impl Client {
     ///     .copy_configuration()
     ///     .config_id("e02e76567ae04662a2753492b77f965bpr06")
     ///     .name("paramsGroup-2434")
-    ///     .description("复制参数模板")
+    ///     .description("Copying a Parameter Template\n\nCopies a parameter template.")
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
@@ -279,12 +253,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建手动备份
+    /// Creating a Manual Backup
     ///
-    /// 创建手动备份。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creates a manual backup.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -301,10 +272,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// ‘创建冷数据存储’
+    /// Creating Cold Storage
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creates cold data storage.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -320,12 +290,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建参数模板
+    /// Creating a Parameter Template
     ///
-    /// 创建参数模板。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creates a parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -341,12 +308,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建内存加速映射
+    /// Creating a Memory Acceleration Mapping
     ///
-    /// 创建内存加速映射。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creates a memory acceleration mapping.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -362,12 +326,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建内存加速规则
+    /// Creating a Memory Acceleration Rule
     ///
-    /// 创建内存加速规则。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creates a memory acceleration rule.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -391,12 +352,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建Redis数据库账号
+    /// Creating a Redis Database Account
     ///
-    /// 在Redis实例中创建数据库帐号。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creates a database account in a Redis instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -407,12 +365,12 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 搭建实例与特定实例的容灾关系
+    /// Setting Up a DR Relationship Between Two Instances
     ///
-    /// 搭建实例与特定实例的容灾关系。 该接口需要对搭建容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功搭建容灾关系。
+    /// Sets up a disaster recovery (DR) relationship between an instance and a specified instance.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Call this API once for each of the two instances; the DR relationship is set up only when
+    /// both calls succeed.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::ConstructDisasterRecoveryInstance;
@@ -438,12 +396,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 搭建双活
+    /// Setting Up Active-Active
     ///
-    /// 为了实现跨区域实例数据同步，GeminiDB提供了异地双活功能，即创建异地双活实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// To synchronize instance data across regions, GeminiDB offers cross-region active-active:
+    /// this API creates an active-active pair of instances in different regions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -462,12 +418,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建实例
+    /// Creating an Instance
     ///
-    /// 创建数据库实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creates a DB instance.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::{CreateInstanceFlavorOption, DatastoreOption};
@@ -502,10 +455,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除手动备份
+    /// Deleting a Manual Backup
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Deletes a manual backup.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -517,12 +469,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除参数模板
+    /// Deleting a Parameter Template
     ///
-    /// 删除指定参数模板。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Deletes a specified parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -537,12 +486,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 解除内存加速映射
+    /// Removing a Memory Acceleration Mapping
     ///
-    /// 解除指定内存加速映射。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Removes a specified memory acceleration mapping.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -554,12 +500,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除内存加速规则
+    /// Deleting a Memory Acceleration Rule
     ///
-    /// 删除内存加速规则。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Deletes a memory acceleration rule.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -570,12 +513,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除Redis数据库账号
+    /// Deleting Redis Database Accounts
     ///
-    /// 删除Redis实例的数据库账号。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Deletes database accounts of a Redis instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -591,12 +531,13 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 解除实例与特定实例的容灾关系
+    /// Removing the DR Relationship Between Two Instances
     ///
-    /// 解除实例与特定实例的容灾关系。 该接口需要对搭建容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功解除容灾关系。
+    /// Removes the disaster recovery (DR) relationship between an instance and a specified
+    /// instance.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Call this API once for each of the two instances of the DR relationship; the relationship is
+    /// removed only when both calls succeed.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -611,10 +552,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除扩容失败的节点
+    /// Deleting Nodes That Failed to Be Added
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Deletes the nodes that failed to be added when scaling out.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -630,12 +570,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 解除双活
+    /// Removing Active-Active
     ///
-    /// 解除跨区域双活。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Removes a cross-region active-active relationship.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -652,12 +589,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除实例
+    /// Deleting an Instance
     ///
-    /// 删除数据库实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Deletes a DB instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {

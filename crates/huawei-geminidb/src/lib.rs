@@ -33,35 +33,35 @@
 //!
 //! | Operation | Method | What it does |
 //! |---|---|---|
-//! | `ApplyConfiguration` | [`Client::apply_configuration`] | 应用参数模板 |
-//! | `ApplyConfigurationToInstances` | [`Client::apply_configuration_to_instances`] | 应用参数模板 |
-//! | `BatchDeleteManualBackup` | [`Client::batch_delete_manual_backup`] | 批量删除手动备份 |
-//! | `BatchTagAction` | [`Client::batch_tag_action`] | 批量添加或删除资源标签 |
-//! | `BatchUpgradeDatabaseVersion` | [`Client::batch_upgrade_database_version`] | 批量数据库补丁升级 |
-//! | `CancelInstanceScheduleWindow` | [`Client::cancel_instance_schedule_window`] | 取消定时任务 |
-//! | `CheckDisasterRecoveryOperation` | [`Client::check_disaster_recovery_operation`] | 校验实例是否可以与指定实例建立/解除容灾关系 |
-//! | `CheckWeekPassword` | [`Client::check_week_password`] | 判断弱密码 |
-//! | `ClearInstanceSessions` | [`Client::clear_instance_sessions`] | 关闭实例所有节点会话 |
-//! | `CompareConfiguration` | [`Client::compare_configuration`] | 参数模板比较 |
-//! | `CopyConfiguration` | [`Client::copy_configuration`] | 复制参数模板 |
-//! | `CreateBack` | [`Client::create_back`] | 创建手动备份 |
-//! | `CreateColdVolume` | [`Client::create_cold_volume`] | ‘创建冷数据存储’ |
-//! | `CreateConfiguration` | [`Client::create_configuration`] | 创建参数模板 |
-//! | `CreateDbCacheMapping` | [`Client::create_db_cache_mapping`] | 创建内存加速映射 |
-//! | `CreateDbCacheRule` | [`Client::create_db_cache_rule`] | 创建内存加速规则 |
-//! | `CreateDbUser` | [`Client::create_db_user`] | 创建Redis数据库账号 |
-//! | `CreateDisasterRecovery` | [`Client::create_disaster_recovery`] | 搭建实例与特定实例的容灾关系 |
-//! | `CreateGeminiDbDualActive` | [`Client::create_gemini_db_dual_active`] | 搭建双活 |
-//! | `CreateInstance` | [`Client::create_instance`] | 创建实例 |
-//! | `DeleteBackup` | [`Client::delete_backup`] | 删除手动备份 |
-//! | `DeleteConfiguration` | [`Client::delete_configuration`] | 删除参数模板 |
-//! | `DeleteDbCacheMapping` | [`Client::delete_db_cache_mapping`] | 解除内存加速映射 |
-//! | `DeleteDbCacheRule` | [`Client::delete_db_cache_rule`] | 删除内存加速规则 |
-//! | `DeleteDbUser` | [`Client::delete_db_user`] | 删除Redis数据库账号 |
-//! | `DeleteDisasterRecovery` | [`Client::delete_disaster_recovery`] | 解除实例与特定实例的容灾关系 |
-//! | `DeleteEnlargeFailNode` | [`Client::delete_enlarge_fail_node`] | 删除扩容失败的节点 |
-//! | `DeleteGeminiDbDualActive` | [`Client::delete_gemini_db_dual_active`] | 解除双活 |
-//! | `DeleteInstance` | [`Client::delete_instance`] | 删除实例 |
+//! | `ApplyConfiguration` | [`Client::apply_configuration`] | Applying a Parameter Template |
+//! | `ApplyConfigurationToInstances` | [`Client::apply_configuration_to_instances`] | Applying a Parameter Template |
+//! | `BatchDeleteManualBackup` | [`Client::batch_delete_manual_backup`] | Deleting Manual Backups in Batches |
+//! | `BatchTagAction` | [`Client::batch_tag_action`] | Adding or Deleting Resource Tags in Batches |
+//! | `BatchUpgradeDatabaseVersion` | [`Client::batch_upgrade_database_version`] | Upgrading Database Patches in Batches |
+//! | `CancelInstanceScheduleWindow` | [`Client::cancel_instance_schedule_window`] | Canceling a Scheduled Task |
+//! | `CheckDisasterRecoveryOperation` | [`Client::check_disaster_recovery_operation`] | Checking Whether a DR Relationship Can Be Set Up or Removed |
+//! | `CheckWeekPassword` | [`Client::check_week_password`] | Checking for a Weak Password |
+//! | `ClearInstanceSessions` | [`Client::clear_instance_sessions`] | Closing All Sessions of an Instance's Nodes |
+//! | `CompareConfiguration` | [`Client::compare_configuration`] | Comparing Parameter Templates |
+//! | `CopyConfiguration` | [`Client::copy_configuration`] | Copying a Parameter Template |
+//! | `CreateBack` | [`Client::create_back`] | Creating a Manual Backup |
+//! | `CreateColdVolume` | [`Client::create_cold_volume`] | Creating Cold Storage |
+//! | `CreateConfiguration` | [`Client::create_configuration`] | Creating a Parameter Template |
+//! | `CreateDbCacheMapping` | [`Client::create_db_cache_mapping`] | Creating a Memory Acceleration Mapping |
+//! | `CreateDbCacheRule` | [`Client::create_db_cache_rule`] | Creating a Memory Acceleration Rule |
+//! | `CreateDbUser` | [`Client::create_db_user`] | Creating a Redis Database Account |
+//! | `CreateDisasterRecovery` | [`Client::create_disaster_recovery`] | Setting Up a DR Relationship Between Two Instances |
+//! | `CreateGeminiDbDualActive` | [`Client::create_gemini_db_dual_active`] | Setting Up Active-Active |
+//! | `CreateInstance` | [`Client::create_instance`] | Creating an Instance |
+//! | `DeleteBackup` | [`Client::delete_backup`] | Deleting a Manual Backup |
+//! | `DeleteConfiguration` | [`Client::delete_configuration`] | Deleting a Parameter Template |
+//! | `DeleteDbCacheMapping` | [`Client::delete_db_cache_mapping`] | Removing a Memory Acceleration Mapping |
+//! | `DeleteDbCacheRule` | [`Client::delete_db_cache_rule`] | Deleting a Memory Acceleration Rule |
+//! | `DeleteDbUser` | [`Client::delete_db_user`] | Deleting Redis Database Accounts |
+//! | `DeleteDisasterRecovery` | [`Client::delete_disaster_recovery`] | Removing the DR Relationship Between Two Instances |
+//! | `DeleteEnlargeFailNode` | [`Client::delete_enlarge_fail_node`] | Deleting Nodes That Failed to Be Added |
+//! | `DeleteGeminiDbDualActive` | [`Client::delete_gemini_db_dual_active`] | Removing Active-Active |
+//! | `DeleteInstance` | [`Client::delete_instance`] | Deleting an Instance |
 //! | `DeleteInstancesSession` | [`Client::delete_instances_session`] | 关闭实例节点会话 |
 //! | `DeleteLtsConfigs` | [`Client::delete_lts_configs`] | 解除关联LTS日志流 |
 //! | `DeleteRedisDisabledCommands` | [`Client::delete_redis_disabled_commands`] | 删除Redis禁用命令 |

@@ -99,17 +99,11 @@ impl<I: Operation> Request<I, Client> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApplyConfigurationInput {
-    /// 参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// 实例ID列表对象。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// List of instance IDs.
     pub instance_ids: Option<Vec<String>>,
 }
 
@@ -151,15 +145,11 @@ impl<C> Request<ApplyConfigurationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplyConfigurationOutput {
-    /// 应用参数模板的异步任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the asynchronous task that applies the parameter template.
     pub job_id: Option<String>,
-    /// 应用参数模板任务是否提交成功。 - 取值为“true”，表示任务提交成功。 - 取值为“false”，表示任务提交失败。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether the task that applies the parameter template was submitted.
+    /// - `true`: the task was submitted.
+    /// - `false`: the task was not submitted.
     pub success: Option<bool>,
 }
 
@@ -167,17 +157,11 @@ pub struct ApplyConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApplyConfigurationToInstancesInput {
-    /// 参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// 实例ID列表对象。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// List of instance IDs.
     pub instance_ids: Option<Vec<String>>,
 }
 
@@ -219,15 +203,11 @@ impl<C> Request<ApplyConfigurationToInstancesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplyConfigurationToInstancesOutput {
-    /// 应用参数模板的异步任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the asynchronous task that applies the parameter template.
     pub job_id: Option<String>,
-    /// 应用参数模板任务是否提交成功。 - 取值为“true”，表示任务提交成功。 - 取值为“false”，表示任务提交失败。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether the task that applies the parameter template was submitted.
+    /// - `true`: the task was submitted.
+    /// - `false`: the task was not submitted.
     pub success: Option<bool>,
 }
 
@@ -235,18 +215,12 @@ pub struct ApplyConfigurationToInstancesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteManualBackupInput {
-    /// 语言。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-    /// 需要批量删除的手动备份id列表，最多一次不超过10条
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IDs of the manual backups to delete, at most 10 at a time.
     pub backup_ids: Option<Vec<String>>,
 }
 
@@ -297,15 +271,11 @@ pub struct BatchTagActionInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 操作标识。取值： - create，表示添加标签。 - delete，表示删除标签。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Operation to perform. The value can be:
+    /// - `create`: adds tags.
+    /// - `delete`: deletes tags.
     pub action: Option<String>,
-    /// 标签列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag list.
     pub tags: Option<Vec<types::BatchTagActionTagOption>>,
 }
 
@@ -361,10 +331,8 @@ pub struct BatchTagActionOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchUpgradeDatabaseVersionInput {
-    /// 指定需要升级数据库补丁版本的实例ID列表。 一次最多可传入10个实例ID，且为同一引擎的实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IDs of the instances whose database patch version is to be upgraded. At most 10 instance IDs
+    /// can be given at a time, and the instances must use the same engine.
     pub instance_ids: Option<Vec<String>>,
 }
 
@@ -399,10 +367,7 @@ impl<C> Request<BatchUpgradeDatabaseVersionInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BatchUpgradeDatabaseVersionOutput {
-    /// 批量升级结果。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Results of the batch upgrade.
     pub upgrade_results: Option<Vec<types::UpgradeResult>>,
 }
 
@@ -410,10 +375,7 @@ pub struct BatchUpgradeDatabaseVersionOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelInstanceScheduleWindowInput {
-    /// 任务ID，取值为定时任务列表返回job_id字段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID: the `job_id` field returned by the list of scheduled tasks.
     ///
     /// Sent in the request path as `{job_id}`.
     pub job_id: Option<String>,
@@ -460,10 +422,7 @@ pub struct CheckDisasterRecoveryOperationInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 指定预校验的具体容灾操作。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The DR operation to check in advance.
     pub operation: Option<String>,
     /// The disaster_recovery_instance of this PrecheckDisasterRecoveryOperationBody.
     pub disaster_recovery_instance: Option<types::PrecheckDisasterRecoveryInstance>,
@@ -522,10 +481,7 @@ pub struct CheckDisasterRecoveryOperationOutput {}
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckWeekPasswordInput {
-    /// 密码
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Password.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -571,10 +527,9 @@ impl<C> Request<CheckWeekPasswordInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckWeekPasswordOutput {
-    /// 是否是弱密码。 - true:是弱密码。 - false:不是弱密码。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether the password is weak.
+    /// - `true`: the password is weak.
+    /// - `false`: the password is not weak.
     pub weak: Option<bool>,
 }
 
@@ -586,10 +541,7 @@ pub struct ClearInstanceSessionsInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
@@ -640,15 +592,9 @@ pub struct ClearInstanceSessionsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CompareConfigurationInput {
-    /// 需要进行比较的源参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the source parameter template to compare.
     pub source_configuration_id: Option<String>,
-    /// 需要进行比较的目标参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the target parameter template to compare.
     pub target_configuration_id: Option<String>,
 }
 
@@ -695,10 +641,7 @@ impl<C> Request<CompareConfigurationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CompareConfigurationOutput {
-    /// 参数之间的区别集合。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The differences between the parameters.
     pub differences: Option<Vec<types::DifferentDetails>>,
 }
 
@@ -706,22 +649,15 @@ pub struct CompareConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CopyConfigurationInput {
-    /// 参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// 复制后的参数模板名称。最长64个字符，只允许大写字母、小写字母、数字、和“-_.”特殊字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Name of the new parameter template. At most 64 characters; only uppercase letters, lowercase
+    /// letters, digits and the special characters `-_.` are allowed.
     pub name: Option<String>,
-    /// 参数模板描述。最长256个字符，不支持\>!\<\"&'=特殊字符。默认为空。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Description of the parameter template. At most 256 characters; the special characters
+    /// `>!<"&'=` are not allowed. Empty by default.
     pub description: Option<String>,
 }
 
@@ -769,10 +705,7 @@ impl<C> Request<CopyConfigurationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CopyConfigurationOutput {
-    /// 复制后的参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the new parameter template.
     pub config_id: Option<String>,
 }
 
@@ -784,23 +717,23 @@ pub struct CreateBackInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 手动备份名称。 **约束限制：**
-    /// 长度为4~64位，必须以字母开头（A~Z或a~z），区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// Manual backup name.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** 4 to 64 characters, starting with a letter (A to Z or a to z).
+    /// Case-sensitive. Only letters, digits (0 to 9), hyphens (-) and underscores (_) are allowed;
+    /// no other special characters.
     pub name: Option<String>,
-    /// **参数解释：** 手动备份描述。 **约束限制：** 长度不超过256位，且不能包含\>!\<\"&'=特殊字符。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Manual backup description.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** At most 256 characters, without the special characters `>!<"&'=`.
     pub description: Option<String>,
-    /// **参数解释：** 备份里的库表信息。 **约束限制：** 该参数仅针对GeminiDB Cassandra。 **取值范围：** - 字段为空，表示创建实例级备份。 -
-    /// 字段非空，表示创建库表级备份。 **默认取值：** 不涉及。
+    /// The databases and tables to back up.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Only for GeminiDB Cassandra.
+    ///
+    /// **Range:**
+    /// - Empty: an instance-level backup is created.
+    /// - Not empty: a database- and table-level backup is created.
     pub database_tables: Option<Vec<types::DatabaseTable>>,
 }
 
@@ -857,15 +790,9 @@ impl<C> Request<CreateBackInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateBackOutput {
-    /// **参数解释：** 任务ID。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
-    /// **参数解释：** 备份ID。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup ID.
     pub backup_id: Option<String>,
 }
 
@@ -877,16 +804,13 @@ pub struct CreateColdVolumeInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 创建的冷数据存储大小，最小申请规格为500GB，最大申请规格为100000GB。单位：GB
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Size of the cold data storage to create, from 500 GB to 100,000 GB. Unit: GB.
     pub size: Option<i32>,
-    /// 创建包年包月实例的冷数据存储时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 -
-    /// false，表示手动从账户中支付，默认为该方式。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Can be given when creating the cold data storage of a yearly/monthly instance: whether the
+    /// order is paid automatically from the account. It does not affect how automatic renewals are
+    /// paid.
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -934,15 +858,9 @@ impl<C> Request<CreateColdVolumeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateColdVolumeOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
-    /// 订单ID，仅创建包年包月实例的冷数据存储时返回该参数
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Order ID. Returned only when cold data storage is created for a yearly/monthly instance.
     pub order_id: Option<String>,
 }
 
@@ -950,29 +868,29 @@ pub struct CreateColdVolumeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateConfigurationInput {
-    /// **参数解释：** 参数模板名称。 **约束限制：** 最长64个字符，只允许大写字母、小写字母、数字、和“-_.”特殊字符。 **取值范围：** 不涉及。 **默认取值：**
-    /// 不涉及。
+    /// Parameter template name.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** At most 64 characters; only uppercase letters, lowercase letters, digits
+    /// and the special characters `-_.` are allowed.
     pub name: Option<String>,
-    /// **参数解释：** 参数模板描述。 **约束限制：** 最长256个字符，不支持\>!\<\"&'=特殊字符。 **取值范围：** 不涉及。 **默认取值：** 空。
+    /// Parameter template description.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** At most 256 characters; the special characters `>!<"&'=` are not allowed.
+    ///
+    /// **Default:** Empty.
     pub description: Option<String>,
     /// The datastore of this CreateConfigurationRequestBody.
     pub datastore: Option<types::CreateConfigurationDatastoreOption>,
-    /// **参数解释：** 参数值对象，用户基于默认参数模板自定义的参数值。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 默认不修改参数值。
+    /// Parameter values: the user's own values, based on the default parameter template.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Default:** No parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
-    /// **参数解释：** 实例ID。 **约束限制：** 实例ID可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    /// 若传入此参数，则会基于此实例的参数信息创建参数模板。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** The instance ID can be obtained with Querying Instances and Details
+    /// (`ListInstances`). If you have no instance, create one with Creating an Instance
+    /// (`CreateInstance`). If this parameter is given, the parameter template is created from the
+    /// parameters of that instance.
     pub instance_id: Option<String>,
 }
 
@@ -1042,15 +960,11 @@ pub struct CreateConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDbCacheMappingInput {
-    /// 内存加速源实例ID。当前支持云数据库RDS for MySQL和GaussDB(for MySQL)实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the memory acceleration source instance. RDS for MySQL and GaussDB(for MySQL)
+    /// instances are supported.
     pub source_instance_id: Option<String>,
-    /// 内存加速目标实例ID。当前仅支持GeminiDB Redis主备类型实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the memory acceleration target instance. Only GeminiDB Redis primary/standby instances
+    /// are supported.
     pub target_instance_id: Option<String>,
 }
 
@@ -1095,10 +1009,7 @@ impl<C> Request<CreateDbCacheMappingInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDbCacheMappingOutput {
-    /// 创建内存加速任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the task that creates the memory acceleration.
     pub job_id: Option<String>,
 }
 
@@ -1106,65 +1017,30 @@ pub struct CreateDbCacheMappingOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDbCacheRuleInput {
-    /// 内存加速映射ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration mapping ID.
     pub dbcache_mapping_id: Option<String>,
-    /// 内存加速规则名称。不超过256字符，需要确保在当前映射下唯一。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration rule name. At most 256 characters, and unique within the mapping.
     pub name: Option<String>,
-    /// 源端数据库。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Source database.
     pub source_db_schema: Option<String>,
-    /// 源端数据表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Source table.
     pub source_db_table: Option<String>,
-    /// 目标数据存储类型。 取值为： hash。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Storage type of the target data. The value is `hash`.
     pub storage_type: Option<String>,
-    /// 目标数据库。取值范围： \[0-999\]。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Target database. Range: 0 to 999.
     pub target_database: Option<String>,
-    /// 映射的key使用的column列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Columns used for the key of the mapping.
     pub key_columns: Option<Vec<String>>,
-    /// 映射的value使用的column列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Columns used for the value of the mapping.
     pub value_columns: Option<Vec<String>>,
-    /// key的生存时间。单位:ms。不传该值，默认取2592000000，表示30天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time to live of a key, in milliseconds. Default: 2592000000 (30 days).
     pub ttl: Option<String>,
-    /// 映射的key分隔符。只允许一个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Key separator of the mapping. A single character.
     pub key_separator: Option<String>,
-    /// 映射的value分隔符。只允许一个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Value separator of the mapping. A single character.
     pub value_separator: Option<String>,
-    /// 键前缀。最长限制1024字符。需确保key_prefix和target_database在当前映射下唯一。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Key prefix. At most 1,024 characters. `key_prefix` and `target_database` must be unique
+    /// within the mapping.
     pub key_prefix: Option<String>,
 }
 
@@ -1280,10 +1156,7 @@ impl<C> Request<CreateDbCacheRuleInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDbCacheRuleOutput {
-    /// 内存加速规则ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration rule ID.
     pub id: Option<String>,
 }
 
@@ -1295,10 +1168,7 @@ pub struct CreateDbUserInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 需要创建的账号列表
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Accounts to create.
     pub users: Option<Vec<types::RedisUserForCreation>>,
 }
 
@@ -1343,10 +1213,7 @@ impl<C> Request<CreateDbUserInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDbUserOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -1358,27 +1225,23 @@ pub struct CreateDisasterRecoveryInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 容灾ID。 对容灾角色为主的实例下发搭建容灾接口时不传该参数，接口成功响应后返回生成的容灾ID。 对容灾角色为备的实例下发建容灾接口时必传该参数，且必须与上述生成的容灾ID保持一致。
+    /// DR ID.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Leave it out when calling the API for the instance whose DR role is primary; the successful
+    /// response then returns the new DR ID. It is required when calling the API for the instance
+    /// whose DR role is standby, and must be the DR ID returned by the first call.
     pub id: Option<String>,
-    /// 搭建容灾关系的别名。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Alias of the DR relationship.
     pub alias: Option<String>,
-    /// 建立容灾关系所需要的容灾密码，搭建同一容灾关系的两次调用容灾密码必须保持一致。 容灾密码为容灾集群内部数据通信所用，不能用于客户端连接使用。
+    /// DR password needed to set up the DR relationship. Both calls that set up the same DR
+    /// relationship must use the same DR password.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The DR password is used for data communication inside the DR clusters; it cannot be used by
+    /// clients to connect.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
-    /// 指定当前实例的容灾角色。取值为master或slave，表示在容灾关系中角色为主或备。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// DR role of this instance: `master` (primary) or `slave` (standby).
     pub instance_role: Option<String>,
     /// The disaster_recovery_instance of this ConstructDisasterRecoveryBody.
     pub disaster_recovery_instance: Option<types::ConstructDisasterRecoveryInstance>,
@@ -1470,15 +1333,9 @@ impl<C> Request<CreateDisasterRecoveryInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoveryOutput {
-    /// 搭建容灾关系的工作ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the job that sets up the DR relationship.
     pub job_id: Option<String>,
-    /// 容灾ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// DR ID.
     pub disaster_recovery_id: Option<String>,
 }
 
@@ -1486,24 +1343,14 @@ pub struct CreateDisasterRecoveryOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateGeminiDbDualActiveInput {
-    /// 参数解释
-    /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
-    /// 约束限制 不涉及。 取值范围 不涉及。 默认取值 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 搭建双活目标实例所在的region。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Region of the target instance of the active-active pair.
     pub destination_region: Option<String>,
-    /// **参数解释：** 搭建双活目标实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the target instance of the active-active pair.
     pub destination_instance_id: Option<String>,
     /// The tables of this DualActiveRequestBody.
     pub tables: Option<Vec<String>>,
@@ -1564,10 +1411,7 @@ impl<C> Request<CreateGeminiDbDualActiveInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateGeminiDbDualActiveOutput {
-    /// 工作流ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Workflow ID.
     pub job_id: Option<String>,
 }
 
@@ -1575,112 +1419,116 @@ pub struct CreateGeminiDbDualActiveOutput {
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
-    /// **参数解释：** 实例名称，允许和已有名称重复。 **约束限制：** 区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。
-    /// **取值范围：** 长度为4~64位，必须以字母开头（A~Z或a~z）。 **默认取值：** 不涉及。
+    /// Instance name. It may be the same as the name of an existing instance.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Case-sensitive. Only letters, digits (0 to 9), hyphens (-) and underscores
+    /// (_) are allowed; no other special characters.
+    ///
+    /// **Range:** 4 to 64 characters, starting with a letter (A to Z or a to z).
     pub name: Option<String>,
     /// The datastore of this CreateInstanceRequestBody.
     pub datastore: Option<types::DatastoreOption>,
-    /// **参数解释：** 区域ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 非空。
+    /// Region ID.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Default:** Must not be empty.
     pub region: Option<String>,
-    /// **参数解释：** 可用区ID。 **约束限制：** 不涉及。 **取值范围：** 取值：请参见查询所有实例规格信息中返回的“az_status”
-    /// ，支持创建3可用区实例，中间以逗号隔开。 **默认取值：** 不涉及。
+    /// AZ ID.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** See `az_status` in the response of Querying All Instance Specifications.
+    /// Instances across 3 AZs are supported: separate the AZs with commas.
     pub availability_zone: Option<String>,
-    /// **参数解释：** 虚拟私有云ID。 **约束限制：** 获取方法如下： - 方法1：登录虚拟私有云服务的控制台界面，在虚拟私有云的详情页面查找VPC ID。 -
-    /// 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询VPC列表。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// VPC ID.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** To obtain it:
+    /// - Method 1: log in to the VPC console and find the VPC ID on the VPC details page.
+    /// - Method 2: query it with the VPC API; see Querying VPCs.
     pub vpc_id: Option<String>,
-    /// **参数解释：** 子网的网络ID。 **约束限制：** 不涉及。 **取值范围：** 获取方法如下： -
-    /// 方法1：登录虚拟私有云服务的控制台界面，单击VPC下的子网，进入子网详情页面，查找网络ID。 - 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询子网列表。
-    /// **默认取值：** 不涉及。
+    /// Network ID of the subnet.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** To obtain it:
+    /// - Method 1: log in to the VPC console, click the subnets of the VPC, and find the network ID
+    ///   on the subnet details page.
+    /// - Method 2: query it with the VPC API; see Querying Subnets.
     pub subnet_id: Option<String>,
-    /// **参数解释：** 安全组ID。 **约束限制：** 不涉及。 **取值范围：** 获取方法如下： - 方法1：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组ID。 -
-    /// 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询安全组列表。 **默认取值：** 不涉及。
+    /// Security group ID.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** To obtain it:
+    /// - Method 1: log in to the VPC console and find the security group ID on the security group
+    ///   details page.
+    /// - Method 2: query it with the VPC API; see Querying Security Groups.
     pub security_group_id: Option<String>,
-    /// **参数解释：** 数据库密码。 **约束限制：** 不涉及。 **取值范围：**
-    /// 长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。建议您输入高强度密码，以提高安全性，防止出现密码被暴力破解等安全风险。
-    /// **默认取值：** 不涉及。
+    /// Database password.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** 8 to 32 characters, a combination of uppercase letters (A to Z), lowercase
+    /// letters (a to z), digits (0 to 9) and the special characters `~!@#%^*-_=+?`. Use a strong
+    /// password to improve security and guard against risks such as brute-force cracking.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
-    /// **参数解释：** 实例类型。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra支持经典部署模式集群类型，取值为“Cluster”。 -
-    /// GeminiDB Cassandra支持云原生部署模式集群类型，取值“CloudNativeCluster”。 - GeminiDB
-    /// Mongo4.0版本支持副本集类型，取值为“ReplicaSet”。 - GeminiDB Influx支持经典部署模式集群类型，取值为“Cluster”。 - GeminiDB
-    /// Influx支持云原生部署模式集群增强类型，取值为“CloudNativeCluster”。 - GeminiDB
-    /// Influx支持经典部署模式单节点类型，取值为“InfluxdbSingle”。 - GeminiDB
-    /// Influx支持经典部署模式集群增强类型，取值为“EnhancedCluster”。 - GeminiDB Redis支持经典部署模式Proxy集群类型，取值为“Cluster”。 -
-    /// GeminiDB redis支持云原生部署模式集群类型，取值为“CloudNativeCluster”。 - GeminiDB
-    /// Redis支持经典部署模式Cluster集群类型，取值为“RedisCluster” - GeminiDB Redis支持经典部署模式主备类型，取值为“Replication”。 -
-    /// GeminiDB兼容DynamoDB支持经典部署模式集群类型，取值为“Cluster”。 -
-    /// GeminiDB兼容DynamoDB支持云原生部署模式集群类型，取值“CloudNativeCluster”。 - GeminiDB
-    /// HBase支持经典部署模式集群类型，取值为“Cluster”。 - GeminiDB HBase支持云原生部署模式集群类型，取值“CloudNativeCluster”。
-    /// **默认取值：** 不涉及。
+    /// Instance type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - GeminiDB Cassandra, cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Cassandra, cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Mongo 4.0, replica set: `ReplicaSet`.
+    /// - GeminiDB Influx, cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Influx, enhanced cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Influx, single node with classic deployment: `InfluxdbSingle`.
+    /// - GeminiDB Influx, enhanced cluster with classic deployment: `EnhancedCluster`.
+    /// - GeminiDB Redis, Proxy cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Redis, cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Redis, Redis Cluster with classic deployment: `RedisCluster`.
+    /// - GeminiDB Redis, primary/standby with classic deployment: `Replication`.
+    /// - GeminiDB DynamoDB-compatible, cluster with classic deployment: `Cluster`.
+    /// - GeminiDB DynamoDB-compatible, cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB HBase, cluster with classic deployment: `Cluster`.
+    /// - GeminiDB HBase, cluster with cloud native deployment: `CloudNativeCluster`.
     pub mode: Option<String>,
-    /// **参数解释：** 产品类型。 **约束限制：** 当创建GeminiDB Redis云原生部署模式集群类型必传此参数。 **取值范围：** - Capacity 容量型
-    /// **默认取值：** 不涉及。
+    /// Product type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Required when creating a GeminiDB Redis cluster instance with cloud native
+    /// deployment.
+    ///
+    /// **Range:**
+    /// - `Capacity`: capacity-oriented.
     pub product_type: Option<String>,
-    /// **参数解释：** 实例规格详情。 **约束限制：** 获取方法请参见查询所有实例规格信息中响应“flavors”字段下参数的值。 **取值范围：** 不涉及。 **默认取值：**
-    /// 不涉及。
+    /// Instance specifications.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** See the parameters under `flavors` in the response of Querying All Instance
+    /// Specifications.
     pub flavor: Option<Vec<types::CreateInstanceFlavorOption>>,
-    /// **参数解释：** 磁盘加密时的密钥ID，创建实例时不传该参数，表示不进行磁盘加密。 **约束限制：**
-    /// 备份恢复新实例时不支持指定该参数，如果原实例使用了磁盘加密，新实例复用原实例加密的密钥ID。 该参数仅GeminiDB influx 云原生部署模式集群增强版实例类型、GeminiDB
-    /// Cassandra经典部署模式实例类型、GeminiDB兼容DynamoDB实例类型支持。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// ID of the key used for disk encryption. If it is left out when the instance is created, the
+    /// disks are not encrypted.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** It cannot be given when a backup is restored to a new instance: if the
+    /// original instance uses disk encryption, the new instance uses the same key ID.
+    ///
+    /// Only supported by GeminiDB Influx enhanced cluster instances with cloud native deployment,
+    /// GeminiDB Cassandra instances with classic deployment and GeminiDB DynamoDB-compatible
+    /// instances.
     pub disk_encryption_id: Option<String>,
-    /// **参数解释：** '参数模板ID。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     pub configuration_id: Option<String>,
     /// The backup_strategy of this CreateInstanceRequestBody.
     pub backup_strategy: Option<types::BackupStrategyOption>,
-    /// **参数解释：** '企业项目ID。' **约束限制：** -对于未开通企业多项目服务的用户，不传该参数。
-    /// -对于已开通企业多项目服务的用户，不传该参数时，表示为default企业项目。获取方式请参见《企业管理API参考》的“查询企业项目列表”响应消息表“enterprise_project字段数据结构说明”的“id”。
-    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Enterprise project ID.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:**
+    /// - Users who have not enabled enterprise projects leave it out.
+    /// - For users who have enabled enterprise projects, leaving it out means the `default`
+    ///   enterprise project. To obtain it, see `id` in the `enterprise_project` field of the
+    ///   response of "Querying Enterprise Projects" in the Enterprise Management API Reference.
     pub enterprise_project_id: Option<String>,
-    /// **参数解释：** '专属资源ID。' **约束限制：** 只有开通专属资源池后才可以下发此参数。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Dedicated resource ID.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Can be given only after a dedicated resource pool has been enabled.
     pub dedicated_resource_id: Option<String>,
-    /// **参数解释：** SSL开关选项。 **约束限制：** 不涉及。 **取值范围：** - 取“0”，表示DDS实例默认不启用SSL连接。 -
-    /// 取“1”，表示DDS实例默认启用SSL连接。 - 不传该参数时，默认不启用SSL连接。 **默认取值：** 不涉及。
+    /// SSL option.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `0`: SSL connections are disabled by default on the instance.
+    /// - `1`: SSL connections are enabled by default on the instance.
+    /// - Left out: SSL connections are disabled by default.
     pub ssl_option: Option<String>,
     /// The charge_info of this CreateInstanceRequestBody.
     pub charge_info: Option<types::ChargeInfoOption>,
@@ -1688,14 +1536,19 @@ pub struct CreateInstanceInput {
     pub restore_info: Option<types::RestoreInfo>,
     /// The dr_info of this CreateInstanceRequestBody.
     pub dr_info: Option<types::DrInfo>,
-    /// **参数解释：** 数据库访问端口号。 **约束限制：** 目前仅支持GeminiDB
-    /// Redis实例支持自定义端口，取值范围为：1024~65535，禁用端口号为：2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
-    /// 不指定端口时，创建GeminiDB Redis实例的访问端口默认为6379。 如果该实例计划用于搭建双活容灾场景，请配置为8635端口。 **取值范围：**
-    /// 取值范围为：1024~65535，禁用端口号为：2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
-    /// **默认取值：** 6379。
+    /// Database port.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Only GeminiDB Redis instances support a custom port, from 1024 to 65535,
+    /// except the ports 2180, 2887, 3887, 6377, 6378, 6380, 8018, 8079, 8091, 8479, 8484, 8999,
+    /// 12017, 12333 and 50069.
+    ///
+    /// Without a port, a GeminiDB Redis instance is created with port 6379. If the instance is
+    /// meant for an active-active DR setup, use port 8635.
+    ///
+    /// **Range:** 1024 to 65535, except the ports 2180, 2887, 3887, 6377, 6378, 6380, 8018, 8079,
+    /// 8091, 8479, 8484, 8999, 12017, 12333 and 50069.
+    ///
+    /// **Default:** 6379.
     pub port: Option<String>,
     /// The availability_zone_detail of this CreateInstanceRequestBody.
     pub availability_zone_detail: Option<types::AvailabilityZoneDetail>,
@@ -1922,82 +1775,39 @@ pub struct CreateInstanceOutput {
     pub id: Option<String>,
     /// The datastore of this CreateInstanceResponse.
     pub datastore: Option<types::DatastoreResult>,
-    /// 实例名称，与请求参数相同。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name, the same as in the request.
     pub name: Option<String>,
-    /// 创建时间为本地时间，格式为“yyyy-mm-dd hh:mm:ss”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creation time, in local time, in the format `yyyy-mm-dd hh:mm:ss`.
     pub created: Option<String>,
-    /// 实例状态，取值为“creating”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance status. The value is `creating`.
     pub status: Option<String>,
-    /// 区域ID，与请求参数相同。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Region ID, the same as in the request.
     pub region: Option<String>,
-    /// 可用区ID，与请求参数相同。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// AZ ID, the same as in the request.
     pub availability_zone: Option<String>,
-    /// 虚拟私有云ID，与请求参数相同。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// VPC ID, the same as in the request.
     pub vpc_id: Option<String>,
-    /// 子网ID，与请求参数相同。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Subnet ID, the same as in the request.
     pub subnet_id: Option<String>,
-    /// 实例所属的安全组ID，与请求参数相同。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the security group of the instance, the same as in the request.
     pub security_group_id: Option<String>,
-    /// 实例类型，与请求参数相同。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance type, the same as in the request.
     pub mode: Option<String>,
-    /// 实例规格详情，与请求参数相同。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance specifications, the same as in the request.
     pub flavor: Option<Vec<types::CreateInstanceFlavorResult>>,
     /// The backup_strategy of this CreateInstanceResponse.
     pub backup_strategy: Option<types::BackupStrategyResult>,
-    /// 企业项目ID。取值为“0”，表示为default企业项目。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enterprise project ID. The value `0` means the `default` enterprise project.
     pub enterprise_project_id: Option<String>,
-    /// 专属资源ID，只有创建在专属资源上的实例才会返回该字段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Dedicated resource ID. Returned only for instances created on dedicated resources.
     pub dedicated_resource_id: Option<String>,
-    /// SSL开关选项，与请求参数相同。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// SSL option, the same as in the request.
     pub ssl_option: Option<String>,
-    /// 创建实例的任务ID, 仅创建按需实例时会返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the task that creates the instance. Returned only when a pay-per-use instance is
+    /// created.
     pub job_id: Option<String>,
-    /// 创建实例的订单ID，仅创建包年包月时返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the order that creates the instance. Returned only when a yearly/monthly instance is
+    /// created.
     pub order_id: Option<String>,
     /// The charge_info of this CreateInstanceResponse.
     pub charge_info: Option<types::ChargeInfoResult>,
@@ -2007,10 +1817,7 @@ pub struct CreateInstanceOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteBackupInput {
-    /// 备份文件ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup file ID.
     ///
     /// Sent in the request path as `{backup_id}`.
     pub backup_id: Option<String>,
@@ -2048,10 +1855,7 @@ impl<C> Request<DeleteBackupInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBackupOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -2059,10 +1863,7 @@ pub struct DeleteBackupOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteConfigurationInput {
-    /// 参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
@@ -2105,10 +1906,7 @@ pub struct DeleteConfigurationOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteDbCacheMappingInput {
-    /// 内存加速映射ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration mapping ID.
     pub id: Option<String>,
 }
 
@@ -2143,10 +1941,7 @@ impl<C> Request<DeleteDbCacheMappingInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDbCacheMappingOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -2154,10 +1949,7 @@ pub struct DeleteDbCacheMappingOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteDbCacheRuleInput {
-    /// 内存加速规则ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration rule ID.
     pub id: Option<String>,
 }
 
@@ -2201,10 +1993,7 @@ pub struct DeleteDbUserInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 需要删除的数据库账号名称列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Names of the database accounts to delete.
     pub names: Option<Vec<String>>,
 }
 
@@ -2246,10 +2035,7 @@ impl<C> Request<DeleteDbUserInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDbUserOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -2295,10 +2081,7 @@ impl<C> Request<DeleteDisasterRecoveryInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDisasterRecoveryOutput {
-    /// 解除容灾关系的工作ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the job that removes the DR relationship.
     pub job_id: Option<String>,
 }
 
@@ -2306,19 +2089,12 @@ pub struct DeleteDisasterRecoveryOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteEnlargeFailNodeInput {
-    /// 实例ID，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 节点ID
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     pub node_id: Option<String>,
 }
 
@@ -2360,10 +2136,7 @@ impl<C> Request<DeleteEnlargeFailNodeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteEnlargeFailNodeOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -2371,12 +2144,8 @@ pub struct DeleteEnlargeFailNodeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteGeminiDbDualActiveInput {
-    /// 参数解释
-    /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
-    /// 约束限制 不涉及。 取值范围 不涉及。 默认取值 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -2414,10 +2183,7 @@ impl<C> Request<DeleteGeminiDbDualActiveInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteGeminiDbDualActiveOutput {
-    /// 工作流ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Workflow ID.
     pub job_id: Option<String>,
 }
 
@@ -2463,10 +2229,7 @@ impl<C> Request<DeleteInstanceInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -2474,10 +2237,7 @@ pub struct DeleteInstanceOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesSessionInput {
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
@@ -2542,10 +2302,7 @@ pub struct DeleteInstancesSessionOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteLtsConfigsInput {
-    /// 语言。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -2885,10 +2642,7 @@ pub struct ListBackupsInput {
     ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
-    /// 备份ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup ID.
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
@@ -3800,17 +3554,11 @@ pub struct ListDbCacheMappingsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDbCacheRulesInput {
-    /// 内存加速映射ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration mapping ID.
     ///
     /// Sent in the query string as `dbcache_mapping_id`.
     pub dbcache_mapping_id: Option<String>,
-    /// 内存加速规则ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration rule ID.
     ///
     /// Sent in the query string as `rule_id`.
     pub rule_id: Option<String>,
@@ -3935,10 +3683,7 @@ pub struct ListDbCacheRulesOutput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub total_count: Option<i32>,
-    /// 内存加速映射ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration mapping ID.
     pub dbcache_mapping_id: Option<String>,
     /// 内存加速规则详情。
     ///
@@ -4725,10 +4470,7 @@ pub struct ListInstanceSessionsInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
@@ -4825,10 +4567,7 @@ impl<C> Request<ListInstanceTagsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceTagsOutput {
-    /// 标签列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag list.
     pub tags: Option<Vec<types::ListInstanceTagsResult>>,
 }
 
@@ -5176,10 +4915,7 @@ pub struct ListInstancesByTagsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionInput {
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
@@ -5280,10 +5016,7 @@ pub struct ListInstancesSessionOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionStatisticsInput {
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
@@ -5347,10 +5080,7 @@ pub struct ListInstancesSessionStatisticsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListJobsInput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     ///
     /// Sent in the query string as `id`.
     pub id: Option<String>,
@@ -5535,10 +5265,7 @@ pub struct ListLtsConfigsInput {
     ///
     /// Sent in the query string as `enterprise_project_id`.
     pub enterprise_project_id: Option<String>,
-    /// 语言。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -6153,10 +5880,7 @@ impl<C> Request<ListProjectTagsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListProjectTagsOutput {
-    /// 标签列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag list.
     pub tags: Option<Vec<types::Tag>>,
     /// 总记录数。
     ///
@@ -6184,10 +5908,7 @@ pub struct ListRecycleInstancesInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 语言。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -7062,10 +6783,7 @@ pub struct ModifyAutoNodeExpansionPolicyInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 语言。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -7407,10 +7125,7 @@ impl<C> Request<ModifyPortInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPortOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -7504,10 +7219,7 @@ impl<C> Request<ModifyPublicIpInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPublicIpOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -7659,10 +7371,7 @@ impl<C> Request<OfflineNodesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OfflineNodesOutput {
-    /// 工作流ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Workflow ID.
     pub job_id: Option<String>,
 }
 
@@ -7982,10 +7691,7 @@ impl<C> Request<ResizeColdVolumeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeColdVolumeOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
     /// 订单ID，仅扩容包年包月实例的存储容量时返回该参数。
     ///
@@ -8197,10 +7903,7 @@ impl<C> Request<RestartInstanceInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestartInstanceOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -8287,10 +7990,7 @@ impl<C> Request<RestoreExistingInstanceInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestoreExistingInstanceOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -8348,10 +8048,7 @@ impl<C> Request<RestoreRedisDataInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestoreRedisDataOutput {
-    /// **参数解释：** 任务ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -8409,10 +8106,7 @@ impl<C> Request<RestoreRedisPitrInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestoreRedisPitrOutput {
-    /// **参数解释：** 任务ID。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -8420,10 +8114,7 @@ pub struct RestoreRedisPitrOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SaveLtsConfigsInput {
-    /// 语言。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -8977,10 +8668,7 @@ pub struct ShowAllInstancesBackupsInput {
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// 备份ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup ID.
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
@@ -9123,10 +8811,7 @@ pub struct ShowAllInstancesBackupsNewInput {
     ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
-    /// 备份ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup ID.
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
@@ -9546,10 +9231,7 @@ pub struct ShowAutoNodeExpansionPolicyInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 语言。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -9731,10 +9413,7 @@ pub struct ShowBackupPolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowConfigurationDetailInput {
-    /// 参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
@@ -9773,20 +9452,11 @@ impl<C> Request<ShowConfigurationDetailInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowConfigurationDetailOutput {
-    /// 参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     pub id: Option<String>,
-    /// 参数模板名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template name.
     pub name: Option<String>,
-    /// 参数模板描述。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template description.
     pub description: Option<String>,
     /// 数据库版本名称。
     ///
@@ -10283,10 +9953,7 @@ pub struct ShowInstanceConfigurationOutput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub updated: Option<String>,
-    /// 参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     pub id: Option<String>,
     /// 数据库实例类型。 取值范围: GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
     /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
@@ -10807,10 +10474,7 @@ pub struct ShowQuotasOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRecyclePolicyInput {
-    /// 语言。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -11508,10 +11172,7 @@ impl<C> Request<ShrinkInstanceNodeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShrinkInstanceNodeOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
     /// 订单ID，仅创建包年包月实例时返回该参数。
     ///
@@ -11524,10 +11185,7 @@ pub struct ShrinkInstanceNodeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StopBackupInput {
-    /// 备份ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup ID.
     ///
     /// Sent in the request path as `{backup_id}`.
     pub backup_id: Option<String>,
@@ -11710,10 +11368,7 @@ impl<C> Request<SwitchOverInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchOverOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -12113,10 +11768,7 @@ impl<C> Request<UpdateClientNetworkInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateClientNetworkOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -12124,10 +11776,7 @@ pub struct UpdateClientNetworkOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateConfigurationInput {
-    /// 参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
@@ -12263,10 +11912,7 @@ impl<C> Request<UpdateDatabasesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDatabasesOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -12274,25 +11920,13 @@ pub struct UpdateDatabasesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateDbCacheRuleInput {
-    /// 内存加速规则ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration rule ID.
     pub dbcache_rule_id: Option<String>,
-    /// 映射的value使用的column列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Columns used for the value of the mapping.
     pub value_columns: Option<Vec<String>>,
-    /// key的生存时间。单位:ms。不传该值，默认取2592000000，表示30天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time to live of a key, in milliseconds. Default: 2592000000 (30 days).
     pub ttl: Option<String>,
-    /// 映射的value分隔符。只允许一个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Value separator of the mapping. A single character.
     pub value_separator: Option<String>,
 }
 
@@ -12593,10 +12227,7 @@ impl<C> Request<UpdateInstanceLbInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceLbOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -12761,10 +12392,7 @@ impl<C> Request<UpdateSecurityGroupInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -12810,10 +12438,7 @@ impl<C> Request<UpgradeDbVersionInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeDbVersionOutput {
-    /// 任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 

@@ -150,20 +150,11 @@ pub struct CreateConfigurationDatastoreOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateConfigurationResult {
-    /// 参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     pub id: Option<String>,
-    /// 参数模板名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template name.
     pub name: Option<String>,
-    /// 参数模板描述。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template description.
     pub description: Option<String>,
     /// 数据库版本名称。
     ///
@@ -659,10 +650,7 @@ pub struct OptionalFlavorsInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Backup {
-    /// 备份ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup ID.
     pub id: Option<String>,
     /// 备份描述信息。
     ///
@@ -829,10 +817,7 @@ pub struct CassandraSlowLogDetail {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub node_name: Option<String>,
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     pub node_id: Option<String>,
     /// 执行语句。
     ///
@@ -899,20 +884,11 @@ pub struct DataStoreList {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigurationsResult {
-    /// 参数模板ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     pub id: Option<String>,
-    /// 参数模板名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template name.
     pub name: Option<String>,
-    /// 参数模板描述。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template description.
     pub description: Option<String>,
     /// 数据库版本名称。
     ///
@@ -954,10 +930,7 @@ pub struct ListConfigurationsResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryDbCacheMappingResponse {
-    /// 内存加速映射ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration mapping ID.
     pub id: Option<String>,
     /// 内存加速映射名称。
     ///
@@ -1011,10 +984,7 @@ pub struct QueryDbCacheMappingResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryDbCacheRuleResponse {
-    /// 内存加速规则ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration rule ID.
     pub id: Option<String>,
     /// 内存加速规则名称。
     ///
@@ -1026,15 +996,9 @@ pub struct QueryDbCacheRuleResponse {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub status: Option<String>,
-    /// 源端数据库。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Source database.
     pub source_db_schema: Option<String>,
-    /// 源端数据表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Source table.
     pub source_db_table: Option<String>,
     /// 目标数据存储类型。取值为： hash。
     ///
@@ -1046,15 +1010,9 @@ pub struct QueryDbCacheRuleResponse {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub target_database: Option<String>,
-    /// 映射的key使用的column列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Columns used for the key of the mapping.
     pub key_columns: Option<Vec<String>>,
-    /// 映射的value使用的column列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Columns used for the value of the mapping.
     pub value_columns: Option<Vec<String>>,
     /// key的生存时间。单位:ms。不传该值，默认取-1，表示永久存储。
     ///
@@ -1272,10 +1230,7 @@ pub struct ListFlavorsResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InfluxdbSlowLogDetail {
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     pub node_id: Option<String>,
     /// 节点名称。
     ///
@@ -1323,10 +1278,7 @@ pub struct InfluxdbSlowLogDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListNodeSessionsResult {
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     pub node_id: Option<String>,
     /// 总会话数。
     ///
@@ -1914,10 +1866,7 @@ pub struct MongodbErrorLogDetail {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub node_name: Option<String>,
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     pub node_id: Option<String>,
     /// 描述信息。
     ///
@@ -1950,10 +1899,7 @@ pub struct MongodbSlowLogDetail {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub node_name: Option<String>,
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     pub node_id: Option<String>,
     /// 执行语句。
     ///
@@ -2071,10 +2017,7 @@ pub struct RecycleInstance {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub enterprise_project_id: Option<String>,
-    /// **参数解释：** 备份ID。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup ID.
     pub backup_id: Option<String>,
     /// **参数解释：** 实例创建时间。 **取值范围：** 不涉及。
     ///
@@ -2120,10 +2063,7 @@ pub struct RedisSlowLogDetail {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub node_name: Option<String>,
-    /// 节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID.
     pub node_id: Option<String>,
     /// 执行语句。
     ///
@@ -2400,10 +2340,7 @@ pub struct RecyclePolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryInstanceBackupResponseBodyBackups {
-    /// 备份ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup ID.
     pub id: Option<String>,
     /// 备份名称。
     ///
