@@ -603,12 +603,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 关闭实例节点会话
+    /// Closing Sessions of an Instance's Node
     ///
-    /// 关闭实例节点会话。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Closes sessions of a node of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -620,12 +617,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 解除关联LTS日志流
+    /// Unlinking LTS Log Streams
     ///
-    /// 将实例日志与LTS日志流解除关联，后台将取消上传实例日志到的LTS日志流里。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Unlinks instance logs from their LTS log streams: the instance's logs are no longer uploaded
+    /// to those log streams.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -644,12 +639,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除Redis禁用命令
+    /// Deleting Disabled Redis Commands
     ///
-    /// 删除Redis禁用命令。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Deletes disabled Redis commands.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -668,12 +660,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 扩容指定集群实例的节点数量
+    /// Adding Nodes to a Cluster Instance
     ///
-    /// 扩容指定集群实例的节点数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Adds nodes to a specified cluster instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -689,12 +678,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例可变更规格
+    /// Querying the Specifications an Instance Can Change To
     ///
-    /// 查询实例可变更规格。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the specifications an instance can be changed to.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -705,12 +691,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询备份列表（推荐）
+    /// Querying Backups (Recommended)
     ///
-    /// 根据指定条件查询备份列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries backups that match the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -727,12 +710,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例可搭建双活关系的候选实例
+    /// Querying Candidate Instances for Active-Active
     ///
-    /// 查询实例在目标Region可搭建双活关系的候选实例列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the instances in the target region with which an instance can set up an
+    /// active-active relationship.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -751,12 +732,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询GeminiDB(for Cassandra)数据库慢日志
+    /// Querying Slow Query Logs of GeminiDB Cassandra
     ///
-    /// 查询GeminiDB(for Cassandra)数据库慢日志信息，支持日志关键字搜索。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the slow query logs of a GeminiDB Cassandra database; the logs can be searched by
+    /// keyword.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -774,10 +753,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询支持参数模板的接口信息
+    /// Querying the Engines That Support Parameter Templates
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the database engines that support parameter templates.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -790,12 +768,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取参数模板列表
+    /// Querying Parameter Templates
     ///
-    /// 获取参数模板列表，包括所有数据库的默认参数模板和用户创建的参数模板。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries parameter templates: the default parameter templates of all databases and the ones
+    /// users created.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -808,12 +784,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取参数模板列表
+    /// Querying Parameter Templates
     ///
-    /// 获取参数模板列表，包括所有数据库的默认参数模板和用户创建的参数模板。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries parameter templates: the default parameter templates of all databases and the ones
+    /// users created.
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -826,12 +800,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询指定实例类型的数据库版本信息
+    /// Querying Database Versions of an Instance Type
     ///
-    /// 查询指定实例类型的数据库版本信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the database versions of a specified instance type.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -842,12 +813,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询内存加速映射列表和详情
+    /// Querying Memory Acceleration Mappings and Details
     ///
-    /// 根据指定条件查询内存加速映射关系列表和详情。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries memory acceleration mappings and their details, by the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -858,12 +826,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询内存加速规则列表和详情
+    /// Querying Memory Acceleration Rules and Details
     ///
-    /// 查询内存加速规则列表和详情。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries memory acceleration rules and their details.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -874,12 +839,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取Redis数据库账号列表和详情
+    /// Querying Redis Database Accounts and Details
     ///
-    /// 获取Redis数据库账号列表和详情。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the database accounts of a Redis instance and their details.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -891,12 +853,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询专属资源列表
+    /// Querying Dedicated Resources
     ///
-    /// 查询专属资源列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries dedicated resources.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -907,12 +866,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询企业项目配额
+    /// Querying Enterprise Project Quotas
     ///
-    /// 查询企业项目配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the quotas of enterprise projects.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -924,12 +880,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询数据库规格
+    /// Querying Database Specifications
     ///
-    /// 查询指定条件下的实例规格信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the instance specifications that match the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -941,12 +894,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询所有实例规格信息
+    /// Querying All Instance Specifications
     ///
-    /// 查询指定条件下的所有实例规格信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries all instance specifications that match the given conditions.
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -960,12 +910,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询GeminiDB(for influxdb)数据库慢日志
+    /// Querying Slow Query Logs of GeminiDB Influx
     ///
-    /// 查询GeminiDB(for influxdb)数据库慢日志信息，支持日志关键字搜索。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the slow query logs of a GeminiDB Influx database; the logs can be searched by
+    /// keyword.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -983,12 +931,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取Redis实例数据库列表
+    /// Querying the Databases of a Redis Instance
     ///
-    /// 获取Redis实例数据库列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the databases of a Redis instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1003,12 +948,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例可维护时间段
+    /// Querying the Maintenance Windows of an Instance
     ///
-    /// 查询实例可维护时间段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the time windows in which an instance can be maintained.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1025,12 +967,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取实例的会话
+    /// Querying the Sessions of an Instance
     ///
-    /// 获取实例的会话。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the sessions of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1041,12 +980,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询资源标签
+    /// Querying Resource Tags
     ///
-    /// 查询指定实例的标签信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the tags of a specified instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1077,12 +1013,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询资源实例
+    /// Querying Resource Instances
     ///
-    /// 根据标签查询指定的数据库实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries DB instances by tag.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1095,12 +1028,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询资源实例
+    /// Querying Resource Instances
     ///
-    /// 根据标签查询指定的数据库实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries DB instances by tag.
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -2047,12 +1977,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询备份列表（推荐）
+    /// Querying Backups (Recommended)
     ///
-    /// 根据指定条件查询备份列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries backups that match the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {

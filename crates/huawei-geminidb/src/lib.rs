@@ -62,33 +62,33 @@
 //! | `DeleteEnlargeFailNode` | [`Client::delete_enlarge_fail_node`] | Deleting Nodes That Failed to Be Added |
 //! | `DeleteGeminiDbDualActive` | [`Client::delete_gemini_db_dual_active`] | Removing Active-Active |
 //! | `DeleteInstance` | [`Client::delete_instance`] | Deleting an Instance |
-//! | `DeleteInstancesSession` | [`Client::delete_instances_session`] | 关闭实例节点会话 |
-//! | `DeleteLtsConfigs` | [`Client::delete_lts_configs`] | 解除关联LTS日志流 |
-//! | `DeleteRedisDisabledCommands` | [`Client::delete_redis_disabled_commands`] | 删除Redis禁用命令 |
-//! | `ExpandInstanceNode` | [`Client::expand_instance_node`] | 扩容指定集群实例的节点数量 |
-//! | `ListAvailableFlavorInfos` | [`Client::list_available_flavor_infos`] | 查询实例可变更规格 |
-//! | `ListBackups` | [`Client::list_backups`] | 查询备份列表（推荐） |
-//! | `ListBiactiveInstanceCandidates` | [`Client::list_biactive_instance_candidates`] | 查询实例可搭建双活关系的候选实例 |
-//! | `ListCassandraSlowLogs` | [`Client::list_cassandra_slow_logs`] | 查询GeminiDB(for Cassandra)数据库慢日志 |
-//! | `ListConfigurationDatastores` | [`Client::list_configuration_datastores`] | 查询支持参数模板的接口信息 |
-//! | `ListConfigurationTemplates` | [`Client::list_configuration_templates`] | 获取参数模板列表 |
-//! | `ListConfigurations` | [`Client::list_configurations`] | 获取参数模板列表 |
-//! | `ListDatastores` | [`Client::list_datastores`] | 查询指定实例类型的数据库版本信息 |
-//! | `ListDbCacheMappings` | [`Client::list_db_cache_mappings`] | 查询内存加速映射列表和详情 |
-//! | `ListDbCacheRules` | [`Client::list_db_cache_rules`] | 查询内存加速规则列表和详情 |
-//! | `ListDbUsers` | [`Client::list_db_users`] | 获取Redis数据库账号列表和详情 |
-//! | `ListDedicatedResources` | [`Client::list_dedicated_resources`] | 查询专属资源列表 |
-//! | `ListEpsQuotas` | [`Client::list_eps_quotas`] | 查询企业项目配额 |
-//! | `ListFlavorInfos` | [`Client::list_flavor_infos`] | 查询数据库规格 |
-//! | `ListFlavors` | [`Client::list_flavors`] | 查询所有实例规格信息 |
-//! | `ListInfluxdbSlowLogs` | [`Client::list_influxdb_slow_logs`] | 查询GeminiDB(for influxdb)数据库慢日志 |
-//! | `ListInstanceDatabases` | [`Client::list_instance_databases`] | 获取Redis实例数据库列表 |
-//! | `ListInstanceMaintenanceWindow` | [`Client::list_instance_maintenance_window`] | 查询实例可维护时间段 |
-//! | `ListInstanceSessions` | [`Client::list_instance_sessions`] | 获取实例的会话 |
-//! | `ListInstanceTags` | [`Client::list_instance_tags`] | 查询资源标签 |
+//! | `DeleteInstancesSession` | [`Client::delete_instances_session`] | Closing Sessions of an Instance's Node |
+//! | `DeleteLtsConfigs` | [`Client::delete_lts_configs`] | Unlinking LTS Log Streams |
+//! | `DeleteRedisDisabledCommands` | [`Client::delete_redis_disabled_commands`] | Deleting Disabled Redis Commands |
+//! | `ExpandInstanceNode` | [`Client::expand_instance_node`] | Adding Nodes to a Cluster Instance |
+//! | `ListAvailableFlavorInfos` | [`Client::list_available_flavor_infos`] | Querying the Specifications an Instance Can Change To |
+//! | `ListBackups` | [`Client::list_backups`] | Querying Backups (Recommended) |
+//! | `ListBiactiveInstanceCandidates` | [`Client::list_biactive_instance_candidates`] | Querying Candidate Instances for Active-Active |
+//! | `ListCassandraSlowLogs` | [`Client::list_cassandra_slow_logs`] | Querying Slow Query Logs of GeminiDB Cassandra |
+//! | `ListConfigurationDatastores` | [`Client::list_configuration_datastores`] | Querying the Engines That Support Parameter Templates |
+//! | `ListConfigurationTemplates` | [`Client::list_configuration_templates`] | Querying Parameter Templates |
+//! | `ListConfigurations` | [`Client::list_configurations`] | Querying Parameter Templates |
+//! | `ListDatastores` | [`Client::list_datastores`] | Querying Database Versions of an Instance Type |
+//! | `ListDbCacheMappings` | [`Client::list_db_cache_mappings`] | Querying Memory Acceleration Mappings and Details |
+//! | `ListDbCacheRules` | [`Client::list_db_cache_rules`] | Querying Memory Acceleration Rules and Details |
+//! | `ListDbUsers` | [`Client::list_db_users`] | Querying Redis Database Accounts and Details |
+//! | `ListDedicatedResources` | [`Client::list_dedicated_resources`] | Querying Dedicated Resources |
+//! | `ListEpsQuotas` | [`Client::list_eps_quotas`] | Querying Enterprise Project Quotas |
+//! | `ListFlavorInfos` | [`Client::list_flavor_infos`] | Querying Database Specifications |
+//! | `ListFlavors` | [`Client::list_flavors`] | Querying All Instance Specifications |
+//! | `ListInfluxdbSlowLogs` | [`Client::list_influxdb_slow_logs`] | Querying Slow Query Logs of GeminiDB Influx |
+//! | `ListInstanceDatabases` | [`Client::list_instance_databases`] | Querying the Databases of a Redis Instance |
+//! | `ListInstanceMaintenanceWindow` | [`Client::list_instance_maintenance_window`] | Querying the Maintenance Windows of an Instance |
+//! | `ListInstanceSessions` | [`Client::list_instance_sessions`] | Querying the Sessions of an Instance |
+//! | `ListInstanceTags` | [`Client::list_instance_tags`] | Querying Resource Tags |
 //! | `ListInstances` | [`Client::list_instances`] | Querying Instances and Details |
-//! | `ListInstancesByResourceTags` | [`Client::list_instances_by_resource_tags`] | 查询资源实例 |
-//! | `ListInstancesByTags` | [`Client::list_instances_by_tags`] | 查询资源实例 |
+//! | `ListInstancesByResourceTags` | [`Client::list_instances_by_resource_tags`] | Querying Resource Instances |
+//! | `ListInstancesByTags` | [`Client::list_instances_by_tags`] | Querying Resource Instances |
 //! | `ListInstancesSession` | [`Client::list_instances_session`] | 获取节点会话列表 |
 //! | `ListInstancesSessionStatistics` | [`Client::list_instances_session_statistics`] | 查询实例节点会话统计信息 |
 //! | `ListJobs` | [`Client::list_jobs`] | 查询任务列表和详情 |
@@ -133,7 +133,7 @@
 //! | `SetRecyclePolicy` | [`Client::set_recycle_policy`] | 设置回收策略 |
 //! | `SetRedisPitrPolicy` | [`Client::set_redis_pitr_policy`] | 设置Redis恢复到指定时间点策略 |
 //! | `ShowAllInstancesBackups` | [`Client::show_all_instances_backups`] | 查询备份列表 |
-//! | `ShowAllInstancesBackupsNew` | [`Client::show_all_instances_backups_new`] | 查询备份列表（推荐） |
+//! | `ShowAllInstancesBackupsNew` | [`Client::show_all_instances_backups_new`] | Querying Backups (Recommended) |
 //! | `ShowApplicableInstances` | [`Client::show_applicable_instances`] | 查询参数模板可应用的实例列表 |
 //! | `ShowApplyHistory` | [`Client::show_apply_history`] | 查询参数模板应用历史 |
 //! | `ShowAutoEnlargePolicy` | [`Client::show_auto_enlarge_policy`] | 查询磁盘自动扩容策略 |

@@ -2241,15 +2241,9 @@ pub struct DeleteInstancesSessionInput {
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
-    /// 是否删除全部会话。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether to close all sessions.
     pub is_all: Option<bool>,
-    /// 需要删除的会话id。is_all为false的时候，session_ids为必填，不能为空。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IDs of the sessions to close. Required, and not empty, when `is_all` is `false`.
     pub session_ids: Option<Vec<String>>,
 }
 
@@ -2307,15 +2301,9 @@ pub struct DeleteLtsConfigsInput {
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-    /// 需要解除关联的实例ID列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IDs of the instances to unlink.
     pub instance_ids: Option<Vec<String>>,
-    /// 日志类型。slow_log表示慢日志。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Log type. `slow_log` means slow query logs.
     pub log_type: Option<String>,
 }
 
@@ -2372,20 +2360,11 @@ pub struct DeleteRedisDisabledCommandsInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 禁用类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// What is disabled.
     pub disabled_type: Option<String>,
-    /// disabled_type为command时传入该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Given when `disabled_type` is `command`.
     pub commands: Option<Vec<String>>,
-    /// disabled_type为key时传入该参数，最多20个。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Given when `disabled_type` is `key`; at most 20.
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
@@ -2451,21 +2430,18 @@ pub struct ExpandInstanceNodeInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 新增加的节点数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of nodes to add.
     pub num: Option<i32>,
-    /// 扩容的节点所使用的子网的ID。 - 该参数仅只支持GeminiDB Cassandra数据库实例扩容节点时传入。 - 所传入的子网ID必须属于实例当前所在的VPC。 -
-    /// 不传该参数时，系统会在当前实例所使用的子网中为当前扩容的节点选择一个IP容量较为充足的子网。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the subnet used by the new nodes.
+    /// - Only given when adding nodes to a GeminiDB Cassandra instance.
+    /// - The subnet must belong to the VPC the instance is in.
+    /// - When it is left out, the system picks, among the subnets the instance uses, one with
+    ///   enough free IP addresses for the new nodes.
     pub subnet_id: Option<String>,
-    /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Can be given for a yearly/monthly instance: whether the order is paid automatically from the
+    /// account. It does not affect how automatic renewals are paid.
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -2519,15 +2495,9 @@ impl<C> Request<ExpandInstanceNodeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExpandInstanceNodeOutput {
-    /// 任务ID，仅按需实例时会返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID. Returned only for pay-per-use instances.
     pub job_id: Option<String>,
-    /// 订单ID，仅创建包年包月实例时返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Order ID. Returned only for yearly/monthly instances.
     pub order_id: Option<String>,
 }
 
@@ -2539,17 +2509,15 @@ pub struct ListAvailableFlavorInfosInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0.
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -2606,15 +2574,9 @@ impl<C> Request<ListAvailableFlavorInfosInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListAvailableFlavorInfosOutput {
-    /// 实例id。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID.
     pub instance_id: Option<String>,
-    /// 实例名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name.
     pub instance_name: Option<String>,
     /// The current_flavor of this ListAvailableFlavorInfosResponse.
     pub current_flavor: Option<types::ComputeFlavor>,
@@ -2626,19 +2588,18 @@ pub struct ListAvailableFlavorInfosOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListBackupsInput {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 数据库类型。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** - cassandra - redis - mongodb -
-    /// influxdb
+    /// Database type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Default:**
+    /// - `cassandra`
+    /// - `redis`
+    /// - `mongodb`
+    /// - `influxdb`
     ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
@@ -2646,51 +2607,64 @@ pub struct ListBackupsInput {
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
-    /// **参数解释：** 备份类型，大小写敏感。 **约束限制：** 不涉及。 **取值范围：** - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。 -
-    /// 当该字段未传入值时，默认只查询所有的全量备份(包含库表级)，包括自动全备备份和手动全量备份。 **默认取值：** 不涉及。
+    /// Backup type, case-sensitive.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `Auto`: automated full backups.
+    /// - `Manual`: manual full backups.
+    /// - Left out: all full backups (database- and table-level included) are returned, both
+    ///   automated and manual.
     ///
     /// Sent in the query string as `backup_type`.
     pub backup_type: Option<String>,
-    /// **参数解释：** 备份策略类型。 **约束限制：** 不涉及。 **取值范围：** - Instance 表示查询实例级备份。 - DatabaseTable 表示查询库表级备份。
-    /// **默认取值：** Instance。
+    /// Backup policy type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `Instance`: instance-level backups.
+    /// - `DatabaseTable`: database- and table-level backups.
+    ///
+    /// **Default:** `Instance`.
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// **参数解释：** 查询备份个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 不传该参数时，默认查询前100条实例信息。
+    /// Maximum number of backups to return.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** 1 to 100.
+    ///
+    /// **Default:** When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// **参数解释：** 索引位置偏移量，表示从指定project ID下最新的备份创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的备份信息。 **约束限制：**
-    /// 取值大于或等于0。 **取值范围：** 取值大于或等于0。 **默认取值：** 不传该参数时，查询偏移量默认为0，表示从最新的备份创建时间对应的备份开始查询。
+    /// Index offset: counting from the most recently created backup in the project, in order of
+    /// creation time, the query skips this many backups.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** 0 or greater.
+    ///
+    /// **Range:** 0 or greater.
+    ///
+    /// **Default:** When it is left out, the offset is 0: the query starts from the most recently
+    /// created backup.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询备份开始的时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** -
-    /// “end_time”有值时，“begin_time”必选。 **取值范围：** 不涉及。 **默认取值：** 默认为空。
+    /// Start of the backup time range to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the
+    /// start of the time, `Z` is the time zone offset.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:**
+    /// - Required when `end_time` is given.
+    ///
+    /// **Default:** Empty.
     ///
     /// Sent in the query string as `begin_time`.
     pub begin_time: Option<String>,
-    /// **参数解释：** 查询备份开始的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** -
-    /// “begin_time”有值时，“end_time”必选。 **取值范围：** 不涉及。 **默认取值：** 默认为空。
+    /// End of the backup time range to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the
+    /// start of the time, `Z` is the time zone offset.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:**
+    /// - Required when `begin_time` is given.
+    ///
+    /// **Default:** Empty.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
@@ -2788,10 +2762,7 @@ impl<C> Request<ListBackupsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListBackupsOutput {
-    /// 备份总数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of backups.
     pub total_count: Option<i32>,
     /// The backups of this ListBackupsResponse.
     pub backups: Option<Vec<types::Backup>>,
@@ -2805,39 +2776,36 @@ pub struct ListBiactiveInstanceCandidatesInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 目标Region的编码。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Code of the target region.
     ///
     /// Sent in the query string as `target_region_code`.
     pub target_region_code: Option<String>,
-    /// **参数解释：** 按目标实例名称过滤。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Filters by target instance name.
     ///
     /// Sent in the query string as `target_instance_name`.
     pub target_instance_name: Option<String>,
-    /// **参数解释：** 数据同步模式。 **约束限制：** 不涉及。 **取值范围：** - TABLE：表级数据同步模式。 **默认取值：** 不传该参数时表示实例级数据同步模式。
+    /// Data synchronization mode.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `TABLE`: table-level data synchronization.
+    ///
+    /// **Default:** When it is left out, the mode is instance-level data synchronization.
     ///
     /// Sent in the query string as `data_sync_mode`.
     pub data_sync_mode: Option<String>,
-    /// **参数解释：** 索引位置偏移量，表示从最新一条记录开始偏移offset条数据后查询。 **约束限制：** 取值大于或等于0。 **取值范围：** 不涉及。 **默认取值：**
-    /// 不传该参数时，查询偏移量默认为0。
+    /// Index offset: the query skips this many records, counting from the latest one.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** 0 or greater.
+    ///
+    /// **Default:** When it is left out, the offset is 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询实例个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 不传该参数时，默认查询前100条实例信息。
+    /// Maximum number of instances to return.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** 1 to 100.
+    ///
+    /// **Default:** When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -2916,15 +2884,9 @@ impl<C> Request<ListBiactiveInstanceCandidatesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListBiactiveInstanceCandidatesOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// **参数解释：** 候选实例列表。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Candidate instances.
     pub instances: Option<Vec<types::BiactiveInstanceV3>>,
 }
 
@@ -2932,67 +2894,47 @@ pub struct ListBiactiveInstanceCandidatesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListCassandraSlowLogsInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 30 days before the current time.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The end time
+    /// cannot be later than the current time.
     pub end_time: Option<String>,
-    /// 表示每次查询的日志条数，最大限制100条。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of log records per query, at most 100.
     pub limit: Option<i32>,
-    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    /// Sequence number of a log line. Not needed for the first query; for the next query, take it
+    /// from the previous query's response.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
+    /// is not included.
     pub line_num: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型。 取值：select
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Statement type. Empty: all statement types are queried. Value: `select`.
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     pub node_id: Option<String>,
-    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Keywords to search the full text of the logs for; a log must match all of them.
+    /// - At most 10 keywords.
+    /// - Each keyword at most 512 characters.
     pub keywords: Option<Vec<String>>,
-    /// 根据多个键空间关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过48个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Keyspace keywords for a fuzzy search of the logs; a log must match at least one of them.
+    /// - Only prefix matching is supported, with at most 10 keywords.
+    /// - Each keyword at most 48 characters.
     pub keyspace_keywords: Option<Vec<String>>,
-    /// 根据多个数据库表名关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过48个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Table name keywords for a fuzzy search of the logs; a log must match at least one of them.
+    /// - Only prefix matching is supported, with at most 10 keywords.
+    /// - Each keyword at most 48 characters.
     pub table_keywords: Option<Vec<String>>,
-    /// 支持根据最大执行时间范围查找日志。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Finds logs by the upper bound of the execution time. Unit: ms.
     pub max_cost_time: Option<i32>,
-    /// 支持根据最小执行时间范围查找日志。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<i32>,
 }
 
@@ -3105,10 +3047,7 @@ impl<C> Request<ListCassandraSlowLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListCassandraSlowLogsOutput {
-    /// 慢日志具体信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Slow query log details.
     pub slow_logs: Option<Vec<types::CassandraSlowLogDetail>>,
 }
 
@@ -3140,10 +3079,7 @@ impl Operation for ListConfigurationDatastoresInput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigurationDatastoresOutput {
-    /// 引擎信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Engine information.
     pub datastores: Option<Vec<types::DataStoreList>>,
 }
 
@@ -3151,38 +3087,51 @@ pub struct ListConfigurationDatastoresOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListConfigurationTemplatesInput {
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 - 取值必须为数字，不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0 (the query starts from
+    ///   the first record).
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 【参数解释】 数据库名称。 【约束限制】 不限制。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB
-    /// Redis实例。 influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。 【默认取值】
-    /// 不传该参数，则表示查询所有数据库类型。
+    /// Database name.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** None.
+    ///
+    /// **Range:**
+    /// - `cassandra`: GeminiDB Cassandra instances.
+    /// - `redis`: GeminiDB Redis instances.
+    /// - `influxdb`: GeminiDB Influx instances.
+    /// - `mongodb`: GeminiDB Mongo instances.
+    ///
+    /// **Default:** When it is left out, all database types are queried.
     ///
     /// Sent in the query string as `datastore_name`.
     pub datastore_name: Option<String>,
-    /// 【参数解释】 数据库实例类型。 【约束限制】 不限制。 【取值范围】 * 取值为“CloudNativeCluster”, 表示查询支持GeminiDB
-    /// Cassandra云原生部署模式实例的参数模板。 * 取值为“Cluster”, 表示查询GeminiDB Cassandra经典部署模式实例、GeminiDB
-    /// Influx经典部署模式实例、GeminiDB Redis Proxy集群经典部署模式实例支持的参数模板。 * 取值为“Replication”, 表示查询支持GeminiDB
-    /// Redis经典部署模式主备类型实例的参数组。 * 取值为“InfluxdbSingle”, 表示查询支持GeminiDB Influx经典部署模式单节点类型实例的参数组。 *
-    /// 取值为“ReplicaSet”, 表示查询支持GeminiDB Mongo副本集类型实例的参数组。 * 取值为“All”， 表示查询所有部署模式的参数模板。 【默认取值】
-    /// 不传该参数，则表示查询经典部署模式实例支持的参数组。
+    /// DB instance type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** None.
+    ///
+    /// **Range:**
+    /// - `CloudNativeCluster`: parameter templates for GeminiDB Cassandra instances with cloud
+    ///   native deployment.
+    /// - `Cluster`: parameter templates for GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis
+    ///   Proxy cluster instances with classic deployment.
+    /// - `Replication`: parameter groups for GeminiDB Redis primary/standby instances with classic
+    ///   deployment.
+    /// - `InfluxdbSingle`: parameter groups for GeminiDB Influx single-node instances with classic
+    ///   deployment.
+    /// - `ReplicaSet`: parameter groups for GeminiDB Mongo replica set instances.
+    /// - `All`: parameter templates of every deployment mode.
+    ///
+    /// **Default:** When it is left out, the parameter groups for instances with classic deployment
+    /// are queried.
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
@@ -3245,15 +3194,9 @@ impl<C> Request<ListConfigurationTemplatesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigurationTemplatesOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub count: Option<i32>,
-    /// 用户可创建的自定义参数模板最大数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of custom parameter templates the user can create.
     pub quota: Option<i32>,
     /// The configurations of this ListConfigurationTemplatesResponse.
     pub configurations: Option<Vec<types::ListConfigurationsResult>>,
@@ -3263,24 +3206,38 @@ pub struct ListConfigurationTemplatesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListConfigurationsInput {
-    /// 【参数解释】 数据库名称。 【约束限制】 不限制。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB
-    /// Redis实例。 influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。 【默认取值】
-    /// 不传该参数，则表示查询所有数据库类型。
+    /// Database name.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** None.
+    ///
+    /// **Range:**
+    /// - `cassandra`: GeminiDB Cassandra instances.
+    /// - `redis`: GeminiDB Redis instances.
+    /// - `influxdb`: GeminiDB Influx instances.
+    /// - `mongodb`: GeminiDB Mongo instances.
+    ///
+    /// **Default:** When it is left out, all database types are queried.
     ///
     /// Sent in the query string as `datastore_name`.
     pub datastore_name: Option<String>,
-    /// 【参数解释】 数据库实例类型。 【约束限制】 不限制。 【取值范围】 * 取值为“CloudNativeCluster”, 表示查询支持GeminiDB
-    /// Cassandra云原生部署模式实例的参数模板。 * 取值为“Cluster”, 表示查询GeminiDB Cassandra经典部署模式实例、GeminiDB
-    /// Influx经典部署模式实例、GeminiDB Redis Proxy集群经典部署模式实例支持的参数模板。 * 取值为“Replication”, 表示查询支持GeminiDB
-    /// Redis经典部署模式主备类型实例的参数组。 * 取值为“InfluxdbSingle”, 表示查询支持GeminiDB Influx经典部署模式单节点类型实例的参数组。 *
-    /// 取值为“ReplicaSet”, 表示查询支持GeminiDB Mongo副本集类型实例的参数组。 * 取值为“All”， 表示查询所有部署模式的参数模板。 【默认取值】
-    /// 不传该参数，则表示查询经典部署模式实例支持的参数组。
+    /// DB instance type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** None.
+    ///
+    /// **Range:**
+    /// - `CloudNativeCluster`: parameter templates for GeminiDB Cassandra instances with cloud
+    ///   native deployment.
+    /// - `Cluster`: parameter templates for GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis
+    ///   Proxy cluster instances with classic deployment.
+    /// - `Replication`: parameter groups for GeminiDB Redis primary/standby instances with classic
+    ///   deployment.
+    /// - `InfluxdbSingle`: parameter groups for GeminiDB Influx single-node instances with classic
+    ///   deployment.
+    /// - `ReplicaSet`: parameter groups for GeminiDB Mongo replica set instances.
+    /// - `All`: parameter templates of every deployment mode.
+    ///
+    /// **Default:** When it is left out, the parameter groups for instances with classic deployment
+    /// are queried.
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
@@ -3326,15 +3283,9 @@ impl<C> Request<ListConfigurationsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigurationsOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub count: Option<i32>,
-    /// 用户可创建的自定义参数模板最大数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of custom parameter templates the user can create.
     pub quota: Option<i32>,
     /// The configurations of this ListConfigurationsResponse.
     pub configurations: Option<Vec<types::ListConfigurationsResult>>,
@@ -3344,11 +3295,11 @@ pub struct ListConfigurationsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDatastoresInput {
-    /// 数据库类型。 - GeminiDB Cassandra数据库实例，取值为“cassandra”。 - GeminiDB Mongo数据库实例，取值为“mongodb”。 -
-    /// GeminiDB Influx数据库实例，取值为“influxdb”。 - GeminiDB Redis数据库实例，取值为“redis”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database type.
+    /// - GeminiDB Cassandra instances: `cassandra`.
+    /// - GeminiDB Mongo instances: `mongodb`.
+    /// - GeminiDB Influx instances: `influxdb`.
+    /// - GeminiDB Redis instances: `redis`.
     ///
     /// Sent in the request path as `{datastore_name}`.
     pub datastore_name: Option<String>,
@@ -3395,59 +3346,41 @@ pub struct ListDatastoresOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDbCacheMappingsInput {
-    /// 映射ID，可以调用“查询内存加速映射列表和详情”接口获取。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Mapping ID. Obtain it with Querying Memory Acceleration Mappings and Details
+    /// (`ListDbCacheMappings`).
     ///
     /// Sent in the query string as `id`.
     pub id: Option<String>,
-    /// 映射名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Mapping name. A name starting with `*` matches fuzzily on what follows the `*`; any other
+    /// name matches exactly.
     ///
     /// Sent in the query string as `name`.
     pub name: Option<String>,
-    /// 源实例ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Source instance ID.
     ///
     /// Sent in the query string as `source_instance_id`.
     pub source_instance_id: Option<String>,
-    /// 源实例名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Source instance name. A name starting with `*` matches fuzzily on what follows the `*`; any
+    /// other name matches exactly.
     ///
     /// Sent in the query string as `source_instance_name`.
     pub source_instance_name: Option<String>,
-    /// 目标实例ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Target instance ID.
     ///
     /// Sent in the query string as `target_instance_id`.
     pub target_instance_id: Option<String>,
-    /// 目标实例名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Target instance name. A name starting with `*` matches fuzzily on what follows the `*`; any
+    /// other name matches exactly.
     ///
     /// Sent in the query string as `target_instance_name`.
     pub target_instance_name: Option<String>,
-    /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record). The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return. Range: 1 to 100. When it is left out, the first 100
+    /// records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3538,15 +3471,9 @@ impl<C> Request<ListDbCacheMappingsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListDbCacheMappingsOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 内存加速映射信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration mappings.
     pub dbcache_mappings: Option<Vec<types::QueryDbCacheMappingResponse>>,
 }
 
@@ -3562,38 +3489,28 @@ pub struct ListDbCacheRulesInput {
     ///
     /// Sent in the query string as `rule_id`.
     pub rule_id: Option<String>,
-    /// 内存加速规则名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration rule name. A name starting with `*` matches fuzzily on what follows the
+    /// `*`; any other name matches exactly.
     ///
     /// Sent in the query string as `rule_name`.
     pub rule_name: Option<String>,
-    /// 源端数据库名。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Source database name. A name starting with `*` matches fuzzily on what follows the `*`; any
+    /// other name matches exactly.
     ///
     /// Sent in the query string as `source_db_schema`.
     pub source_db_schema: Option<String>,
-    /// 源端数据表名。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Source table name. A name starting with `*` matches fuzzily on what follows the `*`; any
+    /// other name matches exactly.
     ///
     /// Sent in the query string as `source_db_table`.
     pub source_db_table: Option<String>,
-    /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record). The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<String>,
-    /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return. Range: 1 to 100. When it is left out, the first 100
+    /// records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<String>,
@@ -3678,17 +3595,11 @@ impl<C> Request<ListDbCacheRulesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListDbCacheRulesOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
     /// Memory acceleration mapping ID.
     pub dbcache_mapping_id: Option<String>,
-    /// 内存加速规则详情。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration rule details.
     pub rules: Option<Vec<types::QueryDbCacheRuleResponse>>,
 }
 
@@ -3700,24 +3611,20 @@ pub struct ListDbUsersInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 数据库账号名。若传此参数，则查询指定账号的信息，否则返回所有数据库账号信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database account name. If it is given, only that account is returned; otherwise all database
+    /// accounts are.
     ///
     /// Sent in the query string as `name`.
     pub name: Option<String>,
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0.
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3781,15 +3688,9 @@ impl<C> Request<ListDbUsersInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListDbUsersOutput {
-    /// 数据库用户信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database users.
     pub users: Option<Vec<types::RedisDbUserInfo>>,
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -3797,18 +3698,17 @@ pub struct ListDbUsersOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDedicatedResourcesInput {
-    /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
-    /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset.
+    /// - Counting from the most recently created dedicated resource in the project, in order of
+    ///   creation time, the query skips this many dedicated resources.
+    /// - 0 or greater.
+    /// - When it is left out, the offset is 0: the query starts from the most recently created
+    ///   dedicated resource.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of dedicated resources to return.
+    /// - Range: 1 to 100. When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3852,15 +3752,9 @@ impl<C> Request<ListDedicatedResourcesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListDedicatedResourcesOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 专属资源信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Dedicated resources.
     pub resources: Option<Vec<types::ListDedicatedResourceResult>>,
 }
 
@@ -3868,24 +3762,20 @@ pub struct ListDedicatedResourcesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEpsQuotasInput {
-    /// 企业项目名称。支持模糊搜索，若不指定则返回所有企业项目配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enterprise project name. Fuzzy search is supported; when it is left out, the quotas of all
+    /// enterprise projects are returned.
     ///
     /// Sent in the query string as `enterprise_project_name`.
     pub enterprise_project_name: Option<String>,
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0.
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3941,15 +3831,9 @@ impl<C> Request<ListEpsQuotasInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListEpsQuotasOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 企业项目配额信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enterprise project quotas.
     pub quotas: Option<Vec<types::NoSqlQueryEpsQuotaInfo>>,
 }
 
@@ -3957,41 +3841,40 @@ pub struct ListEpsQuotasOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListFlavorInfosInput {
-    /// 数据库类型。 - 取值为“cassandra”，表示查询GeminiDB Cassandra数据库实例支持的规格。 - 取值为“mongodb”，表示查询GeminiDB
-    /// Mongo数据库实例支持的规格。 - 取值为“influxdb”，表示查询GeminiDB Influx数据库实例支持的规格。 - 取值为“redis”，表示查询GeminiDB
-    /// Redis数据库实例支持的规格。 - 如果不传该参数，默认为“cassandra”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database type.
+    /// - `cassandra`: specifications of GeminiDB Cassandra instances.
+    /// - `mongodb`: specifications of GeminiDB Mongo instances.
+    /// - `influxdb`: specifications of GeminiDB Influx instances.
+    /// - `redis`: specifications of GeminiDB Redis instances.
+    /// - Left out: `cassandra`.
     ///
     /// Sent in the query string as `engine_name`.
     pub engine_name: Option<String>,
-    /// - 取值为“CloudNativeCluster”, 表示查询云原生部署模式支持的规格。 - 取值为“EnhancedCluster”, 表示查询GeminiDB
-    ///   Influx经典部署模式集群增强版实例支持的规格。 - 不传该参数表示查询数据库类型下的所有经典部署模式支持的规格。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// - `CloudNativeCluster`: specifications for cloud native deployment.
+    /// - `EnhancedCluster`: specifications of GeminiDB Influx enhanced cluster instances with
+    ///   classic deployment.
+    /// - Left out: the specifications of every classic deployment mode of the database type.
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
-    /// 产品类型。 - Standard 标准型 - Capacity 容量型 当创建GeminiDB Redis云原生部署模式集群类型必传此参数。
+    /// Product type.
+    /// - `Standard`: standard.
+    /// - `Capacity`: capacity-oriented.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Required when creating a GeminiDB Redis cluster instance with cloud native deployment.
     ///
     /// Sent in the query string as `product_type`.
     pub product_type: Option<String>,
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 - 取值必须为数字，不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0 (the query starts from
+    ///   the first record).
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询规格信息上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条规格信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of specifications to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 specifications are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -4061,15 +3944,9 @@ impl<C> Request<ListFlavorInfosInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListFlavorInfosOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 实例规格信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance specifications.
     pub flavors: Option<Vec<types::ListFlavorsResult>>,
 }
 
@@ -4077,19 +3954,16 @@ pub struct ListFlavorInfosOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListFlavorsInput {
-    /// 实例所在区域。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Region of the instance.
     ///
     /// Sent in the query string as `region`.
     pub region: Option<String>,
-    /// 数据库类型。 - 取值为“cassandra”，表示查询GeminiDB Cassandra数据库实例支持的规格。 - 取值为“mongodb”，表示查询GeminiDB
-    /// Mongo数据库实例支持的规格。 - 取值为“influxdb”，表示查询GeminiDB Influx数据库实例支持的规格。 - 取值为“redis”，表示查询GeminiDB
-    /// Redis数据库实例支持的规格。 - 如果不传该参数，默认为“cassandra”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database type.
+    /// - `cassandra`: specifications of GeminiDB Cassandra instances.
+    /// - `mongodb`: specifications of GeminiDB Mongo instances.
+    /// - `influxdb`: specifications of GeminiDB Influx instances.
+    /// - `redis`: specifications of GeminiDB Redis instances.
+    /// - Left out: `cassandra`.
     ///
     /// Sent in the query string as `engine_name`.
     pub engine_name: Option<String>,
@@ -4135,15 +4009,9 @@ impl<C> Request<ListFlavorsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListFlavorsOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 实例规格信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance specifications.
     pub flavors: Option<Vec<types::ListFlavorsResult>>,
 }
 
@@ -4151,67 +4019,44 @@ pub struct ListFlavorsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInfluxdbSlowLogsInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 30 days before the current time.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The end time
+    /// cannot be later than the current time.
     pub end_time: Option<String>,
-    /// 表示每次查询的日志条数，最大限制100条。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of log records per query, at most 100.
     pub limit: Option<i32>,
-    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    /// Sequence number of a log line. Not needed for the first query; for the next query, take it
+    /// from the previous query's response.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
+    /// is not included.
     pub line_num: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型。 可取值：SELECT、DELETE 、SHOW 、DROP 、CREATE 、ALTER
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Statement type. Empty: all statement types are queried. Values: `SELECT`, `DELETE`, `SHOW`,
+    /// `DROP`, `CREATE`, `ALTER`.
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     pub node_id: Option<String>,
-    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Keywords to search the full text of the logs for; a log must match all of them.
+    /// - At most 10 keywords.
+    /// - Each keyword at most 512 characters.
     pub keywords: Option<String>,
-    /// 支持根据最大执行时间范围查找日志。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Finds logs by the upper bound of the execution time. Unit: ms.
     pub max_cost_time: Option<i32>,
-    /// 支持根据最小执行时间范围查找日志。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<i32>,
-    /// 数据库名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database name.
     pub database: Option<String>,
-    /// 保留策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Retention policy.
     pub retention_policy: Option<String>,
 }
 
@@ -4318,10 +4163,7 @@ impl<C> Request<ListInfluxdbSlowLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInfluxdbSlowLogsOutput {
-    /// Influxdb慢日志列表
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// InfluxDB slow query logs.
     pub slow_logs: Option<Vec<types::InfluxdbSlowLogDetail>>,
 }
 
@@ -4333,17 +4175,15 @@ pub struct ListInstanceDatabasesInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0.
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -4400,15 +4240,9 @@ impl<C> Request<ListInstanceDatabasesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceDatabasesOutput {
-    /// Redis实例数据库列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Databases of the Redis instance.
     pub databases: Option<Vec<String>>,
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -4455,10 +4289,7 @@ impl<C> Request<ListInstanceMaintenanceWindowInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceMaintenanceWindowOutput {
-    /// **参数解释：** 实例的可维护时间窗。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maintenance windows of the instance.
     pub maintenance_window: Option<String>,
 }
 
@@ -4517,10 +4348,7 @@ impl<C> Request<ListInstanceSessionsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceSessionsOutput {
-    /// 节点的会话信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sessions of the nodes.
     pub node_sessions: Option<Vec<types::ListNodeSessionsResult>>,
 }
 
@@ -4711,16 +4539,15 @@ pub struct ListInstancesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstancesByResourceTagsInput {
-    /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。 - “action”值为“count”时，不传该参数。 -
-    /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。'
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset: the query skips this many records from the first one.
+    /// - Leave it out when `action` is `count`.
+    /// - When `action` is `filter`, the value must be a number, and not negative. Default: 0, the
+    ///   query starts from the first record.
     pub offset: Option<String>,
-    /// 查询记录数。 - “action”值为“count”时，不传该参数。 - “action”值为“filter”时，取值范围：1~100。不传该参数时，默认查询前100条实例信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of records to return.
+    /// - Leave it out when `action` is `count`.
+    /// - When `action` is `filter`: 1 to 100. When it is left out, the first 100 records are
+    ///   returned.
     pub limit: Option<String>,
     /// 操作标识。 - 取值为“filter”，表示根据标签过滤条件查询实例。 - 取值为“count”，表示仅返回总记录数，禁止返回其他字段。
     ///
@@ -4802,10 +4629,7 @@ pub struct ListInstancesByResourceTagsOutput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub instances: Option<Vec<types::InstanceResult>>,
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -4813,16 +4637,15 @@ pub struct ListInstancesByResourceTagsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstancesByTagsInput {
-    /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。 - “action”值为“count”时，不传该参数。 -
-    /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。'
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset: the query skips this many records from the first one.
+    /// - Leave it out when `action` is `count`.
+    /// - When `action` is `filter`, the value must be a number, and not negative. Default: 0, the
+    ///   query starts from the first record.
     pub offset: Option<String>,
-    /// 查询记录数。 - “action”值为“count”时，不传该参数。 - “action”值为“filter”时，取值范围：1~100。不传该参数时，默认查询前100条实例信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of records to return.
+    /// - Leave it out when `action` is `count`.
+    /// - When `action` is `filter`: 1 to 100. When it is left out, the first 100 records are
+    ///   returned.
     pub limit: Option<String>,
     /// 操作标识。 - 取值为“filter”，表示根据标签过滤条件查询实例。 - 取值为“count”，表示仅返回总记录数，禁止返回其他字段。
     ///
@@ -4904,10 +4727,7 @@ pub struct ListInstancesByTagsOutput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub instances: Option<Vec<types::InstanceResult>>,
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -5359,47 +5179,38 @@ pub struct ListLtsConfigsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListMongodbErrorLogsInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 30 days before the current time.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The end time
+    /// cannot be later than the current time.
     pub end_time: Option<String>,
-    /// 表示每次查询的日志条数，最大限制100条。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of log records per query, at most 100.
     pub limit: Option<i32>,
-    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    /// Sequence number of a log line. Not needed for the first query; for the next query, take it
+    /// from the previous query's response.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
+    /// is not included.
     pub line_num: Option<String>,
     /// 日志级别，取空值，表示查询所有日志级别的日志。
     ///
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub severity: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     pub node_id: Option<String>,
-    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Keywords to search the full text of the logs for; a log must match all of them.
+    /// - At most 10 keywords.
+    /// - Each keyword at most 512 characters.
     pub keywords: Option<Vec<String>>,
 }
 
@@ -5493,47 +5304,38 @@ pub struct ListMongodbErrorLogsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListMongodbSlowLogsInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 30 days before the current time.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The end time
+    /// cannot be later than the current time.
     pub end_time: Option<String>,
-    /// 表示每次查询的日志条数，最大限制100条。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of log records per query, at most 100.
     pub limit: Option<i32>,
-    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    /// Sequence number of a log line. Not needed for the first query; for the next query, take it
+    /// from the previous query's response.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
+    /// is not included.
     pub line_num: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型。
     ///
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     pub node_id: Option<String>,
-    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Keywords to search the full text of the logs for; a log must match all of them.
+    /// - At most 10 keywords.
+    /// - Each keyword at most 512 characters.
     pub keywords: Option<Vec<String>>,
     /// 根据多个数据库库名关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过64个字符。
     ///
@@ -5545,15 +5347,9 @@ pub struct ListMongodbSlowLogsInput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub collection_keywords: Option<Vec<String>>,
-    /// 支持根据最大执行时间范围查找日志。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Finds logs by the upper bound of the execution time. Unit: ms.
     pub max_cost_time: Option<i32>,
-    /// 支持根据最小执行时间范围查找日志。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<i32>,
 }
 
@@ -5668,10 +5464,7 @@ impl<C> Request<ListMongodbSlowLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListMongodbSlowLogsOutput {
-    /// 慢日志具体信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Slow query log details.
     pub slow_logs: Option<Vec<types::MongodbSlowLogDetail>>,
 }
 
@@ -5826,17 +5619,15 @@ pub struct ListNosqlTaskListOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListProjectTagsInput {
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0.
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5882,10 +5673,7 @@ impl<C> Request<ListProjectTagsInput, C> {
 pub struct ListProjectTagsOutput {
     /// Tag list.
     pub tags: Option<Vec<types::Tag>>,
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -5965,10 +5753,7 @@ impl<C> Request<ListRecycleInstancesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRecycleInstancesOutput {
-    /// **参数解释：** 总记录数。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
     /// **参数解释：** 实例信息。 **取值范围：** 不涉及。
     ///
@@ -5981,11 +5766,8 @@ pub struct ListRecycleInstancesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRedisPitrRestoreTimeInput {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -6102,32 +5884,26 @@ pub struct ListRedisPitrRestoreTimeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRedisSlowLogsInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 30 days before the current time.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The end time
+    /// cannot be later than the current time.
     pub end_time: Option<String>,
-    /// 表示每次查询的日志条数，最大限制100条。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of log records per query, at most 100.
     pub limit: Option<i32>,
-    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    /// Sequence number of a log line. Not needed for the first query; for the next query, take it
+    /// from the previous query's response.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
+    /// is not included.
     pub line_num: Option<String>,
     /// 语句类型，取空值，表示查询所有语句类型。支持查询的所有语句类型如下（以\"|\"分割）：
     /// set|get|del|incr|incrby|incrbyfloat|decr|decrby|getset|append|mget|keys|setnx|setex|psetex|delvx|mset|
@@ -6144,25 +5920,16 @@ pub struct ListRedisSlowLogsInput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     pub node_id: Option<String>,
-    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Keywords to search the full text of the logs for; a log must match all of them.
+    /// - At most 10 keywords.
+    /// - Each keyword at most 512 characters.
     pub keywords: Option<Vec<String>>,
-    /// 支持根据最大执行时间范围查找日志。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Finds logs by the upper bound of the execution time. Unit: ms.
     pub max_cost_time: Option<f64>,
-    /// 支持根据最小执行时间范围查找日志。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<f64>,
 }
 
@@ -6257,10 +6024,7 @@ impl<C> Request<ListRedisSlowLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRedisSlowLogsOutput {
-    /// 慢日志具体信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Slow query log details.
     pub slow_logs: Option<Vec<types::RedisSlowLogDetail>>,
 }
 
@@ -6268,25 +6032,22 @@ pub struct ListRedisSlowLogsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRestoreDatabasesInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
-    /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset.
+    /// - Counting from the most recently created dedicated resource in the project, in order of
+    ///   creation time, the query skips this many dedicated resources.
+    /// - 0 or greater.
+    /// - When it is left out, the offset is 0: the query starts from the most recently created
+    ///   dedicated resource.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of dedicated resources to return.
+    /// - Range: 1 to 100. When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -6343,10 +6104,7 @@ impl<C> Request<ListRestoreDatabasesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRestoreDatabasesOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
     /// 数据库名称列表。
     ///
@@ -6359,10 +6117,8 @@ pub struct ListRestoreDatabasesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRestoreTablesInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -6373,18 +6129,17 @@ pub struct ListRestoreTablesInput {
     ///
     /// Sent in the query string as `database_name`.
     pub database_name: Option<String>,
-    /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
-    /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset.
+    /// - Counting from the most recently created dedicated resource in the project, in order of
+    ///   creation time, the query skips this many dedicated resources.
+    /// - 0 or greater.
+    /// - When it is left out, the offset is 0: the query starts from the most recently created
+    ///   dedicated resource.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of dedicated resources to return.
+    /// - Range: 1 to 100. When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -6448,10 +6203,7 @@ impl<C> Request<ListRestoreTablesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRestoreTablesOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
     /// 数据表名称列表。
     ///
@@ -6605,10 +6357,8 @@ pub struct ListSlowLogsInput {
     ///
     /// Sent in the query string as `end_date`.
     pub end_date: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
@@ -7295,10 +7045,7 @@ impl<C> Request<ModifyVolumeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyVolumeOutput {
-    /// 任务ID，仅按需实例时会返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID. Returned only for pay-per-use instances.
     pub job_id: Option<String>,
     /// 订单ID，仅变更包年包月实例存储容量时返回该参数。
     ///
@@ -7762,15 +7509,9 @@ impl<C> Request<ResizeInstanceInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceOutput {
-    /// 任务ID，仅按需实例时会返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID. Returned only for pay-per-use instances.
     pub job_id: Option<String>,
-    /// 订单ID，仅创建包年包月实例时返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Order ID. Returned only for yearly/monthly instances.
     pub order_id: Option<String>,
 }
 
@@ -7787,10 +7528,10 @@ pub struct ResizeInstanceVolumeInput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub size: Option<i32>,
-    /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Can be given for a yearly/monthly instance: whether the order is paid automatically from the
+    /// account. It does not affect how automatic renewals are paid.
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -7838,15 +7579,9 @@ impl<C> Request<ResizeInstanceVolumeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceVolumeOutput {
-    /// 任务ID，仅按需实例时会返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID. Returned only for pay-per-use instances.
     pub job_id: Option<String>,
-    /// 订单ID，仅创建包年包月实例时返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Order ID. Returned only for yearly/monthly instances.
     pub order_id: Option<String>,
 }
 
@@ -7998,11 +7733,8 @@ pub struct RestoreExistingInstanceOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RestoreRedisDataInput {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8124,10 +7856,7 @@ pub struct SaveLtsConfigsInput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub instance_ids: Option<Vec<String>>,
-    /// 日志类型。slow_log表示慢日志。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Log type. `slow_log` means slow query logs.
     pub log_type: Option<String>,
     /// LTS日志组ID。可通过云日志服务-“查询账号下所有日志组”API接口获取。
     ///
@@ -8211,20 +7940,11 @@ pub struct SaveRedisDisabledCommandsInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 禁用类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// What is disabled.
     pub disabled_type: Option<String>,
-    /// disabled_type为command时传入该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Given when `disabled_type` is `command`.
     pub commands: Option<Vec<String>>,
-    /// disabled_type为key时传入该参数，最多20个。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Given when `disabled_type` is `key`; at most 20.
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
@@ -8781,10 +8501,7 @@ impl<C> Request<ShowAllInstancesBackupsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowAllInstancesBackupsOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i64>,
     /// 备份列表信息。
     ///
@@ -8797,10 +8514,8 @@ pub struct ShowAllInstancesBackupsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowAllInstancesBackupsNewInput {
-    /// 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
@@ -8955,10 +8670,7 @@ impl<C> Request<ShowAllInstancesBackupsNewInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowAllInstancesBackupsNewOutput {
-    /// 备份总数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of backups.
     pub total_count: Option<i32>,
     /// The backups of this ShowAllInstancesBackupsNewResponse.
     pub backups: Option<Vec<types::Backup>>,
@@ -8975,17 +8687,14 @@ pub struct ShowApplicableInstancesInput {
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record). The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9161,10 +8870,7 @@ impl<C> Request<ShowApplyHistoryInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowApplyHistoryOutput {
-    /// **参数解释：** 总记录数。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
     /// **参数解释：** 参数组模板应用历史列表。 **取值范围：** 不涉及。
     ///
@@ -9463,10 +9169,7 @@ pub struct ShowConfigurationDetailOutput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub datastore_version_name: Option<String>,
-    /// 数据库名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database name.
     pub datastore_name: Option<String>,
     /// 【参数解释】 数据库实例类型。 【取值范围】 GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
     /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
@@ -9497,11 +9200,8 @@ pub struct ShowConfigurationDetailOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowDisasterRecoverySettingsInput {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
@@ -9588,10 +9288,7 @@ pub struct ShowDisasterRecoverySettingsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowElbIpGroupInput {
-    /// 实例id。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9652,10 +9349,8 @@ pub struct ShowElbIpGroupOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowErrorLogInput {
-    /// 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9784,10 +9479,7 @@ impl<C> Request<ShowErrorLogInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowErrorLogOutput {
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
     /// The error_log_list of this ShowErrorLogResponse.
     pub error_log_list: Option<Vec<types::ErrorLogList>>,
@@ -9938,10 +9630,7 @@ pub struct ShowInstanceConfigurationOutput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub datastore_version_name: Option<String>,
-    /// 数据库名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database name.
     pub datastore_name: Option<String>,
     /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     ///
@@ -10699,10 +10388,7 @@ pub struct ShowRedisDisabledCommandsOutput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub total_count: Option<i32>,
-    /// 禁用类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// What is disabled.
     pub disabled_type: Option<String>,
     /// disabled_type为command时展示该参数。
     ///
@@ -10932,10 +10618,8 @@ pub struct ShowRestorableListInput {
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return. Range: 1 to 100. When it is left out, the first 100
+    /// records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -11174,10 +10858,7 @@ impl<C> Request<ShrinkInstanceNodeInput, C> {
 pub struct ShrinkInstanceNodeOutput {
     /// Task ID.
     pub job_id: Option<String>,
-    /// 订单ID，仅创建包年包月实例时返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Order ID. Returned only for yearly/monthly instances.
     pub order_id: Option<String>,
 }
 
@@ -12174,11 +11855,8 @@ pub struct UpdateInstanceConfigurationsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceLbInput {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,

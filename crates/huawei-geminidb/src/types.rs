@@ -99,10 +99,7 @@ pub struct DifferentDetails {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DatabaseTable {
-    /// **参数解释：** 数据库名称。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database name.
     pub database_name: String,
     /// **参数解释：** 数据表名称列表。 **约束限制：** 不涉及。 **取值范围：** - table_names为空的时候，表示库级别备份。 -
     /// table_names非空的时候，表示表级别备份。 **默认取值：** 不涉及。
@@ -161,10 +158,7 @@ pub struct CreateConfigurationResult {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub datastore_version_name: Option<String>,
-    /// 数据库名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database name.
     pub datastore_name: Option<String>,
     /// 【参数解释】 数据库实例类型。 【取值范围】 - GeminiDB Mongo 副本集实例取值为\"ReplicaSet\"。 - GeminiDB Influx
     /// 单节点实例取值为\"InfluxdbSingle\"。 - GeminiDB Cassandra云原生部署模式实例取值为\"CloudNativeCluster\"。
@@ -639,10 +633,7 @@ pub struct OptionalFlavorsInfo {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub list: Option<Vec<ComputeFlavor>>,
-    /// 总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -712,10 +703,7 @@ pub struct Backup {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Datastore {
-    /// 数据库类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database type.
     pub type_: Option<String>,
     /// 数据库版本。
     ///
@@ -728,10 +716,7 @@ pub struct Datastore {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryDatabaseTableInfo {
-    /// 数据库名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database name.
     pub database_name: Option<String>,
     /// 表名称列表。 - table_names为空的时候，表示库级别查询。 - table_names非空的时候，表示表级别查询。
     ///
@@ -746,10 +731,7 @@ pub struct QueryDatabaseTableInfo {
 pub struct BiactiveInstanceV3 {
     /// Instance ID.
     pub id: Option<String>,
-    /// **参数解释：** 实例名称。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name.
     pub name: Option<String>,
     /// **参数解释：** 实例状态。 **取值范围：** 不涉及。
     ///
@@ -937,20 +919,14 @@ pub struct QueryDbCacheMappingResponse {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub name: Option<String>,
-    /// 源实例ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Source instance ID.
     pub source_instance_id: Option<String>,
     /// 源实例名称。
     ///
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub source_instance_name: Option<String>,
-    /// 目标实例ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Target instance ID.
     pub target_instance_id: Option<String>,
     /// 目标实例名称。
     ///
@@ -1257,15 +1233,9 @@ pub struct InfluxdbSlowLogDetail {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub log_time: Option<String>,
-    /// 数据库名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database name.
     pub database: Option<String>,
-    /// 保留策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Retention policy.
     pub retention_policy: Option<String>,
     /// 日志单行序列号。
     ///
@@ -1597,10 +1567,7 @@ pub struct TagOption {
 pub struct InstanceResult {
     /// Instance ID.
     pub instance_id: Option<String>,
-    /// 实例名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name.
     pub instance_name: Option<String>,
     /// 标签列表。如果没有标签，默认为空数组。
     ///
@@ -1752,10 +1719,7 @@ pub struct JobDetail {
 pub struct JobInstanceInfo {
     /// Instance ID.
     pub id: Option<String>,
-    /// 实例名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name.
     pub name: Option<String>,
 }
 
@@ -1778,10 +1742,7 @@ pub struct InstanceLogConfig {
 pub struct LogInstanceInfo {
     /// Instance ID.
     pub id: Option<String>,
-    /// 实例名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name.
     pub name: Option<String>,
     /// 实例状态。 取值： - normal，表示实例正常。 - abnormal，表示实例异常。 - creating，表示实例创建中。 - frozen，表示实例被冻结。 -
     /// data_disk_full，表示实例磁盘已满。 - createfail，表示实例创建失败。 - enlargefail，表示实例扩容节点失败。
@@ -1835,10 +1796,7 @@ pub struct InstancesDatastoreResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceLogConfigDetail {
-    /// 日志类型。slow_log表示慢日志。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Log type. `slow_log` means slow query logs.
     pub log_type: Option<String>,
     /// 关联的LTS日志组ID，若enabled为false，表示最近一次关联的LTS日志组ID。
     ///
@@ -1986,10 +1944,7 @@ pub struct Tag {
 pub struct RecycleInstance {
     /// Instance ID.
     pub id: Option<String>,
-    /// **参数解释：** 实例名称。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name.
     pub name: Option<String>,
     /// **参数解释：** 实例类型。 **取值范围：** - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis
     /// Proxy经典部署模式集群实例类型。 - 取值为“CloudNativeCluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB
@@ -2302,11 +2257,8 @@ pub struct BackupPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetSwitchoverRatioInfo {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     pub instance_id: String,
     /// **参数解释：** 容灾切换的故障节点比例。 **约束限制**： 下限是50，步长是10，最大是100。 **取值范围：** - 50 - 60 - 70 - 80 - 90 -
     /// 100 **默认取值：** 100。
@@ -2380,10 +2332,7 @@ pub struct QueryInstanceBackupResponseBodyBackups {
     pub type_: Option<String>,
     /// Instance ID.
     pub instance_id: Option<String>,
-    /// 实例名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name.
     pub instance_name: Option<String>,
     /// The datastore of this QueryInstanceBackupResponseBodyBackups.
     pub datastore: Option<QueryInstanceBackupResponseBodyDatastore>,
@@ -2394,10 +2343,7 @@ pub struct QueryInstanceBackupResponseBodyBackups {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryInstanceBackupResponseBodyDatastore {
-    /// 数据库类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database type.
     pub type_: Option<String>,
     /// 数据库版本。
     ///
@@ -2412,10 +2358,7 @@ pub struct QueryInstanceBackupResponseBodyDatastore {
 pub struct ApplicableInstanceRsp {
     /// Instance ID.
     pub id: Option<String>,
-    /// 实例名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name.
     pub name: Option<String>,
 }
 
@@ -2425,10 +2368,7 @@ pub struct ApplicableInstanceRsp {
 pub struct ApplyHistoryRsp {
     /// Instance ID.
     pub instance_id: Option<String>,
-    /// **参数解释：** 实例名称。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name.
     pub instance_name: Option<String>,
     /// **参数解释：** 生效时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
     /// 其中，T指某个时间的开始；Z指时区偏移量。 **取值范围：** 不涉及。
@@ -2515,10 +2455,8 @@ pub struct ConfigurationParameterResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QuerySwitchoverRatioInfo {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     pub instance_id: Option<String>,
     /// **参数解释：** 容灾切换的故障节点比例。 **取值范围：** - 50 - 60 - 70 - 80 - 90 - 100
     ///
