@@ -1043,12 +1043,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取节点会话列表
+    /// Querying the Sessions of Nodes
     ///
-    /// 获取节点会话列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the sessions of nodes.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1059,12 +1056,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例节点会话统计信息
+    /// Querying Session Statistics of an Instance's Nodes
     ///
-    /// 查询实例节点会话统计信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries session statistics of the nodes of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1077,12 +1071,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询任务列表和详情
+    /// Querying Tasks and Details
     ///
-    /// 查询任务列表和详情，默认查询任务列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries tasks and their details. By default, the task list is returned.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1093,12 +1084,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询LTS日志配置信息
+    /// Querying LTS Log Settings
     ///
-    /// 分页查询实例关联的LTS日志配置信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries, page by page, the LTS log settings linked to instances.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1115,12 +1103,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询GeminiDB(for Mongo)数据库错误日志
+    /// Querying Error Logs of GeminiDB Mongo
     ///
-    /// 查询GeminiDB(for Mongo)数据库错误日志信息，支持日志关键字搜索。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the error logs of a GeminiDB Mongo database; the logs can be searched by keyword.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1138,12 +1123,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询GeminiDB(for Mongo)数据库慢日志
+    /// Querying Slow Query Logs of GeminiDB Mongo
     ///
-    /// 查询GeminiDB(for Mongo)数据库慢日志信息，支持日志关键字搜索。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the slow query logs of a GeminiDB Mongo database; the logs can be searched by
+    /// keyword.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1161,12 +1144,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询定时任务列表
+    /// Querying Scheduled Tasks
     ///
-    /// 根据指定条件查询定时任务列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the scheduled tasks that match the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1177,12 +1157,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询项目标签
+    /// Querying Project Tags
     ///
-    /// 查询指定项目的标签信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the tags of a specified project.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1193,12 +1170,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询回收站实例列表
+    /// Querying Instances in the Recycle Bin
     ///
-    /// 查询回收站所有引擎的实例列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the instances of all engines in the recycle bin.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1209,12 +1183,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis可恢复时间点
+    /// Querying the Restorable Points in Time of a Redis Instance
     ///
-    /// 查询Redis可恢复时间点。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the points in time to which a Redis instance can be restored.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1233,12 +1204,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询GeminiDB(for Redis)数据库慢日志
+    /// Querying Slow Query Logs of GeminiDB Redis
     ///
-    /// 查询GeminiDB(for Redis)数据库慢日志信息，支持日志关键字搜索。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the slow query logs of a GeminiDB Redis database; the logs can be searched by
+    /// keyword.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1256,12 +1225,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取GeminiDB(for Cassandra)实例表级恢复的数据库信息
+    /// Querying the Databases for Table-Level Restoration of a GeminiDB Cassandra Instance
     ///
-    /// 获取GeminiDB(for Cassandra)实例表级恢复的数据库信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the databases available for table-level restoration of a GeminiDB Cassandra
+    /// instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1278,12 +1245,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取GeminiDB(for Cassandra)实例表级恢复的表信息
+    /// Querying the Tables for Table-Level Restoration of a GeminiDB Cassandra Instance
     ///
-    /// 获取GeminiDB(for Cassandra)实例表级恢复的表信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the tables available for table-level restoration of a GeminiDB Cassandra instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1300,10 +1264,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例可恢复的时间段
+    /// Querying the Restorable Time Periods of an Instance
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the time periods to which an instance can be restored.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1320,12 +1283,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询数据库慢日志
+    /// Querying Slow Query Logs
     ///
-    /// 查询数据库慢日志信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the slow query logs of a database.
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -1363,12 +1323,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置节点自动扩容策略
+    /// Setting the Automatic Node Scale-Out Policy
     ///
-    /// 设置节点自动扩容策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sets the policy for adding nodes automatically.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1386,12 +1343,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改Redis数据库帐号权限
+    /// Changing the Permissions of a Redis Database Account
     ///
-    /// 修改Redis数据库帐号权限。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the permissions of a Redis database account.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1406,12 +1360,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改企业项目配额
+    /// Changing Enterprise Project Quotas
     ///
-    /// 修改企业项目配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the quotas of enterprise projects.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::NoSqlRequestEpsQuota;
@@ -1438,12 +1389,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置实例可维护时间段
+    /// Setting the Maintenance Window of an Instance
     ///
-    /// 设置指定实例可维护时间段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sets the time window in which a specified instance can be maintained.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1461,12 +1409,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改数据库端口
+    /// Changing the Database Port
     ///
-    /// 修改数据库实例的端口。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the port of a DB instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1482,12 +1427,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 绑定/解绑弹性公网IP
+    /// Binding or Unbinding an EIP
     ///
-    /// 实例下的节点绑定弹性公网IP/解绑弹性公网IP
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Binds an EIP to, or unbinds it from, a node of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1504,12 +1446,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 变更实例存储容量
+    /// Changing the Storage Space of an Instance
     ///
-    /// 变更实例的存储容量大小
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the storage space of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1520,12 +1459,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 支持节点的开关机
+    /// Stopping or Starting Nodes
     ///
-    /// 当底层故障导致节点无法正常工作时，可以对该节点执行关机操作，关机后会由其他节点接管业务。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// When an underlying fault stops a node from working, the node can be shut down; the other
+    /// nodes then take over its workload.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {

@@ -89,30 +89,30 @@
 //! | `ListInstances` | [`Client::list_instances`] | Querying Instances and Details |
 //! | `ListInstancesByResourceTags` | [`Client::list_instances_by_resource_tags`] | Querying Resource Instances |
 //! | `ListInstancesByTags` | [`Client::list_instances_by_tags`] | Querying Resource Instances |
-//! | `ListInstancesSession` | [`Client::list_instances_session`] | 获取节点会话列表 |
-//! | `ListInstancesSessionStatistics` | [`Client::list_instances_session_statistics`] | 查询实例节点会话统计信息 |
-//! | `ListJobs` | [`Client::list_jobs`] | 查询任务列表和详情 |
-//! | `ListLtsConfigs` | [`Client::list_lts_configs`] | 查询LTS日志配置信息 |
-//! | `ListMongodbErrorLogs` | [`Client::list_mongodb_error_logs`] | 查询GeminiDB(for Mongo)数据库错误日志 |
-//! | `ListMongodbSlowLogs` | [`Client::list_mongodb_slow_logs`] | 查询GeminiDB(for Mongo)数据库慢日志 |
-//! | `ListNosqlTaskList` | [`Client::list_nosql_task_list`] | 查询定时任务列表 |
-//! | `ListProjectTags` | [`Client::list_project_tags`] | 查询项目标签 |
-//! | `ListRecycleInstances` | [`Client::list_recycle_instances`] | 查询回收站实例列表 |
-//! | `ListRedisPitrRestoreTime` | [`Client::list_redis_pitr_restore_time`] | 查询Redis可恢复时间点 |
-//! | `ListRedisSlowLogs` | [`Client::list_redis_slow_logs`] | 查询GeminiDB(for Redis)数据库慢日志 |
-//! | `ListRestoreDatabases` | [`Client::list_restore_databases`] | 获取GeminiDB(for Cassandra)实例表级恢复的数据库信息 |
-//! | `ListRestoreTables` | [`Client::list_restore_tables`] | 获取GeminiDB(for Cassandra)实例表级恢复的表信息 |
-//! | `ListRestoreTime` | [`Client::list_restore_time`] | 查询实例可恢复的时间段 |
-//! | `ListSlowLogs` | [`Client::list_slow_logs`] | 查询数据库慢日志 |
+//! | `ListInstancesSession` | [`Client::list_instances_session`] | Querying the Sessions of Nodes |
+//! | `ListInstancesSessionStatistics` | [`Client::list_instances_session_statistics`] | Querying Session Statistics of an Instance's Nodes |
+//! | `ListJobs` | [`Client::list_jobs`] | Querying Tasks and Details |
+//! | `ListLtsConfigs` | [`Client::list_lts_configs`] | Querying LTS Log Settings |
+//! | `ListMongodbErrorLogs` | [`Client::list_mongodb_error_logs`] | Querying Error Logs of GeminiDB Mongo |
+//! | `ListMongodbSlowLogs` | [`Client::list_mongodb_slow_logs`] | Querying Slow Query Logs of GeminiDB Mongo |
+//! | `ListNosqlTaskList` | [`Client::list_nosql_task_list`] | Querying Scheduled Tasks |
+//! | `ListProjectTags` | [`Client::list_project_tags`] | Querying Project Tags |
+//! | `ListRecycleInstances` | [`Client::list_recycle_instances`] | Querying Instances in the Recycle Bin |
+//! | `ListRedisPitrRestoreTime` | [`Client::list_redis_pitr_restore_time`] | Querying the Restorable Points in Time of a Redis Instance |
+//! | `ListRedisSlowLogs` | [`Client::list_redis_slow_logs`] | Querying Slow Query Logs of GeminiDB Redis |
+//! | `ListRestoreDatabases` | [`Client::list_restore_databases`] | Querying the Databases for Table-Level Restoration of a GeminiDB Cassandra Instance |
+//! | `ListRestoreTables` | [`Client::list_restore_tables`] | Querying the Tables for Table-Level Restoration of a GeminiDB Cassandra Instance |
+//! | `ListRestoreTime` | [`Client::list_restore_time`] | Querying the Restorable Time Periods of an Instance |
+//! | `ListSlowLogs` | [`Client::list_slow_logs`] | Querying Slow Query Logs |
 //! | `ListSslCertDownloadAddresses` | [`Client::list_ssl_cert_download_addresses`] | Obtaining the SSL Certificate Download Address |
-//! | `ModifyAutoNodeExpansionPolicy` | [`Client::modify_auto_node_expansion_policy`] | 设置节点自动扩容策略 |
-//! | `ModifyDbUserPrivilege` | [`Client::modify_db_user_privilege`] | 修改Redis数据库帐号权限 |
-//! | `ModifyEpsQuotas` | [`Client::modify_eps_quotas`] | 修改企业项目配额 |
-//! | `ModifyInstanceMaintenanceWindow` | [`Client::modify_instance_maintenance_window`] | 设置实例可维护时间段 |
-//! | `ModifyPort` | [`Client::modify_port`] | 修改数据库端口 |
-//! | `ModifyPublicIp` | [`Client::modify_public_ip`] | 绑定/解绑弹性公网IP |
-//! | `ModifyVolume` | [`Client::modify_volume`] | 变更实例存储容量 |
-//! | `OfflineNodes` | [`Client::offline_nodes`] | 支持节点的开关机 |
+//! | `ModifyAutoNodeExpansionPolicy` | [`Client::modify_auto_node_expansion_policy`] | Setting the Automatic Node Scale-Out Policy |
+//! | `ModifyDbUserPrivilege` | [`Client::modify_db_user_privilege`] | Changing the Permissions of a Redis Database Account |
+//! | `ModifyEpsQuotas` | [`Client::modify_eps_quotas`] | Changing Enterprise Project Quotas |
+//! | `ModifyInstanceMaintenanceWindow` | [`Client::modify_instance_maintenance_window`] | Setting the Maintenance Window of an Instance |
+//! | `ModifyPort` | [`Client::modify_port`] | Changing the Database Port |
+//! | `ModifyPublicIp` | [`Client::modify_public_ip`] | Binding or Unbinding an EIP |
+//! | `ModifyVolume` | [`Client::modify_volume`] | Changing the Storage Space of an Instance |
+//! | `OfflineNodes` | [`Client::offline_nodes`] | Stopping or Starting Nodes |
 //! | `PauseResumeDataSynchronization` | [`Client::pause_resume_data_synchronization`] | 暂停/恢复具备容灾关系的实例数据同步 |
 //! | `ResetDbUserPassword` | [`Client::reset_db_user_password`] | 重置Redis数据库账号密码 |
 //! | `ResetParamGroupTemplate` | [`Client::reset_param_group_template`] | 重置自定义参数模板 |

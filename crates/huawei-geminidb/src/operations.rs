@@ -4549,20 +4549,15 @@ pub struct ListInstancesByResourceTagsInput {
     /// - When `action` is `filter`: 1 to 100. When it is left out, the first 100 records are
     ///   returned.
     pub limit: Option<String>,
-    /// 操作标识。 - 取值为“filter”，表示根据标签过滤条件查询实例。 - 取值为“count”，表示仅返回总记录数，禁止返回其他字段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Operation to perform.
+    /// - `filter`: queries instances by the tag filters.
+    /// - `count`: returns only the total number of records, and no other fields.
     pub action: Option<String>,
-    /// 搜索字段。 - 该字段值为空，表示不按照实例名称或实例ID查询。 - 该字段值不为空
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Search field.
+    /// - Empty: instances are not queried by instance name or ID.
+    /// - Not empty: instances are queried by it.
     pub matches: Option<Vec<types::MatchOption>>,
-    /// 包含标签，最多包含20个key。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tags to include, at most 20 keys.
     pub tags: Option<Vec<types::TagOption>>,
 }
 
@@ -4624,10 +4619,7 @@ impl<C> Request<ListInstancesByResourceTagsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesByResourceTagsOutput {
-    /// 实例列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instances.
     pub instances: Option<Vec<types::InstanceResult>>,
     /// Total number of records.
     pub total_count: Option<i32>,
@@ -4647,20 +4639,15 @@ pub struct ListInstancesByTagsInput {
     /// - When `action` is `filter`: 1 to 100. When it is left out, the first 100 records are
     ///   returned.
     pub limit: Option<String>,
-    /// 操作标识。 - 取值为“filter”，表示根据标签过滤条件查询实例。 - 取值为“count”，表示仅返回总记录数，禁止返回其他字段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Operation to perform.
+    /// - `filter`: queries instances by the tag filters.
+    /// - `count`: returns only the total number of records, and no other fields.
     pub action: Option<String>,
-    /// 搜索字段。 - 该字段值为空，表示不按照实例名称或实例ID查询。 - 该字段值不为空
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Search field.
+    /// - Empty: instances are not queried by instance name or ID.
+    /// - Not empty: instances are queried by it.
     pub matches: Option<Vec<types::MatchOption>>,
-    /// 包含标签，最多包含20个key。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tags to include, at most 20 keys.
     pub tags: Option<Vec<types::TagOption>>,
 }
 
@@ -4722,10 +4709,7 @@ impl<C> Request<ListInstancesByTagsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesByTagsOutput {
-    /// 实例列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instances.
     pub instances: Option<Vec<types::InstanceResult>>,
     /// Total number of records.
     pub total_count: Option<i32>,
@@ -4739,24 +4723,18 @@ pub struct ListInstancesSessionInput {
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
-    /// 索引位置，偏移量。取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从最新创建的实例节点连接开始查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset, 0 or greater. When it is left out, the offset is 0: the query starts from the
+    /// most recent connection to the instance's nodes.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 分页查询页数。不传该参数时，默认每页50条实例节点连接信息，最大100条。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Page size of the query. When it is left out, a page holds 50 connections to the instance's
+    /// nodes; at most 100.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 用户端地址前缀匹配字符串。完整的地址由ip和端口号组成。不传默认查询所有。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Prefix that the client address must match. A full address is an IP address and a port. When
+    /// it is left out, all sessions are returned.
     ///
     /// Sent in the query string as `addr_prefix`.
     pub addr_prefix: Option<String>,
@@ -4820,15 +4798,9 @@ impl<C> Request<ListInstancesSessionInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionOutput {
-    /// 符合查询条件的总会话数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of sessions that match the query.
     pub total_count: Option<i32>,
-    /// 实例会话详细信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Session details of the instance.
     pub sessions: Option<Vec<types::ListInstancesSessionRespondBodySessions>>,
 }
 
@@ -4875,24 +4847,17 @@ impl<C> Request<ListInstancesSessionStatisticsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionStatisticsOutput {
-    /// 总客户端连接数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of client connections.
     pub total_connection_count: Option<i32>,
     /// active_connection_count
     pub active_connection_count: Option<i32>,
-    /// 节点连接的各个客户端连接数汇总，从大到小取前十个，最多十个，展示客户端的ip地址和连接总数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Connections per client to the node: the top ten by number of connections (at most ten), with
+    /// each client's IP address and its total number of connections.
     pub top_source_ips: Option<
         Vec<types::ListInstancesSessionStatisticsRespondBodyTopSourceIps>,
     >,
-    /// 节点各数据库连接的客户端的ip和该ip连接节点的连接数，按连接数从高到低取前十个，最多十个。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Per database of the node: the client IP addresses and the number of connections each has to
+    /// the node, the top ten by number of connections (at most ten).
     pub top_dbs: Option<serde_json::Value>,
 }
 
@@ -4904,53 +4869,57 @@ pub struct ListJobsInput {
     ///
     /// Sent in the query string as `id`.
     pub id: Option<String>,
-    /// 查询开始时间，默认当前时间往前30天，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始，Z指时区偏移量
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start of the query, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the
+    /// time and `Z` is the time zone offset. Default: 30 days before the current time.
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// 查询结束时间，默认当前时间，格式为“yyyy-mm-ddThh:mm:ssZ”，且大于查询开始时间，时间跨度不超过30天。 其中，T指某个时间的开始，Z指时区偏移量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End of the query, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the
+    /// time and `Z` is the time zone offset. It must be later than the start time, at most 30 days
+    /// after it. Default: the current time.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-    /// 任务状态： 取值为“Running”为执行中； 取值为“Completed”为完成； 取值为“Failed” 为失败。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task status:
+    /// - `Running`: running.
+    /// - `Completed`: completed.
+    /// - `Failed`: failed.
     ///
     /// Sent in the query string as `status`.
     pub status: Option<String>,
-    /// 任务名称。对应取值如下： - \"CreateInstance\"：创建实例 - \"RestoreNewInstance\"：恢复到新实例 -
-    /// \"EnlargeInstance\"：扩容实例 - \"ReduceInstance\"：缩容实例 - \"RestartInstance\"：重启实例 -
-    /// \"RestartNode\"：重启节点 - \"EnlargeInstanceVolume\"：扩容实例磁盘 - \"ReduceInstanceVolume\"：缩容实例磁盘 -
-    /// \"ResizeInstance\"：规格变更实例 - \"UpgradeDbVersion\"：升级数据库版本 - \"BindPublicIP\"：绑定公网IP -
-    /// \"UnbindPublicIP\"：解绑公网IP - \"DeleteInstance\"：删除实例 - \"EnlargeInstanceColdVolume\"：扩容实例冷存储 -
-    /// \"AddInstanceColdVolume\"：增加实例冷存储 - \"ModifySecurityGroup\"：修改安全组 - \"ModifyPort\"：修改端口 -
-    /// \"ConstructDisasterRecovery\"：构造容灾关系 - \"DeConstructDisasterRecovery\"：解除容灾关系 -
-    /// \"SwitchOverDisasterRecovery\"：切换容灾关系 - \"BuildBiActiveInstance\"：构建双活实例 -
-    /// \"ReleaseBiActiveInstance\"：解除双活实例关系 - \"BackupInstance\"：备份实例
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task name. The values are:
+    /// - `CreateInstance`: creating an instance.
+    /// - `RestoreNewInstance`: restoring to a new instance.
+    /// - `EnlargeInstance`: adding nodes to an instance.
+    /// - `ReduceInstance`: removing nodes from an instance.
+    /// - `RestartInstance`: restarting an instance.
+    /// - `RestartNode`: restarting a node.
+    /// - `EnlargeInstanceVolume`: scaling up an instance's storage.
+    /// - `ReduceInstanceVolume`: scaling down an instance's storage.
+    /// - `ResizeInstance`: changing an instance's specifications.
+    /// - `UpgradeDbVersion`: upgrading the database version.
+    /// - `BindPublicIP`: binding an EIP.
+    /// - `UnbindPublicIP`: unbinding an EIP.
+    /// - `DeleteInstance`: deleting an instance.
+    /// - `EnlargeInstanceColdVolume`: scaling up an instance's cold storage.
+    /// - `AddInstanceColdVolume`: adding cold storage to an instance.
+    /// - `ModifySecurityGroup`: changing the security group.
+    /// - `ModifyPort`: changing the port.
+    /// - `ConstructDisasterRecovery`: setting up a DR relationship.
+    /// - `DeConstructDisasterRecovery`: removing a DR relationship.
+    /// - `SwitchOverDisasterRecovery`: switching over a DR relationship.
+    /// - `BuildBiActiveInstance`: setting up an active-active instance.
+    /// - `ReleaseBiActiveInstance`: removing an active-active relationship.
+    /// - `BackupInstance`: backing up an instance.
     ///
     /// Sent in the query string as `name`.
     pub name: Option<String>,
-    /// 索引位置，偏移量。从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询），必须为数字，不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record). It must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询记录数。取值 10 20 50 ，默认为50。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of records to return: 10, 20 or 50. Default: 50.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5034,15 +5003,9 @@ impl<C> Request<ListJobsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListJobsOutput {
-    /// 任务列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tasks.
     pub jobs: Option<Vec<types::JobDetail>>,
-    /// 任务列表总数
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of tasks.
     pub total_count: Option<i32>,
 }
 
@@ -5050,38 +5013,25 @@ pub struct ListJobsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListLtsConfigsInput {
-    /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset: the query skips this many records from the first one. The value must be a
+    /// number, and not negative. Default: 0, the query starts from the first record.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询记录数。取值范围：1~100，必须为数字。不传该参数时，默认查询前100条实例信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of records to return, from 1 to 100; must be a number. When it is left out, the first
+    /// 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 根据实例ID精确搜索。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Exact search by instance ID.
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// 根据实例名称模糊搜索。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Fuzzy search by instance name.
     ///
     /// Sent in the query string as `instance_name`.
     pub instance_name: Option<String>,
-    /// 根据企业项目ID精确搜索。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Exact search by enterprise project ID.
     ///
     /// Sent in the query string as `enterprise_project_id`.
     pub enterprise_project_id: Option<String>,
@@ -5163,15 +5113,9 @@ impl<C> Request<ListLtsConfigsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListLtsConfigsOutput {
-    /// 实例总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of instance records.
     pub total_count: Option<i32>,
-    /// 实例-LTS日志配置信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// LTS log settings of the instances.
     pub instance_lts_configs: Option<Vec<types::InstanceLogConfig>>,
 }
 
@@ -5200,10 +5144,7 @@ pub struct ListMongodbErrorLogsInput {
     /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
     /// is not included.
     pub line_num: Option<String>,
-    /// 日志级别，取空值，表示查询所有日志级别的日志。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Log level. Empty: logs of every level are queried.
     pub severity: Option<String>,
     /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
     /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
@@ -5293,10 +5234,7 @@ impl<C> Request<ListMongodbErrorLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListMongodbErrorLogsOutput {
-    /// 错误日志具体信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Error log details.
     pub error_logs: Option<Vec<types::MongodbErrorLogDetail>>,
 }
 
@@ -5325,10 +5263,7 @@ pub struct ListMongodbSlowLogsInput {
     /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
     /// is not included.
     pub line_num: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Statement type. Empty: all statement types are queried.
     pub operate_type: Option<String>,
     /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
     /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
@@ -5337,15 +5272,15 @@ pub struct ListMongodbSlowLogsInput {
     /// - At most 10 keywords.
     /// - Each keyword at most 512 characters.
     pub keywords: Option<Vec<String>>,
-    /// 根据多个数据库库名关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过64个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database name keywords for a fuzzy search of the logs; a log must match at least one of
+    /// them.
+    /// - Only prefix matching is supported, with at most 10 keywords.
+    /// - Each keyword at most 64 characters.
     pub database_keywords: Option<Vec<String>>,
-    /// 根据多个数据库集合名称关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过128个字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Collection name keywords for a fuzzy search of the logs; a log must match at least one of
+    /// them.
+    /// - Only prefix matching is supported, with at most 10 keywords.
+    /// - Each keyword at most 128 characters.
     pub collection_keywords: Option<Vec<String>>,
     /// Finds logs by the upper bound of the execution time. Unit: ms.
     pub max_cost_time: Option<i32>,
@@ -5472,54 +5407,43 @@ pub struct ListMongodbSlowLogsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListNosqlTaskListInput {
-    /// 任务名称，默认为空。对应取值如下：  \"REBOOT\"：重启实例  \"RESIZE_FLAVOR\"：变更实例的CPU和内存规格 
-    /// \"UPGRADE_DATABASE\"：补丁升级
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task name. Empty by default. The values are:
+    /// - `REBOOT`: restarting an instance.
+    /// - `RESIZE_FLAVOR`: changing the CPU and memory specifications of an instance.
+    /// - `UPGRADE_DATABASE`: upgrading the patch version.
     ///
     /// Sent in the query string as `job_name`.
     pub job_name: Option<String>,
-    /// 任务执行状态，默认为空。 取值：  值为\"Pending\"，表示任务未执行。  值为\"Running\"，表示任务正在执行。 
-    /// 值为\"Completed\"，表示任务执行成功。  值为\"Failed\"，表示任务执行失败。  值为\"Canceled\"，表示任务取消执行。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task status. Empty by default. The values are:
+    /// - `Pending`: the task has not run yet.
+    /// - `Running`: the task is running.
+    /// - `Completed`: the task succeeded.
+    /// - `Failed`: the task failed.
+    /// - `Canceled`: the task was canceled.
     ///
     /// Sent in the query string as `job_status`.
     pub job_status: Option<String>,
-    /// 实例ID，不传该值默认查所有符合条件的实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. When it is left out, all instances that match the conditions are queried.
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// 任务创建起始时间，格式为\"yyyy-mm-ddThh:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间前七天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start of the task creation time range, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, an offset of one hour is
+    /// shown as +0100). Default: seven days before the current time.
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// 任务创建结束时间，格式为\"yyyy-mm-ddThh:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End of the task creation time range, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, an offset of one hour is
+    /// shown as +0100). Default: the current time.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-    /// 索引位置，偏移量。从第一条数据偏移offset条数据后开始查询，默认为0。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset. The query skips this many records from the first one. Default: 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<String>,
-    /// 查询记录数。不传该参数时，默认为10,取值范围1-100。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of records to return, from 1 to 100. Default: 10.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<String>,
@@ -5603,15 +5527,9 @@ impl<C> Request<ListNosqlTaskListInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListNosqlTaskListOutput {
-    /// 记录总数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<String>,
-    /// 任务详情。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task details.
     pub schedules: Option<Vec<types::ScheduleDetailInfo>>,
 }
 
@@ -5681,18 +5599,19 @@ pub struct ListProjectTagsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRecycleInstancesInput {
-    /// **参数解释：** 索引位置，偏移量。 索引位置偏移量。从第一条数据偏移offset条数据后开始查询。 **约束限制：** 大于或等于0。 **取值范围：** 不涉及。
-    /// **默认取值：** 0，表示从第一条数据开始查询。
+    /// Index offset: the query skips this many records from the first one.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** 0 or greater.
+    ///
+    /// **Default:** 0: the query starts from the first record.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 100。
+    /// Maximum number of records to return.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** 1 to 100.
+    ///
+    /// **Default:** 100.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5755,10 +5674,7 @@ impl<C> Request<ListRecycleInstancesInput, C> {
 pub struct ListRecycleInstancesOutput {
     /// Total number of records.
     pub total_count: Option<i32>,
-    /// **参数解释：** 实例信息。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instances.
     pub instances: Option<Vec<types::RecycleInstance>>,
 }
 
@@ -5771,33 +5687,27 @@ pub struct ListRedisPitrRestoreTimeInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 查询可恢复时间点的开始时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** 不涉及。
-    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start of the range of restorable points in time to query, as a `yyyy-mm-ddThh:mm:ssZ`
+    /// string: `T` marks the start of the time, `Z` is the time zone offset.
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// **参数解释：** 查询可恢复时间点的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** 不涉及。
-    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End of the range of restorable points in time to query, as a `yyyy-mm-ddThh:mm:ssZ` string:
+    /// `T` marks the start of the time, `Z` is the time zone offset.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-    /// **参数解释：** 偏移量，表示查询该偏移量后面的记录量。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 0。
+    /// Offset: the records after this many are returned.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Default:** 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询返回记录的数量上限值。 **约束限制：** 不涉及。 **取值范围：** 1~300。 **默认取值：** 300。
+    /// Maximum number of records to return.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** 1 to 300.
+    ///
+    /// **Default:** 300.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5868,15 +5778,10 @@ impl<C> Request<ListRedisPitrRestoreTimeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRedisPitrRestoreTimeOutput {
-    /// **参数解释：** Redis可恢复时间点列表。yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Points in time to which the Redis instance can be restored, as `yyyy-mm-ddThh:mm:ssZ`
+    /// strings: `T` marks the start of the time, `Z` is the time zone offset.
     pub restore_time: Option<Vec<String>>,
-    /// **参数解释：** Redis实例可恢复时间点总数。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of points in time to which the Redis instance can be restored.
     pub total_count: Option<i32>,
 }
 
@@ -5905,20 +5810,10 @@ pub struct ListRedisSlowLogsInput {
     /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
     /// is not included.
     pub line_num: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型。支持查询的所有语句类型如下（以\"|\"分割）：
-    /// set|get|del|incr|incrby|incrbyfloat|decr|decrby|getset|append|mget|keys|setnx|setex|psetex|delvx|mset|
-    /// msetnx|getrange|substr|setrange|strlen|exists|expire|pexpire|expireat|pexpireat|ttl|pttl|persist|type|
-    /// scanx|pksetexat|sort|hdel|hset|hget|hgetall|hexists|hincrby|hincrbyfloat|hkeys|hlen|hmget|hmset|hsetnx|
-    /// hstrlen|hvals|hscan|hscanx|pkhscanrange|pkhrscanrange|lindex|linsert|llen|lpop|lpush|lpushx|lrange|lrem|
-    /// lset|ltrim|rpop|rpoplpush|rpush|rpushx|zadd|zcard|zscan|zincrby|zrange|zrevrange|zrangebyscore|
-    /// zrevrangebyscore|zcount|zrem|zunionstore|zinterstore|zrank|zrevrank|zscore|zrangebylex|zrevrangebylex|
-    /// zlexcount|zremrangebyrank|zremrangebyscore|zremrangebylex|zpopmax|zpopmin|sadd|spop|scard|smembers|sscan|
-    /// srem|sunion|sunionstore|sinter|sinterstore|sismember|sdiff|sdiffstore|smove|srandmember|bitset|bitget|
-    /// bitcount|bitpos|bitop|bitfield|pfadd|pfcount|pfmerge|geoadd|georadiusbymember|georadius|geohash|geodist|
-    /// geopos|xadd|xack|xgroup|xdel|xtrim|xlen|xrange|xrevrange|xclaim|xpending|xinfo|xread|xreadgroup|
+    /// Statement type. Empty: all statement types are queried. The statement types that can be
+    /// queried, separated by `|`:
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// `set|get|del|incr|incrby|incrbyfloat|decr|decrby|getset|append|mget|keys|setnx|setex|psetex|delvx|mset|msetnx|getrange|substr|setrange|strlen|exists|expire|pexpire|expireat|pexpireat|ttl|pttl|persist|type|scanx|pksetexat|sort|hdel|hset|hget|hgetall|hexists|hincrby|hincrbyfloat|hkeys|hlen|hmget|hmset|hsetnx|hstrlen|hvals|hscan|hscanx|pkhscanrange|pkhrscanrange|lindex|linsert|llen|lpop|lpush|lpushx|lrange|lrem|lset|ltrim|rpop|rpoplpush|rpush|rpushx|zadd|zcard|zscan|zincrby|zrange|zrevrange|zrangebyscore|zrevrangebyscore|zcount|zrem|zunionstore|zinterstore|zrank|zrevrank|zscore|zrangebylex|zrevrangebylex|zlexcount|zremrangebyrank|zremrangebyscore|zremrangebylex|zpopmax|zpopmin|sadd|spop|scard|smembers|sscan|srem|sunion|sunionstore|sinter|sinterstore|sismember|sdiff|sdiffstore|smove|srandmember|bitset|bitget|bitcount|bitpos|bitop|bitfield|pfadd|pfcount|pfmerge|geoadd|georadiusbymember|georadius|geohash|geodist|geopos|xadd|xack|xgroup|xdel|xtrim|xlen|xrange|xrevrange|xclaim|xpending|xinfo|xread|xreadgroup`
     pub operate_type: Option<String>,
     /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
     /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
@@ -6106,10 +6001,7 @@ impl<C> Request<ListRestoreDatabasesInput, C> {
 pub struct ListRestoreDatabasesOutput {
     /// Total number of records.
     pub total_count: Option<i32>,
-    /// 数据库名称列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database names.
     pub database_names: Option<Vec<String>>,
 }
 
@@ -6122,10 +6014,7 @@ pub struct ListRestoreTablesInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 数据库名。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database name.
     ///
     /// Sent in the query string as `database_name`.
     pub database_name: Option<String>,
@@ -6205,10 +6094,7 @@ impl<C> Request<ListRestoreTablesInput, C> {
 pub struct ListRestoreTablesOutput {
     /// Total number of records.
     pub total_count: Option<i32>,
-    /// 数据表名称列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Table names.
     pub table_names: Option<Vec<String>>,
 }
 
@@ -6216,42 +6102,28 @@ pub struct ListRestoreTablesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRestoreTimeInput {
-    /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 查询的可恢复时间段的开始时间点，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
-    /// \[例如北京时间偏移显示为+0800。默认值为当前查询时间的前一天。\]
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start of the restorable time periods to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks
+    /// the start of the time, `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800). Default: one day before the time of the query.
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// 查询的可恢复时间段的结束时间点，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
-    /// \[例如北京时间偏移显示为+0800。默认值为当前查询时间。\]
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End of the restorable time periods to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks
+    /// the start of the time, `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800). Default: the time of the query.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-    /// 偏移量，表示查询该偏移量后面的记录，默认值为0。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Offset: the records after this many are returned. Default: 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询返回记录的数量上限值，取值范围为0~1000，默认值为1000。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return, from 0 to 1000. Default: 1000.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -6322,15 +6194,9 @@ impl<C> Request<ListRestoreTimeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRestoreTimeOutput {
-    /// 实例可恢复时间段总数
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of restorable time periods of the instance.
     pub total_count: Option<i32>,
-    /// 实例可恢复的时间段
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time periods to which the instance can be restored.
     pub restorable_time_periods: Option<Vec<types::RestorableTime>>,
 }
 
@@ -6342,18 +6208,15 @@ pub struct ListSlowLogsInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     ///
     /// Sent in the query string as `start_date`.
     pub start_date: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。
-    /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。只能查询当前时间前一个月内的慢日志。注：结束时间不能晚于当前时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). Only the slow
+    /// query logs of the last month can be queried. The end time cannot be later than the current
+    /// time.
     ///
     /// Sent in the query string as `end_date`.
     pub end_date: Option<String>,
@@ -6362,25 +6225,19 @@ pub struct ListSlowLogsInput {
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型，也可指定如下日志类型： - SELECT
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Statement type. Empty: all statement types are queried. This log type can also be given:
+    /// - `SELECT`
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 索引位置，偏移量。取值范围为 \[0, 1999\]。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询），必须为数字，不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset, from 0 to 1999. The query skips this many records from the first one. Default:
+    /// 0 (the query starts from the first record). It must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 注意： limit 与 offset 的和需要满足 \<= 2000的条件。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of records to return, from 1 to 100. Default: 10 (10 records are returned). Note:
+    /// `limit` plus `offset` must be at most 2000.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -6465,15 +6322,9 @@ impl<C> Request<ListSlowLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListSlowLogsOutput {
-    /// 具体信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Details.
     pub slow_log_list: Option<Vec<types::SlowlogResult>>,
-    /// 数据库版本总记录数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_record: Option<i32>,
 }
 
@@ -6538,37 +6389,40 @@ pub struct ModifyAutoNodeExpansionPolicyInput {
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-    /// **参数解释：** 节点扩容是否开启。 **约束限制：** 不涉及。 **取值范围：** true为开启。 false为关闭。 **默认取值：** 不涉及。
+    /// Whether automatic node scale-out is enabled.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** `true`: enabled. `false`: disabled.
     pub switch_option: Option<bool>,
-    /// **参数解释：** 超负载节点比例。如当前实例3个节点，需要当2个节点满足阈值时触发扩容，因2÷3≈67%，可设置为67（向上取整） **约束限制：** 不涉及。 **取值范围：**
-    /// 1-100的正整数。 **默认取值：** 不涉及。
+    /// Share of overloaded nodes, in percent. For example, for an instance with 3 nodes that should
+    /// scale out when 2 nodes reach the threshold: 2 ÷ 3 ≈ 67%, so set 67 (rounded up).
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** A positive integer from 1 to 100.
     pub overload_node_threshold: Option<i32>,
-    /// **参数解释：** 触发节点自动扩容的CPU使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数 **默认取值：** 默认为80。
+    /// CPU usage that triggers automatic node scale-out.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** A positive integer from 1 to 100.
+    ///
+    /// **Default:** 80.
     pub cpu_threshold: Option<i32>,
-    /// **参数解释：** 触发节点自动扩容的内存使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的数字 **默认取值：** 默认为80。
+    /// Memory usage that triggers automatic node scale-out.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** A number from 1 to 100.
+    ///
+    /// **Default:** 80.
     pub mem_threshold: Option<i32>,
-    /// **参数解释：** 每次扩容的节点个数。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过可扩容的节点上限。 **默认取值：** 默认为3。
+    /// Number of nodes added each time.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** A positive integer, 1 or greater, at most the number of nodes that can still be
+    /// added.
+    ///
+    /// **Default:** 3.
     pub step: Option<i32>,
-    /// **参数解释：** 自动扩容所能达到的节点上限。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过当前实例可扩容的节点上限。 **默认取值：**
-    /// 默认为当前实例可扩容的节点上限。
+    /// Maximum number of nodes automatic scale-out can reach.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** A positive integer, 1 or greater, at most the maximum number of nodes the
+    /// instance can scale out to.
+    ///
+    /// **Default:** The maximum number of nodes the instance can scale out to.
     pub node_limit: Option<i32>,
 }
 
@@ -6706,10 +6560,7 @@ impl<C> Request<ModifyDbUserPrivilegeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyDbUserPrivilegeOutput {
-    /// 任务ID.
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -6717,10 +6568,7 @@ pub struct ModifyDbUserPrivilegeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyEpsQuotasInput {
-    /// 需要修改的企业项目配额信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enterprise project quotas to change.
     pub quotas: Option<Vec<types::NoSqlRequestEpsQuota>>,
 }
 
@@ -6767,10 +6615,8 @@ pub struct ModifyInstanceMaintenanceWindowInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 开始时间，格式必须为HH:MM且有效，时间为UTC时间，只能为整点。结束时间默认与开始时间相隔四个小时。 **约束限制：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start time, in the format `HH:MM`, in UTC, on the hour. The end time is four hours after the
+    /// start time.
     pub start_time: Option<String>,
 }
 
@@ -6817,23 +6663,17 @@ pub struct ModifyInstanceMaintenanceWindowOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPortInput {
-    /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 新端口号。端口有效范围为2100~9500，暂不支持8636、8637和8638。GeminiDB
-    /// Mongo副本集4.0数据库实例端口有效范围为2100~9500，暂不支持8636、8637和8638。 GeminiDB
-    /// Cassandra数据库实例端口有效范围为2100~9500，暂不支持7000，7001，7199，8636，8479，8484，8999，8018，2180，2887，3887，8079，8091，8092。
-    /// GeminiDB
-    /// Redis数据库实例端口有效范围为1024~65535，暂不支持2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// New port number, from 2100 to 9500; 8636, 8637 and 8638 are not supported yet.
+    /// - GeminiDB Mongo 4.0 replica set instances: from 2100 to 9500, except 8636, 8637 and 8638.
+    /// - GeminiDB Cassandra instances: from 2100 to 9500, except 7000, 7001, 7199, 8636, 8479,
+    ///   8484, 8999, 8018, 2180, 2887, 3887, 8079, 8091 and 8092.
+    /// - GeminiDB Redis instances: from 1024 to 65535, except 2180, 2887, 3887, 6377, 6378, 6380,
+    ///   8018, 8079, 8091, 8479, 8484, 8999, 12017, 12333 and 50069.
     pub port: Option<i32>,
 }
 
@@ -6887,27 +6727,17 @@ pub struct ModifyPublicIpInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 实例节点ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance node ID.
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
-    /// 操作标识。取值： - BIND，表示绑定弹性公网IP。 - UNBIND，表示解绑弹性公网IP。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Operation to perform. The value can be:
+    /// - `BIND`: binds an EIP.
+    /// - `UNBIND`: unbinds an EIP.
     pub action: Option<String>,
-    /// 弹性公网IP。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// EIP.
     pub public_ip: Option<String>,
-    /// 弹性公网IP的ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// EIP ID.
     pub public_ip_id: Option<String>,
 }
 
@@ -6981,23 +6811,21 @@ pub struct ModifyVolumeInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 待变更到的磁盘容量。单位GB，取值为整数。 扩容场景下，必须大于当前磁盘容量。 缩容场景下，必须大于已用量的125%，向上取整。 磁盘容量的上下限与所选引擎类型以及规格相关。 -
-    /// \[GeminiDB
-    /// Cassandra请参见[数据库实例规格](https://support.huaweicloud.com/cassandraug-nosql/nosql_05_0017.html)。\](tag:hc) -
-    /// \[GeminiDB
-    /// Cassandra请参见[数据库实例规格。](https://support.huaweicloud.com/intl/zh-cn/cassandraug-nosql/nosql_05_0017.html)\](tag:hk) -
-    /// \[GeminiDB
-    /// Redis请参见[数据库实例规格。](https://support.huaweicloud.com/redisug-nosql/nosql_05_0059.html)\](tag:hc) -
-    /// \[GeminiDB
-    /// Redis请参见[数据库实例规格。](https://support.huaweicloud.com/intl/zh-cn/redisug-nosql/nosql_05_0059.html)\](tag:hk)
+    /// Disk space to change to, in GB, as an integer.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// When scaling up, it must be larger than the current disk space. When scaling down, it must
+    /// be larger than 125% of the used space, rounded up.
+    ///
+    /// The limits of the disk space depend on the engine and the specifications:
+    /// - GeminiDB Cassandra: see [instance
+    ///   specifications](https://support.huaweicloud.com/intl/en-us/cassandraug-nosql/nosql_05_0017.html).
+    /// - GeminiDB Redis: see [instance
+    ///   specifications](https://support.huaweicloud.com/intl/en-us/redisug-nosql/nosql_05_0059.html).
     pub size: Option<i32>,
-    /// 扩容包年包月实例存储容量时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Can be given when scaling up the storage of a yearly/monthly instance: whether the order is
+    /// paid automatically from the account. It does not affect how automatic renewals are paid.
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<bool>,
 }
 
@@ -7047,10 +6875,7 @@ impl<C> Request<ModifyVolumeInput, C> {
 pub struct ModifyVolumeOutput {
     /// Task ID. Returned only for pay-per-use instances.
     pub job_id: Option<String>,
-    /// 订单ID，仅变更包年包月实例存储容量时返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Order ID. Returned only when the storage of a yearly/monthly instance is changed.
     pub order_id: Option<String>,
 }
 
@@ -7062,15 +6887,9 @@ pub struct OfflineNodesInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 操作类型 ,shutdown代表关机,开机是startup。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Operation: `shutdown` shuts the nodes down, `startup` starts them.
     pub action: Option<String>,
-    /// 节点ID列表,最多10个。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node IDs, at most 10.
     pub node_ids: Option<Vec<String>>,
 }
 
@@ -7646,12 +7465,8 @@ pub struct RestartInstanceOutput {
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RestoreExistingInstanceInput {
-    /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8988,10 +8803,9 @@ impl<C> Request<ShowAutoNodeExpansionPolicyInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowAutoNodeExpansionPolicyOutput {
-    /// **参数解释：** 节点扩容是否开启。 **约束限制：** 不涉及。 **取值范围：** true为开启。 false为关闭。 **默认取值：** 不涉及。
+    /// Whether automatic node scale-out is enabled.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** `true`: enabled. `false`: disabled.
     pub switch_option: Option<bool>,
     /// **参数解释：** 超负载节点比例。当大等于overload_node_threshold%的节点，节点内存使用率或cpu使用率满足条件时，触发自动扩容节点。 **约束限制：**
     /// 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
@@ -8999,25 +8813,23 @@ pub struct ShowAutoNodeExpansionPolicyOutput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub overload_node_threshold: Option<i32>,
-    /// **参数解释：** 触发节点自动扩容的CPU使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    /// CPU usage that triggers automatic node scale-out.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** A positive integer from 1 to 100.
     pub cpu_threshold: Option<i32>,
-    /// **参数解释：** 触发节点自动扩容的内存使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    /// Memory usage that triggers automatic node scale-out.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** A positive integer from 1 to 100.
     pub mem_threshold: Option<i32>,
-    /// **参数解释：** 每次扩容的节点个数。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过可扩容的节点上限。 **默认取值：** 不涉及。
+    /// Number of nodes added each time.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** A positive integer, 1 or greater, at most the number of nodes that can still be
+    /// added.
     pub step: Option<i32>,
-    /// **参数解释：** 自动扩容所能达到的节点上限。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过当前实例可扩容的节点上限。 **默认取值：** 不涉及。
+    /// Maximum number of nodes automatic scale-out can reach.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** A positive integer, 1 or greater, at most the maximum number of nodes the
+    /// instance can scale out to.
     pub node_limit: Option<i32>,
 }
 
@@ -11388,12 +11200,8 @@ pub struct SwitchToSlaveOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateClientNetworkInput {
-    /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
