@@ -1482,14 +1482,13 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 暂停/恢复具备容灾关系的实例数据同步
+    /// Pausing or Resuming Data Synchronization Between DR Instances
     ///
-    /// 该接口用于暂停/恢复具备容灾关系的实例数据同步。
+    /// Pauses or resumes data synchronization between instances in a disaster recovery (DR)
+    /// relationship.
     ///
-    /// 该接口需要对具备容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功暂停/恢复容灾实例数据同步。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Call this API once for each of the two instances of the DR relationship; synchronization is
+    /// paused or resumed only when both calls succeed.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1507,12 +1506,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 重置Redis数据库账号密码
+    /// Resetting the Password of a Redis Database Account
     ///
-    /// 重置Redis数据库账号密码。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Resets the password of a Redis database account.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1529,10 +1525,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 重置自定义参数模板
+    /// Resetting a Custom Parameter Template
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Resets a custom parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1565,12 +1560,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 扩容冷数据存储
+    /// Scaling Up Cold Storage
     ///
-    /// 扩容冷数据存储。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Scales up cold data storage.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1586,12 +1578,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 变更实例规格
+    /// Changing Instance Specifications
     ///
-    /// 变更实例的规格。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the specifications of an instance.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::ResizeInstanceOption;
@@ -1612,12 +1601,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 扩容实例存储容量
+    /// Scaling Up the Storage of an Instance
     ///
-    /// 扩容实例的存储容量大小。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Scales up the storage space of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1633,12 +1619,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 重启实例或节点
+    /// Restarting an Instance or a Node
     ///
-    /// 重启实例或节点的数据库服务。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Restarts the database service of an instance or a node.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1650,10 +1633,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 恢复到已有实例
+    /// Restoring to an Existing Instance
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Restores a backup to an existing instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1670,12 +1652,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 数据文件导入已有实例
+    /// Importing a Data File into an Existing Instance
     ///
-    /// 数据导入已有实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Imports data into an existing instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1690,12 +1669,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 恢复当前Redis实例到指定时间点
+    /// Restoring a Redis Instance to a Point in Time
     ///
-    /// 恢复当前Redis实例到指定时间点。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Restores the current Redis instance to a specified point in time.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1711,13 +1687,14 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 关联LTS日志流
-    /// - 将实例日志与LTS日志流关联，后台将自动上传实例日志到关联的LTS日志流里。
-    /// - 关联成功后，会产生一定费用，具体计费可参考云日志服务（LTS）的定价详情。
-    /// - 系统会为当前选择的日志流创建对应日志类型的结构化配置，若该日志流已存在其他日志类型的结构化配置，系统会进行覆盖。
+    /// Linking LTS Log Streams
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Links instance logs to an LTS log stream: the instance's logs are then uploaded to the
+    /// linked log stream automatically.
+    /// - Once linked, fees are incurred; see the pricing of Log Tank Service (LTS).
+    /// - The system creates, for the selected log stream, the structuring configuration of the log
+    ///   type; a structuring configuration of another log type the log stream already has is
+    ///   overwritten.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1738,12 +1715,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置Redis禁用命令
+    /// Disabling Redis Commands
     ///
-    /// 设置Redis禁用命令。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sets the Redis commands to disable.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1761,12 +1735,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置磁盘自动扩容策略
+    /// Setting the Automatic Storage Scale-Up Policy
     ///
-    /// 设置磁盘自动扩容策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sets the policy for scaling up disk storage automatically.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1781,12 +1752,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置自动备份策略
+    /// Setting the Automated Backup Policy
     ///
-    /// 设置自动备份策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sets the automated backup policy.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::BackupPolicy;
@@ -1807,12 +1775,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置实例容灾切换的故障节点比例
+    /// Setting the Faulty Node Ratio for DR Switchover
     ///
-    /// 设置实例容灾切换的故障节点比例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sets the share of faulty nodes at which an instance switches over to its disaster recovery
+    /// (DR) instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1825,12 +1791,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 开启/关闭实例数据导出
+    /// Enabling or Disabling Data Export of an Instance
     ///
-    /// 开启/关闭实例数据导出。 当前支持将InfluxDB数据转为parquet格式文件然后上传到指定的OBS桶中。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enables or disables the data export of an instance. Currently InfluxDB data can be converted
+    /// to Parquet files and uploaded to a specified OBS bucket.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1847,12 +1811,11 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置回收策略
+    /// Setting the Recycling Policy
     ///
-    /// 设置已删除实例保留天数，修改保留天数后删除的实例按照新的天数保留，修改之前已在回收站的实例保留天数不变。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sets how many days deleted instances are kept. Instances deleted after the change are kept
+    /// for the new number of days; instances already in the recycle bin keep their retention
+    /// period.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::RecyclePolicy;
@@ -1870,12 +1833,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置Redis恢复到指定时间点策略
+    /// Setting the Point-in-Time Recovery Policy of a Redis Instance
     ///
-    /// 设置Redis恢复到指定时间点策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sets the policy for restoring a Redis instance to a point in time.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1892,12 +1852,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询备份列表
+    /// Querying Backups
     ///
-    /// 根据指定条件查询备份列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries backups that match the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1935,12 +1892,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询参数模板可应用的实例列表
+    /// Querying the Instances a Parameter Template Can Be Applied To
     ///
-    /// 查询参数模板可应用的实例列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the instances to which a parameter template can be applied.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1957,10 +1911,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询参数模板应用历史
+    /// Querying the Application History of a Parameter Template
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries where and when a parameter template was applied.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1971,10 +1924,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询磁盘自动扩容策略
+    /// Querying the Automatic Storage Scale-Up Policy
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the policy for scaling up disk storage automatically.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1989,12 +1941,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询节点自动扩容策略
+    /// Querying the Automatic Node Scale-Out Policy
     ///
-    /// 查询节点自动扩容策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the policy for adding nodes automatically.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2007,12 +1956,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询自动备份策略
+    /// Querying the Automated Backup Policy
     ///
-    /// 查询自动备份策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the automated backup policy.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2027,12 +1973,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询自动备份策略
+    /// Querying the Automated Backup Policy
     ///
-    /// 查询自动备份策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the automated backup policy.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2047,12 +1990,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取指定参数模板的参数
+    /// Querying the Parameters of a Parameter Template
     ///
-    /// 获取指定参数模板的详细信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the details of a specified parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2067,12 +2007,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例容灾切换的故障节点比例
+    /// Querying the Faulty Node Ratio for DR Switchover
     ///
-    /// 查询实例容灾切换的故障节点比例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the share of faulty nodes at which instances switch over to their disaster recovery
+    /// (DR) instances.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2085,12 +2023,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例负载均衡的IP访问黑白名单
+    /// Querying the IP Address Whitelist or Blacklist of an Instance's Load Balancer
     ///
-    /// 查询实例负载均衡的IP访问黑白名单。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the IP address whitelist or blacklist that controls access to the load balancer of
+    /// an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2101,12 +2037,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询数据库错误日志信息
+    /// Querying Database Error Logs
     ///
-    /// 查询数据库错误日志
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the error logs of a database.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2123,12 +2056,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询高危命令
+    /// Querying High-Risk Commands
     ///
-    /// 查询Redis的高危命令
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the high-risk commands of Redis.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2143,12 +2073,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例可搭建双活关系的Region
+    /// Querying the Regions Where an Instance Can Set Up Active-Active
     ///
-    /// 查询实例可搭建双活关系的Region。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the regions in which an instance can set up an active-active relationship.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2165,12 +2092,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例参数配置
+    /// Querying the Parameter Settings of an Instance
     ///
-    /// 查询实例参数配置。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the parameter settings of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {

@@ -113,40 +113,40 @@
 //! | `ModifyPublicIp` | [`Client::modify_public_ip`] | Binding or Unbinding an EIP |
 //! | `ModifyVolume` | [`Client::modify_volume`] | Changing the Storage Space of an Instance |
 //! | `OfflineNodes` | [`Client::offline_nodes`] | Stopping or Starting Nodes |
-//! | `PauseResumeDataSynchronization` | [`Client::pause_resume_data_synchronization`] | 暂停/恢复具备容灾关系的实例数据同步 |
-//! | `ResetDbUserPassword` | [`Client::reset_db_user_password`] | 重置Redis数据库账号密码 |
-//! | `ResetParamGroupTemplate` | [`Client::reset_param_group_template`] | 重置自定义参数模板 |
+//! | `PauseResumeDataSynchronization` | [`Client::pause_resume_data_synchronization`] | Pausing or Resuming Data Synchronization Between DR Instances |
+//! | `ResetDbUserPassword` | [`Client::reset_db_user_password`] | Resetting the Password of a Redis Database Account |
+//! | `ResetParamGroupTemplate` | [`Client::reset_param_group_template`] | Resetting a Custom Parameter Template |
 //! | `ResetPassword` | [`Client::reset_password`] | Changing the Administrator Password of an Instance |
-//! | `ResizeColdVolume` | [`Client::resize_cold_volume`] | 扩容冷数据存储 |
-//! | `ResizeInstance` | [`Client::resize_instance`] | 变更实例规格 |
-//! | `ResizeInstanceVolume` | [`Client::resize_instance_volume`] | 扩容实例存储容量 |
-//! | `RestartInstance` | [`Client::restart_instance`] | 重启实例或节点 |
-//! | `RestoreExistingInstance` | [`Client::restore_existing_instance`] | 恢复到已有实例 |
-//! | `RestoreRedisData` | [`Client::restore_redis_data`] | 数据文件导入已有实例 |
-//! | `RestoreRedisPitr` | [`Client::restore_redis_pitr`] | 恢复当前Redis实例到指定时间点 |
-//! | `SaveLtsConfigs` | [`Client::save_lts_configs`] | 关联LTS日志流 - 将实例日志与LTS日志流关联，后台将自动上传实例日志到关联的LTS日志流里。 - 关联成功后，会产生一定费用，具体计费可参考云日志服务（LTS）的定价详情。 - 系统会为当前选择的日志流创建对应日志类型的结构化配置，若该日志流已存在其他日志类型的结构化配置，系统会进行覆盖。 |
-//! | `SaveRedisDisabledCommands` | [`Client::save_redis_disabled_commands`] | 设置Redis禁用命令 |
-//! | `SetAutoEnlargePolicy` | [`Client::set_auto_enlarge_policy`] | 设置磁盘自动扩容策略 |
-//! | `SetBackupPolicy` | [`Client::set_backup_policy`] | 设置自动备份策略 |
-//! | `SetDisasterRecoverySettings` | [`Client::set_disaster_recovery_settings`] | 设置实例容灾切换的故障节点比例 |
-//! | `SetInstanceDataDump` | [`Client::set_instance_data_dump`] | 开启/关闭实例数据导出 |
-//! | `SetRecyclePolicy` | [`Client::set_recycle_policy`] | 设置回收策略 |
-//! | `SetRedisPitrPolicy` | [`Client::set_redis_pitr_policy`] | 设置Redis恢复到指定时间点策略 |
-//! | `ShowAllInstancesBackups` | [`Client::show_all_instances_backups`] | 查询备份列表 |
+//! | `ResizeColdVolume` | [`Client::resize_cold_volume`] | Scaling Up Cold Storage |
+//! | `ResizeInstance` | [`Client::resize_instance`] | Changing Instance Specifications |
+//! | `ResizeInstanceVolume` | [`Client::resize_instance_volume`] | Scaling Up the Storage of an Instance |
+//! | `RestartInstance` | [`Client::restart_instance`] | Restarting an Instance or a Node |
+//! | `RestoreExistingInstance` | [`Client::restore_existing_instance`] | Restoring to an Existing Instance |
+//! | `RestoreRedisData` | [`Client::restore_redis_data`] | Importing a Data File into an Existing Instance |
+//! | `RestoreRedisPitr` | [`Client::restore_redis_pitr`] | Restoring a Redis Instance to a Point in Time |
+//! | `SaveLtsConfigs` | [`Client::save_lts_configs`] | Linking LTS Log Streams |
+//! | `SaveRedisDisabledCommands` | [`Client::save_redis_disabled_commands`] | Disabling Redis Commands |
+//! | `SetAutoEnlargePolicy` | [`Client::set_auto_enlarge_policy`] | Setting the Automatic Storage Scale-Up Policy |
+//! | `SetBackupPolicy` | [`Client::set_backup_policy`] | Setting the Automated Backup Policy |
+//! | `SetDisasterRecoverySettings` | [`Client::set_disaster_recovery_settings`] | Setting the Faulty Node Ratio for DR Switchover |
+//! | `SetInstanceDataDump` | [`Client::set_instance_data_dump`] | Enabling or Disabling Data Export of an Instance |
+//! | `SetRecyclePolicy` | [`Client::set_recycle_policy`] | Setting the Recycling Policy |
+//! | `SetRedisPitrPolicy` | [`Client::set_redis_pitr_policy`] | Setting the Point-in-Time Recovery Policy of a Redis Instance |
+//! | `ShowAllInstancesBackups` | [`Client::show_all_instances_backups`] | Querying Backups |
 //! | `ShowAllInstancesBackupsNew` | [`Client::show_all_instances_backups_new`] | Querying Backups (Recommended) |
-//! | `ShowApplicableInstances` | [`Client::show_applicable_instances`] | 查询参数模板可应用的实例列表 |
-//! | `ShowApplyHistory` | [`Client::show_apply_history`] | 查询参数模板应用历史 |
-//! | `ShowAutoEnlargePolicy` | [`Client::show_auto_enlarge_policy`] | 查询磁盘自动扩容策略 |
-//! | `ShowAutoNodeExpansionPolicy` | [`Client::show_auto_node_expansion_policy`] | 查询节点自动扩容策略 |
-//! | `ShowBackupPolicies` | [`Client::show_backup_policies`] | 查询自动备份策略 |
-//! | `ShowBackupPolicy` | [`Client::show_backup_policy`] | 查询自动备份策略 |
-//! | `ShowConfigurationDetail` | [`Client::show_configuration_detail`] | 获取指定参数模板的参数 |
-//! | `ShowDisasterRecoverySettings` | [`Client::show_disaster_recovery_settings`] | 查询实例容灾切换的故障节点比例 |
-//! | `ShowElbIpGroup` | [`Client::show_elb_ip_group`] | 查询实例负载均衡的IP访问黑白名单 |
-//! | `ShowErrorLog` | [`Client::show_error_log`] | 查询数据库错误日志信息 |
-//! | `ShowHighRiskCommands` | [`Client::show_high_risk_commands`] | 查询高危命令 |
-//! | `ShowInstanceBiactiveRegions` | [`Client::show_instance_biactive_regions`] | 查询实例可搭建双活关系的Region |
-//! | `ShowInstanceConfiguration` | [`Client::show_instance_configuration`] | 查询实例参数配置 |
+//! | `ShowApplicableInstances` | [`Client::show_applicable_instances`] | Querying the Instances a Parameter Template Can Be Applied To |
+//! | `ShowApplyHistory` | [`Client::show_apply_history`] | Querying the Application History of a Parameter Template |
+//! | `ShowAutoEnlargePolicy` | [`Client::show_auto_enlarge_policy`] | Querying the Automatic Storage Scale-Up Policy |
+//! | `ShowAutoNodeExpansionPolicy` | [`Client::show_auto_node_expansion_policy`] | Querying the Automatic Node Scale-Out Policy |
+//! | `ShowBackupPolicies` | [`Client::show_backup_policies`] | Querying the Automated Backup Policy |
+//! | `ShowBackupPolicy` | [`Client::show_backup_policy`] | Querying the Automated Backup Policy |
+//! | `ShowConfigurationDetail` | [`Client::show_configuration_detail`] | Querying the Parameters of a Parameter Template |
+//! | `ShowDisasterRecoverySettings` | [`Client::show_disaster_recovery_settings`] | Querying the Faulty Node Ratio for DR Switchover |
+//! | `ShowElbIpGroup` | [`Client::show_elb_ip_group`] | Querying the IP Address Whitelist or Blacklist of an Instance's Load Balancer |
+//! | `ShowErrorLog` | [`Client::show_error_log`] | Querying Database Error Logs |
+//! | `ShowHighRiskCommands` | [`Client::show_high_risk_commands`] | Querying High-Risk Commands |
+//! | `ShowInstanceBiactiveRegions` | [`Client::show_instance_biactive_regions`] | Querying the Regions Where an Instance Can Set Up Active-Active |
+//! | `ShowInstanceConfiguration` | [`Client::show_instance_configuration`] | Querying the Parameter Settings of an Instance |
 //! | `ShowInstanceRole` | [`Client::show_instance_role`] | 获取容灾实例主/备角色信息 |
 //! | `ShowIpNumRequirement` | [`Client::show_ip_num_requirement`] | 查询创建实例或扩容节点时需要的IP数量 |
 //! | `ShowModifyHistory` | [`Client::show_modify_history`] | 查询参数组修改历史。 |

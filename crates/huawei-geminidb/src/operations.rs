@@ -6949,10 +6949,8 @@ pub struct PauseResumeDataSynchronizationInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 指定容灾实例数据同步操作。 取值pause，表示暂停容灾实例的数据同步。 取值resume，表示恢复容灾实例的数据同步。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The data synchronization operation. `pause` pauses data synchronization between the DR
+    /// instances; `resume` resumes it.
     pub action: Option<String>,
 }
 
@@ -6994,10 +6992,7 @@ impl<C> Request<PauseResumeDataSynchronizationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PauseResumeDataSynchronizationOutput {
-    /// 暂停/恢复具备容灾关系的实例数据同步的工作ID
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the job that pauses or resumes data synchronization between the DR instances.
     pub job_id: Option<String>,
 }
 
@@ -7009,15 +7004,13 @@ pub struct ResetDbUserPasswordInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
+    /// hyphens and underscores.
     pub name: Option<String>,
-    /// 需重置的密码。 - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&*()_+-= 。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The new password.
+    /// - 8 to 32 characters.
+    /// - At least three of: uppercase letters, lowercase letters, digits and special characters.
+    ///   The supported special characters are `!@#$%^&*()_+-=`.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -7083,10 +7076,7 @@ pub struct ResetDbUserPasswordOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetParamGroupTemplateInput {
-    /// 参数模板ID
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
@@ -7200,16 +7190,14 @@ pub struct ResizeColdVolumeInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 待扩容后冷存储空间大小,单位：GB。用户每次至少选择1GB扩容量，且必须为整数。待扩容后的最大存储空间为100000GB。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Cold storage space after scaling up, in GB. Each scale-up adds at least 1 GB, as an integer.
+    /// The storage space after scaling up is at most 100,000 GB.
     pub size: Option<i32>,
-    /// 扩容包年包月实例的冷数据存储容量时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 ·true，表示自动从账户中支付。
-    /// ·false，表示手动从账户中支付，默认为该方式。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Can be given when scaling up the cold data storage of a yearly/monthly instance: whether the
+    /// order is paid automatically from the account. It does not affect how automatic renewals are
+    /// paid.
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -7259,10 +7247,7 @@ impl<C> Request<ResizeColdVolumeInput, C> {
 pub struct ResizeColdVolumeOutput {
     /// Task ID.
     pub job_id: Option<String>,
-    /// 订单ID，仅扩容包年包月实例的存储容量时返回该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Order ID. Returned only when the storage of a yearly/monthly instance is scaled up.
     pub order_id: Option<String>,
 }
 
@@ -7276,11 +7261,12 @@ pub struct ResizeInstanceInput {
     pub instance_id: Option<String>,
     /// The resize of this ResizeInstanceRequestBody.
     pub resize: Option<types::ResizeInstanceOption>,
-    /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - 对于降低规格场景，该字段无效。 - 对于扩大规格场景： - true，表示自动从账户中支付。 -
-    /// false，表示手动从账户中支付，默认为该方式。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Can be given for a yearly/monthly instance: whether the order is paid automatically from the
+    /// account. It does not affect how automatic renewals are paid.
+    /// - When the specifications are scaled down, it has no effect.
+    /// - When the specifications are scaled up:
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -7342,10 +7328,8 @@ pub struct ResizeInstanceVolumeInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 待扩容到的磁盘容量。取值为整数，并且大于当前磁盘容量。磁盘容量最大值的大小与所选引擎类型以及规格相关，具体请参见数据库实例规格。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Disk space to scale up to: an integer larger than the current disk space. The maximum
+    /// depends on the engine and the specifications; see the instance specifications.
     pub size: Option<i32>,
     /// Can be given for a yearly/monthly instance: whether the order is paid automatically from the
     /// account. It does not affect how automatic renewals are paid.
@@ -7412,10 +7396,9 @@ pub struct RestartInstanceInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 待重启的节点ID。 仅GeminiDB Redis云原生部署模式集群实例支持传入节点ID重启对应节点。 不传则重启整个实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the node to restart. Only GeminiDB Redis cluster instances with cloud native
+    /// deployment can restart a single node by its ID. When it is left out, the whole instance is
+    /// restarted.
     pub node_id: Option<String>,
 }
 
@@ -7470,16 +7453,13 @@ pub struct RestoreExistingInstanceInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 备份文件名称。根据备份文件恢复到已有的实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Name of the backup file. The backup file is restored to an existing instance.
     pub backup_id: Option<String>,
-    /// 实例密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。 -
-    /// 不传入密码时，恢复后，备份文件中保留的密码将覆盖原有实例的密码。 - 传入密码时，恢复后，将使用该密码覆盖原有实例的密码。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance password. 8 to 32 characters, a combination of uppercase letters (A to Z),
+    /// lowercase letters (a to z), digits (0 to 9) and the special characters `~!@#%^*-_=+?`.
+    /// - Without a password, the password kept in the backup file replaces the instance's password
+    ///   after the restoration.
+    /// - With a password, that password replaces the instance's password after the restoration.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -7607,11 +7587,9 @@ pub struct RestoreRedisPitrInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 恢复的指定时间点, 格式为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 获取方法请参见 查询Redis可恢复时间点
-    /// 中响应“restore_time”字段下参数的值。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The point in time to restore to, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the start of
+    /// the time, `Z` is the time zone offset. To obtain it, see `restore_time` in the response of
+    /// Querying the Restorable Points in Time of a Redis Instance (`ListRedisPitrRestoreTime`).
     pub restore_time: Option<String>,
 }
 
@@ -7666,22 +7644,15 @@ pub struct SaveLtsConfigsInput {
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-    /// 需要建立关联的实例ID列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IDs of the instances to link.
     pub instance_ids: Option<Vec<String>>,
     /// Log type. `slow_log` means slow query logs.
     pub log_type: Option<String>,
-    /// LTS日志组ID。可通过云日志服务-“查询账号下所有日志组”API接口获取。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// LTS log group ID. Obtain it with the Log Tank Service API "Querying All Log Groups of an
+    /// Account".
     pub lts_group_id: Option<String>,
-    /// LTS日志流ID。可通过云日志服务-“查询指定日志组下的所有日志流”API接口获取。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// LTS log stream ID. Obtain it with the Log Tank Service API "Querying All Log Streams in a
+    /// Specified Log Group".
     pub lts_stream_id: Option<String>,
 }
 
@@ -7821,15 +7792,13 @@ pub struct SaveRedisDisabledCommandsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetAutoEnlargePolicyInput {
-    /// 设置磁盘自动扩容的实例组ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IDs of the instances for which automatic storage scale-up is set.
     pub instance_ids: Option<Vec<String>>,
-    /// 自动扩容开关。  “on”，表示开启磁盘自动扩容策略。  “off”，表示关闭磁盘自动扩容策略。 默认值为“on”。
+    /// Automatic scale-up switch.
+    /// - `on`: automatic storage scale-up is enabled.
+    /// - `off`: automatic storage scale-up is disabled.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Default: `on`.
     pub switch_option: Option<String>,
     /// The policy of this SetAutoPolicyRequestBody.
     pub policy: Option<types::DiskAutoExpansionPolicy>,
@@ -7878,10 +7847,7 @@ impl<C> Request<SetAutoEnlargePolicyInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetAutoEnlargePolicyOutput {
-    /// **参数解释：** 设置磁盘自动扩容策略失败的实例信息列表。 **取值范围：** 不涉及
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instances for which setting the automatic storage scale-up policy failed.
     pub error_results: Option<Vec<types::SetAutoPolicyErrorResults>>,
 }
 
@@ -7940,10 +7906,7 @@ pub struct SetBackupPolicyOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetDisasterRecoverySettingsInput {
-    /// **参数解释：** 容灾切换的故障节点比例列表。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Faulty node ratios for DR switchover.
     pub disaster_recovery_settings: Option<Vec<types::SetSwitchoverRatioInfo>>,
 }
 
@@ -7981,10 +7944,7 @@ impl<C> Request<SetDisasterRecoverySettingsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetDisasterRecoverySettingsOutput {
-    /// 设置容灾切换故障节点比例成功的实例列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instances for which the faulty node ratio for DR switchover was set.
     pub successed_instance_ids: Option<Vec<String>>,
 }
 
@@ -7996,15 +7956,9 @@ pub struct SetInstanceDataDumpInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// OBS桶名。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// OBS bucket name.
     pub bucket_name: Option<String>,
-    /// 开启/关闭实例数据导出。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enables or disables the data export of the instance.
     pub action: Option<String>,
 }
 
@@ -8101,22 +8055,24 @@ pub struct SetRedisPitrPolicyInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 标识Redis实例是否开启指定时间点恢复。 **取值范围：** - “true”，表示实例开启Redis指定时间点恢复功能。 -
-    /// “false”，表示实例不启用Redis指定时间点恢复功能。
+    /// Whether point-in-time recovery is enabled for the Redis instance.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `true`: point-in-time recovery is enabled for the instance.
+    /// - `false`: point-in-time recovery is not enabled for the instance.
     pub enabled: Option<bool>,
-    /// **参数解释：** 数据备份的时间间隔，该数据备份控制redis实例可恢复时间点的间隔，默认值为 20分钟。 例如，当interval
-    /// 为20min时，可恢复时间点的间隔为20min，其interval约小，对性能影响越大，存储空间膨胀约明显。 **取值范围：** 5～120 单位：分钟
+    /// Interval of data backups, which sets the interval between the points in time a Redis
+    /// instance can be restored to. Default: 20 minutes.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// For example, with an `interval` of 20 minutes, the restorable points in time are 20 minutes
+    /// apart. The smaller the interval, the larger the impact on performance and the faster the
+    /// storage grows.
+    ///
+    /// **Range:** 5 to 120, in minutes.
     pub interval: Option<i32>,
-    /// **参数解释：** 指定已生成的备份文件可以保存的天数，默认值为 1 天。 **取值范围：** 1～7 单位：天
+    /// Number of days the generated backup files are kept. Default: 1 day.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** 1 to 7, in days.
     pub keep_days: Option<i32>,
 }
 
@@ -8175,31 +8131,19 @@ pub struct SetRedisPitrPolicyOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowAllInstancesBackupsInput {
-    /// 分页页码。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Page number.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 每页条数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Records per page.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 引擎类型 不传该参数则查询所有的引擎。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Engine type. When it is left out, the backups of all engines are queried.
     ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
-    /// 实例ID 不传该参数则查询所有备份列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. When it is left out, all backups are queried.
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
@@ -8207,24 +8151,15 @@ pub struct ShowAllInstancesBackupsInput {
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
-    /// 备份类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup type.
     ///
     /// Sent in the query string as `backup_type`.
     pub backup_type: Option<String>,
-    /// 查询备份开始的时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start of the backup time range to query, in the format `yyyy-mm-dd hh:mm:ss`, in UTC.
     ///
     /// Sent in the query string as `begin_time`.
     pub begin_time: Option<String>,
-    /// 查询备份开始的结束时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End of the backup time range to query, in the format `yyyy-mm-dd hh:mm:ss`, in UTC.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
@@ -8318,10 +8253,7 @@ impl<C> Request<ShowAllInstancesBackupsInput, C> {
 pub struct ShowAllInstancesBackupsOutput {
     /// Total number of records.
     pub total_count: Option<i64>,
-    /// 备份列表信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backups.
     pub backups: Option<Vec<types::QueryInstanceBackupResponseBodyBackups>>,
 }
 
@@ -8334,10 +8266,11 @@ pub struct ShowAllInstancesBackupsNewInput {
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// 数据库类型。 - cassandra - redis - mongodb - influxdb
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database type:
+    /// - `cassandra`
+    /// - `redis`
+    /// - `mongodb`
+    /// - `influxdb`
     ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
@@ -8345,49 +8278,42 @@ pub struct ShowAllInstancesBackupsNewInput {
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
-    /// 备份类型，大小写敏感。 - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。 -
-    /// 当该字段未传入值时，默认只查询所有的全量备份(包含库表级)，包括自动全备备份和手动全量备份。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup type, case-sensitive.
+    /// - `Auto`: automated full backups.
+    /// - `Manual`: manual full backups.
+    /// - Left out: all full backups (database- and table-level included) are returned, both
+    ///   automated and manual.
     ///
     /// Sent in the query string as `backup_type`.
     pub backup_type: Option<String>,
-    /// 备份策略类型。可取值: - Instance 表示查询实例级备份 - DatabaseTable 表示查询库表级备份 - 默认取值 Instance
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup policy type. The value can be:
+    /// - `Instance`: instance-level backups.
+    /// - `DatabaseTable`: database- and table-level backups.
+    /// - Default: `Instance`.
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 查询备份个数上限值。取值范围：1~100。不传该参数时，默认查询前100条实例信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of backups to return, from 1 to 100. When it is left out, the first 100
+    /// records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 索引位置偏移量，表示从指定project
-    /// ID下最新的备份创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的备份信息。取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从最新的备份创建时间对应的备份开始查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset: counting from the most recently created backup in the project, in order of
+    /// creation time, the query skips this many backups. 0 or greater. When it is left out, the
+    /// offset is 0: the query starts from the most recently created backup.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询备份开始的时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量，默认为空。 - “end_time”有值时，“begin_time”必选。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start of the backup time range to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the
+    /// start of the time, `Z` is the time zone offset. Empty by default.
+    /// - Required when `end_time` is given.
     ///
     /// Sent in the query string as `begin_time`.
     pub begin_time: Option<String>,
-    /// 查询备份开始的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量，默认为空。 -
-    /// “begin_time”有值时，“end_time”必选。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End of the backup time range to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the
+    /// start of the time, `Z` is the time zone offset. Empty by default.
+    /// - Required when `begin_time` is given.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
@@ -8495,10 +8421,7 @@ pub struct ShowAllInstancesBackupsNewOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowApplicableInstancesInput {
-    /// 参数模板id
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
@@ -8513,17 +8436,11 @@ pub struct ShowApplicableInstancesInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// **参数解释：** 实例名称，支持模糊搜索。 **约束限制：** 不涉及。 **取值范围：** 不涉及 **默认取值：** 不涉及
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance name. Fuzzy search is supported.
     ///
     /// Sent in the query string as `instance_name`.
     pub instance_name: Option<String>,
-    /// **参数解释：** 实例ID，支持模糊搜索。 **约束限制：** 不涉及。 **取值范围：** 不涉及 **默认取值：** 不涉及
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Fuzzy search is supported.
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
@@ -8594,15 +8511,9 @@ impl<C> Request<ShowApplicableInstancesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowApplicableInstancesOutput {
-    /// 实例列表
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instances.
     pub instances: Option<Vec<types::ApplicableInstanceRsp>>,
-    /// 应用参数的实例数量限制。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of instances the parameters can be applied to.
     pub count: Option<i32>,
 }
 
@@ -8610,25 +8521,24 @@ pub struct ShowApplicableInstancesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowApplyHistoryInput {
-    /// **参数解释：** 参数组id。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter group ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// **参数解释：** 索引位置，偏移量。 **约束限制：** 不涉及。 **取值范围：** 取值必须为数字，不能为负数。 **默认取值：**
-    /// 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。
+    /// Index offset.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** The value must be a number, and not negative.
+    ///
+    /// **Default:** The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record).
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 取值范围: 1~100。 **默认取值：** 不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** 1 to 100.
+    ///
+    /// **Default:** When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -8687,10 +8597,7 @@ impl<C> Request<ShowApplyHistoryInput, C> {
 pub struct ShowApplyHistoryOutput {
     /// Total number of records.
     pub total_count: Option<i32>,
-    /// **参数解释：** 参数组模板应用历史列表。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Application history of the parameter template.
     pub histories: Option<Vec<types::ApplyHistoryRsp>>,
 }
 
@@ -8698,10 +8605,8 @@ pub struct ShowApplyHistoryOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowAutoEnlargePolicyInput {
-    /// 实例Id，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8807,11 +8712,10 @@ pub struct ShowAutoNodeExpansionPolicyOutput {
     ///
     /// **Range:** `true`: enabled. `false`: disabled.
     pub switch_option: Option<bool>,
-    /// **参数解释：** 超负载节点比例。当大等于overload_node_threshold%的节点，节点内存使用率或cpu使用率满足条件时，触发自动扩容节点。 **约束限制：**
-    /// 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    /// Share of overloaded nodes, in percent: nodes are added automatically when at least
+    /// `overload_node_threshold`% of the nodes meet the memory or CPU usage condition.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** A positive integer from 1 to 100.
     pub overload_node_threshold: Option<i32>,
     /// CPU usage that triggers automatic node scale-out.
     ///
@@ -8976,35 +8880,27 @@ pub struct ShowConfigurationDetailOutput {
     pub name: Option<String>,
     /// Parameter template description.
     pub description: Option<String>,
-    /// 数据库版本名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database version name.
     pub datastore_version_name: Option<String>,
     /// Database name.
     pub datastore_name: Option<String>,
-    /// 【参数解释】 数据库实例类型。 【取值范围】 GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
-    /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Redis经典部署模式集群类型为“Cluster”。
+    /// DB instance type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - GeminiDB Cassandra cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Cassandra cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Mongo replica set: `ReplicaSet`.
+    /// - GeminiDB Mongo cluster: `Sharding`.
+    /// - GeminiDB Influx cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Redis cluster with classic deployment: `Cluster`.
     pub mode: Option<String>,
-    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creation time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time
+    /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub created: Option<String>,
-    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Update time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated: Option<String>,
-    /// 参数对象，用户基于默认参数模板自定义的参数配置。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameters: the user's own settings, based on the default parameter template.
     pub configuration_parameters: Option<Vec<types::ConfigurationParameterResult>>,
 }
 
@@ -9017,18 +8913,22 @@ pub struct ShowDisasterRecoverySettingsInput {
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 **约束限制：**
-    /// 取值必须为数字，不能为负数。 **取值范围：** 非负整数。 **默认取值：** 0。
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record).
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** The value must be a number, and not negative.
+    ///
+    /// **Range:** A non-negative integer.
+    ///
+    /// **Default:** 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~50。 **默认取值：** 50。不传该参数时，默认查询前50条信息。
+    /// Maximum number of records to return.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** 1 to 50.
+    ///
+    /// **Default:** 50. When it is left out, the first 50 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9084,15 +8984,9 @@ impl<C> Request<ShowDisasterRecoverySettingsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowDisasterRecoverySettingsOutput {
-    /// **参数解释：** 容灾切换的故障节点比例列表。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Faulty node ratios for DR switchover.
     pub disaster_recovery_settings: Option<Vec<types::QuerySwitchoverRatioInfo>>,
-    /// **参数解释：** 参数修改历史记录总条数。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -9139,21 +9033,14 @@ impl<C> Request<ShowElbIpGroupInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowElbIpGroupOutput {
-    /// 类型选项，取值： - whiteList：白名单，只允许指定ip或网段访问。 - blackList：黑名单，不允许指定ip或网段访问。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Type. The value can be:
+    /// - `whiteList`: whitelist; only the listed IP addresses or CIDR blocks have access.
+    /// - `blackList`: blacklist; the listed IP addresses or CIDR blocks have no access.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// IP地址组中包含的IP或网段列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IP addresses or CIDR blocks in the IP address group.
     pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
-    /// true：开启，false：关闭。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// `true`: enabled. `false`: disabled.
     pub enabled: Option<bool>,
 }
 
@@ -9166,47 +9053,37 @@ pub struct ShowErrorLogInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。其中，T指某个时间的开始，Z指时区偏移量，例如北京时间偏移显示为+0800。开始时间不得早于当前时间31天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 31 days before the current time.
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    /// 只能查询当前时间前一个月内的错误日志。结束时间不能晚于当前时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). Only the error
+    /// logs of the last month can be queried. The end time cannot be later than the current time.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node ID. Empty: all nodes of the instance that can be queried.
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型，也可指定如下日志类型： - Warning - Error
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Statement type. Empty: all statement types are queried. These log types can also be given:
+    /// - `Warning`
+    /// - `Error`
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 索引位置，偏移量。取值范围为 \[0, 1999\]。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询） - 必须为数字，不能为负数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset, from 0 to 1999. The query skips this many records from the first one. Default:
+    /// 0 (the query starts from the first record).
+    /// - It must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 - limit 与 offset的和需要满足小于等于2000的条件。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of records to return, from 1 to 100. Default: 10 (10 records are returned).
+    /// - `limit` plus `offset` must be at most 2000.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9340,10 +9217,7 @@ impl<C> Request<ShowHighRiskCommandsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowHighRiskCommandsOutput {
-    /// 高危命令与对应重命名命令。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// High-risk commands and the commands they are renamed to.
     pub commands: Option<Vec<types::CommandInfo>>,
 }
 
@@ -9437,37 +9311,28 @@ impl<C> Request<ShowInstanceConfigurationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceConfigurationOutput {
-    /// 数据库版本名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database version name.
     pub datastore_version_name: Option<String>,
     /// Database name.
     pub datastore_name: Option<String>,
-    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creation time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time
+    /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub created: Option<String>,
-    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Update time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated: Option<String>,
     /// Parameter template ID.
     pub id: Option<String>,
-    /// 数据库实例类型。 取值范围: GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
-    /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Influx经典部署模式单节点类型为\"InfluxdbSingle\"。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// DB instance type. The value can be:
+    /// - GeminiDB Cassandra cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Cassandra cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Mongo replica set: `ReplicaSet`.
+    /// - GeminiDB Mongo cluster: `Sharding`.
+    /// - GeminiDB Influx cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Influx single node with classic deployment: `InfluxdbSingle`.
+    /// - GeminiDB Redis cluster with classic deployment: `Cluster`.
     pub mode: Option<String>,
-    /// 参数对象，用户基于默认参数模板自定义的参数配置。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameters: the user's own settings, based on the default parameter template.
     pub configuration_parameters: Option<Vec<types::ConfigurationParameterResult>>,
 }
 
@@ -9552,10 +9417,8 @@ pub struct ShowIpNumRequirementInput {
     ///
     /// Sent in the query string as `instance_mode`.
     pub instance_mode: Option<String>,
-    /// 实例Id，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
@@ -9641,11 +9504,14 @@ pub struct ShowModifyHistoryInput {
     ///
     /// Sent in the query string as `parameter_name`.
     pub parameter_name: Option<String>,
-    /// **参数解释：** 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 **约束限制：**
-    /// 取值必须为数字，不能为负数。 **取值范围：** 非负整数。 **默认取值：** 0
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record).
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** The value must be a number, and not negative.
+    ///
+    /// **Range:** A non-negative integer.
+    ///
+    /// **Default:** 0
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
@@ -10394,11 +10260,11 @@ impl<C> Request<ShowRedisPitrPolicyInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRedisPitrPolicyOutput {
-    /// **参数解释：** 标识Redis实例是否开启指定时间点恢复。 **取值范围：** - “true”，表示实例开启Redis指定时间点恢复功能。 -
-    /// “false”，表示实例不启用Redis指定时间点恢复功能。
+    /// Whether point-in-time recovery is enabled for the Redis instance.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `true`: point-in-time recovery is enabled for the instance.
+    /// - `false`: point-in-time recovery is not enabled for the instance.
     pub enabled: Option<bool>,
     /// **参数解释：** 数据备份的时间间隔，该数据备份控制redis实例可恢复时间点的间隔，仅在开启时返回。 **取值范围：** 不涉及。
     ///
@@ -10742,10 +10608,9 @@ pub struct SwitchIpGroupInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 类型选项，取值： - whiteList：白名单，只允许指定ip或网段访问。 - blackList：黑名单，不允许指定ip或网段访问。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Type. The value can be:
+    /// - `whiteList`: whitelist; only the listed IP addresses or CIDR blocks have access.
+    /// - `blackList`: blacklist; the listed IP addresses or CIDR blocks have no access.
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// true 开启，false 关闭。
@@ -10753,10 +10618,7 @@ pub struct SwitchIpGroupInput {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub enabled: Option<bool>,
-    /// IP地址组中包含的IP或网段列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IP addresses or CIDR blocks in the IP address group.
     pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
 }
 
@@ -11480,10 +11342,7 @@ pub struct UpdateHighRiskCommandsInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 高危命令与对应重命名命令。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// High-risk commands and the commands they are renamed to.
     pub commands: Option<Vec<types::CommandInfo>>,
 }
 

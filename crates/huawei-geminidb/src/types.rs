@@ -153,10 +153,7 @@ pub struct CreateConfigurationResult {
     pub name: Option<String>,
     /// Parameter template description.
     pub description: Option<String>,
-    /// 数据库版本名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database version name.
     pub datastore_version_name: Option<String>,
     /// Database name.
     pub datastore_name: Option<String>,
@@ -166,15 +163,11 @@ pub struct CreateConfigurationResult {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub mode: Option<String>,
-    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creation time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time
+    /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub created: Option<String>,
-    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Update time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated: Option<String>,
 }
 
@@ -182,10 +175,8 @@ pub struct CreateConfigurationResult {
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedisUserForCreation {
-    /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
+    /// hyphens and underscores.
     pub name: String,
     /// - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&*()_+-= 。
     ///
@@ -441,10 +432,7 @@ pub struct LbAccessControlSettings {
     /// yet.)*
     #[serde(rename = "type")]
     pub type_: String,
-    /// **参数解释：** IP地址组中包含的IP或网段列表。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IP addresses or CIDR blocks in the IP address group.
     pub ip_groups: Vec<IpGroupsDetail>,
 }
 
@@ -872,10 +860,7 @@ pub struct ListConfigurationsResult {
     pub name: Option<String>,
     /// Parameter template description.
     pub description: Option<String>,
-    /// 数据库版本名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database version name.
     pub datastore_version_name: Option<String>,
     /// 数据库名称。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB Redis实例。
     /// influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。
@@ -888,10 +873,8 @@ pub struct ListConfigurationsResult {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub created: Option<String>,
-    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Update time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated: Option<String>,
     /// 数据库实例类型。 GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
     /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
@@ -1017,10 +1000,8 @@ pub struct QueryDbCacheRuleResponse {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RedisDbUserInfo {
-    /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
+    /// hyphens and underscores.
     pub name: Option<String>,
     /// 账号类型。 - rwuser：管理员用户 - acluser：普通用户
     ///
@@ -2109,10 +2090,8 @@ pub struct CertInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedisModifyDbUserPrivilegeRequestBody {
-    /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
+    /// hyphens and underscores.
     pub name: String,
     /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
     ///
@@ -2324,10 +2303,7 @@ pub struct QueryInstanceBackupResponseBodyBackups {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub size: Option<f64>,
-    /// 备份类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup type.
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Instance ID.
