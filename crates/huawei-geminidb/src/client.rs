@@ -2111,12 +2111,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取容灾实例主/备角色信息
+    /// Querying the Primary/Standby Role of a DR Instance
     ///
-    /// 该接口用于获取容灾实例主/备角色信息，以便后续容灾实例备升主和容灾实例主降备接口调用。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries whether a disaster recovery (DR) instance is primary or standby, for the later calls
+    /// that promote a standby DR instance to primary or demote a primary one to standby.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2131,10 +2129,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询创建实例或扩容节点时需要的IP数量
+    /// Querying the Number of IP Addresses Needed to Create an Instance or Add Nodes
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries how many IP addresses creating an instance or adding nodes needs.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2151,12 +2148,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询参数组修改历史。
+    /// Querying the Change History of a Parameter Group
     ///
-    /// 查询指定实例的参数组修改历史记录，支持分页查询，支持参数搜索。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the change history of the parameter group of a specified instance, page by page;
+    /// parameters can be searched for.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2173,12 +2168,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取GeminiDB Redis的免密配置
+    /// Querying the Password-Free Access Settings of GeminiDB Redis
     ///
-    /// 获取GeminiDB Redis的免密配置。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the settings for accessing GeminiDB Redis without a password.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2193,12 +2185,11 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取容灾实例数据同步状态
+    /// Querying the Data Synchronization Status of DR Instances
     ///
-    /// 获取容灾实例数据同步状态，主备实例id，数据同步指标值，以及倒换和切换场景下的RPO，RTO指标值。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the data synchronization status of disaster recovery (DR) instances: the primary and
+    /// standby instance IDs, the data synchronization metrics, and the RPO and RTO of switchover
+    /// and failover.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2213,12 +2204,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询配额
+    /// Querying Quotas
     ///
-    /// 查询单租户在GeminiDB服务下的资源配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the resource quotas of a tenant in the GeminiDB service.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2230,12 +2218,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询回收策略
+    /// Querying the Recycling Policy
     ///
-    /// 查询回收策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the recycling policy.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2246,12 +2231,11 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis实例的大key
+    /// Querying the Big Keys of a Redis Instance
     ///
-    /// 支持查询Redis实例的大key。value长度大于bigkeys-string-threshold参数的string类型的key或者元素数大于bigkeys-composite-threshold参数的hash/list/zset/set/stream类型key，会被判断为大key。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the big keys of a Redis instance. A key of type string whose value is longer than
+    /// the `bigkeys-string-threshold` parameter, or a key of type hash, list, zset, set or stream
+    /// with more elements than the `bigkeys-composite-threshold` parameter, counts as a big key.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2262,12 +2246,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis禁用命令
+    /// Querying Disabled Redis Commands
     ///
-    /// 查询Redis禁用命令。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the disabled Redis commands.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2281,12 +2262,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis实例的热key
+    /// Querying the Hot Keys of a Redis Instance
     ///
-    /// 支持查询Redis实例的热key。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the hot keys of a Redis instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2297,12 +2275,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis实例指定时间点恢复所占用的存储空间
+    /// Querying the Storage Used by Point-in-Time Recovery of a Redis Instance
     ///
-    /// 查询Redis实例指定时间点恢复所占用的存储空间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the storage space used by point-in-time recovery of a Redis instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2313,12 +2288,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis恢复到指定时间点策略
+    /// Querying the Point-in-Time Recovery Policy of a Redis Instance
     ///
-    /// 查询Redis恢复到指定时间点策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the policy for restoring a Redis instance to a point in time.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2329,12 +2301,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询可恢复的实例列表
+    /// Querying Restorable Instances
     ///
-    /// 查询用户可恢复的实例列表
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the instances the user can restore to.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2351,12 +2320,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询秒级监控配置
+    /// Querying the Second-Level Monitoring Setting
     ///
-    /// 查询秒级监控配置。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries whether second-level monitoring is enabled.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2370,12 +2336,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询慢日志脱敏状态
+    /// Querying Whether Slow Query Logs Are Anonymized
     ///
-    /// 查询慢日志脱敏状态。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries whether the slow query logs are anonymized.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2392,12 +2355,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 缩容指定集群实例的节点数量
+    /// Removing Nodes from a Cluster Instance
     ///
-    /// 缩容指定集群实例的节点数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Removes nodes from a specified cluster instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2413,12 +2373,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 停止备份
+    /// Stopping a Backup
     ///
-    /// 支持紧急情况下停止备份功能。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Stops a backup in an emergency.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2429,12 +2386,11 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置实例负载均衡的IP访问黑白名单
+    /// Setting the IP Address Whitelist or Blacklist of an Instance's Load Balancer
     ///
-    /// 设置实例负载均衡的IP访问黑白名单，黑名单、白名单只能选一种，每次调用此接口覆盖之前的设置。关闭后不限制连接的源IP地址。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sets the IP address whitelist or blacklist that controls access to the load balancer of an
+    /// instance. Only one of the two can be used, and each call replaces the previous setting. When
+    /// it is disabled, connections from any source IP address are allowed.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::SwitchIpGroupRequestBodyIpGroups;
@@ -2457,12 +2413,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// Redis主备切换
+    /// Switching Over the Primary and Standby Nodes of Redis
     ///
-    /// 切换实例的主备节点。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Switches over the primary and standby nodes of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2473,12 +2426,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 容灾实例倒换
+    /// Switching Over DR Instances
     ///
-    /// 容灾实例倒换。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Switches over disaster recovery (DR) instances.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2491,12 +2441,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 开启/关闭秒级监控
+    /// Enabling or Disabling Second-Level Monitoring
     ///
-    /// 开启或关闭指定实例的5秒级监控。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enables or disables 5-second monitoring of a specified instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2510,10 +2457,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置慢日志脱敏状态
+    /// Setting Slow Query Log Anonymization
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enables or disables the anonymization of slow query logs.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2565,12 +2511,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 容灾实例备升主
+    /// Promoting a Standby DR Instance to Primary
     ///
-    /// 该接口用于对已经搭建容灾关系的实例，将备实例升级为主实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// For instances in a disaster recovery (DR) relationship, promotes the standby instance to
+    /// primary.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2582,12 +2526,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 容灾实例主降备
+    /// Demoting a Primary DR Instance to Standby
     ///
-    /// 该接口用于对已经搭建容灾关系的实例，将主实例降级为备实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// For instances in a disaster recovery (DR) relationship, demotes the primary instance to
+    /// standby.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2599,10 +2541,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改副本集跨网段访问配置
+    /// Changing the Cross-CIDR Access Settings of a Replica Set
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the settings that let clients in other CIDR blocks access a replica set instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2618,12 +2559,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改参数模板参数
+    /// Changing the Parameters of a Parameter Template
     ///
-    /// 修改参数模板参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the parameters of a parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2640,10 +2578,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 操作GeminDB实例数据库
+    /// Operating on the Databases of a GeminiDB Instance
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Performs an operation on the databases of a GeminiDB instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2655,12 +2592,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改内存加速规则
+    /// Changing a Memory Acceleration Rule
     ///
-    /// 修改指定内存加速规则。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes a specified memory acceleration rule.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2676,12 +2610,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改高危命令
+    /// Changing High-Risk Commands
     ///
-    /// 批量修改高危命令
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes high-risk commands in batches.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::CommandInfo;
@@ -2702,12 +2633,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改指定实例的参数
+    /// Changing the Parameters of an Instance
     ///
-    /// 修改指定实例的参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the parameters of a specified instance.
     ///
     /// ```no_run
     /// use std::collections::BTreeMap;
@@ -2726,12 +2654,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改指定实例的参数
+    /// Changing the Parameters of an Instance
     ///
-    /// 修改指定实例的参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the parameters of a specified instance.
     ///
     /// ```no_run
     /// use std::collections::BTreeMap;
@@ -2750,12 +2675,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改负载均衡地址
+    /// Changing the Load Balancer Address
     ///
-    /// 修改负载均衡地址。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the load balancer address.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2766,10 +2688,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改实例名称
+    /// Changing an Instance Name
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the name of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2781,12 +2702,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 支持修改GeminiDB Redis的免密配置
+    /// Changing the Password-Free Access Settings of GeminiDB Redis
     ///
-    /// 支持修改GeminiDB Redis的免密配置。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the settings for accessing GeminiDB Redis without a password.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2802,12 +2720,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 变更实例安全组
+    /// Changing the Security Group of an Instance
     ///
-    /// 变更实例关联的安全组
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Changes the security group associated with an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2823,12 +2738,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 数据库补丁升级
+    /// Upgrading the Database Patch
     ///
-    /// 升级数据库补丁版本
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Upgrades the database patch version.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2839,12 +2751,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询当前支持的API版本信息列表
+    /// Querying the Supported API Versions
     ///
-    /// 查询当前支持的API版本信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries the API versions currently supported.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2855,12 +2764,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询指定API版本信息
+    /// Querying an API Version
     ///
-    /// 查询指定API版本信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Queries a specified API version.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {

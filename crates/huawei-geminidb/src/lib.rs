@@ -147,45 +147,45 @@
 //! | `ShowHighRiskCommands` | [`Client::show_high_risk_commands`] | Querying High-Risk Commands |
 //! | `ShowInstanceBiactiveRegions` | [`Client::show_instance_biactive_regions`] | Querying the Regions Where an Instance Can Set Up Active-Active |
 //! | `ShowInstanceConfiguration` | [`Client::show_instance_configuration`] | Querying the Parameter Settings of an Instance |
-//! | `ShowInstanceRole` | [`Client::show_instance_role`] | 获取容灾实例主/备角色信息 |
-//! | `ShowIpNumRequirement` | [`Client::show_ip_num_requirement`] | 查询创建实例或扩容节点时需要的IP数量 |
-//! | `ShowModifyHistory` | [`Client::show_modify_history`] | 查询参数组修改历史。 |
-//! | `ShowPasswordlessConfig` | [`Client::show_passwordless_config`] | 获取GeminiDB Redis的免密配置 |
-//! | `ShowPauseResumeStutus` | [`Client::show_pause_resume_stutus`] | 获取容灾实例数据同步状态 |
-//! | `ShowQuotas` | [`Client::show_quotas`] | 查询配额 |
-//! | `ShowRecyclePolicy` | [`Client::show_recycle_policy`] | 查询回收策略 |
-//! | `ShowRedisBigKeys` | [`Client::show_redis_big_keys`] | 查询Redis实例的大key |
-//! | `ShowRedisDisabledCommands` | [`Client::show_redis_disabled_commands`] | 查询Redis禁用命令 |
-//! | `ShowRedisHotKeys` | [`Client::show_redis_hot_keys`] | 查询Redis实例的热key |
-//! | `ShowRedisPitrInfo` | [`Client::show_redis_pitr_info`] | 查询Redis实例指定时间点恢复所占用的存储空间 |
-//! | `ShowRedisPitrPolicy` | [`Client::show_redis_pitr_policy`] | 查询Redis恢复到指定时间点策略 |
-//! | `ShowRestorableList` | [`Client::show_restorable_list`] | 查询可恢复的实例列表 |
-//! | `ShowSecondLevelMonitoringStatus` | [`Client::show_second_level_monitoring_status`] | 查询秒级监控配置 |
-//! | `ShowSlowLogDesensitization` | [`Client::show_slow_log_desensitization`] | 查询慢日志脱敏状态 |
-//! | `ShrinkInstanceNode` | [`Client::shrink_instance_node`] | 缩容指定集群实例的节点数量 |
-//! | `StopBackup` | [`Client::stop_backup`] | 停止备份 |
-//! | `SwitchIpGroup` | [`Client::switch_ip_group`] | 设置实例负载均衡的IP访问黑白名单 |
-//! | `SwitchOver` | [`Client::switch_over`] | Redis主备切换 |
-//! | `SwitchOverDisasterRecovery` | [`Client::switch_over_disaster_recovery`] | 容灾实例倒换 |
-//! | `SwitchSecondLevelMonitoring` | [`Client::switch_second_level_monitoring`] | 开启/关闭秒级监控 |
-//! | `SwitchSlowlogDesensitization` | [`Client::switch_slowlog_desensitization`] | 设置慢日志脱敏状态 |
+//! | `ShowInstanceRole` | [`Client::show_instance_role`] | Querying the Primary/Standby Role of a DR Instance |
+//! | `ShowIpNumRequirement` | [`Client::show_ip_num_requirement`] | Querying the Number of IP Addresses Needed to Create an Instance or Add Nodes |
+//! | `ShowModifyHistory` | [`Client::show_modify_history`] | Querying the Change History of a Parameter Group |
+//! | `ShowPasswordlessConfig` | [`Client::show_passwordless_config`] | Querying the Password-Free Access Settings of GeminiDB Redis |
+//! | `ShowPauseResumeStutus` | [`Client::show_pause_resume_stutus`] | Querying the Data Synchronization Status of DR Instances |
+//! | `ShowQuotas` | [`Client::show_quotas`] | Querying Quotas |
+//! | `ShowRecyclePolicy` | [`Client::show_recycle_policy`] | Querying the Recycling Policy |
+//! | `ShowRedisBigKeys` | [`Client::show_redis_big_keys`] | Querying the Big Keys of a Redis Instance |
+//! | `ShowRedisDisabledCommands` | [`Client::show_redis_disabled_commands`] | Querying Disabled Redis Commands |
+//! | `ShowRedisHotKeys` | [`Client::show_redis_hot_keys`] | Querying the Hot Keys of a Redis Instance |
+//! | `ShowRedisPitrInfo` | [`Client::show_redis_pitr_info`] | Querying the Storage Used by Point-in-Time Recovery of a Redis Instance |
+//! | `ShowRedisPitrPolicy` | [`Client::show_redis_pitr_policy`] | Querying the Point-in-Time Recovery Policy of a Redis Instance |
+//! | `ShowRestorableList` | [`Client::show_restorable_list`] | Querying Restorable Instances |
+//! | `ShowSecondLevelMonitoringStatus` | [`Client::show_second_level_monitoring_status`] | Querying the Second-Level Monitoring Setting |
+//! | `ShowSlowLogDesensitization` | [`Client::show_slow_log_desensitization`] | Querying Whether Slow Query Logs Are Anonymized |
+//! | `ShrinkInstanceNode` | [`Client::shrink_instance_node`] | Removing Nodes from a Cluster Instance |
+//! | `StopBackup` | [`Client::stop_backup`] | Stopping a Backup |
+//! | `SwitchIpGroup` | [`Client::switch_ip_group`] | Setting the IP Address Whitelist or Blacklist of an Instance's Load Balancer |
+//! | `SwitchOver` | [`Client::switch_over`] | Switching Over the Primary and Standby Nodes of Redis |
+//! | `SwitchOverDisasterRecovery` | [`Client::switch_over_disaster_recovery`] | Switching Over DR Instances |
+//! | `SwitchSecondLevelMonitoring` | [`Client::switch_second_level_monitoring`] | Enabling or Disabling Second-Level Monitoring |
+//! | `SwitchSlowlogDesensitization` | [`Client::switch_slowlog_desensitization`] | Setting Slow Query Log Anonymization |
 //! | `SwitchSsl` | [`Client::switch_ssl`] | Enabling or Disabling SSL |
-//! | `SwitchToMaster` | [`Client::switch_to_master`] | 容灾实例备升主 |
-//! | `SwitchToSlave` | [`Client::switch_to_slave`] | 容灾实例主降备 |
-//! | `UpdateClientNetwork` | [`Client::update_client_network`] | 修改副本集跨网段访问配置 |
-//! | `UpdateConfiguration` | [`Client::update_configuration`] | 修改参数模板参数 |
-//! | `UpdateDatabases` | [`Client::update_databases`] | 操作GeminDB实例数据库 |
-//! | `UpdateDbCacheRule` | [`Client::update_db_cache_rule`] | 修改内存加速规则 |
-//! | `UpdateHighRiskCommands` | [`Client::update_high_risk_commands`] | 修改高危命令 |
-//! | `UpdateInstanceConfiguration` | [`Client::update_instance_configuration`] | 修改指定实例的参数 |
-//! | `UpdateInstanceConfigurations` | [`Client::update_instance_configurations`] | 修改指定实例的参数 |
-//! | `UpdateInstanceLb` | [`Client::update_instance_lb`] | 修改负载均衡地址 |
-//! | `UpdateInstanceName` | [`Client::update_instance_name`] | 修改实例名称 |
-//! | `UpdatePasswordlessConfig` | [`Client::update_passwordless_config`] | 支持修改GeminiDB Redis的免密配置 |
-//! | `UpdateSecurityGroup` | [`Client::update_security_group`] | 变更实例安全组 |
-//! | `UpgradeDbVersion` | [`Client::upgrade_db_version`] | 数据库补丁升级 |
-//! | `ListApiVersion` | [`Client::list_api_version`] | 查询当前支持的API版本信息列表 |
-//! | `ShowApiVersion` | [`Client::show_api_version`] | 查询指定API版本信息 |
+//! | `SwitchToMaster` | [`Client::switch_to_master`] | Promoting a Standby DR Instance to Primary |
+//! | `SwitchToSlave` | [`Client::switch_to_slave`] | Demoting a Primary DR Instance to Standby |
+//! | `UpdateClientNetwork` | [`Client::update_client_network`] | Changing the Cross-CIDR Access Settings of a Replica Set |
+//! | `UpdateConfiguration` | [`Client::update_configuration`] | Changing the Parameters of a Parameter Template |
+//! | `UpdateDatabases` | [`Client::update_databases`] | Operating on the Databases of a GeminiDB Instance |
+//! | `UpdateDbCacheRule` | [`Client::update_db_cache_rule`] | Changing a Memory Acceleration Rule |
+//! | `UpdateHighRiskCommands` | [`Client::update_high_risk_commands`] | Changing High-Risk Commands |
+//! | `UpdateInstanceConfiguration` | [`Client::update_instance_configuration`] | Changing the Parameters of an Instance |
+//! | `UpdateInstanceConfigurations` | [`Client::update_instance_configurations`] | Changing the Parameters of an Instance |
+//! | `UpdateInstanceLb` | [`Client::update_instance_lb`] | Changing the Load Balancer Address |
+//! | `UpdateInstanceName` | [`Client::update_instance_name`] | Changing an Instance Name |
+//! | `UpdatePasswordlessConfig` | [`Client::update_passwordless_config`] | Changing the Password-Free Access Settings of GeminiDB Redis |
+//! | `UpdateSecurityGroup` | [`Client::update_security_group`] | Changing the Security Group of an Instance |
+//! | `UpgradeDbVersion` | [`Client::upgrade_db_version`] | Upgrading the Database Patch |
+//! | `ListApiVersion` | [`Client::list_api_version`] | Querying the Supported API Versions |
+//! | `ShowApiVersion` | [`Client::show_api_version`] | Querying an API Version |
 //!
 //! Each method returns a request builder: set the members, then `.send().await`. [`operations`]
 //! holds each operation's input and output, and the builder they share,

@@ -9379,10 +9379,7 @@ impl<C> Request<ShowInstanceRoleInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceRoleOutput {
-    /// 枚举类型(master、slave)代表实例是主实例还是备实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether the instance is the primary (`master`) or the standby (`slave`) instance.
     pub role: Option<String>,
 }
 
@@ -9390,30 +9387,27 @@ pub struct ShowInstanceRoleOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowIpNumRequirementInput {
-    /// 创建实例或扩容节点的个数。最大支持输入200。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of nodes to create or add, at most 200.
     ///
     /// Sent in the query string as `node_num`.
     pub node_num: Option<i32>,
-    /// 数据库引擎名称。没有传入实例ID的时候该字段为必传。 - 取值为“cassandra”，表示GeminiDB Cassandra数据库引擎。 -
-    /// 取值为“mongodb”，表示GeminiDB Mongo数据库引擎。 - 取值为“influxdb”，表示GeminiDB Influx数据库引擎。 -
-    /// 取值为“redis”，表示GeminiDB Redis数据库引擎。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database engine name. Required when no instance ID is given.
+    /// - `cassandra`: the GeminiDB Cassandra engine.
+    /// - `mongodb`: the GeminiDB Mongo engine.
+    /// - `influxdb`: the GeminiDB Influx engine.
+    /// - `redis`: the GeminiDB Redis engine.
     ///
     /// Sent in the query string as `engine_name`.
     pub engine_name: Option<String>,
-    /// 实例类型。没有传入实例ID的时候该字段为必传。 - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis
-    /// Proxy经典部署模式集群实例类型。 - 取值为“CloudNativeCluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB
-    /// Redis云原生部署模式集群实例类型。 - 取值为“RedisCluster”，表示GeminiDB Redis Cluster经典部署模式集群实例类型。 -
-    /// 取值为“Replication”，表示GeminiDB Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB
-    /// Influx经典部署模式单节点实例类型。 - 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance type. Required when no instance ID is given.
+    /// - `Cluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis Proxy cluster instances
+    ///   with classic deployment.
+    /// - `CloudNativeCluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis cluster
+    ///   instances with cloud native deployment.
+    /// - `RedisCluster`: GeminiDB Redis Cluster instances with classic deployment.
+    /// - `Replication`: GeminiDB Redis primary/standby instances with classic deployment.
+    /// - `InfluxdbSingle`: GeminiDB Influx single-node instances with classic deployment.
+    /// - `ReplicaSet`: GeminiDB Mongo replica set instances.
     ///
     /// Sent in the query string as `instance_mode`.
     pub instance_mode: Option<String>,
@@ -9482,10 +9476,7 @@ impl<C> Request<ShowIpNumRequirementInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowIpNumRequirementOutput {
-    /// 消耗的IP个数
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of IP addresses used.
     pub count: Option<i32>,
 }
 
@@ -9497,10 +9488,7 @@ pub struct ShowModifyHistoryInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 参数名称，支持模糊查询。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter name. Fuzzy search is supported.
     ///
     /// Sent in the query string as `parameter_name`.
     pub parameter_name: Option<String>,
@@ -9515,10 +9503,11 @@ pub struct ShowModifyHistoryInput {
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 100。不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** 1 to 100.
+    ///
+    /// **Default:** 100. When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9582,16 +9571,12 @@ impl<C> Request<ShowModifyHistoryInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowModifyHistoryOutput {
-    /// 实例参数的修改历史列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Change history of the instance's parameters.
     pub histories: Option<Vec<types::ConfigurationHistoryRsp>>,
-    /// **参数解释：** 参数修改历史记录总条数。 **约束限制：** 默认返回参数历史修改记录总条数。若为参数名搜索，返回符合要求的记录总条数。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// Total number of records.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Total number of parameter change records; when searching by parameter name,
+    /// the number of records that match.
     pub total_count: Option<i32>,
 }
 
@@ -9603,17 +9588,13 @@ pub struct ShowPasswordlessConfigInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置偏移量，表示从查询到的免密配置列表偏移offset条数据后查询对应的免密配置。 取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从第一条记录开始查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset: the query skips this many entries of the password-free access settings. 0 or
+    /// greater. When it is left out, the offset is 0: the query starts from the first record.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 取值范围：1~100。不传该参数时，默认查询前100条记录。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return, from 1 to 100. When it is left out, the first 100
+    /// records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9670,15 +9651,9 @@ impl<C> Request<ShowPasswordlessConfigInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowPasswordlessConfigOutput {
-    /// 免密配置,IP与网段的列表,仅支持ipv4的IP或网段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Password-free access settings: IP addresses and CIDR blocks, IPv4 only.
     pub config_ips: Option<Vec<String>>,
-    /// 免密配置的总数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of password-free access settings.
     pub total_count: Option<i32>,
 }
 
@@ -9725,28 +9700,22 @@ impl<C> Request<ShowPauseResumeStutusInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowPauseResumeStutusOutput {
-    /// 主实例id
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the primary instance.
     pub master_instance_id: Option<String>,
-    /// 备实例id
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the standby instance.
     pub slave_instance_id: Option<String>,
-    /// 容灾实例数据同步状态 - NA：实例尚未搭建容灾关系 - NEW：尚未启动的数据同步状态 - SYNCING：数据同步正常进行中 - SUSPENDING：正在暂停数据同步 -
-    /// SUSPENDED：数据同步已暂停 - RECOVERYING：正在恢复数据同步
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Data synchronization status of the DR instances:
+    /// - `NA`: the instance has no DR relationship yet.
+    /// - `NEW`: data synchronization has not started.
+    /// - `SYNCING`: data is being synchronized normally.
+    /// - `SUSPENDING`: data synchronization is being paused.
+    /// - `SUSPENDED`: data synchronization is paused.
+    /// - `RECOVERYING`: data synchronization is being resumed.
     pub status: Option<String>,
     /// The data_sync_indicators of this ShowPauseResumeStutusResponse.
     pub data_sync_indicators: Option<types::NoSqlDrDateSyncIndicators>,
-    /// 切换或倒换RPO和RTO值，仅当请求实例id为主实例时有值
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// RPO and RTO of failover or switchover. Only given when the instance in the request is the
+    /// primary instance.
     pub rto_and_rpo_indicators: Option<Vec<types::NoSqlDrRpoAndRto>>,
 }
 
@@ -9754,30 +9723,34 @@ pub struct ShowPauseResumeStutusOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowQuotasInput {
-    /// 数据库类型。 取值为“cassandra”，表示查询GeminiDB Cassandra数据库实例配额。 取值为“mongodb”，表示GeminiDB Mongo查询数据库实例配额。
-    /// 取值为“influxdb”，表示查询GeminiDB Influx数据库实例配额。 取值为“redis”，表示查询GeminiDB Redis数据库实例配额。
-    /// 如果不传该参数，表示查询所有数据库实例配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database type.
+    /// - `cassandra`: quotas of GeminiDB Cassandra instances.
+    /// - `mongodb`: quotas of GeminiDB Mongo instances.
+    /// - `influxdb`: quotas of GeminiDB Influx instances.
+    /// - `redis`: quotas of GeminiDB Redis instances.
+    /// - Left out: quotas of all DB instances.
     ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
-    /// 实例类型。 - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis Proxy经典部署模式集群实例类型。 -
-    /// 取值为“CloudNativeCluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis云原生部署模式集群实例类型。 -
-    /// 取值为“RedisCluster”，表示GeminiDB Redis Cluster经典部署模式集群实例类型。 - 取值为“Replication”，表示GeminiDB
-    /// Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB Influx经典部署模式单节点实例类型。 -
-    /// 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。 - 如果不传datastore_type参数，自动忽略该参数设置。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance type.
+    /// - `Cluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis Proxy cluster instances
+    ///   with classic deployment.
+    /// - `CloudNativeCluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis cluster
+    ///   instances with cloud native deployment.
+    /// - `RedisCluster`: GeminiDB Redis Cluster instances with classic deployment.
+    /// - `Replication`: GeminiDB Redis primary/standby instances with classic deployment.
+    /// - `InfluxdbSingle`: GeminiDB Influx single-node instances with classic deployment.
+    /// - `ReplicaSet`: GeminiDB Mongo replica set instances.
+    /// - Ignored when `datastore_type` is not given.
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
-    /// 产品类型。 - Capacity 容量型 - Standard 标准型 当查询GeminiDB redis云原生部署模式集群类型配额必传此参数。
+    /// Product type.
+    /// - `Capacity`: capacity-oriented.
+    /// - `Standard`: standard.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Required when querying the quotas of GeminiDB Redis cluster instances with cloud native
+    /// deployment.
     ///
     /// Sent in the query string as `product_type`.
     pub product_type: Option<String>,
@@ -9892,20 +9865,14 @@ pub struct ShowRedisBigKeysInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置偏移量，表示从查询到的大key列表偏移offset条数据后查询对应的大key信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从第一条大key开始查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset: the query skips this many entries of the big key list. 0 or greater. When it
+    /// is left out, the offset is 0: the query starts from the first big key.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 取值范围：1~100。不传该参数时，默认查询前100条大key。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return, from 1 to 100. When it is left out, the first 100 big
+    /// keys are returned.
     pub limit: Option<i32>,
-    /// 大key的类型,一个字符串列表,支持\"string\",\"hash\",\"zset\",\"set\",\"list\",\"stream\"六种类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Types of the big keys, a list of strings: `string`, `hash`, `zset`, `set`, `list` and
+    /// `stream` are supported.
     pub key_types: Option<Vec<String>>,
 }
 
@@ -9959,15 +9926,9 @@ impl<C> Request<ShowRedisBigKeysInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRedisBigKeysOutput {
-    /// 查询到的大Key列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Big keys found.
     pub keys: Option<Vec<types::BigKeysInfoResponseBody>>,
-    /// 大Key的总数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of big keys.
     pub count: Option<i32>,
 }
 
@@ -9979,25 +9940,18 @@ pub struct ShowRedisDisabledCommandsInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 指令类型
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Command type.
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 索引位置偏移量，表示从指定offset条数据后查询对应的实例信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset: the query skips this many records. 0 or greater. When it is left out, the
+    /// offset is 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询专属资源个数上限值。 - 取值范围：1~50。不传该参数时，默认查询前50条实例信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return.
+    /// - Range: 1 to 50. When it is left out, the first 50 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -10061,22 +10015,13 @@ impl<C> Request<ShowRedisDisabledCommandsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRedisDisabledCommandsOutput {
-    /// 总数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number.
     pub total_count: Option<i32>,
     /// What is disabled.
     pub disabled_type: Option<String>,
-    /// disabled_type为command时展示该参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Shown when `disabled_type` is `command`.
     pub commands: Option<Vec<String>>,
-    /// disabled_type为key时展示该参数，最多20个。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Shown when `disabled_type` is `key`; at most 20.
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
@@ -10088,17 +10033,13 @@ pub struct ShowRedisHotKeysInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置偏移量，表示从指定offset条数据后查询对应的实例信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset: the query skips this many records. 0 or greater. When it is left out, the
+    /// offset is 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询数据的上限值。 - 取值范围：1~50。不传该参数时，默认查询前50条实例信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum number of records to return.
+    /// - Range: 1 to 50. When it is left out, the first 50 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -10155,15 +10096,9 @@ impl<C> Request<ShowRedisHotKeysInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRedisHotKeysOutput {
-    /// 查询到的热Key列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Hot keys found.
     pub keys: Option<Vec<types::HotKeysInfoResponseBody>>,
-    /// 总数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number.
     pub count: Option<i32>,
 }
 
@@ -10210,10 +10145,7 @@ impl<C> Request<ShowRedisPitrInfoInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRedisPitrInfoOutput {
-    /// **参数解释：** 查询Redis实例指定时间点恢复所占用的存储空间。单位：GB **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Storage space used by point-in-time recovery of the Redis instance, in GB.
     pub storage: Option<String>,
 }
 
@@ -10266,15 +10198,11 @@ pub struct ShowRedisPitrPolicyOutput {
     /// - `true`: point-in-time recovery is enabled for the instance.
     /// - `false`: point-in-time recovery is not enabled for the instance.
     pub enabled: Option<bool>,
-    /// **参数解释：** 数据备份的时间间隔，该数据备份控制redis实例可恢复时间点的间隔，仅在开启时返回。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Interval of data backups, which sets the interval between the points in time a Redis
+    /// instance can be restored to. Returned only when point-in-time recovery is enabled.
     pub interval: Option<i32>,
-    /// **参数解释：** 指定已生成的备份文件可以保存的天数，仅在开启时返回。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of days the generated backup files are kept. Returned only when point-in-time
+    /// recovery is enabled.
     pub keep_days: Option<i32>,
 }
 
@@ -10282,17 +10210,11 @@ pub struct ShowRedisPitrPolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRestorableListInput {
-    /// 备份文件ID
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup file ID.
     ///
     /// Sent in the request path as `{backup_id}`.
     pub backup_id: Option<String>,
-    /// 索引位置偏移量。取值大于或等于0。不传该参数时，查询偏移量默认为0。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Index offset, 0 or greater. When it is left out, the offset is 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
@@ -10354,15 +10276,9 @@ impl<C> Request<ShowRestorableListInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRestorableListOutput {
-    /// 可恢复的实例总数
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of restorable instances.
     pub total_count: Option<i32>,
-    /// 可恢复的实例信息
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Restorable instances.
     pub restorable_instances: Option<Vec<types::QueryRestoreList>>,
 }
 
@@ -10409,10 +10325,9 @@ impl<C> Request<ShowSecondLevelMonitoringStatusInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowSecondLevelMonitoringStatusOutput {
-    /// 秒级监控开启状态。 - true: 开启; - false: 关闭。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether second-level monitoring is enabled.
+    /// - `true`: enabled.
+    /// - `false`: disabled.
     pub enabled: Option<bool>,
 }
 
@@ -10459,10 +10374,9 @@ impl<C> Request<ShowSlowLogDesensitizationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowSlowLogDesensitizationOutput {
-    /// 实例慢日志脱敏开启状态，取值： - on 开启 - off 关闭
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether slow query log anonymization is enabled on the instance. The value can be:
+    /// - `on`: enabled.
+    /// - `off`: disabled.
     pub desensitization_status: Option<String>,
 }
 
@@ -10474,19 +10388,24 @@ pub struct ShrinkInstanceNodeInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 随机缩减的节点数量。 - GeminiDB Cassandra实例该字段取值为1~10。 - GeminiDB Redis该字段取值为1。 说明：
-    /// 如果客户端采用直连节点方式，不推荐使用随机节点缩容。
+    /// Number of nodes to remove, chosen at random.
+    /// - GeminiDB Cassandra instances: 1 to 10.
+    /// - GeminiDB Redis: 1.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Note: if clients connect to the nodes directly, removing random nodes is not recommended.
     pub num: Option<i32>,
-    /// 指定缩容节点的ID，且该节点必须支持节点缩容。如果该字段不传指定缩减的节点ID，将根据系统内部策略缩减指定个数的节点。说明： - num与node_list必须有一个字段传值。 -
-    /// 如果node_list传值时，GeminiDB Cassandra长度必须为1~10，GeminiDB Redis 长度必须为1。 -
-    /// 如果num与node_list同时传值时，则以node_list的值为主。 -
-    /// 如果node_list取值为空时，缩容以随机节点缩容进行；node_list字段取值不为空，缩容以指定节点ID进行。 - 节点缩容前，请避免直连节点，以防该节点缩容导致业务中断。
+    /// IDs of the nodes to remove; each node must support removal. When no node ID is given, the
+    /// given number of nodes is removed according to the system's internal policy.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Notes:
+    /// - One of `num` and `node_list` must be given.
+    /// - When `node_list` is given, it must hold 1 to 10 IDs for GeminiDB Cassandra and 1 for
+    ///   GeminiDB Redis.
+    /// - When both `num` and `node_list` are given, `node_list` applies.
+    /// - When `node_list` is empty, random nodes are removed; when it is not empty, the nodes with
+    ///   those IDs are.
+    /// - Before removing nodes, stop connecting to them directly, so that removing a node does not
+    ///   interrupt your services.
     pub node_list: Option<Vec<String>>,
 }
 
@@ -10548,10 +10467,7 @@ pub struct StopBackupInput {
     ///
     /// Sent in the request path as `{backup_id}`.
     pub backup_id: Option<String>,
-    /// 操作。stop代表停止。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Operation. `stop` stops the backup.
     pub action: Option<String>,
 }
 
@@ -10593,10 +10509,7 @@ impl<C> Request<StopBackupInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StopBackupOutput {
-    /// 任务流ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Workflow ID.
     pub job_id: Option<String>,
 }
 
@@ -10613,10 +10526,7 @@ pub struct SwitchIpGroupInput {
     /// - `blackList`: blacklist; the listed IP addresses or CIDR blocks have no access.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// true 开启，false 关闭。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// `true`: enabled. `false`: disabled.
     pub enabled: Option<bool>,
     /// IP addresses or CIDR blocks in the IP address group.
     pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
@@ -10731,11 +10641,9 @@ pub struct SwitchOverOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchOverDisasterRecoveryInput {
-    /// **参数解释：** 源实例ID或容灾实例ID。实例ID可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。
-    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the source instance or of the DR instance. The instance ID can be obtained with
+    /// Querying Instances and Details (`ListInstances`). If you have no instance, create one with
+    /// Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -10773,10 +10681,7 @@ impl<C> Request<SwitchOverDisasterRecoveryInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchOverDisasterRecoveryOutput {
-    /// **参数解释：** 容灾倒换任务ID。 **取值范围：** 不涉及
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the DR switchover task.
     pub job_id: Option<String>,
 }
 
@@ -10788,10 +10693,9 @@ pub struct SwitchSecondLevelMonitoringInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 是否开启秒级监控。 - true: 开启; - false: 关闭。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether to enable second-level monitoring.
+    /// - `true`: enable.
+    /// - `false`: disable.
     pub enabled: Option<bool>,
 }
 
@@ -10838,17 +10742,13 @@ pub struct SwitchSecondLevelMonitoringOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchSlowlogDesensitizationInput {
-    /// 实例ID，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 实例慢日志脱敏开关开启状态，取值： - off 关闭
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether slow query log anonymization is enabled on the instance. The value can be:
+    /// - `off`: disabled.
     pub desensitization_status: Option<String>,
 }
 
@@ -10956,11 +10856,11 @@ pub struct SwitchToMasterInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 是否强制备实例升主。 若为True，则强制备实例升主，用于在主实例异常的状态下，快速恢复服务的场景：允许备实例强制升为特殊主实例，独立提供读写服务。
-    /// 默认为False，用于正常状态下备实例平缓升主。
+    /// Whether to force the standby instance to become primary.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// `true` forces it, to restore service quickly when the primary instance is abnormal: the
+    /// standby instance becomes a special primary instance that serves reads and writes on its own.
+    /// The default, `false`, promotes the standby instance smoothly in normal conditions.
     pub force: Option<bool>,
 }
 
@@ -11002,10 +10902,7 @@ impl<C> Request<SwitchToMasterInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchToMasterOutput {
-    /// 容灾实例主备倒换的工作ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the job that switches over the primary and standby DR instances.
     pub job_id: Option<String>,
 }
 
@@ -11051,10 +10948,7 @@ impl<C> Request<SwitchToSlaveInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchToSlaveOutput {
-    /// 容灾实例主备倒换的工作ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the job that switches over the primary and standby DR instances.
     pub job_id: Option<String>,
 }
 
@@ -11067,12 +10961,13 @@ pub struct UpdateClientNetworkInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 客户端所在网段。 -
-    /// 跨网段访问配置只有在客户端与副本集实例部署在不同网段的情况下才需要配置，例如访问副本集的客户端所在网段为192.168.0.0/16，副本集所在的网段为172.16.0.0/24，则需要添加跨网段配置192.168.0.0/16才能正常访问。 -
-    /// 例如配置的源端网段为192.168.0.0/xx，则xx的输入值必须在8到32之间。 - 源端ECS连接实例的前提是与实例节点网络通信正常，如果网络不通，可以参考对等连接进行相关配置。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// CIDR blocks of the clients.
+    /// - Cross-CIDR access is only needed when the clients and the replica set instance are in
+    ///   different CIDR blocks. For example, if the clients are in 192.168.0.0/16 and the replica
+    ///   set is in 172.16.0.0/24, add 192.168.0.0/16 to allow access.
+    /// - For a source CIDR block such as 192.168.0.0/xx, `xx` must be from 8 to 32.
+    /// - An ECS can only connect to the instance if it can communicate with the instance's nodes
+    ///   over the network; if it cannot, set up a VPC peering connection.
     pub client_network_ranges: Option<Vec<String>>,
 }
 
@@ -11131,20 +11026,14 @@ pub struct UpdateConfigurationInput {
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// 参数模板名称。最长64个字符，只允许大写字母、小写字母、数字和特殊字符中划线、下划线和点。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template name. At most 64 characters; only uppercase letters, lowercase letters,
+    /// digits and the special characters hyphen (-), underscore (_) and period (.) are allowed.
     pub name: Option<String>,
-    /// 参数模板描述。最长256个字符，不支持!\<\>=&\"'特殊字符。默认为空。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter template description. At most 256 characters; the special characters `!<>=&"'` are
+    /// not allowed. Empty by default.
     pub description: Option<String>,
-    /// 参数值对象，用户基于默认参数模板自定义的参数值。为空时不修改参数值。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter values: the user's own values, based on the default parameter template. When it is
+    /// empty, no parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
 }
 
@@ -11207,15 +11096,9 @@ pub struct UpdateDatabasesInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 对实例的操作: flush:清理数据
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Operation on the instance: `flush` clears data.
     pub action: Option<String>,
-    /// 指定需要清理的DB_ID,当action为flush时,才会生效。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the database (`DB_ID`) to clear. Only takes effect when `action` is `flush`.
     pub db_id: Option<i32>,
 }
 
@@ -11396,10 +11279,8 @@ pub struct UpdateInstanceConfigurationInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 参数值对象，用户基于默认参数模板自定义的参数值。为空时不修改参数值。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter values: the user's own values, based on the default parameter template. When it is
+    /// empty, no parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
 }
 
@@ -11441,15 +11322,11 @@ impl<C> Request<UpdateInstanceConfigurationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationOutput {
-    /// 修改实例参数的异步任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the asynchronous task that changes the instance's parameters.
     pub job_id: Option<String>,
-    /// 实例是否需要重启。 - “true”需要重启。 - “false”不需要重启。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether the instance needs to be restarted.
+    /// - `true`: it needs a restart.
+    /// - `false`: it does not.
     pub restart_required: Option<bool>,
 }
 
@@ -11461,10 +11338,9 @@ pub struct UpdateInstanceConfigurationsInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 参数值对象，用户基于默认参数模板自定义的参数值。 **约束限制:** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 为空时不修改参数值。
+    /// Parameter values: the user's own values, based on the default parameter template.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Default:** When it is empty, no parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
 }
 
@@ -11506,15 +11382,13 @@ impl<C> Request<UpdateInstanceConfigurationsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationsOutput {
-    /// 修改实例参数的异步任务ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the asynchronous task that changes the instance's parameters.
     pub job_id: Option<String>,
-    /// **参数解释：** 实例是否需要重启。 **取值范围：** - “true”需要重启。 - “false”不需要重启。
+    /// Whether the instance needs to be restarted.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `true`: it needs a restart.
+    /// - `false`: it does not.
     pub restart_required: Option<bool>,
 }
 
@@ -11527,10 +11401,7 @@ pub struct UpdateInstanceLbInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 新的负载均衡IP。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// New load balancer IP address.
     pub ip: Option<String>,
 }
 
@@ -11584,10 +11455,9 @@ pub struct UpdateInstanceNameInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 新实例名称。用于表示实例的名称。取值范围：长度为4~64位，必须以字母开头（A~Z或a~z），区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// New instance name. 4 to 64 characters, starting with a letter (A to Z or a to z).
+    /// Case-sensitive. Only letters, digits (0 to 9), hyphens (-) and underscores (_) are allowed;
+    /// no other special characters.
     pub name: Option<String>,
 }
 
@@ -11638,10 +11508,8 @@ pub struct UpdatePasswordlessConfigInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 要设置的免密配置,ip与网段的列表,空列表表示清空免密配置。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The password-free access settings to set: IP addresses and CIDR blocks. An empty list clears
+    /// the settings.
     pub config_ips: Option<Vec<String>>,
 }
 
@@ -11692,10 +11560,7 @@ pub struct UpdateSecurityGroupInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 新的安全组ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// New security group ID.
     pub security_group_id: Option<String>,
 }
 
@@ -11810,10 +11675,7 @@ impl Operation for ListApiVersionInput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListApiVersionOutput {
-    /// API版本详细信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// API version details.
     pub versions: Option<Vec<types::ApiVersionResponse>>,
 }
 
@@ -11821,10 +11683,7 @@ pub struct ListApiVersionOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowApiVersionInput {
-    /// API版本
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// API version.
     ///
     /// Sent in the request path as `{version}`.
     pub version: Option<String>,

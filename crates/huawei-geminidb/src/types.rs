@@ -15,17 +15,19 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BatchTagActionTagOption {
-    /// 标签键。最大长度36个unicode字符，不能为null或者空字符串，不能为空格，校验和使用之前会自动过滤掉前后空格。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag key. At most 36 Unicode characters; not null, not an empty string, and not only spaces.
+    /// Leading and trailing spaces are removed before checking and use. Characters: 0-9, A-Z, a-z,
+    /// `_`, `-` and Chinese characters.
     pub key: String,
-    /// 标签值。最大长度43个unicode字符，可以为空字符串，不能为空格，校验和使用之前会自动过滤掉前后空格。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。 -
-    /// “action”值为“create”时，该参数必选。 - “action”值为“delete”时，该参数可选。 说明:
-    /// 删除标签时，如果value有值，则按照key/value匹配删除；如果value没有值，则按照key删除。
+    /// Tag value. At most 43 Unicode characters; it can be an empty string but not only spaces.
+    /// Leading and trailing spaces are removed before checking and use. Characters: 0-9, A-Z, a-z,
+    /// `_`, `.`, `-` and Chinese characters.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// - Required when `action` is `create`.
+    /// - Optional when `action` is `delete`.
+    ///
+    /// Note: when deleting a tag, a tag with a value is deleted by its key and value; a tag without
+    /// a value is deleted by its key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -34,22 +36,13 @@ pub struct BatchTagActionTagOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeResult {
-    /// 任务ID。仅当补丁版本升级任务提交成功时返回该字段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID. Returned only when the patch upgrade task was submitted.
     pub job_id: Option<String>,
     /// Instance ID.
     pub instance_id: Option<String>,
-    /// 错误码。仅当补丁版本升级任务提交失败时返回该字段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Error code. Returned only when submitting the patch upgrade task failed.
     pub error_code: Option<String>,
-    /// 失败原因。仅当补丁版本升级任务提交失败时返回该字段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Reason for the failure. Returned only when submitting the patch upgrade task failed.
     pub error_message: Option<String>,
 }
 
@@ -57,20 +50,11 @@ pub struct UpgradeResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrecheckDisasterRecoveryInstance {
-    /// 与当前实例建立容灾关系实例的vpc网段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// VPC CIDR block of the instance that is to set up the DR relationship with this instance.
     pub vpc_cidr: String,
-    /// 与当前实例建立容灾关系实例的规格码。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Specification code of the instance that is to set up the DR relationship with this instance.
     pub spec_code: String,
-    /// 与当前实例建立容灾关系实例的节点IP列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node IP addresses of the instance that is to set up the DR relationship with this instance.
     pub node_ips: Vec<String>,
 }
 
