@@ -62,20 +62,11 @@ pub struct PrecheckDisasterRecoveryInstance {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DifferentDetails {
-    /// 参数名称
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter name.
     pub parameter_name: Option<String>,
-    /// 源参数模板中的参数值。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Value of the parameter in the source parameter template.
     pub source_value: Option<String>,
-    /// 目标参数模板中的参数值。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Value of the parameter in the target parameter template.
     pub target_value: Option<String>,
 }
 
@@ -85,11 +76,11 @@ pub struct DifferentDetails {
 pub struct DatabaseTable {
     /// Database name.
     pub database_name: String,
-    /// **参数解释：** 数据表名称列表。 **约束限制：** 不涉及。 **取值范围：** - table_names为空的时候，表示库级别备份。 -
-    /// table_names非空的时候，表示表级别备份。 **默认取值：** 不涉及。
+    /// Table names.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `table_names` empty: a database-level backup.
+    /// - `table_names` not empty: a table-level backup.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table_names: Option<Vec<String>>,
 }
@@ -99,30 +90,39 @@ pub struct DatabaseTable {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateConfigurationDatastoreOption {
-    /// **参数解释：** 数据库类型。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例取值为“cassandra”。 - GeminiDB
-    /// Mongo实例取值为\"mongodb\"。 - GeminiDB Influx实例取值为\"influxdb\"。 - GeminiDB Redis实例取值为\"redis\"。 -
-    /// GeminiDB DynamoDB实例取值为\"dynamodb\"。 - GeminiDB HBase实例取值为\"hbase\"。 **默认取值：** 不涉及。
+    /// Database type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - GeminiDB Cassandra instances: `cassandra`.
+    /// - GeminiDB Mongo instances: `mongodb`.
+    /// - GeminiDB Influx instances: `influxdb`.
+    /// - GeminiDB Redis instances: `redis`.
+    /// - GeminiDB DynamoDB instances: `dynamodb`.
+    /// - GeminiDB HBase instances: `hbase`.
     pub type_: String,
-    /// **参数解释：** 数据库版本。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 -
-    /// GeminiDB Mongo实例支持4.0版本，取值为\\\"4.0\\\"。 - GeminiDB Influx实例支持1.8版本，取值\\\"1.8\\\"。 - GeminiDB
-    /// Redis实例支持5.0版本，取值\\\"5.0\\\"。 **默认取值：** 不涉及。
+    /// Database version.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - GeminiDB Cassandra instances support version 3.11: `3.11`.
+    /// - GeminiDB Mongo instances support version 4.0: `4.0`.
+    /// - GeminiDB Influx instances support version 1.8: `1.8`.
+    /// - GeminiDB Redis instances support version 5.0: `5.0`.
     pub version: String,
-    /// **参数解释：** 数据库实例类型。 **约束限制：** 当创建支持GeminiDB Mongo、GeminiDB Cassandra云原生部署模式实例的参数模板， 该参数必选。
-    /// **取值范围：** - GeminiDB Mongo副本集实例取值为\\\"ReplicaSet\\\"。 - GeminiDB Influx
-    /// 单节点实例取值为\\\"InfluxdbSingle\\\"。 - GeminiDB Influx 集群增强版实例取值为\\\"EnhancedCluster\\\"。 -
-    /// GeminiDB Cassandra云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 - GeminiDB Influx
-    /// 云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 - GeminiDB
-    /// Redis云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 **默认取值：** 不传该参数，对GeminiDB
-    /// Cassandra实例默认创建支持经典部署模式实例的参数模板。
+    /// DB instance type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Required when creating a parameter template for GeminiDB Mongo instances,
+    /// or for GeminiDB Cassandra instances with cloud native deployment.
+    ///
+    /// **Range:**
+    /// - GeminiDB Mongo replica set instances: `ReplicaSet`.
+    /// - GeminiDB Influx single-node instances: `InfluxdbSingle`.
+    /// - GeminiDB Influx enhanced cluster instances: `EnhancedCluster`.
+    /// - GeminiDB Cassandra instances with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Influx instances with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Redis instances with cloud native deployment: `CloudNativeCluster`.
+    ///
+    /// **Default:** When it is left out, a parameter template for GeminiDB Cassandra instances with
+    /// classic deployment is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }
@@ -141,11 +141,12 @@ pub struct CreateConfigurationResult {
     pub datastore_version_name: Option<String>,
     /// Database name.
     pub datastore_name: Option<String>,
-    /// 【参数解释】 数据库实例类型。 【取值范围】 - GeminiDB Mongo 副本集实例取值为\"ReplicaSet\"。 - GeminiDB Influx
-    /// 单节点实例取值为\"InfluxdbSingle\"。 - GeminiDB Cassandra云原生部署模式实例取值为\"CloudNativeCluster\"。
+    /// DB instance type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - GeminiDB Mongo replica set instances: `ReplicaSet`.
+    /// - GeminiDB Influx single-node instances: `InfluxdbSingle`.
+    /// - GeminiDB Cassandra instances with cloud native deployment: `CloudNativeCluster`.
     pub mode: Option<String>,
     /// Creation time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time
     /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
@@ -162,22 +163,17 @@ pub struct RedisUserForCreation {
     /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
     /// hyphens and underscores.
     pub name: String,
-    /// - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&*()_+-= 。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// - 8 to 32 characters.
+    /// - At least three of: uppercase letters, lowercase letters, digits and special characters.
+    ///   The supported special characters are `!@#$%^&*()_+-=`.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: String,
-    /// 账号授权的数据库名称列表，至少指定一个数据库。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Names of the databases the account is granted access to; at least one database.
     pub databases: Vec<String>,
-    /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Account permissions.
+    /// - `ReadOnly`: the account can read only.
+    /// - `ReadWrite`: the account can read and write.
     pub privilege: String,
 }
 
@@ -197,25 +193,15 @@ impl fmt::Debug for RedisUserForCreation {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConstructDisasterRecoveryInstance {
-    /// 容灾实例的ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the DR instance.
     pub id: String,
-    /// 容灾实例所在Region的code。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Code of the region of the DR instance.
     pub region_code: String,
-    /// 与当前实例建立容灾关系实例所在子网的CIDR列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// CIDR blocks of the subnets of the instance that is to set up the DR relationship with this
+    /// instance.
     pub subnet_cidrs: Vec<String>,
-    /// 与当前实例建立容灾关系实例的所有节点的IP列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IP addresses of all nodes of the instance that is to set up the DR relationship with this
+    /// instance.
     pub node_ips: Vec<String>,
 }
 
@@ -223,30 +209,38 @@ pub struct ConstructDisasterRecoveryInstance {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DatastoreOption {
-    /// **参数解释：** 数据库类型。 **约束限制：** 支持GeminiDB Cassandra、GeminiDB Mongo、GeminiDB Influx和GeminiDB
-    /// Redis数据库实例。 **取值范围：** - 取值为“cassandra”，表示创建GeminiDB Cassandra数据库实例。 -
-    /// 取值为“mongodb”，表示创建GeminiDB Mongo数据库实例。 - 取值为“influxdb”，表示创建GeminiDB Influx数据库实例。 -
-    /// 取值为“redis”，表示创建GeminiDB Redis数据库实例。 - 取值为“dynamodb”，表示创建GeminiDB兼容DynamoDB数据库实例。 -
-    /// 取值为“hbase”，表示创建GeminiDB HBase数据库实例。 **默认取值：** 不涉及。
+    /// Database type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** GeminiDB Cassandra, GeminiDB Mongo, GeminiDB Influx and GeminiDB Redis DB
+    /// instances are supported.
+    ///
+    /// **Range:**
+    /// - `cassandra`: creates a GeminiDB Cassandra instance.
+    /// - `mongodb`: creates a GeminiDB Mongo instance.
+    /// - `influxdb`: creates a GeminiDB Influx instance.
+    /// - `redis`: creates a GeminiDB Redis instance.
+    /// - `dynamodb`: creates a GeminiDB DynamoDB-compatible instance.
+    /// - `hbase`: creates a GeminiDB HBase instance.
     #[serde(rename = "type")]
     pub type_: String,
-    /// **参数解释：** 数据库版本。 **约束限制：** - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 - GeminiDB
-    /// Mongo实例支持4.0版本，取值为4.0\"。 - GeminiDB Influ经典部署模式集群类型实例支持1.8版本，取值为“1.8”。 - GeminiDB
-    /// Influx云原生部署模式集群类型实例支持1.7版本，取值为“1.7”。 - GeminiDB Redis实例支持5.0版本，取值为“5.0”。 - GeminiDB
-    /// DynamoDB实例取值为“”。 - GeminiDB HBase实例取值为“”。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Database version.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:**
+    /// - GeminiDB Cassandra instances support version 3.11: `3.11`.
+    /// - GeminiDB Mongo instances support version 4.0: `4.0`.
+    /// - GeminiDB Influx cluster instances with classic deployment support version 1.8: `1.8`.
+    /// - GeminiDB Influx cluster instances with cloud native deployment support version 1.7: `1.7`.
+    /// - GeminiDB Redis instances support version 5.0: `5.0`.
+    /// - GeminiDB DynamoDB instances: an empty string.
+    /// - GeminiDB HBase instances: an empty string.
     pub version: String,
-    /// **参数解释：** 存储引擎。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例支持RocksDB存储引擎，取值为“rocksDB”。 -
-    /// GeminiDB Mongo实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB Influx实例支持RocksDB存储引擎，取值为“rocksDB”。 -
-    /// GeminiDB Redis实例支持RocksDB存储引擎，取值为“rocksDB”。 **默认取值：** 不涉及。
+    /// Storage engine.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - GeminiDB Cassandra instances support the RocksDB storage engine: `rocksDB`.
+    /// - GeminiDB Mongo instances support the RocksDB storage engine: `rocksDB`.
+    /// - GeminiDB Influx instances support the RocksDB storage engine: `rocksDB`.
+    /// - GeminiDB Redis instances support the RocksDB storage engine: `rocksDB`.
     pub storage_engine: String,
 }
 
@@ -254,31 +248,36 @@ pub struct DatastoreOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceFlavorOption {
-    /// **参数解释：** 节点数量。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例的节点数量可取3~60。 - GeminiDB Mongo
-    /// 4.0版本副本集实例的节点数量为3。 - GeminiDB Influx集群实例的节点数量可取3~16。 - GeminiDB Influx单节点实例的节点数量可取1。 -
-    /// GeminiDB Redis实例的节点数量可取3~12。 **默认取值：** 不涉及。
+    /// Number of nodes.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - GeminiDB Cassandra instances: 3 to 60 nodes.
+    /// - GeminiDB Mongo 4.0 replica set instances: 3 nodes.
+    /// - GeminiDB Influx cluster instances: 3 to 16 nodes.
+    /// - GeminiDB Influx single-node instances: 1 node.
+    /// - GeminiDB Redis instances: 3 to 12 nodes.
     pub num: String,
-    /// **参数解释：** 磁盘类型。 **约束限制：** 不涉及。 **取值范围：** 取值为“ULTRAHIGH”，表示SSD盘。 **默认取值：** 不涉及。
+    /// Disk type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** `ULTRAHIGH`: SSD.
     pub storage: String,
-    /// **参数解释：** 磁盘大小。必须为整数，单位为GB。 **约束限制：** GeminiDB Cassandra，GeminiDB Mongo，GeminiDB
-    /// Influx的最小磁盘容量100GB，最大磁盘容量与实例的性能规格有关。GeminiDB Redis的最大和最小磁盘容量与节点数和实例的性能规格有关。 **取值范围：** -
-    /// GeminiDB Cassandra请参见数据库实例规格。 - GeminiDB Mongo请参见数据库实例规格。 - GeminiDB Influx请参见数据库实例规格。 -
-    /// GeminiDB Redis请参见数据库实例规格。 **默认取值：** 不涉及。
+    /// Disk size, an integer, in GB.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** For GeminiDB Cassandra, GeminiDB Mongo and GeminiDB Influx, the minimum
+    /// disk size is 100 GB, and the maximum depends on the instance's performance specifications.
+    /// For GeminiDB Redis, the minimum and maximum depend on the number of nodes and the instance's
+    /// performance specifications.
+    ///
+    /// **Range:**
+    /// - GeminiDB Cassandra: see the instance specifications.
+    /// - GeminiDB Mongo: see the instance specifications.
+    /// - GeminiDB Influx: see the instance specifications.
+    /// - GeminiDB Redis: see the instance specifications.
     pub size: String,
-    /// -| **参数解释：** 资源规格编码。 **约束限制：** 不涉及。 **取值范围：** 获取方法请参见查询数据库规格 -
-    /// QueryingInstanceSpecifications中响应参数“spec_code”的值。 **默认取值：** 不涉及。
+    /// Resource specification code.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** To obtain it, see `spec_code` in the response of Querying Database Specifications
+    /// (`ListFlavorInfos`).
     pub spec_code: String,
 }
 
@@ -286,18 +285,24 @@ pub struct CreateInstanceFlavorOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BackupStrategyOption {
-    /// **参数解释：** 备份时间段。自动备份将在该时间段内触发。 **约束限制：** 非空，格式必须为hh:mm-HH:MM且有效，当前时间指UTC时间。 - HH取值必须比hh大1。 -
-    /// mm和MM取值必须相同，且取值必须为00、15、30或45。 - 不传该参数，默认的备份时间段为00:00-01:00。 - 取值示例：23:00-00:00。 **取值范围：**
-    /// 不涉及。 **默认取值：** 默认的备份时间段为00:00-01:00。
+    /// Backup time window. Automated backups are started within this window.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Must not be empty, in the format `hh:mm-HH:MM`, in UTC.
+    /// - `HH` must be `hh` plus 1.
+    /// - `mm` and `MM` must be the same: 00, 15, 30 or 45.
+    /// - When it is left out, the backup time window is 00:00-01:00.
+    /// - Example: 23:00-00:00.
+    ///
+    /// **Default:** The backup time window is 00:00-01:00.
     pub start_time: String,
-    /// **参数解释：** 指定已生成的备份文件可以保存的天数。 **约束限制：** 不涉及。 **取值范围：** 0~35。 - 取0值，表示不设置自动备份策略。 -
-    /// 不传该参数，默认开启自动备份策略，备份文件默认保存7天。 **默认取值：** 7。
+    /// Number of days the generated backup files are kept.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** 0 to 35.
+    /// - 0: no automated backup policy is set.
+    /// - When it is left out, the automated backup policy is enabled and backup files are kept for
+    ///   7 days.
+    ///
+    /// **Default:** 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_days: Option<i32>,
 }
@@ -306,38 +311,49 @@ pub struct BackupStrategyOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChargeInfoOption {
-    /// **参数解释：** 计费模式。 **约束限制：** 不涉及。 **取值范围：** - prePaid：预付费，即包年/包月。 - postPaid：后付费，即按需付费。
-    /// **默认取值：** 不涉及。
+    /// Billing mode.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `prePaid`: prepaid, that is, yearly/monthly.
+    /// - `postPaid`: postpaid, that is, pay-per-use.
     pub charge_mode: String,
-    /// **参数解释：** 订购周期类型。 **约束限制：** “charge_mode”为“prePaid”时生效，且为必选值。 **取值范围：** - month：包月。 -
-    /// year：包年。 **默认取值：** 不涉及。
+    /// Subscription period type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Takes effect, and is required, when `charge_mode` is `prePaid`.
+    ///
+    /// **Range:**
+    /// - `month`: monthly.
+    /// - `year`: yearly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period_type: Option<String>,
-    /// **参数解释：** 指定订购的时间。 **约束限制：** “charge_mode”为“prePaid”时生效，且为必选值。 **取值范围：** -
-    /// 当“period_type”为“month”时，取值为1~9。 - 当“period_type”为“year”时，取值为1~3 **默认取值：** 不涉及。
+    /// Subscription period.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Takes effect, and is required, when `charge_mode` is `prePaid`.
+    ///
+    /// **Range:**
+    /// - When `period_type` is `month`: 1 to 9.
+    /// - When `period_type` is `year`: 1 to 3.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period_num: Option<String>,
-    /// **参数解释：** 创建包周期实例时可指定，表示是否自动续订，续订的周期和原周期相同，且续订时会自动支付。 **约束限制：** 不涉及。 **取值范围：** -
-    /// true，表示自动续订。 - false，表示不自动续订，默认为该方式。 **默认取值：** false。
+    /// Can be given when creating a yearly/monthly instance: whether the subscription is renewed
+    /// automatically. A renewal has the same period as the original subscription and is paid
+    /// automatically.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `true`: renewed automatically.
+    /// - `false`: not renewed automatically. This is the default.
+    ///
+    /// **Default:** `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<String>,
-    /// **参数解释：** 创建包周期实例时可指定，表示是否自动从账户中支付，该字段不影响自动续订的支付方式。 **约束限制：** 不涉及。 **取值范围：** -
-    /// true，表示自动从账户中支付 - false，表示手动从账户中支付，默认为该支付方式 **默认取值：** false。
+    /// Can be given when creating a yearly/monthly instance: whether the order is paid
+    /// automatically from the account. It does not affect how automatic renewals are paid.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
+    ///
+    /// **Default:** `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<String>,
 }
@@ -346,26 +362,25 @@ pub struct ChargeInfoOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestoreInfo {
-    /// **参数解释：** 全量备份文件ID。 **约束限制：** 用于根据指定备份恢复数据到一个新创建的实例的场景，此场景下该字段取值不能为空。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// ID of the full backup file.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** For restoring data from a specified backup to a new instance; in that case
+    /// it must not be empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
-    /// **参数解释：** 数据恢复参考的指定实例的ID。 **约束限制：** 用于恢复指定实例的指定时间点的数据到一个新创建的实例的场景，此场景下该字段取值不能为空。 **取值范围：**
-    /// 不涉及。 **默认取值：** 不涉及。
+    /// ID of the instance whose data is restored.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** For restoring the data of a specified instance at a specified point in time
+    /// to a new instance; in that case it must not be empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance_id: Option<String>,
-    /// **参数解释：** 数据恢复的指定的时间点。 **约束限制：** 用于恢复指定实例的指定时间点的数据到一个新创建的实例的场景，此场景下该字段取值不能为空。 **取值范围：**
-    /// 取值为UTC 13位毫秒数，可通过查询实例可恢复的时间段 - QueryingtheTimeWindowWhenaBackupCanBeRestored接口进行查询。
-    /// **默认取值：** 不涉及。
+    /// The point in time to restore the data to.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** For restoring the data of a specified instance at a specified point in time
+    /// to a new instance; in that case it must not be empty.
+    ///
+    /// **Range:** A UTC timestamp in milliseconds (13 digits). Query it with Querying the
+    /// Restorable Time Periods of an Instance (`ListRestoreTime`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_time: Option<i64>,
 }
@@ -374,12 +389,15 @@ pub struct RestoreInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DrInfo {
-    /// **参数解释：** 容灾源实例ID。可以调用查询实例列表和详情-QueryingInstancesandDetails接口获取。 **约束限制：** -
-    /// 创建容灾实例时该参数必传，表示为该源实例创建容灾实例。 - 源实例为GeminiDB Cassandra实例。 - 源实例状态为正常。 -
-    /// 传该参数时，Datastore的type参数的值必须为“cassandra”。 - 一个源实例只能有一个容灾实例。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// ID of the DR source instance. Obtain it with Querying Instances and Details
+    /// (`ListInstances`).
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:**
+    /// - Required when creating a DR instance: the DR instance is created for this source instance.
+    /// - The source instance is a GeminiDB Cassandra instance.
+    /// - The source instance's status is normal.
+    /// - When it is given, the `type` of `datastore` must be `cassandra`.
+    /// - A source instance can have only one DR instance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance_id: Option<String>,
 }
@@ -388,15 +406,9 @@ pub struct DrInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AvailabilityZoneDetail {
-    /// **参数解释：** 主可用区，应为单可用区且和备可用区不同。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Primary AZ: a single AZ, different from the standby AZ.
     pub primary_availability_zone: String,
-    /// **参数解释：** 备可用区，应为单可用区且和主可用区不同。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Standby AZ: a single AZ, different from the primary AZ.
     pub secondary_availability_zone: String,
 }
 
@@ -404,16 +416,20 @@ pub struct AvailabilityZoneDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LbAccessControlSettings {
-    /// **参数解释：** 是否开启负载均衡访问控制。 **约束限制：** 不涉及。 **取值范围：** -true。 -false。 **默认取值：** 不涉及。
+    /// Whether access control of the load balancer is enabled.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `true`
+    /// - `false`
     pub enabled: bool,
-    /// **参数解释：** 黑白名单类型。 **约束限制：** 仅支持设置黑名单或白名单中的一种，当配置切换时，原配置会失效。 **取值范围：** -blackList黑名单
-    /// -whiteList白名单。 **默认取值：** 不涉及。
+    /// Type: blacklist or whitelist.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** Only one of a blacklist and a whitelist can be set; when switching from one
+    /// to the other, the previous setting stops applying.
+    ///
+    /// **Range:**
+    /// - `blackList`: blacklist.
+    /// - `whiteList`: whitelist.
     #[serde(rename = "type")]
     pub type_: String,
     /// IP addresses or CIDR blocks in the IP address group.
@@ -424,15 +440,13 @@ pub struct LbAccessControlSettings {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IpGroupsDetail {
-    /// **参数解释：** IP地址或网段。 **约束限制：** 支持IPv4。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// IP address or CIDR block.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** IPv4 is supported.
     pub ip: String,
-    /// **参数解释：** 备注信息。 **约束限制：** 最长255字符。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Remarks.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** At most 255 characters.
     pub description: String,
 }
 
@@ -440,27 +454,26 @@ pub struct IpGroupsDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DatastoreResult {
-    /// 数据库类型。 - 支持GeminiDB Cassandra，GeminiDB Mongo，GeminiDB Influx数据库实例。 -
-    /// 取值为“cassandra”，表示创建GeminiDB Cassandra数据库实例。 - 取值为“mongodb”，表示创建GeminiDB Mongo数据库实例。 -
-    /// 取值为“influxdb”，表示创建GeminiDB Influx数据库实例。 - 取值为“dynamodb”，表示创建GeminiDB DynamoDB数据库实例。 -
-    /// 取值为“hbase”，表示创建GeminiDB Hbase数据库实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database type.
+    /// - GeminiDB Cassandra, GeminiDB Mongo and GeminiDB Influx DB instances are supported.
+    /// - `cassandra`: a GeminiDB Cassandra instance is created.
+    /// - `mongodb`: a GeminiDB Mongo instance is created.
+    /// - `influxdb`: a GeminiDB Influx instance is created.
+    /// - `dynamodb`: a GeminiDB DynamoDB instance is created.
+    /// - `hbase`: a GeminiDB HBase instance is created.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 数据库版本。 - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 - GeminiDB
-    /// Mongo实例支持3.4，4.0版本，取值为\"3.4\"或\"4.0\"。 - GeminiDB Influx实例支持1.7版本，取值为“1.7”。 - GeminiDB
-    /// DynamoDB取值为“”。 - GeminiDB HBase取值为“”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database version.
+    /// - GeminiDB Cassandra instances support version 3.11: `3.11`.
+    /// - GeminiDB Mongo instances support versions 3.4 and 4.0: `3.4` or `4.0`.
+    /// - GeminiDB Influx instances support version 1.7: `1.7`.
+    /// - GeminiDB DynamoDB: an empty string.
+    /// - GeminiDB HBase: an empty string.
     pub version: Option<String>,
-    /// 存储引擎。 - GeminiDB Cassandra实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB
-    /// Mongo实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB Influx实例支持RocksDB存储引擎，取值为“rocksDB”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Storage engine.
+    /// - GeminiDB Cassandra instances support the RocksDB storage engine: `rocksDB`.
+    /// - GeminiDB Mongo instances support the RocksDB storage engine: `rocksDB`.
+    /// - GeminiDB Influx instances support the RocksDB storage engine: `rocksDB`.
     pub storage_engine: Option<String>,
 }
 
@@ -468,26 +481,18 @@ pub struct DatastoreResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceFlavorResult {
-    /// 节点数量。 - GeminiDB Cassandra实例的节点数量可取3~12。 - GeminiDB Mongo4.0版本副本集实例的节点数量可取3。 - GeminiDB
-    /// Influx实例的节点数量可取3~16。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of nodes.
+    /// - GeminiDB Cassandra instances: 3 to 12 nodes.
+    /// - GeminiDB Mongo 4.0 replica set instances: 3 nodes.
+    /// - GeminiDB Influx instances: 3 to 16 nodes.
     pub num: Option<String>,
-    /// 磁盘类型。 取值为“ULTRAHIGH”，表示SSD盘。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Disk type. `ULTRAHIGH`: SSD.
     pub storage: Option<String>,
-    /// 磁盘大小。必须为10的整数倍。单位为GB。最小磁盘容量100GB，最大磁盘容量与实例的性能规格有关，详见数据库实例规格。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Disk size, a multiple of 10, in GB. The minimum is 100 GB; the maximum depends on the
+    /// instance's performance specifications (see the instance specifications).
     pub size: Option<String>,
-    /// 资源规格编码。获取方法请参见查询所有实例规格信息中响应参数“spec_code”的值。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Resource specification code. To obtain it, see `spec_code` in the response of Querying All
+    /// Instance Specifications.
     pub spec_code: Option<String>,
 }
 
@@ -495,16 +500,17 @@ pub struct CreateInstanceFlavorResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BackupStrategyResult {
-    /// 备份时间段。自动备份将在该时间段内触发。 取值范围：非空，格式必须为hh:mm-HH:MM且有效，当前时间指UTC时间。 - HH取值必须比hh大1。 -
-    /// mm和MM取值必须相同，且取值必须为00、30。 - 不传该参数，默认的备份时间段为00:00-01:00。 - 取值示例：23:00-00:00。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup time window. Automated backups are started within this window. Not empty, in the
+    /// format `hh:mm-HH:MM`, in UTC.
+    /// - `HH` must be `hh` plus 1.
+    /// - `mm` and `MM` must be the same: 00 or 30.
+    /// - When it is left out, the backup time window is 00:00-01:00.
+    /// - Example: 23:00-00:00.
     pub start_time: Option<String>,
-    /// 指定已生成的备份文件可以保存的天数。 取值范围：0~35。 - 取0值，表示不设置自动备份策略。 - 不传该参数，默认开启自动备份策略，备份文件默认保存7天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of days the generated backup files are kept, from 0 to 35.
+    /// - 0: no automated backup policy is set.
+    /// - When it is left out, the automated backup policy is enabled and backup files are kept for
+    ///   7 days.
     pub keep_days: Option<String>,
 }
 
@@ -512,32 +518,38 @@ pub struct BackupStrategyResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChargeInfoResult {
-    /// 计费模式。 **取值范围：** - prePaid：预付费，即包年/包月。 - postPaid：后付费，即按需付费。
+    /// Billing mode.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `prePaid`: prepaid, that is, yearly/monthly.
+    /// - `postPaid`: postpaid, that is, pay-per-use.
     pub charge_mode: Option<String>,
-    /// 订购周期类型。 “charge_mode”为“prePaid”时生效，且为必选值。 **取值范围：** - month：包月。 - year：包年。
+    /// Subscription period type. Takes effect, and is required, when `charge_mode` is `prePaid`.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `month`: monthly.
+    /// - `year`: yearly.
     pub period_type: Option<String>,
-    /// “charge_mode”为“prePaid”时生效，且为必选值，指定订购的时间。 **取值范围：** - 当“period_type”为“month”时，取值为1~9。 -
-    /// 当“period_type”为“year”时，取值为1~3
+    /// Subscription period. Takes effect, and is required, when `charge_mode` is `prePaid`.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - When `period_type` is `month`: 1 to 9.
+    /// - When `period_type` is `year`: 1 to 3.
     pub period_num: Option<String>,
-    /// 创建包周期实例时可指定，表示是否自动续订，续订的周期和原周期相同，且续订时会自动支付。 **取值范围：** - true，表示自动续订。 - false，表示不自动续订，默认为该方式。
+    /// Can be given when creating a yearly/monthly instance: whether the subscription is renewed
+    /// automatically. A renewal has the same period as the original subscription and is paid
+    /// automatically.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `true`: renewed automatically.
+    /// - `false`: not renewed automatically. This is the default.
     pub is_auto_renew: Option<String>,
-    /// 创建包周期实例时可指定，表示是否自动从账户中支付，该字段不影响自动续订的支付方式。 **取值范围：** - true，表示自动从账户中支付 -
-    /// false，表示手动从账户中支付，默认为该支付方式。
+    /// Can be given when creating a yearly/monthly instance: whether the order is paid
+    /// automatically from the account. It does not affect how automatic renewals are paid.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -545,22 +557,13 @@ pub struct ChargeInfoResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedisDisabledCommandsDetail {
-    /// key所在的DB。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database (DB) of the key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub db_id: Option<String>,
-    /// key名。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Key name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 命令列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Commands.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<String>>,
 }
@@ -569,30 +572,15 @@ pub struct RedisDisabledCommandsDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ComputeFlavor {
-    /// cpu核数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of CPU cores.
     pub vcpus: Option<String>,
-    /// 内存大小，单位为GB。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory size, in GB.
     pub ram: Option<String>,
-    /// 规格码。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Specification code.
     pub spec_code: Option<String>,
-    /// 可用区状态。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Status in each AZ.
     pub az_status: Option<BTreeMap<String, String>>,
-    /// Region状态。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Status in the region.
     pub region_status: Option<String>,
 }
 
@@ -600,10 +588,7 @@ pub struct ComputeFlavor {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OptionalFlavorsInfo {
-    /// 实例规格变更时可用的规格列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Specifications available when changing the instance's specifications.
     pub list: Option<Vec<ComputeFlavor>>,
     /// Total number of records.
     pub total_count: Option<i32>,
@@ -615,58 +600,37 @@ pub struct OptionalFlavorsInfo {
 pub struct Backup {
     /// Backup ID.
     pub id: Option<String>,
-    /// 备份描述信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup description.
     pub description: Option<String>,
-    /// 备份所属的实例ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the instance the backup belongs to.
     pub instance_id: Option<String>,
-    /// 备份所属的实例名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Name of the instance the backup belongs to.
     pub instance_name: Option<String>,
     /// The datastore of this Backup.
     pub datastore: Option<Datastore>,
-    /// 备份名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup name.
     pub name: Option<String>,
-    /// - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// - `Auto`: automated full backup.
+    /// - `Manual`: manual full backup.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 备份大小，单位：KB。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup size, in KB.
     pub size: Option<f64>,
-    /// 备份状态。取值： - BUILDING：备份中。 - COMPLETED：备份完成。 - FAILED：备份失败。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup status. The value can be:
+    /// - `BUILDING`: backing up.
+    /// - `COMPLETED`: the backup completed.
+    /// - `FAILED`: the backup failed.
     pub status: Option<String>,
-    /// 备份开始时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup start time, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the start of the time, `Z`
+    /// is the time zone offset.
     pub begin_time: Option<String>,
-    /// 备份结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup end time, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the start of the time, `Z` is
+    /// the time zone offset.
     pub end_time: Option<String>,
-    /// 备份里的库表信息 - 实例级查询时该字段为空，可忽略 - 库表级查询时该字段非空（存在库表级备份的话）
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The databases and tables in the backup.
+    /// - Empty in instance-level queries; ignore it.
+    /// - Not empty in database- and table-level queries (when there are database- and table-level
+    ///   backups).
     pub database_tables: Option<Vec<QueryDatabaseTableInfo>>,
 }
 
@@ -677,10 +641,7 @@ pub struct Backup {
 pub struct Datastore {
     /// Database type.
     pub type_: Option<String>,
-    /// 数据库版本。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database version.
     pub version: Option<String>,
 }
 
@@ -690,10 +651,9 @@ pub struct Datastore {
 pub struct QueryDatabaseTableInfo {
     /// Database name.
     pub database_name: Option<String>,
-    /// 表名称列表。 - table_names为空的时候，表示库级别查询。 - table_names非空的时候，表示表级别查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Table names.
+    /// - `table_names` empty: a database-level query.
+    /// - `table_names` not empty: a table-level query.
     pub table_names: Option<Vec<String>>,
 }
 
@@ -705,60 +665,27 @@ pub struct BiactiveInstanceV3 {
     pub id: Option<String>,
     /// Instance name.
     pub name: Option<String>,
-    /// **参数解释：** 实例状态。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance status.
     pub status: Option<String>,
-    /// **参数解释：** 实例当前支持的操作。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Operations the instance currently supports.
     pub actions: Option<Vec<String>>,
-    /// **参数解释：** 项目ID。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Project ID.
     pub project_id: Option<String>,
-    /// **参数解释：** 项目名称。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Project name.
     pub project_name: Option<String>,
-    /// **参数解释：** 区域。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Region.
     pub region_code: Option<String>,
-    /// **参数解释：** 节点数量。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of nodes.
     pub node_num: Option<i32>,
-    /// **参数解释：** vCPU数量。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of vCPUs.
     pub vcpus: Option<String>,
-    /// **参数解释：** 内存大小，单位GB。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory size, in GB.
     pub ram: Option<String>,
-    /// **参数解释：** 磁盘大小，单位GB。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Disk size, in GB.
     pub disk_size: Option<String>,
-    /// **参数解释：** 已使用磁盘大小，单位GB。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Used disk space, in GB.
     pub used_disk_size: Option<String>,
-    /// **参数解释：** VPC CIDR。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// VPC CIDR block.
     pub cidr: Option<String>,
 }
 
@@ -766,47 +693,25 @@ pub struct BiactiveInstanceV3 {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CassandraSlowLogDetail {
-    /// 节点名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node name.
     pub node_name: Option<String>,
     /// Node ID.
     pub node_id: Option<String>,
-    /// 执行语句。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The statement executed.
     pub whole_message: Option<String>,
-    /// 语句类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Statement type.
     pub operate_type: Option<String>,
-    /// 执行时间。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Execution time, in ms.
     pub cost_time: Option<i32>,
-    /// 数据库键空间
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database keyspace.
     pub keyspace: Option<String>,
-    /// 数据库表名
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Table name.
     pub table: Option<String>,
-    /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800).
     pub log_time: Option<String>,
-    /// 日志单行序列号
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sequence number of the log line.
     pub line_num: Option<String>,
 }
 
@@ -814,23 +719,18 @@ pub struct CassandraSlowLogDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DataStoreList {
-    /// 数据库引擎。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database engine.
     pub datastore_name: Option<String>,
-    /// 数据库引擎版本。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database engine version.
     pub version: Option<String>,
-    /// 数据库实例类型。 **取值范围：** 取值为“Cluster”，表示GeminiDB Cassandra经典部署模式集群、GeminiDB
-    /// Influx经典部署模式集群、GeminiDB Redis Proxy集群经典部署模式集群实例类型。 取值为“CloudNativeCluster”, 表示GeminiDB
-    /// Cassandra云原生部署模式实例类型。 取值为“InfluxdbSingle”，表示GeminiDB Influx经典部署模式单节点类型实例类型。
-    /// 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。
+    /// DB instance type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `Cluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis Proxy cluster instances
+    ///   with classic deployment.
+    /// - `CloudNativeCluster`: GeminiDB Cassandra instances with cloud native deployment.
+    /// - `InfluxdbSingle`: GeminiDB Influx single-node instances with classic deployment.
+    /// - `ReplicaSet`: GeminiDB Mongo replica set instances.
     pub mode: Option<String>,
 }
 
@@ -846,32 +746,32 @@ pub struct ListConfigurationsResult {
     pub description: Option<String>,
     /// Database version name.
     pub datastore_version_name: Option<String>,
-    /// 数据库名称。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB Redis实例。
-    /// influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。
+    /// Database name.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `cassandra`: GeminiDB Cassandra instances.
+    /// - `redis`: GeminiDB Redis instances.
+    /// - `influxdb`: GeminiDB Influx instances.
+    /// - `mongodb`: GeminiDB Mongo instances.
     pub datastore_name: Option<String>,
-    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creation time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time
+    /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub created: Option<String>,
     /// Update time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
     /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated: Option<String>,
-    /// 数据库实例类型。 GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
-    /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Influx经典部署模式单节点类型为\"InfluxdbSingle\"。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// DB instance type.
+    /// - GeminiDB Cassandra cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Cassandra cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Mongo replica set: `ReplicaSet`.
+    /// - GeminiDB Mongo cluster: `Sharding`.
+    /// - GeminiDB Influx cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Influx single node with classic deployment: `InfluxdbSingle`.
+    /// - GeminiDB Redis cluster with classic deployment: `Cluster`.
     pub mode: Option<String>,
-    /// 是否是用户自定义参数模板： - false，表示为系统默认参数模板。 - true，表示为用户自定义参数模板。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether the parameter template is user-defined.
+    /// - `false`: a default parameter template of the system.
+    /// - `true`: a user-defined parameter template.
     pub user_defined: Option<bool>,
 }
 
@@ -881,24 +781,15 @@ pub struct ListConfigurationsResult {
 pub struct QueryDbCacheMappingResponse {
     /// Memory acceleration mapping ID.
     pub id: Option<String>,
-    /// 内存加速映射名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration mapping name.
     pub name: Option<String>,
     /// Source instance ID.
     pub source_instance_id: Option<String>,
-    /// 源实例名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Source instance name.
     pub source_instance_name: Option<String>,
     /// Target instance ID.
     pub target_instance_id: Option<String>,
-    /// 目标实例名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Target instance name.
     pub target_instance_name: Option<String>,
     /// 内存加速映射关系。 - normal： 表示内存加速映射正常。 - creating： 表示内存加速映射创建中。 - createfail： 表示内存加速映射创建失败。 -
     /// deleting： 表示内存加速映射解除中。 - stopped： 表示内存加速映射停止。 - deleted： 表示内存加速映射已解除。
@@ -992,10 +883,9 @@ pub struct RedisDbUserInfo {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub type_: Option<String>,
-    /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Account permissions.
+    /// - `ReadOnly`: the account can read only.
+    /// - `ReadWrite`: the account can read and write.
     pub privilege: Option<String>,
     /// 账号已授权的数据库名称列表。
     ///
@@ -1051,10 +941,7 @@ pub struct DedicatedResourceCapacity {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub vcpus: Option<i32>,
-    /// 内存大小，单位GB。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory size, in GB.
     pub ram: Option<i32>,
     /// 存储大小，单位GB
     ///
@@ -1173,30 +1060,17 @@ pub struct ListFlavorsResult {
 pub struct InfluxdbSlowLogDetail {
     /// Node ID.
     pub node_id: Option<String>,
-    /// 节点名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node name.
     pub node_name: Option<String>,
-    /// 执行语句。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The statement executed.
     pub whole_message: Option<String>,
-    /// 语句类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Statement type.
     pub operate_type: Option<String>,
-    /// 执行时间。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Execution time, in ms.
     pub cost_time: Option<i32>,
-    /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800).
     pub log_time: Option<String>,
     /// Database name.
     pub database: Option<String>,
@@ -1745,10 +1619,7 @@ pub struct LogInstanceInfo {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InstancesDatastoreResult {
-    /// 数据库引擎。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database engine.
     pub type_: Option<String>,
     /// 数据库版本号。
     ///
@@ -1784,10 +1655,7 @@ pub struct InstanceLogConfigDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MongodbErrorLogDetail {
-    /// 节点名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node name.
     pub node_name: Option<String>,
     /// Node ID.
     pub node_id: Option<String>,
@@ -1801,15 +1669,11 @@ pub struct MongodbErrorLogDetail {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub severity: Option<String>,
-    /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800).
     pub log_time: Option<String>,
-    /// 日志单行序列号
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sequence number of the log line.
     pub line_num: Option<String>,
 }
 
@@ -1817,27 +1681,15 @@ pub struct MongodbErrorLogDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MongodbSlowLogDetail {
-    /// 节点名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node name.
     pub node_name: Option<String>,
     /// Node ID.
     pub node_id: Option<String>,
-    /// 执行语句。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The statement executed.
     pub whole_message: Option<String>,
-    /// 语句类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Statement type.
     pub operate_type: Option<String>,
-    /// 执行时间。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Execution time, in ms.
     pub cost_time: Option<i32>,
     /// 等待锁时间。单位：us
     ///
@@ -1864,15 +1716,11 @@ pub struct MongodbSlowLogDetail {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub collection: Option<String>,
-    /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800).
     pub log_time: Option<String>,
-    /// 日志单行序列号
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sequence number of the log line.
     pub line_num: Option<String>,
 }
 
@@ -1967,10 +1815,7 @@ pub struct RecycleDatastore {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub type_: Option<String>,
-    /// 数据库版本。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database version.
     pub version: Option<String>,
 }
 
@@ -1978,37 +1823,21 @@ pub struct RecycleDatastore {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedisSlowLogDetail {
-    /// 节点名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node name.
     pub node_name: Option<String>,
     /// Node ID.
     pub node_id: Option<String>,
-    /// 执行语句。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The statement executed.
     pub whole_message: Option<String>,
-    /// 语句类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Statement type.
     pub operate_type: Option<String>,
-    /// 执行时间。单位：ms
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Execution time, in ms.
     pub cost_time: Option<f64>,
-    /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800).
     pub log_time: Option<String>,
-    /// 日志单行序列号
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sequence number of the log line.
     pub line_num: Option<String>,
 }
 
@@ -2047,10 +1876,7 @@ pub struct SlowlogResult {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub query_sample: Option<String>,
-    /// 语句类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Statement type.
     #[serde(rename = "type")]
     pub type_: Option<String>,
     /// 发生时间，UTC时间。
@@ -2077,10 +1903,9 @@ pub struct RedisModifyDbUserPrivilegeRequestBody {
     /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
     /// hyphens and underscores.
     pub name: String,
-    /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Account permissions.
+    /// - `ReadOnly`: the account can read only.
+    /// - `ReadWrite`: the account can read and write.
     pub privilege: String,
     /// 账号授权database列表。 不传值则对账号授权的db不做修改。
     ///
@@ -2257,15 +2082,9 @@ pub struct RecyclePolicy {
 pub struct QueryInstanceBackupResponseBodyBackups {
     /// Backup ID.
     pub id: Option<String>,
-    /// 备份名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup name.
     pub name: Option<String>,
-    /// 备份描述信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup description.
     pub description: Option<String>,
     /// 备份开始时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
     ///
@@ -2282,10 +2101,7 @@ pub struct QueryInstanceBackupResponseBodyBackups {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub status: Option<String>,
-    /// 备份大小，单位：KB。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup size, in KB.
     pub size: Option<f64>,
     /// Backup type.
     #[serde(rename = "type")]
@@ -2305,10 +2121,7 @@ pub struct QueryInstanceBackupResponseBodyBackups {
 pub struct QueryInstanceBackupResponseBodyDatastore {
     /// Database type.
     pub type_: Option<String>,
-    /// 数据库版本。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database version.
     pub version: Option<String>,
 }
 
@@ -2357,10 +2170,7 @@ pub struct ShowBackupPolicyResult {
     /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
     /// yet.)*
     pub keep_days: Option<i32>,
-    /// 备份时间段。自动备份将在该时间段内触发。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup time window. Automated backups are started within this window.
     pub start_time: Option<String>,
     /// 备份周期配置。自动备份将在每星期指定的天进行。
     ///
@@ -2452,10 +2262,7 @@ pub struct SwitchIpGroupRequestBodyIpGroups {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorLogList {
-    /// 节点名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Node name.
     pub node_name: Option<String>,
     /// 日志级别。
     ///
