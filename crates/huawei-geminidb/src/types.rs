@@ -791,26 +791,19 @@ pub struct QueryDbCacheMappingResponse {
     pub target_instance_id: Option<String>,
     /// Target instance name.
     pub target_instance_name: Option<String>,
-    /// 内存加速映射关系。 - normal： 表示内存加速映射正常。 - creating： 表示内存加速映射创建中。 - createfail： 表示内存加速映射创建失败。 -
-    /// deleting： 表示内存加速映射解除中。 - stopped： 表示内存加速映射停止。 - deleted： 表示内存加速映射已解除。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Status of the memory acceleration mapping.
+    /// - `normal`: the mapping is normal.
+    /// - `creating`: the mapping is being created.
+    /// - `createfail`: creating the mapping failed.
+    /// - `deleting`: the mapping is being removed.
+    /// - `stopped`: the mapping is stopped.
+    /// - `deleted`: the mapping has been removed.
     pub status: Option<String>,
-    /// 内存加速映射创建时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time the memory acceleration mapping was created.
     pub created: Option<String>,
-    /// 内存加速映射最新变更的时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time of the latest change to the memory acceleration mapping.
     pub updated: Option<String>,
-    /// 该内存加速映射下的规则数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of rules of the memory acceleration mapping.
     pub rule_count: Option<i32>,
 }
 
@@ -820,53 +813,31 @@ pub struct QueryDbCacheMappingResponse {
 pub struct QueryDbCacheRuleResponse {
     /// Memory acceleration rule ID.
     pub id: Option<String>,
-    /// 内存加速规则名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory acceleration rule name.
     pub name: Option<String>,
-    /// 内存加速规则状态。 - normal,正常; - createfail, 创建失败;
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Status of the memory acceleration rule.
+    /// - `normal`: normal.
+    /// - `createfail`: creating the rule failed.
     pub status: Option<String>,
     /// Source database.
     pub source_db_schema: Option<String>,
     /// Source table.
     pub source_db_table: Option<String>,
-    /// 目标数据存储类型。取值为： hash。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Storage type of the target data. The value is `hash`.
     pub storage_type: Option<String>,
-    /// 目标数据库。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Target database.
     pub target_database: Option<String>,
     /// Columns used for the key of the mapping.
     pub key_columns: Option<Vec<String>>,
     /// Columns used for the value of the mapping.
     pub value_columns: Option<Vec<String>>,
-    /// key的生存时间。单位:ms。不传该值，默认取-1，表示永久存储。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time to live of a key, in milliseconds. Default: -1, kept forever.
     pub ttl: Option<String>,
-    /// 映射的key分隔符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Key separator of the mapping.
     pub key_separator: Option<String>,
-    /// 映射的value分隔符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Value separator of the mapping.
     pub value_separator: Option<String>,
-    /// 键前缀。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Key prefix.
     pub key_prefix: Option<String>,
 }
 
@@ -878,19 +849,15 @@ pub struct RedisDbUserInfo {
     /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
     /// hyphens and underscores.
     pub name: Option<String>,
-    /// 账号类型。 - rwuser：管理员用户 - acluser：普通用户
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Account type.
+    /// - `rwuser`: administrator.
+    /// - `acluser`: ordinary user.
     pub type_: Option<String>,
     /// Account permissions.
     /// - `ReadOnly`: the account can read only.
     /// - `ReadWrite`: the account can read and write.
     pub privilege: Option<String>,
-    /// 账号已授权的数据库名称列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Names of the databases the account is granted access to.
     pub databases: Option<Vec<String>>,
 }
 
@@ -898,37 +865,19 @@ pub struct RedisDbUserInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListDedicatedResourceResult {
-    /// 专属资源ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Dedicated resource ID.
     pub id: Option<String>,
-    /// 专属资源的名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Name of the dedicated resource.
     pub resource_name: Option<String>,
-    /// 引擎名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Engine name.
     pub engine_name: Option<String>,
-    /// 可用区信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// AZ information.
     pub availability_zone: Option<String>,
-    /// 专属资源的计算架构。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Compute architecture of the dedicated resource.
     pub architecture: Option<String>,
     /// The capacity of this ListDedicatedResourceResult.
     pub capacity: Option<DedicatedResourceCapacity>,
-    /// 专属资源的状态信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Status of the dedicated resource.
     pub status: Option<String>,
 }
 
@@ -936,17 +885,11 @@ pub struct ListDedicatedResourceResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DedicatedResourceCapacity {
-    /// CPU核数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of CPU cores.
     pub vcpus: Option<i32>,
     /// Memory size, in GB.
     pub ram: Option<i32>,
-    /// 存储大小，单位GB
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Storage size, in GB.
     pub volume: Option<i32>,
 }
 
@@ -954,15 +897,9 @@ pub struct DedicatedResourceCapacity {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlQueryEpsQuotaInfo {
-    /// 企业项目ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enterprise project ID.
     pub enterprise_project_id: Option<String>,
-    /// 企业项目名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enterprise project name.
     pub enterprise_project_name: Option<String>,
     /// The quota of this NoSqlQueryEpsQuotaInfo.
     pub quota: Option<NoSqlEpsQuotaTotal>,
@@ -974,20 +911,11 @@ pub struct NoSqlQueryEpsQuotaInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlEpsQuotaTotal {
-    /// 实例配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance quota.
     pub instance: Option<i32>,
-    /// vcpus配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// vCPU quota.
     pub vcpus: Option<i32>,
-    /// ram配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory quota.
     pub ram: Option<i32>,
 }
 
@@ -995,20 +923,11 @@ pub struct NoSqlEpsQuotaTotal {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlEpsQuotaUsed {
-    /// 已使用实例配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance quota used.
     pub instance: Option<i32>,
-    /// 已使用vcpus配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// vCPU quota used.
     pub vcpus: Option<i32>,
-    /// 已使用ram配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory quota used.
     pub ram: Option<i32>,
 }
 
@@ -1016,41 +935,25 @@ pub struct NoSqlEpsQuotaUsed {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListFlavorsResult {
-    /// 引擎名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Engine name.
     pub engine_name: Option<String>,
-    /// 引擎版本。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Engine version.
     pub engine_version: Option<String>,
-    /// CPU核数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of CPU cores.
     pub vcpus: Option<String>,
-    /// 内存大小，单位为兆字节。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory size, in MB.
     pub ram: Option<String>,
-    /// 资源规格编码。例如：geminidb.cassandra.8xlarge.4 - “geminidb.cassandra”表示云数据库GeminiDB的Cassandra数据库产品。 -
-    /// “8xlarge.4”表示节点性能规格。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Resource specification code, for example `geminidb.cassandra.8xlarge.4`:
+    /// - `geminidb.cassandra` is the Cassandra product of GeminiDB.
+    /// - `8xlarge.4` is the performance specification of the node.
     pub spec_code: Option<String>,
-    /// 支持该规格的可用区ID。 - 该字段已废弃，请不要使用。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IDs of the AZs that support the specification.
+    /// - This field is deprecated; do not use it.
     pub availability_zone: Option<Vec<String>>,
-    /// 规格在可用区内的状态，包含以下状态： - normal，在售。 - unsupported，暂不支持该规格。 - sellout，售罄。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Status of the specification in each AZ:
+    /// - `normal`: on sale.
+    /// - `unsupported`: the specification is not supported yet.
+    /// - `sellout`: sold out.
     pub az_status: Option<serde_json::Value>,
 }
 
@@ -1076,10 +979,7 @@ pub struct InfluxdbSlowLogDetail {
     pub database: Option<String>,
     /// Retention policy.
     pub retention_policy: Option<String>,
-    /// 日志单行序列号。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Sequence number of the log line.
     pub line_num: Option<String>,
 }
 
@@ -1089,15 +989,9 @@ pub struct InfluxdbSlowLogDetail {
 pub struct ListNodeSessionsResult {
     /// Node ID.
     pub node_id: Option<String>,
-    /// 总会话数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Total number of sessions.
     pub total_count: Option<i32>,
-    /// 节点会话详细信息列表。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Session details of the node.
     pub sessions: Option<Vec<ListNodeSessionsResultSessions>>,
 }
 
@@ -1105,60 +999,27 @@ pub struct ListNodeSessionsResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListNodeSessionsResultSessions {
-    /// 会话ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Session ID.
     pub id: Option<String>,
-    /// 连接名。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Connection name.
     pub name: Option<String>,
-    /// 最近一次执行的命令。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The last command executed.
     pub cmd: Option<String>,
-    /// 以秒计算的已连接时长。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// How long the connection has existed, in seconds.
     pub age: Option<String>,
-    /// 以秒计算的空闲时长。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// How long the connection has been idle, in seconds.
     pub idle: Option<String>,
-    /// 该客户端正在使用的数据库ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the database the client is using.
     pub db: Option<String>,
-    /// 客户端的地址和端口。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Address and port of the client.
     pub addr: Option<String>,
-    /// 套接字所使用的文件描述符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// File descriptor the socket uses.
     pub fd: Option<String>,
-    /// 已订阅频道的数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of channels subscribed to.
     pub sub: Option<String>,
-    /// 已订阅模式的数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of patterns subscribed to.
     pub psub: Option<String>,
-    /// 在事务中被执行的命令数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of commands executed in the transaction.
     pub multi: Option<String>,
 }
 
@@ -1166,15 +1027,11 @@ pub struct ListNodeSessionsResultSessions {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceTagsResult {
-    /// 标签键。最大长度36个unicode字符，key不能为空。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag key. At most 36 Unicode characters; the key cannot be empty. Characters: 0-9, A-Z, a-z,
+    /// `_`, `-` and Chinese characters.
     pub key: Option<String>,
-    /// 标签值。最大长度43个unicode字符，可以为空字符串。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag value. At most 43 Unicode characters; it can be an empty string. Characters: 0-9, A-Z,
+    /// a-z, `_`, `.`, `-` and Chinese characters.
     pub value: Option<String>,
 }
 
@@ -1372,15 +1229,9 @@ pub struct BackupSpaceUsage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MatchOption {
-    /// 取值为“instance_name”或“instance_id”，分别表示按实例名称或按实例ID匹配查询。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// `instance_name` or `instance_id`: match by instance name or by instance ID.
     pub key: String,
-    /// 待匹配的实例名称或实例ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The instance name or instance ID to match.
     pub value: String,
 }
 
@@ -1388,15 +1239,13 @@ pub struct MatchOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TagOption {
-    /// 标签键。最大长度36个unicode字符，key不能为空或者空字符串，不能为空格，校验和使用之前先排除前后半角空格。搜索时不对该参数做字符集校验。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag key. At most 36 Unicode characters; not null, not an empty string, and not only spaces.
+    /// Leading and trailing half-width spaces are removed before checking and use. The characters
+    /// are not checked when searching.
     pub key: String,
-    /// 标签值列表。最大长度43个unicode字符，不能为空格，校验和使用之前先排除前后半角空格。如果values为空列表，则表示查询任意value。value之间为或的关系。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag values. Each at most 43 Unicode characters, and not only spaces. Leading and trailing
+    /// half-width spaces are removed before checking and use. An empty list matches any value. The
+    /// values are alternatives (OR).
     pub values: Vec<String>,
 }
 
@@ -1408,10 +1257,7 @@ pub struct InstanceResult {
     pub instance_id: Option<String>,
     /// Instance name.
     pub instance_name: Option<String>,
-    /// 标签列表。如果没有标签，默认为空数组。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tags. An empty array when there are no tags.
     pub tags: Option<Vec<InstanceTagResult>>,
 }
 
@@ -1419,15 +1265,11 @@ pub struct InstanceResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceTagResult {
-    /// 标签键。最大长度36个unicode字符，key不能为空。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag key. At most 36 Unicode characters; the key cannot be empty. Characters: 0-9, A-Z, a-z,
+    /// `_`, `-` and Chinese characters.
     pub key: Option<String>,
-    /// 标签值。最大长度43个unicode字符，可以为空字符串。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag value. At most 43 Unicode characters; it can be an empty string. Characters: 0-9, A-Z,
+    /// a-z, `_`, `.`, `-` and Chinese characters.
     pub value: Option<String>,
 }
 
@@ -1435,60 +1277,27 @@ pub struct InstanceTagResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionRespondBodySessions {
-    /// 客户端的地址和端口。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Address and port of the client.
     pub addr: Option<String>,
-    /// 会话id。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Session ID.
     pub id: Option<String>,
-    /// 连接名。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Connection name.
     pub name: Option<String>,
-    /// 最近一次执行的命令。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The last command executed.
     pub cmd: Option<String>,
-    /// 以秒计算的已连接时长。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// How long the connection has existed, in seconds.
     pub age: Option<String>,
-    /// 以秒计算的空闲时长。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// How long the connection has been idle, in seconds.
     pub idle: Option<String>,
-    /// 该客户端正在使用的数据库 ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the database the client is using.
     pub db: Option<String>,
-    /// 套接字所使用的文件描述符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// File descriptor the socket uses.
     pub fd: Option<String>,
-    /// 已订阅频道的数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of channels subscribed to.
     pub sub: Option<String>,
-    /// 已订阅模式的数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of patterns subscribed to.
     pub psub: Option<String>,
-    /// 在事务中被执行的命令数量。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of commands executed in the transaction.
     pub multi: Option<String>,
 }
 
@@ -1496,15 +1305,9 @@ pub struct ListInstancesSessionRespondBodySessions {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionStatisticsRespondBodyTopSourceIps {
-    /// 客户端ip地址。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Client IP address.
     pub client_ip: Option<String>,
-    /// 客户端连接数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of client connections.
     pub connection_count: Option<i32>,
 }
 
@@ -1512,43 +1315,27 @@ pub struct ListInstancesSessionStatisticsRespondBodyTopSourceIps {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct JobDetail {
-    /// 任务ID
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task ID.
     pub id: Option<String>,
-    /// 任务名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task name.
     pub name: Option<String>,
-    /// 任务执行状态。 取值： Running：表示任务正在执行。 Completed：表示任务执行成功。 Failed：表示任务执行失败。 枚举值： Running Completed
-    /// Failed
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task status. The value can be:
+    /// - `Running`: the task is running.
+    /// - `Completed`: the task succeeded.
+    /// - `Failed`: the task failed.
     pub status: Option<String>,
-    /// 创建时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量\[，例如北京时间偏移显示为+0800。\](tag:hc)
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Creation time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time
+    /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量\[，例如北京时间偏移显示为+0800。\](tag:hc)
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub end_time: Option<String>,
-    /// 任务执行进度。 \> 执行中状态才返回执行进度，例如“60%”，表示任务执行进度为60%，否则返回“”。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Task progress. Only returned while the task is running, for example `60%` when the task is
+    /// 60% done; otherwise an empty string.
     pub progress: Option<String>,
     /// The instance of this JobDetail.
     pub instance: Option<JobInstanceInfo>,
-    /// 任务执行失败时的错误信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Error message when the task failed.
     pub fail_reason: Option<String>,
 }
 
@@ -1568,10 +1355,7 @@ pub struct JobInstanceInfo {
 pub struct InstanceLogConfig {
     /// The instance of this InstanceLogConfig.
     pub instance: Option<LogInstanceInfo>,
-    /// LTS日志配置明细。从未设置LTS日志流，不返回该字段。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// LTS log settings. Not returned when no LTS log stream has ever been set.
     pub lts_configs: Option<Vec<InstanceLogConfigDetail>>,
 }
 
@@ -1583,34 +1367,26 @@ pub struct LogInstanceInfo {
     pub id: Option<String>,
     /// Instance name.
     pub name: Option<String>,
-    /// 实例状态。 取值： - normal，表示实例正常。 - abnormal，表示实例异常。 - creating，表示实例创建中。 - frozen，表示实例被冻结。 -
-    /// data_disk_full，表示实例磁盘已满。 - createfail，表示实例创建失败。 - enlargefail，表示实例扩容节点失败。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance status. The value can be:
+    /// - `normal`: the instance is normal.
+    /// - `abnormal`: the instance is abnormal.
+    /// - `creating`: the instance is being created.
+    /// - `frozen`: the instance is frozen.
+    /// - `data_disk_full`: the instance's storage is full.
+    /// - `createfail`: the instance failed to be created.
+    /// - `enlargefail`: adding nodes to the instance failed.
     pub status: Option<String>,
-    /// 实例类型。 - 取值为“Cluster”，表示GeminiDB Redis经典部署模式集群实例类型。 - 取值为“CloudNativeCluster”，表示GeminiDB
-    /// Redis云原生部署模式集群实例类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance type.
+    /// - `Cluster`: GeminiDB Redis cluster instances with classic deployment.
+    /// - `CloudNativeCluster`: GeminiDB Redis cluster instances with cloud native deployment.
     pub mode: Option<String>,
     /// The datastore of this LogInstanceInfo.
     pub datastore: Option<InstancesDatastoreResult>,
-    /// 实例正在执行的动作。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Operations the instance is performing.
     pub actions: Option<Vec<String>>,
-    /// 企业项目ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enterprise project ID.
     pub enterprise_project_id: Option<String>,
-    /// 日志类型。slow_log表示慢日志，audit_log表示审计日志。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Log types: `slow_log` means slow query logs, `audit_log` audit logs.
     pub supported_log_types: Option<Vec<String>>,
 }
 
@@ -1621,10 +1397,7 @@ pub struct LogInstanceInfo {
 pub struct InstancesDatastoreResult {
     /// Database engine.
     pub type_: Option<String>,
-    /// 数据库版本号。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database version number.
     pub version: Option<String>,
 }
 
@@ -1634,20 +1407,13 @@ pub struct InstancesDatastoreResult {
 pub struct InstanceLogConfigDetail {
     /// Log type. `slow_log` means slow query logs.
     pub log_type: Option<String>,
-    /// 关联的LTS日志组ID，若enabled为false，表示最近一次关联的LTS日志组ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the linked LTS log group; when `enabled` is `false`, the LTS log group linked most
+    /// recently.
     pub lts_group_id: Option<String>,
-    /// 关联的LTS日志流ID，若enabled为false，表示最近一次关联的LTS日志流ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// ID of the linked LTS log stream; when `enabled` is `false`, the LTS log stream linked most
+    /// recently.
     pub lts_stream_id: Option<String>,
-    /// 关联的LTS日志流是否启用，true代表已启用，false代表未启用。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether the linked LTS log stream is enabled: `true` enabled, `false` not enabled.
     pub enabled: Option<bool>,
 }
 
@@ -1659,15 +1425,9 @@ pub struct MongodbErrorLogDetail {
     pub node_name: Option<String>,
     /// Node ID.
     pub node_id: Option<String>,
-    /// 描述信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Description.
     pub raw_message: Option<String>,
-    /// 日志级别。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Log level.
     pub severity: Option<String>,
     /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
     /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
@@ -1691,30 +1451,15 @@ pub struct MongodbSlowLogDetail {
     pub operate_type: Option<String>,
     /// Execution time, in ms.
     pub cost_time: Option<i32>,
-    /// 等待锁时间。单位：us
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time spent waiting for locks, in microseconds.
     pub lock_time: Option<i32>,
-    /// 慢查询返回的文档数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of documents the slow query returned.
     pub docs_returned: Option<i32>,
-    /// 慢查询扫描的文档数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of documents the slow query scanned.
     pub docs_scanned: Option<i32>,
-    /// 数据库库名
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database name.
     pub database: Option<String>,
-    /// 数据库集合名称
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Collection name.
     pub collection: Option<String>,
     /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
     /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
@@ -1734,20 +1479,15 @@ pub struct ScheduleDetailInfo {}
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签类型: - user - system
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag type:
+    /// - `user`
+    /// - `system`
     pub type_: Option<String>,
-    /// 标签键。最大长度36个unicode字符，key不能为空。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag key. At most 36 Unicode characters; the key cannot be empty. Characters: 0-9, A-Z, a-z,
+    /// `_`, `-` and Chinese characters.
     pub key: Option<String>,
-    /// 标签值列表。每个标签值最大长度43个unicode字符，可以为空字符串。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Tag values. Each value at most 43 Unicode characters; it can be an empty string. Characters:
+    /// 0-9, A-Z, a-z, `_`, `.`, `-` and Chinese characters.
     pub values: Option<Vec<String>>,
 }
 
@@ -1759,48 +1499,42 @@ pub struct RecycleInstance {
     pub id: Option<String>,
     /// Instance name.
     pub name: Option<String>,
-    /// **参数解释：** 实例类型。 **取值范围：** - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis
-    /// Proxy经典部署模式集群实例类型。 - 取值为“CloudNativeCluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB
-    /// Redis云原生部署模式集群实例类型。 - 取值为“RedisCluster”，表示GeminiDB Redis Cluster经典部署模式集群实例类型。 -
-    /// 取值为“Replication”，表示GeminiDB Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB
-    /// Influx经典部署模式单节点实例类型。 - 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。
+    /// Instance type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `Cluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis Proxy cluster instances
+    ///   with classic deployment.
+    /// - `CloudNativeCluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis cluster
+    ///   instances with cloud native deployment.
+    /// - `RedisCluster`: GeminiDB Redis Cluster instances with classic deployment.
+    /// - `Replication`: GeminiDB Redis primary/standby instances with classic deployment.
+    /// - `InfluxdbSingle`: GeminiDB Influx single-node instances with classic deployment.
+    /// - `ReplicaSet`: GeminiDB Mongo replica set instances.
     pub mode: Option<String>,
-    /// **参数解释：** 产品类型。 **取值范围：** GeminiDB Redis云原生部署模式集群涉及此字段，取值： - Standard 标准型 - Capacity 容量型
+    /// Product type.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** Only for GeminiDB Redis cluster instances with cloud native deployment. The value
+    /// can be:
+    /// - `Standard`: standard.
+    /// - `Capacity`: capacity-oriented.
     pub product_type: Option<String>,
     /// The data_store of this RecycleInstance.
     pub data_store: Option<RecycleDatastore>,
-    /// **参数解释：** 计费方式。 **取值范围：** - prePaid：预付费，即包年/包月。 - postPaid：后付费，即按需付费。
+    /// Billing mode.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `prePaid`: prepaid, that is, yearly/monthly.
+    /// - `postPaid`: postpaid, that is, pay-per-use.
     pub charge_type: Option<String>,
-    /// **参数解释：** 企业项目ID，取值为“0”，表示为default企业项目 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enterprise project ID. The value `0` means the `default` enterprise project.
     pub enterprise_project_id: Option<String>,
     /// Backup ID.
     pub backup_id: Option<String>,
-    /// **参数解释：** 实例创建时间。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time the instance was created.
     pub created_at: Option<String>,
-    /// **参数解释：** 实例删除时间。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time the instance was deleted.
     pub deleted_at: Option<String>,
-    /// **参数解释：** 回收备份保留截止时间。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time until which the recycled backup is kept.
     pub retained_until: Option<String>,
 }
 
@@ -1809,11 +1543,11 @@ pub struct RecycleInstance {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecycleDatastore {
-    /// 数据库类型。 - 取值为“cassandra”，表示GeminiDB Cassandra数据库实例。 - 取值为“mongodb”，表示GeminiDB Mongo数据库实例。 -
-    /// 取值为“influxdb”，表示GeminiDB Influx数据库实例。 - 取值为“redis”，表示GeminiDB Redis数据库实例。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database type.
+    /// - `cassandra`: GeminiDB Cassandra instances.
+    /// - `mongodb`: GeminiDB Mongo instances.
+    /// - `influxdb`: GeminiDB Influx instances.
+    /// - `redis`: GeminiDB Redis instances.
     pub type_: Option<String>,
     /// Database version.
     pub version: Option<String>,
@@ -1845,15 +1579,9 @@ pub struct RedisSlowLogDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestorableTime {
-    /// 可恢复时间段的开始时间点，UNIX时间戳格式，单位是毫秒，时区是UTC。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Start of the restorable time period: a UNIX timestamp in milliseconds, UTC.
     pub start_time: Option<i64>,
-    /// 可恢复时间段的结束时间点， UNIX时间戳格式，单位是毫秒，时区是UTC。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// End of the restorable time period: a UNIX timestamp in milliseconds, UTC.
     pub end_time: Option<i64>,
 }
 
@@ -1861,28 +1589,16 @@ pub struct RestorableTime {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SlowlogResult {
-    /// 执行时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Execution time.
     pub time: Option<String>,
-    /// 所属数据库。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database.
     pub database: Option<String>,
-    /// 执行语法。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The statement executed.
     pub query_sample: Option<String>,
     /// Statement type.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 发生时间，UTC时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time it happened, in UTC.
     pub start_time: Option<String>,
 }
 
@@ -1907,10 +1623,8 @@ pub struct RedisModifyDbUserPrivilegeRequestBody {
     /// - `ReadOnly`: the account can read only.
     /// - `ReadWrite`: the account can read and write.
     pub privilege: String,
-    /// 账号授权database列表。 不传值则对账号授权的db不做修改。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Databases the account is granted access to. When it is left out, the databases the account
+    /// has access to are not changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<String>>,
 }
@@ -1919,10 +1633,7 @@ pub struct RedisModifyDbUserPrivilegeRequestBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlRequestEpsQuota {
-    /// 企业项目ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Enterprise project ID.
     pub enterprise_project_id: String,
     /// The quota of this NoSqlRequestEpsQuota.
     pub quota: NoSqlEpsQuotaRequestInfo,
@@ -1932,22 +1643,13 @@ pub struct NoSqlRequestEpsQuota {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlEpsQuotaRequestInfo {
-    /// 实例配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance quota.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<i32>,
-    /// vcpus配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// vCPU quota.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vcpus: Option<i32>,
-    /// ram配额。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Memory quota.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i32>,
 }
@@ -1956,10 +1658,8 @@ pub struct NoSqlEpsQuotaRequestInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceOption {
-    /// 变更至新规格的资源规格编码。获取方法请参见查询数据库规格中响应参数“flavors.spec_code”的值。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Resource specification code of the new specifications. To obtain it, see `flavors.spec_code`
+    /// in the response of Querying Database Specifications (`ListFlavorInfos`).
     pub target_spec_code: String,
 }
 
@@ -1967,15 +1667,9 @@ pub struct ResizeInstanceOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecoveryInfo {
-    /// **参数解释：** '备份文件所在OBS bucket。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// OBS bucket of the backup files.
     pub bucket_name: String,
-    /// **参数解释：** '备份文件名。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup file names.
     pub files: Vec<String>,
 }
 
@@ -1983,22 +1677,21 @@ pub struct RecoveryInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DiskAutoExpansionPolicy {
-    /// 触发自动扩容阈值，只支持输入80、85和90。默认阈值为90，即当已使用存储空间达到总存储空间的90%或者可用空间小于10GB时就会触发扩容。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Threshold that triggers automatic scale-up: 80, 85 or 90. Default: 90, that is, storage is
+    /// scaled up when the used storage reaches 90% of the total or the free storage is less than 10
+    /// GB.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
-    /// 扩容步长（s%），默认为10，支持输入10、15和20。当触发自动扩容的时候，自动扩容当前存储空间的s%（非10倍数向上取整。小数点后四舍五入，默认一次最小100G，账户余额不足时，会导致包年包月实例扩容失败）
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Scale-up step (s%): 10, 15 or 20. Default: 10. When automatic scale-up is triggered, the
+    /// storage grows by s% of the current storage (rounded up to a multiple of 10, decimals
+    /// rounded; at least 100 GB each time by default). If the account balance is insufficient,
+    /// scaling up a yearly/monthly instance fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<i32>,
-    /// 实例通过自动扩容所能达到的存储空间上限,单位：GB。需要大于等于实例购买的存储空间大小，且最大上限不能超过实例当前规格支持的最大存储容量。批量自动扩容时，不支持自定义存储自动扩容上限，默认扩容至所选实例对应的最大存储空间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Maximum storage space automatic scale-up can reach, in GB. It must be at least the storage
+    /// space bought for the instance, and at most the maximum storage the instance's current
+    /// specifications support. When setting automatic scale-up for instances in batches, no custom
+    /// maximum can be given: storage scales up to the maximum of each instance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
 }
@@ -2009,10 +1702,7 @@ pub struct DiskAutoExpansionPolicy {
 pub struct SetAutoPolicyErrorResults {
     /// Instance ID.
     pub instance_id: Option<String>,
-    /// **参数解释：** 错误信息。 **取值范围：** 不涉及
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Error message.
     pub error_message: Option<String>,
 }
 
@@ -2020,23 +1710,23 @@ pub struct SetAutoPolicyErrorResults {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BackupPolicy {
-    /// 指定已生成的备份文件可以保存的天数。 取值范围：0～35。取0值，表示关闭自动备份策略。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of days the generated backup files are kept, from 0 to 35. 0 disables the automated
+    /// backup policy.
     pub keep_days: i32,
-    /// 备份时间段。自动备份将在该时间段内触发。开启自动备份策略时，该参数必选；关闭自动备份策略时，不传该参数。 取值范围：格式必须为hh:mm-HH:MM，且有效，当前时间指UTC时间。 -
-    /// HH取值必须比hh大1。 - mm和MM取值必须相同，且取值必须为00、30。 - 不传该参数，默认的备份时间段为00:00-01:00。 - 取值示例：23:00-00:00。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup time window. Automated backups are started within this window. Required when enabling
+    /// the automated backup policy; leave it out when disabling it. The format is `hh:mm-HH:MM`, in
+    /// UTC.
+    /// - `HH` must be `hh` plus 1.
+    /// - `mm` and `MM` must be the same: 00 or 30.
+    /// - When it is left out, the backup time window is 00:00-01:00.
+    /// - Example: 23:00-00:00.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 备份周期配置。自动备份将在每星期指定的天进行。 取值范围：格式为半角逗号隔开的数字，数字代表星期。保留天数取值不同，备份周期约束如下： - 0天，不传该参数。 -
-    /// 1～6天，备份周期全选，取值为：1,2,3,4,5,6,7。 - 7～732天，备份周期至少选择一周中的一天。示例：1,2,3,4。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup cycle. Automated backups run on the given days of each week. The value is a list of
+    /// numbers separated by commas, each a day of the week. Depending on the retention days:
+    /// - 0 days: leave it out.
+    /// - 1 to 6 days: all days of the week: `1,2,3,4,5,6,7`.
+    /// - 7 to 732 days: at least one day of the week, for example `1,2,3,4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
 }
@@ -2048,18 +1738,26 @@ pub struct SetSwitchoverRatioInfo {
     /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
     /// create one with Creating an Instance (`CreateInstance`).
     pub instance_id: String,
-    /// **参数解释：** 容灾切换的故障节点比例。 **约束限制**： 下限是50，步长是10，最大是100。 **取值范围：** - 50 - 60 - 70 - 80 - 90 -
-    /// 100 **默认取值：** 100。
+    /// Share of faulty nodes, in percent, at which the instance switches over to its DR instance.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** From 50 to 100, in steps of 10.
+    ///
+    /// **Range:**
+    /// - `50`
+    /// - `60`
+    /// - `70`
+    /// - `80`
+    /// - `90`
+    /// - `100`
+    ///
+    /// **Default:** 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switchover_ratio: Option<i32>,
-    /// **参数解释：** 容灾实例数据同步时延，单位s。备实例和主实例同步时延超过该值时，不进行容灾倒换。默认不判断时延。 **约束限制：** 若需指定此参数，最小为10s。
-    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Data synchronization delay of the DR instance, in seconds. When the delay between the
+    /// standby and the primary instance exceeds it, no DR switchover is done. By default, the delay
+    /// is not checked.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Constraints:** When given, it is at least 10 seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_delay: Option<i64>,
 }
@@ -2068,10 +1766,7 @@ pub struct SetSwitchoverRatioInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecyclePolicy {
-    /// 策略保持时长（1-7天），天数为正整数，默认7天。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Retention period of the policy, 1 to 7 days, a positive integer. Default: 7 days.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_period_in_days: Option<i32>,
 }
@@ -2086,20 +1781,11 @@ pub struct QueryInstanceBackupResponseBodyBackups {
     pub name: Option<String>,
     /// Backup description.
     pub description: Option<String>,
-    /// 备份开始时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup start time, in the format `yyyy-mm-dd hh:mm:ss`, in UTC.
     pub begin_time: Option<Timestamp>,
-    /// 备份结束时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup end time, in the format `yyyy-mm-dd hh:mm:ss`, in UTC.
     pub end_time: Option<Timestamp>,
-    /// 备份状态。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup status.
     pub status: Option<String>,
     /// Backup size, in KB.
     pub size: Option<f64>,
@@ -2143,21 +1829,17 @@ pub struct ApplyHistoryRsp {
     pub instance_id: Option<String>,
     /// Instance name.
     pub instance_name: Option<String>,
-    /// **参数解释：** 生效时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    /// 其中，T指某个时间的开始；Z指时区偏移量。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time it took effect, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the
+    /// time and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub applied_at: Option<Timestamp>,
-    /// **参数解释：** 应用结果。 **取值范围：** - SUCCESS：应用成功。 - FAILED:应用失败。 - APPLYING: 应用中。
+    /// Result of the application.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `SUCCESS`: applied.
+    /// - `FAILED`: applying failed.
+    /// - `APPLYING`: being applied.
     pub apply_result: Option<String>,
-    /// **参数解释：** 失败原因。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Reason for the failure.
     pub failure_reason: Option<String>,
 }
 
@@ -2165,17 +1847,11 @@ pub struct ApplyHistoryRsp {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowBackupPolicyResult {
-    /// 备份文件可以保存的天数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of days backup files are kept.
     pub keep_days: Option<i32>,
     /// Backup time window. Automated backups are started within this window.
     pub start_time: Option<String>,
-    /// 备份周期配置。自动备份将在每星期指定的天进行。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Backup cycle. Automated backups run on the given days of each week.
     pub period: Option<String>,
 }
 
@@ -2183,41 +1859,25 @@ pub struct ShowBackupPolicyResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigurationParameterResult {
-    /// 参数名称。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter name.
     pub name: Option<String>,
-    /// 参数值。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter value.
     pub value: Option<String>,
-    /// 是否需要重启。 - 取值为“false”，不需要重启。 - 取值为“true”，需要重启。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether a restart is needed.
+    /// - `false`: no restart is needed.
+    /// - `true`: a restart is needed.
     pub restart_required: Option<bool>,
-    /// 是否只读。 - 取值为“false”，非只读参数。 - 取值为“true”，只读参数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Whether the parameter is read-only.
+    /// - `false`: not read-only.
+    /// - `true`: read-only.
     pub readonly: Option<bool>,
-    /// 参数值范围，如integer取值0-1、boolean取值true|false等。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Range of the parameter's values, for example 0-1 for an integer or `true|false` for a
+    /// boolean.
     pub value_range: Option<String>,
-    /// 参数类型，取值为“string”、“integer”、“boolean”、“list”或“float”之一。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter type: `string`, `integer`, `boolean`, `list` or `float`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 参数描述。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter description.
     pub description: Option<String>,
 }
 
@@ -2228,15 +1888,19 @@ pub struct QuerySwitchoverRatioInfo {
     /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
     /// create one with Creating an Instance (`CreateInstance`).
     pub instance_id: Option<String>,
-    /// **参数解释：** 容灾切换的故障节点比例。 **取值范围：** - 50 - 60 - 70 - 80 - 90 - 100
+    /// Share of faulty nodes, in percent, at which the instance switches over to its DR instance.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `50`
+    /// - `60`
+    /// - `70`
+    /// - `80`
+    /// - `90`
+    /// - `100`
     pub switchover_ratio: Option<i32>,
-    /// **参数解释：** 容灾实例数据同步时延，单位s。备实例和主实例同步时延超过该值时，不进行容灾倒换。默认不判断时延。 **取值范围：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Data synchronization delay of the DR instance, in seconds. When the delay between the
+    /// standby and the primary instance exceeds it, no DR switchover is done. By default, the delay
+    /// is not checked.
     pub sync_delay: Option<i32>,
 }
 
@@ -2244,16 +1908,10 @@ pub struct QuerySwitchoverRatioInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchIpGroupRequestBodyIpGroups {
-    /// IP地址或网段。支持IPv4、IPv6。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// IP address or CIDR block. IPv4 and IPv6 are supported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// 备注信息，最长255字符。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Remarks, at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -2264,20 +1922,11 @@ pub struct SwitchIpGroupRequestBodyIpGroups {
 pub struct ErrorLogList {
     /// Node name.
     pub node_name: Option<String>,
-    /// 日志级别。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Log level.
     pub level: Option<String>,
-    /// 发生时间，UTC时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time it happened, in UTC.
     pub time: Option<String>,
-    /// 日志内容。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Log content.
     pub content: Option<String>,
 }
 
@@ -2285,16 +1934,12 @@ pub struct ErrorLogList {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CommandInfo {
-    /// 原高危命令，当前支持的有：keys、flushdb、flushall、hgetall、hkeys、hvals、smembers
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The original high-risk command. Currently supported: `keys`, `flushdb`, `flushall`,
+    /// `hgetall`, `hkeys`, `hvals` and `smembers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_name: Option<String>,
-    /// 当前生效的命令名称，当为空时表示命令禁用，允许修改为30个字符以内数字、字母和下划线的组合
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Name of the command in effect. Empty means the command is disabled. It can be changed to at
+    /// most 30 digits, letters and underscores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -2303,42 +1948,33 @@ pub struct CommandInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigurationHistoryRsp {
-    /// **参数解释：** 参数名称。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Parameter name.
     pub parameter_name: Option<String>,
-    /// **参数解释：** 参数旧值。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Old value of the parameter.
     pub old_value: Option<String>,
-    /// **参数解释：** 参数新值。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// New value of the parameter.
     pub new_value: Option<String>,
-    /// **参数解释：** 更新结果。 **约束限制：** 不涉及。 **取值范围：** - SUCCESS：成功。 - FAILED：失败。 **默认取值：** 不涉及。
+    /// Result of the update.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `SUCCESS`: succeeded.
+    /// - `FAILED`: failed.
     pub update_result: Option<String>,
-    /// **参数解释：** 是否生效。 **约束限制：** 不涉及。 **取值范围：** - true:已生效。 - false:未生效。 **默认取值：** 不涉及。
+    /// Whether it has taken effect.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:**
+    /// - `true`: it has taken effect.
+    /// - `false`: it has not taken effect.
     pub applied: Option<bool>,
-    /// **参数解释：** 更新时间。 **约束限制：** 不涉及。 **取值范围：** 格式为\"yyyy-MM-ddTHH:mm:ssZ\"。
-    /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。 **默认取值：** 不涉及。
+    /// Update time.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** In the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated_at: Option<String>,
-    /// **参数解释：** 生效时间。 **约束限制：** 不涉及。 **取值范围：** 格式为\"yyyy-MM-ddTHH:mm:ssZ\"。
-    /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。 **默认取值：** 不涉及。
+    /// Time it took effect.
     ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// **Range:** In the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub applied_at: Option<String>,
 }
 
@@ -2346,40 +1982,21 @@ pub struct ConfigurationHistoryRsp {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlDrDateSyncIndicators {
-    /// 节点内同步命令的执行速率,每秒多少条数据；
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Rate at which synchronization commands run within a node, in records per second.
     pub rsync_ops: Option<i64>,
-    /// 节点内的同步WAL堆积大小,单位MB；
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Size of the synchronization WAL backlog within a node, in MB.
     pub rsync_wal_size: Option<i64>,
-    /// 同步消息从放入消息队列，直到收到对端响应的平均耗时，单位us；
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Average time from putting a synchronization message into the message queue until the peer's
+    /// response arrives, in microseconds.
     pub rsync_push_cost: Option<i64>,
-    /// 同步消息从消息队列取出，直到收到对端响应的平均耗时，单位us；
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Average time from taking a synchronization message out of the message queue until the peer's
+    /// response arrives, in microseconds.
     pub rsync_send_cost: Option<i64>,
-    /// 采集周期内rsync的同步推送耗时最大值，单位us;
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Longest rsync push time within the collection period, in microseconds.
     pub rsync_max_push_cost: Option<i64>,
-    /// 采集周期内rsync的同步发送耗时最大值，单位us;
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Longest rsync send time within the collection period, in microseconds.
     pub rsync_max_send_cost: Option<i64>,
-    /// rsync的同步状态，1表示正在同步，0表示没有同步;
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// rsync synchronization status: `1` synchronizing, `0` not synchronizing.
     pub rsync_status: Option<i32>,
 }
 
@@ -2387,20 +2004,11 @@ pub struct NoSqlDrDateSyncIndicators {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlDrRpoAndRto {
-    /// 场景，枚举值 FAILOVER 强制切换; SWITCHOVER 主备倒换
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Scenario: `FAILOVER` (forced failover) or `SWITCHOVER` (primary/standby switchover).
     pub scene: Option<String>,
-    /// 倒换或切换丢失数据时长，单位：秒（s）
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Length of the data lost by the switchover or failover, in seconds.
     pub rpo: Option<i64>,
-    /// 倒换或切换恢复时长，单位：秒（s）
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Recovery time of the switchover or failover, in seconds.
     pub rto: Option<i64>,
 }
 
@@ -2408,10 +2016,7 @@ pub struct NoSqlDrRpoAndRto {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowResourcesListResponseBody {
-    /// 资源列表对象
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Resources.
     pub resources: Option<Vec<ShowResourcesDetailResponseBody>>,
 }
 
@@ -2420,20 +2025,11 @@ pub struct ShowResourcesListResponseBody {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ShowResourcesDetailResponseBody {
-    /// 配额资源类型，当前配额类型仅支持实例类型（instance）。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Quota resource type. Only instance quotas (`instance`) are supported.
     pub type_: Option<String>,
-    /// 当前配额值。 取值为0时，表示不限制当前配额值。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Current quota. 0 means no limit.
     pub quota: Option<i32>,
-    /// 已使用的资源数。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Number of resources used.
     pub used: Option<i32>,
 }
 
@@ -2441,25 +2037,13 @@ pub struct ShowResourcesDetailResponseBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BigKeysInfoResponseBody {
-    /// 大Key所在的DB。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database (DB) of the big key.
     pub db_id: Option<i32>,
-    /// 大Key类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Type of the big key.
     pub key_type: Option<String>,
-    /// 大Key名。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Name of the big key.
     pub key_name: Option<String>,
-    /// 大Key的长度。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Length of the big key.
     pub key_size: Option<i32>,
 }
 
@@ -2467,31 +2051,16 @@ pub struct BigKeysInfoResponseBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HotKeysInfoResponseBody {
-    /// 热Key名。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Name of the hot key.
     pub name: Option<String>,
-    /// 热Key类型。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Type of the hot key.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 热Key命令。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Command on the hot key.
     pub command: Option<String>,
-    /// 热Key QPS。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// QPS of the hot key.
     pub qps: Option<i32>,
-    /// 热key所在的DB。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Database (DB) of the hot key.
     pub db_id: Option<i32>,
 }
 
@@ -2499,40 +2068,19 @@ pub struct HotKeysInfoResponseBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryRestoreList {
-    /// 实例ID
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance ID.
     pub instance_id: Option<String>,
-    /// 实例模式
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Instance mode.
     pub instance_mode: Option<String>,
-    /// 引擎名称
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Engine name.
     pub engine_name: Option<String>,
-    /// 引擎版本
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Engine version.
     pub engine_version: Option<String>,
-    /// VPC ID。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// VPC ID.
     pub vpc_id: Option<String>,
-    /// 子网ID列表
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Subnet IDs.
     pub subnet_ids: Option<Vec<String>>,
-    /// 安全组ID列表
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Security group IDs.
     pub security_group_ids: Option<Vec<String>>,
 }
 
@@ -2540,35 +2088,18 @@ pub struct QueryRestoreList {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiVersionResponse {
-    /// API版本号。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// API version number.
     pub id: Option<String>,
-    /// 对应API的链接信息,v3版本该字段为\[\]。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Links of the API. For v3 this field is `[]`.
     pub links: Option<Vec<Links>>,
-    /// 版本状态。 取值为“CURRENT”，表示该版本目前已对外公布。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Version status. `CURRENT` means the version is published.
     pub status: Option<String>,
-    /// API版本的子版本信息。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Minor version of the API.
     pub version: Option<String>,
-    /// API版本的最小版本号。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Minimum version number of the API.
     pub min_version: Option<String>,
-    /// 版本更新时间。格式为“yyyy-mm-dd Thh:mm:ssZ”。其中，T指某个时间的开始，Z指UTC时间。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// Time the version was updated, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the
+    /// start of the time and `Z` means UTC.
     pub updated: Option<String>,
 }
 
@@ -2576,15 +2107,9 @@ pub struct ApiVersionResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Links {
-    /// 对应该API的URL，该字段为\"\"。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// URL of the API. The field is an empty string.
     pub href: Option<String>,
-    /// 值为“self”，表示URL为本地链接。
-    ///
-    /// *(Untranslated: the vendor's Chinese text. The translation memory has no English for it
-    /// yet.)*
+    /// The value is `self`: the URL is a local link.
     pub rel: Option<String>,
 }
 
