@@ -1,0 +1,64 @@
+//! Dot-separated paths into JSON answers, and the one equality rule for comparing a value the
+//! service sent with a value a spec states.
+//!
+//! Waiters (a task's status, an instance's state, an SSL switch), paginators (the list and the
+//! total of a page), the CLI and the emulator all read answers through these two functions, so
+//! a path or a status means the same thing everywhere.
+
+use serde_json::Value;
+
+/// The member at a dot-separated path; numeric segments index lists (`TaskSet.0.Status`,
+/// `certs.0.category`). `None` when any step is absent or of another kind.
+pub fn value_at<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(value, |v, segment| match v {
+        Value::Object(map) => map.get(segment),
+        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    })
+}
+
+/// Equal as JSON, or the same number sent as text: Tencent sometimes sends `"1"` for `1`, and a
+/// status compared with `==` would then never match. Strings are compared exactly (`"ON"` is not
+/// `"on"`), and `true` is not `1`.
+pub fn loosely_equal(a: &Value, b: &Value) -> bool {
+    if a == b {
+        return true;
+    }
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::String(s), Value::Number(n)) | (Value::Number(n), Value::String(s)) => {
+            s.trim().parse::<f64>().ok() == n.as_f64()
+        }
+        _ => false,
+    }
+}
+
+/// Whether `value` is [loosely equal](loosely_equal) to one of `set`.
+pub fn is_one_of(value: &Value, set: &[Value]) -> bool {
+    set.iter().any(|v| loosely_equal(value, v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_index_objects_and_lists() {
+        let v = json!({"a": {"b": [{"c": "1"}]}});
+        assert_eq!(value_at(&v, "a.b.0.c"), Some(&json!("1")));
+        assert_eq!(value_at(&v, "a.x"), None);
+        assert_eq!(value_at(&v, "a.b.1.c"), None);
+        assert_eq!(value_at(&v, "a.b.x"), None);
+    }
+
+    #[test]
+    fn numbers_as_text_match_but_nothing_else_is_loose() {
+        assert!(loosely_equal(&json!("1"), &json!(1)));
+        assert!(loosely_equal(&json!(1.0), &json!(1)));
+        assert!(!loosely_equal(&json!("ON"), &json!("on")));
+        assert!(!loosely_equal(&json!(true), &json!(1)));
+        assert!(is_one_of(&json!("2"), &[json!(1), json!(2)]));
+        assert!(!is_one_of(&json!(3), &[json!(1), json!(2)]));
+    }
+}
