@@ -2424,7 +2424,8 @@ impl Client {
     /// The change finishes asynchronously: the service answers 202 with the `job_id` of the task;
     /// poll ListInstances until the instance's `ssl` shows the requested state.
     ///
-    /// The change finishes asynchronously; to wait for it, poll [`Client::list_instances`] until:
+    /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
+    /// polling [`Client::list_instances`] until:
     ///
     /// - its `instances.0.ssl` is `"1"`, if this request's `ssl_option` was `"on"`;
     /// - its `instances.0.ssl` is `"0"`, if this request's `ssl_option` was `"off"`.

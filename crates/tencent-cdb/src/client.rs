@@ -240,8 +240,8 @@ impl Client {
     ///
     /// The service accepts at most 20 of these requests per second.
     ///
-    /// The change finishes asynchronously; to wait for it, poll [`Client::describe_ssl_status`]
-    /// until:
+    /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
+    /// polling [`Client::describe_ssl_status`] until:
     ///
     /// - its `Status` is `"OFF"`.
     ///
@@ -2640,8 +2640,8 @@ impl Client {
     ///
     /// The service accepts at most 20 of these requests per second.
     ///
-    /// The change finishes asynchronously; to wait for it, poll [`Client::describe_ssl_status`]
-    /// until:
+    /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
+    /// polling [`Client::describe_ssl_status`] until:
     ///
     /// - its `Status` is `"ON"`.
     ///

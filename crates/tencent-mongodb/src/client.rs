@@ -900,8 +900,8 @@ impl Client {
     ///
     /// The service accepts at most 20 of these requests per second.
     ///
-    /// The change finishes asynchronously; to wait for it, poll [`Client::describe_instance_ssl`]
-    /// until:
+    /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
+    /// polling [`Client::describe_instance_ssl`] until:
     ///
     /// - its `Status` is `1`, if this request's `Enable` was `true`;
     /// - its `Status` is `0`, if this request's `Enable` was `false`.

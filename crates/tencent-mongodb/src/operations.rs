@@ -10,6 +10,11 @@
 
 use std::fmt;
 
+use cloud_transport::paginate::PageInfo;
+use cloud_transport::wait::{
+    Completed, ConditionWaiter, OperationWaiter, Scalar, WaitCondition, WaitError,
+    WaitOptions, Waited,
+};
 use cloud_transport::{OperationInfo, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -91,6 +96,73 @@ impl<I: Operation> Request<I, Client> {
             I::REQUIRED,
         )?;
         self.client.transport.call(&I::INFO, &input).await
+    }
+}
+
+/// An operation whose change can be waited for: it returns the handle of a task the service
+/// runs, or its change shows in another operation's answer (or both).
+/// [`Request::send_and_wait`] sends it and waits. Implemented by the input of every such
+/// operation; [`WAITERS`] lists them.
+pub trait Waits: Operation {
+    /// What it waits for: the task it starts, the condition its change shows, or
+    /// both, in that order.
+    const WAITER: OperationWaiter;
+}
+
+impl<I: Waits> Request<I, Client>
+where
+    I::Output: Serialize,
+{
+    /// Sends the request, then waits until the change it started has finished: the task whose
+    /// handle the answer holds has succeeded, then the change shows. `options` sets the deadline
+    /// (every wait has one), the delays between polls and a progress callback; each poll is also a
+    /// `tracing` event.
+    ///
+    /// # Errors
+    ///
+    /// [`WaitError::Call`] when the request cannot be built, the call fails, or no condition of the
+    /// waiter applies to this input (then nothing is sent); [`WaitError::TaskFailed`] with the
+    /// service's status and message; [`WaitError::UnknownTask`]; [`WaitError::Timeout`] at the
+    /// deadline.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tencent_mongodb::WaitOptions;
+    ///
+    /// let done = client
+    ///     .instance_enable_ssl()
+    ///     .instance_id("cmgo-eqmoaxxx")
+    ///     .enable(true)
+    ///     .send_and_wait(WaitOptions::new())
+    ///     .await?;
+    /// println!("{:?}, after {} polls", done.output, done.waited.attempts);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_and_wait(
+        self,
+        options: WaitOptions,
+    ) -> Result<Completed<I::Output>, WaitError> {
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        )?;
+        I::WAITER.send_and_wait(&self.client.transport, &I::INFO, input, &options).await
+    }
+
+    /// Waits for the change this request started, given the answer
+    /// [`send`](Self::send) returned; the request is not sent again.
+    ///
+    /// # Errors
+    ///
+    /// As [`send_and_wait`](Self::send_and_wait).
+    pub async fn wait_for(
+        &self,
+        output: &I::Output,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        let input = self.to_json()?;
+        I::WAITER.wait_for(&self.client.transport, &input, output, &options).await
     }
 }
 
@@ -4746,6 +4818,25 @@ impl<C> Request<InstanceEnableSslInput, C> {
     }
 }
 
+impl Waits for InstanceEnableSslInput {
+    const WAITER: OperationWaiter = OperationWaiter::until(ConditionWaiter {
+        operation: <DescribeInstanceSslInput as Operation>::INFO,
+        input: &[("InstanceId", "InstanceId")],
+        until: &[
+            WaitCondition {
+                when: &[("Enable", Scalar::Bool(true))],
+                path: "Status",
+                equals: Scalar::Int(1),
+            },
+            WaitCondition {
+                when: &[("Enable", Scalar::Bool(false))],
+                path: "Status",
+                equals: Scalar::Int(0),
+            },
+        ],
+    });
+}
+
 /// The response of `InstanceEnableSSL`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -6201,3 +6292,12 @@ pub const ALL: &[OperationInfo] = &[
     <UpgradeDbInstanceKernelVersionInput as Operation>::INFO,
     <UpgradeDbInstanceVersionInput as Operation>::INFO,
 ];
+
+/// Every operation that can be waited for, by vendor name, with what it waits for
+/// ([`Waits::WAITER`]).
+pub const WAITERS: &[(&str, OperationWaiter)] = &[
+    ("InstanceEnableSSL", <InstanceEnableSslInput as Waits>::WAITER),
+];
+
+/// Every paged operation, by vendor name, with how it pages (none in this crate).
+pub const PAGINATED: &[(&str, PageInfo)] = &[];

@@ -1715,8 +1715,8 @@ impl Client {
     /// `ap-jakarta`, `ap-nanjing`, `ap-seoul`, `ap-shanghai`, `ap-shanghai-fsi`, `ap-shenzhen-fsi`,
     /// `ap-singapore`, `ap-tokyo`, `eu-frankfurt`, `na-ashburn`, `na-siliconvalley`, `sa-saopaulo`.
     ///
-    /// The change finishes asynchronously; to wait for it, poll
-    /// [`Client::describe_db_instance_ssl_config`] until:
+    /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
+    /// polling [`Client::describe_db_instance_ssl_config`] until:
     ///
     /// - its `SSLEnabled` is `true`, if this request's `SSLEnabled` was `true`;
     /// - its `SSLEnabled` is `false`, if this request's `SSLEnabled` was `false`.
