@@ -8,7 +8,8 @@
 //! `cloud_spec::transport` builds from the same spec at run time (the CLI's), which a workspace
 //! test checks.
 
-use cloud_spec::{FilterMember, Operation, Service};
+use cloud_spec::lifecycle::{parse_id_format, FilterMember, IdFormatPart};
+use cloud_spec::{Operation, Service};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -195,15 +196,10 @@ pub(crate) fn prelude(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         let paginate_docs = Docs::new()
             .para(
                 "Pages through the whole list: every answer (`I::Output`) with \
-                 [`next_page`](Paginator::next_page) or as a `Stream`, or every listed item \
-                 (`I::Item`) with [`items`](Paginator::items).",
-            )
-            .para(
-                "It asks for the largest page the service allows, unless the request sets the \
-                 page size member or [`Paginator::page_size`] sets one; it stops at the total \
-                 the service states, at an empty page, or at [`Paginator::max_items`]; it ends \
-                 with an error rather than repeat a page. A required member that is not set is \
-                 the error of the first page.",
+                 [`next_page`](Paginator::next_page) or as a `Stream`, or every item (`I::Item`) \
+                 with [`items`](Paginator::items). Pages are the largest the service allows \
+                 unless set; the listing stops at the stated total or an empty page, and ends \
+                 with an error rather than repeat a page.",
             )
             .lines(example)
             .outer();
@@ -212,19 +208,15 @@ pub(crate) fn prelude(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
             pub trait Paged: Operation {
                 /// One listed item.
                 type Item: DeserializeOwned;
-                /// How it pages: where a page starts and how long it is, where the items and
-                /// the total are in the answer, and the largest page the service allows.
+                /// How it pages.
                 const PAGES: PageInfo;
             }
 
             impl<I: Paged> Request<I, Client> {
                 #paginate_docs
                 pub fn paginate(self) -> Paginator<I::Output, I::Item> {
-                    let transport = self.client.transport;
-                    match cloud_transport::codec::request_json(&self.input, I::INFO.name, I::REQUIRED) {
-                        Ok(input) => Paginator::new(transport, I::INFO, I::PAGES, input),
-                        Err(error) => Paginator::failed(transport, I::INFO, I::PAGES, error),
-                    }
+                    let input = cloud_transport::codec::request_json(&self.input, I::INFO.name, I::REQUIRED);
+                    Paginator::from_input(self.client.transport, I::INFO, I::PAGES, input)
                 }
             }
         });
@@ -232,10 +224,9 @@ pub(crate) fn prelude(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     if let Some(op) = showcase(plan, waits) {
         let trait_docs = Docs::new()
             .para(
-                "An operation whose change can be waited for: it returns the handle of a task \
-                 the service runs, or its change shows in another operation's answer (or both). \
-                 [`Request::send_and_wait`] sends it and waits. Implemented by the input of \
-                 every such operation; [`WAITERS`] lists them.",
+                "An operation whose change can be waited for (a task, a change that shows, or \
+                 both): [`Request::send_and_wait`]. Implemented by the input of every such \
+                 operation; [`WAITERS`] lists them.",
             )
             .outer();
         let (request, uses) = doc_example::request(plan, op)?;
@@ -258,25 +249,22 @@ pub(crate) fn prelude(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         ]);
         let send_docs = Docs::new()
             .para(
-                "Sends the request, then waits until the change it started has finished: the \
-                 task whose handle the answer holds has succeeded, then the change shows. \
-                 `options` sets the deadline (every wait has one), the delays between polls \
-                 and a progress callback; each poll is also a `tracing` event.",
+                "Sends the request, then waits until the task it started has succeeded and its \
+                 change shows. `options` sets the deadline (every wait has one), the delays \
+                 between polls and a progress callback.",
             )
             .heading("Errors")
             .para(
-                "[`WaitError::Call`] when the request cannot be built, the call fails, or no \
-                 condition of the waiter applies to this input (then nothing is sent); \
-                 [`WaitError::TaskFailed`] with the service's status and message; \
-                 [`WaitError::UnknownTask`]; [`WaitError::Timeout`] at the deadline.",
+                "[`WaitError::Call`] when the call fails (or the wait cannot work for this \
+                 input: then nothing is sent), [`WaitError::TaskFailed`], \
+                 [`WaitError::UnknownTask`], [`WaitError::Timeout`].",
             )
             .lines(example)
             .outer();
         out.extend(quote! {
             #trait_docs
             pub trait Waits: Operation {
-                /// What it waits for: the task it starts, the condition its change shows, or
-                /// both, in that order.
+                /// What it waits for.
                 const WAITER: OperationWaiter;
             }
 
@@ -348,7 +336,7 @@ pub(crate) fn operation_impls(
             }
             let handle = &task.handle;
             let api = task_api_const(&task.api);
-            waiter = Some(quote!(OperationWaiter::task(#handle, &#api)));
+            waiter = Some(quote!(#api.waiter(#handle)));
         }
         if let Some(spec) = &op.spec.waiter {
             let condition = condition_waiter(plan, op.wire, spec)?;
@@ -564,7 +552,7 @@ fn resource_const(
             let filter =
                 FilterMember::parse(text).map_err(|e| error("resource.list.filters.id", e))?;
             let member = filter.member;
-            let name = option_str(filter.name);
+            let name = option_str(filter.filter_name);
             let is_list = list_spec.input_is_list(member);
             quote!(Some(ListFilter { member: #member, name: #name, list: #is_list }))
         }
@@ -573,6 +561,7 @@ fn resource_const(
     let running = scalars(&states.running, "resource.states.running")?;
     let isolated = scalars(&states.isolated, "resource.states.isolated")?;
     let deleted = scalars(&states.deleted, "resource.states.deleted")?;
+    let failed = scalars(&states.failed, "resource.states.failed")?;
     let (name, item_id, item_status) = (&resource.name, &list.id, &list.status);
     let docs = Docs::new()
         .para(format!(
@@ -596,6 +585,7 @@ fn resource_const(
             running: #running,
             isolated: #isolated,
             deleted: #deleted,
+            failed: #failed,
         };
     })
 }
@@ -645,90 +635,60 @@ pub(crate) fn client_imports(plan: &Plan<'_>) -> TokenStream {
 pub(crate) fn client_methods(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     let service = plan.service;
     let lib = &plan.lib_name;
+    let signature =
+        format!("# async fn example(client: {lib}::Client) -> Result<(), {lib}::WaitError> {{");
     let mut out = TokenStream::new();
     if let Some((key, _)) = service.tasks.first() {
         let api = task_api_const(key);
         let docs = Docs::new()
             .para(
-                "Waits for the task `handle` (a task handle an operation returned, such as \
-                 `FlowId` or `job_id`) until the task API `api` reports it succeeded. To send \
-                 a request and wait for what it starts, use \
-                 [`Request::send_and_wait`](crate::operations::Request::send_and_wait) instead.",
-            )
-            .heading("Errors")
-            .para(
-                "[`WaitError::TaskFailed`] with the service's status and message, \
-                 [`WaitError::UnknownTask`] when the API does not know the handle, \
-                 [`WaitError::Timeout`] at the deadline, [`WaitError::Call`] when a poll fails.",
+                "Waits until the task API `api` reports the task `handle` (a `FlowId`, a \
+                 `job_id`) succeeded; fails with the task's status and message if it failed.",
             )
             .lines([
                 "```no_run".to_owned(),
-                format!(
-                    "# async fn example(client: {lib}::Client) -> Result<(), {lib}::WaitError> {{"
-                ),
+                signature.clone(),
                 format!("use {lib}::operations::{api};"),
-                format!("use {lib}::WaitOptions;"),
-                String::new(),
-                format!(
-                    "let done = client.wait_for_task(&{api}, 1234, WaitOptions::new()).await?;"
-                ),
+                format!("client.wait_for_task(&{api}, 1234, Default::default()).await?;"),
                 "# Ok(()) }".to_owned(),
                 "```".to_owned(),
             ])
             .outer();
         out.extend(quote! {
             #docs
-            pub async fn wait_for_task(
-                &self,
-                api: &TaskApi,
-                handle: impl Into<serde_json::Value>,
-                options: WaitOptions,
-            ) -> Result<Waited, WaitError> {
+            pub async fn wait_for_task(&self, api: &TaskApi, handle: impl Into<serde_json::Value>, options: WaitOptions) -> Result<Waited, WaitError> {
                 api.wait(&self.transport, &handle.into(), &options).await
             }
         });
     }
     if let Some(resource) = &service.resource {
         let example_id = sample_id(&resource.id_format);
+        let (name, list) = (&resource.name, &resource.list.operation);
         for (method, state, what) in resource_methods(service) {
             let method_ident = format_ident!("{}", method);
             let state = format_ident!("{}", state);
-            let name = &resource.name;
             let meaning = match what {
                 "running" => format!(
-                    "Waits until the {name} `id` is running: lists it with `{}` until its \
-                     `{}` is a running status. Fails early ([`WaitError::Unreachable`]) when it \
-                     turns isolated or deleted instead; a new {name} that is not listed yet \
-                     counts as not running yet.",
-                    resource.list.operation, resource.list.status
+                    "Waits until the {name} `id` is listed by `{list}` as running; fails early \
+                     when it turns isolated, deleted or failed."
                 ),
                 "gone" => format!(
-                    "Waits until the {name} `id` is gone: no longer listed by `{}`, or listed \
-                     with a deleted status.",
-                    resource.list.operation
+                    "Waits until the {name} `id` is no longer listed by `{list}`, or listed as \
+                     deleted."
                 ),
                 _ => format!(
-                    "Waits until the {name} `id` is isolated (in the recycle bin): listed by \
-                     `{}` with an isolated status. Fails early ([`WaitError::Unreachable`]) when \
-                     it turns deleted instead.",
-                    resource.list.operation
+                    "Waits until the {name} `id` is listed by `{list}` as isolated; fails early \
+                     when it turns deleted or failed."
                 ),
             };
             let docs = Docs::new()
-                .para(meaning)
-                .para(
-                    "The [`Waited`] output is the listed item (`null` once it is gone). \
-                     `options` sets the deadline (every wait has one), the delays between polls \
-                     and a progress callback.",
-                )
+                .para(format!(
+                    "{meaning} The output is the listed item ([`RESOURCE`])."
+                ))
                 .lines([
                     "```no_run".to_owned(),
-                    format!(
-                        "# async fn example(client: {lib}::Client) -> Result<(), {lib}::WaitError> {{"
-                    ),
-                    format!("use {lib}::WaitOptions;"),
-                    String::new(),
-                    format!("client.{method}({example_id:?}, WaitOptions::new()).await?;"),
+                    signature.clone(),
+                    format!("client.{method}({example_id:?}, Default::default()).await?;"),
                     "# Ok(()) }".to_owned(),
                     "```".to_owned(),
                 ])
@@ -744,54 +704,41 @@ pub(crate) fn client_methods(plan: &Plan<'_>) -> Result<TokenStream, EmitError> 
     Ok(out)
 }
 
-/// An id in the resource's `id_format`, for examples: placeholders filled with sample characters.
+/// An id in the resource's `id_format`, for examples: placeholders filled with sample
+/// characters (the format as `cloud_spec::lifecycle::parse_id_format` reads it).
 fn sample_id(format: &str) -> String {
-    const SAMPLE: &str = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0";
-    let mut out = String::new();
-    let mut rest = format;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        let placeholder = &rest[open + 1..open + close];
-        let count = placeholder
-            .split_once(':')
-            .and_then(|(_, n)| n.parse::<usize>().ok())
-            .unwrap_or(8)
-            .min(SAMPLE.len());
-        out.push_str(&SAMPLE[..count]);
-        rest = &rest[open + close + 1..];
+    const SAMPLE: &str = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4";
+    match parse_id_format(format) {
+        Ok(parts) => parts
+            .iter()
+            .map(|part| match part {
+                IdFormatPart::Literal(text) => text.as_str(),
+                IdFormatPart::Alnum(n) | IdFormatPart::Hex(n) => &SAMPLE[..(*n).min(SAMPLE.len())],
+            })
+            .collect(),
+        // The validator rejects such formats; an example still needs some id.
+        Err(_) => format.to_owned(),
     }
-    out.push_str(rest);
-    out
 }
 
 /// The sentence an operation's method docs gain: how to wait for it, how to page through it.
-pub(crate) fn method_note(plan: &Plan<'_>, op: &OperationPlan<'_>) -> Option<String> {
+pub(crate) fn method_note(op: &OperationPlan<'_>) -> Option<String> {
     let mut notes = Vec::new();
     if let Some(task) = &op.spec.task {
-        let api = plan
-            .service
-            .tasks
-            .get(&task.api)
-            .map_or(task.api.as_str(), |a| a.operation.as_str());
         // With a condition too, the waiter's own paragraph names `send_and_wait`.
-        let how = if op.spec.waiter.is_some() {
-            "."
+        notes.push(if op.spec.waiter.is_some() {
+            format!("It starts a task (`{}`).", task.handle)
         } else {
-            ": [`send_and_wait`](Request::send_and_wait) sends the request and waits for it."
-        };
-        notes.push(format!(
-            "It starts a task (`{}`, followed with `{api}`){how}",
-            task.handle
-        ));
+            format!(
+                "[`send_and_wait`](Request::send_and_wait) waits for the task it starts (`{}`).",
+                task.handle
+            )
+        });
     }
     if let Some(pagination) = &op.spec.pagination {
         notes.push(format!(
-            "It pages (`{}`/`{}`, up to {} items a page): [`paginate`](Request::paginate) reads \
-             every page.",
-            pagination.offset, pagination.limit, pagination.max_page_size
+            "[`paginate`](Request::paginate) reads every page (`{}`, {} a page).",
+            pagination.offset, pagination.max_page_size
         ));
     }
     (!notes.is_empty()).then(|| notes.join(" "))
@@ -805,7 +752,7 @@ mod tests {
     fn sample_ids_fill_the_placeholders() {
         assert_eq!(sample_id("cmgo-{alnum:8}"), "cmgo-a1b2c3d4");
         assert_eq!(sample_id("{hex:4}in06"), "a1b2in06");
-        assert_eq!(sample_id("plain"), "plain");
+        assert_eq!(sample_id("{hex:64}").len(), 64);
         assert_eq!(sample_id("broken-{x"), "broken-{x");
     }
 }

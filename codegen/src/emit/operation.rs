@@ -171,7 +171,7 @@ pub(crate) fn client_method(
     if !notes.is_empty() {
         docs = docs.para(notes.join(" "));
     }
-    if let Some(note) = super::lifecycle::method_note(plan, op) {
+    if let Some(note) = super::lifecycle::method_note(op) {
         docs = docs.para(note);
     }
     if let Some(waiter) = &spec.waiter {

@@ -654,10 +654,10 @@ fn waiters_paginators_and_state_waiters_are_thin_const_descriptions() {
     ), "{op}");
     // A task, and a task followed by a condition.
     assert!(op.contains(
-        "impl Waits for CreateThingInput {\n    const WAITER: OperationWaiter = OperationWaiter::task(\"FlowId\", &TASK_API_FLOWS);\n}"
+        "impl Waits for CreateThingInput {\n    const WAITER: OperationWaiter = TASK_API_FLOWS.waiter(\"FlowId\");\n}"
     ));
     assert!(op.contains(
-        "const WAITER: OperationWaiter = OperationWaiter::task(\"FlowId\", &TASK_API_FLOWS)\n        .and_until(ConditionWaiter {"
+        "const WAITER: OperationWaiter = TASK_API_FLOWS\n        .waiter(\"FlowId\")\n        .and_until(ConditionWaiter {"
     ));
     // The task API: the handle member is text, so a numeric FlowId goes as text.
     assert!(op.contains("pub const TASK_API_FLOWS: TaskApi = TaskApi {"));
@@ -683,9 +683,14 @@ fn waiters_paginators_and_state_waiters_are_thin_const_descriptions() {
         "no isolated states"
     );
     assert!(
-        client.contains("client.wait_until_thing_running(\"thing-a1b2c3\", WaitOptions::new())")
+        client.contains("client.wait_until_thing_running(\"thing-a1b2c3\", Default::default())")
     );
-    assert!(client.contains("It pages (`Offset`/`Limit`, up to 50 items a page)"));
+    assert!(
+        client.contains("[`paginate`](Request::paginate) reads every page (`Offset`, 50 a page).")
+    );
+    assert!(client.contains(
+        "[`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`)."
+    ));
     assert!(lib.contains(
         "pub use cloud_transport::wait::{Completed, WaitError, WaitOptions, WaitProgress, Waited};"
     ));

@@ -9,14 +9,13 @@
 #![warn(missing_docs)]
 
 pub mod bundle;
-mod lifecycle;
+pub mod lifecycle;
 mod model;
 pub mod sample;
 #[cfg(feature = "transport")]
 pub mod transport;
 mod types;
 
-pub use lifecycle::FilterMember;
 pub use model::*;
 pub use types::{IntWidth, TypeExpr, TypeExprError};
 

@@ -18,7 +18,8 @@ use cloud_transport::wait::{
 use cloud_transport::{EndpointRules, HttpBinding, OperationInfo, ParamLocation, ServiceInfo};
 use serde_json::Value;
 
-use crate::{FilterMember, Location, Operation, Pagination, Service, Vendor};
+use crate::lifecycle::FilterMember;
+use crate::{Location, Operation, Pagination, Service, Vendor};
 
 /// A lifecycle fact of a spec that cannot become a transport description (the spec validator
 /// rejects such specs; this is for specs that were not validated).
@@ -321,7 +322,7 @@ pub fn resource_info(service: &Service) -> Result<Option<ResourceInfo>, Descript
                 FilterMember::parse(text).map_err(|e| error("resource.list.filters.id", e))?;
             Some(ListFilter {
                 member: leak(filter.member),
-                name: filter.name.map(leak),
+                name: filter.filter_name.map(leak),
                 list: operation.input_is_list(filter.member),
             })
         }
@@ -337,6 +338,7 @@ pub fn resource_info(service: &Service) -> Result<Option<ResourceInfo>, Descript
         running: scalars(&states.running, "resource.states.running")?,
         isolated: scalars(&states.isolated, "resource.states.isolated")?,
         deleted: scalars(&states.deleted, "resource.states.deleted")?,
+        failed: scalars(&states.failed, "resource.states.failed")?,
     }))
 }
 

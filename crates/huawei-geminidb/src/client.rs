@@ -2,6 +2,7 @@
 //! The [`Client`] of GeminiDB, one method per operation, and the [`SERVICE`] it calls.
 
 use cloud_transport::{Config, EndpointRules, ServiceInfo, Vendor};
+use cloud_transport::wait::{ResourceState, TaskApi, WaitError, WaitOptions, Waited};
 
 use crate::operations::*;
 
@@ -48,6 +49,8 @@ impl Client {
     ///
     /// 将参数模板应用到实例，可以指定一个或多个实例。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # #[allow(deprecated)]
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -70,6 +73,8 @@ impl Client {
     /// 应用参数模板
     ///
     /// 将参数模板应用到实例，可以指定一个或多个实例。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -250,6 +255,8 @@ impl Client {
     ///
     /// 创建手动备份。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -266,6 +273,8 @@ impl Client {
     }
 
     /// ‘创建冷数据存储’
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -302,6 +311,8 @@ impl Client {
     /// 创建内存加速映射
     ///
     /// 创建内存加速映射。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -347,6 +358,8 @@ impl Client {
     ///
     /// 在Redis实例中创建数据库帐号。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.create_db_user().instance_id("example").send().await?;
@@ -359,6 +372,8 @@ impl Client {
     /// 搭建实例与特定实例的容灾关系
     ///
     /// 搭建实例与特定实例的容灾关系。 该接口需要对搭建容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功搭建容灾关系。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// use huawei_geminidb::types::ConstructDisasterRecoveryInstance;
@@ -388,6 +403,8 @@ impl Client {
     ///
     /// 为了实现跨区域实例数据同步，GeminiDB提供了异地双活功能，即创建异地双活实例。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -408,6 +425,8 @@ impl Client {
     /// 创建实例
     ///
     /// 创建数据库实例。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// use huawei_geminidb::types::{CreateInstanceFlavorOption, DatastoreOption};
@@ -444,6 +463,8 @@ impl Client {
 
     /// 删除手动备份
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.delete_backup().backup_id("5b0ae36cb8a746b68685a8fb588d8a15br06");
@@ -475,6 +496,8 @@ impl Client {
     ///
     /// 解除指定内存加速映射。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.delete_db_cache_mapping().id("1094e5d3-c140-4095-9b13-242de267c175");
@@ -502,6 +525,8 @@ impl Client {
     ///
     /// 删除Redis实例的数据库账号。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -520,6 +545,8 @@ impl Client {
     ///
     /// 解除实例与特定实例的容灾关系。 该接口需要对搭建容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功解除容灾关系。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -534,6 +561,8 @@ impl Client {
     }
 
     /// 删除扩容失败的节点
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -553,6 +582,8 @@ impl Client {
     ///
     /// 解除跨区域双活。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -571,6 +602,8 @@ impl Client {
     /// 删除实例
     ///
     /// 删除数据库实例。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -642,6 +675,8 @@ impl Client {
     ///
     /// 扩容指定集群实例的节点数量。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -660,6 +695,8 @@ impl Client {
     ///
     /// 查询实例可变更规格。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_available_flavor_infos().instance_id("example").send().await?;
@@ -672,6 +709,8 @@ impl Client {
     /// 查询备份列表（推荐）
     ///
     /// 根据指定条件查询备份列表。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -691,6 +730,8 @@ impl Client {
     /// 查询实例可搭建双活关系的候选实例
     ///
     /// 查询实例在目标Region可搭建双活关系的候选实例列表。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -746,6 +787,8 @@ impl Client {
     ///
     /// 获取参数模板列表，包括所有数据库的默认参数模板和用户创建的参数模板。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_configuration_templates().offset(0).limit(10).send().await?;
@@ -789,6 +832,8 @@ impl Client {
     ///
     /// 根据指定条件查询内存加速映射关系列表和详情。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_db_cache_mappings().offset(0).limit(10).send().await?;
@@ -815,6 +860,8 @@ impl Client {
     ///
     /// 获取Redis数据库账号列表和详情。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.list_db_users().instance_id("9136fd2a9fcd405ea4674276ce36dae8in12");
@@ -829,6 +876,8 @@ impl Client {
     ///
     /// 查询专属资源列表。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_dedicated_resources().send().await?;
@@ -841,6 +890,8 @@ impl Client {
     /// 查询企业项目配额
     ///
     /// 查询企业项目配额。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -855,6 +906,8 @@ impl Client {
     /// 查询数据库规格
     ///
     /// 查询指定条件下的实例规格信息。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -905,6 +958,8 @@ impl Client {
     /// 获取Redis实例数据库列表
     ///
     /// 获取Redis实例数据库列表。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -975,6 +1030,8 @@ impl Client {
     /// This API supports GeminiDB Cassandra, GeminiDB Mongo, GeminiDB Influx and GeminiDB Redis
     /// instances. Each instance's `ssl` member shows whether SSL is enabled.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_instances().send().await?;
@@ -1018,6 +1075,8 @@ impl Client {
     ///
     /// 获取节点会话列表。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_instances_session().node_id("example").send().await?;
@@ -1046,6 +1105,8 @@ impl Client {
     ///
     /// 查询任务列表和详情，默认查询任务列表。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 50 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_jobs().id("89a0cde6-9c46-4b89-a92c-573e1083ff23").send().await?;
@@ -1058,6 +1119,8 @@ impl Client {
     /// 查询LTS日志配置信息
     ///
     /// 分页查询实例关联的LTS日志配置信息。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1131,6 +1194,8 @@ impl Client {
     ///
     /// 查询指定项目的标签信息。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_project_tags().offset(1).limit(10).send().await?;
@@ -1144,6 +1209,8 @@ impl Client {
     ///
     /// 查询回收站所有引擎的实例列表。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_recycle_instances().send().await?;
@@ -1156,6 +1223,8 @@ impl Client {
     /// 查询Redis可恢复时间点
     ///
     /// 查询Redis可恢复时间点。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 300 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1198,6 +1267,8 @@ impl Client {
     ///
     /// 获取GeminiDB(for Cassandra)实例表级恢复的数据库信息。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1217,6 +1288,8 @@ impl Client {
     ///
     /// 获取GeminiDB(for Cassandra)实例表级恢复的表信息。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1233,6 +1306,8 @@ impl Client {
     }
 
     /// 查询实例可恢复的时间段
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 1000 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1252,6 +1327,8 @@ impl Client {
     /// 查询数据库慢日志
     ///
     /// 查询数据库慢日志信息。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -1312,6 +1389,8 @@ impl Client {
     /// 修改Redis数据库帐号权限
     ///
     /// 修改Redis数据库帐号权限。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1379,6 +1458,8 @@ impl Client {
     ///
     /// 修改数据库实例的端口。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1396,6 +1477,8 @@ impl Client {
     /// 绑定/解绑弹性公网IP
     ///
     /// 实例下的节点绑定弹性公网IP/解绑弹性公网IP
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1416,6 +1499,8 @@ impl Client {
     ///
     /// 变更实例的存储容量大小
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.modify_volume().instance_id("example").size(7).send().await?;
@@ -1428,6 +1513,8 @@ impl Client {
     /// 支持节点的开关机
     ///
     /// 当底层故障导致节点无法正常工作时，可以对该节点执行关机操作，关机后会由其他节点接管业务。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1452,6 +1539,8 @@ impl Client {
     /// 该接口用于暂停/恢复具备容灾关系的实例数据同步。
     ///
     /// 该接口需要对具备容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功暂停/恢复容灾实例数据同步。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1525,6 +1614,8 @@ impl Client {
     ///
     /// 扩容冷数据存储。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1542,6 +1633,8 @@ impl Client {
     /// 变更实例规格
     ///
     /// 变更实例的规格。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// use huawei_geminidb::types::ResizeInstanceOption;
@@ -1566,6 +1659,8 @@ impl Client {
     ///
     /// 扩容实例的存储容量大小。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1584,6 +1679,8 @@ impl Client {
     ///
     /// 重启实例或节点的数据库服务。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.restart_instance().instance_id("944bdc55da6c4b33b260b34185ac86bein13");
@@ -1595,6 +1692,8 @@ impl Client {
     }
 
     /// 恢复到已有实例
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1615,6 +1714,8 @@ impl Client {
     ///
     /// 数据导入已有实例。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1631,6 +1732,8 @@ impl Client {
     /// 恢复当前Redis实例到指定时间点
     ///
     /// 恢复当前Redis实例到指定时间点。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1807,6 +1910,8 @@ impl Client {
     ///
     /// 根据指定条件查询备份列表。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1825,6 +1930,8 @@ impl Client {
     /// 查询备份列表（推荐）
     ///
     /// 根据指定条件查询备份列表。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1847,6 +1954,8 @@ impl Client {
     ///
     /// 查询参数模板可应用的实例列表。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1863,6 +1972,8 @@ impl Client {
     }
 
     /// 查询参数模板应用历史
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1958,6 +2069,8 @@ impl Client {
     ///
     /// 查询实例容灾切换的故障节点比例。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 50 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_disaster_recovery_settings().send().await?;
@@ -1985,6 +2098,8 @@ impl Client {
     /// 查询数据库错误日志信息
     ///
     /// 查询数据库错误日志
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2094,6 +2209,8 @@ impl Client {
     ///
     /// 查询指定实例的参数组修改历史记录，支持分页查询，支持参数搜索。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2112,6 +2229,8 @@ impl Client {
     /// 获取GeminiDB Redis的免密配置
     ///
     /// 获取GeminiDB Redis的免密配置。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2174,6 +2293,8 @@ impl Client {
     ///
     /// 支持查询Redis实例的大key。value长度大于bigkeys-string-threshold参数的string类型的key或者元素数大于bigkeys-composite-threshold参数的hash/list/zset/set/stream类型key，会被判断为大key。
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_redis_big_keys().instance_id("example").send().await?;
@@ -2202,6 +2323,8 @@ impl Client {
     /// 查询Redis实例的热key
     ///
     /// 支持查询Redis实例的热key。
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 50 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2241,6 +2364,8 @@ impl Client {
     /// 查询可恢复的实例列表
     ///
     /// 查询用户可恢复的实例列表
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2296,6 +2421,8 @@ impl Client {
     ///
     /// 缩容指定集群实例的节点数量。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2313,6 +2440,8 @@ impl Client {
     /// 停止备份
     ///
     /// 支持紧急情况下停止备份功能。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2352,6 +2481,8 @@ impl Client {
     ///
     /// 切换实例的主备节点。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.switch_over().instance_id("example").send().await?;
@@ -2364,6 +2495,8 @@ impl Client {
     /// 容灾实例倒换
     ///
     /// 容灾实例倒换。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2424,6 +2557,8 @@ impl Client {
     /// The change finishes asynchronously: the service answers 202 with the `job_id` of the task;
     /// poll ListInstances until the instance's `ssl` shows the requested state.
     ///
+    /// It starts a task (`job_id`).
+    ///
     /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
     /// polling [`Client::list_instances`] until:
     ///
@@ -2449,6 +2584,8 @@ impl Client {
     ///
     /// 该接口用于对已经搭建容灾关系的实例，将备实例升级为主实例。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.switch_to_master().instance_id("054e292c9880d4992f02c0196d3ein12");
@@ -2463,6 +2600,8 @@ impl Client {
     ///
     /// 该接口用于对已经搭建容灾关系的实例，将主实例降级为备实例。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.switch_to_slave().instance_id("054e292c9880d4992f02c0196d3ein12");
@@ -2474,6 +2613,8 @@ impl Client {
     }
 
     /// 修改副本集跨网段访问配置
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2509,6 +2650,8 @@ impl Client {
     }
 
     /// 操作GeminDB实例数据库
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2565,6 +2708,8 @@ impl Client {
     ///
     /// 修改指定实例的参数。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// use std::collections::BTreeMap;
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2586,6 +2731,8 @@ impl Client {
     ///
     /// 修改指定实例的参数。
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// use std::collections::BTreeMap;
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2606,6 +2753,8 @@ impl Client {
     /// 修改负载均衡地址
     ///
     /// 修改负载均衡地址。
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2650,6 +2799,8 @@ impl Client {
     ///
     /// 变更实例关联的安全组
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2667,6 +2818,8 @@ impl Client {
     /// 数据库补丁升级
     ///
     /// 升级数据库补丁版本
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2701,5 +2854,55 @@ impl Client {
     /// ```
     pub fn show_api_version(&self) -> Request<ShowApiVersionInput> {
         Request::new(self.clone())
+    }
+
+    /// Waits until the task API `api` reports the task `handle` (a `FlowId`, a `job_id`) succeeded;
+    /// fails with the task's status and message if it failed.
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), huawei_geminidb::WaitError> {
+    /// use huawei_geminidb::operations::TASK_API_JOB;
+    /// client.wait_for_task(&TASK_API_JOB, 1234, Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_task(
+        &self,
+        api: &TaskApi,
+        handle: impl Into<serde_json::Value>,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        api.wait(&self.transport, &handle.into(), &options).await
+    }
+
+    /// Waits until the instance `id` is listed by `ListInstances` as running; fails early when it
+    /// turns isolated, deleted or failed. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), huawei_geminidb::WaitError> {
+    /// client.wait_until_instance_running("a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6in06", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_running(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Running, &options).await
+    }
+
+    /// Waits until the instance `id` is no longer listed by `ListInstances`, or listed as deleted.
+    /// The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), huawei_geminidb::WaitError> {
+    /// client.wait_until_instance_gone("a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6in06", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_gone(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Gone, &options).await
     }
 }

@@ -11,10 +11,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use cloud_transport::paginate::PageInfo;
+use cloud_transport::paginate::{PageInfo, Paginator, PageStyle};
 use cloud_transport::wait::{
-    Completed, ConditionWaiter, OperationWaiter, Scalar, WaitCondition, WaitError,
-    WaitOptions, Waited,
+    Completed, ConditionWaiter, ListFilter, OperationWaiter, ResourceInfo, Scalar,
+    TaskApi, WaitCondition, WaitError, WaitOptions, Waited,
 };
 use cloud_transport::{OperationInfo, ParamLocation, Result};
 use serde::de::DeserializeOwned;
@@ -100,13 +100,46 @@ impl<I: Operation> Request<I, Client> {
     }
 }
 
-/// An operation whose change can be waited for: it returns the handle of a task the service
-/// runs, or its change shows in another operation's answer (or both).
-/// [`Request::send_and_wait`] sends it and waits. Implemented by the input of every such
-/// operation; [`WAITERS`] lists them.
+/// A paged list operation: [`Request::paginate`] reads every page of it. Implemented by the
+/// input of every paged operation; [`PAGINATED`] lists them.
+pub trait Paged: Operation {
+    /// One listed item.
+    type Item: DeserializeOwned;
+
+    /// How it pages.
+    const PAGES: PageInfo;
+}
+
+impl<I: Paged> Request<I, Client> {
+    /// Pages through the whole list: every answer (`I::Output`) with
+    /// [`next_page`](Paginator::next_page) or as a `Stream`, or every item (`I::Item`) with
+    /// [`items`](Paginator::items). Pages are the largest the service allows unless set; the
+    /// listing stops at the stated total or an empty page, and ends with an error rather than
+    /// repeat a page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let mut items = client.list_available_flavor_infos().paginate().items();
+    /// while let Some(item) = items.next_item().await {
+    ///     println!("{:?}", item?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn paginate(self) -> Paginator<I::Output, I::Item> {
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        );
+        Paginator::from_input(self.client.transport, I::INFO, I::PAGES, input)
+    }
+}
+
+/// An operation whose change can be waited for (a task, a change that shows, or both):
+/// [`Request::send_and_wait`]. Implemented by the input of every such operation; [`WAITERS`]
+/// lists them.
 pub trait Waits: Operation {
-    /// What it waits for: the task it starts, the condition its change shows, or
-    /// both, in that order.
+    /// What it waits for.
     const WAITER: OperationWaiter;
 }
 
@@ -114,27 +147,27 @@ impl<I: Waits> Request<I, Client>
 where
     I::Output: Serialize,
 {
-    /// Sends the request, then waits until the change it started has finished: the task whose
-    /// handle the answer holds has succeeded, then the change shows. `options` sets the deadline
-    /// (every wait has one), the delays between polls and a progress callback; each poll is also a
-    /// `tracing` event.
+    /// Sends the request, then waits until the task it started has succeeded and its change shows.
+    /// `options` sets the deadline (every wait has one), the delays between polls and a progress
+    /// callback.
     ///
     /// # Errors
     ///
-    /// [`WaitError::Call`] when the request cannot be built, the call fails, or no condition of the
-    /// waiter applies to this input (then nothing is sent); [`WaitError::TaskFailed`] with the
-    /// service's status and message; [`WaitError::UnknownTask`]; [`WaitError::Timeout`] at the
-    /// deadline.
+    /// [`WaitError::Call`] when the call fails (or the wait cannot work for this input: then
+    /// nothing is sent), [`WaitError::TaskFailed`], [`WaitError::UnknownTask`],
+    /// [`WaitError::Timeout`].
     ///
     /// ```no_run
-    /// use huawei_geminidb::types::SslOption;
     /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use huawei_geminidb::WaitOptions;
     ///
     /// let done = client
-    ///     .switch_ssl()
-    ///     .instance_id("944bdc55da6c4b33b260b34185ac86bein13")
-    ///     .ssl_option(SslOption::On)
+    ///     .apply_configuration_to_instances()
+    ///     .config_id("cf49bbd7d2384878bc3808733c9e9d8bpr06")
+    ///     .instance_ids([
+    ///         "73ea2bf70c73497f89ee0ad4ee008aa2in06",
+    ///         "fe5f5a07539c431181fc78220713aebein06",
+    ///     ])
     ///     .send_and_wait(WaitOptions::new())
     ///     .await?;
     /// println!("{:?}, after {} polls", done.output, done.waited.attempts);
@@ -214,6 +247,10 @@ impl<C> Request<ApplyConfigurationInput, C> {
     }
 }
 
+impl Waits for ApplyConfigurationInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ApplyConfiguration`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -268,6 +305,10 @@ impl<C> Request<ApplyConfigurationToInstancesInput, C> {
         self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
+}
+
+impl Waits for ApplyConfigurationToInstancesInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `ApplyConfigurationToInstances`.
@@ -839,6 +880,10 @@ impl<C> Request<CreateBackInput, C> {
     }
 }
 
+impl Waits for CreateBackInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `CreateBack`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -902,6 +947,10 @@ impl<C> Request<CreateColdVolumeInput, C> {
         self.input.is_auto_pay = Some(value.into());
         self
     }
+}
+
+impl Waits for CreateColdVolumeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `CreateColdVolume`.
@@ -1039,6 +1088,10 @@ impl<C> Request<CreateDbCacheMappingInput, C> {
         self.input.target_instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for CreateDbCacheMappingInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `CreateDbCacheMapping`.
@@ -1244,6 +1297,10 @@ impl<C> Request<CreateDbUserInput, C> {
     }
 }
 
+impl Waits for CreateDbUserInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `CreateDbUser`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1356,6 +1413,10 @@ impl<C> Request<CreateDisasterRecoveryInput, C> {
     }
 }
 
+impl Waits for CreateDisasterRecoveryInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `CreateDisasterRecovery`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1433,6 +1494,10 @@ impl<C> Request<CreateGeminiDbDualActiveInput, C> {
         self.input.tables = Some(value.into_iter().map(Into::into).collect());
         self
     }
+}
+
+impl Waits for CreateGeminiDbDualActiveInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `CreateGeminiDbDualActive`.
@@ -1738,6 +1803,10 @@ impl<C> Request<CreateInstanceInput, C> {
     }
 }
 
+impl Waits for CreateInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `CreateInstance`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1818,6 +1887,10 @@ impl<C> Request<DeleteBackupInput, C> {
         self.input.backup_id = Some(value.into());
         self
     }
+}
+
+impl Waits for DeleteBackupInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `DeleteBackup`.
@@ -1904,6 +1977,10 @@ impl<C> Request<DeleteDbCacheMappingInput, C> {
         self.input.id = Some(value.into());
         self
     }
+}
+
+impl Waits for DeleteDbCacheMappingInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `DeleteDbCacheMapping`.
@@ -2000,6 +2077,10 @@ impl<C> Request<DeleteDbUserInput, C> {
     }
 }
 
+impl Waits for DeleteDbUserInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `DeleteDbUser`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2044,6 +2125,10 @@ impl<C> Request<DeleteDisasterRecoveryInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for DeleteDisasterRecoveryInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `DeleteDisasterRecovery`.
@@ -2102,6 +2187,10 @@ impl<C> Request<DeleteEnlargeFailNodeInput, C> {
     }
 }
 
+impl Waits for DeleteEnlargeFailNodeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `DeleteEnlargeFailNode`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2150,6 +2239,10 @@ impl<C> Request<DeleteGeminiDbDualActiveInput, C> {
     }
 }
 
+impl Waits for DeleteGeminiDbDualActiveInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `DeleteGeminiDbDualActive`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2194,6 +2287,10 @@ impl<C> Request<DeleteInstanceInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for DeleteInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `DeleteInstance`.
@@ -2456,6 +2553,10 @@ impl<C> Request<ExpandInstanceNodeInput, C> {
     }
 }
 
+impl Waits for ExpandInstanceNodeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ExpandInstanceNode`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2529,6 +2630,18 @@ impl<C> Request<ListAvailableFlavorInfosInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListAvailableFlavorInfosInput {
+    type Item = types::ComputeFlavor;
+
+    const PAGES: PageInfo = PageInfo::new(
+            "offset",
+            "limit",
+            "optional_flavors.list",
+            100,
+        )
+        .with_total("optional_flavors.total_count");
 }
 
 /// The response of `ListAvailableFlavorInfos`.
@@ -2683,6 +2796,13 @@ impl<C> Request<ListBackupsInput, C> {
     }
 }
 
+impl Paged for ListBackupsInput {
+    type Item = types::Backup;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "backups", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListBackups`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2791,6 +2911,13 @@ impl<C> Request<ListBiactiveInstanceCandidatesInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListBiactiveInstanceCandidatesInput {
+    type Item = types::BiactiveInstanceV3;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListBiactiveInstanceCandidates`.
@@ -3062,6 +3189,13 @@ impl<C> Request<ListConfigurationTemplatesInput, C> {
     }
 }
 
+impl Paged for ListConfigurationTemplatesInput {
+    type Item = types::ListConfigurationsResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "configurations", 100)
+        .with_total("count");
+}
+
 /// The response of `ListConfigurationTemplates`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3310,6 +3444,13 @@ impl<C> Request<ListDbCacheMappingsInput, C> {
     }
 }
 
+impl Paged for ListDbCacheMappingsInput {
+    type Item = types::QueryDbCacheMappingResponse;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "dbcache_mappings", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListDbCacheMappings`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3517,6 +3658,13 @@ impl<C> Request<ListDbUsersInput, C> {
     }
 }
 
+impl Paged for ListDbUsersInput {
+    type Item = types::RedisDbUserInfo;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "users", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListDbUsers`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3574,6 +3722,13 @@ impl<C> Request<ListDedicatedResourcesInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListDedicatedResourcesInput {
+    type Item = types::ListDedicatedResourceResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "resources", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListDedicatedResources`.
@@ -3648,6 +3803,13 @@ impl<C> Request<ListEpsQuotasInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListEpsQuotasInput {
+    type Item = types::NoSqlQueryEpsQuotaInfo;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "quotas", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListEpsQuotas`.
@@ -3747,6 +3909,13 @@ impl<C> Request<ListFlavorInfosInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListFlavorInfosInput {
+    type Item = types::ListFlavorsResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "flavors", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListFlavorInfos`.
@@ -4023,6 +4192,13 @@ impl<C> Request<ListInstanceDatabasesInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListInstanceDatabasesInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "databases", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListInstanceDatabases`.
@@ -4314,6 +4490,13 @@ impl<C> Request<ListInstancesInput, C> {
     }
 }
 
+impl Paged for ListInstancesInput {
+    type Item = types::InstanceDetail;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListInstances`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4562,6 +4745,13 @@ impl<C> Request<ListInstancesSessionInput, C> {
     }
 }
 
+impl Paged for ListInstancesSessionInput {
+    type Item = types::ListInstancesSessionRespondBodySessions;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "sessions", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListInstancesSession`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4743,6 +4933,13 @@ impl<C> Request<ListJobsInput, C> {
     }
 }
 
+impl Paged for ListJobsInput {
+    type Item = types::JobDetail;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "jobs", 50)
+        .with_total("total_count");
+}
+
 /// The response of `ListJobs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4849,6 +5046,13 @@ impl<C> Request<ListLtsConfigsInput, C> {
         self.input.x_language = Some(value.into());
         self
     }
+}
+
+impl Paged for ListLtsConfigsInput {
+    type Item = types::InstanceLogConfig;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instance_lts_configs", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListLtsConfigs`.
@@ -5283,6 +5487,13 @@ impl<C> Request<ListProjectTagsInput, C> {
     }
 }
 
+impl Paged for ListProjectTagsInput {
+    type Item = types::Tag;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "tags", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListProjectTags`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5357,6 +5568,13 @@ impl<C> Request<ListRecycleInstancesInput, C> {
         self.input.x_language = Some(value.into());
         self
     }
+}
+
+impl Paged for ListRecycleInstancesInput {
+    type Item = types::RecycleInstance;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListRecycleInstances`.
@@ -5457,6 +5675,13 @@ impl<C> Request<ListRedisPitrRestoreTimeInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListRedisPitrRestoreTimeInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "restore_time", 300)
+        .with_total("total_count");
 }
 
 /// The response of `ListRedisPitrRestoreTime`.
@@ -5668,6 +5893,13 @@ impl<C> Request<ListRestoreDatabasesInput, C> {
     }
 }
 
+impl Paged for ListRestoreDatabasesInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "database_names", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListRestoreDatabases`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5753,6 +5985,13 @@ impl<C> Request<ListRestoreTablesInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListRestoreTablesInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "table_names", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListRestoreTables`.
@@ -5854,6 +6093,18 @@ impl<C> Request<ListRestoreTimeInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListRestoreTimeInput {
+    type Item = types::RestorableTime;
+
+    const PAGES: PageInfo = PageInfo::new(
+            "offset",
+            "limit",
+            "restorable_time_periods",
+            1000,
+        )
+        .with_total("total_count");
 }
 
 /// The response of `ListRestoreTime`.
@@ -5975,6 +6226,13 @@ impl<C> Request<ListSlowLogsInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListSlowLogsInput {
+    type Item = types::SlowlogResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "slow_log_list", 100)
+        .with_total("total_record");
 }
 
 /// The response of `ListSlowLogs`.
@@ -6194,6 +6452,10 @@ impl<C> Request<ModifyDbUserPrivilegeInput, C> {
     }
 }
 
+impl Waits for ModifyDbUserPrivilegeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ModifyDbUserPrivilege`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6348,6 +6610,10 @@ impl<C> Request<ModifyPortInput, C> {
     }
 }
 
+impl Waits for ModifyPortInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ModifyPort`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6430,6 +6696,10 @@ impl<C> Request<ModifyPublicIpInput, C> {
     }
 }
 
+impl Waits for ModifyPublicIpInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ModifyPublicIp`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6500,6 +6770,10 @@ impl<C> Request<ModifyVolumeInput, C> {
     }
 }
 
+impl Waits for ModifyVolumeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ModifyVolume`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6564,6 +6838,10 @@ impl<C> Request<OfflineNodesInput, C> {
     }
 }
 
+impl Waits for OfflineNodesInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `OfflineNodes`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6616,6 +6894,10 @@ impl<C> Request<PauseResumeDataSynchronizationInput, C> {
         self.input.action = Some(value.into());
         self
     }
+}
+
+impl Waits for PauseResumeDataSynchronizationInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `PauseResumeDataSynchronization`.
@@ -6860,6 +7142,10 @@ impl<C> Request<ResizeColdVolumeInput, C> {
     }
 }
 
+impl Waits for ResizeColdVolumeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ResizeColdVolume`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6923,6 +7209,10 @@ impl<C> Request<ResizeInstanceInput, C> {
         self.input.is_auto_pay = Some(value.into());
         self
     }
+}
+
+impl Waits for ResizeInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `ResizeInstance`.
@@ -6989,6 +7279,10 @@ impl<C> Request<ResizeInstanceVolumeInput, C> {
     }
 }
 
+impl Waits for ResizeInstanceVolumeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ResizeInstanceVolume`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7043,6 +7337,10 @@ impl<C> Request<RestartInstanceInput, C> {
         self.input.node_id = Some(value.into());
         self
     }
+}
+
+impl Waits for RestartInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `RestartInstance`.
@@ -7123,6 +7421,10 @@ impl<C> Request<RestoreExistingInstanceInput, C> {
     }
 }
 
+impl Waits for RestoreExistingInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `RestoreExistingInstance`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7178,6 +7480,10 @@ impl<C> Request<RestoreRedisDataInput, C> {
     }
 }
 
+impl Waits for RestoreRedisDataInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `RestoreRedisData`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7231,6 +7537,10 @@ impl<C> Request<RestoreRedisPitrInput, C> {
         self.input.restore_time = Some(value.into());
         self
     }
+}
+
+impl Waits for RestoreRedisPitrInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `RestoreRedisPitr`.
@@ -7836,6 +8146,14 @@ impl<C> Request<ShowAllInstancesBackupsInput, C> {
     }
 }
 
+impl Paged for ShowAllInstancesBackupsInput {
+    type Item = types::QueryInstanceBackupResponseBodyBackups;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "backups", 100)
+        .with_style(PageStyle::Page1)
+        .with_total("total_count");
+}
+
 /// The response of `ShowAllInstancesBackups`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7980,6 +8298,13 @@ impl<C> Request<ShowAllInstancesBackupsNewInput, C> {
     }
 }
 
+impl Paged for ShowAllInstancesBackupsNewInput {
+    type Item = types::Backup;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "backups", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ShowAllInstancesBackupsNew`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8077,6 +8402,13 @@ impl<C> Request<ShowApplicableInstancesInput, C> {
     }
 }
 
+impl Paged for ShowApplicableInstancesInput {
+    type Item = types::ApplicableInstanceRsp;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("count");
+}
+
 /// The response of `ShowApplicableInstances`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8151,6 +8483,13 @@ impl<C> Request<ShowApplyHistoryInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ShowApplyHistoryInput {
+    type Item = types::ApplyHistoryRsp;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "histories", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ShowApplyHistory`.
@@ -8510,6 +8849,18 @@ impl<C> Request<ShowDisasterRecoverySettingsInput, C> {
     }
 }
 
+impl Paged for ShowDisasterRecoverySettingsInput {
+    type Item = types::QuerySwitchoverRatioInfo;
+
+    const PAGES: PageInfo = PageInfo::new(
+            "offset",
+            "limit",
+            "disaster_recovery_settings",
+            50,
+        )
+        .with_total("total_count");
+}
+
 /// The response of `ShowDisasterRecoverySettings`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8681,6 +9032,13 @@ impl<C> Request<ShowErrorLogInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ShowErrorLogInput {
+    type Item = types::ErrorLogList;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "error_log_list", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ShowErrorLog`.
@@ -9063,6 +9421,13 @@ impl<C> Request<ShowModifyHistoryInput, C> {
     }
 }
 
+impl Paged for ShowModifyHistoryInput {
+    type Item = types::ConfigurationHistoryRsp;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "histories", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ShowModifyHistory`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9137,6 +9502,13 @@ impl<C> Request<ShowPasswordlessConfigInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ShowPasswordlessConfigInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "config_ips", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ShowPasswordlessConfig`.
@@ -9392,6 +9764,13 @@ impl<C> Request<ShowRedisBigKeysInput, C> {
     }
 }
 
+impl Paged for ShowRedisBigKeysInput {
+    type Item = types::BigKeysInfoResponseBody;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "keys", 100)
+        .with_total("count");
+}
+
 /// The response of `ShowRedisBigKeys`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9556,6 +9935,13 @@ impl<C> Request<ShowRedisHotKeysInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ShowRedisHotKeysInput {
+    type Item = types::HotKeysInfoResponseBody;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "keys", 50)
+        .with_total("count");
 }
 
 /// The response of `ShowRedisHotKeys`.
@@ -9732,6 +10118,13 @@ impl<C> Request<ShowRestorableListInput, C> {
     }
 }
 
+impl Paged for ShowRestorableListInput {
+    type Item = types::QueryRestoreList;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "restorable_instances", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ShowRestorableList`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9894,6 +10287,10 @@ impl<C> Request<ShrinkInstanceNodeInput, C> {
     }
 }
 
+impl Waits for ShrinkInstanceNodeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ShrinkInstanceNode`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9948,6 +10345,10 @@ impl<C> Request<StopBackupInput, C> {
         self.input.action = Some(value.into());
         self
     }
+}
+
+impl Waits for StopBackupInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `StopBackup`.
@@ -10072,6 +10473,10 @@ impl<C> Request<SwitchOverInput, C> {
     }
 }
 
+impl Waits for SwitchOverInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `SwitchOver`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10117,6 +10522,10 @@ impl<C> Request<SwitchOverDisasterRecoveryInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for SwitchOverDisasterRecoveryInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `SwitchOverDisasterRecovery`.
@@ -10279,22 +10688,24 @@ impl<C> Request<SwitchSslInput, C> {
 }
 
 impl Waits for SwitchSslInput {
-    const WAITER: OperationWaiter = OperationWaiter::until(ConditionWaiter {
-        operation: <ListInstancesInput as Operation>::INFO,
-        input: &[("id", "instance_id")],
-        until: &[
-            WaitCondition {
-                when: &[("ssl_option", Scalar::Str("on"))],
-                path: "instances.0.ssl",
-                equals: Scalar::Str("1"),
-            },
-            WaitCondition {
-                when: &[("ssl_option", Scalar::Str("off"))],
-                path: "instances.0.ssl",
-                equals: Scalar::Str("0"),
-            },
-        ],
-    });
+    const WAITER: OperationWaiter = TASK_API_JOB
+        .waiter("job_id")
+        .and_until(ConditionWaiter {
+            operation: <ListInstancesInput as Operation>::INFO,
+            input: &[("id", "instance_id")],
+            until: &[
+                WaitCondition {
+                    when: &[("ssl_option", Scalar::Str("on"))],
+                    path: "instances.0.ssl",
+                    equals: Scalar::Str("1"),
+                },
+                WaitCondition {
+                    when: &[("ssl_option", Scalar::Str("off"))],
+                    path: "instances.0.ssl",
+                    equals: Scalar::Str("0"),
+                },
+            ],
+        });
 }
 
 /// The response of `SwitchSsl`.
@@ -10352,6 +10763,10 @@ impl<C> Request<SwitchToMasterInput, C> {
     }
 }
 
+impl Waits for SwitchToMasterInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `SwitchToMaster`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10396,6 +10811,10 @@ impl<C> Request<SwitchToSlaveInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for SwitchToSlaveInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `SwitchToSlave`.
@@ -10459,6 +10878,10 @@ impl<C> Request<UpdateClientNetworkInput, C> {
         );
         self
     }
+}
+
+impl Waits for UpdateClientNetworkInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `UpdateClientNetwork`.
@@ -10588,6 +11011,10 @@ impl<C> Request<UpdateDatabasesInput, C> {
         self.input.db_id = Some(value);
         self
     }
+}
+
+impl Waits for UpdateDatabasesInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `UpdateDatabases`.
@@ -10765,6 +11192,10 @@ impl<C> Request<UpdateInstanceConfigurationInput, C> {
     }
 }
 
+impl Waits for UpdateInstanceConfigurationInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `UpdateInstanceConfiguration`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10819,6 +11250,10 @@ impl<C> Request<UpdateInstanceConfigurationsInput, C> {
         self.input.values = Some(value);
         self
     }
+}
+
+impl Waits for UpdateInstanceConfigurationsInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `UpdateInstanceConfigurations`.
@@ -10876,6 +11311,10 @@ impl<C> Request<UpdateInstanceLbInput, C> {
         self.input.ip = Some(value.into());
         self
     }
+}
+
+impl Waits for UpdateInstanceLbInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `UpdateInstanceLb`.
@@ -11034,6 +11473,10 @@ impl<C> Request<UpdateSecurityGroupInput, C> {
     }
 }
 
+impl Waits for UpdateSecurityGroupInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `UpdateSecurityGroup`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11078,6 +11521,10 @@ impl<C> Request<UpgradeDbVersionInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for UpgradeDbVersionInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `UpgradeDbVersion`.
@@ -11320,11 +11767,135 @@ pub const ALL: &[OperationInfo] = &[
     <ShowApiVersionInput as Operation>::INFO,
 ];
 
+/// The task API `job`: `ListJobs` reports the progress of the tasks whose handles operations
+/// return. [`Client::wait_for_task`](crate::Client::wait_for_task) takes it with a handle.
+pub const TASK_API_JOB: TaskApi = TaskApi {
+    operation: <ListJobsInput as Operation>::INFO,
+    handle: "id",
+    handle_as_text: true,
+    status: "jobs.0.status",
+    message: Some("jobs.0.fail_reason"),
+    running: &[Scalar::Str("Running")],
+    succeeded: &[Scalar::Str("Completed")],
+    failed: &[Scalar::Str("Failed")],
+};
+
+/// The service's instance, as its state waiters see it: listed by `ListInstances`, its id in
+/// `id` and its status in `status`. See
+/// [`Client::wait_until_instance_running`](crate::Client::wait_until_instance_running).
+pub const RESOURCE: ResourceInfo = ResourceInfo {
+    name: "instance",
+    list: <ListInstancesInput as Operation>::INFO,
+    pages: <ListInstancesInput as Paged>::PAGES,
+    id_filter: Some(ListFilter {
+        member: "id",
+        name: None,
+        list: false,
+    }),
+    item_id: "id",
+    item_status: "status",
+    running: &[Scalar::Str("normal")],
+    isolated: &[],
+    deleted: &[],
+    failed: &[Scalar::Str("createfail")],
+};
+
 /// Every operation that can be waited for, by vendor name, with what it waits for
 /// ([`Waits::WAITER`]).
 pub const WAITERS: &[(&str, OperationWaiter)] = &[
+    ("ApplyConfiguration", <ApplyConfigurationInput as Waits>::WAITER),
+    (
+        "ApplyConfigurationToInstances",
+        <ApplyConfigurationToInstancesInput as Waits>::WAITER,
+    ),
+    ("CreateBack", <CreateBackInput as Waits>::WAITER),
+    ("CreateColdVolume", <CreateColdVolumeInput as Waits>::WAITER),
+    ("CreateDbCacheMapping", <CreateDbCacheMappingInput as Waits>::WAITER),
+    ("CreateDbUser", <CreateDbUserInput as Waits>::WAITER),
+    ("CreateDisasterRecovery", <CreateDisasterRecoveryInput as Waits>::WAITER),
+    ("CreateGeminiDbDualActive", <CreateGeminiDbDualActiveInput as Waits>::WAITER),
+    ("CreateInstance", <CreateInstanceInput as Waits>::WAITER),
+    ("DeleteBackup", <DeleteBackupInput as Waits>::WAITER),
+    ("DeleteDbCacheMapping", <DeleteDbCacheMappingInput as Waits>::WAITER),
+    ("DeleteDbUser", <DeleteDbUserInput as Waits>::WAITER),
+    ("DeleteDisasterRecovery", <DeleteDisasterRecoveryInput as Waits>::WAITER),
+    ("DeleteEnlargeFailNode", <DeleteEnlargeFailNodeInput as Waits>::WAITER),
+    ("DeleteGeminiDbDualActive", <DeleteGeminiDbDualActiveInput as Waits>::WAITER),
+    ("DeleteInstance", <DeleteInstanceInput as Waits>::WAITER),
+    ("ExpandInstanceNode", <ExpandInstanceNodeInput as Waits>::WAITER),
+    ("ModifyDbUserPrivilege", <ModifyDbUserPrivilegeInput as Waits>::WAITER),
+    ("ModifyPort", <ModifyPortInput as Waits>::WAITER),
+    ("ModifyPublicIp", <ModifyPublicIpInput as Waits>::WAITER),
+    ("ModifyVolume", <ModifyVolumeInput as Waits>::WAITER),
+    ("OfflineNodes", <OfflineNodesInput as Waits>::WAITER),
+    (
+        "PauseResumeDataSynchronization",
+        <PauseResumeDataSynchronizationInput as Waits>::WAITER,
+    ),
+    ("ResizeColdVolume", <ResizeColdVolumeInput as Waits>::WAITER),
+    ("ResizeInstance", <ResizeInstanceInput as Waits>::WAITER),
+    ("ResizeInstanceVolume", <ResizeInstanceVolumeInput as Waits>::WAITER),
+    ("RestartInstance", <RestartInstanceInput as Waits>::WAITER),
+    ("RestoreExistingInstance", <RestoreExistingInstanceInput as Waits>::WAITER),
+    ("RestoreRedisData", <RestoreRedisDataInput as Waits>::WAITER),
+    ("RestoreRedisPitr", <RestoreRedisPitrInput as Waits>::WAITER),
+    ("ShrinkInstanceNode", <ShrinkInstanceNodeInput as Waits>::WAITER),
+    ("StopBackup", <StopBackupInput as Waits>::WAITER),
+    ("SwitchOver", <SwitchOverInput as Waits>::WAITER),
+    ("SwitchOverDisasterRecovery", <SwitchOverDisasterRecoveryInput as Waits>::WAITER),
     ("SwitchSsl", <SwitchSslInput as Waits>::WAITER),
+    ("SwitchToMaster", <SwitchToMasterInput as Waits>::WAITER),
+    ("SwitchToSlave", <SwitchToSlaveInput as Waits>::WAITER),
+    ("UpdateClientNetwork", <UpdateClientNetworkInput as Waits>::WAITER),
+    ("UpdateDatabases", <UpdateDatabasesInput as Waits>::WAITER),
+    ("UpdateInstanceConfiguration", <UpdateInstanceConfigurationInput as Waits>::WAITER),
+    (
+        "UpdateInstanceConfigurations",
+        <UpdateInstanceConfigurationsInput as Waits>::WAITER,
+    ),
+    ("UpdateInstanceLb", <UpdateInstanceLbInput as Waits>::WAITER),
+    ("UpdateSecurityGroup", <UpdateSecurityGroupInput as Waits>::WAITER),
+    ("UpgradeDbVersion", <UpgradeDbVersionInput as Waits>::WAITER),
 ];
 
-/// Every paged operation, by vendor name, with how it pages (none in this crate).
-pub const PAGINATED: &[(&str, PageInfo)] = &[];
+/// Every paged operation, by vendor name, with how it pages ([`Paged::PAGES`]).
+pub const PAGINATED: &[(&str, PageInfo)] = &[
+    ("ListAvailableFlavorInfos", <ListAvailableFlavorInfosInput as Paged>::PAGES),
+    ("ListBackups", <ListBackupsInput as Paged>::PAGES),
+    (
+        "ListBiactiveInstanceCandidates",
+        <ListBiactiveInstanceCandidatesInput as Paged>::PAGES,
+    ),
+    ("ListConfigurationTemplates", <ListConfigurationTemplatesInput as Paged>::PAGES),
+    ("ListDbCacheMappings", <ListDbCacheMappingsInput as Paged>::PAGES),
+    ("ListDbUsers", <ListDbUsersInput as Paged>::PAGES),
+    ("ListDedicatedResources", <ListDedicatedResourcesInput as Paged>::PAGES),
+    ("ListEpsQuotas", <ListEpsQuotasInput as Paged>::PAGES),
+    ("ListFlavorInfos", <ListFlavorInfosInput as Paged>::PAGES),
+    ("ListInstanceDatabases", <ListInstanceDatabasesInput as Paged>::PAGES),
+    ("ListInstances", <ListInstancesInput as Paged>::PAGES),
+    ("ListInstancesSession", <ListInstancesSessionInput as Paged>::PAGES),
+    ("ListJobs", <ListJobsInput as Paged>::PAGES),
+    ("ListLtsConfigs", <ListLtsConfigsInput as Paged>::PAGES),
+    ("ListProjectTags", <ListProjectTagsInput as Paged>::PAGES),
+    ("ListRecycleInstances", <ListRecycleInstancesInput as Paged>::PAGES),
+    ("ListRedisPitrRestoreTime", <ListRedisPitrRestoreTimeInput as Paged>::PAGES),
+    ("ListRestoreDatabases", <ListRestoreDatabasesInput as Paged>::PAGES),
+    ("ListRestoreTables", <ListRestoreTablesInput as Paged>::PAGES),
+    ("ListRestoreTime", <ListRestoreTimeInput as Paged>::PAGES),
+    ("ListSlowLogs", <ListSlowLogsInput as Paged>::PAGES),
+    ("ShowAllInstancesBackups", <ShowAllInstancesBackupsInput as Paged>::PAGES),
+    ("ShowAllInstancesBackupsNew", <ShowAllInstancesBackupsNewInput as Paged>::PAGES),
+    ("ShowApplicableInstances", <ShowApplicableInstancesInput as Paged>::PAGES),
+    ("ShowApplyHistory", <ShowApplyHistoryInput as Paged>::PAGES),
+    (
+        "ShowDisasterRecoverySettings",
+        <ShowDisasterRecoverySettingsInput as Paged>::PAGES,
+    ),
+    ("ShowErrorLog", <ShowErrorLogInput as Paged>::PAGES),
+    ("ShowModifyHistory", <ShowModifyHistoryInput as Paged>::PAGES),
+    ("ShowPasswordlessConfig", <ShowPasswordlessConfigInput as Paged>::PAGES),
+    ("ShowRedisBigKeys", <ShowRedisBigKeysInput as Paged>::PAGES),
+    ("ShowRedisHotKeys", <ShowRedisHotKeysInput as Paged>::PAGES),
+    ("ShowRestorableList", <ShowRestorableListInput as Paged>::PAGES),
+];

@@ -5,11 +5,12 @@
 //!
 //! The same holds for waiting and paging: each crate's `operations::WAITERS` and
 //! `operations::PAGINATED` (its `Waits::WAITER` and `Paged::PAGES` constants, task APIs
-//! included) equal what `cloud_spec::transport` builds for the CLI's `--wait` and `--page-all`,
-//! operation by operation, and no operation of the spec that waits or pages lacks them.
+//! included) and `operations::RESOURCE` equal what `cloud_spec::transport` builds for the CLI's
+//! `--wait` and `--page-all`, operation by operation, and no operation of the spec that waits
+//! or pages lacks them.
 
 use cloud_transport::paginate::PageInfo;
-use cloud_transport::wait::OperationWaiter;
+use cloud_transport::wait::{OperationWaiter, ResourceInfo};
 use cloud_transport::OperationInfo;
 
 fn check(crate_name: &str, typed: &[OperationInfo]) {
@@ -40,14 +41,22 @@ fn check(crate_name: &str, typed: &[OperationInfo]) {
     );
 }
 
-/// The generated waiters and pages of a crate against the spec-built ones.
+/// The generated waiters, pages and resource of a crate against the spec-built ones.
 fn check_lifecycle(
     crate_name: &str,
     waiters: &[(&str, OperationWaiter)],
     pages: &[(&str, PageInfo)],
+    resource: ResourceInfo,
 ) {
     let spec = cloud_spec::bundle::service(crate_name).expect("bundled spec");
     let mut problems = Vec::new();
+    let expected =
+        cloud_spec::transport::resource_info(&spec).unwrap_or_else(|e| panic!("{crate_name}: {e}"));
+    if expected != Some(resource) {
+        problems.push(format!(
+            "resource:\n  typed {resource:?}\n  spec  {expected:?}"
+        ));
+    }
     for name in spec.operations.keys() {
         let expected = cloud_spec::transport::operation_waiter(&spec, name)
             .unwrap_or_else(|e| panic!("{crate_name}: {e}"));
@@ -84,28 +93,28 @@ fn check_lifecycle(
 
 #[test]
 fn tencent_mongodb_calls_match_the_spec() {
-    use tencent_mongodb::operations::{ALL, PAGINATED, WAITERS};
+    use tencent_mongodb::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
     check("tencent-mongodb", ALL);
-    check_lifecycle("tencent-mongodb", WAITERS, PAGINATED);
+    check_lifecycle("tencent-mongodb", WAITERS, PAGINATED, RESOURCE);
 }
 
 #[test]
 fn tencent_cdb_calls_match_the_spec() {
-    use tencent_cdb::operations::{ALL, PAGINATED, WAITERS};
+    use tencent_cdb::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
     check("tencent-cdb", ALL);
-    check_lifecycle("tencent-cdb", WAITERS, PAGINATED);
+    check_lifecycle("tencent-cdb", WAITERS, PAGINATED, RESOURCE);
 }
 
 #[test]
 fn tencent_postgres_calls_match_the_spec() {
-    use tencent_postgres::operations::{ALL, PAGINATED, WAITERS};
+    use tencent_postgres::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
     check("tencent-postgres", ALL);
-    check_lifecycle("tencent-postgres", WAITERS, PAGINATED);
+    check_lifecycle("tencent-postgres", WAITERS, PAGINATED, RESOURCE);
 }
 
 #[test]
 fn huawei_geminidb_calls_match_the_spec() {
-    use huawei_geminidb::operations::{ALL, PAGINATED, WAITERS};
+    use huawei_geminidb::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
     check("huawei-geminidb", ALL);
-    check_lifecycle("huawei-geminidb", WAITERS, PAGINATED);
+    check_lifecycle("huawei-geminidb", WAITERS, PAGINATED, RESOURCE);
 }

@@ -101,6 +101,20 @@ impl<P: DeserializeOwned, T: DeserializeOwned> Paginator<P, T> {
         Self::from_pager(Pager::failed(client, op, pages, error))
     }
 
+    /// [`new`](Self::new) for a request that could be built, [`failed`](Self::failed) for
+    /// one that could not: what the generated `Request::paginate` calls.
+    pub fn from_input(
+        client: Client,
+        op: OperationInfo,
+        pages: PageInfo,
+        input: Result<Value>,
+    ) -> Self {
+        match input {
+            Ok(input) => Self::new(client, op, pages, input),
+            Err(error) => Self::failed(client, op, pages, error),
+        }
+    }
+
     fn from_pager(pager: Pager) -> Self {
         Paginator {
             items_path: pager.info().items,

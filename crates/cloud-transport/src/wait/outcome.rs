@@ -52,7 +52,7 @@ pub enum WaitError {
         message: Option<String>,
     },
     /// The resource reached a state from which the awaited one does not follow by itself
-    /// (deleted, or isolated, while waiting for it to run).
+    /// (deleted, isolated or failed while waiting for it to run).
     Unreachable {
         /// The state it reached, as sent.
         status: Value,

@@ -34,6 +34,9 @@ pub struct ResourceInfo {
     pub isolated: &'static [Scalar],
     /// Statuses of a resource being deleted or deleted.
     pub deleted: &'static [Scalar],
+    /// Statuses the resource does not leave by itself (a failed creation): waiting for it to
+    /// run or to be isolated stops there.
+    pub failed: &'static [Scalar],
 }
 
 /// An input member of a list operation that filters it by one value.
@@ -63,11 +66,13 @@ impl ListFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResourceState {
-    /// Listed with a running status. Fails early when the resource turns deleted or isolated.
+    /// Listed with a running status. Fails early when the resource turns deleted, isolated or
+    /// failed.
     Running,
-    /// Listed with an isolated status. Fails early when it turns deleted.
+    /// Listed with an isolated status. Fails early when it turns deleted or failed.
     Isolated,
-    /// No longer listed, or listed with a deleted status.
+    /// No longer listed, or listed with a deleted status. (A failed resource being deleted is
+    /// still waited for.)
     Gone,
 }
 
@@ -141,12 +146,16 @@ impl ResourceInfo {
             (ResourceState::Gone, Some(_), Some(s)) if is_in(s, self.deleted) => Verdict::Done,
             (ResourceState::Running, Some(_), Some(s)) if is_in(s, self.running) => Verdict::Done,
             (ResourceState::Running, Some(_), Some(s))
-                if is_in(s, self.deleted) || is_in(s, self.isolated) =>
+                if is_in(s, self.deleted) || is_in(s, self.isolated) || is_in(s, self.failed) =>
             {
                 unreachable(s)
             }
             (ResourceState::Isolated, Some(_), Some(s)) if is_in(s, self.isolated) => Verdict::Done,
-            (ResourceState::Isolated, Some(_), Some(s)) if is_in(s, self.deleted) => unreachable(s),
+            (ResourceState::Isolated, Some(_), Some(s))
+                if is_in(s, self.deleted) || is_in(s, self.failed) =>
+            {
+                unreachable(s)
+            }
             // Not listed yet (a new resource can take a moment to show), or on its way.
             _ => Verdict::Pending,
         };
@@ -201,6 +210,7 @@ mod tests {
         running: &[Scalar::Str("running")],
         isolated: &[Scalar::Str("isolated")],
         deleted: &[Scalar::Str("offline"), Scalar::Str("deleting")],
+        failed: &[Scalar::Str("createfail")],
     };
 
     #[test]
@@ -238,6 +248,14 @@ mod tests {
         assert!(matches!(
             verdict(Some(&item("isolated")), ResourceState::Running),
             Verdict::Failed(WaitError::Unreachable { .. })
+        ));
+        assert!(matches!(
+            verdict(Some(&item("createfail")), ResourceState::Running),
+            Verdict::Failed(WaitError::Unreachable { .. })
+        ));
+        assert!(matches!(
+            verdict(Some(&item("createfail")), ResourceState::Gone),
+            Verdict::Pending
         ));
         assert!(matches!(verdict(None, ResourceState::Gone), Verdict::Done));
         assert!(matches!(

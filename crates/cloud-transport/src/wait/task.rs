@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::poll::{poll_until, Observation, Verdict};
 use super::scalar::{is_in, Scalar};
-use super::{WaitError, WaitOptions, Waited};
+use super::{OperationWaiter, WaitError, WaitOptions, Waited};
 use crate::json_path::value_at;
 use crate::{Client, Error, OperationInfo};
 
@@ -83,6 +83,12 @@ impl TaskInfo {
 }
 
 impl TaskApi {
+    /// What an operation whose output holds a handle of this API at `handle` waits for (a
+    /// `const fn`, for generated code: `TASKS.waiter("FlowId")`).
+    pub const fn waiter(&'static self, handle: &'static str) -> OperationWaiter {
+        OperationWaiter::task(handle, self)
+    }
+
     /// The task API's input that asks about `handle`, converted as the member takes it.
     pub fn input_for(&self, handle: &Value) -> Value {
         let handle = match handle {
@@ -246,6 +252,9 @@ mod tests {
     fn task_info_finds_the_handle() {
         static TASKS: TaskApi = API;
         let info = TaskInfo::new("AsyncRequestId", &TASKS);
+        const WAITER: OperationWaiter = API.waiter("AsyncRequestId");
+        assert_eq!(WAITER.task, Some(info));
+        assert_eq!(WAITER.until, None);
         assert_eq!(
             info.handle_in(&json!({"AsyncRequestId": "x"})),
             Some(&json!("x"))

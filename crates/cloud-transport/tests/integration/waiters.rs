@@ -326,6 +326,7 @@ static INSTANCE: ResourceInfo = ResourceInfo {
     running: &[Scalar::Int(2)],
     isolated: &[Scalar::Int(-2)],
     deleted: &[Scalar::Int(-3)],
+    failed: &[],
 };
 
 #[tokio::test]
