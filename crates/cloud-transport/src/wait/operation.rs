@@ -70,7 +70,7 @@ impl OperationWaiter {
         client: &Client,
         input: &Value,
         output: &Value,
-        options: &WaitOptions,
+        options: &WaitOptions<'_>,
     ) -> Result<Waited, WaitError> {
         let start = Instant::now();
         let mut waited = match &self.task {
@@ -115,7 +115,7 @@ impl OperationWaiter {
         client: &Client,
         input: &Value,
         output: &O,
-        options: &WaitOptions,
+        options: &WaitOptions<'_>,
     ) -> Result<Waited, WaitError> {
         self.wait(client, input, &as_json(output)?, options).await
     }
@@ -135,7 +135,7 @@ impl OperationWaiter {
         client: &Client,
         op: &OperationInfo,
         input: Value,
-        options: &WaitOptions,
+        options: &WaitOptions<'_>,
     ) -> Result<Completed<O>, WaitError> {
         self.check_input(&input)?;
         let output: O = client.call(op, &input).await?;
