@@ -259,7 +259,7 @@ fn lifecycle_docs(plan: &Plan<'_>) -> Option<String> {
         super::lifecycle::resource_methods(service).first(),
     ) {
         parts.push(format!(
-            "[`Client::{running}`] and its siblings wait for a {} to reach a state.",
+            "[`Client::{running}`] and its siblings wait for one {} to reach a state.",
             resource.name
         ));
     }

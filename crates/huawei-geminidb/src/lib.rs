@@ -196,7 +196,7 @@
 //! Operations that start an asynchronous change (see [`operations::WAITERS`]) can be sent with
 //! [`send_and_wait`](operations::Request::send_and_wait), which follows the task they start and
 //! the change they make until it has finished. [`Client::wait_until_instance_running`] and its
-//! siblings wait for a instance to reach a state. Paged list operations (see
+//! siblings wait for one instance to reach a state. Paged list operations (see
 //! [`operations::PAGINATED`]) read every page or every item with
 //! [`paginate`](operations::Request::paginate), as async iterators and `Stream`s. Every wait
 //! has a deadline ([`WaitOptions`]) and ends with [`Waited`] or a [`WaitError`] that tells a

@@ -60,7 +60,9 @@ impl OperationWaiter {
     }
 
     /// Waits for what a request with `input` (members by wire name) that answered `output`
-    /// started: its task, then its condition, both within `options`' one deadline.
+    /// started: its task, then its condition, both within `options`' one deadline. An answer
+    /// without a task handle goes straight to the condition; without a condition, it is an
+    /// error.
     ///
     /// # Errors
     ///
@@ -74,6 +76,9 @@ impl OperationWaiter {
     ) -> Result<Waited, WaitError> {
         let start = Instant::now();
         let mut waited = match &self.task {
+            // An answer without a handle (the member is optional, and this call started no
+            // task) leaves the condition to show the change, if there is one.
+            Some(task) if task.handle_in(output).is_none() && self.until.is_some() => None,
             Some(task) => Some(task.wait(client, output, options).await?),
             None => None,
         };

@@ -297,14 +297,23 @@ async fn send_and_wait_sends_once_then_follows_the_task_then_the_condition() {
     );
     assert_eq!(server.count(), 3);
 
-    // An answer without the handle cannot be waited for.
-    let missing = WAITER
+    // An answer without the handle goes straight to the condition...
+    let before = server.count();
+    let waited = WAITER
         .wait(
             &client(&server),
-            &json!({"Enable": true}),
+            &json!({"InstanceId": "cmgo-1", "Enable": true}),
             &json!({}),
             &fast(),
         )
+        .await
+        .expect("the condition holds");
+    assert_eq!(waited.attempts, 1);
+    assert_eq!(action(&server.received()[before]), "DescribeInstanceSSL");
+    // ...and without a condition, cannot be waited for.
+    let task_only = OperationWaiter::task("AsyncRequestId", &ASYNC_REQUESTS);
+    let missing = task_only
+        .wait(&client(&server), &json!({}), &json!({}), &fast())
         .await
         .expect_err("no handle");
     assert!(missing
