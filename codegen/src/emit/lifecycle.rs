@@ -273,7 +273,7 @@ pub(crate) fn prelude(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
                 I::Output: Serialize,
             {
                 #send_docs
-                pub async fn send_and_wait(self, options: WaitOptions<'_>) -> Result<Completed<I::Output>, WaitError> {
+                pub async fn send_and_wait(self, options: WaitOptions) -> Result<Completed<I::Output>, WaitError> {
                     let input = cloud_transport::codec::request_json(&self.input, I::INFO.name, I::REQUIRED)?;
                     I::WAITER.send_and_wait(&self.client.transport, &I::INFO, input, &options).await
                 }
@@ -284,7 +284,7 @@ pub(crate) fn prelude(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
                 /// # Errors
                 ///
                 /// As [`send_and_wait`](Self::send_and_wait).
-                pub async fn wait_for(&self, output: &I::Output, options: WaitOptions<'_>) -> Result<Waited, WaitError> {
+                pub async fn wait_for(&self, output: &I::Output, options: WaitOptions) -> Result<Waited, WaitError> {
                     let input = self.to_json()?;
                     I::WAITER.wait_for(&self.client.transport, &input, output, &options).await
                 }
@@ -656,7 +656,7 @@ pub(crate) fn client_methods(plan: &Plan<'_>) -> Result<TokenStream, EmitError> 
             .outer();
         out.extend(quote! {
             #docs
-            pub async fn wait_for_task(&self, api: &TaskApi, handle: impl Into<serde_json::Value>, options: WaitOptions<'_>) -> Result<Waited, WaitError> {
+            pub async fn wait_for_task(&self, api: &TaskApi, handle: impl Into<serde_json::Value>, options: WaitOptions) -> Result<Waited, WaitError> {
                 api.wait(&self.transport, &handle.into(), &options).await
             }
         });
@@ -695,7 +695,7 @@ pub(crate) fn client_methods(plan: &Plan<'_>) -> Result<TokenStream, EmitError> 
                 .outer();
             out.extend(quote! {
                 #docs
-                pub async fn #method_ident(&self, id: &str, options: WaitOptions<'_>) -> Result<Waited, WaitError> {
+                pub async fn #method_ident(&self, id: &str, options: WaitOptions) -> Result<Waited, WaitError> {
                     RESOURCE.wait_until(&self.transport, id, ResourceState::#state, &options).await
                 }
             });

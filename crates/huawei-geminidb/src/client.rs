@@ -2869,7 +2869,7 @@ impl Client {
         &self,
         api: &TaskApi,
         handle: impl Into<serde_json::Value>,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         api.wait(&self.transport, &handle.into(), &options).await
     }
@@ -2885,7 +2885,7 @@ impl Client {
     pub async fn wait_until_instance_running(
         &self,
         id: &str,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         RESOURCE.wait_until(&self.transport, id, ResourceState::Running, &options).await
     }
@@ -2901,7 +2901,7 @@ impl Client {
     pub async fn wait_until_instance_gone(
         &self,
         id: &str,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         RESOURCE.wait_until(&self.transport, id, ResourceState::Gone, &options).await
     }

@@ -175,7 +175,7 @@ where
     /// ```
     pub async fn send_and_wait(
         self,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Completed<I::Output>, WaitError> {
         let input = cloud_transport::codec::request_json(
             &self.input,
@@ -194,7 +194,7 @@ where
     pub async fn wait_for(
         &self,
         output: &I::Output,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         let input = self.to_json()?;
         I::WAITER.wait_for(&self.client.transport, &input, output, &options).await

@@ -1389,7 +1389,7 @@ impl Client {
         &self,
         api: &TaskApi,
         handle: impl Into<serde_json::Value>,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         api.wait(&self.transport, &handle.into(), &options).await
     }
@@ -1405,7 +1405,7 @@ impl Client {
     pub async fn wait_until_instance_running(
         &self,
         id: &str,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         RESOURCE.wait_until(&self.transport, id, ResourceState::Running, &options).await
     }
@@ -1421,7 +1421,7 @@ impl Client {
     pub async fn wait_until_instance_gone(
         &self,
         id: &str,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         RESOURCE.wait_until(&self.transport, id, ResourceState::Gone, &options).await
     }
@@ -1437,7 +1437,7 @@ impl Client {
     pub async fn wait_until_instance_isolated(
         &self,
         id: &str,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         RESOURCE.wait_until(&self.transport, id, ResourceState::Isolated, &options).await
     }

@@ -2275,7 +2275,7 @@ impl Client {
         &self,
         api: &TaskApi,
         handle: impl Into<serde_json::Value>,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         api.wait(&self.transport, &handle.into(), &options).await
     }
@@ -2291,7 +2291,7 @@ impl Client {
     pub async fn wait_until_instance_running(
         &self,
         id: &str,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         RESOURCE.wait_until(&self.transport, id, ResourceState::Running, &options).await
     }
@@ -2307,7 +2307,7 @@ impl Client {
     pub async fn wait_until_instance_gone(
         &self,
         id: &str,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         RESOURCE.wait_until(&self.transport, id, ResourceState::Gone, &options).await
     }
@@ -2323,7 +2323,7 @@ impl Client {
     pub async fn wait_until_instance_isolated(
         &self,
         id: &str,
-        options: WaitOptions<'_>,
+        options: WaitOptions,
     ) -> Result<Waited, WaitError> {
         RESOURCE.wait_until(&self.transport, id, ResourceState::Isolated, &options).await
     }

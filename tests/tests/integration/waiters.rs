@@ -13,7 +13,7 @@ use huawei_geminidb::types::SslOption;
 
 /// Polls often (the emulator's delay is a few hundred milliseconds), within a deadline far
 /// above it.
-fn options() -> WaitOptions<'static> {
+fn options() -> WaitOptions {
     WaitOptions::new()
         .first_interval(Duration::from_millis(50))
         .max_interval(Duration::from_millis(100))
@@ -26,7 +26,7 @@ async fn switch_and_wait(
     service: Service,
     clients: &Clients,
     enable: bool,
-    options: WaitOptions<'_>,
+    options: WaitOptions,
 ) -> Result<u32, WaitError> {
     Ok(match service {
         Service::MongoDb => {

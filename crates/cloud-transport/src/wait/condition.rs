@@ -84,7 +84,7 @@ impl ConditionWaiter {
         &self,
         client: &Client,
         input: &Value,
-        options: &WaitOptions<'_>,
+        options: &WaitOptions,
     ) -> Result<Waited, WaitError> {
         let condition = self.check_input(input)?;
         let polled = self.poll_input(input);

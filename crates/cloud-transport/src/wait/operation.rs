@@ -72,7 +72,7 @@ impl OperationWaiter {
         client: &Client,
         input: &Value,
         output: &Value,
-        options: &WaitOptions<'_>,
+        options: &WaitOptions,
     ) -> Result<Waited, WaitError> {
         let start = Instant::now();
         let mut waited = match &self.task {
@@ -120,7 +120,7 @@ impl OperationWaiter {
         client: &Client,
         input: &Value,
         output: &O,
-        options: &WaitOptions<'_>,
+        options: &WaitOptions,
     ) -> Result<Waited, WaitError> {
         self.wait(client, input, &as_json(output)?, options).await
     }
@@ -140,7 +140,7 @@ impl OperationWaiter {
         client: &Client,
         op: &OperationInfo,
         input: Value,
-        options: &WaitOptions<'_>,
+        options: &WaitOptions,
     ) -> Result<Completed<O>, WaitError> {
         self.check_input(&input)?;
         let output: O = client.call(op, &input).await?;

@@ -17,9 +17,8 @@ pub const DEFAULT_MAX_INTERVAL: Duration = Duration::from_secs(15);
 pub const DEFAULT_BACKOFF: f64 = 1.5;
 
 /// The progress callback: called after every poll, on every tick (when
-/// [`WaitOptions::tick_every`] is set) and once at the end. It may borrow (`'a`): a command-line
-/// tool's console, say.
-pub type ProgressFn<'a> = Arc<dyn Fn(&WaitProgress<'_>) + Send + Sync + 'a>;
+/// [`WaitOptions::tick_every`] is set) and once at the end.
+pub type ProgressFn = Arc<dyn Fn(&WaitProgress<'_>) + Send + Sync>;
 
 /// What a waiter reports to the progress callback.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,7 +49,7 @@ pub enum WaitProgress<'a> {
 }
 
 /// How a waiter polls: a deadline (every wait has one), the delays between polls and a
-/// progress callback (which may borrow for `'a`; without one, `WaitOptions<'static>`).
+/// progress callback.
 ///
 /// The first poll goes out at once; the delay after it is `first_interval`, and each following
 /// delay is the previous one times `backoff`, up to `max_interval`. When the deadline comes,
@@ -70,16 +69,16 @@ pub enum WaitProgress<'a> {
 /// assert_eq!(options.get_timeout(), Duration::from_secs(600));
 /// ```
 #[derive(Clone)]
-pub struct WaitOptions<'a> {
+pub struct WaitOptions {
     timeout: Duration,
     first_interval: Duration,
     max_interval: Duration,
     backoff: f64,
     tick: Option<Duration>,
-    progress: Option<ProgressFn<'a>>,
+    progress: Option<ProgressFn>,
 }
 
-impl Default for WaitOptions<'_> {
+impl Default for WaitOptions {
     fn default() -> Self {
         WaitOptions {
             timeout: DEFAULT_WAIT_TIMEOUT,
@@ -92,7 +91,7 @@ impl Default for WaitOptions<'_> {
     }
 }
 
-impl fmt::Debug for WaitOptions<'_> {
+impl fmt::Debug for WaitOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WaitOptions")
             .field("timeout", &self.timeout)
@@ -105,7 +104,7 @@ impl fmt::Debug for WaitOptions<'_> {
     }
 }
 
-impl<'a> WaitOptions<'a> {
+impl WaitOptions {
     /// The defaults: [`DEFAULT_WAIT_TIMEOUT`], [`DEFAULT_FIRST_INTERVAL`],
     /// [`DEFAULT_MAX_INTERVAL`], [`DEFAULT_BACKOFF`], no callback.
     pub fn new() -> Self {
@@ -145,9 +144,11 @@ impl<'a> WaitOptions<'a> {
     }
 
     /// Calls `callback` after every poll and at the end (and on ticks, see
-    /// [`tick_every`](Self::tick_every)). Progress also goes to `tracing` either way. The
-    /// callback may borrow: wrap a `&mut` writer in a `Mutex` to print from it.
-    pub fn on_progress(mut self, callback: impl Fn(&WaitProgress<'_>) + Send + Sync + 'a) -> Self {
+    /// [`tick_every`](Self::tick_every)). Progress also goes to `tracing` either way.
+    pub fn on_progress(
+        mut self,
+        callback: impl Fn(&WaitProgress<'_>) + Send + Sync + 'static,
+    ) -> Self {
         self.progress = Some(Arc::new(callback));
         self
     }
@@ -225,22 +226,6 @@ mod tests {
             fixed.next_interval(Duration::from_millis(10)),
             Duration::from_millis(10)
         );
-    }
-
-    #[test]
-    fn a_callback_may_borrow() {
-        let seen = std::sync::Mutex::new(Vec::new());
-        {
-            let options = WaitOptions::new().on_progress(|p| {
-                if let WaitProgress::Tick { elapsed } = p {
-                    seen.lock().unwrap().push(*elapsed);
-                }
-            });
-            options.report(&WaitProgress::Tick {
-                elapsed: Duration::from_secs(1),
-            });
-        }
-        assert_eq!(seen.into_inner().unwrap(), [Duration::from_secs(1)]);
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub(crate) enum Verdict {
 /// [`WaitError::Call`].
 pub(crate) async fn poll_until<F, Fut>(
     what: &str,
-    options: &WaitOptions<'_>,
+    options: &WaitOptions,
     probe: F,
 ) -> Result<Waited, WaitError>
 where
@@ -72,7 +72,7 @@ where
 
 async fn run<F, Fut>(
     start: Instant,
-    options: &WaitOptions<'_>,
+    options: &WaitOptions,
     mut probe: F,
 ) -> Result<Waited, WaitError>
 where
@@ -142,7 +142,7 @@ where
 }
 
 /// Sleeps `duration`, reporting ticks when the options ask for them.
-async fn sleep(duration: Duration, start: Instant, options: &WaitOptions<'_>) {
+async fn sleep(duration: Duration, start: Instant, options: &WaitOptions) {
     let Some(tick) = options.tick() else {
         tokio::time::sleep(duration).await;
         return;
@@ -168,7 +168,7 @@ mod tests {
     use crate::ErrorKind;
     use serde_json::json;
 
-    fn fast() -> WaitOptions<'static> {
+    fn fast() -> WaitOptions {
         WaitOptions::new()
             .first_interval(Duration::from_millis(1))
             .max_interval(Duration::from_millis(2))

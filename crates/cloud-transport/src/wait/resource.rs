@@ -176,7 +176,7 @@ impl ResourceInfo {
         client: &Client,
         id: &str,
         state: ResourceState,
-        options: &WaitOptions<'_>,
+        options: &WaitOptions,
     ) -> Result<Waited, WaitError> {
         let what = format!("{} {id} {}", self.name, state.describe());
         poll_until(&what, options, |deadline| async move {

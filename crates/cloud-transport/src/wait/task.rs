@@ -70,7 +70,7 @@ impl TaskInfo {
         &self,
         client: &Client,
         output: &Value,
-        options: &WaitOptions<'_>,
+        options: &WaitOptions,
     ) -> Result<Waited, WaitError> {
         let handle = self.handle_in(output).ok_or_else(|| {
             Error::invalid_input(format!(
@@ -153,7 +153,7 @@ impl TaskApi {
         &self,
         client: &Client,
         handle: &Value,
-        options: &WaitOptions<'_>,
+        options: &WaitOptions,
     ) -> Result<Waited, WaitError> {
         let input = self.input_for(handle);
         let what = format!("task {handle} ({})", self.operation.name);

@@ -41,7 +41,7 @@ static ASYNC_REQUESTS: TaskApi = TaskApi {
 };
 
 /// Polls every few milliseconds, for at most two seconds.
-fn fast() -> WaitOptions<'static> {
+fn fast() -> WaitOptions {
     WaitOptions::new()
         .first_interval(Duration::from_millis(5))
         .max_interval(Duration::from_millis(20))
