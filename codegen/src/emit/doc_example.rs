@@ -21,7 +21,7 @@ fn internal(message: String) -> EmitError {
 }
 
 /// Formats statements as source lines (indented for a function body, then dedented).
-fn format_statements(statements: TokenStream) -> Result<Vec<String>, EmitError> {
+pub(crate) fn format_statements(statements: TokenStream) -> Result<Vec<String>, EmitError> {
     let file: syn::File = syn::parse2(quote! { fn wrapper() { #statements } })
         .map_err(|e| internal(format!("internal error: example code does not parse: {e}")))?;
     let text = prettyplease::unparse(&file);
@@ -51,7 +51,7 @@ pub(crate) fn idents(tokens: &TokenStream, out: &mut BTreeSet<String>) {
 
 /// `client.method().member(value)...` (without `.send()`), and the `use` lines of the types it
 /// names.
-fn request(
+pub(crate) fn request(
     plan: &Plan<'_>,
     op: &OperationPlan<'_>,
 ) -> Result<(TokenStream, Vec<String>), EmitError> {

@@ -206,6 +206,9 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
              [`operations`] holds each operation's input and output, and the builder they share, \
              [`Request`](operations::Request).",
         );
+    if let Some(text) = lifecycle_docs(plan) {
+        docs = docs.heading("Waiting and paging").para(text);
+    }
     if has_secrets(plan) {
         docs = docs.para(
             "Members that hold secrets (passwords, keys) are sent and received as they are, but \
@@ -229,6 +232,17 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
              platform's TLS library instead.",
         )
         .inner();
+    let mut reexports = TokenStream::new();
+    if super::lifecycle::uses_wait(plan) {
+        reexports.extend(quote!(
+            pub use cloud_transport::wait::{Completed, WaitError, WaitOptions, WaitProgress, Waited};
+        ));
+    }
+    if super::lifecycle::has_pages(plan) {
+        reexports.extend(quote!(
+            pub use cloud_transport::paginate::{Items, Paginator};
+        ));
+    }
     let types_mod = if has_types(plan) {
         quote! {
             #[rustfmt::skip]
@@ -244,6 +258,7 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
 
         pub use client::{Client, SERVICE};
         pub use cloud_transport::{Config, Credentials, Error, ErrorKind, Result};
+        #reexports
 
         // Generated modules are formatted by the generator, never by rustfmt.
         #[rustfmt::skip]
@@ -259,6 +274,48 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         #[cfg(doctest)]
         pub struct ReadmeDoctests;
     })
+}
+
+/// What the crate docs say about waiters and paginators, when the crate has any.
+fn lifecycle_docs(plan: &Plan<'_>) -> Option<String> {
+    let service = plan.service;
+    let mut parts = Vec::new();
+    if super::lifecycle::has_waits(plan) {
+        parts.push(
+            "Operations that start an asynchronous change (see [`operations::WAITERS`]) can be \
+             sent with [`send_and_wait`](operations::Request::send_and_wait), which follows the \
+             task they start and the change they make until it has finished."
+                .to_owned(),
+        );
+    }
+    if let (Some(resource), Some((running, _, _))) = (
+        &service.resource,
+        super::lifecycle::resource_methods(service).first(),
+    ) {
+        parts.push(format!(
+            "[`Client::{running}`] and its siblings wait for one {} to reach a state.",
+            resource.name
+        ));
+    }
+    if super::lifecycle::has_pages(plan) {
+        parts.push(
+            "Paged list operations (see [`operations::PAGINATED`]) read every page or every item \
+             with [`paginate`](operations::Request::paginate), as async iterators and `Stream`s."
+                .to_owned(),
+        );
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    parts.push(
+        "Every wait has a deadline ([`WaitOptions`]) and ends with [`Waited`] or a [`WaitError`] \
+         that tells a failed task from a timeout."
+            .to_owned(),
+    );
+    if !super::lifecycle::uses_wait(plan) {
+        parts.pop();
+    }
+    Some(parts.join(" "))
 }
 
 /// Whether any input, output or structure has a secret member.
@@ -322,10 +379,33 @@ pub(crate) fn client_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         .iter()
         .map(|op| super::operation::client_method(plan, op))
         .collect::<Result<Vec<_>, _>>()?;
+    let mut own_methods = super::lifecycle::resource_methods(service)
+        .into_iter()
+        .map(|(name, _, _)| name)
+        .collect::<Vec<_>>();
+    if !service.tasks.is_empty() {
+        own_methods.push("wait_for_task".to_owned());
+    }
+    if let Some(op) = plan
+        .operations
+        .iter()
+        .find(|op| own_methods.contains(&op.method))
+    {
+        return Err(EmitError {
+            path: format!("operations.{}", op.wire),
+            message: format!(
+                "operation `{}` would be the client method `{}`, which a waiter of the service takes",
+                op.wire, op.method
+            ),
+        });
+    }
+    let lifecycle_uses = super::lifecycle::client_imports(plan);
+    let lifecycle_methods = super::lifecycle::client_methods(plan)?;
     Ok(quote! {
         #module_docs
 
         use cloud_transport::{Config, EndpointRules, ServiceInfo, Vendor};
+        #lifecycle_uses
 
         use crate::operations::*;
 
@@ -364,13 +444,15 @@ pub(crate) fn client_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
             }
 
             #(#methods)*
+
+            #lifecycle_methods
         }
     })
 }
 
 /// `src/operations.rs`: what every operation shares (the [`Operation`] trait, the `Request`
 /// builder), then each operation's items.
-pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
+pub(crate) fn operations_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     let title = &plan.service.title;
     let docs = Docs::new()
         .para(format!(
@@ -388,7 +470,11 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
     let items = plan
         .operations
         .iter()
-        .map(|op| super::operation::operation_items(plan, op));
+        .map(|op| super::operation::operation_items(plan, op))
+        .collect::<Result<Vec<_>, _>>()?;
+    let lifecycle_uses = super::lifecycle::operations_imports(plan);
+    let lifecycle_prelude = super::lifecycle::prelude(plan)?;
+    let lifecycle_constants = super::lifecycle::constants(plan)?;
     let inputs = plan
         .operations
         .iter()
@@ -445,11 +531,12 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
             use crate::Client;
         )
     };
-    quote! {
+    Ok(quote! {
         #docs
 
         #btree_map
         #fmt
+        #lifecycle_uses
         #transport
         use serde::de::DeserializeOwned;
         use serde::{Deserialize, Serialize};
@@ -524,12 +611,16 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> TokenStream {
             }
         }
 
+        #lifecycle_prelude
+
         #(#items)*
 
         /// Every operation's call description ([`Operation::INFO`]), in the spec's order: for
         /// tools that list the operations or check them against the spec.
         pub const ALL: &[OperationInfo] = &[#(<#inputs as Operation>::INFO),*];
-    }
+
+        #lifecycle_constants
+    })
 }
 
 pub(crate) fn error_codes_rs(plan: &Plan<'_>) -> TokenStream {

@@ -11,6 +11,7 @@
 //! |---|---|
 //! | `Cargo.toml`, `README.md`, `src/lib.rs`, `src/client.rs`, `src/operations.rs`, `src/error_codes.rs` | [`krate`] |
 //! | each operation's items in `src/operations.rs` and method in `src/client.rs` | [`operation`] |
+//! | waiting and paging: `Paged`/`Waits` impls, task APIs, the resource, state waiters | [`lifecycle`] |
 //! | `src/types.rs` | [`shapes`] |
 //! | `tests/examples.rs`, `tests/examples.json` | [`tests_file`] |
 
@@ -26,6 +27,7 @@ mod docs;
 mod fields;
 mod krate;
 mod layout;
+mod lifecycle;
 mod operation;
 mod plan;
 mod shapes;
@@ -79,7 +81,7 @@ pub fn emit_service(service: &cloud_spec::Service) -> Result<Vec<GeneratedFile>,
             root.join("src/error_codes.rs"),
             krate::error_codes_rs(&plan),
         )?),
-        rust_file(root.join("src/operations.rs"), krate::operations_rs(&plan))?,
+        rust_file(root.join("src/operations.rs"), krate::operations_rs(&plan)?)?,
     ];
     if krate::has_types(&plan) {
         files.push(rust_file(

@@ -18,7 +18,10 @@ use super::{doc_example, EmitError};
 
 /// An operation's items in `src/operations.rs`: its input, `builder()`, [`Operation`] impl (how
 /// it is called, its output, its required members), setters, and output.
-pub(crate) fn operation_items(plan: &Plan<'_>, op: &OperationPlan<'_>) -> TokenStream {
+pub(crate) fn operation_items(
+    plan: &Plan<'_>,
+    op: &OperationPlan<'_>,
+) -> Result<TokenStream, EmitError> {
     let vendor = plan.service.vendor;
     let wire = op.wire;
     let input = format_ident!("{}", op.input_type());
@@ -63,7 +66,8 @@ pub(crate) fn operation_items(plan: &Plan<'_>, op: &OperationPlan<'_>) -> TokenS
     let output_item = output_item(plan, op);
     let debug = derive_debug(&op.input);
     let debug_impl = debug_impl(&op.input_type(), &op.input);
-    quote! {
+    let lifecycle = super::lifecycle::operation_impls(plan, op)?;
+    Ok(quote! {
         #input_docs
         #[derive(#debug Clone, Default, PartialEq, Serialize)]
         #container
@@ -89,8 +93,10 @@ pub(crate) fn operation_items(plan: &Plan<'_>, op: &OperationPlan<'_>) -> TokenS
 
         #setters_impl
 
+        #lifecycle
+
         #output_item
-    }
+    })
 }
 
 /// `OperationInfo::action("X").read_only()...`: how the operation is called.
@@ -165,6 +171,9 @@ pub(crate) fn client_method(
     if !notes.is_empty() {
         docs = docs.para(notes.join(" "));
     }
+    if let Some(note) = super::lifecycle::method_note(op) {
+        docs = docs.para(note);
+    }
     if let Some(waiter) = &spec.waiter {
         let polled = plan
             .operations
@@ -173,7 +182,8 @@ pub(crate) fn client_method(
             .map(|o| format!("[`Client::{}`]", o.method))
             .unwrap_or_else(|| format!("`{}`", waiter.operation));
         docs = docs.para(format!(
-            "The change finishes asynchronously; to wait for it, poll {polled} until:"
+            "The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) \
+             waits for it, polling {polled} until:"
         ));
         let mut lines = Vec::new();
         for (i, c) in waiter.until.iter().enumerate() {

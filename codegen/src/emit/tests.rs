@@ -159,7 +159,7 @@ fn names_types_and_serde_attributes() {
     ));
     // Waiters and regions reach the docs.
     assert!(client.contains(
-        "poll [`Client::describe_things`] until:\n    ///\n    /// - its `Total` is `1`."
+        "polling [`Client::describe_things`] until:\n    ///\n    /// - its `Total` is `1`."
     ));
     assert!(client.contains("Served only in these regions:"));
     assert!(client.contains("`ap-guangzhou`, `ap-shanghai-fsi`."));
@@ -634,4 +634,152 @@ debug = false
         .expect("cargo runs");
     assert!(status.success(), "cargo doc failed in {}", dir.display());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn waiters_paginators_and_state_waiters_are_thin_const_descriptions() {
+    let files = emit(kitchen_sink()).unwrap();
+    let op = file(&files, "crates/tencent-fixture/src/operations.rs");
+    let client = file(&files, "crates/tencent-fixture/src/client.rs");
+    let lib = file(&files, "crates/tencent-fixture/src/lib.rs");
+    // The generic parts, once.
+    assert_eq!(op.matches("pub trait Paged: Operation {").count(), 1);
+    assert_eq!(op.matches("pub trait Waits: Operation {").count(), 1);
+    assert!(op.contains("pub fn paginate(self) -> Paginator<I::Output, I::Item> {"));
+    assert!(op.contains("pub async fn send_and_wait("));
+    assert!(op.contains("pub async fn wait_for("));
+    // A paged operation: its item type follows the path through a structure.
+    assert!(op.contains(
+        "impl Paged for ListThingsInput {\n    type Item = types::Thing;\n\n    const PAGES: PageInfo = PageInfo::new(\"Offset\", \"Limit\", \"Page.Things\", 50)\n        .with_total(\"TotalCount\");\n}"
+    ), "{op}");
+    // A task, and a task followed by a condition.
+    assert!(op.contains(
+        "impl Waits for CreateThingInput {\n    const WAITER: OperationWaiter = TASK_API_FLOWS.waiter(\"FlowId\");\n}"
+    ));
+    assert!(op.contains(
+        "const WAITER: OperationWaiter = TASK_API_FLOWS\n        .waiter(\"FlowId\")\n        .and_until(ConditionWaiter {"
+    ));
+    // The task API: the handle member is text, so a numeric FlowId goes as text.
+    assert!(op.contains("pub const TASK_API_FLOWS: TaskApi = TaskApi {"));
+    assert!(op.contains("    handle_as_text: true,\n"));
+    assert!(op.contains("    failed: &[Scalar::Int(2), Scalar::Int(-1)],\n"));
+    assert!(op.contains("    message: Some(\"Detail.Message\"),\n"));
+    // The resource and the lists.
+    assert!(op.contains("pub const RESOURCE: ResourceInfo = ResourceInfo {"));
+    assert!(op.contains(
+        "    id_filter: Some(ListFilter {\n        member: \"ThingIds\",\n        name: None,\n        list: true,\n    }),"
+    ));
+    assert!(op.contains("    (\"CreateThing\", <CreateThingInput as Waits>::WAITER),"));
+    assert!(op.contains("    (\"ListThings\", <ListThingsInput as Paged>::PAGES),"));
+    // Operations without lifecycle facts get nothing.
+    assert!(!op.contains("impl Paged for DescribeThingsInput"));
+    assert!(!op.contains("impl Waits for DescribeFlowsInput"));
+    // The client: task and state waiters; the crate re-exports the types they take.
+    assert!(client.contains("pub async fn wait_for_task("));
+    assert!(client.contains("pub async fn wait_until_thing_running("));
+    assert!(client.contains("pub async fn wait_until_thing_gone("));
+    assert!(
+        !client.contains("wait_until_thing_isolated"),
+        "no isolated states"
+    );
+    assert!(
+        client.contains("client.wait_until_thing_running(\"thing-a1b2c3\", Default::default())")
+    );
+    assert!(
+        client.contains("[`paginate`](Request::paginate) reads every page (`Offset`, 50 a page).")
+    );
+    assert!(client.contains(
+        "[`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`)."
+    ));
+    assert!(lib.contains(
+        "pub use cloud_transport::wait::{Completed, WaitError, WaitOptions, WaitProgress, Waited};"
+    ));
+    assert!(lib.contains("pub use cloud_transport::paginate::{Items, Paginator};"));
+    assert!(lib.contains("//! # Waiting and paging"));
+
+    // REST: page numbers from 1, a text page member, a non-list id filter, isolated states.
+    let files = emit(rest_service()).unwrap();
+    let op = file(&files, "crates/huawei-restful/src/operations.rs");
+    let client = file(&files, "crates/huawei-restful/src/client.rs");
+    assert!(op.contains(".with_style(PageStyle::Page1)"), "{op}");
+    assert!(op.contains(".with_text_offset()"));
+    assert!(!op.contains(".with_text_limit()"));
+    assert!(op.contains("type Item = serde_json::Value;"));
+    assert!(op.contains("        list: false,\n"));
+    assert!(client.contains("pub async fn wait_until_thing_isolated("));
+}
+
+#[test]
+fn a_crate_without_lifecycle_facts_has_no_lifecycle_code() {
+    let mut spec = kitchen_sink();
+    let object = spec.as_object_mut().unwrap();
+    object.remove("tasks");
+    object.remove("resource");
+    for op in object["operations"].as_object_mut().unwrap().values_mut() {
+        let op = op.as_object_mut().unwrap();
+        for key in ["task", "waiter", "pagination"] {
+            op.remove(key);
+        }
+    }
+    let files = emit(spec).unwrap();
+    for path in ["src/operations.rs", "src/client.rs", "src/lib.rs"] {
+        let text = file(&files, &format!("crates/tencent-fixture/{path}"));
+        for absent in [
+            "Paged",
+            "Waits",
+            "Paginator",
+            "TaskApi",
+            "RESOURCE:",
+            "Waiting and paging",
+        ] {
+            assert!(!text.contains(absent), "{path} has {absent}");
+        }
+    }
+    // The lists exist, empty, so tools can always read them.
+    let op = file(&files, "crates/tencent-fixture/src/operations.rs");
+    assert!(op.contains("pub const WAITERS: &[(&str, OperationWaiter)] = &[];"));
+    assert!(op.contains("pub const PAGINATED: &[(&str, PageInfo)] = &[];"));
+}
+
+#[test]
+fn bad_lifecycle_facts_are_rejected_naming_the_spec_path() {
+    let e = emit_error(with(
+        kitchen_sink(),
+        "/operations/CreateThing/task/api",
+        json!("nope"),
+    ));
+    assert_eq!(e.path, "operations.CreateThing.task.api");
+    let e = emit_error(with(
+        kitchen_sink(),
+        "/tasks/flows/operation",
+        json!("Missing"),
+    ));
+    assert_eq!(e.path, "tasks.flows.operation");
+    let e = emit_error(with(kitchen_sink(), "/tasks/flows/running/0", json!(1.5)));
+    assert_eq!(e.path, "tasks.flows.running[0]");
+    let e = emit_error(with(
+        kitchen_sink(),
+        "/resource/list/filters/id",
+        json!("Filters["),
+    ));
+    assert_eq!(e.path, "resource.list.filters.id");
+    let e = emit_error(with(
+        kitchen_sink(),
+        "/resource/list/operation",
+        json!("DescribeFlows"),
+    ));
+    assert!(e.message.contains("no pagination"), "{e}");
+    let e = emit_error(with(
+        kitchen_sink(),
+        "/operations/ToggleThing/waiter/until/0/equals",
+        json!([1]),
+    ));
+    assert_eq!(e.path, "operations.ToggleThing.waiter.until[0].equals");
+    // An operation whose method a waiter takes.
+    let mut spec = kitchen_sink();
+    let ops = spec["operations"].as_object_mut().unwrap();
+    let op = ops["DescribeFlows"].clone();
+    ops.insert("WaitUntilThingGone".into(), op);
+    let e = emit_error(spec);
+    assert_eq!(e.path, "operations.WaitUntilThingGone");
 }

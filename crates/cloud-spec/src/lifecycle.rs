@@ -1,11 +1,15 @@
 //! The two small text conventions of the lifecycle fields, read in one place: a resource filter
 //! (`Filters[db-instance-id]`, see [`ResourceFilters`](crate::ResourceFilters)) and a resource id
-//! format (`cmgo-{alnum:8}`, see [`Resource::id_format`](crate::Resource::id_format)).
+//! format (`cmgo-{alnum:8}`, see [`Resource::id_format`](crate::Resource::id_format)); and how a
+//! value goes into an input member of a lifecycle field: as text when the member is `string` (a
+//! numeric task handle, a page offset), as a one-item list when it is a list (a filter value).
 //!
 //! The validator, the generator, the CLI and the emulator all parse them with these functions,
 //! so they cannot disagree about what a filter or a format means.
 
 use std::fmt;
+
+use crate::{Operation, TypeExpr};
 
 /// One resource filter, parsed: `Member` or `Member[filter-name]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +41,24 @@ impl<'a> FilterMember<'a> {
             member,
             filter_name,
         })
+    }
+}
+
+impl Operation {
+    /// Whether input member `member` is declared `string`: numbers for it (a numeric task
+    /// handle, a page offset) are sent as text.
+    pub fn input_is_text(&self, member: &str) -> bool {
+        self.input_type(member) == Some(TypeExpr::String)
+    }
+
+    /// Whether input member `member` is a list (`list<T>`): a filter value for it is sent as a
+    /// one-item list.
+    pub fn input_is_list(&self, member: &str) -> bool {
+        matches!(self.input_type(member), Some(TypeExpr::List(_)))
+    }
+
+    fn input_type(&self, member: &str) -> Option<TypeExpr> {
+        TypeExpr::parse(&self.input.get(member)?.ty).ok()
     }
 }
 
@@ -147,6 +169,25 @@ mod tests {
         ] {
             assert!(FilterMember::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn input_types_decide_text_and_lists() {
+        let op: Operation = serde_json::from_value(serde_json::json!({
+            "docs": "",
+            "input": {
+                "TaskId": {"type": "uint64"},
+                "AsyncRequestId": {"type": "string"},
+                "InstanceIds": {"type": "list<string>"}
+            },
+            "output": {}
+        }))
+        .expect("an operation");
+        assert!(op.input_is_text("AsyncRequestId"));
+        assert!(!op.input_is_text("TaskId"));
+        assert!(!op.input_is_text("Absent"));
+        assert!(op.input_is_list("InstanceIds"));
+        assert!(!op.input_is_list("AsyncRequestId"));
     }
 
     #[test]

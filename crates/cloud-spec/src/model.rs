@@ -515,7 +515,8 @@ pub struct ResourceList {
 
 /// A list operation's filter members.
 ///
-/// Each filter is written in one of two forms ([`FilterMember::parse`] reads them):
+/// Each filter is written in one of two forms
+/// ([`FilterMember::parse`](crate::lifecycle::FilterMember::parse) reads them):
 ///
 /// - `Member`: the input member takes the value itself, or a list of values when its type is a
 ///   list (`InstanceIds: ["cmgo-1"]`, `name: "db1"`);

@@ -117,7 +117,7 @@ impl Client {
             body,
             request_id,
             ..
-        } = self.execute(op, value).await?;
+        } = self.execute(op, value, None).await?;
         crate::codec::from_value(value).map_err(|e| {
             let error = Error::decode(
                 format!(
@@ -141,10 +141,30 @@ impl Client {
         op: &OperationInfo,
         input: serde_json::Value,
     ) -> Result<serde_json::Value> {
-        self.execute(op, input).await.map(|outcome| outcome.value)
+        self.execute(op, input, None)
+            .await
+            .map(|outcome| outcome.value)
     }
 
-    async fn execute(&self, op: &OperationInfo, input: serde_json::Value) -> Result<Outcome> {
+    /// Like [`Client::call_json`], ending by `until` when that comes before the call's own
+    /// operation timeout: waiters and paginators bound every call by the time they have left.
+    pub(crate) async fn call_json_until(
+        &self,
+        op: &OperationInfo,
+        input: serde_json::Value,
+        until: Option<Instant>,
+    ) -> Result<serde_json::Value> {
+        self.execute(op, input, until)
+            .await
+            .map(|outcome| outcome.value)
+    }
+
+    async fn execute(
+        &self,
+        op: &OperationInfo,
+        input: serde_json::Value,
+        until: Option<Instant>,
+    ) -> Result<Outcome> {
         let span = tracing::info_span!(
             "cloud_call",
             service = self.service().service,
@@ -155,7 +175,8 @@ impl Client {
             latency_ms = field::Empty,
         );
         let started = Instant::now();
-        let deadline = started + self.config().operation_timeout;
+        let own_deadline = started + self.config().operation_timeout;
+        let deadline = until.map_or(own_deadline, |until| until.min(own_deadline));
         let result = self
             .dispatch(op, input, deadline)
             .instrument(span.clone())

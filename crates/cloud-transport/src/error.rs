@@ -21,6 +21,11 @@ pub enum ErrorKind {
     InvalidInput,
     /// A configuration the client cannot work with: a bad endpoint, a missing region or project id.
     InvalidConfig,
+    /// A list did not page consistently, so a paginator stopped rather than loop or repeat
+    /// items: the service answered a page with the items of an earlier one (it ignores the
+    /// offset), or cut pages shorter than asked before the end; or the paginator reached its
+    /// cap on pages.
+    Pagination,
 }
 
 /// An error from a cloud call.
@@ -254,6 +259,7 @@ impl fmt::Display for Error {
                     ErrorKind::Credentials => "credentials error",
                     ErrorKind::InvalidInput => "invalid input",
                     ErrorKind::InvalidConfig => "invalid configuration",
+                    ErrorKind::Pagination => "inconsistent paging",
                 };
                 write!(f, "{what}: {}", self.inner.message)?
             }

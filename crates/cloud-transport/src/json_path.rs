@@ -17,6 +17,16 @@ pub fn value_at<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     })
 }
 
+/// [`value_at`], for changing the member in place (a paginator cuts the last page's list to the
+/// items asked for). The same rule: one lookup, two borrows.
+pub fn value_at_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    path.split('.').try_fold(value, |v, segment| match v {
+        Value::Object(map) => map.get_mut(segment),
+        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+        _ => None,
+    })
+}
+
 /// Equal as JSON, or the same number sent as text: Tencent sometimes sends `"1"` for `1`, and a
 /// status compared with `==` would then never match. Strings are compared exactly (`"ON"` is not
 /// `"on"`), and `true` is not `1`.
@@ -50,6 +60,10 @@ mod tests {
         assert_eq!(value_at(&v, "a.x"), None);
         assert_eq!(value_at(&v, "a.b.1.c"), None);
         assert_eq!(value_at(&v, "a.b.x"), None);
+        let mut m = v.clone();
+        *value_at_mut(&mut m, "a.b.0.c").unwrap() = json!(2);
+        assert_eq!(value_at(&m, "a.b.0.c"), Some(&json!(2)));
+        assert!(value_at_mut(&mut m, "a.b.1").is_none());
     }
 
     #[test]

@@ -74,6 +74,10 @@
 //!   contains a secret key, token, password or `Authorization` value.
 //! - **Tracing**: a `cloud_call` span per call with `service`, `action`, `attempts`, `status`,
 //!   `request_id` and `latency_ms`; debug events per attempt.
+//! - **Waiters** ([`wait`]): follow a task, a condition or a resource's state until the change
+//!   has finished, with a deadline, backoff, progress and a typed outcome.
+//! - **Paginators** ([`paginate`]): every page or item of a list operation, as async iterators
+//!   and `Stream`s, refusing servers that repeat pages.
 //!
 //! # Cargo features
 //!
@@ -102,6 +106,7 @@ pub mod http;
 mod huawei;
 pub mod json_path;
 mod meta;
+pub mod paginate;
 #[cfg(any(feature = "tencent", feature = "huawei"))]
 mod profile;
 mod proxy;
@@ -112,6 +117,7 @@ pub mod sign;
 mod tencent;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+pub mod wait;
 
 pub use client::Client;
 pub use config::{

@@ -189,3 +189,45 @@ async fn tracing_output_of_huawei_calls_has_no_secrets() {
         }
     }
 }
+
+#[tokio::test]
+async fn waits_show_their_polls_in_tracing_and_no_secrets() {
+    use cloud_transport::wait::{Scalar, TaskApi, WaitOptions};
+    use cloud_transport::OperationInfo;
+    use std::time::Duration;
+
+    static TASKS: TaskApi = TaskApi {
+        operation: OperationInfo::action("DescribeAsyncRequestInfo").read_only(),
+        handle: "AsyncRequestId",
+        handle_as_text: true,
+        status: "Status",
+        message: None,
+        running: &[Scalar::Str("running")],
+        succeeded: &[Scalar::Str("success")],
+        failed: &[Scalar::Str("failed")],
+    };
+    let capture = LogCapture::start();
+    let server = TestServer::start(|_, i| {
+        let status = if i == 0 { "running" } else { "success" };
+        Reply::tencent_ok(json!({"Status": status}), "r")
+    })
+    .await;
+    let config = base_config(&server)
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY).with_session_token(SESSION_TOKEN))
+        .build()
+        .unwrap();
+    let options = WaitOptions::new().first_interval(Duration::from_millis(5));
+    TASKS
+        .wait(&Client::new(&MONGODB, config), &json!("a-7"), &options)
+        .await
+        .expect("succeeds");
+    let logs = capture.text();
+    // Each poll is an event in the wait's span: attempt, elapsed time, status seen.
+    assert!(logs.contains("cloud_wait"), "{logs}");
+    assert!(logs.contains("polled"), "{logs}");
+    assert!(logs.contains("attempt=2"), "{logs}");
+    assert!(logs.contains("elapsed_ms="), "{logs}");
+    assert!(logs.contains("status=\"success\""), "{logs}");
+    assert!(logs.contains("wait succeeded"), "{logs}");
+    assert_no_secret("tracing output", &logs);
+}

@@ -2,6 +2,7 @@
 //! The [`Client`] of GeminiDB, one method per operation, and the [`SERVICE`] it calls.
 
 use cloud_transport::{Config, EndpointRules, ServiceInfo, Vendor};
+use cloud_transport::wait::{ResourceState, TaskApi, WaitError, WaitOptions, Waited};
 
 use crate::operations::*;
 
@@ -48,6 +49,8 @@ impl Client {
     ///
     /// Applies a parameter template to instances. One or more instances can be specified.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # #[allow(deprecated)]
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -70,6 +73,8 @@ impl Client {
     /// Applying a Parameter Template
     ///
     /// Applies a parameter template to instances. One or more instances can be specified.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -257,6 +262,8 @@ impl Client {
     ///
     /// Creates a manual backup.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -275,6 +282,8 @@ impl Client {
     /// Creating Cold Storage
     ///
     /// Creates cold data storage.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -311,6 +320,8 @@ impl Client {
     /// Creating a Memory Acceleration Mapping
     ///
     /// Creates a memory acceleration mapping.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -356,6 +367,8 @@ impl Client {
     ///
     /// Creates a database account in a Redis instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.create_db_user().instance_id("example").send().await?;
@@ -371,6 +384,8 @@ impl Client {
     ///
     /// Call this API once for each of the two instances; the DR relationship is set up only when
     /// both calls succeed.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// use huawei_geminidb::types::ConstructDisasterRecoveryInstance;
@@ -401,6 +416,8 @@ impl Client {
     /// To synchronize instance data across regions, GeminiDB offers cross-region active-active:
     /// this API creates an active-active pair of instances in different regions.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -421,6 +438,8 @@ impl Client {
     /// Creating an Instance
     ///
     /// Creates a DB instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// use huawei_geminidb::types::{CreateInstanceFlavorOption, DatastoreOption};
@@ -459,6 +478,8 @@ impl Client {
     ///
     /// Deletes a manual backup.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.delete_backup().backup_id("5b0ae36cb8a746b68685a8fb588d8a15br06");
@@ -490,6 +511,8 @@ impl Client {
     ///
     /// Removes a specified memory acceleration mapping.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.delete_db_cache_mapping().id("1094e5d3-c140-4095-9b13-242de267c175");
@@ -517,6 +540,8 @@ impl Client {
     ///
     /// Deletes database accounts of a Redis instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -539,6 +564,8 @@ impl Client {
     /// Call this API once for each of the two instances of the DR relationship; the relationship is
     /// removed only when both calls succeed.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -555,6 +582,8 @@ impl Client {
     /// Deleting Nodes That Failed to Be Added
     ///
     /// Deletes the nodes that failed to be added when scaling out.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -574,6 +603,8 @@ impl Client {
     ///
     /// Removes a cross-region active-active relationship.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -592,6 +623,8 @@ impl Client {
     /// Deleting an Instance
     ///
     /// Deletes a DB instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -664,6 +697,8 @@ impl Client {
     ///
     /// Adds nodes to a specified cluster instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -682,6 +717,8 @@ impl Client {
     ///
     /// Queries the specifications an instance can be changed to.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_available_flavor_infos().instance_id("example").send().await?;
@@ -694,6 +731,8 @@ impl Client {
     /// Querying Backups (Recommended)
     ///
     /// Queries backups that match the given conditions.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -714,6 +753,8 @@ impl Client {
     ///
     /// Queries the instances in the target region with which an instance can set up an
     /// active-active relationship.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -773,6 +814,8 @@ impl Client {
     /// Queries parameter templates: the default parameter templates of all databases and the ones
     /// users created.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_configuration_templates().offset(0).limit(10).send().await?;
@@ -817,6 +860,8 @@ impl Client {
     ///
     /// Queries memory acceleration mappings and their details, by the given conditions.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_db_cache_mappings().offset(0).limit(10).send().await?;
@@ -843,6 +888,8 @@ impl Client {
     ///
     /// Queries the database accounts of a Redis instance and their details.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.list_db_users().instance_id("9136fd2a9fcd405ea4674276ce36dae8in12");
@@ -857,6 +904,8 @@ impl Client {
     ///
     /// Queries dedicated resources.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_dedicated_resources().send().await?;
@@ -869,6 +918,8 @@ impl Client {
     /// Querying Enterprise Project Quotas
     ///
     /// Queries the quotas of enterprise projects.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -883,6 +934,8 @@ impl Client {
     /// Querying Database Specifications
     ///
     /// Queries the instance specifications that match the given conditions.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -934,6 +987,8 @@ impl Client {
     /// Querying the Databases of a Redis Instance
     ///
     /// Queries the databases of a Redis instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1004,6 +1059,8 @@ impl Client {
     /// This API supports GeminiDB Cassandra, GeminiDB Mongo, GeminiDB Influx and GeminiDB Redis
     /// instances. Each instance's `ssl` member shows whether SSL is enabled.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_instances().send().await?;
@@ -1047,6 +1104,8 @@ impl Client {
     ///
     /// Queries the sessions of nodes.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_instances_session().node_id("example").send().await?;
@@ -1075,6 +1134,8 @@ impl Client {
     ///
     /// Queries tasks and their details. By default, the task list is returned.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 50 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_jobs().id("89a0cde6-9c46-4b89-a92c-573e1083ff23").send().await?;
@@ -1087,6 +1148,8 @@ impl Client {
     /// Querying LTS Log Settings
     ///
     /// Queries, page by page, the LTS log settings linked to instances.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1161,6 +1224,8 @@ impl Client {
     ///
     /// Queries the tags of a specified project.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_project_tags().offset(1).limit(10).send().await?;
@@ -1174,6 +1239,8 @@ impl Client {
     ///
     /// Queries the instances of all engines in the recycle bin.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_recycle_instances().send().await?;
@@ -1186,6 +1253,8 @@ impl Client {
     /// Querying the Restorable Points in Time of a Redis Instance
     ///
     /// Queries the points in time to which a Redis instance can be restored.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 300 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1230,6 +1299,8 @@ impl Client {
     /// Queries the databases available for table-level restoration of a GeminiDB Cassandra
     /// instance.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1248,6 +1319,8 @@ impl Client {
     /// Querying the Tables for Table-Level Restoration of a GeminiDB Cassandra Instance
     ///
     /// Queries the tables available for table-level restoration of a GeminiDB Cassandra instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1268,6 +1341,8 @@ impl Client {
     ///
     /// Queries the time periods to which an instance can be restored.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 1000 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1286,6 +1361,8 @@ impl Client {
     /// Querying Slow Query Logs
     ///
     /// Queries the slow query logs of a database.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -1346,6 +1423,8 @@ impl Client {
     /// Changing the Permissions of a Redis Database Account
     ///
     /// Changes the permissions of a Redis database account.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1413,6 +1492,8 @@ impl Client {
     ///
     /// Changes the port of a DB instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1430,6 +1511,8 @@ impl Client {
     /// Binding or Unbinding an EIP
     ///
     /// Binds an EIP to, or unbinds it from, a node of an instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1450,6 +1533,8 @@ impl Client {
     ///
     /// Changes the storage space of an instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.modify_volume().instance_id("example").size(7).send().await?;
@@ -1463,6 +1548,8 @@ impl Client {
     ///
     /// When an underlying fault stops a node from working, the node can be shut down; the other
     /// nodes then take over its workload.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1489,6 +1576,8 @@ impl Client {
     ///
     /// Call this API once for each of the two instances of the DR relationship; synchronization is
     /// paused or resumed only when both calls succeed.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1564,6 +1653,8 @@ impl Client {
     ///
     /// Scales up cold data storage.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1581,6 +1672,8 @@ impl Client {
     /// Changing Instance Specifications
     ///
     /// Changes the specifications of an instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// use huawei_geminidb::types::ResizeInstanceOption;
@@ -1605,6 +1698,8 @@ impl Client {
     ///
     /// Scales up the storage space of an instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1623,6 +1718,8 @@ impl Client {
     ///
     /// Restarts the database service of an instance or a node.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.restart_instance().instance_id("944bdc55da6c4b33b260b34185ac86bein13");
@@ -1636,6 +1733,8 @@ impl Client {
     /// Restoring to an Existing Instance
     ///
     /// Restores a backup to an existing instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1656,6 +1755,8 @@ impl Client {
     ///
     /// Imports data into an existing instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1672,6 +1773,8 @@ impl Client {
     /// Restoring a Redis Instance to a Point in Time
     ///
     /// Restores the current Redis instance to a specified point in time.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1856,6 +1959,8 @@ impl Client {
     ///
     /// Queries backups that match the given conditions.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1874,6 +1979,8 @@ impl Client {
     /// Querying Backups (Recommended)
     ///
     /// Queries backups that match the given conditions.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1896,6 +2003,8 @@ impl Client {
     ///
     /// Queries the instances to which a parameter template can be applied.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1914,6 +2023,8 @@ impl Client {
     /// Querying the Application History of a Parameter Template
     ///
     /// Queries where and when a parameter template was applied.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2012,6 +2123,8 @@ impl Client {
     /// Queries the share of faulty nodes at which instances switch over to their disaster recovery
     /// (DR) instances.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 50 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_disaster_recovery_settings().send().await?;
@@ -2040,6 +2153,8 @@ impl Client {
     /// Querying Database Error Logs
     ///
     /// Queries the error logs of a database.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2153,6 +2268,8 @@ impl Client {
     /// Queries the change history of the parameter group of a specified instance, page by page;
     /// parameters can be searched for.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2171,6 +2288,8 @@ impl Client {
     /// Querying the Password-Free Access Settings of GeminiDB Redis
     ///
     /// Queries the settings for accessing GeminiDB Redis without a password.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2237,6 +2356,8 @@ impl Client {
     /// the `bigkeys-string-threshold` parameter, or a key of type hash, list, zset, set or stream
     /// with more elements than the `bigkeys-composite-threshold` parameter, counts as a big key.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.show_redis_big_keys().instance_id("example").send().await?;
@@ -2265,6 +2386,8 @@ impl Client {
     /// Querying the Hot Keys of a Redis Instance
     ///
     /// Queries the hot keys of a Redis instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 50 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2304,6 +2427,8 @@ impl Client {
     /// Querying Restorable Instances
     ///
     /// Queries the instances the user can restore to.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2359,6 +2484,8 @@ impl Client {
     ///
     /// Removes nodes from a specified cluster instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2376,6 +2503,8 @@ impl Client {
     /// Stopping a Backup
     ///
     /// Stops a backup in an emergency.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2417,6 +2546,8 @@ impl Client {
     ///
     /// Switches over the primary and standby nodes of an instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.switch_over().instance_id("example").send().await?;
@@ -2429,6 +2560,8 @@ impl Client {
     /// Switching Over DR Instances
     ///
     /// Switches over disaster recovery (DR) instances.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2491,7 +2624,10 @@ impl Client {
     /// The change finishes asynchronously: the service answers 202 with the `job_id` of the task;
     /// poll ListInstances until the instance's `ssl` shows the requested state.
     ///
-    /// The change finishes asynchronously; to wait for it, poll [`Client::list_instances`] until:
+    /// It starts a task (`job_id`).
+    ///
+    /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
+    /// polling [`Client::list_instances`] until:
     ///
     /// - its `instances.0.ssl` is `"1"`, if this request's `ssl_option` was `"on"`;
     /// - its `instances.0.ssl` is `"0"`, if this request's `ssl_option` was `"off"`.
@@ -2516,6 +2652,8 @@ impl Client {
     /// For instances in a disaster recovery (DR) relationship, promotes the standby instance to
     /// primary.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.switch_to_master().instance_id("054e292c9880d4992f02c0196d3ein12");
@@ -2531,6 +2669,8 @@ impl Client {
     /// For instances in a disaster recovery (DR) relationship, demotes the primary instance to
     /// standby.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.switch_to_slave().instance_id("054e292c9880d4992f02c0196d3ein12");
@@ -2544,6 +2684,8 @@ impl Client {
     /// Changing the Cross-CIDR Access Settings of a Replica Set
     ///
     /// Changes the settings that let clients in other CIDR blocks access a replica set instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2581,6 +2723,8 @@ impl Client {
     /// Operating on the Databases of a GeminiDB Instance
     ///
     /// Performs an operation on the databases of a GeminiDB instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2637,6 +2781,8 @@ impl Client {
     ///
     /// Changes the parameters of a specified instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// use std::collections::BTreeMap;
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2658,6 +2804,8 @@ impl Client {
     ///
     /// Changes the parameters of a specified instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// use std::collections::BTreeMap;
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2678,6 +2826,8 @@ impl Client {
     /// Changing the Load Balancer Address
     ///
     /// Changes the load balancer address.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2724,6 +2874,8 @@ impl Client {
     ///
     /// Changes the security group associated with an instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -2741,6 +2893,8 @@ impl Client {
     /// Upgrading the Database Patch
     ///
     /// Upgrades the database patch version.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`job_id`).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2775,5 +2929,55 @@ impl Client {
     /// ```
     pub fn show_api_version(&self) -> Request<ShowApiVersionInput> {
         Request::new(self.clone())
+    }
+
+    /// Waits until the task API `api` reports the task `handle` (a `FlowId`, a `job_id`) succeeded;
+    /// fails with the task's status and message if it failed.
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), huawei_geminidb::WaitError> {
+    /// use huawei_geminidb::operations::TASK_API_JOB;
+    /// client.wait_for_task(&TASK_API_JOB, 1234, Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_task(
+        &self,
+        api: &TaskApi,
+        handle: impl Into<serde_json::Value>,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        api.wait(&self.transport, &handle.into(), &options).await
+    }
+
+    /// Waits until the instance `id` is listed by `ListInstances` as running; fails early when it
+    /// turns isolated, deleted or failed. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), huawei_geminidb::WaitError> {
+    /// client.wait_until_instance_running("a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6in06", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_running(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Running, &options).await
+    }
+
+    /// Waits until the instance `id` is no longer listed by `ListInstances`, or listed as deleted.
+    /// The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), huawei_geminidb::WaitError> {
+    /// client.wait_until_instance_gone("a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6in06", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_gone(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Gone, &options).await
     }
 }

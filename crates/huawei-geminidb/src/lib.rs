@@ -191,6 +191,17 @@
 //! holds each operation's input and output, and the builder they share,
 //! [`Request`](operations::Request).
 //!
+//! # Waiting and paging
+//!
+//! Operations that start an asynchronous change (see [`operations::WAITERS`]) can be sent with
+//! [`send_and_wait`](operations::Request::send_and_wait), which follows the task they start and
+//! the change they make until it has finished. [`Client::wait_until_instance_running`] and its
+//! siblings wait for one instance to reach a state. Paged list operations (see
+//! [`operations::PAGINATED`]) read every page or every item with
+//! [`paginate`](operations::Request::paginate), as async iterators and `Stream`s. Every wait
+//! has a deadline ([`WaitOptions`]) and ends with [`Waited`] or a [`WaitError`] that tells a
+//! failed task from a timeout.
+//!
 //! Members that hold secrets (passwords, keys) are sent and received as they are, but print as
 //! `***` in `Debug` output, so that logging a request or a response does not leak them.
 //!
@@ -223,6 +234,8 @@
 
 pub use client::{Client, SERVICE};
 pub use cloud_transport::{Config, Credentials, Error, ErrorKind, Result};
+pub use cloud_transport::wait::{Completed, WaitError, WaitOptions, WaitProgress, Waited};
+pub use cloud_transport::paginate::{Items, Paginator};
 
 #[rustfmt::skip]
 mod client;

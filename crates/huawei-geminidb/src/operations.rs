@@ -11,6 +11,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use cloud_transport::paginate::{PageInfo, Paginator, PageStyle};
+use cloud_transport::wait::{
+    Completed, ConditionWaiter, ListFilter, OperationWaiter, ResourceInfo, Scalar,
+    TaskApi, WaitCondition, WaitError, WaitOptions, Waited,
+};
 use cloud_transport::{OperationInfo, ParamLocation, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -95,6 +100,107 @@ impl<I: Operation> Request<I, Client> {
     }
 }
 
+/// A paged list operation: [`Request::paginate`] reads every page of it. Implemented by the
+/// input of every paged operation; [`PAGINATED`] lists them.
+pub trait Paged: Operation {
+    /// One listed item.
+    type Item: DeserializeOwned;
+
+    /// How it pages.
+    const PAGES: PageInfo;
+}
+
+impl<I: Paged> Request<I, Client> {
+    /// Pages through the whole list: every answer (`I::Output`) with
+    /// [`next_page`](Paginator::next_page) or as a `Stream`, or every item (`I::Item`) with
+    /// [`items`](Paginator::items). Pages are the largest the service allows unless set; the
+    /// listing stops at the stated total or an empty page, and ends with an error rather than
+    /// repeat a page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
+    /// let mut items = client.list_available_flavor_infos().paginate().items();
+    /// while let Some(item) = items.next_item().await {
+    ///     println!("{:?}", item?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn paginate(self) -> Paginator<I::Output, I::Item> {
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        );
+        Paginator::from_input(self.client.transport, I::INFO, I::PAGES, input)
+    }
+}
+
+/// An operation whose change can be waited for (a task, a change that shows, or both):
+/// [`Request::send_and_wait`]. Implemented by the input of every such operation; [`WAITERS`]
+/// lists them.
+pub trait Waits: Operation {
+    /// What it waits for.
+    const WAITER: OperationWaiter;
+}
+
+impl<I: Waits> Request<I, Client>
+where
+    I::Output: Serialize,
+{
+    /// Sends the request, then waits until the task it started has succeeded and its change shows.
+    /// `options` sets the deadline (every wait has one), the delays between polls and a progress
+    /// callback.
+    ///
+    /// # Errors
+    ///
+    /// [`WaitError::Call`] when the call fails (or the wait cannot work for this input: then
+    /// nothing is sent), [`WaitError::TaskFailed`], [`WaitError::UnknownTask`],
+    /// [`WaitError::Timeout`].
+    ///
+    /// ```no_run
+    /// # async fn example(client: huawei_geminidb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use huawei_geminidb::WaitOptions;
+    ///
+    /// let done = client
+    ///     .apply_configuration_to_instances()
+    ///     .config_id("cf49bbd7d2384878bc3808733c9e9d8bpr06")
+    ///     .instance_ids([
+    ///         "73ea2bf70c73497f89ee0ad4ee008aa2in06",
+    ///         "fe5f5a07539c431181fc78220713aebein06",
+    ///     ])
+    ///     .send_and_wait(WaitOptions::new())
+    ///     .await?;
+    /// println!("{:?}, after {} polls", done.output, done.waited.attempts);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_and_wait(
+        self,
+        options: WaitOptions,
+    ) -> Result<Completed<I::Output>, WaitError> {
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        )?;
+        I::WAITER.send_and_wait(&self.client.transport, &I::INFO, input, &options).await
+    }
+
+    /// Waits for the change this request started, given the answer
+    /// [`send`](Self::send) returned; the request is not sent again.
+    ///
+    /// # Errors
+    ///
+    /// As [`send_and_wait`](Self::send_and_wait).
+    pub async fn wait_for(
+        &self,
+        output: &I::Output,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        let input = self.to_json()?;
+        I::WAITER.wait_for(&self.client.transport, &input, output, &options).await
+    }
+}
+
 /// The request of `ApplyConfiguration`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -139,6 +245,10 @@ impl<C> Request<ApplyConfigurationInput, C> {
         self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
+}
+
+impl Waits for ApplyConfigurationInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `ApplyConfiguration`.
@@ -197,6 +307,10 @@ impl<C> Request<ApplyConfigurationToInstancesInput, C> {
         self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
+}
+
+impl Waits for ApplyConfigurationToInstancesInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `ApplyConfigurationToInstances`.
@@ -786,6 +900,10 @@ impl<C> Request<CreateBackInput, C> {
     }
 }
 
+impl Waits for CreateBackInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `CreateBack`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -852,6 +970,10 @@ impl<C> Request<CreateColdVolumeInput, C> {
         self.input.is_auto_pay = Some(value.into());
         self
     }
+}
+
+impl Waits for CreateColdVolumeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `CreateColdVolume`.
@@ -1003,6 +1125,10 @@ impl<C> Request<CreateDbCacheMappingInput, C> {
         self.input.target_instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for CreateDbCacheMappingInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `CreateDbCacheMapping`.
@@ -1209,6 +1335,10 @@ impl<C> Request<CreateDbUserInput, C> {
     }
 }
 
+impl Waits for CreateDbUserInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `CreateDbUser`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1329,6 +1459,10 @@ impl<C> Request<CreateDisasterRecoveryInput, C> {
     }
 }
 
+impl Waits for CreateDisasterRecoveryInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `CreateDisasterRecovery`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1405,6 +1539,10 @@ impl<C> Request<CreateGeminiDbDualActiveInput, C> {
         self.input.tables = Some(value.into_iter().map(Into::into).collect());
         self
     }
+}
+
+impl Waits for CreateGeminiDbDualActiveInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `CreateGeminiDbDualActive`.
@@ -1767,6 +1905,10 @@ impl<C> Request<CreateInstanceInput, C> {
     }
 }
 
+impl Waits for CreateInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `CreateInstance`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1849,6 +1991,10 @@ impl<C> Request<DeleteBackupInput, C> {
         self.input.backup_id = Some(value.into());
         self
     }
+}
+
+impl Waits for DeleteBackupInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `DeleteBackup`.
@@ -1935,6 +2081,10 @@ impl<C> Request<DeleteDbCacheMappingInput, C> {
         self.input.id = Some(value.into());
         self
     }
+}
+
+impl Waits for DeleteDbCacheMappingInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `DeleteDbCacheMapping`.
@@ -2031,6 +2181,10 @@ impl<C> Request<DeleteDbUserInput, C> {
     }
 }
 
+impl Waits for DeleteDbUserInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `DeleteDbUser`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2075,6 +2229,10 @@ impl<C> Request<DeleteDisasterRecoveryInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for DeleteDisasterRecoveryInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `DeleteDisasterRecovery`.
@@ -2132,6 +2290,10 @@ impl<C> Request<DeleteEnlargeFailNodeInput, C> {
     }
 }
 
+impl Waits for DeleteEnlargeFailNodeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `DeleteEnlargeFailNode`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2179,6 +2341,10 @@ impl<C> Request<DeleteGeminiDbDualActiveInput, C> {
     }
 }
 
+impl Waits for DeleteGeminiDbDualActiveInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `DeleteGeminiDbDualActive`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2223,6 +2389,10 @@ impl<C> Request<DeleteInstanceInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for DeleteInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `DeleteInstance`.
@@ -2491,6 +2661,10 @@ impl<C> Request<ExpandInstanceNodeInput, C> {
     }
 }
 
+impl Waits for ExpandInstanceNodeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ExpandInstanceNode`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2568,6 +2742,18 @@ impl<C> Request<ListAvailableFlavorInfosInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListAvailableFlavorInfosInput {
+    type Item = types::ComputeFlavor;
+
+    const PAGES: PageInfo = PageInfo::new(
+            "offset",
+            "limit",
+            "optional_flavors.list",
+            100,
+        )
+        .with_total("optional_flavors.total_count");
 }
 
 /// The response of `ListAvailableFlavorInfos`.
@@ -2758,6 +2944,13 @@ impl<C> Request<ListBackupsInput, C> {
     }
 }
 
+impl Paged for ListBackupsInput {
+    type Item = types::Backup;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "backups", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListBackups`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2878,6 +3071,13 @@ impl<C> Request<ListBiactiveInstanceCandidatesInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListBiactiveInstanceCandidatesInput {
+    type Item = types::BiactiveInstanceV3;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListBiactiveInstanceCandidates`.
@@ -3190,6 +3390,13 @@ impl<C> Request<ListConfigurationTemplatesInput, C> {
     }
 }
 
+impl Paged for ListConfigurationTemplatesInput {
+    type Item = types::ListConfigurationsResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "configurations", 100)
+        .with_total("count");
+}
+
 /// The response of `ListConfigurationTemplates`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3467,6 +3674,13 @@ impl<C> Request<ListDbCacheMappingsInput, C> {
     }
 }
 
+impl Paged for ListDbCacheMappingsInput {
+    type Item = types::QueryDbCacheMappingResponse;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "dbcache_mappings", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListDbCacheMappings`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3684,6 +3898,13 @@ impl<C> Request<ListDbUsersInput, C> {
     }
 }
 
+impl Paged for ListDbUsersInput {
+    type Item = types::RedisDbUserInfo;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "users", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListDbUsers`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3746,6 +3967,13 @@ impl<C> Request<ListDedicatedResourcesInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListDedicatedResourcesInput {
+    type Item = types::ListDedicatedResourceResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "resources", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListDedicatedResources`.
@@ -3825,6 +4053,13 @@ impl<C> Request<ListEpsQuotasInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListEpsQuotasInput {
+    type Item = types::NoSqlQueryEpsQuotaInfo;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "quotas", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListEpsQuotas`.
@@ -3938,6 +4173,13 @@ impl<C> Request<ListFlavorInfosInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListFlavorInfosInput {
+    type Item = types::ListFlavorsResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "flavors", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListFlavorInfos`.
@@ -4236,6 +4478,13 @@ impl<C> Request<ListInstanceDatabasesInput, C> {
     }
 }
 
+impl Paged for ListInstanceDatabasesInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "databases", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListInstanceDatabases`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4525,6 +4774,13 @@ impl<C> Request<ListInstancesInput, C> {
     }
 }
 
+impl Paged for ListInstancesInput {
+    type Item = types::InstanceDetail;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListInstances`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4794,6 +5050,13 @@ impl<C> Request<ListInstancesSessionInput, C> {
     }
 }
 
+impl Paged for ListInstancesSessionInput {
+    type Item = types::ListInstancesSessionRespondBodySessions;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "sessions", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListInstancesSession`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4999,6 +5262,13 @@ impl<C> Request<ListJobsInput, C> {
     }
 }
 
+impl Paged for ListJobsInput {
+    type Item = types::JobDetail;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "jobs", 50)
+        .with_total("total_count");
+}
+
 /// The response of `ListJobs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5107,6 +5377,13 @@ impl<C> Request<ListLtsConfigsInput, C> {
         self.input.x_language = Some(value.into());
         self
     }
+}
+
+impl Paged for ListLtsConfigsInput {
+    type Item = types::InstanceLogConfig;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instance_lts_configs", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListLtsConfigs`.
@@ -5585,6 +5862,13 @@ impl<C> Request<ListProjectTagsInput, C> {
     }
 }
 
+impl Paged for ListProjectTagsInput {
+    type Item = types::Tag;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "tags", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListProjectTags`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5666,6 +5950,13 @@ impl<C> Request<ListRecycleInstancesInput, C> {
         self.input.x_language = Some(value.into());
         self
     }
+}
+
+impl Paged for ListRecycleInstancesInput {
+    type Item = types::RecycleInstance;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListRecycleInstances`.
@@ -5772,6 +6063,13 @@ impl<C> Request<ListRedisPitrRestoreTimeInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListRedisPitrRestoreTimeInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "restore_time", 300)
+        .with_total("total_count");
 }
 
 /// The response of `ListRedisPitrRestoreTime`.
@@ -5995,6 +6293,13 @@ impl<C> Request<ListRestoreDatabasesInput, C> {
     }
 }
 
+impl Paged for ListRestoreDatabasesInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "database_names", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ListRestoreDatabases`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6086,6 +6391,13 @@ impl<C> Request<ListRestoreTablesInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListRestoreTablesInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "table_names", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ListRestoreTables`.
@@ -6188,6 +6500,18 @@ impl<C> Request<ListRestoreTimeInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListRestoreTimeInput {
+    type Item = types::RestorableTime;
+
+    const PAGES: PageInfo = PageInfo::new(
+            "offset",
+            "limit",
+            "restorable_time_periods",
+            1000,
+        )
+        .with_total("total_count");
 }
 
 /// The response of `ListRestoreTime`.
@@ -6316,6 +6640,13 @@ impl<C> Request<ListSlowLogsInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ListSlowLogsInput {
+    type Item = types::SlowlogResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "slow_log_list", 100)
+        .with_total("total_record");
 }
 
 /// The response of `ListSlowLogs`.
@@ -6556,6 +6887,10 @@ impl<C> Request<ModifyDbUserPrivilegeInput, C> {
     }
 }
 
+impl Waits for ModifyDbUserPrivilegeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ModifyDbUserPrivilege`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6711,6 +7046,10 @@ impl<C> Request<ModifyPortInput, C> {
     }
 }
 
+impl Waits for ModifyPortInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ModifyPort`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6795,6 +7134,10 @@ impl<C> Request<ModifyPublicIpInput, C> {
     }
 }
 
+impl Waits for ModifyPublicIpInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ModifyPublicIp`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6869,6 +7212,10 @@ impl<C> Request<ModifyVolumeInput, C> {
     }
 }
 
+impl Waits for ModifyVolumeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ModifyVolume`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6933,6 +7280,10 @@ impl<C> Request<OfflineNodesInput, C> {
     }
 }
 
+impl Waits for OfflineNodesInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `OfflineNodes`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6986,6 +7337,10 @@ impl<C> Request<PauseResumeDataSynchronizationInput, C> {
         self.input.action = Some(value.into());
         self
     }
+}
+
+impl Waits for PauseResumeDataSynchronizationInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `PauseResumeDataSynchronization`.
@@ -7241,6 +7596,10 @@ impl<C> Request<ResizeColdVolumeInput, C> {
     }
 }
 
+impl Waits for ResizeColdVolumeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ResizeColdVolume`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7308,6 +7667,10 @@ impl<C> Request<ResizeInstanceInput, C> {
         self.input.is_auto_pay = Some(value.into());
         self
     }
+}
+
+impl Waits for ResizeInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `ResizeInstance`.
@@ -7378,6 +7741,10 @@ impl<C> Request<ResizeInstanceVolumeInput, C> {
     }
 }
 
+impl Waits for ResizeInstanceVolumeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ResizeInstanceVolume`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7434,6 +7801,10 @@ impl<C> Request<RestartInstanceInput, C> {
         self.input.node_id = Some(value.into());
         self
     }
+}
+
+impl Waits for RestartInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `RestartInstance`.
@@ -7516,6 +7887,10 @@ impl<C> Request<RestoreExistingInstanceInput, C> {
     }
 }
 
+impl Waits for RestoreExistingInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `RestoreExistingInstance`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7569,6 +7944,10 @@ impl<C> Request<RestoreRedisDataInput, C> {
         self.input.recovery_info = Some(value);
         self
     }
+}
+
+impl Waits for RestoreRedisDataInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `RestoreRedisData`.
@@ -7625,6 +8004,10 @@ impl<C> Request<RestoreRedisPitrInput, C> {
         self.input.restore_time = Some(value.into());
         self
     }
+}
+
+impl Waits for RestoreRedisPitrInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `RestoreRedisPitr`.
@@ -8247,6 +8630,14 @@ impl<C> Request<ShowAllInstancesBackupsInput, C> {
     }
 }
 
+impl Paged for ShowAllInstancesBackupsInput {
+    type Item = types::QueryInstanceBackupResponseBodyBackups;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "backups", 100)
+        .with_style(PageStyle::Page1)
+        .with_total("total_count");
+}
+
 /// The response of `ShowAllInstancesBackups`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8407,6 +8798,13 @@ impl<C> Request<ShowAllInstancesBackupsNewInput, C> {
     }
 }
 
+impl Paged for ShowAllInstancesBackupsNewInput {
+    type Item = types::Backup;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "backups", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ShowAllInstancesBackupsNew`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8507,6 +8905,13 @@ impl<C> Request<ShowApplicableInstancesInput, C> {
     }
 }
 
+impl Paged for ShowApplicableInstancesInput {
+    type Item = types::ApplicableInstanceRsp;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("count");
+}
+
 /// The response of `ShowApplicableInstances`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8589,6 +8994,13 @@ impl<C> Request<ShowApplyHistoryInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ShowApplyHistoryInput {
+    type Item = types::ApplyHistoryRsp;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "histories", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ShowApplyHistory`.
@@ -8980,6 +9392,18 @@ impl<C> Request<ShowDisasterRecoverySettingsInput, C> {
     }
 }
 
+impl Paged for ShowDisasterRecoverySettingsInput {
+    type Item = types::QuerySwitchoverRatioInfo;
+
+    const PAGES: PageInfo = PageInfo::new(
+            "offset",
+            "limit",
+            "disaster_recovery_settings",
+            50,
+        )
+        .with_total("total_count");
+}
+
 /// The response of `ShowDisasterRecoverySettings`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9162,6 +9586,13 @@ impl<C> Request<ShowErrorLogInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ShowErrorLogInput {
+    type Item = types::ErrorLogList;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "error_log_list", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ShowErrorLog`.
@@ -9567,6 +9998,13 @@ impl<C> Request<ShowModifyHistoryInput, C> {
     }
 }
 
+impl Paged for ShowModifyHistoryInput {
+    type Item = types::ConfigurationHistoryRsp;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "histories", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ShowModifyHistory`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9645,6 +10083,13 @@ impl<C> Request<ShowPasswordlessConfigInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ShowPasswordlessConfigInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "config_ips", 100)
+        .with_total("total_count");
 }
 
 /// The response of `ShowPasswordlessConfig`.
@@ -9922,6 +10367,13 @@ impl<C> Request<ShowRedisBigKeysInput, C> {
     }
 }
 
+impl Paged for ShowRedisBigKeysInput {
+    type Item = types::BigKeysInfoResponseBody;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "keys", 100)
+        .with_total("count");
+}
+
 /// The response of `ShowRedisBigKeys`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10090,6 +10542,13 @@ impl<C> Request<ShowRedisHotKeysInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for ShowRedisHotKeysInput {
+    type Item = types::HotKeysInfoResponseBody;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "keys", 50)
+        .with_total("count");
 }
 
 /// The response of `ShowRedisHotKeys`.
@@ -10272,6 +10731,13 @@ impl<C> Request<ShowRestorableListInput, C> {
     }
 }
 
+impl Paged for ShowRestorableListInput {
+    type Item = types::QueryRestoreList;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "restorable_instances", 100)
+        .with_total("total_count");
+}
+
 /// The response of `ShowRestorableList`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10449,6 +10915,10 @@ impl<C> Request<ShrinkInstanceNodeInput, C> {
     }
 }
 
+impl Waits for ShrinkInstanceNodeInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `ShrinkInstanceNode`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10503,6 +10973,10 @@ impl<C> Request<StopBackupInput, C> {
         self.input.action = Some(value.into());
         self
     }
+}
+
+impl Waits for StopBackupInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `StopBackup`.
@@ -10629,6 +11103,10 @@ impl<C> Request<SwitchOverInput, C> {
     }
 }
 
+impl Waits for SwitchOverInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `SwitchOver`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10675,6 +11153,10 @@ impl<C> Request<SwitchOverDisasterRecoveryInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for SwitchOverDisasterRecoveryInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `SwitchOverDisasterRecovery`.
@@ -10840,6 +11322,27 @@ impl<C> Request<SwitchSslInput, C> {
     }
 }
 
+impl Waits for SwitchSslInput {
+    const WAITER: OperationWaiter = TASK_API_JOB
+        .waiter("job_id")
+        .and_until(ConditionWaiter {
+            operation: <ListInstancesInput as Operation>::INFO,
+            input: &[("id", "instance_id")],
+            until: &[
+                WaitCondition {
+                    when: &[("ssl_option", Scalar::Str("on"))],
+                    path: "instances.0.ssl",
+                    equals: Scalar::Str("1"),
+                },
+                WaitCondition {
+                    when: &[("ssl_option", Scalar::Str("off"))],
+                    path: "instances.0.ssl",
+                    equals: Scalar::Str("0"),
+                },
+            ],
+        });
+}
+
 /// The response of `SwitchSsl`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10898,6 +11401,10 @@ impl<C> Request<SwitchToMasterInput, C> {
     }
 }
 
+impl Waits for SwitchToMasterInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `SwitchToMaster`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10942,6 +11449,10 @@ impl<C> Request<SwitchToSlaveInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for SwitchToSlaveInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `SwitchToSlave`.
@@ -11008,6 +11519,10 @@ impl<C> Request<UpdateClientNetworkInput, C> {
         );
         self
     }
+}
+
+impl Waits for UpdateClientNetworkInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `UpdateClientNetwork`.
@@ -11140,6 +11655,10 @@ impl<C> Request<UpdateDatabasesInput, C> {
         self.input.db_id = Some(value);
         self
     }
+}
+
+impl Waits for UpdateDatabasesInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `UpdateDatabases`.
@@ -11318,6 +11837,10 @@ impl<C> Request<UpdateInstanceConfigurationInput, C> {
     }
 }
 
+impl Waits for UpdateInstanceConfigurationInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `UpdateInstanceConfiguration`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11376,6 +11899,10 @@ impl<C> Request<UpdateInstanceConfigurationsInput, C> {
         self.input.values = Some(value);
         self
     }
+}
+
+impl Waits for UpdateInstanceConfigurationsInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `UpdateInstanceConfigurations`.
@@ -11437,6 +11964,10 @@ impl<C> Request<UpdateInstanceLbInput, C> {
         self.input.ip = Some(value.into());
         self
     }
+}
+
+impl Waits for UpdateInstanceLbInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `UpdateInstanceLb`.
@@ -11598,6 +12129,10 @@ impl<C> Request<UpdateSecurityGroupInput, C> {
     }
 }
 
+impl Waits for UpdateSecurityGroupInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
+}
+
 /// The response of `UpdateSecurityGroup`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11642,6 +12177,10 @@ impl<C> Request<UpgradeDbVersionInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for UpgradeDbVersionInput {
+    const WAITER: OperationWaiter = TASK_API_JOB.waiter("job_id");
 }
 
 /// The response of `UpgradeDbVersion`.
@@ -11882,4 +12421,137 @@ pub const ALL: &[OperationInfo] = &[
     <UpgradeDbVersionInput as Operation>::INFO,
     <ListApiVersionInput as Operation>::INFO,
     <ShowApiVersionInput as Operation>::INFO,
+];
+
+/// The task API `job`: `ListJobs` reports the progress of the tasks whose handles operations
+/// return. [`Client::wait_for_task`](crate::Client::wait_for_task) takes it with a handle.
+pub const TASK_API_JOB: TaskApi = TaskApi {
+    operation: <ListJobsInput as Operation>::INFO,
+    handle: "id",
+    handle_as_text: true,
+    status: "jobs.0.status",
+    message: Some("jobs.0.fail_reason"),
+    running: &[Scalar::Str("Running")],
+    succeeded: &[Scalar::Str("Completed")],
+    failed: &[Scalar::Str("Failed")],
+};
+
+/// The service's instance, as its state waiters see it: listed by `ListInstances`, its id in
+/// `id` and its status in `status`. See
+/// [`Client::wait_until_instance_running`](crate::Client::wait_until_instance_running).
+pub const RESOURCE: ResourceInfo = ResourceInfo {
+    name: "instance",
+    list: <ListInstancesInput as Operation>::INFO,
+    pages: <ListInstancesInput as Paged>::PAGES,
+    id_filter: Some(ListFilter {
+        member: "id",
+        name: None,
+        list: false,
+    }),
+    item_id: "id",
+    item_status: "status",
+    running: &[Scalar::Str("normal")],
+    isolated: &[],
+    deleted: &[],
+    failed: &[Scalar::Str("createfail")],
+};
+
+/// Every operation that can be waited for, by vendor name, with what it waits for
+/// ([`Waits::WAITER`]).
+pub const WAITERS: &[(&str, OperationWaiter)] = &[
+    ("ApplyConfiguration", <ApplyConfigurationInput as Waits>::WAITER),
+    (
+        "ApplyConfigurationToInstances",
+        <ApplyConfigurationToInstancesInput as Waits>::WAITER,
+    ),
+    ("CreateBack", <CreateBackInput as Waits>::WAITER),
+    ("CreateColdVolume", <CreateColdVolumeInput as Waits>::WAITER),
+    ("CreateDbCacheMapping", <CreateDbCacheMappingInput as Waits>::WAITER),
+    ("CreateDbUser", <CreateDbUserInput as Waits>::WAITER),
+    ("CreateDisasterRecovery", <CreateDisasterRecoveryInput as Waits>::WAITER),
+    ("CreateGeminiDbDualActive", <CreateGeminiDbDualActiveInput as Waits>::WAITER),
+    ("CreateInstance", <CreateInstanceInput as Waits>::WAITER),
+    ("DeleteBackup", <DeleteBackupInput as Waits>::WAITER),
+    ("DeleteDbCacheMapping", <DeleteDbCacheMappingInput as Waits>::WAITER),
+    ("DeleteDbUser", <DeleteDbUserInput as Waits>::WAITER),
+    ("DeleteDisasterRecovery", <DeleteDisasterRecoveryInput as Waits>::WAITER),
+    ("DeleteEnlargeFailNode", <DeleteEnlargeFailNodeInput as Waits>::WAITER),
+    ("DeleteGeminiDbDualActive", <DeleteGeminiDbDualActiveInput as Waits>::WAITER),
+    ("DeleteInstance", <DeleteInstanceInput as Waits>::WAITER),
+    ("ExpandInstanceNode", <ExpandInstanceNodeInput as Waits>::WAITER),
+    ("ModifyDbUserPrivilege", <ModifyDbUserPrivilegeInput as Waits>::WAITER),
+    ("ModifyPort", <ModifyPortInput as Waits>::WAITER),
+    ("ModifyPublicIp", <ModifyPublicIpInput as Waits>::WAITER),
+    ("ModifyVolume", <ModifyVolumeInput as Waits>::WAITER),
+    ("OfflineNodes", <OfflineNodesInput as Waits>::WAITER),
+    (
+        "PauseResumeDataSynchronization",
+        <PauseResumeDataSynchronizationInput as Waits>::WAITER,
+    ),
+    ("ResizeColdVolume", <ResizeColdVolumeInput as Waits>::WAITER),
+    ("ResizeInstance", <ResizeInstanceInput as Waits>::WAITER),
+    ("ResizeInstanceVolume", <ResizeInstanceVolumeInput as Waits>::WAITER),
+    ("RestartInstance", <RestartInstanceInput as Waits>::WAITER),
+    ("RestoreExistingInstance", <RestoreExistingInstanceInput as Waits>::WAITER),
+    ("RestoreRedisData", <RestoreRedisDataInput as Waits>::WAITER),
+    ("RestoreRedisPitr", <RestoreRedisPitrInput as Waits>::WAITER),
+    ("ShrinkInstanceNode", <ShrinkInstanceNodeInput as Waits>::WAITER),
+    ("StopBackup", <StopBackupInput as Waits>::WAITER),
+    ("SwitchOver", <SwitchOverInput as Waits>::WAITER),
+    ("SwitchOverDisasterRecovery", <SwitchOverDisasterRecoveryInput as Waits>::WAITER),
+    ("SwitchSsl", <SwitchSslInput as Waits>::WAITER),
+    ("SwitchToMaster", <SwitchToMasterInput as Waits>::WAITER),
+    ("SwitchToSlave", <SwitchToSlaveInput as Waits>::WAITER),
+    ("UpdateClientNetwork", <UpdateClientNetworkInput as Waits>::WAITER),
+    ("UpdateDatabases", <UpdateDatabasesInput as Waits>::WAITER),
+    ("UpdateInstanceConfiguration", <UpdateInstanceConfigurationInput as Waits>::WAITER),
+    (
+        "UpdateInstanceConfigurations",
+        <UpdateInstanceConfigurationsInput as Waits>::WAITER,
+    ),
+    ("UpdateInstanceLb", <UpdateInstanceLbInput as Waits>::WAITER),
+    ("UpdateSecurityGroup", <UpdateSecurityGroupInput as Waits>::WAITER),
+    ("UpgradeDbVersion", <UpgradeDbVersionInput as Waits>::WAITER),
+];
+
+/// Every paged operation, by vendor name, with how it pages ([`Paged::PAGES`]).
+pub const PAGINATED: &[(&str, PageInfo)] = &[
+    ("ListAvailableFlavorInfos", <ListAvailableFlavorInfosInput as Paged>::PAGES),
+    ("ListBackups", <ListBackupsInput as Paged>::PAGES),
+    (
+        "ListBiactiveInstanceCandidates",
+        <ListBiactiveInstanceCandidatesInput as Paged>::PAGES,
+    ),
+    ("ListConfigurationTemplates", <ListConfigurationTemplatesInput as Paged>::PAGES),
+    ("ListDbCacheMappings", <ListDbCacheMappingsInput as Paged>::PAGES),
+    ("ListDbUsers", <ListDbUsersInput as Paged>::PAGES),
+    ("ListDedicatedResources", <ListDedicatedResourcesInput as Paged>::PAGES),
+    ("ListEpsQuotas", <ListEpsQuotasInput as Paged>::PAGES),
+    ("ListFlavorInfos", <ListFlavorInfosInput as Paged>::PAGES),
+    ("ListInstanceDatabases", <ListInstanceDatabasesInput as Paged>::PAGES),
+    ("ListInstances", <ListInstancesInput as Paged>::PAGES),
+    ("ListInstancesSession", <ListInstancesSessionInput as Paged>::PAGES),
+    ("ListJobs", <ListJobsInput as Paged>::PAGES),
+    ("ListLtsConfigs", <ListLtsConfigsInput as Paged>::PAGES),
+    ("ListProjectTags", <ListProjectTagsInput as Paged>::PAGES),
+    ("ListRecycleInstances", <ListRecycleInstancesInput as Paged>::PAGES),
+    ("ListRedisPitrRestoreTime", <ListRedisPitrRestoreTimeInput as Paged>::PAGES),
+    ("ListRestoreDatabases", <ListRestoreDatabasesInput as Paged>::PAGES),
+    ("ListRestoreTables", <ListRestoreTablesInput as Paged>::PAGES),
+    ("ListRestoreTime", <ListRestoreTimeInput as Paged>::PAGES),
+    ("ListSlowLogs", <ListSlowLogsInput as Paged>::PAGES),
+    ("ShowAllInstancesBackups", <ShowAllInstancesBackupsInput as Paged>::PAGES),
+    ("ShowAllInstancesBackupsNew", <ShowAllInstancesBackupsNewInput as Paged>::PAGES),
+    ("ShowApplicableInstances", <ShowApplicableInstancesInput as Paged>::PAGES),
+    ("ShowApplyHistory", <ShowApplyHistoryInput as Paged>::PAGES),
+    (
+        "ShowDisasterRecoverySettings",
+        <ShowDisasterRecoverySettingsInput as Paged>::PAGES,
+    ),
+    ("ShowErrorLog", <ShowErrorLogInput as Paged>::PAGES),
+    ("ShowModifyHistory", <ShowModifyHistoryInput as Paged>::PAGES),
+    ("ShowPasswordlessConfig", <ShowPasswordlessConfigInput as Paged>::PAGES),
+    ("ShowRedisBigKeys", <ShowRedisBigKeysInput as Paged>::PAGES),
+    ("ShowRedisHotKeys", <ShowRedisHotKeysInput as Paged>::PAGES),
+    ("ShowRestorableList", <ShowRestorableListInput as Paged>::PAGES),
 ];

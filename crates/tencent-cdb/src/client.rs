@@ -3,6 +3,7 @@
 //! calls.
 
 use cloud_transport::{Config, EndpointRules, ServiceInfo, Vendor};
+use cloud_transport::wait::{ResourceState, TaskApi, WaitError, WaitOptions, Waited};
 
 use crate::operations::*;
 
@@ -68,6 +69,8 @@ impl Client {
     ///
     /// This API is used to adjust database proxy configuration.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// use tencent_cdb::types::ProxyNodeCustom;
     /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -95,6 +98,8 @@ impl Client {
     /// Adjusts database proxy address.
     ///
     /// This API is used to adjust the database proxy address configuration.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -240,8 +245,10 @@ impl Client {
     ///
     /// The service accepts at most 20 of these requests per second.
     ///
-    /// The change finishes asynchronously; to wait for it, poll [`Client::describe_ssl_status`]
-    /// until:
+    /// It starts a task (`AsyncRequestId`).
+    ///
+    /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
+    /// polling [`Client::describe_ssl_status`] until:
     ///
     /// - its `Status` is `"OFF"`.
     ///
@@ -259,6 +266,8 @@ impl Client {
     /// This API (CloseWanService) is used to disable public network access for TencentDB instance,
     /// which will make public IP addresses inaccessible.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.close_wan_service().instance_id("cdb-ezq1vzem").send().await?;
@@ -273,6 +282,8 @@ impl Client {
     /// This API is used to create cloud database accounts. It requires specifying a new account
     /// name and domain name as well as the corresponding password. You can also set the account's
     /// remark information and maximum number of available connections.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// use tencent_cdb::types::Account;
@@ -381,6 +392,8 @@ impl Client {
     ///
     /// This API is used to create a database proxy for the primary instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// use tencent_cdb::types::ProxyNodeCustom;
     /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -407,6 +420,8 @@ impl Client {
     /// Creates a database proxy address.
     ///
     /// This API is used to add a proxy address for database proxy.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// use tencent_cdb::types::ProxyAllocation;
@@ -444,6 +459,8 @@ impl Client {
     /// This API is used to create a clone instance from the source instance. You can specify a
     /// physical backup file or a rollback time point for the clone instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -464,6 +481,8 @@ impl Client {
     /// This API is used to create a cloud database data import task. Note that the file for the
     /// data import task must be uploaded to Tencent Cloud in advance. The user must perform file
     /// import on the console.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -625,6 +644,8 @@ impl Client {
     /// Deletes TencentDB accounts.
     ///
     /// This API is used to delete CDB accounts.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// use tencent_cdb::types::Account;
@@ -798,6 +819,8 @@ impl Client {
     ///
     /// This API is used to query ALL account information of the cloud database.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.describe_accounts().instance_id("cdb-f35wr6wj").send().await?;
@@ -843,6 +866,8 @@ impl Client {
     ///
     /// This API is used to obtain the list of audit instances.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 20000 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let request = client.describe_audit_instance_list().audit_switch(0).audit_mode(0).limit(1);
@@ -859,6 +884,8 @@ impl Client {
     ///
     /// This API is used to query the audit log files of a TencentDB instance.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 300 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.describe_audit_log_files().instance_id("cdb-qwerasdf").send().await?;
@@ -871,6 +898,8 @@ impl Client {
     /// Queries a database audit log.
     ///
     /// This API is used to query database audit logs.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -891,6 +920,8 @@ impl Client {
     ///
     /// This API is used to query audit policies of cloud database instances.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -908,6 +939,8 @@ impl Client {
     /// Queries the change history of rule templates.
     ///
     /// This API is used to query the change history of rule templates.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 1000 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -929,6 +962,8 @@ impl Client {
     /// Queries audit rule templates.
     ///
     /// This API is used to query the information of audit rule templates.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 1000 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -952,6 +987,8 @@ impl Client {
     /// This API is used to create audit rules no longer supported.
     ///
     /// This API is used to query audit rules in current region.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -1049,6 +1086,8 @@ impl Client {
     /// instance as well as the count and capacity of data backup and log backup for each instance
     /// (in bytes).
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.describe_backup_summaries().product("mysql").limit(1).send().await?;
@@ -1061,6 +1100,8 @@ impl Client {
     /// Queries data backup file list.
     ///
     /// This API (DescribeBackups) is used to query the backups of a TencentDB instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 1000 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -1089,6 +1130,8 @@ impl Client {
     /// Queries binlog backup file list.
     ///
     /// This API is used to query the list of binlog files of a TencentDB instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 1000 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -1145,6 +1188,8 @@ impl Client {
     ///
     /// This API is used to query the clone task list of a user instance.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.describe_clone_list().instance_id("cdb-9303wd4x").send().await?;
@@ -1185,6 +1230,8 @@ impl Client {
     ///
     /// This API (DescribeDBImportRecords) is used to query the records of import tasks in a
     /// TencentDB instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -1301,6 +1348,8 @@ impl Client {
     /// [DescribeDBInstanceConfig](https://www.tencentcloud.com/document/product/236/17491?from_cn_redirect=1)
     /// API.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 2000 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.describe_db_instances().instance_ids(["cdb-70zdmgg1"]).send().await?;
@@ -1353,6 +1402,8 @@ impl Client {
     ///
     /// This API (DescribeDBSwitchRecords) is used to query the instance switch records.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 1000 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.describe_db_switch_records().instance_id("cdb-nrdbtr5o").send().await?;
@@ -1381,6 +1432,8 @@ impl Client {
     ///
     /// This API is used to query the information of databases in a TencentDB instance which must be
     /// a source or disaster recovery instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 5000 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -1431,6 +1484,8 @@ impl Client {
     /// the value of the input parameter `Limit` to reduce the packet size so that the API can
     /// respond timely.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 400 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -1471,6 +1526,8 @@ impl Client {
     ///
     /// This API (DescribeInstanceParamRecords) is used to query the parameter modification records
     /// of an instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -1623,6 +1680,8 @@ impl Client {
     ///
     /// This API is used to query the proxy configuration.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.describe_proxy_custom_conf().instance_id("cdb-2wpip1dd").send().await?;
@@ -1722,6 +1781,8 @@ impl Client {
     ///
     /// This API is used to query the rollback task detail of a cloud database instance.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let request = client.describe_rollback_task_detail().instance_id("cdb-qwer1234").limit(1);
@@ -1760,6 +1821,8 @@ impl Client {
     /// timeout. Once timed out, narrow down the Limit parameter value when querying, thereby
     /// reducing the size and enabling the API to return content promptly.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 800 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -1780,6 +1843,8 @@ impl Client {
     /// This API is used to obtain the slow query log of a cloud database instance. Description: If
     /// the data volume is too large in a single query, it may lead to response timeout. We
     /// recommend shortening the query time range per request, such as one hour, to avoid timeout.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 1000 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -1833,6 +1898,8 @@ impl Client {
     /// This API is used to query the information of database tables in a TencentDB instance. It
     /// only supports source or disaster recovery instances.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 5000 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let request = client.describe_tables().instance_id("cdb-c1nl9rpv").database("mysql");
@@ -1846,6 +1913,8 @@ impl Client {
     /// Queries instance tags.
     ///
     /// This API is used to access tag information of the instance for cloud databases.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -1867,6 +1936,8 @@ impl Client {
     /// Queries the list of tasks for a TencentDB instance.
     ///
     /// This API (DescribeTasks) is used to query the list of tasks for a TencentDB instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -1895,6 +1966,8 @@ impl Client {
     ///
     /// This API is used to query the list of SQL files imported by users. The common request
     /// parameter `Region` must be `ap-shanghai`.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -1947,6 +2020,8 @@ impl Client {
     /// This API (ModifyAccountDescription) is used to modify the remarks of a TencentDB instance
     /// account.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// use tencent_cdb::types::Account;
     /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -1969,6 +2044,8 @@ impl Client {
     ///
     /// This API is used to modify the maximum number of available connections for a cloud database
     /// account.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// use tencent_cdb::types::Account;
@@ -1995,6 +2072,8 @@ impl Client {
     /// This API (ModifyAccountPassword) is used to modify the password of a TencentDB instance
     /// account.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// use tencent_cdb::types::Account;
     /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -2019,6 +2098,8 @@ impl Client {
     /// information of the account. You can \[query the account permission information
     /// \](<https://intl.cloud.tencent.com/document/api/236/17500?from_cn_redirect=1>) first before
     /// modifying permissions.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// use tencent_cdb::types::Account;
@@ -2254,6 +2335,8 @@ impl Client {
     ///
     /// This API is used to change the mode of a cloud database.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -2353,6 +2436,8 @@ impl Client {
     ///
     /// This API (ModifyInstanceParam) is used to modify instance parameters.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -2371,6 +2456,8 @@ impl Client {
     /// Modifies the password complexity of a TencentDB instance.
     ///
     /// This API is used to modify the password complexity of a cloud database instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -2492,6 +2579,8 @@ impl Client {
     /// This API is used to update the information of a TencentDB RO group, such as configuring a
     /// read-only instance removal policy in case of excessive delay, setting read weights of
     /// read-only instances, and setting the replication delay.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -2621,6 +2710,8 @@ impl Client {
     /// This API (OpenDBInstanceGTID) is used to enable GTID for a TencentDB instance. Only
     /// instances on or above version 5.6 are supported.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.open_db_instance_gtid().instance_id("cdb-f35wr6wj").send().await?;
@@ -2640,8 +2731,10 @@ impl Client {
     ///
     /// The service accepts at most 20 of these requests per second.
     ///
-    /// The change finishes asynchronously; to wait for it, poll [`Client::describe_ssl_status`]
-    /// until:
+    /// It starts a task (`AsyncRequestId`).
+    ///
+    /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
+    /// polling [`Client::describe_ssl_status`] until:
     ///
     /// - its `Status` is `"ON"`.
     ///
@@ -2660,6 +2753,8 @@ impl Client {
     ///
     /// Note that before enabling public network access, you need to first [initialize the
     /// instance](https://intl.cloud.tencent.com/document/api/236/15873?from_cn_redirect=1).
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -2758,6 +2853,8 @@ impl Client {
     ///
     /// 2. The instance status must be normal and no other async tasks are in progress.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.restart_db_instances().instance_ids(["cdb-f35wr6wj"]).send().await?;
@@ -2771,6 +2868,8 @@ impl Client {
     ///
     /// This API (StartBatchRollback) is used to roll back the tables of a TencentDB instance in
     /// batches.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// use tencent_cdb::types::RollbackInstancesInfo;
@@ -2797,6 +2896,8 @@ impl Client {
     /// This API is used to enable CPU Elastic Scaling, including one-time manual scale-out and
     /// automatic elastic scaling.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -2816,6 +2917,8 @@ impl Client {
     ///
     /// This API is used to enable RO replication and sync data from the primary instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.start_replication().instance_id("cdbro-lsjh9i11").send().await?;
@@ -2828,6 +2931,8 @@ impl Client {
     /// Disables elastic CPU expansion.
     ///
     /// This API is used to disable elastic CPU expansion.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -2860,6 +2965,8 @@ impl Client {
     ///
     /// This API is used to stop RO replication and interrupt data sync from the primary instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client.stop_replication().instance_id("cdbro-himitj11").send().await?;
@@ -2875,6 +2982,8 @@ impl Client {
     /// an Asynchronous Task ID. The revocation result can be queried through
     /// [DescribeAsyncRequestInfo](https://www.tencentcloud.com/document/api/236/20410?from_cn_redirect=1)
     /// for task execution.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -2928,6 +3037,8 @@ impl Client {
     ///
     /// This API is used for source-to-replica switch.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -2949,6 +3060,8 @@ impl Client {
     /// This API is used to switch a cloud database disaster recovery instance to primary instance.
     /// Note that the request must be sent to the region where the disaster recovery instance is
     /// located.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
@@ -2980,6 +3093,8 @@ impl Client {
     ///
     /// This API is used to upgrade the database proxy version.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -3004,6 +3119,8 @@ impl Client {
     /// instance. If you need to migrate business, fill in the instance specification (CPU, memory),
     /// otherwise the system will use the minimum allowed specification by default.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -3026,6 +3143,8 @@ impl Client {
     /// upgrade, submit an upgrade check task via SubmitInstanceUpgradeCheckJob
     /// (<https://www.tencentcloud.com/document/product/236/110468?from_cn_redirect=1>).
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -3046,6 +3165,8 @@ impl Client {
     ///
     /// This API is used to upgrade a read-only group to a pure network forwarding mode.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client
@@ -3058,5 +3179,71 @@ impl Client {
     /// ```
     pub fn upgrade_ro_group(&self) -> Request<UpgradeRoGroupInput> {
         Request::new(self.clone())
+    }
+
+    /// Waits until the task API `api` reports the task `handle` (a `FlowId`, a `job_id`) succeeded;
+    /// fails with the task's status and message if it failed.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), tencent_cdb::WaitError> {
+    /// use tencent_cdb::operations::TASK_API_ASYNC_REQUEST;
+    /// client.wait_for_task(&TASK_API_ASYNC_REQUEST, 1234, Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_task(
+        &self,
+        api: &TaskApi,
+        handle: impl Into<serde_json::Value>,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        api.wait(&self.transport, &handle.into(), &options).await
+    }
+
+    /// Waits until the instance `id` is listed by `DescribeDBInstances` as running; fails early
+    /// when it turns isolated, deleted or failed. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), tencent_cdb::WaitError> {
+    /// client.wait_until_instance_running("cdb-a1b2c3d4", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_running(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Running, &options).await
+    }
+
+    /// Waits until the instance `id` is no longer listed by `DescribeDBInstances`, or listed as
+    /// deleted. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), tencent_cdb::WaitError> {
+    /// client.wait_until_instance_gone("cdb-a1b2c3d4", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_gone(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Gone, &options).await
+    }
+
+    /// Waits until the instance `id` is listed by `DescribeDBInstances` as isolated; fails early
+    /// when it turns deleted or failed. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), tencent_cdb::WaitError> {
+    /// client.wait_until_instance_isolated("cdb-a1b2c3d4", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_isolated(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Isolated, &options).await
     }
 }

@@ -10,6 +10,11 @@
 
 use std::fmt;
 
+use cloud_transport::paginate::{PageInfo, Paginator};
+use cloud_transport::wait::{
+    Completed, ConditionWaiter, ListFilter, OperationWaiter, ResourceInfo, Scalar,
+    TaskApi, WaitCondition, WaitError, WaitOptions, Waited,
+};
 use cloud_transport::{OperationInfo, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -91,6 +96,114 @@ impl<I: Operation> Request<I, Client> {
             I::REQUIRED,
         )?;
         self.client.transport.call(&I::INFO, &input).await
+    }
+}
+
+/// A paged list operation: [`Request::paginate`] reads every page of it. Implemented by the
+/// input of every paged operation; [`PAGINATED`] lists them.
+pub trait Paged: Operation {
+    /// One listed item.
+    type Item: DeserializeOwned;
+
+    /// How it pages.
+    const PAGES: PageInfo;
+}
+
+impl<I: Paged> Request<I, Client> {
+    /// Pages through the whole list: every answer (`I::Output`) with
+    /// [`next_page`](Paginator::next_page) or as a `Stream`, or every item (`I::Item`) with
+    /// [`items`](Paginator::items). Pages are the largest the service allows unless set; the
+    /// listing stops at the stated total or an empty page, and ends with an error rather than
+    /// repeat a page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
+    /// let mut items = client.describe_accounts().paginate().items();
+    /// while let Some(item) = items.next_item().await {
+    ///     println!("{:?}", item?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn paginate(self) -> Paginator<I::Output, I::Item> {
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        );
+        Paginator::from_input(self.client.transport, I::INFO, I::PAGES, input)
+    }
+}
+
+/// An operation whose change can be waited for (a task, a change that shows, or both):
+/// [`Request::send_and_wait`]. Implemented by the input of every such operation; [`WAITERS`]
+/// lists them.
+pub trait Waits: Operation {
+    /// What it waits for.
+    const WAITER: OperationWaiter;
+}
+
+impl<I: Waits> Request<I, Client>
+where
+    I::Output: Serialize,
+{
+    /// Sends the request, then waits until the task it started has succeeded and its change shows.
+    /// `options` sets the deadline (every wait has one), the delays between polls and a progress
+    /// callback.
+    ///
+    /// # Errors
+    ///
+    /// [`WaitError::Call`] when the call fails (or the wait cannot work for this input: then
+    /// nothing is sent), [`WaitError::TaskFailed`], [`WaitError::UnknownTask`],
+    /// [`WaitError::Timeout`].
+    ///
+    /// ```no_run
+    /// use tencent_cdb::types::ProxyNodeCustom;
+    /// # async fn example(client: tencent_cdb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tencent_cdb::WaitOptions;
+    ///
+    /// let done = client
+    ///     .adjust_cdb_proxy()
+    ///     .instance_id("cdb-aykuksx3")
+    ///     .proxy_group_id("proxy-il2nlsdn")
+    ///     .proxy_node_custom([
+    ///         serde_json::from_str::<
+    ///             ProxyNodeCustom,
+    ///         >(
+    ///             r#"{"NodeCount":2,"Cpu":2,"Mem":4000,"Region":"ap-guangzhou","Zone":"ap-guangzhou-1"}"#,
+    ///         )?,
+    ///     ])
+    ///     .reload_balance("auto")
+    ///     .upgrade_time("nowTime")
+    ///     .send_and_wait(WaitOptions::new())
+    ///     .await?;
+    /// println!("{:?}, after {} polls", done.output, done.waited.attempts);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_and_wait(
+        self,
+        options: WaitOptions,
+    ) -> Result<Completed<I::Output>, WaitError> {
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        )?;
+        I::WAITER.send_and_wait(&self.client.transport, &I::INFO, input, &options).await
+    }
+
+    /// Waits for the change this request started, given the answer
+    /// [`send`](Self::send) returned; the request is not sent again.
+    ///
+    /// # Errors
+    ///
+    /// As [`send_and_wait`](Self::send_and_wait).
+    pub async fn wait_for(
+        &self,
+        output: &I::Output,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        let input = self.to_json()?;
+        I::WAITER.wait_for(&self.client.transport, &input, output, &options).await
     }
 }
 
@@ -282,6 +395,10 @@ impl<C> Request<AdjustCdbProxyInput, C> {
     }
 }
 
+impl Waits for AdjustCdbProxyInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `AdjustCdbProxy`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -467,6 +584,10 @@ impl<C> Request<AdjustCdbProxyAddressInput, C> {
         self.input.ap_query_to_other_node = Some(value);
         self
     }
+}
+
+impl Waits for AdjustCdbProxyAddressInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `AdjustCdbProxyAddress`.
@@ -864,6 +985,22 @@ impl<C> Request<CloseSslInput, C> {
     }
 }
 
+impl Waits for CloseSslInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST
+        .waiter("AsyncRequestId")
+        .and_until(ConditionWaiter {
+            operation: <DescribeSslStatusInput as Operation>::INFO,
+            input: &[("InstanceId", "InstanceId"), ("RoGroupId", "RoGroupId")],
+            until: &[
+                WaitCondition {
+                    when: &[],
+                    path: "Status",
+                    equals: Scalar::Str("OFF"),
+                },
+            ],
+        });
+}
+
 /// The response of `CloseSSL`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -917,6 +1054,10 @@ impl<C> Request<CloseWanServiceInput, C> {
         self.input.op_resource_id = Some(value.into());
         self
     }
+}
+
+impl Waits for CloseWanServiceInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `CloseWanService`.
@@ -1010,6 +1151,10 @@ impl<C> Request<CreateAccountsInput, C> {
         self.input.max_user_connections = Some(value);
         self
     }
+}
+
+impl Waits for CreateAccountsInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `CreateAccounts`.
@@ -1469,6 +1614,10 @@ impl<C> Request<CreateCdbProxyInput, C> {
     }
 }
 
+impl Waits for CreateCdbProxyInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `CreateCdbProxy`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -1692,6 +1841,10 @@ impl<C> Request<CreateCdbProxyAddressInput, C> {
         self.input.access_mode = Some(value.into());
         self
     }
+}
+
+impl Waits for CreateCdbProxyAddressInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `CreateCdbProxyAddress`.
@@ -1994,6 +2147,10 @@ impl<C> Request<CreateCloneInstanceInput, C> {
     }
 }
 
+impl Waits for CreateCloneInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `CreateCloneInstance`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -2090,6 +2247,10 @@ impl<C> Request<CreateDbImportJobInput, C> {
         self.input.cos_url = Some(value.into());
         self
     }
+}
+
+impl Waits for CreateDbImportJobInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `CreateDBImportJob`.
@@ -3560,6 +3721,10 @@ impl<C> Request<DeleteAccountsInput, C> {
     }
 }
 
+impl Waits for DeleteAccountsInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `DeleteAccounts`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4135,6 +4300,13 @@ impl<C> Request<DescribeAccountsInput, C> {
     }
 }
 
+impl Paged for DescribeAccountsInput {
+    type Item = types::AccountInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeAccounts`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4313,6 +4485,13 @@ impl<C> Request<DescribeAuditInstanceListInput, C> {
     }
 }
 
+impl Paged for DescribeAuditInstanceListInput {
+    type Item = types::InstanceDbAuditStatus;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 20000)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeAuditInstanceList`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4382,6 +4561,13 @@ impl<C> Request<DescribeAuditLogFilesInput, C> {
         self.input.file_name = Some(value.into());
         self
     }
+}
+
+impl Paged for DescribeAuditLogFilesInput {
+    type Item = types::AuditLogFile;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 300)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeAuditLogFiles`.
@@ -4493,6 +4679,13 @@ impl<C> Request<DescribeAuditLogsInput, C> {
     }
 }
 
+impl Paged for DescribeAuditLogsInput {
+    type Item = types::AuditLog;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeAuditLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4588,6 +4781,13 @@ impl<C> Request<DescribeAuditPoliciesInput, C> {
     }
 }
 
+impl Paged for DescribeAuditPoliciesInput {
+    type Item = types::AuditPolicy;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeAuditPolicies`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4678,6 +4878,13 @@ impl<C> Request<DescribeAuditRuleTemplateModifyHistoryInput, C> {
         self.input.order = Some(value.into());
         self
     }
+}
+
+impl Paged for DescribeAuditRuleTemplateModifyHistoryInput {
+    type Item = types::RuleTemplateRecordInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 1000)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeAuditRuleTemplateModifyHistory`.
@@ -4772,6 +4979,13 @@ impl<C> Request<DescribeAuditRuleTemplatesInput, C> {
     }
 }
 
+impl Paged for DescribeAuditRuleTemplatesInput {
+    type Item = types::AuditRuleTemplateInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 1000)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeAuditRuleTemplates`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4836,6 +5050,13 @@ impl<C> Request<DescribeAuditRulesInput, C> {
         self.input.offset = Some(value);
         self
     }
+}
+
+impl Paged for DescribeAuditRulesInput {
+    type Item = types::AuditRule;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeAuditRules`.
@@ -5235,6 +5456,13 @@ impl<C> Request<DescribeBackupSummariesInput, C> {
     }
 }
 
+impl Paged for DescribeBackupSummariesInput {
+    type Item = types::BackupSummaryItem;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeBackupSummaries`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -5293,6 +5521,13 @@ impl<C> Request<DescribeBackupsInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for DescribeBackupsInput {
+    type Item = types::BackupInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 1000)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeBackups`.
@@ -5436,6 +5671,13 @@ impl<C> Request<DescribeBinlogsInput, C> {
         self.input.contains_min_start_time = Some(value);
         self
     }
+}
+
+impl Paged for DescribeBinlogsInput {
+    type Item = types::BinlogInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 1000)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeBinlogs`.
@@ -5645,6 +5887,13 @@ impl<C> Request<DescribeCloneListInput, C> {
     }
 }
 
+impl Paged for DescribeCloneListInput {
+    type Item = types::CloneItem;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeCloneList`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -5838,6 +6087,13 @@ impl<C> Request<DescribeDbImportRecordsInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for DescribeDbImportRecordsInput {
+    type Item = types::ImportRecord;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeDBImportRecords`.
@@ -6569,6 +6825,13 @@ impl<C> Request<DescribeDbInstancesInput, C> {
     }
 }
 
+impl Paged for DescribeDbInstancesInput {
+    type Item = types::InstanceInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 2000)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeDBInstances`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -6895,6 +7158,13 @@ impl<C> Request<DescribeDbSwitchRecordsInput, C> {
     }
 }
 
+impl Paged for DescribeDbSwitchRecordsInput {
+    type Item = types::DbSwitchInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 1000)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeDBSwitchRecords`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -7029,6 +7299,13 @@ impl<C> Request<DescribeDatabasesInput, C> {
         self.input.database_regexp = Some(value.into());
         self
     }
+}
+
+impl Paged for DescribeDatabasesInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 5000)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeDatabases`.
@@ -7251,6 +7528,13 @@ impl<C> Request<DescribeErrorLogDataInput, C> {
     }
 }
 
+impl Paged for DescribeErrorLogDataInput {
+    type Item = types::ErrlogItem;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 400)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeErrorLogData`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -7433,6 +7717,13 @@ impl<C> Request<DescribeInstanceParamRecordsInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for DescribeInstanceParamRecordsInput {
+    type Item = types::ParamRecord;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeInstanceParamRecords`.
@@ -8065,6 +8356,13 @@ impl<C> Request<DescribeProxyCustomConfInput, C> {
     }
 }
 
+impl Paged for DescribeProxyCustomConfInput {
+    type Item = types::CustomConfig;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "CustomConfInfo", 100)
+        .with_total("Count");
+}
+
 /// The response of `DescribeProxyCustomConf`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -8418,6 +8716,13 @@ impl<C> Request<DescribeRollbackTaskDetailInput, C> {
     }
 }
 
+impl Paged for DescribeRollbackTaskDetailInput {
+    type Item = types::RollbackTask;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeRollbackTaskDetail`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -8621,6 +8926,13 @@ impl<C> Request<DescribeSlowLogDataInput, C> {
     }
 }
 
+impl Paged for DescribeSlowLogDataInput {
+    type Item = types::SlowLogItem;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 800)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeSlowLogData`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -8679,6 +8991,13 @@ impl<C> Request<DescribeSlowLogsInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for DescribeSlowLogsInput {
+    type Item = types::SlowLogInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 1000)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeSlowLogs`.
@@ -8873,6 +9192,13 @@ impl<C> Request<DescribeTablesInput, C> {
     }
 }
 
+impl Paged for DescribeTablesInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 5000)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeTables`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -8934,6 +9260,11 @@ impl<C> Request<DescribeTagsOfInstanceIdsInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for DescribeTagsOfInstanceIdsInput {
+    type Item = types::TagsInfoOfInstance;
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Rows", 100);
 }
 
 /// The response of `DescribeTagsOfInstanceIds`.
@@ -9047,6 +9378,13 @@ impl<C> Request<DescribeTasksInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for DescribeTasksInput {
+    type Item = types::TaskDetail;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeTasks`.
@@ -9164,6 +9502,13 @@ impl<C> Request<DescribeUploadedFilesInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for DescribeUploadedFilesInput {
+    type Item = types::SqlFileInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeUploadedFiles`.
@@ -9332,6 +9677,10 @@ impl<C> Request<ModifyAccountDescriptionInput, C> {
     }
 }
 
+impl Waits for ModifyAccountDescriptionInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `ModifyAccountDescription`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -9395,6 +9744,10 @@ impl<C> Request<ModifyAccountMaxUserConnectionsInput, C> {
         self.input.max_user_connections = Some(value);
         self
     }
+}
+
+impl Waits for ModifyAccountMaxUserConnectionsInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `ModifyAccountMaxUserConnections`.
@@ -9470,6 +9823,10 @@ impl<C> Request<ModifyAccountPasswordInput, C> {
         self.input.accounts = Some(value.into_iter().collect());
         self
     }
+}
+
+impl Waits for ModifyAccountPasswordInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `ModifyAccountPassword`.
@@ -9588,6 +9945,10 @@ impl<C> Request<ModifyAccountPrivilegesInput, C> {
         self.input.modify_action = Some(value.into());
         self
     }
+}
+
+impl Waits for ModifyAccountPrivilegesInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `ModifyAccountPrivileges`.
@@ -10669,6 +11030,10 @@ impl<C> Request<ModifyDbInstanceModesInput, C> {
     }
 }
 
+impl Waits for ModifyDbInstanceModesInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `ModifyDBInstanceModes`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -11037,6 +11402,10 @@ impl<C> Request<ModifyInstanceParamInput, C> {
     }
 }
 
+impl Waits for ModifyInstanceParamInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `ModifyInstanceParam`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -11111,6 +11480,10 @@ impl<C> Request<ModifyInstancePasswordComplexityInput, C> {
         self.input.param_list = Some(value.into_iter().collect());
         self
     }
+}
+
+impl Waits for ModifyInstancePasswordComplexityInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `ModifyInstancePasswordComplexity`.
@@ -11577,6 +11950,10 @@ impl<C> Request<ModifyRoGroupInfoInput, C> {
     }
 }
 
+impl Waits for ModifyRoGroupInfoInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `ModifyRoGroupInfo`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -11927,6 +12304,10 @@ impl<C> Request<OpenDbInstanceGtidInput, C> {
     }
 }
 
+impl Waits for OpenDbInstanceGtidInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `OpenDBInstanceGTID`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -11977,6 +12358,22 @@ impl<C> Request<OpenSslInput, C> {
         self.input.ro_group_id = Some(value.into());
         self
     }
+}
+
+impl Waits for OpenSslInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST
+        .waiter("AsyncRequestId")
+        .and_until(ConditionWaiter {
+            operation: <DescribeSslStatusInput as Operation>::INFO,
+            input: &[("InstanceId", "InstanceId"), ("RoGroupId", "RoGroupId")],
+            until: &[
+                WaitCondition {
+                    when: &[],
+                    path: "Status",
+                    equals: Scalar::Str("ON"),
+                },
+            ],
+        });
 }
 
 /// The response of `OpenSSL`.
@@ -12031,6 +12428,10 @@ impl<C> Request<OpenWanServiceInput, C> {
         self.input.op_resource_id = Some(value.into());
         self
     }
+}
+
+impl Waits for OpenWanServiceInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `OpenWanService`.
@@ -12342,6 +12743,10 @@ impl<C> Request<RestartDbInstancesInput, C> {
     }
 }
 
+impl Waits for RestartDbInstancesInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `RestartDBInstances`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -12384,6 +12789,10 @@ impl<C> Request<StartBatchRollbackInput, C> {
         self.input.instances = Some(value.into_iter().collect());
         self
     }
+}
+
+impl Waits for StartBatchRollbackInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `StartBatchRollback`.
@@ -12475,6 +12884,10 @@ impl<C> Request<StartCpuExpandInput, C> {
     }
 }
 
+impl Waits for StartCpuExpandInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `StartCpuExpand`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -12519,6 +12932,10 @@ impl<C> Request<StartReplicationInput, C> {
     }
 }
 
+impl Waits for StartReplicationInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `StartReplication`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -12560,6 +12977,10 @@ impl<C> Request<StopCpuExpandInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for StopCpuExpandInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `StopCpuExpand`.
@@ -12646,6 +13067,10 @@ impl<C> Request<StopReplicationInput, C> {
     }
 }
 
+impl Waits for StopReplicationInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `StopReplication`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -12686,6 +13111,10 @@ impl<C> Request<StopRollbackInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for StopRollbackInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `StopRollback`.
@@ -12869,6 +13298,10 @@ impl<C> Request<SwitchDbInstanceMasterSlaveInput, C> {
     }
 }
 
+impl Waits for SwitchDbInstanceMasterSlaveInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `SwitchDBInstanceMasterSlave`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -12909,6 +13342,10 @@ impl<C> Request<SwitchDrInstanceToMasterInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for SwitchDrInstanceToMasterInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `SwitchDrInstanceToMaster`.
@@ -13042,6 +13479,10 @@ impl<C> Request<UpgradeCdbProxyVersionInput, C> {
         self.input.upgrade_time = Some(value.into());
         self
     }
+}
+
+impl Waits for UpgradeCdbProxyVersionInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `UpgradeCDBProxyVersion`.
@@ -13312,6 +13753,10 @@ impl<C> Request<UpgradeDbInstanceInput, C> {
     }
 }
 
+impl Waits for UpgradeDbInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `UpgradeDBInstance`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -13421,6 +13866,10 @@ impl<C> Request<UpgradeDbInstanceEngineVersionInput, C> {
     }
 }
 
+impl Waits for UpgradeDbInstanceEngineVersionInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `UpgradeDBInstanceEngineVersion`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -13470,6 +13919,10 @@ impl<C> Request<UpgradeRoGroupInput, C> {
         self.input.uniq_ro_group_id = Some(value.into());
         self
     }
+}
+
+impl Waits for UpgradeRoGroupInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `UpgradeRoGroup`.
@@ -13651,4 +14104,122 @@ pub const ALL: &[OperationInfo] = &[
     <UpgradeDbInstanceInput as Operation>::INFO,
     <UpgradeDbInstanceEngineVersionInput as Operation>::INFO,
     <UpgradeRoGroupInput as Operation>::INFO,
+];
+
+/// The task API `async-request`: `DescribeAsyncRequestInfo` reports the progress of the tasks
+/// whose handles operations return. [`Client::wait_for_task`](crate::Client::wait_for_task)
+/// takes it with a handle.
+pub const TASK_API_ASYNC_REQUEST: TaskApi = TaskApi {
+    operation: <DescribeAsyncRequestInfoInput as Operation>::INFO,
+    handle: "AsyncRequestId",
+    handle_as_text: true,
+    status: "Status",
+    message: Some("Info"),
+    running: &[Scalar::Str("INITIAL"), Scalar::Str("RUNNING"), Scalar::Str("PAUSED")],
+    succeeded: &[Scalar::Str("SUCCESS")],
+    failed: &[Scalar::Str("FAILED"), Scalar::Str("KILLED"), Scalar::Str("REMOVED")],
+};
+
+/// The service's instance, as its state waiters see it: listed by `DescribeDBInstances`, its id
+/// in `InstanceId` and its status in `Status`. See
+/// [`Client::wait_until_instance_running`](crate::Client::wait_until_instance_running).
+pub const RESOURCE: ResourceInfo = ResourceInfo {
+    name: "instance",
+    list: <DescribeDbInstancesInput as Operation>::INFO,
+    pages: <DescribeDbInstancesInput as Paged>::PAGES,
+    id_filter: Some(ListFilter {
+        member: "InstanceIds",
+        name: None,
+        list: true,
+    }),
+    item_id: "InstanceId",
+    item_status: "Status",
+    running: &[Scalar::Int(1)],
+    isolated: &[Scalar::Int(5)],
+    deleted: &[],
+    failed: &[],
+};
+
+/// Every operation that can be waited for, by vendor name, with what it waits for
+/// ([`Waits::WAITER`]).
+pub const WAITERS: &[(&str, OperationWaiter)] = &[
+    ("AdjustCdbProxy", <AdjustCdbProxyInput as Waits>::WAITER),
+    ("AdjustCdbProxyAddress", <AdjustCdbProxyAddressInput as Waits>::WAITER),
+    ("CloseSSL", <CloseSslInput as Waits>::WAITER),
+    ("CloseWanService", <CloseWanServiceInput as Waits>::WAITER),
+    ("CreateAccounts", <CreateAccountsInput as Waits>::WAITER),
+    ("CreateCdbProxy", <CreateCdbProxyInput as Waits>::WAITER),
+    ("CreateCdbProxyAddress", <CreateCdbProxyAddressInput as Waits>::WAITER),
+    ("CreateCloneInstance", <CreateCloneInstanceInput as Waits>::WAITER),
+    ("CreateDBImportJob", <CreateDbImportJobInput as Waits>::WAITER),
+    ("DeleteAccounts", <DeleteAccountsInput as Waits>::WAITER),
+    ("ModifyAccountDescription", <ModifyAccountDescriptionInput as Waits>::WAITER),
+    (
+        "ModifyAccountMaxUserConnections",
+        <ModifyAccountMaxUserConnectionsInput as Waits>::WAITER,
+    ),
+    ("ModifyAccountPassword", <ModifyAccountPasswordInput as Waits>::WAITER),
+    ("ModifyAccountPrivileges", <ModifyAccountPrivilegesInput as Waits>::WAITER),
+    ("ModifyDBInstanceModes", <ModifyDbInstanceModesInput as Waits>::WAITER),
+    ("ModifyInstanceParam", <ModifyInstanceParamInput as Waits>::WAITER),
+    (
+        "ModifyInstancePasswordComplexity",
+        <ModifyInstancePasswordComplexityInput as Waits>::WAITER,
+    ),
+    ("ModifyRoGroupInfo", <ModifyRoGroupInfoInput as Waits>::WAITER),
+    ("OpenDBInstanceGTID", <OpenDbInstanceGtidInput as Waits>::WAITER),
+    ("OpenSSL", <OpenSslInput as Waits>::WAITER),
+    ("OpenWanService", <OpenWanServiceInput as Waits>::WAITER),
+    ("RestartDBInstances", <RestartDbInstancesInput as Waits>::WAITER),
+    ("StartBatchRollback", <StartBatchRollbackInput as Waits>::WAITER),
+    ("StartCpuExpand", <StartCpuExpandInput as Waits>::WAITER),
+    ("StartReplication", <StartReplicationInput as Waits>::WAITER),
+    ("StopCpuExpand", <StopCpuExpandInput as Waits>::WAITER),
+    ("StopReplication", <StopReplicationInput as Waits>::WAITER),
+    ("StopRollback", <StopRollbackInput as Waits>::WAITER),
+    ("SwitchDBInstanceMasterSlave", <SwitchDbInstanceMasterSlaveInput as Waits>::WAITER),
+    ("SwitchDrInstanceToMaster", <SwitchDrInstanceToMasterInput as Waits>::WAITER),
+    ("UpgradeCDBProxyVersion", <UpgradeCdbProxyVersionInput as Waits>::WAITER),
+    ("UpgradeDBInstance", <UpgradeDbInstanceInput as Waits>::WAITER),
+    (
+        "UpgradeDBInstanceEngineVersion",
+        <UpgradeDbInstanceEngineVersionInput as Waits>::WAITER,
+    ),
+    ("UpgradeRoGroup", <UpgradeRoGroupInput as Waits>::WAITER),
+];
+
+/// Every paged operation, by vendor name, with how it pages ([`Paged::PAGES`]).
+pub const PAGINATED: &[(&str, PageInfo)] = &[
+    ("DescribeAccounts", <DescribeAccountsInput as Paged>::PAGES),
+    ("DescribeAuditInstanceList", <DescribeAuditInstanceListInput as Paged>::PAGES),
+    ("DescribeAuditLogFiles", <DescribeAuditLogFilesInput as Paged>::PAGES),
+    ("DescribeAuditLogs", <DescribeAuditLogsInput as Paged>::PAGES),
+    ("DescribeAuditPolicies", <DescribeAuditPoliciesInput as Paged>::PAGES),
+    (
+        "DescribeAuditRuleTemplateModifyHistory",
+        <DescribeAuditRuleTemplateModifyHistoryInput as Paged>::PAGES,
+    ),
+    ("DescribeAuditRuleTemplates", <DescribeAuditRuleTemplatesInput as Paged>::PAGES),
+    ("DescribeAuditRules", <DescribeAuditRulesInput as Paged>::PAGES),
+    ("DescribeBackupSummaries", <DescribeBackupSummariesInput as Paged>::PAGES),
+    ("DescribeBackups", <DescribeBackupsInput as Paged>::PAGES),
+    ("DescribeBinlogs", <DescribeBinlogsInput as Paged>::PAGES),
+    ("DescribeCloneList", <DescribeCloneListInput as Paged>::PAGES),
+    ("DescribeDBImportRecords", <DescribeDbImportRecordsInput as Paged>::PAGES),
+    ("DescribeDBInstances", <DescribeDbInstancesInput as Paged>::PAGES),
+    ("DescribeDBSwitchRecords", <DescribeDbSwitchRecordsInput as Paged>::PAGES),
+    ("DescribeDatabases", <DescribeDatabasesInput as Paged>::PAGES),
+    ("DescribeErrorLogData", <DescribeErrorLogDataInput as Paged>::PAGES),
+    (
+        "DescribeInstanceParamRecords",
+        <DescribeInstanceParamRecordsInput as Paged>::PAGES,
+    ),
+    ("DescribeProxyCustomConf", <DescribeProxyCustomConfInput as Paged>::PAGES),
+    ("DescribeRollbackTaskDetail", <DescribeRollbackTaskDetailInput as Paged>::PAGES),
+    ("DescribeSlowLogData", <DescribeSlowLogDataInput as Paged>::PAGES),
+    ("DescribeSlowLogs", <DescribeSlowLogsInput as Paged>::PAGES),
+    ("DescribeTables", <DescribeTablesInput as Paged>::PAGES),
+    ("DescribeTagsOfInstanceIds", <DescribeTagsOfInstanceIdsInput as Paged>::PAGES),
+    ("DescribeTasks", <DescribeTasksInput as Paged>::PAGES),
+    ("DescribeUploadedFiles", <DescribeUploadedFilesInput as Paged>::PAGES),
 ];

@@ -3,6 +3,7 @@
 //! calls.
 
 use cloud_transport::{Config, EndpointRules, ServiceInfo, Vendor};
+use cloud_transport::wait::{ResourceState, TaskApi, WaitError, WaitOptions, Waited};
 
 use crate::operations::*;
 
@@ -75,6 +76,8 @@ impl Client {
     ///
     /// This API is used to customize an account to access the instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client
@@ -93,6 +96,8 @@ impl Client {
     /// Creates instance backups.
     ///
     /// This API is used to back up an instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -231,6 +236,8 @@ impl Client {
     ///
     /// This API is used to delete a custom account of an instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client
@@ -322,6 +329,8 @@ impl Client {
     ///
     /// This API is used to query audit log files of a cloud database instance.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client.describe_audit_log_files().instance_id("cmgo-xfts****").send().await?;
@@ -334,6 +343,8 @@ impl Client {
     /// Query database audit logs.
     ///
     /// This API is used to query database audit logs.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -353,6 +364,8 @@ impl Client {
     /// Queries backup download task information.
     ///
     /// This API is used to query information about the backup download task.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -384,6 +397,8 @@ impl Client {
     /// This API is used to query the client connection information on an instance, including the IP
     /// address for connection and the number of connections.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 1000 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let request = client.describe_client_connections().instance_id("cmgo-eqmoaxxx");
@@ -401,6 +416,8 @@ impl Client {
     /// This API is used to query the operation currently being performed on a TencentDB for MongoDB
     /// instance.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let request = client.describe_current_op().instance_id("cmgo-r3p8****").state("primary");
@@ -415,6 +432,8 @@ impl Client {
     ///
     /// This API is used to query the list of instance backups. Currently, only backups created in
     /// the last seven days can be queried.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -515,6 +534,8 @@ impl Client {
     /// primary instances, disaster recovery instances, and read-only instances by project ID,
     /// instance ID, instance status, and other conditions.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client
@@ -533,6 +554,8 @@ impl Client {
     /// Query instance slow log details.
     ///
     /// This API is used to query slow log details of the instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 10000 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -582,6 +605,8 @@ impl Client {
     ///
     /// This API is used to query a log download task.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client
@@ -600,6 +625,8 @@ impl Client {
     /// Queries logs.
     ///
     /// This API is used to query running logs.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -662,6 +689,8 @@ impl Client {
     ///
     /// This API is used to get the slow log statistics of a database instance.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client
@@ -682,6 +711,8 @@ impl Client {
     ///
     /// This API is used to get the slow log information of a TencentDB instance. Only slow logs for
     /// the last 7 days can be queried.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -716,6 +747,8 @@ impl Client {
     ///
     /// This API is used to close the SRV Access Address of the MongoDB database.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client.disable_srv_connection_url().instance_id("cmgo-gnu9vvnr").send().await?;
@@ -742,6 +775,8 @@ impl Client {
     ///
     /// This API is used to enable the SRV Access Address for MongoDB database.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client.enable_srv_connection_url().instance_id("cmgo-gnu9vvnr").send().await?;
@@ -755,6 +790,8 @@ impl Client {
     ///
     /// This API is used to enable the transparent data encryption (TDE) capability for TencentDB
     /// for MongoDB.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -776,6 +813,8 @@ impl Client {
     /// Enable public network access.
     ///
     /// This API is used to enable the public network access address of the current instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
     ///
     /// ```no_run
     /// use tencent_mongodb::types::WanServiceNodeList;
@@ -900,8 +939,10 @@ impl Client {
     ///
     /// The service accepts at most 20 of these requests per second.
     ///
-    /// The change finishes asynchronously; to wait for it, poll [`Client::describe_instance_ssl`]
-    /// until:
+    /// It starts a task (`FlowId`).
+    ///
+    /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
+    /// polling [`Client::describe_instance_ssl`] until:
     ///
     /// - its `Status` is `1`, if this request's `Enable` was `true`;
     /// - its `Status` is `0`, if this request's `Enable` was `false`.
@@ -923,6 +964,8 @@ impl Client {
     /// certain period of isolation, the instance is deleted permanently. For the retention time in
     /// the recycle bin, see the pay-as-you-go service terms. The deleted pay-as-you-go instance
     /// cannot be recovered. Proceed with caution.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -983,6 +1026,8 @@ impl Client {
     /// This API is used to modify the network information on a TencentDB for MongoDB instance. It
     /// supports switching from a basic network to a VPC network or from one VPC network to another
     /// VPC network.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -1094,6 +1139,8 @@ impl Client {
     /// This API is used to modify the TTL duration of the SRV Access Address for a MongoDB
     /// database.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client
@@ -1112,6 +1159,8 @@ impl Client {
     ///
     /// This API is used to deactivate isolated TencentDB instances immediately. The instances must
     /// be in isolated status.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
@@ -1166,6 +1215,8 @@ impl Client {
     ///
     /// This API is used to reset the instance access password.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`AsyncRequestId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client
@@ -1184,6 +1235,8 @@ impl Client {
     /// Rollback an instance.
     ///
     /// This API is used to rollback the database instance to a specified time point.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
     ///
     /// ```no_run
     /// use tencent_mongodb::types::RestoreDatabases;
@@ -1210,6 +1263,8 @@ impl Client {
     /// Sets account permissions.
     ///
     /// This API is used to set the account permissions of an instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
     ///
     /// ```no_run
     /// use tencent_mongodb::types::Auth;
@@ -1285,6 +1340,8 @@ impl Client {
     ///
     /// This API is used to upgrade the kernel version of the database instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let request = client.upgrade_db_instance_kernel_version().instance_id("cmgo-p8vnipr5");
@@ -1303,6 +1360,8 @@ impl Client {
     /// above is supported. Only upgrading from a lower version to a higher version step by step is
     /// allowed. Cross-version upgrade or version downgrade is not supported.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let output = client
@@ -1315,5 +1374,71 @@ impl Client {
     /// ```
     pub fn upgrade_db_instance_version(&self) -> Request<UpgradeDbInstanceVersionInput> {
         Request::new(self.clone())
+    }
+
+    /// Waits until the task API `api` reports the task `handle` (a `FlowId`, a `job_id`) succeeded;
+    /// fails with the task's status and message if it failed.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), tencent_mongodb::WaitError> {
+    /// use tencent_mongodb::operations::TASK_API_ASYNC_REQUEST;
+    /// client.wait_for_task(&TASK_API_ASYNC_REQUEST, 1234, Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_task(
+        &self,
+        api: &TaskApi,
+        handle: impl Into<serde_json::Value>,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        api.wait(&self.transport, &handle.into(), &options).await
+    }
+
+    /// Waits until the instance `id` is listed by `DescribeDBInstances` as running; fails early
+    /// when it turns isolated, deleted or failed. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), tencent_mongodb::WaitError> {
+    /// client.wait_until_instance_running("cmgo-a1b2c3d4", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_running(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Running, &options).await
+    }
+
+    /// Waits until the instance `id` is no longer listed by `DescribeDBInstances`, or listed as
+    /// deleted. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), tencent_mongodb::WaitError> {
+    /// client.wait_until_instance_gone("cmgo-a1b2c3d4", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_gone(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Gone, &options).await
+    }
+
+    /// Waits until the instance `id` is listed by `DescribeDBInstances` as isolated; fails early
+    /// when it turns deleted or failed. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), tencent_mongodb::WaitError> {
+    /// client.wait_until_instance_isolated("cmgo-a1b2c3d4", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_isolated(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Isolated, &options).await
     }
 }

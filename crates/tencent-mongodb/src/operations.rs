@@ -10,6 +10,11 @@
 
 use std::fmt;
 
+use cloud_transport::paginate::{PageInfo, Paginator, PageStyle};
+use cloud_transport::wait::{
+    Completed, ConditionWaiter, ListFilter, OperationWaiter, ResourceInfo, Scalar,
+    TaskApi, WaitCondition, WaitError, WaitOptions, Waited,
+};
 use cloud_transport::{OperationInfo, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -91,6 +96,105 @@ impl<I: Operation> Request<I, Client> {
             I::REQUIRED,
         )?;
         self.client.transport.call(&I::INFO, &input).await
+    }
+}
+
+/// A paged list operation: [`Request::paginate`] reads every page of it. Implemented by the
+/// input of every paged operation; [`PAGINATED`] lists them.
+pub trait Paged: Operation {
+    /// One listed item.
+    type Item: DeserializeOwned;
+
+    /// How it pages.
+    const PAGES: PageInfo;
+}
+
+impl<I: Paged> Request<I, Client> {
+    /// Pages through the whole list: every answer (`I::Output`) with
+    /// [`next_page`](Paginator::next_page) or as a `Stream`, or every item (`I::Item`) with
+    /// [`items`](Paginator::items). Pages are the largest the service allows unless set; the
+    /// listing stops at the stated total or an empty page, and ends with an error rather than
+    /// repeat a page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
+    /// let mut items = client.describe_audit_log_files().paginate().items();
+    /// while let Some(item) = items.next_item().await {
+    ///     println!("{:?}", item?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn paginate(self) -> Paginator<I::Output, I::Item> {
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        );
+        Paginator::from_input(self.client.transport, I::INFO, I::PAGES, input)
+    }
+}
+
+/// An operation whose change can be waited for (a task, a change that shows, or both):
+/// [`Request::send_and_wait`]. Implemented by the input of every such operation; [`WAITERS`]
+/// lists them.
+pub trait Waits: Operation {
+    /// What it waits for.
+    const WAITER: OperationWaiter;
+}
+
+impl<I: Waits> Request<I, Client>
+where
+    I::Output: Serialize,
+{
+    /// Sends the request, then waits until the task it started has succeeded and its change shows.
+    /// `options` sets the deadline (every wait has one), the delays between polls and a progress
+    /// callback.
+    ///
+    /// # Errors
+    ///
+    /// [`WaitError::Call`] when the call fails (or the wait cannot work for this input: then
+    /// nothing is sent), [`WaitError::TaskFailed`], [`WaitError::UnknownTask`],
+    /// [`WaitError::Timeout`].
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_mongodb::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tencent_mongodb::WaitOptions;
+    ///
+    /// let done = client
+    ///     .create_account_user()
+    ///     .instance_id("cmgo-9d0p****")
+    ///     .user_name("test_user")
+    ///     .password("Abc@123...")
+    ///     .send_and_wait(WaitOptions::new())
+    ///     .await?;
+    /// println!("{:?}, after {} polls", done.output, done.waited.attempts);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_and_wait(
+        self,
+        options: WaitOptions,
+    ) -> Result<Completed<I::Output>, WaitError> {
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        )?;
+        I::WAITER.send_and_wait(&self.client.transport, &I::INFO, input, &options).await
+    }
+
+    /// Waits for the change this request started, given the answer
+    /// [`send`](Self::send) returned; the request is not sent again.
+    ///
+    /// # Errors
+    ///
+    /// As [`send_and_wait`](Self::send_and_wait).
+    pub async fn wait_for(
+        &self,
+        output: &I::Output,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        let input = self.to_json()?;
+        I::WAITER.wait_for(&self.client.transport, &input, output, &options).await
     }
 }
 
@@ -288,6 +392,10 @@ impl<C> Request<CreateAccountUserInput, C> {
     }
 }
 
+impl Waits for CreateAccountUserInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
+}
+
 /// The response of `CreateAccountUser`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -352,6 +460,10 @@ impl<C> Request<CreateBackupDbInstanceInput, C> {
         self.input.backup_remark = Some(value.into());
         self
     }
+}
+
+impl Waits for CreateBackupDbInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `CreateBackupDBInstance`.
@@ -1634,6 +1746,10 @@ impl<C> Request<DeleteAccountUserInput, C> {
     }
 }
 
+impl Waits for DeleteAccountUserInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
+}
+
 /// The response of `DeleteAccountUser`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -1959,6 +2075,13 @@ impl<C> Request<DescribeAuditLogFilesInput, C> {
     }
 }
 
+impl Paged for DescribeAuditLogFilesInput {
+    type Item = types::AuditLogFile;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeAuditLogFiles`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -2064,6 +2187,13 @@ impl<C> Request<DescribeAuditLogsInput, C> {
         self.input.order_by = Some(value.into());
         self
     }
+}
+
+impl Paged for DescribeAuditLogsInput {
+    type Item = types::AuditLog;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeAuditLogs`.
@@ -2191,6 +2321,14 @@ impl<C> Request<DescribeBackupDownloadTaskInput, C> {
         self.input.status = Some(value.into_iter().collect());
         self
     }
+}
+
+impl Paged for DescribeBackupDownloadTaskInput {
+    type Item = types::BackupDownloadTask;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Tasks", 100)
+        .with_style(PageStyle::Page0)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeBackupDownloadTask`.
@@ -2326,6 +2464,13 @@ impl<C> Request<DescribeClientConnectionsInput, C> {
         self.input.offset = Some(value);
         self
     }
+}
+
+impl Paged for DescribeClientConnectionsInput {
+    type Item = types::ClientConnection;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Clients", 1000)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeClientConnections`.
@@ -2464,6 +2609,13 @@ impl<C> Request<DescribeCurrentOpInput, C> {
     }
 }
 
+impl Paged for DescribeCurrentOpInput {
+    type Item = types::CurrentOp;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "CurrentOps", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeCurrentOp`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -2539,6 +2691,13 @@ impl<C> Request<DescribeDbBackupsInput, C> {
         self.input.offset = Some(value);
         self
     }
+}
+
+impl Paged for DescribeDbBackupsInput {
+    type Item = types::BackupInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "BackupList", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeDBBackups`.
@@ -3112,6 +3271,13 @@ impl<C> Request<DescribeDbInstancesInput, C> {
     }
 }
 
+impl Paged for DescribeDbInstancesInput {
+    type Item = types::InstanceDetail;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "InstanceDetails", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeDBInstances`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -3257,6 +3423,13 @@ impl<C> Request<DescribeDetailedSlowLogsInput, C> {
         self.input.order_by_type = Some(value.into());
         self
     }
+}
+
+impl Paged for DescribeDetailedSlowLogsInput {
+    type Item = types::SlowLogItem;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "DetailedSlowLogs", 10000)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeDetailedSlowLogs`.
@@ -3445,6 +3618,14 @@ impl<C> Request<DescribeLogDownloadTasksInput, C> {
     }
 }
 
+impl Paged for DescribeLogDownloadTasksInput {
+    type Item = types::Task;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Tasks", 100)
+        .with_style(PageStyle::Page0)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeLogDownloadTasks`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -3597,6 +3778,13 @@ impl<C> Request<DescribeMongodbLogsInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for DescribeMongodbLogsInput {
+    type Item = types::LogInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "LogList", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeMongodbLogs`.
@@ -3831,6 +4019,13 @@ impl<C> Request<DescribeSlowLogPatternsInput, C> {
     }
 }
 
+impl Paged for DescribeSlowLogPatternsInput {
+    type Item = types::SlowLogPattern;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "SlowLogPatterns", 100)
+        .with_total("Count");
+}
+
 /// The response of `DescribeSlowLogPatterns`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -3942,6 +4137,13 @@ impl<C> Request<DescribeSlowLogsInput, C> {
     }
 }
 
+impl Paged for DescribeSlowLogsInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "SlowLogs", 100)
+        .with_total("Count");
+}
+
 /// The response of `DescribeSlowLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4028,6 +4230,10 @@ impl<C> Request<DisableSrvConnectionUrlInput, C> {
     }
 }
 
+impl Waits for DisableSrvConnectionUrlInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
+}
+
 /// The response of `DisableSRVConnectionUrl`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4097,6 +4303,10 @@ impl<C> Request<EnableSrvConnectionUrlInput, C> {
     }
 }
 
+impl Waits for EnableSrvConnectionUrlInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
+}
+
 /// The response of `EnableSRVConnectionUrl`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4158,6 +4368,10 @@ impl<C> Request<EnableTransparentDataEncryptionInput, C> {
         self.input.key_id = Some(value.into());
         self
     }
+}
+
+impl Waits for EnableTransparentDataEncryptionInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
 }
 
 /// The response of `EnableTransparentDataEncryption`.
@@ -4222,6 +4436,10 @@ impl<C> Request<EnableWanServiceInput, C> {
         self.input.node_list = Some(value.into_iter().collect());
         self
     }
+}
+
+impl Waits for EnableWanServiceInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
 }
 
 /// The response of `EnableWanService`.
@@ -4746,6 +4964,27 @@ impl<C> Request<InstanceEnableSslInput, C> {
     }
 }
 
+impl Waits for InstanceEnableSslInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST
+        .waiter("FlowId")
+        .and_until(ConditionWaiter {
+            operation: <DescribeInstanceSslInput as Operation>::INFO,
+            input: &[("InstanceId", "InstanceId")],
+            until: &[
+                WaitCondition {
+                    when: &[("Enable", Scalar::Bool(true))],
+                    path: "Status",
+                    equals: Scalar::Int(1),
+                },
+                WaitCondition {
+                    when: &[("Enable", Scalar::Bool(false))],
+                    path: "Status",
+                    equals: Scalar::Int(0),
+                },
+            ],
+        });
+}
+
 /// The response of `InstanceEnableSSL`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4802,6 +5041,10 @@ impl<C> Request<IsolateDbInstanceInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for IsolateDbInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `IsolateDBInstance`.
@@ -5007,6 +5250,10 @@ impl<C> Request<ModifyDbInstanceNetworkAddressInput, C> {
         self.input.network_addresses = Some(value.into_iter().collect());
         self
     }
+}
+
+impl Waits for ModifyDbInstanceNetworkAddressInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
 }
 
 /// The response of `ModifyDBInstanceNetworkAddress`.
@@ -5484,6 +5731,10 @@ impl<C> Request<ModifySrvConnectionUrlInput, C> {
     }
 }
 
+impl Waits for ModifySrvConnectionUrlInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
+}
+
 /// The response of `ModifySRVConnectionUrl`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -5525,6 +5776,10 @@ impl<C> Request<OfflineIsolatedDbInstanceInput, C> {
         self.input.instance_id = Some(value.into());
         self
     }
+}
+
+impl Waits for OfflineIsolatedDbInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
 }
 
 /// The response of `OfflineIsolatedDBInstance`.
@@ -5710,6 +5965,10 @@ impl<C> Request<ResetDbInstancePasswordInput, C> {
     }
 }
 
+impl Waits for ResetDbInstancePasswordInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("AsyncRequestId");
+}
+
 /// The response of `ResetDBInstancePassword`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -5779,6 +6038,10 @@ impl<C> Request<RestoreDbInstanceInput, C> {
     }
 }
 
+impl Waits for RestoreDbInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
+}
+
 /// The response of `RestoreDBInstance`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -5839,6 +6102,10 @@ impl<C> Request<SetAccountUserPrivilegeInput, C> {
         self.input.auth_role = Some(value.into_iter().collect());
         self
     }
+}
+
+impl Waits for SetAccountUserPrivilegeInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
 }
 
 /// The response of `SetAccountUserPrivilege`.
@@ -6050,6 +6317,10 @@ impl<C> Request<UpgradeDbInstanceKernelVersionInput, C> {
     }
 }
 
+impl Waits for UpgradeDbInstanceKernelVersionInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
+}
+
 /// The response of `UpgradeDBInstanceKernelVersion`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -6115,6 +6386,10 @@ impl<C> Request<UpgradeDbInstanceVersionInput, C> {
         self.input.in_maintenance = Some(value);
         self
     }
+}
+
+impl Waits for UpgradeDbInstanceVersionInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowId");
 }
 
 /// The response of `UpgradeDbInstanceVersion`.
@@ -6200,4 +6475,85 @@ pub const ALL: &[OperationInfo] = &[
     <TerminateDbInstancesInput as Operation>::INFO,
     <UpgradeDbInstanceKernelVersionInput as Operation>::INFO,
     <UpgradeDbInstanceVersionInput as Operation>::INFO,
+];
+
+/// The task API `async-request`: `DescribeAsyncRequestInfo` reports the progress of the tasks
+/// whose handles operations return. [`Client::wait_for_task`](crate::Client::wait_for_task)
+/// takes it with a handle.
+pub const TASK_API_ASYNC_REQUEST: TaskApi = TaskApi {
+    operation: <DescribeAsyncRequestInfoInput as Operation>::INFO,
+    handle: "AsyncRequestId",
+    handle_as_text: true,
+    status: "Status",
+    message: None,
+    running: &[Scalar::Str("initial"), Scalar::Str("running")],
+    succeeded: &[Scalar::Str("success")],
+    failed: &[Scalar::Str("paused"), Scalar::Str("undoed"), Scalar::Str("failed")],
+};
+
+/// The service's instance, as its state waiters see it: listed by `DescribeDBInstances`, its id
+/// in `InstanceId` and its status in `Status`. See
+/// [`Client::wait_until_instance_running`](crate::Client::wait_until_instance_running).
+pub const RESOURCE: ResourceInfo = ResourceInfo {
+    name: "instance",
+    list: <DescribeDbInstancesInput as Operation>::INFO,
+    pages: <DescribeDbInstancesInput as Paged>::PAGES,
+    id_filter: Some(ListFilter {
+        member: "InstanceIds",
+        name: None,
+        list: true,
+    }),
+    item_id: "InstanceId",
+    item_status: "Status",
+    running: &[Scalar::Int(2)],
+    isolated: &[Scalar::Int(-3), Scalar::Int(-2)],
+    deleted: &[],
+    failed: &[],
+};
+
+/// Every operation that can be waited for, by vendor name, with what it waits for
+/// ([`Waits::WAITER`]).
+pub const WAITERS: &[(&str, OperationWaiter)] = &[
+    ("CreateAccountUser", <CreateAccountUserInput as Waits>::WAITER),
+    ("CreateBackupDBInstance", <CreateBackupDbInstanceInput as Waits>::WAITER),
+    ("DeleteAccountUser", <DeleteAccountUserInput as Waits>::WAITER),
+    ("DisableSRVConnectionUrl", <DisableSrvConnectionUrlInput as Waits>::WAITER),
+    ("EnableSRVConnectionUrl", <EnableSrvConnectionUrlInput as Waits>::WAITER),
+    (
+        "EnableTransparentDataEncryption",
+        <EnableTransparentDataEncryptionInput as Waits>::WAITER,
+    ),
+    ("EnableWanService", <EnableWanServiceInput as Waits>::WAITER),
+    ("InstanceEnableSSL", <InstanceEnableSslInput as Waits>::WAITER),
+    ("IsolateDBInstance", <IsolateDbInstanceInput as Waits>::WAITER),
+    (
+        "ModifyDBInstanceNetworkAddress",
+        <ModifyDbInstanceNetworkAddressInput as Waits>::WAITER,
+    ),
+    ("ModifySRVConnectionUrl", <ModifySrvConnectionUrlInput as Waits>::WAITER),
+    ("OfflineIsolatedDBInstance", <OfflineIsolatedDbInstanceInput as Waits>::WAITER),
+    ("ResetDBInstancePassword", <ResetDbInstancePasswordInput as Waits>::WAITER),
+    ("RestoreDBInstance", <RestoreDbInstanceInput as Waits>::WAITER),
+    ("SetAccountUserPrivilege", <SetAccountUserPrivilegeInput as Waits>::WAITER),
+    (
+        "UpgradeDBInstanceKernelVersion",
+        <UpgradeDbInstanceKernelVersionInput as Waits>::WAITER,
+    ),
+    ("UpgradeDbInstanceVersion", <UpgradeDbInstanceVersionInput as Waits>::WAITER),
+];
+
+/// Every paged operation, by vendor name, with how it pages ([`Paged::PAGES`]).
+pub const PAGINATED: &[(&str, PageInfo)] = &[
+    ("DescribeAuditLogFiles", <DescribeAuditLogFilesInput as Paged>::PAGES),
+    ("DescribeAuditLogs", <DescribeAuditLogsInput as Paged>::PAGES),
+    ("DescribeBackupDownloadTask", <DescribeBackupDownloadTaskInput as Paged>::PAGES),
+    ("DescribeClientConnections", <DescribeClientConnectionsInput as Paged>::PAGES),
+    ("DescribeCurrentOp", <DescribeCurrentOpInput as Paged>::PAGES),
+    ("DescribeDBBackups", <DescribeDbBackupsInput as Paged>::PAGES),
+    ("DescribeDBInstances", <DescribeDbInstancesInput as Paged>::PAGES),
+    ("DescribeDetailedSlowLogs", <DescribeDetailedSlowLogsInput as Paged>::PAGES),
+    ("DescribeLogDownloadTasks", <DescribeLogDownloadTasksInput as Paged>::PAGES),
+    ("DescribeMongodbLogs", <DescribeMongodbLogsInput as Paged>::PAGES),
+    ("DescribeSlowLogPatterns", <DescribeSlowLogPatternsInput as Paged>::PAGES),
+    ("DescribeSlowLogs", <DescribeSlowLogsInput as Paged>::PAGES),
 ];

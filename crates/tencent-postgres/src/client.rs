@@ -3,6 +3,7 @@
 //! calls.
 
 use cloud_transport::{Config, EndpointRules, ServiceInfo, Vendor};
+use cloud_transport::wait::{ResourceState, TaskApi, WaitError, WaitOptions, Waited};
 
 use crate::operations::*;
 
@@ -47,6 +48,8 @@ impl Client {
     /// Adds a read-only replica to an RO group.
     ///
     /// This API is used to add a read-only replica to an RO group.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -127,6 +130,8 @@ impl Client {
     /// Disables the public network address of an instance.
     ///
     /// This API is used to disable the public network address of an instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -215,6 +220,8 @@ impl Client {
     ///
     /// This API is used to create instance networks. Each instance allows a maximum of 2 network
     /// configurations and a minimum of 1.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -331,6 +338,8 @@ impl Client {
     ///
     /// This API is used to create an RO group.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -350,6 +359,8 @@ impl Client {
     ///
     /// This API is used to create network for RO groups. The largest quantity of networks to create
     /// is 2.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -448,6 +459,8 @@ impl Client {
     ///
     /// This API is used to delete a network from an instance while keeping at least one network.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -505,6 +518,8 @@ impl Client {
     ///
     /// This API is used to delete an RO group.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`FlowId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let request = client.delete_read_only_group().read_only_group_id("pgrogrp-k95qzetn");
@@ -518,6 +533,8 @@ impl Client {
     /// Deletes a network of an RO group.
     ///
     /// This API is used to delete a network from an RO group (at least 1 network must remain).
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -567,6 +584,8 @@ impl Client {
     ///
     /// This API is used to query the list of the database accounts for an instance.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client.describe_accounts().db_instance_id("postgres-apzvwncr").send().await?;
@@ -579,6 +598,8 @@ impl Client {
     /// Query the audit instance list.
     ///
     /// Query the audit instance list
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -601,6 +622,8 @@ impl Client {
     ///
     /// Queries audit log files
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 300 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -621,6 +644,8 @@ impl Client {
     /// This API is used to query an audit log.
     ///
     /// This API is used to query a Database Audit log.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -725,6 +750,8 @@ impl Client {
     /// This API is used to query the backup statistics of an instance. It will return the number
     /// and size (bytes) of backups of the instance.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let request = client.describe_backup_summaries().limit(1).offset(0).order_by_type("desc");
@@ -738,6 +765,8 @@ impl Client {
     /// Queries the list of data backups.
     ///
     /// This API is used to query the list of data backups.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -796,6 +825,8 @@ impl Client {
     /// [DescribeBaseBackups](https://www.tencentcloud.com/document/product/409/54343) as an
     /// alternative.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -815,6 +846,8 @@ impl Client {
     /// Queries an error log.
     ///
     /// This API is used to query an error log.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -928,6 +961,8 @@ impl Client {
     ///
     /// This API is used to query the details of one or more instances.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client.describe_db_instances().limit(10).offset(0).send().await?;
@@ -957,6 +992,8 @@ impl Client {
     /// [DescribeLogBackups](https://www.tencentcloud.com/document/api/409/89021?from_cn_redirect=1)
     /// as substitution.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -976,6 +1013,8 @@ impl Client {
     ///
     /// This API is used to query database object list, such as the mode list in test database.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -993,6 +1032,8 @@ impl Client {
     /// Queries the database list of an instance.
     ///
     /// This API is used to query the database list of an instance.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -1055,6 +1096,8 @@ impl Client {
     /// Queries the list of log backups.
     ///
     /// This API is used to query the list of log backups.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -1119,6 +1162,8 @@ impl Client {
     ///
     /// This API is used to query the list of parameter templates.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -1170,6 +1215,8 @@ impl Client {
     ///
     /// This API is used to query the list of RO groups.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`PageNumber`, 99 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client.describe_read_only_groups().send().await?;
@@ -1198,6 +1245,8 @@ impl Client {
     /// time and return aggregated statistical analysis results which are classified by statement
     /// with abstract parameter values.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -1219,6 +1268,8 @@ impl Client {
     ///
     /// This API is used to get the slow queries during the specified period of time.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -1239,6 +1290,8 @@ impl Client {
     /// This API is used to query the task list and show the progress of async task execution. This
     /// API is used to show summarized steps, which may be adjusted during version iteration. It is
     /// not recommended for key logic usage.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -1586,6 +1639,8 @@ impl Client {
     ///
     /// This API is used to modify the AZs where the nodes of a source instance reside.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
+    ///
     /// ```no_run
     /// use tencent_postgres::types::DbNode;
     /// # async fn example(client: tencent_postgres::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -1660,6 +1715,8 @@ impl Client {
     ///
     /// This API is used to modify instance parameters.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
+    ///
     /// ```no_run
     /// use tencent_postgres::types::ParamEntry;
     /// # async fn example(client: tencent_postgres::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -1684,6 +1741,8 @@ impl Client {
     /// Modifies the RO group of an instance.
     ///
     /// This API is used to modify the RO group of an instance.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -1715,8 +1774,10 @@ impl Client {
     /// `ap-jakarta`, `ap-nanjing`, `ap-seoul`, `ap-shanghai`, `ap-shanghai-fsi`, `ap-shenzhen-fsi`,
     /// `ap-singapore`, `ap-tokyo`, `eu-frankfurt`, `na-ashburn`, `na-siliconvalley`, `sa-saopaulo`.
     ///
-    /// The change finishes asynchronously; to wait for it, poll
-    /// [`Client::describe_db_instance_ssl_config`] until:
+    /// It starts a task (`TaskId`).
+    ///
+    /// The change finishes asynchronously; [`send_and_wait`](Request::send_and_wait) waits for it,
+    /// polling [`Client::describe_db_instance_ssl_config`] until:
     ///
     /// - its `SSLEnabled` is `true`, if this request's `SSLEnabled` was `true`;
     /// - its `SSLEnabled` is `false`, if this request's `SSLEnabled` was `false`.
@@ -1956,6 +2017,8 @@ impl Client {
     ///
     /// This API is used to enable the public network access of an instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let request = client.open_db_extranet_access().db_instance_id("postgres-apzvwncr");
@@ -2005,6 +2068,8 @@ impl Client {
     /// Removes a read-only replica from an RO group.
     ///
     /// This API is used to remove a read-only replica from an RO group.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -2059,6 +2124,8 @@ impl Client {
     ///
     /// This API is used to restart an instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client.restart_db_instance().db_instance_id("postgres-apzvwncr").send().await?;
@@ -2072,6 +2139,8 @@ impl Client {
     ///
     /// This API is used to recover database-related objects such as databases and tables on the
     /// original instance based on the backup set or recovery target time.
+    ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
     ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
@@ -2115,6 +2184,8 @@ impl Client {
     ///   satisfy the switch condition by using forced switching..
     /// - This API is used to perform this operation on the primary instance only..
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let request = client.switch_db_instance_primary().db_instance_id("postgres-idabksrn");
@@ -2148,6 +2219,8 @@ impl Client {
     ///
     /// This API is used to upgrade the kernel version of an instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -2170,6 +2243,8 @@ impl Client {
     /// This API is used to upgrade the major kernel version of an instance, for example, from
     /// PostgreSQL 12 to PostgreSQL 15.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for the task it starts (`TaskId`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
     /// let output = client
@@ -2185,5 +2260,71 @@ impl Client {
         &self,
     ) -> Request<UpgradeDbInstanceMajorVersionInput> {
         Request::new(self.clone())
+    }
+
+    /// Waits until the task API `api` reports the task `handle` (a `FlowId`, a `job_id`) succeeded;
+    /// fails with the task's status and message if it failed.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> Result<(), tencent_postgres::WaitError> {
+    /// use tencent_postgres::operations::TASK_API_TASK;
+    /// client.wait_for_task(&TASK_API_TASK, 1234, Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_task(
+        &self,
+        api: &TaskApi,
+        handle: impl Into<serde_json::Value>,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        api.wait(&self.transport, &handle.into(), &options).await
+    }
+
+    /// Waits until the instance `id` is listed by `DescribeDBInstances` as running; fails early
+    /// when it turns isolated, deleted or failed. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> Result<(), tencent_postgres::WaitError> {
+    /// client.wait_until_instance_running("postgres-a1b2c3d4", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_running(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Running, &options).await
+    }
+
+    /// Waits until the instance `id` is no longer listed by `DescribeDBInstances`, or listed as
+    /// deleted. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> Result<(), tencent_postgres::WaitError> {
+    /// client.wait_until_instance_gone("postgres-a1b2c3d4", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_gone(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Gone, &options).await
+    }
+
+    /// Waits until the instance `id` is listed by `DescribeDBInstances` as isolated; fails early
+    /// when it turns deleted or failed. The output is the listed item ([`RESOURCE`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> Result<(), tencent_postgres::WaitError> {
+    /// client.wait_until_instance_isolated("postgres-a1b2c3d4", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_until_instance_isolated(
+        &self,
+        id: &str,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        RESOURCE.wait_until(&self.transport, id, ResourceState::Isolated, &options).await
     }
 }

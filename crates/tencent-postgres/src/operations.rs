@@ -10,6 +10,11 @@
 
 use std::fmt;
 
+use cloud_transport::paginate::{PageInfo, Paginator, PageStyle};
+use cloud_transport::wait::{
+    Completed, ConditionWaiter, ListFilter, OperationWaiter, ResourceInfo, Scalar,
+    TaskApi, WaitCondition, WaitError, WaitOptions, Waited,
+};
 use cloud_transport::{OperationInfo, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -95,6 +100,104 @@ impl<I: Operation> Request<I, Client> {
     }
 }
 
+/// A paged list operation: [`Request::paginate`] reads every page of it. Implemented by the
+/// input of every paged operation; [`PAGINATED`] lists them.
+pub trait Paged: Operation {
+    /// One listed item.
+    type Item: DeserializeOwned;
+
+    /// How it pages.
+    const PAGES: PageInfo;
+}
+
+impl<I: Paged> Request<I, Client> {
+    /// Pages through the whole list: every answer (`I::Output`) with
+    /// [`next_page`](Paginator::next_page) or as a `Stream`, or every item (`I::Item`) with
+    /// [`items`](Paginator::items). Pages are the largest the service allows unless set; the
+    /// listing stops at the stated total or an empty page, and ends with an error rather than
+    /// repeat a page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// let mut items = client.describe_accounts().paginate().items();
+    /// while let Some(item) = items.next_item().await {
+    ///     println!("{:?}", item?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn paginate(self) -> Paginator<I::Output, I::Item> {
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        );
+        Paginator::from_input(self.client.transport, I::INFO, I::PAGES, input)
+    }
+}
+
+/// An operation whose change can be waited for (a task, a change that shows, or both):
+/// [`Request::send_and_wait`]. Implemented by the input of every such operation; [`WAITERS`]
+/// lists them.
+pub trait Waits: Operation {
+    /// What it waits for.
+    const WAITER: OperationWaiter;
+}
+
+impl<I: Waits> Request<I, Client>
+where
+    I::Output: Serialize,
+{
+    /// Sends the request, then waits until the task it started has succeeded and its change shows.
+    /// `options` sets the deadline (every wait has one), the delays between polls and a progress
+    /// callback.
+    ///
+    /// # Errors
+    ///
+    /// [`WaitError::Call`] when the call fails (or the wait cannot work for this input: then
+    /// nothing is sent), [`WaitError::TaskFailed`], [`WaitError::UnknownTask`],
+    /// [`WaitError::Timeout`].
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tencent_postgres::WaitOptions;
+    ///
+    /// let done = client
+    ///     .add_db_instance_to_read_only_group()
+    ///     .db_instance_id("pgro-k95qzetn")
+    ///     .read_only_group_id("pgrogrp-test")
+    ///     .send_and_wait(WaitOptions::new())
+    ///     .await?;
+    /// println!("{:?}, after {} polls", done.output, done.waited.attempts);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_and_wait(
+        self,
+        options: WaitOptions,
+    ) -> Result<Completed<I::Output>, WaitError> {
+        let input = cloud_transport::codec::request_json(
+            &self.input,
+            I::INFO.name,
+            I::REQUIRED,
+        )?;
+        I::WAITER.send_and_wait(&self.client.transport, &I::INFO, input, &options).await
+    }
+
+    /// Waits for the change this request started, given the answer
+    /// [`send`](Self::send) returned; the request is not sent again.
+    ///
+    /// # Errors
+    ///
+    /// As [`send_and_wait`](Self::send_and_wait).
+    pub async fn wait_for(
+        &self,
+        output: &I::Output,
+        options: WaitOptions,
+    ) -> Result<Waited, WaitError> {
+        let input = self.to_json()?;
+        I::WAITER.wait_for(&self.client.transport, &input, output, &options).await
+    }
+}
+
 /// The request of `AddDBInstanceToReadOnlyGroup`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -135,6 +238,10 @@ impl<C> Request<AddDbInstanceToReadOnlyGroupInput, C> {
         self.input.read_only_group_id = Some(value.into());
         self
     }
+}
+
+impl Waits for AddDbInstanceToReadOnlyGroupInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
 }
 
 /// The response of `AddDBInstanceToReadOnlyGroup`.
@@ -577,6 +684,10 @@ impl<C> Request<CloseDbExtranetAccessInput, C> {
     }
 }
 
+impl Waits for CloseDbExtranetAccessInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
+}
+
 /// The response of `CloseDBExtranetAccess`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -991,6 +1102,10 @@ impl<C> Request<CreateDbInstanceNetworkAccessInput, C> {
         self.input.vip = Some(value.into());
         self
     }
+}
+
+impl Waits for CreateDbInstanceNetworkAccessInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
 }
 
 /// The response of `CreateDBInstanceNetworkAccess`.
@@ -2065,6 +2180,10 @@ impl<C> Request<CreateReadOnlyGroupInput, C> {
     }
 }
 
+impl Waits for CreateReadOnlyGroupInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
+}
+
 /// The response of `CreateReadOnlyGroup`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -2154,6 +2273,10 @@ impl<C> Request<CreateReadOnlyGroupNetworkAccessInput, C> {
         self.input.vip = Some(value.into());
         self
     }
+}
+
+impl Waits for CreateReadOnlyGroupNetworkAccessInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
 }
 
 /// The response of `CreateReadOnlyGroupNetworkAccess`.
@@ -2436,6 +2559,10 @@ impl<C> Request<DeleteDbInstanceNetworkAccessInput, C> {
     }
 }
 
+impl Waits for DeleteDbInstanceNetworkAccessInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
+}
+
 /// The response of `DeleteDBInstanceNetworkAccess`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -2571,6 +2698,10 @@ impl<C> Request<DeleteReadOnlyGroupInput, C> {
     }
 }
 
+impl Waits for DeleteReadOnlyGroupInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("FlowId");
+}
+
 /// The response of `DeleteReadOnlyGroup`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -2646,6 +2777,10 @@ impl<C> Request<DeleteReadOnlyGroupNetworkAccessInput, C> {
         self.input.vip = Some(value.into());
         self
     }
+}
+
+impl Waits for DeleteReadOnlyGroupNetworkAccessInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
 }
 
 /// The response of `DeleteReadOnlyGroupNetworkAccess`.
@@ -2800,6 +2935,13 @@ impl<C> Request<DescribeAccountsInput, C> {
     }
 }
 
+impl Paged for DescribeAccountsInput {
+    type Item = types::AccountInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Details", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeAccounts`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -2884,6 +3026,13 @@ impl<C> Request<DescribeAuditInstanceListInput, C> {
         self.input.filters = Some(value.into_iter().collect());
         self
     }
+}
+
+impl Paged for DescribeAuditInstanceListInput {
+    type Item = types::AuditInstanceInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeAuditInstanceList`.
@@ -2971,6 +3120,13 @@ impl<C> Request<DescribeAuditLogFilesInput, C> {
         self.input.offset = Some(value);
         self
     }
+}
+
+impl Paged for DescribeAuditLogFilesInput {
+    type Item = types::AuditLogFile;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 300)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeAuditLogFiles`.
@@ -3098,6 +3254,13 @@ impl<C> Request<DescribeAuditLogsInput, C> {
         self.input.filter = Some(value);
         self
     }
+}
+
+impl Paged for DescribeAuditLogsInput {
+    type Item = types::AuditLog;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeAuditLogs`.
@@ -3448,6 +3611,13 @@ impl<C> Request<DescribeBackupSummariesInput, C> {
     }
 }
 
+impl Paged for DescribeBackupSummariesInput {
+    type Item = types::BackupSummary;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "BackupSummarySet", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeBackupSummaries`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -3546,6 +3716,13 @@ impl<C> Request<DescribeBaseBackupsInput, C> {
         self.input.order_by_type = Some(value.into());
         self
     }
+}
+
+impl Paged for DescribeBaseBackupsInput {
+    type Item = types::BaseBackup;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "BaseBackupSet", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeBaseBackups`.
@@ -3789,6 +3966,14 @@ impl<C> Request<DescribeDbBackupsInput, C> {
     }
 }
 
+impl Paged for DescribeDbBackupsInput {
+    type Item = types::DbBackup;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "BackupList", 100)
+        .with_style(PageStyle::Page0)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeDBBackups`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -3898,6 +4083,13 @@ impl<C> Request<DescribeDbErrlogsInput, C> {
         self.input.log_filters = Some(value.into_iter().collect());
         self
     }
+}
+
+impl Paged for DescribeDbErrlogsInput {
+    type Item = types::ErrLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Details", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeDBErrlogs`.
@@ -4290,6 +4482,13 @@ impl<C> Request<DescribeDbInstancesInput, C> {
     }
 }
 
+impl Paged for DescribeDbInstancesInput {
+    type Item = types::DbInstance;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "DBInstanceSet", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeDBInstances`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4420,6 +4619,14 @@ impl<C> Request<DescribeDbXlogsInput, C> {
     }
 }
 
+impl Paged for DescribeDbXlogsInput {
+    type Item = types::Xlog;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "XlogList", 100)
+        .with_style(PageStyle::Page0)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeDBXlogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4519,6 +4726,13 @@ impl<C> Request<DescribeDatabaseObjectsInput, C> {
     }
 }
 
+impl Paged for DescribeDatabaseObjectsInput {
+    type Item = String;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "ObjectSet", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeDatabaseObjects`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -4590,6 +4804,13 @@ impl<C> Request<DescribeDatabasesInput, C> {
         self.input.limit = Some(value);
         self
     }
+}
+
+impl Paged for DescribeDatabasesInput {
+    type Item = types::Database;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Databases", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeDatabases`.
@@ -4838,6 +5059,13 @@ impl<C> Request<DescribeLogBackupsInput, C> {
     }
 }
 
+impl Paged for DescribeLogBackupsInput {
+    type Item = types::LogBackup;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "LogBackupSet", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeLogBackups`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -5075,6 +5303,13 @@ impl<C> Request<DescribeParameterTemplatesInput, C> {
     }
 }
 
+impl Paged for DescribeParameterTemplatesInput {
+    type Item = types::ParameterTemplate;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "ParameterTemplateSet", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeParameterTemplates`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -5272,6 +5507,18 @@ impl<C> Request<DescribeReadOnlyGroupsInput, C> {
     }
 }
 
+impl Paged for DescribeReadOnlyGroupsInput {
+    type Item = types::ReadOnlyGroup;
+
+    const PAGES: PageInfo = PageInfo::new(
+            "PageNumber",
+            "PageSize",
+            "ReadOnlyGroupList",
+            99,
+        )
+        .with_style(PageStyle::Page1);
+}
+
 /// The response of `DescribeReadOnlyGroups`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -5406,6 +5653,13 @@ impl<C> Request<DescribeSlowQueryAnalysisInput, C> {
     }
 }
 
+impl Paged for DescribeSlowQueryAnalysisInput {
+    type Item = types::AnalysisItems;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Detail.AnalysisItems", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeSlowQueryAnalysis`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -5512,6 +5766,13 @@ impl<C> Request<DescribeSlowQueryListInput, C> {
     }
 }
 
+impl Paged for DescribeSlowQueryListInput {
+    type Item = types::RawSlowQuery;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "RawSlowQueryList", 100)
+        .with_total("TotalCount");
+}
+
 /// The response of `DescribeSlowQueryList`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -5613,6 +5874,13 @@ impl<C> Request<DescribeTasksInput, C> {
         self.input.order_by_type = Some(value.into());
         self
     }
+}
+
+impl Paged for DescribeTasksInput {
+    type Item = types::TaskSet;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "TaskSet", 100)
+        .with_total("TotalCount");
 }
 
 /// The response of `DescribeTasks`.
@@ -6838,6 +7106,10 @@ impl<C> Request<ModifyDbInstanceDeploymentInput, C> {
     }
 }
 
+impl Waits for ModifyDbInstanceDeploymentInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
+}
+
 /// The response of `ModifyDBInstanceDeployment`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -7053,6 +7325,10 @@ impl<C> Request<ModifyDbInstanceParametersInput, C> {
     }
 }
 
+impl Waits for ModifyDbInstanceParametersInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
+}
+
 /// The response of `ModifyDBInstanceParameters`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -7116,6 +7392,10 @@ impl<C> Request<ModifyDbInstanceReadOnlyGroupInput, C> {
         self.input.new_read_only_group_id = Some(value.into());
         self
     }
+}
+
+impl Waits for ModifyDbInstanceReadOnlyGroupInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
 }
 
 /// The response of `ModifyDBInstanceReadOnlyGroup`.
@@ -7205,6 +7485,27 @@ impl<C> Request<ModifyDbInstanceSslConfigInput, C> {
         self.input.connect_address = Some(value.into());
         self
     }
+}
+
+impl Waits for ModifyDbInstanceSslConfigInput {
+    const WAITER: OperationWaiter = TASK_API_TASK
+        .waiter("TaskId")
+        .and_until(ConditionWaiter {
+            operation: <DescribeDbInstanceSslConfigInput as Operation>::INFO,
+            input: &[("DBInstanceId", "DBInstanceId")],
+            until: &[
+                WaitCondition {
+                    when: &[("SSLEnabled", Scalar::Bool(true))],
+                    path: "SSLEnabled",
+                    equals: Scalar::Bool(true),
+                },
+                WaitCondition {
+                    when: &[("SSLEnabled", Scalar::Bool(false))],
+                    path: "SSLEnabled",
+                    equals: Scalar::Bool(false),
+                },
+            ],
+        });
 }
 
 /// The response of `ModifyDBInstanceSSLConfig`.
@@ -8109,6 +8410,10 @@ impl<C> Request<OpenDbExtranetAccessInput, C> {
     }
 }
 
+impl Waits for OpenDbExtranetAccessInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
+}
+
 /// The response of `OpenDBExtranetAccess`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -8253,6 +8558,10 @@ impl<C> Request<RemoveDbInstanceFromReadOnlyGroupInput, C> {
         self.input.read_only_group_id = Some(value.into());
         self
     }
+}
+
+impl Waits for RemoveDbInstanceFromReadOnlyGroupInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
 }
 
 /// The response of `RemoveDBInstanceFromReadOnlyGroup`.
@@ -8447,6 +8756,10 @@ impl<C> Request<RestartDbInstanceInput, C> {
     }
 }
 
+impl Waits for RestartDbInstanceInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
+}
+
 /// The response of `RestartDBInstance`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -8522,6 +8835,10 @@ impl<C> Request<RestoreDbInstanceObjectsInput, C> {
         self.input.restore_target_time = Some(value.into());
         self
     }
+}
+
+impl Waits for RestoreDbInstanceObjectsInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
 }
 
 /// The response of `RestoreDBInstanceObjects`.
@@ -8664,6 +8981,10 @@ impl<C> Request<SwitchDbInstancePrimaryInput, C> {
         self.input.switch_end_time = Some(value.into());
         self
     }
+}
+
+impl Waits for SwitchDbInstancePrimaryInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
 }
 
 /// The response of `SwitchDBInstancePrimary`.
@@ -8815,6 +9136,10 @@ impl<C> Request<UpgradeDbInstanceKernelVersionInput, C> {
     }
 }
 
+impl Waits for UpgradeDbInstanceKernelVersionInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
+}
+
 /// The response of `UpgradeDBInstanceKernelVersion`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -8954,6 +9279,10 @@ impl<C> Request<UpgradeDbInstanceMajorVersionInput, C> {
     }
 }
 
+impl Waits for UpgradeDbInstanceMajorVersionInput {
+    const WAITER: OperationWaiter = TASK_API_TASK.waiter("TaskId");
+}
+
 /// The response of `UpgradeDBInstanceMajorVersion`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -9080,4 +9409,116 @@ pub const ALL: &[OperationInfo] = &[
     <UnlockAccountInput as Operation>::INFO,
     <UpgradeDbInstanceKernelVersionInput as Operation>::INFO,
     <UpgradeDbInstanceMajorVersionInput as Operation>::INFO,
+];
+
+/// The task API `task`: `DescribeTasks` reports the progress of the tasks whose handles
+/// operations return. [`Client::wait_for_task`](crate::Client::wait_for_task) takes it with a
+/// handle.
+pub const TASK_API_TASK: TaskApi = TaskApi {
+    operation: <DescribeTasksInput as Operation>::INFO,
+    handle: "TaskId",
+    handle_as_text: false,
+    status: "TaskSet.0.Status",
+    message: Some("TaskSet.0.TaskDetail.Message"),
+    running: &[Scalar::Str("Running"), Scalar::Str("WaitSwitch"), Scalar::Str("Pause")],
+    succeeded: &[Scalar::Str("Success")],
+    failed: &[Scalar::Str("Fail")],
+};
+
+/// The service's instance, as its state waiters see it: listed by `DescribeDBInstances`, its id
+/// in `DBInstanceId` and its status in `DBInstanceStatus`. See
+/// [`Client::wait_until_instance_running`](crate::Client::wait_until_instance_running).
+pub const RESOURCE: ResourceInfo = ResourceInfo {
+    name: "instance",
+    list: <DescribeDbInstancesInput as Operation>::INFO,
+    pages: <DescribeDbInstancesInput as Paged>::PAGES,
+    id_filter: Some(ListFilter {
+        member: "Filters",
+        name: Some("db-instance-id"),
+        list: true,
+    }),
+    item_id: "DBInstanceId",
+    item_status: "DBInstanceStatus",
+    running: &[Scalar::Str("running")],
+    isolated: &[Scalar::Str("isolated")],
+    deleted: &[
+        Scalar::Str("offlining"),
+        Scalar::Str("offline"),
+        Scalar::Str("recycling"),
+        Scalar::Str("recycled"),
+    ],
+    failed: &[],
+};
+
+/// Every operation that can be waited for, by vendor name, with what it waits for
+/// ([`Waits::WAITER`]).
+pub const WAITERS: &[(&str, OperationWaiter)] = &[
+    (
+        "AddDBInstanceToReadOnlyGroup",
+        <AddDbInstanceToReadOnlyGroupInput as Waits>::WAITER,
+    ),
+    ("CloseDBExtranetAccess", <CloseDbExtranetAccessInput as Waits>::WAITER),
+    (
+        "CreateDBInstanceNetworkAccess",
+        <CreateDbInstanceNetworkAccessInput as Waits>::WAITER,
+    ),
+    ("CreateReadOnlyGroup", <CreateReadOnlyGroupInput as Waits>::WAITER),
+    (
+        "CreateReadOnlyGroupNetworkAccess",
+        <CreateReadOnlyGroupNetworkAccessInput as Waits>::WAITER,
+    ),
+    (
+        "DeleteDBInstanceNetworkAccess",
+        <DeleteDbInstanceNetworkAccessInput as Waits>::WAITER,
+    ),
+    ("DeleteReadOnlyGroup", <DeleteReadOnlyGroupInput as Waits>::WAITER),
+    (
+        "DeleteReadOnlyGroupNetworkAccess",
+        <DeleteReadOnlyGroupNetworkAccessInput as Waits>::WAITER,
+    ),
+    ("ModifyDBInstanceDeployment", <ModifyDbInstanceDeploymentInput as Waits>::WAITER),
+    ("ModifyDBInstanceParameters", <ModifyDbInstanceParametersInput as Waits>::WAITER),
+    (
+        "ModifyDBInstanceReadOnlyGroup",
+        <ModifyDbInstanceReadOnlyGroupInput as Waits>::WAITER,
+    ),
+    ("ModifyDBInstanceSSLConfig", <ModifyDbInstanceSslConfigInput as Waits>::WAITER),
+    ("OpenDBExtranetAccess", <OpenDbExtranetAccessInput as Waits>::WAITER),
+    (
+        "RemoveDBInstanceFromReadOnlyGroup",
+        <RemoveDbInstanceFromReadOnlyGroupInput as Waits>::WAITER,
+    ),
+    ("RestartDBInstance", <RestartDbInstanceInput as Waits>::WAITER),
+    ("RestoreDBInstanceObjects", <RestoreDbInstanceObjectsInput as Waits>::WAITER),
+    ("SwitchDBInstancePrimary", <SwitchDbInstancePrimaryInput as Waits>::WAITER),
+    (
+        "UpgradeDBInstanceKernelVersion",
+        <UpgradeDbInstanceKernelVersionInput as Waits>::WAITER,
+    ),
+    (
+        "UpgradeDBInstanceMajorVersion",
+        <UpgradeDbInstanceMajorVersionInput as Waits>::WAITER,
+    ),
+];
+
+/// Every paged operation, by vendor name, with how it pages ([`Paged::PAGES`]).
+pub const PAGINATED: &[(&str, PageInfo)] = &[
+    ("DescribeAccounts", <DescribeAccountsInput as Paged>::PAGES),
+    ("DescribeAuditInstanceList", <DescribeAuditInstanceListInput as Paged>::PAGES),
+    ("DescribeAuditLogFiles", <DescribeAuditLogFilesInput as Paged>::PAGES),
+    ("DescribeAuditLogs", <DescribeAuditLogsInput as Paged>::PAGES),
+    ("DescribeBackupSummaries", <DescribeBackupSummariesInput as Paged>::PAGES),
+    ("DescribeBaseBackups", <DescribeBaseBackupsInput as Paged>::PAGES),
+    ("DescribeDBBackups", <DescribeDbBackupsInput as Paged>::PAGES),
+    ("DescribeDBErrlogs", <DescribeDbErrlogsInput as Paged>::PAGES),
+    ("DescribeDBInstances", <DescribeDbInstancesInput as Paged>::PAGES),
+    ("DescribeDBXlogs", <DescribeDbXlogsInput as Paged>::PAGES),
+    ("DescribeDatabaseObjects", <DescribeDatabaseObjectsInput as Paged>::PAGES),
+    ("DescribeDatabases", <DescribeDatabasesInput as Paged>::PAGES),
+    ("DescribeLogBackups", <DescribeLogBackupsInput as Paged>::PAGES),
+    ("DescribeParameterTemplates", <DescribeParameterTemplatesInput as Paged>::PAGES),
+    ("DescribeReadOnlyGroups", <DescribeReadOnlyGroupsInput as Paged>::PAGES),
+    ("DescribeSlowQueryAnalysis", <DescribeSlowQueryAnalysisInput as Paged>::PAGES),
+    ("DescribeSlowQueryList", <DescribeSlowQueryListInput as Paged>::PAGES),
+    ("DescribeTasks", <DescribeTasksInput as Paged>::PAGES),
 ];

@@ -2,7 +2,15 @@
 //! `operations::ALL` (its generated `Operation::INFO` constants) equals the call descriptions
 //! built from the bundled spec (`cloud_spec::transport`), which is what the CLI uses and what the
 //! conformance run checks against the vendors' official verifier for every operation.
+//!
+//! The same holds for waiting and paging: each crate's `operations::WAITERS` and
+//! `operations::PAGINATED` (its `Waits::WAITER` and `Paged::PAGES` constants, task APIs
+//! included) and `operations::RESOURCE` equal what `cloud_spec::transport` builds for the CLI's
+//! `--wait` and `--page-all`, operation by operation, and no operation of the spec that waits
+//! or pages lacks them.
 
+use cloud_transport::paginate::PageInfo;
+use cloud_transport::wait::{OperationWaiter, ResourceInfo};
 use cloud_transport::OperationInfo;
 
 fn check(crate_name: &str, typed: &[OperationInfo]) {
@@ -33,22 +41,80 @@ fn check(crate_name: &str, typed: &[OperationInfo]) {
     );
 }
 
+/// The generated waiters, pages and resource of a crate against the spec-built ones.
+fn check_lifecycle(
+    crate_name: &str,
+    waiters: &[(&str, OperationWaiter)],
+    pages: &[(&str, PageInfo)],
+    resource: ResourceInfo,
+) {
+    let spec = cloud_spec::bundle::service(crate_name).expect("bundled spec");
+    let mut problems = Vec::new();
+    let expected =
+        cloud_spec::transport::resource_info(&spec).unwrap_or_else(|e| panic!("{crate_name}: {e}"));
+    if expected != Some(resource) {
+        problems.push(format!(
+            "resource:\n  typed {resource:?}\n  spec  {expected:?}"
+        ));
+    }
+    for name in spec.operations.keys() {
+        let expected = cloud_spec::transport::operation_waiter(&spec, name)
+            .unwrap_or_else(|e| panic!("{crate_name}: {e}"));
+        let typed = waiters.iter().find(|(n, _)| n == name).map(|(_, w)| *w);
+        if typed != expected {
+            problems.push(format!(
+                "{name} waiter:\n  typed {typed:?}\n  spec  {expected:?}"
+            ));
+        }
+        let expected = cloud_spec::transport::page_info(&spec.operations[name]);
+        let typed = pages.iter().find(|(n, _)| n == name).map(|(_, p)| *p);
+        if typed != expected {
+            problems.push(format!(
+                "{name} pages:\n  typed {typed:?}\n  spec  {expected:?}"
+            ));
+        }
+    }
+    let generated = waiters
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(pages.iter().map(|(n, _)| *n));
+    for name in generated {
+        if !spec.operations.contains_key(name) {
+            problems.push(format!("{name}: generated, not in the spec"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{crate_name}: {} differences:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
 #[test]
 fn tencent_mongodb_calls_match_the_spec() {
-    check("tencent-mongodb", tencent_mongodb::operations::ALL);
+    use tencent_mongodb::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
+    check("tencent-mongodb", ALL);
+    check_lifecycle("tencent-mongodb", WAITERS, PAGINATED, RESOURCE);
 }
 
 #[test]
 fn tencent_cdb_calls_match_the_spec() {
-    check("tencent-cdb", tencent_cdb::operations::ALL);
+    use tencent_cdb::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
+    check("tencent-cdb", ALL);
+    check_lifecycle("tencent-cdb", WAITERS, PAGINATED, RESOURCE);
 }
 
 #[test]
 fn tencent_postgres_calls_match_the_spec() {
-    check("tencent-postgres", tencent_postgres::operations::ALL);
+    use tencent_postgres::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
+    check("tencent-postgres", ALL);
+    check_lifecycle("tencent-postgres", WAITERS, PAGINATED, RESOURCE);
 }
 
 #[test]
 fn huawei_geminidb_calls_match_the_spec() {
-    check("huawei-geminidb", huawei_geminidb::operations::ALL);
+    use huawei_geminidb::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
+    check("huawei-geminidb", ALL);
+    check_lifecycle("huawei-geminidb", WAITERS, PAGINATED, RESOURCE);
 }

@@ -9,3 +9,4 @@ mod faults;
 mod lifecycle;
 mod operations;
 mod secrets;
+mod waiters;

@@ -8,5 +8,7 @@ mod common;
 mod credentials;
 mod endpoints;
 mod huawei;
+mod paginators;
 mod tencent;
 mod timeouts;
+mod waiters;
