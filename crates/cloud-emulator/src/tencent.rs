@@ -222,7 +222,10 @@ fn serve_inner(
         body: if is_get { b"" } else { &req.body },
         unsigned_payload: req.header("x-tc-content-sha256") == Some(tc3::UNSIGNED_PAYLOAD),
     };
-    tc3::verify(auth, &key.secret, timestamp, &signed).map_err(|e| {
+    tc3::verify_with_headers(auth, &key.secret, timestamp, &signed, |name| {
+        req.header(name)
+    })
+    .map_err(|e| {
         failure(
             "AuthFailure.SignatureFailure",
             format!("the signature does not verify: {e}"),

@@ -307,7 +307,12 @@ impl Client {
                 Ok(response) => {
                     let status = response.status;
                     let server_time = response.header("date").and_then(parse_http_date);
-                    match decode(response) {
+                    let decoded = if (300..400).contains(&status) {
+                        Err(redirect_error(&response))
+                    } else {
+                        decode(response)
+                    };
+                    match decoded {
                         Ok(outcome) => {
                             tracing::debug!(status, latency_ms, "attempt succeeded");
                             return Ok(outcome);
@@ -372,4 +377,20 @@ pub(crate) fn header_request_id(response: &HttpResponse) -> Option<String> {
 pub(crate) fn retry_after(response: &HttpResponse) -> Option<Duration> {
     let seconds: u64 = response.header("retry-after")?.trim().parse().ok()?;
     Some(Duration::from_secs(seconds.min(60)))
+}
+
+/// A 3xx answer. Redirects are not followed (a signed request must not go to an address the
+/// caller did not choose), so say so instead of failing to decode an empty body.
+fn redirect_error(response: &HttpResponse) -> Error {
+    let to = response
+        .header("location")
+        .map_or_else(|| "no Location given".to_owned(), |l| format!("to `{l}`"));
+    Error::decode(
+        format!(
+            "the server answered with a redirect ({to}), which is not followed: a signed \
+             request only goes to the configured endpoint; check the endpoint or region"
+        ),
+        response.status,
+        &response.body,
+    )
 }

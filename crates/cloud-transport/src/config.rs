@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::endpoint::BaseUrl;
 use crate::http::{HttpClient, ReqwestHttpClient};
 use crate::retry::RetryConfig;
-use crate::{Credentials, Environment, Error, Result};
+use crate::{Credentials, Environment, Error, ProxyRules, Result};
 
 #[cfg(feature = "huawei")]
 use crate::credentials::{HuaweiAuth, IamPassword};
@@ -369,7 +369,13 @@ impl ConfigBuilder {
             .transpose()?;
         let http = match self.http {
             Some(http) => http,
-            None => Arc::new(ReqwestHttpClient::new(connect_timeout, pool_idle_timeout)?),
+            None => Arc::new(ReqwestHttpClient::with_proxy_rules(
+                connect_timeout,
+                pool_idle_timeout,
+                ProxyRules::from_environment(
+                    self.environment.as_ref().unwrap_or(&Environment::process()),
+                )?,
+            )?),
         };
         Ok(Config {
             region: self.region,

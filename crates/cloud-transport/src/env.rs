@@ -133,3 +133,47 @@ mod tests {
         assert_eq!(Environment::empty().home(), None);
     }
 }
+
+/// Reads at most `limit` bytes of the file at `path`: the whole file when it is that small,
+/// else an error of kind [`std::io::ErrorKind::FileTooLarge`] naming the limit.
+///
+/// Why: credentials files, token files and input files are small; a path that names
+/// `/dev/zero`, a device or a huge file by mistake must fail at once instead of reading until
+/// memory runs out.
+pub fn read_file_limited(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("larger than the limit of {limit} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod read_tests {
+    use super::*;
+
+    #[test]
+    fn files_over_the_limit_fail_without_being_read_whole() {
+        let dir = std::env::temp_dir().join(format!("cloudcall-env-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let small = dir.join("small");
+        std::fs::write(&small, b"12345").unwrap();
+        assert_eq!(read_file_limited(&small, 5).unwrap(), b"12345");
+        let e = read_file_limited(&small, 4).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+        assert!(e.to_string().contains("limit of 4 bytes"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+        #[cfg(unix)]
+        {
+            // An endless device stops at the limit.
+            let e = read_file_limited(std::path::Path::new("/dev/zero"), 1 << 20).unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+        }
+    }
+}

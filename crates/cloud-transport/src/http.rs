@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, ProxyRules, Result};
 
 /// The future an [`HttpClient`] returns.
 pub type HttpFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse>> + Send + 'a>>;
@@ -165,12 +165,34 @@ pub struct ReqwestHttpClient {
 impl ReqwestHttpClient {
     /// A client that gives up connecting after `connect_timeout` and closes pooled connections
     /// idle for `pool_idle_timeout` (keep it below the server's keep-alive, 60 s at Tencent, so
-    /// a request never goes out on a connection the server is closing).
+    /// a request never goes out on a connection the server is closing). Proxies come from the
+    /// process's variables, by [`ProxyRules`]' rules.
     pub fn new(connect_timeout: Duration, pool_idle_timeout: Duration) -> Result<Self> {
-        let builder = reqwest::Client::builder()
+        let proxies = ProxyRules::from_environment(&crate::Environment::process())?;
+        ReqwestHttpClient::with_proxy_rules(connect_timeout, pool_idle_timeout, proxies)
+    }
+
+    /// Like [`ReqwestHttpClient::new`], with these proxy rules: plain HTTP and loopback hosts
+    /// always connect directly, HTTPS goes through the rules' proxy unless `NO_PROXY` exempts
+    /// the host (see [`ProxyRules`]).
+    pub fn with_proxy_rules(
+        connect_timeout: Duration,
+        pool_idle_timeout: Duration,
+        proxies: ProxyRules,
+    ) -> Result<Self> {
+        // reqwest's own reading of the proxy variables is off: it would send plain HTTP
+        // through HTTP_PROXY.
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .pool_idle_timeout(pool_idle_timeout)
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy();
+        if proxies != ProxyRules::none() {
+            builder = builder.proxy(reqwest::Proxy::custom(move |url| {
+                let proxy = proxies.proxy_for(url.scheme(), url.host_str()?)?;
+                reqwest::Url::parse(proxy).ok()
+            }));
+        }
         #[cfg(feature = "native-tls")]
         let builder = builder.use_native_tls();
         #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
@@ -247,7 +269,19 @@ fn map_reqwest_error(e: reqwest::Error) -> Error {
     };
     // reqwest's message names the URL, which carries no secret: credentials travel in headers.
     let message = match std::error::Error::source(&e) {
-        Some(cause) => format!("{e}: {}", root_cause(cause)),
+        Some(cause) => {
+            let cause = root_cause(cause);
+            if cause.contains("invalid peer certificate") {
+                format!(
+                    "{e}: the server's TLS certificate is not trusted ({cause}): it is self-signed, \
+                     issued by an unknown authority, expired or for another host; use an endpoint \
+                     with a trusted certificate, or add its root certificate to a reqwest client \
+                     given to ConfigBuilder::http_client"
+                )
+            } else {
+                format!("{e}: {cause}")
+            }
+        }
         None => e.to_string(),
     };
     // A failed connect means nothing was sent: safe to retry even for a mutation.

@@ -63,6 +63,8 @@
 //! - **Credentials**: given to the builder, or the vendor's default chain (environment, then the
 //!   official SDKs' profile files), see [`credentials`]. Huawei also takes an IAM token or an IAM
 //!   password login; the client then sends `X-Auth-Token` and renews tokens itself.
+//! - **Proxies**: HTTPS through `HTTPS_PROXY`/`ALL_PROXY` unless `NO_PROXY` exempts the host;
+//!   plain HTTP and loopback hosts always directly, see [`ProxyRules`].
 //! - **Timeouts**: connect (10 s), per attempt (30 s) and per call (90 s), see [`ConfigBuilder`].
 //! - **Retries**: see [`retry`]: throttling always, transport failures only for read-only or
 //!   idempotent operations, exponential backoff with full jitter, one clock-corrected retry after
@@ -107,6 +109,7 @@ mod meta;
 pub mod paginate;
 #[cfg(any(feature = "tencent", feature = "huawei"))]
 mod profile;
+mod proxy;
 mod rate_limit;
 pub mod retry;
 pub mod sign;
@@ -124,7 +127,8 @@ pub use config::{
 #[cfg(feature = "huawei")]
 pub use credentials::IamPassword;
 pub use credentials::{Credentials, Secret};
-pub use env::Environment;
+pub use env::{read_file_limited, Environment};
 pub use error::{Error, ErrorKind, Result, BODY_SNIPPET_LIMIT};
 pub use meta::{EndpointRules, HttpBinding, OperationInfo, ParamLocation, ServiceInfo, Vendor};
+pub use proxy::ProxyRules;
 pub use retry::RetryConfig;

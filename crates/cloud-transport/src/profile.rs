@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 use crate::{Error, Result};
 
+/// The largest credentials file read: real ones are a few hundred bytes.
+pub(crate) const MAX_PROFILE_BYTES: u64 = 1 << 20;
+
 /// A parsed credentials file.
 #[derive(Debug)]
 pub(crate) struct Profile {
@@ -29,7 +32,7 @@ pub(crate) struct Section {
 impl Profile {
     /// Reads and parses `path`; `Ok(None)` when the file does not exist.
     pub(crate) fn read(path: &Path) -> Result<Option<Profile>> {
-        match std::fs::read(path) {
+        match crate::env::read_file_limited(path, MAX_PROFILE_BYTES) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|_| {
                     Error::credentials(format!(

@@ -40,9 +40,9 @@ impl State {
             Some(credentials) => credentials.clone(),
             None => tencent_default_chain(&config.environment)?.ok_or_else(|| {
                 Error::credentials(format!(
-                    "no Tencent Cloud credentials: set {} and {}, write them to \
-                     ~/.tencentcloud/credentials (or the file {} names), or pass \
-                     ConfigBuilder::credentials",
+                    "no Tencent Cloud credentials: set {} and {}, or write them to \
+                     ~/.tencentcloud/credentials (or the file {} names); a program can also \
+                     give them to its client configuration",
                     env_vars::TENCENTCLOUD_SECRET_ID,
                     env_vars::TENCENTCLOUD_SECRET_KEY,
                     env_vars::TENCENTCLOUD_CREDENTIALS_FILE,
@@ -105,9 +105,9 @@ pub(crate) async fn execute(
     let url = base.url("/", "");
     let credentials = &settings.credentials;
     let build = |timestamp: i64| -> Result<HttpRequest> {
-        let signature = state
+        let authorization = state
             .signer
-            .sign(
+            .authorization(
                 credentials.access_key_id(),
                 credentials.secret(),
                 service.service,
@@ -132,7 +132,7 @@ pub(crate) async fn execute(
             headers.push(("X-TC-Language".to_owned(), language.clone()));
         }
         headers.push(("User-Agent".to_owned(), client.user_agent().to_owned()));
-        headers.push(("Authorization".to_owned(), signature.authorization));
+        headers.push(("Authorization".to_owned(), authorization));
         Ok(HttpRequest {
             method: "POST".to_owned(),
             url: url.clone(),

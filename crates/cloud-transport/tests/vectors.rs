@@ -178,6 +178,21 @@ fn tencent_official_sdk_vectors() {
             &signed.authorization,
             str_at(v, "/headers/Authorization"),
         )?;
+        // The client's path (no intermediate strings) must send the same header.
+        let fast = signer
+            .authorization(
+                str_at(v, "/input/secret_id"),
+                &secret,
+                str_at(v, "/input/service"),
+                timestamp,
+                &request,
+            )
+            .map_err(|e| format!("authorization failed: {e}"))?;
+        same(
+            "Authorization (client path)",
+            &fast,
+            str_at(v, "/expected/authorization"),
+        )?;
         // The verifier side: the header the SDK sent parses and verifies against the request.
         let parsed = tc3::parse_authorization(str_at(v, "/headers/Authorization"))
             .map_err(|e| format!("parse failed: {e}"))?;
@@ -266,6 +281,14 @@ fn huawei_official_sdk_vectors() {
         same(
             "authorization",
             &signed.authorization,
+            str_at(v, "/expected/authorization"),
+        )?;
+        // The client's path (no intermediate strings) must send the same header.
+        let fast = huawei::authorization(str_at(v, "/input/ak"), &secret, &request)
+            .map_err(|e| format!("authorization failed: {e}"))?;
+        same(
+            "Authorization (client path)",
+            &fast,
             str_at(v, "/expected/authorization"),
         )?;
 

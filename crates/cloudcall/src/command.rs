@@ -191,8 +191,8 @@ pub fn build(services: &[Service], reach: &Reach) -> Command {
              HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (signing), else ~/.huaweicloud/credentials; \
              region from --region or HUAWEICLOUD_SDK_REGION; project id from --project-id, \
              HUAWEICLOUD_SDK_PROJECT_ID or an IAM lookup. Secrets are never printed.\n\n\
-             Start with `cloudcall demo`: it runs the whole SSL lifecycle against a local emulator, \
-             with no account and no network.",
+             Start with `cloudcall demo` (in the default build): it runs the whole SSL lifecycle \
+             against a local emulator, with no account and no network.",
             text::WRAP_WIDTH,
         ))
         .after_help(text::wrap(
@@ -202,32 +202,39 @@ pub fn build(services: &[Service], reach: &Reach) -> Command {
         ))
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .args(global_args())
-        .subcommand(
-            Command::new("demo")
-                .about("Run the SSL lifecycle of every service against an in-process emulator")
-                .long_about(text::wrap(
-                    "Starts the cloudcall emulator on a loopback port and walks the whole SSL lifecycle \
-                     on every service: describe, enable and disable (waiting for each change), describe \
-                     again, fetch the certificate links. Prints each step and a summary table; exits 0 \
-                     only if every step did what it should. Needs no account and no network.\n\n\
-                     With --endpoint, talks to that emulator instead (e.g. a `cloud-emulator` started \
-                     with its default demo credentials) and leaves it running.",
-                    text::WRAP_WIDTH,
-                ))
-                .arg(
-                    Arg::new("delay-ms")
-                        .long("delay-ms")
-                        .value_name("MS")
-                        .value_parser(clap::value_parser!(u64).range(0..=60_000))
-                        .default_value("300")
-                        .help("How long the emulator takes to finish an asynchronous SSL change"),
-                ),
-        );
+        .args(global_args());
+    #[cfg(feature = "demo")]
+    {
+        root = root.subcommand(demo_command());
+    }
     for service in services {
         root = root.subcommand(service_command(service, reach));
     }
     root
+}
+
+/// `cloudcall demo` (feature `demo`, on by default: it embeds the emulator).
+#[cfg(feature = "demo")]
+fn demo_command() -> Command {
+    Command::new("demo")
+        .about("Run the SSL lifecycle of every service against an in-process emulator")
+        .long_about(text::wrap(
+            "Starts the cloudcall emulator on a loopback port and walks the whole SSL lifecycle \
+             on every service: describe, enable and disable (waiting for each change), describe \
+             again, fetch the certificate links. Prints each step and a summary table; exits 0 \
+             only if every step did what it should. Needs no account and no network.\n\n\
+             With --endpoint, talks to that emulator instead (e.g. a `cloud-emulator` started \
+             with its default demo credentials) and leaves it running.",
+            text::WRAP_WIDTH,
+        ))
+        .arg(
+            Arg::new("delay-ms")
+                .long("delay-ms")
+                .value_name("MS")
+                .value_parser(clap::value_parser!(u64).range(0..=60_000))
+                .default_value("300")
+                .help("How long the emulator takes to finish an asynchronous SSL change"),
+        )
 }
 
 /// Help heading of the options every command accepts, listed after the operation's own.

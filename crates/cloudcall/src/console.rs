@@ -39,9 +39,17 @@ impl<'a> Console<'a> {
         }
     }
 
-    /// The messages stream.
-    pub(crate) fn err(&mut self) -> &mut dyn Write {
-        &mut self.err
+    /// The messages stream. What goes through it reaches a terminal with its control
+    /// characters made visible (see [`TerminalSafe`]): error codes, messages and request ids come
+    /// from a server, and a hostile or broken one must not be able to rewrite the user's screen.
+    pub(crate) fn err(&mut self) -> TerminalSafe<&mut dyn Write> {
+        TerminalSafe::new(&mut self.err)
+    }
+
+    /// Writes the CLI's own terminal control sequence (the progress line's carriage return and
+    /// erase) to the messages stream unchanged. Never pass text that came from a server.
+    pub(crate) fn err_control(&mut self, sequence: &'static str) {
+        let _ = self.err.write_all(sequence.as_bytes());
     }
 
     /// Whether the messages stream is a terminal (progress redraws one line there).
@@ -74,9 +82,81 @@ impl<'a> Console<'a> {
     }
 }
 
+/// A writer that passes text on with its terminal control characters made visible: C0
+/// controls other than newline and tab, DEL, and the C1 controls (U+0080 to U+009F, which some
+/// terminals obey like ESC sequences) become `\u{1b}`-style escapes. Everything else, UTF-8
+/// included, passes unchanged.
+pub(crate) struct TerminalSafe<W: Write> {
+    inner: W,
+    /// A UTF-8 lead byte `0xC2` that ended the previous write: whether it starts a C1 control
+    /// depends on the next byte.
+    pending_c2: bool,
+}
+
+impl<W: Write> TerminalSafe<W> {
+    pub(crate) fn new(inner: W) -> Self {
+        TerminalSafe {
+            inner,
+            pending_c2: false,
+        }
+    }
+}
+
+impl<W: Write> Write for TerminalSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut out = Vec::with_capacity(buf.len());
+        for &byte in buf {
+            if std::mem::take(&mut self.pending_c2) {
+                if (0x80..=0x9f).contains(&byte) {
+                    out.extend_from_slice(format!("\\u{{{byte:x}}}").as_bytes());
+                    continue;
+                }
+                out.push(0xc2);
+            }
+            match byte {
+                b'\n' | b'\t' => out.push(byte),
+                0x00..=0x1f | 0x7f => out.extend_from_slice(format!("\\u{{{byte:x}}}").as_bytes()),
+                0xc2 => self.pending_c2 = true,
+                _ => out.push(byte),
+            }
+        }
+        self.inner.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if std::mem::take(&mut self.pending_c2) {
+            self.inner.write_all(&[0xc2])?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for TerminalSafe<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_become_visible_and_the_rest_passes() {
+        let mut seen = Vec::new();
+        {
+            let mut safe = TerminalSafe::new(&mut seen);
+            write!(safe, "a\x1b]0;x\x07\rb\n\té \u{9b}2J \u{7f}").unwrap();
+            // A C1 control split across two writes.
+            safe.write_all(&[0xc2]).unwrap();
+            safe.write_all(&[0x9b, b'!']).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(seen).unwrap(),
+            "a\\u{1b}]0;x\\u{7}\\u{d}b\n\té \\u{9b}2J \\u{7f}\\u{9b}!"
+        );
+    }
 
     #[test]
     fn capture_keeps_the_streams_apart() {

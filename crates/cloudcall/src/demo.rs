@@ -161,7 +161,8 @@ async fn run_async(services: &[Service], delay: Duration, settings: &Settings) -
 }
 
 fn say(line: &str) {
-    let mut out = std::io::stdout().lock();
+    // With `--endpoint`, details come from a server the demo does not control.
+    let mut out = crate::console::TerminalSafe::new(std::io::stdout().lock());
     let _ = writeln!(out, "{line}");
     let _ = out.flush();
 }
@@ -607,7 +608,7 @@ fn print_summary(steps: &[Step], total: Duration) {
         })
         .collect();
     say("Summary");
-    print!("{}", output::table(&header, &rows));
+    say(output::table(&header, &rows).trim_end_matches('\n'));
     for failed in steps.iter().filter(|s| !s.ok) {
         say(&format!(
             "FAILED {}: {}: {}",

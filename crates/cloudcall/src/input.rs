@@ -57,6 +57,10 @@ pub fn collect(op: &Operation, shapes: &Shapes, matches: &ArgMatches) -> Result<
     Ok(Value::Object(input))
 }
 
+/// The largest `--cli-input-json file://` read: above any request body the vendors accept
+/// (Tencent's limit is 10 MB), so a mistaken `/dev/zero` or log file fails at once.
+pub const MAX_INPUT_FILE_BYTES: u64 = 10 << 20;
+
 /// Reads `--cli-input-json`: inline JSON, or `file://PATH`.
 fn from_cli_input_json(
     raw: &str,
@@ -64,8 +68,15 @@ fn from_cli_input_json(
     shapes: &Shapes,
 ) -> Result<Map<String, Value>, String> {
     let text = match raw.strip_prefix("file://") {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("--cli-input-json: cannot read {path}: {e}"))?,
+        Some(path) => {
+            let bytes = cloud_transport::read_file_limited(
+                std::path::Path::new(path),
+                MAX_INPUT_FILE_BYTES,
+            )
+            .map_err(|e| format!("--cli-input-json: cannot read {path}: {e}"))?;
+            String::from_utf8(bytes)
+                .map_err(|_| format!("--cli-input-json: {path} is not valid UTF-8"))?
+        }
         None => raw.to_owned(),
     };
     let value: Value = serde_json::from_str(&text)

@@ -28,6 +28,7 @@
 
 mod command;
 mod console;
+#[cfg(feature = "demo")]
 mod demo;
 #[cfg(test)]
 mod fixture;

@@ -1,6 +1,7 @@
 //! One invocation: parse the command line, call the operation, print, wait, pick the exit status.
 
 use std::ffi::OsString;
+use std::io::Write;
 use std::time::Duration;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind as ClapErrorKind};
@@ -16,7 +17,7 @@ use crate::names::cli_name;
 use crate::output::{self, Format};
 use crate::values::wire_text;
 use crate::wait::{self, ConsoleProgress, WaitError, WaitOptions, WaitPlan};
-use crate::{demo, input, meta, suggest};
+use crate::{input, meta, suggest};
 
 /// Exit status: success.
 pub const EXIT_OK: i32 = 0;
@@ -123,8 +124,9 @@ where
     let Some((sub_name, sub_matches)) = matches.subcommand() else {
         return EXIT_USAGE;
     };
+    #[cfg(feature = "demo")]
     if sub_name == "demo" {
-        return demo::run(services, sub_matches, &Settings::from_matches(sub_matches));
+        return crate::demo::run(services, sub_matches, &Settings::from_matches(sub_matches));
     }
     let Some(service) = services.iter().find(|s| s.crate_name() == sub_name) else {
         return EXIT_USAGE;
@@ -324,7 +326,7 @@ pub fn report_call_error(
     op_name: &str,
     e: &cloud_transport::Error,
 ) -> i32 {
-    let err = console.err();
+    let mut err = console.err();
     let _ = writeln!(err, "error: {op_name} failed: {e}");
     if e.kind() == ErrorKind::Service {
         let _ = writeln!(err, "  code:       {}", e.code().unwrap_or("-"));
@@ -367,7 +369,7 @@ fn debug_request(
     settings: &Settings,
     input: &Value,
 ) {
-    let err = console.err();
+    let mut err = console.err();
     let _ = writeln!(
         err,
         "debug: {} {} ({} {}), endpoint {}, region {}, project id {}",

@@ -5,6 +5,7 @@
 //! error without changing anything. Polling backs off from `first_interval` to `max_interval`
 //! and gives up at `timeout`; every call is also bounded by the time left.
 
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use cloud_spec::{Operation, Service};
@@ -223,10 +224,11 @@ impl<'c, 'a> ConsoleProgress<'c, 'a> {
     fn draw(&mut self, elapsed: Duration) {
         const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
         self.frame = self.frame.wrapping_add(1);
-        let err = self.console.err();
+        self.console.err_control("\r\x1b[2K");
+        let mut err = self.console.err();
         let _ = write!(
             err,
-            "\r\x1b[2K{} waiting for {} ({}, {:.1}s)",
+            "{} waiting for {} ({}, {:.1}s)",
             SPINNER[self.frame % SPINNER.len()],
             self.what,
             self.last,
@@ -261,10 +263,10 @@ impl Progress for ConsoleProgress<'_, '_> {
     fn finished(&mut self, ok: bool, elapsed: Duration) {
         let terminal = self.terminal;
         let what = self.what.clone();
-        let err = self.console.err();
         if terminal {
-            let _ = write!(err, "\r\x1b[2K");
+            self.console.err_control("\r\x1b[2K");
         }
+        let mut err = self.console.err();
         if ok {
             let _ = writeln!(err, "done: {what} after {:.1}s", elapsed.as_secs_f64());
         }

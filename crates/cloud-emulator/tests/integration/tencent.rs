@@ -481,3 +481,63 @@ async fn rate_limit_per_action_per_second() {
     }
     unlimited.shutdown().await;
 }
+
+/// Tencent accepts any `SignedHeaders` list that includes `content-type` and `host`; some signers
+/// (the Go SDK) also sign `x-tc-action`, with its value lower-cased.
+#[tokio::test]
+async fn requests_that_also_sign_the_action_header_verify() {
+    use cloud_emulator::{DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY};
+    use cloud_transport::sign::tc3;
+    use cloud_transport::Secret;
+
+    let emu = start().await;
+    let base = emu.base_url();
+    let host = base.trim_start_matches("http://").to_owned();
+    let body = serde_json::to_vec(&json!({"InstanceId": "cmgo-eqmoaxxx"})).unwrap();
+    let timestamp = now();
+    let send = |signed_headers: &'static str, action_in_signature: &'static str| {
+        let request = tc3::Tc3Request::post_json(&host, &body);
+        let date = tc3::scope_date(timestamp);
+        let scope = tc3::credential_scope(&date, "mongodb");
+        let canonical = format!(
+            "POST\n/\n\ncontent-type:{}\nhost:{host}\nx-tc-action:{action_in_signature}\n\n{signed_headers}\n{}",
+            request.content_type,
+            tc3::payload_hash(&body, false)
+        );
+        let key = tc3::derive_signing_key(&Secret::new(DEMO_TENCENT_SECRET_KEY), &date, "mongodb");
+        let signature = tc3::signature(&key, &tc3::string_to_sign(timestamp, &scope, &canonical));
+        client()
+            .post(format!("{base}/"))
+            .body(body.clone())
+            .header("Content-Type", request.content_type)
+            .header(
+                "Authorization",
+                format!(
+                    "TC3-HMAC-SHA256 Credential={DEMO_TENCENT_SECRET_ID}/{scope}, SignedHeaders={signed_headers}, Signature={signature}"
+                ),
+            )
+            .header("X-TC-Action", "DescribeInstanceSSL")
+            .header("X-TC-Version", "2019-07-25")
+            .header("X-TC-Timestamp", timestamp.to_string())
+            .header("X-TC-Region", "ap-guangzhou")
+            .send()
+    };
+    let ok = answer(
+        send("content-type;host;x-tc-action", "describeinstancessl")
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(ok.tencent_code(), None, "{}", ok.json());
+    // The signature covers the action: signed for another one, it fails.
+    let wrong = answer(
+        send("content-type;host;x-tc-action", "describedbinstances")
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(
+        wrong.tencent_code().as_deref(),
+        Some("AuthFailure.SignatureFailure")
+    );
+}

@@ -58,7 +58,7 @@ impl State {
                     Error::credentials(format!(
                         "no Huawei Cloud credentials: set {} and {} (AK/SK), {} (IAM token) or \
                          {}, {} and {} (IAM login), write ~/.huaweicloud/credentials (or the \
-                         file {} names), or pass them to the ConfigBuilder",
+                         file {} names); a program can also give them to its client configuration",
                         env_vars::HUAWEICLOUD_SDK_AK,
                         env_vars::HUAWEICLOUD_SDK_SK,
                         env_vars::HUAWEICLOUD_SDK_AUTH_TOKEN,
@@ -439,7 +439,7 @@ pub(crate) async fn send(
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
-                let signature = signer::sign(
+                let authorization = signer::authorization(
                     credentials.access_key_id(),
                     credentials.secret(),
                     &HuaweiRequest {
@@ -451,7 +451,7 @@ pub(crate) async fn send(
                     },
                 )
                 .map_err(|e| Error::credentials(format!("cannot sign the request: {e}")))?;
-                headers.push(("Authorization".to_owned(), signature.authorization));
+                headers.push(("Authorization".to_owned(), authorization));
             }
             RequestAuth::Token(token) => {
                 headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));

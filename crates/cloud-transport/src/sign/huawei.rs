@@ -55,8 +55,12 @@
 
 use std::fmt;
 
+use sha2::{Digest, Sha256};
+
 use super::{check_method, check_signature_hex, field, parse_fields, SignError, UtcDateTime};
-use super::{hmac_sha256, sha256_hex, signatures_equal};
+use super::{
+    has_control, hex32, hex_str, hmac_sha256, hmac_with, signatures_equal, Buffered, Sink,
+};
 use crate::credentials::Secret;
 
 /// The algorithm name, first word of the `Authorization` header.
@@ -150,18 +154,20 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
-/// [`percent_encode`] appending to `out`, so canonical strings are built without temporaries.
-fn percent_encode_into(out: &mut String, s: &str) {
+/// [`percent_encode`] written to `out`, so canonical strings are built without temporaries.
+fn percent_encode_into(out: &mut impl Sink, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in s.as_bytes() {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            continue;
         }
+        out.put(&bytes[start..i]);
+        out.put(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        start = i + 1;
     }
+    out.put(&bytes[start..]);
 }
 
 /// Decodes `%XX` escapes like Python's `urllib.parse.unquote`: malformed escapes stay as they
@@ -190,34 +196,56 @@ pub fn percent_decode(s: &str) -> String {
 
 /// The canonical URI of a resource path (see the module docs).
 pub fn canonical_uri(path: &str) -> String {
-    let decoded = percent_decode(path);
-    let mut uri = String::with_capacity(decoded.len() + 8);
+    let mut uri = String::with_capacity(path.len() + 8);
+    write_canonical_uri(&mut uri, path);
+    uri
+}
+
+fn write_canonical_uri(out: &mut impl Sink, path: &str) {
+    let decoded = percent_decode_cow(path);
+    let mut ends_with_slash = false;
     for (i, segment) in decoded.split('/').enumerate() {
         if i > 0 {
-            uri.push('/');
+            out.put_str("/");
         }
-        percent_encode_into(&mut uri, segment);
+        percent_encode_into(out, segment);
+        ends_with_slash = segment.is_empty();
     }
-    if !uri.ends_with('/') {
-        uri.push('/');
+    if !ends_with_slash {
+        out.put_str("/");
     }
-    uri
+}
+
+/// [`percent_decode`] without a copy when there is nothing to decode.
+fn percent_decode_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('%') {
+        std::borrow::Cow::Owned(percent_decode(s))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// The canonical query string of decoded (key, value) pairs: sorted, encoded, `&`-joined.
 pub fn canonical_query(params: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    write_canonical_query(&mut out, params);
+    out
+}
+
+fn write_canonical_query(out: &mut impl Sink, params: &[(&str, &str)]) {
+    if params.is_empty() {
+        return;
+    }
     let mut sorted = params.to_vec();
     sorted.sort_unstable();
-    let mut out = String::new();
     for (i, (key, value)) in sorted.iter().enumerate() {
         if i > 0 {
-            out.push('&');
+            out.put_str("&");
         }
-        percent_encode_into(&mut out, key);
-        out.push('=');
-        percent_encode_into(&mut out, value);
+        percent_encode_into(out, key);
+        out.put_str("=");
+        percent_encode_into(out, value);
     }
-    out
 }
 
 /// Splits a raw URL query (`a=1&b=x%20y`) into decoded pairs, for verifying a received request.
@@ -266,25 +294,98 @@ pub fn canonical_headers(
     headers: &[(&str, &str)],
 ) -> Result<String, SignError> {
     let mut out = String::new();
-    for name in signed_headers {
-        let value = header_value(headers, name)
-            .ok_or_else(|| SignError::MissingSignedHeader(name.clone()))?;
-        out.push_str(name);
-        out.push(':');
-        out.push_str(value.trim_matches(is_python_whitespace));
-        out.push('\n');
-    }
+    write_canonical_headers(&mut out, signed_headers, headers)?;
     Ok(out)
+}
+
+fn write_canonical_headers<N: AsRef<str>>(
+    out: &mut impl Sink,
+    signed_headers: &[N],
+    headers: &[(&str, &str)],
+) -> Result<(), SignError> {
+    for name in signed_headers {
+        let name = name.as_ref();
+        let value = header_value(headers, name)
+            .ok_or_else(|| SignError::MissingSignedHeader(name.to_ascii_lowercase()))?;
+        put_lowercase(out, name);
+        out.put_str(":");
+        out.put_str(value.trim_matches(is_python_whitespace));
+        out.put_str("\n");
+    }
+    Ok(())
+}
+
+/// Writes `text` lower-cased (ASCII), without allocating when it is ASCII.
+fn put_lowercase(out: &mut impl Sink, text: &str) {
+    if !text.is_ascii() {
+        // Chunks could split a character; names are ASCII in practice.
+        out.put_str(&text.to_ascii_lowercase());
+        return;
+    }
+    let mut buf = [0u8; 64];
+    for chunk in text.as_bytes().chunks(buf.len()) {
+        let lower = &mut buf[..chunk.len()];
+        lower.copy_from_slice(chunk);
+        lower.make_ascii_lowercase();
+        out.put(lower);
+    }
+}
+
+/// Writes the signed header names, `;`-joined and lower-cased.
+fn put_signed_names<N: AsRef<str>>(out: &mut impl Sink, names: &[N]) {
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.put_str(";");
+        }
+        put_lowercase(out, name.as_ref());
+    }
+}
+
+/// The header names a request signs, as given (not lower-cased): names without `_`, sorted and
+/// deduplicated without regard to case. [`signed_header_names`] is the same list, lower-cased.
+fn signed_names<'h>(headers: &[(&'h str, &str)]) -> Vec<&'h str> {
+    let mut names: Vec<&str> = headers
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| !name.contains('_'))
+        .collect();
+    fn lower(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes().map(|b| b.to_ascii_lowercase())
+    }
+    names.sort_unstable_by(|a, b| lower(a).cmp(lower(b)));
+    names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    names
 }
 
 /// The payload hash: see the module docs for the empty-body rule.
 pub fn payload_hash(body: &[u8], content_sha256_header: Option<&str>) -> String {
+    payload_hash_of(body, content_sha256_header)
+        .as_str()
+        .to_owned()
+}
+
+/// A payload hash without allocating: the hex of the body's hash, or the header's value.
+enum PayloadHash<'a> {
+    Computed([u8; 64]),
+    Given(&'a str),
+}
+
+impl PayloadHash<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            PayloadHash::Computed(hex) => hex_str(hex),
+            PayloadHash::Given(text) => text,
+        }
+    }
+}
+
+fn payload_hash_of<'a>(body: &[u8], content_sha256_header: Option<&'a str>) -> PayloadHash<'a> {
     if body.is_empty() {
-        return EMPTY_PAYLOAD_HASH.to_owned();
+        return PayloadHash::Given(EMPTY_PAYLOAD_HASH);
     }
     match content_sha256_header {
-        Some(value) if !value.is_empty() => value.to_owned(),
-        _ => sha256_hex(body),
+        Some(value) if !value.is_empty() => PayloadHash::Given(value),
+        _ => PayloadHash::Computed(hex32(&Sha256::digest(body))),
     }
 }
 
@@ -314,10 +415,10 @@ pub fn canonical_request(
 
 /// The string to sign: algorithm, `X-Sdk-Date` and the hex SHA-256 of the canonical request.
 pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{sdk_date}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    )
+    let hash = hex32(&Sha256::digest(canonical_request.as_bytes()));
+    let mut out = String::with_capacity(ALGORITHM.len() + sdk_date.len() + 66);
+    write_string_to_sign(&mut out, sdk_date, hex_str(&hash));
+    out
 }
 
 /// The hex signature: HMAC-SHA256 of the string to sign, keyed with the SK itself.
@@ -328,8 +429,8 @@ pub fn signature(secret_key: &Secret, string_to_sign: &str) -> String {
     ))
 }
 
-/// The `Authorization` header value.
-pub fn authorization(access_key: &str, signed_headers: &str, signature: &str) -> String {
+/// The `Authorization` header value, from its parts.
+pub fn authorization_header(access_key: &str, signed_headers: &str, signature: &str) -> String {
     format!(
         "{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}"
     )
@@ -377,42 +478,74 @@ impl fmt::Debug for HuaweiSignature {
     }
 }
 
-/// Computes the canonical request and the signature for the given signed headers.
-fn compute(
-    secret_key: &Secret,
-    signed: &[String],
-    req: &HuaweiRequest<'_>,
-) -> Result<(String, String, String, String), SignError> {
+/// The `X-Sdk-Date` of a request, checked the way the SDK checks it (it parses the date and
+/// formats it again; a malformed one is an error there too).
+fn checked_sdk_date<'a>(req: &HuaweiRequest<'a>) -> Result<&'a str, SignError> {
     check_method(req.method)?;
     let sdk_date = header_value(req.headers, "x-sdk-date")
         .ok_or(SignError::MissingHeader(HEADER_SDK_DATE))?
         .trim_matches(is_python_whitespace);
-    // The SDK parses the date and formats it again; a malformed one is an error there too.
     UtcDateTime::parse_basic_iso(sdk_date)?;
-    let signed_joined = signed.join(";");
-    let canonical_request = canonical_request(
-        req.method,
-        &canonical_uri(req.path),
-        &canonical_query(req.query),
-        &canonical_headers(signed, req.headers)?,
-        &signed_joined,
-        &payload_hash(req.body, header_value(req.headers, "x-sdk-content-sha256")),
-    );
+    Ok(sdk_date)
+}
+
+/// Writes the canonical request over the `signed` headers (the one implementation of its
+/// format).
+fn write_canonical_request<N: AsRef<str>>(
+    out: &mut impl Sink,
+    signed: &[N],
+    req: &HuaweiRequest<'_>,
+) -> Result<(), SignError> {
+    let method = req.method.as_bytes();
+    let mut upper = [0u8; 16];
+    if method.len() <= upper.len() {
+        let upper = &mut upper[..method.len()];
+        upper.copy_from_slice(method);
+        upper.make_ascii_uppercase();
+        out.put(upper);
+    } else {
+        out.put_str(&req.method.to_ascii_uppercase());
+    }
+    out.put_str("\n");
+    write_canonical_uri(out, req.path);
+    out.put_str("\n");
+    write_canonical_query(out, req.query);
+    out.put_str("\n");
+    write_canonical_headers(out, signed, req.headers)?;
+    out.put_str("\n");
+    put_signed_names(out, signed);
+    out.put_str("\n");
+    let payload = payload_hash_of(req.body, header_value(req.headers, "x-sdk-content-sha256"));
+    out.put_str(payload.as_str());
+    Ok(())
+}
+
+/// Writes the string to sign (the one implementation of its format).
+fn write_string_to_sign(out: &mut impl Sink, sdk_date: &str, canonical_hash: &str) {
+    for part in [ALGORITHM, "\n", sdk_date, "\n", canonical_hash] {
+        out.put_str(part);
+    }
+}
+
+/// Computes the canonical request and the signature for the given signed headers.
+fn compute<N: AsRef<str>>(
+    secret_key: &Secret,
+    signed: &[N],
+    req: &HuaweiRequest<'_>,
+) -> Result<(String, String, String, String), SignError> {
+    let sdk_date = checked_sdk_date(req)?;
+    let mut canonical_request = String::with_capacity(256 + req.path.len());
+    write_canonical_request(&mut canonical_request, signed, req)?;
     let string_to_sign = string_to_sign(sdk_date, &canonical_request);
     let signature = signature(secret_key, &string_to_sign);
+    let mut signed_joined = String::new();
+    put_signed_names(&mut signed_joined, signed);
     Ok((canonical_request, string_to_sign, signed_joined, signature))
 }
 
-/// Signs a request. The headers must include `Host` and `X-Sdk-Date`.
-pub fn sign(
-    access_key: &str,
-    secret_key: &Secret,
-    req: &HuaweiRequest<'_>,
-) -> Result<HuaweiSignature, SignError> {
-    if access_key.is_empty()
-        || access_key.contains([',', ' '])
-        || access_key.chars().any(char::is_control)
-    {
+/// What [`sign`] refuses before computing anything.
+fn check_request(access_key: &str, req: &HuaweiRequest<'_>) -> Result<(), SignError> {
+    if access_key.is_empty() || access_key.contains([',', ' ']) || has_control(access_key) {
         return Err(SignError::InvalidInput(
             "the AK is empty or has `,`, spaces or control characters",
         ));
@@ -421,19 +554,61 @@ pub fn sign(
         return Err(SignError::MissingHeader("Host"));
     }
     for (name, value) in req.headers {
-        if name.is_empty() || name.contains([':', ' ', ';']) || name.chars().any(char::is_control) {
+        let bad_byte = name.bytes().any(|b| matches!(b, b':' | b' ' | b';'));
+        if name.is_empty() || bad_byte || has_control(name) {
             return Err(SignError::InvalidInput(
                 "a header name is empty or has `:`, `;`, spaces or control characters",
             ));
         }
-        if value.contains(['\r', '\n']) {
+        if value.bytes().any(|b| b == b'\r' || b == b'\n') {
             return Err(SignError::InvalidInput("a header value has a line break"));
         }
     }
-    let signed = signed_header_names(req.headers.iter().map(|(name, _)| *name));
+    Ok(())
+}
+
+/// The `Authorization` header of a request: exactly what [`sign`] returns in `authorization`,
+/// without building the intermediate strings. The canonical request and the string to sign are
+/// written straight into their hash and MAC; the header is the one string built. This is what
+/// the client sends on every call.
+pub fn authorization(
+    access_key: &str,
+    secret_key: &Secret,
+    req: &HuaweiRequest<'_>,
+) -> Result<String, SignError> {
+    check_request(access_key, req)?;
+    let sdk_date = checked_sdk_date(req)?;
+    let signed = signed_names(req.headers);
+    let mut canonical = Sha256::new();
+    let mut buffered = Buffered::new(&mut canonical);
+    write_canonical_request(&mut buffered, &signed, req)?;
+    buffered.finish();
+    let canonical_hash = hex32(&canonical.finalize());
+    let mut mac = hmac_with(secret_key.expose().as_bytes());
+    write_string_to_sign(&mut mac, sdk_date, hex_str(&canonical_hash));
+    let signature = hex32(&hmac::Mac::finalize(mac).into_bytes());
+    let mut header =
+        String::with_capacity(ALGORITHM.len() + access_key.len() + 120 + 16 * signed.len());
+    for part in [ALGORITHM, " Access=", access_key, ", SignedHeaders="] {
+        header.push_str(part);
+    }
+    put_signed_names(&mut header, &signed);
+    header.push_str(", Signature=");
+    header.push_str(hex_str(&signature));
+    Ok(header)
+}
+
+/// Signs a request. The headers must include `Host` and `X-Sdk-Date`.
+pub fn sign(
+    access_key: &str,
+    secret_key: &Secret,
+    req: &HuaweiRequest<'_>,
+) -> Result<HuaweiSignature, SignError> {
+    check_request(access_key, req)?;
+    let signed = signed_names(req.headers);
     let (canonical_request, string_to_sign, signed_headers, signature) =
         compute(secret_key, &signed, req)?;
-    let authorization = authorization(access_key, &signed_headers, &signature);
+    let authorization = authorization_header(access_key, &signed_headers, &signature);
     Ok(HuaweiSignature {
         canonical_request,
         string_to_sign,
@@ -517,6 +692,7 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::sha256_hex;
 
     #[test]
     fn encoding_matches_python_quote() {
@@ -548,6 +724,73 @@ mod tests {
             UNSIGNED_PAYLOAD
         );
         assert_eq!(payload_hash(b"{}", None), sha256_hex(b"{}"));
+    }
+
+    #[test]
+    fn the_fast_authorization_is_the_signed_one() {
+        let secret = Secret::new("EmulatorSecretAccessKey00000000000000000");
+        let hdrs = [
+            ("Content-Type", "application/json"),
+            ("host", "Gaussdb-Nosql.cn-north-4.myhuaweicloud.com "),
+            ("X-Sdk-Date", "20240102T030405Z"),
+            ("X-Project-Id", "0123456789abcdef0123456789abcdef"),
+            ("x-project-id", "later wins"),
+            ("X_Skipped", "x"),
+            ("User-Agent", "cloudcall/0.1.0"),
+        ];
+        let unsigned = [("X-Sdk-Content-Sha256", UNSIGNED_PAYLOAD), hdrs[1], hdrs[2]];
+        let cases = [
+            HuaweiRequest {
+                method: "put",
+                path: "/v3/p/instances/a%2Fb c/ssl-option",
+                query: &[],
+                headers: &hdrs,
+                body: br#"{"ssl_option":"on"}"#,
+            },
+            HuaweiRequest {
+                method: "GET",
+                path: "/v3/p/instances/",
+                query: &[
+                    ("offset", "0"),
+                    ("name", "my instance"),
+                    ("limit", "100"),
+                    ("a", "~/+"),
+                ],
+                headers: &hdrs,
+                body: b"",
+            },
+            HuaweiRequest {
+                method: "POST",
+                path: "/",
+                query: &[],
+                headers: &unsigned,
+                body: b"raw",
+            },
+        ];
+        for req in cases {
+            let full = sign("AK", &secret, &req).unwrap();
+            assert_eq!(
+                authorization("AK", &secret, &req).unwrap(),
+                full.authorization,
+                "{req:?}"
+            );
+            assert!(
+                full.authorization.contains(
+                    "SignedHeaders=content-type;host;user-agent;x-project-id;x-sdk-date,"
+                ) || req.method == "POST"
+            );
+        }
+        let missing = HuaweiRequest {
+            method: "GET",
+            path: "/",
+            query: &[],
+            headers: &hdrs[..2],
+            body: b"",
+        };
+        assert_eq!(
+            authorization("AK", &secret, &missing).unwrap_err(),
+            sign("AK", &secret, &missing).unwrap_err()
+        );
     }
 
     fn headers() -> Vec<(&'static str, &'static str)> {

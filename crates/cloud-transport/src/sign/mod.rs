@@ -25,6 +25,124 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// Where the text of a canonical request or a string to sign goes: into a `String` (to return
+/// or show it) or straight into the hash or MAC that needs it. Both schemes write their canonical
+/// forms once, generically, so the fast path that only produces the `Authorization` header and
+/// the path that returns every intermediate string cannot disagree.
+pub(crate) trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+
+    fn put_str(&mut self, text: &str) {
+        self.put(text.as_bytes());
+    }
+}
+
+impl Sink for String {
+    fn put(&mut self, bytes: &[u8]) {
+        // Callers write only text: whole strings, ASCII pieces of them, and hex.
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.push_str(text),
+            Err(_) => self.push_str(&String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    fn put_str(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+impl Sink for Hmac<Sha256> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+/// A sink in front of a hash or MAC that hands it the text in large pieces: a canonical request
+/// is written in dozens of small pieces, and every `update` call of a hash costs more than
+/// copying a few bytes. Call [`Buffered::finish`] (or drop it) to pass on the rest.
+pub(crate) struct Buffered<'s, S: Sink> {
+    inner: &'s mut S,
+    buf: [u8; 512],
+    len: usize,
+}
+
+impl<'s, S: Sink> Buffered<'s, S> {
+    pub(crate) fn new(inner: &'s mut S) -> Self {
+        Buffered {
+            inner,
+            buf: [0; 512],
+            len: 0,
+        }
+    }
+
+    pub(crate) fn finish(mut self) {
+        self.flush();
+    }
+
+    fn flush(&mut self) {
+        if self.len > 0 {
+            self.inner.put(&self.buf[..self.len]);
+            self.len = 0;
+        }
+    }
+}
+
+impl<S: Sink> Sink for Buffered<'_, S> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > self.buf.len() {
+            self.flush();
+            if bytes.len() > self.buf.len() {
+                self.inner.put(bytes);
+                return;
+            }
+        }
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+}
+
+impl<S: Sink> Drop for Buffered<'_, S> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Whether `text` has a control character (`char::is_control`: C0, DEL and C1), checked a byte
+/// at a time when it is ASCII (the usual case, and much faster than decoding characters).
+pub(crate) fn has_control(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes().any(|b| b < 0x20 || b == 0x7f)
+    } else {
+        text.chars().any(char::is_control)
+    }
+}
+
+/// A 32-byte digest as 64 lowercase hex characters, on the stack.
+pub(crate) fn hex32(digest: &[u8]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    // The buffer is exactly twice the digest length, so this cannot fail.
+    let _ = hex::encode_to_slice(&digest[..32.min(digest.len())], &mut out);
+    out
+}
+
+/// `hex32` as text.
+pub(crate) fn hex_str(hex: &[u8; 64]) -> &str {
+    // Hex digits are ASCII.
+    std::str::from_utf8(hex).unwrap_or_default()
+}
+
+/// A MAC keyed with `key`.
+pub(crate) fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
+    // HMAC accepts keys of any length, so `new_from_slice` cannot fail.
+    <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length")
+}
+
 /// HMAC-SHA256 of `message` keyed with `key`.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     // HMAC accepts keys of any length, so `new_from_slice` cannot fail.
@@ -84,6 +202,28 @@ impl UtcDateTime {
             + i64::from(self.hour) * 3600
             + i64::from(self.minute) * 60
             + i64::from(self.second)
+    }
+
+    /// `YYYY-MM-DD` on the stack, for years 0 to 9999 (`None` outside: the caller falls back to
+    /// [`UtcDateTime::date_dashed`], which writes any year).
+    pub(crate) fn date_dashed_bytes(&self) -> Option<[u8; 10]> {
+        if !(0..=9999).contains(&self.year) {
+            return None;
+        }
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let y = self.year as u32;
+        Some([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(self.month / 10),
+            digit(self.month),
+            b'-',
+            digit(self.day / 10),
+            digit(self.day),
+        ])
     }
 
     /// `YYYY-MM-DD`, the date in a TC3 credential scope.

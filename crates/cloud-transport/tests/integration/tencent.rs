@@ -322,6 +322,28 @@ async fn html_body_is_a_decode_error_with_status_and_snippet() {
 }
 
 #[tokio::test]
+async fn a_redirect_is_not_followed_and_says_so() {
+    let server = TestServer::start(|_, _| {
+        Reply::raw(307, "text/plain", "").header("location", "https://elsewhere.example/")
+    })
+    .await;
+    let e = client(&server)
+        .call_json(&DESCRIBE_SSL, json!({"InstanceId": "cmgo-1"}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode);
+    assert_eq!(e.http_status(), Some(307));
+    let shown = e.to_string();
+    assert!(
+        shown.contains("redirect (to `https://elsewhere.example/`)")
+            && shown.contains("not followed")
+            && !shown.contains("not JSON"),
+        "{shown}"
+    );
+    assert_eq!(server.count(), 1, "the redirect was followed");
+}
+
+#[tokio::test]
 async fn typed_output_mismatch_is_a_decode_error_with_status_snippet_and_request_id() {
     #[derive(Debug, Deserialize)]
     #[serde(rename_all = "PascalCase")]
@@ -381,6 +403,8 @@ async fn missing_credentials_are_a_clear_error_before_any_request() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Credentials);
     assert!(e.to_string().contains("TENCENTCLOUD_SECRET_ID"), "{e}");
+    // The message is read by CLI users too: it names no Rust function.
+    assert!(!e.to_string().contains("ConfigBuilder"), "{e}");
     assert_eq!(server.count(), 0);
 }
 

@@ -6,4 +6,6 @@
 mod common;
 
 mod cli;
+#[cfg(feature = "demo")]
 mod demo;
+mod hostile;
