@@ -16,6 +16,8 @@ use crate::error::{SpecError, SpecErrors, SpecPath};
 use crate::load::LoadedSpec;
 use crate::names;
 
+mod lifecycle;
+
 /// The line every spec file starts with, pointing editors at the schema: `$schema=` then the path
 /// of `specs/schema.json` relative to the spec file.
 pub const SCHEMA_HEADER_PREFIX: &str = "# yaml-language-server: $schema=";
@@ -31,6 +33,8 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), SpecErrors> {
     checker.service();
     checker.shapes();
     checker.operations();
+    checker.tasks();
+    checker.resource();
     if checker.errors.is_empty() {
         Ok(())
     } else {
@@ -765,6 +769,12 @@ impl<'a> Checker<'a> {
         if let Some(waiter) = &op.waiter {
             self.waiter(name, op, waiter, &path.key("waiter"));
         }
+        if let Some(task) = &op.task {
+            self.task_handle(op, task, &path.key("task"));
+        }
+        if let Some(pagination) = &op.pagination {
+            self.pagination(op, pagination, &path.key("pagination"));
+        }
     }
 
     fn http(&mut self, op: &Operation, path: &SpecPath) {
@@ -926,7 +936,18 @@ impl<'a> Checker<'a> {
         op: &Operation,
         dotted: &str,
     ) -> Result<Option<TypeExpr>, String> {
-        let mut members = &op.output;
+        self.resolve_in(&op.output, dotted, "the output")
+    }
+
+    /// [`resolve_output_path`](Self::resolve_output_path) from any member map; `whose` names
+    /// the map in errors (`the output`, `the listed item`).
+    fn resolve_in(
+        &self,
+        members: &IndexMap<String, Member>,
+        dotted: &str,
+        whose: &str,
+    ) -> Result<Option<TypeExpr>, String> {
+        let mut members = members;
         let mut ty: Option<TypeExpr> = None;
         for (i, part) in dotted.split('.').enumerate() {
             if i > 0 {
@@ -955,7 +976,7 @@ impl<'a> Checker<'a> {
             }
             let member = members
                 .get(part)
-                .ok_or_else(|| format!("`{dotted}`: the output has no member `{part}`"))?;
+                .ok_or_else(|| format!("`{dotted}`: {whose} has no member `{part}`"))?;
             match TypeExpr::parse(&member.ty) {
                 Ok(parsed) => ty = Some(parsed),
                 Err(_) => return Ok(None),

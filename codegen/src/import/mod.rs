@@ -9,13 +9,15 @@
 //! - [`doc_page`]: one vendor documentation page, as captured text.
 //!
 //! Every import goes through [`finish`]: secrets are marked ([`sensitive`]), the curated
-//! [`overlay`] is merged, the selection (`--only`) applied, unused shapes dropped, and the result
-//! rendered as YAML, loaded back and validated in memory; only a spec that validates is
-//! returned, so nothing half-converted is ever written.
+//! [`overlay`] is merged, the task handle and pagination rules run ([`lifecycle`]) and the
+//! overlays' per-operation corrections of them apply, the selection (`--only`) is applied, unused
+//! shapes dropped, and the result rendered as YAML, loaded back and validated in memory; only a
+//! spec that validates is returned, so nothing half-converted is ever written.
 
 pub mod doc_page;
 pub(crate) mod html;
 pub mod huawei;
+pub mod lifecycle;
 pub mod overlay;
 mod python;
 pub mod sensitive;
@@ -127,6 +129,26 @@ pub fn finish(
     for overlay in overlays {
         overlay.apply(&mut raw.service)?;
     }
+    // The rules run on the merged operations (an overlay may fix a member's type); the
+    // overlays' per-operation `task` and `pagination` then correct them.
+    let findings = lifecycle::apply_rules(&mut raw.service, &overlay::rule_settings(overlays));
+    for overlay in overlays {
+        overlay.apply_lifecycle(&mut raw.service, &findings)?;
+    }
+    // What the rules left undecided and no overlay decided (a `pagination: null` decides too).
+    for (op, reason) in &findings.undecided_pagination {
+        let decided = overlays.iter().any(|o| {
+            o.overlay
+                .operations
+                .get(op)
+                .is_some_and(|p| p.pagination.is_some())
+        });
+        if !decided {
+            raw.notes.push(format!(
+                "{op}: no pagination: {reason} (an overlay `pagination:` entry decides it)"
+            ));
+        }
+    }
     let raw_ops: BTreeSet<String> = raw.service.operations.keys().cloned().collect();
     let mut service = raw.service;
     if let Some(only) = &options.only {
@@ -152,6 +174,7 @@ pub fn finish(
             let op = note.split(':').next().unwrap_or("");
             !raw_ops.contains(op) || service.operations.contains_key(op)
         });
+        prune_lifecycle(&mut service);
     }
     prune_shapes(&mut service);
 
@@ -297,6 +320,36 @@ fn name_keyword_members(service: &mut Service) {
     for shape in service.shapes.values_mut() {
         if let Some(members) = &mut shape.members {
             fix(members);
+        }
+    }
+}
+
+/// After a selection (`--only`): drops the task APIs whose operation is not selected, the task
+/// handles that follow them, and the resource when its list operation is not selected (or only
+/// the create, modify and remove entries that are not). What remains refers to selected
+/// operations only, so the selection validates.
+fn prune_lifecycle(service: &mut Service) {
+    let operations: BTreeSet<String> = service.operations.keys().cloned().collect();
+    service
+        .tasks
+        .retain(|_, task| operations.contains(&task.operation));
+    let tasks: BTreeSet<String> = service.tasks.keys().cloned().collect();
+    for op in service.operations.values_mut() {
+        if op.task.as_ref().is_some_and(|t| !tasks.contains(&t.api)) {
+            op.task = None;
+        }
+    }
+    if let Some(resource) = &mut service.resource {
+        if !operations.contains(&resource.list.operation) {
+            service.resource = None;
+        } else {
+            resource.create.retain(|op, _| operations.contains(op));
+            resource.modify.retain(|op, _| operations.contains(op));
+            resource.remove.retain(|op, _| operations.contains(op));
+            resource
+                .modify_values
+                .retain(|op, _| operations.contains(op));
+            resource.id_members.retain(|op, _| operations.contains(op));
         }
     }
 }

@@ -12,8 +12,8 @@
 use std::path::{Path, PathBuf};
 
 use cloud_spec::{
-    AuthMode, Endpoint, ErrorCode, Example, HttpMethod, Location, Member, Operation, Service,
-    Shape, TypeExpr, Waiter,
+    AuthMode, Endpoint, ErrorCode, Example, HttpMethod, Location, Member, Operation, PageStyle,
+    Pagination, Resource, Service, Shape, TaskApi, TaskHandle, TypeExpr, Waiter,
 };
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -51,6 +51,20 @@ pub struct Overlay {
     /// Shapes the source does not have (typically enums), given whole.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub new_shapes: IndexMap<String, Shape>,
+    /// The service's task APIs, given whole (no source states them).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub tasks: IndexMap<String, TaskApi>,
+    /// The service's resource, given whole (no source states it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Resource>,
+    /// The task handle rule's table: output member name → task API key. Every operation that is
+    /// not read-only and whose output has one of these members (a string or an integer) gets
+    /// `task` (see `import::lifecycle`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub task_handles: IndexMap<String, String>,
+    /// The page size of paged operations whose limit member's docs state no maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_max_page_size: Option<u32>,
 }
 
 impl Overlay {
@@ -125,6 +139,97 @@ pub struct OperationPatch {
     /// How to wait for the change the operation starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiter: Option<Waiter>,
+    /// The operation's task handle, replacing what the rule gave; `task: null` removes the
+    /// rule's.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task: Option<Option<TaskHandle>>,
+    /// Corrections of the pagination the rule gave (absent fields keep the rule's values), or
+    /// the whole pagination where the rule gave none; `pagination: null` removes the rule's.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pagination: Option<Option<PaginationPatch>>,
+}
+
+/// Replacements in an operation's pagination; absent fields keep the rule's value. Where the
+/// rule gave none, `offset`, `limit`, `items` and `max_page_size` are required.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationPatch {
+    /// What the offset member counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<PageStyle>,
+    /// The offset input member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// The limit input member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+    /// Path of the items in the output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
+    /// Path of the total in the output; `total: null` removes the rule's.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total: Option<Option<String>>,
+    /// The largest page size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_page_size: Option<u32>,
+}
+
+impl PaginationPatch {
+    /// The rule's pagination with this patch applied, or the patch alone when it is complete.
+    fn apply(&self, base: Option<&Pagination>) -> Result<Pagination, String> {
+        let field = |patched: &Option<String>, base: Option<&String>, name: &str| {
+            patched
+                .clone()
+                .or_else(|| base.cloned())
+                .ok_or_else(|| name.to_owned())
+        };
+        let mut missing = Vec::new();
+        let offset = field(&self.offset, base.map(|b| &b.offset), "offset");
+        let limit = field(&self.limit, base.map(|b| &b.limit), "limit");
+        let items = field(&self.items, base.map(|b| &b.items), "items");
+        let max_page_size = self
+            .max_page_size
+            .or(base.map(|b| b.max_page_size))
+            .ok_or_else(|| "max_page_size".to_owned());
+        for result in [&offset, &limit, &items] {
+            if let Err(name) = result {
+                missing.push(name.clone());
+            }
+        }
+        if let Err(name) = &max_page_size {
+            missing.push(name.clone());
+        }
+        if !missing.is_empty() {
+            return Err(format!(
+                "the rule gave this operation no pagination, so the patch must give all of \
+                 offset, limit, items and max_page_size (missing: {})",
+                missing.join(", ")
+            ));
+        }
+        Ok(Pagination {
+            style: self.style.or(base.map(|b| b.style)).unwrap_or_default(),
+            offset: offset.unwrap_or_default(),
+            limit: limit.unwrap_or_default(),
+            items: items.unwrap_or_default(),
+            total: match &self.total {
+                Some(total) => total.clone(),
+                None => base.and_then(|b| b.total.clone()),
+            },
+            max_page_size: max_page_size.unwrap_or_default(),
+        })
+    }
 }
 
 /// Replacements in an operation's HTTP binding.
@@ -207,8 +312,10 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// `Some(None)` for an explicit `null`, `Some(Some(v))` for a value; absent stays `None`.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Value>>, D::Error> {
-    Option::<Value>::deserialize(d).map(Some)
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// An overlay read from a file, with the tree that locates its entries in errors.
@@ -399,6 +506,101 @@ impl LoadedOverlay {
             self.patch_operation(op, patch, &path, &mut problems);
         }
 
+        // Whole entries: no source states them, so there is nothing to go stale against here;
+        // the validator checks that they fit the operations.
+        for (name, task) in &o.tasks {
+            service.tasks.insert(name.clone(), task.clone());
+        }
+        if let Some(resource) = &o.resource {
+            service.resource = Some(resource.clone());
+        }
+
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ImportError::at(
+                &self.file,
+                format!(
+                    "{} overlay entries do not match the import:\n  {}",
+                    problems.len(),
+                    problems.join("\n  ")
+                ),
+            ))
+        }
+    }
+
+    /// Applies the per-operation `task` and `pagination` patches, once the rules of
+    /// `import::lifecycle` have run (the patches correct the rules). Reports, all together,
+    /// every entry that changes nothing: a `task_handles` member no operation's output has, a
+    /// `null` that removes nothing, a patch that gives what the rule gives.
+    ///
+    /// `undecided` holds the operations the pagination rule could not decide: a
+    /// `pagination: null` records the decision to leave one without pagination.
+    pub fn apply_lifecycle(
+        &self,
+        service: &mut Service,
+        undecided: &super::lifecycle::RuleFindings,
+    ) -> Result<(), ImportError> {
+        let mut problems = Vec::new();
+        let o = &self.overlay;
+        let root = SpecPath::root();
+        for (member, api) in &o.task_handles {
+            let used = service.operations.values().any(|op| {
+                !op.read_only
+                    && op
+                        .output
+                        .get(member)
+                        .is_some_and(super::lifecycle::is_scalar_handle)
+            });
+            if !used {
+                problems.push(self.stale(
+                    &root.key("task_handles").key(member.as_str()),
+                    format!("no operation that changes something has a string or integer output member `{member}` (for task API `{api}`)"),
+                ));
+            }
+        }
+        for (name, patch) in &o.operations {
+            let path = root.key("operations").key(name.as_str());
+            // A missing operation was reported by `apply`.
+            let Some(op) = service.operations.get_mut(name) else {
+                continue;
+            };
+            match &patch.task {
+                None => {}
+                Some(None) if op.task.is_none() => problems.push(self.stale(
+                    &path.key("task"),
+                    "the rule gives this operation no task: there is nothing to remove",
+                )),
+                Some(task) if *task == op.task => problems.push(self.stale(
+                    &path.key("task"),
+                    "the rule gives this operation exactly this task: drop the entry",
+                )),
+                Some(task) => op.task = task.clone(),
+            }
+            match &patch.pagination {
+                None => {}
+                Some(None)
+                    if op.pagination.is_none()
+                        && !undecided.undecided_pagination.contains_key(name) =>
+                {
+                    problems.push(self.stale(
+                        &path.key("pagination"),
+                        "the rule gives this operation no pagination and has nothing to decide: there is nothing to remove",
+                    ))
+                }
+                Some(None) => op.pagination = None,
+                Some(Some(pagination)) => match pagination.apply(op.pagination.as_ref()) {
+                    Ok(patched) if Some(&patched) == op.pagination.as_ref() => {
+                        problems.push(self.stale(
+                            &path.key("pagination"),
+                            "the rule gives this operation exactly this pagination: drop the entry",
+                        ))
+                    }
+                    Ok(patched) => op.pagination = Some(patched),
+                    Err(message) => problems.push(self.stale(&path.key("pagination"), message)),
+                },
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -567,6 +769,22 @@ fn apply_member_patch(member: &mut Member, patch: &MemberPatch) {
     }
 }
 
+/// The rules' settings from the overlays, applied in order: `task_handles` entries add up (a
+/// later overlay's entry for the same member wins), and the last `default_max_page_size` given
+/// counts.
+pub fn rule_settings(overlays: &[&LoadedOverlay]) -> super::lifecycle::RuleSettings {
+    let mut settings = super::lifecycle::RuleSettings::default();
+    for overlay in overlays {
+        for (member, api) in &overlay.overlay.task_handles {
+            settings.task_handles.insert(member.clone(), api.clone());
+        }
+        if let Some(size) = overlay.overlay.default_max_page_size {
+            settings.default_max_page_size = Some(size);
+        }
+    }
+    settings
+}
+
 /// Renames a shape and every type expression that refers to it.
 pub fn rename_shape(service: &mut Service, from: &str, to: &str) {
     if let Some(index) = service.shapes.get_index_of(from) {
@@ -608,9 +826,15 @@ fn rename_in_type(ty: &str, from: &str, to: &str) -> String {
 
 /// Drafts the overlay that turns `imported` into `curated` for the operations of `curated`
 /// (and the shapes they reach): what `cargo xtask import ... --derive-overlay` prints. The draft
-/// is a starting point: a person adds the reasons as comments.
+/// is a starting point: a person adds the reasons as comments. The task APIs and the resource
+/// are copied whole; operations' `task` and `pagination` are left to the rules (and their
+/// `task_handles` and `default_max_page_size` settings), which the draft does not guess.
 pub fn derive(imported: &Service, curated: &Service) -> Overlay {
-    let mut overlay = Overlay::default();
+    let mut overlay = Overlay {
+        tasks: curated.tasks.clone(),
+        resource: curated.resource.clone(),
+        ..Overlay::default()
+    };
     if imported.title != curated.title {
         overlay.service.title = Some(curated.title.clone());
     }

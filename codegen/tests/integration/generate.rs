@@ -234,13 +234,34 @@ fn the_schema_is_deterministic_and_describes_the_model() {
             "auth",
             "common_errors",
             "operations",
-            "shapes"
+            "shapes",
+            "tasks",
+            "resource"
         ]
     );
     assert_eq!(
         schema["additionalProperties"], false,
         "unknown keys are flagged by editors too"
     );
+    // The lifecycle keys are in the schema, with their conventions documented for editors.
+    for (definition, key) in [
+        ("Operation", "task"),
+        ("Operation", "pagination"),
+        ("Pagination", "max_page_size"),
+        ("Resource", "id_members"),
+        ("ResourceFilters", "id"),
+    ] {
+        assert!(
+            schema["definitions"][definition]["properties"]
+                .get(key)
+                .is_some(),
+            "{definition}.{key} missing from the schema"
+        );
+    }
+    assert!(schema["definitions"]["ResourceFilters"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("Member[filter-name]"));
     let member = &schema["definitions"]["Member"]["properties"];
     for key in ["type", "required", "nullable", "location", "rust_name"] {
         assert!(

@@ -272,3 +272,134 @@ fn examples_that_contradict_the_members_are_left_out_with_a_note() {
         finished.notes
     );
 }
+
+#[test]
+fn lifecycle_overlay_entries_that_change_nothing_are_errors() {
+    let e = finish_with(
+        "task_handles:\n  JobHandle: jobs\noperations:\n  DescribeInstanceSSL:\n    task: null\n    pagination: null\n  InstanceEnableSSL:\n    pagination:\n      max_page_size: 10\n",
+        None,
+    )
+    .unwrap_err();
+    let text = err_text(&e);
+    assert!(text.contains("4 overlay entries do not match"), "{e}");
+    for expected in [
+        "2:3: task_handles.JobHandle: no operation that changes something has a string or integer output member `JobHandle` (for task API `jobs`)",
+        "5:5: operations.DescribeInstanceSSL.task: the rule gives this operation no task: there is nothing to remove",
+        "6:5: operations.DescribeInstanceSSL.pagination: the rule gives this operation no pagination and has nothing to decide: there is nothing to remove",
+        "8:5: operations.InstanceEnableSSL.pagination: the rule gave this operation no pagination, so the patch must give all of offset, limit, items and max_page_size (missing: offset, limit, items)",
+    ] {
+        assert!(text.contains(expected), "missing {expected}\nin {e}");
+    }
+}
+
+#[test]
+fn the_task_handle_rule_follows_the_overlay_table() {
+    // `FlowId` (int64) of InstanceEnableSSL is a handle; AssignProject's `FlowIds` is a list,
+    // not one handle. The table names a task API the overlay does not define: the produced
+    // spec does not validate, and says where.
+    let e = finish_with("task_handles:\n  FlowId: flows\n", None).unwrap_err();
+    let text = err_text(&e);
+    assert!(
+        text.contains(
+            "operations.InstanceEnableSSL.task.api: there is no task API `flows` under `tasks`"
+        ),
+        "{e}"
+    );
+    assert!(!text.contains("AssignProject"), "{e}");
+    // With the task API, the rule's handle is in the spec; a patch replaces it.
+    let tasks = "tasks:\n  flows:\n    operation: DescribeInstanceSSL\n    handle: InstanceId\n    status: Status\n    running: []\n    succeeded: [1]\n    failed: [0]\n";
+    let done = finish_with(&format!("task_handles:\n  FlowId: flows\n{tasks}"), None).unwrap();
+    let task = done.service.operations["InstanceEnableSSL"]
+        .task
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (task.handle.as_str(), task.api.as_str()),
+        ("FlowId", "flows")
+    );
+    assert_eq!(done.service.operations["AssignProject"].task, None);
+    assert!(done
+        .text
+        .contains("    task:\n      handle: FlowId\n      api: flows\n"));
+    let done = finish_with(
+        &format!("task_handles:\n  FlowId: flows\n{tasks}operations:\n  InstanceEnableSSL:\n    task: null\n"),
+        None,
+    )
+    .unwrap();
+    assert_eq!(done.service.operations["InstanceEnableSSL"].task, None);
+}
+
+#[test]
+fn undecided_pagination_is_a_note_until_the_overlay_decides() {
+    // cdb DescribeTasks pages by Offset/Limit; without a stated maximum the rule cannot say
+    // the page size.
+    let scratch = Scratch::fixtures("pages");
+    let api = scratch.path("tccli-intl-en/tccli/services/cdb/v20170320/api.json");
+    let text = std::fs::read_to_string(&api).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for member in value["objects"]["DescribeTasksRequest"]["members"]
+        .as_array_mut()
+        .unwrap()
+    {
+        if member["name"] == "Limit" {
+            member["document"] = "Page size.".into();
+        }
+    }
+    std::fs::write(&api, value.to_string()).unwrap();
+    let finish_cdb = |overlay_text: &str| {
+        let o = LoadedOverlay::parse("specs/overlays/tencent/cdb.yaml", overlay_text).unwrap();
+        import::finish(
+            raw(&scratch.0, "tencent", "cdb").unwrap(),
+            &[&o],
+            &FinishOptions::default(),
+            Path::new("specs/tencent/cdb.yaml"),
+        )
+        .unwrap()
+    };
+    let done = finish_cdb("");
+    assert!(done.service.operations["DescribeTasks"]
+        .pagination
+        .is_none());
+    assert!(
+        done.notes.iter().any(|n| n == "DescribeTasks: no pagination: the docs of `Limit` state no maximum and the overlay sets no `default_max_page_size` (an overlay `pagination:` entry decides it)"),
+        "{:#?}",
+        done.notes
+    );
+    let done = finish_cdb("default_max_page_size: 20\n");
+    let pagination = done.service.operations["DescribeTasks"]
+        .pagination
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (
+            pagination.items.as_str(),
+            pagination.total.as_deref(),
+            pagination.max_page_size
+        ),
+        ("Items", Some("TotalCount"), 20)
+    );
+    assert!(!done
+        .notes
+        .iter()
+        .any(|n| n.starts_with("DescribeTasks: no pagination")));
+    // `null` records the decision to leave it without pagination; the note goes.
+    let done = finish_cdb("operations:\n  DescribeTasks:\n    pagination: null\n");
+    assert!(done.service.operations["DescribeTasks"]
+        .pagination
+        .is_none());
+    assert!(!done
+        .notes
+        .iter()
+        .any(|n| n.starts_with("DescribeTasks: no pagination")));
+    // A whole pagination where the rule gave none; the note goes.
+    let done = finish_cdb("operations:\n  DescribeTasks:\n    pagination:\n      offset: Offset\n      limit: Limit\n      items: Items\n      max_page_size: 50\n");
+    let pagination = done.service.operations["DescribeTasks"]
+        .pagination
+        .clone()
+        .unwrap();
+    assert_eq!((pagination.total, pagination.max_page_size), (None, 50));
+    assert!(!done
+        .notes
+        .iter()
+        .any(|n| n.starts_with("DescribeTasks: no pagination")));
+}

@@ -47,6 +47,10 @@ fn reproduce(vendor: &str, service: &str) -> Service {
     assert_eq!(imported.shapes, expected.shapes);
     assert_eq!(imported.common_errors, expected.common_errors);
     assert_eq!(imported.endpoint, committed.endpoint);
+    // The fixtures hold every operation the lifecycle entries name, so those come out whole.
+    assert_eq!(imported.tasks, committed.tasks);
+    assert_eq!(imported.resource, committed.resource);
+    assert!(imported.resource.is_some() && !imported.tasks.is_empty());
     assert_eq!(
         (&imported.title, &imported.docs, &imported.version),
         (&committed.title, &committed.docs, &committed.version)
@@ -164,4 +168,47 @@ fn huawei_bodies_are_flattened_and_statuses_come_from_swagger() {
         .unwrap();
     assert!(result.values().all(|m| !m.required));
     assert!(raw.service.operations["ListInstances"].read_only);
+}
+
+#[test]
+fn a_selection_keeps_only_the_lifecycle_entries_it_can_follow() {
+    let raw_import = || raw(&fixtures(), "tencent", "mongodb").unwrap();
+    // Without the task API's operation, the task API and the handles that follow it go; without
+    // the list operation, the resource goes. What remains validates.
+    let only = vec![
+        "DescribeInstanceSSL".to_owned(),
+        "InstanceEnableSSL".to_owned(),
+    ];
+    let service = finish(raw_import(), "tencent", "mongodb", Some(only))
+        .unwrap()
+        .service;
+    assert!(service.tasks.is_empty());
+    assert!(service.resource.is_none());
+    assert_eq!(service.operations["InstanceEnableSSL"].task, None);
+    // With them, the entries stay, cut down to the selected operations.
+    let only = [
+        "DescribeInstanceSSL",
+        "InstanceEnableSSL",
+        "DescribeAsyncRequestInfo",
+        "DescribeDBInstances",
+        "RenameInstance",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let service = finish(raw_import(), "tencent", "mongodb", Some(only))
+        .unwrap()
+        .service;
+    assert_eq!(
+        service.operations["InstanceEnableSSL"]
+            .task
+            .as_ref()
+            .map(|t| t.api.as_str()),
+        Some("async-request")
+    );
+    let resource = service.resource.unwrap();
+    assert!(resource.create.is_empty() && resource.remove.is_empty());
+    assert_eq!(
+        resource.modify.keys().collect::<Vec<_>>(),
+        ["RenameInstance"]
+    );
 }

@@ -18,3 +18,4 @@ mod import_sensitive;
 mod load_errors;
 mod readme;
 mod validate_errors;
+mod validate_lifecycle;

@@ -9,7 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod bundle;
-mod lifecycle;
+pub mod lifecycle;
 mod model;
 pub mod sample;
 #[cfg(feature = "transport")]

@@ -466,8 +466,31 @@ pub struct Resource {
     /// (dot-separated) that shows the new value.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub modify: IndexMap<String, IndexMap<String, String>>,
+    /// For `modify` entries whose input values are not what the listed item shows: operation →
+    /// input member → the value each input value shows as (GeminiDB `SwitchSsl` takes
+    /// `ssl_option: on`, and `ListInstances` shows `ssl: "1"`). Without an entry the item shows
+    /// the input value itself.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub modify_values: IndexMap<String, IndexMap<String, Vec<ValueMapping>>>,
     /// Operations that take a resource out of service → where the resource ends.
     pub remove: IndexMap<String, Removal>,
+    /// Operations of `modify` and `remove` that name the resource by another input member than
+    /// [`id`](Resource::id) → that member, a string or a list of strings (postgres
+    /// `IsolateDBInstances` takes `DBInstanceIdSet`, cdb `OfflineIsolatedInstances` takes
+    /// `InstanceIds`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub id_members: IndexMap<String, String>,
+}
+
+/// One input value of a modify operation and the value a listed item shows for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ValueMapping {
+    /// The value in the request.
+    pub input: Value,
+    /// The value the listed item's member shows once the change is done.
+    pub shows: Value,
 }
 
 /// How a service lists its resources.
@@ -484,30 +507,42 @@ pub struct ResourceList {
     pub name: Option<String>,
     /// Member of a listed item that holds the status.
     pub status: String,
-    /// Input members of the list operation that filter: by id, by name, by status. A filter
-    /// member may take one value or a list.
+    /// Input members of the list operation that filter: by id, by name, by status (see
+    /// [`ResourceFilters`] for the two forms a filter takes).
     #[serde(default)]
     pub filters: ResourceFilters,
 }
 
 /// A list operation's filter members.
+///
+/// Each filter is written in one of two forms ([`FilterMember::parse`] reads them):
+///
+/// - `Member`: the input member takes the value itself, or a list of values when its type is a
+///   list (`InstanceIds: ["cmgo-1"]`, `name: "db1"`);
+/// - `Member[filter-name]`: Tencent's filter convention. The input member is a list of
+///   structures `{"Name": "filter-name", "Values": [value, ...]}`, and this filter is the entry
+///   whose `Name` is `filter-name` (postgres `DescribeDBInstances` filters by
+///   `Filters[db-instance-id]`, `Filters[db-instance-name]`, `Filters[db-instance-status]`).
+///
+/// A listed item matches a filter when its member equals one of the filter's values.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResourceFilters {
-    /// Filters by id.
+    /// Filters by id: `Member` or `Member[filter-name]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Filters by name.
+    /// Filters by name: `Member` or `Member[filter-name]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Filters by status.
+    /// Filters by status: `Member` or `Member[filter-name]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
 /// A resource's status values, by what they mean. The first value of each set is the one the
-/// emulator reports.
+/// emulator reports. A value in none of the sets is a state the spec does not classify; a
+/// waiter keeps waiting through it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -516,7 +551,8 @@ pub struct ResourceStates {
     pub creating: Vec<Value>,
     /// Running and usable.
     pub running: Vec<Value>,
-    /// Running, with a change in progress.
+    /// A change in progress (a resize, a restart, an isolation under way): not running as
+    /// asked, not finished either.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changing: Vec<Value>,
     /// Isolated (in the recycle bin): not usable, not gone.
@@ -525,6 +561,10 @@ pub struct ResourceStates {
     /// Being deleted or deleted; a deleted resource may also simply stop being listed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deleted: Vec<Value>,
+    /// A state the resource does not leave by itself (GeminiDB `createfail`): a waiter for
+    /// another state stops there with an error instead of waiting until its deadline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed: Vec<Value>,
 }
 
 /// Where an operation that takes a resource out of service leaves it.

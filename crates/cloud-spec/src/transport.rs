@@ -321,7 +321,7 @@ pub fn resource_info(service: &Service) -> Result<Option<ResourceInfo>, Descript
                 FilterMember::parse(text).map_err(|e| error("resource.list.filters.id", e))?;
             Some(ListFilter {
                 member: leak(filter.member),
-                name: filter.name.map(leak),
+                name: filter.filter_name.map(leak),
                 list: operation.input_is_list(filter.member),
             })
         }
