@@ -29,6 +29,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// or show it) or straight into the hash or MAC that needs it. Both schemes write their canonical
 /// forms once, generically, so the fast path that only produces the `Authorization` header and
 /// the path that returns every intermediate string cannot disagree.
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 pub(crate) trait Sink {
     fn put(&mut self, bytes: &[u8]);
 
@@ -37,6 +38,7 @@ pub(crate) trait Sink {
     }
 }
 
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 impl Sink for String {
     fn put(&mut self, bytes: &[u8]) {
         // Callers write only text: whole strings, ASCII pieces of them, and hex.
@@ -51,12 +53,14 @@ impl Sink for String {
     }
 }
 
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 impl Sink for Sha256 {
     fn put(&mut self, bytes: &[u8]) {
         self.update(bytes);
     }
 }
 
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 impl Sink for Hmac<Sha256> {
     fn put(&mut self, bytes: &[u8]) {
         self.update(bytes);
@@ -66,12 +70,14 @@ impl Sink for Hmac<Sha256> {
 /// A sink in front of a hash or MAC that hands it the text in large pieces: a canonical request
 /// is written in dozens of small pieces, and every `update` call of a hash costs more than
 /// copying a few bytes. Call [`Buffered::finish`] (or drop it) to pass on the rest.
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 pub(crate) struct Buffered<'s, S: Sink> {
     inner: &'s mut S,
     buf: [u8; 512],
     len: usize,
 }
 
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 impl<'s, S: Sink> Buffered<'s, S> {
     pub(crate) fn new(inner: &'s mut S) -> Self {
         Buffered {
@@ -93,6 +99,7 @@ impl<'s, S: Sink> Buffered<'s, S> {
     }
 }
 
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 impl<S: Sink> Sink for Buffered<'_, S> {
     fn put(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() > self.buf.len() {
@@ -107,6 +114,7 @@ impl<S: Sink> Sink for Buffered<'_, S> {
     }
 }
 
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 impl<S: Sink> Drop for Buffered<'_, S> {
     fn drop(&mut self) {
         self.flush();
@@ -115,6 +123,7 @@ impl<S: Sink> Drop for Buffered<'_, S> {
 
 /// Whether `text` has a control character (`char::is_control`: C0, DEL and C1), checked a byte
 /// at a time when it is ASCII (the usual case, and much faster than decoding characters).
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 pub(crate) fn has_control(text: &str) -> bool {
     if text.is_ascii() {
         text.bytes().any(|b| b < 0x20 || b == 0x7f)
@@ -124,6 +133,7 @@ pub(crate) fn has_control(text: &str) -> bool {
 }
 
 /// A 32-byte digest as 64 lowercase hex characters, on the stack.
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 pub(crate) fn hex32(digest: &[u8]) -> [u8; 64] {
     let mut out = [0u8; 64];
     // The buffer is exactly twice the digest length, so this cannot fail.
@@ -132,12 +142,14 @@ pub(crate) fn hex32(digest: &[u8]) -> [u8; 64] {
 }
 
 /// `hex32` as text.
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 pub(crate) fn hex_str(hex: &[u8; 64]) -> &str {
     // Hex digits are ASCII.
     std::str::from_utf8(hex).unwrap_or_default()
 }
 
 /// A MAC keyed with `key`.
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 pub(crate) fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
     // HMAC accepts keys of any length, so `new_from_slice` cannot fail.
     <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length")
@@ -206,6 +218,7 @@ impl UtcDateTime {
 
     /// `YYYY-MM-DD` on the stack, for years 0 to 9999 (`None` outside: the caller falls back to
     /// [`UtcDateTime::date_dashed`], which writes any year).
+    #[cfg(feature = "tencent")]
     pub(crate) fn date_dashed_bytes(&self) -> Option<[u8; 10]> {
         if !(0..=9999).contains(&self.year) {
             return None;
