@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+use cloud_spec::Service;
+use codegen::import::translate::{self, Memory};
 use codegen::import::{self, FinishOptions, LoadedOverlay, RawImport};
 
 /// `cargo xtask import`.
@@ -70,6 +72,10 @@ struct CommonArgs {
     /// operations (a starting point for specs/overlays/...; add the reasons as comments).
     #[arg(long, conflicts_with_all = ["out", "stdout", "check"])]
     derive_overlay: bool,
+    /// Print, as YAML entries to fill in, the Chinese texts the translation memory
+    /// (`specs/overlays/<vendor>/<service>.en.yaml`) has no English for; write nothing.
+    #[arg(long, conflicts_with_all = ["out", "stdout", "check", "derive_overlay"])]
+    memory_todo: bool,
 }
 
 /// Runs `cargo xtask import ...`.
@@ -143,11 +149,30 @@ fn finish(
         .map_err(|e| format!("error: {e}"))?,
     ];
     let overlays: Vec<&LoadedOverlay> = overlays.iter().collect();
-    let options = FinishOptions { only, command };
+    let translation = Memory::read(root, &translate::memory_path(vendor, service))
+        .map_err(|e| format!("error: {e}"))?;
+    let options = FinishOptions {
+        only,
+        command,
+        translation,
+    };
     let finished =
         import::finish(raw, &overlays, &options, &spec_file).map_err(|e| format!("error: {e}"))?;
     for note in &finished.notes {
         eprintln!("note: {note}");
+    }
+    if let Some(report) = &finished.translation {
+        if common.memory_todo {
+            print!("{}", report.todo_yaml());
+            eprintln!("{} texts without English", report.missing.len());
+            return Ok(());
+        }
+        eprint!("{report}");
+    } else if common.memory_todo {
+        return Err(format!(
+            "error: {} does not exist; start it with a `skeleton:` (see specs/overlays/README.md)",
+            translate::memory_path(vendor, service).display()
+        ));
     }
     let summary = format!(
         "{} operations, {} shapes, {} lines",
@@ -239,17 +264,16 @@ pub struct SpecDiffArgs {
 
 /// Runs `cargo xtask spec-diff ...`.
 pub fn spec_diff(root: &Path, args: SpecDiffArgs) -> Result<(), String> {
-    let diffs = match args.paths.as_slice() {
+    let compared = match args.paths.as_slice() {
         [old, new] => {
-            let load = |p: &Path| -> Result<codegen::load::LoadedSpec, String> {
+            let load = |p: &Path| -> Result<Service, String> {
                 let text = std::fs::read_to_string(p)
                     .map_err(|e| format!("error: {}: {e}", p.display()))?;
-                codegen::load::load_str(p, &text).map_err(|e| format!("error: {e}"))
+                codegen::load::load_str(p, &text)
+                    .map(|s| s.service)
+                    .map_err(|e| format!("error: {e}"))
             };
-            vec![codegen::diff::diff(
-                &load(old)?.service,
-                &load(new)?.service,
-            )]
+            vec![Compared::changed(load(old)?, load(new)?)]
         }
         [] => against_revision(root, args.against.as_deref().unwrap_or("HEAD"))?,
         _ => {
@@ -259,7 +283,7 @@ pub fn spec_diff(root: &Path, args: SpecDiffArgs) -> Result<(), String> {
         }
     };
     let mut breaking = false;
-    for diff in &diffs {
+    for Compared { diff, untranslated } in &compared {
         print!("{diff}");
         if let Some(severity) = diff.severity() {
             let current = crate_version(root, &diff.crate_name);
@@ -274,6 +298,9 @@ pub fn spec_diff(root: &Path, args: SpecDiffArgs) -> Result<(), String> {
             }
             breaking |= severity == codegen::diff::Severity::Breaking;
         }
+        for line in untranslated {
+            println!("{line}");
+        }
     }
     if breaking && args.deny_breaking {
         return Err("error: breaking changes (see above)".to_owned());
@@ -281,8 +308,64 @@ pub fn spec_diff(root: &Path, args: SpecDiffArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// One service compared: its diff, and the texts of the new version still in Chinese.
+struct Compared {
+    diff: codegen::diff::ServiceDiff,
+    untranslated: Vec<String>,
+}
+
+impl Compared {
+    fn changed(old: Service, new: Service) -> Compared {
+        Compared::new(codegen::diff::diff(&old, &new), Some(old), new)
+    }
+
+    fn added(new: Service) -> Compared {
+        Compared::new(codegen::diff::added_service(&new), None, new)
+    }
+
+    fn removed(old: &Service) -> Compared {
+        Compared {
+            diff: codegen::diff::removed_service(old),
+            untranslated: Vec::new(),
+        }
+    }
+
+    fn new(diff: codegen::diff::ServiceDiff, old: Option<Service>, new: Service) -> Compared {
+        // A vendor release is reviewed for translation too: which texts are still Chinese, and
+        // which of them this change brought in.
+        let before: std::collections::BTreeSet<(String, String)> = old
+            .map(|old| translate::untranslated(&old).into_iter().collect())
+            .unwrap_or_default();
+        let now = translate::untranslated(&new);
+        let mut untranslated = Vec::new();
+        if !now.is_empty() {
+            let fresh = now.iter().filter(|t| !before.contains(*t)).count();
+            untranslated.push(format!(
+                "  {} texts without English ({fresh} new in this change):",
+                now.len()
+            ));
+            for (path, text) in &now {
+                let new_mark = if before.contains(&(path.clone(), text.clone())) {
+                    ""
+                } else {
+                    " (new)"
+                };
+                let one_line = translate::normalize(text);
+                let shown: String = one_line.chars().take(80).collect();
+                let more = if one_line.chars().count() > 80 {
+                    "…"
+                } else {
+                    ""
+                };
+                untranslated.push(format!("    {path}{new_mark}: {shown}{more}"));
+            }
+        }
+        Compared { diff, untranslated }
+    }
+}
+
 /// Compares every spec of the working tree with the same file at `rev`.
-fn against_revision(root: &Path, rev: &str) -> Result<Vec<codegen::diff::ServiceDiff>, String> {
+fn against_revision(root: &Path, rev: &str) -> Result<Vec<Compared>, String> {
     let git = |args: &[&str]| -> Result<String, String> {
         let out = std::process::Command::new("git")
             .args(args)
@@ -310,7 +393,13 @@ fn against_revision(root: &Path, rev: &str) -> Result<Vec<codegen::diff::Service
         .map(str::to_owned)
         .collect();
     let new_files = codegen::generate::find_specs(root).map_err(|e| format!("error: {e}"))?;
-    let mut diffs = Vec::new();
+    let load_old = |key: &str| -> Result<Service, String> {
+        let text = git(&["show", &format!("{rev}:{key}")])?;
+        codegen::load::load_str(format!("{rev}:{key}"), &text)
+            .map(|s| s.service)
+            .map_err(|e| format!("error: {e}"))
+    };
+    let mut compared = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for file in &new_files {
         let key = file.to_string_lossy().replace('\\', "/");
@@ -318,24 +407,16 @@ fn against_revision(root: &Path, rev: &str) -> Result<Vec<codegen::diff::Service
         let new = codegen::load::load_file(root, file)
             .map_err(|e| format!("error: {e}"))?
             .service;
-        if old_files.contains(&key) {
-            let text = git(&["show", &format!("{rev}:{key}")])?;
-            let old = codegen::load::load_str(format!("{rev}:{key}"), &text)
-                .map_err(|e| format!("error: {e}"))?
-                .service;
-            diffs.push(codegen::diff::diff(&old, &new));
+        compared.push(if old_files.contains(&key) {
+            Compared::changed(load_old(&key)?, new)
         } else {
-            diffs.push(codegen::diff::added_service(&new));
-        }
+            Compared::added(new)
+        });
     }
     for key in old_files.iter().filter(|k| !seen.contains(*k)) {
-        let text = git(&["show", &format!("{rev}:{key}")])?;
-        let old = codegen::load::load_str(format!("{rev}:{key}"), &text)
-            .map_err(|e| format!("error: {e}"))?
-            .service;
-        diffs.push(codegen::diff::removed_service(&old));
+        compared.push(Compared::removed(&load_old(key)?));
     }
-    Ok(diffs)
+    Ok(compared)
 }
 
 /// The version in `crates/<name>/Cargo.toml`, or the workspace's when it inherits it.

@@ -1,7 +1,8 @@
 //! Vendor documentation → rustdoc.
 //!
 //! Spec docs are Markdown copied from vendor pages, which contain things rustdoc reads differently
-//! or rejects under `-D warnings`: `[brackets]` (taken for intra-doc links), `<tags>` (HTML),
+//! or rejects under `-D warnings`: `[brackets]` (taken for intra-doc links), `<tags>` (HTML; a
+//! `<` or `>` in prose becomes `\<`/`\>`, never an entity such as `&lt;`),
 //! bare URLs, indented lines (taken for Rust code and run as doctests) and bare ``` fences (also
 //! doctests). (The HTML of Tencent's API descriptions is Markdown by then: the importers convert
 //! it, `crate::import::html`.) [`Docs`]
@@ -323,8 +324,10 @@ fn escape_inline(line: &str) -> String {
         match c {
             '[' => out.push_str("\\["),
             ']' => out.push_str("\\]"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
+            // Backslash escapes, not HTML entities: the text reads the same in the source, in
+            // rustdoc and in a README.
+            '<' => out.push_str("\\<"),
+            '>' => out.push_str("\\>"),
             other => out.push(other),
         }
         rest = &rest[c.len_utf8()..];
@@ -420,7 +423,7 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                "Returns \\[a, b\\] or &lt;none&gt;; see <https://example.com/x>. Keep `a[0] <b>` and",
+                "Returns \\[a, b\\] or \\<none\\>; see <https://example.com/x>. Keep `a[0] <b>` and",
                 "[link](https://e.com) and <https://x.y>."
             ]
         );

@@ -27,6 +27,33 @@ fn tagline(plan: &Plan<'_>) -> String {
     )
 }
 
+/// Where to report a wrong description.
+const ISSUES_URL: &str = "https://github.com/cloudcall/cloudcall/issues";
+
+/// For Huawei crates: where the English of the docs comes from, and how to report a wrong one.
+/// Huawei publishes the machine-readable descriptions (SDK, Swagger) in Chinese only; the
+/// importer puts them into English from the service's translation memory.
+fn translation_note(plan: &Plan<'_>) -> Option<(&'static str, String)> {
+    if plan.service.vendor != Vendor::Huawei {
+        return None;
+    }
+    let memory = format!("specs/overlays/huawei/{}.en.yaml", plan.service.name);
+    Some((
+        "About the English documentation",
+        format!(
+            "Huawei Cloud publishes the machine-readable description of this API (its SDK and \
+             Swagger files) in Chinese only. The English descriptions of operations, members and \
+             values here are the cloudcall project's own translation of those Chinese texts, \
+             kept in `{memory}` in the cloudcall repository; a few come from Huawei's English API \
+             pages. Names of operations, members, values and error codes are the vendor's. If a \
+             description looks wrong or unclear, compare it with Huawei's API reference and \
+             report it at <{ISSUES_URL}>, naming the operation and member (for example \
+             `SwitchSsl`, `ssl_option`); the fix goes into the translation memory and reaches \
+             the crate with the next import."
+        ),
+    ))
+}
+
 fn toml_string(s: &str) -> String {
     // A TOML basic string is a JSON string minus a few escapes JSON never produces here.
     serde_json::Value::from(s).to_string()
@@ -124,7 +151,11 @@ pub(crate) fn readme(plan: &Plan<'_>) -> Result<String, EmitError> {
             docs::summary(&op.spec.docs)
         ));
     }
-    let rest = Docs::new()
+    let mut rest = Docs::new();
+    if let Some((title, text)) = translation_note(plan) {
+        rest = rest.lines([format!("## {title}")]).para(text);
+    }
+    let rest = rest
         .lines(["## Errors"])
         .para(format!(
             "Every call returns `{lib}::Result`. An `Error` says what kind of failure it is \
@@ -181,6 +212,9 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
              print as `***` in `Debug` output, so that logging a request or a response does not \
              leak them.",
         );
+    }
+    if let Some((title, text)) = translation_note(plan) {
+        docs = docs.heading(title).para(text);
     }
     let docs = docs
         .heading("Errors")

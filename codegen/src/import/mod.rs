@@ -11,7 +11,8 @@
 //! Every import goes through [`finish`]: secrets are marked ([`sensitive`]), the curated
 //! [`overlay`] is merged, the task handle and pagination rules run ([`lifecycle`]) and the
 //! overlays' per-operation corrections of them apply, the selection (`--only`) is applied, unused
-//! shapes dropped, and the result rendered as YAML, loaded back and validated in memory; only a
+//! shapes dropped, Chinese text put into English from the service's translation memory
+//! ([`translate`]), and the result rendered as YAML, loaded back and validated in memory; only a
 //! spec that validates is returned, so nothing half-converted is ever written.
 
 pub mod doc_page;
@@ -22,6 +23,7 @@ pub mod overlay;
 mod python;
 pub mod sensitive;
 pub mod tencent;
+pub mod translate;
 pub mod yaml_out;
 
 use std::collections::BTreeSet;
@@ -100,6 +102,8 @@ pub struct Finished {
     pub service: Service,
     /// What was left out along the way (source problems, examples that do not validate).
     pub notes: Vec<String>,
+    /// What the translation memory did, when the service has one.
+    pub translation: Option<translate::Report>,
 }
 
 /// How [`finish`] selects and checks.
@@ -109,6 +113,8 @@ pub struct FinishOptions {
     pub only: Option<Vec<String>>,
     /// The command that reproduces the import, for the header comment.
     pub command: String,
+    /// The service's translation memory (`specs/overlays/<vendor>/<service>.en.yaml`), if any.
+    pub translation: Option<translate::Memory>,
 }
 
 /// Merges `overlays` (in order) into `raw`, selects, prunes, renders and validates.
@@ -191,11 +197,28 @@ pub fn finish(
         })?;
         let errors = match validate::validate(&loaded) {
             Ok(()) => {
+                let Some(memory) = &options.translation else {
+                    return Ok(Finished {
+                        text,
+                        service: loaded.service,
+                        notes,
+                        translation: None,
+                    });
+                };
+                let (text, service, report) = translate_valid(
+                    memory,
+                    loaded.service,
+                    &raw.sources,
+                    &header_notes,
+                    options,
+                    spec_file,
+                )?;
                 return Ok(Finished {
                     text,
-                    service: loaded.service,
+                    service,
                     notes,
-                })
+                    translation: Some(report),
+                });
             }
             Err(errors) => errors.0,
         };
@@ -249,6 +272,40 @@ pub fn finish(
         spec_file,
         "examples still fail validation after leaving out the failing ones",
     ))
+}
+
+/// Applies the translation memory to a spec that validates, and renders it again. After the
+/// overlays, so their English (from the vendor's English pages) wins and the memory only needs
+/// what is still Chinese; after the examples that do not validate are left out, so it reports
+/// only texts the spec has.
+fn translate_valid(
+    memory: &translate::Memory,
+    mut service: Service,
+    sources: &[SourcePackage],
+    header_notes: &[String],
+    options: &FinishOptions,
+    spec_file: &Path,
+) -> Result<(String, Service, translate::Report), ImportError> {
+    let report = memory.apply(&mut service, options.only.is_none());
+    let mut header_notes = header_notes.to_vec();
+    header_notes.push(format!(
+        "English for the vendor's Chinese texts: {}, the project's translation, applied on every import.",
+        memory.file.display()
+    ));
+    let text = render(&service, sources, &header_notes, options, spec_file);
+    let loaded = load::load_str(spec_file, &text).map_err(|e| {
+        ImportError::at(
+            spec_file,
+            format!("the translated spec does not load:\n{e}"),
+        )
+    })?;
+    validate::validate(&loaded).map_err(|e| {
+        ImportError::at(
+            spec_file,
+            format!("the translated spec does not validate (nothing was written):\n{e}"),
+        )
+    })?;
+    Ok((text, loaded.service, report))
 }
 
 enum ExampleAt {

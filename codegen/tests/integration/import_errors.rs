@@ -149,6 +149,7 @@ fn finish_with(
         &FinishOptions {
             only,
             command: String::new(),
+            translation: None,
         },
         Path::new("specs/tencent/mongodb.yaml"),
     )

@@ -34,6 +34,13 @@ fn full(vendor: &str, service: &str, operations: usize) {
         operations,
         "{vendor}/{service}"
     );
+    // Every Chinese text of the full import has English, and every memory entry is used.
+    if let Some(report) = &first.translation {
+        assert!(
+            report.missing.is_empty() && report.stale.as_ref().is_some_and(Vec::is_empty),
+            "{vendor}/{service}: the translation memory does not fit the sources:\n{report}"
+        );
+    }
     let second = finish(
         raw(&sources(), vendor, service).unwrap(),
         vendor,

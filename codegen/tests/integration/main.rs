@@ -17,5 +17,6 @@ mod import_full_sources;
 mod import_sensitive;
 mod load_errors;
 mod readme;
+mod translation;
 mod validate_errors;
 mod validate_lifecycle;

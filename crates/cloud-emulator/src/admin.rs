@@ -8,6 +8,9 @@
 //! | `GET /_emulator/faults` | the fault rules still active, and how many faults were injected |
 //! | `POST /_emulator/faults` | add a rule (or a JSON array of rules), see [`FaultRule`](crate::FaultRule) |
 //! | `DELETE /_emulator/faults` | remove every rule |
+//! | `GET /_emulator/task-failures` | the task-failure rules still active |
+//! | `POST /_emulator/task-failures` | add a rule (or a JSON array of rules), see [`TaskFailureRule`](crate::TaskFailureRule) |
+//! | `DELETE /_emulator/task-failures` | remove every task-failure rule |
 //!
 //! Admin requests need no signature and are never throttled or faulted.
 
@@ -18,6 +21,7 @@ use serde_json::{json, Value};
 use crate::faults::FaultRule;
 use crate::reply::Reply;
 use crate::server::{Request, Shared};
+use crate::task_failures::TaskFailureRule;
 
 /// The prefix of admin paths.
 pub(crate) const PREFIX: &str = "/_emulator";
@@ -31,7 +35,11 @@ pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
     match (req.method.as_str(), path) {
         ("GET", "/_emulator/health") => Reply::json(200, &json!({"status": "ok"})),
         ("GET", "/_emulator/state") => {
-            Reply::json(200, &shared.store.lock().settled_json(Instant::now()))
+            let catalog = &shared.catalog;
+            let mut state = shared.store.lock();
+            let now = Instant::now();
+            let json = state.settled_json(now, &|service, s| catalog.status_of(service, s));
+            Reply::json(200, &json)
         }
         ("GET", "/_emulator/services") => Reply::json(200, &services(shared)),
         ("GET", "/_emulator/faults") => {
@@ -76,10 +84,55 @@ pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
             shared.faults.clear();
             Reply::json(200, &json!({"cleared": true}))
         }
+        ("GET", "/_emulator/task-failures") => {
+            let rules: Vec<Value> = shared
+                .task_failures
+                .pending()
+                .into_iter()
+                .map(|(rule, remaining)| {
+                    let mut v = serde_json::to_value(rule).unwrap_or(Value::Null);
+                    v["remaining"] = json!(remaining);
+                    v
+                })
+                .collect();
+            Reply::json(200, &json!({ "rules": rules }))
+        }
+        ("POST", "/_emulator/task-failures") => {
+            let rules: Vec<TaskFailureRule> = match parse_rules(&req.body) {
+                Ok(rules) => rules,
+                Err(e) => return error(400, &format!("invalid task failure rule: {e}")),
+            };
+            let count = rules.len();
+            for rule in rules {
+                if let Err(e) = shared.task_failures.add(rule) {
+                    return error(400, &format!("invalid task failure rule: {e}"));
+                }
+            }
+            Reply::json(201, &json!({ "added": count }))
+        }
+        ("DELETE", "/_emulator/task-failures") => {
+            shared.task_failures.clear();
+            Reply::json(200, &json!({"cleared": true}))
+        }
         _ => error(
             404,
             &format!("no admin endpoint {} {}", req.method, req.path),
         ),
+    }
+}
+
+/// One rule or a JSON array of rules.
+fn parse_rules<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Vec<T>, String> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Array(items)) => items
+            .into_iter()
+            .map(serde_json::from_value)
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string()),
+        Ok(one) => serde_json::from_value(one)
+            .map(|rule| vec![rule])
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(format!("the body is not JSON: {e}")),
     }
 }
 

@@ -1,13 +1,17 @@
 //! The specs, indexed for serving: routing tables, the members that name an instance, the
-//! error codes to answer with, and the members that carry an async flow id.
+//! error codes to answer with, the members that carry a task handle, and each operation's part
+//! in the resource's lifecycle.
 //!
 //! Everything here is derived from the spec model, so a new operation in a spec is routed,
 //! validated and answered without touching this crate.
 
-use cloud_spec::{ErrorCode, Location, Operation, Service, TypeExpr, Vendor};
+use cloud_spec::{ErrorCode, Location, Operation, Removal, Service, TaskHandle, TypeExpr, Vendor};
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::resource::ResourceIndex;
+use crate::state::InstanceState;
+use crate::tasks::TaskApiEntry;
 use crate::wire::{loose_name, percent_decode};
 
 /// An error code and the HTTP status it is sent with.
@@ -33,6 +37,8 @@ pub(crate) struct ServiceEntry {
     /// `tencent-mongodb`, `huawei-geminidb`: the key of state and fault rules.
     pub key: String,
     pub ops: IndexMap<String, OpEntry>,
+    /// The instance resource, when the spec models it.
+    pub resource: Option<ResourceIndex>,
 }
 
 impl ServiceEntry {
@@ -49,9 +55,10 @@ pub(crate) struct OpEntry {
     /// The operation changes or shows per-instance state (it has a waiter or is one's target),
     /// so one of `resource_members` must be given, unless it is an instance filter.
     pub per_instance: bool,
-    /// A read-only listing of the service's instances, filtered by an optional query member
-    /// holding the instance's own id (GeminiDB `ListInstances?id=`): given, the call lists that
-    /// instance (or nothing); absent, every instance in scope.
+    /// For a service whose spec has no resource model: a read-only listing of the service's
+    /// instances, filtered by an optional query member holding the instance's own id (GeminiDB
+    /// `ListInstances?id=`): given, the call lists that instance (or nothing); absent, every
+    /// instance in scope.
     pub listing: Option<Listing>,
     /// The code for an unknown instance.
     pub not_found: ErrorSpec,
@@ -59,10 +66,34 @@ pub(crate) struct OpEntry {
     pub invalid_parameter: ErrorSpec,
     /// The code for a call outside the operation's regions.
     pub unsupported_region: ErrorSpec,
-    /// Output members that carry the id of the async flow the call starts.
+    /// Output members that carry the handle of the async task the call starts, filled with a
+    /// fresh value on every call: the spec's `task` handle (see [`flow_members`]).
     pub flow_members: Vec<String>,
+    /// The spec's task handle, under which the call registers its task.
+    pub task: Option<TaskHandle>,
+    /// When the operation is a task API's: which, and how it answers an unknown handle.
+    pub task_api: Option<TaskApiEntry>,
+    /// The operation's part in the resource's lifecycle.
+    pub role: Role,
+    /// Create and modify operations: input member → the listed item's member (dotted) it sets.
+    pub sets: Vec<(String, String)>,
     /// Huawei: the path template, parsed.
     pub route: Option<PathTemplate>,
+}
+
+/// What an operation does to the service's instances, as the spec's `resource` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// None of the below.
+    Other,
+    /// The resource's list operation.
+    List,
+    /// Creates an instance; its id goes at this output path.
+    Create { ids: String },
+    /// Changes instances (`sets` says what).
+    Modify,
+    /// Takes instances out of service.
+    Remove(Removal),
 }
 
 /// How a listing operation lists instances: `GET /v3/{project_id}/instances?id=...` answers
@@ -231,6 +262,17 @@ impl Catalog {
         best.map(|(_, found)| found)
     }
 
+    /// The status value service `key` reports for an instance in `state`, when its spec models
+    /// the resource.
+    pub(crate) fn status_of(&self, key: &str, state: InstanceState) -> Option<Value> {
+        self.services
+            .iter()
+            .find(|s| s.key == key)?
+            .resource
+            .as_ref()?
+            .status_of(state)
+    }
+
     /// A service by its key (`tencent-mongodb`) or its vendor service name (`mongodb`).
     pub(crate) fn service(&self, name: &str) -> Option<&ServiceEntry> {
         self.services.iter().find(|s| s.key == name).or_else(|| {
@@ -243,15 +285,20 @@ impl Catalog {
 
 fn index_service(spec: Service) -> ServiceEntry {
     let fills = WaiterFills::of(&spec);
+    let resource = ResourceIndex::of(&spec);
     let ops = spec
         .operations
         .iter()
-        .map(|(name, op)| (name.clone(), index_operation(&spec, &fills, name, op)))
+        .map(|(name, op)| {
+            let entry = index_operation(&spec, resource.as_ref(), &fills, name, op);
+            (name.clone(), entry)
+        })
         .collect();
     ServiceEntry {
         key: spec.crate_name(),
         spec,
         ops,
+        resource,
     }
 }
 
@@ -287,10 +334,16 @@ impl<'a> WaiterFills<'a> {
 /// members the operation's waiter passes on to the operation it polls, and the members a
 /// waiter polling this operation fills in.
 pub(crate) fn resource_members(spec: &Service, name: &str, op: &Operation) -> Vec<String> {
-    resource_members_with(&WaiterFills::of(spec), name, op)
+    resource_members_with(spec, &WaiterFills::of(spec), name, op)
 }
 
-fn resource_members_with(fills: &WaiterFills<'_>, name: &str, op: &Operation) -> Vec<String> {
+fn resource_members_with(
+    spec: &Service,
+    fills: &WaiterFills<'_>,
+    name: &str,
+    op: &Operation,
+) -> Vec<String> {
+    let resource_id = spec.resource.as_ref().map(|r| r.id.as_str());
     let waiter_members: Vec<&str> = op
         .waiter
         .iter()
@@ -300,9 +353,11 @@ fn resource_members_with(fills: &WaiterFills<'_>, name: &str, op: &Operation) ->
     op.input
         .iter()
         .filter(|(name, m)| {
-            let named_like_instance = loose_name(name).ends_with("instanceid")
-                && matches!(TypeExpr::parse(&m.ty), Ok(TypeExpr::String));
+            let is_string = matches!(TypeExpr::parse(&m.ty), Ok(TypeExpr::String));
+            let named_like_instance = loose_name(name).ends_with("instanceid") && is_string;
+            let the_resource_id = resource_id == Some(name.as_str()) && is_string;
             named_like_instance
+                || the_resource_id
                 || waiter_members.contains(&name.as_str())
                 || targeted_by.contains(&name.as_str())
         })
@@ -317,7 +372,7 @@ pub(crate) fn documented_instance_ids(spec: &Service) -> Vec<String> {
     let fills = WaiterFills::of(spec);
     let mut ids: Vec<String> = Vec::new();
     for (name, op) in &spec.operations {
-        for member in resource_members_with(&fills, name, op) {
+        for member in resource_members_with(spec, &fills, name, op) {
             let from_examples = op.examples.iter().filter_map(|e| e.input.get(&member));
             let from_member = op.input.get(&member).and_then(|m| m.example.as_ref());
             for id in from_examples.chain(from_member).filter_map(Value::as_str) {
@@ -330,10 +385,28 @@ pub(crate) fn documented_instance_ids(spec: &Service) -> Vec<String> {
     ids
 }
 
-fn index_operation(spec: &Service, fills: &WaiterFills<'_>, name: &str, op: &Operation) -> OpEntry {
-    let resource_members = resource_members_with(fills, name, op);
-    let listing = listing(spec, op, &resource_members);
+fn index_operation(
+    spec: &Service,
+    resource: Option<&ResourceIndex>,
+    fills: &WaiterFills<'_>,
+    name: &str,
+    op: &Operation,
+) -> OpEntry {
+    let resource_members = resource_members_with(spec, fills, name, op);
+    // A spec that models its resource says which operation lists instances.
+    let listing = match resource {
+        Some(_) => None,
+        None => listing(spec, op, &resource_members),
+    };
+    let (role, sets) = match resource {
+        Some(res) => role_of(&res.spec, name),
+        None => (Role::Other, Vec::new()),
+    };
     OpEntry {
+        task: op.task.clone(),
+        task_api: TaskApiEntry::of(spec, name, || unknown_task_code(spec, op)),
+        role,
+        sets,
         per_instance: op.waiter.is_some() || !fills.of_operation(name).is_empty(),
         listing,
         resource_members,
@@ -343,7 +416,7 @@ fn index_operation(spec: &Service, fills: &WaiterFills<'_>, name: &str, op: &Ope
             Vendor::Tencent => ErrorSpec::new(TENCENT_UNSUPPORTED_REGION, 200),
             Vendor::Huawei => huawei_code(spec, op, is_region_error, HUAWEI_REGION_ERROR),
         },
-        flow_members: flow_members(op),
+        flow_members: flow_members(spec, op),
         route: op.http.as_ref().map(|h| PathTemplate::parse(&h.path)),
     }
 }
@@ -387,10 +460,39 @@ pub(crate) fn names_an_instance(name: &str) -> bool {
     matches!(loose_name(name).as_str(), "instanceid" | "dbinstanceid")
 }
 
-/// Output members named like the id of an async flow: the emulator generates a fresh one for
-/// every mutation (a read reports an existing flow's id, so it answers the documented one).
-fn flow_members(op: &Operation) -> Vec<String> {
-    if op.read_only {
+/// What operation `name` does in `resource`'s lifecycle, and the item members its input sets.
+fn role_of(resource: &cloud_spec::Resource, name: &str) -> (Role, Vec<(String, String)>) {
+    let sets: Vec<(String, String)> = resource
+        .modify
+        .get(name)
+        .into_iter()
+        .flatten()
+        .map(|(input, item)| (input.clone(), item.clone()))
+        .collect();
+    let role = if resource.list.operation == name {
+        Role::List
+    } else if let Some(path) = resource.create.get(name) {
+        Role::Create { ids: path.clone() }
+    } else if let Some(removal) = resource.remove.get(name) {
+        Role::Remove(*removal)
+    } else if !sets.is_empty() {
+        Role::Modify
+    } else {
+        Role::Other
+    };
+    (role, sets)
+}
+
+/// The output members that carry the handle of the task a call starts: the spec's `task`
+/// handle. A spec that states no task APIs at all (one written before the model had them)
+/// keeps the older rule: on a mutation, the members named like the id of an async flow
+/// (`FlowId`, `TaskId`, `JobId`, `AsyncRequestId`, `job_id`). A read reports an existing
+/// task, so it answers the documented handle.
+fn flow_members(spec: &Service, op: &Operation) -> Vec<String> {
+    if let Some(task) = &op.task {
+        return vec![task.handle.clone()];
+    }
+    if op.read_only || !spec.tasks.is_empty() {
         return Vec::new();
     }
     op.output
@@ -406,13 +508,21 @@ fn flow_members(op: &Operation) -> Vec<String> {
 }
 
 /// The output members of `operation` whose values the emulator generates for every call
-/// instead of answering the documented ones: Tencent's `RequestId`, and on a mutation the id
-/// of the async flow it starts (`FlowId`, `TaskId`, `JobId`, `AsyncRequestId`, GeminiDB `job_id`;
-/// a fresh integer or string, as the member's type says).
+/// instead of answering the documented ones, top-level members in output order, then Tencent's
+/// `RequestId`:
+///
+/// - on a mutation, the handle of the task it starts (the spec's `task`; for a spec that
+///   states no task APIs, the members named like an async flow id: `FlowId`, `TaskId`,
+///   `JobId`, `AsyncRequestId`, GeminiDB `job_id`), a fresh integer or string as the member's
+///   type says;
+/// - where the spec models the service's instances (`resource`): the new ids of a create
+///   operation, the items and total of the list operation (the real instances), and the
+///   status of a task API's answer (the task's progress).
 ///
 /// A harness comparing an answer with the operation's documented example skips these members
 /// (and can check that they are present); everything else in an answer built from an example
-/// is the example's, with the example's instance id replaced by the requested one.
+/// is the example's, with the example's instance id replaced by the requested one and the
+/// instance's state (an SSL switch, a name, a status) laid over it.
 ///
 /// ```
 /// let spec = cloud_spec::bundle::service("tencent-mongodb").unwrap();
@@ -423,11 +533,60 @@ fn flow_members(op: &Operation) -> Vec<String> {
 /// );
 /// ```
 pub fn generated_output_members(service: &Service, operation: &Operation) -> Vec<String> {
-    let mut members = flow_members(operation);
+    let name = service
+        .operations
+        .iter()
+        .find(|(_, op)| std::ptr::eq(*op, operation))
+        .or_else(|| service.operations.iter().find(|(_, op)| *op == operation))
+        .map(|(name, _)| name.as_str());
+    let mut paths = flow_members(service, operation);
+    if let (Some(name), Some(resource)) = (name, ResourceIndex::of(service)) {
+        match role_of(&resource.spec, name).0 {
+            Role::List => {
+                paths.extend([Some(resource.items), resource.total].into_iter().flatten())
+            }
+            Role::Create { ids } => paths.push(ids),
+            _ => {}
+        }
+    }
+    if let Some(name) = name {
+        let apis = service.tasks.values().filter(|api| api.operation == name);
+        paths.extend(apis.map(|api| api.status.clone()));
+    }
+    let mut members: Vec<String> = Vec::new();
+    for path in paths {
+        let top = path.split('.').next().unwrap_or_default().to_owned();
+        if operation.output.contains_key(&top) && !members.contains(&top) {
+            members.push(top);
+        }
+    }
+    members.sort_by_key(|m| operation.output.get_index_of(m));
     if service.vendor == Vendor::Tencent && operation.output.contains_key(TENCENT_REQUEST_ID) {
         members.push(TENCENT_REQUEST_ID.to_owned());
     }
     members
+}
+
+/// The documented code a task API answers a handle it does not know with, when its status is
+/// not inside a list of tasks: the first documented code (the operation's own, its siblings',
+/// the service's common ones) that says something does not exist and is about a task, an
+/// async request, a flow or a job. cdb documents one (`InvalidParameter.InvalidAsyncRequestId`,
+/// "The async task does not exist."); mongodb does not, and a generic `ResourceNotFound` is
+/// not taken as one: the vendor's answer then is the one the spec model defines for an unknown
+/// handle, an answer without a status (see `tasks::UnknownHandle`).
+fn unknown_task_code(spec: &Service, op: &Operation) -> Option<ErrorSpec> {
+    let about_a_task = |e: &ErrorCode| {
+        let text = format!("{} {}", e.code, e.docs).to_lowercase();
+        ["task", "async", "flow", "job"]
+            .iter()
+            .any(|word| text.contains(word))
+    };
+    documented_codes(spec, op)
+        .find(|e| is_not_found(e) && about_a_task(e))
+        .map(|e| match spec.vendor {
+            Vendor::Tencent => ErrorSpec::new(&e.code, 200),
+            Vendor::Huawei => ErrorSpec::new(&e.code, e.http_status.unwrap_or(404)),
+        })
 }
 
 /// The output member carrying Tencent's request id, set by the protocol layer on every answer.

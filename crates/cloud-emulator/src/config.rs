@@ -46,7 +46,7 @@ pub const DEFAULT_HUAWEI_PROJECT_ID: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
 /// Id of the account (domain) that owns the projects.
 pub const DEFAULT_HUAWEI_DOMAIN_ID: &str = "d78cbac186b744899480f25bd022f468";
 
-/// Default delay before an asynchronous change (enable/disable SSL) shows in describe calls.
+/// Default delay before an asynchronous change (a creation, an SSL switch, a deletion) shows.
 pub const DEFAULT_ASYNC_DELAY: Duration = Duration::from_secs(1);
 /// Lifetime of IAM tokens, as on Huawei Cloud.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);

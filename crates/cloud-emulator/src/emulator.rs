@@ -22,6 +22,7 @@ use crate::iam::Iam;
 use crate::ratelimit::RateLimiter;
 use crate::server::{self, Shared};
 use crate::state::{Instance, InstanceSnapshot, Seed, Store};
+use crate::task_failures::{TaskFailureRule, TaskFailures};
 
 /// Instances that exist by default: the ids the vendors' documentation examples use. Each is
 /// created when its service is loaded. (Ids found in the specs' examples are added as well.)
@@ -58,6 +59,7 @@ pub struct EmulatorBuilder {
     token_ttl: Duration,
     rate_limits: bool,
     clock_offset_secs: i64,
+    task_failures: Vec<TaskFailureRule>,
 }
 
 impl Default for EmulatorBuilder {
@@ -76,6 +78,7 @@ impl Default for EmulatorBuilder {
             token_ttl: DEFAULT_TOKEN_TTL,
             rate_limits: true,
             clock_offset_secs: 0,
+            task_failures: Vec::new(),
         }
     }
 }
@@ -147,7 +150,8 @@ impl EmulatorBuilder {
         self
     }
 
-    /// How long an async change (SSL on/off) takes to show in describe calls (default 1 s).
+    /// How long an async change takes (default 1 s): a creation, an SSL switch, an isolation
+    /// or a deletion shows, and the task it started finishes, after this long.
     pub fn async_delay(mut self, delay: Duration) -> Self {
         self.async_delay = delay;
         self
@@ -174,6 +178,13 @@ impl EmulatorBuilder {
     /// [`start`](Self::start) refuses more.
     pub fn clock_offset(mut self, seconds: i64) -> Self {
         self.clock_offset_secs = seconds;
+        self
+    }
+
+    /// Makes tasks fail from the start (see [`TaskFailureRule`]); at run time, use
+    /// [`RunningEmulator::task_failures`] or `POST /_emulator/task-failures`.
+    pub fn fail_tasks(mut self, rule: TaskFailureRule) -> Self {
+        self.task_failures.push(rule);
         self
     }
 
@@ -227,6 +238,8 @@ impl EmulatorBuilder {
                     )));
                 };
                 let mut instance = Instance::new(seeded.region.clone(), seeded.project_id.clone());
+                instance.name = seeded.name.clone();
+                instance.state = seeded.state.unwrap_or_default();
                 for (op, overlay) in &seeded.outputs {
                     if !svc.spec.operations.contains_key(op) {
                         return Err(StartError::new(format!(
@@ -238,6 +251,13 @@ impl EmulatorBuilder {
                 }
                 state.insert_instance(&svc.key, &seeded.id, instance);
             }
+        }
+
+        let task_failures = TaskFailures::default();
+        for rule in self.task_failures {
+            task_failures
+                .add(rule)
+                .map_err(|e| StartError::new(format!("invalid task failure rule: {e}")))?;
         }
 
         let listener = TcpListener::bind(self.listen)
@@ -262,6 +282,7 @@ impl EmulatorBuilder {
                 clock: Clock::with_offset(self.clock_offset_secs),
             },
             faults: Faults::default(),
+            task_failures,
             limiter: RateLimiter::default(),
             iam: Iam::new(projects),
         });
@@ -374,6 +395,12 @@ impl RunningEmulator {
         self.shared.faults.clone()
     }
 
+    /// The task-failure rules: add one to make the next task of an operation (or instance)
+    /// fail (see [`TaskFailureRule`]).
+    pub fn task_failures(&self) -> TaskFailures {
+        self.shared.task_failures.clone()
+    }
+
     /// The default Huawei project id (what `{project_id}` should be).
     pub fn project_id(&self) -> &str {
         &self.default_project.id
@@ -446,18 +473,15 @@ impl RunningEmulator {
             .service(service)
             .map(|s| s.key.as_str())
             .unwrap_or(service);
-        self.shared.store.lock().snapshot(key, id, Instant::now())
+        let catalog = &self.shared.catalog;
+        let mut state = self.shared.store.lock();
+        let now = Instant::now();
+        state.snapshot(key, id, now, &|service, s| catalog.status_of(service, s))
     }
 
-    /// Whether an instance exists.
+    /// Whether an instance exists (one whose deletion has finished does not).
     pub fn has_instance(&self, service: &str, id: &str) -> bool {
-        let key = self
-            .shared
-            .catalog
-            .service(service)
-            .map(|s| s.key.as_str())
-            .unwrap_or(service);
-        self.shared.store.lock().contains(key, id)
+        self.instance(service, id).is_some()
     }
 
     /// The vendor of a loaded service, by key or vendor name.

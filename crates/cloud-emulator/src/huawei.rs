@@ -241,7 +241,7 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
         project_id: project.as_ref().map(|p| p.id.as_str()),
     };
     tracing::info!(service = %svc.key, operation = %name, request_id = %rid, "huawei call");
-    match ops::execute(call, &shared.store, &shared.settings) {
+    match ops::execute(call, &shared.store, &shared.settings, &shared.task_failures) {
         Ok(output) => {
             let status = op.http.as_ref().map_or(200, |h| h.success_status);
             if status == 204 || op.output.is_empty() {

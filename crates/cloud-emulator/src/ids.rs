@@ -1,4 +1,4 @@
-//! Request ids, flow ids and IAM tokens.
+//! Request ids, flow ids, instance ids and IAM tokens.
 //!
 //! Ids only need to be unique and unpredictable enough for a test server: SHA-256 over a
 //! per-process random seed, a counter and the clock. That avoids a random-number dependency.
@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use cloud_spec::lifecycle::{parse_id_format, IdFormatPart};
 use cloud_transport::sign::sha256_hex;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -51,6 +52,52 @@ pub(crate) fn hex32() -> String {
     fresh_hex()[..32].to_owned()
 }
 
+/// A fresh id in a spec's `id_format` ([`cloud_spec::lifecycle::parse_id_format`]): literal
+/// text with `{alnum:N}` (N lower-case letters and digits) and `{hex:N}` (N lower-case hex
+/// digits) placeholders, e.g. `cmgo-{alnum:8}`, `{hex:32}in06`. A format that does not parse
+/// (the spec validator refuses it) gets eight hex digits after its text, so ids stay distinct.
+pub(crate) fn from_format(format: &str) -> String {
+    const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let parts = parse_id_format(format).unwrap_or_else(|_| {
+        vec![
+            IdFormatPart::Literal(format.to_owned()),
+            IdFormatPart::Hex(8),
+        ]
+    });
+    let mut out = String::with_capacity(format.len() + 32);
+    for part in parts {
+        match part {
+            IdFormatPart::Literal(text) => out.push_str(&text),
+            IdFormatPart::Hex(n) => out.push_str(&fresh_digits(n, |byte| {
+                char::from_digit(u32::from(byte % 16), 16).unwrap_or('0')
+            })),
+            IdFormatPart::Alnum(n) => out.push_str(&fresh_digits(n, |byte| {
+                char::from(ALNUM[usize::from(byte) % ALNUM.len()])
+            })),
+        }
+    }
+    out
+}
+
+/// `n` characters, each `pick` applied to a fresh pseudo-random byte.
+fn fresh_digits(n: usize, pick: impl Fn(u8) -> char) -> String {
+    let mut out = String::with_capacity(n);
+    while out.len() < n {
+        let hex = fresh_hex();
+        for pair in hex.as_bytes().chunks(2) {
+            if out.len() == n {
+                break;
+            }
+            let byte = std::str::from_utf8(pair)
+                .ok()
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                .unwrap_or(0);
+            out.push(pick(byte));
+        }
+    }
+    out
+}
+
 /// An opaque IAM token. Real ones are long base64 blobs; the length and the prefix keep it
 /// recognisable in a capture without carrying any meaning.
 pub(crate) fn iam_token() -> String {
@@ -70,5 +117,23 @@ mod tests {
         assert_eq!(groups, [8, 4, 4, 4, 12]);
         assert_eq!(hex32().len(), 32);
         assert!(iam_token().len() > 100);
+    }
+
+    #[test]
+    fn ids_follow_the_spec_format() {
+        let mongo = from_format("cmgo-{alnum:8}");
+        assert_eq!(mongo.len(), 13);
+        assert!(mongo.starts_with("cmgo-"));
+        assert!(mongo[5..]
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        let gemini = from_format("{hex:32}in06");
+        assert_eq!(gemini.len(), 36);
+        assert!(gemini.ends_with("in06"));
+        assert!(gemini[..32].chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(from_format("{hex:40}"), from_format("{hex:40}"));
+        let unparsed = from_format("no-placeholder-");
+        assert_eq!(unparsed.len(), "no-placeholder-".len() + 8);
+        assert_ne!(unparsed, from_format("no-placeholder-"));
     }
 }

@@ -16,9 +16,18 @@
 //!   operation, naming instances the emulator has), [`instance_members`] (the members that must
 //!   name an existing instance) and [`generated_output_members`] (the members answered with
 //!   fresh values rather than the documented ones).
-//! - **State**: instances from the docs' examples or a [`Seed`]; a mutation with a waiter in the
-//!   spec (enable/disable SSL) returns a flow id at once and shows in the describe operation
-//!   after [`EmulatorBuilder::async_delay`]; applications are counted per operation.
+//! - **Instances as real state** where the spec models the service's resource
+//!   (`cloud_spec::Resource`): a create makes an instance with a new id in the vendor's format,
+//!   creating and then running after [`EmulatorBuilder::async_delay`]; the list operation lists
+//!   the real instances, filtered and paged as the spec says; modify operations show; removals
+//!   isolate or delete until the instance is gone and every call naming it gets the not-found
+//!   code. Instances also come from the docs' examples or a [`Seed`]. A mutation with a waiter
+//!   in the spec (enable/disable SSL) shows in the describe operation after the delay;
+//!   applications are counted per operation.
+//! - **Tasks**: a mutation whose spec has a `task` answers a fresh handle that the service's
+//!   task API reports running, then succeeded; a [`TaskFailureRule`] (builder
+//!   [`EmulatorBuilder::fail_tasks`], [`RunningEmulator::task_failures`] or
+//!   `POST /_emulator/task-failures`) makes the next task of an operation or instance fail.
 //! - **Faults** per request (`X-Emulator-Fault` header) or per rule ([`Faults`], or
 //!   `POST /_emulator/faults`): latency, HTTP errors, throttling, HTML pages, connection resets,
 //!   truncated and malformed bodies. See [`faults`] for the syntax.
@@ -51,18 +60,25 @@ mod catalog;
 mod clock;
 mod config;
 mod emulator;
+mod examples;
 pub mod faults;
 mod huawei;
 mod iam;
 mod ids;
+mod inferred_listing;
+mod lifecycle;
+mod listing;
 mod ops;
 mod quirks;
 mod ratelimit;
 mod reply;
+mod resource;
 mod sample;
 mod server;
 mod state;
 mod synth;
+mod task_failures;
+mod tasks;
 mod tencent;
 mod validate;
 mod wire;
@@ -83,4 +99,7 @@ pub use faults::{
 pub use iam::{IAM_CREATE_TOKEN_OPERATION, IAM_LIST_PROJECTS_OPERATION};
 pub use sample::{instance_members, sample_input};
 pub use server::{FAULT_HEADER, FAULT_INJECTED_HEADER};
-pub use state::{InstanceSnapshot, Seed, SeedError, SeedInstance};
+pub use state::{InstanceSnapshot, InstanceState, Seed, SeedError, SeedInstance};
+pub use task_failures::{
+    TaskFailureRule, TaskFailureRuleError, TaskFailures, DEFAULT_TASK_FAILURE_MESSAGE,
+};

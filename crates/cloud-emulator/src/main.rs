@@ -23,8 +23,9 @@ use cloud_spec::Service;
 
 /// A local emulator of Tencent Cloud API 3.0 and Huawei Cloud REST for the cloudcall specs.
 ///
-/// Verifies TC3 and Huawei AK/SK signatures and IAM tokens, keeps instance state (SSL on/off
-/// with an async delay), enforces rate limits and injects faults on request. The first stdout
+/// Verifies TC3 and Huawei AK/SK signatures and IAM tokens, keeps instances as real state
+/// (created, listed, renamed, switched to SSL, isolated and deleted, with an async delay; tasks
+/// reported by the task APIs), enforces rate limits and injects faults on request. The first stdout
 /// line is `listening on http://<addr>`; logs go to stderr. Every service shares the one
 /// address: point clients' endpoint override at it.
 ///
@@ -32,8 +33,11 @@ use cloud_spec::Service;
 /// e.g. {"operation": "InstanceEnableSSL", "fault": "reset", "times": 1}. <fault> is a comma
 /// list of latency:<ms> (max 30000) and one of status:<400-599>, throttle, html[:<code>],
 /// reset, truncate, truncate-body, malformed; a failure may end in @before (not processed) or
-/// @after (processed, answer lost). Admin: GET /_emulator/state, /_emulator/services,
-/// /_emulator/faults, /_emulator/health; DELETE /_emulator/faults.
+/// @after (processed, answer lost). Task failures: POST a rule to /_emulator/task-failures,
+/// e.g. {"operation": "SwitchSsl", "message": "disk full"}: the next task it starts fails.
+/// Admin: GET /_emulator/state, /_emulator/services, /_emulator/faults,
+/// /_emulator/task-failures, /_emulator/health; DELETE /_emulator/faults,
+/// /_emulator/task-failures.
 #[derive(Parser, Debug)]
 #[command(name = "cloud-emulator", version)]
 struct Args {
@@ -99,7 +103,8 @@ struct Args {
     #[arg(long, env = "CLOUD_EMULATOR_STATE")]
     state: Option<PathBuf>,
 
-    /// Milliseconds before an async change (SSL on/off) shows in describe calls.
+    /// Milliseconds an async change takes: a creation, an SSL switch, an isolation or a
+    /// deletion shows, and a task finishes, after this long.
     #[arg(long, env = "CLOUD_EMULATOR_ASYNC_DELAY_MS", default_value_t = 1000)]
     async_delay_ms: u64,
 

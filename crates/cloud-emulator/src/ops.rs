@@ -1,21 +1,31 @@
-//! Executes one validated operation call, for either vendor: finds the instance, answers from
-//! the documented example that best matches the input (with the instance's state laid over it),
-//! and for a mutation counts the application and schedules the change its waiter expects.
+//! Executes one validated operation call, for either vendor.
+//!
+//! Where the spec models the service's instances (`resource`), the call plays its part in
+//! their lifecycle: the list operation answers the real instances (`listing`), a create makes
+//! one, a modify or remove changes the ones it names (`lifecycle`), and a task API reports the
+//! tasks mutations started (`tasks`). Every other call is answered from the documented example
+//! that best matches the input (`examples`), with the named instance's state laid over it; a
+//! mutation with a waiter schedules the change its waiter expects. Every mutation is counted,
+//! and one whose spec has a `task` answers a fresh handle and registers the task.
 
 use std::time::Instant;
 
-use cloud_spec::{Example, Operation, Service, TypeExpr};
-use cloud_transport::json_path::{loosely_equal, value_at};
+use cloud_spec::{Operation, Service};
+use cloud_transport::json_path::loosely_equal;
 use serde_json::{Map, Value};
 
-use crate::catalog::{Listing, OpEntry, ServiceEntry, TENCENT_REQUEST_ID};
+use crate::catalog::{Listing, OpEntry, Role, ServiceEntry, TENCENT_REQUEST_ID};
 use crate::config::Settings;
-use crate::ids;
+use crate::examples;
+use crate::inferred_listing::{list_every_instance, list_nothing, set_total_count};
+use crate::lifecycle::{self, Timing};
+use crate::listing;
 use crate::quirks;
-use crate::state::{set_path, Inner, Instance, Store};
-use crate::synth;
+use crate::resource::{fits, type_at};
+use crate::state::{set_path, Change, Inner, Instance};
+use crate::task_failures::TaskFailures;
+use crate::tasks::{self, Task};
 use crate::validate::{member_type, Invalid};
-use crate::wire::loose_name;
 
 /// One call, after authentication and validation.
 pub(crate) struct Call<'a> {
@@ -43,11 +53,16 @@ pub(crate) enum CallError {
     },
 }
 
+/// What a call did: its answer, the instances it is about, and, if its task was made to fail,
+/// the failure's message.
+type Outcome = (Value, Vec<String>, Option<String>);
+
 /// Runs the call; the output without `RequestId` (the protocol layer adds it).
 pub(crate) fn execute(
     mut call: Call<'_>,
-    store: &Store,
+    store: &crate::state::Store,
     settings: &Settings,
+    task_failures: &TaskFailures,
 ) -> Result<Map<String, Value>, CallError> {
     let Call {
         svc,
@@ -82,8 +97,9 @@ pub(crate) fn execute(
     });
     let listing = entry.listing.as_ref();
     let is_filter = |member: &str| listing.is_some_and(|l| l.filter == member);
-    let must_name_instance =
-        entry.per_instance && entry.resource_members.iter().any(|m| !is_filter(m));
+    let must_name_instance = entry.per_instance
+        && entry.role != Role::List
+        && entry.resource_members.iter().any(|m| !is_filter(m));
     if resource.is_none() && must_name_instance {
         let names: Vec<String> = entry
             .resource_members
@@ -96,54 +112,185 @@ pub(crate) fn execute(
         }));
     }
 
-    let now = Instant::now();
     let mut state = store.lock();
-    let mut output = match (&resource, listing) {
-        (None, Some(listing)) => list_every_instance(&call, listing, &mut state, now),
-        (None, None) => answer(&svc.spec, op, &call.input, None, None),
-        (Some((member, id)), _) => {
-            let filtering = listing.filter(|l| l.filter == *member);
-            let Some(instance) = state.instance(&svc.key, id, call.region, call.project_id, now)
-            else {
-                if let Some(listing) = filtering {
-                    // A filter that matches nothing lists nothing; it is not an error.
-                    return Ok(strip_request_id(list_nothing(&svc.spec, op, listing)));
-                }
-                return Err(CallError::Coded {
-                    code: entry.not_found.code.clone(),
-                    http_status: entry.not_found.http_status,
-                    message: format!("The instance `{id}` does not exist."),
-                });
-            };
-            let out = describe(&call, &call.input, member, id, instance, filtering);
-            if let Some((polled, values)) = change_to_schedule(&svc.spec, op, entry, &call.input) {
-                instance.schedule(now + settings.async_delay, &polled, values);
-            }
-            out
+    // The time and the call's number are taken under the lock: changes then settle in the
+    // order their requests took it, so the last mutation to take the lock is the one that
+    // shows, however the requests raced to the lock.
+    let now = Instant::now();
+    let seq = state.next_seq();
+    let ready_at = now + settings.async_delay;
+    let fails_for = |about: &[String]| {
+        if entry.task.is_none() || op.read_only {
+            return None;
         }
+        task_failures.take(&svc.key, &svc.spec.service, name, about)
+    };
+    let task_handle = entry.task_api.as_ref().and_then(|api| {
+        let handle = call.input.get(&api.api.handle).filter(|h| !h.is_null())?;
+        Some((api, handle.clone()))
+    });
+
+    let role = (&entry.role, svc.resource.as_ref(), task_handle);
+    let (mut output, about, failure): Outcome = match role {
+        (Role::List, Some(res), _) => {
+            (listing::list(&call, res, &mut state, now), Vec::new(), None)
+        }
+        (_, _, Some((api, handle))) => {
+            let out = tasks::answer(&call, api, &handle, &state, now)?;
+            (out, Vec::new(), None)
+        }
+        (Role::Create { ids }, Some(res), None) => {
+            let failure = fails_for(&[]);
+            let timing = Timing {
+                now,
+                ready_at,
+                seq,
+                fails: failure.is_some(),
+            };
+            let (out, id) = lifecycle::create(&call, res, ids, &entry.sets, &mut state, timing);
+            (out, vec![id], failure)
+        }
+        _ => about_instances(&call, resource, &mut state, now, ready_at, seq, &fails_for)?,
     };
 
     if !op.read_only {
-        state.record_applied(&svc.key, name, resource.as_ref().map(|(_, id)| id.as_str()));
+        state.record_applied(&svc.key, name, about.first().map(String::as_str));
     }
     for member in &entry.flow_members {
         let ty = op.output.get(member).map(member_type);
-        let value = match ty {
-            Some(TypeExpr::Integer(_)) => Value::from(state.next_flow_number()),
-            Some(TypeExpr::Float) => Value::from(state.next_flow_number() as f64),
-            _ if svc.spec.vendor == cloud_spec::Vendor::Huawei => Value::String(ids::hex32()),
-            _ => Value::String(ids::uuid_like()),
+        let handle = tasks::fresh_handle(&mut state, svc.spec.vendor, ty.as_ref());
+        set_path(&mut output, member, handle.clone());
+        let Some(task) = entry.task.as_ref().filter(|t| t.handle == *member) else {
+            continue;
         };
-        set_path(&mut output, member, value);
+        let Some(api) = svc.spec.tasks.get(&task.api) else {
+            continue;
+        };
+        let text = tasks::handle_text(&handle).unwrap_or_default();
+        state.tasks.register(
+            &svc.key,
+            &text,
+            Task {
+                api: task.api.clone(),
+                reported_by: api.operation.clone(),
+                operation: name.to_owned(),
+                instance: about.first().cloned(),
+                ready_at,
+                failure: failure.clone(),
+            },
+        );
     }
     drop(state);
     Ok(strip_request_id(output))
 }
 
+/// A call that is not a listing, a creation or a task query: about the instance its
+/// instance-naming member names (if any), or, for a modify or remove call, the instances its
+/// resource members name. Every named instance must exist.
+fn about_instances(
+    call: &Call<'_>,
+    resource: Option<(&str, String)>,
+    state: &mut Inner,
+    now: Instant,
+    ready_at: Instant,
+    seq: u64,
+    fails_for: &dyn Fn(&[String]) -> Option<String>,
+) -> Result<Outcome, CallError> {
+    let Call { svc, op, entry, .. } = *call;
+    let listing = entry.listing.as_ref();
+    let targets = match (&entry.role, svc.resource.as_ref()) {
+        (Role::Modify | Role::Remove(_), Some(res)) => res.named_ids(call.name, &call.input),
+        _ => Vec::new(),
+    };
+    let named = resource.iter().map(|(_, id)| id.clone());
+    let about: Vec<String> =
+        named
+            .chain(targets.iter().cloned())
+            .fold(Vec::new(), |mut all, id| {
+                if !all.contains(&id) {
+                    all.push(id);
+                }
+                all
+            });
+    for id in &about {
+        if state
+            .instance(&svc.key, id, call.region, call.project_id, now)
+            .is_some()
+        {
+            continue;
+        }
+        if let Some((member, _)) = resource.as_ref().filter(|(_, named)| named == id) {
+            if let Some(listing) = listing.filter(|l| l.filter == *member) {
+                // A filter that matches nothing lists nothing; it is not an error.
+                return Ok((list_nothing(&svc.spec, op, listing), Vec::new(), None));
+            }
+        }
+        return Err(not_found(entry, id));
+    }
+
+    let failure = fails_for(&about);
+    let timing = Timing {
+        now,
+        ready_at,
+        seq,
+        fails: failure.is_some(),
+    };
+    let out = match (&resource, listing) {
+        (None, Some(listing)) => list_every_instance(call, listing, state, now),
+        (None, None) => examples::answer(&svc.spec, op, &call.input, None, None),
+        (Some((member, id)), _) => {
+            let filtering = listing.filter(|l| l.filter == *member);
+            let Some(instance) = state.instance(&svc.key, id, call.region, call.project_id, now)
+            else {
+                return Err(not_found(entry, id));
+            };
+            let mut out = describe(call, &call.input, member, id, instance, filtering);
+            if let Some(res) = svc.resource.as_ref() {
+                lifecycle::show_in_answer(call, res, &mut out, instance);
+            }
+            if let Some((polled, values)) = change_to_schedule(&svc.spec, op, entry, &call.input) {
+                // An answer that echoes the state the waiter looks for shows what was asked
+                // (InstanceEnableSSL's `Status`).
+                if let Some((path, asked)) = values.first() {
+                    let echoes = type_at(&svc.spec, &op.output, path);
+                    if echoes.is_some_and(|ty| fits(&ty, asked)) {
+                        set_path(&mut out, path, asked.clone());
+                    }
+                }
+                let change = Change::Overlay {
+                    operation: polled,
+                    values,
+                };
+                instance.schedule(timing.change(vec![change], Vec::new()));
+            }
+            out
+        }
+    };
+    match (&entry.role, svc.resource.as_ref()) {
+        (Role::Modify, Some(res)) => {
+            let has_task = entry.task.is_some();
+            lifecycle::modify(call, res, &entry.sets, &about, state, timing, has_task);
+        }
+        (Role::Remove(removal), Some(res)) => {
+            lifecycle::remove(call, res, *removal, &about, state, timing);
+        }
+        _ => {}
+    }
+    Ok((out, about, failure))
+}
+
+fn not_found(entry: &OpEntry, id: &str) -> CallError {
+    CallError::Coded {
+        code: entry.not_found.code.clone(),
+        http_status: entry.not_found.http_status,
+        message: format!("The instance `{id}` does not exist."),
+    }
+}
+
 /// The answer about one instance (named by input `member`): the best example (or a
 /// synthesized answer) for it, with its state laid over it. Through a `listing` filtered by
 /// it, the listed items are that instance.
-fn describe(
+pub(crate) fn describe(
     call: &Call<'_>,
     input: &Map<String, Value>,
     member: &str,
@@ -152,7 +299,7 @@ fn describe(
     listing: Option<&Listing>,
 ) -> Value {
     let overlay = instance.outputs.get(call.name);
-    let mut out = answer(&call.svc.spec, call.op, input, Some((member, id)), overlay);
+    let mut out = examples::answer(&call.svc.spec, call.op, input, Some((member, id)), overlay);
     if let Some(listing) = listing {
         if let Some(Value::Array(items)) = out.get_mut(&listing.items) {
             for item in items.iter_mut().filter(|item| item.is_object()) {
@@ -168,79 +315,6 @@ fn describe(
     out
 }
 
-/// An unfiltered listing: every instance of the service that the call's region/project sees,
-/// each described as the call filtered by its id would be, merged into one answer. The
-/// listing's items are concatenated; every other member comes from the first instance's
-/// answer, but an integer `total_count`-like member counts the instances. Members named like
-/// `offset` and `limit` page through them (`total_count` still counts them all, as the vendors'
-/// "total number of records" does); other filters are not applied.
-fn list_every_instance(
-    call: &Call<'_>,
-    listing: &Listing,
-    state: &mut Inner,
-    now: Instant,
-) -> Value {
-    let ids = state.visible_ids(&call.svc.key, call.region, call.project_id, now);
-    let total = ids.len();
-    let paging = |loose: &str| {
-        call.input
-            .iter()
-            .find(|(name, _)| loose_name(name) == loose)
-            .and_then(|(_, v)| v.as_u64())
-            .and_then(|n| usize::try_from(n).ok())
-    };
-    let offset = paging("offset").unwrap_or(0);
-    let limit = paging("limit").unwrap_or(usize::MAX);
-
-    let mut input = call.input.clone();
-    let mut merged: Option<Map<String, Value>> = None;
-    for id in ids.iter().skip(offset).take(limit) {
-        let Some(instance) = state.instance(&call.svc.key, id, call.region, call.project_id, now)
-        else {
-            continue;
-        };
-        input.insert(listing.filter.clone(), Value::String(id.clone()));
-        let one = describe(call, &input, &listing.filter, id, instance, Some(listing));
-        let Value::Object(mut one) = one else {
-            continue;
-        };
-        match &mut merged {
-            None => merged = Some(one),
-            Some(all) => {
-                if let (Some(Value::Array(items)), Some(Value::Array(more))) =
-                    (all.get_mut(&listing.items), one.remove(&listing.items))
-                {
-                    items.extend(more);
-                }
-            }
-        }
-    }
-    let mut merged = match merged {
-        Some(merged) => Value::Object(merged),
-        None => list_nothing(&call.svc.spec, call.op, listing),
-    };
-    set_total_count(&mut merged, call.op, total);
-    merged
-}
-
-/// A listing that lists nothing: a well-typed answer whose items are empty and whose
-/// `total_count`-like member is zero.
-fn list_nothing(spec: &Service, op: &Operation, listing: &Listing) -> Value {
-    let mut out = Value::Object(synth::synthesize(spec, &op.output, None));
-    out[listing.items.as_str()] = Value::Array(Vec::new());
-    set_total_count(&mut out, op, 0);
-    out
-}
-
-/// Sets the integer output members named like `total_count` to `total`.
-fn set_total_count(out: &mut Value, op: &Operation, total: usize) {
-    for (name, m) in &op.output {
-        if loose_name(name) == "totalcount" && matches!(member_type(m), TypeExpr::Integer(_)) {
-            out[name.as_str()] = Value::from(total);
-        }
-    }
-}
-
 fn strip_request_id(output: Value) -> Map<String, Value> {
     let mut map = match output {
         Value::Object(map) => map,
@@ -248,58 +322,6 @@ fn strip_request_id(output: Value) -> Map<String, Value> {
     };
     map.remove(TENCENT_REQUEST_ID);
     map
-}
-
-/// The answer before state: the best documented example (its instance id replaced by the
-/// caller's), or one synthesized from the output members.
-fn answer(
-    spec: &Service,
-    op: &Operation,
-    input: &Map<String, Value>,
-    resource: Option<(&str, &str)>,
-    overlay: Option<&Map<String, Value>>,
-) -> Value {
-    let instance = resource.map(|(_, id)| id);
-    let Some(example) = pick_example(&op.examples, input, overlay) else {
-        return Value::Object(synth::synthesize(spec, &op.output, instance));
-    };
-    let mut out = Value::Object(example.output.clone().into_iter().collect());
-    if let Some((member, id)) = resource {
-        if let Some(Value::String(example_id)) = example.input.get(member) {
-            replace_string(&mut out, example_id, id);
-        }
-    }
-    out
-}
-
-/// The documented example that best fits: first the one whose output already shows the
-/// instance's state (so a disabled instance is described by the "SSL is closed" example), then
-/// the one whose input agrees with the call on the most members; the first on a tie (the docs'
-/// first example is the canonical one).
-fn pick_example<'a>(
-    examples: &'a [Example],
-    input: &Map<String, Value>,
-    overlay: Option<&Map<String, Value>>,
-) -> Option<&'a Example> {
-    let mut best: Option<(usize, &Example)> = None;
-    for example in examples {
-        let output = Value::Object(example.output.clone().into_iter().collect());
-        let state_agrees = overlay
-            .into_iter()
-            .flatten()
-            .filter(|(path, value)| value_at(&output, path) == Some(*value))
-            .count();
-        let input_agrees = example
-            .input
-            .iter()
-            .filter(|(k, v)| input.get(k.as_str()) == Some(*v))
-            .count();
-        let score = state_agrees * 1000 + input_agrees;
-        if best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, example));
-        }
-    }
-    best.map(|(_, e)| e)
 }
 
 /// The overlay a mutation's waiter will look for, plus same-named input members the polled
@@ -332,14 +354,4 @@ fn change_to_schedule(
         }
     }
     Some((waiter.operation.clone(), values))
-}
-
-/// Replaces every string equal to `from` with `to` (the example's instance id by the caller's).
-fn replace_string(v: &mut Value, from: &str, to: &str) {
-    match v {
-        Value::String(s) if s == from => *s = to.to_owned(),
-        Value::Array(items) => items.iter_mut().for_each(|x| replace_string(x, from, to)),
-        Value::Object(map) => map.values_mut().for_each(|x| replace_string(x, from, to)),
-        _ => {}
-    }
 }

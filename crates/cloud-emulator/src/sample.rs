@@ -66,7 +66,8 @@ pub fn sample_input(
 }
 
 /// The input members of operation `operation` of `service` that name an instance, in input
-/// order (empty for an unknown operation): string members named like an instance id
+/// order (empty for an unknown operation): the resource's `id` member where the spec models
+/// the resource, string members named like an instance id
 /// (`InstanceId`, `DBInstanceId`, `instance_id`, `source_instance_id`), the members the
 /// operation's waiter passes to the operation it polls, and the members a waiter polling this
 /// operation fills in (GeminiDB `ListInstances`' `id`).

@@ -31,6 +31,7 @@ use crate::iam::{self, Iam};
 use crate::ratelimit::RateLimiter;
 use crate::reply::{self, Damage, Dialect, Reply};
 use crate::state::Store;
+use crate::task_failures::TaskFailures;
 use crate::{admin, huawei, ids, tencent};
 
 /// The request header that selects a fault for one request.
@@ -57,6 +58,7 @@ pub(crate) struct Shared {
     pub store: Store,
     pub settings: Settings,
     pub faults: Faults,
+    pub task_failures: TaskFailures,
     pub limiter: RateLimiter,
     pub iam: Iam,
 }

@@ -1,11 +1,14 @@
 //! The emulator's state: instances (seeded from a file or the docs' examples), their pending
 //! asynchronous changes, and counters of requests and applied mutations.
 //!
-//! An instance's state is a set of *overlays*: values laid over a describe operation's
-//! documented example output, keyed by dotted path (`Status`, `certs.0.category`). A mutation
-//! with a waiter in the spec schedules the overlay its waiter expects; it becomes visible once
-//! the async delay has passed. Pending changes settle lazily on access, so no background task
-//! exists and shutdown has nothing to wait for.
+//! An instance has a lifecycle state ([`InstanceState`]: creating, running, changing, isolated,
+//! deleted, then gone), a name and other members of its listed item, and *overlays*: values
+//! laid over an operation's documented example output, keyed by dotted path (`Status`,
+//! `certs.0.category`). A mutation schedules its change (the overlay its waiter expects, a
+//! creation finishing, a deletion ending) to show once the async delay has passed; if its task
+//! was made to fail, the change's failure steps apply instead. Pending changes settle lazily on
+//! access, in the order their requests took the state lock, so no background task exists and
+//! shutdown has nothing to wait for.
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -16,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::config::Project;
+use crate::tasks::Tasks;
 
 /// Initial state, as read from a seed file (`--state FILE`).
 ///
@@ -58,6 +62,14 @@ pub struct SeedInstance {
     /// Huawei: the project it belongs to. Absent: visible from every project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
+    /// The instance's name, shown in the service's listing (where its spec models the
+    /// resource). Absent: the documented example's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What the instance is doing (`creating`, `running`, `changing`, `isolated`, `deleted`);
+    /// default `running`. It stays so: only a call changes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<InstanceState>,
     /// Per describe operation, values laid over its documented example output, by dotted path.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub outputs: IndexMap<String, Map<String, Value>>,
@@ -97,6 +109,41 @@ impl Seed {
     }
 }
 
+/// What an instance is doing, named after the spec's sets of status values
+/// (`cloud_spec::ResourceStates`); the first value of the set is the status the instance shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InstanceState {
+    /// Being created; running once the async delay has passed.
+    Creating,
+    /// Running and usable (every instance from the docs or a seed, unless the seed says otherwise).
+    #[default]
+    Running,
+    /// Running, with a change in progress (being isolated).
+    Changing,
+    /// Isolated (in the recycle bin): listed, not usable, not gone.
+    Isolated,
+    /// Being deleted; gone once the async delay has passed.
+    Deleted,
+    /// Failed, and stays so (GeminiDB `createfail`: a creation whose task failed, in a service
+    /// whose spec has such a state).
+    Failed,
+}
+
+impl InstanceState {
+    /// The state's name, as in the spec (`creating`, `running`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstanceState::Creating => "creating",
+            InstanceState::Running => "running",
+            InstanceState::Changing => "changing",
+            InstanceState::Isolated => "isolated",
+            InstanceState::Deleted => "deleted",
+            InstanceState::Failed => "failed",
+        }
+    }
+}
+
 /// A point-in-time view of one instance, for tests.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -109,8 +156,17 @@ pub struct InstanceSnapshot {
     pub region: Option<String>,
     /// Project, if scoped to one.
     pub project_id: Option<String>,
+    /// The instance's name, once created with one, seeded with one or renamed.
+    pub name: Option<String>,
+    /// What the instance is doing.
+    pub state: InstanceState,
+    /// The status value the service reports for `state` (the first of the spec's values for
+    /// it); `None` when the service's spec has no resource model.
+    pub status: Option<Value>,
     /// Current overlays per describe operation (settled changes only).
     pub outputs: IndexMap<String, Map<String, Value>>,
+    /// Members of the instance's listed item changed by modify operations, by dotted path.
+    pub item: Map<String, Value>,
     /// Changes started but not yet visible.
     pub pending_changes: usize,
 }
@@ -119,15 +175,49 @@ pub struct InstanceSnapshot {
 pub(crate) struct Instance {
     pub region: Option<String>,
     pub project_id: Option<String>,
+    /// Per operation, values laid over its answer by dotted path (`Status`, `instances.0.ssl`).
     pub outputs: IndexMap<String, Map<String, Value>>,
+    /// The name shown in the listed item's name member.
+    pub name: Option<String>,
+    /// Other members of the listed item, by dotted path inside the item, that modify
+    /// operations changed.
+    pub item: Map<String, Value>,
+    pub state: InstanceState,
     pending: Vec<PendingChange>,
 }
 
+/// A change that shows once its time has come: what then happens if its task succeeds, and
+/// what happens if the task was made to fail.
 #[derive(Debug)]
-struct PendingChange {
-    ready_at: Instant,
-    operation: String,
-    values: Vec<(String, Value)>,
+pub(crate) struct PendingChange {
+    pub ready_at: Instant,
+    /// The order in which the requests that started the changes took the state lock.
+    pub seq: u64,
+    pub fails: bool,
+    pub on_success: Vec<Change>,
+    pub on_failure: Vec<Change>,
+}
+
+/// One step of a pending change.
+#[derive(Debug, Clone)]
+pub(crate) enum Change {
+    /// Values laid over an operation's answer (what a waiter polls for).
+    Overlay {
+        operation: String,
+        values: Vec<(String, Value)>,
+    },
+    /// The name shown in listings.
+    Name(String),
+    /// Members of the listed item, by dotted path inside it.
+    Item(Vec<(String, Value)>),
+    /// The state becomes `to`, if it still is `from` (a deletion started meanwhile wins over a
+    /// creation finishing).
+    State {
+        from: InstanceState,
+        to: InstanceState,
+    },
+    /// The instance is gone: calls naming it get the not-found code.
+    Gone,
 }
 
 impl Instance {
@@ -136,36 +226,63 @@ impl Instance {
             region,
             project_id,
             outputs: IndexMap::new(),
+            name: None,
+            item: Map::new(),
+            state: InstanceState::Running,
             pending: Vec::new(),
         }
     }
 
-    /// Makes every change whose time has come visible, oldest first.
-    fn settle(&mut self, now: Instant) {
-        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
+    /// Makes every change whose time has come visible, in the order their requests took the
+    /// state lock. Returns whether the instance is gone.
+    fn settle(&mut self, now: Instant) -> bool {
+        let (mut due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
             .into_iter()
             .partition(|c| c.ready_at <= now);
         self.pending = later;
+        due.sort_by_key(|c| c.seq);
+        let mut gone = false;
         for change in due {
-            let overlay = self.outputs.entry(change.operation).or_default();
-            for (path, value) in change.values {
-                overlay.insert(path, value);
+            let steps = if change.fails {
+                change.on_failure
+            } else {
+                change.on_success
+            };
+            for step in steps {
+                gone |= self.apply(step);
             }
         }
+        gone
     }
 
-    /// Schedules values to show in `operation`'s output at `ready_at`.
-    pub(crate) fn schedule(
-        &mut self,
-        ready_at: Instant,
-        operation: &str,
-        values: Vec<(String, Value)>,
-    ) {
-        self.pending.push(PendingChange {
-            ready_at,
-            operation: operation.to_owned(),
-            values,
-        });
+    /// Applies one step now; returns whether the instance is gone.
+    pub(crate) fn apply(&mut self, step: Change) -> bool {
+        match step {
+            Change::Overlay { operation, values } => {
+                let overlay = self.outputs.entry(operation).or_default();
+                for (path, value) in values {
+                    overlay.insert(path, value);
+                }
+            }
+            Change::Name(name) => self.name = Some(name),
+            Change::Item(values) => {
+                for (path, value) in values {
+                    self.item.insert(path, value);
+                }
+            }
+            Change::State { from, to } => {
+                if self.state == from {
+                    self.state = to;
+                }
+            }
+            Change::Gone => return true,
+        }
+        false
+    }
+
+    /// Schedules a change.
+    pub(crate) fn schedule(&mut self, change: PendingChange) {
+        self.pending.push(change);
     }
 
     /// Whether a request scoped to `region`/`project` sees this instance.
@@ -190,6 +307,10 @@ pub(crate) struct Inner {
     /// Requests that reached an operation (after routing) per (service, operation).
     requests: IndexMap<Key, u64>,
     next_flow: u64,
+    /// The number of the last call that took the lock to run an operation.
+    seq: u64,
+    /// The asynchronous tasks mutations started.
+    pub tasks: Tasks,
 }
 
 /// The state, behind one lock (requests are short and few; simplicity wins).
@@ -217,7 +338,28 @@ impl Inner {
             .contains_key(&(service.to_owned(), id.to_owned()))
     }
 
-    /// The instance, with its due changes settled, if the request's scope sees it.
+    /// The next call's number. Taken, with the time, while holding the lock: a change then
+    /// settles in the order its request took the lock, so the last mutation to take the lock
+    /// is the one that shows, however the requests raced to it.
+    pub(crate) fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Settles the instance's due changes; removes it if it is gone. Returns whether it
+    /// (still) exists.
+    fn settle(&mut self, key: &Key, now: Instant) -> bool {
+        let Some(inst) = self.instances.get_mut(key) else {
+            return false;
+        };
+        if inst.settle(now) {
+            self.instances.shift_remove(key);
+            return false;
+        }
+        true
+    }
+
+    /// The instance, with its due changes settled, if it exists and the request's scope sees it.
     pub(crate) fn instance(
         &mut self,
         service: &str,
@@ -226,10 +368,11 @@ impl Inner {
         project: Option<&str>,
         now: Instant,
     ) -> Option<&mut Instance> {
-        let inst = self
-            .instances
-            .get_mut(&(service.to_owned(), id.to_owned()))?;
-        inst.settle(now);
+        let key = (service.to_owned(), id.to_owned());
+        if !self.settle(&key, now) {
+            return None;
+        }
+        let inst = self.instances.get_mut(&key)?;
         inst.visible(region, project).then_some(inst)
     }
 
@@ -242,14 +385,19 @@ impl Inner {
         project: Option<&str>,
         now: Instant,
     ) -> Vec<String> {
-        self.instances
-            .iter_mut()
-            .filter(|((s, _), _)| s == service)
-            .filter_map(|((_, id), inst)| {
-                inst.settle(now);
-                inst.visible(region, project).then(|| id.clone())
-            })
-            .collect()
+        let keys: Vec<Key> = self
+            .instances
+            .keys()
+            .filter(|(s, _)| s == service)
+            .cloned()
+            .collect();
+        let mut ids = Vec::new();
+        for key in keys {
+            if self.settle(&key, now) && self.instances[&key].visible(region, project) {
+                ids.push(key.1);
+            }
+        }
+        ids
     }
 
     pub(crate) fn record_request(&mut self, service: &str, op: &str) {
@@ -301,39 +449,55 @@ impl Inner {
             .sum()
     }
 
+    /// One instance's settled state; `status` gives the status value a service reports for a
+    /// state.
     pub(crate) fn snapshot(
         &mut self,
         service: &str,
         id: &str,
         now: Instant,
+        status: &dyn Fn(&str, InstanceState) -> Option<Value>,
     ) -> Option<InstanceSnapshot> {
-        let inst = self
-            .instances
-            .get_mut(&(service.to_owned(), id.to_owned()))?;
-        inst.settle(now);
+        let key = (service.to_owned(), id.to_owned());
+        if !self.settle(&key, now) {
+            return None;
+        }
+        let inst = &self.instances[&key];
         Some(InstanceSnapshot {
             service: service.to_owned(),
             id: id.to_owned(),
             region: inst.region.clone(),
             project_id: inst.project_id.clone(),
+            name: inst.name.clone(),
+            state: inst.state,
+            status: status(service, inst.state),
             outputs: inst.outputs.clone(),
+            item: inst.item.clone(),
             pending_changes: inst.pending.len(),
         })
     }
 
     /// Everything, as JSON, for `GET /_emulator/state`.
-    pub(crate) fn settled_json(&mut self, now: Instant) -> Value {
+    pub(crate) fn settled_json(
+        &mut self,
+        now: Instant,
+        status: &dyn Fn(&str, InstanceState) -> Option<Value>,
+    ) -> Value {
         let keys: Vec<Key> = self.instances.keys().cloned().collect();
         let instances: Vec<Value> = keys
             .iter()
-            .filter_map(|(s, id)| self.snapshot(s, id, now))
+            .filter_map(|(s, id)| self.snapshot(s, id, now, status))
             .map(|snap| {
                 serde_json::json!({
                     "service": snap.service,
                     "id": snap.id,
                     "region": snap.region,
                     "project_id": snap.project_id,
+                    "name": snap.name,
+                    "state": snap.state,
+                    "status": snap.status,
                     "outputs": snap.outputs,
+                    "item": snap.item,
                     "pending_changes": snap.pending_changes,
                 })
             })
@@ -345,6 +509,7 @@ impl Inner {
         };
         serde_json::json!({
             "instances": instances,
+            "tasks": self.tasks.to_json(now),
             "applied": counts(&self.applied),
             "requests": counts(&self.requests),
         })
@@ -403,28 +568,82 @@ mod tests {
         );
     }
 
+    fn overlay(ready_at: Instant, seq: u64, status: i64) -> PendingChange {
+        PendingChange {
+            ready_at,
+            seq,
+            fails: false,
+            on_success: vec![Change::Overlay {
+                operation: "Describe".into(),
+                values: vec![("Status".into(), json!(status))],
+            }],
+            on_failure: Vec::new(),
+        }
+    }
+
+    const NO_STATUS: &dyn Fn(&str, InstanceState) -> Option<Value> = &|_, _| None;
+
     #[test]
     fn changes_settle_after_their_time() {
         let mut inner = Inner::default();
         inner.insert_instance("svc", "i1", Instance::new(Some("r1".into()), None));
         let t0 = Instant::now();
         let inst = inner.instance("svc", "i1", None, None, t0).unwrap();
-        inst.schedule(
-            t0 + Duration::from_secs(1),
-            "Describe",
-            vec![("Status".into(), json!(0))],
-        );
-        assert_eq!(inner.snapshot("svc", "i1", t0).unwrap().pending_changes, 1);
-        assert!(inner.snapshot("svc", "i1", t0).unwrap().outputs.is_empty());
-        let later = inner
-            .snapshot("svc", "i1", t0 + Duration::from_secs(1))
-            .unwrap();
+        inst.schedule(overlay(t0 + Duration::from_secs(1), 1, 0));
+        let snap = |inner: &mut Inner, t| inner.snapshot("svc", "i1", t, NO_STATUS).unwrap();
+        assert_eq!(snap(&mut inner, t0).pending_changes, 1);
+        assert!(snap(&mut inner, t0).outputs.is_empty());
+        let later = snap(&mut inner, t0 + Duration::from_secs(1));
         assert_eq!(later.pending_changes, 0);
         assert_eq!(later.outputs["Describe"]["Status"], json!(0));
         assert!(inner.instance("svc", "i1", Some("r2"), None, t0).is_none());
         assert!(inner
             .instance("svc", "i1", Some("r1"), Some("p"), t0)
             .is_some());
+    }
+
+    #[test]
+    fn due_changes_settle_in_the_order_their_requests_took_the_lock() {
+        let mut inner = Inner::default();
+        inner.insert_instance("svc", "i1", Instance::new(None, None));
+        let t0 = Instant::now();
+        let inst = inner.instance("svc", "i1", None, None, t0).unwrap();
+        // Pushed out of order, both due at the same instant: the higher number shows.
+        inst.schedule(overlay(t0, 7, 1));
+        inst.schedule(overlay(t0, 3, 0));
+        let snap = inner.snapshot("svc", "i1", t0, NO_STATUS).unwrap();
+        assert_eq!(snap.outputs["Describe"]["Status"], json!(1));
+    }
+
+    #[test]
+    fn failed_changes_take_their_failure_steps_and_gone_instances_disappear() {
+        let mut inner = Inner::default();
+        let mut creating = Instance::new(None, None);
+        creating.state = InstanceState::Creating;
+        let t0 = Instant::now();
+        let done = t0 + Duration::from_secs(1);
+        let finish = |fails| PendingChange {
+            ready_at: done,
+            seq: 1,
+            fails,
+            on_success: vec![Change::State {
+                from: InstanceState::Creating,
+                to: InstanceState::Running,
+            }],
+            on_failure: vec![Change::Gone],
+        };
+        creating.schedule(finish(false));
+        inner.insert_instance("svc", "ok", creating);
+        let mut failing = Instance::new(None, None);
+        failing.state = InstanceState::Creating;
+        failing.schedule(finish(true));
+        inner.insert_instance("svc", "bad", failing);
+        assert_eq!(inner.visible_ids("svc", None, None, t0), ["ok", "bad"]);
+        assert_eq!(inner.visible_ids("svc", None, None, done), ["ok"]);
+        let ok = inner.snapshot("svc", "ok", done, NO_STATUS).unwrap();
+        assert_eq!(ok.state, InstanceState::Running);
+        assert!(!inner.contains("svc", "bad"));
+        assert!(inner.instance("svc", "bad", None, None, done).is_none());
     }
 
     #[test]

@@ -289,8 +289,10 @@ fn serve_inner(
         project_id: None,
     };
     tracing::info!(service = %svc.key, action = %name, request_id = %rid, "tencent call");
-    ops::execute(call, &shared.store, &shared.settings).map_err(|e| match e {
-        CallError::Invalid(inv) => failure(inv.problem.tencent_code(), inv.message),
-        CallError::Coded { code, message, .. } => (code, message),
-    })
+    ops::execute(call, &shared.store, &shared.settings, &shared.task_failures).map_err(
+        |e| match e {
+            CallError::Invalid(inv) => failure(inv.problem.tencent_code(), inv.message),
+            CallError::Coded { code, message, .. } => (code, message),
+        },
+    )
 }

@@ -44,9 +44,9 @@ impl Client {
         self.transport.config()
     }
 
-    /// 应用参数模板
+    /// Applying a Parameter Template
     ///
-    /// 将参数模板应用到实例，可以指定一个或多个实例。
+    /// Applies a parameter template to instances. One or more instances can be specified.
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -67,9 +67,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 应用参数模板
+    /// Applying a Parameter Template
     ///
-    /// 将参数模板应用到实例，可以指定一个或多个实例。
+    /// Applies a parameter template to instances. One or more instances can be specified.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -90,9 +90,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 批量删除手动备份
+    /// Deleting Manual Backups in Batches
     ///
-    /// 批量删除数据库实例的手动备份。
+    /// Deletes manual backups of DB instances in batches.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -103,9 +103,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 批量添加或删除资源标签
+    /// Adding or Deleting Resource Tags in Batches
     ///
-    /// 批量添加或删除指定数据库实例的标签。
+    /// Adds tags to or deletes tags from a DB instance in batches.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::BatchTagActionTagOption;
@@ -127,9 +127,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 批量数据库补丁升级
+    /// Upgrading Database Patches in Batches
     ///
-    /// 批量升级数据库补丁版本。
+    /// Upgrades the database patch version of instances in batches.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -143,7 +143,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 取消定时任务
+    /// Canceling a Scheduled Task
+    ///
+    /// Cancels a scheduled task.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -160,10 +162,13 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 校验实例是否可以与指定实例建立/解除容灾关系
+    /// Checking Whether a DR Relationship Can Be Set Up or Removed
     ///
-    /// 校验实例是否可以与指定实例建立/解除容灾关系。若接口返回成功，表示可以与指定实例建立/解除容灾关系。
-    /// 该接口需要对建立/解除容灾关系的两个实例各调用一次，2次调用都响应成功才能进行容灾关系的搭建/解除。
+    /// Checks whether a disaster recovery (DR) relationship can be set up with, or removed from, a
+    /// specified instance. A successful response means it can.
+    ///
+    /// Call this API once for each of the two instances of the DR relationship; the relationship
+    /// can be set up or removed only when both calls succeed.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -181,9 +186,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 判断弱密码
+    /// Checking for a Weak Password
     ///
-    /// 判断弱密码。
+    /// Checks whether a password is weak.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -194,9 +199,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 关闭实例所有节点会话
+    /// Closing All Sessions of an Instance's Nodes
     ///
-    /// 关闭实例所有节点会话。
+    /// Closes the sessions of all nodes of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -211,9 +216,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 参数模板比较
+    /// Comparing Parameter Templates
     ///
-    /// 比较两个参数模板之间的差异
+    /// Compares two parameter templates and shows their differences.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -229,7 +234,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 复制参数模板
+    /// Copying a Parameter Template
+    ///
+    /// Copies a parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -237,7 +244,7 @@ impl Client {
     ///     .copy_configuration()
     ///     .config_id("e02e76567ae04662a2753492b77f965bpr06")
     ///     .name("paramsGroup-2434")
-    ///     .description("复制参数模板")
+    ///     .description("Copying a Parameter Template\n\nCopies a parameter template.")
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
@@ -246,9 +253,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建手动备份
+    /// Creating a Manual Backup
     ///
-    /// 创建手动备份。
+    /// Creates a manual backup.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -265,7 +272,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// ‘创建冷数据存储’
+    /// Creating Cold Storage
+    ///
+    /// Creates cold data storage.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -281,9 +290,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建参数模板
+    /// Creating a Parameter Template
     ///
-    /// 创建参数模板。
+    /// Creates a parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -299,9 +308,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建内存加速映射
+    /// Creating a Memory Acceleration Mapping
     ///
-    /// 创建内存加速映射。
+    /// Creates a memory acceleration mapping.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -317,9 +326,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建内存加速规则
+    /// Creating a Memory Acceleration Rule
     ///
-    /// 创建内存加速规则。
+    /// Creates a memory acceleration rule.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -343,9 +352,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建Redis数据库账号
+    /// Creating a Redis Database Account
     ///
-    /// 在Redis实例中创建数据库帐号。
+    /// Creates a database account in a Redis instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -356,9 +365,12 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 搭建实例与特定实例的容灾关系
+    /// Setting Up a DR Relationship Between Two Instances
     ///
-    /// 搭建实例与特定实例的容灾关系。 该接口需要对搭建容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功搭建容灾关系。
+    /// Sets up a disaster recovery (DR) relationship between an instance and a specified instance.
+    ///
+    /// Call this API once for each of the two instances; the DR relationship is set up only when
+    /// both calls succeed.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::ConstructDisasterRecoveryInstance;
@@ -384,9 +396,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 搭建双活
+    /// Setting Up Active-Active
     ///
-    /// 为了实现跨区域实例数据同步，GeminiDB提供了异地双活功能，即创建异地双活实例。
+    /// To synchronize instance data across regions, GeminiDB offers cross-region active-active:
+    /// this API creates an active-active pair of instances in different regions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -405,9 +418,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 创建实例
+    /// Creating an Instance
     ///
-    /// 创建数据库实例。
+    /// Creates a DB instance.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::{CreateInstanceFlavorOption, DatastoreOption};
@@ -442,7 +455,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除手动备份
+    /// Deleting a Manual Backup
+    ///
+    /// Deletes a manual backup.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -454,9 +469,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除参数模板
+    /// Deleting a Parameter Template
     ///
-    /// 删除指定参数模板。
+    /// Deletes a specified parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -471,9 +486,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 解除内存加速映射
+    /// Removing a Memory Acceleration Mapping
     ///
-    /// 解除指定内存加速映射。
+    /// Removes a specified memory acceleration mapping.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -485,9 +500,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除内存加速规则
+    /// Deleting a Memory Acceleration Rule
     ///
-    /// 删除内存加速规则。
+    /// Deletes a memory acceleration rule.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -498,9 +513,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除Redis数据库账号
+    /// Deleting Redis Database Accounts
     ///
-    /// 删除Redis实例的数据库账号。
+    /// Deletes database accounts of a Redis instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -516,9 +531,13 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 解除实例与特定实例的容灾关系
+    /// Removing the DR Relationship Between Two Instances
     ///
-    /// 解除实例与特定实例的容灾关系。 该接口需要对搭建容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功解除容灾关系。
+    /// Removes the disaster recovery (DR) relationship between an instance and a specified
+    /// instance.
+    ///
+    /// Call this API once for each of the two instances of the DR relationship; the relationship is
+    /// removed only when both calls succeed.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -533,7 +552,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除扩容失败的节点
+    /// Deleting Nodes That Failed to Be Added
+    ///
+    /// Deletes the nodes that failed to be added when scaling out.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -549,9 +570,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 解除双活
+    /// Removing Active-Active
     ///
-    /// 解除跨区域双活。
+    /// Removes a cross-region active-active relationship.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -568,9 +589,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除实例
+    /// Deleting an Instance
     ///
-    /// 删除数据库实例。
+    /// Deletes a DB instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -582,9 +603,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 关闭实例节点会话
+    /// Closing Sessions of an Instance's Node
     ///
-    /// 关闭实例节点会话。
+    /// Closes sessions of a node of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -596,9 +617,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 解除关联LTS日志流
+    /// Unlinking LTS Log Streams
     ///
-    /// 将实例日志与LTS日志流解除关联，后台将取消上传实例日志到的LTS日志流里。
+    /// Unlinks instance logs from their LTS log streams: the instance's logs are no longer uploaded
+    /// to those log streams.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -617,9 +639,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 删除Redis禁用命令
+    /// Deleting Disabled Redis Commands
     ///
-    /// 删除Redis禁用命令。
+    /// Deletes disabled Redis commands.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -638,9 +660,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 扩容指定集群实例的节点数量
+    /// Adding Nodes to a Cluster Instance
     ///
-    /// 扩容指定集群实例的节点数量。
+    /// Adds nodes to a specified cluster instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -656,9 +678,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例可变更规格
+    /// Querying the Specifications an Instance Can Change To
     ///
-    /// 查询实例可变更规格。
+    /// Queries the specifications an instance can be changed to.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -669,9 +691,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询备份列表（推荐）
+    /// Querying Backups (Recommended)
     ///
-    /// 根据指定条件查询备份列表。
+    /// Queries backups that match the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -688,9 +710,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例可搭建双活关系的候选实例
+    /// Querying Candidate Instances for Active-Active
     ///
-    /// 查询实例在目标Region可搭建双活关系的候选实例列表。
+    /// Queries the instances in the target region with which an instance can set up an
+    /// active-active relationship.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -709,9 +732,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询GeminiDB(for Cassandra)数据库慢日志
+    /// Querying Slow Query Logs of GeminiDB Cassandra
     ///
-    /// 查询GeminiDB(for Cassandra)数据库慢日志信息，支持日志关键字搜索。
+    /// Queries the slow query logs of a GeminiDB Cassandra database; the logs can be searched by
+    /// keyword.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -729,7 +753,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询支持参数模板的接口信息
+    /// Querying the Engines That Support Parameter Templates
+    ///
+    /// Queries the database engines that support parameter templates.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -742,9 +768,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取参数模板列表
+    /// Querying Parameter Templates
     ///
-    /// 获取参数模板列表，包括所有数据库的默认参数模板和用户创建的参数模板。
+    /// Queries parameter templates: the default parameter templates of all databases and the ones
+    /// users created.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -757,9 +784,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取参数模板列表
+    /// Querying Parameter Templates
     ///
-    /// 获取参数模板列表，包括所有数据库的默认参数模板和用户创建的参数模板。
+    /// Queries parameter templates: the default parameter templates of all databases and the ones
+    /// users created.
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -772,9 +800,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询指定实例类型的数据库版本信息
+    /// Querying Database Versions of an Instance Type
     ///
-    /// 查询指定实例类型的数据库版本信息。
+    /// Queries the database versions of a specified instance type.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -785,9 +813,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询内存加速映射列表和详情
+    /// Querying Memory Acceleration Mappings and Details
     ///
-    /// 根据指定条件查询内存加速映射关系列表和详情。
+    /// Queries memory acceleration mappings and their details, by the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -798,9 +826,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询内存加速规则列表和详情
+    /// Querying Memory Acceleration Rules and Details
     ///
-    /// 查询内存加速规则列表和详情。
+    /// Queries memory acceleration rules and their details.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -811,9 +839,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取Redis数据库账号列表和详情
+    /// Querying Redis Database Accounts and Details
     ///
-    /// 获取Redis数据库账号列表和详情。
+    /// Queries the database accounts of a Redis instance and their details.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -825,9 +853,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询专属资源列表
+    /// Querying Dedicated Resources
     ///
-    /// 查询专属资源列表。
+    /// Queries dedicated resources.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -838,9 +866,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询企业项目配额
+    /// Querying Enterprise Project Quotas
     ///
-    /// 查询企业项目配额。
+    /// Queries the quotas of enterprise projects.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -852,9 +880,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询数据库规格
+    /// Querying Database Specifications
     ///
-    /// 查询指定条件下的实例规格信息。
+    /// Queries the instance specifications that match the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -866,9 +894,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询所有实例规格信息
+    /// Querying All Instance Specifications
     ///
-    /// 查询指定条件下的所有实例规格信息。
+    /// Queries all instance specifications that match the given conditions.
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -882,9 +910,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询GeminiDB(for influxdb)数据库慢日志
+    /// Querying Slow Query Logs of GeminiDB Influx
     ///
-    /// 查询GeminiDB(for influxdb)数据库慢日志信息，支持日志关键字搜索。
+    /// Queries the slow query logs of a GeminiDB Influx database; the logs can be searched by
+    /// keyword.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -902,9 +931,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取Redis实例数据库列表
+    /// Querying the Databases of a Redis Instance
     ///
-    /// 获取Redis实例数据库列表。
+    /// Queries the databases of a Redis instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -919,9 +948,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例可维护时间段
+    /// Querying the Maintenance Windows of an Instance
     ///
-    /// 查询实例可维护时间段。
+    /// Queries the time windows in which an instance can be maintained.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -938,9 +967,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取实例的会话
+    /// Querying the Sessions of an Instance
     ///
-    /// 获取实例的会话。
+    /// Queries the sessions of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -951,9 +980,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询资源标签
+    /// Querying Resource Tags
     ///
-    /// 查询指定实例的标签信息。
+    /// Queries the tags of a specified instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -984,9 +1013,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询资源实例
+    /// Querying Resource Instances
     ///
-    /// 根据标签查询指定的数据库实例。
+    /// Queries DB instances by tag.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -999,9 +1028,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询资源实例
+    /// Querying Resource Instances
     ///
-    /// 根据标签查询指定的数据库实例。
+    /// Queries DB instances by tag.
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -1014,9 +1043,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取节点会话列表
+    /// Querying the Sessions of Nodes
     ///
-    /// 获取节点会话列表。
+    /// Queries the sessions of nodes.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1027,9 +1056,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例节点会话统计信息
+    /// Querying Session Statistics of an Instance's Nodes
     ///
-    /// 查询实例节点会话统计信息。
+    /// Queries session statistics of the nodes of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1042,9 +1071,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询任务列表和详情
+    /// Querying Tasks and Details
     ///
-    /// 查询任务列表和详情，默认查询任务列表。
+    /// Queries tasks and their details. By default, the task list is returned.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1055,9 +1084,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询LTS日志配置信息
+    /// Querying LTS Log Settings
     ///
-    /// 分页查询实例关联的LTS日志配置信息。
+    /// Queries, page by page, the LTS log settings linked to instances.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1074,9 +1103,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询GeminiDB(for Mongo)数据库错误日志
+    /// Querying Error Logs of GeminiDB Mongo
     ///
-    /// 查询GeminiDB(for Mongo)数据库错误日志信息，支持日志关键字搜索。
+    /// Queries the error logs of a GeminiDB Mongo database; the logs can be searched by keyword.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1094,9 +1123,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询GeminiDB(for Mongo)数据库慢日志
+    /// Querying Slow Query Logs of GeminiDB Mongo
     ///
-    /// 查询GeminiDB(for Mongo)数据库慢日志信息，支持日志关键字搜索。
+    /// Queries the slow query logs of a GeminiDB Mongo database; the logs can be searched by
+    /// keyword.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1114,9 +1144,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询定时任务列表
+    /// Querying Scheduled Tasks
     ///
-    /// 根据指定条件查询定时任务列表。
+    /// Queries the scheduled tasks that match the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1127,9 +1157,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询项目标签
+    /// Querying Project Tags
     ///
-    /// 查询指定项目的标签信息。
+    /// Queries the tags of a specified project.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1140,9 +1170,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询回收站实例列表
+    /// Querying Instances in the Recycle Bin
     ///
-    /// 查询回收站所有引擎的实例列表。
+    /// Queries the instances of all engines in the recycle bin.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1153,9 +1183,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis可恢复时间点
+    /// Querying the Restorable Points in Time of a Redis Instance
     ///
-    /// 查询Redis可恢复时间点。
+    /// Queries the points in time to which a Redis instance can be restored.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1174,9 +1204,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询GeminiDB(for Redis)数据库慢日志
+    /// Querying Slow Query Logs of GeminiDB Redis
     ///
-    /// 查询GeminiDB(for Redis)数据库慢日志信息，支持日志关键字搜索。
+    /// Queries the slow query logs of a GeminiDB Redis database; the logs can be searched by
+    /// keyword.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1194,9 +1225,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取GeminiDB(for Cassandra)实例表级恢复的数据库信息
+    /// Querying the Databases for Table-Level Restoration of a GeminiDB Cassandra Instance
     ///
-    /// 获取GeminiDB(for Cassandra)实例表级恢复的数据库信息。
+    /// Queries the databases available for table-level restoration of a GeminiDB Cassandra
+    /// instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1213,9 +1245,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取GeminiDB(for Cassandra)实例表级恢复的表信息
+    /// Querying the Tables for Table-Level Restoration of a GeminiDB Cassandra Instance
     ///
-    /// 获取GeminiDB(for Cassandra)实例表级恢复的表信息。
+    /// Queries the tables available for table-level restoration of a GeminiDB Cassandra instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1232,7 +1264,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例可恢复的时间段
+    /// Querying the Restorable Time Periods of an Instance
+    ///
+    /// Queries the time periods to which an instance can be restored.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1249,9 +1283,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询数据库慢日志
+    /// Querying Slow Query Logs
     ///
-    /// 查询数据库慢日志信息。
+    /// Queries the slow query logs of a database.
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -1289,9 +1323,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置节点自动扩容策略
+    /// Setting the Automatic Node Scale-Out Policy
     ///
-    /// 设置节点自动扩容策略。
+    /// Sets the policy for adding nodes automatically.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1309,9 +1343,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改Redis数据库帐号权限
+    /// Changing the Permissions of a Redis Database Account
     ///
-    /// 修改Redis数据库帐号权限。
+    /// Changes the permissions of a Redis database account.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1326,9 +1360,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改企业项目配额
+    /// Changing Enterprise Project Quotas
     ///
-    /// 修改企业项目配额。
+    /// Changes the quotas of enterprise projects.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::NoSqlRequestEpsQuota;
@@ -1355,9 +1389,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置实例可维护时间段
+    /// Setting the Maintenance Window of an Instance
     ///
-    /// 设置指定实例可维护时间段。
+    /// Sets the time window in which a specified instance can be maintained.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1375,9 +1409,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改数据库端口
+    /// Changing the Database Port
     ///
-    /// 修改数据库实例的端口。
+    /// Changes the port of a DB instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1393,9 +1427,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 绑定/解绑弹性公网IP
+    /// Binding or Unbinding an EIP
     ///
-    /// 实例下的节点绑定弹性公网IP/解绑弹性公网IP
+    /// Binds an EIP to, or unbinds it from, a node of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1412,9 +1446,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 变更实例存储容量
+    /// Changing the Storage Space of an Instance
     ///
-    /// 变更实例的存储容量大小
+    /// Changes the storage space of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1425,9 +1459,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 支持节点的开关机
+    /// Stopping or Starting Nodes
     ///
-    /// 当底层故障导致节点无法正常工作时，可以对该节点执行关机操作，关机后会由其他节点接管业务。
+    /// When an underlying fault stops a node from working, the node can be shut down; the other
+    /// nodes then take over its workload.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1447,11 +1482,13 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 暂停/恢复具备容灾关系的实例数据同步
+    /// Pausing or Resuming Data Synchronization Between DR Instances
     ///
-    /// 该接口用于暂停/恢复具备容灾关系的实例数据同步。
+    /// Pauses or resumes data synchronization between instances in a disaster recovery (DR)
+    /// relationship.
     ///
-    /// 该接口需要对具备容灾关系的两个实例分别各调用一次，2次接口都调用成功才能成功暂停/恢复容灾实例数据同步。
+    /// Call this API once for each of the two instances of the DR relationship; synchronization is
+    /// paused or resumed only when both calls succeed.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1469,9 +1506,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 重置Redis数据库账号密码
+    /// Resetting the Password of a Redis Database Account
     ///
-    /// 重置Redis数据库账号密码。
+    /// Resets the password of a Redis database account.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1488,7 +1525,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 重置自定义参数模板
+    /// Resetting a Custom Parameter Template
+    ///
+    /// Resets a custom parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1503,9 +1542,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改实例的管理员密码
+    /// Changing the Administrator Password of an Instance
     ///
-    /// 修改实例的管理员密码。
+    /// Changes the administrator password of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1521,9 +1560,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 扩容冷数据存储
+    /// Scaling Up Cold Storage
     ///
-    /// 扩容冷数据存储。
+    /// Scales up cold data storage.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1539,9 +1578,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 变更实例规格
+    /// Changing Instance Specifications
     ///
-    /// 变更实例的规格。
+    /// Changes the specifications of an instance.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::ResizeInstanceOption;
@@ -1562,9 +1601,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 扩容实例存储容量
+    /// Scaling Up the Storage of an Instance
     ///
-    /// 扩容实例的存储容量大小。
+    /// Scales up the storage space of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1580,9 +1619,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 重启实例或节点
+    /// Restarting an Instance or a Node
     ///
-    /// 重启实例或节点的数据库服务。
+    /// Restarts the database service of an instance or a node.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1594,7 +1633,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 恢复到已有实例
+    /// Restoring to an Existing Instance
+    ///
+    /// Restores a backup to an existing instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1611,9 +1652,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 数据文件导入已有实例
+    /// Importing a Data File into an Existing Instance
     ///
-    /// 数据导入已有实例。
+    /// Imports data into an existing instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1628,9 +1669,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 恢复当前Redis实例到指定时间点
+    /// Restoring a Redis Instance to a Point in Time
     ///
-    /// 恢复当前Redis实例到指定时间点。
+    /// Restores the current Redis instance to a specified point in time.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1646,10 +1687,14 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 关联LTS日志流
-    /// - 将实例日志与LTS日志流关联，后台将自动上传实例日志到关联的LTS日志流里。
-    /// - 关联成功后，会产生一定费用，具体计费可参考云日志服务（LTS）的定价详情。
-    /// - 系统会为当前选择的日志流创建对应日志类型的结构化配置，若该日志流已存在其他日志类型的结构化配置，系统会进行覆盖。
+    /// Linking LTS Log Streams
+    ///
+    /// Links instance logs to an LTS log stream: the instance's logs are then uploaded to the
+    /// linked log stream automatically.
+    /// - Once linked, fees are incurred; see the pricing of Log Tank Service (LTS).
+    /// - The system creates, for the selected log stream, the structuring configuration of the log
+    ///   type; a structuring configuration of another log type the log stream already has is
+    ///   overwritten.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1670,9 +1715,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置Redis禁用命令
+    /// Disabling Redis Commands
     ///
-    /// 设置Redis禁用命令。
+    /// Sets the Redis commands to disable.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1690,9 +1735,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置磁盘自动扩容策略
+    /// Setting the Automatic Storage Scale-Up Policy
     ///
-    /// 设置磁盘自动扩容策略。
+    /// Sets the policy for scaling up disk storage automatically.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1707,9 +1752,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置自动备份策略
+    /// Setting the Automated Backup Policy
     ///
-    /// 设置自动备份策略。
+    /// Sets the automated backup policy.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::BackupPolicy;
@@ -1730,9 +1775,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置实例容灾切换的故障节点比例
+    /// Setting the Faulty Node Ratio for DR Switchover
     ///
-    /// 设置实例容灾切换的故障节点比例。
+    /// Sets the share of faulty nodes at which an instance switches over to its disaster recovery
+    /// (DR) instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1745,9 +1791,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 开启/关闭实例数据导出
+    /// Enabling or Disabling Data Export of an Instance
     ///
-    /// 开启/关闭实例数据导出。 当前支持将InfluxDB数据转为parquet格式文件然后上传到指定的OBS桶中。
+    /// Enables or disables the data export of an instance. Currently InfluxDB data can be converted
+    /// to Parquet files and uploaded to a specified OBS bucket.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1764,9 +1811,11 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置回收策略
+    /// Setting the Recycling Policy
     ///
-    /// 设置已删除实例保留天数，修改保留天数后删除的实例按照新的天数保留，修改之前已在回收站的实例保留天数不变。
+    /// Sets how many days deleted instances are kept. Instances deleted after the change are kept
+    /// for the new number of days; instances already in the recycle bin keep their retention
+    /// period.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::RecyclePolicy;
@@ -1784,9 +1833,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置Redis恢复到指定时间点策略
+    /// Setting the Point-in-Time Recovery Policy of a Redis Instance
     ///
-    /// 设置Redis恢复到指定时间点策略。
+    /// Sets the policy for restoring a Redis instance to a point in time.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1803,9 +1852,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询备份列表
+    /// Querying Backups
     ///
-    /// 根据指定条件查询备份列表。
+    /// Queries backups that match the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1822,9 +1871,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询备份列表（推荐）
+    /// Querying Backups (Recommended)
     ///
-    /// 根据指定条件查询备份列表。
+    /// Queries backups that match the given conditions.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1843,9 +1892,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询参数模板可应用的实例列表
+    /// Querying the Instances a Parameter Template Can Be Applied To
     ///
-    /// 查询参数模板可应用的实例列表。
+    /// Queries the instances to which a parameter template can be applied.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1862,7 +1911,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询参数模板应用历史
+    /// Querying the Application History of a Parameter Template
+    ///
+    /// Queries where and when a parameter template was applied.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1873,7 +1924,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询磁盘自动扩容策略
+    /// Querying the Automatic Storage Scale-Up Policy
+    ///
+    /// Queries the policy for scaling up disk storage automatically.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1888,9 +1941,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询节点自动扩容策略
+    /// Querying the Automatic Node Scale-Out Policy
     ///
-    /// 查询节点自动扩容策略。
+    /// Queries the policy for adding nodes automatically.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1903,9 +1956,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询自动备份策略
+    /// Querying the Automated Backup Policy
     ///
-    /// 查询自动备份策略。
+    /// Queries the automated backup policy.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1920,9 +1973,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询自动备份策略
+    /// Querying the Automated Backup Policy
     ///
-    /// 查询自动备份策略。
+    /// Queries the automated backup policy.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1937,9 +1990,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取指定参数模板的参数
+    /// Querying the Parameters of a Parameter Template
     ///
-    /// 获取指定参数模板的详细信息。
+    /// Queries the details of a specified parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1954,9 +2007,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例容灾切换的故障节点比例
+    /// Querying the Faulty Node Ratio for DR Switchover
     ///
-    /// 查询实例容灾切换的故障节点比例。
+    /// Queries the share of faulty nodes at which instances switch over to their disaster recovery
+    /// (DR) instances.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1969,9 +2023,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例负载均衡的IP访问黑白名单
+    /// Querying the IP Address Whitelist or Blacklist of an Instance's Load Balancer
     ///
-    /// 查询实例负载均衡的IP访问黑白名单。
+    /// Queries the IP address whitelist or blacklist that controls access to the load balancer of
+    /// an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1982,9 +2037,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询数据库错误日志信息
+    /// Querying Database Error Logs
     ///
-    /// 查询数据库错误日志
+    /// Queries the error logs of a database.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2001,9 +2056,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询高危命令
+    /// Querying High-Risk Commands
     ///
-    /// 查询Redis的高危命令
+    /// Queries the high-risk commands of Redis.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2018,9 +2073,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例可搭建双活关系的Region
+    /// Querying the Regions Where an Instance Can Set Up Active-Active
     ///
-    /// 查询实例可搭建双活关系的Region。
+    /// Queries the regions in which an instance can set up an active-active relationship.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2037,9 +2092,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询实例参数配置
+    /// Querying the Parameter Settings of an Instance
     ///
-    /// 查询实例参数配置。
+    /// Queries the parameter settings of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2056,9 +2111,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取容灾实例主/备角色信息
+    /// Querying the Primary/Standby Role of a DR Instance
     ///
-    /// 该接口用于获取容灾实例主/备角色信息，以便后续容灾实例备升主和容灾实例主降备接口调用。
+    /// Queries whether a disaster recovery (DR) instance is primary or standby, for the later calls
+    /// that promote a standby DR instance to primary or demote a primary one to standby.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2073,7 +2129,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询创建实例或扩容节点时需要的IP数量
+    /// Querying the Number of IP Addresses Needed to Create an Instance or Add Nodes
+    ///
+    /// Queries how many IP addresses creating an instance or adding nodes needs.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2090,9 +2148,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询参数组修改历史。
+    /// Querying the Change History of a Parameter Group
     ///
-    /// 查询指定实例的参数组修改历史记录，支持分页查询，支持参数搜索。
+    /// Queries the change history of the parameter group of a specified instance, page by page;
+    /// parameters can be searched for.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2109,9 +2168,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取GeminiDB Redis的免密配置
+    /// Querying the Password-Free Access Settings of GeminiDB Redis
     ///
-    /// 获取GeminiDB Redis的免密配置。
+    /// Queries the settings for accessing GeminiDB Redis without a password.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2126,9 +2185,11 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 获取容灾实例数据同步状态
+    /// Querying the Data Synchronization Status of DR Instances
     ///
-    /// 获取容灾实例数据同步状态，主备实例id，数据同步指标值，以及倒换和切换场景下的RPO，RTO指标值。
+    /// Queries the data synchronization status of disaster recovery (DR) instances: the primary and
+    /// standby instance IDs, the data synchronization metrics, and the RPO and RTO of switchover
+    /// and failover.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2143,9 +2204,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询配额
+    /// Querying Quotas
     ///
-    /// 查询单租户在GeminiDB服务下的资源配额。
+    /// Queries the resource quotas of a tenant in the GeminiDB service.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2157,9 +2218,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询回收策略
+    /// Querying the Recycling Policy
     ///
-    /// 查询回收策略。
+    /// Queries the recycling policy.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2170,9 +2231,11 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis实例的大key
+    /// Querying the Big Keys of a Redis Instance
     ///
-    /// 支持查询Redis实例的大key。value长度大于bigkeys-string-threshold参数的string类型的key或者元素数大于bigkeys-composite-threshold参数的hash/list/zset/set/stream类型key，会被判断为大key。
+    /// Queries the big keys of a Redis instance. A key of type string whose value is longer than
+    /// the `bigkeys-string-threshold` parameter, or a key of type hash, list, zset, set or stream
+    /// with more elements than the `bigkeys-composite-threshold` parameter, counts as a big key.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2183,9 +2246,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis禁用命令
+    /// Querying Disabled Redis Commands
     ///
-    /// 查询Redis禁用命令。
+    /// Queries the disabled Redis commands.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2199,9 +2262,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis实例的热key
+    /// Querying the Hot Keys of a Redis Instance
     ///
-    /// 支持查询Redis实例的热key。
+    /// Queries the hot keys of a Redis instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2212,9 +2275,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis实例指定时间点恢复所占用的存储空间
+    /// Querying the Storage Used by Point-in-Time Recovery of a Redis Instance
     ///
-    /// 查询Redis实例指定时间点恢复所占用的存储空间。
+    /// Queries the storage space used by point-in-time recovery of a Redis instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2225,9 +2288,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询Redis恢复到指定时间点策略
+    /// Querying the Point-in-Time Recovery Policy of a Redis Instance
     ///
-    /// 查询Redis恢复到指定时间点策略。
+    /// Queries the policy for restoring a Redis instance to a point in time.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2238,9 +2301,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询可恢复的实例列表
+    /// Querying Restorable Instances
     ///
-    /// 查询用户可恢复的实例列表
+    /// Queries the instances the user can restore to.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2257,9 +2320,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询秒级监控配置
+    /// Querying the Second-Level Monitoring Setting
     ///
-    /// 查询秒级监控配置。
+    /// Queries whether second-level monitoring is enabled.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2273,9 +2336,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询慢日志脱敏状态
+    /// Querying Whether Slow Query Logs Are Anonymized
     ///
-    /// 查询慢日志脱敏状态。
+    /// Queries whether the slow query logs are anonymized.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2292,9 +2355,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 缩容指定集群实例的节点数量
+    /// Removing Nodes from a Cluster Instance
     ///
-    /// 缩容指定集群实例的节点数量。
+    /// Removes nodes from a specified cluster instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2310,9 +2373,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 停止备份
+    /// Stopping a Backup
     ///
-    /// 支持紧急情况下停止备份功能。
+    /// Stops a backup in an emergency.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2323,9 +2386,11 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置实例负载均衡的IP访问黑白名单
+    /// Setting the IP Address Whitelist or Blacklist of an Instance's Load Balancer
     ///
-    /// 设置实例负载均衡的IP访问黑白名单，黑名单、白名单只能选一种，每次调用此接口覆盖之前的设置。关闭后不限制连接的源IP地址。
+    /// Sets the IP address whitelist or blacklist that controls access to the load balancer of an
+    /// instance. Only one of the two can be used, and each call replaces the previous setting. When
+    /// it is disabled, connections from any source IP address are allowed.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::SwitchIpGroupRequestBodyIpGroups;
@@ -2348,9 +2413,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// Redis主备切换
+    /// Switching Over the Primary and Standby Nodes of Redis
     ///
-    /// 切换实例的主备节点。
+    /// Switches over the primary and standby nodes of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2361,9 +2426,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 容灾实例倒换
+    /// Switching Over DR Instances
     ///
-    /// 容灾实例倒换。
+    /// Switches over disaster recovery (DR) instances.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2376,9 +2441,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 开启/关闭秒级监控
+    /// Enabling or Disabling Second-Level Monitoring
     ///
-    /// 开启或关闭指定实例的5秒级监控。
+    /// Enables or disables 5-second monitoring of a specified instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2392,7 +2457,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 设置慢日志脱敏状态
+    /// Setting Slow Query Log Anonymization
+    ///
+    /// Enables or disables the anonymization of slow query logs.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2444,9 +2511,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 容灾实例备升主
+    /// Promoting a Standby DR Instance to Primary
     ///
-    /// 该接口用于对已经搭建容灾关系的实例，将备实例升级为主实例。
+    /// For instances in a disaster recovery (DR) relationship, promotes the standby instance to
+    /// primary.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2458,9 +2526,10 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 容灾实例主降备
+    /// Demoting a Primary DR Instance to Standby
     ///
-    /// 该接口用于对已经搭建容灾关系的实例，将主实例降级为备实例。
+    /// For instances in a disaster recovery (DR) relationship, demotes the primary instance to
+    /// standby.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2472,7 +2541,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改副本集跨网段访问配置
+    /// Changing the Cross-CIDR Access Settings of a Replica Set
+    ///
+    /// Changes the settings that let clients in other CIDR blocks access a replica set instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2488,9 +2559,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改参数模板参数
+    /// Changing the Parameters of a Parameter Template
     ///
-    /// 修改参数模板参数。
+    /// Changes the parameters of a parameter template.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2507,7 +2578,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 操作GeminDB实例数据库
+    /// Operating on the Databases of a GeminiDB Instance
+    ///
+    /// Performs an operation on the databases of a GeminiDB instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2519,9 +2592,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改内存加速规则
+    /// Changing a Memory Acceleration Rule
     ///
-    /// 修改指定内存加速规则。
+    /// Changes a specified memory acceleration rule.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2537,9 +2610,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改高危命令
+    /// Changing High-Risk Commands
     ///
-    /// 批量修改高危命令
+    /// Changes high-risk commands in batches.
     ///
     /// ```no_run
     /// use huawei_geminidb::types::CommandInfo;
@@ -2560,9 +2633,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改指定实例的参数
+    /// Changing the Parameters of an Instance
     ///
-    /// 修改指定实例的参数。
+    /// Changes the parameters of a specified instance.
     ///
     /// ```no_run
     /// use std::collections::BTreeMap;
@@ -2581,9 +2654,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改指定实例的参数
+    /// Changing the Parameters of an Instance
     ///
-    /// 修改指定实例的参数。
+    /// Changes the parameters of a specified instance.
     ///
     /// ```no_run
     /// use std::collections::BTreeMap;
@@ -2602,9 +2675,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改负载均衡地址
+    /// Changing the Load Balancer Address
     ///
-    /// 修改负载均衡地址。
+    /// Changes the load balancer address.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2615,7 +2688,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 修改实例名称
+    /// Changing an Instance Name
+    ///
+    /// Changes the name of an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2627,9 +2702,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 支持修改GeminiDB Redis的免密配置
+    /// Changing the Password-Free Access Settings of GeminiDB Redis
     ///
-    /// 支持修改GeminiDB Redis的免密配置。
+    /// Changes the settings for accessing GeminiDB Redis without a password.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2645,9 +2720,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 变更实例安全组
+    /// Changing the Security Group of an Instance
     ///
-    /// 变更实例关联的安全组
+    /// Changes the security group associated with an instance.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2663,9 +2738,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 数据库补丁升级
+    /// Upgrading the Database Patch
     ///
-    /// 升级数据库补丁版本
+    /// Upgrades the database patch version.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2676,9 +2751,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询当前支持的API版本信息列表
+    /// Querying the Supported API Versions
     ///
-    /// 查询当前支持的API版本信息列表。
+    /// Queries the API versions currently supported.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2689,9 +2764,9 @@ impl Client {
         Request::new(self.clone())
     }
 
-    /// 查询指定API版本信息
+    /// Querying an API Version
     ///
-    /// 查询指定API版本信息。
+    /// Queries a specified API version.
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {

@@ -33,159 +33,159 @@
 //!
 //! | Operation | Method | What it does |
 //! |---|---|---|
-//! | `ApplyConfiguration` | [`Client::apply_configuration`] | 应用参数模板 |
-//! | `ApplyConfigurationToInstances` | [`Client::apply_configuration_to_instances`] | 应用参数模板 |
-//! | `BatchDeleteManualBackup` | [`Client::batch_delete_manual_backup`] | 批量删除手动备份 |
-//! | `BatchTagAction` | [`Client::batch_tag_action`] | 批量添加或删除资源标签 |
-//! | `BatchUpgradeDatabaseVersion` | [`Client::batch_upgrade_database_version`] | 批量数据库补丁升级 |
-//! | `CancelInstanceScheduleWindow` | [`Client::cancel_instance_schedule_window`] | 取消定时任务 |
-//! | `CheckDisasterRecoveryOperation` | [`Client::check_disaster_recovery_operation`] | 校验实例是否可以与指定实例建立/解除容灾关系 |
-//! | `CheckWeekPassword` | [`Client::check_week_password`] | 判断弱密码 |
-//! | `ClearInstanceSessions` | [`Client::clear_instance_sessions`] | 关闭实例所有节点会话 |
-//! | `CompareConfiguration` | [`Client::compare_configuration`] | 参数模板比较 |
-//! | `CopyConfiguration` | [`Client::copy_configuration`] | 复制参数模板 |
-//! | `CreateBack` | [`Client::create_back`] | 创建手动备份 |
-//! | `CreateColdVolume` | [`Client::create_cold_volume`] | ‘创建冷数据存储’ |
-//! | `CreateConfiguration` | [`Client::create_configuration`] | 创建参数模板 |
-//! | `CreateDbCacheMapping` | [`Client::create_db_cache_mapping`] | 创建内存加速映射 |
-//! | `CreateDbCacheRule` | [`Client::create_db_cache_rule`] | 创建内存加速规则 |
-//! | `CreateDbUser` | [`Client::create_db_user`] | 创建Redis数据库账号 |
-//! | `CreateDisasterRecovery` | [`Client::create_disaster_recovery`] | 搭建实例与特定实例的容灾关系 |
-//! | `CreateGeminiDbDualActive` | [`Client::create_gemini_db_dual_active`] | 搭建双活 |
-//! | `CreateInstance` | [`Client::create_instance`] | 创建实例 |
-//! | `DeleteBackup` | [`Client::delete_backup`] | 删除手动备份 |
-//! | `DeleteConfiguration` | [`Client::delete_configuration`] | 删除参数模板 |
-//! | `DeleteDbCacheMapping` | [`Client::delete_db_cache_mapping`] | 解除内存加速映射 |
-//! | `DeleteDbCacheRule` | [`Client::delete_db_cache_rule`] | 删除内存加速规则 |
-//! | `DeleteDbUser` | [`Client::delete_db_user`] | 删除Redis数据库账号 |
-//! | `DeleteDisasterRecovery` | [`Client::delete_disaster_recovery`] | 解除实例与特定实例的容灾关系 |
-//! | `DeleteEnlargeFailNode` | [`Client::delete_enlarge_fail_node`] | 删除扩容失败的节点 |
-//! | `DeleteGeminiDbDualActive` | [`Client::delete_gemini_db_dual_active`] | 解除双活 |
-//! | `DeleteInstance` | [`Client::delete_instance`] | 删除实例 |
-//! | `DeleteInstancesSession` | [`Client::delete_instances_session`] | 关闭实例节点会话 |
-//! | `DeleteLtsConfigs` | [`Client::delete_lts_configs`] | 解除关联LTS日志流 |
-//! | `DeleteRedisDisabledCommands` | [`Client::delete_redis_disabled_commands`] | 删除Redis禁用命令 |
-//! | `ExpandInstanceNode` | [`Client::expand_instance_node`] | 扩容指定集群实例的节点数量 |
-//! | `ListAvailableFlavorInfos` | [`Client::list_available_flavor_infos`] | 查询实例可变更规格 |
-//! | `ListBackups` | [`Client::list_backups`] | 查询备份列表（推荐） |
-//! | `ListBiactiveInstanceCandidates` | [`Client::list_biactive_instance_candidates`] | 查询实例可搭建双活关系的候选实例 |
-//! | `ListCassandraSlowLogs` | [`Client::list_cassandra_slow_logs`] | 查询GeminiDB(for Cassandra)数据库慢日志 |
-//! | `ListConfigurationDatastores` | [`Client::list_configuration_datastores`] | 查询支持参数模板的接口信息 |
-//! | `ListConfigurationTemplates` | [`Client::list_configuration_templates`] | 获取参数模板列表 |
-//! | `ListConfigurations` | [`Client::list_configurations`] | 获取参数模板列表 |
-//! | `ListDatastores` | [`Client::list_datastores`] | 查询指定实例类型的数据库版本信息 |
-//! | `ListDbCacheMappings` | [`Client::list_db_cache_mappings`] | 查询内存加速映射列表和详情 |
-//! | `ListDbCacheRules` | [`Client::list_db_cache_rules`] | 查询内存加速规则列表和详情 |
-//! | `ListDbUsers` | [`Client::list_db_users`] | 获取Redis数据库账号列表和详情 |
-//! | `ListDedicatedResources` | [`Client::list_dedicated_resources`] | 查询专属资源列表 |
-//! | `ListEpsQuotas` | [`Client::list_eps_quotas`] | 查询企业项目配额 |
-//! | `ListFlavorInfos` | [`Client::list_flavor_infos`] | 查询数据库规格 |
-//! | `ListFlavors` | [`Client::list_flavors`] | 查询所有实例规格信息 |
-//! | `ListInfluxdbSlowLogs` | [`Client::list_influxdb_slow_logs`] | 查询GeminiDB(for influxdb)数据库慢日志 |
-//! | `ListInstanceDatabases` | [`Client::list_instance_databases`] | 获取Redis实例数据库列表 |
-//! | `ListInstanceMaintenanceWindow` | [`Client::list_instance_maintenance_window`] | 查询实例可维护时间段 |
-//! | `ListInstanceSessions` | [`Client::list_instance_sessions`] | 获取实例的会话 |
-//! | `ListInstanceTags` | [`Client::list_instance_tags`] | 查询资源标签 |
+//! | `ApplyConfiguration` | [`Client::apply_configuration`] | Applying a Parameter Template |
+//! | `ApplyConfigurationToInstances` | [`Client::apply_configuration_to_instances`] | Applying a Parameter Template |
+//! | `BatchDeleteManualBackup` | [`Client::batch_delete_manual_backup`] | Deleting Manual Backups in Batches |
+//! | `BatchTagAction` | [`Client::batch_tag_action`] | Adding or Deleting Resource Tags in Batches |
+//! | `BatchUpgradeDatabaseVersion` | [`Client::batch_upgrade_database_version`] | Upgrading Database Patches in Batches |
+//! | `CancelInstanceScheduleWindow` | [`Client::cancel_instance_schedule_window`] | Canceling a Scheduled Task |
+//! | `CheckDisasterRecoveryOperation` | [`Client::check_disaster_recovery_operation`] | Checking Whether a DR Relationship Can Be Set Up or Removed |
+//! | `CheckWeekPassword` | [`Client::check_week_password`] | Checking for a Weak Password |
+//! | `ClearInstanceSessions` | [`Client::clear_instance_sessions`] | Closing All Sessions of an Instance's Nodes |
+//! | `CompareConfiguration` | [`Client::compare_configuration`] | Comparing Parameter Templates |
+//! | `CopyConfiguration` | [`Client::copy_configuration`] | Copying a Parameter Template |
+//! | `CreateBack` | [`Client::create_back`] | Creating a Manual Backup |
+//! | `CreateColdVolume` | [`Client::create_cold_volume`] | Creating Cold Storage |
+//! | `CreateConfiguration` | [`Client::create_configuration`] | Creating a Parameter Template |
+//! | `CreateDbCacheMapping` | [`Client::create_db_cache_mapping`] | Creating a Memory Acceleration Mapping |
+//! | `CreateDbCacheRule` | [`Client::create_db_cache_rule`] | Creating a Memory Acceleration Rule |
+//! | `CreateDbUser` | [`Client::create_db_user`] | Creating a Redis Database Account |
+//! | `CreateDisasterRecovery` | [`Client::create_disaster_recovery`] | Setting Up a DR Relationship Between Two Instances |
+//! | `CreateGeminiDbDualActive` | [`Client::create_gemini_db_dual_active`] | Setting Up Active-Active |
+//! | `CreateInstance` | [`Client::create_instance`] | Creating an Instance |
+//! | `DeleteBackup` | [`Client::delete_backup`] | Deleting a Manual Backup |
+//! | `DeleteConfiguration` | [`Client::delete_configuration`] | Deleting a Parameter Template |
+//! | `DeleteDbCacheMapping` | [`Client::delete_db_cache_mapping`] | Removing a Memory Acceleration Mapping |
+//! | `DeleteDbCacheRule` | [`Client::delete_db_cache_rule`] | Deleting a Memory Acceleration Rule |
+//! | `DeleteDbUser` | [`Client::delete_db_user`] | Deleting Redis Database Accounts |
+//! | `DeleteDisasterRecovery` | [`Client::delete_disaster_recovery`] | Removing the DR Relationship Between Two Instances |
+//! | `DeleteEnlargeFailNode` | [`Client::delete_enlarge_fail_node`] | Deleting Nodes That Failed to Be Added |
+//! | `DeleteGeminiDbDualActive` | [`Client::delete_gemini_db_dual_active`] | Removing Active-Active |
+//! | `DeleteInstance` | [`Client::delete_instance`] | Deleting an Instance |
+//! | `DeleteInstancesSession` | [`Client::delete_instances_session`] | Closing Sessions of an Instance's Node |
+//! | `DeleteLtsConfigs` | [`Client::delete_lts_configs`] | Unlinking LTS Log Streams |
+//! | `DeleteRedisDisabledCommands` | [`Client::delete_redis_disabled_commands`] | Deleting Disabled Redis Commands |
+//! | `ExpandInstanceNode` | [`Client::expand_instance_node`] | Adding Nodes to a Cluster Instance |
+//! | `ListAvailableFlavorInfos` | [`Client::list_available_flavor_infos`] | Querying the Specifications an Instance Can Change To |
+//! | `ListBackups` | [`Client::list_backups`] | Querying Backups (Recommended) |
+//! | `ListBiactiveInstanceCandidates` | [`Client::list_biactive_instance_candidates`] | Querying Candidate Instances for Active-Active |
+//! | `ListCassandraSlowLogs` | [`Client::list_cassandra_slow_logs`] | Querying Slow Query Logs of GeminiDB Cassandra |
+//! | `ListConfigurationDatastores` | [`Client::list_configuration_datastores`] | Querying the Engines That Support Parameter Templates |
+//! | `ListConfigurationTemplates` | [`Client::list_configuration_templates`] | Querying Parameter Templates |
+//! | `ListConfigurations` | [`Client::list_configurations`] | Querying Parameter Templates |
+//! | `ListDatastores` | [`Client::list_datastores`] | Querying Database Versions of an Instance Type |
+//! | `ListDbCacheMappings` | [`Client::list_db_cache_mappings`] | Querying Memory Acceleration Mappings and Details |
+//! | `ListDbCacheRules` | [`Client::list_db_cache_rules`] | Querying Memory Acceleration Rules and Details |
+//! | `ListDbUsers` | [`Client::list_db_users`] | Querying Redis Database Accounts and Details |
+//! | `ListDedicatedResources` | [`Client::list_dedicated_resources`] | Querying Dedicated Resources |
+//! | `ListEpsQuotas` | [`Client::list_eps_quotas`] | Querying Enterprise Project Quotas |
+//! | `ListFlavorInfos` | [`Client::list_flavor_infos`] | Querying Database Specifications |
+//! | `ListFlavors` | [`Client::list_flavors`] | Querying All Instance Specifications |
+//! | `ListInfluxdbSlowLogs` | [`Client::list_influxdb_slow_logs`] | Querying Slow Query Logs of GeminiDB Influx |
+//! | `ListInstanceDatabases` | [`Client::list_instance_databases`] | Querying the Databases of a Redis Instance |
+//! | `ListInstanceMaintenanceWindow` | [`Client::list_instance_maintenance_window`] | Querying the Maintenance Windows of an Instance |
+//! | `ListInstanceSessions` | [`Client::list_instance_sessions`] | Querying the Sessions of an Instance |
+//! | `ListInstanceTags` | [`Client::list_instance_tags`] | Querying Resource Tags |
 //! | `ListInstances` | [`Client::list_instances`] | Querying Instances and Details |
-//! | `ListInstancesByResourceTags` | [`Client::list_instances_by_resource_tags`] | 查询资源实例 |
-//! | `ListInstancesByTags` | [`Client::list_instances_by_tags`] | 查询资源实例 |
-//! | `ListInstancesSession` | [`Client::list_instances_session`] | 获取节点会话列表 |
-//! | `ListInstancesSessionStatistics` | [`Client::list_instances_session_statistics`] | 查询实例节点会话统计信息 |
-//! | `ListJobs` | [`Client::list_jobs`] | 查询任务列表和详情 |
-//! | `ListLtsConfigs` | [`Client::list_lts_configs`] | 查询LTS日志配置信息 |
-//! | `ListMongodbErrorLogs` | [`Client::list_mongodb_error_logs`] | 查询GeminiDB(for Mongo)数据库错误日志 |
-//! | `ListMongodbSlowLogs` | [`Client::list_mongodb_slow_logs`] | 查询GeminiDB(for Mongo)数据库慢日志 |
-//! | `ListNosqlTaskList` | [`Client::list_nosql_task_list`] | 查询定时任务列表 |
-//! | `ListProjectTags` | [`Client::list_project_tags`] | 查询项目标签 |
-//! | `ListRecycleInstances` | [`Client::list_recycle_instances`] | 查询回收站实例列表 |
-//! | `ListRedisPitrRestoreTime` | [`Client::list_redis_pitr_restore_time`] | 查询Redis可恢复时间点 |
-//! | `ListRedisSlowLogs` | [`Client::list_redis_slow_logs`] | 查询GeminiDB(for Redis)数据库慢日志 |
-//! | `ListRestoreDatabases` | [`Client::list_restore_databases`] | 获取GeminiDB(for Cassandra)实例表级恢复的数据库信息 |
-//! | `ListRestoreTables` | [`Client::list_restore_tables`] | 获取GeminiDB(for Cassandra)实例表级恢复的表信息 |
-//! | `ListRestoreTime` | [`Client::list_restore_time`] | 查询实例可恢复的时间段 |
-//! | `ListSlowLogs` | [`Client::list_slow_logs`] | 查询数据库慢日志 |
+//! | `ListInstancesByResourceTags` | [`Client::list_instances_by_resource_tags`] | Querying Resource Instances |
+//! | `ListInstancesByTags` | [`Client::list_instances_by_tags`] | Querying Resource Instances |
+//! | `ListInstancesSession` | [`Client::list_instances_session`] | Querying the Sessions of Nodes |
+//! | `ListInstancesSessionStatistics` | [`Client::list_instances_session_statistics`] | Querying Session Statistics of an Instance's Nodes |
+//! | `ListJobs` | [`Client::list_jobs`] | Querying Tasks and Details |
+//! | `ListLtsConfigs` | [`Client::list_lts_configs`] | Querying LTS Log Settings |
+//! | `ListMongodbErrorLogs` | [`Client::list_mongodb_error_logs`] | Querying Error Logs of GeminiDB Mongo |
+//! | `ListMongodbSlowLogs` | [`Client::list_mongodb_slow_logs`] | Querying Slow Query Logs of GeminiDB Mongo |
+//! | `ListNosqlTaskList` | [`Client::list_nosql_task_list`] | Querying Scheduled Tasks |
+//! | `ListProjectTags` | [`Client::list_project_tags`] | Querying Project Tags |
+//! | `ListRecycleInstances` | [`Client::list_recycle_instances`] | Querying Instances in the Recycle Bin |
+//! | `ListRedisPitrRestoreTime` | [`Client::list_redis_pitr_restore_time`] | Querying the Restorable Points in Time of a Redis Instance |
+//! | `ListRedisSlowLogs` | [`Client::list_redis_slow_logs`] | Querying Slow Query Logs of GeminiDB Redis |
+//! | `ListRestoreDatabases` | [`Client::list_restore_databases`] | Querying the Databases for Table-Level Restoration of a GeminiDB Cassandra Instance |
+//! | `ListRestoreTables` | [`Client::list_restore_tables`] | Querying the Tables for Table-Level Restoration of a GeminiDB Cassandra Instance |
+//! | `ListRestoreTime` | [`Client::list_restore_time`] | Querying the Restorable Time Periods of an Instance |
+//! | `ListSlowLogs` | [`Client::list_slow_logs`] | Querying Slow Query Logs |
 //! | `ListSslCertDownloadAddresses` | [`Client::list_ssl_cert_download_addresses`] | Obtaining the SSL Certificate Download Address |
-//! | `ModifyAutoNodeExpansionPolicy` | [`Client::modify_auto_node_expansion_policy`] | 设置节点自动扩容策略 |
-//! | `ModifyDbUserPrivilege` | [`Client::modify_db_user_privilege`] | 修改Redis数据库帐号权限 |
-//! | `ModifyEpsQuotas` | [`Client::modify_eps_quotas`] | 修改企业项目配额 |
-//! | `ModifyInstanceMaintenanceWindow` | [`Client::modify_instance_maintenance_window`] | 设置实例可维护时间段 |
-//! | `ModifyPort` | [`Client::modify_port`] | 修改数据库端口 |
-//! | `ModifyPublicIp` | [`Client::modify_public_ip`] | 绑定/解绑弹性公网IP |
-//! | `ModifyVolume` | [`Client::modify_volume`] | 变更实例存储容量 |
-//! | `OfflineNodes` | [`Client::offline_nodes`] | 支持节点的开关机 |
-//! | `PauseResumeDataSynchronization` | [`Client::pause_resume_data_synchronization`] | 暂停/恢复具备容灾关系的实例数据同步 |
-//! | `ResetDbUserPassword` | [`Client::reset_db_user_password`] | 重置Redis数据库账号密码 |
-//! | `ResetParamGroupTemplate` | [`Client::reset_param_group_template`] | 重置自定义参数模板 |
-//! | `ResetPassword` | [`Client::reset_password`] | 修改实例的管理员密码 |
-//! | `ResizeColdVolume` | [`Client::resize_cold_volume`] | 扩容冷数据存储 |
-//! | `ResizeInstance` | [`Client::resize_instance`] | 变更实例规格 |
-//! | `ResizeInstanceVolume` | [`Client::resize_instance_volume`] | 扩容实例存储容量 |
-//! | `RestartInstance` | [`Client::restart_instance`] | 重启实例或节点 |
-//! | `RestoreExistingInstance` | [`Client::restore_existing_instance`] | 恢复到已有实例 |
-//! | `RestoreRedisData` | [`Client::restore_redis_data`] | 数据文件导入已有实例 |
-//! | `RestoreRedisPitr` | [`Client::restore_redis_pitr`] | 恢复当前Redis实例到指定时间点 |
-//! | `SaveLtsConfigs` | [`Client::save_lts_configs`] | 关联LTS日志流 - 将实例日志与LTS日志流关联，后台将自动上传实例日志到关联的LTS日志流里。 - 关联成功后，会产生一定费用，具体计费可参考云日志服务（LTS）的定价详情。 - 系统会为当前选择的日志流创建对应日志类型的结构化配置，若该日志流已存在其他日志类型的结构化配置，系统会进行覆盖。 |
-//! | `SaveRedisDisabledCommands` | [`Client::save_redis_disabled_commands`] | 设置Redis禁用命令 |
-//! | `SetAutoEnlargePolicy` | [`Client::set_auto_enlarge_policy`] | 设置磁盘自动扩容策略 |
-//! | `SetBackupPolicy` | [`Client::set_backup_policy`] | 设置自动备份策略 |
-//! | `SetDisasterRecoverySettings` | [`Client::set_disaster_recovery_settings`] | 设置实例容灾切换的故障节点比例 |
-//! | `SetInstanceDataDump` | [`Client::set_instance_data_dump`] | 开启/关闭实例数据导出 |
-//! | `SetRecyclePolicy` | [`Client::set_recycle_policy`] | 设置回收策略 |
-//! | `SetRedisPitrPolicy` | [`Client::set_redis_pitr_policy`] | 设置Redis恢复到指定时间点策略 |
-//! | `ShowAllInstancesBackups` | [`Client::show_all_instances_backups`] | 查询备份列表 |
-//! | `ShowAllInstancesBackupsNew` | [`Client::show_all_instances_backups_new`] | 查询备份列表（推荐） |
-//! | `ShowApplicableInstances` | [`Client::show_applicable_instances`] | 查询参数模板可应用的实例列表 |
-//! | `ShowApplyHistory` | [`Client::show_apply_history`] | 查询参数模板应用历史 |
-//! | `ShowAutoEnlargePolicy` | [`Client::show_auto_enlarge_policy`] | 查询磁盘自动扩容策略 |
-//! | `ShowAutoNodeExpansionPolicy` | [`Client::show_auto_node_expansion_policy`] | 查询节点自动扩容策略 |
-//! | `ShowBackupPolicies` | [`Client::show_backup_policies`] | 查询自动备份策略 |
-//! | `ShowBackupPolicy` | [`Client::show_backup_policy`] | 查询自动备份策略 |
-//! | `ShowConfigurationDetail` | [`Client::show_configuration_detail`] | 获取指定参数模板的参数 |
-//! | `ShowDisasterRecoverySettings` | [`Client::show_disaster_recovery_settings`] | 查询实例容灾切换的故障节点比例 |
-//! | `ShowElbIpGroup` | [`Client::show_elb_ip_group`] | 查询实例负载均衡的IP访问黑白名单 |
-//! | `ShowErrorLog` | [`Client::show_error_log`] | 查询数据库错误日志信息 |
-//! | `ShowHighRiskCommands` | [`Client::show_high_risk_commands`] | 查询高危命令 |
-//! | `ShowInstanceBiactiveRegions` | [`Client::show_instance_biactive_regions`] | 查询实例可搭建双活关系的Region |
-//! | `ShowInstanceConfiguration` | [`Client::show_instance_configuration`] | 查询实例参数配置 |
-//! | `ShowInstanceRole` | [`Client::show_instance_role`] | 获取容灾实例主/备角色信息 |
-//! | `ShowIpNumRequirement` | [`Client::show_ip_num_requirement`] | 查询创建实例或扩容节点时需要的IP数量 |
-//! | `ShowModifyHistory` | [`Client::show_modify_history`] | 查询参数组修改历史。 |
-//! | `ShowPasswordlessConfig` | [`Client::show_passwordless_config`] | 获取GeminiDB Redis的免密配置 |
-//! | `ShowPauseResumeStutus` | [`Client::show_pause_resume_stutus`] | 获取容灾实例数据同步状态 |
-//! | `ShowQuotas` | [`Client::show_quotas`] | 查询配额 |
-//! | `ShowRecyclePolicy` | [`Client::show_recycle_policy`] | 查询回收策略 |
-//! | `ShowRedisBigKeys` | [`Client::show_redis_big_keys`] | 查询Redis实例的大key |
-//! | `ShowRedisDisabledCommands` | [`Client::show_redis_disabled_commands`] | 查询Redis禁用命令 |
-//! | `ShowRedisHotKeys` | [`Client::show_redis_hot_keys`] | 查询Redis实例的热key |
-//! | `ShowRedisPitrInfo` | [`Client::show_redis_pitr_info`] | 查询Redis实例指定时间点恢复所占用的存储空间 |
-//! | `ShowRedisPitrPolicy` | [`Client::show_redis_pitr_policy`] | 查询Redis恢复到指定时间点策略 |
-//! | `ShowRestorableList` | [`Client::show_restorable_list`] | 查询可恢复的实例列表 |
-//! | `ShowSecondLevelMonitoringStatus` | [`Client::show_second_level_monitoring_status`] | 查询秒级监控配置 |
-//! | `ShowSlowLogDesensitization` | [`Client::show_slow_log_desensitization`] | 查询慢日志脱敏状态 |
-//! | `ShrinkInstanceNode` | [`Client::shrink_instance_node`] | 缩容指定集群实例的节点数量 |
-//! | `StopBackup` | [`Client::stop_backup`] | 停止备份 |
-//! | `SwitchIpGroup` | [`Client::switch_ip_group`] | 设置实例负载均衡的IP访问黑白名单 |
-//! | `SwitchOver` | [`Client::switch_over`] | Redis主备切换 |
-//! | `SwitchOverDisasterRecovery` | [`Client::switch_over_disaster_recovery`] | 容灾实例倒换 |
-//! | `SwitchSecondLevelMonitoring` | [`Client::switch_second_level_monitoring`] | 开启/关闭秒级监控 |
-//! | `SwitchSlowlogDesensitization` | [`Client::switch_slowlog_desensitization`] | 设置慢日志脱敏状态 |
+//! | `ModifyAutoNodeExpansionPolicy` | [`Client::modify_auto_node_expansion_policy`] | Setting the Automatic Node Scale-Out Policy |
+//! | `ModifyDbUserPrivilege` | [`Client::modify_db_user_privilege`] | Changing the Permissions of a Redis Database Account |
+//! | `ModifyEpsQuotas` | [`Client::modify_eps_quotas`] | Changing Enterprise Project Quotas |
+//! | `ModifyInstanceMaintenanceWindow` | [`Client::modify_instance_maintenance_window`] | Setting the Maintenance Window of an Instance |
+//! | `ModifyPort` | [`Client::modify_port`] | Changing the Database Port |
+//! | `ModifyPublicIp` | [`Client::modify_public_ip`] | Binding or Unbinding an EIP |
+//! | `ModifyVolume` | [`Client::modify_volume`] | Changing the Storage Space of an Instance |
+//! | `OfflineNodes` | [`Client::offline_nodes`] | Stopping or Starting Nodes |
+//! | `PauseResumeDataSynchronization` | [`Client::pause_resume_data_synchronization`] | Pausing or Resuming Data Synchronization Between DR Instances |
+//! | `ResetDbUserPassword` | [`Client::reset_db_user_password`] | Resetting the Password of a Redis Database Account |
+//! | `ResetParamGroupTemplate` | [`Client::reset_param_group_template`] | Resetting a Custom Parameter Template |
+//! | `ResetPassword` | [`Client::reset_password`] | Changing the Administrator Password of an Instance |
+//! | `ResizeColdVolume` | [`Client::resize_cold_volume`] | Scaling Up Cold Storage |
+//! | `ResizeInstance` | [`Client::resize_instance`] | Changing Instance Specifications |
+//! | `ResizeInstanceVolume` | [`Client::resize_instance_volume`] | Scaling Up the Storage of an Instance |
+//! | `RestartInstance` | [`Client::restart_instance`] | Restarting an Instance or a Node |
+//! | `RestoreExistingInstance` | [`Client::restore_existing_instance`] | Restoring to an Existing Instance |
+//! | `RestoreRedisData` | [`Client::restore_redis_data`] | Importing a Data File into an Existing Instance |
+//! | `RestoreRedisPitr` | [`Client::restore_redis_pitr`] | Restoring a Redis Instance to a Point in Time |
+//! | `SaveLtsConfigs` | [`Client::save_lts_configs`] | Linking LTS Log Streams |
+//! | `SaveRedisDisabledCommands` | [`Client::save_redis_disabled_commands`] | Disabling Redis Commands |
+//! | `SetAutoEnlargePolicy` | [`Client::set_auto_enlarge_policy`] | Setting the Automatic Storage Scale-Up Policy |
+//! | `SetBackupPolicy` | [`Client::set_backup_policy`] | Setting the Automated Backup Policy |
+//! | `SetDisasterRecoverySettings` | [`Client::set_disaster_recovery_settings`] | Setting the Faulty Node Ratio for DR Switchover |
+//! | `SetInstanceDataDump` | [`Client::set_instance_data_dump`] | Enabling or Disabling Data Export of an Instance |
+//! | `SetRecyclePolicy` | [`Client::set_recycle_policy`] | Setting the Recycling Policy |
+//! | `SetRedisPitrPolicy` | [`Client::set_redis_pitr_policy`] | Setting the Point-in-Time Recovery Policy of a Redis Instance |
+//! | `ShowAllInstancesBackups` | [`Client::show_all_instances_backups`] | Querying Backups |
+//! | `ShowAllInstancesBackupsNew` | [`Client::show_all_instances_backups_new`] | Querying Backups (Recommended) |
+//! | `ShowApplicableInstances` | [`Client::show_applicable_instances`] | Querying the Instances a Parameter Template Can Be Applied To |
+//! | `ShowApplyHistory` | [`Client::show_apply_history`] | Querying the Application History of a Parameter Template |
+//! | `ShowAutoEnlargePolicy` | [`Client::show_auto_enlarge_policy`] | Querying the Automatic Storage Scale-Up Policy |
+//! | `ShowAutoNodeExpansionPolicy` | [`Client::show_auto_node_expansion_policy`] | Querying the Automatic Node Scale-Out Policy |
+//! | `ShowBackupPolicies` | [`Client::show_backup_policies`] | Querying the Automated Backup Policy |
+//! | `ShowBackupPolicy` | [`Client::show_backup_policy`] | Querying the Automated Backup Policy |
+//! | `ShowConfigurationDetail` | [`Client::show_configuration_detail`] | Querying the Parameters of a Parameter Template |
+//! | `ShowDisasterRecoverySettings` | [`Client::show_disaster_recovery_settings`] | Querying the Faulty Node Ratio for DR Switchover |
+//! | `ShowElbIpGroup` | [`Client::show_elb_ip_group`] | Querying the IP Address Whitelist or Blacklist of an Instance's Load Balancer |
+//! | `ShowErrorLog` | [`Client::show_error_log`] | Querying Database Error Logs |
+//! | `ShowHighRiskCommands` | [`Client::show_high_risk_commands`] | Querying High-Risk Commands |
+//! | `ShowInstanceBiactiveRegions` | [`Client::show_instance_biactive_regions`] | Querying the Regions Where an Instance Can Set Up Active-Active |
+//! | `ShowInstanceConfiguration` | [`Client::show_instance_configuration`] | Querying the Parameter Settings of an Instance |
+//! | `ShowInstanceRole` | [`Client::show_instance_role`] | Querying the Primary/Standby Role of a DR Instance |
+//! | `ShowIpNumRequirement` | [`Client::show_ip_num_requirement`] | Querying the Number of IP Addresses Needed to Create an Instance or Add Nodes |
+//! | `ShowModifyHistory` | [`Client::show_modify_history`] | Querying the Change History of a Parameter Group |
+//! | `ShowPasswordlessConfig` | [`Client::show_passwordless_config`] | Querying the Password-Free Access Settings of GeminiDB Redis |
+//! | `ShowPauseResumeStutus` | [`Client::show_pause_resume_stutus`] | Querying the Data Synchronization Status of DR Instances |
+//! | `ShowQuotas` | [`Client::show_quotas`] | Querying Quotas |
+//! | `ShowRecyclePolicy` | [`Client::show_recycle_policy`] | Querying the Recycling Policy |
+//! | `ShowRedisBigKeys` | [`Client::show_redis_big_keys`] | Querying the Big Keys of a Redis Instance |
+//! | `ShowRedisDisabledCommands` | [`Client::show_redis_disabled_commands`] | Querying Disabled Redis Commands |
+//! | `ShowRedisHotKeys` | [`Client::show_redis_hot_keys`] | Querying the Hot Keys of a Redis Instance |
+//! | `ShowRedisPitrInfo` | [`Client::show_redis_pitr_info`] | Querying the Storage Used by Point-in-Time Recovery of a Redis Instance |
+//! | `ShowRedisPitrPolicy` | [`Client::show_redis_pitr_policy`] | Querying the Point-in-Time Recovery Policy of a Redis Instance |
+//! | `ShowRestorableList` | [`Client::show_restorable_list`] | Querying Restorable Instances |
+//! | `ShowSecondLevelMonitoringStatus` | [`Client::show_second_level_monitoring_status`] | Querying the Second-Level Monitoring Setting |
+//! | `ShowSlowLogDesensitization` | [`Client::show_slow_log_desensitization`] | Querying Whether Slow Query Logs Are Anonymized |
+//! | `ShrinkInstanceNode` | [`Client::shrink_instance_node`] | Removing Nodes from a Cluster Instance |
+//! | `StopBackup` | [`Client::stop_backup`] | Stopping a Backup |
+//! | `SwitchIpGroup` | [`Client::switch_ip_group`] | Setting the IP Address Whitelist or Blacklist of an Instance's Load Balancer |
+//! | `SwitchOver` | [`Client::switch_over`] | Switching Over the Primary and Standby Nodes of Redis |
+//! | `SwitchOverDisasterRecovery` | [`Client::switch_over_disaster_recovery`] | Switching Over DR Instances |
+//! | `SwitchSecondLevelMonitoring` | [`Client::switch_second_level_monitoring`] | Enabling or Disabling Second-Level Monitoring |
+//! | `SwitchSlowlogDesensitization` | [`Client::switch_slowlog_desensitization`] | Setting Slow Query Log Anonymization |
 //! | `SwitchSsl` | [`Client::switch_ssl`] | Enabling or Disabling SSL |
-//! | `SwitchToMaster` | [`Client::switch_to_master`] | 容灾实例备升主 |
-//! | `SwitchToSlave` | [`Client::switch_to_slave`] | 容灾实例主降备 |
-//! | `UpdateClientNetwork` | [`Client::update_client_network`] | 修改副本集跨网段访问配置 |
-//! | `UpdateConfiguration` | [`Client::update_configuration`] | 修改参数模板参数 |
-//! | `UpdateDatabases` | [`Client::update_databases`] | 操作GeminDB实例数据库 |
-//! | `UpdateDbCacheRule` | [`Client::update_db_cache_rule`] | 修改内存加速规则 |
-//! | `UpdateHighRiskCommands` | [`Client::update_high_risk_commands`] | 修改高危命令 |
-//! | `UpdateInstanceConfiguration` | [`Client::update_instance_configuration`] | 修改指定实例的参数 |
-//! | `UpdateInstanceConfigurations` | [`Client::update_instance_configurations`] | 修改指定实例的参数 |
-//! | `UpdateInstanceLb` | [`Client::update_instance_lb`] | 修改负载均衡地址 |
-//! | `UpdateInstanceName` | [`Client::update_instance_name`] | 修改实例名称 |
-//! | `UpdatePasswordlessConfig` | [`Client::update_passwordless_config`] | 支持修改GeminiDB Redis的免密配置 |
-//! | `UpdateSecurityGroup` | [`Client::update_security_group`] | 变更实例安全组 |
-//! | `UpgradeDbVersion` | [`Client::upgrade_db_version`] | 数据库补丁升级 |
-//! | `ListApiVersion` | [`Client::list_api_version`] | 查询当前支持的API版本信息列表 |
-//! | `ShowApiVersion` | [`Client::show_api_version`] | 查询指定API版本信息 |
+//! | `SwitchToMaster` | [`Client::switch_to_master`] | Promoting a Standby DR Instance to Primary |
+//! | `SwitchToSlave` | [`Client::switch_to_slave`] | Demoting a Primary DR Instance to Standby |
+//! | `UpdateClientNetwork` | [`Client::update_client_network`] | Changing the Cross-CIDR Access Settings of a Replica Set |
+//! | `UpdateConfiguration` | [`Client::update_configuration`] | Changing the Parameters of a Parameter Template |
+//! | `UpdateDatabases` | [`Client::update_databases`] | Operating on the Databases of a GeminiDB Instance |
+//! | `UpdateDbCacheRule` | [`Client::update_db_cache_rule`] | Changing a Memory Acceleration Rule |
+//! | `UpdateHighRiskCommands` | [`Client::update_high_risk_commands`] | Changing High-Risk Commands |
+//! | `UpdateInstanceConfiguration` | [`Client::update_instance_configuration`] | Changing the Parameters of an Instance |
+//! | `UpdateInstanceConfigurations` | [`Client::update_instance_configurations`] | Changing the Parameters of an Instance |
+//! | `UpdateInstanceLb` | [`Client::update_instance_lb`] | Changing the Load Balancer Address |
+//! | `UpdateInstanceName` | [`Client::update_instance_name`] | Changing an Instance Name |
+//! | `UpdatePasswordlessConfig` | [`Client::update_passwordless_config`] | Changing the Password-Free Access Settings of GeminiDB Redis |
+//! | `UpdateSecurityGroup` | [`Client::update_security_group`] | Changing the Security Group of an Instance |
+//! | `UpgradeDbVersion` | [`Client::upgrade_db_version`] | Upgrading the Database Patch |
+//! | `ListApiVersion` | [`Client::list_api_version`] | Querying the Supported API Versions |
+//! | `ShowApiVersion` | [`Client::show_api_version`] | Querying an API Version |
 //!
 //! Each method returns a request builder: set the members, then `.send().await`. [`operations`]
 //! holds each operation's input and output, and the builder they share,
@@ -193,6 +193,18 @@
 //!
 //! Members that hold secrets (passwords, keys) are sent and received as they are, but print as
 //! `***` in `Debug` output, so that logging a request or a response does not leak them.
+//!
+//! # About the English documentation
+//!
+//! Huawei Cloud publishes the machine-readable description of this API (its SDK and Swagger
+//! files) in Chinese only. The English descriptions of operations, members and values here are
+//! the cloudcall project's own translation of those Chinese texts, kept in
+//! `specs/overlays/huawei/geminidb.en.yaml` in the cloudcall repository; a few come from
+//! Huawei's English API pages. Names of operations, members, values and error codes are the
+//! vendor's. If a description looks wrong or unclear, compare it with Huawei's API reference
+//! and report it at <https://github.com/cloudcall/cloudcall/issues>, naming the operation and
+//! member (for example `SwitchSsl`, `ssl_option`); the fix goes into the translation memory and
+//! reaches the crate with the next import.
 //!
 //! # Errors
 //!

@@ -99,11 +99,11 @@ impl<I: Operation> Request<I, Client> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApplyConfigurationInput {
-    /// 参数模板ID。
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// 实例ID列表对象。
+    /// List of instance IDs.
     pub instance_ids: Option<Vec<String>>,
 }
 
@@ -145,9 +145,11 @@ impl<C> Request<ApplyConfigurationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplyConfigurationOutput {
-    /// 应用参数模板的异步任务ID。
+    /// ID of the asynchronous task that applies the parameter template.
     pub job_id: Option<String>,
-    /// 应用参数模板任务是否提交成功。 - 取值为“true”，表示任务提交成功。 - 取值为“false”，表示任务提交失败。
+    /// Whether the task that applies the parameter template was submitted.
+    /// - `true`: the task was submitted.
+    /// - `false`: the task was not submitted.
     pub success: Option<bool>,
 }
 
@@ -155,11 +157,11 @@ pub struct ApplyConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApplyConfigurationToInstancesInput {
-    /// 参数模板ID。
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// 实例ID列表对象。
+    /// List of instance IDs.
     pub instance_ids: Option<Vec<String>>,
 }
 
@@ -201,9 +203,11 @@ impl<C> Request<ApplyConfigurationToInstancesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplyConfigurationToInstancesOutput {
-    /// 应用参数模板的异步任务ID。
+    /// ID of the asynchronous task that applies the parameter template.
     pub job_id: Option<String>,
-    /// 应用参数模板任务是否提交成功。 - 取值为“true”，表示任务提交成功。 - 取值为“false”，表示任务提交失败。
+    /// Whether the task that applies the parameter template was submitted.
+    /// - `true`: the task was submitted.
+    /// - `false`: the task was not submitted.
     pub success: Option<bool>,
 }
 
@@ -211,12 +215,12 @@ pub struct ApplyConfigurationToInstancesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteManualBackupInput {
-    /// 语言。
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-    /// 需要批量删除的手动备份id列表，最多一次不超过10条
+    /// IDs of the manual backups to delete, at most 10 at a time.
     pub backup_ids: Option<Vec<String>>,
 }
 
@@ -263,13 +267,15 @@ pub struct BatchDeleteManualBackupOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchTagActionInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 操作标识。取值： - create，表示添加标签。 - delete，表示删除标签。
+    /// Operation to perform. The value can be:
+    /// - `create`: adds tags.
+    /// - `delete`: deletes tags.
     pub action: Option<String>,
-    /// 标签列表。
+    /// Tag list.
     pub tags: Option<Vec<types::BatchTagActionTagOption>>,
 }
 
@@ -325,7 +331,8 @@ pub struct BatchTagActionOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchUpgradeDatabaseVersionInput {
-    /// 指定需要升级数据库补丁版本的实例ID列表。 一次最多可传入10个实例ID，且为同一引擎的实例。
+    /// IDs of the instances whose database patch version is to be upgraded. At most 10 instance IDs
+    /// can be given at a time, and the instances must use the same engine.
     pub instance_ids: Option<Vec<String>>,
 }
 
@@ -360,7 +367,7 @@ impl<C> Request<BatchUpgradeDatabaseVersionInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BatchUpgradeDatabaseVersionOutput {
-    /// 批量升级结果。
+    /// Results of the batch upgrade.
     pub upgrade_results: Option<Vec<types::UpgradeResult>>,
 }
 
@@ -368,7 +375,7 @@ pub struct BatchUpgradeDatabaseVersionOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelInstanceScheduleWindowInput {
-    /// 任务ID，取值为定时任务列表返回job_id字段。
+    /// Task ID: the `job_id` field returned by the list of scheduled tasks.
     ///
     /// Sent in the request path as `{job_id}`.
     pub job_id: Option<String>,
@@ -411,11 +418,11 @@ pub struct CancelInstanceScheduleWindowOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckDisasterRecoveryOperationInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 指定预校验的具体容灾操作。
+    /// The DR operation to check in advance.
     pub operation: Option<String>,
     /// The disaster_recovery_instance of this PrecheckDisasterRecoveryOperationBody.
     pub disaster_recovery_instance: Option<types::PrecheckDisasterRecoveryInstance>,
@@ -474,7 +481,7 @@ pub struct CheckDisasterRecoveryOperationOutput {}
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckWeekPasswordInput {
-    /// 密码
+    /// Password.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -520,7 +527,9 @@ impl<C> Request<CheckWeekPasswordInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckWeekPasswordOutput {
-    /// 是否是弱密码。 - true:是弱密码。 - false:不是弱密码。
+    /// Whether the password is weak.
+    /// - `true`: the password is weak.
+    /// - `false`: the password is not weak.
     pub weak: Option<bool>,
 }
 
@@ -528,11 +537,11 @@ pub struct CheckWeekPasswordOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClearInstanceSessionsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 节点ID。
+    /// Node ID.
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
@@ -583,9 +592,9 @@ pub struct ClearInstanceSessionsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CompareConfigurationInput {
-    /// 需要进行比较的源参数模板ID。
+    /// ID of the source parameter template to compare.
     pub source_configuration_id: Option<String>,
-    /// 需要进行比较的目标参数模板ID。
+    /// ID of the target parameter template to compare.
     pub target_configuration_id: Option<String>,
 }
 
@@ -632,7 +641,7 @@ impl<C> Request<CompareConfigurationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CompareConfigurationOutput {
-    /// 参数之间的区别集合。
+    /// The differences between the parameters.
     pub differences: Option<Vec<types::DifferentDetails>>,
 }
 
@@ -640,13 +649,15 @@ pub struct CompareConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CopyConfigurationInput {
-    /// 参数模板ID。
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// 复制后的参数模板名称。最长64个字符，只允许大写字母、小写字母、数字、和“-_.”特殊字符。
+    /// Name of the new parameter template. At most 64 characters; only uppercase letters, lowercase
+    /// letters, digits and the special characters `-_.` are allowed.
     pub name: Option<String>,
-    /// 参数模板描述。最长256个字符，不支持&gt;!&lt;\"&'=特殊字符。默认为空。
+    /// Description of the parameter template. At most 256 characters; the special characters
+    /// `>!<"&'=` are not allowed. Empty by default.
     pub description: Option<String>,
 }
 
@@ -694,7 +705,7 @@ impl<C> Request<CopyConfigurationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CopyConfigurationOutput {
-    /// 复制后的参数模板ID。
+    /// ID of the new parameter template.
     pub config_id: Option<String>,
 }
 
@@ -702,18 +713,27 @@ pub struct CopyConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateBackInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 手动备份名称。 **约束限制：**
-    /// 长度为4~64位，必须以字母开头（A~Z或a~z），区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// Manual backup name.
+    ///
+    /// **Constraints:** 4 to 64 characters, starting with a letter (A to Z or a to z).
+    /// Case-sensitive. Only letters, digits (0 to 9), hyphens (-) and underscores (_) are allowed;
+    /// no other special characters.
     pub name: Option<String>,
-    /// **参数解释：** 手动备份描述。 **约束限制：** 长度不超过256位，且不能包含&gt;!&lt;\"&'=特殊字符。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Manual backup description.
+    ///
+    /// **Constraints:** At most 256 characters, without the special characters `>!<"&'=`.
     pub description: Option<String>,
-    /// **参数解释：** 备份里的库表信息。 **约束限制：** 该参数仅针对GeminiDB Cassandra。 **取值范围：** - 字段为空，表示创建实例级备份。 -
-    /// 字段非空，表示创建库表级备份。 **默认取值：** 不涉及。
+    /// The databases and tables to back up.
+    ///
+    /// **Constraints:** Only for GeminiDB Cassandra.
+    ///
+    /// **Range:**
+    /// - Empty: an instance-level backup is created.
+    /// - Not empty: a database- and table-level backup is created.
     pub database_tables: Option<Vec<types::DatabaseTable>>,
 }
 
@@ -770,9 +790,9 @@ impl<C> Request<CreateBackInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateBackOutput {
-    /// **参数解释：** 任务ID。 **取值范围：** 不涉及。
+    /// Task ID.
     pub job_id: Option<String>,
-    /// **参数解释：** 备份ID。 **取值范围：** 不涉及。
+    /// Backup ID.
     pub backup_id: Option<String>,
 }
 
@@ -780,14 +800,17 @@ pub struct CreateBackOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateColdVolumeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 创建的冷数据存储大小，最小申请规格为500GB，最大申请规格为100000GB。单位：GB
+    /// Size of the cold data storage to create, from 500 GB to 100,000 GB. Unit: GB.
     pub size: Option<i32>,
-    /// 创建包年包月实例的冷数据存储时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 -
-    /// false，表示手动从账户中支付，默认为该方式。
+    /// Can be given when creating the cold data storage of a yearly/monthly instance: whether the
+    /// order is paid automatically from the account. It does not affect how automatic renewals are
+    /// paid.
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -835,9 +858,9 @@ impl<C> Request<CreateColdVolumeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateColdVolumeOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
-    /// 订单ID，仅创建包年包月实例的冷数据存储时返回该参数
+    /// Order ID. Returned only when cold data storage is created for a yearly/monthly instance.
     pub order_id: Option<String>,
 }
 
@@ -845,17 +868,29 @@ pub struct CreateColdVolumeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateConfigurationInput {
-    /// **参数解释：** 参数模板名称。 **约束限制：** 最长64个字符，只允许大写字母、小写字母、数字、和“-_.”特殊字符。 **取值范围：** 不涉及。 **默认取值：**
-    /// 不涉及。
+    /// Parameter template name.
+    ///
+    /// **Constraints:** At most 64 characters; only uppercase letters, lowercase letters, digits
+    /// and the special characters `-_.` are allowed.
     pub name: Option<String>,
-    /// **参数解释：** 参数模板描述。 **约束限制：** 最长256个字符，不支持&gt;!&lt;\"&'=特殊字符。 **取值范围：** 不涉及。 **默认取值：** 空。
+    /// Parameter template description.
+    ///
+    /// **Constraints:** At most 256 characters; the special characters `>!<"&'=` are not allowed.
+    ///
+    /// **Default:** Empty.
     pub description: Option<String>,
     /// The datastore of this CreateConfigurationRequestBody.
     pub datastore: Option<types::CreateConfigurationDatastoreOption>,
-    /// **参数解释：** 参数值对象，用户基于默认参数模板自定义的参数值。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 默认不修改参数值。
+    /// Parameter values: the user's own values, based on the default parameter template.
+    ///
+    /// **Default:** No parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
-    /// **参数解释：** 实例ID。 **约束限制：** 实例ID可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
-    /// 若传入此参数，则会基于此实例的参数信息创建参数模板。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
+    ///
+    /// **Constraints:** The instance ID can be obtained with Querying Instances and Details
+    /// (`ListInstances`). If you have no instance, create one with Creating an Instance
+    /// (`CreateInstance`). If this parameter is given, the parameter template is created from the
+    /// parameters of that instance.
     pub instance_id: Option<String>,
 }
 
@@ -925,9 +960,11 @@ pub struct CreateConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDbCacheMappingInput {
-    /// 内存加速源实例ID。当前支持云数据库RDS for MySQL和GaussDB(for MySQL)实例。
+    /// ID of the memory acceleration source instance. RDS for MySQL and GaussDB(for MySQL)
+    /// instances are supported.
     pub source_instance_id: Option<String>,
-    /// 内存加速目标实例ID。当前仅支持GeminiDB Redis主备类型实例。
+    /// ID of the memory acceleration target instance. Only GeminiDB Redis primary/standby instances
+    /// are supported.
     pub target_instance_id: Option<String>,
 }
 
@@ -972,7 +1009,7 @@ impl<C> Request<CreateDbCacheMappingInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDbCacheMappingOutput {
-    /// 创建内存加速任务ID。
+    /// ID of the task that creates the memory acceleration.
     pub job_id: Option<String>,
 }
 
@@ -980,29 +1017,30 @@ pub struct CreateDbCacheMappingOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDbCacheRuleInput {
-    /// 内存加速映射ID。
+    /// Memory acceleration mapping ID.
     pub dbcache_mapping_id: Option<String>,
-    /// 内存加速规则名称。不超过256字符，需要确保在当前映射下唯一。
+    /// Memory acceleration rule name. At most 256 characters, and unique within the mapping.
     pub name: Option<String>,
-    /// 源端数据库。
+    /// Source database.
     pub source_db_schema: Option<String>,
-    /// 源端数据表。
+    /// Source table.
     pub source_db_table: Option<String>,
-    /// 目标数据存储类型。 取值为： hash。
+    /// Storage type of the target data. The value is `hash`.
     pub storage_type: Option<String>,
-    /// 目标数据库。取值范围： \[0-999\]。
+    /// Target database. Range: 0 to 999.
     pub target_database: Option<String>,
-    /// 映射的key使用的column列表。
+    /// Columns used for the key of the mapping.
     pub key_columns: Option<Vec<String>>,
-    /// 映射的value使用的column列表。
+    /// Columns used for the value of the mapping.
     pub value_columns: Option<Vec<String>>,
-    /// key的生存时间。单位:ms。不传该值，默认取2592000000，表示30天。
+    /// Time to live of a key, in milliseconds. Default: 2592000000 (30 days).
     pub ttl: Option<String>,
-    /// 映射的key分隔符。只允许一个字符。
+    /// Key separator of the mapping. A single character.
     pub key_separator: Option<String>,
-    /// 映射的value分隔符。只允许一个字符。
+    /// Value separator of the mapping. A single character.
     pub value_separator: Option<String>,
-    /// 键前缀。最长限制1024字符。需确保key_prefix和target_database在当前映射下唯一。
+    /// Key prefix. At most 1,024 characters. `key_prefix` and `target_database` must be unique
+    /// within the mapping.
     pub key_prefix: Option<String>,
 }
 
@@ -1118,7 +1156,7 @@ impl<C> Request<CreateDbCacheRuleInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDbCacheRuleOutput {
-    /// 内存加速规则ID。
+    /// Memory acceleration rule ID.
     pub id: Option<String>,
 }
 
@@ -1126,11 +1164,11 @@ pub struct CreateDbCacheRuleOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDbUserInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 需要创建的账号列表
+    /// Accounts to create.
     pub users: Option<Vec<types::RedisUserForCreation>>,
 }
 
@@ -1175,7 +1213,7 @@ impl<C> Request<CreateDbUserInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDbUserOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -1183,19 +1221,27 @@ pub struct CreateDbUserOutput {
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoveryInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 容灾ID。 对容灾角色为主的实例下发搭建容灾接口时不传该参数，接口成功响应后返回生成的容灾ID。 对容灾角色为备的实例下发建容灾接口时必传该参数，且必须与上述生成的容灾ID保持一致。
+    /// DR ID.
+    ///
+    /// Leave it out when calling the API for the instance whose DR role is primary; the successful
+    /// response then returns the new DR ID. It is required when calling the API for the instance
+    /// whose DR role is standby, and must be the DR ID returned by the first call.
     pub id: Option<String>,
-    /// 搭建容灾关系的别名。
+    /// Alias of the DR relationship.
     pub alias: Option<String>,
-    /// 建立容灾关系所需要的容灾密码，搭建同一容灾关系的两次调用容灾密码必须保持一致。 容灾密码为容灾集群内部数据通信所用，不能用于客户端连接使用。
+    /// DR password needed to set up the DR relationship. Both calls that set up the same DR
+    /// relationship must use the same DR password.
+    ///
+    /// The DR password is used for data communication inside the DR clusters; it cannot be used by
+    /// clients to connect.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
-    /// 指定当前实例的容灾角色。取值为master或slave，表示在容灾关系中角色为主或备。
+    /// DR role of this instance: `master` (primary) or `slave` (standby).
     pub instance_role: Option<String>,
     /// The disaster_recovery_instance of this ConstructDisasterRecoveryBody.
     pub disaster_recovery_instance: Option<types::ConstructDisasterRecoveryInstance>,
@@ -1287,9 +1333,9 @@ impl<C> Request<CreateDisasterRecoveryInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoveryOutput {
-    /// 搭建容灾关系的工作ID。
+    /// ID of the job that sets up the DR relationship.
     pub job_id: Option<String>,
-    /// 容灾ID。
+    /// DR ID.
     pub disaster_recovery_id: Option<String>,
 }
 
@@ -1297,15 +1343,14 @@ pub struct CreateDisasterRecoveryOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateGeminiDbDualActiveInput {
-    /// 参数解释
-    /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
-    /// 约束限制 不涉及。 取值范围 不涉及。 默认取值 不涉及。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 搭建双活目标实例所在的region。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Region of the target instance of the active-active pair.
     pub destination_region: Option<String>,
-    /// **参数解释：** 搭建双活目标实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// ID of the target instance of the active-active pair.
     pub destination_instance_id: Option<String>,
     /// The tables of this DualActiveRequestBody.
     pub tables: Option<Vec<String>>,
@@ -1366,7 +1411,7 @@ impl<C> Request<CreateGeminiDbDualActiveInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateGeminiDbDualActiveOutput {
-    /// 工作流ID。
+    /// Workflow ID.
     pub job_id: Option<String>,
 }
 
@@ -1374,67 +1419,116 @@ pub struct CreateGeminiDbDualActiveOutput {
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
-    /// **参数解释：** 实例名称，允许和已有名称重复。 **约束限制：** 区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。
-    /// **取值范围：** 长度为4~64位，必须以字母开头（A~Z或a~z）。 **默认取值：** 不涉及。
+    /// Instance name. It may be the same as the name of an existing instance.
+    ///
+    /// **Constraints:** Case-sensitive. Only letters, digits (0 to 9), hyphens (-) and underscores
+    /// (_) are allowed; no other special characters.
+    ///
+    /// **Range:** 4 to 64 characters, starting with a letter (A to Z or a to z).
     pub name: Option<String>,
     /// The datastore of this CreateInstanceRequestBody.
     pub datastore: Option<types::DatastoreOption>,
-    /// **参数解释：** 区域ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 非空。
+    /// Region ID.
+    ///
+    /// **Default:** Must not be empty.
     pub region: Option<String>,
-    /// **参数解释：** 可用区ID。 **约束限制：** 不涉及。 **取值范围：** 取值：请参见查询所有实例规格信息中返回的“az_status”
-    /// ，支持创建3可用区实例，中间以逗号隔开。 **默认取值：** 不涉及。
+    /// AZ ID.
+    ///
+    /// **Range:** See `az_status` in the response of Querying All Instance Specifications.
+    /// Instances across 3 AZs are supported: separate the AZs with commas.
     pub availability_zone: Option<String>,
-    /// **参数解释：** 虚拟私有云ID。 **约束限制：** 获取方法如下： - 方法1：登录虚拟私有云服务的控制台界面，在虚拟私有云的详情页面查找VPC ID。 -
-    /// 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询VPC列表。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// VPC ID.
+    ///
+    /// **Constraints:** To obtain it:
+    /// - Method 1: log in to the VPC console and find the VPC ID on the VPC details page.
+    /// - Method 2: query it with the VPC API; see Querying VPCs.
     pub vpc_id: Option<String>,
-    /// **参数解释：** 子网的网络ID。 **约束限制：** 不涉及。 **取值范围：** 获取方法如下： -
-    /// 方法1：登录虚拟私有云服务的控制台界面，单击VPC下的子网，进入子网详情页面，查找网络ID。 - 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询子网列表。
-    /// **默认取值：** 不涉及。
+    /// Network ID of the subnet.
+    ///
+    /// **Range:** To obtain it:
+    /// - Method 1: log in to the VPC console, click the subnets of the VPC, and find the network ID
+    ///   on the subnet details page.
+    /// - Method 2: query it with the VPC API; see Querying Subnets.
     pub subnet_id: Option<String>,
-    /// **参数解释：** 安全组ID。 **约束限制：** 不涉及。 **取值范围：** 获取方法如下： - 方法1：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组ID。 -
-    /// 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询安全组列表。 **默认取值：** 不涉及。
+    /// Security group ID.
+    ///
+    /// **Range:** To obtain it:
+    /// - Method 1: log in to the VPC console and find the security group ID on the security group
+    ///   details page.
+    /// - Method 2: query it with the VPC API; see Querying Security Groups.
     pub security_group_id: Option<String>,
-    /// **参数解释：** 数据库密码。 **约束限制：** 不涉及。 **取值范围：**
-    /// 长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。建议您输入高强度密码，以提高安全性，防止出现密码被暴力破解等安全风险。
-    /// **默认取值：** 不涉及。
+    /// Database password.
+    ///
+    /// **Range:** 8 to 32 characters, a combination of uppercase letters (A to Z), lowercase
+    /// letters (a to z), digits (0 to 9) and the special characters `~!@#%^*-_=+?`. Use a strong
+    /// password to improve security and guard against risks such as brute-force cracking.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
-    /// **参数解释：** 实例类型。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra支持经典部署模式集群类型，取值为“Cluster”。 -
-    /// GeminiDB Cassandra支持云原生部署模式集群类型，取值“CloudNativeCluster”。 - GeminiDB
-    /// Mongo4.0版本支持副本集类型，取值为“ReplicaSet”。 - GeminiDB Influx支持经典部署模式集群类型，取值为“Cluster”。 - GeminiDB
-    /// Influx支持云原生部署模式集群增强类型，取值为“CloudNativeCluster”。 - GeminiDB
-    /// Influx支持经典部署模式单节点类型，取值为“InfluxdbSingle”。 - GeminiDB
-    /// Influx支持经典部署模式集群增强类型，取值为“EnhancedCluster”。 - GeminiDB Redis支持经典部署模式Proxy集群类型，取值为“Cluster”。 -
-    /// GeminiDB redis支持云原生部署模式集群类型，取值为“CloudNativeCluster”。 - GeminiDB
-    /// Redis支持经典部署模式Cluster集群类型，取值为“RedisCluster” - GeminiDB Redis支持经典部署模式主备类型，取值为“Replication”。 -
-    /// GeminiDB兼容DynamoDB支持经典部署模式集群类型，取值为“Cluster”。 -
-    /// GeminiDB兼容DynamoDB支持云原生部署模式集群类型，取值“CloudNativeCluster”。 - GeminiDB
-    /// HBase支持经典部署模式集群类型，取值为“Cluster”。 - GeminiDB HBase支持云原生部署模式集群类型，取值“CloudNativeCluster”。
-    /// **默认取值：** 不涉及。
+    /// Instance type.
+    ///
+    /// **Range:**
+    /// - GeminiDB Cassandra, cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Cassandra, cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Mongo 4.0, replica set: `ReplicaSet`.
+    /// - GeminiDB Influx, cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Influx, enhanced cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Influx, single node with classic deployment: `InfluxdbSingle`.
+    /// - GeminiDB Influx, enhanced cluster with classic deployment: `EnhancedCluster`.
+    /// - GeminiDB Redis, Proxy cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Redis, cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Redis, Redis Cluster with classic deployment: `RedisCluster`.
+    /// - GeminiDB Redis, primary/standby with classic deployment: `Replication`.
+    /// - GeminiDB DynamoDB-compatible, cluster with classic deployment: `Cluster`.
+    /// - GeminiDB DynamoDB-compatible, cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB HBase, cluster with classic deployment: `Cluster`.
+    /// - GeminiDB HBase, cluster with cloud native deployment: `CloudNativeCluster`.
     pub mode: Option<String>,
-    /// **参数解释：** 产品类型。 **约束限制：** 当创建GeminiDB Redis云原生部署模式集群类型必传此参数。 **取值范围：** - Capacity 容量型
-    /// **默认取值：** 不涉及。
+    /// Product type.
+    ///
+    /// **Constraints:** Required when creating a GeminiDB Redis cluster instance with cloud native
+    /// deployment.
+    ///
+    /// **Range:**
+    /// - `Capacity`: capacity-oriented.
     pub product_type: Option<String>,
-    /// **参数解释：** 实例规格详情。 **约束限制：** 获取方法请参见查询所有实例规格信息中响应“flavors”字段下参数的值。 **取值范围：** 不涉及。 **默认取值：**
-    /// 不涉及。
+    /// Instance specifications.
+    ///
+    /// **Constraints:** See the parameters under `flavors` in the response of Querying All Instance
+    /// Specifications.
     pub flavor: Option<Vec<types::CreateInstanceFlavorOption>>,
-    /// **参数解释：** 磁盘加密时的密钥ID，创建实例时不传该参数，表示不进行磁盘加密。 **约束限制：**
-    /// 备份恢复新实例时不支持指定该参数，如果原实例使用了磁盘加密，新实例复用原实例加密的密钥ID。 该参数仅GeminiDB influx 云原生部署模式集群增强版实例类型、GeminiDB
-    /// Cassandra经典部署模式实例类型、GeminiDB兼容DynamoDB实例类型支持。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// ID of the key used for disk encryption. If it is left out when the instance is created, the
+    /// disks are not encrypted.
+    ///
+    /// **Constraints:** It cannot be given when a backup is restored to a new instance: if the
+    /// original instance uses disk encryption, the new instance uses the same key ID.
+    ///
+    /// Only supported by GeminiDB Influx enhanced cluster instances with cloud native deployment,
+    /// GeminiDB Cassandra instances with classic deployment and GeminiDB DynamoDB-compatible
+    /// instances.
     pub disk_encryption_id: Option<String>,
-    /// **参数解释：** '参数模板ID。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Parameter template ID.
     pub configuration_id: Option<String>,
     /// The backup_strategy of this CreateInstanceRequestBody.
     pub backup_strategy: Option<types::BackupStrategyOption>,
-    /// **参数解释：** '企业项目ID。' **约束限制：** -对于未开通企业多项目服务的用户，不传该参数。
-    /// -对于已开通企业多项目服务的用户，不传该参数时，表示为default企业项目。获取方式请参见《企业管理API参考》的“查询企业项目列表”响应消息表“enterprise_project字段数据结构说明”的“id”。
-    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Enterprise project ID.
+    ///
+    /// **Constraints:**
+    /// - Users who have not enabled enterprise projects leave it out.
+    /// - For users who have enabled enterprise projects, leaving it out means the `default`
+    ///   enterprise project. To obtain it, see `id` in the `enterprise_project` field of the
+    ///   response of "Querying Enterprise Projects" in the Enterprise Management API Reference.
     pub enterprise_project_id: Option<String>,
-    /// **参数解释：** '专属资源ID。' **约束限制：** 只有开通专属资源池后才可以下发此参数。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Dedicated resource ID.
+    ///
+    /// **Constraints:** Can be given only after a dedicated resource pool has been enabled.
     pub dedicated_resource_id: Option<String>,
-    /// **参数解释：** SSL开关选项。 **约束限制：** 不涉及。 **取值范围：** - 取“0”，表示DDS实例默认不启用SSL连接。 -
-    /// 取“1”，表示DDS实例默认启用SSL连接。 - 不传该参数时，默认不启用SSL连接。 **默认取值：** 不涉及。
+    /// SSL option.
+    ///
+    /// **Range:**
+    /// - `0`: SSL connections are disabled by default on the instance.
+    /// - `1`: SSL connections are enabled by default on the instance.
+    /// - Left out: SSL connections are disabled by default.
     pub ssl_option: Option<String>,
     /// The charge_info of this CreateInstanceRequestBody.
     pub charge_info: Option<types::ChargeInfoOption>,
@@ -1442,11 +1536,19 @@ pub struct CreateInstanceInput {
     pub restore_info: Option<types::RestoreInfo>,
     /// The dr_info of this CreateInstanceRequestBody.
     pub dr_info: Option<types::DrInfo>,
-    /// **参数解释：** 数据库访问端口号。 **约束限制：** 目前仅支持GeminiDB
-    /// Redis实例支持自定义端口，取值范围为：1024~65535，禁用端口号为：2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
-    /// 不指定端口时，创建GeminiDB Redis实例的访问端口默认为6379。 如果该实例计划用于搭建双活容灾场景，请配置为8635端口。 **取值范围：**
-    /// 取值范围为：1024~65535，禁用端口号为：2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
-    /// **默认取值：** 6379。
+    /// Database port.
+    ///
+    /// **Constraints:** Only GeminiDB Redis instances support a custom port, from 1024 to 65535,
+    /// except the ports 2180, 2887, 3887, 6377, 6378, 6380, 8018, 8079, 8091, 8479, 8484, 8999,
+    /// 12017, 12333 and 50069.
+    ///
+    /// Without a port, a GeminiDB Redis instance is created with port 6379. If the instance is
+    /// meant for an active-active DR setup, use port 8635.
+    ///
+    /// **Range:** 1024 to 65535, except the ports 2180, 2887, 3887, 6377, 6378, 6380, 8018, 8079,
+    /// 8091, 8479, 8484, 8999, 12017, 12333 and 50069.
+    ///
+    /// **Default:** 6379.
     pub port: Option<String>,
     /// The availability_zone_detail of this CreateInstanceRequestBody.
     pub availability_zone_detail: Option<types::AvailabilityZoneDetail>,
@@ -1669,41 +1771,43 @@ impl<C> Request<CreateInstanceInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
-    /// 实例ID。
+    /// Instance ID.
     pub id: Option<String>,
     /// The datastore of this CreateInstanceResponse.
     pub datastore: Option<types::DatastoreResult>,
-    /// 实例名称，与请求参数相同。
+    /// Instance name, the same as in the request.
     pub name: Option<String>,
-    /// 创建时间为本地时间，格式为“yyyy-mm-dd hh:mm:ss”。
+    /// Creation time, in local time, in the format `yyyy-mm-dd hh:mm:ss`.
     pub created: Option<String>,
-    /// 实例状态，取值为“creating”。
+    /// Instance status. The value is `creating`.
     pub status: Option<String>,
-    /// 区域ID，与请求参数相同。
+    /// Region ID, the same as in the request.
     pub region: Option<String>,
-    /// 可用区ID，与请求参数相同。
+    /// AZ ID, the same as in the request.
     pub availability_zone: Option<String>,
-    /// 虚拟私有云ID，与请求参数相同。
+    /// VPC ID, the same as in the request.
     pub vpc_id: Option<String>,
-    /// 子网ID，与请求参数相同。
+    /// Subnet ID, the same as in the request.
     pub subnet_id: Option<String>,
-    /// 实例所属的安全组ID，与请求参数相同。
+    /// ID of the security group of the instance, the same as in the request.
     pub security_group_id: Option<String>,
-    /// 实例类型，与请求参数相同。
+    /// Instance type, the same as in the request.
     pub mode: Option<String>,
-    /// 实例规格详情，与请求参数相同。
+    /// Instance specifications, the same as in the request.
     pub flavor: Option<Vec<types::CreateInstanceFlavorResult>>,
     /// The backup_strategy of this CreateInstanceResponse.
     pub backup_strategy: Option<types::BackupStrategyResult>,
-    /// 企业项目ID。取值为“0”，表示为default企业项目。
+    /// Enterprise project ID. The value `0` means the `default` enterprise project.
     pub enterprise_project_id: Option<String>,
-    /// 专属资源ID，只有创建在专属资源上的实例才会返回该字段。
+    /// Dedicated resource ID. Returned only for instances created on dedicated resources.
     pub dedicated_resource_id: Option<String>,
-    /// SSL开关选项，与请求参数相同。
+    /// SSL option, the same as in the request.
     pub ssl_option: Option<String>,
-    /// 创建实例的任务ID, 仅创建按需实例时会返回该参数。
+    /// ID of the task that creates the instance. Returned only when a pay-per-use instance is
+    /// created.
     pub job_id: Option<String>,
-    /// 创建实例的订单ID，仅创建包年包月时返回该参数。
+    /// ID of the order that creates the instance. Returned only when a yearly/monthly instance is
+    /// created.
     pub order_id: Option<String>,
     /// The charge_info of this CreateInstanceResponse.
     pub charge_info: Option<types::ChargeInfoResult>,
@@ -1713,7 +1817,7 @@ pub struct CreateInstanceOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteBackupInput {
-    /// 备份文件ID。
+    /// Backup file ID.
     ///
     /// Sent in the request path as `{backup_id}`.
     pub backup_id: Option<String>,
@@ -1751,7 +1855,7 @@ impl<C> Request<DeleteBackupInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBackupOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -1759,7 +1863,7 @@ pub struct DeleteBackupOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteConfigurationInput {
-    /// 参数模板ID。
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
@@ -1802,7 +1906,7 @@ pub struct DeleteConfigurationOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteDbCacheMappingInput {
-    /// 内存加速映射ID。
+    /// Memory acceleration mapping ID.
     pub id: Option<String>,
 }
 
@@ -1837,7 +1941,7 @@ impl<C> Request<DeleteDbCacheMappingInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDbCacheMappingOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -1845,7 +1949,7 @@ pub struct DeleteDbCacheMappingOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteDbCacheRuleInput {
-    /// 内存加速规则ID。
+    /// Memory acceleration rule ID.
     pub id: Option<String>,
 }
 
@@ -1885,11 +1989,11 @@ pub struct DeleteDbCacheRuleOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteDbUserInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 需要删除的数据库账号名称列表。
+    /// Names of the database accounts to delete.
     pub names: Option<Vec<String>>,
 }
 
@@ -1931,7 +2035,7 @@ impl<C> Request<DeleteDbUserInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDbUserOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -1939,7 +2043,7 @@ pub struct DeleteDbUserOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteDisasterRecoveryInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -1977,7 +2081,7 @@ impl<C> Request<DeleteDisasterRecoveryInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDisasterRecoveryOutput {
-    /// 解除容灾关系的工作ID。
+    /// ID of the job that removes the DR relationship.
     pub job_id: Option<String>,
 }
 
@@ -1985,13 +2089,12 @@ pub struct DeleteDisasterRecoveryOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteEnlargeFailNodeInput {
-    /// 实例ID，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 节点ID
+    /// Node ID.
     pub node_id: Option<String>,
 }
 
@@ -2033,7 +2136,7 @@ impl<C> Request<DeleteEnlargeFailNodeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteEnlargeFailNodeOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -2041,9 +2144,8 @@ pub struct DeleteEnlargeFailNodeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteGeminiDbDualActiveInput {
-    /// 参数解释
-    /// 实例Id，可以调用\[5.3.3查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
-    /// 约束限制 不涉及。 取值范围 不涉及。 默认取值 不涉及。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -2081,7 +2183,7 @@ impl<C> Request<DeleteGeminiDbDualActiveInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteGeminiDbDualActiveOutput {
-    /// 工作流ID。
+    /// Workflow ID.
     pub job_id: Option<String>,
 }
 
@@ -2089,7 +2191,7 @@ pub struct DeleteGeminiDbDualActiveOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteInstanceInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -2127,7 +2229,7 @@ impl<C> Request<DeleteInstanceInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -2135,13 +2237,13 @@ pub struct DeleteInstanceOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesSessionInput {
-    /// 节点ID。
+    /// Node ID.
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
-    /// 是否删除全部会话。
+    /// Whether to close all sessions.
     pub is_all: Option<bool>,
-    /// 需要删除的会话id。is_all为false的时候，session_ids为必填，不能为空。
+    /// IDs of the sessions to close. Required, and not empty, when `is_all` is `false`.
     pub session_ids: Option<Vec<String>>,
 }
 
@@ -2194,14 +2296,14 @@ pub struct DeleteInstancesSessionOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteLtsConfigsInput {
-    /// 语言。
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-    /// 需要解除关联的实例ID列表。
+    /// IDs of the instances to unlink.
     pub instance_ids: Option<Vec<String>>,
-    /// 日志类型。slow_log表示慢日志。
+    /// Log type. `slow_log` means slow query logs.
     pub log_type: Option<String>,
 }
 
@@ -2254,15 +2356,15 @@ pub struct DeleteLtsConfigsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteRedisDisabledCommandsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 禁用类型。
+    /// What is disabled.
     pub disabled_type: Option<String>,
-    /// disabled_type为command时传入该参数。
+    /// Given when `disabled_type` is `command`.
     pub commands: Option<Vec<String>>,
-    /// disabled_type为key时传入该参数，最多20个。
+    /// Given when `disabled_type` is `key`; at most 20.
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
@@ -2324,16 +2426,22 @@ pub struct DeleteRedisDisabledCommandsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ExpandInstanceNodeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 新增加的节点数量。
+    /// Number of nodes to add.
     pub num: Option<i32>,
-    /// 扩容的节点所使用的子网的ID。 - 该参数仅只支持GeminiDB Cassandra数据库实例扩容节点时传入。 - 所传入的子网ID必须属于实例当前所在的VPC。 -
-    /// 不传该参数时，系统会在当前实例所使用的子网中为当前扩容的节点选择一个IP容量较为充足的子网。
+    /// ID of the subnet used by the new nodes.
+    /// - Only given when adding nodes to a GeminiDB Cassandra instance.
+    /// - The subnet must belong to the VPC the instance is in.
+    /// - When it is left out, the system picks, among the subnets the instance uses, one with
+    ///   enough free IP addresses for the new nodes.
     pub subnet_id: Option<String>,
-    /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
+    /// Can be given for a yearly/monthly instance: whether the order is paid automatically from the
+    /// account. It does not affect how automatic renewals are paid.
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -2387,9 +2495,9 @@ impl<C> Request<ExpandInstanceNodeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExpandInstanceNodeOutput {
-    /// 任务ID，仅按需实例时会返回该参数。
+    /// Task ID. Returned only for pay-per-use instances.
     pub job_id: Option<String>,
-    /// 订单ID，仅创建包年包月实例时返回该参数。
+    /// Order ID. Returned only for yearly/monthly instances.
     pub order_id: Option<String>,
 }
 
@@ -2397,15 +2505,19 @@ pub struct ExpandInstanceNodeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListAvailableFlavorInfosInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0.
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -2462,9 +2574,9 @@ impl<C> Request<ListAvailableFlavorInfosInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListAvailableFlavorInfosOutput {
-    /// 实例id。
+    /// Instance ID.
     pub instance_id: Option<String>,
-    /// 实例名称。
+    /// Instance name.
     pub instance_name: Option<String>,
     /// The current_flavor of this ListAvailableFlavorInfosResponse.
     pub current_flavor: Option<types::ComputeFlavor>,
@@ -2476,47 +2588,83 @@ pub struct ListAvailableFlavorInfosOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListBackupsInput {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 数据库类型。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** - cassandra - redis - mongodb -
-    /// influxdb
+    /// Database type.
+    ///
+    /// **Default:**
+    /// - `cassandra`
+    /// - `redis`
+    /// - `mongodb`
+    /// - `influxdb`
     ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
-    /// 备份ID。
+    /// Backup ID.
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
-    /// **参数解释：** 备份类型，大小写敏感。 **约束限制：** 不涉及。 **取值范围：** - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。 -
-    /// 当该字段未传入值时，默认只查询所有的全量备份(包含库表级)，包括自动全备备份和手动全量备份。 **默认取值：** 不涉及。
+    /// Backup type, case-sensitive.
+    ///
+    /// **Range:**
+    /// - `Auto`: automated full backups.
+    /// - `Manual`: manual full backups.
+    /// - Left out: all full backups (database- and table-level included) are returned, both
+    ///   automated and manual.
     ///
     /// Sent in the query string as `backup_type`.
     pub backup_type: Option<String>,
-    /// **参数解释：** 备份策略类型。 **约束限制：** 不涉及。 **取值范围：** - Instance 表示查询实例级备份。 - DatabaseTable 表示查询库表级备份。
-    /// **默认取值：** Instance。
+    /// Backup policy type.
+    ///
+    /// **Range:**
+    /// - `Instance`: instance-level backups.
+    /// - `DatabaseTable`: database- and table-level backups.
+    ///
+    /// **Default:** `Instance`.
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// **参数解释：** 查询备份个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 不传该参数时，默认查询前100条实例信息。
+    /// Maximum number of backups to return.
+    ///
+    /// **Range:** 1 to 100.
+    ///
+    /// **Default:** When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// **参数解释：** 索引位置偏移量，表示从指定project ID下最新的备份创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的备份信息。 **约束限制：**
-    /// 取值大于或等于0。 **取值范围：** 取值大于或等于0。 **默认取值：** 不传该参数时，查询偏移量默认为0，表示从最新的备份创建时间对应的备份开始查询。
+    /// Index offset: counting from the most recently created backup in the project, in order of
+    /// creation time, the query skips this many backups.
+    ///
+    /// **Constraints:** 0 or greater.
+    ///
+    /// **Range:** 0 or greater.
+    ///
+    /// **Default:** When it is left out, the offset is 0: the query starts from the most recently
+    /// created backup.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询备份开始的时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** -
-    /// “end_time”有值时，“begin_time”必选。 **取值范围：** 不涉及。 **默认取值：** 默认为空。
+    /// Start of the backup time range to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the
+    /// start of the time, `Z` is the time zone offset.
+    ///
+    /// **Constraints:**
+    /// - Required when `end_time` is given.
+    ///
+    /// **Default:** Empty.
     ///
     /// Sent in the query string as `begin_time`.
     pub begin_time: Option<String>,
-    /// **参数解释：** 查询备份开始的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** -
-    /// “begin_time”有值时，“end_time”必选。 **取值范围：** 不涉及。 **默认取值：** 默认为空。
+    /// End of the backup time range to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the
+    /// start of the time, `Z` is the time zone offset.
+    ///
+    /// **Constraints:**
+    /// - Required when `begin_time` is given.
+    ///
+    /// **Default:** Empty.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
@@ -2614,7 +2762,7 @@ impl<C> Request<ListBackupsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListBackupsOutput {
-    /// 备份总数量。
+    /// Total number of backups.
     pub total_count: Option<i32>,
     /// The backups of this ListBackupsResponse.
     pub backups: Option<Vec<types::Backup>>,
@@ -2624,28 +2772,40 @@ pub struct ListBackupsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListBiactiveInstanceCandidatesInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 目标Region的编码。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Code of the target region.
     ///
     /// Sent in the query string as `target_region_code`.
     pub target_region_code: Option<String>,
-    /// **参数解释：** 按目标实例名称过滤。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Filters by target instance name.
     ///
     /// Sent in the query string as `target_instance_name`.
     pub target_instance_name: Option<String>,
-    /// **参数解释：** 数据同步模式。 **约束限制：** 不涉及。 **取值范围：** - TABLE：表级数据同步模式。 **默认取值：** 不传该参数时表示实例级数据同步模式。
+    /// Data synchronization mode.
+    ///
+    /// **Range:**
+    /// - `TABLE`: table-level data synchronization.
+    ///
+    /// **Default:** When it is left out, the mode is instance-level data synchronization.
     ///
     /// Sent in the query string as `data_sync_mode`.
     pub data_sync_mode: Option<String>,
-    /// **参数解释：** 索引位置偏移量，表示从最新一条记录开始偏移offset条数据后查询。 **约束限制：** 取值大于或等于0。 **取值范围：** 不涉及。 **默认取值：**
-    /// 不传该参数时，查询偏移量默认为0。
+    /// Index offset: the query skips this many records, counting from the latest one.
+    ///
+    /// **Constraints:** 0 or greater.
+    ///
+    /// **Default:** When it is left out, the offset is 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询实例个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 不传该参数时，默认查询前100条实例信息。
+    /// Maximum number of instances to return.
+    ///
+    /// **Range:** 1 to 100.
+    ///
+    /// **Default:** When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -2724,9 +2884,9 @@ impl<C> Request<ListBiactiveInstanceCandidatesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListBiactiveInstanceCandidatesOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// **参数解释：** 候选实例列表。 **取值范围：** 不涉及。
+    /// Candidate instances.
     pub instances: Option<Vec<types::BiactiveInstanceV3>>,
 }
 
@@ -2734,31 +2894,47 @@ pub struct ListBiactiveInstanceCandidatesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListCassandraSlowLogsInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 30 days before the current time.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The end time
+    /// cannot be later than the current time.
     pub end_time: Option<String>,
-    /// 表示每次查询的日志条数，最大限制100条。
+    /// Number of log records per query, at most 100.
     pub limit: Option<i32>,
-    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    /// Sequence number of a log line. Not needed for the first query; for the next query, take it
+    /// from the previous query's response.
+    ///
+    /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
+    /// is not included.
     pub line_num: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型。 取值：select
+    /// Statement type. Empty: all statement types are queried. Value: `select`.
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     pub node_id: Option<String>,
-    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    /// Keywords to search the full text of the logs for; a log must match all of them.
+    /// - At most 10 keywords.
+    /// - Each keyword at most 512 characters.
     pub keywords: Option<Vec<String>>,
-    /// 根据多个键空间关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过48个字符。
+    /// Keyspace keywords for a fuzzy search of the logs; a log must match at least one of them.
+    /// - Only prefix matching is supported, with at most 10 keywords.
+    /// - Each keyword at most 48 characters.
     pub keyspace_keywords: Option<Vec<String>>,
-    /// 根据多个数据库表名关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过48个字符。
+    /// Table name keywords for a fuzzy search of the logs; a log must match at least one of them.
+    /// - Only prefix matching is supported, with at most 10 keywords.
+    /// - Each keyword at most 48 characters.
     pub table_keywords: Option<Vec<String>>,
-    /// 支持根据最大执行时间范围查找日志。单位：ms
+    /// Finds logs by the upper bound of the execution time. Unit: ms.
     pub max_cost_time: Option<i32>,
-    /// 支持根据最小执行时间范围查找日志。单位：ms
+    /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<i32>,
 }
 
@@ -2871,7 +3047,7 @@ impl<C> Request<ListCassandraSlowLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListCassandraSlowLogsOutput {
-    /// 慢日志具体信息。
+    /// Slow query log details.
     pub slow_logs: Option<Vec<types::CassandraSlowLogDetail>>,
 }
 
@@ -2903,7 +3079,7 @@ impl Operation for ListConfigurationDatastoresInput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigurationDatastoresOutput {
-    /// 引擎信息。
+    /// Engine information.
     pub datastores: Option<Vec<types::DataStoreList>>,
 }
 
@@ -2911,26 +3087,51 @@ pub struct ListConfigurationDatastoresOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListConfigurationTemplatesInput {
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 - 取值必须为数字，不能为负数。
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0 (the query starts from
+    ///   the first record).
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 【参数解释】 数据库名称。 【约束限制】 不限制。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB
-    /// Redis实例。 influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。 【默认取值】
-    /// 不传该参数，则表示查询所有数据库类型。
+    /// Database name.
+    ///
+    /// **Constraints:** None.
+    ///
+    /// **Range:**
+    /// - `cassandra`: GeminiDB Cassandra instances.
+    /// - `redis`: GeminiDB Redis instances.
+    /// - `influxdb`: GeminiDB Influx instances.
+    /// - `mongodb`: GeminiDB Mongo instances.
+    ///
+    /// **Default:** When it is left out, all database types are queried.
     ///
     /// Sent in the query string as `datastore_name`.
     pub datastore_name: Option<String>,
-    /// 【参数解释】 数据库实例类型。 【约束限制】 不限制。 【取值范围】 * 取值为“CloudNativeCluster”, 表示查询支持GeminiDB
-    /// Cassandra云原生部署模式实例的参数模板。 * 取值为“Cluster”, 表示查询GeminiDB Cassandra经典部署模式实例、GeminiDB
-    /// Influx经典部署模式实例、GeminiDB Redis Proxy集群经典部署模式实例支持的参数模板。 * 取值为“Replication”, 表示查询支持GeminiDB
-    /// Redis经典部署模式主备类型实例的参数组。 * 取值为“InfluxdbSingle”, 表示查询支持GeminiDB Influx经典部署模式单节点类型实例的参数组。 *
-    /// 取值为“ReplicaSet”, 表示查询支持GeminiDB Mongo副本集类型实例的参数组。 * 取值为“All”， 表示查询所有部署模式的参数模板。 【默认取值】
-    /// 不传该参数，则表示查询经典部署模式实例支持的参数组。
+    /// DB instance type.
+    ///
+    /// **Constraints:** None.
+    ///
+    /// **Range:**
+    /// - `CloudNativeCluster`: parameter templates for GeminiDB Cassandra instances with cloud
+    ///   native deployment.
+    /// - `Cluster`: parameter templates for GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis
+    ///   Proxy cluster instances with classic deployment.
+    /// - `Replication`: parameter groups for GeminiDB Redis primary/standby instances with classic
+    ///   deployment.
+    /// - `InfluxdbSingle`: parameter groups for GeminiDB Influx single-node instances with classic
+    ///   deployment.
+    /// - `ReplicaSet`: parameter groups for GeminiDB Mongo replica set instances.
+    /// - `All`: parameter templates of every deployment mode.
+    ///
+    /// **Default:** When it is left out, the parameter groups for instances with classic deployment
+    /// are queried.
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
@@ -2993,9 +3194,9 @@ impl<C> Request<ListConfigurationTemplatesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigurationTemplatesOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub count: Option<i32>,
-    /// 用户可创建的自定义参数模板最大数量。
+    /// Maximum number of custom parameter templates the user can create.
     pub quota: Option<i32>,
     /// The configurations of this ListConfigurationTemplatesResponse.
     pub configurations: Option<Vec<types::ListConfigurationsResult>>,
@@ -3005,18 +3206,38 @@ pub struct ListConfigurationTemplatesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListConfigurationsInput {
-    /// 【参数解释】 数据库名称。 【约束限制】 不限制。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB
-    /// Redis实例。 influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。 【默认取值】
-    /// 不传该参数，则表示查询所有数据库类型。
+    /// Database name.
+    ///
+    /// **Constraints:** None.
+    ///
+    /// **Range:**
+    /// - `cassandra`: GeminiDB Cassandra instances.
+    /// - `redis`: GeminiDB Redis instances.
+    /// - `influxdb`: GeminiDB Influx instances.
+    /// - `mongodb`: GeminiDB Mongo instances.
+    ///
+    /// **Default:** When it is left out, all database types are queried.
     ///
     /// Sent in the query string as `datastore_name`.
     pub datastore_name: Option<String>,
-    /// 【参数解释】 数据库实例类型。 【约束限制】 不限制。 【取值范围】 * 取值为“CloudNativeCluster”, 表示查询支持GeminiDB
-    /// Cassandra云原生部署模式实例的参数模板。 * 取值为“Cluster”, 表示查询GeminiDB Cassandra经典部署模式实例、GeminiDB
-    /// Influx经典部署模式实例、GeminiDB Redis Proxy集群经典部署模式实例支持的参数模板。 * 取值为“Replication”, 表示查询支持GeminiDB
-    /// Redis经典部署模式主备类型实例的参数组。 * 取值为“InfluxdbSingle”, 表示查询支持GeminiDB Influx经典部署模式单节点类型实例的参数组。 *
-    /// 取值为“ReplicaSet”, 表示查询支持GeminiDB Mongo副本集类型实例的参数组。 * 取值为“All”， 表示查询所有部署模式的参数模板。 【默认取值】
-    /// 不传该参数，则表示查询经典部署模式实例支持的参数组。
+    /// DB instance type.
+    ///
+    /// **Constraints:** None.
+    ///
+    /// **Range:**
+    /// - `CloudNativeCluster`: parameter templates for GeminiDB Cassandra instances with cloud
+    ///   native deployment.
+    /// - `Cluster`: parameter templates for GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis
+    ///   Proxy cluster instances with classic deployment.
+    /// - `Replication`: parameter groups for GeminiDB Redis primary/standby instances with classic
+    ///   deployment.
+    /// - `InfluxdbSingle`: parameter groups for GeminiDB Influx single-node instances with classic
+    ///   deployment.
+    /// - `ReplicaSet`: parameter groups for GeminiDB Mongo replica set instances.
+    /// - `All`: parameter templates of every deployment mode.
+    ///
+    /// **Default:** When it is left out, the parameter groups for instances with classic deployment
+    /// are queried.
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
@@ -3062,9 +3283,9 @@ impl<C> Request<ListConfigurationsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigurationsOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub count: Option<i32>,
-    /// 用户可创建的自定义参数模板最大数量。
+    /// Maximum number of custom parameter templates the user can create.
     pub quota: Option<i32>,
     /// The configurations of this ListConfigurationsResponse.
     pub configurations: Option<Vec<types::ListConfigurationsResult>>,
@@ -3074,8 +3295,11 @@ pub struct ListConfigurationsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDatastoresInput {
-    /// 数据库类型。 - GeminiDB Cassandra数据库实例，取值为“cassandra”。 - GeminiDB Mongo数据库实例，取值为“mongodb”。 -
-    /// GeminiDB Influx数据库实例，取值为“influxdb”。 - GeminiDB Redis数据库实例，取值为“redis”。
+    /// Database type.
+    /// - GeminiDB Cassandra instances: `cassandra`.
+    /// - GeminiDB Mongo instances: `mongodb`.
+    /// - GeminiDB Influx instances: `influxdb`.
+    /// - GeminiDB Redis instances: `redis`.
     ///
     /// Sent in the request path as `{datastore_name}`.
     pub datastore_name: Option<String>,
@@ -3122,35 +3346,41 @@ pub struct ListDatastoresOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDbCacheMappingsInput {
-    /// 映射ID，可以调用“查询内存加速映射列表和详情”接口获取。
+    /// Mapping ID. Obtain it with Querying Memory Acceleration Mappings and Details
+    /// (`ListDbCacheMappings`).
     ///
     /// Sent in the query string as `id`.
     pub id: Option<String>,
-    /// 映射名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    /// Mapping name. A name starting with `*` matches fuzzily on what follows the `*`; any other
+    /// name matches exactly.
     ///
     /// Sent in the query string as `name`.
     pub name: Option<String>,
-    /// 源实例ID。
+    /// Source instance ID.
     ///
     /// Sent in the query string as `source_instance_id`.
     pub source_instance_id: Option<String>,
-    /// 源实例名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    /// Source instance name. A name starting with `*` matches fuzzily on what follows the `*`; any
+    /// other name matches exactly.
     ///
     /// Sent in the query string as `source_instance_name`.
     pub source_instance_name: Option<String>,
-    /// 目标实例ID。
+    /// Target instance ID.
     ///
     /// Sent in the query string as `target_instance_id`.
     pub target_instance_id: Option<String>,
-    /// 目标实例名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    /// Target instance name. A name starting with `*` matches fuzzily on what follows the `*`; any
+    /// other name matches exactly.
     ///
     /// Sent in the query string as `target_instance_name`.
     pub target_instance_name: Option<String>,
-    /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record). The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return. Range: 1 to 100. When it is left out, the first 100
+    /// records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3241,9 +3471,9 @@ impl<C> Request<ListDbCacheMappingsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListDbCacheMappingsOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 内存加速映射信息。
+    /// Memory acceleration mappings.
     pub dbcache_mappings: Option<Vec<types::QueryDbCacheMappingResponse>>,
 }
 
@@ -3251,31 +3481,36 @@ pub struct ListDbCacheMappingsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDbCacheRulesInput {
-    /// 内存加速映射ID。
+    /// Memory acceleration mapping ID.
     ///
     /// Sent in the query string as `dbcache_mapping_id`.
     pub dbcache_mapping_id: Option<String>,
-    /// 内存加速规则ID。
+    /// Memory acceleration rule ID.
     ///
     /// Sent in the query string as `rule_id`.
     pub rule_id: Option<String>,
-    /// 内存加速规则名称。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    /// Memory acceleration rule name. A name starting with `*` matches fuzzily on what follows the
+    /// `*`; any other name matches exactly.
     ///
     /// Sent in the query string as `rule_name`.
     pub rule_name: Option<String>,
-    /// 源端数据库名。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    /// Source database name. A name starting with `*` matches fuzzily on what follows the `*`; any
+    /// other name matches exactly.
     ///
     /// Sent in the query string as `source_db_schema`.
     pub source_db_schema: Option<String>,
-    /// 源端数据表名。名称以“*”起始，表示按照“*”后面的值模糊匹配，否则，按照实际填写的名称精确匹配查询。
+    /// Source table name. A name starting with `*` matches fuzzily on what follows the `*`; any
+    /// other name matches exactly.
     ///
     /// Sent in the query string as `source_db_table`.
     pub source_db_table: Option<String>,
-    /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record). The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<String>,
-    /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return. Range: 1 to 100. When it is left out, the first 100
+    /// records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<String>,
@@ -3360,11 +3595,11 @@ impl<C> Request<ListDbCacheRulesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListDbCacheRulesOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 内存加速映射ID。
+    /// Memory acceleration mapping ID.
     pub dbcache_mapping_id: Option<String>,
-    /// 内存加速规则详情。
+    /// Memory acceleration rule details.
     pub rules: Option<Vec<types::QueryDbCacheRuleResponse>>,
 }
 
@@ -3372,19 +3607,24 @@ pub struct ListDbCacheRulesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDbUsersInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 数据库账号名。若传此参数，则查询指定账号的信息，否则返回所有数据库账号信息。
+    /// Database account name. If it is given, only that account is returned; otherwise all database
+    /// accounts are.
     ///
     /// Sent in the query string as `name`.
     pub name: Option<String>,
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0.
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3448,9 +3688,9 @@ impl<C> Request<ListDbUsersInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListDbUsersOutput {
-    /// 数据库用户信息列表。
+    /// Database users.
     pub users: Option<Vec<types::RedisDbUserInfo>>,
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -3458,12 +3698,17 @@ pub struct ListDbUsersOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDedicatedResourcesInput {
-    /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
-    /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
+    /// Index offset.
+    /// - Counting from the most recently created dedicated resource in the project, in order of
+    ///   creation time, the query skips this many dedicated resources.
+    /// - 0 or greater.
+    /// - When it is left out, the offset is 0: the query starts from the most recently created
+    ///   dedicated resource.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    /// Maximum number of dedicated resources to return.
+    /// - Range: 1 to 100. When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3507,9 +3752,9 @@ impl<C> Request<ListDedicatedResourcesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListDedicatedResourcesOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 专属资源信息列表。
+    /// Dedicated resources.
     pub resources: Option<Vec<types::ListDedicatedResourceResult>>,
 }
 
@@ -3517,15 +3762,20 @@ pub struct ListDedicatedResourcesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEpsQuotasInput {
-    /// 企业项目名称。支持模糊搜索，若不指定则返回所有企业项目配额。
+    /// Enterprise project name. Fuzzy search is supported; when it is left out, the quotas of all
+    /// enterprise projects are returned.
     ///
     /// Sent in the query string as `enterprise_project_name`.
     pub enterprise_project_name: Option<String>,
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0.
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3581,9 +3831,9 @@ impl<C> Request<ListEpsQuotasInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListEpsQuotasOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 企业项目配额信息列表。
+    /// Enterprise project quotas.
     pub quotas: Option<Vec<types::NoSqlQueryEpsQuotaInfo>>,
 }
 
@@ -3591,26 +3841,40 @@ pub struct ListEpsQuotasOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListFlavorInfosInput {
-    /// 数据库类型。 - 取值为“cassandra”，表示查询GeminiDB Cassandra数据库实例支持的规格。 - 取值为“mongodb”，表示查询GeminiDB
-    /// Mongo数据库实例支持的规格。 - 取值为“influxdb”，表示查询GeminiDB Influx数据库实例支持的规格。 - 取值为“redis”，表示查询GeminiDB
-    /// Redis数据库实例支持的规格。 - 如果不传该参数，默认为“cassandra”。
+    /// Database type.
+    /// - `cassandra`: specifications of GeminiDB Cassandra instances.
+    /// - `mongodb`: specifications of GeminiDB Mongo instances.
+    /// - `influxdb`: specifications of GeminiDB Influx instances.
+    /// - `redis`: specifications of GeminiDB Redis instances.
+    /// - Left out: `cassandra`.
     ///
     /// Sent in the query string as `engine_name`.
     pub engine_name: Option<String>,
-    /// - 取值为“CloudNativeCluster”, 表示查询云原生部署模式支持的规格。 - 取值为“EnhancedCluster”, 表示查询GeminiDB
-    ///   Influx经典部署模式集群增强版实例支持的规格。 - 不传该参数表示查询数据库类型下的所有经典部署模式支持的规格。
+    /// - `CloudNativeCluster`: specifications for cloud native deployment.
+    /// - `EnhancedCluster`: specifications of GeminiDB Influx enhanced cluster instances with
+    ///   classic deployment.
+    /// - Left out: the specifications of every classic deployment mode of the database type.
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
-    /// 产品类型。 - Standard 标准型 - Capacity 容量型 当创建GeminiDB Redis云原生部署模式集群类型必传此参数。
+    /// Product type.
+    /// - `Standard`: standard.
+    /// - `Capacity`: capacity-oriented.
+    ///
+    /// Required when creating a GeminiDB Redis cluster instance with cloud native deployment.
     ///
     /// Sent in the query string as `product_type`.
     pub product_type: Option<String>,
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 - 取值必须为数字，不能为负数。
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0 (the query starts from
+    ///   the first record).
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询规格信息上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条规格信息。
+    /// Maximum number of specifications to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 specifications are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3680,9 +3944,9 @@ impl<C> Request<ListFlavorInfosInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListFlavorInfosOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 实例规格信息列表。
+    /// Instance specifications.
     pub flavors: Option<Vec<types::ListFlavorsResult>>,
 }
 
@@ -3690,13 +3954,16 @@ pub struct ListFlavorInfosOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListFlavorsInput {
-    /// 实例所在区域。
+    /// Region of the instance.
     ///
     /// Sent in the query string as `region`.
     pub region: Option<String>,
-    /// 数据库类型。 - 取值为“cassandra”，表示查询GeminiDB Cassandra数据库实例支持的规格。 - 取值为“mongodb”，表示查询GeminiDB
-    /// Mongo数据库实例支持的规格。 - 取值为“influxdb”，表示查询GeminiDB Influx数据库实例支持的规格。 - 取值为“redis”，表示查询GeminiDB
-    /// Redis数据库实例支持的规格。 - 如果不传该参数，默认为“cassandra”。
+    /// Database type.
+    /// - `cassandra`: specifications of GeminiDB Cassandra instances.
+    /// - `mongodb`: specifications of GeminiDB Mongo instances.
+    /// - `influxdb`: specifications of GeminiDB Influx instances.
+    /// - `redis`: specifications of GeminiDB Redis instances.
+    /// - Left out: `cassandra`.
     ///
     /// Sent in the query string as `engine_name`.
     pub engine_name: Option<String>,
@@ -3742,9 +4009,9 @@ impl<C> Request<ListFlavorsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListFlavorsOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 实例规格信息列表。
+    /// Instance specifications.
     pub flavors: Option<Vec<types::ListFlavorsResult>>,
 }
 
@@ -3752,31 +4019,44 @@ pub struct ListFlavorsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInfluxdbSlowLogsInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 30 days before the current time.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The end time
+    /// cannot be later than the current time.
     pub end_time: Option<String>,
-    /// 表示每次查询的日志条数，最大限制100条。
+    /// Number of log records per query, at most 100.
     pub limit: Option<i32>,
-    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    /// Sequence number of a log line. Not needed for the first query; for the next query, take it
+    /// from the previous query's response.
+    ///
+    /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
+    /// is not included.
     pub line_num: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型。 可取值：SELECT、DELETE 、SHOW 、DROP 、CREATE 、ALTER
+    /// Statement type. Empty: all statement types are queried. Values: `SELECT`, `DELETE`, `SHOW`,
+    /// `DROP`, `CREATE`, `ALTER`.
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     pub node_id: Option<String>,
-    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    /// Keywords to search the full text of the logs for; a log must match all of them.
+    /// - At most 10 keywords.
+    /// - Each keyword at most 512 characters.
     pub keywords: Option<String>,
-    /// 支持根据最大执行时间范围查找日志。单位：ms
+    /// Finds logs by the upper bound of the execution time. Unit: ms.
     pub max_cost_time: Option<i32>,
-    /// 支持根据最小执行时间范围查找日志。单位：ms
+    /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<i32>,
-    /// 数据库名称。
+    /// Database name.
     pub database: Option<String>,
-    /// 保留策略。
+    /// Retention policy.
     pub retention_policy: Option<String>,
 }
 
@@ -3883,7 +4163,7 @@ impl<C> Request<ListInfluxdbSlowLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInfluxdbSlowLogsOutput {
-    /// Influxdb慢日志列表
+    /// InfluxDB slow query logs.
     pub slow_logs: Option<Vec<types::InfluxdbSlowLogDetail>>,
 }
 
@@ -3891,15 +4171,19 @@ pub struct ListInfluxdbSlowLogsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceDatabasesInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0.
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -3956,9 +4240,9 @@ impl<C> Request<ListInstanceDatabasesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceDatabasesOutput {
-    /// Redis实例数据库列表。
+    /// Databases of the Redis instance.
     pub databases: Option<Vec<String>>,
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -3966,7 +4250,7 @@ pub struct ListInstanceDatabasesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceMaintenanceWindowInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -4005,7 +4289,7 @@ impl<C> Request<ListInstanceMaintenanceWindowInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceMaintenanceWindowOutput {
-    /// **参数解释：** 实例的可维护时间窗。
+    /// Maintenance windows of the instance.
     pub maintenance_window: Option<String>,
 }
 
@@ -4013,11 +4297,11 @@ pub struct ListInstanceMaintenanceWindowOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceSessionsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 节点ID。
+    /// Node ID.
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
@@ -4064,7 +4348,7 @@ impl<C> Request<ListInstanceSessionsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceSessionsOutput {
-    /// 节点的会话信息列表。
+    /// Sessions of the nodes.
     pub node_sessions: Option<Vec<types::ListNodeSessionsResult>>,
 }
 
@@ -4072,7 +4356,7 @@ pub struct ListInstanceSessionsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceTagsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -4111,7 +4395,7 @@ impl<C> Request<ListInstanceTagsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceTagsOutput {
-    /// 标签列表。
+    /// Tag list.
     pub tags: Option<Vec<types::ListInstanceTagsResult>>,
 }
 
@@ -4255,16 +4539,25 @@ pub struct ListInstancesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstancesByResourceTagsInput {
-    /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。 - “action”值为“count”时，不传该参数。 -
-    /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。'
+    /// Index offset: the query skips this many records from the first one.
+    /// - Leave it out when `action` is `count`.
+    /// - When `action` is `filter`, the value must be a number, and not negative. Default: 0, the
+    ///   query starts from the first record.
     pub offset: Option<String>,
-    /// 查询记录数。 - “action”值为“count”时，不传该参数。 - “action”值为“filter”时，取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    /// Number of records to return.
+    /// - Leave it out when `action` is `count`.
+    /// - When `action` is `filter`: 1 to 100. When it is left out, the first 100 records are
+    ///   returned.
     pub limit: Option<String>,
-    /// 操作标识。 - 取值为“filter”，表示根据标签过滤条件查询实例。 - 取值为“count”，表示仅返回总记录数，禁止返回其他字段。
+    /// Operation to perform.
+    /// - `filter`: queries instances by the tag filters.
+    /// - `count`: returns only the total number of records, and no other fields.
     pub action: Option<String>,
-    /// 搜索字段。 - 该字段值为空，表示不按照实例名称或实例ID查询。 - 该字段值不为空
+    /// Search field.
+    /// - Empty: instances are not queried by instance name or ID.
+    /// - Not empty: instances are queried by it.
     pub matches: Option<Vec<types::MatchOption>>,
-    /// 包含标签，最多包含20个key。
+    /// Tags to include, at most 20 keys.
     pub tags: Option<Vec<types::TagOption>>,
 }
 
@@ -4326,9 +4619,9 @@ impl<C> Request<ListInstancesByResourceTagsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesByResourceTagsOutput {
-    /// 实例列表。
+    /// Instances.
     pub instances: Option<Vec<types::InstanceResult>>,
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -4336,16 +4629,25 @@ pub struct ListInstancesByResourceTagsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstancesByTagsInput {
-    /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。 - “action”值为“count”时，不传该参数。 -
-    /// “action”值为“filter”时，取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。'
+    /// Index offset: the query skips this many records from the first one.
+    /// - Leave it out when `action` is `count`.
+    /// - When `action` is `filter`, the value must be a number, and not negative. Default: 0, the
+    ///   query starts from the first record.
     pub offset: Option<String>,
-    /// 查询记录数。 - “action”值为“count”时，不传该参数。 - “action”值为“filter”时，取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    /// Number of records to return.
+    /// - Leave it out when `action` is `count`.
+    /// - When `action` is `filter`: 1 to 100. When it is left out, the first 100 records are
+    ///   returned.
     pub limit: Option<String>,
-    /// 操作标识。 - 取值为“filter”，表示根据标签过滤条件查询实例。 - 取值为“count”，表示仅返回总记录数，禁止返回其他字段。
+    /// Operation to perform.
+    /// - `filter`: queries instances by the tag filters.
+    /// - `count`: returns only the total number of records, and no other fields.
     pub action: Option<String>,
-    /// 搜索字段。 - 该字段值为空，表示不按照实例名称或实例ID查询。 - 该字段值不为空
+    /// Search field.
+    /// - Empty: instances are not queried by instance name or ID.
+    /// - Not empty: instances are queried by it.
     pub matches: Option<Vec<types::MatchOption>>,
-    /// 包含标签，最多包含20个key。
+    /// Tags to include, at most 20 keys.
     pub tags: Option<Vec<types::TagOption>>,
 }
 
@@ -4407,9 +4709,9 @@ impl<C> Request<ListInstancesByTagsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesByTagsOutput {
-    /// 实例列表。
+    /// Instances.
     pub instances: Option<Vec<types::InstanceResult>>,
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -4417,19 +4719,22 @@ pub struct ListInstancesByTagsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionInput {
-    /// 节点ID。
+    /// Node ID.
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
-    /// 索引位置，偏移量。取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从最新创建的实例节点连接开始查询。
+    /// Index offset, 0 or greater. When it is left out, the offset is 0: the query starts from the
+    /// most recent connection to the instance's nodes.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 分页查询页数。不传该参数时，默认每页50条实例节点连接信息，最大100条。
+    /// Page size of the query. When it is left out, a page holds 50 connections to the instance's
+    /// nodes; at most 100.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 用户端地址前缀匹配字符串。完整的地址由ip和端口号组成。不传默认查询所有。
+    /// Prefix that the client address must match. A full address is an IP address and a port. When
+    /// it is left out, all sessions are returned.
     ///
     /// Sent in the query string as `addr_prefix`.
     pub addr_prefix: Option<String>,
@@ -4493,9 +4798,9 @@ impl<C> Request<ListInstancesSessionInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionOutput {
-    /// 符合查询条件的总会话数。
+    /// Total number of sessions that match the query.
     pub total_count: Option<i32>,
-    /// 实例会话详细信息列表。
+    /// Session details of the instance.
     pub sessions: Option<Vec<types::ListInstancesSessionRespondBodySessions>>,
 }
 
@@ -4503,7 +4808,7 @@ pub struct ListInstancesSessionOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionStatisticsInput {
-    /// 节点ID。
+    /// Node ID.
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
@@ -4542,15 +4847,17 @@ impl<C> Request<ListInstancesSessionStatisticsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionStatisticsOutput {
-    /// 总客户端连接数。
+    /// Total number of client connections.
     pub total_connection_count: Option<i32>,
     /// active_connection_count
     pub active_connection_count: Option<i32>,
-    /// 节点连接的各个客户端连接数汇总，从大到小取前十个，最多十个，展示客户端的ip地址和连接总数。
+    /// Connections per client to the node: the top ten by number of connections (at most ten), with
+    /// each client's IP address and its total number of connections.
     pub top_source_ips: Option<
         Vec<types::ListInstancesSessionStatisticsRespondBodyTopSourceIps>,
     >,
-    /// 节点各数据库连接的客户端的ip和该ip连接节点的连接数，按连接数从高到低取前十个，最多十个。
+    /// Per database of the node: the client IP addresses and the number of connections each has to
+    /// the node, the top ten by number of connections (at most ten).
     pub top_dbs: Option<serde_json::Value>,
 }
 
@@ -4558,39 +4865,61 @@ pub struct ListInstancesSessionStatisticsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListJobsInput {
-    /// 任务ID。
+    /// Task ID.
     ///
     /// Sent in the query string as `id`.
     pub id: Option<String>,
-    /// 查询开始时间，默认当前时间往前30天，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始，Z指时区偏移量
+    /// Start of the query, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the
+    /// time and `Z` is the time zone offset. Default: 30 days before the current time.
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// 查询结束时间，默认当前时间，格式为“yyyy-mm-ddThh:mm:ssZ”，且大于查询开始时间，时间跨度不超过30天。 其中，T指某个时间的开始，Z指时区偏移量。
+    /// End of the query, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the
+    /// time and `Z` is the time zone offset. It must be later than the start time, at most 30 days
+    /// after it. Default: the current time.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-    /// 任务状态： 取值为“Running”为执行中； 取值为“Completed”为完成； 取值为“Failed” 为失败。
+    /// Task status:
+    /// - `Running`: running.
+    /// - `Completed`: completed.
+    /// - `Failed`: failed.
     ///
     /// Sent in the query string as `status`.
     pub status: Option<String>,
-    /// 任务名称。对应取值如下： - \"CreateInstance\"：创建实例 - \"RestoreNewInstance\"：恢复到新实例 -
-    /// \"EnlargeInstance\"：扩容实例 - \"ReduceInstance\"：缩容实例 - \"RestartInstance\"：重启实例 -
-    /// \"RestartNode\"：重启节点 - \"EnlargeInstanceVolume\"：扩容实例磁盘 - \"ReduceInstanceVolume\"：缩容实例磁盘 -
-    /// \"ResizeInstance\"：规格变更实例 - \"UpgradeDbVersion\"：升级数据库版本 - \"BindPublicIP\"：绑定公网IP -
-    /// \"UnbindPublicIP\"：解绑公网IP - \"DeleteInstance\"：删除实例 - \"EnlargeInstanceColdVolume\"：扩容实例冷存储 -
-    /// \"AddInstanceColdVolume\"：增加实例冷存储 - \"ModifySecurityGroup\"：修改安全组 - \"ModifyPort\"：修改端口 -
-    /// \"ConstructDisasterRecovery\"：构造容灾关系 - \"DeConstructDisasterRecovery\"：解除容灾关系 -
-    /// \"SwitchOverDisasterRecovery\"：切换容灾关系 - \"BuildBiActiveInstance\"：构建双活实例 -
-    /// \"ReleaseBiActiveInstance\"：解除双活实例关系 - \"BackupInstance\"：备份实例
+    /// Task name. The values are:
+    /// - `CreateInstance`: creating an instance.
+    /// - `RestoreNewInstance`: restoring to a new instance.
+    /// - `EnlargeInstance`: adding nodes to an instance.
+    /// - `ReduceInstance`: removing nodes from an instance.
+    /// - `RestartInstance`: restarting an instance.
+    /// - `RestartNode`: restarting a node.
+    /// - `EnlargeInstanceVolume`: scaling up an instance's storage.
+    /// - `ReduceInstanceVolume`: scaling down an instance's storage.
+    /// - `ResizeInstance`: changing an instance's specifications.
+    /// - `UpgradeDbVersion`: upgrading the database version.
+    /// - `BindPublicIP`: binding an EIP.
+    /// - `UnbindPublicIP`: unbinding an EIP.
+    /// - `DeleteInstance`: deleting an instance.
+    /// - `EnlargeInstanceColdVolume`: scaling up an instance's cold storage.
+    /// - `AddInstanceColdVolume`: adding cold storage to an instance.
+    /// - `ModifySecurityGroup`: changing the security group.
+    /// - `ModifyPort`: changing the port.
+    /// - `ConstructDisasterRecovery`: setting up a DR relationship.
+    /// - `DeConstructDisasterRecovery`: removing a DR relationship.
+    /// - `SwitchOverDisasterRecovery`: switching over a DR relationship.
+    /// - `BuildBiActiveInstance`: setting up an active-active instance.
+    /// - `ReleaseBiActiveInstance`: removing an active-active relationship.
+    /// - `BackupInstance`: backing up an instance.
     ///
     /// Sent in the query string as `name`.
     pub name: Option<String>,
-    /// 索引位置，偏移量。从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询），必须为数字，不能为负数。
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record). It must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询记录数。取值 10 20 50 ，默认为50。
+    /// Number of records to return: 10, 20 or 50. Default: 50.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -4674,9 +5003,9 @@ impl<C> Request<ListJobsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListJobsOutput {
-    /// 任务列表。
+    /// Tasks.
     pub jobs: Option<Vec<types::JobDetail>>,
-    /// 任务列表总数
+    /// Total number of tasks.
     pub total_count: Option<i32>,
 }
 
@@ -4684,27 +5013,29 @@ pub struct ListJobsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListLtsConfigsInput {
-    /// 索引位置偏移量，表示从第一条数据偏移offset条数据后开始查询。取值必须为数字，不能为负数。默认取0值，表示从第一条数据开始查询。
+    /// Index offset: the query skips this many records from the first one. The value must be a
+    /// number, and not negative. Default: 0, the query starts from the first record.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询记录数。取值范围：1~100，必须为数字。不传该参数时，默认查询前100条实例信息。
+    /// Number of records to return, from 1 to 100; must be a number. When it is left out, the first
+    /// 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 根据实例ID精确搜索。
+    /// Exact search by instance ID.
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// 根据实例名称模糊搜索。
+    /// Fuzzy search by instance name.
     ///
     /// Sent in the query string as `instance_name`.
     pub instance_name: Option<String>,
-    /// 根据企业项目ID精确搜索。
+    /// Exact search by enterprise project ID.
     ///
     /// Sent in the query string as `enterprise_project_id`.
     pub enterprise_project_id: Option<String>,
-    /// 语言。
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -4782,9 +5113,9 @@ impl<C> Request<ListLtsConfigsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListLtsConfigsOutput {
-    /// 实例总记录数。
+    /// Total number of instance records.
     pub total_count: Option<i32>,
-    /// 实例-LTS日志配置信息列表。
+    /// LTS log settings of the instances.
     pub instance_lts_configs: Option<Vec<types::InstanceLogConfig>>,
 }
 
@@ -4792,23 +5123,35 @@ pub struct ListLtsConfigsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListMongodbErrorLogsInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 30 days before the current time.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The end time
+    /// cannot be later than the current time.
     pub end_time: Option<String>,
-    /// 表示每次查询的日志条数，最大限制100条。
+    /// Number of log records per query, at most 100.
     pub limit: Option<i32>,
-    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    /// Sequence number of a log line. Not needed for the first query; for the next query, take it
+    /// from the previous query's response.
+    ///
+    /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
+    /// is not included.
     pub line_num: Option<String>,
-    /// 日志级别，取空值，表示查询所有日志级别的日志。
+    /// Log level. Empty: logs of every level are queried.
     pub severity: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     pub node_id: Option<String>,
-    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    /// Keywords to search the full text of the logs for; a log must match all of them.
+    /// - At most 10 keywords.
+    /// - Each keyword at most 512 characters.
     pub keywords: Option<Vec<String>>,
 }
 
@@ -4891,7 +5234,7 @@ impl<C> Request<ListMongodbErrorLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListMongodbErrorLogsOutput {
-    /// 错误日志具体信息。
+    /// Error log details.
     pub error_logs: Option<Vec<types::MongodbErrorLogDetail>>,
 }
 
@@ -4899,31 +5242,49 @@ pub struct ListMongodbErrorLogsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListMongodbSlowLogsInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 30 days before the current time.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The end time
+    /// cannot be later than the current time.
     pub end_time: Option<String>,
-    /// 表示每次查询的日志条数，最大限制100条。
+    /// Number of log records per query, at most 100.
     pub limit: Option<i32>,
-    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    /// Sequence number of a log line. Not needed for the first query; for the next query, take it
+    /// from the previous query's response.
+    ///
+    /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
+    /// is not included.
     pub line_num: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型。
+    /// Statement type. Empty: all statement types are queried.
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     pub node_id: Option<String>,
-    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    /// Keywords to search the full text of the logs for; a log must match all of them.
+    /// - At most 10 keywords.
+    /// - Each keyword at most 512 characters.
     pub keywords: Option<Vec<String>>,
-    /// 根据多个数据库库名关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过64个字符。
+    /// Database name keywords for a fuzzy search of the logs; a log must match at least one of
+    /// them.
+    /// - Only prefix matching is supported, with at most 10 keywords.
+    /// - Each keyword at most 64 characters.
     pub database_keywords: Option<Vec<String>>,
-    /// 根据多个数据库集合名称关键字模糊搜索日志，表示匹配至少一个关键字。 - 只支持关键字前缀模糊搜索，最多支持10个关键字。 - 每个关键字最大长度不超过128个字符。
+    /// Collection name keywords for a fuzzy search of the logs; a log must match at least one of
+    /// them.
+    /// - Only prefix matching is supported, with at most 10 keywords.
+    /// - Each keyword at most 128 characters.
     pub collection_keywords: Option<Vec<String>>,
-    /// 支持根据最大执行时间范围查找日志。单位：ms
+    /// Finds logs by the upper bound of the execution time. Unit: ms.
     pub max_cost_time: Option<i32>,
-    /// 支持根据最小执行时间范围查找日志。单位：ms
+    /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<i32>,
 }
 
@@ -5038,7 +5399,7 @@ impl<C> Request<ListMongodbSlowLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListMongodbSlowLogsOutput {
-    /// 慢日志具体信息。
+    /// Slow query log details.
     pub slow_logs: Option<Vec<types::MongodbSlowLogDetail>>,
 }
 
@@ -5046,33 +5407,43 @@ pub struct ListMongodbSlowLogsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListNosqlTaskListInput {
-    /// 任务名称，默认为空。对应取值如下：  \"REBOOT\"：重启实例  \"RESIZE_FLAVOR\"：变更实例的CPU和内存规格 
-    /// \"UPGRADE_DATABASE\"：补丁升级
+    /// Task name. Empty by default. The values are:
+    /// - `REBOOT`: restarting an instance.
+    /// - `RESIZE_FLAVOR`: changing the CPU and memory specifications of an instance.
+    /// - `UPGRADE_DATABASE`: upgrading the patch version.
     ///
     /// Sent in the query string as `job_name`.
     pub job_name: Option<String>,
-    /// 任务执行状态，默认为空。 取值：  值为\"Pending\"，表示任务未执行。  值为\"Running\"，表示任务正在执行。 
-    /// 值为\"Completed\"，表示任务执行成功。  值为\"Failed\"，表示任务执行失败。  值为\"Canceled\"，表示任务取消执行。
+    /// Task status. Empty by default. The values are:
+    /// - `Pending`: the task has not run yet.
+    /// - `Running`: the task is running.
+    /// - `Completed`: the task succeeded.
+    /// - `Failed`: the task failed.
+    /// - `Canceled`: the task was canceled.
     ///
     /// Sent in the query string as `job_status`.
     pub job_status: Option<String>,
-    /// 实例ID，不传该值默认查所有符合条件的实例。
+    /// Instance ID. When it is left out, all instances that match the conditions are queried.
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// 任务创建起始时间，格式为\"yyyy-mm-ddThh:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间前七天。
+    /// Start of the task creation time range, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, an offset of one hour is
+    /// shown as +0100). Default: seven days before the current time.
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// 任务创建结束时间，格式为\"yyyy-mm-ddThh:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如偏移1个小时显示为+0100，不传默认为当前时间。
+    /// End of the task creation time range, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, an offset of one hour is
+    /// shown as +0100). Default: the current time.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-    /// 索引位置，偏移量。从第一条数据偏移offset条数据后开始查询，默认为0。
+    /// Index offset. The query skips this many records from the first one. Default: 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<String>,
-    /// 查询记录数。不传该参数时，默认为10,取值范围1-100。
+    /// Number of records to return, from 1 to 100. Default: 10.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<String>,
@@ -5156,9 +5527,9 @@ impl<C> Request<ListNosqlTaskListInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListNosqlTaskListOutput {
-    /// 记录总数。
+    /// Total number of records.
     pub total_count: Option<String>,
-    /// 任务详情。
+    /// Task details.
     pub schedules: Option<Vec<types::ScheduleDetailInfo>>,
 }
 
@@ -5166,11 +5537,15 @@ pub struct ListNosqlTaskListOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListProjectTagsInput {
-    /// 索引位置，偏移量。 - 从第一条数据偏移offset条数据后开始查询，默认为0。 - 取值必须为数字，且不能为负数。
+    /// Index offset.
+    /// - The query skips this many records from the first one. Default: 0.
+    /// - The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围：1~100。 - 不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5214,9 +5589,9 @@ impl<C> Request<ListProjectTagsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListProjectTagsOutput {
-    /// 标签列表。
+    /// Tag list.
     pub tags: Option<Vec<types::Tag>>,
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -5224,16 +5599,23 @@ pub struct ListProjectTagsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRecycleInstancesInput {
-    /// **参数解释：** 索引位置，偏移量。 索引位置偏移量。从第一条数据偏移offset条数据后开始查询。 **约束限制：** 大于或等于0。 **取值范围：** 不涉及。
-    /// **默认取值：** 0，表示从第一条数据开始查询。
+    /// Index offset: the query skips this many records from the first one.
+    ///
+    /// **Constraints:** 0 or greater.
+    ///
+    /// **Default:** 0: the query starts from the first record.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 100。
+    /// Maximum number of records to return.
+    ///
+    /// **Range:** 1 to 100.
+    ///
+    /// **Default:** 100.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 语言。
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -5290,9 +5672,9 @@ impl<C> Request<ListRecycleInstancesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRecycleInstancesOutput {
-    /// **参数解释：** 总记录数。 **取值范围：** 不涉及。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// **参数解释：** 实例信息。 **取值范围：** 不涉及。
+    /// Instances.
     pub instances: Option<Vec<types::RecycleInstance>>,
 }
 
@@ -5300,26 +5682,32 @@ pub struct ListRecycleInstancesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRedisPitrRestoreTimeInput {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 查询可恢复时间点的开始时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** 不涉及。
-    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Start of the range of restorable points in time to query, as a `yyyy-mm-ddThh:mm:ssZ`
+    /// string: `T` marks the start of the time, `Z` is the time zone offset.
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// **参数解释：** 查询可恢复时间点的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **约束限制：** 不涉及。
-    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// End of the range of restorable points in time to query, as a `yyyy-mm-ddThh:mm:ssZ` string:
+    /// `T` marks the start of the time, `Z` is the time zone offset.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-    /// **参数解释：** 偏移量，表示查询该偏移量后面的记录量。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 0。
+    /// Offset: the records after this many are returned.
+    ///
+    /// **Default:** 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询返回记录的数量上限值。 **约束限制：** 不涉及。 **取值范围：** 1~300。 **默认取值：** 300。
+    /// Maximum number of records to return.
+    ///
+    /// **Range:** 1 to 300.
+    ///
+    /// **Default:** 300.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5390,9 +5778,10 @@ impl<C> Request<ListRedisPitrRestoreTimeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRedisPitrRestoreTimeOutput {
-    /// **参数解释：** Redis可恢复时间点列表。yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 **取值范围：** 不涉及。
+    /// Points in time to which the Redis instance can be restored, as `yyyy-mm-ddThh:mm:ssZ`
+    /// strings: `T` marks the start of the time, `Z` is the time zone offset.
     pub restore_time: Option<Vec<String>>,
-    /// **参数解释：** Redis实例可恢复时间点总数。 **取值范围：** 不涉及。
+    /// Total number of points in time to which the Redis instance can be restored.
     pub total_count: Option<i32>,
 }
 
@@ -5400,37 +5789,42 @@ pub struct ListRedisPitrRestoreTimeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRedisSlowLogsInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：开始时间不得早于当前时间30天。
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 30 days before the current time.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。注：结束时间不能晚于当前时间。
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The end time
+    /// cannot be later than the current time.
     pub end_time: Option<String>,
-    /// 表示每次查询的日志条数，最大限制100条。
+    /// Number of log records per query, at most 100.
     pub limit: Option<i32>,
-    /// 日志单行序列号，第一次查询时不需要此参数，下一次查询时需要使用，可从上一次查询的返回信息中获取。 说明：当次查询从line_num的下一条日志开始查询，不包含当前line_num日志。
+    /// Sequence number of a log line. Not needed for the first query; for the next query, take it
+    /// from the previous query's response.
+    ///
+    /// Note: the query starts from the log record after `line_num`; the record at `line_num` itself
+    /// is not included.
     pub line_num: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型。支持查询的所有语句类型如下（以\"|\"分割）：
-    /// set|get|del|incr|incrby|incrbyfloat|decr|decrby|getset|append|mget|keys|setnx|setex|psetex|delvx|mset|
-    /// msetnx|getrange|substr|setrange|strlen|exists|expire|pexpire|expireat|pexpireat|ttl|pttl|persist|type|
-    /// scanx|pksetexat|sort|hdel|hset|hget|hgetall|hexists|hincrby|hincrbyfloat|hkeys|hlen|hmget|hmset|hsetnx|
-    /// hstrlen|hvals|hscan|hscanx|pkhscanrange|pkhrscanrange|lindex|linsert|llen|lpop|lpush|lpushx|lrange|lrem|
-    /// lset|ltrim|rpop|rpoplpush|rpush|rpushx|zadd|zcard|zscan|zincrby|zrange|zrevrange|zrangebyscore|
-    /// zrevrangebyscore|zcount|zrem|zunionstore|zinterstore|zrank|zrevrank|zscore|zrangebylex|zrevrangebylex|
-    /// zlexcount|zremrangebyrank|zremrangebyscore|zremrangebylex|zpopmax|zpopmin|sadd|spop|scard|smembers|sscan|
-    /// srem|sunion|sunionstore|sinter|sinterstore|sismember|sdiff|sdiffstore|smove|srandmember|bitset|bitget|
-    /// bitcount|bitpos|bitop|bitfield|pfadd|pfcount|pfmerge|geoadd|georadiusbymember|georadius|geohash|geodist|
-    /// geopos|xadd|xack|xgroup|xdel|xtrim|xlen|xrange|xrevrange|xclaim|xpending|xinfo|xread|xreadgroup|
+    /// Statement type. Empty: all statement types are queried. The statement types that can be
+    /// queried, separated by `|`:
+    ///
+    /// `set|get|del|incr|incrby|incrbyfloat|decr|decrby|getset|append|mget|keys|setnx|setex|psetex|delvx|mset|msetnx|getrange|substr|setrange|strlen|exists|expire|pexpire|expireat|pexpireat|ttl|pttl|persist|type|scanx|pksetexat|sort|hdel|hset|hget|hgetall|hexists|hincrby|hincrbyfloat|hkeys|hlen|hmget|hmset|hsetnx|hstrlen|hvals|hscan|hscanx|pkhscanrange|pkhrscanrange|lindex|linsert|llen|lpop|lpush|lpushx|lrange|lrem|lset|ltrim|rpop|rpoplpush|rpush|rpushx|zadd|zcard|zscan|zincrby|zrange|zrevrange|zrangebyscore|zrevrangebyscore|zcount|zrem|zunionstore|zinterstore|zrank|zrevrank|zscore|zrangebylex|zrevrangebylex|zlexcount|zremrangebyrank|zremrangebyscore|zremrangebylex|zpopmax|zpopmin|sadd|spop|scard|smembers|sscan|srem|sunion|sunionstore|sinter|sinterstore|sismember|sdiff|sdiffstore|smove|srandmember|bitset|bitget|bitcount|bitpos|bitop|bitfield|pfadd|pfcount|pfmerge|geoadd|georadiusbymember|georadius|geohash|geodist|geopos|xadd|xack|xgroup|xdel|xtrim|xlen|xrange|xrevrange|xclaim|xpending|xinfo|xread|xreadgroup`
     pub operate_type: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     pub node_id: Option<String>,
-    /// 根据多个关键字搜索日志全文，表示同时匹配所有关键字。 - 最多支持10个关键字。 - 每个关键字最大长度不超过512个字符。
+    /// Keywords to search the full text of the logs for; a log must match all of them.
+    /// - At most 10 keywords.
+    /// - Each keyword at most 512 characters.
     pub keywords: Option<Vec<String>>,
-    /// 支持根据最大执行时间范围查找日志。单位：ms
+    /// Finds logs by the upper bound of the execution time. Unit: ms.
     pub max_cost_time: Option<f64>,
-    /// 支持根据最小执行时间范围查找日志。单位：ms
+    /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<f64>,
 }
 
@@ -5525,7 +5919,7 @@ impl<C> Request<ListRedisSlowLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRedisSlowLogsOutput {
-    /// 慢日志具体信息。
+    /// Slow query log details.
     pub slow_logs: Option<Vec<types::RedisSlowLogDetail>>,
 }
 
@@ -5533,16 +5927,22 @@ pub struct ListRedisSlowLogsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRestoreDatabasesInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
-    /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
+    /// Index offset.
+    /// - Counting from the most recently created dedicated resource in the project, in order of
+    ///   creation time, the query skips this many dedicated resources.
+    /// - 0 or greater.
+    /// - When it is left out, the offset is 0: the query starts from the most recently created
+    ///   dedicated resource.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    /// Maximum number of dedicated resources to return.
+    /// - Range: 1 to 100. When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5599,9 +5999,9 @@ impl<C> Request<ListRestoreDatabasesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRestoreDatabasesOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 数据库名称列表。
+    /// Database names.
     pub database_names: Option<Vec<String>>,
 }
 
@@ -5609,20 +6009,26 @@ pub struct ListRestoreDatabasesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRestoreTablesInput {
-    /// 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 数据库名。
+    /// Database name.
     ///
     /// Sent in the query string as `database_name`.
     pub database_name: Option<String>,
-    /// 索引位置偏移量。 - 索引位置偏移量，表示从指定project ID下最新的专属资源创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的专属资源信息。 -
-    /// 取值大于或等于0。 - 不传该参数时，查询偏移量默认为0，表示从最新的创建时间对应的专属资源开始查询。
+    /// Index offset.
+    /// - Counting from the most recently created dedicated resource in the project, in order of
+    ///   creation time, the query skips this many dedicated resources.
+    /// - 0 or greater.
+    /// - When it is left out, the offset is 0: the query starts from the most recently created
+    ///   dedicated resource.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询专属资源个数上限值。 - 取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    /// Maximum number of dedicated resources to return.
+    /// - Range: 1 to 100. When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5686,9 +6092,9 @@ impl<C> Request<ListRestoreTablesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRestoreTablesOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// 数据表名称列表。
+    /// Table names.
     pub table_names: Option<Vec<String>>,
 }
 
@@ -5696,27 +6102,28 @@ pub struct ListRestoreTablesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListRestoreTimeInput {
-    /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 查询的可恢复时间段的开始时间点，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
-    /// \[例如北京时间偏移显示为+0800。默认值为当前查询时间的前一天。\]
+    /// Start of the restorable time periods to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks
+    /// the start of the time, `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800). Default: one day before the time of the query.
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// 查询的可恢复时间段的结束时间点，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
-    /// \[例如北京时间偏移显示为+0800。默认值为当前查询时间。\]
+    /// End of the restorable time periods to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks
+    /// the start of the time, `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800). Default: the time of the query.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-    /// 偏移量，表示查询该偏移量后面的记录，默认值为0。
+    /// Offset: the records after this many are returned. Default: 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询返回记录的数量上限值，取值范围为0~1000，默认值为1000。
+    /// Maximum number of records to return, from 0 to 1000. Default: 1000.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5787,9 +6194,9 @@ impl<C> Request<ListRestoreTimeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListRestoreTimeOutput {
-    /// 实例可恢复时间段总数
+    /// Total number of restorable time periods of the instance.
     pub total_count: Option<i32>,
-    /// 实例可恢复的时间段
+    /// Time periods to which the instance can be restored.
     pub restorable_time_periods: Option<Vec<types::RestorableTime>>,
 }
 
@@ -5797,33 +6204,40 @@ pub struct ListRestoreTimeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListSlowLogsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     ///
     /// Sent in the query string as `start_date`.
     pub start_date: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。
-    /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。只能查询当前时间前一个月内的慢日志。注：结束时间不能晚于当前时间。
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). Only the slow
+    /// query logs of the last month can be queried. The end time cannot be later than the current
+    /// time.
     ///
     /// Sent in the query string as `end_date`.
     pub end_date: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。 具体取值请参考查询实例列表和详情接口\"ListInstances\"中nodes字段数据结构说明的“id”。
+    /// Node ID. Empty: all nodes of the instance that can be queried. For the values, see `id` in
+    /// the `nodes` structure of Querying Instances and Details (`ListInstances`).
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型，也可指定如下日志类型： - SELECT
+    /// Statement type. Empty: all statement types are queried. This log type can also be given:
+    /// - `SELECT`
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 索引位置，偏移量。取值范围为 \[0, 1999\]。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询），必须为数字，不能为负数。
+    /// Index offset, from 0 to 1999. The query skips this many records from the first one. Default:
+    /// 0 (the query starts from the first record). It must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 注意： limit 与 offset 的和需要满足 &lt;= 2000的条件。
+    /// Number of records to return, from 1 to 100. Default: 10 (10 records are returned). Note:
+    /// `limit` plus `offset` must be at most 2000.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -5908,9 +6322,9 @@ impl<C> Request<ListSlowLogsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListSlowLogsOutput {
-    /// 具体信息。
+    /// Details.
     pub slow_log_list: Option<Vec<types::SlowlogResult>>,
-    /// 数据库版本总记录数。
+    /// Total number of records.
     pub total_record: Option<i32>,
 }
 
@@ -5966,28 +6380,49 @@ pub struct ListSslCertDownloadAddressesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyAutoNodeExpansionPolicyInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 语言。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-    /// **参数解释：** 节点扩容是否开启。 **约束限制：** 不涉及。 **取值范围：** true为开启。 false为关闭。 **默认取值：** 不涉及。
+    /// Whether automatic node scale-out is enabled.
+    ///
+    /// **Range:** `true`: enabled. `false`: disabled.
     pub switch_option: Option<bool>,
-    /// **参数解释：** 超负载节点比例。如当前实例3个节点，需要当2个节点满足阈值时触发扩容，因2÷3≈67%，可设置为67（向上取整） **约束限制：** 不涉及。 **取值范围：**
-    /// 1-100的正整数。 **默认取值：** 不涉及。
+    /// Share of overloaded nodes, in percent. For example, for an instance with 3 nodes that should
+    /// scale out when 2 nodes reach the threshold: 2 ÷ 3 ≈ 67%, so set 67 (rounded up).
+    ///
+    /// **Range:** A positive integer from 1 to 100.
     pub overload_node_threshold: Option<i32>,
-    /// **参数解释：** 触发节点自动扩容的CPU使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数 **默认取值：** 默认为80。
+    /// CPU usage that triggers automatic node scale-out.
+    ///
+    /// **Range:** A positive integer from 1 to 100.
+    ///
+    /// **Default:** 80.
     pub cpu_threshold: Option<i32>,
-    /// **参数解释：** 触发节点自动扩容的内存使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的数字 **默认取值：** 默认为80。
+    /// Memory usage that triggers automatic node scale-out.
+    ///
+    /// **Range:** A number from 1 to 100.
+    ///
+    /// **Default:** 80.
     pub mem_threshold: Option<i32>,
-    /// **参数解释：** 每次扩容的节点个数。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过可扩容的节点上限。 **默认取值：** 默认为3。
+    /// Number of nodes added each time.
+    ///
+    /// **Range:** A positive integer, 1 or greater, at most the number of nodes that can still be
+    /// added.
+    ///
+    /// **Default:** 3.
     pub step: Option<i32>,
-    /// **参数解释：** 自动扩容所能达到的节点上限。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过当前实例可扩容的节点上限。 **默认取值：**
-    /// 默认为当前实例可扩容的节点上限。
+    /// Maximum number of nodes automatic scale-out can reach.
+    ///
+    /// **Range:** A positive integer, 1 or greater, at most the maximum number of nodes the
+    /// instance can scale out to.
+    ///
+    /// **Default:** The maximum number of nodes the instance can scale out to.
     pub node_limit: Option<i32>,
 }
 
@@ -6076,7 +6511,7 @@ pub struct ModifyAutoNodeExpansionPolicyOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyDbUserPrivilegeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -6125,7 +6560,7 @@ impl<C> Request<ModifyDbUserPrivilegeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyDbUserPrivilegeOutput {
-    /// 任务ID.
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -6133,7 +6568,7 @@ pub struct ModifyDbUserPrivilegeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyEpsQuotasInput {
-    /// 需要修改的企业项目配额信息列表。
+    /// Enterprise project quotas to change.
     pub quotas: Option<Vec<types::NoSqlRequestEpsQuota>>,
 }
 
@@ -6176,11 +6611,12 @@ pub struct ModifyEpsQuotasOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceMaintenanceWindowInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 开始时间，格式必须为HH:MM且有效，时间为UTC时间，只能为整点。结束时间默认与开始时间相隔四个小时。 **约束限制：** 不涉及。
+    /// Start time, in the format `HH:MM`, in UTC, on the hour. The end time is four hours after the
+    /// start time.
     pub start_time: Option<String>,
 }
 
@@ -6227,17 +6663,17 @@ pub struct ModifyInstanceMaintenanceWindowOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPortInput {
-    /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 新端口号。端口有效范围为2100~9500，暂不支持8636、8637和8638。GeminiDB
-    /// Mongo副本集4.0数据库实例端口有效范围为2100~9500，暂不支持8636、8637和8638。 GeminiDB
-    /// Cassandra数据库实例端口有效范围为2100~9500，暂不支持7000，7001，7199，8636，8479，8484，8999，8018，2180，2887，3887，8079，8091，8092。
-    /// GeminiDB
-    /// Redis数据库实例端口有效范围为1024~65535，暂不支持2180、2887、3887、6377、6378、6380、8018、8079、8091、8479、8484、8999、12017、12333、50069。
+    /// New port number, from 2100 to 9500; 8636, 8637 and 8638 are not supported yet.
+    /// - GeminiDB Mongo 4.0 replica set instances: from 2100 to 9500, except 8636, 8637 and 8638.
+    /// - GeminiDB Cassandra instances: from 2100 to 9500, except 7000, 7001, 7199, 8636, 8479,
+    ///   8484, 8999, 8018, 2180, 2887, 3887, 8079, 8091 and 8092.
+    /// - GeminiDB Redis instances: from 1024 to 65535, except 2180, 2887, 3887, 6377, 6378, 6380,
+    ///   8018, 8079, 8091, 8479, 8484, 8999, 12017, 12333 and 50069.
     pub port: Option<i32>,
 }
 
@@ -6279,7 +6715,7 @@ impl<C> Request<ModifyPortInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPortOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -6287,19 +6723,21 @@ pub struct ModifyPortOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPublicIpInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 实例节点ID。
+    /// Instance node ID.
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
-    /// 操作标识。取值： - BIND，表示绑定弹性公网IP。 - UNBIND，表示解绑弹性公网IP。
+    /// Operation to perform. The value can be:
+    /// - `BIND`: binds an EIP.
+    /// - `UNBIND`: unbinds an EIP.
     pub action: Option<String>,
-    /// 弹性公网IP。
+    /// EIP.
     pub public_ip: Option<String>,
-    /// 弹性公网IP的ID。
+    /// EIP ID.
     pub public_ip_id: Option<String>,
 }
 
@@ -6361,7 +6799,7 @@ impl<C> Request<ModifyPublicIpInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPublicIpOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -6369,21 +6807,25 @@ pub struct ModifyPublicIpOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyVolumeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 待变更到的磁盘容量。单位GB，取值为整数。 扩容场景下，必须大于当前磁盘容量。 缩容场景下，必须大于已用量的125%，向上取整。 磁盘容量的上下限与所选引擎类型以及规格相关。 -
-    /// \[GeminiDB
-    /// Cassandra请参见[数据库实例规格](https://support.huaweicloud.com/cassandraug-nosql/nosql_05_0017.html)。\](tag:hc) -
-    /// \[GeminiDB
-    /// Cassandra请参见[数据库实例规格。](https://support.huaweicloud.com/intl/zh-cn/cassandraug-nosql/nosql_05_0017.html)\](tag:hk) -
-    /// \[GeminiDB
-    /// Redis请参见[数据库实例规格。](https://support.huaweicloud.com/redisug-nosql/nosql_05_0059.html)\](tag:hc) -
-    /// \[GeminiDB
-    /// Redis请参见[数据库实例规格。](https://support.huaweicloud.com/intl/zh-cn/redisug-nosql/nosql_05_0059.html)\](tag:hk)
+    /// Disk space to change to, in GB, as an integer.
+    ///
+    /// When scaling up, it must be larger than the current disk space. When scaling down, it must
+    /// be larger than 125% of the used space, rounded up.
+    ///
+    /// The limits of the disk space depend on the engine and the specifications:
+    /// - GeminiDB Cassandra: see [instance
+    ///   specifications](https://support.huaweicloud.com/intl/en-us/cassandraug-nosql/nosql_05_0017.html).
+    /// - GeminiDB Redis: see [instance
+    ///   specifications](https://support.huaweicloud.com/intl/en-us/redisug-nosql/nosql_05_0059.html).
     pub size: Option<i32>,
-    /// 扩容包年包月实例存储容量时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
+    /// Can be given when scaling up the storage of a yearly/monthly instance: whether the order is
+    /// paid automatically from the account. It does not affect how automatic renewals are paid.
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<bool>,
 }
 
@@ -6431,9 +6873,9 @@ impl<C> Request<ModifyVolumeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyVolumeOutput {
-    /// 任务ID，仅按需实例时会返回该参数。
+    /// Task ID. Returned only for pay-per-use instances.
     pub job_id: Option<String>,
-    /// 订单ID，仅变更包年包月实例存储容量时返回该参数。
+    /// Order ID. Returned only when the storage of a yearly/monthly instance is changed.
     pub order_id: Option<String>,
 }
 
@@ -6441,13 +6883,13 @@ pub struct ModifyVolumeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OfflineNodesInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 操作类型 ,shutdown代表关机,开机是startup。
+    /// Operation: `shutdown` shuts the nodes down, `startup` starts them.
     pub action: Option<String>,
-    /// 节点ID列表,最多10个。
+    /// Node IDs, at most 10.
     pub node_ids: Option<Vec<String>>,
 }
 
@@ -6495,7 +6937,7 @@ impl<C> Request<OfflineNodesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OfflineNodesOutput {
-    /// 工作流ID。
+    /// Workflow ID.
     pub job_id: Option<String>,
 }
 
@@ -6503,11 +6945,12 @@ pub struct OfflineNodesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PauseResumeDataSynchronizationInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 指定容灾实例数据同步操作。 取值pause，表示暂停容灾实例的数据同步。 取值resume，表示恢复容灾实例的数据同步。
+    /// The data synchronization operation. `pause` pauses data synchronization between the DR
+    /// instances; `resume` resumes it.
     pub action: Option<String>,
 }
 
@@ -6549,7 +6992,7 @@ impl<C> Request<PauseResumeDataSynchronizationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PauseResumeDataSynchronizationOutput {
-    /// 暂停/恢复具备容灾关系的实例数据同步的工作ID
+    /// ID of the job that pauses or resumes data synchronization between the DR instances.
     pub job_id: Option<String>,
 }
 
@@ -6557,13 +7000,17 @@ pub struct PauseResumeDataSynchronizationOutput {
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetDbUserPasswordInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
+    /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
+    /// hyphens and underscores.
     pub name: Option<String>,
-    /// 需重置的密码。 - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&*()_+-= 。
+    /// The new password.
+    /// - 8 to 32 characters.
+    /// - At least three of: uppercase letters, lowercase letters, digits and special characters.
+    ///   The supported special characters are `!@#$%^&*()_+-=`.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -6629,7 +7076,7 @@ pub struct ResetDbUserPasswordOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetParamGroupTemplateInput {
-    /// 参数模板ID
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
@@ -6672,12 +7119,15 @@ pub struct ResetParamGroupTemplateOutput {}
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetPasswordInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 数据库密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。
-    /// 建议您输入高强度密码，以提高安全性，防止出现密码被暴力破解等安全风险。
+    /// Database password. It must be 8 to 32 characters long and combine uppercase letters (A to
+    /// Z), lowercase letters (a to z), digits (0 to 9) and the special characters `~!@#%^*-_=+?`.
+    ///
+    /// Use a strong password to improve security and guard against risks such as brute-force
+    /// cracking.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -6736,14 +7186,18 @@ pub struct ResetPasswordOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResizeColdVolumeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 待扩容后冷存储空间大小,单位：GB。用户每次至少选择1GB扩容量，且必须为整数。待扩容后的最大存储空间为100000GB。
+    /// Cold storage space after scaling up, in GB. Each scale-up adds at least 1 GB, as an integer.
+    /// The storage space after scaling up is at most 100,000 GB.
     pub size: Option<i32>,
-    /// 扩容包年包月实例的冷数据存储容量时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 ·true，表示自动从账户中支付。
-    /// ·false，表示手动从账户中支付，默认为该方式。
+    /// Can be given when scaling up the cold data storage of a yearly/monthly instance: whether the
+    /// order is paid automatically from the account. It does not affect how automatic renewals are
+    /// paid.
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -6791,9 +7245,9 @@ impl<C> Request<ResizeColdVolumeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeColdVolumeOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
-    /// 订单ID，仅扩容包年包月实例的存储容量时返回该参数。
+    /// Order ID. Returned only when the storage of a yearly/monthly instance is scaled up.
     pub order_id: Option<String>,
 }
 
@@ -6801,14 +7255,18 @@ pub struct ResizeColdVolumeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
     /// The resize of this ResizeInstanceRequestBody.
     pub resize: Option<types::ResizeInstanceOption>,
-    /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - 对于降低规格场景，该字段无效。 - 对于扩大规格场景： - true，表示自动从账户中支付。 -
-    /// false，表示手动从账户中支付，默认为该方式。
+    /// Can be given for a yearly/monthly instance: whether the order is paid automatically from the
+    /// account. It does not affect how automatic renewals are paid.
+    /// - When the specifications are scaled down, it has no effect.
+    /// - When the specifications are scaled up:
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -6856,9 +7314,9 @@ impl<C> Request<ResizeInstanceInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceOutput {
-    /// 任务ID，仅按需实例时会返回该参数。
+    /// Task ID. Returned only for pay-per-use instances.
     pub job_id: Option<String>,
-    /// 订单ID，仅创建包年包月实例时返回该参数。
+    /// Order ID. Returned only for yearly/monthly instances.
     pub order_id: Option<String>,
 }
 
@@ -6866,13 +7324,17 @@ pub struct ResizeInstanceOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceVolumeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 待扩容到的磁盘容量。取值为整数，并且大于当前磁盘容量。磁盘容量最大值的大小与所选引擎类型以及规格相关，具体请参见数据库实例规格。
+    /// Disk space to scale up to: an integer larger than the current disk space. The maximum
+    /// depends on the engine and the specifications; see the instance specifications.
     pub size: Option<i32>,
-    /// 创建包周期实例时可指定，表示是否自动从账户中支付，此字段不影响自动续订的支付方式。 - true，表示自动从账户中支付。 - false，表示手动从账户中支付，默认为该方式。
+    /// Can be given for a yearly/monthly instance: whether the order is paid automatically from the
+    /// account. It does not affect how automatic renewals are paid.
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -6920,9 +7382,9 @@ impl<C> Request<ResizeInstanceVolumeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceVolumeOutput {
-    /// 任务ID，仅按需实例时会返回该参数。
+    /// Task ID. Returned only for pay-per-use instances.
     pub job_id: Option<String>,
-    /// 订单ID，仅创建包年包月实例时返回该参数。
+    /// Order ID. Returned only for yearly/monthly instances.
     pub order_id: Option<String>,
 }
 
@@ -6930,11 +7392,13 @@ pub struct ResizeInstanceVolumeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RestartInstanceInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 待重启的节点ID。 仅GeminiDB Redis云原生部署模式集群实例支持传入节点ID重启对应节点。 不传则重启整个实例。
+    /// ID of the node to restart. Only GeminiDB Redis cluster instances with cloud native
+    /// deployment can restart a single node by its ID. When it is left out, the whole instance is
+    /// restarted.
     pub node_id: Option<String>,
 }
 
@@ -6976,7 +7440,7 @@ impl<C> Request<RestartInstanceInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestartInstanceOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -6984,16 +7448,18 @@ pub struct RestartInstanceOutput {
 #[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RestoreExistingInstanceInput {
-    /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 备份文件名称。根据备份文件恢复到已有的实例。
+    /// Name of the backup file. The backup file is restored to an existing instance.
     pub backup_id: Option<String>,
-    /// 实例密码。 取值范围：长度为8~32位，必须是大写字母（A~Z）、小写字母（a~z）、数字（0~9）、特殊字符~!@#%^*-_=+?的组合。 -
-    /// 不传入密码时，恢复后，备份文件中保留的密码将覆盖原有实例的密码。 - 传入密码时，恢复后，将使用该密码覆盖原有实例的密码。
+    /// Instance password. 8 to 32 characters, a combination of uppercase letters (A to Z),
+    /// lowercase letters (a to z), digits (0 to 9) and the special characters `~!@#%^*-_=+?`.
+    /// - Without a password, the password kept in the backup file replaces the instance's password
+    ///   after the restoration.
+    /// - With a password, that password replaces the instance's password after the restoration.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -7054,7 +7520,7 @@ impl<C> Request<RestoreExistingInstanceInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestoreExistingInstanceOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -7062,8 +7528,8 @@ pub struct RestoreExistingInstanceOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RestoreRedisDataInput {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -7109,7 +7575,7 @@ impl<C> Request<RestoreRedisDataInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestoreRedisDataOutput {
-    /// **参数解释：** 任务ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -7117,12 +7583,13 @@ pub struct RestoreRedisDataOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RestoreRedisPitrInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 恢复的指定时间点, 格式为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。 获取方法请参见 查询Redis可恢复时间点
-    /// 中响应“restore_time”字段下参数的值。 **取值范围：** 不涉及。
+    /// The point in time to restore to, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the start of
+    /// the time, `Z` is the time zone offset. To obtain it, see `restore_time` in the response of
+    /// Querying the Restorable Points in Time of a Redis Instance (`ListRedisPitrRestoreTime`).
     pub restore_time: Option<String>,
 }
 
@@ -7164,7 +7631,7 @@ impl<C> Request<RestoreRedisPitrInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestoreRedisPitrOutput {
-    /// **参数解释：** 任务ID。 **取值范围：** 不涉及。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -7172,18 +7639,20 @@ pub struct RestoreRedisPitrOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SaveLtsConfigsInput {
-    /// 语言。
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-    /// 需要建立关联的实例ID列表。
+    /// IDs of the instances to link.
     pub instance_ids: Option<Vec<String>>,
-    /// 日志类型。slow_log表示慢日志。
+    /// Log type. `slow_log` means slow query logs.
     pub log_type: Option<String>,
-    /// LTS日志组ID。可通过云日志服务-“查询账号下所有日志组”API接口获取。
+    /// LTS log group ID. Obtain it with the Log Tank Service API "Querying All Log Groups of an
+    /// Account".
     pub lts_group_id: Option<String>,
-    /// LTS日志流ID。可通过云日志服务-“查询指定日志组下的所有日志流”API接口获取。
+    /// LTS log stream ID. Obtain it with the Log Tank Service API "Querying All Log Streams in a
+    /// Specified Log Group".
     pub lts_stream_id: Option<String>,
 }
 
@@ -7253,15 +7722,15 @@ pub struct SaveLtsConfigsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SaveRedisDisabledCommandsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 禁用类型。
+    /// What is disabled.
     pub disabled_type: Option<String>,
-    /// disabled_type为command时传入该参数。
+    /// Given when `disabled_type` is `command`.
     pub commands: Option<Vec<String>>,
-    /// disabled_type为key时传入该参数，最多20个。
+    /// Given when `disabled_type` is `key`; at most 20.
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
@@ -7323,9 +7792,13 @@ pub struct SaveRedisDisabledCommandsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetAutoEnlargePolicyInput {
-    /// 设置磁盘自动扩容的实例组ID。
+    /// IDs of the instances for which automatic storage scale-up is set.
     pub instance_ids: Option<Vec<String>>,
-    /// 自动扩容开关。  “on”，表示开启磁盘自动扩容策略。  “off”，表示关闭磁盘自动扩容策略。 默认值为“on”。
+    /// Automatic scale-up switch.
+    /// - `on`: automatic storage scale-up is enabled.
+    /// - `off`: automatic storage scale-up is disabled.
+    ///
+    /// Default: `on`.
     pub switch_option: Option<String>,
     /// The policy of this SetAutoPolicyRequestBody.
     pub policy: Option<types::DiskAutoExpansionPolicy>,
@@ -7374,7 +7847,7 @@ impl<C> Request<SetAutoEnlargePolicyInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetAutoEnlargePolicyOutput {
-    /// **参数解释：** 设置磁盘自动扩容策略失败的实例信息列表。 **取值范围：** 不涉及
+    /// Instances for which setting the automatic storage scale-up policy failed.
     pub error_results: Option<Vec<types::SetAutoPolicyErrorResults>>,
 }
 
@@ -7382,7 +7855,7 @@ pub struct SetAutoEnlargePolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetBackupPolicyInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -7433,7 +7906,7 @@ pub struct SetBackupPolicyOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetDisasterRecoverySettingsInput {
-    /// **参数解释：** 容灾切换的故障节点比例列表。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Faulty node ratios for DR switchover.
     pub disaster_recovery_settings: Option<Vec<types::SetSwitchoverRatioInfo>>,
 }
 
@@ -7471,7 +7944,7 @@ impl<C> Request<SetDisasterRecoverySettingsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetDisasterRecoverySettingsOutput {
-    /// 设置容灾切换故障节点比例成功的实例列表。
+    /// Instances for which the faulty node ratio for DR switchover was set.
     pub successed_instance_ids: Option<Vec<String>>,
 }
 
@@ -7479,13 +7952,13 @@ pub struct SetDisasterRecoverySettingsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetInstanceDataDumpInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// OBS桶名。
+    /// OBS bucket name.
     pub bucket_name: Option<String>,
-    /// 开启/关闭实例数据导出。
+    /// Enables or disables the data export of the instance.
     pub action: Option<String>,
 }
 
@@ -7578,17 +8051,28 @@ pub struct SetRecyclePolicyOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetRedisPitrPolicyInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 标识Redis实例是否开启指定时间点恢复。 **取值范围：** - “true”，表示实例开启Redis指定时间点恢复功能。 -
-    /// “false”，表示实例不启用Redis指定时间点恢复功能。
+    /// Whether point-in-time recovery is enabled for the Redis instance.
+    ///
+    /// **Range:**
+    /// - `true`: point-in-time recovery is enabled for the instance.
+    /// - `false`: point-in-time recovery is not enabled for the instance.
     pub enabled: Option<bool>,
-    /// **参数解释：** 数据备份的时间间隔，该数据备份控制redis实例可恢复时间点的间隔，默认值为 20分钟。 例如，当interval
-    /// 为20min时，可恢复时间点的间隔为20min，其interval约小，对性能影响越大，存储空间膨胀约明显。 **取值范围：** 5～120 单位：分钟
+    /// Interval of data backups, which sets the interval between the points in time a Redis
+    /// instance can be restored to. Default: 20 minutes.
+    ///
+    /// For example, with an `interval` of 20 minutes, the restorable points in time are 20 minutes
+    /// apart. The smaller the interval, the larger the impact on performance and the faster the
+    /// storage grows.
+    ///
+    /// **Range:** 5 to 120, in minutes.
     pub interval: Option<i32>,
-    /// **参数解释：** 指定已生成的备份文件可以保存的天数，默认值为 1 天。 **取值范围：** 1～7 单位：天
+    /// Number of days the generated backup files are kept. Default: 1 day.
+    ///
+    /// **Range:** 1 to 7, in days.
     pub keep_days: Option<i32>,
 }
 
@@ -7647,35 +8131,35 @@ pub struct SetRedisPitrPolicyOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowAllInstancesBackupsInput {
-    /// 分页页码。
+    /// Page number.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 每页条数。
+    /// Records per page.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 引擎类型 不传该参数则查询所有的引擎。
+    /// Engine type. When it is left out, the backups of all engines are queried.
     ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
-    /// 实例ID 不传该参数则查询所有备份列表。
+    /// Instance ID. When it is left out, all backups are queried.
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// 备份ID。
+    /// Backup ID.
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
-    /// 备份类型。
+    /// Backup type.
     ///
     /// Sent in the query string as `backup_type`.
     pub backup_type: Option<String>,
-    /// 查询备份开始的时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
+    /// Start of the backup time range to query, in the format `yyyy-mm-dd hh:mm:ss`, in UTC.
     ///
     /// Sent in the query string as `begin_time`.
     pub begin_time: Option<String>,
-    /// 查询备份开始的结束时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
+    /// End of the backup time range to query, in the format `yyyy-mm-dd hh:mm:ss`, in UTC.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
@@ -7767,9 +8251,9 @@ impl<C> Request<ShowAllInstancesBackupsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowAllInstancesBackupsOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i64>,
-    /// 备份列表信息。
+    /// Backups.
     pub backups: Option<Vec<types::QueryInstanceBackupResponseBodyBackups>>,
 }
 
@@ -7777,43 +8261,59 @@ pub struct ShowAllInstancesBackupsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowAllInstancesBackupsNewInput {
-    /// 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// 数据库类型。 - cassandra - redis - mongodb - influxdb
+    /// Database type:
+    /// - `cassandra`
+    /// - `redis`
+    /// - `mongodb`
+    /// - `influxdb`
     ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
-    /// 备份ID。
+    /// Backup ID.
     ///
     /// Sent in the query string as `backup_id`.
     pub backup_id: Option<String>,
-    /// 备份类型，大小写敏感。 - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。 -
-    /// 当该字段未传入值时，默认只查询所有的全量备份(包含库表级)，包括自动全备备份和手动全量备份。
+    /// Backup type, case-sensitive.
+    /// - `Auto`: automated full backups.
+    /// - `Manual`: manual full backups.
+    /// - Left out: all full backups (database- and table-level included) are returned, both
+    ///   automated and manual.
     ///
     /// Sent in the query string as `backup_type`.
     pub backup_type: Option<String>,
-    /// 备份策略类型。可取值: - Instance 表示查询实例级备份 - DatabaseTable 表示查询库表级备份 - 默认取值 Instance
+    /// Backup policy type. The value can be:
+    /// - `Instance`: instance-level backups.
+    /// - `DatabaseTable`: database- and table-level backups.
+    /// - Default: `Instance`.
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 查询备份个数上限值。取值范围：1~100。不传该参数时，默认查询前100条实例信息。
+    /// Maximum number of backups to return, from 1 to 100. When it is left out, the first 100
+    /// records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// 索引位置偏移量，表示从指定project
-    /// ID下最新的备份创建时间开始，按时间的先后顺序偏移offset条数据后查询对应的备份信息。取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从最新的备份创建时间对应的备份开始查询。
+    /// Index offset: counting from the most recently created backup in the project, in order of
+    /// creation time, the query skips this many backups. 0 or greater. When it is left out, the
+    /// offset is 0: the query starts from the most recently created backup.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询备份开始的时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量，默认为空。 - “end_time”有值时，“begin_time”必选。
+    /// Start of the backup time range to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the
+    /// start of the time, `Z` is the time zone offset. Empty by default.
+    /// - Required when `end_time` is given.
     ///
     /// Sent in the query string as `begin_time`.
     pub begin_time: Option<String>,
-    /// 查询备份开始的结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量，默认为空。 -
-    /// “begin_time”有值时，“end_time”必选。
+    /// End of the backup time range to query, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the
+    /// start of the time, `Z` is the time zone offset. Empty by default.
+    /// - Required when `begin_time` is given.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
@@ -7911,7 +8411,7 @@ impl<C> Request<ShowAllInstancesBackupsNewInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowAllInstancesBackupsNewOutput {
-    /// 备份总数量。
+    /// Total number of backups.
     pub total_count: Option<i32>,
     /// The backups of this ShowAllInstancesBackupsNewResponse.
     pub backups: Option<Vec<types::Backup>>,
@@ -7921,23 +8421,26 @@ pub struct ShowAllInstancesBackupsNewOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowApplicableInstancesInput {
-    /// 参数模板id
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 取值必须为数字，不能为负数。
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record). The value must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 - 取值范围: 1~100。 - 不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
+    /// - Range: 1 to 100.
+    /// - When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-    /// **参数解释：** 实例名称，支持模糊搜索。 **约束限制：** 不涉及。 **取值范围：** 不涉及 **默认取值：** 不涉及
+    /// Instance name. Fuzzy search is supported.
     ///
     /// Sent in the query string as `instance_name`.
     pub instance_name: Option<String>,
-    /// **参数解释：** 实例ID，支持模糊搜索。 **约束限制：** 不涉及。 **取值范围：** 不涉及 **默认取值：** 不涉及
+    /// Instance ID. Fuzzy search is supported.
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
@@ -8008,9 +8511,9 @@ impl<C> Request<ShowApplicableInstancesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowApplicableInstancesOutput {
-    /// 实例列表
+    /// Instances.
     pub instances: Option<Vec<types::ApplicableInstanceRsp>>,
-    /// 应用参数的实例数量限制。
+    /// Maximum number of instances the parameters can be applied to.
     pub count: Option<i32>,
 }
 
@@ -8018,16 +8521,24 @@ pub struct ShowApplicableInstancesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowApplyHistoryInput {
-    /// **参数解释：** 参数组id。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Parameter group ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// **参数解释：** 索引位置，偏移量。 **约束限制：** 不涉及。 **取值范围：** 取值必须为数字，不能为负数。 **默认取值：**
-    /// 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。
+    /// Index offset.
+    ///
+    /// **Range:** The value must be a number, and not negative.
+    ///
+    /// **Default:** The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record).
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 取值范围: 1~100。 **默认取值：** 不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
+    ///
+    /// **Range:** 1 to 100.
+    ///
+    /// **Default:** When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -8084,9 +8595,9 @@ impl<C> Request<ShowApplyHistoryInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowApplyHistoryOutput {
-    /// **参数解释：** 总记录数。 **取值范围：** 不涉及。
+    /// Total number of records.
     pub total_count: Option<i32>,
-    /// **参数解释：** 参数组模板应用历史列表。 **取值范围：** 不涉及。
+    /// Application history of the parameter template.
     pub histories: Option<Vec<types::ApplyHistoryRsp>>,
 }
 
@@ -8094,7 +8605,8 @@ pub struct ShowApplyHistoryOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowAutoEnlargePolicyInput {
-    /// 实例Id，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8141,11 +8653,11 @@ pub struct ShowAutoEnlargePolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowAutoNodeExpansionPolicyInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 语言。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -8196,18 +8708,32 @@ impl<C> Request<ShowAutoNodeExpansionPolicyInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowAutoNodeExpansionPolicyOutput {
-    /// **参数解释：** 节点扩容是否开启。 **约束限制：** 不涉及。 **取值范围：** true为开启。 false为关闭。 **默认取值：** 不涉及。
+    /// Whether automatic node scale-out is enabled.
+    ///
+    /// **Range:** `true`: enabled. `false`: disabled.
     pub switch_option: Option<bool>,
-    /// **参数解释：** 超负载节点比例。当大等于overload_node_threshold%的节点，节点内存使用率或cpu使用率满足条件时，触发自动扩容节点。 **约束限制：**
-    /// 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    /// Share of overloaded nodes, in percent: nodes are added automatically when at least
+    /// `overload_node_threshold`% of the nodes meet the memory or CPU usage condition.
+    ///
+    /// **Range:** A positive integer from 1 to 100.
     pub overload_node_threshold: Option<i32>,
-    /// **参数解释：** 触发节点自动扩容的CPU使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    /// CPU usage that triggers automatic node scale-out.
+    ///
+    /// **Range:** A positive integer from 1 to 100.
     pub cpu_threshold: Option<i32>,
-    /// **参数解释：** 触发节点自动扩容的内存使用率。 **约束限制：** 不涉及。 **取值范围：** 1-100的正整数。 **默认取值：** 不涉及。
+    /// Memory usage that triggers automatic node scale-out.
+    ///
+    /// **Range:** A positive integer from 1 to 100.
     pub mem_threshold: Option<i32>,
-    /// **参数解释：** 每次扩容的节点个数。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过可扩容的节点上限。 **默认取值：** 不涉及。
+    /// Number of nodes added each time.
+    ///
+    /// **Range:** A positive integer, 1 or greater, at most the number of nodes that can still be
+    /// added.
     pub step: Option<i32>,
-    /// **参数解释：** 自动扩容所能达到的节点上限。 **约束限制：** 不涉及。 **取值范围：** 大等于1的正整数，最大不超过当前实例可扩容的节点上限。 **默认取值：** 不涉及。
+    /// Maximum number of nodes automatic scale-out can reach.
+    ///
+    /// **Range:** A positive integer, 1 or greater, at most the maximum number of nodes the
+    /// instance can scale out to.
     pub node_limit: Option<i32>,
 }
 
@@ -8215,7 +8741,7 @@ pub struct ShowAutoNodeExpansionPolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowBackupPoliciesInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8262,7 +8788,7 @@ pub struct ShowBackupPoliciesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowBackupPolicyInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8309,7 +8835,7 @@ pub struct ShowBackupPolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowConfigurationDetailInput {
-    /// 参数模板ID。
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
@@ -8348,26 +8874,33 @@ impl<C> Request<ShowConfigurationDetailInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowConfigurationDetailOutput {
-    /// 参数模板ID。
+    /// Parameter template ID.
     pub id: Option<String>,
-    /// 参数模板名称。
+    /// Parameter template name.
     pub name: Option<String>,
-    /// 参数模板描述。
+    /// Parameter template description.
     pub description: Option<String>,
-    /// 数据库版本名称。
+    /// Database version name.
     pub datastore_version_name: Option<String>,
-    /// 数据库名称。
+    /// Database name.
     pub datastore_name: Option<String>,
-    /// 【参数解释】 数据库实例类型。 【取值范围】 GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
-    /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Redis经典部署模式集群类型为“Cluster”。
+    /// DB instance type.
+    ///
+    /// **Range:**
+    /// - GeminiDB Cassandra cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Cassandra cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Mongo replica set: `ReplicaSet`.
+    /// - GeminiDB Mongo cluster: `Sharding`.
+    /// - GeminiDB Influx cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Redis cluster with classic deployment: `Cluster`.
     pub mode: Option<String>,
-    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Creation time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time
+    /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub created: Option<String>,
-    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Update time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated: Option<String>,
-    /// 参数对象，用户基于默认参数模板自定义的参数配置。
+    /// Parameters: the user's own settings, based on the default parameter template.
     pub configuration_parameters: Option<Vec<types::ConfigurationParameterResult>>,
 }
 
@@ -8375,17 +8908,27 @@ pub struct ShowConfigurationDetailOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowDisasterRecoverySettingsInput {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 **约束限制：**
-    /// 取值必须为数字，不能为负数。 **取值范围：** 非负整数。 **默认取值：** 0。
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record).
+    ///
+    /// **Constraints:** The value must be a number, and not negative.
+    ///
+    /// **Range:** A non-negative integer.
+    ///
+    /// **Default:** 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~50。 **默认取值：** 50。不传该参数时，默认查询前50条信息。
+    /// Maximum number of records to return.
+    ///
+    /// **Range:** 1 to 50.
+    ///
+    /// **Default:** 50. When it is left out, the first 50 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -8441,9 +8984,9 @@ impl<C> Request<ShowDisasterRecoverySettingsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowDisasterRecoverySettingsOutput {
-    /// **参数解释：** 容灾切换的故障节点比例列表。 **取值范围：** 不涉及。
+    /// Faulty node ratios for DR switchover.
     pub disaster_recovery_settings: Option<Vec<types::QuerySwitchoverRatioInfo>>,
-    /// **参数解释：** 参数修改历史记录总条数。 **取值范围：** 不涉及。
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -8451,7 +8994,7 @@ pub struct ShowDisasterRecoverySettingsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowElbIpGroupInput {
-    /// 实例id。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8490,12 +9033,14 @@ impl<C> Request<ShowElbIpGroupInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowElbIpGroupOutput {
-    /// 类型选项，取值： - whiteList：白名单，只允许指定ip或网段访问。 - blackList：黑名单，不允许指定ip或网段访问。
+    /// Type. The value can be:
+    /// - `whiteList`: whitelist; only the listed IP addresses or CIDR blocks have access.
+    /// - `blackList`: blacklist; the listed IP addresses or CIDR blocks have no access.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// IP地址组中包含的IP或网段列表。
+    /// IP addresses or CIDR blocks in the IP address group.
     pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
-    /// true：开启，false：关闭。
+    /// `true`: enabled. `false`: disabled.
     pub enabled: Option<bool>,
 }
 
@@ -8503,33 +9048,42 @@ pub struct ShowElbIpGroupOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowErrorLogInput {
-    /// 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 开始时间，格式为“yyyy-mm-ddThh:mm:ssZ”。其中，T指某个时间的开始，Z指时区偏移量，例如北京时间偏移显示为+0800。开始时间不得早于当前时间31天。
+    /// Start time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). The start time
+    /// cannot be more than 31 days before the current time.
     ///
     /// Sent in the query string as `start_time`.
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    /// 只能查询当前时间前一个月内的错误日志。结束时间不能晚于当前时间。
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800). Only the error
+    /// logs of the last month can be queried. The end time cannot be later than the current time.
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-    /// 节点ID，取空值，表示查询实例下所有允许查询的节点。
+    /// Node ID. Empty: all nodes of the instance that can be queried.
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
-    /// 语句类型，取空值，表示查询所有语句类型，也可指定如下日志类型： - Warning - Error
+    /// Statement type. Empty: all statement types are queried. These log types can also be given:
+    /// - `Warning`
+    /// - `Error`
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 索引位置，偏移量。取值范围为 \[0, 1999\]。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询） - 必须为数字，不能为负数。
+    /// Index offset, from 0 to 1999. The query skips this many records from the first one. Default:
+    /// 0 (the query starts from the first record).
+    /// - It must be a number, and not negative.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询记录数。取值范围\[1, 100\]，默认10 （表示默认返回10条数据）。 - limit 与 offset的和需要满足小于等于2000的条件。
+    /// Number of records to return, from 1 to 100. Default: 10 (10 records are returned).
+    /// - `limit` plus `offset` must be at most 2000.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -8614,7 +9168,7 @@ impl<C> Request<ShowErrorLogInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowErrorLogOutput {
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
     /// The error_log_list of this ShowErrorLogResponse.
     pub error_log_list: Option<Vec<types::ErrorLogList>>,
@@ -8624,7 +9178,7 @@ pub struct ShowErrorLogOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowHighRiskCommandsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8663,7 +9217,7 @@ impl<C> Request<ShowHighRiskCommandsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowHighRiskCommandsOutput {
-    /// 高危命令与对应重命名命令。
+    /// High-risk commands and the commands they are renamed to.
     pub commands: Option<Vec<types::CommandInfo>>,
 }
 
@@ -8671,7 +9225,7 @@ pub struct ShowHighRiskCommandsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowInstanceBiactiveRegionsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8718,7 +9272,7 @@ pub struct ShowInstanceBiactiveRegionsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowInstanceConfigurationInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8757,22 +9311,28 @@ impl<C> Request<ShowInstanceConfigurationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceConfigurationOutput {
-    /// 数据库版本名称。
+    /// Database version name.
     pub datastore_version_name: Option<String>,
-    /// 数据库名称。
+    /// Database name.
     pub datastore_name: Option<String>,
-    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Creation time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time
+    /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub created: Option<String>,
-    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Update time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated: Option<String>,
-    /// 参数模板ID。
+    /// Parameter template ID.
     pub id: Option<String>,
-    /// 数据库实例类型。 取值范围: GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
-    /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Influx经典部署模式单节点类型为\"InfluxdbSingle\"。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
+    /// DB instance type. The value can be:
+    /// - GeminiDB Cassandra cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Cassandra cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Mongo replica set: `ReplicaSet`.
+    /// - GeminiDB Mongo cluster: `Sharding`.
+    /// - GeminiDB Influx cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Influx single node with classic deployment: `InfluxdbSingle`.
+    /// - GeminiDB Redis cluster with classic deployment: `Cluster`.
     pub mode: Option<String>,
-    /// 参数对象，用户基于默认参数模板自定义的参数配置。
+    /// Parameters: the user's own settings, based on the default parameter template.
     pub configuration_parameters: Option<Vec<types::ConfigurationParameterResult>>,
 }
 
@@ -8780,7 +9340,7 @@ pub struct ShowInstanceConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowInstanceRoleInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -8819,7 +9379,7 @@ impl<C> Request<ShowInstanceRoleInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceRoleOutput {
-    /// 枚举类型(master、slave)代表实例是主实例还是备实例。
+    /// Whether the instance is the primary (`master`) or the standby (`slave`) instance.
     pub role: Option<String>,
 }
 
@@ -8827,25 +9387,32 @@ pub struct ShowInstanceRoleOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowIpNumRequirementInput {
-    /// 创建实例或扩容节点的个数。最大支持输入200。
+    /// Number of nodes to create or add, at most 200.
     ///
     /// Sent in the query string as `node_num`.
     pub node_num: Option<i32>,
-    /// 数据库引擎名称。没有传入实例ID的时候该字段为必传。 - 取值为“cassandra”，表示GeminiDB Cassandra数据库引擎。 -
-    /// 取值为“mongodb”，表示GeminiDB Mongo数据库引擎。 - 取值为“influxdb”，表示GeminiDB Influx数据库引擎。 -
-    /// 取值为“redis”，表示GeminiDB Redis数据库引擎。
+    /// Database engine name. Required when no instance ID is given.
+    /// - `cassandra`: the GeminiDB Cassandra engine.
+    /// - `mongodb`: the GeminiDB Mongo engine.
+    /// - `influxdb`: the GeminiDB Influx engine.
+    /// - `redis`: the GeminiDB Redis engine.
     ///
     /// Sent in the query string as `engine_name`.
     pub engine_name: Option<String>,
-    /// 实例类型。没有传入实例ID的时候该字段为必传。 - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis
-    /// Proxy经典部署模式集群实例类型。 - 取值为“CloudNativeCluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB
-    /// Redis云原生部署模式集群实例类型。 - 取值为“RedisCluster”，表示GeminiDB Redis Cluster经典部署模式集群实例类型。 -
-    /// 取值为“Replication”，表示GeminiDB Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB
-    /// Influx经典部署模式单节点实例类型。 - 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。
+    /// Instance type. Required when no instance ID is given.
+    /// - `Cluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis Proxy cluster instances
+    ///   with classic deployment.
+    /// - `CloudNativeCluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis cluster
+    ///   instances with cloud native deployment.
+    /// - `RedisCluster`: GeminiDB Redis Cluster instances with classic deployment.
+    /// - `Replication`: GeminiDB Redis primary/standby instances with classic deployment.
+    /// - `InfluxdbSingle`: GeminiDB Influx single-node instances with classic deployment.
+    /// - `ReplicaSet`: GeminiDB Mongo replica set instances.
     ///
     /// Sent in the query string as `instance_mode`.
     pub instance_mode: Option<String>,
-    /// 实例Id，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
@@ -8909,7 +9476,7 @@ impl<C> Request<ShowIpNumRequirementInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowIpNumRequirementOutput {
-    /// 消耗的IP个数
+    /// Number of IP addresses used.
     pub count: Option<i32>,
 }
 
@@ -8917,20 +9484,30 @@ pub struct ShowIpNumRequirementOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowModifyHistoryInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 参数名称，支持模糊查询。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Parameter name. Fuzzy search is supported.
     ///
     /// Sent in the query string as `parameter_name`.
     pub parameter_name: Option<String>,
-    /// **参数解释：** 索引位置，偏移量。 从第一条数据偏移offset条数据后开始查询，默认为0（偏移0条数据，表示从第一条数据开始查询）。 **约束限制：**
-    /// 取值必须为数字，不能为负数。 **取值范围：** 非负整数。 **默认取值：** 0
+    /// Index offset. The query skips this many records from the first one. Default: 0 (the query
+    /// starts from the first record).
+    ///
+    /// **Constraints:** The value must be a number, and not negative.
+    ///
+    /// **Range:** A non-negative integer.
+    ///
+    /// **Default:** 0
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// **参数解释：** 查询个数上限值。 **约束限制：** 不涉及。 **取值范围：** 1~100。 **默认取值：** 100。不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return.
+    ///
+    /// **Range:** 1 to 100.
+    ///
+    /// **Default:** 100. When it is left out, the first 100 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -8994,10 +9571,12 @@ impl<C> Request<ShowModifyHistoryInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowModifyHistoryOutput {
-    /// 实例参数的修改历史列表。
+    /// Change history of the instance's parameters.
     pub histories: Option<Vec<types::ConfigurationHistoryRsp>>,
-    /// **参数解释：** 参数修改历史记录总条数。 **约束限制：** 默认返回参数历史修改记录总条数。若为参数名搜索，返回符合要求的记录总条数。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// Total number of records.
+    ///
+    /// **Constraints:** Total number of parameter change records; when searching by parameter name,
+    /// the number of records that match.
     pub total_count: Option<i32>,
 }
 
@@ -9005,15 +9584,17 @@ pub struct ShowModifyHistoryOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowPasswordlessConfigInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置偏移量，表示从查询到的免密配置列表偏移offset条数据后查询对应的免密配置。 取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从第一条记录开始查询。
+    /// Index offset: the query skips this many entries of the password-free access settings. 0 or
+    /// greater. When it is left out, the offset is 0: the query starts from the first record.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 取值范围：1~100。不传该参数时，默认查询前100条记录。
+    /// Maximum number of records to return, from 1 to 100. When it is left out, the first 100
+    /// records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9070,9 +9651,9 @@ impl<C> Request<ShowPasswordlessConfigInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowPasswordlessConfigOutput {
-    /// 免密配置,IP与网段的列表,仅支持ipv4的IP或网段。
+    /// Password-free access settings: IP addresses and CIDR blocks, IPv4 only.
     pub config_ips: Option<Vec<String>>,
-    /// 免密配置的总数。
+    /// Total number of password-free access settings.
     pub total_count: Option<i32>,
 }
 
@@ -9080,7 +9661,7 @@ pub struct ShowPasswordlessConfigOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowPauseResumeStutusInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9119,16 +9700,22 @@ impl<C> Request<ShowPauseResumeStutusInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowPauseResumeStutusOutput {
-    /// 主实例id
+    /// ID of the primary instance.
     pub master_instance_id: Option<String>,
-    /// 备实例id
+    /// ID of the standby instance.
     pub slave_instance_id: Option<String>,
-    /// 容灾实例数据同步状态 - NA：实例尚未搭建容灾关系 - NEW：尚未启动的数据同步状态 - SYNCING：数据同步正常进行中 - SUSPENDING：正在暂停数据同步 -
-    /// SUSPENDED：数据同步已暂停 - RECOVERYING：正在恢复数据同步
+    /// Data synchronization status of the DR instances:
+    /// - `NA`: the instance has no DR relationship yet.
+    /// - `NEW`: data synchronization has not started.
+    /// - `SYNCING`: data is being synchronized normally.
+    /// - `SUSPENDING`: data synchronization is being paused.
+    /// - `SUSPENDED`: data synchronization is paused.
+    /// - `RECOVERYING`: data synchronization is being resumed.
     pub status: Option<String>,
     /// The data_sync_indicators of this ShowPauseResumeStutusResponse.
     pub data_sync_indicators: Option<types::NoSqlDrDateSyncIndicators>,
-    /// 切换或倒换RPO和RTO值，仅当请求实例id为主实例时有值
+    /// RPO and RTO of failover or switchover. Only given when the instance in the request is the
+    /// primary instance.
     pub rto_and_rpo_indicators: Option<Vec<types::NoSqlDrRpoAndRto>>,
 }
 
@@ -9136,21 +9723,34 @@ pub struct ShowPauseResumeStutusOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowQuotasInput {
-    /// 数据库类型。 取值为“cassandra”，表示查询GeminiDB Cassandra数据库实例配额。 取值为“mongodb”，表示GeminiDB Mongo查询数据库实例配额。
-    /// 取值为“influxdb”，表示查询GeminiDB Influx数据库实例配额。 取值为“redis”，表示查询GeminiDB Redis数据库实例配额。
-    /// 如果不传该参数，表示查询所有数据库实例配额。
+    /// Database type.
+    /// - `cassandra`: quotas of GeminiDB Cassandra instances.
+    /// - `mongodb`: quotas of GeminiDB Mongo instances.
+    /// - `influxdb`: quotas of GeminiDB Influx instances.
+    /// - `redis`: quotas of GeminiDB Redis instances.
+    /// - Left out: quotas of all DB instances.
     ///
     /// Sent in the query string as `datastore_type`.
     pub datastore_type: Option<String>,
-    /// 实例类型。 - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis Proxy经典部署模式集群实例类型。 -
-    /// 取值为“CloudNativeCluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis云原生部署模式集群实例类型。 -
-    /// 取值为“RedisCluster”，表示GeminiDB Redis Cluster经典部署模式集群实例类型。 - 取值为“Replication”，表示GeminiDB
-    /// Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB Influx经典部署模式单节点实例类型。 -
-    /// 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。 - 如果不传datastore_type参数，自动忽略该参数设置。
+    /// Instance type.
+    /// - `Cluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis Proxy cluster instances
+    ///   with classic deployment.
+    /// - `CloudNativeCluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis cluster
+    ///   instances with cloud native deployment.
+    /// - `RedisCluster`: GeminiDB Redis Cluster instances with classic deployment.
+    /// - `Replication`: GeminiDB Redis primary/standby instances with classic deployment.
+    /// - `InfluxdbSingle`: GeminiDB Influx single-node instances with classic deployment.
+    /// - `ReplicaSet`: GeminiDB Mongo replica set instances.
+    /// - Ignored when `datastore_type` is not given.
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
-    /// 产品类型。 - Capacity 容量型 - Standard 标准型 当查询GeminiDB redis云原生部署模式集群类型配额必传此参数。
+    /// Product type.
+    /// - `Capacity`: capacity-oriented.
+    /// - `Standard`: standard.
+    ///
+    /// Required when querying the quotas of GeminiDB Redis cluster instances with cloud native
+    /// deployment.
     ///
     /// Sent in the query string as `product_type`.
     pub product_type: Option<String>,
@@ -9214,7 +9814,7 @@ pub struct ShowQuotasOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRecyclePolicyInput {
-    /// 语言。
+    /// Language.
     ///
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
@@ -9261,15 +9861,18 @@ pub struct ShowRecyclePolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRedisBigKeysInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置偏移量，表示从查询到的大key列表偏移offset条数据后查询对应的大key信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0，表示从第一条大key开始查询。
+    /// Index offset: the query skips this many entries of the big key list. 0 or greater. When it
+    /// is left out, the offset is 0: the query starts from the first big key.
     pub offset: Option<i32>,
-    /// 查询个数上限值。 取值范围：1~100。不传该参数时，默认查询前100条大key。
+    /// Maximum number of records to return, from 1 to 100. When it is left out, the first 100 big
+    /// keys are returned.
     pub limit: Option<i32>,
-    /// 大key的类型,一个字符串列表,支持\"string\",\"hash\",\"zset\",\"set\",\"list\",\"stream\"六种类型。
+    /// Types of the big keys, a list of strings: `string`, `hash`, `zset`, `set`, `list` and
+    /// `stream` are supported.
     pub key_types: Option<Vec<String>>,
 }
 
@@ -9323,9 +9926,9 @@ impl<C> Request<ShowRedisBigKeysInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRedisBigKeysOutput {
-    /// 查询到的大Key列表。
+    /// Big keys found.
     pub keys: Option<Vec<types::BigKeysInfoResponseBody>>,
-    /// 大Key的总数。
+    /// Total number of big keys.
     pub count: Option<i32>,
 }
 
@@ -9333,20 +9936,22 @@ pub struct ShowRedisBigKeysOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRedisDisabledCommandsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 指令类型
+    /// Command type.
     ///
     /// Sent in the query string as `type`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 索引位置偏移量，表示从指定offset条数据后查询对应的实例信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0。
+    /// Index offset: the query skips this many records. 0 or greater. When it is left out, the
+    /// offset is 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询专属资源个数上限值。 - 取值范围：1~50。不传该参数时，默认查询前50条实例信息。
+    /// Maximum number of records to return.
+    /// - Range: 1 to 50. When it is left out, the first 50 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9410,13 +10015,13 @@ impl<C> Request<ShowRedisDisabledCommandsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRedisDisabledCommandsOutput {
-    /// 总数。
+    /// Total number.
     pub total_count: Option<i32>,
-    /// 禁用类型。
+    /// What is disabled.
     pub disabled_type: Option<String>,
-    /// disabled_type为command时展示该参数。
+    /// Shown when `disabled_type` is `command`.
     pub commands: Option<Vec<String>>,
-    /// disabled_type为key时展示该参数，最多20个。
+    /// Shown when `disabled_type` is `key`; at most 20.
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
@@ -9424,15 +10029,17 @@ pub struct ShowRedisDisabledCommandsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRedisHotKeysInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 索引位置偏移量，表示从指定offset条数据后查询对应的实例信息。 取值大于或等于0。不传该参数时，查询偏移量默认为0。
+    /// Index offset: the query skips this many records. 0 or greater. When it is left out, the
+    /// offset is 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询数据的上限值。 - 取值范围：1~50。不传该参数时，默认查询前50条实例信息。
+    /// Maximum number of records to return.
+    /// - Range: 1 to 50. When it is left out, the first 50 records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9489,9 +10096,9 @@ impl<C> Request<ShowRedisHotKeysInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRedisHotKeysOutput {
-    /// 查询到的热Key列表。
+    /// Hot keys found.
     pub keys: Option<Vec<types::HotKeysInfoResponseBody>>,
-    /// 总数。
+    /// Total number.
     pub count: Option<i32>,
 }
 
@@ -9499,7 +10106,7 @@ pub struct ShowRedisHotKeysOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRedisPitrInfoInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9538,7 +10145,7 @@ impl<C> Request<ShowRedisPitrInfoInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRedisPitrInfoOutput {
-    /// **参数解释：** 查询Redis实例指定时间点恢复所占用的存储空间。单位：GB **取值范围：** 不涉及。
+    /// Storage space used by point-in-time recovery of the Redis instance, in GB.
     pub storage: Option<String>,
 }
 
@@ -9546,7 +10153,7 @@ pub struct ShowRedisPitrInfoOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRedisPitrPolicyInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9585,12 +10192,17 @@ impl<C> Request<ShowRedisPitrPolicyInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRedisPitrPolicyOutput {
-    /// **参数解释：** 标识Redis实例是否开启指定时间点恢复。 **取值范围：** - “true”，表示实例开启Redis指定时间点恢复功能。 -
-    /// “false”，表示实例不启用Redis指定时间点恢复功能。
+    /// Whether point-in-time recovery is enabled for the Redis instance.
+    ///
+    /// **Range:**
+    /// - `true`: point-in-time recovery is enabled for the instance.
+    /// - `false`: point-in-time recovery is not enabled for the instance.
     pub enabled: Option<bool>,
-    /// **参数解释：** 数据备份的时间间隔，该数据备份控制redis实例可恢复时间点的间隔，仅在开启时返回。 **取值范围：** 不涉及。
+    /// Interval of data backups, which sets the interval between the points in time a Redis
+    /// instance can be restored to. Returned only when point-in-time recovery is enabled.
     pub interval: Option<i32>,
-    /// **参数解释：** 指定已生成的备份文件可以保存的天数，仅在开启时返回。 **取值范围：** 不涉及。
+    /// Number of days the generated backup files are kept. Returned only when point-in-time
+    /// recovery is enabled.
     pub keep_days: Option<i32>,
 }
 
@@ -9598,15 +10210,16 @@ pub struct ShowRedisPitrPolicyOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowRestorableListInput {
-    /// 备份文件ID
+    /// Backup file ID.
     ///
     /// Sent in the request path as `{backup_id}`.
     pub backup_id: Option<String>,
-    /// 索引位置偏移量。取值大于或等于0。不传该参数时，查询偏移量默认为0。
+    /// Index offset, 0 or greater. When it is left out, the offset is 0.
     ///
     /// Sent in the query string as `offset`.
     pub offset: Option<i32>,
-    /// 查询个数上限值。取值范围：1~100。不传该参数时，默认查询前100条信息。
+    /// Maximum number of records to return. Range: 1 to 100. When it is left out, the first 100
+    /// records are returned.
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
@@ -9663,9 +10276,9 @@ impl<C> Request<ShowRestorableListInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowRestorableListOutput {
-    /// 可恢复的实例总数
+    /// Total number of restorable instances.
     pub total_count: Option<i32>,
-    /// 可恢复的实例信息
+    /// Restorable instances.
     pub restorable_instances: Option<Vec<types::QueryRestoreList>>,
 }
 
@@ -9673,7 +10286,7 @@ pub struct ShowRestorableListOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowSecondLevelMonitoringStatusInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9712,7 +10325,9 @@ impl<C> Request<ShowSecondLevelMonitoringStatusInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowSecondLevelMonitoringStatusOutput {
-    /// 秒级监控开启状态。 - true: 开启; - false: 关闭。
+    /// Whether second-level monitoring is enabled.
+    /// - `true`: enabled.
+    /// - `false`: disabled.
     pub enabled: Option<bool>,
 }
 
@@ -9720,7 +10335,7 @@ pub struct ShowSecondLevelMonitoringStatusOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowSlowLogDesensitizationInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -9759,7 +10374,9 @@ impl<C> Request<ShowSlowLogDesensitizationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowSlowLogDesensitizationOutput {
-    /// 实例慢日志脱敏开启状态，取值： - on 开启 - off 关闭
+    /// Whether slow query log anonymization is enabled on the instance. The value can be:
+    /// - `on`: enabled.
+    /// - `off`: disabled.
     pub desensitization_status: Option<String>,
 }
 
@@ -9767,17 +10384,28 @@ pub struct ShowSlowLogDesensitizationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShrinkInstanceNodeInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 随机缩减的节点数量。 - GeminiDB Cassandra实例该字段取值为1~10。 - GeminiDB Redis该字段取值为1。 说明：
-    /// 如果客户端采用直连节点方式，不推荐使用随机节点缩容。
+    /// Number of nodes to remove, chosen at random.
+    /// - GeminiDB Cassandra instances: 1 to 10.
+    /// - GeminiDB Redis: 1.
+    ///
+    /// Note: if clients connect to the nodes directly, removing random nodes is not recommended.
     pub num: Option<i32>,
-    /// 指定缩容节点的ID，且该节点必须支持节点缩容。如果该字段不传指定缩减的节点ID，将根据系统内部策略缩减指定个数的节点。说明： - num与node_list必须有一个字段传值。 -
-    /// 如果node_list传值时，GeminiDB Cassandra长度必须为1~10，GeminiDB Redis 长度必须为1。 -
-    /// 如果num与node_list同时传值时，则以node_list的值为主。 -
-    /// 如果node_list取值为空时，缩容以随机节点缩容进行；node_list字段取值不为空，缩容以指定节点ID进行。 - 节点缩容前，请避免直连节点，以防该节点缩容导致业务中断。
+    /// IDs of the nodes to remove; each node must support removal. When no node ID is given, the
+    /// given number of nodes is removed according to the system's internal policy.
+    ///
+    /// Notes:
+    /// - One of `num` and `node_list` must be given.
+    /// - When `node_list` is given, it must hold 1 to 10 IDs for GeminiDB Cassandra and 1 for
+    ///   GeminiDB Redis.
+    /// - When both `num` and `node_list` are given, `node_list` applies.
+    /// - When `node_list` is empty, random nodes are removed; when it is not empty, the nodes with
+    ///   those IDs are.
+    /// - Before removing nodes, stop connecting to them directly, so that removing a node does not
+    ///   interrupt your services.
     pub node_list: Option<Vec<String>>,
 }
 
@@ -9825,9 +10453,9 @@ impl<C> Request<ShrinkInstanceNodeInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShrinkInstanceNodeOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
-    /// 订单ID，仅创建包年包月实例时返回该参数。
+    /// Order ID. Returned only for yearly/monthly instances.
     pub order_id: Option<String>,
 }
 
@@ -9835,11 +10463,11 @@ pub struct ShrinkInstanceNodeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StopBackupInput {
-    /// 备份ID。
+    /// Backup ID.
     ///
     /// Sent in the request path as `{backup_id}`.
     pub backup_id: Option<String>,
-    /// 操作。stop代表停止。
+    /// Operation. `stop` stops the backup.
     pub action: Option<String>,
 }
 
@@ -9881,7 +10509,7 @@ impl<C> Request<StopBackupInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StopBackupOutput {
-    /// 任务流ID。
+    /// Workflow ID.
     pub job_id: Option<String>,
 }
 
@@ -9889,16 +10517,18 @@ pub struct StopBackupOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchIpGroupInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 类型选项，取值： - whiteList：白名单，只允许指定ip或网段访问。 - blackList：黑名单，不允许指定ip或网段访问。
+    /// Type. The value can be:
+    /// - `whiteList`: whitelist; only the listed IP addresses or CIDR blocks have access.
+    /// - `blackList`: blacklist; the listed IP addresses or CIDR blocks have no access.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// true 开启，false 关闭。
+    /// `true`: enabled. `false`: disabled.
     pub enabled: Option<bool>,
-    /// IP地址组中包含的IP或网段列表。
+    /// IP addresses or CIDR blocks in the IP address group.
     pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
 }
 
@@ -9965,7 +10595,7 @@ pub struct SwitchIpGroupOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchOverInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -10003,7 +10633,7 @@ impl<C> Request<SwitchOverInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchOverOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -10011,8 +10641,9 @@ pub struct SwitchOverOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchOverDisasterRecoveryInput {
-    /// **参数解释：** 源实例ID或容灾实例ID。实例ID可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。
-    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// ID of the source instance or of the DR instance. The instance ID can be obtained with
+    /// Querying Instances and Details (`ListInstances`). If you have no instance, create one with
+    /// Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -10050,7 +10681,7 @@ impl<C> Request<SwitchOverDisasterRecoveryInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchOverDisasterRecoveryOutput {
-    /// **参数解释：** 容灾倒换任务ID。 **取值范围：** 不涉及
+    /// ID of the DR switchover task.
     pub job_id: Option<String>,
 }
 
@@ -10058,11 +10689,13 @@ pub struct SwitchOverDisasterRecoveryOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchSecondLevelMonitoringInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 是否开启秒级监控。 - true: 开启; - false: 关闭。
+    /// Whether to enable second-level monitoring.
+    /// - `true`: enable.
+    /// - `false`: disable.
     pub enabled: Option<bool>,
 }
 
@@ -10109,11 +10742,13 @@ pub struct SwitchSecondLevelMonitoringOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchSlowlogDesensitizationInput {
-    /// 实例ID，可以调用5.3.3 查询实例列表和详情接口获取。如果未申请实例，可以调用5.3.1 创建实例接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 实例慢日志脱敏开关开启状态，取值： - off 关闭
+    /// Whether slow query log anonymization is enabled on the instance. The value can be:
+    /// - `off`: disabled.
     pub desensitization_status: Option<String>,
 }
 
@@ -10217,12 +10852,15 @@ pub struct SwitchSslOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchToMasterInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 是否强制备实例升主。 若为True，则强制备实例升主，用于在主实例异常的状态下，快速恢复服务的场景：允许备实例强制升为特殊主实例，独立提供读写服务。
-    /// 默认为False，用于正常状态下备实例平缓升主。
+    /// Whether to force the standby instance to become primary.
+    ///
+    /// `true` forces it, to restore service quickly when the primary instance is abnormal: the
+    /// standby instance becomes a special primary instance that serves reads and writes on its own.
+    /// The default, `false`, promotes the standby instance smoothly in normal conditions.
     pub force: Option<bool>,
 }
 
@@ -10264,7 +10902,7 @@ impl<C> Request<SwitchToMasterInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchToMasterOutput {
-    /// 容灾实例主备倒换的工作ID。
+    /// ID of the job that switches over the primary and standby DR instances.
     pub job_id: Option<String>,
 }
 
@@ -10272,7 +10910,7 @@ pub struct SwitchToMasterOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchToSlaveInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -10310,7 +10948,7 @@ impl<C> Request<SwitchToSlaveInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchToSlaveOutput {
-    /// 容灾实例主备倒换的工作ID。
+    /// ID of the job that switches over the primary and standby DR instances.
     pub job_id: Option<String>,
 }
 
@@ -10318,15 +10956,18 @@ pub struct SwitchToSlaveOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateClientNetworkInput {
-    /// 实例Id，可以调用\[5.3.3
-    /// 查询实例列表和详情\](x-wc://file=zh-cn_topic_0000001397299481.xml)接口获取。如果未申请实例，可以调用\[5.3.1
-    /// 创建实例\](x-wc://file=zh-cn_topic_0000001397139461.xml)接口创建。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 客户端所在网段。 -
-    /// 跨网段访问配置只有在客户端与副本集实例部署在不同网段的情况下才需要配置，例如访问副本集的客户端所在网段为192.168.0.0/16，副本集所在的网段为172.16.0.0/24，则需要添加跨网段配置192.168.0.0/16才能正常访问。 -
-    /// 例如配置的源端网段为192.168.0.0/xx，则xx的输入值必须在8到32之间。 - 源端ECS连接实例的前提是与实例节点网络通信正常，如果网络不通，可以参考对等连接进行相关配置。
+    /// CIDR blocks of the clients.
+    /// - Cross-CIDR access is only needed when the clients and the replica set instance are in
+    ///   different CIDR blocks. For example, if the clients are in 192.168.0.0/16 and the replica
+    ///   set is in 172.16.0.0/24, add 192.168.0.0/16 to allow access.
+    /// - For a source CIDR block such as 192.168.0.0/xx, `xx` must be from 8 to 32.
+    /// - An ECS can only connect to the instance if it can communicate with the instance's nodes
+    ///   over the network; if it cannot, set up a VPC peering connection.
     pub client_network_ranges: Option<Vec<String>>,
 }
 
@@ -10373,7 +11014,7 @@ impl<C> Request<UpdateClientNetworkInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateClientNetworkOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -10381,15 +11022,18 @@ pub struct UpdateClientNetworkOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateConfigurationInput {
-    /// 参数模板ID。
+    /// Parameter template ID.
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-    /// 参数模板名称。最长64个字符，只允许大写字母、小写字母、数字和特殊字符中划线、下划线和点。
+    /// Parameter template name. At most 64 characters; only uppercase letters, lowercase letters,
+    /// digits and the special characters hyphen (-), underscore (_) and period (.) are allowed.
     pub name: Option<String>,
-    /// 参数模板描述。最长256个字符，不支持!&lt;&gt;=&\"'特殊字符。默认为空。
+    /// Parameter template description. At most 256 characters; the special characters `!<>=&"'` are
+    /// not allowed. Empty by default.
     pub description: Option<String>,
-    /// 参数值对象，用户基于默认参数模板自定义的参数值。为空时不修改参数值。
+    /// Parameter values: the user's own values, based on the default parameter template. When it is
+    /// empty, no parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
 }
 
@@ -10448,13 +11092,13 @@ pub struct UpdateConfigurationOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateDatabasesInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 对实例的操作: flush:清理数据
+    /// Operation on the instance: `flush` clears data.
     pub action: Option<String>,
-    /// 指定需要清理的DB_ID,当action为flush时,才会生效。
+    /// ID of the database (`DB_ID`) to clear. Only takes effect when `action` is `flush`.
     pub db_id: Option<i32>,
 }
 
@@ -10502,7 +11146,7 @@ impl<C> Request<UpdateDatabasesInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDatabasesOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -10510,13 +11154,13 @@ pub struct UpdateDatabasesOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateDbCacheRuleInput {
-    /// 内存加速规则ID。
+    /// Memory acceleration rule ID.
     pub dbcache_rule_id: Option<String>,
-    /// 映射的value使用的column列表。
+    /// Columns used for the value of the mapping.
     pub value_columns: Option<Vec<String>>,
-    /// key的生存时间。单位:ms。不传该值，默认取2592000000，表示30天。
+    /// Time to live of a key, in milliseconds. Default: 2592000000 (30 days).
     pub ttl: Option<String>,
-    /// 映射的value分隔符。只允许一个字符。
+    /// Value separator of the mapping. A single character.
     pub value_separator: Option<String>,
 }
 
@@ -10577,11 +11221,11 @@ pub struct UpdateDbCacheRuleOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateHighRiskCommandsInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 高危命令与对应重命名命令。
+    /// High-risk commands and the commands they are renamed to.
     pub commands: Option<Vec<types::CommandInfo>>,
 }
 
@@ -10631,11 +11275,12 @@ pub struct UpdateHighRiskCommandsOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 参数值对象，用户基于默认参数模板自定义的参数值。为空时不修改参数值。
+    /// Parameter values: the user's own values, based on the default parameter template. When it is
+    /// empty, no parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
 }
 
@@ -10677,9 +11322,11 @@ impl<C> Request<UpdateInstanceConfigurationInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationOutput {
-    /// 修改实例参数的异步任务ID。
+    /// ID of the asynchronous task that changes the instance's parameters.
     pub job_id: Option<String>,
-    /// 实例是否需要重启。 - “true”需要重启。 - “false”不需要重启。
+    /// Whether the instance needs to be restarted.
+    /// - `true`: it needs a restart.
+    /// - `false`: it does not.
     pub restart_required: Option<bool>,
 }
 
@@ -10687,11 +11334,13 @@ pub struct UpdateInstanceConfigurationOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationsInput {
-    /// **参数解释：** 实例ID。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// **参数解释：** 参数值对象，用户基于默认参数模板自定义的参数值。 **约束限制:** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 为空时不修改参数值。
+    /// Parameter values: the user's own values, based on the default parameter template.
+    ///
+    /// **Default:** When it is empty, no parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
 }
 
@@ -10733,9 +11382,13 @@ impl<C> Request<UpdateInstanceConfigurationsInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationsOutput {
-    /// 修改实例参数的异步任务ID。
+    /// ID of the asynchronous task that changes the instance's parameters.
     pub job_id: Option<String>,
-    /// **参数解释：** 实例是否需要重启。 **取值范围：** - “true”需要重启。 - “false”不需要重启。
+    /// Whether the instance needs to be restarted.
+    ///
+    /// **Range:**
+    /// - `true`: it needs a restart.
+    /// - `false`: it does not.
     pub restart_required: Option<bool>,
 }
 
@@ -10743,12 +11396,12 @@ pub struct UpdateInstanceConfigurationsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceLbInput {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表和详情”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// Instance ID. Obtain it with Querying Instances and Details (`ListInstances`). If you have no
+    /// instance, create one with Creating an Instance (`CreateInstance`).
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 新的负载均衡IP。
+    /// New load balancer IP address.
     pub ip: Option<String>,
 }
 
@@ -10790,7 +11443,7 @@ impl<C> Request<UpdateInstanceLbInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceLbOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -10798,11 +11451,13 @@ pub struct UpdateInstanceLbOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceNameInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 新实例名称。用于表示实例的名称。取值范围：长度为4~64位，必须以字母开头（A~Z或a~z），区分大小写，可以包含字母、数字（0~9）、中划线（-）或者下划线（_），不能包含其他特殊字符。
+    /// New instance name. 4 to 64 characters, starting with a letter (A to Z or a to z).
+    /// Case-sensitive. Only letters, digits (0 to 9), hyphens (-) and underscores (_) are allowed;
+    /// no other special characters.
     pub name: Option<String>,
 }
 
@@ -10849,11 +11504,12 @@ pub struct UpdateInstanceNameOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdatePasswordlessConfigInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 要设置的免密配置,ip与网段的列表,空列表表示清空免密配置。
+    /// The password-free access settings to set: IP addresses and CIDR blocks. An empty list clears
+    /// the settings.
     pub config_ips: Option<Vec<String>>,
 }
 
@@ -10900,11 +11556,11 @@ pub struct UpdatePasswordlessConfigOutput {}
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-    /// 新的安全组ID。
+    /// New security group ID.
     pub security_group_id: Option<String>,
 }
 
@@ -10946,7 +11602,7 @@ impl<C> Request<UpdateSecurityGroupInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -10954,7 +11610,7 @@ pub struct UpdateSecurityGroupOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpgradeDbVersionInput {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
@@ -10992,7 +11648,7 @@ impl<C> Request<UpgradeDbVersionInput, C> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeDbVersionOutput {
-    /// 任务ID。
+    /// Task ID.
     pub job_id: Option<String>,
 }
 
@@ -11019,7 +11675,7 @@ impl Operation for ListApiVersionInput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListApiVersionOutput {
-    /// API版本详细信息列表。
+    /// API version details.
     pub versions: Option<Vec<types::ApiVersionResponse>>,
 }
 
@@ -11027,7 +11683,7 @@ pub struct ListApiVersionOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShowApiVersionInput {
-    /// API版本
+    /// API version.
     ///
     /// Sent in the request path as `{version}`.
     pub version: Option<String>,

@@ -15,11 +15,19 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BatchTagActionTagOption {
-    /// 标签键。最大长度36个unicode字符，不能为null或者空字符串，不能为空格，校验和使用之前会自动过滤掉前后空格。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
+    /// Tag key. At most 36 Unicode characters; not null, not an empty string, and not only spaces.
+    /// Leading and trailing spaces are removed before checking and use. Characters: 0-9, A-Z, a-z,
+    /// `_`, `-` and Chinese characters.
     pub key: String,
-    /// 标签值。最大长度43个unicode字符，可以为空字符串，不能为空格，校验和使用之前会自动过滤掉前后空格。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。 -
-    /// “action”值为“create”时，该参数必选。 - “action”值为“delete”时，该参数可选。 说明:
-    /// 删除标签时，如果value有值，则按照key/value匹配删除；如果value没有值，则按照key删除。
+    /// Tag value. At most 43 Unicode characters; it can be an empty string but not only spaces.
+    /// Leading and trailing spaces are removed before checking and use. Characters: 0-9, A-Z, a-z,
+    /// `_`, `.`, `-` and Chinese characters.
+    ///
+    /// - Required when `action` is `create`.
+    /// - Optional when `action` is `delete`.
+    ///
+    /// Note: when deleting a tag, a tag with a value is deleted by its key and value; a tag without
+    /// a value is deleted by its key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -28,13 +36,13 @@ pub struct BatchTagActionTagOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeResult {
-    /// 任务ID。仅当补丁版本升级任务提交成功时返回该字段。
+    /// Task ID. Returned only when the patch upgrade task was submitted.
     pub job_id: Option<String>,
-    /// 实例ID。
+    /// Instance ID.
     pub instance_id: Option<String>,
-    /// 错误码。仅当补丁版本升级任务提交失败时返回该字段。
+    /// Error code. Returned only when submitting the patch upgrade task failed.
     pub error_code: Option<String>,
-    /// 失败原因。仅当补丁版本升级任务提交失败时返回该字段。
+    /// Reason for the failure. Returned only when submitting the patch upgrade task failed.
     pub error_message: Option<String>,
 }
 
@@ -42,11 +50,11 @@ pub struct UpgradeResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrecheckDisasterRecoveryInstance {
-    /// 与当前实例建立容灾关系实例的vpc网段。
+    /// VPC CIDR block of the instance that is to set up the DR relationship with this instance.
     pub vpc_cidr: String,
-    /// 与当前实例建立容灾关系实例的规格码。
+    /// Specification code of the instance that is to set up the DR relationship with this instance.
     pub spec_code: String,
-    /// 与当前实例建立容灾关系实例的节点IP列表。
+    /// Node IP addresses of the instance that is to set up the DR relationship with this instance.
     pub node_ips: Vec<String>,
 }
 
@@ -54,11 +62,11 @@ pub struct PrecheckDisasterRecoveryInstance {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DifferentDetails {
-    /// 参数名称
+    /// Parameter name.
     pub parameter_name: Option<String>,
-    /// 源参数模板中的参数值。
+    /// Value of the parameter in the source parameter template.
     pub source_value: Option<String>,
-    /// 目标参数模板中的参数值。
+    /// Value of the parameter in the target parameter template.
     pub target_value: Option<String>,
 }
 
@@ -66,10 +74,13 @@ pub struct DifferentDetails {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DatabaseTable {
-    /// **参数解释：** 数据库名称。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Database name.
     pub database_name: String,
-    /// **参数解释：** 数据表名称列表。 **约束限制：** 不涉及。 **取值范围：** - table_names为空的时候，表示库级别备份。 -
-    /// table_names非空的时候，表示表级别备份。 **默认取值：** 不涉及。
+    /// Table names.
+    ///
+    /// **Range:**
+    /// - `table_names` empty: a database-level backup.
+    /// - `table_names` not empty: a table-level backup.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table_names: Option<Vec<String>>,
 }
@@ -79,21 +90,39 @@ pub struct DatabaseTable {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateConfigurationDatastoreOption {
-    /// **参数解释：** 数据库类型。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例取值为“cassandra”。 - GeminiDB
-    /// Mongo实例取值为\"mongodb\"。 - GeminiDB Influx实例取值为\"influxdb\"。 - GeminiDB Redis实例取值为\"redis\"。 -
-    /// GeminiDB DynamoDB实例取值为\"dynamodb\"。 - GeminiDB HBase实例取值为\"hbase\"。 **默认取值：** 不涉及。
+    /// Database type.
+    ///
+    /// **Range:**
+    /// - GeminiDB Cassandra instances: `cassandra`.
+    /// - GeminiDB Mongo instances: `mongodb`.
+    /// - GeminiDB Influx instances: `influxdb`.
+    /// - GeminiDB Redis instances: `redis`.
+    /// - GeminiDB DynamoDB instances: `dynamodb`.
+    /// - GeminiDB HBase instances: `hbase`.
     pub type_: String,
-    /// **参数解释：** 数据库版本。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 -
-    /// GeminiDB Mongo实例支持4.0版本，取值为\\\"4.0\\\"。 - GeminiDB Influx实例支持1.8版本，取值\\\"1.8\\\"。 - GeminiDB
-    /// Redis实例支持5.0版本，取值\\\"5.0\\\"。 **默认取值：** 不涉及。
+    /// Database version.
+    ///
+    /// **Range:**
+    /// - GeminiDB Cassandra instances support version 3.11: `3.11`.
+    /// - GeminiDB Mongo instances support version 4.0: `4.0`.
+    /// - GeminiDB Influx instances support version 1.8: `1.8`.
+    /// - GeminiDB Redis instances support version 5.0: `5.0`.
     pub version: String,
-    /// **参数解释：** 数据库实例类型。 **约束限制：** 当创建支持GeminiDB Mongo、GeminiDB Cassandra云原生部署模式实例的参数模板， 该参数必选。
-    /// **取值范围：** - GeminiDB Mongo副本集实例取值为\\\"ReplicaSet\\\"。 - GeminiDB Influx
-    /// 单节点实例取值为\\\"InfluxdbSingle\\\"。 - GeminiDB Influx 集群增强版实例取值为\\\"EnhancedCluster\\\"。 -
-    /// GeminiDB Cassandra云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 - GeminiDB Influx
-    /// 云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 - GeminiDB
-    /// Redis云原生部署模式实例取值为\\\"CloudNativeCluster\\\"。 **默认取值：** 不传该参数，对GeminiDB
-    /// Cassandra实例默认创建支持经典部署模式实例的参数模板。
+    /// DB instance type.
+    ///
+    /// **Constraints:** Required when creating a parameter template for GeminiDB Mongo instances,
+    /// or for GeminiDB Cassandra instances with cloud native deployment.
+    ///
+    /// **Range:**
+    /// - GeminiDB Mongo replica set instances: `ReplicaSet`.
+    /// - GeminiDB Influx single-node instances: `InfluxdbSingle`.
+    /// - GeminiDB Influx enhanced cluster instances: `EnhancedCluster`.
+    /// - GeminiDB Cassandra instances with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Influx instances with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Redis instances with cloud native deployment: `CloudNativeCluster`.
+    ///
+    /// **Default:** When it is left out, a parameter template for GeminiDB Cassandra instances with
+    /// classic deployment is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }
@@ -102,22 +131,28 @@ pub struct CreateConfigurationDatastoreOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateConfigurationResult {
-    /// 参数模板ID。
+    /// Parameter template ID.
     pub id: Option<String>,
-    /// 参数模板名称。
+    /// Parameter template name.
     pub name: Option<String>,
-    /// 参数模板描述。
+    /// Parameter template description.
     pub description: Option<String>,
-    /// 数据库版本名称。
+    /// Database version name.
     pub datastore_version_name: Option<String>,
-    /// 数据库名称。
+    /// Database name.
     pub datastore_name: Option<String>,
-    /// 【参数解释】 数据库实例类型。 【取值范围】 - GeminiDB Mongo 副本集实例取值为\"ReplicaSet\"。 - GeminiDB Influx
-    /// 单节点实例取值为\"InfluxdbSingle\"。 - GeminiDB Cassandra云原生部署模式实例取值为\"CloudNativeCluster\"。
+    /// DB instance type.
+    ///
+    /// **Range:**
+    /// - GeminiDB Mongo replica set instances: `ReplicaSet`.
+    /// - GeminiDB Influx single-node instances: `InfluxdbSingle`.
+    /// - GeminiDB Cassandra instances with cloud native deployment: `CloudNativeCluster`.
     pub mode: Option<String>,
-    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Creation time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time
+    /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub created: Option<String>,
-    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Update time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated: Option<String>,
 }
 
@@ -125,15 +160,20 @@ pub struct CreateConfigurationResult {
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedisUserForCreation {
-    /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
+    /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
+    /// hyphens and underscores.
     pub name: String,
-    /// - 密码长度为8~32位。 - 密码需包含大写字母、小写字母、数字和特殊字符中的至少三种，支持的特殊字符为!@#$%^&*()_+-= 。
+    /// - 8 to 32 characters.
+    /// - At least three of: uppercase letters, lowercase letters, digits and special characters.
+    ///   The supported special characters are `!@#$%^&*()_+-=`.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: String,
-    /// 账号授权的数据库名称列表，至少指定一个数据库。
+    /// Names of the databases the account is granted access to; at least one database.
     pub databases: Vec<String>,
-    /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
+    /// Account permissions.
+    /// - `ReadOnly`: the account can read only.
+    /// - `ReadWrite`: the account can read and write.
     pub privilege: String,
 }
 
@@ -153,13 +193,15 @@ impl fmt::Debug for RedisUserForCreation {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConstructDisasterRecoveryInstance {
-    /// 容灾实例的ID。
+    /// ID of the DR instance.
     pub id: String,
-    /// 容灾实例所在Region的code。
+    /// Code of the region of the DR instance.
     pub region_code: String,
-    /// 与当前实例建立容灾关系实例所在子网的CIDR列表。
+    /// CIDR blocks of the subnets of the instance that is to set up the DR relationship with this
+    /// instance.
     pub subnet_cidrs: Vec<String>,
-    /// 与当前实例建立容灾关系实例的所有节点的IP列表。
+    /// IP addresses of all nodes of the instance that is to set up the DR relationship with this
+    /// instance.
     pub node_ips: Vec<String>,
 }
 
@@ -167,21 +209,38 @@ pub struct ConstructDisasterRecoveryInstance {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DatastoreOption {
-    /// **参数解释：** 数据库类型。 **约束限制：** 支持GeminiDB Cassandra、GeminiDB Mongo、GeminiDB Influx和GeminiDB
-    /// Redis数据库实例。 **取值范围：** - 取值为“cassandra”，表示创建GeminiDB Cassandra数据库实例。 -
-    /// 取值为“mongodb”，表示创建GeminiDB Mongo数据库实例。 - 取值为“influxdb”，表示创建GeminiDB Influx数据库实例。 -
-    /// 取值为“redis”，表示创建GeminiDB Redis数据库实例。 - 取值为“dynamodb”，表示创建GeminiDB兼容DynamoDB数据库实例。 -
-    /// 取值为“hbase”，表示创建GeminiDB HBase数据库实例。 **默认取值：** 不涉及。
+    /// Database type.
+    ///
+    /// **Constraints:** GeminiDB Cassandra, GeminiDB Mongo, GeminiDB Influx and GeminiDB Redis DB
+    /// instances are supported.
+    ///
+    /// **Range:**
+    /// - `cassandra`: creates a GeminiDB Cassandra instance.
+    /// - `mongodb`: creates a GeminiDB Mongo instance.
+    /// - `influxdb`: creates a GeminiDB Influx instance.
+    /// - `redis`: creates a GeminiDB Redis instance.
+    /// - `dynamodb`: creates a GeminiDB DynamoDB-compatible instance.
+    /// - `hbase`: creates a GeminiDB HBase instance.
     #[serde(rename = "type")]
     pub type_: String,
-    /// **参数解释：** 数据库版本。 **约束限制：** - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 - GeminiDB
-    /// Mongo实例支持4.0版本，取值为4.0\"。 - GeminiDB Influ经典部署模式集群类型实例支持1.8版本，取值为“1.8”。 - GeminiDB
-    /// Influx云原生部署模式集群类型实例支持1.7版本，取值为“1.7”。 - GeminiDB Redis实例支持5.0版本，取值为“5.0”。 - GeminiDB
-    /// DynamoDB实例取值为“”。 - GeminiDB HBase实例取值为“”。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Database version.
+    ///
+    /// **Constraints:**
+    /// - GeminiDB Cassandra instances support version 3.11: `3.11`.
+    /// - GeminiDB Mongo instances support version 4.0: `4.0`.
+    /// - GeminiDB Influx cluster instances with classic deployment support version 1.8: `1.8`.
+    /// - GeminiDB Influx cluster instances with cloud native deployment support version 1.7: `1.7`.
+    /// - GeminiDB Redis instances support version 5.0: `5.0`.
+    /// - GeminiDB DynamoDB instances: an empty string.
+    /// - GeminiDB HBase instances: an empty string.
     pub version: String,
-    /// **参数解释：** 存储引擎。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例支持RocksDB存储引擎，取值为“rocksDB”。 -
-    /// GeminiDB Mongo实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB Influx实例支持RocksDB存储引擎，取值为“rocksDB”。 -
-    /// GeminiDB Redis实例支持RocksDB存储引擎，取值为“rocksDB”。 **默认取值：** 不涉及。
+    /// Storage engine.
+    ///
+    /// **Range:**
+    /// - GeminiDB Cassandra instances support the RocksDB storage engine: `rocksDB`.
+    /// - GeminiDB Mongo instances support the RocksDB storage engine: `rocksDB`.
+    /// - GeminiDB Influx instances support the RocksDB storage engine: `rocksDB`.
+    /// - GeminiDB Redis instances support the RocksDB storage engine: `rocksDB`.
     pub storage_engine: String,
 }
 
@@ -189,19 +248,36 @@ pub struct DatastoreOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceFlavorOption {
-    /// **参数解释：** 节点数量。 **约束限制：** 不涉及。 **取值范围：** - GeminiDB Cassandra实例的节点数量可取3~60。 - GeminiDB Mongo
-    /// 4.0版本副本集实例的节点数量为3。 - GeminiDB Influx集群实例的节点数量可取3~16。 - GeminiDB Influx单节点实例的节点数量可取1。 -
-    /// GeminiDB Redis实例的节点数量可取3~12。 **默认取值：** 不涉及。
+    /// Number of nodes.
+    ///
+    /// **Range:**
+    /// - GeminiDB Cassandra instances: 3 to 60 nodes.
+    /// - GeminiDB Mongo 4.0 replica set instances: 3 nodes.
+    /// - GeminiDB Influx cluster instances: 3 to 16 nodes.
+    /// - GeminiDB Influx single-node instances: 1 node.
+    /// - GeminiDB Redis instances: 3 to 12 nodes.
     pub num: String,
-    /// **参数解释：** 磁盘类型。 **约束限制：** 不涉及。 **取值范围：** 取值为“ULTRAHIGH”，表示SSD盘。 **默认取值：** 不涉及。
+    /// Disk type.
+    ///
+    /// **Range:** `ULTRAHIGH`: SSD.
     pub storage: String,
-    /// **参数解释：** 磁盘大小。必须为整数，单位为GB。 **约束限制：** GeminiDB Cassandra，GeminiDB Mongo，GeminiDB
-    /// Influx的最小磁盘容量100GB，最大磁盘容量与实例的性能规格有关。GeminiDB Redis的最大和最小磁盘容量与节点数和实例的性能规格有关。 **取值范围：** -
-    /// GeminiDB Cassandra请参见数据库实例规格。 - GeminiDB Mongo请参见数据库实例规格。 - GeminiDB Influx请参见数据库实例规格。 -
-    /// GeminiDB Redis请参见数据库实例规格。 **默认取值：** 不涉及。
+    /// Disk size, an integer, in GB.
+    ///
+    /// **Constraints:** For GeminiDB Cassandra, GeminiDB Mongo and GeminiDB Influx, the minimum
+    /// disk size is 100 GB, and the maximum depends on the instance's performance specifications.
+    /// For GeminiDB Redis, the minimum and maximum depend on the number of nodes and the instance's
+    /// performance specifications.
+    ///
+    /// **Range:**
+    /// - GeminiDB Cassandra: see the instance specifications.
+    /// - GeminiDB Mongo: see the instance specifications.
+    /// - GeminiDB Influx: see the instance specifications.
+    /// - GeminiDB Redis: see the instance specifications.
     pub size: String,
-    /// -| **参数解释：** 资源规格编码。 **约束限制：** 不涉及。 **取值范围：** 获取方法请参见查询数据库规格 -
-    /// QueryingInstanceSpecifications中响应参数“spec_code”的值。 **默认取值：** 不涉及。
+    /// Resource specification code.
+    ///
+    /// **Range:** To obtain it, see `spec_code` in the response of Querying Database Specifications
+    /// (`ListFlavorInfos`).
     pub spec_code: String,
 }
 
@@ -209,12 +285,24 @@ pub struct CreateInstanceFlavorOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BackupStrategyOption {
-    /// **参数解释：** 备份时间段。自动备份将在该时间段内触发。 **约束限制：** 非空，格式必须为hh:mm-HH:MM且有效，当前时间指UTC时间。 - HH取值必须比hh大1。 -
-    /// mm和MM取值必须相同，且取值必须为00、15、30或45。 - 不传该参数，默认的备份时间段为00:00-01:00。 - 取值示例：23:00-00:00。 **取值范围：**
-    /// 不涉及。 **默认取值：** 默认的备份时间段为00:00-01:00。
+    /// Backup time window. Automated backups are started within this window.
+    ///
+    /// **Constraints:** Must not be empty, in the format `hh:mm-HH:MM`, in UTC.
+    /// - `HH` must be `hh` plus 1.
+    /// - `mm` and `MM` must be the same: 00, 15, 30 or 45.
+    /// - When it is left out, the backup time window is 00:00-01:00.
+    /// - Example: 23:00-00:00.
+    ///
+    /// **Default:** The backup time window is 00:00-01:00.
     pub start_time: String,
-    /// **参数解释：** 指定已生成的备份文件可以保存的天数。 **约束限制：** 不涉及。 **取值范围：** 0~35。 - 取0值，表示不设置自动备份策略。 -
-    /// 不传该参数，默认开启自动备份策略，备份文件默认保存7天。 **默认取值：** 7。
+    /// Number of days the generated backup files are kept.
+    ///
+    /// **Range:** 0 to 35.
+    /// - 0: no automated backup policy is set.
+    /// - When it is left out, the automated backup policy is enabled and backup files are kept for
+    ///   7 days.
+    ///
+    /// **Default:** 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_days: Option<i32>,
 }
@@ -223,23 +311,49 @@ pub struct BackupStrategyOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChargeInfoOption {
-    /// **参数解释：** 计费模式。 **约束限制：** 不涉及。 **取值范围：** - prePaid：预付费，即包年/包月。 - postPaid：后付费，即按需付费。
-    /// **默认取值：** 不涉及。
+    /// Billing mode.
+    ///
+    /// **Range:**
+    /// - `prePaid`: prepaid, that is, yearly/monthly.
+    /// - `postPaid`: postpaid, that is, pay-per-use.
     pub charge_mode: String,
-    /// **参数解释：** 订购周期类型。 **约束限制：** “charge_mode”为“prePaid”时生效，且为必选值。 **取值范围：** - month：包月。 -
-    /// year：包年。 **默认取值：** 不涉及。
+    /// Subscription period type.
+    ///
+    /// **Constraints:** Takes effect, and is required, when `charge_mode` is `prePaid`.
+    ///
+    /// **Range:**
+    /// - `month`: monthly.
+    /// - `year`: yearly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period_type: Option<String>,
-    /// **参数解释：** 指定订购的时间。 **约束限制：** “charge_mode”为“prePaid”时生效，且为必选值。 **取值范围：** -
-    /// 当“period_type”为“month”时，取值为1~9。 - 当“period_type”为“year”时，取值为1~3 **默认取值：** 不涉及。
+    /// Subscription period.
+    ///
+    /// **Constraints:** Takes effect, and is required, when `charge_mode` is `prePaid`.
+    ///
+    /// **Range:**
+    /// - When `period_type` is `month`: 1 to 9.
+    /// - When `period_type` is `year`: 1 to 3.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period_num: Option<String>,
-    /// **参数解释：** 创建包周期实例时可指定，表示是否自动续订，续订的周期和原周期相同，且续订时会自动支付。 **约束限制：** 不涉及。 **取值范围：** -
-    /// true，表示自动续订。 - false，表示不自动续订，默认为该方式。 **默认取值：** false。
+    /// Can be given when creating a yearly/monthly instance: whether the subscription is renewed
+    /// automatically. A renewal has the same period as the original subscription and is paid
+    /// automatically.
+    ///
+    /// **Range:**
+    /// - `true`: renewed automatically.
+    /// - `false`: not renewed automatically. This is the default.
+    ///
+    /// **Default:** `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<String>,
-    /// **参数解释：** 创建包周期实例时可指定，表示是否自动从账户中支付，该字段不影响自动续订的支付方式。 **约束限制：** 不涉及。 **取值范围：** -
-    /// true，表示自动从账户中支付 - false，表示手动从账户中支付，默认为该支付方式 **默认取值：** false。
+    /// Can be given when creating a yearly/monthly instance: whether the order is paid
+    /// automatically from the account. It does not affect how automatic renewals are paid.
+    ///
+    /// **Range:**
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
+    ///
+    /// **Default:** `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<String>,
 }
@@ -248,17 +362,25 @@ pub struct ChargeInfoOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestoreInfo {
-    /// **参数解释：** 全量备份文件ID。 **约束限制：** 用于根据指定备份恢复数据到一个新创建的实例的场景，此场景下该字段取值不能为空。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// ID of the full backup file.
+    ///
+    /// **Constraints:** For restoring data from a specified backup to a new instance; in that case
+    /// it must not be empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
-    /// **参数解释：** 数据恢复参考的指定实例的ID。 **约束限制：** 用于恢复指定实例的指定时间点的数据到一个新创建的实例的场景，此场景下该字段取值不能为空。 **取值范围：**
-    /// 不涉及。 **默认取值：** 不涉及。
+    /// ID of the instance whose data is restored.
+    ///
+    /// **Constraints:** For restoring the data of a specified instance at a specified point in time
+    /// to a new instance; in that case it must not be empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance_id: Option<String>,
-    /// **参数解释：** 数据恢复的指定的时间点。 **约束限制：** 用于恢复指定实例的指定时间点的数据到一个新创建的实例的场景，此场景下该字段取值不能为空。 **取值范围：**
-    /// 取值为UTC 13位毫秒数，可通过查询实例可恢复的时间段 - QueryingtheTimeWindowWhenaBackupCanBeRestored接口进行查询。
-    /// **默认取值：** 不涉及。
+    /// The point in time to restore the data to.
+    ///
+    /// **Constraints:** For restoring the data of a specified instance at a specified point in time
+    /// to a new instance; in that case it must not be empty.
+    ///
+    /// **Range:** A UTC timestamp in milliseconds (13 digits). Query it with Querying the
+    /// Restorable Time Periods of an Instance (`ListRestoreTime`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_time: Option<i64>,
 }
@@ -267,9 +389,15 @@ pub struct RestoreInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DrInfo {
-    /// **参数解释：** 容灾源实例ID。可以调用查询实例列表和详情-QueryingInstancesandDetails接口获取。 **约束限制：** -
-    /// 创建容灾实例时该参数必传，表示为该源实例创建容灾实例。 - 源实例为GeminiDB Cassandra实例。 - 源实例状态为正常。 -
-    /// 传该参数时，Datastore的type参数的值必须为“cassandra”。 - 一个源实例只能有一个容灾实例。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// ID of the DR source instance. Obtain it with Querying Instances and Details
+    /// (`ListInstances`).
+    ///
+    /// **Constraints:**
+    /// - Required when creating a DR instance: the DR instance is created for this source instance.
+    /// - The source instance is a GeminiDB Cassandra instance.
+    /// - The source instance's status is normal.
+    /// - When it is given, the `type` of `datastore` must be `cassandra`.
+    /// - A source instance can have only one DR instance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance_id: Option<String>,
 }
@@ -278,9 +406,9 @@ pub struct DrInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AvailabilityZoneDetail {
-    /// **参数解释：** 主可用区，应为单可用区且和备可用区不同。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Primary AZ: a single AZ, different from the standby AZ.
     pub primary_availability_zone: String,
-    /// **参数解释：** 备可用区，应为单可用区且和主可用区不同。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Standby AZ: a single AZ, different from the primary AZ.
     pub secondary_availability_zone: String,
 }
 
@@ -288,13 +416,23 @@ pub struct AvailabilityZoneDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LbAccessControlSettings {
-    /// **参数解释：** 是否开启负载均衡访问控制。 **约束限制：** 不涉及。 **取值范围：** -true。 -false。 **默认取值：** 不涉及。
+    /// Whether access control of the load balancer is enabled.
+    ///
+    /// **Range:**
+    /// - `true`
+    /// - `false`
     pub enabled: bool,
-    /// **参数解释：** 黑白名单类型。 **约束限制：** 仅支持设置黑名单或白名单中的一种，当配置切换时，原配置会失效。 **取值范围：** -blackList黑名单
-    /// -whiteList白名单。 **默认取值：** 不涉及。
+    /// Type: blacklist or whitelist.
+    ///
+    /// **Constraints:** Only one of a blacklist and a whitelist can be set; when switching from one
+    /// to the other, the previous setting stops applying.
+    ///
+    /// **Range:**
+    /// - `blackList`: blacklist.
+    /// - `whiteList`: whitelist.
     #[serde(rename = "type")]
     pub type_: String,
-    /// **参数解释：** IP地址组中包含的IP或网段列表。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// IP addresses or CIDR blocks in the IP address group.
     pub ip_groups: Vec<IpGroupsDetail>,
 }
 
@@ -302,9 +440,13 @@ pub struct LbAccessControlSettings {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IpGroupsDetail {
-    /// **参数解释：** IP地址或网段。 **约束限制：** 支持IPv4。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// IP address or CIDR block.
+    ///
+    /// **Constraints:** IPv4 is supported.
     pub ip: String,
-    /// **参数解释：** 备注信息。 **约束限制：** 最长255字符。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Remarks.
+    ///
+    /// **Constraints:** At most 255 characters.
     pub description: String,
 }
 
@@ -312,18 +454,26 @@ pub struct IpGroupsDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DatastoreResult {
-    /// 数据库类型。 - 支持GeminiDB Cassandra，GeminiDB Mongo，GeminiDB Influx数据库实例。 -
-    /// 取值为“cassandra”，表示创建GeminiDB Cassandra数据库实例。 - 取值为“mongodb”，表示创建GeminiDB Mongo数据库实例。 -
-    /// 取值为“influxdb”，表示创建GeminiDB Influx数据库实例。 - 取值为“dynamodb”，表示创建GeminiDB DynamoDB数据库实例。 -
-    /// 取值为“hbase”，表示创建GeminiDB Hbase数据库实例。
+    /// Database type.
+    /// - GeminiDB Cassandra, GeminiDB Mongo and GeminiDB Influx DB instances are supported.
+    /// - `cassandra`: a GeminiDB Cassandra instance is created.
+    /// - `mongodb`: a GeminiDB Mongo instance is created.
+    /// - `influxdb`: a GeminiDB Influx instance is created.
+    /// - `dynamodb`: a GeminiDB DynamoDB instance is created.
+    /// - `hbase`: a GeminiDB HBase instance is created.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 数据库版本。 - GeminiDB Cassandra实例支持3.11版本，取值为“3.11”。 - GeminiDB
-    /// Mongo实例支持3.4，4.0版本，取值为\"3.4\"或\"4.0\"。 - GeminiDB Influx实例支持1.7版本，取值为“1.7”。 - GeminiDB
-    /// DynamoDB取值为“”。 - GeminiDB HBase取值为“”。
+    /// Database version.
+    /// - GeminiDB Cassandra instances support version 3.11: `3.11`.
+    /// - GeminiDB Mongo instances support versions 3.4 and 4.0: `3.4` or `4.0`.
+    /// - GeminiDB Influx instances support version 1.7: `1.7`.
+    /// - GeminiDB DynamoDB: an empty string.
+    /// - GeminiDB HBase: an empty string.
     pub version: Option<String>,
-    /// 存储引擎。 - GeminiDB Cassandra实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB
-    /// Mongo实例支持RocksDB存储引擎，取值为“rocksDB”。 - GeminiDB Influx实例支持RocksDB存储引擎，取值为“rocksDB”。
+    /// Storage engine.
+    /// - GeminiDB Cassandra instances support the RocksDB storage engine: `rocksDB`.
+    /// - GeminiDB Mongo instances support the RocksDB storage engine: `rocksDB`.
+    /// - GeminiDB Influx instances support the RocksDB storage engine: `rocksDB`.
     pub storage_engine: Option<String>,
 }
 
@@ -331,14 +481,18 @@ pub struct DatastoreResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceFlavorResult {
-    /// 节点数量。 - GeminiDB Cassandra实例的节点数量可取3~12。 - GeminiDB Mongo4.0版本副本集实例的节点数量可取3。 - GeminiDB
-    /// Influx实例的节点数量可取3~16。
+    /// Number of nodes.
+    /// - GeminiDB Cassandra instances: 3 to 12 nodes.
+    /// - GeminiDB Mongo 4.0 replica set instances: 3 nodes.
+    /// - GeminiDB Influx instances: 3 to 16 nodes.
     pub num: Option<String>,
-    /// 磁盘类型。 取值为“ULTRAHIGH”，表示SSD盘。
+    /// Disk type. `ULTRAHIGH`: SSD.
     pub storage: Option<String>,
-    /// 磁盘大小。必须为10的整数倍。单位为GB。最小磁盘容量100GB，最大磁盘容量与实例的性能规格有关，详见数据库实例规格。
+    /// Disk size, a multiple of 10, in GB. The minimum is 100 GB; the maximum depends on the
+    /// instance's performance specifications (see the instance specifications).
     pub size: Option<String>,
-    /// 资源规格编码。获取方法请参见查询所有实例规格信息中响应参数“spec_code”的值。
+    /// Resource specification code. To obtain it, see `spec_code` in the response of Querying All
+    /// Instance Specifications.
     pub spec_code: Option<String>,
 }
 
@@ -346,10 +500,17 @@ pub struct CreateInstanceFlavorResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BackupStrategyResult {
-    /// 备份时间段。自动备份将在该时间段内触发。 取值范围：非空，格式必须为hh:mm-HH:MM且有效，当前时间指UTC时间。 - HH取值必须比hh大1。 -
-    /// mm和MM取值必须相同，且取值必须为00、30。 - 不传该参数，默认的备份时间段为00:00-01:00。 - 取值示例：23:00-00:00。
+    /// Backup time window. Automated backups are started within this window. Not empty, in the
+    /// format `hh:mm-HH:MM`, in UTC.
+    /// - `HH` must be `hh` plus 1.
+    /// - `mm` and `MM` must be the same: 00 or 30.
+    /// - When it is left out, the backup time window is 00:00-01:00.
+    /// - Example: 23:00-00:00.
     pub start_time: Option<String>,
-    /// 指定已生成的备份文件可以保存的天数。 取值范围：0~35。 - 取0值，表示不设置自动备份策略。 - 不传该参数，默认开启自动备份策略，备份文件默认保存7天。
+    /// Number of days the generated backup files are kept, from 0 to 35.
+    /// - 0: no automated backup policy is set.
+    /// - When it is left out, the automated backup policy is enabled and backup files are kept for
+    ///   7 days.
     pub keep_days: Option<String>,
 }
 
@@ -357,17 +518,38 @@ pub struct BackupStrategyResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChargeInfoResult {
-    /// 计费模式。 **取值范围：** - prePaid：预付费，即包年/包月。 - postPaid：后付费，即按需付费。
+    /// Billing mode.
+    ///
+    /// **Range:**
+    /// - `prePaid`: prepaid, that is, yearly/monthly.
+    /// - `postPaid`: postpaid, that is, pay-per-use.
     pub charge_mode: Option<String>,
-    /// 订购周期类型。 “charge_mode”为“prePaid”时生效，且为必选值。 **取值范围：** - month：包月。 - year：包年。
+    /// Subscription period type. Takes effect, and is required, when `charge_mode` is `prePaid`.
+    ///
+    /// **Range:**
+    /// - `month`: monthly.
+    /// - `year`: yearly.
     pub period_type: Option<String>,
-    /// “charge_mode”为“prePaid”时生效，且为必选值，指定订购的时间。 **取值范围：** - 当“period_type”为“month”时，取值为1~9。 -
-    /// 当“period_type”为“year”时，取值为1~3
+    /// Subscription period. Takes effect, and is required, when `charge_mode` is `prePaid`.
+    ///
+    /// **Range:**
+    /// - When `period_type` is `month`: 1 to 9.
+    /// - When `period_type` is `year`: 1 to 3.
     pub period_num: Option<String>,
-    /// 创建包周期实例时可指定，表示是否自动续订，续订的周期和原周期相同，且续订时会自动支付。 **取值范围：** - true，表示自动续订。 - false，表示不自动续订，默认为该方式。
+    /// Can be given when creating a yearly/monthly instance: whether the subscription is renewed
+    /// automatically. A renewal has the same period as the original subscription and is paid
+    /// automatically.
+    ///
+    /// **Range:**
+    /// - `true`: renewed automatically.
+    /// - `false`: not renewed automatically. This is the default.
     pub is_auto_renew: Option<String>,
-    /// 创建包周期实例时可指定，表示是否自动从账户中支付，该字段不影响自动续订的支付方式。 **取值范围：** - true，表示自动从账户中支付 -
-    /// false，表示手动从账户中支付，默认为该支付方式。
+    /// Can be given when creating a yearly/monthly instance: whether the order is paid
+    /// automatically from the account. It does not affect how automatic renewals are paid.
+    ///
+    /// **Range:**
+    /// - `true`: paid automatically from the account.
+    /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
 }
 
@@ -375,13 +557,13 @@ pub struct ChargeInfoResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedisDisabledCommandsDetail {
-    /// key所在的DB。
+    /// Database (DB) of the key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub db_id: Option<String>,
-    /// key名。
+    /// Key name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 命令列表。
+    /// Commands.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<String>>,
 }
@@ -390,15 +572,15 @@ pub struct RedisDisabledCommandsDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ComputeFlavor {
-    /// cpu核数。
+    /// Number of CPU cores.
     pub vcpus: Option<String>,
-    /// 内存大小，单位为GB。
+    /// Memory size, in GB.
     pub ram: Option<String>,
-    /// 规格码。
+    /// Specification code.
     pub spec_code: Option<String>,
-    /// 可用区状态。
+    /// Status in each AZ.
     pub az_status: Option<BTreeMap<String, String>>,
-    /// Region状态。
+    /// Status in the region.
     pub region_status: Option<String>,
 }
 
@@ -406,9 +588,9 @@ pub struct ComputeFlavor {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OptionalFlavorsInfo {
-    /// 实例规格变更时可用的规格列表。
+    /// Specifications available when changing the instance's specifications.
     pub list: Option<Vec<ComputeFlavor>>,
-    /// 总记录数。
+    /// Total number of records.
     pub total_count: Option<i32>,
 }
 
@@ -416,30 +598,39 @@ pub struct OptionalFlavorsInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Backup {
-    /// 备份ID。
+    /// Backup ID.
     pub id: Option<String>,
-    /// 备份描述信息。
+    /// Backup description.
     pub description: Option<String>,
-    /// 备份所属的实例ID。
+    /// ID of the instance the backup belongs to.
     pub instance_id: Option<String>,
-    /// 备份所属的实例名称。
+    /// Name of the instance the backup belongs to.
     pub instance_name: Option<String>,
     /// The datastore of this Backup.
     pub datastore: Option<Datastore>,
-    /// 备份名称。
+    /// Backup name.
     pub name: Option<String>,
-    /// - 取值为“Auto”，表示自动全量备份。 - 取值为“Manual”，表示手动全量备份。
+    /// - `Auto`: automated full backup.
+    /// - `Manual`: manual full backup.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 备份大小，单位：KB。
+    /// Backup size, in KB.
     pub size: Option<f64>,
-    /// 备份状态。取值： - BUILDING：备份中。 - COMPLETED：备份完成。 - FAILED：备份失败。
+    /// Backup status. The value can be:
+    /// - `BUILDING`: backing up.
+    /// - `COMPLETED`: the backup completed.
+    /// - `FAILED`: the backup failed.
     pub status: Option<String>,
-    /// 备份开始时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
+    /// Backup start time, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the start of the time, `Z`
+    /// is the time zone offset.
     pub begin_time: Option<String>,
-    /// 备份结束时间，为yyyy-mm-ddThh:mm:ssZ字符串格式，T指某个时间的开始，Z指时区偏移量。
+    /// Backup end time, as a `yyyy-mm-ddThh:mm:ssZ` string: `T` marks the start of the time, `Z` is
+    /// the time zone offset.
     pub end_time: Option<String>,
-    /// 备份里的库表信息 - 实例级查询时该字段为空，可忽略 - 库表级查询时该字段非空（存在库表级备份的话）
+    /// The databases and tables in the backup.
+    /// - Empty in instance-level queries; ignore it.
+    /// - Not empty in database- and table-level queries (when there are database- and table-level
+    ///   backups).
     pub database_tables: Option<Vec<QueryDatabaseTableInfo>>,
 }
 
@@ -448,9 +639,9 @@ pub struct Backup {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Datastore {
-    /// 数据库类型。
+    /// Database type.
     pub type_: Option<String>,
-    /// 数据库版本。
+    /// Database version.
     pub version: Option<String>,
 }
 
@@ -458,9 +649,11 @@ pub struct Datastore {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryDatabaseTableInfo {
-    /// 数据库名称。
+    /// Database name.
     pub database_name: Option<String>,
-    /// 表名称列表。 - table_names为空的时候，表示库级别查询。 - table_names非空的时候，表示表级别查询。
+    /// Table names.
+    /// - `table_names` empty: a database-level query.
+    /// - `table_names` not empty: a table-level query.
     pub table_names: Option<Vec<String>>,
 }
 
@@ -468,31 +661,31 @@ pub struct QueryDatabaseTableInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BiactiveInstanceV3 {
-    /// **参数解释：** 实例ID。 **取值范围：** 不涉及。
+    /// Instance ID.
     pub id: Option<String>,
-    /// **参数解释：** 实例名称。 **取值范围：** 不涉及。
+    /// Instance name.
     pub name: Option<String>,
-    /// **参数解释：** 实例状态。 **取值范围：** 不涉及。
+    /// Instance status.
     pub status: Option<String>,
-    /// **参数解释：** 实例当前支持的操作。 **取值范围：** 不涉及。
+    /// Operations the instance currently supports.
     pub actions: Option<Vec<String>>,
-    /// **参数解释：** 项目ID。 **取值范围：** 不涉及。
+    /// Project ID.
     pub project_id: Option<String>,
-    /// **参数解释：** 项目名称。 **取值范围：** 不涉及。
+    /// Project name.
     pub project_name: Option<String>,
-    /// **参数解释：** 区域。 **取值范围：** 不涉及。
+    /// Region.
     pub region_code: Option<String>,
-    /// **参数解释：** 节点数量。 **取值范围：** 不涉及。
+    /// Number of nodes.
     pub node_num: Option<i32>,
-    /// **参数解释：** vCPU数量。 **取值范围：** 不涉及。
+    /// Number of vCPUs.
     pub vcpus: Option<String>,
-    /// **参数解释：** 内存大小，单位GB。 **取值范围：** 不涉及。
+    /// Memory size, in GB.
     pub ram: Option<String>,
-    /// **参数解释：** 磁盘大小，单位GB。 **取值范围：** 不涉及。
+    /// Disk size, in GB.
     pub disk_size: Option<String>,
-    /// **参数解释：** 已使用磁盘大小，单位GB。 **取值范围：** 不涉及。
+    /// Used disk space, in GB.
     pub used_disk_size: Option<String>,
-    /// **参数解释：** VPC CIDR。 **取值范围：** 不涉及。
+    /// VPC CIDR block.
     pub cidr: Option<String>,
 }
 
@@ -500,23 +693,25 @@ pub struct BiactiveInstanceV3 {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CassandraSlowLogDetail {
-    /// 节点名称。
+    /// Node name.
     pub node_name: Option<String>,
-    /// 节点ID。
+    /// Node ID.
     pub node_id: Option<String>,
-    /// 执行语句。
+    /// The statement executed.
     pub whole_message: Option<String>,
-    /// 语句类型。
+    /// Statement type.
     pub operate_type: Option<String>,
-    /// 执行时间。单位：ms
+    /// Execution time, in ms.
     pub cost_time: Option<i32>,
-    /// 数据库键空间
+    /// Database keyspace.
     pub keyspace: Option<String>,
-    /// 数据库表名
+    /// Table name.
     pub table: Option<String>,
-    /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800).
     pub log_time: Option<String>,
-    /// 日志单行序列号
+    /// Sequence number of the log line.
     pub line_num: Option<String>,
 }
 
@@ -524,14 +719,18 @@ pub struct CassandraSlowLogDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DataStoreList {
-    /// 数据库引擎。
+    /// Database engine.
     pub datastore_name: Option<String>,
-    /// 数据库引擎版本。
+    /// Database engine version.
     pub version: Option<String>,
-    /// 数据库实例类型。 **取值范围：** 取值为“Cluster”，表示GeminiDB Cassandra经典部署模式集群、GeminiDB
-    /// Influx经典部署模式集群、GeminiDB Redis Proxy集群经典部署模式集群实例类型。 取值为“CloudNativeCluster”, 表示GeminiDB
-    /// Cassandra云原生部署模式实例类型。 取值为“InfluxdbSingle”，表示GeminiDB Influx经典部署模式单节点类型实例类型。
-    /// 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。
+    /// DB instance type.
+    ///
+    /// **Range:**
+    /// - `Cluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis Proxy cluster instances
+    ///   with classic deployment.
+    /// - `CloudNativeCluster`: GeminiDB Cassandra instances with cloud native deployment.
+    /// - `InfluxdbSingle`: GeminiDB Influx single-node instances with classic deployment.
+    /// - `ReplicaSet`: GeminiDB Mongo replica set instances.
     pub mode: Option<String>,
 }
 
@@ -539,27 +738,40 @@ pub struct DataStoreList {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigurationsResult {
-    /// 参数模板ID。
+    /// Parameter template ID.
     pub id: Option<String>,
-    /// 参数模板名称。
+    /// Parameter template name.
     pub name: Option<String>,
-    /// 参数模板描述。
+    /// Parameter template description.
     pub description: Option<String>,
-    /// 数据库版本名称。
+    /// Database version name.
     pub datastore_version_name: Option<String>,
-    /// 数据库名称。 【取值范围】 cassandra：表示支持GeminiDB Cassandra实例。 redis：表示支持GeminiDB Redis实例。
-    /// influxdb：表示支持GeminiDB Influx实例。 mongodb： 表示支持GeminiDB Mongo实例。
+    /// Database name.
+    ///
+    /// **Range:**
+    /// - `cassandra`: GeminiDB Cassandra instances.
+    /// - `redis`: GeminiDB Redis instances.
+    /// - `influxdb`: GeminiDB Influx instances.
+    /// - `mongodb`: GeminiDB Mongo instances.
     pub datastore_name: Option<String>,
-    /// 创建时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800
+    /// Creation time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time
+    /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub created: Option<String>,
-    /// 更新时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Update time, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated: Option<String>,
-    /// 数据库实例类型。 GeminiDB Cassandra经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Cassandra云原生部署模式集群类型为\"CloudNativeCluster\"。 GeminiDB Mongo副本集类型为\"ReplicaSet\"。 GeminiDB
-    /// Mongo集群类型为\"Sharding\"。 GeminiDB Influx经典部署模式集群类型为\"Cluster\"。 GeminiDB
-    /// Influx经典部署模式单节点类型为\"InfluxdbSingle\"。 GeminiDB Redis经典部署模式集群类型为“Cluster”。
+    /// DB instance type.
+    /// - GeminiDB Cassandra cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Cassandra cluster with cloud native deployment: `CloudNativeCluster`.
+    /// - GeminiDB Mongo replica set: `ReplicaSet`.
+    /// - GeminiDB Mongo cluster: `Sharding`.
+    /// - GeminiDB Influx cluster with classic deployment: `Cluster`.
+    /// - GeminiDB Influx single node with classic deployment: `InfluxdbSingle`.
+    /// - GeminiDB Redis cluster with classic deployment: `Cluster`.
     pub mode: Option<String>,
-    /// 是否是用户自定义参数模板： - false，表示为系统默认参数模板。 - true，表示为用户自定义参数模板。
+    /// Whether the parameter template is user-defined.
+    /// - `false`: a default parameter template of the system.
+    /// - `true`: a user-defined parameter template.
     pub user_defined: Option<bool>,
 }
 
@@ -567,26 +779,31 @@ pub struct ListConfigurationsResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryDbCacheMappingResponse {
-    /// 内存加速映射ID。
+    /// Memory acceleration mapping ID.
     pub id: Option<String>,
-    /// 内存加速映射名称。
+    /// Memory acceleration mapping name.
     pub name: Option<String>,
-    /// 源实例ID。
+    /// Source instance ID.
     pub source_instance_id: Option<String>,
-    /// 源实例名称。
+    /// Source instance name.
     pub source_instance_name: Option<String>,
-    /// 目标实例ID。
+    /// Target instance ID.
     pub target_instance_id: Option<String>,
-    /// 目标实例名称。
+    /// Target instance name.
     pub target_instance_name: Option<String>,
-    /// 内存加速映射关系。 - normal： 表示内存加速映射正常。 - creating： 表示内存加速映射创建中。 - createfail： 表示内存加速映射创建失败。 -
-    /// deleting： 表示内存加速映射解除中。 - stopped： 表示内存加速映射停止。 - deleted： 表示内存加速映射已解除。
+    /// Status of the memory acceleration mapping.
+    /// - `normal`: the mapping is normal.
+    /// - `creating`: the mapping is being created.
+    /// - `createfail`: creating the mapping failed.
+    /// - `deleting`: the mapping is being removed.
+    /// - `stopped`: the mapping is stopped.
+    /// - `deleted`: the mapping has been removed.
     pub status: Option<String>,
-    /// 内存加速映射创建时间。
+    /// Time the memory acceleration mapping was created.
     pub created: Option<String>,
-    /// 内存加速映射最新变更的时间。
+    /// Time of the latest change to the memory acceleration mapping.
     pub updated: Option<String>,
-    /// 该内存加速映射下的规则数量。
+    /// Number of rules of the memory acceleration mapping.
     pub rule_count: Option<i32>,
 }
 
@@ -594,31 +811,33 @@ pub struct QueryDbCacheMappingResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryDbCacheRuleResponse {
-    /// 内存加速规则ID。
+    /// Memory acceleration rule ID.
     pub id: Option<String>,
-    /// 内存加速规则名称。
+    /// Memory acceleration rule name.
     pub name: Option<String>,
-    /// 内存加速规则状态。 - normal,正常; - createfail, 创建失败;
+    /// Status of the memory acceleration rule.
+    /// - `normal`: normal.
+    /// - `createfail`: creating the rule failed.
     pub status: Option<String>,
-    /// 源端数据库。
+    /// Source database.
     pub source_db_schema: Option<String>,
-    /// 源端数据表。
+    /// Source table.
     pub source_db_table: Option<String>,
-    /// 目标数据存储类型。取值为： hash。
+    /// Storage type of the target data. The value is `hash`.
     pub storage_type: Option<String>,
-    /// 目标数据库。
+    /// Target database.
     pub target_database: Option<String>,
-    /// 映射的key使用的column列表。
+    /// Columns used for the key of the mapping.
     pub key_columns: Option<Vec<String>>,
-    /// 映射的value使用的column列表。
+    /// Columns used for the value of the mapping.
     pub value_columns: Option<Vec<String>>,
-    /// key的生存时间。单位:ms。不传该值，默认取-1，表示永久存储。
+    /// Time to live of a key, in milliseconds. Default: -1, kept forever.
     pub ttl: Option<String>,
-    /// 映射的key分隔符。
+    /// Key separator of the mapping.
     pub key_separator: Option<String>,
-    /// 映射的value分隔符。
+    /// Value separator of the mapping.
     pub value_separator: Option<String>,
-    /// 键前缀。
+    /// Key prefix.
     pub key_prefix: Option<String>,
 }
 
@@ -627,13 +846,18 @@ pub struct QueryDbCacheRuleResponse {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RedisDbUserInfo {
-    /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
+    /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
+    /// hyphens and underscores.
     pub name: Option<String>,
-    /// 账号类型。 - rwuser：管理员用户 - acluser：普通用户
+    /// Account type.
+    /// - `rwuser`: administrator.
+    /// - `acluser`: ordinary user.
     pub type_: Option<String>,
-    /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
+    /// Account permissions.
+    /// - `ReadOnly`: the account can read only.
+    /// - `ReadWrite`: the account can read and write.
     pub privilege: Option<String>,
-    /// 账号已授权的数据库名称列表。
+    /// Names of the databases the account is granted access to.
     pub databases: Option<Vec<String>>,
 }
 
@@ -641,19 +865,19 @@ pub struct RedisDbUserInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListDedicatedResourceResult {
-    /// 专属资源ID。
+    /// Dedicated resource ID.
     pub id: Option<String>,
-    /// 专属资源的名称。
+    /// Name of the dedicated resource.
     pub resource_name: Option<String>,
-    /// 引擎名称。
+    /// Engine name.
     pub engine_name: Option<String>,
-    /// 可用区信息。
+    /// AZ information.
     pub availability_zone: Option<String>,
-    /// 专属资源的计算架构。
+    /// Compute architecture of the dedicated resource.
     pub architecture: Option<String>,
     /// The capacity of this ListDedicatedResourceResult.
     pub capacity: Option<DedicatedResourceCapacity>,
-    /// 专属资源的状态信息。
+    /// Status of the dedicated resource.
     pub status: Option<String>,
 }
 
@@ -661,11 +885,11 @@ pub struct ListDedicatedResourceResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DedicatedResourceCapacity {
-    /// CPU核数。
+    /// Number of CPU cores.
     pub vcpus: Option<i32>,
-    /// 内存大小，单位GB。
+    /// Memory size, in GB.
     pub ram: Option<i32>,
-    /// 存储大小，单位GB
+    /// Storage size, in GB.
     pub volume: Option<i32>,
 }
 
@@ -673,9 +897,9 @@ pub struct DedicatedResourceCapacity {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlQueryEpsQuotaInfo {
-    /// 企业项目ID。
+    /// Enterprise project ID.
     pub enterprise_project_id: Option<String>,
-    /// 企业项目名称。
+    /// Enterprise project name.
     pub enterprise_project_name: Option<String>,
     /// The quota of this NoSqlQueryEpsQuotaInfo.
     pub quota: Option<NoSqlEpsQuotaTotal>,
@@ -687,11 +911,11 @@ pub struct NoSqlQueryEpsQuotaInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlEpsQuotaTotal {
-    /// 实例配额。
+    /// Instance quota.
     pub instance: Option<i32>,
-    /// vcpus配额。
+    /// vCPU quota.
     pub vcpus: Option<i32>,
-    /// ram配额。
+    /// Memory quota.
     pub ram: Option<i32>,
 }
 
@@ -699,11 +923,11 @@ pub struct NoSqlEpsQuotaTotal {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlEpsQuotaUsed {
-    /// 已使用实例配额。
+    /// Instance quota used.
     pub instance: Option<i32>,
-    /// 已使用vcpus配额。
+    /// vCPU quota used.
     pub vcpus: Option<i32>,
-    /// 已使用ram配额。
+    /// Memory quota used.
     pub ram: Option<i32>,
 }
 
@@ -711,20 +935,25 @@ pub struct NoSqlEpsQuotaUsed {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListFlavorsResult {
-    /// 引擎名称。
+    /// Engine name.
     pub engine_name: Option<String>,
-    /// 引擎版本。
+    /// Engine version.
     pub engine_version: Option<String>,
-    /// CPU核数。
+    /// Number of CPU cores.
     pub vcpus: Option<String>,
-    /// 内存大小，单位为兆字节。
+    /// Memory size, in MB.
     pub ram: Option<String>,
-    /// 资源规格编码。例如：geminidb.cassandra.8xlarge.4 - “geminidb.cassandra”表示云数据库GeminiDB的Cassandra数据库产品。 -
-    /// “8xlarge.4”表示节点性能规格。
+    /// Resource specification code, for example `geminidb.cassandra.8xlarge.4`:
+    /// - `geminidb.cassandra` is the Cassandra product of GeminiDB.
+    /// - `8xlarge.4` is the performance specification of the node.
     pub spec_code: Option<String>,
-    /// 支持该规格的可用区ID。 - 该字段已废弃，请不要使用。
+    /// IDs of the AZs that support the specification.
+    /// - This field is deprecated; do not use it.
     pub availability_zone: Option<Vec<String>>,
-    /// 规格在可用区内的状态，包含以下状态： - normal，在售。 - unsupported，暂不支持该规格。 - sellout，售罄。
+    /// Status of the specification in each AZ:
+    /// - `normal`: on sale.
+    /// - `unsupported`: the specification is not supported yet.
+    /// - `sellout`: sold out.
     pub az_status: Option<serde_json::Value>,
 }
 
@@ -732,23 +961,25 @@ pub struct ListFlavorsResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InfluxdbSlowLogDetail {
-    /// 节点ID。
+    /// Node ID.
     pub node_id: Option<String>,
-    /// 节点名称。
+    /// Node name.
     pub node_name: Option<String>,
-    /// 执行语句。
+    /// The statement executed.
     pub whole_message: Option<String>,
-    /// 语句类型。
+    /// Statement type.
     pub operate_type: Option<String>,
-    /// 执行时间。单位：ms
+    /// Execution time, in ms.
     pub cost_time: Option<i32>,
-    /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800).
     pub log_time: Option<String>,
-    /// 数据库名称。
+    /// Database name.
     pub database: Option<String>,
-    /// 保留策略。
+    /// Retention policy.
     pub retention_policy: Option<String>,
-    /// 日志单行序列号。
+    /// Sequence number of the log line.
     pub line_num: Option<String>,
 }
 
@@ -756,11 +987,11 @@ pub struct InfluxdbSlowLogDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListNodeSessionsResult {
-    /// 节点ID。
+    /// Node ID.
     pub node_id: Option<String>,
-    /// 总会话数。
+    /// Total number of sessions.
     pub total_count: Option<i32>,
-    /// 节点会话详细信息列表。
+    /// Session details of the node.
     pub sessions: Option<Vec<ListNodeSessionsResultSessions>>,
 }
 
@@ -768,27 +999,27 @@ pub struct ListNodeSessionsResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListNodeSessionsResultSessions {
-    /// 会话ID。
+    /// Session ID.
     pub id: Option<String>,
-    /// 连接名。
+    /// Connection name.
     pub name: Option<String>,
-    /// 最近一次执行的命令。
+    /// The last command executed.
     pub cmd: Option<String>,
-    /// 以秒计算的已连接时长。
+    /// How long the connection has existed, in seconds.
     pub age: Option<String>,
-    /// 以秒计算的空闲时长。
+    /// How long the connection has been idle, in seconds.
     pub idle: Option<String>,
-    /// 该客户端正在使用的数据库ID。
+    /// ID of the database the client is using.
     pub db: Option<String>,
-    /// 客户端的地址和端口。
+    /// Address and port of the client.
     pub addr: Option<String>,
-    /// 套接字所使用的文件描述符。
+    /// File descriptor the socket uses.
     pub fd: Option<String>,
-    /// 已订阅频道的数量。
+    /// Number of channels subscribed to.
     pub sub: Option<String>,
-    /// 已订阅模式的数量。
+    /// Number of patterns subscribed to.
     pub psub: Option<String>,
-    /// 在事务中被执行的命令数量。
+    /// Number of commands executed in the transaction.
     pub multi: Option<String>,
 }
 
@@ -796,9 +1027,11 @@ pub struct ListNodeSessionsResultSessions {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceTagsResult {
-    /// 标签键。最大长度36个unicode字符，key不能为空。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
+    /// Tag key. At most 36 Unicode characters; the key cannot be empty. Characters: 0-9, A-Z, a-z,
+    /// `_`, `-` and Chinese characters.
     pub key: Option<String>,
-    /// 标签值。最大长度43个unicode字符，可以为空字符串。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。
+    /// Tag value. At most 43 Unicode characters; it can be an empty string. Characters: 0-9, A-Z,
+    /// a-z, `_`, `.`, `-` and Chinese characters.
     pub value: Option<String>,
 }
 
@@ -996,9 +1229,9 @@ pub struct BackupSpaceUsage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MatchOption {
-    /// 取值为“instance_name”或“instance_id”，分别表示按实例名称或按实例ID匹配查询。
+    /// `instance_name` or `instance_id`: match by instance name or by instance ID.
     pub key: String,
-    /// 待匹配的实例名称或实例ID。
+    /// The instance name or instance ID to match.
     pub value: String,
 }
 
@@ -1006,9 +1239,13 @@ pub struct MatchOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TagOption {
-    /// 标签键。最大长度36个unicode字符，key不能为空或者空字符串，不能为空格，校验和使用之前先排除前后半角空格。搜索时不对该参数做字符集校验。
+    /// Tag key. At most 36 Unicode characters; not null, not an empty string, and not only spaces.
+    /// Leading and trailing half-width spaces are removed before checking and use. The characters
+    /// are not checked when searching.
     pub key: String,
-    /// 标签值列表。最大长度43个unicode字符，不能为空格，校验和使用之前先排除前后半角空格。如果values为空列表，则表示查询任意value。value之间为或的关系。
+    /// Tag values. Each at most 43 Unicode characters, and not only spaces. Leading and trailing
+    /// half-width spaces are removed before checking and use. An empty list matches any value. The
+    /// values are alternatives (OR).
     pub values: Vec<String>,
 }
 
@@ -1016,11 +1253,11 @@ pub struct TagOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceResult {
-    /// 实例ID。
+    /// Instance ID.
     pub instance_id: Option<String>,
-    /// 实例名称。
+    /// Instance name.
     pub instance_name: Option<String>,
-    /// 标签列表。如果没有标签，默认为空数组。
+    /// Tags. An empty array when there are no tags.
     pub tags: Option<Vec<InstanceTagResult>>,
 }
 
@@ -1028,9 +1265,11 @@ pub struct InstanceResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceTagResult {
-    /// 标签键。最大长度36个unicode字符，key不能为空。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
+    /// Tag key. At most 36 Unicode characters; the key cannot be empty. Characters: 0-9, A-Z, a-z,
+    /// `_`, `-` and Chinese characters.
     pub key: Option<String>,
-    /// 标签值。最大长度43个unicode字符，可以为空字符串。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。
+    /// Tag value. At most 43 Unicode characters; it can be an empty string. Characters: 0-9, A-Z,
+    /// a-z, `_`, `.`, `-` and Chinese characters.
     pub value: Option<String>,
 }
 
@@ -1038,27 +1277,27 @@ pub struct InstanceTagResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionRespondBodySessions {
-    /// 客户端的地址和端口。
+    /// Address and port of the client.
     pub addr: Option<String>,
-    /// 会话id。
+    /// Session ID.
     pub id: Option<String>,
-    /// 连接名。
+    /// Connection name.
     pub name: Option<String>,
-    /// 最近一次执行的命令。
+    /// The last command executed.
     pub cmd: Option<String>,
-    /// 以秒计算的已连接时长。
+    /// How long the connection has existed, in seconds.
     pub age: Option<String>,
-    /// 以秒计算的空闲时长。
+    /// How long the connection has been idle, in seconds.
     pub idle: Option<String>,
-    /// 该客户端正在使用的数据库 ID。
+    /// ID of the database the client is using.
     pub db: Option<String>,
-    /// 套接字所使用的文件描述符。
+    /// File descriptor the socket uses.
     pub fd: Option<String>,
-    /// 已订阅频道的数量。
+    /// Number of channels subscribed to.
     pub sub: Option<String>,
-    /// 已订阅模式的数量。
+    /// Number of patterns subscribed to.
     pub psub: Option<String>,
-    /// 在事务中被执行的命令数量。
+    /// Number of commands executed in the transaction.
     pub multi: Option<String>,
 }
 
@@ -1066,9 +1305,9 @@ pub struct ListInstancesSessionRespondBodySessions {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesSessionStatisticsRespondBodyTopSourceIps {
-    /// 客户端ip地址。
+    /// Client IP address.
     pub client_ip: Option<String>,
-    /// 客户端连接数。
+    /// Number of client connections.
     pub connection_count: Option<i32>,
 }
 
@@ -1076,22 +1315,27 @@ pub struct ListInstancesSessionStatisticsRespondBodyTopSourceIps {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct JobDetail {
-    /// 任务ID
+    /// Task ID.
     pub id: Option<String>,
-    /// 任务名称。
+    /// Task name.
     pub name: Option<String>,
-    /// 任务执行状态。 取值： Running：表示任务正在执行。 Completed：表示任务执行成功。 Failed：表示任务执行失败。 枚举值： Running Completed
-    /// Failed
+    /// Task status. The value can be:
+    /// - `Running`: the task is running.
+    /// - `Completed`: the task succeeded.
+    /// - `Failed`: the task failed.
     pub status: Option<String>,
-    /// 创建时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量\[，例如北京时间偏移显示为+0800。\](tag:hc)
+    /// Creation time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time
+    /// and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub start_time: Option<String>,
-    /// 结束时间，格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量\[，例如北京时间偏移显示为+0800。\](tag:hc)
+    /// End time, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub end_time: Option<String>,
-    /// 任务执行进度。 &gt; 执行中状态才返回执行进度，例如“60%”，表示任务执行进度为60%，否则返回“”。
+    /// Task progress. Only returned while the task is running, for example `60%` when the task is
+    /// 60% done; otherwise an empty string.
     pub progress: Option<String>,
     /// The instance of this JobDetail.
     pub instance: Option<JobInstanceInfo>,
-    /// 任务执行失败时的错误信息。
+    /// Error message when the task failed.
     pub fail_reason: Option<String>,
 }
 
@@ -1099,9 +1343,9 @@ pub struct JobDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct JobInstanceInfo {
-    /// 实例ID。
+    /// Instance ID.
     pub id: Option<String>,
-    /// 实例名称。
+    /// Instance name.
     pub name: Option<String>,
 }
 
@@ -1111,7 +1355,7 @@ pub struct JobInstanceInfo {
 pub struct InstanceLogConfig {
     /// The instance of this InstanceLogConfig.
     pub instance: Option<LogInstanceInfo>,
-    /// LTS日志配置明细。从未设置LTS日志流，不返回该字段。
+    /// LTS log settings. Not returned when no LTS log stream has ever been set.
     pub lts_configs: Option<Vec<InstanceLogConfigDetail>>,
 }
 
@@ -1119,23 +1363,30 @@ pub struct InstanceLogConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LogInstanceInfo {
-    /// 实例ID。
+    /// Instance ID.
     pub id: Option<String>,
-    /// 实例名称。
+    /// Instance name.
     pub name: Option<String>,
-    /// 实例状态。 取值： - normal，表示实例正常。 - abnormal，表示实例异常。 - creating，表示实例创建中。 - frozen，表示实例被冻结。 -
-    /// data_disk_full，表示实例磁盘已满。 - createfail，表示实例创建失败。 - enlargefail，表示实例扩容节点失败。
+    /// Instance status. The value can be:
+    /// - `normal`: the instance is normal.
+    /// - `abnormal`: the instance is abnormal.
+    /// - `creating`: the instance is being created.
+    /// - `frozen`: the instance is frozen.
+    /// - `data_disk_full`: the instance's storage is full.
+    /// - `createfail`: the instance failed to be created.
+    /// - `enlargefail`: adding nodes to the instance failed.
     pub status: Option<String>,
-    /// 实例类型。 - 取值为“Cluster”，表示GeminiDB Redis经典部署模式集群实例类型。 - 取值为“CloudNativeCluster”，表示GeminiDB
-    /// Redis云原生部署模式集群实例类型。
+    /// Instance type.
+    /// - `Cluster`: GeminiDB Redis cluster instances with classic deployment.
+    /// - `CloudNativeCluster`: GeminiDB Redis cluster instances with cloud native deployment.
     pub mode: Option<String>,
     /// The datastore of this LogInstanceInfo.
     pub datastore: Option<InstancesDatastoreResult>,
-    /// 实例正在执行的动作。
+    /// Operations the instance is performing.
     pub actions: Option<Vec<String>>,
-    /// 企业项目ID。
+    /// Enterprise project ID.
     pub enterprise_project_id: Option<String>,
-    /// 日志类型。slow_log表示慢日志，audit_log表示审计日志。
+    /// Log types: `slow_log` means slow query logs, `audit_log` audit logs.
     pub supported_log_types: Option<Vec<String>>,
 }
 
@@ -1144,9 +1395,9 @@ pub struct LogInstanceInfo {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InstancesDatastoreResult {
-    /// 数据库引擎。
+    /// Database engine.
     pub type_: Option<String>,
-    /// 数据库版本号。
+    /// Database version number.
     pub version: Option<String>,
 }
 
@@ -1154,13 +1405,15 @@ pub struct InstancesDatastoreResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceLogConfigDetail {
-    /// 日志类型。slow_log表示慢日志。
+    /// Log type. `slow_log` means slow query logs.
     pub log_type: Option<String>,
-    /// 关联的LTS日志组ID，若enabled为false，表示最近一次关联的LTS日志组ID。
+    /// ID of the linked LTS log group; when `enabled` is `false`, the LTS log group linked most
+    /// recently.
     pub lts_group_id: Option<String>,
-    /// 关联的LTS日志流ID，若enabled为false，表示最近一次关联的LTS日志流ID。
+    /// ID of the linked LTS log stream; when `enabled` is `false`, the LTS log stream linked most
+    /// recently.
     pub lts_stream_id: Option<String>,
-    /// 关联的LTS日志流是否启用，true代表已启用，false代表未启用。
+    /// Whether the linked LTS log stream is enabled: `true` enabled, `false` not enabled.
     pub enabled: Option<bool>,
 }
 
@@ -1168,17 +1421,19 @@ pub struct InstanceLogConfigDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MongodbErrorLogDetail {
-    /// 节点名称。
+    /// Node name.
     pub node_name: Option<String>,
-    /// 节点ID。
+    /// Node ID.
     pub node_id: Option<String>,
-    /// 描述信息。
+    /// Description.
     pub raw_message: Option<String>,
-    /// 日志级别。
+    /// Log level.
     pub severity: Option<String>,
-    /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800).
     pub log_time: Option<String>,
-    /// 日志单行序列号
+    /// Sequence number of the log line.
     pub line_num: Option<String>,
 }
 
@@ -1186,29 +1441,31 @@ pub struct MongodbErrorLogDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MongodbSlowLogDetail {
-    /// 节点名称。
+    /// Node name.
     pub node_name: Option<String>,
-    /// 节点ID。
+    /// Node ID.
     pub node_id: Option<String>,
-    /// 执行语句。
+    /// The statement executed.
     pub whole_message: Option<String>,
-    /// 语句类型。
+    /// Statement type.
     pub operate_type: Option<String>,
-    /// 执行时间。单位：ms
+    /// Execution time, in ms.
     pub cost_time: Option<i32>,
-    /// 等待锁时间。单位：us
+    /// Time spent waiting for locks, in microseconds.
     pub lock_time: Option<i32>,
-    /// 慢查询返回的文档数。
+    /// Number of documents the slow query returned.
     pub docs_returned: Option<i32>,
-    /// 慢查询扫描的文档数。
+    /// Number of documents the slow query scanned.
     pub docs_scanned: Option<i32>,
-    /// 数据库库名
+    /// Database name.
     pub database: Option<String>,
-    /// 数据库集合名称
+    /// Collection name.
     pub collection: Option<String>,
-    /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800).
     pub log_time: Option<String>,
-    /// 日志单行序列号
+    /// Sequence number of the log line.
     pub line_num: Option<String>,
 }
 
@@ -1222,11 +1479,15 @@ pub struct ScheduleDetailInfo {}
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签类型: - user - system
+    /// Tag type:
+    /// - `user`
+    /// - `system`
     pub type_: Option<String>,
-    /// 标签键。最大长度36个unicode字符，key不能为空。 字符集：0-9，A-Z，a-z，“_”，“-”，中文。
+    /// Tag key. At most 36 Unicode characters; the key cannot be empty. Characters: 0-9, A-Z, a-z,
+    /// `_`, `-` and Chinese characters.
     pub key: Option<String>,
-    /// 标签值列表。每个标签值最大长度43个unicode字符，可以为空字符串。 字符集：0-9，A-Z，a-z，“_”，“.”，“-”，中文。
+    /// Tag values. Each value at most 43 Unicode characters; it can be an empty string. Characters:
+    /// 0-9, A-Z, a-z, `_`, `.`, `-` and Chinese characters.
     pub values: Option<Vec<String>>,
 }
 
@@ -1234,31 +1495,46 @@ pub struct Tag {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecycleInstance {
-    /// **参数解释：** 实例ID。 **取值范围：** 不涉及。
+    /// Instance ID.
     pub id: Option<String>,
-    /// **参数解释：** 实例名称。 **取值范围：** 不涉及。
+    /// Instance name.
     pub name: Option<String>,
-    /// **参数解释：** 实例类型。 **取值范围：** - 取值为“Cluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB Redis
-    /// Proxy经典部署模式集群实例类型。 - 取值为“CloudNativeCluster”，表示GeminiDB Cassandra、GeminiDB Influx、GeminiDB
-    /// Redis云原生部署模式集群实例类型。 - 取值为“RedisCluster”，表示GeminiDB Redis Cluster经典部署模式集群实例类型。 -
-    /// 取值为“Replication”，表示GeminiDB Redis经典部署模式主备实例类型。 - 取值为“InfluxdbSingle”，表示GeminiDB
-    /// Influx经典部署模式单节点实例类型。 - 取值为“ReplicaSet”，表示GeminiDB Mongo副本集实例类型。
+    /// Instance type.
+    ///
+    /// **Range:**
+    /// - `Cluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis Proxy cluster instances
+    ///   with classic deployment.
+    /// - `CloudNativeCluster`: GeminiDB Cassandra, GeminiDB Influx and GeminiDB Redis cluster
+    ///   instances with cloud native deployment.
+    /// - `RedisCluster`: GeminiDB Redis Cluster instances with classic deployment.
+    /// - `Replication`: GeminiDB Redis primary/standby instances with classic deployment.
+    /// - `InfluxdbSingle`: GeminiDB Influx single-node instances with classic deployment.
+    /// - `ReplicaSet`: GeminiDB Mongo replica set instances.
     pub mode: Option<String>,
-    /// **参数解释：** 产品类型。 **取值范围：** GeminiDB Redis云原生部署模式集群涉及此字段，取值： - Standard 标准型 - Capacity 容量型
+    /// Product type.
+    ///
+    /// **Range:** Only for GeminiDB Redis cluster instances with cloud native deployment. The value
+    /// can be:
+    /// - `Standard`: standard.
+    /// - `Capacity`: capacity-oriented.
     pub product_type: Option<String>,
     /// The data_store of this RecycleInstance.
     pub data_store: Option<RecycleDatastore>,
-    /// **参数解释：** 计费方式。 **取值范围：** - prePaid：预付费，即包年/包月。 - postPaid：后付费，即按需付费。
+    /// Billing mode.
+    ///
+    /// **Range:**
+    /// - `prePaid`: prepaid, that is, yearly/monthly.
+    /// - `postPaid`: postpaid, that is, pay-per-use.
     pub charge_type: Option<String>,
-    /// **参数解释：** 企业项目ID，取值为“0”，表示为default企业项目 **取值范围：** 不涉及。
+    /// Enterprise project ID. The value `0` means the `default` enterprise project.
     pub enterprise_project_id: Option<String>,
-    /// **参数解释：** 备份ID。 **取值范围：** 不涉及。
+    /// Backup ID.
     pub backup_id: Option<String>,
-    /// **参数解释：** 实例创建时间。 **取值范围：** 不涉及。
+    /// Time the instance was created.
     pub created_at: Option<String>,
-    /// **参数解释：** 实例删除时间。 **取值范围：** 不涉及。
+    /// Time the instance was deleted.
     pub deleted_at: Option<String>,
-    /// **参数解释：** 回收备份保留截止时间。 **取值范围：** 不涉及。
+    /// Time until which the recycled backup is kept.
     pub retained_until: Option<String>,
 }
 
@@ -1267,10 +1543,13 @@ pub struct RecycleInstance {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecycleDatastore {
-    /// 数据库类型。 - 取值为“cassandra”，表示GeminiDB Cassandra数据库实例。 - 取值为“mongodb”，表示GeminiDB Mongo数据库实例。 -
-    /// 取值为“influxdb”，表示GeminiDB Influx数据库实例。 - 取值为“redis”，表示GeminiDB Redis数据库实例。
+    /// Database type.
+    /// - `cassandra`: GeminiDB Cassandra instances.
+    /// - `mongodb`: GeminiDB Mongo instances.
+    /// - `influxdb`: GeminiDB Influx instances.
+    /// - `redis`: GeminiDB Redis instances.
     pub type_: Option<String>,
-    /// 数据库版本。
+    /// Database version.
     pub version: Option<String>,
 }
 
@@ -1278,19 +1557,21 @@ pub struct RecycleDatastore {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedisSlowLogDetail {
-    /// 节点名称。
+    /// Node name.
     pub node_name: Option<String>,
-    /// 节点ID。
+    /// Node ID.
     pub node_id: Option<String>,
-    /// 执行语句。
+    /// The statement executed.
     pub whole_message: Option<String>,
-    /// 语句类型。
+    /// Statement type.
     pub operate_type: Option<String>,
-    /// 执行时间。单位：ms
+    /// Execution time, in ms.
     pub cost_time: Option<f64>,
-    /// 日志产生时间，UTC时间。 格式为“yyyy-mm-ddThh:mm:ssZ”。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
+    /// Time the log was generated, in UTC, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks
+    /// the start of the time and `Z` is the time zone offset (for example, Beijing time is shown as
+    /// +0800).
     pub log_time: Option<String>,
-    /// 日志单行序列号
+    /// Sequence number of the log line.
     pub line_num: Option<String>,
 }
 
@@ -1298,9 +1579,9 @@ pub struct RedisSlowLogDetail {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestorableTime {
-    /// 可恢复时间段的开始时间点，UNIX时间戳格式，单位是毫秒，时区是UTC。
+    /// Start of the restorable time period: a UNIX timestamp in milliseconds, UTC.
     pub start_time: Option<i64>,
-    /// 可恢复时间段的结束时间点， UNIX时间戳格式，单位是毫秒，时区是UTC。
+    /// End of the restorable time period: a UNIX timestamp in milliseconds, UTC.
     pub end_time: Option<i64>,
 }
 
@@ -1308,16 +1589,16 @@ pub struct RestorableTime {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SlowlogResult {
-    /// 执行时间。
+    /// Execution time.
     pub time: Option<String>,
-    /// 所属数据库。
+    /// Database.
     pub database: Option<String>,
-    /// 执行语法。
+    /// The statement executed.
     pub query_sample: Option<String>,
-    /// 语句类型。
+    /// Statement type.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 发生时间，UTC时间。
+    /// Time it happened, in UTC.
     pub start_time: Option<String>,
 }
 
@@ -1335,11 +1616,15 @@ pub struct CertInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedisModifyDbUserPrivilegeRequestBody {
-    /// 账号名称。 小于36个字符，以字母开头，仅包含数字、字母、中划线、下划线。
+    /// Account name. Fewer than 36 characters, starting with a letter, and only digits, letters,
+    /// hyphens and underscores.
     pub name: String,
-    /// 账号权限。 - 取值\"ReadOnly\"：账号为只读权限； - 取值\"ReadWrite\"：账号为读写权限。
+    /// Account permissions.
+    /// - `ReadOnly`: the account can read only.
+    /// - `ReadWrite`: the account can read and write.
     pub privilege: String,
-    /// 账号授权database列表。 不传值则对账号授权的db不做修改。
+    /// Databases the account is granted access to. When it is left out, the databases the account
+    /// has access to are not changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<String>>,
 }
@@ -1348,7 +1633,7 @@ pub struct RedisModifyDbUserPrivilegeRequestBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlRequestEpsQuota {
-    /// 企业项目ID。
+    /// Enterprise project ID.
     pub enterprise_project_id: String,
     /// The quota of this NoSqlRequestEpsQuota.
     pub quota: NoSqlEpsQuotaRequestInfo,
@@ -1358,13 +1643,13 @@ pub struct NoSqlRequestEpsQuota {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlEpsQuotaRequestInfo {
-    /// 实例配额。
+    /// Instance quota.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<i32>,
-    /// vcpus配额。
+    /// vCPU quota.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vcpus: Option<i32>,
-    /// ram配额。
+    /// Memory quota.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i32>,
 }
@@ -1373,7 +1658,8 @@ pub struct NoSqlEpsQuotaRequestInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceOption {
-    /// 变更至新规格的资源规格编码。获取方法请参见查询数据库规格中响应参数“flavors.spec_code”的值。
+    /// Resource specification code of the new specifications. To obtain it, see `flavors.spec_code`
+    /// in the response of Querying Database Specifications (`ListFlavorInfos`).
     pub target_spec_code: String,
 }
 
@@ -1381,9 +1667,9 @@ pub struct ResizeInstanceOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecoveryInfo {
-    /// **参数解释：** '备份文件所在OBS bucket。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// OBS bucket of the backup files.
     pub bucket_name: String,
-    /// **参数解释：** '备份文件名。' **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Backup file names.
     pub files: Vec<String>,
 }
 
@@ -1391,13 +1677,21 @@ pub struct RecoveryInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DiskAutoExpansionPolicy {
-    /// 触发自动扩容阈值，只支持输入80、85和90。默认阈值为90，即当已使用存储空间达到总存储空间的90%或者可用空间小于10GB时就会触发扩容。
+    /// Threshold that triggers automatic scale-up: 80, 85 or 90. Default: 90, that is, storage is
+    /// scaled up when the used storage reaches 90% of the total or the free storage is less than 10
+    /// GB.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
-    /// 扩容步长（s%），默认为10，支持输入10、15和20。当触发自动扩容的时候，自动扩容当前存储空间的s%（非10倍数向上取整。小数点后四舍五入，默认一次最小100G，账户余额不足时，会导致包年包月实例扩容失败）
+    /// Scale-up step (s%): 10, 15 or 20. Default: 10. When automatic scale-up is triggered, the
+    /// storage grows by s% of the current storage (rounded up to a multiple of 10, decimals
+    /// rounded; at least 100 GB each time by default). If the account balance is insufficient,
+    /// scaling up a yearly/monthly instance fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<i32>,
-    /// 实例通过自动扩容所能达到的存储空间上限,单位：GB。需要大于等于实例购买的存储空间大小，且最大上限不能超过实例当前规格支持的最大存储容量。批量自动扩容时，不支持自定义存储自动扩容上限，默认扩容至所选实例对应的最大存储空间。
+    /// Maximum storage space automatic scale-up can reach, in GB. It must be at least the storage
+    /// space bought for the instance, and at most the maximum storage the instance's current
+    /// specifications support. When setting automatic scale-up for instances in batches, no custom
+    /// maximum can be given: storage scales up to the maximum of each instance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
 }
@@ -1406,9 +1700,9 @@ pub struct DiskAutoExpansionPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetAutoPolicyErrorResults {
-    /// **参数解释：** 实例ID。 **取值范围：** 不涉及
+    /// Instance ID.
     pub instance_id: Option<String>,
-    /// **参数解释：** 错误信息。 **取值范围：** 不涉及
+    /// Error message.
     pub error_message: Option<String>,
 }
 
@@ -1416,14 +1710,23 @@ pub struct SetAutoPolicyErrorResults {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BackupPolicy {
-    /// 指定已生成的备份文件可以保存的天数。 取值范围：0～35。取0值，表示关闭自动备份策略。
+    /// Number of days the generated backup files are kept, from 0 to 35. 0 disables the automated
+    /// backup policy.
     pub keep_days: i32,
-    /// 备份时间段。自动备份将在该时间段内触发。开启自动备份策略时，该参数必选；关闭自动备份策略时，不传该参数。 取值范围：格式必须为hh:mm-HH:MM，且有效，当前时间指UTC时间。 -
-    /// HH取值必须比hh大1。 - mm和MM取值必须相同，且取值必须为00、30。 - 不传该参数，默认的备份时间段为00:00-01:00。 - 取值示例：23:00-00:00。
+    /// Backup time window. Automated backups are started within this window. Required when enabling
+    /// the automated backup policy; leave it out when disabling it. The format is `hh:mm-HH:MM`, in
+    /// UTC.
+    /// - `HH` must be `hh` plus 1.
+    /// - `mm` and `MM` must be the same: 00 or 30.
+    /// - When it is left out, the backup time window is 00:00-01:00.
+    /// - Example: 23:00-00:00.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 备份周期配置。自动备份将在每星期指定的天进行。 取值范围：格式为半角逗号隔开的数字，数字代表星期。保留天数取值不同，备份周期约束如下： - 0天，不传该参数。 -
-    /// 1～6天，备份周期全选，取值为：1,2,3,4,5,6,7。 - 7～732天，备份周期至少选择一周中的一天。示例：1,2,3,4。
+    /// Backup cycle. Automated backups run on the given days of each week. The value is a list of
+    /// numbers separated by commas, each a day of the week. Depending on the retention days:
+    /// - 0 days: leave it out.
+    /// - 1 to 6 days: all days of the week: `1,2,3,4,5,6,7`.
+    /// - 7 to 732 days: at least one day of the week, for example `1,2,3,4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
 }
@@ -1432,15 +1735,29 @@ pub struct BackupPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetSwitchoverRatioInfo {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **约束限制：** 不涉及。 **取值范围：** 不涉及。
-    /// **默认取值：** 不涉及。
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     pub instance_id: String,
-    /// **参数解释：** 容灾切换的故障节点比例。 **约束限制**： 下限是50，步长是10，最大是100。 **取值范围：** - 50 - 60 - 70 - 80 - 90 -
-    /// 100 **默认取值：** 100。
+    /// Share of faulty nodes, in percent, at which the instance switches over to its DR instance.
+    ///
+    /// **Constraints:** From 50 to 100, in steps of 10.
+    ///
+    /// **Range:**
+    /// - `50`
+    /// - `60`
+    /// - `70`
+    /// - `80`
+    /// - `90`
+    /// - `100`
+    ///
+    /// **Default:** 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switchover_ratio: Option<i32>,
-    /// **参数解释：** 容灾实例数据同步时延，单位s。备实例和主实例同步时延超过该值时，不进行容灾倒换。默认不判断时延。 **约束限制：** 若需指定此参数，最小为10s。
-    /// **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Data synchronization delay of the DR instance, in seconds. When the delay between the
+    /// standby and the primary instance exceeds it, no DR switchover is done. By default, the delay
+    /// is not checked.
+    ///
+    /// **Constraints:** When given, it is at least 10 seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_delay: Option<i64>,
 }
@@ -1449,7 +1766,7 @@ pub struct SetSwitchoverRatioInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecyclePolicy {
-    /// 策略保持时长（1-7天），天数为正整数，默认7天。
+    /// Retention period of the policy, 1 to 7 days, a positive integer. Default: 7 days.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_period_in_days: Option<i32>,
 }
@@ -1458,26 +1775,26 @@ pub struct RecyclePolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryInstanceBackupResponseBodyBackups {
-    /// 备份ID。
+    /// Backup ID.
     pub id: Option<String>,
-    /// 备份名称。
+    /// Backup name.
     pub name: Option<String>,
-    /// 备份描述信息。
+    /// Backup description.
     pub description: Option<String>,
-    /// 备份开始时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
+    /// Backup start time, in the format `yyyy-mm-dd hh:mm:ss`, in UTC.
     pub begin_time: Option<Timestamp>,
-    /// 备份结束时间，格式为“yyyy-mm-dd hh:mm:ss”。该时间为UTC时间。
+    /// Backup end time, in the format `yyyy-mm-dd hh:mm:ss`, in UTC.
     pub end_time: Option<Timestamp>,
-    /// 备份状态。
+    /// Backup status.
     pub status: Option<String>,
-    /// 备份大小，单位：KB。
+    /// Backup size, in KB.
     pub size: Option<f64>,
-    /// 备份类型。
+    /// Backup type.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 实例ID。
+    /// Instance ID.
     pub instance_id: Option<String>,
-    /// 实例名称。
+    /// Instance name.
     pub instance_name: Option<String>,
     /// The datastore of this QueryInstanceBackupResponseBodyBackups.
     pub datastore: Option<QueryInstanceBackupResponseBodyDatastore>,
@@ -1488,9 +1805,9 @@ pub struct QueryInstanceBackupResponseBodyBackups {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryInstanceBackupResponseBodyDatastore {
-    /// 数据库类型。
+    /// Database type.
     pub type_: Option<String>,
-    /// 数据库版本。
+    /// Database version.
     pub version: Option<String>,
 }
 
@@ -1498,9 +1815,9 @@ pub struct QueryInstanceBackupResponseBodyDatastore {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplicableInstanceRsp {
-    /// 实例ID。
+    /// Instance ID.
     pub id: Option<String>,
-    /// 实例名称。
+    /// Instance name.
     pub name: Option<String>,
 }
 
@@ -1508,16 +1825,21 @@ pub struct ApplicableInstanceRsp {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplyHistoryRsp {
-    /// **参数解释：** 实例ID。 **取值范围：** 不涉及。
+    /// Instance ID.
     pub instance_id: Option<String>,
-    /// **参数解释：** 实例名称。 **取值范围：** 不涉及。
+    /// Instance name.
     pub instance_name: Option<String>,
-    /// **参数解释：** 生效时间，格式为\"yyyy-MM-ddTHH:mm:ssZ\"。 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。
-    /// 其中，T指某个时间的开始；Z指时区偏移量。 **取值范围：** 不涉及。
+    /// Time it took effect, in the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the
+    /// time and `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub applied_at: Option<Timestamp>,
-    /// **参数解释：** 应用结果。 **取值范围：** - SUCCESS：应用成功。 - FAILED:应用失败。 - APPLYING: 应用中。
+    /// Result of the application.
+    ///
+    /// **Range:**
+    /// - `SUCCESS`: applied.
+    /// - `FAILED`: applying failed.
+    /// - `APPLYING`: being applied.
     pub apply_result: Option<String>,
-    /// **参数解释：** 失败原因。 **取值范围：** 不涉及。
+    /// Reason for the failure.
     pub failure_reason: Option<String>,
 }
 
@@ -1525,11 +1847,11 @@ pub struct ApplyHistoryRsp {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowBackupPolicyResult {
-    /// 备份文件可以保存的天数。
+    /// Number of days backup files are kept.
     pub keep_days: Option<i32>,
-    /// 备份时间段。自动备份将在该时间段内触发。
+    /// Backup time window. Automated backups are started within this window.
     pub start_time: Option<String>,
-    /// 备份周期配置。自动备份将在每星期指定的天进行。
+    /// Backup cycle. Automated backups run on the given days of each week.
     pub period: Option<String>,
 }
 
@@ -1537,20 +1859,25 @@ pub struct ShowBackupPolicyResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigurationParameterResult {
-    /// 参数名称。
+    /// Parameter name.
     pub name: Option<String>,
-    /// 参数值。
+    /// Parameter value.
     pub value: Option<String>,
-    /// 是否需要重启。 - 取值为“false”，不需要重启。 - 取值为“true”，需要重启。
+    /// Whether a restart is needed.
+    /// - `false`: no restart is needed.
+    /// - `true`: a restart is needed.
     pub restart_required: Option<bool>,
-    /// 是否只读。 - 取值为“false”，非只读参数。 - 取值为“true”，只读参数。
+    /// Whether the parameter is read-only.
+    /// - `false`: not read-only.
+    /// - `true`: read-only.
     pub readonly: Option<bool>,
-    /// 参数值范围，如integer取值0-1、boolean取值true|false等。
+    /// Range of the parameter's values, for example 0-1 for an integer or `true|false` for a
+    /// boolean.
     pub value_range: Option<String>,
-    /// 参数类型，取值为“string”、“integer”、“boolean”、“list”或“float”之一。
+    /// Parameter type: `string`, `integer`, `boolean`, `list` or `float`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 参数描述。
+    /// Parameter description.
     pub description: Option<String>,
 }
 
@@ -1558,11 +1885,22 @@ pub struct ConfigurationParameterResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QuerySwitchoverRatioInfo {
-    /// **参数解释：** 实例ID，可以调用“查询实例列表”接口获取。如果未申请实例，可以调用“创建实例”接口创建。 **取值范围：** 不涉及。
+    /// Instance ID. Obtain it with Querying Instances (`ListInstances`). If you have no instance,
+    /// create one with Creating an Instance (`CreateInstance`).
     pub instance_id: Option<String>,
-    /// **参数解释：** 容灾切换的故障节点比例。 **取值范围：** - 50 - 60 - 70 - 80 - 90 - 100
+    /// Share of faulty nodes, in percent, at which the instance switches over to its DR instance.
+    ///
+    /// **Range:**
+    /// - `50`
+    /// - `60`
+    /// - `70`
+    /// - `80`
+    /// - `90`
+    /// - `100`
     pub switchover_ratio: Option<i32>,
-    /// **参数解释：** 容灾实例数据同步时延，单位s。备实例和主实例同步时延超过该值时，不进行容灾倒换。默认不判断时延。 **取值范围：** 不涉及。
+    /// Data synchronization delay of the DR instance, in seconds. When the delay between the
+    /// standby and the primary instance exceeds it, no DR switchover is done. By default, the delay
+    /// is not checked.
     pub sync_delay: Option<i32>,
 }
 
@@ -1570,10 +1908,10 @@ pub struct QuerySwitchoverRatioInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchIpGroupRequestBodyIpGroups {
-    /// IP地址或网段。支持IPv4、IPv6。
+    /// IP address or CIDR block. IPv4 and IPv6 are supported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// 备注信息，最长255字符。
+    /// Remarks, at most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -1582,13 +1920,13 @@ pub struct SwitchIpGroupRequestBodyIpGroups {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorLogList {
-    /// 节点名称。
+    /// Node name.
     pub node_name: Option<String>,
-    /// 日志级别。
+    /// Log level.
     pub level: Option<String>,
-    /// 发生时间，UTC时间。
+    /// Time it happened, in UTC.
     pub time: Option<String>,
-    /// 日志内容。
+    /// Log content.
     pub content: Option<String>,
 }
 
@@ -1596,10 +1934,12 @@ pub struct ErrorLogList {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CommandInfo {
-    /// 原高危命令，当前支持的有：keys、flushdb、flushall、hgetall、hkeys、hvals、smembers
+    /// The original high-risk command. Currently supported: `keys`, `flushdb`, `flushall`,
+    /// `hgetall`, `hkeys`, `hvals` and `smembers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_name: Option<String>,
-    /// 当前生效的命令名称，当为空时表示命令禁用，允许修改为30个字符以内数字、字母和下划线的组合
+    /// Name of the command in effect. Empty means the command is disabled. It can be changed to at
+    /// most 30 digits, letters and underscores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -1608,21 +1948,33 @@ pub struct CommandInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigurationHistoryRsp {
-    /// **参数解释：** 参数名称。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Parameter name.
     pub parameter_name: Option<String>,
-    /// **参数解释：** 参数旧值。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// Old value of the parameter.
     pub old_value: Option<String>,
-    /// **参数解释：** 参数新值。 **约束限制：** 不涉及。 **取值范围：** 不涉及。 **默认取值：** 不涉及。
+    /// New value of the parameter.
     pub new_value: Option<String>,
-    /// **参数解释：** 更新结果。 **约束限制：** 不涉及。 **取值范围：** - SUCCESS：成功。 - FAILED：失败。 **默认取值：** 不涉及。
+    /// Result of the update.
+    ///
+    /// **Range:**
+    /// - `SUCCESS`: succeeded.
+    /// - `FAILED`: failed.
     pub update_result: Option<String>,
-    /// **参数解释：** 是否生效。 **约束限制：** 不涉及。 **取值范围：** - true:已生效。 - false:未生效。 **默认取值：** 不涉及。
+    /// Whether it has taken effect.
+    ///
+    /// **Range:**
+    /// - `true`: it has taken effect.
+    /// - `false`: it has not taken effect.
     pub applied: Option<bool>,
-    /// **参数解释：** 更新时间。 **约束限制：** 不涉及。 **取值范围：** 格式为\"yyyy-MM-ddTHH:mm:ssZ\"。
-    /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。 **默认取值：** 不涉及。
+    /// Update time.
+    ///
+    /// **Range:** In the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub updated_at: Option<String>,
-    /// **参数解释：** 生效时间。 **约束限制：** 不涉及。 **取值范围：** 格式为\"yyyy-MM-ddTHH:mm:ssZ\"。
-    /// 其中，T指某个时间的开始；Z指时区偏移量，例如北京时间偏移显示为+0800。 **默认取值：** 不涉及。
+    /// Time it took effect.
+    ///
+    /// **Range:** In the format `yyyy-MM-ddTHH:mm:ssZ`, where `T` marks the start of the time and
+    /// `Z` is the time zone offset (for example, Beijing time is shown as +0800).
     pub applied_at: Option<String>,
 }
 
@@ -1630,19 +1982,21 @@ pub struct ConfigurationHistoryRsp {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlDrDateSyncIndicators {
-    /// 节点内同步命令的执行速率,每秒多少条数据；
+    /// Rate at which synchronization commands run within a node, in records per second.
     pub rsync_ops: Option<i64>,
-    /// 节点内的同步WAL堆积大小,单位MB；
+    /// Size of the synchronization WAL backlog within a node, in MB.
     pub rsync_wal_size: Option<i64>,
-    /// 同步消息从放入消息队列，直到收到对端响应的平均耗时，单位us；
+    /// Average time from putting a synchronization message into the message queue until the peer's
+    /// response arrives, in microseconds.
     pub rsync_push_cost: Option<i64>,
-    /// 同步消息从消息队列取出，直到收到对端响应的平均耗时，单位us；
+    /// Average time from taking a synchronization message out of the message queue until the peer's
+    /// response arrives, in microseconds.
     pub rsync_send_cost: Option<i64>,
-    /// 采集周期内rsync的同步推送耗时最大值，单位us;
+    /// Longest rsync push time within the collection period, in microseconds.
     pub rsync_max_push_cost: Option<i64>,
-    /// 采集周期内rsync的同步发送耗时最大值，单位us;
+    /// Longest rsync send time within the collection period, in microseconds.
     pub rsync_max_send_cost: Option<i64>,
-    /// rsync的同步状态，1表示正在同步，0表示没有同步;
+    /// rsync synchronization status: `1` synchronizing, `0` not synchronizing.
     pub rsync_status: Option<i32>,
 }
 
@@ -1650,11 +2004,11 @@ pub struct NoSqlDrDateSyncIndicators {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoSqlDrRpoAndRto {
-    /// 场景，枚举值 FAILOVER 强制切换; SWITCHOVER 主备倒换
+    /// Scenario: `FAILOVER` (forced failover) or `SWITCHOVER` (primary/standby switchover).
     pub scene: Option<String>,
-    /// 倒换或切换丢失数据时长，单位：秒（s）
+    /// Length of the data lost by the switchover or failover, in seconds.
     pub rpo: Option<i64>,
-    /// 倒换或切换恢复时长，单位：秒（s）
+    /// Recovery time of the switchover or failover, in seconds.
     pub rto: Option<i64>,
 }
 
@@ -1662,7 +2016,7 @@ pub struct NoSqlDrRpoAndRto {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowResourcesListResponseBody {
-    /// 资源列表对象
+    /// Resources.
     pub resources: Option<Vec<ShowResourcesDetailResponseBody>>,
 }
 
@@ -1671,11 +2025,11 @@ pub struct ShowResourcesListResponseBody {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ShowResourcesDetailResponseBody {
-    /// 配额资源类型，当前配额类型仅支持实例类型（instance）。
+    /// Quota resource type. Only instance quotas (`instance`) are supported.
     pub type_: Option<String>,
-    /// 当前配额值。 取值为0时，表示不限制当前配额值。
+    /// Current quota. 0 means no limit.
     pub quota: Option<i32>,
-    /// 已使用的资源数。
+    /// Number of resources used.
     pub used: Option<i32>,
 }
 
@@ -1683,13 +2037,13 @@ pub struct ShowResourcesDetailResponseBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BigKeysInfoResponseBody {
-    /// 大Key所在的DB。
+    /// Database (DB) of the big key.
     pub db_id: Option<i32>,
-    /// 大Key类型。
+    /// Type of the big key.
     pub key_type: Option<String>,
-    /// 大Key名。
+    /// Name of the big key.
     pub key_name: Option<String>,
-    /// 大Key的长度。
+    /// Length of the big key.
     pub key_size: Option<i32>,
 }
 
@@ -1697,16 +2051,16 @@ pub struct BigKeysInfoResponseBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HotKeysInfoResponseBody {
-    /// 热Key名。
+    /// Name of the hot key.
     pub name: Option<String>,
-    /// 热Key类型。
+    /// Type of the hot key.
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    /// 热Key命令。
+    /// Command on the hot key.
     pub command: Option<String>,
-    /// 热Key QPS。
+    /// QPS of the hot key.
     pub qps: Option<i32>,
-    /// 热key所在的DB。
+    /// Database (DB) of the hot key.
     pub db_id: Option<i32>,
 }
 
@@ -1714,19 +2068,19 @@ pub struct HotKeysInfoResponseBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryRestoreList {
-    /// 实例ID
+    /// Instance ID.
     pub instance_id: Option<String>,
-    /// 实例模式
+    /// Instance mode.
     pub instance_mode: Option<String>,
-    /// 引擎名称
+    /// Engine name.
     pub engine_name: Option<String>,
-    /// 引擎版本
+    /// Engine version.
     pub engine_version: Option<String>,
-    /// VPC ID。
+    /// VPC ID.
     pub vpc_id: Option<String>,
-    /// 子网ID列表
+    /// Subnet IDs.
     pub subnet_ids: Option<Vec<String>>,
-    /// 安全组ID列表
+    /// Security group IDs.
     pub security_group_ids: Option<Vec<String>>,
 }
 
@@ -1734,17 +2088,18 @@ pub struct QueryRestoreList {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiVersionResponse {
-    /// API版本号。
+    /// API version number.
     pub id: Option<String>,
-    /// 对应API的链接信息,v3版本该字段为\[\]。
+    /// Links of the API. For v3 this field is `[]`.
     pub links: Option<Vec<Links>>,
-    /// 版本状态。 取值为“CURRENT”，表示该版本目前已对外公布。
+    /// Version status. `CURRENT` means the version is published.
     pub status: Option<String>,
-    /// API版本的子版本信息。
+    /// Minor version of the API.
     pub version: Option<String>,
-    /// API版本的最小版本号。
+    /// Minimum version number of the API.
     pub min_version: Option<String>,
-    /// 版本更新时间。格式为“yyyy-mm-dd Thh:mm:ssZ”。其中，T指某个时间的开始，Z指UTC时间。
+    /// Time the version was updated, in the format `yyyy-mm-ddThh:mm:ssZ`, where `T` marks the
+    /// start of the time and `Z` means UTC.
     pub updated: Option<String>,
 }
 
@@ -1752,9 +2107,9 @@ pub struct ApiVersionResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Links {
-    /// 对应该API的URL，该字段为\"\"。
+    /// URL of the API. The field is an empty string.
     pub href: Option<String>,
-    /// 值为“self”，表示URL为本地链接。
+    /// The value is `self`: the URL is a local link.
     pub rel: Option<String>,
 }
 

@@ -180,7 +180,7 @@ fn copy_configuration_as_documented() {
         0,
         CopyConfigurationInput::builder()
             .config_id("e02e76567ae04662a2753492b77f965bpr06")
-            .description("复制参数模板")
+            .description("Copying a Parameter Template\n\nCopies a parameter template.")
             .name("paramsGroup-2434"),
     );
     assert_responses::<CopyConfigurationInput>();

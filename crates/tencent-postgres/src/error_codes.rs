@@ -413,7 +413,7 @@ pub const INVALID_PARAMETER_VALUE_INVALID_PASSWORD_FORMAT: &str = "InvalidParame
 pub const INVALID_PARAMETER_VALUE_INVALID_PASSWORD_LENGTH_ERROR: &str = "InvalidParameterValue.InvalidPasswordLengthError";
 /// `InvalidParameterValue.InvalidPasswordValueError` (any operation): Invalid password. The
 /// password must contain uppercase letters, lowercase letters, digits, and symbols
-/// (()`~!@#$%^&*-+=_|{}\[\]:;'&lt;&gt;,.?/), and cannot start with a slash (/).
+/// (()`~!@#$%^&*-+=_|{}\[\]:;'\<\>,.?/), and cannot start with a slash (/).
 pub const INVALID_PARAMETER_VALUE_INVALID_PASSWORD_VALUE_ERROR: &str = "InvalidParameterValue.InvalidPasswordValueError";
 /// `InvalidParameterValue.InvalidPid` (any operation): Incorrect `PID` parameter.
 pub const INVALID_PARAMETER_VALUE_INVALID_PID: &str = "InvalidParameterValue.InvalidPid";

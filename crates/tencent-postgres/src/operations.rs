@@ -613,7 +613,7 @@ pub struct CreateAccountInput {
     /// - Specifies the following four items must be included..
     ///
     /// Valid values: a to z (lowercase letters). Uppercase letters: A - Z. Valid values: 0 - 9.
-    /// Special symbols: ()`~!@#$%^&*-+=_|{}\[\]:&lt;&gt;,.?/.
+    /// Special symbols: ()`~!@#$%^&*-+=_|{}\[\]:\<\>,.?/.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,
@@ -1133,7 +1133,7 @@ pub struct CreateInstancesInput {
     /// - Lowercase letter: \[a-z\]
     /// - Uppercase letter: \[a-z\]
     /// - Number: 0-9
-    /// - Special character: ()`~!@#$%^&*-+=_|{}\[\]:;'&lt;&gt;,.?/
+    /// - Special character: ()`~!@#$%^&*-+=_|{}\[\]:;'\<\>,.?/
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub admin_password: Option<String>,
@@ -8357,7 +8357,7 @@ pub struct ResetAccountPasswordInput {
     /// - valid values: 8 to 32 characters. a password with more than 12 characters is recommended.
     /// - Must not start with "/".
     /// - Must include the following four items:. Lowercase letters a - z. Uppercase letters: A - Z.
-    ///   Digits: 0-9. Special symbols: ()`~!@#$%^&*-+=_|{}\[\]:&lt;&gt;,.?/.
+    ///   Digits: 0-9. Special symbols: ()`~!@#$%^&*-+=_|{}\[\]:\<\>,.?/.
     ///
     /// A secret: `Debug` output shows `***` in its place.
     pub password: Option<String>,

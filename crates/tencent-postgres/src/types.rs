@@ -1132,7 +1132,7 @@ pub struct ParamInfo {
     /// Specifies the last modified time.
     pub last_modify_time: String,
     /// Parameter primary-secondary constraints. `0`: no constraint between primary and standby.
-    /// `1`: standby parameter value &gt; primary machine parameter value. `2`: primary parameter
+    /// `1`: standby parameter value \> primary machine parameter value. `2`: primary parameter
     /// value must be greater than that of the standby machine.
     pub standby_related: i64,
     /// Parameter version association information, containing detailed parameter information for the

@@ -99,10 +99,17 @@ async fn mongodb_operations_decode_the_documented_state() {
             let flow = out.flow_id.expect("a FlowId");
             assert!(flow > 0);
             assert!(flows.insert(flow), "each change starts its own flow");
+            // The answer echoes the state asked for; the docs show the `Enable: true` answer.
+            let asked = if enable {
+                MongoSslStatus::Enabled
+            } else {
+                MongoSslStatus::Disabled
+            };
+            assert_eq!(out.status, Some(asked));
             assert_matches_documented(
                 &out,
                 &documented_output("mongodb", "InstanceEnableSSL"),
-                &["FlowId"],
+                &["FlowId", "Status"],
             );
             assert!(
                 request_ids.insert(out.request_id.clone()),

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use codegen::import::translate::{self, Memory};
 use codegen::import::{self, FinishOptions, Finished, ImportError, LoadedOverlay, RawImport};
 
 /// The repository root.
@@ -29,6 +30,12 @@ pub fn overlays(vendor: &str, service: &str) -> Vec<LoadedOverlay> {
     .collect()
 }
 
+/// The committed translation memory of a service, if it has one.
+pub fn memory(vendor: &str, service: &str) -> Option<Memory> {
+    Memory::read(&repo_root(), &translate::memory_path(vendor, service))
+        .expect("the committed translation memory loads")
+}
+
 /// The committed spec of a service.
 pub fn committed(vendor: &str, service: &str) -> codegen::load::LoadedSpec {
     codegen::load::load_file(
@@ -47,7 +54,7 @@ pub fn raw(sources: &Path, vendor: &str, service: &str) -> Result<RawImport, Imp
     }
 }
 
-/// Import + committed overlays, restricted to `only`.
+/// Import + committed overlays and translation memory, restricted to `only`.
 pub fn finish(
     raw: RawImport,
     vendor: &str,
@@ -61,6 +68,7 @@ pub fn finish(
     let options = FinishOptions {
         only,
         command: format!("cargo xtask import {vendor} --service {service}"),
+        translation: memory(vendor, service),
     };
     import::finish(
         raw,

@@ -257,3 +257,65 @@ async fn default_instances_are_the_documented_ones() {
     }
     emu.shutdown().await;
 }
+
+/// Enable and disable raced on one instance, many times, while another client reads the
+/// instance all along (so due changes settle one by one): the state that shows in the end is
+/// always the one asked by the request that took the state lock last, which is the one whose
+/// flow id (numbered under that lock) is the larger.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_last_mutation_to_take_the_lock_is_the_one_that_shows() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    const ROUNDS: usize = 40;
+    let emu = Emulator::builder()
+        .async_delay(Duration::from_millis(20))
+        .rate_limits(false)
+        .start()
+        .await
+        .unwrap();
+    let base = emu.base_url();
+    let instance = "cmgo-p8vnipr5";
+    let describe = mongodb("DescribeInstanceSSL", json!({ "InstanceId": instance }));
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (stop, base, describe) = (stop.clone(), base.clone(), describe.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                describe.send(&base).await;
+            }
+        })
+    };
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut rounds = 0;
+    while rounds < ROUNDS && std::time::Instant::now() < deadline {
+        let switch = |enable: bool| {
+            mongodb(
+                "InstanceEnableSSL",
+                json!({ "InstanceId": instance, "Enable": enable }),
+            )
+        };
+        let (on, off) = (switch(true), switch(false));
+        let (on, off) = tokio::join!(on.send(&base), off.send(&base));
+        let flow = |a: &Answer| a.response()["FlowId"].as_u64().expect("a flow id");
+        let expected = if flow(&on) > flow(&off) { 1 } else { 0 };
+        while emu
+            .instance("tencent-mongodb", instance)
+            .is_some_and(|s| s.pending_changes > 0)
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "changes never settled"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let shown = describe.send(&base).await.response()["Status"].clone();
+        assert_eq!(shown, expected, "round {rounds}: the last switch must show");
+        rounds += 1;
+    }
+    stop.store(true, Ordering::Relaxed);
+    reader.await.unwrap();
+    assert_eq!(rounds, ROUNDS, "the rounds did not fit in the time bound");
+    emu.shutdown().await;
+}

@@ -10,6 +10,8 @@ mod clock;
 mod faults;
 mod huawei;
 mod lifecycle;
+mod resources;
 mod robustness;
+mod services;
 mod spec_driven;
 mod tencent;

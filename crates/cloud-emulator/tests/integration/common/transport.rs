@@ -61,3 +61,43 @@ pub fn client(spec: &Service, emulator: &RunningEmulator, region: Option<&str>) 
         builder.build().expect("a valid client configuration"),
     )
 }
+
+/// A client of one spec that calls operations by name with JSON input, as the CLI does.
+pub struct SpecClient {
+    pub spec: Service,
+    client: Client,
+}
+
+impl SpecClient {
+    /// A client of `spec` calling `emulator` (see [`client`]).
+    pub fn new(spec: &Service, emulator: &RunningEmulator) -> SpecClient {
+        SpecClient {
+            spec: spec.clone(),
+            client: client(spec, emulator, None),
+        }
+    }
+
+    /// Calls operation `name` with `input` (a JSON object by wire name).
+    pub async fn call(
+        &self,
+        name: &str,
+        input: serde_json::Value,
+    ) -> Result<serde_json::Value, cloud_transport::Error> {
+        let op = self
+            .spec
+            .operations
+            .get(name)
+            .unwrap_or_else(|| panic!("{} has no operation {name}", self.spec.crate_name()));
+        self.client
+            .call_json(&operation_info(name, op), input)
+            .await
+    }
+
+    /// Calls operation `name` and expects success.
+    pub async fn ok(&self, name: &str, input: serde_json::Value) -> serde_json::Value {
+        match self.call(name, input.clone()).await {
+            Ok(out) => out,
+            Err(e) => panic!("{name} {input} failed: {e}"),
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The answer before state: the documented example that best fits a call (its instance id
+//! replaced by the caller's), or one synthesized from the output members when the docs have
+//! none; and small helpers to rewrite values inside an answer.
+
+use cloud_spec::{Example, Operation, Service};
+use cloud_transport::json_path::{loosely_equal, value_at};
+use serde_json::{Map, Value};
+
+use crate::synth;
+
+/// The best documented example (its instance id replaced by the caller's), or an answer
+/// synthesized from the output members; with the example it came from.
+pub(crate) fn answer_with_example<'a>(
+    spec: &Service,
+    op: &'a Operation,
+    input: &Map<String, Value>,
+    resource: Option<(&str, &str)>,
+    overlay: Option<&Map<String, Value>>,
+) -> (Value, Option<&'a Example>) {
+    let instance = resource.map(|(_, id)| id);
+    let Some(example) = pick_example(&op.examples, input, overlay) else {
+        let out = Value::Object(synth::synthesize(spec, &op.output, instance));
+        return (out, None);
+    };
+    let mut out = Value::Object(example.output.clone().into_iter().collect());
+    if let Some((member, id)) = resource {
+        if let Some(Value::String(example_id)) = example.input.get(member) {
+            replace_string(&mut out, example_id, id);
+        }
+    }
+    (out, Some(example))
+}
+
+/// [`answer_with_example`] without the example.
+pub(crate) fn answer(
+    spec: &Service,
+    op: &Operation,
+    input: &Map<String, Value>,
+    resource: Option<(&str, &str)>,
+    overlay: Option<&Map<String, Value>>,
+) -> Value {
+    answer_with_example(spec, op, input, resource, overlay).0
+}
+
+/// The documented example that best fits: first the one whose output already shows the
+/// instance's state (so a disabled instance is described by the "SSL is closed" example), then
+/// the one whose input agrees with the call on the most members; the first on a tie (the docs'
+/// first example is the canonical one).
+pub(crate) fn pick_example<'a>(
+    examples: &'a [Example],
+    input: &Map<String, Value>,
+    overlay: Option<&Map<String, Value>>,
+) -> Option<&'a Example> {
+    let mut best: Option<(usize, &Example)> = None;
+    for example in examples {
+        let output = Value::Object(example.output.clone().into_iter().collect());
+        let state_agrees = overlay
+            .into_iter()
+            .flatten()
+            .filter(|(path, value)| value_at(&output, path) == Some(*value))
+            .count();
+        let input_agrees = example
+            .input
+            .iter()
+            .filter(|(k, v)| input.get(k.as_str()) == Some(*v))
+            .count();
+        let score = state_agrees * 1000 + input_agrees;
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, example));
+        }
+    }
+    best.map(|(_, e)| e)
+}
+
+/// Replaces every string equal to `from` with `to` (the example's instance id by the caller's).
+pub(crate) fn replace_string(v: &mut Value, from: &str, to: &str) {
+    match v {
+        Value::String(s) if s == from => *s = to.to_owned(),
+        Value::Array(items) => items.iter_mut().for_each(|x| replace_string(x, from, to)),
+        Value::Object(map) => map.values_mut().for_each(|x| replace_string(x, from, to)),
+        _ => {}
+    }
+}
+
+/// Replaces every value [loosely equal](loosely_equal) to `from` with `to`, keeping the kind
+/// each place had: a documented handle `120321` becomes the new handle as a number where the
+/// docs have a number, as text where they have text.
+pub(crate) fn replace_loosely(v: &mut Value, from: &Value, to: &Value) {
+    match v {
+        Value::Array(items) => items.iter_mut().for_each(|x| replace_loosely(x, from, to)),
+        Value::Object(map) => map.values_mut().for_each(|x| replace_loosely(x, from, to)),
+        _ if loosely_equal(v, from) => *v = same_kind(v, to),
+        _ => {}
+    }
+}
+
+/// `value` in the JSON kind of `like` (text for text, a number for a number) when it converts.
+fn same_kind(like: &Value, value: &Value) -> Value {
+    match (like, value) {
+        (Value::String(_), Value::Number(n)) => Value::String(n.to_string()),
+        (Value::Number(_), Value::String(s)) => s
+            .parse::<u64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| value.clone()),
+        _ => value.clone(),
+    }
+}
+
+/// Removes the member at a dot-separated path, if there is one.
+pub(crate) fn remove_path(target: &mut Value, path: &str) {
+    let (parent, last) = match path.rsplit_once('.') {
+        Some((parent, last)) => (value_at_mut(target, parent), last),
+        None => (Some(target), path),
+    };
+    if let Some(Value::Object(map)) = parent {
+        map.remove(last);
+    }
+}
+
+/// The value at a dot-separated path, mutably; numeric segments index lists.
+pub(crate) fn value_at_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    path.split('.').try_fold(value, |v, segment| match v {
+        Value::Object(map) => map.get_mut(segment),
+        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn loose_replacement_keeps_each_places_kind() {
+        let mut v = json!({"TaskId": 120321, "Id": "120321", "Other": 5, "List": [120321]});
+        replace_loosely(&mut v, &json!(120321), &json!("100007"));
+        assert_eq!(
+            v,
+            json!({"TaskId": 100007, "Id": "100007", "Other": 5, "List": [100007]})
+        );
+    }
+
+    #[test]
+    fn paths_are_removed_and_reached() {
+        let mut v = json!({"a": {"b": 1, "c": [{"d": 2}]}, "e": 3});
+        remove_path(&mut v, "a.b");
+        remove_path(&mut v, "e");
+        remove_path(&mut v, "x.y");
+        *value_at_mut(&mut v, "a.c.0.d").unwrap() = json!(4);
+        assert_eq!(v, json!({"a": {"c": [{"d": 4}]}}));
+    }
+}
