@@ -336,7 +336,18 @@ fn command_line(service: &Service, op_name: &str, input: &Value) -> String {
                 .iter()
                 .find(|p| p.wire == wire)
                 .map_or_else(|| format!("--{}", cli_name(wire)), |p| p.dashed());
-            line.push_str(&format!(" {flag} {}", wire_text(v)));
+            // Documented examples hold passwords too: a demo line shows none.
+            let sensitive = service
+                .operations
+                .get(op_name)
+                .and_then(|op| op.input.get(wire))
+                .is_some_and(|m| m.sensitive);
+            let shown = if sensitive {
+                "***".to_owned()
+            } else {
+                wire_text(v)
+            };
+            line.push_str(&format!(" {flag} {shown}"));
         }
     }
     line
