@@ -326,7 +326,12 @@ impl Call<'_> {
             Ok(_) => EXIT_OK,
             Err(WaitError::Call(e)) => report_call_error(console, self.op_name, &e),
             Err(e) => {
-                let _ = writeln!(console.err(), "error: waiting for {}: {e}", plan.what);
+                let verb = if e.is_timeout() {
+                    "timed out waiting"
+                } else {
+                    "waiting"
+                };
+                let _ = writeln!(console.err(), "error: {verb} for {}: {e}", plan.what);
                 EXIT_FAILED
             }
         }
