@@ -39,6 +39,10 @@ pub mod op_flags {
     pub const WAIT: &str = "wait";
     /// `--wait-timeout SECS`
     pub const WAIT_TIMEOUT: &str = "wait-timeout";
+    /// `--page-all`: every page of a paged operation, as one answer.
+    pub const PAGE_ALL: &str = "page-all";
+    /// `--max-items N`: at most N items, over as many pages as that takes.
+    pub const MAX_ITEMS: &str = "max-items";
 }
 
 /// The default `--wait-timeout`, in seconds. Enabling SSL restarts instances; ten minutes covers
@@ -56,6 +60,8 @@ const RESERVED: &[&str] = &[
     op_flags::CLI_INPUT_JSON,
     op_flags::WAIT,
     op_flags::WAIT_TIMEOUT,
+    op_flags::PAGE_ALL,
+    op_flags::MAX_ITEMS,
     "help",
     "version",
 ];
@@ -219,9 +225,11 @@ fn demo_command() -> Command {
     Command::new("demo")
         .about("Run the SSL lifecycle of every service against an in-process emulator")
         .long_about(text::wrap(
-            "Starts the cloudcall emulator on a loopback port and walks the whole SSL lifecycle \
-             on every service: describe, enable and disable (waiting for each change), describe \
-             again, fetch the certificate links. Prints each step and a summary table; exits 0 \
+            "Starts the cloudcall emulator on a loopback port and walks every service twice. The \
+             SSL walk: describe, enable and disable (waiting for each change), describe again, \
+             fetch the certificate links. The lifecycle walk: create an instance and wait until it \
+             runs, enable SSL and wait, fetch the certificate link, list every page, isolate and \
+             delete it and wait until it is gone. Prints each step and a summary table; exits 0 \
              only if every step did what it should. Needs no account and no network.\n\n\
              With --endpoint, talks to that emulator instead (e.g. a `cloud-emulator` started \
              with its default demo credentials) and leaves it running.",
@@ -233,7 +241,15 @@ fn demo_command() -> Command {
                 .value_name("MS")
                 .value_parser(clap::value_parser!(u64).range(0..=60_000))
                 .default_value("300")
-                .help("How long the emulator takes to finish an asynchronous SSL change"),
+                .help("How long the emulator takes to finish an asynchronous change"),
+        )
+        .arg(
+            Arg::new("part")
+                .long("part")
+                .value_name("PART")
+                .value_parser(crate::demo::PARTS)
+                .default_value("all")
+                .help("Which walk to run: the SSL walk on seeded instances, the lifecycle walk on a new instance, or both"),
         )
 }
 
@@ -386,17 +402,14 @@ fn operation_command(
             .display_order(900)
             .help("The whole input as JSON by wire name (file://PATH reads a file); flags override it"),
     );
-    if let Some(waiter) = &op.waiter {
+    if let Some(what) = crate::wait::describe(service, name) {
         cmd = cmd
             .arg(
                 Arg::new(op_flags::WAIT)
                     .long(op_flags::WAIT)
                     .action(ArgAction::SetTrue)
                     .display_order(901)
-                    .help(format!(
-                        "Wait until {} shows the change (progress on stderr)",
-                        cli_name(&waiter.operation)
-                    )),
+                    .help(format!("Wait for {what} (progress on stderr)")),
             )
             .arg(
                 Arg::new(op_flags::WAIT_TIMEOUT)
@@ -406,6 +419,30 @@ fn operation_command(
                     .value_parser(clap::value_parser!(u64).range(1..=86_400))
                     .default_value(DEFAULT_WAIT_TIMEOUT_SECS.to_string())
                     .help("Give up waiting after this many seconds"),
+            );
+    }
+    if let Some(pagination) = &op.pagination {
+        cmd = cmd
+            .arg(
+                Arg::new(op_flags::PAGE_ALL)
+                    .long(op_flags::PAGE_ALL)
+                    .action(ArgAction::SetTrue)
+                    .display_order(903)
+                    .help(format!(
+                        "Fetch every page ({} per call unless --{} is given) and print one answer \
+                         with all of `{}`",
+                        pagination.max_page_size,
+                        cli_name(&pagination.limit),
+                        pagination.items
+                    )),
+            )
+            .arg(
+                Arg::new(op_flags::MAX_ITEMS)
+                    .long(op_flags::MAX_ITEMS)
+                    .value_name("N")
+                    .display_order(904)
+                    .value_parser(clap::value_parser!(u64).range(1..))
+                    .help("Fetch pages until N items (implies --page-all)"),
             );
     }
     cmd

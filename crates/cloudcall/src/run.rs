@@ -15,9 +15,9 @@ use crate::console::Console;
 use crate::input::InputError;
 use crate::names::cli_name;
 use crate::output::{self, Format};
-use crate::values::wire_text;
-use crate::wait::{self, ConsoleProgress, WaitError, WaitOptions, WaitPlan};
+use crate::wait::{self, WaitPlan};
 use crate::{input, meta, suggest};
+use cloud_transport::wait::WaitError;
 
 /// Exit status: success.
 pub const EXIT_OK: i32 = 0;
@@ -165,10 +165,18 @@ where
         }
     };
     // The wait plan is made before anything is sent, so a `--wait` that cannot work changes nothing.
-    let wait = match wait_request(service, op_name, op, op_matches, &input) {
+    let wait = match wait_request(service, op_name, op_matches, &input) {
         Ok(wait) => wait,
         Err(m) => return usage_error(console, ClapErrorKind::ArgumentConflict, m),
     };
+    let paging = paging_request(op_matches);
+    if paging.is_some() && wait.is_some() {
+        return usage_error(
+            console,
+            ClapErrorKind::ArgumentConflict,
+            "--wait cannot be combined with --page-all or --max-items".to_owned(),
+        );
+    }
     let settings = Settings::from_matches(op_matches);
     let config = match settings.config(environment) {
         Ok(config) => config,
@@ -190,7 +198,26 @@ where
         op,
         format: settings.format.unwrap_or(Format::Json),
     };
-    runtime.block_on(call.run(input, wait, console))
+    match paging {
+        Some(max_items) => runtime.block_on(call.run_pages(input, max_items, console)),
+        None => runtime.block_on(call.run(input, wait, console)),
+    }
+}
+
+/// `--page-all` / `--max-items N`, when given: `Some(None)` for every page, `Some(Some(n))` for
+/// at most n items. Operations without pagination have neither flag.
+fn paging_request(matches: &ArgMatches) -> Option<Option<u64>> {
+    let max_items = matches
+        .try_get_one::<u64>(op_flags::MAX_ITEMS)
+        .ok()
+        .flatten()
+        .copied();
+    let all = matches
+        .try_get_one::<bool>(op_flags::PAGE_ALL)
+        .ok()
+        .flatten()
+        == Some(&true);
+    (all || max_items.is_some()).then_some(max_items)
 }
 
 /// An operation name clap did not find: a usage error listing the closest operations of the
@@ -232,13 +259,12 @@ fn unknown_operation(
 }
 
 /// `--wait` and `--wait-timeout`, when given: the plan and the timeout.
-fn wait_request<'a>(
-    service: &'a Service,
+fn wait_request(
+    service: &Service,
     op_name: &str,
-    op: &Operation,
     matches: &ArgMatches,
     input: &Value,
-) -> Result<Option<(WaitPlan<'a>, Duration)>, String> {
+) -> Result<Option<(WaitPlan, Duration)>, String> {
     // Operations without a waiter have neither flag; `try_get_one` says so instead of panicking.
     let wanted = matches.try_get_one::<bool>(op_flags::WAIT).ok().flatten() == Some(&true);
     if !wanted {
@@ -250,7 +276,7 @@ fn wait_request<'a>(
         .flatten()
         .copied()
         .unwrap_or(command::DEFAULT_WAIT_TIMEOUT_SECS);
-    let plan = wait::plan(service, op_name, op, input)?;
+    let plan = wait::plan(service, op_name, input)?;
     Ok(Some((plan, Duration::from_secs(timeout))))
 }
 
@@ -280,11 +306,11 @@ impl Call<'_> {
     async fn run(
         &self,
         input: Value,
-        wait: Option<(WaitPlan<'_>, Duration)>,
+        wait: Option<(WaitPlan, Duration)>,
         console: &mut Console<'_>,
     ) -> i32 {
         let info = meta::operation_info(self.service, self.op_name, self.op);
-        let output = match self.client.call_json(&info, input).await {
+        let output = match self.client.call_json(&info, input.clone()).await {
             Ok(output) => output,
             Err(e) => return report_call_error(console, self.op_name, &e),
         };
@@ -296,27 +322,93 @@ impl Call<'_> {
         let Some((plan, timeout)) = wait else {
             return EXIT_OK;
         };
-        let options = WaitOptions::with_timeout(timeout);
-        let result = {
-            let mut progress = ConsoleProgress::new(&plan, console);
-            wait::wait(self.client, self.service, &plan, options, &mut progress).await
-        };
-        match result {
+        match wait::wait(self.client, &plan, &input, &output, timeout, console).await {
             Ok(_) => EXIT_OK,
-            Err(WaitError::Timeout { waited, last_seen }) => {
-                let _ = writeln!(
-                    console.err(),
-                    "error: timed out after {:.0}s waiting for {} {} = {} (last seen: {})",
-                    waited.as_secs_f64(),
-                    cli_name(plan.operation),
-                    plan.path,
-                    wire_text(&plan.expected),
-                    last_seen.map_or_else(|| "absent".to_owned(), |v| wire_text(&v)),
-                );
+            Err(WaitError::Call(e)) => report_call_error(console, self.op_name, &e),
+            Err(e) => {
+                let verb = if e.is_timeout() {
+                    "timed out waiting"
+                } else {
+                    "waiting"
+                };
+                let _ = writeln!(console.err(), "error: {verb} for {}: {e}", plan.what);
                 EXIT_FAILED
             }
-            Err(WaitError::Call(e)) => report_call_error(console, plan.operation, &e),
         }
+    }
+
+    /// Fetches every page (or pages until `max_items`) and prints them as one answer: the
+    /// first page's members, with the list holding every item fetched.
+    async fn run_pages(
+        &self,
+        input: Value,
+        max_items: Option<u64>,
+        console: &mut Console<'_>,
+    ) -> i32 {
+        let info = meta::operation_info(self.service, self.op_name, self.op);
+        let Some(pages) = cloud_spec::transport::page_info(self.op) else {
+            let _ = writeln!(
+                console.err(),
+                "error: {} does not page",
+                cli_name(self.op_name)
+            );
+            return EXIT_USAGE;
+        };
+        let mut paginator: cloud_transport::paginate::Paginator =
+            cloud_transport::paginate::Paginator::new(self.client.clone(), info, pages, input);
+        if let Some(max) = max_items {
+            paginator = paginator.max_items(max);
+        }
+        let mut merged: Option<Value> = None;
+        let mut items: Vec<Value> = Vec::new();
+        let mut fetched = 0u32;
+        while let Some(page) = paginator.next_page().await {
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => return report_call_error(console, self.op_name, &e),
+            };
+            fetched += 1;
+            if let Some(list) =
+                cloud_transport::json_path::value_at(&page, pages.items).and_then(Value::as_array)
+            {
+                items.extend(list.iter().cloned());
+            }
+            merged.get_or_insert(page);
+        }
+        if let Some(max) = max_items.and_then(|m| usize::try_from(m).ok()) {
+            items.truncate(max);
+        }
+        let mut merged = merged.unwrap_or_else(|| Value::Object(Default::default()));
+        set_path(&mut merged, pages.items, Value::Array(items));
+        if console.err_is_terminal() || fetched > 1 {
+            let _ = writeln!(console.err(), "fetched {fetched} page(s)");
+        }
+        console.print(&output::render_response(
+            &cli_name(self.op_name),
+            &merged,
+            self.format,
+        ));
+        EXIT_OK
+    }
+}
+
+/// Sets the member at a dot-separated path of objects (the list of a paged answer, which may be
+/// nested: `Detail.AnalysisItems`), creating objects on the way.
+fn set_path(target: &mut Value, path: &str, value: Value) {
+    let mut current = target;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        if !current.is_object() {
+            *current = Value::Object(Default::default());
+        }
+        let Some(map) = current.as_object_mut() else {
+            return;
+        };
+        if parts.peek().is_none() {
+            map.insert(part.to_owned(), value);
+            return;
+        }
+        current = map.entry(part.to_owned()).or_insert(Value::Null);
     }
 }
 

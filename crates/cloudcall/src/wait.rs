@@ -1,196 +1,262 @@
-//! `--wait`: poll the spec's waiter operation until the change an operation started shows.
+//! `--wait`: after the call, wait for what it started, with the library's waiters
+//! (`cloud_transport::wait`) built from the spec (`cloud_spec::transport`).
 //!
-//! The plan (which operation to poll, with what input, for which value) is made from the spec
-//! and the input before the mutating call is sent, so a `--wait` that cannot work fails as a usage
-//! error without changing anything. Polling backs off from `first_interval` to `max_interval`
-//! and gives up at `timeout`; every call is also bounded by the time left.
+//! What an operation waits for is the spec's, never guessed here:
+//! - its own waiter: the task whose handle it returns (`task`), then the condition its change
+//!   shows (`waiter`, the SSL switches);
+//! - for the operations of the service's resource: a create waits until each new instance runs,
+//!   an isolate until the instance is isolated, a delete until it is gone.
+//!
+//! The plan is made from the spec and the input before the call is sent, so a `--wait` that
+//! cannot work fails as a usage error without changing anything. Progress goes to the
+//! console's messages stream while the library polls.
 
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use cloud_spec::{Operation, Service};
-use cloud_transport::json_path::{loosely_equal, value_at};
+use cloud_spec::{Removal, Service};
+use cloud_transport::json_path::value_at;
+use cloud_transport::wait::{
+    OperationWaiter, ResourceInfo, ResourceState, WaitError, WaitOptions, WaitProgress,
+};
 use cloud_transport::Client;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use tokio::sync::mpsc;
 
 use crate::console::Console;
-use crate::meta;
 use crate::names::cli_name;
+use crate::values::wire_text;
 
-/// What to poll and what to look for.
+/// Polling of the CLI's waits: a first look after 1 s, then up to every 10 s (the library's
+/// defaults are for programs; a person watching wants to hear sooner).
+const FIRST_INTERVAL: Duration = Duration::from_secs(1);
+const MAX_INTERVAL: Duration = Duration::from_secs(10);
+
+/// Where the ids of the instances to wait for are.
 #[derive(Debug, Clone)]
-pub struct WaitPlan<'a> {
-    /// The polled operation's vendor name.
-    pub operation: &'a str,
-    /// The polled operation.
-    pub op: &'a Operation,
-    /// Its input.
-    pub input: Value,
-    /// The output member to watch (dot-separated).
-    pub path: String,
-    /// The value it shows once the change is done.
-    pub expected: Value,
+enum Ids {
+    /// At this path of the answer (a string or a list of strings): a create's new ids.
+    InOutput(String),
+    /// Given in the request.
+    Given(Vec<String>),
 }
 
-/// Timing of a wait.
-#[derive(Debug, Clone, Copy)]
-pub struct WaitOptions {
-    /// Give up after this long.
-    pub timeout: Duration,
-    /// Delay before the first poll.
-    pub first_interval: Duration,
-    /// Longest delay between polls (the delay grows by half each time up to this).
-    pub max_interval: Duration,
+/// What one invocation waits for, decided before anything is sent.
+#[derive(Debug, Clone)]
+pub struct WaitPlan {
+    /// The operation's own waiter (its task, its condition).
+    operation: Option<OperationWaiter>,
+    /// Then: instances to see in a state.
+    resource: Option<(ResourceInfo, ResourceState, Ids)>,
+    /// What is waited for, for messages (`task DescribeAsyncRequestInfo`, `instance running`).
+    pub what: String,
 }
 
-impl WaitOptions {
-    /// Defaults for real clouds: first poll after 1 s, then up to every 10 s.
-    pub fn with_timeout(timeout: Duration) -> WaitOptions {
-        WaitOptions {
-            timeout,
-            first_interval: Duration::from_secs(1),
-            max_interval: Duration::from_secs(10),
+/// What `--wait` on operation `name` would wait for, for its help line; `None` when it has
+/// nothing to wait for (then it has no `--wait` flag).
+pub fn describe(service: &Service, name: &str) -> Option<String> {
+    let op = service.operations.get(name)?;
+    let mut parts = Vec::new();
+    if let Some(task) = &op.task {
+        if let Some(api) = service.tasks.get(&task.api) {
+            parts.push(format!(
+                "its task ({} reports it done)",
+                cli_name(&api.operation)
+            ));
         }
+    }
+    if let Some(waiter) = &op.waiter {
+        parts.push(format!(
+            "{} to show the change",
+            cli_name(&waiter.operation)
+        ));
+    }
+    if let Some((state, _)) = resource_step(service, name) {
+        let resource = service
+            .resource
+            .as_ref()
+            .map_or("instance", |r| r.name.as_str());
+        parts.push(format!("the {resource} to be {}", state_word(state)));
+    }
+    (!parts.is_empty()).then(|| parts.join(", then "))
+}
+
+fn state_word(state: ResourceState) -> &'static str {
+    match state {
+        ResourceState::Running => "running",
+        ResourceState::Isolated => "isolated",
+        _ => "gone",
     }
 }
 
-/// Why a wait did not succeed.
-#[derive(Debug)]
-pub enum WaitError {
-    /// The value did not show in time.
-    Timeout {
-        /// How long it waited.
-        waited: Duration,
-        /// The last value seen at the path (`None`: absent or no answer yet).
-        last_seen: Option<Value>,
-    },
-    /// A poll failed.
-    Call(cloud_transport::Error),
+/// The resource state operation `name` leads to, and the member naming the instances (in the
+/// answer for a create, in the request otherwise).
+fn resource_step(service: &Service, name: &str) -> Option<(ResourceState, String)> {
+    let resource = service.resource.as_ref()?;
+    if let Some(path) = resource.create.get(name) {
+        return Some((ResourceState::Running, path.clone()));
+    }
+    let removal = resource.remove.get(name)?;
+    let member = resource
+        .id_members
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| resource.id.clone());
+    let state = match removal {
+        Removal::Isolated => ResourceState::Isolated,
+        Removal::Deleted => ResourceState::Gone,
+    };
+    Some((state, member))
 }
 
-/// Progress reports while waiting.
-pub trait Progress {
-    /// After each poll: attempt number, time since the start, the value seen.
-    fn polled(&mut self, attempt: u32, elapsed: Duration, seen: Option<&Value>);
-    /// Between polls, a few times a second.
-    fn tick(&mut self, _elapsed: Duration) {}
-    /// The wait ended (either way).
-    fn finished(&mut self, ok: bool, elapsed: Duration);
-}
-
-/// Makes the plan for `op` (named `name`) called with `input`. Errors are usage errors.
-pub fn plan<'a>(
-    service: &'a Service,
-    name: &str,
-    op: &Operation,
-    input: &Value,
-) -> Result<WaitPlan<'a>, String> {
-    let waiter = op
-        .waiter
-        .as_ref()
+/// Makes the plan for operation `name` called with `input`. Errors are usage errors.
+pub fn plan(service: &Service, name: &str, input: &Value) -> Result<WaitPlan, String> {
+    let what = describe(service, name)
         .ok_or_else(|| format!("--wait: {} has nothing to wait for", cli_name(name)))?;
-    let (polled_name, polled_op) = service
-        .operations
-        .get_key_value(&waiter.operation)
-        .ok_or_else(|| {
-            format!(
-                "--wait: the spec's waiter names an unknown operation `{}`",
-                waiter.operation
-            )
-        })?;
-    let mut polled_input = Map::new();
-    for (polled_member, own_member) in &waiter.input {
-        if let Some(v) = input.get(own_member) {
-            polled_input.insert(polled_member.clone(), v.clone());
-        }
+    let operation = cloud_spec::transport::operation_waiter(service, name)
+        .map_err(|e| format!("--wait: the spec's waiter is invalid: {e}"))?;
+    if let Some(waiter) = &operation {
+        waiter
+            .check_input(input)
+            .map_err(|e| format!("--wait: {}", e.message()))?;
     }
-    let condition = waiter
-        .until
-        .iter()
-        .find(|c| {
-            c.when
-                .iter()
-                .all(|(k, v)| input.get(k).is_some_and(|have| loosely_equal(have, v)))
-        })
-        .ok_or_else(|| {
-            format!(
-                "--wait: none of the waiter's conditions applies to this input (they depend on {})",
-                waiter
-                    .until
-                    .iter()
-                    .flat_map(|c| c.when.keys())
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
+    let resource = match resource_step(service, name) {
+        None => None,
+        Some((state, member)) => {
+            let info = cloud_spec::transport::resource_info(service)
+                .map_err(|e| format!("--wait: the spec's resource is invalid: {e}"))?
+                .ok_or_else(|| "--wait: the spec has no resource".to_owned())?;
+            let ids = if state == ResourceState::Running {
+                Ids::InOutput(member)
+            } else {
+                let ids = ids_in(input.get(&member));
+                if ids.is_empty() {
+                    return Err(format!(
+                        "--wait: the request names no {} in `{member}`",
+                        info.name
+                    ));
+                }
+                Ids::Given(ids)
+            };
+            Some((info, state, ids))
+        }
+    };
     Ok(WaitPlan {
-        operation: polled_name,
-        op: polled_op,
-        input: Value::Object(polled_input),
-        path: condition.path.clone(),
-        expected: condition.equals.clone(),
+        operation,
+        resource,
+        what,
     })
 }
 
-/// Polls until the plan's value shows. Returns the last polled output.
-pub async fn wait(
-    client: &Client,
-    service: &Service,
-    plan: &WaitPlan<'_>,
-    options: WaitOptions,
-    progress: &mut dyn Progress,
-) -> Result<Value, WaitError> {
-    let info = meta::operation_info(service, plan.operation, plan.op);
-    let start = Instant::now();
-    let mut interval = options.first_interval;
-    let mut last_seen = None;
-    for attempt in 1u32.. {
-        let elapsed = start.elapsed();
-        let Some(left) = options.timeout.checked_sub(elapsed) else {
-            progress.finished(false, elapsed);
-            return Err(WaitError::Timeout {
-                waited: elapsed,
-                last_seen,
-            });
-        };
-        sleep_with_ticks(interval.min(left), start, progress).await;
-        let left = options.timeout.saturating_sub(start.elapsed());
-        let outcome = tokio::time::timeout(left, client.call_json(&info, plan.input.clone())).await;
-        let output = match outcome {
-            Err(_) => continue, // out of time: the loop head reports the timeout
-            Ok(Err(e)) => {
-                progress.finished(false, start.elapsed());
-                return Err(WaitError::Call(e));
-            }
-            Ok(Ok(output)) => output,
-        };
-        last_seen = value_at(&output, &plan.path).cloned();
-        progress.polled(attempt, start.elapsed(), last_seen.as_ref());
-        if last_seen
-            .as_ref()
-            .is_some_and(|seen| loosely_equal(seen, &plan.expected))
-        {
-            progress.finished(true, start.elapsed());
-            return Ok(output);
-        }
-        interval = (interval + interval / 2).min(options.max_interval);
+/// The ids in a member's value: one string, or a list of strings.
+fn ids_in(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::String(id)) => vec![id.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
     }
-    unreachable!("the attempt counter does not run out before the timeout")
 }
 
-/// Sleeps `duration`, letting `progress` redraw every quarter second (a live spinner on a terminal).
-async fn sleep_with_ticks(duration: Duration, start: Instant, progress: &mut dyn Progress) {
-    const TICK: Duration = Duration::from_millis(250);
-    let until = Instant::now() + duration;
-    loop {
-        let now = Instant::now();
-        if now >= until {
-            return;
+/// One progress line's worth of news from the library.
+enum News {
+    Polled {
+        attempt: u32,
+        elapsed: Duration,
+        status: Option<Value>,
+    },
+    Tick(Duration),
+}
+
+/// Waits for what the call (sent with `input`, answered `output`) started, within `timeout`,
+/// reporting progress on the console. Returns the last poll's output.
+pub async fn wait(
+    client: &Client,
+    plan: &WaitPlan,
+    input: &Value,
+    output: &Value,
+    timeout: Duration,
+    console: &mut Console<'_>,
+) -> Result<Value, WaitError> {
+    let (news, mut heard) = mpsc::unbounded_channel();
+    let options = WaitOptions::new()
+        .timeout(timeout)
+        .first_interval(FIRST_INTERVAL)
+        .max_interval(MAX_INTERVAL)
+        .tick_every(Duration::from_millis(250))
+        .on_progress(move |progress| {
+            let item = match progress {
+                WaitProgress::Polled {
+                    attempt,
+                    elapsed,
+                    status,
+                } => News::Polled {
+                    attempt: *attempt,
+                    elapsed: *elapsed,
+                    status: status.cloned(),
+                },
+                WaitProgress::Tick { elapsed } => News::Tick(*elapsed),
+                _ => return,
+            };
+            // The receiver lives as long as the wait; a send can only fail after it.
+            let _ = news.send(item);
+        });
+    let mut progress = ConsoleProgress::new(&plan.what, console);
+    let started = std::time::Instant::now();
+    let work = run(client, plan, input, output, &options);
+    tokio::pin!(work);
+    let result = loop {
+        tokio::select! {
+            result = &mut work => break result,
+            Some(item) = heard.recv() => match item {
+                News::Polled { attempt, elapsed, status } => progress.polled(attempt, elapsed, status.as_ref()),
+                News::Tick(elapsed) => progress.tick(elapsed),
+            },
         }
-        tokio::time::sleep((until - now).min(TICK)).await;
-        progress.tick(start.elapsed());
+    };
+    progress.finished(result.is_ok(), started.elapsed());
+    result
+}
+
+/// The waits of the plan, one after the other, under one deadline.
+async fn run(
+    client: &Client,
+    plan: &WaitPlan,
+    input: &Value,
+    output: &Value,
+    options: &WaitOptions,
+) -> Result<Value, WaitError> {
+    let started = std::time::Instant::now();
+    let mut last = output.clone();
+    if let Some(waiter) = &plan.operation {
+        last = waiter.wait(client, input, output, options).await?.output;
     }
+    if let Some((info, state, ids)) = &plan.resource {
+        let ids = match ids {
+            Ids::Given(ids) => ids.clone(),
+            Ids::InOutput(path) => ids_in(value_at(output, path)),
+        };
+        if ids.is_empty() {
+            return Err(WaitError::Call(cloud_transport::Error::invalid_input(
+                format!("the answer names no new {} to wait for", info.name),
+            )));
+        }
+        for id in ids {
+            let left = options.get_timeout().saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Err(WaitError::Timeout {
+                    waited: started.elapsed(),
+                    last_status: None,
+                });
+            }
+            let options = options.clone().timeout(left);
+            last = info.wait_until(client, &id, *state, &options).await?.output;
+        }
+    }
+    Ok(last)
 }
 
 /// Progress on the console's messages stream: a self-overwriting line on a terminal, one line
@@ -204,15 +270,10 @@ pub struct ConsoleProgress<'c, 'a> {
 }
 
 impl<'c, 'a> ConsoleProgress<'c, 'a> {
-    /// Progress for waiting until `path` of `operation` equals `expected`.
-    pub fn new(plan: &WaitPlan<'_>, console: &'c mut Console<'a>) -> ConsoleProgress<'c, 'a> {
+    /// Progress for waiting for `what`.
+    pub fn new(what: &str, console: &'c mut Console<'a>) -> ConsoleProgress<'c, 'a> {
         ConsoleProgress {
-            what: format!(
-                "{} {} = {}",
-                cli_name(plan.operation),
-                plan.path,
-                crate::values::wire_text(&plan.expected)
-            ),
+            what: what.to_owned(),
             terminal: console.err_is_terminal(),
             console,
             frame: 0,
@@ -236,11 +297,10 @@ impl<'c, 'a> ConsoleProgress<'c, 'a> {
         );
         let _ = err.flush();
     }
-}
 
-impl Progress for ConsoleProgress<'_, '_> {
-    fn polled(&mut self, attempt: u32, elapsed: Duration, seen: Option<&Value>) {
-        let seen = seen.map_or_else(|| "absent".to_owned(), crate::values::wire_text);
+    /// After a poll.
+    pub fn polled(&mut self, attempt: u32, elapsed: Duration, seen: Option<&Value>) {
+        let seen = seen.map_or_else(|| "no status".to_owned(), wire_text);
         if self.terminal {
             self.last = format!("now {seen}, poll {attempt}");
             self.draw(elapsed);
@@ -254,18 +314,19 @@ impl Progress for ConsoleProgress<'_, '_> {
         }
     }
 
-    fn tick(&mut self, elapsed: Duration) {
+    /// Between polls.
+    pub fn tick(&mut self, elapsed: Duration) {
         if self.terminal {
             self.draw(elapsed);
         }
     }
 
-    fn finished(&mut self, ok: bool, elapsed: Duration) {
-        let terminal = self.terminal;
-        let what = self.what.clone();
-        if terminal {
+    /// The wait ended (either way).
+    pub fn finished(&mut self, ok: bool, elapsed: Duration) {
+        if self.terminal {
             self.console.err_control("\r\x1b[2K");
         }
+        let what = self.what.clone();
         let mut err = self.console.err();
         if ok {
             let _ = writeln!(err, "done: {what} after {:.1}s", elapsed.as_secs_f64());
@@ -281,37 +342,28 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn plan_picks_the_condition_for_the_input() {
+    fn plans_follow_the_spec() {
         let service = fixture::tencent();
-        let op = &service.operations["InstanceEnableSSL"];
         let p = plan(
             &service,
             "InstanceEnableSSL",
-            op,
             &json!({"InstanceId": "cmgo-1", "Enable": false}),
         )
         .unwrap();
-        assert_eq!(p.operation, "DescribeInstanceSSL");
-        assert_eq!(p.input, json!({"InstanceId": "cmgo-1"}));
-        assert_eq!((p.path.as_str(), &p.expected), ("Status", &json!(0)));
-        let p = plan(
-            &service,
-            "InstanceEnableSSL",
-            op,
-            &json!({"InstanceId": "cmgo-1", "Enable": true}),
-        )
-        .unwrap();
-        assert_eq!(p.expected, json!(1));
-    }
-
-    #[test]
-    fn plan_refuses_operations_without_waiter() {
-        let service = fixture::tencent();
-        let op = &service.operations["DescribeInstanceSSL"];
-        let e = plan(&service, "DescribeInstanceSSL", op, &json!({})).unwrap_err();
+        assert!(p.operation.is_some_and(|w| w.until.is_some()));
+        assert!(p.what.contains("describe-instance-ssl"), "{}", p.what);
+        let e = plan(&service, "DescribeInstanceSSL", &json!({})).unwrap_err();
         assert!(
             e.contains("describe-instance-ssl has nothing to wait for"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn ids_are_one_string_or_a_list() {
+        assert_eq!(ids_in(Some(&json!("a"))), ["a"]);
+        assert_eq!(ids_in(Some(&json!(["a", 1, "b"]))), ["a", "b"]);
+        assert!(ids_in(Some(&json!(7))).is_empty());
+        assert!(ids_in(None).is_empty());
     }
 }

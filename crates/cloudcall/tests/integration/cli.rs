@@ -783,7 +783,7 @@ fn wait_gives_up_at_the_timeout_with_status_1() {
     );
     let run = h.cloudcall(&refs(&words(&line)));
     run.expect_status(1);
-    assert!(run.stderr.contains("timed out after"), "{}", run.stderr);
+    assert!(run.stderr.contains("timed out waiting"), "{}", run.stderr);
     assert!(
         run.json()["RequestId"].is_string(),
         "the call's answer is still printed"

@@ -24,12 +24,16 @@ fn demo_walks_the_ssl_lifecycle_of_every_service() {
         "tencent-postgres",
         "huawei-geminidb",
     ] {
-        let row = run
-            .stdout
-            .lines()
-            .find(|l| l.starts_with(&format!("| {service} ")))
-            .unwrap_or_else(|| panic!("no summary row for {service}:\n{}", run.stdout));
-        assert!(row.contains("PASS"), "{row}");
+        for walk in ["SSL", "lifecycle"] {
+            let row = run
+                .stdout
+                .lines()
+                .find(|l| {
+                    l.starts_with(&format!("| {service} ")) && l.contains(&format!("| {walk} "))
+                })
+                .unwrap_or_else(|| panic!("no {walk} summary row for {service}:\n{}", run.stdout));
+            assert!(row.contains("PASS"), "{row}");
+        }
     }
     for step in [
         "describe",
@@ -37,6 +41,9 @@ fn demo_walks_the_ssl_lifecycle_of_every_service() {
         "disable SSL + wait",
         "describe again",
         "fetch certificate link",
+        "create + wait running",
+        "list every page",
+        "delete + wait gone",
     ] {
         assert!(
             run.stdout.contains(step),
@@ -67,15 +74,16 @@ fn demo_against_a_running_emulator_via_endpoint() {
         "{}",
         run.stdout
     );
-    // The demo really changed the emulator's state: each switch was applied once per direction.
+    // The demo really changed the emulator's state: each switch was applied once per direction
+    // on the seeded instance, and once more on the instance the lifecycle walk created.
     assert_eq!(
         h.emulator
             .applied_count_in("tencent-mongodb", "InstanceEnableSSL"),
-        2
+        3
     );
     assert_eq!(
         h.emulator.applied_count_in("huawei-geminidb", "SwitchSsl"),
-        2
+        3
     );
 }
 
@@ -98,7 +106,7 @@ fn demo_exits_1_and_names_the_step_when_one_fails() {
     assert!(row.contains("FAIL"), "{row}");
     assert!(
         run.stdout
-            .contains("FAILED tencent-cdb: disable SSL + wait"),
+            .contains("FAILED tencent-cdb (SSL): disable SSL + wait"),
         "{}",
         run.stdout
     );

@@ -9,3 +9,4 @@ mod cli;
 #[cfg(feature = "demo")]
 mod demo;
 mod hostile;
+mod lifecycle;
