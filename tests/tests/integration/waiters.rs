@@ -91,8 +91,6 @@ async fn switch_and_wait(
 }
 
 #[tokio::test]
-#[ignore = "needs the emulator's task progress (branch lifecycle-emulator): without it GeminiDB's \
-            ListJobs answers its documented `Running` forever; passes once that is merged"]
 async fn send_and_wait_returns_once_the_ssl_change_shows_on_every_service() {
     bounded(Service::each_concurrently(|service| async move {
         let bed = TestBed::start().await;
