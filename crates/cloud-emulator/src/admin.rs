@@ -12,7 +12,9 @@
 //! | `POST /_emulator/task-failures` | add a rule (or a JSON array of rules), see [`TaskFailureRule`](crate::TaskFailureRule) |
 //! | `DELETE /_emulator/task-failures` | remove every task-failure rule |
 //!
-//! Admin requests need no signature and are never throttled or faulted.
+//! Admin requests need no signature and are never throttled or faulted. A body must be sent as
+//! `Content-Type: application/json`, and a request carrying a foreign `Origin` is refused, so a
+//! web page on another site cannot drive the emulator through a browser.
 
 use std::time::Instant;
 
@@ -26,11 +28,41 @@ use crate::task_failures::TaskFailureRule;
 /// The prefix of admin paths.
 pub(crate) const PREFIX: &str = "/_emulator";
 
+/// What a web page on another site could make a browser send, refused: any request carrying an
+/// `Origin` other than the emulator's own, and a body that is not declared JSON (`text/plain` and
+/// form bodies are what a page can post without a CORS preflight). Tests and tools send neither.
+fn refuse_foreign(req: &Request) -> Option<Reply> {
+    if let Some(origin) = req.headers.get("origin") {
+        let own = req.header("host").map(|host| format!("http://{host}"));
+        if origin.to_str().ok().map(str::to_owned) != own {
+            return Some(error(
+                403,
+                "admin requests from another origin are refused (a web page cannot drive the emulator)",
+            ));
+        }
+    }
+    let json = req.header("content-type").is_some_and(|t| {
+        t.trim()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+    });
+    if (req.method == "POST" || !req.body.is_empty()) && !json {
+        return Some(error(
+            415,
+            "admin requests with a body must send it as Content-Type: application/json",
+        ));
+    }
+    None
+}
+
 fn error(status: u16, message: &str) -> Reply {
     Reply::json(status, &json!({ "error": message }))
 }
 
 pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
+    if let Some(refused) = refuse_foreign(req) {
+        return refused;
+    }
     let path = req.path.trim_end_matches('/');
     match (req.method.as_str(), path) {
         ("GET", "/_emulator/health") => Reply::json(200, &json!({"status": "ok"})),
@@ -73,10 +105,8 @@ pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
                 Err(e) => return error(400, &format!("the body is not JSON: {e}")),
             };
             let count = rules.len();
-            for rule in rules {
-                if let Err(e) = shared.faults.add(rule) {
-                    return error(400, &format!("invalid fault rule: {e}"));
-                }
+            if let Err(e) = shared.faults.add_all(rules) {
+                return error(400, &format!("invalid fault rule: {e}"));
             }
             Reply::json(201, &json!({ "added": count }))
         }

@@ -263,9 +263,10 @@ impl EmulatorBuilder {
         let listener = TcpListener::bind(self.listen)
             .await
             .map_err(|e| StartError::new(format!("cannot listen on {}: {e}", self.listen)))?;
-        let mut addr = listener
+        let bound = listener
             .local_addr()
             .map_err(|e| StartError::new(format!("cannot read the listening address: {e}")))?;
+        let mut addr = bound;
         if addr.ip().is_unspecified() {
             addr.set_ip(Ipv4Addr::LOCALHOST.into());
         }
@@ -291,6 +292,7 @@ impl EmulatorBuilder {
         tracing::info!(%addr, services = shared.catalog.services.len(), "emulator started");
         Ok(RunningEmulator {
             addr,
+            bound,
             shared,
             default_project,
             shutdown,
@@ -364,7 +366,10 @@ impl std::error::Error for StartError {}
 /// A running emulator. [`shutdown`](RunningEmulator::shutdown) stops it and waits for its
 /// tasks; dropping it stops it without waiting.
 pub struct RunningEmulator {
+    /// Where clients connect (loopback when the listener is on every interface).
     addr: SocketAddr,
+    /// What the listener is bound to, as given (`0.0.0.0:port` for every interface).
+    bound: SocketAddr,
     shared: Arc<Shared>,
     default_project: Project,
     shutdown: watch::Sender<bool>,
@@ -385,9 +390,16 @@ impl RunningEmulator {
         format!("http://{}", self.addr)
     }
 
-    /// The bound address.
+    /// The address clients connect to: the bound address, with an unspecified IP
+    /// (`0.0.0.0`) replaced by loopback.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address the listener is bound to, as it is: `0.0.0.0:<port>` when it listens on every
+    /// interface.
+    pub fn bound_addr(&self) -> SocketAddr {
+        self.bound
     }
 
     /// The fault rules; add rules to inject faults into matching requests.

@@ -331,6 +331,10 @@ struct Rules {
     injected: u64,
 }
 
+/// The most fault rules active at once. Every request is matched against the active rules, so
+/// an unbounded list would slow every call down and hold memory until cleared.
+pub const MAX_FAULT_RULES: usize = 1000;
+
 /// The fault rules of a running emulator. Cheap to clone; clones share the rules.
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
@@ -355,24 +359,50 @@ impl Faults {
     }
 
     /// Adds a rule. Rules are tried in the order they were added; the first that matches wins.
+    ///
+    /// # Errors
+    ///
+    /// A rule without a fault or with `times: 0`, or [`MAX_FAULT_RULES`] rules already active.
     pub fn add(&self, rule: FaultRule) -> Result<(), FaultRuleError> {
-        if rule.times == 0 {
-            return Err(FaultRuleError("`times` must be at least 1".to_owned()));
+        self.add_all(vec![rule])
+    }
+
+    /// Adds rules, all or none: nothing is added when one is invalid or they would not fit
+    /// under [`MAX_FAULT_RULES`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Faults::add`].
+    pub fn add_all(&self, rules: Vec<FaultRule>) -> Result<(), FaultRuleError> {
+        for rule in &rules {
+            if rule.times == 0 {
+                return Err(FaultRuleError("`times` must be at least 1".to_owned()));
+            }
+            if rule.fault == Fault::default() {
+                return Err(FaultRuleError("the rule has no fault".to_owned()));
+            }
         }
-        if rule.fault == Fault::default() {
-            return Err(FaultRuleError("the rule has no fault".to_owned()));
+        let mut state = self.lock();
+        if state.active.len() + rules.len() > MAX_FAULT_RULES {
+            return Err(FaultRuleError(format!(
+                "at most {MAX_FAULT_RULES} fault rules can be active ({} are); \
+                 DELETE /_emulator/faults removes them",
+                state.active.len()
+            )));
         }
-        self.lock().active.push(ActiveRule {
-            rule,
-            skipped: 0,
-            fired: 0,
-        });
+        state
+            .active
+            .extend(rules.into_iter().map(|rule| ActiveRule {
+                rule,
+                skipped: 0,
+                fired: 0,
+            }));
         Ok(())
     }
 
-    /// Removes every rule.
+    /// Removes every rule, and gives their memory back.
     pub fn clear(&self) {
-        self.lock().active.clear();
+        self.lock().active = Vec::new();
     }
 
     /// The rules that still have faults to inject, with how many remain.

@@ -94,7 +94,8 @@ pub use config::{
 };
 pub use emulator::{Emulator, EmulatorBuilder, RunningEmulator, StartError, DEFAULT_INSTANCES};
 pub use faults::{
-    Failure, Fault, FaultParseError, FaultRule, FaultRuleError, Faults, Phase, MAX_LATENCY,
+    Failure, Fault, FaultParseError, FaultRule, FaultRuleError, Faults, Phase, MAX_FAULT_RULES,
+    MAX_LATENCY,
 };
 pub use iam::{IAM_CREATE_TOKEN_OPERATION, IAM_LIST_PROJECTS_OPERATION};
 pub use sample::{instance_members, sample_input};

@@ -211,10 +211,18 @@ async fn run(args: Args) -> Result<(), String> {
 
     // The contract with parent processes: this exact line, first, flushed.
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "listening on {}", emulator.base_url())
+    // The address the listener really has: `0.0.0.0` means every interface, not only loopback.
+    writeln!(stdout, "listening on http://{}", emulator.bound_addr())
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write to stdout: {e}"))?;
     drop(stdout);
+    if !emulator.bound_addr().ip().is_loopback() {
+        eprintln!(
+            "warning: the emulator listens on {}, not only on loopback: anyone who can reach this \
+             machine can call it and its admin endpoints, and its demo credentials are public",
+            emulator.bound_addr().ip()
+        );
+    }
     tracing::info!(
         services = %emulator.services().join(", "),
         project_id = emulator.project_id(),

@@ -151,13 +151,21 @@ impl TaskFailures {
                 "`times` must be at least 1".to_owned(),
             ));
         }
-        self.lock().push(ActiveRule { rule, fired: 0 });
+        let mut rules = self.lock();
+        if rules.len() >= crate::faults::MAX_FAULT_RULES {
+            return Err(TaskFailureRuleError(format!(
+                "at most {} task-failure rules can be active; DELETE /_emulator/task-failures \
+                 removes them",
+                crate::faults::MAX_FAULT_RULES
+            )));
+        }
+        rules.push(ActiveRule { rule, fired: 0 });
         Ok(())
     }
 
-    /// Removes every rule.
+    /// Removes every rule, and gives their memory back.
     pub fn clear(&self) {
-        self.lock().clear();
+        *self.lock() = Vec::new();
     }
 
     /// The rules that still have tasks to fail, with how many remain.

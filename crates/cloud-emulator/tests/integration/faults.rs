@@ -475,3 +475,84 @@ async fn dropping_stops_the_server() {
     }
     assert!(refused, "the listener is closed after drop");
 }
+
+/// A web page on another site cannot drive the emulator (a browser sends `text/plain` posts and
+/// its own `Origin` without asking), and fault rules are capped and freed.
+#[tokio::test]
+async fn admin_endpoint_refuses_foreign_requests_and_caps_rules() {
+    let emu = start().await;
+    let base = emu.base_url();
+    let http = client();
+    let rule = json!({"operation": "DescribeInstanceSSL", "fault": "html:503", "times": 1});
+    let plain = http
+        .post(format!("{base}/_emulator/faults"))
+        .header("Content-Type", "text/plain")
+        .body(rule.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status().as_u16(), 415);
+    let foreign = http
+        .post(format!("{base}/_emulator/faults"))
+        .header("Origin", "https://evil.example")
+        .json_body(&rule)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status().as_u16(), 403);
+    let foreign_delete = http
+        .delete(format!("{base}/_emulator/faults"))
+        .header("Origin", "http://attacker.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign_delete.status().as_u16(), 403);
+    assert!(
+        emu.faults().pending().is_empty(),
+        "a refused request added a rule"
+    );
+
+    // The cap: a batch that would go over it adds nothing.
+    let many: Vec<_> = (0..cloud_emulator::MAX_FAULT_RULES)
+        .map(|_| rule.clone())
+        .collect();
+    let full = http
+        .post(format!("{base}/_emulator/faults"))
+        .json_body(&json!(many))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(full.status().as_u16(), 201);
+    let over = http
+        .post(format!("{base}/_emulator/faults"))
+        .json_body(&rule)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(over.status().as_u16(), 400);
+    let message = answer(over).await.json()["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(message.contains("at most 1000"), "{message}");
+    assert_eq!(
+        emu.faults().pending().len(),
+        cloud_emulator::MAX_FAULT_RULES
+    );
+    // DELETE frees them, and the emulator takes rules again.
+    let cleared = http
+        .delete(format!("{base}/_emulator/faults"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status().as_u16(), 200);
+    assert!(emu.faults().pending().is_empty());
+    let again = http
+        .post(format!("{base}/_emulator/faults"))
+        .json_body(&rule)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 201);
+    emu.shutdown().await;
+}
