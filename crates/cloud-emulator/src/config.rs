@@ -48,6 +48,13 @@ pub const DEFAULT_HUAWEI_DOMAIN_ID: &str = "d78cbac186b744899480f25bd022f468";
 
 /// Default delay before an asynchronous change (a creation, an SSL switch, a deletion) shows.
 pub const DEFAULT_ASYNC_DELAY: Duration = Duration::from_secs(1);
+/// How long a request body may take to arrive once its headers have: a client that stops
+/// sending (a chunked body that never ends, a `Content-Length` that is never reached) gets a
+/// 408 and its connection is closed instead of holding it open for ever.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most connections the emulator keeps open at once; past it, the oldest connection that is
+/// idle or still sending its request is closed to make room (see the crate README).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 /// Lifetime of IAM tokens, as on Huawei Cloud.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
 /// Tencent rejects `X-TC-Timestamp` further than this from the server clock.
@@ -192,6 +199,10 @@ impl Accepted {
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
     pub accepted: Accepted,
+    /// How long a request's body may take to arrive.
+    pub body_read_timeout: Duration,
+    /// The most connections open at once.
+    pub max_connections: usize,
     pub async_delay: Duration,
     pub token_ttl: Duration,
     pub rate_limits: bool,

@@ -60,6 +60,8 @@ pub struct EmulatorBuilder {
     rate_limits: bool,
     clock_offset_secs: i64,
     task_failures: Vec<TaskFailureRule>,
+    body_read_timeout: Duration,
+    max_connections: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -79,6 +81,8 @@ impl Default for EmulatorBuilder {
             rate_limits: true,
             clock_offset_secs: 0,
             task_failures: Vec::new(),
+            body_read_timeout: crate::config::DEFAULT_BODY_READ_TIMEOUT,
+            max_connections: crate::config::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -166,6 +170,21 @@ impl EmulatorBuilder {
     /// Enforces the specs' per-operation rate limits (default on).
     pub fn rate_limits(mut self, on: bool) -> Self {
         self.rate_limits = on;
+        self
+    }
+
+    /// How long a request body may take to arrive once its headers have (default 30 s); a
+    /// stalled upload then gets a 408 and its connection is closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    /// The most connections open at once (default 256, at least 1). Past it, the oldest
+    /// connection that is idle or still sending its request is closed to make room, so health
+    /// checks and normal calls are still answered while stalled clients pile up.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max.max(1);
         self
     }
 
@@ -276,6 +295,8 @@ impl EmulatorBuilder {
             store,
             settings: Settings {
                 accepted: self.accepted,
+                body_read_timeout: self.body_read_timeout,
+                max_connections: self.max_connections,
                 async_delay: self.async_delay,
                 token_ttl: self.token_ttl,
                 rate_limits: self.rate_limits,

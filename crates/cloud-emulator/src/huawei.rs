@@ -92,6 +92,9 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
         };
     }
     let Some(authorization) = req.header("authorization") else {
+        if req.headers.contains_key("authorization") {
+            return deny("the Authorization header is not visible ASCII");
+        }
         return deny("the request has neither an X-Auth-Token nor an Authorization header");
     };
     let auth = match sig::parse_authorization(authorization) {

@@ -82,20 +82,63 @@ impl Request {
     }
 }
 
+/// An open connection, as the accept loop sees it: when it started, whether a request of it is
+/// being executed (after its body arrived), and how to close it.
+struct Tracked {
+    busy: Arc<AtomicBool>,
+    handle: tokio::task::AbortHandle,
+}
+
 /// Accepts connections until `shutdown` turns true (or its sender is dropped), then lets
 /// in-flight requests finish for a short grace period and aborts the rest.
+///
+/// At most `max_connections` are open at once. When a new one arrives at the cap, the oldest
+/// connection that is not executing a request (idle keep-alive, or still sending its request)
+/// is closed to make room, so a pile of stalled clients cannot stop health checks and normal
+/// calls from being answered; when every connection is executing, the new one is closed.
 pub(crate) async fn run(
     listener: TcpListener,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
+    // Oldest first.
+    let mut open: std::collections::VecDeque<Tracked> = std::collections::VecDeque::new();
+    let max = shared.settings.max_connections;
+    let mut saturated = false;
     loop {
         tokio::select! {
             _ = shutdown.changed() => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    connections.spawn(connection(stream, shared.clone(), shutdown.clone()));
+                Ok((stream, peer)) => {
+                    open.retain(|t| !t.handle.is_finished());
+                    if open.len() >= max {
+                        if !saturated {
+                            tracing::warn!(
+                                max_connections = max,
+                                "connection cap reached: closing the oldest idle or stalled connections to make room"
+                            );
+                            saturated = true;
+                        }
+                        match open.iter().position(|t| !t.busy.load(Ordering::SeqCst)) {
+                            Some(oldest) => {
+                                if let Some(victim) = open.remove(oldest) {
+                                    victim.handle.abort();
+                                }
+                            }
+                            None => {
+                                tracing::warn!(%peer, max_connections = max, "every connection is executing a request: refusing a new one");
+                                drop(stream);
+                                continue;
+                            }
+                        }
+                    } else if saturated && open.len() < max / 2 {
+                        tracing::info!(open = open.len(), "connections back under the cap");
+                        saturated = false;
+                    }
+                    let busy = Arc::new(AtomicBool::new(false));
+                    let handle = connections.spawn(connection(stream, shared.clone(), shutdown.clone(), busy.clone()));
+                    open.push_back(Tracked { busy, handle });
                 }
                 Err(e) => {
                     // Out of file descriptors and the like: back off instead of spinning.
@@ -120,7 +163,12 @@ pub(crate) async fn run(
     connections.shutdown().await;
 }
 
-async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+async fn connection(
+    stream: TcpStream,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+    busy: Arc<AtomicBool>,
+) {
     let _ = stream.set_nodelay(true);
     let reset = Arc::new(AtomicBool::new(false));
     let io = TokioIo::new(ResettableStream {
@@ -132,7 +180,8 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch:
         let shared = shared.clone();
         let reset = reset.clone();
         let shutdown = handler_shutdown.clone();
-        async move { respond(req, &shared, &reset, shutdown).await }
+        let busy = busy.clone();
+        async move { respond(req, &shared, &reset, &busy, shutdown).await }
     });
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
@@ -149,6 +198,22 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch:
             conn.as_mut().graceful_shutdown();
             let _ = tokio::time::timeout(SHUTDOWN_GRACE, conn.as_mut()).await;
         }
+    }
+}
+
+/// Marks a connection busy while a request of it executes; clears the mark when dropped.
+struct BusyGuard<'a>(&'a AtomicBool);
+
+impl<'a> BusyGuard<'a> {
+    fn set(flag: &'a AtomicBool) -> Self {
+        flag.store(true, Ordering::SeqCst);
+        BusyGuard(flag)
+    }
+}
+
+impl Drop for BusyGuard<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
     }
 }
 
@@ -254,6 +319,7 @@ async fn respond(
     req: hyper::Request<Incoming>,
     shared: &Shared,
     reset: &AtomicBool,
+    busy: &AtomicBool,
     shutdown: watch::Receiver<bool>,
 ) -> Result<Response<ReplyBody>, io::Error> {
     let (parts, body) = req.into_parts();
@@ -263,22 +329,36 @@ async fn respond(
         &parts.uri,
         &parts.headers,
     );
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) => {
+    let read = tokio::time::timeout(
+        shared.settings.body_read_timeout,
+        Limited::new(body, MAX_BODY).collect(),
+    )
+    .await;
+    let body = match read {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) => {
+            let too_large = e
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some();
+            let (status, message) = if too_large {
+                (
+                    413,
+                    format!("the request body is larger than {MAX_BODY} bytes"),
+                )
+            } else {
+                (400, format!("the request body is malformed: {e}"))
+            };
+            return Ok(body_failure(dialect, status, &message, shared));
+        }
+        Err(_) => {
             let message = format!(
-                "the request body could not be read (at most {MAX_BODY} bytes are accepted): {e}"
+                "the request body did not arrive within {} s",
+                shared.settings.body_read_timeout.as_secs_f64()
             );
-            let reply = reply::error(
-                dialect,
-                413,
-                "InvalidParameter",
-                &message,
-                &request_id(dialect),
-            );
-            return Ok(into_response(reply, shared.settings.clock.now()));
+            return Ok(body_failure(dialect, 408, &message, shared));
         }
     };
+    let _busy = BusyGuard::set(busy);
     let request = Request {
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
@@ -295,6 +375,29 @@ async fn respond(
         ));
     }
     Ok(into_response(reply, shared.settings.clock.now()))
+}
+
+/// The answer to a request whose body could not be read, with the vendor's code for it, on a
+/// connection that is then closed (what follows the unread body cannot be trusted).
+fn body_failure(
+    dialect: Dialect,
+    status: u16,
+    message: &str,
+    shared: &Shared,
+) -> Response<ReplyBody> {
+    let code = match (dialect, status) {
+        // Tencent's common codes: the body too large, or not a request it can read.
+        (Dialect::Tencent, 413) => "RequestSizeLimitExceeded",
+        (Dialect::Tencent, _) => "InvalidRequest",
+        // Huawei's API gateway answers every malformed request with APIG.0201 and the status.
+        (Dialect::Huawei, _) => "APIG.0201",
+    };
+    let reply = reply::error(dialect, status, code, message, &request_id(dialect));
+    let mut response = into_response(reply, shared.settings.clock.now());
+    response
+        .headers_mut()
+        .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// Which vendor a request is for. Only Tencent API 3.0 requests name an action, in

@@ -83,7 +83,9 @@ pub(crate) fn route<'a>(req: &Request, shared: &'a Shared) -> Result<Route<'a>, 
         );
     };
     let Some(authorization) = req.header("authorization") else {
-        let message = if pairs.iter().any(|(k, _)| k == "Signature") {
+        let message = if req.headers.contains_key("authorization") {
+            "the Authorization header is not visible ASCII"
+        } else if pairs.iter().any(|(k, _)| k == "Signature") {
             "the emulator verifies TC3-HMAC-SHA256 only; send an Authorization header"
         } else {
             "the request has no Authorization header"
