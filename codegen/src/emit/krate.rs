@@ -352,6 +352,7 @@ pub(crate) fn client_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     let global = option(&service.endpoint.global);
     let regional = &service.endpoint.regional;
     let international = option(&service.endpoint.international);
+    let region_required = service.endpoint.region_required;
     let overrides = service
         .endpoint
         .region_overrides
@@ -419,6 +420,7 @@ pub(crate) fn client_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
                 regional: #regional,
                 international: #international,
                 region_overrides: &[#(#overrides),*],
+                region_required: #region_required,
             },
             sdk_name: env!("CARGO_PKG_NAME"),
             sdk_version: env!("CARGO_PKG_VERSION"),

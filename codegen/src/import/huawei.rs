@@ -143,6 +143,8 @@ pub fn import(sources: &Path, service: &str) -> Result<RawImport, ImportError> {
             regional: "gaussdb-nosql.{region}.myhuaweicloud.com".to_owned(),
             international: None,
             region_overrides: IndexMap::new(),
+            // The host is regional and no global one exists: the region is needed anyway.
+            region_required: true,
         },
         auth: Vec::new(),
         common_errors: Vec::new(),

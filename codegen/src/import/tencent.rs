@@ -414,6 +414,8 @@ fn convert(
             regional: format!("{short}.{{region}}.tencentcloudapi.com"),
             international: Some(format!("{short}.intl.tencentcloudapi.com")),
             region_overrides: IndexMap::new(),
+            // Every action of the TencentDB APIs takes the Region common parameter as required.
+            region_required: true,
         },
         auth: Vec::new(),
         common_errors: Vec::new(),

@@ -281,6 +281,16 @@ fn serve_inner(
         .map_err(|e| failure(e.problem.tencent_code(), e.message))?;
 
     let region = req.header("x-tc-region").filter(|r| !r.is_empty());
+    if region.is_none() && svc.spec.endpoint.region_required {
+        // Tencent's answer to a request without its required Region common parameter.
+        return Err(failure(
+            "MissingParameter",
+            format!(
+                "the request has no X-TC-Region (or Region): every {} action needs one",
+                svc.spec.service
+            ),
+        ));
+    }
     let call = Call {
         svc,
         name,

@@ -96,6 +96,11 @@ pub struct Endpoint {
     /// Regions whose host does not follow the template (Huawei `eu-west-101` is on `.myhuaweicloud.eu`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub region_overrides: IndexMap<String, String>,
+    /// Calls need a region: the API takes it as a required parameter (Tencent's `Region` common
+    /// parameter, Huawei's regional hosts). Clients refuse to send without one; the emulator
+    /// refuses a request without one.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub region_required: bool,
 }
 
 /// One API operation.

@@ -74,6 +74,7 @@ pub fn service_info(
             regional: leak(&service.endpoint.regional),
             international: service.endpoint.international.as_deref().map(leak),
             region_overrides: Box::leak(overrides.into_boxed_slice()),
+            region_required: service.endpoint.region_required,
         },
         sdk_name,
         sdk_version,

@@ -7,6 +7,27 @@ use std::net::IpAddr;
 use crate::{EndpointRules, Error, Result};
 
 impl EndpointRules {
+    /// Checks that a call that needs a region has one, before anything is sent.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) naming the service and
+    /// the environment variable that gives a region.
+    pub(crate) fn check_region_given(
+        &self,
+        region: Option<&str>,
+        service: &str,
+        region_variable: &str,
+    ) -> Result<()> {
+        if self.region_required && region.is_none() {
+            return Err(Error::invalid_config(format!(
+                "{service} calls need a region: set one in the client configuration, or set \
+                 {region_variable}"
+            )));
+        }
+        Ok(())
+    }
+
     /// The host for `region`, following the rules in this order:
     /// 1. a `region_overrides` entry for the region (Huawei `eu-west-101` is on `.myhuaweicloud.eu`);
     /// 2. with `international`, the international host when the service has one (its
@@ -189,6 +210,7 @@ mod tests {
         regional: "mongodb.{region}.tencentcloudapi.com",
         international: Some("mongodb.intl.tencentcloudapi.com"),
         region_overrides: &[],
+        region_required: false,
     };
 
     const HUAWEI: EndpointRules = EndpointRules {
@@ -196,6 +218,7 @@ mod tests {
         regional: "gaussdb-nosql.{region}.myhuaweicloud.com",
         international: None,
         region_overrides: &[("eu-west-101", "gaussdb-nosql.eu-west-101.myhuaweicloud.eu")],
+        region_required: false,
     };
 
     #[test]

@@ -24,6 +24,7 @@
 //!         regional: "mongodb.{region}.tencentcloudapi.com",
 //!         international: Some("mongodb.intl.tencentcloudapi.com"),
 //!         region_overrides: &[],
+//!         region_required: true,
 //!     },
 //!     sdk_name: "tencent-mongodb",
 //!     sdk_version: "0.1.0",

@@ -44,6 +44,9 @@ pub struct EndpointRules {
     pub international: Option<&'static str>,
     /// `(region, host)` pairs that do not follow the template.
     pub region_overrides: &'static [(&'static str, &'static str)],
+    /// Calls need a region (the API takes it as a required parameter): without one, the client
+    /// refuses to send rather than let the server pick one.
+    pub region_required: bool,
 }
 
 /// One operation.

@@ -80,6 +80,9 @@ pub(crate) async fn execute(
     let state = &config.shared.tencent;
     let settings = state.settings(config)?;
     let region = settings.region.as_deref();
+    service
+        .endpoint
+        .check_region_given(region, service.service, env_vars::TENCENTCLOUD_REGION)?;
     if let Some(region) = region {
         if !op.regions.is_empty() && !op.regions.contains(&region) {
             tracing::debug!(region, "the docs do not list this region for the action");

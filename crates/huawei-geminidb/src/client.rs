@@ -18,6 +18,7 @@ pub const SERVICE: ServiceInfo = ServiceInfo {
         region_overrides: &[
             ("eu-west-101", "gaussdb-nosql.eu-west-101.myhuaweicloud.eu"),
         ],
+        region_required: true,
     },
     sdk_name: env!("CARGO_PKG_NAME"),
     sdk_version: env!("CARGO_PKG_VERSION"),

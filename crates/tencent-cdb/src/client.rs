@@ -18,6 +18,7 @@ pub const SERVICE: ServiceInfo = ServiceInfo {
         regional: "cdb.{region}.tencentcloudapi.com",
         international: Some("cdb.intl.tencentcloudapi.com"),
         region_overrides: &[],
+        region_required: true,
     },
     sdk_name: env!("CARGO_PKG_NAME"),
     sdk_version: env!("CARGO_PKG_VERSION"),

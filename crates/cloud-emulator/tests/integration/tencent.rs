@@ -402,11 +402,24 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
     .with(|t| t.region = None)
     .send(&base)
     .await;
+    // A request without a region is refused before the action's regions are looked at: every
+    // postgres action needs one.
     assert_eq!(
         no_region.tencent_code().as_deref(),
-        Some("UnsupportedRegion")
+        Some("MissingParameter")
     );
     assert_eq!(emu.applied_count("ModifyDBInstanceSSLConfig"), 0);
+    let no_region_read = mongodb(
+        "DescribeInstanceSSL",
+        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+    )
+    .with(|t| t.region = None)
+    .send(&base)
+    .await;
+    assert_eq!(
+        no_region_read.tencent_code().as_deref(),
+        Some("MissingParameter")
+    );
 
     // Disabling ignores ConnectAddress; the TaskId is a fresh integer.
     let disable = postgres(

@@ -124,6 +124,11 @@ pub(crate) async fn execute(
     })?;
     let settings = state.settings(config)?;
     let region = settings.region.as_deref();
+    client.service().endpoint.check_region_given(
+        region,
+        client.service().service,
+        env_vars::HUAWEICLOUD_SDK_REGION,
+    )?;
     let base = match &config.endpoint {
         Some(base) => base.clone(),
         None => BaseUrl::https(

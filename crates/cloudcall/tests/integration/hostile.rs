@@ -162,3 +162,36 @@ fn proxy_variables_never_carry_a_loopback_request() {
     run.expect_status(0);
     assert_eq!(h.emulator.request_count("DescribeInstanceSSL"), 1);
 }
+
+#[test]
+fn a_missing_region_is_a_usage_error_and_nothing_is_sent() {
+    let h = crate::common::Harness::start(Duration::from_millis(50));
+    let env: Vec<(&str, String)> = demo_env()
+        .into_iter()
+        .filter(|(k, _)| !k.ends_with("_REGION"))
+        .collect();
+    for args in [
+        [
+            "tencent-mongodb",
+            "describe-instance-ssl",
+            "--instance-id",
+            "cmgo-p8vnipr5",
+        ],
+        [
+            "huawei-geminidb",
+            "list-instances",
+            "--id",
+            "e73893ef73754465a8bd2e0857bbf13ein02",
+        ],
+    ] {
+        let run = h.cloudcall_env(&args, &env);
+        run.expect_status(2);
+        assert!(
+            run.stderr.contains("need a region") && run.stderr.contains("--region"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(h.emulator.request_count("DescribeInstanceSSL"), 0);
+    assert_eq!(h.emulator.request_count("ListInstances"), 0);
+}
