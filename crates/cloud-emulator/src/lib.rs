@@ -52,6 +52,8 @@ mod clock;
 mod config;
 mod emulator;
 pub mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 mod huawei;
 mod iam;
 mod ids;
