@@ -80,6 +80,13 @@ fn services() -> &'static [Service] {
     SERVICES.get_or_init(cloud_spec::bundle::services)
 }
 
+/// Each service alone, as `cloudcall::services_for` gives a command line naming one (cloned
+/// once here, not per input).
+fn singles() -> &'static [Vec<Service>] {
+    static SINGLES: OnceLock<Vec<Vec<Service>>> = OnceLock::new();
+    SINGLES.get_or_init(|| services().iter().map(|s| vec![s.clone()]).collect())
+}
+
 fn service(name: &str) -> Option<&'static Service> {
     services().iter().find(|s| s.crate_name() == name)
 }
@@ -102,16 +109,14 @@ fn command_line(text: &str) -> u64 {
     args.extend(text.split('\n').map(str::to_owned));
     // As `cloudcall::services_for`: the one service named, else all of them (the bundle is
     // parsed once here rather than per input).
-    let named: Vec<&Service> = services()
+    let named: Vec<usize> = services()
         .iter()
-        .filter(|s| args[1..].iter().any(|a| *a == s.crate_name()))
+        .enumerate()
+        .filter(|(_, s)| args[1..].iter().any(|a| *a == s.crate_name()))
+        .map(|(i, _)| i)
         .collect();
-    let one;
-    let specs: &[Service] = match named.as_slice() {
-        [single] => {
-            one = [(*single).clone()];
-            &one
-        }
+    let specs: &[Service] = match named[..] {
+        [single] => &singles()[single],
         _ => services(),
     };
     match fuzzing::parse_command_line(&args, specs) {
