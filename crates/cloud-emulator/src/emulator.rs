@@ -522,6 +522,16 @@ impl RunningEmulator {
         self.shared.catalog.service(service).map(|s| s.spec.vendor)
     }
 
+    /// Serves one request in-process, without a connection, as a connection would after
+    /// reading it: for the fuzz targets. Not part of the public API (see [`crate::fuzzing`]).
+    #[doc(hidden)]
+    pub async fn serve_in_process(
+        &self,
+        request: crate::fuzzing::RawRequest<'_>,
+    ) -> crate::fuzzing::Served {
+        crate::fuzzing::serve(&self.shared, self.shutdown.subscribe(), request).await
+    }
+
     /// Stops accepting, lets in-flight requests finish (briefly), and waits for every task.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);

@@ -62,6 +62,8 @@ mod config;
 mod emulator;
 mod examples;
 pub mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 mod huawei;
 mod iam;
 mod ids;

@@ -359,6 +359,19 @@ async fn respond(
         }
     };
     let _busy = BusyGuard::set(busy);
+    answer(parts, body, dialect, shared, reset, shutdown).await
+}
+
+/// Answers a request whose body has been read: dispatches it, then builds the response, or
+/// marks the connection for a reset (the error tells hyper to drop it).
+pub(crate) async fn answer(
+    parts: hyper::http::request::Parts,
+    body: Bytes,
+    dialect: Dialect,
+    shared: &Shared,
+    reset: &AtomicBool,
+    shutdown: watch::Receiver<bool>,
+) -> Result<Response<ReplyBody>, io::Error> {
     let request = Request {
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
@@ -406,7 +419,12 @@ fn body_failure(
 /// `/` without those marks is Huawei's when a Huawei operation serves its method there, and
 /// otherwise Tencent's (most likely a Tencent request missing its action, which the Tencent
 /// error then names).
-fn dialect_of(catalog: &Catalog, method: &str, uri: &hyper::Uri, headers: &HeaderMap) -> Dialect {
+pub(crate) fn dialect_of(
+    catalog: &Catalog,
+    method: &str,
+    uri: &hyper::Uri,
+    headers: &HeaderMap,
+) -> Dialect {
     if uri.path() != "/" {
         return Dialect::Huawei;
     }

@@ -111,27 +111,8 @@ impl Client {
         let value = serde_json::to_value(input).map_err(|e| {
             Error::invalid_input(format!("{}: cannot serialize the input: {e}", op.name))
         })?;
-        let Outcome {
-            value,
-            status,
-            body,
-            request_id,
-            ..
-        } = self.execute(op, value, None).await?;
-        crate::codec::from_value(value).map_err(|e| {
-            let error = Error::decode(
-                format!(
-                    "{}: the response does not have the documented shape: {e}",
-                    op.name
-                ),
-                status,
-                &body,
-            );
-            match request_id {
-                Some(id) => error.with_request_id(id),
-                None => error,
-            }
-        })
+        let outcome = self.execute(op, value, None).await?;
+        decode_output(op, outcome)
     }
 
     /// Like [`Client::call`] with untyped JSON in and out (used by the CLI). The input is the JSON
@@ -307,11 +288,7 @@ impl Client {
                 Ok(response) => {
                     let status = response.status;
                     let server_time = response.header("date").and_then(parse_http_date);
-                    let decoded = if (300..400).contains(&status) {
-                        Err(redirect_error(&response))
-                    } else {
-                        decode(response)
-                    };
+                    let decoded = decode_attempt(response, &decode);
                     match decoded {
                         Ok(outcome) => {
                             tracing::debug!(status, latency_ms, "attempt succeeded");
@@ -354,6 +331,49 @@ impl Client {
             tokio::time::sleep(wait).await;
         }
     }
+}
+
+/// Decodes one attempt's response: a redirect is an error (see [`redirect_error`]), anything
+/// else is the vendor's `decode`.
+pub(crate) fn decode_attempt(
+    response: HttpResponse,
+    decode: impl Fn(HttpResponse) -> Result<Outcome>,
+) -> Result<Outcome> {
+    if (300..400).contains(&response.status) {
+        Err(redirect_error(&response))
+    } else {
+        decode(response)
+    }
+}
+
+/// The typed output of a decoded response, as [`Client::call`] returns it: a body that does
+/// not have `O`'s shape is a decode error with the status, the start of the body and the
+/// request id.
+pub(crate) fn decode_output<O: DeserializeOwned>(
+    op: &OperationInfo,
+    outcome: Outcome,
+) -> Result<O> {
+    let Outcome {
+        value,
+        status,
+        body,
+        request_id,
+        ..
+    } = outcome;
+    crate::codec::from_value(value).map_err(|e| {
+        let error = Error::decode(
+            format!(
+                "{}: the response does not have the documented shape: {e}",
+                op.name
+            ),
+            status,
+            &body,
+        );
+        match request_id {
+            Some(id) => error.with_request_id(id),
+            None => error,
+        }
+    })
 }
 
 fn deadline_error(operation_timeout: Duration, attempt: u32) -> Error {

@@ -52,7 +52,9 @@ pub(crate) fn parse_http_date(value: &str) -> Option<i64> {
     let day: u32 = parts.next()?.parse().ok()?;
     let month_name = parts.next()?;
     let month = MONTHS.iter().position(|m| *m == month_name)? as u32 + 1;
-    let year: i64 = parts.next()?.parse().ok()?;
+    // IMF-fixdate years have four digits; a longer one would overflow the arithmetic below.
+    let year = parts.next().filter(|y| y.len() == 4)?;
+    let year: i64 = year.parse().ok()?;
     let mut hms = parts.next()?.split(':');
     let mut next = || -> Option<u32> { hms.next()?.parse().ok() };
     let (hour, minute, second) = (next()?, next()?, next()?);
@@ -115,7 +117,8 @@ pub(crate) fn parse_rfc3339(value: &str) -> Option<i64> {
 }
 
 fn to_unix(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<i64> {
-    let valid = (1..=12).contains(&month)
+    let valid = (0..=9999).contains(&year)
+        && (1..=12).contains(&month)
         && (1..=31).contains(&day)
         && hour < 24
         && minute < 60
@@ -128,9 +131,12 @@ fn to_unix(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32)
         minute,
         second: second.min(59),
     };
+    if !valid {
+        return None;
+    }
     // Round-tripping rejects days that do not exist in the month (31 April).
     let unix = t.to_unix();
-    (valid && UtcDateTime::from_unix(unix) == t).then_some(unix)
+    (UtcDateTime::from_unix(unix) == t).then_some(unix)
 }
 
 #[cfg(test)]
@@ -154,9 +160,28 @@ mod tests {
             "Sun, 31 Apr 2024 08:49:37 GMT",
             "Sun, 06 Nov 1994 08:49:37 UTC",
             "Sun, 06 Nov 1994 25:49:37 GMT",
+            "Sun, 06 Nov 94 08:49:37 GMT",
         ] {
             assert_eq!(parse_http_date(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn http_dates_with_absurd_years_are_refused_not_overflowed() {
+        // Found by the response_decoder fuzz target: a server's `Date` header with a huge year
+        // overflowed the day arithmetic (a panic in debug builds, a wrong clock otherwise).
+        for bad in [
+            "Tue, 02 Jan 2024294967295 03:04:05 GMT",
+            "Tue, 02 Jan 9223372036854775807 03:04:05 GMT",
+            "Tue, 02 Jan -9223372036854775808 03:04:05 GMT",
+            "Tue, 02 Jan 20240 03:04:05 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT"),
+            Some(253_402_300_799)
+        );
     }
 
     #[test]

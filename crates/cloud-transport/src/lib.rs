@@ -102,6 +102,8 @@ mod env;
 mod error;
 #[cfg(feature = "test-util")]
 pub mod example_checks;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 #[cfg(feature = "huawei")]
 mod huawei;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::builder::ValueParser;
 use clap::{Arg, ArgAction, Command};
-use cloud_spec::{Location, Member, Operation, Service, TypeExpr};
+use cloud_spec::{Example, Location, Member, Operation, Service, TypeExpr};
 use serde_json::Value;
 
 use crate::names::cli_name;
@@ -624,28 +624,8 @@ fn examples_text(service: &Service, name: &str, op: &Operation, params: &[Param<
     let mut out = String::new();
     for example in &op.examples {
         let mut line = format!("  cloudcall {} {}", service.crate_name(), cli_name(name));
-        for (wire, value) in &example.input {
-            let Some(p) = params.iter().find(|p| p.wire == wire) else {
-                continue;
-            };
-            match value {
-                Value::Array(items)
-                    if p.is_list() && items.iter().all(|i| !i.is_object() && !i.is_array()) =>
-                {
-                    for item in items {
-                        line.push_str(&format!(
-                            " {} {}",
-                            p.dashed(),
-                            shell_quote(&values::wire_text(item))
-                        ));
-                    }
-                }
-                other => line.push_str(&format!(
-                    " {} {}",
-                    p.dashed(),
-                    shell_quote(&values::wire_text(other))
-                )),
-            }
+        for (flag, value) in example_flags(example, params) {
+            line.push_str(&format!(" {flag} {}", shell_quote(&value)));
         }
         out.push_str(&format!("  # {}\n{line}\n", example.title.trim()));
     }
@@ -654,6 +634,28 @@ fn examples_text(service: &Service, name: &str, op: &Operation, params: &[Param<
     } else {
         format!("Examples (from the API docs):\n{out}")
     }
+}
+
+/// The flags (`--flag`, value) that give a documented example's input: a list of scalars as
+/// one flag per element, anything else as one flag.
+pub fn example_flags(example: &Example, params: &[Param<'_>]) -> Vec<(String, String)> {
+    let mut flags = Vec::new();
+    for (wire, value) in &example.input {
+        let Some(p) = params.iter().find(|p| p.wire == wire) else {
+            continue;
+        };
+        match value {
+            Value::Array(items)
+                if p.is_list() && items.iter().all(|i| !i.is_object() && !i.is_array()) =>
+            {
+                for item in items {
+                    flags.push((p.dashed(), values::wire_text(item)));
+                }
+            }
+            other => flags.push((p.dashed(), values::wire_text(other))),
+        }
+    }
+    flags
 }
 
 /// Quotes a value for a POSIX shell when it needs it.

@@ -62,7 +62,7 @@ pub fn collect(op: &Operation, shapes: &Shapes, matches: &ArgMatches) -> Result<
 pub const MAX_INPUT_FILE_BYTES: u64 = 10 << 20;
 
 /// Reads `--cli-input-json`: inline JSON, or `file://PATH`.
-fn from_cli_input_json(
+pub(crate) fn from_cli_input_json(
     raw: &str,
     op: &Operation,
     shapes: &Shapes,

@@ -32,6 +32,8 @@ mod console;
 mod demo;
 #[cfg(test)]
 mod fixture;
+#[doc(hidden)]
+pub mod fuzzing;
 mod input;
 mod meta;
 mod names;

@@ -106,78 +106,22 @@ where
     T: Into<OsString>,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let mut root = command::build(services, &command::Reach::of(&args));
-    let matches = match root.try_get_matches_from_mut(args.iter().cloned()) {
-        Ok(m) => m,
-        Err(e) => {
-            if e.kind() == ClapErrorKind::InvalidSubcommand {
-                if let Some(status) = unknown_operation(&mut root, &args, services, &e, console) {
-                    return status;
-                }
-            }
-            // Help and version go to stdout with status 0; errors to stderr with status 2.
-            console.clap_message(&e);
-            return e.exit_code();
+    let ParsedCall {
+        service,
+        op_name,
+        op,
+        input,
+        wait,
+        paging,
+        settings,
+    } = match parse(&args, services, console) {
+        Parsed::Call(call) => *call,
+        #[cfg(feature = "demo")]
+        Parsed::Demo(matches) => {
+            return crate::demo::run(services, &matches, &Settings::from_matches(&matches))
         }
+        Parsed::Exit(status) => return status,
     };
-    // clap has checked the names: a subcommand, service and operation that exist.
-    let Some((sub_name, sub_matches)) = matches.subcommand() else {
-        return EXIT_USAGE;
-    };
-    #[cfg(feature = "demo")]
-    if sub_name == "demo" {
-        return crate::demo::run(services, sub_matches, &Settings::from_matches(sub_matches));
-    }
-    let Some(service) = services.iter().find(|s| s.crate_name() == sub_name) else {
-        return EXIT_USAGE;
-    };
-    let Some((op_cli_name, op_matches)) = sub_matches.subcommand() else {
-        return EXIT_USAGE;
-    };
-    let Some((op_name, op)) = service
-        .operations
-        .iter()
-        .find(|(n, _)| cli_name(n) == op_cli_name)
-    else {
-        return EXIT_USAGE;
-    };
-    // Usage errors found after parsing are printed like clap's own, with the operation's usage.
-    let mut usage_error =
-        |console: &mut Console<'_>, kind: ClapErrorKind, message: String| -> i32 {
-            match root
-                .find_subcommand_mut(sub_name)
-                .and_then(|s| s.find_subcommand_mut(op_cli_name))
-            {
-                Some(cmd) => console.clap_message(&cmd.error(kind, message)),
-                None => {
-                    let _ = writeln!(console.err(), "error: {message}");
-                }
-            }
-            EXIT_USAGE
-        };
-    let input = match input::collect(op, &service.shapes, op_matches) {
-        Ok(input) => input,
-        Err(InputError::Missing(m)) => {
-            return usage_error(console, ClapErrorKind::MissingRequiredArgument, m)
-        }
-        Err(InputError::Invalid(m)) => {
-            return usage_error(console, ClapErrorKind::ValueValidation, m)
-        }
-    };
-    // The wait plan is made before anything is sent, so a `--wait` that cannot work changes nothing.
-    let wait = match wait_request(service, op_name, op_matches, &input) {
-        Ok(wait) => wait,
-        Err(m) => return usage_error(console, ClapErrorKind::ArgumentConflict, m),
-    };
-    let paging = paging_request(op_matches);
-    if paging.is_some() && wait.is_some() {
-        return usage_error(
-            console,
-            ClapErrorKind::ArgumentConflict,
-            "--wait cannot be combined with --page-all or --max-items".to_owned(),
-        );
-    }
-    let settings = Settings::from_matches(op_matches);
     let config = match settings.config(environment) {
         Ok(config) => config,
         Err(e) => return report_call_error(console, op_name, &e),
@@ -218,6 +162,124 @@ fn paging_request(matches: &ArgMatches) -> Option<Option<u64>> {
         .flatten()
         == Some(&true);
     (all || max_items.is_some()).then_some(max_items)
+}
+
+/// A command line that calls an operation, parsed and checked: nothing is sent yet.
+pub(crate) struct ParsedCall<'s> {
+    pub(crate) service: &'s Service,
+    pub(crate) op_name: &'s str,
+    pub(crate) op: &'s Operation,
+    /// The request input, by wire name.
+    pub(crate) input: Value,
+    pub(crate) wait: Option<(WaitPlan, Duration)>,
+    /// `--page-all` (`Some(None)`) or `--max-items N` (`Some(Some(n))`).
+    pub(crate) paging: Option<Option<u64>>,
+    pub(crate) settings: Settings,
+}
+
+/// What a command line asks for.
+pub(crate) enum Parsed<'s> {
+    /// Call an operation (boxed: far larger than the other variants).
+    Call(Box<ParsedCall<'s>>),
+    /// `cloudcall demo`, with its arguments.
+    #[cfg(feature = "demo")]
+    Demo(ArgMatches),
+    /// Help, version or a usage error, already printed to `console`: exit with this status.
+    Exit(i32),
+}
+
+/// Parses `args` (the program name included) against `services`: clap's checks, the input
+/// members (flags and `--cli-input-json`), the required members and the `--wait` plan. Usage
+/// errors and help are printed to `console`.
+pub(crate) fn parse<'s>(
+    args: &[OsString],
+    services: &'s [Service],
+    console: &mut Console<'_>,
+) -> Parsed<'s> {
+    let mut root = command::build(services, &command::Reach::of(args));
+    let matches = match root.try_get_matches_from_mut(args.iter().cloned()) {
+        Ok(m) => m,
+        Err(e) => {
+            if e.kind() == ClapErrorKind::InvalidSubcommand {
+                if let Some(status) = unknown_operation(&mut root, args, services, &e, console) {
+                    return Parsed::Exit(status);
+                }
+            }
+            // Help and version go to stdout with status 0; errors to stderr with status 2.
+            console.clap_message(&e);
+            return Parsed::Exit(e.exit_code());
+        }
+    };
+    // clap has checked the names: a subcommand, service and operation that exist.
+    let Some((sub_name, sub_matches)) = matches.subcommand() else {
+        return Parsed::Exit(EXIT_USAGE);
+    };
+    #[cfg(feature = "demo")]
+    if sub_name == "demo" {
+        return Parsed::Demo(sub_matches.clone());
+    }
+    let Some(service) = services.iter().find(|s| s.crate_name() == sub_name) else {
+        return Parsed::Exit(EXIT_USAGE);
+    };
+    let Some((op_cli_name, op_matches)) = sub_matches.subcommand() else {
+        return Parsed::Exit(EXIT_USAGE);
+    };
+    let Some((op_name, op)) = service
+        .operations
+        .iter()
+        .find(|(n, _)| cli_name(n) == op_cli_name)
+    else {
+        return Parsed::Exit(EXIT_USAGE);
+    };
+    // Usage errors found after parsing are printed like clap's own, with the operation's usage.
+    let mut usage_error =
+        |console: &mut Console<'_>, kind: ClapErrorKind, message: String| -> i32 {
+            match root
+                .find_subcommand_mut(sub_name)
+                .and_then(|s| s.find_subcommand_mut(op_cli_name))
+            {
+                Some(cmd) => console.clap_message(&cmd.error(kind, message)),
+                None => {
+                    let _ = writeln!(console.err(), "error: {message}");
+                }
+            }
+            EXIT_USAGE
+        };
+    let input = match input::collect(op, &service.shapes, op_matches) {
+        Ok(input) => input,
+        Err(InputError::Missing(m)) => {
+            return Parsed::Exit(usage_error(
+                console,
+                ClapErrorKind::MissingRequiredArgument,
+                m,
+            ))
+        }
+        Err(InputError::Invalid(m)) => {
+            return Parsed::Exit(usage_error(console, ClapErrorKind::ValueValidation, m))
+        }
+    };
+    // The wait plan is made before anything is sent, so a `--wait` that cannot work changes nothing.
+    let wait = match wait_request(service, op_name, op_matches, &input) {
+        Ok(wait) => wait,
+        Err(m) => return Parsed::Exit(usage_error(console, ClapErrorKind::ArgumentConflict, m)),
+    };
+    let paging = paging_request(op_matches);
+    if paging.is_some() && wait.is_some() {
+        return Parsed::Exit(usage_error(
+            console,
+            ClapErrorKind::ArgumentConflict,
+            "--wait cannot be combined with --page-all or --max-items".to_owned(),
+        ));
+    }
+    Parsed::Call(Box::new(ParsedCall {
+        service,
+        op_name,
+        op,
+        input,
+        wait,
+        paging,
+        settings: Settings::from_matches(op_matches),
+    }))
 }
 
 /// An operation name clap did not find: a usage error listing the closest operations of the

@@ -1,0 +1,79 @@
+//! Entry points for the fuzz targets (`crates/fuzz-runner`, `fuzz/`): what a call does with a
+//! response, from the bytes received to the typed output, without a network.
+//!
+//! Not part of the public API (hidden from the docs, may change in any release). Each function
+//! runs the same code as [`Client::call`](crate::Client::call) does on an attempt's response:
+//! the redirect check, the vendor's envelope and error decoding, the typed output, the
+//! `Date` header a signature-expired answer would correct the clock from, and the retry
+//! decision. Nothing here is a copy of that code.
+
+use serde::de::DeserializeOwned;
+
+use crate::client::{decode_attempt, decode_output};
+use crate::clock::parse_http_date;
+use crate::http::HttpResponse;
+use crate::retry::{is_clock_skew, should_retry};
+use crate::{OperationInfo, Result, RetryConfig};
+
+/// What a call makes of one response.
+#[derive(Debug)]
+pub struct Decoded<O> {
+    /// The typed output, or the error the call would return (or retry).
+    pub result: Result<O>,
+    /// Whether the call would try again after this error (first attempt, standard policy).
+    pub retried: bool,
+    /// The server's time from the `Date` header, read when the answer is a clock-skew error.
+    pub server_time: Option<i64>,
+}
+
+/// Decodes a Tencent API 3.0 response (`{"Response": {...}}`) into `O`, as a call of `op` does.
+#[cfg(feature = "tencent")]
+pub fn decode_tencent<O: DeserializeOwned>(
+    op: &OperationInfo,
+    response: HttpResponse,
+) -> Decoded<O> {
+    decode_with(op, response, crate::tencent::decode_response)
+}
+
+/// Decodes a Huawei REST response (any 2xx body, or one of Huawei's error bodies) into `O`, as
+/// a call of `op` does.
+#[cfg(feature = "huawei")]
+pub fn decode_huawei<O: DeserializeOwned>(
+    op: &OperationInfo,
+    response: HttpResponse,
+) -> Decoded<O> {
+    decode_with(op, response, |response| {
+        crate::huawei::decode_response(op, response)
+    })
+}
+
+#[cfg_attr(not(any(feature = "tencent", feature = "huawei")), allow(dead_code))]
+fn decode_with<O: DeserializeOwned>(
+    op: &OperationInfo,
+    response: HttpResponse,
+    decode: impl Fn(HttpResponse) -> Result<crate::client::Outcome>,
+) -> Decoded<O> {
+    let date = response.header("date").map(str::to_owned);
+    let result = decode_attempt(response, decode).and_then(|outcome| decode_output(op, outcome));
+    let (retried, server_time) = match &result {
+        Ok(_) => (false, None),
+        Err(error) => {
+            let server_time = if is_clock_skew(error) {
+                date.as_deref().and_then(parse_http_date)
+            } else {
+                None
+            };
+            let retried = should_retry(error, op);
+            if retried {
+                // The wait before the retry reads the error's `Retry-After`.
+                let _ = RetryConfig::standard().backoff(1, error);
+            }
+            (retried, server_time)
+        }
+    };
+    Decoded {
+        result,
+        retried,
+        server_time,
+    }
+}
