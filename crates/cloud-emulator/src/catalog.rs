@@ -393,14 +393,17 @@ fn index_operation(
     op: &Operation,
 ) -> OpEntry {
     let resource_members = resource_members_with(spec, fills, name, op);
-    // A spec that models its resource says which operation lists instances.
-    let listing = match resource {
-        Some(_) => None,
-        None => listing(spec, op, &resource_members),
-    };
     let (role, sets) = match resource {
         Some(res) => role_of(&res.spec, name),
         None => (Role::Other, Vec::new()),
+    };
+    // The resource's list operation lists from the spec's keys (`listing`); other read-only
+    // operations that list per-instance items filtered by an optional instance id
+    // (ShowDisasterRecoverySettings?instance_id=) keep answering as before the resource model:
+    // an unknown instance lists nothing.
+    let listing = match role {
+        Role::List => None,
+        _ => listing(spec, op, &resource_members),
     };
     OpEntry {
         task: op.task.clone(),

@@ -72,8 +72,12 @@ pub struct OperationPlan {
     /// Part of the `cloudcall` sample: the class of inputs it stands for.
     pub cli_class: Option<String>,
     /// Output members the emulator generates per call instead of answering the documented
-    /// ones: they must be present, of their type, and new on every call.
+    /// ones: they must be present.
     pub generated: Vec<String>,
+    /// Those of `generated` that are new ids on every call (task handles, new instance ids,
+    /// request ids): also of their type, not empty, and never repeated. The others come from
+    /// the emulator's state (the items and total of a listing, a task's status) and repeat.
+    pub fresh: Vec<String>,
 }
 
 /// One call to check.
@@ -219,6 +223,11 @@ impl OperationPlan {
             empty_response,
             instance,
             cli_class: None,
+            fresh: fresh_members(
+                spec,
+                name,
+                cloud_emulator::generated_output_members(spec, op),
+            ),
             generated: cloud_emulator::generated_output_members(spec, op),
         }
     }
@@ -254,8 +263,34 @@ impl OperationPlan {
             "empty_response": self.empty_response,
             "instance": instance,
             "generated": self.generated,
+            "fresh": self.fresh,
         })
     }
+}
+
+/// The generated members of operation `name` that are new ids per call: all but what the
+/// emulator's state answers (the spec's resource listing's items and total, a task API's status).
+fn fresh_members(spec: &Service, name: &str, generated: Vec<String>) -> Vec<String> {
+    let top = |path: &str| path.split('.').next().unwrap_or(path).to_owned();
+    let mut from_state: Vec<String> = Vec::new();
+    if let Some(resource) = spec.resource.as_ref().filter(|r| r.list.operation == name) {
+        if let Some(pages) = spec
+            .operations
+            .get(name)
+            .and_then(|op| op.pagination.as_ref())
+        {
+            from_state.push(top(&pages.items));
+            from_state.extend(pages.total.as_deref().map(top));
+        }
+    }
+    for api in spec.tasks.values().filter(|api| api.operation == name) {
+        from_state.push(top(&api.status));
+        from_state.extend(api.message.as_deref().map(top));
+    }
+    generated
+        .into_iter()
+        .filter(|member| !from_state.contains(member))
+        .collect()
 }
 
 fn vendor_name(vendor: Vendor) -> &'static str {
