@@ -273,7 +273,11 @@ impl OperationPlan {
 fn fresh_members(spec: &Service, name: &str, generated: Vec<String>) -> Vec<String> {
     let top = |path: &str| path.split('.').next().unwrap_or(path).to_owned();
     let mut from_state: Vec<String> = Vec::new();
-    if let Some(resource) = spec.resource.as_ref().filter(|r| r.list.operation == name) {
+    if spec
+        .resource
+        .as_ref()
+        .is_some_and(|r| r.list.operation == name)
+    {
         if let Some(pages) = spec
             .operations
             .get(name)
