@@ -14,7 +14,7 @@
 //! | 2 | a valid IAM token (`X-Auth-Token`) |
 //! | 3 | signed afresh with the temporary demo keys, with their token |
 //!
-//! The rest is a request in [`wire`](super::wire) form: `METHOD TARGET`, headers, an empty
+//! The rest is a request in [`wire`] form: `METHOD TARGET`, headers, an empty
 //! line, the body.
 //!
 //! `latency` in an `X-Emulator-Fault` header is removed (after checking that the fault reads

@@ -4,7 +4,7 @@
 //! `huawei_geminidb` operations). Every input must give a typed output or a typed error.
 //!
 //! Input: the first byte picks the operation (see [`decoders`]); the rest is a response in
-//! [`wire`](super::wire) form: `STATUS`, headers, an empty line, the body.
+//! [`wire`] form: `STATUS`, headers, an empty line, the body.
 //!
 //! Checks: an error is a service or decode error (never one of the kinds only the network or
 //! the configuration can cause) whose `Display` and `Debug` work, and a decode error carries
