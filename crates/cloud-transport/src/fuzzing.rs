@@ -22,7 +22,8 @@ pub struct Decoded<O> {
     pub result: Result<O>,
     /// Whether the call would try again after this error (first attempt, standard policy).
     pub retried: bool,
-    /// The server's time from the `Date` header, read when the answer is a clock-skew error.
+    /// The server's time from the `Date` header, when the answer is a clock-skew error (what
+    /// the call would correct its clock to).
     pub server_time: Option<i64>,
 }
 
@@ -53,27 +54,23 @@ fn decode_with<O: DeserializeOwned>(
     response: HttpResponse,
     decode: impl Fn(HttpResponse) -> Result<crate::client::Outcome>,
 ) -> Decoded<O> {
-    let date = response.header("date").map(str::to_owned);
+    // The attempt loop reads the `Date` header of every response, before decoding it.
+    let server_time = response.header("date").and_then(parse_http_date);
     let result = decode_attempt(response, decode).and_then(|outcome| decode_output(op, outcome));
-    let (retried, server_time) = match &result {
-        Ok(_) => (false, None),
+    let (retried, clock_skew) = match &result {
+        Ok(_) => (false, false),
         Err(error) => {
-            let server_time = if is_clock_skew(error) {
-                date.as_deref().and_then(parse_http_date)
-            } else {
-                None
-            };
             let retried = should_retry(error, op);
             if retried {
                 // The wait before the retry reads the error's `Retry-After`.
                 let _ = RetryConfig::standard().backoff(1, error);
             }
-            (retried, server_time)
+            (retried, is_clock_skew(error))
         }
     };
     Decoded {
         result,
         retried,
-        server_time,
+        server_time: server_time.filter(|_| clock_skew),
     }
 }
