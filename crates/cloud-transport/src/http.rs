@@ -271,7 +271,10 @@ fn map_reqwest_error(e: reqwest::Error) -> Error {
     let message = match std::error::Error::source(&e) {
         Some(cause) => {
             let cause = root_cause(cause);
-            if cause.contains("invalid peer certificate") {
+            // rustls says "invalid peer certificate", native-tls (OpenSSL) "certificate verify failed".
+            if cause.contains("invalid peer certificate")
+                || cause.contains("certificate verify failed")
+            {
                 format!(
                     "{e}: the server's TLS certificate is not trusted ({cause}): it is self-signed, \
                      issued by an unknown authority, expired or for another host; use an endpoint \

@@ -11,4 +11,5 @@ mod huawei;
 mod paginators;
 mod tencent;
 mod timeouts;
+mod tls;
 mod waiters;
