@@ -210,18 +210,14 @@ async fn run(args: Args) -> Result<(), String> {
     let emulator = builder.start().await.map_err(|e| e.to_string())?;
 
     // The contract with parent processes: this exact line, first, flushed.
+    let (listening, warning) = listening_report(emulator.bound_addr());
     let mut stdout = std::io::stdout().lock();
-    // The address the listener really has: `0.0.0.0` means every interface, not only loopback.
-    writeln!(stdout, "listening on http://{}", emulator.bound_addr())
+    writeln!(stdout, "{listening}")
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write to stdout: {e}"))?;
     drop(stdout);
-    if !emulator.bound_addr().ip().is_loopback() {
-        eprintln!(
-            "warning: the emulator listens on {}, not only on loopback: anyone who can reach this \
-             machine can call it and its admin endpoints, and its demo credentials are public",
-            emulator.bound_addr().ip()
-        );
+    if let Some(warning) = warning {
+        eprintln!("{warning}");
     }
     tracing::info!(
         services = %emulator.services().join(", "),
@@ -235,6 +231,20 @@ async fn run(args: Args) -> Result<(), String> {
     tracing::info!("shutting down");
     emulator.shutdown().await;
     Ok(())
+}
+
+/// The first stdout line (the address the listener really has: `0.0.0.0` means every interface,
+/// not only loopback) and, for a listener reachable from other machines, the warning for stderr.
+fn listening_report(addr: std::net::SocketAddr) -> (String, Option<String>) {
+    let line = format!("listening on http://{addr}");
+    let warning = (!addr.ip().is_loopback()).then(|| {
+        format!(
+            "warning: the emulator listens on {}, not only on loopback: anyone who can reach this \
+             machine can call it and its admin endpoints, and its demo credentials are public",
+            addr.ip()
+        )
+    });
+    (line, warning)
 }
 
 fn load_spec_dir(dir: &Path) -> Result<Vec<Service>, String> {
@@ -275,5 +285,28 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listening_report;
+
+    // No socket is bound here: tests never listen beyond loopback.
+    #[test]
+    fn every_interface_is_reported_as_such_with_a_warning() {
+        let (line, warning) = listening_report("0.0.0.0:4000".parse().unwrap());
+        assert_eq!(line, "listening on http://0.0.0.0:4000");
+        let warning = warning.expect("a warning for a non-loopback listener");
+        assert!(warning.contains("not only on loopback"), "{warning}");
+    }
+
+    #[test]
+    fn loopback_is_reported_without_a_warning() {
+        for addr in ["127.0.0.1:4000", "[::1]:4000"] {
+            let (line, warning) = listening_report(addr.parse().unwrap());
+            assert_eq!(line, format!("listening on http://{addr}"));
+            assert_eq!(warning, None, "{addr}");
+        }
     }
 }
