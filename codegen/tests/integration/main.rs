@@ -10,6 +10,7 @@ mod diff_classes;
 mod freshness;
 mod fuzz;
 mod generate;
+mod golden;
 mod import_doc_pages;
 mod import_errors;
 mod import_fixtures;
