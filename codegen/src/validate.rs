@@ -584,9 +584,7 @@ impl<'a> Checker<'a> {
                 }
             }
             Some(Location::Header)
-                if TRANSPORT_HEADERS
-                    .iter()
-                    .any(|h| path_last_key(path).eq_ignore_ascii_case(h)) =>
+                if cloud_spec::transport_members::is_transport_header(path_last_key(path)) =>
             {
                 self.error(
                     &path.key("location"),
@@ -1131,15 +1129,6 @@ impl<'a> Checker<'a> {
         }
     }
 }
-
-/// Headers the transport writes itself: authentication and signing.
-const TRANSPORT_HEADERS: &[&str] = &[
-    "Authorization",
-    "X-Auth-Token",
-    "X-Sdk-Date",
-    "Host",
-    "Content-Type",
-];
 
 /// The last key of a path (the member's wire name, for a member path).
 fn path_last_key(path: &SpecPath) -> &str {

@@ -209,18 +209,6 @@ fn error(path: impl Into<String>, message: impl Into<String>) -> EmitError {
     }
 }
 
-/// Input members the transport fills in, which therefore are not fields: Huawei's `{project_id}`
-/// path parameter (from the configuration or an IAM lookup) and the `X-Auth-Token` header (from
-/// the credentials).
-fn is_transport_member(vendor: Vendor, wire: &str, member: &Member) -> bool {
-    vendor == Vendor::Huawei
-        && match member.location {
-            Some(Location::Path) => wire == "project_id",
-            Some(Location::Header) => wire.eq_ignore_ascii_case("X-Auth-Token"),
-            _ => false,
-        }
-}
-
 impl<'s> Plan<'s> {
     pub fn new(service: &'s Service) -> Result<Plan<'s>, EmitError> {
         let crate_name = service.crate_name();
@@ -462,7 +450,9 @@ fn plan_fields<'s>(
     let mut fields = Vec::new();
     let mut taken: HashMap<String, &str> = HashMap::new();
     for (wire, member) in members {
-        if role == FieldRole::Input && is_transport_member(service.vendor, wire, member) {
+        if role == FieldRole::Input
+            && cloud_spec::transport_members::is_transport_member(service.vendor, wire, member)
+        {
             continue;
         }
         let mpath = format!("{path}.{wire}");
@@ -621,7 +611,11 @@ fn plan_operations<'s>(
         let mut params = Vec::new();
         let mut transport_members = Vec::new();
         for (member_wire, member) in &op.input {
-            if is_transport_member(service.vendor, member_wire, member) {
+            if cloud_spec::transport_members::is_transport_member(
+                service.vendor,
+                member_wire,
+                member,
+            ) {
                 transport_members.push(member_wire.as_str());
                 continue;
             }

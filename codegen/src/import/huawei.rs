@@ -40,15 +40,6 @@ pub const SDK_PACKAGE: &str = "huaweicloudsdkgaussdbfornosql";
 /// Directory (under the vendor sources) of the Swagger crate.
 pub const SWAGGER_PACKAGE: &str = "huawei-cloud-api-definitions-GaussDBforNoSQL";
 
-/// Headers the transport sets; never members.
-const TRANSPORT_HEADERS: &[&str] = &[
-    "x-auth-token",
-    "content-type",
-    "x-sdk-date",
-    "authorization",
-    "x-project-id",
-];
-
 /// One generated model class.
 #[derive(Debug, Clone)]
 struct Model {
@@ -437,7 +428,7 @@ impl Importer<'_> {
         let mut input = IndexMap::new();
         for (location, wire, attr) in &sdk.params {
             if *location == Location::Header
-                && TRANSPORT_HEADERS.contains(&wire.to_ascii_lowercase().as_str())
+                && cloud_spec::transport_members::is_transport_header(wire)
             {
                 continue;
             }

@@ -24,18 +24,6 @@ pub(crate) const AUTH_FAILED: &str = "APIGW.0301";
 /// Huawei API gateway: not authorized (used when a project is not the caller's).
 const NOT_AUTHORIZED: &str = "APIGW.0302";
 
-/// Headers that authenticate a request; the auth layer checks them, so a spec listing one as
-/// a required header member (the GeminiDB page lists `X-Auth-Token`) is not a validation error.
-const AUTH_HEADERS: &[&str] = &[
-    "x-auth-token",
-    "authorization",
-    "x-sdk-date",
-    "x-project-id",
-    "x-security-token",
-    "host",
-    "content-type",
-];
-
 /// A request routed to an operation.
 pub(crate) struct Route<'a> {
     pub svc: &'a ServiceEntry,
@@ -224,11 +212,12 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
         Ok(input) => input,
         Err(e) => return invalid(e),
     };
+    // The auth layer checks these, so a spec listing one as a required header member (the
+    // GeminiDB page lists `X-Auth-Token`) is not a validation error.
     let skip = |member: &str| {
         op.input
             .get(member)
-            .is_some_and(|m| m.location == Some(Location::Header))
-            && AUTH_HEADERS.contains(&member.to_ascii_lowercase().as_str())
+            .is_some_and(|m| cloud_spec::transport_members::is_transport_header_member(member, m))
     };
     if let Err(e) = check_object(&svc.spec, &op.input, &input, "", &skip) {
         return invalid(e);

@@ -14,6 +14,7 @@ mod model;
 pub mod sample;
 #[cfg(feature = "transport")]
 pub mod transport;
+pub mod transport_members;
 mod types;
 
 pub use model::*;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::builder::ValueParser;
 use clap::{Arg, ArgAction, Command};
-use cloud_spec::{Example, Location, Member, Operation, Service, TypeExpr};
+use cloud_spec::{Example, Member, Operation, Service, TypeExpr};
 use serde_json::Value;
 
 use crate::names::cli_name;
@@ -50,7 +50,7 @@ pub mod op_flags {
 pub const DEFAULT_WAIT_TIMEOUT_SECS: u64 = 600;
 
 /// Flag names the CLI itself uses; a member with one of these names gets `--param-<name>`.
-const RESERVED: &[&str] = &[
+pub const RESERVED_FLAGS: &[&str] = &[
     global::ENDPOINT,
     global::REGION,
     global::PROJECT_ID,
@@ -64,16 +64,6 @@ const RESERVED: &[&str] = &[
     op_flags::MAX_ITEMS,
     "help",
     "version",
-];
-
-/// Request headers the transport sets itself (authentication); specs may list them because the
-/// vendor page does, but they are not the user's to type.
-const TRANSPORT_HEADERS: &[&str] = &[
-    "x-auth-token",
-    "x-project-id",
-    "x-sdk-date",
-    "authorization",
-    "x-security-token",
 ];
 
 /// One input member as a command-line flag.
@@ -109,8 +99,7 @@ impl Param<'_> {
 
 /// Whether the transport, not the user, provides this member (authentication headers).
 pub fn is_transport_provided(wire: &str, member: &Member) -> bool {
-    member.location == Some(Location::Header)
-        && TRANSPORT_HEADERS.contains(&wire.to_ascii_lowercase().as_str())
+    cloud_spec::transport_members::is_transport_header_member(wire, member)
 }
 
 /// The flags of an operation, in spec order. Fails only on a spec whose member type does not parse.
@@ -122,7 +111,7 @@ pub fn params(op: &Operation) -> Result<Vec<Param<'_>>, String> {
         }
         let ty = TypeExpr::parse(&member.ty).map_err(|e| format!("input member `{wire}`: {e}"))?;
         let mut flag = cli_name(wire);
-        if RESERVED.contains(&flag.as_str()) {
+        if RESERVED_FLAGS.contains(&flag.as_str()) {
             flag = format!("param-{flag}");
         }
         if out.iter().any(|p| p.flag == flag) {

@@ -45,6 +45,7 @@ mod values;
 mod wait;
 
 pub use cloud_transport::Environment;
+pub use command::RESERVED_FLAGS;
 pub use console::Console;
 pub use run::{run, run_with_environment, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 

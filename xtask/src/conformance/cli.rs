@@ -27,21 +27,6 @@ use super::{keys, Context, Outcome};
 
 /// One spawned `cloudcall`.
 const CLI_TIMEOUT: Duration = Duration::from_secs(60);
-/// The CLI's own option names: a member named like one is `--param-<name>`
-/// (crates/cloudcall/README.md, "Parameters").
-const CLI_OPTIONS: &[&str] = &[
-    "endpoint",
-    "region",
-    "project-id",
-    "output",
-    "debug",
-    "allow-insecure-http",
-    "cli-input-json",
-    "wait",
-    "wait-timeout",
-    "help",
-    "version",
-];
 /// Variables of the vendors' credential chains, cleared so only the conformance keys are used.
 const CREDENTIAL_VARIABLES: &[&str] = &[
     "TENCENTCLOUD_SECRET_ID",
@@ -443,7 +428,7 @@ fn kebab(name: &str) -> String {
 /// The CLI's flag for a member: its kebab name, or `param-<name>` if that is a CLI option.
 fn flag(member: &str) -> String {
     let name = kebab(member);
-    if CLI_OPTIONS.contains(&name.as_str()) {
+    if cloudcall::RESERVED_FLAGS.contains(&name.as_str()) {
         format!("param-{name}")
     } else {
         name
