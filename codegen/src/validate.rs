@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path};
 
+use cloud_spec::conform::{Conform, Expected, Mismatch, Problem, Rules, Segment};
 use cloud_spec::{
-    EnumKind, ErrorCode, HttpMethod, IntWidth, Location, Member, Operation, Service, Shape,
-    TypeExpr, Vendor, WaitCondition,
+    EnumKind, ErrorCode, HttpMethod, Location, Member, Operation, Service, Shape, TypeExpr, Vendor,
+    WaitCondition,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -74,6 +75,16 @@ pub fn expected_schema_reference(file: &Path) -> String {
 enum Direction {
     Input,
     Output,
+}
+
+impl Direction {
+    /// The value walk's rules: examples may show enum values the docs do not list.
+    fn rules(self) -> Rules {
+        match self {
+            Direction::Input => Rules::REQUEST,
+            Direction::Output => Rules::RESPONSE,
+        }
+    }
 }
 
 struct Checker<'a> {
@@ -985,7 +996,8 @@ impl<'a> Checker<'a> {
 
     // ----- values (examples, waiter conditions) -----
 
-    /// Checks a JSON object against a member map: no unknown members, required ones present.
+    /// Checks a JSON object against a member map with cloud-spec's walk: no unknown members,
+    /// required ones present, every value of its member's type.
     fn object(
         &mut self,
         object: &IndexMap<String, Value>,
@@ -993,139 +1005,95 @@ impl<'a> Checker<'a> {
         direction: Direction,
         path: &SpecPath,
     ) {
-        for (key, value) in object {
-            let entry = path.key(key.as_str());
-            let Some(member) = members.get(key.as_str()) else {
-                let hint = closest_name(key, members.keys().map(String::as_str))
+        let object: serde_json::Map<String, Value> =
+            object.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let found = Conform::new(&self.service.shapes, direction.rules())
+            .object_mismatches(members, &object);
+        let root = Value::Object(object);
+        for m in &found {
+            self.mismatch(m, &root, direction, path);
+        }
+    }
+
+    // ----- values (examples, waiter conditions) -----
+
+    fn value(&mut self, value: &Value, ty: &TypeExpr, direction: Direction, path: &SpecPath) {
+        let found =
+            Conform::new(&self.service.shapes, direction.rules()).value_mismatches(ty, value);
+        for m in &found {
+            self.mismatch(m, value, direction, path);
+        }
+    }
+
+    /// One mismatch as a located spec error; `root` is the value at `base`.
+    fn mismatch(&mut self, m: &Mismatch<'_>, root: &Value, direction: Direction, base: &SpecPath) {
+        let mut at = base.clone();
+        let mut parent = base.clone();
+        for segment in &m.path {
+            parent = at.clone();
+            at = match segment {
+                Segment::Key(key) => at.key(key.as_str()),
+                Segment::Index(i) => at.index(*i),
+            };
+        }
+        let key = match m.path.last() {
+            Some(Segment::Key(key)) => key.as_str(),
+            _ => "",
+        };
+        let found = m
+            .value_in(root)
+            .map_or_else(|| "nothing".to_owned(), describe);
+        let mismatch = |expected: &str| format!("expected {expected}, found {found}");
+        match &m.problem {
+            Problem::UnknownMember { known } => {
+                let hint = closest_name(key, known.keys().map(String::as_str))
                     .map(|close| format!("; did you mean `{close}`?"))
                     .unwrap_or_default();
-                self.key_error(&entry, format!("`{key}` is not a member here{hint}"));
-                continue;
-            };
-            if value.is_null() {
-                match direction {
-                    Direction::Input => {
-                        self.error(&entry, "requests never send null; leave the member out")
-                    }
-                    Direction::Output if member.required && !member.nullable => self.error(
-                        &entry,
-                        format!("`{key}` is null, but the member is `required` and not `nullable`"),
-                    ),
-                    Direction::Output => {}
-                }
-                continue;
+                self.key_error(&at, format!("`{key}` is not a member here{hint}"));
             }
-            // Unparsable types and dangling references are reported where the member is declared.
-            let Ok(ty) = TypeExpr::parse(&member.ty) else {
-                continue;
-            };
-            self.value(value, &ty, direction, &entry);
-        }
-        for (name, member) in members {
-            if member.required && !object.contains_key(name.as_str()) {
+            Problem::Missing => {
                 let meaning = match direction {
                     Direction::Input => "a required request member",
                     Direction::Output => "a member the service always sends (`required`)",
                 };
-                self.key_error(path, format!("`{name}` is missing; it is {meaning}"));
+                self.key_error(&parent, format!("`{key}` is missing; it is {meaning}"));
             }
-        }
-    }
-
-    fn value(&mut self, value: &Value, ty: &TypeExpr, direction: Direction, path: &SpecPath) {
-        let mismatch = |expected: &str| format!("expected {expected}, found {}", describe(value));
-        match ty {
-            TypeExpr::Json => {}
-            _ if value.is_null() && direction == Direction::Output => {}
-            TypeExpr::String | TypeExpr::Timestamp => {
-                if !value.is_string() {
-                    self.error(path, mismatch("a string"));
+            Problem::Null { .. } => match direction {
+                Direction::Input => {
+                    self.error(&at, "requests never send null; leave the member out")
                 }
-            }
-            TypeExpr::Boolean => {
-                if !value.is_boolean() {
-                    self.error(path, mismatch("true or false"));
-                }
-            }
-            TypeExpr::Integer(width) => {
-                let number = match (value, direction) {
-                    (Value::Number(n), _) => Some(n.clone()),
-                    // Tencent sometimes sends numbers as strings; clients accept that in responses.
-                    (Value::String(s), Direction::Output) => {
-                        s.trim().parse::<serde_json::Number>().ok()
-                    }
-                    _ => None,
-                };
-                let fits = number.is_some_and(|n| match width {
-                    IntWidth::I32 => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
-                    IntWidth::I64 => n.as_i64().is_some(),
-                    IntWidth::U64 => n.as_u64().is_some(),
-                });
-                if !fits {
-                    self.error(path, mismatch(&format!("an integer that fits {ty}")));
-                }
-            }
-            TypeExpr::Float => {
-                let fits = match (value, direction) {
-                    (Value::Number(_), _) => true,
-                    (Value::String(s), Direction::Output) => {
-                        s.trim().parse::<f64>().is_ok_and(f64::is_finite)
-                    }
-                    _ => false,
-                };
-                if !fits {
-                    self.error(path, mismatch("a number"));
-                }
-            }
-            TypeExpr::List(inner) => match value {
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        self.value(item, inner, direction, &path.index(i));
-                    }
-                }
-                _ => self.error(path, mismatch("a list")),
+                Direction::Output => self.error(
+                    &at,
+                    format!("`{key}` is null, but the member is `required` and not `nullable`"),
+                ),
             },
-            TypeExpr::Map(inner) => match value {
-                Value::Object(entries) => {
-                    for (key, item) in entries {
-                        self.value(item, inner, direction, &path.key(key.as_str()));
+            Problem::WrongType(expected) => {
+                let expected = match expected {
+                    Expected::String => "a string".to_owned(),
+                    Expected::Boolean => "true or false".to_owned(),
+                    Expected::Integer(width) => {
+                        format!("an integer that fits {}", TypeExpr::Integer(*width))
                     }
-                }
-                _ => self.error(path, mismatch("an object")),
-            },
-            TypeExpr::Shape(name) => {
-                let Some(shape) = self.service.shapes.get(name.as_str()) else {
-                    return;
+                    Expected::Number => "a number".to_owned(),
+                    Expected::List => "a list".to_owned(),
+                    Expected::Object => "an object".to_owned(),
+                    Expected::Structure(name) => format!("an object ({name})"),
+                    Expected::Enum(name, EnumKind::String) => format!("a string ({name})"),
+                    Expected::Enum(name, EnumKind::Integer) => format!("an integer ({name})"),
                 };
-                // A shape that is both or neither is reported where it is defined.
-                if shape.members.is_some() == shape.enum_kind.is_some() {
-                    return;
-                }
-                if let Some(members) = &shape.members {
-                    match value {
-                        Value::Object(entries) => {
-                            let entries: IndexMap<String, Value> = entries
-                                .iter()
-                                .map(|(k, v)| (k.clone(), v.clone()))
-                                .collect();
-                            self.object(&entries, members, direction, path);
-                        }
-                        _ => self.error(path, mismatch(&format!("an object ({name})"))),
-                    }
-                } else if let Some(kind) = shape.enum_kind {
-                    let fits = match kind {
-                        EnumKind::String => value.is_string(),
-                        EnumKind::Integer => value.is_i64(),
-                    };
-                    if !fits {
-                        let wanted = match kind {
-                            EnumKind::String => format!("a string ({name})"),
-                            EnumKind::Integer => format!("an integer ({name})"),
-                        };
-                        self.error(path, mismatch(&wanted));
-                    }
-                }
+                self.error(&at, mismatch(&expected));
             }
+            Problem::OutOfRange(width) => self.error(
+                &at,
+                mismatch(&format!(
+                    "an integer that fits {}",
+                    TypeExpr::Integer(*width)
+                )),
+            ),
+            // Not checked for examples (`enum_values` is off): vendors add values first.
+            Problem::NotAllowed(_) => {}
+            // Unparsable types and dangling references are reported where they are declared.
+            Problem::UnknownShape(_) | Problem::UnparsableType(..) => {}
         }
     }
 }

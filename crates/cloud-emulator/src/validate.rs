@@ -1,6 +1,9 @@
 //! Request validation against the spec: required members, JSON types, unknown names, enum
 //! values; plus turning text parameters (query strings, paths, headers) into typed JSON.
 
+use std::ops::ControlFlow;
+
+use cloud_spec::conform::{Conform, Expected, Mismatch, Problem as Found, Rules, Segment};
 use cloud_spec::{EnumKind, IntWidth, Member, Service, TypeExpr};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -74,9 +77,10 @@ pub(crate) fn member_type(m: &Member) -> TypeExpr {
     TypeExpr::parse(&m.ty).unwrap_or(TypeExpr::Json)
 }
 
-/// Checks an object against members: unknown names first (a typo is the likeliest mistake),
-/// then required members, then each value's type. `skip_required` exempts members another
-/// layer provides (Huawei auth headers).
+/// Checks an object against members with cloud-spec's walk ([`cloud_spec::conform`]): unknown
+/// names first (a typo is the likeliest mistake), then required members, then each value's type
+/// and enum value; the first mismatch becomes the vendor's error. `skip_required` exempts
+/// top-level members another layer provides (Huawei auth headers).
 pub(crate) fn check_object(
     spec: &Service,
     members: &IndexMap<String, Member>,
@@ -84,109 +88,97 @@ pub(crate) fn check_object(
     prefix: &str,
     skip_required: &dyn Fn(&str) -> bool,
 ) -> Result<(), Invalid> {
-    if let Some(name) = obj.keys().find(|k| !members.contains_key(k.as_str())) {
-        return Err(Invalid::unknown(&join(prefix, name)));
-    }
-    for (name, m) in members {
-        let present = obj.get(name).is_some_and(|v| !v.is_null());
-        if m.required && !present && !skip_required(name) {
-            return Err(Invalid::missing(&join(prefix, name)));
+    let conform = Conform::new(&spec.shapes, Rules::SERVER_REQUEST);
+    let mut path: Vec<Segment> = match prefix {
+        "" => Vec::new(),
+        _ => vec![Segment::Key(prefix.to_owned())],
+    };
+    let top = path.len() + 1;
+    let mut first = None;
+    let _ = conform.check_object(members, obj, &mut path, &mut |m| {
+        let exempt = || {
+            m.path.len() == top
+                && matches!(m.path.last(), Some(Segment::Key(name)) if skip_required(name))
+        };
+        let reported = match &m.problem {
+            Found::Missing => !exempt(),
+            // Null is absent: an error only for a required member.
+            Found::Null { required } => *required && !exempt(),
+            // Spec mistakes are the spec validator's business, not a client error.
+            Found::UnknownShape(_) | Found::UnparsableType(..) => false,
+            _ => true,
+        };
+        if !reported {
+            return ControlFlow::Continue(());
         }
-    }
-    for (name, value) in obj {
-        if value.is_null() {
-            continue;
-        }
-        let m = &members[name.as_str()];
-        check_value(spec, &member_type(m), value, &join(prefix, name))?;
-    }
-    Ok(())
+        first = Some(invalid(&m, obj));
+        ControlFlow::Break(())
+    });
+    first.map_or(Ok(()), Err)
 }
 
-fn check_value(spec: &Service, ty: &TypeExpr, v: &Value, path: &str) -> Result<(), Invalid> {
-    let ok = match ty {
-        TypeExpr::String | TypeExpr::Timestamp => v.is_string(),
-        TypeExpr::Boolean => v.is_boolean(),
-        TypeExpr::Integer(IntWidth::I32) => v.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
-        TypeExpr::Integer(IntWidth::I64) => v.as_i64().is_some(),
-        TypeExpr::Integer(IntWidth::U64) => v.as_u64().is_some(),
-        TypeExpr::Float => v.is_number(),
-        TypeExpr::Json => true,
-        TypeExpr::List(item) => {
-            let Some(items) = v.as_array() else {
-                return Err(Invalid::wrong_type(path, "a list"));
-            };
-            for (i, x) in items.iter().enumerate() {
-                check_value(spec, item, x, &format!("{path}.{i}"))?;
-            }
-            true
+/// A mismatch as the emulator's error: the vendor's problem class and a message naming the
+/// member.
+fn invalid(m: &Mismatch<'_>, root: &Map<String, Value>) -> Invalid {
+    // Tencent names nested parameters as its form does: `Filters.0.Name`.
+    let path = m
+        .path
+        .iter()
+        .map(|segment| match segment {
+            Segment::Key(key) => key.clone(),
+            Segment::Index(i) => i.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".");
+    match &m.problem {
+        Found::UnknownMember { .. } => Invalid::unknown(&path),
+        Found::Missing | Found::Null { .. } => Invalid::missing(&path),
+        Found::WrongType(expected) => Invalid::wrong_type(&path, expected_phrase(*expected)),
+        Found::OutOfRange(width) => {
+            Invalid::wrong_type(&path, expected_phrase(Expected::Integer(*width)))
         }
-        TypeExpr::Map(item) => {
-            let Some(entries) = v.as_object() else {
-                return Err(Invalid::wrong_type(path, "an object"));
-            };
-            for (k, x) in entries {
-                check_value(spec, item, x, &join(path, k))?;
+        Found::NotAllowed(shape) => {
+            let root = Value::Object(root.clone());
+            let value = m.value_in(&root).cloned().unwrap_or(Value::Null);
+            let allowed: Vec<String> = shape.values.iter().map(|ev| ev.value.to_string()).collect();
+            Invalid {
+                problem: Problem::BadValue,
+                message: format!(
+                    "the value {value} of `{path}` is not one of {}",
+                    allowed.join(", ")
+                ),
             }
-            true
         }
-        TypeExpr::Shape(name) => return check_shape(spec, name, v, path),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(Invalid::wrong_type(path, type_phrase(ty)))
+        Found::UnknownShape(_) | Found::UnparsableType(..) => {
+            Invalid::wrong_type(&path, "a value the spec describes")
+        }
     }
-}
-
-fn check_shape(spec: &Service, name: &str, v: &Value, path: &str) -> Result<(), Invalid> {
-    let Some(shape) = spec.shapes.get(name) else {
-        // A dangling reference is the spec validator's business, not a client error.
-        return Ok(());
-    };
-    if let Some(members) = &shape.members {
-        let Some(obj) = v.as_object() else {
-            return Err(Invalid::wrong_type(path, "an object"));
-        };
-        return check_object(spec, members, obj, path, &|_| false);
-    }
-    let kind = shape.enum_kind.unwrap_or(EnumKind::String);
-    let type_ok = match kind {
-        EnumKind::String => v.is_string(),
-        EnumKind::Integer => v.as_i64().is_some(),
-    };
-    if !type_ok {
-        let expected = if kind == EnumKind::String {
-            "a string"
-        } else {
-            "an integer"
-        };
-        return Err(Invalid::wrong_type(path, expected));
-    }
-    if !shape.values.is_empty() && !shape.values.iter().any(|ev| ev.value == *v) {
-        let allowed: Vec<String> = shape.values.iter().map(|ev| ev.value.to_string()).collect();
-        return Err(Invalid {
-            problem: Problem::BadValue,
-            message: format!(
-                "the value {v} of `{path}` is not one of {}",
-                allowed.join(", ")
-            ),
-        });
-    }
-    Ok(())
 }
 
 fn type_phrase(ty: &TypeExpr) -> &'static str {
     match ty {
         TypeExpr::String | TypeExpr::Timestamp => "a string",
         TypeExpr::Boolean => "a boolean",
-        TypeExpr::Integer(IntWidth::I32) => "a 32-bit integer",
-        TypeExpr::Integer(IntWidth::I64) => "a 64-bit integer",
-        TypeExpr::Integer(IntWidth::U64) => "an unsigned 64-bit integer",
+        TypeExpr::Integer(width) => expected_phrase(Expected::Integer(*width)),
         TypeExpr::Float => "a number",
         TypeExpr::Json => "JSON",
         TypeExpr::List(_) => "a list",
         TypeExpr::Map(_) | TypeExpr::Shape(_) => "an object",
+    }
+}
+
+fn expected_phrase(expected: Expected<'_>) -> &'static str {
+    match expected {
+        Expected::String => "a string",
+        Expected::Boolean => "a boolean",
+        Expected::Integer(IntWidth::I32) => "a 32-bit integer",
+        Expected::Integer(IntWidth::I64) => "a 64-bit integer",
+        Expected::Integer(IntWidth::U64) => "an unsigned 64-bit integer",
+        Expected::Number => "a number",
+        Expected::List => "a list",
+        Expected::Object | Expected::Structure(_) => "an object",
+        Expected::Enum(_, EnumKind::String) => "a string",
+        Expected::Enum(_, EnumKind::Integer) => "an integer",
     }
 }
 

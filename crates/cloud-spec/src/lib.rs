@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod bundle;
+pub mod conform;
 pub mod lifecycle;
 mod model;
 pub mod sample;

@@ -5,10 +5,13 @@
 //! list flags) is checked for wire types and member names, but an enum value the docs do not list
 //! is let through there: vendors add values before the docs do.
 
+use std::ops::ControlFlow;
+
+use cloud_spec::conform::{self, Conform, Expected, Mismatch, Problem, Rules, Segment};
 use cloud_spec::{EnumKind, IntWidth, Shape, TypeExpr};
 use heck::ToKebabCase;
 use indexmap::IndexMap;
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 /// The named shapes of a service.
 pub type Shapes = IndexMap<String, Shape>;
@@ -66,16 +69,8 @@ fn parse_bool(raw: &str) -> Result<bool, String> {
     }
 }
 
-fn int_range(width: IntWidth) -> (i128, i128) {
-    match width {
-        IntWidth::I32 => (i32::MIN.into(), i32::MAX.into()),
-        IntWidth::I64 => (i64::MIN.into(), i64::MAX.into()),
-        IntWidth::U64 => (0, u64::MAX.into()),
-    }
-}
-
 fn parse_int(raw: &str, width: IntWidth) -> Result<Value, String> {
-    let (min, max) = int_range(width);
+    let (min, max) = conform::int_range(width);
     let n: i128 = raw
         .trim()
         .parse()
@@ -184,135 +179,80 @@ fn at(path: &str) -> String {
     }
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-/// Checks that `value` is wire JSON of type `ty`; `path` names where it is, for messages.
+/// Checks that `value` is wire JSON of type `ty`; `path` names where it is, for messages. The
+/// walk is cloud-spec's ([`cloud_spec::conform`]); this says its first mismatch in the CLI's words.
 pub fn check_json(value: &Value, ty: &TypeExpr, shapes: &Shapes, path: &str) -> Result<(), String> {
-    let expected = |what: &str| {
-        Err(format!(
-            "expected {what}{}, got {}",
-            at(path),
-            json_kind(value)
-        ))
+    let conform = Conform::new(shapes, Rules::REQUEST);
+    let mut at_path = Vec::new();
+    if !path.is_empty() {
+        at_path.push(Segment::Key(path.to_owned()));
+    }
+    let mut first = None;
+    let _ = conform.check_value(ty, value, &mut at_path, &mut |m| {
+        first = Some(m);
+        ControlFlow::Break(())
+    });
+    // The walk started inside `path`: look the value up relative to it.
+    let root = match path.is_empty() {
+        true => value.clone(),
+        false => serde_json::json!({ path: value }),
     };
-    match ty {
-        TypeExpr::String | TypeExpr::Timestamp => {
-            if value.is_string() {
-                Ok(())
-            } else {
-                expected("a string")
-            }
-        }
-        TypeExpr::Boolean => {
-            if value.is_boolean() {
-                Ok(())
-            } else {
-                expected("true or false")
-            }
-        }
-        TypeExpr::Integer(width) => check_int(value, *width, path),
-        TypeExpr::Float => {
-            if value.is_number() {
-                Ok(())
-            } else {
-                expected("a number")
-            }
-        }
-        TypeExpr::Json => Ok(()),
-        TypeExpr::List(inner) => match value {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .try_for_each(|(i, item)| check_json(item, inner, shapes, &format!("{path}[{i}]"))),
-            _ => expected("a JSON array"),
-        },
-        TypeExpr::Map(inner) => match value {
-            Value::Object(map) => map
-                .iter()
-                .try_for_each(|(k, v)| check_json(v, inner, shapes, &join(path, k))),
-            _ => expected("a JSON object"),
-        },
-        TypeExpr::Shape(name) => {
-            let Some(shape) = shapes.get(name) else {
-                return Err(format!("the spec refers to an unknown shape `{name}`"));
-            };
-            match (&shape.members, shape.enum_kind) {
-                (_, Some(EnumKind::String)) => {
-                    if value.is_string() {
-                        Ok(())
-                    } else {
-                        expected(&format!("one of {}", enum_choices(shape)))
-                    }
-                }
-                (_, Some(EnumKind::Integer)) => {
-                    if value.is_i64() || value.is_u64() {
-                        Ok(())
-                    } else {
-                        expected(&format!("one of {}", enum_choices(shape)))
-                    }
-                }
-                (Some(members), None) => match value {
-                    Value::Object(map) => check_structure(map, members, shapes, path, name),
-                    _ => expected(&format!("a JSON object ({name})")),
-                },
-                (None, None) => Ok(()),
-            }
-        }
+    match first {
+        None => Ok(()),
+        Some(m) => Err(describe_mismatch(&m, &root, shapes)),
     }
 }
 
-fn check_int(value: &Value, width: IntWidth, path: &str) -> Result<(), String> {
-    let (min, max) = int_range(width);
-    let n: Option<i128> = value
-        .as_i64()
-        .map(i128::from)
-        .or_else(|| value.as_u64().map(i128::from));
-    match n {
-        Some(n) if n >= min && n <= max => Ok(()),
-        Some(n) => Err(format!(
-            "{n}{} is out of range: expected an integer between {min} and {max}",
-            at(path)
-        )),
-        None => Err(format!(
-            "expected an integer{}, got {}",
-            at(path),
-            json_kind(value)
-        )),
-    }
-}
-
-/// Checks a JSON object against structure members: no unknown names, required ones present.
-pub fn check_structure(
-    map: &Map<String, Value>,
-    members: &IndexMap<String, cloud_spec::Member>,
-    shapes: &Shapes,
-    path: &str,
-    what: &str,
-) -> Result<(), String> {
-    for (key, v) in map {
-        let Some(member) = members.get(key) else {
-            let known: Vec<&str> = members.keys().map(String::as_str).collect();
-            return Err(format!(
-                "unknown member `{key}`{} in {what} (expected one of: {})",
-                at(path),
+/// One mismatch as the CLI says it.
+fn describe_mismatch(m: &Mismatch<'_>, root: &Value, shapes: &Shapes) -> String {
+    let path = m.dotted_path();
+    let got = m.value_in(root).map_or("nothing", json_kind);
+    let expected = |what: &str| format!("expected {what}{}, got {got}", at(&path));
+    match &m.problem {
+        Problem::WrongType(wanted) => match wanted {
+            Expected::String => expected("a string"),
+            Expected::Boolean => expected("true or false"),
+            Expected::Integer(_) => expected("an integer"),
+            Expected::Number => expected("a number"),
+            Expected::List => expected("a JSON array"),
+            Expected::Object => expected("a JSON object"),
+            Expected::Structure(name) => expected(&format!("a JSON object ({name})")),
+            Expected::Enum(name, _) => match shapes.get(*name) {
+                Some(shape) => expected(&format!("one of {}", enum_choices(shape))),
+                None => expected(&format!("a value of {name}")),
+            },
+        },
+        Problem::OutOfRange(width) => {
+            let (min, max) = conform::int_range(*width);
+            let n = m.value_in(root).map(Value::to_string).unwrap_or_default();
+            format!(
+                "{n}{} is out of range: expected an integer between {min} and {max}",
+                at(&path)
+            )
+        }
+        Problem::NotAllowed(shape) => expected(&format!("one of {}", enum_choices(shape))),
+        Problem::UnknownMember { known } => {
+            let (parent, key) = split_last(&path);
+            let known: Vec<&str> = known.keys().map(String::as_str).collect();
+            format!(
+                "unknown member `{key}`{} (expected one of: {})",
+                at(parent),
                 known.join(", ")
-            ));
-        };
-        let ty = TypeExpr::parse(&member.ty).map_err(|e| e.to_string())?;
-        check_json(v, &ty, shapes, &join(path, key))?;
-    }
-    for (key, member) in members {
-        if member.required && !map.contains_key(key) {
-            return Err(format!("missing required member `{}`", join(path, key)));
+            )
         }
+        Problem::Missing => format!("missing required member `{path}`"),
+        Problem::Null { .. } => expected("a value (leave the member out instead of null)"),
+        Problem::UnknownShape(name) => format!("the spec refers to an unknown shape `{name}`"),
+        Problem::UnparsableType(_, e) => e.to_string(),
     }
-    Ok(())
+}
+
+/// `a.b.c` → (`a.b`, `c`).
+fn split_last(path: &str) -> (&str, &str) {
+    match path.rfind('.') {
+        Some(dot) => (&path[..dot], &path[dot + 1..]),
+        None => ("", path),
+    }
 }
 
 fn json_kind(v: &Value) -> &'static str {
