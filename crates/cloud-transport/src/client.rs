@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use serde::{de::DeserializeOwned, Serialize};
 use tracing::{field, Instrument};
 
-use crate::clock::{parse_http_date, Clock};
+use crate::calendar::parse_http_date;
+use crate::clock::Clock;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::rate_limit::RateLimiter;
 use crate::retry::{is_clock_skew, should_retry};

@@ -25,6 +25,8 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Unexpecte
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
+use crate::calendar::{days_from_civil, days_in_month};
+
 /// Decodes `T` from a JSON value, reading numbers sent as strings as numbers wherever `T` expects
 /// a number, at any depth (members, list elements, map values, `Option`s).
 ///
@@ -650,30 +652,6 @@ fn parse_timestamp(text: &str) -> Result<TimestampParts, &'static str> {
     // Both fit easily: at most 23 * 3600 + 59 * 60.
     parts.utc_offset_seconds = Some(sign * (hours * 3600 + minutes * 60) as i32);
     Ok(parts)
-}
-
-fn is_leap_year(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap_year(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let month_from_march = i64::from((month + 9) % 12);
-    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 /// The input of `operation` as the JSON object sent, without its absent (`null`) members, or an

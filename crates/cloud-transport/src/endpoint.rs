@@ -13,6 +13,7 @@ impl EndpointRules {
     ///
     /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) naming the service and
     /// the environment variable that gives a region.
+    #[cfg(any(feature = "tencent", feature = "huawei"))]
     pub(crate) fn check_region_given(
         &self,
         region: Option<&str>,

@@ -9,8 +9,8 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::calendar::parse_http_date;
 use crate::client::{decode_attempt, decode_output};
-use crate::clock::parse_http_date;
 use crate::http::HttpResponse;
 use crate::retry::{is_clock_skew, should_retry};
 use crate::{OperationInfo, Result, RetryConfig};

@@ -13,7 +13,8 @@ use tokio::sync::Mutex;
 use tracing::Instrument;
 
 use super::{prepare, send, RequestAuth};
-use crate::clock::{local_unix, parse_rfc3339};
+use crate::calendar::parse_rfc3339;
+use crate::clock::local_unix;
 use crate::endpoint::BaseUrl;
 use crate::{
     Client, Error, ErrorKind, HttpBinding, IamPassword, OperationInfo, ParamLocation, Result,

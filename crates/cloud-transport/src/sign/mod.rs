@@ -174,84 +174,11 @@ pub fn signatures_equal(a: &str, b: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// A UTC calendar time, second precision. Used for the dates the signatures contain
-/// (`2019-02-25` in TC3 scopes, `20240102T030405Z` in Huawei's `X-Sdk-Date`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct UtcDateTime {
-    /// Year, e.g. 2024.
-    pub year: i64,
-    /// Month 1..=12.
-    pub month: u32,
-    /// Day of month 1..=31.
-    pub day: u32,
-    /// Hour 0..=23.
-    pub hour: u32,
-    /// Minute 0..=59.
-    pub minute: u32,
-    /// Second 0..=59.
-    pub second: u32,
-}
+pub use crate::calendar::UtcDateTime;
+
+use crate::calendar::days_in_month;
 
 impl UtcDateTime {
-    /// The UTC time of a Unix timestamp (seconds since 1970-01-01T00:00:00Z).
-    pub fn from_unix(timestamp: i64) -> Self {
-        let days = timestamp.div_euclid(86_400);
-        let secs = timestamp.rem_euclid(86_400) as u32;
-        let (year, month, day) = civil_from_days(days);
-        UtcDateTime {
-            year,
-            month,
-            day,
-            hour: secs / 3600,
-            minute: secs % 3600 / 60,
-            second: secs % 60,
-        }
-    }
-
-    /// Seconds since 1970-01-01T00:00:00Z.
-    pub fn to_unix(&self) -> i64 {
-        days_from_civil(self.year, self.month, self.day) * 86_400
-            + i64::from(self.hour) * 3600
-            + i64::from(self.minute) * 60
-            + i64::from(self.second)
-    }
-
-    /// `YYYY-MM-DD` on the stack, for years 0 to 9999 (`None` outside: the caller falls back to
-    /// [`UtcDateTime::date_dashed`], which writes any year).
-    #[cfg(feature = "tencent")]
-    pub(crate) fn date_dashed_bytes(&self) -> Option<[u8; 10]> {
-        if !(0..=9999).contains(&self.year) {
-            return None;
-        }
-        let digit = |n: u32| b'0' + (n % 10) as u8;
-        let y = self.year as u32;
-        Some([
-            digit(y / 1000),
-            digit(y / 100),
-            digit(y / 10),
-            digit(y),
-            b'-',
-            digit(self.month / 10),
-            digit(self.month),
-            b'-',
-            digit(self.day / 10),
-            digit(self.day),
-        ])
-    }
-
-    /// `YYYY-MM-DD`, the date in a TC3 credential scope.
-    pub fn date_dashed(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-
-    /// `YYYYMMDDTHHMMSSZ`, Huawei's `X-Sdk-Date` format.
-    pub fn basic_iso(&self) -> String {
-        format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
-    }
-
     /// Parses `YYYYMMDDTHHMMSSZ` (Huawei's `X-Sdk-Date`), checking every field's range.
     pub fn parse_basic_iso(s: &str) -> Result<Self, SignError> {
         let bad = || SignError::BadDate {
@@ -289,39 +216,6 @@ impl UtcDateTime {
             Err(bad())
         }
     }
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-// Howard Hinnant's days <-> civil algorithms (proleptic Gregorian), so no date crate is needed.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * if m > 2 { m - 3 } else { m + 9 } + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// Why a request could not be signed or an `Authorization` header not be read.
