@@ -17,7 +17,7 @@ use crate::calendar::parse_http_date;
 use crate::clock::Clock;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::rate_limit::RateLimiter;
-use crate::retry::{is_clock_skew, should_retry};
+use crate::retry::{is_clock_skew, FailedAttempt, RetryDecision};
 use crate::{Config, Error, ErrorKind, OperationInfo, Result, ServiceInfo};
 
 /// A client for one service: its [`ServiceInfo`] plus a [`Config`]. Cheap to clone; clones share
@@ -317,10 +317,15 @@ impl Client {
             // The clock-corrected retry does not use up the retry budget.
             let counted = attempt - u32::from(clock_corrected);
             tracing::debug!(latency_ms, %error, "attempt failed");
-            if !should_retry(&error, op) || counted >= config.retry.max_attempts() {
-                return Err(error);
-            }
-            let wait = config.retry.backoff(counted, &error);
+            let failed = FailedAttempt {
+                error: &error,
+                attempt: counted,
+                operation: op,
+            };
+            let wait = match config.retry_policy.on_failure(&failed) {
+                RetryDecision::Stop => return Err(error),
+                RetryDecision::RetryAfter(wait) => wait,
+            };
             if Instant::now() + wait >= deadline {
                 return Err(error);
             }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::endpoint::BaseUrl;
 use crate::http::{HttpClient, ReqwestHttpClient};
-use crate::retry::RetryConfig;
+use crate::retry::{RetryConfig, RetryPolicy};
 use crate::{Credentials, Environment, Error, ProxyRules, Result};
 
 #[cfg(feature = "huawei")]
@@ -47,6 +47,8 @@ pub struct Config {
     pub(crate) attempt_timeout: Duration,
     pub(crate) operation_timeout: Duration,
     pub(crate) retry: RetryConfig,
+    /// The policy the call loop asks; `retry` unless a custom one was given.
+    pub(crate) retry_policy: Arc<dyn RetryPolicy>,
     pub(crate) rate_limit: bool,
     pub(crate) environment: Environment,
     pub(crate) http: Arc<dyn HttpClient>,
@@ -86,9 +88,60 @@ impl Config {
         self.operation_timeout
     }
 
-    /// The retry settings.
+    /// The retry settings (those of the default policy; see [`Config::retry_policy`]).
     pub fn retry(&self) -> RetryConfig {
         self.retry
+    }
+
+    /// The retry policy calls follow: [`Config::retry`] unless
+    /// [`ConfigBuilder::retry_policy`] gave another.
+    pub fn retry_policy(&self) -> &dyn RetryPolicy {
+        self.retry_policy.as_ref()
+    }
+
+    // ----- per-call overrides -----
+    //
+    // A configuration is cheap to clone and its clones share the connection pool and the caches,
+    // so a different deadline or retry policy for some calls is a clone with the change:
+    // `Client::new(config.clone().with_operation_timeout(..))`.
+
+    /// This configuration with another deadline for a whole call (longer than zero, at most 24
+    /// hours).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) for a zero or longer deadline.
+    pub fn with_operation_timeout(mut self, timeout: Duration) -> Result<Config> {
+        self.operation_timeout = positive("operation_timeout", Some(timeout), timeout)?;
+        Ok(self)
+    }
+
+    /// This configuration with another timeout per attempt (longer than zero, at most 24 hours).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) for a zero or longer timeout.
+    pub fn with_attempt_timeout(mut self, timeout: Duration) -> Result<Config> {
+        self.attempt_timeout = positive("attempt_timeout", Some(timeout), timeout)?;
+        Ok(self)
+    }
+
+    /// This configuration with other retry settings (and the default policy over them).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) for settings out of range.
+    pub fn with_retry(mut self, retry: RetryConfig) -> Result<Config> {
+        retry.validate()?;
+        self.retry = retry;
+        self.retry_policy = Arc::new(retry);
+        Ok(self)
+    }
+
+    /// This configuration with another retry policy.
+    pub fn with_retry_policy(mut self, policy: impl RetryPolicy + 'static) -> Config {
+        self.retry_policy = Arc::new(policy);
+        self
     }
 }
 
@@ -110,10 +163,26 @@ impl fmt::Debug for Config {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("operation_timeout", &self.operation_timeout)
             .field("retry", &self.retry)
+            .field("retry_policy", &self.retry_policy)
             .field("rate_limit", &self.rate_limit)
             .field("environment", &self.environment)
             .field("http", &self.http)
             .finish_non_exhaustive()
+    }
+}
+
+/// The longest timeout accepted.
+const LONGEST: Duration = Duration::from_secs(24 * 3600);
+
+/// A timeout `value` (default `default`) named `name`, checked: longer than zero, at most 24 hours.
+fn positive(name: &str, value: Option<Duration>, default: Duration) -> Result<Duration> {
+    let value = value.unwrap_or(default);
+    if value.is_zero() || value > LONGEST {
+        Err(Error::invalid_config(format!(
+            "{name} must be longer than zero and at most 24 hours, not {value:?}"
+        )))
+    } else {
+        Ok(value)
     }
 }
 
@@ -144,6 +213,7 @@ pub struct ConfigBuilder {
     operation_timeout: Option<Duration>,
     pool_idle_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
+    retry_policy: Option<Arc<dyn RetryPolicy>>,
     rate_limit: bool,
     environment: Option<Environment>,
     http: Option<Arc<dyn HttpClient>>,
@@ -272,6 +342,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// Replaces the retry policy (default: the [`RetryConfig`] of [`ConfigBuilder::retry`]);
+    /// see [`RetryPolicy`].
+    pub fn retry_policy(mut self, policy: impl RetryPolicy + 'static) -> Self {
+        self.retry_policy = Some(Arc::new(policy));
+        self
+    }
+
     /// Sets the retry behaviour. Default [`RetryConfig::standard`] (3 attempts).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
@@ -308,17 +385,6 @@ impl ConfigBuilder {
     /// Checks the configuration and builds it.
     pub fn build(self) -> Result<Config> {
         // Bounded above too, so that deadlines computed from them cannot overflow.
-        const LONGEST: Duration = Duration::from_secs(24 * 3600);
-        let positive = |name: &str, value: Option<Duration>, default: Duration| {
-            let value = value.unwrap_or(default);
-            if value.is_zero() || value > LONGEST {
-                Err(Error::invalid_config(format!(
-                    "{name} must be longer than zero and at most 24 hours, not {value:?}"
-                )))
-            } else {
-                Ok(value)
-            }
-        };
         let connect_timeout = positive(
             "connect_timeout",
             self.connect_timeout,
@@ -395,6 +461,7 @@ impl ConfigBuilder {
             attempt_timeout,
             operation_timeout,
             retry,
+            retry_policy: self.retry_policy.unwrap_or_else(|| Arc::new(retry)),
             rate_limit: self.rate_limit,
             environment: self.environment.unwrap_or_default(),
             http,

@@ -135,4 +135,4 @@ pub use env::{read_file_limited, Environment};
 pub use error::{Error, ErrorKind, Result, BODY_SNIPPET_LIMIT};
 pub use meta::{EndpointRules, HttpBinding, OperationInfo, ParamLocation, ServiceInfo, Vendor};
 pub use proxy::ProxyRules;
-pub use retry::RetryConfig;
+pub use retry::{FailedAttempt, RetryConfig, RetryDecision, RetryPolicy};

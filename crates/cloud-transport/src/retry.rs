@@ -13,12 +13,62 @@
 //! Waits use exponential backoff with full jitter (a uniformly random wait between zero and
 //! `min(max_backoff, initial_backoff * 2^(attempt-1))`), raised to the server's `Retry-After`
 //! when it sent one, but never above `max_backoff`, and never past the call's deadline.
+//!
+//! That policy is [`RetryConfig`]'s implementation of [`RetryPolicy`], the default. A program
+//! with other needs (a circuit breaker, a budget shared by many calls, retrying a vendor code it
+//! knows to be safe) implements [`RetryPolicy`] and gives it to
+//! [`ConfigBuilder::retry_policy`](crate::ConfigBuilder::retry_policy). Whatever the policy says,
+//! the call loop keeps the call's deadline, and a signature-expired answer gets its one
+//! clock-corrected retry.
 
 use std::collections::hash_map::RandomState;
+use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
 use crate::{Error, OperationInfo, Result};
+
+/// A failed attempt, as a [`RetryPolicy`] sees it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct FailedAttempt<'a> {
+    /// Why the attempt failed.
+    pub error: &'a Error,
+    /// How many attempts have failed so far, this one included (the clock-corrected retry after
+    /// a signature-expired answer is not counted).
+    pub attempt: u32,
+    /// The operation being called: its name, and whether it is read-only or idempotent
+    /// ([`OperationInfo::is_retry_safe`]).
+    pub operation: &'a OperationInfo,
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryDecision {
+    /// Return the error to the caller.
+    Stop,
+    /// Try again after this wait (cut short by nothing; a wait past the call's deadline ends the
+    /// call with the error instead).
+    RetryAfter(Duration),
+}
+
+/// Decides whether a failed attempt is tried again, and after how long. [`RetryConfig`] is the
+/// default; see the [module docs](self) for its rules.
+///
+/// Called once per failed attempt, from the task making the call: keep it quick and never block.
+pub trait RetryPolicy: fmt::Debug + Send + Sync {
+    /// The decision after `failed`.
+    fn on_failure(&self, failed: &FailedAttempt<'_>) -> RetryDecision;
+}
+
+impl RetryPolicy for RetryConfig {
+    fn on_failure(&self, failed: &FailedAttempt<'_>) -> RetryDecision {
+        if !should_retry(failed.error, failed.operation) || failed.attempt >= self.max_attempts {
+            return RetryDecision::Stop;
+        }
+        RetryDecision::RetryAfter(self.backoff(failed.attempt, failed.error))
+    }
+}
 
 /// How often and how patiently a call is retried. See the [module docs](self) for the policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
