@@ -696,6 +696,7 @@ fn plan_error_codes(service: &Service) -> Result<Vec<ErrorConstant<'_>>, EmitErr
             code: text,
             docs,
             http_status,
+            meaning: _,
         } = code;
         if text.is_empty() {
             return Err(error(format!("{path}.code"), "an error code is empty"));

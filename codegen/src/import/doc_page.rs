@@ -161,6 +161,7 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
             code: row.cells[0].clone(),
             docs: row.description.clone(),
             http_status: None,
+            meaning: None,
         })
         .collect();
 

@@ -16,6 +16,7 @@
 //! spec that validates is returned, so nothing half-converted is ever written.
 
 pub mod doc_page;
+pub mod error_meaning;
 pub(crate) mod html;
 pub mod huawei;
 pub mod lifecycle;
@@ -155,6 +156,11 @@ pub fn finish(
             ));
         }
     }
+    // The docs must be English for the rule: a translated service gets its meanings after the
+    // translation memory (in `translate_valid`).
+    if options.translation.is_none() {
+        error_meaning::apply(&mut raw.service);
+    }
     let raw_ops: BTreeSet<String> = raw.service.operations.keys().cloned().collect();
     let mut service = raw.service;
     if let Some(only) = &options.only {
@@ -287,6 +293,7 @@ fn translate_valid(
     spec_file: &Path,
 ) -> Result<(String, Service, translate::Report), ImportError> {
     let report = memory.apply(&mut service, options.only.is_none());
+    error_meaning::apply(&mut service);
     let mut header_notes = header_notes.to_vec();
     header_notes.push(format!(
         "English for the vendor's Chinese texts: {}, the project's translation, applied on every import.",

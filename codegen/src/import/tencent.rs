@@ -158,6 +158,7 @@ pub fn import(
             code: c.code,
             docs: c.docs,
             http_status: None,
+            meaning: None,
         })
         .collect();
 

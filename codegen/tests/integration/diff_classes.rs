@@ -184,6 +184,7 @@ fn error_codes_docs_and_hints() {
             code: "ResourceNotFound.X".into(),
             docs: String::new(),
             http_status: None,
+            meaning: None,
         });
     });
     assert_eq!(s, Severity::Additive);

@@ -5,7 +5,9 @@
 //! Everything here is derived from the spec model, so a new operation in a spec is routed,
 //! validated and answered without touching this crate.
 
-use cloud_spec::{ErrorCode, Location, Operation, Removal, Service, TaskHandle, TypeExpr, Vendor};
+use cloud_spec::{
+    ErrorCode, ErrorMeaning, Location, Operation, Removal, Service, TaskHandle, TypeExpr, Vendor,
+};
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -414,10 +416,20 @@ fn index_operation(
         listing,
         resource_members,
         not_found: not_found_code(spec, op),
-        invalid_parameter: huawei_code(spec, op, is_parameter_error, HUAWEI_PARAMETER_ERROR),
+        invalid_parameter: huawei_code(
+            spec,
+            op,
+            ErrorMeaning::InvalidParameter,
+            HUAWEI_PARAMETER_ERROR,
+        ),
         unsupported_region: match spec.vendor {
             Vendor::Tencent => ErrorSpec::new(TENCENT_UNSUPPORTED_REGION, 200),
-            Vendor::Huawei => huawei_code(spec, op, is_region_error, HUAWEI_REGION_ERROR),
+            Vendor::Huawei => huawei_code(
+                spec,
+                op,
+                ErrorMeaning::RegionUnavailable,
+                HUAWEI_REGION_ERROR,
+            ),
         },
         flow_members: flow_members(spec, op),
         route: op.http.as_ref().map(|h| PathTemplate::parse(&h.path)),
@@ -572,20 +584,14 @@ pub fn generated_output_members(service: &Service, operation: &Operation) -> Vec
 
 /// The documented code a task API answers a handle it does not know with, when its status is
 /// not inside a list of tasks: the first documented code (the operation's own, its siblings',
-/// the service's common ones) that says something does not exist and is about a task, an
-/// async request, a flow or a job. cdb documents one (`InvalidParameter.InvalidAsyncRequestId`,
-/// "The async task does not exist."); mongodb does not, and a generic `ResourceNotFound` is
-/// not taken as one: the vendor's answer then is the one the spec model defines for an unknown
-/// handle, an answer without a status (see `tasks::UnknownHandle`).
+/// the service's common ones) the spec states means a task does not exist. cdb documents one
+/// (`InvalidParameter.InvalidAsyncRequestId`, "The async task does not exist."); mongodb does
+/// not, and a generic `ResourceNotFound` is not taken as one: the vendor's answer then is the one
+/// the spec model defines for an unknown handle, an answer without a status (see
+/// `tasks::UnknownHandle`).
 fn unknown_task_code(spec: &Service, op: &Operation) -> Option<ErrorSpec> {
-    let about_a_task = |e: &ErrorCode| {
-        let text = format!("{} {}", e.code, e.docs).to_lowercase();
-        ["task", "async", "flow", "job"]
-            .iter()
-            .any(|word| text.contains(word))
-    };
     documented_codes(spec, op)
-        .find(|e| is_not_found(e) && about_a_task(e))
+        .find(|e| e.meaning == Some(ErrorMeaning::TaskNotFound))
         .map(|e| match spec.vendor {
             Vendor::Tencent => ErrorSpec::new(&e.code, 200),
             Vendor::Huawei => ErrorSpec::new(&e.code, e.http_status.unwrap_or(404)),
@@ -619,33 +625,17 @@ fn documented_codes<'a>(
         .chain(spec.common_errors.iter())
 }
 
+/// Whether the spec states `e` means something does not exist.
 fn is_not_found(e: &ErrorCode) -> bool {
-    let code = e.code.to_lowercase();
-    let docs = e.docs.to_lowercase();
-    code.contains("notfound")
-        || code.contains("notexist")
-        || docs.contains("does not exist")
-        || docs.contains("not found")
-        || docs.contains("not exist")
-}
-
-fn mentions_instance(e: &ErrorCode) -> bool {
-    e.code.to_lowercase().contains("instance") || e.docs.to_lowercase().contains("instance")
-}
-
-fn is_parameter_error(e: &ErrorCode) -> bool {
-    let docs = e.docs.to_lowercase();
-    docs.starts_with("parameter error") || docs.starts_with("invalid parameter")
-}
-
-fn is_region_error(e: &ErrorCode) -> bool {
-    let docs = e.docs.to_lowercase();
-    docs.contains("region") && (docs.contains("unavailable") || docs.contains("invalid"))
+    matches!(
+        e.meaning,
+        Some(ErrorMeaning::InstanceNotFound | ErrorMeaning::TaskNotFound | ErrorMeaning::NotFound)
+    )
 }
 
 fn not_found_code(spec: &Service, op: &Operation) -> ErrorSpec {
     let found = documented_codes(spec, op)
-        .find(|e| is_not_found(e) && mentions_instance(e))
+        .find(|e| e.meaning == Some(ErrorMeaning::InstanceNotFound))
         .or_else(|| documented_codes(spec, op).find(|e| is_not_found(e)));
     match (spec.vendor, found) {
         (Vendor::Tencent, Some(e)) => ErrorSpec::new(&e.code, 200),
@@ -660,10 +650,10 @@ fn not_found_code(spec: &Service, op: &Operation) -> ErrorSpec {
 fn huawei_code(
     spec: &Service,
     op: &Operation,
-    matches: fn(&ErrorCode) -> bool,
+    meaning: ErrorMeaning,
     fallback: (&str, u16),
 ) -> ErrorSpec {
-    match documented_codes(spec, op).find(|e| matches(e)) {
+    match documented_codes(spec, op).find(|e| e.meaning == Some(meaning)) {
         Some(e) => ErrorSpec::new(&e.code, e.http_status.unwrap_or(fallback.1)),
         None => ErrorSpec::new(fallback.0, fallback.1),
     }

@@ -275,6 +275,28 @@ pub struct ErrorCode {
     /// Huawei: the HTTP status sent with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
+    /// What the code stands for, where a tool must pick a code by meaning (the emulator answering
+    /// a call about an instance that does not exist). Stated on import by one rule over the code
+    /// and its docs (`codegen/src/import/error_meaning.rs`), so nothing downstream reads prose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<ErrorMeaning>,
+}
+
+/// What an error code stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorMeaning {
+    /// The instance the call names does not exist.
+    InstanceNotFound,
+    /// The task, async request, flow or job the call names does not exist.
+    TaskNotFound,
+    /// Something else the call names does not exist.
+    NotFound,
+    /// A parameter is missing or wrong (Huawei's generic parameter error).
+    InvalidParameter,
+    /// The region is unavailable or invalid.
+    RegionUnavailable,
 }
 
 /// A documented example call.

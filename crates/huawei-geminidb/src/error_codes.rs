@@ -5,5 +5,25 @@
 //! They are string constants rather than an enum on purpose: services add codes all the time,
 //! and a code this crate does not know yet must never break your build or your `match`.
 //!
-//! The docs list no codes for this service's operations; compare
-//! [`Error::code`](crate::Error::code) with the codes the vendor's error-code page gives.
+//! ```
+//! use huawei_geminidb::{error_codes, Error};
+//!
+//! fn explain(err: &Error) -> &'static str {
+//!     if err.is_code(error_codes::DBS_200001) {
+//!         "DBS.200001"
+//!     } else {
+//!         "something else"
+//!     }
+//! }
+//! ```
+//!
+//! # By operation
+//!
+//! - Any operation: the codes marked *any operation* below.
+
+/// `DBS.200001` (HTTP 400; any operation): Parameter error.
+pub const DBS_200001: &str = "DBS.200001";
+/// `DBS.200002` (HTTP 404; any operation): The DB instance does not exist.
+pub const DBS_200002: &str = "DBS.200002";
+/// `DBS.200024` (HTTP 400; any operation): The region is unavailable.
+pub const DBS_200024: &str = "DBS.200024";

@@ -28,8 +28,8 @@ pub fn widgets_service() -> Service {
         "version": "2024-01-01",
         "endpoint": {"regional": "widgets.{region}.example.com"},
         "common_errors": [
-            {"code": "ResourceNotFound.WidgetNotFound", "docs": "The widget does not exist."},
-            {"code": "InvalidParameter.InvalidAsyncRequestId", "docs": "The async task does not exist."}
+            {"code": "ResourceNotFound.WidgetNotFound", "docs": "The widget does not exist.", "meaning": "not_found"},
+            {"code": "InvalidParameter.InvalidAsyncRequestId", "docs": "The async task does not exist.", "meaning": "task_not_found"}
         ],
         "operations": {
             "CreateWidgets": {
