@@ -1,5 +1,6 @@
 //! The crate around the operations: `Cargo.toml`, `README.md`, `src/lib.rs`, `src/client.rs`,
-//! `src/operations/mod.rs` and `src/error_codes.rs`.
+//! `src/operations.rs` (the operations' module and the shared request type around them), `src/types.rs`
+//! and `src/error_codes.rs`.
 
 use cloud_spec::Vendor;
 use proc_macro2::TokenStream;
