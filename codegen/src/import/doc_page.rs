@@ -193,6 +193,8 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
             waiter: None,
             task: None,
             pagination: None,
+            no_task: None,
+            no_pagination: None,
         },
         shapes: IndexMap::new(),
     })
@@ -797,6 +799,8 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
             waiter: None,
             task: None,
             pagination: None,
+            no_task: None,
+            no_pagination: None,
         },
         shapes,
     })

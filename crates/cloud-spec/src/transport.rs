@@ -159,6 +159,7 @@ fn pages(operation: &Operation, pagination: &Pagination) -> PageInfo {
         crate::PageStyle::Offset => PageStyle::Offset,
         crate::PageStyle::Page0 => PageStyle::Page0,
         crate::PageStyle::Page1 => PageStyle::Page1,
+        crate::PageStyle::Marker => PageStyle::Marker,
     };
     let mut info = PageInfo::new(
         leak(&pagination.offset),
@@ -169,6 +170,9 @@ fn pages(operation: &Operation, pagination: &Pagination) -> PageInfo {
     .with_style(style);
     if let Some(total) = &pagination.total {
         info = info.with_total(leak(total));
+    }
+    if let Some(next_marker) = &pagination.next_marker {
+        info = info.with_marker(leak(next_marker));
     }
     if operation.input_is_text(&pagination.offset) {
         info = info.with_text_offset();

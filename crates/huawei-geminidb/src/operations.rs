@@ -3243,6 +3243,14 @@ impl<C> Request<ListCassandraSlowLogsInput, C> {
     }
 }
 
+impl Paged for ListCassandraSlowLogsInput {
+    type Item = types::CassandraSlowLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("line_num", "limit", "slow_logs", 100)
+        .with_marker("line_num")
+        .with_text_offset();
+}
+
 /// The response of `ListCassandraSlowLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3803,6 +3811,15 @@ impl<C> Request<ListDbCacheRulesInput, C> {
         self.input.limit = Some(value.into());
         self
     }
+}
+
+impl Paged for ListDbCacheRulesInput {
+    type Item = types::QueryDbCacheRuleResponse;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "rules", 100)
+        .with_total("total_count")
+        .with_text_offset()
+        .with_text_limit();
 }
 
 /// The response of `ListDbCacheRules`.
@@ -4401,6 +4418,14 @@ impl<C> Request<ListInfluxdbSlowLogsInput, C> {
     }
 }
 
+impl Paged for ListInfluxdbSlowLogsInput {
+    type Item = types::InfluxdbSlowLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("line_num", "limit", "slow_logs", 100)
+        .with_marker("line_num")
+        .with_text_offset();
+}
+
 /// The response of `ListInfluxdbSlowLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4871,6 +4896,15 @@ impl<C> Request<ListInstancesByResourceTagsInput, C> {
     }
 }
 
+impl Paged for ListInstancesByResourceTagsInput {
+    type Item = types::InstanceResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("total_count")
+        .with_text_offset()
+        .with_text_limit();
+}
+
 /// The response of `ListInstancesByResourceTags`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4959,6 +4993,15 @@ impl<C> Request<ListInstancesByTagsInput, C> {
         self.input.tags = Some(value.into_iter().collect());
         self
     }
+}
+
+impl Paged for ListInstancesByTagsInput {
+    type Item = types::InstanceResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("total_count")
+        .with_text_offset()
+        .with_text_limit();
 }
 
 /// The response of `ListInstancesByTags`.
@@ -5507,6 +5550,14 @@ impl<C> Request<ListMongodbErrorLogsInput, C> {
     }
 }
 
+impl Paged for ListMongodbErrorLogsInput {
+    type Item = types::MongodbErrorLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("line_num", "limit", "error_logs", 100)
+        .with_marker("line_num")
+        .with_text_offset();
+}
+
 /// The response of `ListMongodbErrorLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5672,6 +5723,14 @@ impl<C> Request<ListMongodbSlowLogsInput, C> {
     }
 }
 
+impl Paged for ListMongodbSlowLogsInput {
+    type Item = types::MongodbSlowLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("line_num", "limit", "slow_logs", 100)
+        .with_marker("line_num")
+        .with_text_offset();
+}
+
 /// The response of `ListMongodbSlowLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5798,6 +5857,15 @@ impl<C> Request<ListNosqlTaskListInput, C> {
         self.input.limit = Some(value.into());
         self
     }
+}
+
+impl Paged for ListNosqlTaskListInput {
+    type Item = types::ScheduleDetailInfo;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "schedules", 100)
+        .with_total("total_count")
+        .with_text_offset()
+        .with_text_limit();
 }
 
 /// The response of `ListNosqlTaskList`.
@@ -6211,6 +6279,14 @@ impl<C> Request<ListRedisSlowLogsInput, C> {
         self.input.min_cost_time = Some(value);
         self
     }
+}
+
+impl Paged for ListRedisSlowLogsInput {
+    type Item = types::RedisSlowLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("line_num", "limit", "slow_logs", 100)
+        .with_marker("line_num")
+        .with_text_offset();
 }
 
 /// The response of `ListRedisSlowLogs`.
@@ -12522,20 +12598,29 @@ pub const PAGINATED: &[(&str, PageInfo)] = &[
         "ListBiactiveInstanceCandidates",
         <ListBiactiveInstanceCandidatesInput as Paged>::PAGES,
     ),
+    ("ListCassandraSlowLogs", <ListCassandraSlowLogsInput as Paged>::PAGES),
     ("ListConfigurationTemplates", <ListConfigurationTemplatesInput as Paged>::PAGES),
     ("ListDbCacheMappings", <ListDbCacheMappingsInput as Paged>::PAGES),
+    ("ListDbCacheRules", <ListDbCacheRulesInput as Paged>::PAGES),
     ("ListDbUsers", <ListDbUsersInput as Paged>::PAGES),
     ("ListDedicatedResources", <ListDedicatedResourcesInput as Paged>::PAGES),
     ("ListEpsQuotas", <ListEpsQuotasInput as Paged>::PAGES),
     ("ListFlavorInfos", <ListFlavorInfosInput as Paged>::PAGES),
+    ("ListInfluxdbSlowLogs", <ListInfluxdbSlowLogsInput as Paged>::PAGES),
     ("ListInstanceDatabases", <ListInstanceDatabasesInput as Paged>::PAGES),
     ("ListInstances", <ListInstancesInput as Paged>::PAGES),
+    ("ListInstancesByResourceTags", <ListInstancesByResourceTagsInput as Paged>::PAGES),
+    ("ListInstancesByTags", <ListInstancesByTagsInput as Paged>::PAGES),
     ("ListInstancesSession", <ListInstancesSessionInput as Paged>::PAGES),
     ("ListJobs", <ListJobsInput as Paged>::PAGES),
     ("ListLtsConfigs", <ListLtsConfigsInput as Paged>::PAGES),
+    ("ListMongodbErrorLogs", <ListMongodbErrorLogsInput as Paged>::PAGES),
+    ("ListMongodbSlowLogs", <ListMongodbSlowLogsInput as Paged>::PAGES),
+    ("ListNosqlTaskList", <ListNosqlTaskListInput as Paged>::PAGES),
     ("ListProjectTags", <ListProjectTagsInput as Paged>::PAGES),
     ("ListRecycleInstances", <ListRecycleInstancesInput as Paged>::PAGES),
     ("ListRedisPitrRestoreTime", <ListRedisPitrRestoreTimeInput as Paged>::PAGES),
+    ("ListRedisSlowLogs", <ListRedisSlowLogsInput as Paged>::PAGES),
     ("ListRestoreDatabases", <ListRestoreDatabasesInput as Paged>::PAGES),
     ("ListRestoreTables", <ListRestoreTablesInput as Paged>::PAGES),
     ("ListRestoreTime", <ListRestoreTimeInput as Paged>::PAGES),

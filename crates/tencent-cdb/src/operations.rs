@@ -7655,6 +7655,15 @@ impl<C> Request<DescribeInstanceAlarmEventsInput, C> {
     }
 }
 
+impl Paged for DescribeInstanceAlarmEventsInput {
+    type Item = types::InstEventInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 200)
+        .with_total("TotalCount")
+        .with_text_offset()
+        .with_text_limit();
+}
+
 /// The response of `DescribeInstanceAlarmEvents`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -14210,6 +14219,7 @@ pub const PAGINATED: &[(&str, PageInfo)] = &[
     ("DescribeDBSwitchRecords", <DescribeDbSwitchRecordsInput as Paged>::PAGES),
     ("DescribeDatabases", <DescribeDatabasesInput as Paged>::PAGES),
     ("DescribeErrorLogData", <DescribeErrorLogDataInput as Paged>::PAGES),
+    ("DescribeInstanceAlarmEvents", <DescribeInstanceAlarmEventsInput as Paged>::PAGES),
     (
         "DescribeInstanceParamRecords",
         <DescribeInstanceParamRecordsInput as Paged>::PAGES,

@@ -161,10 +161,9 @@ where
     /// use tencent_mongodb::WaitOptions;
     ///
     /// let done = client
-    ///     .create_account_user()
-    ///     .instance_id("cmgo-9d0p****")
-    ///     .user_name("test_user")
-    ///     .password("Abc@123...")
+    ///     .assign_project()
+    ///     .instance_ids(["cmgo-eqmo****"])
+    ///     .project_id(12)
     ///     .send_and_wait(WaitOptions::new())
     ///     .await?;
     /// println!("{:?}, after {} polls", done.output, done.waited.attempts);
@@ -238,6 +237,10 @@ impl<C> Request<AssignProjectInput, C> {
         self.input.project_id = Some(value);
         self
     }
+}
+
+impl Waits for AssignProjectInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowIds");
 }
 
 /// The response of `AssignProject`.
@@ -6514,6 +6517,7 @@ pub const RESOURCE: ResourceInfo = ResourceInfo {
 /// Every operation that can be waited for, by vendor name, with what it waits for
 /// ([`Waits::WAITER`]).
 pub const WAITERS: &[(&str, OperationWaiter)] = &[
+    ("AssignProject", <AssignProjectInput as Waits>::WAITER),
     ("CreateAccountUser", <CreateAccountUserInput as Waits>::WAITER),
     ("CreateBackupDBInstance", <CreateBackupDbInstanceInput as Waits>::WAITER),
     ("DeleteAccountUser", <DeleteAccountUserInput as Waits>::WAITER),
