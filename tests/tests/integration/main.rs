@@ -7,6 +7,7 @@ mod call_descriptions;
 mod failures;
 mod faults;
 mod lifecycle;
+mod lifecycle_coverage;
 mod lifecycle_library;
 mod operations;
 mod secrets;
