@@ -34,13 +34,22 @@ pub trait Operation: Serialize {
 
     /// Wire names of the members that must be set.
     const REQUIRED: &'static [&'static str] = &[];
+
+    /// Starts building the input (`<Operation>Input::builder()`, with this trait in
+    /// scope): a [`Request`] that can only [`build`](Request::build) it.
+    fn builder() -> Request<Self, ()>
+    where
+        Self: Default,
+    {
+        Request::default()
+    }
 }
 
 /// A request being built: the builder of every operation (`Request<ApplyConfigurationInput, C>`
 /// for `ApplyConfiguration`). Each operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
-/// from `<Operation>Input::builder()` (`C = ()`), it can only [`build`](Self::build) the input.
+/// from [`Operation::builder`] (`C = ()`), it can only [`build`](Self::build) the input.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a request does nothing until it is built or sent"]
 pub struct Request<I, C = Client> {
@@ -213,13 +222,6 @@ pub struct ApplyConfigurationInput {
     pub instance_ids: Option<Vec<String>>,
 }
 
-impl ApplyConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ApplyConfigurationInput {
     type Output = ApplyConfigurationOutput;
 
@@ -273,13 +275,6 @@ pub struct ApplyConfigurationToInstancesInput {
     pub config_id: Option<String>,
     /// List of instance IDs.
     pub instance_ids: Option<Vec<String>>,
-}
-
-impl ApplyConfigurationToInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ApplyConfigurationToInstancesInput {
@@ -338,13 +333,6 @@ pub struct BatchDeleteManualBackupInput {
     pub backup_ids: Option<Vec<String>>,
 }
 
-impl BatchDeleteManualBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for BatchDeleteManualBackupInput {
     type Output = BatchDeleteManualBackupOutput;
 
@@ -391,13 +379,6 @@ pub struct BatchTagActionInput {
     pub action: Option<String>,
     /// Tag list.
     pub tags: Option<Vec<types::BatchTagActionTagOption>>,
-}
-
-impl BatchTagActionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for BatchTagActionInput {
@@ -450,13 +431,6 @@ pub struct BatchUpgradeDatabaseVersionInput {
     pub instance_ids: Option<Vec<String>>,
 }
 
-impl BatchUpgradeDatabaseVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for BatchUpgradeDatabaseVersionInput {
     type Output = BatchUpgradeDatabaseVersionOutput;
 
@@ -493,13 +467,6 @@ pub struct CancelInstanceScheduleWindowInput {
     ///
     /// Sent in the request path as `{job_id}`.
     pub job_id: Option<String>,
-}
-
-impl CancelInstanceScheduleWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CancelInstanceScheduleWindowInput {
@@ -540,13 +507,6 @@ pub struct CheckDisasterRecoveryOperationInput {
     pub operation: Option<String>,
     /// The disaster_recovery_instance of this PrecheckDisasterRecoveryOperationBody.
     pub disaster_recovery_instance: Option<types::PrecheckDisasterRecoveryInstance>,
-}
-
-impl CheckDisasterRecoveryOperationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CheckDisasterRecoveryOperationInput {
@@ -610,13 +570,6 @@ impl fmt::Debug for CheckWeekPasswordInput {
     }
 }
 
-impl CheckWeekPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CheckWeekPasswordInput {
     type Output = CheckWeekPasswordOutput;
 
@@ -661,13 +614,6 @@ pub struct ClearInstanceSessionsInput {
     pub node_id: Option<String>,
 }
 
-impl ClearInstanceSessionsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ClearInstanceSessionsInput {
     type Output = ClearInstanceSessionsOutput;
 
@@ -710,13 +656,6 @@ pub struct CompareConfigurationInput {
     pub source_configuration_id: Option<String>,
     /// ID of the target parameter template to compare.
     pub target_configuration_id: Option<String>,
-}
-
-impl CompareConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CompareConfigurationInput {
@@ -773,13 +712,6 @@ pub struct CopyConfigurationInput {
     /// Description of the parameter template. At most 256 characters; the special characters
     /// `>!<"&'=` are not allowed. Empty by default.
     pub description: Option<String>,
-}
-
-impl CopyConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CopyConfigurationInput {
@@ -849,13 +781,6 @@ pub struct CreateBackInput {
     /// - Empty: an instance-level backup is created.
     /// - Not empty: a database- and table-level backup is created.
     pub database_tables: Option<Vec<types::DatabaseTable>>,
-}
-
-impl CreateBackInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateBackInput {
@@ -930,13 +855,6 @@ pub struct CreateColdVolumeInput {
     /// - `true`: paid automatically from the account.
     /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
-}
-
-impl CreateColdVolumeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateColdVolumeInput {
@@ -1016,13 +934,6 @@ pub struct CreateConfigurationInput {
     pub instance_id: Option<String>,
 }
 
-impl CreateConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateConfigurationInput {
     type Output = CreateConfigurationOutput;
 
@@ -1088,13 +999,6 @@ pub struct CreateDbCacheMappingInput {
     /// ID of the memory acceleration target instance. Only GeminiDB Redis primary/standby instances
     /// are supported.
     pub target_instance_id: Option<String>,
-}
-
-impl CreateDbCacheMappingInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateDbCacheMappingInput {
@@ -1168,13 +1072,6 @@ pub struct CreateDbCacheRuleInput {
     /// Key prefix. At most 1,024 characters. `key_prefix` and `target_database` must be unique
     /// within the mapping.
     pub key_prefix: Option<String>,
-}
-
-impl CreateDbCacheRuleInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateDbCacheRuleInput {
@@ -1298,13 +1195,6 @@ pub struct CreateDbUserInput {
     pub users: Option<Vec<types::RedisUserForCreation>>,
 }
 
-impl CreateDbUserInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateDbUserInput {
     type Output = CreateDbUserOutput;
 
@@ -1388,13 +1278,6 @@ impl fmt::Debug for CreateDisasterRecoveryInput {
             .field("instance_role", &self.instance_role)
             .field("disaster_recovery_instance", &self.disaster_recovery_instance)
             .finish()
-    }
-}
-
-impl CreateDisasterRecoveryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -1488,13 +1371,6 @@ pub struct CreateGeminiDbDualActiveInput {
     pub destination_instance_id: Option<String>,
     /// The tables of this DualActiveRequestBody.
     pub tables: Option<Vec<String>>,
-}
-
-impl CreateGeminiDbDualActiveInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateGeminiDbDualActiveInput {
@@ -1722,13 +1598,6 @@ impl fmt::Debug for CreateInstanceInput {
             .field("availability_zone_detail", &self.availability_zone_detail)
             .field("lb_access_control_settings", &self.lb_access_control_settings)
             .finish()
-    }
-}
-
-impl CreateInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -1965,13 +1834,6 @@ pub struct DeleteBackupInput {
     pub backup_id: Option<String>,
 }
 
-impl DeleteBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteBackupInput {
     type Output = DeleteBackupOutput;
 
@@ -2015,13 +1877,6 @@ pub struct DeleteConfigurationInput {
     pub config_id: Option<String>,
 }
 
-impl DeleteConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteConfigurationInput {
     type Output = DeleteConfigurationOutput;
 
@@ -2054,13 +1909,6 @@ pub struct DeleteConfigurationOutput {}
 pub struct DeleteDbCacheMappingInput {
     /// Memory acceleration mapping ID.
     pub id: Option<String>,
-}
-
-impl DeleteDbCacheMappingInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteDbCacheMappingInput {
@@ -2103,13 +1951,6 @@ pub struct DeleteDbCacheRuleInput {
     pub id: Option<String>,
 }
 
-impl DeleteDbCacheRuleInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteDbCacheRuleInput {
     type Output = DeleteDbCacheRuleOutput;
 
@@ -2145,13 +1986,6 @@ pub struct DeleteDbUserInput {
     pub instance_id: Option<String>,
     /// Names of the database accounts to delete.
     pub names: Option<Vec<String>>,
-}
-
-impl DeleteDbUserInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteDbUserInput {
@@ -2203,13 +2037,6 @@ pub struct DeleteDisasterRecoveryInput {
     pub instance_id: Option<String>,
 }
 
-impl DeleteDisasterRecoveryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteDisasterRecoveryInput {
     type Output = DeleteDisasterRecoveryOutput;
 
@@ -2254,13 +2081,6 @@ pub struct DeleteEnlargeFailNodeInput {
     pub instance_id: Option<String>,
     /// Node ID.
     pub node_id: Option<String>,
-}
-
-impl DeleteEnlargeFailNodeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteEnlargeFailNodeInput {
@@ -2313,13 +2133,6 @@ pub struct DeleteGeminiDbDualActiveInput {
     pub instance_id: Option<String>,
 }
 
-impl DeleteGeminiDbDualActiveInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteGeminiDbDualActiveInput {
     type Output = DeleteGeminiDbDualActiveOutput;
 
@@ -2361,13 +2174,6 @@ pub struct DeleteInstanceInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl DeleteInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteInstanceInput {
@@ -2415,13 +2221,6 @@ pub struct DeleteInstancesSessionInput {
     pub is_all: Option<bool>,
     /// IDs of the sessions to close. Required, and not empty, when `is_all` is `false`.
     pub session_ids: Option<Vec<String>>,
-}
-
-impl DeleteInstancesSessionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteInstancesSessionInput {
@@ -2477,13 +2276,6 @@ pub struct DeleteLtsConfigsInput {
     pub log_type: Option<String>,
 }
 
-impl DeleteLtsConfigsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteLtsConfigsInput {
     type Output = DeleteLtsConfigsOutput;
 
@@ -2536,13 +2328,6 @@ pub struct DeleteRedisDisabledCommandsInput {
     pub commands: Option<Vec<String>>,
     /// Given when `disabled_type` is `key`; at most 20.
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
-}
-
-impl DeleteRedisDisabledCommandsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteRedisDisabledCommandsInput {
@@ -2613,13 +2398,6 @@ pub struct ExpandInstanceNodeInput {
     /// - `true`: paid automatically from the account.
     /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
-}
-
-impl ExpandInstanceNodeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ExpandInstanceNodeInput {
@@ -2695,13 +2473,6 @@ pub struct ListAvailableFlavorInfosInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListAvailableFlavorInfosInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListAvailableFlavorInfosInput {
@@ -2856,13 +2627,6 @@ pub struct ListBackupsInput {
     pub end_time: Option<String>,
 }
 
-impl ListBackupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListBackupsInput {
     type Output = ListBackupsOutput;
 
@@ -3004,13 +2768,6 @@ pub struct ListBiactiveInstanceCandidatesInput {
     pub limit: Option<i32>,
 }
 
-impl ListBiactiveInstanceCandidatesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListBiactiveInstanceCandidatesInput {
     type Output = ListBiactiveInstanceCandidatesOutput;
 
@@ -3138,13 +2895,6 @@ pub struct ListCassandraSlowLogsInput {
     pub min_cost_time: Option<i32>,
 }
 
-impl ListCassandraSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListCassandraSlowLogsInput {
     type Output = ListCassandraSlowLogsOutput;
 
@@ -3264,13 +3014,6 @@ pub struct ListCassandraSlowLogsOutput {
 #[non_exhaustive]
 pub struct ListConfigurationDatastoresInput {}
 
-impl ListConfigurationDatastoresInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListConfigurationDatastoresInput {
     type Output = ListConfigurationDatastoresOutput;
 
@@ -3343,13 +3086,6 @@ pub struct ListConfigurationTemplatesInput {
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
-}
-
-impl ListConfigurationTemplatesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListConfigurationTemplatesInput {
@@ -3458,13 +3194,6 @@ pub struct ListConfigurationsInput {
     pub mode: Option<String>,
 }
 
-impl ListConfigurationsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListConfigurationsInput {
     type Output = ListConfigurationsOutput;
 
@@ -3518,13 +3247,6 @@ pub struct ListDatastoresInput {
     ///
     /// Sent in the request path as `{datastore_name}`.
     pub datastore_name: Option<String>,
-}
-
-impl ListDatastoresInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListDatastoresInput {
@@ -3599,13 +3321,6 @@ pub struct ListDbCacheMappingsInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListDbCacheMappingsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListDbCacheMappingsInput {
@@ -3738,13 +3453,6 @@ pub struct ListDbCacheRulesInput {
     pub limit: Option<String>,
 }
 
-impl ListDbCacheRulesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListDbCacheRulesInput {
     type Output = ListDbCacheRulesOutput;
 
@@ -3861,13 +3569,6 @@ pub struct ListDbUsersInput {
     pub limit: Option<i32>,
 }
 
-impl ListDbUsersInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListDbUsersInput {
     type Output = ListDbUsersOutput;
 
@@ -3952,13 +3653,6 @@ pub struct ListDedicatedResourcesInput {
     pub limit: Option<i32>,
 }
 
-impl ListDedicatedResourcesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListDedicatedResourcesInput {
     type Output = ListDedicatedResourcesOutput;
 
@@ -4024,13 +3718,6 @@ pub struct ListEpsQuotasInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListEpsQuotasInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListEpsQuotasInput {
@@ -4132,13 +3819,6 @@ pub struct ListFlavorInfosInput {
     pub limit: Option<i32>,
 }
 
-impl ListFlavorInfosInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListFlavorInfosInput {
     type Output = ListFlavorInfosOutput;
 
@@ -4228,13 +3908,6 @@ pub struct ListFlavorsInput {
     pub engine_name: Option<String>,
 }
 
-impl ListFlavorsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListFlavorsInput {
     type Output = ListFlavorsOutput;
 
@@ -4317,13 +3990,6 @@ pub struct ListInfluxdbSlowLogsInput {
     pub database: Option<String>,
     /// Retention policy.
     pub retention_policy: Option<String>,
-}
-
-impl ListInfluxdbSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInfluxdbSlowLogsInput {
@@ -4456,13 +4122,6 @@ pub struct ListInstanceDatabasesInput {
     pub limit: Option<i32>,
 }
 
-impl ListInstanceDatabasesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListInstanceDatabasesInput {
     type Output = ListInstanceDatabasesOutput;
 
@@ -4530,13 +4189,6 @@ pub struct ListInstanceMaintenanceWindowInput {
     pub instance_id: Option<String>,
 }
 
-impl ListInstanceMaintenanceWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListInstanceMaintenanceWindowInput {
     type Output = ListInstanceMaintenanceWindowOutput;
 
@@ -4579,13 +4231,6 @@ pub struct ListInstanceSessionsInput {
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
-}
-
-impl ListInstanceSessionsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstanceSessionsInput {
@@ -4634,13 +4279,6 @@ pub struct ListInstanceTagsInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ListInstanceTagsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstanceTagsInput {
@@ -4716,13 +4354,6 @@ pub struct ListInstancesInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstancesInput {
@@ -4842,13 +4473,6 @@ pub struct ListInstancesByResourceTagsInput {
     pub tags: Option<Vec<types::TagOption>>,
 }
 
-impl ListInstancesByResourceTagsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListInstancesByResourceTagsInput {
     type Output = ListInstancesByResourceTagsOutput;
 
@@ -4939,13 +4563,6 @@ pub struct ListInstancesByTagsInput {
     pub matches: Option<Vec<types::MatchOption>>,
     /// Tags to include, at most 20 keys.
     pub tags: Option<Vec<types::TagOption>>,
-}
-
-impl ListInstancesByTagsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstancesByTagsInput {
@@ -5039,13 +4656,6 @@ pub struct ListInstancesSessionInput {
     pub addr_prefix: Option<String>,
 }
 
-impl ListInstancesSessionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListInstancesSessionInput {
     type Output = ListInstancesSessionOutput;
 
@@ -5118,13 +4728,6 @@ pub struct ListInstancesSessionStatisticsInput {
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
-}
-
-impl ListInstancesSessionStatisticsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstancesSessionStatisticsInput {
@@ -5229,13 +4832,6 @@ pub struct ListJobsInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListJobsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListJobsInput {
@@ -5355,13 +4951,6 @@ pub struct ListLtsConfigsInput {
     pub x_language: Option<String>,
 }
 
-impl ListLtsConfigsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListLtsConfigsInput {
     type Output = ListLtsConfigsOutput;
 
@@ -5473,13 +5062,6 @@ pub struct ListMongodbErrorLogsInput {
     /// - At most 10 keywords.
     /// - Each keyword at most 512 characters.
     pub keywords: Option<Vec<String>>,
-}
-
-impl ListMongodbErrorLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListMongodbErrorLogsInput {
@@ -5614,13 +5196,6 @@ pub struct ListMongodbSlowLogsInput {
     pub max_cost_time: Option<i32>,
     /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<i32>,
-}
-
-impl ListMongodbSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListMongodbSlowLogsInput {
@@ -5785,13 +5360,6 @@ pub struct ListNosqlTaskListInput {
     pub limit: Option<String>,
 }
 
-impl ListNosqlTaskListInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListNosqlTaskListInput {
     type Output = ListNosqlTaskListOutput;
 
@@ -5896,13 +5464,6 @@ pub struct ListProjectTagsInput {
     pub limit: Option<i32>,
 }
 
-impl ListProjectTagsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListProjectTagsInput {
     type Output = ListProjectTagsOutput;
 
@@ -5972,13 +5533,6 @@ pub struct ListRecycleInstancesInput {
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-}
-
-impl ListRecycleInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListRecycleInstancesInput {
@@ -6070,13 +5624,6 @@ pub struct ListRedisPitrRestoreTimeInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListRedisPitrRestoreTimeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListRedisPitrRestoreTimeInput {
@@ -6192,13 +5739,6 @@ pub struct ListRedisSlowLogsInput {
     pub max_cost_time: Option<f64>,
     /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<f64>,
-}
-
-impl ListRedisSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListRedisSlowLogsInput {
@@ -6322,13 +5862,6 @@ pub struct ListRestoreDatabasesInput {
     pub limit: Option<i32>,
 }
 
-impl ListRestoreDatabasesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListRestoreDatabasesInput {
     type Output = ListRestoreDatabasesOutput;
 
@@ -6413,13 +5946,6 @@ pub struct ListRestoreTablesInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListRestoreTablesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListRestoreTablesInput {
@@ -6515,13 +6041,6 @@ pub struct ListRestoreTimeInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListRestoreTimeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListRestoreTimeInput {
@@ -6643,13 +6162,6 @@ pub struct ListSlowLogsInput {
     pub limit: Option<i32>,
 }
 
-impl ListSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListSlowLogsInput {
     type Output = ListSlowLogsOutput;
 
@@ -6746,13 +6258,6 @@ pub struct ListSslCertDownloadAddressesInput {
     pub instance_id: Option<String>,
 }
 
-impl ListSslCertDownloadAddressesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListSslCertDownloadAddressesInput {
     type Output = ListSslCertDownloadAddressesOutput;
 
@@ -6831,13 +6336,6 @@ pub struct ModifyAutoNodeExpansionPolicyInput {
     ///
     /// **Default:** The maximum number of nodes the instance can scale out to.
     pub node_limit: Option<i32>,
-}
-
-impl ModifyAutoNodeExpansionPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyAutoNodeExpansionPolicyInput {
@@ -6926,13 +6424,6 @@ pub struct ModifyDbUserPrivilegeInput {
     pub users: Option<Vec<types::RedisModifyDbUserPrivilegeRequestBody>>,
 }
 
-impl ModifyDbUserPrivilegeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyDbUserPrivilegeInput {
     type Output = ModifyDbUserPrivilegeOutput;
 
@@ -6983,13 +6474,6 @@ pub struct ModifyEpsQuotasInput {
     pub quotas: Option<Vec<types::NoSqlRequestEpsQuota>>,
 }
 
-impl ModifyEpsQuotasInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyEpsQuotasInput {
     type Output = ModifyEpsQuotasOutput;
 
@@ -7029,13 +6513,6 @@ pub struct ModifyInstanceMaintenanceWindowInput {
     /// Start time, in the format `HH:MM`, in UTC, on the hour. The end time is four hours after the
     /// start time.
     pub start_time: Option<String>,
-}
-
-impl ModifyInstanceMaintenanceWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyInstanceMaintenanceWindowInput {
@@ -7086,13 +6563,6 @@ pub struct ModifyPortInput {
     /// - GeminiDB Redis instances: from 1024 to 65535, except 2180, 2887, 3887, 6377, 6378, 6380,
     ///   8018, 8079, 8091, 8479, 8484, 8999, 12017, 12333 and 50069.
     pub port: Option<i32>,
-}
-
-impl ModifyPortInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyPortInput {
@@ -7154,13 +6624,6 @@ pub struct ModifyPublicIpInput {
     pub public_ip: Option<String>,
     /// EIP ID.
     pub public_ip_id: Option<String>,
-}
-
-impl ModifyPublicIpInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyPublicIpInput {
@@ -7248,13 +6711,6 @@ pub struct ModifyVolumeInput {
     pub is_auto_pay: Option<bool>,
 }
 
-impl ModifyVolumeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyVolumeInput {
     type Output = ModifyVolumeOutput;
 
@@ -7316,13 +6772,6 @@ pub struct OfflineNodesInput {
     pub node_ids: Option<Vec<String>>,
 }
 
-impl OfflineNodesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for OfflineNodesInput {
     type Output = OfflineNodesOutput;
 
@@ -7379,13 +6828,6 @@ pub struct PauseResumeDataSynchronizationInput {
     /// The data synchronization operation. `pause` pauses data synchronization between the DR
     /// instances; `resume` resumes it.
     pub action: Option<String>,
-}
-
-impl PauseResumeDataSynchronizationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for PauseResumeDataSynchronizationInput {
@@ -7458,13 +6900,6 @@ impl fmt::Debug for ResetDbUserPasswordInput {
     }
 }
 
-impl ResetDbUserPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResetDbUserPasswordInput {
     type Output = ResetDbUserPasswordOutput;
 
@@ -7511,13 +6946,6 @@ pub struct ResetParamGroupTemplateInput {
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-}
-
-impl ResetParamGroupTemplateInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ResetParamGroupTemplateInput {
@@ -7574,13 +7002,6 @@ impl fmt::Debug for ResetPasswordInput {
     }
 }
 
-impl ResetPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResetPasswordInput {
     type Output = ResetPasswordOutput;
 
@@ -7630,13 +7051,6 @@ pub struct ResizeColdVolumeInput {
     /// - `true`: paid automatically from the account.
     /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
-}
-
-impl ResizeColdVolumeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ResizeColdVolumeInput {
@@ -7705,13 +7119,6 @@ pub struct ResizeInstanceInput {
     pub is_auto_pay: Option<String>,
 }
 
-impl ResizeInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResizeInstanceInput {
     type Output = ResizeInstanceOutput;
 
@@ -7777,13 +7184,6 @@ pub struct ResizeInstanceVolumeInput {
     pub is_auto_pay: Option<String>,
 }
 
-impl ResizeInstanceVolumeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResizeInstanceVolumeInput {
     type Output = ResizeInstanceVolumeOutput;
 
@@ -7843,13 +7243,6 @@ pub struct RestartInstanceInput {
     /// deployment can restart a single node by its ID. When it is left out, the whole instance is
     /// restarted.
     pub node_id: Option<String>,
-}
-
-impl RestartInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RestartInstanceInput {
@@ -7923,13 +7316,6 @@ impl fmt::Debug for RestoreExistingInstanceInput {
     }
 }
 
-impl RestoreExistingInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for RestoreExistingInstanceInput {
     type Output = RestoreExistingInstanceOutput;
 
@@ -7988,13 +7374,6 @@ pub struct RestoreRedisDataInput {
     pub recovery_info: Option<types::RecoveryInfo>,
 }
 
-impl RestoreRedisDataInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for RestoreRedisDataInput {
     type Output = RestoreRedisDataOutput;
 
@@ -8046,13 +7425,6 @@ pub struct RestoreRedisPitrInput {
     /// the time, `Z` is the time zone offset. To obtain it, see `restore_time` in the response of
     /// Querying the Restorable Points in Time of a Redis Instance (`ListRedisPitrRestoreTime`).
     pub restore_time: Option<String>,
-}
-
-impl RestoreRedisPitrInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RestoreRedisPitrInput {
@@ -8113,13 +7485,6 @@ pub struct SaveLtsConfigsInput {
     /// LTS log stream ID. Obtain it with the Log Tank Service API "Querying All Log Streams in a
     /// Specified Log Group".
     pub lts_stream_id: Option<String>,
-}
-
-impl SaveLtsConfigsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SaveLtsConfigsInput {
@@ -8193,13 +7558,6 @@ pub struct SaveRedisDisabledCommandsInput {
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
-impl SaveRedisDisabledCommandsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SaveRedisDisabledCommandsInput {
     type Output = SaveRedisDisabledCommandsOutput;
 
@@ -8263,13 +7621,6 @@ pub struct SetAutoEnlargePolicyInput {
     pub policy: Option<types::DiskAutoExpansionPolicy>,
 }
 
-impl SetAutoEnlargePolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SetAutoEnlargePolicyInput {
     type Output = SetAutoEnlargePolicyOutput;
 
@@ -8322,13 +7673,6 @@ pub struct SetBackupPolicyInput {
     pub backup_policy: Option<types::BackupPolicy>,
 }
 
-impl SetBackupPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SetBackupPolicyInput {
     type Output = SetBackupPolicyOutput;
 
@@ -8367,13 +7711,6 @@ pub struct SetBackupPolicyOutput {}
 pub struct SetDisasterRecoverySettingsInput {
     /// Faulty node ratios for DR switchover.
     pub disaster_recovery_settings: Option<Vec<types::SetSwitchoverRatioInfo>>,
-}
-
-impl SetDisasterRecoverySettingsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SetDisasterRecoverySettingsInput {
@@ -8421,13 +7758,6 @@ pub struct SetInstanceDataDumpInput {
     pub action: Option<String>,
 }
 
-impl SetInstanceDataDumpInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SetInstanceDataDumpInput {
     type Output = SetInstanceDataDumpOutput;
 
@@ -8472,13 +7802,6 @@ pub struct SetInstanceDataDumpOutput {}
 pub struct SetRecyclePolicyInput {
     /// The recycle_policy of this RecyclePolicyRequestBody.
     pub recycle_policy: Option<types::RecyclePolicy>,
-}
-
-impl SetRecyclePolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SetRecyclePolicyInput {
@@ -8533,13 +7856,6 @@ pub struct SetRedisPitrPolicyInput {
     ///
     /// **Range:** 1 to 7, in days.
     pub keep_days: Option<i32>,
-}
-
-impl SetRedisPitrPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SetRedisPitrPolicyInput {
@@ -8622,13 +7938,6 @@ pub struct ShowAllInstancesBackupsInput {
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-}
-
-impl ShowAllInstancesBackupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowAllInstancesBackupsInput {
@@ -8786,13 +8095,6 @@ pub struct ShowAllInstancesBackupsNewInput {
     pub end_time: Option<String>,
 }
 
-impl ShowAllInstancesBackupsNewInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowAllInstancesBackupsNewInput {
     type Output = ShowAllInstancesBackupsNewOutput;
 
@@ -8920,13 +8222,6 @@ pub struct ShowApplicableInstancesInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowApplicableInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowApplicableInstancesInput {
     type Output = ShowApplicableInstancesOutput;
 
@@ -9025,13 +8320,6 @@ pub struct ShowApplyHistoryInput {
     pub limit: Option<i32>,
 }
 
-impl ShowApplyHistoryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowApplyHistoryInput {
     type Output = ShowApplyHistoryOutput;
 
@@ -9100,13 +8388,6 @@ pub struct ShowAutoEnlargePolicyInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowAutoEnlargePolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowAutoEnlargePolicyInput {
     type Output = ShowAutoEnlargePolicyOutput;
 
@@ -9150,13 +8431,6 @@ pub struct ShowAutoNodeExpansionPolicyInput {
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-}
-
-impl ShowAutoNodeExpansionPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowAutoNodeExpansionPolicyInput {
@@ -9235,13 +8509,6 @@ pub struct ShowBackupPoliciesInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowBackupPoliciesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowBackupPoliciesInput {
     type Output = ShowBackupPoliciesOutput;
 
@@ -9282,13 +8549,6 @@ pub struct ShowBackupPolicyInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowBackupPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowBackupPolicyInput {
     type Output = ShowBackupPolicyOutput;
 
@@ -9327,13 +8587,6 @@ pub struct ShowConfigurationDetailInput {
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-}
-
-impl ShowConfigurationDetailInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowConfigurationDetailInput {
@@ -9422,13 +8675,6 @@ pub struct ShowDisasterRecoverySettingsInput {
     pub limit: Option<i32>,
 }
 
-impl ShowDisasterRecoverySettingsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowDisasterRecoverySettingsInput {
     type Output = ShowDisasterRecoverySettingsOutput;
 
@@ -9498,13 +8744,6 @@ pub struct ShowElbIpGroupInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowElbIpGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowElbIpGroupInput {
@@ -9587,13 +8826,6 @@ pub struct ShowErrorLogInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ShowErrorLogInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowErrorLogInput {
@@ -9691,13 +8923,6 @@ pub struct ShowHighRiskCommandsInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowHighRiskCommandsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowHighRiskCommandsInput {
     type Output = ShowHighRiskCommandsOutput;
 
@@ -9738,13 +8963,6 @@ pub struct ShowInstanceBiactiveRegionsInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowInstanceBiactiveRegionsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowInstanceBiactiveRegionsInput {
     type Output = ShowInstanceBiactiveRegionsOutput;
 
@@ -9783,13 +9001,6 @@ pub struct ShowInstanceConfigurationInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowInstanceConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowInstanceConfigurationInput {
@@ -9851,13 +9062,6 @@ pub struct ShowInstanceRoleInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowInstanceRoleInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowInstanceRoleInput {
@@ -9923,13 +9127,6 @@ pub struct ShowIpNumRequirementInput {
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-}
-
-impl ShowIpNumRequirementInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowIpNumRequirementInput {
@@ -10020,13 +9217,6 @@ pub struct ShowModifyHistoryInput {
     pub limit: Option<i32>,
 }
 
-impl ShowModifyHistoryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowModifyHistoryInput {
     type Output = ShowModifyHistoryOutput;
 
@@ -10114,13 +9304,6 @@ pub struct ShowPasswordlessConfigInput {
     pub limit: Option<i32>,
 }
 
-impl ShowPasswordlessConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowPasswordlessConfigInput {
     type Output = ShowPasswordlessConfigOutput;
 
@@ -10186,13 +9369,6 @@ pub struct ShowPauseResumeStutusInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowPauseResumeStutusInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowPauseResumeStutusInput {
@@ -10277,13 +9453,6 @@ pub struct ShowQuotasInput {
     pub product_type: Option<String>,
 }
 
-impl ShowQuotasInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowQuotasInput {
     type Output = ShowQuotasOutput;
 
@@ -10342,13 +9511,6 @@ pub struct ShowRecyclePolicyInput {
     pub x_language: Option<String>,
 }
 
-impl ShowRecyclePolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowRecyclePolicyInput {
     type Output = ShowRecyclePolicyOutput;
 
@@ -10395,13 +9557,6 @@ pub struct ShowRedisBigKeysInput {
     /// Types of the big keys, a list of strings: `string`, `hash`, `zset`, `set`, `list` and
     /// `stream` are supported.
     pub key_types: Option<Vec<String>>,
-}
-
-impl ShowRedisBigKeysInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowRedisBigKeysInput {
@@ -10485,13 +9640,6 @@ pub struct ShowRedisDisabledCommandsInput {
     pub limit: Option<i32>,
 }
 
-impl ShowRedisDisabledCommandsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowRedisDisabledCommandsInput {
     type Output = ShowRedisDisabledCommandsOutput;
 
@@ -10573,13 +9721,6 @@ pub struct ShowRedisHotKeysInput {
     pub limit: Option<i32>,
 }
 
-impl ShowRedisHotKeysInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowRedisHotKeysInput {
     type Output = ShowRedisHotKeysOutput;
 
@@ -10647,13 +9788,6 @@ pub struct ShowRedisPitrInfoInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowRedisPitrInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowRedisPitrInfoInput {
     type Output = ShowRedisPitrInfoOutput;
 
@@ -10692,13 +9826,6 @@ pub struct ShowRedisPitrPolicyInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowRedisPitrPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowRedisPitrPolicyInput {
@@ -10758,13 +9885,6 @@ pub struct ShowRestorableListInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ShowRestorableListInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowRestorableListInput {
@@ -10834,13 +9954,6 @@ pub struct ShowSecondLevelMonitoringStatusInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowSecondLevelMonitoringStatusInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowSecondLevelMonitoringStatusInput {
     type Output = ShowSecondLevelMonitoringStatusOutput;
 
@@ -10881,13 +9994,6 @@ pub struct ShowSlowLogDesensitizationInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowSlowLogDesensitizationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowSlowLogDesensitizationInput {
@@ -10951,13 +10057,6 @@ pub struct ShrinkInstanceNodeInput {
     pub node_list: Option<Vec<String>>,
 }
 
-impl ShrinkInstanceNodeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShrinkInstanceNodeInput {
     type Output = ShrinkInstanceNodeOutput;
 
@@ -11017,13 +10116,6 @@ pub struct StopBackupInput {
     pub action: Option<String>,
 }
 
-impl StopBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for StopBackupInput {
     type Output = StopBackupOutput;
 
@@ -11080,13 +10172,6 @@ pub struct SwitchIpGroupInput {
     pub enabled: Option<bool>,
     /// IP addresses or CIDR blocks in the IP address group.
     pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
-}
-
-impl SwitchIpGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchIpGroupInput {
@@ -11151,13 +10236,6 @@ pub struct SwitchOverInput {
     pub instance_id: Option<String>,
 }
 
-impl SwitchOverInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SwitchOverInput {
     type Output = SwitchOverOutput;
 
@@ -11201,13 +10279,6 @@ pub struct SwitchOverDisasterRecoveryInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl SwitchOverDisasterRecoveryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchOverDisasterRecoveryInput {
@@ -11257,13 +10328,6 @@ pub struct SwitchSecondLevelMonitoringInput {
     pub enabled: Option<bool>,
 }
 
-impl SwitchSecondLevelMonitoringInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SwitchSecondLevelMonitoringInput {
     type Output = SwitchSecondLevelMonitoringOutput;
 
@@ -11308,13 +10372,6 @@ pub struct SwitchSlowlogDesensitizationInput {
     /// Whether slow query log anonymization is enabled on the instance. The value can be:
     /// - `off`: disabled.
     pub desensitization_status: Option<String>,
-}
-
-impl SwitchSlowlogDesensitizationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchSlowlogDesensitizationInput {
@@ -11362,13 +10419,6 @@ pub struct SwitchSslInput {
     /// - on, indicating that SSL is enabled by default.
     /// - off, indicating that SSL is not enabled by default.
     pub ssl_option: Option<types::SslOption>,
-}
-
-impl SwitchSslInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchSslInput {
@@ -11443,13 +10493,6 @@ pub struct SwitchToMasterInput {
     pub force: Option<bool>,
 }
 
-impl SwitchToMasterInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SwitchToMasterInput {
     type Output = SwitchToMasterOutput;
 
@@ -11497,13 +10540,6 @@ pub struct SwitchToSlaveInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl SwitchToSlaveInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchToSlaveInput {
@@ -11556,13 +10592,6 @@ pub struct UpdateClientNetworkInput {
     /// - An ECS can only connect to the instance if it can communicate with the instance's nodes
     ///   over the network; if it cannot, set up a VPC peering connection.
     pub client_network_ranges: Option<Vec<String>>,
-}
-
-impl UpdateClientNetworkInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpdateClientNetworkInput {
@@ -11628,13 +10657,6 @@ pub struct UpdateConfigurationInput {
     pub values: Option<BTreeMap<String, String>>,
 }
 
-impl UpdateConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdateConfigurationInput {
     type Output = UpdateConfigurationOutput;
 
@@ -11691,13 +10713,6 @@ pub struct UpdateDatabasesInput {
     pub action: Option<String>,
     /// ID of the database (`DB_ID`) to clear. Only takes effect when `action` is `flush`.
     pub db_id: Option<i32>,
-}
-
-impl UpdateDatabasesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpdateDatabasesInput {
@@ -11759,13 +10774,6 @@ pub struct UpdateDbCacheRuleInput {
     pub value_separator: Option<String>,
 }
 
-impl UpdateDbCacheRuleInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdateDbCacheRuleInput {
     type Output = UpdateDbCacheRuleOutput;
 
@@ -11824,13 +10832,6 @@ pub struct UpdateHighRiskCommandsInput {
     pub commands: Option<Vec<types::CommandInfo>>,
 }
 
-impl UpdateHighRiskCommandsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdateHighRiskCommandsInput {
     type Output = UpdateHighRiskCommandsOutput;
 
@@ -11877,13 +10878,6 @@ pub struct UpdateInstanceConfigurationInput {
     /// Parameter values: the user's own values, based on the default parameter template. When it is
     /// empty, no parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
-}
-
-impl UpdateInstanceConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpdateInstanceConfigurationInput {
@@ -11941,13 +10935,6 @@ pub struct UpdateInstanceConfigurationsInput {
     ///
     /// **Default:** When it is empty, no parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
-}
-
-impl UpdateInstanceConfigurationsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpdateInstanceConfigurationsInput {
@@ -12008,13 +10995,6 @@ pub struct UpdateInstanceLbInput {
     pub ip: Option<String>,
 }
 
-impl UpdateInstanceLbInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdateInstanceLbInput {
     type Output = UpdateInstanceLbOutput;
 
@@ -12068,13 +11048,6 @@ pub struct UpdateInstanceNameInput {
     pub name: Option<String>,
 }
 
-impl UpdateInstanceNameInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdateInstanceNameInput {
     type Output = UpdateInstanceNameOutput;
 
@@ -12120,13 +11093,6 @@ pub struct UpdatePasswordlessConfigInput {
     pub config_ips: Option<Vec<String>>,
 }
 
-impl UpdatePasswordlessConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdatePasswordlessConfigInput {
     type Output = UpdatePasswordlessConfigOutput;
 
@@ -12169,13 +11135,6 @@ pub struct UpdateSecurityGroupInput {
     pub instance_id: Option<String>,
     /// New security group ID.
     pub security_group_id: Option<String>,
-}
-
-impl UpdateSecurityGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpdateSecurityGroupInput {
@@ -12227,13 +11186,6 @@ pub struct UpgradeDbVersionInput {
     pub instance_id: Option<String>,
 }
 
-impl UpgradeDbVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpgradeDbVersionInput {
     type Output = UpgradeDbVersionOutput;
 
@@ -12272,13 +11224,6 @@ pub struct UpgradeDbVersionOutput {
 #[non_exhaustive]
 pub struct ListApiVersionInput {}
 
-impl ListApiVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListApiVersionInput {
     type Output = ListApiVersionOutput;
 
@@ -12302,13 +11247,6 @@ pub struct ShowApiVersionInput {
     ///
     /// Sent in the request path as `{version}`.
     pub version: Option<String>,
-}
-
-impl ShowApiVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowApiVersionInput {
