@@ -9,6 +9,7 @@ mod faults;
 mod lifecycle;
 mod lifecycle_coverage;
 mod lifecycle_library;
+mod lifecycle_more;
 mod operations;
 mod secrets;
 mod waiters;
