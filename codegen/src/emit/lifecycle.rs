@@ -317,7 +317,11 @@ pub(crate) fn operation_impls(
     let input = format_ident!("{}", op.input_type());
     let mut out = TokenStream::new();
     if let Some(pagination) = &op.spec.pagination {
-        let item = item_type(plan, op, &pagination.items);
+        // Items of several lists may be of several types.
+        let item = match pagination.other_items.is_empty() {
+            true => item_type(plan, op, &pagination.items),
+            false => quote!(serde_json::Value),
+        };
         let pages = page_info(op.spec, pagination);
         out.extend(quote! {
             impl Paged for #input {
@@ -373,6 +377,10 @@ fn page_info(op: &Operation, pagination: &cloud_spec::Pagination) -> TokenStream
     }
     if let Some(next_marker) = &pagination.next_marker {
         chain = quote!(#chain.with_marker(#next_marker));
+    }
+    if !pagination.other_items.is_empty() {
+        let other = &pagination.other_items;
+        chain = quote!(#chain.with_other_items(&[#(#other),*]));
     }
     if op.input_is_text(offset) {
         chain = quote!(#chain.with_text_offset());

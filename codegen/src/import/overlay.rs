@@ -182,6 +182,9 @@ pub struct PaginationPatch {
     /// Path of the items in the output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
+    /// Other paths of the items, when an input decides which list the answer fills.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_items: Option<Vec<String>>,
     /// Path of the total in the output; `total: null` removes the rule's.
     #[serde(
         default,
@@ -234,6 +237,11 @@ impl PaginationPatch {
             offset: offset.unwrap_or_default(),
             limit: limit.unwrap_or_default(),
             items: items.unwrap_or_default(),
+            other_items: self
+                .other_items
+                .clone()
+                .or_else(|| base.map(|b| b.other_items.clone()))
+                .unwrap_or_default(),
             total: match &self.total {
                 Some(total) => total.clone(),
                 None => base.and_then(|b| b.total.clone()),

@@ -280,6 +280,17 @@ impl<'a> Checker<'a> {
             ),
             Err(message) => self.error(&path.key("items"), message),
         }
+        for (i, other) in pagination.other_items.iter().enumerate() {
+            let at = path.key("other_items").index(i);
+            if *other == pagination.items || pagination.other_items[..i].contains(other) {
+                self.error(&at, format!("`{other}` is named twice"));
+            }
+            match self.resolve_output_path(op, other) {
+                Ok(Some(TypeExpr::List(_))) | Ok(None) => {}
+                Ok(Some(ty)) => self.error(&at, format!("`{other}` is `{ty}`, not a list")),
+                Err(message) => self.error(&at, message),
+            }
+        }
         if let (Some(next), true) = (&pagination.next_marker, marker) {
             self.next_marker(op, pagination, next, &path.key("next_marker"));
         }

@@ -341,6 +341,14 @@ fn text_offsets_page_and_markers_name_a_member_of_the_items() {
         &edit(&marker, "      next_marker: InstanceId\n", ""),
         &["operations.DescribeDBInstances.pagination.next_marker: style `marker` needs `next_marker`: the item member the next page starts after"],
     );
+    // Other lists of items are lists, each named once.
+    expect(
+        &edit(&base(), paged, &format!("{paged}      other_items: [InstanceDetails, TotalCount]\n")),
+        &[
+            "operations.DescribeDBInstances.pagination.other_items[0]: `InstanceDetails` is named twice",
+            "operations.DescribeDBInstances.pagination.other_items[1]: `TotalCount` is `uint64`, not a list",
+        ],
+    );
     expect(
         &edit(&base(), paged, &format!("{paged}      next_marker: InstanceId\n")),
         &["operations.DescribeDBInstances.pagination.next_marker: `next_marker` belongs to style `marker`; this pagination counts by offset or page"],

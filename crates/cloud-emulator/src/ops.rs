@@ -347,12 +347,25 @@ fn page_seeded_items(
     let Some(pagination) = &op.pagination else {
         return;
     };
-    let Some(Value::Array(items)) = overlay.and_then(|o| o.get(&pagination.items)) else {
+    // The items, or the other list the state fills (`keys` rather than `commands`).
+    let seeded = std::iter::once(&pagination.items)
+        .chain(&pagination.other_items)
+        .find_map(|path| match overlay.and_then(|o| o.get(path)) {
+            Some(Value::Array(items)) if !items.is_empty() => Some((path, items)),
+            _ => None,
+        });
+    let Some((path, items)) = seeded else {
         return;
     };
     let total = items.len();
     let page = listing::page(Some(pagination), input, items.clone());
-    set_path(out, &pagination.items, Value::Array(page));
+    // An answer fills one of its lists of items: the others are empty.
+    for other in std::iter::once(&pagination.items).chain(&pagination.other_items) {
+        if other != path {
+            set_path(out, other, Value::Array(Vec::new()));
+        }
+    }
+    set_path(out, path, Value::Array(page));
     if let Some(path) = &pagination.total {
         // A total declared as text (GeminiDB `ListNosqlTaskList`) is sent as text.
         let text = op

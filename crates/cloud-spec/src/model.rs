@@ -444,6 +444,11 @@ pub struct Pagination {
     pub limit: String,
     /// Dot-separated path of the list of items in the output (`Items`, `instances`).
     pub items: String,
+    /// Other paths of the items, when an input decides which list an answer fills (GeminiDB
+    /// `ShowRedisDisabledCommands`: `commands` or `keys`, by `type`): a page's items are the
+    /// first of `items` and these that holds a non-empty list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_items: Vec<String>,
     /// Dot-separated path of the total number of items in the output, when the operation gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<String>,

@@ -174,6 +174,10 @@ fn pages(operation: &Operation, pagination: &Pagination) -> PageInfo {
     if let Some(next_marker) = &pagination.next_marker {
         info = info.with_marker(leak(next_marker));
     }
+    if !pagination.other_items.is_empty() {
+        let other: Vec<&'static str> = pagination.other_items.iter().map(|p| leak(p)).collect();
+        info = info.with_other_items(Box::leak(other.into_boxed_slice()));
+    }
     if operation.input_is_text(&pagination.offset) {
         info = info.with_text_offset();
     }

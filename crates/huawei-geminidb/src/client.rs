@@ -2395,6 +2395,8 @@ impl Client {
     ///
     /// Queries the disabled Redis commands.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 50 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let request = client.show_redis_disabled_commands().instance_id("example").type_("example");

@@ -9687,6 +9687,14 @@ impl<C> Request<ShowRedisDisabledCommandsInput, C> {
     }
 }
 
+impl Paged for ShowRedisDisabledCommandsInput {
+    type Item = serde_json::Value;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "commands", 50)
+        .with_total("total_count")
+        .with_other_items(&["keys"]);
+}
+
 /// The response of `ShowRedisDisabledCommands`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11575,6 +11583,7 @@ pub const PAGINATED: &[(&str, PageInfo)] = &[
     ("ShowModifyHistory", <ShowModifyHistoryInput as Paged>::PAGES),
     ("ShowPasswordlessConfig", <ShowPasswordlessConfigInput as Paged>::PAGES),
     ("ShowRedisBigKeys", <ShowRedisBigKeysInput as Paged>::PAGES),
+    ("ShowRedisDisabledCommands", <ShowRedisDisabledCommandsInput as Paged>::PAGES),
     ("ShowRedisHotKeys", <ShowRedisHotKeysInput as Paged>::PAGES),
     ("ShowRestorableList", <ShowRestorableListInput as Paged>::PAGES),
 ];

@@ -37,12 +37,16 @@ fn seed() -> Seed {
     let lines: Vec<Value> = (1..=10)
         .map(|n| json!({"line_num": n.to_string(), "whole_message": format!("slow query {n}"), "cost_time": 100 + n}))
         .collect();
+    let keys: Vec<Value> = (1..=7)
+        .map(|n| json!({"db_id": "0", "key": format!("key-{n}"), "commands": ["GET"]}))
+        .collect();
     serde_json::from_value(json!({
         "instances": [
             {"service": "tencent-cdb", "id": CDB,
              "outputs": {"DescribeInstanceAlarmEvents": {"Items": events}}},
             {"service": "huawei-geminidb", "id": GEMINIDB,
-             "outputs": {"ListMongodbSlowLogs": {"slow_logs": lines}}},
+             "outputs": {"ListMongodbSlowLogs": {"slow_logs": lines},
+                         "ShowRedisDisabledCommands": {"disabled_type": "key", "keys": keys}}},
             {"service": "tencent-mongodb", "id": MONGO_A},
             {"service": "tencent-mongodb", "id": MONGO_B}
         ]
@@ -141,6 +145,37 @@ async fn a_marker_pages_every_item_once() -> TestResult {
         markers,
         [Value::Null, json!("3"), json!("6"), json!("9"), json!("10")]
     );
+    bed.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn items_in_the_list_the_input_chose_page_every_item_once() -> TestResult {
+    let bed = bed().await;
+    // `type: key` lists `keys` (structures); `commands` (strings) stays empty.
+    let items = bed
+        .clients
+        .geminidb
+        .show_redis_disabled_commands()
+        .instance_id(GEMINIDB)
+        .type_("key")
+        .limit(2)
+        .paginate()
+        .items()
+        .collect_all()
+        .await?;
+    let keys: Vec<String> = items
+        .iter()
+        .filter_map(|k| k["key"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(once_each(keys)?, 7, "{items:?}");
+    let pages = bed
+        .recorder
+        .sent()
+        .iter()
+        .filter(|r| r.path.ends_with("/disabled-commands"))
+        .count();
+    assert_eq!(pages, 4, "2 + 2 + 2 + 1, the total says the last");
     bed.shutdown().await;
     Ok(())
 }

@@ -69,6 +69,9 @@ pub struct PageInfo {
     pub limit_as_text: bool,
     /// Dot-separated path of the list of items in the answer.
     pub items: &'static str,
+    /// Other paths of the items, when the request decides which list the answer fills: a
+    /// page's items are the first of `items` and these that holds a non-empty list.
+    pub other_items: &'static [&'static str],
     /// Dot-separated path of the total number of items in the answer, when it states one.
     pub total: Option<&'static str>,
     /// The largest page the vendor allows.
@@ -110,10 +113,30 @@ impl PageInfo {
             offset_as_text: false,
             limit_as_text: false,
             items,
+            other_items: &[],
             total: None,
             max_page_size,
             next_marker: None,
         }
+    }
+
+    /// Other paths the items may be at, when the request decides which list the answer fills.
+    pub const fn with_other_items(mut self, other_items: &'static [&'static str]) -> Self {
+        self.other_items = other_items;
+        self
+    }
+
+    /// Where a page's items are: the first of [`items`](Self::items) and
+    /// [`other_items`](Self::other_items) that holds a non-empty list, else `items`.
+    pub fn items_path(&self, page: &serde_json::Value) -> &'static str {
+        std::iter::once(self.items)
+            .chain(self.other_items.iter().copied())
+            .find(|path| {
+                crate::json_path::value_at(page, path)
+                    .and_then(serde_json::Value::as_array)
+                    .is_some_and(|items| !items.is_empty())
+            })
+            .unwrap_or(self.items)
     }
 
     /// A marker listing: `marker` is the input member that says after which item a page
@@ -173,6 +196,11 @@ mod tests {
         assert!(pages.offset_as_text && !pages.limit_as_text);
         assert_eq!(pages.first_offset(), 1);
         assert_eq!(PageInfo::new("o", "l", "i", 1).first_offset(), 0);
+        const COMMANDS: PageInfo =
+            PageInfo::new("offset", "limit", "commands", 50).with_other_items(&["keys"]);
+        let keys = serde_json::json!({"commands": [], "keys": [{"name": "k"}]});
+        assert_eq!(COMMANDS.items_path(&keys), "keys");
+        assert_eq!(COMMANDS.items_path(&serde_json::json!({})), "commands");
         const LOGS: PageInfo =
             PageInfo::new("line_num", "limit", "slow_logs", 100).with_marker("line_num");
         assert_eq!(

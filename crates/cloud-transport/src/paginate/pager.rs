@@ -198,7 +198,8 @@ impl Pager {
             Ok(page) => page,
             Err(error) => return Some(Err(error)),
         };
-        let items = match value_at(&page, self.info.items) {
+        let items_path = self.info.items_path(&page);
+        let items = match value_at(&page, items_path) {
             None | Some(Value::Null) => &[][..],
             Some(Value::Array(items)) => items.as_slice(),
             Some(other) => {
@@ -207,7 +208,7 @@ impl Pager {
                     format!(
                         "{}: page {page_number}: `{}` is not a list but {}",
                         self.op.name,
-                        self.info.items,
+                        items_path,
                         kind_of(other)
                     ),
                 )))
@@ -255,7 +256,7 @@ impl Pager {
         }
         let keep = left.map_or(count, |left| left.min(count));
         if keep < count {
-            if let Some(Value::Array(items)) = value_at_mut(&mut page, self.info.items) {
+            if let Some(Value::Array(items)) = value_at_mut(&mut page, items_path) {
                 items.truncate(keep as usize);
             }
         }

@@ -405,3 +405,23 @@ async fn a_last_item_without_a_marker_ends_the_list_with_an_error_after_its_page
     assert!(pages.next_page().await.is_none());
     assert_eq!(server.count(), 1);
 }
+
+#[tokio::test]
+async fn items_in_the_list_the_request_chose_page_like_any_others() {
+    // `Type: key` fills `Keys`; `Commands` stays empty.
+    let server = TestServer::start(|req, _| {
+        let input = req.json();
+        let offset = number(&input["Offset"]);
+        let keys: Vec<Value> = (offset..7.min(offset + number(&input["Limit"])))
+            .map(|i| json!({"Id": format!("i-{i}")}))
+            .collect();
+        Reply::tencent_ok(json!({"TotalCount": 7, "Commands": [], "Keys": keys}), "r")
+    })
+    .await;
+    let pages = PageInfo::new("Offset", "Limit", "Commands", 2)
+        .with_other_items(&["Keys"])
+        .with_total("TotalCount");
+    let paginator = Paginator::new(client(&server), LIST, pages, json!({"Type": "key"}));
+    assert_eq!(all_ids(paginator).await.unwrap(), ids(0..7));
+    assert_eq!(sent(&server, "Offset"), [0, 2, 4, 6]);
+}
