@@ -784,6 +784,7 @@ impl<'a> Checker<'a> {
         if let Some(pagination) = &op.pagination {
             self.pagination(op, pagination, &path.key("pagination"));
         }
+        self.lifecycle_statements(op, path);
     }
 
     fn http(&mut self, op: &Operation, path: &SpecPath) {

@@ -31,6 +31,9 @@ pub struct Sent {
     pub auth_token: bool,
     /// It carried `Authorization` (a signature).
     pub signed: bool,
+    /// The JSON body (`null` for none, or a body that is not JSON): what paginators and
+    /// waiters sent.
+    pub body: serde_json::Value,
 }
 
 impl Sent {
@@ -93,6 +96,7 @@ impl HttpClient for Recorder {
             action: request.header("x-tc-action").map(str::to_owned),
             auth_token: request.header("x-auth-token").is_some(),
             signed: request.header("authorization").is_some(),
+            body: serde_json::from_slice(&request.body).unwrap_or(serde_json::Value::Null),
         };
         self.sent
             .lock()

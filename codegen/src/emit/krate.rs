@@ -492,7 +492,7 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         ))
         .para(
             "From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) \
-             itself; from `<Operation>Input::builder()` (`C = ()`), it can only \
+             itself; from [`Operation::builder`] (`C = ()`), it can only \
              [`build`](Self::build) the input.",
         )
         .outer();
@@ -556,6 +556,15 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
             const INFO: OperationInfo;
             /// Wire names of the members that must be set.
             const REQUIRED: &'static [&'static str] = &[];
+
+            /// Starts building the input (`<Operation>Input::builder()`, with this trait in
+            /// scope): a [`Request`] that can only [`build`](Request::build) it.
+            fn builder() -> Request<Self, ()>
+            where
+                Self: Default,
+            {
+                Request::default()
+            }
         }
 
         #request_docs

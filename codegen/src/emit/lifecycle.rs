@@ -9,7 +9,7 @@
 //! test checks.
 
 use cloud_spec::lifecycle::{parse_id_format, FilterMember, IdFormatPart};
-use cloud_spec::{Operation, Service};
+use cloud_spec::{Operation, Service, TypeExpr};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -121,10 +121,12 @@ pub(crate) fn operations_imports(plan: &Plan<'_>) -> TokenStream {
     if has_pages(plan) {
         paginate.push(quote!(Paginator));
         let numbered = plan.operations.iter().any(|op| {
-            op.spec
-                .pagination
-                .as_ref()
-                .is_some_and(|p| p.style != cloud_spec::PageStyle::Offset)
+            op.spec.pagination.as_ref().is_some_and(|p| {
+                matches!(
+                    p.style,
+                    cloud_spec::PageStyle::Page0 | cloud_spec::PageStyle::Page1
+                )
+            })
         });
         if numbered {
             paginate.push(quote!(PageStyle));
@@ -315,7 +317,11 @@ pub(crate) fn operation_impls(
     let input = format_ident!("{}", op.input_type());
     let mut out = TokenStream::new();
     if let Some(pagination) = &op.spec.pagination {
-        let item = item_type(plan, op, &pagination.items);
+        // Items of several lists may be of several types.
+        let item = match pagination.other_items.is_empty() {
+            true => item_type(plan, op, &pagination.items),
+            false => quote!(serde_json::Value),
+        };
         let pages = page_info(op.spec, pagination);
         out.extend(quote! {
             impl Paged for #input {
@@ -363,9 +369,18 @@ fn page_info(op: &Operation, pagination: &cloud_spec::Pagination) -> TokenStream
         cloud_spec::PageStyle::Offset => {}
         cloud_spec::PageStyle::Page0 => chain = quote!(#chain.with_style(PageStyle::Page0)),
         cloud_spec::PageStyle::Page1 => chain = quote!(#chain.with_style(PageStyle::Page1)),
+        // `with_marker` sets the style.
+        cloud_spec::PageStyle::Marker => {}
     }
     if let Some(total) = &pagination.total {
         chain = quote!(#chain.with_total(#total));
+    }
+    if let Some(next_marker) = &pagination.next_marker {
+        chain = quote!(#chain.with_marker(#next_marker));
+    }
+    if !pagination.other_items.is_empty() {
+        let other = &pagination.other_items;
+        chain = quote!(#chain.with_other_items(&[#(#other),*]));
     }
     if op.input_is_text(offset) {
         chain = quote!(#chain.with_text_offset());
@@ -725,19 +740,32 @@ fn sample_id(format: &str) -> String {
 pub(crate) fn method_note(op: &OperationPlan<'_>) -> Option<String> {
     let mut notes = Vec::new();
     if let Some(task) = &op.spec.task {
+        let several = op
+            .spec
+            .output
+            .get(&task.handle)
+            .is_some_and(|m| matches!(TypeExpr::parse(&m.ty), Ok(TypeExpr::List(_))));
+        let (what, waits) = match several {
+            true => ("tasks", "every one of the tasks it starts"),
+            false => ("a task", "the task it starts"),
+        };
         // With a condition too, the waiter's own paragraph names `send_and_wait`.
         notes.push(if op.spec.waiter.is_some() {
-            format!("It starts a task (`{}`).", task.handle)
+            format!("It starts {what} (`{}`).", task.handle)
         } else {
             format!(
-                "[`send_and_wait`](Request::send_and_wait) waits for the task it starts (`{}`).",
+                "[`send_and_wait`](Request::send_and_wait) waits for {waits} (`{}`).",
                 task.handle
             )
         });
     }
     if let Some(pagination) = &op.spec.pagination {
+        let by = match pagination.style {
+            cloud_spec::PageStyle::Marker => "after the last item's ",
+            _ => "",
+        };
         notes.push(format!(
-            "[`paginate`](Request::paginate) reads every page (`{}`, {} a page).",
+            "[`paginate`](Request::paginate) reads every page ({by}`{}`, {} a page).",
             pagination.offset, pagination.max_page_size
         ));
     }

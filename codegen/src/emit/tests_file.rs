@@ -119,7 +119,9 @@ pub(crate) fn tests_file(plan: &Plan<'_>) -> Result<(TokenStream, String), EmitE
             "Tests generated from the spec of {}: the documented examples, how responses that \
              drift from the docs (nulls, unknown members, numbers sent as strings, unknown enum \
              values) are read, and that secrets stay out of `Debug` output. The checks are \
-             `cloud_transport::example_checks`; the JSON they compare with is `examples.json`.",
+             `cloud_transport::example_checks`; the JSON they compare with is `examples.json`. \
+             Each operation's `<operation>_as_documented` test builds its documented requests, \
+             reads its documented and drifted responses and leaves out each required member.",
             plan.service.title
         ))
         .inner();
@@ -277,13 +279,7 @@ fn operation_test(
     );
     data.insert("sample".to_owned(), Value::Object(sample));
     let name = format_ident!("{}_as_documented", op.method);
-    let docs = Docs::new()
-        .para(format!(
-            "`{wire}`: examples, responses that drift from the docs, required members."
-        ))
-        .outer();
     let test = quote! {
-        #docs
         #[test]
         fn #name() {
             #(#steps)*

@@ -194,6 +194,8 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
             waiter: None,
             task: None,
             pagination: None,
+            no_task: None,
+            no_pagination: None,
         },
         shapes: IndexMap::new(),
     })
@@ -798,6 +800,8 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
             waiter: None,
             task: None,
             pagination: None,
+            no_task: None,
+            no_pagination: None,
         },
         shapes,
     })

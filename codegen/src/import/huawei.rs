@@ -558,6 +558,8 @@ impl Importer<'_> {
             waiter: None,
             task: None,
             pagination: None,
+            no_task: None,
+            no_pagination: None,
         })
     }
 

@@ -4,19 +4,25 @@
 //!
 //! - **Task handles.** An overlay's `task_handles` table maps an output member name (`FlowId`,
 //!   `AsyncRequestId`, `job_id`) to the service's task API that follows it. Every operation that
-//!   is not read-only and whose output has a table member of a scalar type (a string or an
-//!   integer) gets `task` with the first table member it has. Read-only operations are left out
+//!   is not read-only and whose output has a table member of a string or integer type, or a
+//!   list of them (one task per item), gets `task` with the first table member it has. An
+//!   overlay's `no_task` states, with the vendor's reason, that a member that looks like a
+//!   handle (`TaskId`, `JobId`) is none a waiter can follow. Read-only operations are left out
 //!   because a `Describe*` that reports an existing task's id (cdb
 //!   `DescribeInstanceUpgradeCheckJob`'s `JobId`) starts nothing.
-//! - **Pagination.** An operation whose input has an offset/limit pair of integer members
-//!   ([`PAGE_MEMBERS`]) and whose output has exactly one top-level list member (the items)
-//!   gets `pagination`, with the total when the output has an integer member named like one
-//!   ([`TOTAL_MEMBERS`]). The largest page size comes from the limit member's docs
+//! - **Pagination.** An operation whose input has an offset/limit pair ([`PAGE_MEMBERS`]) of
+//!   integer members, or of string members (Huawei sends some counts as text), and whose
+//!   output has exactly one top-level list member (the items) gets `pagination`, with the
+//!   total when the output has an integer (or text) member named like one
+//!   ([`TOTAL_MEMBERS`]). A limit without an offset pages by a marker when an input member is
+//!   also a member of the listed items (`line_num`: the next page starts after the last
+//!   item's). The largest page size comes from the limit member's docs
 //!   ([`documented_max_page_size`]), else from the overlay's `default_max_page_size`.
 //!
-//! Operations the rules cannot decide (two lists, no list, string offsets, a limit without an
-//! offset, no page size) get no pagination and are named in the import notes; an overlay patch
-//! decides them. Overlay patches (`task:`, `pagination:`) apply after the rules.
+//! Operations the rules cannot decide (two lists, no list, a lone limit without a marker, an
+//! offset without a limit, no page size) get no pagination and are named in the import notes;
+//! an overlay decides them (`pagination:`, or `no_pagination:` with the reason). Overlay
+//! patches (`task:`, `no_task:`, `pagination:`, `no_pagination:`) apply after the rules.
 
 use cloud_spec::{Member, Operation, PageStyle, Pagination, Service, TaskHandle, TypeExpr};
 use indexmap::IndexMap;
@@ -84,7 +90,7 @@ pub fn task_handle(op: &Operation, table: &IndexMap<String, String>) -> Option<T
     table.iter().find_map(|(member, api)| {
         op.output
             .get(member)
-            .filter(|m| is_scalar_handle(m))
+            .filter(|m| is_handle_member(m))
             .map(|_| TaskHandle {
                 handle: member.clone(),
                 api: api.clone(),
@@ -92,12 +98,14 @@ pub fn task_handle(op: &Operation, table: &IndexMap<String, String>) -> Option<T
     })
 }
 
-/// A member that can hold a task handle: a string or an integer.
-pub fn is_scalar_handle(member: &Member) -> bool {
-    matches!(
-        TypeExpr::parse(&member.ty),
-        Ok(TypeExpr::String | TypeExpr::Integer(_))
-    )
+/// A member that can hold a task handle: a string or an integer, or a list of them (one task
+/// per item: mongodb `AssignProject`'s `FlowIds`).
+pub fn is_handle_member(member: &Member) -> bool {
+    match TypeExpr::parse(&member.ty) {
+        Ok(TypeExpr::String | TypeExpr::Integer(_)) => true,
+        Ok(TypeExpr::List(item)) => matches!(*item, TypeExpr::String | TypeExpr::Integer(_)),
+        _ => false,
+    }
 }
 
 /// The pagination rule for one operation: `Ok(None)` when the operation does not page,
@@ -111,80 +119,146 @@ pub fn pagination(
         .iter()
         .find(|(offset, limit, _)| op.input.contains_key(*offset) && op.input.contains_key(*limit))
     else {
-        // A limit alone pages by a cursor (Huawei's slow logs continue from a `line_num`), which
-        // the model does not describe; an offset alone has no page size.
-        let lone = PAGE_MEMBERS.iter().find_map(|(offset, limit, _)| {
-            match (
-                op.input.contains_key(*offset),
-                op.input.contains_key(*limit),
-            ) {
-                (false, true) => Some(format!("`{limit}` without `{offset}`")),
-                (true, false) => Some(format!("`{offset}` without `{limit}`")),
-                _ => None,
-            }
-        });
-        return match lone {
-            Some(reason) => Err(reason),
-            None => Ok(None),
-        };
+        return lone_member(op, default_max_page_size, shapes);
     };
     for member in [offset, limit] {
-        if !is_integer(&op.input[member].ty, shapes) {
+        if !is_count(&op.input[member].ty, shapes) {
             return Err(format!(
-                "`{member}` is `{}`, not an integer",
+                "`{member}` is `{}`, not an integer or a string",
                 op.input[member].ty
             ));
         }
     }
+    let items = the_list(op)?;
+    let total = TOTAL_MEMBERS
+        .iter()
+        .find(|name| {
+            op.output
+                .get(**name)
+                .is_some_and(|m| is_count(&m.ty, shapes))
+        })
+        .map(|name| (*name).to_owned());
+    let max_page_size = max_page_size(op, limit, default_max_page_size)?;
+    Ok(Some(Pagination {
+        style,
+        offset: offset.to_owned(),
+        limit: limit.to_owned(),
+        items,
+        other_items: vec![],
+        total,
+        max_page_size,
+        next_marker: None,
+    }))
+}
+
+/// A limit without an offset pages by a marker when an input member (a string or an integer)
+/// is also a member of the listed items: the next page starts after the item whose member
+/// holds the marker (Huawei's slow logs continue from the last item's `line_num`). Any other
+/// lone paging member is undecided: an offset alone has no page size.
+fn lone_member(
+    op: &Operation,
+    default_max_page_size: Option<u32>,
+    shapes: &IndexMap<String, cloud_spec::Shape>,
+) -> Result<Option<Pagination>, String> {
+    let lone = PAGE_MEMBERS.iter().find_map(|(offset, limit, _)| {
+        match (
+            op.input.contains_key(*offset),
+            op.input.contains_key(*limit),
+        ) {
+            (false, true) => Some((*limit, format!("`{limit}` without `{offset}`"))),
+            (true, false) => Some(("", format!("`{offset}` without `{limit}`"))),
+            _ => None,
+        }
+    });
+    let Some((limit, reason)) = lone else {
+        return Ok(None);
+    };
+    if limit.is_empty() || !is_count(&op.input[limit].ty, shapes) {
+        return Err(reason);
+    }
+    let Ok(items) = the_list(op) else {
+        return Err(reason);
+    };
+    let item_members = match TypeExpr::parse(&op.output[&items].ty) {
+        Ok(TypeExpr::List(item)) => match *item {
+            TypeExpr::Shape(name) => shapes.get(&name).and_then(|s| s.members.as_ref()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let marker = item_members.and_then(|members| {
+        op.input.iter().find(|(name, member)| {
+            name.as_str() != limit
+                && is_marker(&member.ty)
+                && members.get(name.as_str()).is_some_and(|m| is_marker(&m.ty))
+        })
+    });
+    let Some((marker, _)) = marker else {
+        return Err(format!(
+            "{reason}, and no input member is a member of the listed items (a marker)"
+        ));
+    };
+    Ok(Some(Pagination {
+        style: PageStyle::Marker,
+        offset: marker.clone(),
+        limit: limit.to_owned(),
+        items,
+        other_items: vec![],
+        total: None,
+        max_page_size: max_page_size(op, limit, default_max_page_size)?,
+        next_marker: Some(marker.clone()),
+    }))
+}
+
+/// The one top-level list of the output: the items.
+fn the_list(op: &Operation) -> Result<String, String> {
     let lists: Vec<&str> = op
         .output
         .iter()
         .filter(|(_, m)| matches!(TypeExpr::parse(&m.ty), Ok(TypeExpr::List(_))))
         .map(|(name, _)| name.as_str())
         .collect();
-    let items = match lists.as_slice() {
-        [items] => (*items).to_owned(),
-        [] => return Err("the output has no top-level list".to_owned()),
-        several => {
-            return Err(format!(
-                "the output has {} top-level lists ({})",
-                several.len(),
-                several.join(", ")
-            ))
-        }
-    };
-    let total = TOTAL_MEMBERS
-        .iter()
-        .find(|name| {
-            op.output
-                .get(**name)
-                .is_some_and(|m| is_integer(&m.ty, shapes))
-        })
-        .map(|name| (*name).to_owned());
-    let max_page_size = documented_max_page_size(&op.input[limit].docs)
+    match lists.as_slice() {
+        [items] => Ok((*items).to_owned()),
+        [] => Err("the output has no top-level list".to_owned()),
+        several => Err(format!(
+            "the output has {} top-level lists ({})",
+            several.len(),
+            several.join(", ")
+        )),
+    }
+}
+
+fn max_page_size(
+    op: &Operation,
+    limit: &str,
+    default_max_page_size: Option<u32>,
+) -> Result<u32, String> {
+    documented_max_page_size(&op.input[limit].docs)
         .or(default_max_page_size)
         .ok_or_else(|| {
             format!("the docs of `{limit}` state no maximum and the overlay sets no `default_max_page_size`")
-        })?;
-    Ok(Some(Pagination {
-        style,
-        offset: offset.to_owned(),
-        limit: limit.to_owned(),
-        items,
-        total,
-        max_page_size,
-    }))
+        })
 }
 
-/// An integer type, or an integer enum.
-fn is_integer(ty: &str, shapes: &IndexMap<String, cloud_spec::Shape>) -> bool {
+/// A count: an integer type, an integer enum, or a string (that holds a number: Huawei's text
+/// offsets and totals).
+fn is_count(ty: &str, shapes: &IndexMap<String, cloud_spec::Shape>) -> bool {
     match TypeExpr::parse(ty) {
-        Ok(TypeExpr::Integer(_)) => true,
+        Ok(TypeExpr::Integer(_) | TypeExpr::String) => true,
         Ok(TypeExpr::Shape(name)) => shapes
             .get(&name)
             .is_some_and(|s| s.enum_kind == Some(cloud_spec::EnumKind::Integer)),
         _ => false,
     }
+}
+
+/// A marker: a string or an integer.
+fn is_marker(ty: &str) -> bool {
+    matches!(
+        TypeExpr::parse(ty),
+        Ok(TypeExpr::Integer(_) | TypeExpr::String)
+    )
 }
 
 /// Words after which the docs give the largest page size: "Maximum value: 100", "maximum is
@@ -426,6 +500,8 @@ mod tests {
             waiter: None,
             task: None,
             pagination: None,
+            no_task: None,
+            no_pagination: None,
         }
     }
 
@@ -446,8 +522,10 @@ mod tests {
                 api: "tasks".into()
             })
         );
-        // A list of handles is not one handle.
+        // A list of handles: one task per item.
         let op = operation(&[], &[("FlowId", "list<uint64>")]);
+        assert_eq!(task_handle(&op, &table).unwrap().handle, "FlowId");
+        let op = operation(&[], &[("FlowId", "list<list<uint64>>")]);
         assert_eq!(task_handle(&op, &table), None);
         // A read-only operation reports a task; it starts none.
         let mut op = operation(&[], &[("FlowId", "string")]);
@@ -475,8 +553,10 @@ mod tests {
                 offset: "Offset".into(),
                 limit: "Limit".into(),
                 items: "Items".into(),
+                other_items: vec![],
                 total: Some("TotalCount".into()),
                 max_page_size: 100,
+                next_marker: None,
             }))
         );
         // No maximum in the docs: the overlay's default, or undecided.
@@ -504,21 +584,74 @@ mod tests {
         );
         let paged = pagination(&op, Some(99), &shapes).unwrap().unwrap();
         assert_eq!((paged.style, paged.total), (PageStyle::Page1, None));
-        // Text offsets, a lone limit, no paging members at all.
+        // Text offsets and a text total page as numbers do; a list of pairs does not.
         let op = operation(
             &[("offset", "string"), ("limit", "string")],
+            &[("x", "list<string>"), ("total_count", "string")],
+        );
+        let paged = pagination(&op, Some(1), &shapes).unwrap().unwrap();
+        assert_eq!(paged.total.as_deref(), Some("total_count"));
+        let op = operation(
+            &[("offset", "list<string>"), ("limit", "string")],
             &[("x", "list<string>")],
         );
         assert_eq!(
             pagination(&op, Some(1), &shapes),
-            Err("`offset` is `string`, not an integer".into())
+            Err("`offset` is `list<string>`, not an integer or a string".into())
         );
+        // A lone limit without a marker in the items.
         let op = operation(&[("limit", "int32")], &[("x", "list<string>")]);
         assert_eq!(
             pagination(&op, Some(1), &shapes),
-            Err("`limit` without `offset`".into())
+            Err("`limit` without `offset`, and no input member is a member of the listed items (a marker)".into())
         );
         let op = operation(&[("InstanceId", "string")], &[("x", "list<string>")]);
         assert_eq!(pagination(&op, Some(1), &shapes), Ok(None));
+    }
+
+    #[test]
+    fn a_lone_limit_pages_by_a_member_the_items_share() {
+        let mut shapes: IndexMap<String, Shape> = IndexMap::new();
+        shapes.insert(
+            "Log".into(),
+            Shape {
+                docs: String::new(),
+                members: Some(
+                    [("line_num", "string"), ("text", "string")]
+                        .iter()
+                        .map(|(n, t)| ((*n).to_owned(), member(t, "")))
+                        .collect(),
+                ),
+                enum_kind: None,
+                values: vec![],
+            },
+        );
+        let mut op = operation(
+            &[
+                ("node_id", "string"),
+                ("limit", "int32"),
+                ("line_num", "string"),
+            ],
+            &[("slow_logs", "list<Log>")],
+        );
+        op.input["limit"].docs = "Number of log records per query, at most 100.".into();
+        assert_eq!(
+            pagination(&op, None, &shapes),
+            Ok(Some(Pagination {
+                style: PageStyle::Marker,
+                offset: "line_num".into(),
+                limit: "limit".into(),
+                items: "slow_logs".into(),
+                other_items: vec![],
+                total: None,
+                max_page_size: 100,
+                next_marker: Some("line_num".into()),
+            }))
+        );
+        // Items without the member: undecided.
+        op.output["slow_logs"].ty = "list<string>".into();
+        assert!(pagination(&op, None, &shapes)
+            .unwrap_err()
+            .contains("no input member is a member of the listed items"));
     }
 }

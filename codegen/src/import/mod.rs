@@ -148,7 +148,7 @@ pub fn finish(
             o.overlay
                 .operations
                 .get(op)
-                .is_some_and(|p| p.pagination.is_some())
+                .is_some_and(|p| p.pagination.is_some() || p.no_pagination.is_some())
         });
         if !decided {
             raw.notes.push(format!(

@@ -12,8 +12,8 @@
 use std::path::{Path, PathBuf};
 
 use cloud_spec::{
-    AuthMode, Endpoint, ErrorCode, Example, HttpMethod, Location, Member, Operation, PageStyle,
-    Pagination, Resource, Service, Shape, TaskApi, TaskHandle, TypeExpr, Waiter,
+    AuthMode, Endpoint, ErrorCode, Example, HttpMethod, Location, Member, NoTask, Operation,
+    PageStyle, Pagination, Resource, Service, Shape, TaskApi, TaskHandle, TypeExpr, Waiter,
 };
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -155,6 +155,14 @@ pub struct OperationPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub pagination: Option<Option<PaginationPatch>>,
+    /// An output member that looks like a task handle but is none a waiter can follow, and
+    /// why, in the vendor's words. Removes a task the rule gave on that member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_task: Option<NoTask>,
+    /// Why an operation whose members look like paging has no pagination, in the vendor's
+    /// words. Removes the rule's pagination, or decides an operation the rule left undecided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_pagination: Option<String>,
 }
 
 /// Replacements in an operation's pagination; absent fields keep the rule's value. Where the
@@ -174,6 +182,9 @@ pub struct PaginationPatch {
     /// Path of the items in the output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
+    /// Other paths of the items, when an input decides which list the answer fills.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_items: Option<Vec<String>>,
     /// Path of the total in the output; `total: null` removes the rule's.
     #[serde(
         default,
@@ -184,6 +195,9 @@ pub struct PaginationPatch {
     /// The largest page size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_page_size: Option<u32>,
+    /// Style `marker`: the path, within an item, of the next page's marker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_marker: Option<String>,
 }
 
 impl PaginationPatch {
@@ -223,11 +237,20 @@ impl PaginationPatch {
             offset: offset.unwrap_or_default(),
             limit: limit.unwrap_or_default(),
             items: items.unwrap_or_default(),
+            other_items: self
+                .other_items
+                .clone()
+                .or_else(|| base.map(|b| b.other_items.clone()))
+                .unwrap_or_default(),
             total: match &self.total {
                 Some(total) => total.clone(),
                 None => base.and_then(|b| b.total.clone()),
             },
             max_page_size: max_page_size.unwrap_or_default(),
+            next_marker: self
+                .next_marker
+                .clone()
+                .or_else(|| base.and_then(|b| b.next_marker.clone())),
         })
     }
 }
@@ -550,12 +573,12 @@ impl LoadedOverlay {
                     && op
                         .output
                         .get(member)
-                        .is_some_and(super::lifecycle::is_scalar_handle)
+                        .is_some_and(super::lifecycle::is_handle_member)
             });
             if !used {
                 problems.push(self.stale(
                     &root.key("task_handles").key(member.as_str()),
-                    format!("no operation that changes something has a string or integer output member `{member}` (for task API `{api}`)"),
+                    format!("no operation that changes something has a string or integer (or list of them) output member `{member}` (for task API `{api}`)"),
                 ));
             }
         }
@@ -576,6 +599,30 @@ impl LoadedOverlay {
                     "the rule gives this operation exactly this task: drop the entry",
                 )),
                 Some(task) => op.task = task.clone(),
+            }
+            if let Some(no_task) = &patch.no_task {
+                if !op.output.contains_key(&no_task.member) {
+                    problems.push(self.stale(
+                        &path.key("no_task").key("member"),
+                        format!("the operation has no output member `{}`", no_task.member),
+                    ));
+                } else {
+                    if op.task.as_ref().is_some_and(|t| t.handle == no_task.member) {
+                        op.task = None;
+                    }
+                    op.no_task = Some(no_task.clone());
+                }
+            }
+            if let Some(reason) = &patch.no_pagination {
+                if op.pagination.is_none() && !undecided.undecided_pagination.contains_key(name) {
+                    problems.push(self.stale(
+                        &path.key("no_pagination"),
+                        "the rule gives this operation no pagination and has nothing to decide: there is nothing to explain",
+                    ));
+                } else {
+                    op.pagination = None;
+                    op.no_pagination = Some(reason.clone());
+                }
             }
             match &patch.pagination {
                 None => {}

@@ -385,6 +385,8 @@ fn convert(
             waiter: None,
             task: None,
             pagination: None,
+            no_task: None,
+            no_pagination: None,
         };
         for (i, example) in examples.actions.get(name).into_iter().flatten().enumerate() {
             match convert_example(example, &op, &shapes) {

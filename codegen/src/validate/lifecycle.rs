@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use cloud_spec::lifecycle::{parse_id_format, FilterMember};
-use cloud_spec::{Member, Operation, Pagination, Resource, Shape, TaskApi, TaskHandle, TypeExpr};
+use cloud_spec::{
+    Member, Operation, PageStyle, Pagination, Resource, Shape, TaskApi, TaskHandle, TypeExpr,
+};
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -186,12 +188,16 @@ impl<'a> Checker<'a> {
                 );
                 None
             }
-            Some(member) => match self.member_kind(member) {
+            // A list of handles: one task per item, each of the item's kind.
+            Some(member) => match TypeExpr::parse(&member.ty).ok().map(|ty| match ty {
+                TypeExpr::List(item) => self.kind(&item),
+                ty => self.kind(&ty),
+            }) {
                 Some(Kind::Other) => {
                     self.error(
                         &path.key("handle"),
                         format!(
-                            "`{}` is `{}`; a task handle is a string or an integer",
+                            "`{}` is `{}`; a task handle is a string or an integer, or a list of them",
                             task.handle, member.ty
                         ),
                     );
@@ -229,6 +235,7 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn pagination(&mut self, op: &Operation, pagination: &Pagination, path: &SpecPath) {
+        let marker = pagination.style == PageStyle::Marker;
         for (key, member) in [("offset", &pagination.offset), ("limit", &pagination.limit)] {
             match op.input.get(member.as_str()) {
                 None => self.error(
@@ -236,14 +243,28 @@ impl<'a> Checker<'a> {
                     format!("this operation has no input member `{member}`"),
                 ),
                 Some(m) => {
-                    if matches!(self.member_kind(m), Some(Kind::String | Kind::Other)) {
-                        self.error(
-                            &path.key(key),
-                            format!("`{member}` is `{}`; paging members are integers", m.ty),
-                        );
+                    // Counts (and markers) are integers, or text the runtime sends numbers as.
+                    if self.member_kind(m) == Some(Kind::Other) {
+                        let what = if marker && key == "offset" {
+                            "a marker is a string or an integer"
+                        } else {
+                            "paging members are integers or strings that hold one"
+                        };
+                        self.error(&path.key(key), format!("`{member}` is `{}`; {what}", m.ty));
                     }
                 }
             }
+        }
+        match (&pagination.next_marker, marker) {
+            (None, true) => self.error(
+                &path.key("next_marker"),
+                "style `marker` needs `next_marker`: the item member the next page starts after",
+            ),
+            (Some(_), false) => self.error(
+                &path.key("next_marker"),
+                "`next_marker` belongs to style `marker`; this pagination counts by offset or page",
+            ),
+            _ => {}
         }
         if pagination.offset == pagination.limit {
             self.error(
@@ -259,12 +280,26 @@ impl<'a> Checker<'a> {
             ),
             Err(message) => self.error(&path.key("items"), message),
         }
+        for (i, other) in pagination.other_items.iter().enumerate() {
+            let at = path.key("other_items").index(i);
+            if *other == pagination.items || pagination.other_items[..i].contains(other) {
+                self.error(&at, format!("`{other}` is named twice"));
+            }
+            match self.resolve_output_path(op, other) {
+                Ok(Some(TypeExpr::List(_))) | Ok(None) => {}
+                Ok(Some(ty)) => self.error(&at, format!("`{other}` is `{ty}`, not a list")),
+                Err(message) => self.error(&at, message),
+            }
+        }
+        if let (Some(next), true) = (&pagination.next_marker, marker) {
+            self.next_marker(op, pagination, next, &path.key("next_marker"));
+        }
         if let Some(total) = &pagination.total {
             match self.resolve_output_path(op, total) {
-                Ok(Some(ty)) if self.kind(&ty) == Kind::Integer => {}
+                Ok(Some(ty)) if self.kind(&ty) != Kind::Other => {}
                 Ok(Some(ty)) => self.error(
                     &path.key("total"),
-                    format!("`{total}` is `{ty}`, not an integer"),
+                    format!("`{total}` is `{ty}`, not an integer or a string that holds one"),
                 ),
                 Ok(None) => {}
                 Err(message) => self.error(&path.key("total"), message),
@@ -275,6 +310,85 @@ impl<'a> Checker<'a> {
                 &path.key("max_page_size"),
                 "a page of at most 0 items holds nothing",
             );
+        }
+    }
+
+    /// The next marker is a string or an integer member of the listed items.
+    fn next_marker(
+        &mut self,
+        op: &Operation,
+        pagination: &Pagination,
+        next: &str,
+        path: &SpecPath,
+    ) {
+        let Ok(Some(TypeExpr::List(item))) = self.resolve_output_path(op, &pagination.items) else {
+            // Items that are not a list are reported at `items`.
+            return;
+        };
+        let TypeExpr::Shape(shape) = *item else {
+            self.error(
+                path,
+                format!(
+                    "the items of `{}` are `{item}`, not structures with a marker member",
+                    pagination.items
+                ),
+            );
+            return;
+        };
+        let Some(members) = self
+            .service
+            .shapes
+            .get(shape.as_str())
+            .and_then(|s| s.members.as_ref())
+        else {
+            return;
+        };
+        match self.resolve_in(members, next, "the listed item") {
+            Ok(Some(ty)) if self.kind(&ty) != Kind::Other => {}
+            Ok(Some(ty)) => self.error(
+                path,
+                format!("`{next}` is `{ty}`; a marker is a string or an integer"),
+            ),
+            Ok(None) => {}
+            Err(message) => self.error(path, message),
+        }
+    }
+
+    /// An operation's explicit "no task" and "no pagination" statements: not empty, and not
+    /// beside the fact they deny.
+    pub(super) fn lifecycle_statements(&mut self, op: &Operation, path: &SpecPath) {
+        if let Some(no_task) = &op.no_task {
+            let at = path.key("no_task");
+            if !op.output.contains_key(&no_task.member) {
+                self.error(
+                    &at.key("member"),
+                    format!("this operation has no output member `{}`", no_task.member),
+                );
+            }
+            if op.task.as_ref().is_some_and(|t| t.handle == no_task.member) {
+                self.error(
+                    &at.key("member"),
+                    format!(
+                        "`task` takes `{}` as its handle: state one or the other",
+                        no_task.member
+                    ),
+                );
+            }
+            if no_task.reason.trim().is_empty() {
+                self.error(&at.key("reason"), "give the vendor's reason");
+            }
+        }
+        if let Some(reason) = &op.no_pagination {
+            let at = path.key("no_pagination");
+            if reason.trim().is_empty() {
+                self.error(&at, "give the vendor's reason");
+            }
+            if op.pagination.is_some() {
+                self.error(
+                    &at,
+                    "the operation has `pagination`: state one or the other",
+                );
+            }
         }
     }
 

@@ -284,7 +284,7 @@ fn lifecycle_overlay_entries_that_change_nothing_are_errors() {
     let text = err_text(&e);
     assert!(text.contains("4 overlay entries do not match"), "{e}");
     for expected in [
-        "2:3: task_handles.JobHandle: no operation that changes something has a string or integer output member `JobHandle` (for task API `jobs`)",
+        "2:3: task_handles.JobHandle: no operation that changes something has a string or integer (or list of them) output member `JobHandle` (for task API `jobs`)",
         "5:5: operations.DescribeInstanceSSL.task: the rule gives this operation no task: there is nothing to remove",
         "6:5: operations.DescribeInstanceSSL.pagination: the rule gives this operation no pagination and has nothing to decide: there is nothing to remove",
         "8:5: operations.InstanceEnableSSL.pagination: the rule gave this operation no pagination, so the patch must give all of offset, limit, items and max_page_size (missing: offset, limit, items)",
@@ -295,9 +295,9 @@ fn lifecycle_overlay_entries_that_change_nothing_are_errors() {
 
 #[test]
 fn the_task_handle_rule_follows_the_overlay_table() {
-    // `FlowId` (int64) of InstanceEnableSSL is a handle; AssignProject's `FlowIds` is a list,
-    // not one handle. The table names a task API the overlay does not define: the produced
-    // spec does not validate, and says where.
+    // `FlowId` (int64) of InstanceEnableSSL is a handle; AssignProject's `FlowIds` is not in
+    // this table. The table names a task API the overlay does not define: the produced spec
+    // does not validate, and says where.
     let e = finish_with("task_handles:\n  FlowId: flows\n", None).unwrap_err();
     let text = err_text(&e);
     assert!(
@@ -328,6 +328,34 @@ fn the_task_handle_rule_follows_the_overlay_table() {
     )
     .unwrap();
     assert_eq!(done.service.operations["InstanceEnableSSL"].task, None);
+    // A list of handles in the table: one task per item.
+    let done = finish_with(&format!("task_handles:\n  FlowIds: flows\n{tasks}"), None).unwrap();
+    let task = done.service.operations["AssignProject"]
+        .task
+        .clone()
+        .unwrap();
+    assert_eq!(task.handle, "FlowIds");
+    // `no_task` names a member the output has, and takes the rule's task on it away.
+    let done = finish_with(
+        &format!("task_handles:\n  FlowId: flows\n{tasks}operations:\n  InstanceEnableSSL:\n    no_task:\n      member: FlowId\n      reason: Meaningless.\n"),
+        None,
+    )
+    .unwrap();
+    let op = &done.service.operations["InstanceEnableSSL"];
+    assert_eq!(op.task, None);
+    assert_eq!(
+        op.no_task.as_ref().map(|n| n.member.as_str()),
+        Some("FlowId")
+    );
+    let e = finish_with(
+        "operations:\n  InstanceEnableSSL:\n    no_task:\n      member: JobId\n      reason: Meaningless.\n",
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        err_text(&e).contains("operations.InstanceEnableSSL.no_task.member: the operation has no output member `JobId`"),
+        "{e}"
+    );
 }
 
 #[test]

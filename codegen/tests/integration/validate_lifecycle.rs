@@ -256,11 +256,20 @@ fn task_handles_name_a_scalar_output_member_and_a_known_api() {
         &spec,
         &["operations.IsolateDBInstance.task.handle: this operation has no output member `FlowId`"],
     );
-    // A list of handles is not one handle.
-    let spec = edit(&base(), "      AsyncRequestId:\n        type: string\n        required: true\n      RequestId:\n        type: string\n        required: true\n    task:", "      AsyncRequestId:\n        type: list<string>\n        required: true\n      RequestId:\n        type: string\n        required: true\n    task:");
+    // A list of handles is one task per item; a list of lists, or a boolean, is no handle.
+    let with_handle = |ty: &str| {
+        edit(&base(), "      AsyncRequestId:\n        type: string\n        required: true\n      RequestId:\n        type: string\n        required: true\n    task:", &format!("      AsyncRequestId:\n        type: {ty}\n        required: true\n      RequestId:\n        type: string\n        required: true\n    task:"))
+    };
+    if let Err(errors) = check(T, &with_handle("list<string>")) {
+        panic!("a list of handles is valid:\n{errors}");
+    }
     expect(
-        &spec,
-        &["operations.IsolateDBInstance.task.handle: `AsyncRequestId` is `list<string>`; a task handle is a string or an integer"],
+        &with_handle("list<list<string>>"),
+        &["operations.IsolateDBInstance.task.handle: `AsyncRequestId` is `list<list<string>>`; a task handle is a string or an integer, or a list of them"],
+    );
+    expect(
+        &with_handle("boolean"),
+        &["operations.IsolateDBInstance.task.handle: `AsyncRequestId` is `boolean`; a task handle is a string or an integer, or a list of them"],
     );
     // Text cannot be sent where the task API takes a number.
     let spec = edit(
@@ -285,9 +294,9 @@ fn pagination_members_exist_and_have_the_right_types() {
         &spec,
         &[
             "operations.DescribeDBInstances.pagination.offset: this operation has no input member `Skip`",
-            "operations.DescribeDBInstances.pagination.limit: `InstanceIds` is `list<string>`; paging members are integers",
+            "operations.DescribeDBInstances.pagination.limit: `InstanceIds` is `list<string>`; paging members are integers or strings that hold one",
             "operations.DescribeDBInstances.pagination.items: `TotalCount` is `uint64`, not a list",
-            "operations.DescribeDBInstances.pagination.total: `InstanceDetails` is `list<InstanceDetail>`, not an integer",
+            "operations.DescribeDBInstances.pagination.total: `InstanceDetails` is `list<InstanceDetail>`, not an integer or a string that holds one",
             "operations.DescribeDBInstances.pagination.max_page_size: a page of at most 0 items holds nothing",
         ],
     );
@@ -300,6 +309,83 @@ fn pagination_members_exist_and_have_the_right_types() {
     assert!(
         message.contains("pagination.style") && message.contains("page2"),
         "{message}"
+    );
+}
+
+#[test]
+fn text_offsets_page_and_markers_name_a_member_of_the_items() {
+    // Offsets and limits declared `string` hold numbers the runtime sends as text.
+    let spec = edit(
+        &base(),
+        "      Offset:\n        type: uint64\n      Limit:\n        type: uint64\n",
+        "      Offset:\n        type: string\n      Limit:\n        type: string\n",
+    );
+    if let Err(errors) = check(T, &spec) {
+        panic!("text paging members are valid:\n{errors}");
+    }
+    let paged = "      offset: Offset\n      limit: Limit\n      items: InstanceDetails\n      total: TotalCount\n      max_page_size: 100\n";
+    // A marker: the next page starts after the last item's `InstanceId`.
+    let marker = edit(
+        &base(),
+        paged,
+        "      style: marker\n      offset: Offset\n      limit: Limit\n      items: InstanceDetails\n      max_page_size: 100\n      next_marker: InstanceId\n",
+    );
+    if let Err(errors) = check(T, &marker) {
+        panic!("a marker listing is valid:\n{errors}");
+    }
+    expect(
+        &edit(&marker, "      next_marker: InstanceId\n", "      next_marker: LineNum\n"),
+        &["operations.DescribeDBInstances.pagination.next_marker: `LineNum`: the listed item has no member `LineNum`"],
+    );
+    expect(
+        &edit(&marker, "      next_marker: InstanceId\n", ""),
+        &["operations.DescribeDBInstances.pagination.next_marker: style `marker` needs `next_marker`: the item member the next page starts after"],
+    );
+    // Other lists of items are lists, each named once.
+    expect(
+        &edit(&base(), paged, &format!("{paged}      other_items: [InstanceDetails, TotalCount]\n")),
+        &[
+            "operations.DescribeDBInstances.pagination.other_items[0]: `InstanceDetails` is named twice",
+            "operations.DescribeDBInstances.pagination.other_items[1]: `TotalCount` is `uint64`, not a list",
+        ],
+    );
+    expect(
+        &edit(&base(), paged, &format!("{paged}      next_marker: InstanceId\n")),
+        &["operations.DescribeDBInstances.pagination.next_marker: `next_marker` belongs to style `marker`; this pagination counts by offset or page"],
+    );
+}
+
+#[test]
+fn statements_of_no_task_and_no_pagination_name_real_members_and_stand_alone() {
+    let spec = edit(
+        &base(),
+        "    task:\n      handle: AsyncRequestId\n",
+        "    no_task:\n      member: TaskId\n      reason: \" \"\n    task:\n      handle: AsyncRequestId\n",
+    );
+    expect(
+        &spec,
+        &[
+            "operations.IsolateDBInstance.no_task.member: this operation has no output member `TaskId`",
+            "operations.IsolateDBInstance.no_task.reason: give the vendor's reason",
+        ],
+    );
+    let spec = edit(
+        &base(),
+        "    task:\n      handle: AsyncRequestId\n",
+        "    no_task:\n      member: AsyncRequestId\n      reason: Meaningless.\n    task:\n      handle: AsyncRequestId\n",
+    );
+    expect(
+        &spec,
+        &["operations.IsolateDBInstance.no_task.member: `task` takes `AsyncRequestId` as its handle: state one or the other"],
+    );
+    let spec = edit(
+        &base(),
+        "    pagination:\n      offset: Offset\n",
+        "    no_pagination: Pages two lists.\n    pagination:\n      offset: Offset\n",
+    );
+    expect(
+        &spec,
+        &["operations.DescribeDBInstances.no_pagination: the operation has `pagination`: state one or the other"],
     );
 }
 

@@ -374,10 +374,20 @@ pub(crate) fn documented_instance_ids(spec: &Service) -> Vec<String> {
     let fills = WaiterFills::of(spec);
     let mut ids: Vec<String> = Vec::new();
     for (name, op) in &spec.operations {
-        for member in resource_members_with(spec, &fills, name, op) {
+        let mut members = resource_members_with(spec, &fills, name, op);
+        // A modify or remove operation that names its instances by another member (a list:
+        // AssignProject's `InstanceIds`).
+        if let Some(member) = spec.resource.as_ref().and_then(|r| r.id_members.get(name)) {
+            members.push(member.clone());
+        }
+        for member in members {
             let from_examples = op.examples.iter().filter_map(|e| e.input.get(&member));
             let from_member = op.input.get(&member).and_then(|m| m.example.as_ref());
-            for id in from_examples.chain(from_member).filter_map(Value::as_str) {
+            let values = from_examples.chain(from_member).flat_map(|v| match v {
+                Value::Array(items) => items.iter().collect(),
+                one => vec![one],
+            });
+            for id in values.filter_map(Value::as_str) {
                 if !id.is_empty() && !ids.iter().any(|known| known == id) {
                     ids.push(id.to_owned());
                 }

@@ -156,8 +156,24 @@ pub(crate) fn page(
         PageStyle::Offset => at,
         PageStyle::Page0 => at.saturating_mul(limit),
         PageStyle::Page1 => at.saturating_sub(1).saturating_mul(limit),
+        PageStyle::Marker => after_marker(p, input, &items),
     };
     items.into_iter().skip(skip).take(limit).collect()
+}
+
+/// Marker style: how many items come up to and including the one the request's marker names
+/// (the page starts after it). No marker: the first page; a marker no item holds: past the end.
+fn after_marker(p: &Pagination, input: &Map<String, Value>, items: &[Value]) -> usize {
+    let (Some(marker), Some(path)) = (input.get(&p.offset), p.next_marker.as_deref()) else {
+        return 0;
+    };
+    if marker.is_null() {
+        return 0;
+    }
+    items
+        .iter()
+        .position(|item| value_at(item, path).is_some_and(|v| loosely_equal(v, marker)))
+        .map_or(items.len(), |at| at + 1)
 }
 
 #[cfg(test)]
@@ -176,8 +192,10 @@ mod tests {
             offset: "Offset".into(),
             limit: "Limit".into(),
             items: "Items".into(),
+            other_items: vec![],
             total: None,
             max_page_size: 4,
+            next_marker: None,
         };
         let input = |v: Value| v.as_object().unwrap().clone();
         let offset = p(PageStyle::Offset);
@@ -227,5 +245,54 @@ mod tests {
             numbers(6)[3..]
         );
         assert_eq!(page(None, &input(json!({})), numbers(10)).len(), 10);
+    }
+
+    #[test]
+    fn pages_after_a_marker() {
+        let logs = Pagination {
+            style: PageStyle::Marker,
+            offset: "line_num".into(),
+            limit: "limit".into(),
+            items: "slow_logs".into(),
+            other_items: vec![],
+            total: None,
+            max_page_size: 4,
+            next_marker: Some("line_num".into()),
+        };
+        let items: Vec<Value> = (1..=6)
+            .map(|n| json!({"line_num": n.to_string()}))
+            .collect();
+        let input = |v: Value| v.as_object().unwrap().clone();
+        let lines = |page: Vec<Value>| -> Vec<String> {
+            page.iter()
+                .map(|i| i["line_num"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            lines(page(
+                Some(&logs),
+                &input(json!({"limit": 2})),
+                items.clone()
+            )),
+            ["1", "2"]
+        );
+        assert_eq!(
+            lines(page(
+                Some(&logs),
+                &input(json!({"limit": 2, "line_num": "2"})),
+                items.clone()
+            )),
+            ["3", "4"]
+        );
+        // A number finds the marker's text; an unknown marker is past the end.
+        assert_eq!(
+            lines(page(
+                Some(&logs),
+                &input(json!({"line_num": 5})),
+                items.clone()
+            )),
+            ["6"]
+        );
+        assert!(page(Some(&logs), &input(json!({"line_num": "x"})), items).is_empty());
     }
 }

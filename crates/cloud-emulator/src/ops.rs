@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use cloud_spec::{Operation, Service};
+use cloud_spec::{Operation, Service, TypeExpr};
 use cloud_transport::json_path::loosely_equal;
 use serde_json::{Map, Value};
 
@@ -157,28 +157,47 @@ pub(crate) fn execute(
         state.record_applied(&svc.key, name, about.first().map(String::as_str));
     }
     for member in &entry.flow_members {
-        let ty = op.output.get(member).map(member_type);
-        let handle = tasks::fresh_handle(&mut state, svc.spec.vendor, ty.as_ref());
-        set_path(&mut output, member, handle.clone());
-        let Some(task) = entry.task.as_ref().filter(|t| t.handle == *member) else {
-            continue;
+        // A list of handles (`FlowIds`) holds one task per instance the call is about (at
+        // least one).
+        let (ty, per_instance) = match op.output.get(member).map(member_type) {
+            Some(TypeExpr::List(item)) => (Some(*item), true),
+            ty => (ty, false),
         };
-        let Some(api) = svc.spec.tasks.get(&task.api) else {
-            continue;
+        let instances: Vec<Option<String>> = if per_instance && !about.is_empty() {
+            about.iter().cloned().map(Some).collect()
+        } else {
+            vec![about.first().cloned()]
         };
-        let text = tasks::handle_text(&handle).unwrap_or_default();
-        state.tasks.register(
-            &svc.key,
-            &text,
-            Task {
-                api: task.api.clone(),
-                reported_by: api.operation.clone(),
-                operation: name.to_owned(),
-                instance: about.first().cloned(),
-                ready_at,
-                failure: failure.clone(),
-            },
-        );
+        let mut handles = Vec::new();
+        for instance in instances {
+            let handle = tasks::fresh_handle(&mut state, svc.spec.vendor, ty.as_ref());
+            handles.push(handle.clone());
+            let Some(task) = entry.task.as_ref().filter(|t| t.handle == *member) else {
+                continue;
+            };
+            let Some(api) = svc.spec.tasks.get(&task.api) else {
+                continue;
+            };
+            let text = tasks::handle_text(&handle).unwrap_or_default();
+            state.tasks.register(
+                &svc.key,
+                &text,
+                Task {
+                    api: task.api.clone(),
+                    reported_by: api.operation.clone(),
+                    operation: name.to_owned(),
+                    instance,
+                    ready_at,
+                    failure: failure.clone(),
+                },
+            );
+        }
+        let value = if per_instance {
+            Value::Array(handles)
+        } else {
+            handles.pop().unwrap_or(Value::Null)
+        };
+        set_path(&mut output, member, value);
     }
     drop(state);
     Ok(strip_request_id(output))
@@ -312,7 +331,54 @@ pub(crate) fn describe(
     for (path, value) in overlay.into_iter().flatten() {
         set_path(&mut out, path, value.clone());
     }
+    page_seeded_items(call.op, overlay, &call.input, &mut out);
     out
+}
+
+/// A paged operation whose items an instance's state sets (a seed's `outputs`) answers the page
+/// the request asks for, with the total counting them all; the documented example's items are
+/// left as they are.
+fn page_seeded_items(
+    op: &Operation,
+    overlay: Option<&Map<String, Value>>,
+    input: &Map<String, Value>,
+    out: &mut Value,
+) {
+    let Some(pagination) = &op.pagination else {
+        return;
+    };
+    // The items, or the other list the state fills (`keys` rather than `commands`).
+    let seeded = std::iter::once(&pagination.items)
+        .chain(&pagination.other_items)
+        .find_map(|path| match overlay.and_then(|o| o.get(path)) {
+            Some(Value::Array(items)) if !items.is_empty() => Some((path, items)),
+            _ => None,
+        });
+    let Some((path, items)) = seeded else {
+        return;
+    };
+    let total = items.len();
+    let page = listing::page(Some(pagination), input, items.clone());
+    // An answer fills one of its lists of items: the others are empty.
+    for other in std::iter::once(&pagination.items).chain(&pagination.other_items) {
+        if other != path {
+            set_path(out, other, Value::Array(Vec::new()));
+        }
+    }
+    set_path(out, path, Value::Array(page));
+    if let Some(path) = &pagination.total {
+        // A total declared as text (GeminiDB `ListNosqlTaskList`) is sent as text.
+        let text = op
+            .output
+            .get(path)
+            .is_some_and(|m| member_type(m) == TypeExpr::String);
+        let total = if text {
+            Value::String(total.to_string())
+        } else {
+            Value::from(total)
+        };
+        set_path(out, path, total);
+    }
 }
 
 fn strip_request_id(output: Value) -> Map<String, Value> {

@@ -150,6 +150,16 @@ pub struct Operation {
     /// How the operation pages through a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+    /// An output member that looks like a task handle (a `TaskId`, a `JobId`) but is none a
+    /// waiter can follow, and why, in the vendor's words: the member is documented as
+    /// meaningless, or no operation reports the task's progress. Stated so that "operations
+    /// with a task handle" is counted from the spec, not from member names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_task: Option<NoTask>,
+    /// Why an operation whose members look like paging has no `pagination`, in the vendor's
+    /// words. Stated so that "paged list operations" is counted from the spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_pagination: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -390,11 +400,23 @@ pub struct EnumValue {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TaskHandle {
-    /// The output member holding the handle (a string or an integer; not null once the call
-    /// succeeded).
+    /// The output member holding the handle: a string or an integer (not null once the call
+    /// succeeded), or a list of them (`FlowIds`: one task per item, and waiting waits for
+    /// every one).
     pub handle: String,
     /// The key of the service's [`TaskApi`] (in [`Service::tasks`]) that follows the task.
     pub api: String,
+}
+
+/// An output member that is not a task handle, and why ([`Operation::no_task`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NoTask {
+    /// The output member (`TaskId`, `JobId`).
+    pub member: String,
+    /// Why it is no handle a waiter can follow, from the vendor's docs.
+    pub reason: String,
 }
 
 /// A task API: the operation that reports the progress of an asynchronous task, and what its
@@ -435,17 +457,29 @@ pub struct Pagination {
     /// What the `offset` member counts.
     #[serde(default, skip_serializing_if = "PageStyle::is_offset")]
     pub style: PageStyle,
-    /// The input member that says where the page starts (`Offset`, `offset`, `PageNumber`).
+    /// The input member that says where the page starts (`Offset`, `offset`, `PageNumber`;
+    /// with style `marker`, the marker: `line_num`). An integer, or a string that holds one
+    /// (numbers are then sent as text); a marker is a string or an integer.
     pub offset: String,
-    /// The input member that says how many items a page holds (`Limit`, `limit`, `PageSize`).
+    /// The input member that says how many items a page holds (`Limit`, `limit`, `PageSize`):
+    /// an integer, or a string that holds one.
     pub limit: String,
     /// Dot-separated path of the list of items in the output (`Items`, `instances`).
     pub items: String,
+    /// Other paths of the items, when an input decides which list an answer fills (GeminiDB
+    /// `ShowRedisDisabledCommands`: `commands` or `keys`, by `type`): a page's items are the
+    /// first of `items` and these that holds a non-empty list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_items: Vec<String>,
     /// Dot-separated path of the total number of items in the output, when the operation gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<String>,
     /// The largest page size the vendor allows (a paginator asks for this by default).
     pub max_page_size: u32,
+    /// Style `marker` only (and required there): dot-separated path, within an item, of the
+    /// value the next page's marker is (the last item's: `line_num`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_marker: Option<String>,
 }
 
 /// What a paged operation's `offset` member counts.
@@ -460,6 +494,9 @@ pub enum PageStyle {
     Page0,
     /// Page number, the first page being 1.
     Page1,
+    /// A marker: the next page starts after the item the marker names; the first page is asked
+    /// for without one. The marker comes from the last item of a page (`next_marker`).
+    Marker,
 }
 
 impl PageStyle {

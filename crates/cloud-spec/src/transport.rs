@@ -159,6 +159,7 @@ fn pages(operation: &Operation, pagination: &Pagination) -> PageInfo {
         crate::PageStyle::Offset => PageStyle::Offset,
         crate::PageStyle::Page0 => PageStyle::Page0,
         crate::PageStyle::Page1 => PageStyle::Page1,
+        crate::PageStyle::Marker => PageStyle::Marker,
     };
     let mut info = PageInfo::new(
         leak(&pagination.offset),
@@ -169,6 +170,13 @@ fn pages(operation: &Operation, pagination: &Pagination) -> PageInfo {
     .with_style(style);
     if let Some(total) = &pagination.total {
         info = info.with_total(leak(total));
+    }
+    if let Some(next_marker) = &pagination.next_marker {
+        info = info.with_marker(leak(next_marker));
+    }
+    if !pagination.other_items.is_empty() {
+        let other: Vec<&'static str> = pagination.other_items.iter().map(|p| leak(p)).collect();
+        info = info.with_other_items(Box::leak(other.into_boxed_slice()));
     }
     if operation.input_is_text(&pagination.offset) {
         info = info.with_text_offset();

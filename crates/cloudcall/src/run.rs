@@ -423,6 +423,8 @@ impl Call<'_> {
         }
         let mut merged: Option<Value> = None;
         let mut items: Vec<Value> = Vec::new();
+        // Where the items are: `items`, or the other list the request made the answer fill.
+        let mut items_path = pages.items;
         let mut fetched = 0u32;
         while let Some(page) = paginator.next_page().await {
             let page = match page {
@@ -430,9 +432,13 @@ impl Call<'_> {
                 Err(e) => return report_call_error(console, self.op_name, &e),
             };
             fetched += 1;
+            let path = pages.items_path(&page);
             if let Some(list) =
-                cloud_transport::json_path::value_at(&page, pages.items).and_then(Value::as_array)
+                cloud_transport::json_path::value_at(&page, path).and_then(Value::as_array)
             {
+                if !list.is_empty() {
+                    items_path = path;
+                }
                 items.extend(list.iter().cloned());
             }
             merged.get_or_insert(page);
@@ -441,7 +447,7 @@ impl Call<'_> {
             items.truncate(max);
         }
         let mut merged = merged.unwrap_or_else(|| Value::Object(Default::default()));
-        set_path(&mut merged, pages.items, Value::Array(items));
+        set_path(&mut merged, items_path, Value::Array(items));
         if console.err_is_terminal() || fetched > 1 {
             let _ = writeln!(console.err(), "fetched {fetched} page(s)");
         }

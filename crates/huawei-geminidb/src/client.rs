@@ -779,6 +779,9 @@ impl Client {
     /// Queries the slow query logs of a GeminiDB Cassandra database; the logs can be searched by
     /// keyword.
     ///
+    /// [`paginate`](Request::paginate) reads every page (after the last item's `line_num`, 100 a
+    /// page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -876,6 +879,8 @@ impl Client {
     ///
     /// Queries memory acceleration rules and their details.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_db_cache_rules().dbcache_mapping_id("example").send().await?;
@@ -968,6 +973,9 @@ impl Client {
     ///
     /// Queries the slow query logs of a GeminiDB Influx database; the logs can be searched by
     /// keyword.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (after the last item's `line_num`, 100 a
+    /// page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1075,6 +1083,8 @@ impl Client {
     ///
     /// Queries DB instances by tag.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client.list_instances_by_resource_tags().action("example").send().await?;
@@ -1089,6 +1099,8 @@ impl Client {
     /// Querying Resource Instances
     ///
     /// Queries DB instances by tag.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
@@ -1171,6 +1183,9 @@ impl Client {
     ///
     /// Queries the error logs of a GeminiDB Mongo database; the logs can be searched by keyword.
     ///
+    /// [`paginate`](Request::paginate) reads every page (after the last item's `line_num`, 100 a
+    /// page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1192,6 +1207,9 @@ impl Client {
     /// Queries the slow query logs of a GeminiDB Mongo database; the logs can be searched by
     /// keyword.
     ///
+    /// [`paginate`](Request::paginate) reads every page (after the last item's `line_num`, 100 a
+    /// page).
+    ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
     /// let output = client
@@ -1211,6 +1229,8 @@ impl Client {
     /// Querying Scheduled Tasks
     ///
     /// Queries the scheduled tasks that match the given conditions.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 100 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -1278,6 +1298,9 @@ impl Client {
     ///
     /// Queries the slow query logs of a GeminiDB Redis database; the logs can be searched by
     /// keyword.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (after the last item's `line_num`, 100 a
+    /// page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {
@@ -2371,6 +2394,8 @@ impl Client {
     /// Querying Disabled Redis Commands
     ///
     /// Queries the disabled Redis commands.
+    ///
+    /// [`paginate`](Request::paginate) reads every page (`offset`, 50 a page).
     ///
     /// ```no_run
     /// # async fn example(client: huawei_geminidb::Client) -> huawei_geminidb::Result<()> {

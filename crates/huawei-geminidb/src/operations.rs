@@ -34,13 +34,22 @@ pub trait Operation: Serialize {
 
     /// Wire names of the members that must be set.
     const REQUIRED: &'static [&'static str] = &[];
+
+    /// Starts building the input (`<Operation>Input::builder()`, with this trait in
+    /// scope): a [`Request`] that can only [`build`](Request::build) it.
+    fn builder() -> Request<Self, ()>
+    where
+        Self: Default,
+    {
+        Request::default()
+    }
 }
 
 /// A request being built: the builder of every operation (`Request<ApplyConfigurationInput, C>`
 /// for `ApplyConfiguration`). Each operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
-/// from `<Operation>Input::builder()` (`C = ()`), it can only [`build`](Self::build) the input.
+/// from [`Operation::builder`] (`C = ()`), it can only [`build`](Self::build) the input.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a request does nothing until it is built or sent"]
 pub struct Request<I, C = Client> {
@@ -213,13 +222,6 @@ pub struct ApplyConfigurationInput {
     pub instance_ids: Option<Vec<String>>,
 }
 
-impl ApplyConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ApplyConfigurationInput {
     type Output = ApplyConfigurationOutput;
 
@@ -273,13 +275,6 @@ pub struct ApplyConfigurationToInstancesInput {
     pub config_id: Option<String>,
     /// List of instance IDs.
     pub instance_ids: Option<Vec<String>>,
-}
-
-impl ApplyConfigurationToInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ApplyConfigurationToInstancesInput {
@@ -338,13 +333,6 @@ pub struct BatchDeleteManualBackupInput {
     pub backup_ids: Option<Vec<String>>,
 }
 
-impl BatchDeleteManualBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for BatchDeleteManualBackupInput {
     type Output = BatchDeleteManualBackupOutput;
 
@@ -391,13 +379,6 @@ pub struct BatchTagActionInput {
     pub action: Option<String>,
     /// Tag list.
     pub tags: Option<Vec<types::BatchTagActionTagOption>>,
-}
-
-impl BatchTagActionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for BatchTagActionInput {
@@ -450,13 +431,6 @@ pub struct BatchUpgradeDatabaseVersionInput {
     pub instance_ids: Option<Vec<String>>,
 }
 
-impl BatchUpgradeDatabaseVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for BatchUpgradeDatabaseVersionInput {
     type Output = BatchUpgradeDatabaseVersionOutput;
 
@@ -493,13 +467,6 @@ pub struct CancelInstanceScheduleWindowInput {
     ///
     /// Sent in the request path as `{job_id}`.
     pub job_id: Option<String>,
-}
-
-impl CancelInstanceScheduleWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CancelInstanceScheduleWindowInput {
@@ -540,13 +507,6 @@ pub struct CheckDisasterRecoveryOperationInput {
     pub operation: Option<String>,
     /// The disaster_recovery_instance of this PrecheckDisasterRecoveryOperationBody.
     pub disaster_recovery_instance: Option<types::PrecheckDisasterRecoveryInstance>,
-}
-
-impl CheckDisasterRecoveryOperationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CheckDisasterRecoveryOperationInput {
@@ -610,13 +570,6 @@ impl fmt::Debug for CheckWeekPasswordInput {
     }
 }
 
-impl CheckWeekPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CheckWeekPasswordInput {
     type Output = CheckWeekPasswordOutput;
 
@@ -661,13 +614,6 @@ pub struct ClearInstanceSessionsInput {
     pub node_id: Option<String>,
 }
 
-impl ClearInstanceSessionsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ClearInstanceSessionsInput {
     type Output = ClearInstanceSessionsOutput;
 
@@ -710,13 +656,6 @@ pub struct CompareConfigurationInput {
     pub source_configuration_id: Option<String>,
     /// ID of the target parameter template to compare.
     pub target_configuration_id: Option<String>,
-}
-
-impl CompareConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CompareConfigurationInput {
@@ -773,13 +712,6 @@ pub struct CopyConfigurationInput {
     /// Description of the parameter template. At most 256 characters; the special characters
     /// `>!<"&'=` are not allowed. Empty by default.
     pub description: Option<String>,
-}
-
-impl CopyConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CopyConfigurationInput {
@@ -849,13 +781,6 @@ pub struct CreateBackInput {
     /// - Empty: an instance-level backup is created.
     /// - Not empty: a database- and table-level backup is created.
     pub database_tables: Option<Vec<types::DatabaseTable>>,
-}
-
-impl CreateBackInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateBackInput {
@@ -930,13 +855,6 @@ pub struct CreateColdVolumeInput {
     /// - `true`: paid automatically from the account.
     /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
-}
-
-impl CreateColdVolumeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateColdVolumeInput {
@@ -1016,13 +934,6 @@ pub struct CreateConfigurationInput {
     pub instance_id: Option<String>,
 }
 
-impl CreateConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateConfigurationInput {
     type Output = CreateConfigurationOutput;
 
@@ -1088,13 +999,6 @@ pub struct CreateDbCacheMappingInput {
     /// ID of the memory acceleration target instance. Only GeminiDB Redis primary/standby instances
     /// are supported.
     pub target_instance_id: Option<String>,
-}
-
-impl CreateDbCacheMappingInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateDbCacheMappingInput {
@@ -1168,13 +1072,6 @@ pub struct CreateDbCacheRuleInput {
     /// Key prefix. At most 1,024 characters. `key_prefix` and `target_database` must be unique
     /// within the mapping.
     pub key_prefix: Option<String>,
-}
-
-impl CreateDbCacheRuleInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateDbCacheRuleInput {
@@ -1298,13 +1195,6 @@ pub struct CreateDbUserInput {
     pub users: Option<Vec<types::RedisUserForCreation>>,
 }
 
-impl CreateDbUserInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateDbUserInput {
     type Output = CreateDbUserOutput;
 
@@ -1388,13 +1278,6 @@ impl fmt::Debug for CreateDisasterRecoveryInput {
             .field("instance_role", &self.instance_role)
             .field("disaster_recovery_instance", &self.disaster_recovery_instance)
             .finish()
-    }
-}
-
-impl CreateDisasterRecoveryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -1488,13 +1371,6 @@ pub struct CreateGeminiDbDualActiveInput {
     pub destination_instance_id: Option<String>,
     /// The tables of this DualActiveRequestBody.
     pub tables: Option<Vec<String>>,
-}
-
-impl CreateGeminiDbDualActiveInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateGeminiDbDualActiveInput {
@@ -1722,13 +1598,6 @@ impl fmt::Debug for CreateInstanceInput {
             .field("availability_zone_detail", &self.availability_zone_detail)
             .field("lb_access_control_settings", &self.lb_access_control_settings)
             .finish()
-    }
-}
-
-impl CreateInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -1965,13 +1834,6 @@ pub struct DeleteBackupInput {
     pub backup_id: Option<String>,
 }
 
-impl DeleteBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteBackupInput {
     type Output = DeleteBackupOutput;
 
@@ -2015,13 +1877,6 @@ pub struct DeleteConfigurationInput {
     pub config_id: Option<String>,
 }
 
-impl DeleteConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteConfigurationInput {
     type Output = DeleteConfigurationOutput;
 
@@ -2054,13 +1909,6 @@ pub struct DeleteConfigurationOutput {}
 pub struct DeleteDbCacheMappingInput {
     /// Memory acceleration mapping ID.
     pub id: Option<String>,
-}
-
-impl DeleteDbCacheMappingInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteDbCacheMappingInput {
@@ -2103,13 +1951,6 @@ pub struct DeleteDbCacheRuleInput {
     pub id: Option<String>,
 }
 
-impl DeleteDbCacheRuleInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteDbCacheRuleInput {
     type Output = DeleteDbCacheRuleOutput;
 
@@ -2145,13 +1986,6 @@ pub struct DeleteDbUserInput {
     pub instance_id: Option<String>,
     /// Names of the database accounts to delete.
     pub names: Option<Vec<String>>,
-}
-
-impl DeleteDbUserInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteDbUserInput {
@@ -2203,13 +2037,6 @@ pub struct DeleteDisasterRecoveryInput {
     pub instance_id: Option<String>,
 }
 
-impl DeleteDisasterRecoveryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteDisasterRecoveryInput {
     type Output = DeleteDisasterRecoveryOutput;
 
@@ -2254,13 +2081,6 @@ pub struct DeleteEnlargeFailNodeInput {
     pub instance_id: Option<String>,
     /// Node ID.
     pub node_id: Option<String>,
-}
-
-impl DeleteEnlargeFailNodeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteEnlargeFailNodeInput {
@@ -2313,13 +2133,6 @@ pub struct DeleteGeminiDbDualActiveInput {
     pub instance_id: Option<String>,
 }
 
-impl DeleteGeminiDbDualActiveInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteGeminiDbDualActiveInput {
     type Output = DeleteGeminiDbDualActiveOutput;
 
@@ -2361,13 +2174,6 @@ pub struct DeleteInstanceInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl DeleteInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteInstanceInput {
@@ -2415,13 +2221,6 @@ pub struct DeleteInstancesSessionInput {
     pub is_all: Option<bool>,
     /// IDs of the sessions to close. Required, and not empty, when `is_all` is `false`.
     pub session_ids: Option<Vec<String>>,
-}
-
-impl DeleteInstancesSessionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteInstancesSessionInput {
@@ -2477,13 +2276,6 @@ pub struct DeleteLtsConfigsInput {
     pub log_type: Option<String>,
 }
 
-impl DeleteLtsConfigsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteLtsConfigsInput {
     type Output = DeleteLtsConfigsOutput;
 
@@ -2536,13 +2328,6 @@ pub struct DeleteRedisDisabledCommandsInput {
     pub commands: Option<Vec<String>>,
     /// Given when `disabled_type` is `key`; at most 20.
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
-}
-
-impl DeleteRedisDisabledCommandsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteRedisDisabledCommandsInput {
@@ -2613,13 +2398,6 @@ pub struct ExpandInstanceNodeInput {
     /// - `true`: paid automatically from the account.
     /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
-}
-
-impl ExpandInstanceNodeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ExpandInstanceNodeInput {
@@ -2695,13 +2473,6 @@ pub struct ListAvailableFlavorInfosInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListAvailableFlavorInfosInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListAvailableFlavorInfosInput {
@@ -2856,13 +2627,6 @@ pub struct ListBackupsInput {
     pub end_time: Option<String>,
 }
 
-impl ListBackupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListBackupsInput {
     type Output = ListBackupsOutput;
 
@@ -3004,13 +2768,6 @@ pub struct ListBiactiveInstanceCandidatesInput {
     pub limit: Option<i32>,
 }
 
-impl ListBiactiveInstanceCandidatesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListBiactiveInstanceCandidatesInput {
     type Output = ListBiactiveInstanceCandidatesOutput;
 
@@ -3138,13 +2895,6 @@ pub struct ListCassandraSlowLogsInput {
     pub min_cost_time: Option<i32>,
 }
 
-impl ListCassandraSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListCassandraSlowLogsInput {
     type Output = ListCassandraSlowLogsOutput;
 
@@ -3243,6 +2993,14 @@ impl<C> Request<ListCassandraSlowLogsInput, C> {
     }
 }
 
+impl Paged for ListCassandraSlowLogsInput {
+    type Item = types::CassandraSlowLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("line_num", "limit", "slow_logs", 100)
+        .with_marker("line_num")
+        .with_text_offset();
+}
+
 /// The response of `ListCassandraSlowLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3255,13 +3013,6 @@ pub struct ListCassandraSlowLogsOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListConfigurationDatastoresInput {}
-
-impl ListConfigurationDatastoresInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
 
 impl Operation for ListConfigurationDatastoresInput {
     type Output = ListConfigurationDatastoresOutput;
@@ -3335,13 +3086,6 @@ pub struct ListConfigurationTemplatesInput {
     ///
     /// Sent in the query string as `mode`.
     pub mode: Option<String>,
-}
-
-impl ListConfigurationTemplatesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListConfigurationTemplatesInput {
@@ -3450,13 +3194,6 @@ pub struct ListConfigurationsInput {
     pub mode: Option<String>,
 }
 
-impl ListConfigurationsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListConfigurationsInput {
     type Output = ListConfigurationsOutput;
 
@@ -3510,13 +3247,6 @@ pub struct ListDatastoresInput {
     ///
     /// Sent in the request path as `{datastore_name}`.
     pub datastore_name: Option<String>,
-}
-
-impl ListDatastoresInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListDatastoresInput {
@@ -3591,13 +3321,6 @@ pub struct ListDbCacheMappingsInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListDbCacheMappingsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListDbCacheMappingsInput {
@@ -3730,13 +3453,6 @@ pub struct ListDbCacheRulesInput {
     pub limit: Option<String>,
 }
 
-impl ListDbCacheRulesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListDbCacheRulesInput {
     type Output = ListDbCacheRulesOutput;
 
@@ -3805,6 +3521,15 @@ impl<C> Request<ListDbCacheRulesInput, C> {
     }
 }
 
+impl Paged for ListDbCacheRulesInput {
+    type Item = types::QueryDbCacheRuleResponse;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "rules", 100)
+        .with_total("total_count")
+        .with_text_offset()
+        .with_text_limit();
+}
+
 /// The response of `ListDbCacheRules`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3842,13 +3567,6 @@ pub struct ListDbUsersInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListDbUsersInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListDbUsersInput {
@@ -3935,13 +3653,6 @@ pub struct ListDedicatedResourcesInput {
     pub limit: Option<i32>,
 }
 
-impl ListDedicatedResourcesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListDedicatedResourcesInput {
     type Output = ListDedicatedResourcesOutput;
 
@@ -4007,13 +3718,6 @@ pub struct ListEpsQuotasInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListEpsQuotasInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListEpsQuotasInput {
@@ -4115,13 +3819,6 @@ pub struct ListFlavorInfosInput {
     pub limit: Option<i32>,
 }
 
-impl ListFlavorInfosInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListFlavorInfosInput {
     type Output = ListFlavorInfosOutput;
 
@@ -4211,13 +3908,6 @@ pub struct ListFlavorsInput {
     pub engine_name: Option<String>,
 }
 
-impl ListFlavorsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListFlavorsInput {
     type Output = ListFlavorsOutput;
 
@@ -4300,13 +3990,6 @@ pub struct ListInfluxdbSlowLogsInput {
     pub database: Option<String>,
     /// Retention policy.
     pub retention_policy: Option<String>,
-}
-
-impl ListInfluxdbSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInfluxdbSlowLogsInput {
@@ -4401,6 +4084,14 @@ impl<C> Request<ListInfluxdbSlowLogsInput, C> {
     }
 }
 
+impl Paged for ListInfluxdbSlowLogsInput {
+    type Item = types::InfluxdbSlowLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("line_num", "limit", "slow_logs", 100)
+        .with_marker("line_num")
+        .with_text_offset();
+}
+
 /// The response of `ListInfluxdbSlowLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4429,13 +4120,6 @@ pub struct ListInstanceDatabasesInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListInstanceDatabasesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstanceDatabasesInput {
@@ -4505,13 +4189,6 @@ pub struct ListInstanceMaintenanceWindowInput {
     pub instance_id: Option<String>,
 }
 
-impl ListInstanceMaintenanceWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListInstanceMaintenanceWindowInput {
     type Output = ListInstanceMaintenanceWindowOutput;
 
@@ -4554,13 +4231,6 @@ pub struct ListInstanceSessionsInput {
     ///
     /// Sent in the query string as `node_id`.
     pub node_id: Option<String>,
-}
-
-impl ListInstanceSessionsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstanceSessionsInput {
@@ -4609,13 +4279,6 @@ pub struct ListInstanceTagsInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ListInstanceTagsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstanceTagsInput {
@@ -4691,13 +4354,6 @@ pub struct ListInstancesInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstancesInput {
@@ -4817,13 +4473,6 @@ pub struct ListInstancesByResourceTagsInput {
     pub tags: Option<Vec<types::TagOption>>,
 }
 
-impl ListInstancesByResourceTagsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListInstancesByResourceTagsInput {
     type Output = ListInstancesByResourceTagsOutput;
 
@@ -4871,6 +4520,15 @@ impl<C> Request<ListInstancesByResourceTagsInput, C> {
     }
 }
 
+impl Paged for ListInstancesByResourceTagsInput {
+    type Item = types::InstanceResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("total_count")
+        .with_text_offset()
+        .with_text_limit();
+}
+
 /// The response of `ListInstancesByResourceTags`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4905,13 +4563,6 @@ pub struct ListInstancesByTagsInput {
     pub matches: Option<Vec<types::MatchOption>>,
     /// Tags to include, at most 20 keys.
     pub tags: Option<Vec<types::TagOption>>,
-}
-
-impl ListInstancesByTagsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstancesByTagsInput {
@@ -4961,6 +4612,15 @@ impl<C> Request<ListInstancesByTagsInput, C> {
     }
 }
 
+impl Paged for ListInstancesByTagsInput {
+    type Item = types::InstanceResult;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "instances", 100)
+        .with_total("total_count")
+        .with_text_offset()
+        .with_text_limit();
+}
+
 /// The response of `ListInstancesByTags`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4994,13 +4654,6 @@ pub struct ListInstancesSessionInput {
     ///
     /// Sent in the query string as `addr_prefix`.
     pub addr_prefix: Option<String>,
-}
-
-impl ListInstancesSessionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstancesSessionInput {
@@ -5075,13 +4728,6 @@ pub struct ListInstancesSessionStatisticsInput {
     ///
     /// Sent in the request path as `{node_id}`.
     pub node_id: Option<String>,
-}
-
-impl ListInstancesSessionStatisticsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListInstancesSessionStatisticsInput {
@@ -5186,13 +4832,6 @@ pub struct ListJobsInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListJobsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListJobsInput {
@@ -5312,13 +4951,6 @@ pub struct ListLtsConfigsInput {
     pub x_language: Option<String>,
 }
 
-impl ListLtsConfigsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListLtsConfigsInput {
     type Output = ListLtsConfigsOutput;
 
@@ -5432,13 +5064,6 @@ pub struct ListMongodbErrorLogsInput {
     pub keywords: Option<Vec<String>>,
 }
 
-impl ListMongodbErrorLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListMongodbErrorLogsInput {
     type Output = ListMongodbErrorLogsOutput;
 
@@ -5507,6 +5132,14 @@ impl<C> Request<ListMongodbErrorLogsInput, C> {
     }
 }
 
+impl Paged for ListMongodbErrorLogsInput {
+    type Item = types::MongodbErrorLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("line_num", "limit", "error_logs", 100)
+        .with_marker("line_num")
+        .with_text_offset();
+}
+
 /// The response of `ListMongodbErrorLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5563,13 +5196,6 @@ pub struct ListMongodbSlowLogsInput {
     pub max_cost_time: Option<i32>,
     /// Finds logs by the lower bound of the execution time. Unit: ms.
     pub min_cost_time: Option<i32>,
-}
-
-impl ListMongodbSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListMongodbSlowLogsInput {
@@ -5672,6 +5298,14 @@ impl<C> Request<ListMongodbSlowLogsInput, C> {
     }
 }
 
+impl Paged for ListMongodbSlowLogsInput {
+    type Item = types::MongodbSlowLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("line_num", "limit", "slow_logs", 100)
+        .with_marker("line_num")
+        .with_text_offset();
+}
+
 /// The response of `ListMongodbSlowLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5724,13 +5358,6 @@ pub struct ListNosqlTaskListInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<String>,
-}
-
-impl ListNosqlTaskListInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListNosqlTaskListInput {
@@ -5800,6 +5427,15 @@ impl<C> Request<ListNosqlTaskListInput, C> {
     }
 }
 
+impl Paged for ListNosqlTaskListInput {
+    type Item = types::ScheduleDetailInfo;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "schedules", 100)
+        .with_total("total_count")
+        .with_text_offset()
+        .with_text_limit();
+}
+
 /// The response of `ListNosqlTaskList`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5826,13 +5462,6 @@ pub struct ListProjectTagsInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListProjectTagsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListProjectTagsInput {
@@ -5904,13 +5533,6 @@ pub struct ListRecycleInstancesInput {
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-}
-
-impl ListRecycleInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListRecycleInstancesInput {
@@ -6002,13 +5624,6 @@ pub struct ListRedisPitrRestoreTimeInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListRedisPitrRestoreTimeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListRedisPitrRestoreTimeInput {
@@ -6126,13 +5741,6 @@ pub struct ListRedisSlowLogsInput {
     pub min_cost_time: Option<f64>,
 }
 
-impl ListRedisSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListRedisSlowLogsInput {
     type Output = ListRedisSlowLogsOutput;
 
@@ -6213,6 +5821,14 @@ impl<C> Request<ListRedisSlowLogsInput, C> {
     }
 }
 
+impl Paged for ListRedisSlowLogsInput {
+    type Item = types::RedisSlowLogDetail;
+
+    const PAGES: PageInfo = PageInfo::new("line_num", "limit", "slow_logs", 100)
+        .with_marker("line_num")
+        .with_text_offset();
+}
+
 /// The response of `ListRedisSlowLogs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6244,13 +5860,6 @@ pub struct ListRestoreDatabasesInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListRestoreDatabasesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListRestoreDatabasesInput {
@@ -6337,13 +5946,6 @@ pub struct ListRestoreTablesInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListRestoreTablesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListRestoreTablesInput {
@@ -6439,13 +6041,6 @@ pub struct ListRestoreTimeInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ListRestoreTimeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ListRestoreTimeInput {
@@ -6567,13 +6162,6 @@ pub struct ListSlowLogsInput {
     pub limit: Option<i32>,
 }
 
-impl ListSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListSlowLogsInput {
     type Output = ListSlowLogsOutput;
 
@@ -6670,13 +6258,6 @@ pub struct ListSslCertDownloadAddressesInput {
     pub instance_id: Option<String>,
 }
 
-impl ListSslCertDownloadAddressesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListSslCertDownloadAddressesInput {
     type Output = ListSslCertDownloadAddressesOutput;
 
@@ -6755,13 +6336,6 @@ pub struct ModifyAutoNodeExpansionPolicyInput {
     ///
     /// **Default:** The maximum number of nodes the instance can scale out to.
     pub node_limit: Option<i32>,
-}
-
-impl ModifyAutoNodeExpansionPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyAutoNodeExpansionPolicyInput {
@@ -6850,13 +6424,6 @@ pub struct ModifyDbUserPrivilegeInput {
     pub users: Option<Vec<types::RedisModifyDbUserPrivilegeRequestBody>>,
 }
 
-impl ModifyDbUserPrivilegeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyDbUserPrivilegeInput {
     type Output = ModifyDbUserPrivilegeOutput;
 
@@ -6907,13 +6474,6 @@ pub struct ModifyEpsQuotasInput {
     pub quotas: Option<Vec<types::NoSqlRequestEpsQuota>>,
 }
 
-impl ModifyEpsQuotasInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyEpsQuotasInput {
     type Output = ModifyEpsQuotasOutput;
 
@@ -6953,13 +6513,6 @@ pub struct ModifyInstanceMaintenanceWindowInput {
     /// Start time, in the format `HH:MM`, in UTC, on the hour. The end time is four hours after the
     /// start time.
     pub start_time: Option<String>,
-}
-
-impl ModifyInstanceMaintenanceWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyInstanceMaintenanceWindowInput {
@@ -7010,13 +6563,6 @@ pub struct ModifyPortInput {
     /// - GeminiDB Redis instances: from 1024 to 65535, except 2180, 2887, 3887, 6377, 6378, 6380,
     ///   8018, 8079, 8091, 8479, 8484, 8999, 12017, 12333 and 50069.
     pub port: Option<i32>,
-}
-
-impl ModifyPortInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyPortInput {
@@ -7078,13 +6624,6 @@ pub struct ModifyPublicIpInput {
     pub public_ip: Option<String>,
     /// EIP ID.
     pub public_ip_id: Option<String>,
-}
-
-impl ModifyPublicIpInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyPublicIpInput {
@@ -7172,13 +6711,6 @@ pub struct ModifyVolumeInput {
     pub is_auto_pay: Option<bool>,
 }
 
-impl ModifyVolumeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyVolumeInput {
     type Output = ModifyVolumeOutput;
 
@@ -7240,13 +6772,6 @@ pub struct OfflineNodesInput {
     pub node_ids: Option<Vec<String>>,
 }
 
-impl OfflineNodesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for OfflineNodesInput {
     type Output = OfflineNodesOutput;
 
@@ -7303,13 +6828,6 @@ pub struct PauseResumeDataSynchronizationInput {
     /// The data synchronization operation. `pause` pauses data synchronization between the DR
     /// instances; `resume` resumes it.
     pub action: Option<String>,
-}
-
-impl PauseResumeDataSynchronizationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for PauseResumeDataSynchronizationInput {
@@ -7382,13 +6900,6 @@ impl fmt::Debug for ResetDbUserPasswordInput {
     }
 }
 
-impl ResetDbUserPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResetDbUserPasswordInput {
     type Output = ResetDbUserPasswordOutput;
 
@@ -7435,13 +6946,6 @@ pub struct ResetParamGroupTemplateInput {
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-}
-
-impl ResetParamGroupTemplateInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ResetParamGroupTemplateInput {
@@ -7498,13 +7002,6 @@ impl fmt::Debug for ResetPasswordInput {
     }
 }
 
-impl ResetPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResetPasswordInput {
     type Output = ResetPasswordOutput;
 
@@ -7554,13 +7051,6 @@ pub struct ResizeColdVolumeInput {
     /// - `true`: paid automatically from the account.
     /// - `false`: paid manually from the account. This is the default.
     pub is_auto_pay: Option<String>,
-}
-
-impl ResizeColdVolumeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ResizeColdVolumeInput {
@@ -7629,13 +7119,6 @@ pub struct ResizeInstanceInput {
     pub is_auto_pay: Option<String>,
 }
 
-impl ResizeInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResizeInstanceInput {
     type Output = ResizeInstanceOutput;
 
@@ -7701,13 +7184,6 @@ pub struct ResizeInstanceVolumeInput {
     pub is_auto_pay: Option<String>,
 }
 
-impl ResizeInstanceVolumeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResizeInstanceVolumeInput {
     type Output = ResizeInstanceVolumeOutput;
 
@@ -7767,13 +7243,6 @@ pub struct RestartInstanceInput {
     /// deployment can restart a single node by its ID. When it is left out, the whole instance is
     /// restarted.
     pub node_id: Option<String>,
-}
-
-impl RestartInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RestartInstanceInput {
@@ -7847,13 +7316,6 @@ impl fmt::Debug for RestoreExistingInstanceInput {
     }
 }
 
-impl RestoreExistingInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for RestoreExistingInstanceInput {
     type Output = RestoreExistingInstanceOutput;
 
@@ -7912,13 +7374,6 @@ pub struct RestoreRedisDataInput {
     pub recovery_info: Option<types::RecoveryInfo>,
 }
 
-impl RestoreRedisDataInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for RestoreRedisDataInput {
     type Output = RestoreRedisDataOutput;
 
@@ -7970,13 +7425,6 @@ pub struct RestoreRedisPitrInput {
     /// the time, `Z` is the time zone offset. To obtain it, see `restore_time` in the response of
     /// Querying the Restorable Points in Time of a Redis Instance (`ListRedisPitrRestoreTime`).
     pub restore_time: Option<String>,
-}
-
-impl RestoreRedisPitrInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RestoreRedisPitrInput {
@@ -8037,13 +7485,6 @@ pub struct SaveLtsConfigsInput {
     /// LTS log stream ID. Obtain it with the Log Tank Service API "Querying All Log Streams in a
     /// Specified Log Group".
     pub lts_stream_id: Option<String>,
-}
-
-impl SaveLtsConfigsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SaveLtsConfigsInput {
@@ -8117,13 +7558,6 @@ pub struct SaveRedisDisabledCommandsInput {
     pub keys: Option<Vec<types::RedisDisabledCommandsDetail>>,
 }
 
-impl SaveRedisDisabledCommandsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SaveRedisDisabledCommandsInput {
     type Output = SaveRedisDisabledCommandsOutput;
 
@@ -8187,13 +7621,6 @@ pub struct SetAutoEnlargePolicyInput {
     pub policy: Option<types::DiskAutoExpansionPolicy>,
 }
 
-impl SetAutoEnlargePolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SetAutoEnlargePolicyInput {
     type Output = SetAutoEnlargePolicyOutput;
 
@@ -8246,13 +7673,6 @@ pub struct SetBackupPolicyInput {
     pub backup_policy: Option<types::BackupPolicy>,
 }
 
-impl SetBackupPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SetBackupPolicyInput {
     type Output = SetBackupPolicyOutput;
 
@@ -8291,13 +7711,6 @@ pub struct SetBackupPolicyOutput {}
 pub struct SetDisasterRecoverySettingsInput {
     /// Faulty node ratios for DR switchover.
     pub disaster_recovery_settings: Option<Vec<types::SetSwitchoverRatioInfo>>,
-}
-
-impl SetDisasterRecoverySettingsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SetDisasterRecoverySettingsInput {
@@ -8345,13 +7758,6 @@ pub struct SetInstanceDataDumpInput {
     pub action: Option<String>,
 }
 
-impl SetInstanceDataDumpInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SetInstanceDataDumpInput {
     type Output = SetInstanceDataDumpOutput;
 
@@ -8396,13 +7802,6 @@ pub struct SetInstanceDataDumpOutput {}
 pub struct SetRecyclePolicyInput {
     /// The recycle_policy of this RecyclePolicyRequestBody.
     pub recycle_policy: Option<types::RecyclePolicy>,
-}
-
-impl SetRecyclePolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SetRecyclePolicyInput {
@@ -8457,13 +7856,6 @@ pub struct SetRedisPitrPolicyInput {
     ///
     /// **Range:** 1 to 7, in days.
     pub keep_days: Option<i32>,
-}
-
-impl SetRedisPitrPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SetRedisPitrPolicyInput {
@@ -8546,13 +7938,6 @@ pub struct ShowAllInstancesBackupsInput {
     ///
     /// Sent in the query string as `end_time`.
     pub end_time: Option<String>,
-}
-
-impl ShowAllInstancesBackupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowAllInstancesBackupsInput {
@@ -8710,13 +8095,6 @@ pub struct ShowAllInstancesBackupsNewInput {
     pub end_time: Option<String>,
 }
 
-impl ShowAllInstancesBackupsNewInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowAllInstancesBackupsNewInput {
     type Output = ShowAllInstancesBackupsNewOutput;
 
@@ -8844,13 +8222,6 @@ pub struct ShowApplicableInstancesInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowApplicableInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowApplicableInstancesInput {
     type Output = ShowApplicableInstancesOutput;
 
@@ -8949,13 +8320,6 @@ pub struct ShowApplyHistoryInput {
     pub limit: Option<i32>,
 }
 
-impl ShowApplyHistoryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowApplyHistoryInput {
     type Output = ShowApplyHistoryOutput;
 
@@ -9024,13 +8388,6 @@ pub struct ShowAutoEnlargePolicyInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowAutoEnlargePolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowAutoEnlargePolicyInput {
     type Output = ShowAutoEnlargePolicyOutput;
 
@@ -9074,13 +8431,6 @@ pub struct ShowAutoNodeExpansionPolicyInput {
     /// Sent as the `X-Language` header.
     #[serde(rename = "X-Language")]
     pub x_language: Option<String>,
-}
-
-impl ShowAutoNodeExpansionPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowAutoNodeExpansionPolicyInput {
@@ -9159,13 +8509,6 @@ pub struct ShowBackupPoliciesInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowBackupPoliciesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowBackupPoliciesInput {
     type Output = ShowBackupPoliciesOutput;
 
@@ -9206,13 +8549,6 @@ pub struct ShowBackupPolicyInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowBackupPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowBackupPolicyInput {
     type Output = ShowBackupPolicyOutput;
 
@@ -9251,13 +8587,6 @@ pub struct ShowConfigurationDetailInput {
     ///
     /// Sent in the request path as `{config_id}`.
     pub config_id: Option<String>,
-}
-
-impl ShowConfigurationDetailInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowConfigurationDetailInput {
@@ -9346,13 +8675,6 @@ pub struct ShowDisasterRecoverySettingsInput {
     pub limit: Option<i32>,
 }
 
-impl ShowDisasterRecoverySettingsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowDisasterRecoverySettingsInput {
     type Output = ShowDisasterRecoverySettingsOutput;
 
@@ -9422,13 +8744,6 @@ pub struct ShowElbIpGroupInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowElbIpGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowElbIpGroupInput {
@@ -9511,13 +8826,6 @@ pub struct ShowErrorLogInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ShowErrorLogInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowErrorLogInput {
@@ -9615,13 +8923,6 @@ pub struct ShowHighRiskCommandsInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowHighRiskCommandsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowHighRiskCommandsInput {
     type Output = ShowHighRiskCommandsOutput;
 
@@ -9662,13 +8963,6 @@ pub struct ShowInstanceBiactiveRegionsInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowInstanceBiactiveRegionsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowInstanceBiactiveRegionsInput {
     type Output = ShowInstanceBiactiveRegionsOutput;
 
@@ -9707,13 +9001,6 @@ pub struct ShowInstanceConfigurationInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowInstanceConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowInstanceConfigurationInput {
@@ -9775,13 +9062,6 @@ pub struct ShowInstanceRoleInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowInstanceRoleInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowInstanceRoleInput {
@@ -9847,13 +9127,6 @@ pub struct ShowIpNumRequirementInput {
     ///
     /// Sent in the query string as `instance_id`.
     pub instance_id: Option<String>,
-}
-
-impl ShowIpNumRequirementInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowIpNumRequirementInput {
@@ -9944,13 +9217,6 @@ pub struct ShowModifyHistoryInput {
     pub limit: Option<i32>,
 }
 
-impl ShowModifyHistoryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowModifyHistoryInput {
     type Output = ShowModifyHistoryOutput;
 
@@ -10038,13 +9304,6 @@ pub struct ShowPasswordlessConfigInput {
     pub limit: Option<i32>,
 }
 
-impl ShowPasswordlessConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowPasswordlessConfigInput {
     type Output = ShowPasswordlessConfigOutput;
 
@@ -10110,13 +9369,6 @@ pub struct ShowPauseResumeStutusInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowPauseResumeStutusInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowPauseResumeStutusInput {
@@ -10201,13 +9453,6 @@ pub struct ShowQuotasInput {
     pub product_type: Option<String>,
 }
 
-impl ShowQuotasInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowQuotasInput {
     type Output = ShowQuotasOutput;
 
@@ -10266,13 +9511,6 @@ pub struct ShowRecyclePolicyInput {
     pub x_language: Option<String>,
 }
 
-impl ShowRecyclePolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowRecyclePolicyInput {
     type Output = ShowRecyclePolicyOutput;
 
@@ -10319,13 +9557,6 @@ pub struct ShowRedisBigKeysInput {
     /// Types of the big keys, a list of strings: `string`, `hash`, `zset`, `set`, `list` and
     /// `stream` are supported.
     pub key_types: Option<Vec<String>>,
-}
-
-impl ShowRedisBigKeysInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowRedisBigKeysInput {
@@ -10409,13 +9640,6 @@ pub struct ShowRedisDisabledCommandsInput {
     pub limit: Option<i32>,
 }
 
-impl ShowRedisDisabledCommandsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowRedisDisabledCommandsInput {
     type Output = ShowRedisDisabledCommandsOutput;
 
@@ -10463,6 +9687,14 @@ impl<C> Request<ShowRedisDisabledCommandsInput, C> {
     }
 }
 
+impl Paged for ShowRedisDisabledCommandsInput {
+    type Item = serde_json::Value;
+
+    const PAGES: PageInfo = PageInfo::new("offset", "limit", "commands", 50)
+        .with_total("total_count")
+        .with_other_items(&["keys"]);
+}
+
 /// The response of `ShowRedisDisabledCommands`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10495,13 +9727,6 @@ pub struct ShowRedisHotKeysInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ShowRedisHotKeysInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowRedisHotKeysInput {
@@ -10571,13 +9796,6 @@ pub struct ShowRedisPitrInfoInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowRedisPitrInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowRedisPitrInfoInput {
     type Output = ShowRedisPitrInfoOutput;
 
@@ -10616,13 +9834,6 @@ pub struct ShowRedisPitrPolicyInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowRedisPitrPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowRedisPitrPolicyInput {
@@ -10682,13 +9893,6 @@ pub struct ShowRestorableListInput {
     ///
     /// Sent in the query string as `limit`.
     pub limit: Option<i32>,
-}
-
-impl ShowRestorableListInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowRestorableListInput {
@@ -10758,13 +9962,6 @@ pub struct ShowSecondLevelMonitoringStatusInput {
     pub instance_id: Option<String>,
 }
 
-impl ShowSecondLevelMonitoringStatusInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShowSecondLevelMonitoringStatusInput {
     type Output = ShowSecondLevelMonitoringStatusOutput;
 
@@ -10805,13 +10002,6 @@ pub struct ShowSlowLogDesensitizationInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl ShowSlowLogDesensitizationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowSlowLogDesensitizationInput {
@@ -10875,13 +10065,6 @@ pub struct ShrinkInstanceNodeInput {
     pub node_list: Option<Vec<String>>,
 }
 
-impl ShrinkInstanceNodeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ShrinkInstanceNodeInput {
     type Output = ShrinkInstanceNodeOutput;
 
@@ -10941,13 +10124,6 @@ pub struct StopBackupInput {
     pub action: Option<String>,
 }
 
-impl StopBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for StopBackupInput {
     type Output = StopBackupOutput;
 
@@ -11004,13 +10180,6 @@ pub struct SwitchIpGroupInput {
     pub enabled: Option<bool>,
     /// IP addresses or CIDR blocks in the IP address group.
     pub ip_groups: Option<Vec<types::SwitchIpGroupRequestBodyIpGroups>>,
-}
-
-impl SwitchIpGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchIpGroupInput {
@@ -11075,13 +10244,6 @@ pub struct SwitchOverInput {
     pub instance_id: Option<String>,
 }
 
-impl SwitchOverInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SwitchOverInput {
     type Output = SwitchOverOutput;
 
@@ -11125,13 +10287,6 @@ pub struct SwitchOverDisasterRecoveryInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl SwitchOverDisasterRecoveryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchOverDisasterRecoveryInput {
@@ -11181,13 +10336,6 @@ pub struct SwitchSecondLevelMonitoringInput {
     pub enabled: Option<bool>,
 }
 
-impl SwitchSecondLevelMonitoringInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SwitchSecondLevelMonitoringInput {
     type Output = SwitchSecondLevelMonitoringOutput;
 
@@ -11232,13 +10380,6 @@ pub struct SwitchSlowlogDesensitizationInput {
     /// Whether slow query log anonymization is enabled on the instance. The value can be:
     /// - `off`: disabled.
     pub desensitization_status: Option<String>,
-}
-
-impl SwitchSlowlogDesensitizationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchSlowlogDesensitizationInput {
@@ -11286,13 +10427,6 @@ pub struct SwitchSslInput {
     /// - on, indicating that SSL is enabled by default.
     /// - off, indicating that SSL is not enabled by default.
     pub ssl_option: Option<types::SslOption>,
-}
-
-impl SwitchSslInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchSslInput {
@@ -11367,13 +10501,6 @@ pub struct SwitchToMasterInput {
     pub force: Option<bool>,
 }
 
-impl SwitchToMasterInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SwitchToMasterInput {
     type Output = SwitchToMasterOutput;
 
@@ -11421,13 +10548,6 @@ pub struct SwitchToSlaveInput {
     ///
     /// Sent in the request path as `{instance_id}`.
     pub instance_id: Option<String>,
-}
-
-impl SwitchToSlaveInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchToSlaveInput {
@@ -11480,13 +10600,6 @@ pub struct UpdateClientNetworkInput {
     /// - An ECS can only connect to the instance if it can communicate with the instance's nodes
     ///   over the network; if it cannot, set up a VPC peering connection.
     pub client_network_ranges: Option<Vec<String>>,
-}
-
-impl UpdateClientNetworkInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpdateClientNetworkInput {
@@ -11552,13 +10665,6 @@ pub struct UpdateConfigurationInput {
     pub values: Option<BTreeMap<String, String>>,
 }
 
-impl UpdateConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdateConfigurationInput {
     type Output = UpdateConfigurationOutput;
 
@@ -11615,13 +10721,6 @@ pub struct UpdateDatabasesInput {
     pub action: Option<String>,
     /// ID of the database (`DB_ID`) to clear. Only takes effect when `action` is `flush`.
     pub db_id: Option<i32>,
-}
-
-impl UpdateDatabasesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpdateDatabasesInput {
@@ -11683,13 +10782,6 @@ pub struct UpdateDbCacheRuleInput {
     pub value_separator: Option<String>,
 }
 
-impl UpdateDbCacheRuleInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdateDbCacheRuleInput {
     type Output = UpdateDbCacheRuleOutput;
 
@@ -11748,13 +10840,6 @@ pub struct UpdateHighRiskCommandsInput {
     pub commands: Option<Vec<types::CommandInfo>>,
 }
 
-impl UpdateHighRiskCommandsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdateHighRiskCommandsInput {
     type Output = UpdateHighRiskCommandsOutput;
 
@@ -11801,13 +10886,6 @@ pub struct UpdateInstanceConfigurationInput {
     /// Parameter values: the user's own values, based on the default parameter template. When it is
     /// empty, no parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
-}
-
-impl UpdateInstanceConfigurationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpdateInstanceConfigurationInput {
@@ -11865,13 +10943,6 @@ pub struct UpdateInstanceConfigurationsInput {
     ///
     /// **Default:** When it is empty, no parameter value is changed.
     pub values: Option<BTreeMap<String, String>>,
-}
-
-impl UpdateInstanceConfigurationsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpdateInstanceConfigurationsInput {
@@ -11932,13 +11003,6 @@ pub struct UpdateInstanceLbInput {
     pub ip: Option<String>,
 }
 
-impl UpdateInstanceLbInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdateInstanceLbInput {
     type Output = UpdateInstanceLbOutput;
 
@@ -11992,13 +11056,6 @@ pub struct UpdateInstanceNameInput {
     pub name: Option<String>,
 }
 
-impl UpdateInstanceNameInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdateInstanceNameInput {
     type Output = UpdateInstanceNameOutput;
 
@@ -12044,13 +11101,6 @@ pub struct UpdatePasswordlessConfigInput {
     pub config_ips: Option<Vec<String>>,
 }
 
-impl UpdatePasswordlessConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpdatePasswordlessConfigInput {
     type Output = UpdatePasswordlessConfigOutput;
 
@@ -12093,13 +11143,6 @@ pub struct UpdateSecurityGroupInput {
     pub instance_id: Option<String>,
     /// New security group ID.
     pub security_group_id: Option<String>,
-}
-
-impl UpdateSecurityGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpdateSecurityGroupInput {
@@ -12151,13 +11194,6 @@ pub struct UpgradeDbVersionInput {
     pub instance_id: Option<String>,
 }
 
-impl UpgradeDbVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpgradeDbVersionInput {
     type Output = UpgradeDbVersionOutput;
 
@@ -12196,13 +11232,6 @@ pub struct UpgradeDbVersionOutput {
 #[non_exhaustive]
 pub struct ListApiVersionInput {}
 
-impl ListApiVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ListApiVersionInput {
     type Output = ListApiVersionOutput;
 
@@ -12226,13 +11255,6 @@ pub struct ShowApiVersionInput {
     ///
     /// Sent in the request path as `{version}`.
     pub version: Option<String>,
-}
-
-impl ShowApiVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ShowApiVersionInput {
@@ -12522,20 +11544,29 @@ pub const PAGINATED: &[(&str, PageInfo)] = &[
         "ListBiactiveInstanceCandidates",
         <ListBiactiveInstanceCandidatesInput as Paged>::PAGES,
     ),
+    ("ListCassandraSlowLogs", <ListCassandraSlowLogsInput as Paged>::PAGES),
     ("ListConfigurationTemplates", <ListConfigurationTemplatesInput as Paged>::PAGES),
     ("ListDbCacheMappings", <ListDbCacheMappingsInput as Paged>::PAGES),
+    ("ListDbCacheRules", <ListDbCacheRulesInput as Paged>::PAGES),
     ("ListDbUsers", <ListDbUsersInput as Paged>::PAGES),
     ("ListDedicatedResources", <ListDedicatedResourcesInput as Paged>::PAGES),
     ("ListEpsQuotas", <ListEpsQuotasInput as Paged>::PAGES),
     ("ListFlavorInfos", <ListFlavorInfosInput as Paged>::PAGES),
+    ("ListInfluxdbSlowLogs", <ListInfluxdbSlowLogsInput as Paged>::PAGES),
     ("ListInstanceDatabases", <ListInstanceDatabasesInput as Paged>::PAGES),
     ("ListInstances", <ListInstancesInput as Paged>::PAGES),
+    ("ListInstancesByResourceTags", <ListInstancesByResourceTagsInput as Paged>::PAGES),
+    ("ListInstancesByTags", <ListInstancesByTagsInput as Paged>::PAGES),
     ("ListInstancesSession", <ListInstancesSessionInput as Paged>::PAGES),
     ("ListJobs", <ListJobsInput as Paged>::PAGES),
     ("ListLtsConfigs", <ListLtsConfigsInput as Paged>::PAGES),
+    ("ListMongodbErrorLogs", <ListMongodbErrorLogsInput as Paged>::PAGES),
+    ("ListMongodbSlowLogs", <ListMongodbSlowLogsInput as Paged>::PAGES),
+    ("ListNosqlTaskList", <ListNosqlTaskListInput as Paged>::PAGES),
     ("ListProjectTags", <ListProjectTagsInput as Paged>::PAGES),
     ("ListRecycleInstances", <ListRecycleInstancesInput as Paged>::PAGES),
     ("ListRedisPitrRestoreTime", <ListRedisPitrRestoreTimeInput as Paged>::PAGES),
+    ("ListRedisSlowLogs", <ListRedisSlowLogsInput as Paged>::PAGES),
     ("ListRestoreDatabases", <ListRestoreDatabasesInput as Paged>::PAGES),
     ("ListRestoreTables", <ListRestoreTablesInput as Paged>::PAGES),
     ("ListRestoreTime", <ListRestoreTimeInput as Paged>::PAGES),
@@ -12552,6 +11583,7 @@ pub const PAGINATED: &[(&str, PageInfo)] = &[
     ("ShowModifyHistory", <ShowModifyHistoryInput as Paged>::PAGES),
     ("ShowPasswordlessConfig", <ShowPasswordlessConfigInput as Paged>::PAGES),
     ("ShowRedisBigKeys", <ShowRedisBigKeysInput as Paged>::PAGES),
+    ("ShowRedisDisabledCommands", <ShowRedisDisabledCommandsInput as Paged>::PAGES),
     ("ShowRedisHotKeys", <ShowRedisHotKeysInput as Paged>::PAGES),
     ("ShowRestorableList", <ShowRestorableListInput as Paged>::PAGES),
 ];

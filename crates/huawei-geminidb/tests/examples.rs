@@ -2,7 +2,9 @@
 //! Tests generated from the spec of GeminiDB: the documented examples, how responses that drift
 //! from the docs (nulls, unknown members, numbers sent as strings, unknown enum values) are
 //! read, and that secrets stay out of `Debug` output. The checks are
-//! `cloud_transport::example_checks`; the JSON they compare with is `examples.json`.
+//! `cloud_transport::example_checks`; the JSON they compare with is `examples.json`. Each
+//! operation's `<operation>_as_documented` test builds its documented requests, reads its
+//! documented and drifted responses and leaves out each required member.
 
 #![allow(deprecated)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -41,7 +43,6 @@ where
     EXAMPLES.assert_responses::<I::Output>(I::INFO.name);
 }
 
-/// `ApplyConfiguration`: examples, responses that drift from the docs, required members.
 #[test]
 fn apply_configuration_as_documented() {
     assert_request(
@@ -57,8 +58,6 @@ fn apply_configuration_as_documented() {
     assert_missing(ApplyConfigurationInput::builder().build(), "config_id");
 }
 
-/// `ApplyConfigurationToInstances`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn apply_configuration_to_instances_as_documented() {
     assert_request(
@@ -74,30 +73,24 @@ fn apply_configuration_to_instances_as_documented() {
     assert_missing(ApplyConfigurationToInstancesInput::builder().build(), "config_id");
 }
 
-/// `BatchDeleteManualBackup`: examples, responses that drift from the docs, required members.
 #[test]
 fn batch_delete_manual_backup_as_documented() {
     assert_responses::<BatchDeleteManualBackupInput>();
     assert_missing(BatchDeleteManualBackupInput::builder().build(), "backup_ids");
 }
 
-/// `BatchTagAction`: examples, responses that drift from the docs, required members.
 #[test]
 fn batch_tag_action_as_documented() {
     assert_responses::<BatchTagActionInput>();
     assert_missing(BatchTagActionInput::builder().build(), "instance_id");
 }
 
-/// `BatchUpgradeDatabaseVersion`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn batch_upgrade_database_version_as_documented() {
     assert_responses::<BatchUpgradeDatabaseVersionInput>();
     assert_missing(BatchUpgradeDatabaseVersionInput::builder().build(), "instance_ids");
 }
 
-/// `CancelInstanceScheduleWindow`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn cancel_instance_schedule_window_as_documented() {
     assert_request(
@@ -109,8 +102,6 @@ fn cancel_instance_schedule_window_as_documented() {
     assert_missing(CancelInstanceScheduleWindowInput::builder().build(), "job_id");
 }
 
-/// `CheckDisasterRecoveryOperation`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn check_disaster_recovery_operation_as_documented() {
     assert_request(
@@ -137,7 +128,6 @@ fn check_disaster_recovery_operation_as_documented() {
     );
 }
 
-/// `CheckWeekPassword`: examples, responses that drift from the docs, required members.
 #[test]
 fn check_week_password_as_documented() {
     assert_request(0, CheckWeekPasswordInput::builder().password("xxxxxx"));
@@ -145,7 +135,6 @@ fn check_week_password_as_documented() {
     assert_missing(CheckWeekPasswordInput::builder().build(), "password");
 }
 
-/// `ClearInstanceSessions`: examples, responses that drift from the docs, required members.
 #[test]
 fn clear_instance_sessions_as_documented() {
     assert_request(
@@ -157,7 +146,6 @@ fn clear_instance_sessions_as_documented() {
     assert_missing(ClearInstanceSessionsInput::builder().build(), "instance_id");
 }
 
-/// `CompareConfiguration`: examples, responses that drift from the docs, required members.
 #[test]
 fn compare_configuration_as_documented() {
     assert_request(
@@ -173,7 +161,6 @@ fn compare_configuration_as_documented() {
     );
 }
 
-/// `CopyConfiguration`: examples, responses that drift from the docs, required members.
 #[test]
 fn copy_configuration_as_documented() {
     assert_request(
@@ -187,14 +174,12 @@ fn copy_configuration_as_documented() {
     assert_missing(CopyConfigurationInput::builder().build(), "config_id");
 }
 
-/// `CreateBack`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_back_as_documented() {
     assert_responses::<CreateBackInput>();
     assert_missing(CreateBackInput::builder().build(), "instance_id");
 }
 
-/// `CreateColdVolume`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_cold_volume_as_documented() {
     assert_request(
@@ -207,7 +192,6 @@ fn create_cold_volume_as_documented() {
     assert_missing(CreateColdVolumeInput::builder().build(), "instance_id");
 }
 
-/// `CreateConfiguration`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_configuration_as_documented() {
     assert_request(
@@ -227,14 +211,12 @@ fn create_configuration_as_documented() {
     assert_missing(CreateConfigurationInput::builder().build(), "name");
 }
 
-/// `CreateDbCacheMapping`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_db_cache_mapping_as_documented() {
     assert_responses::<CreateDbCacheMappingInput>();
     assert_missing(CreateDbCacheMappingInput::builder().build(), "source_instance_id");
 }
 
-/// `CreateDbCacheRule`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_db_cache_rule_as_documented() {
     assert_request(
@@ -256,21 +238,18 @@ fn create_db_cache_rule_as_documented() {
     assert_missing(CreateDbCacheRuleInput::builder().build(), "dbcache_mapping_id");
 }
 
-/// `CreateDbUser`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_db_user_as_documented() {
     assert_responses::<CreateDbUserInput>();
     assert_missing(CreateDbUserInput::builder().build(), "instance_id");
 }
 
-/// `CreateDisasterRecovery`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_disaster_recovery_as_documented() {
     assert_responses::<CreateDisasterRecoveryInput>();
     assert_missing(CreateDisasterRecoveryInput::builder().build(), "instance_id");
 }
 
-/// `CreateGeminiDbDualActive`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_gemini_db_dual_active_as_documented() {
     assert_request(
@@ -284,14 +263,12 @@ fn create_gemini_db_dual_active_as_documented() {
     assert_missing(CreateGeminiDbDualActiveInput::builder().build(), "instance_id");
 }
 
-/// `CreateInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_instance_as_documented() {
     assert_responses::<CreateInstanceInput>();
     assert_missing(CreateInstanceInput::builder().build(), "name");
 }
 
-/// `DeleteBackup`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_backup_as_documented() {
     assert_request(
@@ -302,7 +279,6 @@ fn delete_backup_as_documented() {
     assert_missing(DeleteBackupInput::builder().build(), "backup_id");
 }
 
-/// `DeleteConfiguration`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_configuration_as_documented() {
     assert_request(
@@ -314,7 +290,6 @@ fn delete_configuration_as_documented() {
     assert_missing(DeleteConfigurationInput::builder().build(), "config_id");
 }
 
-/// `DeleteDbCacheMapping`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_db_cache_mapping_as_documented() {
     assert_request(
@@ -325,14 +300,12 @@ fn delete_db_cache_mapping_as_documented() {
     assert_missing(DeleteDbCacheMappingInput::builder().build(), "id");
 }
 
-/// `DeleteDbCacheRule`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_db_cache_rule_as_documented() {
     assert_responses::<DeleteDbCacheRuleInput>();
     assert_missing(DeleteDbCacheRuleInput::builder().build(), "id");
 }
 
-/// `DeleteDbUser`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_db_user_as_documented() {
     assert_request(
@@ -345,7 +318,6 @@ fn delete_db_user_as_documented() {
     assert_missing(DeleteDbUserInput::builder().build(), "instance_id");
 }
 
-/// `DeleteDisasterRecovery`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_disaster_recovery_as_documented() {
     assert_request(
@@ -357,7 +329,6 @@ fn delete_disaster_recovery_as_documented() {
     assert_missing(DeleteDisasterRecoveryInput::builder().build(), "instance_id");
 }
 
-/// `DeleteEnlargeFailNode`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_enlarge_fail_node_as_documented() {
     assert_request(
@@ -370,7 +341,6 @@ fn delete_enlarge_fail_node_as_documented() {
     assert_missing(DeleteEnlargeFailNodeInput::builder().build(), "instance_id");
 }
 
-/// `DeleteGeminiDbDualActive`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_gemini_db_dual_active_as_documented() {
     assert_request(
@@ -382,7 +352,6 @@ fn delete_gemini_db_dual_active_as_documented() {
     assert_missing(DeleteGeminiDbDualActiveInput::builder().build(), "instance_id");
 }
 
-/// `DeleteInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_instance_as_documented() {
     assert_request(
@@ -394,14 +363,12 @@ fn delete_instance_as_documented() {
     assert_missing(DeleteInstanceInput::builder().build(), "instance_id");
 }
 
-/// `DeleteInstancesSession`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_instances_session_as_documented() {
     assert_responses::<DeleteInstancesSessionInput>();
     assert_missing(DeleteInstancesSessionInput::builder().build(), "node_id");
 }
 
-/// `DeleteLtsConfigs`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_lts_configs_as_documented() {
     assert_request(
@@ -417,8 +384,6 @@ fn delete_lts_configs_as_documented() {
     assert_missing(DeleteLtsConfigsInput::builder().build(), "instance_ids");
 }
 
-/// `DeleteRedisDisabledCommands`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn delete_redis_disabled_commands_as_documented() {
     assert_request(
@@ -442,7 +407,6 @@ fn delete_redis_disabled_commands_as_documented() {
     assert_missing(DeleteRedisDisabledCommandsInput::builder().build(), "instance_id");
 }
 
-/// `ExpandInstanceNode`: examples, responses that drift from the docs, required members.
 #[test]
 fn expand_instance_node_as_documented() {
     assert_request(
@@ -455,14 +419,12 @@ fn expand_instance_node_as_documented() {
     assert_missing(ExpandInstanceNodeInput::builder().build(), "instance_id");
 }
 
-/// `ListAvailableFlavorInfos`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_available_flavor_infos_as_documented() {
     assert_responses::<ListAvailableFlavorInfosInput>();
     assert_missing(ListAvailableFlavorInfosInput::builder().build(), "instance_id");
 }
 
-/// `ListBackups`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_backups_as_documented() {
     assert_request(
@@ -478,8 +440,6 @@ fn list_backups_as_documented() {
     assert_responses::<ListBackupsInput>();
 }
 
-/// `ListBiactiveInstanceCandidates`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn list_biactive_instance_candidates_as_documented() {
     assert_request(
@@ -497,7 +457,6 @@ fn list_biactive_instance_candidates_as_documented() {
     );
 }
 
-/// `ListCassandraSlowLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_cassandra_slow_logs_as_documented() {
     assert_request(
@@ -520,30 +479,24 @@ fn list_cassandra_slow_logs_as_documented() {
     assert_missing(ListCassandraSlowLogsInput::builder().build(), "instance_id");
 }
 
-/// `ListConfigurationDatastores`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn list_configuration_datastores_as_documented() {
     assert_request(0, ListConfigurationDatastoresInput::builder());
     assert_responses::<ListConfigurationDatastoresInput>();
 }
 
-/// `ListConfigurationTemplates`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn list_configuration_templates_as_documented() {
     assert_request(0, ListConfigurationTemplatesInput::builder().offset(0).limit(10));
     assert_responses::<ListConfigurationTemplatesInput>();
 }
 
-/// `ListConfigurations`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_configurations_as_documented() {
     assert_request(0, ListConfigurationsInput::builder());
     assert_responses::<ListConfigurationsInput>();
 }
 
-/// `ListDatastores`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_datastores_as_documented() {
     assert_request(0, ListDatastoresInput::builder().datastore_name("cassandra"));
@@ -551,21 +504,18 @@ fn list_datastores_as_documented() {
     assert_missing(ListDatastoresInput::builder().build(), "datastore_name");
 }
 
-/// `ListDbCacheMappings`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_db_cache_mappings_as_documented() {
     assert_request(0, ListDbCacheMappingsInput::builder().offset(0).limit(10));
     assert_responses::<ListDbCacheMappingsInput>();
 }
 
-/// `ListDbCacheRules`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_db_cache_rules_as_documented() {
     assert_responses::<ListDbCacheRulesInput>();
     assert_missing(ListDbCacheRulesInput::builder().build(), "dbcache_mapping_id");
 }
 
-/// `ListDbUsers`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_db_users_as_documented() {
     assert_request(
@@ -576,14 +526,12 @@ fn list_db_users_as_documented() {
     assert_missing(ListDbUsersInput::builder().build(), "instance_id");
 }
 
-/// `ListDedicatedResources`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_dedicated_resources_as_documented() {
     assert_request(0, ListDedicatedResourcesInput::builder());
     assert_responses::<ListDedicatedResourcesInput>();
 }
 
-/// `ListEpsQuotas`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_eps_quotas_as_documented() {
     assert_request(
@@ -593,7 +541,6 @@ fn list_eps_quotas_as_documented() {
     assert_responses::<ListEpsQuotasInput>();
 }
 
-/// `ListFlavorInfos`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_flavor_infos_as_documented() {
     assert_request(
@@ -603,7 +550,6 @@ fn list_flavor_infos_as_documented() {
     assert_responses::<ListFlavorInfosInput>();
 }
 
-/// `ListFlavors`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_flavors_as_documented() {
     assert_request(
@@ -613,14 +559,12 @@ fn list_flavors_as_documented() {
     assert_responses::<ListFlavorsInput>();
 }
 
-/// `ListInfluxdbSlowLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_influxdb_slow_logs_as_documented() {
     assert_responses::<ListInfluxdbSlowLogsInput>();
     assert_missing(ListInfluxdbSlowLogsInput::builder().build(), "instance_id");
 }
 
-/// `ListInstanceDatabases`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_instance_databases_as_documented() {
     assert_request(
@@ -632,8 +576,6 @@ fn list_instance_databases_as_documented() {
     assert_missing(ListInstanceDatabasesInput::builder().build(), "instance_id");
 }
 
-/// `ListInstanceMaintenanceWindow`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn list_instance_maintenance_window_as_documented() {
     assert_request(
@@ -645,14 +587,12 @@ fn list_instance_maintenance_window_as_documented() {
     assert_missing(ListInstanceMaintenanceWindowInput::builder().build(), "instance_id");
 }
 
-/// `ListInstanceSessions`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_instance_sessions_as_documented() {
     assert_responses::<ListInstanceSessionsInput>();
     assert_missing(ListInstanceSessionsInput::builder().build(), "instance_id");
 }
 
-/// `ListInstanceTags`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_instance_tags_as_documented() {
     assert_request(
@@ -664,43 +604,35 @@ fn list_instance_tags_as_documented() {
     assert_missing(ListInstanceTagsInput::builder().build(), "instance_id");
 }
 
-/// `ListInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_instances_as_documented() {
     assert_responses::<ListInstancesInput>();
 }
 
-/// `ListInstancesByResourceTags`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn list_instances_by_resource_tags_as_documented() {
     assert_responses::<ListInstancesByResourceTagsInput>();
     assert_missing(ListInstancesByResourceTagsInput::builder().build(), "action");
 }
 
-/// `ListInstancesByTags`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_instances_by_tags_as_documented() {
     assert_responses::<ListInstancesByTagsInput>();
     assert_missing(ListInstancesByTagsInput::builder().build(), "action");
 }
 
-/// `ListInstancesSession`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_instances_session_as_documented() {
     assert_responses::<ListInstancesSessionInput>();
     assert_missing(ListInstancesSessionInput::builder().build(), "node_id");
 }
 
-/// `ListInstancesSessionStatistics`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn list_instances_session_statistics_as_documented() {
     assert_responses::<ListInstancesSessionStatisticsInput>();
     assert_missing(ListInstancesSessionStatisticsInput::builder().build(), "node_id");
 }
 
-/// `ListJobs`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_jobs_as_documented() {
     assert_request(
@@ -710,7 +642,6 @@ fn list_jobs_as_documented() {
     assert_responses::<ListJobsInput>();
 }
 
-/// `ListLtsConfigs`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_lts_configs_as_documented() {
     assert_request(
@@ -725,7 +656,6 @@ fn list_lts_configs_as_documented() {
     assert_responses::<ListLtsConfigsInput>();
 }
 
-/// `ListMongodbErrorLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_mongodb_error_logs_as_documented() {
     assert_request(
@@ -744,7 +674,6 @@ fn list_mongodb_error_logs_as_documented() {
     assert_missing(ListMongodbErrorLogsInput::builder().build(), "instance_id");
 }
 
-/// `ListMongodbSlowLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_mongodb_slow_logs_as_documented() {
     assert_request(
@@ -767,26 +696,22 @@ fn list_mongodb_slow_logs_as_documented() {
     assert_missing(ListMongodbSlowLogsInput::builder().build(), "instance_id");
 }
 
-/// `ListNosqlTaskList`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_nosql_task_list_as_documented() {
     assert_responses::<ListNosqlTaskListInput>();
 }
 
-/// `ListProjectTags`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_project_tags_as_documented() {
     assert_request(0, ListProjectTagsInput::builder().offset(1).limit(10));
     assert_responses::<ListProjectTagsInput>();
 }
 
-/// `ListRecycleInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_recycle_instances_as_documented() {
     assert_responses::<ListRecycleInstancesInput>();
 }
 
-/// `ListRedisPitrRestoreTime`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_redis_pitr_restore_time_as_documented() {
     assert_request(
@@ -802,7 +727,6 @@ fn list_redis_pitr_restore_time_as_documented() {
     assert_missing(ListRedisPitrRestoreTimeInput::builder().build(), "instance_id");
 }
 
-/// `ListRedisSlowLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_redis_slow_logs_as_documented() {
     assert_request(
@@ -823,7 +747,6 @@ fn list_redis_slow_logs_as_documented() {
     assert_missing(ListRedisSlowLogsInput::builder().build(), "instance_id");
 }
 
-/// `ListRestoreDatabases`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_restore_databases_as_documented() {
     assert_request(
@@ -837,7 +760,6 @@ fn list_restore_databases_as_documented() {
     assert_missing(ListRestoreDatabasesInput::builder().build(), "instance_id");
 }
 
-/// `ListRestoreTables`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_restore_tables_as_documented() {
     assert_request(
@@ -852,7 +774,6 @@ fn list_restore_tables_as_documented() {
     assert_missing(ListRestoreTablesInput::builder().build(), "instance_id");
 }
 
-/// `ListRestoreTime`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_restore_time_as_documented() {
     assert_request(
@@ -868,7 +789,6 @@ fn list_restore_time_as_documented() {
     assert_missing(ListRestoreTimeInput::builder().build(), "instance_id");
 }
 
-/// `ListSlowLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_slow_logs_as_documented() {
     assert_request(
@@ -882,8 +802,6 @@ fn list_slow_logs_as_documented() {
     assert_missing(ListSlowLogsInput::builder().build(), "instance_id");
 }
 
-/// `ListSslCertDownloadAddresses`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn list_ssl_cert_download_addresses_as_documented() {
     assert_request(
@@ -895,15 +813,12 @@ fn list_ssl_cert_download_addresses_as_documented() {
     assert_missing(ListSslCertDownloadAddressesInput::builder().build(), "instance_id");
 }
 
-/// `ModifyAutoNodeExpansionPolicy`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_auto_node_expansion_policy_as_documented() {
     assert_responses::<ModifyAutoNodeExpansionPolicyInput>();
     assert_missing(ModifyAutoNodeExpansionPolicyInput::builder().build(), "instance_id");
 }
 
-/// `ModifyDbUserPrivilege`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_user_privilege_as_documented() {
     assert_request(
@@ -923,7 +838,6 @@ fn modify_db_user_privilege_as_documented() {
     assert_missing(ModifyDbUserPrivilegeInput::builder().build(), "instance_id");
 }
 
-/// `ModifyEpsQuotas`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_eps_quotas_as_documented() {
     assert_request(
@@ -942,8 +856,6 @@ fn modify_eps_quotas_as_documented() {
     assert_missing(ModifyEpsQuotasInput::builder().build(), "quotas");
 }
 
-/// `ModifyInstanceMaintenanceWindow`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_instance_maintenance_window_as_documented() {
     assert_request(
@@ -959,7 +871,6 @@ fn modify_instance_maintenance_window_as_documented() {
     );
 }
 
-/// `ModifyPort`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_port_as_documented() {
     assert_request(
@@ -972,7 +883,6 @@ fn modify_port_as_documented() {
     assert_missing(ModifyPortInput::builder().build(), "instance_id");
 }
 
-/// `ModifyPublicIp`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_public_ip_as_documented() {
     assert_request(
@@ -996,14 +906,12 @@ fn modify_public_ip_as_documented() {
     assert_missing(ModifyPublicIpInput::builder().build(), "instance_id");
 }
 
-/// `ModifyVolume`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_volume_as_documented() {
     assert_responses::<ModifyVolumeInput>();
     assert_missing(ModifyVolumeInput::builder().build(), "instance_id");
 }
 
-/// `OfflineNodes`: examples, responses that drift from the docs, required members.
 #[test]
 fn offline_nodes_as_documented() {
     assert_request(
@@ -1020,8 +928,6 @@ fn offline_nodes_as_documented() {
     assert_missing(OfflineNodesInput::builder().build(), "instance_id");
 }
 
-/// `PauseResumeDataSynchronization`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn pause_resume_data_synchronization_as_documented() {
     assert_responses::<PauseResumeDataSynchronizationInput>();
@@ -1031,7 +937,6 @@ fn pause_resume_data_synchronization_as_documented() {
     );
 }
 
-/// `ResetDbUserPassword`: examples, responses that drift from the docs, required members.
 #[test]
 fn reset_db_user_password_as_documented() {
     assert_request(
@@ -1045,7 +950,6 @@ fn reset_db_user_password_as_documented() {
     assert_missing(ResetDbUserPasswordInput::builder().build(), "instance_id");
 }
 
-/// `ResetParamGroupTemplate`: examples, responses that drift from the docs, required members.
 #[test]
 fn reset_param_group_template_as_documented() {
     assert_request(
@@ -1057,7 +961,6 @@ fn reset_param_group_template_as_documented() {
     assert_missing(ResetParamGroupTemplateInput::builder().build(), "config_id");
 }
 
-/// `ResetPassword`: examples, responses that drift from the docs, required members.
 #[test]
 fn reset_password_as_documented() {
     assert_request(
@@ -1070,7 +973,6 @@ fn reset_password_as_documented() {
     assert_missing(ResetPasswordInput::builder().build(), "instance_id");
 }
 
-/// `ResizeColdVolume`: examples, responses that drift from the docs, required members.
 #[test]
 fn resize_cold_volume_as_documented() {
     assert_request(
@@ -1083,7 +985,6 @@ fn resize_cold_volume_as_documented() {
     assert_missing(ResizeColdVolumeInput::builder().build(), "instance_id");
 }
 
-/// `ResizeInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn resize_instance_as_documented() {
     assert_request(
@@ -1096,7 +997,6 @@ fn resize_instance_as_documented() {
     assert_missing(ResizeInstanceInput::builder().build(), "instance_id");
 }
 
-/// `ResizeInstanceVolume`: examples, responses that drift from the docs, required members.
 #[test]
 fn resize_instance_volume_as_documented() {
     assert_request(
@@ -1109,7 +1009,6 @@ fn resize_instance_volume_as_documented() {
     assert_missing(ResizeInstanceVolumeInput::builder().build(), "instance_id");
 }
 
-/// `RestartInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn restart_instance_as_documented() {
     assert_request(
@@ -1121,7 +1020,6 @@ fn restart_instance_as_documented() {
     assert_missing(RestartInstanceInput::builder().build(), "instance_id");
 }
 
-/// `RestoreExistingInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn restore_existing_instance_as_documented() {
     assert_request(
@@ -1135,7 +1033,6 @@ fn restore_existing_instance_as_documented() {
     assert_missing(RestoreExistingInstanceInput::builder().build(), "instance_id");
 }
 
-/// `RestoreRedisData`: examples, responses that drift from the docs, required members.
 #[test]
 fn restore_redis_data_as_documented() {
     assert_request(
@@ -1152,7 +1049,6 @@ fn restore_redis_data_as_documented() {
     assert_missing(RestoreRedisDataInput::builder().build(), "instance_id");
 }
 
-/// `RestoreRedisPitr`: examples, responses that drift from the docs, required members.
 #[test]
 fn restore_redis_pitr_as_documented() {
     assert_request(
@@ -1165,7 +1061,6 @@ fn restore_redis_pitr_as_documented() {
     assert_missing(RestoreRedisPitrInput::builder().build(), "instance_id");
 }
 
-/// `SaveLtsConfigs`: examples, responses that drift from the docs, required members.
 #[test]
 fn save_lts_configs_as_documented() {
     assert_request(
@@ -1183,7 +1078,6 @@ fn save_lts_configs_as_documented() {
     assert_missing(SaveLtsConfigsInput::builder().build(), "instance_ids");
 }
 
-/// `SaveRedisDisabledCommands`: examples, responses that drift from the docs, required members.
 #[test]
 fn save_redis_disabled_commands_as_documented() {
     assert_request(
@@ -1200,7 +1094,6 @@ fn save_redis_disabled_commands_as_documented() {
     assert_missing(SaveRedisDisabledCommandsInput::builder().build(), "instance_id");
 }
 
-/// `SetAutoEnlargePolicy`: examples, responses that drift from the docs, required members.
 #[test]
 fn set_auto_enlarge_policy_as_documented() {
     assert_request(
@@ -1213,7 +1106,6 @@ fn set_auto_enlarge_policy_as_documented() {
     assert_missing(SetAutoEnlargePolicyInput::builder().build(), "instance_ids");
 }
 
-/// `SetBackupPolicy`: examples, responses that drift from the docs, required members.
 #[test]
 fn set_backup_policy_as_documented() {
     assert_request(
@@ -1236,8 +1128,6 @@ fn set_backup_policy_as_documented() {
     assert_missing(SetBackupPolicyInput::builder().build(), "instance_id");
 }
 
-/// `SetDisasterRecoverySettings`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn set_disaster_recovery_settings_as_documented() {
     assert_request(
@@ -1255,7 +1145,6 @@ fn set_disaster_recovery_settings_as_documented() {
     assert_responses::<SetDisasterRecoverySettingsInput>();
 }
 
-/// `SetInstanceDataDump`: examples, responses that drift from the docs, required members.
 #[test]
 fn set_instance_data_dump_as_documented() {
     assert_request(
@@ -1269,7 +1158,6 @@ fn set_instance_data_dump_as_documented() {
     assert_missing(SetInstanceDataDumpInput::builder().build(), "instance_id");
 }
 
-/// `SetRecyclePolicy`: examples, responses that drift from the docs, required members.
 #[test]
 fn set_recycle_policy_as_documented() {
     assert_request(
@@ -1281,7 +1169,6 @@ fn set_recycle_policy_as_documented() {
     assert_missing(SetRecyclePolicyInput::builder().build(), "recycle_policy");
 }
 
-/// `SetRedisPitrPolicy`: examples, responses that drift from the docs, required members.
 #[test]
 fn set_redis_pitr_policy_as_documented() {
     assert_request(
@@ -1296,7 +1183,6 @@ fn set_redis_pitr_policy_as_documented() {
     assert_missing(SetRedisPitrPolicyInput::builder().build(), "instance_id");
 }
 
-/// `ShowAllInstancesBackups`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_all_instances_backups_as_documented() {
     assert_request(
@@ -1311,8 +1197,6 @@ fn show_all_instances_backups_as_documented() {
     assert_missing(ShowAllInstancesBackupsInput::builder().build(), "offset");
 }
 
-/// `ShowAllInstancesBackupsNew`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn show_all_instances_backups_new_as_documented() {
     assert_request(
@@ -1328,7 +1212,6 @@ fn show_all_instances_backups_new_as_documented() {
     assert_responses::<ShowAllInstancesBackupsNewInput>();
 }
 
-/// `ShowApplicableInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_applicable_instances_as_documented() {
     assert_request(
@@ -1349,14 +1232,12 @@ fn show_applicable_instances_as_documented() {
     assert_missing(ShowApplicableInstancesInput::builder().build(), "config_id");
 }
 
-/// `ShowApplyHistory`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_apply_history_as_documented() {
     assert_responses::<ShowApplyHistoryInput>();
     assert_missing(ShowApplyHistoryInput::builder().build(), "config_id");
 }
 
-/// `ShowAutoEnlargePolicy`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_auto_enlarge_policy_as_documented() {
     assert_request(
@@ -1368,15 +1249,12 @@ fn show_auto_enlarge_policy_as_documented() {
     assert_missing(ShowAutoEnlargePolicyInput::builder().build(), "instance_id");
 }
 
-/// `ShowAutoNodeExpansionPolicy`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn show_auto_node_expansion_policy_as_documented() {
     assert_responses::<ShowAutoNodeExpansionPolicyInput>();
     assert_missing(ShowAutoNodeExpansionPolicyInput::builder().build(), "instance_id");
 }
 
-/// `ShowBackupPolicies`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_backup_policies_as_documented() {
     assert_request(
@@ -1388,7 +1266,6 @@ fn show_backup_policies_as_documented() {
     assert_missing(ShowBackupPoliciesInput::builder().build(), "instance_id");
 }
 
-/// `ShowBackupPolicy`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_backup_policy_as_documented() {
     assert_request(
@@ -1400,7 +1277,6 @@ fn show_backup_policy_as_documented() {
     assert_missing(ShowBackupPolicyInput::builder().build(), "instance_id");
 }
 
-/// `ShowConfigurationDetail`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_configuration_detail_as_documented() {
     assert_request(
@@ -1412,28 +1288,23 @@ fn show_configuration_detail_as_documented() {
     assert_missing(ShowConfigurationDetailInput::builder().build(), "config_id");
 }
 
-/// `ShowDisasterRecoverySettings`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn show_disaster_recovery_settings_as_documented() {
     assert_responses::<ShowDisasterRecoverySettingsInput>();
 }
 
-/// `ShowElbIpGroup`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_elb_ip_group_as_documented() {
     assert_responses::<ShowElbIpGroupInput>();
     assert_missing(ShowElbIpGroupInput::builder().build(), "instance_id");
 }
 
-/// `ShowErrorLog`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_error_log_as_documented() {
     assert_responses::<ShowErrorLogInput>();
     assert_missing(ShowErrorLogInput::builder().build(), "instance_id");
 }
 
-/// `ShowHighRiskCommands`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_high_risk_commands_as_documented() {
     assert_request(
@@ -1445,8 +1316,6 @@ fn show_high_risk_commands_as_documented() {
     assert_missing(ShowHighRiskCommandsInput::builder().build(), "instance_id");
 }
 
-/// `ShowInstanceBiactiveRegions`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn show_instance_biactive_regions_as_documented() {
     assert_request(
@@ -1458,7 +1327,6 @@ fn show_instance_biactive_regions_as_documented() {
     assert_missing(ShowInstanceBiactiveRegionsInput::builder().build(), "instance_id");
 }
 
-/// `ShowInstanceConfiguration`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_instance_configuration_as_documented() {
     assert_request(
@@ -1470,7 +1338,6 @@ fn show_instance_configuration_as_documented() {
     assert_missing(ShowInstanceConfigurationInput::builder().build(), "instance_id");
 }
 
-/// `ShowInstanceRole`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_instance_role_as_documented() {
     assert_request(
@@ -1487,7 +1354,6 @@ fn show_instance_role_as_documented() {
     assert_missing(ShowInstanceRoleInput::builder().build(), "instance_id");
 }
 
-/// `ShowIpNumRequirement`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_ip_num_requirement_as_documented() {
     assert_request(
@@ -1501,7 +1367,6 @@ fn show_ip_num_requirement_as_documented() {
     assert_missing(ShowIpNumRequirementInput::builder().build(), "node_num");
 }
 
-/// `ShowModifyHistory`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_modify_history_as_documented() {
     assert_request(
@@ -1522,7 +1387,6 @@ fn show_modify_history_as_documented() {
     assert_missing(ShowModifyHistoryInput::builder().build(), "instance_id");
 }
 
-/// `ShowPasswordlessConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_passwordless_config_as_documented() {
     assert_request(
@@ -1534,7 +1398,6 @@ fn show_passwordless_config_as_documented() {
     assert_missing(ShowPasswordlessConfigInput::builder().build(), "instance_id");
 }
 
-/// `ShowPauseResumeStutus`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_pause_resume_stutus_as_documented() {
     assert_request(
@@ -1546,7 +1409,6 @@ fn show_pause_resume_stutus_as_documented() {
     assert_missing(ShowPauseResumeStutusInput::builder().build(), "instance_id");
 }
 
-/// `ShowQuotas`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_quotas_as_documented() {
     assert_request(
@@ -1556,49 +1418,42 @@ fn show_quotas_as_documented() {
     assert_responses::<ShowQuotasInput>();
 }
 
-/// `ShowRecyclePolicy`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_recycle_policy_as_documented() {
     assert_request(0, ShowRecyclePolicyInput::builder());
     assert_responses::<ShowRecyclePolicyInput>();
 }
 
-/// `ShowRedisBigKeys`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_redis_big_keys_as_documented() {
     assert_responses::<ShowRedisBigKeysInput>();
     assert_missing(ShowRedisBigKeysInput::builder().build(), "instance_id");
 }
 
-/// `ShowRedisDisabledCommands`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_redis_disabled_commands_as_documented() {
     assert_responses::<ShowRedisDisabledCommandsInput>();
     assert_missing(ShowRedisDisabledCommandsInput::builder().build(), "instance_id");
 }
 
-/// `ShowRedisHotKeys`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_redis_hot_keys_as_documented() {
     assert_responses::<ShowRedisHotKeysInput>();
     assert_missing(ShowRedisHotKeysInput::builder().build(), "instance_id");
 }
 
-/// `ShowRedisPitrInfo`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_redis_pitr_info_as_documented() {
     assert_responses::<ShowRedisPitrInfoInput>();
     assert_missing(ShowRedisPitrInfoInput::builder().build(), "instance_id");
 }
 
-/// `ShowRedisPitrPolicy`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_redis_pitr_policy_as_documented() {
     assert_responses::<ShowRedisPitrPolicyInput>();
     assert_missing(ShowRedisPitrPolicyInput::builder().build(), "instance_id");
 }
 
-/// `ShowRestorableList`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_restorable_list_as_documented() {
     assert_request(
@@ -1612,8 +1467,6 @@ fn show_restorable_list_as_documented() {
     assert_missing(ShowRestorableListInput::builder().build(), "backup_id");
 }
 
-/// `ShowSecondLevelMonitoringStatus`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn show_second_level_monitoring_status_as_documented() {
     assert_responses::<ShowSecondLevelMonitoringStatusInput>();
@@ -1623,8 +1476,6 @@ fn show_second_level_monitoring_status_as_documented() {
     );
 }
 
-/// `ShowSlowLogDesensitization`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn show_slow_log_desensitization_as_documented() {
     assert_request(
@@ -1636,7 +1487,6 @@ fn show_slow_log_desensitization_as_documented() {
     assert_missing(ShowSlowLogDesensitizationInput::builder().build(), "instance_id");
 }
 
-/// `ShrinkInstanceNode`: examples, responses that drift from the docs, required members.
 #[test]
 fn shrink_instance_node_as_documented() {
     assert_request(
@@ -1649,45 +1499,36 @@ fn shrink_instance_node_as_documented() {
     assert_missing(ShrinkInstanceNodeInput::builder().build(), "instance_id");
 }
 
-/// `StopBackup`: examples, responses that drift from the docs, required members.
 #[test]
 fn stop_backup_as_documented() {
     assert_responses::<StopBackupInput>();
     assert_missing(StopBackupInput::builder().build(), "backup_id");
 }
 
-/// `SwitchIpGroup`: examples, responses that drift from the docs, required members.
 #[test]
 fn switch_ip_group_as_documented() {
     assert_responses::<SwitchIpGroupInput>();
     assert_missing(SwitchIpGroupInput::builder().build(), "instance_id");
 }
 
-/// `SwitchOver`: examples, responses that drift from the docs, required members.
 #[test]
 fn switch_over_as_documented() {
     assert_responses::<SwitchOverInput>();
     assert_missing(SwitchOverInput::builder().build(), "instance_id");
 }
 
-/// `SwitchOverDisasterRecovery`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn switch_over_disaster_recovery_as_documented() {
     assert_responses::<SwitchOverDisasterRecoveryInput>();
     assert_missing(SwitchOverDisasterRecoveryInput::builder().build(), "instance_id");
 }
 
-/// `SwitchSecondLevelMonitoring`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn switch_second_level_monitoring_as_documented() {
     assert_responses::<SwitchSecondLevelMonitoringInput>();
     assert_missing(SwitchSecondLevelMonitoringInput::builder().build(), "instance_id");
 }
 
-/// `SwitchSlowlogDesensitization`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn switch_slowlog_desensitization_as_documented() {
     assert_request(
@@ -1700,7 +1541,6 @@ fn switch_slowlog_desensitization_as_documented() {
     assert_missing(SwitchSlowlogDesensitizationInput::builder().build(), "instance_id");
 }
 
-/// `SwitchSsl`: examples, responses that drift from the docs, required members.
 #[test]
 fn switch_ssl_as_documented() {
     assert_request(
@@ -1719,7 +1559,6 @@ fn switch_ssl_as_documented() {
     assert_missing(SwitchSslInput::builder().build(), "instance_id");
 }
 
-/// `SwitchToMaster`: examples, responses that drift from the docs, required members.
 #[test]
 fn switch_to_master_as_documented() {
     assert_request(
@@ -1734,7 +1573,6 @@ fn switch_to_master_as_documented() {
     assert_missing(SwitchToMasterInput::builder().build(), "instance_id");
 }
 
-/// `SwitchToSlave`: examples, responses that drift from the docs, required members.
 #[test]
 fn switch_to_slave_as_documented() {
     assert_request(
@@ -1749,7 +1587,6 @@ fn switch_to_slave_as_documented() {
     assert_missing(SwitchToSlaveInput::builder().build(), "instance_id");
 }
 
-/// `UpdateClientNetwork`: examples, responses that drift from the docs, required members.
 #[test]
 fn update_client_network_as_documented() {
     assert_request(
@@ -1762,7 +1599,6 @@ fn update_client_network_as_documented() {
     assert_missing(UpdateClientNetworkInput::builder().build(), "instance_id");
 }
 
-/// `UpdateConfiguration`: examples, responses that drift from the docs, required members.
 #[test]
 fn update_configuration_as_documented() {
     assert_request(
@@ -1779,86 +1615,72 @@ fn update_configuration_as_documented() {
     assert_missing(UpdateConfigurationInput::builder().build(), "config_id");
 }
 
-/// `UpdateDatabases`: examples, responses that drift from the docs, required members.
 #[test]
 fn update_databases_as_documented() {
     assert_responses::<UpdateDatabasesInput>();
     assert_missing(UpdateDatabasesInput::builder().build(), "instance_id");
 }
 
-/// `UpdateDbCacheRule`: examples, responses that drift from the docs, required members.
 #[test]
 fn update_db_cache_rule_as_documented() {
     assert_responses::<UpdateDbCacheRuleInput>();
     assert_missing(UpdateDbCacheRuleInput::builder().build(), "dbcache_rule_id");
 }
 
-/// `UpdateHighRiskCommands`: examples, responses that drift from the docs, required members.
 #[test]
 fn update_high_risk_commands_as_documented() {
     assert_responses::<UpdateHighRiskCommandsInput>();
     assert_missing(UpdateHighRiskCommandsInput::builder().build(), "instance_id");
 }
 
-/// `UpdateInstanceConfiguration`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn update_instance_configuration_as_documented() {
     assert_responses::<UpdateInstanceConfigurationInput>();
     assert_missing(UpdateInstanceConfigurationInput::builder().build(), "instance_id");
 }
 
-/// `UpdateInstanceConfigurations`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn update_instance_configurations_as_documented() {
     assert_responses::<UpdateInstanceConfigurationsInput>();
     assert_missing(UpdateInstanceConfigurationsInput::builder().build(), "instance_id");
 }
 
-/// `UpdateInstanceLb`: examples, responses that drift from the docs, required members.
 #[test]
 fn update_instance_lb_as_documented() {
     assert_responses::<UpdateInstanceLbInput>();
     assert_missing(UpdateInstanceLbInput::builder().build(), "instance_id");
 }
 
-/// `UpdateInstanceName`: examples, responses that drift from the docs, required members.
 #[test]
 fn update_instance_name_as_documented() {
     assert_responses::<UpdateInstanceNameInput>();
     assert_missing(UpdateInstanceNameInput::builder().build(), "instance_id");
 }
 
-/// `UpdatePasswordlessConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn update_passwordless_config_as_documented() {
     assert_responses::<UpdatePasswordlessConfigInput>();
     assert_missing(UpdatePasswordlessConfigInput::builder().build(), "instance_id");
 }
 
-/// `UpdateSecurityGroup`: examples, responses that drift from the docs, required members.
 #[test]
 fn update_security_group_as_documented() {
     assert_responses::<UpdateSecurityGroupInput>();
     assert_missing(UpdateSecurityGroupInput::builder().build(), "instance_id");
 }
 
-/// `UpgradeDbVersion`: examples, responses that drift from the docs, required members.
 #[test]
 fn upgrade_db_version_as_documented() {
     assert_responses::<UpgradeDbVersionInput>();
     assert_missing(UpgradeDbVersionInput::builder().build(), "instance_id");
 }
 
-/// `ListApiVersion`: examples, responses that drift from the docs, required members.
 #[test]
 fn list_api_version_as_documented() {
     assert_request(0, ListApiVersionInput::builder());
     assert_responses::<ListApiVersionInput>();
 }
 
-/// `ShowApiVersion`: examples, responses that drift from the docs, required members.
 #[test]
 fn show_api_version_as_documented() {
     assert_request(0, ShowApiVersionInput::builder().version("v3"));

@@ -1506,6 +1506,8 @@ impl Client {
     ///
     /// This API is used to query event information of instance occurrence.
     ///
+    /// [`paginate`](Request::paginate) reads every page (`Offset`, 200 a page).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_cdb::Client) -> tencent_cdb::Result<()> {
     /// let output = client

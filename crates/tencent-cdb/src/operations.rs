@@ -33,13 +33,22 @@ pub trait Operation: Serialize {
 
     /// Wire names of the members that must be set.
     const REQUIRED: &'static [&'static str] = &[];
+
+    /// Starts building the input (`<Operation>Input::builder()`, with this trait in
+    /// scope): a [`Request`] that can only [`build`](Request::build) it.
+    fn builder() -> Request<Self, ()>
+    where
+        Self: Default,
+    {
+        Request::default()
+    }
 }
 
 /// A request being built: the builder of every operation (`Request<AddTimeWindowInput, C>` for
 /// `AddTimeWindow`). Each operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
-/// from `<Operation>Input::builder()` (`C = ()`), it can only [`build`](Self::build) the input.
+/// from [`Operation::builder`] (`C = ()`), it can only [`build`](Self::build) the input.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a request does nothing until it is built or sent"]
 pub struct Request<I, C = Client> {
@@ -238,13 +247,6 @@ pub struct AddTimeWindowInput {
     pub max_delay_time: Option<u64>,
 }
 
-impl AddTimeWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for AddTimeWindowInput {
     type Output = AddTimeWindowOutput;
     const INFO: OperationInfo = OperationInfo::action("AddTimeWindow");
@@ -339,13 +341,6 @@ pub struct AdjustCdbProxyInput {
     /// The upgrade switch time. Valid values: `nowTime` (upgrade immediately), `timeWindow`
     /// (upgrade during instance maintenance time).
     pub upgrade_time: Option<String>,
-}
-
-impl AdjustCdbProxyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for AdjustCdbProxyInput {
@@ -460,13 +455,6 @@ pub struct AdjustCdbProxyAddressInput {
     pub ap_node_as_ro_node: Option<bool>,
     /// Whether to forward to other nodes in case of a libra node fault
     pub ap_query_to_other_node: Option<bool>,
-}
-
-impl AdjustCdbProxyAddressInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for AdjustCdbProxyAddressInput {
@@ -620,13 +608,6 @@ pub struct AnalyzeAuditLogsInput {
     pub log_filter: Option<Vec<types::InstanceAuditLogFilters>>,
 }
 
-impl AnalyzeAuditLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for AnalyzeAuditLogsInput {
     type Output = AnalyzeAuditLogsOutput;
     const INFO: OperationInfo = OperationInfo::action("AnalyzeAuditLogs");
@@ -710,13 +691,6 @@ pub struct AssociateSecurityGroupsInput {
     pub for_readonly_instance: Option<bool>,
 }
 
-impl AssociateSecurityGroupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for AssociateSecurityGroupsInput {
     type Output = AssociateSecurityGroupsOutput;
     const INFO: OperationInfo = OperationInfo::action("AssociateSecurityGroups");
@@ -762,13 +736,6 @@ pub struct BalanceRoGroupLoadInput {
     pub ro_group_id: Option<String>,
 }
 
-impl BalanceRoGroupLoadInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for BalanceRoGroupLoadInput {
     type Output = BalanceRoGroupLoadOutput;
     const INFO: OperationInfo = OperationInfo::action("BalanceRoGroupLoad");
@@ -801,13 +768,6 @@ pub struct CloseAuditServiceInput {
     /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
     /// API.
     pub instance_id: Option<String>,
-}
-
-impl CloseAuditServiceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CloseAuditServiceInput {
@@ -850,13 +810,6 @@ pub struct CloseCdbProxyInput {
     /// `false`.
     #[serde(rename = "OnlyCloseRW")]
     pub only_close_rw: Option<bool>,
-}
-
-impl CloseCdbProxyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CloseCdbProxyInput {
@@ -908,13 +861,6 @@ pub struct CloseCdbProxyAddressInput {
     pub proxy_address_id: Option<String>,
 }
 
-impl CloseCdbProxyAddressInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CloseCdbProxyAddressInput {
     type Output = CloseCdbProxyAddressOutput;
     const INFO: OperationInfo = OperationInfo::action("CloseCdbProxyAddress");
@@ -957,13 +903,6 @@ pub struct CloseSslInput {
     /// [DescribeRoGroups](https://www.tencentcloud.com/document/api/236/40939?from_cn_redirect=1)
     /// API.
     pub ro_group_id: Option<String>,
-}
-
-impl CloseSslInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CloseSslInput {
@@ -1027,13 +966,6 @@ pub struct CloseWanServiceInput {
     /// in InstanceId and this parameter to indicate the operation is for the read-only group. If
     /// you perform the operation on the read-write node, this parameter is not required.
     pub op_resource_id: Option<String>,
-}
-
-impl CloseWanServiceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CloseWanServiceInput {
@@ -1105,13 +1037,6 @@ impl fmt::Debug for CreateAccountsInput {
             .field("description", &self.description)
             .field("max_user_connections", &self.max_user_connections)
             .finish()
-    }
-}
-
-impl CreateAccountsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -1192,13 +1117,6 @@ pub struct CreateAuditLogFileInput {
     pub log_filter: Option<Vec<types::InstanceAuditLogFilters>>,
     /// Columns to include in the download.
     pub column_filter: Option<Vec<String>>,
-}
-
-impl CreateAuditLogFileInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateAuditLogFileInput {
@@ -1289,13 +1207,6 @@ pub struct CreateAuditPolicyInput {
     pub log_expire_day: Option<i64>,
 }
 
-impl CreateAuditPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateAuditPolicyInput {
     type Output = CreateAuditPolicyOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateAuditPolicy");
@@ -1354,13 +1265,6 @@ pub struct CreateAuditRuleTemplateInput {
     pub alarm_level: Option<u64>,
     /// Alarm policy. Valid values: 0 - Alarm disabled, 1 - Alarm enabled. Default value: 0.
     pub alarm_policy: Option<u64>,
-}
-
-impl CreateAuditRuleTemplateInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateAuditRuleTemplateInput {
@@ -1442,13 +1346,6 @@ pub struct CreateBackupInput {
     /// current instance encryption policy queried via the api for the query
     /// [DescribeBackupEncryptionStatus](https://www.tencentcloud.com/document/product/236/86508?from_cn_redirect=1).
     pub encryption_flag: Option<String>,
-}
-
-impl CreateBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateBackupInput {
@@ -1538,13 +1435,6 @@ pub struct CreateCdbProxyInput {
     /// Specify the Linux kernel version of the purchased proxy. Leave it blank to ship the latest
     /// version by default.
     pub proxy_version: Option<String>,
-}
-
-impl CreateCdbProxyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateCdbProxyInput {
@@ -1687,13 +1577,6 @@ pub struct CreateCdbProxyAddressInput {
     /// Access mode. nearBy - proximity access, balance - balanced allocation. Default value:
     /// nearBy.
     pub access_mode: Option<String>,
-}
-
-impl CreateCdbProxyAddressInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateCdbProxyAddressInput {
@@ -1958,13 +1841,6 @@ pub struct CreateCloneInstanceInput {
     pub fourth_zone: Option<String>,
 }
 
-impl CreateCloneInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateCloneInstanceInput {
     type Output = CreateCloneInstanceOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateCloneInstance");
@@ -2195,13 +2071,6 @@ impl fmt::Debug for CreateDbImportJobInput {
             .field("db_name", &self.db_name)
             .field("cos_url", &self.cos_url)
             .finish()
-    }
-}
-
-impl CreateDbImportJobInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -2532,13 +2401,6 @@ impl fmt::Debug for CreateDbInstanceInput {
             .field("destroy_protect", &self.destroy_protect)
             .field("fourth_zone", &self.fourth_zone)
             .finish()
-    }
-}
-
-impl CreateDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -3111,13 +2973,6 @@ impl fmt::Debug for CreateDbInstanceHourInput {
     }
 }
 
-impl CreateDbInstanceHourInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateDbInstanceHourInput {
     type Output = CreateDbInstanceHourOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateDBInstanceHour");
@@ -3426,13 +3281,6 @@ pub struct CreateDatabaseInput {
     pub character_set_name: Option<String>,
 }
 
-impl CreateDatabaseInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateDatabaseInput {
     type Output = CreateDatabaseOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateDatabase");
@@ -3495,13 +3343,6 @@ pub struct CreateParamTemplateInput {
     /// Instance engine type, defaults to "InnoDB". Supported values include "InnoDB" and "RocksDB".
     /// Description: RocksDB is only supported in database versions MySQL 5.7 and MySQL 8.0.
     pub engine_type: Option<String>,
-}
-
-impl CreateParamTemplateInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateParamTemplateInput {
@@ -3583,13 +3424,6 @@ pub struct CreateRoInstanceIpInput {
     pub uniq_vpc_id: Option<String>,
 }
 
-impl CreateRoInstanceIpInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateRoInstanceIpInput {
     type Output = CreateRoInstanceIpOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateRoInstanceIp");
@@ -3646,13 +3480,6 @@ pub struct CreateRotationPasswordInput {
     pub accounts: Option<Vec<types::Account>>,
 }
 
-impl CreateRotationPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateRotationPasswordInput {
     type Output = CreateRotationPasswordOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateRotationPassword");
@@ -3692,13 +3519,6 @@ pub struct DeleteAccountsInput {
     pub instance_id: Option<String>,
     /// TencentDB account.
     pub accounts: Option<Vec<types::Account>>,
-}
-
-impl DeleteAccountsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteAccountsInput {
@@ -3751,13 +3571,6 @@ pub struct DeleteAuditLogFileInput {
     pub instance_id: Option<String>,
 }
 
-impl DeleteAuditLogFileInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteAuditLogFileInput {
     type Output = DeleteAuditLogFileOutput;
     const INFO: OperationInfo = OperationInfo::action("DeleteAuditLogFile");
@@ -3796,13 +3609,6 @@ pub struct DeleteAuditPolicyInput {
     pub policy_id: Option<String>,
     /// Instance ID.
     pub instance_id: Option<String>,
-}
-
-impl DeleteAuditPolicyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteAuditPolicyInput {
@@ -3845,13 +3651,6 @@ pub struct DeleteAuditRuleTemplatesInput {
     pub rule_template_ids: Option<Vec<String>>,
 }
 
-impl DeleteAuditRuleTemplatesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteAuditRuleTemplatesInput {
     type Output = DeleteAuditRuleTemplatesOutput;
     const INFO: OperationInfo = OperationInfo::action("DeleteAuditRuleTemplates");
@@ -3890,13 +3689,6 @@ pub struct DeleteBackupInput {
     /// (<https://www.tencentcloud.com/document/api/236/15842?from_cn_redirect=1>) to get the target
     /// backup task ID.
     pub backup_id: Option<i64>,
-}
-
-impl DeleteBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteBackupInput {
@@ -3941,13 +3733,6 @@ pub struct DeleteDatabaseInput {
     pub db_name: Option<String>,
 }
 
-impl DeleteDatabaseInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteDatabaseInput {
     type Output = DeleteDatabaseOutput;
     const INFO: OperationInfo = OperationInfo::action("DeleteDatabase");
@@ -3985,13 +3770,6 @@ pub struct DeleteParamTemplateInput {
     /// Parameter template ID, which can be obtained through the API
     /// [DescribeParamTemplates](https://www.tencentcloud.com/document/api/236/32659?from_cn_redirect=1).
     pub template_id: Option<i64>,
-}
-
-impl DeleteParamTemplateInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteParamTemplateInput {
@@ -4047,13 +3825,6 @@ impl fmt::Debug for DeleteRotationPasswordInput {
             .field("password", &self.password.as_ref().map(|_| "***"))
             .field("encrypt_method", &self.encrypt_method)
             .finish()
-    }
-}
-
-impl DeleteRotationPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -4119,13 +3890,6 @@ pub struct DeleteTimeWindowInput {
     pub instance_id: Option<String>,
 }
 
-impl DeleteTimeWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteTimeWindowInput {
     type Output = DeleteTimeWindowOutput;
     const INFO: OperationInfo = OperationInfo::action("DeleteTimeWindow");
@@ -4164,13 +3928,6 @@ pub struct DescribeAccountPrivilegesInput {
     /// Domain name of the database account. Obtain through the API
     /// [DescribeAccounts](https://www.tencentcloud.com/document/api/236/17499?from_cn_redirect=1).
     pub host: Option<String>,
-}
-
-impl DescribeAccountPrivilegesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAccountPrivilegesInput {
@@ -4241,13 +3998,6 @@ pub struct DescribeAccountsInput {
     /// Regular expression to match the account host address (Host). The rule is the same as that on
     /// the MySQL official website.
     pub host_regexp: Option<String>,
-}
-
-impl DescribeAccountsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAccountsInput {
@@ -4331,13 +4081,6 @@ pub struct DescribeAsyncRequestInfoInput {
     pub async_request_id: Option<String>,
 }
 
-impl DescribeAsyncRequestInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeAsyncRequestInfoInput {
     type Output = DescribeAsyncRequestInfoOutput;
 
@@ -4377,13 +4120,6 @@ pub struct DescribeAuditConfigInput {
     /// Instance ID, in the format such as cdb-c1nl9rpv or cdbro-c1nl9rpv. This matches the instance
     /// ID displayed on the TencentDB console.
     pub instance_id: Option<String>,
-}
-
-impl DescribeAuditConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditConfigInput {
@@ -4434,13 +4170,6 @@ pub struct DescribeAuditInstanceListInput {
     pub limit: Option<u64>,
     /// Offset. Default value: 0.
     pub offset: Option<u64>,
-}
-
-impl DescribeAuditInstanceListInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditInstanceListInput {
@@ -4520,13 +4249,6 @@ pub struct DescribeAuditLogFilesInput {
     pub offset: Option<i64>,
     /// Audit log file name.
     pub file_name: Option<String>,
-}
-
-impl DescribeAuditLogFilesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditLogFilesInput {
@@ -4611,13 +4333,6 @@ pub struct DescribeAuditLogsInput {
     pub order_by: Option<String>,
     /// Filter. Multiple values are in `AND` relationship.
     pub log_filter: Option<Vec<types::InstanceAuditLogFilters>>,
-}
-
-impl DescribeAuditLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditLogsInput {
@@ -4723,13 +4438,6 @@ pub struct DescribeAuditPoliciesInput {
     pub instance_name: Option<String>,
 }
 
-impl DescribeAuditPoliciesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeAuditPoliciesInput {
     type Output = DescribeAuditPoliciesOutput;
 
@@ -4823,13 +4531,6 @@ pub struct DescribeAuditRuleTemplateModifyHistoryInput {
     pub order: Option<String>,
 }
 
-impl DescribeAuditRuleTemplateModifyHistoryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeAuditRuleTemplateModifyHistoryInput {
     type Output = DescribeAuditRuleTemplateModifyHistoryOutput;
 
@@ -4917,13 +4618,6 @@ pub struct DescribeAuditRuleTemplatesInput {
     pub alarm_level: Option<u64>,
     /// Alarm policy. Valid values: 0 - Alarm disabled, 1 - Alarm enabled.
     pub alarm_policy: Option<u64>,
-}
-
-impl DescribeAuditRuleTemplatesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditRuleTemplatesInput {
@@ -5014,13 +4708,6 @@ pub struct DescribeAuditRulesInput {
     pub offset: Option<i64>,
 }
 
-impl DescribeAuditRulesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeAuditRulesInput {
     type Output = DescribeAuditRulesOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeAuditRules").read_only();
@@ -5081,13 +4768,6 @@ pub struct DescribeBackupConfigInput {
     /// Instance ID in the format of cdb-c1nl9rpv. It is the same as the instance ID displayed on
     /// the TencentDB Console page.
     pub instance_id: Option<String>,
-}
-
-impl DescribeBackupConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeBackupConfigInput {
@@ -5181,13 +4861,6 @@ pub struct DescribeBackupDecryptionKeyInput {
     pub backup_type: Option<String>,
 }
 
-impl DescribeBackupDecryptionKeyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeBackupDecryptionKeyInput {
     type Output = DescribeBackupDecryptionKeyOutput;
 
@@ -5244,13 +4917,6 @@ impl fmt::Debug for DescribeBackupDecryptionKeyOutput {
 #[non_exhaustive]
 pub struct DescribeBackupDownloadRestrictionInput {}
 
-impl DescribeBackupDownloadRestrictionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeBackupDownloadRestrictionInput {
     type Output = DescribeBackupDownloadRestrictionOutput;
 
@@ -5294,13 +4960,6 @@ pub struct DescribeBackupEncryptionStatusInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeBackupEncryptionStatusInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeBackupEncryptionStatusInput {
     type Output = DescribeBackupEncryptionStatusOutput;
 
@@ -5337,13 +4996,6 @@ pub struct DescribeBackupOverviewInput {
     /// can be mysql (two-node/three-node high-availability instances), mysql-basic (single-node
     /// cloud disk edition instance), or mysql-cluster (cloud disk edition instance).
     pub product: Option<String>,
-}
-
-impl DescribeBackupOverviewInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeBackupOverviewInput {
@@ -5407,13 +5059,6 @@ pub struct DescribeBackupSummariesInput {
     pub order_by: Option<String>,
     /// Sorting order. Valid values: `ASC` (ascending), `DESC` (descending). Default value: `ASC`.
     pub order_direction: Option<String>,
-}
-
-impl DescribeBackupSummariesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeBackupSummariesInput {
@@ -5490,13 +5135,6 @@ pub struct DescribeBackupsInput {
     pub limit: Option<i64>,
 }
 
-impl DescribeBackupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeBackupsInput {
     type Output = DescribeBackupsOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeBackups").read_only();
@@ -5552,13 +5190,6 @@ pub struct DescribeBinlogBackupOverviewInput {
     /// value can be mysql (two-node/three-node high-availability instances), mysql-basic
     /// (single-node cloud disk edition instance), or mysql-cluster (cloud disk edition instance).
     pub product: Option<String>,
-}
-
-impl DescribeBinlogBackupOverviewInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeBinlogBackupOverviewInput {
@@ -5620,13 +5251,6 @@ pub struct DescribeBinlogsInput {
     pub max_start_time: Option<String>,
     /// Whether the binlog list contains the starting node MinStartTime, no by default
     pub contains_min_start_time: Option<bool>,
-}
-
-impl DescribeBinlogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeBinlogsInput {
@@ -5704,13 +5328,6 @@ pub struct DescribeCpuExpandStrategyInfoInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeCpuExpandStrategyInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeCpuExpandStrategyInfoInput {
     type Output = DescribeCpuExpandStrategyInfoOutput;
 
@@ -5765,13 +5382,6 @@ pub struct DescribeCdbProxyInfoInput {
     pub proxy_group_id: Option<String>,
 }
 
-impl DescribeCdbProxyInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeCdbProxyInfoInput {
     type Output = DescribeCdbProxyInfoOutput;
 
@@ -5812,13 +5422,6 @@ pub struct DescribeCdbProxyInfoOutput {
 #[non_exhaustive]
 pub struct DescribeCdbZoneConfigInput {}
 
-impl DescribeCdbZoneConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeCdbZoneConfigInput {
     type Output = DescribeCdbZoneConfigOutput;
 
@@ -5852,13 +5455,6 @@ pub struct DescribeCloneListInput {
     /// Number of entries per page for paging query. Default value: 20. Maximum value: 100
     /// recommended.
     pub limit: Option<i64>,
-}
-
-impl DescribeCloneListInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeCloneListInput {
@@ -5920,13 +5516,6 @@ pub struct DescribeClusterInfoInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeClusterInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeClusterInfoInput {
     type Output = DescribeClusterInfoOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeClusterInfo").read_only();
@@ -5970,13 +5559,6 @@ pub struct DescribeDbFeaturesInput {
     /// Instance ID in the format of cdb-c1nl9rpv or cdbro-c1nl9rpv. It is the same as the instance
     /// ID displayed in the TencentDB console.
     pub instance_id: Option<String>,
-}
-
-impl DescribeDbFeaturesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbFeaturesInput {
@@ -6040,13 +5622,6 @@ pub struct DescribeDbImportRecordsInput {
     /// Pagination parameter indicating the number of results to be returned for a single request.
     /// Value range: 1-100. Default value: 20.
     pub limit: Option<i64>,
-}
-
-impl DescribeDbImportRecordsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbImportRecordsInput {
@@ -6121,13 +5696,6 @@ pub struct DescribeDbInstanceCharsetInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeDbInstanceCharsetInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbInstanceCharsetInput {
     type Output = DescribeDbInstanceCharsetOutput;
 
@@ -6163,13 +5731,6 @@ pub struct DescribeDbInstanceConfigInput {
     /// Instance ID, in the format such as cdb-c1nl9rpv. This matches the instance ID displayed on
     /// the TencentDB console.
     pub instance_id: Option<String>,
-}
-
-impl DescribeDbInstanceConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstanceConfigInput {
@@ -6240,13 +5801,6 @@ pub struct DescribeDbInstanceGtidInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeDbInstanceGtidInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbInstanceGtidInput {
     type Output = DescribeDbInstanceGtidOutput;
 
@@ -6285,13 +5839,6 @@ pub struct DescribeDbInstanceInfoInput {
     /// API. Description: Only the primary instance supports querying. This item only supports input
     /// of the primary instance ID.
     pub instance_id: Option<String>,
-}
-
-impl DescribeDbInstanceInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstanceInfoInput {
@@ -6344,13 +5891,6 @@ pub struct DescribeDbInstanceLogToClsInput {
     pub cls_region: Option<String>,
 }
 
-impl DescribeDbInstanceLogToClsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbInstanceLogToClsInput {
     type Output = DescribeDbInstanceLogToClsOutput;
 
@@ -6395,13 +5935,6 @@ pub struct DescribeDbInstanceRebootTimeInput {
     /// the TencentDB console. Description: Multiple instance IDs allowed for query. json format as
     /// follows. \[ "cdb-30z11v8s", "cdb-93h11efg" \]
     pub instance_ids: Option<Vec<String>>,
-}
-
-impl DescribeDbInstanceRebootTimeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstanceRebootTimeInput {
@@ -6573,13 +6106,6 @@ pub struct DescribeDbInstancesInput {
     /// Whether to obtain the Cluster Edition instance node information. Valid values: true or
     /// false. The default value is false.
     pub query_cluster_info: Option<bool>,
-}
-
-impl DescribeDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstancesInput {
@@ -6930,13 +6456,6 @@ pub struct DescribeDbPriceInput {
     pub disk_type: Option<String>,
 }
 
-impl DescribeDbPriceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbPriceInput {
     type Output = DescribeDbPriceOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeDBPrice").read_only();
@@ -7063,13 +6582,6 @@ pub struct DescribeDbSecurityGroupsInput {
     pub op_resource_id: Option<String>,
 }
 
-impl DescribeDbSecurityGroupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbSecurityGroupsInput {
     type Output = DescribeDbSecurityGroupsOutput;
 
@@ -7121,13 +6633,6 @@ pub struct DescribeDbSwitchRecordsInput {
     pub offset: Option<i64>,
     /// Page size. Default value: 50. Minimum value: 1. Maximum value: 1000.
     pub limit: Option<i64>,
-}
-
-impl DescribeDbSwitchRecordsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbSwitchRecordsInput {
@@ -7187,13 +6692,6 @@ pub struct DescribeDataBackupOverviewInput {
     /// is: mysql refers to two-node/three-node high-availability instances, mysql-basic refers to
     /// single-node (cloud disk) instances, mysql-cluster refers to cloud disk edition instances.
     pub product: Option<String>,
-}
-
-impl DescribeDataBackupOverviewInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDataBackupOverviewInput {
@@ -7260,13 +6758,6 @@ pub struct DescribeDatabasesInput {
     pub limit: Option<i64>,
     /// Regular expression for matching database names.
     pub database_regexp: Option<String>,
-}
-
-impl DescribeDatabasesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDatabasesInput {
@@ -7338,13 +6829,6 @@ pub struct DescribeDefaultParamsInput {
     pub engine_type: Option<String>,
 }
 
-impl DescribeDefaultParamsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDefaultParamsInput {
     type Output = DescribeDefaultParamsOutput;
 
@@ -7397,13 +6881,6 @@ pub struct DescribeDeviceMonitorInfoInput {
     /// day. Value range: 1-288. If this parameter is not passed in, all monitoring data in a
     /// 5-minute granularity on the day will be returned by default.
     pub count: Option<u64>,
-}
-
-impl DescribeDeviceMonitorInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDeviceMonitorInfoInput {
@@ -7467,13 +6944,6 @@ pub struct DescribeErrorLogDataInput {
     /// This parameter is valid only for source or disaster recovery instances. Valid value:
     /// `slave`, which indicates pulling logs from the replica.
     pub inst_type: Option<String>,
-}
-
-impl DescribeErrorLogDataInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeErrorLogDataInput {
@@ -7584,13 +7054,6 @@ pub struct DescribeInstanceAlarmEventsInput {
     pub node_id: Option<String>,
 }
 
-impl DescribeInstanceAlarmEventsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeInstanceAlarmEventsInput {
     type Output = DescribeInstanceAlarmEventsOutput;
 
@@ -7655,6 +7118,15 @@ impl<C> Request<DescribeInstanceAlarmEventsInput, C> {
     }
 }
 
+impl Paged for DescribeInstanceAlarmEventsInput {
+    type Item = types::InstEventInfo;
+
+    const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 200)
+        .with_total("TotalCount")
+        .with_text_offset()
+        .with_text_limit();
+}
+
 /// The response of `DescribeInstanceAlarmEvents`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -7682,13 +7154,6 @@ pub struct DescribeInstanceParamRecordsInput {
     pub offset: Option<i64>,
     /// Page size. Default value: 20. Maximum value: 100.
     pub limit: Option<i64>,
-}
-
-impl DescribeInstanceParamRecordsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeInstanceParamRecordsInput {
@@ -7751,13 +7216,6 @@ pub struct DescribeInstanceParamsInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeInstanceParamsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeInstanceParamsInput {
     type Output = DescribeInstanceParamsOutput;
 
@@ -7794,13 +7252,6 @@ pub struct DescribeInstanceParamsOutput {
 pub struct DescribeInstancePasswordComplexityInput {
     /// Instance ID.
     pub instance_id: Option<String>,
-}
-
-impl DescribeInstancePasswordComplexityInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeInstancePasswordComplexityInput {
@@ -7853,13 +7304,6 @@ pub struct DescribeInstanceUpgradeCheckJobInput {
     /// Target database version. Description: Available values 5.6, 5.7, 8.0. Cross-version upgrade
     /// is not supported. Downgrade is not supported after upgrade.
     pub dst_mysql_version: Option<String>,
-}
-
-impl DescribeInstanceUpgradeCheckJobInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeInstanceUpgradeCheckJobInput {
@@ -7957,13 +7401,6 @@ pub struct DescribeInstanceUpgradeTypeInput {
     /// [DescribeCdbZoneConfig](https://www.tencentcloud.com/document/product/236/80281?from_cn_redirect=1)
     /// API to obtain the availability zone ID.
     pub dst_fourth_zone: Option<i64>,
-}
-
-impl DescribeInstanceUpgradeTypeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeInstanceUpgradeTypeInput {
@@ -8089,13 +7526,6 @@ pub struct DescribeLocalBinlogConfigInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeLocalBinlogConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeLocalBinlogConfigInput {
     type Output = DescribeLocalBinlogConfigOutput;
 
@@ -8134,13 +7564,6 @@ pub struct DescribeParamTemplateInfoInput {
     /// [DescribeParamTemplates](https://www.tencentcloud.com/document/api/236/32659?from_cn_redirect=1)
     /// API.
     pub template_id: Option<i64>,
-}
-
-impl DescribeParamTemplateInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeParamTemplateInfoInput {
@@ -8199,13 +7622,6 @@ pub struct DescribeParamTemplatesInput {
     pub template_names: Option<Vec<String>>,
     /// Template ID. Query all if default.
     pub template_ids: Option<Vec<i64>>,
-}
-
-impl DescribeParamTemplatesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeParamTemplatesInput {
@@ -8271,13 +7687,6 @@ pub struct DescribeProjectSecurityGroupsInput {
     pub project_id: Option<i64>,
 }
 
-impl DescribeProjectSecurityGroupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeProjectSecurityGroupsInput {
     type Output = DescribeProjectSecurityGroupsOutput;
 
@@ -8319,13 +7728,6 @@ pub struct DescribeProxyCustomConfInput {
     pub offset: Option<u64>,
     /// Maximum entries returned per page
     pub limit: Option<u64>,
-}
-
-impl DescribeProxyCustomConfInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeProxyCustomConfInput {
@@ -8389,13 +7791,6 @@ pub struct DescribeProxySupportParamInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeProxySupportParamInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeProxySupportParamInput {
     type Output = DescribeProxySupportParamOutput;
 
@@ -8451,13 +7846,6 @@ pub struct DescribeRemoteBackupConfigInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeRemoteBackupConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeRemoteBackupConfigInput {
     type Output = DescribeRemoteBackupConfigOutput;
 
@@ -8504,13 +7892,6 @@ pub struct DescribeRoGroupsInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeRoGroupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeRoGroupsInput {
     type Output = DescribeRoGroupsOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeRoGroups").read_only();
@@ -8552,13 +7933,6 @@ pub struct DescribeRoMinScaleInput {
     /// parameters are passed in with `MasterInstanceId` but without `RoInstanceId`, the return
     /// value refers to the minimum purchasable specification for a read-only instance.
     pub master_instance_id: Option<String>,
-}
-
-impl DescribeRoMinScaleInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeRoMinScaleInput {
@@ -8606,13 +7980,6 @@ pub struct DescribeRollbackRangeTimeInput {
     pub is_remote_zone: Option<String>,
     /// The region of the clone instance, such as `ap-guangzhou`.
     pub backup_region: Option<String>,
-}
-
-impl DescribeRollbackRangeTimeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeRollbackRangeTimeInput {
@@ -8673,13 +8040,6 @@ pub struct DescribeRollbackTaskDetailInput {
     pub limit: Option<i64>,
     /// Pagination offset. Default value: 0.
     pub offset: Option<i64>,
-}
-
-impl DescribeRollbackTaskDetailInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeRollbackTaskDetailInput {
@@ -8753,13 +8113,6 @@ pub struct DescribeSslStatusInput {
     /// parameter. Note that the value should be the read-only group ID. Single-node (cloud disk)
     /// and Cluster Edition instances do not support enabling SSL; thus, queries are not supported.
     pub ro_group_id: Option<String>,
-}
-
-impl DescribeSslStatusInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeSslStatusInput {
@@ -8837,13 +8190,6 @@ pub struct DescribeSlowLogDataInput {
     pub inst_type: Option<String>,
     /// Node ID.
     pub op_resource_id: Option<String>,
-}
-
-impl DescribeSlowLogDataInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeSlowLogDataInput {
@@ -8960,13 +8306,6 @@ pub struct DescribeSlowLogsInput {
     pub limit: Option<i64>,
 }
 
-impl DescribeSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeSlowLogsInput {
     type Output = DescribeSlowLogsOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeSlowLogs").read_only();
@@ -9023,13 +8362,6 @@ pub struct DescribeSupportedPrivilegesInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeSupportedPrivilegesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeSupportedPrivilegesInput {
     type Output = DescribeSupportedPrivilegesOutput;
 
@@ -9078,13 +8410,6 @@ pub struct DescribeTableColumnsInput {
     pub database: Option<String>,
     /// Name of the table in the database.
     pub table: Option<String>,
-}
-
-impl DescribeTableColumnsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeTableColumnsInput {
@@ -9145,13 +8470,6 @@ pub struct DescribeTablesInput {
     /// Regular expression for matching table names, which complies with the rules at MySQL's
     /// official website
     pub table_regexp: Option<String>,
-}
-
-impl DescribeTablesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeTablesInput {
@@ -9225,13 +8543,6 @@ pub struct DescribeTagsOfInstanceIdsInput {
     pub offset: Option<i64>,
     /// Page size. Defaults to 15.
     pub limit: Option<i64>,
-}
-
-impl DescribeTagsOfInstanceIdsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeTagsOfInstanceIdsInput {
@@ -9316,13 +8627,6 @@ pub struct DescribeTasksInput {
     pub offset: Option<i64>,
     /// Number of results to be returned for a single request. Default value: 20. Maximum value: 100.
     pub limit: Option<i64>,
-}
-
-impl DescribeTasksInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeTasksInput {
@@ -9410,13 +8714,6 @@ pub struct DescribeTimeWindowInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeTimeWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeTimeWindowInput {
     type Output = DescribeTimeWindowOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeTimeWindow").read_only();
@@ -9467,13 +8764,6 @@ pub struct DescribeUploadedFilesInput {
     pub offset: Option<i64>,
     /// Number of results to be returned for a single request. Default value: 20.
     pub limit: Option<i64>,
-}
-
-impl DescribeUploadedFilesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeUploadedFilesInput {
@@ -9544,13 +8834,6 @@ pub struct DisassociateSecurityGroupsInput {
     pub for_readonly_instance: Option<bool>,
 }
 
-impl DisassociateSecurityGroupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DisassociateSecurityGroupsInput {
     type Output = DisassociateSecurityGroupsOutput;
     const INFO: OperationInfo = OperationInfo::action("DisassociateSecurityGroups");
@@ -9598,13 +8881,6 @@ pub struct IsolateDbInstanceInput {
     pub instance_id: Option<String>,
 }
 
-impl IsolateDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for IsolateDbInstanceInput {
     type Output = IsolateDbInstanceOutput;
     const INFO: OperationInfo = OperationInfo::action("IsolateDBInstance");
@@ -9642,13 +8918,6 @@ pub struct ModifyAccountDescriptionInput {
     pub accounts: Option<Vec<types::Account>>,
     /// Remark information of the database account. Input limit: 255 characters.
     pub description: Option<String>,
-}
-
-impl ModifyAccountDescriptionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyAccountDescriptionInput {
@@ -9706,13 +8975,6 @@ pub struct ModifyAccountMaxUserConnectionsInput {
     pub instance_id: Option<String>,
     /// Maximum connections of the account. Maximum value: `10240`.
     pub max_user_connections: Option<i64>,
-}
-
-impl ModifyAccountMaxUserConnectionsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyAccountMaxUserConnectionsInput {
@@ -9789,13 +9051,6 @@ impl fmt::Debug for ModifyAccountPasswordInput {
             .field("new_password", &self.new_password.as_ref().map(|_| "***"))
             .field("accounts", &self.accounts)
             .finish()
-    }
-}
-
-impl ModifyAccountPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -9876,13 +9131,6 @@ pub struct ModifyAccountPrivilegesInput {
     /// When this parameter is not empty, it indicates that the permission will be modified. Valid
     /// values: `grant` (grant permission), `revoke` (revoke permission)
     pub modify_action: Option<String>,
-}
-
-impl ModifyAccountPrivilegesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyAccountPrivilegesInput {
@@ -9986,13 +9234,6 @@ pub struct ModifyAuditConfigInput {
     pub high_log_expire_day: Option<i64>,
 }
 
-impl ModifyAuditConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyAuditConfigInput {
     type Output = ModifyAuditConfigOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyAuditConfig");
@@ -10053,13 +9294,6 @@ pub struct ModifyAuditRuleTemplatesInput {
     pub alarm_level: Option<u64>,
     /// Alarm policy. Valid values: 0 - Alarm disabled, 1 - Alarm enabled.
     pub alarm_policy: Option<u64>,
-}
-
-impl ModifyAuditRuleTemplatesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyAuditRuleTemplatesInput {
@@ -10145,13 +9379,6 @@ pub struct ModifyAuditServiceInput {
     pub rule_template_ids: Option<Vec<String>>,
 }
 
-impl ModifyAuditServiceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyAuditServiceInput {
     type Output = ModifyAuditServiceOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyAuditService");
@@ -10213,13 +9440,6 @@ pub struct ModifyAutoRenewFlagInput {
     pub instance_ids: Option<Vec<String>>,
     /// Auto-renewal flag. Value range: 0 (auto-renewal not enabled), 1 (auto-renewal enabled).
     pub auto_renew: Option<i64>,
-}
-
-impl ModifyAutoRenewFlagInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyAutoRenewFlagInput {
@@ -10329,13 +9549,6 @@ pub struct ModifyBackupConfigInput {
     /// until it expires. If the archive backup is enabled, this period cannot be greater than
     /// archive backup period.
     pub binlog_standby_days: Option<i64>,
-}
-
-impl ModifyBackupConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyBackupConfigInput {
@@ -10504,13 +9717,6 @@ pub struct ModifyBackupDownloadRestrictionInput {
     pub limit_ip: Option<Vec<String>>,
 }
 
-impl ModifyBackupDownloadRestrictionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyBackupDownloadRestrictionInput {
     type Output = ModifyBackupDownloadRestrictionOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyBackupDownloadRestriction");
@@ -10577,13 +9783,6 @@ pub struct ModifyBackupEncryptionStatusInput {
     pub binlog_encryption_status: Option<String>,
 }
 
-impl ModifyBackupEncryptionStatusInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyBackupEncryptionStatusInput {
     type Output = ModifyBackupEncryptionStatusOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyBackupEncryptionStatus");
@@ -10634,13 +9833,6 @@ pub struct ModifyCdbProxyAddressDescInput {
     pub proxy_address_id: Option<String>,
     /// Description
     pub desc: Option<String>,
-}
-
-impl ModifyCdbProxyAddressDescInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyCdbProxyAddressDescInput {
@@ -10705,13 +9897,6 @@ pub struct ModifyCdbProxyAddressVipAndVPortInput {
     pub v_port: Option<u64>,
     /// Old IP valid hours. Measurement unit: hr, default value: 24, value ranges from 0 to 168.
     pub release_duration: Option<u64>,
-}
-
-impl ModifyCdbProxyAddressVipAndVPortInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyCdbProxyAddressVipAndVPortInput {
@@ -10802,13 +9987,6 @@ pub struct ModifyCdbProxyParamInput {
     pub connection_pool_limit: Option<u64>,
 }
 
-impl ModifyCdbProxyParamInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyCdbProxyParamInput {
     type Output = ModifyCdbProxyParamOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyCdbProxyParam");
@@ -10886,13 +10064,6 @@ pub struct ModifyDbInstanceLogToClsInput {
     pub cls_region: Option<String>,
     /// Selectable when creating a log topic. Cannot exceed 10 tags
     pub resource_tags: Option<Vec<types::TagInfoItem>>,
-}
-
-impl ModifyDbInstanceLogToClsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceLogToClsInput {
@@ -10997,13 +10168,6 @@ pub struct ModifyDbInstanceModesInput {
     pub protect_mode: Option<i64>,
 }
 
-impl ModifyDbInstanceModesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyDbInstanceModesInput {
     type Output = ModifyDbInstanceModesOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceModes");
@@ -11060,13 +10224,6 @@ pub struct ModifyDbInstanceNameInput {
     pub instance_name: Option<String>,
 }
 
-impl ModifyDbInstanceNameInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyDbInstanceNameInput {
     type Output = ModifyDbInstanceNameOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceName");
@@ -11110,13 +10267,6 @@ pub struct ModifyDbInstanceProjectInput {
     /// ID of the project to which instance belongs can be queried on the Projects page in the
     /// account center. Description: This item is required.
     pub new_project_id: Option<i64>,
-}
-
-impl ModifyDbInstanceProjectInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceProjectInput {
@@ -11171,13 +10321,6 @@ pub struct ModifyDbInstanceSecurityGroupsInput {
     /// in InstanceId and this parameter to indicate the operation is for the read-only group. If
     /// you perform the operation on the read-write node, this parameter is not required.
     pub op_resource_id: Option<String>,
-}
-
-impl ModifyDbInstanceSecurityGroupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceSecurityGroupsInput {
@@ -11252,13 +10395,6 @@ pub struct ModifyDbInstanceVipVportInput {
     /// InstanceId and this parameter is required to indicate the operation is for the read-only
     /// group. If you perform the operation on the read-write node, this parameter is not required.
     pub op_resource_id: Option<String>,
-}
-
-impl ModifyDbInstanceVipVportInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceVipVportInput {
@@ -11346,13 +10482,6 @@ pub struct ModifyInstanceParamInput {
     /// Whether to sync the parameters to disaster recovery instance of the source instance. Valid
     /// values: `true` (not sync), `false` (sync). Default value: `false`.
     pub not_sync_dr: Option<bool>,
-}
-
-impl ModifyInstanceParamInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyInstanceParamInput {
@@ -11449,13 +10578,6 @@ pub struct ModifyInstancePasswordComplexityInput {
     pub param_list: Option<Vec<types::Parameter>>,
 }
 
-impl ModifyInstancePasswordComplexityInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyInstancePasswordComplexityInput {
     type Output = ModifyInstancePasswordComplexityOutput;
 
@@ -11510,13 +10632,6 @@ pub struct ModifyInstanceTagInput {
     pub replace_tags: Option<Vec<types::TagInfo>>,
     /// Tag to delete. ReplaceTags or DeleteTags is mandatory to fill in one.
     pub delete_tags: Option<Vec<types::TagInfo>>,
-}
-
-impl ModifyInstanceTagInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyInstanceTagInput {
@@ -11586,13 +10701,6 @@ pub struct ModifyLocalBinlogConfigInput {
     pub max_usage: Option<i64>,
 }
 
-impl ModifyLocalBinlogConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyLocalBinlogConfigInput {
     type Output = ModifyLocalBinlogConfigOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyLocalBinlogConfig");
@@ -11641,13 +10749,6 @@ pub struct ModifyNameOrDescByDpIdInput {
     /// Description of a placement group, which can contain up to 200 characters. The placement
     /// group name and description can’t be empty.
     pub description: Option<String>,
-}
-
-impl ModifyNameOrDescByDpIdInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyNameOrDescByDpIdInput {
@@ -11701,13 +10802,6 @@ pub struct ModifyParamTemplateInput {
     pub description: Option<String>,
     /// List of parameters.
     pub param_list: Option<Vec<types::Parameter>>,
-}
-
-impl ModifyParamTemplateInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyParamTemplateInput {
@@ -11766,13 +10860,6 @@ pub struct ModifyProtectModeInput {
     pub instance_id: Option<String>,
 }
 
-impl ModifyProtectModeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyProtectModeInput {
     type Output = ModifyProtectModeOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyProtectMode");
@@ -11819,13 +10906,6 @@ pub struct ModifyRemoteBackupConfigInput {
     pub remote_region: Option<Vec<String>>,
     /// Remote backup retention period in days
     pub expire_days: Option<i64>,
-}
-
-impl ModifyRemoteBackupConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyRemoteBackupConfigInput {
@@ -11908,13 +10988,6 @@ pub struct ModifyRoGroupInfoInput {
     pub is_balance_ro_load: Option<i64>,
 }
 
-impl ModifyRoGroupInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyRoGroupInfoInput {
     type Output = ModifyRoGroupInfoOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyRoGroupInfo");
@@ -11978,13 +11051,6 @@ pub struct ModifyRoGroupVipVportInput {
     pub dst_port: Option<i64>,
 }
 
-impl ModifyRoGroupVipVportInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyRoGroupVipVportInput {
     type Output = ModifyRoGroupVipVportOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyRoGroupVipVport");
@@ -12046,13 +11112,6 @@ pub struct ModifyTimeWindowInput {
     pub max_delay_time: Option<u64>,
 }
 
-impl ModifyTimeWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyTimeWindowInput {
     type Output = ModifyTimeWindowOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyTimeWindow");
@@ -12104,13 +11163,6 @@ pub struct OfflineIsolatedInstancesInput {
     pub instance_ids: Option<Vec<String>>,
 }
 
-impl OfflineIsolatedInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for OfflineIsolatedInstancesInput {
     type Output = OfflineIsolatedInstancesOutput;
     const INFO: OperationInfo = OperationInfo::action("OfflineIsolatedInstances");
@@ -12155,13 +11207,6 @@ pub struct OpenAuditServiceInput {
     pub rule_template_ids: Option<Vec<String>>,
     /// Audit type. true - full audit; default false - rule audit.
     pub audit_all: Option<bool>,
-}
-
-impl OpenAuditServiceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for OpenAuditServiceInput {
@@ -12231,13 +11276,6 @@ pub struct OpenDbInstanceEncryptionInput {
     pub key_region: Option<String>,
 }
 
-impl OpenDbInstanceEncryptionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for OpenDbInstanceEncryptionInput {
     type Output = OpenDbInstanceEncryptionOutput;
     const INFO: OperationInfo = OperationInfo::action("OpenDBInstanceEncryption");
@@ -12283,13 +11321,6 @@ pub struct OpenDbInstanceGtidInput {
     pub instance_id: Option<String>,
 }
 
-impl OpenDbInstanceGtidInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for OpenDbInstanceGtidInput {
     type Output = OpenDbInstanceGtidOutput;
     const INFO: OperationInfo = OperationInfo::action("OpenDBInstanceGTID");
@@ -12332,13 +11363,6 @@ pub struct OpenSslInput {
     /// [DescribeRoGroups](https://www.tencentcloud.com/document/api/236/40939?from_cn_redirect=1)
     /// API.
     pub ro_group_id: Option<String>,
-}
-
-impl OpenSslInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for OpenSslInput {
@@ -12403,13 +11427,6 @@ pub struct OpenWanServiceInput {
     pub op_resource_id: Option<String>,
 }
 
-impl OpenWanServiceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for OpenWanServiceInput {
     type Output = OpenWanServiceOutput;
     const INFO: OperationInfo = OperationInfo::action("OpenWanService");
@@ -12459,13 +11476,6 @@ pub struct ReleaseIsolatedDbInstancesInput {
     pub instance_ids: Option<Vec<String>>,
 }
 
-impl ReleaseIsolatedDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ReleaseIsolatedDbInstancesInput {
     type Output = ReleaseIsolatedDbInstancesOutput;
     const INFO: OperationInfo = OperationInfo::action("ReleaseIsolatedDBInstances");
@@ -12507,13 +11517,6 @@ pub struct ReloadBalanceProxyNodeInput {
     ///    be performed for ALL proxy group addresses.
     /// 2. For cloud disk edition instances, this parameter is required.
     pub proxy_address_id: Option<String>,
-}
-
-impl ReloadBalanceProxyNodeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ReloadBalanceProxyNodeInput {
@@ -12563,13 +11566,6 @@ pub struct RenewDbInstanceInput {
     pub modify_pay_type: Option<String>,
     /// Auto-renewal flag. 0 means no auto-renewal, 1 means auto-renewal.
     pub auto_renew: Option<i64>,
-}
-
-impl RenewDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RenewDbInstanceInput {
@@ -12629,13 +11625,6 @@ pub struct ResetPasswordInput {
     pub host: Option<String>,
 }
 
-impl ResetPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResetPasswordInput {
     type Output = ResetPasswordOutput;
     const INFO: OperationInfo = OperationInfo::action("ResetPassword");
@@ -12682,13 +11671,6 @@ pub struct ResetRootAccountInput {
     pub instance_id: Option<String>,
 }
 
-impl ResetRootAccountInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResetRootAccountInput {
     type Output = ResetRootAccountOutput;
     const INFO: OperationInfo = OperationInfo::action("ResetRootAccount");
@@ -12720,13 +11702,6 @@ pub struct RestartDbInstancesInput {
     /// Array of instance IDs in the format of cdb-c1nl9rpv. It is the same as the instance ID
     /// displayed on the TencentDB Console page.
     pub instance_ids: Option<Vec<String>>,
-}
-
-impl RestartDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RestartDbInstancesInput {
@@ -12765,13 +11740,6 @@ pub struct RestartDbInstancesOutput {
 pub struct StartBatchRollbackInput {
     /// Details of the instance for rollback
     pub instances: Option<Vec<types::RollbackInstancesInfo>>,
-}
-
-impl StartBatchRollbackInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for StartBatchRollbackInput {
@@ -12831,13 +11799,6 @@ pub struct StartCpuExpandInput {
     pub time_interval_strategy: Option<types::TimeIntervalStrategy>,
     /// Scale by cycle. Description: When Type is period, PeriodStrategy is required.
     pub period_strategy: Option<types::PeriodStrategy>,
-}
-
-impl StartCpuExpandInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for StartCpuExpandInput {
@@ -12911,13 +11872,6 @@ pub struct StartReplicationInput {
     pub instance_id: Option<String>,
 }
 
-impl StartReplicationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for StartReplicationInput {
     type Output = StartReplicationOutput;
     const INFO: OperationInfo = OperationInfo::action("StartReplication");
@@ -12956,13 +11910,6 @@ pub struct StopCpuExpandInput {
     /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
     /// API.
     pub instance_id: Option<String>,
-}
-
-impl StopCpuExpandInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for StopCpuExpandInput {
@@ -13005,13 +11952,6 @@ pub struct StopDbImportJobInput {
     pub async_request_id: Option<String>,
 }
 
-impl StopDbImportJobInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for StopDbImportJobInput {
     type Output = StopDbImportJobOutput;
     const INFO: OperationInfo = OperationInfo::action("StopDBImportJob");
@@ -13044,13 +11984,6 @@ pub struct StopReplicationInput {
     /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/236/15872?from_cn_redirect=1)
     /// API.
     pub instance_id: Option<String>,
-}
-
-impl StopReplicationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for StopReplicationInput {
@@ -13090,13 +12023,6 @@ pub struct StopRollbackInput {
     /// Revoke the corresponding instance ID of the rollback task. Obtain through the API
     /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/236/15872?from_cn_redirect=1).
     pub instance_id: Option<String>,
-}
-
-impl StopRollbackInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for StopRollbackInput {
@@ -13140,13 +12066,6 @@ pub struct SubmitInstanceUpgradeCheckJobInput {
     /// Target database version. Description: Available values: 5.6, 5.7, 8.0. Cross-version upgrade
     /// is not supported. Version downgrade is unsupported after upgrade.
     pub dst_mysql_version: Option<String>,
-}
-
-impl SubmitInstanceUpgradeCheckJobInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SubmitInstanceUpgradeCheckJobInput {
@@ -13194,13 +12113,6 @@ pub struct SwitchCdbProxyInput {
     /// [DescribeCdbProxyInfo](https://www.tencentcloud.com/document/api/236/90585?from_cn_redirect=1)
     /// API.
     pub proxy_group_id: Option<String>,
-}
-
-impl SwitchCdbProxyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchCdbProxyInput {
@@ -13251,13 +12163,6 @@ pub struct SwitchDbInstanceMasterSlaveInput {
     pub wait_switch: Option<bool>,
     /// Trigger primary-secondary switch for the designated node ID of the cluster edition instance.
     pub dst_node_id: Option<String>,
-}
-
-impl SwitchDbInstanceMasterSlaveInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchDbInstanceMasterSlaveInput {
@@ -13323,13 +12228,6 @@ pub struct SwitchDrInstanceToMasterInput {
     pub instance_id: Option<String>,
 }
 
-impl SwitchDrInstanceToMasterInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SwitchDrInstanceToMasterInput {
     type Output = SwitchDrInstanceToMasterOutput;
     const INFO: OperationInfo = OperationInfo::action("SwitchDrInstanceToMaster");
@@ -13370,13 +12268,6 @@ pub struct SwitchForUpgradeInput {
     /// Whether to enable association switchover. Enable for true and shutdown for false. Default
     /// false.
     pub is_related_switch: Option<bool>,
-}
-
-impl SwitchForUpgradeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchForUpgradeInput {
@@ -13428,13 +12319,6 @@ pub struct UpgradeCdbProxyVersionInput {
     /// Upgrade time. Valid values: `nowTime` (upgrade immediately), `timeWindow` (upgrade during
     /// instance maintenance time)
     pub upgrade_time: Option<String>,
-}
-
-impl UpgradeCdbProxyVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpgradeCdbProxyVersionInput {
@@ -13610,13 +12494,6 @@ pub struct UpgradeDbInstanceInput {
     /// AZ information of standby database 3 is empty by default. You can specify this parameter
     /// when you proceed to purchase a four-node primary instance.
     pub fourth_zone: Option<String>,
-}
-
-impl UpgradeDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpgradeDbInstanceInput {
@@ -13806,13 +12683,6 @@ pub struct UpgradeDbInstanceEngineVersionInput {
     pub param_list: Option<Vec<types::UpgradeEngineVersionParams>>,
 }
 
-impl UpgradeDbInstanceEngineVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UpgradeDbInstanceEngineVersionInput {
     type Output = UpgradeDbInstanceEngineVersionOutput;
     const INFO: OperationInfo = OperationInfo::action("UpgradeDBInstanceEngineVersion");
@@ -13892,13 +12762,6 @@ pub struct UpgradeRoGroupInput {
     pub instance_id: Option<String>,
     /// ID of the RO group.
     pub uniq_ro_group_id: Option<String>,
-}
-
-impl UpgradeRoGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpgradeRoGroupInput {
@@ -14210,6 +13073,7 @@ pub const PAGINATED: &[(&str, PageInfo)] = &[
     ("DescribeDBSwitchRecords", <DescribeDbSwitchRecordsInput as Paged>::PAGES),
     ("DescribeDatabases", <DescribeDatabasesInput as Paged>::PAGES),
     ("DescribeErrorLogData", <DescribeErrorLogDataInput as Paged>::PAGES),
+    ("DescribeInstanceAlarmEvents", <DescribeInstanceAlarmEventsInput as Paged>::PAGES),
     (
         "DescribeInstanceParamRecords",
         <DescribeInstanceParamRecordsInput as Paged>::PAGES,

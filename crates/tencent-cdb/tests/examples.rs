@@ -2,7 +2,9 @@
 //! Tests generated from the spec of TencentDB for MySQL: the documented examples, how responses
 //! that drift from the docs (nulls, unknown members, numbers sent as strings, unknown enum
 //! values) are read, and that secrets stay out of `Debug` output. The checks are
-//! `cloud_transport::example_checks`; the JSON they compare with is `examples.json`.
+//! `cloud_transport::example_checks`; the JSON they compare with is `examples.json`. Each
+//! operation's `<operation>_as_documented` test builds its documented requests, reads its
+//! documented and drifted responses and leaves out each required member.
 
 #![allow(deprecated)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -37,7 +39,6 @@ where
     EXAMPLES.assert_responses::<I::Output>(I::INFO.name);
 }
 
-/// `AddTimeWindow`: examples, responses that drift from the docs, required members.
 #[test]
 fn add_time_window_as_documented() {
     assert_request(
@@ -51,7 +52,6 @@ fn add_time_window_as_documented() {
     assert_missing(AddTimeWindowInput::builder().build(), "InstanceId");
 }
 
-/// `AdjustCdbProxy`: examples, responses that drift from the docs, required members.
 #[test]
 fn adjust_cdb_proxy_as_documented() {
     assert_request(
@@ -71,7 +71,6 @@ fn adjust_cdb_proxy_as_documented() {
     assert_missing(AdjustCdbProxyInput::builder().build(), "InstanceId");
 }
 
-/// `AdjustCdbProxyAddress`: examples, responses that drift from the docs, required members.
 #[test]
 fn adjust_cdb_proxy_address_as_documented() {
     assert_request(
@@ -98,7 +97,6 @@ fn adjust_cdb_proxy_address_as_documented() {
     assert_missing(AdjustCdbProxyAddressInput::builder().build(), "ProxyGroupId");
 }
 
-/// `AnalyzeAuditLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn analyze_audit_logs_as_documented() {
     assert_request(
@@ -116,7 +114,6 @@ fn analyze_audit_logs_as_documented() {
     assert_missing(AnalyzeAuditLogsInput::builder().build(), "InstanceId");
 }
 
-/// `AssociateSecurityGroups`: examples, responses that drift from the docs, required members.
 #[test]
 fn associate_security_groups_as_documented() {
     assert_request(
@@ -129,7 +126,6 @@ fn associate_security_groups_as_documented() {
     assert_missing(AssociateSecurityGroupsInput::builder().build(), "SecurityGroupId");
 }
 
-/// `BalanceRoGroupLoad`: examples, responses that drift from the docs, required members.
 #[test]
 fn balance_ro_group_load_as_documented() {
     assert_request(0, BalanceRoGroupLoadInput::builder().ro_group_id("cdbrg-eb2w7dto"));
@@ -137,7 +133,6 @@ fn balance_ro_group_load_as_documented() {
     assert_missing(BalanceRoGroupLoadInput::builder().build(), "RoGroupId");
 }
 
-/// `CloseAuditService`: examples, responses that drift from the docs, required members.
 #[test]
 fn close_audit_service_as_documented() {
     assert_request(0, CloseAuditServiceInput::builder().instance_id("cdb-6990cckk"));
@@ -145,7 +140,6 @@ fn close_audit_service_as_documented() {
     assert_missing(CloseAuditServiceInput::builder().build(), "InstanceId");
 }
 
-/// `CloseCDBProxy`: examples, responses that drift from the docs, required members.
 #[test]
 fn close_cdb_proxy_as_documented() {
     assert_request(
@@ -159,7 +153,6 @@ fn close_cdb_proxy_as_documented() {
     assert_missing(CloseCdbProxyInput::builder().build(), "InstanceId");
 }
 
-/// `CloseCdbProxyAddress`: examples, responses that drift from the docs, required members.
 #[test]
 fn close_cdb_proxy_address_as_documented() {
     assert_request(
@@ -172,14 +165,12 @@ fn close_cdb_proxy_address_as_documented() {
     assert_missing(CloseCdbProxyAddressInput::builder().build(), "ProxyGroupId");
 }
 
-/// `CloseSSL`: examples, responses that drift from the docs, required members.
 #[test]
 fn close_ssl_as_documented() {
     assert_request(0, CloseSslInput::builder().instance_id("cdb-je5egmdl"));
     assert_responses::<CloseSslInput>();
 }
 
-/// `CloseWanService`: examples, responses that drift from the docs, required members.
 #[test]
 fn close_wan_service_as_documented() {
     assert_request(0, CloseWanServiceInput::builder().instance_id("cdb-ezq1vzem"));
@@ -187,7 +178,6 @@ fn close_wan_service_as_documented() {
     assert_missing(CloseWanServiceInput::builder().build(), "InstanceId");
 }
 
-/// `CreateAccounts`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_accounts_as_documented() {
     assert_request(
@@ -202,7 +192,6 @@ fn create_accounts_as_documented() {
     assert_missing(CreateAccountsInput::builder().build(), "InstanceId");
 }
 
-/// `CreateAuditLogFile`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_audit_log_file_as_documented() {
     assert_request(
@@ -216,7 +205,6 @@ fn create_audit_log_file_as_documented() {
     assert_missing(CreateAuditLogFileInput::builder().build(), "InstanceId");
 }
 
-/// `CreateAuditPolicy`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_audit_policy_as_documented() {
     assert_request(
@@ -230,7 +218,6 @@ fn create_audit_policy_as_documented() {
     assert_missing(CreateAuditPolicyInput::builder().build(), "Name");
 }
 
-/// `CreateAuditRuleTemplate`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_audit_rule_template_as_documented() {
     assert_request(
@@ -252,7 +239,6 @@ fn create_audit_rule_template_as_documented() {
     assert_missing(CreateAuditRuleTemplateInput::builder().build(), "RuleFilters");
 }
 
-/// `CreateBackup`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_backup_as_documented() {
     assert_request(
@@ -266,7 +252,6 @@ fn create_backup_as_documented() {
     assert_missing(CreateBackupInput::builder().build(), "InstanceId");
 }
 
-/// `CreateCdbProxy`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_cdb_proxy_as_documented() {
     assert_request(
@@ -286,7 +271,6 @@ fn create_cdb_proxy_as_documented() {
     assert_missing(CreateCdbProxyInput::builder().build(), "InstanceId");
 }
 
-/// `CreateCdbProxyAddress`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_cdb_proxy_address_as_documented() {
     assert_request(
@@ -314,7 +298,6 @@ fn create_cdb_proxy_address_as_documented() {
     assert_missing(CreateCdbProxyAddressInput::builder().build(), "ProxyGroupId");
 }
 
-/// `CreateCloneInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_clone_instance_as_documented() {
     assert_request(
@@ -331,7 +314,6 @@ fn create_clone_instance_as_documented() {
     assert_missing(CreateCloneInstanceInput::builder().build(), "InstanceId");
 }
 
-/// `CreateDBImportJob`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_db_import_job_as_documented() {
     assert_request(
@@ -356,7 +338,6 @@ fn create_db_import_job_as_documented() {
     assert_missing(CreateDbImportJobInput::builder().build(), "InstanceId");
 }
 
-/// `CreateDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_db_instance_as_documented() {
     assert_request(
@@ -417,7 +398,6 @@ fn create_db_instance_as_documented() {
     assert_missing(CreateDbInstanceInput::builder().build(), "Memory");
 }
 
-/// `CreateDBInstanceHour`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_db_instance_hour_as_documented() {
     assert_request(
@@ -450,7 +430,6 @@ fn create_db_instance_hour_as_documented() {
     assert_missing(CreateDbInstanceHourInput::builder().build(), "GoodsNum");
 }
 
-/// `CreateDatabase`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_database_as_documented() {
     assert_request(
@@ -464,7 +443,6 @@ fn create_database_as_documented() {
     assert_missing(CreateDatabaseInput::builder().build(), "InstanceId");
 }
 
-/// `CreateParamTemplate`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_param_template_as_documented() {
     assert_request(
@@ -482,7 +460,6 @@ fn create_param_template_as_documented() {
     assert_missing(CreateParamTemplateInput::builder().build(), "Name");
 }
 
-/// `CreateRoInstanceIp`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_ro_instance_ip_as_documented() {
     assert_request(
@@ -495,7 +472,6 @@ fn create_ro_instance_ip_as_documented() {
     assert_missing(CreateRoInstanceIpInput::builder().build(), "InstanceId");
 }
 
-/// `CreateRotationPassword`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_rotation_password_as_documented() {
     assert_request(
@@ -508,7 +484,6 @@ fn create_rotation_password_as_documented() {
     assert_missing(CreateRotationPasswordInput::builder().build(), "InstanceId");
 }
 
-/// `DeleteAccounts`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_accounts_as_documented() {
     assert_request(
@@ -521,7 +496,6 @@ fn delete_accounts_as_documented() {
     assert_missing(DeleteAccountsInput::builder().build(), "InstanceId");
 }
 
-/// `DeleteAuditLogFile`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_audit_log_file_as_documented() {
     assert_request(
@@ -534,7 +508,6 @@ fn delete_audit_log_file_as_documented() {
     assert_missing(DeleteAuditLogFileInput::builder().build(), "FileName");
 }
 
-/// `DeleteAuditPolicy`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_audit_policy_as_documented() {
     assert_request(
@@ -547,7 +520,6 @@ fn delete_audit_policy_as_documented() {
     assert_missing(DeleteAuditPolicyInput::builder().build(), "PolicyId");
 }
 
-/// `DeleteAuditRuleTemplates`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_audit_rule_templates_as_documented() {
     assert_request(
@@ -558,7 +530,6 @@ fn delete_audit_rule_templates_as_documented() {
     assert_missing(DeleteAuditRuleTemplatesInput::builder().build(), "RuleTemplateIds");
 }
 
-/// `DeleteBackup`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_backup_as_documented() {
     assert_request(
@@ -569,7 +540,6 @@ fn delete_backup_as_documented() {
     assert_missing(DeleteBackupInput::builder().build(), "InstanceId");
 }
 
-/// `DeleteDatabase`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_database_as_documented() {
     assert_request(
@@ -580,7 +550,6 @@ fn delete_database_as_documented() {
     assert_missing(DeleteDatabaseInput::builder().build(), "InstanceId");
 }
 
-/// `DeleteParamTemplate`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_param_template_as_documented() {
     assert_request(0, DeleteParamTemplateInput::builder().template_id(17192));
@@ -588,7 +557,6 @@ fn delete_param_template_as_documented() {
     assert_missing(DeleteParamTemplateInput::builder().build(), "TemplateId");
 }
 
-/// `DeleteRotationPassword`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_rotation_password_as_documented() {
     assert_request(
@@ -603,7 +571,6 @@ fn delete_rotation_password_as_documented() {
     assert_missing(DeleteRotationPasswordInput::builder().build(), "InstanceId");
 }
 
-/// `DeleteTimeWindow`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_time_window_as_documented() {
     assert_request(0, DeleteTimeWindowInput::builder().instance_id("cdb-eb2w7dto"));
@@ -611,7 +578,6 @@ fn delete_time_window_as_documented() {
     assert_missing(DeleteTimeWindowInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAccountPrivileges`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_account_privileges_as_documented() {
     assert_request(
@@ -625,14 +591,12 @@ fn describe_account_privileges_as_documented() {
     assert_missing(DescribeAccountPrivilegesInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAccounts`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_accounts_as_documented() {
     assert_responses::<DescribeAccountsInput>();
     assert_missing(DescribeAccountsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAsyncRequestInfo`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_async_request_info_as_documented() {
     assert_request(
@@ -644,7 +608,6 @@ fn describe_async_request_info_as_documented() {
     assert_missing(DescribeAsyncRequestInfoInput::builder().build(), "AsyncRequestId");
 }
 
-/// `DescribeAuditConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_config_as_documented() {
     assert_request(0, DescribeAuditConfigInput::builder().instance_id("cdbro-6zpy4ei1"));
@@ -652,7 +615,6 @@ fn describe_audit_config_as_documented() {
     assert_missing(DescribeAuditConfigInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAuditInstanceList`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_instance_list_as_documented() {
     assert_request(
@@ -671,7 +633,6 @@ fn describe_audit_instance_list_as_documented() {
     assert_responses::<DescribeAuditInstanceListInput>();
 }
 
-/// `DescribeAuditLogFiles`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_log_files_as_documented() {
     assert_request(0, DescribeAuditLogFilesInput::builder().instance_id("cdb-qwerasdf"));
@@ -679,7 +640,6 @@ fn describe_audit_log_files_as_documented() {
     assert_missing(DescribeAuditLogFilesInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAuditLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_logs_as_documented() {
     assert_request(
@@ -713,7 +673,6 @@ fn describe_audit_logs_as_documented() {
     assert_missing(DescribeAuditLogsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAuditPolicies`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_policies_as_documented() {
     assert_request(
@@ -725,8 +684,6 @@ fn describe_audit_policies_as_documented() {
     assert_responses::<DescribeAuditPoliciesInput>();
 }
 
-/// `DescribeAuditRuleTemplateModifyHistory`: examples, responses that drift from the docs,
-/// required members.
 #[test]
 fn describe_audit_rule_template_modify_history_as_documented() {
     assert_request(
@@ -742,8 +699,6 @@ fn describe_audit_rule_template_modify_history_as_documented() {
     assert_responses::<DescribeAuditRuleTemplateModifyHistoryInput>();
 }
 
-/// `DescribeAuditRuleTemplates`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_audit_rule_templates_as_documented() {
     assert_request(
@@ -756,7 +711,6 @@ fn describe_audit_rule_templates_as_documented() {
     assert_responses::<DescribeAuditRuleTemplatesInput>();
 }
 
-/// `DescribeAuditRules`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_rules_as_documented() {
     assert_request(
@@ -766,15 +720,12 @@ fn describe_audit_rules_as_documented() {
     assert_responses::<DescribeAuditRulesInput>();
 }
 
-/// `DescribeBackupConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_backup_config_as_documented() {
     assert_responses::<DescribeBackupConfigInput>();
     assert_missing(DescribeBackupConfigInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeBackupDecryptionKey`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_backup_decryption_key_as_documented() {
     assert_request(
@@ -787,23 +738,18 @@ fn describe_backup_decryption_key_as_documented() {
     assert_missing(DescribeBackupDecryptionKeyInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeBackupDownloadRestriction`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_backup_download_restriction_as_documented() {
     assert_request(0, DescribeBackupDownloadRestrictionInput::builder());
     assert_responses::<DescribeBackupDownloadRestrictionInput>();
 }
 
-/// `DescribeBackupEncryptionStatus`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_backup_encryption_status_as_documented() {
     assert_responses::<DescribeBackupEncryptionStatusInput>();
     assert_missing(DescribeBackupEncryptionStatusInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeBackupOverview`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_backup_overview_as_documented() {
     assert_request(0, DescribeBackupOverviewInput::builder().product("mysql"));
@@ -811,7 +757,6 @@ fn describe_backup_overview_as_documented() {
     assert_missing(DescribeBackupOverviewInput::builder().build(), "Product");
 }
 
-/// `DescribeBackupSummaries`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_backup_summaries_as_documented() {
     assert_request(0, DescribeBackupSummariesInput::builder().product("mysql").limit(1));
@@ -819,7 +764,6 @@ fn describe_backup_summaries_as_documented() {
     assert_missing(DescribeBackupSummariesInput::builder().build(), "Product");
 }
 
-/// `DescribeBackups`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_backups_as_documented() {
     assert_request(0, DescribeBackupsInput::builder().instance_id("cdb-c1nl9rpv"));
@@ -827,8 +771,6 @@ fn describe_backups_as_documented() {
     assert_missing(DescribeBackupsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeBinlogBackupOverview`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_binlog_backup_overview_as_documented() {
     assert_request(0, DescribeBinlogBackupOverviewInput::builder().product("mysql"));
@@ -836,22 +778,18 @@ fn describe_binlog_backup_overview_as_documented() {
     assert_missing(DescribeBinlogBackupOverviewInput::builder().build(), "Product");
 }
 
-/// `DescribeBinlogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_binlogs_as_documented() {
     assert_responses::<DescribeBinlogsInput>();
     assert_missing(DescribeBinlogsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeCPUExpandStrategyInfo`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_cpu_expand_strategy_info_as_documented() {
     assert_responses::<DescribeCpuExpandStrategyInfoInput>();
     assert_missing(DescribeCpuExpandStrategyInfoInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeCdbProxyInfo`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_cdb_proxy_info_as_documented() {
     assert_request(0, DescribeCdbProxyInfoInput::builder().instance_id("cdb-aykuksx3"));
@@ -859,13 +797,11 @@ fn describe_cdb_proxy_info_as_documented() {
     assert_missing(DescribeCdbProxyInfoInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeCdbZoneConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_cdb_zone_config_as_documented() {
     assert_responses::<DescribeCdbZoneConfigInput>();
 }
 
-/// `DescribeCloneList`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_clone_list_as_documented() {
     assert_request(0, DescribeCloneListInput::builder().instance_id("cdb-9303wd4x"));
@@ -873,7 +809,6 @@ fn describe_clone_list_as_documented() {
     assert_missing(DescribeCloneListInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeClusterInfo`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_cluster_info_as_documented() {
     assert_request(0, DescribeClusterInfoInput::builder().instance_id("cdb-dctw4edd"));
@@ -881,7 +816,6 @@ fn describe_cluster_info_as_documented() {
     assert_missing(DescribeClusterInfoInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBFeatures`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_features_as_documented() {
     assert_request(0, DescribeDbFeaturesInput::builder().instance_id("cdb-qwerasdf"));
@@ -889,14 +823,12 @@ fn describe_db_features_as_documented() {
     assert_missing(DescribeDbFeaturesInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBImportRecords`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_import_records_as_documented() {
     assert_responses::<DescribeDbImportRecordsInput>();
     assert_missing(DescribeDbImportRecordsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBInstanceCharset`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_instance_charset_as_documented() {
     assert_request(
@@ -907,7 +839,6 @@ fn describe_db_instance_charset_as_documented() {
     assert_missing(DescribeDbInstanceCharsetInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBInstanceConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_instance_config_as_documented() {
     assert_request(
@@ -918,7 +849,6 @@ fn describe_db_instance_config_as_documented() {
     assert_missing(DescribeDbInstanceConfigInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBInstanceGTID`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_instance_gtid_as_documented() {
     assert_request(
@@ -929,7 +859,6 @@ fn describe_db_instance_gtid_as_documented() {
     assert_missing(DescribeDbInstanceGtidInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBInstanceInfo`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_instance_info_as_documented() {
     assert_request(
@@ -940,8 +869,6 @@ fn describe_db_instance_info_as_documented() {
     assert_missing(DescribeDbInstanceInfoInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBInstanceLogToCLS`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_log_to_cls_as_documented() {
     assert_request(
@@ -952,8 +879,6 @@ fn describe_db_instance_log_to_cls_as_documented() {
     assert_missing(DescribeDbInstanceLogToClsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBInstanceRebootTime`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_reboot_time_as_documented() {
     assert_request(
@@ -964,7 +889,6 @@ fn describe_db_instance_reboot_time_as_documented() {
     assert_missing(DescribeDbInstanceRebootTimeInput::builder().build(), "InstanceIds");
 }
 
-/// `DescribeDBInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_instances_as_documented() {
     assert_request(
@@ -974,7 +898,6 @@ fn describe_db_instances_as_documented() {
     assert_responses::<DescribeDbInstancesInput>();
 }
 
-/// `DescribeDBPrice`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_price_as_documented() {
     assert_request(
@@ -995,7 +918,6 @@ fn describe_db_price_as_documented() {
     assert_missing(DescribeDbPriceInput::builder().build(), "Period");
 }
 
-/// `DescribeDBSecurityGroups`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_security_groups_as_documented() {
     assert_request(
@@ -1006,7 +928,6 @@ fn describe_db_security_groups_as_documented() {
     assert_missing(DescribeDbSecurityGroupsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBSwitchRecords`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_switch_records_as_documented() {
     assert_request(
@@ -1017,8 +938,6 @@ fn describe_db_switch_records_as_documented() {
     assert_missing(DescribeDbSwitchRecordsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDataBackupOverview`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_data_backup_overview_as_documented() {
     assert_request(0, DescribeDataBackupOverviewInput::builder().product("mysql"));
@@ -1026,7 +945,6 @@ fn describe_data_backup_overview_as_documented() {
     assert_missing(DescribeDataBackupOverviewInput::builder().build(), "Product");
 }
 
-/// `DescribeDatabases`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_databases_as_documented() {
     assert_request(0, DescribeDatabasesInput::builder().instance_id("cdb-f35wr6wj"));
@@ -1034,14 +952,12 @@ fn describe_databases_as_documented() {
     assert_missing(DescribeDatabasesInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDefaultParams`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_default_params_as_documented() {
     assert_request(0, DescribeDefaultParamsInput::builder().engine_version("5.7"));
     assert_responses::<DescribeDefaultParamsInput>();
 }
 
-/// `DescribeDeviceMonitorInfo`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_device_monitor_info_as_documented() {
     assert_request(
@@ -1052,7 +968,6 @@ fn describe_device_monitor_info_as_documented() {
     assert_missing(DescribeDeviceMonitorInfoInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeErrorLogData`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_error_log_data_as_documented() {
     assert_request(
@@ -1069,8 +984,6 @@ fn describe_error_log_data_as_documented() {
     assert_missing(DescribeErrorLogDataInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeInstanceAlarmEvents`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_instance_alarm_events_as_documented() {
     assert_request(
@@ -1087,15 +1000,12 @@ fn describe_instance_alarm_events_as_documented() {
     assert_missing(DescribeInstanceAlarmEventsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeInstanceParamRecords`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_instance_param_records_as_documented() {
     assert_responses::<DescribeInstanceParamRecordsInput>();
     assert_missing(DescribeInstanceParamRecordsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeInstanceParams`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_instance_params_as_documented() {
     assert_request(
@@ -1106,8 +1016,6 @@ fn describe_instance_params_as_documented() {
     assert_missing(DescribeInstanceParamsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeInstancePasswordComplexity`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_instance_password_complexity_as_documented() {
     assert_request(
@@ -1121,8 +1029,6 @@ fn describe_instance_password_complexity_as_documented() {
     );
 }
 
-/// `DescribeInstanceUpgradeCheckJob`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_instance_upgrade_check_job_as_documented() {
     assert_request(
@@ -1138,8 +1044,6 @@ fn describe_instance_upgrade_check_job_as_documented() {
     );
 }
 
-/// `DescribeInstanceUpgradeType`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_instance_upgrade_type_as_documented() {
     assert_request(
@@ -1160,7 +1064,6 @@ fn describe_instance_upgrade_type_as_documented() {
     assert_missing(DescribeInstanceUpgradeTypeInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeLocalBinlogConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_local_binlog_config_as_documented() {
     assert_request(
@@ -1171,7 +1074,6 @@ fn describe_local_binlog_config_as_documented() {
     assert_missing(DescribeLocalBinlogConfigInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeParamTemplateInfo`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_param_template_info_as_documented() {
     assert_request(0, DescribeParamTemplateInfoInput::builder().template_id(233));
@@ -1179,28 +1081,23 @@ fn describe_param_template_info_as_documented() {
     assert_missing(DescribeParamTemplateInfoInput::builder().build(), "TemplateId");
 }
 
-/// `DescribeParamTemplates`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_param_templates_as_documented() {
     assert_request(0, DescribeParamTemplatesInput::builder());
     assert_responses::<DescribeParamTemplatesInput>();
 }
 
-/// `DescribeProjectSecurityGroups`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_project_security_groups_as_documented() {
     assert_responses::<DescribeProjectSecurityGroupsInput>();
 }
 
-/// `DescribeProxyCustomConf`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_proxy_custom_conf_as_documented() {
     assert_responses::<DescribeProxyCustomConfInput>();
     assert_missing(DescribeProxyCustomConfInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeProxySupportParam`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_proxy_support_param_as_documented() {
     assert_request(
@@ -1211,8 +1108,6 @@ fn describe_proxy_support_param_as_documented() {
     assert_missing(DescribeProxySupportParamInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeRemoteBackupConfig`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_remote_backup_config_as_documented() {
     assert_request(
@@ -1223,7 +1118,6 @@ fn describe_remote_backup_config_as_documented() {
     assert_missing(DescribeRemoteBackupConfigInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeRoGroups`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_ro_groups_as_documented() {
     assert_request(0, DescribeRoGroupsInput::builder().instance_id("cdb-93hvfefg"));
@@ -1231,7 +1125,6 @@ fn describe_ro_groups_as_documented() {
     assert_missing(DescribeRoGroupsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeRoMinScale`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_ro_min_scale_as_documented() {
     assert_request(
@@ -1243,7 +1136,6 @@ fn describe_ro_min_scale_as_documented() {
     assert_responses::<DescribeRoMinScaleInput>();
 }
 
-/// `DescribeRollbackRangeTime`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_rollback_range_time_as_documented() {
     assert_request(
@@ -1255,8 +1147,6 @@ fn describe_rollback_range_time_as_documented() {
     assert_missing(DescribeRollbackRangeTimeInput::builder().build(), "InstanceIds");
 }
 
-/// `DescribeRollbackTaskDetail`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_rollback_task_detail_as_documented() {
     assert_request(
@@ -1267,14 +1157,12 @@ fn describe_rollback_task_detail_as_documented() {
     assert_missing(DescribeRollbackTaskDetailInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeSSLStatus`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_ssl_status_as_documented() {
     assert_request(0, DescribeSslStatusInput::builder().instance_id("cdb-je5dfmdl"));
     assert_responses::<DescribeSslStatusInput>();
 }
 
-/// `DescribeSlowLogData`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_slow_log_data_as_documented() {
     assert_request(
@@ -1295,7 +1183,6 @@ fn describe_slow_log_data_as_documented() {
     assert_missing(DescribeSlowLogDataInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeSlowLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_slow_logs_as_documented() {
     assert_request(0, DescribeSlowLogsInput::builder().instance_id("cdb-c1nl9rpv"));
@@ -1303,8 +1190,6 @@ fn describe_slow_logs_as_documented() {
     assert_missing(DescribeSlowLogsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeSupportedPrivileges`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_supported_privileges_as_documented() {
     assert_request(
@@ -1315,7 +1200,6 @@ fn describe_supported_privileges_as_documented() {
     assert_missing(DescribeSupportedPrivilegesInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeTableColumns`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_table_columns_as_documented() {
     assert_request(
@@ -1329,7 +1213,6 @@ fn describe_table_columns_as_documented() {
     assert_missing(DescribeTableColumnsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeTables`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_tables_as_documented() {
     assert_request(
@@ -1340,7 +1223,6 @@ fn describe_tables_as_documented() {
     assert_missing(DescribeTablesInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeTagsOfInstanceIds`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_tags_of_instance_ids_as_documented() {
     assert_request(
@@ -1354,13 +1236,11 @@ fn describe_tags_of_instance_ids_as_documented() {
     assert_missing(DescribeTagsOfInstanceIdsInput::builder().build(), "InstanceIds");
 }
 
-/// `DescribeTasks`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_tasks_as_documented() {
     assert_responses::<DescribeTasksInput>();
 }
 
-/// `DescribeTimeWindow`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_time_window_as_documented() {
     assert_request(0, DescribeTimeWindowInput::builder().instance_id("cdb-eb2w7dto"));
@@ -1368,7 +1248,6 @@ fn describe_time_window_as_documented() {
     assert_missing(DescribeTimeWindowInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeUploadedFiles`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_uploaded_files_as_documented() {
     assert_request(0, DescribeUploadedFilesInput::builder().path("100000983328"));
@@ -1376,8 +1255,6 @@ fn describe_uploaded_files_as_documented() {
     assert_missing(DescribeUploadedFilesInput::builder().build(), "Path");
 }
 
-/// `DisassociateSecurityGroups`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn disassociate_security_groups_as_documented() {
     assert_request(
@@ -1393,7 +1270,6 @@ fn disassociate_security_groups_as_documented() {
     );
 }
 
-/// `IsolateDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn isolate_db_instance_as_documented() {
     assert_request(0, IsolateDbInstanceInput::builder().instance_id("cdb-ezq1vzem"));
@@ -1401,7 +1277,6 @@ fn isolate_db_instance_as_documented() {
     assert_missing(IsolateDbInstanceInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyAccountDescription`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_account_description_as_documented() {
     assert_request(
@@ -1415,8 +1290,6 @@ fn modify_account_description_as_documented() {
     assert_missing(ModifyAccountDescriptionInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyAccountMaxUserConnections`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_account_max_user_connections_as_documented() {
     assert_request(
@@ -1430,7 +1303,6 @@ fn modify_account_max_user_connections_as_documented() {
     assert_missing(ModifyAccountMaxUserConnectionsInput::builder().build(), "Accounts");
 }
 
-/// `ModifyAccountPassword`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_account_password_as_documented() {
     assert_request(
@@ -1444,7 +1316,6 @@ fn modify_account_password_as_documented() {
     assert_missing(ModifyAccountPasswordInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyAccountPrivileges`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_account_privileges_as_documented() {
     assert_request(
@@ -1458,7 +1329,6 @@ fn modify_account_privileges_as_documented() {
     assert_missing(ModifyAccountPrivilegesInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyAuditConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_audit_config_as_documented() {
     assert_request(
@@ -1469,7 +1339,6 @@ fn modify_audit_config_as_documented() {
     assert_missing(ModifyAuditConfigInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyAuditRuleTemplates`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_audit_rule_templates_as_documented() {
     assert_request(
@@ -1482,7 +1351,6 @@ fn modify_audit_rule_templates_as_documented() {
     assert_missing(ModifyAuditRuleTemplatesInput::builder().build(), "RuleTemplateIds");
 }
 
-/// `ModifyAuditService`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_audit_service_as_documented() {
     assert_request(
@@ -1497,7 +1365,6 @@ fn modify_audit_service_as_documented() {
     assert_missing(ModifyAuditServiceInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyAutoRenewFlag`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_auto_renew_flag_as_documented() {
     assert_request(
@@ -1508,7 +1375,6 @@ fn modify_auto_renew_flag_as_documented() {
     assert_missing(ModifyAutoRenewFlagInput::builder().build(), "InstanceIds");
 }
 
-/// `ModifyBackupConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_backup_config_as_documented() {
     assert_request(
@@ -1524,8 +1390,6 @@ fn modify_backup_config_as_documented() {
     assert_missing(ModifyBackupConfigInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyBackupDownloadRestriction`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_backup_download_restriction_as_documented() {
     assert_request(
@@ -1545,15 +1409,12 @@ fn modify_backup_download_restriction_as_documented() {
     assert_missing(ModifyBackupDownloadRestrictionInput::builder().build(), "LimitType");
 }
 
-/// `ModifyBackupEncryptionStatus`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_backup_encryption_status_as_documented() {
     assert_responses::<ModifyBackupEncryptionStatusInput>();
     assert_missing(ModifyBackupEncryptionStatusInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyCdbProxyAddressDesc`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_cdb_proxy_address_desc_as_documented() {
     assert_request(
@@ -1567,8 +1428,6 @@ fn modify_cdb_proxy_address_desc_as_documented() {
     assert_missing(ModifyCdbProxyAddressDescInput::builder().build(), "ProxyGroupId");
 }
 
-/// `ModifyCdbProxyAddressVipAndVPort`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_cdb_proxy_address_vip_and_v_port_as_documented() {
     assert_request(
@@ -1586,7 +1445,6 @@ fn modify_cdb_proxy_address_vip_and_v_port_as_documented() {
     );
 }
 
-/// `ModifyCdbProxyParam`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_cdb_proxy_param_as_documented() {
     assert_request(
@@ -1600,7 +1458,6 @@ fn modify_cdb_proxy_param_as_documented() {
     assert_missing(ModifyCdbProxyParamInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyDBInstanceLogToCLS`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instance_log_to_cls_as_documented() {
     assert_request(
@@ -1620,7 +1477,6 @@ fn modify_db_instance_log_to_cls_as_documented() {
     assert_missing(ModifyDbInstanceLogToClsInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyDBInstanceModes`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instance_modes_as_documented() {
     assert_request(
@@ -1634,7 +1490,6 @@ fn modify_db_instance_modes_as_documented() {
     assert_missing(ModifyDbInstanceModesInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyDBInstanceName`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instance_name_as_documented() {
     assert_request(
@@ -1647,7 +1502,6 @@ fn modify_db_instance_name_as_documented() {
     assert_missing(ModifyDbInstanceNameInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyDBInstanceProject`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instance_project_as_documented() {
     assert_request(
@@ -1660,8 +1514,6 @@ fn modify_db_instance_project_as_documented() {
     assert_missing(ModifyDbInstanceProjectInput::builder().build(), "InstanceIds");
 }
 
-/// `ModifyDBInstanceSecurityGroups`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_db_instance_security_groups_as_documented() {
     assert_request(
@@ -1674,7 +1526,6 @@ fn modify_db_instance_security_groups_as_documented() {
     assert_missing(ModifyDbInstanceSecurityGroupsInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyDBInstanceVipVport`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instance_vip_vport_as_documented() {
     assert_request(
@@ -1691,7 +1542,6 @@ fn modify_db_instance_vip_vport_as_documented() {
     assert_missing(ModifyDbInstanceVipVportInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyInstanceParam`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_instance_param_as_documented() {
     assert_request(
@@ -1710,8 +1560,6 @@ fn modify_instance_param_as_documented() {
     assert_missing(ModifyInstanceParamInput::builder().build(), "InstanceIds");
 }
 
-/// `ModifyInstancePasswordComplexity`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_instance_password_complexity_as_documented() {
     assert_request(
@@ -1729,7 +1577,6 @@ fn modify_instance_password_complexity_as_documented() {
     );
 }
 
-/// `ModifyInstanceTag`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_instance_tag_as_documented() {
     assert_request(
@@ -1742,7 +1589,6 @@ fn modify_instance_tag_as_documented() {
     assert_missing(ModifyInstanceTagInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyLocalBinlogConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_local_binlog_config_as_documented() {
     assert_request(
@@ -1756,7 +1602,6 @@ fn modify_local_binlog_config_as_documented() {
     assert_missing(ModifyLocalBinlogConfigInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyNameOrDescByDpId`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_name_or_desc_by_dp_id_as_documented() {
     assert_request(
@@ -1770,7 +1615,6 @@ fn modify_name_or_desc_by_dp_id_as_documented() {
     assert_missing(ModifyNameOrDescByDpIdInput::builder().build(), "DeployGroupId");
 }
 
-/// `ModifyParamTemplate`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_param_template_as_documented() {
     assert_request(
@@ -1786,7 +1630,6 @@ fn modify_param_template_as_documented() {
     assert_missing(ModifyParamTemplateInput::builder().build(), "TemplateId");
 }
 
-/// `ModifyProtectMode`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_protect_mode_as_documented() {
     assert_request(
@@ -1797,7 +1640,6 @@ fn modify_protect_mode_as_documented() {
     assert_missing(ModifyProtectModeInput::builder().build(), "ProtectMode");
 }
 
-/// `ModifyRemoteBackupConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_remote_backup_config_as_documented() {
     assert_request(
@@ -1813,7 +1655,6 @@ fn modify_remote_backup_config_as_documented() {
     assert_missing(ModifyRemoteBackupConfigInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyRoGroupInfo`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_ro_group_info_as_documented() {
     assert_request(
@@ -1839,14 +1680,12 @@ fn modify_ro_group_info_as_documented() {
     assert_missing(ModifyRoGroupInfoInput::builder().build(), "RoGroupId");
 }
 
-/// `ModifyRoGroupVipVport`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_ro_group_vip_vport_as_documented() {
     assert_responses::<ModifyRoGroupVipVportInput>();
     assert_missing(ModifyRoGroupVipVportInput::builder().build(), "UGroupId");
 }
 
-/// `ModifyTimeWindow`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_time_window_as_documented() {
     assert_request(
@@ -1861,7 +1700,6 @@ fn modify_time_window_as_documented() {
     assert_missing(ModifyTimeWindowInput::builder().build(), "InstanceId");
 }
 
-/// `OfflineIsolatedInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn offline_isolated_instances_as_documented() {
     assert_request(
@@ -1872,7 +1710,6 @@ fn offline_isolated_instances_as_documented() {
     assert_missing(OfflineIsolatedInstancesInput::builder().build(), "InstanceIds");
 }
 
-/// `OpenAuditService`: examples, responses that drift from the docs, required members.
 #[test]
 fn open_audit_service_as_documented() {
     assert_request(
@@ -1888,7 +1725,6 @@ fn open_audit_service_as_documented() {
     assert_missing(OpenAuditServiceInput::builder().build(), "InstanceId");
 }
 
-/// `OpenDBInstanceEncryption`: examples, responses that drift from the docs, required members.
 #[test]
 fn open_db_instance_encryption_as_documented() {
     assert_request(
@@ -1902,7 +1738,6 @@ fn open_db_instance_encryption_as_documented() {
     assert_missing(OpenDbInstanceEncryptionInput::builder().build(), "InstanceId");
 }
 
-/// `OpenDBInstanceGTID`: examples, responses that drift from the docs, required members.
 #[test]
 fn open_db_instance_gtid_as_documented() {
     assert_request(0, OpenDbInstanceGtidInput::builder().instance_id("cdb-f35wr6wj"));
@@ -1910,14 +1745,12 @@ fn open_db_instance_gtid_as_documented() {
     assert_missing(OpenDbInstanceGtidInput::builder().build(), "InstanceId");
 }
 
-/// `OpenSSL`: examples, responses that drift from the docs, required members.
 #[test]
 fn open_ssl_as_documented() {
     assert_request(0, OpenSslInput::builder().instance_id("cdb-je5egmdl"));
     assert_responses::<OpenSslInput>();
 }
 
-/// `OpenWanService`: examples, responses that drift from the docs, required members.
 #[test]
 fn open_wan_service_as_documented() {
     assert_request(0, OpenWanServiceInput::builder().instance_id("cdb-ezq1vzem"));
@@ -1925,8 +1758,6 @@ fn open_wan_service_as_documented() {
     assert_missing(OpenWanServiceInput::builder().build(), "InstanceId");
 }
 
-/// `ReleaseIsolatedDBInstances`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn release_isolated_db_instances_as_documented() {
     assert_request(
@@ -1937,7 +1768,6 @@ fn release_isolated_db_instances_as_documented() {
     assert_missing(ReleaseIsolatedDbInstancesInput::builder().build(), "InstanceIds");
 }
 
-/// `ReloadBalanceProxyNode`: examples, responses that drift from the docs, required members.
 #[test]
 fn reload_balance_proxy_node_as_documented() {
     assert_request(
@@ -1948,7 +1778,6 @@ fn reload_balance_proxy_node_as_documented() {
     assert_missing(ReloadBalanceProxyNodeInput::builder().build(), "ProxyGroupId");
 }
 
-/// `RenewDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn renew_db_instance_as_documented() {
     assert_request(
@@ -1959,7 +1788,6 @@ fn renew_db_instance_as_documented() {
     assert_missing(RenewDbInstanceInput::builder().build(), "InstanceId");
 }
 
-/// `ResetPassword`: examples, responses that drift from the docs, required members.
 #[test]
 fn reset_password_as_documented() {
     assert_request(
@@ -1973,7 +1801,6 @@ fn reset_password_as_documented() {
     assert_missing(ResetPasswordInput::builder().build(), "InstanceId");
 }
 
-/// `ResetRootAccount`: examples, responses that drift from the docs, required members.
 #[test]
 fn reset_root_account_as_documented() {
     assert_request(0, ResetRootAccountInput::builder().instance_id("cdb-ksixa"));
@@ -1981,7 +1808,6 @@ fn reset_root_account_as_documented() {
     assert_missing(ResetRootAccountInput::builder().build(), "InstanceId");
 }
 
-/// `RestartDBInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn restart_db_instances_as_documented() {
     assert_request(0, RestartDbInstancesInput::builder().instance_ids(["cdb-f35wr6wj"]));
@@ -1989,7 +1815,6 @@ fn restart_db_instances_as_documented() {
     assert_missing(RestartDbInstancesInput::builder().build(), "InstanceIds");
 }
 
-/// `StartBatchRollback`: examples, responses that drift from the docs, required members.
 #[test]
 fn start_batch_rollback_as_documented() {
     assert_request(
@@ -2005,7 +1830,6 @@ fn start_batch_rollback_as_documented() {
     assert_missing(StartBatchRollbackInput::builder().build(), "Instances");
 }
 
-/// `StartCpuExpand`: examples, responses that drift from the docs, required members.
 #[test]
 fn start_cpu_expand_as_documented() {
     assert_request(
@@ -2019,7 +1843,6 @@ fn start_cpu_expand_as_documented() {
     assert_missing(StartCpuExpandInput::builder().build(), "InstanceId");
 }
 
-/// `StartReplication`: examples, responses that drift from the docs, required members.
 #[test]
 fn start_replication_as_documented() {
     assert_request(0, StartReplicationInput::builder().instance_id("cdbro-lsjh9i11"));
@@ -2027,7 +1850,6 @@ fn start_replication_as_documented() {
     assert_missing(StartReplicationInput::builder().build(), "InstanceId");
 }
 
-/// `StopCpuExpand`: examples, responses that drift from the docs, required members.
 #[test]
 fn stop_cpu_expand_as_documented() {
     assert_request(0, StopCpuExpandInput::builder().instance_id("cdb-himitj11"));
@@ -2035,7 +1857,6 @@ fn stop_cpu_expand_as_documented() {
     assert_missing(StopCpuExpandInput::builder().build(), "InstanceId");
 }
 
-/// `StopDBImportJob`: examples, responses that drift from the docs, required members.
 #[test]
 fn stop_db_import_job_as_documented() {
     assert_request(
@@ -2047,7 +1868,6 @@ fn stop_db_import_job_as_documented() {
     assert_missing(StopDbImportJobInput::builder().build(), "AsyncRequestId");
 }
 
-/// `StopReplication`: examples, responses that drift from the docs, required members.
 #[test]
 fn stop_replication_as_documented() {
     assert_request(0, StopReplicationInput::builder().instance_id("cdbro-himitj11"));
@@ -2055,7 +1875,6 @@ fn stop_replication_as_documented() {
     assert_missing(StopReplicationInput::builder().build(), "InstanceId");
 }
 
-/// `StopRollback`: examples, responses that drift from the docs, required members.
 #[test]
 fn stop_rollback_as_documented() {
     assert_request(0, StopRollbackInput::builder().instance_id("cdb-9303wd4x"));
@@ -2063,8 +1882,6 @@ fn stop_rollback_as_documented() {
     assert_missing(StopRollbackInput::builder().build(), "InstanceId");
 }
 
-/// `SubmitInstanceUpgradeCheckJob`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn submit_instance_upgrade_check_job_as_documented() {
     assert_request(
@@ -2077,7 +1894,6 @@ fn submit_instance_upgrade_check_job_as_documented() {
     assert_missing(SubmitInstanceUpgradeCheckJobInput::builder().build(), "InstanceId");
 }
 
-/// `SwitchCDBProxy`: examples, responses that drift from the docs, required members.
 #[test]
 fn switch_cdb_proxy_as_documented() {
     assert_request(
@@ -2090,8 +1906,6 @@ fn switch_cdb_proxy_as_documented() {
     assert_missing(SwitchCdbProxyInput::builder().build(), "InstanceId");
 }
 
-/// `SwitchDBInstanceMasterSlave`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn switch_db_instance_master_slave_as_documented() {
     assert_request(
@@ -2104,7 +1918,6 @@ fn switch_db_instance_master_slave_as_documented() {
     assert_missing(SwitchDbInstanceMasterSlaveInput::builder().build(), "InstanceId");
 }
 
-/// `SwitchDrInstanceToMaster`: examples, responses that drift from the docs, required members.
 #[test]
 fn switch_dr_instance_to_master_as_documented() {
     assert_request(
@@ -2115,7 +1928,6 @@ fn switch_dr_instance_to_master_as_documented() {
     assert_missing(SwitchDrInstanceToMasterInput::builder().build(), "InstanceId");
 }
 
-/// `SwitchForUpgrade`: examples, responses that drift from the docs, required members.
 #[test]
 fn switch_for_upgrade_as_documented() {
     assert_request(0, SwitchForUpgradeInput::builder().instance_id("cdb-eb2w7dto"));
@@ -2123,7 +1935,6 @@ fn switch_for_upgrade_as_documented() {
     assert_missing(SwitchForUpgradeInput::builder().build(), "InstanceId");
 }
 
-/// `UpgradeCDBProxyVersion`: examples, responses that drift from the docs, required members.
 #[test]
 fn upgrade_cdb_proxy_version_as_documented() {
     assert_request(
@@ -2139,7 +1950,6 @@ fn upgrade_cdb_proxy_version_as_documented() {
     assert_missing(UpgradeCdbProxyVersionInput::builder().build(), "InstanceId");
 }
 
-/// `UpgradeDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn upgrade_db_instance_as_documented() {
     assert_request(
@@ -2155,15 +1965,12 @@ fn upgrade_db_instance_as_documented() {
     assert_missing(UpgradeDbInstanceInput::builder().build(), "InstanceId");
 }
 
-/// `UpgradeDBInstanceEngineVersion`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn upgrade_db_instance_engine_version_as_documented() {
     assert_responses::<UpgradeDbInstanceEngineVersionInput>();
     assert_missing(UpgradeDbInstanceEngineVersionInput::builder().build(), "InstanceId");
 }
 
-/// `UpgradeRoGroup`: examples, responses that drift from the docs, required members.
 #[test]
 fn upgrade_ro_group_as_documented() {
     assert_request(

@@ -50,6 +50,9 @@ impl Client {
     ///
     /// This API is used to specify the project of a TencentDB for MongoDB instance.
     ///
+    /// [`send_and_wait`](Request::send_and_wait) waits for every one of the tasks it starts
+    /// (`FlowIds`).
+    ///
     /// ```no_run
     /// # async fn example(client: tencent_mongodb::Client) -> tencent_mongodb::Result<()> {
     /// let request = client.assign_project().instance_ids(["cmgo-eqmo****"]).project_id(12);

@@ -33,13 +33,22 @@ pub trait Operation: Serialize {
 
     /// Wire names of the members that must be set.
     const REQUIRED: &'static [&'static str] = &[];
+
+    /// Starts building the input (`<Operation>Input::builder()`, with this trait in
+    /// scope): a [`Request`] that can only [`build`](Request::build) it.
+    fn builder() -> Request<Self, ()>
+    where
+        Self: Default,
+    {
+        Request::default()
+    }
 }
 
 /// A request being built: the builder of every operation (`Request<AssignProjectInput, C>` for
 /// `AssignProject`). Each operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
-/// from `<Operation>Input::builder()` (`C = ()`), it can only [`build`](Self::build) the input.
+/// from [`Operation::builder`] (`C = ()`), it can only [`build`](Self::build) the input.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a request does nothing until it is built or sent"]
 pub struct Request<I, C = Client> {
@@ -161,10 +170,9 @@ where
     /// use tencent_mongodb::WaitOptions;
     ///
     /// let done = client
-    ///     .create_account_user()
-    ///     .instance_id("cmgo-9d0p****")
-    ///     .user_name("test_user")
-    ///     .password("Abc@123...")
+    ///     .assign_project()
+    ///     .instance_ids(["cmgo-eqmo****"])
+    ///     .project_id(12)
     ///     .send_and_wait(WaitOptions::new())
     ///     .await?;
     /// println!("{:?}, after {} polls", done.output, done.waited.attempts);
@@ -213,13 +221,6 @@ pub struct AssignProjectInput {
     pub project_id: Option<u64>,
 }
 
-impl AssignProjectInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for AssignProjectInput {
     type Output = AssignProjectOutput;
     const INFO: OperationInfo = OperationInfo::action("AssignProject");
@@ -238,6 +239,10 @@ impl<C> Request<AssignProjectInput, C> {
         self.input.project_id = Some(value);
         self
     }
+}
+
+impl Waits for AssignProjectInput {
+    const WAITER: OperationWaiter = TASK_API_ASYNC_REQUEST.waiter("FlowIds");
 }
 
 /// The response of `AssignProject`.
@@ -259,13 +264,6 @@ pub struct CloseAuditServiceInput {
     /// Instance ID, in the format of cmgo-test1234. It is the same as the instance ID displayed on
     /// the TencentDB console page.
     pub instance_id: Option<String>,
-}
-
-impl CloseAuditServiceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CloseAuditServiceInput {
@@ -338,13 +336,6 @@ impl fmt::Debug for CreateAccountUserInput {
             .field("user_desc", &self.user_desc)
             .field("auth_role", &self.auth_role)
             .finish()
-    }
-}
-
-impl CreateAccountUserInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -429,13 +420,6 @@ pub struct CreateBackupDbInstanceInput {
     pub backup_remark: Option<String>,
 }
 
-impl CreateBackupDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateBackupDbInstanceInput {
     type Output = CreateBackupDbInstanceOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateBackupDBInstance");
@@ -499,13 +483,6 @@ pub struct CreateBackupDownloadTaskInput {
     ///   and Shard 1. If a full download is needed for the sharded cluster, import all shard names
     ///   as shown in the example.
     pub backup_sets: Option<Vec<types::ReplicaSetInfo>>,
-}
-
-impl CreateBackupDownloadTaskInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateBackupDownloadTaskInput {
@@ -784,13 +761,6 @@ impl fmt::Debug for CreateDbInstanceInput {
             .field("param_template_id", &self.param_template_id)
             .field("cpu_core", &self.cpu_core)
             .finish()
-    }
-}
-
-impl CreateDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
     }
 }
 
@@ -1247,13 +1217,6 @@ impl fmt::Debug for CreateDbInstanceHourInput {
     }
 }
 
-impl CreateDbInstanceHourInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateDbInstanceHourInput {
     type Output = CreateDbInstanceHourOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateDBInstanceHour");
@@ -1501,13 +1464,6 @@ pub struct CreateDbInstanceParamTplInput {
     pub mirror_tpl_id: Option<String>,
 }
 
-impl CreateDbInstanceParamTplInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateDbInstanceParamTplInput {
     type Output = CreateDbInstanceParamTplOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateDBInstanceParamTpl");
@@ -1586,13 +1542,6 @@ pub struct CreateLogDownloadTaskInput {
     pub log_connections: Option<Vec<String>>,
     /// Filtering fields for log details.
     pub log_detail_params: Option<Vec<String>>,
-}
-
-impl CreateLogDownloadTaskInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateLogDownloadTaskInput {
@@ -1709,13 +1658,6 @@ impl fmt::Debug for DeleteAccountUserInput {
     }
 }
 
-impl DeleteAccountUserInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteAccountUserInput {
     type Output = DeleteAccountUserOutput;
     const INFO: OperationInfo = OperationInfo::action("DeleteAccountUser");
@@ -1772,13 +1714,6 @@ pub struct DeleteDbBackupsInput {
     pub backup_ids: Option<Vec<i64>>,
 }
 
-impl DeleteDbBackupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteDbBackupsInput {
     type Output = DeleteDbBackupsOutput;
     const INFO: OperationInfo = OperationInfo::action("DeleteDBBackups");
@@ -1817,13 +1752,6 @@ pub struct DeleteLogDownloadTaskInput {
     pub instance_id: Option<String>,
     /// Task ID.
     pub task_id: Option<String>,
-}
-
-impl DeleteLogDownloadTaskInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteLogDownloadTaskInput {
@@ -1868,13 +1796,6 @@ pub struct DescribeAccountUsersInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeAccountUsersInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeAccountUsersInput {
     type Output = DescribeAccountUsersOutput;
 
@@ -1912,13 +1833,6 @@ pub struct DescribeAsyncRequestInfoInput {
     /// [CreateBackupDBInstance](https://www.tencentcloud.com/document/product/240/46599?from_cn_redirect=1)),
     /// the response value of AsyncRequestId is the ID to be filled in for this parameter.
     pub async_request_id: Option<String>,
-}
-
-impl DescribeAsyncRequestInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAsyncRequestInfoInput {
@@ -1961,13 +1875,6 @@ pub struct DescribeAuditConfigInput {
     /// Instance ID, in the format of cmgo-xftsghuy. It is the same as the instance ID displayed on
     /// the TencentDB console page.
     pub instance_id: Option<String>,
-}
-
-impl DescribeAuditConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditConfigInput {
@@ -2032,13 +1939,6 @@ pub struct DescribeAuditLogFilesInput {
     pub offset: Option<u64>,
     /// Audit log file name. This API filters related audit log files based on this parameter.
     pub file_name: Option<String>,
-}
-
-impl DescribeAuditLogFilesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditLogFilesInput {
@@ -2124,13 +2024,6 @@ pub struct DescribeAuditLogsInput {
     /// - affectRows: Number of affected rows.
     /// - execTime: Execution time.
     pub order_by: Option<String>,
-}
-
-impl DescribeAuditLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditLogsInput {
@@ -2252,13 +2145,6 @@ pub struct DescribeBackupDownloadTaskInput {
     pub status: Option<Vec<i64>>,
 }
 
-impl DescribeBackupDownloadTaskInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeBackupDownloadTaskInput {
     type Output = DescribeBackupDownloadTaskOutput;
 
@@ -2355,13 +2241,6 @@ pub struct DescribeBackupRulesInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeBackupRulesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeBackupRulesInput {
     type Output = DescribeBackupRulesOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeBackupRules").read_only();
@@ -2429,13 +2308,6 @@ pub struct DescribeClientConnectionsInput {
     pub limit: Option<u64>,
     /// Offset. Default value: 0. Offset = Limit x (page number - 1).
     pub offset: Option<u64>,
-}
-
-impl DescribeClientConnectionsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeClientConnectionsInput {
@@ -2532,13 +2404,6 @@ pub struct DescribeCurrentOpInput {
     ///   order.
     /// - DESC: descending order.
     pub order_by_type: Option<String>,
-}
-
-impl DescribeCurrentOpInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeCurrentOpInput {
@@ -2654,13 +2519,6 @@ pub struct DescribeDbBackupsInput {
     pub offset: Option<u64>,
 }
 
-impl DescribeDbBackupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbBackupsInput {
     type Output = DescribeDbBackupsOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeDBBackups").read_only();
@@ -2729,13 +2587,6 @@ pub struct DescribeDbInstanceDealInput {
     pub deal_id: Option<String>,
 }
 
-impl DescribeDbInstanceDealInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbInstanceDealInput {
     type Output = DescribeDbInstanceDealOutput;
 
@@ -2796,13 +2647,6 @@ pub struct DescribeDbInstanceNamespaceInput {
     /// Specifies the database name for querying. If this parameter is left blank, a list of all
     /// databases of the current instance is returned.
     pub db_name: Option<String>,
-}
-
-impl DescribeDbInstanceNamespaceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstanceNamespaceInput {
@@ -2872,13 +2716,6 @@ pub struct DescribeDbInstanceNodePropertyInput {
     pub votes: Option<i64>,
     /// Node tag.
     pub tags: Option<Vec<types::NodeTag>>,
-}
-
-impl DescribeDbInstanceNodePropertyInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstanceNodePropertyInput {
@@ -2975,13 +2812,6 @@ pub struct DescribeDbInstanceParamTplInput {
     pub tpl_type: Option<String>,
 }
 
-impl DescribeDbInstanceParamTplInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbInstanceParamTplInput {
     type Output = DescribeDbInstanceParamTplOutput;
 
@@ -3043,13 +2873,6 @@ pub struct DescribeDbInstanceParamTplDetailInput {
     /// Parameter name. Pass in this value to retrieve parameter details of this field. Leave it
     /// empty to return all parameters.
     pub param_name: Option<String>,
-}
-
-impl DescribeDbInstanceParamTplDetailInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstanceParamTplDetailInput {
@@ -3171,13 +2994,6 @@ pub struct DescribeDbInstancesInput {
     pub search_key: Option<String>,
     /// Tag information, including the tag key and tag value.
     pub tags: Option<Vec<types::TagInfo>>,
-}
-
-impl DescribeDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstancesInput {
@@ -3336,13 +3152,6 @@ pub struct DescribeDetailedSlowLogsInput {
     pub order_by_type: Option<String>,
 }
 
-impl DescribeDetailedSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDetailedSlowLogsInput {
     type Output = DescribeDetailedSlowLogsOutput;
 
@@ -3456,13 +3265,6 @@ pub struct DescribeInstanceParamsInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeInstanceParamsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeInstanceParamsInput {
     type Output = DescribeInstanceParamsOutput;
 
@@ -3506,13 +3308,6 @@ pub struct DescribeInstanceSslInput {
     /// Instance ID, in the format of cmgo-p8vnipr5. It is the same as the format of the instance ID
     /// displayed on the TencentDB for MongoDB console page.
     pub instance_id: Option<String>,
-}
-
-impl DescribeInstanceSslInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeInstanceSslInput {
@@ -3569,13 +3364,6 @@ pub struct DescribeLogDownloadTasksInput {
     pub start_time: Option<String>,
     /// End time of the download task.
     pub end_time: Option<String>,
-}
-
-impl DescribeLogDownloadTasksInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeLogDownloadTasksInput {
@@ -3690,13 +3478,6 @@ pub struct DescribeMongodbLogsInput {
     pub limit: Option<i64>,
 }
 
-impl DescribeMongodbLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeMongodbLogsInput {
     type Output = DescribeMongodbLogsOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeMongodbLogs").read_only();
@@ -3806,13 +3587,6 @@ pub struct DescribeMongodbLogsOutput {
 #[non_exhaustive]
 pub struct DescribePasswordRotationInput {}
 
-impl DescribePasswordRotationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribePasswordRotationInput {
     type Output = DescribePasswordRotationOutput;
 
@@ -3838,13 +3612,6 @@ pub struct DescribeSrvConnectionDomainInput {
     /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
     /// instance list.
     pub instance_id: Option<String>,
-}
-
-impl DescribeSrvConnectionDomainInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeSrvConnectionDomainInput {
@@ -3883,13 +3650,6 @@ pub struct DescribeSecurityGroupInput {
     /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
     /// instance list.
     pub instance_id: Option<String>,
-}
-
-impl DescribeSecurityGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeSecurityGroupInput {
@@ -3953,13 +3713,6 @@ pub struct DescribeSlowLogPatternsInput {
     /// Slow log format, which can be JSON. If this parameter is left empty, the slow log will be
     /// returned in its native format.
     pub format: Option<String>,
-}
-
-impl DescribeSlowLogPatternsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeSlowLogPatternsInput {
@@ -4075,13 +3828,6 @@ pub struct DescribeSlowLogsInput {
     pub format: Option<String>,
 }
 
-impl DescribeSlowLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeSlowLogsInput {
     type Output = DescribeSlowLogsOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeSlowLogs").read_only();
@@ -4167,13 +3913,6 @@ pub struct DescribeSpecInfoInput {
     pub zone: Option<String>,
 }
 
-impl DescribeSpecInfoInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeSpecInfoInput {
     type Output = DescribeSpecInfoOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeSpecInfo").read_only();
@@ -4207,13 +3946,6 @@ pub struct DisableSrvConnectionUrlInput {
     /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
     /// instance list.
     pub instance_id: Option<String>,
-}
-
-impl DisableSrvConnectionUrlInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DisableSrvConnectionUrlInput {
@@ -4250,13 +3982,6 @@ pub struct DisableSrvConnectionUrlOutput {
 #[non_exhaustive]
 pub struct EnablePasswordRotationInput {}
 
-impl EnablePasswordRotationInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for EnablePasswordRotationInput {
     type Output = EnablePasswordRotationOutput;
     const INFO: OperationInfo = OperationInfo::action("EnablePasswordRotation");
@@ -4280,13 +4005,6 @@ pub struct EnableSrvConnectionUrlInput {
     /// console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the
     /// instance list.
     pub instance_id: Option<String>,
-}
-
-impl EnableSrvConnectionUrlInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for EnableSrvConnectionUrlInput {
@@ -4335,13 +4053,6 @@ pub struct EnableTransparentDataEncryptionInput {
     /// Key ID. If the parameter is left unspecified, there is no specific key ID, Tencent Cloud
     /// will generate the key automatically.
     pub key_id: Option<String>,
-}
-
-impl EnableTransparentDataEncryptionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for EnableTransparentDataEncryptionInput {
@@ -4396,13 +4107,6 @@ pub struct EnableWanServiceInput {
     pub load_balancer_id: Option<String>,
     /// Node and listening port information.
     pub node_list: Option<Vec<types::WanServiceNodeList>>,
-}
-
-impl EnableWanServiceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for EnableWanServiceInput {
@@ -4460,13 +4164,6 @@ pub struct EnableWanServiceOutput {
 pub struct FlushInstanceRouterConfigInput {
     /// Instance ID
     pub instance_id: Option<String>,
-}
-
-impl FlushInstanceRouterConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for FlushInstanceRouterConfigInput {
@@ -4608,13 +4305,6 @@ pub struct InquirePriceCreateDbInstancesInput {
     /// - Note: You need to pass in the CPU core size corresponding to the memory when querying the
     ///   price of a Common I Instance Type.
     pub cpu: Option<i64>,
-}
-
-impl InquirePriceCreateDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for InquirePriceCreateDbInstancesInput {
@@ -4800,13 +4490,6 @@ pub struct InquirePriceModifyDbInstanceSpecInput {
     pub cpu: Option<i64>,
 }
 
-impl InquirePriceModifyDbInstanceSpecInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for InquirePriceModifyDbInstanceSpecInput {
     type Output = InquirePriceModifyDbInstanceSpecOutput;
 
@@ -4880,13 +4563,6 @@ pub struct InquirePriceRenewDbInstancesInput {
     pub instance_charge_prepaid: Option<types::InstanceChargePrepaid>,
 }
 
-impl InquirePriceRenewDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for InquirePriceRenewDbInstancesInput {
     type Output = InquirePriceRenewDbInstancesOutput;
     const INFO: OperationInfo = OperationInfo::action("InquirePriceRenewDBInstances");
@@ -4933,13 +4609,6 @@ pub struct InstanceEnableSslInput {
     /// - true: enabled.
     /// - false: disabled.
     pub enable: Option<bool>,
-}
-
-impl InstanceEnableSslInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for InstanceEnableSslInput {
@@ -5022,13 +4691,6 @@ pub struct IsolateDbInstanceInput {
     pub instance_id: Option<String>,
 }
 
-impl IsolateDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for IsolateDbInstanceInput {
     type Output = IsolateDbInstanceOutput;
     const INFO: OperationInfo = OperationInfo::action("IsolateDBInstance");
@@ -5069,13 +4731,6 @@ pub struct KillOpsInput {
     pub instance_id: Option<String>,
     /// Operation to be terminated.
     pub operations: Option<Vec<types::Operation>>,
-}
-
-impl KillOpsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for KillOpsInput {
@@ -5123,13 +4778,6 @@ pub struct ModifyBackupExpireTimeInput {
     pub expire_time: Option<String>,
     /// Backup ID.
     pub backup_ids: Option<Vec<i64>>,
-}
-
-impl ModifyBackupExpireTimeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyBackupExpireTimeInput {
@@ -5195,13 +4843,6 @@ pub struct ModifyDbInstanceNetworkAddressInput {
     pub new_uniq_subnet_id: Option<String>,
     /// IP address information, including the new IP address and the original IP address.
     pub network_addresses: Option<Vec<types::ModifyNetworkAddress>>,
-}
-
-impl ModifyDbInstanceNetworkAddressInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceNetworkAddressInput {
@@ -5282,13 +4923,6 @@ pub struct ModifyDbInstanceSecurityGroupInput {
     /// existing collections but not an incremental update. To modify it, import the expected full
     /// collections.
     pub security_group_ids: Option<Vec<String>>,
-}
-
-impl ModifyDbInstanceSecurityGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceSecurityGroupInput {
@@ -5410,13 +5044,6 @@ pub struct ModifyDbInstanceSpecInput {
     ///   ticket](https://console.cloud.tencent.com/workorder/category) to apply.
     /// - Common I cannot be changed to allowlist specification types.
     pub machine_code: Option<String>,
-}
-
-impl ModifyDbInstanceSpecInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceSpecInput {
@@ -5543,13 +5170,6 @@ pub struct ModifyInstanceAzInput {
     pub in_maintenance: Option<u64>,
 }
 
-impl ModifyInstanceAzInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyInstanceAzInput {
     type Output = ModifyInstanceAzOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyInstanceAz");
@@ -5639,13 +5259,6 @@ pub struct ModifyInstanceParamsInput {
     pub modify_type: Option<String>,
 }
 
-impl ModifyInstanceParamsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyInstanceParamsInput {
     type Output = ModifyInstanceParamsOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyInstanceParams");
@@ -5704,13 +5317,6 @@ pub struct ModifySrvConnectionUrlInput {
     pub custom_domain: Option<String>,
 }
 
-impl ModifySrvConnectionUrlInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifySrvConnectionUrlInput {
     type Output = ModifySrvConnectionUrlOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifySRVConnectionUrl");
@@ -5757,13 +5363,6 @@ pub struct OfflineIsolatedDbInstanceInput {
     pub instance_id: Option<String>,
 }
 
-impl OfflineIsolatedDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for OfflineIsolatedDbInstanceInput {
     type Output = OfflineIsolatedDbInstanceOutput;
     const INFO: OperationInfo = OperationInfo::action("OfflineIsolatedDBInstance");
@@ -5804,13 +5403,6 @@ pub struct RenameInstanceInput {
     pub instance_id: Option<String>,
     /// Custom instance name. It can contain any character, with a length from 1 to 128 characters.
     pub new_name: Option<String>,
-}
-
-impl RenameInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RenameInstanceInput {
@@ -5857,13 +5449,6 @@ pub struct RenewDbInstancesInput {
     /// specify the renewal period, whether to set automatic renewal, and other attributes of the
     /// monthly subscription instance. This parameter is mandatory in monthly subscription.
     pub instance_charge_prepaid: Option<types::InstanceChargePrepaid>,
-}
-
-impl RenewDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RenewDbInstancesInput {
@@ -5932,13 +5517,6 @@ impl fmt::Debug for ResetDbInstancePasswordInput {
     }
 }
 
-impl ResetDbInstancePasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResetDbInstancePasswordInput {
     type Output = ResetDbInstancePasswordOutput;
     const INFO: OperationInfo = OperationInfo::action("ResetDBInstancePassword");
@@ -5996,13 +5574,6 @@ pub struct RestoreDbInstanceInput {
     pub restore_time: Option<String>,
     /// Database table information to be rolled back.
     pub databases: Option<Vec<types::RestoreDatabases>>,
-}
-
-impl RestoreDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RestoreDbInstanceInput {
@@ -6071,13 +5642,6 @@ pub struct SetAccountUserPrivilegeInput {
     pub auth_role: Option<Vec<types::Auth>>,
 }
 
-impl SetAccountUserPrivilegeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SetAccountUserPrivilegeInput {
     type Output = SetAccountUserPrivilegeOutput;
     const INFO: OperationInfo = OperationInfo::action("SetAccountUserPrivilege");
@@ -6129,13 +5693,6 @@ pub struct SetDbInstanceDeletionProtectionInput {
     pub instance_ids: Option<Vec<String>>,
     /// Instance termination protection switch. Valid values: 0 - disabled; 1 - enabled.
     pub enable_deletion_protection: Option<u64>,
-}
-
-impl SetDbInstanceDeletionProtectionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SetDbInstanceDeletionProtectionInput {
@@ -6191,13 +5748,6 @@ pub struct SetInstanceMaintenanceInput {
     pub maintenance_end: Option<String>,
 }
 
-impl SetInstanceMaintenanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SetInstanceMaintenanceInput {
     type Output = SetInstanceMaintenanceOutput;
     const INFO: OperationInfo = OperationInfo::action("SetInstanceMaintenance");
@@ -6248,13 +5798,6 @@ pub struct TerminateDbInstancesInput {
     pub instance_id: Option<String>,
 }
 
-impl TerminateDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for TerminateDbInstancesInput {
     type Output = TerminateDbInstancesOutput;
     const INFO: OperationInfo = OperationInfo::action("TerminateDBInstances");
@@ -6288,13 +5831,6 @@ pub struct UpgradeDbInstanceKernelVersionInput {
     pub instance_id: Option<String>,
     /// Whether to perform the upgrade during the maintenance period. 0 - no; 1 - yes.
     pub in_maintenance: Option<i64>,
-}
-
-impl UpgradeDbInstanceKernelVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpgradeDbInstanceKernelVersionInput {
@@ -6353,13 +5889,6 @@ pub struct UpgradeDbInstanceVersionInput {
     /// Specify whether to perform the upgrade during the maintenance period. -0: Upgrade now.
     /// - 1: Upgrade during the maintenance window.
     pub in_maintenance: Option<i64>,
-}
-
-impl UpgradeDbInstanceVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpgradeDbInstanceVersionInput {
@@ -6514,6 +6043,7 @@ pub const RESOURCE: ResourceInfo = ResourceInfo {
 /// Every operation that can be waited for, by vendor name, with what it waits for
 /// ([`Waits::WAITER`]).
 pub const WAITERS: &[(&str, OperationWaiter)] = &[
+    ("AssignProject", <AssignProjectInput as Waits>::WAITER),
     ("CreateAccountUser", <CreateAccountUserInput as Waits>::WAITER),
     ("CreateBackupDBInstance", <CreateBackupDbInstanceInput as Waits>::WAITER),
     ("DeleteAccountUser", <DeleteAccountUserInput as Waits>::WAITER),

@@ -2,7 +2,9 @@
 //! Tests generated from the spec of TencentDB for MongoDB: the documented examples, how
 //! responses that drift from the docs (nulls, unknown members, numbers sent as strings, unknown
 //! enum values) are read, and that secrets stay out of `Debug` output. The checks are
-//! `cloud_transport::example_checks`; the JSON they compare with is `examples.json`.
+//! `cloud_transport::example_checks`; the JSON they compare with is `examples.json`. Each
+//! operation's `<operation>_as_documented` test builds its documented requests, reads its
+//! documented and drifted responses and leaves out each required member.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
@@ -37,7 +39,6 @@ where
     EXAMPLES.assert_responses::<I::Output>(I::INFO.name);
 }
 
-/// `AssignProject`: examples, responses that drift from the docs, required members.
 #[test]
 fn assign_project_as_documented() {
     assert_request(
@@ -48,7 +49,6 @@ fn assign_project_as_documented() {
     assert_missing(AssignProjectInput::builder().build(), "InstanceIds");
 }
 
-/// `CloseAuditService`: examples, responses that drift from the docs, required members.
 #[test]
 fn close_audit_service_as_documented() {
     assert_request(0, CloseAuditServiceInput::builder().instance_id("cmgo-l0w4cf5v"));
@@ -56,7 +56,6 @@ fn close_audit_service_as_documented() {
     assert_missing(CloseAuditServiceInput::builder().build(), "InstanceId");
 }
 
-/// `CreateAccountUser`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_account_user_as_documented() {
     assert_request(
@@ -73,7 +72,6 @@ fn create_account_user_as_documented() {
     assert_missing(CreateAccountUserInput::builder().build(), "InstanceId");
 }
 
-/// `CreateBackupDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_backup_db_instance_as_documented() {
     assert_request(
@@ -86,7 +84,6 @@ fn create_backup_db_instance_as_documented() {
     assert_missing(CreateBackupDbInstanceInput::builder().build(), "InstanceId");
 }
 
-/// `CreateBackupDownloadTask`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_backup_download_task_as_documented() {
     assert_request(
@@ -100,7 +97,6 @@ fn create_backup_download_task_as_documented() {
     assert_missing(CreateBackupDownloadTaskInput::builder().build(), "InstanceId");
 }
 
-/// `CreateDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_db_instance_as_documented() {
     assert_request(
@@ -125,7 +121,6 @@ fn create_db_instance_as_documented() {
     assert_missing(CreateDbInstanceInput::builder().build(), "NodeNum");
 }
 
-/// `CreateDBInstanceHour`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_db_instance_hour_as_documented() {
     assert_request(
@@ -146,7 +141,6 @@ fn create_db_instance_hour_as_documented() {
     assert_missing(CreateDbInstanceHourInput::builder().build(), "Memory");
 }
 
-/// `CreateDBInstanceParamTpl`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_db_instance_param_tpl_as_documented() {
     assert_request(
@@ -161,7 +155,6 @@ fn create_db_instance_param_tpl_as_documented() {
     assert_missing(CreateDbInstanceParamTplInput::builder().build(), "TplName");
 }
 
-/// `CreateLogDownloadTask`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_log_download_task_as_documented() {
     assert_request(
@@ -179,7 +172,6 @@ fn create_log_download_task_as_documented() {
     assert_missing(CreateLogDownloadTaskInput::builder().build(), "InstanceId");
 }
 
-/// `DeleteAccountUser`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_account_user_as_documented() {
     assert_request(
@@ -193,7 +185,6 @@ fn delete_account_user_as_documented() {
     assert_missing(DeleteAccountUserInput::builder().build(), "InstanceId");
 }
 
-/// `DeleteDBBackups`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_db_backups_as_documented() {
     assert_request(
@@ -204,7 +195,6 @@ fn delete_db_backups_as_documented() {
     assert_missing(DeleteDbBackupsInput::builder().build(), "InstanceId");
 }
 
-/// `DeleteLogDownloadTask`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_log_download_task_as_documented() {
     assert_request(
@@ -217,7 +207,6 @@ fn delete_log_download_task_as_documented() {
     assert_missing(DeleteLogDownloadTaskInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAccountUsers`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_account_users_as_documented() {
     assert_request(0, DescribeAccountUsersInput::builder().instance_id("cmgo-9d0p****"));
@@ -225,7 +214,6 @@ fn describe_account_users_as_documented() {
     assert_missing(DescribeAccountUsersInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAsyncRequestInfo`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_async_request_info_as_documented() {
     assert_request(0, DescribeAsyncRequestInfoInput::builder().async_request_id("4762"));
@@ -233,7 +221,6 @@ fn describe_async_request_info_as_documented() {
     assert_missing(DescribeAsyncRequestInfoInput::builder().build(), "AsyncRequestId");
 }
 
-/// `DescribeAuditConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_config_as_documented() {
     assert_request(0, DescribeAuditConfigInput::builder().instance_id("cmgo-bfyv0sy7"));
@@ -241,7 +228,6 @@ fn describe_audit_config_as_documented() {
     assert_missing(DescribeAuditConfigInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAuditLogFiles`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_log_files_as_documented() {
     assert_request(
@@ -252,7 +238,6 @@ fn describe_audit_log_files_as_documented() {
     assert_missing(DescribeAuditLogFilesInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAuditLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_logs_as_documented() {
     assert_request(
@@ -267,15 +252,12 @@ fn describe_audit_logs_as_documented() {
     assert_missing(DescribeAuditLogsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeBackupDownloadTask`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_backup_download_task_as_documented() {
     assert_responses::<DescribeBackupDownloadTaskInput>();
     assert_missing(DescribeBackupDownloadTaskInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeBackupRules`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_backup_rules_as_documented() {
     assert_request(0, DescribeBackupRulesInput::builder().instance_id("cmgo-xxxxx"));
@@ -283,7 +265,6 @@ fn describe_backup_rules_as_documented() {
     assert_missing(DescribeBackupRulesInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeClientConnections`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_client_connections_as_documented() {
     assert_request(
@@ -294,7 +275,6 @@ fn describe_client_connections_as_documented() {
     assert_missing(DescribeClientConnectionsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeCurrentOp`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_current_op_as_documented() {
     assert_request(
@@ -305,7 +285,6 @@ fn describe_current_op_as_documented() {
     assert_missing(DescribeCurrentOpInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBBackups`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_backups_as_documented() {
     assert_request(
@@ -316,7 +295,6 @@ fn describe_db_backups_as_documented() {
     assert_missing(DescribeDbBackupsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBInstanceDeal`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_instance_deal_as_documented() {
     assert_request(0, DescribeDbInstanceDealInput::builder().deal_id("20200420111635"));
@@ -324,8 +302,6 @@ fn describe_db_instance_deal_as_documented() {
     assert_missing(DescribeDbInstanceDealInput::builder().build(), "DealId");
 }
 
-/// `DescribeDBInstanceNamespace`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_namespace_as_documented() {
     assert_request(
@@ -342,8 +318,6 @@ fn describe_db_instance_namespace_as_documented() {
     assert_missing(DescribeDbInstanceNamespaceInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBInstanceNodeProperty`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_node_property_as_documented() {
     assert_request(
@@ -354,8 +328,6 @@ fn describe_db_instance_node_property_as_documented() {
     assert_missing(DescribeDbInstanceNodePropertyInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeDBInstanceParamTpl`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_param_tpl_as_documented() {
     assert_request(
@@ -365,8 +337,6 @@ fn describe_db_instance_param_tpl_as_documented() {
     assert_responses::<DescribeDbInstanceParamTplInput>();
 }
 
-/// `DescribeDBInstanceParamTplDetail`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_param_tpl_detail_as_documented() {
     assert_request(
@@ -377,7 +347,6 @@ fn describe_db_instance_param_tpl_detail_as_documented() {
     assert_missing(DescribeDbInstanceParamTplDetailInput::builder().build(), "TplId");
 }
 
-/// `DescribeDBInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_instances_as_documented() {
     assert_request(
@@ -401,7 +370,6 @@ fn describe_db_instances_as_documented() {
     assert_responses::<DescribeDbInstancesInput>();
 }
 
-/// `DescribeDetailedSlowLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_detailed_slow_logs_as_documented() {
     assert_request(
@@ -415,7 +383,6 @@ fn describe_detailed_slow_logs_as_documented() {
     assert_missing(DescribeDetailedSlowLogsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeInstanceParams`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_instance_params_as_documented() {
     assert_request(
@@ -426,7 +393,6 @@ fn describe_instance_params_as_documented() {
     assert_missing(DescribeInstanceParamsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeInstanceSSL`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_instance_ssl_as_documented() {
     assert_request(0, DescribeInstanceSslInput::builder().instance_id("cmgo-eqmoaxxx"));
@@ -434,7 +400,6 @@ fn describe_instance_ssl_as_documented() {
     assert_missing(DescribeInstanceSslInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeLogDownloadTasks`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_log_download_tasks_as_documented() {
     assert_request(
@@ -448,7 +413,6 @@ fn describe_log_download_tasks_as_documented() {
     assert_missing(DescribeLogDownloadTasksInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeMongodbLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_mongodb_logs_as_documented() {
     assert_request(
@@ -466,22 +430,18 @@ fn describe_mongodb_logs_as_documented() {
     assert_missing(DescribeMongodbLogsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribePasswordRotation`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_password_rotation_as_documented() {
     assert_request(0, DescribePasswordRotationInput::builder());
     assert_responses::<DescribePasswordRotationInput>();
 }
 
-/// `DescribeSRVConnectionDomain`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_srv_connection_domain_as_documented() {
     assert_responses::<DescribeSrvConnectionDomainInput>();
     assert_missing(DescribeSrvConnectionDomainInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeSecurityGroup`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_security_group_as_documented() {
     assert_request(
@@ -492,7 +452,6 @@ fn describe_security_group_as_documented() {
     assert_missing(DescribeSecurityGroupInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeSlowLogPatterns`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_slow_log_patterns_as_documented() {
     assert_request(
@@ -509,7 +468,6 @@ fn describe_slow_log_patterns_as_documented() {
     assert_missing(DescribeSlowLogPatternsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeSlowLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_slow_logs_as_documented() {
     assert_request(
@@ -527,14 +485,12 @@ fn describe_slow_logs_as_documented() {
     assert_missing(DescribeSlowLogsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeSpecInfo`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_spec_info_as_documented() {
     assert_request(0, DescribeSpecInfoInput::builder().zone("ap-guangzhou-3"));
     assert_responses::<DescribeSpecInfoInput>();
 }
 
-/// `DisableSRVConnectionUrl`: examples, responses that drift from the docs, required members.
 #[test]
 fn disable_srv_connection_url_as_documented() {
     assert_request(
@@ -545,14 +501,12 @@ fn disable_srv_connection_url_as_documented() {
     assert_missing(DisableSrvConnectionUrlInput::builder().build(), "InstanceId");
 }
 
-/// `EnablePasswordRotation`: examples, responses that drift from the docs, required members.
 #[test]
 fn enable_password_rotation_as_documented() {
     assert_request(0, EnablePasswordRotationInput::builder());
     assert_responses::<EnablePasswordRotationInput>();
 }
 
-/// `EnableSRVConnectionUrl`: examples, responses that drift from the docs, required members.
 #[test]
 fn enable_srv_connection_url_as_documented() {
     assert_request(
@@ -563,8 +517,6 @@ fn enable_srv_connection_url_as_documented() {
     assert_missing(EnableSrvConnectionUrlInput::builder().build(), "InstanceId");
 }
 
-/// `EnableTransparentDataEncryption`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn enable_transparent_data_encryption_as_documented() {
     assert_request(
@@ -581,7 +533,6 @@ fn enable_transparent_data_encryption_as_documented() {
     );
 }
 
-/// `EnableWanService`: examples, responses that drift from the docs, required members.
 #[test]
 fn enable_wan_service_as_documented() {
     assert_request(
@@ -599,7 +550,6 @@ fn enable_wan_service_as_documented() {
     assert_missing(EnableWanServiceInput::builder().build(), "InstanceId");
 }
 
-/// `FlushInstanceRouterConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn flush_instance_router_config_as_documented() {
     assert_request(
@@ -610,8 +560,6 @@ fn flush_instance_router_config_as_documented() {
     assert_missing(FlushInstanceRouterConfigInput::builder().build(), "InstanceId");
 }
 
-/// `InquirePriceCreateDBInstances`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn inquire_price_create_db_instances_as_documented() {
     assert_request(
@@ -632,8 +580,6 @@ fn inquire_price_create_db_instances_as_documented() {
     assert_missing(InquirePriceCreateDbInstancesInput::builder().build(), "Zone");
 }
 
-/// `InquirePriceModifyDBInstanceSpec`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn inquire_price_modify_db_instance_spec_as_documented() {
     assert_request(
@@ -650,8 +596,6 @@ fn inquire_price_modify_db_instance_spec_as_documented() {
     );
 }
 
-/// `InquirePriceRenewDBInstances`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn inquire_price_renew_db_instances_as_documented() {
     assert_request(
@@ -664,7 +608,6 @@ fn inquire_price_renew_db_instances_as_documented() {
     assert_missing(InquirePriceRenewDbInstancesInput::builder().build(), "InstanceIds");
 }
 
-/// `InstanceEnableSSL`: examples, responses that drift from the docs, required members.
 #[test]
 fn instance_enable_ssl_as_documented() {
     assert_request(
@@ -675,7 +618,6 @@ fn instance_enable_ssl_as_documented() {
     assert_missing(InstanceEnableSslInput::builder().build(), "InstanceId");
 }
 
-/// `IsolateDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn isolate_db_instance_as_documented() {
     assert_request(0, IsolateDbInstanceInput::builder().instance_id("cmgo-f555zzzz"));
@@ -683,7 +625,6 @@ fn isolate_db_instance_as_documented() {
     assert_missing(IsolateDbInstanceInput::builder().build(), "InstanceId");
 }
 
-/// `KillOps`: examples, responses that drift from the docs, required members.
 #[test]
 fn kill_ops_as_documented() {
     assert_request(
@@ -700,7 +641,6 @@ fn kill_ops_as_documented() {
     assert_missing(KillOpsInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyBackupExpireTime`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_backup_expire_time_as_documented() {
     assert_request(
@@ -714,8 +654,6 @@ fn modify_backup_expire_time_as_documented() {
     assert_missing(ModifyBackupExpireTimeInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyDBInstanceNetworkAddress`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_db_instance_network_address_as_documented() {
     assert_request(
@@ -733,8 +671,6 @@ fn modify_db_instance_network_address_as_documented() {
     assert_missing(ModifyDbInstanceNetworkAddressInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyDBInstanceSecurityGroup`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_db_instance_security_group_as_documented() {
     assert_request(
@@ -747,7 +683,6 @@ fn modify_db_instance_security_group_as_documented() {
     assert_missing(ModifyDbInstanceSecurityGroupInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyDBInstanceSpec`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instance_spec_as_documented() {
     assert_request(
@@ -761,14 +696,12 @@ fn modify_db_instance_spec_as_documented() {
     assert_missing(ModifyDbInstanceSpecInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyInstanceAz`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_instance_az_as_documented() {
     assert_responses::<ModifyInstanceAzInput>();
     assert_missing(ModifyInstanceAzInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyInstanceParams`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_instance_params_as_documented() {
     assert_request(
@@ -785,7 +718,6 @@ fn modify_instance_params_as_documented() {
     assert_missing(ModifyInstanceParamsInput::builder().build(), "InstanceId");
 }
 
-/// `ModifySRVConnectionUrl`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_srv_connection_url_as_documented() {
     assert_request(
@@ -798,7 +730,6 @@ fn modify_srv_connection_url_as_documented() {
     assert_missing(ModifySrvConnectionUrlInput::builder().build(), "InstanceId");
 }
 
-/// `OfflineIsolatedDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn offline_isolated_db_instance_as_documented() {
     assert_request(
@@ -809,7 +740,6 @@ fn offline_isolated_db_instance_as_documented() {
     assert_missing(OfflineIsolatedDbInstanceInput::builder().build(), "InstanceId");
 }
 
-/// `RenameInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn rename_instance_as_documented() {
     assert_request(
@@ -820,7 +750,6 @@ fn rename_instance_as_documented() {
     assert_missing(RenameInstanceInput::builder().build(), "InstanceId");
 }
 
-/// `RenewDBInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn renew_db_instances_as_documented() {
     assert_request(
@@ -833,7 +762,6 @@ fn renew_db_instances_as_documented() {
     assert_missing(RenewDbInstancesInput::builder().build(), "InstanceIds");
 }
 
-/// `ResetDBInstancePassword`: examples, responses that drift from the docs, required members.
 #[test]
 fn reset_db_instance_password_as_documented() {
     assert_request(
@@ -847,7 +775,6 @@ fn reset_db_instance_password_as_documented() {
     assert_missing(ResetDbInstancePasswordInput::builder().build(), "InstanceId");
 }
 
-/// `RestoreDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn restore_db_instance_as_documented() {
     assert_request(
@@ -865,7 +792,6 @@ fn restore_db_instance_as_documented() {
     assert_missing(RestoreDbInstanceInput::builder().build(), "InstanceId");
 }
 
-/// `SetAccountUserPrivilege`: examples, responses that drift from the docs, required members.
 #[test]
 fn set_account_user_privilege_as_documented() {
     assert_request(
@@ -879,8 +805,6 @@ fn set_account_user_privilege_as_documented() {
     assert_missing(SetAccountUserPrivilegeInput::builder().build(), "InstanceId");
 }
 
-/// `SetDBInstanceDeletionProtection`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn set_db_instance_deletion_protection_as_documented() {
     assert_request(
@@ -896,7 +820,6 @@ fn set_db_instance_deletion_protection_as_documented() {
     );
 }
 
-/// `SetInstanceMaintenance`: examples, responses that drift from the docs, required members.
 #[test]
 fn set_instance_maintenance_as_documented() {
     assert_request(
@@ -910,7 +833,6 @@ fn set_instance_maintenance_as_documented() {
     assert_missing(SetInstanceMaintenanceInput::builder().build(), "InstanceId");
 }
 
-/// `TerminateDBInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn terminate_db_instances_as_documented() {
     assert_request(0, TerminateDbInstancesInput::builder().instance_id("cmgo-7pje****"));
@@ -918,8 +840,6 @@ fn terminate_db_instances_as_documented() {
     assert_missing(TerminateDbInstancesInput::builder().build(), "InstanceId");
 }
 
-/// `UpgradeDBInstanceKernelVersion`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn upgrade_db_instance_kernel_version_as_documented() {
     assert_request(
@@ -930,7 +850,6 @@ fn upgrade_db_instance_kernel_version_as_documented() {
     assert_missing(UpgradeDbInstanceKernelVersionInput::builder().build(), "InstanceId");
 }
 
-/// `UpgradeDbInstanceVersion`: examples, responses that drift from the docs, required members.
 #[test]
 fn upgrade_db_instance_version_as_documented() {
     assert_request(

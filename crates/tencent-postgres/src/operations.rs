@@ -33,6 +33,15 @@ pub trait Operation: Serialize {
 
     /// Wire names of the members that must be set.
     const REQUIRED: &'static [&'static str] = &[];
+
+    /// Starts building the input (`<Operation>Input::builder()`, with this trait in
+    /// scope): a [`Request`] that can only [`build`](Request::build) it.
+    fn builder() -> Request<Self, ()>
+    where
+        Self: Default,
+    {
+        Request::default()
+    }
 }
 
 /// A request being built: the builder of every operation
@@ -40,7 +49,7 @@ pub trait Operation: Serialize {
 /// operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
-/// from `<Operation>Input::builder()` (`C = ()`), it can only [`build`](Self::build) the input.
+/// from [`Operation::builder`] (`C = ()`), it can only [`build`](Self::build) the input.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a request does nothing until it is built or sent"]
 pub struct Request<I, C = Client> {
@@ -212,13 +221,6 @@ pub struct AddDbInstanceToReadOnlyGroupInput {
     pub read_only_group_id: Option<String>,
 }
 
-impl AddDbInstanceToReadOnlyGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for AddDbInstanceToReadOnlyGroupInput {
     type Output = AddDbInstanceToReadOnlyGroupOutput;
     const INFO: OperationInfo = OperationInfo::action("AddDBInstanceToReadOnlyGroup");
@@ -347,13 +349,6 @@ pub struct CloneDbInstanceInput {
     /// Specifies whether to enable deletion protection for the instance. valid values: true (enable
     /// deletion protection), false (disable deletion protection).
     pub deletion_protection: Option<bool>,
-}
-
-impl CloneDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CloneDbInstanceInput {
@@ -546,13 +541,6 @@ impl fmt::Debug for CloseAccountCamInput {
     }
 }
 
-impl CloseAccountCamInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CloseAccountCamInput {
     type Output = CloseAccountCamOutput;
     const INFO: OperationInfo = OperationInfo::action("CloseAccountCAM");
@@ -607,13 +595,6 @@ pub struct CloseAuditServiceInput {
     pub product: Option<String>,
 }
 
-impl CloseAuditServiceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CloseAuditServiceInput {
     type Output = CloseAuditServiceOutput;
     const INFO: OperationInfo = OperationInfo::action("CloseAuditService");
@@ -655,13 +636,6 @@ pub struct CloseDbExtranetAccessInput {
     pub db_instance_id: Option<String>,
     /// Specifies whether to close public network Ipv6. 1: yes. 0: no. default value: 0.
     pub is_ipv6: Option<i64>,
-}
-
-impl CloseDbExtranetAccessInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CloseDbExtranetAccessInput {
@@ -749,13 +723,6 @@ impl fmt::Debug for CreateAccountInput {
     }
 }
 
-impl CreateAccountInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateAccountInput {
     type Output = CreateAccountOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateAccount");
@@ -832,13 +799,6 @@ pub struct CreateAuditLogFileInput {
     pub filter: Option<types::AuditLogFilter>,
 }
 
-impl CreateAuditLogFileInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateAuditLogFileInput {
     type Output = CreateAuditLogFileOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateAuditLogFile");
@@ -913,13 +873,6 @@ pub struct CreateBackupPlanInput {
     /// Specifies the data backup retention duration in days. value range: \[0,30000).
     /// BackupPeriodType defaults to 7 when set to week and 31 when set to month.
     pub base_backup_retention_period: Option<u64>,
-}
-
-impl CreateBackupPlanInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateBackupPlanInput {
@@ -1001,13 +954,6 @@ pub struct CreateBaseBackupInput {
     pub db_instance_id: Option<String>,
 }
 
-impl CreateBaseBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateBaseBackupInput {
     type Output = CreateBaseBackupOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateBaseBackup");
@@ -1052,13 +998,6 @@ pub struct CreateDbInstanceNetworkAccessInput {
     /// Target VIP address. when this parameter is not specified and IsAssignVip is true, the system
     /// automatically assigns a VIP by default.
     pub vip: Option<String>,
-}
-
-impl CreateDbInstanceNetworkAccessInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateDbInstanceNetworkAccessInput {
@@ -1144,13 +1083,6 @@ pub struct CreateDatabaseInput {
     pub collate: Option<String>,
     /// Specifies the character category of the database.
     pub ctype: Option<String>,
-}
-
-impl CreateDatabaseInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateDatabaseInput {
@@ -1473,13 +1405,6 @@ impl fmt::Debug for CreateInstancesInput {
     }
 }
 
-impl CreateInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateInstancesInput {
     type Output = CreateInstancesOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateInstances");
@@ -1739,13 +1664,6 @@ pub struct CreateParameterTemplateInput {
     pub template_description: Option<String>,
 }
 
-impl CreateParameterTemplateInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateParameterTemplateInput {
     type Output = CreateParameterTemplateOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateParameterTemplate");
@@ -1880,13 +1798,6 @@ pub struct CreateReadOnlyDbInstanceInput {
     /// Indicates whether to enable deletion protection for the instance: true - enables deletion
     /// protection. false - disables deletion protection.
     pub deletion_protection: Option<bool>,
-}
-
-impl CreateReadOnlyDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for CreateReadOnlyDbInstanceInput {
@@ -2094,13 +2005,6 @@ pub struct CreateReadOnlyGroupInput {
     pub security_group_ids: Option<Vec<String>>,
 }
 
-impl CreateReadOnlyGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateReadOnlyGroupInput {
     type Output = CreateReadOnlyGroupOutput;
     const INFO: OperationInfo = OperationInfo::action("CreateReadOnlyGroup");
@@ -2220,13 +2124,6 @@ pub struct CreateReadOnlyGroupNetworkAccessInput {
     pub vip: Option<String>,
 }
 
-impl CreateReadOnlyGroupNetworkAccessInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for CreateReadOnlyGroupNetworkAccessInput {
     type Output = CreateReadOnlyGroupNetworkAccessOutput;
 
@@ -2306,13 +2203,6 @@ pub struct DeleteAccountInput {
     pub user_name: Option<String>,
 }
 
-impl DeleteAccountInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteAccountInput {
     type Output = DeleteAccountOutput;
     const INFO: OperationInfo = OperationInfo::action("DeleteAccount");
@@ -2353,13 +2243,6 @@ pub struct DeleteAuditLogFileInput {
     pub product: Option<String>,
     /// Audit log file name
     pub file_name: Option<String>,
-}
-
-impl DeleteAuditLogFileInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteAuditLogFileInput {
@@ -2411,13 +2294,6 @@ pub struct DeleteBackupPlanInput {
     pub plan_id: Option<String>,
 }
 
-impl DeleteBackupPlanInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteBackupPlanInput {
     type Output = DeleteBackupPlanOutput;
     const INFO: OperationInfo = OperationInfo::action("DeleteBackupPlan");
@@ -2460,13 +2336,6 @@ pub struct DeleteBaseBackupInput {
     /// [DescribeBaseBackups](https://www.tencentcloud.com/document/product/409/54343?lang=en).
     /// automatic backup sets cannot be deleted within 7 days.
     pub base_backup_id: Option<String>,
-}
-
-impl DeleteBaseBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteBaseBackupInput {
@@ -2513,13 +2382,6 @@ pub struct DeleteDbInstanceNetworkAccessInput {
     pub subnet_id: Option<String>,
     /// Target VIP.
     pub vip: Option<String>,
-}
-
-impl DeleteDbInstanceNetworkAccessInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteDbInstanceNetworkAccessInput {
@@ -2591,13 +2453,6 @@ pub struct DeleteLogBackupInput {
     pub log_backup_id: Option<String>,
 }
 
-impl DeleteLogBackupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteLogBackupInput {
     type Output = DeleteLogBackupOutput;
     const INFO: OperationInfo = OperationInfo::action("DeleteLogBackup");
@@ -2638,13 +2493,6 @@ pub struct DeleteParameterTemplateInput {
     pub template_id: Option<String>,
 }
 
-impl DeleteParameterTemplateInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DeleteParameterTemplateInput {
     type Output = DeleteParameterTemplateOutput;
     const INFO: OperationInfo = OperationInfo::action("DeleteParameterTemplate");
@@ -2675,13 +2523,6 @@ pub struct DeleteParameterTemplateOutput {
 pub struct DeleteReadOnlyGroupInput {
     /// ID of the RO group to be deleted
     pub read_only_group_id: Option<String>,
-}
-
-impl DeleteReadOnlyGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteReadOnlyGroupInput {
@@ -2728,13 +2569,6 @@ pub struct DeleteReadOnlyGroupNetworkAccessInput {
     pub subnet_id: Option<String>,
     /// Target VIP.
     pub vip: Option<String>,
-}
-
-impl DeleteReadOnlyGroupNetworkAccessInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DeleteReadOnlyGroupNetworkAccessInput {
@@ -2813,13 +2647,6 @@ pub struct DescribeAccountPrivilegesInput {
     pub database_object_set: Option<Vec<types::DatabaseObject>>,
 }
 
-impl DescribeAccountPrivilegesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeAccountPrivilegesInput {
     type Output = DescribeAccountPrivilegesOutput;
 
@@ -2888,13 +2715,6 @@ pub struct DescribeAccountsInput {
     /// Specifies whether the returned results are in ascending or descending order. valid values:
     /// desc or asc. desc - descending order; asc - ascending order. Default value: desc.
     pub order_by_type: Option<String>,
-}
-
-impl DescribeAccountsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAccountsInput {
@@ -2979,13 +2799,6 @@ pub struct DescribeAuditInstanceListInput {
     /// Input parameter limitation: Supported filter criteria: InstanceId-instance ID,
     /// InstanceName-instance name
     pub filters: Option<Vec<types::Filter>>,
-}
-
-impl DescribeAuditInstanceListInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditInstanceListInput {
@@ -3073,13 +2886,6 @@ pub struct DescribeAuditLogFilesInput {
     ///
     /// Value range: \[0, 1000\]
     pub offset: Option<u64>,
-}
-
-impl DescribeAuditLogFilesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditLogFilesInput {
@@ -3179,13 +2985,6 @@ pub struct DescribeAuditLogsInput {
     pub order_by: Option<String>,
     /// Filter criteria
     pub filter: Option<types::AuditLogFilter>,
-}
-
-impl DescribeAuditLogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeAuditLogsInput {
@@ -3288,13 +3087,6 @@ pub struct DescribeAvailableRecoveryTimeInput {
     pub db_instance_id: Option<String>,
 }
 
-impl DescribeAvailableRecoveryTimeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeAvailableRecoveryTimeInput {
     type Output = DescribeAvailableRecoveryTimeOutput;
 
@@ -3328,13 +3120,6 @@ pub struct DescribeAvailableRecoveryTimeOutput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeBackupDownloadRestrictionInput {}
-
-impl DescribeBackupDownloadRestrictionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
 
 impl Operation for DescribeBackupDownloadRestrictionInput {
     type Output = DescribeBackupDownloadRestrictionOutput;
@@ -3385,13 +3170,6 @@ pub struct DescribeBackupDownloadUrlInput {
     pub url_expire_time: Option<u64>,
     /// Backup download restriction
     pub backup_download_restriction: Option<types::BackupDownloadRestriction>,
-}
-
-impl DescribeBackupDownloadUrlInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeBackupDownloadUrlInput {
@@ -3459,13 +3237,6 @@ pub struct DescribeBackupDownloadUrlOutput {
 #[non_exhaustive]
 pub struct DescribeBackupOverviewInput {}
 
-impl DescribeBackupOverviewInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeBackupOverviewInput {
     type Output = DescribeBackupOverviewOutput;
 
@@ -3508,13 +3279,6 @@ pub struct DescribeBackupPlansInput {
     /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
-}
-
-impl DescribeBackupPlansInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeBackupPlansInput {
@@ -3563,13 +3327,6 @@ pub struct DescribeBackupSummariesInput {
     /// Sorting method, including ascending: `asc` and descending: `desc`. the default value is
     /// `asc`.
     pub order_by_type: Option<String>,
-}
-
-impl DescribeBackupSummariesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeBackupSummariesInput {
@@ -3660,13 +3417,6 @@ pub struct DescribeBaseBackupsInput {
     /// Sorting method, including ascending: `asc` and descending: `desc`. the default value is
     /// `desc`.
     pub order_by_type: Option<String>,
-}
-
-impl DescribeBaseBackupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeBaseBackupsInput {
@@ -3769,13 +3519,6 @@ pub struct DescribeClassesInput {
     pub storage_type: Option<String>,
 }
 
-impl DescribeClassesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeClassesInput {
     type Output = DescribeClassesOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeClasses").read_only();
@@ -3835,13 +3578,6 @@ pub struct DescribeCloneDbInstanceSpecInput {
     pub backup_set_id: Option<String>,
     /// Restoration time (UTC+8). Either this parameter or `BackupSetId` must be passed in.
     pub recovery_target_time: Option<String>,
-}
-
-impl DescribeCloneDbInstanceSpecInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeCloneDbInstanceSpecInput {
@@ -3908,13 +3644,6 @@ pub struct DescribeDbBackupsInput {
     pub limit: Option<i64>,
     /// Page number for data return in paged query. Pagination starts from 0. Default value: 0.
     pub offset: Option<i64>,
-}
-
-impl DescribeDbBackupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbBackupsInput {
@@ -4019,13 +3748,6 @@ pub struct DescribeDbErrlogsInput {
     pub log_filters: Option<Vec<types::LogFilter>>,
 }
 
-impl DescribeDbErrlogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbErrlogsInput {
     type Output = DescribeDbErrlogsOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeDBErrlogs").read_only();
@@ -4115,13 +3837,6 @@ pub struct DescribeDbInstanceAttributeInput {
     pub db_instance_id: Option<String>,
 }
 
-impl DescribeDbInstanceAttributeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbInstanceAttributeInput {
     type Output = DescribeDbInstanceAttributeOutput;
 
@@ -4158,13 +3873,6 @@ pub struct DescribeDbInstanceHaConfigInput {
     /// (<https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1>).
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
-}
-
-impl DescribeDbInstanceHaConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstanceHaConfigInput {
@@ -4238,13 +3946,6 @@ pub struct DescribeDbInstanceParametersInput {
     pub param_name: Option<String>,
 }
 
-impl DescribeDbInstanceParametersInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbInstanceParametersInput {
     type Output = DescribeDbInstanceParametersOutput;
 
@@ -4288,13 +3989,6 @@ pub struct DescribeDbInstanceSslConfigInput {
     /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
-}
-
-impl DescribeDbInstanceSslConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstanceSslConfigInput {
@@ -4372,13 +4066,6 @@ pub struct DescribeDbInstanceSecurityGroupsInput {
     pub read_only_group_id: Option<String>,
 }
 
-impl DescribeDbInstanceSecurityGroupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbInstanceSecurityGroupsInput {
     type Output = DescribeDbInstanceSecurityGroupsOutput;
 
@@ -4436,13 +4123,6 @@ pub struct DescribeDbInstancesInput {
     /// Sorting method, including ascending: `asc` and descending: `desc`. the default value is
     /// `asc`.
     pub order_by_type: Option<String>,
-}
-
-impl DescribeDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbInstancesInput {
@@ -4520,13 +4200,6 @@ pub struct DescribeDbVersionsInput {
     pub storage_type: Option<String>,
 }
 
-impl DescribeDbVersionsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDbVersionsInput {
     type Output = DescribeDbVersionsOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeDBVersions").read_only();
@@ -4572,13 +4245,6 @@ pub struct DescribeDbXlogsInput {
     pub offset: Option<i64>,
     /// Pagination return indicates how many items per page. value range: 1-100.
     pub limit: Option<i64>,
-}
-
-impl DescribeDbXlogsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDbXlogsInput {
@@ -4665,13 +4331,6 @@ pub struct DescribeDatabaseObjectsInput {
     /// Specifies the table belonging to the query object. this parameter is required when the query
     /// object type is column.
     pub table_name: Option<String>,
-}
-
-impl DescribeDatabaseObjectsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDatabaseObjectsInput {
@@ -4767,13 +4426,6 @@ pub struct DescribeDatabasesInput {
     pub limit: Option<u64>,
 }
 
-impl DescribeDatabasesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDatabasesInput {
     type Output = DescribeDatabasesOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeDatabases").read_only();
@@ -4838,13 +4490,6 @@ pub struct DescribeDedicatedClustersInput {
     pub filters: Option<Vec<types::Filter>>,
 }
 
-impl DescribeDedicatedClustersInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeDedicatedClustersInput {
     type Output = DescribeDedicatedClustersOutput;
 
@@ -4884,13 +4529,6 @@ pub struct DescribeDefaultParametersInput {
     /// Database engine, such as postgresql, mssql_compatible.
     #[serde(rename = "DBEngine")]
     pub db_engine: Option<String>,
-}
-
-impl DescribeDefaultParametersInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeDefaultParametersInput {
@@ -4937,13 +4575,6 @@ pub struct DescribeEncryptionKeysInput {
     /// [DescribeDBInstances](https://www.tencentcloud.com/document/product/409/16773?lang=en).
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
-}
-
-impl DescribeEncryptionKeysInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeEncryptionKeysInput {
@@ -5001,13 +4632,6 @@ pub struct DescribeLogBackupsInput {
     /// Sorting method, including ascending: `asc` and descending: `desc`. the default value is
     /// `desc`.
     pub order_by_type: Option<String>,
-}
-
-impl DescribeLogBackupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeLogBackupsInput {
@@ -5089,13 +4713,6 @@ pub struct DescribeMaintainTimeWindowInput {
     pub db_instance_id: Option<String>,
 }
 
-impl DescribeMaintainTimeWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeMaintainTimeWindowInput {
     type Output = DescribeMaintainTimeWindowOutput;
 
@@ -5139,13 +4756,6 @@ pub struct DescribeOrdersInput {
     pub deal_names: Option<Vec<String>>,
 }
 
-impl DescribeOrdersInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeOrdersInput {
     type Output = DescribeOrdersOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeOrders").read_only();
@@ -5181,13 +4791,6 @@ pub struct DescribeParameterTemplateAttributesInput {
     /// Specifies the parameter template ID, which can be obtained through the api
     /// [DescribeParameterTemplates](https://www.tencentcloud.com/document/api/409/84067?from_cn_redirect=1).
     pub template_id: Option<String>,
-}
-
-impl DescribeParameterTemplateAttributesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeParameterTemplateAttributesInput {
@@ -5255,13 +4858,6 @@ pub struct DescribeParameterTemplatesInput {
     /// which point the sorting method follows the default sorting order provided in the OrderBy
     /// parameter description.
     pub order_by_type: Option<String>,
-}
-
-impl DescribeParameterTemplatesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeParameterTemplatesInput {
@@ -5333,13 +4929,6 @@ pub struct DescribeParamsEventInput {
     pub db_instance_id: Option<String>,
 }
 
-impl DescribeParamsEventInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeParamsEventInput {
     type Output = DescribeParamsEventOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeParamsEvent").read_only();
@@ -5392,13 +4981,6 @@ pub struct DescribeProductConfigInput {
     ///
     /// Default value: PHYSICAL_LOCAL_SSD.
     pub storage_type: Option<String>,
-}
-
-impl DescribeProductConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeProductConfigInput {
@@ -5459,13 +5041,6 @@ pub struct DescribeReadOnlyGroupsInput {
     /// Specifies the sorting basis type for queries. currently supports: desc, asc. default value:
     /// asc.
     pub order_by_type: Option<String>,
-}
-
-impl DescribeReadOnlyGroupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeReadOnlyGroupsInput {
@@ -5535,13 +5110,6 @@ pub struct DescribeReadOnlyGroupsOutput {
 #[non_exhaustive]
 pub struct DescribeRegionsInput {}
 
-impl DescribeRegionsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeRegionsInput {
     type Output = DescribeRegionsOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeRegions").read_only();
@@ -5586,13 +5154,6 @@ pub struct DescribeSlowQueryAnalysisInput {
     pub limit: Option<i64>,
     /// Data offset, which starts from 0. The default value is `0`.
     pub offset: Option<i64>,
-}
-
-impl DescribeSlowQueryAnalysisInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DescribeSlowQueryAnalysisInput {
@@ -5701,13 +5262,6 @@ pub struct DescribeSlowQueryListInput {
     pub offset: Option<i64>,
 }
 
-impl DescribeSlowQueryListInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeSlowQueryListInput {
     type Output = DescribeSlowQueryListOutput;
 
@@ -5814,13 +5368,6 @@ pub struct DescribeTasksInput {
     pub order_by_type: Option<String>,
 }
 
-impl DescribeTasksInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeTasksInput {
     type Output = DescribeTasksOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeTasks").read_only();
@@ -5901,13 +5448,6 @@ pub struct DescribeTasksOutput {
 #[non_exhaustive]
 pub struct DescribeZonesInput {}
 
-impl DescribeZonesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeZonesInput {
     type Output = DescribeZonesOutput;
     const INFO: OperationInfo = OperationInfo::action("DescribeZones").read_only();
@@ -5933,13 +5473,6 @@ pub struct DestroyDbInstanceInput {
     /// ID of the instance to be shut down
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
-}
-
-impl DestroyDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DestroyDbInstanceInput {
@@ -5987,13 +5520,6 @@ pub struct DisIsolateDbInstancesInput {
     pub auto_voucher: Option<bool>,
     /// Voucher id list.
     pub voucher_ids: Option<Vec<String>>,
-}
-
-impl DisIsolateDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for DisIsolateDbInstancesInput {
@@ -6089,13 +5615,6 @@ pub struct InquiryPriceCreateDbInstancesInput {
     /// Instance storage type. Valid values: PHYSICAL_LOCAL_SSD: local SSD of physical machine.
     /// CLOUD_PREMIUM: Premium Disk. CLOUD_SSD: Cloud SSD. CLOUD_HSSD: Enhanced SSD.
     pub storage_type: Option<String>,
-}
-
-impl InquiryPriceCreateDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for InquiryPriceCreateDbInstancesInput {
@@ -6201,13 +5720,6 @@ pub struct InquiryPriceRenewDbInstanceInput {
     pub period: Option<i64>,
 }
 
-impl InquiryPriceRenewDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for InquiryPriceRenewDbInstanceInput {
     type Output = InquiryPriceRenewDbInstanceOutput;
     const INFO: OperationInfo = OperationInfo::action("InquiryPriceRenewDBInstance");
@@ -6261,13 +5773,6 @@ pub struct InquiryPriceUpgradeDbInstanceInput {
     /// is 2 and the supported sales specification is 1-core 2GiB, the Cpu defaults to 1 when not
     /// input.
     pub cpu: Option<i64>,
-}
-
-impl InquiryPriceUpgradeDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for InquiryPriceUpgradeDbInstanceInput {
@@ -6329,13 +5834,6 @@ pub struct IsolateDbInstancesInput {
     pub db_instance_id_set: Option<Vec<String>>,
 }
 
-impl IsolateDbInstancesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for IsolateDbInstancesInput {
     type Output = IsolateDbInstancesOutput;
     const INFO: OperationInfo = OperationInfo::action("IsolateDBInstances");
@@ -6374,13 +5872,6 @@ pub struct LockAccountInput {
     pub db_instance_id: Option<String>,
     /// Account name.
     pub user_name: Option<String>,
-}
-
-impl LockAccountInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for LockAccountInput {
@@ -6427,13 +5918,6 @@ pub struct ModifyAccountPrivilegesInput {
     /// Permission information to modify. supports batch modification. the maximum number of
     /// modifications per batch is 50.
     pub modify_privilege_set: Option<Vec<types::ModifyPrivilege>>,
-}
-
-impl ModifyAccountPrivilegesInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyAccountPrivilegesInput {
@@ -6491,13 +5975,6 @@ pub struct ModifyAccountRemarkInput {
     pub user_name: Option<String>,
     /// New remarks corresponding to user `UserName`
     pub remark: Option<String>,
-}
-
-impl ModifyAccountRemarkInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyAccountRemarkInput {
@@ -6578,13 +6055,6 @@ pub struct ModifyAuditServiceInput {
     pub product: Option<String>,
 }
 
-impl ModifyAuditServiceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyAuditServiceInput {
     type Output = ModifyAuditServiceOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyAuditService");
@@ -6662,13 +6132,6 @@ pub struct ModifyBackupDownloadRestrictionInput {
     pub ip_set: Option<Vec<String>>,
 }
 
-impl ModifyBackupDownloadRestrictionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyBackupDownloadRestrictionInput {
     type Output = ModifyBackupDownloadRestrictionOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyBackupDownloadRestriction");
@@ -6743,13 +6206,6 @@ pub struct ModifyBackupPlanInput {
     pub plan_id: Option<String>,
     /// Specifies the name of the backup plan to modify.
     pub plan_name: Option<String>,
-}
-
-impl ModifyBackupPlanInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyBackupPlanInput {
@@ -6836,13 +6292,6 @@ pub struct ModifyBaseBackupExpireTimeInput {
     pub new_expire_time: Option<String>,
 }
 
-impl ModifyBaseBackupExpireTimeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyBaseBackupExpireTimeInput {
     type Output = ModifyBaseBackupExpireTimeOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyBaseBackupExpireTime");
@@ -6908,13 +6357,6 @@ pub struct ModifyDbInstanceChargeTypeInput {
     /// - 0: no..
     /// - `1`: yes.. Default value: 0
     pub auto_voucher: Option<i64>,
-}
-
-impl ModifyDbInstanceChargeTypeInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceChargeTypeInput {
@@ -6985,13 +6427,6 @@ pub struct ModifyDbInstanceDeletionProtectionInput {
     pub deletion_protection: Option<bool>,
 }
 
-impl ModifyDbInstanceDeletionProtectionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyDbInstanceDeletionProtectionInput {
     type Output = ModifyDbInstanceDeletionProtectionOutput;
 
@@ -7052,13 +6487,6 @@ pub struct ModifyDbInstanceDeploymentInput {
     /// Switch end time in the format of `HH:MM:SS`, such as 01:30:00. When `SwitchTag` is 0 or 2,
     /// this parameter becomes invalid.
     pub switch_end_time: Option<String>,
-}
-
-impl ModifyDbInstanceDeploymentInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceDeploymentInput {
@@ -7168,13 +6596,6 @@ pub struct ModifyDbInstanceHaConfigInput {
     pub max_sync_standby_lag: Option<u64>,
 }
 
-impl ModifyDbInstanceHaConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyDbInstanceHaConfigInput {
     type Output = ModifyDbInstanceHaConfigOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceHAConfig");
@@ -7246,13 +6667,6 @@ pub struct ModifyDbInstanceNameInput {
     pub instance_name: Option<String>,
 }
 
-impl ModifyDbInstanceNameInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyDbInstanceNameInput {
     type Output = ModifyDbInstanceNameOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceName");
@@ -7293,13 +6707,6 @@ pub struct ModifyDbInstanceParametersInput {
     pub db_instance_id: Option<String>,
     /// Parameters to be modified and expected values.
     pub param_list: Option<Vec<types::ParamEntry>>,
-}
-
-impl ModifyDbInstanceParametersInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceParametersInput {
@@ -7353,13 +6760,6 @@ pub struct ModifyDbInstanceReadOnlyGroupInput {
     pub read_only_group_id: Option<String>,
     /// ID of the new RO group into which the read-only replica will move
     pub new_read_only_group_id: Option<String>,
-}
-
-impl ModifyDbInstanceReadOnlyGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceReadOnlyGroupInput {
@@ -7428,13 +6828,6 @@ pub struct ModifyDbInstanceSslConfigInput {
     /// the instance IP or read-only group IP. this parameter is required when enabling SSL or
     /// modifying the SSL-protected connection address. it will be ignored when disabling SSL.
     pub connect_address: Option<String>,
-}
-
-impl ModifyDbInstanceSslConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceSslConfigInput {
@@ -7543,13 +6936,6 @@ pub struct ModifyDbInstanceSecurityGroupsInput {
     pub read_only_group_id: Option<String>,
 }
 
-impl ModifyDbInstanceSecurityGroupsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyDbInstanceSecurityGroupsInput {
     type Output = ModifyDbInstanceSecurityGroupsOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyDBInstanceSecurityGroups");
@@ -7632,13 +7018,6 @@ pub struct ModifyDbInstanceSpecInput {
     /// size is determined based on Memory by default. for example, if Memory is 2 and the supported
     /// specifications include 1 Core 2 GiB, the default CPU value is 1 when not imported.
     pub cpu: Option<u64>,
-}
-
-impl ModifyDbInstanceSpecInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDbInstanceSpecInput {
@@ -7738,13 +7117,6 @@ pub struct ModifyDbInstancesProjectInput {
     pub project_id: Option<String>,
 }
 
-impl ModifyDbInstancesProjectInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyDbInstancesProjectInput {
     type Output = ModifyDbInstancesProjectOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyDBInstancesProject");
@@ -7796,13 +7168,6 @@ pub struct ModifyDatabaseOwnerInput {
     /// New owner of the database. obtain through the api
     /// [DescribeAccounts](https://www.tencentcloud.com/document/product/409/18109).
     pub database_owner: Option<String>,
-}
-
-impl ModifyDatabaseOwnerInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyDatabaseOwnerInput {
@@ -7859,13 +7224,6 @@ pub struct ModifyMaintainTimeWindowInput {
     pub maintain_duration: Option<u64>,
     /// Specifies the maintenance period.
     pub maintain_week_days: Option<Vec<String>>,
-}
-
-impl ModifyMaintainTimeWindowInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyMaintainTimeWindowInput {
@@ -7941,13 +7299,6 @@ pub struct ModifyParameterTemplateInput {
     pub delete_param_set: Option<Vec<String>>,
 }
 
-impl ModifyParameterTemplateInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyParameterTemplateInput {
     type Output = ModifyParameterTemplateOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyParameterTemplate");
@@ -8018,13 +7369,6 @@ pub struct ModifyReadOnlyDbInstanceWeightInput {
     pub weight: Option<i64>,
 }
 
-impl ModifyReadOnlyDbInstanceWeightInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifyReadOnlyDbInstanceWeightInput {
     type Output = ModifyReadOnlyDbInstanceWeightOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifyReadOnlyDBInstanceWeight");
@@ -8093,13 +7437,6 @@ pub struct ModifyReadOnlyGroupConfigInput {
     /// Specifies the minimum number of instances to retain with delay removal. value range
     /// \[0,100\].
     pub min_delay_eliminate_reserve: Option<u64>,
-}
-
-impl ModifyReadOnlyGroupConfigInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for ModifyReadOnlyGroupConfigInput {
@@ -8182,13 +7519,6 @@ pub struct ModifySwitchTimePeriodInput {
     pub switch_tag: Option<u64>,
 }
 
-impl ModifySwitchTimePeriodInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ModifySwitchTimePeriodInput {
     type Output = ModifySwitchTimePeriodOutput;
     const INFO: OperationInfo = OperationInfo::action("ModifySwitchTimePeriod");
@@ -8228,13 +7558,6 @@ pub struct OpenAccountCamInput {
     pub db_instance_id: Option<String>,
     /// Account name that requires enabling the CAM service.
     pub user_name: Option<String>,
-}
-
-impl OpenAccountCamInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for OpenAccountCamInput {
@@ -8309,13 +7632,6 @@ pub struct OpenAuditServiceInput {
     pub product: Option<String>,
 }
 
-impl OpenAuditServiceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for OpenAuditServiceInput {
     type Output = OpenAuditServiceOutput;
     const INFO: OperationInfo = OperationInfo::action("OpenAuditService");
@@ -8383,13 +7699,6 @@ pub struct OpenDbExtranetAccessInput {
     pub is_ipv6: Option<i64>,
 }
 
-impl OpenDbExtranetAccessInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for OpenDbExtranetAccessInput {
     type Output = OpenDbExtranetAccessOutput;
     const INFO: OperationInfo = OperationInfo::action("OpenDBExtranetAccess");
@@ -8437,13 +7746,6 @@ pub struct RebalanceReadOnlyGroupInput {
     pub read_only_group_id: Option<String>,
 }
 
-impl RebalanceReadOnlyGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for RebalanceReadOnlyGroupInput {
     type Output = RebalanceReadOnlyGroupOutput;
     const INFO: OperationInfo = OperationInfo::action("RebalanceReadOnlyGroup");
@@ -8477,13 +7779,6 @@ pub struct RefreshAccountPasswordInput {
     pub db_instance_id: Option<String>,
     /// Account name
     pub user_name: Option<String>,
-}
-
-impl RefreshAccountPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RefreshAccountPasswordInput {
@@ -8527,13 +7822,6 @@ pub struct RemoveDbInstanceFromReadOnlyGroupInput {
     /// ReadOnlyGroupId. specifies the read-only group ID, which can be obtained through the api
     /// [DescribeReadOnlyGroups](https://www.tencentcloud.com/zh/document/product/409/39725).
     pub read_only_group_id: Option<String>,
-}
-
-impl RemoveDbInstanceFromReadOnlyGroupInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RemoveDbInstanceFromReadOnlyGroupInput {
@@ -8597,13 +7885,6 @@ pub struct RenewInstanceInput {
     pub auto_voucher: Option<i64>,
     /// Voucher ID list (only one voucher can be specified currently)
     pub voucher_ids: Option<Vec<String>>,
-}
-
-impl RenewInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RenewInstanceInput {
@@ -8683,13 +7964,6 @@ impl fmt::Debug for ResetAccountPasswordInput {
     }
 }
 
-impl ResetAccountPasswordInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for ResetAccountPasswordInput {
     type Output = ResetAccountPasswordOutput;
     const INFO: OperationInfo = OperationInfo::action("ResetAccountPassword");
@@ -8733,13 +8007,6 @@ pub struct RestartDbInstanceInput {
     /// [DescribeDBInstances](https://www.tencentcloud.com/document/api/409/16773?from_cn_redirect=1).
     #[serde(rename = "DBInstanceId")]
     pub db_instance_id: Option<String>,
-}
-
-impl RestartDbInstanceInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RestartDbInstanceInput {
@@ -8793,13 +8060,6 @@ pub struct RestoreDbInstanceObjectsInput {
     /// Recovery target time, Beijing Time (UTC+8). Either `BackupSetId` or `RestoreTargetTime` must
     /// be provided, and only one can be passed.
     pub restore_target_time: Option<String>,
-}
-
-impl RestoreDbInstanceObjectsInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for RestoreDbInstanceObjectsInput {
@@ -8867,13 +8127,6 @@ pub struct SetAutoRenewFlagInput {
     pub auto_renew_flag: Option<i64>,
 }
 
-impl SetAutoRenewFlagInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for SetAutoRenewFlagInput {
     type Output = SetAutoRenewFlagOutput;
     const INFO: OperationInfo = OperationInfo::action("SetAutoRenewFlag");
@@ -8936,13 +8189,6 @@ pub struct SwitchDbInstancePrimaryInput {
     /// parameter is invalid when `SwitchTag` is `0` or `2`. The difference between
     /// `SwitchStartTime` and `SwitchEndTime` cannot be less than 30 minutes.
     pub switch_end_time: Option<String>,
-}
-
-impl SwitchDbInstancePrimaryInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchDbInstancePrimaryInput {
@@ -9010,13 +8256,6 @@ pub struct UnlockAccountInput {
     pub user_name: Option<String>,
 }
 
-impl UnlockAccountInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for UnlockAccountInput {
     type Output = UnlockAccountOutput;
     const INFO: OperationInfo = OperationInfo::action("UnlockAccount");
@@ -9081,13 +8320,6 @@ pub struct UpgradeDbInstanceKernelVersionInput {
     /// - false: send a normal request (default value). after passing the check, directly upgrade
     ///   the kernel.. Default value: `false`.
     pub dry_run: Option<bool>,
-}
-
-impl UpgradeDbInstanceKernelVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpgradeDbInstanceKernelVersionInput {
@@ -9204,13 +8436,6 @@ pub struct UpgradeDbInstanceMajorVersionInput {
     /// parameter is valid when UpgradeTimeOption is set to `1`. This parameter is invalid when
     /// UpgradeCheck is True.
     pub upgrade_time_end: Option<String>,
-}
-
-impl UpgradeDbInstanceMajorVersionInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for UpgradeDbInstanceMajorVersionInput {

@@ -2,7 +2,9 @@
 //! Tests generated from the spec of TencentDB for PostgreSQL: the documented examples, how
 //! responses that drift from the docs (nulls, unknown members, numbers sent as strings, unknown
 //! enum values) are read, and that secrets stay out of `Debug` output. The checks are
-//! `cloud_transport::example_checks`; the JSON they compare with is `examples.json`.
+//! `cloud_transport::example_checks`; the JSON they compare with is `examples.json`. Each
+//! operation's `<operation>_as_documented` test builds its documented requests, reads its
+//! documented and drifted responses and leaves out each required member.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
@@ -35,8 +37,6 @@ where
     EXAMPLES.assert_responses::<I::Output>(I::INFO.name);
 }
 
-/// `AddDBInstanceToReadOnlyGroup`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn add_db_instance_to_read_only_group_as_documented() {
     assert_request(
@@ -49,7 +49,6 @@ fn add_db_instance_to_read_only_group_as_documented() {
     assert_missing(AddDbInstanceToReadOnlyGroupInput::builder().build(), "DBInstanceId");
 }
 
-/// `CloneDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn clone_db_instance_as_documented() {
     assert_request(
@@ -74,7 +73,6 @@ fn clone_db_instance_as_documented() {
     assert_missing(CloneDbInstanceInput::builder().build(), "DBInstanceId");
 }
 
-/// `CloseAccountCAM`: examples, responses that drift from the docs, required members.
 #[test]
 fn close_account_cam_as_documented() {
     assert_request(
@@ -89,7 +87,6 @@ fn close_account_cam_as_documented() {
     assert_missing(CloseAccountCamInput::builder().build(), "DBInstanceId");
 }
 
-/// `CloseAuditService`: examples, responses that drift from the docs, required members.
 #[test]
 fn close_audit_service_as_documented() {
     assert_request(
@@ -102,7 +99,6 @@ fn close_audit_service_as_documented() {
     assert_missing(CloseAuditServiceInput::builder().build(), "InstanceId");
 }
 
-/// `CloseDBExtranetAccess`: examples, responses that drift from the docs, required members.
 #[test]
 fn close_db_extranet_access_as_documented() {
     assert_request(
@@ -113,7 +109,6 @@ fn close_db_extranet_access_as_documented() {
     assert_missing(CloseDbExtranetAccessInput::builder().build(), "DBInstanceId");
 }
 
-/// `CreateAccount`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_account_as_documented() {
     assert_request(
@@ -138,7 +133,6 @@ fn create_account_as_documented() {
     assert_missing(CreateAccountInput::builder().build(), "DBInstanceId");
 }
 
-/// `CreateAuditLogFile`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_audit_log_file_as_documented() {
     assert_request(
@@ -153,7 +147,6 @@ fn create_audit_log_file_as_documented() {
     assert_missing(CreateAuditLogFileInput::builder().build(), "InstanceId");
 }
 
-/// `CreateBackupPlan`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_backup_plan_as_documented() {
     assert_request(
@@ -171,7 +164,6 @@ fn create_backup_plan_as_documented() {
     assert_missing(CreateBackupPlanInput::builder().build(), "DBInstanceId");
 }
 
-/// `CreateBaseBackup`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_base_backup_as_documented() {
     assert_request(
@@ -182,8 +174,6 @@ fn create_base_backup_as_documented() {
     assert_missing(CreateBaseBackupInput::builder().build(), "DBInstanceId");
 }
 
-/// `CreateDBInstanceNetworkAccess`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn create_db_instance_network_access_as_documented() {
     assert_request(
@@ -201,7 +191,6 @@ fn create_db_instance_network_access_as_documented() {
     );
 }
 
-/// `CreateDatabase`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_database_as_documented() {
     assert_request(
@@ -225,7 +214,6 @@ fn create_database_as_documented() {
     assert_missing(CreateDatabaseInput::builder().build(), "DBInstanceId");
 }
 
-/// `CreateInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_instances_as_documented() {
     assert_request(
@@ -286,7 +274,6 @@ fn create_instances_as_documented() {
     assert_missing(CreateInstancesInput::builder().build(), "SpecCode");
 }
 
-/// `CreateParameterTemplate`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_parameter_template_as_documented() {
     assert_request(
@@ -301,14 +288,12 @@ fn create_parameter_template_as_documented() {
     assert_missing(CreateParameterTemplateInput::builder().build(), "TemplateName");
 }
 
-/// `CreateReadOnlyDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_read_only_db_instance_as_documented() {
     assert_responses::<CreateReadOnlyDbInstanceInput>();
     assert_missing(CreateReadOnlyDbInstanceInput::builder().build(), "Zone");
 }
 
-/// `CreateReadOnlyGroup`: examples, responses that drift from the docs, required members.
 #[test]
 fn create_read_only_group_as_documented() {
     assert_request(
@@ -327,8 +312,6 @@ fn create_read_only_group_as_documented() {
     assert_missing(CreateReadOnlyGroupInput::builder().build(), "MasterDBInstanceId");
 }
 
-/// `CreateReadOnlyGroupNetworkAccess`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn create_read_only_group_network_access_as_documented() {
     assert_request(
@@ -346,7 +329,6 @@ fn create_read_only_group_network_access_as_documented() {
     );
 }
 
-/// `DeleteAccount`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_account_as_documented() {
     assert_request(
@@ -359,7 +341,6 @@ fn delete_account_as_documented() {
     assert_missing(DeleteAccountInput::builder().build(), "DBInstanceId");
 }
 
-/// `DeleteAuditLogFile`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_audit_log_file_as_documented() {
     assert_request(
@@ -373,7 +354,6 @@ fn delete_audit_log_file_as_documented() {
     assert_missing(DeleteAuditLogFileInput::builder().build(), "InstanceId");
 }
 
-/// `DeleteBackupPlan`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_backup_plan_as_documented() {
     assert_request(
@@ -386,7 +366,6 @@ fn delete_backup_plan_as_documented() {
     assert_missing(DeleteBackupPlanInput::builder().build(), "DBInstanceId");
 }
 
-/// `DeleteBaseBackup`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_base_backup_as_documented() {
     assert_request(
@@ -399,8 +378,6 @@ fn delete_base_backup_as_documented() {
     assert_missing(DeleteBaseBackupInput::builder().build(), "DBInstanceId");
 }
 
-/// `DeleteDBInstanceNetworkAccess`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn delete_db_instance_network_access_as_documented() {
     assert_request(
@@ -418,7 +395,6 @@ fn delete_db_instance_network_access_as_documented() {
     );
 }
 
-/// `DeleteLogBackup`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_log_backup_as_documented() {
     assert_request(
@@ -431,7 +407,6 @@ fn delete_log_backup_as_documented() {
     assert_missing(DeleteLogBackupInput::builder().build(), "DBInstanceId");
 }
 
-/// `DeleteParameterTemplate`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_parameter_template_as_documented() {
     assert_request(
@@ -443,7 +418,6 @@ fn delete_parameter_template_as_documented() {
     assert_missing(DeleteParameterTemplateInput::builder().build(), "TemplateId");
 }
 
-/// `DeleteReadOnlyGroup`: examples, responses that drift from the docs, required members.
 #[test]
 fn delete_read_only_group_as_documented() {
     assert_request(
@@ -454,8 +428,6 @@ fn delete_read_only_group_as_documented() {
     assert_missing(DeleteReadOnlyGroupInput::builder().build(), "ReadOnlyGroupId");
 }
 
-/// `DeleteReadOnlyGroupNetworkAccess`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn delete_read_only_group_network_access_as_documented() {
     assert_request(
@@ -473,7 +445,6 @@ fn delete_read_only_group_network_access_as_documented() {
     );
 }
 
-/// `DescribeAccountPrivileges`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_account_privileges_as_documented() {
     assert_request(
@@ -525,14 +496,12 @@ fn describe_account_privileges_as_documented() {
     assert_missing(DescribeAccountPrivilegesInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeAccounts`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_accounts_as_documented() {
     assert_responses::<DescribeAccountsInput>();
     assert_missing(DescribeAccountsInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeAuditInstanceList`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_instance_list_as_documented() {
     assert_request(
@@ -547,7 +516,6 @@ fn describe_audit_instance_list_as_documented() {
     assert_missing(DescribeAuditInstanceListInput::builder().build(), "Product");
 }
 
-/// `DescribeAuditLogFiles`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_log_files_as_documented() {
     assert_request(
@@ -565,7 +533,6 @@ fn describe_audit_log_files_as_documented() {
     assert_missing(DescribeAuditLogFilesInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAuditLogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_audit_logs_as_documented() {
     assert_request(
@@ -581,8 +548,6 @@ fn describe_audit_logs_as_documented() {
     assert_missing(DescribeAuditLogsInput::builder().build(), "InstanceId");
 }
 
-/// `DescribeAvailableRecoveryTime`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_available_recovery_time_as_documented() {
     assert_request(
@@ -596,15 +561,12 @@ fn describe_available_recovery_time_as_documented() {
     );
 }
 
-/// `DescribeBackupDownloadRestriction`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_backup_download_restriction_as_documented() {
     assert_request(0, DescribeBackupDownloadRestrictionInput::builder());
     assert_responses::<DescribeBackupDownloadRestrictionInput>();
 }
 
-/// `DescribeBackupDownloadURL`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_backup_download_url_as_documented() {
     assert_request(
@@ -619,14 +581,12 @@ fn describe_backup_download_url_as_documented() {
     assert_missing(DescribeBackupDownloadUrlInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeBackupOverview`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_backup_overview_as_documented() {
     assert_request(0, DescribeBackupOverviewInput::builder());
     assert_responses::<DescribeBackupOverviewInput>();
 }
 
-/// `DescribeBackupPlans`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_backup_plans_as_documented() {
     assert_request(
@@ -637,7 +597,6 @@ fn describe_backup_plans_as_documented() {
     assert_missing(DescribeBackupPlansInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeBackupSummaries`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_backup_summaries_as_documented() {
     assert_request(
@@ -647,7 +606,6 @@ fn describe_backup_summaries_as_documented() {
     assert_responses::<DescribeBackupSummariesInput>();
 }
 
-/// `DescribeBaseBackups`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_base_backups_as_documented() {
     assert_request(
@@ -661,7 +619,6 @@ fn describe_base_backups_as_documented() {
     assert_responses::<DescribeBaseBackupsInput>();
 }
 
-/// `DescribeClasses`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_classes_as_documented() {
     assert_request(
@@ -683,8 +640,6 @@ fn describe_classes_as_documented() {
     assert_missing(DescribeClassesInput::builder().build(), "Zone");
 }
 
-/// `DescribeCloneDBInstanceSpec`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_clone_db_instance_spec_as_documented() {
     assert_request(
@@ -697,14 +652,12 @@ fn describe_clone_db_instance_spec_as_documented() {
     assert_missing(DescribeCloneDbInstanceSpecInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeDBBackups`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_backups_as_documented() {
     assert_responses::<DescribeDbBackupsInput>();
     assert_missing(DescribeDbBackupsInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeDBErrlogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_errlogs_as_documented() {
     assert_request(
@@ -723,8 +676,6 @@ fn describe_db_errlogs_as_documented() {
     assert_missing(DescribeDbErrlogsInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeDBInstanceAttribute`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_attribute_as_documented() {
     assert_request(
@@ -735,8 +686,6 @@ fn describe_db_instance_attribute_as_documented() {
     assert_missing(DescribeDbInstanceAttributeInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeDBInstanceHAConfig`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_ha_config_as_documented() {
     assert_request(
@@ -755,8 +704,6 @@ fn describe_db_instance_ha_config_as_documented() {
     assert_missing(DescribeDbInstanceHaConfigInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeDBInstanceParameters`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_parameters_as_documented() {
     assert_request(
@@ -769,8 +716,6 @@ fn describe_db_instance_parameters_as_documented() {
     assert_missing(DescribeDbInstanceParametersInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeDBInstanceSSLConfig`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_ssl_config_as_documented() {
     assert_request(
@@ -785,14 +730,11 @@ fn describe_db_instance_ssl_config_as_documented() {
     assert_missing(DescribeDbInstanceSslConfigInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeDBInstanceSecurityGroups`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_db_instance_security_groups_as_documented() {
     assert_responses::<DescribeDbInstanceSecurityGroupsInput>();
 }
 
-/// `DescribeDBInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_instances_as_documented() {
     assert_request(0, DescribeDbInstancesInput::builder().limit(10).offset(0));
@@ -808,7 +750,6 @@ fn describe_db_instances_as_documented() {
     assert_responses::<DescribeDbInstancesInput>();
 }
 
-/// `DescribeDBVersions`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_versions_as_documented() {
     assert_request(0, DescribeDbVersionsInput::builder());
@@ -816,7 +757,6 @@ fn describe_db_versions_as_documented() {
     assert_responses::<DescribeDbVersionsInput>();
 }
 
-/// `DescribeDBXlogs`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_db_xlogs_as_documented() {
     assert_request(
@@ -830,7 +770,6 @@ fn describe_db_xlogs_as_documented() {
     assert_missing(DescribeDbXlogsInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeDatabaseObjects`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_database_objects_as_documented() {
     assert_request(
@@ -860,7 +799,6 @@ fn describe_database_objects_as_documented() {
     assert_missing(DescribeDatabaseObjectsInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeDatabases`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_databases_as_documented() {
     assert_request(
@@ -879,7 +817,6 @@ fn describe_databases_as_documented() {
     assert_missing(DescribeDatabasesInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeDedicatedClusters`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_dedicated_clusters_as_documented() {
     assert_request(0, DescribeDedicatedClustersInput::builder());
@@ -893,7 +830,6 @@ fn describe_dedicated_clusters_as_documented() {
     assert_responses::<DescribeDedicatedClustersInput>();
 }
 
-/// `DescribeDefaultParameters`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_default_parameters_as_documented() {
     assert_request(
@@ -906,7 +842,6 @@ fn describe_default_parameters_as_documented() {
     assert_missing(DescribeDefaultParametersInput::builder().build(), "DBMajorVersion");
 }
 
-/// `DescribeEncryptionKeys`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_encryption_keys_as_documented() {
     assert_request(
@@ -917,7 +852,6 @@ fn describe_encryption_keys_as_documented() {
     assert_missing(DescribeEncryptionKeysInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeLogBackups`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_log_backups_as_documented() {
     assert_request(
@@ -931,8 +865,6 @@ fn describe_log_backups_as_documented() {
     assert_responses::<DescribeLogBackupsInput>();
 }
 
-/// `DescribeMaintainTimeWindow`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_maintain_time_window_as_documented() {
     assert_request(
@@ -943,7 +875,6 @@ fn describe_maintain_time_window_as_documented() {
     assert_missing(DescribeMaintainTimeWindowInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeOrders`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_orders_as_documented() {
     assert_request(0, DescribeOrdersInput::builder().deal_names(["20180615110033"]));
@@ -951,8 +882,6 @@ fn describe_orders_as_documented() {
     assert_missing(DescribeOrdersInput::builder().build(), "DealNames");
 }
 
-/// `DescribeParameterTemplateAttributes`: examples, responses that drift from the docs,
-/// required members.
 #[test]
 fn describe_parameter_template_attributes_as_documented() {
     assert_responses::<DescribeParameterTemplateAttributesInput>();
@@ -962,8 +891,6 @@ fn describe_parameter_template_attributes_as_documented() {
     );
 }
 
-/// `DescribeParameterTemplates`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn describe_parameter_templates_as_documented() {
     assert_request(
@@ -980,7 +907,6 @@ fn describe_parameter_templates_as_documented() {
     assert_responses::<DescribeParameterTemplatesInput>();
 }
 
-/// `DescribeParamsEvent`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_params_event_as_documented() {
     assert_request(
@@ -991,28 +917,24 @@ fn describe_params_event_as_documented() {
     assert_missing(DescribeParamsEventInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeProductConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_product_config_as_documented() {
     assert_request(0, DescribeProductConfigInput::builder().zone("ap-guangzhou-3"));
     assert_responses::<DescribeProductConfigInput>();
 }
 
-/// `DescribeReadOnlyGroups`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_read_only_groups_as_documented() {
     assert_request(0, DescribeReadOnlyGroupsInput::builder());
     assert_responses::<DescribeReadOnlyGroupsInput>();
 }
 
-/// `DescribeRegions`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_regions_as_documented() {
     assert_request(0, DescribeRegionsInput::builder());
     assert_responses::<DescribeRegionsInput>();
 }
 
-/// `DescribeSlowQueryAnalysis`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_slow_query_analysis_as_documented() {
     assert_request(
@@ -1028,7 +950,6 @@ fn describe_slow_query_analysis_as_documented() {
     assert_missing(DescribeSlowQueryAnalysisInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeSlowQueryList`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_slow_query_list_as_documented() {
     assert_request(
@@ -1044,7 +965,6 @@ fn describe_slow_query_list_as_documented() {
     assert_missing(DescribeSlowQueryListInput::builder().build(), "DBInstanceId");
 }
 
-/// `DescribeTasks`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_tasks_as_documented() {
     assert_request(
@@ -1063,14 +983,12 @@ fn describe_tasks_as_documented() {
     assert_responses::<DescribeTasksInput>();
 }
 
-/// `DescribeZones`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_zones_as_documented() {
     assert_request(0, DescribeZonesInput::builder());
     assert_responses::<DescribeZonesInput>();
 }
 
-/// `DestroyDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn destroy_db_instance_as_documented() {
     assert_request(
@@ -1081,7 +999,6 @@ fn destroy_db_instance_as_documented() {
     assert_missing(DestroyDbInstanceInput::builder().build(), "DBInstanceId");
 }
 
-/// `DisIsolateDBInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn dis_isolate_db_instances_as_documented() {
     assert_request(
@@ -1095,8 +1012,6 @@ fn dis_isolate_db_instances_as_documented() {
     assert_missing(DisIsolateDbInstancesInput::builder().build(), "DBInstanceIdSet");
 }
 
-/// `InquiryPriceCreateDBInstances`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn inquiry_price_create_db_instances_as_documented() {
     assert_request(
@@ -1113,8 +1028,6 @@ fn inquiry_price_create_db_instances_as_documented() {
     assert_missing(InquiryPriceCreateDbInstancesInput::builder().build(), "Zone");
 }
 
-/// `InquiryPriceRenewDBInstance`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn inquiry_price_renew_db_instance_as_documented() {
     assert_request(
@@ -1127,8 +1040,6 @@ fn inquiry_price_renew_db_instance_as_documented() {
     assert_missing(InquiryPriceRenewDbInstanceInput::builder().build(), "DBInstanceId");
 }
 
-/// `InquiryPriceUpgradeDBInstance`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn inquiry_price_upgrade_db_instance_as_documented() {
     assert_request(
@@ -1142,7 +1053,6 @@ fn inquiry_price_upgrade_db_instance_as_documented() {
     assert_missing(InquiryPriceUpgradeDbInstanceInput::builder().build(), "Storage");
 }
 
-/// `IsolateDBInstances`: examples, responses that drift from the docs, required members.
 #[test]
 fn isolate_db_instances_as_documented() {
     assert_request(
@@ -1153,7 +1063,6 @@ fn isolate_db_instances_as_documented() {
     assert_missing(IsolateDbInstancesInput::builder().build(), "DBInstanceIdSet");
 }
 
-/// `LockAccount`: examples, responses that drift from the docs, required members.
 #[test]
 fn lock_account_as_documented() {
     assert_request(
@@ -1166,7 +1075,6 @@ fn lock_account_as_documented() {
     assert_missing(LockAccountInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyAccountPrivileges`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_account_privileges_as_documented() {
     assert_request(
@@ -1193,7 +1101,6 @@ fn modify_account_privileges_as_documented() {
     assert_missing(ModifyAccountPrivilegesInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyAccountRemark`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_account_remark_as_documented() {
     assert_request(
@@ -1207,7 +1114,6 @@ fn modify_account_remark_as_documented() {
     assert_missing(ModifyAccountRemarkInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyAuditService`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_audit_service_as_documented() {
     assert_request(
@@ -1223,8 +1129,6 @@ fn modify_audit_service_as_documented() {
     assert_missing(ModifyAuditServiceInput::builder().build(), "InstanceId");
 }
 
-/// `ModifyBackupDownloadRestriction`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_backup_download_restriction_as_documented() {
     assert_request(
@@ -1243,7 +1147,6 @@ fn modify_backup_download_restriction_as_documented() {
     );
 }
 
-/// `ModifyBackupPlan`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_backup_plan_as_documented() {
     assert_request(
@@ -1259,8 +1162,6 @@ fn modify_backup_plan_as_documented() {
     assert_missing(ModifyBackupPlanInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyBaseBackupExpireTime`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_base_backup_expire_time_as_documented() {
     assert_request(
@@ -1274,16 +1175,12 @@ fn modify_base_backup_expire_time_as_documented() {
     assert_missing(ModifyBaseBackupExpireTimeInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyDBInstanceChargeType`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_db_instance_charge_type_as_documented() {
     assert_responses::<ModifyDbInstanceChargeTypeInput>();
     assert_missing(ModifyDbInstanceChargeTypeInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyDBInstanceDeletionProtection`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_db_instance_deletion_protection_as_documented() {
     assert_request(
@@ -1305,8 +1202,6 @@ fn modify_db_instance_deletion_protection_as_documented() {
     );
 }
 
-/// `ModifyDBInstanceDeployment`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_db_instance_deployment_as_documented() {
     assert_request(
@@ -1337,7 +1232,6 @@ fn modify_db_instance_deployment_as_documented() {
     assert_missing(ModifyDbInstanceDeploymentInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyDBInstanceHAConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instance_ha_config_as_documented() {
     assert_request(
@@ -1370,7 +1264,6 @@ fn modify_db_instance_ha_config_as_documented() {
     assert_missing(ModifyDbInstanceHaConfigInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyDBInstanceName`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instance_name_as_documented() {
     assert_request(
@@ -1383,8 +1276,6 @@ fn modify_db_instance_name_as_documented() {
     assert_missing(ModifyDbInstanceNameInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyDBInstanceParameters`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_db_instance_parameters_as_documented() {
     assert_request(
@@ -1399,8 +1290,6 @@ fn modify_db_instance_parameters_as_documented() {
     assert_missing(ModifyDbInstanceParametersInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyDBInstanceReadOnlyGroup`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_db_instance_read_only_group_as_documented() {
     assert_request(
@@ -1417,7 +1306,6 @@ fn modify_db_instance_read_only_group_as_documented() {
     );
 }
 
-/// `ModifyDBInstanceSSLConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instance_ssl_config_as_documented() {
     assert_request(
@@ -1437,8 +1325,6 @@ fn modify_db_instance_ssl_config_as_documented() {
     assert_missing(ModifyDbInstanceSslConfigInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyDBInstanceSecurityGroups`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_db_instance_security_groups_as_documented() {
     assert_request(
@@ -1460,7 +1346,6 @@ fn modify_db_instance_security_groups_as_documented() {
     );
 }
 
-/// `ModifyDBInstanceSpec`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instance_spec_as_documented() {
     assert_request(
@@ -1475,7 +1360,6 @@ fn modify_db_instance_spec_as_documented() {
     assert_missing(ModifyDbInstanceSpecInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyDBInstancesProject`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_db_instances_project_as_documented() {
     assert_request(
@@ -1488,7 +1372,6 @@ fn modify_db_instances_project_as_documented() {
     assert_missing(ModifyDbInstancesProjectInput::builder().build(), "DBInstanceIdSet");
 }
 
-/// `ModifyDatabaseOwner`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_database_owner_as_documented() {
     assert_request(
@@ -1502,7 +1385,6 @@ fn modify_database_owner_as_documented() {
     assert_missing(ModifyDatabaseOwnerInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyMaintainTimeWindow`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_maintain_time_window_as_documented() {
     assert_request(
@@ -1517,7 +1399,6 @@ fn modify_maintain_time_window_as_documented() {
     assert_missing(ModifyMaintainTimeWindowInput::builder().build(), "DBInstanceId");
 }
 
-/// `ModifyParameterTemplate`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_parameter_template_as_documented() {
     assert_request(
@@ -1538,8 +1419,6 @@ fn modify_parameter_template_as_documented() {
     assert_missing(ModifyParameterTemplateInput::builder().build(), "TemplateId");
 }
 
-/// `ModifyReadOnlyDBInstanceWeight`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn modify_read_only_db_instance_weight_as_documented() {
     assert_request(
@@ -1556,7 +1435,6 @@ fn modify_read_only_db_instance_weight_as_documented() {
     );
 }
 
-/// `ModifyReadOnlyGroupConfig`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_read_only_group_config_as_documented() {
     assert_request(
@@ -1574,7 +1452,6 @@ fn modify_read_only_group_config_as_documented() {
     assert_missing(ModifyReadOnlyGroupConfigInput::builder().build(), "ReadOnlyGroupId");
 }
 
-/// `ModifySwitchTimePeriod`: examples, responses that drift from the docs, required members.
 #[test]
 fn modify_switch_time_period_as_documented() {
     assert_request(
@@ -1587,7 +1464,6 @@ fn modify_switch_time_period_as_documented() {
     assert_missing(ModifySwitchTimePeriodInput::builder().build(), "DBInstanceId");
 }
 
-/// `OpenAccountCAM`: examples, responses that drift from the docs, required members.
 #[test]
 fn open_account_cam_as_documented() {
     assert_request(
@@ -1600,7 +1476,6 @@ fn open_account_cam_as_documented() {
     assert_missing(OpenAccountCamInput::builder().build(), "DBInstanceId");
 }
 
-/// `OpenAuditService`: examples, responses that drift from the docs, required members.
 #[test]
 fn open_audit_service_as_documented() {
     assert_request(
@@ -1616,7 +1491,6 @@ fn open_audit_service_as_documented() {
     assert_missing(OpenAuditServiceInput::builder().build(), "InstanceId");
 }
 
-/// `OpenDBExtranetAccess`: examples, responses that drift from the docs, required members.
 #[test]
 fn open_db_extranet_access_as_documented() {
     assert_request(
@@ -1627,7 +1501,6 @@ fn open_db_extranet_access_as_documented() {
     assert_missing(OpenDbExtranetAccessInput::builder().build(), "DBInstanceId");
 }
 
-/// `RebalanceReadOnlyGroup`: examples, responses that drift from the docs, required members.
 #[test]
 fn rebalance_read_only_group_as_documented() {
     assert_request(
@@ -1638,7 +1511,6 @@ fn rebalance_read_only_group_as_documented() {
     assert_missing(RebalanceReadOnlyGroupInput::builder().build(), "ReadOnlyGroupId");
 }
 
-/// `RefreshAccountPassword`: examples, responses that drift from the docs, required members.
 #[test]
 fn refresh_account_password_as_documented() {
     assert_request(
@@ -1651,8 +1523,6 @@ fn refresh_account_password_as_documented() {
     assert_missing(RefreshAccountPasswordInput::builder().build(), "DBInstanceId");
 }
 
-/// `RemoveDBInstanceFromReadOnlyGroup`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn remove_db_instance_from_read_only_group_as_documented() {
     assert_request(
@@ -1668,7 +1538,6 @@ fn remove_db_instance_from_read_only_group_as_documented() {
     );
 }
 
-/// `RenewInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn renew_instance_as_documented() {
     assert_request(
@@ -1679,7 +1548,6 @@ fn renew_instance_as_documented() {
     assert_missing(RenewInstanceInput::builder().build(), "DBInstanceId");
 }
 
-/// `ResetAccountPassword`: examples, responses that drift from the docs, required members.
 #[test]
 fn reset_account_password_as_documented() {
     assert_request(
@@ -1693,7 +1561,6 @@ fn reset_account_password_as_documented() {
     assert_missing(ResetAccountPasswordInput::builder().build(), "DBInstanceId");
 }
 
-/// `RestartDBInstance`: examples, responses that drift from the docs, required members.
 #[test]
 fn restart_db_instance_as_documented() {
     assert_request(
@@ -1704,7 +1571,6 @@ fn restart_db_instance_as_documented() {
     assert_missing(RestartDbInstanceInput::builder().build(), "DBInstanceId");
 }
 
-/// `RestoreDBInstanceObjects`: examples, responses that drift from the docs, required members.
 #[test]
 fn restore_db_instance_objects_as_documented() {
     assert_request(
@@ -1725,7 +1591,6 @@ fn restore_db_instance_objects_as_documented() {
     assert_missing(RestoreDbInstanceObjectsInput::builder().build(), "DBInstanceId");
 }
 
-/// `SetAutoRenewFlag`: examples, responses that drift from the docs, required members.
 #[test]
 fn set_auto_renew_flag_as_documented() {
     assert_request(
@@ -1738,7 +1603,6 @@ fn set_auto_renew_flag_as_documented() {
     assert_missing(SetAutoRenewFlagInput::builder().build(), "DBInstanceIdSet");
 }
 
-/// `SwitchDBInstancePrimary`: examples, responses that drift from the docs, required members.
 #[test]
 fn switch_db_instance_primary_as_documented() {
     assert_request(
@@ -1749,7 +1613,6 @@ fn switch_db_instance_primary_as_documented() {
     assert_missing(SwitchDbInstancePrimaryInput::builder().build(), "DBInstanceId");
 }
 
-/// `UnlockAccount`: examples, responses that drift from the docs, required members.
 #[test]
 fn unlock_account_as_documented() {
     assert_request(
@@ -1762,8 +1625,6 @@ fn unlock_account_as_documented() {
     assert_missing(UnlockAccountInput::builder().build(), "DBInstanceId");
 }
 
-/// `UpgradeDBInstanceKernelVersion`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn upgrade_db_instance_kernel_version_as_documented() {
     assert_request(
@@ -1780,8 +1641,6 @@ fn upgrade_db_instance_kernel_version_as_documented() {
     );
 }
 
-/// `UpgradeDBInstanceMajorVersion`: examples, responses that drift from the docs, required
-/// members.
 #[test]
 fn upgrade_db_instance_major_version_as_documented() {
     assert_request(

@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use cloud_spec::sample::SampleSource;
-use cloud_spec::{Location, Operation, Service, TypeExpr, Vendor};
+use cloud_spec::{Location, Operation, Removal, Service, TypeExpr, Vendor};
 use serde_json::{json, Map, Value};
 
 /// A value that needs percent-encoding in a Huawei path or query (space, `+`, `~`, `/`, `%`,
@@ -396,8 +396,31 @@ fn not_found_code(spec: &Service, op_name: &str) -> (String, Option<u16>) {
     (code.to_owned(), None)
 }
 
-/// Instance ids in the service's examples and member examples (the emulator seeds each).
+/// Instance ids in the service's examples and member examples (the emulator seeds each),
+/// except those a documented example deletes (GeminiDB `DeleteInstance`'s): the calls before
+/// the listings take them away, one async delay later, so whether a listing still shows one
+/// depends on how fast the calls ran.
 fn documented_instances(spec: &Service) -> Vec<String> {
+    let mut deleted: Vec<&str> = Vec::new();
+    if let Some(resource) = &spec.resource {
+        for (name, _) in resource
+            .remove
+            .iter()
+            .filter(|(_, r)| **r == Removal::Deleted)
+        {
+            let member = resource.id_members.get(name).unwrap_or(&resource.id);
+            let Some(op) = spec.operations.get(name) else {
+                continue;
+            };
+            for value in op.examples.iter().filter_map(|e| e.input.get(member)) {
+                match value {
+                    Value::String(id) => deleted.push(id),
+                    Value::Array(ids) => deleted.extend(ids.iter().filter_map(Value::as_str)),
+                    _ => {}
+                }
+            }
+        }
+    }
     let mut ids: Vec<String> = Vec::new();
     for op in spec.operations.values() {
         let Some(member) = instance_member(spec, op) else {
@@ -406,7 +429,7 @@ fn documented_instances(spec: &Service) -> Vec<String> {
         let from_examples = op.examples.iter().filter_map(|e| e.input.get(member));
         let from_member = op.input.get(member).and_then(|m| m.example.as_ref());
         for id in from_examples.chain(from_member).filter_map(Value::as_str) {
-            if !id.is_empty() && !ids.iter().any(|known| known == id) {
+            if !id.is_empty() && !ids.iter().any(|known| known == id) && !deleted.contains(&id) {
                 ids.push(id.to_owned());
             }
         }

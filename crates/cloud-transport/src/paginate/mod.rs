@@ -2,7 +2,8 @@
 //! [`Stream`](futures_core::Stream)s.
 //!
 //! A paged operation is described by a `const` [`PageInfo`]: the input members that say where a
-//! page starts (`Offset`, `PageNumber`) and how long it is (`Limit`), the path of the list and
+//! page starts (`Offset`, `PageNumber`, or a marker such as `line_num` that names the last item
+//! received) and how long it is (`Limit`), the path of the list and
 //! of the total in the answer, and the largest page the vendor allows. A [`Paginator`] sends the
 //! operation again and again, moving the offset on, and yields each answer as a page;
 //! [`Paginator::items`] yields the listed items one by one.
@@ -17,8 +18,9 @@
 //! - **No loops, no repeats**: a page whose items are those of an earlier page (a server that
 //!   ignores the offset) ends the listing with an [`ErrorKind::Pagination`](crate::ErrorKind)
 //!   error, before any item is yielded twice; so does a page-number listing whose pages come
-//!   back shorter than asked before the end (items would be skipped), and reaching the cap of
-//!   [`Paginator::max_pages`] (10,000 pages unless set).
+//!   back shorter than asked before the end (items would be skipped), a marker listing whose
+//!   next marker is one it already sent or is missing from the last item, and reaching the cap
+//!   of [`Paginator::max_pages`] (10,000 pages unless set).
 //! - **Errors** end the listing: the failed call's error is yielded once, then nothing.
 //!
 //! # Example
@@ -67,10 +69,16 @@ pub struct PageInfo {
     pub limit_as_text: bool,
     /// Dot-separated path of the list of items in the answer.
     pub items: &'static str,
+    /// Other paths of the items, when the request decides which list the answer fills: a
+    /// page's items are the first of `items` and these that holds a non-empty list.
+    pub other_items: &'static [&'static str],
     /// Dot-separated path of the total number of items in the answer, when it states one.
     pub total: Option<&'static str>,
     /// The largest page the vendor allows.
     pub max_page_size: u32,
+    /// Style [`PageStyle::Marker`]: dot-separated path, within an item, of the next page's
+    /// marker (the last item's).
+    pub next_marker: Option<&'static str>,
 }
 
 /// What a paged operation's offset member counts.
@@ -83,6 +91,10 @@ pub enum PageStyle {
     Page0,
     /// Page number, the first page being 1.
     Page1,
+    /// A marker (the offset member): the next page starts after the item the marker names,
+    /// and the first page is asked for without one unless the request sets it. The marker is
+    /// the last item's [`PageInfo::next_marker`].
+    Marker,
 }
 
 impl PageInfo {
@@ -101,9 +113,38 @@ impl PageInfo {
             offset_as_text: false,
             limit_as_text: false,
             items,
+            other_items: &[],
             total: None,
             max_page_size,
+            next_marker: None,
         }
+    }
+
+    /// Other paths the items may be at, when the request decides which list the answer fills.
+    pub const fn with_other_items(mut self, other_items: &'static [&'static str]) -> Self {
+        self.other_items = other_items;
+        self
+    }
+
+    /// Where a page's items are: the first of [`items`](Self::items) and
+    /// [`other_items`](Self::other_items) that holds a non-empty list, else `items`.
+    pub fn items_path(&self, page: &serde_json::Value) -> &'static str {
+        std::iter::once(self.items)
+            .chain(self.other_items.iter().copied())
+            .find(|path| {
+                crate::json_path::value_at(page, path)
+                    .and_then(serde_json::Value::as_array)
+                    .is_some_and(|items| !items.is_empty())
+            })
+            .unwrap_or(self.items)
+    }
+
+    /// A marker listing: `marker` is the input member that says after which item a page
+    /// starts, and each item's `next_marker` (the last one's) is the next page's marker.
+    pub const fn with_marker(mut self, next_marker: &'static str) -> Self {
+        self.style = PageStyle::Marker;
+        self.next_marker = Some(next_marker);
+        self
     }
 
     /// What the offset member counts, when it is not items.
@@ -133,7 +174,7 @@ impl PageInfo {
     /// The offset of the first page when the request does not set one.
     pub(crate) fn first_offset(&self) -> u64 {
         match self.style {
-            PageStyle::Offset | PageStyle::Page0 => 0,
+            PageStyle::Offset | PageStyle::Page0 | PageStyle::Marker => 0,
             PageStyle::Page1 => 1,
         }
     }
@@ -155,5 +196,16 @@ mod tests {
         assert!(pages.offset_as_text && !pages.limit_as_text);
         assert_eq!(pages.first_offset(), 1);
         assert_eq!(PageInfo::new("o", "l", "i", 1).first_offset(), 0);
+        const COMMANDS: PageInfo =
+            PageInfo::new("offset", "limit", "commands", 50).with_other_items(&["keys"]);
+        let keys = serde_json::json!({"commands": [], "keys": [{"name": "k"}]});
+        assert_eq!(COMMANDS.items_path(&keys), "keys");
+        assert_eq!(COMMANDS.items_path(&serde_json::json!({})), "commands");
+        const LOGS: PageInfo =
+            PageInfo::new("line_num", "limit", "slow_logs", 100).with_marker("line_num");
+        assert_eq!(
+            (LOGS.style, LOGS.next_marker),
+            (PageStyle::Marker, Some("line_num"))
+        );
     }
 }

@@ -25,6 +25,10 @@ pub(crate) struct Pager {
     page_size: u32,
     /// The offset (or page number) of the next page.
     next: u64,
+    /// Marker style: the marker of the next page (`None`: the first page, asked without one).
+    marker: Option<Value>,
+    /// Marker style: every marker sent, to catch a server that hands one out twice.
+    markers_sent: Vec<Value>,
     /// How many items of the whole list come before the next page.
     position: u64,
     /// Items handed out so far.
@@ -46,7 +50,7 @@ impl Pager {
     /// if set, is the page size and its offset member the start).
     pub(crate) fn new(client: Client, op: OperationInfo, info: PageInfo, input: Value) -> Pager {
         let max = info.max_page_size.max(1);
-        let (base, pending) = match input {
+        let (mut base, pending) = match input {
             Value::Object(map) => (map, None),
             Value::Null => (Map::new(), None),
             other => (
@@ -65,6 +69,10 @@ impl Pager {
             .get(info.offset)
             .and_then(as_count)
             .unwrap_or_else(|| info.first_offset());
+        let marker = match info.style {
+            PageStyle::Marker => base.remove(info.offset).filter(|m| !m.is_null()),
+            _ => None,
+        };
         Pager {
             client,
             op,
@@ -72,6 +80,8 @@ impl Pager {
             base,
             page_size,
             next,
+            marker,
+            markers_sent: Vec::new(),
             position: 0,
             received: 0,
             max_items: None,
@@ -134,6 +144,7 @@ impl Pager {
         if self.pages == 0 {
             self.position = match self.info.style {
                 PageStyle::Offset => self.next,
+                PageStyle::Marker => 0,
                 PageStyle::Page0 | PageStyle::Page1 => self
                     .next
                     .saturating_sub(self.info.first_offset())
@@ -152,14 +163,27 @@ impl Pager {
         }
         // Offset style: ask for no more than is left, so the last page is not cut.
         let limit = match (self.info.style, left) {
-            (PageStyle::Offset, Some(left)) => left.min(u64::from(self.page_size)),
+            (PageStyle::Offset | PageStyle::Marker, Some(left)) => {
+                left.min(u64::from(self.page_size))
+            }
             _ => u64::from(self.page_size),
         };
         let mut input = self.base.clone();
-        input.insert(
-            self.info.offset.to_owned(),
-            number(self.next, self.info.offset_as_text),
-        );
+        if self.info.style == PageStyle::Marker {
+            if let Some(marker) = &self.marker {
+                let marker = match marker {
+                    Value::Number(n) if self.info.offset_as_text => Value::String(n.to_string()),
+                    other => other.clone(),
+                };
+                input.insert(self.info.offset.to_owned(), marker.clone());
+                self.markers_sent.push(marker);
+            }
+        } else {
+            input.insert(
+                self.info.offset.to_owned(),
+                number(self.next, self.info.offset_as_text),
+            );
+        }
         input.insert(
             self.info.limit.to_owned(),
             number(limit, self.info.limit_as_text),
@@ -174,7 +198,8 @@ impl Pager {
             Ok(page) => page,
             Err(error) => return Some(Err(error)),
         };
-        let items = match value_at(&page, self.info.items) {
+        let items_path = self.info.items_path(&page);
+        let items = match value_at(&page, items_path) {
             None | Some(Value::Null) => &[][..],
             Some(Value::Array(items)) => items.as_slice(),
             Some(other) => {
@@ -183,7 +208,7 @@ impl Pager {
                     format!(
                         "{}: page {page_number}: `{}` is not a list but {}",
                         self.op.name,
-                        self.info.items,
+                        items_path,
                         kind_of(other)
                     ),
                 )))
@@ -207,6 +232,7 @@ impl Pager {
             ))));
         }
         self.seen.push(fingerprint);
+        let next_marker = self.next_marker(items, page_number);
         let total = self
             .info
             .total
@@ -214,7 +240,7 @@ impl Pager {
             .and_then(as_count);
         self.position = self.position.saturating_add(count);
         self.next = self.next.saturating_add(match self.info.style {
-            PageStyle::Offset => count,
+            PageStyle::Offset | PageStyle::Marker => count,
             PageStyle::Page0 | PageStyle::Page1 => 1,
         });
         let short = count < u64::from(self.page_size);
@@ -230,7 +256,7 @@ impl Pager {
         }
         let keep = left.map_or(count, |left| left.min(count));
         if keep < count {
-            if let Some(Value::Array(items)) = value_at_mut(&mut page, self.info.items) {
+            if let Some(Value::Array(items)) = value_at_mut(&mut page, items_path) {
                 items.truncate(keep as usize);
             }
         }
@@ -239,8 +265,38 @@ impl Pager {
         let reached_total = total.is_some_and(|total| self.position >= total);
         if reached_max || reached_total {
             self.finished = true;
+        } else if let Some(next_marker) = next_marker {
+            // This page is good; a marker that cannot go on ends the list at the next call.
+            match next_marker {
+                Ok(marker) => self.marker = Some(marker),
+                Err(error) => self.pending = Some(error),
+            }
         }
         Some(Ok(page))
+    }
+
+    /// Marker style: the marker of the page after `items` (the last item's), or why there is
+    /// none to ask with. `None` for the other styles.
+    fn next_marker(&self, items: &[Value], page_number: u32) -> Option<Result<Value>> {
+        let path = match (self.info.style, self.info.next_marker) {
+            (PageStyle::Marker, Some(path)) => path,
+            _ => return None,
+        };
+        let marker = items
+            .last()
+            .and_then(|item| value_at(item, path))
+            .filter(|m| !m.is_null());
+        Some(match marker {
+            None => Err(self.error(format!(
+                "page {page_number}: its last item has no `{path}` to ask for the next page with"
+            ))),
+            Some(marker) if self.markers_sent.iter().any(|m| same_marker(m, marker)) => {
+                Err(self.error(format!(
+                    "page {page_number} ends at `{path}` {marker}, a marker already sent: the service would list the same items again; stopped rather than loop"
+                )))
+            }
+            Some(marker) => Ok(marker.clone()),
+        })
     }
 
     fn error(&self, message: String) -> Error {
@@ -249,6 +305,15 @@ impl Pager {
             format!("{}: {message}", self.op.name),
         )
     }
+}
+
+/// Two markers are the same whether sent as a number or as its text.
+fn same_marker(a: &Value, b: &Value) -> bool {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    text(a) == text(b)
 }
 
 /// A count sent as a number or as the text of one.

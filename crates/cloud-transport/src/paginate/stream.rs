@@ -72,7 +72,7 @@ impl Driver {
 #[must_use = "a paginator does nothing until its pages or items are read"]
 pub struct Paginator<P = Value, T = Value> {
     driver: Driver,
-    items_path: &'static str,
+    pages: PageInfo,
     operation: &'static str,
     _types: PhantomData<fn() -> (P, T)>,
 }
@@ -81,7 +81,7 @@ impl<P, T> fmt::Debug for Paginator<P, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginator")
             .field("operation", &self.operation)
-            .field("items", &self.items_path)
+            .field("items", &self.pages.items)
             .field("in_flight", &self.driver.in_flight.is_some())
             .finish()
     }
@@ -117,7 +117,7 @@ impl<P: DeserializeOwned, T: DeserializeOwned> Paginator<P, T> {
 
     fn from_pager(pager: Pager) -> Self {
         Paginator {
-            items_path: pager.info().items,
+            pages: *pager.info(),
             operation: pager.op().name,
             driver: Driver {
                 pager: Some(Box::new(pager)),
@@ -175,7 +175,7 @@ impl<P: DeserializeOwned, T: DeserializeOwned> Paginator<P, T> {
     pub fn items(self) -> Items<T> {
         Items {
             driver: self.driver,
-            items_path: self.items_path,
+            pages: self.pages,
             operation: self.operation,
             buffer: VecDeque::new(),
             _item: PhantomData,
@@ -203,7 +203,7 @@ impl<P: DeserializeOwned, T: DeserializeOwned> Stream for Paginator<P, T> {
 #[must_use = "items do nothing until they are read"]
 pub struct Items<T = Value> {
     driver: Driver,
-    items_path: &'static str,
+    pages: PageInfo,
     operation: &'static str,
     buffer: VecDeque<Value>,
     _item: PhantomData<fn() -> T>,
@@ -213,7 +213,7 @@ impl<T> fmt::Debug for Items<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("operation", &self.operation)
-            .field("items", &self.items_path)
+            .field("items", &self.pages.items)
             .field("buffered", &self.buffer.len())
             .finish()
     }
@@ -246,7 +246,7 @@ impl<T: DeserializeOwned> Items<T> {
                         ErrorKind::Decode,
                         format!(
                             "{}: an item of `{}` does not have the documented shape: {e}",
-                            self.operation, self.items_path
+                            self.operation, self.pages.items
                         ),
                     )
                 })));
@@ -256,7 +256,8 @@ impl<T: DeserializeOwned> Items<T> {
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
                 Poll::Ready(Some(Ok(mut page))) => {
-                    if let Some(Value::Array(items)) = value_at_mut(&mut page, self.items_path) {
+                    let path = self.pages.items_path(&page);
+                    if let Some(Value::Array(items)) = value_at_mut(&mut page, path) {
                         self.buffer.extend(std::mem::take(items));
                     }
                 }

@@ -1,7 +1,8 @@
-//! Task waiters: follow a task handle (`FlowId`, `AsyncRequestId`, `job_id`) through the
-//! service's task API until the task succeeds or fails.
+//! Task waiters: follow a task handle (`FlowId`, `AsyncRequestId`, `job_id`), or each of a
+//! list of them (`FlowIds`), through the service's task API until the task succeeds or fails.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
 
 use serde_json::{Map, Value};
 
@@ -54,31 +55,71 @@ impl TaskInfo {
         TaskInfo { handle, api }
     }
 
-    /// The handle in `output`, if it holds one (a string or a number).
+    /// The handle in `output`, if it holds one (a string or a number), or the first of a list
+    /// of handles.
     pub fn handle_in<'o>(&self, output: &'o Value) -> Option<&'o Value> {
-        value_at(output, self.handle).filter(|h| h.is_string() || h.is_number())
+        self.handles_in(output).into_iter().next()
+    }
+
+    /// Every handle in `output`: the one handle, or each of a list of them (`FlowIds`: one
+    /// task per item). Empty when the answer holds none.
+    pub fn handles_in<'o>(&self, output: &'o Value) -> Vec<&'o Value> {
+        let is_handle = |h: &&Value| h.is_string() || h.is_number();
+        match value_at(output, self.handle) {
+            Some(Value::Array(handles)) => handles.iter().filter(is_handle).collect(),
+            Some(handle) => Some(handle).filter(is_handle).into_iter().collect(),
+            None => Vec::new(),
+        }
     }
 
     /// Waits for the task whose handle is in `output` (the answer of the operation that started
-    /// it).
+    /// it); for a list of handles, for every task in turn, all within `options`' one deadline.
+    /// The outcome is the last task's, with the polls of all of them.
     ///
     /// # Errors
     ///
     /// [`WaitError::Call`] with [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput)
-    /// when `output` holds no handle; otherwise as [`TaskApi::wait`].
+    /// when `output` holds no handle; otherwise as [`TaskApi::wait`] for the first task that
+    /// does not succeed.
     pub async fn wait(
         &self,
         client: &Client,
         output: &Value,
         options: &WaitOptions,
     ) -> Result<Waited, WaitError> {
-        let handle = self.handle_in(output).ok_or_else(|| {
-            Error::invalid_input(format!(
+        let handles = self.handles_in(output);
+        if handles.is_empty() {
+            return Err(WaitError::Call(Error::invalid_input(format!(
                 "the answer has no task handle `{}` to wait for",
                 self.handle
-            ))
-        })?;
-        self.api.wait(client, handle, options).await
+            ))));
+        }
+        let start = Instant::now();
+        let mut attempts = 0;
+        let mut last = None;
+        for handle in handles {
+            let left = options.get_timeout().saturating_sub(start.elapsed());
+            let waited = self
+                .api
+                .wait(client, handle, &options.with_timeout_left(left))
+                .await
+                .map_err(|error| match error {
+                    // The deadline counts from the start of the whole wait.
+                    WaitError::Timeout { last_status, .. } => WaitError::Timeout {
+                        waited: start.elapsed(),
+                        last_status,
+                    },
+                    other => other,
+                })?;
+            attempts += waited.attempts;
+            last = Some(waited);
+        }
+        let last = last.ok_or_else(|| Error::invalid_input("no task handle to wait for"))?;
+        Ok(Waited {
+            attempts,
+            elapsed: start.elapsed(),
+            ..last
+        })
     }
 }
 

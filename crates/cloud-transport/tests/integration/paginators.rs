@@ -316,3 +316,112 @@ async fn errors_end_the_list_once() {
     let error = all_ids(not_an_object).await.expect_err("bad input");
     assert_eq!(error.kind(), ErrorKind::InvalidInput);
 }
+
+/// Marker listings: `line_num` names the last item received, items at `Logs`, at most 3 a page.
+const LOGS: PageInfo = PageInfo::new("line_num", "limit", "Logs", 3).with_marker("line_num");
+
+/// `n` log lines, `line_num` "1".."n", each page starting after the line the request names.
+fn log_lines(n: usize) -> impl Fn(&Received, usize) -> Reply + Send + Sync {
+    move |req, _| {
+        let input = req.json();
+        let after = input.get("line_num").map_or(0, number);
+        let limit = number(&input["limit"]);
+        let items: Vec<Value> = (after + 1..=n.min(after + limit))
+            .map(|i| json!({"Id": format!("i-{i}"), "line_num": i.to_string()}))
+            .collect();
+        Reply::tencent_ok(json!({ "Logs": items }), "r")
+    }
+}
+
+#[tokio::test]
+async fn marker_listings_continue_after_the_last_item_and_end_on_an_empty_page() {
+    let server = TestServer::start(log_lines(10)).await;
+    let paginator = Paginator::new(client(&server), LIST, LOGS, json!({"node_id": "n-1"}));
+    assert_eq!(all_ids(paginator).await.unwrap(), ids(1..11));
+    // No marker on the first page; then the last item's, as it came (text).
+    assert_eq!(
+        sent(&server, "line_num"),
+        [Value::Null, json!("3"), json!("6"), json!("9"), json!("10")]
+    );
+    assert!(sent(&server, "node_id").iter().all(|n| *n == "n-1"));
+
+    // The request's own marker is where the listing starts; max_items cuts it.
+    let server = TestServer::start(log_lines(10)).await;
+    let paginator = Paginator::new(client(&server), LIST, LOGS, json!({"line_num": "4"}));
+    assert_eq!(all_ids(paginator.max_items(4)).await.unwrap(), ids(5..9));
+    assert_eq!(sent(&server, "line_num"), [json!("4"), json!("7")]);
+}
+
+#[tokio::test]
+async fn a_repeated_marker_is_an_error_not_a_loop() {
+    // New items every page, but the last one always says line 3.
+    let server = TestServer::start(|_, i| {
+        let items: Vec<Value> = (0..3)
+            .map(|k| json!({"Id": format!("i-{}", i * 3 + k), "line_num": "3"}))
+            .collect();
+        Reply::tencent_ok(json!({ "Logs": items }), "r")
+    })
+    .await;
+    let mut items = Paginator::<Value>::new(client(&server), LIST, LOGS, Value::Null).items();
+    let mut seen = Vec::new();
+    let error = loop {
+        match items.next_item().await {
+            Some(Ok(item)) => seen.push(item["Id"].as_str().unwrap().to_owned()),
+            Some(Err(error)) => break error,
+            None => panic!("the listing should fail"),
+        }
+    };
+    // Page 1 (asked without a marker) and page 2 (after "3") are good; page 2 ends at "3" again.
+    assert_eq!(seen, ids(0..6));
+    assert_eq!(error.kind(), ErrorKind::Pagination);
+    assert!(error.message().contains("already sent"), "{error}");
+    assert!(items.next_item().await.is_none());
+    assert_eq!(server.count(), 2);
+
+    // A server that ignores the marker repeats the page: the same guard as for offsets.
+    let server = TestServer::start(|_, _| {
+        Reply::tencent_ok(json!({"Logs": [{"Id": "i-1", "line_num": "1"}]}), "r")
+    })
+    .await;
+    let error = all_ids(Paginator::new(client(&server), LIST, LOGS, Value::Null))
+        .await
+        .expect_err("repeats");
+    assert_eq!(error.kind(), ErrorKind::Pagination);
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn a_last_item_without_a_marker_ends_the_list_with_an_error_after_its_page() {
+    let server =
+        TestServer::start(|_, _| Reply::tencent_ok(json!({"Logs": [{"Id": "i-1"}]}), "r")).await;
+    let mut pages = Paginator::<Value>::new(client(&server), LIST, LOGS, Value::Null);
+    assert!(
+        pages.next_page().await.unwrap().is_ok(),
+        "the page itself is good"
+    );
+    let error = pages.next_page().await.unwrap().expect_err("no marker");
+    assert_eq!(error.kind(), ErrorKind::Pagination);
+    assert!(error.message().contains("no `line_num`"), "{error}");
+    assert!(pages.next_page().await.is_none());
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn items_in_the_list_the_request_chose_page_like_any_others() {
+    // `Type: key` fills `Keys`; `Commands` stays empty.
+    let server = TestServer::start(|req, _| {
+        let input = req.json();
+        let offset = number(&input["Offset"]);
+        let keys: Vec<Value> = (offset..7.min(offset + number(&input["Limit"])))
+            .map(|i| json!({"Id": format!("i-{i}")}))
+            .collect();
+        Reply::tencent_ok(json!({"TotalCount": 7, "Commands": [], "Keys": keys}), "r")
+    })
+    .await;
+    let pages = PageInfo::new("Offset", "Limit", "Commands", 2)
+        .with_other_items(&["Keys"])
+        .with_total("TotalCount");
+    let paginator = Paginator::new(client(&server), LIST, pages, json!({"Type": "key"}));
+    assert_eq!(all_ids(paginator).await.unwrap(), ids(0..7));
+    assert_eq!(sent(&server, "Offset"), [0, 2, 4, 6]);
+}

@@ -386,3 +386,87 @@ async fn waiting_for_a_deleted_resource_to_run_fails_at_once() {
     assert!(matches!(error, WaitError::Unreachable { ref status } if *status == json!(-2)));
     assert_eq!(server.count(), 1);
 }
+
+#[tokio::test]
+async fn a_list_of_handles_waits_for_every_task_and_fails_on_the_first_that_fails() {
+    // Task 11 runs for two polls, task 12 for one; each handle is asked about as text.
+    let server = TestServer::start(|req, _| {
+        let handle = req.json()["AsyncRequestId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let status = match handle.as_str() {
+            "11" | "12" => "success",
+            _ => "failed",
+        };
+        Reply::tencent_ok(
+            json!({"Status": status, "Info": format!("task {handle}")}),
+            "r",
+        )
+    })
+    .await;
+    let waiter = ASYNC_REQUESTS.waiter("FlowIds");
+    let waited = waiter
+        .wait(
+            &client(&server),
+            &json!({}),
+            &json!({"FlowIds": [11, 12]}),
+            &fast(),
+        )
+        .await
+        .expect("both tasks succeed");
+    assert_eq!(waited.attempts, 2, "one poll per task");
+    assert_eq!(
+        waited.output["Info"], "task 12",
+        "the outcome is the last task's"
+    );
+    let asked: Vec<Value> = server
+        .received()
+        .iter()
+        .map(|r| r.json()["AsyncRequestId"].clone())
+        .collect();
+    assert_eq!(asked, [json!("11"), json!("12")]);
+
+    // The second of three fails: the third is never asked about.
+    let server = TestServer::start(|req, _| {
+        let handle = req.json()["AsyncRequestId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let status = if handle == "22" { "failed" } else { "success" };
+        Reply::tencent_ok(
+            json!({"Status": status, "Info": format!("task {handle}")}),
+            "r",
+        )
+    })
+    .await;
+    let error = waiter
+        .wait(
+            &client(&server),
+            &json!({}),
+            &json!({"FlowIds": [21, 22, 23]}),
+            &fast(),
+        )
+        .await
+        .expect_err("task 22 fails");
+    match error {
+        WaitError::TaskFailed { message, .. } => assert_eq!(message.as_deref(), Some("task 22")),
+        other => panic!("expected TaskFailed, got {other:?}"),
+    }
+    assert_eq!(server.count(), 2);
+
+    // An empty list started nothing to wait for.
+    let error = waiter
+        .wait(
+            &client(&server),
+            &json!({}),
+            &json!({"FlowIds": []}),
+            &fast(),
+        )
+        .await
+        .expect_err("nothing to wait for");
+    assert!(
+        matches!(error, WaitError::Call(ref e) if e.kind() == ErrorKind::InvalidInput),
+        "{error:?}"
+    );
+}

@@ -262,3 +262,130 @@ fn paging_and_waiting_flags_are_usage_errors_where_they_do_not_apply() {
     }
     assert_eq!(h.emulator.request_count("DescribeInstanceSSL"), 0);
 }
+
+/// Ten alarm events of a cdb instance (text `Offset`/`Limit`), ten slow log lines of a
+/// GeminiDB instance (a `line_num` marker), two MongoDB instances (a list of task handles).
+fn seeded() -> Harness {
+    let events: Vec<Value> = (1..=10)
+        .map(|n| json!({"EventName": "OutOfMemory", "OccurTime": format!("2024-11-25 14:{n:02}:00")}))
+        .collect();
+    let lines: Vec<Value> = (1..=10)
+        .map(|n| json!({"line_num": n.to_string(), "whole_message": format!("slow query {n}")}))
+        .collect();
+    let seed = serde_json::from_value(json!({
+        "instances": [
+            {"service": "tencent-cdb", "id": "cdb-alarms01",
+             "outputs": {"DescribeInstanceAlarmEvents": {"Items": events}}},
+            {"service": "huawei-geminidb", "id": "5f1c2d3e4a5b6c7d8e9f0a1b2c3d4e5fin02",
+             "outputs": {"ListMongodbSlowLogs": {"slow_logs": lines}}},
+            {"service": "tencent-mongodb", "id": "cmgo-proj0001"},
+            {"service": "tencent-mongodb", "id": "cmgo-proj0002"}
+        ]
+    }))
+    .expect("a seed");
+    Harness::start_seeded(Duration::from_millis(100), seed)
+}
+
+/// The number after "fetched" on stderr: how many pages `--page-all` read.
+fn pages_fetched(stderr: &str) -> usize {
+    stderr
+        .split_whitespace()
+        .skip_while(|w| *w != "fetched")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Each value at `key` of the items at `items` of `run`'s answer, checked to appear once.
+fn listed_once(run: &crate::common::Run, items: &str, key: &str) -> Vec<String> {
+    let listed: Vec<String> = value_at(&run.json(), items)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| i[key].as_str().map(str::to_owned))
+        .collect();
+    let distinct: std::collections::HashSet<&String> = listed.iter().collect();
+    assert_eq!(distinct.len(), listed.len(), "listed twice: {listed:?}");
+    listed
+}
+
+#[test]
+fn page_all_pages_text_offsets_and_markers_every_item_once() {
+    let h = seeded();
+    // Text offsets: `--limit 3` is sent as "3", offsets "0", "3", "6", "9".
+    let run = h.cloudcall(&[
+        "tencent-cdb",
+        "describe-instance-alarm-events",
+        "--instance-id",
+        "cdb-alarms01",
+        "--start-time",
+        "2024-11-25 00:00:00",
+        "--end-time",
+        "2024-11-26 00:00:00",
+        "--limit",
+        "3",
+        "--page-all",
+    ]);
+    run.expect_status(0);
+    assert_eq!(
+        listed_once(&run, "Items", "OccurTime").len(),
+        10,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(pages_fetched(&run.stderr), 4, "{}", run.stderr);
+
+    // A marker: each page after the last item's `line_num`, then an empty page ends it.
+    let run = h.cloudcall(&[
+        "huawei-geminidb",
+        "list-mongodb-slow-logs",
+        "--instance-id",
+        "5f1c2d3e4a5b6c7d8e9f0a1b2c3d4e5fin02",
+        "--start-time",
+        "2024-11-25T00:00:00+0800",
+        "--end-time",
+        "2024-11-26T00:00:00+0800",
+        "--limit",
+        "3",
+        "--page-all",
+    ]);
+    run.expect_status(0);
+    let lines = listed_once(&run, "slow_logs", "line_num");
+    assert_eq!(lines, (1..=10).map(|n| n.to_string()).collect::<Vec<_>>());
+    assert!(pages_fetched(&run.stderr) >= 4, "{}", run.stderr);
+}
+
+#[test]
+fn wait_follows_every_task_of_a_list_of_handles() {
+    let h = seeded();
+    let run = h.cloudcall(&[
+        "tencent-mongodb",
+        "assign-project",
+        "--cli-input-json",
+        r#"{"InstanceIds": ["cmgo-proj0001", "cmgo-proj0002"], "ProjectId": 7}"#,
+        "--wait",
+        "--wait-timeout",
+        "30",
+    ]);
+    run.expect_status(0);
+    assert!(run.stderr.contains("done: "), "{}", run.stderr);
+    let flows = run.json()["FlowIds"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(flows.len(), 2, "{}", run.stdout);
+    let run = h.cloudcall(&[
+        "tencent-mongodb",
+        "describe-db-instances",
+        "--cli-input-json",
+        r#"{"InstanceIds": ["cmgo-proj0001", "cmgo-proj0002"]}"#,
+    ]);
+    run.expect_status(0);
+    let listed = run.json()["InstanceDetails"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(listed.len(), 2, "{}", run.stdout);
+    assert!(listed.iter().all(|i| i["ProjectId"] == 7), "{}", run.stdout);
+}

@@ -22,13 +22,23 @@ pub struct Harness {
 impl Harness {
     /// An emulator with the bundled specs and the given async delay.
     pub fn start(async_delay: Duration) -> Harness {
+        Harness::start_seeded(async_delay, cloud_emulator::Seed::default())
+    }
+
+    /// Like [`Harness::start`], with `seed`'s instances as well.
+    pub fn start_seeded(async_delay: Duration, seed: cloud_emulator::Seed) -> Harness {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("tokio runtime");
         let emulator = runtime
-            .block_on(Emulator::builder().async_delay(async_delay).start())
+            .block_on(
+                Emulator::builder()
+                    .async_delay(async_delay)
+                    .seed(seed)
+                    .start(),
+            )
             .expect("the emulator starts");
         // An empty home directory: no profile file of the machine running the tests is read.
         let home = std::env::temp_dir().join(format!(
