@@ -28,13 +28,22 @@ pub trait Operation: Serialize {
 
     /// Wire names of the members that must be set.
     const REQUIRED: &'static [&'static str] = &[];
+
+    /// Starts building the input (`<Operation>Input::builder()`, with this trait in
+    /// scope): a [`Request`] that can only [`build`](Request::build) it.
+    fn builder() -> Request<Self, ()>
+    where
+        Self: Default,
+    {
+        Request::default()
+    }
 }
 
 /// A request being built: the builder of every operation (`Request<SwitchSslInput, C>` for
 /// `SwitchSsl`). Each operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
-/// from `<Operation>Input::builder()` (`C = ()`), it can only [`build`](Self::build) the input.
+/// from [`Operation::builder`] (`C = ()`), it can only [`build`](Self::build) the input.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a request does nothing until it is built or sent"]
 pub struct Request<I, C = Client> {
@@ -109,13 +118,6 @@ pub struct SwitchSslInput {
     pub x_language: Option<String>,
     /// `on` enables SSL, `off` disables it.
     pub ssl_option: Option<types::SslOption>,
-}
-
-impl SwitchSslInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for SwitchSslInput {

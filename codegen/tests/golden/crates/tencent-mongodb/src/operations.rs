@@ -31,13 +31,22 @@ pub trait Operation: Serialize {
 
     /// Wire names of the members that must be set.
     const REQUIRED: &'static [&'static str] = &[];
+
+    /// Starts building the input (`<Operation>Input::builder()`, with this trait in
+    /// scope): a [`Request`] that can only [`build`](Request::build) it.
+    fn builder() -> Request<Self, ()>
+    where
+        Self: Default,
+    {
+        Request::default()
+    }
 }
 
 /// A request being built: the builder of every operation (`Request<DescribeInstanceSslInput,
 /// C>` for `DescribeInstanceSSL`). Each operation's setters are in its own `impl` block below.
 ///
 /// From a [`Client`] method (`C = Client`, the default), it can [`send`](Self::send) itself;
-/// from `<Operation>Input::builder()` (`C = ()`), it can only [`build`](Self::build) the input.
+/// from [`Operation::builder`] (`C = ()`), it can only [`build`](Self::build) the input.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a request does nothing until it is built or sent"]
 pub struct Request<I, C = Client> {
@@ -169,13 +178,6 @@ pub struct DescribeInstanceSslInput {
     pub instance_id: Option<String>,
 }
 
-impl DescribeInstanceSslInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
-}
-
 impl Operation for DescribeInstanceSslInput {
     type Output = DescribeInstanceSslOutput;
 
@@ -219,13 +221,6 @@ pub struct InstanceEnableSslInput {
     pub instance_id: Option<String>,
     /// `true` enables SSL, `false` disables it.
     pub enable: Option<bool>,
-}
-
-impl InstanceEnableSslInput {
-    /// Starts building the input.
-    pub fn builder() -> Request<Self, ()> {
-        Request::default()
-    }
 }
 
 impl Operation for InstanceEnableSslInput {

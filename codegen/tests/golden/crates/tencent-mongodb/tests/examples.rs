@@ -2,7 +2,9 @@
 //! Tests generated from the spec of TencentDB for MongoDB: the documented examples, how
 //! responses that drift from the docs (nulls, unknown members, numbers sent as strings, unknown
 //! enum values) are read, and that secrets stay out of `Debug` output. The checks are
-//! `cloud_transport::example_checks`; the JSON they compare with is `examples.json`.
+//! `cloud_transport::example_checks`; the JSON they compare with is `examples.json`. Each
+//! operation's `<operation>_as_documented` test builds its documented requests, reads its
+//! documented and drifted responses and leaves out each required member.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
@@ -36,7 +38,6 @@ where
     EXAMPLES.assert_responses::<I::Output>(I::INFO.name);
 }
 
-/// `DescribeInstanceSSL`: examples, responses that drift from the docs, required members.
 #[test]
 fn describe_instance_ssl_as_documented() {
     assert_request(0, DescribeInstanceSslInput::builder().instance_id("cmgo-eqmoaxxx"));
@@ -44,7 +45,6 @@ fn describe_instance_ssl_as_documented() {
     assert_missing(DescribeInstanceSslInput::builder().build(), "InstanceId");
 }
 
-/// `InstanceEnableSSL`: examples, responses that drift from the docs, required members.
 #[test]
 fn instance_enable_ssl_as_documented() {
     assert_request(
