@@ -23,8 +23,12 @@ pub mod global {
     pub const REGION: &str = "region";
     /// `--project-id ID`
     pub const PROJECT_ID: &str = "project-id";
-    /// `--output json|table`
+    /// `--output json|table|text|yaml`
     pub const OUTPUT: &str = "output";
+    /// `--query EXPR`: JMESPath applied to the answer.
+    pub const QUERY: &str = "query";
+    /// `--full-width`: tables as wide as their cells.
+    pub const FULL_WIDTH: &str = "full-width";
     /// `--debug`
     pub const DEBUG: &str = "debug";
     /// `--allow-insecure-http`
@@ -35,6 +39,8 @@ pub mod global {
 pub mod op_flags {
     /// `--cli-input-json JSON`: the whole input, by wire name.
     pub const CLI_INPUT_JSON: &str = "cli-input-json";
+    /// `--generate-cli-skeleton`: print an input JSON with every member, send nothing.
+    pub const GENERATE_CLI_SKELETON: &str = "generate-cli-skeleton";
     /// `--wait`: wait for the asynchronous change to show.
     pub const WAIT: &str = "wait";
     /// `--wait-timeout SECS`
@@ -55,9 +61,12 @@ const RESERVED: &[&str] = &[
     global::REGION,
     global::PROJECT_ID,
     global::OUTPUT,
+    global::QUERY,
+    global::FULL_WIDTH,
     global::DEBUG,
     global::ALLOW_INSECURE_HTTP,
     op_flags::CLI_INPUT_JSON,
+    op_flags::GENERATE_CLI_SKELETON,
     op_flags::WAIT,
     op_flags::WAIT_TIMEOUT,
     op_flags::PAGE_ALL,
@@ -153,8 +162,8 @@ pub struct Reach {
 }
 
 impl Reach {
-    /// Every service and operation fully built (for tests of the whole tree).
-    #[cfg(test)]
+    /// Every service and operation fully built (for completion scripts and tests of the whole
+    /// tree).
     pub fn everything() -> Reach {
         Reach { words: None }
     }
@@ -213,6 +222,7 @@ pub fn build(services: &[Service], reach: &Reach) -> Command {
     {
         root = root.subcommand(demo_command());
     }
+    root = root.subcommand(crate::completions::command());
     for service in services {
         root = root.subcommand(service_command(service, reach));
     }
@@ -276,10 +286,20 @@ fn global_args() -> Vec<Arg> {
         Arg::new(global::OUTPUT)
             .long(global::OUTPUT)
             .value_name("FORMAT")
-            .value_parser(["json", "table"])
+            .value_parser(crate::output::FORMAT_NAMES)
             .default_value("json")
             .global(true)
-            .help("Output format"),
+            .help("Output format: json, table (fitted to the terminal), text (tab-separated) or yaml"),
+        Arg::new(global::QUERY)
+            .long(global::QUERY)
+            .value_name("JMESPATH")
+            .global(true)
+            .help("Show only what this JMESPath expression selects from the answer, e.g. 'InstanceDetails[].InstanceId'"),
+        Arg::new(global::FULL_WIDTH)
+            .long(global::FULL_WIDTH)
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Print tables as wide as their cells instead of fitting them to the terminal"),
         Arg::new(global::DEBUG)
             .long(global::DEBUG)
             .action(ArgAction::SetTrue)
@@ -401,6 +421,13 @@ fn operation_command(
             .value_name("JSON")
             .display_order(900)
             .help("The whole input as JSON by wire name (file://PATH reads a file); flags override it"),
+    )
+    .arg(
+        Arg::new(op_flags::GENERATE_CLI_SKELETON)
+            .long(op_flags::GENERATE_CLI_SKELETON)
+            .action(ArgAction::SetTrue)
+            .display_order(901)
+            .help("Print an input JSON with every member (placeholders by type) for --cli-input-json, and send nothing"),
     );
     if let Some(what) = crate::wait::describe(service, name) {
         cmd = cmd
@@ -537,7 +564,11 @@ fn member_arg(p: &Param<'_>, shapes: &Arc<Shapes>) -> Arg {
         .allow_hyphen_values(true);
     if p.member.required {
         // The whole input may come from --cli-input-json instead; `input::collect` checks that case.
-        arg = arg.required_unless_present(op_flags::CLI_INPUT_JSON);
+        // (or a skeleton is asked for, which needs no input).
+        arg = arg.required_unless_present_any([
+            op_flags::CLI_INPUT_JSON,
+            op_flags::GENERATE_CLI_SKELETON,
+        ]);
     }
     let shapes_for_parser = Arc::clone(shapes);
     match &p.ty {
@@ -691,7 +722,10 @@ mod tests {
     fn services_and_operations_are_kebab_case() {
         let root = root();
         let names: Vec<&str> = root.get_subcommands().map(|c| c.get_name()).collect();
-        assert_eq!(names, ["demo", "tencent-mongodb", "huawei-geminidb"]);
+        assert_eq!(
+            names,
+            ["demo", "completions", "tencent-mongodb", "huawei-geminidb"]
+        );
         let mongo = root.find_subcommand("tencent-mongodb").unwrap();
         let ops: Vec<&str> = mongo.get_subcommands().map(|c| c.get_name()).collect();
         assert_eq!(

@@ -1,8 +1,11 @@
 //! `cloudcall`: call Tencent Cloud and Huawei Cloud database APIs from the command line.
 //!
 //! ```text
-//! cloudcall [--endpoint URL] [--region REGION] [--project-id ID] [--output json|table]
+//! cloudcall [--endpoint URL] [--region REGION] [--project-id ID]
+//!           [--output json|table|text|yaml] [--query JMESPATH] [--full-width] [--debug]
 //!           <service> <operation> [--<param> VALUE]... [--cli-input-json JSON] [--wait]
+//!           [--generate-cli-skeleton]
+//! cloudcall completions <bash|zsh|fish|powershell>
 //! cloudcall demo
 //! ```
 //!
@@ -27,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod command;
+mod completions;
 mod console;
 #[cfg(feature = "demo")]
 mod demo;
@@ -38,7 +42,9 @@ mod input;
 mod meta;
 mod names;
 mod output;
+mod query;
 mod run;
+mod skeleton;
 mod suggest;
 mod text;
 mod values;

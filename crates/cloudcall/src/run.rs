@@ -14,7 +14,8 @@ use crate::command::{self, global, op_flags};
 use crate::console::Console;
 use crate::input::InputError;
 use crate::names::cli_name;
-use crate::output::{self, Format};
+use crate::output::{self, Format, Style};
+use crate::query::Query;
 use crate::wait::{self, WaitPlan};
 use crate::{input, meta, suggest};
 use cloud_transport::wait::WaitError;
@@ -37,6 +38,10 @@ pub struct Settings {
     pub project_id: Option<String>,
     /// `--output`
     pub format: Option<Format>,
+    /// `--query`, checked
+    pub query: Option<Query>,
+    /// `--full-width`
+    pub full_width: bool,
     /// `--debug`
     pub debug: bool,
     /// `--allow-insecure-http`
@@ -52,9 +57,79 @@ impl Settings {
             format: m
                 .get_one::<String>(global::OUTPUT)
                 .map(|s| Format::from_flag(s)),
+            query: None,
+            full_width: m.get_flag(global::FULL_WIDTH),
             debug: m.get_flag(global::DEBUG),
             allow_insecure_http: m.get_flag(global::ALLOW_INSECURE_HTTP),
         }
+    }
+
+    /// Reads `--query` from `m`: a malformed expression is a usage error whose message says
+    /// where it is wrong.
+    pub fn with_query(mut self, m: &ArgMatches) -> Result<Settings, String> {
+        if let Some(source) = m.get_one::<String>(global::QUERY) {
+            self.query = Some(Query::parse(source)?);
+        }
+        Ok(self)
+    }
+
+    /// How answers print: the format, and the width tables fit. The width is `COLUMNS` when
+    /// set, else the terminal's when stdout is one; output to a file or a pipe is not cut.
+    pub fn style(
+        &self,
+        service: Option<&Service>,
+        environment: &Environment,
+        console: &Console<'_>,
+    ) -> Style {
+        let format = self.format.unwrap_or(Format::Json);
+        let lead = service
+            .and_then(|s| s.resource.as_ref())
+            .map(|r| {
+                [Some(&r.list.id), r.list.name.as_ref(), Some(&r.list.status)]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let width = if self.full_width {
+            None
+        } else {
+            environment
+                .var("COLUMNS")
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .filter(|w| *w >= 20)
+                .or_else(|| console.out_width())
+        };
+        Style {
+            format,
+            width,
+            lead,
+        }
+    }
+
+    /// Prints `value` (the answer of `op`, its CLI name) after `--query`; a query that cannot
+    /// be evaluated on it is reported and fails the invocation.
+    pub fn print(&self, console: &mut Console<'_>, style: &Style, op: &str, value: &Value) -> i32 {
+        let shown = match &self.query {
+            None => {
+                return {
+                    console.print(&output::render_response(op, value, style.clone()));
+                    EXIT_OK
+                }
+            }
+            Some(query) => match query.apply(value) {
+                Ok(shown) => shown,
+                Err(e) => {
+                    let _ = writeln!(console.err(), "error: {e}");
+                    return EXIT_FAILED;
+                }
+            },
+        };
+        // A query's answer is printed as it is: `null` when nothing matched, never the
+        // "no content" sentence.
+        console.print(&output::render(&shown, style.clone()));
+        EXIT_OK
     }
 
     /// The transport configuration. Credentials are left to the transport's default chain,
@@ -122,6 +197,7 @@ where
         }
         Parsed::Exit(status) => return status,
     };
+    let style = settings.style(Some(service), &environment, console);
     let config = match settings.config(environment) {
         Ok(config) => config,
         Err(e) => return report_call_error(console, op_name, &e),
@@ -140,7 +216,8 @@ where
         service,
         op_name,
         op,
-        format: settings.format.unwrap_or(Format::Json),
+        settings: &settings,
+        style,
     };
     match paging {
         Some(max_items) => runtime.block_on(call.run_pages(input, max_items, console)),
@@ -218,6 +295,12 @@ pub(crate) fn parse<'s>(
     if sub_name == "demo" {
         return Parsed::Demo(sub_matches.clone());
     }
+    if sub_name == crate::completions::NAME {
+        let shell = sub_matches
+            .get_one::<String>("shell")
+            .map_or("bash", String::as_str);
+        return Parsed::Exit(crate::completions::run(services, shell, console));
+    }
     let Some(service) = services.iter().find(|s| s.crate_name() == sub_name) else {
         return Parsed::Exit(EXIT_USAGE);
     };
@@ -245,6 +328,24 @@ pub(crate) fn parse<'s>(
             }
             EXIT_USAGE
         };
+    let settings = match Settings::from_matches(op_matches).with_query(op_matches) {
+        Ok(settings) => settings,
+        Err(m) => return Parsed::Exit(usage_error(console, ClapErrorKind::ValueValidation, m)),
+    };
+    if op_matches
+        .try_get_one::<bool>(op_flags::GENERATE_CLI_SKELETON)
+        .ok()
+        .flatten()
+        == Some(&true)
+    {
+        return Parsed::Exit(match crate::skeleton::of(op, &service.shapes) {
+            Ok(skeleton) => {
+                console.print(&output::render(&skeleton, Format::Json));
+                EXIT_OK
+            }
+            Err(m) => usage_error(console, ClapErrorKind::ValueValidation, m),
+        });
+    }
     let input = match input::collect(op, &service.shapes, op_matches) {
         Ok(input) => input,
         Err(InputError::Missing(m)) => {
@@ -278,7 +379,7 @@ pub(crate) fn parse<'s>(
         input,
         wait,
         paging,
-        settings: Settings::from_matches(op_matches),
+        settings,
     }))
 }
 
@@ -360,7 +461,8 @@ struct Call<'a> {
     service: &'a Service,
     op_name: &'a str,
     op: &'a Operation,
-    format: Format,
+    settings: &'a Settings,
+    style: Style,
 }
 
 impl Call<'_> {
@@ -376,13 +478,11 @@ impl Call<'_> {
             Ok(output) => output,
             Err(e) => return report_call_error(console, self.op_name, &e),
         };
-        console.print(&output::render_response(
-            &cli_name(self.op_name),
-            &output,
-            self.format,
-        ));
+        let printed = self
+            .settings
+            .print(console, &self.style, &cli_name(self.op_name), &output);
         let Some((plan, timeout)) = wait else {
-            return EXIT_OK;
+            return printed;
         };
         match wait::wait(self.client, &plan, &input, &output, timeout, console).await {
             Ok(_) => EXIT_OK,
@@ -445,12 +545,8 @@ impl Call<'_> {
         if console.err_is_terminal() || fetched > 1 {
             let _ = writeln!(console.err(), "fetched {fetched} page(s)");
         }
-        console.print(&output::render_response(
-            &cli_name(self.op_name),
-            &merged,
-            self.format,
-        ));
-        EXIT_OK
+        self.settings
+            .print(console, &self.style, &cli_name(self.op_name), &merged)
     }
 }
 

@@ -8,5 +8,6 @@ mod common;
 mod cli;
 #[cfg(feature = "demo")]
 mod demo;
+mod habits;
 mod hostile;
 mod lifecycle;
