@@ -59,7 +59,7 @@ pub fn parse_command_line(args: &[String], services: &[Service]) -> CommandLine 
         Ok((input, settings)) => CommandLine::Call {
             input,
             config_error: settings
-                .config(Environment::empty())
+                .config(Environment::empty(), None)
                 .err()
                 .map(|e| e.to_string()),
         },

@@ -32,6 +32,7 @@
 mod command;
 mod completions;
 mod console;
+mod debug;
 #[cfg(feature = "demo")]
 mod demo;
 #[cfg(test)]

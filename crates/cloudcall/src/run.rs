@@ -2,16 +2,19 @@
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind as ClapErrorKind};
 use clap::ArgMatches;
 use cloud_spec::{Operation, Service};
-use cloud_transport::{Client, Config, Environment, ErrorKind};
+use cloud_transport::http::ReqwestHttpClient;
+use cloud_transport::{Client, Config, Environment, ErrorKind, ProxyRules};
 use serde_json::Value;
 
 use crate::command::{self, global, op_flags};
 use crate::console::Console;
+use crate::debug::{self, DebugHttp, DebugLog};
 use crate::input::InputError;
 use crate::names::cli_name;
 use crate::output::{self, Format, Style};
@@ -134,10 +137,22 @@ impl Settings {
 
     /// The transport configuration. Credentials are left to the transport's default chain,
     /// which reads `environment`.
-    pub fn config(&self, environment: Environment) -> cloud_transport::Result<Config> {
-        let mut builder = Config::builder()
-            .environment(environment)
-            .allow_insecure_http(self.allow_insecure_http);
+    /// With `debug_log`, every HTTP attempt is described there ([`crate::debug`]).
+    pub fn config(
+        &self,
+        environment: Environment,
+        debug_log: Option<&DebugLog>,
+    ) -> cloud_transport::Result<Config> {
+        let mut builder = Config::builder().allow_insecure_http(self.allow_insecure_http);
+        if let Some(log) = debug_log {
+            let inner = ReqwestHttpClient::with_proxy_rules(
+                cloud_transport::DEFAULT_CONNECT_TIMEOUT,
+                cloud_transport::DEFAULT_POOL_IDLE_TIMEOUT,
+                ProxyRules::from_environment(&environment)?,
+            )?;
+            builder = builder.http_client(Arc::new(DebugHttp::new(Arc::new(inner), log.clone())));
+        }
+        let mut builder = builder.environment(environment);
         if let Some(endpoint) = &self.endpoint {
             builder = builder.endpoint(endpoint.clone());
         }
@@ -198,7 +213,8 @@ where
         Parsed::Exit(status) => return status,
     };
     let style = settings.style(Some(service), &environment, console);
-    let config = match settings.config(environment) {
+    let debug_log = settings.debug.then(DebugLog::default);
+    let config = match settings.config(environment, debug_log.as_ref()) {
         Ok(config) => config,
         Err(e) => return report_call_error(console, op_name, &e),
     };
@@ -218,10 +234,23 @@ where
         op,
         settings: &settings,
         style,
+        debug_log: debug_log.as_ref(),
     };
-    match paging {
+    let status = match paging {
         Some(max_items) => runtime.block_on(call.run_pages(input, max_items, console)),
         None => runtime.block_on(call.run(input, wait, console)),
+    };
+    if let Some(log) = &debug_log {
+        flush_debug(console, log);
+    }
+    status
+}
+
+/// Writes the `--debug` lines logged so far to the message stream.
+fn flush_debug(console: &mut Console<'_>, log: &DebugLog) {
+    let mut err = console.err();
+    for line in debug::drain(log) {
+        let _ = writeln!(err, "{line}");
     }
 }
 
@@ -463,6 +492,16 @@ struct Call<'a> {
     op: &'a Operation,
     settings: &'a Settings,
     style: Style,
+    /// `--debug`: the attempts' lines, written out after each call.
+    debug_log: Option<&'a DebugLog>,
+}
+
+impl Call<'_> {
+    fn flush_debug(&self, console: &mut Console<'_>) {
+        if let Some(log) = self.debug_log {
+            flush_debug(console, log);
+        }
+    }
 }
 
 impl Call<'_> {
@@ -474,7 +513,9 @@ impl Call<'_> {
         console: &mut Console<'_>,
     ) -> i32 {
         let info = meta::operation_info(self.service, self.op_name, self.op);
-        let output = match self.client.call_json(&info, input.clone()).await {
+        let output = self.client.call_json(&info, input.clone()).await;
+        self.flush_debug(console);
+        let output = match output {
             Ok(output) => output,
             Err(e) => return report_call_error(console, self.op_name, &e),
         };
@@ -525,6 +566,7 @@ impl Call<'_> {
         let mut items: Vec<Value> = Vec::new();
         let mut fetched = 0u32;
         while let Some(page) = paginator.next_page().await {
+            self.flush_debug(console);
             let page = match page {
                 Ok(page) => page,
                 Err(e) => return report_call_error(console, self.op_name, &e),
@@ -653,8 +695,9 @@ fn enable_tracing() {
         .try_init();
 }
 
-/// A copy of `value` with secret-looking members replaced by `***`.
-pub fn redact(value: &Value) -> Value {
+/// Whether a member, header or parameter named `name` holds a secret (`SecretKey`,
+/// `Password`, `session_token`, `X-Auth-Token`...).
+pub fn is_secret_name(name: &str) -> bool {
     const SECRET_WORDS: &[&str] = &[
         "password",
         "secret",
@@ -662,13 +705,19 @@ pub fn redact(value: &Value) -> Value {
         "passwd",
         "credential",
         "privatekey",
+        "signature",
     ];
+    let key = name.to_ascii_lowercase().replace(['_', '-'], "");
+    SECRET_WORDS.iter().any(|w| key.contains(w))
+}
+
+/// A copy of `value` with secret-looking members replaced by `***`.
+pub fn redact(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let key = k.to_ascii_lowercase().replace(['_', '-'], "");
-                    if SECRET_WORDS.iter().any(|w| key.contains(w)) {
+                    if is_secret_name(k) {
                         (k.clone(), Value::String("***".into()))
                     } else {
                         (k.clone(), redact(v))

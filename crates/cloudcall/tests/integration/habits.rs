@@ -226,3 +226,106 @@ fn completion_scripts_name_services_operations_and_flags() {
     }
     h.cloudcall(&["completions", "tcsh"]).expect_status(2);
 }
+
+/// `--debug` shows each attempt (request line, headers, body, status, timing) with every secret
+/// redacted: Tencent's temporary credentials (`X-TC-Token`), Huawei's (`X-Security-Token`) and
+/// an IAM password login (the token request's body and the `X-Auth-Token` it yields).
+#[test]
+fn debug_shows_each_attempt_with_secrets_redacted() {
+    use cloud_emulator::*;
+    let h = harness();
+    let with = |pairs: &[(&'static str, &str)]| {
+        let mut env = demo_env();
+        env.retain(|(k, _)| !pairs.iter().any(|(p, _)| p == k));
+        env.retain(|(k, _)| {
+            !(pairs.iter().any(|(p, _)| *p == "HUAWEICLOUD_SDK_USER_NAME")
+                && (*k == "HUAWEICLOUD_SDK_AK" || *k == "HUAWEICLOUD_SDK_SK"))
+        });
+        env.extend(pairs.iter().map(|(k, v)| (*k, v.to_string())));
+        env
+    };
+    let cases = [
+        (
+            vec![
+                "--debug",
+                "tencent-mongodb",
+                "describe-instance-ssl",
+                "--instance-id",
+                "cmgo-p8vnipr5",
+            ],
+            with(&[
+                ("TENCENTCLOUD_SECRET_ID", DEMO_TENCENT_TEMP_SECRET_ID),
+                ("TENCENTCLOUD_SECRET_KEY", DEMO_TENCENT_TEMP_SECRET_KEY),
+                ("TENCENTCLOUD_TOKEN", DEMO_TENCENT_TOKEN),
+            ]),
+            vec![
+                "X-TC-Token: <redacted>",
+                "Authorization: <redacted>",
+                "X-TC-Action: DescribeInstanceSSL",
+            ],
+            vec![
+                DEMO_TENCENT_TEMP_SECRET_KEY,
+                DEMO_TENCENT_TOKEN,
+                "TC3-HMAC-SHA256 Credential",
+            ],
+        ),
+        (
+            vec![
+                "--debug",
+                "huawei-geminidb",
+                "list-ssl-cert-download-addresses",
+                "--instance-id",
+                "e73893ef73754465a8bd2e0857bbf13ein02",
+            ],
+            with(&[
+                ("HUAWEICLOUD_SDK_AK", DEMO_HUAWEI_TEMP_AK),
+                ("HUAWEICLOUD_SDK_SK", DEMO_HUAWEI_TEMP_SK),
+                ("HUAWEICLOUD_SDK_SECURITY_TOKEN", DEMO_HUAWEI_SECURITY_TOKEN),
+            ]),
+            vec!["X-Security-Token: <redacted>", "Authorization: <redacted>"],
+            vec![
+                DEMO_HUAWEI_TEMP_SK,
+                DEMO_HUAWEI_SECURITY_TOKEN,
+                "SDK-HMAC-SHA256 Access",
+            ],
+        ),
+        (
+            vec![
+                "--debug",
+                "huawei-geminidb",
+                "list-ssl-cert-download-addresses",
+                "--instance-id",
+                "e73893ef73754465a8bd2e0857bbf13ein02",
+            ],
+            with(&[
+                ("HUAWEICLOUD_SDK_USER_NAME", DEMO_IAM_USER),
+                ("HUAWEICLOUD_SDK_PASSWORD", DEMO_IAM_PASSWORD),
+                ("HUAWEICLOUD_SDK_DOMAIN_NAME", DEMO_IAM_DOMAIN),
+            ]),
+            vec!["\"password\":\"***\"", "X-Auth-Token: <redacted>"],
+            vec![DEMO_IAM_PASSWORD],
+        ),
+    ];
+    for (args, env, shown, hidden) in cases {
+        let run = h.cloudcall_env(&args, &env);
+        run.expect_status(0);
+        let err = &run.stderr;
+        assert!(
+            err.contains("debug: attempt 1: POST http://127.0.0.1:")
+                || err.contains("debug: attempt 1: GET http://127.0.0.1:"),
+            "{err}"
+        );
+        assert!(err.contains(": HTTP 200 after "), "{err}");
+        for needle in shown {
+            assert!(err.contains(needle), "{args:?}: no `{needle}` in\n{err}");
+        }
+        for secret in hidden {
+            for stream in [&run.stdout, &run.stderr] {
+                assert!(
+                    !stream.contains(secret),
+                    "{args:?} printed `{secret}`:\n{stream}"
+                );
+            }
+        }
+    }
+}
