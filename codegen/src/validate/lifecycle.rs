@@ -337,14 +337,22 @@ impl<'a> Checker<'a> {
 
     /// Checks `resource.ssl`: operations that exist and take the resource id, a switch with a
     /// waiter, input members it has, output paths that are there.
-    fn resource_ssl(&mut self, resource: &Resource, ssl: &cloud_spec::ResourceSsl, path: &SpecPath) {
+    fn resource_ssl(
+        &mut self,
+        resource: &Resource,
+        ssl: &cloud_spec::ResourceSsl,
+        path: &SpecPath,
+    ) {
         match self.service.operations.get(ssl.enable.as_str()) {
             None => self.missing_operation(&path.key("enable"), &ssl.enable),
             Some(op) => {
                 if op.waiter.is_none() {
                     self.error(
                         &path.key("enable"),
-                        format!("`{}` has no waiter to say how SSL being on shows", ssl.enable),
+                        format!(
+                            "`{}` has no waiter to say how SSL being on shows",
+                            ssl.enable
+                        ),
                     );
                 }
                 for name in std::iter::once(&resource.id).chain(ssl.enable_input.keys()) {
@@ -364,7 +372,10 @@ impl<'a> Checker<'a> {
         if !op.input.contains_key(resource.id.as_str()) {
             self.error(
                 &path.key("certificate"),
-                format!("`{}` has no input member `{}`", ssl.certificate, resource.id),
+                format!(
+                    "`{}` has no input member `{}`",
+                    ssl.certificate, resource.id
+                ),
             );
         }
         let output = op.output.clone();

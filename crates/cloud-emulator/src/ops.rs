@@ -156,6 +156,22 @@ pub(crate) fn execute(
     if !op.read_only {
         state.record_applied(&svc.key, name, about.first().map(String::as_str));
     }
+    if let (Some(ssl), Some(id)) = (
+        svc.resource.as_ref().and_then(|r| r.spec.ssl.as_ref()),
+        about.first(),
+    ) {
+        if let Some(instance) = state.instance(&svc.key, id, call.region, call.project_id, now) {
+            crate::certificates::show_in_answer(
+                ssl,
+                name,
+                settings,
+                &svc.key,
+                id,
+                instance,
+                &mut output,
+            );
+        }
+    }
     for member in &entry.flow_members {
         let ty = op.output.get(member).map(member_type);
         let handle = tasks::fresh_handle(&mut state, svc.spec.vendor, ty.as_ref());

@@ -73,6 +73,11 @@ pub struct SeedInstance {
     /// Per describe operation, values laid over its documented example output, by dotted path.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub outputs: IndexMap<String, Map<String, Value>>,
+    /// The CA certificate behind the instance's download link (where the spec's `resource.ssl`
+    /// names one): when it expires and what the link answers. Absent: a PEM certificate valid
+    /// for a year from the emulator's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<crate::certificates::SeedCertificate>,
 }
 
 /// Why a seed could not be read.
@@ -183,6 +188,8 @@ pub(crate) struct Instance {
     /// operations changed.
     pub item: Map<String, Value>,
     pub state: InstanceState,
+    /// The test CA certificate behind its download link; `None`: the default one.
+    pub certificate: Option<crate::certificates::TestCertificate>,
     pending: Vec<PendingChange>,
 }
 
@@ -229,6 +236,7 @@ impl Instance {
             name: None,
             item: Map::new(),
             state: InstanceState::Running,
+            certificate: None,
             pending: Vec::new(),
         }
     }

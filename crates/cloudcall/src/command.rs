@@ -222,6 +222,10 @@ pub fn build(services: &[Service], reach: &Reach) -> Command {
     {
         root = root.subcommand(demo_command());
     }
+    #[cfg(feature = "audit")]
+    {
+        root = root.subcommand(crate::audit::command());
+    }
     root = root.subcommand(crate::completions::command());
     for service in services {
         root = root.subcommand(service_command(service, reach));
@@ -289,7 +293,7 @@ fn global_args() -> Vec<Arg> {
             .value_parser(crate::output::FORMAT_NAMES)
             .default_value("json")
             .global(true)
-            .help("Output format: json, table (fitted to the terminal), text (tab-separated) or yaml"),
+            .help("Output format: json, table (fitted to the terminal), text (tab-separated), yaml or csv"),
         Arg::new(global::QUERY)
             .long(global::QUERY)
             .value_name("JMESPATH")

@@ -28,6 +28,8 @@ pub enum CommandLine {
     },
     /// `cloudcall demo` (not run).
     Demo,
+    /// `cloudcall audit` (not run).
+    Audit,
     /// Help, version or a usage error: the exit status and what was printed.
     Exit {
         /// The exit status.
@@ -52,6 +54,8 @@ pub fn parse_command_line(args: &[String], services: &[Service]) -> CommandLine 
             Parsed::Call(call) => Ok((call.input, call.settings)),
             #[cfg(feature = "demo")]
             Parsed::Demo(_) => return CommandLine::Demo,
+            #[cfg(feature = "audit")]
+            Parsed::Audit(_) => return CommandLine::Audit,
             Parsed::Exit(status) => Err(status),
         }
     };

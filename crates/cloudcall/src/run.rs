@@ -52,7 +52,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    fn from_matches(m: &ArgMatches) -> Settings {
+    pub(crate) fn from_matches(m: &ArgMatches) -> Settings {
         Settings {
             endpoint: m.get_one::<String>(global::ENDPOINT).cloned(),
             region: m.get_one::<String>(global::REGION).cloned(),
@@ -210,6 +210,10 @@ where
         Parsed::Demo(matches) => {
             return crate::demo::run(services, &matches, &Settings::from_matches(&matches))
         }
+        #[cfg(feature = "audit")]
+        Parsed::Audit(matches) => {
+            return crate::audit::run(services, &matches, environment, console)
+        }
         Parsed::Exit(status) => return status,
     };
     let style = settings.style(Some(service), &environment, console);
@@ -290,6 +294,9 @@ pub(crate) enum Parsed<'s> {
     /// `cloudcall demo`, with its arguments.
     #[cfg(feature = "demo")]
     Demo(ArgMatches),
+    /// `cloudcall audit`, with its arguments.
+    #[cfg(feature = "audit")]
+    Audit(ArgMatches),
     /// Help, version or a usage error, already printed to `console`: exit with this status.
     Exit(i32),
 }
@@ -323,6 +330,10 @@ pub(crate) fn parse<'s>(
     #[cfg(feature = "demo")]
     if sub_name == "demo" {
         return Parsed::Demo(sub_matches.clone());
+    }
+    #[cfg(feature = "audit")]
+    if sub_name == crate::audit::NAME {
+        return Parsed::Audit(sub_matches.clone());
     }
     if sub_name == crate::completions::NAME {
         let shell = sub_matches

@@ -5,6 +5,7 @@
 //! `Parent.Child`) in a `Field | Value` table, and each list of objects in a table of its own with
 //! one row per element — `certs` in the GeminiDB answer, for instance.
 
+pub mod csv;
 pub mod table;
 pub mod tsv;
 pub mod yaml;
@@ -24,10 +25,12 @@ pub enum Format {
     Text,
     /// YAML.
     Yaml,
+    /// CSV with a header line.
+    Csv,
 }
 
 /// The names `--output` accepts.
-pub const FORMAT_NAMES: [&str; 4] = ["json", "table", "text", "yaml"];
+pub const FORMAT_NAMES: [&str; 5] = ["json", "table", "text", "yaml", "csv"];
 
 impl Format {
     /// Parses the `--output` value (clap has already restricted it to the known names).
@@ -36,6 +39,7 @@ impl Format {
             "table" => Format::Table,
             "text" => Format::Text,
             "yaml" => Format::Yaml,
+            "csv" => Format::Csv,
             _ => Format::Json,
         }
     }
@@ -83,7 +87,7 @@ pub fn render_response(op: &str, value: &Value, style: impl Into<Style>) -> Stri
     match (empty, style.format) {
         (true, Format::Json) => "{}\n".to_owned(),
         (true, Format::Yaml) => "{}\n".to_owned(),
-        (true, Format::Text) => String::new(),
+        (true, Format::Text | Format::Csv) => String::new(),
         (true, Format::Table) => format!("{op}: done; the response has no content.\n"),
         (false, _) => render(value, style),
     }
@@ -101,6 +105,7 @@ pub fn render(value: &Value, style: impl Into<Style>) -> String {
         Format::Table => table::render(value, style.width, &style.lead),
         Format::Text => tsv::render(value),
         Format::Yaml => yaml::render(value),
+        Format::Csv => csv::render(value),
     }
 }
 

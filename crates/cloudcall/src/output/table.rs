@@ -153,6 +153,11 @@ pub fn table(header: &[String], rows: &[Vec<String>]) -> String {
     fitted(header, rows, None, Overflow::Truncate)
 }
 
+/// A boxed table fitted to `width` columns, long cells wrapped (the audit's rows).
+pub fn fitted_table(header: &[String], rows: &[Vec<String>], width: Option<usize>) -> String {
+    fitted(header, rows, width, Overflow::Wrap)
+}
+
 /// Control characters escaped (`\n`, `\u{1b}`), quotes left alone.
 fn clean(s: &str) -> String {
     s.escape_debug()
