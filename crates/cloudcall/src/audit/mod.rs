@@ -87,7 +87,7 @@ pub fn command() -> Command {
                 .long("parallel")
                 .value_name("N")
                 .value_parser(clap::value_parser!(u64).range(1..=256))
-                .help("Instances checked at once (default 32); each action still stays within its rate limit"),
+                .help("Instances of one service and region checked at once (default 32); each action still stays within its rate limit"),
         )
 }
 
@@ -393,7 +393,6 @@ impl Audit<'_> {
     async fn run(&self, targets: &[Target<'_>], console: &mut Console<'_>) -> Vec<Row> {
         let mut rows = Vec::new();
         let mut jobs: JoinSet<Row> = JoinSet::new();
-        let permits = Arc::new(Semaphore::new(self.parallel));
         let mut total = 0usize;
         // Listings, one service and region at a time, each in parallel with the checks of the
         // instances already listed.
@@ -458,6 +457,9 @@ impl Audit<'_> {
                         items.len()
                     );
                     total += items.len();
+                    // Each service and region checks its own instances `parallel` at a time:
+                    // their rate limits are separate, so one never waits behind another's.
+                    let permits = Arc::new(Semaphore::new(self.parallel));
                     for item in items {
                         let client = client.clone();
                         let check = Arc::clone(&check);

@@ -5,6 +5,8 @@
 
 mod common;
 
+#[cfg(feature = "audit")]
+mod audit;
 mod cli;
 #[cfg(feature = "demo")]
 mod demo;
