@@ -243,7 +243,9 @@ fn demo_command() -> Command {
              SSL walk: describe, enable and disable (waiting for each change), describe again, \
              fetch the certificate links. The lifecycle walk: create an instance and wait until it \
              runs, enable SSL and wait, fetch the certificate link, list every page, isolate and \
-             delete it and wait until it is gone. Prints each step and a summary table; exits 0 \
+             delete it and wait until it is gone. The audit: `cloudcall audit` over a seeded \
+             fleet (SSL off, certificates expiring at chosen dates). Prints each step and a \
+             summary table; exits 0 \
              only if every step did what it should. Needs no account and no network.\n\n\
              With --endpoint, talks to that emulator instead (e.g. a `cloud-emulator` started \
              with its default demo credentials) and leaves it running.",
@@ -263,7 +265,7 @@ fn demo_command() -> Command {
                 .value_name("PART")
                 .value_parser(crate::demo::PARTS)
                 .default_value("all")
-                .help("Which walk to run: the SSL walk on seeded instances, the lifecycle walk on a new instance, or both"),
+                .help("Which part to run: the SSL walk on seeded instances, the lifecycle walk on a new instance, the audit of a seeded fleet, or all"),
         )
 }
 

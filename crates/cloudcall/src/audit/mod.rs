@@ -176,47 +176,42 @@ pub fn run(
         Ok(chosen) => chosen,
         Err(e) => return usage(console, &e),
     };
-    let targets = match targets(&chosen, matches, &settings, &environment) {
-        Ok(targets) => targets,
-        Err(e) => return usage(console, &e),
-    };
+    let regions: Vec<String> = matches
+        .get_many::<String>("regions")
+        .map(|r| {
+            r.map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
     let parallel = matches
         .get_one::<u64>("parallel")
         .and_then(|n| usize::try_from(*n).ok())
         .unwrap_or(DEFAULT_PARALLEL);
-    let downloader: Arc<dyn HttpClient> =
-        match ProxyRules::from_environment(&environment).and_then(|rules| {
-            ReqwestHttpClient::with_proxy_rules(
-                cloud_transport::DEFAULT_CONNECT_TIMEOUT,
-                cloud_transport::DEFAULT_POOL_IDLE_TIMEOUT,
-                rules,
-            )
-        }) {
-            Ok(client) => Arc::new(client),
-            Err(e) => return crate::run::report_call_error(console, "audit", &e),
-        };
     let runtime = match crate::run::runtime() {
         Ok(rt) => rt,
         Err(status) => return status,
     };
     let started = Instant::now();
     let style_environment = environment.clone();
-    let audit = Audit {
-        settings: &settings,
+    let audited = runtime.block_on(collect(
+        &chosen,
+        &regions,
+        &settings,
         environment,
-        downloader,
         parallel,
+        console,
+    ));
+    let (rows, pairs) = match audited {
+        Ok(audited) => audited,
+        Err(Failure::Usage(e)) => return usage(console, &e),
+        Err(Failure::Setup(e)) => return crate::run::report_call_error(console, NAME, &e),
     };
-    let mut rows = runtime.block_on(audit.run(&targets, console));
-    rows.sort_by(|a, b| {
-        (&a.service, &a.region, &a.instance).cmp(&(&b.service, &b.region, &b.instance))
-    });
     let checked = rows.iter().filter(|r| r.instance.is_some()).count();
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     let _ = writeln!(
         console.err(),
-        "audit: {checked} instance(s) in {} service/region pair(s) checked in {:.1} s; {failed} row(s) with errors",
-        targets.len(),
+        "audit: {checked} instance(s) in {pairs} service/region pair(s) checked in {:.1} s; {failed} row(s) with errors",
         started.elapsed().as_secs_f64()
     );
 
@@ -245,6 +240,49 @@ pub fn run(
         let _ = writeln!(err, "  ... and {} more", reasons.len() - 20);
     }
     EXIT_FINDINGS
+}
+
+/// Why an audit could not start.
+pub(crate) enum Failure {
+    /// A usage error: an unknown service, no region.
+    Usage(String),
+    /// The HTTP client for downloads could not be made (bad proxy settings).
+    Setup(cloud_transport::Error),
+}
+
+/// Audits `chosen` in `regions` (each `REGION`, `tencent:REGION` or `huawei:REGION`; none: each
+/// vendor's region from `settings` or the environment), with credentials from `environment`;
+/// returns the rows, sorted, and how many service/region pairs there were. Progress goes to the
+/// console's message stream.
+pub(crate) async fn collect(
+    chosen: &[&Service],
+    regions: &[String],
+    settings: &Settings,
+    environment: Environment,
+    parallel: usize,
+    console: &mut Console<'_>,
+) -> Result<(Vec<Row>, usize), Failure> {
+    let targets = targets(chosen, regions, settings, &environment).map_err(Failure::Usage)?;
+    let rules = ProxyRules::from_environment(&environment).map_err(Failure::Setup)?;
+    let downloader: Arc<dyn HttpClient> = Arc::new(
+        ReqwestHttpClient::with_proxy_rules(
+            cloud_transport::DEFAULT_CONNECT_TIMEOUT,
+            cloud_transport::DEFAULT_POOL_IDLE_TIMEOUT,
+            rules,
+        )
+        .map_err(Failure::Setup)?,
+    );
+    let audit = Audit {
+        settings,
+        environment,
+        downloader,
+        parallel,
+    };
+    let mut rows = audit.run(&targets, console).await;
+    rows.sort_by(|a, b| {
+        (&a.service, &a.region, &a.instance).cmp(&(&b.service, &b.region, &b.instance))
+    });
+    Ok((rows, targets.len()))
 }
 
 fn usage(console: &mut Console<'_>, message: &str) -> i32 {
@@ -299,18 +337,10 @@ struct Target<'s> {
 /// Every (service, region) pair to audit.
 fn targets<'s>(
     chosen: &[&'s Service],
-    matches: &ArgMatches,
+    given: &[String],
     settings: &Settings,
     environment: &Environment,
 ) -> Result<Vec<Target<'s>>, String> {
-    let given: Vec<String> = matches
-        .get_many::<String>("regions")
-        .map(|r| {
-            r.map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
     let mut out = Vec::new();
     for service in chosen {
         let vendor = match meta_vendor(service) {

@@ -8,6 +8,8 @@
 //! what its states mean come from the spec, through the library's waiters and paginators, as
 //! the CLI's `--wait` and `--page-all` use them.
 
+#[cfg(feature = "audit")]
+mod audit;
 mod lifecycle;
 mod ssl;
 
@@ -31,7 +33,7 @@ use crate::run::{Settings, EXIT_FAILED, EXIT_OK};
 use crate::values::wire_text;
 
 /// Which parts `cloudcall demo --part` runs.
-pub const PARTS: [&str; 3] = ["all", "ssl", "lifecycle"];
+pub const PARTS: [&str; 4] = ["all", "ssl", "lifecycle", "audit"];
 
 /// How to walk one service's SSL lifecycle.
 struct Lifecycle {
@@ -155,6 +157,7 @@ async fn run_async(services: &[Service], delay: Duration, part: &str, settings: 
     let walks: &[&'static str] = match part {
         "ssl" => &["SSL"],
         "lifecycle" => &["lifecycle"],
+        "audit" => &[],
         _ => &["SSL", "lifecycle"],
     };
     for walk in walks {
@@ -203,6 +206,14 @@ async fn run_async(services: &[Service], delay: Duration, part: &str, settings: 
                 }
             }
             say("");
+        }
+    }
+    #[cfg(feature = "audit")]
+    if part == "all" || part == "audit" {
+        let first = steps.len();
+        audit::walk(services, &emulator, &mut steps).await;
+        for step in &mut steps[first..] {
+            step.part = "audit";
         }
     }
     emulator.shutdown().await;

@@ -188,7 +188,13 @@ fn fitted(
     }
     let mut left_out = Vec::new();
     if let Some(width) = width {
-        let (fit, kept) = fit_widths(&widths, width);
+        let (fit, kept) = match overflow {
+            // Wrapped tables (the field table's values, the audit's errors) give up the last
+            // column's width first: it holds the long text, and the others stay on one line.
+            Overflow::Wrap => shrink_last(&widths, width)
+                .map_or_else(|| fit_widths(&widths, width), |fit| (fit, widths.len())),
+            Overflow::Truncate => fit_widths(&widths, width),
+        };
         if kept < header.len() {
             left_out = header.split_off(kept);
             for row in &mut rows {
@@ -286,6 +292,23 @@ fn fit_widths(natural: &[usize], total: usize) -> (Vec<usize>, usize) {
         }
     }
     (widths, kept)
+}
+
+/// The narrowest the last column of a wrapped table gets before the others shrink too.
+const MIN_WRAPPED_LAST: usize = 24;
+
+/// Widths that fit `total` by narrowing only the last column, if that is enough.
+fn shrink_last(natural: &[usize], total: usize) -> Option<Vec<usize>> {
+    let (last, others) = natural.split_last()?;
+    let budget = total.checked_sub(3 * natural.len() + 1)?;
+    let rest: usize = others.iter().sum();
+    let room = budget.checked_sub(rest)?;
+    let last = (*last).min(room);
+    (last >= MIN_WRAPPED_LAST.min(natural[natural.len() - 1])).then(|| {
+        let mut widths = others.to_vec();
+        widths.push(last);
+        widths
+    })
 }
 
 /// `text` in a column `width` wide: wrapped into lines, or cut with `…`.
