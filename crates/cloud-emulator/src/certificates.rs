@@ -161,6 +161,11 @@ pub(crate) fn serve(shared: &Shared, rest: &str) -> Reply {
     let Some((service, id)) = rest.split_once('/') else {
         return not_found(rest);
     };
+    // Ids from the docs' examples hold characters a client percent-encodes (`"cdb-1"`).
+    let Some(id) = crate::wire::percent_decode(id, false) else {
+        return not_found(rest);
+    };
+    let id = id.as_str();
     let Some(svc) = shared.catalog.service(service) else {
         return not_found(rest);
     };
@@ -229,8 +234,18 @@ fn generate(service: &str, id: &str, not_after: i64) -> Result<String, String> {
     let end = time::OffsetDateTime::from_unix_timestamp(not_after).map_err(|e| e.to_string())?;
     let now = time::OffsetDateTime::now_utc();
     let start = end.min(now) - time::Duration::days(365);
+    // The docs' example ids hold quotes and the like: the DNS name keeps what a label may hold.
+    let label: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let label = if label.is_empty() {
+        "instance".to_owned()
+    } else {
+        label
+    };
     let mut params =
-        rcgen::CertificateParams::new(vec![format!("{id}.{service}.emulator.invalid")])
+        rcgen::CertificateParams::new(vec![format!("{label}.{service}.emulator.invalid")])
             .map_err(|e| e.to_string())?;
     params.not_before = start;
     params.not_after = end;
@@ -307,5 +322,7 @@ mod tests {
     fn a_generated_certificate_is_pem() {
         let pem = generate("tencent-cdb", "cdb-1", 1_801_353_600).unwrap();
         assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+        // Ids from the docs' examples, quotes included.
+        assert!(generate("tencent-postgres", "\u{201d}postgres-xxx\"", 1_801_353_600).is_ok());
     }
 }
