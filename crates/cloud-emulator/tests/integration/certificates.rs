@@ -128,3 +128,11 @@ async fn links_lead_to_certificates_expiring_when_seeded() {
     assert_eq!(status, 404);
     emu.shutdown().await;
 }
+
+/// The seed the READMEs' audit example runs on still loads.
+#[test]
+fn the_audit_fleet_seed_loads() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/audit-fleet.json");
+    let seed = Seed::from_file(path).expect("the seed parses");
+    assert!(seed.instances.iter().any(|i| i.certificate.is_some()));
+}

@@ -69,8 +69,8 @@ pub fn to_json(rows: &[Row]) -> Value {
 }
 
 /// The table columns.
-const COLUMNS: [&str; 9] = [
-    "Service", "Region", "Instance", "Name", "Status", "SSL", "Expires", "Days", "Error",
+const COLUMNS: [&str; 10] = [
+    "Service", "Region", "Instance", "Name", "Status", "SSL", "Expires", "Days", "From", "Error",
 ];
 
 fn cells(row: &Row) -> Vec<String> {
@@ -90,18 +90,23 @@ fn cells(row: &Row) -> Vec<String> {
         },
         row.expires
             .as_ref()
-            .map(|e| {
-                format!(
-                    "{} ({})",
-                    &e[..e.len().min(10)],
-                    row.expiry_source.unwrap_or("-")
-                )
-            })
+            .map(|e| e[..e.len().min(10)].to_owned())
             .unwrap_or_else(|| "-".into()),
         row.days_left.map_or_else(|| "-".into(), |d| d.to_string()),
-        or_dash(&row.error),
+        match row.expiry_source {
+            Some("certificate") => "cert".into(),
+            Some(other) => other.into(),
+            None => "-".into(),
+        },
+        // Whole in the JSON and CSV rows; a table keeps a few lines of it.
+        row.error
+            .as_deref()
+            .map_or_else(|| "-".into(), |e| crate::text::truncate(e, TABLE_ERROR_CHARS)),
     ]
 }
+
+/// The longest error a table cell shows.
+const TABLE_ERROR_CHARS: usize = 100;
 
 /// The rows as a boxed table fitted to `width`.
 pub fn table(rows: &[Row], width: Option<usize>) -> String {

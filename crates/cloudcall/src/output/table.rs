@@ -192,7 +192,8 @@ fn fitted(
             // Wrapped tables (the field table's values, the audit's errors) give up the last
             // column's width first: it holds the long text, and the others stay on one line.
             Overflow::Wrap => shrink_last(&widths, width)
-                .map_or_else(|| fit_widths(&widths, width), |fit| (fit, widths.len())),
+                .map(|fit| (fit, widths.len()))
+                .unwrap_or_else(|| shrink_all(&widths, width)),
             Overflow::Truncate => fit_widths(&widths, width),
         };
         if kept < header.len() {
@@ -311,6 +312,26 @@ fn shrink_last(natural: &[usize], total: usize) -> Option<Vec<usize>> {
     })
 }
 
+/// Widths that fit `total` with the last column at its narrowest wrapped width and the others
+/// shrunk (widest first) into the rest.
+fn shrink_all(natural: &[usize], total: usize) -> (Vec<usize>, usize) {
+    let Some((last, others)) = natural.split_last() else {
+        return (Vec::new(), 0);
+    };
+    let last = (*last).min(MIN_WRAPPED_LAST);
+    // The others fit as a table of their own whose right border is the last column's left one.
+    let (mut widths, kept) = fit_widths(others, total.saturating_sub(last + 3));
+    if kept < others.len() {
+        return fit_widths(natural, total);
+    }
+    let used: usize = widths.iter().sum::<usize>() + 3 * natural.len() + 1;
+    widths.push(
+        last.max(total.saturating_sub(used))
+            .min(natural[natural.len() - 1]),
+    );
+    (widths, natural.len())
+}
+
 /// `text` in a column `width` wide: wrapped into lines, or cut with `…`.
 fn fit_cell(text: &str, width: usize, overflow: Overflow) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
@@ -323,9 +344,16 @@ fn fit_cell(text: &str, width: usize, overflow: Overflow) -> Vec<String> {
             s.push('…');
             vec![s]
         }
-        Overflow::Wrap => chars
-            .chunks(width)
-            .map(|chunk| chunk.iter().collect())
+        // At spaces; a word longer than the column (an id, a URL) is split.
+        Overflow::Wrap => crate::text::wrap(text, width)
+            .lines()
+            .flat_map(|line| {
+                let chars: Vec<char> = line.chars().collect();
+                chars
+                    .chunks(width)
+                    .map(|chunk| chunk.iter().collect::<String>())
+                    .collect::<Vec<_>>()
+            })
             .collect(),
     }
 }
@@ -372,6 +400,18 @@ mod tests {
         assert!(widest_line(&out) <= 60, "{out}");
         // Every character is there, over several lines; "Value" and "Status" hold two more.
         assert_eq!(out.matches('u').count(), 152, "{out}");
+        // Words wrap at spaces.
+        let words =
+            json!({"Error": "the certificate link answered an HTML page, not a certificate"});
+        let out = render(&words, Some(40), &[]);
+        assert!(
+            out.contains("| Error | the certificate link         |"),
+            "{out}"
+        );
+        assert!(
+            out.contains("|       | certificate                  |"),
+            "{out}"
+        );
     }
 
     #[test]
