@@ -99,9 +99,10 @@ fn cells(row: &Row) -> Vec<String> {
             None => "-".into(),
         },
         // Whole in the JSON and CSV rows; a table keeps a few lines of it.
-        row.error
-            .as_deref()
-            .map_or_else(|| "-".into(), |e| crate::text::truncate(e, TABLE_ERROR_CHARS)),
+        row.error.as_deref().map_or_else(
+            || "-".into(),
+            |e| crate::text::truncate(e, TABLE_ERROR_CHARS),
+        ),
     ]
 }
 
