@@ -3,7 +3,8 @@
 //! Written here rather than with a YAML library: the workspace's YAML crate (`saphyr-parser`,
 //! used by the spec loader) only parses, and JSON values need little: strings that could be
 //! read as something else (numbers, booleans, `null`, anything with YAML punctuation) are
-//! double-quoted with JSON's escapes, which YAML reads the same way.
+//! double-quoted with JSON's escapes, which YAML reads the same way. The tests read every
+//! documented answer's YAML back with `saphyr-parser` and compare it with the JSON.
 
 use std::fmt::Write as _;
 
@@ -134,6 +135,77 @@ Obj: {}
 \"N\": null
 ";
         assert_eq!(render(&v), expected);
+    }
+
+    /// The YAML text read back into JSON with `saphyr-parser` (plain scalars resolved as YAML
+    /// 1.2's core schema does).
+    fn read_back(text: &str) -> Value {
+        use saphyr_parser::{Event, Parser, ScalarStyle};
+        enum Open {
+            List(Vec<Value>),
+            Map(serde_json::Map<String, Value>, Option<String>),
+        }
+        fn add(stack: &mut Vec<Open>, done: &mut Option<Value>, v: Value) {
+            match stack.last_mut() {
+                Some(Open::List(items)) => items.push(v),
+                Some(Open::Map(map, key)) => match key.take() {
+                    Some(k) => {
+                        map.insert(k, v);
+                    }
+                    None => *key = Some(v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+                },
+                None => *done = Some(v),
+            }
+        }
+        let mut stack: Vec<Open> = Vec::new();
+        let mut done = None;
+        for event in Parser::new_from_str(text) {
+            let (event, _) = event.expect("YAML parses");
+            match event {
+                Event::Scalar(v, style, _, _) => {
+                    let value = match (style, v.as_ref()) {
+                        (ScalarStyle::Plain, "null" | "~") => Value::Null,
+                        (ScalarStyle::Plain, "true") => Value::Bool(true),
+                        (ScalarStyle::Plain, "false") => Value::Bool(false),
+                        (ScalarStyle::Plain, s) => serde_json::from_str::<serde_json::Number>(s)
+                            .map_or_else(|_| Value::String(s.to_owned()), Value::Number),
+                        (_, s) => Value::String(s.to_owned()),
+                    };
+                    add(&mut stack, &mut done, value);
+                }
+                Event::SequenceStart(..) => stack.push(Open::List(Vec::new())),
+                Event::MappingStart(..) => stack.push(Open::Map(serde_json::Map::new(), None)),
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let v = match stack.pop() {
+                        Some(Open::List(items)) => Value::Array(items),
+                        Some(Open::Map(map, _)) => Value::Object(map),
+                        None => Value::Null,
+                    };
+                    add(&mut stack, &mut done, v);
+                }
+                _ => {}
+            }
+        }
+        done.unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn every_documented_answer_reads_back_the_same() {
+        let mut read = 0;
+        for service in cloud_spec::bundle::services() {
+            for op in service.operations.values() {
+                for example in &op.examples {
+                    let answer = Value::Object(example.output.clone().into_iter().collect());
+                    let text = render(&answer);
+                    assert_eq!(read_back(&text), answer, "{text}");
+                    read += 1;
+                }
+            }
+        }
+        assert!(read > 300, "{read}");
+        let tricky = json!({"a: b": ["- x", "#c", "", " lead", "1e3", "Yes", "~", "\t"],
+            "n": [1.5, -2, 0], "o": {"": {}}, "\u{1b}k": "é\u{9b}"});
+        assert_eq!(read_back(&render(&tricky)), tricky);
     }
 
     #[test]
