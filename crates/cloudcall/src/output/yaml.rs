@@ -145,7 +145,7 @@ Obj: {}
             List(Vec<Value>),
             Map(serde_json::Map<String, Value>, Option<String>),
         }
-        fn add(stack: &mut Vec<Open>, done: &mut Option<Value>, v: Value) {
+        fn add(stack: &mut [Open], done: &mut Option<Value>, v: Value) {
             match stack.last_mut() {
                 Some(Open::List(items)) => items.push(v),
                 Some(Open::Map(map, key)) => match key.take() {
