@@ -28,8 +28,8 @@ pub enum CommandLine {
     },
     /// `cloudcall demo` (not run).
     Demo,
-    /// `cloudcall audit` (not run).
-    Audit,
+    /// Another command of the CLI's own (`audit`, `completions`), not run.
+    Builtin(&'static str),
     /// Help, version or a usage error: the exit status and what was printed.
     Exit {
         /// The exit status.
@@ -55,7 +55,8 @@ pub fn parse_command_line(args: &[String], services: &[Service]) -> CommandLine 
             #[cfg(feature = "demo")]
             Parsed::Demo(_) => return CommandLine::Demo,
             #[cfg(feature = "audit")]
-            Parsed::Audit(_) => return CommandLine::Audit,
+            Parsed::Audit(_) => return CommandLine::Builtin("audit"),
+            Parsed::Completions(_) => return CommandLine::Builtin("completions"),
             Parsed::Exit(status) => Err(status),
         }
     };

@@ -214,6 +214,7 @@ where
         Parsed::Audit(matches) => {
             return crate::audit::run(services, &matches, environment, console)
         }
+        Parsed::Completions(shell) => return crate::completions::run(services, &shell, console),
         Parsed::Exit(status) => return status,
     };
     let style = settings.style(Some(service), &environment, console);
@@ -297,6 +298,8 @@ pub(crate) enum Parsed<'s> {
     /// `cloudcall audit`, with its arguments.
     #[cfg(feature = "audit")]
     Audit(ArgMatches),
+    /// `cloudcall completions <shell>`.
+    Completions(String),
     /// Help, version or a usage error, already printed to `console`: exit with this status.
     Exit(i32),
 }
@@ -339,7 +342,7 @@ pub(crate) fn parse<'s>(
         let shell = sub_matches
             .get_one::<String>("shell")
             .map_or("bash", String::as_str);
-        return Parsed::Exit(crate::completions::run(services, shell, console));
+        return Parsed::Completions(shell.to_owned());
     }
     let Some(service) = services.iter().find(|s| s.crate_name() == sub_name) else {
         return Parsed::Exit(EXIT_USAGE);

@@ -12,6 +12,7 @@ pub mod yaml;
 
 use serde_json::Value;
 
+#[cfg(feature = "demo")]
 pub use table::table;
 
 /// The output formats of `--output`.

@@ -147,13 +147,15 @@ fn list_table(items: &[Value], width: Option<usize>, lead: &[String]) -> String 
     fitted(&columns, &rows, width, Overflow::Truncate)
 }
 
-/// A boxed text table as wide as its cells. Widths count characters; control characters are
-/// escaped so a value cannot break the layout or the terminal.
+/// A boxed text table as wide as its cells (the demo's summary). Widths count characters;
+/// control characters are escaped so a value cannot break the layout or the terminal.
+#[cfg(feature = "demo")]
 pub fn table(header: &[String], rows: &[Vec<String>]) -> String {
     fitted(header, rows, None, Overflow::Truncate)
 }
 
 /// A boxed table fitted to `width` columns, long cells wrapped (the audit's rows).
+#[cfg(feature = "audit")]
 pub fn fitted_table(header: &[String], rows: &[Vec<String>], width: Option<usize>) -> String {
     fitted(header, rows, width, Overflow::Wrap)
 }
