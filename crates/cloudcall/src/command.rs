@@ -212,7 +212,8 @@ pub fn build(services: &[Service], reach: &Reach) -> Command {
         ))
         .after_help(text::wrap(
             "Exit status: 0 success; 1 the call failed (service error, network, timeout, credentials); \
-             2 usage or configuration error (nothing was sent).",
+             2 usage or configuration error (nothing was sent); 3 `cloudcall audit --fail-if` \
+             matched.",
             text::WRAP_WIDTH,
         ))
         .subcommand_required(true)
