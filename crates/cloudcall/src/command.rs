@@ -311,7 +311,7 @@ fn global_args() -> Vec<Arg> {
             .long(global::DEBUG)
             .action(ArgAction::SetTrue)
             .global(true)
-            .help("Print the resolved settings and the request on stderr (secrets are never printed)"),
+            .help("Print the settings and every HTTP attempt on stderr: request line, headers, body, status and timing (credentials and secrets redacted)"),
         Arg::new(global::ALLOW_INSECURE_HTTP)
             .long(global::ALLOW_INSECURE_HTTP)
             .action(ArgAction::SetTrue)
