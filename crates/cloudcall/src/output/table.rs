@@ -113,6 +113,15 @@ fn list_table(items: &[Value], width: Option<usize>, lead: &[String]) -> String 
                     }
                 }
             }
+            // `--query 'Items[].[Id, Status]'`: a column per position.
+            Value::Array(values) => {
+                for i in 1..=values.len() {
+                    let name = i.to_string();
+                    if !scalar_columns.contains(&name) {
+                        scalar_columns.push(name);
+                    }
+                }
+            }
             _ => {
                 if !scalar_columns.iter().any(|c| c == "Value") {
                     scalar_columns.push("Value".into());
@@ -130,6 +139,12 @@ fn list_table(items: &[Value], width: Option<usize>, lead: &[String]) -> String 
     let value_of = |item: &Value, column: &str| -> String {
         match item {
             Value::Object(map) => map.get(column).map(cell).unwrap_or_default(),
+            Value::Array(values) => column
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| values.get(i.checked_sub(1)?))
+                .map(cell)
+                .unwrap_or_default(),
             other if column == "Value" => cell(other),
             _ => String::new(),
         }
@@ -414,6 +429,13 @@ mod tests {
             out.contains("|       | certificate                  |"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn lists_of_lists_get_a_column_per_position() {
+        let out = render(&json!([["cdb-1", 1], ["cdb-2", 0]]), None, &[]);
+        assert!(out.contains("| 1     | 2 |"), "{out}");
+        assert!(out.contains("| cdb-2 | 0 |"), "{out}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `--output text`: tab-separated lines for `cut`, `awk` and shell loops, in the manner of
 //! aws-cli's text output.
 //!
-//! - a scalar is one line; a list of scalars is one line of tab-separated values;
+//! - a scalar is one line; a list of scalars is one line of tab-separated values; a list of
+//!   lists is one line per inner list;
 //! - a list of objects is one line per object, its members in one column order for every line
 //!   (the order they first appear in), absent members as empty fields;
 //! - an object prints `Name<TAB>value` for each scalar member (nested objects as `Parent.Child`),
@@ -20,6 +21,15 @@ pub fn render(value: &Value) -> String {
     match value {
         Value::Array(items) if items.iter().any(Value::is_object) => {
             lines_of_objects(items, None, &mut out)
+        }
+        // `--query 'Items[].[Id, Status]'`: one line per inner list.
+        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_array) => {
+            for item in items {
+                let fields: Vec<String> =
+                    item.as_array().into_iter().flatten().map(field).collect();
+                out.push_str(&fields.join("\t"));
+                out.push('\n');
+            }
         }
         Value::Array(items) => {
             let fields: Vec<String> = items.iter().map(field).collect();
@@ -130,6 +140,7 @@ mod tests {
     #[test]
     fn query_results_print_plainly() {
         assert_eq!(render(&json!(["a", "b"])), "a\tb\n");
+        assert_eq!(render(&json!([["a", 1], ["b", null]])), "a\t1\nb\tNone\n");
         assert_eq!(render(&json!("a")), "a\n");
         assert_eq!(
             render(&json!([{"Id": "a", "T": [1, 2]}, {"Id": "b"}])),
