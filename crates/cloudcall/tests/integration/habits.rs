@@ -57,6 +57,27 @@ fn query_selects_from_the_answer_in_every_format() {
             .trim(),
         all["TotalCount"].to_string()
     );
+    let pairs = run(&[
+        "--query",
+        "Items[].[InstanceId, Status]",
+        "--output",
+        "text",
+    ]);
+    let lines: Vec<&str> = pairs.expect_status(0).stdout.lines().collect();
+    assert_eq!(lines.len(), ids.len());
+    assert_eq!(
+        lines[0],
+        format!("{}\t{}", ids[0], all["Items"][0]["Status"])
+    );
+    let csv = run(&[
+        "--query",
+        "Items[].{Id: InstanceId, Status: Status}",
+        "--output",
+        "csv",
+    ]);
+    let lines: Vec<&str> = csv.expect_status(0).stdout.lines().collect();
+    assert_eq!(lines[0], "Id,Status");
+    assert_eq!(lines.len(), ids.len() + 1);
     // Nothing selected: JSON null, as aws-cli prints it.
     assert_eq!(
         run(&["--query", "NoSuchMember"]).expect_status(0).stdout,
