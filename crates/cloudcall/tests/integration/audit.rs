@@ -256,13 +256,7 @@ fn an_instance_that_vanishes_between_list_and_describe_is_a_row() {
     );
     let faults = h.emulator.faults();
     faults
-        .add(
-            FaultRule::new(
-                "DescribeSSLStatus",
-                Fault::latency(Duration::from_millis(1500)),
-            )
-            .times(2),
-        )
+        .add(FaultRule::new("DescribeSSLStatus", Fault::latency(Duration::from_secs(3))).times(2))
         .unwrap();
     let services = cloudcall::services_for(["cloudcall", "audit"]);
     std::thread::scope(|scope| {
