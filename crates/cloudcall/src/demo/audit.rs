@@ -234,6 +234,9 @@ pub(super) async fn walk(services: &[Service], emulator: &Emulator, steps: &mut 
             found,
             elapsed / chosen.len().max(1) as u32,
         );
+        if let Some(step) = steps.last_mut() {
+            step.instance = Some(format!("{} instance(s)", mine.len()));
+        }
     }
     say("");
 }
