@@ -444,6 +444,68 @@ impl<'a> Checker<'a> {
             }
         }
         self.resource_ids(resource, &path);
+        if let Some(ssl) = &resource.ssl {
+            self.resource_ssl(resource, ssl, &path.key("ssl"));
+        }
+    }
+
+    /// Checks `resource.ssl`: operations that exist and take the resource id, a switch with a
+    /// waiter, input members it has, output paths that are there.
+    fn resource_ssl(
+        &mut self,
+        resource: &Resource,
+        ssl: &cloud_spec::ResourceSsl,
+        path: &SpecPath,
+    ) {
+        match self.service.operations.get(ssl.enable.as_str()) {
+            None => self.missing_operation(&path.key("enable"), &ssl.enable),
+            Some(op) => {
+                if op.waiter.is_none() {
+                    self.error(
+                        &path.key("enable"),
+                        format!(
+                            "`{}` has no waiter to say how SSL being on shows",
+                            ssl.enable
+                        ),
+                    );
+                }
+                for name in std::iter::once(&resource.id).chain(ssl.enable_input.keys()) {
+                    if !op.input.contains_key(name.as_str()) {
+                        self.error(
+                            &path.key("enable_input"),
+                            format!("`{}` has no input member `{name}`", ssl.enable),
+                        );
+                    }
+                }
+            }
+        }
+        let Some(op) = self.service.operations.get(ssl.certificate.as_str()) else {
+            self.missing_operation(&path.key("certificate"), &ssl.certificate);
+            return;
+        };
+        if !op.input.contains_key(resource.id.as_str()) {
+            self.error(
+                &path.key("certificate"),
+                format!(
+                    "`{}` has no input member `{}`",
+                    ssl.certificate, resource.id
+                ),
+            );
+        }
+        let output = op.output.clone();
+        for (key, member) in [("link", Some(&ssl.link)), ("expires", ssl.expires.as_ref())] {
+            let Some(member) = member else { continue };
+            match self.resolve_in(&output, member, "the answer") {
+                Ok(Some(ty))
+                    if self.kind(&ty) == Kind::String || matches!(ty, TypeExpr::Timestamp) => {}
+                Ok(Some(ty)) => self.error(
+                    &path.key(key),
+                    format!("`{member}` is `{ty}`; the {key} is a string or a timestamp"),
+                ),
+                Ok(None) => {}
+                Err(message) => self.error(&path.key(key), message),
+            }
+        }
     }
 
     /// Checks `resource.list`; returns the members of a listed item when they can be found.

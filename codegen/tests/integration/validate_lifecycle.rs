@@ -526,3 +526,39 @@ fn modify_and_remove_operations_name_the_resource() {
         &["resource.id_members.OfflineIsolatedInstances: `OfflineIsolatedInstances` has no input member `RequestId`"],
     );
 }
+
+#[test]
+fn resource_ssl_names_a_switch_with_a_waiter_and_a_link_that_is_there() {
+    let good = "  ssl:\n    enable: InstanceEnableSSL\n    enable_input: {Enable: true}\n    certificate: DescribeInstanceSSL\n    link: CertUrl\n    expires: ExpiredTime\n";
+    let valid = edit(
+        &base(),
+        "  id_members:\n",
+        &format!("{good}  id_members:\n"),
+    );
+    if let Err(errors) = check(T, &valid) {
+        panic!("a valid resource.ssl is refused:\n{errors}");
+    }
+    let bad = "  ssl:\n    enable: DescribeInstanceSSL\n    enable_input: {Enabled: true}\n    certificate: DescribeInstanceSSL\n    link: Status\n    expires: CertLink\n";
+    let spec = edit(&base(), "  id_members:\n", &format!("{bad}  id_members:\n"));
+    expect(
+        &spec,
+        &[
+            "resource.ssl.enable: `DescribeInstanceSSL` has no waiter to say how SSL being on shows",
+            "resource.ssl.enable_input: `DescribeInstanceSSL` has no input member `Enabled`",
+            "resource.ssl.link: `Status` is `SslStatus`; the link is a string or a timestamp",
+            "resource.ssl.expires: `CertLink`: the answer has no member `CertLink`",
+        ],
+    );
+    let spec = edit(
+        &base(),
+        "  id_members:\n",
+        "  ssl:\n    enable: EnableSsl\n    certificate: DescribeInstanceSSL\n    link: CertUrl\n  id_members:\n",
+    );
+    let found = errors(T, &spec);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("resource.ssl.enable") && f.contains("EnableSsl")),
+        "{found:#?}"
+    );
+}

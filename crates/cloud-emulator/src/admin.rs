@@ -8,6 +8,7 @@
 //! | `GET /_emulator/faults` | the fault rules still active, and how many faults were injected |
 //! | `POST /_emulator/faults` | add a rule (or a JSON array of rules), see [`FaultRule`](crate::FaultRule) |
 //! | `DELETE /_emulator/faults` | remove every rule |
+//! | `GET /_emulator/certs/<service>/<instance-id>` | the instance's test CA certificate (PEM), see [`crate::certificates`] |
 //! | `GET /_emulator/task-failures` | the task-failure rules still active |
 //! | `POST /_emulator/task-failures` | add a rule (or a JSON array of rules), see [`TaskFailureRule`](crate::TaskFailureRule) |
 //! | `DELETE /_emulator/task-failures` | remove every task-failure rule |
@@ -15,6 +16,8 @@
 //! Admin requests need no signature and are never throttled or faulted. A body must be sent as
 //! `Content-Type: application/json`, and a request carrying a foreign `Origin` is refused, so a
 //! web page on another site cannot drive the emulator through a browser.
+
+mod certs;
 
 use std::time::Instant;
 
@@ -64,6 +67,12 @@ pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
         return refused;
     }
     let path = req.path.trim_end_matches('/');
+    if let ("GET", Some(rest)) = (
+        req.method.as_str(),
+        path.strip_prefix(crate::certificates::PATH_PREFIX),
+    ) {
+        return certs::serve(shared, rest);
+    }
     match (req.method.as_str(), path) {
         ("GET", "/_emulator/health") => Reply::json(200, &json!({"status": "ok"})),
         ("GET", "/_emulator/state") => {

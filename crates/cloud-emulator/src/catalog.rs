@@ -541,8 +541,9 @@ fn flow_members(spec: &Service, op: &Operation) -> Vec<String> {
 ///   `JobId`, `AsyncRequestId`, GeminiDB `job_id`), a fresh integer or string as the member's
 ///   type says;
 /// - where the spec models the service's instances (`resource`): the new ids of a create
-///   operation, the items and total of the list operation (the real instances), and the
-///   status of a task API's answer (the task's progress).
+///   operation, the items and total of the list operation (the real instances), the status of
+///   a task API's answer (the task's progress), and the certificate link (and expiry) of the
+///   operation `resource.ssl` names (the instance's test certificate).
 ///
 /// A harness comparing an answer with the operation's documented example skips these members
 /// (and can check that they are present); everything else in an answer built from an example
@@ -577,6 +578,13 @@ pub fn generated_output_members(service: &Service, operation: &Operation) -> Vec
     if let Some(name) = name {
         let apis = service.tasks.values().filter(|api| api.operation == name);
         paths.extend(apis.map(|api| api.status.clone()));
+        // The certificate link leads to the emulator's own test certificate, whose expiry the
+        // answer states where the spec says so (`crate::certificates`).
+        let ssl = service.resource.as_ref().and_then(|r| r.ssl.as_ref());
+        if let Some(ssl) = ssl.filter(|ssl| ssl.certificate == name) {
+            paths.push(ssl.link.clone());
+            paths.extend(ssl.expires.clone());
+        }
     }
     let mut members: Vec<String> = Vec::new();
     for path in paths {

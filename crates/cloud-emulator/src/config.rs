@@ -209,6 +209,10 @@ pub(crate) struct Settings {
     pub domain_id: String,
     /// The emulator's notion of now (the system clock plus the configured offset).
     pub clock: Clock,
+    /// `http://127.0.0.1:<port>`: certificate links point here.
+    pub base_url: String,
+    /// When the certificates of instances without a seeded one expire (Unix seconds).
+    pub default_certificate_not_after: i64,
 }
 
 #[cfg(test)]

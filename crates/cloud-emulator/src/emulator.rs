@@ -235,6 +235,8 @@ impl EmulatorBuilder {
         }
         let default_project = projects[0].clone();
 
+        let clock = Clock::with_offset(self.clock_offset_secs);
+        let started = clock.now();
         let store = Store::default();
         {
             let mut state = store.lock();
@@ -258,6 +260,11 @@ impl EmulatorBuilder {
                 };
                 let mut instance = Instance::new(seeded.region.clone(), seeded.project_id.clone());
                 instance.name = seeded.name.clone();
+                if let Some(certificate) = &seeded.certificate {
+                    instance.certificate = Some(certificate.resolve(started).map_err(|e| {
+                        StartError::new(format!("the seed's certificate of `{}`: {e}", seeded.id))
+                    })?);
+                }
                 instance.state = seeded.state.unwrap_or_default();
                 for (op, overlay) in &seeded.outputs {
                     if !svc.spec.operations.contains_key(op) {
@@ -301,12 +308,16 @@ impl EmulatorBuilder {
                 token_ttl: self.token_ttl,
                 rate_limits: self.rate_limits,
                 domain_id: DEFAULT_HUAWEI_DOMAIN_ID.to_owned(),
-                clock: Clock::with_offset(self.clock_offset_secs),
+                clock,
+                base_url: format!("http://{addr}"),
+                default_certificate_not_after: started
+                    .saturating_add(crate::certificates::DEFAULT_LIFETIME_DAYS * 86_400),
             },
             faults: Faults::default(),
             task_failures,
             limiter: RateLimiter::default(),
             iam: Iam::new(projects),
+            certificates: Default::default(),
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(server::run(listener, shared.clone(), shutdown_rx));

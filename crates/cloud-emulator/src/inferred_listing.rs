@@ -4,6 +4,7 @@
 //! `offset` and `limit`). A spec that states its resource is listed by `listing` instead,
 //! from the spec's own keys.
 
+use cloud_transport::json_path::set_path;
 use std::time::Instant;
 
 use cloud_spec::{Operation, Service, TypeExpr};
@@ -12,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::catalog::Listing;
 use crate::listing::page;
 use crate::ops::{describe, Call};
-use crate::state::{set_path, Inner};
+use crate::state::Inner;
 use crate::synth;
 use crate::validate::member_type;
 use crate::wire::loose_name;

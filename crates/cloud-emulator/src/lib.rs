@@ -57,6 +57,7 @@
 
 mod admin;
 mod catalog;
+mod certificates;
 mod clock;
 mod config;
 mod emulator;
@@ -86,6 +87,7 @@ mod validate;
 mod wire;
 
 pub use catalog::generated_output_members;
+pub use certificates::{CertificateForm, SeedCertificate};
 pub use config::{
     AccessKey, IamUser, Project, DEFAULT_ASYNC_DELAY, DEFAULT_HUAWEI_DOMAIN_ID,
     DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEFAULT_TOKEN_TTL, DEMO_HUAWEI_AK,

@@ -8,6 +8,7 @@
 //! creation ends failed (where the spec has a failed state, GeminiDB `createfail`) or gone, a
 //! removal leaves the instance in the state it had.
 
+use cloud_transport::json_path::set_path;
 use std::time::Instant;
 
 use cloud_spec::{Removal, TypeExpr};
@@ -19,7 +20,7 @@ use crate::ids;
 use crate::listing::lay_over;
 use crate::ops::Call;
 use crate::resource::{fits, type_at, ResourceIndex};
-use crate::state::{set_path, Change, Inner, Instance, InstanceState, PendingChange};
+use crate::state::{Change, Inner, Instance, InstanceState, PendingChange};
 use crate::validate::member_type;
 
 /// When a call's changes happen and how they end.

@@ -8,6 +8,7 @@
 //! are not the spec's filters or paging members (`VpcId`, `Tags`, ...) are accepted and not
 //! applied.
 
+use cloud_transport::json_path::set_path;
 use std::time::Instant;
 
 use cloud_spec::{PageStyle, Pagination, Service};
@@ -17,7 +18,7 @@ use serde_json::{Map, Value};
 use crate::examples::{self, replace_string};
 use crate::ops::Call;
 use crate::resource::ResourceIndex;
-use crate::state::{set_path, Inner, Instance, InstanceState};
+use crate::state::{Inner, Instance, InstanceState};
 use crate::synth;
 
 /// The list operation's answer.

@@ -8,6 +8,7 @@
 //! mutation with a waiter schedules the change its waiter expects. Every mutation is counted,
 //! and one whose spec has a `task` answers a fresh handle and registers the task.
 
+use cloud_transport::json_path::set_path;
 use std::time::Instant;
 
 use cloud_spec::{Operation, Service, TypeExpr};
@@ -22,7 +23,7 @@ use crate::lifecycle::{self, Timing};
 use crate::listing;
 use crate::quirks;
 use crate::resource::{fits, type_at};
-use crate::state::{set_path, Change, Inner, Instance};
+use crate::state::{Change, Inner, Instance};
 use crate::task_failures::TaskFailures;
 use crate::tasks::{self, Task};
 use crate::validate::{member_type, Invalid};
@@ -155,6 +156,23 @@ pub(crate) fn execute(
 
     if !op.read_only {
         state.record_applied(&svc.key, name, about.first().map(String::as_str));
+    }
+    if let (Some(ssl), Some(id)) = (
+        svc.resource.as_ref().and_then(|r| r.spec.ssl.as_ref()),
+        about.first(),
+    ) {
+        if let Some(instance) = state.instance(&svc.key, id, call.region, call.project_id, now) {
+            crate::certificates::show_in_answer(
+                ssl,
+                name,
+                settings,
+                &svc.key,
+                id,
+                instance.outputs.get(name),
+                instance.certificate,
+                &mut output,
+            );
+        }
     }
     for member in &entry.flow_members {
         // A list of handles (`FlowIds`) holds one task per instance the call is about (at

@@ -159,7 +159,7 @@ impl ResourceIndex {
             return;
         }
         if let Some(status) = self.status_of(state) {
-            crate::state::set_path(target, path, status);
+            cloud_transport::json_path::set_path(target, path, status);
         }
     }
 

@@ -61,6 +61,7 @@ pub(crate) struct Shared {
     pub task_failures: TaskFailures,
     pub limiter: RateLimiter,
     pub iam: Iam,
+    pub certificates: crate::certificates::CertificateCache,
 }
 
 /// A request, read completely.

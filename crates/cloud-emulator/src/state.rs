@@ -73,6 +73,11 @@ pub struct SeedInstance {
     /// Per describe operation, values laid over its documented example output, by dotted path.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub outputs: IndexMap<String, Map<String, Value>>,
+    /// The CA certificate behind the instance's download link (where the spec's `resource.ssl`
+    /// names one): when it expires and what the link answers. Absent: a PEM certificate valid
+    /// for a year from the emulator's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<crate::certificates::SeedCertificate>,
 }
 
 /// Why a seed could not be read.
@@ -183,6 +188,8 @@ pub(crate) struct Instance {
     /// operations changed.
     pub item: Map<String, Value>,
     pub state: InstanceState,
+    /// The test CA certificate behind its download link; `None`: the default one.
+    pub certificate: Option<crate::certificates::TestCertificate>,
     pending: Vec<PendingChange>,
 }
 
@@ -229,6 +236,7 @@ impl Instance {
             name: None,
             item: Map::new(),
             state: InstanceState::Running,
+            certificate: None,
             pending: Vec::new(),
         }
     }
@@ -516,57 +524,11 @@ impl Inner {
     }
 }
 
-/// Sets `value` at a dotted `path` inside `target`, creating objects on the way; numeric
-/// segments index arrays (extending them with nulls when needed).
-pub(crate) fn set_path(target: &mut Value, path: &str, value: Value) {
-    let parts: Vec<&str> = path.split('.').collect();
-    let Some((last, init)) = parts.split_last() else {
-        return;
-    };
-    let mut cur = target;
-    for part in init {
-        cur = child(cur, part);
-    }
-    *child(cur, last) = value;
-}
-
-/// The child `part` of `cur`: an array element for a numeric part of an array, else an object
-/// member (turning `cur` into an object if it is not one).
-fn child<'a>(cur: &'a mut Value, part: &str) -> &'a mut Value {
-    if let (Ok(index), true) = (part.parse::<usize>(), cur.is_array()) {
-        let items = cur.as_array_mut().expect("checked to be an array");
-        if items.len() <= index {
-            items.resize(index + 1, Value::Null);
-        }
-        return &mut items[index];
-    }
-    if !cur.is_object() {
-        *cur = Value::Object(Map::new());
-    }
-    cur.as_object_mut()
-        .expect("made an object above")
-        .entry(part.to_owned())
-        .or_insert(Value::Null)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
     use std::time::Duration;
-
-    #[test]
-    fn paths() {
-        let mut v = json!({"Status": 1, "certs": [{"category": "a"}]});
-        set_path(&mut v, "Status", json!(0));
-        set_path(&mut v, "certs.0.category", json!("b"));
-        set_path(&mut v, "a.b", json!(true));
-        set_path(&mut v, "certs.2", json!("x"));
-        assert_eq!(
-            v,
-            json!({"Status": 0, "certs": [{"category": "b"}, null, "x"], "a": {"b": true}})
-        );
-    }
 
     fn overlay(ready_at: Instant, seq: u64, status: i64) -> PendingChange {
         PendingChange {

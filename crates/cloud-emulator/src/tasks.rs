@@ -18,8 +18,9 @@ use crate::catalog::ErrorSpec;
 use crate::examples::{self, remove_path, replace_loosely, value_at_mut};
 use crate::ids;
 use crate::ops::{Call, CallError};
-use crate::state::{set_path, Inner};
+use crate::state::Inner;
 use crate::synth;
+use cloud_transport::json_path::set_path;
 
 /// One task.
 #[derive(Debug, Clone)]

@@ -544,6 +544,33 @@ pub struct Resource {
     /// `InstanceIds`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub id_members: IndexMap<String, String>,
+    /// How the resource's SSL shows and where its CA certificate is found: what `cloudcall
+    /// audit` reads, and what the emulator serves test certificates for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl: Option<ResourceSsl>,
+}
+
+/// A resource's SSL: the switch that turns it on (whose waiter says how "on" shows) and the
+/// operation that links to its CA certificate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResourceSsl {
+    /// The operation that switches SSL on; its `waiter`'s condition for this input is what
+    /// "SSL is on" looks like, and its waiter's operation is how to ask.
+    pub enable: String,
+    /// Input members besides the resource id that make `enable` switch SSL on
+    /// (`ssl_option: on`, `Enable: true`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub enable_input: IndexMap<String, Value>,
+    /// The operation that answers, for the resource id, with the CA certificate's download link.
+    pub certificate: String,
+    /// Dot-separated output path of the download link (`CertUrl`, `certs.0.download_link`).
+    pub link: String,
+    /// Dot-separated output path of the certificate's expiry, where the answer states it
+    /// (mongodb `ExpiredTime`); else the expiry is read from the downloaded certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }
 
 /// One input value of a modify operation and the value a listed item shows for it.

@@ -27,6 +27,39 @@ pub fn value_at_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Valu
     })
 }
 
+/// Sets the member at a dot-separated path, making the objects on the way (and, for a numeric
+/// segment into a list, growing the list with nulls): the emulator lays state over answers and
+/// the CLI gathers pages through it. A non-object on the way is replaced by an object.
+pub fn set_path(target: &mut Value, path: &str, value: Value) {
+    let mut current = target;
+    let mut segments = path.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
+        let slot = match (segment.parse::<usize>(), current) {
+            (Ok(index), Value::Array(items)) => {
+                if items.len() <= index {
+                    items.resize(index + 1, Value::Null);
+                }
+                &mut items[index]
+            }
+            (_, other) => {
+                if !other.is_object() {
+                    *other = Value::Object(serde_json::Map::new());
+                }
+                let Value::Object(map) = other else {
+                    return;
+                };
+                map.entry(segment.to_owned()).or_insert(Value::Null)
+            }
+        };
+        if last {
+            *slot = value;
+            return;
+        }
+        current = slot;
+    }
+}
+
 /// Equal as JSON, or the same number sent as text: Tencent sometimes sends `"1"` for `1`, and a
 /// status compared with `==` would then never match. Strings are compared exactly (`"ON"` is not
 /// `"on"`), and `true` is not `1`.
@@ -51,6 +84,19 @@ pub fn is_one_of(value: &Value, set: &[Value]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_path_makes_the_way_and_indexes_lists() {
+        let mut v = serde_json::json!({"a": [1, {"b": 2}], "s": "x"});
+        set_path(&mut v, "a.1.b", Value::from(3));
+        set_path(&mut v, "a.3", Value::from(4));
+        set_path(&mut v, "n.m", Value::from(5));
+        set_path(&mut v, "s.t", Value::from(6));
+        assert_eq!(
+            v,
+            serde_json::json!({"a": [1, {"b": 3}, null, 4], "s": {"t": 6}, "n": {"m": 5}})
+        );
+    }
     use serde_json::json;
 
     #[test]

@@ -23,8 +23,12 @@ pub mod global {
     pub const REGION: &str = "region";
     /// `--project-id ID`
     pub const PROJECT_ID: &str = "project-id";
-    /// `--output json|table`
+    /// `--output json|table|text|yaml`
     pub const OUTPUT: &str = "output";
+    /// `--query EXPR`: JMESPath applied to the answer.
+    pub const QUERY: &str = "query";
+    /// `--full-width`: tables as wide as their cells.
+    pub const FULL_WIDTH: &str = "full-width";
     /// `--debug`
     pub const DEBUG: &str = "debug";
     /// `--allow-insecure-http`
@@ -35,6 +39,8 @@ pub mod global {
 pub mod op_flags {
     /// `--cli-input-json JSON`: the whole input, by wire name.
     pub const CLI_INPUT_JSON: &str = "cli-input-json";
+    /// `--generate-cli-skeleton`: print an input JSON with every member, send nothing.
+    pub const GENERATE_CLI_SKELETON: &str = "generate-cli-skeleton";
     /// `--wait`: wait for the asynchronous change to show.
     pub const WAIT: &str = "wait";
     /// `--wait-timeout SECS`
@@ -55,9 +61,12 @@ pub const RESERVED_FLAGS: &[&str] = &[
     global::REGION,
     global::PROJECT_ID,
     global::OUTPUT,
+    global::QUERY,
+    global::FULL_WIDTH,
     global::DEBUG,
     global::ALLOW_INSECURE_HTTP,
     op_flags::CLI_INPUT_JSON,
+    op_flags::GENERATE_CLI_SKELETON,
     op_flags::WAIT,
     op_flags::WAIT_TIMEOUT,
     op_flags::PAGE_ALL,
@@ -142,8 +151,8 @@ pub struct Reach {
 }
 
 impl Reach {
-    /// Every service and operation fully built (for tests of the whole tree).
-    #[cfg(test)]
+    /// Every service and operation fully built (for completion scripts and tests of the whole
+    /// tree).
     pub fn everything() -> Reach {
         Reach { words: None }
     }
@@ -192,7 +201,8 @@ pub fn build(services: &[Service], reach: &Reach) -> Command {
         ))
         .after_help(text::wrap(
             "Exit status: 0 success; 1 the call failed (service error, network, timeout, credentials); \
-             2 usage or configuration error (nothing was sent).",
+             2 usage or configuration error (nothing was sent); 3 `cloudcall audit --fail-if` \
+             matched.",
             text::WRAP_WIDTH,
         ))
         .subcommand_required(true)
@@ -202,6 +212,11 @@ pub fn build(services: &[Service], reach: &Reach) -> Command {
     {
         root = root.subcommand(demo_command());
     }
+    #[cfg(feature = "audit")]
+    {
+        root = root.subcommand(crate::audit::command());
+    }
+    root = root.subcommand(crate::completions::command());
     for service in services {
         root = root.subcommand(service_command(service, reach));
     }
@@ -218,7 +233,9 @@ fn demo_command() -> Command {
              SSL walk: describe, enable and disable (waiting for each change), describe again, \
              fetch the certificate links. The lifecycle walk: create an instance and wait until it \
              runs, enable SSL and wait, fetch the certificate link, list every page, isolate and \
-             delete it and wait until it is gone. Prints each step and a summary table; exits 0 \
+             delete it and wait until it is gone. The audit: `cloudcall audit` over a seeded \
+             fleet (SSL off, certificates expiring at chosen dates). Prints each step and a \
+             summary table; exits 0 \
              only if every step did what it should. Needs no account and no network.\n\n\
              With --endpoint, talks to that emulator instead (e.g. a `cloud-emulator` started \
              with its default demo credentials) and leaves it running.",
@@ -238,7 +255,7 @@ fn demo_command() -> Command {
                 .value_name("PART")
                 .value_parser(crate::demo::PARTS)
                 .default_value("all")
-                .help("Which walk to run: the SSL walk on seeded instances, the lifecycle walk on a new instance, or both"),
+                .help("Which part to run: the SSL walk on seeded instances, the lifecycle walk on a new instance, the audit of a seeded fleet, or all"),
         )
 }
 
@@ -265,15 +282,25 @@ fn global_args() -> Vec<Arg> {
         Arg::new(global::OUTPUT)
             .long(global::OUTPUT)
             .value_name("FORMAT")
-            .value_parser(["json", "table"])
+            .value_parser(crate::output::FORMAT_NAMES)
             .default_value("json")
             .global(true)
-            .help("Output format"),
+            .help("Output format: json, table (fitted to the terminal), text (tab-separated), yaml or csv"),
+        Arg::new(global::QUERY)
+            .long(global::QUERY)
+            .value_name("JMESPATH")
+            .global(true)
+            .help("Show only what this JMESPath expression selects from the answer, e.g. 'InstanceDetails[].InstanceId'"),
+        Arg::new(global::FULL_WIDTH)
+            .long(global::FULL_WIDTH)
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Print tables as wide as their cells instead of fitting them to the terminal"),
         Arg::new(global::DEBUG)
             .long(global::DEBUG)
             .action(ArgAction::SetTrue)
             .global(true)
-            .help("Print the resolved settings and the request on stderr (secrets are never printed)"),
+            .help("Print the settings and every HTTP attempt on stderr: request line, headers, body, status and timing (credentials and secrets redacted)"),
         Arg::new(global::ALLOW_INSECURE_HTTP)
             .long(global::ALLOW_INSECURE_HTTP)
             .action(ArgAction::SetTrue)
@@ -390,6 +417,13 @@ fn operation_command(
             .value_name("JSON")
             .display_order(900)
             .help("The whole input as JSON by wire name (file://PATH reads a file); flags override it"),
+    )
+    .arg(
+        Arg::new(op_flags::GENERATE_CLI_SKELETON)
+            .long(op_flags::GENERATE_CLI_SKELETON)
+            .action(ArgAction::SetTrue)
+            .display_order(901)
+            .help("Print an input JSON with every member (placeholders by type) for --cli-input-json, and send nothing"),
     );
     if let Some(what) = crate::wait::describe(service, name) {
         cmd = cmd
@@ -526,7 +560,11 @@ fn member_arg(p: &Param<'_>, shapes: &Arc<Shapes>) -> Arg {
         .allow_hyphen_values(true);
     if p.member.required {
         // The whole input may come from --cli-input-json instead; `input::collect` checks that case.
-        arg = arg.required_unless_present(op_flags::CLI_INPUT_JSON);
+        // (or a skeleton is asked for, which needs no input).
+        arg = arg.required_unless_present_any([
+            op_flags::CLI_INPUT_JSON,
+            op_flags::GENERATE_CLI_SKELETON,
+        ]);
     }
     let shapes_for_parser = Arc::clone(shapes);
     match &p.ty {
@@ -680,7 +718,10 @@ mod tests {
     fn services_and_operations_are_kebab_case() {
         let root = root();
         let names: Vec<&str> = root.get_subcommands().map(|c| c.get_name()).collect();
-        assert_eq!(names, ["demo", "tencent-mongodb", "huawei-geminidb"]);
+        // The CLI's own commands (demo, audit: by feature), then the services.
+        assert!(names.contains(&"completions"), "{names:?}");
+        let services: Vec<&str> = names.into_iter().filter(|n| n.contains('-')).collect();
+        assert_eq!(services, ["tencent-mongodb", "huawei-geminidb"]);
         let mongo = root.find_subcommand("tencent-mongodb").unwrap();
         let ops: Vec<&str> = mongo.get_subcommands().map(|c| c.get_name()).collect();
         assert_eq!(

@@ -13,6 +13,8 @@ pub struct Console<'a> {
     /// The process's own streams: clap may colour its messages, progress may redraw a line.
     stdio: bool,
     err_is_terminal: bool,
+    /// The results stream's terminal width, when it is a terminal.
+    out_width: Option<usize>,
 }
 
 impl Console<'static> {
@@ -23,6 +25,11 @@ impl Console<'static> {
             err: Box::new(std::io::stderr()),
             stdio: true,
             err_is_terminal: std::io::stderr().is_terminal(),
+            out_width: std::io::stdout()
+                .is_terminal()
+                .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+                .flatten()
+                .map(|(width, _)| usize::from(width.0)),
         }
     }
 }
@@ -36,6 +43,7 @@ impl<'a> Console<'a> {
             err: Box::new(err),
             stdio: false,
             err_is_terminal: false,
+            out_width: None,
         }
     }
 
@@ -55,6 +63,11 @@ impl<'a> Console<'a> {
     /// Whether the messages stream is a terminal (progress redraws one line there).
     pub(crate) fn err_is_terminal(&self) -> bool {
         self.err_is_terminal
+    }
+
+    /// The width of the terminal results go to; `None` when they go to a file or a pipe.
+    pub(crate) fn out_width(&self) -> Option<usize> {
+        self.out_width
     }
 
     /// Writes `text` to the results stream and flushes it.

@@ -28,6 +28,8 @@ pub enum CommandLine {
     },
     /// `cloudcall demo` (not run).
     Demo,
+    /// Another command of the CLI's own (`audit`, `completions`), not run.
+    Builtin(&'static str),
     /// Help, version or a usage error: the exit status and what was printed.
     Exit {
         /// The exit status.
@@ -52,6 +54,9 @@ pub fn parse_command_line(args: &[String], services: &[Service]) -> CommandLine 
             Parsed::Call(call) => Ok((call.input, call.settings)),
             #[cfg(feature = "demo")]
             Parsed::Demo(_) => return CommandLine::Demo,
+            #[cfg(feature = "audit")]
+            Parsed::Audit(_) => return CommandLine::Builtin("audit"),
+            Parsed::Completions(_) => return CommandLine::Builtin("completions"),
             Parsed::Exit(status) => Err(status),
         }
     };
@@ -59,7 +64,7 @@ pub fn parse_command_line(args: &[String], services: &[Service]) -> CommandLine 
         Ok((input, settings)) => CommandLine::Call {
             input,
             config_error: settings
-                .config(Environment::empty())
+                .config(Environment::empty(), None)
                 .err()
                 .map(|e| e.to_string()),
         },

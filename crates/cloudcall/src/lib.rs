@@ -1,8 +1,11 @@
 //! `cloudcall`: call Tencent Cloud and Huawei Cloud database APIs from the command line.
 //!
 //! ```text
-//! cloudcall [--endpoint URL] [--region REGION] [--project-id ID] [--output json|table]
+//! cloudcall [--endpoint URL] [--region REGION] [--project-id ID]
+//!           [--output json|table|text|yaml] [--query JMESPATH] [--full-width] [--debug]
 //!           <service> <operation> [--<param> VALUE]... [--cli-input-json JSON] [--wait]
+//!           [--generate-cli-skeleton]
+//! cloudcall completions <bash|zsh|fish|powershell>
 //! cloudcall demo
 //! ```
 //!
@@ -26,8 +29,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "audit")]
+mod audit;
 mod command;
+mod completions;
 mod console;
+mod debug;
 #[cfg(feature = "demo")]
 mod demo;
 #[cfg(test)]
@@ -38,7 +45,9 @@ mod input;
 mod meta;
 mod names;
 mod output;
+mod query;
 mod run;
+mod skeleton;
 mod suggest;
 mod text;
 mod values;

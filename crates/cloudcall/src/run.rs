@@ -2,19 +2,23 @@
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind as ClapErrorKind};
 use clap::ArgMatches;
 use cloud_spec::{Operation, Service};
-use cloud_transport::{Client, Config, Environment, ErrorKind};
+use cloud_transport::http::ReqwestHttpClient;
+use cloud_transport::{Client, Config, Environment, ErrorKind, ProxyRules};
 use serde_json::Value;
 
 use crate::command::{self, global, op_flags};
 use crate::console::Console;
+use crate::debug::{self, DebugHttp, DebugLog};
 use crate::input::InputError;
 use crate::names::cli_name;
-use crate::output::{self, Format};
+use crate::output::{self, Format, Style};
+use crate::query::Query;
 use crate::wait::{self, WaitPlan};
 use crate::{input, meta, suggest};
 use cloud_transport::wait::WaitError;
@@ -37,6 +41,10 @@ pub struct Settings {
     pub project_id: Option<String>,
     /// `--output`
     pub format: Option<Format>,
+    /// `--query`, checked
+    pub query: Option<Query>,
+    /// `--full-width`
+    pub full_width: bool,
     /// `--debug`
     pub debug: bool,
     /// `--allow-insecure-http`
@@ -44,7 +52,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    fn from_matches(m: &ArgMatches) -> Settings {
+    pub(crate) fn from_matches(m: &ArgMatches) -> Settings {
         Settings {
             endpoint: m.get_one::<String>(global::ENDPOINT).cloned(),
             region: m.get_one::<String>(global::REGION).cloned(),
@@ -52,17 +60,99 @@ impl Settings {
             format: m
                 .get_one::<String>(global::OUTPUT)
                 .map(|s| Format::from_flag(s)),
+            query: None,
+            full_width: m.get_flag(global::FULL_WIDTH),
             debug: m.get_flag(global::DEBUG),
             allow_insecure_http: m.get_flag(global::ALLOW_INSECURE_HTTP),
         }
     }
 
+    /// Reads `--query` from `m`: a malformed expression is a usage error whose message says
+    /// where it is wrong.
+    pub fn with_query(mut self, m: &ArgMatches) -> Result<Settings, String> {
+        if let Some(source) = m.get_one::<String>(global::QUERY) {
+            self.query = Some(Query::parse(source)?);
+        }
+        Ok(self)
+    }
+
+    /// How answers print: the format, and the width tables fit. The width is `COLUMNS` when
+    /// set, else the terminal's when stdout is one; output to a file or a pipe is not cut.
+    pub fn style(
+        &self,
+        service: Option<&Service>,
+        environment: &Environment,
+        console: &Console<'_>,
+    ) -> Style {
+        let format = self.format.unwrap_or(Format::Json);
+        let lead = service
+            .and_then(|s| s.resource.as_ref())
+            .map(|r| {
+                [Some(&r.list.id), r.list.name.as_ref(), Some(&r.list.status)]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let width = if self.full_width {
+            None
+        } else {
+            environment
+                .var("COLUMNS")
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .filter(|w| *w >= 20)
+                .or_else(|| console.out_width())
+        };
+        Style {
+            format,
+            width,
+            lead,
+        }
+    }
+
+    /// Prints `value` (the answer of `op`, its CLI name) after `--query`; a query that cannot
+    /// be evaluated on it is reported and fails the invocation.
+    pub fn print(&self, console: &mut Console<'_>, style: &Style, op: &str, value: &Value) -> i32 {
+        let shown = match &self.query {
+            None => {
+                return {
+                    console.print(&output::render_response(op, value, style.clone()));
+                    EXIT_OK
+                }
+            }
+            Some(query) => match query.apply(value) {
+                Ok(shown) => shown,
+                Err(e) => {
+                    let _ = writeln!(console.err(), "error: {e}");
+                    return EXIT_FAILED;
+                }
+            },
+        };
+        // A query's answer is printed as it is: `null` when nothing matched, never the
+        // "no content" sentence.
+        console.print(&output::render(&shown, style.clone()));
+        EXIT_OK
+    }
+
     /// The transport configuration. Credentials are left to the transport's default chain,
     /// which reads `environment`.
-    pub fn config(&self, environment: Environment) -> cloud_transport::Result<Config> {
-        let mut builder = Config::builder()
-            .environment(environment)
-            .allow_insecure_http(self.allow_insecure_http);
+    /// With `debug_log`, every HTTP attempt is described there ([`crate::debug`]).
+    pub fn config(
+        &self,
+        environment: Environment,
+        debug_log: Option<&DebugLog>,
+    ) -> cloud_transport::Result<Config> {
+        let mut builder = Config::builder().allow_insecure_http(self.allow_insecure_http);
+        if let Some(log) = debug_log {
+            let inner = ReqwestHttpClient::with_proxy_rules(
+                cloud_transport::DEFAULT_CONNECT_TIMEOUT,
+                cloud_transport::DEFAULT_POOL_IDLE_TIMEOUT,
+                ProxyRules::from_environment(&environment)?,
+            )?;
+            builder = builder.http_client(Arc::new(DebugHttp::new(Arc::new(inner), log.clone())));
+        }
+        let mut builder = builder.environment(environment);
         if let Some(endpoint) = &self.endpoint {
             builder = builder.endpoint(endpoint.clone());
         }
@@ -120,9 +210,16 @@ where
         Parsed::Demo(matches) => {
             return crate::demo::run(services, &matches, &Settings::from_matches(&matches))
         }
+        #[cfg(feature = "audit")]
+        Parsed::Audit(matches) => {
+            return crate::audit::run(services, &matches, environment, console)
+        }
+        Parsed::Completions(shell) => return crate::completions::run(services, &shell, console),
         Parsed::Exit(status) => return status,
     };
-    let config = match settings.config(environment) {
+    let style = settings.style(Some(service), &environment, console);
+    let debug_log = settings.debug.then(DebugLog::default);
+    let config = match settings.config(environment, debug_log.as_ref()) {
         Ok(config) => config,
         Err(e) => return report_call_error(console, op_name, &e),
     };
@@ -140,11 +237,25 @@ where
         service,
         op_name,
         op,
-        format: settings.format.unwrap_or(Format::Json),
+        settings: &settings,
+        style,
+        debug_log: debug_log.as_ref(),
     };
-    match paging {
+    let status = match paging {
         Some(max_items) => runtime.block_on(call.run_pages(input, max_items, console)),
         None => runtime.block_on(call.run(input, wait, console)),
+    };
+    if let Some(log) = &debug_log {
+        flush_debug(console, log);
+    }
+    status
+}
+
+/// Writes the `--debug` lines logged so far to the message stream.
+fn flush_debug(console: &mut Console<'_>, log: &DebugLog) {
+    let mut err = console.err();
+    for line in debug::drain(log) {
+        let _ = writeln!(err, "{line}");
     }
 }
 
@@ -184,6 +295,11 @@ pub(crate) enum Parsed<'s> {
     /// `cloudcall demo`, with its arguments.
     #[cfg(feature = "demo")]
     Demo(ArgMatches),
+    /// `cloudcall audit`, with its arguments.
+    #[cfg(feature = "audit")]
+    Audit(ArgMatches),
+    /// `cloudcall completions <shell>`.
+    Completions(String),
     /// Help, version or a usage error, already printed to `console`: exit with this status.
     Exit(i32),
 }
@@ -218,6 +334,16 @@ pub(crate) fn parse<'s>(
     if sub_name == "demo" {
         return Parsed::Demo(sub_matches.clone());
     }
+    #[cfg(feature = "audit")]
+    if sub_name == crate::audit::NAME {
+        return Parsed::Audit(sub_matches.clone());
+    }
+    if sub_name == crate::completions::NAME {
+        let shell = sub_matches
+            .get_one::<String>("shell")
+            .map_or("bash", String::as_str);
+        return Parsed::Completions(shell.to_owned());
+    }
     let Some(service) = services.iter().find(|s| s.crate_name() == sub_name) else {
         return Parsed::Exit(EXIT_USAGE);
     };
@@ -245,6 +371,24 @@ pub(crate) fn parse<'s>(
             }
             EXIT_USAGE
         };
+    let settings = match Settings::from_matches(op_matches).with_query(op_matches) {
+        Ok(settings) => settings,
+        Err(m) => return Parsed::Exit(usage_error(console, ClapErrorKind::ValueValidation, m)),
+    };
+    if op_matches
+        .try_get_one::<bool>(op_flags::GENERATE_CLI_SKELETON)
+        .ok()
+        .flatten()
+        == Some(&true)
+    {
+        return Parsed::Exit(match crate::skeleton::of(op, &service.shapes) {
+            Ok(skeleton) => {
+                console.print(&output::render(&skeleton, Format::Json));
+                EXIT_OK
+            }
+            Err(m) => usage_error(console, ClapErrorKind::ValueValidation, m),
+        });
+    }
     let input = match input::collect(op, &service.shapes, op_matches) {
         Ok(input) => input,
         Err(InputError::Missing(m)) => {
@@ -278,7 +422,7 @@ pub(crate) fn parse<'s>(
         input,
         wait,
         paging,
-        settings: Settings::from_matches(op_matches),
+        settings,
     }))
 }
 
@@ -360,7 +504,18 @@ struct Call<'a> {
     service: &'a Service,
     op_name: &'a str,
     op: &'a Operation,
-    format: Format,
+    settings: &'a Settings,
+    style: Style,
+    /// `--debug`: the attempts' lines, written out after each call.
+    debug_log: Option<&'a DebugLog>,
+}
+
+impl Call<'_> {
+    fn flush_debug(&self, console: &mut Console<'_>) {
+        if let Some(log) = self.debug_log {
+            flush_debug(console, log);
+        }
+    }
 }
 
 impl Call<'_> {
@@ -372,17 +527,17 @@ impl Call<'_> {
         console: &mut Console<'_>,
     ) -> i32 {
         let info = meta::operation_info(self.service, self.op_name, self.op);
-        let output = match self.client.call_json(&info, input.clone()).await {
+        let output = self.client.call_json(&info, input.clone()).await;
+        self.flush_debug(console);
+        let output = match output {
             Ok(output) => output,
             Err(e) => return report_call_error(console, self.op_name, &e),
         };
-        console.print(&output::render_response(
-            &cli_name(self.op_name),
-            &output,
-            self.format,
-        ));
+        let printed = self
+            .settings
+            .print(console, &self.style, &cli_name(self.op_name), &output);
         let Some((plan, timeout)) = wait else {
-            return EXIT_OK;
+            return printed;
         };
         match wait::wait(self.client, &plan, &input, &output, timeout, console).await {
             Ok(_) => EXIT_OK,
@@ -427,6 +582,7 @@ impl Call<'_> {
         let mut items_path = pages.items;
         let mut fetched = 0u32;
         while let Some(page) = paginator.next_page().await {
+            self.flush_debug(console);
             let page = match page {
                 Ok(page) => page,
                 Err(e) => return report_call_error(console, self.op_name, &e),
@@ -447,36 +603,12 @@ impl Call<'_> {
             items.truncate(max);
         }
         let mut merged = merged.unwrap_or_else(|| Value::Object(Default::default()));
-        set_path(&mut merged, items_path, Value::Array(items));
+        cloud_transport::json_path::set_path(&mut merged, items_path, Value::Array(items));
         if console.err_is_terminal() || fetched > 1 {
             let _ = writeln!(console.err(), "fetched {fetched} page(s)");
         }
-        console.print(&output::render_response(
-            &cli_name(self.op_name),
-            &merged,
-            self.format,
-        ));
-        EXIT_OK
-    }
-}
-
-/// Sets the member at a dot-separated path of objects (the list of a paged answer, which may be
-/// nested: `Detail.AnalysisItems`), creating objects on the way.
-fn set_path(target: &mut Value, path: &str, value: Value) {
-    let mut current = target;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
-        if !current.is_object() {
-            *current = Value::Object(Default::default());
-        }
-        let Some(map) = current.as_object_mut() else {
-            return;
-        };
-        if parts.peek().is_none() {
-            map.insert(part.to_owned(), value);
-            return;
-        }
-        current = map.entry(part.to_owned()).or_insert(Value::Null);
+        self.settings
+            .print(console, &self.style, &cli_name(self.op_name), &merged)
     }
 }
 
@@ -563,8 +695,9 @@ fn enable_tracing() {
         .try_init();
 }
 
-/// A copy of `value` with secret-looking members replaced by `***`.
-pub fn redact(value: &Value) -> Value {
+/// Whether a member, header or parameter named `name` holds a secret (`SecretKey`,
+/// `Password`, `session_token`, `X-Auth-Token`...).
+pub fn is_secret_name(name: &str) -> bool {
     const SECRET_WORDS: &[&str] = &[
         "password",
         "secret",
@@ -572,13 +705,19 @@ pub fn redact(value: &Value) -> Value {
         "passwd",
         "credential",
         "privatekey",
+        "signature",
     ];
+    let key = name.to_ascii_lowercase().replace(['_', '-'], "");
+    SECRET_WORDS.iter().any(|w| key.contains(w))
+}
+
+/// A copy of `value` with secret-looking members replaced by `***`.
+pub fn redact(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let key = k.to_ascii_lowercase().replace(['_', '-'], "");
-                    if SECRET_WORDS.iter().any(|w| key.contains(w)) {
+                    if is_secret_name(k) {
                         (k.clone(), Value::String("***".into()))
                     } else {
                         (k.clone(), redact(v))

@@ -33,8 +33,17 @@ fn documented_output(service: &str, operation: &str) -> serde_json::Map<String, 
     example.output.clone().into_iter().collect()
 }
 
+/// The certificate link the emulator answers for `instance` of `service`: its own test
+/// certificate (the spec's `resource.ssl`), not the docs' host.
+fn certificate_link(bed: &TestBed, service: &str, instance: &str) -> String {
+    format!(
+        "{}/_emulator/certs/{service}/{instance}",
+        bed.emulator.base_url()
+    )
+}
+
 /// Every member of the documented output, except those that differ per call by design
-/// (`RequestId`, and the flow ids in `fresh`), appears in the decoded output with the same
+/// (`RequestId`, the flow ids and the emulator's certificate links in `fresh`), appears in the decoded output with the same
 /// value once re-encoded: the typed output kept every documented value.
 fn assert_matches_documented(
     output: &impl Serialize,
@@ -71,15 +80,20 @@ async fn mongodb_operations_decode_the_documented_state() {
                 .await
                 .unwrap();
             assert_eq!(out.status, Some(MongoSslStatus::Enabled));
-            assert_eq!(out.cert_url.as_deref(), Some("http://sample/cert"));
             assert_eq!(
-                out.expired_time.as_ref().map(|t| t.as_str()),
-                Some("2023-05-04 12:13:00")
+                out.cert_url,
+                Some(certificate_link(&bed, "tencent-mongodb", instance))
+            );
+            // The test certificate's expiry: a year after the emulator started.
+            let expires = out.expired_time.as_ref().expect("ExpiredTime");
+            assert!(
+                expires.to_system_time().expect("a time") > std::time::SystemTime::now(),
+                "{expires:?}"
             );
             assert_matches_documented(
                 &out,
                 &documented_output("mongodb", "DescribeInstanceSSL"),
-                &[],
+                &["CertUrl", "ExpiredTime"],
             );
             assert!(
                 request_ids.insert(out.request_id.clone()),
@@ -138,8 +152,15 @@ async fn cdb_operations_decode_the_documented_state() {
             .await
             .unwrap();
         assert_eq!(out.status, MysqlSslStatus::On);
-        assert!(!out.url.is_empty());
-        assert_matches_documented(&out, &documented_output("cdb", "DescribeSSLStatus"), &[]);
+        assert_eq!(
+            out.url,
+            certificate_link(&bed, "tencent-cdb", instances::CDB)
+        );
+        assert_matches_documented(
+            &out,
+            &documented_output("cdb", "DescribeSSLStatus"),
+            &["Url"],
+        );
 
         let opened = cdb
             .open_ssl()
@@ -181,11 +202,18 @@ async fn postgres_operations_decode_the_documented_state() {
             .unwrap();
         assert_eq!(out.ssl_enabled, Some(true));
         assert_eq!(out.connect_address.as_deref(), Some("10.0.0.4"));
-        assert!(out.ca_url.as_deref().is_some_and(|u| !u.is_empty()));
+        assert_eq!(
+            out.ca_url,
+            Some(certificate_link(
+                &bed,
+                "tencent-postgres",
+                instances::POSTGRES
+            ))
+        );
         assert_matches_documented(
             &out,
             &documented_output("postgres", "DescribeDBInstanceSSLConfig"),
-            &[],
+            &["CAUrl"],
         );
 
         let enabled = postgres
@@ -247,14 +275,13 @@ async fn geminidb_operations_decode_the_documented_state() {
         let cert_list = certs.certs.clone().expect("certs");
         assert_eq!(cert_list.len(), 1);
         assert_eq!(cert_list[0].category, Some(CertCategory::International));
-        assert!(cert_list[0]
-            .download_link
-            .as_deref()
-            .is_some_and(|l| l.starts_with("https://") && l.ends_with("ca.crt")));
-        assert_matches_documented(
-            &certs,
-            &documented_output("geminidb", "ListSslCertDownloadAddresses"),
-            &[],
+        assert_eq!(
+            cert_list[0].download_link,
+            Some(certificate_link(
+                &bed,
+                "huawei-geminidb",
+                instances::GEMINIDB
+            ))
         );
 
         let mut jobs = HashSet::new();

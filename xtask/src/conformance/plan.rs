@@ -269,7 +269,8 @@ impl OperationPlan {
 }
 
 /// The generated members of operation `name` that are new ids per call: all but what the
-/// emulator's state answers (the spec's resource listing's items and total, a task API's status).
+/// emulator's state answers (the spec's resource listing's items and total, a task API's status,
+/// the certificate link and expiry of `resource.ssl`).
 fn fresh_members(spec: &Service, name: &str, generated: Vec<String>) -> Vec<String> {
     let top = |path: &str| path.split('.').next().unwrap_or(path).to_owned();
     let mut from_state: Vec<String> = Vec::new();
@@ -290,6 +291,16 @@ fn fresh_members(spec: &Service, name: &str, generated: Vec<String>) -> Vec<Stri
     for api in spec.tasks.values().filter(|api| api.operation == name) {
         from_state.push(top(&api.status));
         from_state.extend(api.message.as_deref().map(top));
+    }
+    // The instance's certificate link and expiry: the same for every call about it.
+    if let Some(ssl) = spec
+        .resource
+        .as_ref()
+        .and_then(|r| r.ssl.as_ref())
+        .filter(|ssl| ssl.certificate == name)
+    {
+        from_state.push(top(&ssl.link));
+        from_state.extend(ssl.expires.as_deref().map(top));
     }
     generated
         .into_iter()

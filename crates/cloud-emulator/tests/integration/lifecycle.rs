@@ -287,7 +287,7 @@ async fn the_last_mutation_to_take_the_lock_is_the_one_that_shows() {
         })
     };
 
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let mut rounds = 0;
     while rounds < ROUNDS && std::time::Instant::now() < deadline {
         let switch = |enable: bool| {
@@ -300,13 +300,15 @@ async fn the_last_mutation_to_take_the_lock_is_the_one_that_shows() {
         let (on, off) = tokio::join!(on.send(&base), off.send(&base));
         let flow = |a: &Answer| a.response()["FlowId"].as_u64().expect("a flow id");
         let expected = if flow(&on) > flow(&off) { 1 } else { 0 };
+        // Each round's changes settle within 20 ms of their delay; 10 s is for a loaded machine.
+        let settle_deadline = std::time::Instant::now() + Duration::from_secs(10);
         while emu
             .instance("tencent-mongodb", instance)
             .is_some_and(|s| s.pending_changes > 0)
         {
             assert!(
-                std::time::Instant::now() < deadline,
-                "changes never settled"
+                std::time::Instant::now() < settle_deadline,
+                "round {rounds}: changes never settled"
             );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }

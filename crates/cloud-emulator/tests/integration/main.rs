@@ -6,6 +6,7 @@
 mod common;
 
 mod binary;
+mod certificates;
 mod clock;
 mod faults;
 mod huawei;

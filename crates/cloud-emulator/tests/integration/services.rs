@@ -22,7 +22,9 @@ use cloud_transport::json_path::{is_one_of, value_at};
 use common::transport::SpecClient;
 use serde_json::{json, Map, Value};
 
-const DELAY: Duration = Duration::from_millis(250);
+// Long enough that a check right after a create still sees it creating on a loaded 2-core
+// machine (250 ms was not, with three test binaries and builds running at once).
+const DELAY: Duration = Duration::from_millis(1000);
 
 /// An SSL switch and where it shows.
 struct Ssl {

@@ -559,6 +559,15 @@ fn generated_output_members_are_the_request_id_a_task_handle_and_the_resource_st
         ["Status", "RequestId"]
     );
     assert_eq!(members("huawei-geminidb", "ListJobs"), ["jobs"]);
+    // The certificate link (and its stated expiry) lead to the instance's test certificate.
+    assert_eq!(
+        members("tencent-mongodb", "DescribeInstanceSSL"),
+        ["ExpiredTime", "CertUrl", "RequestId"]
+    );
+    assert_eq!(
+        members("huawei-geminidb", "ListSslCertDownloadAddresses"),
+        ["certs"]
+    );
     // A read reports an existing job's id: the documented one, not a generated one.
     assert_eq!(
         members("tencent-cdb", "DescribeInstanceUpgradeCheckJob"),

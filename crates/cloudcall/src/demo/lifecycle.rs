@@ -69,7 +69,7 @@ pub(super) async fn walk(
         &command,
         found,
         started.elapsed(),
-    ) || !fetch_certs(service, client, lc, &certs_input, steps).await
+    ) || !fetch_certs(service, client, &certs_input, steps).await
     {
         return;
     }

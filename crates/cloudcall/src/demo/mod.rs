@@ -3,11 +3,13 @@
 //! - the lifecycle walk ([`lifecycle`]): create an instance, wait until it runs, SSL, list every
 //!   page, isolate and delete it, wait until it is gone.
 //!
-//! Which operation enables SSL and lists certificates is the only service-specific knowledge
-//! here ([`lifecycles`]); what "enabled" looks like, how a task or an instance is followed and
+//! Which operation enables SSL (and with what input) is the only service-specific knowledge
+//! here ([`lifecycles`]); where the certificate link is comes from the spec's `resource.ssl`; what "enabled" looks like, how a task or an instance is followed and
 //! what its states mean come from the spec, through the library's waiters and paginators, as
 //! the CLI's `--wait` and `--page-all` use them.
 
+#[cfg(feature = "audit")]
+mod audit;
 mod lifecycle;
 mod ssl;
 
@@ -31,7 +33,7 @@ use crate::run::{Settings, EXIT_FAILED, EXIT_OK};
 use crate::values::wire_text;
 
 /// Which parts `cloudcall demo --part` runs.
-pub const PARTS: [&str; 3] = ["all", "ssl", "lifecycle"];
+pub const PARTS: [&str; 4] = ["all", "ssl", "lifecycle", "audit"];
 
 /// How to walk one service's SSL lifecycle.
 struct Lifecycle {
@@ -43,8 +45,6 @@ struct Lifecycle {
     enable: (&'static str, &'static [(&'static str, Value)]),
     /// Operation and extra input that disable SSL.
     disable: (&'static str, &'static [(&'static str, Value)]),
-    /// Operation that returns the certificate download link, and where the link is in its output.
-    certs: (&'static str, &'static str),
 }
 
 /// The Tencent region the demo uses: one where every operation is served (PostgreSQL's SSL
@@ -62,14 +62,12 @@ fn lifecycles() -> Vec<Lifecycle> {
             instance: ("InstanceId", "cmgo-p8vnipr5"),
             enable: ("InstanceEnableSSL", extra(vec![("Enable", json!(true))])),
             disable: ("InstanceEnableSSL", extra(vec![("Enable", json!(false))])),
-            certs: ("DescribeInstanceSSL", "CertUrl"),
         },
         Lifecycle {
             service: "tencent-cdb",
             instance: ("InstanceId", "cdb-je5dfmdl"),
             enable: ("OpenSSL", extra(vec![])),
             disable: ("CloseSSL", extra(vec![])),
-            certs: ("DescribeSSLStatus", "Url"),
         },
         Lifecycle {
             service: "tencent-postgres",
@@ -85,14 +83,12 @@ fn lifecycles() -> Vec<Lifecycle> {
                 "ModifyDBInstanceSSLConfig",
                 extra(vec![("SSLEnabled", json!(false))]),
             ),
-            certs: ("DescribeDBInstanceSSLConfig", "CAUrl"),
         },
         Lifecycle {
             service: "huawei-geminidb",
             instance: ("instance_id", "e73893ef73754465a8bd2e0857bbf13ein02"),
             enable: ("SwitchSsl", extra(vec![("ssl_option", json!("on"))])),
             disable: ("SwitchSsl", extra(vec![("ssl_option", json!("off"))])),
-            certs: ("ListSslCertDownloadAddresses", "certs.0.download_link"),
         },
     ]
 }
@@ -155,6 +151,7 @@ async fn run_async(services: &[Service], delay: Duration, part: &str, settings: 
     let walks: &[&'static str] = match part {
         "ssl" => &["SSL"],
         "lifecycle" => &["lifecycle"],
+        "audit" => &[],
         _ => &["SSL", "lifecycle"],
     };
     for walk in walks {
@@ -203,6 +200,14 @@ async fn run_async(services: &[Service], delay: Duration, part: &str, settings: 
                 }
             }
             say("");
+        }
+    }
+    #[cfg(feature = "audit")]
+    if part == "all" || part == "audit" {
+        let first = steps.len();
+        audit::walk(services, &emulator, &mut steps).await;
+        for step in &mut steps[first..] {
+            step.part = "audit";
         }
     }
     emulator.shutdown().await;

@@ -193,7 +193,7 @@ pub(super) async fn walk(
     } else {
         [enable, disable]
     };
-    if initially_on && !fetch_certs(service, client, lc, &input(&[]), steps).await {
+    if initially_on && !fetch_certs(service, client, &input(&[]), steps).await {
         return;
     }
     for (index, (op_name, input_value, want_on)) in order.into_iter().enumerate() {
@@ -214,7 +214,7 @@ pub(super) async fn walk(
         {
             return;
         }
-        if want_on && index == 0 && !fetch_certs(service, client, lc, &input(&[]), steps).await {
+        if want_on && index == 0 && !fetch_certs(service, client, &input(&[]), steps).await {
             return;
         }
     }
@@ -225,12 +225,16 @@ pub(super) async fn walk(
 pub(super) async fn fetch_certs(
     service: &Service,
     client: &Client,
-    lc: &Lifecycle,
     input: &Value,
     steps: &mut Vec<Step>,
 ) -> bool {
     let what = "fetch certificate link";
-    let (op_name, path) = lc.certs;
+    let Some(ssl) = service.resource.as_ref().and_then(|r| r.ssl.as_ref()) else {
+        let found =
+            Err("the spec does not say where the certificate link is (resource.ssl)".into());
+        return record(steps, service, what, "", found, Duration::ZERO);
+    };
+    let (op_name, path) = (ssl.certificate.as_str(), ssl.link.as_str());
     let started = Instant::now();
     let command = super::command_line(service, op_name, input);
     let link = match service.operations.get(op_name) {

@@ -558,7 +558,7 @@ fn usage_errors_exit_2_name_the_flag_and_send_nothing() {
         ("tencent-mongodb instance-enable-ssl --instance-id {mongo} --enable true --enable false", "--enable"),
         ("tencent-mongodb describe-nothing", "describe-nothing"),
         ("tencent-nothing describe-instance-ssl", "tencent-nothing"),
-        ("--output yaml tencent-mongodb describe-instance-ssl --instance-id {mongo}", "--output"),
+        ("--output xml tencent-mongodb describe-instance-ssl --instance-id {mongo}", "--output"),
         ("tencent-mongodb describe-instance-ssl --instance-id {mongo} --wait", "--wait"),
     ]
     .into_iter()

@@ -5,8 +5,11 @@
 
 mod common;
 
+#[cfg(feature = "audit")]
+mod audit;
 mod cli;
 #[cfg(feature = "demo")]
 mod demo;
+mod habits;
 mod hostile;
 mod lifecycle;

@@ -145,6 +145,7 @@ fn command_line(text: &str) -> u64 {
                 .finish()
         }
         CommandLine::Demo => Label::new("demo").finish(),
+        CommandLine::Builtin(name) => Label::new(name).finish(),
         CommandLine::NamesFile => Label::new("file").finish(),
     }
 }

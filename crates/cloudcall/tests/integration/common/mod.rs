@@ -22,23 +22,23 @@ pub struct Harness {
 impl Harness {
     /// An emulator with the bundled specs and the given async delay.
     pub fn start(async_delay: Duration) -> Harness {
-        Harness::start_seeded(async_delay, cloud_emulator::Seed::default())
+        Harness::start_with(Emulator::builder().async_delay(async_delay))
     }
 
     /// Like [`Harness::start`], with `seed`'s instances as well.
     pub fn start_seeded(async_delay: Duration, seed: cloud_emulator::Seed) -> Harness {
+        Harness::start_with(Emulator::builder().async_delay(async_delay).seed(seed))
+    }
+
+    /// An emulator started from `builder` (seeded, rate limits, ...).
+    pub fn start_with(builder: cloud_emulator::EmulatorBuilder) -> Harness {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("tokio runtime");
         let emulator = runtime
-            .block_on(
-                Emulator::builder()
-                    .async_delay(async_delay)
-                    .seed(seed)
-                    .start(),
-            )
+            .block_on(builder.start())
             .expect("the emulator starts");
         // An empty home directory: no profile file of the machine running the tests is read.
         let home = std::env::temp_dir().join(format!(
@@ -72,6 +72,16 @@ impl Harness {
     /// `services` (what the binary would load for this command line), the demo credentials
     /// given as a fixed environment (no process variables, no profile files).
     pub fn cloudcall_in_process(&self, args: &[&str], services: &[Service]) -> Run {
+        self.cloudcall_in_process_env(args, services, demo_env())
+    }
+
+    /// Like [`Harness::cloudcall_in_process`] with exactly these variables.
+    pub fn cloudcall_in_process_env(
+        &self,
+        args: &[&str],
+        services: &[Service],
+        env: Vec<(&'static str, String)>,
+    ) -> Run {
         let started = Instant::now();
         let mut argv = vec![
             "cloudcall".to_owned(),
@@ -79,7 +89,7 @@ impl Harness {
             self.emulator.base_url(),
         ];
         argv.extend(args.iter().map(|s| s.to_string()));
-        let environment = cloudcall::Environment::from_vars(demo_env());
+        let environment = cloudcall::Environment::from_vars(env);
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let status = cloudcall::run_with_environment(
             argv,
