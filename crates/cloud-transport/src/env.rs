@@ -88,6 +88,12 @@ impl Environment {
         (!trimmed.is_empty()).then(|| trimmed.to_owned())
     }
 
+    /// Whether this is the process environment (not a fixed one): only then does the default
+    /// chain ask the real metadata services unless told otherwise.
+    pub fn is_process(&self) -> bool {
+        matches!(self.source, Source::Process)
+    }
+
     /// The home directory, if known.
     pub fn home(&self) -> Option<PathBuf> {
         match &self.source {

@@ -92,6 +92,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(any(feature = "tencent", feature = "huawei"))]
+mod cli_profiles;
 mod client;
 mod clock;
 pub mod codec;
@@ -112,6 +114,7 @@ mod meta;
 pub mod paginate;
 #[cfg(any(feature = "tencent", feature = "huawei"))]
 mod profile;
+pub mod provider;
 mod proxy;
 mod rate_limit;
 pub mod retry;
@@ -133,5 +136,6 @@ pub use credentials::{Credentials, Secret};
 pub use env::{read_file_limited, Environment};
 pub use error::{Error, ErrorKind, Result, BODY_SNIPPET_LIMIT};
 pub use meta::{EndpointRules, HttpBinding, OperationInfo, ParamLocation, ServiceInfo, Vendor};
+pub use provider::{ProvideCredentials, TemporaryCredentials};
 pub use proxy::ProxyRules;
 pub use retry::RetryConfig;
