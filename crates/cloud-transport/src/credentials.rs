@@ -324,16 +324,13 @@ fn metadata_endpoint(config: &Config, var: &str, default: &str) -> Option<String
     }
 }
 
-/// One provider, or the first available of several.
+/// The chain's remaining steps, tried in order on the first call; `None` when there are none.
+/// Until one has given credentials, a failure of them all is a "no credentials" error listing
+/// each step's reason.
 #[cfg(any(feature = "tencent", feature = "huawei"))]
-fn first_available(mut steps: Vec<Arc<dyn ProvideCredentials>>) -> Option<Found> {
-    match steps.len() {
-        0 => None,
-        1 => steps.pop().map(Found::Provider),
-        _ => Some(Found::Provider(Arc::new(
-            crate::provider::FirstAvailable::new(steps),
-        ))),
-    }
+fn first_available(steps: Vec<Arc<dyn ProvideCredentials>>) -> Option<Found> {
+    (!steps.is_empty())
+        .then(|| Found::Provider(Arc::new(crate::provider::FirstAvailable::new(steps))))
 }
 
 /// Base credentials, or a role assumed with them when `role_arn` is set.

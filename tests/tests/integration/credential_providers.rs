@@ -237,19 +237,21 @@ async fn admin_counts(emulator: &RunningEmulator) -> serde_json::Value {
     serde_json::from_slice(&response.body).unwrap()
 }
 
-/// With credentials living 6 s and a 2 s margin: a first call fetches, then 100 concurrent
+/// With credentials living 12 s and a 4 s margin: a first call fetches, then 100 concurrent
 /// calls past the refresh point (the old credentials still valid) all succeed and cause exactly
 /// one refresh; calls after the first credentials' expiry use the refreshed ones.
 async fn refresh_once_under_load(provider: Provider) {
-    let emulator = start(Duration::from_secs(6)).await;
+    let emulator = start(Duration::from_secs(12)).await;
     let dir = TempDir::new(&format!("load-{provider:?}"));
-    let config = provider.config(&emulator, &dir, Duration::from_secs(2));
-    let first = Instant::now();
+    let config = provider.config(&emulator, &dir, Duration::from_secs(4));
     call(provider, &config).await.unwrap();
+    // The credentials were issued before now.
+    let fetched = Instant::now();
     assert_eq!(emulator.issued_count(provider.issuer()), 1, "{provider:?}");
-    // The emulator's expiry is in whole seconds: the first credentials expire 5 to 6 s from
-    // now, so the refresh is due 3 to 4 s from now.
-    tokio::time::sleep_until((first + Duration::from_millis(4300)).into()).await;
+    // The emulator's expiry is in whole seconds: the first credentials expire 11 to 12 s from
+    // now, so the refresh is due 7 to 8 s from now, and the old ones stay valid for the calls
+    // in flight (at least 2.7 s, for a loaded machine).
+    tokio::time::sleep_until((fetched + Duration::from_millis(8300)).into()).await;
     let calls: Vec<_> = (0..100)
         .map(|_| {
             let config = config.clone();
@@ -271,7 +273,7 @@ async fn refresh_once_under_load(provider: Provider) {
     assert_eq!(admin["issued"][provider.issuer()], 2, "{admin}");
     // Past the first credentials' expiry, before the second ones' refresh point: the refreshed
     // ones work and nothing more is fetched.
-    tokio::time::sleep_until((first + Duration::from_millis(6500)).into()).await;
+    tokio::time::sleep_until((fetched + Duration::from_millis(12300)).into()).await;
     call(provider, &config)
         .await
         .unwrap_or_else(|e| panic!("{provider:?} after the first expiry: {e}"));
@@ -323,21 +325,23 @@ fn refresh_operation(provider: Provider) -> &'static str {
 /// tried again later; once the credentials expired and refreshing keeps failing, the call
 /// fails with a credentials error naming the provider.
 async fn failed_refresh(provider: Provider) {
-    let emulator = start(Duration::from_secs(4)).await;
+    let emulator = start(Duration::from_secs(6)).await;
     let dir = TempDir::new(&format!("fail-{provider:?}"));
-    let config = provider.config(&emulator, &dir, Duration::from_secs(2));
-    let first = Instant::now();
+    let config = provider.config(&emulator, &dir, Duration::from_secs(3));
     call(provider, &config).await.unwrap();
+    // The credentials were issued before now.
+    let fetched = Instant::now();
     // Every refresh from now on fails.
     emulator
         .faults()
         .add(FaultRule::new(refresh_operation(provider), "status:500".parse().unwrap()).times(1000))
         .unwrap();
-    tokio::time::sleep_until((first + Duration::from_millis(2300)).into()).await;
+    // Due after 2.5 to 3 s; valid for at least 5 s.
+    tokio::time::sleep_until((fetched + Duration::from_millis(3300)).into()).await;
     call(provider, &config).await.unwrap_or_else(|e| {
         panic!("{provider:?}: a failed refresh must keep the valid credentials: {e}")
     });
-    tokio::time::sleep_until((first + Duration::from_millis(4600)).into()).await;
+    tokio::time::sleep_until((fetched + Duration::from_millis(6600)).into()).await;
     let e = call(provider, &config).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Credentials, "{provider:?}: {e}");
     let shown = e.to_string();

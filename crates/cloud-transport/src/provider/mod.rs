@@ -173,6 +173,7 @@ impl ProvideCredentials for FirstAvailable {
                 return self.steps[index].fetch(cx).await;
             }
             let mut reasons = Vec::new();
+            let mut last: Option<Error> = None;
             for (index, step) in self.steps.iter().enumerate() {
                 match step.fetch(cx).await {
                     Ok(credentials) => {
@@ -183,14 +184,31 @@ impl ProvideCredentials for FirstAvailable {
                     Err(e) => {
                         tracing::debug!(provider = step.name(), error = %e, "credentials chain step unavailable");
                         reasons.push(e.to_string());
+                        last = Some(e);
                     }
                 }
             }
-            Err(Error::credentials(format!(
+            let message = format!(
                 "no credentials: no environment variables or profile file gave any, and every \
                  remaining step of the chain failed: {}",
                 reasons.join("; ")
-            )))
+            );
+            // A service's refusal (an STS or IAM error code) stays matchable by its code.
+            Err(
+                match last
+                    .as_ref()
+                    .and_then(|e| e.code().map(|c| (c, e.http_status())))
+                {
+                    Some((code, status)) => {
+                        let error = Error::service(code, message);
+                        match status {
+                            Some(status) => error.with_http_status(status),
+                            None => error,
+                        }
+                    }
+                    None => Error::credentials(message),
+                },
+            )
         })
     }
 }

@@ -9,6 +9,7 @@ mod credentials;
 mod endpoints;
 mod huawei;
 mod paginators;
+mod providers;
 mod tencent;
 mod timeouts;
 mod waiters;
