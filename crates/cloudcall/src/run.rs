@@ -35,6 +35,8 @@ pub struct Settings {
     pub region: Option<String>,
     /// `--project-id`
     pub project_id: Option<String>,
+    /// `--profile`
+    pub profile: Option<String>,
     /// `--output`
     pub format: Option<Format>,
     /// `--debug`
@@ -49,6 +51,7 @@ impl Settings {
             endpoint: m.get_one::<String>(global::ENDPOINT).cloned(),
             region: m.get_one::<String>(global::REGION).cloned(),
             project_id: m.get_one::<String>(global::PROJECT_ID).cloned(),
+            profile: m.get_one::<String>(global::PROFILE).cloned(),
             format: m
                 .get_one::<String>(global::OUTPUT)
                 .map(|s| Format::from_flag(s)),
@@ -71,6 +74,9 @@ impl Settings {
         }
         if let Some(project_id) = &self.project_id {
             builder = builder.project_id(project_id.clone());
+        }
+        if let Some(profile) = &self.profile {
+            builder = builder.profile(profile.clone());
         }
         builder.build()
     }
