@@ -2,23 +2,58 @@
 //!
 //! # The default chain
 //!
-//! When a [`Config`](crate::Config) is built without explicit credentials, each client looks them
-//! up on its first call, for its own vendor, in this order:
+//! When a [`Config`](crate::Config) is built without explicit credentials (or a
+//! [`credentials_provider`](crate::ConfigBuilder::credentials_provider)), each client looks them
+//! up on its first call, for its own vendor, in the order of the official SDKs
+//! (`tencentcloud-sdk-python` `DefaultCredentialProvider`, `huaweicloudsdkcore`
+//! `CredentialProviderChain`):
 //!
 //! **Tencent Cloud** (feature `tencent`)
-//! 1. `TENCENTCLOUD_SECRET_ID` + `TENCENTCLOUD_SECRET_KEY` (+ `TENCENTCLOUD_TOKEN` for temporary
-//!    credentials);
-//! 2. the profile file `$TENCENTCLOUD_CREDENTIALS_FILE`, else `~/.tencentcloud/credentials`:
-//!    section `[default]`, keys `secret_id`, `secret_key` (and `token`).
+//! 1. environment: `TENCENTCLOUD_SECRET_ID` + `TENCENTCLOUD_SECRET_KEY` (+ `TENCENTCLOUD_TOKEN`);
+//!    with `TENCENTCLOUD_ROLE_ARN` (+ `TENCENTCLOUD_ROLE_SESSION_NAME`, tccli's names) these keys
+//!    assume that role through STS `AssumeRole`;
+//! 2. profile: `$TENCENTCLOUD_CREDENTIALS_FILE`, else `~/.tencentcloud/credentials`, section
+//!    `[default]` (or the [`profile`](crate::ConfigBuilder::profile) name), keys `secret_id`,
+//!    `secret_key` (and `token`; with `role_arn` (+ `role_session_name`) a role is assumed);
+//!    else tccli's `~/.tccli/<profile>.credential` (`secretId`, `secretKey`, `role-arn`,
+//!    `type: cvm-role`);
+//! 3. CVM instance role: the metadata service's `cam/security-credentials/<role>`
+//!    (`http://metadata.tencentyun.com`, or `TENCENTCLOUD_METADATA_ENDPOINT`; `off` skips it);
+//! 4. TKE OIDC web identity: `TKE_REGION`, `TKE_PROVIDER_ID`, `TKE_WEB_IDENTITY_TOKEN_FILE`,
+//!    `TKE_ROLE_ARN`, exchanged through STS `AssumeRoleWithWebIdentity`.
+//!
+//! STS goes to `sts.tencentcloudapi.com`, or [`sts_endpoint`](crate::ConfigBuilder::sts_endpoint)
+//! / `TENCENTCLOUD_STS_ENDPOINT`.
 //!
 //! **Huawei Cloud** (feature `huawei`)
-//! 1. `HUAWEICLOUD_SDK_AUTH_TOKEN`: an IAM token, sent as `X-Auth-Token`;
-//! 2. `HUAWEICLOUD_SDK_USER_NAME` + `HUAWEICLOUD_SDK_PASSWORD` + `HUAWEICLOUD_SDK_DOMAIN_NAME`:
-//!    IAM password login, tokens obtained and renewed by the client;
-//! 3. `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN`): AK/SK
-//!    signing;
-//! 4. the profile file `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`:
-//!    section `[basic]`, keys `ak`, `sk` (and `security_token`, `project_id`).
+//! 1. environment: `HUAWEICLOUD_SDK_AUTH_TOKEN` (an IAM token, sent as `X-Auth-Token`); else
+//!    `HUAWEICLOUD_SDK_USER_NAME` + `HUAWEICLOUD_SDK_PASSWORD` + `HUAWEICLOUD_SDK_DOMAIN_NAME`
+//!    (IAM password login, tokens obtained and renewed by the client); else
+//!    `HUAWEICLOUD_SDK_IDP_ID` + `HUAWEICLOUD_SDK_ID_TOKEN_FILE` (federated identity, exchanged
+//!    through IAM for temporary AK/SK); else `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK`
+//!    (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN`);
+//! 2. profile: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`, section
+//!    `[basic]` (or the profile name): `idp_id` + `id_token_file` (+ `iam_endpoint`), else `ak`,
+//!    `sk` (and `security_token`, `project_id`); a named profile missing there is read from
+//!    KooCLI's `~/.hcloud/config.json`;
+//! 3. ECS metadata: the agency's temporary AK/SK and security token from
+//!    `/openstack/latest/securitykey` (`http://169.254.169.254`, or
+//!    `HUAWEICLOUD_SDK_METADATA_ENDPOINT`; `off` skips it).
+//!
+//! Federated identity exchanges the id token at `HUAWEICLOUD_SDK_IAM_ENDPOINT` (or
+//! [`iam_endpoint`](crate::ConfigBuilder::iam_endpoint), the profile's `iam_endpoint`, the
+//! endpoint override), else `https://iam.myhuaweicloud.com`.
+//!
+//! The metadata step asks the real services only for the process environment: with a fixed
+//! [`Environment`] (tests, embedders) it is off unless a variable or
+//! [`metadata_endpoint`](crate::ConfigBuilder::metadata_endpoint) names a service, or
+//! [`instance_metadata(true)`](crate::ConfigBuilder::instance_metadata) asks for it. Metadata
+//! requests connect within 1 s and finish within 3 s, so a machine without a metadata service
+//! falls through in at most that; when the last steps (metadata, web identity) all fail, the
+//! error is "no credentials" with each step's reason.
+//!
+//! Temporary credentials (every provider of steps 1-4 but plain keys) are cached and refreshed
+//! ahead of expiry by [`provider::refresh`](crate::provider::refresh).
 //!
 //! A variable set without its partner (an id without a key), or a malformed file, is an error
 //! naming the variable or the file and line; it does not fall through to the next source.

@@ -61,9 +61,12 @@
 //! - **Endpoint**: [`EndpointRules::host_for`] from the region (global host without one,
 //!   `region_overrides`, [`ConfigBuilder::international`]), or [`ConfigBuilder::endpoint`] for
 //!   every service (plain http only to loopback unless [`ConfigBuilder::allow_insecure_http`]).
-//! - **Credentials**: given to the builder, or the vendor's default chain (environment, then the
-//!   official SDKs' profile files), see [`credentials`]. Huawei also takes an IAM token or an IAM
-//!   password login; the client then sends `X-Auth-Token` and renews tokens itself.
+//! - **Credentials**: given to the builder, or the vendor's default chain in the official SDKs'
+//!   order (environment, profile files, the instance's metadata service, web identity), see
+//!   [`credentials`]. Instance roles, assumed roles (STS), web and federated identity are
+//!   [`provider`]s whose temporary credentials are cached and refreshed ahead of expiry, one
+//!   refresh at a time. Huawei also takes an IAM token or an IAM password login; the client then
+//!   sends `X-Auth-Token` and renews tokens itself.
 //! - **Proxies**: HTTPS through `HTTPS_PROXY`/`ALL_PROXY` unless `NO_PROXY` exempts the host;
 //!   plain HTTP and loopback hosts always directly, see [`ProxyRules`].
 //! - **Timeouts**: connect (10 s), per attempt (30 s) and per call (90 s), see [`ConfigBuilder`].
