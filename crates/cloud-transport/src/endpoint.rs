@@ -13,6 +13,7 @@ impl EndpointRules {
     ///
     /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) naming the service and
     /// the environment variable that gives a region.
+    #[cfg_attr(not(any(feature = "tencent", feature = "huawei")), allow(dead_code))]
     pub(crate) fn check_region_given(
         &self,
         region: Option<&str>,

@@ -64,7 +64,8 @@ impl Environment {
     }
 
     /// Uses `home` as the home directory (where `.tencentcloud/` and `.huaweicloud/` are looked
-    /// for). Turns a process environment into a fixed one holding a snapshot of its variables.
+    /// for). Turns a process environment into a fixed one holding a snapshot of its variables
+    /// (a fixed environment has no metadata step unless a variable names the service).
     pub fn with_home(self, home: impl Into<PathBuf>) -> Self {
         let vars = match self.source {
             Source::Process => std::env::vars().collect(),

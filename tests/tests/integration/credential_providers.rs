@@ -489,7 +489,82 @@ async fn failures_are_typed_and_name_the_provider() {
         assert_eq!(e.kind(), ErrorKind::Credentials, "{e}");
         assert!(e.to_string().contains("tencent-cvm-role"), "{e}");
         assert!(e.to_string().contains("not bound"), "{e}");
-        let _ = DEMO_CVM_ROLE;
+    })
+    .await
+}
+
+/// GETs `path` from the emulator as a metadata client would, returning the JSON answer.
+async fn metadata_get(emulator: &RunningEmulator, path: &str) -> serde_json::Value {
+    use cloud_transport::http::{HttpClient, HttpRequest};
+    let client = cloud_transport::http::ReqwestHttpClient::new(
+        Duration::from_secs(2),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    let response = client
+        .send(HttpRequest {
+            method: "GET".into(),
+            url: format!("{}{path}", emulator.base_url()),
+            headers: vec![],
+            body: vec![],
+            timeout: Some(Duration::from_secs(5)),
+        })
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    serde_json::from_slice(&response.body).unwrap()
+}
+
+/// The emulator accepts the keys it issued only with their token, and only until they expire.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issued_keys_need_their_token_and_expire() {
+    bounded(async {
+        let emulator = start(Duration::from_secs(2)).await;
+        let doc = metadata_get(
+            &emulator,
+            &format!("/latest/meta-data/cam/security-credentials/{DEMO_CVM_ROLE}"),
+        )
+        .await;
+        let huawei = metadata_get(&emulator, "/openstack/latest/securitykey").await;
+        let text = |v: &serde_json::Value| v.as_str().unwrap().to_owned();
+        let tencent_call = |token: String| {
+            let config = cloudcall_tests::setup::tencent_config(&emulator)
+                .credentials(
+                    cloud_transport::Credentials::new(
+                        text(&doc["TmpSecretId"]),
+                        text(&doc["TmpSecretKey"]),
+                    )
+                    .with_session_token(token),
+                )
+                .build()
+                .unwrap();
+            async move { call(Provider::TencentCvmRole, &config).await }
+        };
+        let c = &huawei["credential"];
+        let huawei_call = |token: String| {
+            let config = cloudcall_tests::setup::huawei_config(&emulator)
+                .credentials(
+                    cloud_transport::Credentials::new(text(&c["access"]), text(&c["secret"]))
+                        .with_session_token(token),
+                )
+                .build()
+                .unwrap();
+            async move { call(Provider::HuaweiEcsMetadata, &config).await }
+        };
+        tencent_call(text(&doc["Token"])).await.unwrap();
+        huawei_call(text(&c["securitytoken"])).await.unwrap();
+        let e = tencent_call("wrong".into()).await.unwrap_err();
+        assert_eq!(e.code(), Some("AuthFailure.TokenFailure"), "{e}");
+        let e = huawei_call("wrong".into()).await.unwrap_err();
+        assert_eq!(e.http_status(), Some(401), "{e}");
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        let e = tencent_call(text(&doc["Token"])).await.unwrap_err();
+        assert_eq!(e.code(), Some("AuthFailure.TokenFailure"), "{e}");
+        assert!(e.message().contains("expired"), "{e}");
+        let e = huawei_call(text(&c["securitytoken"])).await.unwrap_err();
+        assert!(e.message().contains("expired"), "{e}");
+        assert_eq!(emulator.issued_count(ISSUER_TENCENT_CVM_ROLE), 1);
+        assert_eq!(emulator.issued_count(ISSUER_HUAWEI_ECS_METADATA), 1);
     })
     .await
 }
