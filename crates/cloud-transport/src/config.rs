@@ -54,6 +54,9 @@ pub struct Config {
     pub(crate) metadata_endpoint: Option<String>,
     #[cfg(feature = "tencent")]
     pub(crate) sts_endpoint: Option<String>,
+    /// The answers carry credentials (STS, IAM federation): errors never quote their body.
+    #[cfg_attr(not(any(feature = "tencent", feature = "huawei")), allow(dead_code))]
+    pub(crate) secret_answers: bool,
     /// Requests go unsigned (`Authorization: SKIP`): Tencent STS web identity only.
     #[cfg_attr(not(feature = "tencent"), allow(dead_code))]
     pub(crate) anonymous: bool,
@@ -485,6 +488,7 @@ impl ConfigBuilder {
             #[cfg(feature = "tencent")]
             sts_endpoint: self.sts_endpoint,
             anonymous: false,
+            secret_answers: false,
             custom_http,
             connect_timeout,
             attempt_timeout,

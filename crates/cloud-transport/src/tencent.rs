@@ -164,7 +164,15 @@ pub(crate) async fn execute(
         })
     };
     client
-        .send_with_retries(op, deadline, build, decode_response)
+        .send_with_retries(op, deadline, build, |response| {
+            decode_response(response).map_err(|e| {
+                if config.secret_answers {
+                    e.without_body()
+                } else {
+                    e
+                }
+            })
+        })
         .await
 }
 

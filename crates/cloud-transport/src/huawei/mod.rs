@@ -501,7 +501,10 @@ pub(crate) async fn send(
             timeout: None,
         })
     };
-    let decode = |response: HttpResponse| decode_response(op, response);
+    let secret_answers = client.config().secret_answers;
+    let decode = |response: HttpResponse| {
+        decode_response(op, response).map_err(|e| if secret_answers { e.without_body() } else { e })
+    };
     client.send_with_retries(op, deadline, build, decode).await
 }
 

@@ -257,7 +257,7 @@ impl ProvideCredentials for HuaweiFederated {
             let endpoint = self.iam_endpoint.as_deref().unwrap_or(DEFAULT_IAM_ENDPOINT);
             let base =
                 BaseUrl::parse(endpoint, parent.allow_insecure_http).map_err(|e| named(name, e))?;
-            let config = Config::builder()
+            let mut config = Config::builder()
                 .environment(Environment::empty())
                 .http_client(parent.http.clone())
                 .allow_insecure_http(parent.allow_insecure_http)
@@ -266,6 +266,7 @@ impl ProvideCredentials for HuaweiFederated {
                 .endpoint(endpoint)
                 .build()
                 .map_err(|e| named(name, e))?;
+            config.secret_answers = true;
             let client = Client::new(&IAM, config);
 
             let mut members = Map::new();

@@ -289,6 +289,7 @@ async fn sts_call(
     }
     let mut config = builder.build().map_err(|e| named(provider, e))?;
     config.anonymous = anonymous;
+    config.secret_answers = true;
     let client = Client::new(&STS, config);
     let answer = client
         .call_json_until(op, params, Some(cx.deadline))
