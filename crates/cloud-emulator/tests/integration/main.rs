@@ -7,6 +7,7 @@ mod common;
 
 mod binary;
 mod clock;
+mod credentials;
 mod faults;
 mod huawei;
 mod lifecycle;
