@@ -12,6 +12,7 @@
 //! | `GET /_emulator/task-failures` | the task-failure rules still active |
 //! | `POST /_emulator/task-failures` | add a rule (or a JSON array of rules), see [`TaskFailureRule`](crate::TaskFailureRule) |
 //! | `DELETE /_emulator/task-failures` | remove every task-failure rule |
+//! | `GET /_emulator/credentials` | temporary credentials issued per provider (`issued`) and their lifetime |
 //!
 //! Admin requests need no signature and are never throttled or faulted. A body must be sent as
 //! `Content-Type: application/json`, and a request carrying a foreign `Origin` is refused, so a
@@ -83,6 +84,13 @@ pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
             Reply::json(200, &json)
         }
         ("GET", "/_emulator/services") => Reply::json(200, &services(shared)),
+        ("GET", "/_emulator/credentials") => Reply::json(
+            200,
+            &json!({
+                "issued": shared.issued.counts(),
+                "ttl_seconds": shared.settings.credential_ttl.as_secs(),
+            }),
+        ),
         ("GET", "/_emulator/faults") => {
             let rules: Vec<Value> = shared
                 .faults

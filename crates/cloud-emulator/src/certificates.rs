@@ -120,19 +120,34 @@ impl CertificateCache {
     }
 }
 
+/// The instance an answer is about, as far as its certificate goes.
+pub(crate) struct AboutInstance<'a> {
+    /// The service's key (`tencent-mongodb`).
+    pub service: &'a str,
+    /// The instance id.
+    pub id: &'a str,
+    /// What the instance's seed sets in this operation's answer.
+    pub seeded: Option<&'a Map<String, Value>>,
+    /// The instance's test certificate, if its seed describes one.
+    pub certificate: Option<TestCertificate>,
+}
+
 /// Lays the certificate link (and its expiry, where the answer states one) over an answer of
-/// `ssl.certificate` about instance `id`. A link the answer leaves empty (SSL off) stays empty,
+/// `ssl.certificate` about an instance. A link the answer leaves empty (SSL off) stays empty,
 /// and a member the instance's seed sets keeps the seed's value.
 pub(crate) fn show_in_answer(
     ssl: &ResourceSsl,
     operation: &str,
     settings: &Settings,
-    service: &str,
-    id: &str,
-    seeded: Option<&Map<String, Value>>,
-    certificate: Option<TestCertificate>,
+    about: AboutInstance<'_>,
     out: &mut Value,
 ) {
+    let AboutInstance {
+        service,
+        id,
+        seeded,
+        certificate,
+    } = about;
     let (base_url, default_not_after) =
         (&settings.base_url, settings.default_certificate_not_after);
     if ssl.certificate != operation {

@@ -32,6 +32,19 @@ pub const DEMO_HUAWEI_TEMP_SK: &str = "EmulatorTempSecretKey0000000000000000000"
 /// Demo Huawei security token of the temporary credentials.
 pub const DEMO_HUAWEI_SECURITY_TOKEN: &str = "emulator-security-token";
 
+/// The CAM role the emulated CVM metadata service says is bound to the instance.
+pub const DEMO_CVM_ROLE: &str = "emulator-cvm-role";
+/// The OIDC identity provider the emulated STS accepts in `AssumeRoleWithWebIdentity`.
+pub const DEMO_TKE_PROVIDER_ID: &str = "emulator-oidc-provider";
+/// The web-identity token the emulated STS accepts.
+pub const DEMO_WEB_IDENTITY_TOKEN: &str = "emulator-web-identity-token";
+/// The identity provider id (`X-Idp-Id`) the emulated IAM federation accepts.
+pub const DEMO_IDP_ID: &str = "emulator-idp";
+/// The OpenID Connect id token the emulated IAM federation accepts.
+pub const DEMO_ID_TOKEN: &str = "emulator-id-token";
+/// Default lifetime of the temporary credentials the emulator issues (STS's default 7200 s).
+pub const DEFAULT_CREDENTIAL_TTL: Duration = Duration::from_secs(7200);
+
 /// Demo IAM user name for `POST /v3/auth/tokens`.
 pub const DEMO_IAM_USER: &str = "emulator-user";
 /// Demo IAM password.
@@ -205,6 +218,8 @@ pub(crate) struct Settings {
     pub max_connections: usize,
     pub async_delay: Duration,
     pub token_ttl: Duration,
+    /// Lifetime of issued temporary credentials.
+    pub credential_ttl: Duration,
     pub rate_limits: bool,
     pub domain_id: String,
     /// The emulator's notion of now (the system clock plus the configured offset).

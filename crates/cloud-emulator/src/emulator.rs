@@ -57,6 +57,7 @@ pub struct EmulatorBuilder {
     seed: Seed,
     async_delay: Duration,
     token_ttl: Duration,
+    credential_ttl: Duration,
     rate_limits: bool,
     clock_offset_secs: i64,
     task_failures: Vec<TaskFailureRule>,
@@ -78,6 +79,7 @@ impl Default for EmulatorBuilder {
             seed: Seed::default(),
             async_delay: DEFAULT_ASYNC_DELAY,
             token_ttl: DEFAULT_TOKEN_TTL,
+            credential_ttl: crate::config::DEFAULT_CREDENTIAL_TTL,
             rate_limits: true,
             clock_offset_secs: 0,
             task_failures: Vec::new(),
@@ -164,6 +166,13 @@ impl EmulatorBuilder {
     /// Lifetime of issued IAM tokens (default 24 h).
     pub fn token_ttl(mut self, ttl: Duration) -> Self {
         self.token_ttl = ttl;
+        self
+    }
+
+    /// Lifetime of the temporary credentials the emulator issues (CVM role, STS, ECS metadata,
+    /// IAM federation; default 2 h). A few seconds makes refresh testable in seconds.
+    pub fn credential_ttl(mut self, ttl: Duration) -> Self {
+        self.credential_ttl = ttl;
         self
     }
 
@@ -306,6 +315,7 @@ impl EmulatorBuilder {
                 max_connections: self.max_connections,
                 async_delay: self.async_delay,
                 token_ttl: self.token_ttl,
+                credential_ttl: self.credential_ttl,
                 rate_limits: self.rate_limits,
                 domain_id: DEFAULT_HUAWEI_DOMAIN_ID.to_owned(),
                 clock,
@@ -318,6 +328,7 @@ impl EmulatorBuilder {
             limiter: RateLimiter::default(),
             iam: Iam::new(projects),
             certificates: Default::default(),
+            issued: crate::issued::Issued::default(),
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(server::run(listener, shared.clone(), shutdown_rx));
@@ -507,6 +518,18 @@ impl RunningEmulator {
     /// (`POST /v3/auth/tokens`) and `KeystoneListProjects` (`GET /v3/projects`).
     pub fn request_count(&self, operation: &str) -> u64 {
         self.shared.store.lock().request_count(None, operation)
+    }
+
+    /// How many temporary credentials the provider named `issuer` issued (see
+    /// [`ISSUER_TENCENT_CVM_ROLE`](crate::ISSUER_TENCENT_CVM_ROLE) and the others); also on
+    /// `GET /_emulator/credentials`.
+    pub fn issued_count(&self, issuer: &str) -> u64 {
+        self.shared
+            .issued
+            .counts()
+            .get(issuer)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// An instance's current state (changes whose delay has passed are visible).

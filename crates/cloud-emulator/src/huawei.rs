@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::catalog::{OpEntry, ServiceEntry};
 use crate::config::{Project, HUAWEI_MAX_SKEW};
 use crate::ids;
+use crate::issued::{IssuedVendor, Lookup};
 use crate::ops::{self, Call, CallError};
 use crate::reply::{huawei_empty, huawei_error, huawei_ok, throttled, Dialect, Reply};
 use crate::server::{Request, Shared};
@@ -103,11 +104,26 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
             HUAWEI_MAX_SKEW.as_secs()
         ));
     }
-    let Some(key) = shared.settings.accepted.huawei_key(&auth.access_key) else {
-        return deny(&format!(
-            "the access key `{}` does not exist",
-            auth.access_key
-        ));
+    let key = match shared.settings.accepted.huawei_key(&auth.access_key) {
+        Some(key) => key.clone(),
+        None => match shared
+            .issued
+            .lookup(IssuedVendor::Huawei, &auth.access_key, now)
+        {
+            Lookup::Valid(key) => key,
+            Lookup::Expired => {
+                return deny(&format!(
+                    "the security token of the temporary access key `{}` has expired",
+                    auth.access_key
+                ))
+            }
+            Lookup::Unknown => {
+                return deny(&format!(
+                    "the access key `{}` does not exist",
+                    auth.access_key
+                ))
+            }
+        },
     };
     let query = sig::parse_query(&req.query);
     let query: Vec<(&str, &str)> = query

@@ -62,6 +62,11 @@ impl Iam {
         &self.projects
     }
 
+    /// Issues an unscoped token (federated identity) at `now` living `ttl_secs`.
+    pub(crate) fn issue_unscoped(&self, now: i64, ttl_secs: i64) -> String {
+        self.issue(None, now, ttl_secs).0
+    }
+
     /// Issues a token at `now` (the emulator's clock) living `ttl_secs`; returns it and its expiry.
     fn issue(&self, project: Option<Project>, now: i64, ttl_secs: i64) -> (String, i64) {
         let token = ids::iam_token();

@@ -108,6 +108,12 @@ struct Args {
     #[arg(long, env = "CLOUD_EMULATOR_ASYNC_DELAY_MS", default_value_t = 1000)]
     async_delay_ms: u64,
 
+    /// Seconds the temporary credentials the emulator issues live (CVM role, STS, ECS
+    /// metadata, IAM federation); a few seconds makes client refresh testable quickly.
+    #[arg(long, env = "CLOUD_EMULATOR_CREDENTIAL_TTL_SECONDS", default_value_t = 7200,
+          value_parser = clap::value_parser!(u64).range(1..=43200))]
+    credential_ttl_seconds: u64,
+
     /// Run the emulator's clock this many seconds ahead of the system clock (negative: behind):
     /// signature skew checks, Date headers and IAM token times use the shifted time, so
     /// clients' clock correction can be tested. At most 100 years either way.
@@ -197,6 +203,7 @@ async fn run(args: Args) -> Result<(), String> {
         )])
         .default_project(Project::new(&args.project_id, &args.region))
         .async_delay(Duration::from_millis(args.async_delay_ms))
+        .credential_ttl(Duration::from_secs(args.credential_ttl_seconds))
         .clock_offset(args.clock_offset_secs)
         .rate_limits(!args.no_rate_limit);
     if let Some(path) = &args.state {

@@ -166,10 +166,12 @@ pub(crate) fn execute(
                 ssl,
                 name,
                 settings,
-                &svc.key,
-                id,
-                instance.outputs.get(name),
-                instance.certificate,
+                crate::certificates::AboutInstance {
+                    service: &svc.key,
+                    id,
+                    seeded: instance.outputs.get(name),
+                    certificate: instance.certificate,
+                },
                 &mut output,
             );
         }

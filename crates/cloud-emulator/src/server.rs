@@ -62,6 +62,8 @@ pub(crate) struct Shared {
     pub limiter: RateLimiter,
     pub iam: Iam,
     pub certificates: crate::certificates::CertificateCache,
+    /// Temporary credentials issued, and their counts.
+    pub issued: crate::issued::Issued,
 }
 
 /// A request, read completely.
@@ -456,6 +458,7 @@ enum Target<'a> {
     Tencent(tencent::Route<'a>),
     Huawei(huawei::Route<'a>),
     Iam(&'static str),
+    Issuer(crate::issuers::Route),
 }
 
 async fn dispatch(
@@ -485,7 +488,9 @@ async fn dispatch(
         }
     };
 
-    let target = if dialect == Dialect::Tencent {
+    let target = if let Some(route) = crate::issuers::route(req, dialect) {
+        Target::Issuer(route)
+    } else if dialect == Dialect::Tencent {
         match tencent::route(req, shared) {
             Ok(route) => Target::Tencent(route),
             Err(reply) => return reply,
@@ -502,6 +507,7 @@ async fn dispatch(
         Target::Tencent(r) => (r.svc.key.as_str(), r.svc.spec.service.as_str(), r.name),
         Target::Huawei(r) => (r.svc.key.as_str(), r.svc.spec.service.as_str(), r.name),
         Target::Iam(op) => (iam::SERVICE_KEY, iam::SERVICE_NAME, *op),
+        Target::Issuer(r) => (r.service_key, r.service_name, r.operation),
     };
 
     let fault = header_fault.or_else(|| shared.faults.take(service_key, service_name, operation));
@@ -530,6 +536,7 @@ async fn dispatch(
         Target::Tencent(route) => tencent::serve(route, req, shared),
         Target::Huawei(route) => huawei::serve(route, req, shared),
         Target::Iam(op) => iam::serve(req, shared, op),
+        Target::Issuer(route) => crate::issuers::serve(route, req, shared),
     };
     match failure {
         Some((failure, Phase::After)) => mark(reply::faulty(dialect, failure, Some(reply))),

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use crate::catalog::{OpEntry, ServiceEntry, TencentMiss};
 use crate::config::TENCENT_MAX_SKEW;
 use crate::ids;
+use crate::issued::{IssuedVendor, Lookup};
 use crate::ops::{self, Call, CallError};
 use crate::reply::{tencent_error, tencent_ok, throttled, Dialect, Reply, TENCENT_THROTTLED};
 use crate::server::{Request, Shared};
@@ -151,9 +152,9 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
     }
 }
 
-type Failure = (String, String);
+pub(crate) type Failure = (String, String);
 
-fn failure(code: &str, message: impl Into<String>) -> Failure {
+pub(crate) fn failure(code: &str, message: impl Into<String>) -> Failure {
     (code.to_owned(), message.into())
 }
 
@@ -171,76 +172,9 @@ fn serve_inner(
         auth,
     } = route;
     shared.store.lock().record_request(&svc.key, name);
+    verify(req, shared, auth)?;
     let pairs = parse_query(&req.query).map_err(|e| failure("InvalidParameter", e))?;
-
-    let timestamp: i64 = header_or_query(req, "x-tc-timestamp", &pairs, "Timestamp")
-        .ok_or_else(|| {
-            failure(
-                "MissingParameter",
-                "the request has no X-TC-Timestamp header",
-            )
-        })?
-        .parse()
-        .map_err(|_| {
-            failure(
-                "InvalidParameter",
-                "X-TC-Timestamp is not a Unix timestamp in seconds",
-            )
-        })?;
-    let now = shared.settings.clock.now();
-    if now.abs_diff(timestamp) > TENCENT_MAX_SKEW.as_secs() {
-        return Err(failure(
-            "AuthFailure.SignatureExpire",
-            format!(
-                "the signature expired: X-TC-Timestamp {timestamp} is {} s away from the server time {now}; \
-                 at most {} s are allowed (the Date header of this response has the server time)",
-                now.abs_diff(timestamp),
-                TENCENT_MAX_SKEW.as_secs()
-            ),
-        ));
-    }
-    let key = shared
-        .settings
-        .accepted
-        .tencent_key(&auth.secret_id)
-        .ok_or_else(|| {
-            failure(
-                "AuthFailure.SecretIdNotFound",
-                format!("the SecretId `{}` does not exist", auth.secret_id),
-            )
-        })?;
-    let host = req.header("host").ok_or_else(|| {
-        failure(
-            "AuthFailure.SignatureFailure",
-            "the request has no Host header",
-        )
-    })?;
     let is_get = req.method == "GET";
-    let signed = tc3::Tc3Request {
-        method: &req.method,
-        host,
-        query: if is_get { &req.query } else { "" },
-        content_type: req.header("content-type").unwrap_or(""),
-        body: if is_get { b"" } else { &req.body },
-        unsigned_payload: req.header("x-tc-content-sha256") == Some(tc3::UNSIGNED_PAYLOAD),
-    };
-    tc3::verify_with_headers(auth, &key.secret, timestamp, &signed, |name| {
-        req.header(name)
-    })
-    .map_err(|e| {
-        failure(
-            "AuthFailure.SignatureFailure",
-            format!("the signature does not verify: {e}"),
-        )
-    })?;
-    if let Some(token) = &key.session_token {
-        if req.header("x-tc-token") != Some(token.expose()) {
-            return Err(failure(
-                "AuthFailure.TokenFailure",
-                "temporary credentials need their token in X-TC-Token; it is missing or wrong",
-            ));
-        }
-    }
 
     if let (true, Some(limit)) = (shared.settings.rate_limits, op.rate_limit) {
         if !shared.limiter.admit(&svc.key, name, limit, Instant::now()) {
@@ -307,4 +241,98 @@ fn serve_inner(
             CallError::Coded { code, message, .. } => (code, message),
         },
     )
+}
+
+/// Checks a TC3-signed request: timestamp skew, a known SecretId (configured or issued and
+/// unexpired), the signature, and the token of temporary credentials.
+pub(crate) fn verify(
+    req: &Request,
+    shared: &Shared,
+    auth: &tc3::ParsedAuthorization,
+) -> Result<(), Failure> {
+    let pairs = parse_query(&req.query).map_err(|e| failure("InvalidParameter", e))?;
+
+    let timestamp: i64 = header_or_query(req, "x-tc-timestamp", &pairs, "Timestamp")
+        .ok_or_else(|| {
+            failure(
+                "MissingParameter",
+                "the request has no X-TC-Timestamp header",
+            )
+        })?
+        .parse()
+        .map_err(|_| {
+            failure(
+                "InvalidParameter",
+                "X-TC-Timestamp is not a Unix timestamp in seconds",
+            )
+        })?;
+    let now = shared.settings.clock.now();
+    if now.abs_diff(timestamp) > TENCENT_MAX_SKEW.as_secs() {
+        return Err(failure(
+            "AuthFailure.SignatureExpire",
+            format!(
+                "the signature expired: X-TC-Timestamp {timestamp} is {} s away from the server time {now}; \
+                 at most {} s are allowed (the Date header of this response has the server time)",
+                now.abs_diff(timestamp),
+                TENCENT_MAX_SKEW.as_secs()
+            ),
+        ));
+    }
+    let key = match shared.settings.accepted.tencent_key(&auth.secret_id) {
+        Some(key) => key.clone(),
+        None => match shared
+            .issued
+            .lookup(IssuedVendor::Tencent, &auth.secret_id, now)
+        {
+            Lookup::Valid(key) => key,
+            Lookup::Expired => {
+                return Err(failure(
+                    "AuthFailure.TokenFailure",
+                    format!(
+                        "the temporary credentials `{}` have expired",
+                        auth.secret_id
+                    ),
+                ))
+            }
+            Lookup::Unknown => {
+                return Err(failure(
+                    "AuthFailure.SecretIdNotFound",
+                    format!("the SecretId `{}` does not exist", auth.secret_id),
+                ))
+            }
+        },
+    };
+    let host = req.header("host").ok_or_else(|| {
+        failure(
+            "AuthFailure.SignatureFailure",
+            "the request has no Host header",
+        )
+    })?;
+    let is_get = req.method == "GET";
+    let signed = tc3::Tc3Request {
+        method: &req.method,
+        host,
+        query: if is_get { &req.query } else { "" },
+        content_type: req.header("content-type").unwrap_or(""),
+        body: if is_get { b"" } else { &req.body },
+        unsigned_payload: req.header("x-tc-content-sha256") == Some(tc3::UNSIGNED_PAYLOAD),
+    };
+    tc3::verify_with_headers(auth, &key.secret, timestamp, &signed, |name| {
+        req.header(name)
+    })
+    .map_err(|e| {
+        failure(
+            "AuthFailure.SignatureFailure",
+            format!("the signature does not verify: {e}"),
+        )
+    })?;
+    if let Some(token) = &key.session_token {
+        if req.header("x-tc-token") != Some(token.expose()) {
+            return Err(failure(
+                "AuthFailure.TokenFailure",
+                "temporary credentials need their token in X-TC-Token; it is missing or wrong",
+            ));
+        }
+    }
+    Ok(())
 }

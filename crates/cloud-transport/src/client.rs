@@ -43,6 +43,32 @@ pub(crate) struct Shared {
     pub(crate) tencent: crate::tencent::State,
     #[cfg(feature = "huawei")]
     pub(crate) huawei: crate::huawei::State,
+    /// The HTTP layer of metadata requests (short connect timeout), built on first use.
+    metadata_http: std::sync::OnceLock<Arc<dyn crate::http::HttpClient>>,
+}
+
+impl Shared {
+    /// The metadata HTTP layer: the configuration's own when the user gave one, else a
+    /// built-in client with [`METADATA_CONNECT_TIMEOUT`](crate::provider::METADATA_CONNECT_TIMEOUT)
+    /// and no proxy (metadata services are link-local).
+    pub(crate) fn metadata_http(
+        &self,
+        config: &Config,
+    ) -> Result<Arc<dyn crate::http::HttpClient>> {
+        if config.custom_http {
+            return Ok(config.http.clone());
+        }
+        if let Some(http) = self.metadata_http.get() {
+            return Ok(http.clone());
+        }
+        let built: Arc<dyn crate::http::HttpClient> =
+            Arc::new(crate::http::ReqwestHttpClient::with_proxy_rules(
+                crate::provider::METADATA_CONNECT_TIMEOUT,
+                crate::DEFAULT_POOL_IDLE_TIMEOUT,
+                crate::ProxyRules::none(),
+            )?);
+        Ok(self.metadata_http.get_or_init(|| built).clone())
+    }
 }
 
 impl fmt::Debug for Shared {

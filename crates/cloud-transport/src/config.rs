@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::endpoint::BaseUrl;
 use crate::http::{HttpClient, ReqwestHttpClient};
+use crate::provider::{ProvideCredentials, DEFAULT_REFRESH_MARGIN};
 use crate::retry::{RetryConfig, RetryPolicy};
 use crate::{Credentials, Environment, Error, ProxyRules, Result};
 
@@ -43,6 +44,24 @@ pub struct Config {
     #[cfg(feature = "huawei")]
     pub(crate) iam_endpoint: Option<BaseUrl>,
     pub(crate) allow_insecure_http: bool,
+    /// A provider of temporary credentials given to the builder.
+    pub(crate) credentials_provider: Option<Arc<dyn ProvideCredentials>>,
+    pub(crate) refresh_margin: Duration,
+    /// The named profile of the profile step (`None`: the SDKs' default section).
+    pub(crate) profile: Option<String>,
+    /// `Some(false)`: no metadata step; `Some(true)`: the real one even for a fixed environment.
+    pub(crate) instance_metadata: Option<bool>,
+    pub(crate) metadata_endpoint: Option<String>,
+    #[cfg(feature = "tencent")]
+    pub(crate) sts_endpoint: Option<String>,
+    /// The answers carry credentials (STS, IAM federation): errors never quote their body.
+    #[cfg_attr(not(any(feature = "tencent", feature = "huawei")), allow(dead_code))]
+    pub(crate) secret_answers: bool,
+    /// Requests go unsigned (`Authorization: SKIP`): Tencent STS web identity only.
+    #[cfg_attr(not(feature = "tencent"), allow(dead_code))]
+    pub(crate) anonymous: bool,
+    /// Whether `http` was given by the user (then metadata requests use it too).
+    pub(crate) custom_http: bool,
     pub(crate) connect_timeout: Duration,
     pub(crate) attempt_timeout: Duration,
     pub(crate) operation_timeout: Duration,
@@ -159,6 +178,11 @@ impl fmt::Debug for Config {
             .field("huawei_auth", &self.huawei_auth)
             .field("iam_endpoint", &self.iam_endpoint);
         d.field("allow_insecure_http", &self.allow_insecure_http)
+            .field("credentials_provider", &self.credentials_provider)
+            .field("refresh_margin", &self.refresh_margin)
+            .field("profile", &self.profile)
+            .field("instance_metadata", &self.instance_metadata)
+            .field("metadata_endpoint", &self.metadata_endpoint)
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("operation_timeout", &self.operation_timeout)
@@ -208,6 +232,13 @@ pub struct ConfigBuilder {
     #[cfg(feature = "huawei")]
     iam_endpoint: Option<String>,
     allow_insecure_http: bool,
+    credentials_provider: Option<Arc<dyn ProvideCredentials>>,
+    refresh_margin: Option<Duration>,
+    profile: Option<String>,
+    instance_metadata: Option<bool>,
+    metadata_endpoint: Option<String>,
+    #[cfg(feature = "tencent")]
+    sts_endpoint: Option<String>,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
@@ -228,7 +259,9 @@ impl fmt::Debug for ConfigBuilder {
         #[cfg(feature = "huawei")]
         d.field("project_id", &self.project_id)
             .field("huawei_auth", &self.huawei_auth);
-        d.field("environment", &self.environment)
+        d.field("credentials_provider", &self.credentials_provider)
+            .field("profile", &self.profile)
+            .field("environment", &self.environment)
             .finish_non_exhaustive()
     }
 }
@@ -312,6 +345,55 @@ impl ConfigBuilder {
     #[cfg(feature = "huawei")]
     pub fn iam_endpoint(mut self, url: impl Into<String>) -> Self {
         self.iam_endpoint = Some(url.into());
+        self
+    }
+
+    /// Uses temporary credentials from `provider` (an instance role, an assumed role, web or
+    /// federated identity, see [`provider`](crate::provider)), cached and refreshed ahead of
+    /// expiry. Replaces the default chain; static credentials given too win.
+    pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.credentials_provider = Some(provider);
+        self
+    }
+
+    /// How long before they expire temporary credentials are refreshed (at most half their
+    /// lifetime). Default [`DEFAULT_REFRESH_MARGIN`] (5 minutes).
+    pub fn credentials_refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = Some(margin);
+        self
+    }
+
+    /// The named profile the default chain's profile step reads: section `[name]` of the SDK
+    /// credentials file, else tccli's `~/.tccli/<name>.credential` (Tencent) or the KooCLI
+    /// profile `name` in `~/.hcloud/config.json` (Huawei). Default: `[default]` (Tencent) and
+    /// `[basic]` (Huawei) of the SDK files, then `~/.tccli/default.credential`.
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
+        self
+    }
+
+    /// Turns the default chain's instance-metadata step (Tencent CVM role, Huawei ECS
+    /// metadata) off (`false`) or on (`true`). Default: on for the process environment, off
+    /// for a fixed [`Environment`] unless `TENCENTCLOUD_METADATA_ENDPOINT` /
+    /// `HUAWEICLOUD_SDK_METADATA_ENDPOINT` or [`metadata_endpoint`](Self::metadata_endpoint)
+    /// names a service.
+    pub fn instance_metadata(mut self, enabled: bool) -> Self {
+        self.instance_metadata = Some(enabled);
+        self
+    }
+
+    /// The metadata service the chain's instance step asks (`http://host:port`), instead of
+    /// `http://metadata.tencentyun.com` (Tencent) and `http://169.254.169.254` (Huawei).
+    pub fn metadata_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.metadata_endpoint = Some(url.into());
+        self
+    }
+
+    /// Tencent: the STS endpoint of the chain's assumed roles and web identity, instead of
+    /// `TENCENTCLOUD_STS_ENDPOINT` or `sts.tencentcloudapi.com`.
+    #[cfg(feature = "tencent")]
+    pub fn sts_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.sts_endpoint = Some(url.into());
         self
     }
 
@@ -405,6 +487,12 @@ impl ConfigBuilder {
             self.pool_idle_timeout,
             DEFAULT_POOL_IDLE_TIMEOUT,
         )?;
+        let refresh_margin = self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN);
+        if refresh_margin > LONGEST {
+            return Err(Error::invalid_config(format!(
+                "credentials_refresh_margin must be at most 24 hours, not {refresh_margin:?}"
+            )));
+        }
         let retry = self.retry.unwrap_or_default();
         retry.validate()?;
         if let Some(region) = &self.region {
@@ -433,6 +521,7 @@ impl ConfigBuilder {
             .as_deref()
             .map(|e| BaseUrl::parse(e, self.allow_insecure_http))
             .transpose()?;
+        let custom_http = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
             None => Arc::new(ReqwestHttpClient::with_proxy_rules(
@@ -457,6 +546,16 @@ impl ConfigBuilder {
             #[cfg(feature = "huawei")]
             iam_endpoint,
             allow_insecure_http: self.allow_insecure_http,
+            credentials_provider: self.credentials_provider,
+            refresh_margin,
+            profile: self.profile,
+            instance_metadata: self.instance_metadata,
+            metadata_endpoint: self.metadata_endpoint,
+            #[cfg(feature = "tencent")]
+            sts_endpoint: self.sts_endpoint,
+            anonymous: false,
+            secret_answers: false,
+            custom_http,
             connect_timeout,
             attempt_timeout,
             operation_timeout,

@@ -64,7 +64,8 @@ impl Environment {
     }
 
     /// Uses `home` as the home directory (where `.tencentcloud/` and `.huaweicloud/` are looked
-    /// for). Turns a process environment into a fixed one holding a snapshot of its variables.
+    /// for). Turns a process environment into a fixed one holding a snapshot of its variables
+    /// (a fixed environment has no metadata step unless a variable names the service).
     pub fn with_home(self, home: impl Into<PathBuf>) -> Self {
         let vars = match self.source {
             Source::Process => std::env::vars().collect(),
@@ -86,6 +87,12 @@ impl Environment {
         }?;
         let trimmed = value.trim();
         (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    }
+
+    /// Whether this is the process environment (not a fixed one): only then does the default
+    /// chain ask the real metadata services unless told otherwise.
+    pub fn is_process(&self) -> bool {
+        matches!(self.source, Source::Process)
     }
 
     /// The home directory, if known.

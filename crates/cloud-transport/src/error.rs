@@ -103,6 +103,14 @@ impl Error {
         Error::new(ErrorKind::Credentials, message)
     }
 
+    /// Drops the body snippet: for answers that carry credentials, whose body must never be
+    /// quoted (not in the error, not in the debug events of failed attempts).
+    #[cfg_attr(not(any(feature = "tencent", feature = "huawei")), allow(dead_code))]
+    pub(crate) fn without_body(mut self) -> Self {
+        self.inner.body_snippet = None;
+        self
+    }
+
     /// Sets the request id.
     pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
         self.inner.request_id = Some(id.into());

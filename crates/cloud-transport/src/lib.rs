@@ -61,9 +61,12 @@
 //! - **Endpoint**: [`EndpointRules::host_for`] from the region (global host without one,
 //!   `region_overrides`, [`ConfigBuilder::international`]), or [`ConfigBuilder::endpoint`] for
 //!   every service (plain http only to loopback unless [`ConfigBuilder::allow_insecure_http`]).
-//! - **Credentials**: given to the builder, or the vendor's default chain (environment, then the
-//!   official SDKs' profile files), see [`credentials`]. Huawei also takes an IAM token or an IAM
-//!   password login; the client then sends `X-Auth-Token` and renews tokens itself.
+//! - **Credentials**: given to the builder, or the vendor's default chain in the official SDKs'
+//!   order (environment, profile files, the instance's metadata service, web identity), see
+//!   [`credentials`]. Instance roles, assumed roles (STS), web and federated identity are
+//!   [`provider`]s whose temporary credentials are cached and refreshed ahead of expiry, one
+//!   refresh at a time. Huawei also takes an IAM token or an IAM password login; the client then
+//!   sends `X-Auth-Token` and renews tokens itself.
 //! - **Proxies**: HTTPS through `HTTPS_PROXY`/`ALL_PROXY` unless `NO_PROXY` exempts the host;
 //!   plain HTTP and loopback hosts always directly, see [`ProxyRules`].
 //! - **Timeouts**: connect (10 s), per attempt (30 s) and per call (90 s), see [`ConfigBuilder`].
@@ -93,6 +96,8 @@
 #![warn(missing_docs)]
 
 mod calendar;
+#[cfg(any(feature = "tencent", feature = "huawei"))]
+mod cli_profiles;
 mod client;
 mod clock;
 pub mod codec;
@@ -113,6 +118,7 @@ mod meta;
 pub mod paginate;
 #[cfg(any(feature = "tencent", feature = "huawei"))]
 mod profile;
+pub mod provider;
 mod proxy;
 mod rate_limit;
 pub mod retry;
@@ -134,5 +140,6 @@ pub use credentials::{Credentials, Secret};
 pub use env::{read_file_limited, Environment};
 pub use error::{Error, ErrorKind, Result, BODY_SNIPPET_LIMIT};
 pub use meta::{EndpointRules, HttpBinding, OperationInfo, ParamLocation, ServiceInfo, Vendor};
+pub use provider::{ProvideCredentials, TemporaryCredentials};
 pub use proxy::ProxyRules;
 pub use retry::{FailedAttempt, RetryConfig, RetryDecision, RetryPolicy};

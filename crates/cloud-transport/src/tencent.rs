@@ -7,9 +7,10 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::client::{retry_after, Outcome};
-use crate::credentials::{env_vars, tencent_default_chain};
+use crate::credentials::{env_vars, tencent_default_chain, Found};
 use crate::endpoint::{check_region, BaseUrl};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::provider::CredentialSource;
 use crate::sign::tc3::{Signer, Tc3Request, JSON_CONTENT_TYPE};
 use crate::{Client, Config, Credentials, Error, OperationInfo, Result};
 
@@ -24,7 +25,8 @@ pub(crate) struct State {
 /// Credentials and region, from the configuration or the default chain.
 #[derive(Debug)]
 struct Settings {
-    credentials: Credentials,
+    /// `None`: requests go unsigned (STS web identity).
+    credentials: Option<CredentialSource>,
     region: Option<String>,
 }
 
@@ -36,18 +38,28 @@ impl State {
         if let Some(settings) = &*cached {
             return Ok(settings.clone());
         }
-        let credentials = match &config.credentials {
-            Some(credentials) => credentials.clone(),
-            None => tencent_default_chain(&config.environment)?.ok_or_else(|| {
-                Error::credentials(format!(
-                    "no Tencent Cloud credentials: set {} and {}, or write them to \
-                     ~/.tencentcloud/credentials (or the file {} names); a program can also \
-                     give them to its client configuration",
-                    env_vars::TENCENTCLOUD_SECRET_ID,
-                    env_vars::TENCENTCLOUD_SECRET_KEY,
-                    env_vars::TENCENTCLOUD_CREDENTIALS_FILE,
-                ))
-            })?,
+        let credentials = match (&config.credentials, &config.credentials_provider) {
+            _ if config.anonymous => None,
+            (Some(credentials), _) => Some(CredentialSource::Static(credentials.clone())),
+            (None, Some(provider)) => Some(CredentialSource::provider(provider.clone(), config)),
+            (None, None) => match tencent_default_chain(config)? {
+                Some(Found::Static(credentials)) => Some(CredentialSource::Static(credentials)),
+                Some(Found::Provider(provider)) => {
+                    Some(CredentialSource::provider(provider, config))
+                }
+                None => {
+                    return Err(Error::credentials(format!(
+                        "no Tencent Cloud credentials: set {} and {}, or write them to \
+                         ~/.tencentcloud/credentials (or the file {} names), or run where a CVM \
+                         role or TKE web identity ({}, ...) is available; a program can also \
+                         give them to its client configuration",
+                        env_vars::TENCENTCLOUD_SECRET_ID,
+                        env_vars::TENCENTCLOUD_SECRET_KEY,
+                        env_vars::TENCENTCLOUD_CREDENTIALS_FILE,
+                        env_vars::TKE_ROLE_ARN,
+                    )))
+                }
+            },
         };
         let region = match &config.region {
             Some(region) => Some(region.clone()),
@@ -106,18 +118,25 @@ pub(crate) async fn execute(
     };
     let host = base.host_header();
     let url = base.url("/", "");
-    let credentials = &settings.credentials;
+    let credentials: Option<Credentials> = match &settings.credentials {
+        Some(source) => Some(source.current(config, deadline).await?),
+        None => None,
+    };
     let build = |timestamp: i64| -> Result<HttpRequest> {
-        let authorization = state
-            .signer
-            .authorization(
-                credentials.access_key_id(),
-                credentials.secret(),
-                service.service,
-                timestamp,
-                &Tc3Request::post_json(&host, &body),
-            )
-            .map_err(|e| Error::credentials(format!("cannot sign the request: {e}")))?;
+        let authorization = match &credentials {
+            Some(credentials) => state
+                .signer
+                .authorization(
+                    credentials.access_key_id(),
+                    credentials.secret(),
+                    service.service,
+                    timestamp,
+                    &Tc3Request::post_json(&host, &body),
+                )
+                .map_err(|e| Error::credentials(format!("cannot sign the request: {e}")))?,
+            // What the official SDKs send for actions that take no signature.
+            None => "SKIP".to_owned(),
+        };
         let mut headers = vec![
             ("Host".to_owned(), host.clone()),
             ("Content-Type".to_owned(), JSON_CONTENT_TYPE.to_owned()),
@@ -128,7 +147,7 @@ pub(crate) async fn execute(
         if let Some(region) = region {
             headers.push(("X-TC-Region".to_owned(), region.to_owned()));
         }
-        if let Some(token) = credentials.session_token() {
+        if let Some(token) = credentials.as_ref().and_then(Credentials::session_token) {
             headers.push(("X-TC-Token".to_owned(), token.expose().to_owned()));
         }
         if let Some(language) = &config.language {
@@ -145,7 +164,15 @@ pub(crate) async fn execute(
         })
     };
     client
-        .send_with_retries(op, deadline, build, decode_response)
+        .send_with_retries(op, deadline, build, |response| {
+            decode_response(response).map_err(|e| {
+                if config.secret_answers {
+                    e.without_body()
+                } else {
+                    e
+                }
+            })
+        })
         .await
 }
 

@@ -23,6 +23,8 @@ pub mod global {
     pub const REGION: &str = "region";
     /// `--project-id ID`
     pub const PROJECT_ID: &str = "project-id";
+    /// `--profile NAME`
+    pub const PROFILE: &str = "profile";
     /// `--output json|table|text|yaml`
     pub const OUTPUT: &str = "output";
     /// `--query EXPR`: JMESPath applied to the answer.
@@ -60,6 +62,7 @@ pub const RESERVED_FLAGS: &[&str] = &[
     global::ENDPOINT,
     global::REGION,
     global::PROJECT_ID,
+    global::PROFILE,
     global::OUTPUT,
     global::QUERY,
     global::FULL_WIDTH,
@@ -194,7 +197,9 @@ pub fn build(services: &[Service], reach: &Reach) -> Command {
              HUAWEICLOUD_SDK_PASSWORD + HUAWEICLOUD_SDK_DOMAIN_NAME (IAM login, token mode), or \
              HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (signing), else ~/.huaweicloud/credentials; \
              region from --region or HUAWEICLOUD_SDK_REGION; project id from --project-id, \
-             HUAWEICLOUD_SDK_PROJECT_ID or an IAM lookup. Secrets are never printed.\n\n\
+             HUAWEICLOUD_SDK_PROJECT_ID or an IAM lookup. Instance roles, assumed roles and web or \
+             federated identity work as in the libraries; --profile NAME picks a named profile. \
+             Secrets are never printed.\n\n\
              Start with `cloudcall demo` (in the default build): it runs the whole SSL lifecycle \
              against a local emulator, with no account and no network.",
             text::WRAP_WIDTH,
@@ -279,6 +284,11 @@ fn global_args() -> Vec<Arg> {
             .value_name("ID")
             .global(true)
             .help("Huawei project id (default: HUAWEICLOUD_SDK_PROJECT_ID, the profile, or an IAM lookup)"),
+        Arg::new(global::PROFILE)
+            .long(global::PROFILE)
+            .value_name("NAME")
+            .global(true)
+            .help("Credentials profile: section [NAME] of the SDK credentials file, else tccli's ~/.tccli/NAME.credential or KooCLI's profile NAME in ~/.hcloud/config.json"),
         Arg::new(global::OUTPUT)
             .long(global::OUTPUT)
             .value_name("FORMAT")

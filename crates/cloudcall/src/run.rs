@@ -39,6 +39,8 @@ pub struct Settings {
     pub region: Option<String>,
     /// `--project-id`
     pub project_id: Option<String>,
+    /// `--profile`
+    pub profile: Option<String>,
     /// `--output`
     pub format: Option<Format>,
     /// `--query`, checked
@@ -57,6 +59,7 @@ impl Settings {
             endpoint: m.get_one::<String>(global::ENDPOINT).cloned(),
             region: m.get_one::<String>(global::REGION).cloned(),
             project_id: m.get_one::<String>(global::PROJECT_ID).cloned(),
+            profile: m.get_one::<String>(global::PROFILE).cloned(),
             format: m
                 .get_one::<String>(global::OUTPUT)
                 .map(|s| Format::from_flag(s)),
@@ -161,6 +164,9 @@ impl Settings {
         }
         if let Some(project_id) = &self.project_id {
             builder = builder.project_id(project_id.clone());
+        }
+        if let Some(profile) = &self.profile {
+            builder = builder.profile(profile.clone());
         }
         builder.build()
     }

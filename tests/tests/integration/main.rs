@@ -4,6 +4,7 @@
 //! two-core CI those links cost more time and disk than the tests themselves.
 
 mod call_descriptions;
+mod credential_providers;
 mod failures;
 mod faults;
 mod lifecycle;

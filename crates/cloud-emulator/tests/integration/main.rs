@@ -8,6 +8,7 @@ mod common;
 mod binary;
 mod certificates;
 mod clock;
+mod credentials;
 mod faults;
 mod huawei;
 mod lifecycle;

@@ -17,6 +17,7 @@ use crate::client::{header_request_id, retry_after, Outcome};
 use crate::credentials::{env_vars, huawei_default_chain, HuaweiAuth};
 use crate::endpoint::{check_region, BaseUrl};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::provider::CredentialSource;
 use crate::sign::huawei::{self as signer, HuaweiRequest};
 use crate::{
     Client, Config, Credentials, Error, ErrorKind, HttpBinding, OperationInfo, ParamLocation,
@@ -36,6 +37,8 @@ pub(crate) struct State {
 #[derive(Debug)]
 pub(crate) struct Settings {
     auth: HuaweiAuth,
+    /// The cache of a [`HuaweiAuth::Provider`]'s temporary credentials.
+    refreshing: Option<CredentialSource>,
     region: Option<String>,
     project_id: Option<String>,
     iam_endpoint: Option<BaseUrl>,
@@ -50,21 +53,30 @@ impl State {
         }
         let env = &config.environment;
         // Explicit credentials replace the chain as a whole, project id from the chain included.
-        let (auth, chain_project_id) = match (&config.huawei_auth, &config.credentials) {
-            (Some(auth), _) => (auth.clone(), None),
-            (None, Some(credentials)) => (HuaweiAuth::AkSk(credentials.clone()), None),
-            (None, None) => {
-                let identity = huawei_default_chain(env)?.ok_or_else(|| {
+        let (auth, chain_project_id) = match (
+            &config.huawei_auth,
+            &config.credentials,
+            &config.credentials_provider,
+        ) {
+            (Some(auth), _, _) => (auth.clone(), None),
+            (None, Some(credentials), _) => (HuaweiAuth::AkSk(credentials.clone()), None),
+            (None, None, Some(provider)) => (HuaweiAuth::Provider(provider.clone()), None),
+            (None, None, None) => {
+                let identity = huawei_default_chain(config)?.ok_or_else(|| {
                     Error::credentials(format!(
-                        "no Huawei Cloud credentials: set {} and {} (AK/SK), {} (IAM token) or \
-                         {}, {} and {} (IAM login), write ~/.huaweicloud/credentials (or the \
-                         file {} names); a program can also give them to its client configuration",
+                        "no Huawei Cloud credentials: set {} and {} (AK/SK), {} (IAM token), \
+                         {}, {} and {} (IAM login) or {} and {} (federated identity), write \
+                         ~/.huaweicloud/credentials (or the file {} names), or run on an ECS \
+                         instance with an agency; a program can also give them to its client \
+                         configuration",
                         env_vars::HUAWEICLOUD_SDK_AK,
                         env_vars::HUAWEICLOUD_SDK_SK,
                         env_vars::HUAWEICLOUD_SDK_AUTH_TOKEN,
                         env_vars::HUAWEICLOUD_SDK_USER_NAME,
                         env_vars::HUAWEICLOUD_SDK_PASSWORD,
                         env_vars::HUAWEICLOUD_SDK_DOMAIN_NAME,
+                        env_vars::HUAWEICLOUD_SDK_IDP_ID,
+                        env_vars::HUAWEICLOUD_SDK_ID_TOKEN_FILE,
                         env_vars::HUAWEICLOUD_SDK_CREDENTIALS_FILE,
                     ))
                 })?;
@@ -88,7 +100,14 @@ impl State {
                 .map(|url| BaseUrl::parse(&url, config.allow_insecure_http))
                 .transpose()?,
         };
+        let refreshing = match &auth {
+            HuaweiAuth::Provider(provider) => {
+                Some(CredentialSource::provider(provider.clone(), config))
+            }
+            _ => None,
+        };
         let settings = Arc::new(Settings {
+            refreshing,
             auth,
             region,
             project_id: config.project_id.clone().or(chain_project_id),
@@ -146,6 +165,15 @@ pub(crate) async fn execute(
     let (auth, token_project_id) = match &settings.auth {
         HuaweiAuth::AkSk(credentials) => (RequestAuth::Sign(credentials.clone()), None),
         HuaweiAuth::Token(token) => (RequestAuth::Token(token.clone()), None),
+        HuaweiAuth::Provider(provider) => {
+            let source = settings.refreshing.as_ref().ok_or_else(|| {
+                Error::credentials(format!("{}: no credentials cache", provider.name()))
+            })?;
+            (
+                RequestAuth::Sign(source.current(config, deadline).await?),
+                None,
+            )
+        }
         HuaweiAuth::Password(login) => {
             let token = state
                 .iam
@@ -473,7 +501,10 @@ pub(crate) async fn send(
             timeout: None,
         })
     };
-    let decode = |response: HttpResponse| decode_response(op, response);
+    let secret_answers = client.config().secret_answers;
+    let decode = |response: HttpResponse| {
+        decode_response(op, response).map_err(|e| if secret_answers { e.without_body() } else { e })
+    };
     client.send_with_retries(op, deadline, build, decode).await
 }
 

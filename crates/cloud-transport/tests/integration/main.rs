@@ -9,6 +9,7 @@ mod credentials;
 mod endpoints;
 mod huawei;
 mod paginators;
+mod providers;
 mod retry_policy;
 mod tencent;
 mod timeouts;

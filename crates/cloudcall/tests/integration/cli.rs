@@ -1200,3 +1200,60 @@ fn wrong_types_are_usage_errors_naming_the_member() {
         );
     }
 }
+
+/// `--profile NAME` picks a named profile: a section of the SDK credentials files, tccli's
+/// `~/.tccli/NAME.credential` and KooCLI's `~/.hcloud/config.json`; a profile that exists
+/// nowhere is an error naming it, and nothing is sent.
+#[test]
+fn profile_flag_selects_named_profiles_of_both_vendors() {
+    use cloud_emulator::*;
+    let h = Harness::start(Duration::from_millis(50));
+    let write = |relative: &str, contents: String| {
+        let path = h.home().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    };
+    write(
+        ".tencentcloud/credentials",
+        format!(
+            "[default]\nsecret_id = AKIDnotaccepted\nsecret_key = wrong\n\n[work]\nsecret_id = \
+             {DEMO_TENCENT_SECRET_ID}\nsecret_key = {DEMO_TENCENT_SECRET_KEY}\n"
+        ),
+    );
+    write(
+        ".tccli/ops.credential",
+        serde_json::json!({"secretId": DEMO_TENCENT_SECRET_ID, "secretKey": DEMO_TENCENT_SECRET_KEY})
+            .to_string(),
+    );
+    write(
+        ".hcloud/config.json",
+        serde_json::json!({"current": "default", "profiles": [
+            {"name": "default", "mode": "AKSK", "accessKeyId": "nope", "secretAccessKey": "nope"},
+            {"name": "ops", "mode": "AKSK", "accessKeyId": DEMO_HUAWEI_AK,
+             "secretAccessKey": DEMO_HUAWEI_SK, "projectId": DEFAULT_HUAWEI_PROJECT_ID}
+        ]})
+        .to_string(),
+    );
+    let region = [("TENCENTCLOUD_REGION", "ap-guangzhou".to_owned())];
+    let describe = words("tencent-mongodb describe-instance-ssl --instance-id {mongo}");
+    // Without --profile: [default], which the emulator refuses.
+    h.cloudcall_env(&refs(&describe), &region).expect_status(1);
+    for profile in ["work", "ops"] {
+        let mut args = vec!["--profile", profile];
+        args.extend(refs(&describe));
+        h.cloudcall_env(&args, &region).expect_status(0);
+    }
+    let huawei_env = [("HUAWEICLOUD_SDK_REGION", DEFAULT_HUAWEI_REGION.to_owned())];
+    h.cloudcall_env(
+        &["--profile", "ops", "huawei-geminidb", "list-instances"],
+        &huawei_env,
+    )
+    .expect_status(0);
+    let before = h.emulator.request_count("DescribeInstanceSSL");
+    let mut args = vec!["--profile", "nowhere"];
+    args.extend(refs(&describe));
+    let run = h.cloudcall_env(&args, &region);
+    run.expect_status(1);
+    assert!(run.stderr.contains("nowhere"), "{}", run.stderr);
+    assert_eq!(h.emulator.request_count("DescribeInstanceSSL"), before);
+}

@@ -54,6 +54,11 @@ impl Harness {
         }
     }
 
+    /// The private home directory the binary runs with (profile files go here).
+    pub fn home(&self) -> &std::path::Path {
+        &self.home
+    }
+
     /// `cloudcall --endpoint <emulator> <args>` with the demo credentials in the environment.
     pub fn cloudcall(&self, args: &[&str]) -> Run {
         self.cloudcall_env(args, &demo_env())
@@ -182,6 +187,10 @@ pub fn run_binary(args: &[String], env: &[(&str, String)], home: &std::path::Pat
     cmd.args(args)
         .env_clear()
         .env("HOME", home)
+        // The binary reads the process environment, whose chain would ask the real metadata
+        // services: tests never do.
+        .env("TENCENTCLOUD_METADATA_ENDPOINT", "off")
+        .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "off")
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
