@@ -20,16 +20,20 @@ pub enum Failure {
 const PYPI_QUERY: &str = r#"
 import json, sys, urllib.error, urllib.request
 name, version = sys.argv[1], sys.argv[2]
-url = "https://pypi.org/pypi/%s/%sjson" % (name, version + "/" if version else "")
+# The project's page lists every release (some mirrors do not serve the per-version pages).
+url = "https://pypi.org/pypi/%s/json" % name
 try:
     data = json.load(urllib.request.urlopen(url, timeout=20))
 except urllib.error.HTTPError as e:
     print("HTTP %d from %s" % (e.code, url)); sys.exit(3)
 except Exception as e:
     print("%s: %s" % (url, e)); sys.exit(2)
-print(data["info"]["version"])
-for f in data["urls"]:
-    if f["packagetype"] == "bdist_wheel":
+version = version or data["info"]["version"]
+if version not in data["releases"]:
+    print("no release %s" % version); sys.exit(3)
+print(version)
+for f in data["releases"][version]:
+    if f["packagetype"] == "bdist_wheel" and not f.get("yanked"):
         print(f["digests"]["sha256"])
 "#;
 
