@@ -12,11 +12,17 @@
 //! How a release is recorded: the git tag `<crate>-v<version>` on the commit that was published
 //! (see README.md, "Releasing"). The plan compares each crate with its newest tag.
 
+#[cfg(test)]
+mod apply_tests;
 mod changelog;
 mod changes;
 pub mod plan;
 mod semver_checks;
 mod sizes;
+#[cfg(test)]
+mod test_repo;
+#[cfg(test)]
+mod three_ways;
 mod workspace;
 
 use std::collections::BTreeMap;
@@ -95,7 +101,7 @@ pub fn run(root: &Path, args: ReleaseArgs) -> Result<(), String> {
             plan,
             packages,
             date,
-        } => apply(root, &plan.options(), &packages, date.as_deref()),
+        } => apply(root, &plan.options(), &packages, date.as_deref()).map(|_| ()),
         ReleaseCommand::Sizes => sizes::report(root, &workspace::read(root)?),
     }
 }
@@ -129,7 +135,7 @@ fn apply(
     options: &Options,
     packages: &[String],
     date: Option<&str>,
-) -> Result<(), String> {
+) -> Result<Vec<PathBuf>, String> {
     let dirty = git::dirty_paths(root)?;
     if !dirty.is_empty() {
         let shown: Vec<&str> = dirty.iter().take(10).map(String::as_str).collect();
@@ -150,7 +156,7 @@ fn apply(
     let writes = prepare(root, &crates, &planned, packages, &date)?;
     if writes.is_empty() {
         println!("{planned}\nnothing to write");
-        return Ok(());
+        return Ok(Vec::new());
     }
     for write in &writes {
         write_file(&root.join(&write.path), &write.contents)?;
@@ -163,7 +169,7 @@ fn apply(
         "next: review and commit, `bash scripts/release-checks.sh` (package dry run), then \
          publish in the order above and tag each crate `<crate>-v<version>`"
     );
-    Ok(())
+    Ok(writes.into_iter().map(|w| w.path).collect())
 }
 
 /// Every check, then every file's new contents, in memory. Nothing is written here.
@@ -181,16 +187,24 @@ fn prepare(
             ));
         }
     }
+    // Asked for by name, or (with no names) everything the plan publishes.
     let selected: Vec<&plan::CratePlan> = planned
-        .to_publish()
-        .chain(planned.crates.iter().filter(|c| c.bumps() && !c.publish))
-        .filter(|c| packages.is_empty() || packages.contains(&c.name))
+        .crates
+        .iter()
+        .filter(|c| {
+            if packages.is_empty() {
+                c.publish
+            } else {
+                packages.contains(&c.name)
+            }
+        })
         .collect();
     let mut problems = Vec::new();
     for c in &selected {
         if !c.publish {
             problems.push(format!(
-                "{} {} is already released (tag {}): bump it by hand or remove the tag",
+                "{} {} is already released (tag {}) and nothing changed since: there is nothing to \
+                 apply; change the crate first, or delete the tag if that release never happened",
                 c.name,
                 c.next,
                 changes::tag(&c.name, &c.next)

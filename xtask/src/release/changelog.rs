@@ -53,8 +53,9 @@ pub fn spec_notes(diff: &ServiceDiff) -> Notes {
         }
     }
     if docs_only > 0 {
+        let places = if docs_only == 1 { "place" } else { "places" };
         notes.changed.push(format!(
-            "Documentation and examples from the vendor's updated docs ({docs_only} places)."
+            "Documentation and examples from the vendor's updated docs ({docs_only} {places})."
         ));
     }
     notes

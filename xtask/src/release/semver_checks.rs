@@ -33,8 +33,21 @@ fn checked_features(krate: &Crate) -> Vec<String> {
 /// release type is given as `patch`, so every lint that needs more than a patch release fails
 /// whatever the version number says; the verdict is the bump they need.
 pub fn check(root: &Path, krate: &Crate, baseline_rev: &str) -> Result<Verdict, String> {
+    check_in(root, krate, baseline_rev, None)
+}
+
+/// [`check`], building in `target_dir` instead of the workspace's target directory.
+pub fn check_in(
+    root: &Path,
+    krate: &Crate,
+    baseline_rev: &str,
+    target_dir: Option<&Path>,
+) -> Result<Verdict, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
+    if let Some(dir) = target_dir {
+        cmd.env("CARGO_TARGET_DIR", dir);
+    }
     cmd.current_dir(root).args([
         "semver-checks",
         "check-release",
