@@ -58,6 +58,13 @@ enum ReleaseCommand {
     },
     /// Package every publishable crate; report sizes (limit 10 MB) and the license files.
     Sizes,
+    /// Run cargo-semver-checks on every crate changed since its last release (or `--since`)
+    /// and fail when it asks for a bigger bump than the plan gives.
+    SemverChecks {
+        /// The revision crates without a release tag are compared with.
+        #[arg(long, default_value = "HEAD")]
+        since: String,
+    },
 }
 
 /// The options shared by `plan` and `apply`.
@@ -103,6 +110,62 @@ pub fn run(root: &Path, args: ReleaseArgs) -> Result<(), String> {
             date,
         } => apply(root, &plan.options(), &packages, date.as_deref()).map(|_| ()),
         ReleaseCommand::Sizes => sizes::report(root, &workspace::read(root)?),
+        ReleaseCommand::SemverChecks { since } => semver_agreement(root, &since),
+    }
+}
+
+/// `release semver-checks`: semver-checks' verdict next to the plan's, for every changed crate.
+fn semver_agreement(root: &Path, since: &str) -> Result<(), String> {
+    let crates = ordered_crates(root)?;
+    let options = Options {
+        since: since.to_owned(),
+        semver_checks: false,
+    };
+    let observation = changes::observe(root, &crates, &options)?;
+    let planned = plan::decide(&observation.crates)?;
+    let mut disagreements = Vec::new();
+    for (krate, observed) in crates.iter().zip(&observation.crates) {
+        if !git::changed_since(root, &observed.base, &krate.dir_str())? {
+            println!("{}: unchanged since {}", krate.name, observed.base);
+            continue;
+        }
+        let started = std::time::Instant::now();
+        let verdict = semver_checks::check(root, krate, &observed.base)?;
+        // A hand-written crate's bump is semver-checks' verdict itself; a generated crate's
+        // comes from its spec-diff, which semver-checks must not contradict.
+        let planned_severity = if krate.generated {
+            planned.get(&krate.name).and_then(|c| c.severity)
+        } else {
+            verdict.severity.or(Some(codegen::diff::Severity::Patch))
+        };
+        println!(
+            "{}: semver-checks against {}: {} ({:.0} s); the plan: {}",
+            krate.name,
+            observed.base,
+            verdict
+                .severity
+                .map_or("no semver update required".to_owned(), |s| s.to_string()),
+            started.elapsed().as_secs_f64(),
+            planned_severity.map_or("no change".to_owned(), |s| s.to_string())
+        );
+        for lint in &verdict.lints {
+            println!("    {lint}");
+        }
+        if verdict.severity > planned_severity {
+            disagreements.push(format!(
+                "{}: semver-checks asks for a {} release, the plan gives {}",
+                krate.name,
+                verdict
+                    .severity
+                    .map_or("patch".to_owned(), |s| s.to_string()),
+                planned_severity.map_or("none".to_owned(), |s| s.to_string())
+            ));
+        }
+    }
+    if disagreements.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("error:\n  {}", disagreements.join("\n  ")))
     }
 }
 

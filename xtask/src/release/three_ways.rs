@@ -37,7 +37,11 @@ fn load(repo: &Path) -> Service {
 
 fn write_spec(repo: &Path, service: &Service) {
     let value = serde_json::to_value(service).unwrap();
-    let text = codegen::import::yaml_out::to_yaml(&value);
+    // The schema line every spec starts with, then the model as YAML.
+    let text = format!(
+        "# yaml-language-server: $schema=../schema.json\n{}",
+        codegen::import::yaml_out::to_yaml(&value)
+    );
     std::fs::write(repo.join(SPEC), text).unwrap();
 }
 
