@@ -14,11 +14,17 @@ pub struct CrateVersions(BTreeMap<String, String>);
 
 impl CrateVersions {
     /// Reads `[workspace.dependencies]` of `<repo_root>/Cargo.toml`: every entry with a `path`
-    /// and a `version` (the workspace's own crates).
+    /// and a `version` (the workspace's own crates). A tree without a workspace manifest (a
+    /// scratch directory of specs) has every crate at [`FIRST_VERSION`].
     pub fn read(repo_root: &Path) -> Result<CrateVersions, String> {
         let file = repo_root.join("Cargo.toml");
-        let text =
-            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(CrateVersions::default())
+            }
+            Err(e) => return Err(format!("{}: {e}", file.display())),
+        };
         CrateVersions::parse(&text).map_err(|e| format!("{}: {e}", file.display()))
     }
 

@@ -58,12 +58,16 @@ enum ReleaseCommand {
     },
     /// Package every publishable crate; report sizes (limit 10 MB) and the license files.
     Sizes,
-    /// Run cargo-semver-checks on every crate changed since its last release (or `--since`)
-    /// and fail when it asks for a bigger bump than the plan gives.
+    /// Run cargo-semver-checks on every crate whose Rust API inputs changed since its last
+    /// release (or `--since`); fail when it asks for a bigger bump than the plan gives.
     SemverChecks {
         /// The revision crates without a release tag are compared with.
         #[arg(long, default_value = "HEAD")]
         since: String,
+        /// Also check the generated crates whose spec changed (their spec-diff decides the
+        /// bump; the three-way test covers that the two agree).
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -110,12 +114,12 @@ pub fn run(root: &Path, args: ReleaseArgs) -> Result<(), String> {
             date,
         } => apply(root, &plan.options(), &packages, date.as_deref()).map(|_| ()),
         ReleaseCommand::Sizes => sizes::report(root, &workspace::read(root)?),
-        ReleaseCommand::SemverChecks { since } => semver_agreement(root, &since),
+        ReleaseCommand::SemverChecks { since, all } => semver_agreement(root, &since, all),
     }
 }
 
 /// `release semver-checks`: semver-checks' verdict next to the plan's, for every changed crate.
-fn semver_agreement(root: &Path, since: &str) -> Result<(), String> {
+fn semver_agreement(root: &Path, since: &str, all: bool) -> Result<(), String> {
     let crates = ordered_crates(root)?;
     let options = Options {
         since: since.to_owned(),
@@ -125,8 +129,24 @@ fn semver_agreement(root: &Path, since: &str) -> Result<(), String> {
     let planned = plan::decide(&observation.crates)?;
     let mut disagreements = Vec::new();
     for (krate, observed) in crates.iter().zip(&observation.crates) {
-        if !git::changed_since(root, &observed.base, &krate.dir_str())? {
-            println!("{}: unchanged since {}", krate.name, observed.base);
+        let changed = changes::changed_since_base(root, krate, observed)?;
+        if !changes::api_inputs_changed(root, &observed.base, krate, &changed)? {
+            println!(
+                "{}: no Rust source, feature or dependency changed since {}",
+                krate.name, observed.base
+            );
+            continue;
+        }
+        let spec_decides = krate.generated
+            && observation
+                .spec_diffs
+                .iter()
+                .any(|d| d.crate_name == krate.name);
+        if spec_decides && !all {
+            println!(
+                "{}: its spec-diff decides the bump (cross-check with semver-checks: --all)",
+                krate.name
+            );
             continue;
         }
         let started = std::time::Instant::now();

@@ -144,9 +144,19 @@ pub fn run(root: &Path, args: UpdateSourcesArgs) -> Result<(), String> {
 
     // The spec-diff, from the specs in the tree to the new ones.
     println!();
+    let versions =
+        codegen::versions::CrateVersions::read(root).map_err(|e| format!("error: {e}"))?;
     for (file, finished) in &imported {
         let old = codegen::load::load_file(root, file).map_err(|e| format!("error: {e}"))?;
-        print!("{}", codegen::diff::diff(&old.service, &finished.service));
+        let diff = codegen::diff::diff(&old.service, &finished.service);
+        print!("{diff}");
+        let current = versions.of(&diff.crate_name);
+        if let (Some(severity), Some(next)) = (diff.severity(), diff.next_version(current)) {
+            println!(
+                "  semver: {} {current} → {next} ({severity})",
+                diff.crate_name
+            );
+        }
     }
     if args.dry_run {
         println!("\n--dry-run: nothing written; {LIST} would become:\n{new_list}");

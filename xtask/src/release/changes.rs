@@ -96,7 +96,12 @@ pub fn observe(root: &Path, crates: &[Crate], options: &Options) -> Result<Obser
             } else {
                 "its sources changed"
             };
-            let (severity, verdict) = if options.semver_checks {
+            let (severity, verdict) = if !api_inputs_changed(root, &base, krate, &changed)? {
+                (
+                    Severity::Patch,
+                    "no Rust source, feature or dependency changed: a patch".to_owned(),
+                )
+            } else if options.semver_checks {
                 let v = semver_checks::check(root, krate, &base)?;
                 let said = match v.severity {
                     Some(s) => format!("semver-checks: {s} ({})", v.lints.join("; ")),
@@ -207,6 +212,38 @@ fn changed_files(
         .filter(|f| !(version_only && *f == format!("{dir}/Cargo.toml")))
         .map(str::to_owned)
         .collect())
+}
+
+/// Whether anything that can change the crate's API changed: a Rust file, or the Cargo.toml's
+/// features or dependencies (everything but its `[package]` table: descriptions, includes,
+/// docs.rs settings and the version do not). `changed` are the crate's changed files.
+pub fn api_inputs_changed(
+    root: &Path,
+    base: &str,
+    krate: &Crate,
+    changed: &[String],
+) -> Result<bool, String> {
+    let manifest = format!("{}/Cargo.toml", krate.dir_str());
+    if changed.iter().any(|f| f.ends_with(".rs")) {
+        return Ok(true);
+    }
+    if !changed.contains(&manifest) {
+        return Ok(false);
+    }
+    let without_package = |text: &str| -> Option<String> {
+        let mut doc: toml_edit::DocumentMut = text.parse().ok()?;
+        doc.remove("package");
+        Some(doc.to_string())
+    };
+    let now = std::fs::read_to_string(root.join(&manifest))
+        .map_err(|e| format!("error: {manifest}: {e}"))?;
+    let then = git::show(root, base, &manifest);
+    Ok(then.as_deref().and_then(without_package) != without_package(&now))
+}
+
+/// The crate's changed files since `base` (see [`observe`]), for `release semver-checks`.
+pub fn changed_since_base(root: &Path, krate: &Crate, o: &Observed) -> Result<Vec<String>, String> {
+    changed_files(root, &o.base, krate, o)
 }
 
 /// Crate name → its spec file (`specs/tencent/cdb.yaml`), for the specs in the working tree.
