@@ -5,8 +5,10 @@
 #   2. package sizes and license files (`cargo xtask release sizes`);
 #   3. `cargo publish --workspace --dry-run`: every publishable crate packaged and built from its
 #      `.crate` file (workspace dependencies resolved from the packages being published);
-#   4. the release plan and `cargo semver-checks` on every crate changed since its last release
-#      tag, or since the merge base with main before the first release;
+#   4. the release plan, and `cargo semver-checks` on every crate whose Rust API can have changed
+#      (a .rs file, features, dependencies) since its last release tag, or since the merge base
+#      with main before the first release; a generated crate whose spec changed is decided by its
+#      spec-diff (step 5 checks the two agree);
 #   5. the three-way test: a spec changed in a temporary clone (operation added, member removed,
 #      docs changed) gives minor, major and patch in spec-diff, release plan and semver-checks.
 #
@@ -56,7 +58,7 @@ step "release plan since the last release tags (crates never released: since $ba
 cargo xtask release plan --no-semver-checks --since "$base"
 took
 
-step "cargo semver-checks on the crates changed since then"
+step "cargo semver-checks on the crates whose API can have changed since then"
 cargo xtask release semver-checks --since "$base"
 took
 
