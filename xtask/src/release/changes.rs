@@ -122,11 +122,14 @@ pub fn observe(root: &Path, crates: &[Crate], options: &Options) -> Result<Obser
                     .push("Regenerated: the code generator's output changed.".to_owned());
             } else {
                 let subjects = git::subjects_since(root, &base, &krate.dir_str())?;
-                if subjects.is_empty() {
-                    o.notes.changed.push(format!(
-                        "Source changes since {base} ({} files).",
-                        changed.len()
-                    ));
+                // Bundled specs are listed on their own below.
+                let bundle = format!("{}/bundle/", krate.dir_str());
+                let sources = changed.iter().filter(|f| !f.starts_with(&bundle)).count();
+                if subjects.is_empty() && sources > 0 {
+                    let files = if sources == 1 { "file" } else { "files" };
+                    o.notes
+                        .changed
+                        .push(format!("Source changes since {base} ({sources} {files})."));
                 }
                 for subject in subjects {
                     o.notes.changed.push(subject);
