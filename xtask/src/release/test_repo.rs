@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::git;
 
-/// A fresh clone of the repository's HEAD at `target/<name>/repo`.
+/// A fresh clone of the repository's HEAD at `target/<name>/repo`, without release tags.
 pub fn clone(root: &Path, name: &str) -> PathBuf {
     let dir = root.join("target").join(name);
     let repo = dir.join("repo");
@@ -13,7 +13,15 @@ pub fn clone(root: &Path, name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     git::run(
         root,
-        &["clone", "--quiet", "--shared", ".", &repo.to_string_lossy()],
+        // No tags: the tests record their own releases.
+        &[
+            "clone",
+            "--quiet",
+            "--shared",
+            "--no-tags",
+            ".",
+            &repo.to_string_lossy(),
+        ],
     )
     .unwrap();
     repo

@@ -90,13 +90,13 @@ fn spec_changes_agree_in_spec_diff_plan_and_semver_checks() {
 
     // Released: tencent-mongodb at 1.0.0, the other crates at their versions.
     let manifest = std::fs::read_to_string(repo.join("Cargo.toml")).unwrap();
-    let needle = format!("{CRATE} = {{ path = \"crates/{CRATE}\", version = \"0.1.0\" }}");
-    assert!(manifest.contains(&needle), "{needle}");
-    std::fs::write(
-        repo.join("Cargo.toml"),
-        manifest.replace(&needle, &needle.replace("0.1.0", "1.0.0")),
-    )
-    .unwrap();
+    let mut doc: toml_edit::DocumentMut = manifest.parse().unwrap();
+    let version = doc["workspace"]["dependencies"][CRATE]
+        .as_inline_table_mut()
+        .and_then(|t| t.get_mut("version"))
+        .expect("the workspace requirement on the crate");
+    super::set_keeping_decor(version, "1.0.0");
+    std::fs::write(repo.join("Cargo.toml"), doc.to_string()).unwrap();
     regenerate(&repo);
     let crates = workspace::read(&repo).unwrap();
     commit_all(&repo, "release test: tencent-mongodb 1.0.0");
