@@ -174,6 +174,21 @@ pub fn decide(observed: &[Observed]) -> Result<Plan, String> {
             (None, false) => o.current.clone(),
         };
         let publish = !o.released.contains(&next);
+        if publish && severity.is_some() {
+            // Runtime changes: a dependency released in the same plan without breaking; the
+            // workspace requirement (and so this crate's) moves to its new version.
+            for dep in &o.dependencies {
+                if let Some(d) = decided
+                    .get(dep)
+                    .filter(|d| d.bumps() && !d.breaks_requirements())
+                {
+                    notes.changed.push(format!(
+                        "Requires `{dep}` {} (was {}; see its changelog).",
+                        d.next, d.current
+                    ));
+                }
+            }
+        }
         if publish && severity.is_none() && next == o.current {
             reasons.push(if o.released.is_empty() {
                 "never released: publish as is".to_owned()
@@ -331,6 +346,26 @@ mod tests {
             cdb.reasons
         );
         assert!(cdb.notes.changed[0].contains("requires `cloud-transport` 0.2.0"));
+    }
+
+    #[test]
+    fn a_dependents_release_names_the_dependencys_new_version() {
+        let plan = decide(&[
+            observed("cloud-transport", "0.1.0", &[], Some(Severity::Patch)),
+            observed(
+                "tencent-cdb",
+                "0.3.2",
+                &["cloud-transport"],
+                Some(Severity::Additive),
+            ),
+        ])
+        .unwrap();
+        let cdb = plan.get("tencent-cdb").unwrap();
+        assert_eq!(cdb.next, "0.3.3");
+        assert_eq!(
+            cdb.notes.changed,
+            ["Requires `cloud-transport` 0.1.1 (was 0.1.0; see its changelog)."]
+        );
     }
 
     #[test]
