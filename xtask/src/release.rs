@@ -1,4 +1,5 @@
-//! `cargo xtask release plan|apply|sizes`: per-crate versions, changelogs and the publish order.
+//! `cargo xtask release plan|apply|sizes|semver-checks`: per-crate versions, changelogs and the
+//! publish order.
 //!
 //! - `plan` prints, per publishable crate, the current and next version and why, the changelog
 //!   entry, and the publish order; it writes nothing.
@@ -8,6 +9,8 @@
 //!   changelogs. The same plan on the same tree writes the same files (the date is the HEAD
 //!   commit's unless `--date` is given).
 //! - `sizes` packages the crates and reports their sizes and license files.
+//! - `semver-checks` runs cargo-semver-checks where the API can have changed and fails when it
+//!   asks for more than the plan gives (CI: `scripts/release-checks.sh`).
 //!
 //! How a release is recorded: the git tag `<crate>-v<version>` on the commit that was published
 //! (see README.md, "Releasing"). The plan compares each crate with its newest tag.
@@ -353,7 +356,6 @@ fn prepare(
     let new_workspace_manifest = doc.to_string();
     push_if_changed(
         &mut writes,
-        root,
         "Cargo.toml",
         &workspace_manifest,
         new_workspace_manifest.clone(),
@@ -376,7 +378,6 @@ fn prepare(
         set_keeping_decor(entry, version);
         push_if_changed(
             &mut writes,
-            root,
             &path.display().to_string(),
             &text,
             doc.to_string(),
@@ -420,13 +421,7 @@ fn prepare(
             }
         }
     }
-    push_if_changed(
-        &mut writes,
-        root,
-        "Cargo.lock",
-        &lock_text,
-        lock.to_string(),
-    );
+    push_if_changed(&mut writes, "Cargo.lock", &lock_text, lock.to_string());
 
     // Changelogs.
     for c in &selected {
@@ -450,7 +445,7 @@ fn prepare(
     Ok(writes)
 }
 
-fn push_if_changed(writes: &mut Vec<Write>, _root: &Path, path: &str, old: &str, new: String) {
+fn push_if_changed(writes: &mut Vec<Write>, path: &str, old: &str, new: String) {
     if old != new {
         writes.push(Write {
             path: PathBuf::from(path),
