@@ -13,8 +13,8 @@
 #      docs changed) gives minor, major and patch in spec-diff, release plan and semver-checks.
 #
 # Budget: RELEASE_CHECKS_BUDGET seconds (default 900; measured 605 s on the shared 2-core machine
-# for a branch changing every hand-written crate, cold semver-checks builds). Each step prints its time; going over the budget prints a
-# warning and, with RELEASE_CHECKS_STRICT=1, fails.
+# for a branch changing every hand-written crate, cold semver-checks builds). Each step prints its
+# time; going over the budget prints a warning and, with RELEASE_CHECKS_STRICT=1, fails.
 #
 # Usage: scripts/release-checks.sh [BASE]   (BASE: the revision for crates never released;
 #                                            default: the merge base with main, or HEAD)
