@@ -11,23 +11,43 @@
 # Usage: scripts/fetch-vendor-sources.sh [DEST]     (default: target/vendor-sources)
 # Then:  cargo xtask import tencent --service mongodb --source DEST ...
 #
-# Versions and hashes: scripts/vendor-sources.txt (PyPI, checked with --require-hashes) and
-# SWAGGER_CRATE below (crates.io, checked by cargo against the registry index checksum).
+# Versions and hashes: scripts/vendor-sources.txt (PyPI, checked with --require-hashes) and its
+# `# crate:` line (crates.io, checked by cargo against the registry index checksum).
+# `cargo xtask update-sources` runs this with VENDOR_SOURCES=<a new list> to fetch new versions
+# into a temporary directory before anything in the tree changes.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 dest="${1:-$root/target/vendor-sources}"
-SWAGGER_CRATE="huawei-cloud-api-definitions-GaussDBforNoSQL"
-SWAGGER_VERSION="0.1.20261023"
+list="${VENDOR_SOURCES:-$here/vendor-sources.txt}"
+# The Swagger crate: `# crate: NAME==VERSION` in the list (pip reads the line as a comment).
+crate_line="$(sed -n 's/^# crate: *//p' "$list" | head -n1)"
+SWAGGER_CRATE="${crate_line%%==*}"
+SWAGGER_VERSION="${crate_line#*==}"
+if [ -z "$crate_line" ] || [ "$SWAGGER_CRATE" = "$crate_line" ]; then
+    echo "error: $list has no '# crate: NAME==VERSION' line" >&2
+    exit 1
+fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/cloudcall-vendor.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 # A throwaway venv: pip from it, never the system site-packages.
 python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip download --quiet --no-deps --require-hashes \
-    --only-binary=:all: --dest "$work/wheels" -r "$here/vendor-sources.txt"
+if ! "$work/venv/bin/python" -m pip download --quiet --no-deps --require-hashes \
+    --only-binary=:all: --dest "$work/wheels" -r "$list" 2> "$work/pip.log"; then
+    if grep -q "DO NOT MATCH THE HASHES" "$work/pip.log"; then
+        echo "error: a vendor package failed its hash check: the file PyPI served is not the one" >&2
+        echo "pinned in $list (a re-uploaded or tampered file, or a wrong hash in the list)." >&2
+        echo "Nothing was unpacked. pip says:" >&2
+        sed -n '/DO NOT MATCH/,$p' "$work/pip.log" | sed 's/^/  /' >&2
+    else
+        cat "$work/pip.log" >&2
+        echo "error: pip could not download the vendor packages in $list (no network?)" >&2
+    fi
+    exit 1
+fi
 
 mkdir -p "$work/out"
 : > "$work/out/MANIFEST"
@@ -37,10 +57,10 @@ for wheel in "$work"/wheels/*.whl; do
     dist="${base%%-*}"
     rest="${base#*-}"
     version="${rest%%-*}"
-    name="$(grep -io "^${dist//_/[-_]}==" "$here/vendor-sources.txt" | head -n1)"
+    name="$(grep -io "^${dist//_/[-_]}==" "$list" | head -n1)"
     name="${name%==}"
     if [ -z "$name" ]; then
-        echo "error: downloaded $base, which scripts/vendor-sources.txt does not name" >&2
+        echo "error: downloaded $base, which $list does not name" >&2
         exit 1
     fi
     "$work/venv/bin/python" -m zipfile -e "$wheel" "$work/out/$name"

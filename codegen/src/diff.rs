@@ -75,16 +75,7 @@ impl ServiceDiff {
     /// The version the crate needs after these changes, from `current` (`0.1.0`). `None` when
     /// nothing changed or `current` is not `MAJOR.MINOR.PATCH`.
     pub fn next_version(&self, current: &str) -> Option<String> {
-        let severity = self.severity()?;
-        let mut parts = current.split('.').map(|p| p.parse::<u64>().ok());
-        let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
-        Some(match (major, severity) {
-            (0, Severity::Breaking) => format!("0.{}.0", minor + 1),
-            (0, _) => format!("0.{minor}.{}", patch + 1),
-            (_, Severity::Breaking) => format!("{}.0.0", major + 1),
-            (_, Severity::Additive) => format!("{major}.{}.0", minor + 1),
-            (_, Severity::Patch) => format!("{major}.{minor}.{}", patch + 1),
-        })
+        bump(current, self.severity()?)
     }
 }
 
@@ -106,6 +97,24 @@ impl fmt::Display for ServiceDiff {
             }
         }
     }
+}
+
+/// The version after a change of `severity` to a crate at `current` (`MAJOR.MINOR.PATCH`), by
+/// Cargo's rules (see the module docs); `None` when `current` is not `MAJOR.MINOR.PATCH`. The
+/// release plan uses it for every crate, generated or not.
+pub fn bump(current: &str, severity: Severity) -> Option<String> {
+    let mut parts = current.split('.').map(|p| p.parse::<u64>().ok());
+    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(match (major, severity) {
+        (0, Severity::Breaking) => format!("0.{}.0", minor + 1),
+        (0, _) => format!("0.{minor}.{}", patch + 1),
+        (_, Severity::Breaking) => format!("{}.0.0", major + 1),
+        (_, Severity::Additive) => format!("{major}.{}.0", minor + 1),
+        (_, Severity::Patch) => format!("{major}.{minor}.{}", patch + 1),
+    })
 }
 
 /// Compares two versions of a service's spec.

@@ -10,6 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::error::{Segment, SpecError, SpecErrors, SpecPath};
 use crate::load::{load_file, LoadedSpec};
 use crate::validate::{validate, validate_set};
+use crate::versions::CrateVersions;
 use crate::{bundle, emit, schema, GeneratedFile, GENERATED_NOTICE};
 
 /// The command that regenerates everything; named in every staleness report.
@@ -121,11 +122,25 @@ pub fn load_specs(repo_root: &Path) -> Result<Vec<LoadedSpec>, Error> {
 /// written; on error nothing is produced at all.
 pub fn generate_all(repo_root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let specs = load_specs(repo_root)?;
-    generate_from(&specs)
+    let versions = CrateVersions::read(repo_root).map_err(|reason| Error::BadOutput {
+        path: PathBuf::from("Cargo.toml"),
+        reason: format!("cannot read the crate versions: {reason}"),
+    })?;
+    generate_with_versions(&specs, &versions)
 }
 
-/// Everything generated from already loaded and validated specs.
+/// Everything generated from already loaded and validated specs, every generated crate at
+/// [`crate::versions::FIRST_VERSION`].
 pub fn generate_from(specs: &[LoadedSpec]) -> Result<Vec<GeneratedFile>, Error> {
+    generate_with_versions(specs, &CrateVersions::default())
+}
+
+/// Everything generated from already loaded and validated specs, each crate at its version in
+/// `versions`.
+pub fn generate_with_versions(
+    specs: &[LoadedSpec],
+    versions: &CrateVersions,
+) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = vec![schema::schema_file()];
     let services: Vec<(&Path, &cloud_spec::Service)> = specs
         .iter()
@@ -135,7 +150,7 @@ pub fn generate_from(specs: &[LoadedSpec]) -> Result<Vec<GeneratedFile>, Error> 
 
     let mut errors = Vec::new();
     for spec in specs {
-        match emit::emit_service(&spec.service) {
+        match emit::emit_service_at(&spec.service, versions.of(&spec.service.crate_name())) {
             Ok(mut crate_files) => {
                 let crate_dir = PathBuf::from("crates").join(spec.service.crate_name());
                 for file in &crate_files {

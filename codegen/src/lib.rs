@@ -19,6 +19,7 @@ pub mod load;
 pub mod names;
 pub mod schema;
 pub mod validate;
+pub mod versions;
 pub mod yaml;
 
 use std::path::PathBuf;

@@ -136,28 +136,11 @@ fn finish(
             import::parse_only(list)
         })
     };
-    let overlays = [
-        LoadedOverlay::read(
-            root,
-            Path::new(&format!("specs/overlays/{vendor}/_common.yaml")),
-        )
-        .map_err(|e| format!("error: {e}"))?,
-        LoadedOverlay::read(
-            root,
-            Path::new(&format!("specs/overlays/{vendor}/{service}.yaml")),
-        )
-        .map_err(|e| format!("error: {e}"))?,
-    ];
-    let overlays: Vec<&LoadedOverlay> = overlays.iter().collect();
-    let translation = Memory::read(root, &translate::memory_path(vendor, service))
-        .map_err(|e| format!("error: {e}"))?;
+    let finished = finish_with_overlays(root, raw, vendor, service, only, command.clone())?;
     let options = FinishOptions {
-        only,
         command,
-        translation,
+        ..FinishOptions::default()
     };
-    let finished =
-        import::finish(raw, &overlays, &options, &spec_file).map_err(|e| format!("error: {e}"))?;
     for note in &finished.notes {
         eprintln!("note: {note}");
     }
@@ -222,6 +205,62 @@ fn finish(
         finished.text.len()
     );
     Ok(())
+}
+
+/// Merges a raw import with the service's overlays (`_common` and its own) and translation
+/// memory: the spec `specs/<vendor>/<service>.yaml` would hold.
+fn finish_with_overlays(
+    root: &Path,
+    raw: RawImport,
+    vendor: &str,
+    service: &str,
+    only: Option<Vec<String>>,
+    command: String,
+) -> Result<import::Finished, String> {
+    let spec_file = PathBuf::from(format!("specs/{vendor}/{service}.yaml"));
+    let overlays = [
+        LoadedOverlay::read(
+            root,
+            Path::new(&format!("specs/overlays/{vendor}/_common.yaml")),
+        )
+        .map_err(|e| format!("error: {e}"))?,
+        LoadedOverlay::read(
+            root,
+            Path::new(&format!("specs/overlays/{vendor}/{service}.yaml")),
+        )
+        .map_err(|e| format!("error: {e}"))?,
+    ];
+    let overlays: Vec<&LoadedOverlay> = overlays.iter().collect();
+    let translation = Memory::read(root, &translate::memory_path(vendor, service))
+        .map_err(|e| format!("error: {e}"))?;
+    let options = FinishOptions {
+        only,
+        command,
+        translation,
+    };
+    import::finish(raw, &overlays, &options, &spec_file).map_err(|e| format!("error: {e}"))
+}
+
+/// The whole import of `specs/<vendor>/<service>.yaml` (every operation, with its overlays) from
+/// the vendor sources in `sources`, as `cargo xtask import <vendor> --service <service>` makes it.
+pub fn import_service(
+    root: &Path,
+    sources: &Path,
+    vendor: &str,
+    service: &str,
+) -> Result<import::Finished, String> {
+    let raw = match vendor {
+        "tencent" => import::tencent::import(sources, service, None),
+        "huawei" => import::huawei::import(sources, service),
+        other => {
+            return Err(format!(
+                "error: no importer for vendor `{other}` (specs/{other}/{service}.yaml)"
+            ))
+        }
+    }
+    .map_err(|e| format!("error: {e}"))?;
+    let command = format!("cargo xtask import {vendor} --service {service}");
+    finish_with_overlays(root, raw, vendor, service, None, command)
 }
 
 fn doc(root: &Path, page: &Path, merge: Option<&Path>) -> Result<(), String> {

@@ -3,7 +3,9 @@
 //! - `cargo xtask codegen` regenerates every generated file from `specs/`;
 //! - `cargo xtask codegen --check` fails, naming each file, when anything checked in is stale;
 //! - `cargo xtask schema [--check]` does the same for `specs/schema.json` alone;
-//! - `cargo xtask conformance [ARGS...]` runs the conformance suite.
+//! - `cargo xtask conformance [ARGS...]` runs the conformance suite;
+//! - `cargo xtask release plan|apply|sizes` plans and applies per-crate releases;
+//! - `cargo xtask update-sources [--to VERSION] [--dry-run]` brings in new vendor releases.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -11,7 +13,10 @@
 mod cargo_env;
 #[cfg(feature = "conformance")]
 mod conformance;
+mod git;
 mod import;
+mod release;
+mod update_sources;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,6 +54,10 @@ enum Command {
     Import(import::ImportArgs),
     /// Compare two versions of specs: what changed, breaking or additive, and the semver bump.
     SpecDiff(import::SpecDiffArgs),
+    /// Per-crate releases: `plan` (next versions, changelogs, publish order), `apply`, `sizes`.
+    Release(release::ReleaseArgs),
+    /// The "vendor's docs changed" job: newest vendor packages, re-import, regenerate, plan.
+    UpdateSources(update_sources::UpdateSourcesArgs),
     /// Run the conformance suite; every argument (`--help` too) is passed on.
     #[command(disable_help_flag = true)]
     Conformance {
@@ -72,6 +81,8 @@ fn main() -> ExitCode {
         Command::Conformance { args } => run_conformance(&args),
         Command::Import(args) => import::run(&root, args),
         Command::SpecDiff(args) => import::spec_diff(&root, args),
+        Command::Release(args) => release::run(&root, args),
+        Command::UpdateSources(args) => update_sources::run(&root, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

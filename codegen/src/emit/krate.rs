@@ -60,7 +60,7 @@ fn toml_string(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
-pub(crate) fn cargo_toml(plan: &Plan<'_>) -> String {
+pub(crate) fn cargo_toml(plan: &Plan<'_>, version: &str) -> String {
     let (vendor, feature) = vendor_name(plan.service.vendor);
     let description = format!(
         "Typed async Rust client for {} ({vendor} API {}), generated from its API description.",
@@ -85,7 +85,8 @@ pub(crate) fn cargo_toml(plan: &Plan<'_>) -> String {
 [package]
 name = "{name}"
 description = {description}
-version.workspace = true
+# Set by `cargo xtask release apply` (through the workspace's requirement on this crate).
+version = "{version}"
 # Edition 2024 compiles all doctests of the crate as one program (an example per operation).
 edition = "2024"
 rust-version.workspace = true
@@ -93,8 +94,14 @@ license.workspace = true
 repository.workspace = true
 documentation = "https://docs.rs/{name}"
 readme = "README.md"
+# What users need: the sources, the README, the changelog and the licenses (no tests).
+include = ["src/**/*.rs", "README.md", "CHANGELOG.md", "LICENSE-*"]
 keywords = [{keywords}]
 categories = ["api-bindings", "web-programming::http-client"]
+
+# docs.rs documents every feature.
+[package.metadata.docs.rs]
+all-features = true
 
 [features]
 # TLS through the platform's native library (OpenSSL, Secure Transport, SChannel) instead of rustls.
@@ -113,6 +120,7 @@ tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
         name = plan.crate_name,
         description = toml_string(&description),
         keywords = keywords.join(", "),
+        version = toml_string(version).trim_matches('"'),
     )
 }
 

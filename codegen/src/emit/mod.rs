@@ -60,12 +60,20 @@ impl std::error::Error for EmitError {}
 /// (two wire names that become the same Rust name, a Rust keyword, an enum value of the wrong
 /// type, an example that does not fit its member) is an [`EmitError`]; no input panics.
 pub fn emit_service(service: &cloud_spec::Service) -> Result<Vec<GeneratedFile>, EmitError> {
+    emit_service_at(service, crate::versions::FIRST_VERSION)
+}
+
+/// [`emit_service`] for a crate at `version` (its `Cargo.toml` says it).
+pub fn emit_service_at(
+    service: &cloud_spec::Service,
+    version: &str,
+) -> Result<Vec<GeneratedFile>, EmitError> {
     let plan = plan::Plan::new(service)?;
     let root = PathBuf::from("crates").join(&plan.crate_name);
     let mut files = vec![
         GeneratedFile {
             path: root.join("Cargo.toml"),
-            contents: krate::cargo_toml(&plan),
+            contents: krate::cargo_toml(&plan, version),
         },
         GeneratedFile {
             path: root.join("README.md"),

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::{emit_service, EmitError};
+use super::{emit_service, emit_service_at, EmitError};
 use crate::{GeneratedFile, GENERATED_NOTICE};
 
 /// A Tencent service using every feature of the spec format.
@@ -107,9 +107,15 @@ fn crate_layout() {
         "categories =",
         "rust-version.workspace",
         "documentation =",
+        "include = [",
+        "[package.metadata.docs.rs]",
     ] {
         assert!(cargo.contains(key), "Cargo.toml lacks {key}");
     }
+    // Its own version (a crate not in the workspace yet starts at the first one).
+    assert!(cargo.contains("\nversion = \"0.1.0\"\n"), "{cargo}");
+    let at = emit_service_at(&service(kitchen_sink()), "2.3.4").unwrap();
+    assert!(file(&at, "crates/tencent-fixture/Cargo.toml").contains("\nversion = \"2.3.4\"\n"));
 }
 
 #[test]

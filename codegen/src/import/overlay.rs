@@ -427,6 +427,15 @@ impl LoadedOverlay {
         }
     }
 
+    /// The closing line of a report of stale entries: which file to edit, and how.
+    fn what_to_edit(&self) -> String {
+        format!(
+            "edit {}: each entry above is named by its line, column and path there; correct or \
+             delete it, then import again",
+            self.file.display()
+        )
+    }
+
     fn stale(&self, path: &SpecPath, message: impl std::fmt::Display) -> String {
         let found = self.tree.find(path);
         let pos = found
@@ -523,7 +532,13 @@ impl LoadedOverlay {
         for (name, patch) in &o.operations {
             let path = root.key("operations").key(name.as_str());
             let Some(op) = service.operations.get_mut(name) else {
-                problems.push(self.stale(&path, format!("the import has no operation `{name}`")));
+                problems.push(self.stale(
+                    &path,
+                    format!(
+                        "the import has no operation `{name}`: the vendor's sources dropped or \
+                         renamed it; delete this entry (or move it to the new name)"
+                    ),
+                ));
                 continue;
             };
             self.patch_operation(op, patch, &path, &mut problems);
@@ -544,9 +559,10 @@ impl LoadedOverlay {
             Err(ImportError::at(
                 &self.file,
                 format!(
-                    "{} overlay entries do not match the import:\n  {}",
+                    "{} overlay entries do not match the import:\n  {}\n{}",
                     problems.len(),
-                    problems.join("\n  ")
+                    problems.join("\n  "),
+                    self.what_to_edit()
                 ),
             ))
         }
@@ -654,9 +670,10 @@ impl LoadedOverlay {
             Err(ImportError::at(
                 &self.file,
                 format!(
-                    "{} overlay entries do not match the import:\n  {}",
+                    "{} overlay entries do not match the import:\n  {}\n{}",
                     problems.len(),
-                    problems.join("\n  ")
+                    problems.join("\n  "),
+                    self.what_to_edit()
                 ),
             ))
         }

@@ -53,6 +53,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// docs.rs (nightly, `--cfg docsrs`) labels each feature-gated item with the features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod admin;

@@ -6,6 +6,8 @@
 //! crate ([`bundle::services`]), so they never compile a YAML parser.
 
 #![forbid(unsafe_code)]
+// docs.rs (nightly, `--cfg docsrs`) labels each feature-gated item with the features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod bundle;

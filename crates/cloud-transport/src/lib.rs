@@ -93,6 +93,8 @@
 //!   and `example_checks`, what the service crates' generated example tests check.
 
 #![forbid(unsafe_code)]
+// docs.rs (nightly, `--cfg docsrs`) labels each feature-gated item with the features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod calendar;

@@ -27,6 +27,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// docs.rs (nightly, `--cfg docsrs`) labels each feature-gated item with the features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 #[cfg(feature = "audit")]
