@@ -260,24 +260,26 @@ async fn fixed_answer_server(tencent: Bytes, huawei: Bytes) -> SocketAddr {
             let _ = stream.set_nodelay(true);
             let (tencent, huawei) = (tencent.clone(), huawei.clone());
             tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                    let body = if request.uri().path() == "/" {
-                        tencent.clone()
-                    } else {
-                        huawei.clone()
-                    };
-                    async move {
-                        // The request body is read, as any server must.
-                        let _ = request.into_body().collect().await;
-                        Ok::<_, Infallible>(
-                            hyper::Response::builder()
-                                .header("content-type", "application/json")
-                                .header("x-request-id", "bench")
-                                .body(Full::new(body))
-                                .expect("a response"),
-                        )
-                    }
-                });
+                let service = hyper::service::service_fn(
+                    move |request: hyper::Request<hyper::body::Incoming>| {
+                        let body = if request.uri().path() == "/" {
+                            tencent.clone()
+                        } else {
+                            huawei.clone()
+                        };
+                        async move {
+                            // The request body is read, as any server must.
+                            let _ = request.into_body().collect().await;
+                            Ok::<_, Infallible>(
+                                hyper::Response::builder()
+                                    .header("content-type", "application/json")
+                                    .header("x-request-id", "bench")
+                                    .body(Full::new(body))
+                                    .expect("a response"),
+                            )
+                        }
+                    },
+                );
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
                     .await;
@@ -489,10 +491,11 @@ fn client_throughput(plan: Plan, table: &mut Table) {
         let mut base = (Vec::new(), Vec::new());
         for _ in 0..plan.rounds {
             let client = mongodb.clone();
-            ours.0.push(client_rt.block_on(drive(concurrency, plan.slice, move || {
-                let client = client.clone();
-                async move { client.describe_db_instances().send().await.is_ok() }
-            })));
+            ours.0
+                .push(client_rt.block_on(drive(concurrency, plan.slice, move || {
+                    let client = client.clone();
+                    async move { client.describe_db_instances().send().await.is_ok() }
+                })));
             base.0.push(client_rt.block_on(drive(
                 concurrency,
                 plan.slice,
@@ -502,10 +505,11 @@ fn client_throughput(plan: Plan, table: &mut Table) {
                 ),
             )));
             let client = geminidb.clone();
-            ours.1.push(client_rt.block_on(drive(concurrency, plan.slice, move || {
-                let client = client.clone();
-                async move { client.list_instances().send().await.is_ok() }
-            })));
+            ours.1
+                .push(client_rt.block_on(drive(concurrency, plan.slice, move || {
+                    let client = client.clone();
+                    async move { client.list_instances().send().await.is_ok() }
+                })));
             base.1.push(client_rt.block_on(drive(
                 concurrency,
                 plan.slice,
@@ -692,7 +696,12 @@ impl Replay {
 
 /// The load generator: `concurrency` keep-alive connections to `addr`, each replaying `replay`
 /// as fast as it is answered; a call counts when it is answered 200 with its whole body.
-async fn replay_load(addr: SocketAddr, concurrency: usize, slice: Duration, replay: Replay) -> Load {
+async fn replay_load(
+    addr: SocketAddr,
+    concurrency: usize,
+    slice: Duration,
+    replay: Replay,
+) -> Load {
     let started = Instant::now();
     let until = started + slice;
     let mut loops = Vec::new();
@@ -802,14 +811,22 @@ fn emulator_throughput(plan: Plan, table: &mut Table) {
     for _ in 0..plan.rounds {
         let (tencent, huawei) = signed(&load_rt);
         let addr = emulator.local_addr();
-        ours.0.push(load_rt.block_on(replay_load(addr, concurrency, plan.slice, tencent.clone())));
-        base.0.push(load_rt.block_on(replay_load(fixed, concurrency, plan.slice, tencent)));
-        ours.1.push(load_rt.block_on(replay_load(addr, concurrency, plan.slice, huawei.clone())));
-        base.1.push(load_rt.block_on(replay_load(fixed, concurrency, plan.slice, huawei)));
+        ours.0
+            .push(load_rt.block_on(replay_load(addr, concurrency, plan.slice, tencent.clone())));
+        base.0
+            .push(load_rt.block_on(replay_load(fixed, concurrency, plan.slice, tencent)));
+        ours.1
+            .push(load_rt.block_on(replay_load(addr, concurrency, plan.slice, huawei.clone())));
+        base.1
+            .push(load_rt.block_on(replay_load(fixed, concurrency, plan.slice, huawei)));
         rss_peak = rss_peak.max(rss_kib().saturating_sub(rss_before));
     }
     for (what, ours, base) in [
-        ("signed Tencent (mongodb DescribeDBInstances)", ours.0, base.0),
+        (
+            "signed Tencent (mongodb DescribeDBInstances)",
+            ours.0,
+            base.0,
+        ),
         ("signed Huawei (geminidb ListInstances)", ours.1, base.1),
     ] {
         let (ours, base) = (summarize(ours), summarize(base));

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use crate::client::{header_request_id, retry_after, Outcome};
+use crate::client::{header_request_id, retry_after, InBody, Outcome, Want};
 use crate::credentials::{env_vars, huawei_default_chain, HuaweiAuth};
 use crate::endpoint::{check_region, BaseUrl};
 use crate::http::{HttpRequest, HttpResponse};
@@ -116,6 +116,7 @@ pub(crate) async fn execute(
     op: &OperationInfo,
     input: Value,
     deadline: Instant,
+    want: Want,
 ) -> Result<Outcome> {
     let config = client.config();
     let state = &config.shared.huawei;
@@ -194,6 +195,7 @@ pub(crate) async fn execute(
         &auth,
         project_id.as_deref(),
         deadline,
+        want,
     )
     .await;
     if let (Err(error), HuaweiAuth::Password(login)) = (&result, &settings.auth) {
@@ -411,6 +413,7 @@ pub(crate) async fn send(
     auth: &RequestAuth,
     project_id: Option<&str>,
     deadline: Instant,
+    want: Want,
 ) -> Result<Outcome> {
     let host = base.host_header();
     let query_pairs: Vec<(&str, &str)> = request
@@ -473,13 +476,18 @@ pub(crate) async fn send(
             timeout: None,
         })
     };
-    let decode = |response: HttpResponse| decode_response(op, response);
+    let decode = |response: HttpResponse| decode_response_for(op, response, want);
     client.send_with_retries(op, deadline, build, decode).await
 }
 
 /// Decodes a Huawei response: any 2xx is the output (an empty body is `{}`); anything else is
-/// an error from the body.
-pub(crate) fn decode_response(op: &OperationInfo, response: HttpResponse) -> Result<Outcome> {
+/// an error from the body. For a typed call, a success's output is left in the body for the
+/// typed decoding ([`InBody::Whole`]), with no `Value` in between.
+pub(crate) fn decode_response_for(
+    op: &OperationInfo,
+    response: HttpResponse,
+    want: Want,
+) -> Result<Outcome> {
     let status = response.status;
     let request_id = header_request_id(&response);
     if !(200..300).contains(&status) {
@@ -494,7 +502,18 @@ pub(crate) fn decode_response(op: &OperationInfo, response: HttpResponse) -> Res
             );
         }
     }
-    let value = if response.body.iter().all(u8::is_ascii_whitespace) {
+    let empty = response.body.iter().all(u8::is_ascii_whitespace);
+    if want == Want::Typed && !empty {
+        return Ok(Outcome {
+            value: Value::Null,
+            in_body: Some(InBody::Whole),
+            status,
+            headers: response.headers,
+            body: response.body,
+            request_id,
+        });
+    }
+    let value = if empty {
         Value::Object(Map::new())
     } else {
         serde_json::from_slice(&response.body).map_err(|e| {
@@ -511,6 +530,7 @@ pub(crate) fn decode_response(op: &OperationInfo, response: HttpResponse) -> Res
     };
     Ok(Outcome {
         value,
+        in_body: None,
         status,
         headers: response.headers,
         body: response.body,
@@ -767,8 +787,16 @@ mod tests {
 
     #[test]
     fn success_bodies() {
+        let decode_response = |op, response| decode_response_for(op, response, Want::Value);
         let ok = decode_response(&SWITCH_SSL, HttpResponse::new(202, "")).unwrap();
         assert_eq!(ok.value, json!({}));
+        // A typed call leaves a success's body to the typed decoding; an empty one is `{}`.
+        let typed = |body: &str| {
+            decode_response_for(&SWITCH_SSL, HttpResponse::new(200, body), Want::Typed).unwrap()
+        };
+        assert_eq!(typed(r#"{"job_id":"j"}"#).in_body, Some(InBody::Whole));
+        assert_eq!(typed(" ").in_body, None);
+        assert_eq!(typed(" ").value, json!({}));
         let ok = decode_response(&SWITCH_SSL, HttpResponse::new(200, r#"{"job_id":"j"}"#)).unwrap();
         assert_eq!(ok.value["job_id"], "j");
         let e = decode_response(&SWITCH_SSL, HttpResponse::new(200, "<html>")).unwrap_err();
