@@ -65,7 +65,7 @@ fn main() {
     let groups: Vec<&str> = args
         .iter()
         .map(String::as_str)
-        .filter(|a| !a.starts_with('-'))
+        .filter(|a| a.chars().all(|c| c.is_ascii_lowercase()))
         .collect();
     let wanted = |group: &str| groups.is_empty() || groups.contains(&group);
     let mut table = Table::default();
@@ -76,7 +76,13 @@ fn main() {
         decoding(plan, &mut table);
     }
     if wanted("emulator") {
-        emulator_throughput(plan, &mut table);
+        // `--emulator-connections N`: the load generator's connections (default 32).
+        let connections = args
+            .iter()
+            .position(|a| a == "--emulator-connections")
+            .and_then(|at| args.get(at + 1)?.parse().ok())
+            .unwrap_or(32);
+        emulator_throughput(plan, connections, &mut table);
     }
     println!(
         "\nruntime benchmarks: {} rounds of {:?} a side, interleaved, medians; {} CPUs",
@@ -761,7 +767,7 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn emulator_throughput(plan: Plan, table: &mut Table) {
+fn emulator_throughput(plan: Plan, concurrency: usize, table: &mut Table) {
     println!("emulator throughput (hyper load generator, keep-alive, rate limits off)");
     let rss_before = rss_kib();
     // The emulator's own binary runs 2 workers; the fixed server gets the same.
@@ -804,7 +810,6 @@ fn emulator_throughput(plan: Plan, table: &mut Table) {
             (tencent, Replay::from(&capture.take().0))
         })
     };
-    let concurrency = 32;
     let mut ours = (Vec::new(), Vec::new());
     let mut base = (Vec::new(), Vec::new());
     let mut rss_peak = rss_emulator;

@@ -85,8 +85,9 @@ fn item_template(spec: &Service, call: &Call<'_>, res: &ResourceIndex) -> Option
         .examples
         .iter()
         .find_map(|e| {
-            let output = Value::Object(e.output.clone().into_iter().collect());
-            value_at(&output, &first).filter(|v| v.is_object()).cloned()
+            examples::output_at(&e.output, &first)
+                .filter(|v| v.is_object())
+                .cloned()
         })
         .or_else(|| {
             let synthesized = Value::Object(synth::synthesize(spec, &call.op.output, None));

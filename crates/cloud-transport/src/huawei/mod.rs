@@ -426,22 +426,21 @@ pub(crate) async fn send(
     let query = signer::canonical_query(&query_pairs);
     let url = base.url(&request.path, &query);
     let build = |timestamp: i64| -> Result<HttpRequest> {
-        let mut headers: Vec<(String, String)> = vec![("Host".to_owned(), host.clone())];
+        // Names in lower case, as HTTP/1 sends them anyway: the signer then writes them into
+        // the canonical request as they are, with no lower-casing on every call.
+        let mut headers: Vec<(String, String)> = vec![("host".to_owned(), host.clone())];
         if !request.body.is_empty() {
-            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
         }
         headers.extend(request.headers.iter().cloned());
         match auth {
             RequestAuth::Sign(credentials) => {
-                headers.push((
-                    signer::HEADER_SDK_DATE.to_owned(),
-                    signer::sdk_date(timestamp),
-                ));
+                headers.push(("x-sdk-date".to_owned(), signer::sdk_date(timestamp)));
                 if let Some(id) = project_id {
-                    headers.push(("X-Project-Id".to_owned(), id.to_owned()));
+                    headers.push(("x-project-id".to_owned(), id.to_owned()));
                 }
                 if let Some(token) = credentials.session_token() {
-                    headers.push(("X-Security-Token".to_owned(), token.expose().to_owned()));
+                    headers.push(("x-security-token".to_owned(), token.expose().to_owned()));
                 }
                 let signed_headers: Vec<(&str, &str)> = headers
                     .iter()
@@ -459,15 +458,15 @@ pub(crate) async fn send(
                     },
                 )
                 .map_err(|e| Error::credentials(format!("cannot sign the request: {e}")))?;
-                headers.push(("Authorization".to_owned(), authorization));
+                headers.push(("authorization".to_owned(), authorization));
             }
             RequestAuth::Token(token) => {
-                headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
+                headers.push(("x-auth-token".to_owned(), token.expose().to_owned()));
             }
             RequestAuth::None => {}
         }
         // Not signed: the official client adds it outside the signature too.
-        headers.push(("User-Agent".to_owned(), client.user_agent().to_owned()));
+        headers.push(("user-agent".to_owned(), client.user_agent().to_owned()));
         Ok(HttpRequest {
             method: request.method.to_owned(),
             url: url.clone(),
