@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod bench;
 mod cargo_env;
 #[cfg(feature = "conformance")]
 mod conformance;
@@ -49,6 +50,13 @@ enum Command {
     Import(import::ImportArgs),
     /// Compare two versions of specs: what changed, breaking or additive, and the semver bump.
     SpecDiff(import::SpecDiffArgs),
+    /// Run the run-time benchmarks (signing, client and emulator throughput, decoding, CLI
+    /// start-up) and print one table of ours against each baseline.
+    Bench {
+        /// A few seconds each (a regression check), instead of the full runs.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Run the conformance suite; every argument (`--help` too) is passed on.
     #[command(disable_help_flag = true)]
     Conformance {
@@ -70,6 +78,7 @@ fn main() -> ExitCode {
             apply(&root, &files, check, Scope::OnlyTheseFiles)
         }
         Command::Conformance { args } => run_conformance(&args),
+        Command::Bench { quick } => bench::run(&root, quick),
         Command::Import(args) => import::run(&root, args),
         Command::SpecDiff(args) => import::spec_diff(&root, args),
     };
