@@ -2,6 +2,9 @@
 //! with its baseline in the same run (issue 14). Not a test: it measures and prints a table of
 //! ratios; it does not judge.
 //!
+//! - `signing`: the `Authorization` header as the client makes it (TC3 with its cached key,
+//!   Huawei PUT and GET) vs the bare SHA-256/HMAC calls on pre-built inputs, interleaved in
+//!   short rounds (the criterion bench in `cloud-transport` has the same cases, run apart).
 //! - `client`: calls/s and p50/p99 of a `tencent-mongodb` and a `huawei-geminidb` client over
 //!   loopback, at concurrency 1, 16 and 128, against a fixed-answer hyper server inside this
 //!   process. Baseline: raw reqwest sending the same pre-signed request, `serde_json` decoding
@@ -69,6 +72,9 @@ fn main() {
         .collect();
     let wanted = |group: &str| groups.is_empty() || groups.contains(&group);
     let mut table = Table::default();
+    if wanted("signing") {
+        signing(plan, &mut table);
+    }
     if wanted("client") {
         client_throughput(plan, &mut table);
     }
@@ -342,6 +348,9 @@ fn http() -> ReqwestHttpClient {
 }
 
 const TENCENT_REGION: &str = "ap-guangzhou";
+/// Instances of the docs' examples, which the emulator holds from the start.
+const MONGODB_INSTANCE: &str = "cmgo-eqmoaxxx";
+const GEMINIDB_INSTANCE: &str = "e73893ef73754465a8bd2e0857bbf13ein02";
 
 fn tencent_config(endpoint: &str) -> cloud_transport::ConfigBuilder {
     Config::builder()
@@ -577,6 +586,121 @@ fn baseline_call<O: DeserializeOwned + Send + 'static>(
 }
 
 // ---------------------------------------------------------------------------------------------
+// 2. Signing, interleaved
+
+fn signing(plan: Plan, table: &mut Table) {
+    use cloud_transport::sign::{huawei, tc3};
+    use hmac::{Hmac, Mac};
+    use sha2::{Digest, Sha256};
+    use std::hint::black_box;
+    println!("signing: the client's Authorization header vs the bare crypto");
+    fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
+        mac.update(msg);
+        mac.finalize().into_bytes().into()
+    }
+    let sha256_hex = |bytes: &[u8]| hex::encode(Sha256::digest(bytes));
+    const KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+    let secret = cloud_transport::Secret::new(KEY);
+    let signer = tc3::Signer::new();
+    let tc3_body = br#"{"InstanceId":"cmgo-p8vnipr5","Limit":20,"Offset":0}"#;
+    let tc3_request = tc3::Tc3Request::post_json("mongodb.tencentcloudapi.com", tc3_body);
+    let tc3_ref =
+        tc3::sign("AKID", &secret, "mongodb", 1_704_164_645, &tc3_request).expect("signs");
+    let tc3_key = hmac(
+        &hmac(
+            &hmac(format!("TC3{KEY}").as_bytes(), b"2024-01-02"),
+            b"mongodb",
+        ),
+        b"tc3_request",
+    );
+    let headers = [
+        ("content-type", "application/json"),
+        ("host", "gaussdb-nosql.cn-north-4.myhuaweicloud.com"),
+        ("user-agent", "cloudcall/0.1.0"),
+        ("x-project-id", "0123456789abcdef0123456789abcdef"),
+        ("x-sdk-date", "20240102T030405Z"),
+    ];
+    let put = huawei::HuaweiRequest {
+        method: "PUT",
+        path: "/v3/0123456789abcdef0123456789abcdef/instances/054e292c9880d4992f02c0196d3ea468in06/ssl-option",
+        query: &[],
+        headers: &headers,
+        body: br#"{"ssl_option":"on"}"#,
+    };
+    let get = huawei::HuaweiRequest {
+        method: "GET",
+        path: "/v3/0123456789abcdef0123456789abcdef/instances",
+        query: &[("offset", "0"), ("limit", "100"), ("name", "my instance")],
+        headers: &headers,
+        body: b"",
+    };
+    let tc3_canonical = tc3_ref.canonical_request.clone().into_bytes();
+    let tc3_sts = tc3_ref.string_to_sign.clone().into_bytes();
+    let mut cases: Vec<(&str, Box<dyn Fn()>, Box<dyn Fn()>)> = vec![(
+        "signing TC3, cached key (client path)",
+        Box::new(|| {
+            black_box(
+                signer
+                    .authorization(
+                        "AKID",
+                        &secret,
+                        "mongodb",
+                        1_704_164_645,
+                        black_box(&tc3_request),
+                    )
+                    .expect("signs"),
+            );
+        }),
+        Box::new(|| {
+            black_box((
+                sha256_hex(black_box(tc3_body)),
+                sha256_hex(black_box(&tc3_canonical)),
+                hex::encode(hmac(&tc3_key, black_box(&tc3_sts))),
+            ));
+        }),
+    )];
+    for (what, request) in [
+        ("signing Huawei PUT (client path)", put),
+        ("signing Huawei GET with query (client path)", get),
+    ] {
+        let reference = huawei::sign("AK", &secret, &request).expect("signs");
+        let canonical = reference.canonical_request.into_bytes();
+        let sts = reference.string_to_sign.into_bytes();
+        let secret = &secret;
+        cases.push((
+            what,
+            Box::new(move || {
+                black_box(huawei::authorization("AK", secret, black_box(&request)).expect("signs"));
+            }),
+            Box::new(move || {
+                black_box((
+                    sha256_hex(black_box(request.body)),
+                    sha256_hex(black_box(&canonical)),
+                    hex::encode(hmac(KEY.as_bytes(), black_box(&sts))),
+                ));
+            }),
+        ));
+    }
+    let iterations = plan.decode_iterations * 50;
+    for (what, ours, base) in cases {
+        let (mut ours_times, mut base_times) = (Vec::new(), Vec::new());
+        for _ in 0..plan.rounds * 10 {
+            ours_times.push(time_per_iteration(iterations, &ours));
+            base_times.push(time_per_iteration(iterations, &base));
+        }
+        let (ours, base) = (median(ours_times), median(base_times));
+        table.push(Row {
+            what: what.to_owned(),
+            ours: format!("{:.2}us", ours.as_secs_f64() * 1e6),
+            baseline: format!("{:.2}us", base.as_secs_f64() * 1e6),
+            ratio: ours.as_secs_f64() / base.as_secs_f64(),
+            goal: "<= 1.3x",
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. Decoding
 
 fn decoding(plan: Plan, table: &mut Table) {
@@ -755,6 +879,11 @@ async fn replay_load(
     total
 }
 
+/// A captured call: the request to replay, and the answer a fixed server gives to it.
+fn replay_and_answer((request, response): (HttpRequest, HttpResponse)) -> (Replay, Bytes) {
+    (Replay::from(&request), Bytes::from(response.body))
+}
+
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -774,11 +903,6 @@ fn emulator_throughput(plan: Plan, concurrency: usize, table: &mut Table) {
     let server_rt = runtime(2);
     let emulator = start_emulator(&server_rt);
     let rss_emulator = rss_kib().saturating_sub(rss_before);
-    let samples = server_rt.block_on(samples(&emulator));
-    let fixed = server_rt.block_on(fixed_answer_server(
-        samples.mongodb_answer.clone(),
-        samples.geminidb_answer.clone(),
-    ));
     let load_rt = runtime(1);
     // Fresh signatures (the emulator accepts a 5-minute skew): made by our client.
     let signed = |rt: &tokio::runtime::Runtime| {
@@ -796,44 +920,63 @@ fn emulator_throughput(plan: Plan, concurrency: usize, table: &mut Table) {
         .build()
         .expect("config");
         rt.block_on(async {
-            tencent_mongodb::Client::new(tencent)
+            let mongodb = tencent_mongodb::Client::new(tencent);
+            let geminidb = huawei_geminidb::Client::new(huawei);
+            mongodb
+                .describe_instance_ssl()
+                .instance_id(MONGODB_INSTANCE)
+                .send()
+                .await
+                .expect("mongodb DescribeInstanceSSL");
+            let tencent_one = replay_and_answer(capture.take());
+            geminidb
+                .list_instances()
+                .id(GEMINIDB_INSTANCE)
+                .send()
+                .await
+                .expect("geminidb ListInstances of one");
+            let huawei_one = replay_and_answer(capture.take());
+            mongodb
                 .describe_db_instances()
                 .send()
                 .await
-                .expect("mongodb");
-            let tencent = Replay::from(&capture.take().0);
-            huawei_geminidb::Client::new(huawei)
-                .list_instances()
-                .send()
-                .await
-                .expect("geminidb");
-            (tencent, Replay::from(&capture.take().0))
+                .expect("mongodb DescribeDBInstances");
+            let tencent_all = replay_and_answer(capture.take());
+            geminidb.list_instances().send().await.expect("geminidb");
+            let huawei_all = replay_and_answer(capture.take());
+            [tencent_one, huawei_one, tencent_all, huawei_all]
         })
     };
-    let mut ours = (Vec::new(), Vec::new());
-    let mut base = (Vec::new(), Vec::new());
+    let mut ours: [Vec<Load>; 4] = Default::default();
+    let mut base: [Vec<Load>; 4] = Default::default();
     let mut rss_peak = rss_emulator;
+    let addr = emulator.local_addr();
+    // A fixed server per call, answering it with the emulator's own answer to it: both sides
+    // send the same bytes.
+    let fixed: Vec<SocketAddr> = signed(&load_rt)
+        .iter()
+        .map(|(_, answer)| server_rt.block_on(fixed_answer_server(answer.clone(), answer.clone())))
+        .collect();
     for _ in 0..plan.rounds {
-        let (tencent, huawei) = signed(&load_rt);
-        let addr = emulator.local_addr();
-        ours.0
-            .push(load_rt.block_on(replay_load(addr, concurrency, plan.slice, tencent.clone())));
-        base.0
-            .push(load_rt.block_on(replay_load(fixed, concurrency, plan.slice, tencent)));
-        ours.1
-            .push(load_rt.block_on(replay_load(addr, concurrency, plan.slice, huawei.clone())));
-        base.1
-            .push(load_rt.block_on(replay_load(fixed, concurrency, plan.slice, huawei)));
+        for (at, (replay, _)) in signed(&load_rt).into_iter().enumerate() {
+            let fixed = fixed[at];
+            ours[at].push(load_rt.block_on(replay_load(
+                addr,
+                concurrency,
+                plan.slice,
+                replay.clone(),
+            )));
+            base[at].push(load_rt.block_on(replay_load(fixed, concurrency, plan.slice, replay)));
+        }
         rss_peak = rss_peak.max(rss_kib().saturating_sub(rss_before));
     }
-    for (what, ours, base) in [
-        (
-            "signed Tencent (mongodb DescribeDBInstances)",
-            ours.0,
-            base.0,
-        ),
-        ("signed Huawei (geminidb ListInstances)", ours.1, base.1),
-    ] {
+    let names = [
+        "signed Tencent, one instance (mongodb DescribeInstanceSSL)",
+        "signed Huawei, one instance (geminidb ListInstances id=)",
+        "signed Tencent, listing (mongodb DescribeDBInstances, 74 KB)",
+        "signed Huawei, listing (geminidb ListInstances)",
+    ];
+    for ((what, ours), base) in names.into_iter().zip(ours).zip(base) {
         let (ours, base) = (summarize(ours), summarize(base));
         table.push(Row {
             what: format!("emulator {what}, c={concurrency}"),

@@ -31,8 +31,17 @@ pub(crate) fn list(call: &Call<'_>, res: &ResourceIndex, state: &mut Inner, now:
         .and_then(Value::as_str)
         .map(str::to_owned);
 
+    // The ids asked for, checked before an item is built: building every instance's item to
+    // keep one was most of the cost of a call asking for one instance.
+    let ids_wanted = res.id_filter.as_ref().and_then(|f| f.values(&call.input));
     let mut items = Vec::new();
     for id in state.visible_ids(&call.svc.key, call.region, call.project_id, now) {
+        if let Some(wanted) = &ids_wanted {
+            let id_value = Value::String(id.clone());
+            if !wanted.iter().any(|w| loosely_equal(&id_value, w)) {
+                continue;
+            }
+        }
         let Some(inst) = state.instance(&call.svc.key, &id, call.region, call.project_id, now)
         else {
             continue;
