@@ -405,6 +405,8 @@ fn fill_path(
 }
 
 /// Sends a prepared request with retries (signing each attempt) and decodes the answer.
+// Each argument is a distinct part of the call; a struct for them would only be unpacked here.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn send(
     client: &Client,
     base: &BaseUrl,
