@@ -24,7 +24,7 @@ use crate::synth;
 pub(crate) fn list(call: &Call<'_>, res: &ResourceIndex, state: &mut Inner, now: Instant) -> Value {
     let spec = &call.svc.spec;
     let mut out = examples::answer(spec, call.op, &call.input, None, None);
-    let template = item_template(spec, call, res);
+    let template = item_template(spec, call, res, &out);
     let template_id = template
         .as_ref()
         .and_then(|t| value_at(t, &res.spec.list.id))
@@ -88,8 +88,18 @@ pub(crate) fn lay_over(res: &ResourceIndex, item: &mut Value, inst: &Instance) {
 
 /// The item every listed instance starts from: the first documented example's that lists one,
 /// else one synthesized from the item structure.
-fn item_template(spec: &Service, call: &Call<'_>, res: &ResourceIndex) -> Option<Value> {
+fn item_template(
+    spec: &Service,
+    call: &Call<'_>,
+    res: &ResourceIndex,
+    answer: &Value,
+) -> Option<Value> {
     let first = format!("{}.0", res.items);
+    if call.op.examples.is_empty() {
+        // The answer was synthesized from the output members just now: its item is the one a
+        // second synthesis would make.
+        return value_at(answer, &first).cloned();
+    }
     call.op
         .examples
         .iter()
