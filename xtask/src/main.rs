@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod bench;
 mod cargo_env;
 #[cfg(feature = "conformance")]
 mod conformance;
@@ -58,6 +59,13 @@ enum Command {
     Release(release::ReleaseArgs),
     /// The "vendor's docs changed" job: newest vendor packages, re-import, regenerate, plan.
     UpdateSources(update_sources::UpdateSourcesArgs),
+    /// Run the run-time benchmarks (signing, client and emulator throughput, decoding, CLI
+    /// start-up) and print one table of ours against each baseline.
+    Bench {
+        /// A few seconds each (a regression check), instead of the full runs.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Run the conformance suite; every argument (`--help` too) is passed on.
     #[command(disable_help_flag = true)]
     Conformance {
@@ -79,6 +87,7 @@ fn main() -> ExitCode {
             apply(&root, &files, check, Scope::OnlyTheseFiles)
         }
         Command::Conformance { args } => run_conformance(&args),
+        Command::Bench { quick } => bench::run(&root, quick),
         Command::Import(args) => import::run(&root, args),
         Command::SpecDiff(args) => import::spec_diff(&root, args),
         Command::Release(args) => release::run(&root, args),

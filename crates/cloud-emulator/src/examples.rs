@@ -53,11 +53,11 @@ pub(crate) fn pick_example<'a>(
 ) -> Option<&'a Example> {
     let mut best: Option<(usize, &Example)> = None;
     for example in examples {
-        let output = Value::Object(example.output.clone().into_iter().collect());
+        // Read in place: copying every example's output for this cost more than the answer.
         let state_agrees = overlay
             .into_iter()
             .flatten()
-            .filter(|(path, value)| value_at(&output, path) == Some(*value))
+            .filter(|(path, value)| output_at(&example.output, path) == Some(*value))
             .count();
         let input_agrees = example
             .input
@@ -70,6 +70,23 @@ pub(crate) fn pick_example<'a>(
         }
     }
     best.map(|(_, e)| e)
+}
+
+/// The value at a dot-separated path of an example's output, as [`value_at`] finds it in the
+/// output as a JSON object.
+pub(crate) fn output_at<'a>(
+    output: &'a indexmap::IndexMap<String, Value>,
+    path: &str,
+) -> Option<&'a Value> {
+    let (first, rest) = match path.split_once('.') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (path, None),
+    };
+    let member = output.get(first)?;
+    match rest {
+        Some(rest) => value_at(member, rest),
+        None => Some(member),
+    }
 }
 
 /// Replaces every string equal to `from` with `to` (the example's instance id by the caller's).

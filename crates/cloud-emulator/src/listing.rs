@@ -25,15 +25,24 @@ use crate::synth;
 pub(crate) fn list(call: &Call<'_>, res: &ResourceIndex, state: &mut Inner, now: Instant) -> Value {
     let spec = &call.svc.spec;
     let mut out = examples::answer(spec, call.op, &call.input, None, None);
-    let template = item_template(spec, call, res);
+    let template = item_template(spec, call, res, &out);
     let template_id = template
         .as_ref()
         .and_then(|t| value_at(t, &res.spec.list.id))
         .and_then(Value::as_str)
         .map(str::to_owned);
 
+    // The ids asked for, checked before an item is built: building every instance's item to
+    // keep one was most of the cost of a call asking for one instance.
+    let ids_wanted = res.id_filter.as_ref().and_then(|f| f.values(&call.input));
     let mut items = Vec::new();
     for id in state.visible_ids(&call.svc.key, call.region, call.project_id, now) {
+        if let Some(wanted) = &ids_wanted {
+            let id_value = Value::String(id.clone());
+            if !wanted.iter().any(|w| loosely_equal(&id_value, w)) {
+                continue;
+            }
+        }
         let Some(inst) = state.instance(&call.svc.key, &id, call.region, call.project_id, now)
         else {
             continue;
@@ -80,14 +89,25 @@ pub(crate) fn lay_over(res: &ResourceIndex, item: &mut Value, inst: &Instance) {
 
 /// The item every listed instance starts from: the first documented example's that lists one,
 /// else one synthesized from the item structure.
-fn item_template(spec: &Service, call: &Call<'_>, res: &ResourceIndex) -> Option<Value> {
+fn item_template(
+    spec: &Service,
+    call: &Call<'_>,
+    res: &ResourceIndex,
+    answer: &Value,
+) -> Option<Value> {
     let first = format!("{}.0", res.items);
+    if call.op.examples.is_empty() {
+        // The answer was synthesized from the output members just now: its item is the one a
+        // second synthesis would make.
+        return value_at(answer, &first).cloned();
+    }
     call.op
         .examples
         .iter()
         .find_map(|e| {
-            let output = Value::Object(e.output.clone().into_iter().collect());
-            value_at(&output, &first).filter(|v| v.is_object()).cloned()
+            examples::output_at(&e.output, &first)
+                .filter(|v| v.is_object())
+                .cloned()
         })
         .or_else(|| {
             let synthesized = Value::Object(synth::synthesize(spec, &call.op.output, None));

@@ -57,7 +57,10 @@ pub(crate) enum Dialect {
 /// Tencent success: the output with `RequestId` added, inside `Response`.
 pub(crate) fn tencent_ok(mut output: Map<String, Value>, request_id: &str) -> Reply {
     output.insert("RequestId".to_owned(), Value::String(request_id.to_owned()));
-    Reply::json(200, &json!({ "Response": output }))
+    // Moved into the envelope: `json!` would copy the whole output through `to_value`.
+    let mut envelope = Map::new();
+    envelope.insert("Response".to_owned(), Value::Object(output));
+    Reply::json(200, &Value::Object(envelope))
 }
 
 /// Tencent error envelope (HTTP 200, like the real service).

@@ -82,12 +82,36 @@ impl fmt::Debug for Shared {
 /// what the decode errors of a typed call need.
 #[derive(Debug)]
 pub(crate) struct Outcome {
+    /// The output, unless `in_body` says it was left in the body (then `Null`).
     pub(crate) value: serde_json::Value,
+    /// For a typed call whose answer is a success, where the output is in `body`: decoded
+    /// straight into the output type, without a `Value` in between.
+    pub(crate) in_body: Option<InBody>,
     pub(crate) status: u16,
     #[cfg_attr(not(feature = "huawei"), allow(dead_code))]
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Vec<u8>,
     pub(crate) request_id: Option<String>,
+}
+
+/// Where a typed call's output is in a successful answer's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InBody {
+    /// The whole body (Huawei).
+    #[cfg_attr(not(feature = "huawei"), allow(dead_code))]
+    Whole,
+    /// The `Response` member (Tencent).
+    #[cfg_attr(not(feature = "tencent"), allow(dead_code))]
+    TencentResponse,
+}
+
+/// What a call wants of a successful answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// The output as a `Value` (untyped calls, waiters, paginators).
+    Value,
+    /// A typed output, decoded later from the body where possible ([`InBody`]).
+    Typed,
 }
 
 impl Client {
@@ -138,7 +162,7 @@ impl Client {
         let value = serde_json::to_value(input).map_err(|e| {
             Error::invalid_input(format!("{}: cannot serialize the input: {e}", op.name))
         })?;
-        let outcome = self.execute(op, value, None).await?;
+        let outcome = self.execute(op, value, None, Want::Typed).await?;
         decode_output(op, outcome)
     }
 
@@ -149,7 +173,7 @@ impl Client {
         op: &OperationInfo,
         input: serde_json::Value,
     ) -> Result<serde_json::Value> {
-        self.execute(op, input, None)
+        self.execute(op, input, None, Want::Value)
             .await
             .map(|outcome| outcome.value)
     }
@@ -162,7 +186,7 @@ impl Client {
         input: serde_json::Value,
         until: Option<Instant>,
     ) -> Result<serde_json::Value> {
-        self.execute(op, input, until)
+        self.execute(op, input, until, Want::Value)
             .await
             .map(|outcome| outcome.value)
     }
@@ -172,6 +196,7 @@ impl Client {
         op: &OperationInfo,
         input: serde_json::Value,
         until: Option<Instant>,
+        want: Want,
     ) -> Result<Outcome> {
         let span = tracing::info_span!(
             "cloud_call",
@@ -186,7 +211,7 @@ impl Client {
         let own_deadline = started + self.config().operation_timeout;
         let deadline = until.map_or(own_deadline, |until| until.min(own_deadline));
         let result = self
-            .dispatch(op, input, deadline)
+            .dispatch(op, input, deadline, want)
             .instrument(span.clone())
             .await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -217,15 +242,18 @@ impl Client {
         op: &OperationInfo,
         input: serde_json::Value,
         deadline: Instant,
+        want: Want,
     ) -> Result<Outcome> {
         match self.service().vendor {
             #[cfg(feature = "tencent")]
-            crate::Vendor::Tencent => crate::tencent::execute(self, op, input, deadline).await,
+            crate::Vendor::Tencent => {
+                crate::tencent::execute(self, op, input, deadline, want).await
+            }
             #[cfg(feature = "huawei")]
-            crate::Vendor::Huawei => crate::huawei::execute(self, op, input, deadline).await,
+            crate::Vendor::Huawei => crate::huawei::execute(self, op, input, deadline, want).await,
             #[allow(unreachable_patterns)]
             vendor => {
-                let _ = (input, deadline);
+                let _ = (input, deadline, want);
                 Err(Error::invalid_config(format!(
                     "{}: support for {vendor:?} is not compiled in; enable the `{}` feature of cloud-transport",
                     op.name,
@@ -387,25 +415,42 @@ pub(crate) fn decode_output<O: DeserializeOwned>(
 ) -> Result<O> {
     let Outcome {
         value,
+        in_body,
         status,
         body,
         request_id,
         ..
     } = outcome;
-    crate::codec::from_value(value).map_err(|e| {
-        let error = Error::decode(
+    let decoded = match in_body {
+        None => crate::codec::from_value(value),
+        Some(InBody::Whole) => crate::codec::from_slice(&body),
+        Some(InBody::TencentResponse) => {
+            crate::codec::from_slice::<TencentResponse<O>>(&body).map(|envelope| envelope.response)
+        }
+    };
+    decoded.map_err(|e| {
+        let message = if e.is_syntax() || e.is_eof() {
+            // Only a whole body is read here unchecked (Tencent's was parsed for errors first).
+            format!("{}: the response is not JSON ({e})", op.name)
+        } else {
             format!(
                 "{}: the response does not have the documented shape: {e}",
                 op.name
-            ),
-            status,
-            &body,
-        );
+            )
+        };
+        let error = Error::decode(message, status, &body);
         match request_id {
             Some(id) => error.with_request_id(id),
             None => error,
         }
     })
+}
+
+/// `{"Response": O}`, read for the `O` alone.
+#[derive(serde::Deserialize)]
+struct TencentResponse<O> {
+    #[serde(rename = "Response")]
+    response: O,
 }
 
 fn deadline_error(operation_timeout: Duration, attempt: u32) -> Error {

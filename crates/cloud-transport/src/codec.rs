@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::calendar::{days_from_civil, days_in_month};
+mod stream;
 
 /// Decodes `T` from a JSON value, reading numbers sent as strings as numbers wherever `T` expects
 /// a number, at any depth (members, list elements, map values, `Option`s).
@@ -52,7 +53,27 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Er
 
 /// [`from_value`] from JSON text.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    from_value(serde_json::from_str(text)?)
+    from_slice(text.as_bytes())
+}
+
+/// [`from_value`] from JSON bytes: the same leniency, read in one pass with no [`Value`] in
+/// between (how [`Client::call`](crate::Client::call) decodes a response).
+///
+/// ```
+/// #[derive(Debug, PartialEq, serde::Deserialize)]
+/// struct Output {
+///     #[serde(rename = "TaskId")]
+///     task_id: Option<i64>,
+/// }
+///
+/// let out: Output = cloud_transport::codec::from_slice(br#"{"TaskId": "100016"}"#).unwrap();
+/// assert_eq!(out, Output { task_id: Some(100016) });
+/// ```
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let value = T::deserialize(stream::Lenient(&mut json))?;
+    json.end()?;
+    Ok(value)
 }
 
 /// A JSON value as a deserializer that also accepts numbers written as strings.
@@ -780,15 +801,21 @@ mod tests {
             "ratio": "0.5", "nested": [{"count": "3", "flag": true}], "map": {"a": ["1", null]},
             "text": "12", "raw": {"n": "5"}, "unknown": {"deep": ["x", 1]}
         });
-        let from_numbers: Plain = from_value(numbers).unwrap();
+        let from_numbers: Plain = from_value(numbers.clone()).unwrap();
         let from_strings: Plain = from_str(&strings.to_string()).unwrap();
         assert_eq!(from_numbers, from_strings);
+        // The one-pass decoder and the one through a `Value` read alike.
+        assert_eq!(from_value::<Plain>(strings.clone()).unwrap(), from_strings);
+        let bytes = numbers.to_string().into_bytes();
+        assert_eq!(from_slice::<Plain>(&bytes).unwrap(), from_numbers);
         assert_eq!(from_strings.unsigned, Some(u64::MAX));
         // Strings stay strings, and untyped JSON is left as it came.
         assert_eq!(from_strings.text.as_deref(), Some("12"));
         assert_eq!(from_strings.raw, Some(json!({"n": "5"})));
         // `null` and absence are `None`; integral floats are integers.
         let sparse: Plain = from_value(json!({"small": null, "big": 3.0})).unwrap();
+        assert_eq!((sparse.small, sparse.big, sparse.ratio), (None, 3, None));
+        let sparse: Plain = from_slice(br#"{"small": null, "big": 3.0}"#).unwrap();
         assert_eq!((sparse.small, sparse.big, sparse.ratio), (None, 3, None));
     }
 
@@ -806,14 +833,18 @@ mod tests {
             json!({"small": 1, "big": 1, "nested": [{"count": "-1"}]}),
         ] {
             let err = from_value::<Plain>(bad.clone()).expect_err(&bad.to_string());
-            let message = err.to_string();
-            assert!(
-                message.contains("invalid") || message.contains("expected"),
-                "{bad}: {message}"
-            );
+            let streamed = from_str::<Plain>(&bad.to_string()).expect_err(&bad.to_string());
+            for message in [err.to_string(), streamed.to_string()] {
+                assert!(
+                    message.contains("invalid") || message.contains("expected"),
+                    "{bad}: {message}"
+                );
+            }
         }
-        // A missing required member is still an error.
+        // A missing required member is still an error, and so is text after the value.
         assert!(from_value::<Plain>(json!({"small": 1})).is_err());
+        assert!(from_str::<Plain>(r#"{"small": 1}"#).is_err());
+        assert!(from_str::<Plain>(r#"{"small": 1, "big": 2} x"#).is_err());
     }
 
     fn instant(text: &str) -> Result<u64, TimestampError> {

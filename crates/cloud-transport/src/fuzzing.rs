@@ -33,7 +33,7 @@ pub fn decode_tencent<O: DeserializeOwned>(
     op: &OperationInfo,
     response: HttpResponse,
 ) -> Decoded<O> {
-    decode_with(op, response, crate::tencent::decode_response)
+    decode_with(op, response, crate::tencent::decode_typed_response)
 }
 
 /// Decodes a Huawei REST response (any 2xx body, or one of Huawei's error bodies) into `O`, as
@@ -44,7 +44,7 @@ pub fn decode_huawei<O: DeserializeOwned>(
     response: HttpResponse,
 ) -> Decoded<O> {
     decode_with(op, response, |response| {
-        crate::huawei::decode_response(op, response)
+        crate::huawei::decode_response_for(op, response, crate::client::Want::Typed)
     })
 }
 

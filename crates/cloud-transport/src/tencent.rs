@@ -1,12 +1,14 @@
 //! Tencent Cloud API 3.0: `POST /` with the action in headers, TC3-HMAC-SHA256, and the
 //! `{"Response": {...}}` envelope.
 
+use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
-use crate::client::{retry_after, Outcome};
+use crate::client::{retry_after, InBody, Outcome, Want};
 use crate::credentials::{env_vars, tencent_default_chain, Found};
 use crate::endpoint::{check_region, BaseUrl};
 use crate::http::{HttpRequest, HttpResponse};
@@ -86,6 +88,7 @@ pub(crate) async fn execute(
     op: &OperationInfo,
     input: Value,
     deadline: Instant,
+    want: Want,
 ) -> Result<Outcome> {
     let config = client.config();
     let service = client.service();
@@ -163,17 +166,133 @@ pub(crate) async fn execute(
             timeout: None,
         })
     };
-    client
-        .send_with_retries(op, deadline, build, |response| {
-            decode_response(response).map_err(|e| {
-                if config.secret_answers {
-                    e.without_body()
-                } else {
-                    e
-                }
-            })
+    let secret_answers = config.secret_answers;
+    let decode = |response| {
+        match want {
+            Want::Typed => decode_typed_response(response),
+            Want::Value => decode_response(response),
+        }
+        .map_err(|e| {
+            // An answer that carries credentials (STS) is never quoted in an error.
+            if secret_answers {
+                e.without_body()
+            } else {
+                e
+            }
         })
-        .await
+    };
+    client.send_with_retries(op, deadline, build, decode).await
+}
+
+/// Decodes an answer for a typed call: a success is checked for an `Error` with one pass that
+/// keeps nothing but the request id, and its output is left in the body for the typed decoding
+/// ([`InBody::TencentResponse`]). Anything else is decoded by [`decode_response`], so errors
+/// are the same on both paths.
+pub(crate) fn decode_typed_response(response: HttpResponse) -> Result<Outcome> {
+    if !(200..300).contains(&response.status) {
+        return decode_response(response);
+    }
+    match serde_json::from_slice::<Envelope>(&response.body) {
+        Ok(Envelope(Some(Members {
+            error: false,
+            request_id,
+        }))) => Ok(Outcome {
+            value: Value::Null,
+            in_body: Some(InBody::TencentResponse),
+            status: response.status,
+            headers: response.headers,
+            body: response.body,
+            request_id,
+        }),
+        _ => decode_response(response),
+    }
+}
+
+/// `{"Response": {...}}` as [`decode_typed_response`] reads it: only objects, and of
+/// `Response` only whether it has an `Error` and its `RequestId`, skipping every other member
+/// without keeping it.
+struct Envelope(Option<Members>);
+
+struct Members {
+    error: bool,
+    request_id: Option<String>,
+}
+
+/// The members [`Envelope`] reads; the rest are skipped.
+#[derive(serde::Deserialize)]
+#[serde(field_identifier)]
+enum Key {
+    Response,
+    Error,
+    RequestId,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Envelope {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_map(EnvelopeVisitor)
+    }
+}
+
+struct EnvelopeVisitor;
+
+impl<'de> Visitor<'de> for EnvelopeVisitor {
+    type Value = Envelope;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object with a `Response` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Envelope, A::Error> {
+        let mut response = None;
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Response => response = Some(map.next_value::<Members>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Envelope(response))
+    }
+}
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
+struct MembersVisitor;
+
+impl<'de> Visitor<'de> for MembersVisitor {
+    type Value = Members;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the `Response` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Members, A::Error> {
+        let mut members = Members {
+            error: false,
+            request_id: None,
+        };
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                // Whatever its value, `null` included: the full decoding judges it.
+                Key::Error => {
+                    map.next_value::<IgnoredAny>()?;
+                    members.error = true;
+                }
+                Key::RequestId => members.request_id = map.next_value()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(members)
+    }
 }
 
 /// Decodes `{"Response": {...}}`: the object itself, or `Response.Error` as a service error.
@@ -235,6 +354,7 @@ pub(crate) fn decode_response(response: HttpResponse) -> Result<Outcome> {
     }
     Ok(Outcome {
         value: Value::Object(envelope),
+        in_body: None,
         status,
         headers: response.headers,
         body: response.body,
@@ -249,6 +369,31 @@ mod tests {
 
     fn respond(status: u16, body: &str) -> Result<Outcome> {
         decode_response(HttpResponse::new(status, body))
+    }
+
+    #[test]
+    fn typed_calls_find_errors_and_leave_successes_in_the_body() {
+        let typed = |status, body: &str| decode_typed_response(HttpResponse::new(status, body));
+        let ok = typed(200, r#"{"Response":{"Status":1,"RequestId":"r-1"}}"#).unwrap();
+        assert_eq!(ok.in_body, Some(InBody::TencentResponse));
+        assert_eq!(ok.request_id.as_deref(), Some("r-1"));
+        // Everything but a plain success is decoded as for an untyped call, errors alike.
+        for (status, body) in [
+            (
+                200,
+                r#"{"Response":{"RequestId":"r-2","Error":{"Code":"InternalError","Message":"m"}}}"#,
+            ),
+            (200, r#"{"Response":{"Error":null,"RequestId":"r-3"}}"#),
+            (200, r#"{"Response":[]}"#),
+            (200, r#"{"Other":{}}"#),
+            (200, "not json"),
+            (502, r#"{"Response":{"RequestId":"r-4"}}"#),
+        ] {
+            let fast = typed(status, body).unwrap_err();
+            let slow = respond(status, body).unwrap_err();
+            assert_eq!(fast.to_string(), slow.to_string(), "{body}");
+            assert_eq!(fast.kind(), slow.kind(), "{body}");
+        }
     }
 
     #[test]

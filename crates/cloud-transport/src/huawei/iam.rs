@@ -14,6 +14,7 @@ use tracing::Instrument;
 
 use super::{prepare, send, RequestAuth};
 use crate::calendar::parse_rfc3339;
+use crate::client::Want;
 use crate::clock::local_unix;
 use crate::endpoint::BaseUrl;
 use crate::{
@@ -247,6 +248,7 @@ async fn create_token(
         &RequestAuth::None,
         None,
         deadline,
+        Want::Value,
     )
     .await
     .map_err(|e| iam_context(e, "obtaining an IAM token"))?;
@@ -298,9 +300,18 @@ async fn list_projects(
     let mut members = Map::new();
     members.insert("name".to_owned(), Value::String(region.to_owned()));
     let request = prepare(&LIST_PROJECTS, &LIST_PROJECTS_BINDING, members, None)?;
-    let outcome = send(client, iam, &LIST_PROJECTS, &request, auth, None, deadline)
-        .await
-        .map_err(|e| iam_context(e, "looking up the project id"))?;
+    let outcome = send(
+        client,
+        iam,
+        &LIST_PROJECTS,
+        &request,
+        auth,
+        None,
+        deadline,
+        Want::Value,
+    )
+    .await
+    .map_err(|e| iam_context(e, "looking up the project id"))?;
     let Some(projects) = outcome.value.get("projects").and_then(Value::as_array) else {
         return Err(Error::decode(
             "IAM's project list has no `projects` array",

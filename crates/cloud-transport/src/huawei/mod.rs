@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use crate::client::{header_request_id, retry_after, Outcome};
+use crate::client::{header_request_id, retry_after, InBody, Outcome, Want};
 use crate::credentials::{env_vars, huawei_default_chain, HuaweiAuth};
 use crate::endpoint::{check_region, BaseUrl};
 use crate::http::{HttpRequest, HttpResponse};
@@ -135,6 +135,7 @@ pub(crate) async fn execute(
     op: &OperationInfo,
     input: Value,
     deadline: Instant,
+    want: Want,
 ) -> Result<Outcome> {
     let config = client.config();
     let state = &config.shared.huawei;
@@ -222,6 +223,7 @@ pub(crate) async fn execute(
         &auth,
         project_id.as_deref(),
         deadline,
+        want,
     )
     .await;
     if let (Err(error), HuaweiAuth::Password(login)) = (&result, &settings.auth) {
@@ -431,6 +433,8 @@ fn fill_path(
 }
 
 /// Sends a prepared request with retries (signing each attempt) and decodes the answer.
+// Each argument is a distinct part of the call; a struct for them would only be unpacked here.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn send(
     client: &Client,
     base: &BaseUrl,
@@ -439,6 +443,7 @@ pub(crate) async fn send(
     auth: &RequestAuth,
     project_id: Option<&str>,
     deadline: Instant,
+    want: Want,
 ) -> Result<Outcome> {
     let host = base.host_header();
     let query_pairs: Vec<(&str, &str)> = request
@@ -451,22 +456,21 @@ pub(crate) async fn send(
     let query = signer::canonical_query(&query_pairs);
     let url = base.url(&request.path, &query);
     let build = |timestamp: i64| -> Result<HttpRequest> {
-        let mut headers: Vec<(String, String)> = vec![("Host".to_owned(), host.clone())];
+        // Names in lower case, as HTTP/1 sends them anyway: the signer then writes them into
+        // the canonical request as they are, with no lower-casing on every call.
+        let mut headers: Vec<(String, String)> = vec![("host".to_owned(), host.clone())];
         if !request.body.is_empty() {
-            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
         }
         headers.extend(request.headers.iter().cloned());
         match auth {
             RequestAuth::Sign(credentials) => {
-                headers.push((
-                    signer::HEADER_SDK_DATE.to_owned(),
-                    signer::sdk_date(timestamp),
-                ));
+                headers.push(("x-sdk-date".to_owned(), signer::sdk_date(timestamp)));
                 if let Some(id) = project_id {
-                    headers.push(("X-Project-Id".to_owned(), id.to_owned()));
+                    headers.push(("x-project-id".to_owned(), id.to_owned()));
                 }
                 if let Some(token) = credentials.session_token() {
-                    headers.push(("X-Security-Token".to_owned(), token.expose().to_owned()));
+                    headers.push(("x-security-token".to_owned(), token.expose().to_owned()));
                 }
                 let signed_headers: Vec<(&str, &str)> = headers
                     .iter()
@@ -484,15 +488,15 @@ pub(crate) async fn send(
                     },
                 )
                 .map_err(|e| Error::credentials(format!("cannot sign the request: {e}")))?;
-                headers.push(("Authorization".to_owned(), authorization));
+                headers.push(("authorization".to_owned(), authorization));
             }
             RequestAuth::Token(token) => {
-                headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
+                headers.push(("x-auth-token".to_owned(), token.expose().to_owned()));
             }
             RequestAuth::None => {}
         }
         // Not signed: the official client adds it outside the signature too.
-        headers.push(("User-Agent".to_owned(), client.user_agent().to_owned()));
+        headers.push(("user-agent".to_owned(), client.user_agent().to_owned()));
         Ok(HttpRequest {
             method: request.method.to_owned(),
             url: url.clone(),
@@ -503,14 +507,25 @@ pub(crate) async fn send(
     };
     let secret_answers = client.config().secret_answers;
     let decode = |response: HttpResponse| {
-        decode_response(op, response).map_err(|e| if secret_answers { e.without_body() } else { e })
+        decode_response_for(op, response, want).map_err(|e| {
+            if secret_answers {
+                e.without_body()
+            } else {
+                e
+            }
+        })
     };
     client.send_with_retries(op, deadline, build, decode).await
 }
 
 /// Decodes a Huawei response: any 2xx is the output (an empty body is `{}`); anything else is
-/// an error from the body.
-pub(crate) fn decode_response(op: &OperationInfo, response: HttpResponse) -> Result<Outcome> {
+/// an error from the body. For a typed call, a success's output is left in the body for the
+/// typed decoding ([`InBody::Whole`]), with no `Value` in between.
+pub(crate) fn decode_response_for(
+    op: &OperationInfo,
+    response: HttpResponse,
+    want: Want,
+) -> Result<Outcome> {
     let status = response.status;
     let request_id = header_request_id(&response);
     if !(200..300).contains(&status) {
@@ -525,7 +540,18 @@ pub(crate) fn decode_response(op: &OperationInfo, response: HttpResponse) -> Res
             );
         }
     }
-    let value = if response.body.iter().all(u8::is_ascii_whitespace) {
+    let empty = response.body.iter().all(u8::is_ascii_whitespace);
+    if want == Want::Typed && !empty {
+        return Ok(Outcome {
+            value: Value::Null,
+            in_body: Some(InBody::Whole),
+            status,
+            headers: response.headers,
+            body: response.body,
+            request_id,
+        });
+    }
+    let value = if empty {
         Value::Object(Map::new())
     } else {
         serde_json::from_slice(&response.body).map_err(|e| {
@@ -542,6 +568,7 @@ pub(crate) fn decode_response(op: &OperationInfo, response: HttpResponse) -> Res
     };
     Ok(Outcome {
         value,
+        in_body: None,
         status,
         headers: response.headers,
         body: response.body,
@@ -798,8 +825,16 @@ mod tests {
 
     #[test]
     fn success_bodies() {
+        let decode_response = |op, response| decode_response_for(op, response, Want::Value);
         let ok = decode_response(&SWITCH_SSL, HttpResponse::new(202, "")).unwrap();
         assert_eq!(ok.value, json!({}));
+        // A typed call leaves a success's body to the typed decoding; an empty one is `{}`.
+        let typed = |body: &str| {
+            decode_response_for(&SWITCH_SSL, HttpResponse::new(200, body), Want::Typed).unwrap()
+        };
+        assert_eq!(typed(r#"{"job_id":"j"}"#).in_body, Some(InBody::Whole));
+        assert_eq!(typed(" ").in_body, None);
+        assert_eq!(typed(" ").value, json!({}));
         let ok = decode_response(&SWITCH_SSL, HttpResponse::new(200, r#"{"job_id":"j"}"#)).unwrap();
         assert_eq!(ok.value["job_id"], "j");
         let e = decode_response(&SWITCH_SSL, HttpResponse::new(200, "<html>")).unwrap_err();

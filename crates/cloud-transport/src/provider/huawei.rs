@@ -286,6 +286,7 @@ impl ProvideCredentials for HuaweiFederated {
                 &RequestAuth::None,
                 None,
                 cx.deadline,
+                crate::client::Want::Value,
             )
             .await
             .map_err(|e| named(name, e.with_context("exchanging the id token")))?;
@@ -324,6 +325,7 @@ impl ProvideCredentials for HuaweiFederated {
                 &RequestAuth::Token(crate::Secret::new(token)),
                 None,
                 cx.deadline,
+                crate::client::Want::Value,
             )
             .await
             .map_err(|e| named(name, e.with_context("obtaining temporary access keys")))?;

@@ -317,6 +317,11 @@ fn write_canonical_headers<N: AsRef<str>>(
 
 /// Writes `text` lower-cased (ASCII), without allocating when it is ASCII.
 fn put_lowercase(out: &mut impl Sink, text: &str) {
+    if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        // Already lower-case (what the client sends): nothing to copy.
+        out.put_str(text);
+        return;
+    }
     if !text.is_ascii() {
         // Chunks could split a character; names are ASCII in practice.
         out.put_str(&text.to_ascii_lowercase());
@@ -355,6 +360,30 @@ fn signed_names<'h>(headers: &[(&'h str, &str)]) -> Vec<&'h str> {
     names.sort_unstable_by(|a, b| lower(a).cmp(lower(b)));
     names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     names
+}
+
+/// [`signed_names`] with each name's value, as [`header_value`] finds it (the last one sent
+/// under the name, whatever its case): the signer resolves every signed header once.
+fn signed_pairs<'h>(headers: &[(&'h str, &'h str)]) -> Vec<(&'h str, &'h str)> {
+    let mut pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .filter(|(name, _)| !name.contains('_'))
+        .copied()
+        .collect();
+    fn lower(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes().map(|b| b.to_ascii_lowercase())
+    }
+    // Stable: of the same name, the one sent last stays last.
+    pairs.sort_by(|(a, _), (b, _)| lower(a).cmp(lower(b)));
+    // `dedup_by` passes (later, kept): the kept name takes the later value.
+    pairs.dedup_by(|later, kept| {
+        let same = later.0.eq_ignore_ascii_case(kept.0);
+        if same {
+            kept.1 = later.1;
+        }
+        same
+    });
+    pairs
 }
 
 /// The payload hash: see the module docs for the empty-body rule.
@@ -489,11 +518,57 @@ fn checked_sdk_date<'a>(req: &HuaweiRequest<'a>) -> Result<&'a str, SignError> {
     Ok(sdk_date)
 }
 
+/// The signed headers as the canonical request writes them: the `name:value` block and the
+/// `;`-joined names.
+trait SignedHeaders {
+    fn write_block(&self, out: &mut impl Sink) -> Result<(), SignError>;
+    fn write_names(&self, out: &mut impl Sink);
+}
+
+/// Signed names given (a verifier's, from the `Authorization` header), values looked up.
+struct Lookup<'a, N> {
+    names: &'a [N],
+    headers: &'a [(&'a str, &'a str)],
+}
+
+impl<N: AsRef<str>> SignedHeaders for Lookup<'_, N> {
+    fn write_block(&self, out: &mut impl Sink) -> Result<(), SignError> {
+        write_canonical_headers(out, self.names, self.headers)
+    }
+
+    fn write_names(&self, out: &mut impl Sink) {
+        put_signed_names(out, self.names);
+    }
+}
+
+/// Signed headers resolved once (the signer's): sorted `(name, value)` pairs and the names
+/// already joined and lower-cased.
+struct Resolved<'a> {
+    pairs: &'a [(&'a str, &'a str)],
+    joined: &'a str,
+}
+
+impl SignedHeaders for Resolved<'_> {
+    fn write_block(&self, out: &mut impl Sink) -> Result<(), SignError> {
+        for (name, value) in self.pairs {
+            put_lowercase(out, name);
+            out.put_str(":");
+            out.put_str(value.trim_matches(is_python_whitespace));
+            out.put_str("\n");
+        }
+        Ok(())
+    }
+
+    fn write_names(&self, out: &mut impl Sink) {
+        out.put_str(self.joined);
+    }
+}
+
 /// Writes the canonical request over the `signed` headers (the one implementation of its
 /// format).
-fn write_canonical_request<N: AsRef<str>>(
+fn write_canonical_request(
     out: &mut impl Sink,
-    signed: &[N],
+    signed: &impl SignedHeaders,
     req: &HuaweiRequest<'_>,
 ) -> Result<(), SignError> {
     let method = req.method.as_bytes();
@@ -511,9 +586,9 @@ fn write_canonical_request<N: AsRef<str>>(
     out.put_str("\n");
     write_canonical_query(out, req.query);
     out.put_str("\n");
-    write_canonical_headers(out, signed, req.headers)?;
+    signed.write_block(out)?;
     out.put_str("\n");
-    put_signed_names(out, signed);
+    signed.write_names(out);
     out.put_str("\n");
     let payload = payload_hash_of(req.body, header_value(req.headers, "x-sdk-content-sha256"));
     out.put_str(payload.as_str());
@@ -535,7 +610,11 @@ fn compute<N: AsRef<str>>(
 ) -> Result<(String, String, String, String), SignError> {
     let sdk_date = checked_sdk_date(req)?;
     let mut canonical_request = String::with_capacity(256 + req.path.len());
-    write_canonical_request(&mut canonical_request, signed, req)?;
+    let lookup = Lookup {
+        names: signed,
+        headers: req.headers,
+    };
+    write_canonical_request(&mut canonical_request, &lookup, req)?;
     let string_to_sign = string_to_sign(sdk_date, &canonical_request);
     let signature = signature(secret_key, &string_to_sign);
     let mut signed_joined = String::new();
@@ -550,12 +629,13 @@ fn check_request(access_key: &str, req: &HuaweiRequest<'_>) -> Result<(), SignEr
             "the AK is empty or has `,`, spaces or control characters",
         ));
     }
-    if header_value(req.headers, "host").is_none() {
-        return Err(SignError::MissingHeader("Host"));
-    }
+    // One pass over each name and value: this runs on every call.
+    let mut host = false;
     for (name, value) in req.headers {
-        let bad_byte = name.bytes().any(|b| matches!(b, b':' | b' ' | b';'));
-        if name.is_empty() || bad_byte || has_control(name) {
+        let bad_byte = name
+            .bytes()
+            .any(|b| matches!(b, b':' | b' ' | b';') || b < 0x20 || b == 0x7f);
+        if name.is_empty() || bad_byte || (!name.is_ascii() && has_control(name)) {
             return Err(SignError::InvalidInput(
                 "a header name is empty or has `:`, `;`, spaces or control characters",
             ));
@@ -563,6 +643,10 @@ fn check_request(access_key: &str, req: &HuaweiRequest<'_>) -> Result<(), SignEr
         if value.bytes().any(|b| b == b'\r' || b == b'\n') {
             return Err(SignError::InvalidInput("a header value has a line break"));
         }
+        host |= name.eq_ignore_ascii_case("host");
+    }
+    if !host {
+        return Err(SignError::MissingHeader("Host"));
     }
     Ok(())
 }
@@ -578,21 +662,33 @@ pub fn authorization(
 ) -> Result<String, SignError> {
     check_request(access_key, req)?;
     let sdk_date = checked_sdk_date(req)?;
-    let signed = signed_names(req.headers);
+    let pairs = signed_pairs(req.headers);
+    // The header is built first: its `SignedHeaders` are the joined names the canonical request
+    // needs too, lower-cased and joined once.
+    let mut header =
+        String::with_capacity(ALGORITHM.len() + access_key.len() + 120 + 16 * pairs.len());
+    for part in [ALGORITHM, " Access=", access_key, ", SignedHeaders="] {
+        header.push_str(part);
+    }
+    let names_at = header.len();
+    for (i, (name, _)) in pairs.iter().enumerate() {
+        if i > 0 {
+            header.push(';');
+        }
+        put_lowercase(&mut header, name);
+    }
     let mut canonical = Sha256::new();
     let mut buffered = Buffered::new(&mut canonical);
-    write_canonical_request(&mut buffered, &signed, req)?;
+    let resolved = Resolved {
+        pairs: &pairs,
+        joined: &header[names_at..],
+    };
+    write_canonical_request(&mut buffered, &resolved, req)?;
     buffered.finish();
     let canonical_hash = hex32(&canonical.finalize());
     let mut mac = hmac_with(secret_key.expose().as_bytes());
     write_string_to_sign(&mut mac, sdk_date, hex_str(&canonical_hash));
     let signature = hex32(&hmac::Mac::finalize(mac).into_bytes());
-    let mut header =
-        String::with_capacity(ALGORITHM.len() + access_key.len() + 120 + 16 * signed.len());
-    for part in [ALGORITHM, " Access=", access_key, ", SignedHeaders="] {
-        header.push_str(part);
-    }
-    put_signed_names(&mut header, &signed);
     header.push_str(", Signature=");
     header.push_str(hex_str(&signature));
     Ok(header)
