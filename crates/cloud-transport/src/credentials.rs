@@ -2,7 +2,7 @@
 //!
 //! # The default chain
 //!
-//! When a [`Config`](crate::Config) is built without explicit credentials (or a
+//! When a [`Config`] is built without explicit credentials (or a
 //! [`credentials_provider`](crate::ConfigBuilder::credentials_provider)), each client looks them
 //! up on its first call, for its own vendor, in the order of the official SDKs
 //! (`tencentcloud-sdk-python` `DefaultCredentialProvider`, `huaweicloudsdkcore`
