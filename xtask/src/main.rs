@@ -3,9 +3,12 @@
 //! - `cargo xtask codegen` regenerates every generated file from `specs/`;
 //! - `cargo xtask codegen --check` fails, naming each file, when anything checked in is stale;
 //! - `cargo xtask schema [--check]` does the same for `specs/schema.json` alone;
+//! - `cargo xtask import tencent|huawei --service NAME` writes a spec from the pinned vendor
+//!   sources and its overlays; `cargo xtask spec-diff` classifies spec changes (semver bump);
 //! - `cargo xtask conformance [ARGS...]` runs the conformance suite;
-//! - `cargo xtask release plan|apply|sizes` plans and applies per-crate releases;
-//! - `cargo xtask update-sources [--to VERSION] [--dry-run]` brings in new vendor releases.
+//! - `cargo xtask release plan|apply|sizes|semver-checks` plans and applies per-crate releases;
+//! - `cargo xtask update-sources [--to NAME==VERSION] [--dry-run]` brings in new vendor releases;
+//! - `cargo xtask bench [--quick]` runs the run-time benchmarks and prints one table of ratios.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
