@@ -4,6 +4,10 @@
 //!
 //! After an intended change: `UPDATE_GOLDEN=1 cargo test -p codegen --test integration golden`,
 //! then review and commit the changed files with the emitter change.
+//!
+//! Each golden file is stored with a `.golden` suffix (`Cargo.toml.golden`, `lib.rs.golden`): a
+//! real `Cargo.toml` under the repository would be a second package of the same name to cargo
+//! tools that search the tree (cargo-semver-checks refused the ambiguity).
 
 use crate::common;
 
@@ -17,6 +21,9 @@ use codegen::generate::generate_all;
 fn is_golden(path: &str) -> bool {
     path.starts_with("crates/") && !path.starts_with("crates/cloud-spec/bundle/")
 }
+
+/// The suffix of every golden file.
+const SUFFIX: &str = ".golden";
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -39,7 +46,10 @@ fn files_under(dir: &Path) -> BTreeMap<String, String> {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                out.insert(relative, std::fs::read_to_string(&path).unwrap());
+                let Some(relative) = relative.strip_suffix(SUFFIX) else {
+                    continue;
+                };
+                out.insert(relative.to_owned(), std::fs::read_to_string(&path).unwrap());
             }
         }
     }
@@ -94,7 +104,7 @@ fn generated_code_matches_the_golden_files() {
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         let _ = std::fs::remove_dir_all(&dir);
         for (path, contents) in &generated {
-            let target = dir.join(path);
+            let target = dir.join(format!("{path}{SUFFIX}"));
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();
             std::fs::write(target, contents).unwrap();
         }
