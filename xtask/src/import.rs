@@ -405,22 +405,7 @@ impl Compared {
 
 /// Compares every spec of the working tree with the same file at `rev`.
 fn against_revision(root: &Path, rev: &str) -> Result<Vec<Compared>, String> {
-    let git = |args: &[&str]| -> Result<String, String> {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(root)
-            .output()
-            .map_err(|e| format!("error: cannot run git: {e}"))?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-        } else {
-            Err(format!(
-                "error: git {}: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
-        }
-    };
+    let git = |args: &[&str]| crate::git::run(root, args);
     let old_files: Vec<String> = git(&["ls-tree", "-r", "--name-only", rev, "--", "specs/"])?
         .lines()
         .filter(|p| {

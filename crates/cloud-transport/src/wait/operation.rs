@@ -87,14 +87,7 @@ impl OperationWaiter {
             let then = condition
                 .wait(client, input, &options.with_timeout_left(left))
                 .await
-                .map_err(|error| match error {
-                    // The deadline counts from the start of the whole wait.
-                    WaitError::Timeout { last_status, .. } => WaitError::Timeout {
-                        waited: start.elapsed(),
-                        last_status,
-                    },
-                    other => other,
-                })?;
+                .map_err(|error| error.timed_from(start))?;
             let attempts = waited.as_ref().map_or(0, |w| w.attempts);
             waited = Some(Waited {
                 attempts: attempts + then.attempts,

@@ -1,7 +1,7 @@
 //! How a wait ends: [`Waited`] (with what the last poll saw), or a [`WaitError`] saying why not.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -87,6 +87,18 @@ impl WaitError {
         match self {
             WaitError::Call(error) => Some(error),
             _ => None,
+        }
+    }
+
+    /// A timeout of one step of a longer wait, reported with the time since the whole wait
+    /// started: the deadline counts from there.
+    pub(crate) fn timed_from(self, start: Instant) -> WaitError {
+        match self {
+            WaitError::Timeout { last_status, .. } => WaitError::Timeout {
+                waited: start.elapsed(),
+                last_status,
+            },
+            other => other,
         }
     }
 }

@@ -103,14 +103,7 @@ impl TaskInfo {
                 .api
                 .wait(client, handle, &options.with_timeout_left(left))
                 .await
-                .map_err(|error| match error {
-                    // The deadline counts from the start of the whole wait.
-                    WaitError::Timeout { last_status, .. } => WaitError::Timeout {
-                        waited: start.elapsed(),
-                        last_status,
-                    },
-                    other => other,
-                })?;
+                .map_err(|error| error.timed_from(start))?;
             attempts += waited.attempts;
             last = Some(waited);
         }

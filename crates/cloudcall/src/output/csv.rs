@@ -71,11 +71,7 @@ fn records(value: &Value) -> Vec<Value> {
 
 fn flatten(map: &Map<String, Value>, prefix: &str, out: &mut Map<String, Value>) {
     for (key, v) in map {
-        let name = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
+        let name = super::dotted_key(prefix, key);
         match v {
             Value::Object(inner) if !inner.is_empty() => flatten(inner, &name, out),
             other => {

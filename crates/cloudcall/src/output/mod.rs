@@ -125,6 +125,16 @@ pub(crate) fn cell(v: &Value) -> String {
     }
 }
 
+/// The column or line name of `key` nested under `prefix` (`Instance.Ssl`): every flat format
+/// names nested members the same way.
+fn dotted_key(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

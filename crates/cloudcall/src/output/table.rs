@@ -68,11 +68,7 @@ fn flatten(
     lists: &mut Vec<(String, Vec<Value>)>,
 ) {
     for (key, v) in map {
-        let name = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
+        let name = super::dotted_key(prefix, key);
         match v {
             Value::Object(inner) if !inner.is_empty() => flatten(inner, &name, rows, lists),
             Value::Array(items) if items.iter().any(Value::is_object) => {

@@ -49,11 +49,7 @@ pub fn render(value: &Value) -> String {
 
 fn object(map: &Map<String, Value>, prefix: &str, out: &mut String) {
     for (key, v) in map {
-        let name = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
+        let name = super::dotted_key(prefix, key);
         match v {
             Value::Object(inner) if !inner.is_empty() => object(inner, &name, out),
             Value::Array(items) if items.iter().any(Value::is_object) => {
