@@ -660,6 +660,36 @@ fn signing(plan: Plan, table: &mut Table) {
             ));
         }),
     )];
+    cases.push((
+        "signing TC3, derived key (client path, key-cache miss)",
+        Box::new(|| {
+            black_box(
+                tc3::Signer::new()
+                    .authorization(
+                        "AKID",
+                        &secret,
+                        "mongodb",
+                        1_704_164_645,
+                        black_box(&tc3_request),
+                    )
+                    .expect("signs"),
+            );
+        }),
+        Box::new(|| {
+            let key = hmac(
+                &hmac(
+                    &hmac(black_box(format!("TC3{KEY}").as_bytes()), b"2024-01-02"),
+                    b"mongodb",
+                ),
+                b"tc3_request",
+            );
+            black_box((
+                sha256_hex(black_box(tc3_body)),
+                sha256_hex(black_box(&tc3_canonical)),
+                hex::encode(hmac(&key, black_box(&tc3_sts))),
+            ));
+        }),
+    ));
     for (what, request) in [
         ("signing Huawei PUT (client path)", put),
         ("signing Huawei GET with query (client path)", get),
