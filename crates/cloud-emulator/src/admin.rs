@@ -24,9 +24,9 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 
+use crate::context::{Request, Shared};
 use crate::faults::FaultRule;
 use crate::reply::Reply;
-use crate::server::{Request, Shared};
 use crate::task_failures::TaskFailureRule;
 
 /// The prefix of admin paths.

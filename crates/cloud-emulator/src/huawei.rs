@@ -11,11 +11,11 @@ use serde_json::{Map, Value};
 
 use crate::catalog::{OpEntry, ServiceEntry};
 use crate::config::{Project, HUAWEI_MAX_SKEW};
+use crate::context::{Request, Shared};
 use crate::ids;
 use crate::issued::{IssuedVendor, Lookup};
 use crate::ops::{self, Call, CallError};
 use crate::reply::{huawei_empty, huawei_error, huawei_ok, throttled, Dialect, Reply};
-use crate::server::{Request, Shared};
 use crate::validate::{check_object, coerce_text, member_type, Invalid};
 
 /// Huawei API gateway: the API does not exist.

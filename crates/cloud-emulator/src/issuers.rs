@@ -19,7 +19,8 @@
 use serde_json::{json, Value};
 
 use crate::clock::iso8601;
-use crate::config::{
+use crate::context::{Request, Shared};
+use crate::demo_data::{
     DEMO_CVM_ROLE, DEMO_IDP_ID, DEMO_ID_TOKEN, DEMO_TKE_PROVIDER_ID, DEMO_WEB_IDENTITY_TOKEN,
 };
 use crate::ids;
@@ -30,7 +31,6 @@ use crate::issued::{
 use crate::reply::{
     huawei_error, tencent_error, tencent_ok, Dialect, Reply, HUAWEI_REQUEST_ID_HEADER,
 };
-use crate::server::{Request, Shared};
 use crate::tencent::{failure, verify, Failure};
 
 const CVM_ROLE_PATH: &str = "/latest/meta-data/cam/security-credentials/";

@@ -9,11 +9,11 @@ use serde_json::{Map, Value};
 
 use crate::catalog::{OpEntry, ServiceEntry, TencentMiss};
 use crate::config::TENCENT_MAX_SKEW;
+use crate::context::{Request, Shared};
 use crate::ids;
 use crate::issued::{IssuedVendor, Lookup};
 use crate::ops::{self, Call, CallError};
 use crate::reply::{tencent_error, tencent_ok, throttled, Dialect, Reply, TENCENT_THROTTLED};
-use crate::server::{Request, Shared};
 use crate::validate::{check_object, form_to_json};
 use crate::wire::parse_query;
 
