@@ -1,6 +1,7 @@
 //! The `cloud-emulator` binary: its first stdout line is the contract other tools rely on.
 
 use crate::common;
+use cloud_emulator::demo_data::MONGODB_INSTANCE;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -70,7 +71,7 @@ async fn first_line_names_the_address_and_the_server_answers() {
     assert_eq!(health.status().as_u16(), 200);
     let a = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .send(base)
     .await;
@@ -96,7 +97,7 @@ async fn flags_set_the_accepted_credentials() {
         .to_owned();
     let call = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     );
     let custom = call
         .clone()
@@ -126,7 +127,7 @@ async fn flags_set_the_accepted_credentials() {
 async fn the_clock_offset_comes_from_the_flag_or_the_environment() {
     let call = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     );
     for (args, env, offset) in [
         (&["--clock-offset-secs", "-7200"][..], &[][..], -7200),
@@ -216,7 +217,7 @@ fn help_documents_every_flag() {
         "CLOUD_EMULATOR_CLOCK_OFFSET_SECS",
         "--spec-dir",
         "X-Emulator-Fault",
-        "AKIDEMULATOR000000000000000000000000",
+        cloud_emulator::DEMO_TENCENT_SECRET_ID,
     ] {
         assert!(help.contains(flag), "--help lacks {flag}");
     }

@@ -2,6 +2,7 @@
 //! certificates expiring when the seed says, HTML pages and broken certificates on request, and a
 //! seeded link that is kept as it is.
 
+use cloud_emulator::demo_data::TENCENT_REGION;
 use cloud_emulator::{Emulator, RunningEmulator, Seed};
 use serde_json::json;
 
@@ -44,15 +45,15 @@ async fn links_lead_to_certificates_expiring_when_seeded() {
     let emu = start(json!({
         "replace_defaults": true,
         "instances": [
-            {"service": "tencent-cdb", "id": "cdb-dated001", "region": "ap-guangzhou",
+            {"service": "tencent-cdb", "id": "cdb-dated001", "region": TENCENT_REGION,
              "certificate": {"not_after": "2027-01-31T00:00:00Z"}},
-            {"service": "tencent-cdb", "id": "cdb-html0001", "region": "ap-guangzhou",
+            {"service": "tencent-cdb", "id": "cdb-html0001", "region": TENCENT_REGION,
              "certificate": {"serve": "html"}},
-            {"service": "tencent-cdb", "id": "cdb-bad00001", "region": "ap-guangzhou",
+            {"service": "tencent-cdb", "id": "cdb-bad00001", "region": TENCENT_REGION,
              "certificate": {"serve": "garbage"}},
-            {"service": "tencent-mongodb", "id": "cmgo-days0001", "region": "ap-guangzhou",
+            {"service": "tencent-mongodb", "id": "cmgo-days0001", "region": TENCENT_REGION,
              "certificate": {"expires_in_days": 12}},
-            {"service": "tencent-cdb", "id": "cdb-gone0001", "region": "ap-guangzhou",
+            {"service": "tencent-cdb", "id": "cdb-gone0001", "region": TENCENT_REGION,
              "outputs": {"DescribeSSLStatus": {"Url": "http://127.0.0.1:9/ca.pem"}}}
         ]
     }))

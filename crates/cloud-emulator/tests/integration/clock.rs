@@ -2,6 +2,7 @@
 //! server with a skewed clock does, without touching any clock or re-signing anything.
 
 use crate::common;
+use cloud_emulator::demo_data::MONGODB_INSTANCE;
 
 use std::time::Duration;
 
@@ -14,7 +15,7 @@ const AHEAD: i64 = 3600;
 fn describe() -> Tencent {
     mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
 }
 

@@ -4,6 +4,7 @@
 //! are counted on `GET /_emulator/credentials`.
 
 use crate::common::*;
+use cloud_emulator::demo_data::{MONGODB_OTHER_INSTANCE, TENCENT_REGION};
 
 use cloud_emulator::{
     Emulator, DEMO_CVM_ROLE, DEMO_IDP_ID, DEMO_ID_TOKEN, DEMO_TKE_PROVIDER_ID,
@@ -58,7 +59,7 @@ async fn credential_services_issue_counted_keys_that_sign_calls() {
     // The issued key signs a call, with its token only.
     let call = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5"}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE}),
     )
     .with(|t| {
         t.secret_id = text(&doc["TmpSecretId"]);
@@ -107,7 +108,7 @@ async fn credential_services_issue_counted_keys_that_sign_calls() {
             .header("Authorization", "SKIP")
             .header("X-TC-Action", "AssumeRoleWithWebIdentity")
             .header("X-TC-Version", "2018-08-13")
-            .header("X-TC-Region", "ap-guangzhou")
+            .header("X-TC-Region", TENCENT_REGION)
             .body(
                 json!({"ProviderId": DEMO_TKE_PROVIDER_ID, "WebIdentityToken": token,
                        "RoleArn": ARN, "RoleSessionName": "tke"})

@@ -2,6 +2,7 @@
 //! observed by a plain HTTP client. Every wait is bounded.
 
 use crate::common;
+use cloud_emulator::demo_data::{CDB_INSTANCE, MONGODB_INSTANCE};
 
 use std::time::{Duration, Instant};
 
@@ -20,14 +21,14 @@ async fn start() -> RunningEmulator {
 fn describe() -> Tencent {
     mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
 }
 
 fn enable() -> Tencent {
     mongodb(
         "InstanceEnableSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx", "Enable": true}),
+        json!({"InstanceId": MONGODB_INSTANCE, "Enable": true}),
     )
 }
 
@@ -166,7 +167,8 @@ async fn one_date_header_on_the_wire() {
 async fn truncate_body_on_the_wire() {
     let emu = start().await;
     let host = emu.base_url().trim_start_matches("http://").to_owned();
-    let body = br#"{"InstanceId":"cmgo-eqmoaxxx"}"#;
+    let body = json!({"InstanceId": MONGODB_INSTANCE}).to_string();
+    let body = body.as_bytes();
     let ts = now();
     let signed = cloud_transport::sign::tc3::sign(
         cloud_emulator::DEMO_TENCENT_SECRET_ID,
@@ -251,9 +253,12 @@ async fn a_reset_is_a_tcp_reset() {
     let mut stream = tokio::net::TcpStream::connect(emu.local_addr())
         .await
         .unwrap();
-    let request = "GET / HTTP/1.1\r\nHost: x\r\nX-TC-Action: DescribeInstanceSSL\r\nX-TC-Version: 2019-07-25\r\n\
-                   Authorization: TC3-HMAC-SHA256 Credential=AKIDEMULATOR000000000000000000000000/2024-01-01/mongodb/tc3_request, SignedHeaders=content-type;host, Signature=0000000000000000000000000000000000000000000000000000000000000000\r\n\
-                   X-Emulator-Fault: reset\r\n\r\n";
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-TC-Action: DescribeInstanceSSL\r\nX-TC-Version: 2019-07-25\r\n\
+         Authorization: TC3-HMAC-SHA256 Credential={}/2024-01-01/mongodb/tc3_request, SignedHeaders=content-type;host, Signature=0000000000000000000000000000000000000000000000000000000000000000\r\n\
+         X-Emulator-Fault: reset\r\n\r\n",
+        cloud_emulator::DEMO_TENCENT_SECRET_ID
+    );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut buf = [0u8; 64];
     let read = tokio::time::timeout(TIMEOUT, stream.read(&mut buf))
@@ -310,7 +315,7 @@ async fn rules_match_operation_and_count() {
         None,
         "another service"
     );
-    let cdb = cdb("DescribeSSLStatus", json!({"InstanceId": "cdb-je5dfmdl"}))
+    let cdb = cdb("DescribeSSLStatus", json!({"InstanceId": CDB_INSTANCE}))
         .send(&base)
         .await;
     assert_eq!(cdb.tencent_code().as_deref(), Some("RequestLimitExceeded"));
@@ -400,7 +405,7 @@ async fn admin_endpoint_adds_lists_and_clears_rules() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|i| i["id"] == "cmgo-eqmoaxxx"));
+        .any(|i| i["id"] == MONGODB_INSTANCE));
     let services = answer(
         http.get(format!("{base}/_emulator/services"))
             .send()

@@ -2,6 +2,7 @@
 //! emulator, project lookup, routing, validation and documented error codes.
 
 use crate::common;
+use cloud_emulator::demo_data::MONGODB_OTHER_INSTANCE;
 
 use std::time::Duration;
 
@@ -351,7 +352,7 @@ async fn the_root_path_is_routed_by_what_the_request_carries() {
     );
     let tencent = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5"}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE}),
     )
     .send(&base)
     .await;

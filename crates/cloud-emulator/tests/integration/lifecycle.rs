@@ -2,6 +2,9 @@
 //! operation shows the change only after the async delay, and applications are counted.
 
 use crate::common;
+use cloud_emulator::demo_data::{
+    CDB_INSTANCE, MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE, POSTGRES_INSTANCE,
+};
 
 use std::time::Duration;
 
@@ -37,14 +40,14 @@ async fn mongodb_enable_ssl_shows_after_the_delay() {
     let base = emu.base_url();
     let describe = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5"}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE}),
     );
     assert_eq!(describe.send(&base).await.response()["Status"], 1);
 
     let started = std::time::Instant::now();
     let disable = mongodb(
         "InstanceEnableSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5", "Enable": false}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE, "Enable": false}),
     )
     .send(&base)
     .await
@@ -52,7 +55,9 @@ async fn mongodb_enable_ssl_shows_after_the_delay() {
     assert!(disable["FlowId"].as_i64().is_some(), "{disable}");
     // Not yet visible.
     assert_eq!(describe.send(&base).await.response()["Status"], 1);
-    let snapshot = emu.instance("tencent-mongodb", "cmgo-p8vnipr5").unwrap();
+    let snapshot = emu
+        .instance("tencent-mongodb", MONGODB_OTHER_INSTANCE)
+        .unwrap();
     assert_eq!(snapshot.pending_changes, 1);
 
     eventually(&base, &describe, |r| r["Status"] == 0).await;
@@ -60,7 +65,7 @@ async fn mongodb_enable_ssl_shows_after_the_delay() {
     // Another instance is untouched.
     let other = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .send(&base)
     .await;
@@ -68,14 +73,18 @@ async fn mongodb_enable_ssl_shows_after_the_delay() {
 
     mongodb(
         "InstanceEnableSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5", "Enable": true}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE, "Enable": true}),
     )
     .send(&base)
     .await;
     eventually(&base, &describe, |r| r["Status"] == 1).await;
     assert_eq!(emu.applied_count("InstanceEnableSSL"), 2);
     assert_eq!(
-        emu.applied_count_on("tencent-mongodb", "InstanceEnableSSL", "cmgo-p8vnipr5"),
+        emu.applied_count_on(
+            "tencent-mongodb",
+            "InstanceEnableSSL",
+            MONGODB_OTHER_INSTANCE
+        ),
         2
     );
     assert_eq!(
@@ -90,9 +99,9 @@ async fn mongodb_enable_ssl_shows_after_the_delay() {
 async fn cdb_close_and_open_ssl() {
     let emu = start().await;
     let base = emu.base_url();
-    let describe = cdb("DescribeSSLStatus", json!({"InstanceId": "cdb-je5dfmdl"}));
+    let describe = cdb("DescribeSSLStatus", json!({"InstanceId": CDB_INSTANCE}));
     assert_eq!(describe.send(&base).await.response()["Status"], "ON");
-    let close = cdb("CloseSSL", json!({"InstanceId": "cdb-je5dfmdl"}))
+    let close = cdb("CloseSSL", json!({"InstanceId": CDB_INSTANCE}))
         .send(&base)
         .await
         .response();
@@ -103,7 +112,7 @@ async fn cdb_close_and_open_ssl() {
     );
     assert_eq!(describe.send(&base).await.response()["Status"], "ON");
     eventually(&base, &describe, |r| r["Status"] == "OFF").await;
-    cdb("OpenSSL", json!({"InstanceId": "cdb-je5dfmdl"}))
+    cdb("OpenSSL", json!({"InstanceId": CDB_INSTANCE}))
         .send(&base)
         .await;
     eventually(&base, &describe, |r| r["Status"] == "ON").await;
@@ -118,11 +127,11 @@ async fn postgres_modify_ssl_config_carries_the_connect_address() {
     let base = emu.base_url();
     let describe = postgres(
         "DescribeDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE}),
     );
     postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": false}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": false}),
     )
     .send(&base)
     .await;
@@ -131,7 +140,7 @@ async fn postgres_modify_ssl_config_carries_the_connect_address() {
     assert_eq!(off["CAUrl"], "", "{off}");
     postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": true, "ConnectAddress": "10.6.0.9"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": true, "ConnectAddress": "10.6.0.9"}),
     )
     .send(&base)
     .await;
@@ -229,7 +238,7 @@ async fn seeds_create_instances_with_their_state() {
     );
     let default_gone = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .send(&base)
     .await;
@@ -275,7 +284,7 @@ async fn the_last_mutation_to_take_the_lock_is_the_one_that_shows() {
         .await
         .unwrap();
     let base = emu.base_url();
-    let instance = "cmgo-p8vnipr5";
+    let instance = MONGODB_OTHER_INSTANCE;
     let describe = mongodb("DescribeInstanceSSL", json!({ "InstanceId": instance }));
     let stop = Arc::new(AtomicBool::new(false));
     let reader = {

@@ -2,6 +2,7 @@
 //! oversized bodies. After each, a normal request still succeeds.
 
 use crate::common;
+use cloud_emulator::demo_data::{MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE};
 
 use cloud_emulator::Emulator;
 use common::*;
@@ -101,7 +102,7 @@ async fn garbage_and_odd_requests_get_errors_not_crashes() {
 
     let ok = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .send(&base)
     .await;
@@ -122,9 +123,9 @@ async fn many_concurrent_clients_are_served() {
         let base = base.clone();
         tasks.push(tokio::spawn(async move {
             let id = if i % 2 == 0 {
-                "cmgo-eqmoaxxx"
+                MONGODB_INSTANCE
             } else {
-                "cmgo-p8vnipr5"
+                MONGODB_OTHER_INSTANCE
             };
             mongodb("DescribeInstanceSSL", json!({"InstanceId": id}))
                 .send(&base)
@@ -198,7 +199,7 @@ async fn stalled_uploads_time_out_and_never_starve_health_or_calls() {
     assert_eq!(health.status().as_u16(), 200);
     let ok = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .send(&base)
     .await;

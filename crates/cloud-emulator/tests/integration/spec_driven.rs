@@ -2,6 +2,7 @@
 //! and answered without code changes.
 
 use crate::common;
+use cloud_emulator::demo_data::{MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE};
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -34,7 +35,7 @@ fn mongodb_with_new_operations() -> Service {
                     "Patterns": {"type": "list<string>", "required": true},
                     "RequestId": {"type": "string", "required": true}
                 },
-                "examples": [{"title": "e", "input": {"InstanceId": "cmgo-eqmoaxxx"},
+                "examples": [{"title": "e", "input": {"InstanceId": MONGODB_INSTANCE},
                               "output": {"Count": 2, "Patterns": ["a", "b"], "RequestId": "x"}}]
             },
             "DescribeNewThing": {
@@ -60,7 +61,7 @@ async fn new_operations_are_served_from_their_examples() {
     let base = emu.base_url();
     let a = mongodb(
         "DescribeSlowLogPatterns",
-        json!({"InstanceId": "cmgo-p8vnipr5", "Limit": 5}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE, "Limit": 5}),
     )
     .send(&base)
     .await;

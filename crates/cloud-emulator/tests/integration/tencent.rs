@@ -2,6 +2,10 @@
 //! documented error codes, regions and rate limits.
 
 use crate::common;
+use cloud_emulator::demo_data::{
+    CDB_INSTANCE, MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE, POSTGRES_CONNECT_ADDRESS,
+    POSTGRES_INSTANCE, TENCENT_REGION,
+};
 
 use cloud_emulator::{
     Emulator, RunningEmulator, DEMO_TENCENT_TEMP_SECRET_ID, DEMO_TENCENT_TEMP_SECRET_KEY,
@@ -24,7 +28,7 @@ async fn describe_answers_with_the_documented_example_and_a_fresh_request_id() {
     let emu = start().await;
     let a = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .send(&emu.base_url())
     .await;
@@ -36,7 +40,7 @@ async fn describe_answers_with_the_documented_example_and_a_fresh_request_id() {
     assert_eq!(
         link,
         format!(
-            "{}/_emulator/certs/tencent-mongodb/cmgo-eqmoaxxx",
+            "{}/_emulator/certs/tencent-mongodb/{MONGODB_INSTANCE}",
             emu.base_url()
         )
     );
@@ -50,13 +54,13 @@ async fn describe_answers_with_the_documented_example_and_a_fresh_request_id() {
         "every response has a Date header"
     );
 
-    let cdb = cdb("DescribeSSLStatus", json!({"InstanceId": "cdb-je5dfmdl"}))
+    let cdb = cdb("DescribeSSLStatus", json!({"InstanceId": CDB_INSTANCE}))
         .send(&emu.base_url())
         .await;
     assert_eq!(cdb.response()["Status"], "ON");
     let pg = postgres(
         "DescribeDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE}),
     )
     .send(&emu.base_url())
     .await;
@@ -69,7 +73,7 @@ async fn the_get_query_form_is_accepted_and_typed() {
     let emu = start().await;
     let a = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5"}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE}),
     )
     .with(|t| t.get = true)
     .send(&emu.base_url())
@@ -77,7 +81,7 @@ async fn the_get_query_form_is_accepted_and_typed() {
     assert_eq!(a.response()["Status"], 1, "{:?}", a.response());
     let bad = mongodb(
         "InstanceEnableSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5", "Enable": "yes"}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE, "Enable": "yes"}),
     )
     .with(|t| t.get = true)
     .send(&emu.base_url())
@@ -92,7 +96,7 @@ async fn signature_failures_have_the_documented_codes() {
     let base = emu.base_url();
     let ok = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     );
 
     let expired = ok
@@ -159,7 +163,9 @@ async fn signature_failures_have_the_documented_codes() {
         now(),
         &cloud_transport::sign::tc3::Tc3Request::post_json(
             host,
-            br#"{"InstanceId":"cmgo-eqmoaxxx"}"#,
+            json!({"InstanceId": MONGODB_INSTANCE})
+                .to_string()
+                .as_bytes(),
         ),
     )
     .unwrap();
@@ -170,7 +176,7 @@ async fn signature_failures_have_the_documented_codes() {
         .header("X-TC-Action", "DescribeInstanceSSL")
         .header("X-TC-Version", "2019-07-25")
         .header("X-TC-Timestamp", now().to_string())
-        .body(r#"{"InstanceId":"cmgo-p8vnipr5"}"#)
+        .body(json!({"InstanceId": MONGODB_OTHER_INSTANCE}).to_string())
         .send()
         .await
         .unwrap();
@@ -201,7 +207,7 @@ async fn temporary_credentials_need_their_token() {
     let base = emu.base_url();
     let temp = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .with(|t| {
         t.secret_id = DEMO_TENCENT_TEMP_SECRET_ID.into();
@@ -240,7 +246,7 @@ async fn routing_by_action_version_and_credential_scope() {
     );
     let wrong_version = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .with(|t| t.version = "2018-01-01".into())
     .send(&base)
@@ -252,7 +258,7 @@ async fn routing_by_action_version_and_credential_scope() {
     // Same host, another service in the scope: cdb's action is found, mongodb's is not.
     let cross = cdb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .send(&base)
     .await;
@@ -288,12 +294,12 @@ async fn validation_against_the_spec() {
             "InstanceId",
         ),
         (
-            json!({"InstanceId": "cmgo-eqmoaxxx", "Enable": 1}),
+            json!({"InstanceId": MONGODB_INSTANCE, "Enable": 1}),
             "InvalidParameter",
             "Enable",
         ),
         (
-            json!({"InstanceId": "cmgo-eqmoaxxx", "Enable": true, "Enabled": true}),
+            json!({"InstanceId": MONGODB_INSTANCE, "Enable": true, "Enabled": true}),
             "UnknownParameter",
             "Enabled",
         ),
@@ -383,7 +389,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
     let base = emu.base_url();
     let enable_without_address = postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": true}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": true}),
     )
     .send(&base)
     .await;
@@ -398,7 +404,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
 
     let outside = postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": true, "ConnectAddress": "10.6.0.4"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": true, "ConnectAddress": POSTGRES_CONNECT_ADDRESS}),
     )
     .with(|t| t.region = Some("ap-mumbai".into()))
     .send(&base)
@@ -406,7 +412,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
     assert_eq!(outside.tencent_code().as_deref(), Some("UnsupportedRegion"));
     let no_region = postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": false}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": false}),
     )
     .with(|t| t.region = None)
     .send(&base)
@@ -420,7 +426,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
     assert_eq!(emu.applied_count("ModifyDBInstanceSSLConfig"), 0);
     let no_region_read = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .with(|t| t.region = None)
     .send(&base)
@@ -433,7 +439,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
     // Disabling ignores ConnectAddress; the TaskId is a fresh integer.
     let disable = postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": false, "ConnectAddress": "not-used"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": false, "ConnectAddress": "not-used"}),
     )
     .send(&base)
     .await;
@@ -441,7 +447,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
     assert!(disable.response()["TaskId"].as_i64().is_some());
     let enable = postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": true, "ConnectAddress": "10.6.0.4"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": true, "ConnectAddress": POSTGRES_CONNECT_ADDRESS}),
     )
     .send(&base)
     .await;
@@ -454,7 +460,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
 async fn rate_limit_per_action_per_second() {
     let emu = start().await;
     let base = emu.base_url();
-    let call = cdb("DescribeSSLStatus", json!({"InstanceId": "cdb-je5dfmdl"}));
+    let call = cdb("DescribeSSLStatus", json!({"InstanceId": CDB_INSTANCE}));
     let started = std::time::Instant::now();
     let mut codes = Vec::new();
     for _ in 0..25 {
@@ -483,7 +489,7 @@ async fn rate_limit_per_action_per_second() {
     // Another action has its own budget.
     let other = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .send(&base)
     .await;
@@ -515,7 +521,7 @@ async fn requests_that_also_sign_the_action_header_verify() {
     let emu = start().await;
     let base = emu.base_url();
     let host = base.trim_start_matches("http://").to_owned();
-    let body = serde_json::to_vec(&json!({"InstanceId": "cmgo-eqmoaxxx"})).unwrap();
+    let body = serde_json::to_vec(&json!({"InstanceId": MONGODB_INSTANCE})).unwrap();
     let timestamp = now();
     let send = |signed_headers: &'static str, action_in_signature: &'static str| {
         let request = tc3::Tc3Request::post_json(&host, &body);
@@ -541,7 +547,7 @@ async fn requests_that_also_sign_the_action_header_verify() {
             .header("X-TC-Action", "DescribeInstanceSSL")
             .header("X-TC-Version", "2019-07-25")
             .header("X-TC-Timestamp", timestamp.to_string())
-            .header("X-TC-Region", "ap-guangzhou")
+            .header("X-TC-Region", TENCENT_REGION)
             .send()
     };
     let ok = answer(

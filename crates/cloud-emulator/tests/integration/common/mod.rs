@@ -4,6 +4,7 @@
 pub mod transport;
 pub mod well_typed;
 
+use cloud_emulator::demo_data::{GEMINIDB_INSTANCE, TENCENT_REGION};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cloud_emulator::{
@@ -87,7 +88,7 @@ pub fn tencent(service: &str, version: &str, action: &str, body: Value) -> Tence
         secret_key: DEMO_TENCENT_SECRET_KEY.into(),
         token: None,
         timestamp: now(),
-        region: Some("ap-guangzhou".into()),
+        region: Some(TENCENT_REGION.into()),
         fault: None,
         get: false,
         signing_key: None,
@@ -413,7 +414,7 @@ pub fn gemini_path(project: &str, instance: &str, tail: &str) -> String {
     format!("/v3/{project}/instances/{instance}/{tail}")
 }
 
-pub const GEMINI_INSTANCE: &str = "e73893ef73754465a8bd2e0857bbf13ein02";
+pub const GEMINI_INSTANCE: &str = GEMINIDB_INSTANCE;
 
 /// Unix seconds of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the `Date` header's form.
 pub fn parse_http_date(value: &str) -> i64 {
