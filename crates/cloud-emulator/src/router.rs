@@ -103,8 +103,9 @@ pub(crate) async fn dispatch(
         }
     };
     let (service_key, service_name, operation) = match &target {
-        Target::Tencent(r) => (r.svc.key.as_str(), r.svc.spec.service.as_str(), r.name),
-        Target::Huawei(r) => (r.svc.key.as_str(), r.svc.spec.service.as_str(), r.name),
+        Target::Tencent(tencent::Route { to, .. }) | Target::Huawei(huawei::Route { to, .. }) => {
+            (to.svc.key.as_str(), to.svc.spec.service.as_str(), to.name)
+        }
         Target::Iam(op) => (iam::SERVICE_KEY, iam::SERVICE_NAME, *op),
         Target::Issuer(r) => (r.service_key, r.service_name, r.operation),
     };
