@@ -63,12 +63,7 @@ async fn first_line_names_the_address_and_the_server_answers() {
         .unwrap();
     assert_ne!(port, 0);
 
-    let health = client()
-        .get(format!("{base}/_emulator/health"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status().as_u16(), 200);
+    assert_eq!(admin(&base, "GET", "health", None).await.status, 200);
     let a = mongodb(
         "DescribeInstanceSSL",
         json!({"InstanceId": MONGODB_INSTANCE}),

@@ -4,8 +4,8 @@
 //! are counted on `GET /_emulator/credentials`.
 
 use crate::common::*;
-use cloud_emulator::demo_data::{MONGODB_OTHER_INSTANCE, TENCENT_REGION};
 
+use cloud_emulator::demo_data::{MONGODB_OTHER_INSTANCE, TENCENT_REGION};
 use cloud_emulator::{
     Emulator, DEMO_CVM_ROLE, DEMO_IDP_ID, DEMO_ID_TOKEN, DEMO_TKE_PROVIDER_ID,
     DEMO_WEB_IDENTITY_TOKEN, ISSUER_HUAWEI_ECS_METADATA, ISSUER_HUAWEI_FEDERATED,

@@ -2,10 +2,10 @@
 //! observed by a plain HTTP client. Every wait is bounded.
 
 use crate::common;
-use cloud_emulator::demo_data::{CDB_INSTANCE, MONGODB_INSTANCE};
 
 use std::time::{Duration, Instant};
 
+use cloud_emulator::demo_data::{CDB_INSTANCE, MONGODB_INSTANCE};
 use cloud_emulator::{
     Emulator, Failure, Fault, FaultRule, Phase, RunningEmulator, FAULT_INJECTED_HEADER,
     IAM_CREATE_TOKEN_OPERATION,
@@ -334,25 +334,13 @@ async fn rules_match_operation_and_count() {
 async fn admin_endpoint_adds_lists_and_clears_rules() {
     let emu = start().await;
     let base = emu.base_url();
-    let http = client();
-    let added = http
-        .post(format!("{base}/_emulator/faults"))
-        .json_body(&json!([
-            {"operation": "DescribeInstanceSSL", "fault": "html:503", "times": 1},
-            {"operation": "SwitchSsl", "service": "huawei-geminidb", "fault": "reset@after", "times": 3}
-        ]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(added.status().as_u16(), 201);
-    let listed = answer(
-        http.get(format!("{base}/_emulator/faults"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .json();
+    let rules = json!([
+        {"operation": "DescribeInstanceSSL", "fault": "html:503", "times": 1},
+        {"operation": "SwitchSsl", "service": "huawei-geminidb", "fault": "reset@after", "times": 3}
+    ]);
+    let added = admin(&base, "POST", "faults", Some(&rules)).await;
+    assert_eq!(added.status, 201);
+    let listed = admin(&base, "GET", "faults", None).await.json();
     assert_eq!(listed["rules"].as_array().unwrap().len(), 2);
     assert_eq!(listed["rules"][1]["remaining"], 3);
     assert_eq!(listed["rules"][1]["fault"], "reset@after");
@@ -364,56 +352,29 @@ async fn admin_endpoint_adds_lists_and_clears_rules() {
         .unwrap()
         .starts_with("text/html"));
 
-    let bad = http
-        .post(format!("{base}/_emulator/faults"))
-        .json_body(&json!({"operation": "X", "fault": "explode"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bad.status().as_u16(), 400);
-    let message = answer(bad).await.json()["error"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let bad = admin(
+        &base,
+        "POST",
+        "faults",
+        Some(&json!({"operation": "X", "fault": "explode"})),
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    let message = bad.json()["error"].as_str().unwrap().to_owned();
     assert!(message.contains("explode"), "{message}");
 
-    let cleared = http
-        .delete(format!("{base}/_emulator/faults"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cleared.status().as_u16(), 200);
-    let listed = answer(
-        http.get(format!("{base}/_emulator/faults"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .json();
+    let cleared = admin(&base, "DELETE", "faults", None).await;
+    assert_eq!(cleared.status, 200);
+    let listed = admin(&base, "GET", "faults", None).await.json();
     assert_eq!(listed["rules"], json!([]));
 
-    let state = answer(
-        http.get(format!("{base}/_emulator/state"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .json();
+    let state = admin(&base, "GET", "state", None).await.json();
     assert!(state["instances"]
         .as_array()
         .unwrap()
         .iter()
         .any(|i| i["id"] == MONGODB_INSTANCE));
-    let services = answer(
-        http.get(format!("{base}/_emulator/services"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .json();
+    let services = admin(&base, "GET", "services", None).await.json();
     assert!(services["services"].as_array().unwrap().len() >= 4);
     emu.shutdown().await;
 }
@@ -521,43 +482,21 @@ async fn admin_endpoint_refuses_foreign_requests_and_caps_rules() {
     let many: Vec<_> = (0..cloud_emulator::MAX_FAULT_RULES)
         .map(|_| rule.clone())
         .collect();
-    let full = http
-        .post(format!("{base}/_emulator/faults"))
-        .json_body(&json!(many))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(full.status().as_u16(), 201);
-    let over = http
-        .post(format!("{base}/_emulator/faults"))
-        .json_body(&rule)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(over.status().as_u16(), 400);
-    let message = answer(over).await.json()["error"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let full = admin(&base, "POST", "faults", Some(&json!(many))).await;
+    assert_eq!(full.status, 201);
+    let over = admin(&base, "POST", "faults", Some(&rule)).await;
+    assert_eq!(over.status, 400);
+    let message = over.json()["error"].as_str().unwrap_or_default().to_owned();
     assert!(message.contains("at most 1000"), "{message}");
     assert_eq!(
         emu.faults().pending().len(),
         cloud_emulator::MAX_FAULT_RULES
     );
     // DELETE frees them, and the emulator takes rules again.
-    let cleared = http
-        .delete(format!("{base}/_emulator/faults"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cleared.status().as_u16(), 200);
+    let cleared = admin(&base, "DELETE", "faults", None).await;
+    assert_eq!(cleared.status, 200);
     assert!(emu.faults().pending().is_empty());
-    let again = http
-        .post(format!("{base}/_emulator/faults"))
-        .json_body(&rule)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status().as_u16(), 201);
+    let again = admin(&base, "POST", "faults", Some(&rule)).await;
+    assert_eq!(again.status, 201);
     emu.shutdown().await;
 }

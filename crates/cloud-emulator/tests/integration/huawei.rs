@@ -233,12 +233,7 @@ async fn project_lookup_by_region() {
     assert_eq!(emu.request_count(IAM_CREATE_TOKEN_OPERATION), 0);
     iam_token(&base, "cn-north-4").await;
     assert_eq!(emu.request_count("KeystoneCreateUserTokenByPassword"), 1);
-    let state = client()
-        .get(format!("{base}/_emulator/state"))
-        .send()
-        .await
-        .unwrap();
-    let state: serde_json::Value = serde_json::from_slice(&state.bytes().await.unwrap()).unwrap();
+    let state = admin(&base, "GET", "state", None).await.json();
     assert_eq!(state["requests"]["huawei-iam/KeystoneListProjects"], 3);
     emu.shutdown().await;
 }

@@ -2,12 +2,12 @@
 //! operation shows the change only after the async delay, and applications are counted.
 
 use crate::common;
-use cloud_emulator::demo_data::{
-    CDB_INSTANCE, MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE, POSTGRES_INSTANCE,
-};
 
 use std::time::Duration;
 
+use cloud_emulator::demo_data::{
+    CDB_INSTANCE, MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE, POSTGRES_INSTANCE,
+};
 use cloud_emulator::{Emulator, RunningEmulator, Seed};
 use common::*;
 use serde_json::{json, Value};

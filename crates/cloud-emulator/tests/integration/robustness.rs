@@ -2,8 +2,8 @@
 //! oversized bodies. After each, a normal request still succeeds.
 
 use crate::common;
-use cloud_emulator::demo_data::{MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE};
 
+use cloud_emulator::demo_data::{MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE};
 use cloud_emulator::Emulator;
 use common::*;
 use serde_json::json;

@@ -2,11 +2,11 @@
 //! and answered without code changes.
 
 use crate::common;
-use cloud_emulator::demo_data::{MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE};
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use cloud_emulator::demo_data::{MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE};
 use cloud_emulator::{generated_output_members, instance_members, sample_input, Emulator};
 use cloud_spec::sample::SampleSource;
 use cloud_spec::{Location, Service, Vendor};

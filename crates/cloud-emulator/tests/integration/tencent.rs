@@ -2,11 +2,11 @@
 //! documented error codes, regions and rate limits.
 
 use crate::common;
+
 use cloud_emulator::demo_data::{
     CDB_INSTANCE, MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE, POSTGRES_CONNECT_ADDRESS,
     POSTGRES_INSTANCE, TENCENT_REGION,
 };
-
 use cloud_emulator::{
     Emulator, RunningEmulator, DEMO_TENCENT_TEMP_SECRET_ID, DEMO_TENCENT_TEMP_SECRET_KEY,
     DEMO_TENCENT_TOKEN,

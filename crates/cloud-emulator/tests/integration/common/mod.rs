@@ -4,9 +4,9 @@
 pub mod transport;
 pub mod well_typed;
 
-use cloud_emulator::demo_data::{GEMINIDB_INSTANCE, TENCENT_REGION};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use cloud_emulator::demo_data::{GEMINIDB_INSTANCE, TENCENT_REGION};
 use cloud_emulator::{
     DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY, FAULT_HEADER,
 };
@@ -117,7 +117,8 @@ impl Tencent {
         self
     }
 
-    pub async fn send(&self, base: &str) -> Answer {
+    /// The signed request, ready to send.
+    fn request(&self, base: &str) -> reqwest::RequestBuilder {
         let host = base.trim_start_matches("http://").to_owned();
         let body = serde_json::to_vec(&self.body).unwrap();
         let query: String = if self.get {
@@ -172,38 +173,16 @@ impl Tencent {
         if let Some(fault) = &self.fault {
             builder = builder.header(FAULT_HEADER, fault);
         }
-        let response = builder.send().await.expect("request");
-        answer(response).await
+        builder
+    }
+
+    pub async fn send(&self, base: &str) -> Answer {
+        answer(self.request(base).send().await.expect("request")).await
     }
 
     /// Sends and expects a transport-level failure (a reset or cut connection).
     pub async fn send_expecting_transport_error(&self, base: &str) -> reqwest::Error {
-        let host = base.trim_start_matches("http://").to_owned();
-        let body = serde_json::to_vec(&self.body).unwrap();
-        let request = tc3::Tc3Request::post_json(&host, &body);
-        let signed = tc3::sign(
-            &self.secret_id,
-            &Secret::new(&self.secret_key),
-            &self.service,
-            self.timestamp,
-            &request,
-        )
-        .unwrap();
-        let mut builder = client()
-            .post(format!("{base}/"))
-            .body(body.clone())
-            .header("Content-Type", request.content_type)
-            .header("Authorization", &signed.authorization)
-            .header("X-TC-Action", &self.action)
-            .header("X-TC-Version", &self.version)
-            .header("X-TC-Timestamp", self.timestamp.to_string());
-        if let Some(region) = &self.region {
-            builder = builder.header("X-TC-Region", region);
-        }
-        if let Some(fault) = &self.fault {
-            builder = builder.header(FAULT_HEADER, fault);
-        }
-        match builder.send().await {
+        match self.request(base).send().await {
             Err(e) => e,
             Ok(response) => match response.bytes().await {
                 Err(e) => e,
@@ -225,6 +204,16 @@ pub async fn answer(response: reqwest::Response) -> Answer {
         headers,
         body,
     }
+}
+
+/// Calls the admin endpoint `/_emulator/<endpoint>` with `method` and, if given, a JSON body.
+pub async fn admin(base: &str, method: &str, endpoint: &str, body: Option<&Value>) -> Answer {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = client().request(method, format!("{base}/_emulator/{endpoint}"));
+    if let Some(body) = body {
+        request = request.json_body(body);
+    }
+    answer(request.send().await.expect("admin request")).await
 }
 
 /// How a Huawei request authenticates.
