@@ -144,20 +144,7 @@ async fn iam_tokens_are_issued_on_the_emulators_clock() {
         .await
         .unwrap();
     let base = emu.base_url();
-    let body = json!({"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": cloud_emulator::DEMO_IAM_USER, "password": cloud_emulator::DEMO_IAM_PASSWORD,
-            "domain": {"name": cloud_emulator::DEMO_IAM_DOMAIN}}}},
-        "scope": {"project": {"name": "cn-north-4"}}}});
-    let issued = answer(
-        client()
-            .post(format!("{base}/v3/auth/tokens"))
-            .json_body(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let issued = iam_token_answer(&base, "cn-north-4").await;
     assert_eq!(issued.status, 201);
     let token = &issued.json()["token"];
     let issued_at = parse_iam_time(token["issued_at"].as_str().unwrap());

@@ -170,19 +170,11 @@ async fn truncate_body_on_the_wire() {
     let body = json!({"InstanceId": MONGODB_INSTANCE}).to_string();
     let body = body.as_bytes();
     let ts = now();
-    let signed = cloud_transport::sign::tc3::sign(
-        cloud_emulator::DEMO_TENCENT_SECRET_ID,
-        &cloud_transport::Secret::new(cloud_emulator::DEMO_TENCENT_SECRET_KEY),
-        "mongodb",
-        ts,
-        &cloud_transport::sign::tc3::Tc3Request::post_json(&host, body),
-    )
-    .unwrap();
+    let authorization = demo_mongodb_authorization(&emu.base_url(), ts, body);
     let request = format!(
-        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nAuthorization: {}\r\n\
+        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nAuthorization: {authorization}\r\n\
          X-TC-Action: DescribeInstanceSSL\r\nX-TC-Version: 2019-07-25\r\nX-TC-Timestamp: {ts}\r\n\
          X-Emulator-Fault: truncate-body\r\nContent-Length: {}\r\n\r\n",
-        signed.authorization,
         body.len()
     );
     let mut stream = tokio::net::TcpStream::connect(emu.local_addr())
@@ -388,16 +380,8 @@ async fn iam_calls_can_be_faulted_by_rule() {
             Fault::failure(Failure::Status(500)),
         ))
         .unwrap();
-    let body = json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": cloud_emulator::DEMO_IAM_USER, "password": cloud_emulator::DEMO_IAM_PASSWORD,
-        "domain": {"name": cloud_emulator::DEMO_IAM_DOMAIN}}}}, "scope": {"project": {"name": "cn-north-4"}}}});
-    let first = client()
-        .post(format!("{}/v3/auth/tokens", emu.base_url()))
-        .json_body(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(first.status().as_u16(), 500);
+    let first = iam_token_answer(&emu.base_url(), "cn-north-4").await;
+    assert_eq!(first.status, 500);
     let token = iam_token(&emu.base_url(), "cn-north-4").await;
     assert!(!token.is_empty());
     // A request answered by a fault before it was processed is not counted; the second is.

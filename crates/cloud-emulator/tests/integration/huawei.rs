@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use cloud_emulator::{
     Emulator, RunningEmulator, Seed, DEFAULT_HUAWEI_PROJECT_ID, DEMO_HUAWEI_SECURITY_TOKEN,
-    DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK, DEMO_IAM_DOMAIN, DEMO_IAM_PASSWORD, DEMO_IAM_USER,
-    IAM_CREATE_TOKEN_OPERATION, IAM_LIST_PROJECTS_OPERATION,
+    DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK, IAM_CREATE_TOKEN_OPERATION,
+    IAM_LIST_PROJECTS_OPERATION,
 };
 use common::*;
 use serde_json::json;
@@ -128,19 +128,8 @@ async fn aksk_failures_are_401_apigw_0301() {
 async fn iam_tokens_are_issued_and_accepted() {
     let emu = start().await;
     let base = emu.base_url();
-    let body = json!({"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": DEMO_IAM_USER, "password": DEMO_IAM_PASSWORD, "domain": {"name": DEMO_IAM_DOMAIN}}}},
-        "scope": {"project": {"name": "cn-north-4"}}}});
-    let issued = answer(
-        client()
-            .post(format!("{base}/v3/auth/tokens"))
-            .json_body(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let body = iam_password_body(json!({"name": "cn-north-4"}));
+    let issued = iam_token_request(&base, &body).await;
     assert_eq!(issued.status, 201);
     let token = issued.header("x-subject-token").unwrap().to_owned();
     let payload = issued.json();
@@ -165,28 +154,12 @@ async fn iam_tokens_are_issued_and_accepted() {
     // Scoped by project id as well.
     let by_id = json!({"auth": {"identity": body["auth"]["identity"].clone(),
         "scope": {"project": {"id": DEFAULT_HUAWEI_PROJECT_ID}}}});
-    let issued = answer(
-        client()
-            .post(format!("{base}/v3/auth/tokens"))
-            .json_body(&by_id)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let issued = iam_token_request(&base, &by_id).await;
     assert_eq!(issued.status, 201);
 
     let mut wrong = body.clone();
     wrong["auth"]["identity"]["password"]["user"]["password"] = json!("nope");
-    let denied = answer(
-        client()
-            .post(format!("{base}/v3/auth/tokens"))
-            .json_body(&wrong)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let denied = iam_token_request(&base, &wrong).await;
     assert_eq!(denied.status, 401);
     assert!(denied.header("x-subject-token").is_none());
 

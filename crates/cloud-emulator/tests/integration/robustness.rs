@@ -58,31 +58,10 @@ async fn garbage_and_odd_requests_get_errors_not_crashes() {
 
     // A signed body nested far deeper than any parser should follow.
     let deep = format!("{{\"InstanceId\": {}", "[".repeat(10_000));
-    let host = base.trim_start_matches("http://");
     let ts = now();
-    let signed = cloud_transport::sign::tc3::sign(
-        cloud_emulator::DEMO_TENCENT_SECRET_ID,
-        &cloud_transport::Secret::new(cloud_emulator::DEMO_TENCENT_SECRET_KEY),
-        "mongodb",
-        ts,
-        &cloud_transport::sign::tc3::Tc3Request::post_json(host, deep.as_bytes()),
-    )
-    .unwrap();
-    let nested = client()
-        .post(format!("{base}/"))
-        .header("Content-Type", "application/json")
-        .header("Authorization", signed.authorization)
-        .header("X-TC-Action", "DescribeInstanceSSL")
-        .header("X-TC-Version", "2019-07-25")
-        .header("X-TC-Timestamp", ts.to_string())
-        .body(deep)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        answer(nested).await.tencent_code().as_deref(),
-        Some("InvalidParameter")
-    );
+    let authorization = demo_mongodb_authorization(&base, ts, deep.as_bytes());
+    let nested = post_describe_ssl(&base, &authorization, ts, deep).await;
+    assert_eq!(nested.tencent_code().as_deref(), Some("InvalidParameter"));
 
     let huge = vec![b'a'; 9 << 20];
     let too_big = client().post(format!("{base}/")).body(huge).send().await;

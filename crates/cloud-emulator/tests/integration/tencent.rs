@@ -155,32 +155,11 @@ async fn signature_failures_have_the_documented_codes() {
     );
 
     // The body is signed: the signature of another body does not verify.
-    let host = base.trim_start_matches("http://");
-    let signed = cloud_transport::sign::tc3::sign(
-        cloud_emulator::DEMO_TENCENT_SECRET_ID,
-        &cloud_transport::Secret::new(cloud_emulator::DEMO_TENCENT_SECRET_KEY),
-        "mongodb",
-        now(),
-        &cloud_transport::sign::tc3::Tc3Request::post_json(
-            host,
-            json!({"InstanceId": MONGODB_INSTANCE})
-                .to_string()
-                .as_bytes(),
-        ),
-    )
-    .unwrap();
-    let tampered = client()
-        .post(format!("{base}/"))
-        .header("Content-Type", "application/json")
-        .header("Authorization", signed.authorization)
-        .header("X-TC-Action", "DescribeInstanceSSL")
-        .header("X-TC-Version", "2019-07-25")
-        .header("X-TC-Timestamp", now().to_string())
-        .body(json!({"InstanceId": MONGODB_OTHER_INSTANCE}).to_string())
-        .send()
-        .await
-        .unwrap();
-    let tampered = answer(tampered).await;
+    let ts = now();
+    let signed_body = json!({"InstanceId": MONGODB_INSTANCE}).to_string();
+    let authorization = demo_mongodb_authorization(&base, ts, signed_body.as_bytes());
+    let sent_body = json!({"InstanceId": MONGODB_OTHER_INSTANCE}).to_string();
+    let tampered = post_describe_ssl(&base, &authorization, ts, sent_body).await;
     assert_eq!(
         tampered.tencent_code().as_deref(),
         Some("AuthFailure.SignatureFailure")

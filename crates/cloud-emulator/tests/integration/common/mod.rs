@@ -195,6 +195,43 @@ impl Tencent {
     }
 }
 
+/// The TC3 `Authorization` of a MongoDB JSON `POST` of `body` to `base` (`http://host:port`)
+/// at `timestamp`, signed with the demo key: for requests built by hand.
+pub fn demo_mongodb_authorization(base: &str, timestamp: i64, body: &[u8]) -> String {
+    let host = base.trim_start_matches("http://");
+    tc3::sign(
+        DEMO_TENCENT_SECRET_ID,
+        &Secret::new(DEMO_TENCENT_SECRET_KEY),
+        "mongodb",
+        timestamp,
+        &tc3::Tc3Request::post_json(host, body),
+    )
+    .expect("sign")
+    .authorization
+}
+
+/// Posts `body` as MongoDB's `DescribeInstanceSSL` with `authorization` as given (the signature
+/// of another body, or of a body no client would send).
+pub async fn post_describe_ssl(
+    base: &str,
+    authorization: &str,
+    timestamp: i64,
+    body: impl Into<reqwest::Body>,
+) -> Answer {
+    let response = client()
+        .post(format!("{base}/"))
+        .header("Content-Type", "application/json")
+        .header("Authorization", authorization)
+        .header("X-TC-Action", "DescribeInstanceSSL")
+        .header("X-TC-Version", "2019-07-25")
+        .header("X-TC-Timestamp", timestamp.to_string())
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    answer(response).await
+}
+
 pub async fn answer(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
@@ -365,24 +402,41 @@ impl Huawei {
     }
 }
 
-/// Obtains an IAM token for the demo user scoped to `project` (by name).
-pub async fn iam_token(base: &str, project_name: &str) -> String {
-    let body = serde_json::json!({"auth": {
+/// The demo user's password token request, scoped to the project `project` names
+/// (`{"name": ...}` or `{"id": ...}`).
+pub fn iam_password_body(project: Value) -> Value {
+    serde_json::json!({"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
             "name": cloud_emulator::DEMO_IAM_USER,
             "password": cloud_emulator::DEMO_IAM_PASSWORD,
             "domain": {"name": cloud_emulator::DEMO_IAM_DOMAIN}}}},
-        "scope": {"project": {"name": project_name}}}});
+        "scope": {"project": project}}})
+}
+
+/// The answer to `POST /v3/auth/tokens` with `body`.
+pub async fn iam_token_request(base: &str, body: &Value) -> Answer {
     let response = client()
         .post(format!("{base}/v3/auth/tokens"))
-        .json_body(&body)
+        .json_body(body)
         .send()
         .await
         .expect("token request");
-    assert_eq!(response.status().as_u16(), 201);
-    response.headers()["X-Subject-Token"]
-        .to_str()
-        .unwrap()
+    answer(response).await
+}
+
+/// The answer to the demo user's password token request scoped to `project` (by name).
+pub async fn iam_token_answer(base: &str, project_name: &str) -> Answer {
+    let body = iam_password_body(serde_json::json!({ "name": project_name }));
+    iam_token_request(base, &body).await
+}
+
+/// Obtains an IAM token for the demo user scoped to `project` (by name).
+pub async fn iam_token(base: &str, project_name: &str) -> String {
+    let issued = iam_token_answer(base, project_name).await;
+    assert_eq!(issued.status, 201);
+    issued
+        .header("x-subject-token")
+        .expect("a token")
         .to_owned()
 }
 
