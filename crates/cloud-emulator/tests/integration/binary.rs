@@ -9,7 +9,6 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use common::*;
-use serde_json::json;
 
 /// Kills the child even when an assertion fails.
 struct Running(Child);
@@ -64,12 +63,7 @@ async fn first_line_names_the_address_and_the_server_answers() {
     assert_ne!(port, 0);
 
     assert_eq!(admin(&base, "GET", "health", None).await.status, 200);
-    let a = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-    .send(base)
-    .await;
+    let a = describe_ssl(MONGODB_INSTANCE).send(base).await;
     assert_eq!(a.response()["Status"], 1, "{:?}", a.response());
 }
 
@@ -90,10 +84,7 @@ async fn flags_set_the_accepted_credentials() {
         .strip_prefix("listening on ")
         .unwrap()
         .to_owned();
-    let call = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    );
+    let call = describe_ssl(MONGODB_INSTANCE);
     let custom = call
         .clone()
         .with(|t| {
@@ -120,10 +111,7 @@ async fn flags_set_the_accepted_credentials() {
 
 #[tokio::test]
 async fn the_clock_offset_comes_from_the_flag_or_the_environment() {
-    let call = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    );
+    let call = describe_ssl(MONGODB_INSTANCE);
     for (args, env, offset) in [
         (&["--clock-offset-secs", "-7200"][..], &[][..], -7200),
         (

@@ -6,7 +6,7 @@ use cloud_emulator::demo_data::TENCENT_REGION;
 use cloud_emulator::{Emulator, RunningEmulator, Seed};
 use serde_json::json;
 
-use crate::common::{cdb, client, mongodb};
+use crate::common::{cdb, client, describe_ssl};
 
 async fn start(seed: serde_json::Value) -> RunningEmulator {
     let seed = Seed::from_json(&seed.to_string()).expect("seed");
@@ -80,13 +80,7 @@ async fn links_lead_to_certificates_expiring_when_seeded() {
     assert_eq!(not_after(&body), 1_801_353_600);
 
     // The mongodb answer states the expiry too, in Beijing time, the same instant.
-    let days = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-days0001"}),
-    )
-    .send(&base)
-    .await
-    .response();
+    let days = describe_ssl("cmgo-days0001").send(&base).await.response();
     let (_, _, body) = download(&link(&days, "CertUrl")).await;
     let expiry = not_after(&body);
     let left = expiry - crate::common::now();

@@ -8,16 +8,8 @@ use std::time::Duration;
 
 use cloud_emulator::{Emulator, DEFAULT_HUAWEI_PROJECT_ID, MAX_CLOCK_OFFSET};
 use common::*;
-use serde_json::json;
 
 const AHEAD: i64 = 3600;
-
-fn describe() -> Tencent {
-    mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-}
 
 fn certs() -> Huawei {
     huawei(
@@ -51,7 +43,7 @@ async fn an_emulator_ahead_refuses_the_clients_time_and_dates_its_answers_ahead(
     let base = emu.base_url();
 
     // A client whose clock is right is an hour behind as far as the emulator is concerned.
-    let refused = describe().send(&base).await;
+    let refused = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(
         refused.tencent_code().as_deref(),
         Some("AuthFailure.SignatureExpire")
@@ -71,7 +63,7 @@ async fn an_emulator_ahead_refuses_the_clients_time_and_dates_its_answers_ahead(
     assert_about(stated, server_time);
 
     // Corrected from the Date header, as a client does, the same call is accepted.
-    let corrected = describe()
+    let corrected = describe_ssl(MONGODB_INSTANCE)
         .with(|t| t.timestamp = server_time)
         .send(&base)
         .await;
@@ -126,7 +118,7 @@ async fn an_offset_within_the_tolerance_is_accepted() {
             .await
             .unwrap();
         let base = emu.base_url();
-        let a = describe().send(&base).await;
+        let a = describe_ssl(MONGODB_INSTANCE).send(&base).await;
         assert_eq!(a.tencent_code(), None, "{offset}: {:?}", a.response());
         assert_about(parse_http_date(a.header("date").unwrap()), now() + offset);
         assert_eq!(certs().send(&base).await.status, 200, "{offset}");
@@ -181,7 +173,7 @@ async fn an_offset_beyond_a_century_is_refused_at_start() {
         .unwrap();
     assert!(
         parse_http_date(
-            describe()
+            describe_ssl(MONGODB_INSTANCE)
                 .send(&edge.base_url())
                 .await
                 .header("date")

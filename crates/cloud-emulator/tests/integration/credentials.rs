@@ -57,11 +57,7 @@ async fn credential_services_issue_counted_keys_that_sign_calls() {
     assert_eq!(status, 404);
     let text = |v: &Value| v.as_str().unwrap().to_owned();
     // The issued key signs a call, with its token only.
-    let call = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_OTHER_INSTANCE}),
-    )
-    .with(|t| {
+    let call = describe_ssl(MONGODB_OTHER_INSTANCE).with(|t| {
         t.secret_id = text(&doc["TmpSecretId"]);
         t.secret_key = text(&doc["TmpSecretKey"]);
         t.token = Some(text(&doc["Token"]));

@@ -18,13 +18,6 @@ async fn start() -> RunningEmulator {
     Emulator::builder().start().await.expect("start")
 }
 
-fn describe() -> Tencent {
-    mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-}
-
 fn enable() -> Tencent {
     mongodb(
         "InstanceEnableSSL",
@@ -40,13 +33,13 @@ fn with_fault(call: Tencent, fault: &str) -> Tencent {
 async fn latency_is_added_and_bounded() {
     let emu = start().await;
     let started = Instant::now();
-    let a = with_fault(describe(), "latency:300")
+    let a = with_fault(describe_ssl(MONGODB_INSTANCE), "latency:300")
         .send(&emu.base_url())
         .await;
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert_eq!(a.response()["Status"], 1, "latency alone still answers");
     assert_eq!(a.header(FAULT_INJECTED_HEADER), Some("latency:300"));
-    let too_long = with_fault(describe(), "latency:600000")
+    let too_long = with_fault(describe_ssl(MONGODB_INSTANCE), "latency:600000")
         .send(&emu.base_url())
         .await;
     assert_eq!(too_long.tencent_code().as_deref(), Some("InvalidParameter"));
@@ -61,11 +54,15 @@ async fn latency_is_added_and_bounded() {
 async fn http_errors_html_pages_and_throttling() {
     let emu = start().await;
     let base = emu.base_url();
-    let a = with_fault(describe(), "status:503").send(&base).await;
+    let a = with_fault(describe_ssl(MONGODB_INSTANCE), "status:503")
+        .send(&base)
+        .await;
     assert_eq!(a.status, 503);
     assert_eq!(a.tencent_code().as_deref(), Some("InternalError"));
 
-    let html = with_fault(describe(), "html").send(&base).await;
+    let html = with_fault(describe_ssl(MONGODB_INSTANCE), "html")
+        .send(&base)
+        .await;
     assert_eq!(html.status, 502);
     assert!(html
         .header("content-type")
@@ -74,7 +71,9 @@ async fn http_errors_html_pages_and_throttling() {
     assert!(String::from_utf8_lossy(&html.body).contains("<html>"));
     assert!(serde_json::from_slice::<serde_json::Value>(&html.body).is_err());
 
-    let throttled = with_fault(describe(), "throttle").send(&base).await;
+    let throttled = with_fault(describe_ssl(MONGODB_INSTANCE), "throttle")
+        .send(&base)
+        .await;
     assert_eq!(
         throttled.tencent_code().as_deref(),
         Some("RequestLimitExceeded")
@@ -120,17 +119,21 @@ async fn http_errors_html_pages_and_throttling() {
 async fn truncated_and_malformed_bodies() {
     let emu = start().await;
     let base = emu.base_url();
-    let truncated = with_fault(describe(), "truncate").send(&base).await;
+    let truncated = with_fault(describe_ssl(MONGODB_INSTANCE), "truncate")
+        .send(&base)
+        .await;
     assert_eq!(truncated.status, 200);
     assert!(!truncated.body.is_empty());
     assert!(serde_json::from_slice::<serde_json::Value>(&truncated.body).is_err());
     assert!(truncated.body.starts_with(b"{\"Response\""));
 
-    let malformed = with_fault(describe(), "malformed").send(&base).await;
+    let malformed = with_fault(describe_ssl(MONGODB_INSTANCE), "malformed")
+        .send(&base)
+        .await;
     assert!(serde_json::from_slice::<serde_json::Value>(&malformed.body).is_err());
 
     // Content-Length promises more than arrives: the client's body read fails.
-    let cut = with_fault(describe(), "truncate-body")
+    let cut = with_fault(describe_ssl(MONGODB_INSTANCE), "truncate-body")
         .send_expecting_transport_error(&base)
         .await;
     assert!(
@@ -235,7 +238,10 @@ async fn reset_before_does_not_apply_reset_after_does() {
     assert_eq!(emu.applied_count("InstanceEnableSSL"), 2);
 
     // The server survives resets: a normal call works.
-    assert_eq!(describe().send(&base).await.response()["Status"], 1);
+    assert_eq!(
+        describe_ssl(MONGODB_INSTANCE).send(&base).await.response()["Status"],
+        1
+    );
     emu.shutdown().await;
 }
 
@@ -279,7 +285,7 @@ async fn rules_match_operation_and_count() {
         )
         .unwrap();
     assert_eq!(
-        describe().send(&base).await.status,
+        describe_ssl(MONGODB_INSTANCE).send(&base).await.status,
         200,
         "other operations are untouched"
     );
@@ -303,7 +309,10 @@ async fn rules_match_operation_and_count() {
         )
         .unwrap();
     assert_eq!(
-        describe().send(&base).await.tencent_code(),
+        describe_ssl(MONGODB_INSTANCE)
+            .send(&base)
+            .await
+            .tencent_code(),
         None,
         "another service"
     );
@@ -318,7 +327,11 @@ async fn rules_match_operation_and_count() {
         ))
         .unwrap();
     faults.clear();
-    assert_eq!(describe().send(&base).await.status, 200, "cleared");
+    assert_eq!(
+        describe_ssl(MONGODB_INSTANCE).send(&base).await.status,
+        200,
+        "cleared"
+    );
     emu.shutdown().await;
 }
 
@@ -337,7 +350,7 @@ async fn admin_endpoint_adds_lists_and_clears_rules() {
     assert_eq!(listed["rules"][1]["remaining"], 3);
     assert_eq!(listed["rules"][1]["fault"], "reset@after");
 
-    let page = describe().send(&base).await;
+    let page = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(page.status, 503);
     assert!(page
         .header("content-type")
@@ -393,8 +406,11 @@ async fn iam_calls_can_be_faulted_by_rule() {
 async fn shutdown_is_prompt_even_with_a_sleeping_request() {
     let emu = start().await;
     let base = emu.base_url();
-    let pending =
-        tokio::spawn(async move { with_fault(describe(), "latency:20000").send(&base).await });
+    let pending = tokio::spawn(async move {
+        with_fault(describe_ssl(MONGODB_INSTANCE), "latency:20000")
+            .send(&base)
+            .await
+    });
     tokio::time::sleep(Duration::from_millis(200)).await;
     let started = Instant::now();
     emu.shutdown().await;

@@ -318,12 +318,7 @@ async fn the_root_path_is_routed_by_what_the_request_carries() {
         no_action.tencent_code().as_deref(),
         Some("MissingParameter")
     );
-    let tencent = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_OTHER_INSTANCE}),
-    )
-    .send(&base)
-    .await;
+    let tencent = describe_ssl(MONGODB_OTHER_INSTANCE).send(&base).await;
     assert_eq!(tencent.tencent_code(), None, "{:?}", tencent.response());
     emu.shutdown().await;
 }

@@ -38,10 +38,7 @@ async fn eventually(base: &str, describe: &Tencent, check: impl Fn(&Value) -> bo
 async fn mongodb_enable_ssl_shows_after_the_delay() {
     let emu = start().await;
     let base = emu.base_url();
-    let describe = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_OTHER_INSTANCE}),
-    );
+    let describe = describe_ssl(MONGODB_OTHER_INSTANCE);
     assert_eq!(describe.send(&base).await.response()["Status"], 1);
 
     let started = std::time::Instant::now();
@@ -63,12 +60,7 @@ async fn mongodb_enable_ssl_shows_after_the_delay() {
     eventually(&base, &describe, |r| r["Status"] == 0).await;
     assert!(started.elapsed() >= DELAY, "shown only after the delay");
     // Another instance is untouched.
-    let other = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-    .send(&base)
-    .await;
+    let other = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(other.response()["Status"], 1);
 
     mongodb(
@@ -221,14 +213,14 @@ async fn seeds_create_instances_with_their_state() {
     .unwrap();
     let emu = Emulator::builder().seed(seed).start().await.unwrap();
     let base = emu.base_url();
-    let seeded = mongodb("DescribeInstanceSSL", json!({"InstanceId": "cmgo-seeded1"}))
+    let seeded = describe_ssl("cmgo-seeded1")
         .with(|t| t.region = Some("ap-shanghai".into()))
         .send(&base)
         .await
         .response();
     assert_eq!(seeded["Status"], 0);
     assert_eq!(seeded["CertUrl"], Value::Null);
-    let elsewhere = mongodb("DescribeInstanceSSL", json!({"InstanceId": "cmgo-seeded1"}))
+    let elsewhere = describe_ssl("cmgo-seeded1")
         .with(|t| t.region = Some("ap-beijing".into()))
         .send(&base)
         .await;
@@ -236,12 +228,7 @@ async fn seeds_create_instances_with_their_state() {
         elsewhere.tencent_code().as_deref(),
         Some("InvalidParameterValue.NotFoundInstance")
     );
-    let default_gone = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-    .send(&base)
-    .await;
+    let default_gone = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(
         default_gone.tencent_code().as_deref(),
         Some("InvalidParameterValue.NotFoundInstance")
@@ -285,7 +272,7 @@ async fn the_last_mutation_to_take_the_lock_is_the_one_that_shows() {
         .unwrap();
     let base = emu.base_url();
     let instance = MONGODB_OTHER_INSTANCE;
-    let describe = mongodb("DescribeInstanceSSL", json!({ "InstanceId": instance }));
+    let describe = describe_ssl(instance);
     let stop = Arc::new(AtomicBool::new(false));
     let reader = {
         let (stop, base, describe) = (stop.clone(), base.clone(), describe.clone());

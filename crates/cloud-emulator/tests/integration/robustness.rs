@@ -79,12 +79,7 @@ async fn garbage_and_odd_requests_get_errors_not_crashes() {
     .await;
     assert_eq!(hw_garbage.status, 400);
 
-    let ok = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-    .send(&base)
-    .await;
+    let ok = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(ok.response()["Status"], 1, "still serving");
     emu.shutdown().await;
 }
@@ -106,11 +101,7 @@ async fn many_concurrent_clients_are_served() {
             } else {
                 MONGODB_OTHER_INSTANCE
             };
-            mongodb("DescribeInstanceSSL", json!({"InstanceId": id}))
-                .send(&base)
-                .await
-                .response()["Status"]
-                .clone()
+            describe_ssl(id).send(&base).await.response()["Status"].clone()
         }));
     }
     for t in tasks {
@@ -176,12 +167,7 @@ async fn stalled_uploads_time_out_and_never_starve_health_or_calls() {
         .await
         .expect("health answers past the connection cap");
     assert_eq!(health.status().as_u16(), 200);
-    let ok = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-    .send(&base)
-    .await;
+    let ok = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(ok.response()["Status"], 1, "{}", ok.json());
     assert!(
         started.elapsed() < std::time::Duration::from_secs(5),

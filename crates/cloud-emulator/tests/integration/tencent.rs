@@ -26,12 +26,7 @@ fn is_uuid_like(s: &str) -> bool {
 #[tokio::test]
 async fn describe_answers_with_the_documented_example_and_a_fresh_request_id() {
     let emu = start().await;
-    let a = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-    .send(&emu.base_url())
-    .await;
+    let a = describe_ssl(MONGODB_INSTANCE).send(&emu.base_url()).await;
     assert_eq!(a.status, 200);
     let r = a.response();
     assert_eq!(r["Status"], 1);
@@ -71,13 +66,10 @@ async fn describe_answers_with_the_documented_example_and_a_fresh_request_id() {
 #[tokio::test]
 async fn the_get_query_form_is_accepted_and_typed() {
     let emu = start().await;
-    let a = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_OTHER_INSTANCE}),
-    )
-    .with(|t| t.get = true)
-    .send(&emu.base_url())
-    .await;
+    let a = describe_ssl(MONGODB_OTHER_INSTANCE)
+        .with(|t| t.get = true)
+        .send(&emu.base_url())
+        .await;
     assert_eq!(a.response()["Status"], 1, "{:?}", a.response());
     let bad = mongodb(
         "InstanceEnableSSL",
@@ -94,10 +86,7 @@ async fn the_get_query_form_is_accepted_and_typed() {
 async fn signature_failures_have_the_documented_codes() {
     let emu = start().await;
     let base = emu.base_url();
-    let ok = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    );
+    let ok = describe_ssl(MONGODB_INSTANCE);
 
     let expired = ok
         .clone()
@@ -184,11 +173,7 @@ async fn signature_failures_have_the_documented_codes() {
 async fn temporary_credentials_need_their_token() {
     let emu = start().await;
     let base = emu.base_url();
-    let temp = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-    .with(|t| {
+    let temp = describe_ssl(MONGODB_INSTANCE).with(|t| {
         t.secret_id = DEMO_TENCENT_TEMP_SECRET_ID.into();
         t.secret_key = DEMO_TENCENT_TEMP_SECRET_KEY.into();
     });
@@ -223,13 +208,10 @@ async fn routing_by_action_version_and_credential_scope() {
         unknown_action.tencent_code().as_deref(),
         Some("InvalidAction")
     );
-    let wrong_version = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-    .with(|t| t.version = "2018-01-01".into())
-    .send(&base)
-    .await;
+    let wrong_version = describe_ssl(MONGODB_INSTANCE)
+        .with(|t| t.version = "2018-01-01".into())
+        .send(&base)
+        .await;
     assert_eq!(
         wrong_version.tencent_code().as_deref(),
         Some("NoSuchVersion")
@@ -314,7 +296,7 @@ async fn unknown_instances_get_each_operations_documented_not_found_code() {
     let base = emu.base_url();
     let cases = [
         (
-            mongodb("DescribeInstanceSSL", json!({"InstanceId": "cmgo-nope"})),
+            describe_ssl("cmgo-nope"),
             "InvalidParameterValue.NotFoundInstance",
         ),
         // InstanceEnableSSL's page lists no not-found code; the service's other page does.
@@ -403,13 +385,10 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
         Some("MissingParameter")
     );
     assert_eq!(emu.applied_count("ModifyDBInstanceSSLConfig"), 0);
-    let no_region_read = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-    .with(|t| t.region = None)
-    .send(&base)
-    .await;
+    let no_region_read = describe_ssl(MONGODB_INSTANCE)
+        .with(|t| t.region = None)
+        .send(&base)
+        .await;
     assert_eq!(
         no_region_read.tencent_code().as_deref(),
         Some("MissingParameter")
@@ -466,12 +445,7 @@ async fn rate_limit_per_action_per_second() {
         assert!(limited <= 5, "{codes:?}");
     }
     // Another action has its own budget.
-    let other = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": MONGODB_INSTANCE}),
-    )
-    .send(&base)
-    .await;
+    let other = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(other.tencent_code(), None);
     // After a second the budget is back.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;

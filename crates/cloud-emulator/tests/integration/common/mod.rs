@@ -99,6 +99,14 @@ pub fn mongodb(action: &str, body: Value) -> Tencent {
     tencent("mongodb", "2019-07-25", action, body)
 }
 
+/// MongoDB's `DescribeInstanceSSL` of `instance`: the call most tests make.
+pub fn describe_ssl(instance: &str) -> Tencent {
+    mongodb(
+        "DescribeInstanceSSL",
+        serde_json::json!({ "InstanceId": instance }),
+    )
+}
+
 pub fn cdb(action: &str, body: Value) -> Tencent {
     tencent("cdb", "2017-03-20", action, body)
 }
