@@ -62,7 +62,7 @@ async fn first_line_names_the_address_and_the_server_answers() {
         .unwrap();
     assert_ne!(port, 0);
 
-    assert_eq!(admin(&base, "GET", "health", None).await.status, 200);
+    assert_eq!(admin(base, "GET", "health", None).await.status, 200);
     let a = describe_ssl(MONGODB_INSTANCE).send(base).await;
     assert_eq!(a.response()["Status"], 1, "{:?}", a.response());
 }
