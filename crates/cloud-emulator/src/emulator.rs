@@ -132,7 +132,8 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Replaces the default Huawei project (default: `619d3e78f61b4be68bc5aa0b59edcf7b` named `cn-north-4`).
+    /// Replaces the default Huawei project (default: [`DEFAULT_HUAWEI_PROJECT_ID`] named
+    /// [`DEFAULT_HUAWEI_REGION`]).
     pub fn default_project(mut self, project: Project) -> Self {
         self.projects[0] = project;
         self
