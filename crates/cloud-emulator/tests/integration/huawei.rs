@@ -48,16 +48,11 @@ async fn aksk_failures_are_401_apigw_0301() {
     let emu = start().await;
     let base = emu.base_url();
     let call = huawei("GET", &certs_path());
-    let with_auth = |f: &dyn Fn(&mut Auth)| {
-        let mut auth = aksk();
-        f(&mut auth);
-        call.clone().auth(auth)
-    };
+    let with_aksk = |aksk: AkSk| call.clone().auth(Auth::AkSk(aksk));
 
-    let wrong = with_auth(&|a| {
-        if let Auth::AkSk { signing_sk, .. } = a {
-            *signing_sk = Some("wrong".into());
-        }
+    let wrong = with_aksk(AkSk {
+        signing_sk: Some("wrong".into()),
+        ..AkSk::demo()
     })
     .send(&base)
     .await;
@@ -67,10 +62,9 @@ async fn aksk_failures_are_401_apigw_0301() {
         .unwrap()
         .contains("signature"));
 
-    let expired = with_auth(&|a| {
-        if let Auth::AkSk { skew, .. } = a {
-            *skew = -16 * 60;
-        }
+    let expired = with_aksk(AkSk {
+        skew: -16 * 60,
+        ..AkSk::demo()
     })
     .send(&base)
     .await;
@@ -79,19 +73,17 @@ async fn aksk_failures_are_401_apigw_0301() {
         .as_str()
         .unwrap()
         .contains("expired"));
-    let within = with_auth(&|a| {
-        if let Auth::AkSk { skew, .. } = a {
-            *skew = -14 * 60;
-        }
+    let within = with_aksk(AkSk {
+        skew: -14 * 60,
+        ..AkSk::demo()
     })
     .send(&base)
     .await;
     assert_eq!(within.status, 200, "14 minutes of skew are allowed");
 
-    let unknown = with_auth(&|a| {
-        if let Auth::AkSk { ak, .. } = a {
-            *ak = "UNKNOWNAK00000000000".into();
-        }
+    let unknown = with_aksk(AkSk {
+        ak: "UNKNOWNAK00000000000".into(),
+        ..AkSk::demo()
     })
     .send(&base)
     .await;
@@ -107,12 +99,13 @@ async fn aksk_failures_are_401_apigw_0301() {
     );
 
     // Temporary credentials need their security token.
-    let temp = |token: Option<&str>| Auth::AkSk {
-        ak: DEMO_HUAWEI_TEMP_AK.into(),
-        sk: DEMO_HUAWEI_TEMP_SK.into(),
-        skew: 0,
-        security_token: token.map(str::to_owned),
-        signing_sk: None,
+    let temp = |token: Option<&str>| {
+        Auth::AkSk(AkSk {
+            ak: DEMO_HUAWEI_TEMP_AK.into(),
+            sk: DEMO_HUAWEI_TEMP_SK.into(),
+            security_token: token.map(str::to_owned),
+            ..AkSk::demo()
+        })
     };
     assert_auth_failure(&call.clone().auth(temp(None)).send(&base).await);
     let ok = call

@@ -264,27 +264,38 @@ pub async fn admin(base: &str, method: &str, endpoint: &str, body: Option<&Value
 /// How a Huawei request authenticates.
 #[derive(Clone, Debug)]
 pub enum Auth {
-    AkSk {
-        ak: String,
-        sk: String,
-        /// Seconds added to the current time in X-Sdk-Date.
-        skew: i64,
-        security_token: Option<String>,
-        /// Sign with this SK instead (a wrong signature).
-        signing_sk: Option<String>,
-    },
+    AkSk(AkSk),
     Token(String),
     None,
 }
 
-pub fn aksk() -> Auth {
-    Auth::AkSk {
-        ak: DEMO_HUAWEI_AK.into(),
-        sk: DEMO_HUAWEI_SK.into(),
-        skew: 0,
-        security_token: None,
-        signing_sk: None,
+/// An AK/SK signature, and how a test bends it.
+#[derive(Clone, Debug)]
+pub struct AkSk {
+    pub ak: String,
+    pub sk: String,
+    /// Seconds added to the current time in X-Sdk-Date.
+    pub skew: i64,
+    pub security_token: Option<String>,
+    /// Sign with this SK instead (a wrong signature).
+    pub signing_sk: Option<String>,
+}
+
+impl AkSk {
+    /// The demo AK/SK, signed now.
+    pub fn demo() -> AkSk {
+        AkSk {
+            ak: DEMO_HUAWEI_AK.into(),
+            sk: DEMO_HUAWEI_SK.into(),
+            skew: 0,
+            security_token: None,
+            signing_sk: None,
+        }
     }
+}
+
+pub fn aksk() -> Auth {
+    Auth::AkSk(AkSk::demo())
 }
 
 /// A Huawei REST call.
@@ -353,11 +364,11 @@ impl Huawei {
             ("Host".into(), host.clone()),
         ];
         match &self.auth {
-            Auth::AkSk {
+            Auth::AkSk(AkSk {
                 skew,
                 security_token,
                 ..
-            } => {
+            }) => {
                 headers.push((
                     "X-Sdk-Date".into(),
                     UtcDateTime::from_unix(now() + skew).basic_iso(),
@@ -369,9 +380,9 @@ impl Huawei {
             Auth::Token(t) => headers.push(("X-Auth-Token".into(), t.clone())),
             Auth::None => {}
         }
-        if let Auth::AkSk {
+        if let Auth::AkSk(AkSk {
             ak, sk, signing_sk, ..
-        } = &self.auth
+        }) = &self.auth
         {
             let pairs: Vec<(&str, &str)> = headers
                 .iter()
