@@ -28,6 +28,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use cloud_emulator::demo_data::{GEMINIDB_INSTANCE, MONGODB_INSTANCE, TENCENT_REGION};
 use cloud_emulator::{Emulator, RunningEmulator};
 use cloud_transport::http::{HttpClient, HttpFuture, HttpRequest, HttpResponse, ReqwestHttpClient};
 use cloud_transport::{Config, Credentials, Environment};
@@ -346,11 +347,6 @@ impl Capture {
 fn http() -> ReqwestHttpClient {
     ReqwestHttpClient::new(Duration::from_secs(2), Duration::from_secs(50)).expect("reqwest")
 }
-
-const TENCENT_REGION: &str = "ap-guangzhou";
-/// Instances of the docs' examples, which the emulator holds from the start.
-const MONGODB_INSTANCE: &str = "cmgo-eqmoaxxx";
-const GEMINIDB_INSTANCE: &str = "e73893ef73754465a8bd2e0857bbf13ein02";
 
 fn tencent_config(endpoint: &str) -> cloud_transport::ConfigBuilder {
     Config::builder()

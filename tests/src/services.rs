@@ -9,7 +9,7 @@ use tencent_mongodb::types::MongoSslStatus;
 use crate::setup::{instances, Clients};
 
 /// The connect address the tests give postgres when enabling SSL (required then).
-pub const POSTGRES_CONNECT_ADDRESS: &str = "10.6.0.4";
+pub use cloud_emulator::demo_data::POSTGRES_CONNECT_ADDRESS;
 
 /// One of the four generated service crates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,24 +14,25 @@ use cloud_transport::{Config, ConfigBuilder, Credentials, Environment, RetryConf
 /// sent right after the change reliably arrives before it, short enough to keep tests quick.
 pub const ASYNC_DELAY: Duration = Duration::from_millis(300);
 
-/// The Tencent region the tests use: one where every operation is served (the postgres SSL
-/// operations are limited to a list of regions).
-pub const TENCENT_REGION: &str = "ap-guangzhou";
+pub use cloud_emulator::demo_data::TENCENT_REGION;
 
-/// The instances of the docs' examples, which the emulator creates by default.
+/// The instances of the docs' examples, which the emulator creates by default (the values are
+/// [`cloud_emulator::demo_data`]'s, under the names the tests use).
 pub mod instances {
+    use cloud_emulator::demo_data;
+
     /// TencentDB for MongoDB, the id in `DescribeInstanceSSL`'s example.
-    pub const MONGODB: &str = "cmgo-eqmoaxxx";
+    pub const MONGODB: &str = demo_data::MONGODB_INSTANCE;
     /// TencentDB for MongoDB, the id in the `InstanceId` member docs.
-    pub const MONGODB_OTHER: &str = "cmgo-p8vnipr5";
+    pub const MONGODB_OTHER: &str = demo_data::MONGODB_OTHER_INSTANCE;
     /// TencentDB for MySQL.
-    pub const CDB: &str = "cdb-je5dfmdl";
+    pub const CDB: &str = demo_data::CDB_INSTANCE;
     /// TencentDB for PostgreSQL.
-    pub const POSTGRES: &str = "postgres-5gevh7gr";
+    pub const POSTGRES: &str = demo_data::POSTGRES_INSTANCE;
     /// GeminiDB.
-    pub const GEMINIDB: &str = "e73893ef73754465a8bd2e0857bbf13ein02";
+    pub const GEMINIDB: &str = demo_data::GEMINIDB_INSTANCE;
     /// GeminiDB's documented project (the emulator's default project, named `cn-north-4`).
-    pub const GEMINIDB_PROJECT: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
+    pub const GEMINIDB_PROJECT: &str = demo_data::DEFAULT_HUAWEI_PROJECT_ID;
 }
 
 /// An emulator builder with the test defaults: demo credentials, docs' instances, rate limits

@@ -31,6 +31,10 @@
 
 #![forbid(unsafe_code)]
 
+use cloud_emulator::demo_data::{
+    CDB_INSTANCE, DEFAULT_HUAWEI_REGION, GEMINIDB_INSTANCE, MONGODB_INSTANCE,
+    POSTGRES_CONNECT_ADDRESS, POSTGRES_INSTANCE, TENCENT_REGION,
+};
 use cloud_spec::{Operation, Service};
 use cloud_transport::ServiceInfo;
 use huawei_geminidb::types::{CertCategory, SslOption};
@@ -43,8 +47,6 @@ use tencent_mongodb::{Config, Credentials};
 /// non-ASCII) and escaping in a Tencent JSON body; the same one the official clients send in
 /// the verifier's calibration (`official_clients.py --verifier-control`).
 const TRICKY: &str = "a b+c~d/é%";
-const TENCENT_REGION: &str = "ap-guangzhou";
-const HUAWEI_REGION: &str = "cn-north-4";
 
 /// What xtask passes in the environment.
 struct Setup {
@@ -97,7 +99,7 @@ impl Setup {
     fn huawei_config(&self, credentials: &Credentials) -> Config {
         Config::builder()
             .endpoint(&self.endpoint)
-            .region(HUAWEI_REGION)
+            .region(DEFAULT_HUAWEI_REGION)
             .project_id(&self.project_id)
             .credentials(credentials.clone())
             .build()
@@ -139,11 +141,11 @@ fn equal<T: PartialEq + std::fmt::Debug>(name: &str, got: T, documented: T) -> R
 async fn tencent_mongodb(setup: &Setup, failures: &mut Failures) {
     let client = tencent_mongodb::Client::new(setup.tencent_config(&setup.tencent));
     for (what, id, credentials) in [
-        ("DescribeInstanceSSL", "cmgo-eqmoaxxx", &setup.tencent),
+        ("DescribeInstanceSSL", MONGODB_INSTANCE, &setup.tencent),
         ("DescribeInstanceSSL (escaped id)", TRICKY, &setup.tencent),
         (
             "DescribeInstanceSSL (temporary credentials)",
-            "cmgo-eqmoaxxx",
+            MONGODB_INSTANCE,
             &setup.tencent_temporary,
         ),
     ] {
@@ -166,7 +168,7 @@ async fn tencent_mongodb(setup: &Setup, failures: &mut Failures) {
     }
     let result = client
         .instance_enable_ssl()
-        .instance_id("cmgo-eqmoaxxx")
+        .instance_id(MONGODB_INSTANCE)
         .enable(true)
         .send()
         .await;
@@ -189,7 +191,7 @@ async fn tencent_cdb(setup: &Setup, failures: &mut Failures) {
     let client = tencent_cdb::Client::new(setup.tencent_config(&setup.tencent));
     let result = client
         .describe_ssl_status()
-        .instance_id("cdb-je5dfmdl")
+        .instance_id(CDB_INSTANCE)
         .send()
         .await;
     failures.check("tencent-cdb DescribeSSLStatus", result, |out| {
@@ -228,9 +230,9 @@ async fn tencent_postgres(setup: &Setup, failures: &mut Failures) {
     let client = tencent_postgres::Client::new(setup.tencent_config(&setup.tencent));
     let result = client
         .modify_db_instance_ssl_config()
-        .db_instance_id("postgres-5gevh7gr")
+        .db_instance_id(POSTGRES_INSTANCE)
         .ssl_enabled(true)
-        .connect_address("10.6.0.4")
+        .connect_address(POSTGRES_CONNECT_ADDRESS)
         .send()
         .await;
     failures.check(
@@ -240,7 +242,7 @@ async fn tencent_postgres(setup: &Setup, failures: &mut Failures) {
     );
     let result = client
         .modify_db_instance_ssl_config()
-        .db_instance_id("postgres-5gevh7gr")
+        .db_instance_id(POSTGRES_INSTANCE)
         .ssl_enabled(false)
         .send()
         .await;
@@ -285,7 +287,7 @@ async fn huawei_geminidb(setup: &Setup, failures: &mut Failures) {
     for (what, id, credentials) in [
         (
             "ListSslCertDownloadAddresses",
-            "e73893ef73754465a8bd2e0857bbf13ein02",
+            GEMINIDB_INSTANCE,
             &setup.huawei,
         ),
         (
@@ -295,7 +297,7 @@ async fn huawei_geminidb(setup: &Setup, failures: &mut Failures) {
         ),
         (
             "ListSslCertDownloadAddresses (temporary AK/SK)",
-            "e73893ef73754465a8bd2e0857bbf13ein02",
+            GEMINIDB_INSTANCE,
             &setup.huawei_temporary,
         ),
     ] {
@@ -329,7 +331,7 @@ async fn huawei_geminidb(setup: &Setup, failures: &mut Failures) {
     // ListInstances has no documented example: the verifier answers every member empty.
     let result = client
         .list_instances()
-        .id("e73893ef73754465a8bd2e0857bbf13ein02")
+        .id(GEMINIDB_INSTANCE)
         .name(TRICKY)
         .offset(0)
         .limit(10)

@@ -24,10 +24,8 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 
-use crate::faults::FaultRule;
+use crate::context::{Request, Shared};
 use crate::reply::Reply;
-use crate::server::{Request, Shared};
-use crate::task_failures::TaskFailureRule;
 
 /// The prefix of admin paths.
 pub(crate) const PREFIX: &str = "/_emulator";
@@ -91,71 +89,30 @@ pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
                 "ttl_seconds": shared.settings.credential_ttl.as_secs(),
             }),
         ),
-        ("GET", "/_emulator/faults") => {
-            let rules: Vec<Value> = shared
-                .faults
-                .pending()
-                .into_iter()
-                .map(|(rule, remaining)| {
-                    let mut v = serde_json::to_value(rule).unwrap_or(Value::Null);
-                    v["remaining"] = json!(remaining);
-                    v
-                })
-                .collect();
-            Reply::json(
-                200,
-                &json!({"rules": rules, "injected": shared.faults.injected_count()}),
-            )
-        }
-        ("POST", "/_emulator/faults") => {
-            let rules: Vec<FaultRule> = match serde_json::from_slice::<Value>(&req.body) {
-                Ok(Value::Array(items)) => {
-                    match items.into_iter().map(serde_json::from_value).collect() {
-                        Ok(rules) => rules,
-                        Err(e) => return error(400, &format!("invalid fault rule: {e}")),
-                    }
-                }
-                Ok(one) => match serde_json::from_value(one) {
-                    Ok(rule) => vec![rule],
-                    Err(e) => return error(400, &format!("invalid fault rule: {e}")),
-                },
-                Err(e) => return error(400, &format!("the body is not JSON: {e}")),
-            };
-            let count = rules.len();
-            if let Err(e) = shared.faults.add_all(rules) {
-                return error(400, &format!("invalid fault rule: {e}"));
-            }
-            Reply::json(201, &json!({ "added": count }))
-        }
+        ("GET", "/_emulator/faults") => Reply::json(
+            200,
+            &json!({
+                "rules": pending_json(shared.faults.pending()),
+                "injected": shared.faults.injected_count(),
+            }),
+        ),
+        ("POST", "/_emulator/faults") => add_rules(&req.body, "fault rule", |rules| {
+            shared.faults.add_all(rules)
+        }),
         ("DELETE", "/_emulator/faults") => {
             shared.faults.clear();
             Reply::json(200, &json!({"cleared": true}))
         }
-        ("GET", "/_emulator/task-failures") => {
-            let rules: Vec<Value> = shared
-                .task_failures
-                .pending()
-                .into_iter()
-                .map(|(rule, remaining)| {
-                    let mut v = serde_json::to_value(rule).unwrap_or(Value::Null);
-                    v["remaining"] = json!(remaining);
-                    v
-                })
-                .collect();
-            Reply::json(200, &json!({ "rules": rules }))
-        }
+        ("GET", "/_emulator/task-failures") => Reply::json(
+            200,
+            &json!({ "rules": pending_json(shared.task_failures.pending()) }),
+        ),
         ("POST", "/_emulator/task-failures") => {
-            let rules: Vec<TaskFailureRule> = match parse_rules(&req.body) {
-                Ok(rules) => rules,
-                Err(e) => return error(400, &format!("invalid task failure rule: {e}")),
-            };
-            let count = rules.len();
-            for rule in rules {
-                if let Err(e) = shared.task_failures.add(rule) {
-                    return error(400, &format!("invalid task failure rule: {e}"));
-                }
-            }
-            Reply::json(201, &json!({ "added": count }))
+            add_rules(&req.body, "task failure rule", |rules| {
+                rules
+                    .into_iter()
+                    .try_for_each(|rule| shared.task_failures.add(rule))
+            })
         }
         ("DELETE", "/_emulator/task-failures") => {
             shared.task_failures.clear();
@@ -168,19 +125,39 @@ pub(crate) fn serve(req: &Request, shared: &Shared) -> Reply {
     }
 }
 
-/// One rule or a JSON array of rules.
-fn parse_rules<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Vec<T>, String> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Array(items)) => items
-            .into_iter()
-            .map(serde_json::from_value)
-            .collect::<Result<_, _>>()
-            .map_err(|e| e.to_string()),
-        Ok(one) => serde_json::from_value(one)
-            .map(|rule| vec![rule])
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(format!("the body is not JSON: {e}")),
+/// Adds one rule or a JSON array of rules with `add`, answering how many were added, or 400
+/// naming `what` was wrong.
+fn add_rules<T, E>(body: &[u8], what: &str, add: impl FnOnce(Vec<T>) -> Result<(), E>) -> Reply
+where
+    T: serde::de::DeserializeOwned,
+    E: std::fmt::Display,
+{
+    let rules = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Array(items)) => items.into_iter().map(serde_json::from_value).collect(),
+        Ok(one) => serde_json::from_value(one).map(|rule| vec![rule]),
+        Err(e) => return error(400, &format!("the body is not JSON: {e}")),
+    };
+    let rules: Vec<T> = match rules {
+        Ok(rules) => rules,
+        Err(e) => return error(400, &format!("invalid {what}: {e}")),
+    };
+    let count = rules.len();
+    match add(rules) {
+        Ok(()) => Reply::json(201, &json!({ "added": count })),
+        Err(e) => error(400, &format!("invalid {what}: {e}")),
     }
+}
+
+/// Pending rules as listed by `GET`: each rule with how many times it will still fire.
+fn pending_json<T: serde::Serialize>(pending: Vec<(T, u32)>) -> Vec<Value> {
+    pending
+        .into_iter()
+        .map(|(rule, remaining)| {
+            let mut v = serde_json::to_value(rule).unwrap_or(Value::Null);
+            v["remaining"] = json!(remaining);
+            v
+        })
+        .collect()
 }
 
 fn services(shared: &Shared) -> Value {

@@ -1,7 +1,6 @@
-//! What the emulator accepts: credentials, IAM users, projects, and its documented demo defaults.
-//!
-//! The demo values are public on purpose: they only ever open this local emulator. Secrets are
-//! still kept in [`Secret`] so they never show up in `Debug` output or logs.
+//! What the emulator accepts (credentials, IAM users, projects) and its settings, with the demo
+//! values of [`crate::demo_data`] as defaults. Secrets are kept in [`Secret`] so they never show
+//! up in `Debug` output or logs.
 
 use std::time::Duration;
 
@@ -9,55 +8,15 @@ use cloud_transport::Secret;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
+use crate::demo_data::{
+    DEMO_HUAWEI_AK, DEMO_HUAWEI_SECURITY_TOKEN, DEMO_HUAWEI_SK, DEMO_HUAWEI_TEMP_AK,
+    DEMO_HUAWEI_TEMP_SK, DEMO_IAM_DOMAIN, DEMO_IAM_PASSWORD, DEMO_IAM_USER, DEMO_TENCENT_SECRET_ID,
+    DEMO_TENCENT_SECRET_KEY, DEMO_TENCENT_TEMP_SECRET_ID, DEMO_TENCENT_TEMP_SECRET_KEY,
+    DEMO_TENCENT_TOKEN,
+};
 
-/// Demo Tencent SecretId accepted by default.
-pub const DEMO_TENCENT_SECRET_ID: &str = "AKIDEMULATOR000000000000000000000000";
-/// Demo Tencent SecretKey accepted by default.
-pub const DEMO_TENCENT_SECRET_KEY: &str = "EmulatorSecretKey000000000000000";
-/// Demo Tencent temporary SecretId (needs [`DEMO_TENCENT_TOKEN`] in `X-TC-Token`).
-pub const DEMO_TENCENT_TEMP_SECRET_ID: &str = "AKIDEMULATORTEMP00000000000000000000";
-/// Demo Tencent temporary SecretKey.
-pub const DEMO_TENCENT_TEMP_SECRET_KEY: &str = "EmulatorTempSecretKey00000000000";
-/// Demo Tencent session token of the temporary credentials.
-pub const DEMO_TENCENT_TOKEN: &str = "emulator-session-token";
-
-/// Demo Huawei access key (AK) accepted by default.
-pub const DEMO_HUAWEI_AK: &str = "EMULATORAK0000000000";
-/// Demo Huawei secret key (SK) accepted by default.
-pub const DEMO_HUAWEI_SK: &str = "EmulatorSecretAccessKey00000000000000000";
-/// Demo Huawei temporary AK (needs [`DEMO_HUAWEI_SECURITY_TOKEN`] in `X-Security-Token`).
-pub const DEMO_HUAWEI_TEMP_AK: &str = "EMULATORTEMPAK000000";
-/// Demo Huawei temporary SK.
-pub const DEMO_HUAWEI_TEMP_SK: &str = "EmulatorTempSecretKey0000000000000000000";
-/// Demo Huawei security token of the temporary credentials.
-pub const DEMO_HUAWEI_SECURITY_TOKEN: &str = "emulator-security-token";
-
-/// The CAM role the emulated CVM metadata service says is bound to the instance.
-pub const DEMO_CVM_ROLE: &str = "emulator-cvm-role";
-/// The OIDC identity provider the emulated STS accepts in `AssumeRoleWithWebIdentity`.
-pub const DEMO_TKE_PROVIDER_ID: &str = "emulator-oidc-provider";
-/// The web-identity token the emulated STS accepts.
-pub const DEMO_WEB_IDENTITY_TOKEN: &str = "emulator-web-identity-token";
-/// The identity provider id (`X-Idp-Id`) the emulated IAM federation accepts.
-pub const DEMO_IDP_ID: &str = "emulator-idp";
-/// The OpenID Connect id token the emulated IAM federation accepts.
-pub const DEMO_ID_TOKEN: &str = "emulator-id-token";
 /// Default lifetime of the temporary credentials the emulator issues (STS's default 7200 s).
 pub const DEFAULT_CREDENTIAL_TTL: Duration = Duration::from_secs(7200);
-
-/// Demo IAM user name for `POST /v3/auth/tokens`.
-pub const DEMO_IAM_USER: &str = "emulator-user";
-/// Demo IAM password.
-pub const DEMO_IAM_PASSWORD: &str = "emulator-password";
-/// Demo IAM account (domain) name.
-pub const DEMO_IAM_DOMAIN: &str = "emulator-domain";
-
-/// Default Huawei region, the name of the default project.
-pub const DEFAULT_HUAWEI_REGION: &str = "cn-north-4";
-/// Default Huawei project id: the one in the GeminiDB documentation examples.
-pub const DEFAULT_HUAWEI_PROJECT_ID: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
-/// Id of the account (domain) that owns the projects.
-pub const DEFAULT_HUAWEI_DOMAIN_ID: &str = "d78cbac186b744899480f25bd022f468";
 
 /// Default delay before an asynchronous change (a creation, an SSL switch, a deletion) shows.
 pub const DEFAULT_ASYNC_DELAY: Duration = Duration::from_secs(1);

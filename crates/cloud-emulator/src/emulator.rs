@@ -14,25 +14,19 @@ use tokio::task::JoinHandle;
 use crate::catalog::{documented_instance_ids, Catalog};
 use crate::clock::Clock;
 use crate::config::{
-    Accepted, AccessKey, IamUser, Project, Settings, DEFAULT_ASYNC_DELAY, DEFAULT_HUAWEI_DOMAIN_ID,
-    DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEFAULT_TOKEN_TTL, MAX_CLOCK_OFFSET,
+    Accepted, AccessKey, IamUser, Project, Settings, DEFAULT_ASYNC_DELAY, DEFAULT_TOKEN_TTL,
+    MAX_CLOCK_OFFSET,
+};
+use crate::context::Shared;
+use crate::demo_data::{
+    DEFAULT_HUAWEI_DOMAIN_ID, DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEFAULT_INSTANCES,
 };
 use crate::faults::Faults;
-use crate::iam::Iam;
+use crate::iam_tokens::Iam;
 use crate::ratelimit::RateLimiter;
-use crate::server::{self, Shared};
+use crate::server;
 use crate::state::{Instance, InstanceSnapshot, Seed, Store};
 use crate::task_failures::{TaskFailureRule, TaskFailures};
-
-/// Instances that exist by default: the ids the vendors' documentation examples use. Each is
-/// created when its service is loaded. (Ids found in the specs' examples are added as well.)
-pub const DEFAULT_INSTANCES: &[(&str, &str)] = &[
-    ("tencent-mongodb", "cmgo-eqmoaxxx"),
-    ("tencent-mongodb", "cmgo-p8vnipr5"),
-    ("tencent-cdb", "cdb-je5dfmdl"),
-    ("tencent-postgres", "postgres-5gevh7gr"),
-    ("huawei-geminidb", "e73893ef73754465a8bd2e0857bbf13ein02"),
-];
 
 /// Entry point: `Emulator::builder().start().await`.
 #[derive(Debug)]
@@ -138,7 +132,8 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Replaces the default Huawei project (default: `619d3e78f61b4be68bc5aa0b59edcf7b` named `cn-north-4`).
+    /// Replaces the default Huawei project (default: [`DEFAULT_HUAWEI_PROJECT_ID`] named
+    /// [`DEFAULT_HUAWEI_REGION`]).
     pub fn default_project(mut self, project: Project) -> Self {
         self.projects[0] = project;
         self

@@ -306,16 +306,27 @@ impl FaultRule {
     }
 
     fn matches(&self, service_key: &str, service_name: &str, op: &str) -> bool {
-        let op_ok = match self.operation.as_deref() {
-            None | Some("*") => true,
-            Some(want) => want == op,
-        };
-        let svc_ok = self
-            .service
-            .as_deref()
-            .is_none_or(|want| want == service_key || want == service_name);
-        op_ok && svc_ok
+        names_call(
+            self.operation.as_deref(),
+            self.service.as_deref(),
+            (service_key, service_name, op),
+        )
     }
+}
+
+/// Whether a rule naming `operation` (`*` or absent: any) and `service` (its key or its
+/// vendor name; absent: any) is about a call to `op` of the service `(key, name)`: fault and
+/// task-failure rules name calls alike.
+pub(crate) fn names_call(
+    operation: Option<&str>,
+    service: Option<&str>,
+    (service_key, service_name, op): (&str, &str, &str),
+) -> bool {
+    let op_ok = match operation {
+        None | Some("*") => true,
+        Some(want) => want == op,
+    };
+    op_ok && service.is_none_or(|want| want == service_key || want == service_name)
 }
 
 #[derive(Debug)]

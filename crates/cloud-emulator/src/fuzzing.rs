@@ -12,7 +12,8 @@ use bytes::Bytes;
 use http_body_util::BodyExt;
 use tokio::sync::watch;
 
-use crate::server::{self, Shared};
+use crate::context::Shared;
+use crate::{router, server};
 
 /// A request as its parts: what hyper hands the emulator after parsing the wire.
 #[derive(Debug, Clone, Copy)]
@@ -79,7 +80,7 @@ pub(crate) async fn serve(
         return Served::NotHttp("request");
     };
     let (parts, ()) = request.into_parts();
-    let dialect = server::dialect_of(
+    let dialect = router::dialect_of(
         &shared.catalog,
         parts.method.as_str(),
         &parts.uri,

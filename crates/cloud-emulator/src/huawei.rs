@@ -3,19 +3,18 @@
 //! the emulator's own IAM endpoints.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use cloud_spec::{Location, Operation};
 use cloud_transport::sign::{huawei as sig, UtcDateTime};
 use serde_json::{Map, Value};
 
-use crate::catalog::{OpEntry, ServiceEntry};
+use crate::catalog::ServiceEntry;
 use crate::config::{Project, HUAWEI_MAX_SKEW};
+use crate::context::{Request, Routed, Shared};
 use crate::ids;
 use crate::issued::{IssuedVendor, Lookup};
-use crate::ops::{self, Call, CallError};
+use crate::ops::CallError;
 use crate::reply::{huawei_empty, huawei_error, huawei_ok, throttled, Dialect, Reply};
-use crate::server::{Request, Shared};
 use crate::validate::{check_object, coerce_text, member_type, Invalid};
 
 /// Huawei API gateway: the API does not exist.
@@ -25,12 +24,9 @@ pub(crate) const AUTH_FAILED: &str = "APIGW.0301";
 /// Huawei API gateway: not authorized (used when a project is not the caller's).
 const NOT_AUTHORIZED: &str = "APIGW.0302";
 
-/// A request routed to an operation.
+/// A request routed to an operation, with the values of its path's parameters.
 pub(crate) struct Route<'a> {
-    pub svc: &'a ServiceEntry,
-    pub name: &'a str,
-    op: &'a Operation,
-    entry: &'a OpEntry,
+    pub to: Routed<'a>,
     path_params: Vec<(String, String)>,
 }
 
@@ -38,10 +34,12 @@ pub(crate) struct Route<'a> {
 pub(crate) fn route<'a>(req: &Request, shared: &'a Shared) -> Result<Route<'a>, Reply> {
     match shared.catalog.huawei(&req.method, &req.path) {
         Some((svc, name, op, entry, path_params)) => Ok(Route {
-            svc,
-            name,
-            op,
-            entry,
+            to: Routed {
+                svc,
+                name,
+                op,
+                entry,
+            },
             path_params,
         }),
         None => Err(huawei_error(
@@ -104,26 +102,20 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
             HUAWEI_MAX_SKEW.as_secs()
         ));
     }
-    let key = match shared.settings.accepted.huawei_key(&auth.access_key) {
-        Some(key) => key.clone(),
-        None => match shared
-            .issued
-            .lookup(IssuedVendor::Huawei, &auth.access_key, now)
-        {
-            Lookup::Valid(key) => key,
-            Lookup::Expired => {
-                return deny(&format!(
-                    "the security token of the temporary access key `{}` has expired",
-                    auth.access_key
-                ))
-            }
-            Lookup::Unknown => {
-                return deny(&format!(
-                    "the access key `{}` does not exist",
-                    auth.access_key
-                ))
-            }
-        },
+    let key = match shared.signing_key(IssuedVendor::Huawei, &auth.access_key, now) {
+        Lookup::Valid(key) => key,
+        Lookup::Expired => {
+            return deny(&format!(
+                "the security token of the temporary access key `{}` has expired",
+                auth.access_key
+            ))
+        }
+        Lookup::Unknown => {
+            return deny(&format!(
+                "the access key `{}` does not exist",
+                auth.access_key
+            ))
+        }
     };
     let query = sig::parse_query(&req.query);
     let query: Vec<(&str, &str)> = query
@@ -158,14 +150,14 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
 /// Authenticates, validates and runs a routed request.
 pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
     let rid = ids::hex32();
-    let Route {
+    let Route { to, path_params } = route;
+    let Routed {
         svc,
         name,
         op,
         entry,
-        path_params,
-    } = route;
-    shared.store.lock().record_request(&svc.key, name);
+    } = to;
+    to.count(shared);
     let principal = match authenticate(req, shared, &rid) {
         Ok(p) => p,
         Err(reply) => return reply,
@@ -201,14 +193,12 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
         },
     };
 
-    if let (true, Some(limit)) = (shared.settings.rate_limits, op.rate_limit) {
-        if !shared.limiter.admit(&svc.key, name, limit, Instant::now()) {
-            return throttled(
-                Dialect::Huawei,
-                &rid,
-                &format!("The throttling threshold has been reached: {name} allows {limit} requests per second"),
-            );
-        }
+    if let Some(limit) = to.over_limit(shared) {
+        return throttled(
+            Dialect::Huawei,
+            &rid,
+            &format!("The throttling threshold has been reached: {name} allows {limit} requests per second"),
+        );
     }
 
     let invalid = |e: Invalid| {
@@ -239,17 +229,10 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
         return invalid(e);
     }
 
-    let call = Call {
-        svc,
-        name,
-        op,
-        entry,
-        input,
-        region: project.as_ref().map(|p| p.name.as_str()),
-        project_id: project.as_ref().map(|p| p.id.as_str()),
-    };
     tracing::info!(service = %svc.key, operation = %name, request_id = %rid, "huawei call");
-    match ops::execute(call, &shared.store, &shared.settings, &shared.task_failures) {
+    let region = project.as_ref().map(|p| p.name.as_str());
+    let project_id = project.as_ref().map(|p| p.id.as_str());
+    match to.execute(shared, input, region, project_id) {
         Ok(output) => {
             let status = op.http.as_ref().map_or(200, |h| h.success_status);
             if status == 204 || op.output.is_empty() {

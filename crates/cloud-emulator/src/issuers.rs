@@ -19,18 +19,18 @@
 use serde_json::{json, Value};
 
 use crate::clock::iso8601;
-use crate::config::{
+use crate::context::{Request, Shared};
+use crate::demo_data::{
     DEMO_CVM_ROLE, DEMO_IDP_ID, DEMO_ID_TOKEN, DEMO_TKE_PROVIDER_ID, DEMO_WEB_IDENTITY_TOKEN,
 };
 use crate::ids;
 use crate::issued::{
-    IssuedVendor, ISSUER_HUAWEI_ECS_METADATA, ISSUER_HUAWEI_FEDERATED, ISSUER_TENCENT_ASSUME_ROLE,
-    ISSUER_TENCENT_CVM_ROLE, ISSUER_TENCENT_WEB_IDENTITY,
+    Issue, IssuedVendor, ISSUER_HUAWEI_ECS_METADATA, ISSUER_HUAWEI_FEDERATED,
+    ISSUER_TENCENT_ASSUME_ROLE, ISSUER_TENCENT_CVM_ROLE, ISSUER_TENCENT_WEB_IDENTITY,
 };
 use crate::reply::{
     huawei_error, tencent_error, tencent_ok, Dialect, Reply, HUAWEI_REQUEST_ID_HEADER,
 };
-use crate::server::{Request, Shared};
 use crate::tencent::{failure, verify, Failure};
 
 const CVM_ROLE_PATH: &str = "/latest/meta-data/cam/security-credentials/";
@@ -85,13 +85,22 @@ pub(crate) fn route(req: &Request, dialect: Dialect) -> Option<Route> {
     }
 }
 
-/// The lifetime of a key asked to live `requested` seconds (`None`: not said).
+/// The lifetime of a key asked to live `requested` seconds (`None`: not said): never longer
+/// than the configured lifetime.
 fn ttl(shared: &Shared, requested: Option<i64>) -> i64 {
     let configured =
         i64::try_from(shared.settings.credential_ttl.as_secs()).unwrap_or(i64::MAX / 2);
     requested
         .filter(|r| *r > 0)
         .map_or(configured, |r| r.min(configured))
+}
+
+/// Issues `provider`'s temporary key now, asked to live `requested` seconds.
+fn issue(shared: &Shared, provider: &str, vendor: IssuedVendor, requested: Option<i64>) -> Issue {
+    let now = shared.settings.clock.now();
+    shared
+        .issued
+        .issue(provider, vendor, now, ttl(shared, requested))
 }
 
 /// Serves a routed request, counting it like any operation's.
@@ -125,13 +134,7 @@ fn cvm_role(req: &Request, shared: &Shared) -> Reply {
     if role != DEMO_CVM_ROLE {
         return text(404, "Not Found");
     }
-    let now = shared.settings.clock.now();
-    let issue = shared.issued.issue(
-        ISSUER_TENCENT_CVM_ROLE,
-        IssuedVendor::Tencent,
-        now,
-        ttl(shared, None),
-    );
+    let issue = issue(shared, ISSUER_TENCENT_CVM_ROLE, IssuedVendor::Tencent, None);
     Reply::json(
         200,
         &json!({
@@ -145,7 +148,7 @@ fn cvm_role(req: &Request, shared: &Shared) -> Reply {
     )
 }
 
-fn huawei_credential(issue: &crate::issued::Issue) -> Value {
+fn huawei_credential(issue: &Issue) -> Value {
     json!({
         "credential": {
             "access": issue.id,
@@ -157,12 +160,11 @@ fn huawei_credential(issue: &crate::issued::Issue) -> Value {
 }
 
 fn ecs_security_key(shared: &Shared) -> Reply {
-    let now = shared.settings.clock.now();
-    let issue = shared.issued.issue(
+    let issue = issue(
+        shared,
         ISSUER_HUAWEI_ECS_METADATA,
         IssuedVendor::Huawei,
-        now,
-        ttl(shared, None),
+        None,
     );
     Reply::json(200, &huawei_credential(&issue))
 }
@@ -204,11 +206,11 @@ fn federated_keys(req: &Request, shared: &Shared) -> Reply {
         return huawei_error(401, "IAM.0002", "the token is unknown or expired", &rid);
     }
     let requested = identity["token"]["duration_seconds"].as_i64();
-    let issue = shared.issued.issue(
+    let issue = issue(
+        shared,
         ISSUER_HUAWEI_FEDERATED,
         IssuedVendor::Huawei,
-        now,
-        ttl(shared, requested),
+        requested,
     );
     Reply::json(201, &huawei_credential(&issue)).header(HUAWEI_REQUEST_ID_HEADER, rid)
 }
@@ -295,10 +297,7 @@ fn sts_inner(
         }
     }
     let requested = body.get("DurationSeconds").and_then(Value::as_i64);
-    let now = shared.settings.clock.now();
-    let issue = shared
-        .issued
-        .issue(provider, IssuedVendor::Tencent, now, ttl(shared, requested));
+    let issue = issue(shared, provider, IssuedVendor::Tencent, requested);
     let mut output = serde_json::Map::new();
     output.insert(
         "Credentials".to_owned(),

@@ -45,7 +45,7 @@
 //! emulator
 //!     .faults()
 //!     .add(FaultRule::new("InstanceEnableSSL", Fault::failure(Failure::Reset)))?;
-//! // ... call `endpoint` with the demo credentials (cloud_emulator::DEMO_TENCENT_SECRET_ID, ...)
+//! // ... call `endpoint` with the demo credentials (cloud_emulator::demo_data)
 //! assert!(emulator.applied_count("InstanceEnableSSL") <= 1);
 //! emulator.shutdown().await;
 //! # Ok(())
@@ -62,6 +62,8 @@ mod catalog;
 mod certificates;
 mod clock;
 mod config;
+mod context;
+pub mod demo_data;
 mod emulator;
 mod examples;
 pub mod faults;
@@ -69,6 +71,7 @@ pub mod faults;
 pub mod fuzzing;
 mod huawei;
 mod iam;
+mod iam_tokens;
 mod ids;
 mod inferred_listing;
 mod issued;
@@ -80,6 +83,7 @@ mod quirks;
 mod ratelimit;
 mod reply;
 mod resource;
+mod router;
 mod sample;
 mod server;
 mod state;
@@ -93,16 +97,20 @@ mod wire;
 pub use catalog::generated_output_members;
 pub use certificates::{CertificateForm, SeedCertificate};
 pub use config::{
-    AccessKey, IamUser, Project, DEFAULT_ASYNC_DELAY, DEFAULT_CREDENTIAL_TTL,
-    DEFAULT_HUAWEI_DOMAIN_ID, DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEFAULT_TOKEN_TTL,
+    AccessKey, IamUser, Project, DEFAULT_ASYNC_DELAY, DEFAULT_CREDENTIAL_TTL, DEFAULT_TOKEN_TTL,
+    HUAWEI_MAX_SKEW, MAX_CLOCK_OFFSET, TENCENT_MAX_SKEW, THROTTLE_RETRY_AFTER,
+};
+// The demo data, also at the root: where the credentials and the default instances were
+// first published, and where users' tests name them.
+pub use demo_data::{
+    DEFAULT_HUAWEI_DOMAIN_ID, DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEFAULT_INSTANCES,
     DEMO_CVM_ROLE, DEMO_HUAWEI_AK, DEMO_HUAWEI_SECURITY_TOKEN, DEMO_HUAWEI_SK, DEMO_HUAWEI_TEMP_AK,
     DEMO_HUAWEI_TEMP_SK, DEMO_IAM_DOMAIN, DEMO_IAM_PASSWORD, DEMO_IAM_USER, DEMO_IDP_ID,
     DEMO_ID_TOKEN, DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY, DEMO_TENCENT_TEMP_SECRET_ID,
     DEMO_TENCENT_TEMP_SECRET_KEY, DEMO_TENCENT_TOKEN, DEMO_TKE_PROVIDER_ID,
-    DEMO_WEB_IDENTITY_TOKEN, HUAWEI_MAX_SKEW, MAX_CLOCK_OFFSET, TENCENT_MAX_SKEW,
-    THROTTLE_RETRY_AFTER,
+    DEMO_WEB_IDENTITY_TOKEN,
 };
-pub use emulator::{Emulator, EmulatorBuilder, RunningEmulator, StartError, DEFAULT_INSTANCES};
+pub use emulator::{Emulator, EmulatorBuilder, RunningEmulator, StartError};
 pub use faults::{
     Failure, Fault, FaultParseError, FaultRule, FaultRuleError, Faults, Phase, MAX_FAULT_RULES,
     MAX_LATENCY,
@@ -112,8 +120,8 @@ pub use issued::{
     ISSUER_HUAWEI_ECS_METADATA, ISSUER_HUAWEI_FEDERATED, ISSUER_TENCENT_ASSUME_ROLE,
     ISSUER_TENCENT_CVM_ROLE, ISSUER_TENCENT_WEB_IDENTITY,
 };
+pub use router::{FAULT_HEADER, FAULT_INJECTED_HEADER};
 pub use sample::{instance_members, sample_input};
-pub use server::{FAULT_HEADER, FAULT_INJECTED_HEADER};
 pub use state::{InstanceSnapshot, InstanceState, Seed, SeedError, SeedInstance};
 pub use task_failures::{
     TaskFailureRule, TaskFailureRuleError, TaskFailures, DEFAULT_TASK_FAILURE_MESSAGE,

@@ -199,3 +199,11 @@ fn reason(status: u16) -> &'static str {
         _ => "Error",
     }
 }
+
+/// A fresh request id in the vendor's format (Tencent a UUID, Huawei 32 hex digits).
+pub(crate) fn request_id(dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Tencent => ids::uuid_like(),
+        Dialect::Huawei => ids::hex32(),
+    }
+}

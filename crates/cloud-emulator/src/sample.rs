@@ -30,7 +30,7 @@ use crate::emulator::first_default_instance;
 /// // instance is GeminiDB's default one rather than a placeholder.
 /// let (input, source) = cloud_emulator::sample_input(&spec, "ShowErrorLog").unwrap();
 /// assert_eq!(source, SampleSource::Synthesized);
-/// assert_eq!(input["instance_id"], "e73893ef73754465a8bd2e0857bbf13ein02");
+/// assert_eq!(input["instance_id"], cloud_emulator::demo_data::GEMINIDB_INSTANCE);
 /// ```
 pub fn sample_input(
     service: &Service,

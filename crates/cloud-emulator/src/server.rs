@@ -1,5 +1,5 @@
-//! The HTTP server: accepts connections, reads requests, dispatches them to the vendor
-//! protocols, applies faults, and writes replies, including deliberately broken ones (a reset
+//! The HTTP server: accepts connections, reads requests, hands them to the router
+//! ([`crate::router`]), and writes replies, including deliberately broken ones (a reset
 //! connection, a body cut short).
 
 use std::future::Future;
@@ -13,7 +13,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{HeaderName, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Response, StatusCode};
@@ -23,21 +23,10 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::catalog::Catalog;
 use crate::clock::http_date;
-use crate::config::Settings;
-use crate::faults::{Fault, Faults, Phase};
-use crate::iam::{self, Iam};
-use crate::ratelimit::RateLimiter;
-use crate::reply::{self, Damage, Dialect, Reply};
-use crate::state::Store;
-use crate::task_failures::TaskFailures;
-use crate::{admin, huawei, ids, tencent};
-
-/// The request header that selects a fault for one request.
-pub const FAULT_HEADER: &str = "X-Emulator-Fault";
-/// The response header naming the fault that was injected.
-pub const FAULT_INJECTED_HEADER: &str = "X-Emulator-Fault-Injected";
+use crate::context::{Request, Shared};
+use crate::reply::{self, request_id, Damage, Dialect, Reply};
+use crate::router::{dialect_of, dispatch};
 
 /// Largest request body read; larger ones are refused.
 const MAX_BODY: usize = 8 << 20;
@@ -50,40 +39,6 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a truncated body waits after its half before the connection closes, so the half
 /// is flushed to the client rather than discarded with the connection.
 const TRUNCATE_FLUSH_DELAY: Duration = Duration::from_millis(50);
-
-/// Everything requests share.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub catalog: Catalog,
-    pub store: Store,
-    pub settings: Settings,
-    pub faults: Faults,
-    pub task_failures: TaskFailures,
-    pub limiter: RateLimiter,
-    pub iam: Iam,
-    pub certificates: crate::certificates::CertificateCache,
-    /// Temporary credentials issued, and their counts.
-    pub issued: crate::issued::Issued,
-}
-
-/// A request, read completely.
-#[derive(Debug)]
-pub(crate) struct Request {
-    pub method: String,
-    /// The raw (still percent-encoded) path.
-    pub path: String,
-    /// The raw query string, without `?`.
-    pub query: String,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-impl Request {
-    /// A header's value, if present and visible ASCII. `name` must be lowercase.
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name)?.to_str().ok()
-    }
-}
 
 /// An open connection, as the accept loop sees it: when it started, whether a request of it is
 /// being executed (after its body arrived), and how to close it.
@@ -414,134 +369,6 @@ fn body_failure(
         .headers_mut()
         .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
     response
-}
-
-/// Which vendor a request is for. Only Tencent API 3.0 requests name an action, in
-/// `X-TC-Action` (or, in the GET form, an `Action` query parameter), or are TC3-signed; they go
-/// to `/`. Huawei paths can be `/` too (GeminiDB `ListApiVersion` is `GET /`), so a request to
-/// `/` without those marks is Huawei's when a Huawei operation serves its method there, and
-/// otherwise Tencent's (most likely a Tencent request missing its action, which the Tencent
-/// error then names).
-pub(crate) fn dialect_of(
-    catalog: &Catalog,
-    method: &str,
-    uri: &hyper::Uri,
-    headers: &HeaderMap,
-) -> Dialect {
-    if uri.path() != "/" {
-        return Dialect::Huawei;
-    }
-    let names_action = headers.contains_key("x-tc-action")
-        || uri
-            .query()
-            .is_some_and(|q| q.split('&').any(|pair| pair.starts_with("Action=")));
-    let tc3_signed = headers
-        .get(hyper::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("TC3-"));
-    if !names_action && !tc3_signed && catalog.huawei(method, "/").is_some() {
-        Dialect::Huawei
-    } else {
-        Dialect::Tencent
-    }
-}
-
-fn request_id(dialect: Dialect) -> String {
-    match dialect {
-        Dialect::Tencent => ids::uuid_like(),
-        Dialect::Huawei => ids::hex32(),
-    }
-}
-
-/// What a request is for, once routed.
-enum Target<'a> {
-    Tencent(tencent::Route<'a>),
-    Huawei(huawei::Route<'a>),
-    Iam(&'static str),
-    Issuer(crate::issuers::Route),
-}
-
-async fn dispatch(
-    req: &Request,
-    shared: &Shared,
-    dialect: Dialect,
-    mut shutdown: watch::Receiver<bool>,
-) -> Reply {
-    if req.path == admin::PREFIX || req.path.starts_with("/_emulator/") {
-        return admin::serve(req, shared);
-    }
-    let header_fault = match req
-        .header(&FAULT_HEADER.to_ascii_lowercase())
-        .map(str::parse::<Fault>)
-    {
-        None => None,
-        Some(Ok(fault)) => Some(fault),
-        Some(Err(e)) => {
-            let message = format!("{FAULT_HEADER}: {e}");
-            return reply::error(
-                dialect,
-                400,
-                "InvalidParameter",
-                &message,
-                &request_id(dialect),
-            );
-        }
-    };
-
-    let target = if let Some(route) = crate::issuers::route(req, dialect) {
-        Target::Issuer(route)
-    } else if dialect == Dialect::Tencent {
-        match tencent::route(req, shared) {
-            Ok(route) => Target::Tencent(route),
-            Err(reply) => return reply,
-        }
-    } else if let Some(op) = iam::operation(&req.method, &req.path) {
-        Target::Iam(op)
-    } else {
-        match huawei::route(req, shared) {
-            Ok(route) => Target::Huawei(route),
-            Err(reply) => return reply,
-        }
-    };
-    let (service_key, service_name, operation) = match &target {
-        Target::Tencent(r) => (r.svc.key.as_str(), r.svc.spec.service.as_str(), r.name),
-        Target::Huawei(r) => (r.svc.key.as_str(), r.svc.spec.service.as_str(), r.name),
-        Target::Iam(op) => (iam::SERVICE_KEY, iam::SERVICE_NAME, *op),
-        Target::Issuer(r) => (r.service_key, r.service_name, r.operation),
-    };
-
-    let fault = header_fault.or_else(|| shared.faults.take(service_key, service_name, operation));
-    if let Some(fault) = fault {
-        shared.faults.count_injection();
-        tracing::info!(service = service_key, operation, fault = %fault, "injecting fault");
-    }
-    if let Some(latency) = fault.and_then(|f| f.latency) {
-        tokio::select! {
-            _ = tokio::time::sleep(latency) => {}
-            _ = shutdown.changed() => {
-                let reply = reply::error(dialect, 503, "InternalError", "the emulator is shutting down", &request_id(dialect));
-                return Reply { status: 503, ..reply };
-            }
-        }
-    }
-    let failure = fault.and_then(|f| f.failure);
-    let mark = |reply: Reply| match fault {
-        Some(f) => reply.header(FAULT_INJECTED_HEADER, f.to_string()),
-        None => reply,
-    };
-    if let Some((failure, Phase::Before)) = failure {
-        return mark(reply::faulty(dialect, failure, None));
-    }
-    let reply = match target {
-        Target::Tencent(route) => tencent::serve(route, req, shared),
-        Target::Huawei(route) => huawei::serve(route, req, shared),
-        Target::Iam(op) => iam::serve(req, shared, op),
-        Target::Issuer(route) => crate::issuers::serve(route, req, shared),
-    };
-    match failure {
-        Some((failure, Phase::After)) => mark(reply::faulty(dialect, failure, Some(reply))),
-        _ => mark(reply),
-    }
 }
 
 /// The HTTP response for a reply, dated `now` (the emulator's clock, offset included, so

@@ -98,19 +98,16 @@ impl TaskFailureRule {
         op: &str,
         instances: &[String],
     ) -> bool {
-        let op_ok = match self.operation.as_deref() {
-            None | Some("*") => true,
-            Some(want) => want == op,
-        };
-        let svc_ok = self
-            .service
-            .as_deref()
-            .is_none_or(|want| want == service_key || want == service_name);
         let instance_ok = self
             .instance
             .as_deref()
             .is_none_or(|want| instances.iter().any(|id| id == want));
-        op_ok && svc_ok && instance_ok
+        instance_ok
+            && crate::faults::names_call(
+                self.operation.as_deref(),
+                self.service.as_deref(),
+                (service_key, service_name, op),
+            )
     }
 }
 

@@ -1,19 +1,16 @@
 //! Tencent Cloud API 3.0: `POST /` (or `GET /?...`) routed by `X-TC-Action`, `X-TC-Version`
 //! and the service in the TC3 credential scope, verified with the transport's TC3 code.
 
-use std::time::Instant;
-
-use cloud_spec::Operation;
 use cloud_transport::sign::tc3;
 use serde_json::{Map, Value};
 
-use crate::catalog::{OpEntry, ServiceEntry, TencentMiss};
+use crate::catalog::TencentMiss;
 use crate::config::TENCENT_MAX_SKEW;
+use crate::context::{Request, Routed, Shared};
 use crate::ids;
 use crate::issued::{IssuedVendor, Lookup};
-use crate::ops::{self, Call, CallError};
+use crate::ops::CallError;
 use crate::reply::{tencent_error, tencent_ok, throttled, Dialect, Reply, TENCENT_THROTTLED};
-use crate::server::{Request, Shared};
 use crate::validate::{check_object, form_to_json};
 use crate::wire::parse_query;
 
@@ -34,10 +31,7 @@ const COMMON_QUERY_PARAMS: &[&str] = &[
 
 /// A request routed to an operation, with its parsed `Authorization` header.
 pub(crate) struct Route<'a> {
-    pub svc: &'a ServiceEntry,
-    pub name: &'a str,
-    op: &'a Operation,
-    entry: &'a OpEntry,
+    pub to: Routed<'a>,
     auth: tc3::ParsedAuthorization,
 }
 
@@ -105,10 +99,12 @@ pub(crate) fn route<'a>(req: &Request, shared: &'a Shared) -> Result<Route<'a>, 
     match shared.catalog.tencent(&auth.service, version, action) {
         Ok((svc, op, entry)) => match svc.spec.operations.get_key_value(action) {
             Some((name, _)) => Ok(Route {
-                svc,
-                name,
-                op,
-                entry,
+                to: Routed {
+                    svc,
+                    name,
+                    op,
+                    entry,
+                },
                 auth,
             }),
             None => fail(
@@ -164,25 +160,18 @@ fn serve_inner(
     shared: &Shared,
     rid: &str,
 ) -> Result<Map<String, Value>, Failure> {
-    let Route {
-        svc,
-        name,
-        op,
-        entry,
-        auth,
-    } = route;
-    shared.store.lock().record_request(&svc.key, name);
+    let Route { to, auth } = route;
+    let Routed { svc, name, op, .. } = *to;
+    to.count(shared);
     verify(req, shared, auth)?;
     let pairs = parse_query(&req.query).map_err(|e| failure("InvalidParameter", e))?;
     let is_get = req.method == "GET";
 
-    if let (true, Some(limit)) = (shared.settings.rate_limits, op.rate_limit) {
-        if !shared.limiter.admit(&svc.key, name, limit, Instant::now()) {
-            return Err(failure(
-                TENCENT_THROTTLED,
-                format!("{name} allows at most {limit} requests per second"),
-            ));
-        }
+    if let Some(limit) = to.over_limit(shared) {
+        return Err(failure(
+            TENCENT_THROTTLED,
+            format!("{name} allows at most {limit} requests per second"),
+        ));
     }
 
     let input = if is_get {
@@ -225,22 +214,12 @@ fn serve_inner(
             ),
         ));
     }
-    let call = Call {
-        svc,
-        name,
-        op,
-        entry,
-        input,
-        region,
-        project_id: None,
-    };
     tracing::info!(service = %svc.key, action = %name, request_id = %rid, "tencent call");
-    ops::execute(call, &shared.store, &shared.settings, &shared.task_failures).map_err(
-        |e| match e {
+    to.execute(shared, input, region, None)
+        .map_err(|e| match e {
             CallError::Invalid(inv) => failure(inv.problem.tencent_code(), inv.message),
             CallError::Coded { code, message, .. } => (code, message),
-        },
-    )
+        })
 }
 
 /// Checks a TC3-signed request: timestamp skew, a known SecretId (configured or issued and
@@ -278,29 +257,23 @@ pub(crate) fn verify(
             ),
         ));
     }
-    let key = match shared.settings.accepted.tencent_key(&auth.secret_id) {
-        Some(key) => key.clone(),
-        None => match shared
-            .issued
-            .lookup(IssuedVendor::Tencent, &auth.secret_id, now)
-        {
-            Lookup::Valid(key) => key,
-            Lookup::Expired => {
-                return Err(failure(
-                    "AuthFailure.TokenFailure",
-                    format!(
-                        "the temporary credentials `{}` have expired",
-                        auth.secret_id
-                    ),
-                ))
-            }
-            Lookup::Unknown => {
-                return Err(failure(
-                    "AuthFailure.SecretIdNotFound",
-                    format!("the SecretId `{}` does not exist", auth.secret_id),
-                ))
-            }
-        },
+    let key = match shared.signing_key(IssuedVendor::Tencent, &auth.secret_id, now) {
+        Lookup::Valid(key) => key,
+        Lookup::Expired => {
+            return Err(failure(
+                "AuthFailure.TokenFailure",
+                format!(
+                    "the temporary credentials `{}` have expired",
+                    auth.secret_id
+                ),
+            ))
+        }
+        Lookup::Unknown => {
+            return Err(failure(
+                "AuthFailure.SecretIdNotFound",
+                format!("the SecretId `{}` does not exist", auth.secret_id),
+            ))
+        }
     };
     let host = req.header("host").ok_or_else(|| {
         failure(

@@ -10,6 +10,7 @@
 #[path = "integration/common/mod.rs"]
 mod common;
 
+use cloud_emulator::demo_data::MONGODB_INSTANCE;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -46,7 +47,7 @@ async fn logs_and_errors_hold_no_secrets() {
     let mut bodies = Vec::new();
     let ok = mongodb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     );
     let authorization_probe = ok.clone().send(&base).await;
     bodies.push(authorization_probe.body.clone());

@@ -91,30 +91,21 @@ fn check_lifecycle(
     );
 }
 
-#[test]
-fn tencent_mongodb_calls_match_the_spec() {
-    use tencent_mongodb::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
-    check("tencent-mongodb", ALL);
-    check_lifecycle("tencent-mongodb", WAITERS, PAGINATED, RESOURCE);
+/// One test per generated crate: its call descriptions and lifecycle tables against its spec.
+macro_rules! calls_match_the_spec {
+    ($($test:ident: $krate:ident, $key:literal;)*) => {$(
+        #[test]
+        fn $test() {
+            use $krate::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
+            check($key, ALL);
+            check_lifecycle($key, WAITERS, PAGINATED, RESOURCE);
+        }
+    )*};
 }
 
-#[test]
-fn tencent_cdb_calls_match_the_spec() {
-    use tencent_cdb::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
-    check("tencent-cdb", ALL);
-    check_lifecycle("tencent-cdb", WAITERS, PAGINATED, RESOURCE);
-}
-
-#[test]
-fn tencent_postgres_calls_match_the_spec() {
-    use tencent_postgres::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
-    check("tencent-postgres", ALL);
-    check_lifecycle("tencent-postgres", WAITERS, PAGINATED, RESOURCE);
-}
-
-#[test]
-fn huawei_geminidb_calls_match_the_spec() {
-    use huawei_geminidb::operations::{ALL, PAGINATED, RESOURCE, WAITERS};
-    check("huawei-geminidb", ALL);
-    check_lifecycle("huawei-geminidb", WAITERS, PAGINATED, RESOURCE);
+calls_match_the_spec! {
+    tencent_mongodb_calls_match_the_spec: tencent_mongodb, "tencent-mongodb";
+    tencent_cdb_calls_match_the_spec: tencent_cdb, "tencent-cdb";
+    tencent_postgres_calls_match_the_spec: tencent_postgres, "tencent-postgres";
+    huawei_geminidb_calls_match_the_spec: huawei_geminidb, "huawei-geminidb";
 }

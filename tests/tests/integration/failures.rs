@@ -43,6 +43,18 @@ fn assert_service_error(err: &Error, code: &str, http_status: u16) {
     );
 }
 
+/// Each Tencent service with its crate's constant for the common error code `$code` (every
+/// crate names the common codes).
+macro_rules! tencent_codes {
+    ($code:ident) => {
+        [
+            (Service::MongoDb, tencent_mongodb::error_codes::$code),
+            (Service::Cdb, tencent_cdb::error_codes::$code),
+            (Service::Postgres, tencent_postgres::error_codes::$code),
+        ]
+    };
+}
+
 /// Describes the service's instance with `clients`, returning the error.
 async fn describe_error(service: Service, clients: &Clients) -> Error {
     service
@@ -62,20 +74,7 @@ async fn a_wrong_secret_key_is_a_signature_failure_and_not_retried() {
                 "not-the-secret-key",
             ))
         });
-        let tencent_codes = [
-            (
-                Service::MongoDb,
-                tencent_mongodb::error_codes::AUTH_FAILURE_SIGNATURE_FAILURE,
-            ),
-            (
-                Service::Cdb,
-                tencent_cdb::error_codes::AUTH_FAILURE_SIGNATURE_FAILURE,
-            ),
-            (
-                Service::Postgres,
-                tencent_postgres::error_codes::AUTH_FAILURE_SIGNATURE_FAILURE,
-            ),
-        ];
+        let tencent_codes = tencent_codes!(AUTH_FAILURE_SIGNATURE_FAILURE);
         for (service, code) in tencent_codes {
             let err = describe_error(service, &clients).await;
             assert_service_error(&err, code, 200);
@@ -118,22 +117,11 @@ async fn an_unknown_secret_id_or_ak_is_refused() {
                 DEMO_TENCENT_SECRET_KEY,
             ))
         });
-        let codes = [
-            (
-                Service::MongoDb,
-                tencent_mongodb::error_codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND,
-            ),
-            (
-                Service::Cdb,
-                tencent_cdb::error_codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND,
-            ),
-            (
-                Service::Postgres,
-                tencent_postgres::error_codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND,
-            ),
-            (Service::GeminiDb, huawei_codes::APIGW_AUTH_FAILED),
-        ];
-        for (service, code) in codes {
+        let huawei = [(Service::GeminiDb, huawei_codes::APIGW_AUTH_FAILED)];
+        for (service, code) in tencent_codes!(AUTH_FAILURE_SECRET_ID_NOT_FOUND)
+            .into_iter()
+            .chain(huawei)
+        {
             let err = describe_error(service, &clients).await;
             let status = if service == Service::GeminiDb {
                 401
@@ -201,20 +189,7 @@ async fn an_expired_timestamp_that_a_correction_cannot_fix_fails_typed() {
             );
             let recorder = Recorder::wrapping(skewed);
             let clients = Clients::through(&bed.emulator, recorder.clone(), |b| b);
-            let codes = [
-                (
-                    Service::MongoDb,
-                    tencent_mongodb::error_codes::AUTH_FAILURE_SIGNATURE_EXPIRE,
-                ),
-                (
-                    Service::Cdb,
-                    tencent_cdb::error_codes::AUTH_FAILURE_SIGNATURE_EXPIRE,
-                ),
-                (
-                    Service::Postgres,
-                    tencent_postgres::error_codes::AUTH_FAILURE_SIGNATURE_EXPIRE,
-                ),
-            ];
+            let codes = tencent_codes!(AUTH_FAILURE_SIGNATURE_EXPIRE);
             for (service, code) in codes {
                 let err = describe_error(service, &clients).await;
                 assert_service_error(&err, code, 200);

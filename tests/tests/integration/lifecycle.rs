@@ -66,33 +66,30 @@ async fn walk_lifecycle(service: Service, clients: &Clients, bed: &TestBed) {
     assert_eq!(applied, 2, "{service:?}: two changes, each applied once");
 }
 
+/// Walks `service`'s lifecycle with the default clients of a test bed of its own, which it
+/// returns for more checks.
+async fn walk_on_its_own_bed(service: Service) -> TestBed {
+    let bed = TestBed::start().await;
+    walk_lifecycle(service, &bed.clients, &bed).await;
+    bed
+}
+
 #[tokio::test]
 async fn mongodb_ssl_lifecycle() {
-    bounded(async {
-        let bed = TestBed::start().await;
-        walk_lifecycle(Service::MongoDb, &bed.clients, &bed).await;
-        bed.shutdown().await;
-    })
-    .await
+    bounded(async { walk_on_its_own_bed(Service::MongoDb).await.shutdown().await }).await
 }
 
 #[tokio::test]
 async fn cdb_ssl_lifecycle() {
-    bounded(async {
-        let bed = TestBed::start().await;
-        walk_lifecycle(Service::Cdb, &bed.clients, &bed).await;
-        bed.shutdown().await;
-    })
-    .await
+    bounded(async { walk_on_its_own_bed(Service::Cdb).await.shutdown().await }).await
 }
 
 #[tokio::test]
 async fn postgres_ssl_lifecycle_carries_the_connect_address() {
     bounded(async {
-        let bed = TestBed::start().await;
         // Starts enabled (the docs' example), so the walk disables, then enables with a new
         // connect address, which the describe operation then shows.
-        walk_lifecycle(Service::Postgres, &bed.clients, &bed).await;
+        let bed = walk_on_its_own_bed(Service::Postgres).await;
         let out = bed
             .clients
             .postgres
@@ -114,8 +111,7 @@ async fn postgres_ssl_lifecycle_carries_the_connect_address() {
 #[tokio::test]
 async fn geminidb_ssl_lifecycle_with_ak_sk_and_configured_project() {
     bounded(async {
-        let bed = TestBed::start().await;
-        walk_lifecycle(Service::GeminiDb, &bed.clients, &bed).await;
+        let bed = walk_on_its_own_bed(Service::GeminiDb).await;
         let sent = bed.recorder.sent();
         assert!(sent
             .iter()

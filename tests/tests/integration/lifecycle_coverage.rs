@@ -117,26 +117,20 @@ fn report(crate_name: &str, waiters: &[(&str, OperationWaiter)], pages: &[(&str,
     );
 }
 
-#[test]
-fn tencent_mongodb_covers_every_task_and_page() {
-    use tencent_mongodb::operations::{PAGINATED, WAITERS};
-    report("tencent-mongodb", WAITERS, PAGINATED);
+/// One test per generated crate: every task and page of its spec is covered.
+macro_rules! covers_every_task_and_page {
+    ($($test:ident: $krate:ident, $key:literal;)*) => {$(
+        #[test]
+        fn $test() {
+            use $krate::operations::{PAGINATED, WAITERS};
+            report($key, WAITERS, PAGINATED);
+        }
+    )*};
 }
 
-#[test]
-fn tencent_cdb_covers_every_task_and_page() {
-    use tencent_cdb::operations::{PAGINATED, WAITERS};
-    report("tencent-cdb", WAITERS, PAGINATED);
-}
-
-#[test]
-fn tencent_postgres_covers_every_task_and_page() {
-    use tencent_postgres::operations::{PAGINATED, WAITERS};
-    report("tencent-postgres", WAITERS, PAGINATED);
-}
-
-#[test]
-fn huawei_geminidb_covers_every_task_and_page() {
-    use huawei_geminidb::operations::{PAGINATED, WAITERS};
-    report("huawei-geminidb", WAITERS, PAGINATED);
+covers_every_task_and_page! {
+    tencent_mongodb_covers_every_task_and_page: tencent_mongodb, "tencent-mongodb";
+    tencent_cdb_covers_every_task_and_page: tencent_cdb, "tencent-cdb";
+    tencent_postgres_covers_every_task_and_page: tencent_postgres, "tencent-postgres";
+    huawei_geminidb_covers_every_task_and_page: huawei_geminidb, "huawei-geminidb";
 }

@@ -8,21 +8,21 @@ const TENCENT_SECRET_KEY: &str = "ConformanceSecretKey000000000000";
 /// Long-term Huawei key the emulator and the verifier accept.
 const HUAWEI_AK: &str = "CONFORMANCEAK0000000";
 const HUAWEI_SK: &str = "ConformanceSecretAccessKey00000000000000";
-/// The emulator's built-in temporary demo credentials (`cloud_emulator::DEMO_TENCENT_TEMP_SECRET_ID`,
-/// `DEMO_TENCENT_TEMP_SECRET_KEY`, `DEMO_TENCENT_TOKEN`, `DEMO_HUAWEI_TEMP_AK`, `DEMO_HUAWEI_TEMP_SK`,
-/// `DEMO_HUAWEI_SECURITY_TOKEN`), which it accepts by default; the verifier is given the same.
-const TENCENT_TEMP_SECRET_ID: &str = "AKIDEMULATORTEMP00000000000000000000";
-const TENCENT_TEMP_SECRET_KEY: &str = "EmulatorTempSecretKey00000000000";
-const TENCENT_TEMP_TOKEN: &str = "emulator-session-token";
-const HUAWEI_TEMP_AK: &str = "EMULATORTEMPAK000000";
-const HUAWEI_TEMP_SK: &str = "EmulatorTempSecretKey0000000000000000000";
-const HUAWEI_TEMP_SECURITY_TOKEN: &str = "emulator-security-token";
 /// The GeminiDB docs' project id, the emulator's default project.
-pub const HUAWEI_PROJECT_ID: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
-/// Regions the callers use (PostgreSQL's SSL operations are served in ap-guangzhou).
-pub const TENCENT_REGION: &str = "ap-guangzhou";
+pub use cloud_emulator::demo_data::DEFAULT_HUAWEI_PROJECT_ID as HUAWEI_PROJECT_ID;
 /// Huawei region of the emulator's default project.
-pub const HUAWEI_REGION: &str = "cn-north-4";
+pub use cloud_emulator::demo_data::DEFAULT_HUAWEI_REGION as HUAWEI_REGION;
+/// Regions the callers use (PostgreSQL's SSL operations are served in ap-guangzhou).
+pub use cloud_emulator::demo_data::TENCENT_REGION;
+// The emulator's built-in temporary demo credentials, which it accepts by default; the
+// verifier is given the same.
+use cloud_emulator::demo_data::{
+    DEMO_HUAWEI_SECURITY_TOKEN as HUAWEI_TEMP_SECURITY_TOKEN,
+    DEMO_HUAWEI_TEMP_AK as HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK as HUAWEI_TEMP_SK,
+    DEMO_TENCENT_TEMP_SECRET_ID as TENCENT_TEMP_SECRET_ID,
+    DEMO_TENCENT_TEMP_SECRET_KEY as TENCENT_TEMP_SECRET_KEY,
+    DEMO_TENCENT_TOKEN as TENCENT_TEMP_TOKEN,
+};
 
 /// The long-term keys, for the CLI's credential chain and its negative controls.
 pub struct LongTerm {

@@ -8,8 +8,8 @@ use std::time::Instant;
 use serde_json::json;
 
 use crate::certificates::{CertificateForm, TestCertificate};
+use crate::context::Shared;
 use crate::reply::{Damage, Reply};
-use crate::server::Shared;
 
 /// `GET /_emulator/certs/<service>/<instance-id>`: the instance's certificate in the form its
 /// seed asks for; 404 for an instance that does not exist (any more).

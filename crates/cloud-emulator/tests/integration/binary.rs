@@ -1,6 +1,7 @@
 //! The `cloud-emulator` binary: its first stdout line is the contract other tools rely on.
 
 use crate::common;
+use cloud_emulator::demo_data::MONGODB_INSTANCE;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -8,7 +9,6 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use common::*;
-use serde_json::json;
 
 /// Kills the child even when an assertion fails.
 struct Running(Child);
@@ -62,18 +62,8 @@ async fn first_line_names_the_address_and_the_server_answers() {
         .unwrap();
     assert_ne!(port, 0);
 
-    let health = client()
-        .get(format!("{base}/_emulator/health"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status().as_u16(), 200);
-    let a = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-    .send(base)
-    .await;
+    assert_eq!(admin(base, "GET", "health", None).await.status, 200);
+    let a = describe_ssl(MONGODB_INSTANCE).send(base).await;
     assert_eq!(a.response()["Status"], 1, "{:?}", a.response());
 }
 
@@ -94,10 +84,7 @@ async fn flags_set_the_accepted_credentials() {
         .strip_prefix("listening on ")
         .unwrap()
         .to_owned();
-    let call = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    );
+    let call = describe_ssl(MONGODB_INSTANCE);
     let custom = call
         .clone()
         .with(|t| {
@@ -124,10 +111,7 @@ async fn flags_set_the_accepted_credentials() {
 
 #[tokio::test]
 async fn the_clock_offset_comes_from_the_flag_or_the_environment() {
-    let call = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    );
+    let call = describe_ssl(MONGODB_INSTANCE);
     for (args, env, offset) in [
         (&["--clock-offset-secs", "-7200"][..], &[][..], -7200),
         (
@@ -216,7 +200,7 @@ fn help_documents_every_flag() {
         "CLOUD_EMULATOR_CLOCK_OFFSET_SECS",
         "--spec-dir",
         "X-Emulator-Fault",
-        "AKIDEMULATOR000000000000000000000000",
+        cloud_emulator::DEMO_TENCENT_SECRET_ID,
     ] {
         assert!(help.contains(flag), "--help lacks {flag}");
     }

@@ -2,10 +2,11 @@
 //! certificates expiring when the seed says, HTML pages and broken certificates on request, and a
 //! seeded link that is kept as it is.
 
+use cloud_emulator::demo_data::TENCENT_REGION;
 use cloud_emulator::{Emulator, RunningEmulator, Seed};
 use serde_json::json;
 
-use crate::common::{cdb, client, mongodb};
+use crate::common::{cdb, client, describe_ssl};
 
 async fn start(seed: serde_json::Value) -> RunningEmulator {
     let seed = Seed::from_json(&seed.to_string()).expect("seed");
@@ -44,15 +45,15 @@ async fn links_lead_to_certificates_expiring_when_seeded() {
     let emu = start(json!({
         "replace_defaults": true,
         "instances": [
-            {"service": "tencent-cdb", "id": "cdb-dated001", "region": "ap-guangzhou",
+            {"service": "tencent-cdb", "id": "cdb-dated001", "region": TENCENT_REGION,
              "certificate": {"not_after": "2027-01-31T00:00:00Z"}},
-            {"service": "tencent-cdb", "id": "cdb-html0001", "region": "ap-guangzhou",
+            {"service": "tencent-cdb", "id": "cdb-html0001", "region": TENCENT_REGION,
              "certificate": {"serve": "html"}},
-            {"service": "tencent-cdb", "id": "cdb-bad00001", "region": "ap-guangzhou",
+            {"service": "tencent-cdb", "id": "cdb-bad00001", "region": TENCENT_REGION,
              "certificate": {"serve": "garbage"}},
-            {"service": "tencent-mongodb", "id": "cmgo-days0001", "region": "ap-guangzhou",
+            {"service": "tencent-mongodb", "id": "cmgo-days0001", "region": TENCENT_REGION,
              "certificate": {"expires_in_days": 12}},
-            {"service": "tencent-cdb", "id": "cdb-gone0001", "region": "ap-guangzhou",
+            {"service": "tencent-cdb", "id": "cdb-gone0001", "region": TENCENT_REGION,
              "outputs": {"DescribeSSLStatus": {"Url": "http://127.0.0.1:9/ca.pem"}}}
         ]
     }))
@@ -79,13 +80,7 @@ async fn links_lead_to_certificates_expiring_when_seeded() {
     assert_eq!(not_after(&body), 1_801_353_600);
 
     // The mongodb answer states the expiry too, in Beijing time, the same instant.
-    let days = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-days0001"}),
-    )
-    .send(&base)
-    .await
-    .response();
+    let days = describe_ssl("cmgo-days0001").send(&base).await.response();
     let (_, _, body) = download(&link(&days, "CertUrl")).await;
     let expiry = not_after(&body);
     let left = expiry - crate::common::now();

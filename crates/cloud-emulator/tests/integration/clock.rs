@@ -2,21 +2,14 @@
 //! server with a skewed clock does, without touching any clock or re-signing anything.
 
 use crate::common;
+use cloud_emulator::demo_data::MONGODB_INSTANCE;
 
 use std::time::Duration;
 
 use cloud_emulator::{Emulator, DEFAULT_HUAWEI_PROJECT_ID, MAX_CLOCK_OFFSET};
 use common::*;
-use serde_json::json;
 
 const AHEAD: i64 = 3600;
-
-fn describe() -> Tencent {
-    mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-}
 
 fn certs() -> Huawei {
     huawei(
@@ -50,7 +43,7 @@ async fn an_emulator_ahead_refuses_the_clients_time_and_dates_its_answers_ahead(
     let base = emu.base_url();
 
     // A client whose clock is right is an hour behind as far as the emulator is concerned.
-    let refused = describe().send(&base).await;
+    let refused = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(
         refused.tencent_code().as_deref(),
         Some("AuthFailure.SignatureExpire")
@@ -70,7 +63,7 @@ async fn an_emulator_ahead_refuses_the_clients_time_and_dates_its_answers_ahead(
     assert_about(stated, server_time);
 
     // Corrected from the Date header, as a client does, the same call is accepted.
-    let corrected = describe()
+    let corrected = describe_ssl(MONGODB_INSTANCE)
         .with(|t| t.timestamp = server_time)
         .send(&base)
         .await;
@@ -89,22 +82,10 @@ async fn an_emulator_ahead_refuses_the_clients_time_and_dates_its_answers_ahead(
         .unwrap()
         .contains("expired"));
     let huawei_corrected = certs()
-        .auth(match aksk() {
-            Auth::AkSk {
-                ak,
-                sk,
-                security_token,
-                signing_sk,
-                ..
-            } => Auth::AkSk {
-                ak,
-                sk,
-                skew: AHEAD,
-                security_token,
-                signing_sk,
-            },
-            other => other,
-        })
+        .auth(Auth::AkSk(AkSk {
+            skew: AHEAD,
+            ..AkSk::demo()
+        }))
         .send(&base)
         .await;
     assert_eq!(
@@ -125,7 +106,7 @@ async fn an_offset_within_the_tolerance_is_accepted() {
             .await
             .unwrap();
         let base = emu.base_url();
-        let a = describe().send(&base).await;
+        let a = describe_ssl(MONGODB_INSTANCE).send(&base).await;
         assert_eq!(a.tencent_code(), None, "{offset}: {:?}", a.response());
         assert_about(parse_http_date(a.header("date").unwrap()), now() + offset);
         assert_eq!(certs().send(&base).await.status, 200, "{offset}");
@@ -143,20 +124,7 @@ async fn iam_tokens_are_issued_on_the_emulators_clock() {
         .await
         .unwrap();
     let base = emu.base_url();
-    let body = json!({"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": cloud_emulator::DEMO_IAM_USER, "password": cloud_emulator::DEMO_IAM_PASSWORD,
-            "domain": {"name": cloud_emulator::DEMO_IAM_DOMAIN}}}},
-        "scope": {"project": {"name": "cn-north-4"}}}});
-    let issued = answer(
-        client()
-            .post(format!("{base}/v3/auth/tokens"))
-            .json_body(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let issued = iam_token_answer(&base, "cn-north-4").await;
     assert_eq!(issued.status, 201);
     let token = &issued.json()["token"];
     let issued_at = parse_iam_time(token["issued_at"].as_str().unwrap());
@@ -193,7 +161,7 @@ async fn an_offset_beyond_a_century_is_refused_at_start() {
         .unwrap();
     assert!(
         parse_http_date(
-            describe()
+            describe_ssl(MONGODB_INSTANCE)
                 .send(&edge.base_url())
                 .await
                 .header("date")

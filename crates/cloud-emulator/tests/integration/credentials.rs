@@ -5,6 +5,7 @@
 
 use crate::common::*;
 
+use cloud_emulator::demo_data::{MONGODB_OTHER_INSTANCE, TENCENT_REGION};
 use cloud_emulator::{
     Emulator, DEMO_CVM_ROLE, DEMO_IDP_ID, DEMO_ID_TOKEN, DEMO_TKE_PROVIDER_ID,
     DEMO_WEB_IDENTITY_TOKEN, ISSUER_HUAWEI_ECS_METADATA, ISSUER_HUAWEI_FEDERATED,
@@ -56,11 +57,7 @@ async fn credential_services_issue_counted_keys_that_sign_calls() {
     assert_eq!(status, 404);
     let text = |v: &Value| v.as_str().unwrap().to_owned();
     // The issued key signs a call, with its token only.
-    let call = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5"}),
-    )
-    .with(|t| {
+    let call = describe_ssl(MONGODB_OTHER_INSTANCE).with(|t| {
         t.secret_id = text(&doc["TmpSecretId"]);
         t.secret_key = text(&doc["TmpSecretKey"]);
         t.token = Some(text(&doc["Token"]));
@@ -107,7 +104,7 @@ async fn credential_services_issue_counted_keys_that_sign_calls() {
             .header("Authorization", "SKIP")
             .header("X-TC-Action", "AssumeRoleWithWebIdentity")
             .header("X-TC-Version", "2018-08-13")
-            .header("X-TC-Region", "ap-guangzhou")
+            .header("X-TC-Region", TENCENT_REGION)
             .body(
                 json!({"ProviderId": DEMO_TKE_PROVIDER_ID, "WebIdentityToken": token,
                        "RoleArn": ARN, "RoleSessionName": "tke"})

@@ -5,6 +5,7 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
+use cloud_emulator::demo_data::{CDB_INSTANCE, MONGODB_INSTANCE};
 use cloud_emulator::{
     Emulator, Failure, Fault, FaultRule, Phase, RunningEmulator, FAULT_INJECTED_HEADER,
     IAM_CREATE_TOKEN_OPERATION,
@@ -17,17 +18,10 @@ async fn start() -> RunningEmulator {
     Emulator::builder().start().await.expect("start")
 }
 
-fn describe() -> Tencent {
-    mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-}
-
 fn enable() -> Tencent {
     mongodb(
         "InstanceEnableSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx", "Enable": true}),
+        json!({"InstanceId": MONGODB_INSTANCE, "Enable": true}),
     )
 }
 
@@ -39,13 +33,13 @@ fn with_fault(call: Tencent, fault: &str) -> Tencent {
 async fn latency_is_added_and_bounded() {
     let emu = start().await;
     let started = Instant::now();
-    let a = with_fault(describe(), "latency:300")
+    let a = with_fault(describe_ssl(MONGODB_INSTANCE), "latency:300")
         .send(&emu.base_url())
         .await;
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert_eq!(a.response()["Status"], 1, "latency alone still answers");
     assert_eq!(a.header(FAULT_INJECTED_HEADER), Some("latency:300"));
-    let too_long = with_fault(describe(), "latency:600000")
+    let too_long = with_fault(describe_ssl(MONGODB_INSTANCE), "latency:600000")
         .send(&emu.base_url())
         .await;
     assert_eq!(too_long.tencent_code().as_deref(), Some("InvalidParameter"));
@@ -60,11 +54,15 @@ async fn latency_is_added_and_bounded() {
 async fn http_errors_html_pages_and_throttling() {
     let emu = start().await;
     let base = emu.base_url();
-    let a = with_fault(describe(), "status:503").send(&base).await;
+    let a = with_fault(describe_ssl(MONGODB_INSTANCE), "status:503")
+        .send(&base)
+        .await;
     assert_eq!(a.status, 503);
     assert_eq!(a.tencent_code().as_deref(), Some("InternalError"));
 
-    let html = with_fault(describe(), "html").send(&base).await;
+    let html = with_fault(describe_ssl(MONGODB_INSTANCE), "html")
+        .send(&base)
+        .await;
     assert_eq!(html.status, 502);
     assert!(html
         .header("content-type")
@@ -73,7 +71,9 @@ async fn http_errors_html_pages_and_throttling() {
     assert!(String::from_utf8_lossy(&html.body).contains("<html>"));
     assert!(serde_json::from_slice::<serde_json::Value>(&html.body).is_err());
 
-    let throttled = with_fault(describe(), "throttle").send(&base).await;
+    let throttled = with_fault(describe_ssl(MONGODB_INSTANCE), "throttle")
+        .send(&base)
+        .await;
     assert_eq!(
         throttled.tencent_code().as_deref(),
         Some("RequestLimitExceeded")
@@ -119,17 +119,21 @@ async fn http_errors_html_pages_and_throttling() {
 async fn truncated_and_malformed_bodies() {
     let emu = start().await;
     let base = emu.base_url();
-    let truncated = with_fault(describe(), "truncate").send(&base).await;
+    let truncated = with_fault(describe_ssl(MONGODB_INSTANCE), "truncate")
+        .send(&base)
+        .await;
     assert_eq!(truncated.status, 200);
     assert!(!truncated.body.is_empty());
     assert!(serde_json::from_slice::<serde_json::Value>(&truncated.body).is_err());
     assert!(truncated.body.starts_with(b"{\"Response\""));
 
-    let malformed = with_fault(describe(), "malformed").send(&base).await;
+    let malformed = with_fault(describe_ssl(MONGODB_INSTANCE), "malformed")
+        .send(&base)
+        .await;
     assert!(serde_json::from_slice::<serde_json::Value>(&malformed.body).is_err());
 
     // Content-Length promises more than arrives: the client's body read fails.
-    let cut = with_fault(describe(), "truncate-body")
+    let cut = with_fault(describe_ssl(MONGODB_INSTANCE), "truncate-body")
         .send_expecting_transport_error(&base)
         .await;
     assert!(
@@ -166,21 +170,14 @@ async fn one_date_header_on_the_wire() {
 async fn truncate_body_on_the_wire() {
     let emu = start().await;
     let host = emu.base_url().trim_start_matches("http://").to_owned();
-    let body = br#"{"InstanceId":"cmgo-eqmoaxxx"}"#;
+    let body = json!({"InstanceId": MONGODB_INSTANCE}).to_string();
+    let body = body.as_bytes();
     let ts = now();
-    let signed = cloud_transport::sign::tc3::sign(
-        cloud_emulator::DEMO_TENCENT_SECRET_ID,
-        &cloud_transport::Secret::new(cloud_emulator::DEMO_TENCENT_SECRET_KEY),
-        "mongodb",
-        ts,
-        &cloud_transport::sign::tc3::Tc3Request::post_json(&host, body),
-    )
-    .unwrap();
+    let authorization = demo_mongodb_authorization(&emu.base_url(), ts, body);
     let request = format!(
-        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nAuthorization: {}\r\n\
+        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nAuthorization: {authorization}\r\n\
          X-TC-Action: DescribeInstanceSSL\r\nX-TC-Version: 2019-07-25\r\nX-TC-Timestamp: {ts}\r\n\
          X-Emulator-Fault: truncate-body\r\nContent-Length: {}\r\n\r\n",
-        signed.authorization,
         body.len()
     );
     let mut stream = tokio::net::TcpStream::connect(emu.local_addr())
@@ -241,7 +238,10 @@ async fn reset_before_does_not_apply_reset_after_does() {
     assert_eq!(emu.applied_count("InstanceEnableSSL"), 2);
 
     // The server survives resets: a normal call works.
-    assert_eq!(describe().send(&base).await.response()["Status"], 1);
+    assert_eq!(
+        describe_ssl(MONGODB_INSTANCE).send(&base).await.response()["Status"],
+        1
+    );
     emu.shutdown().await;
 }
 
@@ -251,9 +251,12 @@ async fn a_reset_is_a_tcp_reset() {
     let mut stream = tokio::net::TcpStream::connect(emu.local_addr())
         .await
         .unwrap();
-    let request = "GET / HTTP/1.1\r\nHost: x\r\nX-TC-Action: DescribeInstanceSSL\r\nX-TC-Version: 2019-07-25\r\n\
-                   Authorization: TC3-HMAC-SHA256 Credential=AKIDEMULATOR000000000000000000000000/2024-01-01/mongodb/tc3_request, SignedHeaders=content-type;host, Signature=0000000000000000000000000000000000000000000000000000000000000000\r\n\
-                   X-Emulator-Fault: reset\r\n\r\n";
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-TC-Action: DescribeInstanceSSL\r\nX-TC-Version: 2019-07-25\r\n\
+         Authorization: TC3-HMAC-SHA256 Credential={}/2024-01-01/mongodb/tc3_request, SignedHeaders=content-type;host, Signature=0000000000000000000000000000000000000000000000000000000000000000\r\n\
+         X-Emulator-Fault: reset\r\n\r\n",
+        cloud_emulator::DEMO_TENCENT_SECRET_ID
+    );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut buf = [0u8; 64];
     let read = tokio::time::timeout(TIMEOUT, stream.read(&mut buf))
@@ -282,7 +285,7 @@ async fn rules_match_operation_and_count() {
         )
         .unwrap();
     assert_eq!(
-        describe().send(&base).await.status,
+        describe_ssl(MONGODB_INSTANCE).send(&base).await.status,
         200,
         "other operations are untouched"
     );
@@ -306,11 +309,14 @@ async fn rules_match_operation_and_count() {
         )
         .unwrap();
     assert_eq!(
-        describe().send(&base).await.tencent_code(),
+        describe_ssl(MONGODB_INSTANCE)
+            .send(&base)
+            .await
+            .tencent_code(),
         None,
         "another service"
     );
-    let cdb = cdb("DescribeSSLStatus", json!({"InstanceId": "cdb-je5dfmdl"}))
+    let cdb = cdb("DescribeSSLStatus", json!({"InstanceId": CDB_INSTANCE}))
         .send(&base)
         .await;
     assert_eq!(cdb.tencent_code().as_deref(), Some("RequestLimitExceeded"));
@@ -321,7 +327,11 @@ async fn rules_match_operation_and_count() {
         ))
         .unwrap();
     faults.clear();
-    assert_eq!(describe().send(&base).await.status, 200, "cleared");
+    assert_eq!(
+        describe_ssl(MONGODB_INSTANCE).send(&base).await.status,
+        200,
+        "cleared"
+    );
     emu.shutdown().await;
 }
 
@@ -329,86 +339,47 @@ async fn rules_match_operation_and_count() {
 async fn admin_endpoint_adds_lists_and_clears_rules() {
     let emu = start().await;
     let base = emu.base_url();
-    let http = client();
-    let added = http
-        .post(format!("{base}/_emulator/faults"))
-        .json_body(&json!([
-            {"operation": "DescribeInstanceSSL", "fault": "html:503", "times": 1},
-            {"operation": "SwitchSsl", "service": "huawei-geminidb", "fault": "reset@after", "times": 3}
-        ]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(added.status().as_u16(), 201);
-    let listed = answer(
-        http.get(format!("{base}/_emulator/faults"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .json();
+    let rules = json!([
+        {"operation": "DescribeInstanceSSL", "fault": "html:503", "times": 1},
+        {"operation": "SwitchSsl", "service": "huawei-geminidb", "fault": "reset@after", "times": 3}
+    ]);
+    let added = admin(&base, "POST", "faults", Some(&rules)).await;
+    assert_eq!(added.status, 201);
+    let listed = admin(&base, "GET", "faults", None).await.json();
     assert_eq!(listed["rules"].as_array().unwrap().len(), 2);
     assert_eq!(listed["rules"][1]["remaining"], 3);
     assert_eq!(listed["rules"][1]["fault"], "reset@after");
 
-    let page = describe().send(&base).await;
+    let page = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(page.status, 503);
     assert!(page
         .header("content-type")
         .unwrap()
         .starts_with("text/html"));
 
-    let bad = http
-        .post(format!("{base}/_emulator/faults"))
-        .json_body(&json!({"operation": "X", "fault": "explode"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bad.status().as_u16(), 400);
-    let message = answer(bad).await.json()["error"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let bad = admin(
+        &base,
+        "POST",
+        "faults",
+        Some(&json!({"operation": "X", "fault": "explode"})),
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    let message = bad.json()["error"].as_str().unwrap().to_owned();
     assert!(message.contains("explode"), "{message}");
 
-    let cleared = http
-        .delete(format!("{base}/_emulator/faults"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cleared.status().as_u16(), 200);
-    let listed = answer(
-        http.get(format!("{base}/_emulator/faults"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .json();
+    let cleared = admin(&base, "DELETE", "faults", None).await;
+    assert_eq!(cleared.status, 200);
+    let listed = admin(&base, "GET", "faults", None).await.json();
     assert_eq!(listed["rules"], json!([]));
 
-    let state = answer(
-        http.get(format!("{base}/_emulator/state"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .json();
+    let state = admin(&base, "GET", "state", None).await.json();
     assert!(state["instances"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|i| i["id"] == "cmgo-eqmoaxxx"));
-    let services = answer(
-        http.get(format!("{base}/_emulator/services"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .json();
+        .any(|i| i["id"] == MONGODB_INSTANCE));
+    let services = admin(&base, "GET", "services", None).await.json();
     assert!(services["services"].as_array().unwrap().len() >= 4);
     emu.shutdown().await;
 }
@@ -422,16 +393,8 @@ async fn iam_calls_can_be_faulted_by_rule() {
             Fault::failure(Failure::Status(500)),
         ))
         .unwrap();
-    let body = json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": cloud_emulator::DEMO_IAM_USER, "password": cloud_emulator::DEMO_IAM_PASSWORD,
-        "domain": {"name": cloud_emulator::DEMO_IAM_DOMAIN}}}}, "scope": {"project": {"name": "cn-north-4"}}}});
-    let first = client()
-        .post(format!("{}/v3/auth/tokens", emu.base_url()))
-        .json_body(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(first.status().as_u16(), 500);
+    let first = iam_token_answer(&emu.base_url(), "cn-north-4").await;
+    assert_eq!(first.status, 500);
     let token = iam_token(&emu.base_url(), "cn-north-4").await;
     assert!(!token.is_empty());
     // A request answered by a fault before it was processed is not counted; the second is.
@@ -443,8 +406,11 @@ async fn iam_calls_can_be_faulted_by_rule() {
 async fn shutdown_is_prompt_even_with_a_sleeping_request() {
     let emu = start().await;
     let base = emu.base_url();
-    let pending =
-        tokio::spawn(async move { with_fault(describe(), "latency:20000").send(&base).await });
+    let pending = tokio::spawn(async move {
+        with_fault(describe_ssl(MONGODB_INSTANCE), "latency:20000")
+            .send(&base)
+            .await
+    });
     tokio::time::sleep(Duration::from_millis(200)).await;
     let started = Instant::now();
     emu.shutdown().await;
@@ -516,43 +482,21 @@ async fn admin_endpoint_refuses_foreign_requests_and_caps_rules() {
     let many: Vec<_> = (0..cloud_emulator::MAX_FAULT_RULES)
         .map(|_| rule.clone())
         .collect();
-    let full = http
-        .post(format!("{base}/_emulator/faults"))
-        .json_body(&json!(many))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(full.status().as_u16(), 201);
-    let over = http
-        .post(format!("{base}/_emulator/faults"))
-        .json_body(&rule)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(over.status().as_u16(), 400);
-    let message = answer(over).await.json()["error"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let full = admin(&base, "POST", "faults", Some(&json!(many))).await;
+    assert_eq!(full.status, 201);
+    let over = admin(&base, "POST", "faults", Some(&rule)).await;
+    assert_eq!(over.status, 400);
+    let message = over.json()["error"].as_str().unwrap_or_default().to_owned();
     assert!(message.contains("at most 1000"), "{message}");
     assert_eq!(
         emu.faults().pending().len(),
         cloud_emulator::MAX_FAULT_RULES
     );
     // DELETE frees them, and the emulator takes rules again.
-    let cleared = http
-        .delete(format!("{base}/_emulator/faults"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cleared.status().as_u16(), 200);
+    let cleared = admin(&base, "DELETE", "faults", None).await;
+    assert_eq!(cleared.status, 200);
     assert!(emu.faults().pending().is_empty());
-    let again = http
-        .post(format!("{base}/_emulator/faults"))
-        .json_body(&rule)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status().as_u16(), 201);
+    let again = admin(&base, "POST", "faults", Some(&rule)).await;
+    assert_eq!(again.status, 201);
     emu.shutdown().await;
 }

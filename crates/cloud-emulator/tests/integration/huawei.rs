@@ -2,13 +2,14 @@
 //! emulator, project lookup, routing, validation and documented error codes.
 
 use crate::common;
+use cloud_emulator::demo_data::MONGODB_OTHER_INSTANCE;
 
 use std::time::Duration;
 
 use cloud_emulator::{
     Emulator, RunningEmulator, Seed, DEFAULT_HUAWEI_PROJECT_ID, DEMO_HUAWEI_SECURITY_TOKEN,
-    DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK, DEMO_IAM_DOMAIN, DEMO_IAM_PASSWORD, DEMO_IAM_USER,
-    IAM_CREATE_TOKEN_OPERATION, IAM_LIST_PROJECTS_OPERATION,
+    DEMO_HUAWEI_TEMP_AK, DEMO_HUAWEI_TEMP_SK, IAM_CREATE_TOKEN_OPERATION,
+    IAM_LIST_PROJECTS_OPERATION,
 };
 use common::*;
 use serde_json::json;
@@ -47,16 +48,11 @@ async fn aksk_failures_are_401_apigw_0301() {
     let emu = start().await;
     let base = emu.base_url();
     let call = huawei("GET", &certs_path());
-    let with_auth = |f: &dyn Fn(&mut Auth)| {
-        let mut auth = aksk();
-        f(&mut auth);
-        call.clone().auth(auth)
-    };
+    let with_aksk = |aksk: AkSk| call.clone().auth(Auth::AkSk(aksk));
 
-    let wrong = with_auth(&|a| {
-        if let Auth::AkSk { signing_sk, .. } = a {
-            *signing_sk = Some("wrong".into());
-        }
+    let wrong = with_aksk(AkSk {
+        signing_sk: Some("wrong".into()),
+        ..AkSk::demo()
     })
     .send(&base)
     .await;
@@ -66,10 +62,9 @@ async fn aksk_failures_are_401_apigw_0301() {
         .unwrap()
         .contains("signature"));
 
-    let expired = with_auth(&|a| {
-        if let Auth::AkSk { skew, .. } = a {
-            *skew = -16 * 60;
-        }
+    let expired = with_aksk(AkSk {
+        skew: -16 * 60,
+        ..AkSk::demo()
     })
     .send(&base)
     .await;
@@ -78,19 +73,17 @@ async fn aksk_failures_are_401_apigw_0301() {
         .as_str()
         .unwrap()
         .contains("expired"));
-    let within = with_auth(&|a| {
-        if let Auth::AkSk { skew, .. } = a {
-            *skew = -14 * 60;
-        }
+    let within = with_aksk(AkSk {
+        skew: -14 * 60,
+        ..AkSk::demo()
     })
     .send(&base)
     .await;
     assert_eq!(within.status, 200, "14 minutes of skew are allowed");
 
-    let unknown = with_auth(&|a| {
-        if let Auth::AkSk { ak, .. } = a {
-            *ak = "UNKNOWNAK00000000000".into();
-        }
+    let unknown = with_aksk(AkSk {
+        ak: "UNKNOWNAK00000000000".into(),
+        ..AkSk::demo()
     })
     .send(&base)
     .await;
@@ -106,12 +99,13 @@ async fn aksk_failures_are_401_apigw_0301() {
     );
 
     // Temporary credentials need their security token.
-    let temp = |token: Option<&str>| Auth::AkSk {
-        ak: DEMO_HUAWEI_TEMP_AK.into(),
-        sk: DEMO_HUAWEI_TEMP_SK.into(),
-        skew: 0,
-        security_token: token.map(str::to_owned),
-        signing_sk: None,
+    let temp = |token: Option<&str>| {
+        Auth::AkSk(AkSk {
+            ak: DEMO_HUAWEI_TEMP_AK.into(),
+            sk: DEMO_HUAWEI_TEMP_SK.into(),
+            security_token: token.map(str::to_owned),
+            ..AkSk::demo()
+        })
     };
     assert_auth_failure(&call.clone().auth(temp(None)).send(&base).await);
     let ok = call
@@ -127,19 +121,8 @@ async fn aksk_failures_are_401_apigw_0301() {
 async fn iam_tokens_are_issued_and_accepted() {
     let emu = start().await;
     let base = emu.base_url();
-    let body = json!({"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": DEMO_IAM_USER, "password": DEMO_IAM_PASSWORD, "domain": {"name": DEMO_IAM_DOMAIN}}}},
-        "scope": {"project": {"name": "cn-north-4"}}}});
-    let issued = answer(
-        client()
-            .post(format!("{base}/v3/auth/tokens"))
-            .json_body(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let body = iam_password_body(json!({"name": "cn-north-4"}));
+    let issued = iam_token_request(&base, &body).await;
     assert_eq!(issued.status, 201);
     let token = issued.header("x-subject-token").unwrap().to_owned();
     let payload = issued.json();
@@ -164,28 +147,12 @@ async fn iam_tokens_are_issued_and_accepted() {
     // Scoped by project id as well.
     let by_id = json!({"auth": {"identity": body["auth"]["identity"].clone(),
         "scope": {"project": {"id": DEFAULT_HUAWEI_PROJECT_ID}}}});
-    let issued = answer(
-        client()
-            .post(format!("{base}/v3/auth/tokens"))
-            .json_body(&by_id)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let issued = iam_token_request(&base, &by_id).await;
     assert_eq!(issued.status, 201);
 
     let mut wrong = body.clone();
     wrong["auth"]["identity"]["password"]["user"]["password"] = json!("nope");
-    let denied = answer(
-        client()
-            .post(format!("{base}/v3/auth/tokens"))
-            .json_body(&wrong)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let denied = iam_token_request(&base, &wrong).await;
     assert_eq!(denied.status, 401);
     assert!(denied.header("x-subject-token").is_none());
 
@@ -232,12 +199,7 @@ async fn project_lookup_by_region() {
     assert_eq!(emu.request_count(IAM_CREATE_TOKEN_OPERATION), 0);
     iam_token(&base, "cn-north-4").await;
     assert_eq!(emu.request_count("KeystoneCreateUserTokenByPassword"), 1);
-    let state = client()
-        .get(format!("{base}/_emulator/state"))
-        .send()
-        .await
-        .unwrap();
-    let state: serde_json::Value = serde_json::from_slice(&state.bytes().await.unwrap()).unwrap();
+    let state = admin(&base, "GET", "state", None).await.json();
     assert_eq!(state["requests"]["huawei-iam/KeystoneListProjects"], 3);
     emu.shutdown().await;
 }
@@ -349,12 +311,7 @@ async fn the_root_path_is_routed_by_what_the_request_carries() {
         no_action.tencent_code().as_deref(),
         Some("MissingParameter")
     );
-    let tencent = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5"}),
-    )
-    .send(&base)
-    .await;
+    let tencent = describe_ssl(MONGODB_OTHER_INSTANCE).send(&base).await;
     assert_eq!(tencent.tencent_code(), None, "{:?}", tencent.response());
     emu.shutdown().await;
 }

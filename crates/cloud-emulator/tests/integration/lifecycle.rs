@@ -5,6 +5,9 @@ use crate::common;
 
 use std::time::Duration;
 
+use cloud_emulator::demo_data::{
+    CDB_INSTANCE, MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE, POSTGRES_INSTANCE,
+};
 use cloud_emulator::{Emulator, RunningEmulator, Seed};
 use common::*;
 use serde_json::{json, Value};
@@ -35,16 +38,13 @@ async fn eventually(base: &str, describe: &Tencent, check: impl Fn(&Value) -> bo
 async fn mongodb_enable_ssl_shows_after_the_delay() {
     let emu = start().await;
     let base = emu.base_url();
-    let describe = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5"}),
-    );
+    let describe = describe_ssl(MONGODB_OTHER_INSTANCE);
     assert_eq!(describe.send(&base).await.response()["Status"], 1);
 
     let started = std::time::Instant::now();
     let disable = mongodb(
         "InstanceEnableSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5", "Enable": false}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE, "Enable": false}),
     )
     .send(&base)
     .await
@@ -52,30 +52,31 @@ async fn mongodb_enable_ssl_shows_after_the_delay() {
     assert!(disable["FlowId"].as_i64().is_some(), "{disable}");
     // Not yet visible.
     assert_eq!(describe.send(&base).await.response()["Status"], 1);
-    let snapshot = emu.instance("tencent-mongodb", "cmgo-p8vnipr5").unwrap();
+    let snapshot = emu
+        .instance("tencent-mongodb", MONGODB_OTHER_INSTANCE)
+        .unwrap();
     assert_eq!(snapshot.pending_changes, 1);
 
     eventually(&base, &describe, |r| r["Status"] == 0).await;
     assert!(started.elapsed() >= DELAY, "shown only after the delay");
     // Another instance is untouched.
-    let other = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-    .send(&base)
-    .await;
+    let other = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(other.response()["Status"], 1);
 
     mongodb(
         "InstanceEnableSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5", "Enable": true}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE, "Enable": true}),
     )
     .send(&base)
     .await;
     eventually(&base, &describe, |r| r["Status"] == 1).await;
     assert_eq!(emu.applied_count("InstanceEnableSSL"), 2);
     assert_eq!(
-        emu.applied_count_on("tencent-mongodb", "InstanceEnableSSL", "cmgo-p8vnipr5"),
+        emu.applied_count_on(
+            "tencent-mongodb",
+            "InstanceEnableSSL",
+            MONGODB_OTHER_INSTANCE
+        ),
         2
     );
     assert_eq!(
@@ -90,9 +91,9 @@ async fn mongodb_enable_ssl_shows_after_the_delay() {
 async fn cdb_close_and_open_ssl() {
     let emu = start().await;
     let base = emu.base_url();
-    let describe = cdb("DescribeSSLStatus", json!({"InstanceId": "cdb-je5dfmdl"}));
+    let describe = cdb("DescribeSSLStatus", json!({"InstanceId": CDB_INSTANCE}));
     assert_eq!(describe.send(&base).await.response()["Status"], "ON");
-    let close = cdb("CloseSSL", json!({"InstanceId": "cdb-je5dfmdl"}))
+    let close = cdb("CloseSSL", json!({"InstanceId": CDB_INSTANCE}))
         .send(&base)
         .await
         .response();
@@ -103,7 +104,7 @@ async fn cdb_close_and_open_ssl() {
     );
     assert_eq!(describe.send(&base).await.response()["Status"], "ON");
     eventually(&base, &describe, |r| r["Status"] == "OFF").await;
-    cdb("OpenSSL", json!({"InstanceId": "cdb-je5dfmdl"}))
+    cdb("OpenSSL", json!({"InstanceId": CDB_INSTANCE}))
         .send(&base)
         .await;
     eventually(&base, &describe, |r| r["Status"] == "ON").await;
@@ -118,11 +119,11 @@ async fn postgres_modify_ssl_config_carries_the_connect_address() {
     let base = emu.base_url();
     let describe = postgres(
         "DescribeDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE}),
     );
     postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": false}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": false}),
     )
     .send(&base)
     .await;
@@ -131,7 +132,7 @@ async fn postgres_modify_ssl_config_carries_the_connect_address() {
     assert_eq!(off["CAUrl"], "", "{off}");
     postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": true, "ConnectAddress": "10.6.0.9"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": true, "ConnectAddress": "10.6.0.9"}),
     )
     .send(&base)
     .await;
@@ -212,14 +213,14 @@ async fn seeds_create_instances_with_their_state() {
     .unwrap();
     let emu = Emulator::builder().seed(seed).start().await.unwrap();
     let base = emu.base_url();
-    let seeded = mongodb("DescribeInstanceSSL", json!({"InstanceId": "cmgo-seeded1"}))
+    let seeded = describe_ssl("cmgo-seeded1")
         .with(|t| t.region = Some("ap-shanghai".into()))
         .send(&base)
         .await
         .response();
     assert_eq!(seeded["Status"], 0);
     assert_eq!(seeded["CertUrl"], Value::Null);
-    let elsewhere = mongodb("DescribeInstanceSSL", json!({"InstanceId": "cmgo-seeded1"}))
+    let elsewhere = describe_ssl("cmgo-seeded1")
         .with(|t| t.region = Some("ap-beijing".into()))
         .send(&base)
         .await;
@@ -227,12 +228,7 @@ async fn seeds_create_instances_with_their_state() {
         elsewhere.tencent_code().as_deref(),
         Some("InvalidParameterValue.NotFoundInstance")
     );
-    let default_gone = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-    .send(&base)
-    .await;
+    let default_gone = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(
         default_gone.tencent_code().as_deref(),
         Some("InvalidParameterValue.NotFoundInstance")
@@ -275,8 +271,8 @@ async fn the_last_mutation_to_take_the_lock_is_the_one_that_shows() {
         .await
         .unwrap();
     let base = emu.base_url();
-    let instance = "cmgo-p8vnipr5";
-    let describe = mongodb("DescribeInstanceSSL", json!({ "InstanceId": instance }));
+    let instance = MONGODB_OTHER_INSTANCE;
+    let describe = describe_ssl(instance);
     let stop = Arc::new(AtomicBool::new(false));
     let reader = {
         let (stop, base, describe) = (stop.clone(), base.clone(), describe.clone());

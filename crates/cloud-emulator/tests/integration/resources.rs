@@ -463,19 +463,11 @@ async fn injected_task_failures_are_reported_and_undo_the_change() {
 
     // An SSL switch on this widget fails (a rule added through the admin endpoint): SSL stays.
     let rule = json!({"operation": "SwitchWidgetSSL", "instance": id});
-    let added = client()
-        .post(format!("{}/_emulator/task-failures", emu.base_url()))
-        .json_body(&rule)
-        .send()
+    let added = admin(&emu.base_url(), "POST", "task-failures", Some(&rule)).await;
+    assert_eq!(added.status, 201);
+    let listed_rules = admin(&emu.base_url(), "GET", "task-failures", None)
         .await
-        .unwrap();
-    assert_eq!(added.status().as_u16(), 201);
-    let listed_rules = client()
-        .get(format!("{}/_emulator/task-failures", emu.base_url()))
-        .send()
-        .await
-        .unwrap();
-    let listed_rules: Value = serde_json::from_slice(&listed_rules.bytes().await.unwrap()).unwrap();
+        .json();
     assert_eq!(listed_rules["rules"][0]["remaining"], 1, "{listed_rules}");
     let switch = c
         .ok("SwitchWidgetSSL", json!({"WidgetId": id, "Enable": false}))
@@ -621,12 +613,7 @@ async fn seeds_and_the_state_endpoint_show_instances_with_status_and_name() {
         ]
     );
 
-    let state = client()
-        .get(format!("{}/_emulator/state", emu.base_url()))
-        .send()
-        .await
-        .unwrap();
-    let state: Value = serde_json::from_slice(&state.bytes().await.unwrap()).unwrap();
+    let state = admin(&emu.base_url(), "GET", "state", None).await.json();
     let instances = state["instances"].as_array().unwrap();
     let made = instances
         .iter()

@@ -3,6 +3,7 @@
 
 use crate::common;
 
+use cloud_emulator::demo_data::{MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE};
 use cloud_emulator::Emulator;
 use common::*;
 use serde_json::json;
@@ -57,31 +58,10 @@ async fn garbage_and_odd_requests_get_errors_not_crashes() {
 
     // A signed body nested far deeper than any parser should follow.
     let deep = format!("{{\"InstanceId\": {}", "[".repeat(10_000));
-    let host = base.trim_start_matches("http://");
     let ts = now();
-    let signed = cloud_transport::sign::tc3::sign(
-        cloud_emulator::DEMO_TENCENT_SECRET_ID,
-        &cloud_transport::Secret::new(cloud_emulator::DEMO_TENCENT_SECRET_KEY),
-        "mongodb",
-        ts,
-        &cloud_transport::sign::tc3::Tc3Request::post_json(host, deep.as_bytes()),
-    )
-    .unwrap();
-    let nested = client()
-        .post(format!("{base}/"))
-        .header("Content-Type", "application/json")
-        .header("Authorization", signed.authorization)
-        .header("X-TC-Action", "DescribeInstanceSSL")
-        .header("X-TC-Version", "2019-07-25")
-        .header("X-TC-Timestamp", ts.to_string())
-        .body(deep)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        answer(nested).await.tencent_code().as_deref(),
-        Some("InvalidParameter")
-    );
+    let authorization = demo_mongodb_authorization(&base, ts, deep.as_bytes());
+    let nested = post_describe_ssl(&base, &authorization, ts, deep).await;
+    assert_eq!(nested.tencent_code().as_deref(), Some("InvalidParameter"));
 
     let huge = vec![b'a'; 9 << 20];
     let too_big = client().post(format!("{base}/")).body(huge).send().await;
@@ -99,12 +79,7 @@ async fn garbage_and_odd_requests_get_errors_not_crashes() {
     .await;
     assert_eq!(hw_garbage.status, 400);
 
-    let ok = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-    .send(&base)
-    .await;
+    let ok = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(ok.response()["Status"], 1, "still serving");
     emu.shutdown().await;
 }
@@ -122,15 +97,11 @@ async fn many_concurrent_clients_are_served() {
         let base = base.clone();
         tasks.push(tokio::spawn(async move {
             let id = if i % 2 == 0 {
-                "cmgo-eqmoaxxx"
+                MONGODB_INSTANCE
             } else {
-                "cmgo-p8vnipr5"
+                MONGODB_OTHER_INSTANCE
             };
-            mongodb("DescribeInstanceSSL", json!({"InstanceId": id}))
-                .send(&base)
-                .await
-                .response()["Status"]
-                .clone()
+            describe_ssl(id).send(&base).await.response()["Status"].clone()
         }));
     }
     for t in tasks {
@@ -196,12 +167,7 @@ async fn stalled_uploads_time_out_and_never_starve_health_or_calls() {
         .await
         .expect("health answers past the connection cap");
     assert_eq!(health.status().as_u16(), 200);
-    let ok = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-    .send(&base)
-    .await;
+    let ok = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(ok.response()["Status"], 1, "{}", ok.json());
     assert!(
         started.elapsed() < std::time::Duration::from_secs(5),

@@ -356,12 +356,9 @@ async fn walk(x: Expect) {
     let item = u.listed(&id).await.expect("listed after its creation");
     assert_eq!(*u.status(&item), x.creating, "{item}");
     // The admin state shows it too.
-    let state = common::client()
-        .get(format!("{}/_emulator/state", u.emu.base_url()))
-        .send()
+    let state = common::admin(&u.emu.base_url(), "GET", "state", None)
         .await
-        .unwrap();
-    let state: Value = serde_json::from_slice(&state.bytes().await.unwrap()).unwrap();
+        .json();
     let shown = state["instances"]
         .as_array()
         .unwrap()

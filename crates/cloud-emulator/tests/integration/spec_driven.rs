@@ -6,7 +6,10 @@ use crate::common;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use cloud_emulator::{generated_output_members, instance_members, sample_input, Emulator};
+use cloud_emulator::demo_data::{MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE};
+use cloud_emulator::{
+    generated_output_members, instance_members, sample_input, Emulator, RunningEmulator,
+};
 use cloud_spec::sample::SampleSource;
 use cloud_spec::{Location, Service, Vendor};
 use common::*;
@@ -34,7 +37,7 @@ fn mongodb_with_new_operations() -> Service {
                     "Patterns": {"type": "list<string>", "required": true},
                     "RequestId": {"type": "string", "required": true}
                 },
-                "examples": [{"title": "e", "input": {"InstanceId": "cmgo-eqmoaxxx"},
+                "examples": [{"title": "e", "input": {"InstanceId": MONGODB_INSTANCE},
                               "output": {"Count": 2, "Patterns": ["a", "b"], "RequestId": "x"}}]
             },
             "DescribeNewThing": {
@@ -60,7 +63,7 @@ async fn new_operations_are_served_from_their_examples() {
     let base = emu.base_url();
     let a = mongodb(
         "DescribeSlowLogPatterns",
-        json!({"InstanceId": "cmgo-p8vnipr5", "Limit": 5}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE, "Limit": 5}),
     )
     .send(&base)
     .await;
@@ -382,20 +385,27 @@ fn widgets_service() -> Service {
     .expect("a valid spec")
 }
 
-#[tokio::test]
-async fn an_unfiltered_listing_lists_every_instance_from_the_spec_alone() {
+/// An emulator of the widgets service alone, with widgets `wdg-1` and `wdg-2` (and, unless
+/// `replace_defaults`, the ones the docs name).
+async fn two_widgets(replace_defaults: bool) -> RunningEmulator {
     let seed = cloud_emulator::Seed::from_json(
-        r#"{"instances": [{"service": "huawei-widgets", "id": "wdg-1"},
-                          {"service": "huawei-widgets", "id": "wdg-2"}],
-            "replace_defaults": true}"#,
+        &json!({"instances": [{"service": "huawei-widgets", "id": "wdg-1"},
+                              {"service": "huawei-widgets", "id": "wdg-2"}],
+                "replace_defaults": replace_defaults})
+        .to_string(),
     )
     .unwrap();
-    let emu = Emulator::builder()
+    Emulator::builder()
         .services(vec![widgets_service()])
         .seed(seed)
         .start()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_unfiltered_listing_lists_every_instance_from_the_spec_alone() {
+    let emu = two_widgets(true).await;
     let base = emu.base_url();
     let path = format!("/v3/{}/widgets", emu.project_id());
 
@@ -439,17 +449,7 @@ async fn an_unfiltered_listing_lists_every_instance_from_the_spec_alone() {
 /// from) is answered from its example: not one entry per instance, and not empty.
 #[tokio::test]
 async fn a_listing_filtered_by_a_related_instance_is_not_an_instance_listing() {
-    let seed = cloud_emulator::Seed::from_json(
-        r#"{"instances": [{"service": "huawei-widgets", "id": "wdg-1"},
-                          {"service": "huawei-widgets", "id": "wdg-2"}]}"#,
-    )
-    .unwrap();
-    let emu = Emulator::builder()
-        .services(vec![widgets_service()])
-        .seed(seed)
-        .start()
-        .await
-        .unwrap();
+    let emu = two_widgets(false).await;
     let base = emu.base_url();
     let path = format!("/v3/{}/widget-links", emu.project_id());
     let documented =

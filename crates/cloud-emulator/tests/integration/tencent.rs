@@ -3,6 +3,10 @@
 
 use crate::common;
 
+use cloud_emulator::demo_data::{
+    CDB_INSTANCE, MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE, POSTGRES_CONNECT_ADDRESS,
+    POSTGRES_INSTANCE, TENCENT_REGION,
+};
 use cloud_emulator::{
     Emulator, RunningEmulator, DEMO_TENCENT_TEMP_SECRET_ID, DEMO_TENCENT_TEMP_SECRET_KEY,
     DEMO_TENCENT_TOKEN,
@@ -22,12 +26,7 @@ fn is_uuid_like(s: &str) -> bool {
 #[tokio::test]
 async fn describe_answers_with_the_documented_example_and_a_fresh_request_id() {
     let emu = start().await;
-    let a = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-    .send(&emu.base_url())
-    .await;
+    let a = describe_ssl(MONGODB_INSTANCE).send(&emu.base_url()).await;
     assert_eq!(a.status, 200);
     let r = a.response();
     assert_eq!(r["Status"], 1);
@@ -36,7 +35,7 @@ async fn describe_answers_with_the_documented_example_and_a_fresh_request_id() {
     assert_eq!(
         link,
         format!(
-            "{}/_emulator/certs/tencent-mongodb/cmgo-eqmoaxxx",
+            "{}/_emulator/certs/tencent-mongodb/{MONGODB_INSTANCE}",
             emu.base_url()
         )
     );
@@ -50,13 +49,13 @@ async fn describe_answers_with_the_documented_example_and_a_fresh_request_id() {
         "every response has a Date header"
     );
 
-    let cdb = cdb("DescribeSSLStatus", json!({"InstanceId": "cdb-je5dfmdl"}))
+    let cdb = cdb("DescribeSSLStatus", json!({"InstanceId": CDB_INSTANCE}))
         .send(&emu.base_url())
         .await;
     assert_eq!(cdb.response()["Status"], "ON");
     let pg = postgres(
         "DescribeDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE}),
     )
     .send(&emu.base_url())
     .await;
@@ -67,17 +66,14 @@ async fn describe_answers_with_the_documented_example_and_a_fresh_request_id() {
 #[tokio::test]
 async fn the_get_query_form_is_accepted_and_typed() {
     let emu = start().await;
-    let a = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5"}),
-    )
-    .with(|t| t.get = true)
-    .send(&emu.base_url())
-    .await;
+    let a = describe_ssl(MONGODB_OTHER_INSTANCE)
+        .with(|t| t.get = true)
+        .send(&emu.base_url())
+        .await;
     assert_eq!(a.response()["Status"], 1, "{:?}", a.response());
     let bad = mongodb(
         "InstanceEnableSSL",
-        json!({"InstanceId": "cmgo-p8vnipr5", "Enable": "yes"}),
+        json!({"InstanceId": MONGODB_OTHER_INSTANCE, "Enable": "yes"}),
     )
     .with(|t| t.get = true)
     .send(&emu.base_url())
@@ -90,10 +86,7 @@ async fn the_get_query_form_is_accepted_and_typed() {
 async fn signature_failures_have_the_documented_codes() {
     let emu = start().await;
     let base = emu.base_url();
-    let ok = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    );
+    let ok = describe_ssl(MONGODB_INSTANCE);
 
     let expired = ok
         .clone()
@@ -151,30 +144,11 @@ async fn signature_failures_have_the_documented_codes() {
     );
 
     // The body is signed: the signature of another body does not verify.
-    let host = base.trim_start_matches("http://");
-    let signed = cloud_transport::sign::tc3::sign(
-        cloud_emulator::DEMO_TENCENT_SECRET_ID,
-        &cloud_transport::Secret::new(cloud_emulator::DEMO_TENCENT_SECRET_KEY),
-        "mongodb",
-        now(),
-        &cloud_transport::sign::tc3::Tc3Request::post_json(
-            host,
-            br#"{"InstanceId":"cmgo-eqmoaxxx"}"#,
-        ),
-    )
-    .unwrap();
-    let tampered = client()
-        .post(format!("{base}/"))
-        .header("Content-Type", "application/json")
-        .header("Authorization", signed.authorization)
-        .header("X-TC-Action", "DescribeInstanceSSL")
-        .header("X-TC-Version", "2019-07-25")
-        .header("X-TC-Timestamp", now().to_string())
-        .body(r#"{"InstanceId":"cmgo-p8vnipr5"}"#)
-        .send()
-        .await
-        .unwrap();
-    let tampered = answer(tampered).await;
+    let ts = now();
+    let signed_body = json!({"InstanceId": MONGODB_INSTANCE}).to_string();
+    let authorization = demo_mongodb_authorization(&base, ts, signed_body.as_bytes());
+    let sent_body = json!({"InstanceId": MONGODB_OTHER_INSTANCE}).to_string();
+    let tampered = post_describe_ssl(&base, &authorization, ts, sent_body).await;
     assert_eq!(
         tampered.tencent_code().as_deref(),
         Some("AuthFailure.SignatureFailure")
@@ -199,11 +173,7 @@ async fn signature_failures_have_the_documented_codes() {
 async fn temporary_credentials_need_their_token() {
     let emu = start().await;
     let base = emu.base_url();
-    let temp = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-    .with(|t| {
+    let temp = describe_ssl(MONGODB_INSTANCE).with(|t| {
         t.secret_id = DEMO_TENCENT_TEMP_SECRET_ID.into();
         t.secret_key = DEMO_TENCENT_TEMP_SECRET_KEY.into();
     });
@@ -238,13 +208,10 @@ async fn routing_by_action_version_and_credential_scope() {
         unknown_action.tencent_code().as_deref(),
         Some("InvalidAction")
     );
-    let wrong_version = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-    .with(|t| t.version = "2018-01-01".into())
-    .send(&base)
-    .await;
+    let wrong_version = describe_ssl(MONGODB_INSTANCE)
+        .with(|t| t.version = "2018-01-01".into())
+        .send(&base)
+        .await;
     assert_eq!(
         wrong_version.tencent_code().as_deref(),
         Some("NoSuchVersion")
@@ -252,7 +219,7 @@ async fn routing_by_action_version_and_credential_scope() {
     // Same host, another service in the scope: cdb's action is found, mongodb's is not.
     let cross = cdb(
         "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
+        json!({"InstanceId": MONGODB_INSTANCE}),
     )
     .send(&base)
     .await;
@@ -288,12 +255,12 @@ async fn validation_against_the_spec() {
             "InstanceId",
         ),
         (
-            json!({"InstanceId": "cmgo-eqmoaxxx", "Enable": 1}),
+            json!({"InstanceId": MONGODB_INSTANCE, "Enable": 1}),
             "InvalidParameter",
             "Enable",
         ),
         (
-            json!({"InstanceId": "cmgo-eqmoaxxx", "Enable": true, "Enabled": true}),
+            json!({"InstanceId": MONGODB_INSTANCE, "Enable": true, "Enabled": true}),
             "UnknownParameter",
             "Enabled",
         ),
@@ -329,7 +296,7 @@ async fn unknown_instances_get_each_operations_documented_not_found_code() {
     let base = emu.base_url();
     let cases = [
         (
-            mongodb("DescribeInstanceSSL", json!({"InstanceId": "cmgo-nope"})),
+            describe_ssl("cmgo-nope"),
             "InvalidParameterValue.NotFoundInstance",
         ),
         // InstanceEnableSSL's page lists no not-found code; the service's other page does.
@@ -383,7 +350,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
     let base = emu.base_url();
     let enable_without_address = postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": true}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": true}),
     )
     .send(&base)
     .await;
@@ -398,7 +365,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
 
     let outside = postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": true, "ConnectAddress": "10.6.0.4"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": true, "ConnectAddress": POSTGRES_CONNECT_ADDRESS}),
     )
     .with(|t| t.region = Some("ap-mumbai".into()))
     .send(&base)
@@ -406,7 +373,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
     assert_eq!(outside.tencent_code().as_deref(), Some("UnsupportedRegion"));
     let no_region = postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": false}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": false}),
     )
     .with(|t| t.region = None)
     .send(&base)
@@ -418,13 +385,10 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
         Some("MissingParameter")
     );
     assert_eq!(emu.applied_count("ModifyDBInstanceSSLConfig"), 0);
-    let no_region_read = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-    .with(|t| t.region = None)
-    .send(&base)
-    .await;
+    let no_region_read = describe_ssl(MONGODB_INSTANCE)
+        .with(|t| t.region = None)
+        .send(&base)
+        .await;
     assert_eq!(
         no_region_read.tencent_code().as_deref(),
         Some("MissingParameter")
@@ -433,7 +397,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
     // Disabling ignores ConnectAddress; the TaskId is a fresh integer.
     let disable = postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": false, "ConnectAddress": "not-used"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": false, "ConnectAddress": "not-used"}),
     )
     .send(&base)
     .await;
@@ -441,7 +405,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
     assert!(disable.response()["TaskId"].as_i64().is_some());
     let enable = postgres(
         "ModifyDBInstanceSSLConfig",
-        json!({"DBInstanceId": "postgres-5gevh7gr", "SSLEnabled": true, "ConnectAddress": "10.6.0.4"}),
+        json!({"DBInstanceId": POSTGRES_INSTANCE, "SSLEnabled": true, "ConnectAddress": POSTGRES_CONNECT_ADDRESS}),
     )
     .send(&base)
     .await;
@@ -454,7 +418,7 @@ async fn modify_ssl_config_rules_connect_address_and_regions() {
 async fn rate_limit_per_action_per_second() {
     let emu = start().await;
     let base = emu.base_url();
-    let call = cdb("DescribeSSLStatus", json!({"InstanceId": "cdb-je5dfmdl"}));
+    let call = cdb("DescribeSSLStatus", json!({"InstanceId": CDB_INSTANCE}));
     let started = std::time::Instant::now();
     let mut codes = Vec::new();
     for _ in 0..25 {
@@ -481,12 +445,7 @@ async fn rate_limit_per_action_per_second() {
         assert!(limited <= 5, "{codes:?}");
     }
     // Another action has its own budget.
-    let other = mongodb(
-        "DescribeInstanceSSL",
-        json!({"InstanceId": "cmgo-eqmoaxxx"}),
-    )
-    .send(&base)
-    .await;
+    let other = describe_ssl(MONGODB_INSTANCE).send(&base).await;
     assert_eq!(other.tencent_code(), None);
     // After a second the budget is back.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
@@ -515,7 +474,7 @@ async fn requests_that_also_sign_the_action_header_verify() {
     let emu = start().await;
     let base = emu.base_url();
     let host = base.trim_start_matches("http://").to_owned();
-    let body = serde_json::to_vec(&json!({"InstanceId": "cmgo-eqmoaxxx"})).unwrap();
+    let body = serde_json::to_vec(&json!({"InstanceId": MONGODB_INSTANCE})).unwrap();
     let timestamp = now();
     let send = |signed_headers: &'static str, action_in_signature: &'static str| {
         let request = tc3::Tc3Request::post_json(&host, &body);
@@ -541,7 +500,7 @@ async fn requests_that_also_sign_the_action_header_verify() {
             .header("X-TC-Action", "DescribeInstanceSSL")
             .header("X-TC-Version", "2019-07-25")
             .header("X-TC-Timestamp", timestamp.to_string())
-            .header("X-TC-Region", "ap-guangzhou")
+            .header("X-TC-Region", TENCENT_REGION)
             .send()
     };
     let ok = answer(

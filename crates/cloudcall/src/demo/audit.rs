@@ -11,7 +11,11 @@ use cloud_spec::Service;
 use cloud_transport::Environment;
 use serde_json::{json, Value};
 
-use super::{record, say, Emulator, Step, TENCENT_REGION};
+use cloud_emulator::demo_data::{
+    DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY, TENCENT_REGION,
+};
+
+use super::{record, say, Emulator, Step};
 use crate::audit::report::{self, FailIf, Row};
 use crate::console::Console;
 use crate::run::Settings;
@@ -163,23 +167,14 @@ pub(super) async fn walk(services: &[Service], emulator: &Emulator, steps: &mut 
     ));
     // The demo credentials only: a user's variables and profile files stay out of the demo.
     let environment = Environment::from_vars([
-        (
-            "TENCENTCLOUD_SECRET_ID",
-            cloud_emulator::DEMO_TENCENT_SECRET_ID.to_owned(),
-        ),
+        ("TENCENTCLOUD_SECRET_ID", DEMO_TENCENT_SECRET_ID.to_owned()),
         (
             "TENCENTCLOUD_SECRET_KEY",
-            cloud_emulator::DEMO_TENCENT_SECRET_KEY.to_owned(),
+            DEMO_TENCENT_SECRET_KEY.to_owned(),
         ),
         ("TENCENTCLOUD_REGION", TENCENT_REGION.to_owned()),
-        (
-            "HUAWEICLOUD_SDK_AK",
-            cloud_emulator::DEMO_HUAWEI_AK.to_owned(),
-        ),
-        (
-            "HUAWEICLOUD_SDK_SK",
-            cloud_emulator::DEMO_HUAWEI_SK.to_owned(),
-        ),
+        ("HUAWEICLOUD_SDK_AK", DEMO_HUAWEI_AK.to_owned()),
+        ("HUAWEICLOUD_SDK_SK", DEMO_HUAWEI_SK.to_owned()),
         ("HUAWEICLOUD_SDK_REGION", huawei_region),
         ("HUAWEICLOUD_SDK_PROJECT_ID", project_id),
     ]);

@@ -20,6 +20,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
+use cloud_emulator::demo_data::{
+    CDB_INSTANCE, DEFAULT_HUAWEI_PROJECT_ID, DEFAULT_HUAWEI_REGION, DEMO_HUAWEI_AK, DEMO_HUAWEI_SK,
+    DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY, GEMINIDB_INSTANCE, MONGODB_OTHER_INSTANCE,
+    POSTGRES_CONNECT_ADDRESS, POSTGRES_INSTANCE, TENCENT_REGION,
+};
 use cloud_spec::Service;
 use cloud_transport::wait::{WaitError, WaitOptions, WaitProgress, Waited};
 use cloud_transport::{Client, Config, Credentials, Environment};
@@ -39,17 +44,13 @@ pub const PARTS: [&str; 4] = ["all", "ssl", "lifecycle", "audit"];
 struct Lifecycle {
     /// `tencent-mongodb`
     service: &'static str,
-    /// The instance member and the seeded instance (from the vendor's doc examples).
+    /// The instance member and the seeded instance (from [`cloud_emulator::demo_data`]).
     instance: (&'static str, &'static str),
     /// Operation and extra input that enable SSL.
     enable: (&'static str, &'static [(&'static str, Value)]),
     /// Operation and extra input that disable SSL.
     disable: (&'static str, &'static [(&'static str, Value)]),
 }
-
-/// The Tencent region the demo uses: one where every operation is served (PostgreSQL's SSL
-/// actions are restricted to a list of regions).
-const TENCENT_REGION: &str = "ap-guangzhou";
 
 fn lifecycles() -> Vec<Lifecycle> {
     // `Value` constants cannot be `const`; leak the few small slices once.
@@ -59,24 +60,24 @@ fn lifecycles() -> Vec<Lifecycle> {
     vec![
         Lifecycle {
             service: "tencent-mongodb",
-            instance: ("InstanceId", "cmgo-p8vnipr5"),
+            instance: ("InstanceId", MONGODB_OTHER_INSTANCE),
             enable: ("InstanceEnableSSL", extra(vec![("Enable", json!(true))])),
             disable: ("InstanceEnableSSL", extra(vec![("Enable", json!(false))])),
         },
         Lifecycle {
             service: "tencent-cdb",
-            instance: ("InstanceId", "cdb-je5dfmdl"),
+            instance: ("InstanceId", CDB_INSTANCE),
             enable: ("OpenSSL", extra(vec![])),
             disable: ("CloseSSL", extra(vec![])),
         },
         Lifecycle {
             service: "tencent-postgres",
-            instance: ("DBInstanceId", "postgres-5gevh7gr"),
+            instance: ("DBInstanceId", POSTGRES_INSTANCE),
             enable: (
                 "ModifyDBInstanceSSLConfig",
                 extra(vec![
                     ("SSLEnabled", json!(true)),
-                    ("ConnectAddress", json!("10.6.0.4")),
+                    ("ConnectAddress", json!(POSTGRES_CONNECT_ADDRESS)),
                 ]),
             ),
             disable: (
@@ -86,7 +87,7 @@ fn lifecycles() -> Vec<Lifecycle> {
         },
         Lifecycle {
             service: "huawei-geminidb",
-            instance: ("instance_id", "e73893ef73754465a8bd2e0857bbf13ein02"),
+            instance: ("instance_id", GEMINIDB_INSTANCE),
             enable: ("SwitchSsl", extra(vec![("ssl_option", json!("on"))])),
             disable: ("SwitchSsl", extra(vec![("ssl_option", json!("off"))])),
         },
@@ -273,8 +274,8 @@ impl Emulator {
         match self {
             Emulator::InProcess(e) => (e.huawei_region().to_owned(), e.project_id().to_owned()),
             Emulator::External(_) => (
-                cloud_emulator::DEFAULT_HUAWEI_REGION.to_owned(),
-                cloud_emulator::DEFAULT_HUAWEI_PROJECT_ID.to_owned(),
+                DEFAULT_HUAWEI_REGION.to_owned(),
+                DEFAULT_HUAWEI_PROJECT_ID.to_owned(),
             ),
         }
     }
@@ -306,21 +307,15 @@ fn client_for(service: &Service, emulator: &Emulator) -> Result<Client, String> 
         .endpoint(emulator.base_url())
         .rate_limit(true);
     let builder = match service.vendor {
-        cloud_spec::Vendor::Tencent => {
-            builder.region(TENCENT_REGION).credentials(Credentials::new(
-                cloud_emulator::DEMO_TENCENT_SECRET_ID,
-                cloud_emulator::DEMO_TENCENT_SECRET_KEY,
-            ))
-        }
+        cloud_spec::Vendor::Tencent => builder.region(TENCENT_REGION).credentials(
+            Credentials::new(DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY),
+        ),
         cloud_spec::Vendor::Huawei => {
             let (region, project_id) = emulator.huawei_project();
             builder
                 .region(region)
                 .project_id(project_id)
-                .credentials(Credentials::new(
-                    cloud_emulator::DEMO_HUAWEI_AK,
-                    cloud_emulator::DEMO_HUAWEI_SK,
-                ))
+                .credentials(Credentials::new(DEMO_HUAWEI_AK, DEMO_HUAWEI_SK))
         }
     };
     let config = builder.build().map_err(|e| e.to_string())?;

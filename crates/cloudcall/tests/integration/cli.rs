@@ -9,6 +9,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use cloud_emulator::demo_data::{
+    CDB_INSTANCE, GEMINIDB_INSTANCE, MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE,
+    POSTGRES_CONNECT_ADDRESS, POSTGRES_INSTANCE, TENCENT_REGION,
+};
 use cloud_spec::sample::SampleSource;
 use cloud_spec::{Service, TypeExpr};
 use common::{demo_env, Harness, Run};
@@ -16,18 +20,22 @@ use heck::ToKebabCase;
 use indexmap::IndexMap;
 use serde_json::{json, Value};
 
-const MONGO: &str = "cmgo-p8vnipr5";
-const CDB: &str = "cdb-je5dfmdl";
-const POSTGRES: &str = "postgres-5gevh7gr";
-const GEMINI: &str = "e73893ef73754465a8bd2e0857bbf13ein02";
+const MONGO: &str = MONGODB_OTHER_INSTANCE;
+const CDB: &str = CDB_INSTANCE;
+const POSTGRES: &str = POSTGRES_INSTANCE;
+const GEMINI: &str = GEMINIDB_INSTANCE;
 
-/// A command line written as one string; `{mongo}`-style names are replaced by the seeded ids.
-/// Only for arguments without spaces (JSON arguments are given as slices).
+/// A command line written as one string; `{mongo}`-style names are replaced by the seeded ids
+/// (`{mongo_ssl}`: the instance of the MongoDB SSL examples) and `{connect_address}` by the
+/// address PostgreSQL's SSL is enabled with. Only for arguments without spaces (JSON arguments
+/// are given as slices).
 fn words(line: &str) -> Vec<String> {
     line.replace("{mongo}", MONGO)
+        .replace("{mongo_ssl}", MONGODB_INSTANCE)
         .replace("{cdb}", CDB)
         .replace("{postgres}", POSTGRES)
         .replace("{gemini}", GEMINI)
+        .replace("{connect_address}", POSTGRES_CONNECT_ADDRESS)
         .split_whitespace()
         .map(str::to_owned)
         .collect()
@@ -664,7 +672,7 @@ fn wait_polls_until_the_change_shows_on_tencent_services() {
             },
             WaitCase {
                 change: "tencent-postgres modify-db-instance-ssl-config --db-instance-id {postgres} \
-                         --ssl-enabled true --connect-address 10.6.0.4 --wait",
+                         --ssl-enabled true --connect-address {connect_address} --wait",
                 describe: postgres,
                 path: "SSLEnabled",
                 expected: json!(true),
@@ -762,7 +770,7 @@ fn check_waits(h: &Harness, delay: Duration, cases: &[WaitCase]) {
 fn wait_gives_up_at_the_timeout_with_status_1() {
     let h = Harness::start(Duration::from_secs(30));
     let describe = h.cloudcall(&refs(&words(
-        "tencent-mongodb describe-instance-ssl --instance-id cmgo-eqmoaxxx",
+        "tencent-mongodb describe-instance-ssl --instance-id {mongo_ssl}",
     )));
     describe.expect_status(0);
     // Ask for the state the instance is not in, so the change has to wait for the 30 s delay.
@@ -772,7 +780,7 @@ fn wait_gives_up_at_the_timeout_with_status_1() {
         "true"
     };
     let line = format!(
-        "tencent-mongodb instance-enable-ssl --instance-id cmgo-eqmoaxxx --enable {enable} --wait --wait-timeout 1"
+        "tencent-mongodb instance-enable-ssl --instance-id {{mongo_ssl}} --enable {enable} --wait --wait-timeout 1"
     );
     let run = h.cloudcall(&refs(&words(&line)));
     run.expect_status(1);
@@ -1142,7 +1150,7 @@ fn wrong_types_are_usage_errors_naming_the_member() {
             &[
                 "create-accounts",
                 "--instance-id",
-                "cdb-je5dfmdl",
+                CDB_INSTANCE,
                 "--password",
                 "p",
                 "--accounts",
@@ -1154,7 +1162,7 @@ fn wrong_types_are_usage_errors_naming_the_member() {
             &[
                 "create-accounts",
                 "--instance-id",
-                "cdb-je5dfmdl",
+                CDB_INSTANCE,
                 "--password",
                 "p",
                 "--accounts",
@@ -1234,7 +1242,7 @@ fn profile_flag_selects_named_profiles_of_both_vendors() {
         ]})
         .to_string(),
     );
-    let region = [("TENCENTCLOUD_REGION", "ap-guangzhou".to_owned())];
+    let region = [("TENCENTCLOUD_REGION", TENCENT_REGION.to_owned())];
     let describe = words("tencent-mongodb describe-instance-ssl --instance-id {mongo}");
     // Without --profile: [default], which the emulator refuses.
     h.cloudcall_env(&refs(&describe), &region).expect_status(1);

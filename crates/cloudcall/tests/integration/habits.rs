@@ -4,6 +4,10 @@
 
 use std::time::Duration;
 
+use cloud_emulator::demo_data::{
+    GEMINIDB_INSTANCE, MONGODB_OTHER_INSTANCE, POSTGRES_CONNECT_ADDRESS, POSTGRES_INSTANCE,
+};
+
 use crate::common::{demo_env, Harness};
 
 fn harness() -> Harness {
@@ -141,7 +145,7 @@ fn text_and_yaml_outputs_of_a_whole_answer() {
         "tencent-mongodb",
         "describe-instance-ssl",
         "--instance-id",
-        "cmgo-p8vnipr5",
+        MONGODB_OTHER_INSTANCE,
     ];
     let json = h.cloudcall(&args).expect_status(0).json();
     let mut text_args = args.to_vec();
@@ -188,9 +192,9 @@ fn a_skeleton_round_trips_through_cli_input_json() {
     assert_eq!(keys, ["DBInstanceId", "SSLEnabled", "ConnectAddress"]);
     // Filled in and fed back: the call goes through.
     let mut filled = value.clone();
-    filled["DBInstanceId"] = "postgres-5gevh7gr".into();
+    filled["DBInstanceId"] = POSTGRES_INSTANCE.into();
     filled["SSLEnabled"] = true.into();
-    filled["ConnectAddress"] = "10.6.0.4".into();
+    filled["ConnectAddress"] = POSTGRES_CONNECT_ADDRESS.into();
     let dir = std::env::temp_dir().join(format!("cloudcall-skeleton-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("input.json");
@@ -272,7 +276,7 @@ fn debug_shows_each_attempt_with_secrets_redacted() {
                 "tencent-mongodb",
                 "describe-instance-ssl",
                 "--instance-id",
-                "cmgo-p8vnipr5",
+                MONGODB_OTHER_INSTANCE,
             ],
             with(&[
                 ("TENCENTCLOUD_SECRET_ID", DEMO_TENCENT_TEMP_SECRET_ID),
@@ -296,7 +300,7 @@ fn debug_shows_each_attempt_with_secrets_redacted() {
                 "huawei-geminidb",
                 "list-ssl-cert-download-addresses",
                 "--instance-id",
-                "e73893ef73754465a8bd2e0857bbf13ein02",
+                GEMINIDB_INSTANCE,
             ],
             with(&[
                 ("HUAWEICLOUD_SDK_AK", DEMO_HUAWEI_TEMP_AK),
@@ -316,7 +320,7 @@ fn debug_shows_each_attempt_with_secrets_redacted() {
                 "huawei-geminidb",
                 "list-ssl-cert-download-addresses",
                 "--instance-id",
-                "e73893ef73754465a8bd2e0857bbf13ein02",
+                GEMINIDB_INSTANCE,
             ],
             with(&[
                 ("HUAWEICLOUD_SDK_USER_NAME", DEMO_IAM_USER),

@@ -5,6 +5,8 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::Duration;
 
+use cloud_emulator::demo_data::{GEMINIDB_INSTANCE, MONGODB_OTHER_INSTANCE, TENCENT_REGION};
+
 use crate::common::{demo_env, run_binary};
 
 /// Serves `connections` requests on a loopback port, each answered with `body` (HTTP 200, JSON),
@@ -63,7 +65,7 @@ fn server_error_texts_reach_stderr_with_their_control_characters_escaped() {
         "tencent-mongodb",
         "describe-instance-ssl",
         "--instance-id",
-        "cmgo-p8vnipr5",
+        MONGODB_OTHER_INSTANCE,
     ]
     .iter()
     .map(|s| s.to_string())
@@ -117,14 +119,14 @@ fn endless_or_huge_files_fail_at_once_with_the_limit_named() {
     // A credentials file that never ends: a credentials error naming the file, nothing sent.
     let env: Vec<(&str, String)> = vec![
         ("TENCENTCLOUD_CREDENTIALS_FILE", "/dev/zero".to_owned()),
-        ("TENCENTCLOUD_REGION", "ap-guangzhou".to_owned()),
+        ("TENCENTCLOUD_REGION", TENCENT_REGION.to_owned()),
     ];
     let run = h.cloudcall_env(
         &[
             "tencent-mongodb",
             "describe-instance-ssl",
             "--instance-id",
-            "cmgo-p8vnipr5",
+            MONGODB_OTHER_INSTANCE,
         ],
         &env,
     );
@@ -153,7 +155,7 @@ fn proxy_variables_never_carry_a_loopback_request() {
             "tencent-mongodb",
             "describe-instance-ssl",
             "--instance-id",
-            "cmgo-p8vnipr5",
+            MONGODB_OTHER_INSTANCE,
         ],
         &env,
     );
@@ -175,13 +177,13 @@ fn a_missing_region_is_a_usage_error_and_nothing_is_sent() {
             "tencent-mongodb",
             "describe-instance-ssl",
             "--instance-id",
-            "cmgo-p8vnipr5",
+            MONGODB_OTHER_INSTANCE,
         ],
         [
             "huawei-geminidb",
             "list-instances",
             "--id",
-            "e73893ef73754465a8bd2e0857bbf13ein02",
+            GEMINIDB_INSTANCE,
         ],
     ] {
         let run = h.cloudcall_env(&args, &env);

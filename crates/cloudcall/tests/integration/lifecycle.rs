@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use cloud_emulator::demo_data::{GEMINIDB_INSTANCE, MONGODB_OTHER_INSTANCE};
 use cloud_spec::{Removal, Service};
 use cloud_transport::json_path::value_at;
 use serde_json::{json, Value};
@@ -231,7 +232,7 @@ fn a_failed_task_exits_1_with_the_vendors_status_and_message() {
         "huawei-geminidb",
         "switch-ssl",
         "--instance-id",
-        "e73893ef73754465a8bd2e0857bbf13ein02",
+        GEMINIDB_INSTANCE,
         "--ssl-option",
         "on",
         "--wait",
@@ -255,7 +256,7 @@ fn paging_and_waiting_flags_are_usage_errors_where_they_do_not_apply() {
             "tencent-mongodb",
             "describe-instance-ssl",
             "--instance-id",
-            "cmgo-p8vnipr5",
+            MONGODB_OTHER_INSTANCE,
             flag,
         ]);
         run.expect_status(2);

@@ -24,6 +24,7 @@
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use cloud_emulator::demo_data;
 use cloud_emulator::fuzzing::{RawRequest, Served};
 use cloud_emulator::{Fault, RunningEmulator};
 use cloud_transport::http::{HttpClient, HttpFuture, HttpRequest, HttpResponse};
@@ -90,10 +91,10 @@ pub const DICTIONARY: &[&[u8]] = &[
     b"/v3/auth/tokens",
     b"/v3/projects?name=cn-north-4",
     b"/v3/619d3e78f61b4be68bc5aa0b59edcf7b/instances",
-    b"e73893ef73754465a8bd2e0857bbf13ein02",
-    b"cmgo-p8vnipr5",
-    b"cdb-je5dfmdl",
-    b"postgres-5gevh7gr",
+    demo_data::GEMINIDB_INSTANCE.as_bytes(),
+    demo_data::MONGODB_OTHER_INSTANCE.as_bytes(),
+    demo_data::CDB_INSTANCE.as_bytes(),
+    demo_data::POSTGRES_INSTANCE.as_bytes(),
     b"?Action=",
     b"&Version=",
     b"%2F",
@@ -560,10 +561,11 @@ pub fn seeds() -> Vec<Vec<u8>> {
     for service in ["tencent-mongodb", "tencent-cdb", "tencent-postgres"] {
         let requests = capture_requests(
             |b| {
-                b.region("ap-guangzhou").credentials(Credentials::new(
-                    cloud_emulator::DEMO_TENCENT_SECRET_ID,
-                    cloud_emulator::DEMO_TENCENT_SECRET_KEY,
-                ))
+                b.region(demo_data::TENCENT_REGION)
+                    .credentials(Credentials::new(
+                        cloud_emulator::DEMO_TENCENT_SECRET_ID,
+                        cloud_emulator::DEMO_TENCENT_SECRET_KEY,
+                    ))
             },
             service,
             &[],
@@ -615,7 +617,10 @@ pub fn seeds() -> Vec<Vec<u8>> {
         add(0, wire::render(line, &headers, body.as_bytes()));
     }
     let get_form = wire::render(
-        "GET /?Action=DescribeInstanceSSL&Version=2019-07-25&InstanceId=cmgo-p8vnipr5",
+        &format!(
+            "GET /?Action=DescribeInstanceSSL&Version=2019-07-25&InstanceId={}",
+            demo_data::MONGODB_OTHER_INSTANCE
+        ),
         &[
             ("Host".to_owned(), HOST.to_owned()),
             (
@@ -624,7 +629,10 @@ pub fn seeds() -> Vec<Vec<u8>> {
             ),
             ("X-TC-Action".to_owned(), "DescribeInstanceSSL".to_owned()),
             ("X-TC-Version".to_owned(), "2019-07-25".to_owned()),
-            ("X-TC-Region".to_owned(), "ap-guangzhou".to_owned()),
+            (
+                "X-TC-Region".to_owned(),
+                demo_data::TENCENT_REGION.to_owned(),
+            ),
         ],
         b"",
     );

@@ -6,6 +6,7 @@ pub mod well_typed;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use cloud_emulator::demo_data::{GEMINIDB_INSTANCE, TENCENT_REGION};
 use cloud_emulator::{
     DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY, FAULT_HEADER,
 };
@@ -87,7 +88,7 @@ pub fn tencent(service: &str, version: &str, action: &str, body: Value) -> Tence
         secret_key: DEMO_TENCENT_SECRET_KEY.into(),
         token: None,
         timestamp: now(),
-        region: Some("ap-guangzhou".into()),
+        region: Some(TENCENT_REGION.into()),
         fault: None,
         get: false,
         signing_key: None,
@@ -96,6 +97,14 @@ pub fn tencent(service: &str, version: &str, action: &str, body: Value) -> Tence
 
 pub fn mongodb(action: &str, body: Value) -> Tencent {
     tencent("mongodb", "2019-07-25", action, body)
+}
+
+/// MongoDB's `DescribeInstanceSSL` of `instance`: the call most tests make.
+pub fn describe_ssl(instance: &str) -> Tencent {
+    mongodb(
+        "DescribeInstanceSSL",
+        serde_json::json!({ "InstanceId": instance }),
+    )
 }
 
 pub fn cdb(action: &str, body: Value) -> Tencent {
@@ -116,7 +125,8 @@ impl Tencent {
         self
     }
 
-    pub async fn send(&self, base: &str) -> Answer {
+    /// The signed request, ready to send.
+    fn request(&self, base: &str) -> reqwest::RequestBuilder {
         let host = base.trim_start_matches("http://").to_owned();
         let body = serde_json::to_vec(&self.body).unwrap();
         let query: String = if self.get {
@@ -171,38 +181,16 @@ impl Tencent {
         if let Some(fault) = &self.fault {
             builder = builder.header(FAULT_HEADER, fault);
         }
-        let response = builder.send().await.expect("request");
-        answer(response).await
+        builder
+    }
+
+    pub async fn send(&self, base: &str) -> Answer {
+        answer(self.request(base).send().await.expect("request")).await
     }
 
     /// Sends and expects a transport-level failure (a reset or cut connection).
     pub async fn send_expecting_transport_error(&self, base: &str) -> reqwest::Error {
-        let host = base.trim_start_matches("http://").to_owned();
-        let body = serde_json::to_vec(&self.body).unwrap();
-        let request = tc3::Tc3Request::post_json(&host, &body);
-        let signed = tc3::sign(
-            &self.secret_id,
-            &Secret::new(&self.secret_key),
-            &self.service,
-            self.timestamp,
-            &request,
-        )
-        .unwrap();
-        let mut builder = client()
-            .post(format!("{base}/"))
-            .body(body.clone())
-            .header("Content-Type", request.content_type)
-            .header("Authorization", &signed.authorization)
-            .header("X-TC-Action", &self.action)
-            .header("X-TC-Version", &self.version)
-            .header("X-TC-Timestamp", self.timestamp.to_string());
-        if let Some(region) = &self.region {
-            builder = builder.header("X-TC-Region", region);
-        }
-        if let Some(fault) = &self.fault {
-            builder = builder.header(FAULT_HEADER, fault);
-        }
-        match builder.send().await {
+        match self.request(base).send().await {
             Err(e) => e,
             Ok(response) => match response.bytes().await {
                 Err(e) => e,
@@ -213,6 +201,43 @@ impl Tencent {
             },
         }
     }
+}
+
+/// The TC3 `Authorization` of a MongoDB JSON `POST` of `body` to `base` (`http://host:port`)
+/// at `timestamp`, signed with the demo key: for requests built by hand.
+pub fn demo_mongodb_authorization(base: &str, timestamp: i64, body: &[u8]) -> String {
+    let host = base.trim_start_matches("http://");
+    tc3::sign(
+        DEMO_TENCENT_SECRET_ID,
+        &Secret::new(DEMO_TENCENT_SECRET_KEY),
+        "mongodb",
+        timestamp,
+        &tc3::Tc3Request::post_json(host, body),
+    )
+    .expect("sign")
+    .authorization
+}
+
+/// Posts `body` as MongoDB's `DescribeInstanceSSL` with `authorization` as given (the signature
+/// of another body, or of a body no client would send).
+pub async fn post_describe_ssl(
+    base: &str,
+    authorization: &str,
+    timestamp: i64,
+    body: impl Into<reqwest::Body>,
+) -> Answer {
+    let response = client()
+        .post(format!("{base}/"))
+        .header("Content-Type", "application/json")
+        .header("Authorization", authorization)
+        .header("X-TC-Action", "DescribeInstanceSSL")
+        .header("X-TC-Version", "2019-07-25")
+        .header("X-TC-Timestamp", timestamp.to_string())
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    answer(response).await
 }
 
 pub async fn answer(response: reqwest::Response) -> Answer {
@@ -226,30 +251,51 @@ pub async fn answer(response: reqwest::Response) -> Answer {
     }
 }
 
+/// Calls the admin endpoint `/_emulator/<endpoint>` with `method` and, if given, a JSON body.
+pub async fn admin(base: &str, method: &str, endpoint: &str, body: Option<&Value>) -> Answer {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = client().request(method, format!("{base}/_emulator/{endpoint}"));
+    if let Some(body) = body {
+        request = request.json_body(body);
+    }
+    answer(request.send().await.expect("admin request")).await
+}
+
 /// How a Huawei request authenticates.
 #[derive(Clone, Debug)]
 pub enum Auth {
-    AkSk {
-        ak: String,
-        sk: String,
-        /// Seconds added to the current time in X-Sdk-Date.
-        skew: i64,
-        security_token: Option<String>,
-        /// Sign with this SK instead (a wrong signature).
-        signing_sk: Option<String>,
-    },
+    AkSk(AkSk),
     Token(String),
     None,
 }
 
-pub fn aksk() -> Auth {
-    Auth::AkSk {
-        ak: DEMO_HUAWEI_AK.into(),
-        sk: DEMO_HUAWEI_SK.into(),
-        skew: 0,
-        security_token: None,
-        signing_sk: None,
+/// An AK/SK signature, and how a test bends it.
+#[derive(Clone, Debug)]
+pub struct AkSk {
+    pub ak: String,
+    pub sk: String,
+    /// Seconds added to the current time in X-Sdk-Date.
+    pub skew: i64,
+    pub security_token: Option<String>,
+    /// Sign with this SK instead (a wrong signature).
+    pub signing_sk: Option<String>,
+}
+
+impl AkSk {
+    /// The demo AK/SK, signed now.
+    pub fn demo() -> AkSk {
+        AkSk {
+            ak: DEMO_HUAWEI_AK.into(),
+            sk: DEMO_HUAWEI_SK.into(),
+            skew: 0,
+            security_token: None,
+            signing_sk: None,
+        }
     }
+}
+
+pub fn aksk() -> Auth {
+    Auth::AkSk(AkSk::demo())
 }
 
 /// A Huawei REST call.
@@ -318,11 +364,11 @@ impl Huawei {
             ("Host".into(), host.clone()),
         ];
         match &self.auth {
-            Auth::AkSk {
+            Auth::AkSk(AkSk {
                 skew,
                 security_token,
                 ..
-            } => {
+            }) => {
                 headers.push((
                     "X-Sdk-Date".into(),
                     UtcDateTime::from_unix(now() + skew).basic_iso(),
@@ -334,9 +380,9 @@ impl Huawei {
             Auth::Token(t) => headers.push(("X-Auth-Token".into(), t.clone())),
             Auth::None => {}
         }
-        if let Auth::AkSk {
+        if let Auth::AkSk(AkSk {
             ak, sk, signing_sk, ..
-        } = &self.auth
+        }) = &self.auth
         {
             let pairs: Vec<(&str, &str)> = headers
                 .iter()
@@ -375,24 +421,41 @@ impl Huawei {
     }
 }
 
-/// Obtains an IAM token for the demo user scoped to `project` (by name).
-pub async fn iam_token(base: &str, project_name: &str) -> String {
-    let body = serde_json::json!({"auth": {
+/// The demo user's password token request, scoped to the project `project` names
+/// (`{"name": ...}` or `{"id": ...}`).
+pub fn iam_password_body(project: Value) -> Value {
+    serde_json::json!({"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
             "name": cloud_emulator::DEMO_IAM_USER,
             "password": cloud_emulator::DEMO_IAM_PASSWORD,
             "domain": {"name": cloud_emulator::DEMO_IAM_DOMAIN}}}},
-        "scope": {"project": {"name": project_name}}}});
+        "scope": {"project": project}}})
+}
+
+/// The answer to `POST /v3/auth/tokens` with `body`.
+pub async fn iam_token_request(base: &str, body: &Value) -> Answer {
     let response = client()
         .post(format!("{base}/v3/auth/tokens"))
-        .json_body(&body)
+        .json_body(body)
         .send()
         .await
         .expect("token request");
-    assert_eq!(response.status().as_u16(), 201);
-    response.headers()["X-Subject-Token"]
-        .to_str()
-        .unwrap()
+    answer(response).await
+}
+
+/// The answer to the demo user's password token request scoped to `project` (by name).
+pub async fn iam_token_answer(base: &str, project_name: &str) -> Answer {
+    let body = iam_password_body(serde_json::json!({ "name": project_name }));
+    iam_token_request(base, &body).await
+}
+
+/// Obtains an IAM token for the demo user scoped to `project` (by name).
+pub async fn iam_token(base: &str, project_name: &str) -> String {
+    let issued = iam_token_answer(base, project_name).await;
+    assert_eq!(issued.status, 201);
+    issued
+        .header("x-subject-token")
+        .expect("a token")
         .to_owned()
 }
 
@@ -413,7 +476,7 @@ pub fn gemini_path(project: &str, instance: &str, tail: &str) -> String {
     format!("/v3/{project}/instances/{instance}/{tail}")
 }
 
-pub const GEMINI_INSTANCE: &str = "e73893ef73754465a8bd2e0857bbf13ein02";
+pub const GEMINI_INSTANCE: &str = GEMINIDB_INSTANCE;
 
 /// Unix seconds of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the `Date` header's form.
 pub fn parse_http_date(value: &str) -> i64 {

@@ -14,7 +14,7 @@ use cloud_transport::{
 use super::TIMEOUT;
 
 /// The Tencent region the tests call unless an operation is served elsewhere only.
-pub const TENCENT_REGION: &str = "ap-guangzhou";
+pub use cloud_emulator::demo_data::TENCENT_REGION;
 
 /// The transport's description of `spec` (leaked: a test process builds a few once).
 pub fn service_info(spec: &Service) -> &'static ServiceInfo {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use cloud_emulator::demo_data::TENCENT_REGION;
 use cloud_emulator::{Emulator, RunningEmulator};
 use cloud_spec::Service;
 
@@ -128,7 +129,7 @@ pub fn demo_env() -> Vec<(&'static str, String)> {
             "TENCENTCLOUD_SECRET_KEY",
             cloud_emulator::DEMO_TENCENT_SECRET_KEY.to_owned(),
         ),
-        ("TENCENTCLOUD_REGION", "ap-guangzhou".to_owned()),
+        ("TENCENTCLOUD_REGION", TENCENT_REGION.to_owned()),
         (
             "HUAWEICLOUD_SDK_AK",
             cloud_emulator::DEMO_HUAWEI_AK.to_owned(),
