@@ -1,12 +1,11 @@
 //! `codegen::diff`: each kind of change is classified (breaking, additive, patch), and the
 //! semver bump follows from the most severe one.
 
-use crate::import_common;
-
 use cloud_spec::{EnumValue, ErrorCode, Member, Service};
 use codegen::diff::{diff, Severity};
-use import_common::committed;
 use serde_json::json;
+
+use crate::common::committed;
 
 fn base() -> Service {
     committed("tencent", "mongodb").service

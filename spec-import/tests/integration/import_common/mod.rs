@@ -2,14 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use codegen::import::translate::{self, Memory};
-use codegen::import::{self, FinishOptions, Finished, ImportError, LoadedOverlay, RawImport};
+use spec_import::translate::{self, Memory};
+use spec_import::{self as import, FinishOptions, Finished, ImportError, LoadedOverlay, RawImport};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("codegen lives in the repository root")
+        .expect("spec-import lives in the repository root")
         .to_path_buf()
 }
 

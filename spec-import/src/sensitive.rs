@@ -31,8 +31,8 @@
 use cloud_spec::{Member, Service, TypeExpr};
 use indexmap::IndexMap;
 
-use crate::names;
-use crate::validate::can_hold_secret;
+use codegen::names;
+use codegen::validate::can_hold_secret;
 
 /// Last words that name a secret whatever comes before them.
 const SECRET_WORDS: &[&str] = &[

@@ -14,8 +14,8 @@ use crate::import_common;
 use std::path::{Path, PathBuf};
 
 use cloud_spec::{EnumKind, Member, Service};
-use codegen::import::doc_page::{self, DocOperation};
 use import_common::*;
+use spec_import::doc_page::{self, DocOperation};
 
 fn seed(file: &str) -> PathBuf {
     repo_root().join("tests/fixtures/seeds").join(file)
@@ -132,7 +132,7 @@ fn check(file: &str, vendor: &str, service: &str, operation: &str) -> DocOperati
         .errors
         .iter()
         .map(|e| cloud_spec::ErrorCode {
-            meaning: codegen::import::error_meaning::meaning_of(e),
+            meaning: spec_import::error_meaning::meaning_of(e),
             ..e.clone()
         })
         .collect();

@@ -28,8 +28,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Segment, SpecPath};
-use crate::yaml::{self, Node, NodeValue};
+use codegen::error::{Segment, SpecPath};
+use codegen::yaml::{self, Node, NodeValue};
 
 use super::ImportError;
 

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! scripts/fetch-vendor-sources.sh            # into target/vendor-sources
-//! cargo test -p codegen --test integration import_full_sources -- --ignored
+//! cargo test -p spec-import --test integration import_full_sources -- --ignored
 //! ```
 //!
 //! `CLOUDCALL_VENDOR_SOURCES` points at another directory.

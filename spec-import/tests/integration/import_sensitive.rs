@@ -1,4 +1,4 @@
-//! Imports mark secret members (`sensitive`) by the name rule of `codegen::import::sensitive`,
+//! Imports mark secret members (`sensitive`) by the name rule of `spec_import::sensitive`,
 //! and overlays correct the rule both ways. Runs on the trimmed vendor packages in
 //! `tests/fixtures/import`.
 
@@ -6,8 +6,8 @@ use crate::import_common;
 
 use std::path::Path;
 
-use codegen::import::{self, FinishOptions, LoadedOverlay};
 use import_common::{fixtures, raw};
+use spec_import::{self as import, FinishOptions, LoadedOverlay};
 
 fn finish_with(overlay: &str) -> cloud_spec::Service {
     let raw = raw(&fixtures(), "huawei", "geminidb").expect("the fixtures import");

@@ -1062,14 +1062,14 @@ pub fn to_yaml(parsed: &DocOperation) -> String {
         parsed.vendor,
         parsed.service,
         parsed.version,
-        super::yaml_out::to_yaml(&Value::Object(root))
+        codegen::yaml_out::to_yaml(&Value::Object(root))
     )
 }
 
 /// Replaces (or adds) the page's operation in `spec`, validates, and returns the new text: the
 /// spec's leading comment block, then the spec as YAML. Comments inside the spec are not kept.
 pub fn merge_into(
-    spec: &crate::load::LoadedSpec,
+    spec: &codegen::load::LoadedSpec,
     parsed: &DocOperation,
 ) -> Result<String, ImportError> {
     if parsed.name.is_empty() {
@@ -1102,11 +1102,11 @@ pub fn merge_into(
         .collect();
     let text = format!(
         "{header}\n{}",
-        super::yaml_out::to_yaml(&serde_json::to_value(&service).unwrap_or(Value::Null))
+        codegen::yaml_out::to_yaml(&serde_json::to_value(&service).unwrap_or(Value::Null))
     );
-    let loaded = crate::load::load_str(&spec.file, &text)
+    let loaded = codegen::load::load_str(&spec.file, &text)
         .map_err(|e| ImportError::at(&spec.file, format!("the merged spec does not load:\n{e}")))?;
-    crate::validate::validate(&loaded).map_err(|e| {
+    codegen::validate::validate(&loaded).map_err(|e| {
         ImportError::at(
             &spec.file,
             format!("the merged spec does not validate (nothing written):\n{e}"),

@@ -19,8 +19,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::error::{Segment, SpecPath};
-use crate::yaml::{self, Node};
+use codegen::error::{Segment, SpecPath};
+use codegen::yaml::{self, Node};
 
 use super::ImportError;
 
@@ -71,7 +71,7 @@ impl Overlay {
     /// The overlay as YAML (what `--derive-overlay` prints).
     pub fn to_yaml(&self) -> String {
         let value = serde_json::to_value(self).unwrap_or(Value::Null);
-        super::yaml_out::to_yaml(&value)
+        codegen::yaml_out::to_yaml(&value)
     }
 }
 

@@ -8,8 +8,8 @@ use crate::import_common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use codegen::import::translate::{self, Memory};
 use import_common::*;
+use spec_import::translate::{self, Memory};
 
 /// Texts allowed to stay Chinese in committed specs: `<spec file> <path>` per line.
 const ALLOWANCE: &str = "specs/overlays/untranslated-allowed.txt";
@@ -115,7 +115,7 @@ fn generated_docs_have_no_html_entities_or_line_break_tags() {
 
 const CHANGED_PATH: &str = "operations.ResetPassword.input.password.docs";
 
-fn missing_paths(finished: &codegen::import::Finished) -> BTreeSet<String> {
+fn missing_paths(finished: &spec_import::Finished) -> BTreeSet<String> {
     finished
         .translation
         .as_ref()
@@ -213,11 +213,11 @@ fn english_from_the_doc_page_wins_over_the_memory() {
     ));
     let memory = Memory::parse(&file, &text).unwrap_or_else(|e| panic!("{e}"));
     let overlays = overlays("huawei", "geminidb");
-    let refs: Vec<&codegen::import::LoadedOverlay> = overlays.iter().collect();
-    let finished = codegen::import::finish(
+    let refs: Vec<&spec_import::LoadedOverlay> = overlays.iter().collect();
+    let finished = spec_import::finish(
         raw_import,
         &refs,
-        &codegen::import::FinishOptions {
+        &spec_import::FinishOptions {
             only: None,
             command: String::new(),
             translation: Some(memory),

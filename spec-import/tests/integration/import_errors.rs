@@ -6,12 +6,12 @@ use crate::import_common;
 
 use std::path::Path;
 
-use codegen::import::{self, FinishOptions, LoadedOverlay};
 use import_common::*;
+use spec_import::{self as import, FinishOptions, LoadedOverlay};
 
 const MONGODB_API: &str = "tccli-intl-en/tccli/services/mongodb/v20190725/api.json";
 
-fn err_text(e: &codegen::import::ImportError) -> String {
+fn err_text(e: &spec_import::ImportError) -> String {
     e.to_string()
 }
 

@@ -17,7 +17,7 @@
 
 pub mod doc_page;
 pub mod error_meaning;
-pub(crate) mod html;
+pub mod html;
 pub mod huawei;
 pub mod lifecycle;
 pub mod overlay;
@@ -25,7 +25,6 @@ mod python;
 pub mod sensitive;
 pub mod tencent;
 pub mod translate;
-pub mod yaml_out;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -33,9 +32,10 @@ use std::path::{Path, PathBuf};
 
 use cloud_spec::{Service, TypeExpr};
 
-use crate::error::Segment;
-use crate::load;
-use crate::validate;
+use codegen::error::Segment;
+use codegen::load;
+use codegen::validate;
+use codegen::yaml_out;
 
 pub use overlay::{LoadedOverlay, Overlay};
 
@@ -371,8 +371,8 @@ fn drop_member_example(service: &mut Service, path: &[Segment]) {
 fn name_keyword_members(service: &mut Service) {
     let fix = |members: &mut indexmap::IndexMap<String, cloud_spec::Member>| {
         for (wire, member) in members.iter_mut() {
-            let snake = crate::names::snake_case(wire);
-            if member.rust_name.is_none() && crate::names::is_rust_keyword(&snake) {
+            let snake = codegen::names::snake_case(wire);
+            if member.rust_name.is_none() && codegen::names::is_rust_keyword(&snake) {
                 member.rust_name = Some(format!("{snake}_"));
             }
         }
