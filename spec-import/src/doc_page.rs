@@ -15,8 +15,8 @@
 use std::path::{Path, PathBuf};
 
 use cloud_spec::{
-    EnumKind, EnumValue, ErrorCode, Example, HttpBinding, HttpMethod, Location, Member, Operation,
-    Service, Shape, Vendor,
+    EnumKind, EnumValue, ErrorCode, Example, HttpBinding, HttpMethod, IntWidth, Location, Member,
+    Operation, Service, Shape, TypeExpr, Vendor,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -128,7 +128,7 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
                 input.insert(
                     param.clone(),
                     member(
-                        ty,
+                        type_expr(page, param, &ty)?,
                         format,
                         row.description.clone(),
                         required == "Yes",
@@ -152,7 +152,13 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
         let required = param == "RequestId";
         output.insert(
             param.clone(),
-            member(ty, format, row.description.clone(), required, nullable),
+            member(
+                type_expr(page, param, &ty)?,
+                format,
+                row.description.clone(),
+                required,
+                nullable,
+            ),
         );
     }
     let errors = error_rows
@@ -201,8 +207,14 @@ fn tencent(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
     })
 }
 
+/// The type a page's table row states, parsed: a type that does not parse is an error naming
+/// the page, the member and the text.
+fn type_expr(page: &Path, member: &str, text: &str) -> Result<TypeExpr, ImportError> {
+    TypeExpr::parse(text).map_err(|e| ImportError::at(page, format!("member `{member}`: {e}")))
+}
+
 fn member(
-    ty: String,
+    ty: TypeExpr,
     format: Option<String>,
     docs: String,
     required: bool,
@@ -539,12 +551,12 @@ fn get_request(query: &str, members: &IndexMap<String, Member>) -> IndexMap<Stri
         let Some((k, v)) = part.split_once('=') else {
             continue;
         };
-        let value = match members.get(k).map(|m| m.ty.as_str()) {
-            Some("int64") | Some("uint64") => v
+        let value = match members.get(k).map(|m| &m.ty) {
+            Some(TypeExpr::Integer(IntWidth::I64 | IntWidth::U64)) => v
                 .parse::<i64>()
                 .map(Value::from)
                 .unwrap_or_else(|_| Value::from(v)),
-            Some("boolean") => match v {
+            Some(TypeExpr::Boolean) => match v {
                 "true" => Value::Bool(true),
                 "false" => Value::Bool(false),
                 _ => Value::from(v),
@@ -655,7 +667,7 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
             _ => None,
         };
         for row in &table.rows {
-            let ty = huawei_type(&row.ty, &table_shapes);
+            let ty = type_expr(page, &row.name, &huawei_type(&row.ty, &table_shapes))?;
             match location {
                 Some(location) => {
                     if row.name == "project_id" || row.name.eq_ignore_ascii_case("X-Auth-Token") {
@@ -685,9 +697,9 @@ fn huawei(page: &Path, lines: &[&str]) -> Result<DocOperation, ImportError> {
                         values: Vec::new(),
                     });
                     let mut m = member(ty, None, row.definition.clone(), false, false);
-                    if !row.range.is_empty() && m.ty == "string" {
+                    if !row.range.is_empty() && m.ty == TypeExpr::String {
                         let enum_name = format!("{shape_name}{}", pascal(&row.name));
-                        m.ty = enum_name.clone();
+                        m.ty = type_expr(page, &row.name, &enum_name)?;
                         pending_enum(&mut shapes, enum_name, &row.range);
                     }
                     if let Some(members) =

@@ -26,8 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use cloud_spec::{
-    Endpoint, Example, HttpBinding, HttpMethod, Location, Member, Operation, Service, Shape,
-    TypeExpr, Vendor,
+    Endpoint, Example, HttpBinding, HttpMethod, IntWidth, Location, Member, Operation, Service,
+    Shape, TypeExpr, Vendor,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -564,27 +564,30 @@ impl Importer<'_> {
     }
 
     /// Maps an SDK type; model names become shapes (imported on first use).
-    fn type_expr(&mut self, py: &str, file: &Path) -> Result<String, ImportError> {
+    fn type_expr(&mut self, py: &str, file: &Path) -> Result<TypeExpr, ImportError> {
         let py = py.trim();
         if let Some(inner) = py.strip_prefix("list[").and_then(|r| r.strip_suffix(']')) {
-            return Ok(format!("list<{}>", self.type_expr(inner, file)?));
+            return Ok(TypeExpr::List(Box::new(self.type_expr(inner, file)?)));
         }
         if let Some(inner) = py
             .strip_prefix("dict(str, ")
             .and_then(|r| r.strip_suffix(')'))
         {
-            return Ok(format!("map<{}>", self.type_expr(inner, file)?));
+            return Ok(TypeExpr::Map(Box::new(self.type_expr(inner, file)?)));
         }
         Ok(match py {
-            "str" => "string".to_owned(),
-            "int" => "int32".to_owned(),
-            "bool" => "boolean".to_owned(),
-            "float" => "float".to_owned(),
-            "object" => "json".to_owned(),
-            "datetime" | "date" => "timestamp".to_owned(),
+            "str" => TypeExpr::String,
+            "int" => TypeExpr::Integer(IntWidth::I32),
+            "bool" => TypeExpr::Boolean,
+            "float" => TypeExpr::Float,
+            "object" => TypeExpr::Json,
+            "datetime" | "date" => TypeExpr::Timestamp,
             name if name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => {
+                // A model name that is no shape name is an error here, naming the file.
+                let ty = TypeExpr::parse(name)
+                    .map_err(|e| ImportError::at(file, format!("model `{name}`: {e}")))?;
                 self.shape(name)?;
-                name.to_owned()
+                ty
             }
             other => {
                 return Err(ImportError::at(
@@ -651,14 +654,18 @@ impl Importer<'_> {
         let mut queue: Vec<String> = ops
             .values()
             .flat_map(|op| op.output.values())
-            .filter_map(|m| shape_of(&m.ty))
+            .filter_map(|m| m.ty.shape_name().map(str::to_owned))
             .collect();
         while let Some(name) = queue.pop() {
             if !received.insert(name.clone()) {
                 continue;
             }
             if let Some(members) = self.shapes.get(&name).and_then(|s| s.members.as_ref()) {
-                queue.extend(members.values().filter_map(|m| shape_of(&m.ty)));
+                queue.extend(
+                    members
+                        .values()
+                        .filter_map(|m| m.ty.shape_name().map(str::to_owned)),
+                );
             }
         }
         for name in received {
@@ -669,12 +676,6 @@ impl Importer<'_> {
             }
         }
     }
-}
-
-fn shape_of(ty: &str) -> Option<String> {
-    TypeExpr::parse(ty)
-        .ok()
-        .and_then(|t| t.shape_name().map(str::to_owned))
 }
 
 /// Success status, examples and the deprecated flag from the operation's Swagger file.
@@ -831,12 +832,12 @@ fn url_members(url: &str, template: &str, op: &Operation) -> Option<IndexMap<Str
 }
 
 fn typed(text: &str, member: Option<&Member>) -> Value {
-    match member.map(|m| m.ty.as_str()) {
-        Some("int32") | Some("int64") => text
+    match member.map(|m| &m.ty) {
+        Some(TypeExpr::Integer(IntWidth::I32 | IntWidth::I64)) => text
             .parse::<i64>()
             .map(Value::from)
             .unwrap_or_else(|_| Value::from(text)),
-        Some("boolean") => match text {
+        Some(TypeExpr::Boolean) => match text {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
             _ => Value::from(text),
@@ -935,7 +936,7 @@ fn widen_members(
         if inner.get("$ref").is_none() {
             continue;
         }
-        let Some(shape_name) = shape_of(&member.ty) else {
+        let Some(shape_name) = member.ty.shape_name().map(str::to_owned) else {
             continue;
         };
         // Take the structure's members out while recursing, so `shapes` can be borrowed again.
@@ -954,9 +955,12 @@ fn widen_one(schema: &Value, member: &mut Member) {
         s.get("type").and_then(Value::as_str) == Some("integer")
             && s.get("format").and_then(Value::as_str) == Some("int64")
     };
-    if member.ty == "int32" && int64(schema) {
-        member.ty = "int64".to_owned();
-    } else if member.ty == "list<int32>" && schema.get("items").is_some_and(int64) {
-        member.ty = "list<int64>".to_owned();
+    let int32 = TypeExpr::Integer(IntWidth::I32);
+    let widened = TypeExpr::Integer(IntWidth::I64);
+    if member.ty == int32 && int64(schema) {
+        member.ty = widened;
+    } else if member.ty == TypeExpr::List(Box::new(int32)) && schema.get("items").is_some_and(int64)
+    {
+        member.ty = TypeExpr::List(Box::new(widened));
     }
 }

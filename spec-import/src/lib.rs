@@ -438,10 +438,8 @@ pub fn prune_shapes(service: &mut Service) {
     service.shapes.retain(|name, _| reached.contains(name));
 }
 
-fn shape_of(ty: &str) -> Option<String> {
-    TypeExpr::parse(ty)
-        .ok()
-        .and_then(|t| t.shape_name().map(str::to_owned))
+fn shape_of(ty: &TypeExpr) -> Option<String> {
+    ty.shape_name().map(str::to_owned)
 }
 
 /// The spec file's text: the `$schema` header, where it came from, then the YAML.

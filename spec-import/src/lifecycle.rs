@@ -101,9 +101,9 @@ pub fn task_handle(op: &Operation, table: &IndexMap<String, String>) -> Option<T
 /// A member that can hold a task handle: a string or an integer, or a list of them (one task
 /// per item: mongodb `AssignProject`'s `FlowIds`).
 pub fn is_handle_member(member: &Member) -> bool {
-    match TypeExpr::parse(&member.ty) {
-        Ok(TypeExpr::String | TypeExpr::Integer(_)) => true,
-        Ok(TypeExpr::List(item)) => matches!(*item, TypeExpr::String | TypeExpr::Integer(_)),
+    match &member.ty {
+        TypeExpr::String | TypeExpr::Integer(_) => true,
+        TypeExpr::List(item) => matches!(**item, TypeExpr::String | TypeExpr::Integer(_)),
         _ => false,
     }
 }
@@ -179,9 +179,9 @@ fn lone_member(
     let Ok(items) = the_list(op) else {
         return Err(reason);
     };
-    let item_members = match TypeExpr::parse(&op.output[&items].ty) {
-        Ok(TypeExpr::List(item)) => match *item {
-            TypeExpr::Shape(name) => shapes.get(&name).and_then(|s| s.members.as_ref()),
+    let item_members = match &op.output[&items].ty {
+        TypeExpr::List(item) => match item.as_ref() {
+            TypeExpr::Shape(name) => shapes.get(name).and_then(|s| s.members.as_ref()),
             _ => None,
         },
         _ => None,
@@ -215,7 +215,7 @@ fn the_list(op: &Operation) -> Result<String, String> {
     let lists: Vec<&str> = op
         .output
         .iter()
-        .filter(|(_, m)| matches!(TypeExpr::parse(&m.ty), Ok(TypeExpr::List(_))))
+        .filter(|(_, m)| matches!(m.ty, TypeExpr::List(_)))
         .map(|(name, _)| name.as_str())
         .collect();
     match lists.as_slice() {
@@ -243,22 +243,19 @@ fn max_page_size(
 
 /// A count: an integer type, an integer enum, or a string (that holds a number: Huawei's text
 /// offsets and totals).
-fn is_count(ty: &str, shapes: &IndexMap<String, cloud_spec::Shape>) -> bool {
-    match TypeExpr::parse(ty) {
-        Ok(TypeExpr::Integer(_) | TypeExpr::String) => true,
-        Ok(TypeExpr::Shape(name)) => shapes
-            .get(&name)
+fn is_count(ty: &TypeExpr, shapes: &IndexMap<String, cloud_spec::Shape>) -> bool {
+    match ty {
+        TypeExpr::Integer(_) | TypeExpr::String => true,
+        TypeExpr::Shape(name) => shapes
+            .get(name)
             .is_some_and(|s| s.enum_kind == Some(cloud_spec::EnumKind::Integer)),
         _ => false,
     }
 }
 
 /// A marker: a string or an integer.
-fn is_marker(ty: &str) -> bool {
-    matches!(
-        TypeExpr::parse(ty),
-        Ok(TypeExpr::Integer(_) | TypeExpr::String)
-    )
+fn is_marker(ty: &TypeExpr) -> bool {
+    matches!(ty, TypeExpr::Integer(_) | TypeExpr::String)
 }
 
 /// Words after which the docs give the largest page size: "Maximum value: 100", "maximum is
@@ -465,7 +462,7 @@ mod tests {
 
     fn member(ty: &str, docs: &str) -> Member {
         Member {
-            ty: ty.into(),
+            ty: TypeExpr::parse(ty).unwrap(),
             docs: docs.into(),
             required: false,
             nullable: false,
@@ -649,7 +646,7 @@ mod tests {
             }))
         );
         // Items without the member: undecided.
-        op.output["slow_logs"].ty = "list<string>".into();
+        op.output["slow_logs"].ty = TypeExpr::List(Box::new(TypeExpr::String));
         assert!(pagination(&op, None, &shapes)
             .unwrap_err()
             .contains("no input member is a member of the listed items"));

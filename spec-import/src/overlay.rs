@@ -283,7 +283,7 @@ pub struct MemberPatch {
     pub remove: bool,
     /// Type expression.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub ty: Option<String>,
+    pub ty: Option<TypeExpr>,
     /// Documentation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs: Option<String>,
@@ -871,21 +871,13 @@ pub fn rename_shape(service: &mut Service, from: &str, to: &str) {
 }
 
 /// Replaces the shape name `from` in a type expression (`list<From>` → `list<To>`).
-fn rename_in_type(ty: &str, from: &str, to: &str) -> String {
-    let mut out = String::with_capacity(ty.len());
-    let mut word = String::new();
-    for c in ty.chars().chain(std::iter::once('\0')) {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            word.push(c);
-            continue;
-        }
-        out.push_str(if word == from { to } else { &word });
-        word.clear();
-        if c != '\0' {
-            out.push(c);
-        }
+fn rename_in_type(ty: &TypeExpr, from: &str, to: &str) -> TypeExpr {
+    match ty {
+        TypeExpr::Shape(name) if name == from => TypeExpr::Shape(to.to_owned()),
+        TypeExpr::List(inner) => TypeExpr::List(Box::new(rename_in_type(inner, from, to))),
+        TypeExpr::Map(inner) => TypeExpr::Map(Box::new(rename_in_type(inner, from, to))),
+        other => other.clone(),
     }
-    out
 }
 
 /// Drafts the overlay that turns `imported` into `curated` for the operations of `curated`
@@ -926,10 +918,10 @@ pub fn derive(imported: &Service, curated: &Service) -> Overlay {
             overlay.rename_shapes.insert(from.clone(), to.clone());
         }
     }
-    let renamed = |ty: &str| {
-        correspondence.iter().fold(ty.to_owned(), |ty, (from, to)| {
-            rename_in_type(&ty, from, to)
-        })
+    let renamed = |ty: &TypeExpr| {
+        correspondence
+            .iter()
+            .fold(ty.clone(), |ty, (from, to)| rename_in_type(&ty, from, to))
     };
     for (name, shape) in &curated.shapes {
         let source_name = correspondence
@@ -1012,7 +1004,7 @@ pub fn derive(imported: &Service, curated: &Service) -> Overlay {
 /// reach through members that both sides have.
 fn corresponding_shapes(imported: &Service, curated: &Service) -> IndexMap<String, String> {
     let mut found: IndexMap<String, String> = IndexMap::new();
-    let mut queue: Vec<(String, String)> = Vec::new();
+    let mut queue: Vec<(TypeExpr, TypeExpr)> = Vec::new();
     for (name, op) in &curated.operations {
         let Some(source) = imported.operations.get(name) else {
             continue;
@@ -1026,11 +1018,8 @@ fn corresponding_shapes(imported: &Service, curated: &Service) -> IndexMap<Strin
         }
     }
     queue.reverse();
-    while let Some((imp_ty, cur_ty)) = queue.pop() {
-        let (Ok(a), Ok(b)) = (TypeExpr::parse(&imp_ty), TypeExpr::parse(&cur_ty)) else {
-            continue;
-        };
-        let Some((from, to)) = parallel_shapes(&a, &b) else {
+    while let Some((imported_ty, curated_ty)) = queue.pop() {
+        let Some((from, to)) = parallel_shapes(&imported_ty, &curated_ty) else {
             continue;
         };
         let (Some(Some(from_members)), Some(Some(to_members))) = (
@@ -1069,7 +1058,7 @@ fn parallel_shapes(a: &TypeExpr, b: &TypeExpr) -> Option<(String, String)> {
 fn member_patches(
     source: &IndexMap<String, Member>,
     target: &IndexMap<String, Member>,
-    renamed: &dyn Fn(&str) -> String,
+    renamed: &dyn Fn(&TypeExpr) -> TypeExpr,
 ) -> IndexMap<String, MemberPatch> {
     let mut patches = IndexMap::new();
     for (name, member) in target {
@@ -1137,12 +1126,11 @@ mod tests {
 
     #[test]
     fn renames_inside_type_expressions() {
-        assert_eq!(rename_in_type("list<Foo>", "Foo", "Bar"), "list<Bar>");
-        assert_eq!(
-            rename_in_type("map<list<Foo>>", "Foo", "Bar"),
-            "map<list<Bar>>"
-        );
-        assert_eq!(rename_in_type("FooBar", "Foo", "Bar"), "FooBar");
-        assert_eq!(rename_in_type("string", "Foo", "Bar"), "string");
+        let renamed =
+            |text: &str| rename_in_type(&TypeExpr::parse(text).unwrap(), "Foo", "Bar").to_string();
+        assert_eq!(renamed("list<Foo>"), "list<Bar>");
+        assert_eq!(renamed("map<list<Foo>>"), "map<list<Bar>>");
+        assert_eq!(renamed("FooBar"), "FooBar");
+        assert_eq!(renamed("string"), "string");
     }
 }

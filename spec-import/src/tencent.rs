@@ -18,7 +18,9 @@
 
 use std::path::{Path, PathBuf};
 
-use cloud_spec::{Endpoint, ErrorCode, Example, Member, Operation, Service, Shape, Vendor};
+use cloud_spec::{
+    Endpoint, ErrorCode, Example, IntWidth, Member, Operation, Service, Shape, TypeExpr, Vendor,
+};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
@@ -476,21 +478,22 @@ fn members(
 }
 
 /// The type expression (and timestamp format) of an api.json member.
-fn member_type(api: &ApiJson, m: &ApiMember) -> Result<(String, Option<String>), String> {
-    let scalar = |member: &str| -> Option<(&'static str, Option<String>)> {
+fn member_type(api: &ApiJson, m: &ApiMember) -> Result<(TypeExpr, Option<String>), String> {
+    let scalar = |member: &str| -> Option<(TypeExpr, Option<String>)> {
         Some(match member {
-            "string" => ("string", None),
-            "datetime" => ("timestamp", Some(DATETIME_FORMAT.to_owned())),
-            "int64" => ("int64", None),
-            "uint64" => ("uint64", None),
-            "bool" => ("boolean", None),
-            "float" | "double" => ("float", None),
+            "string" => (TypeExpr::String, None),
+            "datetime" => (TypeExpr::Timestamp, Some(DATETIME_FORMAT.to_owned())),
+            "int64" => (TypeExpr::Integer(IntWidth::I64), None),
+            "uint64" => (TypeExpr::Integer(IntWidth::U64), None),
+            "bool" => (TypeExpr::Boolean, None),
+            "float" | "double" => (TypeExpr::Float, None),
             _ => return None,
         })
     };
-    let shape = |member: &str| -> Result<String, String> {
+    let shape = |member: &str| -> Result<TypeExpr, String> {
         match api.objects.get(member) {
-            Some(o) if o.usage.is_some() => Ok(member.to_owned()),
+            // An object name that is no shape name is an error here.
+            Some(o) if o.usage.is_some() => TypeExpr::parse(member).map_err(|e| e.to_string()),
             Some(_) => Err(format!(
                 "`{member}` is a request or response object, not a structure"
             )),
@@ -502,15 +505,15 @@ fn member_type(api: &ApiJson, m: &ApiMember) -> Result<(String, Option<String>),
     let expected = "expected type string/int/bool/float (member string, datetime, int64, uint64, bool, float), list, or object";
     match m.ty.as_str() {
         "string" | "int" | "bool" | "float" => match scalar(&m.member) {
-            Some((ty, format)) => Ok((ty.to_owned(), format)),
+            Some((ty, format)) => Ok((ty, format)),
             None => Err(format!(
                 "type `{}` with member `{}`; {expected}",
                 m.ty, m.member
             )),
         },
         "list" => match scalar(&m.member) {
-            Some((ty, format)) => Ok((format!("list<{ty}>"), format)),
-            None => Ok((format!("list<{}>", shape(&m.member)?), None)),
+            Some((ty, format)) => Ok((TypeExpr::List(Box::new(ty)), format)),
+            None => Ok((TypeExpr::List(Box::new(shape(&m.member)?)), None)),
         },
         "object" => Ok((shape(&m.member)?, None)),
         other => Err(format!("type `{other}`; {expected}")),
@@ -519,21 +522,21 @@ fn member_type(api: &ApiJson, m: &ApiMember) -> Result<(String, Option<String>),
 
 /// A member's `example` text as a JSON value of its type; `None` when the text is a placeholder
 /// ("无": none) or does not read as the type. The validator checks what is kept.
-fn example_value(text: &str, ty: &str) -> Option<Value> {
+fn example_value(text: &str, ty: &TypeExpr) -> Option<Value> {
     let text = text.trim();
     if text.is_empty() || matches!(text, "无" | "空" | "null" | "None" | "-") {
         return None;
     }
     match ty {
-        "string" | "timestamp" => Some(Value::String(text.to_owned())),
-        "int64" => text.parse::<i64>().ok().map(Value::from),
-        "uint64" => text.parse::<u64>().ok().map(Value::from),
-        "float" => text
+        TypeExpr::String | TypeExpr::Timestamp => Some(Value::String(text.to_owned())),
+        TypeExpr::Integer(IntWidth::I64) => text.parse::<i64>().ok().map(Value::from),
+        TypeExpr::Integer(IntWidth::U64) => text.parse::<u64>().ok().map(Value::from),
+        TypeExpr::Float => text
             .parse::<f64>()
             .ok()
             .filter(|f| f.is_finite())
             .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
-        "boolean" => match text {
+        TypeExpr::Boolean => match text {
             "true" => Some(Value::Bool(true)),
             "false" => Some(Value::Bool(false)),
             _ => None,
@@ -641,19 +644,19 @@ fn insert_query_value(
     let ty = members.and_then(|m| m.get(*name)).map(|m| m.ty.clone());
     let map = node.as_object_mut().ok_or("mixed object and list keys")?;
     let slot = map.entry((*name).to_owned()).or_insert(Value::Null);
-    insert_typed(slot, rest, value, ty.as_deref(), shapes)
+    insert_typed(slot, rest, value, ty.as_ref(), shapes)
 }
 
 fn insert_typed(
     slot: &mut Value,
     rest: &[&str],
     value: &str,
-    ty: Option<&str>,
+    ty: Option<&TypeExpr>,
     shapes: &IndexMap<String, Shape>,
 ) -> Result<(), String> {
     match (rest.first(), ty) {
         (None, ty) => {
-            *slot = typed_scalar(value, ty.unwrap_or("string"));
+            *slot = typed_scalar(value, ty.unwrap_or(&TypeExpr::String));
             Ok(())
         }
         (Some(index), ty) if index.chars().all(|c| c.is_ascii_digit()) => {
@@ -667,32 +670,35 @@ fn insert_typed(
             while items.len() <= index {
                 items.push(Value::Null);
             }
-            let inner = ty
-                .and_then(|t| t.strip_prefix("list<"))
-                .and_then(|t| t.strip_suffix('>'));
+            let inner = match ty {
+                Some(TypeExpr::List(item)) => Some(item.as_ref()),
+                _ => None,
+            };
             insert_typed(&mut items[index], &rest[1..], value, inner, shapes)
         }
         (Some(_), ty) => {
             if slot.is_null() {
                 *slot = Value::Object(serde_json::Map::new());
             }
-            let members = ty
-                .and_then(|t| shapes.get(t))
-                .and_then(|s| s.members.as_ref());
+            let members = match ty {
+                Some(TypeExpr::Shape(name)) => shapes.get(name),
+                _ => None,
+            }
+            .and_then(|s| s.members.as_ref());
             insert_query_value(slot, rest, value, members, shapes)
         }
     }
 }
 
-fn typed_scalar(value: &str, ty: &str) -> Value {
+fn typed_scalar(value: &str, ty: &TypeExpr) -> Value {
     let parsed = match ty {
-        "int64" => value.parse::<i64>().ok().map(Value::from),
-        "uint64" => value.parse::<u64>().ok().map(Value::from),
-        "float" => value
+        TypeExpr::Integer(IntWidth::I64) => value.parse::<i64>().ok().map(Value::from),
+        TypeExpr::Integer(IntWidth::U64) => value.parse::<u64>().ok().map(Value::from),
+        TypeExpr::Float => value
             .parse::<f64>()
             .ok()
             .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
-        "boolean" => match value {
+        TypeExpr::Boolean => match value {
             "true" => Some(Value::Bool(true)),
             "false" => Some(Value::Bool(false)),
             _ => None,

@@ -1,7 +1,7 @@
 //! `codegen::diff`: each kind of change is classified (breaking, additive, patch), and the
 //! semver bump follows from the most severe one.
 
-use cloud_spec::{EnumValue, ErrorCode, Member, Service};
+use cloud_spec::{EnumValue, ErrorCode, IntWidth, Member, Service, TypeExpr};
 use codegen::diff::{diff, Severity};
 use serde_json::json;
 
@@ -13,7 +13,7 @@ fn base() -> Service {
 
 fn member(ty: &str, required: bool) -> Member {
     Member {
-        ty: ty.to_owned(),
+        ty: TypeExpr::parse(ty).unwrap(),
         docs: String::new(),
         required,
         nullable: false,
@@ -136,7 +136,7 @@ fn output_members() {
 #[test]
 fn types_and_formats() {
     let (s, _, what) = one_change(|s| {
-        s.operations["InstanceEnableSSL"].output["FlowId"].ty = "uint64".into();
+        s.operations["InstanceEnableSSL"].output["FlowId"].ty = TypeExpr::Integer(IntWidth::U64);
     });
     assert_eq!(
         (s, what.as_str()),

@@ -355,7 +355,7 @@ fn resource_members_with(
     op.input
         .iter()
         .filter(|(name, m)| {
-            let is_string = matches!(TypeExpr::parse(&m.ty), Ok(TypeExpr::String));
+            let is_string = m.ty == TypeExpr::String;
             let named_like_instance = loose_name(name).ends_with("instanceid") && is_string;
             let the_resource_id = resource_id == Some(name.as_str()) && is_string;
             named_like_instance
@@ -456,7 +456,7 @@ fn listing(spec: &Service, op: &Operation, resource_members: &[String]) -> Optio
         return None;
     }
     op.output.iter().find_map(|(items, m)| {
-        let TypeExpr::List(item) = TypeExpr::parse(&m.ty).ok()? else {
+        let TypeExpr::List(item) = &m.ty else {
             return None;
         };
         let item_members = spec.shapes.get(item.shape_name()?)?.members.as_ref()?;

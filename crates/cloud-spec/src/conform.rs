@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use crate::{EnumKind, IntWidth, Member, Shape, TypeExpr, TypeExprError};
+use crate::{EnumKind, IntWidth, Member, Shape, TypeExpr};
 
 /// Which side of a call a value is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,8 +109,6 @@ pub enum Problem<'s> {
     },
     /// The spec names a shape it does not define (a spec error, not a value error).
     UnknownShape(String),
-    /// A member's type does not parse (a spec error, not a value error).
-    UnparsableType(&'s str, TypeExprError),
 }
 
 /// A value that does not fit, and where.
@@ -395,13 +393,7 @@ impl<'s> Conform<'s> {
                 },
             });
         }
-        match TypeExpr::parse(&member.ty) {
-            Ok(ty) => self.check_value(&ty, value, path, report),
-            Err(e) => report(Mismatch {
-                path: path.clone(),
-                problem: Problem::UnparsableType(&member.ty, e),
-            }),
-        }
+        self.check_value(&member.ty, value, path, report)
     }
 }
 

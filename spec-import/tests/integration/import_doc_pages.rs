@@ -13,7 +13,7 @@ use crate::import_common;
 
 use std::path::{Path, PathBuf};
 
-use cloud_spec::{EnumKind, Member, Service};
+use cloud_spec::{EnumKind, Member, Service, TypeExpr};
 use import_common::*;
 use spec_import::doc_page::{self, DocOperation};
 
@@ -28,11 +28,15 @@ fn page(file: &str) -> DocOperation {
 }
 
 /// A member type with enum shapes replaced by their wire type (`string`, `int64`).
-fn wire_type(service: &Service, ty: &str) -> String {
-    match service.shapes.get(ty) {
+fn wire_type(service: &Service, ty: &TypeExpr) -> String {
+    let shape = match ty {
+        TypeExpr::Shape(name) => service.shapes.get(name),
+        _ => None,
+    };
+    match shape {
         Some(shape) if shape.enum_kind == Some(EnumKind::String) => "string".to_owned(),
         Some(shape) if shape.enum_kind == Some(EnumKind::Integer) => "int64".to_owned(),
-        _ => ty.to_owned(),
+        _ => ty.to_string(),
     }
 }
 
@@ -175,7 +179,10 @@ fn tencent_plain_text_page_with_a_get_example() {
         "Viewing the Enabling Status of SSL for an Instance"
     );
     // "in the format of 2023-05-01 12:00:00" makes ExpiredTime a timestamp, as in the spec.
-    assert_eq!(parsed.operation.output["ExpiredTime"].ty, "timestamp");
+    assert_eq!(
+        parsed.operation.output["ExpiredTime"].ty,
+        TypeExpr::Timestamp
+    );
 }
 
 #[test]

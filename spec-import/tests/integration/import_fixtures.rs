@@ -117,7 +117,7 @@ fn without_the_overlay_the_curated_knowledge_is_missing() {
     // waiter, no per-operation error codes.
     let raw = raw(&fixtures(), "tencent", "mongodb").unwrap();
     let op = &raw.service.operations["InstanceEnableSSL"];
-    assert_eq!(op.output["Status"].ty, "int64");
+    assert_eq!(op.output["Status"].ty.to_string(), "int64");
     assert_eq!(op.rate_limit, None);
     assert!(op.waiter.is_none() && op.errors.is_empty());
     // What the importer derives on its own: nullability, required flags, the GET example as JSON.
