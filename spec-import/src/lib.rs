@@ -142,6 +142,8 @@ pub fn finish(
     for overlay in overlays {
         overlay.apply_lifecycle(&mut raw.service, &findings)?;
     }
+    // After the overlays: the resource comes from them.
+    lifecycle::resource_references(&mut raw.service);
     // What the rules left undecided and no overlay decided (a `pagination: null` decides too).
     for (op, reason) in &findings.undecided_pagination {
         let decided = overlays.iter().any(|o| {
@@ -414,6 +416,7 @@ fn prune_lifecycle(service: &mut Service) {
                 .modify_values
                 .retain(|op, _| operations.contains(op));
             resource.id_members.retain(|op, _| operations.contains(op));
+            resource.references.retain(|op, _| operations.contains(op));
         }
     }
 }

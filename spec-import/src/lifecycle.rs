@@ -19,6 +19,11 @@
 //!   item's). The largest page size comes from the limit member's docs
 //!   ([`documented_max_page_size`]), else from the overlay's `default_max_page_size`.
 //!
+//! - **Resource references.** A string input member whose name ends in "instance id" (in any
+//!   case or spelling: `SrcInstanceId`, `source_instance_id`, `MasterDBInstanceId`), other than
+//!   the resource's `id`, names an instance by its id: it goes into the resource's
+//!   `references` ([`resource_references`]).
+//!
 //! Operations the rules cannot decide (two lists, no list, a lone limit without a marker, an
 //! offset without a limit, no page size) get no pagination and are named in the import notes;
 //! an overlay decides them (`pagination:`, or `no_pagination:` with the reason). Overlay
@@ -63,6 +68,41 @@ pub struct RuleSettings {
 pub struct RuleFindings {
     /// Operations with paging-like input members but no `pagination`, and why.
     pub undecided_pagination: IndexMap<String, String>,
+}
+
+/// States, in the resource's `references`, the input members of each operation that name an
+/// instance by its id besides the resource's `id` (see the module docs). Entries an overlay
+/// gave are kept; the rule adds the operations they do not cover.
+pub fn resource_references(service: &mut Service) {
+    let Some(resource) = &mut service.resource else {
+        return;
+    };
+    for (name, op) in &service.operations {
+        if resource.references.contains_key(name) {
+            continue;
+        }
+        let members: Vec<String> = op
+            .input
+            .iter()
+            .filter(|(wire, m)| {
+                m.ty == TypeExpr::String
+                    && **wire != resource.id
+                    && loose(wire).ends_with("instanceid")
+            })
+            .map(|(wire, _)| wire.clone())
+            .collect();
+        if !members.is_empty() {
+            resource.references.insert(name.clone(), members);
+        }
+    }
+}
+
+/// A member name in lower case without separators (`source_instance_id` → `sourceinstanceid`).
+fn loose(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Applies both rules to every operation of `service` (replacing what an earlier run set).

@@ -789,6 +789,26 @@ impl<'a> Checker<'a> {
                 ),
             }
         }
+        for (name, members) in &resource.references {
+            let entry = path.key("references").key(name.as_str());
+            let Some(op) = self.service.operations.get(name.as_str()) else {
+                self.missing_operation(&entry, name);
+                continue;
+            };
+            for (i, member) in members.iter().enumerate() {
+                match op.input.get(member.as_str()).map(|m| &m.ty) {
+                    None => self.error(
+                        &entry.index(i),
+                        format!("`{name}` has no input member `{member}`"),
+                    ),
+                    Some(TypeExpr::String) => {}
+                    Some(ty) => self.error(
+                        &entry.index(i),
+                        format!("`{member}` is `{ty}`; a reference is one id, a string"),
+                    ),
+                }
+            }
+        }
         for (section, names) in [
             ("modify", resource.modify.keys().collect::<Vec<_>>()),
             ("remove", resource.remove.keys().collect::<Vec<_>>()),

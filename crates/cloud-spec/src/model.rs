@@ -549,6 +549,14 @@ pub struct Resource {
     /// `InstanceIds`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub id_members: IndexMap<String, String>,
+    /// Operations → their string input members, besides [`id`](Resource::id), that each name
+    /// one resource by its id: a source, a master, a peer (postgres `CreateReadOnlyGroup`'s
+    /// `MasterDBInstanceId`, cdb `MasterInstanceId`, GeminiDB `source_instance_id`). A call that
+    /// names one the service does not have fails like one whose `id` is unknown (the emulator
+    /// answers with the not-found code). Stated on import by one rule over the member names
+    /// (`spec_import::lifecycle::resource_references`), so nothing downstream reads names.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub references: IndexMap<String, Vec<String>>,
     /// How the resource's SSL shows and where its CA certificate is found: what `cloudcall
     /// audit` reads, and what the emulator serves test certificates for.
     #[serde(default, skip_serializing_if = "Option::is_none")]

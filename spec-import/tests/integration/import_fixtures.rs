@@ -212,3 +212,35 @@ fn a_selection_keeps_only_the_lifecycle_entries_it_can_follow() {
         ["RenameInstance"]
     );
 }
+
+/// The resource-reference rule (`lifecycle::resource_references`) restates every committed
+/// spec's `references` from the members alone, and never lists the resource's own `id`.
+#[test]
+fn the_reference_rule_restates_the_committed_references() {
+    for (vendor, service) in [
+        ("tencent", "mongodb"),
+        ("tencent", "cdb"),
+        ("tencent", "postgres"),
+        ("huawei", "geminidb"),
+    ] {
+        let mut spec = committed(vendor, service).service;
+        let resource = spec
+            .resource
+            .as_mut()
+            .expect("every committed spec has a resource");
+        let stated = std::mem::take(&mut resource.references);
+        let id = resource.id.clone();
+        spec_import::lifecycle::resource_references(&mut spec);
+        let derived = spec.resource.expect("kept").references;
+        assert_eq!(derived, stated, "{vendor}/{service}");
+        assert!(
+            derived.values().flatten().all(|member| *member != id),
+            "{vendor}/{service}: `{id}` is the resource's id, not a reference"
+        );
+    }
+    let postgres = committed("tencent", "postgres").service;
+    assert_eq!(
+        postgres.resource.unwrap().references["CreateReadOnlyGroup"],
+        ["MasterDBInstanceId"]
+    );
+}
