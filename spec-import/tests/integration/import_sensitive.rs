@@ -1,6 +1,6 @@
 //! Imports mark secret members (`sensitive`) by the name rule of `spec_import::sensitive`,
 //! and overlays correct the rule both ways. Runs on the trimmed vendor packages in
-//! `tests/fixtures/import`.
+//! `tests/fixtures/import.bundle`.
 
 use crate::import_common;
 

@@ -1,5 +1,5 @@
 //! Integration tests of the importers, one module per area, against the trimmed vendor packages
-//! in `tests/fixtures/import` (and, ignored by default, the full pinned sources).
+//! in `tests/fixtures/import.bundle` (and, ignored by default, the full pinned sources).
 //!
 //! One test binary rather than one per file: each binary links the whole dependency graph, and on
 //! two-core CI those links cost more time and disk than the tests themselves.

@@ -1,6 +1,7 @@
 //! Helpers shared by the importer tests (`import_*`).
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use spec_import::translate::{self, Memory};
 use spec_import::{self as import, FinishOptions, Finished, ImportError, LoadedOverlay, RawImport};
@@ -13,9 +14,55 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The trimmed vendor packages (see fixtures/import/make-fixtures.py).
+/// The trimmed vendor packages, unpacked once per test run from `tests/fixtures/import.bundle`
+/// (written by `tests/fixtures/make-import-fixtures.py`) into cargo's temporary directory for
+/// integration tests, with the packages' own layout.
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import")
+    static UNPACKED: OnceLock<PathBuf> = OnceLock::new();
+    UNPACKED
+        .get_or_init(|| {
+            let bundle = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import.bundle");
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("import-fixtures");
+            unpack(&bundle, &dir).unwrap_or_else(|e| panic!("{}: {e}", bundle.display()));
+            dir
+        })
+        .clone()
+}
+
+/// Writes every file of `bundle` below `dir` (emptied first). The bundle is a comment header,
+/// then per file a `--- <bytes> <path>` line, the file's bytes and a newline.
+fn unpack(bundle: &Path, dir: &Path) -> Result<(), String> {
+    let data = std::fs::read(bundle).map_err(|e| e.to_string())?;
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut rest = data.as_slice();
+    while !rest.is_empty() {
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or("a header line without its end")?;
+        let line = std::str::from_utf8(&rest[..end]).map_err(|e| e.to_string())?;
+        rest = &rest[end + 1..];
+        if line.starts_with('#') {
+            continue;
+        }
+        let (len, path) = line
+            .strip_prefix("--- ")
+            .and_then(|h| h.split_once(' '))
+            .ok_or_else(|| format!("expected `--- <bytes> <path>`, found `{line}`"))?;
+        let len: usize = len.parse().map_err(|_| format!("bad length in `{line}`"))?;
+        if rest.len() < len + 1 || rest[len] != b'\n' {
+            return Err(format!("`{path}` is cut short"));
+        }
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&target, &rest[..len]).map_err(|e| format!("{}: {e}", target.display()))?;
+        rest = &rest[len + 1..];
+    }
+    Ok(())
 }
 
 /// The committed overlays for a service (vendor-wide first).
