@@ -221,16 +221,11 @@ fn member(
     nullable: bool,
 ) -> Member {
     Member {
-        ty,
         docs,
         required,
         nullable,
         format,
-        location: None,
-        example: None,
-        rust_name: None,
-        deprecated: false,
-        sensitive: false,
+        ..Member::new(ty)
     }
 }
 

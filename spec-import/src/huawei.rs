@@ -445,16 +445,10 @@ impl Importer<'_> {
             input.insert(
                 wire.clone(),
                 Member {
-                    ty,
                     docs: request.docs.get(attr).cloned().unwrap_or_default(),
                     required: *location == Location::Path || request.required.contains(attr),
-                    nullable: false,
-                    format: None,
                     location: Some(*location),
-                    example: None,
-                    rust_name: None,
-                    deprecated: false,
-                    sensitive: false,
+                    ..Member::new(ty)
                 },
             );
         }
@@ -490,16 +484,10 @@ impl Importer<'_> {
                 input.insert(
                     wire,
                     Member {
-                        ty,
                         docs: body.docs.get(attr).cloned().unwrap_or_default(),
                         required: body.required.contains(attr),
-                        nullable: false,
-                        format: None,
                         location: Some(Location::Body),
-                        example: None,
-                        rust_name: None,
-                        deprecated: false,
-                        sensitive: false,
+                        ..Member::new(ty)
                     },
                 );
             }
@@ -519,16 +507,8 @@ impl Importer<'_> {
             output.insert(
                 wire,
                 Member {
-                    ty,
                     docs: response.docs.get(attr).cloned().unwrap_or_default(),
-                    required: false,
-                    nullable: false,
-                    format: None,
-                    location: None,
-                    example: None,
-                    rust_name: None,
-                    deprecated: false,
-                    sensitive: false,
+                    ..Member::new(ty)
                 },
             );
         }
@@ -627,18 +607,11 @@ impl Importer<'_> {
             members.insert(
                 wire,
                 Member {
-                    ty,
                     docs: model.docs.get(attr).cloned().unwrap_or_default(),
                     // Final value decided in `finish_shape_flags`, once it is known whether the
                     // structure is sent, received, or both.
                     required: model.required.contains(attr),
-                    nullable: false,
-                    format: None,
-                    location: None,
-                    example: None,
-                    rust_name: None,
-                    deprecated: false,
-                    sensitive: false,
+                    ..Member::new(ty)
                 },
             );
         }

@@ -502,16 +502,8 @@ mod tests {
 
     fn member(ty: &str, docs: &str) -> Member {
         Member {
-            ty: TypeExpr::parse(ty).unwrap(),
             docs: docs.into(),
-            required: false,
-            nullable: false,
-            format: None,
-            location: None,
-            example: None,
-            rust_name: None,
-            deprecated: false,
-            sensitive: false,
+            ..Member::new(TypeExpr::parse(ty).unwrap())
         }
     }
 

@@ -757,18 +757,7 @@ impl LoadedOverlay {
                     problems.push(self.stale(&path, "a `new` member needs a `type`"));
                     continue;
                 };
-                let mut member = Member {
-                    ty: ty.clone(),
-                    docs: String::new(),
-                    required: false,
-                    nullable: false,
-                    format: None,
-                    location: None,
-                    example: None,
-                    rust_name: None,
-                    deprecated: false,
-                    sensitive: false,
-                };
+                let mut member = Member::new(ty.clone());
                 apply_member_patch(&mut member, patch);
                 members.insert(name.clone(), member);
                 continue;

@@ -462,15 +462,11 @@ fn members(
             m.name.clone(),
             Member {
                 example: m.example.as_deref().and_then(|e| example_value(e, &ty)),
-                ty,
                 docs: m.document.trim().to_owned(),
                 required,
                 nullable,
                 format,
-                location: None,
-                rust_name: None,
-                deprecated: false,
-                sensitive: false,
+                ..Member::new(ty)
             },
         );
     }

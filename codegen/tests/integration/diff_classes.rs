@@ -13,16 +13,8 @@ fn base() -> Service {
 
 fn member(ty: &str, required: bool) -> Member {
     Member {
-        ty: TypeExpr::parse(ty).unwrap(),
-        docs: String::new(),
         required,
-        nullable: false,
-        format: None,
-        location: None,
-        example: None,
-        rust_name: None,
-        deprecated: false,
-        sensitive: false,
+        ..Member::new(TypeExpr::parse(ty).unwrap())
     }
 }
 

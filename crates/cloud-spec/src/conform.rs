@@ -165,12 +165,7 @@ impl<'s> Conform<'s> {
 
     /// Every mismatch of `value` against `ty`.
     pub fn value_mismatches(&self, ty: &TypeExpr, value: &Value) -> Vec<Mismatch<'s>> {
-        let mut out = Vec::new();
-        let _ = self.check_value(ty, value, &mut Vec::new(), &mut |m| {
-            out.push(m);
-            ControlFlow::Continue(())
-        });
-        out
+        every_mismatch(|report| self.check_value(ty, value, &mut Vec::new(), report))
     }
 
     /// Every mismatch of `object` against `members`.
@@ -179,12 +174,7 @@ impl<'s> Conform<'s> {
         members: &'s IndexMap<String, Member>,
         object: &Map<String, Value>,
     ) -> Vec<Mismatch<'s>> {
-        let mut out = Vec::new();
-        let _ = self.check_object(members, object, &mut Vec::new(), &mut |m| {
-            out.push(m);
-            ControlFlow::Continue(())
-        });
-        out
+        every_mismatch(|report| self.check_object(members, object, &mut Vec::new(), report))
     }
 
     /// Walks `value` against `ty`, reporting each mismatch; `path` is where `value` is.
@@ -395,6 +385,18 @@ impl<'s> Conform<'s> {
         }
         self.check_value(&member.ty, value, path, report)
     }
+}
+
+/// Runs a walk that reports to the end, and collects what it reports.
+fn every_mismatch<'s>(
+    walk: impl FnOnce(&mut Report<'_, 's>) -> ControlFlow<()>,
+) -> Vec<Mismatch<'s>> {
+    let mut out = Vec::new();
+    let _ = walk(&mut |m| {
+        out.push(m);
+        ControlFlow::Continue(())
+    });
+    out
 }
 
 /// Whether `n` fits an integer of `width`.
