@@ -15,8 +15,8 @@
 use std::path::{Path, PathBuf};
 
 use cloud_spec::{
-    EnumKind, EnumValue, ErrorCode, Example, HttpBinding, HttpMethod, IntWidth, Location, Member,
-    Operation, Service, Shape, TypeExpr, Vendor,
+    EnumKind, EnumValue, ErrorCode, Example, HttpBinding, HttpMethod, Location, Member, Operation,
+    Service, Shape, TypeExpr, Vendor,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -546,19 +546,7 @@ fn get_request(query: &str, members: &IndexMap<String, Member>) -> IndexMap<Stri
         let Some((k, v)) = part.split_once('=') else {
             continue;
         };
-        let value = match members.get(k).map(|m| &m.ty) {
-            Some(TypeExpr::Integer(IntWidth::I64 | IntWidth::U64)) => v
-                .parse::<i64>()
-                .map(Value::from)
-                .unwrap_or_else(|_| Value::from(v)),
-            Some(TypeExpr::Boolean) => match v {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => Value::from(v),
-            },
-            _ => Value::from(v),
-        };
-        out.insert(k.to_owned(), value);
+        out.insert(k.to_owned(), crate::query_value(v, members.get(k)));
     }
     out
 }

@@ -791,7 +791,7 @@ fn url_members(url: &str, template: &str, op: &Operation) -> Option<IndexMap<Str
         match e.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
             Some("project_id") => {}
             Some(name) => {
-                members.insert(name.to_owned(), typed(a, op.input.get(name)));
+                members.insert(name.to_owned(), crate::query_value(a, op.input.get(name)));
             }
             None if a == e => {}
             None => return None,
@@ -799,24 +799,9 @@ fn url_members(url: &str, template: &str, op: &Operation) -> Option<IndexMap<Str
     }
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        members.insert(k.to_owned(), typed(v, op.input.get(k)));
+        members.insert(k.to_owned(), crate::query_value(v, op.input.get(k)));
     }
     Some(members)
-}
-
-fn typed(text: &str, member: Option<&Member>) -> Value {
-    match member.map(|m| &m.ty) {
-        Some(TypeExpr::Integer(IntWidth::I32 | IntWidth::I64)) => text
-            .parse::<i64>()
-            .map(Value::from)
-            .unwrap_or_else(|_| Value::from(text)),
-        Some(TypeExpr::Boolean) => match text {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => Value::from(text),
-        },
-        _ => Value::from(text),
-    }
 }
 
 /// The SDK types every integer `int`; the Swagger file says which are 64-bit (`format: int64`:

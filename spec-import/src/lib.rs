@@ -421,6 +421,24 @@ fn prune_lifecycle(service: &mut Service) {
     }
 }
 
+/// A query-string value of a documented example as the JSON value its member's type reads:
+/// an integer or a boolean where the text is one, else the text.
+pub(crate) fn query_value(text: &str, member: Option<&cloud_spec::Member>) -> serde_json::Value {
+    use serde_json::Value;
+    match member.map(|m| &m.ty) {
+        Some(TypeExpr::Integer(_)) => text
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(text)),
+        Some(TypeExpr::Boolean) => match text {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::from(text),
+        },
+        _ => Value::from(text),
+    }
+}
+
 /// Drops shapes no operation reaches (directly or through other shapes).
 pub fn prune_shapes(service: &mut Service) {
     let mut reached: BTreeSet<String> = BTreeSet::new();
