@@ -1,8 +1,8 @@
 //! Member type expressions (`list<SslInfo>`, `int64`, ...), parsed.
 //!
-//! A spec writes a member's type as text; the model holds it parsed ([`Member::ty`]
-//! (crate::Member::ty)), read and written as the same text, so a malformed type is an error when
-//! the spec is loaded and every reader works with the parsed value.
+//! A spec writes a member's type as text; the model holds it parsed
+//! ([`Member::ty`](crate::Member::ty)), read and written as the same text, so a malformed type is
+//! an error when the spec is loaded and every reader works with the parsed value.
 
 use std::fmt;
 
