@@ -346,7 +346,7 @@ impl Differ {
     }
 
     fn member(&mut self, path: &str, old: &Member, new: &Member, flows: &[Flow]) {
-        if normalized_type(&old.ty) != normalized_type(&new.ty) {
+        if old.ty != new.ty {
             self.push(
                 path,
                 format!("type {} → {}", old.ty, new.ty),
@@ -570,10 +570,6 @@ fn binding(op: &Operation) -> String {
     }
 }
 
-fn normalized_type(ty: &str) -> String {
-    ty.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// For each shape, whether users send it, receive it, or both (through any chain of shapes).
 fn flows(service: &Service) -> IndexMap<String, BTreeSet<Flow>> {
     let mut result: IndexMap<String, BTreeSet<Flow>> = IndexMap::new();
@@ -608,8 +604,6 @@ fn flows(service: &Service) -> IndexMap<String, BTreeSet<Flow>> {
     result
 }
 
-fn shape_name(ty: &str) -> Option<String> {
-    cloud_spec::TypeExpr::parse(ty)
-        .ok()
-        .and_then(|t| t.shape_name().map(str::to_owned))
+fn shape_name(ty: &cloud_spec::TypeExpr) -> Option<String> {
+    ty.shape_name().map(str::to_owned)
 }

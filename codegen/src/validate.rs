@@ -431,8 +431,8 @@ impl<'a> Checker<'a> {
             };
             members
                 .values()
-                .filter_map(|m| match TypeExpr::parse(&m.ty) {
-                    Ok(TypeExpr::Shape(target)) if shapes.contains_key(target.as_str()) => shapes
+                .filter_map(|m| match &m.ty {
+                    TypeExpr::Shape(target) if shapes.contains_key(target.as_str()) => shapes
                         .get_key_value(target.as_str())
                         .map(|(k, _)| k.as_str()),
                     _ => None,
@@ -534,7 +534,7 @@ impl<'a> Checker<'a> {
             return;
         };
         if let Some(format) = &member.format {
-            if !innermost_is_timestamp(&ty) {
+            if !innermost_is_timestamp(ty) {
                 self.error(
                     &path.key("format"),
                     format!("`format: {format}` applies to timestamps, not `{ty}`"),
@@ -543,7 +543,7 @@ impl<'a> Checker<'a> {
                 self.error(&path.key("format"), "the format is empty");
             }
         }
-        if member.sensitive && !can_hold_secret(&ty) {
+        if member.sensitive && !can_hold_secret(ty) {
             self.error(
                 &path.key("sensitive"),
                 format!("`sensitive` marks text that holds a secret (`string`, `json`, or a list or map of them), not `{ty}`; for a structure, mark its secret members"),
@@ -558,7 +558,7 @@ impl<'a> Checker<'a> {
         match (member.location, context, self.service.vendor) {
             (None, _, _) => {}
             (Some(_), MemberContext::OperationInput, Vendor::Huawei) => {
-                self.location(member, &ty, path)
+                self.location(member, ty, path)
             }
             (Some(_), MemberContext::OperationInput, Vendor::Tencent) => self.error(
                 &path.key("location"),
@@ -574,7 +574,7 @@ impl<'a> Checker<'a> {
                 MemberContext::OperationInput => Direction::Input,
                 _ => Direction::Output,
             };
-            self.value(example, &ty, direction, &path.key("example"));
+            self.value(example, ty, direction, &path.key("example"));
         }
     }
 
@@ -643,30 +643,21 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Parses a type expression and checks that the shapes it names exist.
-    fn type_expr(&mut self, text: &str, path: &SpecPath) -> Option<TypeExpr> {
-        match TypeExpr::parse(text) {
-            Ok(ty) => {
-                if let Some(name) = ty.shape_name() {
-                    if !self.service.shapes.contains_key(name) {
-                        let hint =
-                            closest_name(name, self.service.shapes.keys().map(String::as_str))
-                                .map(|close| format!("; did you mean `{close}`?"))
-                                .unwrap_or_default();
-                        self.error(
-                            path,
-                            format!("shape `{name}` is not defined under `shapes`{hint}"),
-                        );
-                        return None;
-                    }
-                }
-                Some(ty)
-            }
-            Err(e) => {
-                self.error(path, e.to_string());
-                None
+    /// Checks that the shapes a type expression names exist.
+    fn type_expr<'t>(&mut self, ty: &'t TypeExpr, path: &SpecPath) -> Option<&'t TypeExpr> {
+        if let Some(name) = ty.shape_name() {
+            if !self.service.shapes.contains_key(name) {
+                let hint = closest_name(name, self.service.shapes.keys().map(String::as_str))
+                    .map(|close| format!("; did you mean `{close}`?"))
+                    .unwrap_or_default();
+                self.error(
+                    path,
+                    format!("shape `{name}` is not defined under `shapes`{hint}"),
+                );
+                return None;
             }
         }
+        Some(ty)
     }
 
     // ----- operations -----
@@ -740,7 +731,7 @@ impl<'a> Checker<'a> {
                     self.key_error(&path.key("http"), "Tencent operations are always `POST /` with the action in a header; remove `http`");
                 }
                 match op.output.get("RequestId") {
-                    Some(member) if member.ty.trim() == "string" && member.required && !member.nullable => {}
+                    Some(member) if member.ty == TypeExpr::String && member.required && !member.nullable => {}
                     Some(_) => self.key_error(
                         &path.key("output").key("RequestId"),
                         "`RequestId` is sent with every response: `type: string`, `required: true`, not `nullable`",
@@ -914,11 +905,7 @@ impl<'a> Checker<'a> {
         for (member_name, value) in &condition.when {
             let entry = path.key("when").key(member_name.as_str());
             match op.input.get(member_name.as_str()) {
-                Some(member) => {
-                    if let Ok(ty) = TypeExpr::parse(&member.ty) {
-                        self.value(value, &ty, Direction::Input, &entry);
-                    }
-                }
+                Some(member) => self.value(value, &member.ty, Direction::Input, &entry),
                 None => self.key_error(
                     &entry,
                     format!("this operation has no input member `{member_name}`"),
@@ -987,10 +974,7 @@ impl<'a> Checker<'a> {
             let member = members
                 .get(part)
                 .ok_or_else(|| format!("`{dotted}`: {whose} has no member `{part}`"))?;
-            match TypeExpr::parse(&member.ty) {
-                Ok(parsed) => ty = Some(parsed),
-                Err(_) => return Ok(None),
-            }
+            ty = Some(member.ty.clone());
         }
         Ok(ty)
     }
@@ -1094,7 +1078,7 @@ impl<'a> Checker<'a> {
             // Not checked for examples (`enum_values` is off): vendors add values first.
             Problem::NotAllowed(_) => {}
             // Unparsable types and dangling references are reported where they are declared.
-            Problem::UnknownShape(_) | Problem::UnparsableType(..) => {}
+            Problem::UnknownShape(_) => {}
         }
     }
 }

@@ -1,82 +1,13 @@
 //! `cargo xtask import ...` and `cargo xtask spec-diff ...`: the command-line side of
-//! `codegen::import` and `codegen::diff`.
+//! `spec_import` and `codegen::diff` (their arguments: `import_args`).
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand};
 use cloud_spec::Service;
-use codegen::import::translate::{self, Memory};
-use codegen::import::{self, FinishOptions, LoadedOverlay, RawImport};
+use spec_import::translate::{self, Memory};
+use spec_import::{self as import, FinishOptions, LoadedOverlay, RawImport};
 
-/// `cargo xtask import`.
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    #[command(subcommand)]
-    source: ImportSource,
-}
-
-#[derive(Debug, Subcommand)]
-enum ImportSource {
-    /// Import a Tencent service from tccli-intl-en (api.json, examples.json) and the Python SDK's
-    /// errorcodes.py, merged with `specs/overlays/tencent/{_common,<service>}.yaml`.
-    Tencent {
-        /// The tccli service name: mongodb, cdb, postgres, ...
-        #[arg(long)]
-        service: String,
-        /// API version (`2019-07-25`) when the package has several; default: the newest.
-        #[arg(long)]
-        api_version: Option<String>,
-        #[command(flatten)]
-        common: CommonArgs,
-    },
-    /// Import a Huawei service from huaweicloudsdkgaussdbfornosql (operations, models) and the
-    /// Swagger files of huawei-cloud-api-definitions-GaussDBforNoSQL (success statuses, examples).
-    Huawei {
-        /// The spec's service name; only `geminidb` is known.
-        #[arg(long)]
-        service: String,
-        #[command(flatten)]
-        common: CommonArgs,
-    },
-    /// Turn one captured vendor doc page into the spec of its operation (YAML on stdout).
-    Doc {
-        /// The captured page (text).
-        page: PathBuf,
-        /// Merge the operation into this spec file instead (validated before writing).
-        #[arg(long)]
-        merge: Option<PathBuf>,
-    },
-}
-
-#[derive(Debug, Args)]
-struct CommonArgs {
-    /// Directory filled by scripts/fetch-vendor-sources.sh. Default: target/vendor-sources.
-    #[arg(long)]
-    source: Option<PathBuf>,
-    /// Import only these operations (comma-separated), and the shapes they reach.
-    #[arg(long, conflicts_with = "only_curated")]
-    only: Option<String>,
-    /// Import only the operations the committed spec has.
-    #[arg(long)]
-    only_curated: bool,
-    /// Where to write the spec. Default: `specs/<vendor>/<service>.yaml`.
-    #[arg(long, conflicts_with_all = ["stdout", "check"])]
-    out: Option<PathBuf>,
-    /// Print the spec instead of writing it.
-    #[arg(long)]
-    stdout: bool,
-    /// Write nothing; fail if the committed spec differs from the import.
-    #[arg(long)]
-    check: bool,
-    /// Print a draft overlay that turns the raw import into the committed spec, for its
-    /// operations (a starting point for specs/overlays/...; add the reasons as comments).
-    #[arg(long, conflicts_with_all = ["out", "stdout", "check"])]
-    derive_overlay: bool,
-    /// Print, as YAML entries to fill in, the Chinese texts the translation memory
-    /// (`specs/overlays/<vendor>/<service>.en.yaml`) has no English for; write nothing.
-    #[arg(long, conflicts_with_all = ["out", "stdout", "check", "derive_overlay"])]
-    memory_todo: bool,
-}
+use crate::import_args::{CommonArgs, ImportArgs, ImportSource, SpecDiffArgs};
 
 /// Runs `cargo xtask import ...`.
 pub fn run(root: &Path, args: ImportArgs) -> Result<(), String> {
@@ -284,21 +215,6 @@ fn doc(root: &Path, page: &Path, merge: Option<&Path>) -> Result<(), String> {
             Ok(())
         }
     }
-}
-
-/// `cargo xtask spec-diff`.
-#[derive(Debug, Args)]
-pub struct SpecDiffArgs {
-    /// Two spec files to compare: OLD NEW. Without them, every spec in specs/ is compared with
-    /// the git revision given by --against.
-    #[arg(num_args = 0..=2)]
-    paths: Vec<PathBuf>,
-    /// The git revision the working tree's specs are compared with (default: HEAD).
-    #[arg(long, conflicts_with = "paths")]
-    against: Option<String>,
-    /// Fail (exit code 1) when a change is breaking.
-    #[arg(long)]
-    deny_breaking: bool,
 }
 
 /// Runs `cargo xtask spec-diff ...`.

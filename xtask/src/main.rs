@@ -18,8 +18,13 @@ mod cargo_env;
 #[cfg(feature = "conformance")]
 mod conformance;
 mod git;
+#[cfg(feature = "import")]
 mod import;
+// Parsed by every build; used only by the `import` build.
+#[cfg_attr(not(feature = "import"), allow(dead_code))]
+mod import_args;
 mod release;
+#[cfg(feature = "import")]
 mod update_sources;
 
 use std::path::{Path, PathBuf};
@@ -54,14 +59,11 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Import a spec from the vendors' machine-readable sources or a captured doc page.
-    Import(import::ImportArgs),
-    /// Compare two versions of specs: what changed, breaking or additive, and the semver bump.
-    SpecDiff(import::SpecDiffArgs),
+    /// `import`, `spec-diff`, `update-sources`: the subcommands that run the importers.
+    #[command(flatten)]
+    Importers(import_args::ImporterTask),
     /// Per-crate releases: `plan` (next versions, changelogs, publish order), `apply`, `sizes`.
     Release(release::ReleaseArgs),
-    /// The "vendor's docs changed" job: newest vendor packages, re-import, regenerate, plan.
-    UpdateSources(update_sources::UpdateSourcesArgs),
     /// Run the run-time benchmarks (signing, client and emulator throughput, decoding, CLI
     /// start-up) and print one table of ours against each baseline.
     Bench {
@@ -91,10 +93,8 @@ fn main() -> ExitCode {
         }
         Command::Conformance { args } => run_conformance(&args),
         Command::Bench { quick } => bench::run(&root, quick),
-        Command::Import(args) => import::run(&root, args),
-        Command::SpecDiff(args) => import::spec_diff(&root, args),
+        Command::Importers(task) => run_importers(&root, task),
         Command::Release(args) => release::run(&root, args),
-        Command::UpdateSources(args) => update_sources::run(&root, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -103,6 +103,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs an importer subcommand, in the build of xtask with feature `import`.
+#[cfg(feature = "import")]
+fn run_importers(root: &Path, task: import_args::ImporterTask) -> Result<(), String> {
+    use import_args::ImporterTask;
+    match task {
+        ImporterTask::Import(args) => import::run(root, args),
+        ImporterTask::SpecDiff(args) => import::spec_diff(root, args),
+        ImporterTask::UpdateSources(args) => update_sources::run(root, args),
+    }
+}
+
+/// Runs an importer subcommand: the plain build (the one `cargo xtask codegen` compiles, without
+/// the `spec-import` crate) re-runs the same command line through `cargo run -p xtask
+/// --features import`.
+#[cfg(not(feature = "import"))]
+fn run_importers(_root: &Path, _task: import_args::ImporterTask) -> Result<(), String> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    rerun_with_feature("import", &args)
 }
 
 /// Runs the conformance suite, in a build of xtask with the `conformance` feature: the suite
@@ -115,6 +135,15 @@ fn run_conformance(args: &[String]) -> Result<(), String> {
 /// Re-runs this command through `cargo run -p xtask --features conformance`.
 #[cfg(not(feature = "conformance"))]
 fn run_conformance(args: &[String]) -> Result<(), String> {
+    let mut all = vec![std::ffi::OsString::from("conformance")];
+    all.extend(args.iter().map(Into::into));
+    rerun_with_feature("conformance", &all)
+}
+
+/// Runs `cargo run -p xtask --features FEATURE -- ARGS`: the build of xtask a subcommand needs
+/// (the importers, or the emulator and the CLI), which the plain build does not wait for.
+#[cfg(any(not(feature = "conformance"), not(feature = "import")))]
+fn rerun_with_feature(feature: &str, args: &[std::ffi::OsString]) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = std::process::Command::new(cargo);
     cmd.current_dir(repo_root())
@@ -124,18 +153,18 @@ fn run_conformance(args: &[String]) -> Result<(), String> {
             "xtask",
             "--quiet",
             "--features",
-            "conformance",
+            feature,
         ])
-        .args(["--", "conformance"])
+        .arg("--")
         .args(args);
     cargo_env::remove_package_variables(&mut cmd);
     let status = cmd
         .status()
-        .map_err(|e| format!("error: cannot run cargo for the conformance build of xtask: {e}"))?;
+        .map_err(|e| format!("error: cannot run cargo for the {feature} build of xtask: {e}"))?;
     match status.code() {
         Some(0) => Ok(()),
-        Some(code) => Err(format!("conformance: exit code {code}")),
-        None => Err("conformance: killed by a signal".to_owned()),
+        Some(code) => Err(format!("{feature}: exit code {code}")),
+        None => Err(format!("{feature}: killed by a signal")),
     }
 }
 

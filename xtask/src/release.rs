@@ -193,6 +193,7 @@ fn semver_agreement(root: &Path, since: &str, all: bool) -> Result<(), String> {
 }
 
 /// The plan for the working tree.
+#[cfg_attr(not(feature = "import"), allow(dead_code))]
 pub fn make_plan(root: &Path, options: &Options) -> Result<plan::Plan, String> {
     let crates = ordered_crates(root)?;
     let observation = changes::observe(root, &crates, options)?;

@@ -18,28 +18,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use clap::Args;
-
+use crate::import_args::UpdateSourcesArgs;
 use crate::{git, import, release};
 use pins::{Pin, Registry, Release};
 use registry::Failure;
 
 const LIST: &str = "scripts/vendor-sources.txt";
-
-/// `cargo xtask update-sources`.
-#[derive(Debug, Args)]
-pub struct UpdateSourcesArgs {
-    /// Pin this version instead of the newest (repeatable): `NAME==VERSION`, NAME as in
-    /// scripts/vendor-sources.txt.
-    #[arg(long = "to", value_name = "NAME==VERSION")]
-    to: Vec<String>,
-    /// Write nothing in the tree: say what would change (with no network: from the pinned state).
-    #[arg(long)]
-    dry_run: bool,
-    /// Passed on to the release plan printed at the end.
-    #[arg(long)]
-    no_semver_checks: bool,
-}
 
 /// Runs `cargo xtask update-sources`.
 pub fn run(root: &Path, args: UpdateSourcesArgs) -> Result<(), String> {
@@ -287,7 +271,7 @@ fn fetch(root: &Path, list: &Path, dest: &Path) -> Result<(), String> {
 
 /// Puts the staged sources at `target/vendor-sources` (the old ones are removed after).
 fn swap_sources(root: &Path, staged: &Path) -> Result<(), String> {
-    let live = codegen::import::tencent::default_sources(root);
+    let live = spec_import::tencent::default_sources(root);
     let old = live.with_extension(format!("old.{}", std::process::id()));
     if live.exists() {
         std::fs::rename(&live, &old).map_err(|e| format!("error: {}: {e}", live.display()))?;

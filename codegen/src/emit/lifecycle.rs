@@ -744,7 +744,7 @@ pub(crate) fn method_note(op: &OperationPlan<'_>) -> Option<String> {
             .spec
             .output
             .get(&task.handle)
-            .is_some_and(|m| matches!(TypeExpr::parse(&m.ty), Ok(TypeExpr::List(_))));
+            .is_some_and(|m| matches!(m.ty, TypeExpr::List(_)));
         let (what, waits) = match several {
             true => ("tasks", "every one of the tasks it starts"),
             false => ("a task", "the task it starts"),

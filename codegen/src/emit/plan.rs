@@ -495,10 +495,8 @@ fn plan_fields<'s>(
                 format!("members `{other}` and `{wire}` both become the Rust field `{name}`; set `rust_name` on one"),
             ));
         }
-        let ty = rust_type(service, &member.ty, &format!("{mpath}.type"))?;
-        if member.sensitive
-            && !TypeExpr::parse(&member.ty).is_ok_and(|t| crate::validate::can_hold_secret(&t))
-        {
+        let ty = convert_type(service, &member.ty, &format!("{mpath}.type"))?;
+        if member.sensitive && !crate::validate::can_hold_secret(&member.ty) {
             return Err(error(
                 format!("{mpath}.sensitive"),
                 format!(
@@ -520,11 +518,6 @@ fn plan_fields<'s>(
         });
     }
     Ok(fields)
-}
-
-fn rust_type(service: &Service, text: &str, path: &str) -> Result<RustType, EmitError> {
-    let parsed = TypeExpr::parse(text).map_err(|e| error(path, e.to_string()))?;
-    convert_type(service, &parsed, path)
 }
 
 fn convert_type(service: &Service, ty: &TypeExpr, path: &str) -> Result<RustType, EmitError> {

@@ -501,11 +501,6 @@ fn malformed_specs_are_errors_not_panics() {
         with(
             kitchen_sink(),
             "/operations/DescribeThings/input/Limit/type",
-            json!("list<"),
-        ),
-        with(
-            kitchen_sink(),
-            "/operations/DescribeThings/input/Limit/type",
             json!("Missing"),
         ),
         insert(kitchen_sink(), "/shapes/Filter", "enum", json!("string")),
@@ -547,6 +542,21 @@ fn malformed_specs_are_errors_not_panics() {
             Err(_) => panic!("the emitter panicked on {spec}"),
         }
     }
+}
+
+/// A type that does not parse never reaches the emitter: the model refuses it when it is read.
+#[test]
+fn malformed_types_are_refused_when_the_spec_is_read() {
+    let spec = with(
+        kitchen_sink(),
+        "/operations/DescribeThings/input/Limit/type",
+        json!("list<"),
+    );
+    let error = serde_json::from_value::<cloud_spec::Service>(spec).unwrap_err();
+    assert!(
+        error.to_string().contains("invalid type `list<`"),
+        "{error}"
+    );
 }
 
 /// Emits the kitchen-sink and REST fixtures as crates of a temporary workspace and runs their

@@ -43,10 +43,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The kind of a member's type; `None` when the type does not parse (reported where the
-    /// member is declared).
-    fn member_kind(&self, member: &Member) -> Option<Kind> {
-        TypeExpr::parse(&member.ty).ok().map(|ty| self.kind(&ty))
+    /// The kind of a member's type.
+    fn member_kind(&self, member: &Member) -> Kind {
+        self.kind(&member.ty)
     }
 
     fn missing_operation(&mut self, path: &SpecPath, name: &str) {
@@ -85,7 +84,7 @@ impl<'a> Checker<'a> {
                 format!("`{}` has no input member `{}`", task.operation, task.handle),
             ),
             Some(member) => {
-                if matches!(self.member_kind(member), Some(Kind::Other)) {
+                if self.member_kind(member) == Kind::Other {
                     self.error(
                         &path.key("handle"),
                         format!(
@@ -189,11 +188,11 @@ impl<'a> Checker<'a> {
                 None
             }
             // A list of handles: one task per item, each of the item's kind.
-            Some(member) => match TypeExpr::parse(&member.ty).ok().map(|ty| match ty {
-                TypeExpr::List(item) => self.kind(&item),
-                ty => self.kind(&ty),
-            }) {
-                Some(Kind::Other) => {
+            Some(member) => match match &member.ty {
+                TypeExpr::List(item) => self.kind(item),
+                ty => self.kind(ty),
+            } {
+                Kind::Other => {
                     self.error(
                         &path.key("handle"),
                         format!(
@@ -203,7 +202,7 @@ impl<'a> Checker<'a> {
                     );
                     None
                 }
-                kind => kind,
+                kind => Some(kind),
             },
         };
         let Some(api) = self.service.tasks.get(task.api.as_str()) else {
@@ -222,7 +221,7 @@ impl<'a> Checker<'a> {
             .operations
             .get(api.operation.as_str())
             .and_then(|o| o.input.get(api.handle.as_str()))
-            .and_then(|m| self.member_kind(m));
+            .map(|m| self.member_kind(m));
         if handle_kind == Some(Kind::String) && takes == Some(Kind::Integer) {
             self.error(
                 &path.key("handle"),
@@ -244,7 +243,7 @@ impl<'a> Checker<'a> {
                 ),
                 Some(m) => {
                     // Counts (and markers) are integers, or text the runtime sends numbers as.
-                    if self.member_kind(m) == Some(Kind::Other) {
+                    if self.member_kind(m) == Kind::Other {
                         let what = if marker && key == "offset" {
                             "a marker is a string or an integer"
                         } else {
@@ -605,12 +604,10 @@ impl<'a> Checker<'a> {
             );
             return;
         };
-        let Ok(ty) = TypeExpr::parse(&member.ty) else {
-            return;
-        };
+        let ty = &member.ty;
         match parsed.filter_name {
             None => {
-                let scalar = match &ty {
+                let scalar = match ty {
                     TypeExpr::List(inner) => self.kind(inner) != Kind::Other,
                     other => self.kind(other) != Kind::Other,
                 };
@@ -625,7 +622,7 @@ impl<'a> Checker<'a> {
                 }
             }
             Some(_) => {
-                let fits = match &ty {
+                let fits = match ty {
                     TypeExpr::List(inner) => match inner.as_ref() {
                         TypeExpr::Shape(name) => self
                             .service
@@ -633,8 +630,9 @@ impl<'a> Checker<'a> {
                             .get(name.as_str())
                             .and_then(|s| s.members.as_ref())
                             .is_some_and(|m| {
-                                m.get("Name").is_some_and(|n| n.ty == "string")
-                                    && m.get("Values").is_some_and(|v| v.ty.starts_with("list<"))
+                                m.get("Name").is_some_and(|n| n.ty == TypeExpr::String)
+                                    && m.get("Values")
+                                        .is_some_and(|v| matches!(v.ty, TypeExpr::List(_)))
                             }),
                         _ => false,
                     },
@@ -701,7 +699,7 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                 };
-                let input_ty = TypeExpr::parse(&input_member.ty).ok();
+                let input_ty = Some(input_member.ty.clone());
                 let mapping = resource
                     .modify_values
                     .get(name.as_str())
@@ -781,19 +779,34 @@ impl<'a> Checker<'a> {
             let Some(op) = self.service.operations.get(name.as_str()) else {
                 continue;
             };
-            match op
-                .input
-                .get(member.as_str())
-                .map(|m| TypeExpr::parse(&m.ty))
-            {
+            match op.input.get(member.as_str()).map(|m| &m.ty) {
                 None => self.error(&entry, format!("`{name}` has no input member `{member}`")),
-                Some(Ok(TypeExpr::String)) => {}
-                Some(Ok(TypeExpr::List(inner))) if *inner == TypeExpr::String => {}
-                Some(Ok(ty)) => self.error(
+                Some(TypeExpr::String) => {}
+                Some(TypeExpr::List(inner)) if **inner == TypeExpr::String => {}
+                Some(ty) => self.error(
                     &entry,
                     format!("`{member}` is `{ty}`; ids are a string or a list of strings"),
                 ),
-                Some(Err(_)) => {}
+            }
+        }
+        for (name, members) in &resource.references {
+            let entry = path.key("references").key(name.as_str());
+            let Some(op) = self.service.operations.get(name.as_str()) else {
+                self.missing_operation(&entry, name);
+                continue;
+            };
+            for (i, member) in members.iter().enumerate() {
+                match op.input.get(member.as_str()).map(|m| &m.ty) {
+                    None => self.error(
+                        &entry.index(i),
+                        format!("`{name}` has no input member `{member}`"),
+                    ),
+                    Some(TypeExpr::String) => {}
+                    Some(ty) => self.error(
+                        &entry.index(i),
+                        format!("`{member}` is `{ty}`; a reference is one id, a string"),
+                    ),
+                }
             }
         }
         for (section, names) in [

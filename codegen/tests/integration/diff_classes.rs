@@ -1,12 +1,11 @@
 //! `codegen::diff`: each kind of change is classified (breaking, additive, patch), and the
 //! semver bump follows from the most severe one.
 
-use crate::import_common;
-
-use cloud_spec::{EnumValue, ErrorCode, Member, Service};
+use cloud_spec::{EnumValue, ErrorCode, IntWidth, Member, Service, TypeExpr};
 use codegen::diff::{diff, Severity};
-use import_common::committed;
 use serde_json::json;
+
+use crate::common::committed;
 
 fn base() -> Service {
     committed("tencent", "mongodb").service
@@ -14,16 +13,8 @@ fn base() -> Service {
 
 fn member(ty: &str, required: bool) -> Member {
     Member {
-        ty: ty.to_owned(),
-        docs: String::new(),
         required,
-        nullable: false,
-        format: None,
-        location: None,
-        example: None,
-        rust_name: None,
-        deprecated: false,
-        sensitive: false,
+        ..Member::new(TypeExpr::parse(ty).unwrap())
     }
 }
 
@@ -137,7 +128,7 @@ fn output_members() {
 #[test]
 fn types_and_formats() {
     let (s, _, what) = one_change(|s| {
-        s.operations["InstanceEnableSSL"].output["FlowId"].ty = "uint64".into();
+        s.operations["InstanceEnableSSL"].output["FlowId"].ty = TypeExpr::Integer(IntWidth::U64);
     });
     assert_eq!(
         (s, what.as_str()),

@@ -506,6 +506,23 @@ fn create_modify_and_remove_name_real_operations_and_members() {
 }
 
 #[test]
+fn references_name_string_members_of_existing_operations() {
+    let spec = edit(
+        &base(),
+        "  id_members:\n    OfflineIsolatedInstances: InstanceIds\n",
+        "  id_members:\n    OfflineIsolatedInstances: InstanceIds\n  references:\n    NoSuchOperation: [InstanceId]\n    RenameInstance: [NewName, Source]\n    OfflineIsolatedInstances: [InstanceIds]\n",
+    );
+    expect(
+        &spec,
+        &[
+            "resource.references.NoSuchOperation: operation `NoSuchOperation` does not exist in this spec",
+            "resource.references.RenameInstance[1]: `RenameInstance` has no input member `Source`",
+            "resource.references.OfflineIsolatedInstances[0]: `InstanceIds` is `list<string>`; a reference is one id, a string",
+        ],
+    );
+}
+
+#[test]
 fn modify_and_remove_operations_name_the_resource() {
     let spec = edit(&base(), "  id_members:\n    OfflineIsolatedInstances: InstanceIds\n", "  id_members:\n    CreateDBInstanceHour: InstanceIds\n    IsolateDBInstance: AsyncRequestId\n");
     expect(

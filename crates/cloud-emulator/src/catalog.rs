@@ -331,10 +331,11 @@ impl<'a> WaiterFills<'a> {
     }
 }
 
-/// The input members of operation `name` that name the instance a call is about: string
-/// members named like an instance id (`InstanceId`, `DBInstanceId`, `source_instance_id`), the
-/// members the operation's waiter passes on to the operation it polls, and the members a
-/// waiter polling this operation fills in.
+/// The input members of operation `name` that name the instance a call is about: the
+/// resource's `id` (a string), the members the spec states as the operation's `references` to
+/// instances (`source_instance_id`, `MasterInstanceId`), the members the operation's waiter
+/// passes on to the operation it polls, and the members a waiter polling this operation fills
+/// in.
 pub(crate) fn resource_members(spec: &Service, name: &str, op: &Operation) -> Vec<String> {
     resource_members_with(spec, &WaiterFills::of(spec), name, op)
 }
@@ -346,6 +347,11 @@ fn resource_members_with(
     op: &Operation,
 ) -> Vec<String> {
     let resource_id = spec.resource.as_ref().map(|r| r.id.as_str());
+    let references: &[String] = spec
+        .resource
+        .as_ref()
+        .and_then(|r| r.references.get(name))
+        .map_or(&[], Vec::as_slice);
     let waiter_members: Vec<&str> = op
         .waiter
         .iter()
@@ -354,16 +360,14 @@ fn resource_members_with(
     let targeted_by = fills.of_operation(name);
     op.input
         .iter()
-        .filter(|(name, m)| {
-            let is_string = matches!(TypeExpr::parse(&m.ty), Ok(TypeExpr::String));
-            let named_like_instance = loose_name(name).ends_with("instanceid") && is_string;
-            let the_resource_id = resource_id == Some(name.as_str()) && is_string;
-            named_like_instance
-                || the_resource_id
-                || waiter_members.contains(&name.as_str())
-                || targeted_by.contains(&name.as_str())
+        .filter(|(member, m)| {
+            let the_resource_id = resource_id == Some(member.as_str()) && m.ty == TypeExpr::String;
+            the_resource_id
+                || references.contains(member)
+                || waiter_members.contains(&member.as_str())
+                || targeted_by.contains(&member.as_str())
         })
-        .map(|(name, _)| name.clone())
+        .map(|(member, _)| member.clone())
         .collect()
 }
 
@@ -456,7 +460,7 @@ fn listing(spec: &Service, op: &Operation, resource_members: &[String]) -> Optio
         return None;
     }
     op.output.iter().find_map(|(items, m)| {
-        let TypeExpr::List(item) = TypeExpr::parse(&m.ty).ok()? else {
+        let TypeExpr::List(item) = &m.ty else {
             return None;
         };
         let item_members = spec.shapes.get(item.shape_name()?)?.members.as_ref()?;

@@ -15,7 +15,7 @@ use crate::ids;
 use crate::issued::{IssuedVendor, Lookup};
 use crate::ops::CallError;
 use crate::reply::{huawei_empty, huawei_error, huawei_ok, throttled, Dialect, Reply};
-use crate::validate::{check_object, coerce_text, member_type, Invalid};
+use crate::validate::{check_object, coerce_text, Invalid};
 
 /// Huawei API gateway: the API does not exist.
 const ROUTE_NOT_FOUND: &str = "APIGW.0101";
@@ -269,10 +269,7 @@ fn assemble_input(
 
     for (name, value) in path_params {
         if let Some(m) = op.input.get(name) {
-            input.insert(
-                name.clone(),
-                coerce_text(spec, &member_type(m), value, name)?,
-            );
+            input.insert(name.clone(), coerce_text(spec, &m.ty, value, name)?);
         }
     }
 
@@ -293,14 +290,14 @@ fn assemble_input(
         else {
             return Err(Invalid::unknown(&name));
         };
-        let value = match member_type(m) {
+        let value = match &m.ty {
             cloud_spec::TypeExpr::List(item) => Value::Array(
                 values
                     .iter()
-                    .map(|v| coerce_text(spec, &item, v, &name))
+                    .map(|v| coerce_text(spec, item, v, &name))
                     .collect::<Result<_, _>>()?,
             ),
-            ty if values.len() == 1 => coerce_text(spec, &ty, &values[0], &name)?,
+            ty if values.len() == 1 => coerce_text(spec, ty, &values[0], &name)?,
             _ => return Err(Invalid::wrong_type(&name, "given once")),
         };
         input.insert(name, value);
@@ -309,10 +306,7 @@ fn assemble_input(
     for (name, m) in &op.input {
         if m.location == Some(Location::Header) {
             if let Some(value) = req.header(&name.to_ascii_lowercase()) {
-                input.insert(
-                    name.clone(),
-                    coerce_text(spec, &member_type(m), value, name)?,
-                );
+                input.insert(name.clone(), coerce_text(spec, &m.ty, value, name)?);
             }
         }
     }

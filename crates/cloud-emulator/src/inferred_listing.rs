@@ -15,7 +15,6 @@ use crate::listing::page;
 use crate::ops::{describe, Call};
 use crate::state::Inner;
 use crate::synth;
-use crate::validate::member_type;
 use crate::wire::loose_name;
 
 /// An unfiltered listing: every instance of the service that the call's region/project sees,
@@ -103,7 +102,7 @@ pub(crate) fn set_total_count(out: &mut Value, op: &Operation, total: usize) {
         return;
     }
     for (name, m) in &op.output {
-        if loose_name(name) == "totalcount" && matches!(member_type(m), TypeExpr::Integer(_)) {
+        if loose_name(name) == "totalcount" && matches!(m.ty, TypeExpr::Integer(_)) {
             out[name.as_str()] = Value::from(total);
         }
     }

@@ -21,7 +21,6 @@ use crate::listing::lay_over;
 use crate::ops::Call;
 use crate::resource::{fits, type_at, ResourceIndex};
 use crate::state::{Change, Inner, Instance, InstanceState, PendingChange};
-use crate::validate::member_type;
 
 /// When a call's changes happen and how they end.
 #[derive(Debug, Clone, Copy)]
@@ -129,7 +128,7 @@ pub(crate) fn create(
             .op
             .output
             .get(member)
-            .is_some_and(|m| fits(&member_type(m), &value))
+            .is_some_and(|m| fits(&m.ty, &value))
         {
             set_path(&mut out, member, value);
         }
@@ -217,7 +216,7 @@ pub(crate) fn show_in_answer(
         return;
     };
     for (name, member) in &call.op.output {
-        if !matches!(member_type(member), TypeExpr::Shape(s) if s == *shape) {
+        if !matches!(&member.ty, TypeExpr::Shape(s) if *s == *shape) {
             continue;
         }
         if let Some(target) = out.get_mut(name.as_str()).filter(|t| t.is_object()) {

@@ -26,7 +26,7 @@ use crate::resource::{fits, type_at};
 use crate::state::{Change, Inner, Instance};
 use crate::task_failures::TaskFailures;
 use crate::tasks::{self, Task};
-use crate::validate::{member_type, Invalid};
+use crate::validate::Invalid;
 
 /// One call, after authentication and validation.
 pub(crate) struct Call<'a> {
@@ -179,7 +179,7 @@ pub(crate) fn execute(
     for member in &entry.flow_members {
         // A list of handles (`FlowIds`) holds one task per instance the call is about (at
         // least one).
-        let (ty, per_instance) = match op.output.get(member).map(member_type) {
+        let (ty, per_instance) = match op.output.get(member).map(|m| m.ty.clone()) {
             Some(TypeExpr::List(item)) => (Some(*item), true),
             ty => (ty, false),
         };
@@ -391,7 +391,7 @@ fn page_seeded_items(
         let text = op
             .output
             .get(path)
-            .is_some_and(|m| member_type(m) == TypeExpr::String);
+            .is_some_and(|m| m.ty == TypeExpr::String);
         let total = if text {
             Value::String(total.to_string())
         } else {

@@ -12,7 +12,6 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::state::InstanceState;
-use crate::validate::member_type;
 
 /// A service's resource, indexed.
 #[derive(Debug, Clone)]
@@ -88,7 +87,7 @@ impl ResourceIndex {
             // The model says the list operation pages; without it, the first top-level list
             // of structures holding the id member is the list.
             None => list_op.output.iter().find_map(|(name, m)| {
-                let TypeExpr::List(item) = member_type(m) else {
+                let TypeExpr::List(item) = &m.ty else {
                     return None;
                 };
                 let members = shape_members(spec, item.shape_name()?)?;
@@ -215,7 +214,7 @@ pub(crate) fn type_at(
             continue;
         }
         let member = scope?.get(segment)?;
-        let member_ty = member_type(member);
+        let member_ty = member.ty.clone();
         scope = member_ty.shape_name().and_then(|s| shape_members(spec, s));
         ty = Some(member_ty);
     }

@@ -15,7 +15,6 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::catalog::names_an_instance;
-use crate::validate::member_type;
 
 /// Structures nest this deep with every member; deeper, with their required members only.
 const FULL_DEPTH: usize = 3;
@@ -54,8 +53,8 @@ fn member_value(
     instance: Option<&str>,
     depth: usize,
 ) -> Value {
-    let ty = member_type(m);
-    if let (Some(id), TypeExpr::String) = (instance, &ty) {
+    let ty = &m.ty;
+    if let (Some(id), TypeExpr::String) = (instance, ty) {
         if names_an_instance(name) {
             return Value::String(id.to_owned());
         }
@@ -64,7 +63,7 @@ fn member_value(
     if let Some(example) = &m.example {
         return example.clone();
     }
-    value_of(spec, &ty, m.format.as_deref(), instance, depth)
+    value_of(spec, ty, m.format.as_deref(), instance, depth)
 }
 
 fn value_of(

@@ -71,12 +71,6 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
-/// Parses a member type; a type the spec loader let through but that does not parse is
-/// treated as `json` (anything goes) rather than failing every request.
-pub(crate) fn member_type(m: &Member) -> TypeExpr {
-    TypeExpr::parse(&m.ty).unwrap_or(TypeExpr::Json)
-}
-
 /// Checks an object against members with cloud-spec's walk ([`cloud_spec::conform`]): unknown
 /// names first (a typo is the likeliest mistake), then required members, then each value's type
 /// and enum value; the first mismatch becomes the vendor's error. `skip_required` exempts
@@ -105,7 +99,7 @@ pub(crate) fn check_object(
             // Null is absent: an error only for a required member.
             Found::Null { required } => *required && !exempt(),
             // Spec mistakes are the spec validator's business, not a client error.
-            Found::UnknownShape(_) | Found::UnparsableType(..) => false,
+            Found::UnknownShape(_) => false,
             _ => true,
         };
         if !reported {
@@ -149,9 +143,7 @@ fn invalid(m: &Mismatch<'_>, root: &Map<String, Value>) -> Invalid {
                 ),
             }
         }
-        Found::UnknownShape(_) | Found::UnparsableType(..) => {
-            Invalid::wrong_type(&path, "a value the spec describes")
-        }
+        Found::UnknownShape(_) => Invalid::wrong_type(&path, "a value the spec describes"),
     }
 }
 
@@ -246,7 +238,7 @@ pub(crate) fn form_to_json(
     let mut out = Map::new();
     for (name, node) in root {
         let value = match members.get(&name) {
-            Some(m) => typed(spec, &member_type(m), node, &name)?,
+            Some(m) => typed(spec, &m.ty, node, &name)?,
             None => raw(node),
         };
         out.insert(name, value);
@@ -318,7 +310,7 @@ fn typed(spec: &Service, ty: &TypeExpr, node: Node, path: &str) -> Result<Value,
             let mut out = Map::new();
             for (k, child) in children {
                 let v = match members.get(&k) {
-                    Some(m) => typed(spec, &member_type(m), child, &join(path, &k))?,
+                    Some(m) => typed(spec, &m.ty, child, &join(path, &k))?,
                     None => raw(child),
                 };
                 out.insert(k, v);

@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use crate::{EnumKind, IntWidth, Member, Shape, TypeExpr, TypeExprError};
+use crate::{EnumKind, IntWidth, Member, Shape, TypeExpr};
 
 /// Which side of a call a value is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,8 +109,6 @@ pub enum Problem<'s> {
     },
     /// The spec names a shape it does not define (a spec error, not a value error).
     UnknownShape(String),
-    /// A member's type does not parse (a spec error, not a value error).
-    UnparsableType(&'s str, TypeExprError),
 }
 
 /// A value that does not fit, and where.
@@ -167,12 +165,7 @@ impl<'s> Conform<'s> {
 
     /// Every mismatch of `value` against `ty`.
     pub fn value_mismatches(&self, ty: &TypeExpr, value: &Value) -> Vec<Mismatch<'s>> {
-        let mut out = Vec::new();
-        let _ = self.check_value(ty, value, &mut Vec::new(), &mut |m| {
-            out.push(m);
-            ControlFlow::Continue(())
-        });
-        out
+        every_mismatch(|report| self.check_value(ty, value, &mut Vec::new(), report))
     }
 
     /// Every mismatch of `object` against `members`.
@@ -181,12 +174,7 @@ impl<'s> Conform<'s> {
         members: &'s IndexMap<String, Member>,
         object: &Map<String, Value>,
     ) -> Vec<Mismatch<'s>> {
-        let mut out = Vec::new();
-        let _ = self.check_object(members, object, &mut Vec::new(), &mut |m| {
-            out.push(m);
-            ControlFlow::Continue(())
-        });
-        out
+        every_mismatch(|report| self.check_object(members, object, &mut Vec::new(), report))
     }
 
     /// Walks `value` against `ty`, reporting each mismatch; `path` is where `value` is.
@@ -395,14 +383,20 @@ impl<'s> Conform<'s> {
                 },
             });
         }
-        match TypeExpr::parse(&member.ty) {
-            Ok(ty) => self.check_value(&ty, value, path, report),
-            Err(e) => report(Mismatch {
-                path: path.clone(),
-                problem: Problem::UnparsableType(&member.ty, e),
-            }),
-        }
+        self.check_value(&member.ty, value, path, report)
     }
+}
+
+/// Runs a walk that reports to the end, and collects what it reports.
+fn every_mismatch<'s>(
+    walk: impl FnOnce(&mut Report<'_, 's>) -> ControlFlow<()>,
+) -> Vec<Mismatch<'s>> {
+    let mut out = Vec::new();
+    let _ = walk(&mut |m| {
+        out.push(m);
+        ControlFlow::Continue(())
+    });
+    out
 }
 
 /// Whether `n` fits an integer of `width`.

@@ -23,6 +23,26 @@ mod types;
 pub use model::*;
 pub use types::{IntWidth, TypeExpr, TypeExprError};
 
+impl Member {
+    /// A member of type `ty` with nothing else stated: no docs, not required, not nullable, no
+    /// format, location, example or Rust name, not deprecated, not sensitive (what a spec's
+    /// `{type: ...}` alone means). Builders state the rest with struct update syntax.
+    pub fn new(ty: TypeExpr) -> Member {
+        Member {
+            ty,
+            docs: String::new(),
+            required: false,
+            nullable: false,
+            format: None,
+            location: None,
+            example: None,
+            rust_name: None,
+            deprecated: false,
+            sensitive: false,
+        }
+    }
+}
+
 impl Service {
     /// The crate and CLI name of the service: `tencent-mongodb`, `huawei-geminidb`.
     pub fn crate_name(&self) -> String {

@@ -48,17 +48,17 @@ impl Operation {
     /// Whether input member `member` is declared `string`: numbers for it (a numeric task
     /// handle, a page offset) are sent as text.
     pub fn input_is_text(&self, member: &str) -> bool {
-        self.input_type(member) == Some(TypeExpr::String)
+        self.input
+            .get(member)
+            .is_some_and(|m| m.ty == TypeExpr::String)
     }
 
     /// Whether input member `member` is a list (`list<T>`): a filter value for it is sent as a
     /// one-item list.
     pub fn input_is_list(&self, member: &str) -> bool {
-        matches!(self.input_type(member), Some(TypeExpr::List(_)))
-    }
-
-    fn input_type(&self, member: &str) -> Option<TypeExpr> {
-        TypeExpr::parse(&self.input.get(member)?.ty).ok()
+        self.input
+            .get(member)
+            .is_some_and(|m| matches!(m.ty, TypeExpr::List(_)))
     }
 }
 

@@ -7,6 +7,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::types::TypeExpr;
+
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 
@@ -219,8 +221,11 @@ impl HttpMethod {
 pub struct Member {
     /// Type expression: `string`, `boolean`, `int32`, `int64`, `uint64`, `float`, `timestamp`,
     /// `json` (any JSON value), `list<T>`, `map<T>` (string keys), or the name of a shape.
+    /// Written as that text, held parsed: a type that does not parse is an error when the spec
+    /// is loaded.
     #[serde(rename = "type")]
-    pub ty: String,
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub ty: TypeExpr,
     /// Documentation (Markdown), from the vendor's page.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub docs: String,
@@ -250,7 +255,7 @@ pub struct Member {
     ///
     /// Why a flag and not a type: a secret is an ordinary string on the wire, and the docs do
     /// not say which members hold one. The importers set it from the member's wire name
-    /// (`codegen::import::sensitive` documents the rule); an overlay corrects it where the name
+    /// (`spec_import::sensitive` documents the rule); an overlay corrects it where the name
     /// misleads. Only members whose values can hold text take it: `string`, `json`, and lists
     /// and maps of those.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -287,7 +292,7 @@ pub struct ErrorCode {
     pub http_status: Option<u16>,
     /// What the code stands for, where a tool must pick a code by meaning (the emulator answering
     /// a call about an instance that does not exist). Stated on import by one rule over the code
-    /// and its docs (`codegen/src/import/error_meaning.rs`), so nothing downstream reads prose.
+    /// and its docs (`spec-import/src/error_meaning.rs`), so nothing downstream reads prose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meaning: Option<ErrorMeaning>,
 }
@@ -544,6 +549,14 @@ pub struct Resource {
     /// `InstanceIds`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub id_members: IndexMap<String, String>,
+    /// Operations → their string input members, besides [`id`](Resource::id), that each name
+    /// one resource by its id: a source, a master, a peer (postgres `CreateReadOnlyGroup`'s
+    /// `MasterDBInstanceId`, cdb `MasterInstanceId`, GeminiDB `source_instance_id`). A call that
+    /// names one the service does not have fails like one whose `id` is unknown (the emulator
+    /// answers with the not-found code). Stated on import by one rule over the member names
+    /// (`spec_import::lifecycle::resource_references`), so nothing downstream reads names.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub references: IndexMap<String, Vec<String>>,
     /// How the resource's SSL shows and where its CA certificate is found: what `cloudcall
     /// audit` reads, and what the emulator serves test certificates for.
     #[serde(default, skip_serializing_if = "Option::is_none")]

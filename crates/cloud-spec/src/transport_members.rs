@@ -45,12 +45,10 @@ mod tests {
     use super::*;
 
     fn member(location: Option<Location>) -> Member {
-        serde_json::from_value(serde_json::json!({"type": "string"}))
-            .map(|mut m: Member| {
-                m.location = location;
-                m
-            })
-            .unwrap()
+        Member {
+            location,
+            ..Member::new(crate::TypeExpr::String)
+        }
     }
 
     #[test]

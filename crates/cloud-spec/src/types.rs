@@ -1,6 +1,12 @@
 //! Member type expressions (`list<SslInfo>`, `int64`, ...), parsed.
+//!
+//! A spec writes a member's type as text; the model holds it parsed
+//! ([`Member::ty`](crate::Member::ty)), read and written as the same text, so a malformed type is
+//! an error when the spec is loaded and every reader works with the parsed value.
 
 use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A parsed member type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +112,19 @@ impl TypeExpr {
             TypeExpr::List(t) | TypeExpr::Map(t) => t.shape_name(),
             _ => None,
         }
+    }
+}
+
+impl Serialize for TypeExpr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeExpr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        TypeExpr::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 

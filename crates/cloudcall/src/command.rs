@@ -86,7 +86,7 @@ pub struct Param<'a> {
     /// Flag name without dashes (`instance-id`).
     pub flag: String,
     /// The member's type.
-    pub ty: TypeExpr,
+    pub ty: &'a TypeExpr,
     /// The member.
     pub member: &'a Member,
 }
@@ -114,14 +114,14 @@ pub fn is_transport_provided(wire: &str, member: &Member) -> bool {
     cloud_spec::transport_members::is_transport_header_member(wire, member)
 }
 
-/// The flags of an operation, in spec order. Fails only on a spec whose member type does not parse.
-pub fn params(op: &Operation) -> Result<Vec<Param<'_>>, String> {
+/// The flags of an operation, in spec order.
+pub fn params(op: &Operation) -> Vec<Param<'_>> {
     let mut out: Vec<Param<'_>> = Vec::new();
     for (wire, member) in &op.input {
         if is_transport_provided(wire, member) {
             continue;
         }
-        let ty = TypeExpr::parse(&member.ty).map_err(|e| format!("input member `{wire}`: {e}"))?;
+        let ty = &member.ty;
         let mut flag = cli_name(wire);
         if RESERVED_FLAGS.contains(&flag.as_str()) {
             flag = format!("param-{flag}");
@@ -138,7 +138,7 @@ pub fn params(op: &Operation) -> Result<Vec<Param<'_>>, String> {
             member,
         });
     }
-    Ok(out)
+    out
 }
 
 /// Which parts of the command tree a command line can reach.
@@ -408,18 +408,13 @@ fn operation_command(
     }
     let mut cmd = cmd.long_about(long);
 
-    match params(op) {
-        Ok(params) => {
-            for (index, p) in params.iter().enumerate() {
-                cmd = cmd.arg(member_arg(p, shapes).display_order(index));
-            }
-            let examples = examples_text(service, name, op, &params);
-            if !examples.is_empty() {
-                cmd = cmd.after_long_help(examples);
-            }
-        }
-        // Bundled specs are validated by codegen; if one is not, say so instead of panicking.
-        Err(e) => cmd = cmd.after_help(format!("This operation's spec is invalid: {e}")),
+    let params = params(op);
+    for (index, p) in params.iter().enumerate() {
+        cmd = cmd.arg(member_arg(p, shapes).display_order(index));
+    }
+    let examples = examples_text(service, name, op, &params);
+    if !examples.is_empty() {
+        cmd = cmd.after_long_help(examples);
     }
     cmd = cmd.arg(
         Arg::new(op_flags::CLI_INPUT_JSON)
@@ -492,7 +487,7 @@ const SHORT_HELP_ENUM_VALUES: usize = 8;
 /// enum values. Long help (`--help`): the whole docs, the type (with a structure's members), the
 /// documented values and the example.
 fn member_arg(p: &Param<'_>, shapes: &Arc<Shapes>) -> Arg {
-    let placeholder = placeholder(&p.ty, shapes);
+    let placeholder = placeholder(p.ty, shapes);
     let enum_shape =
         p.ty.shape_name()
             .and_then(|n| shapes.get(n))
@@ -535,8 +530,8 @@ fn member_arg(p: &Param<'_>, shapes: &Arc<Shapes>) -> Arg {
     if !long_help.is_empty() {
         long_help.push('\n');
     }
-    long_help.push_str(&format!("Type: {}.", values::describe_type(&p.ty, shapes)));
-    if let Some(layout) = structure_layout(&p.ty, shapes) {
+    long_help.push_str(&format!("Type: {}.", values::describe_type(p.ty, shapes)));
+    if let Some(layout) = structure_layout(p.ty, shapes) {
         long_help.push_str(&format!(
             "\n{}",
             text::wrap(&format!("JSON: {layout}"), text::WRAP_WIDTH)
@@ -577,7 +572,7 @@ fn member_arg(p: &Param<'_>, shapes: &Arc<Shapes>) -> Arg {
         ]);
     }
     let shapes_for_parser = Arc::clone(shapes);
-    match &p.ty {
+    match p.ty {
         TypeExpr::List(element) => {
             let element = (**element).clone();
             arg.action(ArgAction::Append)
@@ -615,9 +610,7 @@ fn structure_layout(ty: &TypeExpr, shapes: &Shapes) -> Option<String> {
     let fields: Vec<String> = members
         .iter()
         .map(|(wire, member)| {
-            let ty = TypeExpr::parse(&member.ty)
-                .map(|t| values::describe_type(&t, shapes))
-                .unwrap_or_else(|_| member.ty.clone());
+            let ty = values::describe_type(&member.ty, shapes);
             let required = if member.required { " (required)" } else { "" };
             format!("\"{wire}\": {ty}{required}")
         })
@@ -748,7 +741,7 @@ mod tests {
     fn transport_headers_are_not_flags() {
         let service = fixture::huawei();
         let op = &service.operations["ListSslCertDownloadAddresses"];
-        let flags: Vec<String> = params(op).unwrap().into_iter().map(|p| p.flag).collect();
+        let flags: Vec<String> = params(op).into_iter().map(|p| p.flag).collect();
         assert_eq!(flags, ["instance-id"]);
     }
 
@@ -798,7 +791,7 @@ mod tests {
         let op = service.operations.get_mut("DescribeEverything").unwrap();
         let member = op.input["Limit"].clone();
         op.input.insert("Region".into(), member);
-        let flags: Vec<String> = params(op).unwrap().into_iter().map(|p| p.flag).collect();
+        let flags: Vec<String> = params(op).into_iter().map(|p| p.flag).collect();
         assert!(flags.contains(&"param-region".to_owned()), "{flags:?}");
         build(&[service], &Reach::everything()).debug_assert();
     }

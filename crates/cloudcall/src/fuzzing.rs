@@ -88,7 +88,7 @@ pub fn parse_flag(
     raw: &str,
 ) -> Option<Result<Value, String>> {
     let op = service.operations.get(operation)?;
-    let params = command::params(op).ok()?;
+    let params = command::params(op);
     let param = params.iter().find(|p| p.wire == member)?;
     Some(match &param.ty {
         TypeExpr::List(element) => {
@@ -117,9 +117,7 @@ pub fn parse_cli_input_json(
 pub fn example_command_lines(service: &Service) -> Vec<Vec<String>> {
     let mut lines = Vec::new();
     for (name, op) in &service.operations {
-        let Ok(params) = command::params(op) else {
-            continue;
-        };
+        let params = command::params(op);
         for example in &op.examples {
             let mut line = vec![service.crate_name(), crate::names::cli_name(name)];
             for (flag, value) in command::example_flags(example, &params) {

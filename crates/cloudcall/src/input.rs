@@ -2,7 +2,7 @@
 
 use clap::parser::ValueSource;
 use clap::ArgMatches;
-use cloud_spec::{Operation, TypeExpr};
+use cloud_spec::Operation;
 use serde_json::{Map, Value};
 
 use crate::command::{self, op_flags, ListOccurrence, Param};
@@ -27,7 +27,7 @@ impl std::fmt::Display for InputError {
 
 /// Builds the wire input of `op` from the parsed command line.
 pub fn collect(op: &Operation, shapes: &Shapes, matches: &ArgMatches) -> Result<Value, InputError> {
-    let params = command::params(op).map_err(InputError::Invalid)?;
+    let params = command::params(op);
     let mut input = match matches.get_one::<String>(op_flags::CLI_INPUT_JSON) {
         Some(raw) => from_cli_input_json(raw, op, shapes).map_err(InputError::Invalid)?,
         None => Map::new(),
@@ -94,8 +94,8 @@ pub(crate) fn from_cli_input_json(
                 known.join(", ")
             ));
         };
-        let ty = TypeExpr::parse(&member.ty).map_err(|e| e.to_string())?;
-        values::check_json(v, &ty, shapes, key).map_err(|e| format!("--cli-input-json: {e}"))?;
+        values::check_json(v, &member.ty, shapes, key)
+            .map_err(|e| format!("--cli-input-json: {e}"))?;
     }
     Ok(map)
 }

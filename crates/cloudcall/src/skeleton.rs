@@ -18,8 +18,8 @@ const MAX_DEPTH: usize = 8;
 /// The skeleton of `op`'s input, members in spec order.
 pub fn of(op: &Operation, shapes: &Shapes) -> Result<Value, String> {
     let mut input = Map::new();
-    for p in command::params(op)? {
-        input.insert(p.wire.to_owned(), placeholder(&p.ty, shapes, 0));
+    for p in command::params(op) {
+        input.insert(p.wire.to_owned(), placeholder(p.ty, shapes, 0));
     }
     Ok(Value::Object(input))
 }
@@ -46,9 +46,7 @@ fn placeholder(ty: &TypeExpr, shapes: &Shapes, depth: usize) -> Value {
             let mut map = Map::new();
             if depth < MAX_DEPTH {
                 for (wire, member) in shape.members.iter().flatten() {
-                    if let Ok(ty) = TypeExpr::parse(&member.ty) {
-                        map.insert(wire.clone(), placeholder(&ty, shapes, depth + 1));
-                    }
+                    map.insert(wire.clone(), placeholder(&member.ty, shapes, depth + 1));
                 }
             }
             Value::Object(map)

@@ -243,7 +243,6 @@ fn describe_mismatch(m: &Mismatch<'_>, root: &Value, shapes: &Shapes) -> String 
         Problem::Missing => format!("missing required member `{path}`"),
         Problem::Null { .. } => expected("a value (leave the member out instead of null)"),
         Problem::UnknownShape(name) => format!("the spec refers to an unknown shape `{name}`"),
-        Problem::UnparsableType(_, e) => e.to_string(),
     }
 }
 

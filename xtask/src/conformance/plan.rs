@@ -337,7 +337,7 @@ fn instance_member<'a>(spec: &Service, op: &'a Operation) -> Option<&'a str> {
     op.input
         .iter()
         .find(|(name, member)| {
-            let is_string = matches!(TypeExpr::parse(&member.ty), Ok(TypeExpr::String));
+            let is_string = member.ty == TypeExpr::String;
             is_string
                 && (names_an_instance(name)
                     || (name.as_str() == "id"
@@ -360,7 +360,7 @@ fn listing_filter(spec: &Service, op: &Operation, member: &str) -> Option<Listin
         return None;
     }
     op.output.iter().find_map(|(list, m)| {
-        let TypeExpr::List(item) = TypeExpr::parse(&m.ty).ok()? else {
+        let TypeExpr::List(item) = &m.ty else {
             return None;
         };
         let fields = spec.shapes.get(item.shape_name()?)?.members.as_ref()?;
@@ -458,7 +458,7 @@ fn tricky_input(
         .input
         .iter()
         .filter(|(_, m)| {
-            matches!(TypeExpr::parse(&m.ty), Ok(TypeExpr::String))
+            m.ty == TypeExpr::String
                 && (spec.vendor == Vendor::Tencent
                     || matches!(m.location, Some(Location::Path | Location::Query)))
         })

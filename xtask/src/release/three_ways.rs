@@ -40,7 +40,7 @@ fn write_spec(repo: &Path, service: &Service) {
     // The schema line every spec starts with, then the model as YAML.
     let text = format!(
         "# yaml-language-server: $schema=../schema.json\n{}",
-        codegen::import::yaml_out::to_yaml(&value)
+        codegen::yaml_out::to_yaml(&value)
     );
     std::fs::write(repo.join(SPEC), text).unwrap();
 }

@@ -13,6 +13,15 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// A committed spec (`specs/<vendor>/<service>.yaml`), loaded.
+pub fn committed(vendor: &str, service: &str) -> LoadedSpec {
+    codegen::load::load_file(
+        &repo_root(),
+        Path::new(&format!("specs/{vendor}/{service}.yaml")),
+    )
+    .expect("the committed spec loads")
+}
+
 /// A valid Tencent spec (the README's complete example), as `specs/tencent/mongodb.yaml`.
 pub const TENCENT: &str = include_str!("../../specs/tencent-mongodb.yaml");
 /// A valid Huawei spec, as `specs/huawei/geminidb.yaml`.

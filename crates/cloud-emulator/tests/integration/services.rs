@@ -201,8 +201,8 @@ impl Under {
         let api = &self.spec.tasks[api];
         let member = &self.spec.operations[&api.operation].input[&api.handle];
         // An integer handle goes as text to a string member (mongodb's FlowId).
-        let handle = match (cloud_spec::TypeExpr::parse(&member.ty), handle) {
-            (Ok(TypeExpr::String), Value::Number(n)) => Value::String(n.to_string()),
+        let handle = match (&member.ty, handle) {
+            (TypeExpr::String, Value::Number(n)) => Value::String(n.to_string()),
             _ => handle.clone(),
         };
         let mut input = Map::new();
@@ -237,8 +237,8 @@ impl Under {
         let list_op = &self.spec.operations[&self.res.list.operation];
         let value = match filter.filter_name {
             Some(name) => json!([{"Name": name, "Values": [id]}]),
-            None => match TypeExpr::parse(&list_op.input[filter.member].ty) {
-                Ok(TypeExpr::List(_)) => json!([id]),
+            None => match list_op.input[filter.member].ty {
+                TypeExpr::List(_) => json!([id]),
                 _ => json!(id),
             },
         };
@@ -313,8 +313,8 @@ impl Under {
     /// where it takes a list) or the resource's id member, plus `extra`.
     fn naming(&self, op: &str, id: &str, extra: &Value) -> Value {
         let member = self.res.id_members.get(op).unwrap_or(&self.res.id);
-        let value = match TypeExpr::parse(&self.spec.operations[op].input[member].ty) {
-            Ok(TypeExpr::List(_)) => json!([id]),
+        let value = match self.spec.operations[op].input[member].ty {
+            TypeExpr::List(_) => json!([id]),
             _ => json!(id),
         };
         let mut input = extra.as_object().cloned().unwrap_or_default();
@@ -502,14 +502,12 @@ async fn tasks_run_then_succeed_or_fail(x: Expect) {
     u.until_ssl(&x.ssl, &id, shows).await;
 
     // A handle the task API does not know.
-    let unknown = match u.spec.operations[&u.spec.tasks[&api].operation].input
-        [&u.spec.tasks[&api].handle]
-        .ty
-        .as_str()
-    {
-        "string" => json!("nosuch-task-0000"),
-        _ => json!(987_654_321),
-    };
+    let unknown =
+        match u.spec.operations[&u.spec.tasks[&api].operation].input[&u.spec.tasks[&api].handle].ty
+        {
+            TypeExpr::String => json!("nosuch-task-0000"),
+            _ => json!(987_654_321),
+        };
     let api_spec = u.spec.tasks[&api].clone();
     let mut input = Map::new();
     input.insert(api_spec.handle.clone(), unknown);

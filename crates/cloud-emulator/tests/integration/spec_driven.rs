@@ -339,10 +339,10 @@ fn raw_huawei_call(
     call
 }
 
-/// A made-up Huawei service: a listing of instances (widgets) filtered by an optional
-/// `instance_id` query parameter and answered from a documented example, and a listing of
-/// links between widgets, filtered by the widget they start from, which is not a listing of
-/// instances.
+/// A made-up Huawei service: a listing of instances (widgets, the resource) filtered by an
+/// optional `instance_id` query parameter and answered from a documented example, and a listing
+/// of links between widgets, filtered by the widget they start from (a `references` member of
+/// the resource), which is not a listing of instances.
 fn widgets_service() -> Service {
     serde_json::from_value(json!({
         "vendor": "huawei", "name": "widgets", "service": "widgets", "title": "Widgets", "version": "v3",
@@ -354,8 +354,12 @@ fn widgets_service() -> Service {
                 "read_only": true,
                 "input": {
                     "instance_id": {"type": "string", "location": "query"},
-                    "colour": {"type": "string", "location": "query"}
+                    "colour": {"type": "string", "location": "query"},
+                    "offset": {"type": "int32", "location": "query"},
+                    "limit": {"type": "int32", "location": "query"}
                 },
+                "pagination": {"offset": "offset", "limit": "limit", "items": "widgets",
+                               "total": "TotalCount", "max_page_size": 100},
                 "output": {
                     "widgets": {"type": "list<Widget>"},
                     "TotalCount": {"type": "int64"},
@@ -380,6 +384,15 @@ fn widgets_service() -> Service {
         "shapes": {
             "Widget": {"members": {"instance_id": {"type": "string"}, "size": {"type": "int32"}}},
             "Link": {"members": {"id": {"type": "string"}, "source_instance_id": {"type": "string"}}}
+        },
+        // The members that name a widget: its id, and the links' source (a reference).
+        "resource": {
+            "name": "widget", "id": "instance_id", "id_format": "wdg-{alnum:4}",
+            "list": {"operation": "ListWidgets", "id": "instance_id", "status": "size",
+                     "filters": {"id": "instance_id"}},
+            "states": {"creating": [], "running": []},
+            "create": {}, "remove": {},
+            "references": {"ListWidgetLinks": ["source_instance_id"]}
         }
     }))
     .expect("a valid spec")

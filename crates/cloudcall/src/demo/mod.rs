@@ -328,7 +328,7 @@ fn command_line(service: &Service, op_name: &str, input: &Value) -> String {
     let params = service
         .operations
         .get(op_name)
-        .and_then(|op| command::params(op).ok())
+        .map(command::params)
         .unwrap_or_default();
     if let Value::Object(map) = input {
         for (wire, v) in map {

@@ -97,7 +97,7 @@ fn flags_for(service: &Service, op_name: &str, input: &IndexMap<String, Value>) 
             continue;
         }
         let flag = flag_of(wire);
-        let is_json_member = member.ty == "json";
+        let is_json_member = member.ty == TypeExpr::Json;
         match value {
             Value::Array(items)
                 if !is_json_member
@@ -174,10 +174,8 @@ fn shapes_of(
         found.push(Shape::EmptyResponse);
     }
     for (wire, value) in input {
-        let Ok(ty) = TypeExpr::parse(&op.input[wire].ty) else {
-            continue;
-        };
-        let element = match &ty {
+        let ty = &op.input[wire].ty;
+        let element = match ty {
             TypeExpr::List(inner) => {
                 found.push(Shape::ListInput);
                 (**inner).clone()

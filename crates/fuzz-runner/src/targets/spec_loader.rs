@@ -222,6 +222,6 @@ fn trim(service: &Service, keep: &[String]) -> Service {
     trimmed
 }
 
-fn shape_of(ty: &str) -> Option<String> {
-    TypeExpr::parse(ty).ok()?.shape_name().map(str::to_owned)
+fn shape_of(ty: &TypeExpr) -> Option<String> {
+    ty.shape_name().map(str::to_owned)
 }
