@@ -11,6 +11,7 @@ use cloud_spec::{
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::answer_cache::AnswerCache;
 use crate::resource::ResourceIndex;
 use crate::state::InstanceState;
 use crate::tasks::TaskApiEntry;
@@ -81,6 +82,8 @@ pub(crate) struct OpEntry {
     pub sets: Vec<(String, String)>,
     /// Huawei: the path template, parsed.
     pub route: Option<PathTemplate>,
+    /// The answers of read-only calls, kept while the state does not change.
+    pub answers: AnswerCache,
 }
 
 /// What an operation does to the service's instances, as the spec's `resource` says.
@@ -443,6 +446,7 @@ fn index_operation(
         },
         flow_members: flow_members(spec, op),
         route: op.http.as_ref().map(|h| PathTemplate::parse(&h.path)),
+        answers: AnswerCache::default(),
     }
 }
 

@@ -165,7 +165,7 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
         entry,
         path_params,
     } = route;
-    shared.store.lock().record_request(&svc.key, name);
+    shared.store.record_request(&svc.key, name);
     let principal = match authenticate(req, shared, &rid) {
         Ok(p) => p,
         Err(reply) => return reply,
@@ -256,7 +256,7 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
                 // 204 has no body by definition; an operation documenting no output sends none.
                 huawei_empty(status, &rid)
             } else {
-                huawei_ok(status, output, &rid)
+                huawei_ok(status, &output, &rid)
             }
         }
         Err(CallError::Invalid(e)) => invalid(e),

@@ -58,6 +58,7 @@
 #![warn(missing_docs)]
 
 mod admin;
+mod answer_cache;
 mod catalog;
 mod certificates;
 mod clock;

@@ -319,9 +319,16 @@ pub(crate) struct Inner {
     seq: u64,
     /// The asynchronous tasks mutations started.
     pub tasks: Tasks,
+    /// Bumped by every change to the state (see [`Store`]): answers made at one generation
+    /// hold until the next (`answer_cache`).
+    generation: u64,
 }
 
 /// The state, behind one lock (requests are short and few; simplicity wins).
+///
+/// Whoever takes the lock with [`Store::lock`] may change anything, so it starts a new
+/// generation of the state; only an operation call ([`Store::lock_for_call`], which says
+/// itself whether it changes the state) and the request counters leave it as it is.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     inner: Mutex<Inner>,
@@ -329,14 +336,28 @@ pub(crate) struct Store {
 
 impl Store {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        let mut inner = self.lock_for_call();
+        inner.changed();
+        inner
+    }
+
+    /// The lock, for a call that bumps the generation itself ([`Inner::changed`]) if it may
+    /// change the state.
+    pub(crate) fn lock_for_call(&self) -> MutexGuard<'_, Inner> {
         // Every critical section leaves the state consistent, so a panic elsewhere is no reason
         // to stop serving.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Counts a request that reached `op` (the counters are no part of any answer).
+    pub(crate) fn record_request(&self, service: &str, op: &str) {
+        self.lock_for_call().record_request(service, op);
     }
 }
 
 impl Inner {
     pub(crate) fn insert_instance(&mut self, service: &str, id: &str, instance: Instance) {
+        self.changed();
         self.instances
             .insert((service.to_owned(), id.to_owned()), instance);
     }
@@ -354,12 +375,35 @@ impl Inner {
         self.seq
     }
 
+    /// The state's generation: it changes whenever the state may have.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Starts a new generation: the state has changed (or may have).
+    pub(crate) fn changed(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+    }
+
+    /// When the next of a service's pending changes falls due, if one is pending.
+    pub(crate) fn next_change(&self, service: &str) -> Option<Instant> {
+        self.instances
+            .iter()
+            .filter(|((s, _), _)| s == service)
+            .flat_map(|(_, inst)| inst.pending.iter().map(|c| c.ready_at))
+            .min()
+    }
+
     /// Settles the instance's due changes; removes it if it is gone. Returns whether it
     /// (still) exists.
     fn settle(&mut self, key: &Key, now: Instant) -> bool {
         let Some(inst) = self.instances.get_mut(key) else {
             return false;
         };
+        if !inst.pending.iter().any(|c| c.ready_at <= now) {
+            return true;
+        }
+        self.generation = self.generation.wrapping_add(1);
         if inst.settle(now) {
             self.instances.shift_remove(key);
             return false;

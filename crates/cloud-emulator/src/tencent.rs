@@ -1,18 +1,20 @@
 //! Tencent Cloud API 3.0: `POST /` (or `GET /?...`) routed by `X-TC-Action`, `X-TC-Version`
 //! and the service in the TC3 credential scope, verified with the transport's TC3 code.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use cloud_spec::Operation;
 use cloud_transport::sign::tc3;
 use serde_json::{Map, Value};
 
+use crate::answer_cache::Rendered;
 use crate::catalog::{OpEntry, ServiceEntry, TencentMiss};
 use crate::config::TENCENT_MAX_SKEW;
 use crate::ids;
 use crate::issued::{IssuedVendor, Lookup};
 use crate::ops::{self, Call, CallError};
-use crate::reply::{tencent_error, tencent_ok, throttled, Dialect, Reply, TENCENT_THROTTLED};
+use crate::reply::{tencent_answer, tencent_error, throttled, Dialect, Reply, TENCENT_THROTTLED};
 use crate::server::{Request, Shared};
 use crate::validate::{check_object, form_to_json};
 use crate::wire::parse_query;
@@ -144,7 +146,7 @@ pub(crate) fn route<'a>(req: &Request, shared: &'a Shared) -> Result<Route<'a>, 
 pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
     let rid = ids::uuid_like();
     match serve_inner(&route, req, shared, &rid) {
-        Ok(output) => tencent_ok(output, &rid),
+        Ok(answer) => tencent_answer(&answer, &rid),
         Err((code, message)) if code == TENCENT_THROTTLED => {
             throttled(Dialect::Tencent, &rid, &message)
         }
@@ -163,7 +165,7 @@ fn serve_inner(
     req: &Request,
     shared: &Shared,
     rid: &str,
-) -> Result<Map<String, Value>, Failure> {
+) -> Result<Arc<Rendered>, Failure> {
     let Route {
         svc,
         name,
@@ -171,7 +173,7 @@ fn serve_inner(
         entry,
         auth,
     } = route;
-    shared.store.lock().record_request(&svc.key, name);
+    shared.store.record_request(&svc.key, name);
     verify(req, shared, auth)?;
     let pairs = parse_query(&req.query).map_err(|e| failure("InvalidParameter", e))?;
     let is_get = req.method == "GET";
