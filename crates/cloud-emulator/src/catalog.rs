@@ -140,24 +140,49 @@ impl PathTemplate {
 
     /// Matches a raw request path; on success the decoded path parameters and the number of
     /// literal segments (more literals = a more specific route).
+    #[cfg(test)]
     pub(crate) fn matches(&self, raw_path: &str) -> Option<(Vec<(String, String)>, usize)> {
-        let parts: Vec<&str> = split_path(raw_path).collect();
+        let parts = decoded_segments(raw_path)?;
+        let literals = self.score(&parts)?;
+        Some((self.params(&parts), literals))
+    }
+
+    /// Whether the path's decoded segments match, and if so with how many literal segments.
+    fn score(&self, parts: &[String]) -> Option<usize> {
         if parts.len() != self.segments.len() {
             return None;
         }
-        let mut params = Vec::new();
         let mut literals = 0;
         for (seg, part) in self.segments.iter().zip(parts) {
-            let decoded = percent_decode(part, false)?;
             match seg {
-                Segment::Literal(lit) if *lit == decoded => literals += 1,
+                Segment::Literal(lit) if lit == part => literals += 1,
                 Segment::Literal(_) => return None,
-                Segment::Param(_) if decoded.is_empty() => return None,
-                Segment::Param(name) => params.push((name.clone(), decoded)),
+                Segment::Param(_) if part.is_empty() => return None,
+                Segment::Param(_) => {}
             }
         }
-        Some((params, literals))
+        Some(literals)
     }
+
+    /// The path parameters of matching decoded segments.
+    fn params(&self, parts: &[String]) -> Vec<(String, String)> {
+        self.segments
+            .iter()
+            .zip(parts)
+            .filter_map(|(seg, part)| match seg {
+                Segment::Param(name) => Some((name.clone(), part.clone())),
+                Segment::Literal(_) => None,
+            })
+            .collect()
+    }
+}
+
+/// A raw path's segments, percent-decoded (once per request, not once per route); `None` if
+/// one does not decode, which no route matches.
+fn decoded_segments(raw_path: &str) -> Option<Vec<String>> {
+    split_path(raw_path)
+        .map(|part| percent_decode(part, false))
+        .collect()
 }
 
 fn split_path(path: &str) -> impl Iterator<Item = &str> {
@@ -234,37 +259,36 @@ impl Catalog {
         &OpEntry,
         Vec<(String, String)>,
     )> {
-        let mut best: Option<(
-            usize,
-            (
-                &ServiceEntry,
-                &str,
-                &Operation,
-                &OpEntry,
-                Vec<(String, String)>,
-            ),
-        )> = None;
+        let parts = decoded_segments(raw_path)?;
+        let mut best: Option<(usize, (&ServiceEntry, &str, &Operation, &OpEntry))> = None;
         for svc in self
             .services
             .iter()
             .filter(|s| s.spec.vendor == Vendor::Huawei)
         {
-            for (name, op) in &svc.spec.operations {
-                let (Some(http), Some(entry)) = (&op.http, svc.ops.get(name)) else {
+            // `ops` holds an entry per operation, in the spec's order.
+            for ((name, op), entry) in svc.spec.operations.iter().zip(svc.ops.values()) {
+                let (Some(http), Some(route)) = (&op.http, &entry.route) else {
                     continue;
                 };
                 if !http.method.as_str().eq_ignore_ascii_case(method) {
                     continue;
                 }
-                let Some(route) = &entry.route else { continue };
-                if let Some((params, score)) = route.matches(raw_path) {
+                if let Some(score) = route.score(&parts) {
                     if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                        best = Some((score, (svc, name.as_str(), op, entry, params)));
+                        best = Some((score, (svc, name.as_str(), op, entry)));
                     }
                 }
             }
         }
-        best.map(|(_, found)| found)
+        best.map(|(_, (svc, name, op, entry))| {
+            let params = entry
+                .route
+                .as_ref()
+                .map(|route| route.params(&parts))
+                .unwrap_or_default();
+            (svc, name, op, entry, params)
+        })
     }
 
     /// The status value service `key` reports for an instance in `state`, when its spec models
