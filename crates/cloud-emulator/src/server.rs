@@ -332,11 +332,13 @@ async fn respond(
         &parts.uri,
         &parts.headers,
     );
-    let read = tokio::time::timeout(
-        shared.settings.body_read_timeout,
-        Limited::new(body, MAX_BODY).collect(),
-    )
-    .await;
+    // A body that has arrived with its head (most do) needs no timer: one poll reads it.
+    let mut collect = std::pin::pin!(Limited::new(body, MAX_BODY).collect());
+    let first = std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await;
+    let read = match first {
+        Poll::Ready(read) => Ok(read),
+        Poll::Pending => tokio::time::timeout(shared.settings.body_read_timeout, collect).await,
+    };
     let body = match read {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) => {

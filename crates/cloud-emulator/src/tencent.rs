@@ -61,8 +61,8 @@ fn header_or_query<'r>(
 
 /// Finds the operation. Errors are complete Tencent replies.
 pub(crate) fn route<'a>(req: &Request, shared: &'a Shared) -> Result<Route<'a>, Reply> {
-    let rid = ids::uuid_like();
-    let fail = |code: &str, message: String| Err(tencent_error(code, &message, &rid));
+    // The request id of a refusal; a routed call gets its own in `serve`.
+    let fail = |code: &str, message: String| Err(tencent_error(code, &message, &ids::uuid_like()));
     if req.method != "POST" && req.method != "GET" {
         return fail(
             "UnsupportedProtocol",
