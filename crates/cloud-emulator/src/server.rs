@@ -254,6 +254,20 @@ impl AsyncWrite for ResettableStream {
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
+    // Vectored writes let hyper send an answer's head and body in one `writev` without first
+    // copying the body behind the head (what it does for a stream that cannot).
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_flush(cx)
     }
