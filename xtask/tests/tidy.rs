@@ -37,21 +37,6 @@ const KNOWN_CYCLES: &[(&str, &[&str])] = &[
             "tencent",
         ],
     ),
-    (
-        "crates/cloud-emulator/src",
-        &[
-            "catalog",
-            "examples",
-            "inferred_listing",
-            "lifecycle",
-            "listing",
-            "ops",
-            "resource",
-            "state",
-            "synth",
-            "tasks",
-        ],
-    ),
     // The server routes to the vendor modules and endpoints, which read its shared state.
     (
         "crates/cloud-emulator/src",

@@ -6,7 +6,8 @@
 //! validated and answered without touching this crate.
 
 use cloud_spec::{
-    ErrorCode, ErrorMeaning, Location, Operation, Removal, Service, TaskHandle, TypeExpr, Vendor,
+    ErrorCode, ErrorMeaning, Location, Operation, Removal, Service, TaskApi, TaskHandle, TypeExpr,
+    Vendor,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -14,8 +15,7 @@ use serde_json::Value;
 use crate::answer_cache::AnswerCache;
 use crate::resource::ResourceIndex;
 use crate::state::InstanceState;
-use crate::tasks::TaskApiEntry;
-use crate::wire::{loose_name, percent_decode};
+use crate::wire::{loose_name, names_an_instance, percent_decode};
 
 /// An error code and the HTTP status it is sent with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -507,12 +507,6 @@ fn listing(spec: &Service, op: &Operation, resource_members: &[String]) -> Optio
     })
 }
 
-/// Whether a member's name says it holds an instance's own id (`InstanceId`, `instance_id`,
-/// postgres `DBInstanceId`), as opposed to a related one (`source_instance_id`).
-pub(crate) fn names_an_instance(name: &str) -> bool {
-    matches!(loose_name(name).as_str(), "instanceid" | "dbinstanceid")
-}
-
 /// What operation `name` does in `resource`'s lifecycle, and the item members its input sets.
 fn role_of(resource: &cloud_spec::Resource, name: &str) -> (Role, Vec<(String, String)>) {
     let sets: Vec<(String, String)> = resource
@@ -634,7 +628,7 @@ pub fn generated_output_members(service: &Service, operation: &Operation) -> Vec
 /// (`InvalidParameter.InvalidAsyncRequestId`, "The async task does not exist."); mongodb does
 /// not, and a generic `ResourceNotFound` is not taken as one: the vendor's answer then is the one
 /// the spec model defines for an unknown handle, an answer without a status (see
-/// `tasks::UnknownHandle`).
+/// [`UnknownHandle`]).
 fn unknown_task_code(spec: &Service, op: &Operation) -> Option<ErrorSpec> {
     documented_codes(spec, op)
         .find(|e| e.meaning == Some(ErrorMeaning::TaskNotFound))
@@ -703,6 +697,59 @@ fn huawei_code(
         Some(e) => ErrorSpec::new(&e.code, e.http_status.unwrap_or(fallback.1)),
         None => ErrorSpec::new(fallback.0, fallback.1),
     }
+}
+
+/// How a task API answers a handle it does not know, as the vendor does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum UnknownHandle {
+    /// The status sits in a list of tasks (postgres `TaskSet.0.Status`, GeminiDB
+    /// `jobs.0.status`): the list is empty, and the total zero.
+    EmptyList(String),
+    /// A documented error code says the task does not exist (cdb's common
+    /// `InvalidParameter.InvalidAsyncRequestId`, "The async task does not exist.").
+    Error(ErrorSpec),
+    /// Neither (mongodb's `DescribeAsyncRequestInfo` documents no such code): the answer has
+    /// no status, which the spec model defines as "the API does not know the handle".
+    AbsentStatus,
+}
+
+/// A task API operation, indexed.
+#[derive(Debug, Clone)]
+pub(crate) struct TaskApiEntry {
+    pub api: TaskApi,
+    pub unknown: UnknownHandle,
+}
+
+impl TaskApiEntry {
+    /// The task API whose operation is `operation`, if any; `not_found` picks the documented
+    /// code for an unknown handle when the status is not in a list.
+    pub(crate) fn of(
+        spec: &Service,
+        operation: &str,
+        not_found: impl Fn() -> Option<ErrorSpec>,
+    ) -> Option<TaskApiEntry> {
+        let api = spec.tasks.values().find(|api| api.operation == operation)?;
+        let unknown = match list_prefix(&api.status) {
+            Some(list) => UnknownHandle::EmptyList(list.to_owned()),
+            None => not_found().map_or(UnknownHandle::AbsentStatus, UnknownHandle::Error),
+        };
+        Some(TaskApiEntry {
+            api: api.clone(),
+            unknown,
+        })
+    }
+}
+
+/// The path of the list a status path steps into (`TaskSet` of `TaskSet.0.Status`).
+pub(crate) fn list_prefix(path: &str) -> Option<&str> {
+    let mut end = 0;
+    for segment in path.split('.') {
+        if segment.parse::<usize>().is_ok() {
+            return (end > 0).then(|| &path[..end - 1]);
+        }
+        end += segment.len() + 1;
+    }
+    None
 }
 
 #[cfg(test)]

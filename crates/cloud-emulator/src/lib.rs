@@ -59,10 +59,12 @@
 
 mod admin;
 mod answer_cache;
+mod call;
 mod catalog;
 mod certificates;
 mod clock;
 mod config;
+mod describe;
 mod emulator;
 mod examples;
 pub mod faults;
@@ -86,6 +88,7 @@ mod server;
 mod state;
 mod synth;
 mod task_failures;
+mod task_registry;
 mod tasks;
 mod tencent;
 mod validate;

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::config::Project;
-use crate::tasks::Tasks;
+use crate::task_registry::Tasks;
 
 /// Initial state, as read from a seed file (`--state FILE`).
 ///
