@@ -479,11 +479,7 @@ impl Inner {
     }
 
     pub(crate) fn applied_count(&self, service: Option<&str>, op: &str) -> u64 {
-        self.applied
-            .iter()
-            .filter(|((s, o), _)| o == op && service.is_none_or(|want| want == s))
-            .map(|(_, n)| n)
-            .sum()
+        count_of(&self.applied, service, op)
     }
 
     pub(crate) fn applied_on(&self, service: &str, op: &str, id: &str) -> u64 {
@@ -494,11 +490,7 @@ impl Inner {
     }
 
     pub(crate) fn request_count(&self, service: Option<&str>, op: &str) -> u64 {
-        self.requests
-            .iter()
-            .filter(|((s, o), _)| o == op && service.is_none_or(|want| want == s))
-            .map(|(_, n)| n)
-            .sum()
+        count_of(&self.requests, service, op)
     }
 
     /// One instance's settled state; `status` gives the status value a service reports for a
@@ -566,6 +558,15 @@ impl Inner {
             "requests": counts(&self.requests),
         })
     }
+}
+
+/// A counter's total for operation `op`, in one service or (`None`) all of them.
+fn count_of(counts: &IndexMap<Key, u64>, service: Option<&str>, op: &str) -> u64 {
+    counts
+        .iter()
+        .filter(|((s, o), _)| o == op && service.is_none_or(|want| want == s))
+        .map(|(_, n)| n)
+        .sum()
 }
 
 #[cfg(test)]
