@@ -95,9 +95,17 @@ struct CachedAnswer {
 }
 
 /// One operation's cached answers.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct AnswerCache {
     answers: Mutex<Vec<CachedAnswer>>,
+}
+
+impl std::fmt::Debug for AnswerCache {
+    // The count, not the bodies: a catalog's debug form would otherwise hold every answer.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let held = self.answers.lock().map_or(0, |a| a.len());
+        f.debug_struct("AnswerCache").field("held", &held).finish()
+    }
 }
 
 /// What an answer depends on besides the state.
