@@ -204,12 +204,57 @@ pub(crate) enum TencentMiss {
 #[derive(Debug)]
 pub(crate) struct Catalog {
     pub services: Vec<ServiceEntry>,
+    /// The Huawei routes, grouped by method and number of path segments, so a request is
+    /// matched against the few routes it could take rather than every operation.
+    huawei_routes: Vec<RouteGroup>,
+}
+
+/// Huawei routes with one method and one number of segments: `(service, operation)` indexes,
+/// in the services' and their specs' order (the first of equally specific routes wins).
+#[derive(Debug)]
+struct RouteGroup {
+    method: String,
+    segments: usize,
+    routes: Vec<(usize, usize)>,
 }
 
 impl Catalog {
     pub(crate) fn new(services: Vec<Service>) -> Self {
+        let services: Vec<ServiceEntry> = services.into_iter().map(index_service).collect();
+        let mut huawei_routes: Vec<RouteGroup> = Vec::new();
+        for (s, svc) in services.iter().enumerate() {
+            if svc.spec.vendor != Vendor::Huawei {
+                continue;
+            }
+            // `ops` holds an entry per operation, in the spec's order.
+            for (o, (op, entry)) in svc
+                .spec
+                .operations
+                .values()
+                .zip(svc.ops.values())
+                .enumerate()
+            {
+                let (Some(http), Some(route)) = (&op.http, &entry.route) else {
+                    continue;
+                };
+                let method = http.method.as_str();
+                let segments = route.segments.len();
+                let group = huawei_routes
+                    .iter()
+                    .position(|g| g.segments == segments && g.method.eq_ignore_ascii_case(method));
+                match group {
+                    Some(g) => huawei_routes[g].routes.push((s, o)),
+                    None => huawei_routes.push(RouteGroup {
+                        method: method.to_owned(),
+                        segments,
+                        routes: vec![(s, o)],
+                    }),
+                }
+            }
+        }
         Catalog {
-            services: services.into_iter().map(index_service).collect(),
+            services,
+            huawei_routes,
         }
     }
 
@@ -261,24 +306,23 @@ impl Catalog {
     )> {
         let parts = decoded_segments(raw_path)?;
         let mut best: Option<(usize, (&ServiceEntry, &str, &Operation, &OpEntry))> = None;
-        for svc in self
-            .services
+        let candidates = self
+            .huawei_routes
             .iter()
-            .filter(|s| s.spec.vendor == Vendor::Huawei)
-        {
-            // `ops` holds an entry per operation, in the spec's order.
-            for ((name, op), entry) in svc.spec.operations.iter().zip(svc.ops.values()) {
-                let (Some(http), Some(route)) = (&op.http, &entry.route) else {
-                    continue;
-                };
-                if !http.method.as_str().eq_ignore_ascii_case(method) {
-                    continue;
-                }
-                if let Some(score) = route.score(&parts) {
-                    if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                        best = Some((score, (svc, name.as_str(), op, entry)));
-                    }
-                }
+            .filter(|g| g.segments == parts.len() && g.method.eq_ignore_ascii_case(method))
+            .flat_map(|g| &g.routes);
+        for &(s, o) in candidates {
+            let svc = &self.services[s];
+            let (Some((name, op)), Some((_, entry))) =
+                (svc.spec.operations.get_index(o), svc.ops.get_index(o))
+            else {
+                continue;
+            };
+            let Some(score) = entry.route.as_ref().and_then(|r| r.score(&parts)) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, (svc, name.as_str(), op, entry)));
             }
         }
         best.map(|(_, (svc, name, op, entry))| {

@@ -584,11 +584,31 @@ fn into_response(reply: Reply, now: i64) -> Response<ReplyBody> {
             headers.append(name, value);
         }
     }
-    if let Ok(date) = HeaderValue::try_from(http_date(now)) {
+    if let Some(date) = date_header(now) {
         headers.insert(hyper::header::DATE, date);
     }
     if reply.damage == Damage::TruncatedBody {
         headers.insert(hyper::header::CONTENT_LENGTH, HeaderValue::from(full_len));
     }
     response
+}
+
+/// The `Date` header for `now`, formatted once a second per worker thread rather than for
+/// every answer.
+fn date_header(now: i64) -> Option<HeaderValue> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(i64, HeaderValue)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((at, value)) if *at == now => Some(value.clone()),
+            _ => {
+                let value = HeaderValue::try_from(http_date(now)).ok()?;
+                *last = Some((now, value.clone()));
+                Some(value)
+            }
+        }
+    })
 }
