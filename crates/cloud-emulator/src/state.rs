@@ -305,6 +305,17 @@ impl Instance {
 
 type Key = (String, String);
 
+/// A [`Key`] by reference. Its derived hash is the tuple's (each string in order), so it finds
+/// the owned key.
+#[derive(Hash)]
+struct KeyRef<'a>(&'a str, &'a str);
+
+impl indexmap::Equivalent<Key> for KeyRef<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        self.0 == key.0 && self.1 == key.1
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Inner {
     instances: IndexMap<Key, Instance>,
@@ -453,10 +464,14 @@ impl Inner {
     }
 
     pub(crate) fn record_request(&mut self, service: &str, op: &str) {
-        *self
-            .requests
-            .entry((service.to_owned(), op.to_owned()))
-            .or_default() += 1;
+        // Looked up by reference: every request counts, and only the first of an operation
+        // needs its key owned.
+        match self.requests.get_mut(&KeyRef(service, op)) {
+            Some(count) => *count += 1,
+            None => {
+                self.requests.insert((service.to_owned(), op.to_owned()), 1);
+            }
+        }
     }
 
     pub(crate) fn record_applied(&mut self, service: &str, op: &str, instance: Option<&str>) {
@@ -651,6 +666,18 @@ mod tests {
         assert_eq!(ok.state, InstanceState::Running);
         assert!(!inner.contains("svc", "bad"));
         assert!(inner.instance("svc", "bad", None, None, done).is_none());
+    }
+
+    #[test]
+    fn requests_are_counted_per_service_and_operation() {
+        let mut inner = Inner::default();
+        inner.record_request("a", "Op");
+        inner.record_request("a", "Op");
+        inner.record_request("b", "Op");
+        inner.record_request("a", "Other");
+        assert_eq!(inner.request_count(Some("a"), "Op"), 2);
+        assert_eq!(inner.request_count(None, "Op"), 3);
+        assert_eq!(inner.requests.len(), 3);
     }
 
     #[test]
