@@ -37,21 +37,6 @@ const KNOWN_CYCLES: &[(&str, &[&str])] = &[
             "tencent",
         ],
     ),
-    (
-        "crates/cloud-emulator/src",
-        &[
-            "catalog",
-            "examples",
-            "inferred_listing",
-            "lifecycle",
-            "listing",
-            "ops",
-            "resource",
-            "state",
-            "synth",
-            "tasks",
-        ],
-    ),
 ];
 
 fn repo_root() -> PathBuf {

@@ -6,15 +6,16 @@
 //! validated and answered without touching this crate.
 
 use cloud_spec::{
-    ErrorCode, ErrorMeaning, Location, Operation, Removal, Service, TaskHandle, TypeExpr, Vendor,
+    ErrorCode, ErrorMeaning, Location, Operation, Removal, Service, TaskApi, TaskHandle, TypeExpr,
+    Vendor,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::answer_cache::AnswerCache;
 use crate::resource::ResourceIndex;
 use crate::state::InstanceState;
-use crate::tasks::TaskApiEntry;
-use crate::wire::{loose_name, percent_decode};
+use crate::wire::{loose_name, names_an_instance, percent_decode};
 
 /// An error code and the HTTP status it is sent with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +82,8 @@ pub(crate) struct OpEntry {
     pub sets: Vec<(String, String)>,
     /// Huawei: the path template, parsed.
     pub route: Option<PathTemplate>,
+    /// The answers of read-only calls, kept while the state does not change.
+    pub answers: AnswerCache,
 }
 
 /// What an operation does to the service's instances, as the spec's `resource` says.
@@ -137,24 +140,49 @@ impl PathTemplate {
 
     /// Matches a raw request path; on success the decoded path parameters and the number of
     /// literal segments (more literals = a more specific route).
+    #[cfg(test)]
     pub(crate) fn matches(&self, raw_path: &str) -> Option<(Vec<(String, String)>, usize)> {
-        let parts: Vec<&str> = split_path(raw_path).collect();
+        let parts = decoded_segments(raw_path)?;
+        let literals = self.score(&parts)?;
+        Some((self.params(&parts), literals))
+    }
+
+    /// Whether the path's decoded segments match, and if so with how many literal segments.
+    fn score(&self, parts: &[String]) -> Option<usize> {
         if parts.len() != self.segments.len() {
             return None;
         }
-        let mut params = Vec::new();
         let mut literals = 0;
         for (seg, part) in self.segments.iter().zip(parts) {
-            let decoded = percent_decode(part, false)?;
             match seg {
-                Segment::Literal(lit) if *lit == decoded => literals += 1,
+                Segment::Literal(lit) if lit == part => literals += 1,
                 Segment::Literal(_) => return None,
-                Segment::Param(_) if decoded.is_empty() => return None,
-                Segment::Param(name) => params.push((name.clone(), decoded)),
+                Segment::Param(_) if part.is_empty() => return None,
+                Segment::Param(_) => {}
             }
         }
-        Some((params, literals))
+        Some(literals)
     }
+
+    /// The path parameters of matching decoded segments.
+    fn params(&self, parts: &[String]) -> Vec<(String, String)> {
+        self.segments
+            .iter()
+            .zip(parts)
+            .filter_map(|(seg, part)| match seg {
+                Segment::Param(name) => Some((name.clone(), part.clone())),
+                Segment::Literal(_) => None,
+            })
+            .collect()
+    }
+}
+
+/// A raw path's segments, percent-decoded (once per request, not once per route); `None` if
+/// one does not decode, which no route matches.
+fn decoded_segments(raw_path: &str) -> Option<Vec<String>> {
+    split_path(raw_path)
+        .map(|part| percent_decode(part, false))
+        .collect()
 }
 
 fn split_path(path: &str) -> impl Iterator<Item = &str> {
@@ -176,12 +204,57 @@ pub(crate) enum TencentMiss {
 #[derive(Debug)]
 pub(crate) struct Catalog {
     pub services: Vec<ServiceEntry>,
+    /// The Huawei routes, grouped by method and number of path segments, so a request is
+    /// matched against the few routes it could take rather than every operation.
+    huawei_routes: Vec<RouteGroup>,
+}
+
+/// Huawei routes with one method and one number of segments: `(service, operation)` indexes,
+/// in the services' and their specs' order (the first of equally specific routes wins).
+#[derive(Debug)]
+struct RouteGroup {
+    method: String,
+    segments: usize,
+    routes: Vec<(usize, usize)>,
 }
 
 impl Catalog {
     pub(crate) fn new(services: Vec<Service>) -> Self {
+        let services: Vec<ServiceEntry> = services.into_iter().map(index_service).collect();
+        let mut huawei_routes: Vec<RouteGroup> = Vec::new();
+        for (s, svc) in services.iter().enumerate() {
+            if svc.spec.vendor != Vendor::Huawei {
+                continue;
+            }
+            // `ops` holds an entry per operation, in the spec's order.
+            for (o, (op, entry)) in svc
+                .spec
+                .operations
+                .values()
+                .zip(svc.ops.values())
+                .enumerate()
+            {
+                let (Some(http), Some(route)) = (&op.http, &entry.route) else {
+                    continue;
+                };
+                let method = http.method.as_str();
+                let segments = route.segments.len();
+                let group = huawei_routes
+                    .iter()
+                    .position(|g| g.segments == segments && g.method.eq_ignore_ascii_case(method));
+                match group {
+                    Some(g) => huawei_routes[g].routes.push((s, o)),
+                    None => huawei_routes.push(RouteGroup {
+                        method: method.to_owned(),
+                        segments,
+                        routes: vec![(s, o)],
+                    }),
+                }
+            }
+        }
         Catalog {
-            services: services.into_iter().map(index_service).collect(),
+            services,
+            huawei_routes,
         }
     }
 
@@ -231,37 +304,35 @@ impl Catalog {
         &OpEntry,
         Vec<(String, String)>,
     )> {
-        let mut best: Option<(
-            usize,
-            (
-                &ServiceEntry,
-                &str,
-                &Operation,
-                &OpEntry,
-                Vec<(String, String)>,
-            ),
-        )> = None;
-        for svc in self
-            .services
+        let parts = decoded_segments(raw_path)?;
+        let mut best: Option<(usize, (&ServiceEntry, &str, &Operation, &OpEntry))> = None;
+        let candidates = self
+            .huawei_routes
             .iter()
-            .filter(|s| s.spec.vendor == Vendor::Huawei)
-        {
-            for (name, op) in &svc.spec.operations {
-                let (Some(http), Some(entry)) = (&op.http, svc.ops.get(name)) else {
-                    continue;
-                };
-                if !http.method.as_str().eq_ignore_ascii_case(method) {
-                    continue;
-                }
-                let Some(route) = &entry.route else { continue };
-                if let Some((params, score)) = route.matches(raw_path) {
-                    if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                        best = Some((score, (svc, name.as_str(), op, entry, params)));
-                    }
-                }
+            .filter(|g| g.segments == parts.len() && g.method.eq_ignore_ascii_case(method))
+            .flat_map(|g| &g.routes);
+        for &(s, o) in candidates {
+            let svc = &self.services[s];
+            let (Some((name, op)), Some((_, entry))) =
+                (svc.spec.operations.get_index(o), svc.ops.get_index(o))
+            else {
+                continue;
+            };
+            let Some(score) = entry.route.as_ref().and_then(|r| r.score(&parts)) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, (svc, name.as_str(), op, entry)));
             }
         }
-        best.map(|(_, found)| found)
+        best.map(|(_, (svc, name, op, entry))| {
+            let params = entry
+                .route
+                .as_ref()
+                .map(|route| route.params(&parts))
+                .unwrap_or_default();
+            (svc, name, op, entry, params)
+        })
     }
 
     /// The status value service `key` reports for an instance in `state`, when its spec models
@@ -447,6 +518,7 @@ fn index_operation(
         },
         flow_members: flow_members(spec, op),
         route: op.http.as_ref().map(|h| PathTemplate::parse(&h.path)),
+        answers: AnswerCache::default(),
     }
 }
 
@@ -481,12 +553,6 @@ fn listing(spec: &Service, op: &Operation, resource_members: &[String]) -> Optio
             item_id: item_id.clone(),
         })
     })
-}
-
-/// Whether a member's name says it holds an instance's own id (`InstanceId`, `instance_id`,
-/// postgres `DBInstanceId`), as opposed to a related one (`source_instance_id`).
-pub(crate) fn names_an_instance(name: &str) -> bool {
-    matches!(loose_name(name).as_str(), "instanceid" | "dbinstanceid")
 }
 
 /// What operation `name` does in `resource`'s lifecycle, and the item members its input sets.
@@ -610,7 +676,7 @@ pub fn generated_output_members(service: &Service, operation: &Operation) -> Vec
 /// (`InvalidParameter.InvalidAsyncRequestId`, "The async task does not exist."); mongodb does
 /// not, and a generic `ResourceNotFound` is not taken as one: the vendor's answer then is the one
 /// the spec model defines for an unknown handle, an answer without a status (see
-/// `tasks::UnknownHandle`).
+/// [`UnknownHandle`]).
 fn unknown_task_code(spec: &Service, op: &Operation) -> Option<ErrorSpec> {
     documented_codes(spec, op)
         .find(|e| e.meaning == Some(ErrorMeaning::TaskNotFound))
@@ -679,6 +745,59 @@ fn huawei_code(
         Some(e) => ErrorSpec::new(&e.code, e.http_status.unwrap_or(fallback.1)),
         None => ErrorSpec::new(fallback.0, fallback.1),
     }
+}
+
+/// How a task API answers a handle it does not know, as the vendor does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum UnknownHandle {
+    /// The status sits in a list of tasks (postgres `TaskSet.0.Status`, GeminiDB
+    /// `jobs.0.status`): the list is empty, and the total zero.
+    EmptyList(String),
+    /// A documented error code says the task does not exist (cdb's common
+    /// `InvalidParameter.InvalidAsyncRequestId`, "The async task does not exist.").
+    Error(ErrorSpec),
+    /// Neither (mongodb's `DescribeAsyncRequestInfo` documents no such code): the answer has
+    /// no status, which the spec model defines as "the API does not know the handle".
+    AbsentStatus,
+}
+
+/// A task API operation, indexed.
+#[derive(Debug, Clone)]
+pub(crate) struct TaskApiEntry {
+    pub api: TaskApi,
+    pub unknown: UnknownHandle,
+}
+
+impl TaskApiEntry {
+    /// The task API whose operation is `operation`, if any; `not_found` picks the documented
+    /// code for an unknown handle when the status is not in a list.
+    pub(crate) fn of(
+        spec: &Service,
+        operation: &str,
+        not_found: impl Fn() -> Option<ErrorSpec>,
+    ) -> Option<TaskApiEntry> {
+        let api = spec.tasks.values().find(|api| api.operation == operation)?;
+        let unknown = match list_prefix(&api.status) {
+            Some(list) => UnknownHandle::EmptyList(list.to_owned()),
+            None => not_found().map_or(UnknownHandle::AbsentStatus, UnknownHandle::Error),
+        };
+        Some(TaskApiEntry {
+            api: api.clone(),
+            unknown,
+        })
+    }
+}
+
+/// The path of the list a status path steps into (`TaskSet` of `TaskSet.0.Status`).
+pub(crate) fn list_prefix(path: &str) -> Option<&str> {
+    let mut end = 0;
+    for segment in path.split('.') {
+        if segment.parse::<usize>().is_ok() {
+            return (end > 0).then(|| &path[..end - 1]);
+        }
+        end += segment.len() + 1;
+    }
+    None
 }
 
 #[cfg(test)]

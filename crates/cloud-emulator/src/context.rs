@@ -7,6 +7,7 @@
 //! ([`crate::server`]) build on it, and it imports neither, so the handlers never reach the
 //! server.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -14,6 +15,7 @@ use cloud_spec::Operation;
 use hyper::header::HeaderMap;
 use serde_json::{Map, Value};
 
+use crate::answer_cache::Rendered;
 use crate::catalog::{Catalog, OpEntry, ServiceEntry};
 use crate::certificates::CertificateCache;
 use crate::config::Settings;
@@ -87,7 +89,7 @@ pub(crate) struct Routed<'a> {
 impl Routed<'_> {
     /// Counts the request under its operation (`RunningEmulator::request_count`).
     pub(crate) fn count(&self, shared: &Shared) {
-        shared.store.lock().record_request(&self.svc.key, self.name);
+        shared.store.record_request(&self.svc.key, self.name);
     }
 
     /// The operation's rate limit (requests per second) when it turns this request away;
@@ -108,7 +110,7 @@ impl Routed<'_> {
         input: Map<String, Value>,
         region: Option<&str>,
         project_id: Option<&str>,
-    ) -> Result<Map<String, Value>, CallError> {
+    ) -> Result<Arc<Rendered>, CallError> {
         let call = Call {
             svc: self.svc,
             name: self.name,

@@ -239,7 +239,7 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
                 // 204 has no body by definition; an operation documenting no output sends none.
                 huawei_empty(status, &rid)
             } else {
-                huawei_ok(status, output, &rid)
+                huawei_ok(status, &output, &rid)
             }
         }
         Err(CallError::Invalid(e)) => invalid(e),

@@ -53,7 +53,7 @@ pub(crate) const SERVICE_NAME: &str = "iam";
 /// Serves an IAM request routed to `operation` (from [`operation`]), counting it like any
 /// other operation's request.
 pub(crate) fn serve(req: &Request, shared: &Shared, operation: &str) -> Reply {
-    shared.store.lock().record_request(SERVICE_KEY, operation);
+    shared.store.record_request(SERVICE_KEY, operation);
     let rid = ids::hex32();
     if req.method == "POST" {
         create_token(req, shared, &rid)

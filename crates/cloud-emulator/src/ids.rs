@@ -1,7 +1,8 @@
 //! Request ids, flow ids, instance ids and IAM tokens.
 //!
 //! Ids only need to be unique and unpredictable enough for a test server: SHA-256 over a
-//! per-process random seed, a counter and the clock. That avoids a random-number dependency.
+//! per-process random seed, a counter and the clock, or, for the request and job ids made on
+//! every call, a randomly keyed SipHash of the counter. That avoids a random-number dependency.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -34,22 +35,39 @@ fn fresh_hex() -> String {
     sha256_hex(format!("{}:{n}:{nanos}", seed()).as_bytes())
 }
 
+/// 128 fresh bits for the ids every request gets: the process's randomly keyed SipHash of a
+/// counter (a keyed PRF, so as unpredictable as the SHA-256 ids, at a fraction of their cost
+/// on every call).
+fn fresh_bits() -> u128 {
+    static KEYS: OnceLock<RandomState> = OnceLock::new();
+    let keys = KEYS.get_or_init(RandomState::new);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let half = |which: u64| {
+        let mut h = keys.build_hasher();
+        h.write_u64(seed());
+        h.write_u64(n);
+        h.write_u64(which);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
 /// A UUID-shaped id (`8-4-4-4-12` lowercase hex), as Tencent's `RequestId` looks.
 pub(crate) fn uuid_like() -> String {
-    let h = fresh_hex();
+    let x = fresh_bits();
     format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        x >> 96,
+        (x >> 80) & 0xffff,
+        (x >> 64) & 0xffff,
+        (x >> 48) & 0xffff,
+        x & 0xffff_ffff_ffff
     )
 }
 
 /// A 32-hex-digit id, as Huawei's `X-Request-Id` and job ids look.
 pub(crate) fn hex32() -> String {
-    fresh_hex()[..32].to_owned()
+    format!("{:032x}", fresh_bits())
 }
 
 /// A fresh id in a spec's `id_format` ([`cloud_spec::lifecycle::parse_id_format`]): literal
@@ -116,6 +134,8 @@ mod tests {
         let groups: Vec<usize> = a.split('-').map(str::len).collect();
         assert_eq!(groups, [8, 4, 4, 4, 12]);
         assert_eq!(hex32().len(), 32);
+        assert_ne!(hex32(), hex32());
+        assert!(a.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
         assert!(iam_token().len() > 100);
     }
 

@@ -4,15 +4,15 @@
 //! `offset` and `limit`). A spec that states its resource is listed by `listing` instead,
 //! from the spec's own keys.
 
-use cloud_transport::json_path::set_path;
 use std::time::Instant;
 
-use cloud_spec::{Operation, Service, TypeExpr};
+use cloud_spec::{Operation, Service};
 use serde_json::{Map, Value};
 
+use crate::call::Call;
 use crate::catalog::Listing;
+use crate::describe::{describe, set_total_count};
 use crate::listing::page;
-use crate::ops::{describe, Call};
 use crate::state::Inner;
 use crate::synth;
 use crate::wire::loose_name;
@@ -92,18 +92,4 @@ pub(crate) fn list_nothing(spec: &Service, op: &Operation, listing: &Listing) ->
     out[listing.items.as_str()] = Value::Array(Vec::new());
     set_total_count(&mut out, op, 0);
     out
-}
-
-/// Sets the operation's total: its pagination's, or in a spec without one, the integer output
-/// members named like `total_count`.
-pub(crate) fn set_total_count(out: &mut Value, op: &Operation, total: usize) {
-    if let Some(path) = op.pagination.as_ref().and_then(|p| p.total.as_ref()) {
-        set_path(out, path, Value::from(total));
-        return;
-    }
-    for (name, m) in &op.output {
-        if loose_name(name) == "totalcount" && matches!(m.ty, TypeExpr::Integer(_)) {
-            out[name.as_str()] = Value::from(total);
-        }
-    }
 }

@@ -58,12 +58,15 @@
 #![warn(missing_docs)]
 
 mod admin;
+mod answer_cache;
+mod call;
 mod catalog;
 mod certificates;
 mod clock;
 mod config;
 mod context;
 pub mod demo_data;
+mod describe;
 mod emulator;
 mod examples;
 pub mod faults;
@@ -89,6 +92,7 @@ mod server;
 mod state;
 mod synth;
 mod task_failures;
+mod task_registry;
 mod tasks;
 mod tencent;
 mod validate;

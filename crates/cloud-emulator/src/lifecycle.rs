@@ -15,10 +15,10 @@ use cloud_spec::{Removal, TypeExpr};
 use cloud_transport::json_path::value_at;
 use serde_json::Value;
 
+use crate::call::Call;
 use crate::examples;
 use crate::ids;
 use crate::listing::lay_over;
-use crate::ops::Call;
 use crate::resource::{fits, type_at, ResourceIndex};
 use crate::state::{Change, Inner, Instance, InstanceState, PendingChange};
 

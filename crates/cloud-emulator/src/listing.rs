@@ -15,8 +15,8 @@ use cloud_spec::{PageStyle, Pagination, Service};
 use cloud_transport::json_path::{is_one_of, loosely_equal, value_at};
 use serde_json::{Map, Value};
 
+use crate::call::Call;
 use crate::examples::{self, replace_string};
-use crate::ops::Call;
 use crate::resource::ResourceIndex;
 use crate::state::{Inner, Instance, InstanceState};
 use crate::synth;

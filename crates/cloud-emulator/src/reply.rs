@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
+use crate::answer_cache::Rendered;
 use crate::config::THROTTLE_RETRY_AFTER;
 use crate::faults::Failure;
 use crate::ids;
@@ -31,10 +32,18 @@ pub(crate) struct Reply {
 
 impl Reply {
     pub(crate) fn json(status: u16, value: &Value) -> Self {
+        Reply::json_body(
+            status,
+            Bytes::from(serde_json::to_vec(value).unwrap_or_default()),
+        )
+    }
+
+    /// A JSON body serialized already.
+    pub(crate) fn json_body(status: u16, body: Bytes) -> Self {
         Reply {
             status,
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-            body: Bytes::from(serde_json::to_vec(value).unwrap_or_default()),
+            body,
             damage: Damage::None,
         }
     }
@@ -71,9 +80,14 @@ pub(crate) fn tencent_error(code: &str, message: &str, request_id: &str) -> Repl
     )
 }
 
+/// Tencent success of an operation call: its rendered answer with the request id.
+pub(crate) fn tencent_answer(answer: &Rendered, request_id: &str) -> Reply {
+    Reply::json_body(200, answer.body(request_id))
+}
+
 /// Huawei success.
-pub(crate) fn huawei_ok(status: u16, body: Map<String, Value>, request_id: &str) -> Reply {
-    Reply::json(status, &Value::Object(body)).header(HUAWEI_REQUEST_ID_HEADER, request_id)
+pub(crate) fn huawei_ok(status: u16, answer: &Rendered, request_id: &str) -> Reply {
+    Reply::json_body(status, answer.body(request_id)).header(HUAWEI_REQUEST_ID_HEADER, request_id)
 }
 
 /// Huawei success without a body (HTTP 204, or an operation that documents no output).

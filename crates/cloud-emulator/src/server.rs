@@ -209,6 +209,20 @@ impl AsyncWrite for ResettableStream {
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
+    // Vectored writes let hyper send an answer's head and body in one `writev` without first
+    // copying the body behind the head (what it does for a stream that cannot).
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_flush(cx)
     }
@@ -287,11 +301,13 @@ async fn respond(
         &parts.uri,
         &parts.headers,
     );
-    let read = tokio::time::timeout(
-        shared.settings.body_read_timeout,
-        Limited::new(body, MAX_BODY).collect(),
-    )
-    .await;
+    // A body that has arrived with its head (most do) needs no timer: one poll reads it.
+    let mut collect = std::pin::pin!(Limited::new(body, MAX_BODY).collect());
+    let first = std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await;
+    let read = match first {
+        Poll::Ready(read) => Ok(read),
+        Poll::Pending => tokio::time::timeout(shared.settings.body_read_timeout, collect).await,
+    };
     let body = match read {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) => {
@@ -395,11 +411,31 @@ fn into_response(reply: Reply, now: i64) -> Response<ReplyBody> {
             headers.append(name, value);
         }
     }
-    if let Ok(date) = HeaderValue::try_from(http_date(now)) {
+    if let Some(date) = date_header(now) {
         headers.insert(hyper::header::DATE, date);
     }
     if reply.damage == Damage::TruncatedBody {
         headers.insert(hyper::header::CONTENT_LENGTH, HeaderValue::from(full_len));
     }
     response
+}
+
+/// The `Date` header for `now`, formatted once a second per worker thread rather than for
+/// every answer.
+fn date_header(now: i64) -> Option<HeaderValue> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(i64, HeaderValue)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((at, value)) if *at == now => Some(value.clone()),
+            _ => {
+                let value = HeaderValue::try_from(http_date(now)).ok()?;
+                *last = Some((now, value.clone()));
+                Some(value)
+            }
+        }
+    })
 }

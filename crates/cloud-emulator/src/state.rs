@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::config::Project;
-use crate::tasks::Tasks;
+use crate::task_registry::Tasks;
 
 /// Initial state, as read from a seed file (`--state FILE`).
 ///
@@ -305,6 +305,17 @@ impl Instance {
 
 type Key = (String, String);
 
+/// A [`Key`] by reference. Its derived hash is the tuple's (each string in order), so it finds
+/// the owned key.
+#[derive(Hash)]
+struct KeyRef<'a>(&'a str, &'a str);
+
+impl indexmap::Equivalent<Key> for KeyRef<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        self.0 == key.0 && self.1 == key.1
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Inner {
     instances: IndexMap<Key, Instance>,
@@ -319,9 +330,16 @@ pub(crate) struct Inner {
     seq: u64,
     /// The asynchronous tasks mutations started.
     pub tasks: Tasks,
+    /// Bumped by every change to the state (see [`Store`]): answers made at one generation
+    /// hold until the next (`answer_cache`).
+    generation: u64,
 }
 
 /// The state, behind one lock (requests are short and few; simplicity wins).
+///
+/// Whoever takes the lock with [`Store::lock`] may change anything, so it starts a new
+/// generation of the state; only an operation call ([`Store::lock_for_call`], which says
+/// itself whether it changes the state) and the request counters leave it as it is.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     inner: Mutex<Inner>,
@@ -329,14 +347,28 @@ pub(crate) struct Store {
 
 impl Store {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        let mut inner = self.lock_for_call();
+        inner.changed();
+        inner
+    }
+
+    /// The lock, for a call that bumps the generation itself ([`Inner::changed`]) if it may
+    /// change the state.
+    pub(crate) fn lock_for_call(&self) -> MutexGuard<'_, Inner> {
         // Every critical section leaves the state consistent, so a panic elsewhere is no reason
         // to stop serving.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Counts a request that reached `op` (the counters are no part of any answer).
+    pub(crate) fn record_request(&self, service: &str, op: &str) {
+        self.lock_for_call().record_request(service, op);
     }
 }
 
 impl Inner {
     pub(crate) fn insert_instance(&mut self, service: &str, id: &str, instance: Instance) {
+        self.changed();
         self.instances
             .insert((service.to_owned(), id.to_owned()), instance);
     }
@@ -354,12 +386,35 @@ impl Inner {
         self.seq
     }
 
+    /// The state's generation: it changes whenever the state may have.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Starts a new generation: the state has changed (or may have).
+    pub(crate) fn changed(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+    }
+
+    /// When the next of a service's pending changes falls due, if one is pending.
+    pub(crate) fn next_change(&self, service: &str) -> Option<Instant> {
+        self.instances
+            .iter()
+            .filter(|((s, _), _)| s == service)
+            .flat_map(|(_, inst)| inst.pending.iter().map(|c| c.ready_at))
+            .min()
+    }
+
     /// Settles the instance's due changes; removes it if it is gone. Returns whether it
     /// (still) exists.
     fn settle(&mut self, key: &Key, now: Instant) -> bool {
         let Some(inst) = self.instances.get_mut(key) else {
             return false;
         };
+        if !inst.pending.iter().any(|c| c.ready_at <= now) {
+            return true;
+        }
+        self.generation = self.generation.wrapping_add(1);
         if inst.settle(now) {
             self.instances.shift_remove(key);
             return false;
@@ -409,10 +464,14 @@ impl Inner {
     }
 
     pub(crate) fn record_request(&mut self, service: &str, op: &str) {
-        *self
-            .requests
-            .entry((service.to_owned(), op.to_owned()))
-            .or_default() += 1;
+        // Looked up by reference: every request counts, and only the first of an operation
+        // needs its key owned.
+        match self.requests.get_mut(&KeyRef(service, op)) {
+            Some(count) => *count += 1,
+            None => {
+                self.requests.insert((service.to_owned(), op.to_owned()), 1);
+            }
+        }
     }
 
     pub(crate) fn record_applied(&mut self, service: &str, op: &str, instance: Option<&str>) {
@@ -435,11 +494,7 @@ impl Inner {
     }
 
     pub(crate) fn applied_count(&self, service: Option<&str>, op: &str) -> u64 {
-        self.applied
-            .iter()
-            .filter(|((s, o), _)| o == op && service.is_none_or(|want| want == s))
-            .map(|(_, n)| n)
-            .sum()
+        count_of(&self.applied, service, op)
     }
 
     pub(crate) fn applied_on(&self, service: &str, op: &str, id: &str) -> u64 {
@@ -450,11 +505,7 @@ impl Inner {
     }
 
     pub(crate) fn request_count(&self, service: Option<&str>, op: &str) -> u64 {
-        self.requests
-            .iter()
-            .filter(|((s, o), _)| o == op && service.is_none_or(|want| want == s))
-            .map(|(_, n)| n)
-            .sum()
+        count_of(&self.requests, service, op)
     }
 
     /// One instance's settled state; `status` gives the status value a service reports for a
@@ -522,6 +573,15 @@ impl Inner {
             "requests": counts(&self.requests),
         })
     }
+}
+
+/// A counter's total for operation `op`, in one service or (`None`) all of them.
+fn count_of(counts: &IndexMap<Key, u64>, service: Option<&str>, op: &str) -> u64 {
+    counts
+        .iter()
+        .filter(|((s, o), _)| o == op && service.is_none_or(|want| want == s))
+        .map(|(_, n)| n)
+        .sum()
 }
 
 #[cfg(test)]
@@ -606,6 +666,18 @@ mod tests {
         assert_eq!(ok.state, InstanceState::Running);
         assert!(!inner.contains("svc", "bad"));
         assert!(inner.instance("svc", "bad", None, None, done).is_none());
+    }
+
+    #[test]
+    fn requests_are_counted_per_service_and_operation() {
+        let mut inner = Inner::default();
+        inner.record_request("a", "Op");
+        inner.record_request("a", "Op");
+        inner.record_request("b", "Op");
+        inner.record_request("a", "Other");
+        assert_eq!(inner.request_count(Some("a"), "Op"), 2);
+        assert_eq!(inner.request_count(None, "Op"), 3);
+        assert_eq!(inner.requests.len(), 3);
     }
 
     #[test]

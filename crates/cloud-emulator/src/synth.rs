@@ -14,7 +14,7 @@ use cloud_spec::{Member, Service, TypeExpr};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use crate::catalog::names_an_instance;
+use crate::wire::names_an_instance;
 
 /// Structures nest this deep with every member; deeper, with their required members only.
 const FULL_DEPTH: usize = 3;

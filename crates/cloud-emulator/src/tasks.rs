@@ -9,105 +9,20 @@
 
 use std::time::Instant;
 
-use cloud_spec::{Service, TaskApi, TypeExpr, Vendor};
+use cloud_spec::{TypeExpr, Vendor};
 use cloud_transport::json_path::{loosely_equal, value_at};
-use indexmap::IndexMap;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::catalog::ErrorSpec;
+use crate::call::{Call, CallError};
+use crate::catalog::{list_prefix, TaskApiEntry, UnknownHandle};
 use crate::examples::{self, remove_path, replace_loosely, value_at_mut};
 use crate::ids;
-use crate::ops::{Call, CallError};
 use crate::state::Inner;
+use crate::task_registry::Progress;
+// The registry's types, under the module that answers about them.
 use crate::synth;
+pub(crate) use crate::task_registry::Task;
 use cloud_transport::json_path::set_path;
-
-/// One task.
-#[derive(Debug, Clone)]
-pub(crate) struct Task {
-    /// The key of the task API that follows it (in `Service::tasks`).
-    pub api: String,
-    /// That API's operation (`DescribeAsyncRequestInfo`).
-    pub reported_by: String,
-    /// The operation that started it.
-    pub operation: String,
-    /// The instance it is about, if any.
-    pub instance: Option<String>,
-    /// When it finishes.
-    pub ready_at: Instant,
-    /// `Some(message)`: it fails.
-    pub failure: Option<String>,
-}
-
-/// Where a task is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Progress<'t> {
-    Running,
-    Succeeded,
-    Failed(&'t str),
-}
-
-impl Task {
-    pub(crate) fn progress(&self, now: Instant) -> Progress<'_> {
-        match &self.failure {
-            _ if now < self.ready_at => Progress::Running,
-            None => Progress::Succeeded,
-            Some(message) => Progress::Failed(message),
-        }
-    }
-}
-
-/// Every task, by service and handle (as text).
-#[derive(Debug, Default)]
-pub(crate) struct Tasks {
-    tasks: IndexMap<(String, String), Task>,
-}
-
-/// The most tasks kept: a long-running emulator forgets its oldest tasks rather than grow
-/// without bound (their handles then answer as unknown ones do).
-const MAX_TASKS: usize = 100_000;
-
-impl Tasks {
-    pub(crate) fn register(&mut self, service: &str, handle: &str, task: Task) {
-        if self.tasks.len() >= MAX_TASKS {
-            self.tasks.shift_remove_index(0);
-        }
-        self.tasks
-            .insert((service.to_owned(), handle.to_owned()), task);
-    }
-
-    /// The task `handle` names, if the task API operation `reported_by` follows it.
-    pub(crate) fn get(&self, service: &str, handle: &str, reported_by: &str) -> Option<&Task> {
-        self.tasks
-            .get(&(service.to_owned(), handle.to_owned()))
-            .filter(|t| t.reported_by == reported_by)
-    }
-
-    /// The tasks, for `GET /_emulator/state`.
-    pub(crate) fn to_json(&self, now: Instant) -> Value {
-        let tasks: Vec<Value> = self
-            .tasks
-            .iter()
-            .map(|((service, handle), task)| {
-                let (progress, message) = match task.progress(now) {
-                    Progress::Running => ("running", None),
-                    Progress::Succeeded => ("succeeded", None),
-                    Progress::Failed(message) => ("failed", Some(message)),
-                };
-                json!({
-                    "service": service,
-                    "handle": handle,
-                    "api": task.api,
-                    "operation": task.operation,
-                    "instance": task.instance,
-                    "progress": progress,
-                    "message": message,
-                })
-            })
-            .collect();
-        Value::Array(tasks)
-    }
-}
 
 /// A handle as text: the registry's key, whatever JSON kind the member has (a numeric
 /// `FlowId` is sent as text to a `string` `AsyncRequestId`).
@@ -134,59 +49,6 @@ pub(crate) fn fresh_handle(state: &mut Inner, vendor: Vendor, ty: Option<&TypeEx
         _ if vendor == Vendor::Huawei => Value::String(ids::hex32()),
         _ => Value::String(ids::uuid_like()),
     }
-}
-
-/// How a task API answers a handle it does not know, as the vendor does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum UnknownHandle {
-    /// The status sits in a list of tasks (postgres `TaskSet.0.Status`, GeminiDB
-    /// `jobs.0.status`): the list is empty, and the total zero.
-    EmptyList(String),
-    /// A documented error code says the task does not exist (cdb's common
-    /// `InvalidParameter.InvalidAsyncRequestId`, "The async task does not exist.").
-    Error(ErrorSpec),
-    /// Neither (mongodb's `DescribeAsyncRequestInfo` documents no such code): the answer has
-    /// no status, which the spec model defines as "the API does not know the handle".
-    AbsentStatus,
-}
-
-/// A task API operation, indexed.
-#[derive(Debug, Clone)]
-pub(crate) struct TaskApiEntry {
-    pub api: TaskApi,
-    pub unknown: UnknownHandle,
-}
-
-impl TaskApiEntry {
-    /// The task API whose operation is `operation`, if any; `not_found` picks the documented
-    /// code for an unknown handle when the status is not in a list.
-    pub(crate) fn of(
-        spec: &Service,
-        operation: &str,
-        not_found: impl Fn() -> Option<ErrorSpec>,
-    ) -> Option<TaskApiEntry> {
-        let api = spec.tasks.values().find(|api| api.operation == operation)?;
-        let unknown = match list_prefix(&api.status) {
-            Some(list) => UnknownHandle::EmptyList(list.to_owned()),
-            None => not_found().map_or(UnknownHandle::AbsentStatus, UnknownHandle::Error),
-        };
-        Some(TaskApiEntry {
-            api: api.clone(),
-            unknown,
-        })
-    }
-}
-
-/// The path of the list a status path steps into (`TaskSet` of `TaskSet.0.Status`).
-fn list_prefix(path: &str) -> Option<&str> {
-    let mut end = 0;
-    for segment in path.split('.') {
-        if segment.parse::<usize>().is_ok() {
-            return (end > 0).then(|| &path[..end - 1]);
-        }
-        end += segment.len() + 1;
-    }
-    None
 }
 
 /// The task API's answer about `handle`.

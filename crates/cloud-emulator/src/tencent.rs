@@ -1,16 +1,19 @@
 //! Tencent Cloud API 3.0: `POST /` (or `GET /?...`) routed by `X-TC-Action`, `X-TC-Version`
 //! and the service in the TC3 credential scope, verified with the transport's TC3 code.
 
+use std::sync::Arc;
+
 use cloud_transport::sign::tc3;
 use serde_json::{Map, Value};
 
+use crate::answer_cache::Rendered;
 use crate::catalog::TencentMiss;
 use crate::config::TENCENT_MAX_SKEW;
 use crate::context::{Request, Routed, Shared};
 use crate::ids;
 use crate::issued::{IssuedVendor, Lookup};
 use crate::ops::CallError;
-use crate::reply::{tencent_error, tencent_ok, throttled, Dialect, Reply, TENCENT_THROTTLED};
+use crate::reply::{tencent_answer, tencent_error, throttled, Dialect, Reply, TENCENT_THROTTLED};
 use crate::validate::{check_object, form_to_json};
 use crate::wire::parse_query;
 
@@ -53,8 +56,8 @@ fn header_or_query<'r>(
 
 /// Finds the operation. Errors are complete Tencent replies.
 pub(crate) fn route<'a>(req: &Request, shared: &'a Shared) -> Result<Route<'a>, Reply> {
-    let rid = ids::uuid_like();
-    let fail = |code: &str, message: String| Err(tencent_error(code, &message, &rid));
+    // The request id of a refusal; a routed call gets its own in `serve`.
+    let fail = |code: &str, message: String| Err(tencent_error(code, &message, &ids::uuid_like()));
     if req.method != "POST" && req.method != "GET" {
         return fail(
             "UnsupportedProtocol",
@@ -140,7 +143,7 @@ pub(crate) fn route<'a>(req: &Request, shared: &'a Shared) -> Result<Route<'a>, 
 pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
     let rid = ids::uuid_like();
     match serve_inner(&route, req, shared, &rid) {
-        Ok(output) => tencent_ok(output, &rid),
+        Ok(answer) => tencent_answer(&answer, &rid),
         Err((code, message)) if code == TENCENT_THROTTLED => {
             throttled(Dialect::Tencent, &rid, &message)
         }
@@ -159,7 +162,7 @@ fn serve_inner(
     req: &Request,
     shared: &Shared,
     rid: &str,
-) -> Result<Map<String, Value>, Failure> {
+) -> Result<Arc<Rendered>, Failure> {
     let Route { to, auth } = route;
     let Routed { svc, name, op, .. } = *to;
     to.count(shared);

@@ -1,4 +1,4 @@
-//! Small wire-format helpers: percent-decoding and query strings.
+//! Small wire-format helpers: percent-decoding, query strings and member names.
 
 /// Decodes `%XX` escapes; with `plus_is_space`, `+` is a space (form encoding, used by query
 /// strings). `None` when an escape is malformed or the result is not UTF-8.
@@ -51,6 +51,12 @@ pub(crate) fn loose_name(name: &str) -> String {
         .filter(|c| *c != '_' && *c != '-')
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// Whether a member's name says it holds an instance's own id (`InstanceId`, `instance_id`,
+/// postgres `DBInstanceId`), as opposed to a related one (`source_instance_id`).
+pub(crate) fn names_an_instance(name: &str) -> bool {
+    matches!(loose_name(name).as_str(), "instanceid" | "dbinstanceid")
 }
 
 #[cfg(test)]
