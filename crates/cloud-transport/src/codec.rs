@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::calendar::{days_from_civil, days_in_month};
+pub(crate) mod envelope;
 mod stream;
 
 /// Decodes `T` from a JSON value, reading numbers sent as strings as numbers wherever `T` expects

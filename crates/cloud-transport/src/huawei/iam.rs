@@ -14,12 +14,11 @@ use tracing::Instrument;
 
 use super::{prepare, send, RequestAuth};
 use crate::calendar::parse_rfc3339;
-use crate::client::Want;
 use crate::clock::local_unix;
 use crate::endpoint::BaseUrl;
+use crate::protocol::Call;
 use crate::{
-    Client, Error, ErrorKind, HttpBinding, IamPassword, OperationInfo, ParamLocation, Result,
-    Secret,
+    Error, ErrorKind, HttpBinding, IamPassword, OperationInfo, ParamLocation, Result, Secret,
 };
 
 /// A token is renewed when less than this much of its validity is left, in seconds. Long
@@ -118,7 +117,7 @@ impl State {
     /// A valid token for `login`, scoped to the project named `region` (or to `project_id`).
     pub(crate) async fn token(
         &self,
-        client: &Client,
+        call: Call<'_>,
         iam: &BaseUrl,
         login: &IamPassword,
         region: Option<&str>,
@@ -149,7 +148,7 @@ impl State {
             tracing::debug!("IAM token is about to expire; renewing it");
         }
         let token = Arc::new(
-            create_token(client, iam, login, scope, deadline)
+            create_token(call, iam, login, scope, deadline)
                 .instrument(tracing::info_span!(
                     "iam_call",
                     action = CREATE_TOKEN.name,
@@ -174,7 +173,7 @@ impl State {
     /// The id of the project named `region`, looked up once per (identity, region).
     pub(crate) async fn project_id(
         &self,
-        client: &Client,
+        call: Call<'_>,
         iam: &BaseUrl,
         auth: &RequestAuth,
         region: &str,
@@ -205,7 +204,7 @@ impl State {
         if let Some(id) = ids.get(&key) {
             return Ok(id.clone());
         }
-        let id = list_projects(client, iam, auth, region, deadline)
+        let id = list_projects(call, iam, auth, region, deadline)
             .instrument(tracing::info_span!(
                 "iam_call",
                 action = LIST_PROJECTS.name,
@@ -218,7 +217,7 @@ impl State {
 }
 
 async fn create_token(
-    client: &Client,
+    call: Call<'_>,
     iam: &BaseUrl,
     login: &IamPassword,
     scope: Value,
@@ -241,14 +240,12 @@ async fn create_token(
     members.insert("auth".to_owned(), auth);
     let request = prepare(&CREATE_TOKEN, &CREATE_TOKEN_BINDING, members, None)?;
     let outcome = send(
-        client,
+        call,
         iam,
         &CREATE_TOKEN,
-        &request,
-        &RequestAuth::None,
-        None,
+        request,
+        RequestAuth::None,
         deadline,
-        Want::Value,
     )
     .await
     .map_err(|e| iam_context(e, "obtaining an IAM token"))?;
@@ -291,7 +288,7 @@ async fn create_token(
 }
 
 async fn list_projects(
-    client: &Client,
+    call: Call<'_>,
     iam: &BaseUrl,
     auth: &RequestAuth,
     region: &str,
@@ -300,18 +297,9 @@ async fn list_projects(
     let mut members = Map::new();
     members.insert("name".to_owned(), Value::String(region.to_owned()));
     let request = prepare(&LIST_PROJECTS, &LIST_PROJECTS_BINDING, members, None)?;
-    let outcome = send(
-        client,
-        iam,
-        &LIST_PROJECTS,
-        &request,
-        auth,
-        None,
-        deadline,
-        Want::Value,
-    )
-    .await
-    .map_err(|e| iam_context(e, "looking up the project id"))?;
+    let outcome = send(call, iam, &LIST_PROJECTS, request, auth.clone(), deadline)
+        .await
+        .map_err(|e| iam_context(e, "looking up the project id"))?;
     let Some(projects) = outcome.value.get("projects").and_then(Value::as_array) else {
         return Err(Error::decode(
             "IAM's project list has no `projects` array",

@@ -14,9 +14,10 @@ use super::{
 };
 use crate::endpoint::BaseUrl;
 use crate::huawei::{prepare, send, RequestAuth};
+use crate::protocol::Call;
 use crate::{
-    Client, Config, Credentials, EndpointRules, Environment, HttpBinding, OperationInfo,
-    ParamLocation, Result, ServiceInfo, Vendor,
+    Config, Credentials, EndpointRules, Environment, HttpBinding, OperationInfo, ParamLocation,
+    Result, ServiceInfo, Vendor,
 };
 
 /// The ECS metadata service (plain http, link-local, as the official SDK uses it).
@@ -267,7 +268,12 @@ impl ProvideCredentials for HuaweiFederated {
                 .build()
                 .map_err(|e| named(name, e))?;
             config.secret_answers = true;
-            let client = Client::new(&IAM, config);
+            let user_agent = crate::protocol::user_agent(&IAM);
+            let call = Call {
+                service: &IAM,
+                config: &config,
+                user_agent: &user_agent,
+            };
 
             let mut members = Map::new();
             members.insert("X-Idp-Id".to_owned(), Value::String(self.idp_id.clone()));
@@ -279,14 +285,12 @@ impl ProvideCredentials for HuaweiFederated {
                 None,
             )?;
             let outcome = send(
-                &client,
+                call,
                 &base,
                 &CREATE_TOKEN_WITH_ID_TOKEN,
-                &request,
-                &RequestAuth::None,
-                None,
+                request,
+                RequestAuth::None,
                 cx.deadline,
-                crate::client::Want::Value,
             )
             .await
             .map_err(|e| named(name, e.with_context("exchanging the id token")))?;
@@ -318,14 +322,12 @@ impl ProvideCredentials for HuaweiFederated {
                 None,
             )?;
             let outcome = send(
-                &client,
+                call,
                 &base,
                 &CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN,
-                &request,
-                &RequestAuth::Token(crate::Secret::new(token)),
-                None,
+                request,
+                RequestAuth::Token(crate::Secret::new(token)),
                 cx.deadline,
-                crate::client::Want::Value,
             )
             .await
             .map_err(|e| named(name, e.with_context("obtaining temporary access keys")))?;

@@ -61,7 +61,7 @@ use super::{check_method, check_signature_hex, field, parse_fields, SignError, U
 use super::{
     has_control, hex32, hex_str, hmac_sha256, hmac_with, signatures_equal, Buffered, Sink,
 };
-use crate::credentials::Secret;
+use crate::secret::Secret;
 
 /// The algorithm name, first word of the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
