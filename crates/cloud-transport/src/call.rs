@@ -19,7 +19,7 @@ use tracing::{field, Instrument};
 
 use crate::calendar::parse_http_date;
 use crate::http::HttpResponse;
-use crate::protocol::{Call, Exchange, Outcome, Protocol, TypedFailure, TypedFn, Want};
+use crate::protocol::{Call, Exchange, Outcome, Protocol, Request, TypedFailure, TypedFn, Want};
 use crate::response::redirect_error;
 use crate::retry::{is_clock_skew, FailedAttempt, RetryDecision};
 use crate::{Error, ErrorKind, OperationInfo, Result};
@@ -81,7 +81,12 @@ pub(crate) async fn execute<X>(
     let own_deadline = started + call.config.operation_timeout;
     let deadline = until.map_or(own_deadline, |until| until.min(own_deadline));
     let result = async {
-        let exchange = protocol.prepare(call, op, input, deadline).await?;
+        let request = Request {
+            op,
+            input,
+            deadline,
+        };
+        let exchange = protocol.prepare(call, request).await?;
         let result = run(call, op, deadline, &*exchange, finish).await;
         if let Err(error) = &result {
             if let Some(after) = exchange.failed(error, deadline) {

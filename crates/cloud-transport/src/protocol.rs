@@ -39,14 +39,24 @@ pub(crate) trait Protocol: Send + Sync {
     fn vendor(&self) -> Vendor;
 
     /// Everything a call does once, before its first attempt: settings, credentials (an IAM
-    /// token, a project id), the endpoint and the encoded input. Done by `deadline`.
-    fn prepare<'a>(
-        &'a self,
-        call: Call<'a>,
-        op: &'a OperationInfo,
-        input: Value,
-        deadline: Instant,
-    ) -> PrepareFuture<'a>;
+    /// token, a project id), the endpoint and the encoded input. Done by the call's deadline.
+    fn prepare<'a>(&'a self, call: Call<'a>, request: Request<'a>) -> PrepareFuture<'a>;
+}
+
+/// What a call asks for: the operation, its input and the deadline of the whole call.
+#[derive(Debug)]
+pub(crate) struct Request<'a> {
+    pub(crate) op: &'a OperationInfo,
+    pub(crate) input: Value,
+    pub(crate) deadline: Instant,
+}
+
+/// A [`PrepareFuture`] of a vendor's own preparation.
+#[cfg_attr(not(any(feature = "tencent", feature = "huawei")), allow(dead_code))]
+pub(crate) fn boxed<'a, E: Exchange + 'a>(
+    prepared: impl Future<Output = Result<E>> + Send + 'a,
+) -> PrepareFuture<'a> {
+    Box::pin(async move { Ok(Box::new(prepared.await?) as Box<dyn Exchange + 'a>) })
 }
 
 /// The future [`Protocol::prepare`] returns.

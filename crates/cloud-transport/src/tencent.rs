@@ -2,14 +2,15 @@
 //! `{"Response": {...}}` envelope.
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use serde_json::Value;
 
 use crate::credentials::env_vars;
 use crate::endpoint::{check_region, BaseUrl};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::protocol::{Call, Exchange, InBody, Outcome, PrepareFuture, Protocol, Want};
+use crate::protocol::{
+    boxed, Call, Exchange, InBody, Outcome, PrepareFuture, Protocol, Request, Want,
+};
 use crate::provide_credentials::{CredentialSource, Found};
 use crate::response::retry_after;
 use crate::sign::tc3::{Signer, Tc3Request, JSON_CONTENT_TYPE};
@@ -107,18 +108,8 @@ impl Protocol for Tencent {
         Vendor::Tencent
     }
 
-    fn prepare<'a>(
-        &'a self,
-        call: Call<'a>,
-        op: &'a OperationInfo,
-        input: Value,
-        deadline: Instant,
-    ) -> PrepareFuture<'a> {
-        Box::pin(async move {
-            let exchange: Box<dyn Exchange + 'a> =
-                Box::new(prepare(self, call, op, input, deadline).await?);
-            Ok(exchange)
-        })
+    fn prepare<'a>(&'a self, call: Call<'a>, request: Request<'a>) -> PrepareFuture<'a> {
+        boxed(prepare(self, call, request))
     }
 }
 
@@ -137,9 +128,11 @@ struct TencentExchange<'a> {
 async fn prepare<'a>(
     protocol: &Tencent,
     call: Call<'a>,
-    op: &'a OperationInfo,
-    input: Value,
-    deadline: Instant,
+    Request {
+        op,
+        input,
+        deadline,
+    }: Request<'a>,
 ) -> Result<TencentExchange<'a>> {
     let config = call.config;
     let service = call.service;

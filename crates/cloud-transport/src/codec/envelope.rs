@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 
 use serde::de::{
     self, value::BorrowedStrDeserializer, value::StringDeserializer, DeserializeOwned,
-    DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess, Visitor,
+    DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor,
 };
 
 use super::stream::Lenient;
@@ -146,31 +146,17 @@ impl<'de, O: DeserializeOwned> DeserializeSeed<'de> for ResponseSeed<'_, O> {
 }
 
 /// The `Response` deserializer: hands the output's visitor a [`WatchMap`] when it asks for an
-/// object, and passes every other request through.
+/// object. A JSON document describes itself, so every other request is read as "anything";
+/// only an object is a plain success (anything else ends in [`TypedFailure::NotPlain`]).
 struct Watch<'s, D> {
     inner: D,
     seen: &'s mut Seen,
-}
-
-macro_rules! pass {
-    ($($method:ident),* $(,)?) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-            self.inner.$method(visitor)
-        }
-    )*};
 }
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Watch<'_, D> {
     type Error = D::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_any(WatchVisitor {
-            inner: visitor,
-            seen: self.seen,
-        })
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         self.inner.deserialize_map(WatchVisitor {
             inner: visitor,
             seen: self.seen,
@@ -183,109 +169,25 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Watch<'_, D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_struct(
-            name,
-            fields,
-            WatchVisitor {
-                inner: visitor,
-                seen: self.seen,
-            },
-        )
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_option(WatchVisitor {
+        let visitor = WatchVisitor {
             inner: visitor,
             seen: self.seen,
-        })
+        };
+        self.inner.deserialize_struct(name, fields, visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_newtype_struct(
-            name,
-            WatchVisitor {
-                inner: visitor,
-                seen: self.seen,
-            },
-        )
-    }
-
-    pass!(
-        deserialize_bool,
-        deserialize_i8,
-        deserialize_i16,
-        deserialize_i32,
-        deserialize_i64,
-        deserialize_i128,
-        deserialize_u8,
-        deserialize_u16,
-        deserialize_u32,
-        deserialize_u64,
-        deserialize_u128,
-        deserialize_f32,
-        deserialize_f64,
-        deserialize_char,
-        deserialize_str,
-        deserialize_string,
-        deserialize_bytes,
-        deserialize_byte_buf,
-        deserialize_unit,
-        deserialize_seq,
-        deserialize_identifier,
-        deserialize_ignored_any,
-    );
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_unit_struct(name, visitor)
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_tuple(len, visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_tuple_struct(name, len, visitor)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_enum(name, variants, visitor)
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
     }
 }
 
-/// The output's visitor, given a [`WatchMap`] instead of the object's map.
+/// The output's visitor, given a [`WatchMap`] instead of the object's map; anything but an
+/// object is refused.
 struct WatchVisitor<'s, V> {
     inner: V,
     seen: &'s mut Seen,
-}
-
-macro_rules! scalars {
-    ($($method:ident: $ty:ty),* $(,)?) => {$(
-        fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
-            self.inner.$method(v)
-        }
-    )*};
 }
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for WatchVisitor<'_, V> {
@@ -295,55 +197,6 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for WatchVisitor<'_, V> {
         self.inner.expecting(f)
     }
 
-    scalars!(
-        visit_bool: bool,
-        visit_i8: i8,
-        visit_i16: i16,
-        visit_i32: i32,
-        visit_i64: i64,
-        visit_i128: i128,
-        visit_u8: u8,
-        visit_u16: u16,
-        visit_u32: u32,
-        visit_u64: u64,
-        visit_u128: u128,
-        visit_f32: f32,
-        visit_f64: f64,
-        visit_char: char,
-        visit_str: &str,
-        visit_borrowed_str: &'de str,
-        visit_string: String,
-        visit_bytes: &[u8],
-        visit_borrowed_bytes: &'de [u8],
-        visit_byte_buf: Vec<u8>,
-    );
-
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.inner.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.inner.visit_unit()
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-        self.inner.visit_some(Watch {
-            inner: d,
-            seen: self.seen,
-        })
-    }
-
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-        self.inner.visit_newtype_struct(Watch {
-            inner: d,
-            seen: self.seen,
-        })
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.inner.visit_seq(seq)
-    }
-
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.seen.response_object = true;
         self.inner.visit_map(WatchMap {
@@ -351,10 +204,6 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for WatchVisitor<'_, V> {
             seen: self.seen,
             request_id_next: false,
         })
-    }
-
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-        self.inner.visit_enum(data)
     }
 }
 

@@ -17,7 +17,7 @@ use crate::credentials::{env_vars, HuaweiAuth, HuaweiIdentity, IamPassword};
 use crate::endpoint::{check_region, BaseUrl};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::protocol::{
-    AfterFuture, Call, Exchange, InBody, Outcome, PrepareFuture, Protocol, Want,
+    boxed, AfterFuture, Call, Exchange, InBody, Outcome, PrepareFuture, Protocol, Request, Want,
 };
 use crate::provide_credentials::CredentialSource;
 use crate::response::{header_request_id, retry_after};
@@ -42,22 +42,15 @@ impl Protocol for Huawei {
         Vendor::Huawei
     }
 
-    fn prepare<'a>(
-        &'a self,
-        call: Call<'a>,
-        op: &'a OperationInfo,
-        input: Value,
-        deadline: Instant,
-    ) -> PrepareFuture<'a> {
-        Box::pin(async move {
-            let exchange: Box<dyn Exchange + 'a> =
-                Box::new(prepare_call(self, call, op, input, deadline).await?);
-            Ok(exchange)
-        })
+    fn prepare<'a>(&'a self, call: Call<'a>, request: Request<'a>) -> PrepareFuture<'a> {
+        boxed(prepare_call(self, call, request))
     }
 }
 
 pub(crate) use iam::State as IamState;
+pub(crate) use iam::{
+    iam_call, subject_token, CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN, CREATE_TOKEN_WITH_ID_TOKEN,
+};
 
 /// Huawei state shared by the clients of one configuration.
 #[derive(Debug, Default)]
@@ -167,9 +160,11 @@ pub(crate) enum RequestAuth {
 async fn prepare_call<'a>(
     protocol: &Huawei,
     call: Call<'a>,
-    op: &'a OperationInfo,
-    input: Value,
-    deadline: Instant,
+    Request {
+        op,
+        input,
+        deadline,
+    }: Request<'a>,
 ) -> Result<HuaweiExchange<'a>> {
     let config = call.config;
     let state = config.shared.vendor_state::<State>();
