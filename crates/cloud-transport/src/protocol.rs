@@ -45,6 +45,7 @@ pub(crate) trait Protocol: Send + Sync {
 
 /// What a call asks for: the operation, its input and the deadline of the whole call.
 #[derive(Debug)]
+#[cfg_attr(not(any(feature = "tencent", feature = "huawei")), allow(dead_code))]
 pub(crate) struct Request<'a> {
     pub(crate) op: &'a OperationInfo,
     pub(crate) input: Value,

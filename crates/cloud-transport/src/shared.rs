@@ -5,7 +5,7 @@
 
 use std::any::{Any, TypeId};
 use std::fmt;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use crate::clock::Clock;
 use crate::http::{HttpClient, ReqwestHttpClient};
@@ -73,5 +73,30 @@ impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Holds cached credentials and tokens: nothing of it is shown.
         f.write_str("Shared { .. }")
+    }
+}
+
+/// A value resolved on first use and then kept. A failure is not kept: fixing the environment
+/// or the file and calling again works.
+#[derive(Debug)]
+pub(crate) struct Resolved<T>(Mutex<Option<Arc<T>>>);
+
+impl<T> Default for Resolved<T> {
+    fn default() -> Self {
+        Resolved(Mutex::new(None))
+    }
+}
+
+impl<T> Resolved<T> {
+    /// The kept value, or `resolve`'s (kept when it succeeds).
+    #[cfg_attr(not(any(feature = "tencent", feature = "huawei")), allow(dead_code))]
+    pub(crate) fn get_or_try(&self, resolve: impl FnOnce() -> Result<T>) -> Result<Arc<T>> {
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(value) = &*kept {
+            return Ok(value.clone());
+        }
+        let value = Arc::new(resolve()?);
+        *kept = Some(value.clone());
+        Ok(value)
     }
 }

@@ -1,18 +1,19 @@
 //! Tencent Cloud API 3.0: `POST /` with the action in headers, TC3-HMAC-SHA256, and the
 //! `{"Response": {...}}` envelope.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::credentials::env_vars;
-use crate::endpoint::{check_region, BaseUrl};
+use crate::endpoint::{configured_region, service_base};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::protocol::{
     boxed, Call, Exchange, InBody, Outcome, PrepareFuture, Protocol, Request, Want,
 };
 use crate::provide_credentials::{CredentialSource, Found};
 use crate::response::retry_after;
+use crate::shared::Resolved;
 use crate::sign::tc3::{Signer, Tc3Request, JSON_CONTENT_TYPE};
 use crate::{Config, Credentials, Error, OperationInfo, Result, Vendor};
 
@@ -40,7 +41,7 @@ fn no_default_chain(_: &Config) -> Result<Option<Found>> {
 /// Tencent state shared by the clients of one configuration.
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    settings: Mutex<Option<Arc<Settings>>>,
+    settings: Resolved<Settings>,
     /// Caches derived signing keys per (key, date, service).
     signer: Signer,
 }
@@ -53,14 +54,9 @@ struct Settings {
     region: Option<String>,
 }
 
-impl State {
-    /// The settings, resolved on first use and then kept. A failure is not kept: fixing the
-    /// environment or the file and calling again works.
-    fn settings(&self, config: &Config, default_chain: DefaultChain) -> Result<Arc<Settings>> {
-        let mut cached = self.settings.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(settings) = &*cached {
-            return Ok(settings.clone());
-        }
+impl Settings {
+    /// The settings from the configuration, else the default chain (kept in [`State`]).
+    fn resolve(config: &Config, default_chain: DefaultChain) -> Result<Settings> {
         let credentials = match (&config.credentials, &config.credentials_provider) {
             _ if config.anonymous => None,
             (Some(credentials), _) => Some(CredentialSource::Static(credentials.clone())),
@@ -84,22 +80,11 @@ impl State {
                 }
             },
         };
-        let region = match &config.region {
-            Some(region) => Some(region.clone()),
-            None => match config.environment.var(env_vars::TENCENTCLOUD_REGION) {
-                Some(region) => {
-                    check_region(&region)?;
-                    Some(region)
-                }
-                None => None,
-            },
-        };
-        let settings = Arc::new(Settings {
+        let region = configured_region(config, env_vars::TENCENTCLOUD_REGION)?;
+        Ok(Settings {
             credentials,
             region,
-        });
-        *cached = Some(settings.clone());
-        Ok(settings)
+        })
     }
 }
 
@@ -128,29 +113,25 @@ struct TencentExchange<'a> {
 async fn prepare<'a>(
     protocol: &Tencent,
     call: Call<'a>,
-    Request {
+    request: Request<'a>,
+) -> Result<TencentExchange<'a>> {
+    let Request {
         op,
         input,
         deadline,
-    }: Request<'a>,
-) -> Result<TencentExchange<'a>> {
+    } = request;
     let config = call.config;
-    let service = call.service;
     let state = config.shared.vendor_state::<State>();
-    let settings = state.settings(config, protocol.default_chain)?;
+    let settings = state
+        .settings
+        .get_or_try(|| Settings::resolve(config, protocol.default_chain))?;
     let region = settings.region.as_deref();
-    service
-        .endpoint
-        .check_region_given(region, service.service, env_vars::TENCENTCLOUD_REGION)?;
+    let base = service_base(call.service, config, region, env_vars::TENCENTCLOUD_REGION)?;
     if let Some(region) = region {
         if !op.regions.is_empty() && !op.regions.contains(&region) {
             tracing::debug!(region, "the docs do not list this region for the action");
         }
     }
-    let base = match &config.endpoint {
-        Some(base) => base.clone(),
-        None => BaseUrl::https(service.endpoint.host_for(region, config.international)?),
-    };
     let body = match &input {
         Value::Null => b"{}".to_vec(),
         Value::Object(_) => serde_json::to_vec(&input).map_err(|e| {

@@ -8,19 +8,20 @@
 
 mod iam;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::{Map, Value};
 
 use crate::credentials::{env_vars, HuaweiAuth, HuaweiIdentity, IamPassword};
-use crate::endpoint::{check_region, BaseUrl};
+use crate::endpoint::{configured_region, service_base, BaseUrl};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::protocol::{
     boxed, AfterFuture, Call, Exchange, InBody, Outcome, PrepareFuture, Protocol, Request, Want,
 };
 use crate::provide_credentials::CredentialSource;
 use crate::response::{header_request_id, retry_after};
+use crate::shared::Resolved;
 use crate::sign::huawei::{self as signer, HuaweiRequest};
 use crate::{
     Config, Credentials, Error, ErrorKind, HttpBinding, OperationInfo, ParamLocation, Result,
@@ -55,7 +56,7 @@ pub(crate) use iam::{
 /// Huawei state shared by the clients of one configuration.
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    settings: Mutex<Option<Arc<Settings>>>,
+    settings: Resolved<Settings>,
     iam: IamState,
 }
 
@@ -70,13 +71,9 @@ pub(crate) struct Settings {
     iam_endpoint: Option<BaseUrl>,
 }
 
-impl State {
-    /// The settings, resolved on first use and then kept (failures are not kept).
-    fn settings(&self, config: &Config, default_chain: DefaultChain) -> Result<Arc<Settings>> {
-        let mut cached = self.settings.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(settings) = &*cached {
-            return Ok(settings.clone());
-        }
+impl Settings {
+    /// The settings from the configuration, else the default chain (kept in [`State`]).
+    fn resolve(config: &Config, default_chain: DefaultChain) -> Result<Settings> {
         let env = &config.environment;
         // Explicit credentials replace the chain as a whole, project id from the chain included.
         let (auth, chain_project_id) = match (
@@ -109,16 +106,7 @@ impl State {
                 (identity.auth, identity.project_id)
             }
         };
-        let region = match &config.region {
-            Some(region) => Some(region.clone()),
-            None => match env.var(env_vars::HUAWEICLOUD_SDK_REGION) {
-                Some(region) => {
-                    check_region(&region)?;
-                    Some(region)
-                }
-                None => None,
-            },
-        };
+        let region = configured_region(config, env_vars::HUAWEICLOUD_SDK_REGION)?;
         let iam_endpoint = match &config.iam_endpoint {
             Some(url) => Some(url.clone()),
             None => env
@@ -132,15 +120,13 @@ impl State {
             }
             _ => None,
         };
-        let settings = Arc::new(Settings {
+        Ok(Settings {
             refreshing,
             auth,
             region,
             project_id: config.project_id.clone().or(chain_project_id),
             iam_endpoint,
-        });
-        *cached = Some(settings.clone());
-        Ok(settings)
+        })
     }
 }
 
@@ -160,32 +146,28 @@ pub(crate) enum RequestAuth {
 async fn prepare_call<'a>(
     protocol: &Huawei,
     call: Call<'a>,
-    Request {
+    request: Request<'a>,
+) -> Result<HuaweiExchange<'a>> {
+    let Request {
         op,
         input,
         deadline,
-    }: Request<'a>,
-) -> Result<HuaweiExchange<'a>> {
+    } = request;
     let config = call.config;
     let state = config.shared.vendor_state::<State>();
     let binding = op.http.ok_or_else(|| {
         Error::invalid_input(format!("{}: the operation has no HTTP binding", op.name))
     })?;
-    let settings = state.settings(config, protocol.default_chain)?;
+    let settings = state
+        .settings
+        .get_or_try(|| Settings::resolve(config, protocol.default_chain))?;
     let region = settings.region.as_deref();
-    call.service.endpoint.check_region_given(
+    let base = service_base(
+        call.service,
+        config,
         region,
-        call.service.service,
         env_vars::HUAWEICLOUD_SDK_REGION,
     )?;
-    let base = match &config.endpoint {
-        Some(base) => base.clone(),
-        None => BaseUrl::https(
-            call.service
-                .endpoint
-                .host_for(region, config.international)?,
-        ),
-    };
     let members = into_members(op, input)?;
     let needs_project_id =
         binding.path.contains("{project_id}") && !members.contains_key("project_id");
