@@ -13,14 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 fn client(server: &TestServer) -> Client {
-    Client::new(
-        &MONGODB,
-        base_config(server)
-            .region("ap-guangzhou")
-            .credentials(tencent_credentials())
-            .build()
-            .unwrap(),
-    )
+    mongodb_client(server)
 }
 
 #[tokio::test]
