@@ -60,7 +60,7 @@ impl Client {
     ///
     /// The output is decoded with [`codec::from_value`](crate::codec::from_value), which reads
     /// numbers sent as strings as numbers. An output that does not match `O` is a
-    /// [`ErrorKind::Decode`] error carrying the HTTP status, the start of the body and the
+    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) error carrying the HTTP status, the start of the body and the
     /// request id.
     pub async fn call<I: Serialize, O: DeserializeOwned>(
         &self,

@@ -6,7 +6,7 @@
 //!
 //! # The default chain
 //!
-//! When a [`Config`] is built without explicit credentials (or a
+//! When a [`Config`](crate::Config) is built without explicit credentials (or a
 //! [`credentials_provider`](crate::ConfigBuilder::credentials_provider)), each client looks them
 //! up on its first call, for its own vendor, in the order of the official SDKs
 //! (`tencentcloud-sdk-python` `DefaultCredentialProvider`, `huaweicloudsdkcore`
@@ -49,7 +49,7 @@
 //! endpoint override), else `https://iam.myhuaweicloud.com`.
 //!
 //! The metadata step asks the real services only for the process environment: with a fixed
-//! [`Environment`] (tests, embedders) it is off unless a variable or
+//! [`Environment`](crate::Environment) (tests, embedders) it is off unless a variable or
 //! [`metadata_endpoint`](crate::ConfigBuilder::metadata_endpoint) names a service, or
 //! [`instance_metadata(true)`](crate::ConfigBuilder::instance_metadata) asks for it. Metadata
 //! requests connect within 1 s and finish within 3 s, so a machine without a metadata service
