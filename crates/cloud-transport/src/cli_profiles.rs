@@ -45,8 +45,11 @@ fn text<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 
 /// tccli's profile `name`, if its credential file exists.
 #[cfg(feature = "tencent")]
-pub(crate) fn tccli(config: &Config, name: &str) -> Result<Option<crate::credentials::Found>> {
-    use crate::credentials::Found;
+pub(crate) fn tccli(
+    config: &Config,
+    name: &str,
+) -> Result<Option<crate::provide_credentials::Found>> {
+    use crate::provide_credentials::Found;
     if name.contains(['/', '\\']) || name.starts_with('.') {
         return Err(Error::invalid_config(format!(
             "`{name}` is not a profile name"

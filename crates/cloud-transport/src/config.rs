@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::endpoint::BaseUrl;
 use crate::http::{HttpClient, ReqwestHttpClient};
-use crate::provider::{ProvideCredentials, DEFAULT_REFRESH_MARGIN};
+use crate::provide_credentials::{ProvideCredentials, DEFAULT_REFRESH_MARGIN};
 use crate::retry::{RetryConfig, RetryPolicy};
 use crate::{Credentials, Environment, Error, ProxyRules, Result};
 
@@ -71,7 +71,7 @@ pub struct Config {
     pub(crate) rate_limit: bool,
     pub(crate) environment: Environment,
     pub(crate) http: Arc<dyn HttpClient>,
-    pub(crate) shared: Arc<crate::client::Shared>,
+    pub(crate) shared: Arc<crate::shared::Shared>,
 }
 
 impl Config {

@@ -62,6 +62,42 @@ impl EndpointRules {
     }
 }
 
+/// Where a call of `service` goes: the configuration's endpoint override, else the service's
+/// host for `region` (an error when the service needs a region and there is none;
+/// `region_variable` names the variable that gives one).
+#[cfg(any(feature = "tencent", feature = "huawei"))]
+pub(crate) fn service_base(
+    service: &crate::ServiceInfo,
+    config: &crate::Config,
+    region: Option<&str>,
+    region_variable: &str,
+) -> Result<BaseUrl> {
+    service
+        .endpoint
+        .check_region_given(region, service.service, region_variable)?;
+    match &config.endpoint {
+        Some(base) => Ok(base.clone()),
+        None => Ok(BaseUrl::https(
+            service.endpoint.host_for(region, config.international)?,
+        )),
+    }
+}
+
+/// The region a call goes to: the configuration's, else the vendor's variable `var` (checked).
+#[cfg(any(feature = "tencent", feature = "huawei"))]
+pub(crate) fn configured_region(config: &crate::Config, var: &str) -> Result<Option<String>> {
+    if let Some(region) = &config.region {
+        return Ok(Some(region.clone()));
+    }
+    match config.environment.var(var) {
+        Some(region) => {
+            check_region(&region)?;
+            Ok(Some(region))
+        }
+        None => Ok(None),
+    }
+}
+
 /// Checks that a region can be part of a host name and a header.
 pub(crate) fn check_region(region: &str) -> Result<()> {
     let ok = !region.is_empty()

@@ -10,10 +10,12 @@
 use serde::de::DeserializeOwned;
 
 use crate::calendar::parse_http_date;
-use crate::client::{decode_attempt, decode_output};
+use crate::call::{decode_answer, Answer};
+use crate::client::decode_typed;
 use crate::http::HttpResponse;
+use crate::protocol::{Outcome, Want};
 use crate::retry::{is_clock_skew, should_retry};
-use crate::{OperationInfo, Result, RetryConfig};
+use crate::{Error, ErrorKind, OperationInfo, Result, RetryConfig};
 
 /// What a call makes of one response.
 #[derive(Debug)]
@@ -33,7 +35,7 @@ pub fn decode_tencent<O: DeserializeOwned>(
     op: &OperationInfo,
     response: HttpResponse,
 ) -> Decoded<O> {
-    decode_with(op, response, crate::tencent::decode_typed_response)
+    decode_with(op, response, &crate::tencent::decode)
 }
 
 /// Decodes a Huawei REST response (any 2xx body, or one of Huawei's error bodies) into `O`, as
@@ -43,8 +45,8 @@ pub fn decode_huawei<O: DeserializeOwned>(
     op: &OperationInfo,
     response: HttpResponse,
 ) -> Decoded<O> {
-    decode_with(op, response, |response| {
-        crate::huawei::decode_response_for(op, response, crate::client::Want::Typed)
+    decode_with(op, response, &|response, want| {
+        crate::huawei::decode_response_for(op, response, want)
     })
 }
 
@@ -52,20 +54,28 @@ pub fn decode_huawei<O: DeserializeOwned>(
 fn decode_with<O: DeserializeOwned>(
     op: &OperationInfo,
     response: HttpResponse,
-    decode: impl Fn(HttpResponse) -> Result<crate::client::Outcome>,
+    decode: &dyn Fn(HttpResponse, Want) -> Result<Outcome>,
 ) -> Decoded<O> {
     // The attempt loop reads the `Date` header of every response, before decoding it.
     let server_time = response.header("date").and_then(parse_http_date);
-    let result = decode_attempt(response, decode).and_then(|outcome| decode_output(op, outcome));
-    let (retried, clock_skew) = match &result {
-        Ok(_) => (false, false),
-        Err(error) => {
-            let retried = should_retry(error, op);
+    let mut output: Option<O> = None;
+    let mut typed = |outcome: &mut Outcome| decode_typed(outcome, &mut output);
+    let answer = decode_answer(op, decode, response, Want::Typed, Some(&mut typed));
+    let (result, retried, clock_skew) = match answer {
+        Answer::Done(_) => (
+            output.ok_or_else(|| Error::new(ErrorKind::Decode, "no output")),
+            false,
+            false,
+        ),
+        Answer::Final(error) => (Err(error), false, false),
+        Answer::Failed(error) => {
+            let retried = should_retry(&error, op);
             if retried {
                 // The wait before the retry reads the error's `Retry-After`.
-                let _ = RetryConfig::standard().backoff(1, error);
+                let _ = RetryConfig::standard().backoff(1, &error);
             }
-            (retried, is_clock_skew(error))
+            let skew = is_clock_skew(&error);
+            (Err(error), retried, skew)
         }
     };
     Decoded {

@@ -234,7 +234,13 @@ impl ReqwestHttpClient {
                 )
             })
             .collect();
-        let mut body = Vec::new();
+        // Sized once from `Content-Length` (capped: the header is the server's word): a listing
+        // of tens of KiB then arrives without the copies of a growing buffer.
+        let expected = response
+            .content_length()
+            .unwrap_or(0)
+            .min(MAX_RESPONSE_BODY as u64);
+        let mut body = Vec::with_capacity(expected as usize);
         while let Some(chunk) = response.chunk().await.map_err(map_reqwest_error)? {
             if body.len() + chunk.len() > MAX_RESPONSE_BODY {
                 return Err(Error::decode(

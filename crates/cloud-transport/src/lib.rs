@@ -98,6 +98,9 @@
 #![warn(missing_docs)]
 
 mod calendar;
+mod call;
+#[cfg(any(feature = "tencent", feature = "huawei"))]
+mod chain;
 #[cfg(any(feature = "tencent", feature = "huawei"))]
 mod cli_profiles;
 mod client;
@@ -120,15 +123,21 @@ mod meta;
 pub mod paginate;
 #[cfg(any(feature = "tencent", feature = "huawei"))]
 mod profile;
+mod protocol;
+mod provide_credentials;
 pub mod provider;
 mod proxy;
 mod rate_limit;
+mod response;
 pub mod retry;
+mod secret;
+mod shared;
 pub mod sign;
 #[cfg(feature = "tencent")]
 mod tencent;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod vendors;
 pub mod wait;
 
 pub use client::Client;

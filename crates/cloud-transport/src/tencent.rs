@@ -1,25 +1,47 @@
 //! Tencent Cloud API 3.0: `POST /` with the action in headers, TC3-HMAC-SHA256, and the
 //! `{"Response": {...}}` envelope.
 
-use std::fmt;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
-use crate::client::{retry_after, InBody, Outcome, Want};
-use crate::credentials::{env_vars, tencent_default_chain, Found};
-use crate::endpoint::{check_region, BaseUrl};
+use crate::credentials::env_vars;
+use crate::endpoint::{configured_region, service_base};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::provider::CredentialSource;
+use crate::protocol::{
+    boxed, Call, Exchange, InBody, Outcome, PrepareFuture, Protocol, Request, Want,
+};
+use crate::provide_credentials::{CredentialSource, Found};
+use crate::response::retry_after;
+use crate::shared::Resolved;
 use crate::sign::tc3::{Signer, Tc3Request, JSON_CONTENT_TYPE};
-use crate::{Client, Config, Credentials, Error, OperationInfo, Result};
+use crate::{Config, Credentials, Error, OperationInfo, Result, Vendor};
+
+/// The default credentials chain a protocol falls back on (`chain::tencent_default_chain`).
+pub(crate) type DefaultChain = fn(&Config) -> Result<Option<Found>>;
+
+/// Tencent Cloud API 3.0, as the call loop drives it.
+#[derive(Debug)]
+pub(crate) struct Tencent {
+    /// Where credentials come from when the configuration names none.
+    pub(crate) default_chain: DefaultChain,
+}
+
+impl Tencent {
+    /// For calls whose configuration names its credentials or none (STS): no default chain.
+    pub(crate) const EXPLICIT: Tencent = Tencent {
+        default_chain: no_default_chain,
+    };
+}
+
+fn no_default_chain(_: &Config) -> Result<Option<Found>> {
+    Ok(None)
+}
 
 /// Tencent state shared by the clients of one configuration.
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    settings: Mutex<Option<Arc<Settings>>>,
+    settings: Resolved<Settings>,
     /// Caches derived signing keys per (key, date, service).
     signer: Signer,
 }
@@ -32,19 +54,14 @@ struct Settings {
     region: Option<String>,
 }
 
-impl State {
-    /// The settings, resolved on first use and then kept. A failure is not kept: fixing the
-    /// environment or the file and calling again works.
-    fn settings(&self, config: &Config) -> Result<Arc<Settings>> {
-        let mut cached = self.settings.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(settings) = &*cached {
-            return Ok(settings.clone());
-        }
+impl Settings {
+    /// The settings from the configuration, else the default chain (kept in [`State`]).
+    fn resolve(config: &Config, default_chain: DefaultChain) -> Result<Settings> {
         let credentials = match (&config.credentials, &config.credentials_provider) {
             _ if config.anonymous => None,
             (Some(credentials), _) => Some(CredentialSource::Static(credentials.clone())),
             (None, Some(provider)) => Some(CredentialSource::provider(provider.clone(), config)),
-            (None, None) => match tencent_default_chain(config)? {
+            (None, None) => match default_chain(config)? {
                 Some(Found::Static(credentials)) => Some(CredentialSource::Static(credentials)),
                 Some(Found::Provider(provider)) => {
                     Some(CredentialSource::provider(provider, config))
@@ -63,50 +80,58 @@ impl State {
                 }
             },
         };
-        let region = match &config.region {
-            Some(region) => Some(region.clone()),
-            None => match config.environment.var(env_vars::TENCENTCLOUD_REGION) {
-                Some(region) => {
-                    check_region(&region)?;
-                    Some(region)
-                }
-                None => None,
-            },
-        };
-        let settings = Arc::new(Settings {
+        let region = configured_region(config, env_vars::TENCENTCLOUD_REGION)?;
+        Ok(Settings {
             credentials,
             region,
-        });
-        *cached = Some(settings.clone());
-        Ok(settings)
+        })
     }
 }
 
-/// Calls a Tencent action.
-pub(crate) async fn execute(
-    client: &Client,
-    op: &OperationInfo,
-    input: Value,
-    deadline: Instant,
-    want: Want,
-) -> Result<Outcome> {
-    let config = client.config();
-    let service = client.service();
-    let state = &config.shared.tencent;
-    let settings = state.settings(config)?;
+impl Protocol for Tencent {
+    fn vendor(&self) -> Vendor {
+        Vendor::Tencent
+    }
+
+    fn prepare<'a>(&'a self, call: Call<'a>, request: Request<'a>) -> PrepareFuture<'a> {
+        boxed(prepare(self, call, request))
+    }
+}
+
+/// One Tencent call, ready to sign for each attempt.
+struct TencentExchange<'a> {
+    call: Call<'a>,
+    op: &'a OperationInfo,
+    state: Arc<State>,
+    settings: Arc<Settings>,
+    credentials: Option<Credentials>,
+    host: String,
+    url: String,
+    body: Vec<u8>,
+}
+
+async fn prepare<'a>(
+    protocol: &Tencent,
+    call: Call<'a>,
+    request: Request<'a>,
+) -> Result<TencentExchange<'a>> {
+    let Request {
+        op,
+        input,
+        deadline,
+    } = request;
+    let config = call.config;
+    let state = config.shared.vendor_state::<State>();
+    let settings = state
+        .settings
+        .get_or_try(|| Settings::resolve(config, protocol.default_chain))?;
     let region = settings.region.as_deref();
-    service
-        .endpoint
-        .check_region_given(region, service.service, env_vars::TENCENTCLOUD_REGION)?;
+    let base = service_base(call.service, config, region, env_vars::TENCENTCLOUD_REGION)?;
     if let Some(region) = region {
         if !op.regions.is_empty() && !op.regions.contains(&region) {
             tracing::debug!(region, "the docs do not list this region for the action");
         }
     }
-    let base = match &config.endpoint {
-        Some(base) => base.clone(),
-        None => BaseUrl::https(service.endpoint.host_for(region, config.international)?),
-    };
     let body = match &input {
         Value::Null => b"{}".to_vec(),
         Value::Object(_) => serde_json::to_vec(&input).map_err(|e| {
@@ -119,179 +144,102 @@ pub(crate) async fn execute(
             )))
         }
     };
-    let host = base.host_header();
-    let url = base.url("/", "");
     let credentials: Option<Credentials> = match &settings.credentials {
         Some(source) => Some(source.current(config, deadline).await?),
         None => None,
     };
-    let build = |timestamp: i64| -> Result<HttpRequest> {
-        let authorization = match &credentials {
-            Some(credentials) => state
+    Ok(TencentExchange {
+        call,
+        op,
+        host: base.host_header(),
+        url: base.url("/", ""),
+        state,
+        settings,
+        credentials,
+        body,
+    })
+}
+
+impl Exchange for TencentExchange<'_> {
+    fn request(&self, timestamp: i64) -> Result<HttpRequest> {
+        let Call {
+            service,
+            config,
+            user_agent,
+        } = self.call;
+        let authorization = match &self.credentials {
+            Some(credentials) => self
+                .state
                 .signer
                 .authorization(
                     credentials.access_key_id(),
                     credentials.secret(),
                     service.service,
                     timestamp,
-                    &Tc3Request::post_json(&host, &body),
+                    &Tc3Request::post_json(&self.host, &self.body),
                 )
                 .map_err(|e| Error::credentials(format!("cannot sign the request: {e}")))?,
             // What the official SDKs send for actions that take no signature.
             None => "SKIP".to_owned(),
         };
         let mut headers = vec![
-            ("Host".to_owned(), host.clone()),
+            ("Host".to_owned(), self.host.clone()),
             ("Content-Type".to_owned(), JSON_CONTENT_TYPE.to_owned()),
-            ("X-TC-Action".to_owned(), op.name.to_owned()),
+            ("X-TC-Action".to_owned(), self.op.name.to_owned()),
             ("X-TC-Version".to_owned(), service.version.to_owned()),
             ("X-TC-Timestamp".to_owned(), timestamp.to_string()),
         ];
-        if let Some(region) = region {
-            headers.push(("X-TC-Region".to_owned(), region.to_owned()));
+        if let Some(region) = &self.settings.region {
+            headers.push(("X-TC-Region".to_owned(), region.clone()));
         }
-        if let Some(token) = credentials.as_ref().and_then(Credentials::session_token) {
+        if let Some(token) = self
+            .credentials
+            .as_ref()
+            .and_then(Credentials::session_token)
+        {
             headers.push(("X-TC-Token".to_owned(), token.expose().to_owned()));
         }
         if let Some(language) = &config.language {
             headers.push(("X-TC-Language".to_owned(), language.clone()));
         }
-        headers.push(("User-Agent".to_owned(), client.user_agent().to_owned()));
+        headers.push(("User-Agent".to_owned(), user_agent.to_owned()));
         headers.push(("Authorization".to_owned(), authorization));
         Ok(HttpRequest {
             method: "POST".to_owned(),
-            url: url.clone(),
+            url: self.url.clone(),
             headers,
-            body: body.clone(),
+            body: self.body.clone(),
             timeout: None,
         })
-    };
-    let secret_answers = config.secret_answers;
-    let decode = |response| {
-        match want {
-            Want::Typed => decode_typed_response(response),
-            Want::Value => decode_response(response),
-        }
-        .map_err(|e| {
+    }
+
+    fn decode(&self, response: HttpResponse, want: Want) -> Result<Outcome> {
+        decode(response, want).map_err(|e| {
             // An answer that carries credentials (STS) is never quoted in an error.
-            if secret_answers {
+            if self.call.config.secret_answers {
                 e.without_body()
             } else {
                 e
             }
         })
-    };
-    client.send_with_retries(op, deadline, build, decode).await
+    }
 }
 
-/// Decodes an answer for a typed call: a success is checked for an `Error` with one pass that
-/// keeps nothing but the request id, and its output is left in the body for the typed decoding
-/// ([`InBody::TencentResponse`]). Anything else is decoded by [`decode_response`], so errors
-/// are the same on both paths.
-pub(crate) fn decode_typed_response(response: HttpResponse) -> Result<Outcome> {
-    if !(200..300).contains(&response.status) {
-        return decode_response(response);
-    }
-    match serde_json::from_slice::<Envelope>(&response.body) {
-        Ok(Envelope(Some(Members {
-            error: false,
-            request_id,
-        }))) => Ok(Outcome {
+/// Classifies an answer. For a typed call a success is left in the body
+/// ([`InBody::TencentResponse`]): the typed decoding reads it once, and finding an `Error`
+/// there, hands it back to be decoded as a `Value` ([`decode_response`]), so errors are the same
+/// on both paths.
+pub(crate) fn decode(response: HttpResponse, want: Want) -> Result<Outcome> {
+    match want {
+        Want::Typed if (200..300).contains(&response.status) => Ok(Outcome {
             value: Value::Null,
             in_body: Some(InBody::TencentResponse),
             status: response.status,
             headers: response.headers,
             body: response.body,
-            request_id,
+            request_id: None,
         }),
         _ => decode_response(response),
-    }
-}
-
-/// `{"Response": {...}}` as [`decode_typed_response`] reads it: only objects, and of
-/// `Response` only whether it has an `Error` and its `RequestId`, skipping every other member
-/// without keeping it.
-struct Envelope(Option<Members>);
-
-struct Members {
-    error: bool,
-    request_id: Option<String>,
-}
-
-/// The members [`Envelope`] reads; the rest are skipped.
-#[derive(serde::Deserialize)]
-#[serde(field_identifier)]
-enum Key {
-    Response,
-    Error,
-    RequestId,
-    #[serde(other)]
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Envelope {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_map(EnvelopeVisitor)
-    }
-}
-
-struct EnvelopeVisitor;
-
-impl<'de> Visitor<'de> for EnvelopeVisitor {
-    type Value = Envelope;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object with a `Response` object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Envelope, A::Error> {
-        let mut response = None;
-        while let Some(key) = map.next_key::<Key>()? {
-            match key {
-                Key::Response => response = Some(map.next_value::<Members>()?),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Envelope(response))
-    }
-}
-
-impl<'de> Deserialize<'de> for Members {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_map(MembersVisitor)
-    }
-}
-
-struct MembersVisitor;
-
-impl<'de> Visitor<'de> for MembersVisitor {
-    type Value = Members;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the `Response` object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Members, A::Error> {
-        let mut members = Members {
-            error: false,
-            request_id: None,
-        };
-        while let Some(key) = map.next_key::<Key>()? {
-            match key {
-                // Whatever its value, `null` included: the full decoding judges it.
-                Key::Error => {
-                    map.next_value::<IgnoredAny>()?;
-                    members.error = true;
-                }
-                Key::RequestId => members.request_id = map.next_value()?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(members)
     }
 }
 
@@ -372,28 +320,59 @@ mod tests {
     }
 
     #[test]
-    fn typed_calls_find_errors_and_leave_successes_in_the_body() {
-        let typed = |status, body: &str| decode_typed_response(HttpResponse::new(status, body));
-        let ok = typed(200, r#"{"Response":{"Status":1,"RequestId":"r-1"}}"#).unwrap();
-        assert_eq!(ok.in_body, Some(InBody::TencentResponse));
-        assert_eq!(ok.request_id.as_deref(), Some("r-1"));
+    fn typed_calls_find_errors_and_decode_successes_in_one_pass() {
+        use crate::meta::OperationInfo;
+        const OP: OperationInfo = OperationInfo {
+            name: "DescribeThings",
+            http: None,
+            read_only: true,
+            idempotent: false,
+            rate_limit: None,
+            regions: &[],
+        };
+        #[derive(Debug, serde::Deserialize)]
+        struct Output {
+            #[serde(rename = "Status")]
+            status: Option<i64>,
+            #[serde(rename = "RequestId")]
+            request_id: Option<String>,
+        }
+        let typed = |status, body: &str| {
+            crate::fuzzing::decode_tencent::<Output>(&OP, HttpResponse::new(status, body))
+        };
+        let ok = typed(200, r#"{"Response":{"Status":"1","RequestId":"r-1"}}"#);
+        let out = ok.result.unwrap();
+        assert_eq!(out.status, Some(1));
+        assert_eq!(out.request_id.as_deref(), Some("r-1"));
         // Everything but a plain success is decoded as for an untyped call, errors alike.
         for (status, body) in [
             (
                 200,
                 r#"{"Response":{"RequestId":"r-2","Error":{"Code":"InternalError","Message":"m"}}}"#,
             ),
+            (
+                200,
+                r#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"m"},"RequestId":"r-2"}}"#,
+            ),
             (200, r#"{"Response":{"Error":null,"RequestId":"r-3"}}"#),
             (200, r#"{"Response":[]}"#),
             (200, r#"{"Other":{}}"#),
             (200, "not json"),
+            (200, r#"{"Response":{"RequestId":"r-5"}} trailing"#),
             (502, r#"{"Response":{"RequestId":"r-4"}}"#),
         ] {
-            let fast = typed(status, body).unwrap_err();
+            let fast = typed(status, body).result.unwrap_err();
             let slow = respond(status, body).unwrap_err();
             assert_eq!(fast.to_string(), slow.to_string(), "{body}");
             assert_eq!(fast.kind(), slow.kind(), "{body}");
+            assert_eq!(fast.code(), slow.code(), "{body}");
         }
+        // A success of the wrong shape is a final decode error with the request id.
+        let wrong = typed(200, r#"{"Response":{"Status":"many","RequestId":"r-6"}}"#);
+        let e = wrong.result.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Decode);
+        assert!(!wrong.retried);
+        assert!(e.to_string().contains("documented shape"), "{e}");
     }
 
     #[test]

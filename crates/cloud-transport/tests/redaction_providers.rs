@@ -19,27 +19,8 @@ use serde_json::json;
 const WEB_IDENTITY_TOKEN: &str = "tke-WEB-IDENTITY-TOKEN-must-never-leak";
 const ID_TOKEN: &str = "hw-ID-TOKEN-must-never-leak";
 
-const SECRETS: &[&str] = &[
-    SECRET_KEY,
-    SESSION_TOKEN,
-    SK,
-    SECURITY_TOKEN,
-    IAM_TOKEN,
-    WEB_IDENTITY_TOKEN,
-    ID_TOKEN,
-];
-
 fn assert_no_secret(what: &str, text: &str) {
-    for secret in SECRETS {
-        assert!(
-            !text.contains(secret),
-            "{what} shows a secret ({secret}):\n{text}"
-        );
-    }
-    assert!(
-        !text.contains("Signature="),
-        "{what} shows an Authorization value:\n{text}"
-    );
+    assert_no_secret_in(what, text, &[WEB_IDENTITY_TOKEN, ID_TOKEN]);
 }
 
 /// Plays every credentials service: the CVM role document, STS (both actions), the ECS

@@ -126,6 +126,13 @@ fn same(what: &str, ours: &str, official: &str) -> Result<(), String> {
     }
 }
 
+/// [`same`] for each (what, ours, where the vector `v` has the official value).
+fn all_same(v: &Value, parts: &[(&str, &str, &str)]) -> Result<(), String> {
+    parts
+        .iter()
+        .try_for_each(|(what, ours, at)| same(what, ours, str_at(v, at)))
+}
+
 #[cfg(feature = "tencent")]
 #[test]
 fn tencent_official_sdk_vectors() {
@@ -153,30 +160,31 @@ fn tencent_official_sdk_vectors() {
                 &request,
             )
             .map_err(|e| format!("sign failed: {e}"))?;
-        same(
-            "canonical request",
-            &signed.canonical_request,
-            str_at(v, "/expected/canonical_request"),
-        )?;
-        same(
-            "string to sign",
-            &signed.string_to_sign,
-            str_at(v, "/expected/string_to_sign"),
-        )?;
-        same(
-            "signature",
-            &signed.signature,
-            str_at(v, "/expected/signature"),
-        )?;
-        same(
-            "authorization",
-            &signed.authorization,
-            str_at(v, "/expected/authorization"),
-        )?;
-        same(
-            "sent Authorization",
-            &signed.authorization,
-            str_at(v, "/headers/Authorization"),
+        all_same(
+            v,
+            &[
+                (
+                    "canonical request",
+                    &signed.canonical_request,
+                    "/expected/canonical_request",
+                ),
+                (
+                    "string to sign",
+                    &signed.string_to_sign,
+                    "/expected/string_to_sign",
+                ),
+                ("signature", &signed.signature, "/expected/signature"),
+                (
+                    "authorization",
+                    &signed.authorization,
+                    "/expected/authorization",
+                ),
+                (
+                    "sent Authorization",
+                    &signed.authorization,
+                    "/headers/Authorization",
+                ),
+            ],
         )?;
         // The client's path (no intermediate strings) must send the same header.
         let fast = signer
@@ -258,30 +266,31 @@ fn huawei_official_sdk_vectors() {
         let secret = Secret::new(str_at(v, "/input/sk"));
         let signed = huawei::sign(str_at(v, "/input/ak"), &secret, &request)
             .map_err(|e| format!("sign failed: {e}"))?;
-        same(
-            "canonical request",
-            &signed.canonical_request,
-            str_at(v, "/expected/canonical_request"),
-        )?;
-        same(
-            "string to sign",
-            &signed.string_to_sign,
-            str_at(v, "/expected/string_to_sign"),
-        )?;
-        same(
-            "signed headers",
-            &signed.signed_headers,
-            str_at(v, "/expected/signed_headers"),
-        )?;
-        same(
-            "signature",
-            &signed.signature,
-            str_at(v, "/expected/signature"),
-        )?;
-        same(
-            "authorization",
-            &signed.authorization,
-            str_at(v, "/expected/authorization"),
+        all_same(
+            v,
+            &[
+                (
+                    "canonical request",
+                    &signed.canonical_request,
+                    "/expected/canonical_request",
+                ),
+                (
+                    "string to sign",
+                    &signed.string_to_sign,
+                    "/expected/string_to_sign",
+                ),
+                (
+                    "signed headers",
+                    &signed.signed_headers,
+                    "/expected/signed_headers",
+                ),
+                ("signature", &signed.signature, "/expected/signature"),
+                (
+                    "authorization",
+                    &signed.authorization,
+                    "/expected/authorization",
+                ),
+            ],
         )?;
         // The client's path (no intermediate strings) must send the same header.
         let fast = huawei::authorization(str_at(v, "/input/ak"), &secret, &request)

@@ -14,12 +14,12 @@ use tracing::Instrument;
 
 use super::{prepare, send, RequestAuth};
 use crate::calendar::parse_rfc3339;
-use crate::client::Want;
 use crate::clock::local_unix;
 use crate::endpoint::BaseUrl;
+use crate::protocol::Call;
+use crate::protocol::Outcome;
 use crate::{
-    Client, Error, ErrorKind, HttpBinding, IamPassword, OperationInfo, ParamLocation, Result,
-    Secret,
+    Error, ErrorKind, HttpBinding, IamPassword, OperationInfo, ParamLocation, Result, Secret,
 };
 
 /// A token is renewed when less than this much of its validity is left, in seconds. Long
@@ -29,42 +29,87 @@ pub(crate) const TOKEN_REFRESH_MARGIN_SECONDS: i64 = 15 * 60;
 /// How long a token lives when IAM's answer does not say (IAM documents 24 hours).
 const DEFAULT_TOKEN_LIFETIME_SECONDS: i64 = 24 * 3600;
 
-/// The binding of IAM `KeystoneCreateUserTokenByPassword`.
-const CREATE_TOKEN_BINDING: HttpBinding = HttpBinding {
-    method: "POST",
-    path: "/v3/auth/tokens",
-    success_status: 201,
-    params: &[],
-};
+/// An IAM operation: retried on a broken connection like an idempotent one (a second token or
+/// key pair is harmless), no rate limit, every region.
+const fn iam_operation(
+    name: &'static str,
+    (method, path, success_status): (&'static str, &'static str, u16),
+    params: &'static [(&'static str, ParamLocation)],
+    read_only: bool,
+) -> OperationInfo {
+    OperationInfo {
+        name,
+        http: Some(HttpBinding {
+            method,
+            path,
+            success_status,
+            params,
+        }),
+        read_only,
+        idempotent: true,
+        rate_limit: None,
+        regions: &[],
+    }
+}
 
 /// IAM `KeystoneCreateUserTokenByPassword`.
-const CREATE_TOKEN: OperationInfo = OperationInfo {
-    name: "KeystoneCreateUserTokenByPassword",
-    http: Some(CREATE_TOKEN_BINDING),
-    read_only: false,
-    // A second token is harmless: retrying on a broken connection is safe.
-    idempotent: true,
-    rate_limit: None,
-    regions: &[],
-};
-
-/// The binding of IAM `KeystoneListProjects`.
-const LIST_PROJECTS_BINDING: HttpBinding = HttpBinding {
-    method: "GET",
-    path: "/v3/projects",
-    success_status: 200,
-    params: &[("name", ParamLocation::Query)],
-};
+const CREATE_TOKEN: OperationInfo = iam_operation(
+    "KeystoneCreateUserTokenByPassword",
+    ("POST", "/v3/auth/tokens", 201),
+    &[],
+    false,
+);
 
 /// IAM `KeystoneListProjects`.
-const LIST_PROJECTS: OperationInfo = OperationInfo {
-    name: "KeystoneListProjects",
-    http: Some(LIST_PROJECTS_BINDING),
-    read_only: true,
-    idempotent: true,
-    rate_limit: None,
-    regions: &[],
-};
+const LIST_PROJECTS: OperationInfo = iam_operation(
+    "KeystoneListProjects",
+    ("GET", "/v3/projects", 200),
+    &[("name", ParamLocation::Query)],
+    true,
+);
+
+/// IAM `CreateTokenWithIdToken`: an unscoped token for an OpenID Connect id token.
+pub(crate) const CREATE_TOKEN_WITH_ID_TOKEN: OperationInfo = iam_operation(
+    "CreateTokenWithIdToken",
+    ("POST", "/v3.0/OS-AUTH/id-token/tokens", 201),
+    &[("X-Idp-Id", ParamLocation::Header)],
+    false,
+);
+
+/// IAM `CreateTemporaryAccessKeyByToken`.
+pub(crate) const CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN: OperationInfo = iam_operation(
+    "CreateTemporaryAccessKeyByToken",
+    ("POST", "/v3.0/OS-CREDENTIAL/securitytokens", 201),
+    &[],
+    false,
+);
+
+/// Calls the IAM operation `op` with `members` (split by its binding), with retries; the
+/// answer decoded as a `Value`.
+pub(crate) async fn iam_call(
+    call: Call<'_>,
+    iam: &BaseUrl,
+    op: &OperationInfo,
+    members: Map<String, Value>,
+    auth: RequestAuth,
+    deadline: Instant,
+) -> Result<Outcome> {
+    let binding = op.http.as_ref().ok_or_else(|| {
+        Error::invalid_input(format!("{}: the operation has no HTTP binding", op.name))
+    })?;
+    let request = prepare(op, binding, members, None)?;
+    send(call, iam, op, request, auth, deadline).await
+}
+
+/// The token an IAM answer carries in its `X-Subject-Token` header.
+pub(crate) fn subject_token(outcome: &Outcome) -> Option<&str> {
+    outcome
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-subject-token"))
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
 
 /// A token IAM issued. `Debug` hides it.
 #[derive(Debug)]
@@ -118,7 +163,7 @@ impl State {
     /// A valid token for `login`, scoped to the project named `region` (or to `project_id`).
     pub(crate) async fn token(
         &self,
-        client: &Client,
+        call: Call<'_>,
         iam: &BaseUrl,
         login: &IamPassword,
         region: Option<&str>,
@@ -149,7 +194,7 @@ impl State {
             tracing::debug!("IAM token is about to expire; renewing it");
         }
         let token = Arc::new(
-            create_token(client, iam, login, scope, deadline)
+            create_token(call, iam, login, scope, deadline)
                 .instrument(tracing::info_span!(
                     "iam_call",
                     action = CREATE_TOKEN.name,
@@ -174,7 +219,7 @@ impl State {
     /// The id of the project named `region`, looked up once per (identity, region).
     pub(crate) async fn project_id(
         &self,
-        client: &Client,
+        call: Call<'_>,
         iam: &BaseUrl,
         auth: &RequestAuth,
         region: &str,
@@ -205,7 +250,7 @@ impl State {
         if let Some(id) = ids.get(&key) {
             return Ok(id.clone());
         }
-        let id = list_projects(client, iam, auth, region, deadline)
+        let id = list_projects(call, iam, auth, region, deadline)
             .instrument(tracing::info_span!(
                 "iam_call",
                 action = LIST_PROJECTS.name,
@@ -218,7 +263,7 @@ impl State {
 }
 
 async fn create_token(
-    client: &Client,
+    call: Call<'_>,
     iam: &BaseUrl,
     login: &IamPassword,
     scope: Value,
@@ -239,32 +284,23 @@ async fn create_token(
     });
     let mut members = Map::new();
     members.insert("auth".to_owned(), auth);
-    let request = prepare(&CREATE_TOKEN, &CREATE_TOKEN_BINDING, members, None)?;
-    let outcome = send(
-        client,
+    let outcome = iam_call(
+        call,
         iam,
         &CREATE_TOKEN,
-        &request,
-        &RequestAuth::None,
-        None,
+        members,
+        RequestAuth::None,
         deadline,
-        Want::Value,
     )
     .await
     .map_err(|e| iam_context(e, "obtaining an IAM token"))?;
-    let token = outcome
-        .headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("x-subject-token"))
-        .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| {
-            Error::decode(
-                "IAM answered the token request without an X-Subject-Token header",
-                outcome.status,
-                &outcome.body,
-            )
-        })?;
+    let token = subject_token(&outcome).ok_or_else(|| {
+        Error::decode(
+            "IAM answered the token request without an X-Subject-Token header",
+            outcome.status,
+            &outcome.body,
+        )
+    })?;
     let body = outcome.value.get("token");
     let expires_at = body
         .and_then(|t| t.get("expires_at"))
@@ -291,7 +327,7 @@ async fn create_token(
 }
 
 async fn list_projects(
-    client: &Client,
+    call: Call<'_>,
     iam: &BaseUrl,
     auth: &RequestAuth,
     region: &str,
@@ -299,19 +335,9 @@ async fn list_projects(
 ) -> Result<String> {
     let mut members = Map::new();
     members.insert("name".to_owned(), Value::String(region.to_owned()));
-    let request = prepare(&LIST_PROJECTS, &LIST_PROJECTS_BINDING, members, None)?;
-    let outcome = send(
-        client,
-        iam,
-        &LIST_PROJECTS,
-        &request,
-        auth,
-        None,
-        deadline,
-        Want::Value,
-    )
-    .await
-    .map_err(|e| iam_context(e, "looking up the project id"))?;
+    let outcome = iam_call(call, iam, &LIST_PROJECTS, members, auth.clone(), deadline)
+        .await
+        .map_err(|e| iam_context(e, "looking up the project id"))?;
     let Some(projects) = outcome.value.get("projects").and_then(Value::as_array) else {
         return Err(Error::decode(
             "IAM's project list has no `projects` array",

@@ -8,28 +8,55 @@
 
 mod iam;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use crate::client::{header_request_id, retry_after, InBody, Outcome, Want};
-use crate::credentials::{env_vars, huawei_default_chain, HuaweiAuth};
-use crate::endpoint::{check_region, BaseUrl};
+use crate::credentials::{env_vars, HuaweiAuth, HuaweiIdentity, IamPassword};
+use crate::endpoint::{configured_region, service_base, BaseUrl};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::provider::CredentialSource;
+use crate::protocol::{
+    boxed, AfterFuture, Call, Exchange, InBody, Outcome, PrepareFuture, Protocol, Request, Want,
+};
+use crate::provide_credentials::CredentialSource;
+use crate::response::{header_request_id, retry_after};
+use crate::shared::Resolved;
 use crate::sign::huawei::{self as signer, HuaweiRequest};
 use crate::{
-    Client, Config, Credentials, Error, ErrorKind, HttpBinding, OperationInfo, ParamLocation,
-    Result, Secret,
+    Config, Credentials, Error, ErrorKind, HttpBinding, OperationInfo, ParamLocation, Result,
+    Secret, Vendor,
 };
 
+/// The default credentials chain a protocol falls back on (`chain::huawei_default_chain`).
+pub(crate) type DefaultChain = fn(&Config) -> Result<Option<HuaweiIdentity>>;
+
+/// Huawei Cloud REST, as the call loop drives it.
+#[derive(Debug)]
+pub(crate) struct Huawei {
+    /// Where credentials come from when the configuration names none.
+    pub(crate) default_chain: DefaultChain,
+}
+
+impl Protocol for Huawei {
+    fn vendor(&self) -> Vendor {
+        Vendor::Huawei
+    }
+
+    fn prepare<'a>(&'a self, call: Call<'a>, request: Request<'a>) -> PrepareFuture<'a> {
+        boxed(prepare_call(self, call, request))
+    }
+}
+
 pub(crate) use iam::State as IamState;
+pub(crate) use iam::{
+    iam_call, subject_token, CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN, CREATE_TOKEN_WITH_ID_TOKEN,
+};
 
 /// Huawei state shared by the clients of one configuration.
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    settings: Mutex<Option<Arc<Settings>>>,
+    settings: Resolved<Settings>,
     iam: IamState,
 }
 
@@ -44,13 +71,9 @@ pub(crate) struct Settings {
     iam_endpoint: Option<BaseUrl>,
 }
 
-impl State {
-    /// The settings, resolved on first use and then kept (failures are not kept).
-    fn settings(&self, config: &Config) -> Result<Arc<Settings>> {
-        let mut cached = self.settings.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(settings) = &*cached {
-            return Ok(settings.clone());
-        }
+impl Settings {
+    /// The settings from the configuration, else the default chain (kept in [`State`]).
+    fn resolve(config: &Config, default_chain: DefaultChain) -> Result<Settings> {
         let env = &config.environment;
         // Explicit credentials replace the chain as a whole, project id from the chain included.
         let (auth, chain_project_id) = match (
@@ -62,7 +85,7 @@ impl State {
             (None, Some(credentials), _) => (HuaweiAuth::AkSk(credentials.clone()), None),
             (None, None, Some(provider)) => (HuaweiAuth::Provider(provider.clone()), None),
             (None, None, None) => {
-                let identity = huawei_default_chain(config)?.ok_or_else(|| {
+                let identity = default_chain(config)?.ok_or_else(|| {
                     Error::credentials(format!(
                         "no Huawei Cloud credentials: set {} and {} (AK/SK), {} (IAM token), \
                          {}, {} and {} (IAM login) or {} and {} (federated identity), write \
@@ -83,16 +106,7 @@ impl State {
                 (identity.auth, identity.project_id)
             }
         };
-        let region = match &config.region {
-            Some(region) => Some(region.clone()),
-            None => match env.var(env_vars::HUAWEICLOUD_SDK_REGION) {
-                Some(region) => {
-                    check_region(&region)?;
-                    Some(region)
-                }
-                None => None,
-            },
-        };
+        let region = configured_region(config, env_vars::HUAWEICLOUD_SDK_REGION)?;
         let iam_endpoint = match &config.iam_endpoint {
             Some(url) => Some(url.clone()),
             None => env
@@ -106,15 +120,13 @@ impl State {
             }
             _ => None,
         };
-        let settings = Arc::new(Settings {
+        Ok(Settings {
             refreshing,
             auth,
             region,
             project_id: config.project_id.clone().or(chain_project_id),
             iam_endpoint,
-        });
-        *cached = Some(settings.clone());
-        Ok(settings)
+        })
     }
 }
 
@@ -129,35 +141,33 @@ pub(crate) enum RequestAuth {
     None,
 }
 
-/// Calls a Huawei operation.
-pub(crate) async fn execute(
-    client: &Client,
-    op: &OperationInfo,
-    input: Value,
-    deadline: Instant,
-    want: Want,
-) -> Result<Outcome> {
-    let config = client.config();
-    let state = &config.shared.huawei;
+/// Prepares a Huawei operation: settings, the IAM token and project id when needed, and the
+/// input split by the operation's binding.
+async fn prepare_call<'a>(
+    protocol: &Huawei,
+    call: Call<'a>,
+    request: Request<'a>,
+) -> Result<HuaweiExchange<'a>> {
+    let Request {
+        op,
+        input,
+        deadline,
+    } = request;
+    let config = call.config;
+    let state = config.shared.vendor_state::<State>();
     let binding = op.http.ok_or_else(|| {
         Error::invalid_input(format!("{}: the operation has no HTTP binding", op.name))
     })?;
-    let settings = state.settings(config)?;
+    let settings = state
+        .settings
+        .get_or_try(|| Settings::resolve(config, protocol.default_chain))?;
     let region = settings.region.as_deref();
-    client.service().endpoint.check_region_given(
+    let base = service_base(
+        call.service,
+        config,
         region,
-        client.service().service,
         env_vars::HUAWEICLOUD_SDK_REGION,
     )?;
-    let base = match &config.endpoint {
-        Some(base) => base.clone(),
-        None => BaseUrl::https(
-            client
-                .service()
-                .endpoint
-                .host_for(region, config.international)?,
-        ),
-    };
     let members = into_members(op, input)?;
     let needs_project_id =
         binding.path.contains("{project_id}") && !members.contains_key("project_id");
@@ -179,7 +189,7 @@ pub(crate) async fn execute(
             let token = state
                 .iam
                 .token(
-                    client,
+                    call,
                     &iam()?,
                     login,
                     region,
@@ -208,32 +218,18 @@ pub(crate) async fn execute(
             Some(
                 state
                     .iam
-                    .project_id(client, &iam()?, &auth, region, deadline)
+                    .project_id(call, &iam()?, &auth, region, deadline)
                     .await?,
             )
         }
         (None, None) => None,
     };
     let request = prepare(op, &binding, members, project_id.as_deref())?;
-    let result = send(
-        client,
-        &base,
-        op,
-        &request,
-        &auth,
-        project_id.as_deref(),
-        deadline,
-        want,
-    )
-    .await;
-    if let (Err(error), HuaweiAuth::Password(login)) = (&result, &settings.auth) {
-        if error.http_status() == Some(401) {
-            // The cached token was refused (revoked, or the clocks disagree on its expiry): the
-            // next call obtains a new one.
-            state.iam.forget_token(login, deadline).await;
-        }
+    let mut exchange = HuaweiExchange::new(call, &base, op, request, auth, project_id);
+    if let HuaweiAuth::Password(login) = &settings.auth {
+        exchange.token_login = Some((state.clone(), login.clone()));
     }
-    result
+    Ok(exchange)
 }
 
 /// The IAM base URL: configured, else the endpoint override (the emulator serves IAM), else
@@ -432,30 +428,73 @@ fn fill_path(
     Ok(path)
 }
 
-/// Sends a prepared request with retries (signing each attempt) and decodes the answer.
-// Each argument is a distinct part of the call; a struct for them would only be unpacked here.
-#[allow(clippy::too_many_arguments)]
+/// Sends a prepared request with retries (signing each attempt) and decodes the answer: the
+/// IAM requests a call or a provider makes on the side.
 pub(crate) async fn send(
-    client: &Client,
+    call: Call<'_>,
     base: &BaseUrl,
     op: &OperationInfo,
-    request: &Prepared,
-    auth: &RequestAuth,
-    project_id: Option<&str>,
+    request: Prepared,
+    auth: RequestAuth,
     deadline: Instant,
-    want: Want,
 ) -> Result<Outcome> {
-    let host = base.host_header();
-    let query_pairs: Vec<(&str, &str)> = request
-        .query
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    // The official client sends the canonical (sorted, encoded) query, so the signed and the
-    // sent query are the same string.
-    let query = signer::canonical_query(&query_pairs);
-    let url = base.url(&request.path, &query);
-    let build = |timestamp: i64| -> Result<HttpRequest> {
+    let exchange = HuaweiExchange::new(call, base, op, request, auth, None);
+    crate::call::send_with_retries(call, op, deadline, &exchange).await
+}
+
+/// One Huawei request, ready to sign for each attempt.
+pub(crate) struct HuaweiExchange<'a> {
+    call: Call<'a>,
+    op: &'a OperationInfo,
+    host: String,
+    url: String,
+    request: Prepared,
+    auth: RequestAuth,
+    project_id: Option<String>,
+    /// The password login whose cached token a 401 answer makes the call forget.
+    token_login: Option<(Arc<State>, IamPassword)>,
+}
+
+impl<'a> HuaweiExchange<'a> {
+    fn new(
+        call: Call<'a>,
+        base: &BaseUrl,
+        op: &'a OperationInfo,
+        request: Prepared,
+        auth: RequestAuth,
+        project_id: Option<String>,
+    ) -> Self {
+        let query_pairs: Vec<(&str, &str)> = request
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        // The official client sends the canonical (sorted, encoded) query, so the signed and
+        // the sent query are the same string.
+        let query = signer::canonical_query(&query_pairs);
+        HuaweiExchange {
+            call,
+            op,
+            host: base.host_header(),
+            url: base.url(&request.path, &query),
+            request,
+            auth,
+            project_id,
+            token_login: None,
+        }
+    }
+}
+
+impl Exchange for HuaweiExchange<'_> {
+    fn request(&self, timestamp: i64) -> Result<HttpRequest> {
+        let request = &self.request;
+        let host = &self.host;
+        let project_id = self.project_id.as_deref();
+        let query_pairs: Vec<(&str, &str)> = request
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         // Names in lower case, as HTTP/1 sends them anyway: the signer then writes them into
         // the canonical request as they are, with no lower-casing on every call.
         let mut headers: Vec<(String, String)> = vec![("host".to_owned(), host.clone())];
@@ -463,7 +502,7 @@ pub(crate) async fn send(
             headers.push(("content-type".to_owned(), "application/json".to_owned()));
         }
         headers.extend(request.headers.iter().cloned());
-        match auth {
+        match &self.auth {
             RequestAuth::Sign(credentials) => {
                 headers.push(("x-sdk-date".to_owned(), signer::sdk_date(timestamp)));
                 if let Some(id) = project_id {
@@ -496,26 +535,34 @@ pub(crate) async fn send(
             RequestAuth::None => {}
         }
         // Not signed: the official client adds it outside the signature too.
-        headers.push(("user-agent".to_owned(), client.user_agent().to_owned()));
+        headers.push(("user-agent".to_owned(), self.call.user_agent.to_owned()));
         Ok(HttpRequest {
             method: request.method.to_owned(),
-            url: url.clone(),
+            url: self.url.clone(),
             headers,
             body: request.body.clone(),
             timeout: None,
         })
-    };
-    let secret_answers = client.config().secret_answers;
-    let decode = |response: HttpResponse| {
-        decode_response_for(op, response, want).map_err(|e| {
-            if secret_answers {
+    }
+
+    fn decode(&self, response: HttpResponse, want: Want) -> Result<Outcome> {
+        decode_response_for(self.op, response, want).map_err(|e| {
+            // An answer that carries credentials (IAM) is never quoted in an error.
+            if self.call.config.secret_answers {
                 e.without_body()
             } else {
                 e
             }
         })
-    };
-    client.send_with_retries(op, deadline, build, decode).await
+    }
+
+    fn failed<'b>(&'b self, error: &'b Error, deadline: Instant) -> Option<AfterFuture<'b>> {
+        let (state, login) = self.token_login.as_ref()?;
+        // The cached token was refused (revoked, or the clocks disagree on its expiry): the
+        // next call obtains a new one.
+        (error.http_status() == Some(401))
+            .then(|| Box::pin(state.iam.forget_token(login, deadline)) as AfterFuture<'b>)
+    }
 }
 
 /// Decodes a Huawei response: any 2xx is the output (an empty body is `{}`); anything else is

@@ -13,11 +13,12 @@ use super::{
     TemporaryCredentials,
 };
 use crate::endpoint::BaseUrl;
-use crate::huawei::{prepare, send, RequestAuth};
-use crate::{
-    Client, Config, Credentials, EndpointRules, Environment, HttpBinding, OperationInfo,
-    ParamLocation, Result, ServiceInfo, Vendor,
+use crate::huawei::{
+    iam_call, subject_token, RequestAuth, CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN,
+    CREATE_TOKEN_WITH_ID_TOKEN,
 };
+use crate::protocol::Call;
+use crate::{Config, Credentials, EndpointRules, Environment, Result, ServiceInfo, Vendor};
 
 /// The ECS metadata service (plain http, link-local, as the official SDK uses it).
 pub const DEFAULT_ECS_METADATA_ENDPOINT: &str = "http://169.254.169.254";
@@ -46,37 +47,6 @@ static IAM: ServiceInfo = ServiceInfo {
     },
     sdk_name: "cloud-transport-iam",
     sdk_version: env!("CARGO_PKG_VERSION"),
-};
-
-const ID_TOKEN_BINDING: HttpBinding = HttpBinding {
-    method: "POST",
-    path: "/v3.0/OS-AUTH/id-token/tokens",
-    success_status: 201,
-    params: &[("X-Idp-Id", ParamLocation::Header)],
-};
-
-/// IAM `CreateTokenWithIdToken`: an unscoped token for an OpenID Connect id token.
-const CREATE_TOKEN_WITH_ID_TOKEN: OperationInfo = OperationInfo {
-    name: "CreateTokenWithIdToken",
-    http: Some(ID_TOKEN_BINDING),
-    read_only: false,
-    idempotent: true,
-    rate_limit: None,
-    regions: &[],
-};
-
-const SECURITY_TOKENS_BINDING: HttpBinding = HttpBinding {
-    method: "POST",
-    path: "/v3.0/OS-CREDENTIAL/securitytokens",
-    success_status: 201,
-    params: &[],
-};
-
-/// IAM `CreateTemporaryAccessKeyByToken`.
-const CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN: OperationInfo = OperationInfo {
-    name: "CreateTemporaryAccessKeyByToken",
-    http: Some(SECURITY_TOKENS_BINDING),
-    ..CREATE_TOKEN_WITH_ID_TOKEN
 };
 
 /// Reads `{"credential": {"access", "secret", "securitytoken", "expires_at"}}`, the answer of
@@ -267,41 +237,32 @@ impl ProvideCredentials for HuaweiFederated {
                 .build()
                 .map_err(|e| named(name, e))?;
             config.secret_answers = true;
-            let client = Client::new(&IAM, config);
+            let user_agent = crate::protocol::user_agent(&IAM);
+            let call = Call {
+                service: &IAM,
+                config: &config,
+                user_agent: &user_agent,
+            };
 
             let mut members = Map::new();
             members.insert("X-Idp-Id".to_owned(), Value::String(self.idp_id.clone()));
             members.insert("auth".to_owned(), json!({ "id_token": { "id": id_token } }));
-            let request = prepare(
-                &CREATE_TOKEN_WITH_ID_TOKEN,
-                &ID_TOKEN_BINDING,
-                members,
-                None,
-            )?;
-            let outcome = send(
-                &client,
+            let outcome = iam_call(
+                call,
                 &base,
                 &CREATE_TOKEN_WITH_ID_TOKEN,
-                &request,
-                &RequestAuth::None,
-                None,
+                members,
+                RequestAuth::None,
                 cx.deadline,
-                crate::client::Want::Value,
             )
             .await
             .map_err(|e| named(name, e.with_context("exchanging the id token")))?;
-            let token = outcome
-                .headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("x-subject-token"))
-                .map(|(_, v)| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| {
-                    fail(
-                        name,
-                        "IAM answered the id token exchange without an X-Subject-Token header",
-                    )
-                })?;
+            let token = subject_token(&outcome).map(str::to_owned).ok_or_else(|| {
+                fail(
+                    name,
+                    "IAM answered the id token exchange without an X-Subject-Token header",
+                )
+            })?;
 
             let mut members = Map::new();
             members.insert(
@@ -311,21 +272,13 @@ impl ProvideCredentials for HuaweiFederated {
                     "token": { "id": token, "duration_seconds": self.duration.as_secs() }
                 } }),
             );
-            let request = prepare(
-                &CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN,
-                &SECURITY_TOKENS_BINDING,
-                members,
-                None,
-            )?;
-            let outcome = send(
-                &client,
+            let outcome = iam_call(
+                call,
                 &base,
                 &CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN,
-                &request,
-                &RequestAuth::Token(crate::Secret::new(token)),
-                None,
+                members,
+                RequestAuth::Token(crate::Secret::new(token)),
                 cx.deadline,
-                crate::client::Want::Value,
             )
             .await
             .map_err(|e| named(name, e.with_context("obtaining temporary access keys")))?;

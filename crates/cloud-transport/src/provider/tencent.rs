@@ -14,9 +14,10 @@ use super::{
 };
 use crate::credentials::env_vars;
 use crate::endpoint::BaseUrl;
+use crate::protocol::Call;
+use crate::tencent::Tencent;
 use crate::{
-    Client, Config, Credentials, EndpointRules, Environment, OperationInfo, Result, ServiceInfo,
-    Vendor,
+    Config, Credentials, EndpointRules, Environment, OperationInfo, Result, ServiceInfo, Vendor,
 };
 
 /// The CVM metadata service (plain http, as the official SDKs use it).
@@ -290,11 +291,23 @@ async fn sts_call(
     let mut config = builder.build().map_err(|e| named(provider, e))?;
     config.anonymous = anonymous;
     config.secret_answers = true;
-    let client = Client::new(&STS, config);
-    let answer = client
-        .call_json_until(op, params, Some(cx.deadline))
-        .await
-        .map_err(|e| named(provider, e))?;
+    let user_agent = crate::protocol::user_agent(&STS);
+    let call = Call {
+        service: &STS,
+        config: &config,
+        user_agent: &user_agent,
+    };
+    let (answer, ()) = crate::call::execute(
+        call,
+        &Tencent::EXPLICIT,
+        op,
+        params,
+        Some(cx.deadline),
+        |exchange, response| crate::call::untyped(op, exchange, response),
+    )
+    .await
+    .map_err(|e| named(provider, e))?;
+    let answer = answer.value;
     let Value::Object(answer) = answer else {
         return Err(fail(provider, "the STS answer is not an object"));
     };

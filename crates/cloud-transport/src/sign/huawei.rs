@@ -57,11 +57,11 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use super::{check_method, check_signature_hex, field, parse_fields, SignError, UtcDateTime};
+use super::{authorization_fields, check_method, SignError, UtcDateTime};
 use super::{
     has_control, hex32, hex_str, hmac_sha256, hmac_with, signatures_equal, Buffered, Sink,
 };
-use crate::credentials::Secret;
+use crate::secret::Secret;
 
 /// The algorithm name, first word of the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -751,18 +751,8 @@ impl fmt::Debug for ParsedAuthorization {
 
 /// Parses `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`.
 pub fn parse_authorization(header: &str) -> Result<ParsedAuthorization, SignError> {
-    let rest = header
-        .trim()
-        .strip_prefix(ALGORITHM)
-        .filter(|r| r.starts_with(' '))
-        .ok_or(SignError::WrongAlgorithm {
-            expected: ALGORITHM,
-        })?;
-    let fields = parse_fields(rest)?;
-    let access_key = field(&fields, "Access")?;
-    let signed_headers = field(&fields, "SignedHeaders")?;
-    let signature = field(&fields, "Signature")?;
-    check_signature_hex(signature)?;
+    let (access_key, signed_headers, signature) =
+        authorization_fields(header, ALGORITHM, "Access")?;
     let signed_headers: Vec<String> = signed_headers.split(';').map(str::to_owned).collect();
     if signed_headers.iter().any(String::is_empty) {
         return Err(SignError::MalformedAuthorization(

@@ -305,6 +305,30 @@ fn field<'a>(fields: &[(&'a str, &'a str)], name: &'static str) -> Result<&'a st
 }
 
 #[cfg(any(feature = "tencent", feature = "huawei"))]
+/// The fields of `<algorithm> <key_field>=..., SignedHeaders=..., Signature=<hex>`, the
+/// `Authorization` header of both vendors: the key's field, the signed headers and a
+/// well-formed signature.
+fn authorization_fields<'h>(
+    header: &'h str,
+    algorithm: &'static str,
+    key_field: &'static str,
+) -> Result<(&'h str, &'h str, &'h str), SignError> {
+    let rest = header
+        .trim()
+        .strip_prefix(algorithm)
+        .filter(|r| r.starts_with(' '))
+        .ok_or(SignError::WrongAlgorithm {
+            expected: algorithm,
+        })?;
+    let fields = parse_fields(rest)?;
+    let key = field(&fields, key_field)?;
+    let signed_headers = field(&fields, "SignedHeaders")?;
+    let signature = field(&fields, "Signature")?;
+    check_signature_hex(signature)?;
+    Ok((key, signed_headers, signature))
+}
+
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 /// A signature is 64 lowercase hex digits.
 fn check_signature_hex(sig: &str) -> Result<(), SignError> {
     if sig.len() == 64 && sig.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {

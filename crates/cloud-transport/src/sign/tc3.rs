@@ -40,11 +40,11 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
-use super::{check_method, check_signature_hex, field, parse_fields, SignError, UtcDateTime};
+use super::{authorization_fields, check_method, SignError, UtcDateTime};
 use super::{
     has_control, hex32, hex_str, hmac_sha256, hmac_with, signatures_equal, Buffered, Sink,
 };
-use crate::credentials::Secret;
+use crate::secret::Secret;
 
 /// The algorithm name, first word of the `Authorization` header.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -349,10 +349,24 @@ pub fn sign(
     timestamp: i64,
     req: &Tc3Request<'_>,
 ) -> Result<Tc3Signature, SignError> {
+    sign_using(secret_id, service, timestamp, req, |date| {
+        derive_signing_key(secret_key, date, service)
+    })
+}
+
+/// Checks and signs a request with the key `key_for` gives for the scope's date (derived
+/// afresh, or from a cache).
+fn sign_using(
+    secret_id: &str,
+    service: &str,
+    timestamp: i64,
+    req: &Tc3Request<'_>,
+    key_for: impl FnOnce(&str) -> SigningKey,
+) -> Result<Tc3Signature, SignError> {
     validate(service, req)?;
     check_secret_id(secret_id)?;
     let date = scope_date(timestamp);
-    let key = derive_signing_key(secret_key, &date, service);
+    let key = key_for(&date);
     Ok(sign_with_key(
         secret_id, &key, &date, service, timestamp, req,
     ))
@@ -544,13 +558,9 @@ impl Signer {
         timestamp: i64,
         req: &Tc3Request<'_>,
     ) -> Result<Tc3Signature, SignError> {
-        validate(service, req)?;
-        check_secret_id(secret_id)?;
-        let date = scope_date(timestamp);
-        let key = self.keys.get_or_derive(secret_key, &date, service);
-        Ok(sign_with_key(
-            secret_id, &key, &date, service, timestamp, req,
-        ))
+        sign_using(secret_id, service, timestamp, req, |date| {
+            self.keys.get_or_derive(secret_key, date, service)
+        })
     }
 }
 
@@ -590,18 +600,8 @@ impl fmt::Debug for ParsedAuthorization {
 
 /// Parses `TC3-HMAC-SHA256 Credential=<id>/<date>/<service>/tc3_request, SignedHeaders=..., Signature=<hex>`.
 pub fn parse_authorization(header: &str) -> Result<ParsedAuthorization, SignError> {
-    let rest = header
-        .trim()
-        .strip_prefix(ALGORITHM)
-        .filter(|r| r.starts_with(' '))
-        .ok_or(SignError::WrongAlgorithm {
-            expected: ALGORITHM,
-        })?;
-    let fields = parse_fields(rest)?;
-    let credential = field(&fields, "Credential")?;
-    let signed_headers = field(&fields, "SignedHeaders")?;
-    let signature = field(&fields, "Signature")?;
-    check_signature_hex(signature)?;
+    let (credential, signed_headers, signature) =
+        authorization_fields(header, ALGORITHM, "Credential")?;
     // The SecretId cannot contain `/`; splitting from the right keeps that assumption local.
     let mut parts = credential.rsplitn(4, '/');
     let (terminator, service, date, secret_id) =

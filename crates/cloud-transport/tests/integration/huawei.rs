@@ -13,14 +13,11 @@ use common::*;
 use serde_json::json;
 
 fn aksk_client(server: &TestServer) -> Client {
-    Client::new(
-        &GEMINIDB,
+    geminidb(
         base_config(server)
             .region("cn-north-4")
             .credentials(huawei_credentials())
-            .project_id(PROJECT_ID)
-            .build()
-            .unwrap(),
+            .project_id(PROJECT_ID),
     )
 }
 
@@ -36,6 +33,10 @@ fn cert_links() -> serde_json::Value {
     json!({"certs": [{"category": "mongodb", "download_link": "https://obs.example.com/ca.crt"}]})
 }
 
+/// A geminidb client of the configuration `builder` makes.
+fn geminidb(builder: cloud_transport::ConfigBuilder) -> Client {
+    Client::new(&GEMINIDB, builder.build().unwrap())
+}
 #[tokio::test]
 async fn get_with_aksk_fills_the_path_and_verifies_at_the_receiver() {
     let server = TestServer::start(|req, _| {
@@ -212,13 +213,10 @@ fn service_and_iam(projects: serde_json::Value) -> impl Fn(&Received, usize) -> 
 }
 
 fn lookup_client(server: &TestServer) -> Client {
-    Client::new(
-        &GEMINIDB,
+    geminidb(
         base_config(server)
             .region("cn-north-4")
-            .credentials(huawei_credentials().with_session_token(SECURITY_TOKEN))
-            .build()
-            .unwrap(),
+            .credentials(huawei_credentials().with_session_token(SECURITY_TOKEN)),
     )
 }
 
@@ -368,13 +366,10 @@ async fn iam_server(lifetime_seconds: i64) -> IamServer {
 }
 
 fn token_client(server: &TestServer) -> Client {
-    Client::new(
-        &GEMINIDB,
+    geminidb(
         base_config(server)
             .region("cn-north-4")
-            .iam_password(IamPassword::new("ops", IAM_PASSWORD, "acme"))
-            .build()
-            .unwrap(),
+            .iam_password(IamPassword::new("ops", IAM_PASSWORD, "acme")),
     )
 }
 
@@ -446,13 +441,10 @@ async fn iam_token_close_to_expiry_is_renewed() {
 #[tokio::test]
 async fn wrong_iam_password_is_a_service_error_from_iam() {
     let iam = iam_server(24 * 3600).await;
-    let client = Client::new(
-        &GEMINIDB,
+    let client = geminidb(
         base_config(&iam.server)
             .region("cn-north-4")
-            .iam_password(IamPassword::new("ops", "wrong", "acme"))
-            .build()
-            .unwrap(),
+            .iam_password(IamPassword::new("ops", "wrong", "acme")),
     );
     let e = client
         .call_json(&LIST_CERTS, json!({"instance_id": INSTANCE_ID}))
@@ -484,13 +476,10 @@ async fn a_given_token_is_sent_unsigned_and_used_for_the_lookup() {
         }
     })
     .await;
-    let client = Client::new(
-        &GEMINIDB,
+    let client = geminidb(
         base_config(&server)
             .region("cn-north-4")
-            .huawei_token(IAM_TOKEN)
-            .build()
-            .unwrap(),
+            .huawei_token(IAM_TOKEN),
     );
     client
         .call_json(&LIST_CERTS, json!({"instance_id": INSTANCE_ID}))
@@ -520,14 +509,11 @@ async fn a_separate_iam_endpoint_receives_the_iam_calls() {
         }
     })
     .await;
-    let client = Client::new(
-        &GEMINIDB,
+    let client = geminidb(
         base_config(&service)
             .region("cn-north-4")
             .iam_endpoint(&iam.server.url)
-            .iam_password(IamPassword::new("ops", IAM_PASSWORD, "acme"))
-            .build()
-            .unwrap(),
+            .iam_password(IamPassword::new("ops", IAM_PASSWORD, "acme")),
     );
     client
         .call_json(&LIST_CERTS, json!({"instance_id": INSTANCE_ID}))
@@ -571,13 +557,7 @@ async fn a_refused_token_is_forgotten_and_renewed_on_the_next_call() {
 #[tokio::test]
 async fn missing_region_and_project_id_is_a_clear_error() {
     let server = TestServer::start(|_, _| Reply::json(200, cert_links())).await;
-    let client = Client::new(
-        &GEMINIDB,
-        base_config(&server)
-            .credentials(huawei_credentials())
-            .build()
-            .unwrap(),
-    );
+    let client = geminidb(base_config(&server).credentials(huawei_credentials()));
     let e = client
         .call_json(&LIST_CERTS, json!({"instance_id": INSTANCE_ID}))
         .await

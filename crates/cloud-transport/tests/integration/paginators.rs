@@ -23,14 +23,7 @@ const LIST: OperationInfo = OperationInfo::action("DescribeDBInstances").read_on
 const PAGES: PageInfo = PageInfo::new("Offset", "Limit", "Items", 3).with_total("TotalCount");
 
 fn client(server: &TestServer) -> Client {
-    Client::new(
-        &MONGODB,
-        base_config(server)
-            .region("ap-guangzhou")
-            .credentials(tencent_credentials())
-            .build()
-            .unwrap(),
-    )
+    mongodb_client(server)
 }
 
 fn number(v: &Value) -> usize {

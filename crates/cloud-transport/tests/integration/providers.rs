@@ -314,6 +314,13 @@ async fn a_failed_refresh_keeps_valid_credentials_and_an_expired_one_names_the_p
         .build()
         .unwrap();
     let client = Client::new(&MONGODB, config);
+    // Expiry is in whole seconds: start just after a second begins, or the truncation could cut
+    // the 2 s lifetime to little more than 1 s and the credentials expire before the refresh.
+    let into_second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_millis();
+    tokio::time::sleep(Duration::from_millis(u64::from(1010 - into_second))).await;
     client.call_json(&DESCRIBE_SSL, json!({})).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     // Due, refresh fails, the old credentials are still valid: the call succeeds.

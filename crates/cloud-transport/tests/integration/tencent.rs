@@ -13,14 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 fn client(server: &TestServer) -> Client {
-    Client::new(
-        &MONGODB,
-        base_config(server)
-            .region("ap-guangzhou")
-            .credentials(tencent_credentials())
-            .build()
-            .unwrap(),
-    )
+    mongodb_client(server)
 }
 
 #[tokio::test]
@@ -145,6 +138,48 @@ async fn throttled_read_is_retried_and_succeeds() {
     for req in server.received() {
         req.verify_tc3(SECRET_KEY).unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_typed_call_finds_errors_in_the_one_pass_and_retries_them() {
+    // Every member optional: an error answer would decode as an empty output if the typed
+    // decoding did not look for `Response.Error` itself.
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Output {
+        status: Option<i64>,
+        request_id: Option<String>,
+    }
+    let server = TestServer::start(|_, i| match i {
+        0 => Reply::tencent_error("RequestLimitExceeded", "Too many requests.", "r0"),
+        1 => Reply::tencent_error("RequestLimitExceeded.UinLimitExceeded", "Too many.", "r1"),
+        _ => Reply::tencent_ok(json!({"Status": "7"}), "r2"),
+    })
+    .await;
+    let out: Output = client(&server)
+        .call(&DESCRIBE_SSL, &json!({"InstanceId": "cmgo-1"}))
+        .await
+        .unwrap();
+    assert_eq!(out.status, Some(7));
+    assert_eq!(out.request_id.as_deref(), Some("r2"));
+    assert_eq!(server.count(), 3, "both error answers were retried");
+
+    // An error that is not retried comes back with its code and request id, as untyped.
+    let refused = TestServer::start(|_, _| {
+        Reply::tencent_error(
+            "InvalidParameterValue.NotFoundInstance",
+            "No such instance.",
+            "r-typed",
+        )
+    })
+    .await;
+    let e = client(&refused)
+        .call::<_, Output>(&DESCRIBE_SSL, &json!({"InstanceId": "cmgo-1"}))
+        .await
+        .unwrap_err();
+    assert!(e.is_code("InvalidParameterValue.NotFoundInstance"), "{e}");
+    assert_eq!(e.request_id(), Some("r-typed"));
+    assert_eq!(refused.count(), 1);
 }
 
 #[tokio::test]

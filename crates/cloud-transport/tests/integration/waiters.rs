@@ -19,14 +19,7 @@ use common::*;
 use serde_json::{json, Value};
 
 fn client(server: &TestServer) -> Client {
-    Client::new(
-        &MONGODB,
-        base_config(server)
-            .region("ap-guangzhou")
-            .credentials(tencent_credentials())
-            .build()
-            .unwrap(),
-    )
+    mongodb_client(server)
 }
 
 static ASYNC_REQUESTS: TaskApi = TaskApi {

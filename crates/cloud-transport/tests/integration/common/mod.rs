@@ -387,6 +387,31 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Received
     }))
 }
 
+/// Every secret the tests' credentials hold.
+pub const TEST_SECRETS: &[&str] = &[
+    SECRET_KEY,
+    SESSION_TOKEN,
+    SK,
+    SECURITY_TOKEN,
+    IAM_PASSWORD,
+    IAM_TOKEN,
+];
+
+/// Fails when `text` (named `what`) shows one of [`TEST_SECRETS`], one of `more`, or an
+/// `Authorization` value (signatures are derived from secrets).
+pub fn assert_no_secret_in(what: &str, text: &str, more: &[&str]) {
+    for secret in TEST_SECRETS.iter().chain(more) {
+        assert!(
+            !text.contains(secret),
+            "{what} shows a secret ({secret}):\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("Signature="),
+        "{what} shows an Authorization value:\n{text}"
+    );
+}
+
 /// Retries that wait milliseconds, so tests stay fast.
 pub fn quick_retry() -> RetryConfig {
     RetryConfig::standard()
@@ -405,6 +430,18 @@ pub fn base_config(server: &TestServer) -> ConfigBuilder {
 
 pub fn tencent_credentials() -> Credentials {
     Credentials::new(SECRET_ID, SECRET_KEY)
+}
+
+/// A mongodb client of `server` in `ap-guangzhou` with the test keys.
+pub fn mongodb_client(server: &TestServer) -> cloud_transport::Client {
+    cloud_transport::Client::new(
+        &MONGODB,
+        base_config(server)
+            .region("ap-guangzhou")
+            .credentials(tencent_credentials())
+            .build()
+            .unwrap(),
+    )
 }
 
 pub fn huawei_credentials() -> Credentials {

@@ -106,7 +106,7 @@ impl RefreshingCredentials {
         let fetched = self.provider.fetch(cx).await?;
         tracing::debug!(
             provider = self.provider.name(),
-            expires_in_seconds = fetched.expires_at().map(|e| e - super::now_unix()),
+            expires_in_seconds = fetched.expires_at().map(|e| e - crate::clock::local_unix()),
             "fetched temporary credentials"
         );
         Ok(fetched)
