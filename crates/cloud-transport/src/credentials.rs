@@ -26,7 +26,7 @@
 //! 4. TKE OIDC web identity: `TKE_REGION`, `TKE_PROVIDER_ID`, `TKE_WEB_IDENTITY_TOKEN_FILE`,
 //!    `TKE_ROLE_ARN`, exchanged through STS `AssumeRoleWithWebIdentity`.
 //!
-//! STS goes to `sts.tencentcloudapi.com`, or [`sts_endpoint`](crate::ConfigBuilder::sts_endpoint)
+//! STS goes to `sts.tencentcloudapi.com`, or `ConfigBuilder::sts_endpoint`
 //! / `TENCENTCLOUD_STS_ENDPOINT`.
 //!
 //! **Huawei Cloud** (feature `huawei`)
@@ -45,7 +45,7 @@
 //!    `HUAWEICLOUD_SDK_METADATA_ENDPOINT`; `off` skips it).
 //!
 //! Federated identity exchanges the id token at `HUAWEICLOUD_SDK_IAM_ENDPOINT` (or
-//! [`iam_endpoint`](crate::ConfigBuilder::iam_endpoint), the profile's `iam_endpoint`, the
+//! `ConfigBuilder::iam_endpoint`, the profile's `iam_endpoint`, the
 //! endpoint override), else `https://iam.myhuaweicloud.com`.
 //!
 //! The metadata step asks the real services only for the process environment: with a fixed

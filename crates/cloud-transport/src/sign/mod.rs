@@ -1,5 +1,5 @@
-//! Request signing: Tencent Cloud TC3-HMAC-SHA256 ([`tc3`], feature `tencent`) and Huawei Cloud
-//! SDK-HMAC-SHA256 ([`huawei`], feature `huawei`).
+//! Request signing: Tencent Cloud TC3-HMAC-SHA256 (`tc3`, feature `tencent`) and Huawei Cloud
+//! SDK-HMAC-SHA256 (`huawei`, feature `huawei`).
 //!
 //! Both schemes are exposed as small pure functions (canonical request, string to sign,
 //! signature, `Authorization` header, and a parser for that header) so that the same code signs
