@@ -437,7 +437,7 @@ async fn every_operation_verifies_under_the_official_signers() {
                 failures.push(format!("{crate_name} {name}: not in the spec bundle"));
                 continue;
             };
-            let info = cloud_spec::transport::operation_info(name, op);
+            let info = cloud_spec::transport::operation_info(service.vendor, name, op);
             let inputs = [
                 ("planned input", Some(&planned_op["sample"])),
                 ("escaped input", planned_op["tricky"].get("input")),

@@ -524,7 +524,11 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     } else {
         TokenStream::new()
     };
-    let transport = if plan.operations.iter().any(|op| !op.params.is_empty()) {
+    let transport = if plan
+        .operations
+        .iter()
+        .any(|op| op.call.http.as_ref().is_some_and(|h| !h.params.is_empty()))
+    {
         quote!(
             use cloud_transport::{OperationInfo, ParamLocation, Result};
         )

@@ -5,7 +5,7 @@
 //! a request in `operations::Request`, the call itself in `cloud_transport::Client::call`. Per
 //! operation, the code only says what to send and what comes back.
 
-use cloud_spec::Location;
+use cloud_spec::call::ParamPlace;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -92,45 +92,45 @@ pub(crate) fn operation_items(
     })
 }
 
-/// `OperationInfo::action("X").read_only()...`: how the operation is called.
+/// `OperationInfo::action("X").read_only()...`: how the operation is called, written from
+/// [`cloud_spec::call::call_facts`] (the rules are decided there, this only spells them).
 fn operation_info(op: &OperationPlan<'_>) -> TokenStream {
-    let spec = op.spec;
-    let name = op.wire;
-    let mut chain = match &spec.http {
+    let facts = &op.call;
+    let name = facts.name;
+    let mut chain = match &facts.http {
         None => quote!(OperationInfo::action(#name)),
         Some(http) => {
-            let method = http.method.as_str();
-            let path = &http.path;
+            let method = http.method;
+            let path = http.path;
             let status = Literal::u16_unsuffixed(http.success_status);
             quote!(OperationInfo::rest(#name, #method, #path, #status))
         }
     };
-    // Reading is idempotent: `read_only()` says both.
-    if spec.read_only {
+    // `read_only()` sets both flags: reading is idempotent.
+    if facts.read_only {
         chain = quote!(#chain.read_only());
-    } else if spec.idempotent {
+    } else if facts.idempotent {
         chain = quote!(#chain.idempotent());
     }
-    if let Some(limit) = spec.rate_limit {
+    if let Some(limit) = facts.rate_limit {
         let limit = Literal::u32_unsuffixed(limit);
         chain = quote!(#chain.rate_limit(#limit));
     }
-    if !spec.regions.is_empty() {
-        let regions = &spec.regions;
+    if !facts.regions.is_empty() {
+        let regions = facts.regions;
         chain = quote!(#chain.regions(&[#(#regions),*]));
     }
-    let params: Vec<TokenStream> = op
-        .params
+    let params: Vec<TokenStream> = facts
+        .http
         .iter()
-        .filter_map(|(wire, location)| {
-            let location = match location {
-                Location::Path => quote!(ParamLocation::Path),
-                Location::Query => quote!(ParamLocation::Query),
-                Location::Header => quote!(ParamLocation::Header),
-                // Body members are the default: not listed.
-                Location::Body => return None,
+        .flat_map(|http| &http.params)
+        .map(|(wire, place)| {
+            let location = match place {
+                ParamPlace::Path => quote!(ParamLocation::Path),
+                ParamPlace::Query => quote!(ParamLocation::Query),
+                ParamPlace::Header => quote!(ParamLocation::Header),
             };
-            Some(quote!((#wire, #location)))
+            quote!((#wire, #location))
         })
         .collect();
     if !params.is_empty() {

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use cloud_spec::call::{call_facts, CallFacts};
 use cloud_spec::{
     EnumKind, ErrorCode, IntWidth, Location, Member, Operation, Service, Shape, TypeExpr, Vendor,
 };
@@ -42,8 +43,8 @@ pub(crate) struct OperationPlan<'s> {
     /// Input fields; members the transport fills in (Huawei `{project_id}`, `X-Auth-Token`) are left out.
     pub input: Vec<FieldPlan<'s>>,
     pub output: Vec<FieldPlan<'s>>,
-    /// Huawei: input members that are not in the JSON body, by wire name.
-    pub params: Vec<(&'s str, Location)>,
+    /// How the operation is called (`Operation::INFO`), as `cloud-spec` decides it.
+    pub call: CallFacts<'s>,
     /// Wire names of input members the transport fills in, so examples may mention them.
     pub transport_members: Vec<&'s str>,
     /// The constants of its documented error codes, in spec order.
@@ -601,7 +602,6 @@ fn plan_operations<'s>(
             &format!("{path}.output"),
             FieldRole::Output,
         )?;
-        let mut params = Vec::new();
         let mut transport_members = Vec::new();
         for (member_wire, member) in &op.input {
             if cloud_spec::transport_members::is_transport_member(
@@ -612,17 +612,12 @@ fn plan_operations<'s>(
                 transport_members.push(member_wire.as_str());
                 continue;
             }
-            match member.location {
-                None | Some(Location::Body) => {}
-                Some(location) => {
-                    if op.http.is_none() {
-                        return Err(error(
-                            format!("{path}.input.{member_wire}.location"),
-                            "only REST operations (with `http`) place members outside the body",
-                        ));
-                    }
-                    params.push((member_wire.as_str(), location));
-                }
+            let outside_body = !matches!(member.location, None | Some(Location::Body));
+            if outside_body && op.http.is_none() {
+                return Err(error(
+                    format!("{path}.input.{member_wire}.location"),
+                    "only REST operations (with `http`) place members outside the body",
+                ));
             }
         }
         if service.vendor == Vendor::Huawei && op.http.is_none() {
@@ -635,7 +630,7 @@ fn plan_operations<'s>(
             type_prefix: names::pascal_case(wire),
             input,
             output,
-            params,
+            call: call_facts(service.vendor, wire, op),
             transport_members,
             error_constants: Vec::new(),
         });

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod bundle;
+pub mod call;
 pub mod conform;
 pub mod lifecycle;
 mod model;

@@ -18,8 +18,9 @@ use cloud_transport::wait::{
 use cloud_transport::{EndpointRules, HttpBinding, OperationInfo, ParamLocation, ServiceInfo};
 use serde_json::Value;
 
+use crate::call::{call_facts, ParamPlace};
 use crate::lifecycle::FilterMember;
-use crate::{Location, Operation, Pagination, Service, Vendor};
+use crate::{Operation, Pagination, Service, Vendor};
 
 /// A lifecycle fact of a spec that cannot become a transport description (the spec validator
 /// rejects such specs; this is for specs that were not validated).
@@ -81,38 +82,40 @@ pub fn service_info(
     }
 }
 
-/// The description of operation `name`: what the generator writes as the crate's
-/// `Operation::INFO` (name, REST binding with the located members, retry and rate facts).
-pub fn operation_info(name: &str, operation: &Operation) -> OperationInfo {
-    let http = operation.http.as_ref().map(|binding| {
-        let params: Vec<(&'static str, ParamLocation)> = operation
-            .input
+/// The description of operation `name` of a `vendor` service: what the generator writes as the
+/// crate's `Operation::INFO`, both from [`crate::call::call_facts`].
+pub fn operation_info(vendor: Vendor, name: &str, operation: &Operation) -> OperationInfo {
+    let facts = call_facts(vendor, name, operation);
+    let http = facts.http.map(|binding| {
+        let params: Vec<(&'static str, ParamLocation)> = binding
+            .params
             .iter()
-            .filter_map(|(wire, member)| {
-                let location = match member.location? {
-                    Location::Path => ParamLocation::Path,
-                    Location::Query => ParamLocation::Query,
-                    Location::Header => ParamLocation::Header,
-                    Location::Body => return None,
-                };
-                Some((leak(wire), location))
-            })
+            .map(|(wire, location)| (leak(wire), param_location(*location)))
             .collect();
         HttpBinding {
-            method: binding.method.as_str(),
-            path: leak(&binding.path),
+            method: leak(binding.method),
+            path: leak(binding.path),
             success_status: binding.success_status,
             params: Box::leak(params.into_boxed_slice()),
         }
     });
-    let regions: Vec<&'static str> = operation.regions.iter().map(|r| leak(r)).collect();
+    let regions: Vec<&'static str> = facts.regions.iter().map(|r| leak(r)).collect();
     OperationInfo {
-        name: leak(name),
+        name: leak(facts.name),
         http,
-        read_only: operation.read_only,
-        idempotent: operation.idempotent,
-        rate_limit: operation.rate_limit,
+        read_only: facts.read_only,
+        idempotent: facts.idempotent,
+        rate_limit: facts.rate_limit,
         regions: Box::leak(regions.into_boxed_slice()),
+    }
+}
+
+/// Where the transport puts a member sent outside the body.
+fn param_location(place: ParamPlace) -> ParamLocation {
+    match place {
+        ParamPlace::Path => ParamLocation::Path,
+        ParamPlace::Query => ParamLocation::Query,
+        ParamPlace::Header => ParamLocation::Header,
     }
 }
 
@@ -212,7 +215,7 @@ pub fn task_api(service: &Service, key: &str) -> Result<TaskApi, DescriptionErro
         .ok_or_else(|| error(&path, "no such task API"))?;
     let polled = operation_named(service, &api.operation, &format!("{path}.operation"))?;
     Ok(TaskApi {
-        operation: operation_info(&api.operation, polled),
+        operation: operation_info(service.vendor, &api.operation, polled),
         handle: leak(&api.handle),
         handle_as_text: polled.input_is_text(&api.handle),
         status: leak(&api.status),
@@ -285,7 +288,7 @@ pub fn condition_waiter(
         })
         .collect::<Result<Vec<_>, DescriptionError>>()?;
     Ok(Some(ConditionWaiter {
-        operation: operation_info(&waiter.operation, polled),
+        operation: operation_info(service.vendor, &waiter.operation, polled),
         input: Box::leak(input.into_boxed_slice()),
         until: Box::leak(until.into_boxed_slice()),
     }))
@@ -339,7 +342,7 @@ pub fn resource_info(service: &Service) -> Result<Option<ResourceInfo>, Descript
     let states = &resource.states;
     Ok(Some(ResourceInfo {
         name: leak(&resource.name),
-        list: operation_info(&list.operation, operation),
+        list: operation_info(service.vendor, &list.operation, operation),
         pages: pages(operation, pagination),
         id_filter,
         item_id: leak(&list.id),
@@ -358,7 +361,11 @@ mod tests {
     #[test]
     fn rest_bindings_list_the_located_members_and_tencent_has_none() {
         let geminidb = crate::bundle::service("huawei-geminidb").expect("bundled");
-        let info = operation_info("SwitchSsl", &geminidb.operations["SwitchSsl"]);
+        let info = operation_info(
+            Vendor::Huawei,
+            "SwitchSsl",
+            &geminidb.operations["SwitchSsl"],
+        );
         let http = info.http.expect("a REST binding");
         assert_eq!((http.method, http.success_status), ("POST", 202));
         assert_eq!(http.params, &[("instance_id", ParamLocation::Path)]);
@@ -366,7 +373,7 @@ mod tests {
 
         let mongodb = crate::bundle::service("tencent-mongodb").expect("bundled");
         let describe = &mongodb.operations["DescribeInstanceSSL"];
-        let info = operation_info("DescribeInstanceSSL", describe);
+        let info = operation_info(Vendor::Tencent, "DescribeInstanceSSL", describe);
         assert!(info.http.is_none());
         assert_eq!(info.rate_limit, Some(20));
         assert!(info.read_only && info.idempotent);

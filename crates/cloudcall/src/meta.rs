@@ -36,7 +36,7 @@ pub fn operation_info(service: &Service, name: &str, op: &Operation) -> Operatio
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     *cache
         .entry((service.crate_name(), name.to_owned()))
-        .or_insert_with(|| cloud_spec::transport::operation_info(name, op))
+        .or_insert_with(|| cloud_spec::transport::operation_info(service.vendor, name, op))
 }
 
 #[cfg(test)]

@@ -349,6 +349,17 @@ mod tests {
         vec![b"hello".to_vec()]
     }
 
+    /// `run` installs a process-wide panic hook and puts the previous one back when it ends: two
+    /// runs at once in one test process would undo each other's hook (the tests run on threads).
+    static ONE_RUN_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+    fn run_alone(target: &Target, options: &Options) -> Report {
+        let _alone = ONE_RUN_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        run(target, options)
+    }
+
     fn target(run: fn(&[u8]) -> u64) -> Target {
         Target {
             name: "test",
@@ -367,7 +378,7 @@ mod tests {
             runs: Some(2000),
             ..Options::default()
         };
-        let report = run(&target(counting), &options);
+        let report = run_alone(&target(counting), &options);
         assert_eq!(report.executions, 2000);
         assert!(report.crashes.is_empty());
         assert!(report.labels >= 5, "{report:?}");
@@ -382,7 +393,7 @@ mod tests {
             crash_dir: dir.clone(),
             ..Options::default()
         };
-        let report = run(&target(panicking), &options);
+        let report = run_alone(&target(panicking), &options);
         assert_eq!(report.crashes.len(), 1, "{:?}", report.crashes);
         let crash = &report.crashes[0];
         assert!(crash.message.contains("found a bang"), "{}", crash.message);

@@ -24,7 +24,7 @@ fn check(crate_name: &str, typed: &[OperationInfo]) {
         ));
     }
     for (name, op) in &spec.operations {
-        let expected = cloud_spec::transport::operation_info(name, op);
+        let expected = cloud_spec::transport::operation_info(spec.vendor, name, op);
         match typed.iter().find(|info| info.name == name) {
             None => problems.push(format!("{name}: no typed operation")),
             Some(info) if *info != expected => {

@@ -147,7 +147,7 @@ async fn every_bundled_operation_answers_well_typed() {
             let input_json = Value::Object(input.clone().into_iter().collect());
             called += 1;
             let output = match client
-                .call_json(&transport::operation_info(name, op), input_json)
+                .call_json(&transport::operation_info(spec, name, op), input_json)
                 .await
             {
                 Ok(output) => output,
@@ -208,7 +208,7 @@ async fn every_bundled_operation_answers_well_typed() {
                     wrong.insert(member.clone(), json!(UNKNOWN_INSTANCE));
                 }
                 let wrong = Value::Object(wrong.into_iter().collect());
-                let info = transport::operation_info(name, op);
+                let info = transport::operation_info(spec, name, op);
                 match client.call_json(&info, wrong).await {
                     Err(e) if is_not_found(spec, e.code()) => {}
                     Err(e) => failures.push(format!(

@@ -526,7 +526,7 @@ fn capture_requests(
             continue;
         };
         let input = Value::Object(input.into_iter().collect());
-        let op_info = cloud_spec::transport::operation_info(name, op);
+        let op_info = cloud_spec::transport::operation_info(spec.vendor, name, op);
         let _ = runtime.block_on(client.call_json(&op_info, input));
     }
     let captured = std::mem::take(&mut *capture.0.lock().unwrap_or_else(|p| p.into_inner()));

@@ -29,9 +29,9 @@ pub fn service_info(spec: &Service) -> &'static ServiceInfo {
     Box::leak(Box::new(info))
 }
 
-/// The transport's description of operation `name`.
-pub fn operation_info(name: &str, op: &Operation) -> OperationInfo {
-    cloud_spec::transport::operation_info(name, op)
+/// The transport's description of operation `name` of `spec`.
+pub fn operation_info(spec: &Service, name: &str, op: &Operation) -> OperationInfo {
+    cloud_spec::transport::operation_info(spec.vendor, name, op)
 }
 
 /// A client of `spec` calling `emulator` with the demo credentials, in `region` (Tencent; a
@@ -89,7 +89,7 @@ impl SpecClient {
             .get(name)
             .unwrap_or_else(|| panic!("{} has no operation {name}", self.spec.crate_name()));
         self.client
-            .call_json(&operation_info(name, op), input)
+            .call_json(&operation_info(&self.spec, name, op), input)
             .await
     }
 
