@@ -19,6 +19,7 @@
 //! each figure is the median of its rounds.
 //!
 //! `cargo bench -p cloudcall-tests --bench runtime -- [--quick] [client|decode|emulator]...`
+//! (`--emulator-connections N` and `--emulator-row N` tune the emulator group).
 
 use std::convert::Infallible;
 use std::fmt;
@@ -89,7 +90,12 @@ fn main() {
             .position(|a| a == "--emulator-connections")
             .and_then(|at| args.get(at + 1)?.parse().ok())
             .unwrap_or(32);
-        emulator_throughput(plan, connections, &mut table);
+        // `--emulator-row N`: measure only row N (0-3, in the table's order), e.g. to profile it.
+        let only_row = args
+            .iter()
+            .position(|a| a == "--emulator-row")
+            .and_then(|at| args.get(at + 1)?.parse().ok());
+        emulator_throughput(plan, connections, only_row, &mut table);
     }
     println!(
         "\nruntime benchmarks: {} rounds of {:?} a side, interleaved, medians; {} CPUs",
@@ -925,7 +931,7 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn emulator_throughput(plan: Plan, concurrency: usize, table: &mut Table) {
+fn emulator_throughput(plan: Plan, concurrency: usize, only_row: Option<usize>, table: &mut Table) {
     println!("emulator throughput (hyper load generator, keep-alive, rate limits off)");
     let rss_before = rss_kib();
     // The emulator's own binary runs 2 workers; the fixed server gets the same.
@@ -988,6 +994,9 @@ fn emulator_throughput(plan: Plan, concurrency: usize, table: &mut Table) {
         .collect();
     for _ in 0..plan.rounds {
         for (at, (replay, _)) in signed(&load_rt).into_iter().enumerate() {
+            if only_row.is_some_and(|row| row != at) {
+                continue;
+            }
             let fixed = fixed[at];
             ours[at].push(load_rt.block_on(replay_load(
                 addr,
@@ -1006,6 +1015,9 @@ fn emulator_throughput(plan: Plan, concurrency: usize, table: &mut Table) {
         "signed Huawei, listing (geminidb ListInstances)",
     ];
     for ((what, ours), base) in names.into_iter().zip(ours).zip(base) {
+        if ours.is_empty() {
+            continue;
+        }
         let (ours, base) = (summarize(ours), summarize(base));
         table.push(Row {
             what: format!("emulator {what}, c={concurrency}"),

@@ -84,7 +84,7 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
         }
         return deny("the request has neither an X-Auth-Token nor an Authorization header");
     };
-    let auth = match sig::parse_authorization(authorization) {
+    let auth = match sig::split_authorization(authorization) {
         Ok(a) => a,
         Err(e) => return deny(&format!("invalid Authorization header: {e}")),
     };
@@ -102,7 +102,7 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
             HUAWEI_MAX_SKEW.as_secs()
         ));
     }
-    let key = match shared.signing_key(IssuedVendor::Huawei, &auth.access_key, now) {
+    let key = match shared.signing_key(IssuedVendor::Huawei, auth.access_key, now) {
         Lookup::Valid(key) => key,
         Lookup::Expired => {
             return deny(&format!(
@@ -117,11 +117,8 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
             ))
         }
     };
-    let query = sig::parse_query(&req.query);
-    let query: Vec<(&str, &str)> = query
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let query = sig::parse_query_borrowed(&req.query);
+    let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (&**k, &**v)).collect();
     let headers: Vec<(&str, &str)> = req
         .headers
         .iter()
@@ -134,7 +131,7 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
         headers: &headers,
         body: &req.body,
     };
-    if let Err(e) = sig::verify(&auth, &key.secret, &signed) {
+    if let Err(e) = sig::verify_parts(&auth, &key.secret, &signed) {
         return deny(&format!("verify aksk signature fail: {e}"));
     }
     if let Some(token) = &key.session_token {

@@ -67,7 +67,13 @@ pub(crate) fn uuid_like() -> String {
 
 /// A 32-hex-digit id, as Huawei's `X-Request-Id` and job ids look.
 pub(crate) fn hex32() -> String {
-    format!("{:032x}", fresh_bits())
+    // Digit by digit rather than `format!("{:032x}")`: every Huawei answer carries one.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bits = fresh_bits();
+    (0..32)
+        .rev()
+        .map(|digit| char::from(HEX[((bits >> (digit * 4)) & 15) as usize]))
+        .collect()
 }
 
 /// A fresh id in a spec's `id_format` ([`cloud_spec::lifecycle::parse_id_format`]): literal

@@ -53,6 +53,7 @@
 //! [`ParsedAuthorization::access_key`], then [`verify`] with the request as received (decode the
 //! raw query with [`parse_query`]).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use sha2::{Digest, Sha256};
@@ -217,11 +218,11 @@ fn write_canonical_uri(out: &mut impl Sink, path: &str) {
 }
 
 /// [`percent_decode`] without a copy when there is nothing to decode.
-fn percent_decode_cow(s: &str) -> std::borrow::Cow<'_, str> {
+fn percent_decode_cow(s: &str) -> Cow<'_, str> {
     if s.contains('%') {
-        std::borrow::Cow::Owned(percent_decode(s))
+        Cow::Owned(percent_decode(s))
     } else {
-        std::borrow::Cow::Borrowed(s)
+        Cow::Borrowed(s)
     }
 }
 
@@ -252,11 +253,20 @@ fn write_canonical_query(out: &mut impl Sink, params: &[(&str, &str)]) {
 /// A part without `=` is a key with an empty value; empty parts are skipped; `+` stays `+`
 /// (the official client encodes a space as `%20`).
 pub fn parse_query(raw: &str) -> Vec<(String, String)> {
+    parse_query_borrowed(raw)
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// [`parse_query`] that copies only what it decodes: a verifier's per-call path, where keys
+/// and values rarely hold a `%`.
+pub fn parse_query_borrowed(raw: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     raw.split('&')
         .filter(|part| !part.is_empty())
         .map(|part| {
             let (k, v) = part.split_once('=').unwrap_or((part, ""));
-            (percent_decode(k), percent_decode(v))
+            (percent_decode_cow(k), percent_decode_cow(v))
         })
         .collect()
 }
@@ -315,14 +325,23 @@ fn write_canonical_headers<N: AsRef<str>>(
     headers: &[(&str, &str)],
 ) -> Result<(), SignError> {
     for name in signed_headers {
-        let name = name.as_ref();
-        let value = header_value(headers, name)
-            .ok_or_else(|| SignError::MissingSignedHeader(name.to_ascii_lowercase()))?;
-        put_lowercase(out, name);
-        out.put_str(":");
-        out.put_str(python_strip(value));
-        out.put_str("\n");
+        write_canonical_header(out, name.as_ref(), headers)?;
     }
+    Ok(())
+}
+
+/// One line of the canonical headers block, `name:value\n`: the signed header must be present.
+fn write_canonical_header(
+    out: &mut impl Sink,
+    name: &str,
+    headers: &[(&str, &str)],
+) -> Result<(), SignError> {
+    let value = header_value(headers, name)
+        .ok_or_else(|| SignError::MissingSignedHeader(name.to_ascii_lowercase()))?;
+    put_lowercase(out, name);
+    out.put_str(":");
+    out.put_str(python_strip(value));
+    out.put_str("\n");
     Ok(())
 }
 
@@ -552,6 +571,27 @@ impl<N: AsRef<str>> SignedHeaders for Lookup<'_, N> {
     }
 }
 
+/// Signed names as the `Authorization` header joins them (`a;b;c`), values looked up: a
+/// verifier's, without splitting the list into strings.
+struct Joined<'a> {
+    names: &'a str,
+    headers: &'a [(&'a str, &'a str)],
+}
+
+impl SignedHeaders for Joined<'_> {
+    fn write_block(&self, out: &mut impl Sink) -> Result<(), SignError> {
+        for name in self.names.split(';') {
+            write_canonical_header(out, name, self.headers)?;
+        }
+        Ok(())
+    }
+
+    fn write_names(&self, out: &mut impl Sink) {
+        // Lower-casing the joined list is lower-casing each name and joining them.
+        put_lowercase(out, self.names);
+    }
+}
+
 /// Signed headers resolved once (the signer's): sorted `(name, value)` pairs and the names
 /// already joined and lower-cased.
 struct Resolved<'a> {
@@ -749,20 +789,53 @@ impl fmt::Debug for ParsedAuthorization {
     }
 }
 
-/// Parses `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`.
-pub fn parse_authorization(header: &str) -> Result<ParsedAuthorization, SignError> {
+/// An `Authorization` header split into its parts, borrowed from the header: what a server
+/// checks on every call, without copying anything. [`parse_authorization`] is the owned form.
+/// `Debug` hides the signature.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct AuthorizationParts<'h> {
+    /// The AK.
+    pub access_key: &'h str,
+    /// The signed header names, `;`-joined as sent; none is empty.
+    pub signed_headers: &'h str,
+    /// The hex signature (64 lowercase hex digits).
+    pub signature: &'h str,
+}
+
+impl fmt::Debug for AuthorizationParts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationParts")
+            .field("access_key", &self.access_key)
+            .field("signed_headers", &self.signed_headers)
+            .field("signature", &"***")
+            .finish()
+    }
+}
+
+/// Splits `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`, refusing what
+/// [`parse_authorization`] refuses.
+pub fn split_authorization(header: &str) -> Result<AuthorizationParts<'_>, SignError> {
     let (access_key, signed_headers, signature) =
         authorization_fields(header, ALGORITHM, "Access")?;
-    let signed_headers: Vec<String> = signed_headers.split(';').map(str::to_owned).collect();
-    if signed_headers.iter().any(String::is_empty) {
+    if signed_headers.split(';').any(str::is_empty) {
         return Err(SignError::MalformedAuthorization(
             "SignedHeaders has an empty name",
         ));
     }
-    Ok(ParsedAuthorization {
-        access_key: access_key.to_owned(),
+    Ok(AuthorizationParts {
+        access_key,
         signed_headers,
-        signature: signature.to_owned(),
+        signature,
+    })
+}
+
+/// Parses `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`.
+pub fn parse_authorization(header: &str) -> Result<ParsedAuthorization, SignError> {
+    let parts = split_authorization(header)?;
+    Ok(ParsedAuthorization {
+        access_key: parts.access_key.to_owned(),
+        signed_headers: parts.signed_headers.split(';').map(str::to_owned).collect(),
+        signature: parts.signature.to_owned(),
     })
 }
 
@@ -774,15 +847,54 @@ pub fn verify(
     secret_key: &Secret,
     req: &HuaweiRequest<'_>,
 ) -> Result<(), SignError> {
-    for required in ["host", "x-sdk-date"] {
-        if !auth.signed_headers.iter().any(|h| h == required) {
-            return Err(SignError::Mismatch(
-                "SignedHeaders lacks host or x-sdk-date",
-            ));
-        }
+    let signs = |required: &str| auth.signed_headers.iter().any(|h| h == required);
+    let lookup = Lookup {
+        names: &auth.signed_headers,
+        headers: req.headers,
+    };
+    verify_signed(signs, &lookup, &auth.signature, secret_key, req)
+}
+
+/// [`verify`] for a header split by [`split_authorization`]: the same checks, the same errors,
+/// nothing allocated.
+pub fn verify_parts(
+    auth: &AuthorizationParts<'_>,
+    secret_key: &Secret,
+    req: &HuaweiRequest<'_>,
+) -> Result<(), SignError> {
+    let signs = |required: &str| auth.signed_headers.split(';').any(|h| h == required);
+    let joined = Joined {
+        names: auth.signed_headers,
+        headers: req.headers,
+    };
+    verify_signed(signs, &joined, auth.signature, secret_key, req)
+}
+
+/// The one implementation of [`verify`] and [`verify_parts`].
+fn verify_signed(
+    signs: impl Fn(&str) -> bool,
+    signed: &impl SignedHeaders,
+    signature: &str,
+    secret_key: &Secret,
+    req: &HuaweiRequest<'_>,
+) -> Result<(), SignError> {
+    if !(signs("host") && signs("x-sdk-date")) {
+        return Err(SignError::Mismatch(
+            "SignedHeaders lacks host or x-sdk-date",
+        ));
     }
-    let (_, _, _, expected) = compute(secret_key, &auth.signed_headers, req)?;
-    if signatures_equal(&expected, &auth.signature) {
+    // As `authorization` signs: the canonical request and the string to sign go straight into
+    // their hash and MAC, and the expected signature stays on the stack.
+    let sdk_date = checked_sdk_date(req)?;
+    let mut canonical = Sha256::new();
+    let mut buffered = Buffered::new(&mut canonical);
+    write_canonical_request(&mut buffered, signed, req)?;
+    buffered.finish();
+    let canonical_hash = hex32(&canonical.finalize());
+    let mut mac = hmac_with(secret_key.expose().as_bytes());
+    write_string_to_sign(&mut mac, sdk_date, hex_str(&canonical_hash));
+    let expected = hex32(&hmac::Mac::finalize(mac).into_bytes());
+    if signatures_equal(hex_str(&expected), signature) {
         Ok(())
     } else {
         Err(SignError::Mismatch("the signature does not match"))
@@ -811,6 +923,12 @@ mod tests {
             [("a", "y y"), ("a", "z"), ("flag", ""), ("c+", "~/")]
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
         );
+        let borrowed = parse_query_borrowed("id=x&name=a%20b");
+        assert!(matches!(
+            borrowed[0],
+            (Cow::Borrowed("id"), Cow::Borrowed("x"))
+        ));
+        assert!(matches!(&borrowed[1].1, Cow::Owned(v) if v == "a b"));
     }
 
     #[test]
@@ -937,6 +1055,62 @@ mod tests {
     }
 
     #[test]
+    fn verify_parts_agrees_with_verify() {
+        let sk = Secret::new("sk");
+        let mut headers = headers();
+        headers.push(("HOST", "Example.com "));
+        let req = HuaweiRequest {
+            method: "get",
+            path: "/v3/p/instances",
+            query: &[("id", "x"), ("a", "b c")],
+            headers: &headers,
+            body: b"",
+        };
+        let good = authorization("AK", &sk, &req).unwrap();
+        let signature = &good[good.len() - 64..];
+        let zeros = "0".repeat(64);
+        let mut cases = vec![good.clone(), good.replace("content-type;", "Content-Type;")];
+        for (names, sig) in [
+            ("content-type;host;x-sdk-date", zeros.as_str()),
+            ("content-type;host;x-missing;x-sdk-date", signature),
+            ("content-type;host", signature),
+            ("Host;X-Sdk-Date", signature),
+            ("x-sdk-date;host", signature),
+        ] {
+            cases.push(format!(
+                "{ALGORITHM} Access=AK, SignedHeaders={names}, Signature={sig}"
+            ));
+        }
+        for header in &cases {
+            let parts = split_authorization(header).unwrap();
+            let parsed = parse_authorization(header).unwrap();
+            for (secret, request) in [
+                (&sk, req),
+                (&Secret::new("other"), req),
+                (&sk, HuaweiRequest { query: &[], ..req }),
+                (
+                    &sk,
+                    HuaweiRequest {
+                        method: "a b",
+                        ..req
+                    },
+                ),
+            ] {
+                assert_eq!(
+                    verify_parts(&parts, secret, &request),
+                    verify(&parsed, secret, &request),
+                    "{header}"
+                );
+            }
+        }
+        assert_eq!(
+            verify_parts(&split_authorization(&good).unwrap(), &sk, &req),
+            Ok(())
+        );
+        assert!(!format!("{:?}", split_authorization(&good).unwrap()).contains(signature));
+    }
+
+    #[test]
     fn debug_hides_tokens_and_bodies() {
         let sk = Secret::new("sk");
         let mut headers = headers();
@@ -1017,6 +1191,10 @@ mod tests {
             "SDK-HMAC-SHA256 Access=a, SignedHeaders=host, Signature=zz",
         ] {
             assert!(parse_authorization(bad).is_err(), "{bad}");
+            assert_eq!(
+                split_authorization(bad).unwrap_err(),
+                parse_authorization(bad).unwrap_err()
+            );
         }
     }
 }
