@@ -559,7 +559,14 @@ mod tests {
                     ]
                 }
             },
-            "shapes": {"Instance": {"members": {"id": {"type": "string"}, "name": {"type": "string"}}}}
+            "shapes": {"Instance": {"members": {"id": {"type": "string"}, "name": {"type": "string"}}}},
+            // The member that names an instance is a spec fact (the emulator's samples read it).
+            "resource": {
+                "name": "instance", "id": "instance_id", "id_format": "ins-{alnum:4}",
+                "list": {"operation": "ListInstances", "id": "id", "status": "name", "filters": {"id": "id"}},
+                "states": {"creating": [], "running": []},
+                "create": {}, "remove": {}
+            }
         })
     }
 
