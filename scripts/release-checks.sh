@@ -37,6 +37,17 @@ else
     base="HEAD"
 fi
 
+forget_unpacked_packages() {
+    local cargo_home="${CARGO_HOME:-$HOME/.cargo}" name_version
+    cargo metadata --no-deps --format-version 1 --offline \
+        | python3 -c 'import json, sys
+for p in json.load(sys.stdin)["packages"]:
+    print(p["name"] + "-" + p["version"])' \
+        | while read -r name_version; do
+            rm -rf "$cargo_home"/registry/src/-*/"$name_version"
+        done
+}
+
 step "tools (scripts/install-tools.sh)"
 bash scripts/install-tools.sh
 took
@@ -49,7 +60,16 @@ step "publish dry run with verification (cargo publish --workspace --dry-run)"
 # `--workspace` skips the `publish = false` tools and publishes in dependency order; the dry run
 # resolves the workspace crates from the packages it just made, so it works before the first
 # release too (cargo 1.90+).
+#
+# Cargo unpacks the packages it made into $CARGO_HOME/registry/src/-<hash of the path of
+# target/package/tmp-registry>/NAME-VERSION and reuses such a directory when it exists, whatever
+# it holds: a clone at the same path (a CI machine's), with versions not bumped since, verified
+# the new packages against an earlier run's sources (CI failed that way, stale cloud-spec). Our
+# own unpacked sources are removed before and after; the `-<hash>` directories are the local
+# registries' (crates.io's is `index.crates.io-<hash>`).
+forget_unpacked_packages
 cargo publish --workspace --dry-run --quiet
+forget_unpacked_packages
 # The .crate files and their unpacked sources; nothing later needs them.
 rm -rf target/package
 took
