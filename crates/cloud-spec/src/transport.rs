@@ -229,8 +229,7 @@ fn condition_value(facts: &ConditionFacts<'_>) -> ConditionWaiter {
 ///
 /// As [`operation_waiter`].
 pub fn task_info(service: &Service, name: &str) -> Result<Option<TaskInfo>, DescriptionError> {
-    let waiter = waiter_facts(service, name)?;
-    Ok(waiter.and_then(|w| w.task).as_ref().map(task_value))
+    Ok(operation_waiter(service, name)?.and_then(|w| w.task))
 }
 
 /// The condition waiter (`waiter:`) of operation `name`, when it has one.
@@ -242,8 +241,7 @@ pub fn condition_waiter(
     service: &Service,
     name: &str,
 ) -> Result<Option<ConditionWaiter>, DescriptionError> {
-    let waiter = waiter_facts(service, name)?;
-    Ok(waiter.and_then(|w| w.until).as_ref().map(condition_value))
+    Ok(operation_waiter(service, name)?.and_then(|w| w.until))
 }
 
 /// What operation `name` waits for (its task, then its condition): what the generator writes
