@@ -287,7 +287,6 @@ pub(crate) fn lib_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
 
 /// What the crate docs say about waiters and paginators, when the crate has any.
 fn lifecycle_docs(plan: &Plan<'_>) -> Option<String> {
-    let service = plan.service;
     let mut parts = Vec::new();
     if super::lifecycle::has_waits(plan) {
         parts.push(
@@ -298,8 +297,8 @@ fn lifecycle_docs(plan: &Plan<'_>) -> Option<String> {
         );
     }
     if let (Some(resource), Some((running, _, _))) = (
-        &service.resource,
-        super::lifecycle::resource_methods(service).first(),
+        &plan.resource,
+        super::lifecycle::resource_methods(plan).first(),
     ) {
         parts.push(format!(
             "[`Client::{running}`] and its siblings wait for one {} to reach a state.",
@@ -389,11 +388,11 @@ pub(crate) fn client_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         .iter()
         .map(|op| super::operation::client_method(plan, op))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut own_methods = super::lifecycle::resource_methods(service)
+    let mut own_methods = super::lifecycle::resource_methods(plan)
         .into_iter()
         .map(|(name, _, _)| name)
         .collect::<Vec<_>>();
-    if !service.tasks.is_empty() {
+    if !plan.task_apis.is_empty() {
         own_methods.push("wait_for_task".to_owned());
     }
     if let Some(op) = plan

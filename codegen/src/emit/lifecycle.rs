@@ -4,15 +4,19 @@
 //! them.
 //!
 //! Per operation this is at most one small `impl` (`Paged` or `Waits`); the polling and paging
-//! themselves live once, in the transport. The descriptions written here equal the ones
-//! `cloud_spec::transport` builds from the same spec at run time (the CLI's), which a workspace
-//! test checks.
+//! themselves live once, in the transport. What each description says is decided in
+//! `cloud-spec` (`pages`, `waits`, `resource`: the facts in the [`Plan`]); this module only
+//! spells those facts as tokens, and `cloud_spec::transport` builds the same values from them
+//! for the CLI (a workspace test checks the spelling).
 
-use cloud_spec::lifecycle::{parse_id_format, FilterMember, IdFormatPart};
-use cloud_spec::{Operation, Service, TypeExpr};
+use cloud_spec::facts::ScalarFact;
+use cloud_spec::lifecycle::{parse_id_format, IdFormatPart};
+use cloud_spec::pages::{PageCounting, PageFacts};
+use cloud_spec::resource::ResourceFacts;
+use cloud_spec::waits::ConditionFacts;
+use cloud_spec::TypeExpr;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use super::doc_example;
 use super::docs::Docs;
@@ -30,14 +34,17 @@ fn error(path: impl Into<String>, message: impl Into<String>) -> EmitError {
 
 /// Whether the crate has any paged operation.
 pub(crate) fn has_pages(plan: &Plan<'_>) -> bool {
-    plan.operations
-        .iter()
-        .any(|op| op.spec.pagination.is_some())
+    plan.operations.iter().any(|op| op.pages.is_some())
 }
 
 /// Whether operation `op` can be waited for: it returns a task handle or has a condition waiter.
 pub(crate) fn waits(op: &OperationPlan<'_>) -> bool {
-    op.spec.task.is_some() || op.spec.waiter.is_some()
+    op.waiter.is_some()
+}
+
+/// Whether operation `op` has a condition waiter.
+fn has_condition(op: &OperationPlan<'_>) -> bool {
+    op.waiter.as_ref().is_some_and(|w| w.until.is_some())
 }
 
 /// Whether the crate has any operation that can be waited for.
@@ -47,7 +54,7 @@ pub(crate) fn has_waits(plan: &Plan<'_>) -> bool {
 
 /// Whether the crate uses the wait types at all (operation waiters or resource waiters).
 pub(crate) fn uses_wait(plan: &Plan<'_>) -> bool {
-    has_waits(plan) || plan.service.resource.is_some() || !plan.service.tasks.is_empty()
+    has_waits(plan) || plan.resource.is_some() || !plan.task_apis.is_empty()
 }
 
 /// The constant of task API `key`: `TASK_API_ASYNC_REQUEST`.
@@ -55,56 +62,34 @@ fn task_api_const(key: &str) -> proc_macro2::Ident {
     format_ident!("TASK_API_{}", names::constant_case(key))
 }
 
-/// The generated input type of the operation named `wire`.
-fn input_type_of(plan: &Plan<'_>, wire: &str, path: &str) -> Result<proc_macro2::Ident, EmitError> {
+/// The generated input type of the operation named `wire` (one the facts name, so it exists).
+fn input_type_of(plan: &Plan<'_>, wire: &str) -> Result<proc_macro2::Ident, EmitError> {
     plan.operations
         .iter()
         .find(|op| op.wire == wire)
         .map(|op| format_ident!("{}", op.input_type()))
-        .ok_or_else(|| error(path, format!("names the unknown operation `{wire}`")))
+        .ok_or_else(|| error(format!("operations.{wire}"), "is not planned"))
 }
 
-fn operation_named<'s>(
-    service: &'s Service,
-    wire: &str,
-    path: &str,
-) -> Result<&'s Operation, EmitError> {
-    service
-        .operations
-        .get(wire)
-        .ok_or_else(|| error(path, format!("names the unknown operation `{wire}`")))
-}
-
-/// A spec value as a `Scalar` expression.
-fn scalar(value: &Value, path: &str) -> Result<TokenStream, EmitError> {
+/// A `Scalar` expression.
+fn scalar(value: ScalarFact<'_>) -> TokenStream {
     match value {
-        Value::String(s) => Ok(quote!(Scalar::Str(#s))),
-        Value::Bool(b) => Ok(quote!(Scalar::Bool(#b))),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) if i < 0 => {
-                let lit = Literal::u64_unsuffixed(i.unsigned_abs());
-                Ok(quote!(Scalar::Int(-#lit)))
-            }
-            Some(i) => {
-                let lit = Literal::i64_unsuffixed(i);
-                Ok(quote!(Scalar::Int(#lit)))
-            }
-            None => Err(error(path, format!("{n} is not a 64-bit integer"))),
-        },
-        other => Err(error(
-            path,
-            format!("{other} is not a string, an integer or a boolean"),
-        )),
+        ScalarFact::Str(s) => quote!(Scalar::Str(#s)),
+        ScalarFact::Bool(b) => quote!(Scalar::Bool(#b)),
+        ScalarFact::Int(i) if i < 0 => {
+            let lit = Literal::u64_unsuffixed(i.unsigned_abs());
+            quote!(Scalar::Int(-#lit))
+        }
+        ScalarFact::Int(i) => {
+            let lit = Literal::i64_unsuffixed(i);
+            quote!(Scalar::Int(#lit))
+        }
     }
 }
 
-fn scalars(values: &[Value], path: &str) -> Result<TokenStream, EmitError> {
-    let items = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| scalar(v, &format!("{path}[{i}]")))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(quote!(&[#(#items),*]))
+fn scalars(values: &[ScalarFact<'_>]) -> TokenStream {
+    let items = values.iter().copied().map(scalar);
+    quote!(&[#(#items),*])
 }
 
 fn option_str(value: Option<&str>) -> TokenStream {
@@ -121,12 +106,9 @@ pub(crate) fn operations_imports(plan: &Plan<'_>) -> TokenStream {
     if has_pages(plan) {
         paginate.push(quote!(Paginator));
         let numbered = plan.operations.iter().any(|op| {
-            op.spec.pagination.as_ref().is_some_and(|p| {
-                matches!(
-                    p.style,
-                    cloud_spec::PageStyle::Page0 | cloud_spec::PageStyle::Page1
-                )
-            })
+            op.pages
+                .as_ref()
+                .is_some_and(|p| matches!(p.counting, PageCounting::Page0 | PageCounting::Page1))
         });
         if numbered {
             paginate.push(quote!(PageStyle));
@@ -140,27 +122,22 @@ pub(crate) fn operations_imports(plan: &Plan<'_>) -> TokenStream {
             quote!(WaitOptions),
             quote!(Waited),
         ]);
-        if plan.operations.iter().any(|op| op.spec.waiter.is_some()) {
+        if plan.operations.iter().any(has_condition) {
             wait.extend([quote!(ConditionWaiter), quote!(WaitCondition)]);
         }
     }
-    if !plan.service.tasks.is_empty() {
+    if !plan.task_apis.is_empty() {
         wait.push(quote!(TaskApi));
     }
-    if plan.service.resource.is_some() {
+    if let Some(resource) = &plan.resource {
         wait.push(quote!(ResourceInfo));
-        let filtered = plan
-            .service
-            .resource
-            .as_ref()
-            .is_some_and(|r| r.list.filters.id.is_some());
-        if filtered {
+        if resource.id_filter.is_some() {
             wait.push(quote!(ListFilter));
         }
     }
-    if !plan.service.tasks.is_empty()
-        || plan.service.resource.is_some()
-        || plan.operations.iter().any(|op| op.spec.waiter.is_some())
+    if !plan.task_apis.is_empty()
+        || plan.resource.is_some()
+        || plan.operations.iter().any(has_condition)
     {
         wait.push(quote!(Scalar));
     }
@@ -177,7 +154,7 @@ pub(crate) fn operations_imports(plan: &Plan<'_>) -> TokenStream {
 pub(crate) fn prelude(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     let lib = &plan.lib_name;
     let mut out = TokenStream::new();
-    if let Some(op) = showcase(plan, |op| op.spec.pagination.is_some()) {
+    if let Some(op) = showcase(plan, |op| op.pages.is_some()) {
         let method = &op.method;
         let trait_docs = Docs::new()
             .para(
@@ -316,13 +293,13 @@ pub(crate) fn operation_impls(
 ) -> Result<TokenStream, EmitError> {
     let input = format_ident!("{}", op.input_type());
     let mut out = TokenStream::new();
-    if let Some(pagination) = &op.spec.pagination {
+    if let Some(pages) = &op.pages {
         // Items of several lists may be of several types.
-        let item = match pagination.other_items.is_empty() {
-            true => item_type(plan, op, &pagination.items),
+        let item = match pages.other_items.is_empty() {
+            true => item_type(plan, op, pages.items),
             false => quote!(serde_json::Value),
         };
-        let pages = page_info(op.spec, pagination);
+        let pages = page_info(pages);
         out.extend(quote! {
             impl Paged for #input {
                 type Item = #item;
@@ -330,22 +307,15 @@ pub(crate) fn operation_impls(
             }
         });
     }
-    if waits(op) {
-        let path = format!("operations.{}", op.wire);
+    if let Some(facts) = &op.waiter {
         let mut waiter = None;
-        if let Some(task) = &op.spec.task {
-            if !plan.service.tasks.contains_key(&task.api) {
-                return Err(error(
-                    format!("{path}.task.api"),
-                    format!("names the unknown task API `{}`", task.api),
-                ));
-            }
-            let handle = &task.handle;
-            let api = task_api_const(&task.api);
+        if let Some(task) = &facts.task {
+            let handle = task.handle;
+            let api = task_api_const(task.api.key);
             waiter = Some(quote!(#api.waiter(#handle)));
         }
-        if let Some(spec) = &op.spec.waiter {
-            let condition = condition_waiter(plan, op.wire, spec)?;
+        if let Some(until) = &facts.until {
+            let condition = condition_waiter(plan, until)?;
             waiter = Some(match waiter {
                 Some(task) => quote!(#task.and_until(#condition)),
                 None => quote!(OperationWaiter::until(#condition)),
@@ -360,32 +330,31 @@ pub(crate) fn operation_impls(
     Ok(out)
 }
 
-/// `PageInfo::new(...)...`, as `cloud_spec::transport::page_info` builds it.
-fn page_info(op: &Operation, pagination: &cloud_spec::Pagination) -> TokenStream {
-    let (offset, limit, items) = (&pagination.offset, &pagination.limit, &pagination.items);
-    let max = Literal::u32_unsuffixed(pagination.max_page_size);
+/// `PageInfo::new(...)...`, spelling [`PageFacts`].
+fn page_info(facts: &PageFacts<'_>) -> TokenStream {
+    let (offset, limit, items) = (facts.offset, facts.limit, facts.items);
+    let max = Literal::u32_unsuffixed(facts.max_page_size);
     let mut chain = quote!(PageInfo::new(#offset, #limit, #items, #max));
-    match pagination.style {
-        cloud_spec::PageStyle::Offset => {}
-        cloud_spec::PageStyle::Page0 => chain = quote!(#chain.with_style(PageStyle::Page0)),
-        cloud_spec::PageStyle::Page1 => chain = quote!(#chain.with_style(PageStyle::Page1)),
-        // `with_marker` sets the style.
-        cloud_spec::PageStyle::Marker => {}
+    match facts.counting {
+        PageCounting::Page0 => chain = quote!(#chain.with_style(PageStyle::Page0)),
+        PageCounting::Page1 => chain = quote!(#chain.with_style(PageStyle::Page1)),
+        // `with_marker` (below) sets the style.
+        PageCounting::Items | PageCounting::Marker { .. } => {}
     }
-    if let Some(total) = &pagination.total {
+    if let Some(total) = facts.total {
         chain = quote!(#chain.with_total(#total));
     }
-    if let Some(next_marker) = &pagination.next_marker {
+    if let PageCounting::Marker { next_marker } = facts.counting {
         chain = quote!(#chain.with_marker(#next_marker));
     }
-    if !pagination.other_items.is_empty() {
-        let other = &pagination.other_items;
+    if !facts.other_items.is_empty() {
+        let other = facts.other_items;
         chain = quote!(#chain.with_other_items(&[#(#other),*]));
     }
-    if op.input_is_text(offset) {
+    if facts.offset_as_text {
         chain = quote!(#chain.with_text_offset());
     }
-    if op.input_is_text(limit) {
+    if facts.limit_as_text {
         chain = quote!(#chain.with_text_limit());
     }
     chain
@@ -422,29 +391,18 @@ fn item_type(plan: &Plan<'_>, op: &OperationPlan<'_>, path: &str) -> TokenStream
     }
 }
 
-/// `ConditionWaiter { ... }` of operation `wire`'s `waiter:`.
-fn condition_waiter(
-    plan: &Plan<'_>,
-    wire: &str,
-    waiter: &cloud_spec::Waiter,
-) -> Result<TokenStream, EmitError> {
-    let path = format!("operations.{wire}.waiter");
-    let polled = input_type_of(plan, &waiter.operation, &format!("{path}.operation"))?;
-    let input = waiter.input.iter().map(|(p, o)| quote!((#p, #o)));
-    let mut conditions = Vec::new();
-    for (i, condition) in waiter.until.iter().enumerate() {
-        let when = condition
-            .when
-            .iter()
-            .map(|(member, value)| {
-                let value = scalar(value, &format!("{path}.until[{i}].when.{member}"))?;
-                Ok(quote!((#member, #value)))
-            })
-            .collect::<Result<Vec<_>, EmitError>>()?;
-        let at = &condition.path;
-        let equals = scalar(&condition.equals, &format!("{path}.until[{i}].equals"))?;
-        conditions.push(quote!(WaitCondition { when: &[#(#when),*], path: #at, equals: #equals }));
-    }
+/// `ConditionWaiter { ... }`, spelling [`ConditionFacts`].
+fn condition_waiter(plan: &Plan<'_>, facts: &ConditionFacts<'_>) -> Result<TokenStream, EmitError> {
+    let polled = input_type_of(plan, facts.operation.name)?;
+    let input = facts.input.iter().map(|(p, o)| quote!((#p, #o)));
+    let conditions = facts.until.iter().map(|condition| {
+        let when = condition.when.iter().map(|(member, value)| {
+            let value = scalar(*value);
+            quote!((#member, #value))
+        });
+        let (at, equals) = (condition.path, scalar(condition.equals));
+        quote!(WaitCondition { when: &[#(#when),*], path: #at, equals: #equals })
+    });
     Ok(quote! {
         ConditionWaiter {
             operation: <#polled as Operation>::INFO,
@@ -457,26 +415,21 @@ fn condition_waiter(
 /// The constants at the end of `src/operations.rs`: each task API, the resource, and the lists
 /// of waiters and paged operations.
 pub(crate) fn constants(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
-    let service = plan.service;
     let mut out = TokenStream::new();
-    for (key, api) in &service.tasks {
-        let path = format!("tasks.{key}");
-        let name = task_api_const(key);
-        let polled_spec = operation_named(service, &api.operation, &format!("{path}.operation"))?;
-        let polled = input_type_of(plan, &api.operation, &format!("{path}.operation"))?;
-        let handle = &api.handle;
-        let as_text = polled_spec.input_is_text(handle);
-        let status = &api.status;
-        let message = option_str(api.message.as_deref());
-        let running = scalars(&api.running, &format!("{path}.running"))?;
-        let succeeded = scalars(&api.succeeded, &format!("{path}.succeeded"))?;
-        let failed = scalars(&api.failed, &format!("{path}.failed"))?;
+    for api in &plan.task_apis {
+        let name = task_api_const(api.key);
+        let polled = input_type_of(plan, api.operation.name)?;
+        let (handle, as_text, status) = (api.handle, api.handle_as_text, api.status);
+        let message = option_str(api.message);
+        let running = scalars(&api.running);
+        let succeeded = scalars(&api.succeeded);
+        let failed = scalars(&api.failed);
         let docs = Docs::new()
             .para(format!(
-                "The task API `{key}`: `{}` reports the progress of the tasks whose handles \
+                "The task API `{}`: `{}` reports the progress of the tasks whose handles \
                  operations return. [`Client::wait_for_task`](crate::Client::wait_for_task) \
                  takes it with a handle.",
-                api.operation
+                api.key, api.operation.name
             ))
             .outer();
         out.extend(quote! {
@@ -493,7 +446,7 @@ pub(crate) fn constants(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
             };
         });
     }
-    if let Some(resource) = &service.resource {
+    if let Some(resource) = &plan.resource {
         out.extend(resource_const(plan, resource)?);
     }
     let waiters: Vec<TokenStream> = plan
@@ -524,7 +477,7 @@ pub(crate) fn constants(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     let paged: Vec<TokenStream> = plan
         .operations
         .iter()
-        .filter(|op| op.spec.pagination.is_some())
+        .filter(|op| op.pages.is_some())
         .map(|op| {
             let (wire, input) = (op.wire, format_ident!("{}", op.input_type()));
             quote!((#wire, <#input as Paged>::PAGES))
@@ -547,43 +500,28 @@ pub(crate) fn constants(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     Ok(out)
 }
 
-fn resource_const(
-    plan: &Plan<'_>,
-    resource: &cloud_spec::Resource,
-) -> Result<TokenStream, EmitError> {
-    let list = &resource.list;
-    let path = "resource.list.operation";
-    let list_spec = operation_named(plan.service, &list.operation, path)?;
-    if list_spec.pagination.is_none() {
-        return Err(error(
-            path,
-            format!("`{}` has no pagination", list.operation),
-        ));
-    }
-    let list_input = input_type_of(plan, &list.operation, path)?;
-    let id_filter = match &list.filters.id {
+/// `RESOURCE`, spelling [`ResourceFacts`].
+fn resource_const(plan: &Plan<'_>, facts: &ResourceFacts<'_>) -> Result<TokenStream, EmitError> {
+    let list_input = input_type_of(plan, facts.list.name)?;
+    let id_filter = match facts.id_filter {
         None => quote!(None),
-        Some(text) => {
-            let filter =
-                FilterMember::parse(text).map_err(|e| error("resource.list.filters.id", e))?;
-            let member = filter.member;
-            let name = option_str(filter.filter_name);
-            let is_list = list_spec.input_is_list(member);
+        Some(filter) => {
+            let (member, is_list) = (filter.member, filter.list);
+            let name = option_str(filter.name);
             quote!(Some(ListFilter { member: #member, name: #name, list: #is_list }))
         }
     };
-    let states = &resource.states;
-    let running = scalars(&states.running, "resource.states.running")?;
-    let isolated = scalars(&states.isolated, "resource.states.isolated")?;
-    let deleted = scalars(&states.deleted, "resource.states.deleted")?;
-    let failed = scalars(&states.failed, "resource.states.failed")?;
-    let (name, item_id, item_status) = (&resource.name, &list.id, &list.status);
+    let running = scalars(&facts.running);
+    let isolated = scalars(&facts.isolated);
+    let deleted = scalars(&facts.deleted);
+    let failed = scalars(&facts.failed);
+    let (name, item_id, item_status) = (facts.name, facts.item_id, facts.item_status);
     let docs = Docs::new()
         .para(format!(
             "The service's {name}, as its state waiters see it: listed by `{}`, its id in \
              `{item_id}` and its status in `{item_status}`. See \
              [`Client::wait_until_{}_running`](crate::Client::wait_until_{}_running).",
-            list.operation,
+            facts.list.name,
             names::snake_case(name),
             names::snake_case(name),
         ))
@@ -606,16 +544,16 @@ fn resource_const(
 }
 
 /// The names of the state waiter methods on `Client`, with the state and what they wait for.
-pub(crate) fn resource_methods(service: &Service) -> Vec<(String, &'static str, &'static str)> {
-    let Some(resource) = &service.resource else {
+pub(crate) fn resource_methods(plan: &Plan<'_>) -> Vec<(String, &'static str, &'static str)> {
+    let Some(resource) = &plan.resource else {
         return Vec::new();
     };
-    let name = names::snake_case(&resource.name);
+    let name = names::snake_case(resource.name);
     let mut methods = vec![
         (format!("wait_until_{name}_running"), "Running", "running"),
         (format!("wait_until_{name}_gone"), "Gone", "gone"),
     ];
-    if !resource.states.isolated.is_empty() {
+    if !resource.isolated.is_empty() {
         methods.push((
             format!("wait_until_{name}_isolated"),
             "Isolated",
@@ -627,15 +565,14 @@ pub(crate) fn resource_methods(service: &Service) -> Vec<(String, &'static str, 
 
 /// The `use` line of `src/client.rs` for the methods below.
 pub(crate) fn client_imports(plan: &Plan<'_>) -> TokenStream {
-    let service = plan.service;
     let mut names = Vec::new();
-    if !service.tasks.is_empty() || service.resource.is_some() {
+    if !plan.task_apis.is_empty() || plan.resource.is_some() {
         names.extend([quote!(WaitError), quote!(WaitOptions), quote!(Waited)]);
     }
-    if !service.tasks.is_empty() {
+    if !plan.task_apis.is_empty() {
         names.push(quote!(TaskApi));
     }
-    if service.resource.is_some() {
+    if plan.resource.is_some() {
         names.push(quote!(ResourceState));
     }
     names.sort_by_key(ToString::to_string);
@@ -653,8 +590,8 @@ pub(crate) fn client_methods(plan: &Plan<'_>) -> Result<TokenStream, EmitError> 
     let signature =
         format!("# async fn example(client: {lib}::Client) -> Result<(), {lib}::WaitError> {{");
     let mut out = TokenStream::new();
-    if let Some((key, _)) = service.tasks.first() {
-        let api = task_api_const(key);
+    if let Some(first) = plan.task_apis.first() {
+        let api = task_api_const(first.key);
         let docs = Docs::new()
             .para(
                 "Waits until the task API `api` reports the task `handle` (a `FlowId`, a \
@@ -676,10 +613,10 @@ pub(crate) fn client_methods(plan: &Plan<'_>) -> Result<TokenStream, EmitError> 
             }
         });
     }
-    if let Some(resource) = &service.resource {
-        let example_id = sample_id(&resource.id_format);
-        let (name, list) = (&resource.name, &resource.list.operation);
-        for (method, state, what) in resource_methods(service) {
+    if let (Some(resource), Some(spec)) = (&plan.resource, &service.resource) {
+        let example_id = sample_id(&spec.id_format);
+        let (name, list) = (resource.name, resource.list.name);
+        for (method, state, what) in resource_methods(plan) {
             let method_ident = format_ident!("{}", method);
             let state = format_ident!("{}", state);
             let meaning = match what {
@@ -739,18 +676,18 @@ fn sample_id(format: &str) -> String {
 /// The sentence an operation's method docs gain: how to wait for it, how to page through it.
 pub(crate) fn method_note(op: &OperationPlan<'_>) -> Option<String> {
     let mut notes = Vec::new();
-    if let Some(task) = &op.spec.task {
+    if let Some(task) = op.waiter.as_ref().and_then(|w| w.task.as_ref()) {
         let several = op
             .spec
             .output
-            .get(&task.handle)
+            .get(task.handle)
             .is_some_and(|m| matches!(m.ty, TypeExpr::List(_)));
         let (what, waits) = match several {
             true => ("tasks", "every one of the tasks it starts"),
             false => ("a task", "the task it starts"),
         };
         // With a condition too, the waiter's own paragraph names `send_and_wait`.
-        notes.push(if op.spec.waiter.is_some() {
+        notes.push(if has_condition(op) {
             format!("It starts {what} (`{}`).", task.handle)
         } else {
             format!(
@@ -759,14 +696,14 @@ pub(crate) fn method_note(op: &OperationPlan<'_>) -> Option<String> {
             )
         });
     }
-    if let Some(pagination) = &op.spec.pagination {
-        let by = match pagination.style {
-            cloud_spec::PageStyle::Marker => "after the last item's ",
+    if let Some(pages) = &op.pages {
+        let by = match pages.counting {
+            PageCounting::Marker { .. } => "after the last item's ",
             _ => "",
         };
         notes.push(format!(
             "[`paginate`](Request::paginate) reads every page ({by}`{}`, {} a page).",
-            pagination.offset, pagination.max_page_size
+            pages.offset, pages.max_page_size
         ));
     }
     (!notes.is_empty()).then(|| notes.join(" "))

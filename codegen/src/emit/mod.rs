@@ -54,6 +54,16 @@ impl fmt::Display for EmitError {
 
 impl std::error::Error for EmitError {}
 
+/// A lifecycle key `cloud-spec` cannot turn into a description.
+impl From<cloud_spec::facts::FactsError> for EmitError {
+    fn from(e: cloud_spec::facts::FactsError) -> EmitError {
+        EmitError {
+            path: e.path,
+            message: e.problem.to_string(),
+        }
+    }
+}
+
 /// Generates every file of the service's crate (`crates/<vendor>-<name>/...`), in memory.
 ///
 /// Every problem the spec validator does not already catch and that would make the crate wrong

@@ -6,6 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use cloud_spec::call::{call_facts, CallFacts};
+use cloud_spec::pages::{page_facts, PageFacts};
+use cloud_spec::resource::{resource_facts, ResourceFacts};
+use cloud_spec::waits::{task_apis_facts, waiter_facts, TaskApiFacts, WaiterFacts};
 use cloud_spec::{
     EnumKind, ErrorCode, IntWidth, Location, Member, Operation, Service, Shape, TypeExpr, Vendor,
 };
@@ -29,6 +32,10 @@ pub(crate) struct Plan<'s> {
     /// Shapes (spec names) that requests can hold, directly or nested: their `None` members are
     /// left out when serializing, as they are from inputs.
     pub input_shapes: BTreeSet<&'s str>,
+    /// The task APIs (`TASK_API_*`), in spec order, as `cloud-spec` decides them.
+    pub task_apis: Vec<TaskApiFacts<'s>>,
+    /// The resource its state waiters see (`RESOURCE`), as `cloud-spec` decides it.
+    pub resource: Option<ResourceFacts<'s>>,
 }
 
 /// One operation, resolved.
@@ -45,6 +52,10 @@ pub(crate) struct OperationPlan<'s> {
     pub output: Vec<FieldPlan<'s>>,
     /// How the operation is called (`Operation::INFO`), as `cloud-spec` decides it.
     pub call: CallFacts<'s>,
+    /// How it pages (`Paged::PAGES`), when it does, as `cloud-spec` decides it.
+    pub pages: Option<PageFacts<'s>>,
+    /// What it waits for (`Waits::WAITER`), when it can be waited for, as `cloud-spec` decides it.
+    pub waiter: Option<WaiterFacts<'s>>,
     /// Wire names of input members the transport fills in, so examples may mention them.
     pub transport_members: Vec<&'s str>,
     /// The constants of its documented error codes, in spec order.
@@ -237,6 +248,8 @@ impl<'s> Plan<'s> {
             shapes,
             error_codes,
             input_shapes,
+            task_apis: task_apis_facts(service)?,
+            resource: resource_facts(service)?,
         };
         let by_code: HashMap<&str, String> = plan
             .error_codes
@@ -631,6 +644,8 @@ fn plan_operations<'s>(
             input,
             output,
             call: call_facts(service.vendor, wire, op),
+            pages: page_facts(wire, op)?,
+            waiter: waiter_facts(service, wire)?,
             transport_members,
             error_constants: Vec::new(),
         });

@@ -785,6 +785,13 @@ fn bad_lifecycle_facts_are_rejected_naming_the_spec_path() {
         json!("DescribeFlows"),
     ));
     assert!(e.message.contains("no pagination"), "{e}");
+    let e = emit_error(insert(
+        kitchen_sink(),
+        "/operations/ListThings/pagination",
+        "style",
+        json!("marker"),
+    ));
+    assert_eq!(e.path, "operations.ListThings.pagination.next_marker");
     let e = emit_error(with(
         kitchen_sink(),
         "/operations/ToggleThing/waiter/until/0/equals",

@@ -13,13 +13,19 @@
 pub mod bundle;
 pub mod call;
 pub mod conform;
+pub mod facts;
 pub mod lifecycle;
 mod model;
+pub mod pages;
+pub mod resource;
 pub mod sample;
+#[cfg(test)]
+mod test_service;
 #[cfg(feature = "transport")]
 pub mod transport;
 pub mod transport_members;
 mod types;
+pub mod waits;
 
 pub use model::*;
 pub use types::{IntWidth, TypeExpr, TypeExprError};

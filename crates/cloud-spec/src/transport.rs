@@ -3,12 +3,12 @@
 //! from a spec at run time.
 //!
 //! Generated crates carry these as `const`s; the CLI and the tests that walk the whole bundle
-//! know their services only from the spec, so they build the same values here (a test checks
-//! that the generated constants equal them). The transport wants `&'static` data, so the
-//! strings are leaked on purpose: build each description once per process (cache it) rather
-//! than once per call.
-
-use std::fmt;
+//! know their services only from the spec, so they build the same values here. Both are built
+//! from the same facts ([`crate::call`], [`crate::pages`], [`crate::waits`],
+//! [`crate::resource`]), which decide everything; this module only turns them into runtime
+//! values (a test checks that the generated constants spell the same values). The transport
+//! wants `&'static` data, so the strings are leaked on purpose: build each description once
+//! per process (cache it) rather than once per call.
 
 use cloud_transport::paginate::{PageInfo, PageStyle};
 use cloud_transport::wait::{
@@ -18,37 +18,23 @@ use cloud_transport::wait::{
 use cloud_transport::{EndpointRules, HttpBinding, OperationInfo, ParamLocation, ServiceInfo};
 use serde_json::Value;
 
-use crate::call::{call_facts, ParamPlace};
-use crate::lifecycle::FilterMember;
-use crate::{Operation, Pagination, Service, Vendor};
+use crate::call::{call_facts, CallFacts, ParamPlace};
+use crate::facts::{scalar_fact, FactsError, ScalarFact};
+use crate::pages::{page_facts, PageCounting, PageFacts};
+use crate::resource::resource_facts;
+use crate::waits::{task_api_facts, waiter_facts, ConditionFacts, TaskApiFacts, TaskFacts};
+use crate::{Operation, Service, Vendor};
 
 /// A lifecycle fact of a spec that cannot become a transport description (the spec validator
 /// rejects such specs; this is for specs that were not validated).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DescriptionError {
-    /// Where in the spec: `tasks.async.running[0]`.
-    pub path: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for DescriptionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-impl std::error::Error for DescriptionError {}
-
-fn error(path: impl Into<String>, message: impl Into<String>) -> DescriptionError {
-    DescriptionError {
-        path: path.into(),
-        message: message.into(),
-    }
-}
+pub type DescriptionError = FactsError;
 
 fn leak(s: &str) -> &'static str {
     Box::leak(s.to_owned().into_boxed_str())
+}
+
+fn leak_slice<T>(items: Vec<T>) -> &'static [T] {
+    Box::leak(items.into_boxed_slice())
 }
 
 /// The description of `service`; `sdk_name`/`sdk_version` go into the User-Agent.
@@ -74,7 +60,7 @@ pub fn service_info(
             global: service.endpoint.global.as_deref().map(leak),
             regional: leak(&service.endpoint.regional),
             international: service.endpoint.international.as_deref().map(leak),
-            region_overrides: Box::leak(overrides.into_boxed_slice()),
+            region_overrides: leak_slice(overrides),
             region_required: service.endpoint.region_required,
         },
         sdk_name,
@@ -85,8 +71,11 @@ pub fn service_info(
 /// The description of operation `name` of a `vendor` service: what the generator writes as the
 /// crate's `Operation::INFO`, both from [`crate::call::call_facts`].
 pub fn operation_info(vendor: Vendor, name: &str, operation: &Operation) -> OperationInfo {
-    let facts = call_facts(vendor, name, operation);
-    let http = facts.http.map(|binding| {
+    call_info(&call_facts(vendor, name, operation))
+}
+
+fn call_info(facts: &CallFacts<'_>) -> OperationInfo {
+    let http = facts.http.as_ref().map(|binding| {
         let params: Vec<(&'static str, ParamLocation)> = binding
             .params
             .iter()
@@ -96,17 +85,16 @@ pub fn operation_info(vendor: Vendor, name: &str, operation: &Operation) -> Oper
             method: leak(binding.method),
             path: leak(binding.path),
             success_status: binding.success_status,
-            params: Box::leak(params.into_boxed_slice()),
+            params: leak_slice(params),
         }
     });
-    let regions: Vec<&'static str> = facts.regions.iter().map(|r| leak(r)).collect();
     OperationInfo {
         name: leak(facts.name),
         http,
         read_only: facts.read_only,
         idempotent: facts.idempotent,
         rate_limit: facts.rate_limit,
-        regions: Box::leak(regions.into_boxed_slice()),
+        regions: leak_slice(facts.regions.iter().map(|r| leak(r)).collect()),
     }
 }
 
@@ -125,238 +113,185 @@ fn param_location(place: ParamPlace) -> ParamLocation {
 ///
 /// Any other value (a float, `null`, a list, an object).
 pub fn scalar(value: &Value, path: &str) -> Result<Scalar, DescriptionError> {
-    match value {
-        Value::String(s) => Ok(Scalar::Str(leak(s))),
-        Value::Bool(b) => Ok(Scalar::Bool(*b)),
-        Value::Number(n) => n
-            .as_i64()
-            .map(Scalar::Int)
-            .ok_or_else(|| error(path, format!("{n} is not a 64-bit integer"))),
-        other => Err(error(
-            path,
-            format!("{other} is not a string, an integer or a boolean"),
-        )),
+    scalar_fact(value, path).map(scalar_value)
+}
+
+fn scalar_value(fact: ScalarFact<'_>) -> Scalar {
+    match fact {
+        ScalarFact::Str(s) => Scalar::Str(leak(s)),
+        ScalarFact::Int(i) => Scalar::Int(i),
+        ScalarFact::Bool(b) => Scalar::Bool(b),
     }
 }
 
-fn scalars(values: &[Value], path: &str) -> Result<&'static [Scalar], DescriptionError> {
-    let scalars = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| scalar(v, &format!("{path}[{i}]")))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Box::leak(scalars.into_boxed_slice()))
+fn scalars(facts: &[ScalarFact<'_>]) -> &'static [Scalar] {
+    leak_slice(facts.iter().copied().map(scalar_value).collect())
 }
 
-/// How `operation` pages, when it does: what the generator writes as its `Paged::PAGES`.
-/// Offset and limit members declared `string` take their numbers as text.
-pub fn page_info(operation: &Operation) -> Option<PageInfo> {
-    operation
-        .pagination
-        .as_ref()
-        .map(|pagination| pages(operation, pagination))
+/// How operation `name` pages, when it does: what the generator writes as its `Paged::PAGES`,
+/// both from [`crate::pages::page_facts`].
+///
+/// # Errors
+///
+/// A pagination whose style and `next_marker` disagree.
+pub fn page_info(name: &str, operation: &Operation) -> Result<Option<PageInfo>, DescriptionError> {
+    Ok(page_facts(name, operation)?.as_ref().map(pages))
 }
 
-fn pages(operation: &Operation, pagination: &Pagination) -> PageInfo {
-    let style = match pagination.style {
-        crate::PageStyle::Offset => PageStyle::Offset,
-        crate::PageStyle::Page0 => PageStyle::Page0,
-        crate::PageStyle::Page1 => PageStyle::Page1,
-        crate::PageStyle::Marker => PageStyle::Marker,
-    };
+fn pages(facts: &PageFacts<'_>) -> PageInfo {
     let mut info = PageInfo::new(
-        leak(&pagination.offset),
-        leak(&pagination.limit),
-        leak(&pagination.items),
-        pagination.max_page_size,
-    )
-    .with_style(style);
-    if let Some(total) = &pagination.total {
+        leak(facts.offset),
+        leak(facts.limit),
+        leak(facts.items),
+        facts.max_page_size,
+    );
+    info = match facts.counting {
+        PageCounting::Items => info,
+        PageCounting::Page0 => info.with_style(PageStyle::Page0),
+        PageCounting::Page1 => info.with_style(PageStyle::Page1),
+        PageCounting::Marker { next_marker } => info.with_marker(leak(next_marker)),
+    };
+    if let Some(total) = facts.total {
         info = info.with_total(leak(total));
     }
-    if let Some(next_marker) = &pagination.next_marker {
-        info = info.with_marker(leak(next_marker));
+    if !facts.other_items.is_empty() {
+        let other = facts.other_items.iter().map(|p| leak(p)).collect();
+        info = info.with_other_items(leak_slice(other));
     }
-    if !pagination.other_items.is_empty() {
-        let other: Vec<&'static str> = pagination.other_items.iter().map(|p| leak(p)).collect();
-        info = info.with_other_items(Box::leak(other.into_boxed_slice()));
-    }
-    if operation.input_is_text(&pagination.offset) {
+    if facts.offset_as_text {
         info = info.with_text_offset();
     }
-    if operation.input_is_text(&pagination.limit) {
+    if facts.limit_as_text {
         info = info.with_text_limit();
     }
     info
 }
 
-fn operation_named<'s>(
-    service: &'s Service,
-    name: &str,
-    path: &str,
-) -> Result<&'s Operation, DescriptionError> {
-    service
-        .operations
-        .get(name)
-        .ok_or_else(|| error(path, format!("names the unknown operation `{name}`")))
-}
-
-/// The service's task API `key` (a key of `Service::tasks`). Its handle member is sent as text
-/// when the polled operation declares it `string`.
+/// The service's task API `key` (a key of `Service::tasks`), from
+/// [`crate::waits::task_api_facts`].
 ///
 /// # Errors
 ///
 /// An unknown key or operation, or a status value that is not a scalar.
 pub fn task_api(service: &Service, key: &str) -> Result<TaskApi, DescriptionError> {
-    let path = format!("tasks.{key}");
-    let api = service
-        .tasks
-        .get(key)
-        .ok_or_else(|| error(&path, "no such task API"))?;
-    let polled = operation_named(service, &api.operation, &format!("{path}.operation"))?;
-    Ok(TaskApi {
-        operation: operation_info(service.vendor, &api.operation, polled),
-        handle: leak(&api.handle),
-        handle_as_text: polled.input_is_text(&api.handle),
-        status: leak(&api.status),
-        message: api.message.as_deref().map(leak),
-        running: scalars(&api.running, &format!("{path}.running"))?,
-        succeeded: scalars(&api.succeeded, &format!("{path}.succeeded"))?,
-        failed: scalars(&api.failed, &format!("{path}.failed"))?,
-    })
+    Ok(task_api_value(&task_api_facts(service, key)?))
+}
+
+fn task_api_value(facts: &TaskApiFacts<'_>) -> TaskApi {
+    TaskApi {
+        operation: call_info(&facts.operation),
+        handle: leak(facts.handle),
+        handle_as_text: facts.handle_as_text,
+        status: leak(facts.status),
+        message: facts.message.map(leak),
+        running: scalars(&facts.running),
+        succeeded: scalars(&facts.succeeded),
+        failed: scalars(&facts.failed),
+    }
+}
+
+fn task_value(facts: &TaskFacts<'_>) -> TaskInfo {
+    let api: &'static TaskApi = Box::leak(Box::new(task_api_value(&facts.api)));
+    TaskInfo::new(leak(facts.handle), api)
+}
+
+fn condition_value(facts: &ConditionFacts<'_>) -> ConditionWaiter {
+    let input = facts
+        .input
+        .iter()
+        .map(|(polled, own)| (leak(polled), leak(own)))
+        .collect();
+    let until = facts
+        .until
+        .iter()
+        .map(|condition| WaitCondition {
+            when: leak_slice(
+                condition
+                    .when
+                    .iter()
+                    .map(|(member, value)| (leak(member), scalar_value(*value)))
+                    .collect(),
+            ),
+            path: leak(condition.path),
+            equals: scalar_value(condition.equals),
+        })
+        .collect();
+    ConditionWaiter {
+        operation: call_info(&facts.operation),
+        input: leak_slice(input),
+        until: leak_slice(until),
+    }
 }
 
 /// The task operation `name` starts, when it returns a task handle.
 ///
 /// # Errors
 ///
-/// As [`task_api`].
+/// As [`operation_waiter`].
 pub fn task_info(service: &Service, name: &str) -> Result<Option<TaskInfo>, DescriptionError> {
-    let Some(operation) = service.operations.get(name) else {
-        return Ok(None);
-    };
-    let Some(task) = &operation.task else {
-        return Ok(None);
-    };
-    let api: &'static TaskApi = Box::leak(Box::new(task_api(service, &task.api)?));
-    Ok(Some(TaskInfo::new(leak(&task.handle), api)))
+    Ok(operation_waiter(service, name)?.and_then(|w| w.task))
 }
 
 /// The condition waiter (`waiter:`) of operation `name`, when it has one.
 ///
 /// # Errors
 ///
-/// An unknown polled operation, or a value that is not a scalar.
+/// As [`operation_waiter`].
 pub fn condition_waiter(
     service: &Service,
     name: &str,
 ) -> Result<Option<ConditionWaiter>, DescriptionError> {
-    let Some(waiter) = service
-        .operations
-        .get(name)
-        .and_then(|op| op.waiter.as_ref())
-    else {
-        return Ok(None);
-    };
-    let path = format!("operations.{name}.waiter");
-    let polled = operation_named(service, &waiter.operation, &format!("{path}.operation"))?;
-    let input: Vec<(&'static str, &'static str)> = waiter
-        .input
-        .iter()
-        .map(|(polled, own)| (leak(polled), leak(own)))
-        .collect();
-    let until = waiter
-        .until
-        .iter()
-        .enumerate()
-        .map(|(i, condition)| {
-            let when = condition
-                .when
-                .iter()
-                .map(|(member, value)| {
-                    Ok((
-                        leak(member),
-                        scalar(value, &format!("{path}.until[{i}].when.{member}"))?,
-                    ))
-                })
-                .collect::<Result<Vec<_>, DescriptionError>>()?;
-            Ok(WaitCondition {
-                when: Box::leak(when.into_boxed_slice()),
-                path: leak(&condition.path),
-                equals: scalar(&condition.equals, &format!("{path}.until[{i}].equals"))?,
-            })
-        })
-        .collect::<Result<Vec<_>, DescriptionError>>()?;
-    Ok(Some(ConditionWaiter {
-        operation: operation_info(service.vendor, &waiter.operation, polled),
-        input: Box::leak(input.into_boxed_slice()),
-        until: Box::leak(until.into_boxed_slice()),
-    }))
+    Ok(operation_waiter(service, name)?.and_then(|w| w.until))
 }
 
 /// What operation `name` waits for (its task, then its condition): what the generator writes
-/// as its `Waits::WAITER`, and what the CLI's `--wait` runs. `None` when it has neither.
+/// as its `Waits::WAITER`, and what the CLI's `--wait` runs, both from
+/// [`crate::waits::waiter_facts`]. `None` when it has neither.
 ///
 /// # Errors
 ///
-/// As [`task_info`] and [`condition_waiter`].
+/// An unknown task API or polled operation, or a value that is not a scalar.
 pub fn operation_waiter(
     service: &Service,
     name: &str,
 ) -> Result<Option<OperationWaiter>, DescriptionError> {
-    let task = task_info(service, name)?;
-    let until = condition_waiter(service, name)?;
-    Ok((task.is_some() || until.is_some()).then_some(OperationWaiter { task, until }))
+    Ok(waiter_facts(service, name)?.map(|facts| OperationWaiter {
+        task: facts.task.as_ref().map(task_value),
+        until: facts.until.as_ref().map(condition_value),
+    }))
 }
 
-/// The service's resource as its state waiters see it, when the spec has one.
+/// The service's resource as its state waiters see it, when the spec has one: what the
+/// generator writes as its `operations::RESOURCE`, both from
+/// [`crate::resource::resource_facts`].
 ///
 /// # Errors
 ///
 /// An unknown list operation, a list operation without pagination, a malformed filter member,
 /// or a state value that is not a scalar.
 pub fn resource_info(service: &Service) -> Result<Option<ResourceInfo>, DescriptionError> {
-    let Some(resource) = &service.resource else {
-        return Ok(None);
-    };
-    let list = &resource.list;
-    let operation = operation_named(service, &list.operation, "resource.list.operation")?;
-    let pagination = operation.pagination.as_ref().ok_or_else(|| {
-        error(
-            "resource.list.operation",
-            format!("`{}` has no pagination", list.operation),
-        )
-    })?;
-    let id_filter = match &list.filters.id {
-        None => None,
-        Some(text) => {
-            let filter =
-                FilterMember::parse(text).map_err(|e| error("resource.list.filters.id", e))?;
-            Some(ListFilter {
-                member: leak(filter.member),
-                name: filter.filter_name.map(leak),
-                list: operation.input_is_list(filter.member),
-            })
-        }
-    };
-    let states = &resource.states;
-    Ok(Some(ResourceInfo {
-        name: leak(&resource.name),
-        list: operation_info(service.vendor, &list.operation, operation),
-        pages: pages(operation, pagination),
-        id_filter,
-        item_id: leak(&list.id),
-        item_status: leak(&list.status),
-        running: scalars(&states.running, "resource.states.running")?,
-        isolated: scalars(&states.isolated, "resource.states.isolated")?,
-        deleted: scalars(&states.deleted, "resource.states.deleted")?,
-        failed: scalars(&states.failed, "resource.states.failed")?,
+    Ok(resource_facts(service)?.map(|facts| ResourceInfo {
+        name: leak(facts.name),
+        list: call_info(&facts.list),
+        pages: pages(&facts.pages),
+        id_filter: facts.id_filter.map(|filter| ListFilter {
+            member: leak(filter.member),
+            name: filter.name.map(leak),
+            list: filter.list,
+        }),
+        item_id: leak(facts.item_id),
+        item_status: leak(facts.item_status),
+        running: scalars(&facts.running),
+        isolated: scalars(&facts.isolated),
+        deleted: scalars(&facts.deleted),
+        failed: scalars(&facts.failed),
     }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_service::lifecycle_service;
 
     #[test]
     fn rest_bindings_list_the_located_members_and_tencent_has_none() {
@@ -386,74 +321,20 @@ mod tests {
         );
     }
 
-    /// A small Tencent service with a task API, a paged list, a condition waiter and a resource.
-    fn lifecycle_service() -> Service {
-        let op = |input: Value, output: Value, extra: Value| {
-            let mut op = serde_json::json!({"docs": "", "input": input, "output": output});
-            if let (Value::Object(op), Value::Object(extra)) = (&mut op, extra) {
-                op.extend(extra);
-            }
-            op
-        };
-        serde_json::from_value(serde_json::json!({
-            "vendor": "tencent", "name": "t", "service": "t", "title": "T", "version": "1",
-            "endpoint": {"regional": "t.{region}.example.com"},
-            "operations": {
-                "DescribeTasks": op(
-                    serde_json::json!({"TaskId": {"type": "uint64"}}),
-                    serde_json::json!({}),
-                    serde_json::json!({"read_only": true})),
-                "DescribeAsync": op(
-                    serde_json::json!({"AsyncRequestId": {"type": "string"}}),
-                    serde_json::json!({}),
-                    serde_json::json!({"read_only": true})),
-                "CreateThing": op(
-                    serde_json::json!({"Enable": {"type": "boolean"}, "Id": {"type": "string"}}),
-                    serde_json::json!({"FlowId": {"type": "int64"}}),
-                    serde_json::json!({
-                        "task": {"handle": "FlowId", "api": "async"},
-                        "waiter": {"operation": "DescribeThings", "input": {"InstanceIds": "Id"},
-                            "until": [{"when": {"Enable": true}, "path": "Items.0.Ssl", "equals": 1}]}
-                    })),
-                "DescribeThings": op(
-                    serde_json::json!({
-                        "Offset": {"type": "string"}, "Limit": {"type": "int64"},
-                        "InstanceIds": {"type": "list<string>"}, "Filters": {"type": "json"}
-                    }),
-                    serde_json::json!({}),
-                    serde_json::json!({"read_only": true, "pagination": {
-                        "offset": "Offset", "limit": "Limit", "items": "Items",
-                        "total": "TotalCount", "max_page_size": 100
-                    }})),
-                "PlainCall": op(serde_json::json!({}), serde_json::json!({}), serde_json::json!({}))
-            },
-            "tasks": {
-                "tasks": {"operation": "DescribeTasks", "handle": "TaskId",
-                    "status": "TaskSet.0.Status", "running": ["Running"],
-                    "succeeded": ["Success"], "failed": ["Failed", -1]},
-                "async": {"operation": "DescribeAsync", "handle": "AsyncRequestId",
-                    "status": "Status", "message": "Info", "running": ["RUNNING"],
-                    "succeeded": ["SUCCESS"], "failed": ["FAILED"]}
-            },
-            "resource": {
-                "name": "thing", "id": "InstanceId", "id_format": "t-{alnum:8}",
-                "list": {"operation": "DescribeThings", "id": "InstanceId", "status": "Status",
-                    "filters": {"id": "InstanceIds"}},
-                "states": {"creating": [0], "running": [1], "isolated": [-2], "deleted": [-3]},
-                "create": {"CreateThing": "InstanceIds"},
-                "remove": {}
-            }
-        }))
-        .expect("a lifecycle service")
-    }
-
     #[test]
-    fn task_apis_send_handles_as_their_member_takes_them() {
+    fn task_apis_and_tasks_are_built_from_their_facts() {
         let service = lifecycle_service();
         let tasks = task_api(&service, "tasks").unwrap();
         assert!(!tasks.handle_as_text);
         assert_eq!(tasks.failed, [Scalar::Str("Failed"), Scalar::Int(-1)]);
-        assert!(tasks.operation.read_only);
+        assert_eq!(
+            tasks.operation,
+            operation_info(
+                Vendor::Tencent,
+                "DescribeTasks",
+                &service.operations["DescribeTasks"]
+            )
+        );
         let info = task_info(&service, "CreateThing").unwrap().expect("a task");
         assert_eq!(info.handle, "FlowId");
         assert!(info.api.handle_as_text, "AsyncRequestId is a string");
@@ -463,22 +344,41 @@ mod tests {
     }
 
     #[test]
-    fn pages_waiters_and_the_resource_come_from_the_spec() {
+    fn pages_waiters_and_the_resource_are_built_from_their_facts() {
         let service = lifecycle_service();
-        let pages = page_info(&service.operations["DescribeThings"]).expect("paged");
+        let pages = page_info("DescribeThings", &service.operations["DescribeThings"])
+            .unwrap()
+            .expect("paged");
         assert_eq!(
             pages,
             PageInfo::new("Offset", "Limit", "Items", 100)
                 .with_total("TotalCount")
                 .with_text_offset()
         );
-        assert_eq!(page_info(&service.operations["PlainCall"]), None);
+        assert_eq!(
+            page_info("PlainCall", &service.operations["PlainCall"]),
+            Ok(None)
+        );
+        let mut marked = service.operations["DescribeThings"].clone();
+        if let Some(p) = &mut marked.pagination {
+            p.style = crate::PageStyle::Marker;
+            p.next_marker = Some("Id".into());
+        }
+        let marked = page_info("DescribeThings", &marked).unwrap().unwrap();
+        assert_eq!(
+            (marked.style, marked.next_marker),
+            (PageStyle::Marker, Some("Id"))
+        );
 
         let waiter = operation_waiter(&service, "CreateThing")
             .unwrap()
             .expect("waits");
-        assert!(waiter.task.is_some());
+        assert_eq!(waiter.task, task_info(&service, "CreateThing").unwrap());
         let until = waiter.until.expect("a condition");
+        assert_eq!(
+            Some(until),
+            condition_waiter(&service, "CreateThing").unwrap()
+        );
         assert_eq!(until.input, [("InstanceIds", "Id")]);
         assert_eq!(until.until[0].when, [("Enable", Scalar::Bool(true))]);
         assert_eq!(until.until[0].equals, Scalar::Int(1));
@@ -497,16 +397,6 @@ mod tests {
         assert_eq!(resource.pages, pages);
         assert_eq!(resource.running, [Scalar::Int(1)]);
         assert_eq!(resource.deleted, [Scalar::Int(-3)]);
-
-        let mut named = service.clone();
-        if let Some(r) = &mut named.resource {
-            r.list.filters.id = Some("Filters[thing-id]".into());
-        }
-        let filter = resource_info(&named).unwrap().unwrap().id_filter.unwrap();
-        assert_eq!(
-            (filter.member, filter.name, filter.list),
-            ("Filters", Some("thing-id"), false)
-        );
     }
 
     #[test]

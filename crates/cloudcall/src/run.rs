@@ -569,13 +569,23 @@ impl Call<'_> {
         console: &mut Console<'_>,
     ) -> i32 {
         let info = meta::operation_info(self.service, self.op_name, self.op);
-        let Some(pages) = cloud_spec::transport::page_info(self.op) else {
-            let _ = writeln!(
-                console.err(),
-                "error: {} does not page",
-                cli_name(self.op_name)
-            );
-            return EXIT_USAGE;
+        let pages = match cloud_spec::transport::page_info(self.op_name, self.op) {
+            Ok(Some(pages)) => pages,
+            Ok(None) => {
+                let _ = writeln!(
+                    console.err(),
+                    "error: {} does not page",
+                    cli_name(self.op_name)
+                );
+                return EXIT_USAGE;
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    console.err(),
+                    "error: --page-all: the spec's pagination is invalid: {e}"
+                );
+                return EXIT_USAGE;
+            }
         };
         let mut paginator: cloud_transport::paginate::Paginator =
             cloud_transport::paginate::Paginator::new(self.client.clone(), info, pages, input);

@@ -1,13 +1,13 @@
-//! The typed crates call every operation the way the spec says: each crate's
-//! `operations::ALL` (its generated `Operation::INFO` constants) equals the call descriptions
-//! built from the bundled spec (`cloud_spec::transport`), which is what the CLI uses and what the
-//! conformance run checks against the vendors' official verifier for every operation.
-//!
-//! The same holds for waiting and paging: each crate's `operations::WAITERS` and
-//! `operations::PAGINATED` (its `Waits::WAITER` and `Paged::PAGES` constants, task APIs
-//! included) and `operations::RESOURCE` equal what `cloud_spec::transport` builds for the CLI's
-//! `--wait` and `--page-all`, operation by operation, and no operation of the spec that waits
-//! or pages lacks them.
+//! The typed crates spell every description the way `cloud-spec` decides it. What an operation
+//! is called with, how it pages, what it waits for (task APIs included) and the resource are
+//! decided once, by the facts functions of `cloud-spec` (`call`, `pages`, `waits`,
+//! `resource`); the generator spells those facts as `const`s and `cloud_spec::transport` builds
+//! runtime values from the same facts for the CLI (and the conformance run, which checks every
+//! operation against the vendors' official verifier). So this test checks spelling only: each
+//! crate's `operations::ALL` (its `Operation::INFO` constants), `operations::WAITERS` and
+//! `operations::PAGINATED` (its `Waits::WAITER` and `Paged::PAGES`) and `operations::RESOURCE`
+//! equal the values built from the bundled spec, operation by operation, and no operation of
+//! the spec that waits or pages lacks them.
 
 use cloud_transport::paginate::PageInfo;
 use cloud_transport::wait::{OperationWaiter, ResourceInfo};
@@ -66,7 +66,8 @@ fn check_lifecycle(
                 "{name} waiter:\n  typed {typed:?}\n  spec  {expected:?}"
             ));
         }
-        let expected = cloud_spec::transport::page_info(&spec.operations[name]);
+        let expected = cloud_spec::transport::page_info(name, &spec.operations[name])
+            .unwrap_or_else(|e| panic!("{crate_name}: {e}"));
         let typed = pages.iter().find(|(n, _)| n == name).map(|(_, p)| *p);
         if typed != expected {
             problems.push(format!(
