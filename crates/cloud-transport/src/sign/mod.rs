@@ -33,6 +33,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub(crate) trait Sink {
     fn put(&mut self, bytes: &[u8]);
 
+    #[inline]
     fn put_str(&mut self, text: &str) {
         self.put(text.as_bytes());
     }
@@ -101,6 +102,7 @@ impl<'s, S: Sink> Buffered<'s, S> {
 
 #[cfg(any(feature = "tencent", feature = "huawei"))]
 impl<S: Sink> Sink for Buffered<'_, S> {
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() > self.buf.len() {
             self.flush();
@@ -188,10 +190,11 @@ impl UtcDateTime {
         if !s.is_ascii() || b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
             return Err(bad());
         }
+        // At most four digits each, so the value cannot overflow.
         let num = |range: std::ops::Range<usize>| -> Result<u32, SignError> {
-            let part = &s[range];
-            if part.bytes().all(|c| c.is_ascii_digit()) {
-                part.parse().map_err(|_| bad())
+            let part = &b[range];
+            if part.iter().all(u8::is_ascii_digit) {
+                Ok(part.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0')))
             } else {
                 Err(bad())
             }
