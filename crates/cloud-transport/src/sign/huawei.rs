@@ -61,6 +61,7 @@ use sha2::{Digest, Sha256};
 use super::{authorization_fields, check_method, SignError, UtcDateTime};
 use super::{
     has_control, hex32, hex_str, hmac_sha256, hmac_with, signatures_equal, Buffered, Sink,
+    CANONICAL_BUFFER, STRING_TO_SIGN_BUFFER,
 };
 use crate::secret::Secret;
 
@@ -714,8 +715,13 @@ fn write_canonical_request(
     out.put_str("\n");
     signed.write_names(out);
     out.put_str("\n");
-    let payload = payload_hash_of(req.body, header_value(req.headers, "x-sdk-content-sha256"));
-    out.put_str(payload.as_str());
+    // The header matters only for a body: an empty one always signs as the empty hash.
+    let content_sha256 = if req.body.is_empty() {
+        None
+    } else {
+        header_value(req.headers, "x-sdk-content-sha256")
+    };
+    out.put_str(payload_hash_of(req.body, content_sha256).as_str());
     Ok(())
 }
 
@@ -816,7 +822,7 @@ pub fn authorization(
             }
         }
         let mut canonical = Sha256::new();
-        let mut buffered = Buffered::new(&mut canonical);
+        let mut buffered = Buffered::<_, CANONICAL_BUFFER>::new(&mut canonical);
         let resolved = Resolved {
             pairs,
             joined: &header[names_at..],
@@ -836,7 +842,7 @@ pub fn authorization(
 /// and handed to the MAC in one piece.
 fn sign_string(secret_key: &Secret, sdk_date: &str, canonical_hash: &[u8; 64]) -> [u8; 64] {
     let mut mac = hmac_with(secret_key.expose().as_bytes());
-    let mut buffered = Buffered::new(&mut mac);
+    let mut buffered = Buffered::<_, STRING_TO_SIGN_BUFFER>::new(&mut mac);
     write_string_to_sign(&mut buffered, sdk_date, hex_str(canonical_hash));
     buffered.finish();
     hex32(&hmac::Mac::finalize(mac).into_bytes())
@@ -981,7 +987,7 @@ fn verify_signed(
     // their hash and MAC, and the expected signature stays on the stack.
     let sdk_date = checked_sdk_date(req)?;
     let mut canonical = Sha256::new();
-    let mut buffered = Buffered::new(&mut canonical);
+    let mut buffered = Buffered::<_, CANONICAL_BUFFER>::new(&mut canonical);
     write_canonical_request(&mut buffered, signed, req)?;
     buffered.finish();
     let canonical_hash = hex32(&canonical.finalize());
