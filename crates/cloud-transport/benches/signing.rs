@@ -20,7 +20,10 @@
 //! bench prints one line per pair from those samples:
 //! `paired <group>/<what>: ours <t> us, bare crypto <t> us, ratio <r>x, samples <n>` (each
 //! side's median time per iteration over the same samples). `cargo xtask bench` reads these
-//! lines for its ratios (the criterion rows when a line is missing).
+//! lines for its ratios (the criterion rows when a line is missing). The criterion rows stay as
+//! each side's own estimate; their ratio still varies more than the paired line's, because a load
+//! spike during one row's samples counts only for that row's side. A `--profile-time` run of one
+//! row runs both sides too (tell them apart by symbol: `cloud_transport::sign` is ours).
 //!
 //! Run: `cargo bench -p cloud-transport --features tencent,huawei --bench signing`.
 
