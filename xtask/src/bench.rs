@@ -2,7 +2,8 @@
 //! of ours against each baseline (README, "Performance").
 //!
 //! It runs, each in its own process, and collects their figures:
-//! - the signing bench (`cloud-transport`, criterion): ours vs the bare crypto;
+//! - the signing bench (`cloud-transport`, criterion): ours vs the bare crypto, both measured in
+//!   the same alternating rounds (the bench's `paired` lines);
 //! - the runtime bench (`cloudcall-tests`): client throughput, decoding and emulator
 //!   throughput, which prints its own rows;
 //! - `scripts/bench-cli.sh` (hyperfine): CLI start-up, skipped with a note without hyperfine.
@@ -82,9 +83,20 @@ fn cargo(root: &Path, args: &[&str]) -> Result<String, String> {
     Ok(stdout)
 }
 
-/// Criterion's `<group>/<name>` then `time: [low mid high]` lines: each `ours, X` against
+/// The signing rows: the bench's `paired <group>/<what>: ours <t> us, bare crypto <t> us, ...`
+/// lines (ours and the bare crypto from the same alternating rounds), and for a pair without such
+/// a line, criterion's `<group>/<name>` then `time: [low mid high]` lines: each `ours, X` against
 /// `bare crypto, X` (the `(...)` naming the function called is left out of the match).
 fn signing_rows(output: &str) -> Vec<String> {
+    let row = |what: &str, ours: f64, bare: f64| {
+        format!(
+            "| signing {what} | {:.2}us | {:.2}us | {:.2}x | <= 1.3x |",
+            ours * 1e6,
+            bare * 1e6,
+            ours / bare
+        )
+    };
+    let paired: Vec<(String, f64, f64)> = output.lines().filter_map(paired_line).collect();
     let mut times: Vec<(String, f64)> = Vec::new();
     let mut name: Option<String> = None;
     for line in output.lines() {
@@ -112,20 +124,31 @@ fn signing_rows(output: &str) -> Vec<String> {
         let Some(what) = key(name, "ours, ") else {
             continue;
         };
+        if let Some((_, ours, bare)) = paired.iter().find(|(w, _, _)| *w == what) {
+            rows.push(row(&what, *ours, *bare));
+            continue;
+        }
         let Some((_, bare)) = times
             .iter()
             .find(|(other, _)| key(other, "bare crypto, ").as_deref() == Some(what.as_str()))
         else {
             continue;
         };
-        rows.push(format!(
-            "| signing {what} | {:.2}us | {:.2}us | {:.2}x | <= 1.3x |",
-            ours * 1e6,
-            bare * 1e6,
-            ours / bare
-        ));
+        rows.push(row(&what, *ours, *bare));
     }
     rows
+}
+
+/// `paired huawei/PUT ssl-option: ours 1.2345 us, bare crypto 0.9876 us, ratio 1.25x, ...` as
+/// (`huawei: PUT ssl-option`, ours, bare) in seconds.
+fn paired_line(line: &str) -> Option<(String, f64, f64)> {
+    let rest = line.trim().strip_prefix("paired ")?;
+    let (name, rest) = rest.split_once(": ours ")?;
+    let (ours, rest) = rest.split_once(" us, bare crypto ")?;
+    let (bare, _) = rest.split_once(" us")?;
+    let (group, what) = name.split_once('/')?;
+    let micros = |text: &str| text.trim().parse::<f64>().ok().map(|t| t * 1e-6);
+    Some((format!("{group}: {what}"), micros(ours)?, micros(bare)?))
 }
 
 /// The middle of criterion's `time: [1.2 µs 1.3 µs 1.4 µs]`, in seconds.
@@ -188,4 +211,34 @@ fn cli_rows(root: &Path, quick: bool) -> Result<Vec<String>, String> {
             )
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paired_lines_take_the_place_of_criterion_rows() {
+        let output = "\
+tc3/ours, cached key (Signer::authorization)
+                        time:   [700.00 ns 800.00 ns 900.00 ns]
+tc3/bare crypto, cached key
+                        time:   [900.00 ns 1.0000 µs 1.1000 µs]
+huawei/ours, PUT ssl-option
+                        time:   [1.2000 µs 1.3000 µs 1.4000 µs]
+huawei/ours, every string, PUT ssl-option
+                        time:   [2.2000 µs 2.3000 µs 2.4000 µs]
+huawei/bare crypto, PUT ssl-option
+                        time:   [900.00 ns 1.0000 µs 1.1000 µs]
+paired huawei/PUT ssl-option: ours 1.2000 us, bare crypto 1.0000 us, ratio 1.20x, samples 240
+";
+        assert_eq!(
+            signing_rows(output),
+            [
+                "| signing tc3: cached key | 0.80us | 1.00us | 0.80x | <= 1.3x |",
+                "| signing huawei: PUT ssl-option | 1.20us | 1.00us | 1.20x | <= 1.3x |",
+            ]
+        );
+        assert_eq!(paired_line("paired x: ours 1 us"), None);
+    }
 }

@@ -495,19 +495,21 @@ impl Exchange for HuaweiExchange<'_> {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        // Names in lower case, as HTTP/1 sends them anyway: the signer then writes them into
-        // the canonical request as they are, with no lower-casing on every call.
-        let mut headers: Vec<(String, String)> = vec![("host".to_owned(), host.clone())];
+        // Names in lower case, as HTTP/1 sends them anyway, and in the order the signature
+        // sorts them: the signer then writes them into the canonical request as they are, with
+        // no lower-casing or sorting on every call.
+        let mut headers: Vec<(String, String)> = Vec::with_capacity(8);
         if !request.body.is_empty() {
             headers.push(("content-type".to_owned(), "application/json".to_owned()));
         }
+        headers.push(("host".to_owned(), host.clone()));
         headers.extend(request.headers.iter().cloned());
         match &self.auth {
             RequestAuth::Sign(credentials) => {
-                headers.push(("x-sdk-date".to_owned(), signer::sdk_date(timestamp)));
                 if let Some(id) = project_id {
                     headers.push(("x-project-id".to_owned(), id.to_owned()));
                 }
+                headers.push(("x-sdk-date".to_owned(), signer::sdk_date(timestamp)));
                 if let Some(token) = credentials.session_token() {
                     headers.push(("x-security-token".to_owned(), token.expose().to_owned()));
                 }

@@ -61,6 +61,7 @@ use sha2::{Digest, Sha256};
 use super::{authorization_fields, check_method, SignError, UtcDateTime};
 use super::{
     has_control, hex32, hex_str, hmac_sha256, hmac_with, signatures_equal, Buffered, Sink,
+    CANONICAL_BUFFER, STRING_TO_SIGN_BUFFER,
 };
 use crate::secret::Secret;
 
@@ -155,13 +156,30 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// Whether `quote(s, safe='~')` keeps byte `b` as it is: `A-Za-z0-9_.-~`. Written with `|` and
+/// no early exit so that a fold over a string of these compiles to vector code.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_lowercase()
+        | b.is_ascii_uppercase()
+        | b.is_ascii_digit()
+        | (b == b'_')
+        | (b == b'.')
+        | (b == b'-')
+        | (b == b'~')
+}
+
 /// [`percent_encode`] written to `out`, so canonical strings are built without temporaries.
 fn percent_encode_into(out: &mut impl Sink, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let bytes = s.as_bytes();
+    if bytes.iter().fold(true, |kept, &b| kept & is_unreserved(b)) {
+        // Nothing to escape (the usual key, value or segment): one piece.
+        out.put(bytes);
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~') {
+        if is_unreserved(b) {
             continue;
         }
         out.put(&bytes[start..i]);
@@ -203,6 +221,19 @@ pub fn canonical_uri(path: &str) -> String {
 }
 
 fn write_canonical_uri(out: &mut impl Sink, path: &str) {
+    let bytes = path.as_bytes();
+    if bytes
+        .iter()
+        .fold(true, |kept, &b| kept & (is_unreserved(b) | (b == b'/')))
+    {
+        // Nothing to decode and no segment to encode (the usual path): the segments joined
+        // with `/` are the path itself, written in one piece.
+        out.put(bytes);
+        if !(bytes.is_empty() || bytes.ends_with(b"/")) {
+            out.put_str("/");
+        }
+        return;
+    }
     let decoded = percent_decode_cow(path);
     let mut ends_with_slash = false;
     for (i, segment) in decoded.split('/').enumerate() {
@@ -234,19 +265,42 @@ pub fn canonical_query(params: &[(&str, &str)]) -> String {
 }
 
 fn write_canonical_query(out: &mut impl Sink, params: &[(&str, &str)]) {
-    if params.is_empty() {
-        return;
-    }
-    let mut sorted = params.to_vec();
-    sorted.sort_unstable();
-    for (i, (key, value)) in sorted.iter().enumerate() {
-        if i > 0 {
-            out.put_str("&");
+    with_scratch(params.iter().copied(), |sorted| {
+        if !sorted.windows(2).all(|w| w[0] <= w[1]) {
+            sorted.sort_unstable();
         }
-        percent_encode_into(out, key);
-        out.put_str("=");
-        percent_encode_into(out, value);
+        for (i, (key, value)) in sorted.iter().enumerate() {
+            if i > 0 {
+                out.put_str("&");
+            }
+            percent_encode_into(out, key);
+            out.put_str("=");
+            percent_encode_into(out, value);
+        }
+    });
+}
+
+/// How many items [`with_scratch`] copies to the stack; more go to the heap.
+const SCRATCH_ITEMS: usize = 16;
+
+/// Runs `f` on a mutable copy of `items`, on the stack when there are at most
+/// [`SCRATCH_ITEMS`] (a request's query parameters and headers, every call), in a `Vec`
+/// otherwise: the signer sorts its own copies of the caller's lists without allocating.
+fn with_scratch<T: Copy + Default, R>(
+    items: impl Iterator<Item = T> + Clone,
+    f: impl FnOnce(&mut [T]) -> R,
+) -> R {
+    let mut stack = [T::default(); SCRATCH_ITEMS];
+    let mut len = 0;
+    for item in items.clone() {
+        if len == SCRATCH_ITEMS {
+            let mut heap: Vec<T> = items.collect();
+            return f(&mut heap);
+        }
+        stack[len] = item;
+        len += 1;
     }
+    f(&mut stack[..len])
 }
 
 /// Splits a raw URL query (`a=1&b=x%20y`) into decoded pairs, for verifying a received request.
@@ -392,28 +446,42 @@ fn signed_names<'h>(headers: &[(&'h str, &str)]) -> Vec<&'h str> {
     names
 }
 
-/// [`signed_names`] with each name's value, as [`header_value`] finds it (the last one sent
-/// under the name, whatever its case): the signer resolves every signed header once.
-fn signed_pairs<'h>(headers: &[(&'h str, &'h str)]) -> Vec<(&'h str, &'h str)> {
-    let mut pairs: Vec<(&str, &str)> = headers
-        .iter()
-        .filter(|(name, _)| !name.contains('_'))
-        .copied()
-        .collect();
+/// Sorts the signed headers of a request in place, as [`signed_names`] sorts the names: `pairs`
+/// holds the `(name, value)` of every header whose name has no `_`, in the order sent. On return
+/// its first `n` entries are the signed headers sorted by lower-cased name, one per name (as
+/// first spelled) with the value sent last under it, as [`header_value`] finds it: the signer
+/// resolves every signed header once. Returns `n` and whether every name is lower-case already.
+fn sort_signed_pairs(pairs: &mut [(&str, &str)]) -> (usize, bool) {
+    let lowercase = !pairs.iter().any(|(name, _)| has_uppercase(name));
+    if lowercase && pairs.windows(2).all(|w| w[0].0 < w[1].0) {
+        // In order and no name twice (what the client sends): nothing to sort or merge.
+        return (pairs.len(), true);
+    }
     fn lower(s: &str) -> impl Iterator<Item = u8> + '_ {
         s.bytes().map(|b| b.to_ascii_lowercase())
     }
     // Stable: of the same name, the one sent last stays last.
-    pairs.sort_by(|(a, _), (b, _)| lower(a).cmp(lower(b)));
-    // `dedup_by` passes (later, kept): the kept name takes the later value.
-    pairs.dedup_by(|later, kept| {
-        let same = later.0.eq_ignore_ascii_case(kept.0);
-        if same {
-            kept.1 = later.1;
+    if lowercase {
+        pairs.sort_by_key(|&(name, _)| name);
+    } else {
+        pairs.sort_by(|(a, _), (b, _)| lower(a).cmp(lower(b)));
+    }
+    // The first spelling of a name is kept, with the value sent last.
+    let mut kept = 0;
+    for i in 0..pairs.len() {
+        if kept > 0 && pairs[kept - 1].0.eq_ignore_ascii_case(pairs[i].0) {
+            pairs[kept - 1].1 = pairs[i].1;
+        } else {
+            pairs[kept] = pairs[i];
+            kept += 1;
         }
-        same
-    });
-    pairs
+    }
+    (kept, lowercase)
+}
+
+fn has_uppercase(text: &str) -> bool {
+    text.bytes()
+        .fold(false, |upper, b| upper | b.is_ascii_uppercase())
 }
 
 /// The payload hash: see the module docs for the empty-body rule.
@@ -597,12 +665,18 @@ impl SignedHeaders for Joined<'_> {
 struct Resolved<'a> {
     pairs: &'a [(&'a str, &'a str)],
     joined: &'a str,
+    /// Every name is lower-case already (what the client sends): written as it is.
+    lowercase: bool,
 }
 
 impl SignedHeaders for Resolved<'_> {
     fn write_block(&self, out: &mut impl Sink) -> Result<(), SignError> {
         for (name, value) in self.pairs {
-            put_lowercase(out, name);
+            if self.lowercase {
+                out.put_str(name);
+            } else {
+                put_lowercase(out, name);
+            }
             out.put_str(":");
             out.put_str(python_strip(value));
             out.put_str("\n");
@@ -641,8 +715,13 @@ fn write_canonical_request(
     out.put_str("\n");
     signed.write_names(out);
     out.put_str("\n");
-    let payload = payload_hash_of(req.body, header_value(req.headers, "x-sdk-content-sha256"));
-    out.put_str(payload.as_str());
+    // The header matters only for a body: an empty one always signs as the empty hash.
+    let content_sha256 = if req.body.is_empty() {
+        None
+    } else {
+        header_value(req.headers, "x-sdk-content-sha256")
+    };
+    out.put_str(payload_hash_of(req.body, content_sha256).as_str());
     Ok(())
 }
 
@@ -716,36 +795,57 @@ pub fn authorization(
 ) -> Result<String, SignError> {
     check_request(access_key, req)?;
     let sdk_date = checked_sdk_date(req)?;
-    let pairs = signed_pairs(req.headers);
-    // The header is built first: its `SignedHeaders` are the joined names the canonical request
-    // needs too, lower-cased and joined once.
-    let mut header =
-        String::with_capacity(ALGORITHM.len() + access_key.len() + 120 + 16 * pairs.len());
-    for part in [ALGORITHM, " Access=", access_key, ", SignedHeaders="] {
-        header.push_str(part);
-    }
-    let names_at = header.len();
-    for (i, (name, _)) in pairs.iter().enumerate() {
-        if i > 0 {
-            header.push(';');
+    let signed = req
+        .headers
+        .iter()
+        .copied()
+        .filter(|(name, _)| !name.contains('_'));
+    with_scratch(signed, |pairs| {
+        let (signed_count, lowercase) = sort_signed_pairs(pairs);
+        let pairs = &pairs[..signed_count];
+        // The header is built first: its `SignedHeaders` are the joined names the canonical
+        // request needs too, lower-cased and joined once.
+        let mut header =
+            String::with_capacity(ALGORITHM.len() + access_key.len() + 120 + 16 * pairs.len());
+        for part in [ALGORITHM, " Access=", access_key, ", SignedHeaders="] {
+            header.push_str(part);
         }
-        put_lowercase(&mut header, name);
-    }
-    let mut canonical = Sha256::new();
-    let mut buffered = Buffered::new(&mut canonical);
-    let resolved = Resolved {
-        pairs: &pairs,
-        joined: &header[names_at..],
-    };
-    write_canonical_request(&mut buffered, &resolved, req)?;
-    buffered.finish();
-    let canonical_hash = hex32(&canonical.finalize());
+        let names_at = header.len();
+        for (i, (name, _)) in pairs.iter().enumerate() {
+            if i > 0 {
+                header.push(';');
+            }
+            if lowercase {
+                header.push_str(name);
+            } else {
+                put_lowercase(&mut header, name);
+            }
+        }
+        let mut canonical = Sha256::new();
+        let mut buffered = Buffered::<_, CANONICAL_BUFFER>::new(&mut canonical);
+        let resolved = Resolved {
+            pairs,
+            joined: &header[names_at..],
+            lowercase,
+        };
+        write_canonical_request(&mut buffered, &resolved, req)?;
+        buffered.finish();
+        let canonical_hash = hex32(&canonical.finalize());
+        let signature = sign_string(secret_key, sdk_date, &canonical_hash);
+        header.push_str(", Signature=");
+        header.push_str(hex_str(&signature));
+        Ok(header)
+    })
+}
+
+/// The hex HMAC of the string to sign, keyed with the SK: the string is assembled on the stack
+/// and handed to the MAC in one piece.
+fn sign_string(secret_key: &Secret, sdk_date: &str, canonical_hash: &[u8; 64]) -> [u8; 64] {
     let mut mac = hmac_with(secret_key.expose().as_bytes());
-    write_string_to_sign(&mut mac, sdk_date, hex_str(&canonical_hash));
-    let signature = hex32(&hmac::Mac::finalize(mac).into_bytes());
-    header.push_str(", Signature=");
-    header.push_str(hex_str(&signature));
-    Ok(header)
+    let mut buffered = Buffered::<_, STRING_TO_SIGN_BUFFER>::new(&mut mac);
+    write_string_to_sign(&mut buffered, sdk_date, hex_str(canonical_hash));
+    buffered.finish();
+    hex32(&hmac::Mac::finalize(mac).into_bytes())
 }
 
 /// Signs a request. The headers must include `Host` and `X-Sdk-Date`.
@@ -887,13 +987,11 @@ fn verify_signed(
     // their hash and MAC, and the expected signature stays on the stack.
     let sdk_date = checked_sdk_date(req)?;
     let mut canonical = Sha256::new();
-    let mut buffered = Buffered::new(&mut canonical);
+    let mut buffered = Buffered::<_, CANONICAL_BUFFER>::new(&mut canonical);
     write_canonical_request(&mut buffered, signed, req)?;
     buffered.finish();
     let canonical_hash = hex32(&canonical.finalize());
-    let mut mac = hmac_with(secret_key.expose().as_bytes());
-    write_string_to_sign(&mut mac, sdk_date, hex_str(&canonical_hash));
-    let expected = hex32(&hmac::Mac::finalize(mac).into_bytes());
+    let expected = sign_string(secret_key, sdk_date, &canonical_hash);
     if signatures_equal(hex_str(&expected), signature) {
         Ok(())
     } else {
@@ -1108,6 +1206,104 @@ mod tests {
             Ok(())
         );
         assert!(!format!("{:?}", split_authorization(&good).unwrap()).contains(signature));
+    }
+
+    #[test]
+    fn fast_paths_write_what_the_general_rules_write() {
+        // The canonical URI by the rules: decode, split on `/`, encode each segment, join, and
+        // end with `/` unless the last segment is empty.
+        fn uri_by_the_rules(path: &str) -> String {
+            let decoded = percent_decode(path);
+            let segments: Vec<String> = decoded.split('/').map(percent_encode).collect();
+            let mut uri = segments.join("/");
+            if !segments.last().is_some_and(String::is_empty) {
+                uri.push('/');
+            }
+            uri
+        }
+        for path in [
+            "",
+            "/",
+            "/v3",
+            "/v3/",
+            "v3/x",
+            "//a//b",
+            "/v3/~x_y.z-1/AZ09",
+            "/v3/a b",
+            "/v3/a%2Fb",
+            "/v3/a%zz",
+            "/v3/a+b",
+            "/v3/é",
+        ] {
+            assert_eq!(canonical_uri(path), uri_by_the_rules(path), "{path:?}");
+        }
+        // The canonical query by the rules: sorted by key then value, encoded, `&`-joined.
+        fn query_by_the_rules(params: &[(&str, &str)]) -> String {
+            let mut sorted = params.to_vec();
+            sorted.sort();
+            let encoded: Vec<String> = sorted
+                .iter()
+                .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+                .collect();
+            encoded.join("&")
+        }
+        let many: Vec<(String, String)> = (0..2 * SCRATCH_ITEMS)
+            .map(|i| (format!("k{}", (i * 7) % 5), format!("v {i}")))
+            .collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|(k, v)| (&k[..], &v[..])).collect();
+        for params in [
+            &[][..],
+            &[("a", "1"), ("b", "2")],
+            &[("b", "2"), ("a", "z"), ("a", "y y"), ("a", "y y")],
+            &many,
+        ] {
+            assert_eq!(
+                canonical_query(params),
+                query_by_the_rules(params),
+                "{params:?}"
+            );
+        }
+        // The signer's resolved headers against the verifier's lookups (`sign`): in order,
+        // out of order, repeated names in one case or several, more than fit on the stack.
+        let secret = Secret::new("sk");
+        let lower_sorted = [
+            ("content-type", "application/json"),
+            ("host", "example.com"),
+            ("x-sdk-date", "20240102T030405Z"),
+        ];
+        let lower_unsorted = [
+            ("x-sdk-date", "20240102T030405Z"),
+            ("host", "example.com"),
+            ("x-a", "first"),
+            ("content-type", "application/json"),
+            ("x-a", "last"),
+            ("x_skipped", "x"),
+        ];
+        let mixed = [
+            ("X-A", "first"),
+            ("host", "example.com"),
+            ("x-a", "last"),
+            ("X-Sdk-Date", "20240102T030405Z"),
+        ];
+        let names: Vec<String> = (0..2 * SCRATCH_ITEMS)
+            .map(|i| format!("x-h{}", (i * 7) % 11))
+            .collect();
+        let mut many: Vec<(&str, &str)> = names.iter().map(|n| (&n[..], "v")).collect();
+        many.extend([("Host", "example.com"), ("x-sdk-date", "20240102T030405Z")]);
+        for headers in [&lower_sorted[..], &lower_unsorted, &mixed, &many] {
+            let req = HuaweiRequest {
+                method: "GET",
+                path: "/v3/p",
+                query: &[("b", "1"), ("a", "2")],
+                headers,
+                body: b"{}",
+            };
+            assert_eq!(
+                authorization("AK", &secret, &req).unwrap(),
+                sign("AK", &secret, &req).unwrap().authorization,
+                "{headers:?}"
+            );
+        }
     }
 
     #[test]

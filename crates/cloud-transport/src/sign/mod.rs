@@ -33,6 +33,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub(crate) trait Sink {
     fn put(&mut self, bytes: &[u8]);
 
+    #[inline]
     fn put_str(&mut self, text: &str) {
         self.put(text.as_bytes());
     }
@@ -69,20 +70,30 @@ impl Sink for Hmac<Sha256> {
 
 /// A sink in front of a hash or MAC that hands it the text in large pieces: a canonical request
 /// is written in dozens of small pieces, and every `update` call of a hash costs more than
-/// copying a few bytes. Call [`Buffered::finish`] (or drop it) to pass on the rest.
+/// copying a few bytes. `N` bytes are kept on the stack (a multiple of SHA-256's 64-byte block,
+/// so that full pieces go to the hash without being copied again). Call [`Buffered::finish`]
+/// (or drop it) to pass on the rest.
 #[cfg(any(feature = "tencent", feature = "huawei"))]
-pub(crate) struct Buffered<'s, S: Sink> {
+pub(crate) struct Buffered<'s, S: Sink, const N: usize> {
     inner: &'s mut S,
-    buf: [u8; 512],
+    buf: [u8; N],
     len: usize,
 }
 
+/// The buffer of a canonical request: the whole of a usual one.
 #[cfg(any(feature = "tencent", feature = "huawei"))]
-impl<'s, S: Sink> Buffered<'s, S> {
+pub(crate) const CANONICAL_BUFFER: usize = 512;
+
+/// The buffer of a string to sign: the whole of one (about 100 bytes).
+#[cfg(feature = "huawei")]
+pub(crate) const STRING_TO_SIGN_BUFFER: usize = 192;
+
+#[cfg(any(feature = "tencent", feature = "huawei"))]
+impl<'s, S: Sink, const N: usize> Buffered<'s, S, N> {
     pub(crate) fn new(inner: &'s mut S) -> Self {
         Buffered {
             inner,
-            buf: [0; 512],
+            buf: [0; N],
             len: 0,
         }
     }
@@ -100,7 +111,8 @@ impl<'s, S: Sink> Buffered<'s, S> {
 }
 
 #[cfg(any(feature = "tencent", feature = "huawei"))]
-impl<S: Sink> Sink for Buffered<'_, S> {
+impl<S: Sink, const N: usize> Sink for Buffered<'_, S, N> {
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() > self.buf.len() {
             self.flush();
@@ -115,7 +127,7 @@ impl<S: Sink> Sink for Buffered<'_, S> {
 }
 
 #[cfg(any(feature = "tencent", feature = "huawei"))]
-impl<S: Sink> Drop for Buffered<'_, S> {
+impl<S: Sink, const N: usize> Drop for Buffered<'_, S, N> {
     fn drop(&mut self) {
         self.flush();
     }
@@ -188,10 +200,11 @@ impl UtcDateTime {
         if !s.is_ascii() || b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
             return Err(bad());
         }
+        // At most four digits each, so the value cannot overflow.
         let num = |range: std::ops::Range<usize>| -> Result<u32, SignError> {
-            let part = &s[range];
-            if part.bytes().all(|c| c.is_ascii_digit()) {
-                part.parse().map_err(|_| bad())
+            let part = &b[range];
+            if part.iter().all(u8::is_ascii_digit) {
+                Ok(part.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0')))
             } else {
                 Err(bad())
             }

@@ -43,6 +43,7 @@ use sha2::{Digest, Sha256};
 use super::{authorization_fields, check_method, SignError, UtcDateTime};
 use super::{
     has_control, hex32, hex_str, hmac_sha256, hmac_with, signatures_equal, Buffered, Sink,
+    CANONICAL_BUFFER,
 };
 use crate::secret::Secret;
 
@@ -514,7 +515,7 @@ impl Signer {
         let key = self.keys.get_or_derive(secret_key, date, service);
         let payload = payload_hash_hex(req.body, req.unsigned_payload);
         let mut canonical = Sha256::new();
-        let mut buffered = Buffered::new(&mut canonical);
+        let mut buffered = Buffered::<_, CANONICAL_BUFFER>::new(&mut canonical);
         write_canonical_request(&mut buffered, req, hex_str(&payload));
         buffered.finish();
         let canonical_hash = hex32(&canonical.finalize());
