@@ -26,11 +26,13 @@ fn reproduce(vendor: &str, service: &str) -> Service {
     expected
         .shapes
         .retain(|name, _| imported.shapes.contains_key(name));
-    // References are stated per operation, by rule: only the fixtures' operations have them.
+    // References, filtered lists and id outputs are stated per operation, by rule: only the
+    // fixtures' operations have them.
     if let Some(resource) = &mut expected.resource {
-        resource
-            .references
-            .retain(|name, _| imported.operations.contains_key(name));
+        let kept = |name: &String| imported.operations.contains_key(name);
+        resource.references.retain(|name, _| kept(name));
+        resource.filtered_lists.retain(|name, _| kept(name));
+        resource.id_outputs.retain(|name, _| kept(name));
     }
     // The fixtures' errorcodes.py is trimmed too: every code it has is the committed one.
     expected
@@ -248,5 +250,46 @@ fn the_reference_rule_restates_the_committed_references() {
     assert_eq!(
         postgres.resource.unwrap().references["CreateReadOnlyGroup"],
         ["MasterDBInstanceId"]
+    );
+}
+
+/// The filtered-list and id-output rules (`lifecycle::filtered_lists`, `lifecycle::id_outputs`)
+/// restate every committed spec's entries from the members alone.
+#[test]
+fn the_filtered_list_and_id_output_rules_restate_the_committed_entries() {
+    for (vendor, service) in [
+        ("tencent", "mongodb"),
+        ("tencent", "cdb"),
+        ("tencent", "postgres"),
+        ("huawei", "geminidb"),
+    ] {
+        let mut spec = committed(vendor, service).service;
+        let resource = spec.resource.as_mut().expect("a resource");
+        let lists = std::mem::take(&mut resource.filtered_lists);
+        let outputs = std::mem::take(&mut resource.id_outputs);
+        spec_import::lifecycle::filtered_lists(&mut spec);
+        spec_import::lifecycle::id_outputs(&mut spec);
+        let derived = spec.resource.expect("kept");
+        assert_eq!(derived.filtered_lists, lists, "{vendor}/{service}");
+        assert_eq!(derived.id_outputs, outputs, "{vendor}/{service}");
+    }
+    let geminidb = committed("huawei", "geminidb").service.resource.unwrap();
+    let settings = &geminidb.filtered_lists["ShowDisasterRecoverySettings"];
+    assert_eq!(
+        (
+            settings.filter.as_str(),
+            settings.items.as_str(),
+            settings.item_id.as_str()
+        ),
+        ("instance_id", "disaster_recovery_settings", "instance_id")
+    );
+    // Cache mappings have ids of their own: filtering them by a source instance only selects.
+    assert!(!geminidb.filtered_lists.contains_key("ListDbCacheMappings"));
+    // A source instance's id is not the named instance's.
+    assert!(!geminidb.id_outputs.contains_key("ListDbCacheMappings"));
+    let cdb = committed("tencent", "cdb").service.resource.unwrap();
+    assert_eq!(
+        cdb.id_outputs["DescribeInstanceParamRecords"],
+        ["Items.0.InstanceId"]
     );
 }
