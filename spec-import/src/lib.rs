@@ -144,6 +144,7 @@ pub fn finish(
     }
     // After the overlays: the resource comes from them.
     lifecycle::resource_references(&mut raw.service);
+    lifecycle::create_names(&mut raw.service);
     lifecycle::filtered_lists(&mut raw.service);
     lifecycle::id_outputs(&mut raw.service);
     // What the rules left undecided and no overlay decided (a `pagination: null` decides too).

@@ -24,6 +24,10 @@
 //!   the resource's `id`, names an instance by its id: it goes into the resource's
 //!   `references` ([`resource_references`]).
 //!
+//! - **Create names.** A create operation's string input member named as the listed item's
+//!   name member (`resource.list.name`: GeminiDB `name`, cdb `InstanceName`) names the new
+//!   instance: it goes into the resource's `modify` under the create operation
+//!   ([`create_names`]).
 //! - **Filtered lists.** A read-only operation other than the resource's list operation whose
 //!   optional query member (the resource's `id` or a reference) has the name of a member of the
 //!   items of a top-level output list, items without an `id` of their own, lists items about
@@ -106,6 +110,32 @@ pub fn resource_references(service: &mut Service) {
             .collect();
         if !members.is_empty() {
             resource.references.insert(name.clone(), members);
+        }
+    }
+}
+
+/// States, in the resource's `modify`, the input member of each create operation that names
+/// the new instance: the string member named as the listed item's name member (see the module
+/// docs). Entries an overlay gave are kept.
+pub fn create_names(service: &mut Service) {
+    let Some(resource) = &mut service.resource else {
+        return;
+    };
+    let Some(name_member) = resource.list.name.clone() else {
+        return;
+    };
+    for create in resource.create.keys() {
+        if resource.modify.contains_key(create) {
+            continue;
+        }
+        let names = service
+            .operations
+            .get(create)
+            .and_then(|op| op.input.get(&name_member))
+            .is_some_and(|m| m.ty == TypeExpr::String);
+        if names {
+            let sets = IndexMap::from([(name_member.clone(), name_member.clone())]);
+            resource.modify.insert(create.clone(), sets);
         }
     }
 }

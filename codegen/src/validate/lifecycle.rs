@@ -819,7 +819,11 @@ impl<'a> Checker<'a> {
                 let Some(op) = self.service.operations.get(name.as_str()) else {
                     continue;
                 };
-                if resource.id_members.contains_key(name.as_str()) {
+                // A create operation's `modify` entry sets the new resource's members: it names
+                // no existing one.
+                if resource.id_members.contains_key(name.as_str())
+                    || resource.create.contains_key(name.as_str())
+                {
                     continue;
                 }
                 if !op.input.contains_key(resource.id.as_str()) {

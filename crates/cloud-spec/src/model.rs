@@ -532,7 +532,8 @@ pub struct Resource {
     /// or ids (a list of strings).
     pub create: IndexMap<String, String>,
     /// Operations that change a resource → their input member → the member of a listed item
-    /// (dot-separated) that shows the new value.
+    /// (dot-separated) that shows the new value. A [`create`](Resource::create) operation's
+    /// entry says what its input sets on the new resource (GeminiDB `CreateInstance`'s `name`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub modify: IndexMap<String, IndexMap<String, String>>,
     /// For `modify` entries whose input values are not what the listed item shows: operation →

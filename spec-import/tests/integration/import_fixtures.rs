@@ -253,10 +253,11 @@ fn the_reference_rule_restates_the_committed_references() {
     );
 }
 
-/// The filtered-list and id-output rules (`lifecycle::filtered_lists`, `lifecycle::id_outputs`)
-/// restate every committed spec's entries from the members alone.
+/// The create-name, filtered-list and id-output rules (`lifecycle::create_names`,
+/// `lifecycle::filtered_lists`, `lifecycle::id_outputs`) restate every committed spec's entries
+/// from the members alone.
 #[test]
-fn the_filtered_list_and_id_output_rules_restate_the_committed_entries() {
+fn the_create_name_filtered_list_and_id_output_rules_restate_the_committed_entries() {
     for (vendor, service) in [
         ("tencent", "mongodb"),
         ("tencent", "cdb"),
@@ -267,11 +268,16 @@ fn the_filtered_list_and_id_output_rules_restate_the_committed_entries() {
         let resource = spec.resource.as_mut().expect("a resource");
         let lists = std::mem::take(&mut resource.filtered_lists);
         let outputs = std::mem::take(&mut resource.id_outputs);
+        let modify = resource.modify.clone();
+        let creates: Vec<String> = resource.create.keys().cloned().collect();
+        resource.modify.retain(|op, _| !creates.contains(op));
+        spec_import::lifecycle::create_names(&mut spec);
         spec_import::lifecycle::filtered_lists(&mut spec);
         spec_import::lifecycle::id_outputs(&mut spec);
         let derived = spec.resource.expect("kept");
         assert_eq!(derived.filtered_lists, lists, "{vendor}/{service}");
         assert_eq!(derived.id_outputs, outputs, "{vendor}/{service}");
+        assert_eq!(derived.modify, modify, "{vendor}/{service}");
     }
     let geminidb = committed("huawei", "geminidb").service.resource.unwrap();
     let settings = &geminidb.filtered_lists["ShowDisasterRecoverySettings"];
@@ -287,6 +293,7 @@ fn the_filtered_list_and_id_output_rules_restate_the_committed_entries() {
     assert!(!geminidb.filtered_lists.contains_key("ListDbCacheMappings"));
     // A source instance's id is not the named instance's.
     assert!(!geminidb.id_outputs.contains_key("ListDbCacheMappings"));
+    assert_eq!(geminidb.modify["CreateInstance"]["name"], "name");
     let cdb = committed("tencent", "cdb").service.resource.unwrap();
     assert_eq!(
         cdb.id_outputs["DescribeInstanceParamRecords"],
