@@ -1,6 +1,6 @@
-//! The import rules for task handles and pagination, shared by both vendors: what an operation's
-//! members say about its lifecycle, stated once here and written into the spec, so nothing
-//! downstream guesses from names or prose.
+//! The import rules for task handles, pagination and the resource's member facts, shared by both
+//! vendors: what an operation's members say about its lifecycle, stated once here and written
+//! into the spec, so nothing downstream guesses from names or prose.
 //!
 //! - **Task handles.** An overlay's `task_handles` table maps an output member name (`FlowId`,
 //!   `AsyncRequestId`, `job_id`) to the service's task API that follows it. Every operation that

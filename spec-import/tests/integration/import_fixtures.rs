@@ -10,6 +10,14 @@ use cloud_spec::Service;
 use codegen::diff;
 use import_common::*;
 
+/// The committed specs, by vendor and service.
+const COMMITTED_SPECS: [(&str, &str); 4] = [
+    ("tencent", "mongodb"),
+    ("tencent", "cdb"),
+    ("tencent", "postgres"),
+    ("huawei", "geminidb"),
+];
+
 /// Imports everything the fixtures have and compares it with the same parts of the committed spec.
 fn reproduce(vendor: &str, service: &str) -> Service {
     let committed = committed(vendor, service).service;
@@ -225,12 +233,7 @@ fn a_selection_keeps_only_the_lifecycle_entries_it_can_follow() {
 /// spec's `references` from the members alone, and never lists the resource's own `id`.
 #[test]
 fn the_reference_rule_restates_the_committed_references() {
-    for (vendor, service) in [
-        ("tencent", "mongodb"),
-        ("tencent", "cdb"),
-        ("tencent", "postgres"),
-        ("huawei", "geminidb"),
-    ] {
+    for (vendor, service) in COMMITTED_SPECS {
         let mut spec = committed(vendor, service).service;
         let resource = spec
             .resource
@@ -258,12 +261,7 @@ fn the_reference_rule_restates_the_committed_references() {
 /// from the members alone.
 #[test]
 fn the_create_name_filtered_list_and_id_output_rules_restate_the_committed_entries() {
-    for (vendor, service) in [
-        ("tencent", "mongodb"),
-        ("tencent", "cdb"),
-        ("tencent", "postgres"),
-        ("huawei", "geminidb"),
-    ] {
+    for (vendor, service) in COMMITTED_SPECS {
         let mut spec = committed(vendor, service).service;
         let resource = spec.resource.as_mut().expect("a resource");
         let lists = std::mem::take(&mut resource.filtered_lists);
