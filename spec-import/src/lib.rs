@@ -144,6 +144,9 @@ pub fn finish(
     }
     // After the overlays: the resource comes from them.
     lifecycle::resource_references(&mut raw.service);
+    lifecycle::create_names(&mut raw.service);
+    lifecycle::filtered_lists(&mut raw.service);
+    lifecycle::id_outputs(&mut raw.service);
     // What the rules left undecided and no overlay decided (a `pagination: null` decides too).
     for (op, reason) in &findings.undecided_pagination {
         let decided = overlays.iter().any(|o| {
@@ -417,6 +420,10 @@ fn prune_lifecycle(service: &mut Service) {
                 .retain(|op, _| operations.contains(op));
             resource.id_members.retain(|op, _| operations.contains(op));
             resource.references.retain(|op, _| operations.contains(op));
+            resource
+                .filtered_lists
+                .retain(|op, _| operations.contains(op));
+            resource.id_outputs.retain(|op, _| operations.contains(op));
         }
     }
 }

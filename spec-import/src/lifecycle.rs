@@ -1,6 +1,6 @@
-//! The import rules for task handles and pagination, shared by both vendors: what an operation's
-//! members say about its lifecycle, stated once here and written into the spec, so nothing
-//! downstream guesses from names or prose.
+//! The import rules for task handles, pagination and the resource's member facts, shared by both
+//! vendors: what an operation's members say about its lifecycle, stated once here and written
+//! into the spec, so nothing downstream guesses from names or prose.
 //!
 //! - **Task handles.** An overlay's `task_handles` table maps an output member name (`FlowId`,
 //!   `AsyncRequestId`, `job_id`) to the service's task API that follows it. Every operation that
@@ -24,12 +24,29 @@
 //!   the resource's `id`, names an instance by its id: it goes into the resource's
 //!   `references` ([`resource_references`]).
 //!
+//! - **Create names.** A create operation's string input member named as the listed item's
+//!   name member (`resource.list.name`: GeminiDB `name`, cdb `InstanceName`) names the new
+//!   instance: it goes into the resource's `modify` under the create operation
+//!   ([`create_names`]).
+//! - **Filtered lists.** A read-only operation other than the resource's list operation whose
+//!   optional query member (the resource's `id` or a reference) has the name of a member of the
+//!   items of a top-level output list, items without an `id` of their own, lists items about
+//!   instances filtered by one (GeminiDB `ShowDisasterRecoverySettings?instance_id=`): it goes
+//!   into the resource's `filtered_lists` ([`filtered_lists`]). Items with their own `id`
+//!   (`ListBackups?instance_id=`: backups) are things of their own the filter only selects.
+//! - **Id outputs.** In an operation that names an instance (by the resource's `id` or a
+//!   reference), a string output member at any depth named like an instance's own id
+//!   (`InstanceId`, `DBInstanceId`, `instance_id`, not `source_instance_id`) holds the named
+//!   instance's id: its path goes into the resource's `id_outputs` ([`id_outputs`]).
+//!
 //! Operations the rules cannot decide (two lists, no list, a lone limit without a marker, an
 //! offset without a limit, no page size) get no pagination and are named in the import notes;
 //! an overlay decides them (`pagination:`, or `no_pagination:` with the reason). Overlay
 //! patches (`task:`, `no_task:`, `pagination:`, `no_pagination:`) apply after the rules.
 
-use cloud_spec::{Member, Operation, PageStyle, Pagination, Service, TaskHandle, TypeExpr};
+use cloud_spec::{
+    FilteredList, Location, Member, Operation, PageStyle, Pagination, Service, TaskHandle, TypeExpr,
+};
 use indexmap::IndexMap;
 
 /// The offset/limit input pairs the pagination rule knows, with what the offset counts.
@@ -93,6 +110,140 @@ pub fn resource_references(service: &mut Service) {
             .collect();
         if !members.is_empty() {
             resource.references.insert(name.clone(), members);
+        }
+    }
+}
+
+/// States, in the resource's `modify`, the input member of each create operation that names
+/// the new instance: the string member named as the listed item's name member (see the module
+/// docs). Entries an overlay gave are kept.
+pub fn create_names(service: &mut Service) {
+    let Some(resource) = &mut service.resource else {
+        return;
+    };
+    let Some(name_member) = resource.list.name.clone() else {
+        return;
+    };
+    for create in resource.create.keys() {
+        if resource.modify.contains_key(create) {
+            continue;
+        }
+        let names = service
+            .operations
+            .get(create)
+            .and_then(|op| op.input.get(&name_member))
+            .is_some_and(|m| m.ty == TypeExpr::String);
+        if names {
+            let sets = IndexMap::from([(name_member.clone(), name_member.clone())]);
+            resource.modify.insert(create.clone(), sets);
+        }
+    }
+}
+
+/// States, in the resource's `filtered_lists`, the read-only operations (besides the list
+/// operation) that list items about instances filtered by one (see the module docs). Entries an
+/// overlay gave are kept; the rule adds the operations they do not cover.
+pub fn filtered_lists(service: &mut Service) {
+    let Some(resource) = &mut service.resource else {
+        return;
+    };
+    for (name, op) in &service.operations {
+        if !op.read_only
+            || *name == resource.list.operation
+            || resource.filtered_lists.contains_key(name)
+        {
+            continue;
+        }
+        let references = resource.references.get(name);
+        let filters = op.input.iter().filter(|(wire, m)| {
+            m.ty == TypeExpr::String
+                && !m.required
+                && m.location == Some(Location::Query)
+                && (**wire == resource.id || references.is_some_and(|r| r.contains(wire)))
+        });
+        let found = filters.into_iter().find_map(|(filter, _)| {
+            op.output.iter().find_map(|(items, m)| {
+                let TypeExpr::List(item) = &m.ty else {
+                    return None;
+                };
+                let members = service.shapes.get(item.shape_name()?)?.members.as_ref()?;
+                // Items with an id of their own (a backup's, a mapping's) are not about the
+                // instance the filter names: it only selects them.
+                if members.keys().any(|n| loose(n) == "id") {
+                    return None;
+                }
+                let item_id = members.keys().find(|n| loose(n) == loose(filter))?;
+                Some(FilteredList {
+                    filter: filter.clone(),
+                    items: items.clone(),
+                    item_id: item_id.clone(),
+                })
+            })
+        });
+        if let Some(list) = found {
+            resource.filtered_lists.insert(name.clone(), list);
+        }
+    }
+}
+
+/// How deep [`id_outputs`] looks into nested structures (a structure may contain itself).
+const ID_OUTPUT_DEPTH: usize = 8;
+
+/// States, in the resource's `id_outputs`, the output paths of each operation that names an
+/// instance (by the resource's `id` or a reference) where a string member is named like an
+/// instance's own id (see the module docs). Entries an overlay gave are kept.
+pub fn id_outputs(service: &mut Service) {
+    let Some(resource) = &mut service.resource else {
+        return;
+    };
+    for (name, op) in &service.operations {
+        let names_one = op
+            .input
+            .get(&resource.id)
+            .is_some_and(|m| m.ty == TypeExpr::String)
+            || resource.references.contains_key(name);
+        if !names_one || *name == resource.list.operation || resource.id_outputs.contains_key(name)
+        {
+            continue;
+        }
+        let mut paths = Vec::new();
+        id_paths(&service.shapes, &op.output, "", 0, &mut paths);
+        if !paths.is_empty() {
+            resource.id_outputs.insert(name.clone(), paths);
+        }
+    }
+}
+
+/// The paths below `members` (prefixed by `prefix`) of string members named like an instance's
+/// own id (`InstanceId`, `DBInstanceId`, `instance_id`), lists stepped through by their first
+/// item.
+fn id_paths(
+    shapes: &IndexMap<String, cloud_spec::Shape>,
+    members: &IndexMap<String, Member>,
+    prefix: &str,
+    depth: usize,
+    paths: &mut Vec<String>,
+) {
+    for (name, m) in members {
+        let path = format!("{prefix}{name}");
+        if m.ty == TypeExpr::String {
+            if matches!(loose(name).as_str(), "instanceid" | "dbinstanceid") {
+                paths.push(path);
+            }
+            continue;
+        }
+        let mut ty = &m.ty;
+        let mut path = path;
+        while let TypeExpr::List(item) = ty {
+            ty = item;
+            path.push_str(".0");
+        }
+        let nested = match ty {
+            TypeExpr::Shape(shape) => shapes.get(shape.as_str()).and_then(|s| s.members.as_ref()),
+            _ => None,
+        };
+        if let Some(nested) = nested.filter(|_| depth < ID_OUTPUT_DEPTH) {
+            id_paths(shapes, nested, &format!("{path}."), depth + 1, paths);
         }
     }
 }

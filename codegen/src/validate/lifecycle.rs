@@ -443,6 +443,8 @@ impl<'a> Checker<'a> {
             }
         }
         self.resource_ids(resource, &path);
+        self.filtered_lists(resource, &path.key("filtered_lists"));
+        self.id_outputs(resource, &path.key("id_outputs"));
         if let Some(ssl) = &resource.ssl {
             self.resource_ssl(resource, ssl, &path.key("ssl"));
         }
@@ -817,7 +819,11 @@ impl<'a> Checker<'a> {
                 let Some(op) = self.service.operations.get(name.as_str()) else {
                     continue;
                 };
-                if resource.id_members.contains_key(name.as_str()) {
+                // A create operation's `modify` entry sets the new resource's members: it names
+                // no existing one.
+                if resource.id_members.contains_key(name.as_str())
+                    || resource.create.contains_key(name.as_str())
+                {
                     continue;
                 }
                 if !op.input.contains_key(resource.id.as_str()) {
@@ -828,6 +834,90 @@ impl<'a> Checker<'a> {
                             resource.id, resource.name
                         ),
                     );
+                }
+            }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// Every `filtered_lists` entry is a read-only operation with an optional string filter
+    /// member, a top-level output list of structures and an item member holding the id.
+    fn filtered_lists(&mut self, resource: &Resource, path: &SpecPath) {
+        for (name, list) in &resource.filtered_lists {
+            let entry = path.key(name.as_str());
+            let Some(op) = self.service.operations.get(name.as_str()) else {
+                self.missing_operation(&entry, name);
+                continue;
+            };
+            if !op.read_only {
+                self.key_error(
+                    &entry,
+                    format!("`{name}` is not read-only; a listing only reads"),
+                );
+            }
+            if *name == resource.list.operation {
+                self.key_error(
+                    &entry,
+                    format!("`{name}` is the resource's list operation (`list`)"),
+                );
+            }
+            match op.input.get(list.filter.as_str()) {
+                None => self.error(
+                    &entry.key("filter"),
+                    format!("`{name}` has no input member `{}`", list.filter),
+                ),
+                Some(m) if m.required || m.ty != TypeExpr::String => self.error(
+                    &entry.key("filter"),
+                    format!("`{}` is not an optional string", list.filter),
+                ),
+                Some(_) => {}
+            }
+            let item = match op.output.get(list.items.as_str()).map(|m| &m.ty) {
+                Some(TypeExpr::List(item)) => item
+                    .shape_name()
+                    .and_then(|shape| self.service.shapes.get(shape))
+                    .and_then(|shape| shape.members.as_ref()),
+                _ => None,
+            };
+            match item {
+                None => self.error(
+                    &entry.key("items"),
+                    format!(
+                        "`{}` is not a top-level output list of structures of `{name}`",
+                        list.items
+                    ),
+                ),
+                Some(item) => match item.get(list.item_id.as_str()).map(|m| &m.ty) {
+                    Some(TypeExpr::String) => {}
+                    _ => self.error(
+                        &entry.key("item_id"),
+                        format!(
+                            "the items of `{}` have no string member `{}`",
+                            list.items, list.item_id
+                        ),
+                    ),
+                },
+            }
+        }
+    }
+
+    /// Every `id_outputs` path is a string member of its operation's output.
+    fn id_outputs(&mut self, resource: &Resource, path: &SpecPath) {
+        for (name, paths) in &resource.id_outputs {
+            let entry = path.key(name.as_str());
+            let Some(op) = self.service.operations.get(name.as_str()) else {
+                self.missing_operation(&entry, name);
+                continue;
+            };
+            for (i, dotted) in paths.iter().enumerate() {
+                match self.resolve_output_path(op, dotted) {
+                    Ok(Some(TypeExpr::String)) | Ok(None) => {}
+                    Ok(Some(ty)) => self.error(
+                        &entry.index(i),
+                        format!("`{dotted}` is `{ty}`; an id is a string"),
+                    ),
+                    Err(message) => self.error(&entry.index(i), message),
                 }
             }
         }

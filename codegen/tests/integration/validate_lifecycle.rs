@@ -579,3 +579,24 @@ fn resource_ssl_names_a_switch_with_a_waiter_and_a_link_that_is_there() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn filtered_lists_and_id_outputs_name_real_operations_and_members() {
+    let spec = edit(
+        &base(),
+        "  id_members:\n    OfflineIsolatedInstances: InstanceIds\n",
+        "  id_members:\n    OfflineIsolatedInstances: InstanceIds\n  filtered_lists:\n    RenameInstance: {filter: NewName, items: InstanceDetails, item_id: InstanceId}\n    NoSuchOperation: {filter: a, items: b, item_id: c}\n  id_outputs:\n    NoSuchOperation: [InstanceId]\n    DescribeDBInstances: [TotalCount, Nope]\n",
+    );
+    expect(
+        &spec,
+        &[
+            "resource.filtered_lists.RenameInstance: `RenameInstance` is not read-only; a listing only reads",
+            "resource.filtered_lists.RenameInstance.filter: `NewName` is not an optional string",
+            "resource.filtered_lists.RenameInstance.items: `InstanceDetails` is not a top-level output list of structures of `RenameInstance`",
+            "resource.filtered_lists.NoSuchOperation: operation `NoSuchOperation` does not exist in this spec",
+            "resource.id_outputs.NoSuchOperation: operation `NoSuchOperation` does not exist in this spec",
+            "resource.id_outputs.DescribeDBInstances[0]: `TotalCount` is `uint64`; an id is a string",
+            "resource.id_outputs.DescribeDBInstances[1]: `Nope`: the output has no member `Nope`",
+        ],
+    );
+}

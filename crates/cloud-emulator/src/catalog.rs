@@ -6,8 +6,8 @@
 //! validated and answered without touching this crate.
 
 use cloud_spec::{
-    ErrorCode, ErrorMeaning, Location, Operation, Removal, Service, TaskApi, TaskHandle, TypeExpr,
-    Vendor,
+    ErrorCode, ErrorMeaning, FilteredList, Operation, Removal, Service, TaskApi, TaskHandle,
+    TypeExpr, Vendor,
 };
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::answer_cache::AnswerCache;
 use crate::resource::ResourceIndex;
 use crate::state::InstanceState;
-use crate::wire::{loose_name, names_an_instance, percent_decode};
+use crate::wire::percent_decode;
 
 /// An error code and the HTTP status it is sent with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,11 +58,13 @@ pub(crate) struct OpEntry {
     /// The operation changes or shows per-instance state (it has a waiter or is one's target),
     /// so one of `resource_members` must be given, unless it is an instance filter.
     pub per_instance: bool,
-    /// For a service whose spec has no resource model: a read-only listing of the service's
-    /// instances, filtered by an optional query member holding the instance's own id (GeminiDB
-    /// `ListInstances?id=`): given, the call lists that instance (or nothing); absent, every
-    /// instance in scope.
-    pub listing: Option<Listing>,
+    /// A read-only listing of items about instances, filtered by an optional member naming one
+    /// (the spec's `resource.filtered_lists`: GeminiDB `ShowDisasterRecoverySettings?instance_id=`):
+    /// given, the call lists that instance's items (or nothing); absent, every instance's.
+    pub listing: Option<FilteredList>,
+    /// Output paths that hold the id of the instance the call names (the spec's
+    /// `resource.id_outputs`), shown in an answer built without a documented example.
+    pub id_outputs: Vec<String>,
     /// The code for an unknown instance.
     pub not_found: ErrorSpec,
     /// Huawei: the code for a request that fails validation.
@@ -99,18 +101,6 @@ pub(crate) enum Role {
     Modify,
     /// Takes instances out of service.
     Remove(Removal),
-}
-
-/// How a listing operation lists instances: `GET /v3/{project_id}/instances?id=...` answers
-/// `{"instances": [{"id": ...}], "total_count": 1}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Listing {
-    /// The optional query member filtering by instance id (`id`).
-    pub filter: String,
-    /// The top-level output list whose items are the instances (`instances`).
-    pub items: String,
-    /// The member of an item that holds the instance's id (`id`).
-    pub item_id: String,
 }
 
 /// A path template such as `/v3/{project_id}/instances/{instance_id}/ssl-option`.
@@ -484,14 +474,17 @@ fn index_operation(
         Some(res) => role_of(&res.spec, name),
         None => (Role::Other, Vec::new()),
     };
-    // The resource's list operation lists from the spec's keys (`listing`); other read-only
-    // operations that list per-instance items filtered by an optional instance id
-    // (ShowDisasterRecoverySettings?instance_id=) keep answering as before the resource model:
-    // an unknown instance lists nothing.
-    let listing = match role {
-        Role::List => None,
-        _ => listing(spec, op, &resource_members),
-    };
+    let listing = spec
+        .resource
+        .as_ref()
+        .and_then(|r| r.filtered_lists.get(name))
+        .cloned();
+    let id_outputs = spec
+        .resource
+        .as_ref()
+        .and_then(|r| r.id_outputs.get(name))
+        .cloned()
+        .unwrap_or_default();
     OpEntry {
         task: op.task.clone(),
         task_api: TaskApiEntry::of(spec, name, || unknown_task_code(spec, op)),
@@ -499,6 +492,7 @@ fn index_operation(
         sets,
         per_instance: op.waiter.is_some() || !fills.of_operation(name).is_empty(),
         listing,
+        id_outputs,
         resource_members,
         not_found: not_found_code(spec, op),
         invalid_parameter: huawei_code(
@@ -516,43 +510,10 @@ fn index_operation(
                 HUAWEI_REGION_ERROR,
             ),
         },
-        flow_members: flow_members(spec, op),
+        flow_members: flow_members(op),
         route: op.http.as_ref().map(|h| PathTemplate::parse(&h.path)),
         answers: AnswerCache::default(),
     }
-}
-
-/// The listing an operation is, if it is one: read-only, with a top-level list of structures
-/// whose identifying member (`id`, else one named like `instance_id`) has the same name as an
-/// optional query member that names an instance. Only then is that member the listed
-/// instance's *own* id: GeminiDB `ListDbCacheMappings?source_instance_id=` filters mappings (whose
-/// own id is `id`) by an instance, and lists mappings, not instances.
-fn listing(spec: &Service, op: &Operation, resource_members: &[String]) -> Option<Listing> {
-    if !op.read_only {
-        return None;
-    }
-    op.output.iter().find_map(|(items, m)| {
-        let TypeExpr::List(item) = &m.ty else {
-            return None;
-        };
-        let item_members = spec.shapes.get(item.shape_name()?)?.members.as_ref()?;
-        let item_id = item_members
-            .keys()
-            .find(|n| loose_name(n) == "id")
-            .or_else(|| item_members.keys().find(|n| names_an_instance(n)))?;
-        let filter = resource_members.iter().find(|name| {
-            loose_name(name) == loose_name(item_id)
-                && op
-                    .input
-                    .get(name.as_str())
-                    .is_some_and(|m| !m.required && m.location == Some(Location::Query))
-        })?;
-        Some(Listing {
-            filter: filter.clone(),
-            items: items.clone(),
-            item_id: item_id.clone(),
-        })
-    })
 }
 
 /// What operation `name` does in `resource`'s lifecycle, and the item members its input sets.
@@ -579,37 +540,18 @@ fn role_of(resource: &cloud_spec::Resource, name: &str) -> (Role, Vec<(String, S
 }
 
 /// The output members that carry the handle of the task a call starts: the spec's `task`
-/// handle. A spec that states no task APIs at all (one written before the model had them)
-/// keeps the older rule: on a mutation, the members named like the id of an async flow
-/// (`FlowId`, `TaskId`, `JobId`, `AsyncRequestId`, `job_id`). A read reports an existing
-/// task, so it answers the documented handle.
-fn flow_members(spec: &Service, op: &Operation) -> Vec<String> {
-    if let Some(task) = &op.task {
-        return vec![task.handle.clone()];
-    }
-    if op.read_only || !spec.tasks.is_empty() {
-        return Vec::new();
-    }
-    op.output
-        .keys()
-        .filter(|name| {
-            matches!(
-                loose_name(name).as_str(),
-                "flowid" | "taskid" | "jobid" | "asyncrequestid"
-            )
-        })
-        .cloned()
-        .collect()
+/// handle. A read reports an existing task, so it answers the documented handle.
+fn flow_members(op: &Operation) -> Vec<String> {
+    op.task.iter().map(|task| task.handle.clone()).collect()
 }
 
 /// The output members of `operation` whose values the emulator generates for every call
 /// instead of answering the documented ones, top-level members in output order, then Tencent's
 /// `RequestId`:
 ///
-/// - on a mutation, the handle of the task it starts (the spec's `task`; for a spec that
-///   states no task APIs, the members named like an async flow id: `FlowId`, `TaskId`,
-///   `JobId`, `AsyncRequestId`, GeminiDB `job_id`), a fresh integer or string as the member's
-///   type says;
+/// - on a mutation, the handle of the task it starts (the spec's `task`: `FlowId`,
+///   `AsyncRequestId`, GeminiDB `job_id`), a fresh integer or string as the member's type
+///   says;
 /// - where the spec models the service's instances (`resource`): the new ids of a create
 ///   operation, the items and total of the list operation (the real instances), the status of
 ///   a task API's answer (the task's progress), and the certificate link (and expiry) of the
@@ -635,7 +577,7 @@ pub fn generated_output_members(service: &Service, operation: &Operation) -> Vec
         .find(|(_, op)| std::ptr::eq(*op, operation))
         .or_else(|| service.operations.iter().find(|(_, op)| *op == operation))
         .map(|(name, _)| name.as_str());
-    let mut paths = flow_members(service, operation);
+    let mut paths = flow_members(operation);
     if let (Some(name), Some(resource)) = (name, ResourceIndex::of(service)) {
         match role_of(&resource.spec, name).0 {
             Role::List => {
@@ -721,7 +663,9 @@ fn is_not_found(e: &ErrorCode) -> bool {
     )
 }
 
-fn not_found_code(spec: &Service, op: &Operation) -> ErrorSpec {
+/// The code for an unknown instance: the first documented code the spec states means an
+/// instance does not exist, else one that something does not exist, else the vendor's common one.
+pub(crate) fn not_found_code(spec: &Service, op: &Operation) -> ErrorSpec {
     let found = documented_codes(spec, op)
         .find(|e| e.meaning == Some(ErrorMeaning::InstanceNotFound))
         .or_else(|| documented_codes(spec, op).find(|e| is_not_found(e)));

@@ -2,16 +2,14 @@
 //! synthesized one) with the instance's state laid over it, its seeded items paged as asked,
 //! and, through a listing filtered by the instance, the listed items being that instance.
 
-use cloud_spec::{Operation, TypeExpr};
+use cloud_spec::{FilteredList, Operation, TypeExpr};
 use cloud_transport::json_path::set_path;
 use serde_json::{Map, Value};
 
 use crate::call::Call;
-use crate::catalog::Listing;
-use crate::examples;
+use crate::examples::{self, Named};
 use crate::listing;
 use crate::state::Instance;
-use crate::wire::loose_name;
 
 /// The answer about one instance (named by input `member`): the best example (or a
 /// synthesized answer) for it, with its state laid over it. Through a `listing` filtered by
@@ -22,10 +20,15 @@ pub(crate) fn describe(
     member: &str,
     id: &str,
     instance: &Instance,
-    listing: Option<&Listing>,
+    listing: Option<&FilteredList>,
 ) -> Value {
     let overlay = instance.outputs.get(call.name);
-    let mut out = examples::answer(&call.svc.spec, call.op, input, Some((member, id)), overlay);
+    let named = Named {
+        member,
+        id,
+        id_outputs: &call.entry.id_outputs,
+    };
+    let mut out = examples::answer(&call.svc.spec, call.op, input, Some(named), overlay);
     if let Some(listing) = listing {
         if let Some(Value::Array(items)) = out.get_mut(&listing.items) {
             for item in items.iter_mut().filter(|item| item.is_object()) {
@@ -88,16 +91,9 @@ fn page_seeded_items(
     }
 }
 
-/// Sets the operation's total: its pagination's, or in a spec without one, the integer output
-/// members named like `total_count`.
+/// Sets the operation's total (its pagination's), where the spec states one.
 pub(crate) fn set_total_count(out: &mut Value, op: &Operation, total: usize) {
     if let Some(path) = op.pagination.as_ref().and_then(|p| p.total.as_ref()) {
         set_path(out, path, Value::from(total));
-        return;
-    }
-    for (name, m) in &op.output {
-        if loose_name(name) == "totalcount" && matches!(m.ty, TypeExpr::Integer(_)) {
-            out[name.as_str()] = Value::from(total);
-        }
     }
 }

@@ -3,32 +3,54 @@
 //! none; and small helpers to rewrite values inside an answer.
 
 use cloud_spec::{Example, Operation, Service};
-use cloud_transport::json_path::{loosely_equal, value_at};
+use cloud_transport::json_path::{loosely_equal, value_at, value_at_mut};
 use serde_json::{Map, Value};
 
 use crate::synth;
 
+/// The instance a call names: by which input member, its id, and the output paths that show
+/// it (the spec's `resource.id_outputs`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Named<'a> {
+    pub member: &'a str,
+    pub id: &'a str,
+    pub id_outputs: &'a [String],
+}
+
 /// The best documented example (its instance id replaced by the caller's), or an answer
-/// synthesized from the output members; with the example it came from.
+/// synthesized from the output members (showing the caller's instance id where the spec says
+/// the output holds it); with the example it came from.
 pub(crate) fn answer_with_example<'a>(
     spec: &Service,
     op: &'a Operation,
     input: &Map<String, Value>,
-    resource: Option<(&str, &str)>,
+    resource: Option<Named<'_>>,
     overlay: Option<&Map<String, Value>>,
 ) -> (Value, Option<&'a Example>) {
-    let instance = resource.map(|(_, id)| id);
     let Some(example) = pick_example(&op.examples, input, overlay) else {
-        let out = Value::Object(synth::synthesize(spec, &op.output, instance));
+        let mut out = Value::Object(synth::synthesize(spec, &op.output));
+        if let Some(named) = resource {
+            show_id(&mut out, named.id_outputs, named.id);
+        }
         return (out, None);
     };
     let mut out = Value::Object(example.output.clone().into_iter().collect());
-    if let Some((member, id)) = resource {
-        if let Some(Value::String(example_id)) = example.input.get(member) {
-            replace_string(&mut out, example_id, id);
+    if let Some(named) = resource {
+        if let Some(Value::String(example_id)) = example.input.get(named.member) {
+            replace_string(&mut out, example_id, named.id);
         }
     }
     (out, Some(example))
+}
+
+/// Sets the string at each of `paths` (dotted, `Items.0.InstanceId`) to `id`; a path the
+/// answer does not have (an optional member left out) is passed over.
+fn show_id(out: &mut Value, paths: &[String], id: &str) {
+    for path in paths {
+        if let Some(value @ Value::String(_)) = value_at_mut(out, path) {
+            *value = Value::String(id.to_owned());
+        }
+    }
 }
 
 /// [`answer_with_example`] without the example.
@@ -36,7 +58,7 @@ pub(crate) fn answer(
     spec: &Service,
     op: &Operation,
     input: &Map<String, Value>,
-    resource: Option<(&str, &str)>,
+    resource: Option<Named<'_>>,
     overlay: Option<&Map<String, Value>>,
 ) -> Value {
     answer_with_example(spec, op, input, resource, overlay).0
@@ -134,15 +156,6 @@ pub(crate) fn remove_path(target: &mut Value, path: &str) {
     }
 }
 
-/// The value at a dot-separated path, mutably; numeric segments index lists.
-pub(crate) fn value_at_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
-    path.split('.').try_fold(value, |v, segment| match v {
-        Value::Object(map) => map.get_mut(segment),
-        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
-        _ => None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +168,17 @@ mod tests {
         assert_eq!(
             v,
             json!({"TaskId": 100007, "Id": "100007", "Other": 5, "List": [100007]})
+        );
+    }
+
+    #[test]
+    fn the_named_id_shows_at_the_stated_string_paths_only() {
+        let mut v = json!({"Items": [{"InstanceId": "example", "N": 1}], "N": 2});
+        let paths = ["Items.0.InstanceId", "Items.0.N", "Missing.InstanceId"].map(String::from);
+        show_id(&mut v, &paths, "cdb-1");
+        assert_eq!(
+            v,
+            json!({"Items": [{"InstanceId": "cdb-1", "N": 1}], "N": 2})
         );
     }
 

@@ -14,8 +14,9 @@
 //!   answer decodes as the spec says). A new operation in a spec is served without code changes.
 //! - **For harnesses** that call every operation: [`sample_input`] (an input for any
 //!   operation, naming instances the emulator has), [`instance_members`] (the members that must
-//!   name an existing instance) and [`generated_output_members`] (the members answered with
-//!   fresh values rather than the documented ones).
+//!   name an existing instance), [`not_found_error`] (the answer when one does not) and
+//!   [`generated_output_members`] (the members answered with fresh values rather than the
+//!   documented ones).
 //! - **Instances as real state** where the spec models the service's resource
 //!   (`cloud_spec::Resource`): a create makes an instance with a new id in the vendor's format,
 //!   creating and then running after [`EmulatorBuilder::async_delay`]; the list operation lists
@@ -70,13 +71,13 @@ mod describe;
 mod emulator;
 mod examples;
 pub mod faults;
+mod filtered_listing;
 #[doc(hidden)]
 pub mod fuzzing;
 mod huawei;
 mod iam;
 mod iam_tokens;
 mod ids;
-mod inferred_listing;
 mod issued;
 mod issuers;
 mod lifecycle;
@@ -125,7 +126,7 @@ pub use issued::{
     ISSUER_TENCENT_CVM_ROLE, ISSUER_TENCENT_WEB_IDENTITY,
 };
 pub use router::{FAULT_HEADER, FAULT_INJECTED_HEADER};
-pub use sample::{instance_members, sample_input};
+pub use sample::{instance_members, not_found_error, sample_input};
 pub use state::{InstanceSnapshot, InstanceState, Seed, SeedError, SeedInstance};
 pub use task_failures::{
     TaskFailureRule, TaskFailureRuleError, TaskFailures, DEFAULT_TASK_FAILURE_MESSAGE,

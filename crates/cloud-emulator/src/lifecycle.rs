@@ -72,17 +72,8 @@ pub(crate) fn create(
         call.project_id.map(str::to_owned),
     );
     inst.state = InstanceState::Creating;
-    let mut steps = changes_of(call, res, sets);
-    if steps.is_empty() {
-        // Without a stated mapping, the create input member named like the listed name
-        // member (GeminiDB `name`, Tencent `InstanceName`) names the instance.
-        if let Some(Value::String(name)) =
-            res.spec.list.name.as_ref().and_then(|n| call.input.get(n))
-        {
-            steps.push(Change::Name(name.clone()));
-        }
-    }
-    for step in steps {
+    // What the input sets on the new instance (its name) is the spec's `modify` entry.
+    for step in changes_of(call, res, sets) {
         inst.apply(step);
     }
     let on_failure = if res.has(InstanceState::Failed) {

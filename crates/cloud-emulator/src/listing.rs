@@ -110,7 +110,7 @@ fn item_template(
                 .cloned()
         })
         .or_else(|| {
-            let synthesized = Value::Object(synth::synthesize(spec, &call.op.output, None));
+            let synthesized = Value::Object(synth::synthesize(spec, &call.op.output));
             value_at(&synthesized, &first).cloned()
         })
 }

@@ -21,7 +21,7 @@ use crate::catalog::{OpEntry, Role, TENCENT_REQUEST_ID};
 use crate::config::Settings;
 use crate::describe::describe;
 use crate::examples;
-use crate::inferred_listing::{list_every_instance, list_nothing};
+use crate::filtered_listing::{list_every_instance, list_nothing};
 use crate::lifecycle::{self, Timing};
 use crate::listing;
 use crate::quirks;

@@ -2,9 +2,8 @@
 //! serving: the list operation's items, total and filters, the status values of each state,
 //! new ids in the vendor's format, and the instances a lifecycle call names.
 //!
-//! Everything here reads the spec's keys; nothing is guessed from an operation's name. A
-//! service whose spec has no `resource` keeps the emulator's older behaviour (answers from the
-//! documented examples, listings found by `catalog::Listing`).
+//! Everything here reads the spec's keys; nothing is guessed from an operation's or a member's
+//! name. A service whose spec has no `resource` is answered from its documented examples.
 
 use cloud_spec::{Member, Pagination, Resource, Service, TypeExpr};
 use cloud_transport::json_path::{is_one_of, loosely_equal};

@@ -7,7 +7,7 @@ use cloud_spec::Service;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::catalog::resource_members;
+use crate::catalog::{not_found_code, resource_members};
 use crate::emulator::first_default_instance;
 
 /// An input to call operation `operation` of `service` with against an emulator that has its
@@ -67,14 +67,15 @@ pub fn sample_input(
 
 /// The input members of operation `operation` of `service` that name an instance, in input
 /// order (empty for an unknown operation): the resource's `id` member where the spec models
-/// the resource, string members named like an instance id
-/// (`InstanceId`, `DBInstanceId`, `instance_id`, `source_instance_id`), the members the
-/// operation's waiter passes to the operation it polls, and the members a waiter polling this
-/// operation fills in (GeminiDB `ListInstances`' `id`).
+/// the resource, the members the spec states as the operation's `references` to other instances
+/// (`MasterInstanceId`, `source_instance_id`), the members the operation's waiter passes to the
+/// operation it polls, and the members a waiter polling this operation fills in (GeminiDB
+/// `ListInstances`' `id`).
 ///
 /// The emulator looks up the first of them a call gives: an instance it does not have is
 /// answered with the operation's documented not-found error, except when the member is a
-/// listing's instance filter (`ListInstances?id=`), which then lists nothing.
+/// listing's instance filter (`ListInstances?id=`, the spec's `resource.filtered_lists`),
+/// which then lists nothing.
 ///
 /// ```
 /// let spec = cloud_spec::bundle::service("huawei-geminidb").unwrap();
@@ -87,4 +88,23 @@ pub fn instance_members(service: &Service, operation: &str) -> Vec<String> {
         Some(op) => resource_members(service, operation, op),
         None => Vec::new(),
     }
+}
+
+/// The error the emulator answers a call of operation `operation` naming an unknown instance
+/// with: the code, and the HTTP status it is sent with (Tencent sends every error with 200).
+/// The code is the first documented one (the operation's own, its siblings', the service's
+/// common ones) whose `meaning` the spec states as `instance_not_found`, else as another
+/// not-found meaning, else the vendor's common code (Tencent `ResourceNotFound`, GeminiDB
+/// `DBS.200002`). `None` for an unknown operation.
+///
+/// ```
+/// let spec = cloud_spec::bundle::service("huawei-geminidb").unwrap();
+/// assert_eq!(
+///     cloud_emulator::not_found_error(&spec, "SwitchSsl"),
+///     Some(("DBS.200002".to_owned(), 404))
+/// );
+/// ```
+pub fn not_found_error(service: &Service, operation: &str) -> Option<(String, u16)> {
+    let error = not_found_code(service, service.operations.get(operation)?);
+    Some((error.code, error.http_status))
 }

@@ -10,12 +10,12 @@
 use std::time::Instant;
 
 use cloud_spec::{TypeExpr, Vendor};
-use cloud_transport::json_path::{loosely_equal, value_at};
+use cloud_transport::json_path::{loosely_equal, value_at, value_at_mut};
 use serde_json::Value;
 
 use crate::call::{Call, CallError};
 use crate::catalog::{list_prefix, TaskApiEntry, UnknownHandle};
-use crate::examples::{self, remove_path, replace_loosely, value_at_mut};
+use crate::examples::{self, remove_path, replace_loosely};
 use crate::ids;
 use crate::state::Inner;
 use crate::task_registry::Progress;
@@ -78,7 +78,7 @@ pub(crate) fn answer(
             .and_then(Value::as_array)
             .is_some_and(|items| !items.is_empty());
         if !holds_one {
-            let synthesized = Value::Object(synth::synthesize(spec, &call.op.output, None));
+            let synthesized = Value::Object(synth::synthesize(spec, &call.op.output));
             if let Some(items) = value_at(&synthesized, list) {
                 set_path(&mut out, list, items.clone());
             }

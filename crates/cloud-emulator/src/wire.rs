@@ -1,4 +1,4 @@
-//! Small wire-format helpers: percent-decoding, query strings and member names.
+//! Small wire-format helpers: percent-decoding and query strings.
 
 /// Decodes `%XX` escapes; with `plus_is_space`, `+` is a space (form encoding, used by query
 /// strings). `None` when an escape is malformed or the result is not UTF-8.
@@ -45,20 +45,6 @@ pub(crate) fn parse_query(raw: &str) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-/// Wire names compared loosely: lowercase, without `_` and `-` (`DBInstanceId` ~ `db_instance_id`).
-pub(crate) fn loose_name(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Whether a member's name says it holds an instance's own id (`InstanceId`, `instance_id`,
-/// postgres `DBInstanceId`), as opposed to a related one (`source_instance_id`).
-pub(crate) fn names_an_instance(name: &str) -> bool {
-    matches!(loose_name(name).as_str(), "instanceid" | "dbinstanceid")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +70,5 @@ mod tests {
             ]
         );
         assert!(parse_query("a=%G1").is_err());
-        assert_eq!(loose_name("DBInstanceId"), loose_name("db_instance_id"));
     }
 }

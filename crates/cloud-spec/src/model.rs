@@ -532,7 +532,8 @@ pub struct Resource {
     /// or ids (a list of strings).
     pub create: IndexMap<String, String>,
     /// Operations that change a resource → their input member → the member of a listed item
-    /// (dot-separated) that shows the new value.
+    /// (dot-separated) that shows the new value. A [`create`](Resource::create) operation's
+    /// entry says what its input sets on the new resource (GeminiDB `CreateInstance`'s `name`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub modify: IndexMap<String, IndexMap<String, String>>,
     /// For `modify` entries whose input values are not what the listed item shows: operation →
@@ -557,6 +558,23 @@ pub struct Resource {
     /// (`spec_import::lifecycle::resource_references`), so nothing downstream reads names.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub references: IndexMap<String, Vec<String>>,
+    /// Read-only operations, besides [`list`](Resource::list), that list items about resources
+    /// filtered by an optional input member naming one (GeminiDB
+    /// `ShowDisasterRecoverySettings?instance_id=` lists each instance's settings): operation →
+    /// the filter, the list and the item member holding the resource's id. Given a known
+    /// resource, the call lists its items; given an unknown one, it lists nothing (it does not
+    /// fail as a call naming an unknown resource does); without the filter, it lists the items of
+    /// every resource in scope. Stated on import by one rule
+    /// (`spec_import::lifecycle::filtered_lists`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub filtered_lists: IndexMap<String, FilteredList>,
+    /// Operations → dot-separated output paths of string members that hold the id of the
+    /// resource the call names (cdb `DescribeInstanceParamRecords`' `Items.0.InstanceId`; a
+    /// list is stepped through by its first item, `0`). An answer the emulator builds without
+    /// a documented example shows the named id there. Stated on import by one rule over the
+    /// member names (`spec_import::lifecycle::id_outputs`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub id_outputs: IndexMap<String, Vec<String>>,
     /// How the resource's SSL shows and where its CA certificate is found: what `cloudcall
     /// audit` reads, and what the emulator serves test certificates for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -584,6 +602,20 @@ pub struct ResourceSsl {
     /// (mongodb `ExpiredTime`); else the expiry is read from the downloaded certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+}
+
+/// A read-only operation's list of items about resources, filtered by one resource (see
+/// [`Resource::filtered_lists`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FilteredList {
+    /// The optional input member naming the resource whose items are listed (`instance_id`).
+    pub filter: String,
+    /// The top-level output list of the items (`disaster_recovery_settings`).
+    pub items: String,
+    /// The member of an item that holds the id of the resource it is about (`instance_id`).
+    pub item_id: String,
 }
 
 /// One input value of a modify operation and the value a listed item shows for it.

@@ -10,6 +10,14 @@ use cloud_spec::Service;
 use codegen::diff;
 use import_common::*;
 
+/// The committed specs, by vendor and service.
+const COMMITTED_SPECS: [(&str, &str); 4] = [
+    ("tencent", "mongodb"),
+    ("tencent", "cdb"),
+    ("tencent", "postgres"),
+    ("huawei", "geminidb"),
+];
+
 /// Imports everything the fixtures have and compares it with the same parts of the committed spec.
 fn reproduce(vendor: &str, service: &str) -> Service {
     let committed = committed(vendor, service).service;
@@ -26,11 +34,13 @@ fn reproduce(vendor: &str, service: &str) -> Service {
     expected
         .shapes
         .retain(|name, _| imported.shapes.contains_key(name));
-    // References are stated per operation, by rule: only the fixtures' operations have them.
+    // References, filtered lists and id outputs are stated per operation, by rule: only the
+    // fixtures' operations have them.
     if let Some(resource) = &mut expected.resource {
-        resource
-            .references
-            .retain(|name, _| imported.operations.contains_key(name));
+        let kept = |name: &String| imported.operations.contains_key(name);
+        resource.references.retain(|name, _| kept(name));
+        resource.filtered_lists.retain(|name, _| kept(name));
+        resource.id_outputs.retain(|name, _| kept(name));
     }
     // The fixtures' errorcodes.py is trimmed too: every code it has is the committed one.
     expected
@@ -223,12 +233,7 @@ fn a_selection_keeps_only_the_lifecycle_entries_it_can_follow() {
 /// spec's `references` from the members alone, and never lists the resource's own `id`.
 #[test]
 fn the_reference_rule_restates_the_committed_references() {
-    for (vendor, service) in [
-        ("tencent", "mongodb"),
-        ("tencent", "cdb"),
-        ("tencent", "postgres"),
-        ("huawei", "geminidb"),
-    ] {
+    for (vendor, service) in COMMITTED_SPECS {
         let mut spec = committed(vendor, service).service;
         let resource = spec
             .resource
@@ -248,5 +253,48 @@ fn the_reference_rule_restates_the_committed_references() {
     assert_eq!(
         postgres.resource.unwrap().references["CreateReadOnlyGroup"],
         ["MasterDBInstanceId"]
+    );
+}
+
+/// The create-name, filtered-list and id-output rules (`lifecycle::create_names`,
+/// `lifecycle::filtered_lists`, `lifecycle::id_outputs`) restate every committed spec's entries
+/// from the members alone.
+#[test]
+fn the_create_name_filtered_list_and_id_output_rules_restate_the_committed_entries() {
+    for (vendor, service) in COMMITTED_SPECS {
+        let mut spec = committed(vendor, service).service;
+        let resource = spec.resource.as_mut().expect("a resource");
+        let lists = std::mem::take(&mut resource.filtered_lists);
+        let outputs = std::mem::take(&mut resource.id_outputs);
+        let modify = resource.modify.clone();
+        let creates: Vec<String> = resource.create.keys().cloned().collect();
+        resource.modify.retain(|op, _| !creates.contains(op));
+        spec_import::lifecycle::create_names(&mut spec);
+        spec_import::lifecycle::filtered_lists(&mut spec);
+        spec_import::lifecycle::id_outputs(&mut spec);
+        let derived = spec.resource.expect("kept");
+        assert_eq!(derived.filtered_lists, lists, "{vendor}/{service}");
+        assert_eq!(derived.id_outputs, outputs, "{vendor}/{service}");
+        assert_eq!(derived.modify, modify, "{vendor}/{service}");
+    }
+    let geminidb = committed("huawei", "geminidb").service.resource.unwrap();
+    let settings = &geminidb.filtered_lists["ShowDisasterRecoverySettings"];
+    assert_eq!(
+        (
+            settings.filter.as_str(),
+            settings.items.as_str(),
+            settings.item_id.as_str()
+        ),
+        ("instance_id", "disaster_recovery_settings", "instance_id")
+    );
+    // Cache mappings have ids of their own: filtering them by a source instance only selects.
+    assert!(!geminidb.filtered_lists.contains_key("ListDbCacheMappings"));
+    // A source instance's id is not the named instance's.
+    assert!(!geminidb.id_outputs.contains_key("ListDbCacheMappings"));
+    assert_eq!(geminidb.modify["CreateInstance"]["name"], "name");
+    let cdb = committed("tencent", "cdb").service.resource.unwrap();
+    assert_eq!(
+        cdb.id_outputs["DescribeInstanceParamRecords"],
+        ["Items.0.InstanceId"]
     );
 }

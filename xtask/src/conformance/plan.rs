@@ -22,12 +22,6 @@ pub const TRICKY: &str = "a b+c~d/é%";
 /// An instance id no service has.
 pub const UNKNOWN_INSTANCE: &str = "conformance-no-such-instance-0000";
 
-/// GeminiDB's error-code page: HTTP 404 `DBS.200002` "The DB instance does not exist." The
-/// GeminiDB spec lists no error codes (its pages say "See Error Codes"), so it is named here.
-const HUAWEI_INSTANCE_NOT_FOUND: (&str, u16) = ("DBS.200002", 404);
-/// Tencent's common code for a missing resource, when the spec names no better one.
-const TENCENT_RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
-
 /// The plan for every service.
 pub struct Plan {
     /// One per bundled service, sorted by crate name.
@@ -171,10 +165,10 @@ impl ServicePlan {
 
 impl OperationPlan {
     fn new(spec: &Service, name: &str, op: &Operation) -> OperationPlan {
-        let instance = instance_member(spec, op).map(|member| InstanceMember {
-            filter: listing_filter(spec, op, member),
+        let instance = instance_member(spec, name).map(|member| InstanceMember {
+            filter: listing_filter(spec, name, &member),
             not_found: not_found_code(spec, name),
-            member: member.to_owned(),
+            member,
         });
         let (sample, sample_source) = cloud_emulator::sample_input(spec, name)
             .unwrap_or_else(|| (Default::default(), SampleSource::Synthesized));
@@ -315,96 +309,62 @@ fn vendor_name(vendor: Vendor) -> &'static str {
     }
 }
 
-/// Lowercase, without `_` and `-`: `instance_id`, `InstanceId` and `instance-id` are alike.
-fn loose(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// The input member naming the instance the operation acts on or filters by: a string member
-/// named `InstanceId`, `DBInstanceId` or `instance_id`; or `id` where the REST path is a
-/// collection of instances (GeminiDB `GET .../instances?id=`). Elsewhere `id` names something
-/// else (a cache mapping, a job), so a call with an unknown one cannot answer "no such instance".
-fn instance_member<'a>(spec: &Service, op: &'a Operation) -> Option<&'a str> {
-    let addresses_instances = op.http.as_ref().is_some_and(|h| {
-        h.path
-            .split('/')
-            .rfind(|s| !s.is_empty() && !s.starts_with('{'))
-            == Some("instances")
-    });
-    op.input
-        .iter()
-        .find(|(name, member)| {
-            let is_string = member.ty == TypeExpr::String;
-            is_string
-                && (names_an_instance(name)
-                    || (name.as_str() == "id"
-                        && addresses_instances
-                        && spec.vendor == Vendor::Huawei))
-        })
-        .map(|(name, _)| name.as_str())
-}
-
-/// `member` filters a listing by instance: the operation only reads, takes the instance as an
-/// optional query member, and answers a top-level list of structures whose identifying member
-/// (`id`, else one named like an instance id) has the filter's name. The listed items are then
-/// the instances themselves (GeminiDB `ListInstances?id=`) or one item per instance
-/// (`ListLtsConfigs?instance_id=`), and an unknown instance lists nothing. A listing of things
-/// with their own ids (`ListBackups?instance_id=`: backups, identified by `id`) is not one: there
-/// an unknown instance is not found.
-fn listing_filter(spec: &Service, op: &Operation, member: &str) -> Option<ListingFilter> {
-    let input = op.input.get(member)?;
-    if !op.read_only || input.required || input.location != Some(Location::Query) {
+/// The input member naming the instance the operation acts on or filters by: the first of the
+/// emulator's [instance members](cloud_emulator::instance_members) (read from the spec's
+/// `resource`: its `id`, its `references` to instances, the members waiters fill in, GeminiDB
+/// `ListInstances`' `id`). A create operation of the resource (`resource.create`) has none: it
+/// makes an instance, and the ones it names (a master) are not what it is about.
+fn instance_member(spec: &Service, name: &str) -> Option<String> {
+    let creates = spec
+        .resource
+        .as_ref()
+        .is_some_and(|r| r.create.contains_key(name));
+    if creates {
         return None;
     }
-    op.output.iter().find_map(|(list, m)| {
-        let TypeExpr::List(item) = &m.ty else {
-            return None;
-        };
-        let fields = spec.shapes.get(item.shape_name()?)?.members.as_ref()?;
-        let item_id = fields
-            .keys()
-            .find(|f| loose(f) == "id")
-            .or_else(|| fields.keys().find(|f| names_an_instance(f)))?;
-        (loose(item_id) == loose(member)).then(|| ListingFilter {
-            list: list.clone(),
-            item_member: item_id.clone(),
-        })
+    cloud_emulator::instance_members(spec, name)
+        .into_iter()
+        .next()
+}
+
+/// `member` filters a listing by instance, as the spec states: an unknown instance lists
+/// nothing rather than failing. Either the resource's list operation filtered by id through a
+/// plain optional member (GeminiDB `ListInstances?id=`: the listed items are the instances), or
+/// one of the resource's `filtered_lists` (`ShowDisasterRecoverySettings?instance_id=`: one
+/// item per instance).
+fn listing_filter(spec: &Service, name: &str, member: &str) -> Option<ListingFilter> {
+    let resource = spec.resource.as_ref()?;
+    if let Some(list) = resource
+        .filtered_lists
+        .get(name)
+        .filter(|l| l.filter == member)
+    {
+        return Some(ListingFilter {
+            list: list.items.clone(),
+            item_member: list.item_id.clone(),
+        });
+    }
+    let op = spec.operations.get(name)?;
+    let optional = op.input.get(member).is_some_and(|m| !m.required);
+    let filters_by_id = resource.list.operation == name
+        && resource.list.filters.id.as_deref() == Some(member)
+        && optional;
+    let pages = op.pagination.as_ref().filter(|_| filters_by_id)?;
+    Some(ListingFilter {
+        list: pages.items.clone(),
+        item_member: resource.list.id.clone(),
     })
 }
 
-/// A name for an instance's own id (`InstanceId`, `DBInstanceId`, `instance_id`), not a related
-/// one (`source_instance_id`).
-fn names_an_instance(name: &str) -> bool {
-    matches!(loose(name).as_str(), "instanceid" | "dbinstanceid")
-}
-
-/// The code a call about an unknown instance must answer with: the operation's own documented
-/// `*NotFound*` code about instances, else the first such code of another operation of the
-/// service, else of the service's common codes, else Tencent's common `ResourceNotFound`.
-/// GeminiDB documents no codes in its spec: its error-code page's `DBS.200002` (HTTP 404).
+/// The code a call about an unknown instance must answer with, and for Huawei its HTTP status:
+/// the emulator's (see [`cloud_emulator::not_found_error`]: the documented code the spec states
+/// means an instance does not exist, else the vendor's common one).
 fn not_found_code(spec: &Service, op_name: &str) -> (String, Option<u16>) {
-    if spec.vendor == Vendor::Huawei {
-        let (code, status) = HUAWEI_INSTANCE_NOT_FOUND;
-        return (code.to_owned(), Some(status));
+    let (code, status) = cloud_emulator::not_found_error(spec, op_name).unwrap_or_default();
+    match spec.vendor {
+        Vendor::Tencent => (code, None),
+        Vendor::Huawei => (code, Some(status)),
     }
-    let about_instances = |e: &&cloud_spec::ErrorCode| {
-        e.code.contains("NotFound") && format!("{} {}", e.code, e.docs).contains("nstance")
-    };
-    let own = spec
-        .operations
-        .get(op_name)
-        .into_iter()
-        .flat_map(|op| &op.errors);
-    let others = spec.operations.values().flat_map(|op| &op.errors);
-    let code = own
-        .chain(others)
-        .chain(&spec.common_errors)
-        .find(about_instances)
-        .map_or(TENCENT_RESOURCE_NOT_FOUND, |e| e.code.as_str());
-    (code.to_owned(), None)
 }
 
 /// Instance ids in the service's examples and member examples (the emulator seeds each),
@@ -433,12 +393,12 @@ fn documented_instances(spec: &Service) -> Vec<String> {
         }
     }
     let mut ids: Vec<String> = Vec::new();
-    for op in spec.operations.values() {
-        let Some(member) = instance_member(spec, op) else {
+    for (name, op) in &spec.operations {
+        let Some(member) = instance_member(spec, name) else {
             continue;
         };
-        let from_examples = op.examples.iter().filter_map(|e| e.input.get(member));
-        let from_member = op.input.get(member).and_then(|m| m.example.as_ref());
+        let from_examples = op.examples.iter().filter_map(|e| e.input.get(&member));
+        let from_member = op.input.get(&member).and_then(|m| m.example.as_ref());
         for id in from_examples.chain(from_member).filter_map(Value::as_str) {
             if !id.is_empty() && !ids.iter().any(|known| known == id) && !deleted.contains(&id) {
                 ids.push(id.to_owned());
@@ -527,8 +487,16 @@ mod tests {
                 "ListInstances": {
                     "docs": "Lists.", "read_only": true,
                     "http": {"method": "GET", "path": "/v3/{project_id}/instances"},
-                    "input": {"id": {"type": "string", "location": "query"}},
-                    "output": {"instances": {"type": "list<Instance>"}, "total_count": {"type": "int32"}}
+                    "input": {
+                        "id": {"type": "string", "location": "query"},
+                        "offset": {"type": "int32", "location": "query"},
+                        "limit": {"type": "int32", "location": "query"}
+                    },
+                    "output": {"instances": {"type": "list<Instance>"}, "total_count": {"type": "int32"}},
+                    "pagination": {
+                        "offset": "offset", "limit": "limit", "items": "instances",
+                        "total": "total_count", "max_page_size": 100
+                    }
                 },
                 "DeleteMapping": {
                     "docs": "Deletes.",
@@ -552,6 +520,11 @@ mod tests {
                         "name": {"type": "string", "required": true}
                     },
                     "output": {"job_id": {"type": "string"}},
+                    // Its waiter polls the listing filtered by `id`: `id` names an instance there.
+                    "waiter": {
+                        "operation": "ListInstances", "input": {"id": "instance_id"},
+                        "until": [{"path": "instances.0.name", "equals": "x"}]
+                    },
                     "examples": [
                         {"title": "a", "input": {"instance_id": "ins-1", "name": "x"}, "output": {"job_id": "j1"}},
                         {"title": "b", "input": {"instance_id": "ins-1", "name": "x"}, "output": {"job_id": "j2"}},
@@ -560,7 +533,8 @@ mod tests {
                 }
             },
             "shapes": {"Instance": {"members": {"id": {"type": "string"}, "name": {"type": "string"}}}},
-            // The member that names an instance is a spec fact (the emulator's samples read it).
+            // The members that name an instance are spec facts: the resource's `id`, the members
+            // a waiter fills in (`ListInstances`' `id`), the list's id filter.
             "resource": {
                 "name": "instance", "id": "instance_id", "id_format": "ins-{alnum:4}",
                 "list": {"operation": "ListInstances", "id": "id", "status": "name", "filters": {"id": "id"}},
@@ -598,7 +572,7 @@ mod tests {
     }
 
     #[test]
-    fn id_names_an_instance_only_in_a_collection_of_instances() {
+    fn a_listing_filters_by_instance_as_the_resource_states() {
         let plan = ServicePlan::new(service(huawei()));
         let list = &plan.operations[0];
         let filter = list.instance.as_ref().and_then(|i| i.filter.as_ref());
@@ -648,7 +622,10 @@ mod tests {
             "operations": {
                 "A": {"docs": "A.", "input": {"InstanceId": {"type": "string", "required": true}}},
                 "B": {"docs": "B.", "input": {"InstanceId": {"type": "string"}},
-                      "errors": [{"code": "ResourceNotFound.InstanceNotFound", "docs": "No such instance."}]}
+                      "errors": [
+                          {"code": "ResourceNotFound.Other", "docs": "No such instance.", "meaning": "not_found"},
+                          {"code": "ResourceNotFound.InstanceNotFound", "docs": "Gone.", "meaning": "instance_not_found"}
+                      ]}
             }
         }));
         assert_eq!(

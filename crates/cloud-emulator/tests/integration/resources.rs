@@ -175,7 +175,9 @@ pub fn widgets_service() -> Service {
             "states": {"creating": [0], "running": [2, 1], "changing": [3], "isolated": [-2],
                        "deleted": [-3]},
             "create": {"CreateWidgets": "WidgetIds"},
-            "modify": {"RenameWidget": {"NewName": "WidgetName"},
+            // A create operation's entry: what its input sets on the new widget.
+            "modify": {"CreateWidgets": {"WidgetName": "WidgetName"},
+                       "RenameWidget": {"NewName": "WidgetName"},
                        "SwitchWidgetSSL": {"Enable": "Ssl"}},
             "modify_values": {"SwitchWidgetSSL": {"Enable": [{"input": true, "shows": "on"},
                                                             {"input": false, "shows": "off"}]}},

@@ -370,6 +370,30 @@ fn widgets_service() -> Service {
                               "output": {"widgets": [{"instance_id": "wdg-example", "size": 3}],
                                          "TotalCount": 1, "marker": "m-1", "zones": ["z-1"]}}]
             },
+            "ListWidgetSettings": {
+                "docs": "Lists each widget's settings.",
+                "http": {"method": "GET", "path": "/v3/{project_id}/widget-settings", "success_status": 200},
+                "read_only": true,
+                "input": {
+                    "instance_id": {"type": "string", "location": "query"},
+                    "offset": {"type": "int32", "location": "query"},
+                    "limit": {"type": "int32", "location": "query"}
+                },
+                "pagination": {"offset": "offset", "limit": "limit", "items": "settings",
+                               "total": "total_count", "max_page_size": 100},
+                "output": {"settings": {"type": "list<Setting>"}, "total_count": {"type": "int32"}}
+            },
+            "ShowWidgetUsage": {
+                "docs": "Shows a widget's usage (no documented example).",
+                "http": {"method": "GET", "path": "/v3/{project_id}/widgets/{instance_id}/usage", "success_status": 200},
+                "read_only": true,
+                "input": {"instance_id": {"type": "string", "required": true, "location": "path"}},
+                "output": {
+                    "instance_id": {"type": "string", "required": true},
+                    "peer_instance_id": {"type": "string", "required": true},
+                    "parts": {"type": "list<Setting>", "required": true}
+                }
+            },
             "ListWidgetLinks": {
                 "docs": "Lists links between widgets.",
                 "http": {"method": "GET", "path": "/v3/{project_id}/widget-links", "success_status": 200},
@@ -383,7 +407,9 @@ fn widgets_service() -> Service {
         },
         "shapes": {
             "Widget": {"members": {"instance_id": {"type": "string"}, "size": {"type": "int32"}}},
-            "Link": {"members": {"id": {"type": "string"}, "source_instance_id": {"type": "string"}}}
+            "Link": {"members": {"id": {"type": "string"}, "source_instance_id": {"type": "string"}}},
+            "Setting": {"members": {"instance_id": {"type": "string", "required": true},
+                                    "level": {"type": "int32", "required": true}}}
         },
         // The members that name a widget: its id, and the links' source (a reference).
         "resource": {
@@ -392,7 +418,11 @@ fn widgets_service() -> Service {
                      "filters": {"id": "instance_id"}},
             "states": {"creating": [], "running": []},
             "create": {}, "remove": {},
-            "references": {"ListWidgetLinks": ["source_instance_id"]}
+            "references": {"ListWidgetLinks": ["source_instance_id"]},
+            // One settings item per widget, filtered by one; where a usage answer names it.
+            "filtered_lists": {"ListWidgetSettings": {"filter": "instance_id", "items": "settings",
+                                                      "item_id": "instance_id"}},
+            "id_outputs": {"ShowWidgetUsage": ["instance_id", "parts.0.instance_id"]}
         }
     }))
     .expect("a valid spec")
@@ -455,6 +485,77 @@ async fn an_unfiltered_listing_lists_every_instance_from_the_spec_alone() {
         .await;
     assert_eq!(none.status, 200);
     assert_eq!(none.json()["widgets"], json!([]));
+    emu.shutdown().await;
+}
+
+/// A filtered list (the spec's `resource.filtered_lists`) lists one item per instance: every
+/// instance's without the filter, the named one's with it, nothing for an unknown one.
+#[tokio::test]
+async fn a_filtered_list_lists_items_per_instance_as_the_spec_states() {
+    let emu = two_widgets(true).await;
+    let base = emu.base_url();
+    let path = format!("/v3/{}/widget-settings", emu.project_id());
+    let ids = |answer: &Value| -> Vec<Value> {
+        let items = answer["settings"].as_array().cloned().unwrap_or_default();
+        items
+            .iter()
+            .map(|item| item["instance_id"].clone())
+            .collect()
+    };
+
+    let all = huawei("GET", &path).send(&base).await;
+    assert_eq!(all.status, 200, "{}", String::from_utf8_lossy(&all.body));
+    assert_eq!(ids(&all.json()), [json!("wdg-1"), json!("wdg-2")]);
+    assert_eq!(all.json()["total_count"], 2);
+    let page = huawei("GET", &path)
+        .query("limit", "1")
+        .query("offset", "1")
+        .send(&base)
+        .await;
+    assert_eq!(ids(&page.json()), [json!("wdg-2")]);
+    assert_eq!(
+        page.json()["total_count"],
+        2,
+        "the total counts every instance"
+    );
+
+    let one = huawei("GET", &path)
+        .query("instance_id", "wdg-2")
+        .send(&base)
+        .await;
+    assert_eq!(ids(&one.json()), [json!("wdg-2")]);
+    assert_eq!(one.json()["total_count"], 1);
+    let none = huawei("GET", &path)
+        .query("instance_id", "wdg-nope")
+        .send(&base)
+        .await;
+    assert_eq!(
+        none.status, 200,
+        "an unknown filter lists nothing, it does not fail"
+    );
+    assert_eq!(none.json()["settings"], json!([]));
+    assert_eq!(none.json()["total_count"], 0);
+    emu.shutdown().await;
+}
+
+/// An answer built without a documented example shows the named instance's id where the spec's
+/// `resource.id_outputs` says, and nowhere else.
+#[tokio::test]
+async fn a_synthesized_answer_shows_the_named_id_where_the_spec_says() {
+    let emu = two_widgets(true).await;
+    let base = emu.base_url();
+    let path = format!("/v3/{}/widgets/wdg-2/usage", emu.project_id());
+    let usage = huawei("GET", &path).send(&base).await;
+    assert_eq!(
+        usage.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&usage.body)
+    );
+    let usage = usage.json();
+    assert_eq!(usage["instance_id"], "wdg-2");
+    assert_eq!(usage["parts"][0]["instance_id"], "wdg-2");
+    assert_ne!(usage["peer_instance_id"], "wdg-2", "not an id output");
     emu.shutdown().await;
 }
 

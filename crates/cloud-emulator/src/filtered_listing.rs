@@ -1,58 +1,39 @@
-//! Listings of instances in a service whose spec does not model its resource (no
-//! `resource:`): found from the operation's shape (see `catalog::Listing`), paged by the
-//! operation's `pagination` (or, in a spec without one, by the input members named like
-//! `offset` and `limit`). A spec that states its resource is listed by `listing` instead,
-//! from the spec's own keys.
+//! The answers of a filtered list (the spec's `resource.filtered_lists`: GeminiDB
+//! `ShowDisasterRecoverySettings?instance_id=`) that are not about one known instance: without
+//! the filter, the items of every instance; filtered by an unknown instance, nothing. (Filtered
+//! by a known one, the call is answered about it: `crate::describe`.)
 
 use std::time::Instant;
 
-use cloud_spec::{Operation, Service};
+use cloud_spec::{FilteredList, Operation, Service};
 use serde_json::{Map, Value};
 
 use crate::call::Call;
-use crate::catalog::Listing;
 use crate::describe::{describe, set_total_count};
 use crate::listing::page;
 use crate::state::Inner;
 use crate::synth;
-use crate::wire::loose_name;
 
 /// An unfiltered listing: every instance of the service that the call's region/project sees,
 /// each described as the call filtered by its id would be, merged into one answer. The
 /// listing's items are concatenated; every other member comes from the first instance's
-/// answer, but the total (the pagination's, else an integer `total_count`-like member) counts
-/// the instances. The pagination's members (else members named like `offset` and `limit`) page
+/// answer, but the pagination's total counts the instances. The pagination's members page
 /// through them (the total still counts them all, as the vendors' "total number of records"
 /// does); other filters are not applied.
 pub(crate) fn list_every_instance(
     call: &Call<'_>,
-    listing: &Listing,
+    listing: &FilteredList,
     state: &mut Inner,
     now: Instant,
 ) -> Value {
     let all = state.visible_ids(&call.svc.key, call.region, call.project_id, now);
     let total = all.len();
-    let ids: Vec<String> = match &call.op.pagination {
-        Some(pagination) => {
-            let ids = all.into_iter().map(Value::String).collect();
-            page(Some(pagination), &call.input, ids)
-                .into_iter()
-                .filter_map(|id| id.as_str().map(str::to_owned))
-                .collect()
-        }
-        None => {
-            let paging = |loose: &str| {
-                call.input
-                    .iter()
-                    .find(|(name, _)| loose_name(name) == loose)
-                    .and_then(|(_, v)| v.as_u64())
-                    .and_then(|n| usize::try_from(n).ok())
-            };
-            let offset = paging("offset").unwrap_or(0);
-            let limit = paging("limit").unwrap_or(usize::MAX);
-            all.into_iter().skip(offset).take(limit).collect()
-        }
-    };
+    // The pagination's members page through them; an operation without one lists them all.
+    let ids = all.into_iter().map(Value::String).collect();
+    let ids: Vec<String> = page(call.op.pagination.as_ref(), &call.input, ids)
+        .into_iter()
+        .filter_map(|id| id.as_str().map(str::to_owned))
+        .collect();
 
     let mut input = call.input.clone();
     let mut merged: Option<Map<String, Value>> = None;
@@ -86,9 +67,9 @@ pub(crate) fn list_every_instance(
 }
 
 /// A listing that lists nothing: a well-typed answer whose items are empty and whose
-/// `total_count`-like member is zero.
-pub(crate) fn list_nothing(spec: &Service, op: &Operation, listing: &Listing) -> Value {
-    let mut out = Value::Object(synth::synthesize(spec, &op.output, None));
+/// pagination total is zero.
+pub(crate) fn list_nothing(spec: &Service, op: &Operation, listing: &FilteredList) -> Value {
+    let mut out = Value::Object(synth::synthesize(spec, &op.output));
     out[listing.items.as_str()] = Value::Array(Vec::new());
     set_total_count(&mut out, op, 0);
     out
