@@ -119,11 +119,13 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
     };
     let query = sig::parse_query_borrowed(&req.query);
     let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (&**k, &**v)).collect();
-    let headers: Vec<(&str, &str)> = req
-        .headers
-        .iter()
-        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
-        .collect();
+    // Sized once: collecting a filtered iterator grows the vector a few times on the way.
+    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(req.headers.len());
+    headers.extend(
+        req.headers
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
+    );
     let signed = sig::HuaweiRequest {
         method: &req.method,
         path: &req.path,
