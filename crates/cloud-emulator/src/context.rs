@@ -55,7 +55,8 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    /// A header's value, if present and visible ASCII. `name` must be lowercase.
+    /// A header's value, if present and visible ASCII. `name` in any case (the map lower-cases
+    /// it on the stack).
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name)?.to_str().ok()
     }
