@@ -55,7 +55,8 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    /// A header's value, if present and visible ASCII. `name` must be lowercase.
+    /// A header's value, if present and visible ASCII. `name` in any case (the map lower-cases
+    /// it on the stack).
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name)?.to_str().ok()
     }
@@ -64,14 +65,14 @@ impl Request {
 impl Shared {
     /// The key a request of `vendor` says it is signed with: a configured one, else one the
     /// emulator issued (valid or expired at `now`), else unknown.
-    pub(crate) fn signing_key(&self, vendor: IssuedVendor, id: &str, now: i64) -> Lookup {
+    pub(crate) fn signing_key(&self, vendor: IssuedVendor, id: &str, now: i64) -> Lookup<'_> {
         let accepted = &self.settings.accepted;
         let configured = match vendor {
             IssuedVendor::Tencent => accepted.tencent_key(id),
             IssuedVendor::Huawei => accepted.huawei_key(id),
         };
         match configured {
-            Some(key) => Lookup::Valid(key.clone()),
+            Some(key) => Lookup::Valid(std::borrow::Cow::Borrowed(key)),
             None => self.issued.lookup(vendor, id, now),
         }
     }

@@ -88,7 +88,7 @@ pub(crate) async fn serve(
     );
     let reset = AtomicBool::new(false);
     let body = Bytes::copy_from_slice(raw.body);
-    let answered = server::answer(parts, body, dialect, shared, &reset, shutdown).await;
+    let answered = server::answer(parts, body, dialect, shared, &reset, &shutdown).await;
     let response = match answered {
         Ok(response) => response,
         // `answer` fails only to reset the connection, and says so in `reset`.

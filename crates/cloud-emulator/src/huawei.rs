@@ -2,7 +2,7 @@
 //! signature (verified with the transport's SDK-HMAC-SHA256 code) or an IAM token issued by
 //! the emulator's own IAM endpoints.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use cloud_spec::{Location, Operation};
 use cloud_transport::sign::{huawei as sig, UtcDateTime};
@@ -64,6 +64,17 @@ pub(crate) enum Principal {
 
 /// Authenticates with `X-Auth-Token` or an SDK-HMAC-SHA256 `Authorization` header.
 pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<Principal, Reply> {
+    authenticate_with(req, &sig::parse_query_borrowed(&req.query), shared, rid)
+}
+
+/// [`authenticate`] with the request's query already split into decoded pairs (an operation
+/// call reads them again for its input).
+fn authenticate_with(
+    req: &Request,
+    query: &[(Cow<'_, str>, Cow<'_, str>)],
+    shared: &Shared,
+    rid: &str,
+) -> Result<Principal, Reply> {
     let deny = |why: &str| {
         Err(huawei_error(
             401,
@@ -117,13 +128,14 @@ pub(crate) fn authenticate(req: &Request, shared: &Shared, rid: &str) -> Result<
             ))
         }
     };
-    let query = sig::parse_query_borrowed(&req.query);
     let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (&**k, &**v)).collect();
-    let headers: Vec<(&str, &str)> = req
-        .headers
-        .iter()
-        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
-        .collect();
+    // Sized once: collecting a filtered iterator grows the vector a few times on the way.
+    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(req.headers.len());
+    headers.extend(
+        req.headers
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
+    );
     let signed = sig::HuaweiRequest {
         method: &req.method,
         path: &req.path,
@@ -155,7 +167,9 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
         entry,
     } = to;
     to.count(shared);
-    let principal = match authenticate(req, shared, &rid) {
+    // Split once: the signature and the input both read it.
+    let query = sig::parse_query_borrowed(&req.query);
+    let principal = match authenticate_with(req, &query, shared, &rid) {
         Ok(p) => p,
         Err(reply) => return reply,
     };
@@ -164,10 +178,11 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
         .iter()
         .find(|(k, _)| k == "project_id")
         .map(|(_, v)| v.as_str());
-    let project = match (path_project, &principal) {
+    // Borrowed, from the token or the account: every call names its project.
+    let project: Option<&Project> = match (path_project, &principal) {
         (None, _) => None,
         (Some(id), Principal::Token { project }) => match project {
-            Some(p) if p.id == id => Some(p.clone()),
+            Some(p) if p.id == id => Some(p),
             _ => {
                 return huawei_error(
                     403,
@@ -211,7 +226,7 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
             &rid,
         )
     };
-    let input = match assemble_input(svc, op, &path_params, req) {
+    let input = match assemble_input(svc, op, &path_params, &query, req) {
         Ok(input) => input,
         Err(e) => return invalid(e),
     };
@@ -227,8 +242,8 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
     }
 
     tracing::info!(service = %svc.key, operation = %name, request_id = %rid, "huawei call");
-    let region = project.as_ref().map(|p| p.name.as_str());
-    let project_id = project.as_ref().map(|p| p.id.as_str());
+    let region = project.map(|p| p.name.as_str());
+    let project_id = project.map(|p| p.id.as_str());
     match to.execute(shared, input, region, project_id) {
         Ok(output) => {
             let status = op.http.as_ref().map_or(200, |h| h.success_status);
@@ -248,12 +263,13 @@ pub(crate) fn serve(route: Route<'_>, req: &Request, shared: &Shared) -> Reply {
     }
 }
 
-/// The operation's input as one object by wire name: path, query and header members as typed
-/// values, plus the JSON body's members.
+/// The operation's input as one object by wire name: path, query (`query`, decoded pairs) and
+/// header members as typed values, plus the JSON body's members.
 fn assemble_input(
     svc: &ServiceEntry,
     op: &Operation,
     path_params: &[(String, String)],
+    query: &[(Cow<'_, str>, Cow<'_, str>)],
     req: &Request,
 ) -> Result<Map<String, Value>, Invalid> {
     let spec = &svc.spec;
@@ -270,39 +286,40 @@ fn assemble_input(
         }
     }
 
-    let mut query: HashMap<String, Vec<String>> = HashMap::new();
-    let mut order = Vec::new();
-    for (k, v) in sig::parse_query(&req.query) {
-        if !query.contains_key(&k) {
-            order.push(k.clone());
-        }
-        query.entry(k).or_default().push(v);
-    }
-    for name in order {
-        let values = &query[&name];
+    // Each name's values in order, the names in the order they first appear (a list member
+    // may repeat): positions sorted by name then position, with no map of owned names.
+    let mut by_name: Vec<usize> = (0..query.len()).collect();
+    by_name.sort_by(|&a, &b| query[a].0.cmp(&query[b].0).then(a.cmp(&b)));
+    let mut groups: Vec<&[usize]> = by_name
+        .chunk_by(|&a, &b| query[a].0 == query[b].0)
+        .collect();
+    groups.sort_by_key(|group| group[0]);
+    for group in groups {
+        let name: &str = &query[group[0]].0;
         let Some(m) = op
             .input
-            .get(&name)
-            .filter(|_| location(&name) == Some(Location::Query))
+            .get(name)
+            .filter(|_| location(name) == Some(Location::Query))
         else {
-            return Err(Invalid::unknown(&name));
+            return Err(Invalid::unknown(name));
         };
         let value = match &m.ty {
             cloud_spec::TypeExpr::List(item) => Value::Array(
-                values
+                group
                     .iter()
-                    .map(|v| coerce_text(spec, item, v, &name))
+                    .map(|&at| coerce_text(spec, item, &query[at].1, name))
                     .collect::<Result<_, _>>()?,
             ),
-            ty if values.len() == 1 => coerce_text(spec, ty, &values[0], &name)?,
-            _ => return Err(Invalid::wrong_type(&name, "given once")),
+            ty if group.len() == 1 => coerce_text(spec, ty, &query[group[0]].1, name)?,
+            _ => return Err(Invalid::wrong_type(name, "given once")),
         };
-        input.insert(name, value);
+        input.insert(name.to_owned(), value);
     }
 
     for (name, m) in &op.input {
         if m.location == Some(Location::Header) {
-            if let Some(value) = req.header(&name.to_ascii_lowercase()) {
+            // Any case: the header map lower-cases a name it looks up, without allocating.
+            if let Some(value) = req.header(name) {
                 input.insert(name.clone(), coerce_text(spec, &m.ty, value, name)?);
             }
         }

@@ -36,8 +36,8 @@ impl Iam {
         tokens.get(token).filter(|t| t.expires_at > now).cloned()
     }
 
-    pub(crate) fn project_by_id(&self, id: &str) -> Option<Project> {
-        self.projects.iter().find(|p| p.id == id).cloned()
+    pub(crate) fn project_by_id(&self, id: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.id == id)
     }
 
     pub(crate) fn projects(&self) -> &[Project] {

@@ -36,8 +36,10 @@ struct IssuedKey {
 }
 
 /// The outcome of looking a key id up.
-pub(crate) enum Lookup {
-    Valid(AccessKey),
+pub(crate) enum Lookup<'a> {
+    /// A configured key is lent (every request looks one up); an issued one is copied out of
+    /// its lock.
+    Valid(std::borrow::Cow<'a, AccessKey>),
     Expired,
     Unknown,
 }
@@ -98,10 +100,12 @@ impl Issued {
     }
 
     /// The key `id` of `vendor` at `now`.
-    pub(crate) fn lookup(&self, vendor: IssuedVendor, id: &str, now: i64) -> Lookup {
+    pub(crate) fn lookup(&self, vendor: IssuedVendor, id: &str, now: i64) -> Lookup<'static> {
         let keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
         match keys.get(id) {
-            Some(k) if k.vendor == vendor && k.expires_at > now => Lookup::Valid(k.key.clone()),
+            Some(k) if k.vendor == vendor && k.expires_at > now => {
+                Lookup::Valid(std::borrow::Cow::Owned(k.key.clone()))
+            }
             Some(k) if k.vendor == vendor => Lookup::Expired,
             _ => Lookup::Unknown,
         }

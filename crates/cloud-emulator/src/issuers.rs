@@ -121,12 +121,7 @@ pub(crate) fn serve(route: Route, req: &Request, shared: &Shared) -> Reply {
 }
 
 fn text(status: u16, body: &str) -> Reply {
-    Reply {
-        status,
-        headers: vec![("Content-Type".to_owned(), "text/plain".to_owned())],
-        body: bytes::Bytes::from(body.to_owned()),
-        damage: crate::reply::Damage::None,
-    }
+    Reply::with_content_type(status, "text/plain", bytes::Bytes::from(body.to_owned()))
 }
 
 fn cvm_role(req: &Request, shared: &Shared) -> Reply {

@@ -1,6 +1,7 @@
 //! Responses in each vendor's format, and the damage a fault can do to them.
 
 use bytes::Bytes;
+use hyper::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use serde_json::{json, Map, Value};
 
 use crate::answer_cache::Rendered;
@@ -10,6 +11,8 @@ use crate::ids;
 
 /// The header naming the request id on Huawei responses (Tencent puts it in the body).
 pub(crate) const HUAWEI_REQUEST_ID_HEADER: &str = "X-Request-Id";
+/// [`HUAWEI_REQUEST_ID_HEADER`] as a header name, made once rather than parsed per answer.
+const REQUEST_ID_NAME: HeaderName = HeaderName::from_static("x-request-id");
 
 /// How the transport of a reply is broken on purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +28,8 @@ pub(crate) enum Damage {
 #[derive(Debug, Clone)]
 pub(crate) struct Reply {
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    /// Names and values made once here: the server moves them into the response as they are.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
     pub body: Bytes,
     pub damage: Damage,
 }
@@ -40,16 +44,38 @@ impl Reply {
 
     /// A JSON body serialized already.
     pub(crate) fn json_body(status: u16, body: Bytes) -> Self {
+        Reply::with_content_type(status, "application/json", body)
+    }
+
+    /// A body of the media type `content_type`.
+    pub(crate) fn with_content_type(status: u16, content_type: &'static str, body: Bytes) -> Self {
+        // Room for the request id and one more (a fault's mark, `Retry-After`).
+        let mut headers = Vec::with_capacity(3);
+        headers.push((CONTENT_TYPE, HeaderValue::from_static(content_type)));
         Reply {
             status,
-            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            headers,
             body,
             damage: Damage::None,
         }
     }
 
+    /// Adds a header; a name or value HTTP cannot carry is left out.
     pub(crate) fn header(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.headers.push((name.to_owned(), value.into()));
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name),
+            HeaderValue::try_from(value.into()),
+        ) {
+            self.headers.push((name, value));
+        }
+        self
+    }
+
+    /// Adds Huawei's `X-Request-Id`.
+    fn request_id(mut self, request_id: &str) -> Self {
+        if let Ok(value) = HeaderValue::try_from(request_id) {
+            self.headers.push((REQUEST_ID_NAME, value));
+        }
         self
     }
 }
@@ -87,18 +113,18 @@ pub(crate) fn tencent_answer(answer: &Rendered, request_id: &str) -> Reply {
 
 /// Huawei success.
 pub(crate) fn huawei_ok(status: u16, answer: &Rendered, request_id: &str) -> Reply {
-    Reply::json_body(status, answer.body(request_id)).header(HUAWEI_REQUEST_ID_HEADER, request_id)
+    Reply::json_body(status, answer.body(request_id)).request_id(request_id)
 }
 
 /// Huawei success without a body (HTTP 204, or an operation that documents no output).
 pub(crate) fn huawei_empty(status: u16, request_id: &str) -> Reply {
     Reply {
         status,
-        headers: Vec::new(),
+        headers: Vec::with_capacity(1),
         body: Bytes::new(),
         damage: Damage::None,
     }
-    .header(HUAWEI_REQUEST_ID_HEADER, request_id)
+    .request_id(request_id)
 }
 
 /// Huawei error body with `X-Request-Id`.
@@ -107,7 +133,7 @@ pub(crate) fn huawei_error(status: u16, code: &str, message: &str, request_id: &
         status,
         &json!({"error_code": code, "error_msg": message, "request_id": request_id}),
     )
-    .header(HUAWEI_REQUEST_ID_HEADER, request_id)
+    .request_id(request_id)
 }
 
 /// An error in the dialect; `http_status` applies to Huawei only (Tencent errors are 200).
@@ -141,22 +167,18 @@ pub(crate) fn faulty(dialect: Dialect, failure: Failure, real: Option<Reply>) ->
             Reply { status, ..reply }
         }
         Failure::Throttle => throttled(dialect, &request_id, "injected fault: throttled"),
-        Failure::Html(status) => Reply {
+        Failure::Html(status) => Reply::with_content_type(
             status,
-            headers: vec![(
-                "Content-Type".to_owned(),
-                "text/html; charset=utf-8".to_owned(),
-            )],
-            body: Bytes::from(format!(
+            "text/html; charset=utf-8",
+            Bytes::from(format!(
                 "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n\
                  <center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n\
                  </body>\r\n</html>\r\n",
                 reason = reason(status)
             )),
-            damage: Damage::None,
-        }
+        )
         // A proxy's page carries no vendor request id; the header still lets a test correlate it.
-        .header(HUAWEI_REQUEST_ID_HEADER, request_id),
+        .request_id(&request_id),
         Failure::Reset => Reply {
             damage: Damage::Reset,
             ..real.unwrap_or_else(|| Reply::json(200, &Value::Null))

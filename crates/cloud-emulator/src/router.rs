@@ -16,6 +16,8 @@ use crate::{admin, huawei, iam, issuers, tencent};
 
 /// The request header that selects a fault for one request.
 pub const FAULT_HEADER: &str = "X-Emulator-Fault";
+/// [`FAULT_HEADER`] as HTTP/1 requests arrive with it (lower case), looked up on every request.
+const FAULT_HEADER_LOWER: &str = "x-emulator-fault";
 /// The response header naming the fault that was injected.
 pub const FAULT_INJECTED_HEADER: &str = "X-Emulator-Fault-Injected";
 
@@ -64,15 +66,12 @@ pub(crate) async fn dispatch(
     req: &Request,
     shared: &Shared,
     dialect: Dialect,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: &watch::Receiver<bool>,
 ) -> Reply {
     if req.path == admin::PREFIX || req.path.starts_with("/_emulator/") {
         return admin::serve(req, shared);
     }
-    let header_fault = match req
-        .header(&FAULT_HEADER.to_ascii_lowercase())
-        .map(str::parse::<Fault>)
-    {
+    let header_fault = match req.header(FAULT_HEADER_LOWER).map(str::parse::<Fault>) {
         None => None,
         Some(Ok(fault)) => Some(fault),
         Some(Err(e)) => {
@@ -116,6 +115,7 @@ pub(crate) async fn dispatch(
         tracing::info!(service = service_key, operation, fault = %fault, "injecting fault");
     }
     if let Some(latency) = fault.and_then(|f| f.latency) {
+        let mut shutdown = shutdown.clone();
         tokio::select! {
             _ = tokio::time::sleep(latency) => {}
             _ = shutdown.changed() => {
@@ -141,5 +141,15 @@ pub(crate) async fn dispatch(
     match failure {
         Some((failure, Phase::After)) => mark(reply::faulty(dialect, failure, Some(reply))),
         _ => mark(reply),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fault_header_is_looked_up_by_its_own_name() {
+        assert_eq!(FAULT_HEADER_LOWER, FAULT_HEADER.to_ascii_lowercase());
     }
 }

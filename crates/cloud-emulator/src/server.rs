@@ -5,22 +5,22 @@
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use hyper::header::{HeaderName, HeaderValue};
+use hyper::header::HeaderValue;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
 
 use crate::clock::http_date;
@@ -36,15 +36,82 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// idle keep-alive connections, so it is Tencent's server keep-alive: 60 s. (Clients must close
 /// pooled connections before that, as they must against the real service.)
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often the accept loop looks for connections past [`HEADER_READ_TIMEOUT`]: they are
+/// closed at most this much later.
+const IDLE_SWEEP: Duration = Duration::from_secs(1);
 /// How long a truncated body waits after its half before the connection closes, so the half
 /// is flushed to the client rather than discarded with the connection.
 const TRUNCATE_FLUSH_DELAY: Duration = Duration::from_millis(50);
 
-/// An open connection, as the accept loop sees it: when it started, whether a request of it is
-/// being executed (after its body arrived), and how to close it.
+/// An open connection, as the accept loop sees it: its state (whether a request of it is being
+/// executed, after its body arrived; how active it is), how to stop it, and since when it has
+/// been quiet.
 struct Tracked {
-    busy: Arc<AtomicBool>,
+    state: Arc<ConnectionState>,
     handle: tokio::task::AbortHandle,
+    /// Tells the connection to finish its request in flight and close (dropping it does too).
+    stop: Option<oneshot::Sender<()>>,
+    idle: IdleWatch,
+}
+
+/// How long a connection has waited for a request's head, as the accept loop sees it.
+struct IdleWatch {
+    /// The connection's `activity` when the accept loop last looked.
+    seen: u64,
+    /// Since when it has not moved with no request in the service.
+    quiet_since: Instant,
+}
+
+impl IdleWatch {
+    fn new(now: Instant) -> Self {
+        IdleWatch {
+            seen: 0,
+            quiet_since: now,
+        }
+    }
+
+    /// Whether, with its `activity` now at `activity`, the connection has waited for a
+    /// request's head longer than [`HEADER_READ_TIMEOUT`] as of `now`.
+    fn expired(&mut self, activity: u64, now: Instant) -> bool {
+        if activity != self.seen || activity % 2 == 1 {
+            self.seen = activity;
+            self.quiet_since = now;
+            return false;
+        }
+        now.saturating_duration_since(self.quiet_since) >= HEADER_READ_TIMEOUT
+    }
+}
+
+/// What a connection and its requests share: one reference count per request, touched by
+/// that connection alone (cloning the server-wide `Arc`s per request bounced their counts
+/// between the worker threads).
+struct ConnectionState {
+    shared: Arc<Shared>,
+    /// For waits inside a request (an injected latency) to end at shutdown.
+    shutdown: watch::Receiver<bool>,
+    /// Close the connection with a TCP RST rather than a FIN.
+    reset: AtomicBool,
+    /// A request of it is executing (its body has arrived).
+    busy: AtomicBool,
+    /// Bumped when a request's head has been read and again when its answer is ready: odd
+    /// while a request is in the service, unchanged while the connection waits for a head.
+    activity: AtomicU64,
+}
+
+/// Marks a request as in the service (see [`ConnectionState::activity`]) until dropped.
+struct InService<'a>(&'a AtomicU64);
+
+impl<'a> InService<'a> {
+    fn enter(activity: &'a AtomicU64) -> Self {
+        activity.fetch_add(1, Ordering::Relaxed);
+        InService(activity)
+    }
+}
+
+impl Drop for InService<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Accepts connections until `shutdown` turns true (or its sender is dropped), then lets
@@ -54,6 +121,10 @@ struct Tracked {
 /// connection that is not executing a request (idle keep-alive, or still sending its request)
 /// is closed to make room, so a pile of stalled clients cannot stop health checks and normal
 /// calls from being answered; when every connection is executing, the new one is closed.
+///
+/// Every [`IDLE_SWEEP`] it also closes the connections that have waited for a request's head
+/// longer than [`HEADER_READ_TIMEOUT`]: one timer for the server instead of one armed and
+/// cancelled by hyper for every request.
 pub(crate) async fn run(
     listener: TcpListener,
     shared: Arc<Shared>,
@@ -64,6 +135,8 @@ pub(crate) async fn run(
     let mut open: std::collections::VecDeque<Tracked> = std::collections::VecDeque::new();
     let max = shared.settings.max_connections;
     let mut saturated = false;
+    let mut sweep = tokio::time::interval(IDLE_SWEEP);
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = shutdown.changed() => break,
@@ -78,7 +151,7 @@ pub(crate) async fn run(
                             );
                             saturated = true;
                         }
-                        match open.iter().position(|t| !t.busy.load(Ordering::SeqCst)) {
+                        match open.iter().position(|t| !t.state.busy.load(Ordering::SeqCst)) {
                             Some(oldest) => {
                                 if let Some(victim) = open.remove(oldest) {
                                     victim.handle.abort();
@@ -94,9 +167,21 @@ pub(crate) async fn run(
                         tracing::info!(open = open.len(), "connections back under the cap");
                         saturated = false;
                     }
-                    let busy = Arc::new(AtomicBool::new(false));
-                    let handle = connections.spawn(connection(stream, shared.clone(), shutdown.clone(), busy.clone()));
-                    open.push_back(Tracked { busy, handle });
+                    let state = Arc::new(ConnectionState {
+                        shared: shared.clone(),
+                        shutdown: shutdown.clone(),
+                        reset: AtomicBool::new(false),
+                        busy: AtomicBool::new(false),
+                        activity: AtomicU64::new(0),
+                    });
+                    let (stop, stopped) = oneshot::channel();
+                    let handle = connections.spawn(connection(stream, state.clone(), stopped));
+                    open.push_back(Tracked {
+                        state,
+                        handle,
+                        stop: Some(stop),
+                        idle: IdleWatch::new(Instant::now()),
+                    });
                 }
                 Err(e) => {
                     // Out of file descriptors and the like: back off instead of spinning.
@@ -104,10 +189,16 @@ pub(crate) async fn run(
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
+            _ = sweep.tick() => close_idle(&mut open, Instant::now()),
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
     }
     drop(listener);
+    for tracked in &mut open {
+        if let Some(stop) = tracked.stop.take() {
+            let _ = stop.send(());
+        }
+    }
     let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
         while connections.join_next().await.is_some() {}
     })
@@ -121,38 +212,50 @@ pub(crate) async fn run(
     connections.shutdown().await;
 }
 
-async fn connection(
-    stream: TcpStream,
-    shared: Arc<Shared>,
-    mut shutdown: watch::Receiver<bool>,
-    busy: Arc<AtomicBool>,
-) {
+/// Closes the connections that have waited for a request's head (a first one, or the next
+/// on a kept-alive connection) for [`HEADER_READ_TIMEOUT`] as of `now`, and forgets the
+/// finished ones.
+fn close_idle(open: &mut std::collections::VecDeque<Tracked>, now: Instant) {
+    open.retain_mut(|t| {
+        if t.handle.is_finished() {
+            return false;
+        }
+        if !t
+            .idle
+            .expired(t.state.activity.load(Ordering::Relaxed), now)
+        {
+            return true;
+        }
+        tracing::debug!("closing a connection that sent no request head in time");
+        t.handle.abort();
+        false
+    });
+}
+
+async fn connection(stream: TcpStream, state: Arc<ConnectionState>, stop: oneshot::Receiver<()>) {
     let _ = stream.set_nodelay(true);
-    let reset = Arc::new(AtomicBool::new(false));
     let io = TokioIo::new(ResettableStream {
         inner: stream,
-        reset: reset.clone(),
+        state: state.clone(),
     });
-    let handler_shutdown = shutdown.clone();
     let service = service_fn(move |req| {
-        let shared = shared.clone();
-        let reset = reset.clone();
-        let shutdown = handler_shutdown.clone();
-        let busy = busy.clone();
-        async move { respond(req, &shared, &reset, &busy, shutdown).await }
+        let state = state.clone();
+        async move {
+            let _in_service = InService::enter(&state.activity);
+            respond(req, &state).await
+        }
     });
-    let conn = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
-        .serve_connection(io, service);
+    // No hyper timer: the accept loop bounds the wait for a request's head (see `run`).
+    let conn = http1::Builder::new().serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {
+        biased;
         result = conn.as_mut() => {
             if let Err(e) = result {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
         }
-        _ = shutdown.changed() => {
+        _ = stop => {
             conn.as_mut().graceful_shutdown();
             let _ = tokio::time::timeout(SHUTDOWN_GRACE, conn.as_mut()).await;
         }
@@ -175,16 +278,16 @@ impl Drop for BusyGuard<'_> {
     }
 }
 
-/// A TCP stream that, once `reset` is set, is closed with `SO_LINGER` 0 so the peer sees a
-/// TCP RST instead of an orderly FIN.
+/// A TCP stream that, once its connection's `reset` is set, is closed with `SO_LINGER` 0 so
+/// the peer sees a TCP RST instead of an orderly FIN.
 struct ResettableStream {
     inner: TcpStream,
-    reset: Arc<AtomicBool>,
+    state: Arc<ConnectionState>,
 }
 
 impl Drop for ResettableStream {
     fn drop(&mut self) {
-        if self.reset.load(Ordering::SeqCst) {
+        if self.state.reset.load(Ordering::SeqCst) {
             let _ = self.inner.set_zero_linger();
         }
     }
@@ -289,11 +392,9 @@ impl Body for ReplyBody {
 
 async fn respond(
     req: hyper::Request<Incoming>,
-    shared: &Shared,
-    reset: &AtomicBool,
-    busy: &AtomicBool,
-    shutdown: watch::Receiver<bool>,
+    connection: &ConnectionState,
 ) -> Result<Response<ReplyBody>, io::Error> {
+    let shared = &*connection.shared;
     let (parts, body) = req.into_parts();
     let dialect = dialect_of(
         &shared.catalog,
@@ -332,8 +433,16 @@ async fn respond(
             return Ok(body_failure(dialect, 408, &message, shared));
         }
     };
-    let _busy = BusyGuard::set(busy);
-    answer(parts, body, dialect, shared, reset, shutdown).await
+    let _busy = BusyGuard::set(&connection.busy);
+    answer(
+        parts,
+        body,
+        dialect,
+        shared,
+        &connection.reset,
+        &connection.shutdown,
+    )
+    .await
 }
 
 /// Answers a request whose body has been read: dispatches it, then builds the response, or
@@ -344,7 +453,7 @@ pub(crate) async fn answer(
     dialect: Dialect,
     shared: &Shared,
     reset: &AtomicBool,
-    shutdown: watch::Receiver<bool>,
+    shutdown: &watch::Receiver<bool>,
 ) -> Result<Response<ReplyBody>, io::Error> {
     let request = Request {
         method: parts.method.as_str().to_owned(),
@@ -403,13 +512,9 @@ fn into_response(reply: Reply, now: i64) -> Response<ReplyBody> {
     *response.status_mut() =
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    for (name, value) in &reply.headers {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::try_from(name.as_str()),
-            HeaderValue::try_from(value.as_str()),
-        ) {
-            headers.append(name, value);
-        }
+    headers.reserve(reply.headers.len() + 1);
+    for (name, value) in reply.headers {
+        headers.append(name, value);
     }
     if let Some(date) = date_header(now) {
         headers.insert(hyper::header::DATE, date);
@@ -438,4 +543,44 @@ fn date_header(now: i64) -> Option<HeaderValue> {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_is_idle_only_after_waiting_for_a_head_the_whole_timeout() {
+        let start = Instant::now();
+        let at = |seconds: u64| start + Duration::from_secs(seconds);
+        let mut idle = IdleWatch::new(start);
+        // Accepted, no request yet: closed once the timeout has passed.
+        assert!(!idle.expired(0, at(59)));
+        assert!(idle.expired(0, at(60)));
+
+        // A request came and went: the wait starts again when the loop sees it.
+        let mut idle = IdleWatch::new(start);
+        assert!(!idle.expired(2, at(50)));
+        assert!(!idle.expired(2, at(109)));
+        assert!(idle.expired(2, at(110)));
+
+        // A request in the service (odd count) is never idle, however long it takes.
+        let mut idle = IdleWatch::new(start);
+        assert!(!idle.expired(1, at(10)));
+        assert!(!idle.expired(1, at(500)));
+        // It finished: the wait starts then.
+        assert!(!idle.expired(2, at(501)));
+        assert!(!idle.expired(2, at(560)));
+        assert!(idle.expired(2, at(561)));
+    }
+
+    #[test]
+    fn in_service_marks_a_request_until_it_is_dropped() {
+        let activity = AtomicU64::new(0);
+        {
+            let _in = InService::enter(&activity);
+            assert_eq!(activity.load(Ordering::Relaxed) % 2, 1);
+        }
+        assert_eq!(activity.load(Ordering::Relaxed), 2);
+    }
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::certificates::{CertificateForm, TestCertificate};
 use crate::context::Shared;
-use crate::reply::{Damage, Reply};
+use crate::reply::Reply;
 
 /// `GET /_emulator/certs/<service>/<instance-id>`: the instance's certificate in the form its
 /// seed asks for; 404 for an instance that does not exist (any more).
@@ -60,13 +60,8 @@ pub(crate) fn serve(shared: &Shared, rest: &str) -> Reply {
     }
 }
 
-fn text(status: u16, content_type: &str, body: String) -> Reply {
-    Reply {
-        status,
-        headers: vec![("Content-Type".to_owned(), content_type.to_owned())],
-        body: bytes::Bytes::from(body),
-        damage: Damage::None,
-    }
+fn text(status: u16, content_type: &'static str, body: String) -> Reply {
+    Reply::with_content_type(status, content_type, bytes::Bytes::from(body))
 }
 
 fn not_found(what: &str) -> Reply {

@@ -252,6 +252,35 @@ async fn routing_validation_and_not_found() {
         .send(&base)
         .await;
     assert_eq!(bad_int.status, 400);
+    // A scalar given twice is refused; of two unknown names the first in the query is named
+    // (this client sends the canonical, sorted query); known names are read in any order.
+    let twice = huawei("GET", &format!("/v3/{project}/instances"))
+        .query("limit", "1")
+        .query("offset", "0")
+        .query("limit", "2")
+        .send(&base)
+        .await;
+    assert_eq!(twice.status, 400);
+    let message = twice.json()["error_msg"].as_str().unwrap().to_owned();
+    assert!(message.contains("`limit` must be given once"), "{message}");
+    let unknown_pair = huawei("GET", &format!("/v3/{project}/instances"))
+        .query("zeta", "1")
+        .query("alpha", "1")
+        .send(&base)
+        .await;
+    assert_eq!(unknown_pair.status, 400);
+    let message = unknown_pair.json()["error_msg"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("`alpha`"), "{message}");
+    let reordered = huawei("GET", &format!("/v3/{project}/instances"))
+        .query("offset", "0")
+        .query("limit", "1")
+        .send(&base)
+        .await;
+    assert_eq!(reordered.status, 200, "{}", reordered.json());
+    assert_eq!(reordered.json()["instances"].as_array().unwrap().len(), 1);
     assert_eq!(emu.applied_count("SwitchSsl"), 0);
 
     let missing = huawei(
