@@ -265,7 +265,10 @@ fn the_create_name_filtered_list_and_id_output_rules_restate_the_committed_entri
         let mut spec = committed(vendor, service).service;
         let resource = spec.resource.as_mut().expect("a resource");
         let lists = std::mem::take(&mut resource.filtered_lists);
-        let outputs = std::mem::take(&mut resource.id_outputs);
+        let outputs = resource.id_outputs.clone();
+        // The rule never states an empty entry ("no output names the instance"): those are the
+        // overlays' corrections, which the rule keeps.
+        resource.id_outputs.retain(|_, paths| paths.is_empty());
         let modify = resource.modify.clone();
         let creates: Vec<String> = resource.create.keys().cloned().collect();
         resource.modify.retain(|op, _| !creates.contains(op));

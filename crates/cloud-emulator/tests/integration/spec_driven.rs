@@ -6,7 +6,9 @@ use crate::common;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use cloud_emulator::demo_data::{MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE};
+use cloud_emulator::demo_data::{
+    CDB_INSTANCE, MONGODB_INSTANCE, MONGODB_OTHER_INSTANCE, POSTGRES_INSTANCE,
+};
 use cloud_emulator::{
     generated_output_members, instance_members, sample_input, Emulator, RunningEmulator,
 };
@@ -556,6 +558,59 @@ async fn a_synthesized_answer_shows_the_named_id_where_the_spec_says() {
     assert_eq!(usage["instance_id"], "wdg-2");
     assert_eq!(usage["parts"][0]["instance_id"], "wdg-2");
     assert_ne!(usage["peer_instance_id"], "wdg-2", "not an id output");
+    emu.shutdown().await;
+}
+
+/// Outputs the import's name rule would take for the named instance, but which name another
+/// (postgres `CloneDBInstance`'s `DBInstanceId` is the clone's; cdb `DescribeRoGroups`' read-only
+/// instances), are corrected by the overlays' `resource.id_outputs` entries. An answer built
+/// from the documented example keeps the example's values anyway; one synthesized (the examples
+/// taken out here) must not show the named instance there either.
+#[tokio::test]
+async fn synthesized_outputs_naming_another_instance_do_not_show_the_named_one() {
+    let without_examples = |service: &str, operation: &str| {
+        let mut spec = cloud_spec::bundle::service(service).unwrap();
+        let op = spec.operations.get_mut(operation).unwrap();
+        let input: Map<String, Value> = op.examples[0].input.clone().into_iter().collect();
+        op.examples.clear();
+        (spec, input)
+    };
+    let (postgres_spec, mut clone) = without_examples("tencent-postgres", "CloneDBInstance");
+    let (cdb_spec, _) = without_examples("tencent-cdb", "DescribeRoGroups");
+    let emu = Emulator::builder()
+        .add_service(postgres_spec)
+        .add_service(cdb_spec)
+        .start()
+        .await
+        .unwrap();
+    let base = emu.base_url();
+
+    clone.insert("DBInstanceId".into(), json!(POSTGRES_INSTANCE));
+    let answer = postgres("CloneDBInstance", Value::Object(clone))
+        .send(&base)
+        .await;
+    assert_eq!(answer.tencent_code(), None, "{}", answer.json());
+    let new_id = &answer.response()["DBInstanceId"];
+    assert!(new_id.is_string(), "{}", answer.json());
+    assert_ne!(
+        new_id, POSTGRES_INSTANCE,
+        "the clone's id is not the source's"
+    );
+
+    let answer = cdb("DescribeRoGroups", json!({"InstanceId": CDB_INSTANCE}))
+        .send(&base)
+        .await;
+    assert_eq!(answer.tencent_code(), None, "{}", answer.json());
+    let read_only = answer
+        .response()
+        .pointer("/RoGroups/0/RoInstances/0/InstanceId")
+        .cloned();
+    assert!(read_only.is_some(), "{}", answer.json());
+    assert_ne!(
+        read_only.unwrap(),
+        CDB_INSTANCE,
+        "a read-only instance is not its master"
+    );
     emu.shutdown().await;
 }
 
