@@ -17,8 +17,7 @@ use bytes::{Bytes, BytesMut};
 use cloud_spec::Vendor;
 use serde_json::{Map, Value};
 
-/// Tencent's answers carry the request id inside the body (`Response.RequestId`).
-const TENCENT_REQUEST_ID: &str = "RequestId";
+use crate::wire::TENCENT_REQUEST_ID;
 
 /// A stand-in request id that no answer holds (control characters are escaped in JSON, so its
 /// serialized form is unique in the body).

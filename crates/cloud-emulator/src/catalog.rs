@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::answer_cache::AnswerCache;
 use crate::resource::ResourceIndex;
 use crate::state::InstanceState;
-use crate::wire::percent_decode;
+use crate::wire::{percent_decode, TENCENT_REQUEST_ID};
 
 /// An error code and the HTTP status it is sent with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -627,9 +627,6 @@ fn unknown_task_code(spec: &Service, op: &Operation) -> Option<ErrorSpec> {
             Vendor::Huawei => ErrorSpec::new(&e.code, e.http_status.unwrap_or(404)),
         })
 }
-
-/// The output member carrying Tencent's request id, set by the protocol layer on every answer.
-pub(crate) const TENCENT_REQUEST_ID: &str = "RequestId";
 
 /// Tencent's common code for an action not served in the requested region.
 pub(crate) const TENCENT_UNSUPPORTED_REGION: &str = "UnsupportedRegion";

@@ -17,7 +17,7 @@ use cloud_transport::json_path::loosely_equal;
 use serde_json::{Map, Value};
 
 use crate::answer_cache::{AnswerKey, Rendered};
-use crate::catalog::{OpEntry, Role, TENCENT_REQUEST_ID};
+use crate::catalog::{OpEntry, Role};
 use crate::config::Settings;
 use crate::describe::describe;
 use crate::examples;
@@ -30,6 +30,7 @@ use crate::state::{Change, Inner};
 use crate::task_failures::TaskFailures;
 use crate::tasks::{self, Task};
 use crate::validate::Invalid;
+use crate::wire::TENCENT_REQUEST_ID;
 
 // The protocol modules name the call through `ops`.
 pub(crate) use crate::call::{Call, CallError};

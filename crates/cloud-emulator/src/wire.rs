@@ -1,4 +1,9 @@
-//! Small wire-format helpers: percent-decoding and query strings.
+//! Small wire-format helpers: percent-decoding and query strings, and the names the vendors'
+//! protocols put into every answer.
+
+/// The output member carrying Tencent's request id (`Response.RequestId`), set by the protocol
+/// layer on every answer.
+pub(crate) const TENCENT_REQUEST_ID: &str = "RequestId";
 
 /// Decodes `%XX` escapes; with `plus_is_space`, `+` is a space (form encoding, used by query
 /// strings). `None` when an escape is malformed or the result is not UTF-8.
