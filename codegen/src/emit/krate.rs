@@ -503,6 +503,7 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
              [`build`](Self::build) the input.",
         )
         .outer();
+    let config_override_docs = config_override_docs(plan);
     let fields = || {
         plan.operations
             .iter()
@@ -621,6 +622,15 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
         }
 
         impl<I: Operation> Request<I, Client> {
+            #config_override_docs
+            pub fn config_override(
+                mut self,
+                change: impl FnOnce(crate::Config) -> Result<crate::Config>,
+            ) -> Result<Self> {
+                self.client = Client::new(change(self.client.config().clone())?);
+                Ok(self)
+            }
+
             /// Sends the request and waits for the response.
             ///
             /// # Errors
@@ -644,6 +654,38 @@ pub(crate) fn operations_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
 
         #lifecycle_constants
     })
+}
+
+/// The docs of `Request::config_override`, with an example on the crate's first operation.
+fn config_override_docs(plan: &Plan<'_>) -> TokenStream {
+    let lib = &plan.lib_name;
+    let method = plan
+        .operations
+        .first()
+        .map_or("operation", |op| op.method.as_str());
+    Docs::new()
+        .para(
+            "This request with its own configuration, for this call only: another deadline, \
+             timeout per attempt, retry settings or retry policy (the client and its other \
+             requests keep theirs). `change` gets a copy of the client's configuration; \
+             connections and cached credentials stay shared.",
+        )
+        .lines([
+            "```no_run".to_owned(),
+            format!("# async fn example(client: {lib}::Client) -> {lib}::Result<()> {{"),
+            "use std::time::Duration;".to_owned(),
+            format!("let request = client.{method}().config_override(|config| {{"),
+            "    config.with_operation_timeout(Duration::from_secs(5))".to_owned(),
+            "})?;".to_owned(),
+            "# Ok(()) }".to_owned(),
+            "```".to_owned(),
+        ])
+        .heading("Errors")
+        .para(
+            "What `change` returns: a setting out of range is \
+             [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig).",
+        )
+        .outer()
 }
 
 pub(crate) fn error_codes_rs(plan: &Plan<'_>) -> TokenStream {

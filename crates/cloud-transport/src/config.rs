@@ -121,8 +121,9 @@ impl Config {
     // ----- per-call overrides -----
     //
     // A configuration is cheap to clone and its clones share the connection pool and the caches,
-    // so a different deadline or retry policy for some calls is a clone with the change:
-    // `Client::new(config.clone().with_operation_timeout(..))`.
+    // so a different deadline or retry policy for some calls is a clone with the change: for one
+    // call, the generated `Request::config_override(|c| c.with_operation_timeout(..))`; for a
+    // group of calls, `Client::new(config.clone().with_operation_timeout(..)?)`.
 
     /// This configuration with another deadline for a whole call (longer than zero, at most 24
     /// hours).

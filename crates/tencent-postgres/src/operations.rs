@@ -92,6 +92,32 @@ impl<I: Operation, C> Request<I, C> {
 }
 
 impl<I: Operation> Request<I, Client> {
+    /// This request with its own configuration, for this call only: another deadline, timeout per
+    /// attempt, retry settings or retry policy (the client and its other requests keep theirs).
+    /// `change` gets a copy of the client's configuration; connections and cached credentials stay
+    /// shared.
+    ///
+    /// ```no_run
+    /// # async fn example(client: tencent_postgres::Client) -> tencent_postgres::Result<()> {
+    /// use std::time::Duration;
+    /// let request = client.add_db_instance_to_read_only_group().config_override(|config| {
+    ///     config.with_operation_timeout(Duration::from_secs(5))
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// What `change` returns: a setting out of range is
+    /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig).
+    pub fn config_override(
+        mut self,
+        change: impl FnOnce(crate::Config) -> Result<crate::Config>,
+    ) -> Result<Self> {
+        self.client = Client::new(change(self.client.config().clone())?);
+        Ok(self)
+    }
+
     /// Sends the request and waits for the response.
     ///
     /// # Errors

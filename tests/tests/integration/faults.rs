@@ -366,6 +366,65 @@ async fn latency_beyond_the_attempt_timeout_on_a_read() {
     .await
 }
 
+/// A request's own configuration (`Request::config_override`) holds for that call only: a short
+/// attempt timeout gives up on an injected latency that the client's own configuration waits
+/// out, the client keeps its configuration, and an override out of range is a typed error.
+#[tokio::test]
+async fn a_request_overrides_the_client_configuration_for_itself_only() {
+    bounded(async {
+        let patient = SLOW_LATENCY * 2;
+        let bed = TestBed::start_with(emulator(), |b| {
+            b.attempt_timeout(patient).retry(RetryConfig::disabled())
+        })
+        .await;
+        let mongodb = &bed.clients.mongodb;
+        let instance = Service::MongoDb.instance();
+
+        inject_read(&bed, Service::MongoDb, SLOW, 1);
+        let started = Instant::now();
+        let err = mongodb
+            .describe_instance_ssl()
+            .instance_id(instance)
+            .config_override(|config| config.with_attempt_timeout(ATTEMPT_TIMEOUT))
+            .expect("an attempt timeout in range")
+            .send()
+            .await
+            .unwrap_err();
+        let took = started.elapsed();
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+        assert!(
+            took >= ATTEMPT_TIMEOUT && took < SLOW_LATENCY,
+            "gave up after {took:?}"
+        );
+        assert_eq!(attempts(&bed), 1);
+        assert_eq!(
+            mongodb.config().attempt_timeout(),
+            patient,
+            "the client's own"
+        );
+
+        // Without the override the same latency is waited out.
+        inject_read(&bed, Service::MongoDb, "latency:1500", 1);
+        let out = mongodb
+            .describe_instance_ssl()
+            .instance_id(instance)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!out.request_id.is_empty());
+        assert_eq!(attempts(&bed), 1);
+
+        let err = mongodb
+            .describe_instance_ssl()
+            .config_override(|config| config.with_attempt_timeout(Duration::ZERO))
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{err:?}");
+        assert_eq!(attempts(&bed), 0, "nothing sent");
+        bed.shutdown().await;
+    })
+    .await
+}
+
 #[tokio::test]
 async fn latency_beyond_the_attempt_timeout_on_a_mutation() {
     bounded(Service::each_concurrently(|service| async move {
