@@ -460,7 +460,7 @@ pub(crate) fn client_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     })
 }
 
-/// `src/operations.rs`: what every operation shares (the [`Operation`] trait, the `Request`
+/// `src/operations.rs`: what every operation shares (the `Operation` trait, the `Request`
 /// builder), then each operation's items.
 pub(crate) fn operations_rs(plan: &Plan<'_>) -> Result<TokenStream, EmitError> {
     let title = &plan.service.title;

@@ -16,7 +16,7 @@ use super::plan::{FieldPlan, OperationPlan, Plan, RustType};
 use super::values::{Mode, Scope, Values};
 use super::{doc_example, EmitError};
 
-/// An operation's items in `src/operations.rs`: its input, [`Operation`] impl (how
+/// An operation's items in `src/operations.rs`: its input, `Operation` impl (how
 /// it is called, its output, its required members), setters, and output.
 pub(crate) fn operation_items(
     plan: &Plan<'_>,
