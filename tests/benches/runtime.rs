@@ -19,7 +19,8 @@
 //! each figure is the median of its rounds.
 //!
 //! `cargo bench -p cloudcall-tests --bench runtime -- [--quick] [client|decode|emulator]...`
-//! (`--emulator-connections N` and `--emulator-row N` tune the emulator group).
+//! (`--emulator-connections N` and `--emulator-row N` tune the emulator group, `--client-row N`
+//! and `--client-side ours|baseline` the client group).
 
 use std::convert::Infallible;
 use std::fmt;
@@ -78,7 +79,17 @@ fn main() {
         signing(plan, &mut table);
     }
     if wanted("client") {
-        client_throughput(plan, &mut table);
+        // `--client-row N`: measure only row N (0-5, in the table's order), e.g. to profile it;
+        // `--client-side ours|baseline` then runs only that side (the ratio is not printed).
+        let only_row = args
+            .iter()
+            .position(|a| a == "--client-row")
+            .and_then(|at| args.get(at + 1)?.parse().ok());
+        let only_side = args
+            .iter()
+            .position(|a| a == "--client-side")
+            .and_then(|at| args.get(at + 1).cloned());
+        client_throughput(plan, only_row, only_side.as_deref(), &mut table);
     }
     if wanted("decode") {
         decoding(plan, &mut table);
@@ -412,19 +423,19 @@ async fn samples(emulator: &RunningEmulator) -> Samples {
         .send()
         .await
         .expect("mongodb DescribeDBInstances");
-    let mongodb_answer = capture.take().1.body.into();
+    let mongodb_answer = capture.take().1.body;
     huawei_geminidb::Client::new(huawei)
         .list_instances()
         .send()
         .await
         .expect("geminidb ListInstances");
-    let geminidb_answer = capture.take().1.body.into();
+    let geminidb_answer = capture.take().1.body;
     tencent_cdb::Client::new(tencent)
         .describe_db_instances()
         .send()
         .await
         .expect("cdb DescribeDBInstances");
-    let cdb_answer = capture.take().1.body.into();
+    let cdb_answer = capture.take().1.body;
     Samples {
         mongodb_answer,
         geminidb_answer,
@@ -452,7 +463,12 @@ fn grown(answer: &[u8], list: &str, count: usize) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // 1. Client throughput
 
-fn client_throughput(plan: Plan, table: &mut Table) {
+fn client_throughput(
+    plan: Plan,
+    only_row: Option<usize>,
+    only_side: Option<&str>,
+    table: &mut Table,
+) {
     println!("client throughput over loopback (fixed-answer hyper server in this process)");
     // The server and the clients each get a worker thread: on 2 cores, one core each.
     let server_rt = runtime(1);
@@ -503,43 +519,66 @@ fn client_throughput(plan: Plan, table: &mut Table) {
         .build()
         .expect("reqwest");
 
-    for concurrency in [1, 16, 128] {
-        let mut ours = (Vec::new(), Vec::new());
-        let mut base = (Vec::new(), Vec::new());
-        for _ in 0..plan.rounds {
-            let client = mongodb.clone();
-            ours.0
-                .push(client_rt.block_on(drive(concurrency, plan.slice, move || {
-                    let client = client.clone();
-                    async move { client.describe_db_instances().send().await.is_ok() }
-                })));
-            base.0.push(client_rt.block_on(drive(
-                concurrency,
-                plan.slice,
-                baseline_call::<Envelope<tencent_mongodb::operations::DescribeDbInstancesOutput>>(
-                    raw.clone(),
-                    &mongodb_request,
-                ),
-            )));
-            let client = geminidb.clone();
-            ours.1
-                .push(client_rt.block_on(drive(concurrency, plan.slice, move || {
-                    let client = client.clone();
-                    async move { client.list_instances().send().await.is_ok() }
-                })));
-            base.1.push(client_rt.block_on(drive(
-                concurrency,
-                plan.slice,
-                baseline_call::<huawei_geminidb::operations::ListInstancesOutput>(
-                    raw.clone(),
-                    &geminidb_request,
-                ),
-            )));
-        }
-        for (what, ours, base) in [
-            ("tencent-mongodb DescribeDBInstances", ours.0, base.0),
-            ("huawei-geminidb ListInstances", ours.1, base.1),
-        ] {
+    let services = [
+        "tencent-mongodb DescribeDBInstances",
+        "huawei-geminidb ListInstances",
+    ];
+    for (at, concurrency) in [1, 16, 128].into_iter().enumerate() {
+        for (service, what) in services.into_iter().enumerate() {
+            let row = at * services.len() + service;
+            if only_row.is_some_and(|only| only != row) {
+                continue;
+            }
+            let (mut ours, mut base) = (Vec::new(), Vec::new());
+            for _ in 0..plan.rounds {
+                if only_side != Some("baseline") {
+                    ours.push(if service == 0 {
+                        let client = mongodb.clone();
+                        client_rt.block_on(drive(concurrency, plan.slice, move || {
+                            let client = client.clone();
+                            async move { client.describe_db_instances().send().await.is_ok() }
+                        }))
+                    } else {
+                        let client = geminidb.clone();
+                        client_rt.block_on(drive(concurrency, plan.slice, move || {
+                            let client = client.clone();
+                            async move { client.list_instances().send().await.is_ok() }
+                        }))
+                    });
+                }
+                if only_side != Some("ours") {
+                    base.push(if service == 0 {
+                        client_rt.block_on(drive(
+                            concurrency,
+                            plan.slice,
+                            baseline_call::<
+                                Envelope<tencent_mongodb::operations::DescribeDbInstancesOutput>,
+                            >(raw.clone(), &mongodb_request),
+                        ))
+                    } else {
+                        client_rt.block_on(drive(
+                            concurrency,
+                            plan.slice,
+                            baseline_call::<huawei_geminidb::operations::ListInstancesOutput>(
+                                raw.clone(),
+                                &geminidb_request,
+                            ),
+                        ))
+                    });
+                }
+            }
+            if ours.is_empty() || base.is_empty() {
+                let (side, loads) = if ours.is_empty() {
+                    ("baseline", base)
+                } else {
+                    ("ours", ours)
+                };
+                println!(
+                    "  client {what}, c={concurrency}: {side} only: {}",
+                    summarize(loads)
+                );
+                continue;
+            }
             let (ours, base) = (summarize(ours), summarize(base));
             table.push(Row {
                 what: format!("client {what}, c={concurrency}"),
@@ -918,7 +957,7 @@ async fn replay_load(
 
 /// A captured call: the request to replay, and the answer a fixed server gives to it.
 fn replay_and_answer((request, response): (HttpRequest, HttpResponse)) -> (Replay, Bytes) {
-    (Replay::from(&request), Bytes::from(response.body))
+    (Replay::from(&request), response.body)
 }
 
 fn rss_kib() -> u64 {

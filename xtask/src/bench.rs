@@ -6,6 +6,8 @@
 //!   the same alternating rounds (the bench's `paired` lines);
 //! - the runtime bench (`cloudcall-tests`): client throughput, decoding and emulator
 //!   throughput, which prints its own rows;
+//! - the allocations bench (`cloudcall-tests`): heap allocations per client call, ours vs the
+//!   same baseline as the client rows (a count, which the machine's load does not move);
 //! - `scripts/bench-cli.sh` (hyperfine): CLI start-up, skipped with a note without hyperfine.
 //!
 //! Not a test: it measures and prints; it does not judge. `--quick` runs each for a few seconds.
@@ -39,13 +41,17 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     if quick {
         runtime.push("--quick");
     }
-    let output = cargo(root, &runtime)?;
-    rows.extend(
-        output
-            .lines()
-            .filter(|line| line.starts_with("| ") && !line.starts_with("| what "))
-            .map(str::to_owned),
-    );
+    // The allocations bench counts rather than times: it is as short in both modes.
+    let allocations = ["bench", "-p", "cloudcall-tests", "--bench", "allocations"];
+    for args in [&runtime[..], &allocations[..]] {
+        let output = cargo(root, args)?;
+        rows.extend(
+            output
+                .lines()
+                .filter(|line| line.starts_with("| ") && !line.starts_with("| what "))
+                .map(str::to_owned),
+        );
+    }
 
     match cli_rows(root, quick) {
         Ok(cli) => rows.extend(cli),

@@ -215,8 +215,18 @@ impl BaseUrl {
 
     /// The URL of `path` (already percent-encoded) with `query` (already encoded, may be empty).
     pub(crate) fn url(&self, path: &str, query: &str) -> String {
-        let scheme = if self.https { "https" } else { "http" };
-        let mut url = format!("{scheme}://{}{path}", self.host_header());
+        use std::fmt::Write as _;
+        let scheme = if self.https { "https://" } else { "http://" };
+        // Sized once: the URL is made for every call.
+        let mut url = String::with_capacity(
+            scheme.len() + self.host.len() + 6 + path.len() + 1 + query.len(),
+        );
+        url.push_str(scheme);
+        url.push_str(&self.host);
+        if let Some(port) = self.port {
+            let _ = write!(url, ":{port}");
+        }
+        url.push_str(path);
         if !query.is_empty() {
             url.push('?');
             url.push_str(query);

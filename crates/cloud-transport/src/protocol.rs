@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::{Bytes, HttpRequest, HttpResponse};
 use crate::{Config, Error, OperationInfo, Result, ServiceInfo, Vendor};
 
 /// What one call is made for: the service, the configuration, the `User-Agent` it sends.
@@ -94,7 +94,7 @@ pub(crate) struct Outcome {
     pub(crate) status: u16,
     #[cfg_attr(not(feature = "huawei"), allow(dead_code))]
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: Bytes,
     pub(crate) request_id: Option<String>,
 }
 

@@ -182,13 +182,15 @@ impl Exchange for TencentExchange<'_> {
             // What the official SDKs send for actions that take no signature.
             None => "SKIP".to_owned(),
         };
-        let mut headers = vec![
+        // Sized for every header below.
+        let mut headers = Vec::with_capacity(10);
+        headers.extend([
             ("Host".to_owned(), self.host.clone()),
             ("Content-Type".to_owned(), JSON_CONTENT_TYPE.to_owned()),
             ("X-TC-Action".to_owned(), self.op.name.to_owned()),
             ("X-TC-Version".to_owned(), service.version.to_owned()),
             ("X-TC-Timestamp".to_owned(), timestamp.to_string()),
-        ];
+        ]);
         if let Some(region) = &self.settings.region {
             headers.push(("X-TC-Region".to_owned(), region.clone()));
         }

@@ -7,6 +7,7 @@ mod common;
 
 mod credentials;
 mod endpoints;
+mod http_client;
 mod huawei;
 mod paginators;
 mod providers;

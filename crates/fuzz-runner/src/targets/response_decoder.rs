@@ -332,7 +332,7 @@ pub fn run(data: &[u8]) -> u64 {
     let response = HttpResponse {
         status,
         headers,
-        body: message.body.to_vec(),
+        body: message.body.to_vec().into(),
     };
     let label = (decoder.decode)(&decoder.info, response);
     Label::new(decoder.service)
