@@ -50,7 +50,7 @@ struct Plan {
 
 const FULL: Plan = Plan {
     slice: Duration::from_millis(1500),
-    rounds: 5,
+    rounds: 7,
     decode_iterations: 400,
 };
 
