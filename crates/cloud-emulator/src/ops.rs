@@ -142,6 +142,20 @@ pub(crate) fn execute(
             (out, Vec::new(), None)
         }
         (Role::Create { ids }, Some(res), None) => {
+            // A creation that names other instances (a read-only instance's primary, by the
+            // spec's `references`) needs them to exist, as the vendor does.
+            for member in &entry.resource_members {
+                let Some(id) = call.input.get(member).and_then(Value::as_str) else {
+                    continue;
+                };
+                if !id.is_empty()
+                    && state
+                        .instance(&svc.key, id, call.region, call.project_id, now)
+                        .is_none()
+                {
+                    return Err(not_found(entry, id));
+                }
+            }
             let failure = fails_for(&[]);
             let timing = Timing {
                 now,

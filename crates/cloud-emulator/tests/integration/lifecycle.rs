@@ -317,3 +317,45 @@ async fn the_last_mutation_to_take_the_lock_is_the_one_that_shows() {
     assert_eq!(rounds, ROUNDS, "the rounds did not fit in the time bound");
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_creation_naming_an_unknown_instance_is_refused_and_creates_nothing() {
+    let emu = start().await;
+    let base = emu.base_url();
+    // A read-only instance: the spec's `references` say `MasterInstanceId` names its primary.
+    let read_only = |master: &str| {
+        cdb(
+            "CreateDBInstance",
+            json!({"GoodsNum": 1, "InstanceRole": "ro", "MasterInstanceId": master,
+                   "Period": 1, "Volume": 100, "Memory": 4000}),
+        )
+    };
+    let total = || async {
+        let listed = cdb("DescribeDBInstances", json!({}))
+            .send(&base)
+            .await
+            .response();
+        listed["TotalCount"].as_u64().expect("a total")
+    };
+    let before = total().await;
+    let refused = read_only("cdb-doesnotexist").send(&base).await;
+    let spec = cloud_spec::bundle::service("tencent-cdb").expect("the cdb spec");
+    let (code, _) = cloud_emulator::not_found_error(&spec, "CreateDBInstance").expect("a code");
+    assert_eq!(refused.tencent_code(), Some(code), "{}", refused.response());
+    assert!(
+        refused.response()["Error"]["Message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cdb-doesnotexist")),
+        "{}",
+        refused.response()
+    );
+    assert_eq!(total().await, before, "nothing created");
+
+    let created = read_only(CDB_INSTANCE).send(&base).await.response();
+    let id = created["InstanceIds"][0]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    assert!(emu.has_instance("tencent-cdb", &id), "{created}");
+    assert_eq!(total().await, before + 1);
+}
