@@ -11,15 +11,6 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use bytes::Bytes;
-use cloud_emulator::demo_data::TENCENT_REGION;
-use cloud_transport::http::{HttpClient, HttpFuture, HttpRequest, ReqwestHttpClient};
-use cloud_transport::{Config, Credentials, Environment};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 /// The system allocator, counting this thread's allocations (and the bytes asked for).
 struct Counting;
@@ -79,60 +70,10 @@ where
     )
 }
 
-/// Passes requests on to reqwest, keeping the last one (the baseline replays it).
-#[derive(Debug)]
-struct Capture {
-    inner: ReqwestHttpClient,
-    last: Mutex<Option<HttpRequest>>,
-}
+#[path = "support/replay.rs"]
+mod replay;
 
-impl HttpClient for Capture {
-    fn send(&self, request: HttpRequest) -> HttpFuture<'_> {
-        *self.last.lock().expect("not poisoned") = Some(request.clone());
-        self.inner.send(request)
-    }
-}
-
-/// Tencent's envelope, for the baseline's plain serde.
-#[derive(Deserialize)]
-#[allow(dead_code)] // read only to be decoded
-struct Envelope<O> {
-    #[serde(rename = "Response")]
-    response: O,
-}
-
-/// The baseline: `request` as it is (signed once) through raw reqwest, the body decoded by
-/// `serde_json` into `O`.
-fn baseline<O: DeserializeOwned>(
-    client: reqwest::Client,
-    request: HttpRequest,
-) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = bool>>> {
-    let method = reqwest::Method::from_bytes(request.method.as_bytes()).expect("a method");
-    let url = reqwest::Url::parse(&request.url).expect("a URL");
-    let mut headers = reqwest::header::HeaderMap::new();
-    for (name, value) in &request.headers {
-        headers.append(
-            reqwest::header::HeaderName::from_bytes(name.as_bytes()).expect("a header name"),
-            reqwest::header::HeaderValue::from_str(value).expect("a header value"),
-        );
-    }
-    let body = Bytes::from(request.body);
-    move || {
-        let request = client
-            .request(method.clone(), url.clone())
-            .headers(headers.clone())
-            .body(body.clone());
-        Box::pin(async move {
-            let Ok(response) = request.send().await else {
-                return false;
-            };
-            let Ok(body) = response.bytes().await else {
-                return false;
-            };
-            serde_json::from_slice::<O>(&body).is_ok()
-        })
-    }
-}
+use replay::{baseline_call, huawei_config, tencent_config, Capture, Envelope};
 
 fn main() {
     let server_rt = tokio::runtime::Builder::new_multi_thread()
@@ -151,97 +92,57 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
-    let capture = Arc::new(Capture {
-        inner: ReqwestHttpClient::new(Duration::from_secs(2), Duration::from_secs(50))
-            .expect("reqwest"),
-        last: Mutex::new(None),
-    });
-    let tencent = |capture: Option<Arc<Capture>>| {
-        let config = Config::builder()
-            .endpoint(emulator.base_url())
-            .environment(Environment::empty())
-            .region(TENCENT_REGION)
-            .credentials(Credentials::new(
-                cloud_emulator::DEMO_TENCENT_SECRET_ID,
-                cloud_emulator::DEMO_TENCENT_SECRET_KEY,
-            ));
-        match capture {
-            Some(capture) => config.http_client(capture),
-            None => config,
-        }
-        .build()
-        .expect("config")
-    };
-    let huawei = |capture: Option<Arc<Capture>>| {
-        let config = Config::builder()
-            .endpoint(emulator.base_url())
-            .environment(Environment::empty())
-            .region(emulator.huawei_region())
-            .project_id(emulator.project_id())
-            .credentials(Credentials::new(
-                cloud_emulator::DEMO_HUAWEI_AK,
-                cloud_emulator::DEMO_HUAWEI_SK,
-            ));
-        match capture {
-            Some(capture) => config.http_client(capture),
-            None => config,
-        }
-        .build()
-        .expect("config")
+    let capture = Capture::new();
+    let endpoint = emulator.base_url();
+    let tencent = || tencent_config(&endpoint);
+    let huawei = || huawei_config(&endpoint, emulator.huawei_region(), emulator.project_id());
+    let with_capture = |config: cloud_transport::ConfigBuilder| {
+        config.http_client(capture.clone()).build().expect("config")
     };
     let raw = reqwest::Client::builder()
         .no_proxy()
         .build()
         .expect("reqwest");
-    let take = |capture: &Capture| {
-        capture
-            .last
-            .lock()
-            .expect("not poisoned")
-            .take()
-            .expect("a call went through the capture")
-    };
 
-    let rows =
-        client_rt.block_on(async {
-            let mongodb = tencent_mongodb::Client::new(tencent(None));
-            let ours_mongodb =
-                per_call(|| async { mongodb.describe_db_instances().send().await.is_ok() }).await;
-            tencent_mongodb::Client::new(tencent(Some(capture.clone())))
-                .describe_db_instances()
-                .send()
-                .await
-                .expect("mongodb DescribeDBInstances");
-            let base_mongodb = per_call(baseline::<
-                Envelope<tencent_mongodb::operations::DescribeDbInstancesOutput>,
-            >(raw.clone(), take(&capture)))
-            .await;
+    let rows = client_rt.block_on(async {
+        let mongodb = tencent_mongodb::Client::new(tencent().build().expect("config"));
+        let ours_mongodb =
+            per_call(|| async { mongodb.describe_db_instances().send().await.is_ok() }).await;
+        tencent_mongodb::Client::new(with_capture(tencent()))
+            .describe_db_instances()
+            .send()
+            .await
+            .expect("mongodb DescribeDBInstances");
+        let base_mongodb = per_call(baseline_call::<
+            Envelope<tencent_mongodb::operations::DescribeDbInstancesOutput>,
+        >(raw.clone(), &capture.take().0))
+        .await;
 
-            let geminidb = huawei_geminidb::Client::new(huawei(None));
-            let ours_geminidb =
-                per_call(|| async { geminidb.list_instances().send().await.is_ok() }).await;
-            huawei_geminidb::Client::new(huawei(Some(capture.clone())))
-                .list_instances()
-                .send()
-                .await
-                .expect("geminidb ListInstances");
-            let base_geminidb = per_call(baseline::<
-                huawei_geminidb::operations::ListInstancesOutput,
-            >(raw.clone(), take(&capture)))
-            .await;
-            [
-                (
-                    "tencent-mongodb DescribeDBInstances",
-                    ours_mongodb,
-                    base_mongodb,
-                ),
-                (
-                    "huawei-geminidb ListInstances",
-                    ours_geminidb,
-                    base_geminidb,
-                ),
-            ]
-        });
+        let geminidb = huawei_geminidb::Client::new(huawei().build().expect("config"));
+        let ours_geminidb =
+            per_call(|| async { geminidb.list_instances().send().await.is_ok() }).await;
+        huawei_geminidb::Client::new(with_capture(huawei()))
+            .list_instances()
+            .send()
+            .await
+            .expect("geminidb ListInstances");
+        let base_geminidb = per_call(baseline_call::<
+            huawei_geminidb::operations::ListInstancesOutput,
+        >(raw.clone(), &capture.take().0))
+        .await;
+        [
+            (
+                "tencent-mongodb DescribeDBInstances",
+                ours_mongodb,
+                base_mongodb,
+            ),
+            (
+                "huawei-geminidb ListInstances",
+                ours_geminidb,
+                base_geminidb,
+            ),
+        ]
+    });
     println!("\nheap allocations per call, this thread, {CALLS} calls a side");
     println!("| what | ours | baseline | ratio | goal |");
     println!("|---|---|---|---|---|");
